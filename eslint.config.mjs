@@ -1,0 +1,51 @@
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+// Layering (ARCHITECTURE.md): apps -> adapters -> logic -> domain; domain depends on nothing.
+// Pure layers may not import infrastructure packages either, so I/O stays at the edges.
+const INFRASTRUCTURE = [
+  'kafkajs', '@nestjs/*', '@influxdata/*', 'openai', 'mqtt', 'express', 'testcontainers',
+  '@testcontainers/*', 'node:fs', 'node:fs/promises', 'fs', 'node:child_process', 'node:net', 'node:http',
+];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  prettier,
+  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', '**/*.cjs', '**/*.mjs'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: INFRASTRUCTURE },
+            {
+              sourceTag: 'type:logic',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:logic'],
+              bannedExternalImports: INFRASTRUCTURE,
+            },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter', 'type:testing'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through the app\'s typed config, not process.env.' },
+      ],
+    },
+  },
+  {
+    // Configuration loaders and the test tooling are the places allowed to read the environment.
+    files: ['**/config/**/*.ts', '**/*.config.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+];

@@ -1,0 +1,39 @@
+// One jest run, three projects by test kind (file suffix): unit tests need nothing but Node;
+// int and e2e share a global setup that provides REAL Kafka, InfluxDB and MQTT servers.
+const { pathsToModuleNameMapper } = require('./tools/dev/jest-paths.cjs');
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: pathsToModuleNameMapper(),
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+const withServers = {
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.unit.spec.ts'] },
+    { ...base, ...withServers, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'], testTimeout: 60_000 },
+    { ...base, ...withServers, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'], testTimeout: 180_000 },
+  ],
+};

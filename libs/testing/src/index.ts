@@ -1,0 +1,6 @@
+export * from './infra/infra-settings';
+export * from './infra/provision-infra';
+export * from './infra/provisioned-server';
+export * from './infra/test-settings';
+export * from './infra/ports';
+export { cacheDir, repoRoot } from './infra/cache-dir';

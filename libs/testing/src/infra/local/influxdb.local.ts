@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InfluxSettings } from '../infra-settings';
+import type { ProvisionedServer, StartOptions } from '../provisioned-server';
+import { cacheDir, repoRoot } from '../cache-dir';
+import { freePort } from '../ports';
+import { runScript } from '../run-script';
+import { ServerProcess, waitUntilReady } from '../server-process';
+import { onboardInflux } from './influxdb-onboarding';
+
+/**
+ * Starts a real InfluxDB 2.x `influxd`, built from source by tools/infra/influxdb/build-influxd.sh
+ * (no registry ships the binary) and cached under ~/.cache/twinlog/influxdb/<version>.
+ */
+export async function startLocalInflux(
+  options: StartOptions,
+): Promise<ProvisionedServer<InfluxSettings>> {
+  const script = join(repoRoot(), 'tools', 'infra', 'influxdb', 'build-influxd.sh');
+  const binary = await runScript(script, { TWINLOG_CACHE_DIR: cacheDir() }, options.progress);
+  const port = await freePort();
+  const dataDir = join(options.workDir, 'influxdb-data');
+  mkdirSync(dataDir, { recursive: true });
+  const server = ServerProcess.start({
+    name: 'InfluxDB',
+    command: binary,
+    args: [
+      '--bolt-path',
+      join(dataDir, 'influxd.bolt'),
+      '--sqlite-path',
+      join(dataDir, 'influxd.sqlite'),
+      '--engine-path',
+      join(dataDir, 'engine'),
+      '--http-bind-address',
+      `127.0.0.1:${port}`,
+      '--reporting-disabled',
+      '--ui-disabled',
+      '--log-level',
+      'warn',
+    ],
+    // influxd reads INFLUXD_* variables as flags; none of a user's may leak into a test server.
+    env: { INFLUXD_CONFIG_PATH: dataDir },
+    logFile: join(options.workDir, 'influxd.log'),
+    detached: options.detached,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(server, async () => (await fetch(`${url}/health`)).ok, 60_000);
+  const settings: InfluxSettings = {
+    url,
+    token: randomBytes(24).toString('hex'),
+    org: 'twinlog',
+    bucket: 'telemetry',
+  };
+  await onboardInflux(settings);
+  return {
+    settings,
+    source: 'local',
+    description: `InfluxDB at ${url} (local influxd, log: ${server.logFile})`,
+    pids: [server.pid],
+    stop: () => server.stop(15_000),
+  };
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaSettings } from '../infra-settings';
+import type { ProvisionedServer, StartOptions } from '../provisioned-server';
+import { cacheDir, repoRoot } from '../cache-dir';
+import { freePort } from '../ports';
+import { runScript } from '../run-script';
+import { ServerProcess, waitUntilReady } from '../server-process';
+import { findExecutable } from './find-executable';
+
+const run = promisify(execFile);
+const kafkaDir = () => join(repoRoot(), 'tools', 'infra', 'kafka');
+
+/**
+ * Starts Apache Kafka as a single KRaft node (broker + controller) from the broker's Maven
+ * Central jars, which tools/infra/kafka/fetch-kafka.sh caches under ~/.cache/twinlog/kafka.
+ */
+export async function startLocalKafka(
+  options: StartOptions,
+): Promise<ProvisionedServer<KafkaSettings>> {
+  const java = findExecutable('java');
+  if (!java)
+    throw new Error(
+      'Java 17+ is needed to run the Kafka broker: sudo apt-get install -y openjdk-17-jre-headless',
+    );
+
+  const libs = await runScript(
+    join(kafkaDir(), 'fetch-kafka.sh'),
+    { TWINLOG_CACHE_DIR: cacheDir() },
+    options.progress,
+  );
+  const version = basename(dirname(libs));
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const dataDir = join(options.workDir, 'kafka-data');
+  mkdirSync(dataDir, { recursive: true });
+  const props = join(options.workDir, 'kafka-server.properties');
+  writeFileSync(
+    props,
+    readFileSync(join(kafkaDir(), 'server.properties.template'), 'utf8')
+      .replaceAll('{{PORT}}', String(port))
+      .replaceAll('{{CONTROLLER_PORT}}', String(controllerPort))
+      .replaceAll('{{LOG_DIR}}', dataDir)
+      .replaceAll('{{NODE_ID}}', '1'),
+  );
+  const classpath = `${libs}/*`;
+  const log4j = `-Dlog4j.configuration=file:${join(kafkaDir(), 'log4j.properties')}`;
+  // Kafka's own `random-uuid` is 16 random bytes in base64url; making it here saves a JVM start.
+  const clusterId = randomBytes(16).toString('base64url');
+  await run(java, [
+    '-cp',
+    classpath,
+    log4j,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    props,
+  ]);
+
+  const server = ServerProcess.start({
+    name: `Kafka ${version}`,
+    command: java,
+    args: [
+      '-Xms256m',
+      '-Xmx768m',
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      log4j,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      props,
+    ],
+    logFile: join(options.workDir, 'kafka.log'),
+    detached: options.detached,
+  });
+  const brokers = [`127.0.0.1:${port}`];
+  await waitUntilReady(server, () => brokerAnswers(brokers), 90_000);
+  return {
+    settings: { brokers },
+    source: 'local',
+    description: `Kafka ${version} at ${brokers[0]} (local KRaft node, log: ${server.logFile})`,
+    pids: [server.pid],
+    stop: () => server.stop(20_000),
+  };
+}
+
+async function brokerAnswers(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -19,6 +19,10 @@ set -euo pipefail
 DEFAULT_KAFKA_VERSION="3.9.2"
 KAFKA_VERSION="${KAFKA_VERSION:-$DEFAULT_KAFKA_VERSION}"
 
+# Same version as the pluginManagement pin in pom.xml; full coordinates so that a failure to
+# reach Maven Central reads as such (a bare `dependency:` prefix fails with "No plugin found").
+DEPENDENCY_PLUGIN_VERSION="3.8.1"
+
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 POM="$SCRIPT_DIR/pom.xml"
 CACHE_ROOT="${TWINLOG_CACHE_DIR:-$HOME/.cache/twinlog}"
@@ -95,16 +99,18 @@ trap cleanup EXIT
 say "Downloading Kafka $KAFKA_VERSION (org.apache.kafka:kafka_2.13 + slf4j-reload4j) from Maven Central..."
 say "  pom:   $POM"
 say "  into:  $LIBS_DIR"
-say "  (Maven's own repository ~/.m2 is reused; a cold download is ~60 MB incl. Maven plugins)"
+say "  (Maven's own repository ~/.m2 is reused; a cold download is ~70 MB incl. Maven plugins)"
 start=$(date +%s)
 if ! mvn -q -B -Dstyle.color=never -f "$POM" \
       "-Dkafka.version=$KAFKA_VERSION" \
-      dependency:copy-dependencies \
+      "org.apache.maven.plugins:maven-dependency-plugin:$DEPENDENCY_PLUGIN_VERSION:copy-dependencies" \
       -DincludeScope=runtime \
       "-DoutputDirectory=$TMP_DIR" >"$MVN_LOG" 2>&1; then
-  tail -n 25 "$MVN_LOG" | sed 's/^/[fetch-kafka] mvn| /' >&2
+  # (Maven 3.8 prints stray ANSI resets even with -B; strip them.)
+  { tail -n 25 "$MVN_LOG"; echo; } |
+    sed -e $'s/\e\\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' -e 's/^/[fetch-kafka] mvn| /' >&2
   hint=()
-  if grep -qiE 'Could not transfer|Unknown host|Connect(ion)? (timed out|refused)|Network is unreachable|UnknownHostException|Non-resolvable' "$MVN_LOG"; then
+  if grep -qiE 'Could not transfer|No plugin found|Unknown host|Connect(ion)? (timed out|refused)|Network is unreachable|UnknownHostException|Non-resolvable' "$MVN_LOG"; then
     hint=("Maven Central looks unreachable from here. Check the network / proxy"
           "(~/.m2/settings.xml <proxies>/<mirrors>, or MAVEN_OPTS=-Dhttps.proxyHost=...), then re-run."
           "Test: curl -sI https://repo.maven.apache.org/maven2/ (expects HTTP 200).")

@@ -1,0 +1,41 @@
+/**
+ * The one error mechanism of Twinlog: a stable machine-readable code, a plain message, and
+ * details for the caller. Apps map codes to HTTP statuses in one place.
+ */
+export const ERROR_CODES = [
+  'MODEL_INVALID',
+  'MODEL_UNKNOWN',
+  'TWIN_NOT_FOUND',
+  'TWIN_ALREADY_REGISTERED',
+  'TWIN_RETIRED',
+  'PARENT_NOT_FOUND',
+  'CHILD_NOT_ALLOWED',
+  'PROPERTY_UNKNOWN',
+  'VALUE_INVALID',
+  'UNIT_MISMATCH',
+  'LIMITS_INVALID',
+  'TIMESTAMP_IMPLAUSIBLE',
+  'REVISION_CONFLICT',
+  'EVENT_INVALID',
+  'EVENT_VERSION_UNSUPPORTED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class TwinlogError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'TwinlogError';
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isTwinlogError(error: unknown, code?: ErrorCode): error is TwinlogError {
+  return error instanceof TwinlogError && (code === undefined || error.code === code);
+}

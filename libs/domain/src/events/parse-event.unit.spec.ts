@@ -1,0 +1,109 @@
+import { isTwinlogError } from '../errors';
+import { at } from '../testing/fixtures';
+import { parseEvent } from './parse-event';
+
+const envelope = {
+  id: 'evt-1',
+  twinId: 'mill-1',
+  revision: 3,
+  occurredAt: at(10),
+  recordedAt: at(11),
+  correlationId: 'corr-1',
+  causationId: null,
+  producer: 'ingestion',
+};
+
+describe('reading events from a log', () => {
+  it('upcasts a TelemetryReported v1 (one reading, timed by the envelope) to v2 (a batch of readings)', () => {
+    const v1 = {
+      ...envelope,
+      type: 'TelemetryReported',
+      schemaVersion: 1,
+      data: { property: 'temperature', value: 41.5, unit: '°C' },
+    };
+    expect(parseEvent(v1)).toEqual({
+      ...envelope,
+      type: 'TelemetryReported',
+      schemaVersion: 2,
+      data: {
+        readings: [
+          {
+            readingId: 'evt-1/0',
+            property: 'temperature',
+            value: 41.5,
+            unit: '°C',
+            occurredAt: at(10),
+          },
+        ],
+      },
+    });
+  });
+
+  it('keeps a v1 reading id when it had one', () => {
+    const v1 = {
+      ...envelope,
+      type: 'TelemetryReported',
+      schemaVersion: 1,
+      data: { property: 't', value: 1, unit: 'x', readingId: 'r-9' },
+    };
+    const parsed = parseEvent(v1);
+    expect(parsed.type === 'TelemetryReported' && parsed.data.readings[0]?.readingId).toBe('r-9');
+  });
+
+  it.each([
+    [
+      'a missing envelope field',
+      {
+        ...envelope,
+        twinId: undefined,
+        type: 'TwinRetired',
+        schemaVersion: 1,
+        data: { reason: 'x' },
+      },
+      /twinId/,
+    ],
+    [
+      'an unknown type',
+      { ...envelope, type: 'TwinExploded', schemaVersion: 1, data: {} },
+      /Unknown event type "TwinExploded"/,
+    ],
+    [
+      'a bad payload',
+      {
+        ...envelope,
+        type: 'TelemetryReported',
+        schemaVersion: 2,
+        data: { readings: [{ property: 't', value: 'hot' }] },
+      },
+      /readings\.0/,
+    ],
+    [
+      'a NaN value',
+      {
+        ...envelope,
+        type: 'TelemetryReported',
+        schemaVersion: 2,
+        data: {
+          readings: [
+            { readingId: 'r', property: 't', value: Number.NaN, unit: 'x', occurredAt: at(1) },
+          ],
+        },
+      },
+      /readings\.0\.value.*NaN/,
+    ],
+    ['not an object', 'garbage', /envelope invalid/],
+  ])('rejects %s with a reason that names it', (_label, raw, reason) => {
+    expect(() => parseEvent(raw)).toThrow(reason);
+    try {
+      parseEvent(raw);
+    } catch (error) {
+      expect(isTwinlogError(error, 'EVENT_INVALID')).toBe(true);
+    }
+  });
+
+  it('refuses an event from a newer schema than it understands', () => {
+    expect(() =>
+      parseEvent({ ...envelope, type: 'TwinRetired', schemaVersion: 9, data: { reason: 'x' } }),
+    ).toThrow(/newer than this build/);
+  });
+});

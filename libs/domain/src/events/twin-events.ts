@@ -1,0 +1,111 @@
+import type { Limits } from '../model/twin-model.schema';
+import type { TwinLevel } from '../model/twin-model.schema';
+
+/** One sensor reading as it is recorded in the log (already validated and in the model's unit). */
+export interface Reading {
+  readingId: string;
+  property: string;
+  value: number;
+  unit: string;
+  occurredAt: string;
+}
+
+export const MAINTENANCE_KINDS = [
+  'inspection',
+  'tool-replaced',
+  'part-replaced',
+  'repair',
+  'lubrication',
+  'calibration',
+] as const;
+export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
+export const SEVERITIES = ['info', 'warning', 'alarm', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface AnomalyEvidence {
+  property: string;
+  observed: number;
+  expected?: number;
+  expectedLow?: number;
+  expectedHigh?: number;
+}
+
+/** Every domain event of a twin stream: a discriminated union on `type`, payload in `data`. */
+export type TwinEvent =
+  | {
+      type: 'TwinRegistered';
+      data: {
+        twinType: string;
+        modelVersion: number;
+        level: TwinLevel;
+        parentId: string | null;
+        site: string | null;
+        name: string | null;
+        limits: Record<string, Limits>;
+      };
+    }
+  | { type: 'ChildAttached'; data: { childId: string; childType: string } }
+  | {
+      type: 'ModelVersionChanged';
+      data: { from: number; to: number; limits: Record<string, Limits> };
+    }
+  | { type: 'LimitsChanged'; data: { property: string; limits: Limits } }
+  | { type: 'TelemetryReported'; data: { readings: Reading[] } }
+  | {
+      type: 'MaintenancePerformed';
+      data: {
+        kind: MaintenanceKind;
+        performedAt: string;
+        resets: string[];
+        componentId: string | null;
+        notes: string | null;
+      };
+    }
+  | { type: 'TwinRetired'; data: { reason: string } }
+  | {
+      type: 'AnomalyDetected';
+      data: {
+        episodeId: string;
+        detector: string;
+        properties: string[];
+        score: number;
+        severity: Severity;
+        evidence: AnomalyEvidence[];
+      };
+    }
+  | { type: 'AnomalyCleared'; data: { episodeId: string; detector: string } };
+
+export type TwinEventType = TwinEvent['type'];
+export type EventOfType<T extends TwinEventType> = Extract<TwinEvent, { type: T }>;
+
+/** Where and why an event was recorded: the envelope that wraps every event in the log. */
+export interface EventMeta {
+  /** Unique; appending an id twice is a no-op (idempotence). */
+  id: string;
+  twinId: string;
+  /** 1-based position in the twin's own stream. */
+  revision: number;
+  schemaVersion: number;
+  /** When it happened in the plant (event time). */
+  occurredAt: string;
+  /** When Twinlog recorded it (record time). */
+  recordedAt: string;
+  correlationId: string;
+  causationId: string | null;
+  producer: string;
+}
+
+export type EventEnvelope<E extends TwinEvent = TwinEvent> = E & EventMeta;
+
+/** The current schema version of each event type; older versions are upcast when read. */
+export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
+  TwinRegistered: 1,
+  ChildAttached: 1,
+  ModelVersionChanged: 1,
+  LimitsChanged: 1,
+  TelemetryReported: 2,
+  MaintenancePerformed: 1,
+  TwinRetired: 1,
+  AnomalyDetected: 1,
+  AnomalyCleared: 1,
+};

@@ -1,0 +1,57 @@
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { TwinlogError } from '../errors';
+import { limitOrderProblems } from './limits-order';
+import { twinModelSchema, type TwinModel } from './twin-model.schema';
+
+export interface ModelProblem {
+  source: string;
+  path: string;
+  message: string;
+}
+
+export function modelInvalid(problems: ModelProblem[]): TwinlogError {
+  const lines = problems.map((p) => `${p.source}: ${p.path || '(document)'}: ${p.message}`);
+  return new TwinlogError('MODEL_INVALID', `Invalid twin model:\n  ${lines.join('\n  ')}`, {
+    problems,
+  });
+}
+
+/**
+ * Parses one twin model document (YAML or JSON text) and validates it. `source` names the file
+ * in every error, so a person can go straight to the line at fault.
+ */
+export function parseTwinModel(text: string, source: string): TwinModel {
+  let raw: unknown;
+  try {
+    raw = source.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw modelInvalid([
+      {
+        source,
+        path: '',
+        message: `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      },
+    ]);
+  }
+  const result = twinModelSchema.safeParse(raw);
+  if (!result.success) throw modelInvalid(zodProblems(result.error, source));
+  const model = result.data;
+  const problems = Object.entries(model.properties).flatMap(([property, spec]) =>
+    limitOrderProblems(spec.limits).map((p) => ({
+      source,
+      path: `properties.${property}.limits.${p.path}`,
+      message: p.message,
+    })),
+  );
+  if (problems.length > 0) throw modelInvalid(problems);
+  return model;
+}
+
+export function zodProblems(error: z.ZodError, source: string): ModelProblem[] {
+  return error.issues.map((issue) => ({
+    source,
+    path: issue.path.join('.'),
+    message: issue.message,
+  }));
+}

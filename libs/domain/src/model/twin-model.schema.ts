@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** The four kinds of twin ARCHITECTURE.md names, from a part up to a whole flow. */
+export const TWIN_LEVELS = ['component', 'asset', 'system', 'process'] as const;
+export type TwinLevel = (typeof TWIN_LEVELS)[number];
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (a-z, 0-9, _)');
+const typeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-kebab-case (a-z, 0-9, -)');
+
+/** A band with an optional lower and upper bound; either side may be open. */
+export const bandSchema = z
+  .object({ low: finite.optional(), high: finite.optional() })
+  .strict()
+  .refine(
+    (b) => b.low === undefined || b.high === undefined || b.low <= b.high,
+    'low must not exceed high',
+  );
+
+export const limitsSchema = z
+  .object({
+    normal: bandSchema.optional(),
+    warning: bandSchema.optional(),
+    alarm: bandSchema.optional(),
+    failure: bandSchema.optional(),
+  })
+  .strict();
+
+export const propertySpecSchema = z
+  .object({
+    unit: z.string().min(1, 'a unit is required (use "1" for a dimensionless value)'),
+    valueType: z.enum(['number', 'integer']).default('number'),
+    description: z.string().optional(),
+    limits: limitsSchema.default({}),
+    /** Parameters a physics model of this property needs (time constants, coefficients). */
+    physics: z.record(z.string(), finite).optional(),
+  })
+  .strict();
+
+export const childRuleSchema = z
+  .object({
+    type: typeName,
+    min: z.number().int().nonnegative().default(0),
+    max: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((c) => c.max === undefined || c.min <= c.max, 'min must not exceed max');
+
+export const twinModelSchema = z
+  .object({
+    type: typeName,
+    version: z.number().int().positive(),
+    level: z.enum(TWIN_LEVELS),
+    description: z.string().optional(),
+    properties: z.record(name, propertySpecSchema).default({}),
+    children: z.array(childRuleSchema).default([]),
+    physics: z.record(z.string(), finite).optional(),
+  })
+  .strict();
+
+export type Band = z.infer<typeof bandSchema>;
+export type Limits = z.infer<typeof limitsSchema>;
+export type PropertySpec = z.infer<typeof propertySpecSchema>;
+export type ChildRule = z.infer<typeof childRuleSchema>;
+export type TwinModel = z.infer<typeof twinModelSchema>;

@@ -1,0 +1,252 @@
+import { TwinlogError } from '../errors';
+import type { TwinEvent } from '../events/twin-events';
+import { limitOrderProblems } from '../model/limits-order';
+import type { Limits, TwinModel } from '../model/twin-model.schema';
+import type { DecideContext } from './decide-context';
+import type { ReadingInput, TwinCommand } from './twin-commands';
+import type { TwinState } from './twin-state';
+import { assertPlausibleTime, validateReading } from './validate-reading';
+
+/** A decided event and its event time; the log adds the rest of the envelope. */
+export type DecidedEvent = TwinEvent & { occurredAt: string };
+
+/**
+ * The twin aggregate's decisions: a command and the current state become new events, or a
+ * TwinlogError with a stable code. An empty array means "nothing to do" (idempotent repeat).
+ */
+export function decideTwin(
+  command: TwinCommand,
+  state: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  switch (command.type) {
+    case 'RegisterTwin':
+      return register(command, state, ctx);
+    case 'AttachChild':
+      return attachChild(command, active(state), ctx);
+    case 'ChangeModelVersion': {
+      const twin = active(state);
+      if (command.version === twin.modelVersion) return [];
+      const model = ctx.catalog.get(twin.twinType, command.version);
+      return [
+        {
+          type: 'ModelVersionChanged',
+          data: { from: twin.modelVersion, to: model.version, limits: modelLimits(model) },
+          occurredAt: ctx.now,
+        },
+      ];
+    }
+    case 'ChangeLimits':
+      return changeLimits(command, active(state), ctx);
+    case 'ReportTelemetry':
+      return reportTelemetry(command, active(state), ctx);
+    case 'RecordMaintenance':
+      return recordMaintenance(command, active(state), ctx);
+    case 'RetireTwin':
+      if (state.status === 'retired') return [];
+      active(state);
+      return [{ type: 'TwinRetired', data: { reason: command.reason }, occurredAt: ctx.now }];
+    default: {
+      const unknown: never = command;
+      throw new TwinlogError('EVENT_INVALID', `Unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function active(state: TwinState): TwinState {
+  if (state.status === 'unregistered')
+    throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${state.twinId} is not registered`, {
+      twinId: state.twinId,
+    });
+  if (state.status === 'retired')
+    throw new TwinlogError(
+      'TWIN_RETIRED',
+      `Twin ${state.twinId} was retired on ${state.retiredAt}`,
+      { twinId: state.twinId },
+    );
+  return state;
+}
+
+function modelLimits(model: TwinModel): Record<string, Limits> {
+  return Object.fromEntries(
+    Object.entries(model.properties).map(([name, spec]) => [name, spec.limits]),
+  );
+}
+
+function register(
+  command: Extract<TwinCommand, { type: 'RegisterTwin' }>,
+  state: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  if (state.status !== 'unregistered') {
+    throw new TwinlogError(
+      'TWIN_ALREADY_REGISTERED',
+      `Twin ${state.twinId} is already registered as ${state.twinType}`,
+      { twinId: state.twinId },
+    );
+  }
+  const model = ctx.catalog.get(command.twinType, command.modelVersion);
+  if (command.parentId !== undefined) {
+    if (!ctx.parent || ctx.parent.status !== 'active') {
+      throw new TwinlogError(
+        'PARENT_NOT_FOUND',
+        `Parent twin ${command.parentId} is not registered or is retired`,
+        { parentId: command.parentId },
+      );
+    }
+    assertChildAllowed(ctx.parent, model.type, ctx);
+  }
+  const occurredAt = command.commissionedAt ?? ctx.now;
+  assertPlausibleTime(occurredAt, state, ctx, { twinId: state.twinId, field: 'commissionedAt' });
+  return [
+    {
+      type: 'TwinRegistered',
+      data: {
+        twinType: model.type,
+        modelVersion: model.version,
+        level: model.level,
+        parentId: command.parentId ?? null,
+        site: command.site ?? null,
+        name: command.name ?? null,
+        limits: modelLimits(model),
+      },
+      occurredAt,
+    },
+  ];
+}
+
+function assertChildAllowed(parent: TwinState, childType: string, ctx: DecideContext): void {
+  const rule = ctx.catalog
+    .get(parent.twinType, parent.modelVersion)
+    .children.find((c) => c.type === childType);
+  if (!rule) {
+    throw new TwinlogError(
+      'CHILD_NOT_ALLOWED',
+      `A ${parent.twinType} cannot have a ${childType} as a child`,
+      { parentId: parent.twinId, childType },
+    );
+  }
+  const count = parent.children.filter((c) => c.twinType === childType).length;
+  if (rule.max !== undefined && count >= rule.max) {
+    throw new TwinlogError(
+      'CHILD_NOT_ALLOWED',
+      `${parent.twinId} already has ${count} ${childType} (max ${rule.max})`,
+      { parentId: parent.twinId, childType },
+    );
+  }
+}
+
+function attachChild(
+  command: Extract<TwinCommand, { type: 'AttachChild' }>,
+  parent: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  if (parent.children.some((c) => c.twinId === command.childId)) return [];
+  assertChildAllowed(parent, command.childType, ctx);
+  return [
+    {
+      type: 'ChildAttached',
+      data: { childId: command.childId, childType: command.childType },
+      occurredAt: ctx.now,
+    },
+  ];
+}
+
+function changeLimits(
+  command: Extract<TwinCommand, { type: 'ChangeLimits' }>,
+  twin: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
+  if (!model.properties[command.property]) {
+    throw new TwinlogError(
+      'PROPERTY_UNKNOWN',
+      `${model.type} has no property "${command.property}"`,
+      { property: command.property },
+    );
+  }
+  const problems = limitOrderProblems(command.limits);
+  const inverted = Object.entries(command.limits).filter(
+    ([, b]) => b && b.low !== undefined && b.high !== undefined && b.low > b.high,
+  );
+  if (problems.length > 0 || inverted.length > 0) {
+    const messages = [
+      ...problems.map((p) => p.message),
+      ...inverted.map(([level]) => `${level}.low exceeds ${level}.high`),
+    ];
+    throw new TwinlogError(
+      'LIMITS_INVALID',
+      `Limits for ${command.property} are inconsistent: ${messages.join('; ')}`,
+      { property: command.property },
+    );
+  }
+  return [
+    {
+      type: 'LimitsChanged',
+      data: { property: command.property, limits: command.limits },
+      occurredAt: ctx.now,
+    },
+  ];
+}
+
+function reportTelemetry(
+  command: Extract<TwinCommand, { type: 'ReportTelemetry' }>,
+  twin: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
+  const seen = new Set(twin.recentReadingIds);
+  const fresh: ReadingInput[] = [];
+  for (const reading of command.readings) {
+    if (seen.has(reading.readingId)) continue;
+    seen.add(reading.readingId);
+    fresh.push(reading);
+  }
+  if (fresh.length === 0) return [];
+  fresh.forEach((reading) => validateReading(twin, model, reading, ctx));
+  const latest = fresh.reduce(
+    (a, r) => (Date.parse(r.occurredAt) > Date.parse(a) ? r.occurredAt : a),
+    fresh[0]!.occurredAt,
+  );
+  return [
+    {
+      type: 'TelemetryReported',
+      data: { readings: fresh.map((r) => ({ ...r })) },
+      occurredAt: latest,
+    },
+  ];
+}
+
+function recordMaintenance(
+  command: Extract<TwinCommand, { type: 'RecordMaintenance' }>,
+  twin: TwinState,
+  ctx: DecideContext,
+): DecidedEvent[] {
+  const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
+  const resets = command.resets ?? [];
+  const unknown = resets.filter((p) => !model.properties[p]);
+  if (unknown.length > 0) {
+    throw new TwinlogError(
+      'PROPERTY_UNKNOWN',
+      `${model.type} has no ${unknown.join(', ')} to reset`,
+      { properties: unknown },
+    );
+  }
+  assertPlausibleTime(command.performedAt, twin, ctx, {
+    twinId: twin.twinId,
+    field: 'performedAt',
+  });
+  return [
+    {
+      type: 'MaintenancePerformed',
+      data: {
+        kind: command.kind,
+        performedAt: command.performedAt,
+        resets,
+        componentId: command.componentId ?? null,
+        notes: command.notes ?? null,
+      },
+      occurredAt: command.performedAt,
+    },
+  ];
+}

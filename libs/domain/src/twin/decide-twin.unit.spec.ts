@@ -1,0 +1,247 @@
+import { isTwinlogError } from '../errors';
+import { at, context, given } from '../testing/fixtures';
+import { decideTwin } from './decide-twin';
+import { initialTwinState } from './twin-state';
+
+const mill = () =>
+  given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill', site: 'plant-a', name: 'Mill 1' }]);
+const reading = (
+  property: string,
+  value: number,
+  seconds: number,
+  unit = property === 'temperature' ? '°C' : 'rpm',
+) => ({
+  readingId: `${property}-${seconds}`,
+  property,
+  value,
+  unit,
+  occurredAt: at(seconds),
+});
+
+function expectCode(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(isTwinlogError(error)).toBe(true);
+    expect((error as { code: string }).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected ${code}, but nothing was thrown`);
+}
+
+describe('twin decider', () => {
+  describe('RegisterTwin', () => {
+    it('registers a twin with its model version, level and the model limits', () => {
+      const events = given('mill-1').when({
+        type: 'RegisterTwin',
+        twinType: 'mill',
+        modelVersion: 1,
+        site: 'plant-a',
+      });
+      expect(events).toEqual([
+        {
+          type: 'TwinRegistered',
+          data: {
+            twinType: 'mill',
+            modelVersion: 1,
+            level: 'asset',
+            parentId: null,
+            site: 'plant-a',
+            name: null,
+            limits: {
+              temperature: { normal: { high: 60 }, alarm: { high: 80 } },
+              spindle_speed: {},
+            },
+          },
+          occurredAt: at(3600),
+        },
+      ]);
+    });
+
+    it('takes the newest model version when none is named', () => {
+      const [event] = given('mill-1').when({ type: 'RegisterTwin', twinType: 'mill' });
+      expect(event?.type === 'TwinRegistered' && event.data.modelVersion).toBe(2);
+    });
+
+    it('refuses an unknown model, a second registration, and a parent that does not allow the child', () => {
+      expectCode(
+        () => given('x').when({ type: 'RegisterTwin', twinType: 'rocket' }),
+        'MODEL_UNKNOWN',
+      );
+      expectCode(
+        () => mill().when({ type: 'RegisterTwin', twinType: 'mill' }),
+        'TWIN_ALREADY_REGISTERED',
+      );
+      const tool = given('tool-1', [{ type: 'RegisterTwin', twinType: 'tool' }]).state;
+      expectCode(
+        () =>
+          given('mill-9').when(
+            { type: 'RegisterTwin', twinType: 'mill', parentId: 'tool-1' },
+            { parent: tool },
+          ),
+        'CHILD_NOT_ALLOWED',
+      );
+      expectCode(
+        () => given('tool-2').when({ type: 'RegisterTwin', twinType: 'tool', parentId: 'ghost' }),
+        'PARENT_NOT_FOUND',
+      );
+    });
+
+    it('enforces the maximum number of children of a type', () => {
+      const parent = given(
+        'mill-1',
+        [{ type: 'RegisterTwin', twinType: 'mill' }],
+        [{ type: 'AttachChild', childId: 'tool-1', childType: 'tool' }],
+      ).state;
+      expect(parent.children).toEqual([{ twinId: 'tool-1', twinType: 'tool' }]);
+      expectCode(
+        () =>
+          given('tool-2').when(
+            { type: 'RegisterTwin', twinType: 'tool', parentId: 'mill-1' },
+            { parent },
+          ),
+        'CHILD_NOT_ALLOWED',
+      );
+      expect(
+        given('m', [{ type: 'RegisterTwin', twinType: 'mill' }]).when({
+          type: 'AttachChild',
+          childId: 't',
+          childType: 'tool',
+        }),
+      ).toHaveLength(1);
+    });
+  });
+
+  describe('ReportTelemetry', () => {
+    it('records valid readings as one TelemetryReported whose event time is the newest reading', () => {
+      const events = mill().when({
+        type: 'ReportTelemetry',
+        readings: [reading('temperature', 41, 10), reading('spindle_speed', 8000, 12)],
+      });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'TelemetryReported', occurredAt: at(12) });
+    });
+
+    it('is a no-op for readings already recorded (same reading id)', () => {
+      const twin = given(
+        'mill-1',
+        [{ type: 'RegisterTwin', twinType: 'mill' }],
+        [{ type: 'ReportTelemetry', readings: [reading('temperature', 41, 10)] }, { now: at(20) }],
+      );
+      expect(
+        twin.when({ type: 'ReportTelemetry', readings: [reading('temperature', 41, 10)] }),
+      ).toEqual([]);
+      const twice = twin.when({
+        type: 'ReportTelemetry',
+        readings: [reading('temperature', 42, 11), reading('temperature', 42, 11)],
+      });
+      expect(twice[0]?.type === 'TelemetryReported' && twice[0].data.readings).toHaveLength(1);
+    });
+
+    it.each([
+      ['an unknown property', reading('pressure', 1, 10, 'bar'), 'PROPERTY_UNKNOWN'],
+      ['NaN', reading('temperature', Number.NaN, 10), 'VALUE_INVALID'],
+      ['Infinity', reading('temperature', Number.POSITIVE_INFINITY, 10), 'VALUE_INVALID'],
+      ['a fraction for an integer property', reading('spindle_speed', 100.5, 10), 'VALUE_INVALID'],
+      ['the wrong unit', reading('temperature', 100, 10, '°F'), 'UNIT_MISMATCH'],
+      [
+        'a timestamp from 1970',
+        { ...reading('temperature', 40, 0), occurredAt: '1970-01-01T00:00:00Z' },
+        'TIMESTAMP_IMPLAUSIBLE',
+      ],
+      [
+        'a timestamp next year',
+        { ...reading('temperature', 40, 0), occurredAt: '2027-01-01T00:00:00Z' },
+        'TIMESTAMP_IMPLAUSIBLE',
+      ],
+      [
+        'a garbled timestamp',
+        { ...reading('temperature', 40, 0), occurredAt: 'yesterday' },
+        'TIMESTAMP_IMPLAUSIBLE',
+      ],
+    ])('refuses %s', (_label, bad, code) => {
+      expectCode(() => mill().when({ type: 'ReportTelemetry', readings: [bad] }), code);
+    });
+
+    it('refuses telemetry for a twin that is not registered or is retired', () => {
+      expectCode(
+        () =>
+          decideTwin(
+            { type: 'ReportTelemetry', readings: [reading('temperature', 1, 1)] },
+            initialTwinState('x'),
+            context(),
+          ),
+        'TWIN_NOT_FOUND',
+      );
+      const retired = given(
+        'mill-1',
+        [{ type: 'RegisterTwin', twinType: 'mill' }],
+        [{ type: 'RetireTwin', reason: 'scrapped' }],
+      );
+      expectCode(
+        () => retired.when({ type: 'ReportTelemetry', readings: [reading('temperature', 1, 1)] }),
+        'TWIN_RETIRED',
+      );
+      expect(retired.when({ type: 'RetireTwin', reason: 'again' })).toEqual([]);
+    });
+  });
+
+  describe('limits, model version and maintenance', () => {
+    it('changes limits only when they widen with severity', () => {
+      expect(
+        mill().when({
+          type: 'ChangeLimits',
+          property: 'temperature',
+          limits: { warning: { high: 70 }, alarm: { high: 75 } },
+        }),
+      ).toHaveLength(1);
+      expectCode(
+        () =>
+          mill().when({
+            type: 'ChangeLimits',
+            property: 'temperature',
+            limits: { warning: { high: 90 }, alarm: { high: 75 } },
+          }),
+        'LIMITS_INVALID',
+      );
+      expectCode(
+        () => mill().when({ type: 'ChangeLimits', property: 'torque', limits: {} }),
+        'PROPERTY_UNKNOWN',
+      );
+    });
+
+    it("moves to another model version with that version's limits, and ignores a move to the same one", () => {
+      const twin = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill', modelVersion: 1 }]);
+      expect(twin.when({ type: 'ChangeModelVersion', version: 2 })).toMatchObject([
+        {
+          type: 'ModelVersionChanged',
+          data: { from: 1, to: 2, limits: { temperature: { alarm: { high: 85 } } } },
+        },
+      ]);
+      expect(twin.when({ type: 'ChangeModelVersion', version: 1 })).toEqual([]);
+      expectCode(() => twin.when({ type: 'ChangeModelVersion', version: 7 }), 'MODEL_UNKNOWN');
+    });
+
+    it('records maintenance with the properties it resets', () => {
+      const events = mill().when({
+        type: 'RecordMaintenance',
+        kind: 'part-replaced',
+        performedAt: at(100),
+        resets: ['temperature'],
+      });
+      expect(events).toMatchObject([
+        { type: 'MaintenancePerformed', data: { resets: ['temperature'] }, occurredAt: at(100) },
+      ]);
+      expectCode(
+        () =>
+          mill().when({
+            type: 'RecordMaintenance',
+            kind: 'repair',
+            performedAt: at(100),
+            resets: ['nope'],
+          }),
+        'PROPERTY_UNKNOWN',
+      );
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import type { EventEnvelope } from '../events/twin-events';
+import { at, given, meta } from '../testing/fixtures';
+import { stampEvents } from './stamp-events';
+import { foldTwin } from './twin-decider';
+import { initialTwinState } from './twin-state';
+
+const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
+  readingId: id,
+  property: 'temperature',
+  value,
+  unit: '°C',
+  occurredAt: at(seconds),
+});
+
+function telemetryLog(batches: Array<ReturnType<typeof temp>[]>): EventEnvelope[] {
+  const registered = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill' }]).events;
+  const telemetry = batches.map(
+    (readings, i) =>
+      stampEvents(
+        'mill-1',
+        [{ type: 'TelemetryReported', data: { readings }, occurredAt: at(0) }],
+        1 + i,
+        meta(),
+      )[0]!,
+  );
+  return [...registered, ...telemetry];
+}
+
+describe('folding a twin from its events', () => {
+  it('keeps the newest reading by event time as current, whatever order they arrive in', () => {
+    const inOrder = foldTwin(
+      telemetryLog([[temp(40, 10)], [temp(41, 20)], [temp(42, 30)]]),
+      initialTwinState('mill-1'),
+    );
+    const late = foldTwin(
+      telemetryLog([[temp(40, 10)], [temp(42, 30)], [temp(41, 20)]]),
+      initialTwinState('mill-1'),
+    );
+    expect(inOrder.reported['temperature']?.value).toBe(42);
+    expect(late.reported['temperature']).toMatchObject({ value: 42, occurredAt: at(30) });
+  });
+
+  it('says which event set a value', () => {
+    const log = telemetryLog([[temp(40, 10)], [temp(42, 30)], [temp(41, 20)]]);
+    const state = foldTwin(log, initialTwinState('mill-1'));
+    expect(state.reported['temperature']).toMatchObject({ eventId: log[2]!.id, revision: 3 });
+  });
+
+  it('applies a redelivered event only once', () => {
+    const log = telemetryLog([[temp(40, 10)], [temp(42, 30)]]);
+    const clean = foldTwin(log, initialTwinState('mill-1'));
+    const redelivered = foldTwin([...log, log[1]!, log[2]!, log[1]!], initialTwinState('mill-1'));
+    expect(redelivered).toEqual(clean);
+  });
+
+  it('remembers reading ids within a bounded window for de-duplication', () => {
+    const state = foldTwin(
+      telemetryLog([[temp(40, 10, 'a'), temp(41, 11, 'b')]]),
+      initialTwinState('mill-1'),
+    );
+    expect(state.recentReadingIds).toEqual(['a', 'b']);
+  });
+
+  it('tracks children, anomalies, maintenance resets and retirement', () => {
+    const twin = given(
+      'mill-1',
+      [{ type: 'RegisterTwin', twinType: 'mill' }],
+      [{ type: 'AttachChild', childId: 'tool-1', childType: 'tool' }],
+      [{ type: 'ReportTelemetry', readings: [temp(70, 50)] }, { now: at(60) }],
+      [
+        {
+          type: 'RecordMaintenance',
+          kind: 'repair',
+          performedAt: at(100),
+          resets: ['temperature'],
+        },
+        { now: at(200) },
+      ],
+    );
+    expect(twin.state.children).toEqual([{ twinId: 'tool-1', twinType: 'tool' }]);
+    expect(twin.state.reported['temperature']).toBeUndefined();
+    expect(twin.state.lastMaintenance).toMatchObject({ kind: 'repair', resets: ['temperature'] });
+
+    // A reading from before the repair arrives late: history, not current.
+    const stale = stampEvents(
+      'mill-1',
+      [{ type: 'TelemetryReported', data: { readings: [temp(69, 90)] }, occurredAt: at(90) }],
+      twin.state.revision,
+      meta(),
+    );
+    expect(foldTwin(stale, twin.state).reported['temperature']).toBeUndefined();
+
+    const anomaly = stampEvents(
+      'mill-1',
+      [
+        {
+          type: 'AnomalyDetected',
+          data: {
+            episodeId: 'ep-1',
+            detector: 'limits',
+            properties: ['temperature'],
+            score: 0.9,
+            severity: 'alarm',
+            evidence: [{ property: 'temperature', observed: 82, expectedHigh: 80 }],
+          },
+          occurredAt: at(300),
+        },
+      ],
+      twin.state.revision,
+      meta(),
+    );
+    const withAnomaly = foldTwin(anomaly, twin.state);
+    expect(withAnomaly.activeAnomalies['ep-1']).toMatchObject({
+      severity: 'alarm',
+      since: at(300),
+    });
+    const cleared = stampEvents(
+      'mill-1',
+      [
+        {
+          type: 'AnomalyCleared',
+          data: { episodeId: 'ep-1', detector: 'limits' },
+          occurredAt: at(400),
+        },
+      ],
+      withAnomaly.revision,
+      meta(),
+    );
+    expect(foldTwin(cleared, withAnomaly).activeAnomalies).toEqual({});
+  });
+});

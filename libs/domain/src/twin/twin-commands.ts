@@ -1,0 +1,38 @@
+import type { MaintenanceKind } from '../events/twin-events';
+import type { Limits } from '../model/twin-model.schema';
+
+/** A reading as a command carries it, before it is checked against the twin's model. */
+export interface ReadingInput {
+  readingId: string;
+  property: string;
+  value: number;
+  unit: string;
+  occurredAt: string;
+}
+
+export type TwinCommand =
+  | {
+      type: 'RegisterTwin';
+      twinType: string;
+      modelVersion?: number;
+      parentId?: string;
+      site?: string;
+      name?: string;
+      /** When the physical thing came into service; readings before it are implausible. Defaults to now. */
+      commissionedAt?: string;
+    }
+  | { type: 'AttachChild'; childId: string; childType: string }
+  | { type: 'ChangeModelVersion'; version: number }
+  | { type: 'ChangeLimits'; property: string; limits: Limits }
+  | { type: 'ReportTelemetry'; readings: ReadingInput[] }
+  | {
+      type: 'RecordMaintenance';
+      kind: MaintenanceKind;
+      performedAt: string;
+      resets?: string[];
+      componentId?: string;
+      notes?: string;
+    }
+  | { type: 'RetireTwin'; reason: string };
+
+export type TwinCommandType = TwinCommand['type'];

@@ -1,0 +1,87 @@
+// `npm run infra:up | infra:down | infra:status`: the same real servers the tests use, kept
+// running for a person who wants the distributed mode locally.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, provisionInfra, settingsToEnv, type InfraSettings } from '../../libs/testing/src';
+
+interface UpState {
+  pids: number[];
+  settings: Partial<InfraSettings>;
+  workDir: string;
+  startedAt: string;
+}
+
+const stateFile = join(cacheDir('infra'), 'state.json');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readState(): UpState | undefined {
+  return existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as UpState) : undefined;
+}
+
+function printSettings(state: UpState): void {
+  console.log('Connection settings (paste into your shell, or an .env file):');
+  for (const [key, value] of Object.entries(settingsToEnv(state.settings))) console.log(`export ${key}=${value}`);
+  console.log(`Logs and data: ${state.workDir}`);
+}
+
+async function up(): Promise<void> {
+  const current = readState();
+  if (current && current.pids.some(alive)) {
+    console.log(`Servers already running (started ${current.startedAt}).`);
+    printSettings(current);
+    return;
+  }
+  // Local servers only: a person running infra:up wants processes that outlive this command.
+  const infra = await provisionInfra({ detached: true, env: { ...process.env, TWINLOG_INFRA: process.env['TWINLOG_INFRA'] ?? 'local' } });
+  const state: UpState = {
+    pids: Object.values(infra.servers).flatMap((s) => s?.pids ?? []),
+    settings: infra.settings,
+    workDir: infra.workDir,
+    startedAt: new Date().toISOString(),
+  };
+  mkdirSync(cacheDir('infra'), { recursive: true });
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  for (const server of Object.values(infra.servers)) console.log(`started: ${server?.description}`);
+  printSettings(state);
+  console.log('Stop them with: npm run infra:down');
+}
+
+async function down(): Promise<void> {
+  const state = readState();
+  if (!state) return console.log('No servers started by infra:up are recorded; nothing to stop.');
+  for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (state.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGKILL');
+  rmSync(stateFile);
+  console.log(`Stopped ${state.pids.length} server process(es). Their logs stay in ${state.workDir}`);
+}
+
+function status(): void {
+  const state = readState();
+  if (!state) return console.log('No servers started by infra:up.');
+  const running = state.pids.filter(alive).length;
+  console.log(`${running} of ${state.pids.length} server process(es) running (started ${state.startedAt}).`);
+  printSettings(state);
+  if (running < state.pids.length) process.exitCode = 1;
+}
+
+const command = process.argv[2];
+const commands: Record<string, () => void | Promise<void>> = { up, down, status };
+const run = command ? commands[command] : undefined;
+if (!run) {
+  console.error('usage: infra (up | down | status)');
+  process.exit(2);
+}
+Promise.resolve(run()).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

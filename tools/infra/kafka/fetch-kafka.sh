@@ -8,7 +8,8 @@
 # run with: java -cp '<libs>/*' kafka.Kafka <server.properties>. See docs/infra/kafka.md.
 #
 # - Idempotent: if the libs dir exists it is complete (it only appears by an atomic rename
-#   of a finished temp dir), and the script exits at once.
+#   of a finished temp dir), and the script exits at once. The cache is keyed by the Kafka
+#   version only: after editing pom.xml without a version change, delete <version>/libs.
 # - Concurrency-safe: runs for the same version are serialised with flock.
 # - Progress and errors go to STDERR; STDOUT carries only the libs dir path.
 # - Needs Java 17+ and Maven (installs Maven with apt-get when missing and running as root).
@@ -26,6 +27,7 @@ DEPENDENCY_PLUGIN_VERSION="3.8.1"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 POM="$SCRIPT_DIR/pom.xml"
 CACHE_ROOT="${TWINLOG_CACHE_DIR:-$HOME/.cache/twinlog}"
+[[ "$CACHE_ROOT" == /* ]] || CACHE_ROOT="$PWD/$CACHE_ROOT" # always print an absolute path
 VERSION_DIR="$CACHE_ROOT/kafka/$KAFKA_VERSION"
 LIBS_DIR="$VERSION_DIR/libs"
 

@@ -8,14 +8,21 @@ const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
 
 /** The boundary rule's messages for `code` placed at `filePath`. */
 function lint(filePath: string, code: string): string {
-  const result = spawnSync(process.execPath, [eslintBin, '--stdin', '--stdin-filename', filePath, '--format', 'json'], {
-    cwd: root,
-    input: code,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false' },
-  });
-  if (!result.stdout.startsWith('[')) throw new Error(`eslint did not run: ${result.stdout}${result.stderr}`);
-  const [file] = JSON.parse(result.stdout) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
+  const result = spawnSync(
+    process.execPath,
+    [eslintBin, '--stdin', '--stdin-filename', filePath, '--format', 'json'],
+    {
+      cwd: root,
+      input: code,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    },
+  );
+  if (!result.stdout.startsWith('['))
+    throw new Error(`eslint did not run: ${result.stdout}${result.stderr}`);
+  const [file] = JSON.parse(result.stdout) as Array<{
+    messages: Array<{ ruleId: string | null; message: string }>;
+  }>;
   return (file?.messages ?? [])
     .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
     .map((m) => m.message)
@@ -26,18 +33,27 @@ describe('module boundaries', () => {
   jest.setTimeout(60_000);
 
   it('keeps infrastructure packages out of the domain', () => {
-    const out = lint('libs/domain/src/leak.ts', "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n");
+    const out = lint(
+      'libs/domain/src/leak.ts',
+      "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+    );
     expect(out).toMatch(/kafkajs/);
     expect(out).toMatch(/banned|not allowed/i);
   });
 
   it('keeps the domain from depending on other libraries', () => {
-    const out = lint('libs/domain/src/leak.ts', "import { freePort } from '@twinlog/testing';\nexport const p = freePort;\n");
+    const out = lint(
+      'libs/domain/src/leak.ts',
+      "import { freePort } from '@twinlog/testing';\nexport const p = freePort;\n",
+    );
     expect(out).toMatch(/type:domain.*can only depend on libs tagged with.*type:domain/i);
   });
 
   it('lets test tooling use the domain', () => {
-    const out = lint('libs/testing/src/ok.ts', "import { TwinlogError } from '@twinlog/domain';\nexport const e = TwinlogError;\n");
+    const out = lint(
+      'libs/testing/src/ok.ts',
+      "import { TwinlogError } from '@twinlog/domain';\nexport const e = TwinlogError;\n",
+    );
     expect(out).toBe('');
   });
 });

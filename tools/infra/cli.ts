@@ -2,7 +2,12 @@
 // running for a person who wants the distributed mode locally.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, provisionInfra, settingsToEnv, type InfraSettings } from '../../libs/testing/src';
+import {
+  cacheDir,
+  provisionInfra,
+  settingsToEnv,
+  type InfraSettings,
+} from '../../libs/testing/src';
 
 interface UpState {
   pids: number[];
@@ -23,12 +28,15 @@ function alive(pid: number): boolean {
 }
 
 function readState(): UpState | undefined {
-  return existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as UpState) : undefined;
+  return existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as UpState)
+    : undefined;
 }
 
 function printSettings(state: UpState): void {
   console.log('Connection settings (paste into your shell, or an .env file):');
-  for (const [key, value] of Object.entries(settingsToEnv(state.settings))) console.log(`export ${key}=${value}`);
+  for (const [key, value] of Object.entries(settingsToEnv(state.settings)))
+    console.log(`export ${key}=${value}`);
   console.log(`Logs and data: ${state.workDir}`);
 }
 
@@ -40,7 +48,10 @@ async function up(): Promise<void> {
     return;
   }
   // Local servers only: a person running infra:up wants processes that outlive this command.
-  const infra = await provisionInfra({ detached: true, env: { ...process.env, TWINLOG_INFRA: process.env['TWINLOG_INFRA'] ?? 'local' } });
+  const infra = await provisionInfra({
+    detached: true,
+    env: { ...process.env, TWINLOG_INFRA: process.env['TWINLOG_INFRA'] ?? 'local' },
+  });
   const state: UpState = {
     pids: Object.values(infra.servers).flatMap((s) => s?.pids ?? []),
     settings: infra.settings,
@@ -59,17 +70,22 @@ async function down(): Promise<void> {
   if (!state) return console.log('No servers started by infra:up are recorded; nothing to stop.');
   for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 30_000;
-  while (state.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while (state.pids.some(alive) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
   for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGKILL');
   rmSync(stateFile);
-  console.log(`Stopped ${state.pids.length} server process(es). Their logs stay in ${state.workDir}`);
+  console.log(
+    `Stopped ${state.pids.length} server process(es). Their logs stay in ${state.workDir}`,
+  );
 }
 
 function status(): void {
   const state = readState();
   if (!state) return console.log('No servers started by infra:up.');
   const running = state.pids.filter(alive).length;
-  console.log(`${running} of ${state.pids.length} server process(es) running (started ${state.startedAt}).`);
+  console.log(
+    `${running} of ${state.pids.length} server process(es) running (started ${state.startedAt}).`,
+  );
   printSettings(state);
   if (running < state.pids.length) process.exitCode = 1;
 }

@@ -83,7 +83,10 @@ export interface EventMeta {
   /** Unique; appending an id twice is a no-op (idempotence). */
   id: string;
   twinId: string;
-  /** 1-based position in the twin's own stream. */
+  /**
+   * The event's position in its stream (offset + 1), assigned by the log on append, never by the
+   * producer: increasing per twin within a stream, not dense. See docs/adr/0002.
+   */
   revision: number;
   schemaVersion: number;
   /** When it happened in the plant (event time). */
@@ -96,6 +99,21 @@ export interface EventMeta {
 }
 
 export type EventEnvelope<E extends TwinEvent = TwinEvent> = E & EventMeta;
+
+/** An event as a producer hands it to the log, before the log gives it a position. */
+export type NewEvent<E extends TwinEvent = TwinEvent> = E & Omit<EventMeta, 'revision'>;
+
+/**
+ * The two streams of a twin. Telemetry is high-volume and written by ingestion; everything else
+ * (the aggregate's decisions and the analytics services' findings) is the twin-events stream.
+ * Each stream is keyed by twin id, so one twin's events in a stream are totally ordered.
+ */
+export type StreamName = 'twin-events' | 'telemetry';
+export const STREAMS: readonly StreamName[] = ['twin-events', 'telemetry'];
+
+export function streamOf(type: TwinEventType): StreamName {
+  return type === 'TelemetryReported' ? 'telemetry' : 'twin-events';
+}
 
 /** The current schema version of each event type; older versions are upcast when read. */
 export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {

@@ -1,6 +1,6 @@
 import { ModelCatalog } from '../model/model-catalog';
 import { parseTwinModel } from '../model/parse-twin-model';
-import type { EventEnvelope } from '../events/twin-events';
+import { streamOf, type EventEnvelope, type NewEvent } from '../events/twin-events';
 import type { DecideContext } from '../twin/decide-context';
 import { decideTwin, type DecidedEvent } from '../twin/decide-twin';
 import { stampEvents, type CommandMeta } from '../twin/stamp-events';
@@ -57,13 +57,20 @@ export function meta(now = at(3600)): CommandMeta {
   };
 }
 
+let logPosition = 0;
+/** Gives new events positions as a log would (increasing, shared by all twins, not dense per twin). */
+export function record(events: NewEvent[]): EventEnvelope[] {
+  return events.map((event) => ({ ...event, revision: (logPosition += 1) }) as EventEnvelope);
+}
+export { streamOf };
+
 /** Given/when/then for the twin decider: events in the log, a command, the events decided. */
 export function given(twinId: string, ...commands: Array<[TwinCommand, Partial<DecideContext>?]>) {
   let events: EventEnvelope[] = [];
   let state: TwinState = initialTwinState(twinId);
   for (const [command, ctx] of commands) {
     const decided = decideTwin(command, state, context({ now: at(0), ...ctx }));
-    const stamped = stampEvents(twinId, decided, state.revision, meta(at(0)));
+    const stamped = record(stampEvents(twinId, decided, meta(at(0))));
     events = [...events, ...stamped];
     state = foldTwin(stamped, state);
   }

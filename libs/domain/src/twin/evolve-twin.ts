@@ -1,13 +1,21 @@
-import type { EventEnvelope, Reading } from '../events/twin-events';
+import {
+  streamOf,
+  type EventEnvelope,
+  type EventOfType,
+  type Reading,
+} from '../events/twin-events';
 import { READING_ID_WINDOW, type TwinState } from './twin-state';
 
 /**
- * Folds one recorded event into a twin's state. Idempotent: an event at or below the state's
- * revision was already applied (a redelivery) and changes nothing.
+ * Folds one recorded event into a twin's state. Idempotent: an event at or below the revision
+ * already folded from its stream is a redelivery and changes nothing. Folding the two streams
+ * commutes (telemetry is ordered by event time, not by arrival), so the state does not depend
+ * on how a consumer interleaves them.
  */
 export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
-  if (event.revision <= state.revision) return state;
-  const next = { ...state, revision: event.revision };
+  const counter = streamOf(event.type) === 'telemetry' ? 'telemetryRevision' : 'revision';
+  if (event.revision <= state[counter]) return state;
+  const next = { ...state, [counter]: event.revision };
   switch (event.type) {
     case 'TwinRegistered':
       return {
@@ -30,11 +38,8 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
       return { ...next, limits: { ...next.limits, [event.data.property]: event.data.limits } };
     case 'TelemetryReported':
       return applyReadings(next, event.data.readings, event);
-    case 'MaintenancePerformed': {
-      const reported = { ...next.reported };
-      for (const property of event.data.resets) delete reported[property];
-      return { ...next, reported, lastMaintenance: { ...event.data, eventId: event.id } };
-    }
+    case 'MaintenancePerformed':
+      return applyMaintenance(next, event as EventEnvelope<EventOfType<'MaintenancePerformed'>>);
     case 'TwinRetired':
       return { ...next, status: 'retired', retiredAt: event.occurredAt };
     case 'AnomalyDetected':
@@ -86,5 +91,32 @@ function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelo
     ...state,
     reported,
     recentReadingIds: ids.length > READING_ID_WINDOW ? ids.slice(-READING_ID_WINDOW) : ids,
+  };
+}
+
+/**
+ * A maintenance that resets properties (a new tool: wear starts again) removes the values read
+ * before it; the latest maintenance by performed time is the "last" one, whatever the arrival order.
+ */
+function applyMaintenance(
+  state: TwinState,
+  event: EventEnvelope<EventOfType<'MaintenancePerformed'>>,
+): TwinState {
+  const performed = Date.parse(event.data.performedAt);
+  const reported = { ...state.reported };
+  const resetAt = { ...state.resetAt };
+  for (const property of event.data.resets) {
+    const current = reported[property];
+    if (current && Date.parse(current.occurredAt) < performed) delete reported[property];
+    const previous = resetAt[property];
+    if (!previous || Date.parse(previous) < performed) resetAt[property] = event.data.performedAt;
+  }
+  const last = state.lastMaintenance;
+  const isLatest = !last || Date.parse(last.performedAt) <= performed;
+  return {
+    ...state,
+    reported,
+    resetAt,
+    lastMaintenance: isLatest ? { ...event.data, eventId: event.id } : last,
   };
 }

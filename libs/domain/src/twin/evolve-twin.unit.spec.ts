@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../events/twin-events';
-import { at, given, meta } from '../testing/fixtures';
+import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
 import { foldTwin } from './twin-decider';
 import { initialTwinState } from './twin-state';
@@ -15,12 +15,13 @@ const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
 function telemetryLog(batches: Array<ReturnType<typeof temp>[]>): EventEnvelope[] {
   const registered = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill' }]).events;
   const telemetry = batches.map(
-    (readings, i) =>
-      stampEvents(
-        'mill-1',
-        [{ type: 'TelemetryReported', data: { readings }, occurredAt: at(0) }],
-        1 + i,
-        meta(),
+    (readings) =>
+      record(
+        stampEvents(
+          'mill-1',
+          [{ type: 'TelemetryReported', data: { readings }, occurredAt: at(0) }],
+          meta(),
+        ),
       )[0]!,
   );
   return [...registered, ...telemetry];
@@ -43,7 +44,10 @@ describe('folding a twin from its events', () => {
   it('says which event set a value', () => {
     const log = telemetryLog([[temp(40, 10)], [temp(42, 30)], [temp(41, 20)]]);
     const state = foldTwin(log, initialTwinState('mill-1'));
-    expect(state.reported['temperature']).toMatchObject({ eventId: log[2]!.id, revision: 3 });
+    expect(state.reported['temperature']).toMatchObject({
+      eventId: log[2]!.id,
+      revision: log[2]!.revision,
+    });
   });
 
   it('applies a redelivered event only once', () => {
@@ -59,6 +63,52 @@ describe('folding a twin from its events', () => {
       initialTwinState('mill-1'),
     );
     expect(state.recentReadingIds).toEqual(['a', 'b']);
+  });
+
+  it('does not let telemetry move the revision that commands are checked against', () => {
+    const log = telemetryLog([[temp(40, 10)], [temp(42, 30)]]);
+    const state = foldTwin(log, initialTwinState('mill-1'));
+    expect(state.revision).toBe(log[0]!.revision);
+    expect(state.telemetryRevision).toBe(log[2]!.revision);
+  });
+
+  it('gives the same state however the two streams interleave', () => {
+    const twin = given(
+      'mill-1',
+      [{ type: 'RegisterTwin', twinType: 'mill' }],
+      [
+        {
+          type: 'RecordMaintenance',
+          kind: 'repair',
+          performedAt: at(100),
+          resets: ['temperature'],
+        },
+        { now: at(200) },
+      ],
+    );
+    const [registered, maintenance] = twin.events;
+    const [before, after] = [temp(60, 90), temp(30, 150)].map(
+      (r) =>
+        record(
+          stampEvents(
+            'mill-1',
+            [{ type: 'TelemetryReported', data: { readings: [r] }, occurredAt: r.occurredAt }],
+            meta(),
+          ),
+        )[0]!,
+    );
+    const orders = [
+      [registered!, maintenance!, before!, after!],
+      [registered!, before!, after!, maintenance!],
+      [after!, before!, registered!, maintenance!],
+    ];
+    const states = orders.map((events) => foldTwin(events, initialTwinState('mill-1')));
+    expect(states[0]!.reported['temperature']?.value).toBe(30);
+    expect(states[1]).toEqual(states[0]);
+    expect({ ...states[2]!, recentReadingIds: [] }).toEqual({
+      ...states[0]!,
+      recentReadingIds: [],
+    });
   });
 
   it('tracks children, anomalies, maintenance resets and retirement', () => {
@@ -82,49 +132,52 @@ describe('folding a twin from its events', () => {
     expect(twin.state.lastMaintenance).toMatchObject({ kind: 'repair', resets: ['temperature'] });
 
     // A reading from before the repair arrives late: history, not current.
-    const stale = stampEvents(
-      'mill-1',
-      [{ type: 'TelemetryReported', data: { readings: [temp(69, 90)] }, occurredAt: at(90) }],
-      twin.state.revision,
-      meta(),
+    const stale = record(
+      stampEvents(
+        'mill-1',
+        [{ type: 'TelemetryReported', data: { readings: [temp(69, 90)] }, occurredAt: at(90) }],
+        meta(),
+      ),
     );
     expect(foldTwin(stale, twin.state).reported['temperature']).toBeUndefined();
 
-    const anomaly = stampEvents(
-      'mill-1',
-      [
-        {
-          type: 'AnomalyDetected',
-          data: {
-            episodeId: 'ep-1',
-            detector: 'limits',
-            properties: ['temperature'],
-            score: 0.9,
-            severity: 'alarm',
-            evidence: [{ property: 'temperature', observed: 82, expectedHigh: 80 }],
+    const anomaly = record(
+      stampEvents(
+        'mill-1',
+        [
+          {
+            type: 'AnomalyDetected',
+            data: {
+              episodeId: 'ep-1',
+              detector: 'limits',
+              properties: ['temperature'],
+              score: 0.9,
+              severity: 'alarm',
+              evidence: [{ property: 'temperature', observed: 82, expectedHigh: 80 }],
+            },
+            occurredAt: at(300),
           },
-          occurredAt: at(300),
-        },
-      ],
-      twin.state.revision,
-      meta(),
+        ],
+        meta(),
+      ),
     );
     const withAnomaly = foldTwin(anomaly, twin.state);
     expect(withAnomaly.activeAnomalies['ep-1']).toMatchObject({
       severity: 'alarm',
       since: at(300),
     });
-    const cleared = stampEvents(
-      'mill-1',
-      [
-        {
-          type: 'AnomalyCleared',
-          data: { episodeId: 'ep-1', detector: 'limits' },
-          occurredAt: at(400),
-        },
-      ],
-      withAnomaly.revision,
-      meta(),
+    const cleared = record(
+      stampEvents(
+        'mill-1',
+        [
+          {
+            type: 'AnomalyCleared',
+            data: { episodeId: 'ep-1', detector: 'limits' },
+            occurredAt: at(400),
+          },
+        ],
+        meta(),
+      ),
     );
     expect(foldTwin(cleared, withAnomaly).activeAnomalies).toEqual({});
   });

@@ -1,4 +1,4 @@
-import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from '../events/twin-events';
+import { CURRENT_SCHEMA_VERSION, type NewEvent } from '../events/twin-events';
 import type { DecidedEvent } from './decide-twin';
 
 /** Who asked, and how it ties to other events: supplied by the handler with every command. */
@@ -12,23 +12,21 @@ export interface CommandMeta {
   now: string;
 }
 
-/** Wraps decided events in their envelopes, numbering them after the twin's current revision. */
+/** Wraps decided events in their envelopes; the log gives them their revisions on append. */
 export function stampEvents(
   twinId: string,
   decided: DecidedEvent[],
-  afterRevision: number,
   meta: CommandMeta,
-): EventEnvelope[] {
+): NewEvent[] {
   return decided.map(({ occurredAt, ...event }, i) => ({
     ...event,
     id: `${meta.commandId}/${i}`,
     twinId,
-    revision: afterRevision + i + 1,
     schemaVersion: CURRENT_SCHEMA_VERSION[event.type],
     occurredAt,
     recordedAt: meta.now,
     correlationId: meta.correlationId,
     causationId: meta.causationId,
     producer: meta.producer,
-  })) as EventEnvelope[];
+  })) as NewEvent[];
 }

@@ -48,10 +48,14 @@ export interface TwinState {
   reported: Record<string, ReportedValue>;
   activeAnomalies: Record<string, ActiveAnomaly>;
   lastMaintenance: MaintenanceRecord | null;
+  /** Per property, the latest maintenance that reset it: older readings never become current again. */
+  resetAt: Record<string, string>;
   registeredAt: string | null;
   retiredAt: string | null;
-  /** Revision of the last event folded in; 0 before the first. */
+  /** Revision of the last twin-events event folded in (0 before the first): what commands' expected revision is checked against. */
   revision: number;
+  /** Revision of the last telemetry event folded in; telemetry never bumps `revision`, so readings cannot cause write conflicts. */
+  telemetryRevision: number;
   /** The newest reading ids, oldest first, bounded: the de-duplication window. */
   recentReadingIds: string[];
 }
@@ -74,9 +78,11 @@ export function initialTwinState(twinId: string): TwinState {
     reported: {},
     activeAnomalies: {},
     lastMaintenance: null,
+    resetAt: {},
     registeredAt: null,
     retiredAt: null,
     revision: 0,
+    telemetryRevision: 0,
     recentReadingIds: [],
   };
 }

@@ -15,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
     holder[KEY].users += 1;
     return;
   }
+  // kafkajs warns on every producer that its default partitioner changed in v2; we chose it.
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
   const started = Date.now();
   process.stderr.write(
     '\n[infra] providing real Kafka, InfluxDB and MQTT servers for the tests...\n',

@@ -48,6 +48,8 @@ describe('real Kafka broker', () => {
 
     const received = new Map<string, number[]>();
     let count = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
     const allIn = new Promise<void>((resolve) => {
       void consumer.run({
         eachMessage: async ({ message }) => {
@@ -57,8 +59,6 @@ describe('real Kafka broker', () => {
         },
       });
     });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
     await allIn;
 
     expect(count).toBe(keys.length * perKey);

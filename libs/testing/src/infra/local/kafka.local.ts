@@ -34,7 +34,9 @@ export async function startLocalKafka(
     options.progress,
   );
   const version = basename(dirname(libs));
-  const [port, controllerPort] = [await freePort(), await freePort()];
+  const port = await freePort();
+  let controllerPort = await freePort();
+  while (controllerPort === port) controllerPort = await freePort();
   const dataDir = join(options.workDir, 'kafka-data');
   mkdirSync(dataDir, { recursive: true });
   const props = join(options.workDir, 'kafka-server.properties');
@@ -81,6 +83,7 @@ export async function startLocalKafka(
   });
   const brokers = [`127.0.0.1:${port}`];
   await waitUntilReady(server, () => brokerAnswers(brokers), 90_000);
+  await warmUp(brokers);
   return {
     settings: { brokers },
     source: 'local',
@@ -98,5 +101,22 @@ async function brokerAnswers(brokers: string[]): Promise<boolean> {
     return cluster.brokers.length > 0 && cluster.controller !== null;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A new broker answers the first idempotent producer and the first group lookup with
+ * "coordinator loading" (retried, but logged as errors); touching both once keeps test logs clean.
+ */
+async function warmUp(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await admin.connect();
+    await admin.describeGroups(['twinlog-warm-up']);
+    await producer.connect();
+  } finally {
+    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
   }
 }

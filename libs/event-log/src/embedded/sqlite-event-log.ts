@@ -1,0 +1,245 @@
+import { EventEmitter } from 'node:events';
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  STREAMS,
+  TwinlogError,
+  type EventEnvelope,
+  type NewEvent,
+  type StreamName,
+} from '@twinlog/domain';
+import type {
+  AppendOptions,
+  AppendResult,
+  BatchHandler,
+  DeadLetter,
+  EventLog,
+  LogPosition,
+  ReadStreamOptions,
+  RecordedEvent,
+  ReplayOptions,
+  ReplayResult,
+  SubscribeOptions,
+  Subscription,
+} from '../event-log.port';
+import { mergeByRecordTime } from '../shared/merge-streams';
+import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/validate-new-event';
+import { inTransaction, openLogDatabase } from './sqlite-schema';
+import { SqliteSnapshotStore } from './sqlite-snapshot-store';
+import { SqliteSubscription } from './sqlite-subscription';
+
+const PARTITION = 0;
+
+/**
+ * The embedded event log: a durable single-machine log in one SQLite file (node:sqlite), with
+ * Kafka's semantics (streams, offsets, consumer groups with committed offsets, dead letters,
+ * latest-per-twin snapshots), so the embedded mode replays exactly like the Kafka mode.
+ */
+export class SqliteEventLog implements EventLog {
+  readonly snapshots: SqliteSnapshotStore;
+  /** Wakes subscribers when events are appended, instead of making them poll. */
+  readonly appended = new EventEmitter();
+  private readonly subscriptions = new Set<SqliteSubscription>();
+
+  constructor(readonly db: DatabaseSync) {
+    this.snapshots = new SqliteSnapshotStore(db);
+    this.appended.setMaxListeners(0);
+  }
+
+  static open(path: string): SqliteEventLog {
+    return new SqliteEventLog(openLogDatabase(path));
+  }
+
+  async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const validated = events.map(validateNewEvent);
+    const result = inTransaction(this.db, () => {
+      this.checkExpectedRevision(options);
+      const exists = this.db.prepare('SELECT 1 FROM events WHERE id = ?');
+      const insert = this.db.prepare(
+        `INSERT INTO events (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const next = new Map<StreamName, number>();
+      const appended: AppendResult['appended'] = [];
+      const duplicates: string[] = [];
+      const batchIds = new Set<string>();
+      for (const { event, stream } of validated) {
+        if (batchIds.has(event.id) || exists.get(event.id)) {
+          duplicates.push(event.id);
+          continue;
+        }
+        batchIds.add(event.id);
+        const offset = next.get(stream) ?? this.endOffset(stream);
+        next.set(stream, offset + 1);
+        insert.run(
+          stream,
+          PARTITION,
+          offset,
+          event.id,
+          event.twinId,
+          event.type,
+          event.schemaVersion,
+          Date.parse(event.occurredAt),
+          Date.parse(event.recordedAt),
+          encodeEvent(event),
+        );
+        appended.push({ id: event.id, position: { stream, partition: PARTITION, offset } });
+      }
+      return { appended, duplicates };
+    });
+    if (result.appended.length > 0) this.appended.emit('append');
+    return result;
+  }
+
+  async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    const streams = options.streams ?? STREAMS;
+    const perStream = streams.map((stream) => {
+      const clauses = ['twin_id = ?', 'stream = ?'];
+      const params: Array<string | number> = [twinId, stream];
+      if (options.recordedUntil) {
+        clauses.push('recorded_at_ms <= ?');
+        params.push(Date.parse(options.recordedUntil));
+      }
+      if (options.occurredUntil) {
+        clauses.push('occurred_at_ms <= ?');
+        params.push(Date.parse(options.occurredUntil));
+      }
+      if (options.types?.length) {
+        clauses.push(`type IN (${options.types.map(() => '?').join(',')})`);
+        params.push(...options.types);
+      }
+      const rows = this.db
+        .prepare(
+          `SELECT "offset", body FROM events WHERE ${clauses.join(' AND ')} ORDER BY "offset"`,
+        )
+        .all(...params);
+      return rows.map((row) => decodeEvent(String(row['body']), Number(row['offset'])));
+    });
+    return mergeByRecordTime(perStream);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = new SqliteSubscription(this, options, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  async replay(options: ReplayOptions, handler: BatchHandler): Promise<ReplayResult> {
+    const batchSize = options.maxBatchSize ?? 1000;
+    const untilMs = options.until ? Date.parse(options.until) : Number.POSITIVE_INFINITY;
+    let events = 0;
+    const next: LogPosition[] = [];
+    const starts = options.streams.map((stream) => ({
+      stream,
+      offset: this.startOffset(stream, options),
+    }));
+    const ends = new Map(options.streams.map((stream) => [stream, this.endOffset(stream)]));
+    const total = starts.reduce((sum, s) => sum + (ends.get(s.stream)! - s.offset), 0);
+    for (const start of starts) {
+      let offset = start.offset;
+      const end = ends.get(start.stream)!;
+      const select = this.db.prepare(
+        `SELECT "offset", body, recorded_at_ms FROM events WHERE stream = ? AND partition = ? AND "offset" >= ? AND "offset" < ? ORDER BY "offset" LIMIT ?`,
+      );
+      let done = false;
+      while (!done && offset < end) {
+        const rows = select.all(start.stream, PARTITION, offset, end, batchSize);
+        if (rows.length === 0) break;
+        const batch: RecordedEvent[] = [];
+        for (const row of rows) {
+          if (Number(row['recorded_at_ms']) > untilMs) {
+            done = true;
+            break;
+          }
+          const position = {
+            stream: start.stream,
+            partition: PARTITION,
+            offset: Number(row['offset']),
+          };
+          batch.push({ event: decodeEvent(String(row['body']), position.offset), position });
+        }
+        if (batch.length > 0) await handler(batch);
+        events += batch.length;
+        offset = batch.length > 0 ? batch[batch.length - 1]!.position.offset + 1 : offset;
+        options.onProgress?.({ events, total });
+      }
+      next.push({ stream: start.stream, partition: PARTITION, offset });
+    }
+    return { events, next };
+  }
+
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO dead_letters (at, consumer, code, reason, source, payload) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        letter.at,
+        letter.consumer,
+        letter.code,
+        letter.reason,
+        JSON.stringify(letter.source),
+        letter.payload,
+      );
+  }
+
+  async readDeadLetters(): Promise<DeadLetter[]> {
+    return this.db
+      .prepare('SELECT * FROM dead_letters ORDER BY seq')
+      .all()
+      .map((row) => ({
+        at: String(row['at']),
+        consumer: String(row['consumer']),
+        code: String(row['code']),
+        reason: String(row['reason']),
+        source: JSON.parse(String(row['source'])),
+        payload: String(row['payload']),
+      }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.db.close();
+  }
+
+  /** The offset the next event of a stream gets (the stream's length). */
+  endOffset(stream: StreamName): number {
+    const row = this.db
+      .prepare('SELECT MAX("offset") AS last FROM events WHERE stream = ? AND partition = ?')
+      .get(stream, PARTITION);
+    return row?.['last'] === null || row?.['last'] === undefined ? 0 : Number(row['last']) + 1;
+  }
+
+  private startOffset(stream: StreamName, options: ReplayOptions): number {
+    const from = options.from ?? { kind: 'beginning' };
+    if (from.kind === 'beginning') return 0;
+    if (from.kind === 'positions')
+      return from.positions.find((p) => p.stream === stream)?.offset ?? 0;
+    const row = this.db
+      .prepare('SELECT MIN("offset") AS first FROM events WHERE stream = ? AND recorded_at_ms >= ?')
+      .get(stream, Date.parse(from.recordedAt));
+    return row?.['first'] === null || row?.['first'] === undefined
+      ? this.endOffset(stream)
+      : Number(row['first']);
+  }
+
+  private checkExpectedRevision({ expectedRevision }: AppendOptions): void {
+    if (!expectedRevision) return;
+    const row = this.db
+      .prepare(
+        `SELECT MAX("offset") AS last FROM events WHERE twin_id = ? AND stream = 'twin-events'`,
+      )
+      .get(expectedRevision.twinId);
+    const current =
+      row?.['last'] === null || row?.['last'] === undefined ? 0 : Number(row['last']) + 1;
+    if (current !== expectedRevision.revision) {
+      throw new TwinlogError(
+        'REVISION_CONFLICT',
+        `Twin ${expectedRevision.twinId} is at revision ${current}, not ${expectedRevision.revision}: reload and retry`,
+        { twinId: expectedRevision.twinId, expected: expectedRevision.revision, current },
+      );
+    }
+  }
+}

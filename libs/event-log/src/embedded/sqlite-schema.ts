@@ -1,0 +1,68 @@
+import { DatabaseSync } from 'node:sqlite';
+
+/**
+ * One table per concern. `events` mirrors Kafka's coordinates (stream, partition, offset) so
+ * replay and revisions behave alike in both modes; the id is unique, which makes append idempotent.
+ */
+const SCHEMA = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA foreign_keys = ON;
+CREATE TABLE IF NOT EXISTS events (
+  stream TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  "offset" INTEGER NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  twin_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  occurred_at_ms INTEGER NOT NULL,
+  recorded_at_ms INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (stream, partition, "offset")
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_by_twin ON events (twin_id, stream, "offset");
+CREATE INDEX IF NOT EXISTS events_by_record_time ON events (stream, recorded_at_ms);
+CREATE TABLE IF NOT EXISTS consumer_offsets (
+  group_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  next_offset INTEGER NOT NULL,
+  PRIMARY KEY (group_id, stream, partition)
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  consumer TEXT NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+  twin_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  next TEXT NOT NULL,
+  taken_at TEXT NOT NULL
+);
+`;
+
+/** Opens (creating if needed) a durable log file; ':memory:' for throwaway use. */
+export function openLogDatabase(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Runs `work` in one write transaction: all of it is durable, or none. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,157 @@
+import { isTwinlogError, type StreamName } from '@twinlog/domain';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import { decodeEvent } from '../shared/validate-new-event';
+import { inTransaction } from './sqlite-schema';
+import type { SqliteEventLog } from './sqlite-event-log';
+
+const PARTITION = 0;
+const IDLE_WAIT_MS = 500;
+const MAX_RETRY_WAIT_MS = 5_000;
+/** One active member per group and log file: the embedded log has one partition per stream. */
+const activeMembers = new WeakMap<SqliteEventLog, Map<string, SqliteSubscription>>();
+
+/**
+ * A consumer-group member on the embedded log: delivers batches from the committed offsets,
+ * commits after the handler resolves, dead-letters what cannot be decoded, retries failures.
+ */
+export class SqliteSubscription implements Subscription {
+  private stopped = false;
+  /** Positions already dead-lettered, so a retried batch does not dead-letter them again. */
+  private readonly deadLettered = new Set<string>();
+  private loop: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private readonly onAppend = () => this.wake?.();
+
+  constructor(
+    private readonly log: SqliteEventLog,
+    private readonly options: SubscribeOptions,
+    private readonly onStop: () => void,
+  ) {}
+
+  start(): void {
+    this.log.appended.on('append', this.onAppend);
+    this.initialiseOffsets();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.log.appended.off('append', this.onAppend);
+    const members = activeMembers.get(this.log);
+    if (members?.get(this.options.group) === this) members.delete(this.options.group);
+    this.onStop();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      if (!this.claimGroup()) {
+        await this.idle();
+        continue;
+      }
+      const batch = this.nextBatch();
+      if (!batch) {
+        await this.idle();
+        continue;
+      }
+      try {
+        if (batch.events.length > 0) await this.options.handler(batch.events);
+        this.commit(batch.stream, batch.nextOffset);
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const wait = Math.min(MAX_RETRY_WAIT_MS, 100 * 2 ** failures);
+        process.emitWarning(
+          `consumer ${this.options.group}: batch failed (${(error as Error).message}); retrying in ${wait} ms`,
+        );
+        await this.idle(wait);
+      }
+    }
+  }
+
+  private claimGroup(): boolean {
+    const members = activeMembers.get(this.log) ?? new Map<string, SqliteSubscription>();
+    activeMembers.set(this.log, members);
+    const current = members.get(this.options.group);
+    if (!current) members.set(this.options.group, this);
+    return (current ?? this) === this;
+  }
+
+  private initialiseOffsets(): void {
+    const insert = this.log.db.prepare(
+      'INSERT OR IGNORE INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, ?, ?)',
+    );
+    for (const stream of this.options.streams) {
+      const start = this.options.fromBeginning === false ? this.log.endOffset(stream) : 0;
+      insert.run(this.options.group, stream, PARTITION, start);
+    }
+  }
+
+  /** The next batch from the first stream that has events, or undefined when all are drained. */
+  private nextBatch():
+    { stream: StreamName; events: RecordedEvent[]; nextOffset: number } | undefined {
+    const limit = this.options.maxBatchSize ?? 500;
+    for (const stream of this.options.streams) {
+      const from = this.committed(stream);
+      const rows = this.log.db
+        .prepare(
+          'SELECT "offset", body FROM events WHERE stream = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?',
+        )
+        .all(stream, PARTITION, from, limit);
+      if (rows.length === 0) continue;
+      const events: RecordedEvent[] = [];
+      for (const row of rows) {
+        const position = { stream, partition: PARTITION, offset: Number(row['offset']) };
+        try {
+          events.push({ event: decodeEvent(String(row['body']), position.offset), position });
+        } catch (error) {
+          const key = `${stream}:${position.offset}`;
+          if (this.deadLettered.has(key)) continue;
+          this.deadLettered.add(key);
+          void this.log.deadLetter({
+            at: new Date().toISOString(),
+            consumer: this.options.group,
+            code: isTwinlogError(error) ? error.code : 'EVENT_INVALID',
+            reason: (error as Error).message,
+            source: position,
+            payload: String(row['body']),
+          });
+        }
+      }
+      return { stream, events, nextOffset: Number(rows[rows.length - 1]!['offset']) + 1 };
+    }
+    return undefined;
+  }
+
+  private committed(stream: StreamName): number {
+    const row = this.log.db
+      .prepare(
+        'SELECT next_offset FROM consumer_offsets WHERE group_id = ? AND stream = ? AND partition = ?',
+      )
+      .get(this.options.group, stream, PARTITION);
+    return Number(row?.['next_offset'] ?? 0);
+  }
+
+  private commit(stream: StreamName, nextOffset: number): void {
+    inTransaction(this.log.db, () =>
+      this.log.db
+        .prepare(
+          'UPDATE consumer_offsets SET next_offset = ? WHERE group_id = ? AND stream = ? AND partition = ?',
+        )
+        .run(nextOffset, this.options.group, stream, PARTITION),
+    );
+  }
+
+  private idle(ms = IDLE_WAIT_MS): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import type { EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
+
+/** Where an event sits in the log: Kafka's coordinates; the embedded log has one partition per stream. */
+export interface LogPosition {
+  stream: StreamName;
+  partition: number;
+  offset: number;
+}
+
+export interface RecordedEvent {
+  event: EventEnvelope;
+  position: LogPosition;
+}
+
+export interface AppendOptions {
+  /**
+   * Optimistic concurrency for one twin: the revision of its last twin-events event that the
+   * caller decided on. A different current revision fails with REVISION_CONFLICT and appends
+   * nothing. Only meaningful from the twin's single writer (docs/adr/0002).
+   */
+  expectedRevision?: { twinId: string; revision: number };
+}
+
+export interface AppendResult {
+  /** Events newly recorded, with their positions (in Kafka, revisions are known once read back). */
+  appended: Array<{ id: string; position: LogPosition }>;
+  /** Ids that were already in the log: appending them again was a no-op. */
+  duplicates: string[];
+}
+
+export interface ReadStreamOptions {
+  /** Both streams (merged by record time) unless narrowed. */
+  streams?: StreamName[];
+  /** Only events recorded at or before this time (state as the log knew it at T). */
+  recordedUntil?: string;
+  /** Only events that occurred at or before this time (state as the plant was at T). */
+  occurredUntil?: string;
+  types?: string[];
+}
+
+/** A message that could not be processed: kept with the reason and where it came from. */
+export interface DeadLetter {
+  reason: string;
+  code: string;
+  source: LogPosition | { stream: string; partition?: number; offset?: number; origin?: string };
+  payload: string;
+  consumer: string;
+  at: string;
+}
+
+export type BatchHandler = (batch: RecordedEvent[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: members share the partitions; each has its committed offsets. */
+  group: string;
+  streams: StreamName[];
+  /**
+   * Called with a batch; offsets are committed only after it resolves, so its effects must be
+   * durable by then (at-least-once). A rejection is retried; poison messages never reach it.
+   */
+  handler: BatchHandler;
+  /** Where a new group starts: the beginning (default) or only new events. */
+  fromBeginning?: boolean;
+  maxBatchSize?: number;
+}
+
+export interface Subscription {
+  /** Finishes the batch in hand, commits, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export type ReplayFrom =
+  | { kind: 'beginning' }
+  | { kind: 'positions'; positions: LogPosition[] }
+  | { kind: 'time'; recordedAt: string };
+
+export interface ReplayOptions {
+  streams: StreamName[];
+  from?: ReplayFrom;
+  /** Stop at events recorded after this time; default: the end of the log when replay began. */
+  until?: string;
+  onProgress?: (progress: ReplayProgress) => void;
+  maxBatchSize?: number;
+}
+
+export interface ReplayProgress {
+  events: number;
+  /** Events between the start and the end of the replay, when the log can tell. */
+  total?: number;
+}
+
+export interface ReplayResult {
+  events: number;
+  /** The next position of each partition replayed: where a follow-up replay starts. */
+  next: LogPosition[];
+}
+
+/** A twin's state as of a set of log positions: replay continues after them. */
+export interface Snapshot<S = unknown> {
+  twinId: string;
+  state: S;
+  /** Next offset to read per stream partition. */
+  next: LogPosition[];
+  takenAt: string;
+}
+
+export interface SnapshotStore {
+  save(snapshots: Snapshot[]): Promise<void>;
+  loadLatest(twinId: string): Promise<Snapshot | undefined>;
+  loadAll(): AsyncIterable<Snapshot>;
+}
+
+/**
+ * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
+ * these semantics and one contract test suite.
+ */
+export interface EventLog {
+  append(events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** One twin's events in log order (per stream), merged across streams by record time. */
+  readStream(twinId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  replay(options: ReplayOptions, handler: BatchHandler): Promise<ReplayResult>;
+  deadLetter(letter: DeadLetter): Promise<void>;
+  readDeadLetters(): Promise<DeadLetter[]>;
+  readonly snapshots: SnapshotStore;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './event-log.port';
+export { SqliteEventLog } from './embedded/sqlite-event-log';
+export { mergeByRecordTime } from './shared/merge-streams';

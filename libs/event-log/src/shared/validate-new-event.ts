@@ -1,0 +1,24 @@
+import {
+  parseEvent,
+  streamOf,
+  type EventEnvelope,
+  type NewEvent,
+  type StreamName,
+} from '@twinlog/domain';
+
+/** Producers append only valid, current-schema events: a bad one fails here, not in every reader. */
+export function validateNewEvent(event: NewEvent): { event: NewEvent; stream: StreamName } {
+  parseEvent({ ...event, revision: 1 } satisfies EventEnvelope);
+  return { event, stream: streamOf(event.type) };
+}
+
+/** The stored form of an event: its envelope without the revision, which the position gives. */
+export function encodeEvent(event: NewEvent): string {
+  const { revision: _omit, ...rest } = event as NewEvent & { revision?: number };
+  return JSON.stringify(rest);
+}
+
+/** Reads a stored event back: revision from its offset, then validated (and upcast) like any event. */
+export function decodeEvent(body: string, offset: number): EventEnvelope {
+  return parseEvent({ ...(JSON.parse(body) as object), revision: offset + 1 });
+}

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { isTwinlogError, type EventEnvelope } from '@twinlog/domain';
+import type { EventLog, RecordedEvent } from '../event-log.port';
+import { eventually, registered, retired, telemetry } from './sample-events';
+
+/**
+ * The semantics every EventLog adapter must have, run unchanged against the embedded log and
+ * the Kafka log. `open` gives a fresh, empty log (its own file or topics) each time it is called.
+ */
+export function describeEventLogContract(name: string, open: () => Promise<EventLog>): void {
+  describe(`EventLog contract: ${name}`, () => {
+    let log: EventLog;
+    const twin = () => `twin-${randomUUID().slice(0, 8)}`;
+    const base = Date.now() - 3_600_000;
+    const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
+
+    beforeAll(async () => {
+      log = await open();
+    });
+    afterAll(async () => {
+      await log?.close();
+    });
+
+    it('appends and reads a twin stream back in order, revisions increasing per stream', async () => {
+      const id = twin();
+      const events = [
+        registered(id, { recordedAt: at(0) }),
+        telemetry(id, 40, at(1), { recordedAt: at(1) }),
+        telemetry(id, 41, at(2), { recordedAt: at(2) }),
+        retired(id, { recordedAt: at(3) }),
+      ];
+      const result = await log.append(events);
+      expect(result.appended.map((a) => a.id)).toEqual(events.map((e) => e.id));
+      const stream = await log.readStream(id);
+      expect(stream.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      const telemetryRevisions = stream
+        .filter((e) => e.type === 'TelemetryReported')
+        .map((e) => e.revision);
+      expect(telemetryRevisions[1]!).toBeGreaterThan(telemetryRevisions[0]!);
+      expect(stream[3]!.revision).toBeGreaterThan(stream[0]!.revision);
+    });
+
+    it('appends an event id only once', async () => {
+      const id = twin();
+      const event = registered(id);
+      await log.append([event]);
+      const again = await log.append([event, event]);
+      expect(again.appended).toEqual([]);
+      expect(again.duplicates).toEqual([event.id, event.id]);
+      expect(await log.readStream(id)).toHaveLength(1);
+    });
+
+    it('refuses an append whose expected revision is stale, and telemetry does not move it', async () => {
+      const id = twin();
+      await log.append([registered(id, { recordedAt: at(1) })]);
+      const [first] = await log.readStream(id);
+      await log.append([telemetry(id, 40, at(2), { recordedAt: at(2) })]);
+      await log.append([retired(id, { recordedAt: at(3) })], {
+        expectedRevision: { twinId: id, revision: first!.revision },
+      });
+      const conflict = await log
+        .append([retired(id)], { expectedRevision: { twinId: id, revision: first!.revision } })
+        .catch((e: unknown) => e);
+      expect(isTwinlogError(conflict, 'REVISION_CONFLICT')).toBe(true);
+      expect((await log.readStream(id)).map((e) => e.type)).toEqual([
+        'TwinRegistered',
+        'TelemetryReported',
+        'TwinRetired',
+      ]);
+      const fresh = await log.append([registered(twin())], {
+        expectedRevision: { twinId: twin(), revision: 0 },
+      });
+      expect(fresh.appended).toHaveLength(1);
+    });
+
+    it('refuses to append an invalid event', async () => {
+      const bad = {
+        ...telemetry(twin(), 1, at(1)),
+        data: { readings: [{ property: 'x', value: Number.NaN }] },
+      };
+      const error = await log.append([bad as never]).catch((e: unknown) => e);
+      expect(isTwinlogError(error, 'EVENT_INVALID')).toBe(true);
+    });
+
+    it('reads a stream as of a record time or an event time, and by type', async () => {
+      const id = twin();
+      await log.append([registered(id, { recordedAt: at(0), occurredAt: at(0) })]);
+      await log.append([telemetry(id, 40, at(100), { recordedAt: at(101) })]);
+      await log.append([telemetry(id, 41, at(50), { recordedAt: at(200) })]);
+      expect(await log.readStream(id, { recordedUntil: at(150) })).toHaveLength(2);
+      expect((await log.readStream(id, { occurredUntil: at(60) })).map((e) => e.type)).toEqual([
+        'TwinRegistered',
+        'TelemetryReported',
+      ]);
+      expect(await log.readStream(id, { types: ['TwinRegistered'] })).toHaveLength(1);
+      expect(await log.readStream(id, { streams: ['telemetry'] })).toHaveLength(2);
+    });
+
+    it('delivers every event to a consumer group, committing only after the handler succeeds', async () => {
+      const id = twin();
+      const group = `group-${randomUUID()}`;
+      await log.append([registered(id), telemetry(id, 1, at(1)), telemetry(id, 2, at(2))]);
+      const seen: EventEnvelope[] = [];
+      let failOnce = true;
+      const sub = await log.subscribe({
+        group,
+        streams: ['twin-events', 'telemetry'],
+        handler: async (batch: RecordedEvent[]) => {
+          const mine = batch.filter((r) => r.event.twinId === id);
+          if (failOnce && mine.length > 0) {
+            failOnce = false;
+            throw new Error('transient failure');
+          }
+          seen.push(...mine.map((r) => r.event));
+        },
+      });
+      await eventually(() => seen.length === 3, 'the 3 events after one failed attempt');
+      await sub.stop();
+
+      await log.append([telemetry(id, 3, at(3))]);
+      const later: EventEnvelope[] = [];
+      const again = await log.subscribe({
+        group,
+        streams: ['twin-events', 'telemetry'],
+        handler: async (batch) =>
+          void later.push(...batch.filter((r) => r.event.twinId === id).map((r) => r.event)),
+      });
+      await eventually(() => later.length >= 1, 'the event appended after the restart');
+      await new Promise((r) => setTimeout(r, 500));
+      await again.stop();
+      expect(later.map((e) => e.type === 'TelemetryReported' && e.data.readings[0]?.value)).toEqual(
+        [3],
+      );
+    });
+
+    it('replays from the beginning, from positions, from a time, and up to a time, with progress', async () => {
+      // A log of its own: "from a time" starts at the first event recorded at or after it and
+      // takes everything after that in log order, as Kafka's offsetsForTimes does.
+      const log = await open();
+      const id = twin();
+      const appended = await log.append([
+        telemetry(id, 1, at(1), { recordedAt: at(1000) }),
+        telemetry(id, 2, at(2), { recordedAt: at(2000) }),
+        telemetry(id, 3, at(3), { recordedAt: at(3000) }),
+      ]);
+      const collect = async (options: Parameters<EventLog['replay']>[0]) => {
+        const values: number[] = [];
+        const progress: number[] = [];
+        const result = await log.replay(
+          { ...options, onProgress: (p) => progress.push(p.events) },
+          async (batch) => {
+            for (const { event } of batch)
+              if (event.twinId === id && event.type === 'TelemetryReported')
+                values.push(event.data.readings[0]!.value);
+          },
+        );
+        return { values, progress, result };
+      };
+      const all = await collect({ streams: ['telemetry'] });
+      expect(all.values).toEqual([1, 2, 3]);
+      expect(all.progress.length).toBeGreaterThan(0);
+      const second = appended.appended[1]!.position;
+      expect(
+        (
+          await collect({
+            streams: ['telemetry'],
+            from: { kind: 'positions', positions: [second] },
+          })
+        ).values,
+      ).toEqual([2, 3]);
+      expect(
+        (await collect({ streams: ['telemetry'], from: { kind: 'time', recordedAt: at(1500) } }))
+          .values,
+      ).toEqual([2, 3]);
+      expect((await collect({ streams: ['telemetry'], until: at(2500) })).values).toEqual([1, 2]);
+      const next = all.result.next.find(
+        (p) => p.stream === 'telemetry' && p.partition === second.partition,
+      );
+      expect(next!.offset).toBeGreaterThan(appended.appended[2]!.position.offset);
+      await log.close();
+    });
+
+    it('keeps the latest snapshot per twin', async () => {
+      const id = twin();
+      const position = { stream: 'twin-events' as const, partition: 0, offset: 5 };
+      await log.snapshots.save([{ twinId: id, state: { v: 1 }, next: [position], takenAt: at(1) }]);
+      await log.snapshots.save([
+        { twinId: id, state: { v: 2 }, next: [{ ...position, offset: 9 }], takenAt: at(2) },
+      ]);
+      expect(await log.snapshots.loadLatest(id)).toEqual({
+        twinId: id,
+        state: { v: 2 },
+        next: [{ ...position, offset: 9 }],
+        takenAt: at(2),
+      });
+      expect(await log.snapshots.loadLatest(twin())).toBeUndefined();
+      const all: string[] = [];
+      for await (const s of log.snapshots.loadAll()) all.push(s.twinId);
+      expect(all.filter((t) => t === id)).toEqual([id]);
+    });
+
+    it('keeps dead letters with their reason and source', async () => {
+      const letter = {
+        at: at(1),
+        consumer: 'spec',
+        code: 'EVENT_INVALID',
+        reason: `bad ${randomUUID()}`,
+        source: { stream: 'telemetry', partition: 0, offset: 7 },
+        payload: '{oops',
+      };
+      await log.deadLetter(letter);
+      await eventually(
+        async () => (await log.readDeadLetters()).some((l) => l.reason === letter.reason),
+        'the dead letter',
+      );
+      expect((await log.readDeadLetters()).find((l) => l.reason === letter.reason)).toEqual(letter);
+    });
+  });
+}

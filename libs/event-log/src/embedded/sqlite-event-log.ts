@@ -21,9 +21,9 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-log.port';
-import { mergeByRecordTime } from '../shared/merge-streams';
 import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/validate-new-event';
 import { inTransaction, openLogDatabase } from './sqlite-schema';
+import { readTwinStream } from './read-twin-stream';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
 
@@ -91,30 +91,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
-    const streams = options.streams ?? STREAMS;
-    const perStream = streams.map((stream) => {
-      const clauses = ['twin_id = ?', 'stream = ?'];
-      const params: Array<string | number> = [twinId, stream];
-      if (options.recordedUntil) {
-        clauses.push('recorded_at_ms <= ?');
-        params.push(Date.parse(options.recordedUntil));
-      }
-      if (options.occurredUntil) {
-        clauses.push('occurred_at_ms <= ?');
-        params.push(Date.parse(options.occurredUntil));
-      }
-      if (options.types?.length) {
-        clauses.push(`type IN (${options.types.map(() => '?').join(',')})`);
-        params.push(...options.types);
-      }
-      const rows = this.db
-        .prepare(
-          `SELECT "offset", body FROM events WHERE ${clauses.join(' AND ')} ORDER BY "offset"`,
-        )
-        .all(...params);
-      return rows.map((row) => decodeEvent(String(row['body']), Number(row['offset'])));
-    });
-    return mergeByRecordTime(perStream);
+    return readTwinStream(this.db, twinId, options);
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

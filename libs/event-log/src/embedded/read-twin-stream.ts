@@ -1,0 +1,38 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { STREAMS, type EventEnvelope } from '@twinlog/domain';
+import type { ReadStreamOptions } from '../event-log.port';
+import { mergeByRecordTime } from '../shared/merge-streams';
+import { decodeEvent } from '../shared/validate-new-event';
+
+/**
+ * One twin's events from a log database (the embedded log, or the Kafka adapter's local index):
+ * per stream in offset order through the (twin_id, stream, offset) index, merged by record time.
+ */
+export function readTwinStream(
+  db: DatabaseSync,
+  twinId: string,
+  options: ReadStreamOptions = {},
+): EventEnvelope[] {
+  const perStream = (options.streams ?? STREAMS).map((stream) => {
+    const clauses = ['twin_id = ?', 'stream = ?'];
+    const params: Array<string | number> = [twinId, stream];
+    if (options.recordedUntil) {
+      clauses.push('recorded_at_ms <= ?');
+      params.push(Date.parse(options.recordedUntil));
+    }
+    if (options.occurredUntil) {
+      clauses.push('occurred_at_ms <= ?');
+      params.push(Date.parse(options.occurredUntil));
+    }
+    if (options.types?.length) {
+      clauses.push(`type IN (${options.types.map(() => '?').join(',')})`);
+      params.push(...options.types);
+    }
+    const sql = `SELECT partition, "offset", body FROM events WHERE ${clauses.join(' AND ')} ORDER BY partition, "offset"`;
+    return db
+      .prepare(sql)
+      .all(...params)
+      .map((row) => decodeEvent(String(row['body']), Number(row['offset'])));
+  });
+  return mergeByRecordTime(perStream);
+}

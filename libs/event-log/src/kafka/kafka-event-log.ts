@@ -1,0 +1,281 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
+import type {
+  AppendOptions,
+  AppendResult,
+  BatchHandler,
+  DeadLetter,
+  EventLog,
+  LogPosition,
+  ReadStreamOptions,
+  ReplayOptions,
+  ReplayResult,
+  SubscribeOptions,
+  Subscription,
+} from '../event-log.port';
+import { readTwinStream } from '../embedded/read-twin-stream';
+import { validateNewEvent } from '../shared/validate-new-event';
+import { fromMessage, toMessage } from './kafka-codec';
+import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
+import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
+import { KafkaSnapshotStore } from './kafka-snapshot-store';
+import { KafkaStreamIndex } from './kafka-stream-index';
+import { KafkaSubscription } from './kafka-subscription';
+import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
+
+/**
+ * The event log on Kafka: an idempotent producer with acks=all, topics keyed by twin id, a
+ * dead-letter topic, a compacted snapshot topic, and a local stream index for per-twin reads.
+ */
+export class KafkaEventLog implements EventLog {
+  readonly snapshots: KafkaSnapshotStore;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly inFlight = new Set<string>();
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly producer: Producer,
+    private readonly names: TopicNames,
+    private readonly partitions: Record<StreamName, number>,
+    private readonly index: KafkaStreamIndex,
+  ) {
+    this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
+  }
+
+  static async connect(
+    config: Partial<KafkaLogConfig> & Pick<KafkaLogConfig, 'brokers'>,
+  ): Promise<KafkaEventLog> {
+    const settings = { ...DEFAULT_KAFKA_LOG_CONFIG, ...config };
+    const kafka = new Kafka({
+      clientId: settings.clientId,
+      brokers: settings.brokers,
+      logLevel: logLevel.WARN,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const names = topicNames(settings.topicPrefix);
+    await ensureTopics(admin, names, settings.partitions, settings.replicationFactor);
+    const metadata = await admin.fetchTopicMetadata({
+      topics: [names.stream['twin-events'], names.stream.telemetry],
+    });
+    const count = (topic: string) =>
+      metadata.topics.find((t) => t.name === topic)?.partitions.length ?? settings.partitions;
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    const index = new KafkaStreamIndex(kafka, admin, names, settings.indexPath);
+    await index.start();
+    return new KafkaEventLog(
+      kafka,
+      admin,
+      producer,
+      names,
+      {
+        'twin-events': count(names.stream['twin-events']),
+        telemetry: count(names.stream.telemetry),
+      },
+      index,
+    );
+  }
+
+  async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const validated = events.map(validateNewEvent);
+    await this.index.catchUp();
+    if (options.expectedRevision) {
+      const { twinId, revision } = options.expectedRevision;
+      const current = this.index.revisionOf(twinId);
+      if (current !== revision) {
+        throw new TwinlogError(
+          'REVISION_CONFLICT',
+          `Twin ${twinId} is at revision ${current}, not ${revision}: reload and retry`,
+          {
+            twinId,
+            expected: revision,
+            current,
+          },
+        );
+      }
+    }
+    const duplicates: string[] = [];
+    const fresh = validated.filter(({ event }) => {
+      const seen = this.inFlight.has(event.id) || this.index.has(event.id);
+      if (seen) duplicates.push(event.id);
+      else this.inFlight.add(event.id);
+      return !seen;
+    });
+    try {
+      // One send per stream; positions are reported back in the caller's order.
+      const positions = new Map<string, LogPosition>();
+      for (const stream of new Set(fresh.map((f) => f.stream))) {
+        const items = fresh.filter((f) => f.stream === stream);
+        const messages = items.map(({ event }) =>
+          toMessage(event, this.partitionOf(stream, event.twinId)),
+        );
+        const metadata = await this.producer.send({
+          topic: this.names.stream[stream],
+          acks: -1,
+          messages,
+        });
+        const nextOffset = new Map(metadata.map((m) => [m.partition, Number(m.baseOffset)]));
+        items.forEach(({ event }, i) => {
+          const partition = messages[i]!.partition!;
+          const offset = nextOffset.get(partition)!;
+          nextOffset.set(partition, offset + 1);
+          positions.set(event.id, { stream, partition, offset });
+        });
+      }
+      const appended = fresh.map(({ event }) => ({
+        id: event.id,
+        position: positions.get(event.id)!,
+      }));
+      return { appended, duplicates };
+    } finally {
+      for (const { event } of fresh) this.inFlight.delete(event.id);
+    }
+  }
+
+  async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    await this.index.catchUp();
+    return readTwinStream(this.index.db, twinId, options);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = await KafkaSubscription.start(this.kafka, this.names, options, (l) =>
+      this.deadLetter(l),
+    );
+    this.subscriptions.add(subscription);
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async replay(options: ReplayOptions, handler: BatchHandler): Promise<ReplayResult> {
+    const untilMs = options.until ? Date.parse(options.until) : Number.POSITIVE_INFINITY;
+    const plans = await Promise.all(
+      options.streams.map(async (stream) => ({
+        stream,
+        ranges: await this.replayRanges(stream, options),
+      })),
+    );
+    const total = plans.reduce(
+      (sum, p) => sum + p.ranges.reduce((s, r) => s + Math.max(0, r.end - r.start), 0),
+      0,
+    );
+    let events = 0;
+    const next: LogPosition[] = [];
+    for (const { stream, ranges } of plans) {
+      const reached = await readRange(
+        this.kafka,
+        this.names.stream[stream],
+        ranges,
+        async (partition, messages) => {
+          const batch = [];
+          let pastEnd = false;
+          for (const message of messages) {
+            if (Number(message.timestamp) > untilMs) {
+              pastEnd = true;
+              break;
+            }
+            try {
+              batch.push(fromMessage(stream, partition, message));
+            } catch {
+              // Poison messages are the subscribers' to dead-letter; a replay reads past them.
+            }
+          }
+          if (batch.length > 0) await handler(batch);
+          events += batch.length;
+          options.onProgress?.({ events, total });
+          return !pastEnd;
+        },
+      );
+      for (const [partition, offset] of reached) next.push({ stream, partition, offset });
+    }
+    return { events, next };
+  }
+
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    await this.producer.send({
+      topic: this.names.deadLetter,
+      acks: -1,
+      messages: [
+        { key: letter.consumer, value: JSON.stringify(letter), headers: { code: letter.code } },
+      ],
+    });
+  }
+
+  async readDeadLetters(): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    const ranges = (await watermarks(this.admin, this.names.deadLetter)).map((w) => ({
+      partition: w.partition,
+      start: w.low,
+      end: w.high,
+    }));
+    await readRange(this.kafka, this.names.deadLetter, ranges, async (_p, messages) => {
+      for (const m of messages)
+        if (m.value) letters.push(JSON.parse(m.value.toString('utf8')) as DeadLetter);
+    });
+    return letters;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.index.stop();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /** The same partition a Java client would choose for the key (murmur2), computed up front so positions are known. */
+  private partitionOf(stream: StreamName, twinId: string): number {
+    const count = this.partitions[stream];
+    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
+      partitionId,
+      partitionErrorCode: 0,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    return this.partitioner({
+      topic: this.names.stream[stream],
+      partitionMetadata,
+      message: { key: twinId, value: null },
+    });
+  }
+
+  private async replayRanges(
+    stream: StreamName,
+    options: ReplayOptions,
+  ): Promise<PartitionRange[]> {
+    const topic = this.names.stream[stream];
+    const marks = await watermarks(this.admin, topic);
+    const from = options.from ?? { kind: 'beginning' };
+    let starts: Map<number, number>;
+    if (from.kind === 'beginning') starts = new Map(marks.map((m) => [m.partition, m.low]));
+    else if (from.kind === 'positions') {
+      starts = new Map(
+        marks.map((m) => [
+          m.partition,
+          from.positions.find((p) => p.stream === stream && p.partition === m.partition)?.offset ??
+            m.low,
+        ]),
+      );
+    } else {
+      const byTime = await this.admin.fetchTopicOffsetsByTimestamp(
+        topic,
+        Date.parse(from.recordedAt),
+      );
+      starts = new Map(byTime.map((o) => [o.partition, Number(o.offset)]));
+    }
+    return marks.map((m) => ({
+      partition: m.partition,
+      start: starts.get(m.partition) ?? m.low,
+      end: m.high,
+    }));
+  }
+}

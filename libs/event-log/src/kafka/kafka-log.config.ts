@@ -1,0 +1,23 @@
+/** Settings of the Kafka event log; apps build this from their typed, validated configuration. */
+export interface KafkaLogConfig {
+  brokers: string[];
+  clientId: string;
+  /** Prefix of every topic name, so several Twinlog installations (or test runs) share a cluster. */
+  topicPrefix: string;
+  /** Partitions of the event topics, created if missing: the ceiling on consumer parallelism. */
+  partitions: number;
+  replicationFactor: number;
+  /**
+   * Where the local stream index lives (a node:sqlite file, or ':memory:'): it answers
+   * readStream, expected-revision checks and duplicate ids, and can be rebuilt from the log.
+   */
+  indexPath: string;
+}
+
+export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
+  clientId: 'twinlog',
+  topicPrefix: 'twinlog.',
+  partitions: 6,
+  replicationFactor: 1,
+  indexPath: ':memory:',
+};

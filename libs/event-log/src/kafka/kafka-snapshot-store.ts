@@ -1,0 +1,54 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Snapshot, SnapshotStore } from '../event-log.port';
+import { readRange, watermarks } from './kafka-range-reader';
+
+/**
+ * Snapshots on a compacted topic keyed by twin id: Kafka keeps the latest per twin. Loading
+ * reads the topic once up to its end into memory; a restart loads all snapshots in one pass.
+ */
+export class KafkaSnapshotStore implements SnapshotStore {
+  private cache: Map<string, Snapshot> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly producer: Producer,
+    private readonly topic: string,
+  ) {}
+
+  async save(snapshots: Snapshot[]): Promise<void> {
+    if (snapshots.length === 0) return;
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: snapshots.map((s) => ({ key: s.twinId, value: JSON.stringify(s) })),
+    });
+    for (const s of snapshots) this.cache?.set(s.twinId, s);
+  }
+
+  async loadLatest(twinId: string): Promise<Snapshot | undefined> {
+    return (await this.load()).get(twinId);
+  }
+
+  async *loadAll(): AsyncIterable<Snapshot> {
+    yield* [...(await this.load()).values()].sort((a, b) => a.twinId.localeCompare(b.twinId));
+  }
+
+  private async load(): Promise<Map<string, Snapshot>> {
+    if (this.cache) return this.cache;
+    const latest = new Map<string, Snapshot>();
+    const ranges = (await watermarks(this.admin, this.topic)).map((w) => ({
+      partition: w.partition,
+      start: w.low,
+      end: w.high,
+    }));
+    await readRange(this.kafka, this.topic, ranges, async (_partition, messages) => {
+      for (const m of messages) {
+        if (!m.value || !m.key) continue;
+        latest.set(m.key.toString('utf8'), JSON.parse(m.value.toString('utf8')) as Snapshot);
+      }
+    });
+    this.cache = latest;
+    return latest;
+  }
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { STREAMS, type StreamName } from '@twinlog/domain';
+import { inTransaction, openLogDatabase } from '../embedded/sqlite-schema';
+import { fromMessage } from './kafka-codec';
+import { streamOfTopic, type TopicNames } from './kafka-topics';
+import { watermarks } from './kafka-range-reader';
+
+const INDEX_GROUP = '__stream_index__';
+
+/**
+ * Kafka is a log, not a per-twin store. This local index (the embedded log's schema, in a
+ * node:sqlite file) follows both stream topics and answers per-twin reads in O(events of the
+ * twin) through its (twin_id, stream, offset) index. It is a cache: delete it and it is rebuilt
+ * from the log. Undecodable messages are skipped here; subscribers dead-letter them.
+ */
+export class KafkaStreamIndex {
+  readonly db: DatabaseSync;
+  private consumer: Consumer | undefined;
+  private failure: unknown;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly names: TopicNames,
+    path: string,
+  ) {
+    this.db = openLogDatabase(path);
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: `twinlog-index-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    const topics = STREAMS.map((s) => this.names.stream[s]);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        try {
+          this.ingest(streamOfTopic(this.names, batch.topic), batch.partition, batch.messages);
+          await heartbeat();
+        } catch (error) {
+          this.failure = error;
+        }
+      },
+    });
+    // Resume where this index file left off (0 for a new one).
+    for (const stream of STREAMS) {
+      for (const { partition } of await watermarks(this.admin, this.names.stream[stream])) {
+        consumer.seek({
+          topic: this.names.stream[stream],
+          partition,
+          offset: String(this.position(stream, partition)),
+        });
+      }
+    }
+  }
+
+  /** Waits until the index holds everything the log held when called (read-your-writes). */
+  async catchUp(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const stream of STREAMS) {
+      for (const { partition, high } of await watermarks(this.admin, this.names.stream[stream])) {
+        while (this.position(stream, partition) < high) {
+          if (this.failure) throw this.failure;
+          if (Date.now() > deadline)
+            throw new Error(
+              `stream index did not catch up with ${stream}/${partition} within ${timeoutMs} ms`,
+            );
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.db.close();
+  }
+
+  private ingest(
+    stream: StreamName,
+    partition: number,
+    messages: Array<Parameters<typeof fromMessage>[2]>,
+  ): void {
+    if (messages.length === 0) return;
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO events (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    inTransaction(this.db, () => {
+      for (const message of messages) {
+        let recorded;
+        try {
+          recorded = fromMessage(stream, partition, message);
+        } catch {
+          continue;
+        }
+        const { event } = recorded;
+        insert.run(
+          stream,
+          partition,
+          Number(message.offset),
+          event.id,
+          event.twinId,
+          event.type,
+          event.schemaVersion,
+          Date.parse(event.occurredAt),
+          Date.parse(event.recordedAt),
+          message.value!.toString('utf8'),
+        );
+      }
+      this.db
+        .prepare(
+          `INSERT INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, ?, ?)
+           ON CONFLICT (group_id, stream, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+        )
+        .run(INDEX_GROUP, stream, partition, Number(messages[messages.length - 1]!.offset) + 1);
+    });
+  }
+
+  private position(stream: StreamName, partition: number): number {
+    const row = this.db
+      .prepare(
+        'SELECT next_offset FROM consumer_offsets WHERE group_id = ? AND stream = ? AND partition = ?',
+      )
+      .get(INDEX_GROUP, stream, partition);
+    return Number(row?.['next_offset'] ?? 0);
+  }
+
+  /** True if an event with this id is in the log (as far as the index has read). */
+  has(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The twin's current revision on the twin-events stream: its last event's offset + 1, or 0. */
+  revisionOf(twinId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT MAX("offset") AS last FROM events WHERE twin_id = ? AND stream = 'twin-events'`,
+      )
+      .get(twinId);
+    return row?.['last'] === null || row?.['last'] === undefined ? 0 : Number(row['last']) + 1;
+  }
+}

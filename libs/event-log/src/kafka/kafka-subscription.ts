@@ -1,0 +1,120 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { isTwinlogError } from '@twinlog/domain';
+import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import { fromMessage } from './kafka-codec';
+import { streamOfTopic, type TopicNames } from './kafka-topics';
+
+const MAX_RETRY_WAIT_MS = 5_000;
+
+/**
+ * A consumer-group member. Unlike a stock per-message consumer it hands the handler whole
+ * batches, commits a partition's offset only after the handler resolved (at-least-once, effects
+ * durable first), sends undecodable messages to the dead-letter topic instead of stalling the
+ * partition, and retries a failing handler in place, keeping order.
+ */
+export class KafkaSubscription implements Subscription {
+  private stopping = false;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: SubscribeOptions,
+    private readonly names: TopicNames,
+    private readonly deadLetter: (letter: DeadLetter) => Promise<void>,
+  ) {}
+
+  static async start(
+    kafka: Kafka,
+    names: TopicNames,
+    options: SubscribeOptions,
+    deadLetter: (l: DeadLetter) => Promise<void>,
+  ): Promise<KafkaSubscription> {
+    const consumer = kafka.consumer({
+      groupId: options.group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    const subscription = new KafkaSubscription(consumer, options, names, deadLetter);
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: options.streams.map((s) => names.stream[s]),
+      fromBeginning: options.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => subscription.onBatch(payload),
+    });
+    return subscription;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const stream = streamOfTopic(this.names, batch.topic);
+    const good: RecordedEvent[] = [];
+    for (const message of batch.messages) {
+      try {
+        good.push(fromMessage(stream, batch.partition, message));
+      } catch (error) {
+        await this.deadLetter({
+          at: new Date().toISOString(),
+          consumer: this.options.group,
+          code: isTwinlogError(error) ? error.code : 'EVENT_INVALID',
+          reason: (error as Error).message,
+          source: { stream, partition: batch.partition, offset: Number(message.offset) },
+          payload: message.value?.toString('utf8') ?? '',
+        });
+      }
+    }
+    const size = this.options.maxBatchSize ?? 500;
+    for (let i = 0; i < good.length; i += size) {
+      const chunk = good.slice(i, i + size);
+      if (!(await this.handleWithRetry(chunk, heartbeat, () => isRunning() && !isStale()))) return;
+      await this.commit(batch.topic, batch.partition, chunk[chunk.length - 1]!.position.offset + 1);
+      resolveOffset(String(chunk[chunk.length - 1]!.position.offset));
+      await heartbeat();
+    }
+    // Trailing poison messages were dead-lettered: move past them too.
+    const last = batch.messages[batch.messages.length - 1];
+    if (last && isRunning() && !isStale()) {
+      await this.commit(batch.topic, batch.partition, Number(last.offset) + 1);
+      resolveOffset(last.offset);
+    }
+  }
+
+  /** Retries until the handler succeeds; gives up (without committing) only when the partition is taken away or we stop. */
+  private async handleWithRetry(
+    chunk: RecordedEvent[],
+    heartbeat: () => Promise<void>,
+    owned: () => boolean,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handler(chunk);
+        return true;
+      } catch (error) {
+        if (this.stopping || !owned()) return false;
+        const wait = Math.min(MAX_RETRY_WAIT_MS, 100 * 2 ** attempt);
+        process.emitWarning(
+          `consumer ${this.options.group}: batch failed (${(error as Error).message}); retry ${attempt} in ${wait} ms`,
+        );
+        await new Promise((r) => setTimeout(r, wait));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async commit(topic: string, partition: number, nextOffset: number): Promise<void> {
+    await this.consumer.commitOffsets([{ topic, partition, offset: String(nextOffset) }]);
+  }
+}

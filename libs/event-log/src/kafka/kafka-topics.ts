@@ -1,0 +1,51 @@
+import type { Admin } from 'kafkajs';
+import type { StreamName } from '@twinlog/domain';
+
+/**
+ * The topics (docs/adr/0002): one per stream, keyed by twin id, plus dead letters and a
+ * compacted snapshot topic that keeps the latest snapshot per twin.
+ */
+export interface TopicNames {
+  stream: Record<StreamName, string>;
+  deadLetter: string;
+  snapshots: string;
+}
+
+export function topicNames(prefix: string): TopicNames {
+  return {
+    stream: { 'twin-events': `${prefix}twin-events`, telemetry: `${prefix}telemetry` },
+    deadLetter: `${prefix}dead-letter`,
+    snapshots: `${prefix}snapshots`,
+  };
+}
+
+export function streamOfTopic(names: TopicNames, topic: string): StreamName {
+  if (topic === names.stream.telemetry) return 'telemetry';
+  if (topic === names.stream['twin-events']) return 'twin-events';
+  throw new Error(`${topic} is not an event stream topic`);
+}
+
+/** Creates missing topics; existing ones are left as they are. */
+export async function ensureTopics(
+  admin: Admin,
+  names: TopicNames,
+  partitions: number,
+  replicationFactor: number,
+): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = [
+    { topic: names.stream['twin-events'], numPartitions: partitions, replicationFactor },
+    { topic: names.stream.telemetry, numPartitions: partitions, replicationFactor },
+    { topic: names.deadLetter, numPartitions: 1, replicationFactor },
+    {
+      topic: names.snapshots,
+      numPartitions: partitions,
+      replicationFactor,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+      ],
+    },
+  ].filter((t) => !existing.has(t.topic));
+  if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true });
+}

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync } from 'node:sqlite';
 import {
-  STREAMS,
   TwinlogError,
   type EventEnvelope,
   type NewEvent,

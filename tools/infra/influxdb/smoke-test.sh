@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of an influxd binary: start it on a free loopback port with a
 # throw-away data dir, wait for /health, onboard through POST /api/v2/setup, write
-# line protocol, read it back with Flux, list the ports it listens on, stop it.
+# line protocol, read it back with Flux, list the ports it listens on, stop it (SIGINT).
 #
 #   tools/infra/influxdb/smoke-test.sh [path/to/influxd]   # default: build-influxd.sh's output
 #
@@ -34,7 +34,7 @@ main() {
     >"$dir/influxd.log" 2>&1) &
   pid=$!
   # shellcheck disable=SC2064
-  trap "kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf '$dir'" EXIT
+  trap "kill -INT $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf '$dir'" EXIT
 
   for _ in $(seq 1 600); do # up to 30 s
     if curl -fsS "$url/health" >"$dir/health.json" 2>/dev/null; then break; fi
@@ -67,10 +67,13 @@ temp,device=d1 value=22.25 $(($(date +%s) * 1000 - 1000))")"
   echo "query:   $(printf '%s' "$out" | tr -d '\r' | grep -v '^$' | tail -n 1)"
   grep -Eq ',43\.75(,|\r|$)' <<<"$out" || { echo "unexpected query result: $out" >&2; exit 1; }
 
+  # SIGINT, not SIGTERM: influxd only traps os.Interrupt; SIGTERM kills it outright (exit 143).
   t0=$(date +%s%N)
-  kill -TERM "$pid"
-  wait "$pid" || true
-  echo "stopped: $((($(date +%s%N) - t0) / 1000000)) ms after SIGTERM"
+  kill -INT "$pid"
+  local rc=0
+  wait "$pid" || rc=$?
+  echo "stopped: exit $rc, $((($(date +%s%N) - t0) / 1000000)) ms after SIGINT"
+  [[ $rc -eq 0 ]] || { tail -n 20 "$dir/influxd.log" >&2; exit 1; }
   echo "PASS"
 }
 

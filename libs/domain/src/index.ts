@@ -15,3 +15,4 @@ export * from './twin/decide-twin';
 export * from './twin/evolve-twin';
 export * from './twin/stamp-events';
 export * from './twin/twin-decider';
+export * from './twin/twin-projection';

@@ -4,3 +4,4 @@ export * from './infra/provisioned-server';
 export * from './infra/test-settings';
 export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
+export { startLocalKafka } from './infra/local/kafka.local';

@@ -23,6 +23,13 @@ import { KafkaStreamIndex } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
 
+const KAFKAJS_LOG_LEVEL = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+};
+
 /**
  * The event log on Kafka: an idempotent producer with acks=all, topics keyed by twin id, a
  * dead-letter topic, a compacted snapshot topic, and a local stream index for per-twin reads.
@@ -40,6 +47,7 @@ export class KafkaEventLog implements EventLog {
     private readonly names: TopicNames,
     private readonly partitions: Record<StreamName, number>,
     private readonly index: KafkaStreamIndex,
+    private readonly timeouts: { sessionTimeoutMs: number; rebalanceTimeoutMs: number },
   ) {
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
   }
@@ -51,7 +59,7 @@ export class KafkaEventLog implements EventLog {
     const kafka = new Kafka({
       clientId: settings.clientId,
       brokers: settings.brokers,
-      logLevel: logLevel.WARN,
+      logLevel: KAFKAJS_LOG_LEVEL[settings.clientLogLevel],
     });
     const admin = kafka.admin();
     await admin.connect();
@@ -80,6 +88,7 @@ export class KafkaEventLog implements EventLog {
         telemetry: count(names.stream.telemetry),
       },
       index,
+      settings,
     );
   }
 
@@ -145,8 +154,12 @@ export class KafkaEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    const subscription = await KafkaSubscription.start(this.kafka, this.names, options, (l) =>
-      this.deadLetter(l),
+    const subscription = await KafkaSubscription.start(
+      this.kafka,
+      this.names,
+      this.timeouts,
+      options,
+      (l) => this.deadLetter(l),
     );
     this.subscriptions.add(subscription);
     return {

@@ -12,6 +12,15 @@ export interface KafkaLogConfig {
    * readStream, expected-revision checks and duplicate ids, and can be rebuilt from the log.
    */
   indexPath: string;
+  /**
+   * How long a silent group member keeps its partitions before the group moves them: the
+   * takeover delay after a worker crash. Short in tests; 30 s is Kafka's usual default.
+   */
+  sessionTimeoutMs: number;
+  /** How long a rebalance waits for members to rejoin. */
+  rebalanceTimeoutMs: number;
+  /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
+  clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
 }
 
 export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
@@ -20,4 +29,7 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   partitions: 6,
   replicationFactor: 1,
   indexPath: ':memory:',
+  sessionTimeoutMs: 30_000,
+  rebalanceTimeoutMs: 60_000,
+  clientLogLevel: 'warn',
 };

@@ -25,14 +25,16 @@ export class KafkaSubscription implements Subscription {
   static async start(
     kafka: Kafka,
     names: TopicNames,
+    timeouts: { sessionTimeoutMs: number; rebalanceTimeoutMs: number },
     options: SubscribeOptions,
     deadLetter: (l: DeadLetter) => Promise<void>,
   ): Promise<KafkaSubscription> {
     const consumer = kafka.consumer({
       groupId: options.group,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: timeouts.sessionTimeoutMs,
+      rebalanceTimeout: timeouts.rebalanceTimeoutMs,
+      heartbeatInterval: Math.max(100, Math.floor(timeouts.sessionTimeoutMs / 10)),
     });
     const subscription = new KafkaSubscription(consumer, options, names, deadLetter);
     await consumer.connect();

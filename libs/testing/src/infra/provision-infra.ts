@@ -115,7 +115,8 @@ async function fromEnvironment<K extends ServerName>(
   };
 }
 
-function newWorkDir(): string {
+/** A fresh directory for one run's server data and logs, under the cache. */
+export function newWorkDir(): string {
   const runs = cacheDir('runs');
   mkdirSync(runs, { recursive: true });
   return mkdtempSync(join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));

@@ -8,6 +8,8 @@ export interface ProvisionedServer<S> {
   /** Process ids of locally started servers, so `infra:down` can stop them from another process. */
   pids: number[];
   stop(): Promise<void>;
+  /** Stop and start again with the same data and address (locally started servers only). */
+  restart?: () => Promise<void>;
 }
 
 export interface StartOptions {

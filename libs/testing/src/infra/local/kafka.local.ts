@@ -64,32 +64,43 @@ export async function startLocalKafka(
     props,
   ]);
 
-  const server = ServerProcess.start({
-    name: `Kafka ${version}`,
-    command: java,
-    args: [
-      '-Xms256m',
-      '-Xmx768m',
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      log4j,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      props,
-    ],
-    logFile: join(options.workDir, 'kafka.log'),
-    detached: options.detached,
-  });
   const brokers = [`127.0.0.1:${port}`];
-  await waitUntilReady(server, () => brokerAnswers(brokers), 90_000);
+  const launch = async () => {
+    const started = ServerProcess.start({
+      name: `Kafka ${version}`,
+      command: java,
+      args: [
+        '-Xms256m',
+        '-Xmx768m',
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        log4j,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        props,
+      ],
+      logFile: join(options.workDir, 'kafka.log'),
+      detached: options.detached,
+    });
+    await waitUntilReady(started, () => brokerAnswers(brokers), 90_000);
+    return started;
+  };
+  let server = await launch();
   await warmUp(brokers);
   return {
     settings: { brokers },
     source: 'local',
     description: `Kafka ${version} at ${brokers[0]} (local KRaft node, log: ${server.logFile})`,
-    pids: [server.pid],
+    get pids() {
+      return [server.pid];
+    },
     stop: () => server.stop(20_000),
+    // A clean stop and a start on the same data and ports: what a rolling broker restart looks like to clients.
+    restart: async () => {
+      await server.stop(20_000);
+      server = await launch();
+    },
   };
 }
 

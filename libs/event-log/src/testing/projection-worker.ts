@@ -1,0 +1,52 @@
+// A consumer process for the crash test: applies events to a durable node:sqlite projection,
+// one event per transaction and slowly, so a SIGKILL lands mid-batch after some effects are
+// durable and before the batch's offset is committed.
+// Usage: node -r @swc-node/register projection-worker.ts <brokers> <topicPrefix> <group> <db> <delayMs>
+import { DatabaseSync } from 'node:sqlite';
+import { KafkaEventLog } from '../kafka/kafka-event-log';
+
+async function main(): Promise<void> {
+  const [brokers, topicPrefix, group, dbPath, delay] = process.argv.slice(2);
+  const db = new DatabaseSync(dbPath!);
+  db.exec(`CREATE TABLE IF NOT EXISTS position (twin_id TEXT, stream TEXT, revision INTEGER, PRIMARY KEY (twin_id, stream));
+           CREATE TABLE IF NOT EXISTS applied (event_id TEXT PRIMARY KEY, times INTEGER NOT NULL);
+           CREATE TABLE IF NOT EXISTS redelivered (n INTEGER NOT NULL); INSERT INTO redelivered SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM redelivered);`);
+  const log = await KafkaEventLog.connect({
+    brokers: brokers!.split(','),
+    topicPrefix: topicPrefix!,
+    partitions: 2,
+    sessionTimeoutMs: 6_000,
+    rebalanceTimeoutMs: 10_000,
+  });
+  await log.subscribe({
+    group: group!,
+    streams: ['telemetry'],
+    maxBatchSize: 25,
+    handler: async (batch) => {
+      for (const { event, position } of batch) {
+        db.exec('BEGIN');
+        const row = db
+          .prepare('SELECT revision FROM position WHERE twin_id = ? AND stream = ?')
+          .get(event.twinId, position.stream);
+        if (row && Number(row['revision']) >= event.revision) {
+          db.prepare('UPDATE redelivered SET n = n + 1').run();
+        } else {
+          db.prepare(
+            'INSERT INTO position VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
+          ).run(event.twinId, position.stream, event.revision);
+          db.prepare(
+            'INSERT INTO applied VALUES (?, 1) ON CONFLICT DO UPDATE SET times = times + 1',
+          ).run(event.id);
+        }
+        db.exec('COMMIT');
+        await new Promise((r) => setTimeout(r, Number(delay)));
+      }
+    },
+  });
+  process.stdout.write('subscribed\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

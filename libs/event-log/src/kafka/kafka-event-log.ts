@@ -46,8 +46,8 @@ export class KafkaEventLog implements EventLog {
     private readonly producer: Producer,
     private readonly names: TopicNames,
     private readonly partitions: Record<StreamName, number>,
-    private readonly index: KafkaStreamIndex,
-    private readonly timeouts: { sessionTimeoutMs: number; rebalanceTimeoutMs: number },
+    private readonly lazyIndex: () => KafkaStreamIndex,
+    private readonly settings: KafkaLogConfig,
   ) {
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
   }
@@ -76,8 +76,9 @@ export class KafkaEventLog implements EventLog {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
-    const index = new KafkaStreamIndex(kafka, admin, names, settings.indexPath);
-    await index.start();
+    // Started on first use: producers that never read a twin's stream, and replays, do not pay for it.
+    let index: KafkaStreamIndex | undefined;
+    const lazyIndex = () => (index ??= new KafkaStreamIndex(kafka, admin, names, settings.indexPath));
     return new KafkaEventLog(
       kafka,
       admin,
@@ -87,17 +88,32 @@ export class KafkaEventLog implements EventLog {
         'twin-events': count(names.stream['twin-events']),
         telemetry: count(names.stream.telemetry),
       },
-      index,
+      lazyIndex,
       settings,
     );
   }
 
+  private indexStarted: Promise<KafkaStreamIndex> | undefined;
+
+  /** The stream index, started and caught up with the log as it is now. */
+  private async caughtUpIndex(): Promise<KafkaStreamIndex> {
+    this.indexStarted ??= (async () => {
+      const index = this.lazyIndex();
+      await index.start();
+      return index;
+    })();
+    const index = await this.indexStarted;
+    await index.catchUp();
+    return index;
+  }
+
   async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const validated = events.map(validateNewEvent);
-    await this.index.catchUp();
+    const needsIndex = options.expectedRevision !== undefined || this.settings.dedupeOnAppend;
+    const index = needsIndex ? await this.caughtUpIndex() : undefined;
     if (options.expectedRevision) {
       const { twinId, revision } = options.expectedRevision;
-      const current = this.index.revisionOf(twinId);
+      const current = index!.revisionOf(twinId);
       if (current !== revision) {
         throw new TwinlogError(
           'REVISION_CONFLICT',
@@ -112,7 +128,7 @@ export class KafkaEventLog implements EventLog {
     }
     const duplicates: string[] = [];
     const fresh = validated.filter(({ event }) => {
-      const seen = this.inFlight.has(event.id) || this.index.has(event.id);
+      const seen = this.inFlight.has(event.id) || (index?.has(event.id) ?? false);
       if (seen) duplicates.push(event.id);
       else this.inFlight.add(event.id);
       return !seen;
@@ -149,15 +165,15 @@ export class KafkaEventLog implements EventLog {
   }
 
   async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
-    await this.index.catchUp();
-    return readTwinStream(this.index.db, twinId, options);
+    const index = await this.caughtUpIndex();
+    return readTwinStream(index.db, twinId, options);
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const subscription = await KafkaSubscription.start(
       this.kafka,
       this.names,
-      this.timeouts,
+      this.settings,
       options,
       (l) => this.deadLetter(l),
     );
@@ -240,7 +256,7 @@ export class KafkaEventLog implements EventLog {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
-    await this.index.stop();
+    if (this.indexStarted) await (await this.indexStarted).stop();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 

@@ -19,6 +19,11 @@ export interface KafkaLogConfig {
   sessionTimeoutMs: number;
   /** How long a rebalance waits for members to rejoin. */
   rebalanceTimeoutMs: number;
+  /**
+   * Check the stream index for ids already in the log before producing. High-volume producers
+   * that de-duplicate upstream (ingestion, by reading id) turn it off and skip the index.
+   */
+  dedupeOnAppend: boolean;
   /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
   clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
 }
@@ -32,4 +37,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   sessionTimeoutMs: 30_000,
   rebalanceTimeoutMs: 60_000,
   clientLogLevel: 'warn',
+  dedupeOnAppend: true,
 };

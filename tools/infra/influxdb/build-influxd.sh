@@ -35,6 +35,7 @@ step() {
   printf '\n===== %s: %s\n' "$(date -u +%FT%TZ)" "$STEP" >>"$LOG"
 }
 
+# shellcheck disable=SC2317 # invoked by the EXIT trap
 on_exit() {
   local rc=$?
   if [[ $rc -ne 0 && -n "${STEP:-}" ]]; then
@@ -82,8 +83,9 @@ check_prereqs() {
   # C toolchain for cgo (sqlite, libflux) and the system pkg-config that
   # influxdata's pkg-config wrapper delegates to.
   local -a pkgs=() sudo=()
-  command -v gcc >/dev/null || pkgs+=(gcc)
-  command -v pkg-config >/dev/null || pkgs+=(pkg-config)
+  works() { "$1" --version >/dev/null 2>&1; }
+  works gcc || pkgs+=(gcc)
+  works pkg-config || pkgs+=(pkg-config)
   if ! printf '#include <stdlib.h>\n' | gcc -E -x c - >/dev/null 2>&1; then pkgs+=(libc6-dev); fi
   if ((${#pkgs[@]})); then
     say "installing missing apt packages: ${pkgs[*]}"
@@ -93,6 +95,9 @@ check_prereqs() {
     fi
     log "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
     log "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${pkgs[@]}"
+    if ! works gcc || ! works pkg-config; then
+      die "apt-get did not provide gcc and pkg-config"
+    fi
   fi
 
   command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
@@ -137,9 +142,10 @@ EOF
 
 fetch_sources() {
   local modjson need_go have_go
-  modjson="$(cd "$WORK" && "$GO_BIN" mod download -json "$MODULE@$VERSION" 2>>"$LOG")" ||
-    die "go mod download $MODULE@$VERSION failed (unknown version?); see $LOG"
-  printf '%s\n' "$modjson" >>"$LOG"
+  local rc=0
+  modjson="$(cd "$WORK" && "$GO_BIN" mod download -json "$MODULE@$VERSION" 2>>"$LOG")" || rc=$?
+  printf '%s\n' "$modjson" >>"$LOG" # on failure its "Error" field says why
+  [[ $rc -eq 0 ]] || die "go mod download $MODULE@$VERSION failed (unknown version?); see $LOG"
   MODDIR="$(printf '%s\n' "$modjson" | json_field Dir)"
   MODSUM="$(printf '%s\n' "$modjson" | json_field Sum)"
   COMMIT="$(printf '%s\n' "$modjson" | json_field Hash)"
@@ -253,4 +259,4 @@ main() {
   printf '%s\n' "$BIN"
 }
 
-main "$@"
+main "$@"; exit $? # one line: bash has read it all before running it

@@ -5,6 +5,7 @@ import {
   type Reading,
 } from '../events/twin-events';
 import { READING_ID_WINDOW, type TwinState } from './twin-state';
+import { isEarlier } from '../time-order';
 
 /**
  * Folds one recorded event into a twin's state. Idempotent: an event at or below the revision
@@ -70,13 +71,11 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
  */
 function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelope): TwinState {
   const reported = { ...state.reported };
-  const reset = state.lastMaintenance;
   for (const reading of readings) {
-    const at = Date.parse(reading.occurredAt);
     const current = reported[reading.property];
-    if (current && at < Date.parse(current.occurredAt)) continue;
-    if (reset && reset.resets.includes(reading.property) && at < Date.parse(reset.performedAt))
-      continue;
+    if (current && isEarlier(reading.occurredAt, current.occurredAt)) continue;
+    const resetAt = state.resetAt[reading.property];
+    if (resetAt && isEarlier(reading.occurredAt, resetAt)) continue;
     reported[reading.property] = {
       value: reading.value,
       unit: reading.unit,
@@ -86,12 +85,9 @@ function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelo
       revision: event.revision,
     };
   }
-  const ids = [...state.recentReadingIds, ...readings.map((r) => r.readingId)];
-  return {
-    ...state,
-    reported,
-    recentReadingIds: ids.length > READING_ID_WINDOW ? ids.slice(-READING_ID_WINDOW) : ids,
-  };
+  const ids = state.recentReadingIds.concat(readings.map((r) => r.readingId));
+  const recentReadingIds = ids.length > READING_ID_WINDOW ? ids.slice(ids.length - READING_ID_WINDOW) : ids;
+  return { ...state, reported, recentReadingIds };
 }
 
 /**

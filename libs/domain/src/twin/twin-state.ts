@@ -61,7 +61,7 @@ export interface TwinState {
 }
 
 /** How many reading ids a twin remembers for de-duplication (ingestion de-duplicates too). */
-export const READING_ID_WINDOW = 4096;
+export const READING_ID_WINDOW = 256;
 
 export function initialTwinState(twinId: string): TwinState {
   return {

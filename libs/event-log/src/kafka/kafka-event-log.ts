@@ -260,6 +260,11 @@ export class KafkaEventLog implements EventLog {
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
+  /** The partition a twin's events go to in a stream (for tools that produce with their own producer). */
+  partitionFor(stream: StreamName, twinId: string): number {
+    return this.partitionOf(stream, twinId);
+  }
+
   /** The same partition a Java client would choose for the key (murmur2), computed up front so positions are known. */
   private partitionOf(stream: StreamName, twinId: string): number {
     const count = this.partitions[stream];

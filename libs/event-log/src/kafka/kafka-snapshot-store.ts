@@ -17,12 +17,21 @@ export class KafkaSnapshotStore implements SnapshotStore {
   ) {}
 
   async save(snapshots: Snapshot[]): Promise<void> {
-    if (snapshots.length === 0) return;
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: snapshots.map((s) => ({ key: s.twinId, value: JSON.stringify(s) })),
-    });
+    // Sent in requests well under the broker's default 1 MB request size limit.
+    let messages: Array<{ key: string; value: string }> = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (messages.length > 0) await this.producer.send({ topic: this.topic, acks: -1, messages });
+      messages = [];
+      bytes = 0;
+    };
+    for (const snapshot of snapshots) {
+      const value = JSON.stringify(snapshot);
+      if (bytes + value.length > 512 * 1024) await flush();
+      messages.push({ key: snapshot.twinId, value });
+      bytes += value.length;
+    }
+    await flush();
     for (const s of snapshots) this.cache?.set(s.twinId, s);
   }
 

@@ -1,0 +1,24 @@
+/** `--name value` from the command line, as a number, or the default. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+export function rate(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
+}
+
+/** A progress line on stderr, rewritten in place at most a few times a second. */
+export function progressLine(label: string, started: number): (p: { events: number; total?: number }) => void {
+  let last = 0;
+  return ({ events, total }) => {
+    const now = Date.now();
+    if (now - last < 250 && events !== total) return;
+    last = now;
+    const seconds = (now - started) / 1000;
+    const pct = total ? ` ${((100 * events) / total).toFixed(1)}%` : '';
+    process.stderr.write(`\r${label}: ${events.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}${pct}, ${rate(events / Math.max(seconds, 0.001))}/s   `);
+  };
+}

@@ -1,0 +1,56 @@
+import { envelopeSchema, EVENT_DATA_SCHEMAS } from './event-schemas';
+import { fastTelemetryCheck } from './fast-telemetry-check';
+
+// The fast path must never accept what the schema rejects, and must return what it returns.
+const good = {
+  id: 'e-1',
+  twinId: 'cnc-1',
+  type: 'TelemetryReported',
+  revision: 7,
+  schemaVersion: 2,
+  occurredAt: '2026-03-01T10:00:00.500Z',
+  recordedAt: '2026-03-01T10:00:01+01:00',
+  correlationId: 'c-1',
+  causationId: null,
+  producer: 'ingestion',
+  data: { readings: [{ readingId: 'r-1', property: 'temperature', value: 41.5, unit: '°C', occurredAt: '2026-03-01T10:00:00Z', extra: 1 }] },
+};
+
+function schemaAccepts(raw: Record<string, unknown>): unknown {
+  const envelope = envelopeSchema.safeParse(raw);
+  const data = EVENT_DATA_SCHEMAS.TelemetryReported.safeParse(raw['data']);
+  return envelope.success && data.success ? { ...envelope.data, data: data.data } : undefined;
+}
+
+const variants: Array<[string, Record<string, unknown>]> = [
+  ['valid', good],
+  ['revision 0', { ...good, revision: 0 }],
+  ['fractional revision', { ...good, revision: 1.5 }],
+  ['empty twin id', { ...good, twinId: '' }],
+  ['bad month', { ...good, occurredAt: '2026-13-01T10:00:00Z' }],
+  ['no offset', { ...good, recordedAt: '2026-03-01T10:00:00' }],
+  ['date only', { ...good, occurredAt: '2026-03-01' }],
+  ['numeric causation', { ...good, causationId: 5 }],
+  ['string causation', { ...good, causationId: 'cmd-1' }],
+  ['no readings', { ...good, data: { readings: [] } }],
+  ['string value', { ...good, data: { readings: [{ ...good.data.readings[0], value: '41' }] } }],
+  ['null value', { ...good, data: { readings: [{ ...good.data.readings[0], value: null }] } }],
+  ['missing unit', { ...good, data: { readings: [{ ...good.data.readings[0], unit: undefined }] } }],
+  ['reading not an object', { ...good, data: { readings: [42] } }],
+  ['empty producer', { ...good, producer: '' }],
+];
+
+describe('fast TelemetryReported check', () => {
+  it.each(variants)('agrees with the schema: %s', (_label, raw) => {
+    const fast = fastTelemetryCheck(raw);
+    const schema = schemaAccepts(raw);
+    if (fast) expect(fast).toEqual(schema);
+    else if (schema) throw new Error('fast path rejected something the schema accepts (allowed, but not for these cases)');
+  });
+
+  it('takes the fast path for a valid event and leaves other types to the schema', () => {
+    expect(fastTelemetryCheck(good)).toBeDefined();
+    expect(fastTelemetryCheck({ ...good, type: 'TwinRetired' })).toBeUndefined();
+    expect(fastTelemetryCheck({ ...good, schemaVersion: 1 })).toBeUndefined();
+  });
+});

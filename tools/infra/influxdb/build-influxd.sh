@@ -118,6 +118,11 @@ check_prereqs() {
   log gcc --version
 
   mkdir -p "$WORK/tools"
+  # Temp files of go, cargo, cc and the pkg-config wrapper: a killed build leaves
+  # its leftovers here, not in /tmp; removed on every (re)start and after success.
+  rm -rf "$WORK/tmp"
+  mkdir -p "$WORK/tmp"
+  export TMPDIR="$WORK/tmp"
   # Go's build cache, and with it the libflux copy and its cargo target dir, stays
   # in the work dir so that a rerun after a failure resumes where it stopped.
   export GOCACHE="$WORK/gocache"
@@ -230,7 +235,10 @@ main() {
   [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.prev"
   : >"$LOG"
   trap on_exit EXIT
-  say "building influxd $VERSION from source; a cold build takes ~15-40 min on 2 cores"
+  trap 'exit 129' HUP
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  say "building influxd $VERSION from source; a cold build takes ~10-15 min on 2 cores"
   say "cache: $BASE  log: $LOG"
 
   step "1/7 checking prerequisites (gcc, libc6-dev, pkg-config, go, cargo)"

@@ -8,6 +8,7 @@ import type {
   EventLog,
   LogPosition,
   ReadStreamOptions,
+  RecordedEvent,
   ReplayOptions,
   ReplayResult,
   SubscribeOptions,
@@ -201,30 +202,23 @@ export class KafkaEventLog implements EventLog {
     let events = 0;
     const next: LogPosition[] = [];
     for (const { stream, ranges } of plans) {
-      const reached = await readRange(
-        this.kafka,
-        this.names.stream[stream],
-        ranges,
-        async (partition, messages) => {
-          const batch = [];
-          let pastEnd = false;
-          for (const message of messages) {
-            if (Number(message.timestamp) > untilMs) {
-              pastEnd = true;
-              break;
-            }
-            try {
-              batch.push(fromMessage(stream, partition, message));
-            } catch {
-              // Poison messages are the subscribers' to dead-letter; a replay reads past them.
-            }
+      const reached = await readRange(this.kafka, this.admin, this.names.stream[stream], ranges, async (partition, messages) => {
+        const batch: RecordedEvent[] = [];
+        let taken = 0;
+        for (const message of messages) {
+          if (Number(message.timestamp) > untilMs) break;
+          taken += 1;
+          try {
+            batch.push(fromMessage(stream, partition, message));
+          } catch {
+            // Poison messages are the subscribers' to dead-letter; a replay reads past them.
           }
-          if (batch.length > 0) await handler(batch);
-          events += batch.length;
-          options.onProgress?.({ events, total });
-          return !pastEnd;
-        },
-      );
+        }
+        if (batch.length > 0) await handler(batch);
+        events += batch.length;
+        options.onProgress?.({ events, total });
+        return taken;
+      });
       for (const [partition, offset] of reached) next.push({ stream, partition, offset });
     }
     return { events, next };
@@ -247,7 +241,7 @@ export class KafkaEventLog implements EventLog {
       start: w.low,
       end: w.high,
     }));
-    await readRange(this.kafka, this.names.deadLetter, ranges, async (_p, messages) => {
+    await readRange(this.kafka, this.admin, this.names.deadLetter, ranges, async (_p, messages) => {
       for (const m of messages)
         if (m.value) letters.push(JSON.parse(m.value.toString('utf8')) as DeadLetter);
     });

@@ -11,43 +11,52 @@ export interface PartitionRange {
 
 /**
  * Reads bounded offset ranges of one topic and then stops: the building block of replay,
- * snapshot loading and dead-letter listing. Uses a throwaway group that never commits.
- * `onBatch` returns false to stop early (for example at a replay's end time).
+ * snapshot loading and dead-letter listing. `onBatch` may return how many of the messages it
+ * took; fewer than given stops that partition there (a replay's end time). Returns the next
+ * offset to read per partition.
  */
 export async function readRange(
   kafka: Kafka,
+  admin: Admin,
   topic: string,
   ranges: PartitionRange[],
-  onBatch: (partition: number, messages: KafkaMessage[]) => Promise<boolean | void>,
+  onBatch: (partition: number, messages: KafkaMessage[]) => Promise<number | void>,
 ): Promise<Map<number, number>> {
   const next = new Map(ranges.map((r) => [r.partition, r.start]));
   const open = new Set(ranges.filter((r) => r.start < r.end).map((r) => r.partition));
   if (open.size === 0) return next;
   const ends = new Map(ranges.map((r) => [r.partition, r.end]));
-  const consumer = kafka.consumer({
-    groupId: `twinlog-reader-${randomUUID()}`,
-    allowAutoTopicCreation: false,
+  // A throwaway group whose offsets are set before it starts, so it begins exactly at the range
+  // starts: a seek right after run() races with the group's first fetch.
+  const groupId = `twinlog-reader-${randomUUID()}`;
+  await admin.setOffsets({
+    groupId,
+    topic,
+    partitions: ranges.map((r) => ({ partition: r.partition, offset: String(r.start) })),
   });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.subscribe({ topics: [topic] });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
         const partition = batch.partition;
         if (!open.has(partition)) return;
         const end = ends.get(partition)!;
-        const wanted = batch.messages.filter(
-          (m) => Number(m.offset) >= next.get(partition)! && Number(m.offset) < end,
-        );
+        const from = next.get(partition)!;
+        const wanted = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
         try {
-          const goOn = wanted.length === 0 ? true : await onBatch(partition, wanted);
-          if (wanted.length > 0) next.set(partition, Number(wanted[wanted.length - 1]!.offset) + 1);
+          const taken = wanted.length === 0 ? 0 : ((await onBatch(partition, wanted)) ?? wanted.length);
+          const stopped = taken < wanted.length;
+          const last = batch.messages[batch.messages.length - 1];
+          if (stopped) next.set(partition, Number(wanted[taken]!.offset));
+          else if (last) next.set(partition, Math.min(end, Math.max(from, Number(last.offset) + 1)));
           await heartbeat();
-          if (goOn === false || next.get(partition)! >= end) {
+          if (stopped || next.get(partition)! >= end) {
             open.delete(partition);
             consumer.pause([{ topic, partitions: [partition] }]);
           }
@@ -57,21 +66,16 @@ export async function readRange(
         }
       },
     });
-    for (const r of ranges)
-      if (open.has(r.partition))
-        consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
     await done;
     return next;
   } finally {
     await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
   }
 }
 
 /** Low and high watermarks of every partition of a topic. */
-export async function watermarks(
-  admin: Admin,
-  topic: string,
-): Promise<Array<{ partition: number; low: number; high: number }>> {
+export async function watermarks(admin: Admin, topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
 }

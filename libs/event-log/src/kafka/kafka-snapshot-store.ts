@@ -51,7 +51,7 @@ export class KafkaSnapshotStore implements SnapshotStore {
       start: w.low,
       end: w.high,
     }));
-    await readRange(this.kafka, this.topic, ranges, async (_partition, messages) => {
+    await readRange(this.kafka, this.admin, this.topic, ranges, async (_partition, messages) => {
       for (const m of messages) {
         if (!m.value || !m.key) continue;
         latest.set(m.key.toString('utf8'), JSON.parse(m.value.toString('utf8')) as Snapshot);

@@ -33,10 +33,15 @@ export async function ensureTopics(
   replicationFactor: number,
 ): Promise<void> {
   const existing = new Set(await admin.listTopics());
+  // The event topics are the truth: never delete by age or size, whatever the broker default.
+  const keepForever = [
+    { name: 'retention.ms', value: '-1' },
+    { name: 'retention.bytes', value: '-1' },
+  ];
   const wanted = [
-    { topic: names.stream['twin-events'], numPartitions: partitions, replicationFactor },
-    { topic: names.stream.telemetry, numPartitions: partitions, replicationFactor },
-    { topic: names.deadLetter, numPartitions: 1, replicationFactor },
+    { topic: names.stream['twin-events'], numPartitions: partitions, replicationFactor, configEntries: keepForever },
+    { topic: names.stream.telemetry, numPartitions: partitions, replicationFactor, configEntries: keepForever },
+    { topic: names.deadLetter, numPartitions: 1, replicationFactor, configEntries: keepForever },
     {
       topic: names.snapshots,
       numPartitions: partitions,

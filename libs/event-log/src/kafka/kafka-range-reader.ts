@@ -26,21 +26,18 @@ export async function readRange(
   const open = new Set(ranges.filter((r) => r.start < r.end).map((r) => r.partition));
   if (open.size === 0) return next;
   const ends = new Map(ranges.map((r) => [r.partition, r.end]));
-  // A throwaway group whose offsets are set before it starts, so it begins exactly at the range
-  // starts: a seek right after run() races with the group's first fetch.
+  // A throwaway group that never commits; each partition is sought to its range start.
+  // (admin.setOffsets would avoid the seek but costs seconds per call.)
   const groupId = `twinlog-reader-${randomUUID()}`;
-  await admin.setOffsets({
-    groupId,
-    topic,
-    partitions: ranges.map((r) => ({ partition: r.partition, offset: String(r.start) })),
-  });
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // A short fetch wait: the consumer stops once every range is read, and disconnecting waits for
+  // the fetch in flight, which on drained partitions lasts the whole wait (5 s by default).
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [topic] });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
@@ -66,6 +63,9 @@ export async function readRange(
         }
       },
     });
+    for (const r of ranges) {
+      if (open.has(r.partition)) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
+    }
     await done;
     return next;
   } finally {

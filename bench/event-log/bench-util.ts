@@ -11,7 +11,10 @@ export function rate(perSecond: number): string {
 }
 
 /** A progress line on stderr, rewritten in place at most a few times a second. */
-export function progressLine(label: string, started: number): (p: { events: number; total?: number }) => void {
+export function progressLine(
+  label: string,
+  started: number,
+): (p: { events: number; total?: number }) => void {
   let last = 0;
   return ({ events, total }) => {
     const now = Date.now();
@@ -19,6 +22,8 @@ export function progressLine(label: string, started: number): (p: { events: numb
     last = now;
     const seconds = (now - started) / 1000;
     const pct = total ? ` ${((100 * events) / total).toFixed(1)}%` : '';
-    process.stderr.write(`\r${label}: ${events.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}${pct}, ${rate(events / Math.max(seconds, 0.001))}/s   `);
+    process.stderr.write(
+      `\r${label}: ${events.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}${pct}, ${rate(events / Math.max(seconds, 0.001))}/s   `,
+    );
   };
 }

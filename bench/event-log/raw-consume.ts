@@ -6,7 +6,11 @@ import { progressLine, rate } from './bench-util';
  * The baseline: a bare kafkajs consumer reading the topics from the beginning to their current
  * end, touching each message's value and nothing else.
  */
-export async function rawConsume(brokers: string[], topics: string[], label: string): Promise<{ messages: number; rate: number }> {
+export async function rawConsume(
+  brokers: string[],
+  topics: string[],
+  label: string,
+): Promise<{ messages: number; rate: number }> {
   const kafka = new Kafka({ brokers, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
@@ -43,6 +47,8 @@ export async function rawConsume(brokers: string[], topics: string[], label: str
   const seconds = (Date.now() - started) / 1000;
   await consumer.disconnect();
   process.stderr.write('\n');
-  console.log(`${label}: ${messages} messages (${(bytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s = ${rate(messages / seconds)} msgs/s`);
+  console.log(
+    `${label}: ${messages} messages (${(bytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s = ${rate(messages / seconds)} msgs/s`,
+  );
   return { messages, rate: messages / seconds };
 }

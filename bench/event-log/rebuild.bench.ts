@@ -24,16 +24,28 @@ async function main(): Promise<void> {
   const brokers = infra.settings.kafka!.brokers;
   const prefix = `bench-${randomUUID().slice(0, 8)}.`;
   const names = topicNames(prefix);
-  console.log(`Kafka ${brokers.join(',')}; topics ${prefix}*; ${TWINS} twins, ${READINGS} readings, ${PER_EVENT} per event`);
+  console.log(
+    `Kafka ${brokers.join(',')}; topics ${prefix}*; ${TWINS} twins, ${READINGS} readings, ${PER_EVENT} per event`,
+  );
   try {
-    const log = await KafkaEventLog.connect({ brokers, topicPrefix: prefix, partitions: PARTITIONS, clientLogLevel: 'error' });
+    const log = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix: prefix,
+      partitions: PARTITIONS,
+      clientLogLevel: 'error',
+    });
     await fill(brokers, names, log);
     await log.close();
 
     const topics = [names.stream['twin-events'], names.stream.telemetry];
     const raw = await rawConsume(brokers, topics, 'raw kafkajs consumer');
 
-    const rebuildLog = await KafkaEventLog.connect({ brokers, topicPrefix: prefix, partitions: PARTITIONS, clientLogLevel: 'error' });
+    const rebuildLog = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix: prefix,
+      partitions: PARTITIONS,
+      clientLogLevel: 'error',
+    });
     const projection = new TwinProjection();
     const started = Date.now();
     const result = await rebuildLog.replay(
@@ -43,25 +55,50 @@ async function main(): Promise<void> {
     const rebuildSeconds = (Date.now() - started) / 1000;
     process.stderr.write('\n');
     const rebuildRate = result.events / rebuildSeconds;
-    console.log(`rebuild: ${result.events} events (${projection.size} twins) in ${rebuildSeconds.toFixed(1)} s = ${rate(rebuildRate)} events/s, ${rate((rebuildRate * READINGS) / result.events)} readings/s`);
+    console.log(
+      `rebuild: ${result.events} events (${projection.size} twins) in ${rebuildSeconds.toFixed(1)} s = ${rate(rebuildRate)} events/s, ${rate((rebuildRate * READINGS) / result.events)} readings/s`,
+    );
 
     const snapStart = Date.now();
-    await rebuildLog.snapshots.save(projection.all().map((state) => ({ twinId: state.twinId, state, next: result.next, takenAt: new Date().toISOString() })));
-    console.log(`snapshots: ${projection.size} written in ${((Date.now() - snapStart) / 1000).toFixed(1)} s`);
+    await rebuildLog.snapshots.save(
+      projection
+        .all()
+        .map((state) => ({
+          twinId: state.twinId,
+          state,
+          next: result.next,
+          takenAt: new Date().toISOString(),
+        })),
+    );
+    console.log(
+      `snapshots: ${projection.size} written in ${((Date.now() - snapStart) / 1000).toFixed(1)} s`,
+    );
     await rebuildLog.close();
 
     const restart = await restartWithSnapshots(brokers, prefix);
-    console.log(`restart with snapshots: ${restart.twins} twins loaded + ${restart.tail} tail events replayed in ${restart.seconds.toFixed(2)} s`);
+    console.log(
+      `restart with snapshots: ${restart.twins} twins loaded + ${restart.tail} tail events replayed in ${restart.seconds.toFixed(2)} s`,
+    );
     console.log('');
-    console.log(`RESULT rebuild/raw = ${(rebuildRate / raw.rate).toFixed(2)} (rebuild ${rate(rebuildRate)} events/s, raw ${rate(raw.rate)} msgs/s); restart with snapshots ${restart.seconds.toFixed(2)} s`);
+    console.log(
+      `RESULT rebuild/raw = ${(rebuildRate / raw.rate).toFixed(2)} (rebuild ${rate(rebuildRate)} events/s, raw ${rate(raw.rate)} msgs/s); restart with snapshots ${restart.seconds.toFixed(2)} s`,
+    );
   } finally {
     await infra.stop();
   }
 }
 
-async function restartWithSnapshots(brokers: string[], prefix: string): Promise<{ twins: number; tail: number; seconds: number }> {
+async function restartWithSnapshots(
+  brokers: string[],
+  prefix: string,
+): Promise<{ twins: number; tail: number; seconds: number }> {
   const started = Date.now();
-  const log = await KafkaEventLog.connect({ brokers, topicPrefix: prefix, partitions: PARTITIONS, clientLogLevel: 'error' });
+  const log = await KafkaEventLog.connect({
+    brokers,
+    topicPrefix: prefix,
+    partitions: PARTITIONS,
+    clientLogLevel: 'error',
+  });
   const states = [];
   let next: LogPosition[] = [];
   for await (const snapshot of log.snapshots.loadAll()) {
@@ -69,21 +106,34 @@ async function restartWithSnapshots(brokers: string[], prefix: string): Promise<
     next = snapshot.next;
   }
   const projection = new TwinProjection(states);
-  const tail = await log.replay({ streams: ['twin-events', 'telemetry'], from: { kind: 'positions', positions: next } }, async (batch) =>
-    projection.apply(batch.map((r) => r.event)),
+  const tail = await log.replay(
+    { streams: ['twin-events', 'telemetry'], from: { kind: 'positions', positions: next } },
+    async (batch) => projection.apply(batch.map((r) => r.event)),
   );
   await log.close();
   return { twins: projection.size, tail: tail.events, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Fills the topics fast with a plain producer and the adapter's own message codec. */
-async function fill(brokers: string[], names: ReturnType<typeof topicNames>, log: KafkaEventLog): Promise<void> {
-  const producer = new Kafka({ brokers, logLevel: logLevel.ERROR }).producer({ idempotent: true, maxInFlightRequests: 1 });
+async function fill(
+  brokers: string[],
+  names: ReturnType<typeof topicNames>,
+  log: KafkaEventLog,
+): Promise<void> {
+  const producer = new Kafka({ brokers, logLevel: logLevel.ERROR }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   const twins = Array.from({ length: TWINS }, (_, i) => `cnc-${String(i).padStart(5, '0')}`);
   const now = Date.now();
   const base = now - 24 * 3600_000;
-  await sendAll(producer, names.stream['twin-events'], twins.map((t) => registered(t, base)), log);
+  await sendAll(
+    producer,
+    names.stream['twin-events'],
+    twins.map((t) => registered(t, base)),
+    log,
+  );
   const events = Math.ceil(READINGS / PER_EVENT);
   const started = Date.now();
   const progress = progressLine('produce', started);
@@ -98,18 +148,38 @@ async function fill(brokers: string[], names: ReturnType<typeof topicNames>, log
     }
   }
   process.stderr.write('\n');
-  console.log(`produced ${events} telemetry events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `produced ${events} telemetry events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   await producer.disconnect();
 }
 
-async function sendAll(producer: Producer, topic: string, events: NewEvent[], log: KafkaEventLog): Promise<void> {
-  const messages = events.map((e) => toMessage(e, log.partitionFor(topic.endsWith('telemetry') ? 'telemetry' : 'twin-events', e.twinId)));
+async function sendAll(
+  producer: Producer,
+  topic: string,
+  events: NewEvent[],
+  log: KafkaEventLog,
+): Promise<void> {
+  const messages = events.map((e) =>
+    toMessage(
+      e,
+      log.partitionFor(topic.endsWith('telemetry') ? 'telemetry' : 'twin-events', e.twinId),
+    ),
+  );
   await producer.send({ topic, acks: -1, messages });
 }
 
 function envelope(twinId: string, time: number) {
   const iso = new Date(time).toISOString();
-  return { id: randomUUID(), twinId, occurredAt: iso, recordedAt: iso, correlationId: randomUUID(), causationId: null, producer: 'bench' };
+  return {
+    id: randomUUID(),
+    twinId,
+    occurredAt: iso,
+    recordedAt: iso,
+    correlationId: randomUUID(),
+    causationId: null,
+    producer: 'bench',
+  };
 }
 
 function registered(twinId: string, time: number): NewEvent {
@@ -117,19 +187,50 @@ function registered(twinId: string, time: number): NewEvent {
     ...envelope(twinId, time),
     type: 'TwinRegistered',
     schemaVersion: CURRENT_SCHEMA_VERSION.TwinRegistered,
-    data: { twinType: 'cnc-milling-machine', modelVersion: 1, level: 'asset', parentId: null, site: 'plant-a', name: null, limits: {} },
+    data: {
+      twinType: 'cnc-milling-machine',
+      modelVersion: 1,
+      level: 'asset',
+      parentId: null,
+      site: 'plant-a',
+      name: null,
+      limits: {},
+    },
   };
 }
 
-const PROPERTIES = ['temperature', 'vibration', 'spindle_speed', 'power_consumption', 'tool_wear'] as const;
-const UNITS = { temperature: '°C', vibration: 'mm/s', spindle_speed: 'rpm', power_consumption: 'kW', tool_wear: '1' };
+const PROPERTIES = [
+  'temperature',
+  'vibration',
+  'spindle_speed',
+  'power_consumption',
+  'tool_wear',
+] as const;
+const UNITS = {
+  temperature: '°C',
+  vibration: 'mm/s',
+  spindle_speed: 'rpm',
+  power_consumption: 'kW',
+  tool_wear: '1',
+};
 
 function telemetry(twinId: string, time: number, seq: number): NewEvent {
   const readings = Array.from({ length: PER_EVENT }, (_, i) => {
     const property = PROPERTIES[i % PROPERTIES.length]!;
-    return { readingId: `${twinId}-${seq}-${i}`, property, value: 40 + ((seq * 7 + i) % 100) / 10, unit: UNITS[property], occurredAt: new Date(time + i * 100).toISOString() };
+    return {
+      readingId: `${twinId}-${seq}-${i}`,
+      property,
+      value: 40 + ((seq * 7 + i) % 100) / 10,
+      unit: UNITS[property],
+      occurredAt: new Date(time + i * 100).toISOString(),
+    };
   });
-  return { ...envelope(twinId, time + PER_EVENT * 100), type: 'TelemetryReported', schemaVersion: 2, data: { readings } };
+  return {
+    ...envelope(twinId, time + PER_EVENT * 100),
+    type: 'TelemetryReported',
+    schemaVersion: 2,
+    data: { readings },
+  };
 }
 
 main().catch((error: unknown) => {

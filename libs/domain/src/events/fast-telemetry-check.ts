@@ -3,7 +3,8 @@ import type { EventEnvelope } from './twin-events';
 // The hot path of every replay is TelemetryReported v2. Validating it with the general schema
 // costs about three times the JSON parse; this check accepts only what the schema accepts and
 // returns the same cleaned object, or undefined to let the schema decide (and explain).
-const ISO = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const ISO =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
 const isTime = (v: unknown): v is string => typeof v === 'string' && ISO.test(v);
@@ -11,9 +12,20 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 
 export function fastTelemetryCheck(raw: Record<string, unknown>): EventEnvelope | undefined {
   if (raw['type'] !== 'TelemetryReported' || raw['schemaVersion'] !== 2) return undefined;
-  const { id, twinId, revision, occurredAt, recordedAt, correlationId, causationId, producer, data } = raw;
+  const {
+    id,
+    twinId,
+    revision,
+    occurredAt,
+    recordedAt,
+    correlationId,
+    causationId,
+    producer,
+    data,
+  } = raw;
   if (!isId(id) || !isId(twinId) || !isId(correlationId) || !isText(producer)) return undefined;
-  if (typeof revision !== 'number' || !Number.isInteger(revision) || revision <= 0) return undefined;
+  if (typeof revision !== 'number' || !Number.isInteger(revision) || revision <= 0)
+    return undefined;
   if (!isTime(occurredAt) || !isTime(recordedAt)) return undefined;
   if (causationId !== null && !isId(causationId)) return undefined;
   const readings = (data as { readings?: unknown } | null)?.readings;

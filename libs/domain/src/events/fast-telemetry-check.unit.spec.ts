@@ -13,7 +13,18 @@ const good = {
   correlationId: 'c-1',
   causationId: null,
   producer: 'ingestion',
-  data: { readings: [{ readingId: 'r-1', property: 'temperature', value: 41.5, unit: '°C', occurredAt: '2026-03-01T10:00:00Z', extra: 1 }] },
+  data: {
+    readings: [
+      {
+        readingId: 'r-1',
+        property: 'temperature',
+        value: 41.5,
+        unit: '°C',
+        occurredAt: '2026-03-01T10:00:00Z',
+        extra: 1,
+      },
+    ],
+  },
 };
 
 function schemaAccepts(raw: Record<string, unknown>): unknown {
@@ -35,7 +46,10 @@ const variants: Array<[string, Record<string, unknown>]> = [
   ['no readings', { ...good, data: { readings: [] } }],
   ['string value', { ...good, data: { readings: [{ ...good.data.readings[0], value: '41' }] } }],
   ['null value', { ...good, data: { readings: [{ ...good.data.readings[0], value: null }] } }],
-  ['missing unit', { ...good, data: { readings: [{ ...good.data.readings[0], unit: undefined }] } }],
+  [
+    'missing unit',
+    { ...good, data: { readings: [{ ...good.data.readings[0], unit: undefined }] } },
+  ],
   ['reading not an object', { ...good, data: { readings: [42] } }],
   ['empty producer', { ...good, producer: '' }],
 ];
@@ -45,7 +59,10 @@ describe('fast TelemetryReported check', () => {
     const fast = fastTelemetryCheck(raw);
     const schema = schemaAccepts(raw);
     if (fast) expect(fast).toEqual(schema);
-    else if (schema) throw new Error('fast path rejected something the schema accepts (allowed, but not for these cases)');
+    else if (schema)
+      throw new Error(
+        'fast path rejected something the schema accepts (allowed, but not for these cases)',
+      );
   });
 
   it('takes the fast path for a valid event and leaves other types to the schema', () => {

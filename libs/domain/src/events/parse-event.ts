@@ -14,7 +14,10 @@ function isKnownType(type: string): type is TwinEventType {
  * to dead-letter, with a reason that names the field.
  */
 export function parseEvent(raw: unknown): EventEnvelope {
-  const fast = typeof raw === 'object' && raw !== null ? fastTelemetryCheck(raw as Record<string, unknown>) : undefined;
+  const fast =
+    typeof raw === 'object' && raw !== null
+      ? fastTelemetryCheck(raw as Record<string, unknown>)
+      : undefined;
   if (fast) return fast;
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {

@@ -86,7 +86,8 @@ function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelo
     };
   }
   const ids = state.recentReadingIds.concat(readings.map((r) => r.readingId));
-  const recentReadingIds = ids.length > READING_ID_WINDOW ? ids.slice(ids.length - READING_ID_WINDOW) : ids;
+  const recentReadingIds =
+    ids.length > READING_ID_WINDOW ? ids.slice(ids.length - READING_ID_WINDOW) : ids;
   return { ...state, reported, recentReadingIds };
 }
 

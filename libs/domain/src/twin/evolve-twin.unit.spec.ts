@@ -115,13 +115,36 @@ describe('folding a twin from its events', () => {
     const twin = given(
       'mill-1',
       [{ type: 'RegisterTwin', twinType: 'mill' }],
-      [{ type: 'RecordMaintenance', kind: 'repair', performedAt: at(100), resets: ['temperature'] }, { now: at(300) }],
-      [{ type: 'RecordMaintenance', kind: 'inspection', performedAt: at(200), resets: [] }, { now: at(300) }],
+      [
+        {
+          type: 'RecordMaintenance',
+          kind: 'repair',
+          performedAt: at(100),
+          resets: ['temperature'],
+        },
+        { now: at(300) },
+      ],
+      [
+        { type: 'RecordMaintenance', kind: 'inspection', performedAt: at(200), resets: [] },
+        { now: at(300) },
+      ],
     );
     expect(twin.state.lastMaintenance).toMatchObject({ kind: 'inspection' });
-    const late = record(stampEvents('mill-1', [{ type: 'TelemetryReported', data: { readings: [temp(50, 50)] }, occurredAt: at(50) }], meta()));
+    const late = record(
+      stampEvents(
+        'mill-1',
+        [{ type: 'TelemetryReported', data: { readings: [temp(50, 50)] }, occurredAt: at(50) }],
+        meta(),
+      ),
+    );
     expect(foldTwin(late, twin.state).reported['temperature']).toBeUndefined();
-    const fresh = record(stampEvents('mill-1', [{ type: 'TelemetryReported', data: { readings: [temp(35, 150)] }, occurredAt: at(150) }], meta()));
+    const fresh = record(
+      stampEvents(
+        'mill-1',
+        [{ type: 'TelemetryReported', data: { readings: [temp(35, 150)] }, occurredAt: at(150) }],
+        meta(),
+      ),
+    );
     expect(foldTwin(fresh, twin.state).reported['temperature']?.value).toBe(35);
   });
 

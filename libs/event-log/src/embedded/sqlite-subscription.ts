@@ -1,12 +1,12 @@
 import { isTwinlogError, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
 import { decodeEvent } from '../shared/validate-new-event';
 import { inTransaction } from './sqlite-schema';
 import type { SqliteEventLog } from './sqlite-event-log';
 
 const PARTITION = 0;
 const IDLE_WAIT_MS = 500;
-const MAX_RETRY_WAIT_MS = 5_000;
 /** One active member per group and log file: the embedded log has one partition per stream. */
 const activeMembers = new WeakMap<SqliteEventLog, Map<string, SqliteSubscription>>();
 
@@ -45,7 +45,6 @@ export class SqliteSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       if (!this.claimGroup()) {
         await this.idle();
@@ -56,18 +55,21 @@ export class SqliteSubscription implements Subscription {
         await this.idle();
         continue;
       }
-      try {
-        if (batch.events.length > 0) await this.options.handler(batch.events);
-        this.commit(batch.stream, batch.nextOffset);
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        const wait = Math.min(MAX_RETRY_WAIT_MS, 100 * 2 ** failures);
-        process.emitWarning(
-          `consumer ${this.options.group}: batch failed (${(error as Error).message}); retrying in ${wait} ms`,
-        );
-        await this.idle(wait);
-      }
+      const delivered =
+        batch.events.length === 0 ||
+        (await deliverBatch(batch.events, this.options.handler, {
+          label: `consumer ${this.options.group}`,
+          active: () => !this.stopped,
+          deadLetter: (record, error) =>
+            this.log.deadLetter({
+              at: new Date().toISOString(),
+              consumer: this.options.group,
+              ...deadLetterReason(error),
+              source: record.position,
+              payload: JSON.stringify(record.event),
+            }),
+        }));
+      if (delivered) this.commit(batch.stream, batch.nextOffset);
     }
   }
 

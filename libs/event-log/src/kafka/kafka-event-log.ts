@@ -79,7 +79,8 @@ export class KafkaEventLog implements EventLog {
     await producer.connect();
     // Started on first use: producers that never read a twin's stream, and replays, do not pay for it.
     let index: KafkaStreamIndex | undefined;
-    const lazyIndex = () => (index ??= new KafkaStreamIndex(kafka, admin, names, settings.indexPath));
+    const lazyIndex = () =>
+      (index ??= new KafkaStreamIndex(kafka, admin, names, settings.indexPath));
     return new KafkaEventLog(
       kafka,
       admin,
@@ -202,23 +203,29 @@ export class KafkaEventLog implements EventLog {
     let events = 0;
     const next: LogPosition[] = [];
     for (const { stream, ranges } of plans) {
-      const reached = await readRange(this.kafka, this.admin, this.names.stream[stream], ranges, async (partition, messages) => {
-        const batch: RecordedEvent[] = [];
-        let taken = 0;
-        for (const message of messages) {
-          if (Number(message.timestamp) > untilMs) break;
-          taken += 1;
-          try {
-            batch.push(fromMessage(stream, partition, message));
-          } catch {
-            // Poison messages are the subscribers' to dead-letter; a replay reads past them.
+      const reached = await readRange(
+        this.kafka,
+        this.admin,
+        this.names.stream[stream],
+        ranges,
+        async (partition, messages) => {
+          const batch: RecordedEvent[] = [];
+          let taken = 0;
+          for (const message of messages) {
+            if (Number(message.timestamp) > untilMs) break;
+            taken += 1;
+            try {
+              batch.push(fromMessage(stream, partition, message));
+            } catch {
+              // Poison messages are the subscribers' to dead-letter; a replay reads past them.
+            }
           }
-        }
-        if (batch.length > 0) await handler(batch);
-        events += batch.length;
-        options.onProgress?.({ events, total });
-        return taken;
-      });
+          if (batch.length > 0) await handler(batch);
+          events += batch.length;
+          options.onProgress?.({ events, total });
+          return taken;
+        },
+      );
       for (const [partition, offset] of reached) next.push({ stream, partition, offset });
     }
     return { events, next };

@@ -45,13 +45,17 @@ export async function readRange(
         if (!open.has(partition)) return;
         const end = ends.get(partition)!;
         const from = next.get(partition)!;
-        const wanted = batch.messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
+        const wanted = batch.messages.filter(
+          (m) => Number(m.offset) >= from && Number(m.offset) < end,
+        );
         try {
-          const taken = wanted.length === 0 ? 0 : ((await onBatch(partition, wanted)) ?? wanted.length);
+          const taken =
+            wanted.length === 0 ? 0 : ((await onBatch(partition, wanted)) ?? wanted.length);
           const stopped = taken < wanted.length;
           const last = batch.messages[batch.messages.length - 1];
           if (stopped) next.set(partition, Number(wanted[taken]!.offset));
-          else if (last) next.set(partition, Math.min(end, Math.max(from, Number(last.offset) + 1)));
+          else if (last)
+            next.set(partition, Math.min(end, Math.max(from, Number(last.offset) + 1)));
           await heartbeat();
           if (stopped || next.get(partition)! >= end) {
             open.delete(partition);
@@ -64,7 +68,8 @@ export async function readRange(
       },
     });
     for (const r of ranges) {
-      if (open.has(r.partition)) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
+      if (open.has(r.partition))
+        consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
     }
     await done;
     return next;
@@ -75,7 +80,10 @@ export async function readRange(
 }
 
 /** Low and high watermarks of every partition of a topic. */
-export async function watermarks(admin: Admin, topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
+export async function watermarks(
+  admin: Admin,
+  topic: string,
+): Promise<Array<{ partition: number; low: number; high: number }>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
 }

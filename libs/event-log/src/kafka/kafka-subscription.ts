@@ -1,10 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isTwinlogError } from '@twinlog/domain';
 import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
 import { fromMessage } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
-
-const MAX_RETRY_WAIT_MS = 5_000;
 
 /**
  * A consumer-group member. Unlike a stock per-message consumer it hands the handler whole
@@ -81,7 +80,20 @@ export class KafkaSubscription implements Subscription {
     const size = this.options.maxBatchSize ?? 500;
     for (let i = 0; i < good.length; i += size) {
       const chunk = good.slice(i, i + size);
-      if (!(await this.handleWithRetry(chunk, heartbeat, () => isRunning() && !isStale()))) return;
+      const delivered = await deliverBatch(chunk, this.options.handler, {
+        label: `consumer ${this.options.group}`,
+        active: () => !this.stopping && isRunning() && !isStale(),
+        heartbeat,
+        deadLetter: (record, error) =>
+          this.deadLetter({
+            at: new Date().toISOString(),
+            consumer: this.options.group,
+            ...deadLetterReason(error),
+            source: record.position,
+            payload: JSON.stringify(record.event),
+          }),
+      });
+      if (!delivered) return;
       await this.commit(batch.topic, batch.partition, chunk[chunk.length - 1]!.position.offset + 1);
       resolveOffset(String(chunk[chunk.length - 1]!.position.offset));
       await heartbeat();
@@ -91,28 +103,6 @@ export class KafkaSubscription implements Subscription {
     if (last && isRunning() && !isStale()) {
       await this.commit(batch.topic, batch.partition, Number(last.offset) + 1);
       resolveOffset(last.offset);
-    }
-  }
-
-  /** Retries until the handler succeeds; gives up (without committing) only when the partition is taken away or we stop. */
-  private async handleWithRetry(
-    chunk: RecordedEvent[],
-    heartbeat: () => Promise<void>,
-    owned: () => boolean,
-  ): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.handler(chunk);
-        return true;
-      } catch (error) {
-        if (this.stopping || !owned()) return false;
-        const wait = Math.min(MAX_RETRY_WAIT_MS, 100 * 2 ** attempt);
-        process.emitWarning(
-          `consumer ${this.options.group}: batch failed (${(error as Error).message}); retry ${attempt} in ${wait} ms`,
-        );
-        await new Promise((r) => setTimeout(r, wait));
-        await heartbeat().catch(() => undefined);
-      }
     }
   }
 

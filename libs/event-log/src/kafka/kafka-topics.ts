@@ -39,8 +39,18 @@ export async function ensureTopics(
     { name: 'retention.bytes', value: '-1' },
   ];
   const wanted = [
-    { topic: names.stream['twin-events'], numPartitions: partitions, replicationFactor, configEntries: keepForever },
-    { topic: names.stream.telemetry, numPartitions: partitions, replicationFactor, configEntries: keepForever },
+    {
+      topic: names.stream['twin-events'],
+      numPartitions: partitions,
+      replicationFactor,
+      configEntries: keepForever,
+    },
+    {
+      topic: names.stream.telemetry,
+      numPartitions: partitions,
+      replicationFactor,
+      configEntries: keepForever,
+    },
     { topic: names.deadLetter, numPartitions: 1, replicationFactor, configEntries: keepForever },
     {
       topic: names.snapshots,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isTwinlogError, type EventEnvelope } from '@twinlog/domain';
+import { isTwinlogError, TwinlogError, type EventEnvelope } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '../event-log.port';
 import { eventually, registered, retired, telemetry } from './sample-events';
 
@@ -131,6 +131,35 @@ export function describeEventLogContract(name: string, open: () => Promise<Event
       expect(later.map((e) => e.type === 'TelemetryReported' && e.data.readings[0]?.value)).toEqual(
         [3],
       );
+    });
+
+    it('dead-letters an event its handler refuses for good, and delivers the rest of the batch', async () => {
+      const id = twin();
+      const events = [telemetry(id, 1, at(1)), telemetry(id, 666, at(2)), telemetry(id, 3, at(3))];
+      await log.append(events);
+      const handled: number[] = [];
+      const sub = await log.subscribe({
+        group: `group-${randomUUID()}`,
+        streams: ['telemetry'],
+        handler: async (batch) => {
+          const mine = batch.filter((r) => r.event.twinId === id);
+          for (const { event } of mine) {
+            const value = event.type === 'TelemetryReported' ? event.data.readings[0]!.value : 0;
+            if (value === 666) throw new TwinlogError('VALUE_INVALID', 'the handler refuses 666');
+          }
+          handled.push(
+            ...mine.map((r) =>
+              r.event.type === 'TelemetryReported' ? r.event.data.readings[0]!.value : 0,
+            ),
+          );
+        },
+      });
+      await eventually(() => handled.includes(3), 'the event after the refused one');
+      await sub.stop();
+      expect([...new Set(handled)]).toEqual([1, 3]);
+      const letters = await log.readDeadLetters();
+      const letter = letters.find((l) => l.payload.includes(events[1]!.id));
+      expect(letter).toMatchObject({ code: 'VALUE_INVALID', reason: 'the handler refuses 666' });
     });
 
     it('replays from the beginning, from positions, from a time, and up to a time, with progress', async () => {

@@ -7,6 +7,10 @@ export interface ServerProcessOptions {
   args: string[];
   logFile: string;
   env?: NodeJS.ProcessEnv;
+  /** Working directory (some servers read config files from it). */
+  cwd?: string;
+  /** The signal that makes this server shut down cleanly (influxd only handles SIGINT). */
+  stopSignal?: NodeJS.Signals;
   /** Keep running after this Node process exits (infra:up); tests leave it false. */
   detached?: boolean;
 }
@@ -19,6 +23,7 @@ export class ServerProcess {
     readonly name: string,
     readonly logFile: string,
     private readonly child: ChildProcess,
+    private readonly stopSignal: NodeJS.Signals,
   ) {
     child.on(
       'exit',
@@ -30,12 +35,13 @@ export class ServerProcess {
     const log = openSync(options.logFile, 'a');
     const child = spawn(options.command, options.args, {
       env: { ...process.env, ...options.env },
+      cwd: options.cwd,
       stdio: ['ignore', log, log],
       detached: options.detached ?? false,
     });
     closeSync(log);
     if (options.detached) child.unref();
-    return new ServerProcess(options.name, options.logFile, child);
+    return new ServerProcess(options.name, options.logFile, child, options.stopSignal ?? 'SIGTERM');
   }
 
   get pid(): number {
@@ -55,11 +61,11 @@ export class ServerProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after the grace period. */
+  /** The server's clean-stop signal (SIGTERM unless told), then SIGKILL after the grace period. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.exitInfo !== undefined || this.child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
+    this.child.kill(this.stopSignal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);

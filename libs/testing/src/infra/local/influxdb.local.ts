@@ -38,8 +38,12 @@ export async function startLocalInflux(
       '--log-level',
       'warn',
     ],
-    // influxd reads INFLUXD_* variables as flags; none of a user's may leak into a test server.
-    env: { INFLUXD_CONFIG_PATH: dataDir },
+    // influxd reads INFLUXD_* variables as flags and config files from its working directory:
+    // none of a user's may leak into a test server.
+    env: { ...withoutInfluxdVariables(process.env), INFLUXD_CONFIG_PATH: dataDir },
+    cwd: dataDir,
+    // influxd shuts down cleanly on SIGINT only (SIGTERM kills it without its shutdown).
+    stopSignal: 'SIGINT',
     logFile: join(options.workDir, 'influxd.log'),
     detached: options.detached,
   });
@@ -59,4 +63,10 @@ export async function startLocalInflux(
     pids: [server.pid],
     stop: () => server.stop(15_000),
   };
+}
+
+function withoutInfluxdVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const cleared: NodeJS.ProcessEnv = {};
+  for (const key of Object.keys(env)) if (key.startsWith('INFLUXD_')) cleared[key] = undefined;
+  return cleared;
 }

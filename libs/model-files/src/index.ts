@@ -1,0 +1,1 @@
+export { loadModelCatalog, SEED_MODELS_DIR } from './load-model-catalog';

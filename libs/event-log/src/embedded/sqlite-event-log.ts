@@ -16,7 +16,7 @@ import type {
   Subscription,
 } from '../event-log.port';
 import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/validate-new-event';
-import { inTransaction, openLogDatabase } from './sqlite-schema';
+import { inTransaction, openLogDatabase, prepareEventInsert } from './sqlite-schema';
 import { readTwinStream } from './read-twin-stream';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
@@ -48,10 +48,7 @@ export class SqliteEventLog implements EventLog {
     const result = inTransaction(this.db, () => {
       this.checkExpectedRevision(options);
       const exists = this.db.prepare('SELECT 1 FROM events WHERE id = ?');
-      const insert = this.db.prepare(
-        `INSERT INTO events (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
+      const insert = prepareEventInsert(this.db, false);
       const next = new Map<StreamName, number>();
       const appended: AppendResult['appended'] = [];
       const duplicates: string[] = [];
@@ -64,18 +61,7 @@ export class SqliteEventLog implements EventLog {
         batchIds.add(event.id);
         const offset = next.get(stream) ?? this.endOffset(stream);
         next.set(stream, offset + 1);
-        insert.run(
-          stream,
-          PARTITION,
-          offset,
-          event.id,
-          event.twinId,
-          event.type,
-          event.schemaVersion,
-          Date.parse(event.occurredAt),
-          Date.parse(event.recordedAt),
-          encodeEvent(event),
-        );
+        insert({ stream, partition: PARTITION, offset }, event, encodeEvent(event));
         appended.push({ id: event.id, position: { stream, partition: PARTITION, offset } });
       }
       return { appended, duplicates };

@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import type { NewEvent } from '@twinlog/domain';
 
 /**
  * One table per concern. `events` mirrors Kafka's coordinates (stream, partition, offset) so
@@ -65,4 +66,30 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** Stores one event at its log position; `ignoreDuplicates` keeps the first copy of an id. */
+export function prepareEventInsert(
+  db: DatabaseSync,
+  ignoreDuplicates: boolean,
+): (position: { stream: string; partition: number; offset: number }, event: NewEvent, body: string) => void {
+  const insert = db.prepare(
+    `INSERT ${ignoreDuplicates ? 'OR IGNORE ' : ''}INTO events
+       (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (position, event, body) => {
+    insert.run(
+      position.stream,
+      position.partition,
+      position.offset,
+      event.id,
+      event.twinId,
+      event.type,
+      event.schemaVersion,
+      Date.parse(event.occurredAt),
+      Date.parse(event.recordedAt),
+      body,
+    );
+  };
 }

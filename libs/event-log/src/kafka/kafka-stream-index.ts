@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { STREAMS, type StreamName } from '@twinlog/domain';
-import { inTransaction, openLogDatabase } from '../embedded/sqlite-schema';
+import { inTransaction, openLogDatabase, prepareEventInsert } from '../embedded/sqlite-schema';
 import { fromMessage } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
@@ -89,10 +89,7 @@ export class KafkaStreamIndex {
     messages: Array<Parameters<typeof fromMessage>[2]>,
   ): void {
     if (messages.length === 0) return;
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO events (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert = prepareEventInsert(this.db, true);
     inTransaction(this.db, () => {
       for (const message of messages) {
         let recorded;
@@ -102,18 +99,7 @@ export class KafkaStreamIndex {
           continue;
         }
         const { event } = recorded;
-        insert.run(
-          stream,
-          partition,
-          Number(message.offset),
-          event.id,
-          event.twinId,
-          event.type,
-          event.schemaVersion,
-          Date.parse(event.occurredAt),
-          Date.parse(event.recordedAt),
-          message.value!.toString('utf8'),
-        );
+        insert({ stream, partition, offset: Number(message.offset) }, event, message.value!.toString('utf8'));
       }
       this.db
         .prepare(

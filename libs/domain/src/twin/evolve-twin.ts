@@ -70,6 +70,7 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
  * (history) but do not move "current". Equal times: the later-recorded reading wins.
  */
 function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelope): TwinState {
+  // Callers pass a copy they own (see evolveTwin).
   const reported = { ...state.reported };
   for (const reading of readings) {
     const current = reported[reading.property];
@@ -88,7 +89,10 @@ function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelo
   const ids = state.recentReadingIds.concat(readings.map((r) => r.readingId));
   const recentReadingIds =
     ids.length > READING_ID_WINDOW ? ids.slice(ids.length - READING_ID_WINDOW) : ids;
-  return { ...state, reported, recentReadingIds };
+  // `state` is the fresh copy evolveTwin made for this event: fill it rather than copy it again.
+  state.reported = reported;
+  state.recentReadingIds = recentReadingIds;
+  return state;
 }
 
 /**

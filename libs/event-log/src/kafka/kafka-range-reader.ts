@@ -31,7 +31,14 @@ export async function readRange(
   const groupId = `twinlog-reader-${randomUUID()}`;
   // A short fetch wait: the consumer stops once every range is read, and disconnecting waits for
   // the fetch in flight, which on drained partitions lasts the whole wait (5 s by default).
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 100,
+    // Bigger fetches than a live consumer's: a replay reads long runs of old data.
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 32 * 1024 * 1024,
+  });
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));

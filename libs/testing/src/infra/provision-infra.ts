@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingsFromEnv, type InfraSettings, type ServerName } from './infra-settings';
 import type { ProvisionedServer, StartOptions } from './provisioned-server';
@@ -90,7 +90,10 @@ export async function provisionInfra(options: ProvisionOptions = {}): Promise<Pr
     settings,
     servers,
     workDir,
-    stop: async () => void (await Promise.allSettled(Object.values(servers).map((s) => s?.stop()))),
+    stop: async () => {
+      await Promise.allSettled(Object.values(servers).map((s) => s?.stop()));
+      if (!startOptions.detached) removeServerData(workDir);
+    },
   };
 }
 
@@ -119,7 +122,30 @@ async function fromEnvironment<K extends ServerName>(
 export function newWorkDir(): string {
   const runs = cacheDir('runs');
   mkdirSync(runs, { recursive: true });
+  pruneOldRuns(runs);
   return mkdtempSync(join(runs, `${new Date().toISOString().replace(/[:.]/g, '-')}-`));
+}
+
+const KEEP_RUNS_MS = 3 * 24 * 3600_000;
+
+/** Runs' logs are kept a few days for diagnosis; older run folders are removed. */
+function pruneOldRuns(runs: string): void {
+  for (const entry of readdirSync(runs)) {
+    const path = join(runs, entry);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > KEEP_RUNS_MS)
+        rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another run may be pruning the same folder
+    }
+  }
+}
+
+/** A stopped test run's server data can be large (a benchmark's topics): keep the logs, drop the data. */
+function removeServerData(workDir: string): void {
+  for (const entry of readdirSync(workDir)) {
+    if (entry.endsWith('-data')) rmSync(join(workDir, entry), { recursive: true, force: true });
+  }
 }
 
 function explainFailure(

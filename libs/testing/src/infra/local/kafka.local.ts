@@ -53,7 +53,15 @@ export async function startLocalKafka(
   // Kafka's own `random-uuid` is 16 random bytes in base64url; making it here saves a JVM start.
   const clusterId = randomBytes(16).toString('base64url');
   // `--cluster-id=` form: a base64url id may start with '-', which would read as an option.
-  await run(java, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, `--config=${props}`]);
+  await run(java, [
+    '-cp',
+    classpath,
+    log4j,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    `--config=${props}`,
+  ]);
 
   const brokers = [`127.0.0.1:${port}`];
   const launch = async () => {

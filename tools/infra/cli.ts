@@ -10,7 +10,7 @@ import {
 } from '../../libs/testing/src';
 
 interface UpState {
-  pids: number[];
+  processes: Array<{ pid: number; signal: NodeJS.Signals }>;
   settings: Partial<InfraSettings>;
   workDir: string;
   startedAt: string;
@@ -42,7 +42,7 @@ function printSettings(state: UpState): void {
 
 async function up(): Promise<void> {
   const current = readState();
-  if (current && current.pids.some(alive)) {
+  if (current && current.processes.some((p) => alive(p.pid))) {
     console.log(`Servers already running (started ${current.startedAt}).`);
     printSettings(current);
     return;
@@ -53,7 +53,9 @@ async function up(): Promise<void> {
     env: { ...process.env, TWINLOG_INFRA: process.env['TWINLOG_INFRA'] ?? 'local' },
   });
   const state: UpState = {
-    pids: Object.values(infra.servers).flatMap((s) => s?.pids ?? []),
+    processes: Object.values(infra.servers).flatMap((s) =>
+      (s?.pids ?? []).map((pid) => ({ pid, signal: s?.stopSignal ?? 'SIGTERM' })),
+    ),
     settings: infra.settings,
     workDir: infra.workDir,
     startedAt: new Date().toISOString(),
@@ -68,26 +70,26 @@ async function up(): Promise<void> {
 async function down(): Promise<void> {
   const state = readState();
   if (!state) return console.log('No servers started by infra:up are recorded; nothing to stop.');
-  for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGTERM');
+  const pids = state.processes.map((p) => p.pid);
+  for (const { pid, signal } of state.processes) if (alive(pid)) process.kill(pid, signal);
   const deadline = Date.now() + 30_000;
-  while (state.pids.some(alive) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 200));
-  for (const pid of state.pids.filter(alive)) process.kill(pid, 'SIGKILL');
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
   rmSync(stateFile);
   console.log(
-    `Stopped ${state.pids.length} server process(es). Their logs stay in ${state.workDir}`,
+    `Stopped ${pids.length} server process(es). Their logs and data stay in ${state.workDir}`,
   );
 }
 
 function status(): void {
   const state = readState();
   if (!state) return console.log('No servers started by infra:up.');
-  const running = state.pids.filter(alive).length;
+  const running = state.processes.filter((p) => alive(p.pid)).length;
   console.log(
-    `${running} of ${state.pids.length} server process(es) running (started ${state.startedAt}).`,
+    `${running} of ${state.processes.length} server process(es) running (started ${state.startedAt}).`,
   );
   printSettings(state);
-  if (running < state.pids.length) process.exitCode = 1;
+  if (running < state.processes.length) process.exitCode = 1;
 }
 
 const command = process.argv[2];

@@ -14,7 +14,8 @@ export async function checkReachable<K extends ServerName>(
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `the ${name} server named by the environment (${JSON.stringify(settings)}) did not answer: ${cause}`,
+      `the ${name} server named by the environment (${JSON.stringify(settings)}) did not answer: ${cause}. ` +
+        'Start it, correct the variables, or unset them to let the test tooling start its own.',
     );
   }
 }

@@ -7,6 +7,8 @@ export interface ProvisionedServer<S> {
   description: string;
   /** Process ids of locally started servers, so `infra:down` can stop them from another process. */
   pids: number[];
+  /** The signal that stops those processes cleanly (SIGTERM unless said). */
+  stopSignal?: NodeJS.Signals;
   stop(): Promise<void>;
   /** Stop and start again with the same data and address (locally started servers only). */
   restart?: () => Promise<void>;

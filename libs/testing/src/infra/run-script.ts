@@ -24,7 +24,8 @@ export function runScript(
     });
     child.stderr.on('data', relay);
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': only then has all of stdout been read.
+    child.on('close', (code) => {
       const last = stdout.trim().split('\n').pop() ?? '';
       if (code === 0 && last) resolve(last.trim());
       else reject(new Error(`${script} failed (exit ${code}); see the lines above for the cause`));

@@ -61,6 +61,7 @@ export async function startLocalInflux(
     source: 'local',
     description: `InfluxDB at ${url} (local influxd, log: ${server.logFile})`,
     pids: [server.pid],
+    stopSignal: 'SIGINT',
     stop: () => server.stop(15_000),
   };
 }

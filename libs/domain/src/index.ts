@@ -16,3 +16,4 @@ export * from './twin/evolve-twin';
 export * from './twin/stamp-events';
 export * from './twin/twin-decider';
 export * from './twin/twin-projection';
+export * from './units/units';

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isKnownUnit } from '@twinlog/domain';
 import { loadModelCatalog, SEED_MODELS_DIR } from './load-model-catalog';
 
 describe('loading twin models from files', () => {
@@ -33,6 +34,14 @@ describe('loading twin models from files', () => {
       'cnc-milling-machine',
     ]);
     expect(cnc.properties['tool_wear']?.limits.failure?.high).toBe(1);
+  });
+
+  it('declares every seed property in a unit the converter knows, so plants can send others', () => {
+    const catalog = loadModelCatalog(SEED_MODELS_DIR);
+    const units = catalog
+      .types()
+      .flatMap((type) => Object.values(catalog.get(type).properties).map((p) => p.unit));
+    expect(units.filter((unit) => !isKnownUnit(unit))).toEqual([]);
   });
 
   it('reports every bad file with its path and problem, all at once', () => {

@@ -72,7 +72,11 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
 export function prepareEventInsert(
   db: DatabaseSync,
   ignoreDuplicates: boolean,
-): (position: { stream: string; partition: number; offset: number }, event: NewEvent, body: string) => void {
+): (
+  position: { stream: string; partition: number; offset: number },
+  event: NewEvent,
+  body: string,
+) => void {
   const insert = db.prepare(
     `INSERT ${ignoreDuplicates ? 'OR IGNORE ' : ''}INTO events
        (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)

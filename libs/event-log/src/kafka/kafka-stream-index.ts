@@ -99,7 +99,11 @@ export class KafkaStreamIndex {
           continue;
         }
         const { event } = recorded;
-        insert({ stream, partition, offset: Number(message.offset) }, event, message.value!.toString('utf8'));
+        insert(
+          { stream, partition, offset: Number(message.offset) },
+          event,
+          message.value!.toString('utf8'),
+        );
       }
       this.db
         .prepare(

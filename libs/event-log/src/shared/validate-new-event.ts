@@ -22,6 +22,7 @@ export function encodeEvent(event: NewEvent): string {
 export function decodeEvent(body: string, offset: number): EventEnvelope {
   const raw: unknown = JSON.parse(body);
   // The parsed object is ours alone: set the revision on it rather than copying it (hot path).
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) (raw as { revision?: number }).revision = offset + 1;
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw))
+    (raw as { revision?: number }).revision = offset + 1;
   return parseEvent(raw);
 }

@@ -1,0 +1,98 @@
+import { TwinlogError } from '../errors';
+
+/**
+ * Units a plant sends, by dimension, as a scale and offset to the dimension's base unit:
+ * base = value * scale + offset. Temperature is the one affine dimension.
+ */
+interface UnitDef {
+  dimension: string;
+  scale: number;
+  offset?: number;
+}
+
+const UNITS: Record<string, UnitDef> = {
+  '°C': { dimension: 'temperature', scale: 1 },
+  '°F': { dimension: 'temperature', scale: 5 / 9, offset: -32 * (5 / 9) },
+  K: { dimension: 'temperature', scale: 1, offset: -273.15 },
+  W: { dimension: 'power', scale: 0.001 },
+  kW: { dimension: 'power', scale: 1 },
+  MW: { dimension: 'power', scale: 1000 },
+  hp: { dimension: 'power', scale: 0.745699872 },
+  rpm: { dimension: 'rotational speed', scale: 1 },
+  'rev/s': { dimension: 'rotational speed', scale: 60 },
+  Hz: { dimension: 'rotational speed', scale: 60 },
+  'rad/s': { dimension: 'rotational speed', scale: 60 / (2 * Math.PI) },
+  'mm/s': { dimension: 'velocity', scale: 1 },
+  'm/s': { dimension: 'velocity', scale: 1000 },
+  'in/s': { dimension: 'velocity', scale: 25.4 },
+  'L/min': { dimension: 'volume flow', scale: 1 },
+  'm³/h': { dimension: 'volume flow', scale: 1000 / 60 },
+  'gal/min': { dimension: 'volume flow', scale: 3.785411784 },
+  bar: { dimension: 'pressure', scale: 1 },
+  Pa: { dimension: 'pressure', scale: 1e-5 },
+  kPa: { dimension: 'pressure', scale: 0.01 },
+  MPa: { dimension: 'pressure', scale: 10 },
+  psi: { dimension: 'pressure', scale: 0.0689475729 },
+  A: { dimension: 'current', scale: 1 },
+  mA: { dimension: 'current', scale: 0.001 },
+  V: { dimension: 'voltage', scale: 1 },
+  kV: { dimension: 'voltage', scale: 1000 },
+  '1': { dimension: 'fraction', scale: 1 },
+  '%': { dimension: 'fraction', scale: 0.01 },
+  'parts/h': { dimension: 'throughput', scale: 1 },
+  'parts/min': { dimension: 'throughput', scale: 60 },
+};
+
+/** Spellings seen in the wild, mapped to the canonical symbol. */
+const ALIASES: Record<string, string> = {
+  C: '°C',
+  degC: '°C',
+  celsius: '°C',
+  '℃': '°C',
+  F: '°F',
+  degF: '°F',
+  fahrenheit: '°F',
+  '℉': '°F',
+  kelvin: 'K',
+  RPM: 'rpm',
+  'r/min': 'rpm',
+  'l/min': 'L/min',
+  'm3/h': 'm³/h',
+  gpm: 'gal/min',
+  percent: '%',
+  fraction: '1',
+  '': '1',
+};
+
+export function canonicalUnit(unit: string): string {
+  const trimmed = unit.trim();
+  return ALIASES[trimmed] ?? trimmed;
+}
+
+/**
+ * Converts a value from one unit to another of the same dimension. Unknown units and units of
+ * different dimensions are UNIT_MISMATCH, never a silent guess.
+ */
+export function convertUnit(value: number, from: string, to: string): number {
+  const [source, target] = [canonicalUnit(from), canonicalUnit(to)];
+  if (source === target) return value;
+  const a = UNITS[source];
+  const b = UNITS[target];
+  if (!a || !b || a.dimension !== b.dimension) {
+    const why = !a
+      ? `"${from}" is not a known unit`
+      : !b
+        ? `"${to}" is not a known unit`
+        : `${a.dimension} cannot become ${b.dimension}`;
+    throw new TwinlogError('UNIT_MISMATCH', `Cannot convert ${from} to ${to}: ${why}`, {
+      from,
+      to,
+    });
+  }
+  const base = value * a.scale + (a.offset ?? 0);
+  return (base - (b.offset ?? 0)) / b.scale;
+}
+
+export function isKnownUnit(unit: string): boolean {
+  return Object.hasOwn(UNITS, canonicalUnit(unit));
+}

@@ -1,4 +1,4 @@
-import type { AnomalyEvidence, MaintenanceKind, Severity } from '../events/twin-events';
+import type { EventOfType } from '../events/twin-events';
 import type { Limits, TwinLevel } from '../model/twin-model.schema';
 
 export interface ReportedValue {
@@ -12,24 +12,11 @@ export interface ReportedValue {
   revision: number;
 }
 
-export interface ActiveAnomaly {
-  episodeId: string;
-  detector: string;
-  properties: string[];
-  score: number;
-  severity: Severity;
-  evidence: AnomalyEvidence[];
-  since: string;
-}
+/** An anomaly episode still open: what AnomalyDetected said, and since when. */
+export type ActiveAnomaly = EventOfType<'AnomalyDetected'>['data'] & { since: string };
 
-export interface MaintenanceRecord {
-  kind: MaintenanceKind;
-  performedAt: string;
-  resets: string[];
-  componentId: string | null;
-  notes: string | null;
-  eventId: string;
-}
+/** The latest maintenance: what MaintenancePerformed said, and which event said it. */
+export type MaintenanceRecord = EventOfType<'MaintenancePerformed'>['data'] & { eventId: string };
 
 export type TwinStatus = 'unregistered' | 'active' | 'retired';
 

@@ -1,4 +1,11 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type {
   AppendOptions,
@@ -40,6 +47,7 @@ export class KafkaEventLog implements EventLog {
   private readonly subscriptions = new Set<Subscription>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly inFlight = new Set<string>();
+  private readonly partitionMetadata: Partial<Record<StreamName, PartitionMetadata[]>> = {};
 
   private constructor(
     private readonly kafka: Kafka,
@@ -268,14 +276,17 @@ export class KafkaEventLog implements EventLog {
 
   /** The same partition a Java client would choose for the key (murmur2), computed up front so positions are known. */
   private partitionOf(stream: StreamName, twinId: string): number {
-    const count = this.partitions[stream];
-    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
-      partitionId,
-      partitionErrorCode: 0,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    }));
+    // The partitioner only counts partitions; the metadata it is given is built once per stream.
+    const partitionMetadata = (this.partitionMetadata[stream] ??= Array.from(
+      { length: this.partitions[stream] },
+      (_, partitionId) => ({
+        partitionId,
+        partitionErrorCode: 0,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+      }),
+    ));
     return this.partitioner({
       topic: this.names.stream[stream],
       partitionMetadata,

@@ -1,0 +1,3 @@
+// Fixtures for tests of code built on the event log.
+export { eventually, newEvent, registered, retired, telemetry } from './sample-events';
+export { describeEventLogContract } from './event-log.contract';

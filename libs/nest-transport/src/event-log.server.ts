@@ -1,0 +1,78 @@
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { StreamName } from '@twinlog/domain';
+import type { EventLog, RecordedEvent, Subscription } from '@twinlog/event-log';
+import { EventLogContext } from './event-log.context';
+
+/** The pattern of a handler that takes a whole batch (RecordedEvent[]) at once, e.g. to write it in one go. */
+export const BATCH_PATTERN = '$batch';
+
+export interface EventLogServerOptions {
+  log: EventLog;
+  /** Consumer group: instances of one service share the partitions. */
+  group: string;
+  streams: StreamName[];
+  maxBatchSize?: number;
+}
+
+/**
+ * A NestJS microservice transport on Twinlog's event log, so the same `@EventPattern` handlers
+ * run over Kafka and in the embedded mode. A batch is handed to the `$batch` handler and then,
+ * event by event in log order, to the handler named by the event's type; events with no handler
+ * are skipped. Offsets are committed only after every handler resolved. A handler that throws
+ * a TwinlogError refuses the event for good: it is dead-lettered and the rest go on; any other
+ * error is retried (see deliverBatch in libs/event-log); install RethrowExceptionFilter so the
+ * transport sees handlers' real errors. Nest's stock Kafka transport handles
+ * one message at a time and stalls a partition on a failing one.
+ */
+export class EventLogServer extends Server implements CustomTransportStrategy {
+  private subscription: Subscription | undefined;
+  protected override readonly logger = new Logger(EventLogServer.name);
+
+  constructor(private readonly options: EventLogServerOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.subscription = await this.options.log.subscribe({
+        group: this.options.group,
+        streams: this.options.streams,
+        ...(this.options.maxBatchSize ? { maxBatchSize: this.options.maxBatchSize } : {}),
+        handler: (batch) => this.dispatch(batch),
+      });
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  on(): never {
+    throw new Error('EventLogServer has no transport events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.options.log as T;
+  }
+
+  private async dispatch(batch: RecordedEvent[]): Promise<void> {
+    const batchHandler = this.getHandlerByPattern(BATCH_PATTERN);
+    if (batchHandler) await settle(batchHandler(batch));
+    for (const record of batch) {
+      const handler = this.getHandlerByPattern(record.event.type);
+      if (handler) await settle(handler(record.event, new EventLogContext([record])));
+    }
+  }
+}
+
+/** Nest handlers may return a value, a promise or an observable; wait for whichever it is. */
+async function settle(result: unknown): Promise<void> {
+  const value = await result;
+  if (isObservable(value)) await lastValueFrom(value, { defaultValue: undefined });
+}

@@ -17,3 +17,4 @@ export * from './twin/stamp-events';
 export * from './twin/twin-decider';
 export * from './twin/twin-projection';
 export * from './units/units';
+export * from './ingestion/normalize-reading';

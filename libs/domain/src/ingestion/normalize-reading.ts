@@ -1,0 +1,102 @@
+import { TwinlogError } from '../errors';
+import type { TwinModel } from '../model/twin-model.schema';
+import type { DecideContext } from '../twin/decide-context';
+import type { ReadingInput } from '../twin/twin-commands';
+import type { TwinState } from '../twin/twin-state';
+import { validateReading } from '../twin/validate-reading';
+import { convertUnit } from '../units/units';
+
+/** A reading as a plant sends it (HTTP, MQTT, an enterprise topic), before anything is trusted. */
+export interface IncomingReading {
+  twinId: unknown;
+  property: unknown;
+  value: unknown;
+  /** ISO 8601 with an offset, or epoch milliseconds. */
+  time: unknown;
+  unit?: unknown;
+  readingId?: unknown;
+}
+
+/**
+ * Turns an incoming reading into one the twin's model accepts: the value converted to the
+ * declared unit (a missing unit means the declared one), the time normalised to ISO 8601 UTC,
+ * and a reading id (the sender's, or one derived from twin, property and time, so a resent
+ * reading without an id is still recognised as the same). Then the model's checks.
+ */
+export function normalizeReading(
+  input: IncomingReading,
+  twin: TwinState,
+  model: TwinModel,
+  ctx: DecideContext,
+): ReadingInput {
+  const where = { twinId: twin.twinId, property: input.property };
+  if (typeof input.property !== 'string' || input.property === '') {
+    throw new TwinlogError('PROPERTY_UNKNOWN', 'A reading needs a property name', where);
+  }
+  const spec = model.properties[input.property];
+  if (!spec) {
+    throw new TwinlogError(
+      'PROPERTY_UNKNOWN',
+      `${model.type} has no property "${input.property}"`,
+      { ...where, known: Object.keys(model.properties) },
+    );
+  }
+  if (typeof input.value !== 'number' || !Number.isFinite(input.value)) {
+    throw new TwinlogError(
+      'VALUE_INVALID',
+      `${input.property} must be a finite number, got ${JSON.stringify(input.value) ?? String(input.value)}`,
+      where,
+    );
+  }
+  if (input.unit !== undefined && typeof input.unit !== 'string') {
+    throw new TwinlogError(
+      'UNIT_MISMATCH',
+      `unit must be a string, got ${JSON.stringify(input.unit)}`,
+      where,
+    );
+  }
+  const value =
+    input.unit === undefined ? input.value : convertUnit(input.value, input.unit, spec.unit);
+  const occurredAt = normalizeTime(input.time, where);
+  const readingId =
+    input.readingId === undefined
+      ? `${twin.twinId}/${input.property}/${occurredAt}`
+      : requireId(input.readingId, where);
+  const reading: ReadingInput = {
+    readingId,
+    property: input.property,
+    value,
+    unit: spec.unit,
+    occurredAt,
+  };
+  validateReading(twin, model, reading, ctx);
+  return reading;
+}
+
+function normalizeTime(time: unknown, where: Record<string, unknown>): string {
+  const ms =
+    typeof time === 'number'
+      ? time
+      : typeof time === 'string' && /(Z|[+-]\d\d:?\d\d)$/.test(time)
+        ? Date.parse(time)
+        : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new TwinlogError(
+      'TIMESTAMP_IMPLAUSIBLE',
+      `time must be ISO 8601 with a time zone (e.g. 2026-11-25T10:00:00Z) or epoch milliseconds, got ${JSON.stringify(time)}`,
+      where,
+    );
+  }
+  return new Date(ms).toISOString();
+}
+
+function requireId(id: unknown, where: Record<string, unknown>): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+    throw new TwinlogError(
+      'VALUE_INVALID',
+      'readingId must be a string of 1 to 200 characters',
+      where,
+    );
+  }
+  return id;
+}

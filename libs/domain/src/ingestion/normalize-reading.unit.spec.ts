@@ -1,0 +1,58 @@
+import { isTwinlogError } from '../errors';
+import { at, context, fixtureCatalog, given } from '../testing/fixtures';
+import { normalizeReading, type IncomingReading } from './normalize-reading';
+
+const mill = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill', modelVersion: 2 }]).state;
+const model = fixtureCatalog.get('mill', 2);
+const normalize = (input: Partial<IncomingReading>) =>
+  normalizeReading(
+    { twinId: 'mill-1', property: 'temperature', value: 41.5, time: at(60), ...input },
+    mill,
+    model,
+    context(),
+  );
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (isTwinlogError(error)) return error.code;
+    throw error;
+  }
+  return 'accepted';
+}
+
+describe('normalising incoming readings', () => {
+  it('converts to the declared unit and gives a missing unit the declared one', () => {
+    expect(normalize({ value: 212, unit: '°F' })).toMatchObject({ value: 100, unit: '°C' });
+    expect(normalize({ property: 'power', value: 1500, unit: 'W' })).toMatchObject({
+      value: 1.5,
+      unit: 'kW',
+    });
+    expect(normalize({})).toMatchObject({ value: 41.5, unit: '°C' });
+  });
+
+  it('normalises the time to UTC and derives a stable reading id when none is sent', () => {
+    const viaOffset = normalize({ time: '2026-01-01T02:01:00+01:00' });
+    const viaEpoch = normalize({ time: Date.parse(at(3660)) });
+    expect(viaOffset.occurredAt).toBe(at(3660));
+    expect(viaEpoch.readingId).toBe(viaOffset.readingId);
+    expect(normalize({ readingId: 'sensor-42-0001' }).readingId).toBe('sensor-42-0001');
+  });
+
+  it.each([
+    ['an unknown property', { property: 'torque' }, 'PROPERTY_UNKNOWN'],
+    ['a missing property', { property: undefined }, 'PROPERTY_UNKNOWN'],
+    ['a number as text', { value: '41.5' }, 'VALUE_INVALID'],
+    ['NaN', { value: Number.NaN }, 'VALUE_INVALID'],
+    ['null', { value: null }, 'VALUE_INVALID'],
+    ['a unit of another dimension', { unit: 'bar' }, 'UNIT_MISMATCH'],
+    ['an unknown unit', { unit: 'furlongs' }, 'UNIT_MISMATCH'],
+    ['a time without a zone', { time: '2026-01-01T01:00:00' }, 'TIMESTAMP_IMPLAUSIBLE'],
+    ['a time from 1970', { time: 0 }, 'TIMESTAMP_IMPLAUSIBLE'],
+    ['a time next year', { time: '2027-06-01T00:00:00Z' }, 'TIMESTAMP_IMPLAUSIBLE'],
+    ['an empty reading id', { readingId: '' }, 'VALUE_INVALID'],
+  ])('refuses %s', (_label, input, expected) => {
+    expect(code(() => normalize(input))).toBe(expected);
+  });
+});

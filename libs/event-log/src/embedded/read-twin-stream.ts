@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { STREAMS, type EventEnvelope } from '@twinlog/domain';
 import type { ReadStreamOptions } from '../event-log.port';
 import { mergeByRecordTime } from '../shared/merge-streams';
-import { decodeEvent } from '../shared/validate-new-event';
+import { decodeEvent } from '../shared/event-codec';
 
 /**
  * One twin's events from a log database (the embedded log, or the Kafka adapter's local index):

@@ -15,7 +15,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-log.port';
-import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/validate-new-event';
+import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/event-codec';
 import { inTransaction, openLogDatabase, prepareEventInsert } from './sqlite-schema';
 import { readTwinStream } from './read-twin-stream';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';

@@ -1,7 +1,7 @@
 import { isTwinlogError, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
-import { decodeEvent } from '../shared/validate-new-event';
+import { decodeEvent } from '../shared/event-codec';
 import { inTransaction } from './sqlite-schema';
 import type { SqliteEventLog } from './sqlite-event-log';
 

@@ -1,7 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { TwinlogError, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
-import { decodeEvent, encodeEvent } from '../shared/validate-new-event';
+import { decodeEvent, encodeEvent } from '../shared/event-codec';
 
 /** Type and schema version ride in headers so a consumer can skip an event without decoding it. */
 export function toMessage(event: NewEvent, partition: number): Message {

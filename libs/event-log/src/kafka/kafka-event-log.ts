@@ -22,7 +22,7 @@ import type {
   Subscription,
 } from '../event-log.port';
 import { readTwinStream } from '../embedded/read-twin-stream';
-import { validateNewEvent } from '../shared/validate-new-event';
+import { validateNewEvent } from '../shared/event-codec';
 import { fromMessage, toMessage } from './kafka-codec';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
 import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';

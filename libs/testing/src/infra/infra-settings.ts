@@ -21,7 +21,6 @@ export interface InfraSettings {
 }
 
 export type ServerName = keyof InfraSettings;
-export const SERVER_NAMES: readonly ServerName[] = ['kafka', 'influx', 'mqtt'];
 
 /** The environment variables that name existing servers; the same names the apps read. */
 export function settingsToEnv(settings: Partial<InfraSettings>): Record<string, string> {

@@ -1,0 +1,55 @@
+import { DatabaseSync } from 'node:sqlite';
+import type {
+  SeriesPoint,
+  SeriesQuery,
+  TelemetryPoint,
+  TelemetryStore,
+} from '../telemetry-store.port';
+
+/** The embedded time-series store: one node:sqlite table keyed like an InfluxDB series point. */
+export class SqliteTelemetryStore implements TelemetryStore {
+  private constructor(private readonly db: DatabaseSync) {}
+
+  static open(path: string): SqliteTelemetryStore {
+    const db = new DatabaseSync(path);
+    db.exec(`PRAGMA journal_mode = WAL;
+      CREATE TABLE IF NOT EXISTS telemetry (
+        twin_id TEXT NOT NULL, property TEXT NOT NULL, time_ms INTEGER NOT NULL,
+        value REAL NOT NULL, twin_type TEXT NOT NULL, site TEXT,
+        PRIMARY KEY (twin_id, property, time_ms)) WITHOUT ROWID;`);
+    return new SqliteTelemetryStore(db);
+  }
+
+  async write(points: TelemetryPoint[]): Promise<void> {
+    const upsert = this.db.prepare('INSERT OR REPLACE INTO telemetry VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.exec('BEGIN');
+    try {
+      for (const p of points)
+        upsert.run(p.twinId, p.property, Date.parse(p.time), p.value, p.twinType, p.site);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async query(query: SeriesQuery): Promise<SeriesPoint[]> {
+    const properties = query.properties ?? [];
+    const filter =
+      properties.length > 0 ? `AND property IN (${properties.map(() => '?').join(',')})` : '';
+    return this.db
+      .prepare(
+        `SELECT property, time_ms, value FROM telemetry WHERE twin_id = ? AND time_ms >= ? AND time_ms < ? ${filter} ORDER BY time_ms, property`,
+      )
+      .all(query.twinId, Date.parse(query.from), Date.parse(query.to), ...properties)
+      .map((row) => ({
+        property: String(row['property']),
+        time: new Date(Number(row['time_ms'])).toISOString(),
+        value: Number(row['value']),
+      }));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './telemetry-store.port';
+export { SqliteTelemetryStore } from './embedded/sqlite-telemetry-store';
+export { InfluxTelemetryStore, type InfluxStoreConfig } from './influx/influx-telemetry-store';

@@ -7,6 +7,12 @@ import type { ReadingInput, TwinCommand } from './twin-commands';
 import type { TwinState } from './twin-state';
 import { assertPlausibleTime, validateReading } from './validate-reading';
 
+/**
+ * Twin ids travel as Kafka keys, InfluxDB tags, URL path segments and MQTT topic levels: a
+ * conservative alphabet keeps every one of them unambiguous.
+ */
+export const TWIN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
 /** A decided event and its event time; the log adds the rest of the envelope. */
 export type DecidedEvent = TwinEvent & { occurredAt: string };
 
@@ -78,6 +84,13 @@ function register(
   state: TwinState,
   ctx: DecideContext,
 ): DecidedEvent[] {
+  if (!TWIN_ID.test(state.twinId)) {
+    throw new TwinlogError(
+      'TWIN_ID_INVALID',
+      `Twin id "${state.twinId}" is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+      { twinId: state.twinId },
+    );
+  }
   if (state.status !== 'unregistered') {
     throw new TwinlogError(
       'TWIN_ALREADY_REGISTERED',

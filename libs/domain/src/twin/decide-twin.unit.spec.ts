@@ -87,6 +87,27 @@ describe('twin decider', () => {
       );
     });
 
+    it('refuses twin ids that would be ambiguous as keys, tags, paths or topics', () => {
+      for (const bad of [
+        '',
+        'has space',
+        'a/b',
+        'plus+',
+        '-lead',
+        'x'.repeat(129),
+        'quote"',
+        'trailing\\',
+      ]) {
+        expectCode(
+          () => given(bad).when({ type: 'RegisterTwin', twinType: 'mill' }),
+          'TWIN_ID_INVALID',
+        );
+      }
+      expect(
+        given('line-1:cnc_07.spindle').when({ type: 'RegisterTwin', twinType: 'mill' }),
+      ).toHaveLength(1);
+    });
+
     it('enforces the maximum number of children of a type', () => {
       const parent = given(
         'mill-1',

@@ -7,7 +7,9 @@ import { KafkaEventLog } from '../kafka/kafka-event-log';
 
 async function main(): Promise<void> {
   const [brokers, topicPrefix, group, dbPath, delay] = process.argv.slice(2);
+  // WAL and a busy timeout: the test reads the projection while this process writes it.
   const db = new DatabaseSync(dbPath!);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   db.exec(`CREATE TABLE IF NOT EXISTS position (twin_id TEXT, stream TEXT, revision INTEGER, PRIMARY KEY (twin_id, stream));
            CREATE TABLE IF NOT EXISTS applied (event_id TEXT PRIMARY KEY, times INTEGER NOT NULL);
            CREATE TABLE IF NOT EXISTS redelivered (n INTEGER NOT NULL); INSERT INTO redelivered SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM redelivered);`);
@@ -24,21 +26,26 @@ async function main(): Promise<void> {
     maxBatchSize: 25,
     handler: async (batch) => {
       for (const { event, position } of batch) {
-        db.exec('BEGIN');
-        const row = db
-          .prepare('SELECT revision FROM position WHERE twin_id = ? AND stream = ?')
-          .get(event.twinId, position.stream);
-        if (row && Number(row['revision']) >= event.revision) {
-          db.prepare('UPDATE redelivered SET n = n + 1').run();
-        } else {
-          db.prepare(
-            'INSERT INTO position VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
-          ).run(event.twinId, position.stream, event.revision);
-          db.prepare(
-            'INSERT INTO applied VALUES (?, 1) ON CONFLICT DO UPDATE SET times = times + 1',
-          ).run(event.id);
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const row = db
+            .prepare('SELECT revision FROM position WHERE twin_id = ? AND stream = ?')
+            .get(event.twinId, position.stream);
+          if (row && Number(row['revision']) >= event.revision) {
+            db.prepare('UPDATE redelivered SET n = n + 1').run();
+          } else {
+            db.prepare(
+              'INSERT INTO position VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
+            ).run(event.twinId, position.stream, event.revision);
+            db.prepare(
+              'INSERT INTO applied VALUES (?, 1) ON CONFLICT DO UPDATE SET times = times + 1',
+            ).run(event.id);
+          }
+          db.exec('COMMIT');
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
         }
-        db.exec('COMMIT');
         await new Promise((r) => setTimeout(r, Number(delay)));
       }
     },

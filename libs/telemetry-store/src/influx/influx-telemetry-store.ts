@@ -1,4 +1,4 @@
-import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import type {
   SeriesPoint,
   SeriesQuery,
@@ -13,13 +13,13 @@ export interface InfluxStoreConfig {
   bucket: string;
   /** Points per write request. */
   batchSize?: number;
-  /** Retries of a failed write before the error reaches the caller (who keeps the Kafka offset). */
+  /** Retries of a failed write (network, 5xx, 429) before the error reaches the caller, who keeps its Kafka offset. */
   maxRetries?: number;
 }
 
 /**
  * Telemetry in InfluxDB 2.x: measurement per twin type, tags twin_id, site and property, one
- * float field `value`, millisecond timestamps. A write resolves only once InfluxDB accepted it,
+ * float field `value`. A write resolves only once InfluxDB accepted it,
  * so a consumer commits its Kafka offset after the data is durable.
  */
 export class InfluxTelemetryStore implements TelemetryStore {
@@ -29,15 +29,51 @@ export class InfluxTelemetryStore implements TelemetryStore {
     this.influx = new InfluxDB({ url: config.url, token: config.token, timeout: 10_000 });
   }
 
+  /**
+   * Writes in batches through the v2 write endpoint, each resolved only by InfluxDB's 204, and
+   * retried with backoff. (The client's buffered WriteApi may resolve close() while a failed
+   * batch still waits in its retry buffer; a consumer must not commit its offset on that.)
+   */
   async write(points: TelemetryPoint[]): Promise<void> {
-    if (points.length === 0) return;
-    const writer: WriteApi = this.influx.getWriteApi(this.config.org, this.config.bucket, 'ms', {
-      batchSize: this.config.batchSize ?? 5_000,
-      maxRetries: this.config.maxRetries ?? 3,
-      flushInterval: 0,
-    });
-    writer.writePoints(points.map(toPoint));
-    await writer.close();
+    const size = this.config.batchSize ?? 5_000;
+    for (let i = 0; i < points.length; i += size) {
+      await this.writeBatch(
+        points
+          .slice(i, i + size)
+          .map((p) => toPoint(p).toLineProtocol()!)
+          .join('\n'),
+      );
+    }
+  }
+
+  private async writeBatch(body: string): Promise<void> {
+    const url = `${this.config.url}/api/v2/write?org=${encodeURIComponent(this.config.org)}&bucket=${encodeURIComponent(this.config.bucket)}&precision=ns`;
+    const attempts = (this.config.maxRetries ?? 3) + 1;
+    for (let attempt = 1; ; attempt++) {
+      let failure: string;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Token ${this.config.token}`,
+            'content-type': 'text/plain; charset=utf-8',
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (response.status === 204) return;
+        failure = `HTTP ${response.status}: ${await response.text()}`;
+        // 4xx other than 429 is the data's fault: retrying cannot help.
+        if (response.status >= 400 && response.status < 500 && response.status !== 429)
+          throw new Error(`InfluxDB refused the write: ${failure}`);
+      } catch (error) {
+        if ((error as Error).message.startsWith('InfluxDB refused')) throw error;
+        failure = (error as Error).message;
+      }
+      if (attempt >= attempts)
+        throw new Error(`InfluxDB write failed after ${attempts} attempts: ${failure}`);
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
   }
 
   async query(query: SeriesQuery): Promise<SeriesPoint[]> {

@@ -7,8 +7,9 @@
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { CURRENT_SCHEMA_VERSION, TwinProjection, type NewEvent } from '@twinlog/domain';
+import { TwinProjection, type NewEvent } from '@twinlog/domain';
 import { KafkaEventLog, topicNames, type LogPosition } from '@twinlog/event-log';
+import { newEvent, registered } from '@twinlog/event-log/testing';
 import { provisionInfra } from '@twinlog/testing';
 import { toMessage } from '../../libs/event-log/src/kafka/kafka-codec';
 import { rawConsume } from './raw-consume';
@@ -61,14 +62,12 @@ async function main(): Promise<void> {
 
     const snapStart = Date.now();
     await rebuildLog.snapshots.save(
-      projection
-        .all()
-        .map((state) => ({
-          twinId: state.twinId,
-          state,
-          next: result.next,
-          takenAt: new Date().toISOString(),
-        })),
+      projection.all().map((state) => ({
+        twinId: state.twinId,
+        state,
+        next: result.next,
+        takenAt: new Date().toISOString(),
+      })),
     );
     console.log(
       `snapshots: ${projection.size} written in ${((Date.now() - snapStart) / 1000).toFixed(1)} s`,
@@ -131,7 +130,10 @@ async function fill(
   await sendAll(
     producer,
     names.stream['twin-events'],
-    twins.map((t) => registered(t, base)),
+    twins.map((t) => {
+      const at = new Date(base).toISOString();
+      return registered(t, { occurredAt: at, recordedAt: at, producer: 'bench' });
+    }),
     log,
   );
   const events = Math.ceil(READINGS / PER_EVENT);
@@ -169,36 +171,6 @@ async function sendAll(
   await producer.send({ topic, acks: -1, messages });
 }
 
-function envelope(twinId: string, time: number) {
-  const iso = new Date(time).toISOString();
-  return {
-    id: randomUUID(),
-    twinId,
-    occurredAt: iso,
-    recordedAt: iso,
-    correlationId: randomUUID(),
-    causationId: null,
-    producer: 'bench',
-  };
-}
-
-function registered(twinId: string, time: number): NewEvent {
-  return {
-    ...envelope(twinId, time),
-    type: 'TwinRegistered',
-    schemaVersion: CURRENT_SCHEMA_VERSION.TwinRegistered,
-    data: {
-      twinType: 'cnc-milling-machine',
-      modelVersion: 1,
-      level: 'asset',
-      parentId: null,
-      site: 'plant-a',
-      name: null,
-      limits: {},
-    },
-  };
-}
-
 const PROPERTIES = [
   'temperature',
   'vibration',
@@ -225,12 +197,12 @@ function telemetry(twinId: string, time: number, seq: number): NewEvent {
       occurredAt: new Date(time + i * 100).toISOString(),
     };
   });
-  return {
-    ...envelope(twinId, time + PER_EVENT * 100),
-    type: 'TelemetryReported',
-    schemaVersion: 2,
-    data: { readings },
-  };
+  const at = new Date(time + PER_EVENT * 100).toISOString();
+  return newEvent(
+    twinId,
+    { type: 'TelemetryReported', data: { readings } },
+    { occurredAt: at, recordedAt: at, producer: 'bench' },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { TwinlogError } from '../errors';
 import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems } from '../model/limits-order';
-import type { Limits, TwinModel } from '../model/twin-model.schema';
+import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from './decide-context';
 import type { ReadingInput, TwinCommand } from './twin-commands';
 import type { TwinState } from './twin-state';
@@ -178,15 +178,12 @@ function changeLimits(
       { property: command.property },
     );
   }
-  const problems = limitOrderProblems(command.limits);
-  const inverted = Object.entries(command.limits).filter(
-    ([, b]) => b && b.low !== undefined && b.high !== undefined && b.low > b.high,
-  );
-  if (problems.length > 0 || inverted.length > 0) {
-    const messages = [
-      ...problems.map((p) => p.message),
-      ...inverted.map(([level]) => `${level}.low exceeds ${level}.high`),
-    ];
+  // The same rules as limits in a model file: finite bounds, low <= high, widening with severity.
+  const parsed = limitsSchema.safeParse(command.limits);
+  const messages = parsed.success
+    ? limitOrderProblems(parsed.data).map((p) => p.message)
+    : parsed.error.issues.map((i) => `${i.path.join('.') || 'limits'}: ${i.message}`);
+  if (messages.length > 0) {
     throw new TwinlogError(
       'LIMITS_INVALID',
       `Limits for ${command.property} are inconsistent: ${messages.join('; ')}`,

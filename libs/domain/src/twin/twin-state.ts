@@ -1,5 +1,4 @@
 import type { EventOfType } from '../events/twin-events';
-import type { Limits, TwinLevel } from '../model/twin-model.schema';
 
 export interface ReportedValue {
   value: number;
@@ -20,18 +19,14 @@ export type MaintenanceRecord = EventOfType<'MaintenancePerformed'>['data'] & { 
 
 export type TwinStatus = 'unregistered' | 'active' | 'retired';
 
+/** What registration fixes about a twin (TwinRegistered's payload, folded in as it is). */
+type RegistrationFacts = EventOfType<'TwinRegistered'>['data'];
+
 /** A twin as folded from its events. Only what the decisions and queries need; nothing derived. */
-export interface TwinState {
+export interface TwinState extends RegistrationFacts {
   twinId: string;
   status: TwinStatus;
-  twinType: string;
-  modelVersion: number;
-  level: TwinLevel;
-  parentId: string | null;
-  site: string | null;
-  name: string | null;
   children: Array<{ twinId: string; twinType: string }>;
-  limits: Record<string, Limits>;
   reported: Record<string, ReportedValue>;
   activeAnomalies: Record<string, ActiveAnomaly>;
   lastMaintenance: MaintenanceRecord | null;

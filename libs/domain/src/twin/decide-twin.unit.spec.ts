@@ -243,6 +243,14 @@ describe('twin decider', () => {
       expectCode(() => twin.when({ type: 'ChangeModelVersion', version: 7 }), 'MODEL_UNKNOWN');
     });
 
+    it('holds changed limits to the same rules as a model file: finite, low <= high', () => {
+      const change = (limits: object) => () =>
+        mill().when({ type: 'ChangeLimits', property: 'temperature', limits });
+      expectCode(change({ alarm: { high: Number.NaN } }), 'LIMITS_INVALID');
+      expectCode(change({ alarm: { low: 90, high: 80 } }), 'LIMITS_INVALID');
+      expectCode(change({ alarm: { top: 1 } }), 'LIMITS_INVALID');
+    });
+
     it('records maintenance with the properties it resets', () => {
       const events = mill().when({
         type: 'RecordMaintenance',

@@ -32,6 +32,21 @@ function lint(filePath: string, code: string): string {
 describe('module boundaries', () => {
   jest.setTimeout(60_000);
 
+  // The boundary rule reads Nx's cached project graph and silently skips itself without one
+  // (a fresh clone where no nx command ran yet): compute the graph first.
+  beforeAll(() => {
+    const nx = spawnSync(
+      process.execPath,
+      [require.resolve('nx/bin/nx'), 'show', 'projects'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      },
+    );
+    if (nx.status !== 0) throw new Error(`nx could not compute the project graph: ${nx.stderr}`);
+  });
+
   it('keeps infrastructure packages out of the domain', () => {
     const out = lint(
       'libs/domain/src/leak.ts',

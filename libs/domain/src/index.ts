@@ -18,3 +18,4 @@ export * from './twin/twin-decider';
 export * from './twin/twin-projection';
 export * from './units/units';
 export * from './ingestion/normalize-reading';
+export * from './ingestion/screen-readings';

@@ -62,6 +62,12 @@ export interface SubscribeOptions {
   /** Where a new group starts: the beginning (default) or only new events. */
   fromBeginning?: boolean;
   maxBatchSize?: number;
+  /**
+   * Every subscriber gets every event, from the beginning, and nothing is committed: for an
+   * in-memory read model that each instance needs whole (the ingestion's twin directory).
+   * `group` then only names the subscriber in logs and dead letters.
+   */
+  broadcast?: boolean;
 }
 
 export interface Subscription {

@@ -4,3 +4,4 @@ export { KafkaEventLog } from './kafka/kafka-event-log';
 export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log.config';
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
+export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';

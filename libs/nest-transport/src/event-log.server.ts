@@ -14,6 +14,13 @@ export interface EventLogServerOptions {
   group: string;
   streams: StreamName[];
   maxBatchSize?: number;
+  /** See SubscribeOptions.broadcast: each instance gets every event and commits nothing. */
+  broadcast?: boolean;
+  /**
+   * Tells this server's handlers apart when an app runs several (one per subscription):
+   * `@EventPattern(pattern, transportId)` binds a handler to this server only.
+   */
+  transportId?: symbol;
 }
 
 /**
@@ -32,6 +39,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
 
   constructor(private readonly options: EventLogServerOptions) {
     super();
+    if (options.transportId) this.transportId = options.transportId;
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -40,6 +48,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
         group: this.options.group,
         streams: this.options.streams,
         ...(this.options.maxBatchSize ? { maxBatchSize: this.options.maxBatchSize } : {}),
+        ...(this.options.broadcast ? { broadcast: true } : {}),
         handler: (batch) => this.dispatch(batch),
       });
       callback();

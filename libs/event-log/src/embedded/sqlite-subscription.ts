@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isTwinlogError, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
@@ -22,11 +23,18 @@ export class SqliteSubscription implements Subscription {
   private wake: (() => void) | undefined;
   private readonly onAppend = () => this.wake?.();
 
+  private readonly options: SubscribeOptions;
+
   constructor(
     private readonly log: SqliteEventLog,
-    private readonly options: SubscribeOptions,
+    options: SubscribeOptions,
     private readonly onStop: () => void,
-  ) {}
+  ) {
+    // A broadcast member gets a group of its own, started at the beginning and dropped on stop.
+    this.options = options.broadcast
+      ? { ...options, group: `${options.group}.${randomUUID()}`, fromBeginning: true }
+      : options;
+  }
 
   start(): void {
     this.log.appended.on('append', this.onAppend);
@@ -41,6 +49,11 @@ export class SqliteSubscription implements Subscription {
     this.log.appended.off('append', this.onAppend);
     const members = activeMembers.get(this.log);
     if (members?.get(this.options.group) === this) members.delete(this.options.group);
+    if (this.options.broadcast) {
+      this.log.db
+        .prepare('DELETE FROM consumer_offsets WHERE group_id = ?')
+        .run(this.options.group);
+    }
     this.onStop();
   }
 

@@ -62,54 +62,36 @@ describe('Kafka event log under faults (real broker)', () => {
   });
 
   it('loses nothing and applies nothing twice when a consumer is killed mid-batch', async () => {
-    const topicPrefix = prefix();
-    const log = await KafkaEventLog.connect({ brokers, topicPrefix, partitions: 2 });
-    const twins = ['m-1', 'm-2', 'm-3', 'm-4'];
-    const events = Array.from({ length: 200 }, (_, i) =>
-      telemetry(twins[i % 4]!, i, minutesAgo(60 - i * 0.1)),
-    );
-    await log.append(events);
-    await log.close();
-
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'twinlog-crash-')), 'projection.sqlite');
-    const group = `g-${randomUUID()}`;
-    const start = () => startWorker([brokers.join(','), topicPrefix, group, dbPath, '8']);
-    const db = () => new DatabaseSync(dbPath, { readOnly: true });
-    const count = (sql: string) => {
-      try {
-        const handle = db();
-        const value = Number(handle.prepare(sql).get()?.['n'] ?? 0);
-        handle.close();
-        return value;
-      } catch {
-        return 0;
-      }
-    };
-
-    const first = await start();
-    await eventually(
-      () => count('SELECT COUNT(*) AS n FROM applied') >= 60,
-      '60 events applied by the first worker',
-      60_000,
-    );
+    const run = await crashRun(brokers);
+    const first = await run.start();
+    await run.appliedAtLeast(60, 'the first worker');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    const appliedAtKill = count('SELECT COUNT(*) AS n FROM applied');
-    expect(appliedAtKill).toBeLessThan(events.length);
+    const appliedAtKill = run.count('SELECT COUNT(*) AS n FROM applied');
+    expect(appliedAtKill).toBeLessThan(run.total);
 
-    const second = await start();
-    try {
-      await eventually(
-        () => count('SELECT COUNT(*) AS n FROM applied') === events.length,
-        `all 200 events applied after the restart (${appliedAtKill} at the kill)`,
-        90_000,
-      );
-    } finally {
-      second.kill('SIGTERM');
-    }
-    expect(count('SELECT MAX(times) AS n FROM applied')).toBe(1);
+    await run.restartAndFinish(`${appliedAtKill} at the kill`);
+    expect(run.count('SELECT MAX(times) AS n FROM applied')).toBe(1);
     // The kill left applied-but-uncommitted events: they were delivered again and skipped.
-    expect(count('SELECT n FROM redelivered')).toBeGreaterThan(0);
+    expect(run.count('SELECT n FROM redelivered')).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('stops cleanly on SIGTERM: the batch in hand is finished and committed, so nothing is redelivered', async () => {
+    const run = await crashRun(brokers);
+    const first = await run.start();
+    await run.appliedAtLeast(60, 'the first worker');
+    const stoppedAt = Date.now();
+    first.kill('SIGTERM');
+    const code = await new Promise((r) => first.once('exit', r));
+    expect(code).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    const appliedAtStop = run.count('SELECT COUNT(*) AS n FROM applied');
+    expect(appliedAtStop).toBeLessThan(run.total);
+
+    await run.restartAndFinish(`${appliedAtStop} at the stop`);
+    expect(run.count('SELECT MAX(times) AS n FROM applied')).toBe(1);
+    // Unlike the kill above, every applied event's offset was committed before leaving.
+    expect(run.count('SELECT n FROM redelivered')).toBe(0);
   }, 180_000);
 
   it('keeps every acknowledged append across a broker restart in the middle of producing', async () => {
@@ -221,6 +203,53 @@ function comparable(state: TwinState): unknown {
     telemetryRevision: 0,
     recentReadingIds: [...new Set(state.recentReadingIds)].sort(),
     reported,
+  };
+}
+
+/** 200 events on 2 partitions and a slow projection worker (a child process) to consume them. */
+async function crashRun(brokers: string[]) {
+  const topicPrefix = prefix();
+  const log = await KafkaEventLog.connect({ brokers, topicPrefix, partitions: 2 });
+  const twins = ['m-1', 'm-2', 'm-3', 'm-4'];
+  const total = 200;
+  await log.append(
+    Array.from({ length: total }, (_, i) => telemetry(twins[i % 4]!, i, minutesAgo(60 - i * 0.1))),
+  );
+  await log.close();
+
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'twinlog-crash-')), 'projection.sqlite');
+  const group = `g-${randomUUID()}`;
+  const start = () => startWorker([brokers.join(','), topicPrefix, group, dbPath, '8']);
+  const count = (sql: string) => {
+    try {
+      const handle = new DatabaseSync(dbPath, { readOnly: true });
+      const value = Number(handle.prepare(sql).get()?.['n'] ?? 0);
+      handle.close();
+      return value;
+    } catch {
+      return 0;
+    }
+  };
+  const applied = () => count('SELECT COUNT(*) AS n FROM applied');
+  return {
+    total,
+    start,
+    count,
+    appliedAtLeast: (n: number, who: string) =>
+      eventually(() => applied() >= n, `${n} events applied by ${who}`, 60_000),
+    async restartAndFinish(context: string) {
+      const second = await start();
+      try {
+        await eventually(
+          () => applied() === total,
+          `all ${total} events applied after the restart (${context})`,
+          90_000,
+        );
+      } finally {
+        second.kill('SIGTERM');
+        await new Promise((r) => second.once('exit', r));
+      }
+    },
   };
 }
 

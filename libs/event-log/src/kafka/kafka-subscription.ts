@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isTwinlogError } from '@twinlog/domain';
 import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
@@ -13,6 +14,8 @@ import { streamOfTopic, type TopicNames } from './kafka-topics';
  */
 export class KafkaSubscription implements Subscription {
   private stopping = false;
+  /** The batch being handled, so stop() can let it finish and commit first. */
+  private inFlight: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly consumer: Consumer,
@@ -28,8 +31,11 @@ export class KafkaSubscription implements Subscription {
     options: SubscribeOptions,
     deadLetter: (l: DeadLetter) => Promise<void>,
   ): Promise<KafkaSubscription> {
+    // A broadcast member is alone in a group of its own; as it never commits, Kafka forgets
+    // the group once it leaves.
+    const groupId = options.broadcast ? `${options.group}.${randomUUID()}` : options.group;
     const consumer = kafka.consumer({
-      groupId: options.group,
+      groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: timeouts.sessionTimeoutMs,
       rebalanceTimeout: timeouts.rebalanceTimeoutMs,
@@ -39,18 +45,29 @@ export class KafkaSubscription implements Subscription {
     await consumer.connect();
     await consumer.subscribe({
       topics: options.streams.map((s) => names.stream[s]),
-      fromBeginning: options.fromBeginning ?? true,
+      fromBeginning: options.broadcast ? true : (options.fromBeginning ?? true),
     });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => subscription.onBatch(payload),
+      eachBatch: (payload) => {
+        const handling = subscription.onBatch(payload);
+        subscription.inFlight = handling.catch(() => undefined);
+        return handling;
+      },
     });
     return subscription;
   }
 
+  /**
+   * Clean shutdown (what a SIGTERM should lead to): the chunk being handled finishes and its
+   * offset is committed, no new chunk starts, then the member leaves the group. The order
+   * matters: kafkajs drops commits made once disconnect() has begun, which would make the
+   * next owner of the partition redeliver work already done.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.inFlight;
     await this.consumer.disconnect();
   }
 
@@ -61,6 +78,7 @@ export class KafkaSubscription implements Subscription {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
+    if (this.stopping) return;
     const stream = streamOfTopic(this.names, batch.topic);
     const good: RecordedEvent[] = [];
     for (const message of batch.messages) {
@@ -79,6 +97,7 @@ export class KafkaSubscription implements Subscription {
     }
     const size = this.options.maxBatchSize ?? 500;
     for (let i = 0; i < good.length; i += size) {
+      if (this.stopping) return;
       const chunk = good.slice(i, i + size);
       const delivered = await deliverBatch(chunk, this.options.handler, {
         label: `consumer ${this.options.group}`,
@@ -107,6 +126,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   private async commit(topic: string, partition: number, nextOffset: number): Promise<void> {
+    if (this.options.broadcast) return;
     await this.consumer.commitOffsets([{ topic, partition, offset: String(nextOffset) }]);
   }
 }

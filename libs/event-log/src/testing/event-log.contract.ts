@@ -133,6 +133,47 @@ export function describeEventLogContract(name: string, open: () => Promise<Event
       );
     });
 
+    it('broadcasts every event to each broadcast subscriber, from the beginning, with no shared offsets', async () => {
+      const id = twin();
+      await log.append([registered(id), telemetry(id, 1, at(1))]);
+      const seenBy: EventEnvelope[][] = [[], []];
+      const subs = await Promise.all(
+        seenBy.map((seen) =>
+          log.subscribe({
+            group: 'directory',
+            streams: ['twin-events'],
+            broadcast: true,
+            handler: async (batch) =>
+              void seen.push(...batch.filter((r) => r.event.twinId === id).map((r) => r.event)),
+          }),
+        ),
+      );
+      await eventually(
+        () => seenBy.every((seen) => seen.length === 1),
+        'the registration, seen by both subscribers',
+      );
+      await log.append([retired(id)]);
+      await eventually(
+        () => seenBy.every((seen) => seen.length === 2),
+        'the retirement appended later, seen by both subscribers',
+      );
+      await Promise.all(subs.map((s) => s.stop()));
+      for (const seen of seenBy)
+        expect(seen.map((e) => e.type)).toEqual(['TwinRegistered', 'TwinRetired']);
+
+      // Nothing was committed: a new broadcast subscriber starts again from the beginning.
+      const later: EventEnvelope[] = [];
+      const again = await log.subscribe({
+        group: 'directory',
+        streams: ['twin-events'],
+        broadcast: true,
+        handler: async (batch) =>
+          void later.push(...batch.filter((r) => r.event.twinId === id).map((r) => r.event)),
+      });
+      await eventually(() => later.length === 2, 'both events again for a new subscriber');
+      await again.stop();
+    });
+
     it('dead-letters an event its handler refuses for good, and delivers the rest of the batch', async () => {
       const id = twin();
       const events = [telemetry(id, 1, at(1)), telemetry(id, 666, at(2)), telemetry(id, 3, at(3))];

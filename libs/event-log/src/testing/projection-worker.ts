@@ -1,9 +1,10 @@
 // A consumer process for the crash test: applies events to a durable node:sqlite projection,
 // one event per transaction and slowly, so a SIGKILL lands mid-batch after some effects are
-// durable and before the batch's offset is committed.
+// durable and before the batch's offset is committed. On SIGTERM it stops cleanly.
 // Usage: node -r @swc-node/register projection-worker.ts <brokers> <topicPrefix> <group> <db> <delayMs>
 import { DatabaseSync } from 'node:sqlite';
 import { KafkaEventLog } from '../kafka/kafka-event-log';
+import { shutdownOnSignals } from '../shutdown-on-signals';
 
 async function main(): Promise<void> {
   const [brokers, topicPrefix, group, dbPath, delay] = process.argv.slice(2);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       }
     },
   });
+  shutdownOnSignals([log, { close: async () => db.close() }], { log: () => undefined });
   process.stdout.write('subscribed\n');
 }
 

@@ -5,3 +5,4 @@ export * from './infra/test-settings';
 export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
+export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';

@@ -11,7 +11,7 @@ export interface ProvisionedServer<S> {
   stopSignal?: NodeJS.Signals;
   stop(): Promise<void>;
   /** Stop and start again with the same data and address (locally started servers only). */
-  restart?: () => Promise<void>;
+  restart?: (whileDown?: () => Promise<void>) => Promise<void>;
 }
 
 export interface StartOptions {

@@ -95,10 +95,15 @@ export async function startLocalKafka(
       return [server.pid];
     },
     stop: () => server.stop(20_000),
-    // A clean stop and a start on the same data and ports: what a rolling broker restart looks like to clients.
-    restart: async () => {
+    // A clean stop and a start on the same data and ports: what a rolling broker restart looks
+    // like to clients. `whileDown` runs in between, to show what clients do during an outage.
+    restart: async (whileDown?: () => Promise<void>) => {
       await server.stop(20_000);
-      server = await launch();
+      try {
+        await whileDown?.();
+      } finally {
+        server = await launch();
+      }
     },
   };
 }

@@ -1,0 +1,90 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { intFrom, listOf, parseEnv, readServiceConfig, type Env } from '@twinlog/service-kit';
+import { parseFieldMapping } from '../kafka-input/field-mapping';
+import { parseTopicPattern } from '../mqtt/topic-pattern';
+
+/** Every setting of the ingestion service, with its default and why. */
+const schema = z.object({
+  INGESTION_HTTP_HOST: z.string().default('0.0.0.0'),
+  INGESTION_HTTP_PORT: intFrom(0, 8081),
+  // 4 MiB holds a 10,000-reading batch with room to spare; larger bodies get 413 unread.
+  INGESTION_MAX_BODY_BYTES: intFrom(1024, 4 * 1024 * 1024),
+  INGESTION_MAX_BATCH: intFrom(1, 10_000),
+  // Plant clocks drift: readings up to this far ahead of ours are believed.
+  INGESTION_MAX_FUTURE_SKEW_MS: intFrom(0, 5 * 60_000),
+  // Keeps each Kafka message well under the broker's 1 MB default.
+  INGESTION_MAX_READINGS_PER_EVENT: intFrom(1, 500),
+  // Reading ids remembered for de-duplication (about 100 bytes each).
+  INGESTION_DEDUPE_WINDOW: intFrom(0, 200_000),
+  // Seconds a 503 asks the caller to wait before retrying.
+  INGESTION_RETRY_AFTER_S: intFrom(1, 5),
+  // Write accepted telemetry to InfluxDB (or the embedded store) from this service.
+  INGESTION_WRITE_TELEMETRY: z.enum(['on', 'off']).default('on'),
+  MQTT_URL: z.string().optional(),
+  INGESTION_MQTT_TOPIC: z.string().default('plant/{site}/{twinId}/telemetry'),
+  // A shared subscription: ingestion instances split the MQTT load instead of each taking all.
+  INGESTION_MQTT_SHARE_GROUP: z.string().default('twinlog-ingestion'),
+  INGESTION_MQTT_CLIENT_ID: z.string().default(`twinlog-ingestion-${hostname()}`),
+  INGESTION_KAFKA_INPUT_TOPICS: listOf('').optional(),
+  // The enterprise cluster, when it is not Twinlog's own.
+  INGESTION_KAFKA_INPUT_BROKERS: listOf('').optional(),
+  INGESTION_KAFKA_INPUT_GROUP: z.string().default('twinlog-ingestion-raw'),
+  // JSON: Twinlog field -> path in the source record, e.g. {"twinId":"asset.id","value":"v"}.
+  INGESTION_KAFKA_INPUT_MAPPING: z.string().default('{}'),
+});
+
+export type IngestionConfig = ReturnType<typeof readIngestionConfig>;
+
+export function readIngestionConfig(env: Env) {
+  const service = readServiceConfig(env);
+  const raw = parseEnv(schema, env);
+  const kafkaTopics = raw.INGESTION_KAFKA_INPUT_TOPICS ?? [];
+  const inputBrokers = raw.INGESTION_KAFKA_INPUT_BROKERS?.length
+    ? raw.INGESTION_KAFKA_INPUT_BROKERS
+    : service.mode === 'distributed'
+      ? service.kafka.brokers
+      : [];
+  return {
+    service,
+    http: {
+      host: raw.INGESTION_HTTP_HOST,
+      port: raw.INGESTION_HTTP_PORT,
+      maxBodyBytes: raw.INGESTION_MAX_BODY_BYTES,
+      maxBatch: raw.INGESTION_MAX_BATCH,
+      retryAfterSeconds: raw.INGESTION_RETRY_AFTER_S,
+    },
+    intake: {
+      maxFutureSkewMs: raw.INGESTION_MAX_FUTURE_SKEW_MS,
+      maxReadingsPerEvent: raw.INGESTION_MAX_READINGS_PER_EVENT,
+      dedupeWindow: raw.INGESTION_DEDUPE_WINDOW,
+    },
+    writeTelemetry: raw.INGESTION_WRITE_TELEMETRY === 'on',
+    mqtt: raw.MQTT_URL
+      ? {
+          url: raw.MQTT_URL,
+          topic: parseTopicPattern(raw.INGESTION_MQTT_TOPIC),
+          shareGroup: raw.INGESTION_MQTT_SHARE_GROUP,
+          clientId: raw.INGESTION_MQTT_CLIENT_ID,
+        }
+      : undefined,
+    kafkaInput:
+      kafkaTopics.length > 0
+        ? {
+            topics: kafkaTopics,
+            brokers: requireBrokers(inputBrokers),
+            group: raw.INGESTION_KAFKA_INPUT_GROUP,
+            mapping: parseFieldMapping(raw.INGESTION_KAFKA_INPUT_MAPPING),
+          }
+        : undefined,
+  };
+}
+
+function requireBrokers(brokers: string[]): string[] {
+  if (brokers.length === 0) {
+    throw new Error(
+      'INGESTION_KAFKA_INPUT_TOPICS is set but no brokers are: set INGESTION_KAFKA_INPUT_BROKERS (or KAFKA_BROKERS in distributed mode)',
+    );
+  }
+  return brokers;
+}

@@ -1,0 +1,23 @@
+/** The answer for one reading, in the order the readings came. */
+export type ReadingResult =
+  | { index: number; status: 'accepted' | 'duplicate'; twinId: string; readingId: string }
+  | {
+      index: number;
+      status: 'rejected';
+      error: { code: string; message: string; details: Record<string, unknown> };
+    };
+
+export interface IntakeReport {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: ReadingResult[];
+}
+
+/** Where readings came from: kept with dead letters so a rejected reading can be traced. */
+export interface ReadingOrigin {
+  channel: 'http' | 'mqtt' | 'kafka';
+  /** e.g. `POST /v1/readings`, an MQTT topic, `topic/partition@offset`. */
+  detail: string;
+  correlationId: string;
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  screenReadings,
+  stampEvents,
+  telemetryEventsFor,
+  type IncomingReading,
+  type NewEvent,
+  type ReadingVerdict,
+  type TwinlogError,
+} from '@twinlog/domain';
+import type { DeadLetter } from '@twinlog/event-log';
+import type { Infrastructure } from '@twinlog/service-kit';
+import type { IngestionConfig } from '../config/ingestion.config';
+import { TwinDirectory } from '../directory/twin-directory';
+import { INFRASTRUCTURE, INGESTION_CONFIG } from '../tokens';
+import type { IntakeReport, ReadingOrigin, ReadingResult } from './intake-report';
+import { RecentReadingIds } from './recent-reading-ids';
+
+/** Nothing was recorded: the log (Kafka) did not acknowledge. Callers answer 503 / do not ack. */
+export class LogUnavailableError extends Error {
+  readonly retriable = true;
+  constructor(cause: unknown) {
+    super(`the event log did not acknowledge: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+    this.name = 'LogUnavailableError';
+  }
+}
+
+/** The directory has not replayed twin-events yet: every twin would look unknown. */
+export class NotReadyError extends Error {
+  readonly retriable = true;
+  constructor() {
+    super('ingestion is starting: the twin directory is still replaying twin-events');
+    this.name = 'NotReadyError';
+  }
+}
+
+/**
+ * The one path every reading takes (HTTP, MQTT, the enterprise topic): screened against its
+ * twin's model, accepted readings appended as TelemetryReported events (one per twin and
+ * chunk), rejected ones dead-lettered with their reason. It resolves only once the log has
+ * acknowledged both, so a caller that sees success never loses a reading.
+ */
+@Injectable()
+export class ReadingIntake {
+  private readonly recent: RecentReadingIds;
+
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
+    private readonly directory: TwinDirectory,
+  ) {
+    this.recent = new RecentReadingIds(config.intake.dedupeWindow);
+  }
+
+  async accept(inputs: IncomingReading[], origin: ReadingOrigin): Promise<IntakeReport> {
+    if (!this.directory.ready) throw new NotReadyError();
+    const now = new Date().toISOString();
+    const verdicts = screenReadings(inputs, {
+      catalog: this.infra.catalog,
+      now,
+      maxFutureSkewMs: this.config.intake.maxFutureSkewMs,
+      twin: (id) => this.directory.get(id),
+      seen: (twinId, readingId) => this.recent.has(twinId, readingId),
+    });
+    const accepted = verdicts.flatMap((v) => (v.status === 'accepted' ? [v] : []));
+    // Claimed before the append, so a concurrent resend is answered as a duplicate.
+    accepted.forEach((a) => this.recent.add(a.twinId, a.reading.readingId));
+    const events = this.eventsFor(accepted, origin, now);
+    const letters = verdicts.flatMap((v, i) =>
+      v.status === 'rejected' ? [this.letter(v.error, inputs[i], origin, now)] : [],
+    );
+    try {
+      await Promise.all([
+        events.length > 0 ? this.infra.log.append(events) : undefined,
+        ...letters.map((l) => this.infra.log.deadLetter(l)),
+      ]);
+    } catch (error) {
+      accepted.forEach((a) => this.recent.delete(a.twinId, a.reading.readingId));
+      throw new LogUnavailableError(error);
+    }
+    return report(verdicts);
+  }
+
+  /** Input refused before it became readings (malformed JSON, a body too large): dead-lettered as is. */
+  async rejectUnread(
+    error: TwinlogError | { code: string; message: string },
+    payload: string,
+    origin: ReadingOrigin,
+  ): Promise<void> {
+    try {
+      await this.infra.log.deadLetter(
+        this.letter(error, payload, origin, new Date().toISOString()),
+      );
+    } catch (cause) {
+      throw new LogUnavailableError(cause);
+    }
+  }
+
+  private eventsFor(
+    accepted: Array<Extract<ReadingVerdict, { status: 'accepted' }>>,
+    origin: ReadingOrigin,
+    now: string,
+  ): NewEvent[] {
+    return telemetryEventsFor(accepted, this.config.intake.maxReadingsPerEvent).flatMap(
+      ({ twinId, event }) =>
+        stampEvents(twinId, [event], {
+          commandId: randomUUID(),
+          correlationId: origin.correlationId,
+          causationId: null,
+          producer: `ingestion/${origin.channel}`,
+          now,
+        }),
+    );
+  }
+
+  private letter(
+    error: { code: string; message: string },
+    input: unknown,
+    origin: ReadingOrigin,
+    now: string,
+  ): DeadLetter {
+    return {
+      at: now,
+      consumer: 'ingestion',
+      code: error.code,
+      reason: error.message,
+      source: { stream: `ingestion/${origin.channel}`, origin: origin.detail },
+      payload: typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input)),
+    };
+  }
+}
+
+function report(verdicts: ReadingVerdict[]): IntakeReport {
+  const results = verdicts.map((v, index): ReadingResult => {
+    switch (v.status) {
+      case 'accepted':
+        return { index, status: 'accepted', twinId: v.twinId, readingId: v.reading.readingId };
+      case 'duplicate':
+        return { index, status: 'duplicate', twinId: v.twinId, readingId: v.readingId };
+      case 'rejected':
+        return { index, status: 'rejected', error: v.error.toJSON() };
+    }
+  });
+  const count = (s: ReadingResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    rejected: count('rejected'),
+    results,
+  };
+}

@@ -1,0 +1,30 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { RecordedEvent } from '@twinlog/event-log';
+import { BATCH_PATTERN } from '@twinlog/nest-transport';
+import type { Infrastructure } from '@twinlog/service-kit';
+import { TwinDirectory } from '../directory/twin-directory';
+import { INFRASTRUCTURE, TELEMETRY_WRITER_FEED } from '../tokens';
+import { telemetryPoints } from './telemetry-points';
+
+/**
+ * Copies accepted telemetry from the log into the time-series store (InfluxDB), as its own
+ * consumer group. Offsets are committed only after the store acknowledged, so while InfluxDB
+ * is down the log is the buffer: the write is retried and the writer catches up once it is back.
+ */
+@Controller()
+export class TelemetryWriterMessageController {
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    private readonly directory: TwinDirectory,
+  ) {}
+
+  @EventPattern(BATCH_PATTERN, TELEMETRY_WRITER_FEED)
+  async write(@Payload() batch: RecordedEvent[]): Promise<void> {
+    const points = telemetryPoints(
+      batch.map((r) => r.event),
+      (twinId) => this.directory.get(twinId),
+    );
+    if (points.length > 0) await this.infra.store.write(points);
+  }
+}

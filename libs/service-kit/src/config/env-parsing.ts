@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** A bad setting stops the service at start-up, naming the variable, the value and the rule. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses env vars with a zod schema whose keys are the variable names; errors name each variable. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+  const picked = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const result = schema.safeParse(picked);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      return `${key}=${JSON.stringify(picked[key] ?? '')}: ${issue.message}`;
+    }),
+  );
+}
+
+export const intFrom = (min: number, fallback: number) =>
+  z.coerce.number().int().min(min).default(fallback);
+
+export const listOf = (fallback?: string) =>
+  (fallback === undefined ? z.string() : z.string().default(fallback)).transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );

@@ -1,0 +1,69 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SEED_MODELS_DIR } from '@twinlog/model-files';
+import { intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
+
+/**
+ * What every Twinlog service needs to reach the log, the telemetry store and the twin models.
+ * Each key has a default that suits the embedded mode on one machine, and an env override.
+ */
+const schema = z.object({
+  // embedded: node:sqlite files under TWINLOG_DATA_DIR; distributed: Kafka and InfluxDB.
+  TWINLOG_MODE: z.enum(['embedded', 'distributed']).default('embedded'),
+  TWINLOG_DATA_DIR: z.string().default(join(homedir(), '.local', 'share', 'twinlog')),
+  TWINLOG_MODELS_DIR: z.string().default(SEED_MODELS_DIR),
+  KAFKA_BROKERS: listOf('').optional(),
+  // Lets several installations (or test runs) share one Kafka cluster.
+  TWINLOG_TOPIC_PREFIX: z.string().default('twinlog.'),
+  // Partitions of the event topics when Twinlog creates them: the ceiling on consumer parallelism.
+  TWINLOG_PARTITIONS: intFrom(1, 6),
+  // Kafka's usual 30 s: how long a silent worker keeps its partitions before the group moves them.
+  KAFKA_SESSION_TIMEOUT_MS: intFrom(1000, 30_000),
+  // kafkajs' own logging; its connection errors during a broker restart are loud at 'error'.
+  KAFKA_CLIENT_LOG_LEVEL: z.enum(['nothing', 'error', 'warn', 'info']).default('warn'),
+  INFLUX_URL: z.string().url().optional(),
+  INFLUX_TOKEN: z.string().optional(),
+  INFLUX_ORG: z.string().optional(),
+  INFLUX_BUCKET: z.string().default('telemetry'),
+});
+
+export type ServiceConfig = ReturnType<typeof readServiceConfig>;
+
+export function readServiceConfig(env: Env) {
+  const raw = parseEnv(schema, env);
+  const base = {
+    modelsDir: raw.TWINLOG_MODELS_DIR,
+    dataDir: raw.TWINLOG_DATA_DIR,
+  };
+  if (raw.TWINLOG_MODE === 'embedded') return { ...base, mode: 'embedded' as const };
+  const problems: string[] = [];
+  if (!raw.KAFKA_BROKERS?.length)
+    problems.push(
+      'KAFKA_BROKERS is required when TWINLOG_MODE=distributed (e.g. kafka-0:9092,kafka-1:9092)',
+    );
+  if (!raw.INFLUX_URL)
+    problems.push(
+      'INFLUX_URL is required when TWINLOG_MODE=distributed (e.g. http://influxdb:8086)',
+    );
+  if (!raw.INFLUX_TOKEN) problems.push('INFLUX_TOKEN is required when TWINLOG_MODE=distributed');
+  if (!raw.INFLUX_ORG) problems.push('INFLUX_ORG is required when TWINLOG_MODE=distributed');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...base,
+    mode: 'distributed' as const,
+    kafka: {
+      brokers: raw.KAFKA_BROKERS!,
+      topicPrefix: raw.TWINLOG_TOPIC_PREFIX,
+      partitions: raw.TWINLOG_PARTITIONS,
+      sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
+      clientLogLevel: raw.KAFKA_CLIENT_LOG_LEVEL,
+    },
+    influx: {
+      url: raw.INFLUX_URL!,
+      token: raw.INFLUX_TOKEN!,
+      org: raw.INFLUX_ORG!,
+      bucket: raw.INFLUX_BUCKET,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { isTwinlogError } from '@twinlog/domain';
+import { HttpProblem, STATUS_OF_CODE } from './http-problem';
+
+interface HttpResponse {
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): void;
+  json(body: unknown): void;
+  headersSent?: boolean;
+}
+
+/**
+ * Every HTTP error leaves as `{ error: { code, message, details } }` with a stable code:
+ * TwinlogErrors by STATUS_OF_CODE, HttpProblems as they say, Nest's and body-parser's own
+ * errors (a body too large, malformed JSON) translated, anything else a 500 that is logged.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    if (response.headersSent) return;
+    const { status, body, headers } = describe(error);
+    if (status >= 500 && status !== 503)
+      this.logger.error((error as Error)?.stack ?? String(error));
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(status).json({ error: body });
+  }
+}
+
+function describe(error: unknown): {
+  status: number;
+  body: { code: string; message: string; details: Record<string, unknown> };
+  headers: Record<string, string>;
+} {
+  if (isTwinlogError(error)) {
+    return { status: STATUS_OF_CODE[error.code], body: error.toJSON(), headers: {} };
+  }
+  if (error instanceof HttpProblem) {
+    const { code, message, details } = error;
+    return { status: error.status, body: { code, message, details }, headers: error.headers };
+  }
+  // body-parser's errors carry a `type` and a status.
+  const parser = error as { type?: string; status?: number; limit?: number; message?: string };
+  if (parser.type === 'entity.too.large') {
+    return problem(
+      413,
+      'BODY_TOO_LARGE',
+      `The request body is larger than the limit of ${parser.limit} bytes`,
+    );
+  }
+  if (parser.type === 'entity.parse.failed') {
+    return problem(400, 'JSON_MALFORMED', `The body is not valid JSON: ${parser.message}`);
+  }
+  if (error instanceof HttpException) {
+    return problem(error.getStatus(), `HTTP_${error.getStatus()}`, error.message);
+  }
+  return problem(500, 'INTERNAL', 'An unexpected error occurred; it has been logged');
+}
+
+function problem(status: number, code: string, message: string) {
+  return { status, body: { code, message, details: {} }, headers: {} };
+}

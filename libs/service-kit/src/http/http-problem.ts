@@ -1,0 +1,49 @@
+import type { ErrorCode } from '@twinlog/domain';
+
+/**
+ * An error of the HTTP edge itself (a body too large, a wrong content type, the log
+ * unavailable), with its own stable code; domain failures stay TwinlogErrors.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpProblem';
+  }
+}
+
+/** The HTTP status of each domain error code: the one place this mapping lives. */
+export const STATUS_OF_CODE: Record<ErrorCode, number> = {
+  MODEL_INVALID: 422,
+  MODEL_UNKNOWN: 422,
+  TWIN_ID_INVALID: 400,
+  TWIN_NOT_FOUND: 404,
+  TWIN_ALREADY_REGISTERED: 409,
+  TWIN_RETIRED: 409,
+  PARENT_NOT_FOUND: 422,
+  CHILD_NOT_ALLOWED: 422,
+  PROPERTY_UNKNOWN: 422,
+  VALUE_INVALID: 422,
+  UNIT_MISMATCH: 422,
+  LIMITS_INVALID: 422,
+  TIMESTAMP_IMPLAUSIBLE: 422,
+  REVISION_CONFLICT: 409,
+  EVENT_INVALID: 400,
+  EVENT_VERSION_UNSUPPORTED: 400,
+};
+
+/** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */
+export function logUnavailable(cause: unknown, retryAfterSeconds = 5): HttpProblem {
+  return new HttpProblem(
+    503,
+    'LOG_UNAVAILABLE',
+    `The event log did not acknowledge the write (${(cause as Error)?.message ?? String(cause)}); nothing was recorded, retry after ${retryAfterSeconds} s`,
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+}

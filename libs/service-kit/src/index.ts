@@ -1,0 +1,5 @@
+export * from './config/env-parsing';
+export * from './config/service.config';
+export * from './open-infrastructure';
+export * from './http/http-problem';
+export * from './http/http-error.filter';

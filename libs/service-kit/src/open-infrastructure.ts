@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KafkaEventLog, SqliteEventLog, type EventLog } from '@twinlog/event-log';
+import { loadModelCatalog } from '@twinlog/model-files';
+import {
+  InfluxTelemetryStore,
+  SqliteTelemetryStore,
+  type TelemetryStore,
+} from '@twinlog/telemetry-store';
+import type { ModelCatalog } from '@twinlog/domain';
+import type { ServiceConfig } from './config/service.config';
+
+export interface Infrastructure {
+  log: EventLog;
+  store: TelemetryStore;
+  catalog: ModelCatalog;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Names the service in Kafka (client id) and in dead letters. */
+  service: string;
+  /** See KafkaLogConfig.dedupeOnAppend: off for producers that de-duplicate upstream. */
+  dedupeOnAppend?: boolean;
+}
+
+/** The log, the telemetry store and the model catalogue for the configured mode. */
+export async function openInfrastructure(
+  config: ServiceConfig,
+  options: OpenOptions,
+): Promise<Infrastructure> {
+  const catalog = loadModelCatalog(config.modelsDir);
+  let log: EventLog;
+  let store: TelemetryStore;
+  if (config.mode === 'embedded') {
+    mkdirSync(config.dataDir, { recursive: true });
+    log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'));
+    store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
+  } else {
+    log = await KafkaEventLog.connect({
+      ...config.kafka,
+      clientId: options.service,
+      dedupeOnAppend: options.dedupeOnAppend ?? true,
+    });
+    store = new InfluxTelemetryStore(config.influx);
+  }
+  return {
+    log,
+    store,
+    catalog,
+    close: async () => {
+      await log.close();
+      await store.close();
+    },
+  };
+}

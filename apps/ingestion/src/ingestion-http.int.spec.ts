@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { eventually } from '@twinlog/event-log/testing';
 import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harness';
 
+// Twin ids of this run: the InfluxDB bucket is shared with other tests and earlier runs.
+const RUN = randomUUID().slice(0, 8);
+const MILL = `mill-${RUN}`;
+const RETIRED = `mill-retired-${RUN}`;
+const PUMP = `pump-${RUN}`;
+
 const reading = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
-  twinId: 'mill-1',
+  twinId: MILL,
   property: 'temperature',
   value: 41.5,
   time: minutesAgo(5),
@@ -25,8 +32,8 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
   beforeAll(async () => {
     h = await startHarness(
       [
-        { twinId: 'mill-1', twinType: 'cnc-milling-machine', site: 'plant-a' },
-        { twinId: 'mill-9', twinType: 'cnc-milling-machine', retire: true },
+        { twinId: MILL, twinType: 'cnc-milling-machine', site: 'plant-a' },
+        { twinId: RETIRED, twinType: 'cnc-milling-machine', retire: true },
       ],
       { INGESTION_MAX_BATCH: '50', INGESTION_MAX_BODY_BYTES: '65536' },
     );
@@ -61,10 +68,10 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
     expect(json.results[1]).toEqual({
       index: 1,
       status: 'accepted',
-      twinId: 'mill-1',
+      twinId: MILL,
       readingId: 'r-2',
     });
-    expect(await logged(h, 'mill-1')).toEqual(
+    expect(await logged(h, MILL)).toEqual(
       expect.arrayContaining([
         ['temperature', 41.5],
         ['power_consumption', 7.5],
@@ -74,7 +81,7 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
     const from = minutesAgo(60);
     let points: Array<{ property: string; value: number }> = [];
     await eventually(async () => {
-      points = await h.infra.store.query({ twinId: 'mill-1', from, to: minutesAgo(-1) });
+      points = await h.infra.store.query({ twinId: MILL, from, to: minutesAgo(-1) });
       return points.length >= 3;
     }, 'the 3 points written to InfluxDB by the telemetry writer');
     expect(points.map((p) => [p.property, p.value])).toEqual(
@@ -96,7 +103,7 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
       reading({ unit: 'bar', readingId: 'b-6' }),
       reading({ time: '1970-01-01T00:00:00Z', readingId: 'b-7' }),
       reading({ time: nextYear, readingId: 'b-8' }),
-      reading({ twinId: 'mill-9', readingId: 'b-9' }),
+      reading({ twinId: RETIRED, readingId: 'b-9' }),
     ];
     const good = reading({ value: 44, readingId: 'g-1', time: minutesAgo(4) });
     const { status, json } = await h.post(JSON.stringify([good, ...bad, good]));
@@ -125,7 +132,7 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
     const again = await h.post(JSON.stringify([good]));
     expect(again.status).toBe(200);
     expect(again.json.results[0]).toMatchObject({ status: 'duplicate', readingId: 'g-1' });
-    expect((await logged(h, 'mill-1')).filter(([, v]) => v === 44)).toHaveLength(1);
+    expect((await logged(h, MILL)).filter(([, v]) => v === 44)).toHaveLength(1);
 
     const letters = await h.infra.log.readDeadLetters();
     for (const r of bad) {
@@ -193,7 +200,7 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
         (r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status,
       ),
     ).toEqual(['accepted', 'JSON_MALFORMED', 'READING_MALFORMED', 'accepted']);
-    expect(await logged(h, 'mill-1')).toEqual(
+    expect(await logged(h, MILL)).toEqual(
       expect.arrayContaining([
         ['temperature', 50],
         ['temperature', 51],

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { EventLogServer, RethrowExceptionFilter } from '@twinlog/nest-transport';
+import { EventLogServer } from '@twinlog/nest-transport';
 import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from './config/ingestion.config';
 import { TwinDirectory } from './directory/twin-directory';
@@ -34,31 +34,26 @@ export async function startIngestion(
     logger,
   });
   app.useGlobalFilters(new HttpErrorFilter());
-  const feeds = [
+  app.connectMicroservice({
+    strategy: new EventLogServer({
+      log: infra.log,
+      group: 'ingestion-directory',
+      streams: ['twin-events'],
+      broadcast: true,
+      transportId: DIRECTORY_FEED,
+    }),
+  });
+  if (config.writeTelemetry) {
     app.connectMicroservice({
       strategy: new EventLogServer({
         log: infra.log,
-        group: 'ingestion-directory',
-        streams: ['twin-events'],
-        broadcast: true,
-        transportId: DIRECTORY_FEED,
+        group: 'ingestion-telemetry-writer',
+        streams: ['telemetry'],
+        maxBatchSize: 5_000,
+        transportId: TELEMETRY_WRITER_FEED,
       }),
-    }),
-  ];
-  if (config.writeTelemetry) {
-    feeds.push(
-      app.connectMicroservice({
-        strategy: new EventLogServer({
-          log: infra.log,
-          group: 'ingestion-telemetry-writer',
-          streams: ['telemetry'],
-          maxBatchSize: 5_000,
-          transportId: TELEMETRY_WRITER_FEED,
-        }),
-      }),
-    );
+    });
   }
-  feeds.forEach((feed) => feed.useGlobalFilters(new RethrowExceptionFilter()));
   await app.init();
   await app.get(TwinDirectory).catchUp();
   await app.startAllMicroservices();

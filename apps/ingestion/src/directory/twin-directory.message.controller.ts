@@ -1,11 +1,13 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { RecordedEvent } from '@twinlog/event-log';
-import { BATCH_PATTERN } from '@twinlog/nest-transport';
+import { BATCH_PATTERN, RethrowExceptionFilter } from '@twinlog/nest-transport';
 import { DIRECTORY_FEED } from '../tokens';
 import { TwinDirectory } from './twin-directory';
 
 /** Keeps the directory following twin-events after its start-up replay. */
+// Per controller: in a hybrid app a microservice's global filters do not reach its handlers.
+@UseFilters(RethrowExceptionFilter)
 @Controller()
 export class TwinDirectoryMessageController {
   constructor(private readonly directory: TwinDirectory) {}

@@ -1,7 +1,7 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, UseFilters, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { RecordedEvent } from '@twinlog/event-log';
-import { BATCH_PATTERN } from '@twinlog/nest-transport';
+import { BATCH_PATTERN, RethrowExceptionFilter } from '@twinlog/nest-transport';
 import type { Infrastructure } from '@twinlog/service-kit';
 import { TwinDirectory } from '../directory/twin-directory';
 import { INFRASTRUCTURE, TELEMETRY_WRITER_FEED } from '../tokens';
@@ -12,6 +12,8 @@ import { telemetryPoints } from './telemetry-points';
  * consumer group. Offsets are committed only after the store acknowledged, so while InfluxDB
  * is down the log is the buffer: the write is retried and the writer catches up once it is back.
  */
+// Per controller: in a hybrid app a microservice's global filters do not reach its handlers.
+@UseFilters(RethrowExceptionFilter)
 @Controller()
 export class TelemetryWriterMessageController {
   constructor(

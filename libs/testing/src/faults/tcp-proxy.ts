@@ -35,7 +35,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       server.listen(port, '127.0.0.1', () => resolve());
     });
   const down = async () => {
-    const closing = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const closing = new Promise<void>((resolve) =>
+      server ? server.close(() => resolve()) : resolve(),
+    );
     sockets.forEach((s) => s.destroy());
     await closing;
     server = undefined;

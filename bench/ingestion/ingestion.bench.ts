@@ -9,6 +9,8 @@
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use. The service
 // runs in this process with its telemetry writer off: what is measured is intake into the log.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { stampEvents, telemetryEventsFor, type IncomingReading } from '@twinlog/domain';
 import type { KafkaEventLog } from '@twinlog/event-log';
@@ -117,17 +119,7 @@ async function main(): Promise<void> {
   // 2. HTTP: the same number of readings as POSTed JSON batches.
   const service = await startIngestion(config, services, ['warn', 'error']);
   const bodies = batches('http').map((b) => JSON.stringify(b));
-  const httpRate = await timed('HTTP POST /v1/readings', bodies.length, async (i) => {
-    const response = await fetch(`${service.url}/v1/readings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: bodies[i]!,
-    });
-    const report = (await response.json()) as { accepted: number };
-    if (response.status !== 200 || report.accepted !== BATCH) {
-      throw new Error(`HTTP ${response.status}: ${JSON.stringify(report).slice(0, 300)}`);
-    }
-  });
+  const httpRate = await httpLoad(`${service.url}/v1/readings`, bodies);
 
   // 3. The enterprise topic: raw records produced first, then timed until all are committed.
   const rawProducer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
@@ -176,6 +168,35 @@ async function main(): Promise<void> {
   await admin.disconnect();
   await services.close();
   await infra.stop();
+}
+
+/** POSTs the bodies from a worker thread (the load generator) and times it until all are answered. */
+async function httpLoad(url: string, bodies: string[]): Promise<number> {
+  const label = 'HTTP POST /v1/readings';
+  const worker = new Worker(join(__dirname, 'http-load.worker.ts'), {
+    execArgv: ['-r', '@swc-node/register'],
+    workerData: { url, bodies, concurrency: CONCURRENCY, expected: BATCH },
+  });
+  const started = Date.now();
+  const elu = performance.eventLoopUtilization();
+  const progress = progressLine(label, started);
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: { done?: number; finished?: boolean; error?: string }) => {
+      if (m.error) reject(new Error(m.error));
+      if (m.finished) resolve();
+      if (m.done) progress({ events: (done += m.done) * BATCH, total: bodies.length * BATCH });
+    });
+    worker.on('error', reject);
+  });
+  const perSecond = (bodies.length * BATCH) / ((Date.now() - started) / 1000);
+  await worker.terminate();
+  process.stderr.write('\n');
+  const busy = performance.eventLoopUtilization(elu).utilization;
+  console.log(
+    `${label}: ${rate(perSecond)} readings/s (load from a worker thread; service event loop ${(busy * 100).toFixed(0)}% busy)`,
+  );
+  return perSecond;
 }
 
 /** Runs `count` jobs with CONCURRENCY workers; the rate is in readings (BATCH per job). */

@@ -29,6 +29,7 @@ import { readRange, watermarks, type PartitionRange } from './kafka-range-reader
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
+import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
 
 const KAFKAJS_LOG_LEVEL = {
@@ -47,6 +48,7 @@ export class KafkaEventLog implements EventLog {
   private readonly subscriptions = new Set<Subscription>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly inFlight = new Set<string>();
+  private readonly batcher: ProduceBatcher;
   private readonly partitionMetadata: Partial<Record<StreamName, PartitionMetadata[]>> = {};
 
   private constructor(
@@ -59,6 +61,7 @@ export class KafkaEventLog implements EventLog {
     private readonly settings: KafkaLogConfig,
   ) {
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
+    this.batcher = new ProduceBatcher(producer);
   }
 
   static async connect(
@@ -144,26 +147,25 @@ export class KafkaEventLog implements EventLog {
       return !seen;
     });
     try {
-      // One send per stream; positions are reported back in the caller's order.
+      // Streams go out concurrently (and may share a request with other appends: see
+      // ProduceBatcher); positions are reported back in the caller's order.
       const positions = new Map<string, LogPosition>();
-      for (const stream of new Set(fresh.map((f) => f.stream))) {
-        const items = fresh.filter((f) => f.stream === stream);
-        const messages = items.map(({ event }) =>
-          toMessage(event, this.partitionOf(stream, event.twinId)),
-        );
-        const metadata = await this.producer.send({
-          topic: this.names.stream[stream],
-          acks: -1,
-          messages,
-        });
-        const nextOffset = new Map(metadata.map((m) => [m.partition, Number(m.baseOffset)]));
-        items.forEach(({ event }, i) => {
-          const partition = messages[i]!.partition!;
-          const offset = nextOffset.get(partition)!;
-          nextOffset.set(partition, offset + 1);
-          positions.set(event.id, { stream, partition, offset });
-        });
-      }
+      await Promise.all(
+        [...new Set(fresh.map((f) => f.stream))].map(async (stream) => {
+          const items = fresh.filter((f) => f.stream === stream);
+          const messages = items.map(({ event }) =>
+            toMessage(event, this.partitionOf(stream, event.twinId)),
+          );
+          const offsets = await this.batcher.produce(this.names.stream[stream], messages);
+          items.forEach(({ event }, i) =>
+            positions.set(event.id, {
+              stream,
+              partition: messages[i]!.partition!,
+              offset: offsets[i]!,
+            }),
+          );
+        }),
+      );
       const appended = fresh.map(({ event }) => ({
         id: event.id,
         position: positions.get(event.id)!,
@@ -240,13 +242,9 @@ export class KafkaEventLog implements EventLog {
   }
 
   async deadLetter(letter: DeadLetter): Promise<void> {
-    await this.producer.send({
-      topic: this.names.deadLetter,
-      acks: -1,
-      messages: [
-        { key: letter.consumer, value: JSON.stringify(letter), headers: { code: letter.code } },
-      ],
-    });
+    await this.batcher.produce(this.names.deadLetter, [
+      { key: letter.consumer, value: JSON.stringify(letter), headers: { code: letter.code } },
+    ]);
   }
 
   async readDeadLetters(): Promise<DeadLetter[]> {

@@ -40,6 +40,25 @@ export function describeEventLogContract(name: string, open: () => Promise<Event
       expect(stream[3]!.revision).toBeGreaterThan(stream[0]!.revision);
     });
 
+    it('gives each of many concurrent appends the true positions of its own events', async () => {
+      const ids = Array.from({ length: 6 }, () => twin());
+      const appends = Array.from({ length: 20 }, (_, a) =>
+        Array.from({ length: 5 }, (_, i) =>
+          telemetry(ids[(a + i) % ids.length]!, a * 10 + i, at(a)),
+        ),
+      );
+      const results = await Promise.all(appends.map((events) => log.append(events)));
+      const reported = new Map(
+        results.flatMap((r) => r.appended.map((a) => [a.id, a.position] as const)),
+      );
+      expect(reported.size).toBe(100);
+      const actual = new Map<string, unknown>();
+      await log.replay({ streams: ['telemetry'] }, async (batch) =>
+        batch.forEach((r) => reported.has(r.event.id) && actual.set(r.event.id, r.position)),
+      );
+      expect(actual).toEqual(reported);
+    });
+
     it('appends an event id only once', async () => {
       const id = twin();
       const event = registered(id);

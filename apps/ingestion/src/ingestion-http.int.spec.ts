@@ -6,7 +6,6 @@ import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harn
 const RUN = randomUUID().slice(0, 8);
 const MILL = `mill-${RUN}`;
 const RETIRED = `mill-retired-${RUN}`;
-const PUMP = `pump-${RUN}`;
 
 const reading = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   twinId: MILL,

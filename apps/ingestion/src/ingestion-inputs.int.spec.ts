@@ -8,7 +8,6 @@ import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harn
 // Twin ids of this run: the InfluxDB bucket is shared with other tests and earlier runs.
 const RUN = randomUUID().slice(0, 8);
 const MILL = `mill-${RUN}`;
-const RETIRED = `mill-retired-${RUN}`;
 const PUMP = `pump-${RUN}`;
 
 const RAW_MAPPING = JSON.stringify({

@@ -1,6 +1,13 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { intFrom, listOf, parseEnv, readServiceConfig, type Env } from '@twinlog/service-kit';
+import {
+  collectProblems,
+  intFrom,
+  listOf,
+  parseEnv,
+  readServiceConfig,
+  type Env,
+} from '@twinlog/service-kit';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
@@ -37,8 +44,11 @@ const schema = z.object({
 export type IngestionConfig = ReturnType<typeof readIngestionConfig>;
 
 export function readIngestionConfig(env: Env) {
-  const service = readServiceConfig(env);
-  const raw = parseEnv(schema, env);
+  // Both parts are read before either complains, so one start-up names every bad setting.
+  const [service, raw] = collectProblems(
+    () => readServiceConfig(env),
+    () => parseEnv(schema, env),
+  );
   const kafkaTopics = raw.INGESTION_KAFKA_INPUT_TOPICS ?? [];
   const inputBrokers = raw.INGESTION_KAFKA_INPUT_BROKERS?.length
     ? raw.INGESTION_KAFKA_INPUT_BROKERS

@@ -83,6 +83,7 @@ export interface Harness {
   post(
     body: string,
     contentType?: string,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   ): Promise<{ status: number; headers: Headers; json: any }>;
   close(): Promise<void>;
 }

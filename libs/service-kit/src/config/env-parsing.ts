@@ -35,3 +35,20 @@ export const listOf = (fallback?: string) =>
       .map((x) => x.trim())
       .filter(Boolean),
   );
+
+/** Runs each reader; if any fail with a ConfigError, throws one ConfigError with all problems. */
+export function collectProblems<A, B>(a: () => A, b: () => B): [A, B] {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const results = [attempt(a), attempt(b)] as const;
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as [A, B];
+}

@@ -1,0 +1,67 @@
+import { ConfigError } from '@twinlog/service-kit';
+import { mapRecord, parseFieldMapping } from '../kafka-input/field-mapping';
+import { parseTopicPattern } from '../mqtt/topic-pattern';
+import { readIngestionConfig } from './ingestion.config';
+
+describe('ingestion configuration', () => {
+  it('defaults to the embedded mode with no MQTT or Kafka input', () => {
+    const config = readIngestionConfig({});
+    expect(config.service.mode).toBe('embedded');
+    expect(config.http).toMatchObject({ port: 8081, maxBatch: 10_000 });
+    expect(config.mqtt).toBeUndefined();
+    expect(config.kafkaInput).toBeUndefined();
+  });
+
+  it('names every bad variable and value at start-up, all at once', () => {
+    const read = () =>
+      readIngestionConfig({ INGESTION_MAX_BATCH: 'lots', TWINLOG_MODE: 'distributed' });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/INGESTION_MAX_BATCH="lots"/);
+    expect(read).toThrow(/KAFKA_BROKERS is required/);
+    expect(() => readIngestionConfig({ TWINLOG_MODE: 'cloud' })).toThrow(/TWINLOG_MODE="cloud"/);
+    expect(() => readIngestionConfig({ INGESTION_KAFKA_INPUT_TOPICS: 'raw' })).toThrow(
+      /INGESTION_KAFKA_INPUT_BROKERS/,
+    );
+  });
+});
+
+describe('MQTT topic patterns', () => {
+  const pattern = parseTopicPattern('plant/{site}/{twinId}/telemetry');
+
+  it('subscribes with wildcards and reads the named levels of a topic', () => {
+    expect(pattern.filter).toBe('plant/+/+/telemetry');
+    expect(pattern.match('plant/north/cnc-7/telemetry')).toEqual({
+      site: 'north',
+      twinId: 'cnc-7',
+    });
+    expect(pattern.match('plant/north/cnc-7/status')).toBeUndefined();
+    expect(pattern.match('plant/north/telemetry')).toBeUndefined();
+  });
+
+  it('refuses patterns without a twin id or with raw wildcards', () => {
+    expect(() => parseTopicPattern('plant/{site}/telemetry')).toThrow(/\{twinId\}/);
+    expect(() => parseTopicPattern('plant/+/{twinId}')).toThrow(/wildcards/);
+  });
+});
+
+describe('enterprise topic field mapping', () => {
+  it('reads readings from nested source fields and keeps unmapped fields by name', () => {
+    const mapping = parseFieldMapping('{"twinId":"asset.id","value":"v","readingId":"seq"}');
+    expect(
+      mapRecord(
+        { asset: { id: 'cnc-1' }, property: 'temperature', v: 41, time: 5, seq: 17 },
+        mapping,
+      ),
+    ).toEqual({ twinId: 'cnc-1', property: 'temperature', value: 41, time: 5, readingId: '17' });
+    expect(mapRecord('not an object', mapping)).toMatchObject({
+      twinId: undefined,
+      value: undefined,
+    });
+  });
+
+  it('refuses mappings that are not JSON, name unknown fields, or give empty paths', () => {
+    expect(() => parseFieldMapping('{twinId')).toThrow(/not valid JSON/);
+    expect(() => parseFieldMapping('{"asset":"x"}')).toThrow(/unknown field\(s\) asset/);
+    expect(() => parseFieldMapping('{"value":""}')).toThrow(/non-empty/);
+  });
+});

@@ -63,11 +63,11 @@ export class ReadingIntake {
       now,
       maxFutureSkewMs: this.config.intake.maxFutureSkewMs,
       twin: (id) => this.directory.get(id),
-      seen: (twinId, readingId) => this.recent.has(twinId, readingId),
+      seen: (key) => this.recent.has(key),
     });
     const accepted = verdicts.flatMap((v) => (v.status === 'accepted' ? [v] : []));
     // Claimed before the append, so a concurrent resend is answered as a duplicate.
-    accepted.forEach((a) => this.recent.add(a.twinId, a.reading.readingId));
+    accepted.forEach((a) => this.recent.add(a.key));
     const events = this.eventsFor(accepted, origin, now);
     const letters = verdicts.flatMap((v, i) =>
       v.status === 'rejected' ? [this.letter(v.error, inputs[i], origin, now)] : [],
@@ -78,7 +78,7 @@ export class ReadingIntake {
         ...letters.map((l) => this.infra.log.deadLetter(l)),
       ]);
     } catch (error) {
-      accepted.forEach((a) => this.recent.delete(a.twinId, a.reading.readingId));
+      accepted.forEach((a) => this.recent.delete(a.key));
       throw new LogUnavailableError(error);
     }
     return report(verdicts);

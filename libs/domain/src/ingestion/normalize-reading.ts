@@ -73,7 +73,22 @@ export function normalizeReading(
   return reading;
 }
 
+/**
+ * The last time normalised and its result: the readings of one sample (several properties of a
+ * twin, several twins of a gateway) usually share their timestamp, and formatting dominates.
+ */
+let lastTime: unknown;
+let lastNormalized = '';
+
 function normalizeTime(time: unknown, where: Record<string, unknown>): string {
+  if (time === lastTime && typeof time === 'string') return lastNormalized;
+  const normalized = formatTime(time, where);
+  lastTime = time;
+  lastNormalized = normalized;
+  return normalized;
+}
+
+function formatTime(time: unknown, where: Record<string, unknown>): string {
   const ms =
     typeof time === 'number'
       ? time

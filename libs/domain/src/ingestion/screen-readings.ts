@@ -9,7 +9,7 @@ import { normalizeReading, type IncomingReading } from './normalize-reading';
 
 /** What became of one incoming reading. */
 export type ReadingVerdict =
-  | { status: 'accepted'; twinId: string; reading: ReadingInput }
+  | { status: 'accepted'; twinId: string; reading: ReadingInput; key: string }
   /** Already accepted (same twin and reading id): a resend, answered as success, not logged twice. */
   | { status: 'duplicate'; twinId: string; readingId: string }
   | { status: 'rejected'; error: TwinlogError };
@@ -17,8 +17,13 @@ export type ReadingVerdict =
 export interface ScreeningContext extends DecideContext {
   /** The twin as the ingestion's directory knows it, or undefined if it was never registered. */
   twin(twinId: string): TwinState | undefined;
-  /** Whether this twin's reading id was accepted before. */
-  seen(twinId: string, readingId: string): boolean;
+  /** Whether the reading with this readingKey was accepted before. */
+  seen(key: string): boolean;
+}
+
+/** What identifies a reading for de-duplication: its twin and its reading id. */
+export function readingKey(twinId: string, readingId: string): string {
+  return `${twinId}\u0000${readingId}`;
 }
 
 /**
@@ -32,12 +37,12 @@ export function screenReadings(inputs: IncomingReading[], ctx: ScreeningContext)
     try {
       const twin = activeTwin(input.twinId, ctx);
       const reading = normalizeReading(input, twin, modelOf(twin, ctx.catalog), ctx);
-      const key = `${twin.twinId}\u0000${reading.readingId}`;
-      if (inBatch.has(key) || ctx.seen(twin.twinId, reading.readingId)) {
+      const key = readingKey(twin.twinId, reading.readingId);
+      if (inBatch.has(key) || ctx.seen(key)) {
         return { status: 'duplicate', twinId: twin.twinId, readingId: reading.readingId };
       }
       inBatch.add(key);
-      return { status: 'accepted', twinId: twin.twinId, reading };
+      return { status: 'accepted', twinId: twin.twinId, reading, key };
     } catch (error) {
       if (isTwinlogError(error)) return { status: 'rejected', error };
       throw error;

@@ -20,7 +20,11 @@ function screen(inputs: Array<Partial<IncomingReading>>, seen: string[] = []): R
       time: at(60),
       ...i,
     })),
-    { ...context(), twin: (id) => twins[id], seen: (_twin, readingId) => seen.includes(readingId) },
+    {
+      ...context(),
+      twin: (id) => twins[id],
+      seen: (key) => seen.some((id) => key.endsWith(`\u0000${id}`)),
+    },
   );
 }
 const outcome = (v: ReadingVerdict) => (v.status === 'rejected' ? v.error.code : v.status);

@@ -61,10 +61,10 @@ export function assertPlausibleTime(
   ctx: DecideContext,
   where: Record<string, unknown>,
 ): void {
-  const at = Date.parse(time);
+  const at = parseTime(time);
   if (Number.isNaN(at))
     throw new TwinlogError('TIMESTAMP_IMPLAUSIBLE', `"${time}" is not a timestamp`, where);
-  const latest = Date.parse(ctx.now) + ctx.maxFutureSkewMs;
+  const latest = parseTime(ctx.now) + ctx.maxFutureSkewMs;
   if (at > latest) {
     throw new TwinlogError(
       'TIMESTAMP_IMPLAUSIBLE',
@@ -72,11 +72,26 @@ export function assertPlausibleTime(
       where,
     );
   }
-  if (state.registeredAt && at < Date.parse(state.registeredAt)) {
+  if (state.registeredAt && at < parseTime(state.registeredAt)) {
     throw new TwinlogError(
       'TIMESTAMP_IMPLAUSIBLE',
       `${time} is before the twin was registered (${state.registeredAt})`,
       where,
     );
   }
+}
+
+/**
+ * Date.parse with a few recent answers kept: a batch checks thousands of readings against the
+ * same "now", the same registration times and mostly shared sample times.
+ */
+const parsed = new Map<string, number>();
+function parseTime(text: string): number {
+  let ms = parsed.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(text, ms);
+  }
+  return ms;
 }

@@ -105,9 +105,16 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
       reading({ twinId: RETIRED, readingId: 'b-9' }),
     ];
     const good = reading({ value: 44, readingId: 'g-1', time: minutesAgo(4) });
-    const { status, json } = await h.post(JSON.stringify([good, ...bad, good]));
+    // JSON has no Infinity, but 1e999 parses to it.
+    const infinite = JSON.stringify(reading({ value: 0, readingId: 'b-10' })).replace(
+      '"value":0',
+      '"value":1e999',
+    );
+    const { status, json } = await h.post(
+      `[${[good, ...bad, good].map((r) => JSON.stringify(r)).join(',')},${infinite}]`,
+    );
     expect(status).toBe(207);
-    expect(json).toMatchObject({ accepted: 1, duplicates: 1, rejected: 9 });
+    expect(json).toMatchObject({ accepted: 1, duplicates: 1, rejected: 10 });
     expect(
       json.results.map(
         (r: { status: string; error?: { code: string } }) => r.error?.code ?? r.status,
@@ -124,7 +131,9 @@ describe('ingestion over HTTP (real Kafka, InfluxDB, mosquitto)', () => {
       'TIMESTAMP_IMPLAUSIBLE',
       'TWIN_RETIRED',
       'duplicate',
+      'VALUE_INVALID',
     ]);
+    expect(json.results[11].error.message).toMatch(/finite number/);
     expect(json.results[4].error.message).toMatch(/mill-404 is not registered/);
 
     // A resend of an accepted reading is a duplicate, answered 200 and not logged twice.

@@ -19,3 +19,6 @@ export * from './twin/twin-projection';
 export * from './units/units';
 export * from './ingestion/normalize-reading';
 export * from './ingestion/screen-readings';
+export * from './health/health';
+export * from './health/roll-up';
+export * from './health/state-diff';

@@ -34,6 +34,8 @@ export const propertySpecSchema = z
     limits: limitsSchema.default({}),
     /** Parameters a physics model of this property needs (time constants, coefficients). */
     physics: z.record(z.string(), finite).optional(),
+    /** How a system or process twin aggregates this property over the twins below it. */
+    rollup: z.enum(['sum', 'mean', 'min', 'max']).optional(),
   })
   .strict();
 

@@ -68,6 +68,11 @@ export interface SubscribeOptions {
    * `group` then only names the subscriber in logs and dead letters.
    */
   broadcast?: boolean;
+  /**
+   * Broadcast only: where to start, per stream partition (for example where a start-up replay
+   * ended); partitions not listed start at the beginning.
+   */
+  startAt?: LogPosition[];
 }
 
 export interface Subscription {

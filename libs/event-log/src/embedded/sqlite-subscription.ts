@@ -99,7 +99,14 @@ export class SqliteSubscription implements Subscription {
       'INSERT OR IGNORE INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, ?, ?)',
     );
     for (const stream of this.options.streams) {
-      const start = this.options.fromBeginning === false ? this.log.endOffset(stream) : 0;
+      const startAt = this.options.broadcast
+        ? this.options.startAt?.find((p) => p.stream === stream && p.partition === PARTITION)
+        : undefined;
+      const start = startAt
+        ? startAt.offset
+        : this.options.fromBeginning === false
+          ? this.log.endOffset(stream)
+          : 0;
       insert.run(this.options.group, stream, PARTITION, start);
     }
   }

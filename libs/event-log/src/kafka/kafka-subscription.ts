@@ -56,6 +56,16 @@ export class KafkaSubscription implements Subscription {
         return handling;
       },
     });
+    if (options.broadcast) {
+      for (const at of options.startAt ?? []) {
+        if (!options.streams.includes(at.stream)) continue;
+        consumer.seek({
+          topic: names.stream[at.stream],
+          partition: at.partition,
+          offset: String(at.offset),
+        });
+      }
+    }
     return subscription;
   }
 

@@ -193,6 +193,37 @@ export function describeEventLogContract(name: string, open: () => Promise<Event
       await again.stop();
     });
 
+    it('starts a broadcast subscriber at given positions, such as where a replay ended', async () => {
+      const id = twin();
+      await log.append([registered(id), telemetry(id, 1, at(1))]);
+      const { next } = await log.replay(
+        { streams: ['twin-events', 'telemetry'] },
+        async () => undefined,
+      );
+      await log.append([telemetry(id, 2, at(2))]);
+      const seen: EventEnvelope[] = [];
+      const sub = await log.subscribe({
+        group: 'tail',
+        streams: ['twin-events', 'telemetry'],
+        broadcast: true,
+        startAt: next,
+        handler: async (batch) => void seen.push(...batch.map((r) => r.event)),
+      });
+      await log.append([retired(id)]);
+      await eventually(
+        () => seen.some((e) => e.type === 'TwinRetired'),
+        'the retirement appended after the subscriber started',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await sub.stop();
+      // Only what came after the replay: the second reading and the retirement, nothing older.
+      expect(
+        seen
+          .map((e) => (e.type === 'TelemetryReported' ? e.data.readings[0]!.value : e.type))
+          .sort(),
+      ).toEqual([2, 'TwinRetired'].sort());
+    });
+
     it('dead-letters an event its handler refuses for good, and delivers the rest of the batch', async () => {
       const id = twin();
       const events = [telemetry(id, 1, at(1)), telemetry(id, 666, at(2)), telemetry(id, 3, at(3))];

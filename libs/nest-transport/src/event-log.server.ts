@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { StreamName } from '@twinlog/domain';
-import type { EventLog, RecordedEvent, Subscription } from '@twinlog/event-log';
+import type { EventLog, LogPosition, RecordedEvent, Subscription } from '@twinlog/event-log';
 import { EventLogContext } from './event-log.context';
 
 /** The pattern of a handler that takes a whole batch (RecordedEvent[]) at once, e.g. to write it in one go. */
@@ -16,6 +16,8 @@ export interface EventLogServerOptions {
   maxBatchSize?: number;
   /** See SubscribeOptions.broadcast: each instance gets every event and commits nothing. */
   broadcast?: boolean;
+  /** See SubscribeOptions.startAt (broadcast only). */
+  startAt?: LogPosition[];
   /**
    * Tells this server's handlers apart when an app runs several (one per subscription):
    * `@EventPattern(pattern, transportId)` binds a handler to this server only.
@@ -49,6 +51,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
         streams: this.options.streams,
         ...(this.options.maxBatchSize ? { maxBatchSize: this.options.maxBatchSize } : {}),
         ...(this.options.broadcast ? { broadcast: true } : {}),
+        ...(this.options.startAt ? { startAt: this.options.startAt } : {}),
         handler: (batch) => this.dispatch(batch),
       });
       callback();

@@ -10,6 +10,8 @@ export interface DecideContext {
   maxFutureSkewMs: number;
   /** The parent's state, for RegisterTwin with a parentId. */
   parent?: TwinState;
+  /** The parent's ancestors' ids (its parent first), to refuse cycles in the hierarchy. */
+  parentAncestors?: string[];
 }
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;

@@ -100,6 +100,13 @@ function register(
   }
   const model = ctx.catalog.get(command.twinType, command.modelVersion);
   if (command.parentId !== undefined) {
+    if (command.parentId === state.twinId || ctx.parentAncestors?.includes(state.twinId)) {
+      throw new TwinlogError(
+        'HIERARCHY_CYCLE',
+        `Twin ${state.twinId} cannot be placed under ${command.parentId}: it would be its own ancestor`,
+        { twinId: state.twinId, parentId: command.parentId },
+      );
+    }
     if (!ctx.parent || ctx.parent.status !== 'active') {
       throw new TwinlogError(
         'PARENT_NOT_FOUND',
@@ -160,7 +167,7 @@ function attachChild(
     {
       type: 'ChildAttached',
       data: { childId: command.childId, childType: command.childType },
-      occurredAt: ctx.now,
+      occurredAt: command.attachedAt ?? ctx.now,
     },
   ];
 }

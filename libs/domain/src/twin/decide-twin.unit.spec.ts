@@ -87,6 +87,27 @@ describe('twin decider', () => {
       );
     });
 
+    it('refuses a cycle in the hierarchy: a twin as its own parent or under its own descendant', () => {
+      const mill1 = mill().state;
+      expectCode(
+        () =>
+          given('mill-1').when(
+            { type: 'RegisterTwin', twinType: 'tool', parentId: 'mill-1' },
+            { parent: mill1 },
+          ),
+        'HIERARCHY_CYCLE',
+      );
+      const tool = given('tool-1', [{ type: 'RegisterTwin', twinType: 'tool' }]).state;
+      expectCode(
+        () =>
+          given('mill-1').when(
+            { type: 'RegisterTwin', twinType: 'mill', parentId: 'tool-1' },
+            { parent: tool, parentAncestors: ['mill-1'] },
+          ),
+        'HIERARCHY_CYCLE',
+      );
+    });
+
     it('refuses twin ids that would be ambiguous as keys, tags, paths or topics', () => {
       for (const bad of [
         '',

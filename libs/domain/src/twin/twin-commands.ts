@@ -21,7 +21,8 @@ export type TwinCommand =
       /** When the physical thing came into service; readings before it are implausible. Defaults to now. */
       commissionedAt?: string;
     }
-  | { type: 'AttachChild'; childId: string; childType: string }
+  /** `attachedAt`: when the child joined in plant time (default: now). */
+  | { type: 'AttachChild'; childId: string; childType: string; attachedAt?: string }
   | { type: 'ChangeModelVersion'; version: number }
   | { type: 'ChangeLimits'; property: string; limits: Limits }
   | { type: 'ReportTelemetry'; readings: ReadingInput[] }

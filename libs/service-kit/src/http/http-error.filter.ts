@@ -60,6 +60,10 @@ function describe(error: unknown): {
   if (parser.type === 'entity.parse.failed') {
     return problem(400, 'JSON_MALFORMED', `The body is not valid JSON: ${parser.message}`);
   }
+  // Nest turns body-parser's SyntaxError for a malformed JSON body into a plain 400.
+  if (error instanceof HttpException && error.getStatus() === 400 && /JSON/.test(error.message)) {
+    return problem(400, 'JSON_MALFORMED', `The body is not valid JSON: ${error.message}`);
+  }
   if (error instanceof HttpException) {
     return problem(error.getStatus(), `HTTP_${error.getStatus()}`, error.message);
   }

@@ -1,0 +1,39 @@
+import { Controller, Param, Post, Res } from '@nestjs/common';
+import { RebuildService, type RebuildReport } from './rebuild.service';
+
+interface StreamingResponse {
+  status(code: number): StreamingResponse;
+  setHeader(name: string, value: string): void;
+  write(chunk: string): boolean;
+  end(): void;
+}
+
+/** Admin operations: rebuild from the log and verify against the live state. */
+@Controller('v1/admin')
+export class AdminHttpController {
+  constructor(private readonly rebuild: RebuildService) {}
+
+  @Post('rebuild/:twinId')
+  rebuildOne(@Param('twinId') twinId: string): Promise<RebuildReport> {
+    return this.rebuild.rebuildOne(twinId);
+  }
+
+  /** Streams progress as NDJSON (`{"phase":"replay",...}` lines), then `{"phase":"done","report":...}`. */
+  @Post('rebuild')
+  async rebuildAll(@Res() res: StreamingResponse): Promise<void> {
+    res.status(200);
+    res.setHeader('content-type', 'application/x-ndjson');
+    let last = 0;
+    try {
+      await this.rebuild.rebuildAll((p) => {
+        const now = Date.now();
+        if (p.phase === 'replay' && now - last < 250 && p.events !== p.total) return;
+        last = now;
+        res.write(`${JSON.stringify(p)}\n`);
+      });
+    } catch (error) {
+      res.write(`${JSON.stringify({ phase: 'failed', error: (error as Error).message })}\n`);
+    }
+    res.end();
+  }
+}

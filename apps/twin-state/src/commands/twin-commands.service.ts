@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decideTwin,
+  foldTwin,
+  initialTwinState,
+  stampEvents,
+  TwinlogError,
+  type DecideContext,
+  type NewEvent,
+  type TwinCommand,
+  type TwinState,
+} from '@twinlog/domain';
+import type { Infrastructure } from '@twinlog/service-kit';
+import type { TwinStateConfig } from '../config/twin-state.config';
+import { INFRASTRUCTURE, TWIN_STATE_CONFIG } from '../tokens';
+
+export interface CommandResult {
+  twinId: string;
+  /** The twin's revision after the command (unchanged when it decided nothing). */
+  revision: number;
+  events: Array<{ id: string; type: string }>;
+}
+
+export interface CommandMetaInput {
+  correlationId?: string;
+  causationId?: string;
+  /** Who asked (a user, a service): kept as the events' producer. */
+  actor?: string;
+}
+
+/**
+ * The twin aggregate's single writer: loads a twin's decision state from the log (its
+ * twin-events stream), decides, and appends with the revision it decided on, so a concurrent
+ * change fails with REVISION_CONFLICT (409) instead of being overwritten. Commands for one twin
+ * are queued in this instance; across instances, route a twin's commands to one writer
+ * (docs/adr/0002).
+ */
+@Injectable()
+export class TwinCommands {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+  ) {}
+
+  /** Runs a command for one twin; `expectedRevision`, when given, must be the twin's revision. */
+  execute(
+    twinId: string,
+    command: TwinCommand,
+    meta: CommandMetaInput = {},
+    expectedRevision?: number,
+  ): Promise<CommandResult> {
+    // Registering under a parent holds the parent too: its children rule is decided and attached at once.
+    const locks =
+      command.type === 'RegisterTwin' &&
+      command.parentId !== undefined &&
+      command.parentId !== twinId
+        ? [command.parentId, twinId]
+        : [twinId];
+    return this.serialisedAll(locks, async () => {
+      const state = await this.load(twinId);
+      if (expectedRevision !== undefined && expectedRevision !== state.revision) {
+        throw conflict(twinId, expectedRevision, state.revision);
+      }
+      const ctx = await this.context(command);
+      const decided = decideTwin(command, state, ctx);
+      const commandId = randomUUID();
+      const stamp = (id: string, events: typeof decided) =>
+        stampEvents(id, events, {
+          commandId: `${commandId}/${id}`,
+          correlationId: meta.correlationId ?? commandId,
+          causationId: meta.causationId ?? null,
+          producer: `twin-state${meta.actor ? `/${meta.actor}` : ''}`,
+          now: ctx.now,
+        });
+      const events: NewEvent[] = stamp(twinId, decided);
+      if (events.length === 0) return { twinId, revision: state.revision, events: [] };
+      const { appended } = await this.infra.log.append(events, {
+        expectedRevision: { twinId, revision: state.revision },
+      });
+      if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
+        await this.attachToParent(
+          command.parentId,
+          twinId,
+          command.twinType,
+          events[0]!.occurredAt,
+          stamp,
+        );
+      }
+      // Revisions are log positions (offset + 1): the last appended event's is the twin's now.
+      const last = appended[appended.length - 1];
+      return {
+        twinId,
+        revision: last ? last.position.offset + 1 : state.revision,
+        events: events.map((e) => ({ id: e.id, type: e.type })),
+      };
+    });
+  }
+
+  /** A twin's decision state: its twin-events folded (telemetry does not affect decisions). */
+  async load(twinId: string): Promise<TwinState> {
+    const events = await this.infra.log.readStream(twinId, { streams: ['twin-events'] });
+    return foldTwin(events, initialTwinState(twinId));
+  }
+
+  private async attachToParent(
+    parentId: string,
+    childId: string,
+    childType: string,
+    attachedAt: string,
+    stamp: (id: string, events: ReturnType<typeof decideTwin>) => NewEvent[],
+  ): Promise<void> {
+    // The caller holds the parent's queue.
+    const parent = await this.load(parentId);
+    // In plant time the child joined its parent when it was commissioned, not when registered.
+    const command: TwinCommand = { type: 'AttachChild', childId, childType, attachedAt };
+    const events = stamp(parentId, decideTwin(command, parent, await this.context(command)));
+    if (events.length > 0) {
+      await this.infra.log.append(events, {
+        expectedRevision: { twinId: parentId, revision: parent.revision },
+      });
+    }
+  }
+
+  private async context(command: TwinCommand): Promise<DecideContext> {
+    const ctx: DecideContext = {
+      catalog: this.infra.catalog,
+      now: new Date().toISOString(),
+      maxFutureSkewMs: this.config.maxFutureSkewMs,
+    };
+    if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
+      ctx.parent = await this.load(command.parentId);
+      ctx.parentAncestors = await this.ancestors(ctx.parent);
+    }
+    return ctx;
+  }
+
+  private async ancestors(state: TwinState): Promise<string[]> {
+    const found: string[] = [];
+    let parentId = state.parentId;
+    while (parentId && !found.includes(parentId) && found.length < 64) {
+      found.push(parentId);
+      parentId = (await this.load(parentId)).parentId;
+    }
+    return found;
+  }
+
+  private serialisedAll<T>(twinIds: string[], work: () => Promise<T>): Promise<T> {
+    return twinIds.reduceRight<() => Promise<T>>(
+      (inner, id) => () => this.serialised(id, inner),
+      work,
+    )();
+  }
+
+  /** Commands for one twin run one after another, in arrival order. */
+  private serialised<T>(twinId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(twinId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(twinId, tail);
+    void tail.then(() => this.queues.get(twinId) === tail && this.queues.delete(twinId));
+    return run;
+  }
+}
+
+function conflict(twinId: string, expected: number, current: number): TwinlogError {
+  return new TwinlogError(
+    'REVISION_CONFLICT',
+    `Twin ${twinId} is at revision ${current}, not ${expected}: reload it and decide again`,
+    { twinId, expected, current },
+  );
+}

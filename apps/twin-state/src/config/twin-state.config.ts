@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import {
+  collectProblems,
+  intFrom,
+  parseEnv,
+  readServiceConfig,
+  type Env,
+} from '@twinlog/service-kit';
+
+/** Every setting of the twin-state service, with its default and why. */
+const schema = z.object({
+  TWIN_STATE_HTTP_HOST: z.string().default('0.0.0.0'),
+  TWIN_STATE_HTTP_PORT: intFrom(0, 8082),
+  // Snapshots bound the start-up replay: taken after this many events or this long, whichever first.
+  TWIN_STATE_SNAPSHOT_EVERY_EVENTS: intFrom(1, 50_000),
+  TWIN_STATE_SNAPSHOT_INTERVAL_MS: intFrom(1_000, 60_000),
+  // Plant clocks drift: maintenance or commissioning times up to this far ahead are believed.
+  TWIN_STATE_MAX_FUTURE_SKEW_MS: intFrom(0, 5 * 60_000),
+  // The largest page of an audit trail.
+  TWIN_STATE_MAX_PAGE: intFrom(1, 1_000),
+});
+
+export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
+
+export function readTwinStateConfig(env: Env) {
+  const [service, raw] = collectProblems(
+    () => readServiceConfig(env),
+    () => parseEnv(schema, env),
+  );
+  return {
+    service,
+    http: { host: raw.TWIN_STATE_HTTP_HOST, port: raw.TWIN_STATE_HTTP_PORT },
+    snapshots: {
+      everyEvents: raw.TWIN_STATE_SNAPSHOT_EVERY_EVENTS,
+      intervalMs: raw.TWIN_STATE_SNAPSHOT_INTERVAL_MS,
+    },
+    maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
+    maxPage: raw.TWIN_STATE_MAX_PAGE,
+  };
+}

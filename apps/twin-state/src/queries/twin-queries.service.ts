@@ -1,0 +1,184 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  diffStates,
+  foldTwin,
+  initialTwinState,
+  rollUp,
+  twinHealth,
+  TwinlogError,
+  type EventEnvelope,
+  type StateChange,
+  type TwinState,
+} from '@twinlog/domain';
+import type { Infrastructure } from '@twinlog/service-kit';
+import { LiveTwins } from '../state/live-twins';
+import { INFRASTRUCTURE } from '../tokens';
+
+/** Which clock a time-travel question is asked on. */
+export type TimeAxis = 'event' | 'record';
+
+export interface TwinFilter {
+  type?: string;
+  level?: string;
+  parentId?: string;
+  site?: string;
+  status?: string;
+}
+
+export interface AuditQuery {
+  types?: string[];
+  from?: string;
+  to?: string;
+  /** Position in the trail to continue after (from the previous page's `next`). */
+  after?: number;
+  limit: number;
+}
+
+/**
+ * Every question about a twin's state. Current state comes from the live, in-memory state;
+ * anything "as of T" is folded from the twin's own events in the log (the truth), read up to T
+ * by event time (what the plant was like) or by record time (what Twinlog knew).
+ */
+@Injectable()
+export class TwinQueries {
+  constructor(
+    private readonly live: LiveTwins,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  current(twinId: string): TwinState {
+    const state = this.live.get(twinId);
+    if (!state) throw notFound(twinId);
+    return state;
+  }
+
+  list(filter: TwinFilter): TwinState[] {
+    return this.live
+      .all()
+      .filter(
+        (s) =>
+          (!filter.type || s.twinType === filter.type) &&
+          (!filter.level || s.level === filter.level) &&
+          (!filter.parentId || s.parentId === filter.parentId) &&
+          (!filter.site || s.site === filter.site) &&
+          (!filter.status || s.status === filter.status),
+      )
+      .sort((a, b) => a.twinId.localeCompare(b.twinId));
+  }
+
+  rollUp(twinId: string) {
+    return rollUp(this.current(twinId), (id) => this.live.get(id), this.infra.catalog);
+  }
+
+  /** The twin as of `at`: its events up to then, folded. */
+  async at(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
+    const events = await this.infra.log.readStream(twinId, untilOptions(at, axis));
+    const state = foldTwin(events, initialTwinState(twinId));
+    if (state.status === 'unregistered') {
+      throw new TwinlogError(
+        'TWIN_NOT_FOUND',
+        `Twin ${twinId} did not exist at ${at} (${axis} time)`,
+        {
+          twinId,
+          at,
+          axis,
+        },
+      );
+    }
+    return state;
+  }
+
+  /** The twin and everything below it as of `at`, with the roll-up as it was then. */
+  async subtreeAt(twinId: string, at: string, axis: TimeAxis) {
+    const states = new Map<string, TwinState>();
+    const visit = async (id: string): Promise<void> => {
+      if (states.has(id)) return;
+      const state = await this.at(id, at, axis).catch(() => undefined);
+      if (!state) return;
+      states.set(id, state);
+      for (const child of state.children) await visit(child.twinId);
+    };
+    await visit(twinId);
+    const root = states.get(twinId);
+    if (!root) throw notFound(twinId);
+    return {
+      twins: [...states.values()].map((s) => ({ ...s, health: twinHealth(s) })),
+      rollUp: rollUp(root, (id) => states.get(id), this.infra.catalog),
+    };
+  }
+
+  async diff(twinId: string, from: string, to: string, axis: TimeAxis): Promise<StateChange[]> {
+    const before = await this.at(twinId, from, axis).catch(() => initialTwinState(twinId));
+    return diffStates(before, await this.at(twinId, to, axis));
+  }
+
+  /** The twin's events in log order, newest last, paged by position in the trail. */
+  async audit(twinId: string, query: AuditQuery) {
+    const events = await this.infra.log.readStream(
+      twinId,
+      query.types ? { types: query.types } : {},
+    );
+    if (events.length === 0 && !this.live.get(twinId)) throw notFound(twinId);
+    const inRange = events
+      .map((event, index) => ({ index, event }))
+      .filter(
+        ({ event, index }) =>
+          index > (query.after ?? -1) &&
+          (!query.from || event.recordedAt >= query.from) &&
+          (!query.to || event.recordedAt <= query.to),
+      );
+    const page = inRange.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(({ index, event }) => ({ position: index, ...event })),
+      next: page.length === query.limit && last && inRange.length > page.length ? last.index : null,
+    };
+  }
+
+  /** Which event set a property's current value, and which set its limits. */
+  async provenance(twinId: string, property: string) {
+    const state = this.current(twinId);
+    const events = await this.infra.log.readStream(twinId);
+    const reported = state.reported[property];
+    const valueEvent = reported ? events.find((e) => e.id === reported.eventId) : undefined;
+    const limitsEvent = [...events].reverse().find((e) => setsLimitsOf(e, property));
+    if (!reported && !limitsEvent) {
+      throw new TwinlogError(
+        'PROPERTY_UNKNOWN',
+        `Twin ${twinId} has no value or limits for ${property}`,
+        {
+          twinId,
+          property,
+        },
+      );
+    }
+    return {
+      twinId,
+      property,
+      value: reported ?? null,
+      valueSetBy: valueEvent ?? null,
+      limits: state.limits[property] ?? null,
+      limitsSetBy: limitsEvent ?? null,
+    };
+  }
+}
+
+function setsLimitsOf(event: EventEnvelope, property: string): boolean {
+  switch (event.type) {
+    case 'LimitsChanged':
+      return event.data.property === property;
+    case 'ModelVersionChanged':
+    case 'TwinRegistered':
+      return property in event.data.limits;
+    default:
+      return false;
+  }
+}
+
+function untilOptions(at: string, axis: TimeAxis) {
+  return axis === 'event' ? { occurredUntil: at } : { recordedUntil: at };
+}
+
+function notFound(twinId: string): TwinlogError {
+  return new TwinlogError('TWIN_NOT_FOUND', `Twin ${twinId} is not registered`, { twinId });
+}

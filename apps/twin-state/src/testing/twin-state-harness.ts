@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stampEvents, type ReadingInput } from '@twinlog/domain';
+import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import { realServer } from '@twinlog/testing';
+import { readTwinStateConfig, type TwinStateConfig } from '../config/twin-state.config';
+import { startTwinState, type RunningTwinState } from '../twin-state.app';
+
+export type Mode = 'kafka' | 'embedded';
+
+/** Env for twin-state on the test Kafka and InfluxDB (own topics), or embedded in a temp dir. */
+export function twinStateEnv(mode: Mode, overrides: Env = {}): Env {
+  const base: Env = {
+    TWIN_STATE_HTTP_HOST: '127.0.0.1',
+    TWIN_STATE_HTTP_PORT: '0',
+    TWIN_STATE_MAX_FUTURE_SKEW_MS: '60000',
+  };
+  if (mode === 'embedded') {
+    return {
+      ...base,
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twin-state-')),
+      ...overrides,
+    };
+  }
+  const influx = realServer('influx');
+  return {
+    ...base,
+    TWINLOG_MODE: 'distributed',
+    KAFKA_BROKERS: realServer('kafka').brokers.join(','),
+    TWINLOG_TOPIC_PREFIX: `ts-${randomUUID().slice(0, 8)}.`,
+    TWINLOG_PARTITIONS: '3',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    INFLUX_URL: influx.url,
+    INFLUX_TOKEN: influx.token,
+    INFLUX_ORG: influx.org,
+    INFLUX_BUCKET: influx.bucket,
+    ...overrides,
+  };
+}
+
+export interface TwinStateHarness {
+  config: TwinStateConfig;
+  infra: Infrastructure;
+  service: RunningTwinState;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any }>;
+  /** Appends telemetry as ingestion would: readings at known event times. */
+  report(
+    twinId: string,
+    readings: Array<Omit<ReadingInput, 'readingId'> & { readingId?: string }>,
+  ): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTwinStateHarness(
+  mode: Mode,
+  overrides: Env = {},
+): Promise<TwinStateHarness> {
+  const config = readTwinStateConfig(twinStateEnv(mode, overrides));
+  const infra = await openInfrastructure(config.service, { service: 'twin-state-test' });
+  const h: TwinStateHarness = {
+    config,
+    infra,
+    service: await startTwinState(config, infra, false),
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(`${h.service.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, json: text ? JSON.parse(text) : undefined };
+    },
+    async report(twinId, readings) {
+      const now = new Date().toISOString();
+      const full = readings.map((r, i) => ({
+        readingId: `${twinId}/${r.property}/${r.occurredAt}/${i}`,
+        ...r,
+      }));
+      const latest = full.reduce(
+        (a, r) => (r.occurredAt > a ? r.occurredAt : a),
+        full[0]!.occurredAt,
+      );
+      await infra.log.append(
+        stampEvents(
+          twinId,
+          [{ type: 'TelemetryReported', data: { readings: full }, occurredAt: latest }],
+          {
+            commandId: randomUUID(),
+            correlationId: randomUUID(),
+            causationId: null,
+            producer: 'ingestion/test',
+            now,
+          },
+        ),
+      );
+    },
+    async restart() {
+      await h.service.close();
+      h.service = await startTwinState(config, infra, false);
+    },
+    async close() {
+      await h.service.close();
+      await infra.close();
+    },
+  };
+  return h;
+}

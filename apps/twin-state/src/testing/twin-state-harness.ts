@@ -45,12 +45,12 @@ export interface TwinStateHarness {
   config: TwinStateConfig;
   infra: Infrastructure;
   service: RunningTwinState;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   call(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   ): Promise<{ status: number; json: any }>;
   /** Appends telemetry as ingestion would: readings at known event times. */
   report(

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { eventually } from '@twinlog/event-log/testing';
+import { repoRoot } from '@twinlog/testing';
 import {
   startTwinStateHarness,
   type Mode,
@@ -219,5 +222,27 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
     expect(lines.some((l) => l.phase === 'replay')).toBe(true);
     const one = await h.call('POST', '/v1/admin/rebuild/mill-a');
     expect(one.json).toMatchObject({ verified: 1, mismatches: [] });
+  });
+
+  it('rebuilds from the command line with progress, exit code 0 when the log and the live state agree', async () => {
+    const cli = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(repoRoot(), 'apps/cli/src/main.ts'), 'rebuild'],
+      {
+        cwd: repoRoot(),
+        env: { ...process.env, TWINLOG_TWIN_STATE_URL: h.service.url },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    cli.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((r) => cli.once('close', r));
+    expect({ code, stderr: stderr.includes('twinlog:') ? stderr : '' }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    expect(stderr).toMatch(/replaying the log: \d+ events/);
+    expect(stdout).toMatch(/4 twins verified, 0 differ from the live state/);
   });
 });

@@ -1,0 +1,39 @@
+import { rebuildCommand } from './commands/rebuild.command';
+import { readCliConfig } from './config/cli.config';
+
+const USAGE = `twinlog: the Twinlog command line
+
+  twinlog rebuild               rebuild every twin from the log and verify it against the live state
+  twinlog rebuild --twin ID     the same for one twin
+
+Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082)
+Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+  const config = readCliConfig(process.env);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const progress = (line: string) =>
+    process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : process.stderr.write(`${line}\n`);
+  switch (command) {
+    case 'rebuild':
+      return rebuildCommand(config.twinStateUrl, args, out, progress);
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`twinlog: ${(error as Error).message}\n`);
+    process.exit(2);
+  },
+);

@@ -6,12 +6,10 @@
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { TwinProjection, type NewEvent } from '@twinlog/domain';
+import { TwinProjection } from '@twinlog/domain';
 import { KafkaEventLog, topicNames, type LogPosition } from '@twinlog/event-log';
-import { newEvent, registered } from '@twinlog/event-log/testing';
 import { provisionInfra } from '@twinlog/testing';
-import { toMessage } from '../../libs/event-log/src/kafka/kafka-codec';
+import { fillPlant } from './fill-plant';
 import { rawConsume } from './raw-consume';
 import { arg, progressLine, rate } from './bench-util';
 
@@ -35,7 +33,7 @@ async function main(): Promise<void> {
       partitions: PARTITIONS,
       clientLogLevel: 'error',
     });
-    await fill(brokers, names, log);
+    await fillPlant(brokers, names, log, { twins: TWINS, readings: READINGS, perEvent: PER_EVENT });
     await log.close();
 
     const topics = [names.stream['twin-events'], names.stream.telemetry];
@@ -111,98 +109,6 @@ async function restartWithSnapshots(
   );
   await log.close();
   return { twins: projection.size, tail: tail.events, seconds: (Date.now() - started) / 1000 };
-}
-
-/** Fills the topics fast with a plain producer and the adapter's own message codec. */
-async function fill(
-  brokers: string[],
-  names: ReturnType<typeof topicNames>,
-  log: KafkaEventLog,
-): Promise<void> {
-  const producer = new Kafka({ brokers, logLevel: logLevel.ERROR }).producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
-  const twins = Array.from({ length: TWINS }, (_, i) => `cnc-${String(i).padStart(5, '0')}`);
-  const now = Date.now();
-  const base = now - 24 * 3600_000;
-  await sendAll(
-    producer,
-    names.stream['twin-events'],
-    twins.map((t) => {
-      const at = new Date(base).toISOString();
-      return registered(t, { occurredAt: at, recordedAt: at, producer: 'bench' });
-    }),
-    log,
-  );
-  const events = Math.ceil(READINGS / PER_EVENT);
-  const started = Date.now();
-  const progress = progressLine('produce', started);
-  const chunk: NewEvent[] = [];
-  for (let e = 0; e < events; e++) {
-    const twin = twins[e % TWINS]!;
-    const time = base + Math.floor(e / TWINS) * 1000;
-    chunk.push(telemetry(twin, time, e));
-    if (chunk.length === 2000 || e === events - 1) {
-      await sendAll(producer, names.stream.telemetry, chunk.splice(0), log);
-      progress({ events: e + 1, total: events });
-    }
-  }
-  process.stderr.write('\n');
-  console.log(
-    `produced ${events} telemetry events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  await producer.disconnect();
-}
-
-async function sendAll(
-  producer: Producer,
-  topic: string,
-  events: NewEvent[],
-  log: KafkaEventLog,
-): Promise<void> {
-  const messages = events.map((e) =>
-    toMessage(
-      e,
-      log.partitionFor(topic.endsWith('telemetry') ? 'telemetry' : 'twin-events', e.twinId),
-    ),
-  );
-  await producer.send({ topic, acks: -1, messages });
-}
-
-const PROPERTIES = [
-  'temperature',
-  'vibration',
-  'spindle_speed',
-  'power_consumption',
-  'tool_wear',
-] as const;
-const UNITS = {
-  temperature: '°C',
-  vibration: 'mm/s',
-  spindle_speed: 'rpm',
-  power_consumption: 'kW',
-  tool_wear: '1',
-};
-
-function telemetry(twinId: string, time: number, seq: number): NewEvent {
-  const readings = Array.from({ length: PER_EVENT }, (_, i) => {
-    const property = PROPERTIES[i % PROPERTIES.length]!;
-    return {
-      readingId: `${twinId}-${seq}-${i}`,
-      property,
-      value: 40 + ((seq * 7 + i) % 100) / 10,
-      unit: UNITS[property],
-      occurredAt: new Date(time + i * 100).toISOString(),
-    };
-  });
-  const at = new Date(time + PER_EVENT * 100).toISOString();
-  return newEvent(
-    twinId,
-    { type: 'TelemetryReported', data: { readings } },
-    { occurredAt: at, recordedAt: at, producer: 'bench' },
-  );
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
 import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
@@ -47,6 +47,7 @@ export async function startTwinState(
   await app.startAllMicroservices();
   const snapshots = app.get(SnapshotWriter);
   snapshots.start();
+  warmUpStreamIndex(infra);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
@@ -56,4 +57,18 @@ export async function startTwinState(
       await app.close();
     },
   };
+}
+
+/**
+ * Time travel and the audit trail read one twin's events through the log's stream index; on
+ * Kafka its first use catches up with the whole log. Start that now, in the background, so the
+ * first question does not pay for it. (Reading a twin that does not exist touches nothing else.)
+ */
+function warmUpStreamIndex(infra: Infrastructure): void {
+  const started = Date.now();
+  const logger = new Logger('StreamIndex');
+  void infra.log.readStream('index-warm-up').then(
+    () => logger.log(`stream index caught up with the log in ${Date.now() - started} ms`),
+    (error: unknown) => logger.warn(`stream index warm-up failed: ${(error as Error).message}`),
+  );
 }

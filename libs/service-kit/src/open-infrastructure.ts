@@ -37,10 +37,18 @@ export async function openInfrastructure(
     log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'));
     store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
   } else {
+    mkdirSync(config.dataDir, { recursive: true });
     log = await KafkaEventLog.connect({
       ...config.kafka,
       clientId: options.service,
       dedupeOnAppend: options.dedupeOnAppend ?? true,
+      // The per-twin read index is a cache of the log; on disk it survives restarts and resumes
+      // where it left off instead of re-reading the whole log (23 s at 5 million readings).
+      // One file per service and topic prefix: an index only ever holds one log's events.
+      indexPath: join(
+        config.dataDir,
+        `${options.service}.${config.kafka.topicPrefix.replace(/[^\w.-]/g, '_')}stream-index.sqlite`,
+      ),
     });
     store = new InfluxTelemetryStore(config.influx);
   }

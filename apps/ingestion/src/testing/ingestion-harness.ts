@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   decideTwin,
@@ -23,6 +26,7 @@ export function testEnv(id: string, overrides: Env = {}): Env {
   const mqtt = realServer('mqtt');
   return {
     TWINLOG_MODE: 'distributed',
+    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'ingestion-')),
     KAFKA_BROKERS: kafka.brokers.join(','),
     TWINLOG_TOPIC_PREFIX: `ing-${id}.`,
     TWINLOG_PARTITIONS: '3',

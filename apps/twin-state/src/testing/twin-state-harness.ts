@@ -29,6 +29,7 @@ export function twinStateEnv(mode: Mode, overrides: Env = {}): Env {
   return {
     ...base,
     TWINLOG_MODE: 'distributed',
+    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twin-state-')),
     KAFKA_BROKERS: realServer('kafka').brokers.join(','),
     TWINLOG_TOPIC_PREFIX: `ts-${randomUUID().slice(0, 8)}.`,
     TWINLOG_PARTITIONS: '3',

@@ -28,7 +28,9 @@ export function readTwinStream(
       clauses.push(`type IN (${options.types.map(() => '?').join(',')})`);
       params.push(...options.types);
     }
-    const sql = `SELECT partition, "offset", body FROM events WHERE ${clauses.join(' AND ')} ORDER BY partition, "offset"`;
+    // INDEXED BY: without statistics SQLite prefers the primary key (stream, ...) and scans the
+    // whole stream (8.5 ms for 10 rows at 20,000 events); one twin's index is what we want.
+    const sql = `SELECT partition, "offset", body FROM events INDEXED BY events_by_twin WHERE ${clauses.join(' AND ')} ORDER BY partition, "offset"`;
     return db
       .prepare(sql)
       .all(...params)

@@ -109,21 +109,35 @@ export class KafkaEventLog implements EventLog {
   private indexStarted: Promise<KafkaStreamIndex> | undefined;
 
   /** The stream index, started and caught up with the log as it is now. */
-  private async caughtUpIndex(): Promise<KafkaStreamIndex> {
+  /** The stream index, caught up with the log: all of it, or the partitions of one twin. */
+  private async caughtUpIndex(twinId?: string): Promise<KafkaStreamIndex> {
     this.indexStarted ??= (async () => {
       const index = this.lazyIndex();
       await index.start();
       return index;
     })();
     const index = await this.indexStarted;
-    await index.catchUp();
+    await index.catchUp(
+      30_000,
+      twinId === undefined
+        ? undefined
+        : {
+            'twin-events': this.partitionFor('twin-events', twinId),
+            telemetry: this.partitionFor('telemetry', twinId),
+          },
+    );
     return index;
   }
 
   async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const validated = events.map(validateNewEvent);
     const needsIndex = options.expectedRevision !== undefined || this.settings.dedupeOnAppend;
-    const index = needsIndex ? await this.caughtUpIndex() : undefined;
+    // Duplicate ids may be anyone's: the whole index; a revision check needs only the twin's partitions.
+    const index = needsIndex
+      ? await this.caughtUpIndex(
+          this.settings.dedupeOnAppend ? undefined : options.expectedRevision?.twinId,
+        )
+      : undefined;
     if (options.expectedRevision) {
       const { twinId, revision } = options.expectedRevision;
       const current = index!.revisionOf(twinId);
@@ -177,7 +191,7 @@ export class KafkaEventLog implements EventLog {
   }
 
   async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
-    const index = await this.caughtUpIndex();
+    const index = await this.caughtUpIndex(twinId);
     return readTwinStream(index.db, twinId, options);
   }
 

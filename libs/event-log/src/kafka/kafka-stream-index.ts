@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
@@ -19,6 +20,8 @@ export class KafkaStreamIndex {
   readonly db: DatabaseSync;
   private consumer: Consumer | undefined;
   private failure: unknown;
+  /** Emits 'batch' after each ingested batch, to wake readers waiting to catch up. */
+  private readonly ingested = new EventEmitter();
 
   constructor(
     private readonly kafka: Kafka,
@@ -27,6 +30,7 @@ export class KafkaStreamIndex {
     path: string,
   ) {
     this.db = openLogDatabase(path);
+    this.ingested.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
@@ -43,6 +47,7 @@ export class KafkaStreamIndex {
       eachBatch: async ({ batch, heartbeat }) => {
         try {
           this.ingest(streamOfTopic(this.names, batch.topic), batch.partition, batch.messages);
+          this.ingested.emit('batch');
           await heartbeat();
         } catch (error) {
           this.failure = error;
@@ -61,18 +66,39 @@ export class KafkaStreamIndex {
     }
   }
 
-  /** Waits until the index holds everything the log held when called (read-your-writes). */
-  async catchUp(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Waits until the index holds everything the log held when called (read-your-writes): for
+   * every partition, or only the given ones (where one twin's events are). Both topics'
+   * watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
+   */
+  async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number>>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (const stream of STREAMS) {
-      for (const { partition, high } of await watermarks(this.admin, this.names.stream[stream])) {
+    const marks = await Promise.all(
+      STREAMS.map(async (stream) => ({
+        stream,
+        marks: await watermarks(this.admin, this.names.stream[stream]),
+      })),
+    );
+    for (const { stream, marks: partitions } of marks) {
+      for (const { partition, high } of partitions) {
+        if (only && only[stream] !== partition) continue;
         while (this.position(stream, partition) < high) {
           if (this.failure) throw this.failure;
           if (Date.now() > deadline)
             throw new Error(
               `stream index did not catch up with ${stream}/${partition} within ${timeoutMs} ms`,
             );
-          await new Promise((r) => setTimeout(r, 10));
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            const timer = setTimeout(() => {
+              this.ingested.off('batch', wake);
+              resolve();
+            }, 50);
+            this.ingested.once('batch', wake);
+          });
         }
       }
     }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { IndexBehindError } from '@twinlog/event-log';
 import { EventLogServer } from '@twinlog/nest-transport';
 import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
 import type { TwinStateConfig } from './config/twin-state.config';
@@ -67,8 +68,17 @@ export async function startTwinState(
 function warmUpStreamIndex(infra: Infrastructure): void {
   const started = Date.now();
   const logger = new Logger('StreamIndex');
-  void infra.log.readStream('index-warm-up').then(
-    () => logger.log(`stream index caught up with the log in ${Date.now() - started} ms`),
-    (error: unknown) => logger.warn(`stream index warm-up failed: ${(error as Error).message}`),
-  );
+  const attempt = (): void =>
+    void infra.log.readStream('index-warm-up').then(
+      () => logger.log(`stream index caught up with the log in ${Date.now() - started} ms`),
+      (error: unknown) => {
+        if (!(error instanceof IndexBehindError)) {
+          logger.warn(`stream index warm-up stopped: ${(error as Error).message}`);
+          return;
+        }
+        logger.log(`${error.message}; still warming up`);
+        attempt();
+      },
+    );
+  attempt();
 }

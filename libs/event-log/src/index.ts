@@ -5,3 +5,4 @@ export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
+export { IndexBehindError } from './kafka/kafka-stream-index';

@@ -10,6 +10,15 @@ import { watermarks } from './kafka-range-reader';
 
 const INDEX_GROUP = '__stream_index__';
 
+/** The index could not catch up in time (a large log after a restart): retry shortly. */
+export class IndexBehindError extends Error {
+  readonly retriable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexBehindError';
+  }
+}
+
 /**
  * Kafka is a log, not a per-twin store. This local index (the embedded log's schema, in a
  * node:sqlite file) follows both stream topics and answers per-twin reads in O(events of the
@@ -85,8 +94,8 @@ export class KafkaStreamIndex {
         while (this.position(stream, partition) < high) {
           if (this.failure) throw this.failure;
           if (Date.now() > deadline)
-            throw new Error(
-              `stream index did not catch up with ${stream}/${partition} within ${timeoutMs} ms`,
+            throw new IndexBehindError(
+              `the per-twin read index is still catching up with the log (${stream}/${partition} at ${this.position(stream, partition)} of ${high} after ${timeoutMs} ms)`,
             );
           await new Promise<void>((resolve) => {
             const wake = () => {

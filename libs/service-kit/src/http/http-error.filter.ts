@@ -6,6 +6,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { isTwinlogError } from '@twinlog/domain';
+import { IndexBehindError } from '@twinlog/event-log';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
 
 interface HttpResponse {
@@ -43,6 +44,13 @@ function describe(error: unknown): {
 } {
   if (isTwinlogError(error)) {
     return { status: STATUS_OF_CODE[error.code], body: error.toJSON(), headers: {} };
+  }
+  if (error instanceof IndexBehindError) {
+    return {
+      status: 503,
+      body: { code: 'INDEX_CATCHING_UP', message: error.message, details: {} },
+      headers: { 'Retry-After': '5' },
+    };
   }
   if (error instanceof HttpProblem) {
     const { code, message, details } = error;

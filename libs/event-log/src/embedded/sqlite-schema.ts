@@ -97,3 +97,39 @@ export function prepareEventInsert(
     );
   };
 }
+
+/** Inserts an event row from its index fields (the stream index's path that skips parsing). */
+export function prepareRowInsert(
+  db: DatabaseSync,
+): (
+  position: { stream: string; partition: number; offset: number },
+  row: {
+    id: string;
+    twinId: string;
+    type: string;
+    schemaVersion: number;
+    occurredAtMs: number;
+    recordedAtMs: number;
+  },
+  body: string,
+) => void {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO events
+       (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (position, row, body) => {
+    insert.run(
+      position.stream,
+      position.partition,
+      position.offset,
+      row.id,
+      row.twinId,
+      row.type,
+      row.schemaVersion,
+      row.occurredAtMs,
+      row.recordedAtMs,
+      body,
+    );
+  };
+}

@@ -14,6 +14,9 @@ export function toMessage(event: NewEvent, partition: number): Message {
       'event-id': event.id,
       'event-type': event.type,
       'schema-version': String(event.schemaVersion),
+      // With the key (twin) and timestamp (record time), all the stream index needs: it can
+      // index an event without parsing it.
+      'occurred-at': event.occurredAt,
       producer: event.producer,
     },
   };
@@ -53,4 +56,31 @@ export function fromMessage(
     );
   }
   return { event, position: { stream, partition, offset } };
+}
+
+/**
+ * The index columns of an event from its message's key, timestamp and headers, without parsing
+ * the body; undefined for messages without those headers (older ones, foreign producers).
+ */
+export function indexFieldsOf(
+  message: KafkaMessage,
+):
+  | {
+      id: string;
+      twinId: string;
+      type: string;
+      schemaVersion: number;
+      occurredAtMs: number;
+      recordedAtMs: number;
+    }
+  | undefined {
+  const id = header(message.headers, 'event-id');
+  const type = header(message.headers, 'event-type');
+  const version = Number(header(message.headers, 'schema-version'));
+  const occurredAtMs = Date.parse(header(message.headers, 'occurred-at') ?? '');
+  const twinId = message.key?.toString('utf8');
+  const recordedAtMs = Number(message.timestamp);
+  if (!id || !type || !twinId || !Number.isInteger(version) || !Number.isFinite(occurredAtMs))
+    return undefined;
+  return { id, twinId, type, schemaVersion: version, occurredAtMs, recordedAtMs };
 }

@@ -3,8 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { STREAMS, type StreamName } from '@twinlog/domain';
-import { inTransaction, openLogDatabase, prepareEventInsert } from '../embedded/sqlite-schema';
-import { fromMessage } from './kafka-codec';
+import {
+  inTransaction,
+  openLogDatabase,
+  prepareEventInsert,
+  prepareRowInsert,
+} from '../embedded/sqlite-schema';
+import { fromMessage, indexFieldsOf } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
 
@@ -125,20 +130,24 @@ export class KafkaStreamIndex {
   ): void {
     if (messages.length === 0) return;
     const insert = prepareEventInsert(this.db, true);
+    const insertRow = prepareRowInsert(this.db);
     inTransaction(this.db, () => {
       for (const message of messages) {
+        const position = { stream, partition, offset: Number(message.offset) };
+        const body = message.value?.toString('utf8') ?? '';
+        // Fast path: the headers say all the index needs; the body is validated when read.
+        const fields = indexFieldsOf(message);
+        if (fields) {
+          insertRow(position, fields, body);
+          continue;
+        }
         let recorded;
         try {
           recorded = fromMessage(stream, partition, message);
         } catch {
           continue;
         }
-        const { event } = recorded;
-        insert(
-          { stream, partition, offset: Number(message.offset) },
-          event,
-          message.value!.toString('utf8'),
-        );
+        insert(position, recorded.event, body);
       }
       this.db
         .prepare(

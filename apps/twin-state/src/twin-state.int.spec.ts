@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stampEvents } from '@twinlog/domain';
 import { eventually } from '@twinlog/event-log/testing';
 import { repoRoot } from '@twinlog/testing';
 import {
@@ -71,6 +72,47 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
     expect(list.json.twins.map((t: { twinId: string }) => t.twinId)).toEqual(['mill-a', 'mill-b']);
     expect((await h.call('GET', '/v1/twins?parentId=mill-b')).json.twins).toHaveLength(1);
     expect((await h.call('GET', '/v1/twins/nobody')).json.error.code).toBe('TWIN_NOT_FOUND');
+  });
+
+  it("shows the maintenance service's latest prediction in the state", async () => {
+    await h.infra.log.append(
+      stampEvents(
+        'tool-b',
+        [
+          {
+            type: 'MaintenancePredicted',
+            data: {
+              healthIndex: 0.35,
+              rulHours: 12,
+              rulLowHours: 8,
+              rulHighHours: 20,
+              basis: 'tool_wear',
+              model: 'wear-trend',
+              priority: 'high',
+              window: { from: at(40), to: at(44) },
+            },
+            occurredAt: at(3),
+          },
+        ],
+        {
+          commandId: 'prediction-1',
+          correlationId: 'c',
+          causationId: null,
+          producer: 'maintenance',
+          now: new Date().toISOString(),
+        },
+      ),
+    );
+    await eventually(async () => {
+      const { json } = await h.call('GET', '/v1/twins/tool-b');
+      return json?.maintenancePrediction?.rulHours === 12;
+    }, 'the prediction in the live state');
+    const { json } = await h.call('GET', '/v1/twins/tool-b');
+    expect(json.maintenancePrediction).toMatchObject({
+      priority: 'high',
+      rulLowHours: 8,
+      predictedAt: at(3),
+    });
   });
 
   it("rolls the line up: its machines' worst status, the least healthy machine and the total power", async () => {

@@ -6,3 +6,4 @@ export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
+export { distributedServiceEnv } from './infra/service-env';

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   decideTwin,
@@ -12,7 +9,7 @@ import {
 } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { realServer } from '@twinlog/testing';
+import { distributedServiceEnv, realServer } from '@twinlog/testing';
 import { readIngestionConfig, type IngestionConfig } from '../config/ingestion.config';
 import { startIngestion, type RunningIngestion } from '../ingestion.app';
 
@@ -21,23 +18,11 @@ export const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISO
 
 /** Env for an ingestion service on the test servers, with topics and MQTT root of its own. */
 export function testEnv(id: string, overrides: Env = {}): Env {
-  const kafka = realServer('kafka');
-  const influx = realServer('influx');
-  const mqtt = realServer('mqtt');
   return {
-    TWINLOG_MODE: 'distributed',
-    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'ingestion-')),
-    KAFKA_BROKERS: kafka.brokers.join(','),
-    TWINLOG_TOPIC_PREFIX: `ing-${id}.`,
-    TWINLOG_PARTITIONS: '3',
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    INFLUX_URL: influx.url,
-    INFLUX_TOKEN: influx.token,
-    INFLUX_ORG: influx.org,
-    INFLUX_BUCKET: influx.bucket,
+    ...distributedServiceEnv(`ing-${id}.`),
+    MQTT_URL: realServer('mqtt').url,
     INGESTION_HTTP_HOST: '127.0.0.1',
     INGESTION_HTTP_PORT: '0',
-    MQTT_URL: mqtt.url,
     INGESTION_MQTT_TOPIC: `plant-${id}/{site}/{twinId}/telemetry`,
     INGESTION_MQTT_CLIENT_ID: `ingestion-${id}`,
     ...overrides,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents, type ReadingInput } from '@twinlog/domain';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { realServer } from '@twinlog/testing';
+import { distributedServiceEnv } from '@twinlog/testing';
 import { readTwinStateConfig, type TwinStateConfig } from '../config/twin-state.config';
 import { startTwinState, type RunningTwinState } from '../twin-state.app';
 
@@ -25,19 +25,9 @@ export function twinStateEnv(mode: Mode, overrides: Env = {}): Env {
       ...overrides,
     };
   }
-  const influx = realServer('influx');
   return {
     ...base,
-    TWINLOG_MODE: 'distributed',
-    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twin-state-')),
-    KAFKA_BROKERS: realServer('kafka').brokers.join(','),
-    TWINLOG_TOPIC_PREFIX: `ts-${randomUUID().slice(0, 8)}.`,
-    TWINLOG_PARTITIONS: '3',
-    KAFKA_SESSION_TIMEOUT_MS: '6000',
-    INFLUX_URL: influx.url,
-    INFLUX_TOKEN: influx.token,
-    INFLUX_ORG: influx.org,
-    INFLUX_BUCKET: influx.bucket,
+    ...distributedServiceEnv(`ts-${randomUUID().slice(0, 8)}.`),
     ...overrides,
   };
 }

@@ -58,6 +58,21 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
     evidence: z.array(evidenceSchema),
   }),
   AnomalyCleared: z.object({ episodeId: id, detector: z.string().min(1) }),
+  MaintenancePredicted: z
+    .object({
+      healthIndex: z.number().min(0).max(1),
+      rulHours: finite.min(0),
+      rulLowHours: finite.min(0),
+      rulHighHours: finite.min(0),
+      basis: z.string().min(1),
+      model: z.string().min(1),
+      priority: z.enum(['low', 'medium', 'high', 'urgent']),
+      window: z.object({ from: isoTime, to: isoTime }),
+    })
+    .refine(
+      (p) => p.rulLowHours <= p.rulHours && p.rulHours <= p.rulHighHours,
+      'the RUL band must hold the estimate',
+    ),
 };
 
 export const envelopeSchema = z.object({

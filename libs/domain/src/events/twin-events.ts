@@ -73,7 +73,23 @@ export type TwinEvent =
         evidence: AnomalyEvidence[];
       };
     }
-  | { type: 'AnomalyCleared'; data: { episodeId: string; detector: string } };
+  | { type: 'AnomalyCleared'; data: { episodeId: string; detector: string } }
+  | { type: 'MaintenancePredicted'; data: MaintenancePrediction };
+
+/** The maintenance service's view of a component: health, remaining life, what to do and when. */
+export interface MaintenancePrediction {
+  /** 1 = as new, 0 = at its failure threshold. */
+  healthIndex: number;
+  /** Remaining useful life in hours, with an uncertainty band (e.g. 10th and 90th percentiles). */
+  rulHours: number;
+  rulLowHours: number;
+  rulHighHours: number;
+  /** The property whose trend drives the estimate, e.g. tool_wear. */
+  basis: string;
+  model: string;
+  priority: 'low' | 'medium' | 'high' | 'urgent';
+  window: { from: string; to: string };
+}
 
 export type TwinEventType = TwinEvent['type'];
 export type EventOfType<T extends TwinEventType> = Extract<TwinEvent, { type: T }>;
@@ -126,4 +142,5 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   TwinRetired: 1,
   AnomalyDetected: 1,
   AnomalyCleared: 1,
+  MaintenancePredicted: 1,
 };

@@ -56,6 +56,15 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
       delete activeAnomalies[event.data.episodeId];
       return { ...next, activeAnomalies };
     }
+    case 'MaintenancePredicted': {
+      // The newest prediction by event time is the latest, whatever the arrival order.
+      const last = next.maintenancePrediction;
+      if (last && isEarlier(event.occurredAt, last.predictedAt)) return next;
+      return {
+        ...next,
+        maintenancePrediction: { ...event.data, predictedAt: event.occurredAt, eventId: event.id },
+      };
+    }
     default: {
       const unknown: never = event;
       return unknown;

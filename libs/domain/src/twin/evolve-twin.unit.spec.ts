@@ -148,6 +148,41 @@ describe('folding a twin from its events', () => {
     expect(foldTwin(fresh, twin.state).reported['temperature']?.value).toBe(35);
   });
 
+  it('keeps the newest maintenance prediction by event time, whatever order they arrive in', () => {
+    const prediction = (rulHours: number, seconds: number) =>
+      record(
+        stampEvents(
+          'mill-1',
+          [
+            {
+              type: 'MaintenancePredicted',
+              data: {
+                healthIndex: 0.4,
+                rulHours,
+                rulLowHours: rulHours / 2,
+                rulHighHours: rulHours * 2,
+                basis: 'tool_wear',
+                model: 'wear-trend',
+                priority: 'medium',
+                window: { from: at(seconds), to: at(seconds + 3600) },
+              },
+              occurredAt: at(seconds),
+            },
+          ],
+          meta(),
+        ),
+      )[0]!;
+    const registered = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill' }]).events;
+    const newer = prediction(10, 200);
+    const older = prediction(30, 100);
+    const state = foldTwin([...registered, newer, older], initialTwinState('mill-1'));
+    expect(state.maintenancePrediction).toMatchObject({
+      rulHours: 10,
+      predictedAt: at(200),
+      eventId: newer.id,
+    });
+  });
+
   it('tracks children, anomalies, maintenance resets and retirement', () => {
     const twin = given(
       'mill-1',

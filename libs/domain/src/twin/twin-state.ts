@@ -1,4 +1,4 @@
-import type { EventOfType } from '../events/twin-events';
+import type { EventOfType, MaintenancePrediction } from '../events/twin-events';
 
 export interface ReportedValue {
   value: number;
@@ -30,6 +30,8 @@ export interface TwinState extends RegistrationFacts {
   reported: Record<string, ReportedValue>;
   activeAnomalies: Record<string, ActiveAnomaly>;
   lastMaintenance: MaintenanceRecord | null;
+  /** The maintenance service's latest prediction (health index, remaining life, window). */
+  maintenancePrediction: (MaintenancePrediction & { predictedAt: string; eventId: string }) | null;
   /** Per property, the latest maintenance that reset it: older readings never become current again. */
   resetAt: Record<string, string>;
   registeredAt: string | null;
@@ -60,6 +62,7 @@ export function initialTwinState(twinId: string): TwinState {
     reported: {},
     activeAnomalies: {},
     lastMaintenance: null,
+    maintenancePrediction: null,
     resetAt: {},
     registeredAt: null,
     retiredAt: null,

@@ -70,53 +70,46 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   }
 }
 
+/** The indexed columns of an event row (besides its position and body). */
+export interface EventRow {
+  id: string;
+  twinId: string;
+  type: string;
+  schemaVersion: number;
+  occurredAtMs: number;
+  recordedAtMs: number;
+}
+
+type Position = { stream: string; partition: number; offset: number };
+
 /** Stores one event at its log position; `ignoreDuplicates` keeps the first copy of an id. */
 export function prepareEventInsert(
   db: DatabaseSync,
   ignoreDuplicates: boolean,
-): (
-  position: { stream: string; partition: number; offset: number },
-  event: NewEvent,
-  body: string,
-) => void {
-  const insert = db.prepare(
-    `INSERT ${ignoreDuplicates ? 'OR IGNORE ' : ''}INTO events
-       (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  return (position, event, body) => {
-    insert.run(
-      position.stream,
-      position.partition,
-      position.offset,
-      event.id,
-      event.twinId,
-      event.type,
-      event.schemaVersion,
-      Date.parse(event.occurredAt),
-      Date.parse(event.recordedAt),
+): (position: Position, event: NewEvent, body: string) => void {
+  const insertRow = prepareRowInsert(db, ignoreDuplicates);
+  return (position, event, body) =>
+    insertRow(
+      position,
+      {
+        id: event.id,
+        twinId: event.twinId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        occurredAtMs: Date.parse(event.occurredAt),
+        recordedAtMs: Date.parse(event.recordedAt),
+      },
       body,
     );
-  };
 }
 
-/** Inserts an event row from its index fields (the stream index's path that skips parsing). */
+/** Stores an event row from its columns: the stream index's path, which skips parsing the body. */
 export function prepareRowInsert(
   db: DatabaseSync,
-): (
-  position: { stream: string; partition: number; offset: number },
-  row: {
-    id: string;
-    twinId: string;
-    type: string;
-    schemaVersion: number;
-    occurredAtMs: number;
-    recordedAtMs: number;
-  },
-  body: string,
-) => void {
+  ignoreDuplicates: boolean,
+): (position: Position, row: EventRow, body: string) => void {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO events
+    `INSERT ${ignoreDuplicates ? 'OR IGNORE ' : ''}INTO events
        (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );

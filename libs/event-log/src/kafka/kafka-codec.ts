@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { TwinlogError, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
+import type { EventRow } from '../embedded/sqlite-schema';
 import { decodeEvent, encodeEvent } from '../shared/event-codec';
 
 /** Type and schema version ride in headers so a consumer can skip an event without decoding it. */
@@ -62,18 +63,7 @@ export function fromMessage(
  * The index columns of an event from its message's key, timestamp and headers, without parsing
  * the body; undefined for messages without those headers (older ones, foreign producers).
  */
-export function indexFieldsOf(
-  message: KafkaMessage,
-):
-  | {
-      id: string;
-      twinId: string;
-      type: string;
-      schemaVersion: number;
-      occurredAtMs: number;
-      recordedAtMs: number;
-    }
-  | undefined {
+export function indexFieldsOf(message: KafkaMessage): EventRow | undefined {
   const id = header(message.headers, 'event-id');
   const type = header(message.headers, 'event-type');
   const version = Number(header(message.headers, 'schema-version'));

@@ -130,7 +130,7 @@ export class KafkaStreamIndex {
   ): void {
     if (messages.length === 0) return;
     const insert = prepareEventInsert(this.db, true);
-    const insertRow = prepareRowInsert(this.db);
+    const insertRow = prepareRowInsert(this.db, true);
     inTransaction(this.db, () => {
       for (const message of messages) {
         const position = { stream, partition, offset: Number(message.offset) };

@@ -32,6 +32,10 @@ const withServers = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // On 2 cores jest runs the tests in its own process. Tests close their clients, but one
+  // client left reconnecting after the global teardown stopped the servers kept a CI run from
+  // exiting once (all tests had passed); leave rather than hang the gate.
+  forceExit: true,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.unit.spec.ts'] },
     { ...base, ...withServers, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'] },

@@ -48,12 +48,13 @@ export async function startTwinState(
   await app.startAllMicroservices();
   const snapshots = app.get(SnapshotWriter);
   snapshots.start();
-  warmUpStreamIndex(infra);
+  const stopWarmUp = warmUpStreamIndex(infra);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
+      stopWarmUp();
       await snapshots.snapshot();
       await app.close();
     },
@@ -65,13 +66,15 @@ export async function startTwinState(
  * Kafka its first use catches up with the whole log. Start that now, in the background, so the
  * first question does not pay for it. (Reading a twin that does not exist touches nothing else.)
  */
-function warmUpStreamIndex(infra: Infrastructure): void {
+function warmUpStreamIndex(infra: Infrastructure): () => void {
   const started = Date.now();
   const logger = new Logger('StreamIndex');
+  let stopped = false;
   const attempt = (): void =>
     void infra.log.readStream('index-warm-up').then(
       () => logger.log(`stream index caught up with the log in ${Date.now() - started} ms`),
       (error: unknown) => {
+        if (stopped) return;
         if (!(error instanceof IndexBehindError)) {
           logger.warn(`stream index warm-up stopped: ${(error as Error).message}`);
           return;
@@ -81,4 +84,7 @@ function warmUpStreamIndex(infra: Infrastructure): void {
       },
     );
   attempt();
+  return () => {
+    stopped = true;
+  };
 }

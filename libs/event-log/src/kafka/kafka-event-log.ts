@@ -107,10 +107,13 @@ export class KafkaEventLog implements EventLog {
   }
 
   private indexStarted: Promise<KafkaStreamIndex> | undefined;
+  private closed = false;
 
   /** The stream index, started and caught up with the log as it is now. */
   /** The stream index, caught up with the log: all of it, or the partitions of one twin. */
   private async caughtUpIndex(twinId?: string): Promise<KafkaStreamIndex> {
+    // A read after close must not start a new index consumer that nobody will stop.
+    if (this.closed) throw new Error('the event log is closed');
     this.indexStarted ??= (async () => {
       const index = this.lazyIndex();
       await index.start();
@@ -276,6 +279,7 @@ export class KafkaEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     if (this.indexStarted) await (await this.indexStarted).stop();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);

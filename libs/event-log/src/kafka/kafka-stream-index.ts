@@ -34,6 +34,7 @@ export class KafkaStreamIndex {
   readonly db: DatabaseSync;
   private consumer: Consumer | undefined;
   private failure: unknown;
+  private stopped = false;
   /** Emits 'batch' after each ingested batch, to wake readers waiting to catch up. */
   private readonly ingested = new EventEmitter();
 
@@ -86,6 +87,7 @@ export class KafkaStreamIndex {
    * watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
    */
   async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number>>): Promise<void> {
+    if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
     const marks = await Promise.all(
       STREAMS.map(async (stream) => ({
@@ -97,6 +99,8 @@ export class KafkaStreamIndex {
       for (const { partition, high } of partitions) {
         if (only && only[stream] !== partition) continue;
         while (this.position(stream, partition) < high) {
+          if (this.stopped)
+            throw new Error('the stream index was stopped (the event log is closed)');
           if (this.failure) throw this.failure;
           if (Date.now() > deadline)
             throw new IndexBehindError(
@@ -119,6 +123,7 @@ export class KafkaStreamIndex {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
     this.db.close();
   }

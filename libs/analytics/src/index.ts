@@ -1,0 +1,3 @@
+export * from './stats/symmetric-eigen';
+export * from './multivariate/pca-monitor';
+export * from './episodes/episode-tracker';

@@ -3,7 +3,7 @@
 // files' test rows are pooled. The detector sees each test row once, in order (no look-ahead).
 //
 //   npm run bench:skab                        # ../shared/data/skab (TWINLOG_DATA to override)
-import { EpisodeTracker, PcaMonitor, type EpisodeSettings } from '@twinlog/analytics';
+import { DEFAULT_SERIES_SCORING, scoreSeries } from '@twinlog/analytics';
 import { loadSkabFaultFiles } from './skab-data';
 
 const FIT_ROWS = 400;
@@ -24,25 +24,18 @@ export function scoresOf(confusion: Confusion): { f1: number; far: number; mar: 
   };
 }
 
-/** The flags the online detector raises for one file's test rows. */
-export function detect(rows: number[][], episodes: EpisodeSettings): number[] {
-  const monitor = PcaMonitor.fit(rows.slice(0, FIT_ROWS));
-  const tracker = new EpisodeTracker(episodes);
-  return rows.slice(FIT_ROWS).map((row) => {
-    const { t2Ratio, qRatio } = monitor.score(row);
-    // Over the control limit means score above 0.5; far over it approaches 1.
-    const worst = Math.max(t2Ratio, qRatio);
-    tracker.next(worst / (1 + worst));
-    return tracker.active ? 1 : 0;
-  });
+/** The flags the online detector (the same one `twinlog backtest` runs) raises on a file's test rows. */
+export function detect(rows: number[][]): number[] {
+  return scoreSeries(rows, { ...DEFAULT_SERIES_SCORING, fitRows: FIT_ROWS })
+    .slice(FIT_ROWS)
+    .map((v) => (v.anomaly ? 1 : 0));
 }
 
 function main(): void {
   const files = loadSkabFaultFiles();
-  const episodes: EpisodeSettings = { open: 0.5, close: 0.5, minRun: 1, smoothing: 0.3 };
   const total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (const file of files) {
-    const flags = detect(file.rows, episodes);
+    const flags = detect(file.rows);
     file.labels.slice(FIT_ROWS).forEach((label, i) => {
       const flag = flags[i]!;
       if (flag && label) total.tp += 1;

@@ -1,3 +1,4 @@
+import { backtestCommand } from './commands/backtest.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { readCliConfig } from './config/cli.config';
 
@@ -5,6 +6,9 @@ const USAGE = `twinlog: the Twinlog command line
 
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
+  twinlog backtest --input data.csv --output scores.csv [--fit-rows 400]
+                                run the anomaly detectors over a CSV (timestamp, then numeric columns),
+                                no server needed; writes timestamp,score,anomaly per input row
 
 Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082)
 Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;
@@ -19,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'rebuild':
       return rebuildCommand(config.twinStateUrl, args, out, progress);
+    case 'backtest':
+      return backtestCommand(args, config.callerCwd, out);
     case undefined:
     case 'help':
     case '--help':

@@ -4,8 +4,14 @@ import { parseEnv, type Env } from '@twinlog/service-kit';
 const schema = z.object({
   // Where the twin-state service answers (its HTTP port's default on this machine).
   TWINLOG_TWIN_STATE_URL: z.string().url().default('http://127.0.0.1:8082'),
+  // Set by bin/twinlog.js: where the user ran `npx twinlog`, for their relative file paths.
+  TWINLOG_CALLER_CWD: z.string().optional(),
 });
 
 export function readCliConfig(env: Env) {
-  return { twinStateUrl: parseEnv(schema, env).TWINLOG_TWIN_STATE_URL.replace(/\/$/, '') };
+  const raw = parseEnv(schema, env);
+  return {
+    twinStateUrl: raw.TWINLOG_TWIN_STATE_URL.replace(/\/$/, ''),
+    callerCwd: raw.TWINLOG_CALLER_CWD ?? process.cwd(),
+  };
 }

@@ -34,12 +34,16 @@ export async function startIngestion(
     logger,
   });
   app.useGlobalFilters(new HttpErrorFilter());
+  await app.init();
+  // The directory first replays twin-events, then follows it from where the replay ended.
+  const startAt = await app.get(TwinDirectory).catchUp();
   app.connectMicroservice({
     strategy: new EventLogServer({
       log: infra.log,
       group: 'ingestion-directory',
       streams: ['twin-events'],
       broadcast: true,
+      startAt,
       transportId: DIRECTORY_FEED,
     }),
   });
@@ -54,8 +58,6 @@ export async function startIngestion(
       }),
     });
   }
-  await app.init();
-  await app.get(TwinDirectory).catchUp();
   await app.startAllMicroservices();
   await app.listen(config.http.port, config.http.host);
   const mqtt = app.get(MqttInput);

@@ -49,13 +49,13 @@ export async function rebuildCommand(
       `${report.movedOn.length} changed while rebuilding`,
   );
   for (const m of report.mismatches)
-    out(`  differs: ${m.twinId} (live ${m.live ?? 'missing'}, rebuilt ${m.rebuilt})`);
+    out(`  differs: ${m.twinId} (live ${m.live ?? 'missing'}, rebuilt ${m.rebuilt ?? 'missing'})`);
   return report.mismatches.length === 0 ? 0 : 1;
 }
 
 interface RebuildReport {
   verified: number;
-  mismatches: Array<{ twinId: string; live: string | null; rebuilt: string }>;
+  mismatches: Array<{ twinId: string; live: string | null; rebuilt: string | null }>;
   movedOn: string[];
   events: number;
   seconds: number;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TwinProjection, type EventEnvelope, type TwinState } from '@twinlog/domain';
+import type { LogPosition } from '@twinlog/event-log';
 import type { Infrastructure } from '@twinlog/service-kit';
 import { INFRASTRUCTURE } from '../tokens';
 
@@ -17,15 +18,18 @@ export class TwinDirectory {
 
   constructor(@Inject(INFRASTRUCTURE) private readonly infra: Infrastructure) {}
 
-  async catchUp(): Promise<void> {
+  /** Replays twin-events to its end; returns where the live feed should continue. */
+  async catchUp(): Promise<LogPosition[]> {
     const started = Date.now();
-    const { events } = await this.infra.log.replay({ streams: ['twin-events'] }, async (batch) =>
-      this.apply(batch.map((r) => r.event)),
+    const { events, next } = await this.infra.log.replay(
+      { streams: ['twin-events'] },
+      async (batch) => this.apply(batch.map((r) => r.event)),
     );
     this.caughtUp = true;
     this.logger.log(
       `twin directory ready: ${this.projection.size} twins from ${events} events in ${Date.now() - started} ms`,
     );
+    return next;
   }
 
   get ready(): boolean {

@@ -18,7 +18,7 @@ export interface RebuildReport {
   /** Twins whose rebuilt state was compared with the live one. */
   verified: number;
   /** Twins whose rebuilt state differs from the live one: the log and the live state disagree. */
-  mismatches: Array<{ twinId: string; live: string | null; rebuilt: string }>;
+  mismatches: Array<{ twinId: string; live: string | null; rebuilt: string | null }>;
   /** Twins that received events while the rebuild ran: compared at different points, skipped. */
   movedOn: string[];
   events: number;
@@ -58,6 +58,12 @@ export class RebuildService {
       async (batch) => projection.apply(batch.map((r) => r.event)),
     );
     const report = this.compare(projection.all(), events, started);
+    // A twin the live state has but the log does not is a mismatch too.
+    for (const live of this.live.all()) {
+      if (!projection.get(live.twinId) && !report.movedOn.includes(live.twinId)) {
+        report.mismatches.push({ twinId: live.twinId, live: stateChecksum(live), rebuilt: null });
+      }
+    }
     progress({ phase: 'done', report });
     return report;
   }

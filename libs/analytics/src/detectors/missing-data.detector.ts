@@ -1,0 +1,38 @@
+import { scoreFromExcess } from './detector';
+
+/**
+ * A sensor that stopped reporting. It learns the property's usual interval (an EWMA of the
+ * gaps) and, asked at any time, says how overdue the next reading is: a gap of `factor` usual
+ * intervals scores 0.5. It is driven by a clock, not by readings, since silence sends none.
+ */
+export class MissingDataDetector {
+  readonly name = 'missing-data';
+  private lastAt: number | undefined;
+  private interval: number | undefined;
+
+  constructor(
+    private readonly factor = 5,
+    private readonly weight = 0.1,
+  ) {}
+
+  seen(at: number): void {
+    if (this.lastAt !== undefined && at > this.lastAt) {
+      const gap = at - this.lastAt;
+      this.interval =
+        this.interval === undefined ? gap : this.weight * gap + (1 - this.weight) * this.interval;
+    }
+    if (this.lastAt === undefined || at > this.lastAt) this.lastAt = at;
+  }
+
+  check(now: number): { score: number; overdueMs: number; reason: string } {
+    if (this.lastAt === undefined || this.interval === undefined) {
+      return { score: 0, overdueMs: 0, reason: 'no usual interval learned yet' };
+    }
+    const silence = now - this.lastAt;
+    return {
+      score: scoreFromExcess(silence / (this.factor * this.interval)),
+      overdueMs: Math.max(0, silence - this.interval),
+      reason: `no reading for ${(silence / 1000).toFixed(0)} s (usually every ${(this.interval / 1000).toFixed(1)} s)`,
+    };
+  }
+}

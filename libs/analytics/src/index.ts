@@ -8,3 +8,4 @@ export * from './detectors/rate-of-change.detector';
 export * from './detectors/flatline.detector';
 export * from './detectors/missing-data.detector';
 export * from './detectors/adaptive-baseline.detector';
+export * from './monitor/twin-anomaly-monitor';

@@ -7,6 +7,8 @@ export interface EpisodeSettings {
   open: number;
   close: number;
   minRun: number;
+  /** Readings below `close` that end an episode (default minRun): more makes chatter at a boundary one episode. */
+  minRunToClose?: number;
   /** EWMA weight of the newest score (1 = no smoothing). */
   smoothing: number;
 }
@@ -35,7 +37,8 @@ export class EpisodeTracker {
     this.primed = true;
     const crossing = this.active ? this.smoothed < close : this.smoothed >= open;
     this.run = crossing ? this.run + 1 : 0;
-    if (this.run < minRun) return null;
+    const needed = this.active ? (this.settings.minRunToClose ?? minRun) : minRun;
+    if (this.run < needed) return null;
     this.run = 0;
     this.active = !this.active;
     return this.active ? 'opened' : 'closed';

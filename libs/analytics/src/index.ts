@@ -9,3 +9,4 @@ export * from './detectors/flatline.detector';
 export * from './detectors/missing-data.detector';
 export * from './detectors/adaptive-baseline.detector';
 export * from './monitor/twin-anomaly-monitor';
+export * from './monitor/monitor-settings';

@@ -14,19 +14,25 @@ import {
   type EpisodeSettings,
 } from '../episodes/episode-tracker';
 
-export interface MonitorSettings {
+/** How one property is watched. */
+export interface PropertyMonitorSettings {
   baseline: BaselineSettings;
-  /** Seconds without any change after which a sensor is considered stuck (off when undefined). */
+  /** Seconds without any change after which the sensor is considered stuck (off when undefined). */
   flatlineSeconds?: number;
-  /** Per property: the fastest physically possible change, units per second. */
-  maxRatePerSecond: Record<string, number>;
+  /** The fastest physically possible change, units per second (off when undefined). */
+  maxRatePerSecond?: number;
+}
+
+export interface MonitorSettings {
+  /** For every property, unless `properties` says otherwise. */
+  defaults: PropertyMonitorSettings;
+  properties: Record<string, Partial<PropertyMonitorSettings>>;
   episodes: EpisodeSettings;
 }
 
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
-  baseline: DEFAULT_BASELINE,
-  flatlineSeconds: 600,
-  maxRatePerSecond: {},
+  defaults: { baseline: DEFAULT_BASELINE, flatlineSeconds: 600 },
+  properties: {},
   episodes: { ...DEFAULT_EPISODE_SETTINGS, minRun: 2 },
 };
 
@@ -51,6 +57,9 @@ export type AnomalyChange =
       at: number;
     }
   | { kind: 'cleared'; episodeId: string; detector: string; property: string; at: number };
+
+/** Detectors whose single reading is evidence enough (no smoothing or persistence). */
+const IMMEDIATE = new Set(['limits', 'rate-of-change']);
 
 interface Channel {
   detector: PropertyDetector;
@@ -109,19 +118,21 @@ export class TwinAnomalyMonitor {
   private channelsOf(property: string): Channel[] {
     let channels = this.channels.get(property);
     if (!channels) {
-      const detectors: PropertyDetector[] = [new AdaptiveBaselineDetector(this.settings.baseline)];
+      const own = { ...this.settings.defaults, ...this.settings.properties[property] };
+      const detectors: PropertyDetector[] = [new AdaptiveBaselineDetector(own.baseline)];
       const limits = this.limits[property];
       if (limits && Object.keys(limits).length > 0) detectors.push(new LimitsDetector(limits));
-      const rate = this.settings.maxRatePerSecond[property];
-      if (rate !== undefined) detectors.push(new RateOfChangeDetector(rate));
-      if (this.settings.flatlineSeconds !== undefined)
-        detectors.push(new FlatlineDetector(this.settings.flatlineSeconds));
+      if (own.maxRatePerSecond !== undefined) {
+        detectors.push(new RateOfChangeDetector(own.maxRatePerSecond));
+      }
+      if (own.flatlineSeconds !== undefined)
+        detectors.push(new FlatlineDetector(own.flatlineSeconds));
       channels = detectors.map((detector) => ({
         detector,
-        // A limit crossing is a fact, not a trend: it opens at once; it closes only after
-        // several readings back in range, so a value chattering at a limit is one episode.
+        // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
+        // closes only after several readings back in range, so chatter is one episode.
         tracker: new EpisodeTracker(
-          detector.name === 'limits'
+          IMMEDIATE.has(detector.name)
             ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
             : this.settings.episodes,
         ),

@@ -26,6 +26,21 @@ export const limitsSchema = z
   })
   .strict();
 
+export const anomalySettingsSchema = z
+  .object({
+    /** The fastest physically possible change, units per second (rate-of-change detector). */
+    maxRatePerSecond: finite.positive().optional(),
+    /** Seconds without any change after which the sensor is considered stuck; 0 turns it off. */
+    flatlineSeconds: finite.nonnegative().optional(),
+    /** Adaptive baseline: deviations (standard deviations) that count as anomalous. */
+    baselineThreshold: finite.positive().optional(),
+    /** Adaptive baseline: readings learned before any is judged. */
+    baselineWarmUp: z.number().int().positive().optional(),
+    /** Adaptive baseline: weight of the newest reading (how fast normal drift is followed). */
+    baselineWeight: finite.positive().max(1).optional(),
+  })
+  .strict();
+
 export const propertySpecSchema = z
   .object({
     unit: z.string().min(1, 'a unit is required (use "1" for a dimensionless value)'),
@@ -36,6 +51,8 @@ export const propertySpecSchema = z
     physics: z.record(z.string(), finite).optional(),
     /** How a system or process twin aggregates this property over the twins below it. */
     rollup: z.enum(['sum', 'mean', 'min', 'max']).optional(),
+    /** Anomaly detection settings of this property; every key has a default in libs/analytics. */
+    anomaly: anomalySettingsSchema.optional(),
   })
   .strict();
 
@@ -61,6 +78,7 @@ export const twinModelSchema = z
   .strict();
 
 export type Band = z.infer<typeof bandSchema>;
+export type AnomalySettings = z.infer<typeof anomalySettingsSchema>;
 export type Limits = z.infer<typeof limitsSchema>;
 export type PropertySpec = z.infer<typeof propertySpecSchema>;
 export type ChildRule = z.infer<typeof childRuleSchema>;

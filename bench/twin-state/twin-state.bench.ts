@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 /** Prints the service's own account of its rebuild, warnings and errors; not Nest's start-up chatter. */
 const quietLogger = {
   log: (message: unknown, context?: string) => {
-    if (context === 'LiveTwins' || context === 'StreamIndex') {
+    if (context === 'LiveTwins') {
       console.log(`  twin-state: ${String(message)}`);
     }
   },

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { IndexBehindError } from '@twinlog/event-log';
 import { EventLogServer } from '@twinlog/nest-transport';
 import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
 import type { TwinStateConfig } from './config/twin-state.config';
@@ -48,43 +47,15 @@ export async function startTwinState(
   await app.startAllMicroservices();
   const snapshots = app.get(SnapshotWriter);
   snapshots.start();
-  const stopWarmUp = warmUpStreamIndex(infra);
+  // Time travel and the audit trail read single twins: prepare that now that the state is ready.
+  infra.log.warmUp?.();
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      stopWarmUp();
       await snapshots.snapshot();
       await app.close();
     },
-  };
-}
-
-/**
- * Time travel and the audit trail read one twin's events through the log's stream index; on
- * Kafka its first use catches up with the whole log. Start that now, in the background, so the
- * first question does not pay for it. (Reading a twin that does not exist touches nothing else.)
- */
-function warmUpStreamIndex(infra: Infrastructure): () => void {
-  const started = Date.now();
-  const logger = new Logger('StreamIndex');
-  let stopped = false;
-  const attempt = (): void =>
-    void infra.log.readStream('index-warm-up').then(
-      () => logger.log(`stream index caught up with the log in ${Date.now() - started} ms`),
-      (error: unknown) => {
-        if (stopped) return;
-        if (!(error instanceof IndexBehindError)) {
-          logger.warn(`stream index warm-up stopped: ${(error as Error).message}`);
-          return;
-        }
-        logger.log(`${error.message}; still warming up`);
-        attempt();
-      },
-    );
-  attempt();
-  return () => {
-    stopped = true;
   };
 }

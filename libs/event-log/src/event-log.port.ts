@@ -134,5 +134,10 @@ export interface EventLog {
   deadLetter(letter: DeadLetter): Promise<void>;
   readDeadLetters(): Promise<DeadLetter[]>;
   readonly snapshots: SnapshotStore;
+  /**
+   * Optional: prepare per-twin reads in the background (the Kafka adapter starts its stream
+   * index, which otherwise starts on the first readStream and catches up with the whole log).
+   */
+  warmUp?(): void;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import {
   diffStates,
   foldTwin,
   initialTwinState,
+  isTwinlogError,
   rollUp,
   twinHealth,
   TwinlogError,
@@ -93,7 +94,8 @@ export class TwinQueries {
     const states = new Map<string, TwinState>();
     const visit = async (id: string): Promise<void> => {
       if (states.has(id)) return;
-      const state = await this.at(id, at, axis).catch(() => undefined);
+      // A child registered after T is simply not part of the tree then; other errors surface.
+      const state = await this.at(id, at, axis).catch(unlessNotFound(undefined));
       if (!state) return;
       states.set(id, state);
       for (const child of state.children) await visit(child.twinId);
@@ -108,7 +110,10 @@ export class TwinQueries {
   }
 
   async diff(twinId: string, from: string, to: string, axis: TimeAxis): Promise<StateChange[]> {
-    const before = await this.at(twinId, from, axis).catch(() => initialTwinState(twinId));
+    // Before the twin existed it had no state: the diff shows its whole registration.
+    const before = await this.at(twinId, from, axis).catch(
+      unlessNotFound(initialTwinState(twinId)),
+    );
     return diffStates(before, await this.at(twinId, to, axis));
   }
 
@@ -161,6 +166,14 @@ export class TwinQueries {
       limitsSetBy: limitsEvent ?? null,
     };
   }
+}
+
+/** A rejection handler that turns TWIN_NOT_FOUND into `fallback` and rethrows anything else. */
+function unlessNotFound<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (isTwinlogError(error, 'TWIN_NOT_FOUND')) return fallback;
+    throw error;
+  };
 }
 
 function setsLimitsOf(event: EventEnvelope, property: string): boolean {

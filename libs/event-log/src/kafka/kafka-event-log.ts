@@ -92,7 +92,7 @@ export class KafkaEventLog implements EventLog {
     let index: KafkaStreamIndex | undefined;
     const lazyIndex = () =>
       (index ??= new KafkaStreamIndex(kafka, admin, names, settings.indexPath));
-    return new KafkaEventLog(
+    const log = new KafkaEventLog(
       kafka,
       admin,
       producer,
@@ -104,22 +104,33 @@ export class KafkaEventLog implements EventLog {
       lazyIndex,
       settings,
     );
+    return log;
   }
 
   private indexStarted: Promise<KafkaStreamIndex> | undefined;
   private closed = false;
 
   /** The stream index, started and caught up with the log as it is now. */
-  /** The stream index, caught up with the log: all of it, or the partitions of one twin. */
-  private async caughtUpIndex(twinId?: string): Promise<KafkaStreamIndex> {
-    // A read after close must not start a new index consumer that nobody will stop.
-    if (this.closed) throw new Error('the event log is closed');
+  /** Starts the stream index now, in the background; a failure shows on the first read. */
+  warmUp(): void {
+    if (!this.closed) this.startedIndex().catch(() => undefined);
+  }
+
+  /** The stream index, started once; from then on it follows the log by itself. */
+  private startedIndex(): Promise<KafkaStreamIndex> {
     this.indexStarted ??= (async () => {
       const index = this.lazyIndex();
       await index.start();
       return index;
     })();
-    const index = await this.indexStarted;
+    return this.indexStarted;
+  }
+
+  /** The stream index, caught up with the log: all of it, or the partitions of one twin. */
+  private async caughtUpIndex(twinId?: string): Promise<KafkaStreamIndex> {
+    // A read after close must not start a new index consumer that nobody will stop.
+    if (this.closed) throw new Error('the event log is closed');
+    const index = await this.startedIndex();
     await index.catchUp(
       30_000,
       twinId === undefined

@@ -92,6 +92,13 @@ export interface ReplayOptions {
   until?: string;
   onProgress?: (progress: ReplayProgress) => void;
   maxBatchSize?: number;
+  /** Only these partitions (of every stream replayed); all when undefined. */
+  partitions?: number[];
+  /**
+   * Stop before these positions (exclusive, per stream partition) instead of at the end: a
+   * consumer restoring its state up to where its subscription resumes.
+   */
+  endAt?: LogPosition[];
 }
 
 export interface ReplayProgress {

@@ -7,7 +7,7 @@ import {
   SqliteTelemetryStore,
   type TelemetryStore,
 } from '@twinlog/telemetry-store';
-import type { ModelCatalog } from '@twinlog/domain';
+import type { ModelCatalog, StreamName } from '@twinlog/domain';
 import type { ServiceConfig } from './config/service.config';
 
 export interface Infrastructure {
@@ -22,6 +22,8 @@ export interface OpenOptions {
   service: string;
   /** See KafkaLogConfig.dedupeOnAppend: off for producers that de-duplicate upstream. */
   dedupeOnAppend?: boolean;
+  /** See KafkaLogConfig.indexedStreams: twin-events alone for services that never read telemetry streams. */
+  indexedStreams?: readonly StreamName[];
 }
 
 /** The log, the telemetry store and the model catalogue for the configured mode. */
@@ -42,6 +44,7 @@ export async function openInfrastructure(
       ...config.kafka,
       clientId: options.service,
       dedupeOnAppend: options.dedupeOnAppend ?? true,
+      ...(options.indexedStreams ? { indexedStreams: options.indexedStreams } : {}),
       // The per-twin read index is a cache of the log; on disk it survives restarts and resumes
       // where it left off instead of re-reading the whole log (23 s at 5 million readings).
       // One file per service and topic prefix: an index only ever holds one log's events.

@@ -88,11 +88,18 @@ export class SqliteEventLog implements EventLog {
     const untilMs = options.until ? Date.parse(options.until) : Number.POSITIVE_INFINITY;
     let events = 0;
     const next: LogPosition[] = [];
-    const starts = options.streams.map((stream) => ({
+    // One partition per stream here: a replay of other partitions reads nothing.
+    const streams = options.partitions?.includes(PARTITION) === false ? [] : options.streams;
+    const starts = streams.map((stream) => ({
       stream,
       offset: this.startOffset(stream, options),
     }));
-    const ends = new Map(options.streams.map((stream) => [stream, this.endOffset(stream)]));
+    const ends = new Map(
+      streams.map((stream) => {
+        const endAt = options.endAt?.find((p) => p.stream === stream && p.partition === PARTITION);
+        return [stream, Math.min(this.endOffset(stream), endAt?.offset ?? Infinity)];
+      }),
+    );
     const total = starts.reduce((sum, s) => sum + (ends.get(s.stream)! - s.offset), 0);
     for (const start of starts) {
       let offset = start.offset;

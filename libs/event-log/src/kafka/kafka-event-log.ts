@@ -6,7 +6,13 @@ import {
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
-import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
+import {
+  STREAMS,
+  TwinlogError,
+  type EventEnvelope,
+  type NewEvent,
+  type StreamName,
+} from '@twinlog/domain';
 import type {
   AppendOptions,
   AppendResult,
@@ -91,7 +97,13 @@ export class KafkaEventLog implements EventLog {
     // Started on first use: producers that never read a twin's stream, and replays, do not pay for it.
     let index: KafkaStreamIndex | undefined;
     const lazyIndex = () =>
-      (index ??= new KafkaStreamIndex(kafka, admin, names, settings.indexPath));
+      (index ??= new KafkaStreamIndex(
+        kafka,
+        admin,
+        names,
+        settings.indexPath,
+        settings.indexedStreams,
+      ));
     const log = new KafkaEventLog(
       kafka,
       admin,
@@ -205,6 +217,13 @@ export class KafkaEventLog implements EventLog {
   }
 
   async readStream(twinId: string, options: ReadStreamOptions = {}): Promise<EventEnvelope[]> {
+    const missing = (options.streams ?? STREAMS).filter(
+      (s) => !this.settings.indexedStreams.includes(s),
+    );
+    if (missing.length > 0)
+      throw new Error(
+        `this event log does not index the ${missing.join(' and ')} stream (indexedStreams): it cannot read twin streams from it`,
+      );
     const index = await this.caughtUpIndex(twinId);
     return readTwinStream(index.db, twinId, options);
   }
@@ -345,10 +364,14 @@ export class KafkaEventLog implements EventLog {
       );
       starts = new Map(byTime.map((o) => [o.partition, Number(o.offset)]));
     }
-    return marks.map((m) => ({
-      partition: m.partition,
-      start: starts.get(m.partition) ?? m.low,
-      end: m.high,
-    }));
+    const endAt = (partition: number) =>
+      options.endAt?.find((p) => p.stream === stream && p.partition === partition)?.offset;
+    return marks
+      .filter((m) => options.partitions?.includes(m.partition) ?? true)
+      .map((m) => ({
+        partition: m.partition,
+        start: starts.get(m.partition) ?? m.low,
+        end: Math.min(m.high, endAt(m.partition) ?? m.high),
+      }));
   }
 }

@@ -1,3 +1,5 @@
+import { STREAMS, type StreamName } from '@twinlog/domain';
+
 /** Settings of the Kafka event log; apps build this from their typed, validated configuration. */
 export interface KafkaLogConfig {
   brokers: string[];
@@ -24,6 +26,12 @@ export interface KafkaLogConfig {
    * that de-duplicate upstream (ingestion, by reading id) turn it off and skip the index.
    */
   dedupeOnAppend: boolean;
+  /**
+   * The streams the local index follows. Both by default; a service that reads no twin's
+   * telemetry stream and de-duplicates only its own twin-events (anomaly, maintenance) indexes
+   * twin-events alone and so never pays for indexing the telemetry volume.
+   */
+  indexedStreams: readonly StreamName[];
   /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
   clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
 }
@@ -38,4 +46,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   rebalanceTimeoutMs: 60_000,
   clientLogLevel: 'warn',
   dedupeOnAppend: true,
+  indexedStreams: STREAMS,
 };

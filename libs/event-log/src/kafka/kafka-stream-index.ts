@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { STREAMS, type StreamName } from '@twinlog/domain';
+import type { StreamName } from '@twinlog/domain';
 import {
   inTransaction,
   openLogDatabase,
@@ -43,6 +43,8 @@ export class KafkaStreamIndex {
     private readonly admin: Admin,
     private readonly names: TopicNames,
     path: string,
+    /** The streams it follows: a service that only de-duplicates its own events needs twin-events. */
+    readonly streams: readonly StreamName[],
   ) {
     this.db = openLogDatabase(path);
     this.ingested.setMaxListeners(0);
@@ -54,7 +56,7 @@ export class KafkaStreamIndex {
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    const topics = STREAMS.map((s) => this.names.stream[s]);
+    const topics = this.streams.map((s) => this.names.stream[s]);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -70,7 +72,7 @@ export class KafkaStreamIndex {
       },
     });
     // Resume where this index file left off (0 for a new one).
-    for (const stream of STREAMS) {
+    for (const stream of this.streams) {
       for (const { partition } of await watermarks(this.admin, this.names.stream[stream])) {
         consumer.seek({
           topic: this.names.stream[stream],
@@ -90,7 +92,7 @@ export class KafkaStreamIndex {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
     const marks = await Promise.all(
-      STREAMS.map(async (stream) => ({
+      this.streams.map(async (stream) => ({
         stream,
         marks: await watermarks(this.admin, this.names.stream[stream]),
       })),

@@ -300,6 +300,32 @@ export function describeEventLogContract(name: string, open: () => Promise<Event
       await log.close();
     });
 
+    it('replays one partition up to a position, as a consumer restoring its state does', async () => {
+      const log = await open();
+      const id = twin();
+      const appended = await log.append([1, 2, 3, 4].map((v) => telemetry(id, v, at(v))));
+      const { partition } = appended.appended[0]!.position;
+      const third = appended.appended[2]!.position;
+      const seen: Array<{ value: number; partition: number }> = [];
+      const result = await log.replay(
+        { streams: ['telemetry'], partitions: [partition], endAt: [third] },
+        async (batch) => {
+          for (const { event, position } of batch)
+            if (event.type === 'TelemetryReported')
+              seen.push({ value: event.data.readings[0]!.value, partition: position.partition });
+        },
+      );
+      expect(seen).toEqual([1, 2].map((value) => ({ value, partition })));
+      expect(result.next).toEqual([third]);
+      let others = 0;
+      await log.replay(
+        { streams: ['telemetry'], partitions: [partition + 1000] },
+        async (batch) => void (others += batch.length),
+      );
+      expect(others).toBe(0);
+      await log.close();
+    });
+
     it('keeps the latest snapshot per twin', async () => {
       const id = twin();
       const position = { stream: 'twin-events' as const, partition: 0, offset: 5 };

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'EVENT_INVALID',
   'COMMAND_INVALID',
   'EVENT_VERSION_UNSUPPORTED',
+  'SCENARIO_INVALID',
+  'PHYSICS_MODEL_MISSING',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

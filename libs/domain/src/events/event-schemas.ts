@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { limitsSchema, TWIN_LEVELS } from '../model/twin-model.schema';
-import { MAINTENANCE_KINDS, SEVERITIES, type TwinEventType } from './twin-events';
+import {
+  LIMIT_LEVELS,
+  MAINTENANCE_KINDS,
+  RISK_LEVELS,
+  SEVERITIES,
+  type TwinEventType,
+} from './twin-events';
 
 const isoTime = z.iso.datetime({ offset: true });
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -20,6 +26,14 @@ const evidenceSchema = z.object({
   expected: finite.optional(),
   expectedLow: finite.optional(),
   expectedHigh: finite.optional(),
+});
+
+const limitCrossingSchema = z.object({
+  property: z.string().min(1),
+  level: z.enum(LIMIT_LEVELS),
+  bound: z.enum(['high', 'low']),
+  limit: finite,
+  atSeconds: finite.min(0),
 });
 
 /** Payload schemas of the CURRENT version of each event type. */
@@ -73,6 +87,46 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
       (p) => p.rulLowHours <= p.rulHours && p.rulHours <= p.rulHighHours,
       'the RUL band must hold the estimate',
     ),
+  SimulationRequested: z.object({
+    simulationId: id,
+    label: z.string().max(200).nullable(),
+    comparisonId: id.nullable(),
+    startAt: isoTime,
+    timeTravel: z.boolean(),
+    horizonSeconds: finite.positive(),
+    stepSeconds: finite.positive(),
+    perturbations: z.array(z.record(z.string(), z.unknown())),
+    samples: z.number().int().nonnegative(),
+    seed: z.number().int().nullable(),
+  }),
+  SimulationCompleted: z.object({
+    simulationId: id,
+    riskLevel: z.enum(RISK_LEVELS),
+    firstLimit: limitCrossingSchema.nullable(),
+    crossings: z.array(limitCrossingSchema),
+    crossingProbabilities: z.array(
+      z.object({
+        property: z.string().min(1),
+        level: z.enum(LIMIT_LEVELS),
+        probability: z.number().min(0).max(1),
+      }),
+    ),
+    calibration: z.array(
+      z.object({
+        group: z.string().min(1),
+        status: z.enum(['fitted', 'partial', 'default']),
+        points: z.number().int().nonnegative(),
+        rmse: finite.nullable(),
+      }),
+    ),
+    recommendations: z.array(z.string()),
+  }),
+  SimulationCancelled: z.object({
+    simulationId: id,
+    reason: z.string(),
+    progress: z.number().min(0).max(1),
+  }),
+  SimulationFailed: z.object({ simulationId: id, code: z.string().min(1), message: z.string() }),
 };
 
 export const envelopeSchema = z.object({

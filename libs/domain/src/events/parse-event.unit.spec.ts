@@ -14,6 +14,26 @@ const envelope = {
 };
 
 describe('reading events from a log', () => {
+  it('validates a simulation summary and names a bad field', () => {
+    const completed = {
+      ...envelope,
+      type: 'SimulationCompleted',
+      schemaVersion: 1,
+      data: {
+        simulationId: 'sim-1',
+        riskLevel: 'medium',
+        firstLimit: null,
+        crossings: [],
+        crossingProbabilities: [{ property: 'temperature', level: 'alarm', probability: 0.25 }],
+        calibration: [{ group: 'thermal', status: 'default', points: 3, rmse: null }],
+        recommendations: [],
+      },
+    };
+    expect(parseEvent(completed).type).toBe('SimulationCompleted');
+    const bad = { ...completed, data: { ...completed.data, riskLevel: 'dire' } };
+    expect(() => parseEvent(bad)).toThrow(/SimulationCompleted payload invalid: riskLevel/);
+  });
+
   it('upcasts a TelemetryReported v1 (one reading, timed by the envelope) to v2 (a batch of readings)', () => {
     const v1 = {
       ...envelope,

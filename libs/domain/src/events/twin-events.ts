@@ -74,7 +74,14 @@ export type TwinEvent =
       };
     }
   | { type: 'AnomalyCleared'; data: { episodeId: string; detector: string } }
-  | { type: 'MaintenancePredicted'; data: MaintenancePrediction };
+  | { type: 'MaintenancePredicted'; data: MaintenancePrediction }
+  | { type: 'SimulationRequested'; data: SimulationRequest }
+  | { type: 'SimulationCompleted'; data: SimulationSummary }
+  | {
+      type: 'SimulationCancelled';
+      data: { simulationId: string; reason: string; progress: number };
+    }
+  | { type: 'SimulationFailed'; data: { simulationId: string; code: string; message: string } };
 
 /** The maintenance service's view of a component: health, remaining life, what to do and when. */
 export interface MaintenancePrediction {
@@ -89,6 +96,59 @@ export interface MaintenancePrediction {
   model: string;
   priority: 'low' | 'medium' | 'high' | 'urgent';
   window: { from: string; to: string };
+}
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export const LIMIT_LEVELS = ['warning', 'alarm', 'failure'] as const;
+export type LimitLevel = (typeof LIMIT_LEVELS)[number];
+
+/**
+ * A what-if run as the simulation service was asked it: where it starts, how far it looks and
+ * what it changes. A record of a question, not a fact about the twin: folding it changes no state.
+ */
+export interface SimulationRequest {
+  simulationId: string;
+  label: string | null;
+  /** Set when the run is one side of a comparison; both sides share it. */
+  comparisonId: string | null;
+  /** The (event) time of the twin state the run starts from. */
+  startAt: string;
+  /** True when the run starts from a past state (time travel) rather than the latest. */
+  timeTravel: boolean;
+  horizonSeconds: number;
+  stepSeconds: number;
+  /** The perturbations as validated (kind, target, offset and amount). */
+  perturbations: Array<Record<string, unknown>>;
+  /** Monte Carlo samples; 0 when the run is deterministic only. */
+  samples: number;
+  seed: number | null;
+}
+
+/** A limit the simulated trajectory reaches, seconds after the start. */
+export interface LimitCrossing {
+  property: string;
+  level: LimitLevel;
+  bound: 'high' | 'low';
+  limit: number;
+  atSeconds: number;
+}
+
+/** What a completed what-if run found, small enough for the audit trail. */
+export interface SimulationSummary {
+  simulationId: string;
+  riskLevel: RiskLevel;
+  firstLimit: LimitCrossing | null;
+  crossings: LimitCrossing[];
+  /** Monte Carlo only: the share of samples that reach each limit within the horizon. */
+  crossingProbabilities: Array<{ property: string; level: LimitLevel; probability: number }>;
+  calibration: Array<{
+    group: string;
+    status: 'fitted' | 'partial' | 'default';
+    points: number;
+    rmse: number | null;
+  }>;
+  recommendations: string[];
 }
 
 export type TwinEventType = TwinEvent['type'];
@@ -143,4 +203,8 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   AnomalyDetected: 1,
   AnomalyCleared: 1,
   MaintenancePredicted: 1,
+  SimulationRequested: 1,
+  SimulationCompleted: 1,
+  SimulationCancelled: 1,
+  SimulationFailed: 1,
 };

@@ -65,6 +65,13 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
         maintenancePrediction: { ...event.data, predictedAt: event.occurredAt, eventId: event.id },
       };
     }
+    case 'SimulationRequested':
+    case 'SimulationCompleted':
+    case 'SimulationCancelled':
+    case 'SimulationFailed':
+      // A what-if is a question asked about the twin, not a fact about it: it is in the audit
+      // trail (and moves the stream's revision) but changes nothing else.
+      return next;
     default: {
       const unknown: never = event;
       return unknown;

@@ -253,4 +253,58 @@ describe('folding a twin from its events', () => {
     );
     expect(foldTwin(cleared, withAnomaly).activeAnomalies).toEqual({});
   });
+
+  it('records simulation runs in the stream without changing the twin (only its revision moves)', () => {
+    const twin = given(
+      'mill-1',
+      [{ type: 'RegisterTwin', twinType: 'mill' }],
+      [{ type: 'ReportTelemetry', readings: [temp(70, 50)] }, { now: at(60) }],
+    );
+    const runs = record(
+      stampEvents(
+        'mill-1',
+        [
+          {
+            type: 'SimulationRequested',
+            data: {
+              simulationId: 'sim-1',
+              label: 'cooling fails',
+              comparisonId: null,
+              startAt: at(60),
+              timeTravel: false,
+              horizonSeconds: 86_400,
+              stepSeconds: 60,
+              perturbations: [{ kind: 'fail', target: 'cooling_capacity', at: 0, remaining: 0.1 }],
+              samples: 0,
+              seed: null,
+            },
+            occurredAt: at(100),
+          },
+          {
+            type: 'SimulationCompleted',
+            data: {
+              simulationId: 'sim-1',
+              riskLevel: 'high',
+              firstLimit: {
+                property: 'temperature',
+                level: 'alarm',
+                bound: 'high',
+                limit: 80,
+                atSeconds: 3600,
+              },
+              crossings: [],
+              crossingProbabilities: [],
+              calibration: [{ group: 'thermal', status: 'fitted', points: 40, rmse: 0.3 }],
+              recommendations: [],
+            },
+            occurredAt: at(101),
+          },
+        ],
+        meta(),
+      ),
+    );
+    const after = foldTwin(runs, twin.state);
+    expect(after.revision).toBe(runs[1]!.revision);
+    expect({ ...after, revision: twin.state.revision }).toEqual(twin.state);
+  });
 });

@@ -37,6 +37,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   EVENT_INVALID: 400,
   COMMAND_INVALID: 400,
   EVENT_VERSION_UNSUPPORTED: 400,
+  SCENARIO_INVALID: 400,
+  PHYSICS_MODEL_MISSING: 422,
 };
 
 /** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */

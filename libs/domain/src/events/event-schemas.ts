@@ -3,6 +3,7 @@ import { limitsSchema, TWIN_LEVELS } from '../model/twin-model.schema';
 import {
   LIMIT_LEVELS,
   MAINTENANCE_KINDS,
+  MAINTENANCE_PRIORITIES,
   RISK_LEVELS,
   SEVERITIES,
   type TwinEventType,
@@ -34,6 +35,19 @@ const limitCrossingSchema = z.object({
   bound: z.enum(['high', 'low']),
   limit: finite,
   atSeconds: finite.min(0),
+});
+
+const healthFeatureSchema = z.object({
+  property: z.string().min(1),
+  value: finite,
+  baseline: finite,
+  threshold: finite,
+  health: z.number().min(0).max(100),
+  trendPerHour: finite,
+  model: z.string().min(1),
+  rulHours: finite.min(0).optional(),
+  rulLowHours: finite.min(0).optional(),
+  rulHighHours: finite.min(0).optional(),
 });
 
 /** Payload schemas of the CURRENT version of each event type. */
@@ -74,14 +88,20 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
   AnomalyCleared: z.object({ episodeId: id, detector: z.string().min(1) }),
   MaintenancePredicted: z
     .object({
-      healthIndex: z.number().min(0).max(1),
+      healthIndex: z.number().min(0).max(100),
       rulHours: finite.min(0),
       rulLowHours: finite.min(0),
       rulHighHours: finite.min(0),
       basis: z.string().min(1),
       model: z.string().min(1),
-      priority: z.enum(['low', 'medium', 'high', 'urgent']),
+      priority: z.enum(MAINTENANCE_PRIORITIES),
       window: z.object({ from: isoTime, to: isoTime }),
+      maintenanceType: z.enum(['preventive', 'corrective']).optional(),
+      action: z.string().min(1).optional(),
+      downtimeHours: finite.min(0).optional(),
+      beyondHorizon: z.boolean().optional(),
+      features: z.array(healthFeatureSchema).optional(),
+      anomalyPenalty: finite.min(0).optional(),
     })
     .refine(
       (p) => p.rulLowHours <= p.rulHours && p.rulHours <= p.rulHighHours,

@@ -70,6 +70,31 @@ describe('reading events from a log', () => {
     expect(parsed.type === 'TelemetryReported' && parsed.data.readings[0]?.readingId).toBe('r-9');
   });
 
+  it('upcasts a MaintenancePredicted v1 (health as a fraction, "urgent") to v2 (0-100, "critical")', () => {
+    const v1 = {
+      ...envelope,
+      type: 'MaintenancePredicted',
+      schemaVersion: 1,
+      data: {
+        healthIndex: 0.35,
+        rulHours: 12,
+        rulLowHours: 8,
+        rulHighHours: 20,
+        basis: 'tool_wear',
+        model: 'wear-trend',
+        priority: 'urgent',
+        window: { from: at(40), to: at(44) },
+      },
+    };
+    const parsed = parseEvent(v1);
+    expect(parsed).toMatchObject({
+      schemaVersion: 2,
+      data: { healthIndex: 35, priority: 'critical', rulHours: 12 },
+    });
+    const v2 = { ...v1, schemaVersion: 2, data: { ...v1.data, healthIndex: 135 } };
+    expect(() => parseEvent(v2)).toThrow(/MaintenancePredicted payload invalid: healthIndex/);
+  });
+
   it.each([
     [
       'a missing envelope field',

@@ -85,17 +85,50 @@ export type TwinEvent =
 
 /** The maintenance service's view of a component: health, remaining life, what to do and when. */
 export interface MaintenancePrediction {
-  /** 1 = as new, 0 = at its failure threshold. */
+  /** 100 = as new, 0 = at its failure threshold (v1 carried a fraction; upcast to 0-100). */
   healthIndex: number;
-  /** Remaining useful life in hours, with an uncertainty band (e.g. 10th and 90th percentiles). */
+  /** Remaining useful life in hours: the median (P50), within a band (P10 and P90). */
   rulHours: number;
   rulLowHours: number;
   rulHighHours: number;
   /** The property whose trend drives the estimate, e.g. tool_wear. */
   basis: string;
   model: string;
-  priority: 'low' | 'medium' | 'high' | 'urgent';
+  priority: MaintenancePriority;
+  /** When to start the work so that it is done before the early (P10) end of life. */
   window: { from: string; to: string };
+  /** Preventive (planned before failure) or corrective (it has failed or is failing now). */
+  maintenanceType?: 'preventive' | 'corrective';
+  /** What to do, and the downtime it costs, from the twin model's maintenance block. */
+  action?: string;
+  downtimeHours?: number;
+  /** No failure expected within the model's horizon: the RUL figures are that horizon. */
+  beyondHorizon?: boolean;
+  /** The health indicators behind the index, weakest first. */
+  features?: HealthFeature[];
+  /** Points taken off the index for anomaly history (active and recent episodes). */
+  anomalyPenalty?: number;
+}
+
+export const MAINTENANCE_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type MaintenancePriority = (typeof MAINTENANCE_PRIORITIES)[number];
+
+/** One health indicator: a property on its way from its healthy level to its failure threshold. */
+export interface HealthFeature {
+  property: string;
+  /** The smoothed current level, its healthy reference and the failure threshold (model unit). */
+  value: number;
+  baseline: number;
+  threshold: number;
+  /** 0-100 like the index. */
+  health: number;
+  /** Change of the level per hour, from the degradation model (0 when no trend). */
+  trendPerHour: number;
+  /** Which degradation model fits (linear, exponential) or none (no degradation yet). */
+  model: string;
+  rulHours?: number;
+  rulLowHours?: number;
+  rulHighHours?: number;
 }
 
 export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
@@ -202,7 +235,7 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   TwinRetired: 1,
   AnomalyDetected: 1,
   AnomalyCleared: 1,
-  MaintenancePredicted: 1,
+  MaintenancePredicted: 2,
   SimulationRequested: 1,
   SimulationCompleted: 1,
   SimulationCancelled: 1,

@@ -36,8 +36,26 @@ const telemetryV1ToV2: Upcaster = (event) => {
   };
 };
 
+/**
+ * MaintenancePredicted v1 gave the health index as a fraction and called the top priority
+ * 'urgent'; v2 gives 0-100 (as the maintenance service reports it) and says 'critical'.
+ */
+const predictionV1ToV2: Upcaster = (event) => {
+  const v1 = event.data as { healthIndex?: unknown; priority?: unknown };
+  return {
+    ...event,
+    schemaVersion: 2,
+    data: {
+      ...(event.data as object),
+      healthIndex: typeof v1.healthIndex === 'number' ? v1.healthIndex * 100 : v1.healthIndex,
+      priority: v1.priority === 'urgent' ? 'critical' : v1.priority,
+    },
+  };
+};
+
 const UPCASTERS: Partial<Record<TwinEventType, Record<number, Upcaster>>> = {
   TelemetryReported: { 1: telemetryV1ToV2 },
+  MaintenancePredicted: { 1: predictionV1ToV2 },
 };
 
 /** Applies the chain of upcasters until the event is at `targetVersion`. */

@@ -29,6 +29,22 @@ describe('twin model documents', () => {
     );
   });
 
+  it('reads a maintenance block (planning lead defaults to a day) and refuses a bad one', () => {
+    const head = 'type: tool\nversion: 1\nlevel: component\n';
+    const tool = parseTwinModel(
+      `${head}maintenance: { action: replace tool, downtimeHours: 0.25 }\n`,
+      'tool.yaml',
+    );
+    expect(tool.maintenance).toEqual({
+      action: 'replace tool',
+      downtimeHours: 0.25,
+      leadHours: 24,
+    });
+    expect(() =>
+      parseTwinModel(`${head}maintenance: { action: x, downtimeHours: 0 }\n`, 't.yaml'),
+    ).toThrow(/t\.yaml: maintenance\.downtimeHours/);
+  });
+
   it('refuses limits that do not widen with severity', () => {
     const text =
       'type: m\nversion: 1\nlevel: asset\nproperties:\n  t: { unit: C, limits: { warning: { high: 90 }, alarm: { high: 80 } } }\n';

@@ -65,6 +65,21 @@ export const childRuleSchema = z
   .strict()
   .refine((c) => c.max === undefined || c.min <= c.max, 'min must not exceed max');
 
+/**
+ * What maintaining this kind of twin takes, for the maintenance service's recommendations: the
+ * action, the downtime it costs (a tool change versus a spindle bearing replacement) and how far
+ * ahead it must be planned (parts, crew).
+ */
+export const maintenanceSpecSchema = z
+  .object({
+    action: z.string().min(1),
+    downtimeHours: finite.positive(),
+    /** Downtime when it has already failed (unplanned repair); the planned downtime when absent. */
+    correctiveDowntimeHours: finite.positive().optional(),
+    leadHours: finite.nonnegative().default(24),
+  })
+  .strict();
+
 export const twinModelSchema = z
   .object({
     type: typeName,
@@ -74,6 +89,7 @@ export const twinModelSchema = z
     properties: z.record(name, propertySpecSchema).default({}),
     children: z.array(childRuleSchema).default([]),
     physics: z.record(z.string(), finite).optional(),
+    maintenance: maintenanceSpecSchema.optional(),
   })
   .strict();
 
@@ -83,3 +99,4 @@ export type Limits = z.infer<typeof limitsSchema>;
 export type PropertySpec = z.infer<typeof propertySpecSchema>;
 export type ChildRule = z.infer<typeof childRuleSchema>;
 export type TwinModel = z.infer<typeof twinModelSchema>;
+export type MaintenanceSpec = z.infer<typeof maintenanceSpecSchema>;

@@ -1,0 +1,85 @@
+import { binMatrix } from './feature-bins';
+import { seededRandom, shuffled } from './random';
+import {
+  growTree,
+  predictTree,
+  predictTreeBinned,
+  type RegressionTree,
+  type TreeSettings,
+} from './regression-tree';
+
+export interface BoostingSettings extends TreeSettings {
+  trees: number;
+  learningRate: number;
+  /** Share of rows each tree sees (stochastic boosting: less variance, faster). */
+  rowSample: number;
+  /** Share of features each tree may split on. */
+  featureSample: number;
+  maxBins: number;
+  seed: number;
+}
+
+export const DEFAULT_BOOSTING: BoostingSettings = {
+  trees: 400,
+  learningRate: 0.05,
+  maxLeaves: 24,
+  minLeafRows: 30,
+  lambda: 1,
+  rowSample: 0.7,
+  featureSample: 0.7,
+  maxBins: 64,
+  seed: 1,
+};
+
+/** Gradient-boosted regression trees for squared loss: a constant, then trees fitted to the residuals. */
+export interface BoostedTrees {
+  base: number;
+  trees: RegressionTree[];
+}
+
+/** `x` is row-major (rows × features). `onTree` reports progress after each tree. */
+export function trainBoostedTrees(
+  x: Float64Array,
+  y: Float64Array,
+  features: number,
+  settings: BoostingSettings,
+  onTree?: (done: number, total: number) => void,
+): BoostedTrees {
+  const rows = y.length;
+  const data = binMatrix(x, rows, features, settings.maxBins);
+  const random = seededRandom(settings.seed);
+  const base = y.reduce((s, v) => s + v, 0) / Math.max(rows, 1);
+  const prediction = new Float64Array(rows).fill(base);
+  const grad = new Float64Array(rows);
+  const allFeatures = Array.from({ length: features }, (_, f) => f);
+  const featuresPerTree = Math.max(1, Math.round(settings.featureSample * features));
+  const trees: RegressionTree[] = [];
+  const sampled = new Uint32Array(rows);
+  for (let t = 0; t < settings.trees; t++) {
+    for (let i = 0; i < rows; i++) grad[i] = prediction[i]! - y[i]!;
+    let taken = 0;
+    for (let i = 0; i < rows; i++) if (random() < settings.rowSample) sampled[taken++] = i;
+    const chosen = shuffled(allFeatures, random)
+      .slice(0, featuresPerTree)
+      .sort((a, b) => a - b);
+    const { tree, splitBin } = growTree(
+      data,
+      grad,
+      sampled.slice(0, taken),
+      chosen,
+      settings,
+      settings.learningRate,
+    );
+    for (let i = 0; i < rows; i++) prediction[i]! += predictTreeBinned(tree, splitBin, data, i);
+    trees.push(tree);
+    onTree?.(t + 1, settings.trees);
+  }
+  return { base, trees };
+}
+
+/** Prediction for the row of `features` values starting at `offset` in `x`. */
+export function predictBoostedTrees(model: BoostedTrees, x: ArrayLike<number>, offset = 0): number {
+  let y = model.base;
+  for (const tree of model.trees) y += predictTree(tree, x, offset);
+  return y;
+}

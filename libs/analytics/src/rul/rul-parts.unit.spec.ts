@@ -1,0 +1,116 @@
+import { predictBoostedTrees, trainBoostedTrees, DEFAULT_BOOSTING } from './boosted-trees';
+import { findOperatingRegimes, regimeOf } from './operating-regimes';
+import { seededRandom } from './random';
+import { phm08Score, rmse } from './rul-metrics';
+import { fitSensorNormalisation, normaliseUnit } from './sensor-normaliser';
+import { SYNTHETIC_CONSTANT_SENSORS, syntheticFleet } from './testing/synthetic-fleet';
+import { featureNames, windowFeatures } from './window-features';
+
+describe('operating regimes', () => {
+  it('finds the discrete conditions of an FD002-like fleet, and one regime when settings only jitter', () => {
+    const six = syntheticFleet({ units: 5, regimes: 6, minLife: 60, maxLife: 80, seed: 1 });
+    const found = findOperatingRegimes(
+      six.flatMap((u) => u.settings),
+      1,
+    );
+    expect(found.centers).toHaveLength(6);
+    // Cycles flown at the same condition land in the same regime, different conditions apart.
+    const first = six[0]!.settings;
+    const byCondition = new Map<number, Set<number>>();
+    first.forEach((s) =>
+      byCondition.set(
+        Math.round(s[0]!),
+        (byCondition.get(Math.round(s[0]!)) ?? new Set()).add(regimeOf(found, s)),
+      ),
+    );
+    expect([...byCondition.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(new Set([...byCondition.values()].map((ids) => [...ids][0])).size).toBe(
+      byCondition.size,
+    );
+
+    const one = syntheticFleet({ units: 5, regimes: 1, minLife: 60, maxLife: 80, seed: 1 });
+    expect(
+      findOperatingRegimes(
+        one.flatMap((u) => u.settings),
+        1,
+      ).centers,
+    ).toHaveLength(1);
+  });
+});
+
+describe('sensor normalisation', () => {
+  it('drops sensors that only echo the regime and centres the rest within each regime', () => {
+    const fleet = syntheticFleet({ units: 10, regimes: 6, minLife: 80, maxLife: 120, seed: 2 });
+    const norm = fitSensorNormalisation(
+      fleet,
+      findOperatingRegimes(
+        fleet.flatMap((u) => u.settings),
+        1,
+      ),
+    );
+    expect(norm.kept).toEqual(
+      [...Array(21).keys()].filter((j) => !SYNTHETIC_CONSTANT_SENSORS.includes(j)),
+    );
+    const z = fleet.flatMap((u) => normaliseUnit(norm, u));
+    const mean = z.reduce((s, r) => s + r[0]!, 0) / z.length;
+    const sd = Math.sqrt(z.reduce((s, r) => s + r[0]! ** 2, 0) / z.length);
+    expect(Math.abs(mean)).toBeLessThan(1e-9);
+    expect(sd).toBeCloseTo(1, 6);
+  });
+});
+
+describe('window features', () => {
+  const spec = { ewma: [0.5], means: [3], slopes: [4], cycle: true };
+
+  it('summarises the history up to each cycle: EWMA, trailing mean, trailing slope, cycle', () => {
+    const series = [1, 3, 5, 7, 9].map((v) => [v]);
+    const x = windowFeatures(spec, series, 1);
+    const row = (t: number) => [...x.subarray(t * 4, t * 4 + 4)];
+    expect(featureNames(spec, ['hi'])).toEqual(['hi.ewma0.5', 'hi.mean3', 'hi.slope4', 'cycle']);
+    expect(row(0)).toEqual([1, 1, 0, 1]);
+    expect(row(2)).toEqual([1 * 0.25 + 3 * 0.25 + 5 * 0.5, 3, 2, 3]);
+    expect(row(4)).toEqual([(5.25 + 9) / 2, 7, 2, 5]);
+  });
+
+  it('never looks ahead: a cycle’s features do not change when later cycles arrive', () => {
+    const random = seededRandom(3);
+    const series = Array.from({ length: 50 }, () => [random(), random()]);
+    const short = windowFeatures(spec, series.slice(0, 30));
+    const long = windowFeatures(spec, series);
+    expect([...long.subarray(0, short.length)]).toEqual([...short]);
+  });
+});
+
+describe('boosted trees', () => {
+  it('learns a non-linear function far better than its mean, reproducibly from the seed', () => {
+    const random = seededRandom(5);
+    const n = 3000;
+    const x = new Float64Array(n * 3);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < 3; f++) x[i * 3 + f] = random() * 4 - 2;
+      y[i] = (x[i * 3]! > 0.5 ? 10 : 0) + 3 * x[i * 3 + 1]! ** 2 + 0.1 * random();
+    }
+    const settings = { ...DEFAULT_BOOSTING, trees: 150, learningRate: 0.1 };
+    const model = trainBoostedTrees(x, y, 3, settings);
+    const predicted = Array.from({ length: n }, (_, i) => predictBoostedTrees(model, x, i * 3));
+    const mean = y.reduce((s, v) => s + v, 0) / n;
+    expect(rmse(predicted, [...y])).toBeLessThan(
+      0.1 *
+        rmse(
+          predicted.map(() => mean),
+          [...y],
+        ),
+    );
+    expect(trainBoostedTrees(x, y, 3, settings)).toEqual(model);
+  });
+});
+
+describe('metrics', () => {
+  it('RMSE, and the PHM08 score that punishes late predictions more than early ones', () => {
+    expect(rmse([10, 20], [13, 16])).toBeCloseTo(Math.sqrt(12.5), 12);
+    expect(phm08Score([30], [20])).toBeCloseTo(Math.E - 1, 12);
+    expect(phm08Score([7], [20])).toBeCloseTo(Math.E - 1, 12);
+    expect(phm08Score([30], [20])).toBeGreaterThan(phm08Score([10], [20]));
+  });
+});

@@ -1,0 +1,117 @@
+import { DEFAULT_BOOSTING, trainBoostedTrees, type BoostingSettings } from './boosted-trees';
+import type { UnitHistory } from './cmapss-parse';
+import { findOperatingRegimes } from './operating-regimes';
+import { fitBands } from './rul-bands';
+import { cappedRul, featureWidth, unitFeatureRows, type FeaturePipeline } from './rul-features';
+import { RulError } from './rul-error';
+import { RUL_MODEL_FORMAT, RUL_MODEL_VERSION, type RulModel, type RulRegressor } from './rul-model';
+import { predictRulSeries } from './rul-predict';
+import { fitRidge } from './ridge';
+import { fitSensorNormalisation, normaliseUnit } from './sensor-normaliser';
+import { allBut, unitFolds } from './unit-folds';
+import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from './window-features';
+
+export interface RulTrainingOptions {
+  /** Targets are min(RUL, cap): early life looks healthy, so RUL is only readable near the end. */
+  cap: number;
+  features: FeatureSpec;
+  regressor: 'trees' | 'linear';
+  boosting: BoostingSettings;
+  /** Folds (by unit) whose out-of-fold errors give the band; 0 trains no band (quicker). */
+  bandFolds: number;
+  seed: number;
+}
+
+export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
+  cap: 125,
+  features: DEFAULT_FEATURE_SPEC,
+  regressor: 'trees',
+  boosting: DEFAULT_BOOSTING,
+  bandFolds: 3,
+  seed: 1,
+};
+
+/** Progress while training: a stage name and how far it is. */
+export type TrainingProgress = (stage: string, done: number, total: number) => void;
+
+/**
+ * Learns an RUL model from run-to-failure histories (each unit's last cycle is its failure).
+ * With bandFolds = k, k more models are trained on k-1 folds of the units each, only to
+ * measure how wrong the model is on units it has not seen; the returned model is fitted on all.
+ */
+export function trainRulModel(
+  units: UnitHistory[],
+  options: RulTrainingOptions = DEFAULT_RUL_TRAINING,
+  progress?: TrainingProgress,
+): RulModel {
+  if (units.length < Math.max(2, options.bandFolds))
+    throw new RulError(
+      'RUL_TRAINING_INVALID',
+      `training needs at least ${Math.max(2, options.bandFolds)} units, got ${units.length}`,
+    );
+  if (!(options.cap > 0))
+    throw new RulError('RUL_TRAINING_INVALID', `the RUL cap must be positive, got ${options.cap}`);
+  const model = fitPointModel(units, options, (done, total) => progress?.('model', done, total));
+  if (options.bandFolds < 2) return model;
+  const predicted: number[] = [];
+  const truth: number[] = [];
+  const folds = unitFolds(units, options.bandFolds, options.seed + 1);
+  folds.forEach((held, k) => {
+    const foldModel = fitPointModel(allBut(folds, k), options, (done, total) =>
+      progress?.(`band fold ${k + 1}/${folds.length}`, done, total),
+    );
+    for (const unit of held) {
+      predicted.push(...predictRulSeries(foldModel, unit));
+      truth.push(...cappedRul(unit, options.cap));
+    }
+  });
+  return { ...model, bands: fitBands(predicted, truth, options.cap) };
+}
+
+function fitPointModel(
+  units: UnitHistory[],
+  options: RulTrainingOptions,
+  onStep: (done: number, total: number) => void,
+): RulModel {
+  const settings = units.flatMap((u) => u.settings);
+  const normalisation = fitSensorNormalisation(units, findOperatingRegimes(settings, options.seed));
+  const normalised = units.map((u) => normaliseUnit(normalisation, u));
+  const targets = units.flatMap((u) => cappedRul(u, options.cap));
+  const healthIndex = fitRidge(normalised.flat(), targets);
+  const pipeline: FeaturePipeline = { normalisation, healthIndex, features: options.features };
+  const width = featureWidth(pipeline);
+  const x = new Float64Array(targets.length * width);
+  let offset = 0;
+  for (const unit of units) {
+    const rows = unitFeatureRows(pipeline, unit);
+    x.set(rows, offset);
+    offset += rows.length;
+  }
+  const y = Float64Array.from(targets);
+  const regressor: RulRegressor =
+    options.regressor === 'trees'
+      ? {
+          kind: 'trees',
+          trees: trainBoostedTrees(
+            x,
+            y,
+            width,
+            { ...options.boosting, seed: options.seed },
+            onStep,
+          ),
+        }
+      : { kind: 'linear', linear: fitRidge(rowsOf(x, width), y) };
+  return {
+    format: RUL_MODEL_FORMAT,
+    version: RUL_MODEL_VERSION,
+    cap: options.cap,
+    ...pipeline,
+    regressor,
+    bands: null,
+    training: { units: units.length, rows: targets.length, seed: options.seed },
+  };
+}
+
+function rowsOf(x: Float64Array, width: number): Float64Array[] {
+  return Array.from({ length: x.length / width }, (_, i) => x.subarray(i * width, (i + 1) * width));
+}

@@ -10,3 +10,4 @@ export * from './detectors/missing-data.detector';
 export * from './detectors/adaptive-baseline.detector';
 export * from './monitor/twin-anomaly-monitor';
 export * from './monitor/monitor-settings';
+export * from './rul/index';

@@ -36,7 +36,7 @@ export async function startIngestion(
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();
   // The directory first replays twin-events, then follows it from where the replay ended.
-  const startAt = await app.get(TwinDirectory).catchUp();
+  const startAt = await app.get(TwinDirectory).replayToEnd();
   app.connectMicroservice({
     strategy: new EventLogServer({
       log: infra.log,

@@ -3,3 +3,4 @@ export * from './config/service.config';
 export * from './open-infrastructure';
 export * from './http/http-problem';
 export * from './http/http-error.filter';
+export * from './directory/twin-directory';

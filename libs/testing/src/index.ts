@@ -7,3 +7,4 @@ export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
+export { registerTwins, type TwinToRegister } from './twins/register-twins';

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  decideTwin,
-  foldTwin,
-  initialTwinState,
-  stampEvents,
-  type EventEnvelope,
-  type TwinCommand,
-} from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { distributedServiceEnv, realServer } from '@twinlog/testing';
+import {
+  distributedServiceEnv,
+  realServer,
+  registerTwins as registerTwinsInLog,
+  type TwinToRegister,
+} from '@twinlog/testing';
 import { readIngestionConfig, type IngestionConfig } from '../config/ingestion.config';
 import { startIngestion, type RunningIngestion } from '../ingestion.app';
 
@@ -29,39 +26,13 @@ export function testEnv(id: string, overrides: Env = {}): Env {
   };
 }
 
-/** Registers twins the way twin-state would: decided, stamped and appended to the log. */
+/** Registers twins the way twin-state would (see libs/testing). */
 export async function registerTwins(
   log: EventLog,
   infra: Infrastructure,
-  twins: Array<{ twinId: string; twinType: string; site?: string; retire?: boolean }>,
+  twins: TwinToRegister[],
 ): Promise<void> {
-  const ctx = { catalog: infra.catalog, now: new Date().toISOString(), maxFutureSkewMs: 0 };
-  for (const twin of twins) {
-    const commands: TwinCommand[] = [
-      {
-        type: 'RegisterTwin',
-        twinType: twin.twinType,
-        ...(twin.site ? { site: twin.site } : {}),
-        commissionedAt: new Date(Date.now() - 30 * DAY_MS).toISOString(),
-      },
-    ];
-    if (twin.retire) commands.push({ type: 'RetireTwin', reason: 'scrapped' });
-    let state = initialTwinState(twin.twinId);
-    for (const command of commands) {
-      const events = stampEvents(twin.twinId, decideTwin(command, state, ctx), {
-        commandId: randomUUID(),
-        correlationId: randomUUID(),
-        causationId: null,
-        producer: 'test',
-        now: ctx.now,
-      });
-      await log.append(events);
-      state = foldTwin(
-        events.map((e, i) => ({ ...e, revision: state.revision + i + 1 }) as EventEnvelope),
-        state,
-      );
-    }
-  }
+  await registerTwinsInLog(log, infra.catalog, twins);
 }
 
 export interface Harness {

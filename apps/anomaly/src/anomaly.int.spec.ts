@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { registerTwins } from '@twinlog/testing';
+import {
+  anomalyEnv,
+  appendInChunks,
+  findingsIn,
+  spawnWorker,
+  startWorker,
+  until,
+  type Finding,
+} from './testing/anomaly-harness';
+import { telemetryScript } from './testing/telemetry-script';
+
+const START = Date.now() - 3_600_000;
+const READINGS_PER_EVENT = 4;
+
+describe.each(['embedded', 'distributed'] as const)('anomaly worker (%s mode)', (mode) => {
+  jest.setTimeout(120_000);
+
+  it('reports one episode per overheat and clears it after a restart, neither losing nor repeating findings', async () => {
+    const id = randomUUID().slice(0, 8);
+    const env = anomalyEnv(mode, id);
+    const hot = `cnc-hot-${id}`;
+    const calm = `cnc-calm-${id}`;
+    const script = telemetryScript({
+      twins: [hot, calm],
+      seconds: 140,
+      start: START,
+      overheat: { [hot]: { from: 80, to: 95 } },
+    });
+    // Up to second 90 the overheat has begun; its end (and the clearing) comes after the restart.
+    const [before, after] = [script.slice(0, 90 * 2), script.slice(90 * 2)];
+
+    const first = await startWorker(env);
+    await registerTwins(first.infra.log, first.infra.catalog, [
+      { twinId: hot, twinType: 'cnc-milling-machine' },
+      { twinId: calm, twinType: 'cnc-milling-machine' },
+    ]);
+    await appendInChunks(first.infra.log, before);
+    await until(
+      () => first.service.worker.stats.readingsJudged,
+      (n) => n === before.length * READINGS_PER_EVENT,
+      'the first worker to judge every reading',
+    );
+    const opened = (await findingsIn(first.infra.log)).filter((f) => f.twinId === hot);
+    const limitEpisode = opened.find(
+      (f) => f.type === 'AnomalyDetected' && (f.data as { detector: string }).detector === 'limits',
+    );
+    expect(limitEpisode).toMatchObject({
+      occurredAt: new Date(START + 80_000).toISOString(),
+      data: {
+        properties: ['temperature'],
+        severity: expect.stringMatching(/alarm|critical/),
+        evidence: [expect.objectContaining({ property: 'temperature', expectedHigh: 65 })],
+      },
+    });
+    expect((limitEpisode!.data as { score: number }).score).toBeGreaterThan(0.5);
+    await first.close();
+
+    const second = await startWorker(env);
+    try {
+      await appendInChunks(second.infra.log, after);
+      await until(
+        () => second.service.worker.stats,
+        (s) => s.readingsJudged === after.length * READINGS_PER_EVENT,
+        'the restarted worker to judge the new readings',
+      );
+      // It rebuilt its detectors from the readings judged before the restart, without reporting them again.
+      expect(second.service.worker.stats.readingsReplayed).toBe(before.length * READINGS_PER_EVENT);
+      const findings = await findingsIn(second.infra.log);
+      expect(new Set(findings.map((f) => f.id)).size).toBe(findings.length);
+      const limits = findings.filter((f) => (f.data as { detector: string }).detector === 'limits');
+      expect(limits.map((f) => [f.twinId, f.type, f.occurredAt])).toEqual([
+        [hot, 'AnomalyDetected', new Date(START + 80_000).toISOString()],
+        // Five readings back in range close the episode: seconds 95..99.
+        [hot, 'AnomalyCleared', new Date(START + 99_000).toISOString()],
+      ]);
+      expect(findings.filter((f) => f.twinId === calm)).toEqual([]);
+      const status = await (await fetch(`${second.service.url}/v1/worker`)).json();
+      expect(status).toMatchObject({ twinsMonitored: 2, readingsJudged: after.length * 4 });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('anomaly workers sharing telemetry partitions (Kafka)', () => {
+  jest.setTimeout(240_000);
+
+  it('after one of two workers is killed mid-stream, reports exactly what a single worker reports', async () => {
+    const twins = Array.from({ length: 9 }, (_, i) => `cnc-${i}`);
+    const overheat = Object.fromEntries(
+      twins
+        .filter((_, i) => i % 2 === 0)
+        .map((t, i) => [t, { from: 100 + 40 * i, to: 115 + 40 * i }]),
+    );
+    const script = telemetryScript({ twins, seconds: 400, start: START, overheat });
+    const total = script.length * READINGS_PER_EVENT;
+    const register = (w: Awaited<ReturnType<typeof startWorker>>) =>
+      registerTwins(
+        w.infra.log,
+        w.infra.catalog,
+        twins.map((twinId) => ({ twinId, twinType: 'cnc-milling-machine' })),
+      );
+
+    // The reference: one worker judges everything.
+    const single = await startWorker(anomalyEnv('distributed', randomUUID().slice(0, 8)));
+    let expected: Finding[];
+    try {
+      await register(single);
+      await appendInChunks(single.infra.log, script);
+      await until(
+        () => single.service.worker.stats.readingsJudged,
+        (n) => n === total,
+        'the single worker to judge every reading',
+      );
+      expected = await findingsIn(single.infra.log);
+    } finally {
+      await single.close();
+    }
+    expect(expected.filter((f) => f.type === 'AnomalyDetected').length).toBeGreaterThanOrEqual(5);
+
+    // Two workers in one group over the same input; one of them, a process of its own, is killed.
+    const env = anomalyEnv('distributed', randomUUID().slice(0, 8), { ANOMALY_MAX_BATCH: '100' });
+    const survivor = await startWorker(env);
+    const doomed = await spawnWorker(env);
+    try {
+      await register(survivor);
+      const judgedBy = async (url: string) =>
+        ((await (await fetch(`${url}/v1/worker`)).json()) as { readingsJudged: number })
+          .readingsJudged;
+      const half = Math.floor(script.length / 2);
+      await appendInChunks(survivor.infra.log, script.slice(0, half), 50);
+      await until(
+        () => judgedBy(doomed.url),
+        (n) => n > 0,
+        'the second worker to take a share',
+      );
+      doomed.child.kill('SIGKILL');
+      await appendInChunks(survivor.infra.log, script.slice(half), 50);
+      await until(
+        () => findingsIn(survivor.infra.log),
+        (found) => sameFindings(found, expected),
+        'the survivor to report what the single worker reported',
+        120_000,
+      );
+      const found = await findingsIn(survivor.infra.log);
+      expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
+      expect(sortById(found)).toEqual(sortById(expected));
+      expect(survivor.service.worker.stats.restores).toBeGreaterThan(0);
+    } finally {
+      doomed.child.kill('SIGKILL');
+      await survivor.close();
+    }
+  });
+});
+
+function sortById(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function sameFindings(a: Finding[], b: Finding[]): boolean {
+  return JSON.stringify(sortById(a)) === JSON.stringify(sortById(b));
+}

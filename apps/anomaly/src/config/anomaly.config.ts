@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import {
+  collectProblems,
+  intFrom,
+  parseEnv,
+  readServiceConfig,
+  type Env,
+} from '@twinlog/service-kit';
+
+/** Every setting of the anomaly service, with its default and why. */
+const schema = z.object({
+  ANOMALY_HTTP_HOST: z.string().default('0.0.0.0'),
+  ANOMALY_HTTP_PORT: intFrom(0, 8083),
+  // Workers of one group share the telemetry partitions; a second deployment (say, a shadow
+  // with new settings) takes a group of its own.
+  ANOMALY_GROUP: z.string().min(1).default('twinlog-anomaly'),
+  // Readings judged per batch: larger batches amortise the append, smaller ones cut latency.
+  ANOMALY_MAX_BATCH: intFrom(1, 2_000),
+  // A reading can arrive before the broadcast feed delivered its twin's registration.
+  ANOMALY_DIRECTORY_WAIT_MS: intFrom(0, 5_000),
+});
+
+export type AnomalyConfig = ReturnType<typeof readAnomalyConfig>;
+
+export function readAnomalyConfig(env: Env) {
+  // Both parts are read before either complains, so one start-up names every bad setting.
+  const [service, raw] = collectProblems(
+    () => readServiceConfig(env),
+    () => parseEnv(schema, env),
+  );
+  return {
+    service,
+    http: { host: raw.ANOMALY_HTTP_HOST, port: raw.ANOMALY_HTTP_PORT },
+    group: raw.ANOMALY_GROUP,
+    maxBatch: raw.ANOMALY_MAX_BATCH,
+    directoryWaitMs: raw.ANOMALY_DIRECTORY_WAIT_MS,
+  };
+}

@@ -41,6 +41,32 @@ export const anomalySettingsSchema = z
   })
   .strict();
 
+/**
+ * Twin-level anomaly settings: the multivariate detector over the twin's property vector. Every
+ * key has a default in libs/analytics (docs/analytics/anomaly-detection.md).
+ */
+export const twinAnomalySettingsSchema = z
+  .object({
+    multivariate: z
+      .object({
+        /** Off when false; on by default for a model with two or more properties. */
+        enabled: z.boolean().optional(),
+        /** The properties of the vector (default: all the model's properties). */
+        properties: z.array(name).min(2).optional(),
+        /** Complete vectors learned as normal before any is judged. */
+        warmUp: z.number().int().positive().optional(),
+        /** Vectors the smoothing spans; also the on- and off-delay of an episode. */
+        smoothing: z.number().int().positive().optional(),
+        /** Time constant, in vectors, at which the normal level follows drift. */
+        adaptation: finite.positive().optional(),
+        /** Multiplier on the warm-up's own score quantile that sets the control limit. */
+        limitMargin: finite.positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const propertySpecSchema = z
   .object({
     unit: z.string().min(1, 'a unit is required (use "1" for a dimensionless value)'),
@@ -90,11 +116,23 @@ export const twinModelSchema = z
     children: z.array(childRuleSchema).default([]),
     physics: z.record(z.string(), finite).optional(),
     maintenance: maintenanceSpecSchema.optional(),
+    anomaly: twinAnomalySettingsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((model, ctx) => {
+    for (const [i, property] of (model.anomaly?.multivariate?.properties ?? []).entries()) {
+      if (!(property in model.properties))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anomaly', 'multivariate', 'properties', i],
+          message: `unknown property ${property}`,
+        });
+    }
+  });
 
 export type Band = z.infer<typeof bandSchema>;
 export type AnomalySettings = z.infer<typeof anomalySettingsSchema>;
+export type TwinAnomalySettings = z.infer<typeof twinAnomalySettingsSchema>;
 export type Limits = z.infer<typeof limitsSchema>;
 export type PropertySpec = z.infer<typeof propertySpecSchema>;
 export type ChildRule = z.infer<typeof childRuleSchema>;

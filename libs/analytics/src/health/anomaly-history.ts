@@ -1,0 +1,87 @@
+import type { Severity } from '@twinlog/domain';
+
+export interface AnomalySettings {
+  /** Points off the health index for an open episode of each severity. */
+  penalty: Record<Severity, number>;
+  /** A closed episode's penalty halves every this many hours. */
+  halfLifeHours: number;
+  /** The most the anomaly history takes off the index. */
+  maxPenalty: number;
+  /** Episodes remembered per twin (the newest). */
+  remember: number;
+}
+
+export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
+  penalty: { info: 0, warning: 5, alarm: 10, critical: 20 },
+  halfLifeHours: 24,
+  maxPenalty: 30,
+  remember: 32,
+};
+
+interface Episode {
+  severity?: Severity;
+  detectedAt?: number;
+  clearedAt?: number;
+}
+
+export interface AnomalyStanding {
+  /** Points taken off the health index. */
+  penalty: number;
+  /** Episodes open at the time asked, and the worst of their severities. */
+  open: number;
+  worstOpen: Severity | undefined;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, alarm: 2, critical: 3 };
+
+/**
+ * A twin's anomaly episodes by event time, so the standing at any time is the same whatever
+ * order the detections and clearings arrived in (a replay, a late event). Bounded: the newest
+ * episodes only.
+ */
+export class AnomalyHistory {
+  private readonly episodes = new Map<string, Episode>();
+
+  constructor(private readonly settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS) {}
+
+  detected(episodeId: string, severity: Severity, at: number): void {
+    this.episodes.set(episodeId, { ...this.episodes.get(episodeId), severity, detectedAt: at });
+    this.bound();
+  }
+
+  cleared(episodeId: string, at: number): void {
+    this.episodes.set(episodeId, { ...this.episodes.get(episodeId), clearedAt: at });
+    this.bound();
+  }
+
+  /** Open episodes count in full, closed ones fade with their half-life; capped. */
+  standingAt(now: number): AnomalyStanding {
+    const { penalty, halfLifeHours, maxPenalty } = this.settings;
+    let total = 0;
+    let open = 0;
+    let worstOpen: Severity | undefined;
+    for (const e of this.episodes.values()) {
+      if (e.severity === undefined || e.detectedAt === undefined || e.detectedAt > now) continue;
+      const closed = e.clearedAt !== undefined && e.clearedAt <= now;
+      if (!closed) {
+        open += 1;
+        if (!worstOpen || RANK[e.severity] > RANK[worstOpen]) worstOpen = e.severity;
+        total += penalty[e.severity];
+      } else {
+        const ageHours = (now - e.clearedAt!) / 3_600_000;
+        total += penalty[e.severity] * 0.5 ** (ageHours / halfLifeHours);
+      }
+    }
+    return { penalty: Math.min(maxPenalty, total), open, worstOpen };
+  }
+
+  private bound(): void {
+    if (this.episodes.size <= this.settings.remember) return;
+    const oldest = [...this.episodes.entries()].sort(
+      ([, a], [, b]) => (a.detectedAt ?? a.clearedAt ?? 0) - (b.detectedAt ?? b.clearedAt ?? 0),
+    );
+    for (const [id] of oldest.slice(0, this.episodes.size - this.settings.remember)) {
+      this.episodes.delete(id);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+import {
+  bandOf,
+  worse,
+  type HealthBand,
+  type HealthFeature,
+  type Limits,
+  type MaintenanceKind,
+  type MaintenanceSpec,
+  type Severity,
+} from '@twinlog/domain';
+import {
+  AnomalyHistory,
+  DEFAULT_ANOMALY_SETTINGS,
+  type AnomalySettings,
+  type AnomalyStanding,
+} from './anomaly-history';
+import {
+  DEFAULT_DEGRADATION,
+  DegradationTrack,
+  type DegradationSettings,
+  type IndicatorState,
+} from './degradation-track';
+import { healthIndicators, type IndicatorSpec } from './health-indicators';
+import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
+import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';
+
+export interface ComponentHealthSettings {
+  degradation: DegradationSettings;
+  anomalies: AnomalySettings;
+  /** Remaining lives beyond this are reported as this, flagged beyond the horizon. */
+  horizonHours: number;
+  /** A prediction at most once per this much event time, unless something significant changed. */
+  checkpointSeconds: number;
+}
+
+export const DEFAULT_COMPONENT_HEALTH: ComponentHealthSettings = {
+  degradation: DEFAULT_DEGRADATION,
+  anomalies: DEFAULT_ANOMALY_SETTINGS,
+  horizonHours: 24 * 365,
+  checkpointSeconds: 300,
+};
+
+/** A component's health now: index, features, remaining life and what to do. */
+export interface HealthAssessment {
+  twinId: string;
+  /** Event time it is as of (the newest reading), epoch ms. */
+  at: number;
+  /** 0-100: the weakest indicator, less the anomaly penalty. */
+  healthIndex: number;
+  features: HealthFeature[];
+  anomalies: AnomalyStanding;
+  worstBand: HealthBand;
+  life: LifePercentiles;
+  /** The indicator most likely to fail first (or the weakest, without trends). */
+  basis: string;
+  model: string;
+  recommendation: MaintenanceRecommendation;
+}
+
+export interface ObservedReading {
+  property: string;
+  value: number;
+  /** Event time, epoch ms. */
+  at: number;
+}
+
+export interface MaintenanceDone {
+  kind: MaintenanceKind;
+  at: number;
+  /** Properties it reset; none means the kind decides (a replacement resets every indicator). */
+  resets: string[];
+}
+
+const REPLACING: ReadonlySet<MaintenanceKind> = new Set([
+  'tool-replaced',
+  'part-replaced',
+  'repair',
+]);
+const SERVICING: ReadonlySet<MaintenanceKind> = new Set(['lubrication', 'calibration']);
+
+/**
+ * One twin's health, remaining life and recommendation, streaming: readings in event time
+ * order, maintenance and anomaly episodes whenever they arrive (they take effect at their own
+ * event time). Pure and bounded: time comes in with the events, memory does not grow with them.
+ * `due()` says when a new prediction is worth making (once per checkpoint interval of event
+ * time, or at once when an indicator enters a worse band or maintenance reset it), so the same
+ * sequence of events always gives the same predictions at the same times.
+ */
+export class ComponentHealthModel {
+  private specs: IndicatorSpec[];
+  private readonly tracks = new Map<string, DegradationTrack>();
+  private readonly anomalies: AnomalyHistory;
+  /** Maintenance later than the newest reading: applied when the readings reach its time. */
+  private pending: MaintenanceDone[] = [];
+  private newestAt: number | undefined;
+  private lastSlot = Number.NEGATIVE_INFINITY;
+  private lastBands = new Map<string, HealthBand>();
+  private significant = false;
+
+  constructor(
+    readonly twinId: string,
+    limits: Record<string, Limits>,
+    private maintenance: MaintenanceSpec | undefined,
+    private readonly settings: ComponentHealthSettings = DEFAULT_COMPONENT_HEALTH,
+  ) {
+    this.specs = healthIndicators(limits);
+    this.anomalies = new AnomalyHistory(settings.anomalies);
+  }
+
+  /** Whether any of the twin's properties can tell its health (has a failure or alarm limit). */
+  get judged(): boolean {
+    return this.specs.length > 0;
+  }
+
+  /** New limits or a new model version: the histories stay, the indicators are re-read. */
+  reconfigure(limits: Record<string, Limits>, maintenance: MaintenanceSpec | undefined): void {
+    this.specs = healthIndicators(limits);
+    this.maintenance = maintenance;
+  }
+
+  observe(readings: readonly ObservedReading[]): void {
+    for (const reading of readings) {
+      this.applyPendingUpTo(reading.at);
+      for (const spec of this.specs) {
+        if (spec.property !== reading.property) continue;
+        const track = this.trackOf(spec);
+        track.observe(reading.at, reading.value);
+        const band = bandOf(track.currentLevel()!, spec.limits);
+        if (rank(band) > rank(this.lastBands.get(spec.id) ?? 'normal')) this.significant = true;
+      }
+      if (this.newestAt === undefined || reading.at > this.newestAt) this.newestAt = reading.at;
+    }
+  }
+
+  maintained(done: MaintenanceDone): void {
+    if (this.newestAt !== undefined && done.at <= this.newestAt) this.apply(done);
+    else this.pending = [...this.pending, done].sort((a, b) => a.at - b.at);
+  }
+
+  anomalyDetected(episodeId: string, severity: Severity, at: number): void {
+    this.anomalies.detected(episodeId, severity, at);
+  }
+
+  anomalyCleared(episodeId: string, at: number): void {
+    this.anomalies.cleared(episodeId, at);
+  }
+
+  /** A prediction is due: a new checkpoint interval began, a band worsened, or maintenance reset it. */
+  due(): boolean {
+    if (this.newestAt === undefined || !this.judged) return false;
+    return this.significant || this.slotOf(this.newestAt) > this.lastSlot;
+  }
+
+  /** The assessment now, and the schedule moves on (call when `due()`). */
+  checkpoint(): HealthAssessment | undefined {
+    const evaluated = this.evaluate();
+    if (!evaluated) return undefined;
+    this.lastSlot = this.slotOf(evaluated.assessment.at);
+    this.significant = false;
+    this.lastBands = evaluated.bands;
+    return evaluated.assessment;
+  }
+
+  /** The assessment as of the newest reading, without moving the schedule. */
+  assess(): HealthAssessment | undefined {
+    return this.evaluate()?.assessment;
+  }
+
+  private evaluate(): { assessment: HealthAssessment; bands: Map<string, HealthBand> } | undefined {
+    const now = this.newestAt;
+    if (now === undefined || !this.judged) return undefined;
+    const states = this.specs
+      .map((spec) => this.tracks.get(spec.id)?.state(spec))
+      .filter((s): s is IndicatorState => s !== undefined);
+    if (states.length === 0) return undefined;
+    const { horizonHours } = this.settings;
+    const life = lifePercentiles(firstOf(states.map((s) => s.failedBy)), horizonHours);
+    const features = states
+      .map((s) => feature(s, horizonHours))
+      .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
+    const anomalies = this.anomalies.standingAt(now);
+    const weakest = Math.min(...features.map((f) => f.health));
+    const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
+    const bands = new Map(states.map((s) => [s.spec.id, bandOf(s.level, s.spec.limits)]));
+    const worstBand = [...bands.values()].reduce<HealthBand>(
+      (w, b) => worse(w, b) as HealthBand,
+      'normal',
+    );
+    const driver = basisOf(states, life);
+    const recommendation = recommendMaintenance({
+      now,
+      life,
+      healthIndex,
+      worstBand,
+      worstOpenAnomaly: anomalies.worstOpen,
+      spec: this.maintenance,
+    });
+    const assessment: HealthAssessment = {
+      twinId: this.twinId,
+      at: now,
+      healthIndex,
+      features,
+      anomalies,
+      worstBand,
+      life,
+      basis: driver.spec.property,
+      model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
+      recommendation,
+    };
+    return { assessment, bands };
+  }
+
+  private trackOf(spec: IndicatorSpec): DegradationTrack {
+    let track = this.tracks.get(spec.id);
+    if (!track) {
+      track = new DegradationTrack(spec, this.settings.degradation);
+      this.tracks.set(spec.id, track);
+    }
+    return track;
+  }
+
+  private applyPendingUpTo(at: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.at <= at) this.apply(this.pending.shift()!);
+  }
+
+  private apply(done: MaintenanceDone): void {
+    const named = new Set(done.resets);
+    for (const spec of this.specs) {
+      const track = this.tracks.get(spec.id);
+      if (!track) continue;
+      if (named.has(spec.property) || (named.size === 0 && REPLACING.has(done.kind))) {
+        track.reset(done.at);
+      } else if (named.size === 0 && SERVICING.has(done.kind)) {
+        track.restartTrend(done.at);
+      } else {
+        continue;
+      }
+      this.lastBands.delete(spec.id);
+      this.significant = true;
+    }
+  }
+
+  private slotOf(at: number): number {
+    return Math.floor(at / (this.settings.checkpointSeconds * 1000));
+  }
+}
+
+function feature(s: IndicatorState, horizonHours: number): HealthFeature {
+  const own = lifePercentiles(s.failedBy, horizonHours);
+  return {
+    property: s.spec.property,
+    value: round(s.level, 6),
+    baseline: round(s.reference, 6),
+    threshold: s.spec.threshold,
+    health: round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
+    trendPerHour: round(s.ratePerHour, 6),
+    model: s.degrading ? s.trend!.family : 'none',
+    ...(own.beyond.p50 ? {} : { rulHours: round(own.p50, 3) }),
+    ...(own.beyond.p10 ? {} : { rulLowHours: round(own.p10, 3) }),
+    ...(own.beyond.p90 ? {} : { rulHighHours: round(own.p90, 3) }),
+  };
+}
+
+/** The indicator most likely to have failed by the component's median life; else the weakest. */
+function basisOf(states: IndicatorState[], life: LifePercentiles): IndicatorState {
+  return states.reduce((best, s) => {
+    const a = s.failedBy(life.p50);
+    const b = best.failedBy(life.p50);
+    if (a !== b) return a > b ? s : best;
+    return s.position > best.position ? s : best;
+  });
+}
+
+const RANKS: HealthBand[] = ['normal', 'warning', 'alarm', 'failure'];
+const rank = (b: HealthBand) => RANKS.indexOf(b);
+const round = (x: number, digits: number) => Number(x.toFixed(digits));

@@ -11,3 +11,4 @@ export * from './detectors/adaptive-baseline.detector';
 export * from './monitor/twin-anomaly-monitor';
 export * from './monitor/monitor-settings';
 export * from './rul/index';
+export * from './health/index';

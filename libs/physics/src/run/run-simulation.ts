@@ -1,0 +1,248 @@
+import type { LimitCrossing, Limits, RiskLevel, TwinModel } from '@twinlog/domain';
+import { declaredParameters } from '../model/declared-parameters';
+import {
+  propertiesOf,
+  variablesOf,
+  type CalibrationGroupReport,
+  type CalibrationOutcome,
+  type TimedValue,
+} from '../model/physics-model';
+import { physicsModelFor } from '../models/physics-models';
+import { checkAgainstModel } from '../scenario/check-against-model';
+import type { Perturbation, Scenario } from '../scenario/scenario';
+import { compileSchedule } from '../scenario/schedule';
+import { crossingsOf, riskLevelOf, thresholdsOf } from '../simulate/limit-crossings';
+import { recommend, type Recommendation } from '../simulate/recommendations';
+import { RELATIVE_TOLERANCE, Simulator } from '../simulate/simulator';
+import { monteCarlo, type MonteCarloOutcome } from '../uncertainty/monte-carlo';
+import { uncertaintyOf } from '../uncertainty/parameter-distribution';
+import { latestReadings, startOf, type StartValueReport } from './start-values';
+
+/** Everything a run needs about the twin, gathered by the caller (pure: no I/O here). */
+export interface SimulationSubject {
+  twinId: string;
+  twinModel: TwinModel;
+  /** The twin's own limits at the start (as registered or changed since). */
+  limits: Record<string, Limits>;
+  /** Per property, the latest maintenance that reset it: older readings belong to the old part. */
+  resetAt: Record<string, string>;
+  /** Readings up to the start: the calibration window and the latest of each property. */
+  readings: ReadonlyArray<{ property: string; time: string; value: number }>;
+  /** The (event) time the run starts from. */
+  startAt: string;
+}
+
+export interface SimulationProgress {
+  phase: 'calibrating' | 'simulating' | 'recommending' | 'monte-carlo';
+  /** 0 to 1, over the whole run. */
+  fraction: number;
+}
+
+export interface SimulationResult {
+  twinId: string;
+  twinType: string;
+  label: string | null;
+  startAt: string;
+  horizonSeconds: number;
+  stepSeconds: number;
+  perturbations: Perturbation[];
+  model: { description: string; states: string[]; inputs: string[]; outputs: string[] };
+  start: Record<string, StartValueReport>;
+  parameters: Record<
+    string,
+    {
+      value: number;
+      stdErr: number | null;
+      source: 'fitted' | 'declared' | 'derived';
+      unit: string;
+    }
+  >;
+  calibration: { from: string; to: string; groups: CalibrationGroupReport[] };
+  units: Record<string, string>;
+  trajectory: { times: number[]; properties: Record<string, number[]> };
+  crossings: Array<LimitCrossing & { at: string }>;
+  firstLimit: (LimitCrossing & { at: string }) | null;
+  timeToFirstLimitSeconds: number | null;
+  riskLevel: RiskLevel;
+  recommendations: Recommendation[];
+  uncertainty: MonteCarloOutcome | null;
+  integration: {
+    method: string;
+    relativeTolerance: number;
+    evaluations: number;
+    rejectedSteps: number;
+  };
+}
+
+/** Share of the progress bar before the Monte Carlo samples. */
+const BEFORE_MONTE_CARLO = 0.05;
+
+/**
+ * One what-if run: calibrate the twin type's model on the twin's recent readings, start from
+ * its state at `startAt`, integrate the scenario, find the limits it crosses, advise, and (when
+ * asked) propagate the calibration's uncertainty by Monte Carlo. A generator that yields
+ * progress between chunks of work, so a caller can report it and stop early.
+ */
+export function* runSimulation(
+  subject: SimulationSubject,
+  scenario: Scenario,
+): Generator<SimulationProgress, SimulationResult, void> {
+  const model = physicsModelFor(subject.twinModel.type);
+  checkAgainstModel(scenario, model);
+  const startMs = Date.parse(subject.startAt);
+  yield { phase: 'calibrating', fraction: 0 };
+  const declared = declaredParameters(subject.twinModel, model.parameters);
+  const readings = timed(subject, startMs);
+  const windowStart = -scenario.calibrationWindowSeconds;
+  const calibration: CalibrationOutcome =
+    scenario.calibrationWindowSeconds > 0
+      ? model.calibrate(
+          readings.filter((r) => r.t >= windowStart),
+          declared.values,
+        )
+      : { groups: [], values: {}, covariances: [], noise: {}, hints: {} };
+  const variables = variablesOf(model);
+  const base = new Float64Array(variables.length);
+  model.parameters.forEach((spec, j) => {
+    base[model.inputs.length + j] =
+      calibration.values[spec.name] ?? declared.values[spec.name] ?? 0;
+  });
+  const { start, report } = startOf(model, latestReadings(readings), base, calibration.hints);
+  const x0 = Float64Array.from(model.states, (s) => start.values[s]!);
+
+  yield { phase: 'simulating', fraction: 0.01 };
+  const schedule = compileSchedule(scenario, model);
+  const properties = propertiesOf(model);
+  const columns = properties.map(() => new Float64Array(schedule.grid.length));
+  const simulator = new Simulator(model, schedule);
+  simulator.run(x0, base, { columns, stride: 1, offset: 0 });
+  const byProperty = new Map(properties.map((p, i) => [p, columns[i]!]));
+  const thresholds = thresholdsOf(subject.limits, properties);
+  const crossings = crossingsOf(byProperty, schedule.grid, thresholds);
+  const units = Object.fromEntries(
+    properties.map((p) => [p, subject.twinModel.properties[p]?.unit ?? '']),
+  );
+
+  yield { phase: 'recommending', fraction: 0.02 };
+  const recommendations = recommend({
+    model,
+    scenario,
+    schedule,
+    x0,
+    base,
+    thresholds,
+    crossings,
+    peak: Float64Array.from(simulator.peak),
+    units,
+  });
+
+  let uncertainty: MonteCarloOutcome | null = null;
+  if (scenario.monteCarlo) {
+    const { samples, seed } = scenario.monteCarlo;
+    const runs = monteCarlo({
+      model,
+      schedule,
+      base,
+      start,
+      hints: calibration.hints,
+      uncertainty: uncertaintyOf(model, calibration, base, declared.defaultUncertainty),
+      thresholds,
+      samples,
+      seed,
+    });
+    for (let step = runs.next(); ; step = runs.next()) {
+      if (step.done) {
+        uncertainty = step.value;
+        break;
+      }
+      yield {
+        phase: 'monte-carlo',
+        fraction: BEFORE_MONTE_CARLO + (1 - BEFORE_MONTE_CARLO) * (step.value / samples),
+      };
+    }
+  }
+
+  const stamp = (c: LimitCrossing) => ({
+    ...c,
+    at: new Date(startMs + c.atSeconds * 1000).toISOString(),
+  });
+  const stamped = crossings.map(stamp);
+  const first = stamped[0] ?? null;
+  return {
+    twinId: subject.twinId,
+    twinType: model.twinType,
+    label: scenario.label,
+    startAt: new Date(startMs).toISOString(),
+    horizonSeconds: scenario.horizonSeconds,
+    stepSeconds: scenario.stepSeconds,
+    perturbations: scenario.perturbations,
+    model: {
+      description: model.description,
+      states: [...model.states],
+      inputs: [...model.inputs],
+      outputs: [...model.outputs],
+    },
+    start: report,
+    parameters: parametersReport(model, base, calibration),
+    calibration: {
+      from: new Date(startMs - scenario.calibrationWindowSeconds * 1000).toISOString(),
+      to: new Date(startMs).toISOString(),
+      groups: calibration.groups,
+    },
+    units,
+    trajectory: {
+      times: Array.from(schedule.grid),
+      properties: Object.fromEntries(properties.map((p, i) => [p, Array.from(columns[i]!)])),
+    },
+    crossings: stamped,
+    firstLimit: first,
+    timeToFirstLimitSeconds: first?.atSeconds ?? null,
+    riskLevel: riskLevelOf(crossings, uncertainty?.crossingProbabilities),
+    recommendations,
+    uncertainty,
+    integration: {
+      method: 'Dormand-Prince 5(4), adaptive step',
+      relativeTolerance: RELATIVE_TOLERANCE,
+      evaluations: simulator.integrator.evaluations,
+      rejectedSteps: simulator.integrator.rejected,
+    },
+  };
+}
+
+/** Readings as seconds relative to the start, without those a later maintenance reset. */
+function timed(subject: SimulationSubject, startMs: number): TimedValue[] {
+  const resets = Object.fromEntries(
+    Object.entries(subject.resetAt).map(([p, at]) => [p, Date.parse(at)]),
+  );
+  const out: TimedValue[] = [];
+  for (const r of subject.readings) {
+    const ms = Date.parse(r.time);
+    if (!(ms <= startMs)) continue;
+    const reset = resets[r.property];
+    if (reset !== undefined && ms < reset) continue;
+    out.push({ property: r.property, t: (ms - startMs) / 1000, value: r.value });
+  }
+  return out;
+}
+
+function parametersReport(
+  model: ReturnType<typeof physicsModelFor>,
+  base: Float64Array,
+  calibration: CalibrationOutcome,
+): SimulationResult['parameters'] {
+  const stdErr = new Map<string, number>();
+  for (const { names, covariance } of calibration.covariances) {
+    names.forEach((n, i) => stdErr.set(n, Math.sqrt(Math.max(0, covariance[i]![i]!))));
+  }
+  return Object.fromEntries(
+    model.parameters.map((spec, j) => [
+      spec.name,
+      {
+        value: base[model.inputs.length + j]!,
+        stdErr: stdErr.get(spec.name) ?? null,
+        source: spec.derived ? 'derived' : stdErr.has(spec.name) ? 'fitted' : 'declared',
+        unit: spec.unit,
+      },
+    ]),
+  );
+}

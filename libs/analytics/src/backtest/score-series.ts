@@ -1,64 +1,47 @@
+import { MultivariateDetector } from '../multivariate/multivariate-detector';
 import {
-  DEFAULT_EPISODE_SETTINGS,
-  EpisodeTracker,
-  type EpisodeSettings,
-} from '../episodes/episode-tracker';
-import {
-  DEFAULT_PCA_SETTINGS,
-  PcaMonitor,
-  type PcaMonitorSettings,
-} from '../multivariate/pca-monitor';
+  DEFAULT_MULTIVARIATE_SETTINGS,
+  type MultivariateSettings,
+} from '../multivariate/multivariate-settings';
 
-export interface SeriesScoringSettings {
-  /** Rows used to learn normal behaviour before any row is judged (the twin's own history). */
+/** The multivariate detector's settings, with its warm-up counted in rows of the series. */
+export interface SeriesScoringSettings extends Omit<MultivariateSettings, 'warmUp'> {
+  /** Rows learned as normal before any row is judged (the twin's own history). */
   fitRows: number;
-  pca: PcaMonitorSettings;
-  episodes: EpisodeSettings;
 }
 
-export const DEFAULT_SERIES_SCORING: SeriesScoringSettings = {
-  fitRows: 400,
-  pca: DEFAULT_PCA_SETTINGS,
-  episodes: { ...DEFAULT_EPISODE_SETTINGS, open: 0.5, close: 0.5, minRun: 1, smoothing: 0.3 },
-};
+const { warmUp, ...rest } = DEFAULT_MULTIVARIATE_SETTINGS;
+export const DEFAULT_SERIES_SCORING: SeriesScoringSettings = { ...rest, fitRows: warmUp };
 
 export interface RowVerdict {
-  /** In [0, 1]; 0.5 is the control limit. */
+  /** In [0, 1); 0.5 is the control limit. 0 for rows not judged (warm-up). */
   score: number;
+  /** Inside an anomaly episode (after hysteresis). */
   anomaly: boolean;
 }
 
 /**
- * Scores a multivariate series online, as the anomaly service would see it: the first
- * `fitRows` rows teach the monitor what normal looks like (they are not judged: score 0), every
- * later row is judged once, in order, with no look-ahead. Missing values (NaN) repeat the
- * property's last value. A series too short to learn from is not judged at all.
+ * Scores a multivariate series online with the same detector the anomaly service runs per twin:
+ * the first `fitRows` complete rows teach it what normal looks like (they are not judged: score
+ * 0), every later row is judged once, in order, from the rows before it (no look-ahead). A
+ * missing value (NaN) repeats the property's last value; rows before every property has had a
+ * value are not judged and not learned from.
  */
 export function scoreSeries(
   rows: number[][],
   settings: SeriesScoringSettings = DEFAULT_SERIES_SCORING,
 ): RowVerdict[] {
-  const filled = carryForward(rows);
-  const width = filled[0]?.length ?? 0;
-  const fitRows = Math.min(settings.fitRows, filled.length);
-  if (width === 0 || fitRows < width + 2) return filled.map(() => ({ score: 0, anomaly: false }));
-  const monitor = PcaMonitor.fit(filled.slice(0, fitRows), settings.pca);
-  const tracker = new EpisodeTracker(settings.episodes);
-  return filled.map((row, i) => {
-    if (i < fitRows) return { score: 0, anomaly: false };
-    const { t2Ratio, qRatio } = monitor.score(row);
-    const worst = Math.max(t2Ratio, qRatio);
-    tracker.next(worst / (1 + worst));
-    return { score: tracker.score, anomaly: tracker.active };
+  const width = rows[0]?.length ?? 0;
+  if (width === 0) return rows.map(() => ({ score: 0, anomaly: false }));
+  const { fitRows, ...multivariate } = settings;
+  const detector = new MultivariateDetector(width, { ...multivariate, warmUp: fitRows });
+  const last: number[] = new Array<number>(width).fill(Number.NaN);
+  return rows.map((row) => {
+    row.forEach((value, j) => {
+      if (Number.isFinite(value)) last[j] = value;
+    });
+    if (!last.every(Number.isFinite)) return { score: 0, anomaly: false };
+    const verdict = detector.observe(last);
+    return { score: verdict.score, anomaly: verdict.active };
   });
-}
-
-function carryForward(rows: number[][]): number[][] {
-  const last: number[] = [];
-  return rows.map((row) =>
-    row.map((value, j) => {
-      if (Number.isFinite(value)) return (last[j] = value);
-      return last[j] ?? 0;
-    }),
-  );
 }

@@ -49,6 +49,18 @@ export class AdaptiveBaselineDetector implements PropertyDetector {
     return finding;
   }
 
+  snapshot(): { mean: number; variance: number; count: number } {
+    return { mean: this.mean, variance: this.variance, count: this.count };
+  }
+
+  restore(state: unknown): void {
+    ({
+      mean: this.mean,
+      variance: this.variance,
+      count: this.count,
+    } = state as ReturnType<AdaptiveBaselineDetector['snapshot']>);
+  }
+
   private learn(value: number, weight: number): void {
     this.count += 1;
     // During warm-up: the plain running mean and variance; then exponential forgetting.

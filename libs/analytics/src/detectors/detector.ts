@@ -22,6 +22,10 @@ export interface Finding {
 export interface PropertyDetector {
   readonly name: string;
   observe(observation: Observation): Finding;
+  /** The detector's state as plain (JSON-safe) data, for checkpoints. */
+  snapshot(): unknown;
+  /** Continues from a snapshot taken from a detector built with the same settings. */
+  restore(state: unknown): void;
 }
 
 /** Maps "how many thresholds over" (0 = at normal, 1 = at the threshold) to a score in [0, 1). */

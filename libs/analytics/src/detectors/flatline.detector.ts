@@ -10,6 +10,15 @@ export class FlatlineDetector implements PropertyDetector {
     private readonly epsilon = 0,
   ) {}
 
+  snapshot(): { since: Observation | null } {
+    return { since: this.since ? { ...this.since } : null };
+  }
+
+  restore(state: unknown): void {
+    const { since } = state as ReturnType<FlatlineDetector['snapshot']>;
+    this.since = since ? { ...since } : undefined;
+  }
+
   observe(observation: Observation): Finding {
     if (!this.since || Math.abs(observation.value - this.since.value) > this.epsilon) {
       this.since = observation;

@@ -9,6 +9,15 @@ export class LimitsDetector implements PropertyDetector {
 
   constructor(private readonly limits: Limits) {}
 
+  /** Stateless: the limits come from the model. */
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {
+    // Nothing to restore: the limits come with the settings.
+  }
+
   observe({ value }: Observation): Finding {
     const band = bandOf(value, this.limits);
     const normal = this.limits.normal ?? {};

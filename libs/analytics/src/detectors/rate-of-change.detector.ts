@@ -7,6 +7,15 @@ export class RateOfChangeDetector implements PropertyDetector {
 
   constructor(private readonly maxPerSecond: number) {}
 
+  snapshot(): { last: Observation | null } {
+    return { last: this.last ? { ...this.last } : null };
+  }
+
+  restore(state: unknown): void {
+    const { last } = state as ReturnType<RateOfChangeDetector['snapshot']>;
+    this.last = last ? { ...last } : undefined;
+  }
+
   observe(observation: Observation): Finding {
     const last = this.last;
     // A late reading is history: comparing it with a newer one would invent a jump.

@@ -22,6 +22,14 @@ export const DEFAULT_EPISODE_SETTINGS: EpisodeSettings = {
 
 export type EpisodeChange = 'opened' | 'closed' | null;
 
+/** A tracker's state as plain data (checkpoints). */
+export interface EpisodeTrackerState {
+  smoothed: number;
+  run: number;
+  primed: boolean;
+  active: boolean;
+}
+
 export class EpisodeTracker {
   private smoothed = 0;
   private run = 0;
@@ -46,5 +54,13 @@ export class EpisodeTracker {
 
   get score(): number {
     return this.smoothed;
+  }
+
+  snapshot(): EpisodeTrackerState {
+    return { smoothed: this.smoothed, run: this.run, primed: this.primed, active: this.active };
+  }
+
+  restore(state: EpisodeTrackerState): void {
+    ({ smoothed: this.smoothed, run: this.run, primed: this.primed, active: this.active } = state);
   }
 }

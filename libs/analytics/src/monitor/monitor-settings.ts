@@ -1,11 +1,20 @@
-import type { TwinModel } from '@twinlog/domain';
+import { TwinlogError, type TwinModel } from '@twinlog/domain';
+import {
+  checkMultivariateSettings,
+  DEFAULT_MULTIVARIATE_SETTINGS,
+} from '../multivariate/multivariate-settings';
 import {
   DEFAULT_MONITOR_SETTINGS,
   type MonitorSettings,
   type PropertyMonitorSettings,
+  type TwinMultivariateSettings,
 } from './twin-anomaly-monitor';
 
-/** A twin's monitor settings from its model file: each property's `anomaly` block over the defaults. */
+/**
+ * A twin's monitor settings from its model file: each property's `anomaly` block over the
+ * defaults, and the twin-level `anomaly.multivariate` block (on by default over all the model's
+ * properties when it has two or more).
+ */
 export function monitorSettingsFor(model: TwinModel): MonitorSettings {
   const { defaults } = DEFAULT_MONITOR_SETTINGS;
   const properties: Record<string, Partial<PropertyMonitorSettings>> = {};
@@ -24,5 +33,30 @@ export function monitorSettingsFor(model: TwinModel): MonitorSettings {
     if (a.flatlineSeconds !== undefined) own.flatlineSeconds = a.flatlineSeconds || undefined;
     properties[property] = own;
   }
-  return { ...DEFAULT_MONITOR_SETTINGS, properties };
+  const multivariate = multivariateSettingsFor(model);
+  return { ...DEFAULT_MONITOR_SETTINGS, properties, ...(multivariate ? { multivariate } : {}) };
+}
+
+function multivariateSettingsFor(model: TwinModel): TwinMultivariateSettings | undefined {
+  const own = model.anomaly?.multivariate ?? {};
+  const vector = own.properties ?? Object.keys(model.properties).sort();
+  if (own.enabled === false || vector.length < 2) return undefined;
+  const d = DEFAULT_MULTIVARIATE_SETTINGS;
+  const settings: TwinMultivariateSettings = {
+    ...d,
+    properties: vector,
+    warmUp: own.warmUp ?? d.warmUp,
+    smoothing: own.smoothing ?? d.smoothing,
+    adaptation: own.adaptation ?? d.adaptation,
+    limitMargin: own.limitMargin ?? d.limitMargin,
+  };
+  try {
+    checkMultivariateSettings(settings);
+  } catch (error) {
+    throw new TwinlogError(
+      'MODEL_INVALID',
+      `model ${model.type} v${model.version}: anomaly.${(error as Error).message}`,
+    );
+  }
+  return settings;
 }

@@ -12,7 +12,14 @@ import {
   DEFAULT_EPISODE_SETTINGS,
   EpisodeTracker,
   type EpisodeSettings,
+  type EpisodeTrackerState,
 } from '../episodes/episode-tracker';
+import {
+  MultivariateDetector,
+  type MultivariateDetectorState,
+} from '../multivariate/multivariate-detector';
+import type { MultivariateSettings } from '../multivariate/multivariate-settings';
+import { PropertyVector, type PropertyVectorState } from './property-vector';
 
 /** How one property is watched. */
 export interface PropertyMonitorSettings {
@@ -23,11 +30,19 @@ export interface PropertyMonitorSettings {
   maxRatePerSecond?: number;
 }
 
+/** The twin-level multivariate channel: its detector's settings and the vector's properties. */
+export interface TwinMultivariateSettings extends MultivariateSettings {
+  /** The properties of the vector, in order (two or more). */
+  properties: string[];
+}
+
 export interface MonitorSettings {
   /** For every property, unless `properties` says otherwise. */
   defaults: PropertyMonitorSettings;
   properties: Record<string, Partial<PropertyMonitorSettings>>;
   episodes: EpisodeSettings;
+  /** Off when absent (the defaults do not know the twin's properties; the model does). */
+  multivariate?: TwinMultivariateSettings;
 }
 
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
@@ -58,6 +73,30 @@ export type AnomalyChange =
     }
   | { kind: 'cleared'; episodeId: string; detector: string; property: string; at: number };
 
+/** The multivariate channel's detector name; its property is the whole twin. */
+export const MULTIVARIATE_DETECTOR = 'multivariate';
+const WHOLE_TWIN = '*';
+
+/** A monitor's state as plain (JSON-safe) data: checkpoint it, restore it, continue exactly. */
+export interface MonitorState {
+  version: 1;
+  channels: Record<
+    string,
+    { detector: string; state: unknown; tracker: EpisodeTrackerState; episodeId: string | null }[]
+  >;
+  multivariate: {
+    detector: MultivariateDetectorState;
+    vector: PropertyVectorState;
+    episodeId: string | null;
+  } | null;
+}
+
+interface MultivariateChannel {
+  detector: MultivariateDetector;
+  vector: PropertyVector;
+  episodeId: string | null;
+}
+
 /** Detectors whose single reading is evidence enough (no smoothing or persistence). */
 const IMMEDIATE = new Set(['limits', 'rate-of-change']);
 
@@ -68,20 +107,142 @@ interface Channel {
 }
 
 /**
- * All of one twin's per-property detectors, with hysteresis per detector and property: one
- * `detected` when an episode opens, one `cleared` when it ends. Readings must come in event
- * time order per property (late ones are judged by what they can be compared with).
+ * All of one twin's detectors, with hysteresis per detector and property: one `detected` when
+ * an episode opens, one `cleared` when it ends. Per property: limits, rate of change, flatline
+ * and an adaptive baseline. Per twin (when the settings name its vector's properties): the
+ * multivariate detector over the property vector, assembled from the latest value of each
+ * property per time instant, which learns the twin's normal behaviour from its first vectors.
+ * Readings must come in event time order per property (late ones are judged by what they can be
+ * compared with). Deterministic: the same readings give the same changes and episode ids.
  */
 export class TwinAnomalyMonitor {
   private readonly channels = new Map<string, Channel[]>();
+  private multivariate: MultivariateChannel | null;
 
   constructor(
     private readonly twinId: string,
     private readonly limits: Record<string, Limits>,
     private readonly settings: MonitorSettings = DEFAULT_MONITOR_SETTINGS,
-  ) {}
+  ) {
+    const mv = settings.multivariate;
+    this.multivariate =
+      mv && mv.properties.length >= 2
+        ? {
+            detector: new MultivariateDetector(mv.properties.length, mv),
+            vector: new PropertyVector(mv.properties),
+            episodeId: null,
+          }
+        : null;
+  }
 
   observe(readings: MonitoredReading[]): AnomalyChange[] {
+    const changes = this.observeProperties(readings);
+    if (this.multivariate) changes.push(...this.observeVector(readings, this.multivariate));
+    return changes;
+  }
+
+  /** The monitor's whole state, for a checkpoint. */
+  snapshot(): MonitorState {
+    const channels: MonitorState['channels'] = {};
+    for (const [property, list] of this.channels) {
+      channels[property] = list.map((c) => ({
+        detector: c.detector.name,
+        state: structuredClone(c.detector.snapshot()),
+        tracker: c.tracker.snapshot(),
+        episodeId: c.episodeId,
+      }));
+    }
+    const mv = this.multivariate;
+    return {
+      version: 1,
+      channels,
+      multivariate: mv
+        ? {
+            detector: mv.detector.snapshot(),
+            vector: mv.vector.snapshot(),
+            episodeId: mv.episodeId,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * A monitor that continues from a checkpoint exactly as the one that took it would have, given
+   * the same twin, limits and settings (a snapshot of other settings is refused).
+   */
+  static restore(
+    twinId: string,
+    limits: Record<string, Limits>,
+    settings: MonitorSettings,
+    state: MonitorState,
+  ): TwinAnomalyMonitor {
+    const monitor = new TwinAnomalyMonitor(twinId, limits, settings);
+    if (state.version !== 1) throw new Error(`unknown monitor state version ${state.version}`);
+    for (const [property, saved] of Object.entries(state.channels)) {
+      const channels = monitor.channelsOf(property);
+      if (channels.map((c) => c.detector.name).join() !== saved.map((s) => s.detector).join())
+        throw new Error(`the checkpoint's detectors of ${property} differ from the settings'`);
+      channels.forEach((channel, i) => {
+        channel.detector.restore(structuredClone(saved[i]!.state));
+        channel.tracker.restore(saved[i]!.tracker);
+        channel.episodeId = saved[i]!.episodeId;
+      });
+    }
+    const mv = monitor.multivariate;
+    if (Boolean(mv) !== Boolean(state.multivariate))
+      throw new Error('the checkpoint and the settings disagree on the multivariate channel');
+    if (mv && state.multivariate) {
+      const properties = settings.multivariate!.properties;
+      mv.detector = MultivariateDetector.restore(
+        state.multivariate.detector,
+        settings.multivariate,
+      );
+      mv.vector = PropertyVector.restore(properties, state.multivariate.vector);
+      mv.episodeId = state.multivariate.episodeId;
+    }
+    return monitor;
+  }
+
+  private observeVector(
+    readings: MonitoredReading[],
+    channel: MultivariateChannel,
+  ): AnomalyChange[] {
+    const changes: AnomalyChange[] = [];
+    const properties = channel.vector.properties;
+    for (const vector of channel.vector.take(readings)) {
+      const verdict = channel.detector.observe(vector.values);
+      if (verdict.change === 'opened') {
+        channel.episodeId = `${this.twinId}:${WHOLE_TWIN}:${MULTIVARIATE_DETECTOR}:${vector.readingId}`;
+        changes.push({
+          kind: 'detected',
+          episodeId: channel.episodeId,
+          detector: MULTIVARIATE_DETECTOR,
+          property: WHOLE_TWIN,
+          score: verdict.score,
+          severity: severityOf(verdict.score),
+          // The properties that carry the distance, with their recent level and the expected one.
+          evidence: channel.detector.contributors(3).map((c) => ({
+            property: properties[c.index]!,
+            observed: c.observed,
+            expected: c.expected,
+          })),
+          at: vector.at,
+        });
+      } else if (verdict.change === 'closed' && channel.episodeId) {
+        changes.push({
+          kind: 'cleared',
+          episodeId: channel.episodeId,
+          detector: MULTIVARIATE_DETECTOR,
+          property: WHOLE_TWIN,
+          at: vector.at,
+        });
+        channel.episodeId = null;
+      }
+    }
+    return changes;
+  }
+
+  private observeProperties(readings: MonitoredReading[]): AnomalyChange[] {
     const changes: AnomalyChange[] = [];
     for (const reading of readings) {
       for (const channel of this.channelsOf(reading.property)) {

@@ -16,8 +16,12 @@ export interface DegradationSettings {
   minFitBuckets: number;
   /** A window fits when its residuals exceed the noise by at most this many standard errors. */
   fitTolerance: number;
-  /** Rates of degradation vary beyond what one trend shows: the rate's uncertainty is at least this share of it. */
-  minRateUncertainty: number;
+  /**
+   * Real degradation speeds up and stalls beyond what one fitted trend shows: the rate is
+   * taken as uncertain by a log-normal factor of this spread (0.5: within x0.53-x1.9 at
+   * P10-P90) on top of the fit's own uncertainty.
+   */
+  rateSpread: number;
   /** Finest buckets averaged for the current level. */
   levelBuckets: number;
   /** Standard errors by which a rate must exceed zero to count as degradation. */
@@ -32,12 +36,12 @@ export interface DegradationSettings {
 export const DEFAULT_DEGRADATION: DegradationSettings = {
   history: DEFAULT_BUCKET_HISTORY,
   baselineBuckets: 12,
-  minFitBuckets: 6,
+  minFitBuckets: 12,
   fitTolerance: 2,
-  minRateUncertainty: 0.2,
+  rateSpread: 0.5,
   levelBuckets: 3,
   significance: 3,
-  onsetPosition: 0.1,
+  onsetPosition: 0.2,
 };
 
 export type TrendFamily = 'linear' | 'exponential';
@@ -86,6 +90,16 @@ export interface IndicatorState {
 }
 
 const HOUR_MS = 3_600_000;
+/** Seven-point Gauss-Hermite nodes and weights for an expectation over a standard normal. */
+const HERMITE: Array<[number, number]> = [
+  [-3.750439717725742, 0.000548268855972],
+  [-2.366759410734541, 0.030757123967586],
+  [-1.154405394739968, 0.240123178605013],
+  [0, 0.457142857142857],
+  [1.154405394739968, 0.240123178605013],
+  [2.366759410734541, 0.030757123967586],
+  [3.750439717725742, 0.000548268855972],
+];
 /** Above the floor by at least a tenth of it: a noisy reading under the floor stays defined. */
 const lifted = (law: Law, p: number) => Math.max(p + law.floor, law.floor / 10);
 const toZ = (law: Law, p: number) => (law.family === 'linear' ? p : Math.log(lifted(law, p)));
@@ -157,7 +171,13 @@ export class DegradationTrack {
       ? (trend.family === 'linear' ? 1 : lifted(trend, p)) * trend.fit.slope * span
       : 0;
     const zFail = trend ? toZ(trend, 1) : 0;
-    const degrading = trend !== undefined && trend.significant && p >= this.settings.onsetPosition;
+    const { rateSpread } = this.settings;
+    // Not while the reference is still being learned: start-up transients are not wear.
+    const degrading =
+      this.reference !== undefined &&
+      trend !== undefined &&
+      trend.significant &&
+      p >= this.settings.onsetPosition;
     return {
       spec,
       reference,
@@ -170,9 +190,17 @@ export class DegradationTrack {
         if (p >= 1) return 1;
         // No degradation shown beyond the noise: no end of life to extrapolate to.
         if (!degrading) return 0;
-        const { mean, variance } = lineAt(trend.fit, hours);
-        if (!(variance > 0)) return mean >= zFail ? 1 : 0;
-        return normalCdf((mean - zFail) / Math.sqrt(variance));
+        const { variance } = lineAt(trend.fit, hours);
+        const sd = Math.sqrt(variance);
+        const dx = hours - trend.fit.origin;
+        // E over the rate factor exp(spread * u), u ~ N(0, 1), by Gauss-Hermite quadrature.
+        let failed = 0;
+        for (let k = 0; k < HERMITE.length; k++) {
+          const [u, weight] = HERMITE[k]!;
+          const mean = trend.fit.level + trend.fit.slope * Math.exp(rateSpread * u) * dx;
+          failed += weight * (sd > 0 ? normalCdf((mean - zFail) / sd) : mean >= zFail ? 1 : 0);
+        }
+        return Math.min(1, failed);
       },
     };
   }
@@ -214,7 +242,7 @@ export class DegradationTrack {
    */
   private fitTrend(now: number, position: (x: number) => number): IndicatorTrend | undefined {
     const buckets = this.history.buckets();
-    const { minFitBuckets, fitTolerance, minRateUncertainty } = this.settings;
+    const { minFitBuckets, fitTolerance } = this.settings;
     if (buckets.length < minFitBuckets) return undefined;
     const hours = buckets.map((b) => ((b.first + b.last) / 2 - now) / HOUR_MS);
     const positions = buckets.map((b) => position(b.mean));
@@ -251,7 +279,6 @@ export class DegradationTrack {
     }
     if (!best) return undefined;
     const { fit } = best.trend;
-    fit.varSlope = Math.max(fit.varSlope, (minRateUncertainty * fit.slope) ** 2);
     best.trend.significant = fit.slope > this.settings.significance * Math.sqrt(fit.varSlope);
     return best.trend;
   }

@@ -52,7 +52,8 @@ export function fitWeightedLine(
     rss += w[i]! * r * r;
   }
   const dof = Math.max(1, x.length - 2);
-  const variance = Math.max(noiseVariance, rss / dof);
+  // A Student t's variance (dof / (dof - 2)) for the few-point fits: their errors have heavy tails.
+  const variance = Math.max(noiseVariance, rss / dof) * (dof > 4 ? dof / (dof - 2) : 3);
   return {
     level: meanY,
     slope,

@@ -1,0 +1,122 @@
+// Health index and remaining useful life on the IMS bearing run-to-failure tests (issue 8):
+// each bearing's readings go, in order, through the same streaming model the maintenance
+// service runs. Limits are set from the first day (commissioning); the true end of life is
+// the last reading before the rig stopped. Prints, per failed bearing, the health index and
+// the RUL band at checkpoints before the end, the band's coverage of the truth, and when the
+// first high-priority recommendation came, against a plain alarm-limit rule (the baseline);
+// and how early (or falsely) the bearings that did not fail were flagged. Writes SVG figures.
+//
+//   npm run bench:ims                         # ../shared/data/ims_bearing (TWINLOG_DATA to override)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadImsTests } from './ims-data';
+import { bearingFigure } from './ims-figure';
+import {
+  LIMIT_MULTIPLES,
+  plainAlarmLead,
+  runBearing,
+  thresholdCrossingLead,
+  type Checkpoint,
+} from './ims-run';
+
+const CHECKPOINTS_H = [48, 24, 12, 6, 3, 1];
+const URGENT = new Set(['high', 'critical']);
+
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)} %` : '-');
+const fmt = (h: number | undefined) => (h === undefined ? '-' : h.toFixed(1));
+const at = (run: Checkpoint[], hoursLeft: number) => run.find((c) => c.hoursLeft <= hoursLeft);
+const firstWith = (run: Checkpoint[], ok: (c: Checkpoint) => boolean) => run.find(ok)?.hoursLeft;
+
+function main(): void {
+  const started = performance.now();
+  const figures = join(__dirname, 'figures');
+  mkdirSync(figures, { recursive: true });
+  const tests = loadImsTests();
+  console.log(
+    `IMS bearings, limits from the first day: warning > ${LIMIT_MULTIPLES.normal}x, alarm ${LIMIT_MULTIPLES.alarm}x, failure ${LIMIT_MULTIPLES.failure}x; end of life = last reading`,
+  );
+  const coverage = { inside: 0, predicted: 0, insideCrossing: 0, beforeCrossing: 0 };
+  const healthy: string[] = [];
+  let readings = 0;
+  for (const test of tests) {
+    for (const bearing of test.bearings) {
+      const run = runBearing(test, bearing);
+      readings += test.times.length * bearing.channels.length;
+      const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
+      const firstMedium = firstWith(run, (c) => c.assessment.recommendation.priority !== 'low');
+      const plain = plainAlarmLead(test, bearing);
+      if (!bearing.failed) {
+        const highs = run.filter((c) => URGENT.has(c.assessment.recommendation.priority)).length;
+        healthy.push(
+          `  ${test.name} ${bearing.name}: first medium ${fmt(firstMedium)} h, first high ${fmt(firstHigh)} h before the end; ${highs} of ${run.length} predictions high or critical; plain alarm rule ${fmt(plain)} h`,
+        );
+        continue;
+      }
+      console.log(
+        `\n${test.name} ${bearing.name} (${bearing.failed} failure), ${run.length} predictions over ${fmt(run[0]!.hoursLeft)} h`,
+      );
+      console.log(
+        '  hours left | health | RUL P10 / P50 / P90 (h) | band width | truth in band | priority',
+      );
+      for (const h of CHECKPOINTS_H) {
+        const c = at(run, h);
+        if (!c) continue;
+        const { life, healthIndex, recommendation } = c.assessment;
+        const band = life.beyond.p50
+          ? 'none (no degradation trend)'
+          : `${fmt(life.p10)} / ${fmt(life.p50)} / ${fmt(life.p90)}`;
+        const inside = !life.beyond.p50 && life.p10 <= c.hoursLeft && c.hoursLeft <= life.p90;
+        console.log(
+          `  ${fmt(c.hoursLeft).padStart(10)} | ${healthIndex.toFixed(0).padStart(6)} | ${band.padEnd(27)} | ${(life.beyond.p50 ? '-' : fmt(life.p90 - life.p10)).padStart(10)} | ${(life.beyond.p50 ? '-' : inside ? 'yes' : 'no').padStart(13)} | ${recommendation.priority}`,
+        );
+      }
+      const predicted = run.filter((c) => !c.assessment.life.beyond.p50);
+      const inside = predicted.filter(
+        (c) => c.assessment.life.p10 <= c.hoursLeft && c.hoursLeft <= c.assessment.life.p90,
+      );
+      coverage.inside += inside.length;
+      // Against the model's own end of life: when the level reached the failure limit.
+      const crossing = thresholdCrossingLead(test, bearing);
+      const before = predicted.filter((c) => crossing !== undefined && c.hoursLeft > crossing);
+      const insideCrossing = before.filter((c) => {
+        const left = c.hoursLeft - crossing!;
+        return c.assessment.life.p10 <= left && left <= c.assessment.life.p90;
+      });
+      coverage.insideCrossing += insideCrossing.length;
+      coverage.beforeCrossing += before.length;
+      coverage.predicted += predicted.length;
+      const healthTrail = [0.5, 0.9].map((f) =>
+        run[Math.floor(f * (run.length - 1))]!.assessment.healthIndex.toFixed(0),
+      );
+      console.log(
+        `  health index: ${healthTrail[0]} at mid-test, ${healthTrail[1]} at 90 % of the test, ${at(run, 24)?.assessment.healthIndex.toFixed(0)} a day before, ${run[run.length - 1]!.assessment.healthIndex.toFixed(0)} at the end`,
+      );
+      console.log(
+        `  RUL predicted from ${fmt(predicted[0]?.hoursLeft)} h before the end; the end inside P10-P90 in ${inside.length} of ${predicted.length} predictions (${pct(inside.length, predicted.length)})`,
+      );
+      console.log(
+        `  level reached the failure limit ${fmt(crossing)} h before the end; that time inside P10-P90 in ${insideCrossing.length} of ${before.length} predictions made before it (${pct(insideCrossing.length, before.length)})`,
+      );
+      console.log(
+        `  first high-priority recommendation ${fmt(firstHigh)} h before failure (first medium ${fmt(firstMedium)} h); plain alarm-limit rule ${fmt(plain)} h; ratio ${firstHigh !== undefined && plain ? (firstHigh / plain).toFixed(2) : '-'}`,
+      );
+      const file = `ims-${test.name.replace(' ', '')}-${bearing.name.replace(' ', '')}.svg`;
+      writeFileSync(
+        join(figures, file),
+        bearingFigure(`${test.name} ${bearing.name} (${bearing.failed}): last 48 h`, run, 48),
+      );
+    }
+  }
+  console.log(
+    `\nBearings that did not fail (the tests end with another bearing's failure):\n${healthy.join('\n')}`,
+  );
+  console.log(
+    `\nBand coverage over the failed bearings (nominal 80 %): the end of the test in ${coverage.inside} of ${coverage.predicted} predictions (${pct(coverage.inside, coverage.predicted)}); the failure-limit crossing in ${coverage.insideCrossing} of ${coverage.beforeCrossing} (${pct(coverage.insideCrossing, coverage.beforeCrossing)})`,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${readings} readings in ${seconds.toFixed(1)} s; figures in bench/accuracy/figures/`,
+  );
+}
+
+if (require.main === module) main();

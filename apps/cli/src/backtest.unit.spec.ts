@@ -63,5 +63,56 @@ describe('npx twinlog backtest (the exact invocation scripts rely on)', () => {
       2,
       expect.stringMatching(/row 2 has 2 columns, the header has 3/),
     ]);
+    const text = join(dir, 'text.csv');
+    writeFileSync(text, 'timestamp,a,b\n2026-01-01T00:00:00Z,1,high\n');
+    const notNumber = npx(['backtest', '--input', text, '--output', join(dir, 'x.csv')]);
+    expect([notNumber.status, notNumber.stderr]).toEqual([
+      2,
+      expect.stringMatching(/row 2, column b: "high" is not a number/),
+    ]);
+    const unknown = npx([
+      'backtest',
+      '--input',
+      text,
+      '--output',
+      join(dir, 'x.csv'),
+      '--sensitivity',
+      '3',
+    ]);
+    expect([unknown.status, unknown.stderr]).toEqual([
+      2,
+      expect.stringMatching(/unknown option --sensitivity/),
+    ]);
+  });
+
+  it('takes the detector settings the twin model has (a wider margin flags less)', () => {
+    const input = join(dir, 'data.csv');
+    writeFileSync(input, series());
+    const flaggedWith = (margin: string) => {
+      const output = join(dir, `margin-${margin}.csv`);
+      const run = npx(['backtest', '--input', input, '--output', output, '--margin', margin]);
+      expect(run.status).toBe(0);
+      return readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .filter((r) => r.endsWith(',1')).length;
+    };
+    const bad = npx([
+      'backtest',
+      '--input',
+      input,
+      '--output',
+      join(dir, 'x.csv'),
+      '--smoothing',
+      '0.5',
+    ]);
+    expect([bad.status, bad.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--smoothing must be a positive integer/),
+    ]);
+    // The fault is far over any sensible limit; a huge margin lets it through.
+    expect(flaggedWith('4')).toBeGreaterThan(80);
+    expect(flaggedWith('1e9')).toBe(0);
   });
 });

@@ -1,40 +1,81 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_SERIES_SCORING, scoreSeries } from '@twinlog/analytics';
+import {
+  DEFAULT_SERIES_SCORING,
+  scoreSeries,
+  type SeriesScoringSettings,
+} from '@twinlog/analytics';
 
-const USAGE = 'twinlog backtest --input data.csv --output scores.csv [--fit-rows 400]';
+const d = DEFAULT_SERIES_SCORING;
+export const BACKTEST_USAGE =
+  'twinlog backtest --input data.csv --output scores.csv ' +
+  `[--fit-rows ${d.fitRows}] [--margin ${d.limitMargin}] [--smoothing ${d.smoothing}] [--adaptation ${d.adaptation}]`;
+
+/** Options that tune the detector, as the twin model's `anomaly.multivariate` block names them. */
+const KNOBS = {
+  'fit-rows': { key: 'fitRows', integer: true },
+  margin: { key: 'limitMargin', integer: false },
+  smoothing: { key: 'smoothing', integer: true },
+  adaptation: { key: 'adaptation', integer: false },
+} as const;
 
 /**
- * `twinlog backtest`: runs the anomaly detectors over a CSV file, with no server. Input: a
- * header row, the timestamp in the first column, numeric properties in the others (`,` or `;`
- * separated). Output: `timestamp,score,anomaly`, one row per input row, in input order.
+ * `twinlog backtest`: runs the anomaly service's multivariate detector over a CSV file, with no
+ * server, so the settings a user tunes here are the ones the service runs. Input: a header row,
+ * the timestamp in the first column, numeric properties in the others (`,` or `;` separated;
+ * an empty cell is a missing value). Output: `timestamp,score,anomaly`, one row per input row, in
+ * input order.
  */
 export function backtestCommand(args: string[], cwd: string, out: (line: string) => void): number {
-  const option = (name: string) => {
-    const at = args.indexOf(`--${name}`);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const input = option('input');
-  const output = option('output');
-  if (!input || !output) throw new Error(`backtest needs --input and --output: ${USAGE}`);
-  const fitRows =
-    option('fit-rows') === undefined ? DEFAULT_SERIES_SCORING.fitRows : Number(option('fit-rows'));
-  if (!Number.isInteger(fitRows) || fitRows < 1)
-    throw new Error('--fit-rows must be a positive integer');
-
+  const { input, output, settings } = parseArgs(args);
   const { times, rows, columns } = readSeries(readFileSync(resolve(cwd, input), 'utf8'));
-  const verdicts = scoreSeries(rows, { ...DEFAULT_SERIES_SCORING, fitRows });
+  const verdicts = scoreSeries(rows, settings);
   const lines = ['timestamp,score,anomaly'];
   verdicts.forEach((v, i) =>
     lines.push(`${csvCell(times[i]!)},${v.score.toFixed(6)},${v.anomaly ? 1 : 0}`),
   );
   writeFileSync(resolve(cwd, output), `${lines.join('\n')}\n`);
   const flagged = verdicts.filter((v) => v.anomaly).length;
+  const learned = Math.min(settings.fitRows, rows.length);
   out(
     `scored ${rows.length} rows of ${columns.length} properties (${columns.join(', ')}); ` +
-      `first ${Math.min(fitRows, rows.length)} rows learned as normal; ${flagged} rows flagged; wrote ${output}`,
+      `first ${learned} rows learned as normal; ${flagged} rows flagged; wrote ${output}`,
   );
+  if (rows.length <= settings.fitRows)
+    out(`note: no row was judged: the series is not longer than --fit-rows ${settings.fitRows}`);
   return 0;
+}
+
+function parseArgs(args: string[]): {
+  input: string;
+  output: string;
+  settings: SeriesScoringSettings;
+} {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]!;
+    const value = args[i + 1];
+    if (!name.startsWith('--') || value === undefined || value.startsWith('--'))
+      throw new Error(`backtest: "${name}" needs a value: ${BACKTEST_USAGE}`);
+    values.set(name.slice(2), value);
+  }
+  const input = values.get('input');
+  const output = values.get('output');
+  if (!input || !output) throw new Error(`backtest needs --input and --output: ${BACKTEST_USAGE}`);
+  const settings: SeriesScoringSettings = { ...DEFAULT_SERIES_SCORING };
+  for (const [name, value] of values) {
+    if (name === 'input' || name === 'output') continue;
+    const knob = KNOBS[name as keyof typeof KNOBS];
+    if (!knob) throw new Error(`backtest: unknown option --${name}: ${BACKTEST_USAGE}`);
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n) || (knob.integer && !Number.isInteger(n)))
+      throw new Error(`--${name} must be a positive ${knob.integer ? 'integer' : 'number'}`);
+    settings[knob.key] = n;
+  }
+  const least = 4 * settings.smoothing + 8;
+  if (settings.fitRows < least)
+    throw new Error(`--fit-rows must be at least 4 x smoothing + 8 (${least})`);
+  return { input, output, settings };
 }
 
 function readSeries(text: string): { times: string[]; rows: number[][]; columns: string[] } {
@@ -52,7 +93,16 @@ function readSeries(text: string): { times: string[]; rows: number[][]; columns:
       throw new Error(`row ${i + 2} has ${cells.length} columns, the header has ${header.length}`);
     }
     times.push(cells[0]!.trim());
-    rows.push(cells.slice(1).map((c) => (c.trim() === '' ? Number.NaN : Number(c))));
+    rows.push(
+      cells.slice(1).map((cell, j) => {
+        const text = cell.trim();
+        if (text === '') return Number.NaN;
+        const value = Number(text);
+        if (!Number.isFinite(value))
+          throw new Error(`row ${i + 2}, column ${header[j + 1]}: "${text}" is not a number`);
+        return value;
+      }),
+    );
   });
   return { times, rows, columns: header.slice(1) };
 }

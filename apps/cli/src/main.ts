@@ -6,9 +6,11 @@ const USAGE = `twinlog: the Twinlog command line
 
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
-  twinlog backtest --input data.csv --output scores.csv [--fit-rows 400]
-                                run the anomaly detectors over a CSV (timestamp, then numeric columns),
-                                no server needed; writes timestamp,score,anomaly per input row
+  twinlog backtest --input data.csv --output scores.csv
+                   [--fit-rows 400] [--margin 4] [--smoothing 10] [--adaptation 200]
+                                run the anomaly service's multivariate detector over a CSV (timestamp,
+                                then numeric columns), no server needed; writes timestamp,score,anomaly
+                                per input row; the options are the twin model's anomaly.multivariate keys
 
 Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082)
 Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;

@@ -57,4 +57,60 @@ properties:
       expect((error as Error).message).toMatch(/anomaly/);
     }
   });
+
+  it('turns the multivariate channel on over all properties by default, with the model overriding', () => {
+    expect(monitorSettingsFor(model).multivariate).toMatchObject({
+      properties: ['flow_rate', 'pressure'],
+      warmUp: 400,
+      limitMargin: 4,
+    });
+    const own = parseTwinModel(
+      `type: pump
+version: 1
+level: component
+properties: { a: { unit: "1" }, b: { unit: "1" }, c: { unit: "1" } }
+anomaly: { multivariate: { properties: [c, a], warmUp: 120, smoothing: 5, limitMargin: 6 } }`,
+      'pump.yaml',
+    );
+    expect(monitorSettingsFor(own).multivariate).toMatchObject({
+      properties: ['c', 'a'],
+      warmUp: 120,
+      smoothing: 5,
+      limitMargin: 6,
+      adaptation: 200,
+    });
+    const off = parseTwinModel(
+      `type: pump
+version: 1
+level: component
+properties: { a: { unit: "1" }, b: { unit: "1" } }
+anomaly: { multivariate: { enabled: false } }`,
+      'pump.yaml',
+    );
+    expect(monitorSettingsFor(off).multivariate).toBeUndefined();
+  });
+
+  it('refuses a vector property the model lacks, and settings the detector cannot work with', () => {
+    const invalid = (anomaly: string) => {
+      try {
+        monitorSettingsFor(
+          parseTwinModel(
+            `type: pump
+version: 1
+level: component
+properties: { a: { unit: "1" }, b: { unit: "1" } }
+anomaly: ${anomaly}`,
+            'pump.yaml',
+          ),
+        );
+        return 'accepted';
+      } catch (error) {
+        return isTwinlogError(error, 'MODEL_INVALID') ? (error as Error).message : 'other error';
+      }
+    };
+    expect(invalid('{ multivariate: { properties: [a, flow] } }')).toMatch(
+      /anomaly\.multivariate\.properties\.1: unknown property flow/,
+    );
+    expect(invalid('{ multivariate: { warmUp: 20, smoothing: 10 } }')).toMatch(/warmUp must be/);
+  });
 });

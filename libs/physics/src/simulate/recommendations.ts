@@ -117,9 +117,12 @@ function restoreAdvice(
       };
       return keepsLimits(model, compileSchedule(variant, model), input, guarded);
     };
-    const earliest = p.at + Math.min(scenario.stepSeconds, end - p.at);
-    if (!holds(earliest)) return;
-    const latest = bisect(earliest, end, holds, scenario.stepSeconds / 2);
+    // Whole output steps after the failure: a restore between two output times could peak
+    // unseen between them, a restore on one peaks where the run looks.
+    const steps = Math.floor((end - p.at) / scenario.stepSeconds);
+    const after = (k: number) => Math.min(end, p.at + k * scenario.stepSeconds);
+    if (steps < 1 || !holds(after(1))) return;
+    const latest = after(Math.floor(bisect(1, steps, (k) => holds(after(Math.floor(k))), 1)));
     out.push({
       code: 'RESTORE_WITHIN',
       control: p.target,
@@ -130,7 +133,10 @@ function restoreAdvice(
   return out;
 }
 
-/** For each control: the highest value, held throughout, that keeps every guarded limit. */
+/**
+ * For each property heading for an alarm and each control: the highest value of the control,
+ * held throughout, that keeps that property below its alarm limits.
+ */
 function controlAdvice(
   input: RecommendationInput,
   guarded: Threshold[],
@@ -141,31 +147,35 @@ function controlAdvice(
   const variables = variablesOf(model);
   const simulator = new Simulator(model, schedule);
   const out: Recommendation[] = [];
-  for (const control of model.controls) {
-    const index = variables.indexOf(control.name);
-    const peak = input.peak[index]!;
-    if (!(peak > 0)) continue;
-    const caps = Float64Array.from(schedule.upper);
-    const holds = (cap: number) => {
-      caps[index] = Math.min(schedule.upper[index]!, cap);
-      return keepsLimits(model, schedule, input, guarded, simulator, caps);
-    };
-    const what = watched.join(' and ');
-    if (!holds(0)) {
+  for (const property of watched) {
+    const own = guarded.filter((t) => t.property === property);
+    for (const control of model.controls) {
+      const index = variables.indexOf(control.name);
+      const peak = input.peak[index]!;
+      if (!(peak > 0)) continue;
+      const caps = Float64Array.from(schedule.upper);
+      const holds = (cap: number) => {
+        caps[index] = Math.min(schedule.upper[index]!, cap);
+        return keepsLimits(model, schedule, input, own, simulator, caps);
+      };
+      if (!holds(0)) {
+        out.push({
+          code: 'CONTROL_INSUFFICIENT',
+          property,
+          control: control.name,
+          message: `Lowering the ${control.label} alone cannot keep ${property} below its alarm limit over ${horizon}.`,
+        });
+        continue;
+      }
+      const cap = roundDown(bisect(0, peak, holds, peak * 1e-3));
       out.push({
-        code: 'CONTROL_INSUFFICIENT',
+        code: 'LIMIT_CONTROL',
+        property,
         control: control.name,
-        message: `Lowering the ${control.label} alone cannot keep ${what} below the alarm limit over ${horizon}.`,
+        value: cap,
+        message: `Keep the ${control.label} at or below ${show(cap, control.unit)} (it reaches ${show(peak, control.unit)} in this scenario) to keep ${property} below its alarm limit over ${horizon}.`,
       });
-      continue;
     }
-    const cap = roundDown(bisect(0, peak, holds, peak * 1e-3));
-    out.push({
-      code: 'LIMIT_CONTROL',
-      control: control.name,
-      value: cap,
-      message: `Keep the ${control.label} at or below ${show(cap, control.unit)} (it reaches ${show(peak, control.unit)} in this scenario) to keep ${what} below the alarm limit over ${horizon}.`,
-    });
   }
   return out;
 }

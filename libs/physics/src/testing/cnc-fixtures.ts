@@ -99,6 +99,24 @@ export interface OperatingPoint {
   load: number;
 }
 
+/** Six hours of varied work: a new part every 30 min, some with the spindle stopped. */
+export const VARIED: OperatingPoint[] = (
+  [
+    [0, 0.5],
+    [6000, 0.4],
+    [8000, 0.6],
+    [0, 0],
+    [9000, 0.5],
+    [7000, 0.8],
+    [8500, 0.3],
+    [0, 0],
+    [7500, 0.7],
+    [9500, 0.4],
+    [6500, 0.6],
+    [8000, 0.5],
+  ] as const
+).map(([speed, load], i) => ({ at: i * 1800, speed, load }));
+
 export interface SyntheticHistory {
   readings: Array<{ property: string; time: string; value: number }>;
   /** The noise-free values at the end of the history (the start of a run). */

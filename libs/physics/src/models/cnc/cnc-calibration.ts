@@ -1,7 +1,7 @@
 import { fitGroup, type GroupFit } from '../../calibrate/fit-group';
 import { heldAt, indicesIn, seriesOf, unionTimes, type Series } from '../../calibrate/series';
 import type { CalibrationOutcome, TimedValue } from '../../model/physics-model';
-import { cncSpec } from './cnc-parameters';
+import { cncSpec, REST_RATIO } from './cnc-parameters';
 
 /**
  * Calibrates the CNC model group by group, each driven by the measured inputs (speed, power),
@@ -40,25 +40,31 @@ export function calibrateCnc(
   };
 }
 
-/** P = idle + β·r: β (the cut's power per unit speed ratio) is a nuisance of the fit. */
+/**
+ * Idle power from the readings taken with the spindle at rest (P = idle there). While it cuts,
+ * power also depends on the load, which no sensor measures, so those readings cannot separate
+ * idle power from the cut (they give the load instead: see loadWhileCutting).
+ */
 function fitPower(power: Series, speed: Series, p: Record<string, number>): GroupFit {
   const r = ratio(heldAt(speed, power.t), p);
-  const beta = Math.max(0.1, mean(power.v) - p['idle_power_kw']!);
+  const atRest = power.v.filter((_, i) => r[i]! <= REST_RATIO);
   return fitGroup(
     'power',
     'power_consumption',
-    power.v,
+    atRest,
     [
       {
         fitted: [cncSpec('idle_power_kw')],
-        nuisance: [{ name: 'cut_power', start: beta, scale: 1 }],
+        nuisance: [],
         start: [p['idle_power_kw']!],
-        predict: ([idle, cut], out) => {
-          for (let i = 0; i < out.length; i++) out[i] = idle! + cut! * r[i]!;
-        },
+        predict: ([idle], out) => out.fill(idle!),
       },
     ],
-    speed.t.length === 0 ? 'no spindle_speed readings to drive the power fit' : null,
+    speed.t.length === 0
+      ? 'no spindle_speed readings to tell idle from cutting'
+      : atRest.length === 0 && power.t.length > 0
+        ? 'the spindle never stopped in the window: idle power cannot be told from the cut'
+        : null,
   );
 }
 
@@ -139,7 +145,7 @@ function fitWear(wear: Series, speed: Series, power: Series, p: Record<string, n
   for (let i = 1; i < grid.length; i++) {
     const ri = r[i - 1]!;
     const load =
-      watts && ri > 0.05
+      watts && ri > REST_RATIO
         ? Math.max(0, (watts[i - 1]! - p['idle_power_kw']!) / (p['cutting_power_kw']! * ri))
         : p['wear_reference_load']!;
     const rate =
@@ -230,7 +236,7 @@ function loadWhileCutting(power: Series, speed: Series, p: Record<string, number
   let sum = 0;
   let count = 0;
   for (let i = 0; i < r.length; i++) {
-    if (r[i]! <= 0.05) continue;
+    if (r[i]! <= REST_RATIO) continue;
     sum += Math.max(0, (power.v[i]! - p['idle_power_kw']!) / (p['cutting_power_kw']! * r[i]!));
     count++;
   }

@@ -1,6 +1,6 @@
 import type { PhysicsModel, StartValues } from '../../model/physics-model';
 import { calibrateCnc } from './cnc-calibration';
-import { CNC_PARAMETERS, type CncParameter } from './cnc-parameters';
+import { CNC_PARAMETERS, REST_RATIO, type CncParameter } from './cnc-parameters';
 
 const STATES = ['temperature', 'tool_wear'] as const;
 const INPUTS = ['spindle_speed'] as const;
@@ -141,7 +141,7 @@ function startLoad(start: StartValues, v: Float64Array, hints: Record<string, nu
   if (
     start.fromReadings.has('power_consumption') &&
     power !== undefined &&
-    r > 0.05 &&
+    r > REST_RATIO &&
     v[CUT]! > 0
   ) {
     return Math.max(0, (power - v[IDLE]!) / (v[CUT]! * r));

@@ -123,3 +123,6 @@ export type CncParameter = (typeof CNC_PARAMETERS)[number]['name'];
 export function cncSpec(name: CncParameter): ParameterSpec {
   return CNC_PARAMETERS.find((p) => p.name === name)!;
 }
+
+/** Below this share of nominal speed the spindle counts as at rest (no cut, no load to infer). */
+export const REST_RATIO = 0.05;

@@ -54,6 +54,7 @@ export async function startAnomaly(
       group: config.group,
       streams: ['telemetry'],
       maxBatchSize: config.maxBatch,
+      concurrentPartitions: config.concurrentPartitions,
       transportId: DETECTION_FEED,
     }),
   });

@@ -69,6 +69,12 @@ export interface SubscribeOptions {
    */
   broadcast?: boolean;
   /**
+   * Partitions whose batches may be handled at the same time (Kafka; the embedded log has one
+   * partition per stream). Only for handlers whose per-partition work is independent: it cuts
+   * latency when a handler waits on I/O (an append) for each batch. Default 1.
+   */
+  concurrentPartitions?: number;
+  /**
    * Broadcast only: where to start, per stream partition (for example where a start-up replay
    * ended); partitions not listed start at the beginning.
    */

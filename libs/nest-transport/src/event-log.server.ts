@@ -14,6 +14,8 @@ export interface EventLogServerOptions {
   group: string;
   streams: StreamName[];
   maxBatchSize?: number;
+  /** See SubscribeOptions.concurrentPartitions. */
+  concurrentPartitions?: number;
   /** See SubscribeOptions.broadcast: each instance gets every event and commits nothing. */
   broadcast?: boolean;
   /** See SubscribeOptions.startAt (broadcast only). */
@@ -50,6 +52,9 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
         group: this.options.group,
         streams: this.options.streams,
         ...(this.options.maxBatchSize ? { maxBatchSize: this.options.maxBatchSize } : {}),
+        ...(this.options.concurrentPartitions
+          ? { concurrentPartitions: this.options.concurrentPartitions }
+          : {}),
         ...(this.options.broadcast ? { broadcast: true } : {}),
         ...(this.options.startAt ? { startAt: this.options.startAt } : {}),
         handler: (batch) => this.dispatch(batch),

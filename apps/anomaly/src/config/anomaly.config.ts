@@ -16,6 +16,9 @@ const schema = z.object({
   ANOMALY_GROUP: z.string().min(1).default('twinlog-anomaly'),
   // Readings judged per batch: larger batches amortise the append, smaller ones cut latency.
   ANOMALY_MAX_BATCH: intFrom(1, 2_000),
+  // Partitions judged at the same time by one worker (Kafka): a batch waits on its append, and
+  // other partitions' readings should not queue behind it.
+  ANOMALY_CONCURRENT_PARTITIONS: intFrom(1, 4),
   // A reading can arrive before the broadcast feed delivered its twin's registration.
   ANOMALY_DIRECTORY_WAIT_MS: intFrom(0, 5_000),
 });
@@ -33,6 +36,7 @@ export function readAnomalyConfig(env: Env) {
     http: { host: raw.ANOMALY_HTTP_HOST, port: raw.ANOMALY_HTTP_PORT },
     group: raw.ANOMALY_GROUP,
     maxBatch: raw.ANOMALY_MAX_BATCH,
+    concurrentPartitions: raw.ANOMALY_CONCURRENT_PARTITIONS,
     directoryWaitMs: raw.ANOMALY_DIRECTORY_WAIT_MS,
   };
 }

@@ -15,7 +15,7 @@ import { streamOfTopic, type TopicNames } from './kafka-topics';
 export class KafkaSubscription implements Subscription {
   private stopping = false;
   /** The batch being handled, so stop() can let it finish and commit first. */
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
 
   private constructor(
     private readonly consumer: Consumer,
@@ -50,9 +50,12 @@ export class KafkaSubscription implements Subscription {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
       eachBatch: (payload) => {
         const handling = subscription.onBatch(payload);
-        subscription.inFlight = handling.catch(() => undefined);
+        const settled = handling.catch(() => undefined);
+        subscription.inFlight.add(settled);
+        void settled.then(() => subscription.inFlight.delete(settled));
         return handling;
       },
     });
@@ -77,7 +80,7 @@ export class KafkaSubscription implements Subscription {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.inFlight;
+    await Promise.all([...this.inFlight]);
     await this.consumer.disconnect();
   }
 

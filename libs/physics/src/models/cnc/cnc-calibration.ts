@@ -246,9 +246,3 @@ function loadWhileCutting(power: Series, speed: Series, p: Record<string, number
 function ratio(speed: Float64Array, p: Record<string, number>): Float64Array {
   return speed.map((n) => Math.max(0, n / p['nominal_speed_rpm']!));
 }
-
-function mean(values: Float64Array): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return values.length > 0 ? sum / values.length : 0;
-}

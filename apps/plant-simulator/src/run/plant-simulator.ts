@@ -99,7 +99,8 @@ class SimulatorRun implements RunningSimulator {
         await sleep(DEFAULTS.registrationSettleMs, this.hardStop.signal);
       }
       this.stats.state = 'running';
-      this.clock = plantClock(this.plan.plantStartMs, Date.now(), this.plan.speed);
+      // Anchored where the plan was made: time spent registering is caught up, not added on.
+      this.clock = plantClock(this.plan.plantStartMs, this.stats.startedAtMs, this.plan.speed);
       await this.pump();
       await this.maintenance;
       return null;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { registerTwins } from '@twinlog/testing';
 import {
   anomalyEnv,
@@ -162,3 +163,52 @@ function sortById(findings: Finding[]): Finding[] {
 function sameFindings(a: Finding[], b: Finding[]): boolean {
   return JSON.stringify(sortById(a)) === JSON.stringify(sortById(b));
 }
+
+describe('anomaly worker and bad messages (Kafka)', () => {
+  jest.setTimeout(120_000);
+
+  it('dead-letters a poison telemetry message and keeps judging the partition', async () => {
+    const id = randomUUID().slice(0, 8);
+    const env = anomalyEnv('distributed', id);
+    const worker = await startWorker(env);
+    const kafka = new Kafka({
+      brokers: env['KAFKA_BROKERS']!.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const twinId = `cnc-${id}`;
+      await registerTwins(worker.infra.log, worker.infra.catalog, [
+        { twinId, twinType: 'cnc-milling-machine' },
+      ]);
+      await producer.send({
+        topic: `${env['TWINLOG_TOPIC_PREFIX']}telemetry`,
+        messages: [{ key: twinId, value: '{"type":"TelemetryReported", not json' }],
+      });
+      const script = telemetryScript({
+        twins: [twinId],
+        seconds: 30,
+        start: START,
+        overheat: { [twinId]: { from: 10, to: 20 } },
+      });
+      await appendInChunks(worker.infra.log, script);
+      await until(
+        () => worker.service.worker.stats.readingsJudged,
+        (n) => n === script.length * READINGS_PER_EVENT,
+        'every valid reading judged',
+      );
+      const letters = await worker.infra.log.readDeadLetters();
+      expect(letters).toEqual([
+        expect.objectContaining({ consumer: 'twinlog-anomaly', code: 'EVENT_INVALID' }),
+      ]);
+      const findings = await findingsIn(worker.infra.log);
+      expect(
+        findings.map((f) => [f.type, (f.data as { detector: string }).detector]),
+      ).toContainEqual(['AnomalyDetected', 'limits']);
+    } finally {
+      await producer.disconnect();
+      await worker.close();
+    }
+  });
+});

@@ -120,6 +120,45 @@ describe('plant simulator', () => {
     expect(await telemetryReadings(twinlog.infra.log)).toBe(end.accepted);
   });
 
+  it('counts each rejection by its code, and stops when a twin is registered as something else', async () => {
+    twinlog = await startEmbeddedTwinlog();
+    const lines: string[] = [];
+    // Not registered: ingestion refuses every reading, and says why.
+    const unregistered = await startPlantSimulator({
+      plant: { machines: 1 },
+      target: twinlog.ingestion!.url,
+      rate: 110,
+      maxReadings: 60,
+      log: (line) => lines.push(line),
+    }).done;
+    expect(unregistered).toMatchObject({
+      failure: null,
+      sent: 60,
+      accepted: 0,
+      rejected: 60,
+      rejectedByCode: { TWIN_NOT_FOUND: 60 },
+      pending: 0,
+    });
+    expect(lines.filter((l) => l.includes('TWIN_NOT_FOUND'))).toHaveLength(1);
+
+    const taken = await fetch(`${twinlog.twinState.url}/v1/twins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ twinId: 'line-1', twinType: 'cnc-milling-machine' }),
+    });
+    expect(taken.status).toBe(201);
+    const clash = await startPlantSimulator({
+      plant: { machines: 1 },
+      target: twinlog.ingestion!.url,
+      twinState: twinlog.twinState.url,
+      register: true,
+    }).done;
+    expect(clash.failure).toMatch(
+      /line-1 is already registered as a cnc-milling-machine under no parent, not a production-line/,
+    );
+    expect(clash.sent).toBe(0);
+  });
+
   it('feeds the plant over MQTT and stops cleanly, delivering what was queued', async () => {
     const mqttUrl = realServer('mqtt').url;
     twinlog = await startEmbeddedTwinlog({ mqttUrl });

@@ -1,0 +1,128 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { SimulationConfig } from '../config/simulation.config';
+import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
+import { SimulationRuns, type Started } from '../runs/simulation-runs.service';
+import { SIMULATION_CONFIG } from '../tokens';
+import { metaOf, splitCompare, splitRun } from './request-bodies';
+
+interface Reply {
+  status(code: number): Reply;
+  setHeader(name: string, value: string): void;
+  json(body: unknown): void;
+}
+
+/**
+ * What-if runs. POST answers 200 with the result when the run is small, or 202 with a job to
+ * follow (GET) or cancel (DELETE) when it is large or `?async=true`.
+ */
+@Controller('v1/simulations')
+export class SimulationsHttpController {
+  constructor(
+    private readonly runs: SimulationRuns,
+    private readonly jobs: SimulationJobs,
+    @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
+  ) {}
+
+  @Post()
+  async run(
+    @Body() body: unknown,
+    @Query('async') async: string | undefined,
+    @Req() req: IncomingMessage,
+    @Res() res: Reply,
+  ) {
+    const { twinId, at, scenario } = splitRun(body);
+    await this.answer(await this.runs.run(twinId, at, scenario, metaOf(req)), async, res);
+  }
+
+  @Post('compare')
+  async compare(
+    @Body() body: unknown,
+    @Query('async') async: string | undefined,
+    @Req() req: IncomingMessage,
+    @Res() res: Reply,
+  ) {
+    const { twinId, at, base, alternative } = splitCompare(body);
+    await this.answer(
+      await this.runs.compare(twinId, at, base, alternative, metaOf(req)),
+      async,
+      res,
+    );
+  }
+
+  @Get()
+  list(@Query('twinId') twinId: string | undefined) {
+    return { simulations: this.jobs.list(twinId).map((job) => viewOf(job, false)) };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return viewOf(this.jobs.get(id), true);
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  cancel(@Param('id') id: string) {
+    return viewOf(this.jobs.cancel(id), false);
+  }
+
+  private async answer(
+    started: Started<unknown>,
+    async: string | undefined,
+    res: Reply,
+  ): Promise<void> {
+    const { job } = started;
+    if (async === 'true' || (async !== 'false' && started.work > this.config.syncMaxWork)) {
+      res.setHeader('Location', `/v1/simulations/${job.id}`);
+      res.status(202).json(viewOf(job, false));
+      return;
+    }
+    await started.done;
+    if (job.status === 'completed') {
+      res.status(200).json(job.result);
+      return;
+    }
+    res.status(job.status === 'cancelled' ? 409 : statusOfFailure(job)).json({
+      error: job.error ?? {
+        code: 'SIMULATION_CANCELLED',
+        message: `Simulation ${job.id} was cancelled`,
+        details: {},
+      },
+    });
+  }
+}
+
+function statusOfFailure(job: Job): number {
+  return job.error?.code === 'LOG_UNAVAILABLE' ? 503 : 500;
+}
+
+/** A job as the API shows it; the result only when asked for one job. */
+function viewOf(job: Job, withResult: boolean) {
+  return {
+    simulationId: job.id,
+    kind: job.kind,
+    twinId: job.twinId,
+    status: job.status,
+    progress: {
+      phase: job.progress.phase,
+      fraction: Math.round(job.progress.fraction * 1000) / 1000,
+    },
+    cancelRequested: job.cancelRequested,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    error: job.error,
+    ...(withResult && job.status === 'completed' ? { result: job.result } : {}),
+  };
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isTwinlogError, TwinlogError, type SimulationRequest } from '@twinlog/domain';
+import {
+  checkAgainstModel,
+  compareResults,
+  parseScenario,
+  physicsModelFor,
+  runSimulation,
+  scenarioInvalid,
+  summaryOf,
+  type Comparison,
+  type Scenario,
+  type SimulationProgress,
+  type SimulationResult,
+} from '@twinlog/physics';
+import { HttpProblem } from '@twinlog/service-kit';
+import type { SimulationConfig } from '../config/simulation.config';
+import { JobCancelled, SimulationJobs, type Job } from '../jobs/simulation-jobs';
+import { TwinSubjects, type LoadedSubject } from '../subject/twin-subjects.service';
+import { SIMULATION_CONFIG } from '../tokens';
+import { RunRecorder, type RunMeta } from './run-recorder';
+
+/** Plant clocks drift: a start time this far ahead of ours still counts as "now". */
+const FUTURE_SKEW_MS = 60_000;
+
+export type RunResult = SimulationResult & { simulationId: string };
+export interface CompareResult {
+  comparisonId: string;
+  base: RunResult;
+  alternative: RunResult;
+  comparison: Comparison;
+}
+
+export interface Started<R> {
+  job: Job<R>;
+  /** Points × samples: what decides between answering at once and a job. */
+  work: number;
+  /** Settles when the job has finished (and been recorded); never rejects. */
+  done: Promise<void>;
+}
+
+interface Side {
+  simulationId: string;
+  scenario: Scenario;
+  loaded: LoadedSubject;
+}
+
+/**
+ * A what-if run from request to record: validate the scenario, gather the twin's state at the
+ * start, record the request, compute (as a job, in slices), record the outcome. A comparison
+ * is two such runs of one twin, recorded with a shared comparison id.
+ */
+@Injectable()
+export class SimulationRuns {
+  private readonly logger = new Logger('Simulation');
+
+  constructor(
+    private readonly subjects: TwinSubjects,
+    private readonly jobs: SimulationJobs,
+    private readonly recorder: RunRecorder,
+    @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
+  ) {}
+
+  async run(
+    twinId: string,
+    at: string | undefined,
+    input: unknown,
+    meta: RunMeta,
+  ): Promise<Started<RunResult>> {
+    const side = await this.prepare(twinId, at, input, 'scenario');
+    const job = this.jobs.open<RunResult>(side.simulationId, 'run', twinId, now());
+    await this.recordRequests(job, [side], null, at !== undefined, meta);
+    const done = this.execute(job, [side], meta, async ([result]) => result!);
+    return { job, work: workOf(side.scenario), done };
+  }
+
+  async compare(
+    twinId: string,
+    at: string | undefined,
+    base: unknown,
+    alternative: unknown,
+    meta: RunMeta,
+  ): Promise<Started<CompareResult>> {
+    const sides = [
+      await this.prepare(twinId, at, base, 'base'),
+      await this.prepare(twinId, at, alternative, 'alternative'),
+    ];
+    const comparisonId = randomUUID();
+    const job = this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, now());
+    await this.recordRequests(job, sides, comparisonId, at !== undefined, meta);
+    const done = this.execute(job, sides, meta, async ([a, b]) => ({
+      comparisonId,
+      base: a!,
+      alternative: b!,
+      comparison: compareResults(a!, b!),
+    }));
+    return { job, work: sides.reduce((sum, s) => sum + workOf(s.scenario), 0), done };
+  }
+
+  /** Everything that can be refused before anything is recorded. */
+  private async prepare(
+    twinId: string,
+    at: string | undefined,
+    input: unknown,
+    field: string,
+  ): Promise<Side> {
+    const scenario = withField(field, () => parseScenario(input, this.config.limits));
+    const startAt = at === undefined ? now() : startTime(at);
+    const loaded = await this.subjects.load(
+      twinId,
+      startAt,
+      at !== undefined,
+      scenario.calibrationWindowSeconds,
+    );
+    withField(field, () => checkAgainstModel(scenario, physicsModelFor(loaded.model.type)));
+    return { simulationId: randomUUID(), scenario, loaded };
+  }
+
+  private async recordRequests(
+    job: Job,
+    sides: Side[],
+    comparisonId: string | null,
+    timeTravel: boolean,
+    meta: RunMeta,
+  ): Promise<void> {
+    try {
+      for (const side of sides) {
+        await this.recorder.requested(
+          job.twinId,
+          requestOf(side, comparisonId, timeTravel),
+          meta,
+          now(),
+        );
+      }
+    } catch (error) {
+      this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
+      throw error;
+    }
+  }
+
+  /** Computes each side in turn, recording each outcome; the job ends completed, cancelled or failed. */
+  private async execute<R>(
+    job: Job<R>,
+    sides: Side[],
+    meta: RunMeta,
+    combine: (results: RunResult[]) => Promise<R>,
+  ): Promise<void> {
+    const results: RunResult[] = [];
+    try {
+      for (const [i, side] of sides.entries()) {
+        const steps = scaled(
+          runSimulation(side.loaded.subject, side.scenario),
+          i / sides.length,
+          1 / sides.length,
+        );
+        const result = { simulationId: side.simulationId, ...(await this.jobs.drive(job, steps)) };
+        await this.recorder.completed(
+          job.twinId,
+          summaryOf(side.simulationId, result),
+          meta,
+          now(),
+        );
+        results.push(result);
+      }
+      this.jobs.finish(job, now(), {
+        status: 'completed',
+        result: await combine(results),
+        error: null,
+      });
+    } catch (error) {
+      const open = sides.slice(results.length);
+      try {
+        for (const side of open) {
+          if (error instanceof JobCancelled) {
+            await this.recorder.cancelled(
+              job.twinId,
+              side.simulationId,
+              error.progress,
+              meta,
+              now(),
+            );
+          } else {
+            const { code, message } = describe(error);
+            await this.recorder.failed(job.twinId, side.simulationId, code, message, meta, now());
+          }
+        }
+      } catch (recording) {
+        this.logger.error(
+          `Could not record the end of simulation ${job.id}: ${(recording as Error).message}`,
+        );
+      }
+      if (error instanceof JobCancelled) {
+        this.jobs.finish(job, now(), { status: 'cancelled', result: null, error: null });
+      } else {
+        if (!isTwinlogError(error) && !(error instanceof HttpProblem))
+          this.logger.error((error as Error).stack ?? String(error));
+        this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
+      }
+    }
+  }
+}
+
+/** Progress of one side mapped onto its share of the whole job. */
+function* scaled<R>(
+  steps: Generator<SimulationProgress, R, void>,
+  offset: number,
+  share: number,
+): Generator<SimulationProgress, R, void> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    yield { phase: step.value.phase, fraction: offset + share * step.value.fraction };
+  }
+}
+
+function requestOf(
+  side: Side,
+  comparisonId: string | null,
+  timeTravel: boolean,
+): SimulationRequest {
+  const { scenario } = side;
+  return {
+    simulationId: side.simulationId,
+    label: scenario.label,
+    comparisonId,
+    startAt: side.loaded.subject.startAt,
+    timeTravel,
+    horizonSeconds: scenario.horizonSeconds,
+    stepSeconds: scenario.stepSeconds,
+    perturbations: scenario.perturbations.map((p) => ({ ...p })),
+    samples: scenario.monteCarlo?.samples ?? 0,
+    seed: scenario.monteCarlo?.seed ?? null,
+  };
+}
+
+export function workOf(scenario: Scenario): number {
+  const points = Math.ceil(scenario.horizonSeconds / scenario.stepSeconds) + 1;
+  return points * Math.max(1, scenario.monteCarlo?.samples ?? 0);
+}
+
+function startTime(at: string): string {
+  const ms = Date.parse(at);
+  if (!/^\d{4}-\d\d-\d\dT/.test(at) || Number.isNaN(ms)) {
+    throw scenarioInvalid([`at: "${at}" is not an ISO 8601 time (like 2026-03-01T12:00:00Z)`]);
+  }
+  if (ms > Date.now() + FUTURE_SKEW_MS) {
+    throw scenarioInvalid([`at: ${at} is in the future; a run starts from now or a past state`]);
+  }
+  return new Date(ms).toISOString();
+}
+
+/** Prefixes a scenario's problems with the request field it came from (base, alternative). */
+function withField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (field === 'scenario' || !isTwinlogError(error, 'SCENARIO_INVALID')) throw error;
+    const problems = (error.details['problems'] as string[]).map((p) => `${field}.${p}`);
+    throw new TwinlogError(
+      'SCENARIO_INVALID',
+      `The ${field} scenario is invalid: ${problems.join('; ')}`,
+      { problems },
+    );
+  }
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (isTwinlogError(error) || error instanceof HttpProblem)
+    return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

@@ -4,7 +4,7 @@ import { propertiesOf, variablesOf } from '../model/physics-model';
 import { formatDuration } from '../scenario/durations';
 import type { Scenario } from '../scenario/scenario';
 import { compileSchedule, type Schedule } from '../scenario/schedule';
-import { firstCrossing, type Threshold } from './limit-crossings';
+import type { Threshold } from './limit-crossings';
 import { Simulator } from './simulator';
 
 export interface Recommendation {
@@ -180,6 +180,7 @@ function controlAdvice(
   return out;
 }
 
+/** Whether a run (with `caps` on the controls) stays short of every guarded threshold. */
 function keepsLimits(
   model: PhysicsModel,
   schedule: Schedule,
@@ -188,12 +189,11 @@ function keepsLimits(
   simulator = new Simulator(model, schedule),
   caps?: Float64Array,
 ): boolean {
-  const properties = propertiesOf(model);
-  const columns = properties.map(() => new Float64Array(schedule.grid.length));
-  simulator.run(input.x0, input.base, { columns, stride: 1, offset: 0 }, caps);
-  return guarded.every(
-    (t) => firstCrossing(columns[properties.indexOf(t.property)]!, schedule.grid, t) === null,
-  );
+  const columns = propertiesOf(model).map(() => new Float64Array(schedule.grid.length));
+  simulator.watch(guarded);
+  // A probe only needs to know whether a limit is reached: it stops at the first one.
+  simulator.run(input.x0, input.base, { columns, stride: 1, offset: 0 }, caps, true);
+  return !simulator.crossed();
 }
 
 /** The largest x in [lo, hi] with holds(x), given holds(lo); to within `resolution`. */

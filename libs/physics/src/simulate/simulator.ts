@@ -98,7 +98,13 @@ export class Simulator {
    * Integrates from x0 with the variables' base values `base`; `caps` (optional, per variable)
    * hold a control at or below a value throughout, as a recommendation would.
    */
-  run(x0: Float64Array, base: Float64Array, sink: TrajectorySink, caps?: Float64Array): void {
+  run(
+    x0: Float64Array,
+    base: Float64Array,
+    sink: TrajectorySink,
+    caps?: Float64Array,
+    stopAtCrossing = false,
+  ): void {
     const { schedule, x, integrator } = this;
     const { grid, segments } = schedule;
     this.upper = caps ?? schedule.upper;
@@ -128,6 +134,7 @@ export class Simulator {
             integrator.interpolate(g, this.between);
             this.record(k++, g, this.between, sink);
           }
+          if (stopAtCrossing && this.crossed()) return;
         }
         t = next;
       }
@@ -175,6 +182,14 @@ export class Simulator {
     for (let s = 0; s < values.length; s++) columns[s]![at] = values[s]!;
     if (this.watched) this.check(k, t);
     this.previous.set(values);
+  }
+
+  /** Whether a watched threshold has been reached in this run. */
+  crossed(): boolean {
+    for (let j = 0; j < this.crossingTimes.length; j++) {
+      if (!Number.isNaN(this.crossingTimes[j]!)) return true;
+    }
+    return false;
   }
 
   /** Same rule and interpolation as firstCrossing, one point at a time. */

@@ -4,3 +4,4 @@ export * from './open-infrastructure';
 export * from './http/http-problem';
 export * from './http/http-error.filter';
 export * from './directory/twin-directory';
+export * from './logging/structured-logger';

@@ -1,0 +1,29 @@
+export type ServiceName = 'ingestion' | 'twin-state' | 'anomaly' | 'simulation' | 'maintenance';
+
+export const SERVICES: readonly ServiceName[] = [
+  'ingestion',
+  'twin-state',
+  'anomaly',
+  'simulation',
+  'maintenance',
+];
+
+/** Path prefixes of each service's HTTP API, most specific first; the rest is twin-state's. */
+const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> = [
+  { test: /^\/v1\/readings(\/|\?|$)/, service: 'ingestion' },
+  // Reading a twin's maintenance prediction is the maintenance service's; recording
+  // maintenance performed (POST) is a command to twin-state.
+  {
+    test: /^\/v1\/twins\/[^/?]+\/maintenance(\/|\?|$)/,
+    service: 'maintenance',
+    methods: ['GET', 'HEAD'],
+  },
+  { test: /^\/v1\/(simulations|physics)(\/|\?|$)/, service: 'simulation' },
+  { test: /^\/v1\/worker(\/|\?|$)/, service: 'anomaly' },
+  { test: /^\/v1\//, service: 'twin-state' },
+];
+
+/** Which service answers a request path; undefined for paths no service has. */
+export function serviceFor(method: string, path: string): ServiceName | undefined {
+  return ROUTES.find((r) => r.test.test(path) && (r.methods?.includes(method) ?? true))?.service;
+}

@@ -1,0 +1,29 @@
+import { serviceFor } from './routes';
+
+describe('the one-port routes', () => {
+  it.each([
+    ['/v1/readings', 'ingestion'],
+    ['/v1/readings?x=1', 'ingestion'],
+    ['/v1/twins/cnc-01/maintenance', 'maintenance'],
+    ['/v1/twins/cnc-01/maintenance/history?limit=5', 'maintenance'],
+    ['/v1/simulations/abc', 'simulation'],
+    ['/v1/physics/cnc-milling-machine', 'simulation'],
+    ['/v1/worker', 'anomaly'],
+    ['/v1/twins', 'twin-state'],
+    ['/v1/twins/cnc-01/history?at=2026-01-01T00:00:00Z', 'twin-state'],
+    ['/v1/twins/cnc-01-maintenance-bay', 'twin-state'],
+    ['/v1/admin/rebuild', 'twin-state'],
+  ])('%s goes to %s', (path, service) => {
+    expect(serviceFor('GET', path)).toBe(service);
+  });
+
+  it('has no service for paths outside the API', () => {
+    expect(serviceFor('GET', '/favicon.ico')).toBeUndefined();
+    expect(serviceFor('GET', '/v2/twins')).toBeUndefined();
+  });
+
+  it('sends maintenance performed (a command) to twin-state, its prediction to maintenance', () => {
+    expect(serviceFor('POST', '/v1/twins/cnc-01-tool/maintenance')).toBe('twin-state');
+    expect(serviceFor('GET', '/v1/twins/cnc-01-tool/maintenance')).toBe('maintenance');
+  });
+});

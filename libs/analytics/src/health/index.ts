@@ -39,3 +39,4 @@ export {
   type MaintenanceDone,
   type ObservedReading,
 } from './component-health';
+export { rollUpMaintenance, type MaintenanceRollUp } from './roll-up-maintenance';

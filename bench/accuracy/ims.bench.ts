@@ -58,9 +58,12 @@ function main(): void {
       console.log(
         '  hours left | health | RUL P10 / P50 / P90 (h) | band width | truth in band | priority',
       );
+      let shown: Checkpoint | undefined;
       for (const h of CHECKPOINTS_H) {
         const c = at(run, h);
-        if (!c) continue;
+        // Test 1 has a gap in its last hours: one reading answers several checkpoints.
+        if (!c || c === shown) continue;
+        shown = c;
         const { life, healthIndex, recommendation } = c.assessment;
         const band = life.beyond.p50
           ? 'none (no degradation trend)'

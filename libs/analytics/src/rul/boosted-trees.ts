@@ -1,6 +1,7 @@
 import { binMatrix } from './feature-bins';
 import { seededRandom, shuffled } from './random';
 import {
+  HistogramPool,
   growTree,
   predictTree,
   predictTreeBinned,
@@ -55,6 +56,7 @@ export function trainBoostedTrees(
   const featuresPerTree = Math.max(1, Math.round(settings.featureSample * features));
   const trees: RegressionTree[] = [];
   const sampled = new Uint32Array(rows);
+  const pool = HistogramPool.for(data);
   for (let t = 0; t < settings.trees; t++) {
     for (let i = 0; i < rows; i++) grad[i] = prediction[i]! - y[i]!;
     let taken = 0;
@@ -69,6 +71,7 @@ export function trainBoostedTrees(
       chosen,
       settings,
       settings.learningRate,
+      pool,
     );
     for (let i = 0; i < rows; i++) prediction[i]! += predictTreeBinned(tree, splitBin, data, i);
     trees.push(tree);

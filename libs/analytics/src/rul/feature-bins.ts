@@ -6,7 +6,7 @@
 export interface BinnedMatrix {
   rows: number;
   features: number;
-  /** Column-major: bins[f * rows + i]. */
+  /** Row-major: bins[i * features + f] (a row's bins sit together, as histograms read them). */
   bins: Uint8Array;
   /** Per feature: the bins' upper edges (the last bin is open-ended). */
   edges: Float64Array[];
@@ -32,7 +32,7 @@ export function binMatrix(
       maxBins,
     );
     edges.push(cut);
-    for (let i = 0; i < rows; i++) bins[f * rows + i] = binOf(cut, x[i * features + f]!);
+    for (let i = 0; i < rows; i++) bins[i * features + f] = binOf(cut, x[i * features + f]!);
   }
   return { rows, features, bins, edges };
 }

@@ -51,11 +51,13 @@ export function findOperatingRegimes(points: number[][], seed: number): Operatin
 export function regimeOf(regimes: OperatingRegimes, setting: number[]): number {
   let best = 0;
   let bestDistance = Infinity;
-  regimes.centers.forEach((center, i) => {
+  for (let i = 0; i < regimes.centers.length; i++) {
+    const center = regimes.centers[i]!;
     let distance = 0;
-    center.forEach((c, d) => (distance += (setting[d]! / regimes.scale[d]! - c) ** 2));
+    for (let d = 0; d < center.length; d++)
+      distance += (setting[d]! / regimes.scale[d]! - center[d]!) ** 2;
     if (distance < bestDistance) [best, bestDistance] = [i, distance];
-  });
+  }
   return best;
 }
 
@@ -65,10 +67,11 @@ function kMeans(points: number[][], k: number, random: () => number): number[][]
   let bestSpread = Infinity;
   for (let start = 0; start < 3; start++) {
     let centers = plusPlusStart(points, k, random);
+    const unscaled = { scale: centers[0]!.map(() => 1), centers };
     for (let iteration = 0; iteration < 50; iteration++) {
-      const regimes = { scale: centers[0]!.map(() => 1), centers };
+      unscaled.centers = centers;
       const groups = centers.map(() => [] as number[][]);
-      for (const p of points) groups[regimeOf(regimes, p)]!.push(p);
+      for (const p of points) groups[regimeOf(unscaled, p)]!.push(p);
       const next = groups.map((g, i) => (g.length > 0 ? meanOf(g) : centers[i]!));
       const moved = next.some((c, i) => c.some((x, d) => Math.abs(x - centers[i]![d]!) > 1e-9));
       centers = next;
@@ -103,7 +106,7 @@ function nearestSquared(p: number[], centers: number[][]): number {
   let best = Infinity;
   for (const c of centers) {
     let d = 0;
-    c.forEach((x, i) => (d += (p[i]! - x) ** 2));
+    for (let i = 0; i < c.length; i++) d += (p[i]! - c[i]!) ** 2;
     best = Math.min(best, d);
   }
   return best;
@@ -115,6 +118,6 @@ function withinSpread(points: number[][], centers: number[][]): number {
 
 function meanOf(points: number[][]): number[] {
   const mean = Array<number>(points[0]?.length ?? 0).fill(0);
-  for (const p of points) p.forEach((x, d) => (mean[d]! += x / points.length));
+  for (const p of points) for (let d = 0; d < mean.length; d++) mean[d]! += p[d]! / points.length;
   return mean;
 }

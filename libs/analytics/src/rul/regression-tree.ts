@@ -40,6 +40,7 @@ export function growTree(
   features: number[],
   settings: TreeSettings,
   shrink: number,
+  pool: HistogramPool = HistogramPool.for(data),
 ): { tree: RegressionTree; splitBin: number[] } {
   const width = histWidth(data);
   const tree: RegressionTree = { feature: [], threshold: [], left: [], right: [], value: [] };
@@ -61,7 +62,7 @@ export function growTree(
     bestSplit(data, leaf, features, settings, width);
     return leaf;
   };
-  const leaves = [makeLeaf(rows, histogram(data, grad, rows, features, width))];
+  const leaves = [makeLeaf(rows, histogram(data, grad, rows, features, width, pool))];
   let leafCount = 1;
   while (leafCount < settings.maxLeaves) {
     let pick = -1;
@@ -72,7 +73,7 @@ export function growTree(
     const parent = leaves[pick]!;
     const [leftRows, rightRows] = partition(data, parent);
     const leftSmaller = leftRows.length <= rightRows.length;
-    const small = histogram(data, grad, leftSmaller ? leftRows : rightRows, features, width);
+    const small = histogram(data, grad, leftSmaller ? leftRows : rightRows, features, width, pool);
     const large = parent.hist;
     for (let i = 0; i < large.length; i++) large[i]! -= small[i]!;
     const left = makeLeaf(leftRows, leftSmaller ? small : large);
@@ -85,6 +86,7 @@ export function growTree(
     leaves.splice(pick, 1, left, right);
     leafCount++;
   }
+  for (const leaf of leaves) pool.give(leaf.hist);
   return { tree, splitBin };
 }
 
@@ -108,7 +110,7 @@ export function predictTreeBinned(
   let node = 0;
   while (tree.feature[node]! >= 0)
     node =
-      data.bins[tree.feature[node]! * data.rows + row]! <= splitBin[node]!
+      data.bins[row * data.features + tree.feature[node]!]! <= splitBin[node]!
         ? tree.left[node]!
         : tree.right[node]!;
   return tree.value[node]!;
@@ -125,20 +127,46 @@ function histogram(
   rows: Uint32Array,
   features: number[],
   width: number,
+  pool: HistogramPool,
 ): Float64Array {
-  const hist = new Float64Array(data.features * width * 2);
+  const hist = pool.take();
   const bins = data.bins;
-  for (const f of features) {
-    const column = f * data.rows;
-    const base = f * width * 2;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      const at = base + 2 * bins[column + r]!;
-      hist[at]! += grad[r]!;
+  const stride = data.features;
+  const chosen = Int32Array.from(features);
+  const offsets = Int32Array.from(features, (f) => f * width * 2);
+  const count = chosen.length;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const base = r * stride;
+    const g = grad[r]!;
+    for (let k = 0; k < count; k++) {
+      const at = offsets[k]! + 2 * bins[base + chosen[k]!]!;
+      hist[at]! += g;
       hist[at + 1]! += 1;
     }
   }
   return hist;
+}
+
+/** Histograms are the big allocation: reused across nodes and trees instead of left to the GC. */
+export class HistogramPool {
+  private readonly free: Float64Array[] = [];
+  constructor(private readonly size: number) {}
+
+  static for(data: BinnedMatrix): HistogramPool {
+    return new HistogramPool(data.features * histWidth(data) * 2);
+  }
+
+  take(): Float64Array {
+    const reused = this.free.pop();
+    if (!reused) return new Float64Array(this.size);
+    reused.fill(0);
+    return reused;
+  }
+
+  give(hist: Float64Array): void {
+    this.free.push(hist);
+  }
 }
 
 function bestSplit(
@@ -173,17 +201,18 @@ function bestSplit(
 }
 
 function partition(data: BinnedMatrix, leaf: Leaf): [Uint32Array, Uint32Array] {
-  const column = leaf.feature * data.rows;
+  const stride = data.features;
+  const f = leaf.feature;
   let leftCount = 0;
   for (let i = 0; i < leaf.rows.length; i++)
-    if (data.bins[column + leaf.rows[i]!]! <= leaf.bin) leftCount++;
+    if (data.bins[leaf.rows[i]! * stride + f]! <= leaf.bin) leftCount++;
   const left = new Uint32Array(leftCount);
   const right = new Uint32Array(leaf.rows.length - leftCount);
   let l = 0;
   let r = 0;
   for (let i = 0; i < leaf.rows.length; i++) {
     const row = leaf.rows[i]!;
-    if (data.bins[column + row]! <= leaf.bin) left[l++] = row;
+    if (data.bins[row * stride + f]! <= leaf.bin) left[l++] = row;
     else right[r++] = row;
   }
   return [left, right];

@@ -31,6 +31,9 @@ export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
   seed: 1,
 };
 
+/** Out-of-fold cycles whose true RUL is within this multiple of the cap inform the band. */
+const BAND_HORIZON = 1.2;
+
 /** Progress while training: a stage name and how far it is. */
 export type TrainingProgress = (stage: string, done: number, total: number) => void;
 
@@ -61,8 +64,15 @@ export function trainRulModel(
       progress?.(`band fold ${k + 1}/${folds.length}`, done, total),
     );
     for (const unit of held) {
-      predicted.push(...predictRulSeries(foldModel, unit));
-      truth.push(...cappedRul(unit, options.cap));
+      const series = predictRulSeries(foldModel, unit);
+      const uncapped = cappedRul(unit, Infinity);
+      // The band speaks for units within reach of failure (as in a test set), not for the long
+      // healthy stretch where the capped truth is trivially met and would narrow every band.
+      uncapped.forEach((rul, t) => {
+        if (rul > BAND_HORIZON * options.cap) return;
+        predicted.push(series[t]!);
+        truth.push(Math.min(rul, options.cap));
+      });
     }
   });
   return { ...model, bands: fitBands(predicted, truth, options.cap) };

@@ -1,5 +1,6 @@
 import { backtestCommand } from './commands/backtest.command';
 import { rebuildCommand } from './commands/rebuild.command';
+import { RUL_USAGE, rulCommand } from './commands/rul.command';
 import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line
@@ -11,6 +12,7 @@ const USAGE = `twinlog: the Twinlog command line
                                 run the anomaly service's multivariate detector over a CSV (timestamp,
                                 then numeric columns), no server needed; writes timestamp,score,anomaly
                                 per input row; the options are the twin model's anomaly.multivariate keys
+${RUL_USAGE}
 
 Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082)
 Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return rebuildCommand(config.twinStateUrl, args, out, progress);
     case 'backtest':
       return backtestCommand(args, config.callerCwd, out);
+    case 'rul':
+      return rulCommand(args, config.callerCwd, out, progress);
     case undefined:
     case 'help':
     case '--help':

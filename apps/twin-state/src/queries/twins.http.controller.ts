@@ -31,6 +31,7 @@ export class TwinsHttpController {
         name: s.name,
         status: s.status,
         health: twinHealth(s).status,
+        activeAnomalies: Object.keys(s.activeAnomalies).length,
         revision: s.revision,
       })),
     };

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@twinlog/testing';
+import { seeThePlantWorking } from './testing/plant-checks';
+import { getJson, startTwinlogProcess, type TwinlogProcess } from './testing/twinlog-process';
+
+describe('npm start (embedded, all in one process)', () => {
+  jest.setTimeout(600_000);
+  let running: TwinlogProcess | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it('shows live values, an anomaly, a prediction and a what-if answer, and keeps its state across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'twinlog-e2e-'));
+    const port = await freePort();
+    const env = {
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_DATA_DIR: dataDir,
+      TWINLOG_HTTP_PORT: String(port),
+      TWINLOG_LOG_FORMAT: 'json',
+      // A minute of plant time per second: the demo faults show within a couple of minutes.
+      TWINLOG_SIMULATOR_SPEED: '60',
+    };
+    running = await startTwinlogProcess(env);
+    expect(running.output()).toContain(`data kept in ${dataDir}`);
+    const ready = await getJson<{ ready: boolean }>(`${running.url}/health/ready`);
+    expect(ready).toEqual({ status: 200, body: expect.objectContaining({ ready: true }) });
+
+    const seen = await seeThePlantWorking(running.url, 240_000);
+    const [episode] = Object.values(seen.anomalous.activeAnomalies);
+    expect(episode!.evidence.length).toBeGreaterThan(0);
+    expect(seen.prediction.rulLowHours).toBeLessThanOrEqual(seen.prediction.rulHours);
+    expect(seen.prediction.rulHours).toBeLessThanOrEqual(seen.prediction.rulHighHours);
+    expect(seen.prediction.healthIndex).toBeLessThan(100);
+    expect(seen.scenario.status).toBe(200);
+    expect(seen.scenario.body).toHaveProperty('trajectory');
+    // Every line is one JSON object naming its service.
+    const logLines = running
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(3);
+    for (const line of logLines) expect(JSON.parse(line)).toHaveProperty('service');
+
+    expect(await running.stop()).toBe(0);
+    running = undefined;
+
+    // Restarted without the simulator, twice: the log replays to the same state each time.
+    const quiet = { ...env, TWINLOG_SIMULATOR: 'off' };
+    const snapshot = async (url: string) => ({
+      twins: (await getJson(`${url}/v1/twins`)).body,
+      machine: (await getJson(`${url}/v1/twins/cnc-01`)).body,
+      anomalous: (await getJson(`${url}/v1/twins/${seen.anomalous.twinId}`)).body,
+      prediction: (await getJson(`${url}/v1/twins/${seen.predicted}/maintenance`)).body,
+    });
+    running = await startTwinlogProcess(quiet);
+    const second = await snapshot(running.url);
+    expect(await running.stop()).toBe(0);
+    running = await startTwinlogProcess(quiet);
+    const third = await snapshot(running.url);
+    expect(third).toEqual(second);
+    // Nothing seen before the first stop was lost.
+    const machine = second.machine as {
+      revision: number;
+      reported: Record<string, { occurredAt: string }>;
+    };
+    expect(machine.revision).toBeGreaterThanOrEqual(seen.live.revision);
+    expect(Date.parse(machine.reported['temperature']!.occurredAt)).toBeGreaterThanOrEqual(
+      Date.parse(seen.live.reported['temperature']!.occurredAt),
+    );
+    expect((second.prediction as { prediction: unknown }).prediction).not.toBeNull();
+  });
+});

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Env } from '@twinlog/service-kit';
+import { repoRoot } from '@twinlog/testing';
+
+export interface TwinlogProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `npm start` as a user runs it (the all-in-one's main), with the given environment. */
+export async function startTwinlogProcess(env: Env, timeoutMs = 90_000): Promise<TwinlogProcess> {
+  const main = join(repoRoot(), 'apps', 'all-in-one', 'src', 'main.ts');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
+    cwd: repoRoot(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the rest
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Twinlog did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const match = /API\s+(http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Twinlog exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    child,
+    url,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
+  const answer = await fetch(url);
+  const text = await answer.text();
+  return { status: answer.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: T | undefined;
+    let failure: unknown;
+    try {
+      last = await probe();
+      if (done(last)) return last;
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${failure ? String(failure) : JSON.stringify(last).slice(0, 800)}`,
+      );
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}

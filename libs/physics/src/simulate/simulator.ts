@@ -42,6 +42,8 @@ export class Simulator {
   } | null = null;
   private readonly previous: Float64Array;
   private readonly current: Float64Array;
+  private readonly nextHigh: Float64Array;
+  private readonly nextLow: Float64Array;
   /** States interpolated between steps, at output times. */
   private readonly between: Float64Array;
   private lastT = 0;
@@ -66,6 +68,8 @@ export class Simulator {
     this.peak = new Float64Array(variables);
     this.previous = new Float64Array(propertiesOf(model).length);
     this.current = new Float64Array(propertiesOf(model).length);
+    this.nextHigh = new Float64Array(propertiesOf(model).length);
+    this.nextLow = new Float64Array(propertiesOf(model).length);
     this.segment = schedule.segments[0]!;
     this.upper = schedule.upper;
     const { v, constant } = this;
@@ -154,6 +158,7 @@ export class Simulator {
         Math.max(lower[j]!, this.constant[j]! + gamma[j]! * segment.start),
       );
     }
+    for (let j = 0; j < base.length; j++) if (this.v[j]! > this.peak[j]!) this.peak[j] = this.v[j]!;
     for (const jump of this.schedule.jumps[i]!) {
       this.x[jump.state] = jump.alpha * this.x[jump.state]! + jump.beta;
     }
@@ -169,8 +174,8 @@ export class Simulator {
         this.upper[i]!,
         Math.max(lower[i]!, this.constant[i]! + segment.gamma[i]! * t),
       );
+      if (v[i]! > peak[i]!) peak[i] = v[i]!;
     }
-    for (let i = 0; i < v.length; i++) if (v[i]! > peak[i]!) peak[i] = v[i]!;
     model.computeOutputs(x, v, y);
     const at = sink.offset + k * sink.stride;
     const { columns } = sink;
@@ -180,8 +185,10 @@ export class Simulator {
     for (let s = 0; s < model.inputs.length; s++) values[c++] = v[s]!;
     for (let s = 0; s < y.length; s++) values[c++] = y[s]!;
     for (let s = 0; s < values.length; s++) columns[s]![at] = values[s]!;
-    if (this.watched) this.check(k, t);
-    this.previous.set(values);
+    if (this.watched) {
+      this.check(k, t);
+      this.previous.set(values);
+    }
   }
 
   /** Whether a watched threshold has been reached in this run. */
@@ -196,6 +203,16 @@ export class Simulator {
   private check(k: number, t: number): void {
     const { column, limit, high, strict } = this.watched!;
     const times = this.crossingTimes;
+    // Most points are strictly inside every limit not yet reached: one comparison per column.
+    let near = k === 0;
+    for (let c = 0; c < this.current.length && !near; c++) {
+      const value = this.current[c]!;
+      near = !(value < this.nextHigh[c]! && value > this.nextLow[c]!);
+    }
+    if (!near) {
+      this.lastT = t;
+      return;
+    }
     for (let j = 0; j < times.length; j++) {
       if (!Number.isNaN(times[j]!)) continue;
       const value = this.current[column[j]!]!;
@@ -218,5 +235,19 @@ export class Simulator {
       times[j] = this.lastT + Math.min(1, Math.max(0, share)) * dt;
     }
     this.lastT = t;
+    this.nearestLimits();
+  }
+
+  /** Per column, the lowest high limit and the highest low limit not reached yet. */
+  private nearestLimits(): void {
+    const { column, limit, high } = this.watched!;
+    this.nextHigh.fill(Number.POSITIVE_INFINITY);
+    this.nextLow.fill(Number.NEGATIVE_INFINITY);
+    for (let j = 0; j < this.crossingTimes.length; j++) {
+      if (!Number.isNaN(this.crossingTimes[j]!)) continue;
+      const c = column[j]!;
+      if (high[j]) this.nextHigh[c] = Math.min(this.nextHigh[c]!, limit[j]!);
+      else this.nextLow[c] = Math.max(this.nextLow[c]!, limit[j]!);
+    }
   }
 }

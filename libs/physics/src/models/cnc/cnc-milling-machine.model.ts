@@ -99,7 +99,10 @@ export function cncMillingMachine(): PhysicsModel {
       const r = Math.max(0, v[SPEED]! / v[NOMINAL]!);
       y[0] = cncPower(v);
       const w = Math.max(0, x[WEAR]!);
-      y[1] = v[V_FLOOR]! + r * r * (v[V_BASE]! + v[V_GAIN]! * Math.pow(w, v[V_EXP]!));
+      // The square law is the usual case, and a general Math.pow costs more than the rest here.
+      const m = v[V_EXP]!;
+      const worn = m === 2 ? w * w : Math.pow(w, m);
+      y[1] = v[V_FLOOR]! + r * r * (v[V_BASE]! + v[V_GAIN]! * worn);
     },
     fallbackStart(property, v) {
       switch (property) {

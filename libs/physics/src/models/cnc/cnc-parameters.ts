@@ -110,10 +110,12 @@ export const CNC_PARAMETERS = [
     description: 'vibration a worn-out tool adds at nominal speed',
   },
   {
+    // The shape of the law rather than a measured constant: kept exact in Monte Carlo.
     name: 'vibration_wear_exponent',
     property: 'vibration',
     unit: '1',
     positive: true,
+    reference: true,
     description: 'how vibration grows with wear: gain · wear^exponent',
   },
 ] as const satisfies readonly ParameterSpec[];

@@ -1,6 +1,7 @@
 import { backtestCommand } from './commands/backtest.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
+import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.command';
 import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line
@@ -13,8 +14,10 @@ const USAGE = `twinlog: the Twinlog command line
                                 then numeric columns), no server needed; writes timestamp,score,anomaly
                                 per input row; the options are the twin model's anomaly.multivariate keys
 ${RUL_USAGE}
+  ${SIMULATE_USAGE}
 
-Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082)
+Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082),
+             TWINLOG_SIMULATION_URL (default http://127.0.0.1:8084)
 Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return backtestCommand(args, config.callerCwd, out);
     case 'rul':
       return rulCommand(args, config.callerCwd, out, progress);
+    case 'simulate':
+      return simulateCommand(config.simulationUrl, args, config.callerCwd, out, progress);
     case undefined:
     case 'help':
     case '--help':

@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { defaultLogFormat, StructuredLogger, type LogFormat } from '@twinlog/service-kit';
+import { serviceLogger } from '@twinlog/service-kit';
 import { startAllInOne } from './all-in-one';
 import { readAllInOneConfig, type AllInOneConfig } from './config/all-in-one.config';
 
@@ -8,12 +8,7 @@ async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const env = process.env;
   const config = readAllInOneConfig(env);
-  const format: LogFormat =
-    config.logFormat === 'auto'
-      ? defaultLogFormat(process.stdout.isTTY === true)
-      : config.logFormat;
-  const write = (line: string) => process.stdout.write(`${line}\n`);
-  const loggerFor = (service: string) => new StructuredLogger(service, format, write);
+  const loggerFor = (service: string) => serviceLogger(service, config.service.logFormat);
   const simulatorLog = loggerFor('plant-simulator');
   process.stdout.write(`Starting Twinlog (${config.service.mode} mode)...\n`);
   const running = await startAllInOne(config, env, loggerFor, (line) => simulatorLog.log(line));

@@ -48,6 +48,7 @@ export async function startAnomaly(
       transportId: DIRECTORY_FEED,
     }),
   });
+  const worker = app.get(DetectionWorker);
   app.connectMicroservice({
     strategy: new EventLogServer({
       log: infra.log,
@@ -55,6 +56,7 @@ export async function startAnomaly(
       streams: ['telemetry'],
       maxBatchSize: config.maxBatch,
       concurrentPartitions: config.concurrentPartitions,
+      onAssignment: (partitions) => worker.assigned(partitions),
       transportId: DETECTION_FEED,
     }),
   });
@@ -63,7 +65,7 @@ export async function startAnomaly(
   return {
     app,
     url: `http://127.0.0.1:${port}`,
-    worker: app.get(DetectionWorker),
+    worker,
     close: () => app.close(),
   };
 }

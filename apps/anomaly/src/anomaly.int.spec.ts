@@ -78,7 +78,11 @@ describe.each(['embedded', 'distributed'] as const)('anomaly worker (%s mode)', 
       ]);
       expect(findings.filter((f) => f.twinId === calm)).toEqual([]);
       const status = await (await fetch(`${second.service.url}/v1/worker`)).json();
-      expect(status).toMatchObject({ twinsMonitored: 2, readingsJudged: after.length * 4 });
+      expect(status).toMatchObject({
+        twinsMonitored: 2,
+        readingsJudged: after.length * 4,
+        partitions: mode === 'embedded' ? [0] : expect.arrayContaining([]),
+      });
     } finally {
       await second.close();
     }
@@ -149,6 +153,11 @@ describe('anomaly workers sharing telemetry partitions (Kafka)', () => {
       expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
       expect(sortById(found)).toEqual(sortById(expected));
       expect(survivor.service.worker.stats.restores).toBeGreaterThan(0);
+      // After the rebalance the survivor holds every partition, and says so.
+      const status = (await (await fetch(`${survivor.service.url}/v1/worker`)).json()) as {
+        partitions: number[];
+      };
+      expect(status.partitions).toEqual([0, 1, 2]);
     } finally {
       doomed.child.kill('SIGKILL');
       await survivor.close();

@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
 import { startAnomaly } from './anomaly.app';
 import { readAnomalyConfig } from './config/anomaly.config';
 
@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     dedupeOnAppend: true,
     indexedStreams: ['twin-events'],
   });
-  const running = await startAnomaly(config, infra);
+  const running = await startAnomaly(
+    config,
+    infra,
+    serviceLogger('anomaly', config.service.logFormat),
+  );
   process.stdout.write(
     `anomaly worker listening on ${running.url} (${config.service.mode} mode, group ${config.group})\n`,
   );

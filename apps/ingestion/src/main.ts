@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
 import { readIngestionConfig } from './config/ingestion.config';
 import { startIngestion } from './ingestion.app';
 
@@ -11,7 +11,11 @@ async function main(): Promise<void> {
     service: 'twinlog-ingestion',
     dedupeOnAppend: false,
   });
-  const running = await startIngestion(config, infra);
+  const running = await startIngestion(
+    config,
+    infra,
+    serviceLogger('ingestion', config.service.logFormat),
+  );
   process.stdout.write(`ingestion listening on ${running.url} (${config.service.mode} mode)\n`);
   shutdownOnSignals([running, infra]);
 }

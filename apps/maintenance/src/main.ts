@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
 import { readMaintenanceConfig } from './config/maintenance.config';
 import { startMaintenance } from './maintenance.app';
 
@@ -13,7 +13,11 @@ async function main(): Promise<void> {
     dedupeOnAppend: true,
     indexedStreams: ['twin-events'],
   });
-  const running = await startMaintenance(config, infra);
+  const running = await startMaintenance(
+    config,
+    infra,
+    serviceLogger('maintenance', config.service.logFormat),
+  );
   process.stdout.write(`maintenance listening on ${running.url} (${config.service.mode} mode)\n`);
   shutdownOnSignals([running, infra]);
 }

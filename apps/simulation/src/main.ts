@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
 import { readSimulationConfig } from './config/simulation.config';
 import { startSimulation } from './simulation.app';
 
@@ -13,7 +13,11 @@ async function main(): Promise<void> {
     service: 'twinlog-simulation',
     indexedStreams: ['twin-events'],
   });
-  const running = await startSimulation(config, infra);
+  const running = await startSimulation(
+    config,
+    infra,
+    serviceLogger('simulation', config.service.logFormat),
+  );
   process.stdout.write(`simulation listening on ${running.url} (${config.service.mode} mode)\n`);
   shutdownOnSignals([running, infra]);
 }

@@ -1,5 +1,5 @@
 import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
 import { readTwinStateConfig } from './config/twin-state.config';
 import { startTwinState } from './twin-state.app';
 
@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readTwinStateConfig(process.env);
   const infra = await openInfrastructure(config.service, { service: 'twinlog-twin-state' });
-  const running = await startTwinState(config, infra);
+  const running = await startTwinState(
+    config,
+    infra,
+    serviceLogger('twin-state', config.service.logFormat),
+  );
   process.stdout.write(`twin-state listening on ${running.url} (${config.service.mode} mode)\n`);
   shutdownOnSignals([running, infra]);
 }

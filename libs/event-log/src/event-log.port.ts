@@ -69,6 +69,11 @@ export interface SubscribeOptions {
    */
   broadcast?: boolean;
   /**
+   * Told which partitions this member now holds, after every rebalance (the embedded log: its
+   * one partition per stream, once): a stateful consumer drops the state of partitions it lost.
+   */
+  onAssignment?: (partitions: LogPosition['partition'][], stream: StreamName) => void;
+  /**
    * Partitions whose batches may be handled at the same time (Kafka; the embedded log has one
    * partition per stream). Only for handlers whose per-partition work is independent: it cuts
    * latency when a handler waits on I/O (an append) for each batch. Default 1.

@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { StreamName } from '@twinlog/domain';
-import type { EventLog, LogPosition, RecordedEvent, Subscription } from '@twinlog/event-log';
+import type {
+  EventLog,
+  LogPosition,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '@twinlog/event-log';
 import { EventLogContext } from './event-log.context';
 
 /** The pattern of a handler that takes a whole batch (RecordedEvent[]) at once, e.g. to write it in one go. */
@@ -14,6 +20,8 @@ export interface EventLogServerOptions {
   group: string;
   streams: StreamName[];
   maxBatchSize?: number;
+  /** See SubscribeOptions.onAssignment. */
+  onAssignment?: SubscribeOptions['onAssignment'];
   /** See SubscribeOptions.concurrentPartitions. */
   concurrentPartitions?: number;
   /** See SubscribeOptions.broadcast: each instance gets every event and commits nothing. */
@@ -55,6 +63,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
         ...(this.options.concurrentPartitions
           ? { concurrentPartitions: this.options.concurrentPartitions }
           : {}),
+        ...(this.options.onAssignment ? { onAssignment: this.options.onAssignment } : {}),
         ...(this.options.broadcast ? { broadcast: true } : {}),
         ...(this.options.startAt ? { startAt: this.options.startAt } : {}),
         handler: (batch) => this.dispatch(batch),

@@ -18,8 +18,6 @@ const schema = z.object({
   // Plant seconds per wall second: 10 shows the demo faults within a few minutes.
   TWINLOG_SIMULATOR_SPEED: intFrom(1, 10),
   TWINLOG_SIMULATOR_SEED: intFrom(0, 42),
-  // auto: readable on a terminal, one JSON object per line otherwise.
-  TWINLOG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type AllInOneConfig = ReturnType<typeof readAllInOneConfig>;
@@ -40,6 +38,5 @@ export function readAllInOneConfig(env: Env) {
             seed: raw.TWINLOG_SIMULATOR_SEED,
           }
         : undefined,
-    logFormat: raw.TWINLOG_LOG_FORMAT,
   };
 }

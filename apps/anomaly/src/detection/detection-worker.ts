@@ -46,8 +46,17 @@ export class DetectionWorker {
     this.monitors = new TwinMonitors(infra.catalog);
   }
 
+  private assignedPartitions: number[] = [];
+
+  /** The telemetry partitions this worker holds (after the latest rebalance). */
   get partitions(): number[] {
-    return this.progress.partitions;
+    return this.assignedPartitions;
+  }
+
+  /** After a rebalance: the state of partitions this worker lost is dropped (memory, and staleness). */
+  assigned(partitions: number[]): void {
+    this.assignedPartitions = partitions;
+    for (const held of this.progress.partitions) if (!partitions.includes(held)) this.forget(held);
   }
 
   get twins(): number {

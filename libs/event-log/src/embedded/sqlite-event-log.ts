@@ -79,6 +79,7 @@ export class SqliteEventLog implements EventLog {
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
+    for (const stream of options.streams) options.onAssignment?.([PARTITION], stream);
     subscription.start();
     return subscription;
   }

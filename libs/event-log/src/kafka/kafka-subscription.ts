@@ -42,6 +42,16 @@ export class KafkaSubscription implements Subscription {
       heartbeatInterval: Math.max(100, Math.floor(timeouts.sessionTimeoutMs / 10)),
     });
     const subscription = new KafkaSubscription(consumer, options, names, deadLetter);
+    if (options.onAssignment) {
+      const tell = options.onAssignment;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        for (const stream of options.streams)
+          tell(
+            [...(payload.memberAssignment[names.stream[stream]] ?? [])].sort((a, b) => a - b),
+            stream,
+          );
+      });
+    }
     await consumer.connect();
     await consumer.subscribe({
       topics: options.streams.map((s) => names.stream[s]),

@@ -26,6 +26,8 @@ const schema = z.object({
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_ORG: z.string().optional(),
   INFLUX_BUCKET: z.string().default('telemetry'),
+  // auto: readable lines on a terminal, one JSON object per line when collected (Kubernetes).
+  TWINLOG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type ServiceConfig = ReturnType<typeof readServiceConfig>;
@@ -35,6 +37,7 @@ export function readServiceConfig(env: Env) {
   const base = {
     modelsDir: raw.TWINLOG_MODELS_DIR,
     dataDir: raw.TWINLOG_DATA_DIR,
+    logFormat: raw.TWINLOG_LOG_FORMAT,
   };
   if (raw.TWINLOG_MODE === 'embedded') return { ...base, mode: 'embedded' as const };
   const problems: string[] = [];

@@ -91,3 +91,9 @@ export class StructuredLogger implements LoggerService {
 export function defaultLogFormat(isTerminal: boolean): LogFormat {
   return isTerminal ? 'pretty' : 'json';
 }
+
+/** A service's logger on stdout, in the configured format (`auto` decides by the terminal). */
+export function serviceLogger(service: string, format: LogFormat | 'auto'): StructuredLogger {
+  const resolved = format === 'auto' ? defaultLogFormat(process.stdout.isTTY === true) : format;
+  return new StructuredLogger(service, resolved, (line) => process.stdout.write(`${line}\n`));
+}

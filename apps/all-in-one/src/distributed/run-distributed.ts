@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
+import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
+import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
+import { startPlantSimulator } from '../../../plant-simulator/src';
+import { startOnePortGateway } from '../gateway/one-port-gateway';
+import type { ServiceName } from '../gateway/routes';
+import { resumePoint } from '../simulator/resume-point';
+import { localTopology } from './topology';
+
+export interface DistributedOptions {
+  env: NodeJS.ProcessEnv;
+  gatewayPort: number;
+  dataDir: string;
+  simulator: { machines: number; speed: number; mqtt: boolean } | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * `npm run start:distributed`: real Kafka, InfluxDB and mosquitto (the servers the tests use,
+ * or those the environment names), each service as its own process, two anomaly workers in one
+ * consumer group, the one-port gateway in front, and the plant simulator feeding ingestion.
+ */
+export async function runDistributed(options: DistributedOptions) {
+  const { log } = options;
+  log('providing Kafka, InfluxDB and MQTT (named by the environment, or started locally)...');
+  const infra = await provisionInfra({ env: options.env, progress: log });
+  const serversEnv = settingsToEnv(infra.settings);
+  const children: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];
+  const stopChildren = async () => {
+    for (const { child, exited } of [...children].reverse()) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  try {
+    const upstreams = {} as Record<ServiceName, string>;
+    for (const proc of localTopology(options.gatewayPort)) {
+      const dataDir = join(options.dataDir, proc.name);
+      mkdirSync(dataDir, { recursive: true });
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', join(repoRoot(), proc.main)],
+        {
+          cwd: repoRoot(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...options.env,
+            ...serversEnv,
+            TWINLOG_MODE: 'distributed',
+            TWINLOG_DATA_DIR: dataDir,
+            [`${proc.envPrefix}_HTTP_HOST`]: '127.0.0.1',
+            [`${proc.envPrefix}_HTTP_PORT`]: String(proc.port),
+          },
+        },
+      );
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      children.push({ name: proc.name, child, exited });
+      prefixLines(child, proc.name, log);
+      // The first anomaly worker is the gateway's; /v1/worker on the second is at its own port.
+      upstreams[proc.service] ??= `http://127.0.0.1:${proc.port}`;
+      await waitReady(`http://127.0.0.1:${proc.port}`, proc.name, exited);
+    }
+    const gateway = await startOnePortGateway(upstreams, '127.0.0.1', options.gatewayPort);
+    const resumeAt = options.simulator ? await resumePoint(upstreams['twin-state']) : undefined;
+    const catalog = loadModelCatalog(options.env['TWINLOG_MODELS_DIR'] ?? SEED_MODELS_DIR);
+    const simulator = options.simulator
+      ? startPlantSimulator({
+          plant: {
+            machines: options.simulator.machines,
+            physics: machinePhysicsFromModel(catalog.get(PLANT_TWIN_TYPES.machine)),
+          },
+          ...(resumeAt !== undefined && resumeAt < Date.now() ? { startMs: resumeAt } : {}),
+          target: gateway.url,
+          twinState: gateway.url,
+          ...(options.simulator.mqtt && serversEnv['MQTT_URL']
+            ? { mqtt: { url: serversEnv['MQTT_URL'] } }
+            : {}),
+          register: true,
+          speed: options.simulator.speed,
+          log: (line) => log(`[plant-simulator] ${line}`),
+        })
+      : undefined;
+    return {
+      url: gateway.url,
+      workers: localTopology(options.gatewayPort)
+        .filter((p) => p.service === 'anomaly')
+        .map((p) => `http://127.0.0.1:${p.port}`),
+      serversEnv,
+      close: async () => {
+        await simulator?.stop();
+        await gateway.close();
+        await stopChildren();
+        await infra.stop();
+      },
+    };
+  } catch (error) {
+    await stopChildren();
+    await infra.stop();
+    throw error;
+  }
+}
+
+function prefixLines(child: ChildProcess, name: string, log: (line: string) => void): void {
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let pending = '';
+    stream.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line) log(`[${name}] ${line}`);
+    });
+  }
+}
+
+async function waitReady(url: string, name: string, exited: Promise<number | null>): Promise<void> {
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (gone !== undefined)
+      throw new Error(`${name} exited with code ${gone} while starting (its lines above say why)`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} was not ready at ${url} after 120 s`);
+}

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@twinlog/testing';
+import { twinlogCli } from './testing/cli';
 import { seeThePlantWorking } from './testing/plant-checks';
 import { getJson, startTwinlogProcess, type TwinlogProcess } from './testing/twinlog-process';
 
@@ -37,6 +38,32 @@ describe('npm start (embedded, all in one process)', () => {
     expect(seen.prediction.healthIndex).toBeLessThan(100);
     expect(seen.scenario.status).toBe(200);
     expect(seen.scenario.body).toHaveProperty('trajectory');
+    // The same, at a terminal.
+    const cli = (...args: string[]) => twinlogCli(running!.url, args);
+    expect(cli('twins')).toMatchObject({ code: 0, out: expect.stringContaining('cnc-01-tool') });
+    expect(JSON.parse(cli('twin', 'cnc-01', '--json').out)).toMatchObject({ twinId: 'cnc-01' });
+    expect(cli('anomalies')).toMatchObject({
+      code: 0,
+      out: expect.stringContaining(seen.anomalous.twinId),
+    });
+    expect(cli('maintenance', seen.predicted)).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('remaining useful life'),
+    });
+    expect(cli('twin', 'no-such-twin')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('TWIN_NOT_FOUND'),
+    });
+    const whatIf = cli(
+      'simulate',
+      '--twin',
+      'cnc-01',
+      '--horizon',
+      '2h',
+      '--perturb',
+      'fail cooling_capacity 10% at 0',
+    );
+    expect([0, 1]).toContain(whatIf.code);
     // Every line is one JSON object naming its service.
     const logLines = running
       .output()

@@ -1,4 +1,9 @@
+import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.command';
+import { CliError } from './commands/api-client';
 import { backtestCommand } from './commands/backtest.command';
+import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.command';
+import { TWIN_USAGE, twinCommand } from './commands/twin.command';
+import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
 import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.command';
@@ -6,6 +11,10 @@ import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line
 
+${TWINS_USAGE}
+${TWIN_USAGE}
+${ANOMALIES_USAGE}
+${MAINTENANCE_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
   twinlog backtest --input data.csv --output scores.csv
@@ -16,9 +25,11 @@ const USAGE = `twinlog: the Twinlog command line
 ${RUL_USAGE}
   ${SIMULATE_USAGE}
 
-Environment: TWINLOG_TWIN_STATE_URL (default http://127.0.0.1:8082),
-             TWINLOG_SIMULATION_URL (default http://127.0.0.1:8084)
-Exit code: 0 when the rebuilt state equals the live state, 1 when a twin differs, 2 on errors.`;
+Environment: TWINLOG_URL (default http://127.0.0.1:8080, where \`npm start\` serves every API);
+             TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL for services
+             run on their own.
+Exit codes: 0 done (rebuild: state verified; simulate: no alarm limit reached), 1 a negative
+answer (a twin not found, a rebuilt twin differs, a limit reached), 2 usage, input or service errors.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -28,6 +39,14 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) =>
     process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : process.stderr.write(`${line}\n`);
   switch (command) {
+    case 'twins':
+      return twinsCommand(config.twinStateUrl, args, out);
+    case 'twin':
+      return twinCommand(config.twinStateUrl, args, out);
+    case 'anomalies':
+      return anomaliesCommand(config.twinStateUrl, args, out);
+    case 'maintenance':
+      return maintenanceCommand(config.maintenanceUrl, args, out);
     case 'rebuild':
       return rebuildCommand(config.twinStateUrl, args, out, progress);
     case 'backtest':
@@ -51,6 +70,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`twinlog: ${(error as Error).message}\n`);
-    process.exit(2);
+    process.exit(error instanceof CliError ? error.exitCode : 2);
   },
 );

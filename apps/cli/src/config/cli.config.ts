@@ -1,20 +1,25 @@
 import { z } from 'zod';
 import { parseEnv, type Env } from '@twinlog/service-kit';
 
+const url = z.string().url();
 const schema = z.object({
-  // Where the twin-state service answers (its HTTP port's default on this machine).
-  TWINLOG_TWIN_STATE_URL: z.string().url().default('http://127.0.0.1:8082'),
-  // Where the simulation service answers (its HTTP port's default on this machine).
-  TWINLOG_SIMULATION_URL: z.string().url().default('http://127.0.0.1:8084'),
+  // Where Twinlog answers: `npm start` serves every API on this one port.
+  TWINLOG_URL: url.default('http://127.0.0.1:8080'),
+  // Per service, when the services run on their own (npm run start:twin-state is on 8082 ...).
+  TWINLOG_TWIN_STATE_URL: url.optional(),
+  TWINLOG_SIMULATION_URL: url.optional(),
+  TWINLOG_MAINTENANCE_URL: url.optional(),
   // Set by bin/twinlog.js: where the user ran `npx twinlog`, for their relative file paths.
   TWINLOG_CALLER_CWD: z.string().optional(),
 });
 
 export function readCliConfig(env: Env) {
   const raw = parseEnv(schema, env);
+  const base = (value: string | undefined) => (value ?? raw.TWINLOG_URL).replace(/\/$/, '');
   return {
-    twinStateUrl: raw.TWINLOG_TWIN_STATE_URL.replace(/\/$/, ''),
-    simulationUrl: raw.TWINLOG_SIMULATION_URL.replace(/\/$/, ''),
+    twinStateUrl: base(raw.TWINLOG_TWIN_STATE_URL),
+    simulationUrl: base(raw.TWINLOG_SIMULATION_URL),
+    maintenanceUrl: base(raw.TWINLOG_MAINTENANCE_URL),
     callerCwd: raw.TWINLOG_CALLER_CWD ?? process.cwd(),
   };
 }

@@ -1,0 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '@twinlog/testing';
+
+/** Runs the `twinlog` CLI (its source, as `npx twinlog` does) against a running Twinlog. */
+export function twinlogCli(
+  url: string,
+  args: string[],
+): { code: number | null; out: string; err: string } {
+  const result = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
+    {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+      timeout: 120_000,
+      // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH
+      env: { ...process.env, TWINLOG_URL: url },
+    },
+  );
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}

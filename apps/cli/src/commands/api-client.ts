@@ -1,0 +1,55 @@
+/** A failure a script can act on: exit code 1 for "the answer is no", 2 for usage and I/O. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** GET a Twinlog API path as JSON, with plain words when the server is not there or says no. */
+export async function getJson<T>(base: string, path: string): Promise<T> {
+  let answer: Response;
+  try {
+    answer = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new CliError(
+      `Twinlog is not answering at ${base} (${(error as Error).message}). Start it with \`npm start\`, or point TWINLOG_URL at it.`,
+    );
+  }
+  const text = await answer.text();
+  if (!answer.ok) {
+    let problem = text;
+    try {
+      const body = JSON.parse(text) as { code?: string; message?: string };
+      problem = body.code ? `${body.code}: ${body.message ?? ''}` : text;
+    } catch {
+      // not JSON: the raw text says it
+    }
+    throw new CliError(
+      `${base}${path} answered ${answer.status}: ${problem}`,
+      answer.status === 404 ? 1 : 2,
+    );
+  }
+  return JSON.parse(text) as T;
+}
+
+/** `--name value` of a command line, or undefined; `--flag` alone gives 'true'. */
+export function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  return value === undefined || value.startsWith('--') ? 'true' : value;
+}
+
+/** A fixed-width text table: what a person at a terminal reads best. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
+}

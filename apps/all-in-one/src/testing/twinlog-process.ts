@@ -11,9 +11,13 @@ export interface TwinlogProcess {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` as a user runs it (the all-in-one's main), with the given environment. */
-export async function startTwinlogProcess(env: Env, timeoutMs = 90_000): Promise<TwinlogProcess> {
-  const main = join(repoRoot(), 'apps', 'all-in-one', 'src', 'main.ts');
+/** `npm start` (or `npm run start:distributed`) as a user runs it, with the given environment. */
+export async function startTwinlogProcess(
+  env: Env,
+  timeoutMs = 90_000,
+  entry: 'main.ts' | 'distributed/main.ts' = 'main.ts',
+): Promise<TwinlogProcess> {
+  const main = join(repoRoot(), 'apps', 'all-in-one', 'src', entry);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,3 +6,4 @@ export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
 export { IndexBehindError } from './kafka/kafka-stream-index';
+export * from './consumer/partition-progress';

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MonitoredReading } from '@twinlog/analytics';
 import type { EventEnvelope, NewEvent } from '@twinlog/domain';
-import type { RecordedEvent } from '@twinlog/event-log';
 import { TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
 import type { AnomalyConfig } from '../config/anomaly.config';
 import { ANOMALY_CONFIG, CLOCK, INFRASTRUCTURE } from '../tokens';
 import { anomalyEvent } from './anomaly-events';
-import { PartitionProgress } from './partition-progress';
+import { PartitionProgress, type RecordedEvent } from '@twinlog/event-log';
 import { TwinMonitors } from './twin-monitors';
 
 export interface WorkerStats {

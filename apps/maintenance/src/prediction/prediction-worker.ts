@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope, NewEvent } from '@twinlog/domain';
-import type { RecordedEvent } from '@twinlog/event-log';
 import type { Infrastructure } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { CLOCK, INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
 import { HealthModels } from './health-models';
-import { PartitionProgress } from './partition-progress';
+import { PartitionProgress, type RecordedEvent } from '@twinlog/event-log';
 import { predictionEvent } from './prediction-event';
 
 export interface WorkerStats {

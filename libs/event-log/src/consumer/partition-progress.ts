@@ -1,6 +1,7 @@
 /**
- * What a worker must do before judging a batch of one telemetry partition, so that its
- * detector state is exactly what one worker that saw the whole partition would have:
+ * For stateful consumers in a group (the anomaly and maintenance workers): what a worker must
+ * do before handling a batch of one partition, so that its state is exactly what one worker
+ * that saw the whole partition would have:
  * - `restore`: it never held this partition (start-up, or a partition it was just given):
  *   replay the partition from its beginning up to the batch, judging nothing;
  * - `catch-up`: it held the partition before, but another worker judged the offsets in

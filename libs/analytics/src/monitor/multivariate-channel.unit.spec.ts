@@ -89,5 +89,12 @@ describe('the multivariate channel of a twin monitor', () => {
     expect(() =>
       TwinAnomalyMonitor.restore('mill-1', {}, DEFAULT_MONITOR_SETTINGS, monitor.snapshot()),
     ).toThrow(/multivariate/);
+    const fewer: MonitorSettings = {
+      ...settings,
+      multivariate: { ...settings.multivariate!, properties: ['speed', 'power'] },
+    };
+    expect(() => TwinAnomalyMonitor.restore('mill-1', {}, fewer, monitor.snapshot())).toThrow(
+      /multivariate properties/,
+    );
   });
 });

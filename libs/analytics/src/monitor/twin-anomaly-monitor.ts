@@ -193,6 +193,8 @@ export class TwinAnomalyMonitor {
       throw new Error('the checkpoint and the settings disagree on the multivariate channel');
     if (mv && state.multivariate) {
       const properties = settings.multivariate!.properties;
+      if (state.multivariate.vector.values.length !== properties.length)
+        throw new Error('the checkpoint and the settings disagree on the multivariate properties');
       mv.detector = MultivariateDetector.restore(
         state.multivariate.detector,
         settings.multivariate,

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { intFrom, parseEnv, type Env } from '@twinlog/service-kit';
+import type { ServiceName } from './routes';
+
+// No defaults: a gateway that guessed where a service is would answer 502 for it at run time,
+// far from the missing setting that caused it.
+const upstream = (service: ServiceName, example: string) =>
+  z
+    .string({ error: `required: the base URL of the ${service} service, e.g. ${example}` })
+    .url({ error: `not a URL: the base URL of the ${service} service, e.g. ${example}` });
+
+/** Settings of the standalone gateway (the one public port in the distributed mode). */
+const schema = z.object({
+  // In a container or pod the port is reached through the network, not loopback.
+  GATEWAY_HTTP_HOST: z.string().default('0.0.0.0'),
+  GATEWAY_HTTP_PORT: intFrom(0, 8080),
+  TWINLOG_INGESTION_URL: upstream('ingestion', 'http://ingestion:8081'),
+  TWINLOG_TWIN_STATE_URL: upstream('twin-state', 'http://twin-state:8082'),
+  TWINLOG_ANOMALY_URL: upstream('anomaly', 'http://anomaly:8083'),
+  TWINLOG_SIMULATION_URL: upstream('simulation', 'http://simulation:8084'),
+  TWINLOG_MAINTENANCE_URL: upstream('maintenance', 'http://maintenance:8085'),
+});
+
+export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
+
+export function readGatewayConfig(env: Env) {
+  const raw = parseEnv(schema, env);
+  return {
+    http: { host: raw.GATEWAY_HTTP_HOST, port: raw.GATEWAY_HTTP_PORT },
+    upstreams: {
+      ingestion: raw.TWINLOG_INGESTION_URL,
+      'twin-state': raw.TWINLOG_TWIN_STATE_URL,
+      anomaly: raw.TWINLOG_ANOMALY_URL,
+      simulation: raw.TWINLOG_SIMULATION_URL,
+      maintenance: raw.TWINLOG_MAINTENANCE_URL,
+    } satisfies Record<ServiceName, string>,
+  };
+}

@@ -1,0 +1,62 @@
+import { ConfigError } from '@twinlog/service-kit';
+import { readGatewayConfig } from './gateway.config';
+import { SERVICES } from './routes';
+
+const upstreams = {
+  TWINLOG_INGESTION_URL: 'http://ingestion:8081',
+  TWINLOG_TWIN_STATE_URL: 'http://twin-state:8082',
+  TWINLOG_ANOMALY_URL: 'http://anomaly:8083',
+  TWINLOG_SIMULATION_URL: 'http://simulation:8084',
+  TWINLOG_MAINTENANCE_URL: 'http://maintenance:8085',
+};
+
+describe('gateway configuration', () => {
+  it('routes each service to its URL and listens on 0.0.0.0:8080 by default', () => {
+    expect(readGatewayConfig(upstreams)).toEqual({
+      http: { host: '0.0.0.0', port: 8080 },
+      upstreams: {
+        ingestion: 'http://ingestion:8081',
+        'twin-state': 'http://twin-state:8082',
+        anomaly: 'http://anomaly:8083',
+        simulation: 'http://simulation:8084',
+        maintenance: 'http://maintenance:8085',
+      },
+    });
+    expect(
+      readGatewayConfig({ ...upstreams, GATEWAY_HTTP_PORT: '9000', GATEWAY_HTTP_HOST: '::' }).http,
+    ).toEqual({ host: '::', port: 9000 });
+  });
+
+  it('names every missing upstream at once, with an example', () => {
+    const { TWINLOG_ANOMALY_URL: _a, TWINLOG_MAINTENANCE_URL: _m, ...partial } = upstreams;
+    let error: unknown;
+    try {
+      readGatewayConfig({ ...partial, TWINLOG_SIMULATION_URL: '' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(
+      /TWINLOG_ANOMALY_URL="": required: the base URL of the anomaly service, e\.g\. http:\/\/anomaly:8083/,
+    );
+    expect(problems.join('\n')).toMatch(/TWINLOG_SIMULATION_URL="": required/);
+    expect(problems.join('\n')).toMatch(/TWINLOG_MAINTENANCE_URL="": required/);
+  });
+
+  it('refuses a value that is not a URL, and a bad port', () => {
+    expect(() => readGatewayConfig({ ...upstreams, TWINLOG_TWIN_STATE_URL: 'twin-state' })).toThrow(
+      /TWINLOG_TWIN_STATE_URL="twin-state": not a URL: the base URL of the twin-state service/,
+    );
+    expect(() => readGatewayConfig({ ...upstreams, GATEWAY_HTTP_PORT: 'http' })).toThrow(
+      /GATEWAY_HTTP_PORT="http"/,
+    );
+  });
+
+  it('has an upstream for every routed service', () => {
+    expect(Object.keys(readGatewayConfig(upstreams).upstreams).sort()).toEqual(
+      [...SERVICES].sort(),
+    );
+  });
+});

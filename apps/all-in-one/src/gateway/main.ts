@@ -1,0 +1,20 @@
+import { shutdownOnSignals } from '@twinlog/event-log';
+import { readGatewayConfig } from './gateway.config';
+import { startOnePortGateway } from './one-port-gateway';
+
+/** The one-port gateway as its own process, in front of services that run on their own. */
+async function main(): Promise<void> {
+  // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+  const config = readGatewayConfig(process.env);
+  const gateway = await startOnePortGateway(config.upstreams, config.http.host, config.http.port);
+  const routes = Object.entries(config.upstreams)
+    .map(([service, url]) => `${service}=${url}`)
+    .join(' ');
+  process.stdout.write(`gateway listening on ${gateway.url}, routing to ${routes}\n`);
+  shutdownOnSignals([gateway]);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -57,6 +57,7 @@ export async function startMaintenance(
       group: config.group,
       streams: ['telemetry'],
       maxBatchSize: config.maxBatch,
+      onAssignment: (partitions) => app.get(PredictionWorker).assigned(partitions),
       transportId: TELEMETRY_FEED,
     }),
   });

@@ -7,3 +7,4 @@ export { mergeByRecordTime } from './shared/merge-streams';
 export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
 export { IndexBehindError } from './kafka/kafka-stream-index';
 export * from './consumer/partition-progress';
+export * from './consumer/stateful-stream-consumer';

@@ -24,6 +24,19 @@ export class MissingDataDetector {
     if (this.lastAt === undefined || at > this.lastAt) this.lastAt = at;
   }
 
+  /** The usual interval learned so far, ms (undefined before two readings). */
+  get usualIntervalMs(): number | undefined {
+    return this.interval;
+  }
+
+  snapshot(): { lastAt: number | undefined; interval: number | undefined } {
+    return { lastAt: this.lastAt, interval: this.interval };
+  }
+
+  restore(state: { lastAt: number | undefined; interval: number | undefined }): void {
+    ({ lastAt: this.lastAt, interval: this.interval } = state);
+  }
+
   check(now: number): { score: number; overdueMs: number; reason: string } {
     if (this.lastAt === undefined || this.interval === undefined) {
       return { score: 0, overdueMs: 0, reason: 'no usual interval learned yet' };

@@ -31,6 +31,9 @@ export function monitorSettingsFor(model: TwinModel): MonitorSettings {
     if (a.maxRatePerSecond !== undefined) own.maxRatePerSecond = a.maxRatePerSecond;
     // 0 turns the stuck-sensor check off for a property that legitimately holds still.
     if (a.flatlineSeconds !== undefined) own.flatlineSeconds = a.flatlineSeconds || undefined;
+    // 0 turns the missing-sensor check off for a property reported only on change.
+    if (a.missingAfterIntervals !== undefined)
+      own.missingAfterIntervals = a.missingAfterIntervals || undefined;
     properties[property] = own;
   }
   const multivariate = multivariateSettingsFor(model);

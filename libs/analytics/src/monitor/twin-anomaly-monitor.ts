@@ -20,6 +20,7 @@ import {
 } from '../multivariate/multivariate-detector';
 import type { MultivariateSettings } from '../multivariate/multivariate-settings';
 import { PropertyVector, type PropertyVectorState } from './property-vector';
+import { SilenceWatch, type SilenceWatchState } from './silence-watch';
 
 /** How one property is watched. */
 export interface PropertyMonitorSettings {
@@ -28,6 +29,8 @@ export interface PropertyMonitorSettings {
   flatlineSeconds?: number;
   /** The fastest physically possible change, units per second (off when undefined). */
   maxRatePerSecond?: number;
+  /** Usual reporting intervals of silence, while the twin's other sensors report, that make a sensor missing (off when undefined). */
+  missingAfterIntervals?: number;
 }
 
 /** The twin-level multivariate channel: its detector's settings and the vector's properties. */
@@ -46,7 +49,7 @@ export interface MonitorSettings {
 }
 
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
-  defaults: { baseline: DEFAULT_BASELINE, flatlineSeconds: 600 },
+  defaults: { baseline: DEFAULT_BASELINE, flatlineSeconds: 600, missingAfterIntervals: 5 },
   properties: {},
   episodes: { ...DEFAULT_EPISODE_SETTINGS, minRun: 2 },
 };
@@ -89,6 +92,8 @@ export interface MonitorState {
     vector: PropertyVectorState;
     episodeId: string | null;
   } | null;
+  /** Missing sensors (absent in checkpoints taken before the watch existed). */
+  silence?: { state: SilenceWatchState; twinNow: number };
 }
 
 interface MultivariateChannel {
@@ -118,6 +123,7 @@ interface Channel {
 export class TwinAnomalyMonitor {
   private readonly channels = new Map<string, Channel[]>();
   private multivariate: MultivariateChannel | null;
+  private readonly silence: SilenceWatch;
 
   constructor(
     private readonly twinId: string,
@@ -133,11 +139,17 @@ export class TwinAnomalyMonitor {
             episodeId: null,
           }
         : null;
+    this.silence = new SilenceWatch(
+      twinId,
+      (property) =>
+        ({ ...settings.defaults, ...settings.properties[property] }).missingAfterIntervals,
+    );
   }
 
   observe(readings: MonitoredReading[]): AnomalyChange[] {
     const changes = this.observeProperties(readings);
     if (this.multivariate) changes.push(...this.observeVector(readings, this.multivariate));
+    changes.push(...this.silence.observe(readings));
     return changes;
   }
 
@@ -163,6 +175,7 @@ export class TwinAnomalyMonitor {
             episodeId: mv.episodeId,
           }
         : null,
+      silence: { state: this.silence.snapshot(), twinNow: this.silence.now },
     };
   }
 
@@ -202,6 +215,7 @@ export class TwinAnomalyMonitor {
       mv.vector = PropertyVector.restore(properties, state.multivariate.vector);
       mv.episodeId = state.multivariate.episodeId;
     }
+    if (state.silence) monitor.silence.restore(state.silence.state, state.silence.twinNow);
     return monitor;
   }
 

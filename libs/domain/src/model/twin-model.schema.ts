@@ -32,6 +32,11 @@ export const anomalySettingsSchema = z
     maxRatePerSecond: finite.positive().optional(),
     /** Seconds without any change after which the sensor is considered stuck; 0 turns it off. */
     flatlineSeconds: finite.nonnegative().optional(),
+    /**
+     * Usual reporting intervals of silence (while the twin's other sensors report) after which
+     * the sensor is missing; 0 turns it off (for a property reported only when it changes).
+     */
+    missingAfterIntervals: finite.nonnegative().optional(),
     /** Adaptive baseline: deviations (standard deviations) that count as anomalous. */
     baselineThreshold: finite.positive().optional(),
     /** Adaptive baseline: readings learned before any is judged. */

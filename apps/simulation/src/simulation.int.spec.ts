@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { eventually } from '@twinlog/event-log/testing';
 import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
+import { repoRoot } from '@twinlog/testing';
 import {
   startSimulationHarness,
   type Mode,
@@ -213,6 +216,7 @@ describe.each<Mode>(['embedded', 'kafka'])('simulation service (%s)', (mode) => 
     expect(status).toBe(200);
     expect(json.comparison.verdict).toBe('alternative-better');
     expect(json.base.riskLevel).not.toBe(json.alternative.riskLevel);
+    expect(json.alternative.startAt).toBe(json.base.startAt);
     const sides = (await recorded('SimulationRequested')).filter(
       (e) => e.data.comparisonId === json.comparisonId,
     );
@@ -266,6 +270,59 @@ describe.each<Mode>(['embedded', 'kafka'])('simulation service (%s)', (mode) => 
     const model = await h.call('GET', '/v1/physics/cnc-milling-machine');
     expect(model.json.parameters).toContainEqual(
       expect.objectContaining({ name: 'time_constant_s', declared: 900, unit: 's' }),
+    );
+  });
+
+  it('runs from the command line: a plain report, exit 1 when an alarm is reached, 0 when the mitigation avoids it, 2 for bad input', async () => {
+    const cli = async (...args: string[]) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', join(repoRoot(), 'apps/cli/src/main.ts'), 'simulate', ...args],
+        { cwd: repoRoot(), env: { ...process.env, TWINLOG_SIMULATION_URL: h.service.url } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once('close', r));
+      return { code, stdout, stderr };
+    };
+    const failing = [
+      '--twin',
+      MILL,
+      '--horizon',
+      '4h',
+      '--perturb',
+      'fail cooling_capacity 20% at 0',
+      '--perturb',
+      'step spindle_speed +20%',
+    ];
+    const plain = await cli(...failing);
+    expect({
+      code: plain.code,
+      stderr: plain.stderr.includes('twinlog:') ? plain.stderr : '',
+    }).toEqual({ code: 1, stderr: '' });
+    expect(plain.stdout).toMatch(/^risk: (HIGH|CRITICAL); first limit: /m);
+    expect(plain.stdout).toMatch(/temperature\s+alarm\s+85 °C/);
+    expect(plain.stdout).toMatch(/^recommendations:\n {2}- temperature reaches its alarm limit/m);
+
+    const mitigated = await cli(
+      ...failing,
+      '--mitigate',
+      'set spindle_speed 3000',
+      '--mitigate',
+      'step tool_wear -0.5',
+      '--json',
+    );
+    expect(mitigated.code).toBe(0);
+    const json = JSON.parse(mitigated.stdout);
+    expect(json.comparison.verdict).toBe('alternative-better');
+    expect(json.alternative.riskLevel).toMatch(/low|medium/);
+
+    const bad = await cli('--twin', MILL, '--perturb', 'set colour 3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /400 SCENARIO_INVALID: \n {2}- perturbations.0.target: unknown property or parameter "colour"/,
     );
   });
 });

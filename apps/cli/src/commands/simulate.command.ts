@@ -4,8 +4,8 @@ import { parsePerturbationText } from '@twinlog/physics';
 import { describeComparison, describeRun, type CompareView, type RunView } from './simulate-report';
 
 export const SIMULATE_USAGE = `twinlog simulate --twin ID [--horizon 24h] [--step 1m] [--at TIME]
-                 [--perturb "fail cooling_capacity 10% at 0"]... [--samples N [--seed S]]
-                 [--mitigate "set spindle_speed 5000"]... [--scenario file.json] [--json]
+                   [--perturb "fail cooling_capacity 10% at 0"]... [--samples N [--seed S]]
+                   [--mitigate "set spindle_speed 5000"]... [--scenario file.json] [--json]
                                 what-if run on the twin's physics model from its current state (or
                                 its state at TIME); --mitigate compares it with the same run plus
                                 those changes; exit 1 when the run (or the mitigated one) reaches an
@@ -52,6 +52,8 @@ export async function simulateCommand(
     describeRun(view, out);
   }
   const decisive = compare ? view.alternative : view;
+  // A result is hundreds of kB: let a pipe take all of it before the process exits.
+  await new Promise((resolve) => process.stdout.write('', resolve));
   return decisive.riskLevel === 'high' || decisive.riskLevel === 'critical' ? 1 : 0;
 }
 

@@ -68,7 +68,7 @@ export class SimulationRuns {
     input: unknown,
     meta: RunMeta,
   ): Promise<Started<RunResult>> {
-    const side = await this.prepare(twinId, at, input, 'scenario');
+    const side = await this.prepare(twinId, at, startOf(at), input, 'scenario');
     const job = this.jobs.open<RunResult>(side.simulationId, 'run', twinId, now());
     await this.recordRequests(job, [side], null, at !== undefined, meta);
     const done = this.execute(job, [side], meta, async ([result]) => result!);
@@ -82,9 +82,11 @@ export class SimulationRuns {
     alternative: unknown,
     meta: RunMeta,
   ): Promise<Started<CompareResult>> {
+    // Both sides start from the same instant, so they differ only by their scenarios.
+    const startAt = startOf(at);
     const sides = [
-      await this.prepare(twinId, at, base, 'base'),
-      await this.prepare(twinId, at, alternative, 'alternative'),
+      await this.prepare(twinId, at, startAt, base, 'base'),
+      await this.prepare(twinId, at, startAt, alternative, 'alternative'),
     ];
     const comparisonId = randomUUID();
     const job = this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, now());
@@ -102,11 +104,11 @@ export class SimulationRuns {
   private async prepare(
     twinId: string,
     at: string | undefined,
+    startAt: string,
     input: unknown,
     field: string,
   ): Promise<Side> {
     const scenario = withField(field, () => parseScenario(input, this.config.limits));
-    const startAt = at === undefined ? now() : startTime(at);
     const loaded = await this.subjects.load(
       twinId,
       startAt,
@@ -237,6 +239,10 @@ function requestOf(
 export function workOf(scenario: Scenario): number {
   const points = Math.ceil(scenario.horizonSeconds / scenario.stepSeconds) + 1;
   return points * Math.max(1, scenario.monteCarlo?.samples ?? 0);
+}
+
+function startOf(at: string | undefined): string {
+  return at === undefined ? now() : startTime(at);
 }
 
 function startTime(at: string): string {

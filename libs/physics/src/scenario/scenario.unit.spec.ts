@@ -1,5 +1,7 @@
 import { isTwinlogError } from '@twinlog/domain';
+import { declaredParameters } from '../model/declared-parameters';
 import { cncMillingMachine } from '../models/cnc/cnc-milling-machine.model';
+import { cncTwinModel } from '../testing/cnc-fixtures';
 import { physicsModelFor } from '../models/physics-models';
 import { checkAgainstModel } from './check-against-model';
 import { formatDuration, parseDuration } from './durations';
@@ -156,6 +158,22 @@ describe('scenarios', () => {
       /start with set, step, ramp or fail/,
     );
     expect(() => parsePerturbationText('ramp temperature fast')).toThrow(/not a rate/);
+  });
+
+  it('refuses a model file whose physics is missing or out of range, naming the path', () => {
+    const model = cncTwinModel({ heat_per_kw_c: -1 });
+    delete model.properties['tool_wear']!.physics!['tool_life_h'];
+    expect(() => declaredParameters(model, cncMillingMachine().parameters)).toThrow(
+      expect.objectContaining({
+        code: 'MODEL_INVALID',
+        details: {
+          problems: [
+            'physics.heat_per_kw_c = -1: must be at least 0',
+            expect.stringMatching(/^properties\.tool_wear\.physics\.tool_life_h is missing/),
+          ],
+        },
+      }),
+    );
   });
 
   it('knows which twin types it can simulate', () => {

@@ -138,20 +138,18 @@ export class KafkaEventLog implements EventLog {
     return this.indexStarted;
   }
 
-  /** The stream index, caught up with the log: all of it, or the partitions of one twin. */
-  private async caughtUpIndex(twinId?: string): Promise<KafkaStreamIndex> {
+  /** The stream index, caught up with the log where the given twins' events are. */
+  private async caughtUpIndex(...twinIds: string[]): Promise<KafkaStreamIndex> {
     // A read after close must not start a new index consumer that nobody will stop.
     if (this.closed) throw new Error('the event log is closed');
     const index = await this.startedIndex();
-    await index.catchUp(
-      30_000,
-      twinId === undefined
-        ? undefined
-        : {
-            'twin-events': this.partitionFor('twin-events', twinId),
-            telemetry: this.partitionFor('telemetry', twinId),
-          },
-    );
+    const partitions = (stream: StreamName) => [
+      ...new Set(twinIds.map((twinId) => this.partitionFor(stream, twinId))),
+    ];
+    await index.catchUp(30_000, {
+      'twin-events': partitions('twin-events'),
+      telemetry: partitions('telemetry'),
+    });
     return index;
   }
 
@@ -160,8 +158,12 @@ export class KafkaEventLog implements EventLog {
     const needsIndex = options.expectedRevision !== undefined || this.settings.dedupeOnAppend;
     // Duplicate ids may be anyone's: the whole index; a revision check needs only the twin's partitions.
     const index = needsIndex
-      ? await this.caughtUpIndex(
-          this.settings.dedupeOnAppend ? undefined : options.expectedRevision?.twinId,
+      ? // An event's earlier copy can only be where its twin's events go: catch up those partitions.
+        await this.caughtUpIndex(
+          ...new Set([
+            ...(this.settings.dedupeOnAppend ? validated.map((v) => v.event.twinId) : []),
+            ...(options.expectedRevision ? [options.expectedRevision.twinId] : []),
+          ]),
         )
       : undefined;
     if (options.expectedRevision) {

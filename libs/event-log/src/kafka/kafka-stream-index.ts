@@ -88,7 +88,7 @@ export class KafkaStreamIndex {
    * every partition, or only the given ones (where one twin's events are). Both topics'
    * watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
    */
-  async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number>>): Promise<void> {
+  async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number[]>>): Promise<void> {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
     const marks = await Promise.all(
@@ -99,7 +99,7 @@ export class KafkaStreamIndex {
     );
     for (const { stream, marks: partitions } of marks) {
       for (const { partition, high } of partitions) {
-        if (only && only[stream] !== partition) continue;
+        if (only && !only[stream]?.includes(partition)) continue;
         while (this.position(stream, partition) < high) {
           if (this.stopped)
             throw new Error('the stream index was stopped (the event log is closed)');

@@ -35,15 +35,11 @@ describe('module boundaries', () => {
   // The boundary rule reads Nx's cached project graph and silently skips itself without one
   // (a fresh clone where no nx command ran yet): compute the graph first.
   beforeAll(() => {
-    const nx = spawnSync(
-      process.execPath,
-      [require.resolve('nx/bin/nx'), 'show', 'projects'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      },
-    );
+    const nx = spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'show', 'projects'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
     if (nx.status !== 0) throw new Error(`nx could not compute the project graph: ${nx.stderr}`);
   });
 
@@ -61,7 +57,10 @@ describe('module boundaries', () => {
       'libs/domain/src/leak.ts',
       "import { freePort } from '@twinlog/testing';\nexport const p = freePort;\n",
     );
-    expect(out).toMatch(/type:domain.*can only depend on libs tagged with.*type:domain/i);
+    // Every library depends on the domain, so the rule may name the cycle before the tags.
+    expect(out).toMatch(
+      /type:domain.*can only depend on libs tagged with.*type:domain|Circular dependency between "domain" and "testing"/i,
+    );
   });
 
   it('lets test tooling use the domain', () => {

@@ -7,16 +7,18 @@
 //   npm run bench:anomaly -- [--twins 500] [--fill-seconds 250] [--rate 10000] [--latency-seconds 60]
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { NewEvent } from '@twinlog/domain';
 import { openInfrastructure, type Env } from '@twinlog/service-kit';
-import { provisionInfra, registerTwins } from '@twinlog/testing';
+import { provisionInfra, registerTwins, repoRoot } from '@twinlog/testing';
 import { startAnomaly } from '../../apps/anomaly/src/anomaly.app';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
 import { telemetryScript } from '../../apps/anomaly/src/testing/telemetry-script';
-import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
-import { startIngestion } from '../../apps/ingestion/src/ingestion.app';
 import { rawConsume } from '../event-log/raw-consume';
 import { arg, progressLine, rate } from '../event-log/bench-util';
 
@@ -106,23 +108,21 @@ async function throughput(env: Env, brokers: string[], twins: string[]): Promise
  * just before the POST to the moment the AnomalyDetected is read back from twin-events.
  */
 async function latency(env: Env, twins: string[]): Promise<void> {
-  const anomalyConfig = readAnomalyConfig(env);
-  const anomalyInfra = await openInfrastructure(anomalyConfig.service, {
-    service: 'bench-anomaly',
-    indexedStreams: ['twin-events'],
-  });
-  const ingestionConfig = readIngestionConfig(env);
-  const ingestionInfra = await openInfrastructure(ingestionConfig.service, {
-    service: 'bench-ingestion',
+  // Registered first, through the log, as twin-state would have.
+  const setup = await openInfrastructure(readAnomalyConfig(env).service, {
+    service: 'bench-setup',
     dedupeOnAppend: false,
   });
   await registerTwins(
-    ingestionInfra.log,
-    ingestionInfra.catalog,
+    setup.log,
+    setup.catalog,
     twins.map((twinId) => ({ twinId, twinType: 'cnc-milling-machine' })),
   );
-  const ingestion = await startIngestion(ingestionConfig, ingestionInfra, false);
-  const anomaly = await startAnomaly(anomalyConfig, anomalyInfra, false);
+  await setup.close();
+  // Ingestion and the anomaly worker each in a process of its own, as deployed (sharing one
+  // event loop, each would wait on the other's work).
+  const ingestion = await startService('ingestion', env);
+  const anomaly = await startService('anomaly', env);
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -199,8 +199,45 @@ async function latency(env: Env, twins: string[]): Promise<void> {
   await watcher.stop();
   await anomaly.close();
   await ingestion.close();
-  await anomalyInfra.close();
-  await ingestionInfra.close();
+}
+
+/** A service's main.ts as its own process on the bench's Kafka; resolves when it listens. */
+async function startService(
+  service: 'ingestion' | 'anomaly',
+  env: Env,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repoRoot(), 'apps', service, 'src', 'main.ts')],
+    {
+      cwd: repoRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...env,
+        TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), `bench-${service}-`)),
+        TWINLOG_LOG_FORMAT: 'json',
+      },
+    },
+  );
+  let output = '';
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`${service} exited: ${output}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A bare consumer of twin-events that reports each limits episode's opening reading. */

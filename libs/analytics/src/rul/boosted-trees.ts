@@ -23,11 +23,11 @@ export interface BoostingSettings extends TreeSettings {
 export const DEFAULT_BOOSTING: BoostingSettings = {
   trees: 400,
   learningRate: 0.05,
-  maxLeaves: 24,
+  maxLeaves: 12,
   minLeafRows: 30,
   lambda: 1,
-  rowSample: 0.7,
-  featureSample: 0.7,
+  rowSample: 0.5,
+  featureSample: 0.5,
   maxBins: 64,
   seed: 1,
 };

@@ -12,8 +12,9 @@ export interface FeatureSpec {
 
 export const DEFAULT_FEATURE_SPEC: FeatureSpec = {
   ewma: [0.3, 0.1],
-  means: [10, 30],
-  slopes: [15, 45],
+  // Windows up to the whole history: degradation is slow, long windows see through the noise.
+  means: [10, 30, 60, 120, 240],
+  slopes: [15, 45, 90, 180, 360],
   cycle: true,
 };
 

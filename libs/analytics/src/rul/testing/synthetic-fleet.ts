@@ -10,6 +10,16 @@ export interface SyntheticFleetSettings {
   seed: number;
 }
 
+/** The six flight conditions of FD002/FD004 (altitude kft, Mach, throttle), two of them close. */
+const CMAPSS_CONDITIONS = [
+  [0, 0, 100],
+  [10, 0.25, 100],
+  [20, 0.7, 100],
+  [25, 0.62, 60],
+  [35, 0.84, 100],
+  [42, 0.84, 100],
+];
+
 /** Sensors that only echo the operating condition, as s1, s5, s10, s16, s18, s19 do in C-MAPSS. */
 export const SYNTHETIC_CONSTANT_SENSORS = [0, 4, 9, 15, 17, 18];
 
@@ -22,11 +32,9 @@ export const SYNTHETIC_CONSTANT_SENSORS = [0, 4, 9, 15, 17, 18];
 export function syntheticFleet(settings: SyntheticFleetSettings): UnitHistory[] {
   const random = seededRandom(settings.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const regimeSettings = Array.from({ length: settings.regimes }, (_, r) => [
-    r * 10,
-    r * 0.1,
-    r % 2 ? 60 : 100,
-  ]);
+  const regimeSettings = CMAPSS_CONDITIONS.slice(0, settings.regimes);
+  if (regimeSettings.length < settings.regimes)
+    throw new Error(`at most ${CMAPSS_CONDITIONS.length} regimes`);
   const regimeShift = Array.from({ length: settings.regimes }, () =>
     Array.from({ length: CMAPSS_SENSORS }, () => 50 * gauss()),
   );

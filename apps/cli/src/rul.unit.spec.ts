@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCmapss, syntheticFleet } from '@twinlog/analytics';
 
@@ -13,6 +13,7 @@ const npx = (args: string[]) =>
 
 describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
   jest.setTimeout(180_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   // One small fleet: 16 units run to failure (training), 5 more are cut early (test).
   const fleet = syntheticFleet({ units: 21, regimes: 1, minLife: 70, maxLife: 90, seed: 3 });
   const left = [5, 10, 20, 30, 40];

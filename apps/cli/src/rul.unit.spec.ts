@@ -69,6 +69,22 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
     }
   });
 
+  it('cross-validates by unit and prints the scores', () => {
+    const run = npx(
+      ['rul', 'evaluate', '--input', 'train_FD001.txt', '--folds', '2'].concat([
+        '--cuts',
+        '2',
+        '--band-folds',
+        '0',
+        '--trees',
+        '60',
+      ]),
+    );
+    expect(run.status).toBe(0);
+    const rmse = /16 units, 2 folds by unit, 32 held-out cuts: RMSE ([\d.]+)/.exec(run.stdout);
+    expect(Number(rmse?.[1])).toBeLessThan(12);
+  });
+
   it('names the line of a malformed data file and refuses a bad model, with exit code 2', () => {
     writeFileSync(
       join(dir, 'bad.txt'),

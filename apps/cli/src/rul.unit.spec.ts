@@ -112,6 +112,21 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
       expect.stringMatching(/model-bad\.json: not a usable RUL model: cap/),
     ]);
 
+    const typo = npx([
+      'rul',
+      'train',
+      '--input',
+      'train_FD001.txt',
+      '--model',
+      'm.json',
+      '--tree',
+      '9',
+    ]);
+    expect([typo.status, typo.stderr]).toEqual([
+      2,
+      expect.stringMatching(/rul train does not take --tree/),
+    ]);
+
     const usage = npx(['rul', 'predict', '--model', 'model.json']);
     expect([usage.status, usage.stderr]).toEqual([
       2,

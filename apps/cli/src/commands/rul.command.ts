@@ -33,6 +33,9 @@ export function rulCommand(args: string[], cwd: string, out: Out, progress: Out)
     if (!value || value.startsWith('--')) throw new Error(`rul ${sub} needs --${name}: ${usage}`);
     return resolve(cwd, value);
   };
+  const unknown = rest.filter((a) => a.startsWith('--') && !KNOWN[sub ?? '']?.includes(a.slice(2)));
+  if (sub && KNOWN[sub] && unknown.length > 0)
+    throw new Error(`rul ${sub} does not take ${unknown.join(', ')}:\n${RUL_USAGE}`);
   switch (sub) {
     case 'train':
       return train(
@@ -56,6 +59,13 @@ export function rulCommand(args: string[], cwd: string, out: Out, progress: Out)
       throw new Error(`rul needs a subcommand (train, predict or evaluate):\n${RUL_USAGE}`);
   }
 }
+
+const TRAINING = ['cap', 'trees', 'band-folds', 'seed'];
+const KNOWN: Record<string, string[] | undefined> = {
+  train: ['input', 'model', ...TRAINING],
+  predict: ['model', 'input', 'output', 'bands'],
+  evaluate: ['input', 'folds', 'cuts', 'linear', ...TRAINING],
+};
 
 const TRAIN = 'twinlog rul train --input train.txt --model model.json';
 const PREDICT = 'twinlog rul predict --model model.json --input test.txt --output rul.csv';

@@ -408,7 +408,8 @@ describe('k8s/', () => {
       expect(spec.triggers[0]).toMatchObject({
         type: 'kafka',
         metadata: {
-          consumerGroup: config.group,
+          // The Kafka group is the installation's prefix and the service's group (as topics are).
+          consumerGroup: `${topicNames(config.service.kafka.topicPrefix).prefix}${config.group}`,
           topic: topicNames(config.service.kafka.topicPrefix).stream.telemetry,
           bootstrapServers: config.service.kafka.brokers.join(','),
           allowIdleConsumers: 'false',

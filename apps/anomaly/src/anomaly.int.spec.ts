@@ -209,7 +209,7 @@ describe('anomaly worker and bad messages (Kafka)', () => {
       );
       const letters = await worker.infra.log.readDeadLetters();
       expect(letters).toEqual([
-        expect.objectContaining({ consumer: 'twinlog-anomaly', code: 'EVENT_INVALID' }),
+        expect.objectContaining({ consumer: 'anomaly', code: 'EVENT_INVALID' }),
       ]);
       const findings = await findingsIn(worker.infra.log);
       expect(

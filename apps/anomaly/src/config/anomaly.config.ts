@@ -13,7 +13,7 @@ const schema = z.object({
   ANOMALY_HTTP_PORT: intFrom(0, 8083),
   // Workers of one group share the telemetry partitions; a second deployment (say, a shadow
   // with new settings) takes a group of its own.
-  ANOMALY_GROUP: z.string().min(1).default('twinlog-anomaly'),
+  ANOMALY_GROUP: z.string().min(1).default('anomaly'),
   // Readings judged per batch: larger batches amortise the append, smaller ones cut latency.
   ANOMALY_MAX_BATCH: intFrom(1, 2_000),
   // Partitions judged at the same time by one worker (Kafka): a batch waits on its append, and

@@ -5,7 +5,7 @@ describe('anomaly service configuration', () => {
     const config = readAnomalyConfig({});
     expect(config).toMatchObject({
       http: { port: 8083 },
-      group: 'twinlog-anomaly',
+      group: 'anomaly',
       maxBatch: 2_000,
       directoryWaitMs: 5_000,
     });

@@ -13,7 +13,7 @@ const schema = z.object({
   MAINTENANCE_HTTP_PORT: intFrom(0, 8085),
   // Workers of one group share the telemetry partitions; a second deployment (a shadow with
   // new settings) takes a group of its own, and its own prediction ids would then collide: don't.
-  MAINTENANCE_GROUP: z.string().min(1).default('twinlog-maintenance'),
+  MAINTENANCE_GROUP: z.string().min(1).default('maintenance'),
   // A twin gets at most one prediction per this much event time (sooner when a level enters a
   // worse band or maintenance reset it): a trend does not change between two readings.
   MAINTENANCE_CHECKPOINT_SECONDS: intFrom(1, 300),

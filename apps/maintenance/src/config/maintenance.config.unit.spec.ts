@@ -6,7 +6,7 @@ describe('maintenance configuration', () => {
     expect(readMaintenanceConfig({})).toMatchObject({
       service: { mode: 'embedded' },
       http: { port: 8085 },
-      group: 'twinlog-maintenance',
+      group: 'maintenance',
       checkpointSeconds: 300,
       horizonHours: 8760,
     });

@@ -33,7 +33,10 @@ export class KafkaSubscription implements Subscription {
   ): Promise<KafkaSubscription> {
     // A broadcast member is alone in a group of its own; as it never commits, Kafka forgets
     // the group once it leaves.
-    const groupId = options.broadcast ? `${options.group}.${randomUUID()}` : options.group;
+    // Prefixed like the topics: two installations on one cluster (or two test runs) must not
+    // share a group, or one's members would hold the other's partitions and never read them.
+    const group = `${names.prefix}${options.group}`;
+    const groupId = options.broadcast ? `${group}.${randomUUID()}` : group;
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,

@@ -6,6 +6,8 @@ import type { StreamName } from '@twinlog/domain';
  * compacted snapshot topic that keeps the latest snapshot per twin.
  */
 export interface TopicNames {
+  /** The installation's prefix: on topics, and on consumer groups, so installations sharing a cluster never share a group. */
+  prefix: string;
   stream: Record<StreamName, string>;
   deadLetter: string;
   snapshots: string;
@@ -13,6 +15,7 @@ export interface TopicNames {
 
 export function topicNames(prefix: string): TopicNames {
   return {
+    prefix,
     stream: { 'twin-events': `${prefix}twin-events`, telemetry: `${prefix}telemetry` },
     deadLetter: `${prefix}dead-letter`,
     snapshots: `${prefix}snapshots`,

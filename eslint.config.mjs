@@ -9,10 +9,13 @@ const INFRASTRUCTURE = [
 ];
 
 // Which tagged libraries each layer may import. Test files may also use the testing library.
-function boundaries(inTests) {
+// Apps never import apps, except where composing them is the point (the all-in-one process,
+// and test tooling that starts services): there, through their @twinlog/app-* entry points.
+function boundaries(inTests, composesApps = false) {
   const testing = inTests ? ['type:testing'] : [];
   return {
     enforceBuildableLibDependency: true,
+    allow: composesApps ? ['@twinlog/app-*'] : [],
     depConstraints: [
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', ...testing], bannedExternalImports: INFRASTRUCTURE },
       { sourceTag: 'type:logic', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', ...testing], bannedExternalImports: INFRASTRUCTURE },
@@ -41,8 +44,13 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
+    files: ['apps/all-in-one/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false, true)] },
+  },
+  {
+    // The local distributed mode provisions Kafka, InfluxDB and MQTT with the test tooling.
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'apps/all-in-one/src/distributed/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true, true)] },
   },
   {
     // Configuration loaders and the test tooling are the places allowed to read the environment.

@@ -2,18 +2,13 @@ import type { LoggerService } from '@nestjs/common';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 // The all-in-one composes the services themselves: it imports their start functions, as each
-// service's own main.ts does, rather than re-wiring their modules.
-import { startAnomaly } from '../../anomaly/src/anomaly.app';
-import { readAnomalyConfig } from '../../anomaly/src/config/anomaly.config';
-import { readIngestionConfig } from '../../ingestion/src/config/ingestion.config';
-import { startIngestion } from '../../ingestion/src/ingestion.app';
-import { readMaintenanceConfig } from '../../maintenance/src/config/maintenance.config';
-import { startMaintenance } from '../../maintenance/src/maintenance.app';
-import { startPlantSimulator, type RunningSimulator } from '../../plant-simulator/src';
-import { readSimulationConfig } from '../../simulation/src/config/simulation.config';
-import { startSimulation } from '../../simulation/src/simulation.app';
-import { readTwinStateConfig } from '../../twin-state/src/config/twin-state.config';
-import { startTwinState } from '../../twin-state/src/twin-state.app';
+// service's own main.ts does, rather than re-wiring their modules (eslint allows it here only).
+import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
+import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
+import { startPlantSimulator, type RunningSimulator } from '@twinlog/app-plant-simulator';
+import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
+import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
 import type { AllInOneConfig } from './config/all-in-one.config';
 import { startOnePortGateway } from './gateway/one-port-gateway';
 import type { ServiceName } from './gateway/routes';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
-import { startPlantSimulator } from '../../../plant-simulator/src';
+import { startPlantSimulator } from '@twinlog/app-plant-simulator';
 import { startOnePortGateway } from '../gateway/one-port-gateway';
 import type { ServiceName } from '../gateway/routes';
 import { resumePoint } from '../simulator/resume-point';

@@ -2,10 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { readIngestionConfig } from '../../../ingestion/src/config/ingestion.config';
-import { startIngestion, type RunningIngestion } from '../../../ingestion/src/ingestion.app';
-import { readTwinStateConfig } from '../../../twin-state/src/config/twin-state.config';
-import { startTwinState, type RunningTwinState } from '../../../twin-state/src/twin-state.app';
+import { readIngestionConfig, startIngestion, type RunningIngestion } from '@twinlog/app-ingestion';
+import {
+  readTwinStateConfig,
+  startTwinState,
+  type RunningTwinState,
+} from '@twinlog/app-twin-state';
 
 export interface EmbeddedTwinlog {
   infra: Infrastructure;

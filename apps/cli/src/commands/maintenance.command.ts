@@ -11,6 +11,7 @@ interface Prediction {
   maintenanceType?: string;
   action?: string;
   downtimeHours?: number;
+  beyondHorizon?: boolean;
   predictedAt: string;
 }
 
@@ -43,7 +44,9 @@ export async function maintenanceCommand(
   }
   out(`${twinId}: health ${p.healthIndex.toFixed(0)}/100, driven by ${p.basis}`);
   out(
-    `  remaining useful life ${hours(p.rulHours)} (P10 ${hours(p.rulLowHours)}, P90 ${hours(p.rulHighHours)})`,
+    p.beyondHorizon
+      ? `  remaining useful life beyond the ${hours(p.rulHours)} horizon (no degradation trend to extrapolate yet)`
+      : `  remaining useful life ${hours(p.rulHours)} (P10 ${hours(p.rulLowHours)}, P90 ${hours(p.rulHighHours)})`,
   );
   out(
     `  recommended: ${p.maintenanceType ?? 'maintenance'}${p.action ? ` (${p.action})` : ''}, priority ${p.priority}, between ${p.window.from} and ${p.window.to}${p.downtimeHours !== undefined ? `, about ${hours(p.downtimeHours)} down` : ''}`,

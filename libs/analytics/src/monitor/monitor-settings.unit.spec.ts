@@ -26,6 +26,50 @@ describe('detector settings from the model file', () => {
     expect(settings.defaults.flatlineSeconds).toBe(600);
   });
 
+  it('switches the baseline off where the model sets its threshold to 0 (several normal levels)', () => {
+    const cycling = parseTwinModel(
+      `type: mill
+version: 1
+level: asset
+properties:
+  spindle_speed: { unit: rpm, anomaly: { baselineThreshold: 0 } }
+  temperature: { unit: °C }
+anomaly: { multivariate: { enabled: false } }`,
+      'mill.yaml',
+    );
+    const monitor = new TwinAnomalyMonitor('mill-1', {}, monitorSettingsFor(cycling));
+    const t0 = Date.UTC(2026, 0, 1);
+    // Cutting at 8000 rpm, idle at 0, over and over: normal for this machine.
+    const changes = Array.from({ length: 600 }, (_, i) => [
+      {
+        property: 'spindle_speed',
+        value: Math.floor(i / 50) % 2 ? 0 : 8000 + (i % 7),
+        at: t0 + i * 1000,
+        readingId: `s-${i}`,
+      },
+      {
+        property: 'temperature',
+        value: 50 + (i % 5) * 0.1,
+        at: t0 + i * 1000,
+        readingId: `t-${i}`,
+      },
+    ]).flatMap((readings) => monitor.observe(readings));
+    expect(changes.filter((c) => c.property === 'spindle_speed')).toEqual([]);
+    // The same signal with the baseline on is called anomalous at the first idle gap.
+    const defaults = new TwinAnomalyMonitor('mill-1', {});
+    const flagged = Array.from({ length: 600 }, (_, i) =>
+      defaults.observe([
+        {
+          property: 'spindle_speed',
+          value: Math.floor(i / 50) % 2 ? 0 : 8000 + (i % 7),
+          at: t0 + i * 1000,
+          readingId: `s-${i}`,
+        },
+      ]),
+    ).flat();
+    expect(flagged.some((c) => c.kind === 'detected' && c.detector === 'baseline')).toBe(true);
+  });
+
   it('runs the rate-of-change detector where the model sets a physical limit', () => {
     const monitor = new TwinAnomalyMonitor('pump-1', {}, monitorSettingsFor(model));
     const t0 = Date.UTC(2026, 0, 1);

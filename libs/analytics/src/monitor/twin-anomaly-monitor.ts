@@ -296,7 +296,9 @@ export class TwinAnomalyMonitor {
     let channels = this.channels.get(property);
     if (!channels) {
       const own = { ...this.settings.defaults, ...this.settings.properties[property] };
-      const detectors: PropertyDetector[] = [new AdaptiveBaselineDetector(own.baseline)];
+      // A threshold of 0 switches the baseline off (a property with several normal levels).
+      const detectors: PropertyDetector[] =
+        own.baseline.threshold > 0 ? [new AdaptiveBaselineDetector(own.baseline)] : [];
       const limits = this.limits[property];
       if (limits && Object.keys(limits).length > 0) detectors.push(new LimitsDetector(limits));
       if (own.maxRatePerSecond !== undefined) {

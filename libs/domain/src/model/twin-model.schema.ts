@@ -37,8 +37,11 @@ export const anomalySettingsSchema = z
      * the sensor is missing; 0 turns it off (for a property reported only when it changes).
      */
     missingAfterIntervals: finite.nonnegative().optional(),
-    /** Adaptive baseline: deviations (standard deviations) that count as anomalous. */
-    baselineThreshold: finite.positive().optional(),
+    /**
+     * Adaptive baseline: deviations (standard deviations) that count as anomalous; 0 turns it
+     * off for a property whose normal behaviour has several levels (on/off load cycles).
+     */
+    baselineThreshold: finite.nonnegative().optional(),
     /** Adaptive baseline: readings learned before any is judged. */
     baselineWarmUp: z.number().int().positive().optional(),
     /** Adaptive baseline: weight of the newest reading (how fast normal drift is followed). */

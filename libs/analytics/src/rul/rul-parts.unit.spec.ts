@@ -2,6 +2,8 @@ import { predictBoostedTrees, trainBoostedTrees, DEFAULT_BOOSTING } from './boos
 import { findOperatingRegimes, regimeOf } from './operating-regimes';
 import { seededRandom } from './random';
 import { phm08Score, rmse } from './rul-metrics';
+import { estimateWithBands, fitBands } from './rul-bands';
+import { fitRidge, predictLinear } from './ridge';
 import { fitSensorNormalisation, normaliseUnit } from './sensor-normaliser';
 import { SYNTHETIC_CONSTANT_SENSORS, syntheticFleet } from './testing/synthetic-fleet';
 import { featureNames, windowFeatures } from './window-features';
@@ -112,5 +114,55 @@ describe('metrics', () => {
     expect(phm08Score([30], [20])).toBeCloseTo(Math.E - 1, 12);
     expect(phm08Score([7], [20])).toBeCloseTo(Math.E - 1, 12);
     expect(phm08Score([30], [20])).toBeGreaterThan(phm08Score([10], [20]));
+  });
+});
+
+describe('ridge regression', () => {
+  it('recovers a linear relation, intercept included', () => {
+    const random = seededRandom(9);
+    const rows = Array.from({ length: 500 }, () => [random(), random() * 10, random() - 0.5]);
+    const y = rows.map(([a, b, c]) => 3 + 2 * a! - 0.5 * b! + 4 * c! + 0.01 * (random() - 0.5));
+    const model = fitRidge(rows, y, 1e-6);
+    expect(model.intercept).toBeCloseTo(3, 2);
+    expect(model.weights.map((w) => Number(w.toFixed(2)))).toEqual([2, -0.5, 4]);
+    expect(predictLinear(model, [1, 2, 0])).toBeCloseTo(4, 2);
+  });
+});
+
+describe('RUL band', () => {
+  it('is as wide as the out-of-fold errors at that predicted RUL, and holds 80% of fresh truths', () => {
+    const random = seededRandom(10);
+    // Errors of ±5 cycles near failure, ±30 far from it, as a model's errors grow with the horizon.
+    const draw = () => {
+      const predicted = random() * 125;
+      const spread = predicted < 50 ? 5 : 30;
+      return { predicted, truth: predicted + spread * (2 * random() - 1) };
+    };
+    const history = Array.from({ length: 4000 }, draw);
+    const bands = fitBands(
+      history.map((h) => h.predicted),
+      history.map((h) => h.truth),
+      1000,
+    );
+    const near = estimateWithBands(20, bands, 1000);
+    const far = estimateWithBands(100, bands, 1000);
+    expect(near.p90 - near.p10).toBeCloseTo(8, 0);
+    expect(far.p90 - far.p10).toBeGreaterThan(40);
+    expect(near.p10 < near.p50 && near.p50 < near.p90).toBe(true);
+    const fresh = Array.from({ length: 2000 }, draw);
+    const inside = fresh.filter(({ predicted, truth }) => {
+      const e = estimateWithBands(predicted, bands, 1000);
+      return e.p10 <= truth && truth <= e.p90;
+    }).length;
+    expect(inside / fresh.length).toBeGreaterThan(0.75);
+    expect(inside / fresh.length).toBeLessThan(0.85);
+  });
+
+  it('never leaves [0, cap]', () => {
+    const bands = fitBands([0, 10, 120, 125], [5, 20, 100, 125], 125);
+    for (const p of [-3, 0, 2, 124, 200]) {
+      const e = estimateWithBands(p, bands, 125);
+      expect([e.rul, e.p10, e.p50, e.p90].every((v) => v >= 0 && v <= 125)).toBe(true);
+    }
   });
 });

@@ -40,7 +40,9 @@ const HOUR_MS = 3_600_000;
  * failed), high when the slack is within the planning lead, medium within three leads, else
  * low; raised by the current band (warning: medium, alarm: high) and open anomalies (alarm:
  * medium, critical: high). The window ends at the latest start and opens a quarter of the
- * slack (at least the downtime) earlier, never before now.
+ * slack (at least the downtime) earlier, never before now. A priority raised by a band or an
+ * anomaly also brings the window's end within that priority's reach (high: the planning lead,
+ * medium: three leads).
  */
 export function recommendMaintenance(input: RecommendationInput): MaintenanceRecommendation {
   const spec = input.spec ?? DEFAULT_MAINTENANCE;
@@ -81,8 +83,19 @@ export function recommendMaintenance(input: RecommendationInput): MaintenanceRec
   if (atLeast(priority, byAnomaly) !== priority) reasons.push(`an open ${anomaly} anomaly`);
   priority = atLeast(priority, byAnomaly);
 
-  const to = input.now + Math.max(0, slack) * HOUR_MS;
-  const from = Math.max(input.now, to - Math.max(downtimeHours, slack / 4) * HOUR_MS);
+  // A priority raised by a band or an anomaly (not by the remaining life) pulls the window in
+  // as well: "high" with a window a year away would contradict itself.
+  const urgentWithin =
+    priority === 'critical'
+      ? 0
+      : priority === 'high'
+        ? spec.leadHours
+        : priority === 'medium'
+          ? 3 * spec.leadHours
+          : Infinity;
+  const latestStart = Math.min(Math.max(0, slack), urgentWithin);
+  const to = input.now + latestStart * HOUR_MS;
+  const from = Math.max(input.now, to - Math.max(downtimeHours, latestStart / 4) * HOUR_MS);
   return {
     type: failed ? 'corrective' : 'preventive',
     priority,

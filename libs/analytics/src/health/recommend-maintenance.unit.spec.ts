@@ -58,6 +58,17 @@ describe('maintenance recommendations', () => {
     });
   });
 
+  it('brings the window within reach when a band or an anomaly raised the priority', () => {
+    const far = recommendMaintenance(input({ life: life(5_000), worstOpenAnomaly: 'critical' }));
+    expect(far.priority).toBe('high');
+    // Within the 72 h planning lead of a bearing job, not 5,000 h away.
+    expect(far.window.to).toBe(NOW + 72 * HOUR);
+    expect(far.window.from).toBe(NOW + 54 * HOUR);
+    const calm = recommendMaintenance(input({ life: life(5_000) }));
+    expect(calm.priority).toBe('low');
+    expect(calm.window.to).toBe(NOW + (5_000 - 16) * HOUR);
+  });
+
   it('raises the priority for a level in its alarm band or an open critical anomaly, saying why', () => {
     const alarm = recommendMaintenance(input({ worstBand: 'alarm' }));
     expect(alarm.priority).toBe('high');

@@ -213,7 +213,13 @@ export class ComponentHealthModel {
   private trackOf(spec: IndicatorSpec): DegradationTrack {
     let track = this.tracks.get(spec.id);
     if (!track) {
-      track = new DegradationTrack(spec, this.settings.degradation);
+      const onset = this.maintenance?.trendOnset;
+      track = new DegradationTrack(
+        spec,
+        onset === undefined
+          ? this.settings.degradation
+          : { ...this.settings.degradation, onsetPosition: onset },
+      );
       this.tracks.set(spec.id, track);
     }
     return track;

@@ -198,3 +198,39 @@ describe('a component health model', () => {
 function defaultsWith(checkpointSeconds: number): ComponentHealthSettings {
   return { ...DEFAULT_COMPONENT_HEALTH, checkpointSeconds };
 }
+
+describe('the trend onset of a component type (maintenance.trendOnset)', () => {
+  const TOOL_LIMITS = {
+    tool_wear: {
+      normal: { low: 0, high: 0.6 },
+      warning: { high: 0.8 },
+      alarm: { high: 0.9 },
+      failure: { high: 1 },
+    },
+  };
+  // A tool wearing linearly to its limit over 10 h, read every minute.
+  const readings = Array.from({ length: 600 }, (_, i) => ({
+    property: 'tool_wear',
+    value: 0.01 + (0.99 * i) / 600,
+    at: T0 + i * 60_000,
+  }));
+  const firstFinite = (onset: number | undefined) => {
+    const spec = { action: 'replace cutting tool', downtimeHours: 0.25, leadHours: 0.5 };
+    const model = new ComponentHealthModel(
+      'tool-1',
+      TOOL_LIMITS,
+      onset === undefined ? spec : { ...spec, trendOnset: onset },
+    );
+    const first = run(model, readings).find((a) => !a.life.beyond.p50);
+    return first === undefined ? Infinity : (first.at - T0) / HOUR_MS;
+  };
+
+  it('lets a direct wear measurement be extrapolated earlier than the default', () => {
+    const byDefault = firstFinite(undefined);
+    const early = firstFinite(0.05);
+    // 20 % of the way takes about 2 h of the 10; 5 % about half an hour (plus the fit's minimum).
+    expect(byDefault).toBeGreaterThan(1.9);
+    expect(byDefault).toBeLessThan(3);
+    expect(early).toBeLessThan(1);
+  });
+});

@@ -111,6 +111,12 @@ export const maintenanceSpecSchema = z
     /** Downtime when it has already failed (unplanned repair); the planned downtime when absent. */
     correctiveDowntimeHours: finite.positive().optional(),
     leadHours: finite.nonnegative().default(24),
+    /**
+     * How far towards failure (0 new, 1 at the threshold) an indicator must have come before its
+     * trend is extrapolated to a remaining life; the analytics default (0.2) keeps a healthy
+     * signal's wander from being read as wear. A direct, monotone wear measurement can go lower.
+     */
+    trendOnset: finite.min(0).max(1).optional(),
   })
   .strict();
 

@@ -8,3 +8,4 @@ export { startLocalKafka } from './infra/local/kafka.local';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
+export { until } from './wait/until';

@@ -101,21 +101,4 @@ export async function appendInChunks(
   for (let i = 0; i < events.length; i += size) await log.append(events.slice(i, i + size));
 }
 
-export async function until<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last).slice(0, 600)}`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-    last = await probe();
-  }
-  return last;
-}
+export { until } from '@twinlog/testing';

@@ -48,6 +48,10 @@ export class DetectionWorker {
         this.logger.log(
           `telemetry partition ${r.partition}: detector state rebuilt from offsets ${r.from}-${r.upTo - 1} (${r.events} events in ${r.ms} ms)`,
         ),
+      (r) =>
+        this.logger.log(
+          `telemetry partition ${r.partition}: rebuilding detector state, ${r.events}${r.total ? ` of ${r.total}` : ''} events replayed in ${Math.round(r.ms / 1000)} s`,
+        ),
     );
   }
 

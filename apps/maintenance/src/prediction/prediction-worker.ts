@@ -51,6 +51,10 @@ export class PredictionWorker {
         this.logger.log(
           `telemetry partition ${r.partition}: health models rebuilt from offsets ${r.from}-${r.upTo - 1} (${r.events} events in ${r.ms} ms)`,
         ),
+      (r) =>
+        this.logger.log(
+          `telemetry partition ${r.partition}: rebuilding health models, ${r.events}${r.total ? ` of ${r.total}` : ''} events replayed in ${Math.round(r.ms / 1000)} s`,
+        ),
     );
     // Maintenance and anomalies reach the models of this worker's twins as they are recorded.
     view.onHistory((added) => {

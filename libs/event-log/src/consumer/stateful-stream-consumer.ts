@@ -40,6 +40,10 @@ export class StatefulStreamConsumer {
     private readonly stream: StreamName,
     private readonly state: PartitionedState,
     private readonly onRebuilt: (report: RebuildReport) => void = () => undefined,
+    /** A long rebuild's progress, at most every `progressEveryMs`. */
+    private readonly onProgress: (report: RebuildReport & { total?: number }) => void = () =>
+      undefined,
+    private readonly progressEveryMs = 5_000,
   ) {}
 
   /** The partitions this member holds since the latest rebalance. */
@@ -97,6 +101,7 @@ export class StatefulStreamConsumer {
     if (upTo <= from) return;
     const started = Date.now();
     let events = 0;
+    let lastProgress = started;
     const stream = this.stream;
     await this.log.replay(
       {
@@ -109,6 +114,18 @@ export class StatefulStreamConsumer {
             : { kind: 'positions', positions: [{ stream, partition, offset: from }] },
         endAt: [{ stream, partition, offset: upTo }],
         maxBatchSize: 5_000,
+        onProgress: ({ events: done, total }) => {
+          if (Date.now() - lastProgress < this.progressEveryMs) return;
+          lastProgress = Date.now();
+          this.onProgress({
+            partition,
+            from,
+            upTo,
+            events: done,
+            ms: lastProgress - started,
+            ...(total !== undefined ? { total } : {}),
+          });
+        },
       },
       async (replayed) => {
         for (const { event } of replayed) await this.state.feed(partition, event, true);

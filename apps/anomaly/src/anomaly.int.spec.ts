@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import {
+  decideTwin,
+  evolveTwin,
+  initialTwinState,
+  stampEvents,
+  type NewEvent,
+} from '@twinlog/domain';
+import { TwinDirectory } from '@twinlog/service-kit';
 import { registerTwins } from '@twinlog/testing';
 import {
   anomalyEnv,
@@ -217,6 +225,80 @@ describe('anomaly worker and bad messages (Kafka)', () => {
       ).toContainEqual(['AnomalyDetected', 'limits']);
     } finally {
       await producer.disconnect();
+      await worker.close();
+    }
+  });
+});
+
+describe('anomaly worker and changed limits (embedded)', () => {
+  jest.setTimeout(120_000);
+
+  it('judges by new limits from the reading after the worker learns of them', async () => {
+    const id = randomUUID().slice(0, 8);
+    const worker = await startWorker(anomalyEnv('embedded', id));
+    try {
+      const twinId = `cnc-${id}`;
+      await registerTwins(worker.infra.log, worker.infra.catalog, [
+        { twinId, twinType: 'cnc-milling-machine' },
+      ]);
+      const warm = telemetryScript({ twins: [twinId], seconds: 20, start: START });
+      // 70 °C is in the warning band of the seed model (normal up to 65).
+      const warmish = (from: number, n: number) =>
+        warm.slice(0, n).map((e, i): NewEvent => ({
+          ...e,
+          type: 'TelemetryReported',
+          id: `${twinId}/w${from + i}`,
+          occurredAt: new Date(START + (from + i) * 1000).toISOString(),
+          data: {
+            readings: [
+              {
+                readingId: `${twinId}/w${from + i}`,
+                property: 'temperature',
+                value: 70,
+                unit: '°C',
+                occurredAt: new Date(START + (from + i) * 1000).toISOString(),
+              },
+            ],
+          },
+        }));
+      const judged = () => worker.service.worker.stats.readingsJudged;
+      await appendInChunks(worker.infra.log, warmish(100, 3));
+      await until(judged, (n) => n === 3, 'the warm readings judged');
+      const limitEvents = async () =>
+        (await findingsIn(worker.infra.log))
+          .filter((f) => (f.data as { detector: string }).detector === 'limits')
+          .map((f) => f.type);
+      expect(await limitEvents()).toEqual(['AnomalyDetected']);
+      const [changed] = stampEvents(
+        twinId,
+        decideTwin(
+          {
+            type: 'ChangeLimits',
+            property: 'temperature',
+            limits: { normal: { low: 15, high: 80 }, warning: { high: 85 }, alarm: { high: 90 } },
+          },
+          (await worker.infra.log.readStream(twinId)).reduce(evolveTwin, initialTwinState(twinId)),
+          { catalog: worker.infra.catalog, now: new Date().toISOString(), maxFutureSkewMs: 0 },
+        ),
+        {
+          commandId: randomUUID(),
+          correlationId: randomUUID(),
+          causationId: null,
+          producer: 'test',
+          now: new Date().toISOString(),
+        },
+      );
+      await worker.infra.log.append([changed!]);
+      await until(
+        () =>
+          worker.service.app.get(TwinDirectory).get(twinId)?.limits['temperature']?.normal?.high,
+        (high) => high === 80,
+        'the directory to learn the new limits',
+      );
+      await appendInChunks(worker.infra.log, warmish(103, 5));
+      await until(judged, (n) => n === 8, 'the readings after the change judged');
+      expect(await limitEvents()).toEqual(['AnomalyDetected', 'AnomalyCleared']);
+    } finally {
       await worker.close();
     }
   });

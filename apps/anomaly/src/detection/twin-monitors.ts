@@ -13,6 +13,8 @@ import type { ModelCatalog, TwinState } from '@twinlog/domain';
 export class TwinMonitors {
   private readonly monitors = new Map<string, TwinAnomalyMonitor>();
   private readonly twinsOf = new Map<number, Set<string>>();
+  /** The limits each monitor judges by, to notice a change in the twin directory. */
+  private readonly limitsOf = new Map<string, TwinState['limits']>();
 
   constructor(private readonly catalog: ModelCatalog) {}
 
@@ -22,7 +24,10 @@ export class TwinMonitors {
   }
 
   dropPartition(partition: number): void {
-    for (const twinId of this.twinsOf.get(partition) ?? []) this.monitors.delete(twinId);
+    for (const twinId of this.twinsOf.get(partition) ?? []) {
+      this.monitors.delete(twinId);
+      this.limitsOf.delete(twinId);
+    }
     this.twinsOf.delete(partition);
   }
 
@@ -32,14 +37,21 @@ export class TwinMonitors {
 
   private monitorOf(partition: number, twin: TwinState): TwinAnomalyMonitor {
     let monitor = this.monitors.get(twin.twinId);
+    if (monitor && this.limitsOf.get(twin.twinId) !== twin.limits) {
+      // Changed limits (a LimitsChanged or a new model version) apply from this reading on.
+      monitor.setLimits(twin.limits);
+      this.limitsOf.set(twin.twinId, twin.limits);
+    }
     if (!monitor) {
-      // Settings from the model version the twin had when its detectors were first built; a
-      // later model or limit change applies when the partition's state is next rebuilt.
+      // Detector settings from the model version the twin had when its detectors were first
+      // built (limits follow changes: see above); other setting changes apply when the
+      // partition's state is next rebuilt.
       const settings = this.catalog.has(twin.twinType, twin.modelVersion)
         ? monitorSettingsFor(this.catalog.get(twin.twinType, twin.modelVersion))
         : undefined;
       monitor = new TwinAnomalyMonitor(twin.twinId, twin.limits, settings);
       this.monitors.set(twin.twinId, monitor);
+      this.limitsOf.set(twin.twinId, twin.limits);
       let twins = this.twinsOf.get(partition);
       if (!twins) this.twinsOf.set(partition, (twins = new Set()));
       twins.add(twin.twinId);

@@ -51,7 +51,7 @@ export class TwinAnomalyMonitor {
 
   constructor(
     private readonly twinId: string,
-    private readonly limits: Record<string, Limits>,
+    private limits: Record<string, Limits>,
     private readonly settings: MonitorSettings = DEFAULT_MONITOR_SETTINGS,
   ) {
     const mv = settings.multivariate;
@@ -216,6 +216,39 @@ export class TwinAnomalyMonitor {
     return changes;
   }
 
+  /**
+   * New limits for the twin (a limits or model version change): from the next reading the
+   * limits detectors judge by them. An open limits episode carries on and closes once readings
+   * are back within the new bands; learned baselines are kept.
+   */
+  setLimits(limits: Record<string, Limits>): void {
+    this.limits = limits;
+    for (const [property, channels] of this.channels) {
+      const next = limits[property];
+      const i = channels.findIndex((c) => c.detector.name === 'limits');
+      if (i >= 0) channels[i]!.detector = new LimitsDetector(next ?? {});
+      else if (next && Object.keys(next).length > 0) {
+        // Where a fresh monitor would have it: right after the baseline, if any.
+        const at = channels[0]?.detector.name === 'baseline' ? 1 : 0;
+        channels.splice(at, 0, this.channel(new LimitsDetector(next)));
+      }
+    }
+  }
+
+  private channel(detector: PropertyDetector): Channel {
+    return {
+      detector,
+      // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
+      // closes only after several readings back in range, so chatter is one episode.
+      tracker: new EpisodeTracker(
+        IMMEDIATE.has(detector.name)
+          ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
+          : this.settings.episodes,
+      ),
+      episodeId: null,
+    };
+  }
+
   private channelsOf(property: string): Channel[] {
     let channels = this.channels.get(property);
     if (!channels) {
@@ -230,17 +263,7 @@ export class TwinAnomalyMonitor {
       }
       if (own.flatlineSeconds !== undefined)
         detectors.push(new FlatlineDetector(own.flatlineSeconds));
-      channels = detectors.map((detector) => ({
-        detector,
-        // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
-        // closes only after several readings back in range, so chatter is one episode.
-        tracker: new EpisodeTracker(
-          IMMEDIATE.has(detector.name)
-            ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
-            : this.settings.episodes,
-        ),
-        episodeId: null,
-      }));
+      channels = detectors.map((detector) => this.channel(detector));
       this.channels.set(property, channels);
     }
     return channels;

@@ -1,4 +1,8 @@
-import { TwinAnomalyMonitor, type MonitoredReading } from './twin-anomaly-monitor';
+import {
+  DEFAULT_MONITOR_SETTINGS,
+  TwinAnomalyMonitor,
+  type MonitoredReading,
+} from './twin-anomaly-monitor';
 
 const limits = {
   temperature: { normal: { high: 65 }, warning: { high: 75 }, alarm: { high: 85 } },
@@ -52,5 +56,39 @@ describe('a twin anomaly monitor', () => {
   it('stays quiet on normal operation', () => {
     const calm = readings().slice(0, 300);
     expect(new TwinAnomalyMonitor('mill-1', limits).observe(calm)).toEqual([]);
+  });
+});
+
+describe('a twin anomaly monitor whose limits change', () => {
+  const at = (i: number) => Date.UTC(2026, 0, 1) + i * 1000;
+  const temperature = (i: number, value: number) => [
+    { property: 'temperature', value, at: at(i), readingId: `t-${i}` },
+  ];
+  const limitsChanges = (changes: ReturnType<TwinAnomalyMonitor['observe']>) =>
+    changes.filter((c) => c.detector === 'limits').map((c) => c.kind);
+
+  it('judges by the new limits from the next reading: a raised limit ends an open episode', () => {
+    const monitor = new TwinAnomalyMonitor('mill-1', limits);
+    expect(limitsChanges(monitor.observe(temperature(0, 70)))).toEqual(['detected']);
+    monitor.setLimits({ temperature: { normal: { high: 80 }, alarm: { high: 90 } } });
+    const after = [1, 2, 3, 4, 5].flatMap((i) => monitor.observe(temperature(i, 70)));
+    expect(limitsChanges(after)).toEqual(['cleared']);
+  });
+
+  it('starts watching a property that gets limits, and checkpoints like a monitor built with them', () => {
+    const monitor = new TwinAnomalyMonitor('mill-1', {});
+    monitor.observe(temperature(0, 70));
+    const added = { temperature: { normal: { high: 65 }, alarm: { high: 85 } } };
+    monitor.setLimits(added);
+    expect(limitsChanges(monitor.observe(temperature(1, 90)))).toEqual(['detected']);
+    const resumed = TwinAnomalyMonitor.restore(
+      'mill-1',
+      added,
+      DEFAULT_MONITOR_SETTINGS,
+      monitor.snapshot(),
+    );
+    expect(
+      limitsChanges([2, 3, 4, 5, 6].flatMap((i) => resumed.observe(temperature(i, 50)))),
+    ).toEqual(['cleared']);
   });
 });

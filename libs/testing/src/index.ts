@@ -9,3 +9,4 @@ export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
 export { until } from './wait/until';
+export { jsonRequest } from './http/json-request';

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  collectProblems,
-  intFrom,
-  parseEnv,
-  readServiceConfig,
-  type Env,
-} from '@twinlog/service-kit';
+import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Settings of the all-in-one process; each service also reads its own (docs/services/*.md). */
 const schema = z.object({
@@ -23,10 +17,7 @@ const schema = z.object({
 export type AllInOneConfig = ReturnType<typeof readAllInOneConfig>;
 
 export function readAllInOneConfig(env: Env) {
-  const [service, raw] = collectProblems(
-    () => readServiceConfig(env),
-    () => parseEnv(schema, env),
-  );
+  const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
     http: { host: raw.TWINLOG_HTTP_HOST, port: raw.TWINLOG_HTTP_PORT },

@@ -1,13 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import {
-  collectProblems,
-  intFrom,
-  listOf,
-  parseEnv,
-  readServiceConfig,
-  type Env,
-} from '@twinlog/service-kit';
+import { intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
@@ -44,11 +37,7 @@ const schema = z.object({
 export type IngestionConfig = ReturnType<typeof readIngestionConfig>;
 
 export function readIngestionConfig(env: Env) {
-  // Both parts are read before either complains, so one start-up names every bad setting.
-  const [service, raw] = collectProblems(
-    () => readServiceConfig(env),
-    () => parseEnv(schema, env),
-  );
+  const [service, raw] = readServiceSettings(env, schema);
   const kafkaTopics = raw.INGESTION_KAFKA_INPUT_TOPICS ?? [];
   const inputBrokers = raw.INGESTION_KAFKA_INPUT_BROKERS?.length
     ? raw.INGESTION_KAFKA_INPUT_BROKERS

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  collectProblems,
-  intFrom,
-  parseEnv,
-  readServiceConfig,
-  type Env,
-} from '@twinlog/service-kit';
+import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the maintenance service, with its default and why. */
 const schema = z.object({
@@ -30,11 +24,7 @@ const schema = z.object({
 export type MaintenanceConfig = ReturnType<typeof readMaintenanceConfig>;
 
 export function readMaintenanceConfig(env: Env) {
-  // Both parts are read before either complains, so one start-up names every bad setting.
-  const [service, raw] = collectProblems(
-    () => readServiceConfig(env),
-    () => parseEnv(schema, env),
-  );
+  const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
     http: { host: raw.MAINTENANCE_HTTP_HOST, port: raw.MAINTENANCE_HTTP_PORT },

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  collectProblems,
-  intFrom,
-  parseEnv,
-  readServiceConfig,
-  type Env,
-} from '@twinlog/service-kit';
+import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 import type { ScenarioLimits } from '@twinlog/physics';
 
 /** Every setting of the simulation service, with its default and why. */
@@ -37,10 +31,7 @@ const schema = z.object({
 export type SimulationConfig = ReturnType<typeof readSimulationConfig>;
 
 export function readSimulationConfig(env: Env) {
-  const [service, raw] = collectProblems(
-    () => readServiceConfig(env),
-    () => parseEnv(schema, env),
-  );
+  const [service, raw] = readServiceSettings(env, schema);
   const limits: ScenarioLimits = {
     maxSteps: raw.SIMULATION_MAX_STEPS,
     maxSamples: raw.SIMULATION_MAX_SAMPLES,

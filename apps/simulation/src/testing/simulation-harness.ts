@@ -10,7 +10,7 @@ import {
   type TwinCommand,
 } from '@twinlog/domain';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { distributedServiceEnv } from '@twinlog/testing';
+import { distributedServiceEnv, jsonRequest } from '@twinlog/testing';
 import { readSimulationConfig, type SimulationConfig } from '../config/simulation.config';
 import { startSimulation, type RunningSimulation } from '../simulation.app';
 
@@ -67,17 +67,7 @@ export async function startSimulationHarness(
     config,
     infra,
     service: await startSimulation(config, infra, false),
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(`${h.service.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        ...(body === undefined
-          ? {}
-          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text ? JSON.parse(text) : undefined };
-    },
+    call: (method, path, body, headers) => jsonRequest(h.service.url, method, path, body, headers),
     async register(twinId, twinType, commissionedAt) {
       const now = new Date().toISOString();
       const command: TwinCommand = {

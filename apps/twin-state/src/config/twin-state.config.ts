@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  collectProblems,
-  intFrom,
-  parseEnv,
-  readServiceConfig,
-  type Env,
-} from '@twinlog/service-kit';
+import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the twin-state service, with its default and why. */
 const schema = z.object({
@@ -23,10 +17,7 @@ const schema = z.object({
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
 
 export function readTwinStateConfig(env: Env) {
-  const [service, raw] = collectProblems(
-    () => readServiceConfig(env),
-    () => parseEnv(schema, env),
-  );
+  const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
     http: { host: raw.TWIN_STATE_HTTP_HOST, port: raw.TWIN_STATE_HTTP_PORT },

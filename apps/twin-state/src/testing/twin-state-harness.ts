@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents, type ReadingInput } from '@twinlog/domain';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { distributedServiceEnv } from '@twinlog/testing';
+import { distributedServiceEnv, jsonRequest } from '@twinlog/testing';
 import { readTwinStateConfig, type TwinStateConfig } from '../config/twin-state.config';
 import { startTwinState, type RunningTwinState } from '../twin-state.app';
 
@@ -62,17 +62,7 @@ export async function startTwinStateHarness(
     config,
     infra,
     service: await startTwinState(config, infra, false),
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(`${h.service.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        ...(body === undefined
-          ? {}
-          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, json: text ? JSON.parse(text) : undefined };
-    },
+    call: (method, path, body, headers) => jsonRequest(h.service.url, method, path, body, headers),
     async report(twinId, readings) {
       const now = new Date().toISOString();
       const full = readings.map((r, i) => ({

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
-import { intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
+import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
 
 /**
  * What every Twinlog service needs to reach the log, the telemetry store and the twin models.
@@ -69,4 +69,18 @@ export function readServiceConfig(env: Env) {
       bucket: raw.INFLUX_BUCKET,
     },
   };
+}
+
+/**
+ * A service's whole configuration: the shared settings and its own schema's, both read before
+ * either complains, so one start-up names every bad setting.
+ */
+export function readServiceSettings<S extends z.ZodObject>(
+  env: Env,
+  own: S,
+): [ServiceConfig, z.infer<S>] {
+  return collectProblems(
+    () => readServiceConfig(env),
+    () => parseEnv(own, env),
+  );
 }

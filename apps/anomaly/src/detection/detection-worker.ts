@@ -76,8 +76,12 @@ export class DetectionWorker {
     this.consumer.assigned(partitions);
   }
 
-  handle(batch: RecordedEvent[]): Promise<void> {
-    return this.consumer.handle(batch);
+  async handle(batch: RecordedEvent[]): Promise<void> {
+    const fed = await this.consumer.handle(batch);
+    // Counted once the findings are appended, so a reader of the counters sees them in the log.
+    for (const { event } of fed)
+      if (event.type === 'TelemetryReported' && this.directory.get(event.twinId))
+        this.counts.readingsJudged += event.data.readings.length;
   }
 
   private async judge(
@@ -107,7 +111,6 @@ export class DetectionWorker {
       this.counts.readingsReplayed += readings.length;
       return [];
     }
-    this.counts.readingsJudged += readings.length;
     if (changes.length === 0) return [];
     const now = this.now();
     return changes.map((change) => anomalyEvent(event.twinId, change, event, now));

@@ -79,8 +79,12 @@ export class PredictionWorker {
     this.consumer.assigned(partitions);
   }
 
-  handle(batch: RecordedEvent[]): Promise<void> {
-    return this.consumer.handle(batch);
+  async handle(batch: RecordedEvent[]): Promise<void> {
+    const fed = await this.consumer.handle(batch);
+    // Counted once the predictions are appended, so a reader of the counters sees them in the log.
+    for (const { event } of fed)
+      if (event.type === 'TelemetryReported' && this.view.directory.get(event.twinId))
+        this.counts.readingsSeen += event.data.readings.length;
   }
 
   private async observe(
@@ -98,7 +102,6 @@ export class PredictionWorker {
     }
     const model = this.models.modelFor(twin, partition, this.view.history.of(twin.twinId));
     if (silent) this.counts.readingsReplayed += event.data.readings.length;
-    else this.counts.readingsSeen += event.data.readings.length;
     if (!model) return [];
     model.observe(
       event.data.readings.map((r) => ({

@@ -58,13 +58,17 @@ export class StatefulStreamConsumer {
       if (!partitions.includes(partition)) this.forget(partition);
   }
 
-  async handle(batch: RecordedEvent[]): Promise<void> {
+  /** Handles a batch; resolves, once what came of it is appended, with the records it fed. */
+  async handle(batch: RecordedEvent[]): Promise<RecordedEvent[]> {
     const results: NewEvent[] = [];
+    const fed: RecordedEvent[] = [];
     const partitions = groupByPartition(batch, this.stream);
     try {
       for (const [partition, records] of partitions) {
-        for (const record of await this.prepare(partition, records))
+        for (const record of await this.prepare(partition, records)) {
           results.push(...(await this.state.feed(partition, record.event, false)));
+          fed.push(record);
+        }
       }
       if (results.length > 0)
         this.stats.appended += (await this.log.append(results)).appended.length;
@@ -74,6 +78,7 @@ export class StatefulStreamConsumer {
     }
     for (const [partition, records] of partitions)
       this.progress.advance(partition, records[records.length - 1]!.position.offset + 1);
+    return fed;
   }
 
   /** Brings the partition's state up to the batch; returns the records still to feed. */

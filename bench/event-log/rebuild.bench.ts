@@ -6,7 +6,7 @@
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
 import { randomUUID } from 'node:crypto';
-import { TwinProjection } from '@twinlog/domain';
+import { restoreTwinState, TwinProjection } from '@twinlog/domain';
 import { KafkaEventLog, topicNames, type LogPosition } from '@twinlog/event-log';
 import { provisionInfra } from '@twinlog/testing';
 import { fillPlant } from './fill-plant';
@@ -99,7 +99,7 @@ async function restartWithSnapshots(
   const states = [];
   let next: LogPosition[] = [];
   for await (const snapshot of log.snapshots.loadAll()) {
-    states.push(snapshot.state as ReturnType<TwinProjection['all']>[number]);
+    states.push(restoreTwinState(snapshot.state));
     next = snapshot.next;
   }
   const projection = new TwinProjection(states);

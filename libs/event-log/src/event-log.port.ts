@@ -43,7 +43,9 @@ export interface DeadLetter {
   reason: string;
   code: string;
   source: LogPosition | { stream: string; partition?: number; offset?: number; origin?: string };
+  /** The message as it was: text, or base64 when `payloadEncoding` says so (binary messages). */
   payload: string;
+  payloadEncoding?: 'base64';
   consumer: string;
   at: string;
 }

@@ -4,6 +4,7 @@ export { KafkaEventLog } from './kafka/kafka-event-log';
 export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log.config';
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
+export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';
 export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
 export { IndexBehindError } from './kafka/kafka-stream-index';
 export * from './consumer/partition-progress';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TwinProjection, type TwinState } from '@twinlog/domain';
+import { restoreTwinState, TwinProjection, type TwinState } from '@twinlog/domain';
 import type { LogPosition, RecordedEvent } from '@twinlog/event-log';
 import type { Infrastructure } from '@twinlog/service-kit';
 import { INFRASTRUCTURE } from '../tokens';
@@ -31,7 +31,7 @@ export class LiveTwins {
     const states: TwinState[] = [];
     const from = new Map<string, LogPosition>();
     for await (const snapshot of this.infra.log.snapshots.loadAll()) {
-      states.push(snapshot.state as TwinState);
+      states.push(restoreTwinState(snapshot.state));
       // Replay from the oldest snapshot position of each partition; newer twins skip what they hold.
       for (const p of snapshot.next) {
         const known = from.get(key(p));

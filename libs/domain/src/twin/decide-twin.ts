@@ -212,7 +212,7 @@ function reportTelemetry(
   ctx: DecideContext,
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
-  const seen = new Set(twin.recentReadingIds);
+  const seen = new Set(twin.recentReadingIds.flat());
   const fresh: ReadingInput[] = [];
   for (const reading of command.readings) {
     if (seen.has(reading.readingId)) continue;

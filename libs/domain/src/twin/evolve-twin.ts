@@ -4,7 +4,7 @@ import {
   type EventOfType,
   type Reading,
 } from '../events/twin-events';
-import { READING_ID_WINDOW, type TwinState } from './twin-state';
+import { withRecentReadingIds, type TwinState } from './twin-state';
 import { isEarlier } from '../time-order';
 
 /**
@@ -14,9 +14,13 @@ import { isEarlier } from '../time-order';
  * on how a consumer interleaves them.
  */
 export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
-  const counter = streamOf(event.type) === 'telemetry' ? 'telemetryRevision' : 'revision';
-  if (event.revision <= state[counter]) return state;
-  const next = { ...state, [counter]: event.revision };
+  const telemetry = streamOf(event.type) === 'telemetry';
+  if (event.revision <= (telemetry ? state.telemetryRevision : state.revision)) return state;
+  // A plain copy then an assignment: every state keeps one object shape (a computed key in the
+  // spread gave each copy a new one), which keeps folding and collecting them cheap.
+  const next = { ...state };
+  if (telemetry) next.telemetryRevision = event.revision;
+  else next.revision = event.revision;
   switch (event.type) {
     case 'TwinRegistered':
       return {
@@ -102,12 +106,11 @@ function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelo
       revision: event.revision,
     };
   }
-  const ids = state.recentReadingIds.concat(readings.map((r) => r.readingId));
-  const recentReadingIds =
-    ids.length > READING_ID_WINDOW ? ids.slice(ids.length - READING_ID_WINDOW) : ids;
+  const ids = new Array<string>(readings.length);
+  for (let i = 0; i < readings.length; i++) ids[i] = readings[i]!.readingId;
   // `state` is the fresh copy evolveTwin made for this event: fill it rather than copy it again.
   state.reported = reported;
-  state.recentReadingIds = recentReadingIds;
+  state.recentReadingIds = withRecentReadingIds(state.recentReadingIds, ids);
   return state;
 }
 

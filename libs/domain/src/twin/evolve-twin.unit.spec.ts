@@ -2,7 +2,12 @@ import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
 import { foldTwin } from './twin-decider';
-import { initialTwinState } from './twin-state';
+import {
+  initialTwinState,
+  READING_ID_WINDOW,
+  restoreTwinState,
+  withRecentReadingIds,
+} from './twin-state';
 
 const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
   readingId: id,
@@ -62,7 +67,31 @@ describe('folding a twin from its events', () => {
       telemetryLog([[temp(40, 10, 'a'), temp(41, 11, 'b')]]),
       initialTwinState('mill-1'),
     );
-    expect(state.recentReadingIds).toEqual(['a', 'b']);
+    expect(state.recentReadingIds).toEqual([['a', 'b']]);
+  });
+
+  it('keeps at least the newest window of reading ids, dropping whole groups that fall out', () => {
+    let window: string[][] = [];
+    for (let event = 0; event < 100; event++)
+      window = withRecentReadingIds(
+        window,
+        Array.from({ length: 10 }, (_, i) => `e${event}-r${i}`),
+      );
+    const ids = window.flat();
+    // 26 groups of 10 hold the newest 256 and no group more.
+    expect(ids).toHaveLength(260);
+    expect(ids.at(-1)).toBe('e99-r9');
+    expect(ids.slice(-READING_ID_WINDOW)).toEqual(
+      Array.from({ length: 1000 }, (_, n) => `e${Math.floor(n / 10)}-r${n % 10}`).slice(-256),
+    );
+  });
+
+  it('still de-duplicates against a window restored from a snapshot written before grouping', () => {
+    const flat = { ...initialTwinState('mill-1'), recentReadingIds: ['a', 'b'] };
+    const restored = restoreTwinState(JSON.parse(JSON.stringify(flat)));
+    expect(restored.recentReadingIds).toEqual([['a', 'b']]);
+    const next = foldTwin(telemetryLog([[temp(40, 10, 'c')]]).slice(1), restored);
+    expect(next.recentReadingIds.flat()).toEqual(['a', 'b', 'c']);
   });
 
   it('does not let telemetry move the revision that commands are checked against', () => {

@@ -40,12 +40,41 @@ export interface TwinState extends RegistrationFacts {
   revision: number;
   /** Revision of the last telemetry event folded in; telemetry never bumps `revision`, so readings cannot cause write conflicts. */
   telemetryRevision: number;
-  /** The newest reading ids, oldest first, bounded: the de-duplication window. */
-  recentReadingIds: string[];
+  /**
+   * The de-duplication window: the newest reading ids, oldest first, grouped as the events
+   * carried them. Whole groups drop out once the newer ones hold the window, so folding an event
+   * adds one group instead of copying hundreds of ids (that copying was most of a rebuild's GC).
+   */
+  recentReadingIds: string[][];
 }
 
-/** How many reading ids a twin remembers for de-duplication (ingestion de-duplicates too). */
+/** How many reading ids a twin remembers at least, for de-duplication (ingestion de-duplicates too). */
 export const READING_ID_WINDOW = 256;
+
+/** The window after an event's reading ids: the new group, and as many older groups as still needed. */
+export function withRecentReadingIds(window: string[][], ids: string[]): string[][] {
+  let covered = ids.length;
+  let from = window.length;
+  while (from > 0 && covered < READING_ID_WINDOW) {
+    from -= 1;
+    covered += window[from]!.length;
+  }
+  const kept = window.slice(from);
+  kept.push(ids);
+  return kept;
+}
+
+/**
+ * A state as a snapshot stored it. Snapshots written before reading ids were grouped hold one
+ * flat list; it is read as a single group, so such a snapshot still restores exactly.
+ */
+export function restoreTwinState(stored: unknown): TwinState {
+  const state = stored as TwinState;
+  const window = state.recentReadingIds as unknown[];
+  if (window.length > 0 && !Array.isArray(window[0]))
+    return { ...state, recentReadingIds: [window as string[]] };
+  return state;
+}
 
 export function initialTwinState(twinId: string): TwinState {
   return {

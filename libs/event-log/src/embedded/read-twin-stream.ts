@@ -2,7 +2,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { STREAMS, type EventEnvelope } from '@twinlog/domain';
 import type { ReadStreamOptions } from '../event-log.port';
 import { mergeByRecordTime } from '../shared/merge-streams';
-import { decodeEvent } from '../shared/event-codec';
+import { decodeStoredEvent } from '../shared/event-codec';
+import type { StoredBody } from './sqlite-schema';
 
 /**
  * One twin's events from a log database (the embedded log, or the Kafka adapter's local index):
@@ -34,7 +35,7 @@ export function readTwinStream(
     return db
       .prepare(sql)
       .all(...params)
-      .map((row) => decodeEvent(String(row['body']), Number(row['offset'])));
+      .map((row) => decodeStoredEvent(row['body'] as StoredBody, Number(row['offset'])));
   });
   return mergeByRecordTime(perStream);
 }

@@ -82,11 +82,14 @@ export interface EventRow {
 
 type Position = { stream: string; partition: number; offset: number };
 
+/** JSON text, or (in the Kafka index) a message's bytes as they were on the topic. */
+export type StoredBody = string | Uint8Array;
+
 /** Stores one event at its log position; `ignoreDuplicates` keeps the first copy of an id. */
 export function prepareEventInsert(
   db: DatabaseSync,
   ignoreDuplicates: boolean,
-): (position: Position, event: NewEvent, body: string) => void {
+): (position: Position, event: NewEvent, body: StoredBody) => void {
   const insertRow = prepareRowInsert(db, ignoreDuplicates);
   return (position, event, body) =>
     insertRow(
@@ -107,7 +110,7 @@ export function prepareEventInsert(
 export function prepareRowInsert(
   db: DatabaseSync,
   ignoreDuplicates: boolean,
-): (position: Position, row: EventRow, body: string) => void {
+): (position: Position, row: EventRow, body: StoredBody) => void {
   const insert = db.prepare(
     `INSERT ${ignoreDuplicates ? 'OR IGNORE ' : ''}INTO events
        (stream, partition, "offset", id, twin_id, type, schema_version, occurred_at_ms, recorded_at_ms, body)

@@ -1,14 +1,21 @@
+import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { TwinlogError, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
 import type { EventRow } from '../embedded/sqlite-schema';
-import { decodeEvent, encodeEvent } from '../shared/event-codec';
+import { decodeStoredEvent, encodeEventAs, type TelemetryEncoding } from '../shared/event-codec';
+import { isCompactTelemetry } from '../shared/compact-telemetry';
+import type { StoredBody } from '../embedded/sqlite-schema';
 
 /** Type and schema version ride in headers so a consumer can skip an event without decoding it. */
-export function toMessage(event: NewEvent, partition: number): Message {
+export function toMessage(
+  event: NewEvent,
+  partition: number,
+  telemetry: TelemetryEncoding = 'compact',
+): Message {
   return {
     key: event.twinId,
-    value: encodeEvent(event),
+    value: encodeEventAs(event, telemetry),
     partition,
     timestamp: String(Date.parse(event.recordedAt)),
     headers: {
@@ -43,7 +50,7 @@ export function fromMessage(
     );
   let event;
   try {
-    event = decodeEvent(message.value.toString('utf8'), offset);
+    event = decodeStoredEvent(message.value, offset);
   } catch (error) {
     if (error instanceof SyntaxError)
       throw new TwinlogError('EVENT_INVALID', `Message is not valid JSON: ${error.message}`);
@@ -57,6 +64,25 @@ export function fromMessage(
     );
   }
   return { event, position: { stream, partition, offset } };
+}
+
+/** A message's body as the stream index stores it: the compact bytes as they are, JSON as text. */
+export function storedBodyOf(message: KafkaMessage): StoredBody {
+  const value = message.value;
+  if (!value) return '';
+  return isCompactTelemetry(value) ? value : value.toString('utf8');
+}
+
+/**
+ * A message's value for a dead letter: text when it is text, base64 when it is binary (the
+ * compact telemetry form, or bytes that are not UTF-8).
+ */
+export function deadLetterPayload(message: KafkaMessage): { payload: string; payloadEncoding?: 'base64' } {
+  const value = message.value;
+  if (!value) return { payload: '' };
+  if (isCompactTelemetry(value) || !isUtf8(value))
+    return { payload: value.toString('base64'), payloadEncoding: 'base64' };
+  return { payload: value.toString('utf8') };
 }
 
 /**

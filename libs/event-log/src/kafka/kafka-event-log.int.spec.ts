@@ -68,3 +68,44 @@ describe('Kafka event logs of two installations on one cluster', () => {
     }
   });
 });
+
+describe('Kafka telemetry written in both encodings', () => {
+  it('replays, reads one twin and subscribes alike whichever form each event was written in', async () => {
+    const topicPrefix = `t-${randomUUID().slice(0, 8)}.`;
+    const open = (telemetryEncoding: 'json' | 'compact') =>
+      KafkaEventLog.connect({ brokers, topicPrefix, partitions: 3, telemetryEncoding });
+    const twinId = `twin-${randomUUID().slice(0, 8)}`;
+    const times = [1, 2, 3, 4].map((m) => `2026-11-27T06:0${m}:00.000Z`);
+    const asJson = await open('json');
+    await asJson.append([telemetry(twinId, 1, times[0]!), telemetry(twinId, 2, times[1]!)]);
+    await asJson.close();
+    const log = await open('compact');
+    try {
+      await log.append([telemetry(twinId, 3, times[2]!), telemetry(twinId, 4, times[3]!)]);
+      const replayed: number[] = [];
+      await log.replay({ streams: ['telemetry'] }, async (batch) => {
+        for (const r of batch)
+          if (r.event.type === 'TelemetryReported') replayed.push(r.event.data.readings[0]!.value);
+      });
+      expect(replayed).toEqual([1, 2, 3, 4]);
+      const stream = await log.readStream(twinId, { streams: ['telemetry'] });
+      expect(stream.map((e) => e.revision)).toEqual([1, 2, 3, 4]);
+      const received: number[] = [];
+      const subscription = await log.subscribe({
+        group: 'both-forms',
+        streams: ['telemetry'],
+        fromBeginning: true,
+        handler: async (batch) => {
+          for (const r of batch)
+            if (r.event.type === 'TelemetryReported')
+              received.push(r.event.data.readings[0]!.value);
+        },
+      });
+      await eventually(() => received.length >= 4, 'the subscriber to receive all four', 60_000);
+      expect(received).toEqual([1, 2, 3, 4]);
+      await subscription.stop();
+    } finally {
+      await log.close();
+    }
+  });
+});

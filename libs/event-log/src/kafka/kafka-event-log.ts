@@ -196,7 +196,11 @@ export class KafkaEventLog implements EventLog {
         [...new Set(fresh.map((f) => f.stream))].map(async (stream) => {
           const items = fresh.filter((f) => f.stream === stream);
           const messages = items.map(({ event }) =>
-            toMessage(event, this.partitionOf(stream, event.twinId)),
+            toMessage(
+              event,
+              this.partitionOf(stream, event.twinId),
+              this.settings.telemetryEncoding,
+            ),
           );
           const offsets = await this.batcher.produce(this.names.stream[stream], messages);
           items.forEach(({ event }, i) =>
@@ -260,6 +264,7 @@ export class KafkaEventLog implements EventLog {
       0,
     );
     let events = 0;
+    const chunk = options.maxBatchSize ?? 500;
     const next: LogPosition[] = [];
     for (const { stream, ranges } of plans) {
       const reached = await readRange(
@@ -268,20 +273,26 @@ export class KafkaEventLog implements EventLog {
         this.names.stream[stream],
         ranges,
         async (partition, messages) => {
-          const batch: RecordedEvent[] = [];
           let taken = 0;
-          for (const message of messages) {
-            if (Number(message.timestamp) > untilMs) break;
-            taken += 1;
-            try {
-              batch.push(fromMessage(stream, partition, message));
-            } catch {
-              // Poison messages are the subscribers' to dead-letter; a replay reads past them.
+          // Decoded and handed over a chunk at a time: a fetch holds thousands of messages, and
+          // decoding them all first kept every event alive across young-generation collections
+          // (a third of a rebuild's time went to copying and promoting them).
+          while (taken < messages.length) {
+            const batch: RecordedEvent[] = [];
+            for (; taken < messages.length && batch.length < chunk; taken++) {
+              const message = messages[taken]!;
+              if (Number(message.timestamp) > untilMs) break;
+              try {
+                batch.push(fromMessage(stream, partition, message));
+              } catch {
+                // Poison messages are the subscribers' to dead-letter; a replay reads past them.
+              }
             }
+            if (batch.length > 0) await handler(batch);
+            events += batch.length;
+            options.onProgress?.({ events, total });
+            if (taken < messages.length && Number(messages[taken]!.timestamp) > untilMs) break;
           }
-          if (batch.length > 0) await handler(batch);
-          events += batch.length;
-          options.onProgress?.({ events, total });
           return taken;
         },
       );

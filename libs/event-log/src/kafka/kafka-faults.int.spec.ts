@@ -201,7 +201,7 @@ function comparable(state: TwinState): unknown {
     ...state,
     revision: 0,
     telemetryRevision: 0,
-    recentReadingIds: [...new Set(state.recentReadingIds)].sort(),
+    recentReadingIds: [...new Set(state.recentReadingIds.flat())].sort(),
     reported,
   };
 }

@@ -1,4 +1,5 @@
 import { STREAMS, type StreamName } from '@twinlog/domain';
+import type { TelemetryEncoding } from '../shared/event-codec';
 
 /** Settings of the Kafka event log; apps build this from their typed, validated configuration. */
 export interface KafkaLogConfig {
@@ -32,6 +33,11 @@ export interface KafkaLogConfig {
    * twin-events alone and so never pays for indexing the telemetry volume.
    */
   indexedStreams: readonly StreamName[];
+  /**
+   * How TelemetryReported is written: 'compact' bytes (a replay reads them several times faster)
+   * or 'json' for pipelines that read the topic without Twinlog's codec. Readers take both.
+   */
+  telemetryEncoding: TelemetryEncoding;
   /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
   clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
 }
@@ -47,4 +53,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   clientLogLevel: 'warn',
   dedupeOnAppend: true,
   indexedStreams: STREAMS,
+  telemetryEncoding: 'compact',
 };

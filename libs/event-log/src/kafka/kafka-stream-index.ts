@@ -9,7 +9,7 @@ import {
   prepareEventInsert,
   prepareRowInsert,
 } from '../embedded/sqlite-schema';
-import { fromMessage, indexFieldsOf } from './kafka-codec';
+import { fromMessage, indexFieldsOf, storedBodyOf } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
 
@@ -141,7 +141,7 @@ export class KafkaStreamIndex {
     inTransaction(this.db, () => {
       for (const message of messages) {
         const position = { stream, partition, offset: Number(message.offset) };
-        const body = message.value?.toString('utf8') ?? '';
+        const body = storedBodyOf(message);
         // Fast path: the headers say all the index needs; the body is validated when read.
         const fields = indexFieldsOf(message);
         if (fields) {

@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isTwinlogError } from '@twinlog/domain';
 import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
-import { fromMessage } from './kafka-codec';
+import { deadLetterPayload, fromMessage } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 
 /**
@@ -117,7 +117,7 @@ export class KafkaSubscription implements Subscription {
           code: isTwinlogError(error) ? error.code : 'EVENT_INVALID',
           reason: (error as Error).message,
           source: { stream, partition: batch.partition, offset: Number(message.offset) },
-          payload: message.value?.toString('utf8') ?? '',
+          ...deadLetterPayload(message),
         });
       }
     }

@@ -5,6 +5,14 @@ import {
   type NewEvent,
   type StreamName,
 } from '@twinlog/domain';
+import { decodeCompactTelemetry, encodeCompactTelemetry, isCompactTelemetry } from './compact-telemetry';
+
+/**
+ * How TelemetryReported is stored on Kafka: compact bytes (the default; a replay reads them
+ * several times faster) or JSON, for pipelines that read the topic without Twinlog's codec.
+ * Readers take either, so the setting can change at any time.
+ */
+export type TelemetryEncoding = 'compact' | 'json';
 
 /** Producers append only valid, current-schema events: a bad one fails here, not in every reader. */
 export function validateNewEvent(event: NewEvent): { event: NewEvent; stream: StreamName } {
@@ -16,6 +24,23 @@ export function validateNewEvent(event: NewEvent): { event: NewEvent; stream: St
 export function encodeEvent(event: NewEvent): string {
   const { revision: _omit, ...rest } = event as NewEvent & { revision?: number };
   return JSON.stringify(rest);
+}
+
+/** The message value of an event: compact bytes for telemetry when asked, JSON otherwise. */
+export function encodeEventAs(event: NewEvent, telemetry: TelemetryEncoding): string | Buffer {
+  if (telemetry === 'compact' && event.type === 'TelemetryReported')
+    return encodeCompactTelemetry(event);
+  return encodeEvent(event);
+}
+
+/** Decodes a stored body of either encoding; throws SyntaxError for text that is not JSON. */
+export function decodeStoredEvent(body: string | Uint8Array, offset: number): EventEnvelope {
+  if (typeof body === 'string') return decodeEvent(body, offset);
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (isCompactTelemetry(bytes)) return decodeCompactTelemetry(bytes, offset);
+  return decodeEvent(bytes.toString('utf8'), offset);
 }
 
 /** Reads a stored event back: revision from its offset, then validated (and upcast) like any event. */

@@ -22,6 +22,8 @@ const schema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: intFrom(1000, 30_000),
   // kafkajs' own logging; its connection errors during a broker restart are loud at 'error'.
   KAFKA_CLIENT_LOG_LEVEL: z.enum(['nothing', 'error', 'warn', 'info']).default('warn'),
+  // compact: telemetry events as compact bytes (fast replays); json: readable by any consumer.
+  TWINLOG_TELEMETRY_ENCODING: z.enum(['compact', 'json']).default('compact'),
   INFLUX_URL: z.string().url().optional(),
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_ORG: z.string().optional(),
@@ -61,6 +63,7 @@ export function readServiceConfig(env: Env) {
       partitions: raw.TWINLOG_PARTITIONS,
       sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
       clientLogLevel: raw.KAFKA_CLIENT_LOG_LEVEL,
+      telemetryEncoding: raw.TWINLOG_TELEMETRY_ENCODING,
     },
     influx: {
       url: raw.INFLUX_URL!,

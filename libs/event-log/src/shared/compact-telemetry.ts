@@ -1,0 +1,302 @@
+import {
+  isValidTelemetryReported,
+  parseEvent,
+  TwinlogError,
+  type EventEnvelope,
+  type EventOfType,
+  type NewEvent,
+  type Reading,
+} from '@twinlog/domain';
+
+/**
+ * The compact encoding of TelemetryReported, the log's high-volume event (ADR 0009). JSON
+ * spent most of a rebuild's decoding time in parsing; this form is read straight from the
+ * message bytes and is less than half the size. Little-endian; a "str"
+ * is a varint byte length and UTF-8; a "ref" is a varint of the length + 1, or 0 for the
+ * default stated:
+ *
+ *   u8 0x01 (the format; a JSON event starts with "{")   u8 schemaVersion
+ *   str id   str twinId   ref correlationId (0: the id)   ref causationId (0: null)
+ *   str occurredAt   ref recordedAt (0: occurredAt)
+ *   varint n, n x str: the names table (producer, properties, units; each once)
+ *   varint producer (a table index)   varint count
+ *   count x (str readingId, varint property, varint unit, f64 value, str occurredAt)
+ *
+ * (Cutting columns of texts out of one decoded string was tried: decoding got cheaper, but the
+ * state then held slices of whole columns, and folding and collecting them cost more.)
+ * Decoding checks every field by the schema's rules, like any event read from the log.
+ */
+export const COMPACT_TELEMETRY_FORMAT = 0x01;
+
+type Telemetry = EventEnvelope<EventOfType<'TelemetryReported'>>;
+
+/** True when stored bytes hold the compact telemetry form rather than JSON. */
+export function isCompactTelemetry(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && bytes[0] === COMPACT_TELEMETRY_FORMAT;
+}
+
+function readingsText(readings: Reading[]): number {
+  let length = 0;
+  for (const r of readings) length += r.readingId.length + r.occurredAt.length;
+  return length;
+}
+
+export function encodeCompactTelemetry(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
+  const readings = event.data.readings;
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const indexOf = (name: string): number => {
+    let i = index.get(name);
+    if (i === undefined) {
+      i = names.push(name) - 1;
+      index.set(name, i);
+    }
+    return i;
+  };
+  const producer = indexOf(event.producer);
+  const refs = readings.map((r) => [indexOf(r.property), indexOf(r.unit)] as const);
+  const headerText = [
+    event.id,
+    event.twinId,
+    event.correlationId,
+    event.causationId ?? '',
+    event.occurredAt,
+    event.recordedAt,
+  ];
+  const textLength = (texts: string[]) => texts.reduce((sum, t) => sum + t.length, 0);
+  const writer = new Writer(
+    3 * (textLength(headerText) + textLength(names) + readingsText(readings)) +
+      5 * (headerText.length + names.length + 4 * readings.length + 6) +
+      8 * readings.length,
+  );
+  writer.byte(COMPACT_TELEMETRY_FORMAT);
+  writer.byte(event.schemaVersion);
+  writer.text(event.id);
+  writer.text(event.twinId);
+  writer.ref(event.correlationId === event.id ? null : event.correlationId);
+  writer.ref(event.causationId);
+  writer.text(event.occurredAt);
+  writer.ref(event.recordedAt === event.occurredAt ? null : event.recordedAt);
+  writer.varint(names.length);
+  for (const name of names) writer.text(name);
+  writer.varint(producer);
+  writer.varint(readings.length);
+  readings.forEach((r, i) => {
+    writer.text(r.readingId);
+    writer.varint(refs[i]![0]);
+    writer.varint(refs[i]![1]);
+    writer.double(r.value);
+    writer.text(r.occurredAt);
+  });
+  return writer.done();
+}
+
+/** Reads the compact form back; the revision comes from the offset. Throws EVENT_INVALID for bad bytes. */
+export function decodeCompactTelemetry(bytes: Buffer, offset: number): Telemetry {
+  let event: Telemetry;
+  try {
+    event = new Reader(bytes).telemetry(offset + 1);
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new TwinlogError(
+        'EVENT_INVALID',
+        `Compact telemetry message is malformed: ${error.message}`,
+      );
+    throw error;
+  }
+  if (isValidTelemetryReported(event)) return event;
+  // Let the general schema name the bad field (or upcast an older version).
+  return parseEvent(event) as Telemetry;
+}
+
+class Reader {
+  private pos = 1;
+
+  constructor(private readonly buf: Buffer) {}
+
+  telemetry(revision: number): Telemetry {
+    const schemaVersion = this.buf[this.pos++]!;
+    const id = this.text();
+    const twinId = this.text();
+    const correlationId = this.ref() ?? id;
+    const causationId = this.ref();
+    const occurredAt = this.text();
+    const recordedAt = this.ref() ?? occurredAt;
+    const names = this.names();
+    const producer = this.name(names);
+    const count = this.varint();
+    const readings = new Array<Reading>(count);
+    for (let i = 0; i < count; i++) {
+      const readingId = this.text();
+      const property = this.name(names);
+      const unit = this.name(names);
+      const value = this.buf.readDoubleLE(this.pos);
+      this.pos += 8;
+      readings[i] = { readingId, property, value, unit, occurredAt: this.text() };
+    }
+    if (this.pos !== this.buf.length)
+      throw new RangeError(`${this.buf.length - this.pos} bytes left over after the readings`);
+    return {
+      id,
+      twinId,
+      type: 'TelemetryReported',
+      revision,
+      schemaVersion: schemaVersion as 2,
+      occurredAt,
+      recordedAt,
+      correlationId,
+      causationId,
+      producer,
+      data: { readings },
+    };
+  }
+
+  private varint(): number {
+    const first = this.buf[this.pos++];
+    if (first === undefined) throw new RangeError('message ends inside a length');
+    if (first < 0x80) return first;
+    let value = first & 0x7f;
+    for (let shift = 7; shift < 35; shift += 7) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new RangeError('message ends inside a length');
+      value += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return value;
+    }
+    throw new RangeError('length longer than 5 bytes');
+  }
+
+  private text(): string {
+    const length = this.varint();
+    const start = this.pos;
+    this.pos += length;
+    if (this.pos > this.buf.length) throw new RangeError('message ends inside a string');
+    return this.buf.toString('utf8', start, this.pos);
+  }
+
+  private ref(): string | null {
+    const length = this.varint();
+    if (length === 0) return null;
+    const start = this.pos;
+    this.pos += length - 1;
+    if (this.pos > this.buf.length) throw new RangeError('message ends inside a string');
+    return this.buf.toString('utf8', start, this.pos);
+  }
+
+  private name(names: string[]): string {
+    const name = names[this.varint()];
+    if (name === undefined) throw new RangeError('a reading names an entry the table lacks');
+    return name;
+  }
+
+  /** The names table; the same table bytes (one twin type's events) decode to the same strings. */
+  private names(): string[] {
+    const count = this.varint();
+    const start = this.pos;
+    for (let i = 0; i < count; i++) {
+      const length = this.varint();
+      this.pos += length;
+    }
+    if (this.pos > this.buf.length) throw new RangeError('message ends inside the names table');
+    return namesCache.get(this.buf, start, this.pos, count);
+  }
+}
+
+/**
+ * Recently decoded names tables, found by their bytes: a plant has a few twin types, so nearly
+ * every event's table was seen moments ago, and reusing its strings saves allocating them again.
+ */
+class NamesCache {
+  private readonly entries: Array<{ bytes: Buffer; names: string[] }> = [];
+
+  get(buf: Buffer, start: number, end: number, count: number): string[] {
+    for (let e = 0; e < this.entries.length; e++) {
+      const entry = this.entries[e]!;
+      if (sameBytes(entry.bytes, buf, start, end)) {
+        if (e > 0) this.entries.splice(e, 1).forEach((x) => this.entries.unshift(x));
+        return entry.names;
+      }
+    }
+    const names = new Array<string>(count);
+    let pos = start;
+    for (let i = 0; i < count; i++) {
+      const length = buf[pos++]!; // Names are short; a long one makes the table miss, not fail.
+      if (length >= 0x80) return readNamesSlowly(buf, start, count);
+      names[i] = buf.toString('utf8', pos, pos + length);
+      pos += length;
+    }
+    this.entries.unshift({ bytes: Buffer.from(buf.subarray(start, end)), names });
+    if (this.entries.length > 32) this.entries.pop();
+    return names;
+  }
+}
+
+function readNamesSlowly(buf: Buffer, start: number, count: number): string[] {
+  const names: string[] = [];
+  let pos = start;
+  for (let i = 0; i < count; i++) {
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = buf[pos++]!;
+      length += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    names.push(buf.toString('utf8', pos, pos + length));
+    pos += length;
+  }
+  return names;
+}
+
+function sameBytes(a: Buffer, buf: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+const namesCache = new NamesCache();
+
+/**
+ * Writes into a scratch buffer sized for the worst case (3 UTF-8 bytes per UTF-16 unit), then
+ * copies out exactly what was written: one allocation per event.
+ */
+class Writer {
+  private static scratch = Buffer.allocUnsafe(64 * 1024);
+  private readonly buf: Buffer;
+  private pos = 0;
+
+  constructor(worstCase: number) {
+    if (Writer.scratch.length < worstCase) Writer.scratch = Buffer.allocUnsafe(worstCase * 2);
+    this.buf = Writer.scratch;
+  }
+
+  byte(value: number): void {
+    this.buf[this.pos++] = value;
+  }
+
+  varint(value: number): void {
+    let rest = value;
+    while (rest >= 0x80) {
+      this.buf[this.pos++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buf[this.pos++] = rest;
+  }
+
+  text(value: string): void {
+    this.varint(Buffer.byteLength(value, 'utf8'));
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  ref(value: string | null): void {
+    if (value === null) return this.varint(0);
+    this.varint(Buffer.byteLength(value, 'utf8') + 1);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  double(value: number): void {
+    this.pos = this.buf.writeDoubleLE(value, this.pos);
+  }
+
+  done(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}

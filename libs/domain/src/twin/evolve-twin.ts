@@ -1,11 +1,7 @@
-import {
-  streamOf,
-  type EventEnvelope,
-  type EventOfType,
-  type Reading,
-} from '../events/twin-events';
-import { withRecentReadingIds, type TwinState } from './twin-state';
+import { streamOf, type EventEnvelope, type EventOfType } from '../events/twin-events';
+import type { TwinState } from './twin-state';
 import { isEarlier } from '../time-order';
+import { applyReadings } from './apply-readings';
 
 /**
  * Folds one recorded event into a twin's state. Idempotent: an event at or below the revision
@@ -42,7 +38,10 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
     case 'LimitsChanged':
       return { ...next, limits: { ...next.limits, [event.data.property]: event.data.limits } };
     case 'TelemetryReported':
-      return applyReadings(next, event.data.readings, event);
+      // `next` is this event's own copy: its reported values are replaced, never changed.
+      next.reported = { ...next.reported };
+      applyReadings(next, event, false);
+      return next;
     case 'MaintenancePerformed':
       return applyMaintenance(next, event as EventEnvelope<EventOfType<'MaintenancePerformed'>>);
     case 'TwinRetired':
@@ -81,37 +80,6 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
       return unknown;
     }
   }
-}
-
-/**
- * The "current" rule for late and out-of-order telemetry: a reading becomes the current value
- * only if it is at least as new (by event time) as the value it replaces, and not older than a
- * maintenance that reset the property. Older readings stay in the log and the time series
- * (history) but do not move "current". Equal times: the later-recorded reading wins.
- */
-function applyReadings(state: TwinState, readings: Reading[], event: EventEnvelope): TwinState {
-  // Callers pass a copy they own (see evolveTwin).
-  const reported = { ...state.reported };
-  for (const reading of readings) {
-    const current = reported[reading.property];
-    if (current && isEarlier(reading.occurredAt, current.occurredAt)) continue;
-    const resetAt = state.resetAt[reading.property];
-    if (resetAt && isEarlier(reading.occurredAt, resetAt)) continue;
-    reported[reading.property] = {
-      value: reading.value,
-      unit: reading.unit,
-      occurredAt: reading.occurredAt,
-      readingId: reading.readingId,
-      eventId: event.id,
-      revision: event.revision,
-    };
-  }
-  const ids = new Array<string>(readings.length);
-  for (let i = 0; i < readings.length; i++) ids[i] = readings[i]!.readingId;
-  // `state` is the fresh copy evolveTwin made for this event: fill it rather than copy it again.
-  state.reported = reported;
-  state.recentReadingIds = withRecentReadingIds(state.recentReadingIds, ids);
-  return state;
 }
 
 /**

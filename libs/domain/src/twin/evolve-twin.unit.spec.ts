@@ -2,12 +2,7 @@ import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
 import { foldTwin } from './twin-decider';
-import {
-  initialTwinState,
-  READING_ID_WINDOW,
-  restoreTwinState,
-  withRecentReadingIds,
-} from './twin-state';
+import { initialTwinState, READING_ID_WINDOW, restoreTwinState } from './twin-state';
 
 const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
   readingId: id,
@@ -71,18 +66,18 @@ describe('folding a twin from its events', () => {
   });
 
   it('keeps at least the newest window of reading ids, dropping whole groups that fall out', () => {
-    let window: string[][] = [];
-    for (let event = 0; event < 100; event++)
-      window = withRecentReadingIds(
-        window,
-        Array.from({ length: 10 }, (_, i) => `e${event}-r${i}`),
-      );
-    const ids = window.flat();
+    const batches = Array.from({ length: 100 }, (_, event) =>
+      Array.from({ length: 10 }, (_, i) => temp(40, event * 10 + i, `e${event}-r${i}`)),
+    );
+    const ids = foldTwin(telemetryLog(batches), initialTwinState('mill-1')).recentReadingIds.flat();
     // 26 groups of 10 hold the newest 256 and no group more.
     expect(ids).toHaveLength(260);
     expect(ids.at(-1)).toBe('e99-r9');
     expect(ids.slice(-READING_ID_WINDOW)).toEqual(
-      Array.from({ length: 1000 }, (_, n) => `e${Math.floor(n / 10)}-r${n % 10}`).slice(-256),
+      batches
+        .flat()
+        .map((r) => r.readingId)
+        .slice(-READING_ID_WINDOW),
     );
   });
 

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../events/twin-events';
+import { applyReadings, ownedCopy } from './apply-readings';
 import { evolveTwin } from './evolve-twin';
 import { initialTwinState, type TwinState } from './twin-state';
 
@@ -6,9 +7,17 @@ import { initialTwinState, type TwinState } from './twin-state';
  * Many twins' states folded from a mixed sequence of events: what a replay or a consumer
  * maintains. Idempotent (redelivered events change nothing) and reports how many events
  * actually changed a state, so a caller can tell real applications from redeliveries.
+ *
+ * Telemetry, nearly all of a log, is folded into the projection's own copy of a twin's state in
+ * place, by the same rule as evolveTwin. Replacing a whole state per event made every twin's
+ * state die middle-aged, and with 10,000 twins the collector took a third of a rebuild. So a
+ * state from get() or all() is live: later telemetry changes it. A caller that keeps one
+ * across applies and needs it unchanged copies it (structuredClone).
  */
 export class TwinProjection {
   private readonly states = new Map<string, TwinState>();
+  /** States this projection made and nothing else holds an older version of. */
+  private readonly owned = new WeakSet<TwinState>();
   applied = 0;
   skipped = 0;
 
@@ -19,6 +28,17 @@ export class TwinProjection {
   apply(events: Iterable<EventEnvelope>): void {
     for (const event of events) {
       const before = this.states.get(event.twinId) ?? initialTwinState(event.twinId);
+      if (event.type === 'TelemetryReported') {
+        if (event.revision <= before.telemetryRevision) {
+          this.skipped += 1;
+          continue;
+        }
+        const state = this.owned.has(before) ? before : this.own(before);
+        state.telemetryRevision = event.revision;
+        applyReadings(state, event, true);
+        this.applied += 1;
+        continue;
+      }
       const after = evolveTwin(before, event);
       if (after === before) this.skipped += 1;
       else this.applied += 1;
@@ -36,5 +56,12 @@ export class TwinProjection {
 
   get size(): number {
     return this.states.size;
+  }
+
+  private own(state: TwinState): TwinState {
+    const copy = ownedCopy(state);
+    this.owned.add(copy);
+    this.states.set(copy.twinId, copy);
+    return copy;
   }
 }

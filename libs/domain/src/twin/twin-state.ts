@@ -51,19 +51,6 @@ export interface TwinState extends RegistrationFacts {
 /** How many reading ids a twin remembers at least, for de-duplication (ingestion de-duplicates too). */
 export const READING_ID_WINDOW = 256;
 
-/** The window after an event's reading ids: the new group, and as many older groups as still needed. */
-export function withRecentReadingIds(window: string[][], ids: string[]): string[][] {
-  let covered = ids.length;
-  let from = window.length;
-  while (from > 0 && covered < READING_ID_WINDOW) {
-    from -= 1;
-    covered += window[from]!.length;
-  }
-  const kept = window.slice(from);
-  kept.push(ids);
-  return kept;
-}
-
 /**
  * A state as a snapshot stored it. Snapshots written before reading ids were grouped hold one
  * flat list; it is read as a single group, so such a snapshot still restores exactly.

@@ -1,0 +1,76 @@
+import type { EventEnvelope, EventOfType } from '../events/twin-events';
+import { isEarlier } from '../time-order';
+import { READING_ID_WINDOW, type ReportedValue, type TwinState } from './twin-state';
+
+type Telemetry = EventEnvelope<EventOfType<'TelemetryReported'>>;
+
+/**
+ * The "current" rule for late and out-of-order telemetry: a reading becomes the current value
+ * only if it is at least as new (by event time) as the value it replaces, and not older than a
+ * maintenance that reset the property. Older readings stay in the log and the time series
+ * (history) but do not move "current". Equal times: the later-recorded reading wins.
+ *
+ * Writes into `state`, which the caller owns. With `reuseValues`, the caller owns the reported
+ * values too, and they are overwritten rather than replaced (see TwinProjection).
+ */
+export function applyReadings(state: TwinState, event: Telemetry, reuseValues: boolean): void {
+  const reported = state.reported;
+  const readings = event.data.readings;
+  const ids = new Array<string>(readings.length);
+  for (let i = 0; i < readings.length; i++) {
+    const reading = readings[i]!;
+    ids[i] = reading.readingId;
+    const current = reported[reading.property];
+    if (current && isEarlier(reading.occurredAt, current.occurredAt)) continue;
+    const resetAt = state.resetAt[reading.property];
+    if (resetAt && isEarlier(reading.occurredAt, resetAt)) continue;
+    if (reuseValues && current) {
+      current.value = reading.value;
+      current.unit = reading.unit;
+      current.occurredAt = reading.occurredAt;
+      current.readingId = reading.readingId;
+      current.eventId = event.id;
+      current.revision = event.revision;
+      continue;
+    }
+    reported[reading.property] = {
+      value: reading.value,
+      unit: reading.unit,
+      occurredAt: reading.occurredAt,
+      readingId: reading.readingId,
+      eventId: event.id,
+      revision: event.revision,
+    } satisfies ReportedValue;
+  }
+  const window = state.recentReadingIds;
+  const drop = groupsToDrop(window, ids.length);
+  if (reuseValues) {
+    if (drop > 0) window.splice(0, drop);
+    window.push(ids);
+  } else {
+    const kept = window.slice(drop);
+    kept.push(ids);
+    state.recentReadingIds = kept;
+  }
+}
+
+/** How many of the oldest groups the window can lose once `adding` more ids join it. */
+function groupsToDrop(window: string[][], adding: number): number {
+  let covered = adding;
+  let from = window.length;
+  while (from > 0 && covered < READING_ID_WINDOW) {
+    from -= 1;
+    covered += window[from]!.length;
+  }
+  return from;
+}
+
+/**
+ * A copy of a state that shares nothing `applyReadings` changes in place: the state object, its
+ * reported values and the window's list (the groups themselves are never changed).
+ */
+export function ownedCopy(state: TwinState): TwinState {
+  const reported: Record<string, ReportedValue> = {};
+  for (const property in state.reported) reported[property] = { ...state.reported[property]! };
+  return { ...state, reported, recentReadingIds: state.recentReadingIds.slice() };
+}

@@ -1,11 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { TwinlogError, type NewEvent, type StreamName } from '@twinlog/domain';
+import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
 import type { EventRow } from '../embedded/sqlite-schema';
-import { decodeStoredEvent, encodeEventAs, type TelemetryEncoding } from '../shared/event-codec';
+import {
+  decodeEventBytes,
+  decodeStoredEvent,
+  encodeEventAs,
+  type TelemetryEncoding,
+} from '../shared/event-codec';
 import { isCompactTelemetry } from '../shared/compact-telemetry';
 import type { StoredBody } from '../embedded/sqlite-schema';
+import type { PackedBatch } from './replay-worker/packed-batch';
 
 /** Type and schema version ride in headers so a consumer can skip an event without decoding it. */
 export function toMessage(
@@ -42,21 +48,64 @@ export function fromMessage(
   partition: number,
   message: KafkaMessage,
 ): RecordedEvent {
-  const offset = Number(message.offset);
-  if (!message.value)
+  return recorded(
+    stream,
+    partition,
+    Number(message.offset),
+    message.key?.toString('utf8'),
+    message.value,
+  );
+}
+
+/** The i-th message of a packed batch (a replay's fetch thread) as a recorded event. */
+export function fromPacked(
+  stream: StreamName,
+  batch: PackedBatch,
+  bytes: Buffer,
+  i: number,
+): RecordedEvent {
+  const keyStart = i === 0 ? 0 : batch.valueEnds[i - 1]!;
+  const keyEnd = batch.keyEnds[i]!;
+  const valueEnd = batch.valueEnds[i]!;
+  const offset = batch.offsets[i]!;
+  const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
+  if (valueEnd === keyEnd) return recorded(stream, batch.partition, offset, key, null);
+  return checked(stream, batch.partition, offset, key, () =>
+    decodeEventBytes(bytes, keyEnd, valueEnd, offset),
+  );
+}
+
+function recorded(
+  stream: StreamName,
+  partition: number,
+  offset: number,
+  key: string | undefined,
+  value: Buffer | null | undefined,
+): RecordedEvent {
+  if (!value)
     throw new TwinlogError(
       'EVENT_INVALID',
       'Message has no value (a tombstone or an empty message)',
     );
+  return checked(stream, partition, offset, key, () => decodeStoredEvent(value, offset));
+}
+
+/** Decodes, naming bad JSON as such, and holds the event to its message key. */
+function checked(
+  stream: StreamName,
+  partition: number,
+  offset: number,
+  key: string | undefined,
+  decode: () => EventEnvelope,
+): RecordedEvent {
   let event;
   try {
-    event = decodeStoredEvent(message.value, offset);
+    event = decode();
   } catch (error) {
     if (error instanceof SyntaxError)
       throw new TwinlogError('EVENT_INVALID', `Message is not valid JSON: ${error.message}`);
     throw error;
   }
-  const key = message.key?.toString('utf8');
   if (key !== event.twinId) {
     throw new TwinlogError(
       'EVENT_INVALID',
@@ -77,7 +126,10 @@ export function storedBodyOf(message: KafkaMessage): StoredBody {
  * A message's value for a dead letter: text when it is text, base64 when it is binary (the
  * compact telemetry form, or bytes that are not UTF-8).
  */
-export function deadLetterPayload(message: KafkaMessage): { payload: string; payloadEncoding?: 'base64' } {
+export function deadLetterPayload(message: KafkaMessage): {
+  payload: string;
+  payloadEncoding?: 'base64';
+} {
   const value = message.value;
   if (!value) return { payload: '' };
   if (isCompactTelemetry(value) || !isUtf8(value))

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { NewEvent } from '@twinlog/domain';
+import { encodeCompactTelemetry } from '../shared/compact-telemetry';
 import { realServer } from '@twinlog/testing';
 import { describeEventLogContract } from '../testing/event-log.contract';
 import { eventually, registered, telemetry } from '../testing/sample-events';
@@ -9,6 +12,94 @@ const openFresh = () =>
   KafkaEventLog.connect({ brokers, topicPrefix: `t-${randomUUID().slice(0, 8)}.`, partitions: 3 });
 
 describeEventLogContract('Kafka', openFresh);
+
+// Large replays fetch on a worker thread; here every replay does, and must mean the same.
+describeEventLogContract(
+  'Kafka, replays fetched on a worker thread',
+  () =>
+    KafkaEventLog.connect({
+      brokers,
+      topicPrefix: `t-${randomUUID().slice(0, 8)}.`,
+      partitions: 3,
+      replayWorkerMinEvents: 0,
+    }),
+  /^replays/,
+);
+
+describe('Kafka replay fetched on a worker thread', () => {
+  it('reads past poison messages, stops at the end or at `until`, and reports where it stopped', async () => {
+    const topicPrefix = `t-${randomUUID().slice(0, 8)}.`;
+    const log = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix,
+      partitions: 1,
+      replayWorkerMinEvents: 0,
+      clientLogLevel: 'nothing',
+    });
+    const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer();
+    try {
+      const twinId = `twin-${randomUUID().slice(0, 8)}`;
+      const times = [1, 2, 3, 4].map((m) => `2026-11-27T06:0${m}:00.000Z`);
+      await log.append([telemetry(twinId, 1, times[0]!), telemetry(twinId, 2, times[1]!)]);
+      await producer.connect();
+      const good = encodeCompactTelemetry(
+        telemetry(twinId, 9, times[1]!) as NewEvent & { type: 'TelemetryReported' },
+      );
+      await producer.send({
+        topic: `${topicPrefix}telemetry`,
+        messages: [
+          { key: twinId, value: 'not json' },
+          { key: twinId, value: good.subarray(0, good.length - 3) },
+          { key: twinId, value: null },
+        ],
+      });
+      const last = await log.append([
+        telemetry(twinId, 3, times[2]!),
+        telemetry(twinId, 4, times[3]!, {
+          recordedAt: new Date(Date.now() + 60_000).toISOString(),
+        }),
+      ]);
+      const collect = async (until?: string) => {
+        const values: number[] = [];
+        const result = await log.replay({ streams: ['telemetry'], until }, async (batch) => {
+          for (const { event } of batch)
+            if (event.type === 'TelemetryReported') values.push(event.data.readings[0]!.value);
+        });
+        return { values, next: result.next };
+      };
+      const all = await collect();
+      expect(all.values).toEqual([1, 2, 3, 4]);
+      expect(all.next).toEqual([
+        { stream: 'telemetry', partition: 0, offset: last.appended[1]!.position.offset + 1 },
+      ]);
+      const early = await collect(new Date(Date.now() + 30_000).toISOString());
+      expect(early.values).toEqual([1, 2, 3]);
+      expect(early.next[0]!.offset).toBe(last.appended[1]!.position.offset);
+    } finally {
+      await producer.disconnect();
+      await log.close();
+    }
+  });
+
+  it('fails the replay, not the process, when the handler throws', async () => {
+    const log = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix: `t-${randomUUID().slice(0, 8)}.`,
+      partitions: 1,
+      replayWorkerMinEvents: 0,
+    });
+    try {
+      await log.append([telemetry('twin-a', 1, new Date().toISOString())]);
+      await expect(
+        log.replay({ streams: ['telemetry'] }, async () => {
+          throw new Error('projection broke');
+        }),
+      ).rejects.toThrow('projection broke');
+    } finally {
+      await log.close();
+    }
+  });
+});
 
 describe('Kafka event log indexing twin-events only', () => {
   it('still refuses duplicate ids, and says plainly that it cannot read telemetry streams', async () => {

@@ -29,7 +29,9 @@ import type {
 } from '../event-log.port';
 import { readTwinStream } from '../embedded/read-twin-stream';
 import { validateNewEvent } from '../shared/event-codec';
-import { fromMessage, toMessage } from './kafka-codec';
+import { toMessage } from './kafka-codec';
+import { replayHere, replayViaThread } from './replay-stream';
+import { FetchThread } from './replay-worker/fetch-thread';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
 import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
@@ -259,44 +261,40 @@ export class KafkaEventLog implements EventLog {
         ranges: await this.replayRanges(stream, options),
       })),
     );
-    const total = plans.reduce(
-      (sum, p) => sum + p.ranges.reduce((s, r) => s + Math.max(0, r.end - r.start), 0),
-      0,
-    );
+    const total = plans.reduce((sum, p) => sum + sizeOf(p.ranges), 0);
     let events = 0;
     const chunk = options.maxBatchSize ?? 500;
     const next: LogPosition[] = [];
-    for (const { stream, ranges } of plans) {
-      const reached = await readRange(
-        this.kafka,
-        this.admin,
-        this.names.stream[stream],
-        ranges,
-        async (partition, messages) => {
-          let taken = 0;
-          // Decoded and handed over a chunk at a time: a fetch holds thousands of messages, and
-          // decoding them all first kept every event alive across young-generation collections
-          // (a third of a rebuild's time went to copying and promoting them).
-          while (taken < messages.length) {
-            const batch: RecordedEvent[] = [];
-            for (; taken < messages.length && batch.length < chunk; taken++) {
-              const message = messages[taken]!;
-              if (Number(message.timestamp) > untilMs) break;
-              try {
-                batch.push(fromMessage(stream, partition, message));
-              } catch {
-                // Poison messages are the subscribers' to dead-letter; a replay reads past them.
-              }
-            }
-            if (batch.length > 0) await handler(batch);
-            events += batch.length;
-            options.onProgress?.({ events, total });
-            if (taken < messages.length && Number(messages[taken]!.timestamp) > untilMs) break;
-          }
-          return taken;
-        },
-      );
-      for (const [partition, offset] of reached) next.push({ stream, partition, offset });
+    const deliver = async (batch: RecordedEvent[]) => {
+      if (batch.length > 0) await handler(batch);
+      events += batch.length;
+      options.onProgress?.({ events, total });
+    };
+    // Large streams are fetched on a worker thread, started now so that it connects while the
+    // smaller streams are read here.
+    const large = (ranges: PartitionRange[]) =>
+      sizeOf(ranges) >= this.settings.replayWorkerMinEvents;
+    const fetchThread = plans.some((p) => large(p.ranges))
+      ? FetchThread.start({ brokers: this.settings.brokers, clientId: this.settings.clientId })
+      : undefined;
+    try {
+      for (const { stream, ranges } of plans) {
+        const replay = {
+          stream,
+          topic: this.names.stream[stream],
+          ranges,
+          untilMs,
+          chunk,
+          deliver,
+        };
+        const reached =
+          fetchThread && large(ranges)
+            ? await replayViaThread(fetchThread, replay)
+            : await replayHere(this.kafka, this.admin, replay);
+        for (const [partition, offset] of reached) next.push({ stream, partition, offset });
+      }
+    } finally {
+      await fetchThread?.stop();
     }
     return { events, next };
   }
@@ -387,4 +385,9 @@ export class KafkaEventLog implements EventLog {
         end: Math.min(m.high, endAt(m.partition) ?? m.high),
       }));
   }
+}
+
+/** How many offsets the ranges span. */
+function sizeOf(ranges: PartitionRange[]): number {
+  return ranges.reduce((sum, r) => sum + Math.max(0, r.end - r.start), 0);
 }

@@ -38,6 +38,12 @@ export interface KafkaLogConfig {
    * or 'json' for pipelines that read the topic without Twinlog's codec. Readers take both.
    */
   telemetryEncoding: TelemetryEncoding;
+  /**
+   * Replays of at least this many events fetch on a worker thread, overlapping kafkajs' protocol
+   * decoding with decoding and folding the events here (a rebuild runs about 1.5 times as fast
+   * on two cores). Smaller ones, where starting the thread would dominate, fetch here.
+   */
+  replayWorkerMinEvents: number;
   /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
   clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
 }
@@ -54,4 +60,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   dedupeOnAppend: true,
   indexedStreams: STREAMS,
   telemetryEncoding: 'compact',
+  replayWorkerMinEvents: 50_000,
 };

@@ -52,9 +52,7 @@ export async function readRange(
         if (!open.has(partition)) return;
         const end = ends.get(partition)!;
         const from = next.get(partition)!;
-        const wanted = batch.messages.filter(
-          (m) => Number(m.offset) >= from && Number(m.offset) < end,
-        );
+        const wanted = within(batch.messages, from, end);
         try {
           const taken =
             wanted.length === 0 ? 0 : ((await onBatch(partition, wanted)) ?? wanted.length);
@@ -84,6 +82,15 @@ export async function readRange(
     await consumer.disconnect();
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
+}
+
+/** The messages with offsets in [from, end): usually all of a batch, checked at its two ends. */
+function within(messages: KafkaMessage[], from: number, end: number): KafkaMessage[] {
+  const first = messages[0];
+  const last = messages[messages.length - 1];
+  if (!first || !last) return messages;
+  if (Number(first.offset) >= from && Number(last.offset) < end) return messages;
+  return messages.filter((m) => Number(m.offset) >= from && Number(m.offset) < end);
 }
 
 /** Low and high watermarks of every partition of a topic. */

@@ -92,10 +92,15 @@ export function encodeCompactTelemetry(event: NewEvent & { type: 'TelemetryRepor
 }
 
 /** Reads the compact form back; the revision comes from the offset. Throws EVENT_INVALID for bad bytes. */
-export function decodeCompactTelemetry(bytes: Buffer, offset: number): Telemetry {
+export function decodeCompactTelemetry(
+  bytes: Buffer,
+  offset: number,
+  start = 0,
+  end = bytes.length,
+): Telemetry {
   let event: Telemetry;
   try {
-    event = new Reader(bytes).telemetry(offset + 1);
+    event = new Reader(bytes, start, end).telemetry(offset + 1);
   } catch (error) {
     if (error instanceof RangeError)
       throw new TwinlogError(
@@ -109,12 +114,20 @@ export function decodeCompactTelemetry(bytes: Buffer, offset: number): Telemetry
   return parseEvent(event) as Telemetry;
 }
 
+/** Reads one message at [start, end) of a buffer (a packed batch holds many). */
 class Reader {
-  private pos = 1;
+  private pos: number;
 
-  constructor(private readonly buf: Buffer) {}
+  constructor(
+    private readonly buf: Buffer,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start + 1;
+  }
 
   telemetry(revision: number): Telemetry {
+    if (this.pos >= this.end) throw new RangeError('message ends after its format byte');
     const schemaVersion = this.buf[this.pos++]!;
     const id = this.text();
     const twinId = this.text();
@@ -130,12 +143,13 @@ class Reader {
       const readingId = this.text();
       const property = this.name(names);
       const unit = this.name(names);
+      if (this.pos + 8 > this.end) throw new RangeError('message ends inside a value');
       const value = this.buf.readDoubleLE(this.pos);
       this.pos += 8;
       readings[i] = { readingId, property, value, unit, occurredAt: this.text() };
     }
-    if (this.pos !== this.buf.length)
-      throw new RangeError(`${this.buf.length - this.pos} bytes left over after the readings`);
+    if (this.pos !== this.end)
+      throw new RangeError(`${this.end - this.pos} bytes left over after the readings`);
     return {
       id,
       twinId,
@@ -152,13 +166,13 @@ class Reader {
   }
 
   private varint(): number {
-    const first = this.buf[this.pos++];
-    if (first === undefined) throw new RangeError('message ends inside a length');
+    if (this.pos >= this.end) throw new RangeError('message ends inside a length');
+    const first = this.buf[this.pos++]!;
     if (first < 0x80) return first;
     let value = first & 0x7f;
     for (let shift = 7; shift < 35; shift += 7) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new RangeError('message ends inside a length');
+      if (this.pos >= this.end) throw new RangeError('message ends inside a length');
+      const b = this.buf[this.pos++]!;
       value += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) return value;
     }
@@ -169,7 +183,7 @@ class Reader {
     const length = this.varint();
     const start = this.pos;
     this.pos += length;
-    if (this.pos > this.buf.length) throw new RangeError('message ends inside a string');
+    if (this.pos > this.end) throw new RangeError('message ends inside a string');
     return this.buf.toString('utf8', start, this.pos);
   }
 
@@ -178,7 +192,7 @@ class Reader {
     if (length === 0) return null;
     const start = this.pos;
     this.pos += length - 1;
-    if (this.pos > this.buf.length) throw new RangeError('message ends inside a string');
+    if (this.pos > this.end) throw new RangeError('message ends inside a string');
     return this.buf.toString('utf8', start, this.pos);
   }
 
@@ -196,7 +210,7 @@ class Reader {
       const length = this.varint();
       this.pos += length;
     }
-    if (this.pos > this.buf.length) throw new RangeError('message ends inside the names table');
+    if (this.pos > this.end) throw new RangeError('message ends inside the names table');
     return namesCache.get(this.buf, start, this.pos, count);
   }
 }

@@ -5,7 +5,12 @@ import {
   type NewEvent,
   type StreamName,
 } from '@twinlog/domain';
-import { decodeCompactTelemetry, encodeCompactTelemetry, isCompactTelemetry } from './compact-telemetry';
+import {
+  COMPACT_TELEMETRY_FORMAT,
+  decodeCompactTelemetry,
+  encodeCompactTelemetry,
+  isCompactTelemetry,
+} from './compact-telemetry';
 
 /**
  * How TelemetryReported is stored on Kafka: compact bytes (the default; a replay reads them
@@ -41,6 +46,18 @@ export function decodeStoredEvent(body: string | Uint8Array, offset: number): Ev
     : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (isCompactTelemetry(bytes)) return decodeCompactTelemetry(bytes, offset);
   return decodeEvent(bytes.toString('utf8'), offset);
+}
+
+/** Decodes the stored event at [start, end) of a buffer (a packed batch of several). */
+export function decodeEventBytes(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  offset: number,
+): EventEnvelope {
+  if (end > start && bytes[start] === COMPACT_TELEMETRY_FORMAT)
+    return decodeCompactTelemetry(bytes, offset, start, end);
+  return decodeEvent(bytes.toString('utf8', start, end), offset);
 }
 
 /** Reads a stored event back: revision from its offset, then validated (and upcast) like any event. */

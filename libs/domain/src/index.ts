@@ -7,7 +7,7 @@ export * from './events/twin-events';
 export * from './events/event-schemas';
 export * from './events/upcasters';
 export * from './events/parse-event';
-export { isValidTelemetryReported } from './events/fast-telemetry-check';
+export { isCanonicalUtcTime, isValidTelemetryReported } from './events/fast-telemetry-check';
 export * from './twin/twin-state';
 export * from './twin/twin-commands';
 export * from './twin/decide-context';

@@ -13,7 +13,7 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 type TelemetryEnvelope = EventEnvelope<EventOfType<'TelemetryReported'>>;
 
 /** The envelope fields the schema requires of every event, checked without copying. */
-function envelopeValid(e: Record<string, unknown>): boolean {
+function envelopeValid(e: Record<string, unknown>, timesChecked = false): boolean {
   const { id, twinId, revision, occurredAt, recordedAt, correlationId, causationId, producer } = e;
   return (
     isId(id) &&
@@ -23,18 +23,17 @@ function envelopeValid(e: Record<string, unknown>): boolean {
     typeof revision === 'number' &&
     Number.isInteger(revision) &&
     revision > 0 &&
-    isTime(occurredAt) &&
-    isTime(recordedAt) &&
+    (timesChecked || (isTime(occurredAt) && isTime(recordedAt))) &&
     (causationId === null || isId(causationId))
   );
 }
 
-function readingValid(r: Reading): boolean {
+function readingValid(r: Reading, timeChecked = false): boolean {
   return (
     isId(r.readingId) &&
     isText(r.property) &&
     isText(r.unit) &&
-    isTime(r.occurredAt) &&
+    (timeChecked || isTime(r.occurredAt)) &&
     typeof r.value === 'number' &&
     Number.isFinite(r.value)
   );
@@ -43,14 +42,46 @@ function readingValid(r: Reading): boolean {
 /**
  * True when a TelemetryReported v2 that a decoder built field by field (so it holds exactly the
  * schema's fields, nothing foreign) passes the schema's rules: the binary codec's check.
+ * `timesChecked`: the decoder found every time in the canonical form (isCanonicalUtcTime).
  */
-export function isValidTelemetryReported(event: TelemetryEnvelope): boolean {
+export function isValidTelemetryReported(event: TelemetryEnvelope, timesChecked = false): boolean {
   if (event.type !== 'TelemetryReported' || event.schemaVersion !== 2) return false;
-  if (!envelopeValid(event as unknown as Record<string, unknown>)) return false;
+  if (!envelopeValid(event as unknown as Record<string, unknown>, timesChecked)) return false;
   const readings = event.data.readings;
   if (readings.length === 0) return false;
-  for (let i = 0; i < readings.length; i++) if (!readingValid(readings[i]!)) return false;
+  for (let i = 0; i < readings.length; i++)
+    if (!readingValid(readings[i]!, timesChecked)) return false;
   return true;
+}
+
+const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+const DIGIT = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+const two = (bytes: Uint8Array, at: number) => (bytes[at]! - 0x30) * 10 + bytes[at + 1]! - 0x30;
+
+/**
+ * True when `bytes` hold a timestamp in the canonical UTC form, YYYY-MM-DDTHH:MM:SS.sssZ, with
+ * every field in the ISO pattern's ranges: a subset of what the pattern accepts, checked on the
+ * bytes before a decoder makes a string of them (the pattern cost more than decoding).
+ */
+export function isCanonicalUtcTime(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 24) return false;
+  for (let i = 0; i < DIGITS_AT.length; i++) if (!DIGIT(bytes[start + DIGITS_AT[i]!])) return false;
+  if (bytes[start + 4] !== 0x2d || bytes[start + 7] !== 0x2d || bytes[start + 10] !== 0x54)
+    return false;
+  if (bytes[start + 13] !== 0x3a || bytes[start + 16] !== 0x3a || bytes[start + 19] !== 0x2e)
+    return false;
+  if (bytes[start + 23] !== 0x5a) return false;
+  const month = two(bytes, start + 5);
+  const day = two(bytes, start + 8);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    two(bytes, start + 11) <= 23 &&
+    two(bytes, start + 14) <= 59 &&
+    two(bytes, start + 17) <= 59
+  );
 }
 
 /** A parsed JSON TelemetryReported v2 as the schema would clean it (unknown fields dropped), or undefined. */

@@ -1,5 +1,5 @@
 import { envelopeSchema, EVENT_DATA_SCHEMAS } from './event-schemas';
-import { fastTelemetryCheck } from './fast-telemetry-check';
+import { fastTelemetryCheck, isCanonicalUtcTime } from './fast-telemetry-check';
 
 // The fast path must never accept what the schema rejects, and must return what it returns.
 const good = {
@@ -69,5 +69,39 @@ describe('fast TelemetryReported check', () => {
     expect(fastTelemetryCheck(good)).toBeDefined();
     expect(fastTelemetryCheck({ ...good, type: 'TwinRetired' })).toBeUndefined();
     expect(fastTelemetryCheck({ ...good, schemaVersion: 1 })).toBeUndefined();
+  });
+});
+
+describe('canonical UTC times checked on their bytes', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const check = (text: string) => isCanonicalUtcTime(bytes(`xx${text}`), 2, 2 + bytes(text).length);
+
+  it("accepts exactly the canonical form, within the ISO pattern's ranges", () => {
+    for (const ok of [
+      '2026-11-27T06:00:00.000Z',
+      '1999-01-31T23:59:59.999Z',
+      '2026-02-30T00:00:00.000Z',
+    ])
+      expect(check(ok)).toBe(true);
+  });
+
+  it('leaves every other form to the pattern, and refuses what the pattern refuses', () => {
+    for (const other of [
+      '2026-13-27T06:00:00.000Z',
+      '2026-00-27T06:00:00.000Z',
+      '2026-11-32T06:00:00.000Z',
+      '2026-11-00T06:00:00.000Z',
+      '2026-11-27T24:00:00.000Z',
+      '2026-11-27T06:60:00.000Z',
+      '2026-11-27T06:00:60.000Z',
+      '2026-11-27t06:00:00.000Z',
+      '2026-11-27T06:00:00.000z',
+      '2026-11-27T06:00:00,000Z',
+      '2026-11-27T06:00:00.00AZ',
+      '2026-11-27T06:00:00Z',
+      '2026-11-27T06:00:00.000+01:00',
+      '',
+    ])
+      expect(check(other)).toBe(false);
   });
 });

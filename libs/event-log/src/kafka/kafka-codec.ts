@@ -68,11 +68,35 @@ export function fromPacked(
   const keyEnd = batch.keyEnds[i]!;
   const valueEnd = batch.valueEnds[i]!;
   const offset = batch.offsets[i]!;
-  const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
-  if (valueEnd === keyEnd) return recorded(stream, batch.partition, offset, key, null);
-  return checked(stream, batch.partition, offset, key, () =>
-    decodeEventBytes(bytes, keyEnd, valueEnd, offset),
-  );
+  const partition = batch.partition;
+  if (valueEnd === keyEnd) {
+    const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
+    return recorded(stream, partition, offset, key, null);
+  }
+  const event = decodeOrExplain(() => decodeEventBytes(bytes, keyEnd, valueEnd, offset));
+  // The key is compared as bytes: decoding it too would be one more string per event.
+  if (!sameText(bytes, keyStart, keyEnd, event.twinId)) {
+    const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
+    throw keyMismatch(key, event.twinId);
+  }
+  return { event, position: { stream, partition, offset } };
+}
+
+/** Whether bytes [start, end) are the UTF-8 of `text` (ASCII compared in place). */
+function sameText(bytes: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start === text.length) {
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      if (c !== bytes[start + i]) return false;
+    }
+    if (ascii) return true;
+  }
+  return bytes.toString('utf8', start, end) === text;
 }
 
 function recorded(
@@ -98,21 +122,26 @@ function checked(
   key: string | undefined,
   decode: () => EventEnvelope,
 ): RecordedEvent {
-  let event;
+  const event = decodeOrExplain(decode);
+  if (key !== event.twinId) throw keyMismatch(key, event.twinId);
+  return { event, position: { stream, partition, offset } };
+}
+
+function decodeOrExplain(decode: () => EventEnvelope): EventEnvelope {
   try {
-    event = decode();
+    return decode();
   } catch (error) {
     if (error instanceof SyntaxError)
       throw new TwinlogError('EVENT_INVALID', `Message is not valid JSON: ${error.message}`);
     throw error;
   }
-  if (key !== event.twinId) {
-    throw new TwinlogError(
-      'EVENT_INVALID',
-      `Message key "${key}" differs from the event's twin id "${event.twinId}"`,
-    );
-  }
-  return { event, position: { stream, partition, offset } };
+}
+
+function keyMismatch(key: string | undefined, twinId: string): TwinlogError {
+  return new TwinlogError(
+    'EVENT_INVALID',
+    `Message key "${key}" differs from the event's twin id "${twinId}"`,
+  );
 }
 
 /** A message's body as the stream index stores it: the compact bytes as they are, JSON as text. */

@@ -1,7 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { isTwinlogError, type NewEvent } from '@twinlog/domain';
 import { newEvent, telemetry } from '../testing/sample-events';
-import { deadLetterPayload } from '../kafka/kafka-codec';
+import { deadLetterPayload, fromPacked } from '../kafka/kafka-codec';
+import { packBatch } from '../kafka/replay-worker/packed-batch';
 import { decodeCompactTelemetry, encodeCompactTelemetry } from './compact-telemetry';
 import { decodeStoredEvent, encodeEvent, encodeEventAs } from './event-codec';
 
@@ -128,6 +129,43 @@ describe('compact telemetry encoding', () => {
       () => decodeCompactTelemetry(encodeCompactTelemetry(late), 0),
       /readings\.0\.occurredAt/,
     );
+  });
+
+  it('refuses a time out of range even in the canonical shape', () => {
+    const bad = machineEvent('mill-1', 2);
+    bad.data.readings[1]!.occurredAt = '2026-13-27T06:00:00.000Z';
+    expectInvalid(
+      () => decodeCompactTelemetry(encodeCompactTelemetry(bad), 0),
+      /readings\.1\.occurredAt/,
+    );
+  });
+
+  it('decodes messages packed side by side, holding each to its own key', () => {
+    const events = [
+      machineEvent('mill-1', 3),
+      machineEvent('pump-ü', 2),
+      machineEvent('mill-2', 1),
+    ];
+    const message = (key: string, event: Telemetry) =>
+      ({
+        key: Buffer.from(key),
+        value: encodeCompactTelemetry(event),
+        offset: '7',
+        timestamp: '0',
+      }) as unknown as KafkaMessage;
+    const packed = packBatch(0, [
+      message('mill-1', events[0]!),
+      message('pump-ü', events[1]!),
+      message('mill-9', events[2]!),
+    ]);
+    const bytes = Buffer.from(
+      packed.bytes.buffer,
+      packed.bytes.byteOffset,
+      packed.bytes.byteLength,
+    );
+    expect(fromPacked('telemetry', packed, bytes, 0).event.data).toEqual(events[0]!.data);
+    expect(fromPacked('telemetry', packed, bytes, 1).event.twinId).toBe('pump-ü');
+    expectInvalid(() => fromPacked('telemetry', packed, bytes, 2), /key "mill-9" differs/);
   });
 
   it('goes to a dead letter as base64, so the exact bytes can be recovered', () => {

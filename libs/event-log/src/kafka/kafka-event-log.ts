@@ -30,7 +30,7 @@ import type {
 import { readTwinStream } from '../embedded/read-twin-stream';
 import { validateNewEvent } from '../shared/event-codec';
 import { toMessage } from './kafka-codec';
-import { replayHere, replayViaThread } from './replay-stream';
+import { fetchJobOf, replayHere, replayViaThread } from './replay-stream';
 import { FetchThread } from './replay-worker/fetch-thread';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
 import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
@@ -270,28 +270,34 @@ export class KafkaEventLog implements EventLog {
       events += batch.length;
       options.onProgress?.({ events, total });
     };
-    // Large streams are fetched on a worker thread, started now so that it connects while the
+    // Large streams are fetched on a worker thread, which starts on them at once, while the
     // smaller streams are read here.
     const large = (ranges: PartitionRange[]) =>
       sizeOf(ranges) >= this.settings.replayWorkerMinEvents;
-    const fetchThread = plans.some((p) => large(p.ranges))
-      ? FetchThread.start({ brokers: this.settings.brokers, clientId: this.settings.clientId })
-      : undefined;
+    const streams = plans.map(({ stream, ranges }) => ({
+      stream,
+      topic: this.names.stream[stream],
+      ranges,
+      untilMs,
+    }));
+    const fetched = streams.filter((s) => large(s.ranges));
+    const fetchThread =
+      fetched.length > 0
+        ? FetchThread.start({
+            brokers: this.settings.brokers,
+            clientId: this.settings.clientId,
+            jobs: fetched.map(fetchJobOf),
+          })
+        : undefined;
     try {
-      for (const { stream, ranges } of plans) {
-        const replay = {
-          stream,
-          topic: this.names.stream[stream],
-          ranges,
-          untilMs,
-          chunk,
-          deliver,
-        };
+      for (const stream of streams) {
+        const replay = { ...stream, chunk, deliver };
         const reached =
-          fetchThread && large(ranges)
+          fetchThread && large(stream.ranges)
             ? await replayViaThread(fetchThread, replay)
             : await replayHere(this.kafka, this.admin, replay);
-        for (const [partition, offset] of reached) next.push({ stream, partition, offset });
+        for (const [partition, offset] of reached)
+          next.push({ stream: stream.stream, partition, offset });
       }
     } finally {
       await fetchThread?.stop();

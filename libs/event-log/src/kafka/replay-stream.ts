@@ -21,6 +21,11 @@ export interface StreamReplay {
 // decoding them all first kept every event alive across young-generation collections. Poison
 // messages are skipped: dead-lettering them is the subscribers' job, and a replay reads past them.
 
+/** What the fetch thread needs to read a stream. */
+export function fetchJobOf(replay: Omit<StreamReplay, 'chunk' | 'deliver'>) {
+  return { topic: replay.topic, ranges: replay.ranges, untilMs: replay.untilMs };
+}
+
 /** Reads the stream on this thread; returns the next offset per partition. */
 export function replayHere(
   kafka: Kafka,
@@ -48,14 +53,16 @@ export function replayHere(
   });
 }
 
-/** Reads the stream through the fetch thread, decoding here; returns the next offset per partition. */
+/**
+ * Reads the stream through the fetch thread, decoding here; returns the next offset per
+ * partition. The thread was started with this stream's job (fetchJobOf) in its turn.
+ */
 export function replayViaThread(
   thread: FetchThread,
   replay: StreamReplay,
 ): Promise<Map<number, number>> {
   const { stream, chunk, deliver } = replay;
-  const job = { topic: replay.topic, ranges: replay.ranges, untilMs: replay.untilMs };
-  return thread.read(job, async (packed) => {
+  return thread.read(async (packed) => {
     const bytes = Buffer.from(
       packed.bytes.buffer,
       packed.bytes.byteOffset,

@@ -1,7 +1,7 @@
-// The fetch thread of a large Kafka replay: connects as soon as it starts, then reads the offset
-// ranges of each job it is sent with its own kafkajs client, posting every batch packed
-// (packed-batch.ts) and waiting for the reader to take batches, so it never runs more than a few
-// ahead. Decoding and the caller's handler stay on the caller's thread.
+// The fetch thread of a large Kafka replay: starts at once on its jobs (the replay's large
+// streams, in order) with its own kafkajs client, posting every batch packed (packed-batch.ts)
+// and waiting for the reader to take batches, so it never runs more than a few ahead. It fetches
+// while the caller still reads the smaller streams; decoding and the handler stay there.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { readRange, type PartitionRange } from '../kafka-range-reader';
@@ -12,6 +12,8 @@ export interface FetchThreadSettings {
   clientId: string;
   /** Batches posted and not yet taken before the fetch waits. */
   ahead: number;
+  /** Read one after another; each ends with a 'done' message. */
+  jobs: FetchJob[];
 }
 
 export interface FetchJob {
@@ -21,7 +23,7 @@ export interface FetchJob {
   untilMs: number;
 }
 
-export type ToFetchThread = { kind: 'job'; job: FetchJob } | { kind: 'taken' };
+export type ToFetchThread = { kind: 'taken' };
 
 export type FromFetchThread =
   | { kind: 'batch'; batch: ReturnType<typeof packBatch> }
@@ -40,16 +42,18 @@ const connected = admin.connect();
 let unacknowledged = 0;
 let wake: (() => void) | undefined;
 
-port.on('message', (message: ToFetchThread) => {
-  if (message.kind === 'taken') {
-    unacknowledged -= 1;
-    wake?.();
-    return;
-  }
-  fetch(message.job).catch((error: unknown) =>
-    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
-  );
+port.on('message', (_message: ToFetchThread) => {
+  unacknowledged -= 1;
+  wake?.();
 });
+
+async function fetchAll(): Promise<void> {
+  for (const job of settings.jobs) await fetch(job);
+}
+
+fetchAll().catch((error: unknown) =>
+  post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+);
 
 function post(message: FromFetchThread, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);

@@ -24,6 +24,9 @@ const schema = z.object({
   KAFKA_CLIENT_LOG_LEVEL: z.enum(['nothing', 'error', 'warn', 'info']).default('warn'),
   // compact: telemetry events as compact bytes (fast replays); json: readable by any consumer.
   TWINLOG_TELEMETRY_ENCODING: z.enum(['compact', 'json']).default('compact'),
+  // Replays of at least this many events fetch on a second thread (ADR 0010); on a single CPU,
+  // set it above the log's size to keep replays on one thread.
+  TWINLOG_REPLAY_THREAD_MIN_EVENTS: intFrom(0, 50_000),
   INFLUX_URL: z.string().url().optional(),
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_ORG: z.string().optional(),
@@ -64,6 +67,7 @@ export function readServiceConfig(env: Env) {
       sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
       clientLogLevel: raw.KAFKA_CLIENT_LOG_LEVEL,
       telemetryEncoding: raw.TWINLOG_TELEMETRY_ENCODING,
+      replayWorkerMinEvents: raw.TWINLOG_REPLAY_THREAD_MIN_EVENTS,
     },
     influx: {
       url: raw.INFLUX_URL!,

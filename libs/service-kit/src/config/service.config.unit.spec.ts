@@ -1,0 +1,37 @@
+import { readServiceConfig } from './service.config';
+
+const distributed = {
+  TWINLOG_MODE: 'distributed',
+  KAFKA_BROKERS: 'kafka-0:9092',
+  INFLUX_URL: 'http://influxdb:8086',
+  INFLUX_TOKEN: 't',
+  INFLUX_ORG: 'plant',
+};
+
+describe('the shared service settings for the Kafka log', () => {
+  it('default to compact telemetry and a replay thread from 50,000 events', () => {
+    const config = readServiceConfig(distributed);
+    expect(config.mode === 'distributed' && config.kafka).toMatchObject({
+      telemetryEncoding: 'compact',
+      replayWorkerMinEvents: 50_000,
+    });
+  });
+
+  it('take JSON telemetry and another replay threshold from the environment', () => {
+    const config = readServiceConfig({
+      ...distributed,
+      TWINLOG_TELEMETRY_ENCODING: 'json',
+      TWINLOG_REPLAY_THREAD_MIN_EVENTS: '0',
+    });
+    expect(config.mode === 'distributed' && config.kafka).toMatchObject({
+      telemetryEncoding: 'json',
+      replayWorkerMinEvents: 0,
+    });
+  });
+
+  it('name a wrong encoding in the error', () => {
+    expect(() => readServiceConfig({ ...distributed, TWINLOG_TELEMETRY_ENCODING: 'avro' })).toThrow(
+      /TWINLOG_TELEMETRY_ENCODING/,
+    );
+  });
+});

@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { provisionInfra, type ProvisionedInfra } from '../infra/provision-infra';
 import { settingsToEnv } from '../infra/infra-settings';
 
 const KEY = '__twinlogInfra';
-type Holder = { [KEY]?: { infra: ProvisionedInfra; users: number } };
+type Holder = { [KEY]?: { infra: ProvisionedInfra; users: number; runTmp: string } };
 
 /**
  * Jest global setup for the integration and end-to-end projects: real servers for the whole
@@ -23,8 +26,12 @@ export default async function globalSetup(): Promise<void> {
   );
   const infra = await provisionInfra();
   Object.assign(process.env, settingsToEnv(infra.settings));
+  // The tests' temporary files (data dirs, logs, databases) go under one directory for the
+  // run, which the teardown removes: os.tmpdir() follows TMPDIR, in this process and children.
+  const runTmp = mkdtempSync(join(tmpdir(), 'twinlog-test-run-'));
+  process.env['TMPDIR'] = runTmp;
   for (const server of Object.values(infra.servers))
     process.stderr.write(`[infra] ${server?.description}\n`);
   process.stderr.write(`[infra] ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-  holder[KEY] = { infra, users: 1 };
+  holder[KEY] = { infra, users: 1, runTmp };
 }

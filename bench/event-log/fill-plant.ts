@@ -2,7 +2,7 @@
 // `perEvent` readings each, produced fast with a plain producer and the adapter's own codec.
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { NewEvent } from '@twinlog/domain';
-import type { KafkaEventLog, topicNames } from '@twinlog/event-log';
+import type { KafkaEventLog, TelemetryEncoding, topicNames } from '@twinlog/event-log';
 import { newEvent, registered } from '@twinlog/event-log/testing';
 import { toMessage } from '../../libs/event-log/src/kafka/kafka-codec';
 import { progressLine } from './bench-util';
@@ -12,13 +12,15 @@ export interface PlantSize {
   twins: number;
   readings: number;
   perEvent: number;
+  /** How telemetry is written (the services' TWINLOG_TELEMETRY_ENCODING); JSON by default. */
+  encoding?: TelemetryEncoding;
 }
 
 export async function fillPlant(
   brokers: string[],
   names: ReturnType<typeof topicNames>,
   log: KafkaEventLog,
-  { twins: TWINS, readings: READINGS, perEvent: PER_EVENT }: PlantSize,
+  { twins: TWINS, readings: READINGS, perEvent: PER_EVENT, encoding = 'json' }: PlantSize,
 ): Promise<void> {
   const producer = new Kafka({ brokers, logLevel: logLevel.ERROR }).producer({
     idempotent: true,
@@ -46,7 +48,7 @@ export async function fillPlant(
     const time = base + Math.floor(e / TWINS) * 1000;
     chunk.push(telemetry(twin, time, e, PER_EVENT));
     if (chunk.length === 2000 || e === events - 1) {
-      await sendAll(producer, names.stream.telemetry, chunk.splice(0), log);
+      await sendAll(producer, names.stream.telemetry, chunk.splice(0), log, encoding);
       progress({ events: e + 1, total: events });
     }
   }
@@ -62,11 +64,13 @@ async function sendAll(
   topic: string,
   events: NewEvent[],
   log: KafkaEventLog,
+  encoding: TelemetryEncoding = 'json',
 ): Promise<void> {
   const messages = events.map((e) =>
     toMessage(
       e,
       log.partitionFor(topic.endsWith('telemetry') ? 'telemetry' : 'twin-events', e.twinId),
+      encoding,
     ),
   );
   await producer.send({ topic, acks: -1, messages });

@@ -2,12 +2,17 @@
 // readings on a real Kafka broker, next to a bare kafkajs consumer reading the same topics in
 // the same run. The ratio of the two rates is the figure; then the restart time with snapshots.
 //
-//   npm run bench:rebuild -- [--twins 10000] [--readings 5000000] [--per-event 10] [--rounds 3]
+//   npm run bench:rebuild -- [--twins 10000] [--readings 5000000] [--per-event 10] [--rounds 3] [--compact]
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
 import { randomUUID } from 'node:crypto';
 import { restoreTwinState, TwinProjection } from '@twinlog/domain';
-import { KafkaEventLog, topicNames, type LogPosition } from '@twinlog/event-log';
+import {
+  KafkaEventLog,
+  topicNames,
+  type LogPosition,
+  type TelemetryEncoding,
+} from '@twinlog/event-log';
 import { provisionInfra } from '@twinlog/testing';
 import { fillPlant } from './fill-plant';
 import { rawConsume } from './raw-consume';
@@ -18,6 +23,8 @@ const READINGS = arg('readings', 5_000_000);
 const PER_EVENT = arg('per-event', 10);
 const PARTITIONS = arg('partitions', 6);
 const ROUNDS = arg('rounds', 3);
+// How the telemetry is written: json (the services' default) or compact (ADR 0009).
+const ENCODING: TelemetryEncoding = process.argv.includes('--compact') ? 'compact' : 'json';
 
 async function main(): Promise<void> {
   const infra = await provisionInfra({ only: ['kafka'] });
@@ -25,7 +32,7 @@ async function main(): Promise<void> {
   const prefix = `bench-${randomUUID().slice(0, 8)}.`;
   const names = topicNames(prefix);
   console.log(
-    `Kafka ${brokers.join(',')}; topics ${prefix}*; ${TWINS} twins, ${READINGS} readings, ${PER_EVENT} per event`,
+    `Kafka ${brokers.join(',')}; topics ${prefix}*; ${TWINS} twins, ${READINGS} readings, ${PER_EVENT} per event, ${ENCODING} telemetry`,
   );
   try {
     const log = await KafkaEventLog.connect({
@@ -34,7 +41,12 @@ async function main(): Promise<void> {
       partitions: PARTITIONS,
       clientLogLevel: 'error',
     });
-    await fillPlant(brokers, names, log, { twins: TWINS, readings: READINGS, perEvent: PER_EVENT });
+    await fillPlant(brokers, names, log, {
+      twins: TWINS,
+      readings: READINGS,
+      perEvent: PER_EVENT,
+      encoding: ENCODING,
+    });
     await log.close();
 
     const topics = [names.stream['twin-events'], names.stream.telemetry];

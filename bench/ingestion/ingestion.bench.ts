@@ -3,7 +3,7 @@
 // ingestion produces, byte for byte) with the same batching and concurrency, in the same run
 // on the same broker. The ratio of the rates is the figure.
 //
-//   npm run bench:ingestion -- [--readings 300000] [--twins 1000] [--batch 1000]
+//   npm run bench:ingestion -- [--readings 300000] [--twins 1000] [--batch 1000] [--compact]
 //                               [--twins-per-batch 100] [--concurrency 4]
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use. The service
@@ -29,6 +29,8 @@ const CONCURRENCY = arg('concurrency', 4);
 // A plant gateway's batch covers a group of machines, several readings each.
 const TWINS_PER_BATCH = arg('twins-per-batch', 100);
 const PROPERTIES = ['temperature', 'vibration', 'spindle_speed', 'power_consumption'];
+// How the service writes telemetry, and so what the raw producer sends: json (the default) or compact.
+const ENCODING = process.argv.includes('--compact') ? 'compact' : 'json';
 
 async function main(): Promise<void> {
   const infra = await provisionInfra({ only: ['kafka'] });
@@ -47,9 +49,10 @@ async function main(): Promise<void> {
     INGESTION_WRITE_TELEMETRY: 'off',
     INGESTION_DEDUPE_WINDOW: String(READINGS * 3),
     INGESTION_KAFKA_INPUT_TOPICS: rawTopic,
+    TWINLOG_TELEMETRY_ENCODING: ENCODING,
   });
   console.log(
-    `Kafka ${brokers.join(',')}; ${READINGS.toLocaleString('en-US')} readings per run over ${TWINS} twins, batches of ${BATCH} covering ${TWINS_PER_BATCH} twins, ${CONCURRENCY} concurrent senders`,
+    `Kafka ${brokers.join(',')}; ${READINGS.toLocaleString('en-US')} readings per run over ${TWINS} twins, batches of ${BATCH} covering ${TWINS_PER_BATCH} twins, ${CONCURRENCY} concurrent senders, ${ENCODING} telemetry`,
   );
   const twinIds = Array.from({ length: TWINS }, (_, i) => `cnc-${i}`);
   const services = await openInfrastructure(config.service, {
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
           causationId: null,
           producer: 'ingestion/http',
           now: new Date().toISOString(),
-        }).map((e) => toMessage(e, kafkaLog.partitionFor('telemetry', e.twinId))),
+        }).map((e) => toMessage(e, kafkaLog.partitionFor('telemetry', e.twinId), ENCODING)),
     );
   });
   const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer({

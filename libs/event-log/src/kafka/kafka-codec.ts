@@ -17,7 +17,7 @@ import type { PackedBatch } from './replay-worker/packed-batch';
 export function toMessage(
   event: NewEvent,
   partition: number,
-  telemetry: TelemetryEncoding = 'compact',
+  telemetry: TelemetryEncoding = 'json',
 ): Message {
   return {
     key: event.twinId,

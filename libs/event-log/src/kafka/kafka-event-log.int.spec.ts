@@ -13,15 +13,17 @@ const openFresh = () =>
 
 describeEventLogContract('Kafka', openFresh);
 
-// Large replays fetch on a worker thread; here every replay does, and must mean the same.
+// Large replays fetch on a worker thread; here every replay does, of compact telemetry, and
+// must mean the same.
 describeEventLogContract(
-  'Kafka, replays fetched on a worker thread',
+  'Kafka, compact telemetry, replays fetched on a worker thread',
   () =>
     KafkaEventLog.connect({
       brokers,
       topicPrefix: `t-${randomUUID().slice(0, 8)}.`,
       partitions: 3,
       replayWorkerMinEvents: 0,
+      telemetryEncoding: 'compact',
     }),
   /^replays/,
 );

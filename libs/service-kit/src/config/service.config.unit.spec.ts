@@ -9,22 +9,22 @@ const distributed = {
 };
 
 describe('the shared service settings for the Kafka log', () => {
-  it('default to compact telemetry and a replay thread from 50,000 events', () => {
+  it('default to JSON telemetry and a replay thread from 50,000 events', () => {
     const config = readServiceConfig(distributed);
     expect(config.mode === 'distributed' && config.kafka).toMatchObject({
-      telemetryEncoding: 'compact',
+      telemetryEncoding: 'json',
       replayWorkerMinEvents: 50_000,
     });
   });
 
-  it('take JSON telemetry and another replay threshold from the environment', () => {
+  it('take compact telemetry and another replay threshold from the environment', () => {
     const config = readServiceConfig({
       ...distributed,
-      TWINLOG_TELEMETRY_ENCODING: 'json',
+      TWINLOG_TELEMETRY_ENCODING: 'compact',
       TWINLOG_REPLAY_THREAD_MIN_EVENTS: '0',
     });
     expect(config.mode === 'distributed' && config.kafka).toMatchObject({
-      telemetryEncoding: 'json',
+      telemetryEncoding: 'compact',
       replayWorkerMinEvents: 0,
     });
   });

@@ -12,15 +12,19 @@ export interface PartitionRange {
 /**
  * Reads bounded offset ranges of one topic and then stops: the building block of replay,
  * snapshot loading and dead-letter listing. `onBatch` may return how many of the messages it
- * took; fewer than given stops that partition there (a replay's end time). Returns the next
- * offset to read per partition.
+ * took; fewer than given stops that partition there (a replay's end time). One that may wait
+ * long calls `heartbeat` meanwhile. Returns the next offset to read per partition.
  */
 export async function readRange(
   kafka: Kafka,
   admin: Admin,
   topic: string,
   ranges: PartitionRange[],
-  onBatch: (partition: number, messages: KafkaMessage[]) => Promise<number | void>,
+  onBatch: (
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ) => Promise<number | void>,
 ): Promise<Map<number, number>> {
   const next = new Map(ranges.map((r) => [r.partition, r.start]));
   const open = new Set(ranges.filter((r) => r.start < r.end).map((r) => r.partition));
@@ -55,7 +59,9 @@ export async function readRange(
         const wanted = within(batch.messages, from, end);
         try {
           const taken =
-            wanted.length === 0 ? 0 : ((await onBatch(partition, wanted)) ?? wanted.length);
+            wanted.length === 0
+              ? 0
+              : ((await onBatch(partition, wanted, heartbeat)) ?? wanted.length);
           const stopped = taken < wanted.length;
           const last = batch.messages[batch.messages.length - 1];
           if (stopped) next.set(partition, Number(wanted[taken]!.offset));

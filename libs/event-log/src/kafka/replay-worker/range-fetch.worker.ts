@@ -61,16 +61,29 @@ function post(message: FromFetchThread, transfer: ArrayBuffer[] = []): void {
 
 async function fetch(job: FetchJob): Promise<void> {
   await connected;
-  const next = await readRange(kafka, admin, job.topic, job.ranges, async (partition, messages) => {
-    let taken = 0;
-    while (taken < messages.length && Number(messages[taken]!.timestamp) <= job.untilMs) taken++;
-    if (taken > 0) {
-      while (unacknowledged >= settings.ahead) await new Promise<void>((r) => (wake = r));
-      const batch = packBatch(partition, messages.slice(0, taken));
-      unacknowledged += 1;
-      post({ kind: 'batch', batch }, transferList(batch));
-    }
-    return taken;
-  });
+  const next = await readRange(
+    kafka,
+    admin,
+    job.topic,
+    job.ranges,
+    async (partition, messages, heartbeat) => {
+      let taken = 0;
+      while (taken < messages.length && Number(messages[taken]!.timestamp) <= job.untilMs) taken++;
+      if (taken > 0) {
+        // The reader may take a while (a slow handler): keep the consumer's session alive meanwhile.
+        while (unacknowledged >= settings.ahead) {
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 1000);
+          });
+          await heartbeat();
+        }
+        const batch = packBatch(partition, messages.slice(0, taken));
+        unacknowledged += 1;
+        post({ kind: 'batch', batch }, transferList(batch));
+      }
+      return taken;
+    },
+  );
   post({ kind: 'done', next: [...next] });
 }

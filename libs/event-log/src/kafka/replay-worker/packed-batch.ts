@@ -3,7 +3,8 @@ import type { KafkaMessage } from 'kafkajs';
 /**
  * Messages of one partition packed into flat, transferable arrays: how a fetch thread hands a
  * batch to the thread that decodes it without copying message by message through
- * structured clone. Only what decoding needs travels: key, value, offset, record time.
+ * structured clone. Only what decoding needs travels: key, value and offset (the fetch thread
+ * applies a replay's end time itself).
  */
 export interface PackedBatch {
   partition: number;
@@ -12,7 +13,6 @@ export interface PackedBatch {
   keyEnds: Uint32Array;
   valueEnds: Uint32Array;
   offsets: Float64Array;
-  timestamps: Float64Array;
 }
 
 export function packBatch(partition: number, messages: KafkaMessage[]): PackedBatch {
@@ -22,7 +22,6 @@ export function packBatch(partition: number, messages: KafkaMessage[]): PackedBa
   const keyEnds = new Uint32Array(messages.length);
   const valueEnds = new Uint32Array(messages.length);
   const offsets = new Float64Array(messages.length);
-  const timestamps = new Float64Array(messages.length);
   let at = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
@@ -31,14 +30,13 @@ export function packBatch(partition: number, messages: KafkaMessage[]): PackedBa
     if (m.value) at += m.value.copy(bytes, at);
     valueEnds[i] = at;
     offsets[i] = Number(m.offset);
-    timestamps[i] = Number(m.timestamp);
   }
-  return { partition, bytes, keyEnds, valueEnds, offsets, timestamps };
+  return { partition, bytes, keyEnds, valueEnds, offsets };
 }
 
 /** The buffers to transfer with a packed batch (they leave the sending thread). */
 export function transferList(batch: PackedBatch): ArrayBuffer[] {
-  return [batch.bytes, batch.keyEnds, batch.valueEnds, batch.offsets, batch.timestamps].map(
+  return [batch.bytes, batch.keyEnds, batch.valueEnds, batch.offsets].map(
     (a) => a.buffer as ArrayBuffer,
   );
 }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { freePort } from '@twinlog/testing';
 import { twinlogCli } from './testing/cli';
 import { seeThePlantWorking } from './testing/plant-checks';
-import { getJson, startTwinlogProcess, type TwinlogProcess } from './testing/twinlog-process';
+import {
+  getJson,
+  settled,
+  startTwinlogProcess,
+  type TwinlogProcess,
+} from './testing/twinlog-process';
 
 describe('npm start (embedded, all in one process)', () => {
   jest.setTimeout(600_000);
@@ -98,10 +103,10 @@ describe('npm start (embedded, all in one process)', () => {
       prediction: (await getJson(`${url}/v1/twins/${seen.predicted}/maintenance`)).body,
     });
     running = await startTwinlogProcess(quiet);
-    const second = await snapshot(running.url);
+    const second = await settled(() => snapshot(running!.url));
     expect(await running.stop()).toBe(0);
     running = await startTwinlogProcess(quiet);
-    const third = await snapshot(running.url);
+    const third = await settled(() => snapshot(running!.url));
     expect(third).toEqual(second);
     // Nothing seen before the first stop was lost.
     const machine = second.machine as {

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { distributedServiceEnv, freePort, realServer } from '@twinlog/testing';
 import { twinlogCli } from './testing/cli';
 import { seeThePlantWorking } from './testing/plant-checks';
-import { getJson, startTwinlogProcess, type TwinlogProcess } from './testing/twinlog-process';
+import {
+  getJson,
+  settled,
+  startTwinlogProcess,
+  type TwinlogProcess,
+} from './testing/twinlog-process';
 
 describe('npm run start:distributed (each service its own process, real Kafka and InfluxDB)', () => {
   jest.setTimeout(600_000);
@@ -53,10 +58,10 @@ describe('npm run start:distributed (each service its own process, real Kafka an
       prediction: (await getJson(`${url}/v1/twins/${seen.predicted}/maintenance`)).body,
     });
     running = await start({ TWINLOG_SIMULATOR: 'off' });
-    const second = await snapshot(running.url);
+    const second = await settled(() => snapshot(running!.url));
     expect(await running.stop()).toBe(0);
     running = await start({ TWINLOG_SIMULATOR: 'off' });
-    expect(await snapshot(running.url)).toEqual(second);
+    expect(await settled(() => snapshot(running!.url))).toEqual(second);
     expect((second.machine as { revision: number }).revision).toBeGreaterThanOrEqual(
       seen.live.revision,
     );

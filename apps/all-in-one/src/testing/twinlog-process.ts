@@ -88,3 +88,23 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 1_000));
   }
 }
+
+/**
+ * What `read` returns once it stops changing (the same twice, `quietMs` apart). Ready is not
+ * caught up: after a start the workers still judge what the last run left unread, so states are
+ * compared once settled.
+ */
+export async function settled<T>(
+  read: () => Promise<T>,
+  quietMs = 3000,
+  timeoutMs = 120_000,
+): Promise<T> {
+  let last = await read();
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const now = await read();
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  throw new Error(`the state was still changing ${timeoutMs / 1000} s after the start`);
+}

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
-import type { EventRow } from '../embedded/sqlite-schema';
+import type { EventRow, StoredBody } from '../embedded/sqlite-schema';
 import {
   decodeEventBytes,
   decodeStoredEvent,
@@ -10,7 +10,6 @@ import {
   type TelemetryEncoding,
 } from '../shared/event-codec';
 import { isCompactTelemetry } from '../shared/compact-telemetry';
-import type { StoredBody } from '../embedded/sqlite-schema';
 import type { PackedBatch } from './replay-worker/packed-batch';
 
 /** Type and schema version ride in headers so a consumer can skip an event without decoding it. */
@@ -69,17 +68,17 @@ export function fromPacked(
   const valueEnd = batch.valueEnds[i]!;
   const offset = batch.offsets[i]!;
   const partition = batch.partition;
-  if (valueEnd === keyEnd) {
-    const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
-    return recorded(stream, partition, offset, key, null);
-  }
+  if (valueEnd === keyEnd)
+    return recorded(stream, partition, offset, keyText(bytes, keyStart, keyEnd), null);
   const event = decodeOrExplain(() => decodeEventBytes(bytes, keyEnd, valueEnd, offset));
   // The key is compared as bytes: decoding it too would be one more string per event.
-  if (!sameText(bytes, keyStart, keyEnd, event.twinId)) {
-    const key = keyEnd > keyStart ? bytes.toString('utf8', keyStart, keyEnd) : undefined;
-    throw keyMismatch(key, event.twinId);
-  }
+  if (!sameText(bytes, keyStart, keyEnd, event.twinId))
+    throw keyMismatch(keyText(bytes, keyStart, keyEnd), event.twinId);
   return { event, position: { stream, partition, offset } };
+}
+
+function keyText(bytes: Buffer, start: number, end: number): string | undefined {
+  return end > start ? bytes.toString('utf8', start, end) : undefined;
 }
 
 /** Whether bytes [start, end) are the UTF-8 of `text` (ASCII compared in place). */
@@ -99,6 +98,7 @@ function sameText(bytes: Buffer, start: number, end: number, text: string): bool
   return bytes.toString('utf8', start, end) === text;
 }
 
+/** Decodes a message's value, naming bad JSON as such, and holds the event to its key. */
 function recorded(
   stream: StreamName,
   partition: number,
@@ -111,18 +111,7 @@ function recorded(
       'EVENT_INVALID',
       'Message has no value (a tombstone or an empty message)',
     );
-  return checked(stream, partition, offset, key, () => decodeStoredEvent(value, offset));
-}
-
-/** Decodes, naming bad JSON as such, and holds the event to its message key. */
-function checked(
-  stream: StreamName,
-  partition: number,
-  offset: number,
-  key: string | undefined,
-  decode: () => EventEnvelope,
-): RecordedEvent {
-  const event = decodeOrExplain(decode);
+  const event = decodeOrExplain(() => decodeStoredEvent(value, offset));
   if (key !== event.twinId) throw keyMismatch(key, event.twinId);
   return { event, position: { stream, partition, offset } };
 }

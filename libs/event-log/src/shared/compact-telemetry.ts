@@ -236,7 +236,14 @@ class Reader {
       this.pos += length;
     }
     if (this.pos > this.end) throw new RangeError('message ends inside the names table');
-    return namesCache.get(this.buf, start, this.pos, count);
+    const end = this.pos;
+    const known = namesCache.find(this.buf, start, end);
+    if (known) return known;
+    this.pos = start;
+    const names = new Array<string>(count);
+    for (let i = 0; i < count; i++) names[i] = this.text();
+    namesCache.add(this.buf.subarray(start, end), names);
+    return names;
   }
 }
 
@@ -247,42 +254,20 @@ class Reader {
 class NamesCache {
   private readonly entries: Array<{ bytes: Buffer; names: string[] }> = [];
 
-  get(buf: Buffer, start: number, end: number, count: number): string[] {
+  find(buf: Buffer, start: number, end: number): string[] | undefined {
     for (let e = 0; e < this.entries.length; e++) {
       const entry = this.entries[e]!;
-      if (sameBytes(entry.bytes, buf, start, end)) {
-        if (e > 0) this.entries.splice(e, 1).forEach((x) => this.entries.unshift(x));
-        return entry.names;
-      }
+      if (!sameBytes(entry.bytes, buf, start, end)) continue;
+      if (e > 0) this.entries.unshift(...this.entries.splice(e, 1));
+      return entry.names;
     }
-    const names = new Array<string>(count);
-    let pos = start;
-    for (let i = 0; i < count; i++) {
-      const length = buf[pos++]!; // Names are short; a long one makes the table miss, not fail.
-      if (length >= 0x80) return readNamesSlowly(buf, start, count);
-      names[i] = buf.toString('utf8', pos, pos + length);
-      pos += length;
-    }
-    this.entries.unshift({ bytes: Buffer.from(buf.subarray(start, end)), names });
-    if (this.entries.length > 32) this.entries.pop();
-    return names;
+    return undefined;
   }
-}
 
-function readNamesSlowly(buf: Buffer, start: number, count: number): string[] {
-  const names: string[] = [];
-  let pos = start;
-  for (let i = 0; i < count; i++) {
-    let length = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = buf[pos++]!;
-      length += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    names.push(buf.toString('utf8', pos, pos + length));
-    pos += length;
+  add(bytes: Buffer, names: string[]): void {
+    this.entries.unshift({ bytes: Buffer.from(bytes), names });
+    if (this.entries.length > 32) this.entries.pop();
   }
-  return names;
 }
 
 function sameBytes(a: Buffer, buf: Buffer, start: number, end: number): boolean {

@@ -9,7 +9,6 @@ import {
   COMPACT_TELEMETRY_FORMAT,
   decodeCompactTelemetry,
   encodeCompactTelemetry,
-  isCompactTelemetry,
 } from './compact-telemetry';
 
 /**
@@ -44,8 +43,7 @@ export function decodeStoredEvent(body: string | Uint8Array, offset: number): Ev
   const bytes = Buffer.isBuffer(body)
     ? body
     : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (isCompactTelemetry(bytes)) return decodeCompactTelemetry(bytes, offset);
-  return decodeEvent(bytes.toString('utf8'), offset);
+  return decodeEventBytes(bytes, 0, bytes.length, offset);
 }
 
 /** Decodes the stored event at [start, end) of a buffer (a packed batch of several). */

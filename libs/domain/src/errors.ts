@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'EVENT_VERSION_UNSUPPORTED',
   'SCENARIO_INVALID',
   'PHYSICS_MODEL_MISSING',
+  /** A number outside its property's physical range (model/physical-range.ts). */
+  'VALUE_OUT_OF_BOUNDS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

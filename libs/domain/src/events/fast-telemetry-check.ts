@@ -1,3 +1,4 @@
+import { daysInMonth } from '../time/parse-time';
 import type { EventEnvelope, EventOfType, Reading } from './twin-events';
 
 // The hot path of every replay is TelemetryReported v2. Validating it with the general schema
@@ -7,7 +8,15 @@ const ISO =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
-const isTime = (v: unknown): v is string => typeof v === 'string' && ISO.test(v);
+const digit = (text: string, at: number) => text.charCodeAt(at) - 0x30;
+/** The schema's pattern also knows the calendar (no 30 February, 29 February in leap years only). */
+const realDay = (t: string) =>
+  digit(t, 8) * 10 + digit(t, 9) <=
+  daysInMonth(
+    digit(t, 0) * 1000 + digit(t, 1) * 100 + digit(t, 2) * 10 + digit(t, 3),
+    digit(t, 5) * 10 + digit(t, 6),
+  );
+const isTime = (v: unknown): v is string => typeof v === 'string' && ISO.test(v) && realDay(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 type TelemetryEnvelope = EventEnvelope<EventOfType<'TelemetryReported'>>;
@@ -60,7 +69,8 @@ const two = (bytes: Uint8Array, at: number) => (bytes[at]! - 0x30) * 10 + bytes[
 
 /**
  * True when `bytes` hold a timestamp in the canonical UTC form, YYYY-MM-DDTHH:MM:SS.sssZ, with
- * every field in the ISO pattern's ranges: a subset of what the pattern accepts, checked on the
+ * every field in the ISO pattern's ranges and a real calendar day: a subset of what the pattern
+ * (and the schema) accepts, checked on the
  * bytes before a decoder makes a string of them (the pattern cost more than decoding).
  */
 export function isCanonicalUtcTime(bytes: Uint8Array, start: number, end: number): boolean {
@@ -73,11 +83,12 @@ export function isCanonicalUtcTime(bytes: Uint8Array, start: number, end: number
   if (bytes[start + 23] !== 0x5a) return false;
   const month = two(bytes, start + 5);
   const day = two(bytes, start + 8);
+  const year = two(bytes, start) * 100 + two(bytes, start + 2);
   return (
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
-    day <= 31 &&
+    day <= daysInMonth(year, month) &&
     two(bytes, start + 11) <= 23 &&
     two(bytes, start + 14) <= 59 &&
     two(bytes, start + 17) <= 59

@@ -3,7 +3,8 @@ import type { TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from '../twin/decide-context';
 import type { ReadingInput } from '../twin/twin-commands';
 import type { TwinState } from '../twin/twin-state';
-import { validateReading } from '../twin/validate-reading';
+import { parseTime } from '../time/parse-time';
+import { assertWithinPhysicalRange, validateReading } from '../twin/validate-reading';
 import { convertUnit } from '../units/units';
 
 /** A reading as a plant sends it (HTTP, MQTT, an enterprise topic), before anything is trusted. */
@@ -57,6 +58,8 @@ export function normalizeReading(
   }
   const value =
     input.unit === undefined ? input.value : convertUnit(input.value, input.unit, spec.unit);
+  // After conversion: 1e308 W is a finite input but not a finite kW.
+  assertWithinPhysicalRange(input.property, value, spec, where);
   const occurredAt = normalizeTime(input.time, where);
   const readingId =
     input.readingId === undefined
@@ -89,20 +92,9 @@ function normalizeTime(time: unknown, where: Record<string, unknown>): string {
 }
 
 function formatTime(time: unknown, where: Record<string, unknown>): string {
-  const ms =
-    typeof time === 'number'
-      ? time
-      : typeof time === 'string' && /(Z|[+-]\d\d:?\d\d)$/.test(time)
-        ? Date.parse(time)
-        : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new TwinlogError(
-      'TIMESTAMP_IMPLAUSIBLE',
-      `time must be ISO 8601 with a time zone (e.g. 2026-11-25T10:00:00Z) or epoch milliseconds, got ${JSON.stringify(time)}`,
-      where,
-    );
-  }
-  return new Date(ms).toISOString();
+  const parsed = parseTime(time, { epochMs: true });
+  if (parsed.ok) return parsed.iso;
+  throw new TwinlogError('TIMESTAMP_IMPLAUSIBLE', `time: ${parsed.reason}`, where);
 }
 
 function requireId(id: unknown, where: Record<string, unknown>): string {

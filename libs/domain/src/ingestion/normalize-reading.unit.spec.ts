@@ -55,4 +55,44 @@ describe('normalising incoming readings', () => {
   ])('refuses %s', (_label, input, expected) => {
     expect(code(() => normalize(input))).toBe(expected);
   });
+
+  const later = context({ now: '2026-12-05T00:00:00.000Z' });
+  const normalizeLater = (input: Partial<IncomingReading>) =>
+    normalizeReading(
+      { twinId: 'mill-1', property: 'temperature', value: 41.5, time: at(60), ...input },
+      mill,
+      model,
+      later,
+    );
+
+  it.each([
+    ['epoch ms 1e20', 1e20],
+    ['epoch ms -1e20', -1e20],
+    ['a year past JavaScript dates', '+275760-09-13T00:00:00.000Z'],
+    ['a five-digit year', '12026-11-27T10:00:00Z'],
+    ['31 November', '2026-11-31T00:30:00Z'],
+    ['30 February', '2026-02-30T00:30:00Z'],
+    ['hour 25', '2026-11-27T25:00:00Z'],
+    ['minute 60', '2026-11-27T23:60:00Z'],
+  ])('refuses the impossible time %s with TIMESTAMP_IMPLAUSIBLE, never a RangeError', (_l, time) => {
+    expect(code(() => normalizeLater({ time }))).toBe('TIMESTAMP_IMPLAUSIBLE');
+  });
+
+  it.each([
+    ['a °C below absolute zero', { value: -1e308 }],
+    ['-274 °C', { value: -274 }],
+    ['a K below zero, converted', { value: -1, unit: 'K' }],
+    ['a magnitude that overflows sums', { value: 1e308 }],
+    ['1e308 W, converted to kW', { property: 'power', value: 1e308, unit: 'W' }],
+    ['a negative power', { property: 'power', value: -5 }],
+    ['a negative spindle speed', { property: 'spindle_speed', value: -100 }],
+  ])('refuses %s with VALUE_OUT_OF_BOUNDS', (_label, input) => {
+    expect(code(() => normalize(input))).toBe('VALUE_OUT_OF_BOUNDS');
+  });
+
+  it('accepts values at the physical bounds', () => {
+    expect(normalize({ value: -273.15 }).value).toBe(-273.15);
+    expect(normalize({ value: 0, unit: 'K' }).value).toBeCloseTo(-273.15, 10);
+    expect(normalize({ property: 'power', value: 0 }).value).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { TwinlogError } from '../errors';
 import { limitOrderProblems } from './limits-order';
+import { limitsOutsideRange, physicalRangeOf, physicalRangeProblems } from './physical-range';
 import { twinModelSchema, type TwinModel } from './twin-model.schema';
 
 export interface ModelProblem {
@@ -37,13 +38,21 @@ export function parseTwinModel(text: string, source: string): TwinModel {
   const result = twinModelSchema.safeParse(raw);
   if (!result.success) throw modelInvalid(zodProblems(result.error, source));
   const model = result.data;
-  const problems = Object.entries(model.properties).flatMap(([property, spec]) =>
-    limitOrderProblems(spec.limits).map((p) => ({
+  const problems = Object.entries(model.properties).flatMap(([property, spec]) => {
+    const at = (where: string) => (p: { path: string; message: string }) => ({
       source,
-      path: `properties.${property}.limits.${p.path}`,
+      path: `properties.${property}.${where}.${p.path}`,
       message: p.message,
-    })),
-  );
+    });
+    const rangeProblems = physicalRangeProblems(spec).map(at('physicalRange'));
+    return [
+      ...rangeProblems,
+      ...limitOrderProblems(spec.limits).map(at('limits')),
+      ...(rangeProblems.length > 0
+        ? []
+        : limitsOutsideRange(spec.limits, physicalRangeOf(spec)).map(at('limits'))),
+    ];
+  });
   if (problems.length > 0) throw modelInvalid(problems);
   return model;
 }

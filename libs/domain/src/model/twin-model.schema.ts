@@ -26,6 +26,20 @@ export const limitsSchema = z
   })
   .strict();
 
+/**
+ * The values a property can physically take, in its unit: a reading outside is refused
+ * (VALUE_OUT_OF_BOUNDS) and no limit may lie outside. Either side may be left to the unit's
+ * default (model/physical-range.ts: absolute zero for temperatures, 0 for speeds, flows, power,
+ * fractions and throughput, a vacuum for pressures; ±1e15 at most for anything).
+ */
+export const physicalRangeSchema = z
+  .object({ min: finite.optional(), max: finite.optional() })
+  .strict()
+  .refine(
+    (r) => r.min === undefined || r.max === undefined || r.min <= r.max,
+    'min must not exceed max',
+  );
+
 export const anomalySettingsSchema = z
   .object({
     /** The fastest physically possible change, units per second (rate-of-change detector). */
@@ -81,6 +95,7 @@ export const propertySpecSchema = z
     valueType: z.enum(['number', 'integer']).default('number'),
     description: z.string().optional(),
     limits: limitsSchema.default({}),
+    physicalRange: physicalRangeSchema.optional(),
     /** Parameters a physics model of this property needs (time constants, coefficients). */
     physics: z.record(z.string(), finite).optional(),
     /** How a system or process twin aggregates this property over the twins below it. */
@@ -145,6 +160,7 @@ export const twinModelSchema = z
   });
 
 export type Band = z.infer<typeof bandSchema>;
+export type PhysicalRangeSpec = z.infer<typeof physicalRangeSchema>;
 export type AnomalySettings = z.infer<typeof anomalySettingsSchema>;
 export type TwinAnomalySettings = z.infer<typeof twinAnomalySettingsSchema>;
 export type Limits = z.infer<typeof limitsSchema>;

@@ -5,6 +5,8 @@ import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.s
 import type { DecideContext } from './decide-context';
 import type { ReadingInput, TwinCommand } from './twin-commands';
 import type { TwinState } from './twin-state';
+import { limitsOutsideRange, physicalRangeOf } from '../model/physical-range';
+import { requireTime } from '../time/parse-time';
 import { assertPlausibleTime, validateReading } from './validate-reading';
 
 /**
@@ -116,8 +118,12 @@ function register(
     }
     assertChildAllowed(ctx.parent, model.type, ctx);
   }
-  const occurredAt = command.commissionedAt ?? ctx.now;
-  assertPlausibleTime(occurredAt, state, ctx, { twinId: state.twinId, field: 'commissionedAt' });
+  const where = { twinId: state.twinId, field: 'commissionedAt' };
+  const occurredAt =
+    command.commissionedAt === undefined
+      ? ctx.now
+      : requireTime(command.commissionedAt, 'commissionedAt', { details: where });
+  assertPlausibleTime(occurredAt, state, ctx, where);
   return [
     {
       type: 'TwinRegistered',
@@ -163,11 +169,15 @@ function attachChild(
 ): DecidedEvent[] {
   if (parent.children.some((c) => c.twinId === command.childId)) return [];
   assertChildAllowed(parent, command.childType, ctx);
+  const occurredAt =
+    command.attachedAt === undefined
+      ? ctx.now
+      : requireTime(command.attachedAt, 'attachedAt', { details: { twinId: parent.twinId } });
   return [
     {
       type: 'ChildAttached',
       data: { childId: command.childId, childType: command.childType },
-      occurredAt: command.attachedAt ?? ctx.now,
+      occurredAt,
     },
   ];
 }
@@ -178,17 +188,22 @@ function changeLimits(
   ctx: DecideContext,
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
-  if (!model.properties[command.property]) {
+  const spec = model.properties[command.property];
+  if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
       `${model.type} has no property "${command.property}"`,
       { property: command.property },
     );
   }
-  // The same rules as limits in a model file: finite bounds, low <= high, widening with severity.
+  // The same rules as limits in a model file: finite bounds, low <= high, widening with
+  // severity, and within what the property can physically be.
   const parsed = limitsSchema.safeParse(command.limits);
   const messages = parsed.success
-    ? limitOrderProblems(parsed.data).map((p) => p.message)
+    ? [
+        ...limitOrderProblems(parsed.data),
+        ...limitsOutsideRange(parsed.data, physicalRangeOf(spec)),
+      ].map((p) => p.message)
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'limits'}: ${i.message}`);
   if (messages.length > 0) {
     throw new TwinlogError(
@@ -221,14 +236,16 @@ function reportTelemetry(
   }
   if (fresh.length === 0) return [];
   fresh.forEach((reading) => validateReading(twin, model, reading, ctx));
-  const latest = fresh.reduce(
-    (a, r) => (Date.parse(r.occurredAt) > Date.parse(a) ? r.occurredAt : a),
-    fresh[0]!.occurredAt,
+  // Validated, so each time parses; stored in the canonical UTC form, they compare as strings.
+  const readings = fresh.map((r) => ({ ...r, occurredAt: requireTime(r.occurredAt, 'occurredAt') }));
+  const latest = readings.reduce(
+    (a, r) => (r.occurredAt > a ? r.occurredAt : a),
+    readings[0]!.occurredAt,
   );
   return [
     {
       type: 'TelemetryReported',
-      data: { readings: fresh.map((r) => ({ ...r })) },
+      data: { readings },
       occurredAt: latest,
     },
   ];
@@ -249,21 +266,20 @@ function recordMaintenance(
       { properties: unknown },
     );
   }
-  assertPlausibleTime(command.performedAt, twin, ctx, {
-    twinId: twin.twinId,
-    field: 'performedAt',
-  });
+  const where = { twinId: twin.twinId, field: 'performedAt' };
+  const performedAt = requireTime(command.performedAt, 'performedAt', { details: where });
+  assertPlausibleTime(performedAt, twin, ctx, where);
   return [
     {
       type: 'MaintenancePerformed',
       data: {
         kind: command.kind,
-        performedAt: command.performedAt,
+        performedAt,
         resets,
         componentId: command.componentId ?? null,
         notes: command.notes ?? null,
       },
-      occurredAt: command.performedAt,
+      occurredAt: performedAt,
     },
   ];
 }

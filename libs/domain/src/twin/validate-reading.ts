@@ -1,13 +1,16 @@
 import { TwinlogError } from '../errors';
-import type { TwinModel } from '../model/twin-model.schema';
+import { physicalRangeOf, withinRange } from '../model/physical-range';
+import type { PropertySpec, TwinModel } from '../model/twin-model.schema';
+import { parseIsoTime } from '../time/parse-time';
 import type { DecideContext } from './decide-context';
 import type { ReadingInput } from './twin-commands';
 import type { TwinState } from './twin-state';
 
 /**
  * Checks one reading against the twin's model: known property, finite value of the declared
- * type, the declared unit (conversion happens before, at ingestion), and a plausible time: not
- * before the twin was registered, not further ahead than the allowed skew.
+ * type within the property's physical range, the declared unit (conversion happens before, at
+ * ingestion), and a plausible time: a real instant, not before the twin was registered, not
+ * further ahead than the allowed skew.
  */
 export function validateReading(
   state: TwinState,
@@ -41,6 +44,7 @@ export function validateReading(
       where,
     );
   }
+  assertWithinPhysicalRange(reading.property, reading.value, spec, where);
   if (reading.unit !== spec.unit) {
     throw new TwinlogError(
       'UNIT_MISMATCH',
@@ -55,6 +59,22 @@ export function validateReading(
   assertPlausibleTime(reading.occurredAt, state, ctx, where);
 }
 
+/** A value (already in the property's unit) the property can physically take, or VALUE_OUT_OF_BOUNDS. */
+export function assertWithinPhysicalRange(
+  property: string,
+  value: number,
+  spec: PropertySpec,
+  where: Record<string, unknown>,
+): void {
+  const range = physicalRangeOf(spec);
+  if (withinRange(value, range)) return;
+  throw new TwinlogError(
+    'VALUE_OUT_OF_BOUNDS',
+    `${property} ${value} ${spec.unit} is outside what it can physically be (${range.min} to ${range.max} ${spec.unit})`,
+    { ...where, value: Number.isFinite(value) ? value : String(value), min: range.min, max: range.max, unit: spec.unit },
+  );
+}
+
 export function assertPlausibleTime(
   time: string,
   state: TwinState,
@@ -62,8 +82,11 @@ export function assertPlausibleTime(
   where: Record<string, unknown>,
 ): void {
   const at = parseTime(time);
-  if (Number.isNaN(at))
-    throw new TwinlogError('TIMESTAMP_IMPLAUSIBLE', `"${time}" is not a timestamp`, where);
+  if (Number.isNaN(at)) {
+    const parsed = parseIsoTime(time);
+    const why = parsed.ok ? 'is not a timestamp' : parsed.reason;
+    throw new TwinlogError('TIMESTAMP_IMPLAUSIBLE', `${String(where['field'] ?? 'time')}: ${why}`, where);
+  }
   const latest = parseTime(ctx.now) + ctx.maxFutureSkewMs;
   if (at > latest) {
     throw new TwinlogError(
@@ -82,14 +105,16 @@ export function assertPlausibleTime(
 }
 
 /**
- * Date.parse with a few recent answers kept: a batch checks thousands of readings against the
- * same "now", the same registration times and mostly shared sample times.
+ * The strict parse (NaN for what it refuses) with a few recent answers kept: a batch checks
+ * thousands of readings against the same "now", the same registration times and mostly shared
+ * sample times.
  */
 const parsed = new Map<string, number>();
 function parseTime(text: string): number {
   let ms = parsed.get(text);
   if (ms === undefined) {
-    ms = Date.parse(text);
+    const result = typeof text === 'string' ? parseIsoTime(text) : undefined;
+    ms = result?.ok ? result.ms : Number.NaN;
     if (parsed.size >= 64) parsed.clear();
     parsed.set(text, ms);
   }

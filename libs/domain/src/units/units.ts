@@ -96,3 +96,8 @@ export function convertUnit(value: number, from: string, to: string): number {
 export function isKnownUnit(unit: string): boolean {
   return Object.hasOwn(UNITS, canonicalUnit(unit));
 }
+
+/** The dimension of a known unit (temperature, power ...), or undefined for an unknown one. */
+export function dimensionOf(unit: string): string | undefined {
+  return UNITS[canonicalUnit(unit)]?.dimension;
+}

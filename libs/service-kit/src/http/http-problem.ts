@@ -39,6 +39,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   EVENT_VERSION_UNSUPPORTED: 400,
   SCENARIO_INVALID: 400,
   PHYSICS_MODEL_MISSING: 422,
+  VALUE_OUT_OF_BOUNDS: 422,
 };
 
 /** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './model/twin-model.schema';
 export * from './model/limits-order';
+export * from './model/physical-range';
 export * from './model/parse-twin-model';
 export * from './model/model-catalog';
 export * from './events/twin-events';
@@ -18,6 +19,7 @@ export * from './twin/stamp-events';
 export * from './twin/twin-decider';
 export * from './twin/twin-projection';
 export * from './units/units';
+export * from './time/parse-time';
 export * from './ingestion/normalize-reading';
 export * from './ingestion/screen-readings';
 export * from './health/health';

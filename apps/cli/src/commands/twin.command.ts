@@ -1,3 +1,4 @@
+import { parseIsoTime } from '@twinlog/domain';
 import { CliError, getJson, option, table } from './api-client';
 
 interface Reported {
@@ -30,11 +31,11 @@ export async function twinCommand(
 ): Promise<number> {
   const twinId = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--at');
   if (!twinId) throw new CliError('which twin? usage: twinlog twin ID [--at TIME]');
-  const at = option(args, 'at');
-  if (at !== undefined && Number.isNaN(Date.parse(at)))
-    throw new CliError(`--at must be a time such as 2026-11-27T10:00:00Z, not "${at}"`);
-  const path = at
-    ? `/v1/twins/${encodeURIComponent(twinId)}/history?at=${encodeURIComponent(new Date(at).toISOString())}`
+  const atText = option(args, 'at');
+  const at = atText === undefined ? undefined : parseIsoTime(atText);
+  if (at && !at.ok) throw new CliError(`--at must be a time such as 2026-11-27T10:00:00Z: ${at.reason}`);
+  const path = at?.ok
+    ? `/v1/twins/${encodeURIComponent(twinId)}/history?at=${encodeURIComponent(at.iso)}`
     : `/v1/twins/${encodeURIComponent(twinId)}`;
   const answer = await getJson<TwinView | { state: TwinView }>(base, path);
   const twin = 'state' in answer ? answer.state : answer;

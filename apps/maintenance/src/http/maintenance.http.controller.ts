@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { rollUpMaintenance, type MaintenanceRollUp } from '@twinlog/analytics';
-import { TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
+import { parseIsoTime, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
 import { HttpProblem, type Infrastructure } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
@@ -98,13 +98,11 @@ export class MaintenanceHttpController {
 
 function timeOf(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) {
-    throw new HttpProblem(400, 'QUERY_INVALID', `${name} must be an ISO 8601 time`, {
-      [name]: text,
-    });
+  const parsed = parseIsoTime(text);
+  if (!parsed.ok) {
+    throw new HttpProblem(400, 'QUERY_INVALID', `${name}: ${parsed.reason}`, { parameter: name });
   }
-  return ms;
+  return parsed.ms;
 }
 
 function entry(event: EventEnvelope) {

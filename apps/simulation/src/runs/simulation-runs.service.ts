@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTwinlogError, TwinlogError, type SimulationRequest } from '@twinlog/domain';
+import { isTwinlogError, parseIsoTime, TwinlogError, type SimulationRequest } from '@twinlog/domain';
 import {
   checkAgainstModel,
   compareResults,
@@ -246,14 +246,12 @@ function startOf(at: string | undefined): string {
 }
 
 function startTime(at: string): string {
-  const ms = Date.parse(at);
-  if (!/^\d{4}-\d\d-\d\dT/.test(at) || Number.isNaN(ms)) {
-    throw scenarioInvalid([`at: "${at}" is not an ISO 8601 time (like 2026-03-01T12:00:00Z)`]);
+  const parsed = parseIsoTime(at);
+  if (!parsed.ok) throw scenarioInvalid([`at: ${parsed.reason}`]);
+  if (parsed.ms > Date.now() + FUTURE_SKEW_MS) {
+    throw scenarioInvalid([`at: ${parsed.iso} is in the future; a run starts from now or a past state`]);
   }
-  if (ms > Date.now() + FUTURE_SKEW_MS) {
-    throw scenarioInvalid([`at: ${at} is in the future; a run starts from now or a past state`]);
-  }
-  return new Date(ms).toISOString();
+  return parsed.iso;
 }
 
 /** Prefixes a scenario's problems with the request field it came from (base, alternative). */

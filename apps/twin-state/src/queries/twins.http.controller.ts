@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { twinHealth, TwinlogError } from '@twinlog/domain';
+import { requireTime, twinHealth, TwinlogError } from '@twinlog/domain';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { TwinQueries, type TimeAxis } from './twin-queries.service';
@@ -100,15 +100,9 @@ export class TwinsHttpController {
   }
 }
 
+/** A time parameter through the domain's one strict parser: 31 November is a 400, not 1 December. */
 function time(value: string | undefined, name: string): string {
-  const ms = value && /(Z|[+-]\d\d:?\d\d)$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new TwinlogError(
-      'COMMAND_INVALID',
-      `${name} must be an ISO 8601 time with a zone, got ${JSON.stringify(value ?? null)}`,
-    );
-  }
-  return new Date(ms).toISOString();
+  return requireTime(value ?? null, name, { code: 'COMMAND_INVALID', details: { parameter: name } });
 }
 
 function axis(value: string | undefined): TimeAxis {

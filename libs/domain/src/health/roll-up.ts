@@ -1,4 +1,5 @@
 import type { ModelCatalog } from '../model/model-catalog';
+import { physicalRangeOf, withinRange } from '../model/physical-range';
 import type { TwinState } from '../twin/twin-state';
 import { twinHealth, worse, type TwinHealthStatus } from './health';
 
@@ -10,8 +11,15 @@ export interface RollUp {
   worstStatus: TwinHealthStatus;
   /** The least healthy asset below (the machine to look at first), if any is judged. */
   leastHealthy: { twinId: string; twinType: string; status: TwinHealthStatus } | null;
-  /** Per property whose model has a rollup rule: the aggregate over the twins below reporting it. */
-  aggregates: Record<string, { rule: string; value: number; unit: string; count: number }>;
+  /**
+   * Per property whose model has a rollup rule: the aggregate over the twins below reporting it.
+   * `excluded` counts values left out because the property cannot physically be that (stored
+   * before physical ranges were checked); it is absent when none was.
+   */
+  aggregates: Record<
+    string,
+    { rule: string; value: number; unit: string; count: number; excluded?: number }
+  >;
   children: Array<{
     twinId: string;
     twinType: string;
@@ -41,7 +49,7 @@ export function rollUp(
     children: [],
     retired: [],
   };
-  const samples = new Map<string, { rule: string; unit: string; values: number[] }>();
+  const samples = new Map<string, Samples>();
   const seen = new Set([root.twinId]);
 
   /** The worst status over `state`'s active descendants; collects aggregates on the way. */
@@ -68,29 +76,41 @@ export function rollUp(
   };
 
   result.worstStatus = worse(ownStatus, below(root));
-  for (const [property, { rule, unit, values }] of samples) {
+  for (const [property, { rule, unit, values, excluded }] of samples) {
+    if (values.length === 0) continue;
     result.aggregates[property] = {
       rule,
       unit,
       value: aggregate(rule, values),
       count: values.length,
+      ...(excluded > 0 ? { excluded } : {}),
     };
   }
   return result;
 }
 
-function collect(
-  state: TwinState,
-  samples: Map<string, { rule: string; unit: string; values: number[] }>,
-  catalog: ModelCatalog,
-): void {
+interface Samples {
+  rule: string;
+  unit: string;
+  values: number[];
+  excluded: number;
+}
+
+function collect(state: TwinState, samples: Map<string, Samples>, catalog: ModelCatalog): void {
   if (!catalog.has(state.twinType, state.modelVersion)) return;
   const model = catalog.get(state.twinType, state.modelVersion);
   for (const [property, reported] of Object.entries(state.reported)) {
-    const rule = model.properties[property]?.rollup;
-    if (!rule) continue;
-    const entry = samples.get(property) ?? { rule, unit: reported.unit, values: [] };
-    entry.values.push(reported.value);
+    const spec = model.properties[property];
+    if (!spec?.rollup) continue;
+    const entry = samples.get(property) ?? {
+      rule: spec.rollup,
+      unit: reported.unit,
+      values: [],
+      excluded: 0,
+    };
+    // Within the physical range (|value| <= 1e15) no sum over any real number of twins overflows.
+    if (withinRange(reported.value, physicalRangeOf(spec))) entry.values.push(reported.value);
+    else entry.excluded += 1;
     samples.set(property, entry);
   }
 }
@@ -101,12 +121,24 @@ const isWorse = (status: TwinHealthStatus, than: TwinHealthStatus | undefined) =
 function aggregate(rule: string, values: number[]): number {
   switch (rule) {
     case 'sum':
-      return values.reduce((s, v) => s + v, 0);
+      return compensatedSum(values);
     case 'mean':
-      return values.reduce((s, v) => s + v, 0) / values.length;
+      return compensatedSum(values) / values.length;
     case 'min':
-      return Math.min(...values);
+      return values.reduce((a, v) => (v < a ? v : a));
     default:
-      return Math.max(...values);
+      return values.reduce((a, v) => (v > a ? v : a));
   }
+}
+
+/** Neumaier's summation: a 0.1 kW machine still counts next to a line total of 1e15. */
+export function compensatedSum(values: readonly number[]): number {
+  let sum = 0;
+  let compensation = 0;
+  for (const v of values) {
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + compensation;
 }

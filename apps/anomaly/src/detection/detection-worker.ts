@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MonitoredReading } from '@twinlog/analytics';
-import type { EventEnvelope, NewEvent } from '@twinlog/domain';
+import {
+  physicallyPossible,
+  type EventEnvelope,
+  type ModelCatalog,
+  type NewEvent,
+} from '@twinlog/domain';
 import { StatefulStreamConsumer, type RecordedEvent } from '@twinlog/event-log';
 import { TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
 import type { AnomalyConfig } from '../config/anomaly.config';
@@ -29,6 +34,7 @@ export class DetectionWorker {
   private readonly monitors: TwinMonitors;
   private readonly consumer: StatefulStreamConsumer;
   private readonly counts = { readingsJudged: 0, readingsReplayed: 0, unknownTwins: 0 };
+  private readonly catalog: ModelCatalog;
 
   constructor(
     @Inject(INFRASTRUCTURE) infra: Infrastructure,
@@ -36,6 +42,7 @@ export class DetectionWorker {
     @Inject(CLOCK) private readonly now: () => string,
     private readonly directory: TwinDirectory,
   ) {
+    this.catalog = infra.catalog;
     this.monitors = new TwinMonitors(infra.catalog);
     this.consumer = new StatefulStreamConsumer(
       infra.log,
@@ -100,7 +107,8 @@ export class DetectionWorker {
         );
       return [];
     }
-    const readings: MonitoredReading[] = event.data.readings.map((r) => ({
+    const possible = physicallyPossible(event.data.readings, twin, this.catalog);
+    const readings: MonitoredReading[] = possible.map((r) => ({
       property: r.property,
       value: r.value,
       at: Date.parse(r.occurredAt),

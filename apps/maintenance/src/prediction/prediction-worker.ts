@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope, NewEvent } from '@twinlog/domain';
+import {
+  physicallyPossible,
+  type EventEnvelope,
+  type ModelCatalog,
+  type NewEvent,
+} from '@twinlog/domain';
 import type { Infrastructure } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { CLOCK, INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
@@ -28,6 +33,7 @@ export class PredictionWorker {
   private readonly logger = new Logger(PredictionWorker.name);
   private readonly consumer: StatefulStreamConsumer;
   readonly models: HealthModels;
+  private readonly catalog: ModelCatalog;
   private readonly counts = { readingsSeen: 0, readingsReplayed: 0, unknownTwins: 0 };
 
   constructor(
@@ -36,6 +42,7 @@ export class PredictionWorker {
     @Inject(CLOCK) private readonly now: () => string,
     private readonly view: TwinEventsView,
   ) {
+    this.catalog = infra.catalog;
     this.models = new HealthModels(infra.catalog, {
       checkpointSeconds: config.checkpointSeconds,
       horizonHours: config.horizonHours,
@@ -104,7 +111,7 @@ export class PredictionWorker {
     if (silent) this.counts.readingsReplayed += event.data.readings.length;
     if (!model) return [];
     model.observe(
-      event.data.readings.map((r) => ({
+      physicallyPossible(event.data.readings, twin, this.catalog).map((r) => ({
         property: r.property,
         value: r.value,
         at: Date.parse(r.occurredAt),

@@ -1,4 +1,5 @@
 import { canonicalUnit, dimensionOf } from '../units/units';
+import type { ModelCatalog } from './model-catalog';
 import type { Limits, PropertySpec } from './twin-model.schema';
 
 /**
@@ -104,4 +105,23 @@ export function physicalRangeProblems(spec: PropertySpec): Array<{ path: string;
       });
   }
   return problems;
+}
+
+/**
+ * The readings whose values their property can physically take. Intake refuses the others, so
+ * this drops only what a log kept from before ranges were checked (or a producer writing around
+ * ingestion): analytics fed 1e308 would answer Infinity. Properties the model lacks are kept.
+ */
+export function physicallyPossible<R extends { property: string; value: number }>(
+  readings: R[],
+  twin: { twinType: string; modelVersion: number },
+  catalog: ModelCatalog,
+): R[] {
+  if (!catalog.has(twin.twinType, twin.modelVersion)) return readings;
+  const properties = catalog.get(twin.twinType, twin.modelVersion).properties;
+  const possible = (r: R) => {
+    const spec = Object.hasOwn(properties, r.property) ? properties[r.property] : undefined;
+    return !spec || withinRange(r.value, physicalRangeOf(spec));
+  };
+  return readings.every(possible) ? readings : readings.filter(possible);
 }

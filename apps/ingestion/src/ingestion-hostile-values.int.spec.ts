@@ -152,11 +152,22 @@ describe('hostile numbers and times in a readings body (real Kafka, InfluxDB, mo
   it('refuses 31 November in a batch with the right code and keeps the good reading', async () => {
     const { status, json } = await h.post(
       JSON.stringify([
-        { twinId: MILL, property: 'temperature', value: 40, time: new Date(ago(60_000)).toISOString() },
+        {
+          twinId: MILL,
+          property: 'temperature',
+          value: 40,
+          time: new Date(ago(60_000)).toISOString(),
+        },
         { twinId: MILL, property: 'temperature', value: 41, time: '2026-11-31T00:30:00Z' },
         { twinId: MILL, property: 'temperature', value: 42, time: 1e20 },
         { twinId: MILL, property: 'temperature', value: -1e308, time: ago(120_000) },
-        { twinId: MILL, property: 'power_consumption', value: 1e308, unit: 'W', time: ago(120_000) },
+        {
+          twinId: MILL,
+          property: 'power_consumption',
+          value: 1e308,
+          unit: 'W',
+          time: ago(120_000),
+        },
       ]),
     );
     expect(status).toBe(207);

@@ -33,7 +33,8 @@ export async function twinCommand(
   if (!twinId) throw new CliError('which twin? usage: twinlog twin ID [--at TIME]');
   const atText = option(args, 'at');
   const at = atText === undefined ? undefined : parseIsoTime(atText);
-  if (at && !at.ok) throw new CliError(`--at must be a time such as 2026-11-27T10:00:00Z: ${at.reason}`);
+  if (at && !at.ok)
+    throw new CliError(`--at must be a time such as 2026-11-27T10:00:00Z: ${at.reason}`);
   const path = at?.ok
     ? `/v1/twins/${encodeURIComponent(twinId)}/history?at=${encodeURIComponent(at.iso)}`
     : `/v1/twins/${encodeURIComponent(twinId)}`;

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { isTwinlogError, parseIsoTime, TwinlogError, type SimulationRequest } from '@twinlog/domain';
+import {
+  isTwinlogError,
+  parseIsoTime,
+  TwinlogError,
+  type SimulationRequest,
+} from '@twinlog/domain';
 import {
   checkAgainstModel,
   compareResults,
@@ -249,7 +254,9 @@ function startTime(at: string): string {
   const parsed = parseIsoTime(at);
   if (!parsed.ok) throw scenarioInvalid([`at: ${parsed.reason}`]);
   if (parsed.ms > Date.now() + FUTURE_SKEW_MS) {
-    throw scenarioInvalid([`at: ${parsed.iso} is in the future; a run starts from now or a past state`]);
+    throw scenarioInvalid([
+      `at: ${parsed.iso} is in the future; a run starts from now or a past state`,
+    ]);
   }
   return parsed.iso;
 }

@@ -102,7 +102,10 @@ export class TwinsHttpController {
 
 /** A time parameter through the domain's one strict parser: 31 November is a 400, not 1 December. */
 function time(value: string | undefined, name: string): string {
-  return requireTime(value ?? null, name, { code: 'COMMAND_INVALID', details: { parameter: name } });
+  return requireTime(value ?? null, name, {
+    code: 'COMMAND_INVALID',
+    details: { parameter: name },
+  });
 }
 
 function axis(value: string | undefined): TimeAxis {

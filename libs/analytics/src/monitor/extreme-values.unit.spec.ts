@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { DEFAULT_MULTIVARIATE_SETTINGS } from '../multivariate/multivariate-settings';
-import { DEFAULT_MONITOR_SETTINGS, TwinAnomalyMonitor, type AnomalyChange } from './twin-anomaly-monitor';
+import {
+  DEFAULT_MONITOR_SETTINGS,
+  TwinAnomalyMonitor,
+  type AnomalyChange,
+} from './twin-anomaly-monitor';
 
 // Issue 15: intake keeps every value within its physical range, at most 1e15 in magnitude.
 // Within that, the detectors' running sums, EWMAs and variances must never produce an
@@ -11,7 +15,12 @@ const limits = {
 };
 const settings = {
   ...DEFAULT_MONITOR_SETTINGS,
-  multivariate: { ...DEFAULT_MULTIVARIATE_SETTINGS, properties: ['temperature', 'power'], warmUp: 20, smoothing: 3 },
+  multivariate: {
+    ...DEFAULT_MULTIVARIATE_SETTINGS,
+    properties: ['temperature', 'power'],
+    warmUp: 20,
+    smoothing: 3,
+  },
 };
 const value = fc.oneof(
   fc.double({ min: -273.15, max: 1e15, noNaN: true }),

@@ -32,14 +32,24 @@ const reported = (values: Record<string, number>, unit = 'kW') =>
   Object.fromEntries(
     Object.entries(values).map(([property, value]) => [
       property,
-      { value, unit, occurredAt: '2026-01-01T00:00:00.000Z', readingId: 'r', eventId: 'e', revision: 1 },
+      {
+        value,
+        unit,
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        readingId: 'r',
+        eventId: 'e',
+        revision: 1,
+      },
     ]),
   );
 
 function lineOf(machines: Array<Record<string, number>>) {
   const states = new Map<string, TwinState>();
   machines.forEach((values, i) =>
-    states.set(`m-${i}`, twin(`m-${i}`, { twinType: 'machine', level: 'asset', reported: reported(values) })),
+    states.set(
+      `m-${i}`,
+      twin(`m-${i}`, { twinType: 'machine', level: 'asset', reported: reported(values) }),
+    ),
   );
   const line = twin('line', {
     twinType: 'line',

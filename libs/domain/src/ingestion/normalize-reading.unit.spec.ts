@@ -74,9 +74,12 @@ describe('normalising incoming readings', () => {
     ['30 February', '2026-02-30T00:30:00Z'],
     ['hour 25', '2026-11-27T25:00:00Z'],
     ['minute 60', '2026-11-27T23:60:00Z'],
-  ])('refuses the impossible time %s with TIMESTAMP_IMPLAUSIBLE, never a RangeError', (_l, time) => {
-    expect(code(() => normalizeLater({ time }))).toBe('TIMESTAMP_IMPLAUSIBLE');
-  });
+  ])(
+    'refuses the impossible time %s with TIMESTAMP_IMPLAUSIBLE, never a RangeError',
+    (_l, time) => {
+      expect(code(() => normalizeLater({ time }))).toBe('TIMESTAMP_IMPLAUSIBLE');
+    },
+  );
 
   it.each([
     ['a °C below absolute zero', { value: -1e308 }],

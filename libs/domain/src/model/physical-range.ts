@@ -26,7 +26,13 @@ const ABSOLUTE_FLOOR: Record<string, number> = {
  * drawn, a fraction worn, parts made): 0 is their default floor. A model whose quantity is signed
  * (a regenerating drive's power, a reversing spindle) says so with its own `physicalRange`.
  */
-const NON_NEGATIVE = new Set(['power', 'rotational speed', 'volume flow', 'fraction', 'throughput']);
+const NON_NEGATIVE = new Set([
+  'power',
+  'rotational speed',
+  'volume flow',
+  'fraction',
+  'throughput',
+]);
 
 export interface PhysicalRange {
   min: number;
@@ -88,7 +94,9 @@ export function limitsOutsideRange(
 }
 
 /** Problems of a model's own `physicalRange`: beyond the cap, or below the unit's absolute floor. */
-export function physicalRangeProblems(spec: PropertySpec): Array<{ path: string; message: string }> {
+export function physicalRangeProblems(
+  spec: PropertySpec,
+): Array<{ path: string; message: string }> {
   const declared = spec.physicalRange;
   if (!declared) return [];
   const problems: Array<{ path: string; message: string }> = [];

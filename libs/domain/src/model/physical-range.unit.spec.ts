@@ -5,7 +5,8 @@ import { parseTwinModel } from './parse-twin-model';
 import { defaultPhysicalRange, MAGNITUDE_CAP, physicalRangeOf } from './physical-range';
 
 const head = 'type: probe\nversion: 1\nlevel: component\nproperties:\n';
-const property = (spec: string) => parseTwinModel(`${head}  x: ${spec}\n`, 'probe.yaml').properties['x']!;
+const property = (spec: string) =>
+  parseTwinModel(`${head}  x: ${spec}\n`, 'probe.yaml').properties['x']!;
 
 function problem(text: string): string {
   try {
@@ -47,12 +48,32 @@ describe('physical ranges of properties', () => {
   });
 
   it.each([
-    ['a limit below absolute zero', '{ unit: °C, limits: { failure: { low: -300 } } }', 'physical range'],
-    ['a limit beyond the cap', '{ unit: mm/s, limits: { alarm: { high: 1e300 } } }', 'physical range'],
-    ['a limit outside the declared range', '{ unit: "%", physicalRange: { max: 100 }, limits: { alarm: { high: 120 } } }', 'physical range'],
-    ['a range below what the unit can be', '{ unit: K, physicalRange: { min: -1 } }', 'physically be'],
+    [
+      'a limit below absolute zero',
+      '{ unit: °C, limits: { failure: { low: -300 } } }',
+      'physical range',
+    ],
+    [
+      'a limit beyond the cap',
+      '{ unit: mm/s, limits: { alarm: { high: 1e300 } } }',
+      'physical range',
+    ],
+    [
+      'a limit outside the declared range',
+      '{ unit: "%", physicalRange: { max: 100 }, limits: { alarm: { high: 120 } } }',
+      'physical range',
+    ],
+    [
+      'a range below what the unit can be',
+      '{ unit: K, physicalRange: { min: -1 } }',
+      'physically be',
+    ],
     ['a range beyond the cap', '{ unit: kW, physicalRange: { max: 1e16 } }', 'beyond'],
-    ['an inverted range', '{ unit: kW, physicalRange: { min: 5, max: 1 } }', 'min must not exceed max'],
+    [
+      'an inverted range',
+      '{ unit: kW, physicalRange: { min: 5, max: 1 } }',
+      'min must not exceed max',
+    ],
     ['an infinite range', '{ unit: kW, physicalRange: { max: .inf } }', 'Infinity'],
   ])('refuses %s', (_label, spec, why) => {
     expect(problem(`${head}  x: ${spec}\n`)).toContain(why);
@@ -68,9 +89,15 @@ const number = fc.oneof(
 const band = fc.record({ low: number, high: number }, { requiredKeys: [] });
 const spec = fc.record(
   {
-    unit: fc.oneof(fc.constantFrom('°C', '°F', 'K', 'kW', 'rpm', 'mm/s', '%', '1', 'bar', ''), fc.string()),
+    unit: fc.oneof(
+      fc.constantFrom('°C', '°F', 'K', 'kW', 'rpm', 'mm/s', '%', '1', 'bar', ''),
+      fc.string(),
+    ),
     valueType: fc.constantFrom('number', 'integer', 'text'),
-    limits: fc.record({ normal: band, warning: band, alarm: band, failure: band }, { requiredKeys: [] }),
+    limits: fc.record(
+      { normal: band, warning: band, alarm: band, failure: band },
+      { requiredKeys: [] },
+    ),
     physicalRange: fc.record({ min: number, max: number }, { requiredKeys: [] }),
     rollup: fc.constantFrom('sum', 'mean', 'median'),
     physics: fc.dictionary(fc.string(), number),
@@ -78,7 +105,14 @@ const spec = fc.record(
   { requiredKeys: ['unit'] },
 );
 const names = fc.oneof(
-  fc.constantFrom('temperature', 'vibration', '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+  fc.constantFrom(
+    'temperature',
+    'vibration',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+  ),
   fc.string(),
 );
 const modelDoc = fc.record(
@@ -87,7 +121,9 @@ const modelDoc = fc.record(
     version: fc.oneof(fc.constant(1), number),
     level: fc.constantFrom('component', 'asset', 'planet'),
     properties: fc.dictionary(names, spec, { maxKeys: 4 }),
-    children: fc.array(fc.record({ type: fc.string(), min: number, max: number }), { maxLength: 2 }),
+    children: fc.array(fc.record({ type: fc.string(), min: number, max: number }), {
+      maxLength: 2,
+    }),
     anomaly: fc.record({ multivariate: fc.record({ properties: fc.array(names) }) }),
   },
   { requiredKeys: ['type', 'version', 'level'] },
@@ -123,10 +159,16 @@ describe('hostile model documents', () => {
 
   it('answers MODEL_INVALID for any text or JSON value that is not a model', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        answer(text, 'probe.json');
-        answer(text, 'probe.yaml');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          answer(text, 'probe.json');
+          answer(text, 'probe.yaml');
+        },
+      ),
       { numRuns: 500 },
     );
   });

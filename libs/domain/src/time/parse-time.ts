@@ -99,8 +99,7 @@ export function parseIsoTime(text: string): ParsedTime {
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   // Years before 1969 are outside the window whatever the offset (and Date.UTC maps 0-99 to 19xx).
   if (year < 1969) return outsideWindow(quoteInput(text));
-  const ms =
-    Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
   if (ms < EARLIEST_TIME_MS || ms > LATEST_TIME_MS) return outsideWindow(quoteInput(text));
   const canonical = text.length === 24 && m[8] === 'Z' && m[7]?.length === 3;
   return { ok: true, ms, iso: canonical ? text : new Date(ms).toISOString() };

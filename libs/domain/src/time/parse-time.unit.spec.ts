@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { isTwinlogError } from '../errors';
-import {
-  daysInMonth,
-  LATEST_TIME_MS,
-  parseIsoTime,
-  parseTime,
-  requireTime,
-} from './parse-time';
+import { daysInMonth, LATEST_TIME_MS, parseIsoTime, parseTime, requireTime } from './parse-time';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -23,7 +17,8 @@ describe('the one strict time parser', () => {
   });
 
   it('never throws on strings shaped like times, and agrees with Date on every one it accepts', () => {
-    const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+    const digits = (n: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
     const timeLike = fc
       .tuple(
         fc.oneof(digits(4), digits(5), fc.constant('+275760')),

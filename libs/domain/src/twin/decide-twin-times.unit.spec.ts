@@ -66,7 +66,9 @@ describe('times in twin commands', () => {
   });
 
   it('stores performedAt in the canonical UTC form', () => {
-    const mill = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill', commissionedAt: at(-10) }]);
+    const mill = given('mill-1', [
+      { type: 'RegisterTwin', twinType: 'mill', commissionedAt: at(-10) },
+    ]);
     const [event] = mill.when(maintenance('2026-01-01T01:00:00+01:00'));
     expect(event).toMatchObject({
       occurredAt: at(0),

@@ -237,7 +237,10 @@ function reportTelemetry(
   if (fresh.length === 0) return [];
   fresh.forEach((reading) => validateReading(twin, model, reading, ctx));
   // Validated, so each time parses; stored in the canonical UTC form, they compare as strings.
-  const readings = fresh.map((r) => ({ ...r, occurredAt: requireTime(r.occurredAt, 'occurredAt') }));
+  const readings = fresh.map((r) => ({
+    ...r,
+    occurredAt: requireTime(r.occurredAt, 'occurredAt'),
+  }));
   const latest = readings.reduce(
     (a, r) => (r.occurredAt > a ? r.occurredAt : a),
     readings[0]!.occurredAt,

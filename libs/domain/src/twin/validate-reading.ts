@@ -71,7 +71,13 @@ export function assertWithinPhysicalRange(
   throw new TwinlogError(
     'VALUE_OUT_OF_BOUNDS',
     `${property} ${value} ${spec.unit} is outside what it can physically be (${range.min} to ${range.max} ${spec.unit})`,
-    { ...where, value: Number.isFinite(value) ? value : String(value), min: range.min, max: range.max, unit: spec.unit },
+    {
+      ...where,
+      value: Number.isFinite(value) ? value : String(value),
+      min: range.min,
+      max: range.max,
+      unit: spec.unit,
+    },
   );
 }
 
@@ -85,7 +91,11 @@ export function assertPlausibleTime(
   if (Number.isNaN(at)) {
     const parsed = parseIsoTime(time);
     const why = parsed.ok ? 'is not a timestamp' : parsed.reason;
-    throw new TwinlogError('TIMESTAMP_IMPLAUSIBLE', `${String(where['field'] ?? 'time')}: ${why}`, where);
+    throw new TwinlogError(
+      'TIMESTAMP_IMPLAUSIBLE',
+      `${String(where['field'] ?? 'time')}: ${why}`,
+      where,
+    );
   }
   const latest = parseTime(ctx.now) + ctx.maxFutureSkewMs;
   if (at > latest) {

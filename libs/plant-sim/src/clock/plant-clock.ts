@@ -1,3 +1,4 @@
+import { parseTime } from '@twinlog/domain';
 import { PlantSimError } from '../errors';
 
 /**
@@ -65,13 +66,14 @@ export function parseDuration(text: string, what = 'duration'): number {
 export function parsePlantStart(text: string, wallNowMs: number): number {
   const relative = /^(?:now)?-(.+)$/.exec(text.trim());
   if (text.trim() === 'now') return wallNowMs;
-  if (relative) return wallNowMs - parseDuration(relative[1]!, 'start offset');
-  const at = /(Z|[+-]\d\d:?\d\d)$/.test(text.trim()) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) {
+  const at = relative
+    ? parseTime(wallNowMs - parseDuration(relative[1]!, 'start offset'), { epochMs: true })
+    : parseTime(text.trim());
+  if (!at.ok) {
     throw new PlantSimError(
       'OPTIONS_INVALID',
-      `start "${text}" is not a time: use now, now-2h, or ISO 8601 with a zone (2026-11-27T08:00:00Z)`,
+      `start "${text.slice(0, 40)}" is not a time: use now, now-2h, or ISO 8601 with a zone (2026-11-27T08:00:00Z): ${at.reason}`,
     );
   }
-  return at;
+  return at.ms;
 }

@@ -46,5 +46,7 @@ describe('plant clock', () => {
     expect(parsePlantStart('-30m', NOW)).toBe(NOW - 1_800_000);
     expect(parsePlantStart('2026-06-01T08:00:00Z', NOW)).toBe(Date.parse('2026-06-01T08:00:00Z'));
     expect(() => parsePlantStart('2026-06-01 08:00', NOW)).toThrow(/ISO 8601 with a zone/);
+    expect(() => parsePlantStart('2026-11-31T08:00:00Z', NOW)).toThrow(/November has 30 days/);
+    expect(() => parsePlantStart('now-1000000000000d', NOW)).toThrow(/plausible window/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseTime } from '@twinlog/domain';
 import { PlantSimError } from '../errors';
 import { readingIdOf, type PlantSample } from '../readings';
 import type { ColumnMapping } from './column-mapping';
@@ -144,25 +145,26 @@ const DOTTED = /^(\d{4})\.(\d\d)\.(\d\d)\.(\d\d)\.(\d\d)\.(\d\d)$/;
  */
 export function parseCsvTime(text: string, line: number): number {
   const cell = text.trim();
-  let at = Number.NaN;
+  let parsed: ReturnType<typeof parseTime> | undefined;
   if (/^\d+(\.\d+)?$/.test(cell)) {
     const n = Number(cell);
-    at = n >= 1e11 ? n : n * 1000;
+    parsed = parseTime(n >= 1e11 ? n : n * 1000, { epochMs: true });
   } else if (/(Z|[+-]\d\d:?\d\d)$/.test(cell)) {
-    at = Date.parse(cell);
+    parsed = parseTime(cell);
   } else {
     const m = LOCAL.exec(cell) ?? DOTTED.exec(cell);
     if (m) {
+      // Read as UTC, through the same strict parser: 2020-02-30 is refused, not 1 March.
       const [, y, mo, d, h, mi, s, frac] = m;
-      at = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +(s ?? 0)) + Math.round(+(frac ?? 0) * 1000);
+      parsed = parseTime(`${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}${frac ?? ''}Z`);
     }
   }
-  if (!Number.isFinite(at)) {
+  if (!parsed?.ok) {
     throw new PlantSimError(
       'CSV_TIME_INVALID',
-      `Line ${line}: "${cell}" is not a time (ISO 8601, 2020-03-09 10:34:33, 2004.02.12.10.32.39 or epoch)`,
+      `Line ${line}: "${cell.slice(0, 40)}" is not a time (ISO 8601, 2020-03-09 10:34:33, 2004.02.12.10.32.39 or epoch)${parsed ? `: ${parsed.reason}` : ''}`,
       { line },
     );
   }
-  return at;
+  return parsed.ms;
 }

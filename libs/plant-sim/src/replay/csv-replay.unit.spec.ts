@@ -52,6 +52,16 @@ describe('CSV replay', () => {
     expect(replay.rows.map((r) => r.atMs)).toEqual([1_700_000_000_000, 1_700_000_001_000]);
     expect(parseCsvTime('2004.02.12.10.32.39', 2)).toBe(Date.UTC(2004, 1, 12, 10, 32, 39));
     expect(parseCsvTime('2026-01-01T10:00:00+02:00', 2)).toBe(Date.UTC(2026, 0, 1, 8));
+    // Impossible dates and times beyond JavaScript's are refused, never rolled over or thrown as RangeError.
+    for (const bad of [
+      '2020-02-30 10:00:00',
+      '2026-11-31T00:30:00Z',
+      '2004.02.12.25.32.39',
+      '1e20',
+      '100000000000000000000',
+      '12026-01-01T00:00:00Z',
+    ])
+      expect(() => parseCsvTime(bad, 7)).toThrow(/Line 7/);
   });
 
   it('says clearly what is wrong with a file or a mapping', () => {

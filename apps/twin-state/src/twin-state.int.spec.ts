@@ -235,6 +235,57 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
     expect([malformed.status, malformed.json.error.code]).toEqual([400, 'JSON_MALFORMED']);
   });
 
+  it('refuses impossible times with the documented code in plain words, and limits a property cannot reach', async () => {
+    // Issue 15: 31 November was stored as 1 December; other forms failed as 400 EVENT_INVALID
+    // with the event schema's regex in the message.
+    for (const commissionedAt of [
+      '2026-11-31T00:30:00Z',
+      '2026-02-30T10:00:00Z',
+      '2026-11-27T25:00:00Z',
+      '2026-11-27T23:59:60Z',
+      '2026-11-27',
+      '2026-11-27T10:00:00',
+      '12026-11-27T10:00:00Z',
+      '+275760-09-13T00:00:00.000Z',
+    ]) {
+      const r = await h.call('POST', '/v1/twins', {
+        twinId: 'x-times',
+        twinType: 'cutting-tool',
+        commissionedAt,
+      });
+      expect([commissionedAt, r.status, r.json.error.code]).toEqual([
+        commissionedAt,
+        422,
+        'TIMESTAMP_IMPLAUSIBLE',
+      ]);
+      expect(r.json.error.message).toMatch(/^commissionedAt: /);
+      expect(r.json.error.message).not.toMatch(/\\d|\(\?:/);
+    }
+    const maintenance = await h.call('POST', '/v1/twins/mill-b/maintenance', {
+      kind: 'inspection',
+      performedAt: '2026-11-31T00:30:00Z',
+    });
+    expect([maintenance.status, maintenance.json.error.code]).toEqual([
+      422,
+      'TIMESTAMP_IMPLAUSIBLE',
+    ]);
+    for (const query of [
+      'history?at=2026-11-31T00:30:00Z',
+      'history?at=1e20',
+      'history?at=%2B275760-09-13T00:00:00.000Z',
+      'diff?from=2026-02-30T00:00:00Z&to=2026-03-01T00:00:00Z',
+      'events?from=2026-11-27T24:00:00Z',
+    ]) {
+      const r = await h.call('GET', `/v1/twins/mill-a/${query}`);
+      expect([query, r.status, r.json.error.code]).toEqual([query, 400, 'COMMAND_INVALID']);
+    }
+    const limits = await h.call('PUT', '/v1/twins/mill-b/limits/temperature', {
+      limits: { failure: { low: -300, high: 1e300 } },
+    });
+    expect([limits.status, limits.json.error.code]).toEqual([422, 'LIMITS_INVALID']);
+    expect(limits.json.error.message).toMatch(/physical range/);
+  });
+
   it('restarts from snapshots and the log to an identical state, and a full rebuild verifies it', async () => {
     const before = (await h.call('GET', '/v1/twins')).json.twins;
     const states = await Promise.all(

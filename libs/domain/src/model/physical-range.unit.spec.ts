@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 import { isTwinlogError } from '../errors';
 import { parseTwinModel } from './parse-twin-model';
-import { defaultPhysicalRange, MAGNITUDE_CAP, physicalRangeOf } from './physical-range';
+import { ModelCatalog } from './model-catalog';
+import {
+  defaultPhysicalRange,
+  MAGNITUDE_CAP,
+  physicallyPossible,
+  physicalRangeOf,
+} from './physical-range';
 
 const head = 'type: probe\nversion: 1\nlevel: component\nproperties:\n';
 const property = (spec: string) =>
@@ -77,6 +83,25 @@ describe('physical ranges of properties', () => {
     ['an infinite range', '{ unit: kW, physicalRange: { max: .inf } }', 'Infinity'],
   ])('refuses %s', (_label, spec, why) => {
     expect(problem(`${head}  x: ${spec}\n`)).toContain(why);
+  });
+});
+
+describe('readings a log kept from before ranges were checked', () => {
+  it('are left out of what analytics sees; unknown properties and unknown models pass', () => {
+    const catalog = ModelCatalog.of([
+      { model: parseTwinModel(`${head}  t: { unit: °C }\n`, 'probe.yaml'), source: 'probe.yaml' },
+    ]);
+    const twin = { twinType: 'probe', modelVersion: 1 };
+    const readings = [
+      { property: 't', value: 20 },
+      { property: 't', value: -1e308 },
+      { property: 't', value: 1e16 },
+      { property: 'other', value: -1e308 },
+    ];
+    expect(physicallyPossible(readings, twin, catalog)).toEqual([readings[0], readings[3]]);
+    expect(physicallyPossible(readings, { twinType: 'x', modelVersion: 1 }, catalog)).toBe(
+      readings,
+    );
   });
 });
 

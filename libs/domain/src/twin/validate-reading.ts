@@ -87,17 +87,17 @@ export function assertPlausibleTime(
   ctx: DecideContext,
   where: Record<string, unknown>,
 ): void {
-  const at = parseTime(time);
+  const at = cachedMs(time);
   if (Number.isNaN(at)) {
-    const parsed = parseIsoTime(time);
-    const why = parsed.ok ? 'is not a timestamp' : parsed.reason;
+    const refused = parseIsoTime(time);
+    const why = refused.ok ? 'is not a timestamp' : refused.reason;
     throw new TwinlogError(
       'TIMESTAMP_IMPLAUSIBLE',
       `${String(where['field'] ?? 'time')}: ${why}`,
       where,
     );
   }
-  const latest = parseTime(ctx.now) + ctx.maxFutureSkewMs;
+  const latest = cachedMs(ctx.now) + ctx.maxFutureSkewMs;
   if (at > latest) {
     throw new TwinlogError(
       'TIMESTAMP_IMPLAUSIBLE',
@@ -105,7 +105,7 @@ export function assertPlausibleTime(
       where,
     );
   }
-  if (state.registeredAt && at < parseTime(state.registeredAt)) {
+  if (state.registeredAt && at < cachedMs(state.registeredAt)) {
     throw new TwinlogError(
       'TIMESTAMP_IMPLAUSIBLE',
       `${time} is before the twin was registered (${state.registeredAt})`,
@@ -119,14 +119,14 @@ export function assertPlausibleTime(
  * thousands of readings against the same "now", the same registration times and mostly shared
  * sample times.
  */
-const parsed = new Map<string, number>();
-function parseTime(text: string): number {
-  let ms = parsed.get(text);
+const recent = new Map<string, number>();
+function cachedMs(text: string): number {
+  let ms = recent.get(text);
   if (ms === undefined) {
     const result = typeof text === 'string' ? parseIsoTime(text) : undefined;
     ms = result?.ok ? result.ms : Number.NaN;
-    if (parsed.size >= 64) parsed.clear();
-    parsed.set(text, ms);
+    if (recent.size >= 64) recent.clear();
+    recent.set(text, ms);
   }
   return ms;
 }

@@ -126,6 +126,12 @@ describe.each<Mode>(['embedded', 'distributed'])('maintenance service (%s mode)'
       'TWIN_NOT_FOUND',
     );
     expect((await worker.get(`/v1/twins/${spindle}/maintenance/history?limit=0`)).status).toBe(400);
+    // Issue 15: an impossible date is refused (Date.parse rolled it over to 1 December).
+    const impossible = await worker.get(
+      `/v1/twins/${spindle}/maintenance/history?from=2026-11-31T00:30:00Z`,
+    );
+    expect([impossible.status, impossible.json.error.code]).toEqual([400, 'QUERY_INVALID']);
+    expect(impossible.json.error.message).toMatch(/November has 30 days/);
   });
 
   it('is reset by the bearings being replaced: health back to 100, no end of life in sight', async () => {

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './own-names';
 export * from './model/twin-model.schema';
 export * from './model/limits-order';
 export * from './model/parse-twin-model';

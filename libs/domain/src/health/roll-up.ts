@@ -1,6 +1,7 @@
 import type { ModelCatalog } from '../model/model-catalog';
 import type { TwinState } from '../twin/twin-state';
 import { twinHealth, worse, type TwinHealthStatus } from './health';
+import { ownValue, setOwn } from '../own-names';
 
 export interface RollUp {
   twinId: string;
@@ -69,12 +70,12 @@ export function rollUp(
 
   result.worstStatus = worse(ownStatus, below(root));
   for (const [property, { rule, unit, values }] of samples) {
-    result.aggregates[property] = {
+    setOwn(result.aggregates, property, {
       rule,
       unit,
       value: aggregate(rule, values),
       count: values.length,
-    };
+    });
   }
   return result;
 }
@@ -87,7 +88,7 @@ function collect(
   if (!catalog.has(state.twinType, state.modelVersion)) return;
   const model = catalog.get(state.twinType, state.modelVersion);
   for (const [property, reported] of Object.entries(state.reported)) {
-    const rule = model.properties[property]?.rollup;
+    const rule = ownValue(model.properties, property)?.rollup;
     if (!rule) continue;
     const entry = samples.get(property) ?? { rule, unit: reported.unit, values: [] };
     entry.values.push(reported.value);

@@ -1,4 +1,5 @@
 import { TwinlogError } from '../errors';
+import { ownValue } from '../own-names';
 import type { TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from '../twin/decide-context';
 import type { ReadingInput } from '../twin/twin-commands';
@@ -33,7 +34,7 @@ export function normalizeReading(
   if (typeof input.property !== 'string' || input.property === '') {
     throw new TwinlogError('PROPERTY_UNKNOWN', 'A reading needs a property name', where);
   }
-  const spec = model.properties[input.property];
+  const spec = ownValue(model.properties, input.property);
   if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',

@@ -1,4 +1,5 @@
 import { TwinlogError } from '../errors';
+import { hasOwnName } from '../own-names';
 import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems } from '../model/limits-order';
 import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
@@ -178,7 +179,7 @@ function changeLimits(
   ctx: DecideContext,
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
-  if (!model.properties[command.property]) {
+  if (!hasOwnName(model.properties, command.property)) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
       `${model.type} has no property "${command.property}"`,
@@ -241,7 +242,7 @@ function recordMaintenance(
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
   const resets = command.resets ?? [];
-  const unknown = resets.filter((p) => !model.properties[p]);
+  const unknown = resets.filter((p) => !hasOwnName(model.properties, p));
   if (unknown.length > 0) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',

@@ -1,4 +1,5 @@
 import { TwinlogError } from '../errors';
+import { ownValue } from '../own-names';
 import type { TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from './decide-context';
 import type { ReadingInput } from './twin-commands';
@@ -16,7 +17,7 @@ export function validateReading(
   ctx: DecideContext,
 ): void {
   const where = { twinId: state.twinId, property: reading.property, readingId: reading.readingId };
-  const spec = model.properties[reading.property];
+  const spec = ownValue(model.properties, reading.property);
   if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',

@@ -1,4 +1,5 @@
 import { TwinlogError } from '../errors';
+import { hasOwnName, ownValue } from '../own-names';
 
 /**
  * Units a plant sends, by dimension, as a scale and offset to the dimension's base unit:
@@ -66,7 +67,7 @@ const ALIASES: Record<string, string> = {
 
 export function canonicalUnit(unit: string): string {
   const trimmed = unit.trim();
-  return ALIASES[trimmed] ?? trimmed;
+  return ownValue(ALIASES, trimmed) ?? trimmed;
 }
 
 /**
@@ -76,8 +77,8 @@ export function canonicalUnit(unit: string): string {
 export function convertUnit(value: number, from: string, to: string): number {
   const [source, target] = [canonicalUnit(from), canonicalUnit(to)];
   if (source === target) return value;
-  const a = UNITS[source];
-  const b = UNITS[target];
+  const a = ownValue(UNITS, source);
+  const b = ownValue(UNITS, target);
   if (!a || !b || a.dimension !== b.dimension) {
     const why = !a
       ? `"${from}" is not a known unit`
@@ -94,5 +95,5 @@ export function convertUnit(value: number, from: string, to: string): number {
 }
 
 export function isKnownUnit(unit: string): boolean {
-  return Object.hasOwn(UNITS, canonicalUnit(unit));
+  return hasOwnName(UNITS, canonicalUnit(unit));
 }

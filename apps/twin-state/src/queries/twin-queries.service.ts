@@ -3,7 +3,9 @@ import {
   diffStates,
   foldTwin,
   initialTwinState,
+  hasOwnName,
   isTwinlogError,
+  ownValue,
   rollUp,
   twinHealth,
   TwinlogError,
@@ -144,7 +146,7 @@ export class TwinQueries {
   async provenance(twinId: string, property: string) {
     const state = this.current(twinId);
     const events = await this.infra.log.readStream(twinId);
-    const reported = state.reported[property];
+    const reported = ownValue(state.reported, property);
     const valueEvent = reported ? events.find((e) => e.id === reported.eventId) : undefined;
     const limitsEvent = [...events].reverse().find((e) => setsLimitsOf(e, property));
     if (!reported && !limitsEvent) {
@@ -162,7 +164,7 @@ export class TwinQueries {
       property,
       value: reported ?? null,
       valueSetBy: valueEvent ?? null,
-      limits: state.limits[property] ?? null,
+      limits: ownValue(state.limits, property) ?? null,
       limitsSetBy: limitsEvent ?? null,
     };
   }
@@ -182,7 +184,7 @@ function setsLimitsOf(event: EventEnvelope, property: string): boolean {
       return event.data.property === property;
     case 'ModelVersionChanged':
     case 'TwinRegistered':
-      return property in event.data.limits;
+      return hasOwnName(event.data.limits, property);
     default:
       return false;
   }

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bounded } from '@twinlog/domain';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -32,7 +33,7 @@ export async function startOnePortGateway(
     if (!service)
       return json(res, 404, {
         code: 'NOT_FOUND',
-        message: `No Twinlog API at ${path}: the APIs are under /v1 (docs/services/*.md)`,
+        message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/services/*.md)`,
       });
     forward(req, res, upstreams[service], service);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
   decideTwin,
   foldTwin,
   initialTwinState,
@@ -168,7 +169,7 @@ export class TwinCommands {
 function conflict(twinId: string, expected: number, current: number): TwinlogError {
   return new TwinlogError(
     'REVISION_CONFLICT',
-    `Twin ${twinId} is at revision ${current}, not ${expected}: reload it and decide again`,
-    { twinId, expected, current },
+    `Twin ${bounded(twinId)} is at revision ${current}, not ${expected}: reload it and decide again`,
+    { twinId: bounded(twinId), expected, current },
   );
 }

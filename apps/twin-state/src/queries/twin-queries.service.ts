@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
   diffStates,
+  excerpt,
   foldTwin,
   initialTwinState,
   hasOwnName,
@@ -80,7 +82,7 @@ export class TwinQueries {
     if (state.status === 'unregistered') {
       throw new TwinlogError(
         'TWIN_NOT_FOUND',
-        `Twin ${twinId} did not exist at ${at} (${axis} time)`,
+        `Twin ${bounded(twinId)} did not exist at ${at} (${axis} time)`,
         {
           twinId,
           at,
@@ -152,7 +154,7 @@ export class TwinQueries {
     if (!reported && !limitsEvent) {
       throw new TwinlogError(
         'PROPERTY_UNKNOWN',
-        `Twin ${twinId} has no value or limits for ${property}`,
+        `Twin ${bounded(twinId)} has no value or limits for ${excerpt(property)}`,
         {
           twinId,
           property,
@@ -195,5 +197,7 @@ function untilOptions(at: string, axis: TimeAxis) {
 }
 
 function notFound(twinId: string): TwinlogError {
-  return new TwinlogError('TWIN_NOT_FOUND', `Twin ${twinId} is not registered`, { twinId });
+  return new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
+    twinId: bounded(twinId),
+  });
 }

@@ -1,5 +1,6 @@
 import { TwinlogError } from '../errors';
 import { hasOwnName } from '../own-names';
+import { bounded, excerpt } from '../bounded-echo';
 import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems } from '../model/limits-order';
 import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
@@ -62,13 +63,13 @@ export function decideTwin(
 
 function active(state: TwinState): TwinState {
   if (state.status === 'unregistered')
-    throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${state.twinId} is not registered`, {
+    throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(state.twinId)} is not registered`, {
       twinId: state.twinId,
     });
   if (state.status === 'retired')
     throw new TwinlogError(
       'TWIN_RETIRED',
-      `Twin ${state.twinId} was retired on ${state.retiredAt}`,
+      `Twin ${bounded(state.twinId)} was retired on ${state.retiredAt}`,
       { twinId: state.twinId },
     );
   return state;
@@ -88,8 +89,8 @@ function register(
   if (!TWIN_ID.test(state.twinId)) {
     throw new TwinlogError(
       'TWIN_ID_INVALID',
-      `Twin id "${state.twinId}" is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
-      { twinId: state.twinId },
+      `Twin id ${excerpt(state.twinId)} is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+      { twinId: bounded(state.twinId) },
     );
   }
   if (state.status !== 'unregistered') {
@@ -182,8 +183,8 @@ function changeLimits(
   if (!hasOwnName(model.properties, command.property)) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
-      `${model.type} has no property "${command.property}"`,
-      { property: command.property },
+      `${model.type} has no property ${excerpt(command.property)}`,
+      { property: bounded(command.property) },
     );
   }
   // The same rules as limits in a model file: finite bounds, low <= high, widening with severity.
@@ -246,7 +247,10 @@ function recordMaintenance(
   if (unknown.length > 0) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
-      `${model.type} has no ${unknown.join(', ')} to reset`,
+      `${model.type} has no ${unknown
+        .slice(0, 5)
+        .map((p) => excerpt(p))
+        .join(', ')}${unknown.length > 5 ? ` (and ${unknown.length - 5} more)` : ''} to reset`,
       { properties: unknown },
     );
   }

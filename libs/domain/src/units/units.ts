@@ -1,5 +1,6 @@
 import { TwinlogError } from '../errors';
 import { hasOwnName, ownValue } from '../own-names';
+import { bounded, excerpt } from '../bounded-echo';
 
 /**
  * Units a plant sends, by dimension, as a scale and offset to the dimension's base unit:
@@ -81,14 +82,18 @@ export function convertUnit(value: number, from: string, to: string): number {
   const b = ownValue(UNITS, target);
   if (!a || !b || a.dimension !== b.dimension) {
     const why = !a
-      ? `"${from}" is not a known unit`
+      ? `${excerpt(from)} is not a known unit`
       : !b
-        ? `"${to}" is not a known unit`
+        ? `${excerpt(to)} is not a known unit`
         : `${a.dimension} cannot become ${b.dimension}`;
-    throw new TwinlogError('UNIT_MISMATCH', `Cannot convert ${from} to ${to}: ${why}`, {
-      from,
-      to,
-    });
+    throw new TwinlogError(
+      'UNIT_MISMATCH',
+      `Cannot convert ${bounded(from)} to ${bounded(to)}: ${why}`,
+      {
+        from: bounded(from),
+        to: bounded(to),
+      },
+    );
   }
   const base = value * a.scale + (a.offset ?? 0);
   return (base - (b.offset ?? 0)) / b.scale;

@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'EVENT_VERSION_UNSUPPORTED',
   'SCENARIO_INVALID',
   'PHYSICS_MODEL_MISSING',
+  /** Retiring a twin whose children are still active: retire (or move) them first. */
+  'CHILDREN_ACTIVE',
+  /** Registering a twin under a retired parent. */
+  'PARENT_RETIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,5 +1,7 @@
 import { TwinlogError } from '../errors';
-import { hasOwnName } from '../own-names';
+import { hasOwnName, ownValue } from '../own-names';
+import { canonical } from '../health/state-diff';
+import { activeChildren, assertChildrenFit, assertNoActiveChildren } from './hierarchy-rules';
 import { bounded, excerpt } from '../bounded-echo';
 import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems } from '../model/limits-order';
@@ -36,6 +38,7 @@ export function decideTwin(
       const twin = active(state);
       if (command.version === twin.modelVersion) return [];
       const model = ctx.catalog.get(twin.twinType, command.version);
+      assertChildrenFit(twin, model, ctx);
       return [
         {
           type: 'ModelVersionChanged',
@@ -52,7 +55,7 @@ export function decideTwin(
       return recordMaintenance(command, active(state), ctx);
     case 'RetireTwin':
       if (state.status === 'retired') return [];
-      active(state);
+      assertNoActiveChildren(active(state), ctx);
       return [{ type: 'TwinRetired', data: { reason: command.reason }, occurredAt: ctx.now }];
     default: {
       const unknown: never = command;
@@ -109,14 +112,21 @@ function register(
         { twinId: state.twinId, parentId: command.parentId },
       );
     }
+    if (ctx.parent?.status === 'retired') {
+      throw new TwinlogError(
+        'PARENT_RETIRED',
+        `Parent twin ${bounded(command.parentId)} was retired on ${ctx.parent.retiredAt}: a twin cannot join it`,
+        { parentId: bounded(command.parentId) },
+      );
+    }
     if (!ctx.parent || ctx.parent.status !== 'active') {
       throw new TwinlogError(
         'PARENT_NOT_FOUND',
-        `Parent twin ${command.parentId} is not registered or is retired`,
-        { parentId: command.parentId },
+        `Parent twin ${bounded(command.parentId)} is not registered`,
+        { parentId: bounded(command.parentId) },
       );
     }
-    assertChildAllowed(ctx.parent, model.type, ctx);
+    assertChildAllowed(ctx.parent, model.type, ctx, ctx.parentChildren);
   }
   const occurredAt = command.commissionedAt ?? ctx.now;
   assertPlausibleTime(occurredAt, state, ctx, { twinId: state.twinId, field: 'commissionedAt' });
@@ -137,7 +147,13 @@ function register(
   ];
 }
 
-function assertChildAllowed(parent: TwinState, childType: string, ctx: DecideContext): void {
+/** Retired children leave their place: a retired tool's replacement may join its machine. */
+function assertChildAllowed(
+  parent: TwinState,
+  childType: string,
+  ctx: DecideContext,
+  children: TwinState[] | undefined,
+): void {
   const rule = ctx.catalog
     .get(parent.twinType, parent.modelVersion)
     .children.find((c) => c.type === childType);
@@ -148,7 +164,7 @@ function assertChildAllowed(parent: TwinState, childType: string, ctx: DecideCon
       { parentId: parent.twinId, childType },
     );
   }
-  const count = parent.children.filter((c) => c.twinType === childType).length;
+  const count = activeChildren(parent, { children }).filter((c) => c.twinType === childType).length;
   if (rule.max !== undefined && count >= rule.max) {
     throw new TwinlogError(
       'CHILD_NOT_ALLOWED',
@@ -164,7 +180,7 @@ function attachChild(
   ctx: DecideContext,
 ): DecidedEvent[] {
   if (parent.children.some((c) => c.twinId === command.childId)) return [];
-  assertChildAllowed(parent, command.childType, ctx);
+  assertChildAllowed(parent, command.childType, ctx, ctx.children);
   return [
     {
       type: 'ChildAttached',
@@ -199,6 +215,8 @@ function changeLimits(
       { property: command.property },
     );
   }
+  // The limits the twin already has: nothing to record (an idempotent repeat, not a new fact).
+  if (sameJson(command.limits, ownValue(twin.limits, command.property) ?? {})) return [];
   return [
     {
       type: 'LimitsChanged',
@@ -258,17 +276,26 @@ function recordMaintenance(
     twinId: twin.twinId,
     field: 'performedAt',
   });
+  const data = {
+    kind: command.kind,
+    performedAt: command.performedAt,
+    resets,
+    componentId: command.componentId ?? null,
+    notes: command.notes ?? null,
+  };
+  // The same maintenance as the last one recorded (a resent request): nothing new happened.
+  const last = twin.lastMaintenance;
+  if (last && sameJson({ ...last, eventId: undefined }, data)) return [];
   return [
     {
       type: 'MaintenancePerformed',
-      data: {
-        kind: command.kind,
-        performedAt: command.performedAt,
-        resets,
-        componentId: command.componentId ?? null,
-        notes: command.notes ?? null,
-      },
+      data,
       occurredAt: command.performedAt,
     },
   ];
+}
+
+/** Equal as JSON, whatever the key order (the limits and maintenance a client resends). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

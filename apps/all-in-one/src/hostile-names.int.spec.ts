@@ -11,11 +11,9 @@ let t: InProcessTwinlog;
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any; text: string }> {
+type Answer = { status: number; json: any; text: string };
+
+async function call(method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${t.url}${path}`, {
     method,
     ...(body === undefined

@@ -2,6 +2,7 @@ import { isTwinlogError } from '../errors';
 import { ModelCatalog } from '../model/model-catalog';
 import { parseTwinModel } from '../model/parse-twin-model';
 import { at, given } from '../testing/fixtures';
+import type { TwinCommand } from './twin-commands';
 import type { TwinState } from './twin-state';
 
 // Commands that change nothing, and commands that would leave the hierarchy inconsistent
@@ -73,12 +74,12 @@ describe('commands that change nothing', () => {
   });
 
   it('records nothing for a resent maintenance, the current model version, or a second retirement', () => {
-    const maintenance = {
+    const maintenance: TwinCommand = {
       type: 'RecordMaintenance',
       kind: 'repair',
       performedAt: at(30),
       resets: ['temperature'],
-    } as const;
+    };
     const mill = given(
       'mill-1',
       [{ type: 'RegisterTwin', twinType: 'mill', modelVersion: 2 }],

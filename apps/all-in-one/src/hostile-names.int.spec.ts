@@ -207,9 +207,19 @@ describe('error bodies repeat a bounded part of the input', () => {
     ]);
     for (const r of json.results.slice(0, 5)) expect(JSON.stringify(r).length).toBeLessThan(4096);
     expect(text.length).toBeLessThan(6 * 4096);
-    // The dead letters' reasons are bounded too.
+    // The dead letters' reasons are bounded too, whoever wrote them; the payload is kept whole.
+    await t.infra.log.deadLetter({
+      at: new Date().toISOString(),
+      consumer: 'spec',
+      code: 'VALUE_INVALID',
+      reason: `bad value ${MB}`,
+      source: { stream: 'spec' },
+      payload: MB,
+    });
     const letters = await t.infra.log.readDeadLetters();
+    expect(letters.length).toBeGreaterThanOrEqual(6);
     for (const letter of letters) expect(letter.reason.length).toBeLessThanOrEqual(1100);
+    expect(letters.at(-1)).toMatchObject({ consumer: 'spec', payload: MB });
   });
 
   it('keeps answers small for long ids in paths and bodies and still names the problem', async () => {

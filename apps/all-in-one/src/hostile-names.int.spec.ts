@@ -135,6 +135,18 @@ describe('Object built-in names at every entry point', () => {
         422,
         'PHYSICS_MODEL_MISSING',
       ]);
+      const simulation = await call('POST', '/v1/simulations', {
+        twinId: 'cnc-1',
+        horizon: '1h',
+        perturbations: [{ kind: 'set', target: name, value: 1 }],
+      });
+      expect([name, simulation.status, simulation.json?.error?.code]).toEqual([
+        name,
+        400,
+        'SCENARIO_INVALID',
+      ]);
+      const job = await call('GET', `/v1/simulations/${seg(name)}`);
+      expect([name, job.status]).toEqual([name, 404]);
       const register = await call('POST', '/v1/twins', { twinId: 'new-1', twinType: name });
       expect([name, register.status, register.json?.error?.code]).toEqual([
         name,
@@ -173,9 +185,8 @@ describe('Object built-in names at every entry point', () => {
         ]);
         for (const a of answers) {
           expect(a.status).toBeLessThan(500);
-          // Every refusal is the one error shape with a code (the gateway's 404 aside).
-          if (a.status >= 400)
-            expect(a.json?.error?.code ?? a.json?.code).toEqual(expect.any(String));
+          // Every refusal is the one error shape with a code, the gateway's own 404 included.
+          if (a.status >= 400) expect(a.json?.error?.code).toEqual(expect.any(String));
         }
       }),
       { numRuns: 60 },

@@ -80,7 +80,9 @@ export function isRealIsoTime(text: string): boolean {
   const m = ISO_TIME.exec(text);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((p) => Number(p ?? 0));
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
   return (
     date.getUTCMonth() === month! - 1 &&
     date.getUTCDate() === day &&

@@ -72,5 +72,7 @@ describe('query parameters, the one way', () => {
     expect(isRealIsoTime('2026-02-29T12:00:00Z')).toBe(false);
     expect(isRealIsoTime('2026-04-31T00:00:00Z')).toBe(false);
     expect(isRealIsoTime('2026-12-31T23:59:59.999-05:00')).toBe(true);
+    expect(isRealIsoTime('0000-02-29T00:00:00Z')).toBe(true);
+    expect(isRealIsoTime('0001-02-29T00:00:00Z')).toBe(false);
   });
 });

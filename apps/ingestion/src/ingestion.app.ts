@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { EventLogServer } from '@twinlog/nest-transport';
-import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
+import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from './config/ingestion.config';
 import { TwinDirectory } from './directory/twin-directory';
 import { IngestionModule } from './ingestion.module';
@@ -34,6 +34,7 @@ export async function startIngestion(
     logger,
   });
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalGuards(new QueryGuard());
   await app.init();
   // The directory first replays twin-events, then follows it from where the replay ended.
   const startAt = await app.get(TwinDirectory).replayToEnd();

@@ -277,7 +277,7 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
       'events?from=2026-11-27T24:00:00Z',
     ]) {
       const r = await h.call('GET', `/v1/twins/mill-a/${query}`);
-      expect([query, r.status, r.json.error.code]).toEqual([query, 400, 'COMMAND_INVALID']);
+      expect([query, r.status, r.json.error.code]).toEqual([query, 400, 'QUERY_INVALID']);
     }
     const limits = await h.call('PUT', '/v1/twins/mill-b/limits/temperature', {
       limits: { failure: { low: -300, high: 1e300 } },

@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'PHYSICS_MODEL_MISSING',
   /** A number outside its property's physical range (model/physical-range.ts). */
   'VALUE_OUT_OF_BOUNDS',
+  /** Retiring a twin whose children are still active: retire (or move) them first. */
+  'CHILDREN_ACTIVE',
+  /** Registering a twin under a retired parent. */
+  'PARENT_RETIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './own-names';
+export * from './bounded-echo';
 export * from './model/twin-model.schema';
 export * from './model/limits-order';
 export * from './model/physical-range';

@@ -5,3 +5,4 @@ export * from './http/http-problem';
 export * from './http/http-error.filter';
 export * from './directory/twin-directory';
 export * from './logging/structured-logger';
+export * from './http/query-params';

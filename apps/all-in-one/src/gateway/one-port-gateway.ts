@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bounded } from '@twinlog/domain';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -31,8 +32,11 @@ export async function startOnePortGateway(
     const service = serviceFor(req.method ?? 'GET', path);
     if (!service)
       return json(res, 404, {
-        code: 'NOT_FOUND',
-        message: `No Twinlog API at ${path}: the APIs are under /v1 (docs/services/*.md)`,
+        error: {
+          code: 'NOT_FOUND',
+          message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/services/*.md)`,
+          details: {},
+        },
       });
     forward(req, res, upstreams[service], service);
   });
@@ -65,8 +69,11 @@ function forward(
   outgoing.on('error', (error) => {
     if (res.headersSent) return void res.destroy(error);
     json(res, 502, {
-      code: 'SERVICE_UNAVAILABLE',
-      message: `The ${service} service did not answer: ${error.message}`,
+      error: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: `The ${service} service did not answer: ${error.message}`,
+        details: {},
+      },
     });
   });
   req.pipe(outgoing);

@@ -65,7 +65,7 @@ function parseArgs(args: string[]): {
   const settings: SeriesScoringSettings = { ...DEFAULT_SERIES_SCORING };
   for (const [name, value] of values) {
     if (name === 'input' || name === 'output') continue;
-    const knob = KNOBS[name as keyof typeof KNOBS];
+    const knob = Object.hasOwn(KNOBS, name) ? KNOBS[name as keyof typeof KNOBS] : undefined;
     if (!knob) throw new Error(`backtest: unknown option --${name}: ${BACKTEST_USAGE}`);
     const n = Number(value);
     if (!(n > 0) || !Number.isFinite(n) || (knob.integer && !Number.isInteger(n)))

@@ -33,8 +33,9 @@ export function rulCommand(args: string[], cwd: string, out: Out, progress: Out)
     if (!value || value.startsWith('--')) throw new Error(`rul ${sub} needs --${name}: ${usage}`);
     return resolve(cwd, value);
   };
-  const unknown = rest.filter((a) => a.startsWith('--') && !KNOWN[sub ?? '']?.includes(a.slice(2)));
-  if (sub && KNOWN[sub] && unknown.length > 0)
+  const known = Object.hasOwn(KNOWN, sub ?? '') ? KNOWN[sub ?? ''] : undefined;
+  const unknown = rest.filter((a) => a.startsWith('--') && !known?.includes(a.slice(2)));
+  if (sub && known && unknown.length > 0)
     throw new Error(`rul ${sub} does not take ${unknown.join(', ')}:\n${RUL_USAGE}`);
   switch (sub) {
     case 'train':

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
+  boundedError,
+  ECHO_LIMITS,
   screenReadings,
   stampEvents,
   telemetryEventsFor,
@@ -126,7 +129,7 @@ export class ReadingIntake {
       at: now,
       consumer: 'ingestion',
       code: error.code,
-      reason: error.message,
+      reason: bounded(error.message, ECHO_LIMITS.message),
       source: { stream: `ingestion/${origin.channel}`, origin: origin.detail },
       payload: typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input)),
     };
@@ -141,7 +144,7 @@ function report(verdicts: ReadingVerdict[]): IntakeReport {
       case 'duplicate':
         return { index, status: 'duplicate', twinId: v.twinId, readingId: v.readingId };
       case 'rejected':
-        return { index, status: 'rejected', error: v.error.toJSON() };
+        return { index, status: 'rejected', error: boundedError(v.error) };
     }
   });
   const count = (s: ReadingResult['status']) => results.filter((r) => r.status === s).length;

@@ -28,7 +28,7 @@ export function parseFieldMapping(json: string): FieldMapping {
   const paths = given as Record<string, unknown>;
   return Object.fromEntries(
     FIELDS.map((field) => {
-      const path = paths[field] ?? field;
+      const path = (Object.hasOwn(paths, field) ? paths[field] : undefined) ?? field;
       if (typeof path !== 'string' || path === '') {
         throw new Error(`INGESTION_KAFKA_INPUT_MAPPING.${field} must be a non-empty string path`);
       }
@@ -42,7 +42,8 @@ export function mapRecord(record: unknown, mapping: FieldMapping): IncomingReadi
   const get = (path: string[]) =>
     path.reduce<unknown>(
       (node, key) =>
-        typeof node === 'object' && node !== null
+        // Own fields only: a path through `constructor` or `__proto__` finds nothing.
+        typeof node === 'object' && node !== null && Object.hasOwn(node, key)
           ? (node as Record<string, unknown>)[key]
           : undefined,
       record,

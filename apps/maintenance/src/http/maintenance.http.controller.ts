@@ -1,10 +1,23 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { rollUpMaintenance, type MaintenanceRollUp } from '@twinlog/analytics';
-import { parseIsoTime, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
-import { HttpProblem, type Infrastructure } from '@twinlog/service-kit';
+import { bounded, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
+import {
+  HttpProblem,
+  orderedRange,
+  q,
+  queryInvalid,
+  QueryParams,
+  type Infrastructure,
+} from '@twinlog/service-kit';
+import { z } from 'zod';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
+
+/** `?limit=&from=&to=`: the newest `limit` predictions, optionally between event times. */
+const HISTORY_QUERY = z
+  .object({ limit: q.int(1).optional(), from: q.time().optional(), to: q.time().optional() })
+  .superRefine(orderedRange());
 
 /**
  * A twin's maintenance prediction, its history and the roll-up over a machine or a line. All
@@ -40,15 +53,15 @@ export class MaintenanceHttpController {
 
   /** Every prediction of the twin in log order (the newest `limit`, optionally between event times). */
   @Get('history')
-  async history(
-    @Param('id') id: string,
-    @Query('limit') limitText?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-  ) {
+  @QueryParams(HISTORY_QUERY)
+  async history(@Param('id') id: string, @Query() query: z.infer<typeof HISTORY_QUERY>) {
     this.twin(id);
-    const limit = this.limitOf(limitText);
-    const [fromMs, toMs] = [timeOf('from', from), timeOf('to', to)];
+    const limit = query.limit ?? Math.min(100, this.config.maxPage);
+    if (limit > this.config.maxPage) {
+      throw queryInvalid('limit', `limit: must be a whole number from 1 to ${this.config.maxPage}`);
+    }
+    const fromMs = query.from === undefined ? undefined : Date.parse(query.from);
+    const toMs = query.to === undefined ? undefined : Date.parse(query.to);
     const events = await this.infra.log.readStream(id, {
       streams: ['twin-events'],
       types: ['MaintenancePredicted'],
@@ -76,33 +89,10 @@ export class MaintenanceHttpController {
     }
     const twin = this.view.directory.get(id);
     if (!twin || twin.status === 'unregistered') {
-      throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${id}`, { twinId: id });
+      throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${bounded(id)}`, { twinId: bounded(id) });
     }
     return twin;
   }
-
-  private limitOf(text: string | undefined): number {
-    if (text === undefined) return Math.min(100, this.config.maxPage);
-    const limit = Number(text);
-    if (!Number.isInteger(limit) || limit < 1 || limit > this.config.maxPage) {
-      throw new HttpProblem(
-        400,
-        'QUERY_INVALID',
-        `limit must be an integer from 1 to ${this.config.maxPage}`,
-        { limit: text },
-      );
-    }
-    return limit;
-  }
-}
-
-function timeOf(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const parsed = parseIsoTime(text);
-  if (!parsed.ok) {
-    throw new HttpProblem(400, 'QUERY_INVALID', `${name}: ${parsed.reason}`, { parameter: name });
-  }
-  return parsed.ms;
 }
 
 function entry(event: EventEnvelope) {

@@ -12,11 +12,17 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { q, QueryParams } from '@twinlog/service-kit';
+import { z } from 'zod';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
 import { SimulationRuns, type Started } from '../runs/simulation-runs.service';
 import { SIMULATION_CONFIG } from '../tokens';
 import { metaOf, splitCompare, splitRun } from './request-bodies';
+
+/** `?async=true|false`: answer 202 with a job, or wait for the result (default: by size). */
+const RUN_QUERY = z.object({ async: q.bool().optional() });
+const LIST_QUERY = z.object({ twinId: q.twinId().optional() });
 
 interface Reply {
   status(code: number): Reply;
@@ -37,9 +43,10 @@ export class SimulationsHttpController {
   ) {}
 
   @Post()
+  @QueryParams(RUN_QUERY)
   async run(
     @Body() body: unknown,
-    @Query('async') async: string | undefined,
+    @Query('async') async: boolean | undefined,
     @Req() req: IncomingMessage,
     @Res() res: Reply,
   ) {
@@ -48,9 +55,10 @@ export class SimulationsHttpController {
   }
 
   @Post('compare')
+  @QueryParams(RUN_QUERY)
   async compare(
     @Body() body: unknown,
-    @Query('async') async: string | undefined,
+    @Query('async') async: boolean | undefined,
     @Req() req: IncomingMessage,
     @Res() res: Reply,
   ) {
@@ -63,6 +71,7 @@ export class SimulationsHttpController {
   }
 
   @Get()
+  @QueryParams(LIST_QUERY)
   list(@Query('twinId') twinId: string | undefined) {
     return { simulations: this.jobs.list(twinId).map((job) => viewOf(job, false)) };
   }
@@ -80,11 +89,11 @@ export class SimulationsHttpController {
 
   private async answer(
     started: Started<unknown>,
-    async: string | undefined,
+    async: boolean | undefined,
     res: Reply,
   ): Promise<void> {
     const { job } = started;
-    if (async === 'true' || (async !== 'false' && started.work > this.config.syncMaxWork)) {
+    if (async === true || (async !== false && started.work > this.config.syncMaxWork)) {
       res.setHeader('Location', `/v1/simulations/${job.id}`);
       res.status(202).json(viewOf(job, false));
       return;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
   foldTwin,
   initialTwinState,
   TwinProjection,
@@ -41,7 +42,9 @@ export class RebuildService {
     const started = Date.now();
     const events = await this.infra.log.readStream(twinId);
     if (events.length === 0)
-      throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${twinId} has no events`, { twinId });
+      throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} has no events`, {
+        twinId: bounded(twinId),
+      });
     const rebuilt = foldTwin(events, initialTwinState(twinId));
     return this.compare([rebuilt], events.length, started);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
   decideTwin,
   foldTwin,
   initialTwinState,
@@ -64,7 +65,7 @@ export class TwinCommands {
       if (expectedRevision !== undefined && expectedRevision !== state.revision) {
         throw conflict(twinId, expectedRevision, state.revision);
       }
-      const ctx = await this.context(command);
+      const ctx = await this.context(command, state);
       const decided = decideTwin(command, state, ctx);
       const commandId = randomUUID();
       const stamp = (id: string, events: typeof decided) =>
@@ -116,7 +117,10 @@ export class TwinCommands {
     const parent = await this.load(parentId);
     // In plant time the child joined its parent when it was commissioned, not when registered.
     const command: TwinCommand = { type: 'AttachChild', childId, childType, attachedAt };
-    const events = stamp(parentId, decideTwin(command, parent, await this.context(command)));
+    const events = stamp(
+      parentId,
+      decideTwin(command, parent, await this.context(command, parent)),
+    );
     if (events.length > 0) {
       await this.infra.log.append(events, {
         expectedRevision: { twinId: parentId, revision: parent.revision },
@@ -124,7 +128,7 @@ export class TwinCommands {
     }
   }
 
-  private async context(command: TwinCommand): Promise<DecideContext> {
+  private async context(command: TwinCommand, state: TwinState): Promise<DecideContext> {
     const ctx: DecideContext = {
       catalog: this.infra.catalog,
       now: new Date().toISOString(),
@@ -133,8 +137,17 @@ export class TwinCommands {
     if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
       ctx.parent = await this.load(command.parentId);
       ctx.parentAncestors = await this.ancestors(ctx.parent);
+      ctx.parentChildren = await this.childrenOf(ctx.parent);
+    }
+    // The hierarchy rules look at the children's status (docs/services/twin-state.md).
+    if (['RetireTwin', 'ChangeModelVersion', 'AttachChild'].includes(command.type)) {
+      ctx.children = await this.childrenOf(state);
     }
     return ctx;
+  }
+
+  private childrenOf(state: TwinState): Promise<TwinState[]> {
+    return Promise.all(state.children.map((c) => this.load(c.twinId)));
   }
 
   private async ancestors(state: TwinState): Promise<string[]> {
@@ -168,7 +181,7 @@ export class TwinCommands {
 function conflict(twinId: string, expected: number, current: number): TwinlogError {
   return new TwinlogError(
     'REVISION_CONFLICT',
-    `Twin ${twinId} is at revision ${current}, not ${expected}: reload it and decide again`,
-    { twinId, expected, current },
+    `Twin ${bounded(twinId)} is at revision ${current}, not ${expected}: reload it and decide again`,
+    { twinId: bounded(twinId), expected, current },
   );
 }

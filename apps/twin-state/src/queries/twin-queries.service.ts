@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  bounded,
   diffStates,
+  excerpt,
   foldTwin,
   initialTwinState,
+  hasOwnName,
   isTwinlogError,
+  ownValue,
   rollUp,
   twinHealth,
   TwinlogError,
@@ -78,7 +82,7 @@ export class TwinQueries {
     if (state.status === 'unregistered') {
       throw new TwinlogError(
         'TWIN_NOT_FOUND',
-        `Twin ${twinId} did not exist at ${at} (${axis} time)`,
+        `Twin ${bounded(twinId)} did not exist at ${at} (${axis} time)`,
         {
           twinId,
           at,
@@ -144,13 +148,13 @@ export class TwinQueries {
   async provenance(twinId: string, property: string) {
     const state = this.current(twinId);
     const events = await this.infra.log.readStream(twinId);
-    const reported = state.reported[property];
+    const reported = ownValue(state.reported, property);
     const valueEvent = reported ? events.find((e) => e.id === reported.eventId) : undefined;
     const limitsEvent = [...events].reverse().find((e) => setsLimitsOf(e, property));
     if (!reported && !limitsEvent) {
       throw new TwinlogError(
         'PROPERTY_UNKNOWN',
-        `Twin ${twinId} has no value or limits for ${property}`,
+        `Twin ${bounded(twinId)} has no value or limits for ${excerpt(property)}`,
         {
           twinId,
           property,
@@ -162,7 +166,7 @@ export class TwinQueries {
       property,
       value: reported ?? null,
       valueSetBy: valueEvent ?? null,
-      limits: state.limits[property] ?? null,
+      limits: ownValue(state.limits, property) ?? null,
       limitsSetBy: limitsEvent ?? null,
     };
   }
@@ -182,7 +186,7 @@ function setsLimitsOf(event: EventEnvelope, property: string): boolean {
       return event.data.property === property;
     case 'ModelVersionChanged':
     case 'TwinRegistered':
-      return property in event.data.limits;
+      return hasOwnName(event.data.limits, property);
     default:
       return false;
   }
@@ -193,5 +197,7 @@ function untilOptions(at: string, axis: TimeAxis) {
 }
 
 function notFound(twinId: string): TwinlogError {
-  return new TwinlogError('TWIN_NOT_FOUND', `Twin ${twinId} is not registered`, { twinId });
+  return new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
+    twinId: bounded(twinId),
+  });
 }

@@ -1,4 +1,4 @@
-import type { Severity } from '@twinlog/domain';
+import { setOwn, type Severity } from '@twinlog/domain';
 import { MissingDataDetector } from '../detectors/missing-data.detector';
 import { EpisodeTracker, type EpisodeTrackerState } from '../episodes/episode-tracker';
 import type { AnomalyChange, MonitoredReading } from './monitor-types';
@@ -88,11 +88,11 @@ export class SilenceWatch {
   snapshot(): SilenceWatchState {
     const state: SilenceWatchState = {};
     for (const [property, w] of this.watched)
-      state[property] = {
+      setOwn(state, property, {
         detector: w.detector.snapshot(),
         tracker: w.tracker.snapshot(),
         episodeId: w.episodeId,
-      };
+      });
     return state;
   }
 

@@ -1,4 +1,10 @@
-import type { AnomalyEvidence, Limits, Severity } from '@twinlog/domain';
+import {
+  ownValue,
+  setOwn,
+  type AnomalyEvidence,
+  type Limits,
+  type Severity,
+} from '@twinlog/domain';
 import { AdaptiveBaselineDetector } from '../detectors/adaptive-baseline.detector';
 import type { Finding, PropertyDetector } from '../detectors/detector';
 import { FlatlineDetector } from '../detectors/flatline.detector';
@@ -66,7 +72,8 @@ export class TwinAnomalyMonitor {
     this.silence = new SilenceWatch(
       twinId,
       (property) =>
-        ({ ...settings.defaults, ...settings.properties[property] }).missingAfterIntervals,
+        ({ ...settings.defaults, ...ownValue(settings.properties, property) })
+          .missingAfterIntervals,
     );
   }
 
@@ -81,12 +88,16 @@ export class TwinAnomalyMonitor {
   snapshot(): MonitorState {
     const channels: MonitorState['channels'] = {};
     for (const [property, list] of this.channels) {
-      channels[property] = list.map((c) => ({
-        detector: c.detector.name,
-        state: structuredClone(c.detector.snapshot()),
-        tracker: c.tracker.snapshot(),
-        episodeId: c.episodeId,
-      }));
+      setOwn(
+        channels,
+        property,
+        list.map((c) => ({
+          detector: c.detector.name,
+          state: structuredClone(c.detector.snapshot()),
+          tracker: c.tracker.snapshot(),
+          episodeId: c.episodeId,
+        })),
+      );
     }
     const mv = this.multivariate;
     return {
@@ -224,7 +235,7 @@ export class TwinAnomalyMonitor {
   setLimits(limits: Record<string, Limits>): void {
     this.limits = limits;
     for (const [property, channels] of this.channels) {
-      const next = limits[property];
+      const next = ownValue(limits, property);
       const i = channels.findIndex((c) => c.detector.name === 'limits');
       if (i >= 0) channels[i]!.detector = new LimitsDetector(next ?? {});
       else if (next && Object.keys(next).length > 0) {
@@ -252,11 +263,11 @@ export class TwinAnomalyMonitor {
   private channelsOf(property: string): Channel[] {
     let channels = this.channels.get(property);
     if (!channels) {
-      const own = { ...this.settings.defaults, ...this.settings.properties[property] };
+      const own = { ...this.settings.defaults, ...ownValue(this.settings.properties, property) };
       // A threshold of 0 switches the baseline off (a property with several normal levels).
       const detectors: PropertyDetector[] =
         own.baseline.threshold > 0 ? [new AdaptiveBaselineDetector(own.baseline)] : [];
-      const limits = this.limits[property];
+      const limits = ownValue(this.limits, property);
       if (limits && Object.keys(limits).length > 0) detectors.push(new LimitsDetector(limits));
       if (own.maxRatePerSecond !== undefined) {
         detectors.push(new RateOfChangeDetector(own.maxRatePerSecond));

@@ -1,5 +1,6 @@
 import type { Band, Limits } from '../model/twin-model.schema';
 import type { TwinState } from '../twin/twin-state';
+import { ownValue, setOwn } from '../own-names';
 
 /** How far a value is from normal, mildest first. */
 export const HEALTH_BANDS = ['normal', 'warning', 'alarm', 'failure'] as const;
@@ -49,10 +50,11 @@ export function twinHealth(state: TwinState): TwinHealth {
   const properties: Record<string, HealthBand> = {};
   let status: TwinHealthStatus = 'unknown';
   for (const [property, reported] of Object.entries(state.reported)) {
-    const limits = state.limits[property];
+    const limits = ownValue(state.limits, property);
     if (!limits || Object.keys(limits).length === 0) continue;
-    properties[property] = bandOf(reported.value, limits);
-    status = worse(status, properties[property]);
+    const band = bandOf(reported.value, limits);
+    setOwn(properties, property, band);
+    status = worse(status, band);
   }
   for (const anomaly of Object.values(state.activeAnomalies)) {
     const band: HealthBand =

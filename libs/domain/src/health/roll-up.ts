@@ -2,6 +2,7 @@ import type { ModelCatalog } from '../model/model-catalog';
 import { physicalRangeOf, withinRange } from '../model/physical-range';
 import type { TwinState } from '../twin/twin-state';
 import { twinHealth, worse, type TwinHealthStatus } from './health';
+import { ownValue, setOwn } from '../own-names';
 
 export interface RollUp {
   twinId: string;
@@ -78,13 +79,13 @@ export function rollUp(
   result.worstStatus = worse(ownStatus, below(root));
   for (const [property, { rule, unit, values, excluded }] of samples) {
     if (values.length === 0) continue;
-    result.aggregates[property] = {
+    setOwn(result.aggregates, property, {
       rule,
       unit,
       value: aggregate(rule, values),
       count: values.length,
       ...(excluded > 0 ? { excluded } : {}),
-    };
+    });
   }
   return result;
 }
@@ -100,7 +101,7 @@ function collect(state: TwinState, samples: Map<string, Samples>, catalog: Model
   if (!catalog.has(state.twinType, state.modelVersion)) return;
   const model = catalog.get(state.twinType, state.modelVersion);
   for (const [property, reported] of Object.entries(state.reported)) {
-    const spec = model.properties[property];
+    const spec = ownValue(model.properties, property);
     if (!spec?.rollup) continue;
     const entry = samples.get(property) ?? {
       rule: spec.rollup,

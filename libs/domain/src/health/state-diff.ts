@@ -1,4 +1,5 @@
 import type { TwinState } from '../twin/twin-state';
+import { ownValue } from '../own-names';
 
 export interface StateChange {
   /** A dotted path into the twin's state, e.g. `reported.temperature` or `limits.vibration`. */
@@ -23,12 +24,9 @@ export function diffStates(before: TwinState, after: TwinState): StateChange[] {
     const b = (after as unknown as Record<string, unknown>)[key];
     if (isMap(a) && isMap(b)) {
       for (const inner of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-        if (!same(a[inner], b[inner])) {
-          changes.push({
-            path: `${key}.${inner}`,
-            before: a[inner] ?? null,
-            after: b[inner] ?? null,
-          });
+        const [x, y] = [ownValue(a, inner), ownValue(b, inner)];
+        if (!same(x, y)) {
+          changes.push({ path: `${key}.${inner}`, before: x ?? null, after: y ?? null });
         }
       }
     } else if (!same(a, b)) {
@@ -50,9 +48,9 @@ export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (isMap(value)) {
     return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical(value[k])]),
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
     );
   }
   return value;

@@ -1,4 +1,6 @@
 import { TwinlogError } from '../errors';
+import { ownValue } from '../own-names';
+import { bounded, excerpt } from '../bounded-echo';
 import type { TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from '../twin/decide-context';
 import type { ReadingInput } from '../twin/twin-commands';
@@ -30,29 +32,33 @@ export function normalizeReading(
   model: TwinModel,
   ctx: DecideContext,
 ): ReadingInput {
-  const where = { twinId: twin.twinId, property: input.property };
+  const where = {
+    twinId: twin.twinId,
+    property:
+      typeof input.property === 'string' ? bounded(input.property) : excerpt(input.property),
+  };
   if (typeof input.property !== 'string' || input.property === '') {
     throw new TwinlogError('PROPERTY_UNKNOWN', 'A reading needs a property name', where);
   }
-  const spec = model.properties[input.property];
+  const spec = ownValue(model.properties, input.property);
   if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
-      `${model.type} has no property "${input.property}"`,
+      `${model.type} has no property ${excerpt(input.property)}`,
       { ...where, known: Object.keys(model.properties) },
     );
   }
   if (typeof input.value !== 'number' || !Number.isFinite(input.value)) {
     throw new TwinlogError(
       'VALUE_INVALID',
-      `${input.property} must be a finite number, got ${JSON.stringify(input.value) ?? String(input.value)}`,
+      `${input.property} must be a finite number, got ${excerpt(input.value)}`,
       where,
     );
   }
   if (input.unit !== undefined && typeof input.unit !== 'string') {
     throw new TwinlogError(
       'UNIT_MISMATCH',
-      `unit must be a string, got ${JSON.stringify(input.unit)}`,
+      `unit must be a string, got ${excerpt(input.unit)}`,
       where,
     );
   }

@@ -1,4 +1,5 @@
 import { isTwinlogError, TwinlogError } from '../errors';
+import { excerpt } from '../bounded-echo';
 import type { ModelCatalog } from '../model/model-catalog';
 import type { DecideContext } from '../twin/decide-context';
 import type { DecidedEvent } from '../twin/decide-twin';
@@ -86,8 +87,8 @@ function activeTwin(twinId: unknown, ctx: ScreeningContext): TwinState {
   if (typeof twinId !== 'string' || !TWIN_ID.test(twinId)) {
     throw new TwinlogError(
       'TWIN_ID_INVALID',
-      `twinId must match ${TWIN_ID}, got ${JSON.stringify(twinId) ?? String(twinId)}`,
-      { twinId },
+      `twinId must match ${TWIN_ID}, got ${excerpt(twinId)}`,
+      { twinId: excerpt(twinId) },
     );
   }
   const twin = ctx.twin(twinId);

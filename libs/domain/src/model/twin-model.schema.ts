@@ -150,7 +150,7 @@ export const twinModelSchema = z
   .strict()
   .superRefine((model, ctx) => {
     for (const [i, property] of (model.anomaly?.multivariate?.properties ?? []).entries()) {
-      if (!(property in model.properties))
+      if (!Object.hasOwn(model.properties, property))
         ctx.addIssue({
           code: 'custom',
           path: ['anomaly', 'multivariate', 'properties', i],

@@ -1,5 +1,6 @@
 import type { EventEnvelope, EventOfType } from '../events/twin-events';
 import { isEarlier } from '../time-order';
+import { ownValue, setOwn } from '../own-names';
 import { READING_ID_WINDOW, type ReportedValue, type TwinState } from './twin-state';
 
 type Telemetry = EventEnvelope<EventOfType<'TelemetryReported'>>;
@@ -20,9 +21,9 @@ export function applyReadings(state: TwinState, event: Telemetry, reuseValues: b
   for (let i = 0; i < readings.length; i++) {
     const reading = readings[i]!;
     ids[i] = reading.readingId;
-    const current = reported[reading.property];
+    const current = ownValue(reported, reading.property);
     if (current && isEarlier(reading.occurredAt, current.occurredAt)) continue;
-    const resetAt = state.resetAt[reading.property];
+    const resetAt = ownValue(state.resetAt, reading.property);
     if (resetAt && isEarlier(reading.occurredAt, resetAt)) continue;
     if (reuseValues && current) {
       current.value = reading.value;
@@ -33,14 +34,14 @@ export function applyReadings(state: TwinState, event: Telemetry, reuseValues: b
       current.revision = event.revision;
       continue;
     }
-    reported[reading.property] = {
+    setOwn(reported, reading.property, {
       value: reading.value,
       unit: reading.unit,
       occurredAt: reading.occurredAt,
       readingId: reading.readingId,
       eventId: event.id,
       revision: event.revision,
-    } satisfies ReportedValue;
+    } satisfies ReportedValue);
   }
   const window = state.recentReadingIds;
   const drop = groupsToDrop(window, ids.length);
@@ -71,6 +72,7 @@ function groupsToDrop(window: string[][], adding: number): number {
  */
 export function ownedCopy(state: TwinState): TwinState {
   const reported: Record<string, ReportedValue> = {};
-  for (const property in state.reported) reported[property] = { ...state.reported[property]! };
+  for (const [property, value] of Object.entries(state.reported))
+    setOwn(reported, property, { ...value });
   return { ...state, reported, recentReadingIds: state.recentReadingIds.slice() };
 }

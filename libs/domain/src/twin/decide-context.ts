@@ -12,6 +12,13 @@ export interface DecideContext {
   parent?: TwinState;
   /** The parent's ancestors' ids (its parent first), to refuse cycles in the hierarchy. */
   parentAncestors?: string[];
+  /**
+   * The states of the twin's children, for RetireTwin and ChangeModelVersion (a parent is not
+   * retired under active children, nor moved to a model that does not allow them).
+   */
+  children?: TwinState[];
+  /** The states of the parent's children, for RegisterTwin with a parentId. */
+  parentChildren?: TwinState[];
 }
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * 60_000;

@@ -1,4 +1,8 @@
 import { TwinlogError } from '../errors';
+import { hasOwnName, ownValue } from '../own-names';
+import { canonical } from '../health/state-diff';
+import { activeChildren, assertChildrenFit, assertNoActiveChildren } from './hierarchy-rules';
+import { bounded, excerpt } from '../bounded-echo';
 import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems } from '../model/limits-order';
 import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
@@ -36,6 +40,7 @@ export function decideTwin(
       const twin = active(state);
       if (command.version === twin.modelVersion) return [];
       const model = ctx.catalog.get(twin.twinType, command.version);
+      assertChildrenFit(twin, model, ctx);
       return [
         {
           type: 'ModelVersionChanged',
@@ -52,7 +57,7 @@ export function decideTwin(
       return recordMaintenance(command, active(state), ctx);
     case 'RetireTwin':
       if (state.status === 'retired') return [];
-      active(state);
+      assertNoActiveChildren(active(state), ctx);
       return [{ type: 'TwinRetired', data: { reason: command.reason }, occurredAt: ctx.now }];
     default: {
       const unknown: never = command;
@@ -63,13 +68,13 @@ export function decideTwin(
 
 function active(state: TwinState): TwinState {
   if (state.status === 'unregistered')
-    throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${state.twinId} is not registered`, {
+    throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(state.twinId)} is not registered`, {
       twinId: state.twinId,
     });
   if (state.status === 'retired')
     throw new TwinlogError(
       'TWIN_RETIRED',
-      `Twin ${state.twinId} was retired on ${state.retiredAt}`,
+      `Twin ${bounded(state.twinId)} was retired on ${state.retiredAt}`,
       { twinId: state.twinId },
     );
   return state;
@@ -89,8 +94,8 @@ function register(
   if (!TWIN_ID.test(state.twinId)) {
     throw new TwinlogError(
       'TWIN_ID_INVALID',
-      `Twin id "${state.twinId}" is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
-      { twinId: state.twinId },
+      `Twin id ${excerpt(state.twinId)} is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+      { twinId: bounded(state.twinId) },
     );
   }
   if (state.status !== 'unregistered') {
@@ -109,14 +114,21 @@ function register(
         { twinId: state.twinId, parentId: command.parentId },
       );
     }
+    if (ctx.parent?.status === 'retired') {
+      throw new TwinlogError(
+        'PARENT_RETIRED',
+        `Parent twin ${bounded(command.parentId)} was retired on ${ctx.parent.retiredAt}: a twin cannot join it`,
+        { parentId: bounded(command.parentId) },
+      );
+    }
     if (!ctx.parent || ctx.parent.status !== 'active') {
       throw new TwinlogError(
         'PARENT_NOT_FOUND',
-        `Parent twin ${command.parentId} is not registered or is retired`,
-        { parentId: command.parentId },
+        `Parent twin ${bounded(command.parentId)} is not registered`,
+        { parentId: bounded(command.parentId) },
       );
     }
-    assertChildAllowed(ctx.parent, model.type, ctx);
+    assertChildAllowed(ctx.parent, model.type, ctx, ctx.parentChildren);
   }
   const where = { twinId: state.twinId, field: 'commissionedAt' };
   const occurredAt =
@@ -141,7 +153,13 @@ function register(
   ];
 }
 
-function assertChildAllowed(parent: TwinState, childType: string, ctx: DecideContext): void {
+/** Retired children leave their place: a retired tool's replacement may join its machine. */
+function assertChildAllowed(
+  parent: TwinState,
+  childType: string,
+  ctx: DecideContext,
+  children: TwinState[] | undefined,
+): void {
   const rule = ctx.catalog
     .get(parent.twinType, parent.modelVersion)
     .children.find((c) => c.type === childType);
@@ -152,7 +170,7 @@ function assertChildAllowed(parent: TwinState, childType: string, ctx: DecideCon
       { parentId: parent.twinId, childType },
     );
   }
-  const count = parent.children.filter((c) => c.twinType === childType).length;
+  const count = activeChildren(parent, { children }).filter((c) => c.twinType === childType).length;
   if (rule.max !== undefined && count >= rule.max) {
     throw new TwinlogError(
       'CHILD_NOT_ALLOWED',
@@ -168,7 +186,7 @@ function attachChild(
   ctx: DecideContext,
 ): DecidedEvent[] {
   if (parent.children.some((c) => c.twinId === command.childId)) return [];
-  assertChildAllowed(parent, command.childType, ctx);
+  assertChildAllowed(parent, command.childType, ctx, ctx.children);
   const occurredAt =
     command.attachedAt === undefined
       ? ctx.now
@@ -188,12 +206,12 @@ function changeLimits(
   ctx: DecideContext,
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
-  const spec = model.properties[command.property];
+  const spec = ownValue(model.properties, command.property);
   if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
-      `${model.type} has no property "${command.property}"`,
-      { property: command.property },
+      `${model.type} has no property ${excerpt(command.property)}`,
+      { property: bounded(command.property) },
     );
   }
   // The same rules as limits in a model file: finite bounds, low <= high, widening with
@@ -212,6 +230,8 @@ function changeLimits(
       { property: command.property },
     );
   }
+  // The limits the twin already has: nothing to record (an idempotent repeat, not a new fact).
+  if (sameJson(command.limits, ownValue(twin.limits, command.property) ?? {})) return [];
   return [
     {
       type: 'LimitsChanged',
@@ -261,28 +281,40 @@ function recordMaintenance(
 ): DecidedEvent[] {
   const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
   const resets = command.resets ?? [];
-  const unknown = resets.filter((p) => !model.properties[p]);
+  const unknown = resets.filter((p) => !hasOwnName(model.properties, p));
   if (unknown.length > 0) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',
-      `${model.type} has no ${unknown.join(', ')} to reset`,
+      `${model.type} has no ${unknown
+        .slice(0, 5)
+        .map((p) => excerpt(p))
+        .join(', ')}${unknown.length > 5 ? ` (and ${unknown.length - 5} more)` : ''} to reset`,
       { properties: unknown },
     );
   }
   const where = { twinId: twin.twinId, field: 'performedAt' };
   const performedAt = requireTime(command.performedAt, 'performedAt', { details: where });
   assertPlausibleTime(performedAt, twin, ctx, where);
+  const data = {
+    kind: command.kind,
+    performedAt,
+    resets,
+    componentId: command.componentId ?? null,
+    notes: command.notes ?? null,
+  };
+  // The same maintenance as the last one recorded (a resent request): nothing new happened.
+  const last = twin.lastMaintenance;
+  if (last && sameJson({ ...last, eventId: undefined }, data)) return [];
   return [
     {
       type: 'MaintenancePerformed',
-      data: {
-        kind: command.kind,
-        performedAt,
-        resets,
-        componentId: command.componentId ?? null,
-        notes: command.notes ?? null,
-      },
+      data,
       occurredAt: performedAt,
     },
   ];
+}
+
+/** Equal as JSON, whatever the key order (the limits and maintenance a client resends). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

@@ -1,6 +1,7 @@
 import { streamOf, type EventEnvelope, type EventOfType } from '../events/twin-events';
 import type { TwinState } from './twin-state';
 import { isEarlier } from '../time-order';
+import { ownValue, setOwn } from '../own-names';
 import { applyReadings } from './apply-readings';
 
 /**
@@ -94,10 +95,11 @@ function applyMaintenance(
   const reported = { ...state.reported };
   const resetAt = { ...state.resetAt };
   for (const property of event.data.resets) {
-    const current = reported[property];
+    const current = ownValue(reported, property);
     if (current && Date.parse(current.occurredAt) < performed) delete reported[property];
-    const previous = resetAt[property];
-    if (!previous || Date.parse(previous) < performed) resetAt[property] = event.data.performedAt;
+    const previous = ownValue(resetAt, property);
+    if (!previous || Date.parse(previous) < performed)
+      setOwn(resetAt, property, event.data.performedAt);
   }
   const last = state.lastMaintenance;
   const isLatest = !last || Date.parse(last.performedAt) <= performed;

@@ -2,6 +2,7 @@ import { TwinlogError } from '../errors';
 import { physicalRangeOf, withinRange } from '../model/physical-range';
 import type { PropertySpec, TwinModel } from '../model/twin-model.schema';
 import { parseIsoTime } from '../time/parse-time';
+import { ownValue } from '../own-names';
 import type { DecideContext } from './decide-context';
 import type { ReadingInput } from './twin-commands';
 import type { TwinState } from './twin-state';
@@ -19,7 +20,7 @@ export function validateReading(
   ctx: DecideContext,
 ): void {
   const where = { twinId: state.twinId, property: reading.property, readingId: reading.readingId };
-  const spec = model.properties[reading.property];
+  const spec = ownValue(model.properties, reading.property);
   if (!spec) {
     throw new TwinlogError(
       'PROPERTY_UNKNOWN',

@@ -1,4 +1,6 @@
 import { TwinlogError } from '../errors';
+import { hasOwnName, ownValue } from '../own-names';
+import { bounded, excerpt } from '../bounded-echo';
 
 /**
  * Units a plant sends, by dimension, as a scale and offset to the dimension's base unit:
@@ -66,7 +68,7 @@ const ALIASES: Record<string, string> = {
 
 export function canonicalUnit(unit: string): string {
   const trimmed = unit.trim();
-  return ALIASES[trimmed] ?? trimmed;
+  return ownValue(ALIASES, trimmed) ?? trimmed;
 }
 
 /**
@@ -76,25 +78,29 @@ export function canonicalUnit(unit: string): string {
 export function convertUnit(value: number, from: string, to: string): number {
   const [source, target] = [canonicalUnit(from), canonicalUnit(to)];
   if (source === target) return value;
-  const a = UNITS[source];
-  const b = UNITS[target];
+  const a = ownValue(UNITS, source);
+  const b = ownValue(UNITS, target);
   if (!a || !b || a.dimension !== b.dimension) {
     const why = !a
-      ? `"${from}" is not a known unit`
+      ? `${excerpt(from)} is not a known unit`
       : !b
-        ? `"${to}" is not a known unit`
+        ? `${excerpt(to)} is not a known unit`
         : `${a.dimension} cannot become ${b.dimension}`;
-    throw new TwinlogError('UNIT_MISMATCH', `Cannot convert ${from} to ${to}: ${why}`, {
-      from,
-      to,
-    });
+    throw new TwinlogError(
+      'UNIT_MISMATCH',
+      `Cannot convert ${bounded(from)} to ${bounded(to)}: ${why}`,
+      {
+        from: bounded(from),
+        to: bounded(to),
+      },
+    );
   }
   const base = value * a.scale + (a.offset ?? 0);
   return (base - (b.offset ?? 0)) / b.scale;
 }
 
 export function isKnownUnit(unit: string): boolean {
-  return Object.hasOwn(UNITS, canonicalUnit(unit));
+  return hasOwnName(UNITS, canonicalUnit(unit));
 }
 
 /** The dimension of a known unit (temperature, power ...), or undefined for an unknown one. */

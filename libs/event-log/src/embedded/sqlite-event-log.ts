@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync } from 'node:sqlite';
-import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
+import {
+  bounded,
+  ECHO_LIMITS,
+  TwinlogError,
+  type EventEnvelope,
+  type NewEvent,
+  type StreamName,
+} from '@twinlog/domain';
 import type {
   AppendOptions,
   AppendResult,
@@ -144,7 +151,8 @@ export class SqliteEventLog implements EventLog {
         letter.at,
         letter.consumer,
         letter.code,
-        letter.reason,
+        // A reason repeats a bounded part of the input (the payload keeps all of it).
+        bounded(letter.reason, ECHO_LIMITS.message),
         JSON.stringify(letter.source),
         letter.payload,
       );

@@ -7,6 +7,8 @@ import {
   type Producer,
 } from 'kafkajs';
 import {
+  bounded,
+  ECHO_LIMITS,
   STREAMS,
   TwinlogError,
   type EventEnvelope,
@@ -307,7 +309,12 @@ export class KafkaEventLog implements EventLog {
 
   async deadLetter(letter: DeadLetter): Promise<void> {
     await this.batcher.produce(this.names.deadLetter, [
-      { key: letter.consumer, value: JSON.stringify(letter), headers: { code: letter.code } },
+      {
+        key: letter.consumer,
+        // A reason repeats a bounded part of the input (the payload keeps all of it).
+        value: JSON.stringify({ ...letter, reason: bounded(letter.reason, ECHO_LIMITS.message) }),
+        headers: { code: letter.code },
+      },
     ]);
   }
 

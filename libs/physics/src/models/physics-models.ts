@@ -1,4 +1,4 @@
-import { TwinlogError } from '@twinlog/domain';
+import { ownValue, TwinlogError } from '@twinlog/domain';
 import type { PhysicsModel } from '../model/physics-model';
 import { cncMillingMachine } from './cnc/cnc-milling-machine.model';
 
@@ -13,7 +13,7 @@ export function simulatedTwinTypes(): string[] {
 
 /** A fresh model of the twin type (models keep small caches: one per run, never shared). */
 export function physicsModelFor(twinType: string): PhysicsModel {
-  const make = MODELS[twinType];
+  const make = ownValue(MODELS, twinType);
   if (!make) {
     throw new TwinlogError(
       'PHYSICS_MODEL_MISSING',

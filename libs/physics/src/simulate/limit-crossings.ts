@@ -1,5 +1,6 @@
 import {
   LIMIT_LEVELS,
+  ownValue,
   RISK_LEVELS,
   type LimitCrossing,
   type LimitLevel,
@@ -27,7 +28,7 @@ export function thresholdsOf(
 ): Threshold[] {
   const out: Threshold[] = [];
   for (const property of properties) {
-    const l = limits[property];
+    const l = ownValue(limits, property);
     if (!l) continue;
     for (const level of LIMIT_LEVELS) {
       for (const bound of ['high', 'low'] as const) {

@@ -5,7 +5,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { isTwinlogError } from '@twinlog/domain';
+import { boundedError, isTwinlogError } from '@twinlog/domain';
 import { IndexBehindError } from '@twinlog/event-log';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
 
@@ -33,7 +33,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (status >= 500 && status !== 503)
       this.logger.error((error as Error)?.stack ?? String(error));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(status).json({ error: body });
+    // Whatever built the error, the answer repeats only a bounded part of the input.
+    response.status(status).json({ error: boundedError(body) });
   }
 }
 

@@ -40,6 +40,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   SCENARIO_INVALID: 400,
   PHYSICS_MODEL_MISSING: 422,
   VALUE_OUT_OF_BOUNDS: 422,
+  CHILDREN_ACTIVE: 409,
+  PARENT_RETIRED: 422,
 };
 
 /** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */

@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
+import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
+import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
+import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
+import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import { startOnePortGateway } from '../gateway/one-port-gateway';
+
+export interface InProcessTwinlog {
+  /** The one port, as `npm start` serves it. */
+  url: string;
+  /** The shared embedded log and store (to read dead letters). */
+  infra: Infrastructure;
+  close(): Promise<void>;
+}
+
+/**
+ * The five services and the gateway in this process on one embedded log in a temp directory,
+ * without the plant simulator: the embedded mode's HTTP surface for tests that probe it.
+ */
+export async function startInProcessTwinlog(): Promise<InProcessTwinlog> {
+  const base: Env = {
+    TWINLOG_MODE: 'embedded',
+    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-http-')),
+  };
+  const own = (prefix: string): Env => ({
+    ...base,
+    [`${prefix}_HTTP_HOST`]: '127.0.0.1',
+    [`${prefix}_HTTP_PORT`]: '0',
+  });
+  const twinStateConfig = readTwinStateConfig(own('TWIN_STATE'));
+  const infra = await openInfrastructure(twinStateConfig.service, { service: 'http-test' });
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const twinState = await startTwinState(twinStateConfig, infra, false);
+    closers.push(() => twinState.close());
+    const ingestion = await startIngestion(readIngestionConfig(own('INGESTION')), infra, false);
+    closers.push(() => ingestion.close());
+    const anomaly = await startAnomaly(readAnomalyConfig(own('ANOMALY')), infra, false);
+    closers.push(() => anomaly.close());
+    const maintenance = await startMaintenance(
+      readMaintenanceConfig(own('MAINTENANCE')),
+      infra,
+      false,
+    );
+    closers.push(() => maintenance.close());
+    const simulation = await startSimulation(readSimulationConfig(own('SIMULATION')), infra, false);
+    closers.push(() => simulation.close());
+    const gateway = await startOnePortGateway(
+      {
+        'twin-state': twinState.url,
+        ingestion: ingestion.url,
+        anomaly: anomaly.url,
+        maintenance: maintenance.url,
+        simulation: simulation.url,
+      },
+      '127.0.0.1',
+      0,
+    );
+    closers.push(() => gateway.close());
+    return { url: gateway.url, infra, close: () => closeAll(closers, infra) };
+  } catch (error) {
+    await closeAll(closers, infra);
+    throw error;
+  }
+}
+
+async function closeAll(closers: Array<() => Promise<void>>, infra: Infrastructure): Promise<void> {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+  await infra.close().catch(() => undefined);
+}

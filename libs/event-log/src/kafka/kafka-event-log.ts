@@ -36,6 +36,7 @@ import { fetchJobOf, replayHere, replayViaThread } from './replay-stream';
 import { FetchThread } from './replay-worker/fetch-thread';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
 import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
+import { retryRetriable } from './retry-retriable';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
@@ -382,9 +383,8 @@ export class KafkaEventLog implements EventLog {
         ]),
       );
     } else {
-      const byTime = await this.admin.fetchTopicOffsetsByTimestamp(
-        topic,
-        Date.parse(from.recordedAt),
+      const byTime = await retryRetriable(() =>
+        this.admin.fetchTopicOffsetsByTimestamp(topic, Date.parse(from.recordedAt)),
       );
       starts = new Map(byTime.map((o) => [o.partition, Number(o.offset)]));
     }

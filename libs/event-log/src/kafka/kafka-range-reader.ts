@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import { retryRetriable } from './retry-retriable';
 
 export interface PartitionRange {
   partition: number;
@@ -104,6 +105,6 @@ export async function watermarks(
   admin: Admin,
   topic: string,
 ): Promise<Array<{ partition: number; low: number; high: number }>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
   return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
 }

@@ -8,6 +8,7 @@ import { HttpErrorFilter, type Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from './config/ingestion.config';
 import { TwinDirectory } from './directory/twin-directory';
 import { IngestionModule } from './ingestion.module';
+import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
 import { MqttInput } from './mqtt/mqtt-input';
 import { DIRECTORY_FEED, TELEMETRY_WRITER_FEED } from './tokens';
@@ -35,8 +36,12 @@ export async function startIngestion(
   });
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();
-  // The directory first replays twin-events, then follows it from where the replay ended.
-  const startAt = await app.get(TwinDirectory).replayToEnd();
+  // The directory first replays twin-events, then follows it from where the replay ended; the
+  // de-duplication window is refilled from telemetry's tail meanwhile (readiness waits for both).
+  const [startAt] = await Promise.all([
+    app.get(TwinDirectory).replayToEnd(),
+    app.get(ReadingIntake).restoreWindow(),
+  ]);
   app.connectMicroservice({
     strategy: new EventLogServer({
       log: infra.log,

@@ -16,7 +16,10 @@ async function loggedReadingIds(log: EventLog, twinId: string): Promise<string[]
 // Defect 5 of issue 15: the de-duplication window must survive a crash. The first instance is
 // never closed cleanly: a second one starts over the same log, as after `kill -9`.
 describe.each([
-  ['embedded', () => ({ TWINLOG_MODE: 'embedded', TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dedupe-')) })],
+  [
+    'embedded',
+    () => ({ TWINLOG_MODE: 'embedded', TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dedupe-')) }),
+  ],
   ['Kafka', () => ({})],
 ])('a resend after a crash is a duplicate (%s log)', (_mode, modeEnv) => {
   const run = randomUUID().slice(0, 8);
@@ -31,7 +34,11 @@ describe.each([
 
   it('rebuilds the window from the log at start, so the lost answer is not a second append', async () => {
     const env = modeEnv();
-    first = await startHarness([{ twinId, twinType: 'cnc-milling-machine', site: 'plant-a' }], env, run);
+    first = await startHarness(
+      [{ twinId, twinType: 'cnc-milling-machine', site: 'plant-a' }],
+      env,
+      run,
+    );
     const time = minutesAgo(5);
     const batch = JSON.stringify([
       { twinId, property: 'temperature', value: 41, time, readingId: `${run}-1` },

@@ -75,14 +75,22 @@ export class ReadingIntake {
       this.infra.log,
       this.config.intake.dedupeWindow,
     );
-    for (const key of keys) if (process.env["NOFIX"] === undefined) this.recent.add(key);
+    for (const key of keys) this.recent.add(key);
     this.windowRestored = true;
     this.logger.log(
       `de-duplication window ready: ${keys.length} reading ids from ${events} telemetry events in ${Date.now() - started} ms`,
     );
   }
 
-  async accept(inputs: IncomingReading[], origin: ReadingOrigin): Promise<IntakeReport> {
+  /**
+   * `deadLetterRejected: false` for readings that are already dead letters (a replay): a reading
+   * still refused is not dead-lettered again.
+   */
+  async accept(
+    inputs: IncomingReading[],
+    origin: ReadingOrigin,
+    { deadLetterRejected = true }: { deadLetterRejected?: boolean } = {},
+  ): Promise<IntakeReport> {
     if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
     const verdicts = screenReadings(inputs, {
@@ -97,7 +105,9 @@ export class ReadingIntake {
     accepted.forEach((a) => this.recent.add(a.key));
     const events = this.eventsFor(accepted, origin, now);
     const letters = verdicts.flatMap((v, i) =>
-      v.status === 'rejected' ? [this.letter(v.error, inputs[i], origin, now)] : [],
+      v.status === 'rejected' && deadLetterRejected
+        ? [this.letter(v.error, inputs[i], origin, now)]
+        : [],
     );
     try {
       await Promise.all([

@@ -73,8 +73,7 @@ export async function readRecentReadingKeys(log: EventLog, window: number): Prom
     for (const page of pages) {
       const state = open.get(page.partition)!;
       state.from = page.from;
-      if (state.readings >= window || state.from <= state.bounds.start)
-        open.delete(page.partition);
+      if (state.readings >= window || state.from <= state.bounds.start) open.delete(page.partition);
     }
   }
   tail.sort(

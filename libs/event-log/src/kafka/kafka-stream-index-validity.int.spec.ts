@@ -66,7 +66,9 @@ describe('the Kafka stream index is tied to the log it caches', () => {
       // Registering again works: the twin is new to this log.
       await second.append([registered(id)], { expectedRevision: { twinId: id, revision: 0 } });
       expect(await second.readStream(id)).toHaveLength(1);
-      expect(warnings.join('\n')).toMatch(/does not match the Kafka log.*beyond the partition's end/);
+      expect(warnings.join('\n')).toMatch(
+        /does not match the Kafka log.*beyond the partition's end/,
+      );
     } finally {
       await second.close();
     }
@@ -86,7 +88,12 @@ describe('the Kafka stream index is tied to the log it caches', () => {
     // Another installation writes more than the index held, to the same offsets and beyond.
     const other = await openLog(prefix, ':memory:', []);
     const fresh = twin();
-    await other.append([registered(old), registered(fresh), registered(twin()), registered(twin())]);
+    await other.append([
+      registered(old),
+      registered(fresh),
+      registered(twin()),
+      registered(twin()),
+    ]);
     await other.close();
 
     const second = await openLog(prefix, indexPath, warnings);

@@ -91,7 +91,8 @@ async function streamStaleness(
     .all(stream)
     .map((r) => Number(r['partition']));
   const extra = held.find((p) => !marks.some((m) => m.partition === p));
-  if (extra !== undefined) return `it holds ${topic} partition ${extra}, which the topic no longer has`;
+  if (extra !== undefined)
+    return `it holds ${topic} partition ${extra}, which the topic no longer has`;
   const ahead = marks.find((m) => check.position(stream, m.partition) > m.high);
   if (ahead)
     return `it claims ${topic}/${ahead.partition} up to offset ${check.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high})`;
@@ -101,7 +102,8 @@ async function streamStaleness(
     const row = check.db
       .prepare('SELECT "offset", digest FROM index_fingerprints WHERE stream = ? AND partition = ?')
       .get(stream, m.partition);
-    if (!row) return `it has no fingerprint of ${topic}/${m.partition} (an index from before fingerprints)`;
+    if (!row)
+      return `it has no fingerprint of ${topic}/${m.partition} (an index from before fingerprints)`;
     const offset = Number(row['offset']);
     if (offset < m.low)
       return `${topic}/${m.partition} no longer holds offset ${offset}, the last one it read`;

@@ -104,6 +104,19 @@ export async function watermarks(
   admin: Admin,
   topic: string,
 ): Promise<Array<{ partition: number; low: number; high: number }>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
+  // A topic created a moment ago (or a broker just restarted) answers "not the leader" until
+  // its partitions' leaders are known everywhere: retriable, and kafkajs' admin does not retry it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({
+        partition: o.partition,
+        low: Number(o.low),
+        high: Number(o.high),
+      }));
+    } catch (error) {
+      if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }

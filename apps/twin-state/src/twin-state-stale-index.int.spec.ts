@@ -3,7 +3,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { topicNames } from '@twinlog/event-log';
 import { eventually } from '@twinlog/event-log/testing';
 import { realServer } from '@twinlog/testing';
-import { startHarness as startIngestion } from '../../ingestion/src/testing/ingestion-harness';
+import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
+import { openInfrastructure } from '@twinlog/service-kit';
 import { startTwinStateHarness, twinStateEnv } from './testing/twin-state-harness';
 
 /** Deletes an installation's topics, as a fresh broker or a recreated topic set would leave it. */
@@ -48,18 +49,29 @@ describe('twin-state over a log that is newer than its stream index (Kafka)', ()
       const again = await after.call('POST', '/v1/twins', register);
       expect([again.status, again.json?.error?.code]).toEqual([201, undefined]);
 
-      const ingestion = await startIngestion([], { TWINLOG_TOPIC_PREFIX: prefix });
+      const config = readIngestionConfig({
+        ...env,
+        INGESTION_HTTP_HOST: '127.0.0.1',
+        INGESTION_HTTP_PORT: '0',
+      });
+      const infra = await openInfrastructure(config.service, { service: 'ingestion-test' });
+      const ingestion = await startIngestion(config, infra, false);
       try {
         await eventually(async () => {
-          const sent = await ingestion.post(
-            JSON.stringify([
+          const sent = await fetch(`${ingestion.url}/v1/readings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify([
               { twinId, property: 'temperature', value: 40, time: new Date().toISOString() },
             ]),
+          });
+          return (
+            sent.status === 200 && ((await sent.json()) as { accepted: number }).accepted === 1
           );
-          return sent.status === 200 && sent.json.accepted === 1;
         }, 'a reading for the twin accepted');
       } finally {
         await ingestion.close();
+        await infra.close();
       }
     } finally {
       await after.close();

@@ -169,6 +169,7 @@ describe.each([
     expect((await replay({ code: 'TWIN_NOT_FOUND', extra: 1 })).json.error.details.parameter).toBe(
       'extra',
     );
+    expect((await replay({ ids: ['987654321'] })).json.error.details.parameter).toBe('ids');
   }, 60_000);
 
   it('is what `twinlog dead-letters` lists, shows and replays', async () => {

@@ -76,6 +76,17 @@ export class DeadLettersHttpController {
       }
     }
     const { code, since, ids, by } = parseOr400(replayBody, json, 'body');
+    if (ids) {
+      const found = new Set((await this.deadLetters.list({ ids })).map((l) => l.id));
+      const unknown = ids.filter((id) => !found.has(id));
+      if (unknown.length > 0)
+        throw new HttpProblem(
+          400,
+          'QUERY_INVALID',
+          `body ids: no dead letter ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
+          { parameter: 'ids' },
+        );
+    }
     try {
       return await this.deadLetters.replay({ code, since, ids }, by ?? 'api');
     } catch (error) {

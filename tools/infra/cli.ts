@@ -1,6 +1,7 @@
 // `npm run infra:up | infra:down | infra:status`: the same real servers the tests use, kept
 // running for a person who wants the distributed mode locally.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   cacheDir,
@@ -47,9 +48,13 @@ async function up(): Promise<void> {
     printSettings(current);
     return;
   }
-  // Local servers only: a person running infra:up wants processes that outlive this command.
+  // Local servers only: a person running infra:up wants processes that outlive this command,
+  // and data that outlives them: the same directory as start:distributed's servers.
+  const dataDir =
+    process.env['TWINLOG_DATA_DIR'] ?? join(homedir(), '.local', 'share', 'twinlog-distributed');
   const infra = await provisionInfra({
     detached: true,
+    keepDataIn: join(dataDir, 'servers'),
     env: { ...process.env, TWINLOG_INFRA: process.env['TWINLOG_INFRA'] ?? 'local' },
   });
   const state: UpState = {

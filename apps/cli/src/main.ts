@@ -1,6 +1,7 @@
 import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.command';
 import { CliError } from './commands/api-client';
 import { backtestCommand } from './commands/backtest.command';
+import { DEAD_LETTERS_USAGE, deadLettersCommand } from './commands/dead-letters.command';
 import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.command';
 import { TWIN_USAGE, twinCommand } from './commands/twin.command';
 import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
@@ -15,6 +16,7 @@ ${TWINS_USAGE}
 ${TWIN_USAGE}
 ${ANOMALIES_USAGE}
 ${MAINTENANCE_USAGE}
+${DEAD_LETTERS_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
   twinlog backtest --input data.csv --output scores.csv
@@ -26,7 +28,8 @@ ${RUL_USAGE}
   ${SIMULATE_USAGE}
 
 Environment: TWINLOG_URL (default http://127.0.0.1:8080, where \`npm start\` serves every API);
-             TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL for services
+             TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL,
+             TWINLOG_INGESTION_URL for services
              run on their own.
 Exit codes: 0 done (rebuild: state verified; simulate: no alarm limit reached), 1 a negative
 answer (a twin not found, a rebuilt twin differs, a limit reached), 2 usage, input or service errors.`;
@@ -47,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return anomaliesCommand(config.twinStateUrl, args, out);
     case 'maintenance':
       return maintenanceCommand(config.maintenanceUrl, args, out);
+    case 'dead-letters':
+      return deadLettersCommand(config.ingestionUrl, args, out);
     case 'rebuild':
       return rebuildCommand(config.twinStateUrl, args, out, progress);
     case 'backtest':

@@ -8,6 +8,7 @@ import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/servi
 import type { IngestionConfig } from './config/ingestion.config';
 import { TwinDirectory } from './directory/twin-directory';
 import { IngestionModule } from './ingestion.module';
+import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
 import { MqttInput } from './mqtt/mqtt-input';
 import { DIRECTORY_FEED, TELEMETRY_WRITER_FEED } from './tokens';
@@ -36,8 +37,12 @@ export async function startIngestion(
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalGuards(new QueryGuard());
   await app.init();
-  // The directory first replays twin-events, then follows it from where the replay ended.
-  const startAt = await app.get(TwinDirectory).replayToEnd();
+  // The directory first replays twin-events, then follows it from where the replay ended; the
+  // de-duplication window is refilled from telemetry's tail meanwhile (readiness waits for both).
+  const [startAt] = await Promise.all([
+    app.get(TwinDirectory).replayToEnd(),
+    app.get(ReadingIntake).restoreWindow(),
+  ]);
   app.connectMicroservice({
     strategy: new EventLogServer({
       log: infra.log,

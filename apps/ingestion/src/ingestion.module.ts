@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from './config/ingestion.config';
+import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
+import { DeadLetters } from './dead-letters/dead-letters.service';
 import { TwinDirectory } from './directory/twin-directory';
 import { TwinDirectoryMessageController } from './directory/twin-directory.message.controller';
 import { HealthHttpController } from './health/health.http.controller';
@@ -19,6 +21,7 @@ export class IngestionModule {
       module: IngestionModule,
       controllers: [
         ReadingsHttpController,
+        DeadLettersHttpController,
         HealthHttpController,
         TwinDirectoryMessageController,
         TelemetryWriterMessageController,
@@ -28,6 +31,7 @@ export class IngestionModule {
         { provide: INGESTION_CONFIG, useValue: config },
         TwinDirectory,
         ReadingIntake,
+        DeadLetters,
         MqttInput,
         EnterpriseTopicInput,
       ],

@@ -50,6 +50,36 @@ export interface DeadLetter {
   at: string;
 }
 
+/** A dead letter as recorded: its id is its position in the dead-letter log, stable for its life. */
+export interface RecordedDeadLetter extends DeadLetter {
+  id: string;
+}
+
+/**
+ * What one replay of dead letters did, recorded on the dead-letter log itself so that a letter
+ * whose readings were accepted is never replayed into the log again (the ingestion's in-memory
+ * de-duplication window is bounded; this record is not).
+ */
+export interface DeadLetterReplay {
+  at: string;
+  /** Who asked (the CLI user, an API caller's name). */
+  by: string;
+  /** The dead letters whose readings are now in the log (accepted now, or found to be duplicates). */
+  accepted: string[];
+  /** The dead letters still refused, with the code of this attempt. */
+  refused: Array<{ id: string; code: string }>;
+  /** The dead letters that cannot be replayed (whole requests, not readings). */
+  skipped: string[];
+}
+
+/** Each partition of a stream: the first offset it holds and the offset its next event gets. */
+export interface PartitionBounds {
+  stream: StreamName;
+  partition: number;
+  start: number;
+  end: number;
+}
+
 export type BatchHandler = (batch: RecordedEvent[]) => Promise<void>;
 
 export interface SubscribeOptions {
@@ -152,7 +182,14 @@ export interface EventLog {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   replay(options: ReplayOptions, handler: BatchHandler): Promise<ReplayResult>;
   deadLetter(letter: DeadLetter): Promise<void>;
-  readDeadLetters(): Promise<DeadLetter[]>;
+  /** Every dead letter in the order recorded, each with its stable id (replay records left out). */
+  readDeadLetters(): Promise<RecordedDeadLetter[]>;
+  /** Records what a replay of dead letters did (see DeadLetterReplay). */
+  recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void>;
+  /** Every replay recorded, oldest first. */
+  readDeadLetterReplays(): Promise<DeadLetterReplay[]>;
+  /** Where each partition of a stream starts and ends now (for reading a stream's tail). */
+  bounds(stream: StreamName): Promise<PartitionBounds[]>;
   readonly snapshots: SnapshotStore;
   /**
    * Optional: prepare per-twin reads in the background (the Kafka adapter starts its stream

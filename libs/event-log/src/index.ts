@@ -6,6 +6,6 @@ export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';
 export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
-export { IndexBehindError } from './kafka/kafka-stream-index';
+export { IndexBehindError, StaleIndexError } from './kafka/kafka-stream-index';
 export * from './consumer/partition-progress';
 export * from './consumer/stateful-stream-consumer';

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { KafkaEventLog, SqliteEventLog, type EventLog } from '@twinlog/event-log';
 import { loadModelCatalog } from '@twinlog/model-files';
 import {
@@ -43,6 +44,7 @@ export async function openInfrastructure(
     log = await KafkaEventLog.connect({
       ...config.kafka,
       clientId: options.service,
+      warn: (message) => new Logger('KafkaEventLog').warn(message),
       dedupeOnAppend: options.dedupeOnAppend ?? true,
       ...(options.indexedStreams ? { indexedStreams: options.indexedStreams } : {}),
       // The per-twin read index is a cache of the log; on disk it survives restarts and resumes

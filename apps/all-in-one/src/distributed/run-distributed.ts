@@ -26,7 +26,13 @@ export interface DistributedOptions {
 export async function runDistributed(options: DistributedOptions) {
   const { log } = options;
   log('providing Kafka, InfluxDB and MQTT (named by the environment, or started locally)...');
-  const infra = await provisionInfra({ env: options.env, progress: log });
+  // Servers started here keep their data beside the services' (a restart keeps the plant's
+  // state, as in the embedded mode); delete the data directory to start afresh.
+  const infra = await provisionInfra({
+    env: options.env,
+    progress: log,
+    keepDataIn: join(options.dataDir, 'servers'),
+  });
   const serversEnv = settingsToEnv(infra.settings);
   const children: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];
   const stopChildren = async () => {

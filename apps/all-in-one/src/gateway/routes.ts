@@ -11,6 +11,7 @@ export const SERVICES: readonly ServiceName[] = [
 /** Path prefixes of each service's HTTP API, most specific first; the rest is twin-state's. */
 const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> = [
   { test: /^\/v1\/readings(\/|\?|$)/, service: 'ingestion' },
+  { test: /^\/v1\/dead-letters(\/|\?|$)/, service: 'ingestion' },
   // Reading a twin's maintenance prediction is the maintenance service's; recording
   // maintenance performed (POST) is a command to twin-state.
   {

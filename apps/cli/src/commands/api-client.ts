@@ -10,9 +10,22 @@ export class CliError extends Error {
 
 /** GET a Twinlog API path as JSON, with plain words when the server is not there or says no. */
 export async function getJson<T>(base: string, path: string): Promise<T> {
+  return requestJson<T>(base, path);
+}
+
+/** POST a JSON body to a Twinlog API path; the answer as JSON. */
+export async function postJson<T>(base: string, path: string, body: unknown): Promise<T> {
+  return requestJson<T>(base, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function requestJson<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
   let answer: Response;
   try {
-    answer = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(30_000) });
+    answer = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(120_000) });
   } catch (error) {
     throw new CliError(
       `Twinlog is not answering at ${base} (${(error as Error).message}). Start it with \`npm start\`, or point TWINLOG_URL at it.`,
@@ -22,7 +35,12 @@ export async function getJson<T>(base: string, path: string): Promise<T> {
   if (!answer.ok) {
     let problem = text;
     try {
-      const body = JSON.parse(text) as { code?: string; message?: string };
+      const parsed = JSON.parse(text) as {
+        code?: string;
+        message?: string;
+        error?: { code?: string; message?: string };
+      };
+      const body = parsed.error ?? parsed;
       problem = body.code ? `${body.code}: ${body.message ?? ''}` : text;
     } catch {
       // not JSON: the raw text says it

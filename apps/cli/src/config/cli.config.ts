@@ -9,6 +9,7 @@ const schema = z.object({
   TWINLOG_TWIN_STATE_URL: url.optional(),
   TWINLOG_SIMULATION_URL: url.optional(),
   TWINLOG_MAINTENANCE_URL: url.optional(),
+  TWINLOG_INGESTION_URL: url.optional(),
   // Set by bin/twinlog.js: where the user ran `npx twinlog`, for their relative file paths.
   TWINLOG_CALLER_CWD: z.string().optional(),
 });
@@ -20,6 +21,7 @@ export function readCliConfig(env: Env) {
     twinStateUrl: base(raw.TWINLOG_TWIN_STATE_URL),
     simulationUrl: base(raw.TWINLOG_SIMULATION_URL),
     maintenanceUrl: base(raw.TWINLOG_MAINTENANCE_URL),
+    ingestionUrl: base(raw.TWINLOG_INGESTION_URL),
     callerCwd: raw.TWINLOG_CALLER_CWD ?? process.cwd(),
   };
 }

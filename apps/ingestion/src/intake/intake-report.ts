@@ -16,7 +16,8 @@ export interface IntakeReport {
 
 /** Where readings came from: kept with dead letters so a rejected reading can be traced. */
 export interface ReadingOrigin {
-  channel: 'http' | 'mqtt' | 'kafka';
+  /** `replay`: a dead letter sent through the checks again (see DeadLetters). */
+  channel: 'http' | 'mqtt' | 'kafka' | 'replay';
   /** e.g. `POST /v1/readings`, an MQTT topic, `topic/partition@offset`. */
   detail: string;
   correlationId: string;

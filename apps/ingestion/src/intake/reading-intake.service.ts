@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   bounded,
   boundedError,
@@ -19,6 +19,7 @@ import { TwinDirectory } from '../directory/twin-directory';
 import { INFRASTRUCTURE, INGESTION_CONFIG } from '../tokens';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from './intake-report';
 import { RecentReadingIds } from './recent-reading-ids';
+import { readRecentReadingKeys } from './recent-reading-keys';
 
 /** Nothing was recorded: the log (Kafka) did not acknowledge. Callers answer 503 / do not ack. */
 export class LogUnavailableError extends Error {
@@ -31,11 +32,13 @@ export class LogUnavailableError extends Error {
   }
 }
 
-/** The directory has not replayed twin-events yet: every twin would look unknown. */
+/** The directory or the de-duplication window is still being rebuilt from the log. */
 export class NotReadyError extends Error {
   readonly retriable = true;
   constructor() {
-    super('ingestion is starting: the twin directory is still replaying twin-events');
+    super(
+      'ingestion is starting: the twin directory and the de-duplication window are still being read from the log',
+    );
     this.name = 'NotReadyError';
   }
 }
@@ -48,7 +51,9 @@ export class NotReadyError extends Error {
  */
 @Injectable()
 export class ReadingIntake {
+  private readonly logger = new Logger(ReadingIntake.name);
   private readonly recent: RecentReadingIds;
+  private windowRestored = false;
 
   constructor(
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
@@ -58,8 +63,38 @@ export class ReadingIntake {
     this.recent = new RecentReadingIds(config.intake.dedupeWindow);
   }
 
-  async accept(inputs: IncomingReading[], origin: ReadingOrigin): Promise<IntakeReport> {
-    if (!this.directory.ready) throw new NotReadyError();
+  /** Whether readings can be judged: the directory and the de-duplication window are rebuilt. */
+  get ready(): boolean {
+    return this.directory.ready && this.windowRestored;
+  }
+
+  /**
+   * Refills the de-duplication window from the telemetry stream's tail, so a resend after a
+   * crash (whose answer was lost) is still a duplicate (ADR 0004). Readiness waits for it.
+   */
+  async restoreWindow(): Promise<void> {
+    const started = Date.now();
+    const { keys, events } = await readRecentReadingKeys(
+      this.infra.log,
+      this.config.intake.dedupeWindow,
+    );
+    for (const key of keys) this.recent.add(key);
+    this.windowRestored = true;
+    this.logger.log(
+      `de-duplication window ready: ${keys.length} reading ids from ${events} telemetry events in ${Date.now() - started} ms`,
+    );
+  }
+
+  /**
+   * `deadLetterRejected: false` for readings that are already dead letters (a replay): a reading
+   * still refused is not dead-lettered again.
+   */
+  async accept(
+    inputs: IncomingReading[],
+    origin: ReadingOrigin,
+    { deadLetterRejected = true }: { deadLetterRejected?: boolean } = {},
+  ): Promise<IntakeReport> {
+    if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
     const verdicts = screenReadings(inputs, {
       catalog: this.infra.catalog,
@@ -73,7 +108,9 @@ export class ReadingIntake {
     accepted.forEach((a) => this.recent.add(a.key));
     const events = this.eventsFor(accepted, origin, now);
     const letters = verdicts.flatMap((v, i) =>
-      v.status === 'rejected' ? [this.letter(v.error, inputs[i], origin, now)] : [],
+      v.status === 'rejected' && deadLetterRejected
+        ? [this.letter(v.error, inputs[i], origin, now)]
+        : [],
     );
     try {
       await Promise.all([

@@ -13,7 +13,10 @@ import type {
   AppendResult,
   BatchHandler,
   DeadLetter,
+  DeadLetterReplay,
   EventLog,
+  PartitionBounds,
+  RecordedDeadLetter,
   LogPosition,
   ReadStreamOptions,
   RecordedEvent,
@@ -158,11 +161,32 @@ export class SqliteEventLog implements EventLog {
       );
   }
 
-  async readDeadLetters(): Promise<DeadLetter[]> {
+  async recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void> {
+    this.db.prepare('INSERT INTO dead_letter_replays (body) VALUES (?)').run(JSON.stringify(replay));
+  }
+
+  async readDeadLetterReplays(): Promise<DeadLetterReplay[]> {
+    return this.db
+      .prepare('SELECT body FROM dead_letter_replays ORDER BY seq')
+      .all()
+      .map((row) => JSON.parse(String(row['body'])) as DeadLetterReplay);
+  }
+
+  async bounds(stream: StreamName): Promise<PartitionBounds[]> {
+    const row = this.db
+      .prepare('SELECT MIN("offset") AS first FROM events WHERE stream = ? AND partition = ?')
+      .get(stream, PARTITION);
+    const end = this.endOffset(stream);
+    const start = row?.['first'] === null || row?.['first'] === undefined ? end : Number(row['first']);
+    return [{ stream, partition: PARTITION, start, end }];
+  }
+
+  async readDeadLetters(): Promise<RecordedDeadLetter[]> {
     return this.db
       .prepare('SELECT * FROM dead_letters ORDER BY seq')
       .all()
       .map((row) => ({
+        id: String(row['seq']),
         at: String(row['at']),
         consumer: String(row['consumer']),
         code: String(row['code']),

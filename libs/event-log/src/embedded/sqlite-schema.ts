@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   source TEXT NOT NULL,
   payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dead_letter_replays (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS snapshots (
   twin_id TEXT PRIMARY KEY,
   state TEXT NOT NULL,

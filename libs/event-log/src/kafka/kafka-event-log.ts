@@ -3,6 +3,8 @@ import {
   logLevel,
   Partitioners,
   type Admin,
+  type IHeaders,
+  type KafkaMessage,
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
@@ -20,7 +22,10 @@ import type {
   AppendResult,
   BatchHandler,
   DeadLetter,
+  DeadLetterReplay,
   EventLog,
+  PartitionBounds,
+  RecordedDeadLetter,
   LogPosition,
   ReadStreamOptions,
   RecordedEvent,
@@ -38,10 +43,16 @@ import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.confi
 import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
 import { retryRetriable } from './retry-retriable';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
-import { KafkaStreamIndex } from './kafka-stream-index';
+import { KafkaStreamIndex, StaleIndexError } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
 import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
+
+/** Replay records share the dead-letter topic with the letters, told apart by this header. */
+const RECORD_HEADER = 'twinlog-record';
+const REPLAY_RECORD = 'dead-letter-replay';
+const isReplayRecord = (headers: IHeaders | undefined) =>
+  headers?.[RECORD_HEADER]?.toString() === REPLAY_RECORD;
 
 const KAFKAJS_LOG_LEVEL = {
   nothing: logLevel.NOTHING,
@@ -68,7 +79,7 @@ export class KafkaEventLog implements EventLog {
     private readonly producer: Producer,
     private readonly names: TopicNames,
     private readonly partitions: Record<StreamName, number>,
-    private readonly lazyIndex: () => KafkaStreamIndex,
+    private readonly newIndex: () => KafkaStreamIndex,
     private readonly settings: KafkaLogConfig,
   ) {
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
@@ -99,16 +110,17 @@ export class KafkaEventLog implements EventLog {
       allowAutoTopicCreation: false,
     });
     await producer.connect();
-    // Started on first use: producers that never read a twin's stream, and replays, do not pay for it.
-    let index: KafkaStreamIndex | undefined;
-    const lazyIndex = () =>
-      (index ??= new KafkaStreamIndex(
+    // Started on first use: producers that never read a twin's stream, and replays, do not pay
+    // for it. A new one replaces an index found void (a topic recreated under it).
+    const newIndex = () =>
+      new KafkaStreamIndex(
         kafka,
         admin,
         names,
         settings.indexPath,
         settings.indexedStreams,
-      ));
+        settings.warn,
+      );
     const log = new KafkaEventLog(
       kafka,
       admin,
@@ -118,7 +130,7 @@ export class KafkaEventLog implements EventLog {
         'twin-events': count(names.stream['twin-events']),
         telemetry: count(names.stream.telemetry),
       },
-      lazyIndex,
+      newIndex,
       settings,
     );
     return log;
@@ -127,35 +139,52 @@ export class KafkaEventLog implements EventLog {
   private indexStarted: Promise<KafkaStreamIndex> | undefined;
   private closed = false;
 
-  /** The stream index, started and caught up with the log as it is now. */
   /** Starts the stream index now, in the background; a failure shows on the first read. */
   warmUp(): void {
     if (!this.closed) this.startedIndex().catch(() => undefined);
   }
 
-  /** The stream index, started once; from then on it follows the log by itself. */
-  private startedIndex(): Promise<KafkaStreamIndex> {
-    this.indexStarted ??= (async () => {
-      const index = this.lazyIndex();
-      await index.start();
-      return index;
-    })();
+  /**
+   * The stream index, started once; from then on it follows the log by itself. One that found
+   * itself void is stopped and replaced by a new one, which rebuilds from the log.
+   */
+  private async startedIndex(): Promise<KafkaStreamIndex> {
+    const started = (this.indexStarted ??= this.startIndex());
+    const index = await started;
+    if (!index.voided) return index;
+    if (this.indexStarted === started)
+      this.indexStarted = (async () => {
+        await index.stop();
+        return this.startIndex();
+      })();
     return this.indexStarted;
+  }
+
+  private async startIndex(): Promise<KafkaStreamIndex> {
+    const index = this.newIndex();
+    await index.start();
+    return index;
   }
 
   /** The stream index, caught up with the log where the given twins' events are. */
   private async caughtUpIndex(...twinIds: string[]): Promise<KafkaStreamIndex> {
     // A read after close must not start a new index consumer that nobody will stop.
     if (this.closed) throw new Error('the event log is closed');
-    const index = await this.startedIndex();
     const partitions = (stream: StreamName) => [
       ...new Set(twinIds.map((twinId) => this.partitionFor(stream, twinId))),
     ];
-    await index.catchUp(30_000, {
-      'twin-events': partitions('twin-events'),
-      telemetry: partitions('telemetry'),
-    });
-    return index;
+    const only = { 'twin-events': partitions('twin-events'), telemetry: partitions('telemetry') };
+    const index = await this.startedIndex();
+    try {
+      await index.catchUp(30_000, only);
+      return index;
+    } catch (error) {
+      if (!(error instanceof StaleIndexError)) throw error;
+      // Found void while catching up: once more on the index that replaces it.
+      const rebuilt = await this.startedIndex();
+      await rebuilt.catchUp(30_000, only);
+      return rebuilt;
+    }
   }
 
   async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -319,18 +348,56 @@ export class KafkaEventLog implements EventLog {
     ]);
   }
 
-  async readDeadLetters(): Promise<DeadLetter[]> {
-    const letters: DeadLetter[] = [];
+  async readDeadLetters(): Promise<RecordedDeadLetter[]> {
+    const letters: RecordedDeadLetter[] = [];
+    await this.readDeadLetterTopic((partition, m) => {
+      if (isReplayRecord(m.headers)) return;
+      const id = partition === 0 ? m.offset : `${partition}-${m.offset}`;
+      letters.push({ ...(JSON.parse(m.value!.toString('utf8')) as DeadLetter), id });
+    });
+    return letters;
+  }
+
+  async recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void> {
+    await this.batcher.produce(this.names.deadLetter, [
+      {
+        key: 'dead-letter-replay',
+        value: JSON.stringify(replay),
+        headers: { [RECORD_HEADER]: REPLAY_RECORD },
+      },
+    ]);
+  }
+
+  async readDeadLetterReplays(): Promise<DeadLetterReplay[]> {
+    const replays: DeadLetterReplay[] = [];
+    await this.readDeadLetterTopic((_p, m) => {
+      if (isReplayRecord(m.headers))
+        replays.push(JSON.parse(m.value!.toString('utf8')) as DeadLetterReplay);
+    });
+    return replays;
+  }
+
+  async bounds(stream: StreamName): Promise<PartitionBounds[]> {
+    return (await watermarks(this.admin, this.names.stream[stream])).map((w) => ({
+      stream,
+      partition: w.partition,
+      start: w.low,
+      end: w.high,
+    }));
+  }
+
+  /** Every message of the dead-letter topic (one partition), in order. */
+  private async readDeadLetterTopic(
+    each: (partition: number, message: KafkaMessage) => void,
+  ): Promise<void> {
     const ranges = (await watermarks(this.admin, this.names.deadLetter)).map((w) => ({
       partition: w.partition,
       start: w.low,
       end: w.high,
     }));
-    await readRange(this.kafka, this.admin, this.names.deadLetter, ranges, async (_p, messages) => {
-      for (const m of messages)
-        if (m.value) letters.push(JSON.parse(m.value.toString('utf8')) as DeadLetter);
+    await readRange(this.kafka, this.admin, this.names.deadLetter, ranges, async (p, messages) => {
+      for (const m of messages) if (m.value) each(p, m);
     });
-    return letters;
   }
 
   async close(): Promise<void> {

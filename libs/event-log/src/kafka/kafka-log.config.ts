@@ -47,6 +47,8 @@ export interface KafkaLogConfig {
   replayWorkerMinEvents: number;
   /** kafkajs' own log level; its connection errors during a broker restart are noisy at 'error'. */
   clientLogLevel: 'nothing' | 'error' | 'warn' | 'info';
+  /** Where the adapter's own warnings go (a stale stream index being rebuilt): the service's logger. */
+  warn: (message: string) => void;
 }
 
 export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
@@ -62,4 +64,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   indexedStreams: STREAMS,
   telemetryEncoding: 'json',
   replayWorkerMinEvents: 50_000,
+  warn: (message) => process.stderr.write(`[twinlog event log] warning: ${message}\n`),
 };

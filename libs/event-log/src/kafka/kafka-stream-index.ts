@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
 import {
   inTransaction,
@@ -9,9 +10,15 @@ import {
   prepareEventInsert,
   prepareRowInsert,
 } from '../embedded/sqlite-schema';
-import { fromMessage, indexFieldsOf, storedBodyOf } from './kafka-codec';
+import { fromMessage, header, indexFieldsOf, storedBodyOf } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
+import {
+  prepareValiditySchema,
+  recordFingerprint,
+  staleness,
+  writeMeta,
+} from './stream-index-validity';
 
 const INDEX_GROUP = '__stream_index__';
 
@@ -24,14 +31,25 @@ export class IndexBehindError extends Error {
   }
 }
 
+/** The index no longer matches the log (a topic recreated under it): it is rebuilt on the next read. */
+export class StaleIndexError extends Error {
+  readonly retriable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaleIndexError';
+  }
+}
+
 /**
  * Kafka is a log, not a per-twin store. This local index (the embedded log's schema, in a
  * node:sqlite file) follows both stream topics and answers per-twin reads in O(events of the
  * twin) through its (twin_id, stream, offset) index. It is a cache: delete it and it is rebuilt
- * from the log. Undecodable messages are skipped here; subscribers dead-letter them.
+ * from the log, and it is rebuilt by itself when it does not match the log it finds (a new
+ * cluster, a recreated topic: see stream-index-validity.ts). Undecodable messages are skipped
+ * here; subscribers dead-letter them.
  */
 export class KafkaStreamIndex {
-  readonly db: DatabaseSync;
+  private database: DatabaseSync;
   private consumer: Consumer | undefined;
   private failure: unknown;
   private stopped = false;
@@ -42,15 +60,41 @@ export class KafkaStreamIndex {
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly names: TopicNames,
-    path: string,
+    private readonly path: string,
     /** The streams it follows: a service that only de-duplicates its own events needs twin-events. */
     readonly streams: readonly StreamName[],
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
-    this.db = openLogDatabase(path);
+    this.database = this.open();
     this.ingested.setMaxListeners(0);
   }
 
+  get db(): DatabaseSync {
+    return this.database;
+  }
+
+  /** True once it found that it no longer matches the log: drop it and start a new one. */
+  get voided(): boolean {
+    return this.failure instanceof StaleIndexError;
+  }
+
   async start(): Promise<void> {
+    const { clusterId } = await this.admin.describeCluster();
+    const reason = await staleness({
+      db: this.db,
+      kafka: this.kafka,
+      admin: this.admin,
+      names: this.names,
+      streams: this.streams,
+      position: (stream, partition) => this.position(stream, partition),
+    });
+    if (reason) {
+      this.warn(
+        `the local stream index ${this.path} does not match the Kafka log and is rebuilt from it: ${reason}`,
+      );
+      this.wipe();
+    }
+    writeMeta(this.db, 'cluster_id', clusterId);
     const consumer = this.kafka.consumer({
       groupId: `twinlog-index-${randomUUID()}`,
       allowAutoTopicCreation: false,
@@ -130,11 +174,55 @@ export class KafkaStreamIndex {
     this.db.close();
   }
 
-  private ingest(
-    stream: StreamName,
-    partition: number,
-    messages: Array<Parameters<typeof fromMessage>[2]>,
-  ): void {
+  private open(): DatabaseSync {
+    const db = openLogDatabase(this.path);
+    prepareValiditySchema(db);
+    return db;
+  }
+
+  /** Forgets everything: a new file (quicker than deleting millions of rows), or an empty memory db. */
+  private wipe(): void {
+    if (this.path === ':memory:') {
+      this.db.exec(
+        'DELETE FROM events; DELETE FROM consumer_offsets; DELETE FROM index_meta; DELETE FROM index_fingerprints;',
+      );
+      return;
+    }
+    this.db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.path}${suffix}`, { force: true });
+    this.database = this.open();
+  }
+
+  /**
+   * A batch that starts before where the index is: either the consumer re-reading after it
+   * rejoined (the same events again: skipped), or Kafka's reset to the earliest offset after the
+   * index's offset went out of range, because the topic was recreated under it (other events at
+   * the same offsets: the index is void and rebuilt on the next read).
+   */
+  private fresh(stream: StreamName, partition: number, messages: KafkaMessage[]): KafkaMessage[] {
+    const position = this.position(stream, partition);
+    if (messages.length === 0 || Number(messages[0]!.offset) >= position) return messages;
+    const heldAt = this.db.prepare(
+      'SELECT id FROM events WHERE stream = ? AND partition = ? AND "offset" = ?',
+    );
+    for (const message of messages) {
+      if (Number(message.offset) >= position) break;
+      const held = heldAt.get(stream, partition, Number(message.offset))?.['id'];
+      const id = header(message.headers, 'event-id');
+      if (held !== undefined && id !== undefined && String(held) !== id) {
+        const reason = `${this.names.stream[stream]}/${partition} offset ${message.offset} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`;
+        writeMeta(this.db, 'voided', reason);
+        this.failure = new StaleIndexError(`the stream index is rebuilt: ${reason}`);
+        this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
+        return [];
+      }
+    }
+    return messages.filter((m) => Number(m.offset) >= position);
+  }
+
+  private ingest(stream: StreamName, partition: number, all: KafkaMessage[]): void {
+    if (this.voided) return;
+    const messages = this.fresh(stream, partition, all);
     if (messages.length === 0) return;
     const insert = prepareEventInsert(this.db, true);
     const insertRow = prepareRowInsert(this.db, true);
@@ -162,6 +250,7 @@ export class KafkaStreamIndex {
            ON CONFLICT (group_id, stream, partition) DO UPDATE SET next_offset = excluded.next_offset`,
         )
         .run(INDEX_GROUP, stream, partition, Number(messages[messages.length - 1]!.offset) + 1);
+      recordFingerprint(this.db, stream, partition, messages[messages.length - 1]!);
     });
   }
 

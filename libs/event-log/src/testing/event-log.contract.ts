@@ -368,7 +368,47 @@ export function describeEventLogContract(
         async () => (await log.readDeadLetters()).some((l) => l.reason === letter.reason),
         'the dead letter',
       );
-      expect((await log.readDeadLetters()).find((l) => l.reason === letter.reason)).toEqual(letter);
+      expect((await log.readDeadLetters()).find((l) => l.reason === letter.reason)).toEqual({
+        ...letter,
+        id: expect.any(String),
+      });
+    });
+
+    it('gives each dead letter a stable id and keeps replay records apart from the letters', async () => {
+      const reason = `replayable ${randomUUID()}`;
+      const letter = {
+        at: at(2),
+        consumer: 'spec',
+        code: 'TWIN_NOT_FOUND',
+        reason,
+        source: { stream: 'ingestion/http' },
+        payload: '{}',
+      };
+      await log.deadLetter(letter);
+      const find = async () => (await log.readDeadLetters()).find((l) => l.reason === reason);
+      await eventually(async () => (await find()) !== undefined, 'the dead letter');
+      const { id } = (await find())!;
+      const replay = { at: at(3), by: 'spec', accepted: [id], refused: [], skipped: [] };
+      await log.recordDeadLetterReplay(replay);
+      await eventually(
+        async () => (await log.readDeadLetterReplays()).some((r) => r.accepted.includes(id)),
+        'the replay record',
+      );
+      expect((await find())!.id).toBe(id);
+      expect((await log.readDeadLetters()).filter((l) => l.id === id)).toHaveLength(1);
+    });
+
+    it('tells where each partition of a stream starts and ends', async () => {
+      const log = await open();
+      const id = twin();
+      const before = await log.bounds('telemetry');
+      const appended = await log.append([telemetry(id, 1, at(1)), telemetry(id, 2, at(2))]);
+      const after = await log.bounds('telemetry');
+      const partition = appended.appended[0]!.position.partition;
+      const end = (bs: typeof after) => bs.find((b) => b.partition === partition)?.end ?? 0;
+      expect(end(after) - end(before)).toBe(2);
+      expect(after.every((b) => b.start <= b.end && b.stream === 'telemetry')).toBe(true);
+      await log.close();
     });
   });
 }

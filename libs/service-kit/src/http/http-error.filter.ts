@@ -6,7 +6,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { boundedError, isTwinlogError } from '@twinlog/domain';
-import { IndexBehindError } from '@twinlog/event-log';
+import { IndexBehindError, StaleIndexError } from '@twinlog/event-log';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
 
 interface HttpResponse {
@@ -46,7 +46,7 @@ function describe(error: unknown): {
   if (isTwinlogError(error)) {
     return { status: STATUS_OF_CODE[error.code], body: error.toJSON(), headers: {} };
   }
-  if (error instanceof IndexBehindError) {
+  if (error instanceof IndexBehindError || error instanceof StaleIndexError) {
     return {
       status: 503,
       body: { code: 'INDEX_CATCHING_UP', message: error.message, details: {} },

@@ -27,6 +27,12 @@ export interface ProvisionOptions {
   detached?: boolean;
   progress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Keep locally started servers' data in this directory between runs (the local distributed
+   * mode, as a developer expects: state survives a restart). Without it, every run starts
+   * servers on fresh data of its own, as the tests need.
+   */
+  keepDataIn?: string;
 }
 
 type Strategy = 'containers' | 'local';
@@ -55,9 +61,11 @@ export async function provisionInfra(options: ProvisionOptions = {}): Promise<Pr
   const wanted = options.only ?? (['kafka', 'influx', 'mqtt'] as const);
   const named = settingsFromEnv(env);
   const strategy = await chooseStrategy(env['TWINLOG_INFRA']);
-  const workDir = newWorkDir();
+  const workDir = options.keepDataIn ?? newWorkDir();
+  mkdirSync(workDir, { recursive: true });
   const startOptions: StartOptions = {
     workDir,
+    keepData: options.keepDataIn !== undefined,
     detached: options.detached ?? false,
     progress: options.progress ?? ((line) => process.stderr.write(`[infra] ${line}\n`)),
   };
@@ -92,7 +100,7 @@ export async function provisionInfra(options: ProvisionOptions = {}): Promise<Pr
     workDir,
     stop: async () => {
       await Promise.allSettled(Object.values(servers).map((s) => s?.stop()));
-      if (!startOptions.detached) removeServerData(workDir);
+      if (!startOptions.detached && !startOptions.keepData) removeServerData(workDir);
     },
   };
 }

@@ -19,6 +19,11 @@ export interface StartOptions {
   workDir: string;
   /** Keep servers running after this process exits (infra:up). */
   detached: boolean;
+  /**
+   * The data in workDir is kept between runs (the local distributed mode): a server finds its
+   * data, ports and credentials of the last run there instead of being set up afresh.
+   */
+  keepData?: boolean;
   /** Where build and download progress is written (stderr by default). */
   progress: (line: string) => void;
 }

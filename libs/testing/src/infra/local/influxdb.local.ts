@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InfluxSettings } from '../infra-settings';
 import type { ProvisionedServer, StartOptions } from '../provisioned-server';
@@ -8,6 +8,7 @@ import { freePort } from '../ports';
 import { runScript } from '../run-script';
 import { ServerProcess, waitUntilReady } from '../server-process';
 import { onboardInflux } from './influxdb-onboarding';
+import { portAgain, readKept, writeKept } from './kept-settings';
 
 /**
  * Starts a real InfluxDB 2.x `influxd`, built from source by tools/infra/influxdb/build-influxd.sh
@@ -18,8 +19,13 @@ export async function startLocalInflux(
 ): Promise<ProvisionedServer<InfluxSettings>> {
   const script = join(repoRoot(), 'tools', 'infra', 'influxdb', 'build-influxd.sh');
   const binary = await runScript(script, { TWINLOG_CACHE_DIR: cacheDir() }, options.progress);
-  const port = await freePort();
   const dataDir = join(options.workDir, 'influxdb-data');
+  // Kept data was onboarded on its first run, with the token kept beside it.
+  const kept =
+    options.keepData && existsSync(join(dataDir, 'influxd.bolt'))
+      ? readKept<InfluxSettings>(options.workDir, 'influxdb-settings')
+      : undefined;
+  const port = kept ? await portAgain(Number(new URL(kept.url).port)) : await freePort();
   mkdirSync(dataDir, { recursive: true });
   const server = ServerProcess.start({
     name: 'InfluxDB',
@@ -49,13 +55,11 @@ export async function startLocalInflux(
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(server, async () => (await fetch(`${url}/health`)).ok, 60_000);
-  const settings: InfluxSettings = {
-    url,
-    token: randomBytes(24).toString('hex'),
-    org: 'twinlog',
-    bucket: 'telemetry',
-  };
-  await onboardInflux(settings);
+  const settings: InfluxSettings = kept
+    ? { ...kept, url }
+    : { url, token: randomBytes(24).toString('hex'), org: 'twinlog', bucket: 'telemetry' };
+  if (!kept) await onboardInflux(settings);
+  if (options.keepData) writeKept(options.workDir, 'influxdb-settings', settings);
   return {
     settings,
     source: 'local',

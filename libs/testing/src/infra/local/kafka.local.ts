@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -11,6 +11,7 @@ import { freePort } from '../ports';
 import { runScript } from '../run-script';
 import { ServerProcess, waitUntilReady } from '../server-process';
 import { findExecutable } from './find-executable';
+import { portAgain, readKept, writeKept } from './kept-settings';
 
 const run = promisify(execFile);
 const kafkaDir = () => join(repoRoot(), 'tools', 'infra', 'kafka');
@@ -34,11 +35,17 @@ export async function startLocalKafka(
     options.progress,
   );
   const version = basename(dirname(libs));
-  const port = await freePort();
-  let controllerPort = await freePort();
+  const kept = options.keepData
+    ? readKept<{ port: number; controllerPort: number }>(options.workDir, 'kafka-ports')
+    : undefined;
+  const port = await portAgain(kept?.port);
+  let controllerPort = await portAgain(kept?.controllerPort);
   while (controllerPort === port) controllerPort = await freePort();
   const dataDir = join(options.workDir, 'kafka-data');
+  // Kept data was formatted on its first run: formatting again would refuse (or lose it).
+  const formatted = options.keepData && existsSync(join(dataDir, 'meta.properties'));
   mkdirSync(dataDir, { recursive: true });
+  if (options.keepData) writeKept(options.workDir, 'kafka-ports', { port, controllerPort });
   const props = join(options.workDir, 'kafka-server.properties');
   writeFileSync(
     props,
@@ -53,15 +60,16 @@ export async function startLocalKafka(
   // Kafka's own `random-uuid` is 16 random bytes in base64url; making it here saves a JVM start.
   const clusterId = randomBytes(16).toString('base64url');
   // `--cluster-id=` form: a base64url id may start with '-', which would read as an option.
-  await run(java, [
-    '-cp',
-    classpath,
-    log4j,
-    'kafka.tools.StorageTool',
-    'format',
-    `--cluster-id=${clusterId}`,
-    `--config=${props}`,
-  ]);
+  if (!formatted)
+    await run(java, [
+      '-cp',
+      classpath,
+      log4j,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      `--config=${props}`,
+    ]);
 
   const brokers = [`127.0.0.1:${port}`];
   const launch = async () => {

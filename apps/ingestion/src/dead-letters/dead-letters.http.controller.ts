@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { HttpProblem } from '@twinlog/service-kit';
+import { readBody } from '../http/read-body';
+import { LogUnavailableError, NotReadyError } from '../intake/reading-intake.service';
+import type { DeadLetterView } from './dead-letter-view';
+import { DEAD_LETTER_ID, listQuery, parseOr400, replayBody } from './dead-letter-query';
+import { DeadLetters, type ReplayReport } from './dead-letters.service';
+
+const MAX_REPLAY_BODY_BYTES = 1024 * 1024;
+
+/**
+ * GET /v1/dead-letters, GET /v1/dead-letters/:id, POST /v1/dead-letters/replay: what ingestion
+ * and the consumers refused, and sending refused readings through the checks again.
+ */
+@Controller('v1/dead-letters')
+export class DeadLettersHttpController {
+  constructor(private readonly deadLetters: DeadLetters) {}
+
+  @Get()
+  async list(
+    @Query() query: Record<string, unknown>,
+  ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null }> {
+    const { code, since, limit, cursor } = parseOr400(listQuery, query, 'query');
+    const all = await this.deadLetters.list({ code, since });
+    let start = 0;
+    if (cursor !== undefined) {
+      start = all.findIndex((l) => l.id === cursor) + 1;
+      if (start === 0)
+        throw new HttpProblem(
+          400,
+          'QUERY_INVALID',
+          `query cursor: no dead letter ${cursor} matches this query`,
+          {
+            parameter: 'cursor',
+          },
+        );
+    }
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    return { deadLetters: page, nextCursor: more ? page[page.length - 1]!.id : null };
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string): Promise<DeadLetterView> {
+    if (!DEAD_LETTER_ID.test(id))
+      throw new HttpProblem(400, 'QUERY_INVALID', 'path id: must be a dead letter id (a number)', {
+        parameter: 'id',
+      });
+    const [letter] = await this.deadLetters.list({ ids: [id] });
+    if (!letter)
+      throw new HttpProblem(404, 'DEAD_LETTER_NOT_FOUND', `No dead letter ${id}`, { id });
+    return letter;
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  async replay(@Req() req: IncomingMessage): Promise<ReplayReport> {
+    const body = await readBody(req, MAX_REPLAY_BODY_BYTES);
+    if (!body.ok)
+      throw new HttpProblem(
+        413,
+        'BODY_TOO_LARGE',
+        `The body is larger than ${MAX_REPLAY_BODY_BYTES} bytes`,
+      );
+    let json: unknown = {};
+    if (body.text.trim() !== '') {
+      try {
+        json = JSON.parse(body.text);
+      } catch (error) {
+        throw new HttpProblem(
+          400,
+          'JSON_MALFORMED',
+          `The body is not JSON: ${(error as Error).message}`,
+        );
+      }
+    }
+    const { code, since, ids, by } = parseOr400(replayBody, json, 'body');
+    if (ids) {
+      const found = new Set((await this.deadLetters.list({ ids })).map((l) => l.id));
+      const unknown = ids.filter((id) => !found.has(id));
+      if (unknown.length > 0)
+        throw new HttpProblem(
+          400,
+          'QUERY_INVALID',
+          `body ids: no dead letter ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
+          { parameter: 'ids' },
+        );
+    }
+    try {
+      return await this.deadLetters.replay({ code, since, ids }, by ?? 'api');
+    } catch (error) {
+      if (error instanceof LogUnavailableError || error instanceof NotReadyError)
+        throw new HttpProblem(
+          503,
+          error instanceof NotReadyError ? 'NOT_READY' : 'LOG_UNAVAILABLE',
+          error.message,
+          {},
+          { 'Retry-After': '5' },
+        );
+      throw error;
+    }
+  }
+}

@@ -1,10 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { HttpProblem } from '@twinlog/service-kit';
+import { HttpProblem, QueryParams } from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
 import { LogUnavailableError, NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
-import { DEAD_LETTER_ID, listQuery, parseOr400, replayBody } from './dead-letter-query';
+import {
+  DEAD_LETTER_ID,
+  LIST_QUERY,
+  parseOr400,
+  replayBody,
+  type ListQuery,
+} from './dead-letter-query';
 import { DeadLetters, type ReplayReport } from './dead-letters.service';
 
 const MAX_REPLAY_BODY_BYTES = 1024 * 1024;
@@ -18,10 +24,11 @@ export class DeadLettersHttpController {
   constructor(private readonly deadLetters: DeadLetters) {}
 
   @Get()
+  @QueryParams(LIST_QUERY)
   async list(
-    @Query() query: Record<string, unknown>,
+    @Query() query: ListQuery,
   ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null }> {
-    const { code, since, limit, cursor } = parseOr400(listQuery, query, 'query');
+    const { code, since, limit, cursor } = query;
     const all = await this.deadLetters.list({ code, since });
     let start = 0;
     if (cursor !== undefined) {

@@ -32,6 +32,7 @@ const SAMPLES = arg('samples', 1000);
 const REPEAT = arg('repeat', 3);
 const START = '2026-03-01T12:00:00.000Z';
 const LIMITS = {
+  maxHorizonSeconds: 3650 * 86_400,
   maxSteps: 100_000,
   maxSamples: 100_000,
   maxWork: 100_000_000,

@@ -39,6 +39,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   EVENT_VERSION_UNSUPPORTED: 400,
   SCENARIO_INVALID: 400,
   PHYSICS_MODEL_MISSING: 422,
+  SIMULATION_OUT_OF_RANGE: 422,
+  SIMULATION_TOO_COSTLY: 422,
 };
 
 /** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */

@@ -98,7 +98,9 @@ describe('simulation off the request thread, with limits and cancel (embedded)',
     const ready = await h.call('GET', '/health/ready');
     expect(ready.json).toMatchObject({ running: 0, workers: { computing: 0, waiting: 0 } });
     const cancelled = (await h.events(MILL)).filter(
-      (e) => e.type === 'SimulationCancelled' && (e.data as { simulationId: string }).simulationId === id,
+      (e) =>
+        e.type === 'SimulationCancelled' &&
+        (e.data as { simulationId: string }).simulationId === id,
     );
     expect(cancelled).toHaveLength(1);
     // The worker was replaced and computes the next run.
@@ -114,9 +116,10 @@ describe('simulation off the request thread, with limits and cancel (embedded)',
       signal: gone.signal,
     }).catch(() => 'aborted');
     await eventually(
-      async () => (await h.call('GET', `/v1/simulations?twinId=${MILL}`)).json.simulations.some(
-        (j: { status: string }) => j.status === 'running',
-      ),
+      async () =>
+        (await h.call('GET', `/v1/simulations?twinId=${MILL}`)).json.simulations.some(
+          (j: { status: string }) => j.status === 'running',
+        ),
       'the run started',
     );
     gone.abort();

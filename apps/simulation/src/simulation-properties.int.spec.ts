@@ -36,9 +36,9 @@ const number = fc.oneof(
 const duration = fc.oneof(
   number,
   fc.constantFrom('1h', '10m', '90s', '2d', '1h30m', 'T+2h', '0s', '-1h', 'NaN', '1e300', ''),
-  fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('s', 'm', 'h', 'd', 'ms')).map(
-    ([n, unit]) => `${n}${unit}`,
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('s', 'm', 'h', 'd', 'ms'))
+    .map(([n, unit]) => `${n}${unit}`),
   fc.string({ maxLength: 12 }),
 );
 const anyPerturbation = fc.record(
@@ -116,25 +116,33 @@ const scenario = fc.record(
   { requiredKeys: ['horizon'] },
 );
 const at = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 60_000, max: 9 * HOUR }).map((back) => iso(NOW - back)) },
+  {
+    weight: 4,
+    arbitrary: fc.integer({ min: 60_000, max: 9 * HOUR }).map((back) => iso(NOW - back)),
+  },
   {
     weight: 1,
-    arbitrary: fc.constantFrom(iso(NOW + 5 * HOUR), '2026-11-31T00:30:00Z', 'yesterday', '', '1e20'),
+    arbitrary: fc.constantFrom(
+      iso(NOW + 5 * HOUR),
+      '2026-11-31T00:30:00Z',
+      'yesterday',
+      '',
+      '1e20',
+    ),
   },
 );
 /** A body as JSON text, sometimes with an own "__proto__" or "constructor" key spliced in. */
-const body = fc
-  .record(
-    {
-      scenario,
-      at: fc.option(at, { freq: 3, nil: undefined }),
-      twinIdChoice: fc.constantFrom('mill', 'mill', 'mill', 'mill', '__proto__', 'ghost'),
-      hostileKey: fc.constantFrom(null, null, null, null, null, '__proto__', 'constructor'),
-      async: fc.constantFrom('', '?async=true', '?async=false'),
-      compare: fc.boolean(),
-    },
-    { requiredKeys: ['scenario', 'twinIdChoice', 'hostileKey', 'async', 'compare'] },
-  );
+const body = fc.record(
+  {
+    scenario,
+    at: fc.option(at, { freq: 3, nil: undefined }),
+    twinIdChoice: fc.constantFrom('mill', 'mill', 'mill', 'mill', '__proto__', 'ghost'),
+    hostileKey: fc.constantFrom(null, null, null, null, null, '__proto__', 'constructor'),
+    async: fc.constantFrom('', '?async=true', '?async=false'),
+    compare: fc.boolean(),
+  },
+  { requiredKeys: ['scenario', 'twinIdChoice', 'hostileKey', 'async', 'compare'] },
+);
 
 describe('simulation API under arbitrary scenario specs (embedded, property-based)', () => {
   let h: SimulationHarness;
@@ -209,7 +217,9 @@ describe('simulation API under arbitrary scenario specs (embedded, property-base
     );
     // The cases must reach the integrator, not only the validation: some runs complete.
     const answered = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
-    process.stdout.write(`simulation property test, answers by status: ${JSON.stringify(answered)}\n`);
+    process.stdout.write(
+      `simulation property test, answers by status: ${JSON.stringify(answered)}\n`,
+    );
     expect((statuses.get(200) ?? 0) + (statuses.get(202) ?? 0)).toBeGreaterThanOrEqual(10);
   }, 900_000);
 });

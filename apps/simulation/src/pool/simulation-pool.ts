@@ -167,7 +167,12 @@ export class SimulationPool implements OnModuleDestroy {
   }
 
   private spawn(): Thread {
-    const thread: Thread = { worker: startWorker(), ready: false, current: null, deadline: undefined };
+    const thread: Thread = {
+      worker: startWorker(),
+      ready: false,
+      current: null,
+      deadline: undefined,
+    };
     thread.worker.on('message', (message: FromWorker) => this.receive(thread, message));
     const lost = (why: string) => {
       this.logger.error(`A simulation worker stopped: ${why}`);

@@ -31,11 +31,7 @@ function subject(values: Record<string, number> = CUTTING): SimulationSubject {
   };
 }
 
-function run(
-  scenario: ScenarioInput,
-  s = subject(),
-  options: RunOptions = {},
-): SimulationResult {
+function run(scenario: ScenarioInput, s = subject(), options: RunOptions = {}): SimulationResult {
   const steps = runSimulation(s, parseScenario(scenario, LIMITS), options);
   for (;;) {
     const step = steps.next();
@@ -77,9 +73,9 @@ describe('limit crossings do not depend on the output step', () => {
         ['vibration', 'warning'],
       ]);
       expect(Math.abs(crossingOf(r, 'tool_wear', 'warning')! - at(0.6))).toBeLessThan(1e-3);
-      expect(Math.abs(crossingOf(r, 'vibration', 'warning')! - at(Math.sqrt(1.75 / 1.6)))).toBeLessThan(
-        1e-3,
-      );
+      expect(
+        Math.abs(crossingOf(r, 'vibration', 'warning')! - at(Math.sqrt(1.75 / 1.6))),
+      ).toBeLessThan(1e-3);
       expect(r.recommendations[0]).toMatchObject({ code: 'WATCH', property: 'tool_wear' });
     }
   });
@@ -122,7 +118,10 @@ describe('non-finite values are refused with a reason, never thrown as plain err
 
   it('refuses a set outside the property range of the model up front', () => {
     expect(
-      refusal({ horizon: '1h', perturbations: [{ kind: 'set', target: 'temperature', value: 1e308 }] }),
+      refusal({
+        horizon: '1h',
+        perturbations: [{ kind: 'set', target: 'temperature', value: 1e308 }],
+      }),
     ).toMatchObject({ code: 'SCENARIO_INVALID', message: expect.stringMatching(/temperature/) });
     expect(
       refusal({
@@ -145,7 +144,10 @@ describe('non-finite values are refused with a reason, never thrown as plain err
     const cases: ScenarioInput[] = [
       { horizon: '1h', perturbations: [{ kind: 'set', target: 'heat_per_kw_c', value: 1e308 }] },
       { horizon: '1h', perturbations: [{ kind: 'step', target: 'spindle_speed', factor: 1e300 }] },
-      { horizon: '1h', perturbations: [{ kind: 'ramp', target: 'heat_per_kw_c', ratePerHour: 1e308 }] },
+      {
+        horizon: '1h',
+        perturbations: [{ kind: 'ramp', target: 'heat_per_kw_c', ratePerHour: 1e308 }],
+      },
       { horizon: '1h', perturbations: [{ kind: 'step', target: 'spindle_load', factor: 1e308 }] },
     ];
     for (const scenario of cases) {

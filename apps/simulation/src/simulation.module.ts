@@ -5,6 +5,7 @@ import { HealthHttpController } from './health/health.http.controller';
 import { PhysicsHttpController } from './http/physics.http.controller';
 import { SimulationsHttpController } from './http/simulations.http.controller';
 import { SimulationJobs } from './jobs/simulation-jobs';
+import { SimulationPool } from './pool/simulation-pool';
 import { RunRecorder } from './runs/run-recorder';
 import { SimulationRuns } from './runs/simulation-runs.service';
 import { TwinSubjects } from './subject/twin-subjects.service';
@@ -21,6 +22,7 @@ export class SimulationModule {
         { provide: SIMULATION_CONFIG, useValue: config },
         TwinSubjects,
         SimulationJobs,
+        SimulationPool,
         RunRecorder,
         SimulationRuns,
       ],

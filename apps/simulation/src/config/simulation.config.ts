@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 import type { ScenarioLimits } from '@twinlog/physics';
@@ -6,6 +7,9 @@ import type { ScenarioLimits } from '@twinlog/physics';
 const schema = z.object({
   SIMULATION_HTTP_HOST: z.string().default('0.0.0.0'),
   SIMULATION_HTTP_PORT: intFrom(0, 8084),
+  // Ten years: the model's parameters (tool life in hours, a thermal time constant of minutes)
+  // say nothing useful beyond that, and the integrator needs about a step per hour of horizon.
+  SIMULATION_MAX_HORIZON_S: intFrom(1, 3650 * 86_400),
   // A day at one-second steps; longer runs are better asked at a coarser step.
   SIMULATION_MAX_STEPS: intFrom(1, 100_000),
   SIMULATION_MAX_SAMPLES: intFrom(1, 10_000),
@@ -19,13 +23,19 @@ const schema = z.object({
   SIMULATION_MAX_CALIBRATION_WINDOW_S: intFrom(0, 48 * 3600),
   // A property silent for longer than this before the start starts from the model's fallback.
   SIMULATION_START_LOOKBACK_S: intFrom(0, 24 * 3600),
-  // Runs computing at once (each holds a core in turns); more answer 503 with Retry-After.
-  SIMULATION_MAX_RUNNING: intFrom(1, 4),
+  // Integration steps one run may take over its nominal run, advice probes and Monte Carlo
+  // samples (about 20 s of a core); a run needing more answers 422 SIMULATION_TOO_COSTLY.
+  SIMULATION_MAX_INTEGRATOR_STEPS: intFrom(1, 20_000_000),
+  // Worker threads computing runs (ADR 0012): the request thread only routes. One core is left
+  // to the event loop and the other services of the process.
+  SIMULATION_WORKERS: intFrom(1, Math.max(1, availableParallelism() - 1)),
+  // Runs waiting for a worker; beyond that a run answers 503 SIMULATION_BUSY with Retry-After.
+  SIMULATION_MAX_QUEUED: intFrom(0, 16),
+  // A safety net: a run still computing after this long is stopped (422 SIMULATION_TOO_COSTLY).
+  SIMULATION_RUN_DEADLINE_S: intFrom(1, 120),
   // Finished jobs (with their results) are kept this long for GET, and at most this many.
   SIMULATION_JOB_TTL_S: intFrom(1, 3600),
   SIMULATION_MAX_KEPT_JOBS: intFrom(1, 200),
-  // A run computes for this long before it lets other requests in (and checks for cancel).
-  SIMULATION_SLICE_MS: intFrom(1, 20),
 });
 
 export type SimulationConfig = ReturnType<typeof readSimulationConfig>;
@@ -33,6 +43,7 @@ export type SimulationConfig = ReturnType<typeof readSimulationConfig>;
 export function readSimulationConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
   const limits: ScenarioLimits = {
+    maxHorizonSeconds: raw.SIMULATION_MAX_HORIZON_S,
     maxSteps: raw.SIMULATION_MAX_STEPS,
     maxSamples: raw.SIMULATION_MAX_SAMPLES,
     maxWork: raw.SIMULATION_MAX_WORK,
@@ -48,11 +59,15 @@ export function readSimulationConfig(env: Env) {
     limits,
     syncMaxWork: raw.SIMULATION_SYNC_MAX_WORK,
     startLookbackSeconds: raw.SIMULATION_START_LOOKBACK_S,
+    maxIntegratorSteps: raw.SIMULATION_MAX_INTEGRATOR_STEPS,
+    pool: {
+      workers: raw.SIMULATION_WORKERS,
+      maxQueued: raw.SIMULATION_MAX_QUEUED,
+      deadlineMs: raw.SIMULATION_RUN_DEADLINE_S * 1000,
+    },
     jobs: {
-      maxRunning: raw.SIMULATION_MAX_RUNNING,
       ttlMs: raw.SIMULATION_JOB_TTL_S * 1000,
       maxKept: raw.SIMULATION_MAX_KEPT_JOBS,
-      sliceMs: raw.SIMULATION_SLICE_MS,
     },
   };
 }

@@ -8,14 +8,21 @@ describe('simulation configuration and models', () => {
     const config = readSimulationConfig({});
     expect(config.http.port).toBe(8084);
     expect(config.limits).toMatchObject({
+      maxHorizonSeconds: 3650 * 86_400,
       maxSteps: 100_000,
       defaultCalibrationWindowSeconds: 21_600,
     });
+    expect(config.pool).toMatchObject({ maxQueued: 16, deadlineMs: 120_000 });
+    expect(config.pool.workers).toBeGreaterThanOrEqual(1);
+    expect(config.maxIntegratorSteps).toBe(20_000_000);
+    expect(
+      readSimulationConfig({ SIMULATION_WORKERS: '3', SIMULATION_MAX_HORIZON_S: '86400' }),
+    ).toMatchObject({ pool: { workers: 3 }, limits: { maxHorizonSeconds: 86_400 } });
     expect(() =>
-      readSimulationConfig({ SIMULATION_MAX_STEPS: '0', SIMULATION_SLICE_MS: 'soon' }),
+      readSimulationConfig({ SIMULATION_MAX_STEPS: '0', SIMULATION_WORKERS: 'many' }),
     ).toThrow(ConfigError);
     try {
-      readSimulationConfig({ SIMULATION_MAX_STEPS: '0', SIMULATION_SLICE_MS: 'soon' });
+      readSimulationConfig({ SIMULATION_MAX_STEPS: '0', SIMULATION_WORKERS: 'many' });
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }

@@ -1,10 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { SimulationJobs } from '../jobs/simulation-jobs';
+import { SimulationPool } from '../pool/simulation-pool';
 
 /** Kubernetes probes. The service keeps no state to rebuild: it is ready once it listens. */
 @Controller('health')
 export class HealthHttpController {
-  constructor(private readonly jobs: SimulationJobs) {}
+  constructor(
+    private readonly jobs: SimulationJobs,
+    private readonly pool: SimulationPool,
+  ) {}
 
   @Get('live')
   live(): { status: 'up' } {
@@ -12,7 +16,7 @@ export class HealthHttpController {
   }
 
   @Get('ready')
-  ready(): { status: 'ready'; running: number } {
-    return { status: 'ready', running: this.jobs.running() };
+  ready() {
+    return { status: 'ready' as const, running: this.jobs.running(), workers: this.pool.load() };
   }
 }

@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { q, QueryParams } from '@twinlog/service-kit';
+import { q, QueryParams, STATUS_OF_CODE } from '@twinlog/service-kit';
 import { z } from 'zod';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
@@ -28,6 +28,8 @@ interface Reply {
   status(code: number): Reply;
   setHeader(name: string, value: string): void;
   json(body: unknown): void;
+  on(event: 'close', listener: () => void): void;
+  writableFinished: boolean;
 }
 
 /**
@@ -98,6 +100,10 @@ export class SimulationsHttpController {
       res.status(202).json(viewOf(job, false));
       return;
     }
+    // A client that goes away no longer wants the answer: its run stops and frees its worker.
+    res.on('close', () => {
+      if (!res.writableFinished) this.jobs.abandon(job.id);
+    });
     await started.done;
     if (job.status === 'completed') {
       res.status(200).json(job.result);
@@ -113,8 +119,13 @@ export class SimulationsHttpController {
   }
 }
 
+/** A failed run answers with its error's own status (a domain code's, 503 for the log), else 500. */
 function statusOfFailure(job: Job): number {
-  return job.error?.code === 'LOG_UNAVAILABLE' ? 503 : 500;
+  const code = job.error?.code ?? '';
+  if (code === 'LOG_UNAVAILABLE') return 503;
+  return Object.hasOwn(STATUS_OF_CODE, code)
+    ? STATUS_OF_CODE[code as keyof typeof STATUS_OF_CODE]
+    : 500;
 }
 
 /** A job as the API shows it; the result only when asked for one job. */

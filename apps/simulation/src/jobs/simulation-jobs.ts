@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SimulationProgress } from '@twinlog/physics';
 import { HttpProblem } from '@twinlog/service-kit';
@@ -20,35 +19,40 @@ export interface Job<R = unknown> {
   error: { code: string; message: string } | null;
 }
 
-/** Thrown into a run's driver when its job was cancelled. */
+/** The reason a cancelled job's run is aborted with. */
 export class JobCancelled extends Error {
-  constructor(readonly progress: number) {
+  constructor() {
     super('cancelled');
   }
 }
 
 /**
- * The runs of this instance: each drives a pure simulation generator in time slices, letting
- * other requests in between, so one long Monte Carlo neither blocks the service nor hides its
- * progress, and a cancel takes effect within a slice. Jobs live in memory: finished ones are
- * kept for a while to be fetched; the audit trail is the log (SimulationRequested/Completed).
+ * The runs of this instance. Each computes on the worker pool (SimulationPool); a job holds
+ * the abort signal that stops its run, so a cancel takes effect at once. Jobs live in memory:
+ * finished ones are kept for a while to be fetched; the audit trail is the log
+ * (SimulationRequested/Completed).
  */
 @Injectable()
 export class SimulationJobs {
   private readonly jobs = new Map<string, Job>();
+  private readonly aborts = new Map<string, AbortController>();
 
   constructor(@Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig) {}
 
-  /** Registers a running job, or refuses (503) when the instance is at its limit. */
+  /**
+   * Registers a running job, or refuses (503, Retry-After) when every worker is busy and the
+   * queue is full: jobs computing or waiting are at most workers + SIMULATION_MAX_QUEUED.
+   */
   open<R>(id: string, kind: Job['kind'], twinId: string, now: string): Job<R> {
     this.evict(Date.parse(now));
-    const running = [...this.jobs.values()].filter((j) => j.status === 'running').length;
-    if (running >= this.config.jobs.maxRunning) {
+    const running = this.running();
+    const { workers, maxQueued } = this.config.pool;
+    if (running >= workers + maxQueued) {
       throw new HttpProblem(
         503,
         'SIMULATION_BUSY',
-        `${running} simulations are running, the limit of this instance; retry shortly`,
-        { running },
+        `${running} simulations are computing or waiting, the limit of this instance (${workers} workers, ${maxQueued} queued); retry shortly`,
+        { running, workers, maxQueued },
         { 'Retry-After': '5' },
       );
     }
@@ -68,27 +72,20 @@ export class SimulationJobs {
     return job;
   }
 
-  /** Runs the generator to its end in slices; throws JobCancelled when cancelled meanwhile. */
-  async drive<R>(job: Job, steps: Generator<SimulationProgress, R, void>): Promise<R> {
-    const { sliceMs } = this.config.jobs;
-    for (;;) {
-      const sliceEnd = performance.now() + sliceMs;
-      for (;;) {
-        const step = steps.next();
-        if (step.done) return step.value;
-        job.progress = step.value;
-        if (performance.now() >= sliceEnd) break;
-      }
-      await nextTurn();
-      if (job.cancelRequested) {
-        steps.return(undefined as R);
-        throw new JobCancelled(job.progress.fraction);
-      }
+  /** Aborted when the job is cancelled: its runs stop at once. */
+  signal(job: Job): AbortSignal {
+    let controller = this.aborts.get(job.id);
+    if (!controller) {
+      controller = new AbortController();
+      this.aborts.set(job.id, controller);
+      if (job.cancelRequested) controller.abort(new JobCancelled());
     }
+    return controller.signal;
   }
 
   finish<R>(job: Job<R>, now: string, outcome: Pick<Job<R>, 'status' | 'result' | 'error'>): void {
     Object.assign(job, outcome, { finishedAt: now, cancelRequested: false });
+    this.aborts.delete(job.id);
     if (outcome.status === 'completed') job.progress = { ...job.progress, fraction: 1 };
   }
 
@@ -105,7 +102,7 @@ export class SimulationJobs {
     return job;
   }
 
-  /** Asks a running job to stop; it does so at the end of its current slice. */
+  /** Stops a running job: its run's worker is stopped at once, and the job ends cancelled. */
   cancel(id: string): Job {
     const job = this.get(id);
     if (job.status !== 'running') {
@@ -119,8 +116,19 @@ export class SimulationJobs {
         },
       );
     }
-    job.cancelRequested = true;
+    this.stop(job);
     return job;
+  }
+
+  /** Cancels a job whose caller went away (a synchronous request's client disconnected). */
+  abandon(id: string): void {
+    const job = this.jobs.get(id);
+    if (job?.status === 'running') this.stop(job);
+  }
+
+  private stop(job: Job): void {
+    job.cancelRequested = true;
+    this.aborts.get(job.id)?.abort(new JobCancelled());
   }
 
   list(twinId?: string): Job[] {
@@ -129,11 +137,14 @@ export class SimulationJobs {
 
   /** Asks every running job to stop (shutdown). */
   cancelAll(): void {
-    for (const job of this.jobs.values()) if (job.status === 'running') job.cancelRequested = true;
+    for (const job of this.jobs.values()) if (job.status === 'running') this.stop(job);
   }
 
+  /** Jobs computing or waiting for a worker. */
   running(): number {
-    return [...this.jobs.values()].filter((j) => j.status === 'running').length;
+    let n = 0;
+    for (const job of this.jobs.values()) if (job.status === 'running') n++;
+    return n;
   }
 
   private evict(nowMs: number): void {

@@ -11,7 +11,6 @@ import {
   compareResults,
   parseScenario,
   physicsModelFor,
-  runSimulation,
   scenarioInvalid,
   summaryOf,
   type Comparison,
@@ -22,6 +21,7 @@ import {
 import { HttpProblem } from '@twinlog/service-kit';
 import type { SimulationConfig } from '../config/simulation.config';
 import { JobCancelled, SimulationJobs, type Job } from '../jobs/simulation-jobs';
+import { SimulationPool } from '../pool/simulation-pool';
 import { TwinSubjects, type LoadedSubject } from '../subject/twin-subjects.service';
 import { SIMULATION_CONFIG } from '../tokens';
 import { RunRecorder, type RunMeta } from './run-recorder';
@@ -53,7 +53,7 @@ interface Side {
 
 /**
  * A what-if run from request to record: validate the scenario, gather the twin's state at the
- * start, record the request, compute (as a job, in slices), record the outcome. A comparison
+ * start, record the request, compute (as a job, on the worker pool), record the outcome. A comparison
  * is two such runs of one twin, recorded with a shared comparison id.
  */
 @Injectable()
@@ -63,6 +63,7 @@ export class SimulationRuns {
   constructor(
     private readonly subjects: TwinSubjects,
     private readonly jobs: SimulationJobs,
+    private readonly pool: SimulationPool,
     private readonly recorder: RunRecorder,
     @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
   ) {}
@@ -154,14 +155,20 @@ export class SimulationRuns {
     combine: (results: RunResult[]) => Promise<R>,
   ): Promise<void> {
     const results: RunResult[] = [];
+    const signal = this.jobs.signal(job);
+    const options = { maxIntegratorSteps: this.config.maxIntegratorSteps };
     try {
       for (const [i, side] of sides.entries()) {
-        const steps = scaled(
-          runSimulation(side.loaded.subject, side.scenario),
-          i / sides.length,
-          1 / sides.length,
+        // Each side's progress fills its share of the job's.
+        const onProgress = (p: SimulationProgress) => {
+          job.progress = { phase: p.phase, fraction: (i + p.fraction) / sides.length };
+        };
+        const computed = await this.pool.run(
+          { subject: side.loaded.subject, scenario: side.scenario, options },
+          onProgress,
+          signal,
         );
-        const result = { simulationId: side.simulationId, ...(await this.jobs.drive(job, steps)) };
+        const result = { simulationId: side.simulationId, ...computed };
         await this.recorder.completed(
           job.twinId,
           summaryOf(side.simulationId, result),
@@ -183,7 +190,7 @@ export class SimulationRuns {
             await this.recorder.cancelled(
               job.twinId,
               side.simulationId,
-              error.progress,
+              job.progress.fraction,
               meta,
               now(),
             );
@@ -205,19 +212,6 @@ export class SimulationRuns {
         this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
       }
     }
-  }
-}
-
-/** Progress of one side mapped onto its share of the whole job. */
-function* scaled<R>(
-  steps: Generator<SimulationProgress, R, void>,
-  offset: number,
-  share: number,
-): Generator<SimulationProgress, R, void> {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    yield { phase: step.value.phase, fraction: offset + share * step.value.fraction };
   }
 }
 

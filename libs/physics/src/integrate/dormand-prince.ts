@@ -1,3 +1,5 @@
+import { TwinlogError } from '@twinlog/domain';
+
 /** dx/dt at time t, written into `dxdt` (no allocation: it runs millions of times per Monte Carlo). */
 export type Derivative = (t: number, x: Float64Array, dxdt: Float64Array) => void;
 
@@ -43,6 +45,8 @@ export class DormandPrince {
     private readonly size: number,
     private readonly rtol: number,
     private readonly atol: Float64Array,
+    /** State names, for errors. */
+    private readonly names: readonly string[] = [],
   ) {
     this.k = Array.from({ length: 7 }, () => new Float64Array(size));
     this.stage = new Float64Array(size);
@@ -113,17 +117,13 @@ export class DormandPrince {
         error += (e / tolerance) ** 2;
       }
       error = Math.sqrt(error / n);
-      if (!Number.isFinite(error)) {
-        throw new Error(`the model's equations gave a non-finite value at t = ${t} s`);
-      }
+      if (!Number.isFinite(error)) throw this.outOfRange(t, out, 'left the finite numbers');
       const factor = error === 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * error ** -0.2));
       if (error > 1) {
         this.rejected++;
         this.h = h * factor;
         if (this.h < 1e-9 * Math.max(1, Math.abs(t))) {
-          throw new Error(
-            `the integration step underflowed at t = ${t} s (the model is too stiff)`,
-          );
+          throw this.outOfRange(t, out, 'changed too fast to follow (the step underflowed)');
         }
         continue;
       }
@@ -146,6 +146,18 @@ export class DormandPrince {
       this.h = last && h < this.h ? Math.max(this.h, h * factor) : h * factor;
       return last ? end : t + h;
     }
+  }
+
+  /** A run the equations cannot follow: a domain error naming the state, never a plain Error. */
+  private outOfRange(t: number, out: Float64Array, what: string): TwinlogError {
+    let i = out.findIndex((value) => !Number.isFinite(value));
+    if (i < 0) i = 0;
+    const state = this.names[i] ?? `state ${i}`;
+    return new TwinlogError(
+      'SIMULATION_OUT_OF_RANGE',
+      `The model's ${state} ${what} at T+${Math.round(t)} s: the scenario or the start values drive it beyond what the model can represent`,
+      { property: state, atSeconds: t },
+    );
   }
 
   /** The state at time t within the last step, into `out`. */

@@ -52,6 +52,11 @@ export interface PhysicsModel {
   inputs: readonly string[];
   outputs: readonly string[];
   parameters: readonly ParameterSpec[];
+  /**
+   * Physical ranges of states and inputs (inclusive): a `set` outside is refused up front, and
+   * a start outside (an extreme last reading) refuses the run with its reason.
+   */
+  ranges: Readonly<Record<string, { min: number; max: number }>>;
   /** Absolute integration tolerance per state, in its unit. */
   stateTolerance: readonly number[];
   derivatives(x: Float64Array, v: Float64Array, dxdt: Float64Array): void;
@@ -105,3 +110,13 @@ export function propertiesOf(model: PhysicsModel): string[] {
 
 /** Every physics model knows which twin type it describes; the file supplies its numbers. */
 export type PhysicsModelFactory = (twinModel: TwinModel) => PhysicsModel;
+
+/** Why `value` is outside a state's or input's physical range, or null when it is inside. */
+export function rangeProblem(model: PhysicsModel, property: string, value: number): string | null {
+  if (!Number.isFinite(value)) return 'is not a finite number';
+  const range = Object.hasOwn(model.ranges, property) ? model.ranges[property] : undefined;
+  if (!range) return null;
+  if (value < range.min || value > range.max)
+    return `is outside its physical range (${range.min} to ${range.max})`;
+  return null;
+}

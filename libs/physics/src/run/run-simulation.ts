@@ -11,9 +11,11 @@ import { physicsModelFor } from '../models/physics-models';
 import { checkAgainstModel } from '../scenario/check-against-model';
 import type { Perturbation, Scenario } from '../scenario/scenario';
 import { compileSchedule } from '../scenario/schedule';
-import { crossingsOf, riskLevelOf, thresholdsOf } from '../simulate/limit-crossings';
+import { crossingsFrom, riskLevelOf, thresholdsOf } from '../simulate/limit-crossings';
 import { recommend, type Recommendation } from '../simulate/recommendations';
 import { RELATIVE_TOLERANCE, Simulator } from '../simulate/simulator';
+import { StepBudget, UNLIMITED } from '../simulate/step-budget';
+import { checkFinite, checkStartInRange } from './finite-result';
 import { monteCarlo, type MonteCarloOutcome } from '../uncertainty/monte-carlo';
 import { uncertaintyOf } from '../uncertainty/parameter-distribution';
 import { latestReadings, startOf, type StartValueReport } from './start-values';
@@ -74,6 +76,11 @@ export interface SimulationResult {
   };
 }
 
+export interface RunOptions {
+  /** Integration steps the whole run may take (see StepBudget); unlimited when absent. */
+  maxIntegratorSteps?: number;
+}
+
 /** Share of the progress bar before the Monte Carlo samples. */
 const BEFORE_MONTE_CARLO = 0.05;
 
@@ -86,6 +93,7 @@ const BEFORE_MONTE_CARLO = 0.05;
 export function* runSimulation(
   subject: SimulationSubject,
   scenario: Scenario,
+  options: RunOptions = {},
 ): Generator<SimulationProgress, SimulationResult, void> {
   const model = physicsModelFor(subject.twinModel.type);
   checkAgainstModel(scenario, model);
@@ -108,17 +116,22 @@ export function* runSimulation(
       calibration.values[spec.name] ?? declared.values[spec.name] ?? 0;
   });
   const { start, report } = startOf(model, latestReadings(readings), base, calibration.hints);
+  checkStartInRange(model, start.values, base);
   const x0 = Float64Array.from(model.states, (s) => start.values[s]!);
 
   yield { phase: 'simulating', fraction: 0.01 };
   const schedule = compileSchedule(scenario, model);
   const properties = propertiesOf(model);
   const columns = properties.map(() => new Float64Array(schedule.grid.length));
-  const simulator = new Simulator(model, schedule);
-  simulator.run(x0, base, { columns, stride: 1, offset: 0 });
-  const byProperty = new Map(properties.map((p, i) => [p, columns[i]!]));
+  const budget =
+    options.maxIntegratorSteps === undefined
+      ? UNLIMITED
+      : new StepBudget(options.maxIntegratorSteps);
+  const simulator = new Simulator(model, schedule, budget);
   const thresholds = thresholdsOf(subject.limits, properties);
-  const crossings = crossingsOf(byProperty, schedule.grid, thresholds);
+  simulator.watch(thresholds);
+  simulator.run(x0, base, { columns, stride: 1, offset: 0 });
+  const crossings = crossingsFrom(thresholds, simulator.crossingTimes);
   const units = Object.fromEntries(
     properties.map((p) => [p, subject.twinModel.properties[p]?.unit ?? '']),
   );
@@ -134,6 +147,7 @@ export function* runSimulation(
     crossings,
     peak: Float64Array.from(simulator.peak),
     units,
+    budget,
   });
 
   let uncertainty: MonteCarloOutcome | null = null;
@@ -149,6 +163,7 @@ export function* runSimulation(
       thresholds,
       samples,
       seed,
+      budget,
     });
     for (let step = runs.next(); ; step = runs.next()) {
       if (step.done) {
@@ -168,7 +183,7 @@ export function* runSimulation(
   });
   const stamped = crossings.map(stamp);
   const first = stamped[0] ?? null;
-  return {
+  return checkFinite({
     twinId: subject.twinId,
     twinType: model.twinType,
     label: scenario.label,
@@ -206,7 +221,7 @@ export function* runSimulation(
       evaluations: simulator.integrator.evaluations,
       rejectedSteps: simulator.integrator.rejected,
     },
-  };
+  });
 }
 
 /** Readings as seconds relative to the start, without those a later maintenance reset. */

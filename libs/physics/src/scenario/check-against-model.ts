@@ -1,5 +1,5 @@
 import { boundProblem } from '../model/declared-parameters';
-import type { PhysicsModel } from '../model/physics-model';
+import { rangeProblem, type PhysicsModel } from '../model/physics-model';
 import { scenarioInvalid, type Scenario } from './scenario';
 
 /**
@@ -42,9 +42,24 @@ export function checkAgainstModel(scenario: Scenario, model: PhysicsModel): void
       const problem = boundProblem(spec, p.value);
       if (problem) problems.push(`${path}.value: ${p.target} ${problem}`);
     }
-    if (isInput && p.kind === 'set' && p.value !== undefined && p.value < 0) {
-      problems.push(`${path}.value: ${p.target} must not be negative`);
+    if ((isInput || isState) && p.kind === 'set' && p.value !== undefined) {
+      const problem = rangeProblem(model, p.target, p.value);
+      if (problem) problems.push(`${path}.value: ${p.target} ${p.value} ${problem}`);
+    }
+    const span = spanOf(model, p.target);
+    const change = p.kind === 'step' ? p.by : p.kind === 'ramp' ? p.ratePerHour : undefined;
+    if (change !== undefined && span !== null && Math.abs(change) > span) {
+      const field = p.kind === 'step' ? 'by' : 'ratePerHour';
+      problems.push(
+        `${path}.${field}: ${change} is more than the whole physical range of ${p.target} (${span})${p.kind === 'ramp' ? ' per hour' : ''}`,
+      );
     }
   });
   if (problems.length > 0) throw scenarioInvalid(problems);
+}
+
+/** The width of a state's or input's physical range, or null when it has none. */
+function spanOf(model: PhysicsModel, property: string): number | null {
+  const range = Object.hasOwn(model.ranges, property) ? model.ranges[property] : undefined;
+  return range ? range.max - range.min : null;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TwinlogError } from '@twinlog/domain';
-import { parseDuration } from './durations';
+import { formatDuration, parseDuration } from './durations';
 
 export const PERTURBATION_KINDS = ['set', 'step', 'ramp', 'fail'] as const;
 export type PerturbationKind = (typeof PERTURBATION_KINDS)[number];
@@ -43,6 +43,8 @@ export interface Scenario {
 
 /** The service's bounds on a run (each a configuration setting of the simulation service). */
 export interface ScenarioLimits {
+  /** The longest horizon, in seconds. */
+  maxHorizonSeconds: number;
   maxSteps: number;
   maxSamples: number;
   /** Steps × samples: what a Monte Carlo run keeps in memory. */
@@ -119,6 +121,11 @@ export function parseScenario(input: unknown, limits: ScenarioLimits): Scenario 
   const horizon = seconds(raw.horizon, 'horizon');
   const step = raw.step === undefined ? defaultStep(horizon) : seconds(raw.step, 'step');
   if (horizon <= 0) problems.push(`horizon: must be positive (got ${horizon} s)`);
+  if (horizon > limits.maxHorizonSeconds) {
+    problems.push(
+      `horizon: ${horizon} s is more than the limit of ${limits.maxHorizonSeconds} s (${formatDuration(limits.maxHorizonSeconds)})`,
+    );
+  }
   if (step <= 0) problems.push(`step: must be positive (got ${step} s)`);
   const steps = Math.ceil(horizon / step);
   if (horizon > 0 && step > 0 && step > horizon)

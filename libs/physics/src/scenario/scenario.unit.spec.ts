@@ -9,6 +9,7 @@ import { parsePerturbationText } from './perturbation-text';
 import { parseScenario } from './scenario';
 
 const LIMITS = {
+  maxHorizonSeconds: 3650 * 86_400,
   maxSteps: 10_000,
   maxSamples: 2_000,
   maxWork: 1_000_000,

@@ -9,6 +9,7 @@ import { CNC_LIMITS, cncTwinModel } from '../testing/cnc-fixtures';
 
 const START = '2026-03-01T12:00:00.000Z';
 const LIMITS = {
+  maxHorizonSeconds: 3650 * 86_400,
   maxSteps: 100_000,
   maxSamples: 10_000,
   maxWork: 5_000_000,

@@ -52,44 +52,19 @@ export function reaches(value: number, threshold: Threshold): boolean {
 }
 
 /**
- * When a series first reaches a threshold, linearly interpolated between the two points that
- * straddle it (0 when it starts beyond it); null when it never does. Point k is at
- * `column[offset + k * stride]` and time grid[k].
+ * The crossings of a run whose simulator watched `thresholds` (Simulator.crossingTimes: the
+ * first time each was reached, located on the integrator's steps; NaN for never), earliest
+ * first, the worse level first at the same time.
  */
-export function firstCrossing(
-  column: ArrayLike<number>,
-  grid: Float64Array,
-  threshold: Threshold,
-  offset = 0,
-  stride = 1,
-): number | null {
-  let previous = column[offset]!;
-  if (reaches(previous, threshold)) return 0;
-  for (let k = 1; k < grid.length; k++) {
-    const value = column[offset + k * stride]!;
-    if (reaches(value, threshold)) {
-      const share = value === previous ? 1 : (threshold.limit - previous) / (value - previous);
-      return grid[k - 1]! + Math.min(1, Math.max(0, share)) * (grid[k]! - grid[k - 1]!);
-    }
-    previous = value;
-  }
-  return null;
-}
-
-export function crossingsOf(
-  columns: ReadonlyMap<string, ArrayLike<number>>,
-  grid: Float64Array,
+export function crossingsFrom(
   thresholds: readonly Threshold[],
+  times: Float64Array,
 ): LimitCrossing[] {
   const out: LimitCrossing[] = [];
-  for (const threshold of thresholds) {
-    const column = columns.get(threshold.property);
-    if (!column) continue;
-    const atSeconds = firstCrossing(column, grid, threshold);
-    if (atSeconds === null) continue;
-    const { property, level, bound, limit } = threshold;
-    out.push({ property, level, bound, limit, atSeconds });
-  }
+  thresholds.forEach(({ property, level, bound, limit }, j) => {
+    const atSeconds = times[j]!;
+    if (!Number.isNaN(atSeconds)) out.push({ property, level, bound, limit, atSeconds });
+  });
   return out.sort((a, b) => a.atSeconds - b.atSeconds || rank(b.level) - rank(a.level));
 }
 

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/scenario';
 import { compileSchedule, type Schedule } from '../scenario/schedule';
 import type { Threshold } from './limit-crossings';
 import { Simulator } from './simulator';
+import type { StepBudget } from './step-budget';
 
 export interface Recommendation {
   /** Stable kind: ALREADY_BEYOND, ACT_BEFORE, RESTORE_WITHIN, LIMIT_CONTROL, CONTROL_INSUFFICIENT, REMEDY, WATCH, NO_ACTION. */
@@ -30,6 +31,8 @@ export interface RecommendationInput {
   /** The largest value each variable took in the nominal run. */
   peak: Float64Array;
   units: Record<string, string>;
+  /** Integration steps the probes may take (shared with the rest of the run). */
+  budget?: StepBudget;
 }
 
 const serious = (c: LimitCrossing) => c.level === 'alarm' || c.level === 'failure';
@@ -145,7 +148,7 @@ function controlAdvice(
 ): Recommendation[] {
   const { model, schedule } = input;
   const variables = variablesOf(model);
-  const simulator = new Simulator(model, schedule);
+  const simulator = new Simulator(model, schedule, input.budget);
   const out: Recommendation[] = [];
   for (const property of watched) {
     const own = guarded.filter((t) => t.property === property);
@@ -186,7 +189,7 @@ function keepsLimits(
   schedule: Schedule,
   input: RecommendationInput,
   guarded: Threshold[],
-  simulator = new Simulator(model, schedule),
+  simulator = new Simulator(model, schedule, input.budget),
   caps?: Float64Array,
 ): boolean {
   const columns = propertiesOf(model).map(() => new Float64Array(schedule.grid.length));

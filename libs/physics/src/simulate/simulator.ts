@@ -2,7 +2,9 @@ import { DormandPrince, type Derivative } from '../integrate/dormand-prince';
 import type { PhysicsModel } from '../model/physics-model';
 import type { Schedule, Segment } from '../scenario/schedule';
 import { propertiesOf } from '../model/physics-model';
-import type { Threshold } from './limit-crossings';
+import { TwinlogError } from '@twinlog/domain';
+import { reaches, type Threshold } from './limit-crossings';
+import { UNLIMITED, type StepBudget } from './step-budget';
 
 /** Relative tolerance of the integrator: far below any sensor's resolution. */
 export const RELATIVE_TOLERANCE = 1e-9;
@@ -32,20 +34,18 @@ export class Simulator {
   /** The largest value each variable took in the last run (for recommendations). */
   readonly peak: Float64Array;
   private readonly f: Derivative;
-  // Thresholds watched while recording (column, limit, high?, strict?), so a Monte Carlo run
-  // learns each sample's crossing times without scanning its trajectory again.
-  private watched: {
-    column: Int32Array;
-    limit: Float64Array;
-    high: Uint8Array;
-    strict: Uint8Array;
-  } | null = null;
-  private readonly previous: Float64Array;
+  private readonly properties: string[];
+  // Thresholds watched while integrating, so a run learns each one's first crossing without
+  // scanning its trajectory again, and finds it between output points too.
+  private watched: readonly Threshold[] = [];
+  private column = new Int32Array(0);
+  /** Property values at the last time observed. */
   private readonly current: Float64Array;
   private readonly nextHigh: Float64Array;
   private readonly nextLow: Float64Array;
-  /** States interpolated between steps, at output times. */
+  /** States interpolated between steps, at output times and while locating a crossing. */
   private readonly between: Float64Array;
+  /** The last time crossings were checked: a crossing seen later lies after it. */
   private lastT = 0;
   /** After a run with watched thresholds: seconds to each one's first crossing, NaN if none. */
   crossingTimes = new Float64Array(0);
@@ -53,23 +53,25 @@ export class Simulator {
   constructor(
     private readonly model: PhysicsModel,
     private readonly schedule: Schedule,
+    private readonly budget: StepBudget = UNLIMITED,
   ) {
     const variables = model.inputs.length + model.parameters.length;
     this.integrator = new DormandPrince(
       model.states.length,
       RELATIVE_TOLERANCE,
       Float64Array.from(model.stateTolerance),
+      model.states,
     );
+    this.properties = propertiesOf(model);
     this.x = new Float64Array(model.states.length);
     this.between = new Float64Array(model.states.length);
     this.v = new Float64Array(variables);
     this.constant = new Float64Array(variables);
     this.y = new Float64Array(model.outputs.length);
     this.peak = new Float64Array(variables);
-    this.previous = new Float64Array(propertiesOf(model).length);
-    this.current = new Float64Array(propertiesOf(model).length);
-    this.nextHigh = new Float64Array(propertiesOf(model).length);
-    this.nextLow = new Float64Array(propertiesOf(model).length);
+    this.current = new Float64Array(this.properties.length);
+    this.nextHigh = new Float64Array(this.properties.length);
+    this.nextLow = new Float64Array(this.properties.length);
     this.segment = schedule.segments[0]!;
     this.upper = schedule.upper;
     const { v, constant } = this;
@@ -88,19 +90,17 @@ export class Simulator {
 
   /** Records, in every later run, when each threshold is first reached (see crossingTimes). */
   watch(thresholds: readonly Threshold[]): void {
-    const properties = propertiesOf(this.model);
-    this.watched = {
-      column: Int32Array.from(thresholds, (t) => properties.indexOf(t.property)),
-      limit: Float64Array.from(thresholds, (t) => t.limit),
-      high: Uint8Array.from(thresholds, (t) => (t.bound === 'high' ? 1 : 0)),
-      strict: Uint8Array.from(thresholds, (t) => (t.strict ? 1 : 0)),
-    };
+    this.watched = thresholds;
+    this.column = Int32Array.from(thresholds, (t) => this.properties.indexOf(t.property));
     this.crossingTimes = new Float64Array(thresholds.length);
   }
 
   /**
    * Integrates from x0 with the variables' base values `base`; `caps` (optional, per variable)
-   * hold a control at or below a value throughout, as a recommendation would.
+   * hold a control at or below a value throughout, as a recommendation would. Watched
+   * thresholds are checked at every integrator step and output point, and a crossing is
+   * located within its step on the integrator's own interpolant: the output step neither
+   * hides nor moves it.
    */
   run(
     x0: Float64Array,
@@ -114,10 +114,13 @@ export class Simulator {
     this.upper = caps ?? schedule.upper;
     this.peak.fill(Number.NEGATIVE_INFINITY);
     this.crossingTimes.fill(Number.NaN);
+    this.lastT = 0;
+    this.nearestLimits();
     x.set(x0);
     integrator.reset(grid.length > 1 ? grid[1]! : segments[0]!.end);
     this.enter(0, base);
     this.record(0, 0, x, sink);
+    this.observe(0, false);
     let k = 1;
     let t = 0;
     for (let i = 0; i < segments.length; i++) {
@@ -125,10 +128,15 @@ export class Simulator {
         this.enter(i, base);
         // An output time on the boundary shows the state after the perturbation.
         if (k < grid.length && grid[k] === t) this.record(k++, t, x, sink);
+        else this.valuesAt(t, x);
+        // A jump or a changed input takes effect at once: a limit it reaches, it reaches now.
+        this.observe(t, false);
+        if (stopAtCrossing && this.crossed()) return;
       }
       const end = segments[i]!.end;
       const lastSegment = i === segments.length - 1;
       while (t < end) {
+        this.budget.spend();
         const next = integrator.step(this.f, t, end, x);
         while (k < grid.length && grid[k]! <= next && (grid[k]! < end || lastSegment)) {
           const g = grid[k]!;
@@ -138,6 +146,12 @@ export class Simulator {
             integrator.interpolate(g, this.between);
             this.record(k++, g, this.between, sink);
           }
+          this.observe(g, true);
+          if (stopAtCrossing && this.crossed()) return;
+        }
+        if (this.lastT < next && this.watched.length > 0) {
+          this.valuesAt(next, x);
+          this.observe(next, true);
           if (stopAtCrossing && this.crossed()) return;
         }
         t = next;
@@ -165,7 +179,8 @@ export class Simulator {
     this.integrator.restart();
   }
 
-  private record(k: number, t: number, x: Float64Array, sink: TrajectorySink): void {
+  /** Every property's value at time t (states x), into `current`; refuses non-finite ones. */
+  private valuesAt(t: number, x: Float64Array): Float64Array {
     const { v, y, model, segment, peak } = this;
     const { lower } = this.schedule;
     for (let r = 0; r < segment.ramped.length; r++) {
@@ -177,18 +192,22 @@ export class Simulator {
       if (v[i]! > peak[i]!) peak[i] = v[i]!;
     }
     model.computeOutputs(x, v, y);
-    const at = sink.offset + k * sink.stride;
-    const { columns } = sink;
     const values = this.current;
     let c = 0;
     for (let s = 0; s < x.length; s++) values[c++] = x[s]!;
     for (let s = 0; s < model.inputs.length; s++) values[c++] = v[s]!;
     for (let s = 0; s < y.length; s++) values[c++] = y[s]!;
-    for (let s = 0; s < values.length; s++) columns[s]![at] = values[s]!;
-    if (this.watched) {
-      this.check(k, t);
-      this.previous.set(values);
+    for (let s = 0; s < values.length; s++) {
+      if (!Number.isFinite(values[s]!)) throw this.notFinite(s, t);
     }
+    return values;
+  }
+
+  private record(k: number, t: number, x: Float64Array, sink: TrajectorySink): void {
+    const values = this.valuesAt(t, x);
+    const at = sink.offset + k * sink.stride;
+    const { columns } = sink;
+    for (let s = 0; s < values.length; s++) columns[s]![at] = values[s]!;
   }
 
   /** Whether a watched threshold has been reached in this run. */
@@ -199,55 +218,76 @@ export class Simulator {
     return false;
   }
 
-  /** Same rule and interpolation as firstCrossing, one point at a time. */
-  private check(k: number, t: number): void {
-    const { column, limit, high, strict } = this.watched!;
-    const times = this.crossingTimes;
+  /**
+   * Checks the watched thresholds against `current` (the values at t). A threshold reached
+   * now and not at the last check was crossed in between: with `within` (both times in the
+   * last step) the crossing is located on the step's interpolant, else (a jump) it is now.
+   */
+  private observe(t: number, within: boolean): void {
+    if (this.watched.length === 0) return;
+    const values = this.current;
     // Most points are strictly inside every limit not yet reached: one comparison per column.
-    let near = k === 0;
-    for (let c = 0; c < this.current.length && !near; c++) {
-      const value = this.current[c]!;
+    let near = false;
+    for (let c = 0; c < values.length && !near; c++) {
+      const value = values[c]!;
       near = !(value < this.nextHigh[c]! && value > this.nextLow[c]!);
     }
-    if (!near) {
-      this.lastT = t;
-      return;
-    }
-    for (let j = 0; j < times.length; j++) {
-      if (!Number.isNaN(times[j]!)) continue;
-      const value = this.current[column[j]!]!;
-      const l = limit[j]!;
-      const reached = high[j]
-        ? strict[j]
-          ? value > l
-          : value >= l
-        : strict[j]
-          ? value < l
-          : value <= l;
-      if (!reached) continue;
-      if (k === 0) {
-        times[j] = 0;
-        continue;
+    if (near) {
+      const times = this.crossingTimes;
+      let found = false;
+      for (let j = 0; j < times.length; j++) {
+        if (!Number.isNaN(times[j]!)) continue;
+        const threshold = this.watched[j]!;
+        if (!reaches(values[this.column[j]!]!, threshold)) continue;
+        times[j] = within && t > this.lastT ? this.locate(j, this.lastT, t) : t;
+        found = true;
       }
-      const before = this.previous[column[j]!]!;
-      const share = value === before ? 1 : (l - before) / (value - before);
-      const dt = t - this.lastT;
-      times[j] = this.lastT + Math.min(1, Math.max(0, share)) * dt;
+      if (found) this.nearestLimits();
     }
     this.lastT = t;
-    this.nearestLimits();
+  }
+
+  /**
+   * The first time in (lo, hi] threshold j is reached, to a microsecond, by bisection on the
+   * last step's interpolant (4th order, within the integrator's tolerance).
+   */
+  private locate(j: number, lo: number, hi: number): number {
+    const threshold = this.watched[j]!;
+    const column = this.column[j]!;
+    const saved = Float64Array.from(this.current);
+    const resolution = Math.max(1e-6, 4 * Number.EPSILON * hi);
+    let good = lo;
+    let bad = hi;
+    while (bad - good > resolution) {
+      const mid = good + (bad - good) / 2;
+      this.integrator.interpolate(mid, this.between);
+      const value = this.valuesAt(mid, this.between)[column]!;
+      if (reaches(value, threshold)) bad = mid;
+      else good = mid;
+    }
+    this.current.set(saved);
+    return bad;
   }
 
   /** Per column, the lowest high limit and the highest low limit not reached yet. */
   private nearestLimits(): void {
-    const { column, limit, high } = this.watched!;
     this.nextHigh.fill(Number.POSITIVE_INFINITY);
     this.nextLow.fill(Number.NEGATIVE_INFINITY);
     for (let j = 0; j < this.crossingTimes.length; j++) {
       if (!Number.isNaN(this.crossingTimes[j]!)) continue;
-      const c = column[j]!;
-      if (high[j]) this.nextHigh[c] = Math.min(this.nextHigh[c]!, limit[j]!);
-      else this.nextLow[c] = Math.max(this.nextLow[c]!, limit[j]!);
+      const c = this.column[j]!;
+      const { bound, limit } = this.watched[j]!;
+      if (bound === 'high') this.nextHigh[c] = Math.min(this.nextHigh[c]!, limit);
+      else this.nextLow[c] = Math.max(this.nextLow[c]!, limit);
     }
+  }
+
+  private notFinite(column: number, t: number): TwinlogError {
+    const property = this.properties[column]!;
+    return new TwinlogError(
+      'SIMULATION_OUT_OF_RANGE',
+      `${property} left the finite numbers at T+${Math.round(t)} s: the scenario or the start values drive it beyond what the model can represent`,
+      { property, atSeconds: t },
+    );
   }
 }

@@ -4,6 +4,7 @@ import { propertiesOf } from '../model/physics-model';
 import type { Schedule } from '../scenario/schedule';
 import type { Threshold } from '../simulate/limit-crossings';
 import { Simulator } from '../simulate/simulator';
+import type { StepBudget } from '../simulate/step-budget';
 import { drawVariables, type Uncertainty } from './parameter-distribution';
 import { percentilesInPlace } from './percentiles';
 import { SeededRandom } from './random';
@@ -21,6 +22,8 @@ export interface MonteCarloSetup {
   thresholds: readonly Threshold[];
   samples: number;
   seed: number;
+  /** Integration steps the samples may take (shared with the rest of the run). */
+  budget?: StepBudget;
 }
 
 export interface CrossingProbability {
@@ -56,7 +59,7 @@ export function* monteCarlo(
   const properties = propertiesOf(model);
   const points = schedule.grid.length;
   const columns = properties.map(() => new Float32Array(points * samples));
-  const simulator = new Simulator(model, schedule);
+  const simulator = new Simulator(model, schedule, setup.budget);
   simulator.watch(setup.thresholds);
   const crossings = setup.thresholds.map(() => new Float64Array(samples));
   const random = new SeededRandom(setup.seed);

@@ -9,6 +9,7 @@ import { percentileOfSorted, percentilesInPlace } from './percentiles';
 
 const END = '2026-03-01T12:00:00.000Z';
 const LIMITS = {
+  maxHorizonSeconds: 3650 * 86_400,
   maxSteps: 100_000,
   maxSamples: 10_000,
   maxWork: 5_000_000,

@@ -42,6 +42,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   VALUE_OUT_OF_BOUNDS: 422,
   CHILDREN_ACTIVE: 409,
   PARENT_RETIRED: 422,
+  SIMULATION_OUT_OF_RANGE: 422,
+  SIMULATION_TOO_COSTLY: 422,
 };
 
 /** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */

@@ -88,6 +88,13 @@ export function cncMillingMachine(): PhysicsModel {
     inputs: INPUTS,
     outputs: OUTPUTS,
     parameters: CNC_PARAMETERS,
+    // Absolute zero to well past where the housing's steel and bearings are a machine; a tool
+    // from new (a little noise below) to ten lives worn; the spindle up to 100,000 rpm.
+    ranges: {
+      temperature: { min: -273.15, max: 1000 },
+      tool_wear: { min: -1, max: 10 },
+      spindle_speed: { min: 0, max: 100_000 },
+    },
     stateTolerance: [1e-6, 1e-8],
     derivatives(x, v, dxdt) {
       const power = cncPower(v);

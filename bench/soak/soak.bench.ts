@@ -7,11 +7,12 @@
 //                         [--sample-seconds 10] [--heap-snapshots DIR]
 //
 // --heap-snapshots DIR writes a V8 heap snapshot of the measured process into DIR a third of the
-// way in and at the end (SIGUSR2, --heapsnapshot-signal), to compare in Chrome DevTools.
+// way in and at the end (SIGUSR2, --heapsnapshot-signal), to compare in Chrome DevTools. The load
+// pauses while one is written: a snapshot freezes the process for seconds and doubles its heap.
 // The load comes from this process (not the measured one); every answer is checked (200 with
 // every reading accepted), and the rate actually reached is reported beside the target.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '@twinlog/testing';
@@ -111,8 +112,12 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
   };
   let nextSample = started + SAMPLE_S * 1000;
   let snapshotAt = SNAPSHOT_DIR ? started + (MINUTES * 60_000) / 3 : Infinity;
+  let pausedMs = 0;
+  const drain = async () => {
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+  };
   while (Date.now() < end && !failure) {
-    const due = (RATE * (Date.now() - started)) / 1000;
+    const due = (RATE * (Date.now() - started - pausedMs)) / 1000;
     while (sent < due && inFlight < MAX_IN_FLIGHT) {
       inFlight += 1;
       const n0 = sent;
@@ -130,18 +135,43 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
       nextSample += SAMPLE_S * 1000;
     }
     if (Date.now() >= snapshotAt) {
-      process.kill(pid, 'SIGUSR2');
-      snapshotAt = end - 1_000;
+      const pausedAt = Date.now();
+      await drain();
+      await heapSnapshot(pid, SNAPSHOT_DIR!);
+      pausedMs += Date.now() - pausedAt;
+      snapshotAt = Infinity;
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+  await drain();
   if (failure) throw failure;
+  if (SNAPSHOT_DIR) await heapSnapshot(pid, SNAPSHOT_DIR);
   const seconds = (Date.now() - started) / 1000;
   console.log(
     `sent ${sent.toLocaleString('en-US')}, accepted ${accepted.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${Math.round(accepted / seconds).toLocaleString('en-US')} readings/s (target ${RATE.toLocaleString('en-US')})`,
   );
   return samples;
+}
+
+/** Asks the process for a heap snapshot and waits until its file is complete (its size settles). */
+async function heapSnapshot(pid: number, dir: string): Promise<void> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let size = -1;
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now > 0 && now === size) {
+      process.stderr.write(
+        `[soak] heap snapshot ${join(dir, file)} (${(now / 1e6).toFixed(0)} MB)\n`,
+      );
+      return;
+    }
+    size = now;
+  }
+  throw new Error('no heap snapshot appeared within 300 s');
 }
 
 function valueOf(name: string): string | undefined {
@@ -171,7 +201,7 @@ async function registerTwin(url: string, twinId: string): Promise<void> {
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`Twinlog exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/health/ready`)).ok) return;

@@ -35,14 +35,16 @@ export function machineProbe(options: ProbeOptions = {}): MachineProbe {
     ]),
   ];
   const which = (program: string) =>
-    dirs.map((d) => join(d, program)).find((candidate) => {
-      try {
-        accessSync(candidate, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    dirs
+      .map((d) => join(d, program))
+      .find((candidate) => {
+        try {
+          accessSync(candidate, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
   return {
     which,
     version: (program) => {
@@ -72,7 +74,9 @@ export function cachedBuilds(env: NodeJS.ProcessEnv = process.env): CachedBuilds
     new RegExp(`${variable}="v?([^"]+)"`).exec(
       readFileSync(join(repoRoot(), 'tools', 'infra', script), 'utf8'),
     )?.[1] ?? 'unknown';
-  const influx = (env['INFLUXDB_VERSION'] ?? pinned('influxdb/build-influxd.sh', 'DEFAULT_VERSION')).replace(/^v?/, 'v');
+  const influx = (
+    env['INFLUXDB_VERSION'] ?? pinned('influxdb/build-influxd.sh', 'DEFAULT_VERSION')
+  ).replace(/^v?/, 'v');
   const kafka = env['KAFKA_VERSION'] ?? pinned('kafka/fetch-kafka.sh', 'DEFAULT_KAFKA_VERSION');
   return {
     influxd: cacheDir('influxdb', influx, 'influxd'),
@@ -97,14 +101,17 @@ export interface EnsureOptions {
  * installs the missing Debian packages where it may (as tools/infra/install-prereqs.sh does),
  * and otherwise throws, within seconds, a message with the exact commands to run.
  */
-export function ensurePrerequisites(servers: readonly ServerName[], options: EnsureOptions = {}): void {
+export function ensurePrerequisites(
+  servers: readonly ServerName[],
+  options: EnsureOptions = {},
+): void {
   const probe = options.probe ?? machineProbe();
   const cached = options.cached ?? cachedBuilds();
   const progress = options.progress ?? ((line) => process.stderr.write(`[infra] ${line}\n`));
   let missing = findMissingPrerequisites(servers, probe, cached);
   const packages = [...new Set(missing.flatMap((m) => (m.apt ? [m.apt] : [])))];
   if (packages.length > 0) {
-    progress(`missing system packages: ${packages.join(" ")}; trying apt-get install`);
+    progress(`missing system packages: ${packages.join(' ')}; trying apt-get install`);
     if ((options.install ?? aptInstall)(packages))
       missing = findMissingPrerequisites(servers, probe, cached);
   }
@@ -125,9 +132,15 @@ function aptInstall(packages: string[]): boolean {
   const sudo = root ? [] : ['sudo', '-n'];
   if (!root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0) return false;
   const apt = (args: string[]) =>
-    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status === 0;
-  return apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+    spawnSync(
+      sudo[0] ?? 'apt-get',
+      [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      },
+    ).status === 0;
+  return (
+    apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', ...packages])
+  );
 }

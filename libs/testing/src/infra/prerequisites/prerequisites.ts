@@ -55,7 +55,11 @@ export function findMissingPrerequisites(
   if (servers.includes('mqtt'))
     need('mosquitto', { why: 'the MQTT broker the tests start', apt: 'mosquitto' });
   if (servers.includes('kafka')) {
-    need('java', { what: 'java (17+)', why: 'runs the Kafka broker', apt: 'openjdk-17-jre-headless' });
+    need('java', {
+      what: 'java (17+)',
+      why: 'runs the Kafka broker',
+      apt: 'openjdk-17-jre-headless',
+    });
     if (!probe.exists(cached.kafkaLibs))
       need('mvn', { why: "fetches Kafka's jars from Maven Central", apt: 'maven' });
   }

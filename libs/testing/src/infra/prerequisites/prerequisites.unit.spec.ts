@@ -38,25 +38,54 @@ describe('test prerequisites, checked before any build', () => {
 
   it('asks for the build tools only while influxd and the Kafka jars are not cached', () => {
     const probe = machineProbe({ path: pathWith(['java', 'mosquitto']), extraDirs: [] });
-    const notCached = { influxd: '/nonexistent/influxd', kafkaLibs: '/nonexistent/libs', cacheRoot: tmpdir() };
+    const notCached = {
+      influxd: '/nonexistent/influxd',
+      kafkaLibs: '/nonexistent/libs',
+      cacheRoot: tmpdir(),
+    };
     const what = findMissingPrerequisites(ALL, probe, notCached).map((m) => m.what);
     expect(what).toEqual(
-      expect.arrayContaining(['mvn', 'curl', 'pkg-config', 'gcc', 'flock', 'Go >= 1.25.10', 'Rust (rustc and cargo) >= 1.83.0']),
+      expect.arrayContaining([
+        'mvn',
+        'curl',
+        'pkg-config',
+        'gcc',
+        'flock',
+        'Go >= 1.25.10',
+        'Rust (rustc and cargo) >= 1.83.0',
+      ]),
     );
     expect(findMissingPrerequisites(ALL, probe, cachedAll)).toEqual([]);
     // Only the servers asked for: MQTT named by the environment needs no mosquitto.
-    expect(findMissingPrerequisites(['mqtt'], machineProbe({ path: pathWith([]), extraDirs: [] }), cachedAll)).toHaveLength(1);
-    expect(findMissingPrerequisites(['kafka'], machineProbe({ path: pathWith(['java']), extraDirs: [] }), cachedAll)).toEqual([]);
+    expect(
+      findMissingPrerequisites(
+        ['mqtt'],
+        machineProbe({ path: pathWith([]), extraDirs: [] }),
+        cachedAll,
+      ),
+    ).toHaveLength(1);
+    expect(
+      findMissingPrerequisites(
+        ['kafka'],
+        machineProbe({ path: pathWith(['java']), extraDirs: [] }),
+        cachedAll,
+      ),
+    ).toEqual([]);
   });
 
   it('names a Go or Rust too old, and a disk too full, with the command that fixes each', () => {
     const fake: MachineProbe = {
       which: (p) => `/usr/bin/${p}`,
-      version: (p) => (p === 'go' ? 'go version go1.22.1 linux/amd64' : 'rustc 1.95.0 (x 2026-04-14)'),
+      version: (p) =>
+        p === 'go' ? 'go version go1.22.1 linux/amd64' : 'rustc 1.95.0 (x 2026-04-14)',
       freeBytes: () => 1024 ** 3,
       exists: () => false,
     };
-    const missing = findMissingPrerequisites(['influx'], fake, { influxd: '/x', kafkaLibs: '/y', cacheRoot: '/c' });
+    const missing = findMissingPrerequisites(['influx'], fake, {
+      influxd: '/x',
+      kafkaLibs: '/y',
+      cacheRoot: '/c',
+    });
     expect(missing.map((m) => m.what)).toEqual([
       'Go >= 1.25.10 (found 1.22.1)',
       '3.5 GB free disk for the influxd build (1.0 GB free under /c)',
@@ -67,7 +96,8 @@ describe('test prerequisites, checked before any build', () => {
   it('installs the missing packages where it may, and then goes on', () => {
     const installed = new Set<string>();
     const probe: MachineProbe = {
-      which: (p) => (p === 'mosquitto' && !installed.has('mosquitto') ? undefined : `/usr/bin/${p}`),
+      which: (p) =>
+        p === 'mosquitto' && !installed.has('mosquitto') ? undefined : `/usr/bin/${p}`,
       version: () => undefined,
       freeBytes: () => 0,
       exists: () => true,

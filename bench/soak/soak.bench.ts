@@ -86,6 +86,7 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
   let sent = 0;
   let accepted = 0;
   let inFlight = 0;
+  let failures = 0;
   let failure: Error | undefined;
   const post = async (n0: number) => {
     const now = Date.now();
@@ -100,14 +101,25 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
         readingId: `r-${n}`,
       };
     });
-    const answer = await fetch(`${url}/v1/readings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const report = (await answer.json()) as { accepted?: number };
-    if (answer.status !== 200 || report.accepted !== BATCH)
-      throw new Error(`HTTP ${answer.status}: ${JSON.stringify(report).slice(0, 300)}`);
+    // An obedient client: a batch that fails as a whole is sent again (ingestion de-duplicates by
+    // reading id); each failure is counted and its first few printed, so none goes unnoticed.
+    for (let attempt = 1; ; attempt++) {
+      const answer = await fetch(`${url}/v1/readings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const report = (await answer.json()) as { accepted?: number; duplicates?: number };
+      if (answer.status === 200 && (report.accepted ?? 0) + (report.duplicates ?? 0) === BATCH)
+        break;
+      failures += 1;
+      if (failures <= 5)
+        process.stderr.write(
+          `[soak] batch refused (attempt ${attempt}): HTTP ${answer.status} ${JSON.stringify(report).slice(0, 200)}\n`,
+        );
+      if (attempt >= 5) throw new Error(`a batch failed 5 times: HTTP ${answer.status}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     accepted += BATCH;
   };
   let nextSample = started + SAMPLE_S * 1000;
@@ -130,7 +142,7 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
       const seconds = Math.round((Date.now() - started) / 1000);
       samples.push({ seconds, rssMb: rssMb(pid), readings: accepted });
       process.stderr.write(
-        `[soak +${seconds}s] RSS ${rssMb(pid).toFixed(0)} MB, ${accepted.toLocaleString('en-US')} accepted, ${Math.round(accepted / seconds).toLocaleString('en-US')}/s\n`,
+        `[soak +${seconds}s] RSS ${rssMb(pid).toFixed(0)} MB, ${accepted.toLocaleString('en-US')} accepted, ${Math.round(accepted / seconds).toLocaleString('en-US')}/s, ${failures} batches refused and resent\n`,
       );
       nextSample += SAMPLE_S * 1000;
     }
@@ -148,7 +160,7 @@ async function drive(url: string, twinIds: string[], pid: number): Promise<RssSa
   if (SNAPSHOT_DIR) await heapSnapshot(pid, SNAPSHOT_DIR);
   const seconds = (Date.now() - started) / 1000;
   console.log(
-    `sent ${sent.toLocaleString('en-US')}, accepted ${accepted.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${Math.round(accepted / seconds).toLocaleString('en-US')} readings/s (target ${RATE.toLocaleString('en-US')})`,
+    `${failures} batch attempts refused and resent; sent ${sent.toLocaleString('en-US')}, accepted ${accepted.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${Math.round(accepted / seconds).toLocaleString('en-US')} readings/s (target ${RATE.toLocaleString('en-US')})`,
   );
   return samples;
 }

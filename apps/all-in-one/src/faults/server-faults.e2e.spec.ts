@@ -32,7 +32,10 @@ describe('Kafka and InfluxDB failing under load (distributed mode, services as p
 
   beforeAll(async () => {
     servers = await startOwnServers();
-    const env = topologyEnv(servers, prefix);
+    const env = topologyEnv(
+      { kafka: servers.kafka.settings, influx: servers.influx.settings },
+      prefix,
+    );
     [twinState, ingestion] = await Promise.all([
       startService('twin-state', env),
       startService('ingestion', env),

@@ -54,7 +54,10 @@ export interface ServiceProcess {
 }
 
 /** The settings every service of one topology shares: its servers, topics and a data root. */
-export function topologyEnv(servers: OwnServers, topicPrefix: string): Record<string, string> {
+export function topologyEnv(
+  servers: { kafka: KafkaSettings; influx: InfluxSettings },
+  topicPrefix: string,
+): Record<string, string> {
   return {
     TWINLOG_MODE: 'distributed',
     TWINLOG_TOPIC_PREFIX: topicPrefix,
@@ -63,7 +66,7 @@ export function topologyEnv(servers: OwnServers, topicPrefix: string): Record<st
     // Connection errors while a server is down are the point of these tests; keep them quiet.
     KAFKA_CLIENT_LOG_LEVEL: 'nothing',
     TWINLOG_LOG_FORMAT: 'json',
-    ...settingsToEnv({ kafka: servers.kafka.settings, influx: servers.influx.settings }),
+    ...settingsToEnv(servers),
   };
 }
 

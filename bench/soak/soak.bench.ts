@@ -4,7 +4,7 @@
 // levels off shows a slope near zero there, a leak a steady climb.
 //
 //   npm run bench:soak -- [--minutes 10] [--rate 5000] [--batch 500] [--twins 100]
-//                         [--sample-seconds 10] [--heap-snapshots DIR]
+//                         [--sample-seconds 10] [--sync normal|full] [--heap-snapshots DIR]
 //
 // --heap-snapshots DIR writes a V8 heap snapshot of the measured process into DIR a third of the
 // way in and at the end (SIGUSR2, --heapsnapshot-signal), to compare in Chrome DevTools. The load
@@ -26,6 +26,8 @@ const TWINS = arg('twins', 100);
 const SAMPLE_S = arg('sample-seconds', 10);
 const MAX_IN_FLIGHT = 8;
 const SNAPSHOT_DIR = valueOf('heap-snapshots');
+// The embedded log's durability (TWINLOG_EMBEDDED_SYNC), to see what full costs under load.
+const SYNC = valueOf('sync') ?? 'normal';
 const PROPERTIES: Array<[string, (n: number) => number]> = [
   ['temperature', (n) => 40 + (n % 17) * 0.5],
   ['vibration', (n) => 1.2 + (n % 11) * 0.05],
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     const twinIds = Array.from({ length: TWINS }, (_, i) => `soak-${i}`);
     for (const twinId of twinIds) await registerTwin(url, twinId);
     console.log(
-      `embedded all-in-one pid ${twinlog.pid} at ${url}, data ${dataDir}; ${RATE.toLocaleString('en-US')} readings/s in batches of ${BATCH} over ${TWINS} twins for ${MINUTES} min`,
+      `embedded all-in-one pid ${twinlog.pid} at ${url}, data ${dataDir}; ${RATE.toLocaleString('en-US')} readings/s in batches of ${BATCH} over ${TWINS} twins for ${MINUTES} min, TWINLOG_EMBEDDED_SYNC=${SYNC}`,
     );
     const samples = await drive(url, twinIds, twinlog.pid!);
     console.log(`\n${rssTable(samples)}`);
@@ -73,6 +75,7 @@ function startAllInOne(dataDir: string, port: number): ChildProcess {
       TWINLOG_DATA_DIR: dataDir,
       TWINLOG_HTTP_PORT: String(port),
       TWINLOG_SIMULATOR: 'off',
+      TWINLOG_EMBEDDED_SYNC: SYNC,
       TWINLOG_LOG_FORMAT: 'json',
     },
   });

@@ -69,7 +69,6 @@ function startAllInOne(dataDir: string, port: number): ChildProcess {
     cwd: repoRoot(),
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the rest
       ...process.env,
       TWINLOG_MODE: 'embedded',
       TWINLOG_DATA_DIR: dataDir,

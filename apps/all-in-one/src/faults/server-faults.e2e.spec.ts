@@ -12,7 +12,6 @@ import { pointsInInflux, readingIdsInLog, reportedBy } from '../testing/where-re
 
 // How long InfluxDB stays down: longer than the writer's retries (4 attempts, ~3 s of backoff)
 // and its 10 s request timeout. RELIABILITY.md has a minutes-long run (this variable at 180).
-// eslint-disable-next-line no-restricted-syntax -- a test's own knob, not a service setting
 const INFLUX_OUTAGE_S = Number(process.env['TWINLOG_FAULT_INFLUX_OUTAGE_S'] ?? 15);
 const TWINS = ['fault-0', 'fault-1', 'fault-2', 'fault-3', 'fault-4', 'fault-5'];
 const START_MS = Date.now() - 6 * 3_600_000;

@@ -7,7 +7,7 @@ import {
   type OwnServers,
   type ServiceProcess,
 } from '../testing/fault-rig';
-import { steadyLoad, tally, type LoadReading } from '../testing/steady-load';
+import { steadyLoad, tally, untilTwinsKnown, type LoadReading } from '../testing/steady-load';
 import { pointsInInflux, readingIdsInLog, reportedBy } from '../testing/where-readings-are';
 
 // How long InfluxDB stays down: longer than the writer's retries (4 attempts, ~3 s of backoff)
@@ -51,6 +51,7 @@ describe('Kafka and InfluxDB failing under load (distributed mode, services as p
       });
       expect(answer.status).toBe(201);
     }
+    await untilTwinsKnown(ingestion.url, TWINS);
   }, 300_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import {
   type ServiceProcess,
 } from '../testing/fault-rig';
 import { scriptedReadings, withoutLogPositions } from '../testing/scripted-readings';
-import type { LoadReading } from '../testing/steady-load';
+import { untilTwinsKnown, type LoadReading } from '../testing/steady-load';
 import { readingIdsInLog } from '../testing/where-readings-are';
 
 const TWINS = Array.from({ length: 6 }, (_, i) => `kill-${i}`);
@@ -80,6 +80,7 @@ async function run(withKills: boolean): Promise<Outcome> {
       services.set(name, started);
     const twinState = services.get('twin-state')!;
     for (const twinId of TWINS) await register(twinState.url, twinId);
+    await untilTwinsKnown(services.get('ingestion')!.url, TWINS);
 
     const batches: LoadReading[][] = [];
     for (let i = 0; i < READINGS.length; i += BATCH) batches.push(READINGS.slice(i, i + BATCH));

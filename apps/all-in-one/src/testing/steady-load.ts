@@ -113,3 +113,39 @@ export function tally(
   }
   return by;
 }
+
+/**
+ * Waits until ingestion's twin directory knows every twin (registration reaches it through the
+ * log): a probe reading of a property no model has is refused PROPERTY_UNKNOWN, not
+ * TWIN_NOT_FOUND, once the twin is known. Nothing is accepted by the probe.
+ */
+export async function untilTwinsKnown(
+  ingestionUrl: string,
+  twins: readonly string[],
+): Promise<void> {
+  const body = JSON.stringify(
+    twins.map((twinId) => ({
+      twinId,
+      property: 'no_such_property',
+      value: 0,
+      time: new Date().toISOString(),
+    })),
+  );
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+    try {
+      const answer = await fetch(`${ingestionUrl}/v1/readings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const { results } = (await answer.json()) as {
+        results?: Array<{ error?: { code: string } }>;
+      };
+      if (results?.every((r) => r.error?.code === 'PROPERTY_UNKNOWN')) return;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`ingestion did not know the twins ${twins.join(', ')} within 120 s`);
+}

@@ -35,10 +35,9 @@ describe('Kafka and InfluxDB failing under load (distributed mode, services as p
       { kafka: servers.kafka.settings, influx: servers.influx.settings },
       prefix,
     );
-    [twinState, ingestion] = await Promise.all([
-      startService('twin-state', env),
-      startService('ingestion', env),
-    ]);
+    // One after the other: the first creates the topics.
+    twinState = await startService('twin-state', env);
+    ingestion = await startService('ingestion', env);
     for (const twinId of TWINS) {
       const answer = await fetch(`${twinState.url}/v1/twins`, {
         method: 'POST',

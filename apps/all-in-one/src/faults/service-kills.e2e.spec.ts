@@ -105,8 +105,10 @@ async function run(withKills: boolean): Promise<Outcome> {
   };
   const services = new Map<ServiceName, ServiceProcess>();
   try {
+    // The first creates the topics; the others then start side by side.
+    services.set(SERVICES[0]!, await startService(SERVICES[0]!, env));
     for (const [name, started] of await Promise.all(
-      SERVICES.map(async (name) => [name, await startService(name, env)] as const),
+      SERVICES.slice(1).map(async (name) => [name, await startService(name, env)] as const),
     ))
       services.set(name, started);
     const twinState = services.get('twin-state')!;

@@ -85,7 +85,7 @@ export async function startService(
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   let child: ChildProcess;
-  const launch = async () => {
+  const launch = async (attempt = 1): Promise<void> => {
     const main = join(repoRoot(), 'apps', name, 'src', 'main.ts');
     child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
       cwd: repoRoot(),
@@ -95,7 +95,16 @@ export async function startService(
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await waitReady(url, child, () => output, name);
+    try {
+      await waitReady(url, child, () => output, name);
+    } catch (error) {
+      // A topic created a moment ago may not answer offset requests yet ("not the leader"), and
+      // the service gives up at start. The Kafka adapter retries that on the durability branch
+      // (issue 15); until then one more start keeps these tests about the faults they inject.
+      if (attempt > 1 || !/not the leader/.test(output)) throw error;
+      output += '\n----- started again: a new topic had no leader yet -----\n';
+      await launch(attempt + 1);
+    }
   };
   const ended = () =>
     new Promise<void>((resolve) =>

@@ -80,11 +80,12 @@ function forward(
     );
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent) return void res.destroy(error);
-      // Nothing was answered on a connection the upstream had closed: the request never reached
-      // it, so sending it again is safe (readings are de-duplicated by id besides).
+      // Nothing was answered on a kept-alive connection the upstream had closed: most likely
+      // the request never reached it. Sent again only where a second delivery changes nothing:
+      // idempotent methods, and readings (de-duplicated by reading id).
       const stale =
         outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
-      if (!retry && stale && req.complete && keptBytes <= RESENDABLE_BYTES)
+      if (!retry && stale && resendable(req) && req.complete && keptBytes <= RESENDABLE_BYTES)
         return void send(true).end(Buffer.concat(kept));
       json(res, 502, {
         code: 'SERVICE_UNAVAILABLE',
@@ -94,6 +95,12 @@ function forward(
     return outgoing;
   };
   req.pipe(send(false));
+}
+
+function resendable(req: IncomingMessage): boolean {
+  const method = req.method ?? 'GET';
+  if (['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method)) return true;
+  return method === 'POST' && (req.url ?? '').split('?')[0] === '/v1/readings';
 }
 
 async function readiness(upstreams: Record<ServiceName, string>) {

@@ -38,6 +38,14 @@ describe('the one-port gateway', () => {
         expect(await answer.json()).toEqual({ body: JSON.stringify([{ n }]) });
       }
       expect(served).toBe(3);
+      // A command is not sent twice on a guess: the client hears 502 and decides.
+      const command = await fetch(`${gateway.url}/v1/twins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ twinId: 'm-1', twinType: 'cnc-milling-machine' }),
+      });
+      expect(command.status).toBe(502);
+      expect(served).toBe(3);
     } finally {
       await gateway.close();
       upstream.closeAllConnections();

@@ -10,7 +10,7 @@ import {
 } from '../testing/fault-rig';
 import { scriptedReadings, withoutLogPositions } from '../testing/scripted-readings';
 import { untilTwinsKnown, type LoadReading } from '../testing/steady-load';
-import { readingIdsInLog } from '../testing/where-readings-are';
+import { groupsCaughtUp, readingIdsInLog } from '../testing/where-readings-are';
 
 const TWINS = Array.from({ length: 6 }, (_, i) => `kill-${i}`);
 const START_MS = Date.now() - 3 * 3_600_000;
@@ -200,34 +200,30 @@ async function settledFindings(brokers: string[], prefix: string) {
   return { anomalies: anomalies.sort(), predictions };
 }
 
-/** Those events once they stop growing (the services work through what they were sent). */
+/** Those events, once the anomaly and maintenance groups have committed all telemetry. */
 async function settledEvents(brokers: string[], prefix: string): Promise<EventEnvelope[]> {
-  const read = async () => {
-    const log = await KafkaEventLog.connect({
-      brokers,
-      topicPrefix: prefix,
-      partitions: 3,
-      clientLogLevel: 'nothing',
+  await until(
+    () => groupsCaughtUp(brokers, prefix, ['anomaly', 'maintenance']).catch(() => false),
+    Boolean,
+    'the anomaly and maintenance groups to commit every telemetry event',
+    180_000,
+  );
+  const log = await KafkaEventLog.connect({
+    brokers,
+    topicPrefix: prefix,
+    partitions: 3,
+    clientLogLevel: 'nothing',
+  });
+  const found: EventEnvelope[] = [];
+  try {
+    await log.replay({ streams: ['twin-events'] }, async (batch) => {
+      for (const { event } of batch)
+        if (event.producer === 'anomaly' || event.producer === 'maintenance') found.push(event);
     });
-    const found: EventEnvelope[] = [];
-    try {
-      await log.replay({ streams: ['twin-events'] }, async (batch) => {
-        for (const { event } of batch)
-          if (event.producer === 'anomaly' || event.producer === 'maintenance') found.push(event);
-      });
-    } finally {
-      await log.close();
-    }
-    return found;
-  };
-  let last = await read();
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
-    await new Promise((r) => setTimeout(r, 5_000));
-    const now = await read();
-    if (now.length === last.length) return now;
-    last = now;
+  } finally {
+    await log.close();
   }
-  throw new Error('the anomaly and maintenance events were still growing after 180 s');
+  return found;
 }
 
 /** A long Monte Carlo job, under way: what a kill of the simulation service interrupts. */

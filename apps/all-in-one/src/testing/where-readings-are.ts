@@ -1,4 +1,5 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
+import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventLog } from '@twinlog/event-log';
 import type { InfluxSettings } from '@twinlog/testing';
 
@@ -51,4 +52,37 @@ export async function reportedBy(
   return (
     (await answer.json()) as { reported: Record<string, { value: number; occurredAt: string }> }
   ).reported;
+}
+
+/**
+ * Whether each consumer group has committed the telemetry stream to its end: the services
+ * append what a batch yields before committing it, so then their output is complete.
+ */
+export async function groupsCaughtUp(
+  brokers: string[],
+  topicPrefix: string,
+  groups: readonly string[],
+): Promise<boolean> {
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topic = `${topicPrefix}telemetry`;
+    const ends = new Map(
+      (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]),
+    );
+    for (const group of groups) {
+      const [committed] = await admin.fetchOffsets({
+        groupId: `${topicPrefix}${group}`,
+        topics: [topic],
+      });
+      for (const { partition, offset } of committed?.partitions ?? []) {
+        const end = ends.get(partition) ?? 0;
+        // An empty partition has nothing to commit (its offset stays -1).
+        if (end > 0 && Number(offset) < end) return false;
+      }
+    }
+    return true;
+  } finally {
+    await admin.disconnect();
+  }
 }

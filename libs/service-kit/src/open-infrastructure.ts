@@ -37,7 +37,7 @@ export async function openInfrastructure(
   let store: TelemetryStore;
   if (config.mode === 'embedded') {
     mkdirSync(config.dataDir, { recursive: true });
-    log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'));
+    log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'), config.sync);
     store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
   } else {
     mkdirSync(config.dataDir, { recursive: true });

@@ -5,6 +5,7 @@ export * from './infra/test-settings';
 export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
+export { startLocalInflux } from './infra/local/influxdb.local';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';

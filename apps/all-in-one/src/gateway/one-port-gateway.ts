@@ -51,6 +51,10 @@ export async function startOnePortGateway(
   };
 }
 
+// A body up to this size is kept while it streams through, so that a request can be sent again
+// once: an upstream may close an idle kept-alive connection just as the gateway reuses it.
+const RESENDABLE_BYTES = 8 * 1024 * 1024;
+
 function forward(
   req: IncomingMessage,
   res: ServerResponse,
@@ -58,25 +62,49 @@ function forward(
   service: ServiceName,
 ): void {
   const target = new URL(req.url ?? '/', upstream);
-  const outgoing = request(
-    target,
-    { method: req.method, headers: { ...req.headers, host: target.host } },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  outgoing.on('error', (error) => {
-    if (res.headersSent) return void res.destroy(error);
-    json(res, 502, {
-      error: {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  req.on('data', (chunk: Buffer) => {
+    keptBytes += chunk.length;
+    if (keptBytes <= RESENDABLE_BYTES) kept.push(chunk);
+  });
+  const send = (retry: boolean) => {
+    const outgoing = request(
+      target,
+      {
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+        // The resend takes a new connection: the reused one was just found closed.
+        ...(retry ? { agent: false } : {}),
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) return void res.destroy(error);
+      // Nothing was answered on a kept-alive connection the upstream had closed: most likely
+      // the request never reached it. Sent again only where a second delivery changes nothing:
+      // idempotent methods, and readings (de-duplicated by reading id).
+      const stale =
+        outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      if (!retry && stale && resendable(req) && req.complete && keptBytes <= RESENDABLE_BYTES)
+        return void send(true).end(Buffer.concat(kept));
+      json(res, 502, {
         code: 'SERVICE_UNAVAILABLE',
         message: `The ${service} service did not answer: ${error.message}`,
-        details: {},
-      },
+      });
     });
-  });
-  req.pipe(outgoing);
+    return outgoing;
+  };
+  req.pipe(send(false));
+}
+
+function resendable(req: IncomingMessage): boolean {
+  const method = req.method ?? 'GET';
+  if (['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method)) return true;
+  return method === 'POST' && (req.url ?? '').split('?')[0] === '/v1/readings';
 }
 
 async function readiness(upstreams: Record<ServiceName, string>) {

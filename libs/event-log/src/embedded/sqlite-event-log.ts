@@ -26,7 +26,12 @@ import type {
   Subscription,
 } from '../event-log.port';
 import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/event-codec';
-import { inTransaction, openLogDatabase, prepareEventInsert } from './sqlite-schema';
+import {
+  inTransaction,
+  openLogDatabase,
+  prepareEventInsert,
+  type EmbeddedSync,
+} from './sqlite-schema';
 import { readTwinStream } from './read-twin-stream';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
@@ -49,8 +54,8 @@ export class SqliteEventLog implements EventLog {
     this.appended.setMaxListeners(0);
   }
 
-  static open(path: string): SqliteEventLog {
-    return new SqliteEventLog(openLogDatabase(path));
+  static open(path: string, sync: EmbeddedSync = 'normal'): SqliteEventLog {
+    return new SqliteEventLog(openLogDatabase(path, sync));
   }
 
   async append(events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {

@@ -54,10 +54,18 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 `;
 
+/**
+ * How hard a commit waits for the disk (SQLite's `synchronous`, in WAL mode). normal: a commit
+ * survives a process crash (kill -9), but a power cut or OS crash may lose the last commits
+ * since the WAL was last synced. full: every commit is synced first, so it survives both.
+ */
+export type EmbeddedSync = 'normal' | 'full';
+
 /** Opens (creating if needed) a durable log file; ':memory:' for throwaway use. */
-export function openLogDatabase(path: string): DatabaseSync {
+export function openLogDatabase(path: string, sync: EmbeddedSync = 'normal'): DatabaseSync {
   const db = new DatabaseSync(path);
   db.exec(SCHEMA);
+  db.exec(`PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'};`);
   return db;
 }
 

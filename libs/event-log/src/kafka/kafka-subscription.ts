@@ -125,6 +125,10 @@ export class KafkaSubscription implements Subscription {
     for (let i = 0; i < good.length; i += size) {
       if (this.stopping) return;
       const chunk = good.slice(i, i + size);
+      // Heartbeats go on while the handler works and retries (InfluxDB down for minutes, say):
+      // a member silent for a session timeout is dropped from the group, and kafkajs then
+      // stops that consumer for good (a non-retriable error), leaving the partitions unread.
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
       const delivered = await deliverBatch(chunk, this.options.handler, {
         label: `consumer ${this.options.group}`,
         active: () => !this.stopping && isRunning() && !isStale(),
@@ -137,7 +141,7 @@ export class KafkaSubscription implements Subscription {
             source: record.position,
             payload: JSON.stringify(record.event),
           }),
-      });
+      }).finally(() => clearInterval(beating));
       if (!delivered) return;
       await this.commit(batch.topic, batch.partition, chunk[chunk.length - 1]!.position.offset + 1);
       resolveOffset(String(chunk[chunk.length - 1]!.position.offset));

@@ -12,6 +12,10 @@ const schema = z.object({
   // embedded: node:sqlite files under TWINLOG_DATA_DIR; distributed: Kafka and InfluxDB.
   TWINLOG_MODE: z.enum(['embedded', 'distributed']).default('embedded'),
   TWINLOG_DATA_DIR: z.string().default(join(homedir(), '.local', 'share', 'twinlog')),
+  // The embedded log's SQLite `synchronous`. normal: an acknowledged append survives a process
+  // kill, but a power cut may lose the last commits; full: it survives both, at a cost per
+  // commit (RELIABILITY.md).
+  TWINLOG_EMBEDDED_SYNC: z.enum(['normal', 'full']).default('normal'),
   TWINLOG_MODELS_DIR: z.string().default(SEED_MODELS_DIR),
   KAFKA_BROKERS: listOf('').optional(),
   // Lets several installations (or test runs) share one Kafka cluster.
@@ -44,7 +48,8 @@ export function readServiceConfig(env: Env) {
     dataDir: raw.TWINLOG_DATA_DIR,
     logFormat: raw.TWINLOG_LOG_FORMAT,
   };
-  if (raw.TWINLOG_MODE === 'embedded') return { ...base, mode: 'embedded' as const };
+  if (raw.TWINLOG_MODE === 'embedded')
+    return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };
   const problems: string[] = [];
   if (!raw.KAFKA_BROKERS?.length)
     problems.push(

@@ -35,3 +35,13 @@ describe('the shared service settings for the Kafka log', () => {
     );
   });
 });
+
+describe('the embedded durability setting', () => {
+  it('is normal unless TWINLOG_EMBEDDED_SYNC says full, and refuses anything else by name', () => {
+    expect(readServiceConfig({})).toMatchObject({ mode: 'embedded', sync: 'normal' });
+    expect(readServiceConfig({ TWINLOG_EMBEDDED_SYNC: 'full' })).toMatchObject({ sync: 'full' });
+    expect(() => readServiceConfig({ TWINLOG_EMBEDDED_SYNC: 'off' })).toThrow(
+      /TWINLOG_EMBEDDED_SYNC/,
+    );
+  });
+});

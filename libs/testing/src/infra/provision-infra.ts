@@ -13,6 +13,7 @@ import { startLocalInflux } from './local/influxdb.local';
 import { startLocalKafka } from './local/kafka.local';
 import { startLocalMosquitto } from './local/mosquitto.local';
 import { checkReachable } from './check-reachable';
+import { ensurePrerequisites } from './prerequisites/ensure-prerequisites';
 
 export interface ProvisionedInfra {
   /** Only the servers asked for (all three unless `only` narrowed it). */
@@ -61,6 +62,12 @@ export async function provisionInfra(options: ProvisionOptions = {}): Promise<Pr
   const wanted = options.only ?? (['kafka', 'influx', 'mqtt'] as const);
   const named = settingsFromEnv(env);
   const strategy = await chooseStrategy(env['TWINLOG_INFRA']);
+  // Before any download or build: a missing mosquitto should not surface after a 12-minute build.
+  if (strategy === 'local')
+    ensurePrerequisites(
+      wanted.filter((name) => !named[name]),
+      options.progress ? { progress: options.progress } : {},
+    );
   const workDir = options.keepDataIn ?? newWorkDir();
   mkdirSync(workDir, { recursive: true });
   const startOptions: StartOptions = {

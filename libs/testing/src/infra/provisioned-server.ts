@@ -10,8 +10,11 @@ export interface ProvisionedServer<S> {
   /** The signal that stops those processes cleanly (SIGTERM unless said). */
   stopSignal?: NodeJS.Signals;
   stop(): Promise<void>;
-  /** Stop and start again with the same data and address (locally started servers only). */
-  restart?: (whileDown?: () => Promise<void>) => Promise<void>;
+  /**
+   * Stop and start again with the same data and address (locally started servers only): a
+   * clean stop, or `kill` (SIGKILL, as a crash or an OOM kill would). `whileDown` runs between.
+   */
+  restart?: (whileDown?: () => Promise<void>, how?: 'stop' | 'kill') => Promise<void>;
 }
 
 export interface StartOptions {

@@ -61,6 +61,14 @@ export class ServerProcess {
     }
   }
 
+  /** SIGKILL: no shutdown at all, as a crash or the OOM killer leaves it. */
+  async kill(): Promise<void> {
+    if (this.exitInfo !== undefined || this.child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   /** The server's clean-stop signal (SIGTERM unless told), then SIGKILL after the grace period. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.exitInfo !== undefined || this.child.pid === undefined) return;

@@ -27,34 +27,38 @@ export async function startLocalInflux(
       : undefined;
   const port = kept ? await portAgain(Number(new URL(kept.url).port)) : await freePort();
   mkdirSync(dataDir, { recursive: true });
-  const server = ServerProcess.start({
-    name: 'InfluxDB',
-    command: binary,
-    args: [
-      '--bolt-path',
-      join(dataDir, 'influxd.bolt'),
-      '--sqlite-path',
-      join(dataDir, 'influxd.sqlite'),
-      '--engine-path',
-      join(dataDir, 'engine'),
-      '--http-bind-address',
-      `127.0.0.1:${port}`,
-      '--reporting-disabled',
-      '--ui-disabled',
-      '--log-level',
-      'warn',
-    ],
-    // influxd reads INFLUXD_* variables as flags and config files from its working directory:
-    // none of a user's may leak into a test server.
-    env: { ...withoutInfluxdVariables(process.env), INFLUXD_CONFIG_PATH: dataDir },
-    cwd: dataDir,
-    // influxd shuts down cleanly on SIGINT only (SIGTERM kills it without its shutdown).
-    stopSignal: 'SIGINT',
-    logFile: join(options.workDir, 'influxd.log'),
-    detached: options.detached,
-  });
+  const launch = () =>
+    ServerProcess.start({
+      name: 'InfluxDB',
+      command: binary,
+      args: [
+        '--bolt-path',
+        join(dataDir, 'influxd.bolt'),
+        '--sqlite-path',
+        join(dataDir, 'influxd.sqlite'),
+        '--engine-path',
+        join(dataDir, 'engine'),
+        '--http-bind-address',
+        `127.0.0.1:${port}`,
+        '--reporting-disabled',
+        '--ui-disabled',
+        '--log-level',
+        'warn',
+      ],
+      // influxd reads INFLUXD_* variables as flags and config files from its working directory:
+      // none of a user's may leak into a test server.
+      env: { ...withoutInfluxdVariables(process.env), INFLUXD_CONFIG_PATH: dataDir },
+      cwd: dataDir,
+      // influxd shuts down cleanly on SIGINT only (SIGTERM kills it without its shutdown).
+      stopSignal: 'SIGINT',
+      logFile: join(options.workDir, 'influxd.log'),
+      detached: options.detached,
+    });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(server, async () => (await fetch(`${url}/health`)).ok, 60_000);
+  const ready = (started: ServerProcess) =>
+    waitUntilReady(started, async () => (await fetch(`${url}/health`)).ok, 60_000);
+  let server = launch();
+  await ready(server);
   const settings: InfluxSettings = kept
     ? { ...kept, url }
     : { url, token: randomBytes(24).toString('hex'), org: 'twinlog', bucket: 'telemetry' };
@@ -64,9 +68,21 @@ export async function startLocalInflux(
     settings,
     source: 'local',
     description: `InfluxDB at ${url} (local influxd, log: ${server.logFile})`,
-    pids: [server.pid],
+    get pids() {
+      return [server.pid];
+    },
     stopSignal: 'SIGINT',
     stop: () => server.stop(15_000),
+    // The same data and port again, after a clean stop or a SIGKILL (fault tests).
+    restart: async (whileDown?: () => Promise<void>, how: 'stop' | 'kill' = 'stop') => {
+      await (how === 'kill' ? server.kill() : server.stop(15_000));
+      try {
+        await whileDown?.();
+      } finally {
+        server = launch();
+        await ready(server);
+      }
+    },
   };
 }
 

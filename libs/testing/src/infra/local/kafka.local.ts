@@ -103,10 +103,10 @@ export async function startLocalKafka(
       return [server.pid];
     },
     stop: () => server.stop(20_000),
-    // A clean stop and a start on the same data and ports: what a rolling broker restart looks
-    // like to clients. `whileDown` runs in between, to show what clients do during an outage.
-    restart: async (whileDown?: () => Promise<void>) => {
-      await server.stop(20_000);
+    // A clean stop (a rolling broker restart) or a SIGKILL (a crash), and a start on the same
+    // data and ports. `whileDown` runs in between, to show what clients do during an outage.
+    restart: async (whileDown?: () => Promise<void>, how: 'stop' | 'kill' = 'stop') => {
+      await (how === 'kill' ? server.kill() : server.stop(20_000));
       try {
         await whileDown?.();
       } finally {

@@ -98,12 +98,17 @@ describe.each([
   });
 
   it('records nothing for a replay that only skips letters', async () => {
-    const [first] = (await get(`/v1/dead-letters?limit=1`)).json.deadLetters;
+    expect((await h.post('{"readings": [oops')).status).toBe(400);
+    let first: { id: string } | undefined;
+    await eventually(async () => {
+      [first] = (await get(`/v1/dead-letters?code=JSON_MALFORMED&since=${start}`)).json.deadLetters;
+      return first !== undefined;
+    }, 'the whole-request letter');
     const before = (await h.infra.log.readDeadLetterReplays()).length;
     const response = await fetch(`${h.service.url}/v1/dead-letters/replay`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ids: [first.id] }),
+      body: JSON.stringify({ ids: [first!.id] }),
     });
     expect(await response.json()).toMatchObject({ accepted: 0, refused: 0, skipped: 1 });
     expect(await h.infra.log.readDeadLetterReplays()).toHaveLength(before);

@@ -1,11 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync } from 'node:sqlite';
-import {
-  TwinlogError,
-  type EventEnvelope,
-  type NewEvent,
-  type StreamName,
-} from '@twinlog/domain';
+import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type {
   AppendOptions,
   AppendResult,

@@ -67,9 +67,14 @@ export function openLogDatabase(path: string): DatabaseSync {
 
 /** Columns added after a table's first release: a file written before them gets them. */
 function addMissingColumns(db: DatabaseSync): void {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'");
+  const table = db.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'",
+  );
   if (!table.get()) return;
-  const columns = db.prepare('PRAGMA table_info(dead_letters)').all().map((c) => c['name']);
+  const columns = db
+    .prepare('PRAGMA table_info(dead_letters)')
+    .all()
+    .map((c) => c['name']);
   if (!columns.includes('payload_bytes'))
     db.exec('ALTER TABLE dead_letters ADD COLUMN payload_bytes INTEGER');
 }

@@ -40,14 +40,13 @@ import { toMessage } from './kafka-codec';
 import { fetchJobOf, replayHere, replayViaThread } from './replay-stream';
 import { FetchThread } from './replay-worker/fetch-thread';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
-import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
+import { watermarks, type PartitionRange } from './kafka-range-reader';
 import { retryRetriable } from './retry-retriable';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex, StaleIndexError } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
 import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
-
 
 const KAFKAJS_LOG_LEVEL = {
   nothing: logLevel.NOTHING,

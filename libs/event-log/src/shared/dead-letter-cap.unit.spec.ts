@@ -26,8 +26,12 @@ describe('capDeadLetter', () => {
             expect(capped.payloadBytes).toBeUndefined();
           } else {
             expect(payload.startsWith(capped.payload)).toBe(true);
-            expect(Buffer.byteLength(capped.payload)).toBeLessThanOrEqual(DEAD_LETTER_PAYLOAD_BYTES);
-            expect(Buffer.byteLength(capped.payload)).toBeGreaterThan(DEAD_LETTER_PAYLOAD_BYTES - 4);
+            expect(Buffer.byteLength(capped.payload)).toBeLessThanOrEqual(
+              DEAD_LETTER_PAYLOAD_BYTES,
+            );
+            expect(Buffer.byteLength(capped.payload)).toBeGreaterThan(
+              DEAD_LETTER_PAYLOAD_BYTES - 4,
+            );
             expect(capped.payloadBytes).toBe(bytes);
           }
         },

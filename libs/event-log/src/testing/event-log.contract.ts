@@ -438,7 +438,13 @@ export function describeEventLogContract(
           ...letterAt(i, codes[i % 2]!),
           payload: `{"n":${i},"pad":"${'x'.repeat(20_000)}"}`,
         });
-      await log.recordDeadLetterReplay({ at: at(50), by: 'spec', accepted: [], refused: [], skipped: [] });
+      await log.recordDeadLetterReplay({
+        at: at(50),
+        by: 'spec',
+        accepted: [],
+        refused: [],
+        skipped: [],
+      });
       await eventually(async () => (await log.readDeadLetters()).length === 40, 'the letters');
       const all = await log.readDeadLetters();
       const n = (l: { payload: string }) => Number(/"n":(\d+)/.exec(l.payload)![1]);
@@ -465,7 +471,11 @@ export function describeEventLogContract(
       expect(tiny.letters.map(n)).toEqual([0]);
 
       // Filtered by code and by time, from a cursor.
-      const byCode = await log.readDeadLetterPage({ code: 'READING_INVALID', limit: 3, maxBytes: 1e9 });
+      const byCode = await log.readDeadLetterPage({
+        code: 'READING_INVALID',
+        limit: 3,
+        maxBytes: 1e9,
+      });
       expect(byCode.letters.map(n)).toEqual([1, 3, 5]);
       const since = await log.readDeadLetterPage({
         since: at(30),
@@ -475,12 +485,20 @@ export function describeEventLogContract(
       });
       expect(since.letters.map(n)).toEqual([30, 32, 34, 36, 38]);
       expect(since.next).toBeNull();
-      const fromCursor = await log.readDeadLetterPage({ after: all[36]!.id, limit: 100, maxBytes: 1e9 });
+      const fromCursor = await log.readDeadLetterPage({
+        after: all[36]!.id,
+        limit: 100,
+        maxBytes: 1e9,
+      });
       expect(fromCursor.letters.map(n)).toEqual([37, 38, 39]);
       const atEnd = await log.readDeadLetterPage({ after: all[39]!.id, limit: 100, maxBytes: 1e9 });
       expect(atEnd.letters).toEqual([]);
       expect(atEnd.afterEnd).toBeUndefined();
-      const pastEnd = await log.readDeadLetterPage({ after: '999999999', limit: 100, maxBytes: 1e9 });
+      const pastEnd = await log.readDeadLetterPage({
+        after: '999999999',
+        limit: 100,
+        maxBytes: 1e9,
+      });
       expect(pastEnd.afterEnd).toBe(true);
 
       // By id: those asked for, in log order; unknown ids left out.

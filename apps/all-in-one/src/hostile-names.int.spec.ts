@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { OBJECT_BUILT_IN_NAMES } from '@twinlog/domain';
+import { DEAD_LETTER_PAYLOAD_BYTES } from '@twinlog/event-log';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
 
 // The embedded mode's whole HTTP surface behind one port: Object built-in names as properties,
@@ -218,7 +219,8 @@ describe('error bodies repeat a bounded part of the input', () => {
     ]);
     for (const r of json.results.slice(0, 5)) expect(JSON.stringify(r).length).toBeLessThan(4096);
     expect(text.length).toBeLessThan(6 * 4096);
-    // The dead letters' reasons are bounded too, whoever wrote them; the payload is kept whole.
+    // The dead letters' reasons are bounded too, whoever wrote them; so is the payload kept
+    // (DEAD_LETTER_PAYLOAD_BYTES), with its whole size.
     await t.infra.log.deadLetter({
       at: new Date().toISOString(),
       consumer: 'spec',
@@ -230,7 +232,11 @@ describe('error bodies repeat a bounded part of the input', () => {
     const letters = await t.infra.log.readDeadLetters();
     expect(letters.length).toBeGreaterThanOrEqual(6);
     for (const letter of letters) expect(letter.reason.length).toBeLessThanOrEqual(1100);
-    expect(letters.at(-1)).toMatchObject({ consumer: 'spec', payload: MB });
+    expect(letters.at(-1)).toMatchObject({
+      consumer: 'spec',
+      payload: MB.slice(0, DEAD_LETTER_PAYLOAD_BYTES),
+      payloadBytes: Buffer.byteLength(MB),
+    });
   });
 
   it('keeps answers small for long ids in paths and bodies and still names the problem', async () => {

@@ -46,6 +46,11 @@ export interface DeadLetter {
   /** The message as it was: text, or base64 when `payloadEncoding` says so (binary messages). */
   payload: string;
   payloadEncoding?: 'base64';
+  /**
+   * Set when the payload was cut to the stored cap (DEAD_LETTER_PAYLOAD_BYTES): the size, in
+   * bytes, of the whole message. A cut payload is kept to be read, not to be replayed.
+   */
+  payloadBytes?: number;
   consumer: string;
   at: string;
 }
@@ -70,6 +75,32 @@ export interface DeadLetterReplay {
   refused: Array<{ id: string; code: string }>;
   /** The dead letters that cannot be replayed (whole requests, not readings). */
   skipped: string[];
+}
+
+/** One page of dead letters, read in log order from a position. */
+export interface DeadLetterPageQuery {
+  /** Start after this id (a previous page's `next`); from the first letter when absent. */
+  after?: string;
+  /** Only letters with this code. */
+  code?: string;
+  /** Only letters recorded at or after this time. */
+  since?: string;
+  /** At most this many letters. */
+  limit: number;
+  /** Stop once the page's payloads add up to this many bytes (a page has at least one letter). */
+  maxBytes: number;
+}
+
+export interface DeadLetterPage {
+  letters: RecordedDeadLetter[];
+  /**
+   * Where the next page starts (pass it as `after`), or null when the log was read to its end.
+   * A store bounds the records it reads per page, so a page may be short (even empty) and still
+   * have a next one.
+   */
+  next: string | null;
+  /** Set when `after` is past the last record of the log: no page starts there. */
+  afterEnd?: true;
 }
 
 /** Each partition of a stream: the first offset it holds and the offset its next event gets. */
@@ -182,8 +213,17 @@ export interface EventLog {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   replay(options: ReplayOptions, handler: BatchHandler): Promise<ReplayResult>;
   deadLetter(letter: DeadLetter): Promise<void>;
-  /** Every dead letter in the order recorded, each with its stable id (replay records left out). */
+  /**
+   * Every dead letter in the order recorded, each with its stable id (replay records left out).
+   * Reads the whole dead-letter log: for tests and tools; services read pages or ids.
+   */
   readDeadLetters(): Promise<RecordedDeadLetter[]>;
+  /** One page of dead letters, reading only what the page needs (see DeadLetterPageQuery). */
+  readDeadLetterPage(query: DeadLetterPageQuery): Promise<DeadLetterPage>;
+  /** The dead letters with these ids, in log order; unknown ids are left out. */
+  readDeadLettersById(ids: string[]): Promise<RecordedDeadLetter[]>;
+  /** How many dead-letter records this instance has read from its store: a diagnostic for tests. */
+  readonly deadLetterRecordsRead: number;
   /** Records what a replay of dead letters did (see DeadLetterReplay). */
   recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void>;
   /** Every replay recorded, oldest first. */

@@ -10,3 +10,4 @@ export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutd
 export { IndexBehindError, StaleIndexError } from './kafka/kafka-stream-index';
 export * from './consumer/partition-progress';
 export * from './consumer/stateful-stream-consumer';
+export { capDeadLetter, DEAD_LETTER_PAYLOAD_BYTES } from './shared/dead-letter-cap';

@@ -34,6 +34,11 @@ export function replayableReading(
       ok: false,
       because: `it is a whole request or unreadable input (${letter.code}), not a reading: fix it at the source and send it again`,
     };
+  if (letter.payloadBytes !== undefined)
+    return {
+      ok: false,
+      because: `its payload was cut to ${letter.payload.length} of its ${letter.payloadBytes} bytes when it was stored: send it again at the source`,
+    };
   let reading: unknown;
   try {
     reading = JSON.parse(letter.payload);

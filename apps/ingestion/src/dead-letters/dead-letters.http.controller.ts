@@ -28,24 +28,15 @@ export class DeadLettersHttpController {
   async list(
     @Query() query: ListQuery,
   ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null }> {
-    const { code, since, limit, cursor } = query;
-    const all = await this.deadLetters.list({ code, since });
-    let start = 0;
-    if (cursor !== undefined) {
-      start = all.findIndex((l) => l.id === cursor) + 1;
-      if (start === 0)
-        throw new HttpProblem(
-          400,
-          'QUERY_INVALID',
-          `query cursor: no dead letter ${cursor} matches this query`,
-          {
-            parameter: 'cursor',
-          },
-        );
-    }
-    const page = all.slice(start, start + limit);
-    const more = start + limit < all.length;
-    return { deadLetters: page, nextCursor: more ? page[page.length - 1]!.id : null };
+    const page = await this.deadLetters.page(query);
+    if (page === 'cursor past end')
+      throw new HttpProblem(
+        400,
+        'QUERY_INVALID',
+        `query cursor: ${query.cursor} is past the last dead letter`,
+        { parameter: 'cursor' },
+      );
+    return page;
   }
 
   @Get(':id')
@@ -54,7 +45,7 @@ export class DeadLettersHttpController {
       throw new HttpProblem(400, 'QUERY_INVALID', 'path id: must be a dead letter id (a number)', {
         parameter: 'id',
       });
-    const [letter] = await this.deadLetters.list({ ids: [id] });
+    const [letter] = await this.deadLetters.byIds([id]);
     if (!letter)
       throw new HttpProblem(404, 'DEAD_LETTER_NOT_FOUND', `No dead letter ${id}`, { id });
     return letter;
@@ -84,8 +75,7 @@ export class DeadLettersHttpController {
     }
     const { code, since, ids, by } = parseOr400(replayBody, json, 'body');
     if (ids) {
-      const found = new Set((await this.deadLetters.list({ ids })).map((l) => l.id));
-      const unknown = ids.filter((id) => !found.has(id));
+      const unknown = await this.deadLetters.unknownIds(ids);
       if (unknown.length > 0)
         throw new HttpProblem(
           400,

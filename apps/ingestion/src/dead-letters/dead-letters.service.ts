@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingReading } from '@twinlog/domain';
+import type { RecordedDeadLetter } from '@twinlog/event-log';
 import type { Infrastructure } from '@twinlog/service-kit';
 import { ReadingIntake } from '../intake/reading-intake.service';
 import { INFRASTRUCTURE } from '../tokens';
@@ -11,6 +12,21 @@ export interface DeadLetterFilter {
   since?: string;
   ids?: string[];
 }
+
+export interface DeadLetterPageRequest {
+  code?: string;
+  since?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The payload bytes one page of the list carries at most (each letter keeps at most
+ * DEAD_LETTER_PAYLOAD_BYTES): a page stops early there and gives its nextCursor.
+ */
+export const DEAD_LETTER_PAGE_BYTES = 1024 * 1024;
+/** Letters a replay reads and sends through ingestion at a time. */
+const REPLAY_PAGE = 500;
 
 export interface ReplayResult {
   id: string;
@@ -46,19 +62,63 @@ export class DeadLetters {
     private readonly intake: ReadingIntake,
   ) {}
 
-  async list(filter: DeadLetterFilter = {}): Promise<DeadLetterView[]> {
-    const [letters, replays] = await Promise.all([
-      this.infra.log.readDeadLetters(),
-      this.infra.log.readDeadLetterReplays(),
-    ]);
-    const sinceMs = filter.since === undefined ? undefined : Date.parse(filter.since);
-    const ids = filter.ids === undefined ? undefined : new Set(filter.ids);
-    return viewsOf(letters, replays).filter(
-      (l) =>
-        (filter.code === undefined || l.code === filter.code) &&
-        (sinceMs === undefined || Date.parse(l.at) >= sinceMs) &&
-        (ids === undefined || ids.has(l.id)),
-    );
+  /** One page of the list: only that page is read from the log. */
+  async page(
+    request: DeadLetterPageRequest,
+  ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null } | 'cursor past end'> {
+    const { code, since, limit, cursor } = request;
+    const page = await this.infra.log.readDeadLetterPage({
+      after: cursor,
+      code,
+      since,
+      limit,
+      maxBytes: DEAD_LETTER_PAGE_BYTES,
+    });
+    if (page.afterEnd) return 'cursor past end';
+    return { deadLetters: await this.views(page.letters), nextCursor: page.next };
+  }
+
+  /** The letters with these ids that exist, in log order. */
+  async byIds(ids: string[]): Promise<DeadLetterView[]> {
+    return this.views(await this.infra.log.readDeadLettersById(ids));
+  }
+
+  /** The ids that name no dead letter (read a chunk at a time: letters are not kept). */
+  async unknownIds(ids: string[]): Promise<string[]> {
+    const unknown: string[] = [];
+    for (let i = 0; i < ids.length; i += REPLAY_PAGE) {
+      const chunk = ids.slice(i, i + REPLAY_PAGE);
+      const found = new Set((await this.infra.log.readDeadLettersById(chunk)).map((l) => l.id));
+      unknown.push(...chunk.filter((id) => !found.has(id)));
+    }
+    return unknown;
+  }
+
+  private async views(letters: RecordedDeadLetter[]): Promise<DeadLetterView[]> {
+    if (letters.length === 0) return [];
+    return viewsOf(letters, await this.infra.log.readDeadLetterReplays());
+  }
+
+  /** Every letter the filter selects, a page at a time. */
+  private async *pages(filter: DeadLetterFilter): AsyncGenerator<DeadLetterView[]> {
+    if (filter.ids) {
+      const ids = [...new Set(filter.ids)];
+      for (let i = 0; i < ids.length; i += REPLAY_PAGE)
+        yield this.byIds(ids.slice(i, i + REPLAY_PAGE));
+      return;
+    }
+    let after: string | undefined;
+    do {
+      const page = await this.infra.log.readDeadLetterPage({
+        after,
+        code: filter.code,
+        since: filter.since,
+        limit: REPLAY_PAGE,
+        maxBytes: DEAD_LETTER_PAGE_BYTES,
+      });
+      yield this.views(page.letters);
+      after = page.next ?? undefined;
+    } while (after !== undefined);
   }
 
   replay(filter: DeadLetterFilter, by: string): Promise<ReplayReport> {
@@ -68,36 +128,11 @@ export class DeadLetters {
   }
 
   private async replayNow(filter: DeadLetterFilter, by: string): Promise<ReplayReport> {
-    const letters = await this.list(filter);
-    const results: ReplayResult[] = [];
-    const sent: Array<{ id: string; reading: IncomingReading }> = [];
-    for (const letter of letters) {
-      const check = replayableReading(letter);
-      if (!check.ok) {
-        results.push({ id: letter.id, status: 'not-replayable', message: check.because });
-      } else if (letter.lastReplay?.outcome === 'accepted') {
-        results.push({ id: letter.id, status: 'already-replayed' });
-      } else sent.push({ id: letter.id, reading: check.reading as unknown as IncomingReading });
-    }
     const at = new Date().toISOString();
-    if (sent.length > 0) {
-      const report = await this.intake.accept(
-        sent.map((s) => s.reading),
-        {
-          channel: 'replay',
-          detail: `dead-letter replay by ${by}`,
-          correlationId: randomUUID(),
-        },
-        { deadLetterRejected: false },
-      );
-      for (const r of report.results) {
-        const id = sent[r.index]!.id;
-        results.push(
-          r.status === 'rejected'
-            ? { id, status: 'refused', code: r.error.code, message: r.error.message }
-            : { id, status: r.status },
-        );
-      }
+    const results: ReplayResult[] = [];
+    let attempted = 0;
+    for await (const letters of this.pages(filter)) {
+      attempted += await this.replayPage(letters, by, results);
     }
     const count = (...s: ReplayResult['status'][]) =>
       results.filter((r) => s.includes(r.status)).length;
@@ -110,7 +145,8 @@ export class DeadLetters {
       skipped: count('not-replayable'),
       results: results.sort((a, b) => compareIds(a.id, b.id)),
     };
-    if (sent.length > 0 || results.length > 0) {
+    // A replay that only skipped letters changed nothing: recording it would only grow the log.
+    if (attempted > 0) {
       await this.infra.log.recordDeadLetterReplay({
         at,
         by,
@@ -127,6 +163,42 @@ export class DeadLetters {
       `dead letters replayed by ${by}: ${report.accepted} accepted, ${report.duplicates} already in the log, ${report.refused} still refused, ${report.skipped} not replayable`,
     );
     return report;
+  }
+
+  /** Sends a page's replayable letters through ingestion; returns how many it sent. */
+  private async replayPage(
+    letters: DeadLetterView[],
+    by: string,
+    results: ReplayResult[],
+  ): Promise<number> {
+    const sent: Array<{ id: string; reading: IncomingReading }> = [];
+    for (const letter of letters) {
+      const check = replayableReading(letter);
+      if (!check.ok) {
+        results.push({ id: letter.id, status: 'not-replayable', message: check.because });
+      } else if (letter.lastReplay?.outcome === 'accepted') {
+        results.push({ id: letter.id, status: 'already-replayed' });
+      } else sent.push({ id: letter.id, reading: check.reading as unknown as IncomingReading });
+    }
+    if (sent.length === 0) return 0;
+    const report = await this.intake.accept(
+      sent.map((s) => s.reading),
+      {
+        channel: 'replay',
+        detail: `dead-letter replay by ${by}`,
+        correlationId: randomUUID(),
+      },
+      { deadLetterRejected: false },
+    );
+    for (const r of report.results) {
+      const id = sent[r.index]!.id;
+      results.push(
+        r.status === 'rejected'
+          ? { id, status: 'refused', code: r.error.code, message: r.error.message }
+          : { id, status: r.status },
+      );
+    }
+    return sent.length;
   }
 }
 

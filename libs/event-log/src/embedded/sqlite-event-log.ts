@@ -1,18 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { DatabaseSync } from 'node:sqlite';
-import {
-  bounded,
-  ECHO_LIMITS,
-  TwinlogError,
-  type EventEnvelope,
-  type NewEvent,
-  type StreamName,
-} from '@twinlog/domain';
+import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type {
   AppendOptions,
   AppendResult,
   BatchHandler,
   DeadLetter,
+  DeadLetterPage,
+  DeadLetterPageQuery,
   DeadLetterReplay,
   EventLog,
   PartitionBounds,
@@ -25,6 +20,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-log.port';
+import { capDeadLetter } from '../shared/dead-letter-cap';
 import { decodeEvent, encodeEvent, validateNewEvent } from '../shared/event-codec';
 import {
   inTransaction,
@@ -37,6 +33,7 @@ import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
 
 const PARTITION = 0;
+const LETTER_COLUMNS = 'seq, at, consumer, code, reason, source, payload, payload_bytes';
 
 /**
  * The embedded event log: a durable single-machine log in one SQLite file (node:sqlite), with
@@ -48,6 +45,7 @@ export class SqliteEventLog implements EventLog {
   /** Wakes subscribers when events are appended, instead of making them poll. */
   readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<SqliteSubscription>();
+  deadLetterRecordsRead = 0;
 
   constructor(readonly db: DatabaseSync) {
     this.snapshots = new SqliteSnapshotStore(db);
@@ -151,18 +149,19 @@ export class SqliteEventLog implements EventLog {
   }
 
   async deadLetter(letter: DeadLetter): Promise<void> {
+    const capped = capDeadLetter(letter);
     this.db
       .prepare(
-        'INSERT INTO dead_letters (at, consumer, code, reason, source, payload) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO dead_letters (at, consumer, code, reason, source, payload, payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
-        letter.at,
-        letter.consumer,
-        letter.code,
-        // A reason repeats a bounded part of the input (the payload keeps all of it).
-        bounded(letter.reason, ECHO_LIMITS.message),
-        JSON.stringify(letter.source),
-        letter.payload,
+        capped.at,
+        capped.consumer,
+        capped.code,
+        capped.reason,
+        JSON.stringify(capped.source),
+        capped.payload,
+        capped.payloadBytes ?? null,
       );
   }
 
@@ -188,17 +187,85 @@ export class SqliteEventLog implements EventLog {
 
   async readDeadLetters(): Promise<RecordedDeadLetter[]> {
     return this.db
-      .prepare('SELECT * FROM dead_letters ORDER BY seq')
+      .prepare(`SELECT ${LETTER_COLUMNS} FROM dead_letters ORDER BY seq`)
       .all()
-      .map((row) => ({
-        id: String(row['seq']),
-        at: String(row['at']),
-        consumer: String(row['consumer']),
-        code: String(row['code']),
-        reason: String(row['reason']),
-        source: JSON.parse(String(row['source'])),
-        payload: String(row['payload']),
-      }));
+      .map((row) => this.letterOf(row));
+  }
+
+  async readDeadLetterPage(query: DeadLetterPageQuery): Promise<DeadLetterPage> {
+    // Indexed by seq, by code and by time; the statement is stepped row by row and stopped at
+    // the page's count or bytes, so one page's work is bounded whatever the log holds.
+    let after = query.after === undefined ? 0 : Number(query.after);
+    if (after > 0) {
+      const last = this.db.prepare('SELECT MAX(seq) AS seq FROM dead_letters').get()?.['seq'];
+      if (after > Number(last ?? 0)) return { letters: [], next: null, afterEnd: true };
+    }
+    const since = query.since === undefined ? undefined : new Date(query.since).toISOString();
+    if (since !== undefined) {
+      // Letters are recorded in time order (nearly: producers stamp them): start at the first.
+      const first = this.db
+        .prepare('SELECT MIN(seq) AS seq FROM dead_letters WHERE at >= ?')
+        .get(since);
+      const seq = first?.['seq'];
+      if (seq === null || seq === undefined) return { letters: [], next: null };
+      after = Math.max(after, Number(seq) - 1);
+    }
+    const where = ['seq > ?'];
+    const params: Array<string | number> = [after];
+    if (query.code !== undefined) {
+      where.push('code = ?');
+      params.push(query.code);
+    }
+    if (since !== undefined) {
+      where.push('at >= ?');
+      params.push(since);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT ${LETTER_COLUMNS} FROM dead_letters WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      )
+      .iterate(...params, query.limit + 1);
+    const letters: RecordedDeadLetter[] = [];
+    let bytes = 0;
+    let next: string | null = null;
+    for (const row of rows) {
+      if (letters.length >= query.limit || (letters.length > 0 && bytes >= query.maxBytes)) {
+        next = letters[letters.length - 1]!.id;
+        break;
+      }
+      const letter = this.letterOf(row);
+      bytes += letter.payload.length;
+      letters.push(letter);
+    }
+    return { letters, next };
+  }
+
+  async readDeadLettersById(ids: string[]): Promise<RecordedDeadLetter[]> {
+    const seqs = [...new Set(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number))];
+    const select = this.db.prepare(`SELECT ${LETTER_COLUMNS} FROM dead_letters WHERE seq = ?`);
+    return seqs
+      .sort((a, b) => a - b)
+      .flatMap((seq) => {
+        const row = select.get(seq);
+        return row ? [this.letterOf(row)] : [];
+      });
+  }
+
+  private letterOf(row: Record<string, unknown>): RecordedDeadLetter {
+    this.deadLetterRecordsRead++;
+    const payloadBytes = row['payload_bytes'];
+    return {
+      id: String(row['seq']),
+      at: String(row['at']),
+      consumer: String(row['consumer']),
+      code: String(row['code']),
+      reason: String(row['reason']),
+      source: JSON.parse(String(row['source'])),
+      payload: String(row['payload']),
+      ...(payloadBytes === null || payloadBytes === undefined
+        ? {}
+        : { payloadBytes: Number(payloadBytes) }),
+    };
   }
 
   async close(): Promise<void> {

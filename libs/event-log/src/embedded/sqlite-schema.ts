@@ -40,8 +40,11 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   code TEXT NOT NULL,
   reason TEXT NOT NULL,
   source TEXT NOT NULL,
-  payload TEXT NOT NULL
+  payload TEXT NOT NULL,
+  payload_bytes INTEGER
 );
+CREATE INDEX IF NOT EXISTS dead_letters_by_code ON dead_letters (code, seq);
+CREATE INDEX IF NOT EXISTS dead_letters_by_time ON dead_letters (at);
 CREATE TABLE IF NOT EXISTS dead_letter_replays (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   body TEXT NOT NULL
@@ -64,9 +67,24 @@ export type EmbeddedSync = 'normal' | 'full';
 /** Opens (creating if needed) a durable log file; ':memory:' for throwaway use. */
 export function openLogDatabase(path: string, sync: EmbeddedSync = 'normal'): DatabaseSync {
   const db = new DatabaseSync(path);
+  addMissingColumns(db);
   db.exec(SCHEMA);
   db.exec(`PRAGMA synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'};`);
   return db;
+}
+
+/** Columns added after a table's first release: a file written before them gets them. */
+function addMissingColumns(db: DatabaseSync): void {
+  const table = db.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'",
+  );
+  if (!table.get()) return;
+  const columns = db
+    .prepare('PRAGMA table_info(dead_letters)')
+    .all()
+    .map((c) => c['name']);
+  if (!columns.includes('payload_bytes'))
+    db.exec('ALTER TABLE dead_letters ADD COLUMN payload_bytes INTEGER');
 }
 
 /** Runs `work` in one write transaction: all of it is durable, or none. */

@@ -3,14 +3,10 @@ import {
   logLevel,
   Partitioners,
   type Admin,
-  type IHeaders,
-  type KafkaMessage,
   type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
 import {
-  bounded,
-  ECHO_LIMITS,
   STREAMS,
   TwinlogError,
   type EventEnvelope,
@@ -22,6 +18,8 @@ import type {
   AppendResult,
   BatchHandler,
   DeadLetter,
+  DeadLetterPage,
+  DeadLetterPageQuery,
   DeadLetterReplay,
   EventLog,
   PartitionBounds,
@@ -35,24 +33,20 @@ import type {
   Subscription,
 } from '../event-log.port';
 import { readTwinStream } from '../embedded/read-twin-stream';
+import { capDeadLetter } from '../shared/dead-letter-cap';
 import { validateNewEvent } from '../shared/event-codec';
+import { KafkaDeadLetters, RECORD_HEADER, REPLAY_RECORD } from './kafka-dead-letters';
 import { toMessage } from './kafka-codec';
 import { fetchJobOf, replayHere, replayViaThread } from './replay-stream';
 import { FetchThread } from './replay-worker/fetch-thread';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
-import { readRange, watermarks, type PartitionRange } from './kafka-range-reader';
+import { watermarks, type PartitionRange } from './kafka-range-reader';
 import { retryRetriable } from './retry-retriable';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex, StaleIndexError } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
 import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
-
-/** Replay records share the dead-letter topic with the letters, told apart by this header. */
-const RECORD_HEADER = 'twinlog-record';
-const REPLAY_RECORD = 'dead-letter-replay';
-const isReplayRecord = (headers: IHeaders | undefined) =>
-  headers?.[RECORD_HEADER]?.toString() === REPLAY_RECORD;
 
 const KAFKAJS_LOG_LEVEL = {
   nothing: logLevel.NOTHING,
@@ -71,6 +65,7 @@ export class KafkaEventLog implements EventLog {
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly inFlight = new Set<string>();
   private readonly batcher: ProduceBatcher;
+  private readonly deadLetters: KafkaDeadLetters;
   private readonly partitionMetadata: Partial<Record<StreamName, PartitionMetadata[]>> = {};
 
   private constructor(
@@ -84,6 +79,7 @@ export class KafkaEventLog implements EventLog {
   ) {
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
     this.batcher = new ProduceBatcher(producer);
+    this.deadLetters = new KafkaDeadLetters(kafka, admin, names.deadLetter);
   }
 
   static async connect(
@@ -338,24 +334,26 @@ export class KafkaEventLog implements EventLog {
   }
 
   async deadLetter(letter: DeadLetter): Promise<void> {
+    const capped = capDeadLetter(letter);
     await this.batcher.produce(this.names.deadLetter, [
-      {
-        key: letter.consumer,
-        // A reason repeats a bounded part of the input (the payload keeps all of it).
-        value: JSON.stringify({ ...letter, reason: bounded(letter.reason, ECHO_LIMITS.message) }),
-        headers: { code: letter.code },
-      },
+      { key: capped.consumer, value: JSON.stringify(capped), headers: { code: capped.code } },
     ]);
   }
 
-  async readDeadLetters(): Promise<RecordedDeadLetter[]> {
-    const letters: RecordedDeadLetter[] = [];
-    await this.readDeadLetterTopic((partition, m) => {
-      if (isReplayRecord(m.headers)) return;
-      const id = partition === 0 ? m.offset : `${partition}-${m.offset}`;
-      letters.push({ ...(JSON.parse(m.value!.toString('utf8')) as DeadLetter), id });
-    });
-    return letters;
+  readDeadLetters(): Promise<RecordedDeadLetter[]> {
+    return this.deadLetters.all();
+  }
+
+  readDeadLetterPage(query: DeadLetterPageQuery): Promise<DeadLetterPage> {
+    return this.deadLetters.page(query);
+  }
+
+  readDeadLettersById(ids: string[]): Promise<RecordedDeadLetter[]> {
+    return this.deadLetters.byIds(ids);
+  }
+
+  get deadLetterRecordsRead(): number {
+    return this.deadLetters.recordsRead;
   }
 
   async recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void> {
@@ -368,13 +366,8 @@ export class KafkaEventLog implements EventLog {
     ]);
   }
 
-  async readDeadLetterReplays(): Promise<DeadLetterReplay[]> {
-    const replays: DeadLetterReplay[] = [];
-    await this.readDeadLetterTopic((_p, m) => {
-      if (isReplayRecord(m.headers))
-        replays.push(JSON.parse(m.value!.toString('utf8')) as DeadLetterReplay);
-    });
-    return replays;
+  readDeadLetterReplays(): Promise<DeadLetterReplay[]> {
+    return this.deadLetters.replayRecords();
   }
 
   async bounds(stream: StreamName): Promise<PartitionBounds[]> {
@@ -384,20 +377,6 @@ export class KafkaEventLog implements EventLog {
       start: w.low,
       end: w.high,
     }));
-  }
-
-  /** Every message of the dead-letter topic (one partition), in order. */
-  private async readDeadLetterTopic(
-    each: (partition: number, message: KafkaMessage) => void,
-  ): Promise<void> {
-    const ranges = (await watermarks(this.admin, this.names.deadLetter)).map((w) => ({
-      partition: w.partition,
-      start: w.low,
-      end: w.high,
-    }));
-    await readRange(this.kafka, this.admin, this.names.deadLetter, ranges, async (p, messages) => {
-      for (const m of messages) if (m.value) each(p, m);
-    });
   }
 
   async close(): Promise<void> {

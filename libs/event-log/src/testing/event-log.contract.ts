@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isTwinlogError, TwinlogError, type EventEnvelope } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '../event-log.port';
+import { DEAD_LETTER_PAYLOAD_BYTES } from '../shared/dead-letter-cap';
 import { eventually, registered, retired, telemetry } from './sample-events';
 
 /**
@@ -22,6 +23,14 @@ export function describeEventLogContract(
     const twin = () => `twin-${randomUUID().slice(0, 8)}`;
     const base = Date.now() - 3_600_000;
     const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
+    const letterAt = (seconds: number, code: string) => ({
+      at: at(seconds),
+      consumer: 'ingestion',
+      code,
+      reason: `refused ${seconds}`,
+      source: { stream: 'ingestion/http' },
+      payload: '{}',
+    });
 
     beforeAll(async () => {
       log = await open();
@@ -396,6 +405,109 @@ export function describeEventLogContract(
       );
       expect((await find())!.id).toBe(id);
       expect((await log.readDeadLetters()).filter((l) => l.id === id)).toHaveLength(1);
+    });
+
+    it('stores at most DEAD_LETTER_PAYLOAD_BYTES of a payload, and says how large it was', async () => {
+      const log = await open();
+      const big = `{"property":"${'é'.repeat(60_000)}"}`;
+      await log.deadLetter({ ...letterAt(1, 'READING_INVALID'), payload: big });
+      await log.deadLetter({ ...letterAt(2, 'READING_INVALID'), payload: '{"small":1}' });
+      await log.deadLetter({
+        ...letterAt(3, 'READING_INVALID'),
+        payload: Buffer.alloc(50_000, 7).toString('base64'),
+        payloadEncoding: 'base64',
+      });
+      await eventually(async () => (await log.readDeadLetters()).length === 3, 'the letters');
+      const [cut, small, binary] = await log.readDeadLetters();
+      expect(Buffer.byteLength(cut!.payload)).toBeLessThanOrEqual(DEAD_LETTER_PAYLOAD_BYTES);
+      expect(Buffer.byteLength(cut!.payload)).toBeGreaterThan(DEAD_LETTER_PAYLOAD_BYTES - 4);
+      expect(big.startsWith(cut!.payload)).toBe(true);
+      expect(cut!.payloadBytes).toBe(Buffer.byteLength(big));
+      expect(small).not.toHaveProperty('payloadBytes');
+      expect(small!.payload).toBe('{"small":1}');
+      expect(binary!.payload.length % 4).toBe(0);
+      expect(binary!.payloadBytes).toBe(Buffer.alloc(50_000).toString('base64').length);
+      await log.close();
+    });
+
+    it('reads dead letters a page at a time and by id, reading only what it answers', async () => {
+      const log = await open();
+      const codes = ['TWIN_NOT_FOUND', 'READING_INVALID'];
+      for (let i = 0; i < 40; i++)
+        await log.deadLetter({
+          ...letterAt(i, codes[i % 2]!),
+          payload: `{"n":${i},"pad":"${'x'.repeat(20_000)}"}`,
+        });
+      await log.recordDeadLetterReplay({
+        at: at(50),
+        by: 'spec',
+        accepted: [],
+        refused: [],
+        skipped: [],
+      });
+      await eventually(async () => (await log.readDeadLetters()).length === 40, 'the letters');
+      const all = await log.readDeadLetters();
+      const n = (l: { payload: string }) => Number(/"n":(\d+)/.exec(l.payload)![1]);
+
+      // Paged from the start to the end: every letter once, in order.
+      const seen: number[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const before = log.deadLetterRecordsRead;
+        const page = await log.readDeadLetterPage({ after, limit: 7, maxBytes: 1_000_000 });
+        expect(log.deadLetterRecordsRead - before).toBeLessThanOrEqual(8);
+        seen.push(...page.letters.map(n));
+        after = page.next ?? undefined;
+        pages++;
+      } while (after !== undefined && pages < 20);
+      expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i));
+
+      // The byte cap ends a page early, with a next; a page always has one letter.
+      const capped = await log.readDeadLetterPage({ limit: 1_000, maxBytes: 20_000 });
+      expect(capped.letters.map(n)).toEqual([0, 1]);
+      expect(capped.next).not.toBeNull();
+      const tiny = await log.readDeadLetterPage({ limit: 1_000, maxBytes: 1 });
+      expect(tiny.letters.map(n)).toEqual([0]);
+
+      // Filtered by code and by time, from a cursor.
+      const byCode = await log.readDeadLetterPage({
+        code: 'READING_INVALID',
+        limit: 3,
+        maxBytes: 1e9,
+      });
+      expect(byCode.letters.map(n)).toEqual([1, 3, 5]);
+      const since = await log.readDeadLetterPage({
+        since: at(30),
+        code: 'TWIN_NOT_FOUND',
+        limit: 100,
+        maxBytes: 1e9,
+      });
+      expect(since.letters.map(n)).toEqual([30, 32, 34, 36, 38]);
+      expect(since.next).toBeNull();
+      const fromCursor = await log.readDeadLetterPage({
+        after: all[36]!.id,
+        limit: 100,
+        maxBytes: 1e9,
+      });
+      expect(fromCursor.letters.map(n)).toEqual([37, 38, 39]);
+      const atEnd = await log.readDeadLetterPage({ after: all[39]!.id, limit: 100, maxBytes: 1e9 });
+      expect(atEnd.letters).toEqual([]);
+      expect(atEnd.afterEnd).toBeUndefined();
+      const pastEnd = await log.readDeadLetterPage({
+        after: '999999999',
+        limit: 100,
+        maxBytes: 1e9,
+      });
+      expect(pastEnd.afterEnd).toBe(true);
+
+      // By id: those asked for, in log order; unknown ids left out.
+      const before = log.deadLetterRecordsRead;
+      const found = await log.readDeadLettersById([all[7]!.id, all[3]!.id, '999999999']);
+      expect(found.map(n)).toEqual([3, 7]);
+      expect(found[0]).toEqual(all[3]);
+      expect(log.deadLetterRecordsRead - before).toBeLessThanOrEqual(5);
+      await log.close();
     });
 
     it('tells where each partition of a stream starts and ends', async () => {

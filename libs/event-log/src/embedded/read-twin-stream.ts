@@ -29,6 +29,10 @@ export function readTwinStream(
       clauses.push(`type IN (${options.types.map(() => '?').join(',')})`);
       params.push(...options.types);
     }
+    if (options.ids) {
+      clauses.push(`id IN (${options.ids.map(() => '?').join(',') || 'NULL'})`);
+      params.push(...options.ids);
+    }
     // INDEXED BY: without statistics SQLite prefers the primary key (stream, ...) and scans the
     // whole stream (8.5 ms for 10 rows at 20,000 events); one twin's index is what we want.
     const sql = `SELECT partition, "offset", body FROM events INDEXED BY events_by_twin WHERE ${clauses.join(' AND ')} ORDER BY partition, "offset"`;

@@ -60,12 +60,12 @@ function events(telemetryEvents: number, readingsPerEvent = 1): EventEnvelope[] 
 }
 
 /** A log that holds one twin's events and records how it was asked. */
-function fakeLog(all: EventEnvelope[], onRead: (options: ReadStreamOptions) => void = () => {}) {
+function fakeLog(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => void) {
   const reads: ReadStreamOptions[] = [];
   const log = {
     readStream: async (_twinId: string, options: ReadStreamOptions = {}) => {
       reads.push(options);
-      onRead(options);
+      onRead?.(options);
       return all.filter(
         (e) =>
           (!options.streams || options.streams.includes(streamOf(e.type))) &&

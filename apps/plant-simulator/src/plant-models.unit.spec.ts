@@ -137,6 +137,35 @@ describe('the simulated plant and the seed twin models', () => {
     expect(verdict).toMatchObject({ status: 'rejected', error: { code: 'VALUE_OUT_OF_BOUNDS' } });
   });
 
+  it('stays inside every physical range under the harshest faults a fault file may ask for', () => {
+    const { sim, readings } = simulate([
+      {
+        kind: 'cooling-degradation',
+        machine: 'cnc-01',
+        startS: 0,
+        rampS: 60,
+        remainingCapacity: 0.2, // the least faults.ts allows
+      },
+      {
+        kind: 'tool-wear-to-failure',
+        machine: 'cnc-02',
+        startS: 0,
+        wearRateFactor: 20,
+        repairS: 0,
+      },
+    ]);
+    const now = new Date(START + HOURS * 3_600_000).toISOString();
+    const states = register(sim, now);
+    const verdicts = screenReadings(readings, {
+      catalog,
+      now,
+      maxFutureSkewMs: 300_000,
+      twin: (id) => states.get(id),
+      seen: () => false,
+    });
+    expect(verdicts.filter((v) => v.status === 'rejected')).toEqual([]);
+  });
+
   it('a healthy plant stays in every property’s normal band', () => {
     const { sim, readings } = simulate([]);
     const states = register(sim, new Date(START).toISOString());

@@ -83,4 +83,42 @@ describe('command rules', () => {
       json: { events: [], revision: done.json.revision },
     });
   });
+
+  it('refuses inconsistent state: early children, empty limits, foreign components, huge fields', async () => {
+    const code = (a: Answer) => [a.status, a.json?.error?.code];
+    expect((await register('cnc-20', 'cnc-milling-machine')).status).toBe(201);
+    const early = await call('POST', '/v1/twins', {
+      twinId: 'cnc-20-tool',
+      twinType: 'cutting-tool',
+      parentId: 'cnc-20',
+      commissionedAt: iso(120),
+    });
+    expect(code(early)).toEqual([422, 'TIMESTAMP_IMPLAUSIBLE']);
+    expect((await register('cnc-20-tool', 'cutting-tool', 'cnc-20')).status).toBe(201);
+
+    const empty = await call('PUT', '/v1/twins/cnc-20/limits/temperature', { limits: {} });
+    expect(code(empty)).toEqual([422, 'LIMITS_INVALID']);
+
+    const maintenance = (componentId: string) =>
+      call('POST', '/v1/twins/cnc-20/maintenance', {
+        kind: 'repair',
+        performedAt: iso(5),
+        componentId,
+      });
+    expect(code(await maintenance('__proto__'))).toEqual([422, 'CHILD_NOT_ALLOWED']);
+    expect(code(await maintenance('nonexistent'))).toEqual([422, 'CHILD_NOT_ALLOWED']);
+    expect(code(await maintenance('x'.repeat(60_000)))).toEqual([400, 'COMMAND_INVALID']);
+    expect((await maintenance('cnc-20-tool')).status).toBe(201);
+
+    const numeric = await call('POST', '/v1/twins', {
+      twinId: 'cnc-21',
+      twinType: 'cnc-milling-machine',
+      commissionedAt: Date.now(),
+    });
+    expect(code(numeric)).toEqual([422, 'TIMESTAMP_IMPLAUSIBLE']);
+
+    const diff = await call('GET', `/v1/twins/cnc-20/diff?from=${iso(600)}&to=${iso(1)}`);
+    expect(diff.status).toBe(200);
+    expect(diff.json.changes).toEqual([expect.objectContaining({ path: 'twin', before: null })]);
+  });
 });

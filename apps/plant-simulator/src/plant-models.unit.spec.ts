@@ -3,6 +3,8 @@ import {
   decideTwin,
   foldTwin,
   initialTwinState,
+  MAGNITUDE_CAP,
+  physicalRangeOf,
   screenReadings,
   stampEvents,
   type DecideContext,
@@ -111,6 +113,57 @@ describe('the simulated plant and the seed twin models', () => {
         Object.keys(catalog.get(state.twinType).properties).sort(),
       );
     }
+  });
+
+  it('every seed property has a physical range a plant engineer would give, on both sides', () => {
+    const open: string[] = [];
+    for (const model of catalog.types().map((type) => catalog.get(type))) {
+      for (const [property, spec] of Object.entries(model.properties)) {
+        const { min, max } = physicalRangeOf(spec);
+        if (min <= -MAGNITUDE_CAP || max >= MAGNITUDE_CAP) open.push(`${model.type}.${property}`);
+      }
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('refuses a wear fraction of 1e14 (one such reading used to drive RUL to 0 h)', () => {
+    const { sim } = simulate([]);
+    const now = new Date(START).toISOString();
+    const states = register(sim, now);
+    const [verdict] = screenReadings(
+      [{ twinId: 'cnc-01-tool', property: 'tool_wear', value: 1e14, unit: '1', time: now }],
+      { catalog, now, maxFutureSkewMs: 300_000, twin: (id) => states.get(id), seen: () => false },
+    );
+    expect(verdict).toMatchObject({ status: 'rejected', error: { code: 'VALUE_OUT_OF_BOUNDS' } });
+  });
+
+  it('stays inside every physical range under the harshest faults a fault file may ask for', () => {
+    const { sim, readings } = simulate([
+      {
+        kind: 'cooling-degradation',
+        machine: 'cnc-01',
+        startS: 0,
+        rampS: 60,
+        remainingCapacity: 0.2, // the least faults.ts allows
+      },
+      {
+        kind: 'tool-wear-to-failure',
+        machine: 'cnc-02',
+        startS: 0,
+        wearRateFactor: 20,
+        repairS: 0,
+      },
+    ]);
+    const now = new Date(START + HOURS * 3_600_000).toISOString();
+    const states = register(sim, now);
+    const verdicts = screenReadings(readings, {
+      catalog,
+      now,
+      maxFutureSkewMs: 300_000,
+      twin: (id) => states.get(id),
+      seen: () => false,
+    });
+    expect(verdicts.filter((v) => v.status === 'rejected')).toEqual([]);
   });
 
   it('a healthy plant stays in every property’s normal band', () => {

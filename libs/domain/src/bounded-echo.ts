@@ -27,6 +27,8 @@ export function bounded(text: string, max: number = ECHO_LIMITS.excerpt): string
 /** Any input as a short quotable text (JSON where it can be), for a message. */
 export function excerpt(value: unknown, max: number = ECHO_LIMITS.excerpt): string {
   if (typeof value === 'string') return JSON.stringify(bounded(value, max));
+  // JSON writes Infinity and NaN as null: a message must say what the number was.
+  if (typeof value === 'number') return bounded(String(value), max);
   let text: string;
   try {
     text = JSON.stringify(boundedValue(value, { left: max * 2 })) ?? String(value);

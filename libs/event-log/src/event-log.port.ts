@@ -36,6 +36,8 @@ export interface ReadStreamOptions {
   /** Only events that occurred at or before this time (state as the plant was at T). */
   occurredUntil?: string;
   types?: string[];
+  /** Only the events with these ids (which event set a value, without decoding the rest). */
+  ids?: string[];
 }
 
 /** A message that could not be processed: kept with the reason and where it came from. */

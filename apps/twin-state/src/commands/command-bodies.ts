@@ -1,18 +1,30 @@
 import { z } from 'zod';
 import { MAINTENANCE_KINDS, TwinlogError } from '@twinlog/domain';
 
-/** Request bodies of the command endpoints; a bad one is a 400 naming each bad field. */
+/**
+ * Request bodies of the command endpoints; a bad one is a 400 naming each bad field. Every field
+ * is bounded here, so the event schema behind the decider never answers a caller (EVENT_INVALID).
+ */
 const expectedRevision = z.number().int().nonnegative().optional();
+/** Another twin's id: at most as long as any twin id can be (the decider's TWIN_ID). */
+const twinRef = z.string().min(1).max(128);
+/** A model's type or a property's name. */
+const name = z.string().min(1).max(200);
+/**
+ * Times are parsed by the decider, so every form that is not a time (a number included, as
+ * docs/twin-models.md says) is a 422 TIMESTAMP_IMPLAUSIBLE; its parser bounds the length.
+ */
+const time = z.union([z.string(), z.number()]);
 
 export const registerBody = z
   .object({
     twinId: z.string(),
-    twinType: z.string(),
+    twinType: name,
     modelVersion: z.number().int().positive().optional(),
-    parentId: z.string().optional(),
-    site: z.string().min(1).max(100).optional(),
+    parentId: twinRef.optional(),
+    site: z.string().min(1).max(200).optional(),
     name: z.string().min(1).max(200).optional(),
-    commissionedAt: z.string().optional(),
+    commissionedAt: time.optional(),
   })
   .strict();
 
@@ -23,9 +35,9 @@ export const limitsBody = z.object({ limits: z.unknown(), expectedRevision }).st
 export const maintenanceBody = z
   .object({
     kind: z.enum(MAINTENANCE_KINDS),
-    performedAt: z.string(),
-    resets: z.array(z.string()).optional(),
-    componentId: z.string().optional(),
+    performedAt: time,
+    resets: z.array(name).max(100).optional(),
+    componentId: twinRef.optional(),
     notes: z.string().max(2000).optional(),
     expectedRevision,
   })

@@ -18,6 +18,16 @@ import {
 import type { Infrastructure } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { INFRASTRUCTURE } from '../tokens';
+import { foldInChunks, HeavyReads } from './heavy-reads';
+
+/**
+ * Bytes of events (as JSON) one audit page carries at most: a page of 1,000 telemetry events
+ * was 38 MB. A page stops early at this size and still gives `next` (it always has one event).
+ */
+export const AUDIT_PAGE_BYTES = 1_000_000;
+
+/** Where a diff starts when the twin did not exist at `from`: nothing, not an invented state. */
+export const NOT_YET_REGISTERED = 'twin';
 
 /** Which clock a time-travel question is asked on. */
 export type TimeAxis = 'event' | 'record';
@@ -46,6 +56,8 @@ export interface AuditQuery {
  */
 @Injectable()
 export class TwinQueries {
+  private readonly heavy = new HeavyReads();
+
   constructor(
     private readonly live: LiveTwins,
     @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
@@ -76,9 +88,13 @@ export class TwinQueries {
   }
 
   /** The twin as of `at`: its events up to then, folded. */
-  async at(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
+  at(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
+    return this.heavy.run(() => this.foldAt(twinId, at, axis));
+  }
+
+  private async foldAt(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
     const events = await this.infra.log.readStream(twinId, untilOptions(at, axis));
-    const state = foldTwin(events, initialTwinState(twinId));
+    const state = await foldInChunks(events, initialTwinState(twinId), foldTwin);
     if (state.status === 'unregistered') {
       throw new TwinlogError(
         'TWIN_NOT_FOUND',
@@ -114,15 +130,20 @@ export class TwinQueries {
   }
 
   async diff(twinId: string, from: string, to: string, axis: TimeAxis): Promise<StateChange[]> {
-    // Before the twin existed it had no state: the diff shows its whole registration.
-    const before = await this.at(twinId, from, axis).catch(
-      unlessNotFound(initialTwinState(twinId)),
-    );
-    return diffStates(before, await this.at(twinId, to, axis));
+    const after = await this.at(twinId, to, axis);
+    const before = await this.at(twinId, from, axis).catch(unlessNotFound(undefined));
+    // Before the twin existed it had no state: one change from nothing to the whole twin, not
+    // a diff against an empty state's placeholders (level "component", type "").
+    if (!before) return [{ path: NOT_YET_REGISTERED, before: null, after: factsOf(after) }];
+    return diffStates(before, after);
   }
 
   /** The twin's events in log order, newest last, paged by position in the trail. */
-  async audit(twinId: string, query: AuditQuery) {
+  audit(twinId: string, query: AuditQuery) {
+    return this.heavy.run(() => this.auditPage(twinId, query));
+  }
+
+  private async auditPage(twinId: string, query: AuditQuery) {
     const events = await this.infra.log.readStream(
       twinId,
       query.types ? { types: query.types } : {},
@@ -136,21 +157,42 @@ export class TwinQueries {
           (!query.from || event.recordedAt >= query.from) &&
           (!query.to || event.recordedAt <= query.to),
       );
-    const page = inRange.slice(0, query.limit);
+    const page: Array<{ index: number; event: EventEnvelope }> = [];
+    let bytes = 0;
+    for (const item of inRange) {
+      if (page.length >= query.limit) break;
+      bytes += JSON.stringify(item.event).length;
+      if (page.length > 0 && bytes > AUDIT_PAGE_BYTES) break;
+      page.push(item);
+    }
     const last = page[page.length - 1];
     return {
       events: page.map(({ index, event }) => ({ position: index, ...event })),
-      next: page.length === query.limit && last && inRange.length > page.length ? last.index : null,
+      next: last && inRange.length > page.length ? last.index : null,
     };
   }
 
   /** Which event set a property's current value, and which set its limits. */
-  async provenance(twinId: string, property: string) {
+  provenance(twinId: string, property: string) {
+    this.current(twinId);
+    return this.heavy.run(() => this.sources(twinId, property));
+  }
+
+  /**
+   * The live state names the event that set the value: read that one by id, and only the
+   * limit-setting events of the (small) twin-events stream, never the telemetry history.
+   */
+  private async sources(twinId: string, property: string) {
     const state = this.current(twinId);
-    const events = await this.infra.log.readStream(twinId);
     const reported = ownValue(state.reported, property);
-    const valueEvent = reported ? events.find((e) => e.id === reported.eventId) : undefined;
-    const limitsEvent = [...events].reverse().find((e) => setsLimitsOf(e, property));
+    const [valueEvent] = reported
+      ? await this.infra.log.readStream(twinId, { ids: [reported.eventId] })
+      : [];
+    const limitSetters = await this.infra.log.readStream(twinId, {
+      streams: ['twin-events'],
+      types: ['TwinRegistered', 'ModelVersionChanged', 'LimitsChanged'],
+    });
+    const limitsEvent = [...limitSetters].reverse().find((e) => setsLimitsOf(e, property));
     if (!reported && !limitsEvent) {
       throw new TwinlogError(
         'PROPERTY_UNKNOWN',
@@ -178,6 +220,12 @@ function unlessNotFound<T>(fallback: T): (error: unknown) => T {
     if (isTwinlogError(error, 'TWIN_NOT_FOUND')) return fallback;
     throw error;
   };
+}
+
+/** A state without the bookkeeping a diff leaves out. */
+function factsOf(state: TwinState): Partial<TwinState> {
+  const { revision: _r, telemetryRevision: _t, recentReadingIds: _ids, ...facts } = state;
+  return facts;
 }
 
 function setsLimitsOf(event: EventEnvelope, property: string): boolean {

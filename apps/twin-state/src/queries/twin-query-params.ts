@@ -30,7 +30,8 @@ export const AUDIT_QUERY = z
     from: q.time().optional(),
     to: q.time().optional(),
     after: q.int(0).optional(),
-    limit: q.int(1).default(100),
+    // Checked against TWIN_STATE_MAX_PAGE by the controller, so the message names that bound.
+    limit: z.string().optional(),
   })
   .superRefine(orderedRange());
 

@@ -83,11 +83,8 @@ export class TwinsHttpController {
   @Get(':twinId/events')
   @QueryParams(AUDIT_QUERY)
   audit(@Param('twinId') twinId: string, @Query() query: AuditQueryParams) {
-    if (query.limit > this.config.maxPage) {
-      throw queryInvalid('limit', `limit: must be a whole number from 1 to ${this.config.maxPage}`);
-    }
     return this.queries.audit(twinId, {
-      limit: query.limit,
+      limit: pageLimit(query.limit, this.config.maxPage),
       ...(query.after !== undefined ? { after: query.after } : {}),
       ...(query.types ? { types: query.types } : {}),
       ...(query.from ? { from: query.from } : {}),
@@ -99,4 +96,13 @@ export class TwinsHttpController {
   provenance(@Param('twinId') twinId: string, @Param('property') property: string) {
     return this.queries.provenance(twinId, property);
   }
+}
+
+/** `limit` from 1 to the configured largest page (default 100, or the largest page if smaller). */
+function pageLimit(text: string | undefined, maxPage: number): number {
+  if (text === undefined) return Math.min(100, maxPage);
+  const limit = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(limit >= 1 && limit <= maxPage))
+    throw queryInvalid('limit', `limit: must be a whole number from 1 to ${maxPage}`);
+  return limit;
 }

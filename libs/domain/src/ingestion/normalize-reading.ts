@@ -48,7 +48,14 @@ export function normalizeReading(
       { ...where, known: Object.keys(model.properties) },
     );
   }
-  if (typeof input.value !== 'number' || !Number.isFinite(input.value)) {
+  if (typeof input.value === 'number' && !Number.isFinite(input.value)) {
+    throw new TwinlogError(
+      'VALUE_INVALID',
+      `${input.property}: ${String(input.value)} is not a finite number (JSON numbers beyond ±1.8e308 read as Infinity)`,
+      where,
+    );
+  }
+  if (typeof input.value !== 'number') {
     throw new TwinlogError(
       'VALUE_INVALID',
       `${input.property} must be a finite number, got ${excerpt(input.value)}`,

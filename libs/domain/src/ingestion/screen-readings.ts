@@ -1,5 +1,5 @@
 import { isTwinlogError, TwinlogError } from '../errors';
-import { excerpt } from '../bounded-echo';
+import { bounded, excerpt } from '../bounded-echo';
 import type { ModelCatalog } from '../model/model-catalog';
 import type { DecideContext } from '../twin/decide-context';
 import type { DecidedEvent } from '../twin/decide-twin';
@@ -87,8 +87,8 @@ function activeTwin(twinId: unknown, ctx: ScreeningContext): TwinState {
   if (typeof twinId !== 'string' || !TWIN_ID.test(twinId)) {
     throw new TwinlogError(
       'TWIN_ID_INVALID',
-      `twinId must match ${TWIN_ID}, got ${excerpt(twinId)}`,
-      { twinId: excerpt(twinId) },
+      `twinId ${excerpt(twinId)} is not allowed: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+      { twinId: typeof twinId === 'string' ? bounded(twinId) : excerpt(twinId) },
     );
   }
   const twin = ctx.twin(twinId);

@@ -52,6 +52,26 @@ describe('screening a batch of incoming readings', () => {
     expect(verdicts[6]).toMatchObject({ reading: { property: 'power', value: 2.5, unit: 'kW' } });
   });
 
+  it('says what was wrong in plain words: Infinity (1e309) and a bad twin id, without the regex', () => {
+    const [infinite, badId, proto] = screen([
+      { value: Number.POSITIVE_INFINITY },
+      { twinId: 'not a twin id!' },
+      { twinId: '__proto__!' },
+    ]);
+    const message = (v: ReadingVerdict | undefined) =>
+      v?.status === 'rejected' ? v.error.message : '';
+    expect(message(infinite)).toMatch(/Infinity is not a finite number/);
+    expect(message(infinite)).not.toMatch(/null/);
+    expect(message(badId)).not.toMatch(/\^|\[A-Za-z0-9\]/);
+    expect(proto).toMatchObject({ error: { details: { twinId: '__proto__!' } } });
+  });
+
+  it('refuses a fractional epoch-millisecond time instead of truncating it', () => {
+    expect(screen([{ time: Date.parse(at(60)) + 0.5 }]).map(outcome)).toEqual([
+      'TIMESTAMP_IMPLAUSIBLE',
+    ]);
+  });
+
   it('answers a resent reading as a duplicate, within the batch and across batches', () => {
     const verdicts = screen([{ readingId: 'a' }, { readingId: 'a' }, { readingId: 'b' }], ['b']);
     expect(verdicts.map(outcome)).toEqual(['accepted', 'duplicate', 'duplicate']);

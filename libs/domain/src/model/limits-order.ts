@@ -29,3 +29,21 @@ export function limitOrderProblems(limits: Limits): Array<{ path: string; messag
   }
   return problems;
 }
+
+/**
+ * Limits changed through a command must bound something: `{}` or bands without a bound would
+ * silently switch a property's alarms off. A caller that wants no alarm sets a wide band.
+ */
+export function noBoundProblems(limits: Limits): Array<{ path: string; message: string }> {
+  const bounds = Object.values(limits).filter(
+    (band) => band?.low !== undefined || band?.high !== undefined,
+  );
+  if (bounds.length > 0) return [];
+  return [
+    {
+      path: 'limits',
+      message:
+        'no band has a low or high bound: that would switch the alarms off; give at least one bound (a wide band to watch nothing)',
+    },
+  ];
+}

@@ -130,6 +130,9 @@ function fromEpochMs(ms: number): ParsedTime {
   if (!Number.isFinite(ms) || ms < EARLIEST_TIME_MS || ms > LATEST_TIME_MS) {
     return outsideWindow(`epoch milliseconds ${quoteInput(ms)}`);
   }
+  // Sub-millisecond precision would be lost in the canonical form: refused, not truncated.
+  if (!Number.isInteger(ms))
+    return { ok: false, reason: `epoch milliseconds ${quoteInput(ms)} must be a whole number` };
   return { ok: true, ms: Math.trunc(ms), iso: new Date(ms).toISOString() };
 }
 

@@ -111,7 +111,7 @@ describe('the one strict time parser', () => {
     });
   });
 
-  it.each([1e20, -1e20, Number.NaN, Infinity, -1, 8.64e15 + 1])(
+  it.each([1e20, -1e20, Number.NaN, Infinity, -1, 8.64e15 + 1, 1767225600000.5])(
     'refuses epoch milliseconds %p without a RangeError',
     (ms) => {
       expect(parseTime(ms, { epochMs: true }).ok).toBe(false);

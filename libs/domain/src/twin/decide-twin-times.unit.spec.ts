@@ -6,12 +6,12 @@ import type { TwinCommand } from './twin-commands';
 // Issue 15: times in commands go through the one strict parser. Every refusal is 422
 // TIMESTAMP_IMPLAUSIBLE with a plain message, never an EVENT_INVALID carrying the schema's regex
 // from the log; every accepted form is stored in the canonical UTC form the event schema takes.
-const register = (commissionedAt: string): TwinCommand => ({
+const register = (commissionedAt: string | number): TwinCommand => ({
   type: 'RegisterTwin',
   twinType: 'mill',
   commissionedAt,
 });
-const maintenance = (performedAt: string): TwinCommand => ({
+const maintenance = (performedAt: string | number): TwinCommand => ({
   type: 'RecordMaintenance',
   kind: 'inspection',
   performedAt,
@@ -39,6 +39,8 @@ const impossible = [
   '+275760-09-13T00:00:00.000Z',
   'yesterday',
   '',
+  // A number is not a form these fields take (epoch milliseconds are for readings only).
+  1767225600000,
 ];
 
 describe('times in twin commands', () => {

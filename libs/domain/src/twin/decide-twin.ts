@@ -1,10 +1,16 @@
 import { TwinlogError } from '../errors';
 import { hasOwnName, ownValue } from '../own-names';
 import { canonical } from '../health/state-diff';
-import { activeChildren, assertChildrenFit, assertNoActiveChildren } from './hierarchy-rules';
+import {
+  activeChildren,
+  assertChildrenFit,
+  assertComponentOf,
+  assertNoActiveChildren,
+  assertNotBeforeParent,
+} from './hierarchy-rules';
 import { bounded, excerpt } from '../bounded-echo';
 import type { TwinEvent } from '../events/twin-events';
-import { limitOrderProblems } from '../model/limits-order';
+import { limitOrderProblems, noBoundProblems } from '../model/limits-order';
 import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from './decide-context';
 import type { ReadingInput, TwinCommand } from './twin-commands';
@@ -136,6 +142,7 @@ function register(
       ? ctx.now
       : requireTime(command.commissionedAt, 'commissionedAt', { details: where });
   assertPlausibleTime(occurredAt, state, ctx, where);
+  if (ctx.parent) assertNotBeforeParent(occurredAt, ctx.parent, where);
   return [
     {
       type: 'TwinRegistered',
@@ -219,6 +226,7 @@ function changeLimits(
   const parsed = limitsSchema.safeParse(command.limits);
   const messages = parsed.success
     ? [
+        ...noBoundProblems(parsed.data),
         ...limitOrderProblems(parsed.data),
         ...limitsOutsideRange(parsed.data, physicalRangeOf(spec)),
       ].map((p) => p.message)
@@ -292,6 +300,7 @@ function recordMaintenance(
       { properties: unknown },
     );
   }
+  if (command.componentId !== undefined) assertComponentOf(twin, command.componentId);
   const where = { twinId: twin.twinId, field: 'performedAt' };
   const performedAt = requireTime(command.performedAt, 'performedAt', { details: where });
   assertPlausibleTime(performedAt, twin, ctx, where);

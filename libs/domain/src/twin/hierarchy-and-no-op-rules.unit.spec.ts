@@ -162,3 +162,53 @@ describe('the hierarchy stays consistent', () => {
     );
   });
 });
+
+describe('inconsistent state that used to get through', () => {
+  it('refuses a child commissioned before its parent (TIMESTAMP_IMPLAUSIBLE), accepts one at or after', () => {
+    const mill = given('mill-1', [
+      { type: 'RegisterTwin', twinType: 'mill', commissionedAt: at(600) },
+      { now: at(3600) },
+    ]).state;
+    const register = (commissionedAt: string) =>
+      given('tool-9').when(
+        { type: 'RegisterTwin', twinType: 'tool', parentId: 'mill-1', commissionedAt },
+        { parent: mill },
+      );
+    expectCode(() => register(at(599)), 'TIMESTAMP_IMPLAUSIBLE');
+    expect(register(at(600))).toHaveLength(1);
+    // Without a commissionedAt the child is commissioned now, after its parent.
+    expect(
+      given('tool-9').when(
+        { type: 'RegisterTwin', twinType: 'tool', parentId: 'mill-1' },
+        { parent: mill },
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('refuses limits with no bound at all (they would silently switch the alarms off)', () => {
+    const mill = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill' }]);
+    for (const limits of [{}, { normal: {} }, { alarm: {}, warning: {} }]) {
+      expectCode(
+        () => mill.when({ type: 'ChangeLimits', property: 'temperature', limits }),
+        'LIMITS_INVALID',
+      );
+    }
+    expect(
+      mill.when({ type: 'ChangeLimits', property: 'temperature', limits: { alarm: { high: 99 } } }),
+    ).toHaveLength(1);
+  });
+
+  it('records maintenance of the twin itself or of one of its children, nothing else', () => {
+    const mill = millWithTool();
+    const maintenance = (componentId: string): TwinCommand => ({
+      type: 'RecordMaintenance',
+      kind: 'repair',
+      performedAt: at(30),
+      componentId,
+    });
+    for (const componentId of ['__proto__', 'constructor', 'nonexistent', 'tool-10'])
+      expectCode(() => mill.when(maintenance(componentId)), 'CHILD_NOT_ALLOWED');
+    expect(mill.when(maintenance('tool-1'))).toHaveLength(1);
+    expect(mill.when(maintenance('mill-1'))).toHaveLength(1);
+  });
+});

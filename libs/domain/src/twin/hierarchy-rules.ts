@@ -1,4 +1,4 @@
-import { bounded } from '../bounded-echo';
+import { bounded, excerpt } from '../bounded-echo';
 import { TwinlogError } from '../errors';
 import type { TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from './decide-context';
@@ -44,4 +44,29 @@ export function assertChildrenFit(twin: TwinState, model: TwinModel, ctx: Decide
       );
     }
   }
+}
+
+/** A child cannot come into service before the twin it is part of (its history would start in a void). */
+export function assertNotBeforeParent(
+  commissionedAt: string,
+  parent: TwinState,
+  where: Record<string, unknown>,
+): void {
+  if (parent.registeredAt && Date.parse(commissionedAt) < Date.parse(parent.registeredAt)) {
+    throw new TwinlogError(
+      'TIMESTAMP_IMPLAUSIBLE',
+      `commissionedAt ${commissionedAt} is before the parent ${bounded(parent.twinId)} was commissioned (${parent.registeredAt})`,
+      { ...where, parentId: bounded(parent.twinId), parentCommissionedAt: parent.registeredAt },
+    );
+  }
+}
+
+/** Maintenance names the twin itself or one of its children as the component worked on. */
+export function assertComponentOf(twin: TwinState, componentId: string): void {
+  if (componentId === twin.twinId || twin.children.some((c) => c.twinId === componentId)) return;
+  throw new TwinlogError(
+    'CHILD_NOT_ALLOWED',
+    `componentId ${excerpt(componentId)} is neither ${bounded(twin.twinId)} nor one of its children`,
+    { twinId: bounded(twin.twinId), componentId: bounded(componentId) },
+  );
 }

@@ -18,8 +18,11 @@ export type TwinCommand =
       parentId?: string;
       site?: string;
       name?: string;
-      /** When the physical thing came into service; readings before it are implausible. Defaults to now. */
-      commissionedAt?: string;
+      /**
+       * When the physical thing came into service; readings before it are implausible. Defaults
+       * to now. A number is refused as not a time (TIMESTAMP_IMPLAUSIBLE).
+       */
+      commissionedAt?: string | number;
     }
   /** `attachedAt`: when the child joined in plant time (default: now). */
   | { type: 'AttachChild'; childId: string; childType: string; attachedAt?: string }
@@ -29,7 +32,8 @@ export type TwinCommand =
   | {
       type: 'RecordMaintenance';
       kind: MaintenanceKind;
-      performedAt: string;
+      /** A number is refused as not a time (TIMESTAMP_IMPLAUSIBLE), like any other wrong form. */
+      performedAt: string | number;
       resets?: string[];
       componentId?: string;
       notes?: string;

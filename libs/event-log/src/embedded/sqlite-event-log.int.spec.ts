@@ -25,3 +25,28 @@ describe('embedded event log durability', () => {
     await reopened.close();
   });
 });
+
+describe('embedded per-twin reads', () => {
+  it('let other work run while a long stream is decoded, and still return it whole and in order', async () => {
+    const log = await openFresh();
+    const t0 = Date.parse('2026-03-01T00:00:00Z');
+    await log.append([registered('long-1')]);
+    const readings = Array.from({ length: 5_000 }, (_, i) =>
+      telemetry('long-1', i, new Date(t0 + i * 1000).toISOString()),
+    );
+    await log.append(readings);
+    const order: string[] = [];
+    const read = log.readStream('long-1').then((events) => {
+      order.push('read');
+      return events;
+    });
+    setImmediate(() => order.push('other'));
+    const events = await read;
+    expect(order).toEqual(['other', 'read']);
+    expect(events).toHaveLength(5_001);
+    expect(
+      events.slice(1).map((e) => e.type === 'TelemetryReported' && e.data.readings[0]!.value),
+    ).toEqual(readings.map((_, i) => i));
+    await log.close();
+  });
+});

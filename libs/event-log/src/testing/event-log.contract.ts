@@ -131,6 +131,11 @@ export function describeEventLogContract(
       ]);
       expect(await log.readStream(id, { types: ['TwinRegistered'] })).toHaveLength(1);
       expect(await log.readStream(id, { streams: ['telemetry'] })).toHaveLength(2);
+      const [, second] = await log.readStream(id, { streams: ['telemetry'] });
+      expect((await log.readStream(id, { ids: [second!.id] })).map((e) => e.id)).toEqual([
+        second!.id,
+      ]);
+      expect(await log.readStream(id, { ids: [] })).toEqual([]);
     });
 
     it('delivers every event to a consumer group, committing only after the handler succeeds', async () => {

@@ -14,7 +14,11 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
       startS: seconds,
       /** How long the pump takes to decline to `remainingCapacity` (linearly). */
       rampS: seconds,
-      remainingCapacity: z.number().min(0.05).max(1),
+      /**
+       * At least a fifth: below it the housing's simulated temperature leaves its model's
+       * physical range (250 °C), where a real spindle would long have seized.
+       */
+      remainingCapacity: z.number().min(0.2).max(1),
     })
     .strict(),
   z

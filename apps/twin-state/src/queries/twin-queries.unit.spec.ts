@@ -1,0 +1,162 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  decideTwin,
+  initialTwinState,
+  stampEvents,
+  streamOf,
+  type EventEnvelope,
+  type TwinCommand,
+} from '@twinlog/domain';
+import type { ReadStreamOptions, RecordedEvent } from '@twinlog/event-log';
+import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
+import { HttpProblem, type Infrastructure } from '@twinlog/service-kit';
+import { LiveTwins } from '../state/live-twins';
+import { HeavyReads } from './heavy-reads';
+import { AUDIT_PAGE_BYTES, TwinQueries } from './twin-queries.service';
+
+// Issue 15: heavy twin queries (history, diff, audit, provenance) must not hold the event loop,
+// nor answer a page of tens of MB. Behaviour, not wall-clock: what answers first, what is read.
+const catalog = loadModelCatalog(SEED_MODELS_DIR);
+const T0 = Date.parse('2026-03-01T06:00:00Z');
+const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
+const TWIN = 'cnc-01';
+
+function events(telemetryEvents: number, readingsPerEvent = 1): EventEnvelope[] {
+  const out: EventEnvelope[] = [];
+  const push = (command: TwinCommand, at: number, revision: number) => {
+    const ctx = { catalog, now: iso(at), maxFutureSkewMs: 60_000 };
+    const decided = decideTwin(command, initialTwinState(TWIN), ctx);
+    const meta = {
+      commandId: `c${out.length}`,
+      correlationId: 'c',
+      causationId: null,
+      producer: 'spec',
+      now: iso(at),
+    };
+    for (const e of stampEvents(TWIN, decided, meta)) out.push({ ...e, revision } as EventEnvelope);
+  };
+  push({ type: 'RegisterTwin', twinType: 'cnc-milling-machine', commissionedAt: iso(0) }, 0, 1);
+  const registered = out[0]!;
+  for (let i = 1; i <= telemetryEvents; i++) {
+    const readings = Array.from({ length: readingsPerEvent }, (_, j) => ({
+      readingId: `r${i}-${j}`,
+      property: 'temperature',
+      value: 40 + (i % 10),
+      unit: '°C',
+      occurredAt: iso(i),
+    }));
+    out.push({
+      ...registered,
+      type: 'TelemetryReported',
+      id: `t${i}`,
+      data: { readings },
+      revision: i,
+      occurredAt: iso(i),
+      recordedAt: iso(i),
+      schemaVersion: 1,
+    } as EventEnvelope);
+  }
+  return out;
+}
+
+/** A log that holds one twin's events and records how it was asked. */
+function fakeLog(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => void) {
+  const reads: ReadStreamOptions[] = [];
+  const log = {
+    readStream: async (_twinId: string, options: ReadStreamOptions = {}) => {
+      reads.push(options);
+      onRead?.(options);
+      return all.filter(
+        (e) =>
+          (!options.streams || options.streams.includes(streamOf(e.type))) &&
+          (!options.types || options.types.includes(e.type)) &&
+          (!options.ids || options.ids.includes(e.id)) &&
+          (!options.occurredUntil || e.occurredAt <= options.occurredUntil),
+      );
+    },
+  };
+  return { log, reads };
+}
+
+async function queriesOver(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => void) {
+  const { log, reads } = fakeLog(all, onRead);
+  const infra = { log, catalog } as unknown as Infrastructure;
+  const live = new LiveTwins(infra);
+  live.apply(
+    all.map((event, offset) => ({
+      event,
+      position: { stream: streamOf(event.type), partition: 0, offset },
+    })) as RecordedEvent[],
+  );
+  reads.length = 0;
+  return { queries: new TwinQueries(live, infra), reads };
+}
+
+describe('heavy twin queries', () => {
+  it('a history fold lets a request that arrives meanwhile answer before it finishes', async () => {
+    const order: string[] = [];
+    const { queries } = await queriesOver(events(20_000), () => {
+      // A cheap request arrives while the heavy one is reading.
+      void nextTurn().then(() => order.push('cheap'));
+    });
+    await queries.at(TWIN, iso(30_000), 'event').then(() => order.push('heavy'));
+    expect(order).toEqual(['cheap', 'heavy']);
+  });
+
+  it('provenance reads the one event that set the value and the limit setters, not the history', async () => {
+    const all = events(2_000);
+    const { queries, reads } = await queriesOver(all);
+    const source = await queries.provenance(TWIN, 'temperature');
+    expect(source.valueSetBy?.id).toBe('t2000');
+    expect(source.limitsSetBy?.type).toBe('TwinRegistered');
+    // Every read was narrowed to an id or to the twin-events stream.
+    expect(reads.every((r) => r.ids !== undefined || r.streams?.join() === 'twin-events')).toBe(
+      true,
+    );
+  });
+
+  it('an audit page stops at its byte cap and still gives next; the pages together hold every event', async () => {
+    const all = events(200, 100); // ~12 kB per event
+    const { queries } = await queriesOver(all);
+    const seen: number[] = [];
+    let after: number | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const page = await queries.audit(TWIN, {
+        limit: 1000,
+        ...(after !== undefined ? { after } : {}),
+      });
+      expect(JSON.stringify(page.events).length).toBeLessThan(AUDIT_PAGE_BYTES + 20_000);
+      seen.push(...page.events.map((e) => e.position));
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(all.map((_, i) => i));
+  });
+
+  it('a diff from before the registration says the twin did not exist then', async () => {
+    const { queries } = await queriesOver(events(3));
+    const changes = await queries.diff(TWIN, '2026-03-01T05:00:00Z', iso(3), 'event');
+    expect(changes).toEqual([
+      {
+        path: 'twin',
+        before: null,
+        after: expect.objectContaining({ twinId: TWIN, level: 'asset' }),
+      },
+    ]);
+  });
+
+  it('refuses a heavy read beyond the queue with 503 BUSY and Retry-After', async () => {
+    const gate = new HeavyReads(1, 1);
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const first = gate.run(() => blocked);
+    const second = gate.run(async () => 'second');
+    const third = gate.run(async () => 'third').catch((e: unknown) => e);
+    const refused = await third;
+    expect(refused).toBeInstanceOf(HttpProblem);
+    expect(refused).toMatchObject({ status: 503, code: 'BUSY', headers: { 'Retry-After': '1' } });
+    release();
+    await first;
+    expect(await second).toBe('second');
+  });
+});

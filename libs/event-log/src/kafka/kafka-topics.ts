@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
+import { isRetriable, retryRetriable } from './retry-retriable';
 
 /**
  * The topics (docs/adr/0002): one per stream, keyed by twin id, plus dead letters and a
@@ -65,5 +66,37 @@ export async function ensureTopics(
       ],
     },
   ].filter((t) => !existing.has(t.topic));
-  if (wanted.length > 0) await admin.createTopics({ topics: wanted, waitForLeaders: true });
+  if (wanted.length === 0) return;
+  try {
+    await admin.createTopics({ topics: wanted, waitForLeaders: true });
+  } catch (error) {
+    // kafkajs' wait for leaders gives up on "does not host this topic-partition", which a busy
+    // broker answers for a moment after creating a topic; a topic another client created in
+    // the same moment is fine too. Anything else is a real failure.
+    const alreadyThere = (error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS';
+    if (!alreadyThere && !isRetriable(error)) throw error;
+  }
+  await waitForLeaders(
+    admin,
+    wanted.map((t) => t.topic),
+  );
+}
+
+/** Resolves once every partition of the topics has a leader, retrying while the broker settles. */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  await retryRetriable(
+    async () => {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = described.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length > 0) {
+        throw Object.assign(
+          new Error(`Topics without partition leaders yet: ${leaderless.map((t) => t.name)}`),
+          { retriable: true },
+        );
+      }
+    },
+    { attempts: 20 },
+  );
 }

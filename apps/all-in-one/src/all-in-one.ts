@@ -100,7 +100,12 @@ export async function startAllInOne(
       maintenance: maintenance.url,
       simulation: simulation.url,
     };
-    const gateway = await startOnePortGateway(upstreams, config.http.host, config.http.port);
+    const gateway = await startOnePortGateway(
+      upstreams,
+      config.http.host,
+      config.http.port,
+      config.service.http,
+    );
     started.push(gateway);
     const catalog = (shared ?? infras[0]!).catalog;
     const resumeAt = config.simulator ? await resumePoint(twinState.url) : undefined;

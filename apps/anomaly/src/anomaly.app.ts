@@ -6,8 +6,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
 import {
-  HttpErrorFilter,
-  QueryGuard,
+  setUpHttpApi,
   TwinDirectory,
   type Infrastructure,
 } from '@twinlog/service-kit';
@@ -35,8 +34,7 @@ export async function startAnomaly(
   clock?: () => string,
 ): Promise<RunningAnomaly> {
   const app = await NestFactory.create(AnomalyModule.register(config, infra, clock), { logger });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, { timeouts: config.service.http });
   await app.listen(config.http.port, config.http.host);
   const started = Date.now();
   const directory = app.get(TwinDirectory);

@@ -6,3 +6,7 @@ export * from './http/http-error.filter';
 export * from './directory/twin-directory';
 export * from './logging/structured-logger';
 export * from './http/query-params';
+export * from './http/http-timeouts';
+export * from './http/json-bodies-only';
+export * from './http/client-abort';
+export * from './http/http-api-setup';

@@ -6,7 +6,14 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { bounded } from '@twinlog/domain';
+import {
+  applyHttpTimeouts,
+  DEFAULT_HTTP_TIMEOUTS,
+  serverOptions,
+  type HttpTimeouts,
+} from '@twinlog/service-kit';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -23,8 +30,9 @@ export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
   host: string,
   port: number,
+  timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
 ): Promise<OnePortGateway> {
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(timeouts), (req, res) => {
     const path = req.url ?? '/';
     if (path === '/health/live') return json(res, 200, { status: 'up' });
     if (path === '/health/ready')
@@ -40,6 +48,7 @@ export async function startOnePortGateway(
       });
     forward(req, res, upstreams[service], service);
   });
+  applyHttpTimeouts(server, timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -63,10 +72,17 @@ function forward(
     { method: req.method, headers: { ...req.headers, host: target.host } },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      // A client gone mid-answer destroys the upstream answer (and its socket) too.
+      pipeline(answer, res, () => undefined);
     },
   );
+  // A client gone before its answer (an aborted upload, a closed connection) takes the upstream
+  // request with it at once: left open, each would hold two descriptors until a timeout.
+  res.once('close', () => {
+    if (!res.writableFinished) outgoing.destroy();
+  });
   outgoing.on('error', (error) => {
+    if (res.destroyed) return;
     if (res.headersSent) return void res.destroy(error);
     json(res, 502, {
       error: {
@@ -76,7 +92,8 @@ function forward(
       },
     });
   });
-  req.pipe(outgoing);
+  // An aborted request body errors here; the close handler above has already cleaned up.
+  pipeline(req, outgoing, () => undefined);
 }
 
 async function readiness(upstreams: Record<ServiceName, string>) {

@@ -6,7 +6,12 @@ import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
 import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
 import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
 import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import {
+  openInfrastructure,
+  type Env,
+  type HttpTimeouts,
+  type Infrastructure,
+} from '@twinlog/service-kit';
 import { startOnePortGateway } from '../gateway/one-port-gateway';
 
 export interface InProcessTwinlog {
@@ -21,10 +26,13 @@ export interface InProcessTwinlog {
  * The five services and the gateway in this process on one embedded log in a temp directory,
  * without the plant simulator: the embedded mode's HTTP surface for tests that probe it.
  */
-export async function startInProcessTwinlog(): Promise<InProcessTwinlog> {
+export async function startInProcessTwinlog(
+  options: { env?: Env; gatewayTimeouts?: Partial<HttpTimeouts> } = {},
+): Promise<InProcessTwinlog> {
   const base: Env = {
     TWINLOG_MODE: 'embedded',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-http-')),
+    ...options.env,
   };
   const own = (prefix: string): Env => ({
     ...base,
@@ -59,6 +67,7 @@ export async function startInProcessTwinlog(): Promise<InProcessTwinlog> {
       },
       '127.0.0.1',
       0,
+      { ...twinStateConfig.service.http, ...options.gatewayTimeouts },
     );
     closers.push(() => gateway.close());
     return { url: gateway.url, infra, close: () => closeAll(closers, infra) };

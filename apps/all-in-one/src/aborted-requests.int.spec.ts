@@ -1,0 +1,80 @@
+import { readdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
+
+// Clients that go away mid-request, or never finish their body, must not hold the process's
+// file descriptors: an aborted request takes its upstream request with it at once, and a
+// slow body is cut off at the request timeout (short here; TWINLOG_HTTP_REQUEST_TIMEOUT_MS).
+jest.setTimeout(180_000);
+
+const REQUEST_TIMEOUT_MS = 2_000;
+let t: InProcessTwinlog;
+let port: number;
+
+const openFds = () => readdirSync('/proc/self/fd').length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function partialUpload(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        'POST /v1/readings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 1000\r\n\r\n[',
+      );
+      resolve(socket);
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function settlesNear(baseline: number, withinMs: number): Promise<number> {
+  let now = openFds();
+  for (let waited = 0; waited < withinMs && now > baseline + 20; waited += 250) {
+    await sleep(250);
+    now = openFds();
+  }
+  return now;
+}
+
+beforeAll(async () => {
+  t = await startInProcessTwinlog({
+    gatewayTimeouts: { requestTimeoutMs: REQUEST_TIMEOUT_MS, headersTimeoutMs: 1_000 },
+  });
+  port = Number(new URL(t.url).port);
+});
+afterAll(async () => t?.close());
+
+it('releases the descriptors of aborted uploads at once and keeps answering', async () => {
+  expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+  const baseline = openFds();
+  for (let round = 0; round < 15; round++) {
+    const sockets = await Promise.all(Array.from({ length: 20 }, partialUpload));
+    // Long enough for the gateway to have opened its upstream request for each.
+    await sleep(100);
+    for (const socket of sockets) socket.destroy();
+  }
+  expect(await settlesNear(baseline, 15_000)).toBeLessThanOrEqual(baseline + 20);
+  expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+});
+
+it('cuts off a body that never finishes after the request timeout', async () => {
+  const baseline = openFds();
+  const socket = await partialUpload();
+  const closed = new Promise<string>((resolve) => {
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+  });
+  // A byte now and then: the socket is never idle, the request never complete.
+  const drip = setInterval(() => socket.writable && socket.write(' '), 200);
+  try {
+    const outcome = await Promise.race([closed, sleep(30_000).then(() => 'still open')]);
+    expect(outcome).not.toBe('still open');
+    expect(outcome === '' || outcome.startsWith('HTTP/1.1 408')).toBe(true);
+  } finally {
+    clearInterval(drip);
+    socket.destroy();
+  }
+  expect(await settlesNear(baseline, 15_000)).toBeLessThanOrEqual(baseline + 20);
+  expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+});

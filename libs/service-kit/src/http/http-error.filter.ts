@@ -80,6 +80,14 @@ function describe(error: unknown): {
   if (error instanceof HttpException && error.getStatus() === 400 && /JSON/.test(error.message)) {
     return problem(400, 'JSON_MALFORMED', `The body is not valid JSON: ${error.message}`);
   }
+  // The router could not percent-decode a path segment (Express' URIError, status 400).
+  if (/^Failed to decode param/.test(parser.message ?? '')) {
+    return problem(
+      400,
+      'PATH_INVALID',
+      `A path segment is not valid percent-encoding (UTF-8): ${parser.message}`,
+    );
+  }
   if (error instanceof HttpException) {
     return problem(error.getStatus(), `HTTP_${error.getStatus()}`, error.message);
   }

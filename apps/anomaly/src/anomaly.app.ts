@@ -5,11 +5,7 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
-import {
-  setUpHttpApi,
-  TwinDirectory,
-  type Infrastructure,
-} from '@twinlog/service-kit';
+import { setUpHttpApi, TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
 import { AnomalyModule } from './anomaly.module';
 import type { AnomalyConfig } from './config/anomaly.config';
 import { DetectionWorker } from './detection/detection-worker';

@@ -34,9 +34,11 @@ export async function startIngestion(
     bodyParser: false,
     logger,
   });
-  setUpHttpApi(app, { timeouts: config.service.http,
+  setUpHttpApi(app, {
+    timeouts: config.service.http,
     // POST /v1/readings checks its types itself, to dead-letter what it refuses.
-    bodies: { typeCheckedBy: ['/v1/readings'] }, });
+    bodies: { typeCheckedBy: ['/v1/readings'] },
+  });
   await app.init();
   // The directory first replays twin-events, then follows it from where the replay ended; the
   // de-duplication window is refilled from telemetry's tail meanwhile (readiness waits for both).

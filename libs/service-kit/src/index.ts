@@ -5,6 +5,7 @@ export * from './http/http-problem';
 export * from './http/http-error.filter';
 export * from './directory/twin-directory';
 export * from './logging/structured-logger';
+export * from './logging/service-context';
 export * from './http/query-params';
 export * from './http/http-timeouts';
 export * from './http/json-bodies-only';

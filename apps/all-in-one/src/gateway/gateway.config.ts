@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { collectProblems, intFrom, parseEnv, readHttpTimeouts, type Env } from '@twinlog/service-kit';
+import {
+  collectProblems,
+  intFrom,
+  parseEnv,
+  readHttpTimeouts,
+  type Env,
+} from '@twinlog/service-kit';
 import type { ServiceName } from './routes';
 
 // No defaults: a gateway that guessed where a service is would answer 502 for it at run time,

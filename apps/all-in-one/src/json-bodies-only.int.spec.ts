@@ -9,7 +9,7 @@ jest.setTimeout(300_000);
 let t: InProcessTwinlog;
 const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
 
-async function send(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+async function send(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
   const response = await fetch(`${t.url}${path}`, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, code: (JSON.parse(text) as ErrorBody).error?.code };

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,12 @@ export interface InProcessTwinlog {
  * without the plant simulator: the embedded mode's HTTP surface for tests that probe it.
  */
 export async function startInProcessTwinlog(
-  options: { env?: Env; gatewayTimeouts?: Partial<HttpTimeouts> } = {},
+  options: {
+    env?: Env;
+    gatewayTimeouts?: Partial<HttpTimeouts>;
+    /** Each service's logger; none by default. */
+    loggerFor?: (service: string) => LoggerService;
+  } = {},
 ): Promise<InProcessTwinlog> {
   const base: Env = {
     TWINLOG_MODE: 'embedded',
@@ -39,23 +45,32 @@ export async function startInProcessTwinlog(
     [`${prefix}_HTTP_HOST`]: '127.0.0.1',
     [`${prefix}_HTTP_PORT`]: '0',
   });
+  const logger = (service: string) => options.loggerFor?.(service) ?? false;
   const twinStateConfig = readTwinStateConfig(own('TWIN_STATE'));
   const infra = await openInfrastructure(twinStateConfig.service, { service: 'http-test' });
   const closers: Array<() => Promise<void>> = [];
   try {
-    const twinState = await startTwinState(twinStateConfig, infra, false);
+    const twinState = await startTwinState(twinStateConfig, infra, logger('twin-state'));
     closers.push(() => twinState.close());
-    const ingestion = await startIngestion(readIngestionConfig(own('INGESTION')), infra, false);
+    const ingestion = await startIngestion(
+      readIngestionConfig(own('INGESTION')),
+      infra,
+      logger('ingestion'),
+    );
     closers.push(() => ingestion.close());
-    const anomaly = await startAnomaly(readAnomalyConfig(own('ANOMALY')), infra, false);
+    const anomaly = await startAnomaly(readAnomalyConfig(own('ANOMALY')), infra, logger('anomaly'));
     closers.push(() => anomaly.close());
     const maintenance = await startMaintenance(
       readMaintenanceConfig(own('MAINTENANCE')),
       infra,
-      false,
+      logger('maintenance'),
     );
     closers.push(() => maintenance.close());
-    const simulation = await startSimulation(readSimulationConfig(own('SIMULATION')), infra, false);
+    const simulation = await startSimulation(
+      readSimulationConfig(own('SIMULATION')),
+      infra,
+      logger('simulation'),
+    );
     closers.push(() => simulation.close());
     const gateway = await startOnePortGateway(
       {

@@ -10,14 +10,14 @@ jest.setTimeout(180_000);
 
 const REQUEST_TIMEOUT_MS = 2_000;
 let t: InProcessTwinlog;
-let port: number;
 
+const portOf = (url: string) => Number(new URL(url).port);
 const openFds = () => readdirSync('/proc/self/fd').length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const errors: string[] = [];
 
-function partialUpload(path = '/v1/readings'): Promise<Socket> {
+function partialUpload(port: number, path = '/v1/readings'): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.write(
@@ -41,13 +41,11 @@ async function settlesNear(baseline: number, withinMs: number): Promise<number> 
 
 beforeAll(async () => {
   t = await startInProcessTwinlog({
-    gatewayTimeouts: { requestTimeoutMs: REQUEST_TIMEOUT_MS, headersTimeoutMs: 1_000 },
     loggerFor: (service) =>
       new StructuredLogger(service, 'json', (line) => {
         if ((JSON.parse(line) as { level: string }).level === 'error') errors.push(line);
       }),
   });
-  port = Number(new URL(t.url).port);
 });
 afterAll(async () => t?.close());
 
@@ -57,7 +55,9 @@ it('releases the descriptors of aborted uploads at once and keeps answering', as
   for (let round = 0; round < 15; round++) {
     // Ingestion reads its bodies itself; twin-state through Nest's body parser.
     const path = round % 2 === 0 ? '/v1/readings' : '/v1/twins';
-    const sockets = await Promise.all(Array.from({ length: 20 }, () => partialUpload(path)));
+    const sockets = await Promise.all(
+      Array.from({ length: 20 }, () => partialUpload(portOf(t.url), path)),
+    );
     // Long enough for the gateway to have opened its upstream request for each.
     await sleep(100);
     for (const socket of sockets) socket.destroy();
@@ -68,24 +68,41 @@ it('releases the descriptors of aborted uploads at once and keeps answering', as
   expect(errors).toEqual([]);
 });
 
-it('cuts off a body that never finishes after the request timeout', async () => {
-  const baseline = openFds();
-  const socket = await partialUpload();
-  const closed = new Promise<string>((resolve) => {
-    let answer = '';
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    socket.on('close', () => resolve(answer));
+// Every HTTP server (the gateway and each service) cuts a slow body at its request timeout.
+describe('with short request timeouts', () => {
+  let short: InProcessTwinlog;
+  beforeAll(async () => {
+    short = await startInProcessTwinlog({
+      env: { TWINLOG_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+      gatewayTimeouts: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    });
   });
-  // A byte now and then: the socket is never idle, the request never complete.
-  const drip = setInterval(() => socket.writable && socket.write(' '), 200);
-  try {
-    const outcome = await Promise.race([closed, sleep(30_000).then(() => 'still open')]);
-    expect(outcome).not.toBe('still open');
-    expect(outcome === '' || outcome.startsWith('HTTP/1.1 408')).toBe(true);
-  } finally {
-    clearInterval(drip);
-    socket.destroy();
-  }
-  expect(await settlesNear(baseline, 15_000)).toBeLessThanOrEqual(baseline + 20);
-  expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+  afterAll(async () => short?.close());
+
+  it.each([
+    ['the gateway', () => short.url, '/v1/readings'],
+    ['ingestion', () => short.services.ingestion, '/v1/readings'],
+    ['twin-state', () => short.services['twin-state'], '/v1/twins'],
+    ['simulation', () => short.services.simulation, '/v1/simulations'],
+  ])('%s cuts off a body that never finishes', async (_server, url, path) => {
+    const baseline = openFds();
+    const socket = await partialUpload(portOf(url()), path);
+    const closed = new Promise<string>((resolve) => {
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer));
+    });
+    // A byte now and then: the socket is never idle, the request never complete.
+    const drip = setInterval(() => socket.writable && socket.write(' '), 200);
+    try {
+      const outcome = await Promise.race([closed, sleep(30_000).then(() => 'still open')]);
+      expect(outcome).not.toBe('still open');
+      expect(outcome === '' || outcome.startsWith('HTTP/1.1 408')).toBe(true);
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+    expect(await settlesNear(baseline, 15_000)).toBeLessThanOrEqual(baseline + 20);
+    expect((await fetch(`${short.url}/health/live`)).status).toBe(200);
+  });
 });

@@ -8,12 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { bounded } from '@twinlog/domain';
-import {
-  applyHttpTimeouts,
-  DEFAULT_HTTP_TIMEOUTS,
-  serverOptions,
-  type HttpTimeouts,
-} from '@twinlog/service-kit';
+import { applyHttpTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '@twinlog/service-kit';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -32,7 +27,7 @@ export async function startOnePortGateway(
   port: number,
   timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
 ): Promise<OnePortGateway> {
-  const server = createServer(serverOptions(timeouts), (req, res) => {
+  const server = createServer((req, res) => {
     const path = req.url ?? '/';
     if (path === '/health/live') return json(res, 200, { status: 'up' });
     if (path === '/health/ready')

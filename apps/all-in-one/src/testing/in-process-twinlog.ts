@@ -14,10 +14,13 @@ import {
   type Infrastructure,
 } from '@twinlog/service-kit';
 import { startOnePortGateway } from '../gateway/one-port-gateway';
+import type { ServiceName } from '../gateway/routes';
 
 export interface InProcessTwinlog {
   /** The one port, as `npm start` serves it. */
   url: string;
+  /** Each service's own base URL, behind the gateway. */
+  services: Record<ServiceName, string>;
   /** The shared embedded log and store (to read dead letters). */
   infra: Infrastructure;
   close(): Promise<void>;
@@ -72,20 +75,19 @@ export async function startInProcessTwinlog(
       logger('simulation'),
     );
     closers.push(() => simulation.close());
-    const gateway = await startOnePortGateway(
-      {
-        'twin-state': twinState.url,
-        ingestion: ingestion.url,
-        anomaly: anomaly.url,
-        maintenance: maintenance.url,
-        simulation: simulation.url,
-      },
-      '127.0.0.1',
-      0,
-      { ...twinStateConfig.service.http, ...options.gatewayTimeouts },
-    );
+    const services: Record<ServiceName, string> = {
+      'twin-state': twinState.url,
+      ingestion: ingestion.url,
+      anomaly: anomaly.url,
+      maintenance: maintenance.url,
+      simulation: simulation.url,
+    };
+    const gateway = await startOnePortGateway(services, '127.0.0.1', 0, {
+      ...twinStateConfig.service.http,
+      ...options.gatewayTimeouts,
+    });
     closers.push(() => gateway.close());
-    return { url: gateway.url, infra, close: () => closeAll(closers, infra) };
+    return { url: gateway.url, services, infra, close: () => closeAll(closers, infra) };
   } catch (error) {
     await closeAll(closers, infra);
     throw error;

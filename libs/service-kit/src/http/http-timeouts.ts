@@ -15,20 +15,13 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
   idleTimeoutMs: 60_000,
 };
 
-/**
- * Node checks the header and request deadlines on a timer (30 s by default): a server created
- * with these options checks often enough for short deadlines to hold.
- */
-export function serverOptions(timeouts: HttpTimeouts) {
-  return {
-    ...deadlines(timeouts),
-    connectionsCheckingInterval: Math.min(1_000, timeouts.requestTimeoutMs),
-  };
-}
-
-/** Sets the deadlines on a server already created (Nest creates its own). */
+/** Sets the deadlines on a server, before it listens (Nest creates its own server). */
 export function applyHttpTimeouts(server: Server, timeouts: HttpTimeouts): void {
-  Object.assign(server, deadlines(timeouts));
+  Object.assign(server, deadlines(timeouts), {
+    // Node checks the header and request deadlines on a timer started at listen (every 30 s by
+    // default): often enough that a short deadline holds.
+    connectionsCheckingInterval: Math.min(1_000, timeouts.requestTimeoutMs),
+  });
   // A silent socket (no bytes either way) is destroyed: it would hold a descriptor for ever.
   server.timeout = timeouts.idleTimeoutMs;
 }

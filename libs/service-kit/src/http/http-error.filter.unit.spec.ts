@@ -4,9 +4,9 @@ import { HttpErrorFilter } from './http-error.filter';
 // A client that goes away mid-body (Node's "aborted", body-parser's "request aborted") is no
 // error of the service: no 500, no error log line, the socket freed.
 function hostFor() {
-  const response = {
+  const response: { status: jest.Mock; [k: string]: unknown } = {
     headersSent: false,
-    status: jest.fn(() => response),
+    status: jest.fn((): unknown => response),
     setHeader: jest.fn(),
     json: jest.fn(),
     destroy: jest.fn(),

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import { asService, openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 // The all-in-one composes the services themselves: it imports their start functions, as each
 // service's own main.ts does, rather than re-wiring their modules (eslint allows it here only).
@@ -63,34 +63,41 @@ export async function startAllInOne(
     [`${prefix}_HTTP_PORT`]: '0',
   });
   try {
-    const twinState = await startTwinState(
-      readTwinStateConfig(own('TWIN_STATE')),
-      await infraFor('twin-state', {}),
-      loggerFor('twin-state'),
+    const twinStateInfra = await infraFor('twin-state', {});
+    const twinState = await asService('twin-state', () =>
+      startTwinState(
+        readTwinStateConfig(own('TWIN_STATE')),
+        twinStateInfra,
+        loggerFor('twin-state'),
+      ),
     );
     started.push(twinState);
-    const ingestion = await startIngestion(
-      readIngestionConfig(own('INGESTION')),
-      await infraFor('ingestion', { dedupeOnAppend: false }),
-      loggerFor('ingestion'),
+    const ingestionInfra = await infraFor('ingestion', { dedupeOnAppend: false });
+    const ingestion = await asService('ingestion', () =>
+      startIngestion(readIngestionConfig(own('INGESTION')), ingestionInfra, loggerFor('ingestion')),
     );
     started.push(ingestion);
-    const anomaly = await startAnomaly(
-      readAnomalyConfig(own('ANOMALY')),
-      await infraFor('anomaly', { indexedStreams: ['twin-events'] }),
-      loggerFor('anomaly'),
+    const anomalyInfra = await infraFor('anomaly', { indexedStreams: ['twin-events'] });
+    const anomaly = await asService('anomaly', () =>
+      startAnomaly(readAnomalyConfig(own('ANOMALY')), anomalyInfra, loggerFor('anomaly')),
     );
     started.push(anomaly);
-    const maintenance = await startMaintenance(
-      readMaintenanceConfig(own('MAINTENANCE')),
-      await infraFor('maintenance', { indexedStreams: ['twin-events'] }),
-      loggerFor('maintenance'),
+    const maintenanceInfra = await infraFor('maintenance', { indexedStreams: ['twin-events'] });
+    const maintenance = await asService('maintenance', () =>
+      startMaintenance(
+        readMaintenanceConfig(own('MAINTENANCE')),
+        maintenanceInfra,
+        loggerFor('maintenance'),
+      ),
     );
     started.push(maintenance);
-    const simulation = await startSimulation(
-      readSimulationConfig(own('SIMULATION')),
-      await infraFor('simulation', { indexedStreams: ['twin-events'] }),
-      loggerFor('simulation'),
+    const simulationInfra = await infraFor('simulation', { indexedStreams: ['twin-events'] });
+    const simulation = await asService('simulation', () =>
+      startSimulation(
+        readSimulationConfig(own('SIMULATION')),
+        simulationInfra,
+        loggerFor('simulation'),
+      ),
     );
     started.push(simulation);
     const upstreams: Record<ServiceName, string> = {
@@ -100,7 +107,12 @@ export async function startAllInOne(
       maintenance: maintenance.url,
       simulation: simulation.url,
     };
-    const gateway = await startOnePortGateway(upstreams, config.http.host, config.http.port);
+    const gateway = await startOnePortGateway(
+      upstreams,
+      config.http.host,
+      config.http.port,
+      config.service.http,
+    );
     started.push(gateway);
     const catalog = (shared ?? infras[0]!).catalog;
     const resumeAt = config.simulator ? await resumePoint(twinState.url) : undefined;

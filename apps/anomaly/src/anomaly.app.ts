@@ -5,12 +5,7 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
-import {
-  HttpErrorFilter,
-  QueryGuard,
-  TwinDirectory,
-  type Infrastructure,
-} from '@twinlog/service-kit';
+import { setUpHttpApi, TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
 import { AnomalyModule } from './anomaly.module';
 import type { AnomalyConfig } from './config/anomaly.config';
 import { DetectionWorker } from './detection/detection-worker';
@@ -35,8 +30,7 @@ export async function startAnomaly(
   clock?: () => string,
 ): Promise<RunningAnomaly> {
   const app = await NestFactory.create(AnomalyModule.register(config, infra, clock), { logger });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, { timeouts: config.service.http });
   await app.listen(config.http.port, config.http.host);
   const started = Date.now();
   const directory = app.get(TwinDirectory);

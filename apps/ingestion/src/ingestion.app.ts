@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { EventLogServer } from '@twinlog/nest-transport';
-import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/service-kit';
+import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from './config/ingestion.config';
 import { TwinDirectory } from './directory/twin-directory';
 import { IngestionModule } from './ingestion.module';
@@ -34,8 +34,11 @@ export async function startIngestion(
     bodyParser: false,
     logger,
   });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, {
+    timeouts: config.service.http,
+    // POST /v1/readings checks its types itself, to dead-letter what it refuses.
+    bodies: { typeCheckedBy: ['/v1/readings'] },
+  });
   await app.init();
   // The directory first replays twin-events, then follows it from where the replay ended; the
   // de-duplication window is refilled from telemetry's tail meanwhile (readiness waits for both).

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
-import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/service-kit';
+import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from './config/maintenance.config';
 import { MaintenanceModule } from './maintenance.module';
 import { PredictionWorker } from './prediction/prediction-worker';
@@ -32,8 +32,7 @@ export async function startMaintenance(
   const app = await NestFactory.create(MaintenanceModule.register(config, infra, clock), {
     logger,
   });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, { timeouts: config.service.http });
   // Listen first: probes answer (live, not ready) while twin-events replay.
   await app.listen(config.http.port, config.http.host);
   const started = Date.now();

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/service-kit';
+import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
 import type { SimulationConfig } from './config/simulation.config';
 import { SimulationJobs } from './jobs/simulation-jobs';
 import { SimulationModule } from './simulation.module';
@@ -22,8 +22,7 @@ export async function startSimulation(
   logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error'],
 ): Promise<RunningSimulation> {
   const app = await NestFactory.create(SimulationModule.register(config, infra), { logger });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, { timeouts: config.service.http });
   await app.listen(config.http.port, config.http.host);
   // Runs read single twins' twin-events: have the Kafka adapter's index catch up from the start.
   infra.log.warmUp?.();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventLogServer } from '@twinlog/nest-transport';
-import { HttpErrorFilter, QueryGuard, type Infrastructure } from '@twinlog/service-kit';
+import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { LiveTwins } from './state/live-twins';
 import { SnapshotWriter } from './state/snapshot-writer';
@@ -28,8 +28,7 @@ export async function startTwinState(
   logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error'],
 ): Promise<RunningTwinState> {
   const app = await NestFactory.create(TwinStateModule.register(config, infra), { logger });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalGuards(new QueryGuard());
+  setUpHttpApi(app, { timeouts: config.service.http });
   // Listen first: probes answer (live, not ready) during a long rebuild; commands and queries
   // get 503 NOT_READY until it is done.
   await app.listen(config.http.port, config.http.host);

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { intFrom, parseEnv, type Env } from '@twinlog/service-kit';
+import {
+  collectProblems,
+  intFrom,
+  parseEnv,
+  readHttpTimeouts,
+  type Env,
+} from '@twinlog/service-kit';
 import type { ServiceName } from './routes';
 
 // No defaults: a gateway that guessed where a service is would answer 502 for it at run time,
@@ -24,9 +30,12 @@ const schema = z.object({
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
 
 export function readGatewayConfig(env: Env) {
-  const raw = parseEnv(schema, env);
+  const [raw, timeouts] = collectProblems(
+    () => parseEnv(schema, env),
+    () => readHttpTimeouts(env),
+  );
   return {
-    http: { host: raw.GATEWAY_HTTP_HOST, port: raw.GATEWAY_HTTP_PORT },
+    http: { host: raw.GATEWAY_HTTP_HOST, port: raw.GATEWAY_HTTP_PORT, timeouts },
     upstreams: {
       ingestion: raw.TWINLOG_INGESTION_URL,
       'twin-state': raw.TWINLOG_TWIN_STATE_URL,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@twinlog/service-kit';
+import { ConfigError, DEFAULT_HTTP_TIMEOUTS } from '@twinlog/service-kit';
 import { readGatewayConfig } from './gateway.config';
 import { SERVICES } from './routes';
 
@@ -13,7 +13,7 @@ const upstreams = {
 describe('gateway configuration', () => {
   it('routes each service to its URL and listens on 0.0.0.0:8080 by default', () => {
     expect(readGatewayConfig(upstreams)).toEqual({
-      http: { host: '0.0.0.0', port: 8080 },
+      http: { host: '0.0.0.0', port: 8080, timeouts: DEFAULT_HTTP_TIMEOUTS },
       upstreams: {
         ingestion: 'http://ingestion:8081',
         'twin-state': 'http://twin-state:8082',
@@ -23,8 +23,17 @@ describe('gateway configuration', () => {
       },
     });
     expect(
-      readGatewayConfig({ ...upstreams, GATEWAY_HTTP_PORT: '9000', GATEWAY_HTTP_HOST: '::' }).http,
-    ).toEqual({ host: '::', port: 9000 });
+      readGatewayConfig({
+        ...upstreams,
+        GATEWAY_HTTP_PORT: '9000',
+        GATEWAY_HTTP_HOST: '::',
+        TWINLOG_HTTP_REQUEST_TIMEOUT_MS: '5000',
+      }).http,
+    ).toEqual({
+      host: '::',
+      port: 9000,
+      timeouts: { ...DEFAULT_HTTP_TIMEOUTS, requestTimeoutMs: 5000 },
+    });
   });
 
   it('names every missing upstream at once, with an example', () => {

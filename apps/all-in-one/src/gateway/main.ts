@@ -6,7 +6,12 @@ import { startOnePortGateway } from './one-port-gateway';
 async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readGatewayConfig(process.env);
-  const gateway = await startOnePortGateway(config.upstreams, config.http.host, config.http.port);
+  const gateway = await startOnePortGateway(
+    config.upstreams,
+    config.http.host,
+    config.http.port,
+    config.http.timeouts,
+  );
   const routes = Object.entries(config.upstreams)
     .map(([service, url]) => `${service}=${url}`)
     .join(' ');

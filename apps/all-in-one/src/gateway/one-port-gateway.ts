@@ -1,12 +1,15 @@
 import {
   createServer,
   request,
+  type ClientRequest,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { bounded } from '@twinlog/domain';
+import { applyHttpTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '@twinlog/service-kit';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -23,6 +26,7 @@ export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
   host: string,
   port: number,
+  timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
 ): Promise<OnePortGateway> {
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
@@ -40,6 +44,7 @@ export async function startOnePortGateway(
       });
     forward(req, res, upstreams[service], service);
   });
+  applyHttpTimeouts(server, timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -68,6 +73,12 @@ function forward(
     keptBytes += chunk.length;
     if (keptBytes <= RESENDABLE_BYTES) kept.push(chunk);
   });
+  let current: ClientRequest | undefined;
+  // A client gone before its answer (an aborted upload, a closed connection) takes the upstream
+  // request with it at once: left open, each would hold two descriptors until a timeout.
+  res.once('close', () => {
+    if (!res.writableFinished) current?.destroy();
+  });
   const send = (retry: boolean) => {
     const outgoing = request(
       target,
@@ -79,10 +90,13 @@ function forward(
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        // A client gone mid-answer destroys the upstream answer (and its socket) too.
+        pipeline(answer, res, () => undefined);
       },
     );
+    current = outgoing;
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.destroyed) return;
       if (res.headersSent) return void res.destroy(error);
       // Nothing was answered on a kept-alive connection the upstream had closed: most likely
       // the request never reached it. Sent again only where a second delivery changes nothing:
@@ -92,12 +106,17 @@ function forward(
       if (!retry && stale && resendable(req) && req.complete && keptBytes <= RESENDABLE_BYTES)
         return void send(true).end(Buffer.concat(kept));
       json(res, 502, {
-        code: 'SERVICE_UNAVAILABLE',
-        message: `The ${service} service did not answer: ${error.message}`,
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: `The ${service} service did not answer: ${error.message}`,
+          details: {},
+        },
       });
     });
     return outgoing;
   };
+  // pipe, not pipeline: an upstream error must not destroy the client's socket before the 502
+  // (or the resend) is written. A client that goes away is handled by the close handler above.
   req.pipe(send(false));
 }
 

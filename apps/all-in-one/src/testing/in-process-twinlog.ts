@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +7,20 @@ import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
 import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
 import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
 import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import {
+  openInfrastructure,
+  type Env,
+  type HttpTimeouts,
+  type Infrastructure,
+} from '@twinlog/service-kit';
 import { startOnePortGateway } from '../gateway/one-port-gateway';
+import type { ServiceName } from '../gateway/routes';
 
 export interface InProcessTwinlog {
   /** The one port, as `npm start` serves it. */
   url: string;
+  /** Each service's own base URL, behind the gateway. */
+  services: Record<ServiceName, string>;
   /** The shared embedded log and store (to read dead letters). */
   infra: Infrastructure;
   close(): Promise<void>;
@@ -21,47 +30,64 @@ export interface InProcessTwinlog {
  * The five services and the gateway in this process on one embedded log in a temp directory,
  * without the plant simulator: the embedded mode's HTTP surface for tests that probe it.
  */
-export async function startInProcessTwinlog(): Promise<InProcessTwinlog> {
+export async function startInProcessTwinlog(
+  options: {
+    env?: Env;
+    gatewayTimeouts?: Partial<HttpTimeouts>;
+    /** Each service's logger; none by default. */
+    loggerFor?: (service: string) => LoggerService;
+  } = {},
+): Promise<InProcessTwinlog> {
   const base: Env = {
     TWINLOG_MODE: 'embedded',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-http-')),
+    ...options.env,
   };
   const own = (prefix: string): Env => ({
     ...base,
     [`${prefix}_HTTP_HOST`]: '127.0.0.1',
     [`${prefix}_HTTP_PORT`]: '0',
   });
+  const logger = (service: string) => options.loggerFor?.(service) ?? false;
   const twinStateConfig = readTwinStateConfig(own('TWIN_STATE'));
   const infra = await openInfrastructure(twinStateConfig.service, { service: 'http-test' });
   const closers: Array<() => Promise<void>> = [];
   try {
-    const twinState = await startTwinState(twinStateConfig, infra, false);
+    const twinState = await startTwinState(twinStateConfig, infra, logger('twin-state'));
     closers.push(() => twinState.close());
-    const ingestion = await startIngestion(readIngestionConfig(own('INGESTION')), infra, false);
+    const ingestion = await startIngestion(
+      readIngestionConfig(own('INGESTION')),
+      infra,
+      logger('ingestion'),
+    );
     closers.push(() => ingestion.close());
-    const anomaly = await startAnomaly(readAnomalyConfig(own('ANOMALY')), infra, false);
+    const anomaly = await startAnomaly(readAnomalyConfig(own('ANOMALY')), infra, logger('anomaly'));
     closers.push(() => anomaly.close());
     const maintenance = await startMaintenance(
       readMaintenanceConfig(own('MAINTENANCE')),
       infra,
-      false,
+      logger('maintenance'),
     );
     closers.push(() => maintenance.close());
-    const simulation = await startSimulation(readSimulationConfig(own('SIMULATION')), infra, false);
-    closers.push(() => simulation.close());
-    const gateway = await startOnePortGateway(
-      {
-        'twin-state': twinState.url,
-        ingestion: ingestion.url,
-        anomaly: anomaly.url,
-        maintenance: maintenance.url,
-        simulation: simulation.url,
-      },
-      '127.0.0.1',
-      0,
+    const simulation = await startSimulation(
+      readSimulationConfig(own('SIMULATION')),
+      infra,
+      logger('simulation'),
     );
+    closers.push(() => simulation.close());
+    const services: Record<ServiceName, string> = {
+      'twin-state': twinState.url,
+      ingestion: ingestion.url,
+      anomaly: anomaly.url,
+      maintenance: maintenance.url,
+      simulation: simulation.url,
+    };
+    const gateway = await startOnePortGateway(services, '127.0.0.1', 0, {
+      ...twinStateConfig.service.http,
+      ...options.gatewayTimeouts,
+    });
     closers.push(() => gateway.close());
-    return { url: gateway.url, infra, close: () => closeAll(closers, infra) };
+    return { url: gateway.url, services, infra, close: () => closeAll(closers, infra) };
   } catch (error) {
     await closeAll(closers, infra);
     throw error;

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
+import type { HttpTimeouts } from '../http/http-timeouts';
 import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
 
 /**
@@ -39,6 +40,28 @@ const schema = z.object({
   TWINLOG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
+const httpSchema = z.object({
+  // HTTP servers (each service's and the gateway's): how long a client may take to send its
+  // headers, its whole request (headers and body), how long an idle keep-alive connection and a
+  // silent socket are held. Node's own defaults (300 s for a request) let slow or abandoned
+  // requests hold file descriptors for minutes.
+  TWINLOG_HTTP_HEADERS_TIMEOUT_MS: intFrom(100, 20_000),
+  TWINLOG_HTTP_REQUEST_TIMEOUT_MS: intFrom(100, 60_000),
+  TWINLOG_HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(100, 5_000),
+  TWINLOG_HTTP_IDLE_TIMEOUT_MS: intFrom(100, 60_000),
+});
+
+/** The HTTP servers' timeouts (the gateway reads them too). */
+export function readHttpTimeouts(env: Env): HttpTimeouts {
+  const raw = parseEnv(httpSchema, env);
+  return {
+    headersTimeoutMs: raw.TWINLOG_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: raw.TWINLOG_HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: raw.TWINLOG_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    idleTimeoutMs: raw.TWINLOG_HTTP_IDLE_TIMEOUT_MS,
+  };
+}
+
 export type ServiceConfig = ReturnType<typeof readServiceConfig>;
 
 export function readServiceConfig(env: Env) {
@@ -47,6 +70,7 @@ export function readServiceConfig(env: Env) {
     modelsDir: raw.TWINLOG_MODELS_DIR,
     dataDir: raw.TWINLOG_DATA_DIR,
     logFormat: raw.TWINLOG_LOG_FORMAT,
+    http: readHttpTimeouts(env),
   };
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };

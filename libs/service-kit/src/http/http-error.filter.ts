@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { boundedError, isTwinlogError } from '@twinlog/domain';
 import { IndexBehindError, StaleIndexError } from '@twinlog/event-log';
+import { isClientAbort } from './client-abort';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
 
 interface HttpResponse {
@@ -14,6 +15,7 @@ interface HttpResponse {
   setHeader(name: string, value: string): void;
   json(body: unknown): void;
   headersSent?: boolean;
+  destroy?(): void;
 }
 
 /**
@@ -28,6 +30,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse<HttpResponse>();
+    if (isClientAbort(error)) {
+      // Nobody is left to read an answer: free the socket, and say so only when debugging.
+      this.logger.debug(`request aborted by the client: ${(error as Error).message}`);
+      return void response.destroy?.();
+    }
     if (response.headersSent) return;
     const { status, body, headers } = describe(error);
     if (status >= 500 && status !== 503)
@@ -72,6 +79,14 @@ function describe(error: unknown): {
   // Nest turns body-parser's SyntaxError for a malformed JSON body into a plain 400.
   if (error instanceof HttpException && error.getStatus() === 400 && /JSON/.test(error.message)) {
     return problem(400, 'JSON_MALFORMED', `The body is not valid JSON: ${error.message}`);
+  }
+  // The router could not percent-decode a path segment (Express' URIError, status 400).
+  if (/^Failed to decode param/.test(parser.message ?? '')) {
+    return problem(
+      400,
+      'PATH_INVALID',
+      `A path segment is not valid percent-encoding (UTF-8): ${parser.message}`,
+    );
   }
   if (error instanceof HttpException) {
     return problem(error.getStatus(), `HTTP_${error.getStatus()}`, error.message);

@@ -30,7 +30,8 @@ export class QueryGuard implements CanActivate {
     const schema =
       (Reflect.getMetadata(QUERY_SCHEMA, context.getHandler()) as QuerySchema | undefined) ??
       NO_PARAMETERS;
-    const req = context.switchToHttp().getRequest<{ query: unknown }>();
+    const req = context.switchToHttp().getRequest<{ query: unknown; url?: string }>();
+    refuseUndecodable(req.url ?? '');
     const parsed = parseQuery(schema, req.query ?? {});
     // Express 5 defines `query` as a getter: shadow it with the parsed value.
     Object.defineProperty(req, 'query', { value: parsed, writable: true, configurable: true });
@@ -41,6 +42,31 @@ export class QueryGuard implements CanActivate {
 /** The 400 of a query parameter, for the checks a schema cannot make (a type the catalogue lacks). */
 export function queryInvalid(parameter: string, message: string, more: object = {}): HttpProblem {
   return new HttpProblem(400, 'QUERY_INVALID', message, { parameter: bounded(parameter), ...more });
+}
+
+/**
+ * The query parser keeps a value it cannot percent-decode as raw text (`%E0%A4%A` would be
+ * looked up as is and match nothing): refuse it, naming the parameter.
+ */
+function refuseUndecodable(url: string): void {
+  const at = url.indexOf('?');
+  if (at < 0) return;
+  for (const pair of url.slice(at + 1).split('&')) {
+    const [name = '', ...rest] = pair.split('=');
+    const value = rest.join('=');
+    const readable = decodes(name) ? decodeURIComponent(name.replace(/\+/g, ' ')) : name;
+    if (!decodes(name) || !decodes(value))
+      throw queryInvalid(readable, `${bounded(readable)}: not valid percent-encoding (UTF-8)`);
+  }
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parses a query object (`name -> string | string[]`) with the route's schema. */

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { currentService } from './service-context';
 
 export type LogFormat = 'json' | 'pretty';
 type Level = 'error' | 'warn' | 'info' | 'debug';
@@ -66,12 +67,13 @@ export class StructuredLogger implements LoggerService {
           ? message
           : JSON.stringify(message);
     const time = this.now();
+    const service = currentService() ?? this.service;
     if (this.format === 'json') {
       this.write(
         JSON.stringify({
           time: time.toISOString(),
           level,
-          service: this.service,
+          service,
           ...(context ? { context } : {}),
           msg: text,
           ...(stack ? { stack } : {}),
@@ -82,7 +84,7 @@ export class StructuredLogger implements LoggerService {
     const clock = time.toISOString().slice(11, 19);
     const where = context ? ` ${context}` : '';
     this.write(
-      `${clock} ${PRETTY_LEVEL[level]} ${this.service}${where}: ${text}${stack ? `\n${stack}` : ''}`,
+      `${clock} ${PRETTY_LEVEL[level]} ${service}${where}: ${text}${stack ? `\n${stack}` : ''}`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { physicalRangeOf, type PhysicalRange } from '@twinlog/domain';
 import { DAY_MS, startHarness, type Harness } from './testing/ingestion-harness';
 
 // Issue 15, defects 2 and 3, through the real HTTP endpoint: hostile numbers and times in a
@@ -75,25 +76,38 @@ const badTime: fc.Arbitrary<Case<unknown>> = fc
   )
   .map((sent) => ({ sent, verdict: 'TIMESTAMP_IMPLAUSIBLE' as const }));
 
-/** Temperatures in °C: physically from absolute zero, at most 1e15 in magnitude. */
-const temperature: fc.Arbitrary<Case<unknown>> = fc.oneof(
-  fc
-    .oneof(
-      fc.double({ min: -273.15, max: 1e15, noNaN: true }),
-      fc.constantFrom(-273.15, 0, -0, 5e-324, 1e15),
-    )
-    .map((sent) => ({ sent, verdict: 'accepted' as const })),
-  fc
-    .oneof(
-      fc.constantFrom(-1e308, 1e308, -274, 1e16, -Number.MAX_VALUE, Number.MAX_VALUE),
-      fc.double({ min: -Number.MAX_VALUE, max: -273.16, noNaN: true, noDefaultInfinity: true }),
-      fc.double({ min: 1.001e15, max: Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true }),
-    )
-    .map((sent) => ({ sent, verdict: 'VALUE_OUT_OF_BOUNDS' as const })),
-  fc
-    .constantFrom<unknown>('NaN', 'Infinity', '-Infinity', '1e308', null, true, [], {}, '41.5')
-    .map((sent) => ({ sent, verdict: 'VALUE_INVALID' as const })),
-);
+/**
+ * Temperatures in °C against the property's physical range as the model declares it (the
+ * oracle reads the range, so a model that narrows it keeps the test honest).
+ */
+function temperatureCases({ min, max }: PhysicalRange): fc.Arbitrary<Case<unknown>> {
+  const below = min - Math.max(1, Math.abs(min) * 1e-9);
+  const above = max + Math.max(1, Math.abs(max) * 1e-9);
+  return fc.oneof(
+    fc
+      .oneof(
+        fc.double({ min, max, noNaN: true }),
+        fc.constantFrom(min, max, ...[0, -0, 5e-324].filter((v) => v >= min && v <= max)),
+      )
+      .map((sent) => ({ sent, verdict: 'accepted' as const })),
+    fc
+      .oneof(
+        fc.constantFrom(-1e308, 1e308, below, above, 1e16, -Number.MAX_VALUE, Number.MAX_VALUE),
+        fc.double({ min: -Number.MAX_VALUE, max: below, noNaN: true, noDefaultInfinity: true }),
+        fc.double({ min: above, max: Number.MAX_VALUE, noNaN: true, noDefaultInfinity: true }),
+      )
+      .map((sent) => ({ sent, verdict: 'VALUE_OUT_OF_BOUNDS' as const })),
+    fc
+      .constantFrom<unknown>('NaN', 'Infinity', '-Infinity', '1e308', null, true, [], {}, '41.5')
+      .map((sent) => ({ sent, verdict: 'VALUE_INVALID' as const })),
+  );
+}
+
+function temperatureRange(h: Harness): PhysicalRange {
+  const spec = h.infra.catalog.get('cnc-milling-machine').properties['temperature'];
+  if (!spec) throw new Error('the seed CNC model has no temperature property');
+  return physicalRangeOf(spec);
+}
 
 function codeOf(value: Case<unknown>, time: Case<unknown>): Expect {
   if (value.verdict !== 'accepted') return value.verdict;
@@ -113,8 +127,9 @@ describe('hostile numbers and times in a readings body (real Kafka, InfluxDB, mo
 
   it('answers each reading with its own verdict, never a 500, and keeps the good ones', async () => {
     let n = 0;
+    const range = temperatureRange(h);
     const reading = fc
-      .tuple(temperature, fc.oneof(goodTime, goodTime, badTime))
+      .tuple(temperatureCases(range), fc.oneof(goodTime, goodTime, badTime))
       .map(([value, time]) => ({ value, time, readingId: `${RUN}-${(n += 1)}` }));
     await fc.assert(
       fc.asyncProperty(fc.array(reading, { minLength: 1, maxLength: 12 }), async (batch) => {
@@ -145,7 +160,8 @@ describe('hostile numbers and times in a readings body (real Kafka, InfluxDB, mo
     expect(logged.map((r) => r.readingId).sort()).toEqual([...accepted].sort());
     for (const r of logged) {
       expect(r.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect(Math.abs(r.value)).toBeLessThanOrEqual(1e15);
+      expect(r.value).toBeGreaterThanOrEqual(temperatureRange(h).min);
+      expect(r.value).toBeLessThanOrEqual(temperatureRange(h).max);
     }
   });
 
@@ -179,6 +195,9 @@ describe('hostile numbers and times in a readings body (real Kafka, InfluxDB, mo
       'VALUE_OUT_OF_BOUNDS',
     ]);
     expect(json.results[1].error.message).toMatch(/November has 30 days/);
-    expect(json.results[3].error.details).toMatchObject({ min: -273.15, unit: '°C' });
+    expect(json.results[3].error.details).toMatchObject({
+      min: temperatureRange(h).min,
+      unit: '°C',
+    });
   });
 });

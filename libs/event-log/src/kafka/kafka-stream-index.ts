@@ -141,6 +141,8 @@ export class KafkaStreamIndex {
         marks: await watermarks(this.admin, this.names.stream[stream]),
       })),
     );
+    this.checkNotAhead(marks);
+    if (this.voided) throw this.failure;
     for (const { stream, marks: partitions } of marks) {
       for (const { partition, high } of partitions) {
         if (only && !only[stream]?.includes(partition)) continue;
@@ -194,6 +196,32 @@ export class KafkaStreamIndex {
   }
 
   /**
+   * An index past a partition's end is ahead of the log: its topic was recreated under it. The
+   * consumer cannot tell by itself: Kafka's reset after the out-of-range offset brings nothing
+   * while the new partition is empty, and a consumer that kept its fetch offsets through the
+   * deletion sees no jump back at all. Each read's watermarks show it (every partition, not only
+   * the read's: one is enough to void the whole index).
+   */
+  private checkNotAhead(
+    marks: { stream: StreamName; marks: { partition: number; high: number }[] }[],
+  ): void {
+    if (this.failure) return;
+    for (const { stream, marks: partitions } of marks) {
+      const ahead = partitions.find((m) => this.position(stream, m.partition) > m.high);
+      if (ahead)
+        return this.voidWith(
+          `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${this.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
+        );
+    }
+  }
+
+  private voidWith(reason: string): void {
+    writeMeta(this.db, 'voided', reason);
+    this.failure = new StaleIndexError(`the stream index is rebuilt: ${reason}`);
+    this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
+  }
+
+  /**
    * A batch that starts before where the index is: either the consumer re-reading after it
    * rejoined (the same events again: skipped), or Kafka's reset to the earliest offset after the
    * index's offset went out of range, because the topic was recreated under it (other events at
@@ -211,9 +239,7 @@ export class KafkaStreamIndex {
       const id = header(message.headers, 'event-id');
       if (held !== undefined && id !== undefined && String(held) !== id) {
         const reason = `${this.names.stream[stream]}/${partition} offset ${message.offset} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`;
-        writeMeta(this.db, 'voided', reason);
-        this.failure = new StaleIndexError(`the stream index is rebuilt: ${reason}`);
-        this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
+        this.voidWith(reason);
         return [];
       }
     }

@@ -116,6 +116,7 @@ export class KafkaEventLog implements EventLog {
         settings.indexPath,
         settings.indexedStreams,
         settings.warn,
+        settings.indexCheckIntervalMs,
       );
     const log = new KafkaEventLog(
       kafka,

@@ -18,7 +18,9 @@ import {
   recordFingerprint,
   staleness,
   writeMeta,
+  type ValidityCheck,
 } from './stream-index-validity';
+import { identityDrift } from './stream-index-identity';
 
 const INDEX_GROUP = '__stream_index__';
 
@@ -53,6 +55,8 @@ export class KafkaStreamIndex {
   private consumer: Consumer | undefined;
   private failure: unknown;
   private stopped = false;
+  private lastIdentityCheck = Date.now();
+  private identityCheck: Promise<void> | undefined;
   /** Emits 'batch' after each ingested batch, to wake readers waiting to catch up. */
   private readonly ingested = new EventEmitter();
 
@@ -64,6 +68,8 @@ export class KafkaStreamIndex {
     /** The streams it follows: a service that only de-duplicates its own events needs twin-events. */
     readonly streams: readonly StreamName[],
     private readonly warn: (message: string) => void = () => undefined,
+    /** How often reads also check that the log is still the one indexed (identityDrift). */
+    private readonly checkIntervalMs = 60_000,
   ) {
     this.database = this.open();
     this.ingested.setMaxListeners(0);
@@ -80,14 +86,7 @@ export class KafkaStreamIndex {
 
   async start(): Promise<void> {
     const { clusterId } = await this.admin.describeCluster();
-    const reason = await staleness({
-      db: this.db,
-      kafka: this.kafka,
-      admin: this.admin,
-      names: this.names,
-      streams: this.streams,
-      position: (stream, partition) => this.position(stream, partition),
-    });
+    const reason = await staleness(this.validityCheck());
     if (reason) {
       this.warn(
         `the local stream index ${this.path} does not match the Kafka log and is rebuilt from it: ${reason}`,
@@ -95,6 +94,7 @@ export class KafkaStreamIndex {
       this.wipe();
     }
     writeMeta(this.db, 'cluster_id', clusterId);
+    this.lastIdentityCheck = Date.now();
     const consumer = this.kafka.consumer({
       groupId: `twinlog-index-${randomUUID()}`,
       allowAutoTopicCreation: false,
@@ -143,6 +143,7 @@ export class KafkaStreamIndex {
     );
     this.checkNotAhead(marks);
     if (this.voided) throw this.failure;
+    this.checkIdentityNowAndThen();
     for (const { stream, marks: partitions } of marks) {
       for (const { partition, high } of partitions) {
         if (only && !only[stream]?.includes(partition)) continue;
@@ -172,6 +173,7 @@ export class KafkaStreamIndex {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.identityCheck;
     await this.consumer?.disconnect();
     this.db.close();
   }
@@ -213,6 +215,35 @@ export class KafkaStreamIndex {
           `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${this.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
         );
     }
+  }
+
+  /**
+   * Now and then a read also starts, in the background, the check that the log is still the one
+   * indexed: an index that read on into a topic recreated under it is neither ahead of the log
+   * nor saw a jump back. A failed check (metadata settling) is simply tried again later.
+   */
+  private checkIdentityNowAndThen(): void {
+    if (this.identityCheck || Date.now() - this.lastIdentityCheck < this.checkIntervalMs) return;
+    this.lastIdentityCheck = Date.now();
+    this.identityCheck = identityDrift(this.validityCheck())
+      .then((reason) => {
+        if (reason && !this.stopped && !this.failure) this.voidWith(reason);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.identityCheck = undefined;
+      });
+  }
+
+  private validityCheck(): ValidityCheck {
+    return {
+      db: this.db,
+      kafka: this.kafka,
+      admin: this.admin,
+      names: this.names,
+      streams: this.streams,
+      position: (stream, partition) => this.position(stream, partition),
+    };
   }
 
   private voidWith(reason: string): void {

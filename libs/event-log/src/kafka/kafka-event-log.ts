@@ -116,6 +116,7 @@ export class KafkaEventLog implements EventLog {
         settings.indexPath,
         settings.indexedStreams,
         settings.warn,
+        settings.indexCheckIntervalMs,
       );
     const log = new KafkaEventLog(
       kafka,
@@ -145,20 +146,39 @@ export class KafkaEventLog implements EventLog {
    * itself void is stopped and replaced by a new one, which rebuilds from the log.
    */
   private async startedIndex(): Promise<KafkaStreamIndex> {
-    const started = (this.indexStarted ??= this.startIndex());
+    const started = (this.indexStarted ??= this.retriedIfFailed(this.startIndex()));
     const index = await started;
     if (!index.voided) return index;
     if (this.indexStarted === started)
-      this.indexStarted = (async () => {
-        await index.stop();
-        return this.startIndex();
-      })();
+      this.indexStarted = this.retriedIfFailed(
+        (async () => {
+          await index.stop();
+          return this.startIndex();
+        })(),
+      );
     return this.indexStarted;
+  }
+
+  /**
+   * A start that failed (the broker's metadata still settling after a topic was recreated) is
+   * forgotten, so the next read starts the index again instead of failing forever.
+   */
+  private retriedIfFailed(starting: Promise<KafkaStreamIndex>): Promise<KafkaStreamIndex> {
+    const tracked: Promise<KafkaStreamIndex> = starting.catch((error: unknown) => {
+      if (this.indexStarted === tracked) this.indexStarted = undefined;
+      throw error;
+    });
+    return tracked;
   }
 
   private async startIndex(): Promise<KafkaStreamIndex> {
     const index = this.newIndex();
-    await index.start();
+    try {
+      await index.start();
+    } catch (error) {
+      await index.stop().catch(() => undefined);
+      throw error;
+    }
     return index;
   }
 
@@ -382,7 +402,8 @@ export class KafkaEventLog implements EventLog {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
-    if (this.indexStarted) await (await this.indexStarted).stop();
+    const index = await this.indexStarted?.catch(() => undefined);
+    await index?.stop();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 

@@ -34,6 +34,12 @@ export interface KafkaLogConfig {
    */
   indexedStreams: readonly StreamName[];
   /**
+   * How often (at most, and only when read) the running index checks in the background that
+   * the log is still the one it indexed: the cluster id and the oldest message it holds per
+   * partition (a topic recreated under it). One short read per partition each time.
+   */
+  indexCheckIntervalMs: number;
+  /**
    * How TelemetryReported is written: 'json' (the default), which any consumer can read, or
    * 'compact' bytes: less than half the size, faster to write and to replay (ADR 0009).
    * Readers take both, so the setting can change at any time.
@@ -62,6 +68,7 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   clientLogLevel: 'warn',
   dedupeOnAppend: true,
   indexedStreams: STREAMS,
+  indexCheckIntervalMs: 60_000,
   telemetryEncoding: 'json',
   replayWorkerMinEvents: 50_000,
   warn: (message) => process.stderr.write(`[twinlog event log] warning: ${message}\n`),

@@ -18,7 +18,9 @@ import {
   recordFingerprint,
   staleness,
   writeMeta,
+  type ValidityCheck,
 } from './stream-index-validity';
+import { identityDrift } from './stream-index-identity';
 
 const INDEX_GROUP = '__stream_index__';
 
@@ -53,6 +55,8 @@ export class KafkaStreamIndex {
   private consumer: Consumer | undefined;
   private failure: unknown;
   private stopped = false;
+  private lastIdentityCheck = Date.now();
+  private identityCheck: Promise<void> | undefined;
   /** Emits 'batch' after each ingested batch, to wake readers waiting to catch up. */
   private readonly ingested = new EventEmitter();
 
@@ -64,6 +68,8 @@ export class KafkaStreamIndex {
     /** The streams it follows: a service that only de-duplicates its own events needs twin-events. */
     readonly streams: readonly StreamName[],
     private readonly warn: (message: string) => void = () => undefined,
+    /** How often reads also check that the log is still the one indexed (identityDrift). */
+    private readonly checkIntervalMs = 60_000,
   ) {
     this.database = this.open();
     this.ingested.setMaxListeners(0);
@@ -80,14 +86,7 @@ export class KafkaStreamIndex {
 
   async start(): Promise<void> {
     const { clusterId } = await this.admin.describeCluster();
-    const reason = await staleness({
-      db: this.db,
-      kafka: this.kafka,
-      admin: this.admin,
-      names: this.names,
-      streams: this.streams,
-      position: (stream, partition) => this.position(stream, partition),
-    });
+    const reason = await staleness(this.validityCheck());
     if (reason) {
       this.warn(
         `the local stream index ${this.path} does not match the Kafka log and is rebuilt from it: ${reason}`,
@@ -95,6 +94,7 @@ export class KafkaStreamIndex {
       this.wipe();
     }
     writeMeta(this.db, 'cluster_id', clusterId);
+    this.lastIdentityCheck = Date.now();
     const consumer = this.kafka.consumer({
       groupId: `twinlog-index-${randomUUID()}`,
       allowAutoTopicCreation: false,
@@ -141,6 +141,9 @@ export class KafkaStreamIndex {
         marks: await watermarks(this.admin, this.names.stream[stream]),
       })),
     );
+    this.checkNotAhead(marks);
+    if (this.voided) throw this.failure;
+    this.checkIdentityNowAndThen();
     for (const { stream, marks: partitions } of marks) {
       for (const { partition, high } of partitions) {
         if (only && !only[stream]?.includes(partition)) continue;
@@ -170,6 +173,7 @@ export class KafkaStreamIndex {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.identityCheck;
     await this.consumer?.disconnect();
     this.db.close();
   }
@@ -194,6 +198,61 @@ export class KafkaStreamIndex {
   }
 
   /**
+   * An index past a partition's end is ahead of the log: its topic was recreated under it. The
+   * consumer cannot tell by itself: Kafka's reset after the out-of-range offset brings nothing
+   * while the new partition is empty, and a consumer that kept its fetch offsets through the
+   * deletion sees no jump back at all. Each read's watermarks show it (every partition, not only
+   * the read's: one is enough to void the whole index).
+   */
+  private checkNotAhead(
+    marks: { stream: StreamName; marks: { partition: number; high: number }[] }[],
+  ): void {
+    if (this.failure) return;
+    for (const { stream, marks: partitions } of marks) {
+      const ahead = partitions.find((m) => this.position(stream, m.partition) > m.high);
+      if (ahead)
+        return this.voidWith(
+          `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${this.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
+        );
+    }
+  }
+
+  /**
+   * Now and then a read also starts, in the background, the check that the log is still the one
+   * indexed: an index that read on into a topic recreated under it is neither ahead of the log
+   * nor saw a jump back. A failed check (metadata settling) is simply tried again later.
+   */
+  private checkIdentityNowAndThen(): void {
+    if (this.identityCheck || Date.now() - this.lastIdentityCheck < this.checkIntervalMs) return;
+    this.lastIdentityCheck = Date.now();
+    this.identityCheck = identityDrift(this.validityCheck())
+      .then((reason) => {
+        if (reason && !this.stopped && !this.failure) this.voidWith(reason);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.identityCheck = undefined;
+      });
+  }
+
+  private validityCheck(): ValidityCheck {
+    return {
+      db: this.db,
+      kafka: this.kafka,
+      admin: this.admin,
+      names: this.names,
+      streams: this.streams,
+      position: (stream, partition) => this.position(stream, partition),
+    };
+  }
+
+  private voidWith(reason: string): void {
+    writeMeta(this.db, 'voided', reason);
+    this.failure = new StaleIndexError(`the stream index is rebuilt: ${reason}`);
+    this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
+  }
+
+  /**
    * A batch that starts before where the index is: either the consumer re-reading after it
    * rejoined (the same events again: skipped), or Kafka's reset to the earliest offset after the
    * index's offset went out of range, because the topic was recreated under it (other events at
@@ -211,9 +270,7 @@ export class KafkaStreamIndex {
       const id = header(message.headers, 'event-id');
       if (held !== undefined && id !== undefined && String(held) !== id) {
         const reason = `${this.names.stream[stream]}/${partition} offset ${message.offset} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`;
-        writeMeta(this.db, 'voided', reason);
-        this.failure = new StaleIndexError(`the stream index is rebuilt: ${reason}`);
-        this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
+        this.voidWith(reason);
         return [];
       }
     }

@@ -1,0 +1,54 @@
+import type { StreamName } from '@twinlog/domain';
+import { header } from './kafka-codec';
+import { readRange, watermarks } from './kafka-range-reader';
+import { readMeta, type ValidityCheck } from './stream-index-validity';
+
+/**
+ * Why a running stream index no longer matches its log, or undefined (docs/adr/0011). The start
+ * check compares the last message read; a running index may already have read on into a topic
+ * recreated under it (its consumer kept its fetch offsets, which exist again once the new topic
+ * holds as many messages), so this compares the oldest message it still holds per partition,
+ * read before any recreation, and the cluster id. Costs one short read per held partition.
+ */
+export async function identityDrift(check: ValidityCheck): Promise<string | undefined> {
+  const built = readMeta(check.db, 'cluster_id');
+  const { clusterId } = await check.admin.describeCluster();
+  if (built !== undefined && built !== clusterId)
+    return `it was built from Kafka cluster ${built}, and the brokers now belong to cluster ${clusterId}`;
+  for (const stream of check.streams) {
+    const reason = await oldestDrift(check, stream);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+async function oldestDrift(check: ValidityCheck, stream: StreamName): Promise<string | undefined> {
+  const topic = check.names.stream[stream];
+  const marks = await watermarks(check.admin, topic);
+  const oldest = check.db.prepare(
+    'SELECT "offset", id FROM events WHERE stream = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT 1',
+  );
+  const expected = new Map<number, { offset: number; id: string }>();
+  for (const m of marks) {
+    const row = oldest.get(stream, m.partition, m.low);
+    // Past the partition's end is the log behind the index, which each read checks.
+    if (row && Number(row['offset']) < m.high)
+      expected.set(m.partition, { offset: Number(row['offset']), id: String(row['id']) });
+  }
+  if (expected.size === 0) return undefined;
+  const found = new Map<number, string | undefined>();
+  const ranges = [...expected].map(([partition, { offset }]) => ({
+    partition,
+    start: offset,
+    end: offset + 1,
+  }));
+  await readRange(check.kafka, check.admin, topic, ranges, async (partition, messages) => {
+    const message = messages.find((m) => Number(m.offset) === expected.get(partition)!.offset);
+    if (message) found.set(partition, header(message.headers, 'event-id'));
+  });
+  for (const [partition, { offset, id }] of expected) {
+    if (found.has(partition) && found.get(partition) !== id)
+      return `${topic}/${partition} offset ${offset} now holds another event than the one indexed: the topic was recreated`;
+  }
+  return undefined;
+}

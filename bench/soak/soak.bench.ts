@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot } from '@twinlog/testing';
+import { freePort, registerTwinOverHttp, repoRoot } from '@twinlog/testing';
 import { arg } from '../event-log/bench-util';
 import { rssSlope, rssTable, type RssSample } from './rss-report';
 
@@ -43,7 +43,14 @@ async function main(): Promise<void> {
   try {
     await waitReady(url, twinlog);
     const twinIds = Array.from({ length: TWINS }, (_, i) => `soak-${i}`);
-    for (const twinId of twinIds) await registerTwin(url, twinId);
+    for (const twinId of twinIds) {
+      await registerTwinOverHttp(url, {
+        twinId,
+        twinType: 'cnc-milling-machine',
+        site: 'soak',
+        commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      });
+    }
     console.log(
       `embedded all-in-one pid ${twinlog.pid} at ${url}, data ${dataDir}; ${RATE.toLocaleString('en-US')} readings/s in batches of ${BATCH} over ${TWINS} twins for ${MINUTES} min, TWINLOG_EMBEDDED_SYNC=${SYNC}`,
     );
@@ -198,20 +205,6 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
-}
-
-async function registerTwin(url: string, twinId: string): Promise<void> {
-  const answer = await fetch(`${url}/v1/twins`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      twinId,
-      twinType: 'cnc-milling-machine',
-      site: 'soak',
-      commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
-    }),
-  });
-  if (answer.status !== 201) throw new Error(`registering ${twinId}: HTTP ${answer.status}`);
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {

@@ -9,5 +9,6 @@ export { startLocalInflux } from './infra/local/influxdb.local';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
+export { registerTwinOverHttp } from './twins/register-over-http';
 export { until } from './wait/until';
 export { jsonRequest } from './http/json-request';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { until } from '@twinlog/testing';
+import { registerTwinOverHttp, until } from '@twinlog/testing';
 import {
   startOwnServers,
   startService,
@@ -40,16 +40,11 @@ describe('Kafka and InfluxDB failing under load (distributed mode, services as p
     twinState = await startService('twin-state', env);
     ingestion = await startService('ingestion', env);
     for (const twinId of TWINS) {
-      const answer = await fetch(`${twinState.url}/v1/twins`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          twinId,
-          twinType: 'cnc-milling-machine',
-          commissionedAt: new Date(START_MS - 86_400_000).toISOString(),
-        }),
+      await registerTwinOverHttp(twinState.url, {
+        twinId,
+        twinType: 'cnc-milling-machine',
+        commissionedAt: new Date(START_MS - 86_400_000).toISOString(),
       });
-      expect(answer.status).toBe(201);
     }
     await untilTwinsKnown(ingestion.url, TWINS);
   }, 300_000);

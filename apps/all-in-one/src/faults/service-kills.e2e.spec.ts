@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@twinlog/domain';
 import { KafkaEventLog } from '@twinlog/event-log';
-import { realServer, until } from '@twinlog/testing';
+import { realServer, registerTwinOverHttp, until } from '@twinlog/testing';
 import {
   startService,
   topologyEnv,
@@ -112,7 +112,13 @@ async function run(withKills: boolean): Promise<Outcome> {
     ))
       services.set(name, started);
     const twinState = services.get('twin-state')!;
-    for (const twinId of TWINS) await register(twinState.url, twinId);
+    for (const twinId of TWINS) {
+      await registerTwinOverHttp(twinState.url, {
+        twinId,
+        twinType: 'cnc-milling-machine',
+        commissionedAt: new Date(START_MS - 86_400_000).toISOString(),
+      });
+    }
     await untilTwinsKnown(services.get('ingestion')!.url, TWINS);
 
     const batches: LoadReading[][] = [];
@@ -298,19 +304,6 @@ async function post(url: string, batch: LoadReading[]): Promise<boolean> {
   if (answer.status !== 200) return false;
   const body = (await answer.json()) as { accepted: number; duplicates: number };
   return body.accepted + body.duplicates === batch.length;
-}
-
-async function register(url: string, twinId: string): Promise<void> {
-  const answer = await fetch(`${url}/v1/twins`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      twinId,
-      twinType: 'cnc-milling-machine',
-      commissionedAt: new Date(START_MS - 86_400_000).toISOString(),
-    }),
-  });
-  if (answer.status !== 201) throw new Error(`registering ${twinId}: HTTP ${answer.status}`);
 }
 
 async function json(url: string): Promise<unknown> {

@@ -108,3 +108,26 @@ export async function watermarks(
   const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
   return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
 }
+
+/**
+ * The message at one offset of each given partition (those no longer there are left out): the
+ * stream index's checks compare what it read there once with what the log holds now.
+ */
+export async function readMessagesAt(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  offsets: Map<number, number>,
+): Promise<Map<number, KafkaMessage>> {
+  const found = new Map<number, KafkaMessage>();
+  const ranges = [...offsets].map(([partition, offset]) => ({
+    partition,
+    start: offset,
+    end: offset + 1,
+  }));
+  await readRange(kafka, admin, topic, ranges, async (partition, messages) => {
+    const message = messages.find((m) => Number(m.offset) === offsets.get(partition));
+    if (message) found.set(partition, message);
+  });
+  return found;
+}

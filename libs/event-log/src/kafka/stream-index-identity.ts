@@ -1,6 +1,6 @@
 import type { StreamName } from '@twinlog/domain';
 import { header } from './kafka-codec';
-import { readRange, watermarks } from './kafka-range-reader';
+import { readMessagesAt, watermarks } from './kafka-range-reader';
 import { readMeta, type ValidityCheck } from './stream-index-validity';
 
 /**
@@ -36,18 +36,15 @@ async function oldestDrift(check: ValidityCheck, stream: StreamName): Promise<st
       expected.set(m.partition, { offset: Number(row['offset']), id: String(row['id']) });
   }
   if (expected.size === 0) return undefined;
-  const found = new Map<number, string | undefined>();
-  const ranges = [...expected].map(([partition, { offset }]) => ({
-    partition,
-    start: offset,
-    end: offset + 1,
-  }));
-  await readRange(check.kafka, check.admin, topic, ranges, async (partition, messages) => {
-    const message = messages.find((m) => Number(m.offset) === expected.get(partition)!.offset);
-    if (message) found.set(partition, header(message.headers, 'event-id'));
-  });
+  const at = await readMessagesAt(
+    check.kafka,
+    check.admin,
+    topic,
+    new Map([...expected].map(([partition, { offset }]) => [partition, offset])),
+  );
   for (const [partition, { offset, id }] of expected) {
-    if (found.has(partition) && found.get(partition) !== id)
+    const message = at.get(partition);
+    if (message && header(message.headers, 'event-id') !== id)
       return `${topic}/${partition} offset ${offset} now holds another event than the one indexed: the topic was recreated`;
   }
   return undefined;

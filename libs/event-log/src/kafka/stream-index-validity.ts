@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
-import { readRange, watermarks } from './kafka-range-reader';
+import { readMessagesAt, watermarks } from './kafka-range-reader';
 import type { TopicNames } from './kafka-topics';
 
 /**
@@ -110,18 +110,15 @@ async function streamStaleness(
     expected.set(m.partition, { offset, digest: String(row['digest']) });
   }
   if (expected.size === 0) return undefined;
-  const found = new Map<number, string>();
-  const ranges = [...expected].map(([partition, { offset }]) => ({
-    partition,
-    start: offset,
-    end: offset + 1,
-  }));
-  await readRange(check.kafka, check.admin, topic, ranges, async (partition, messages) => {
-    const message = messages.find((m) => Number(m.offset) === expected.get(partition)!.offset);
-    if (message) found.set(partition, digestOf(message));
-  });
+  const at = await readMessagesAt(
+    check.kafka,
+    check.admin,
+    topic,
+    new Map([...expected].map(([partition, { offset }]) => [partition, offset])),
+  );
   for (const [partition, { offset, digest }] of expected) {
-    if (found.get(partition) !== digest)
+    const message = at.get(partition);
+    if (!message || digestOf(message) !== digest)
       return `the message at ${topic}/${partition} offset ${offset} is not the one it read there: the topic was recreated or the cluster restored`;
   }
   return undefined;

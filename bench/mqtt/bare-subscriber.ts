@@ -1,0 +1,28 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+
+export interface BareSubscriber {
+  received(): number;
+  /** Epoch ms of the latest message, 0 before any. */
+  lastAt(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The broker-to-client ceiling: an MQTT.js client subscribed at QoS 1 that counts messages and
+ * does nothing else (MQTT.js acknowledges each as it arrives).
+ */
+export async function startBareSubscriber(url: string, filter: string): Promise<BareSubscriber> {
+  const client: MqttClient = await connectAsync(url, {
+    protocolVersion: 5,
+    clean: true,
+    reconnectPeriod: 0,
+  });
+  let received = 0;
+  let lastAt = 0;
+  client.on('message', () => {
+    received += 1;
+    lastAt = Date.now();
+  });
+  await client.subscribeAsync(filter, { qos: 1 });
+  return { received: () => received, lastAt: () => lastAt, stop: () => client.endAsync() };
+}

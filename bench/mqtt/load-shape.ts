@@ -1,0 +1,39 @@
+/** What the load generator publishes: n messages of `readingsPerMessage` readings over twins. */
+export interface LoadShape {
+  run: string;
+  twinIds: string[];
+  site: string;
+  readingsPerMessage: number;
+  /** Epoch ms of the first reading's time; reading k is k ms later. */
+  startMs: number;
+}
+
+// The seed CNC model's properties, with values inside their physical ranges.
+const PROPERTIES: Array<[name: string, base: number, spread: number]> = [
+  ['temperature', 40, 20],
+  ['vibration', 1.5, 2],
+  ['spindle_speed', 8000, 4000],
+  ['power_consumption', 10, 8],
+];
+
+/**
+ * Message n: `{ "readings": [...] }` for twin n mod twins on `plant/{site}/{twinId}/telemetry`,
+ * reading ids `{run}-{k}` for k in [n·r, n·r + r), so every reading of the run has its own id.
+ */
+export function readingsOfMessage(shape: LoadShape, n: number): { topic: string; payload: string } {
+  const twinId = shape.twinIds[n % shape.twinIds.length]!;
+  const readings: string[] = [];
+  for (let j = 0; j < shape.readingsPerMessage; j++) {
+    const k = n * shape.readingsPerMessage + j;
+    const [property, base, spread] = PROPERTIES[k % PROPERTIES.length]!;
+    const value = base + ((k * 7919) % 1000) * (spread / 1000);
+    const time = new Date(shape.startMs + k).toISOString();
+    readings.push(
+      `{"property":"${property}","value":${value},"time":"${time}","readingId":"${shape.run}-${k}"}`,
+    );
+  }
+  return {
+    topic: `plant/${shape.site}/${twinId}/telemetry`,
+    payload: shape.readingsPerMessage === 1 ? readings[0]! : `{"readings":[${readings.join(',')}]}`,
+  };
+}

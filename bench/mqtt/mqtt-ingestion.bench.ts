@@ -1,0 +1,260 @@
+// MQTT ingestion benchmark (issue 16): readings per second that one ingestion instance (its own
+// process, telemetry writer off) takes from mosquitto into the Kafka log at QoS 1, next to a bare
+// MQTT subscriber of the same broker in the same run, and the Telegraf pipeline where installed.
+// Every published reading id is checked to land in the log exactly once.
+//
+//   npm run bench:mqtt -- [--readings-per-message 10|1] [--messages N] [--twins 100]
+//                         [--instances 1] [--rate msgs/s] [--connections 4] [--publisher-threads 2]
+//                         [--window 500] [--idle 15] [--cpu-prof]
+//
+// Without --readings-per-message both shapes run: 10 readings per message (goal 100,000
+// readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
+// otherwise starts the local servers the tests use.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { openInfrastructure } from '@twinlog/service-kit';
+import { provisionInfra, registerTwins, repoRoot, type ProvisionedInfra } from '@twinlog/testing';
+import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
+import { arg, progressLine, rate } from '../event-log/bench-util';
+import { ArrivalCount } from './arrival-count';
+import { startBareSubscriber } from './bare-subscriber';
+import { startIngestionChild, type IngestionChild } from './ingestion-child';
+import type { LoadShape } from './load-shape';
+import { startLoad, type LoadSettings, type RunningLoad } from './publish-load';
+import { countTelemetryArrivals } from './telemetry-arrivals';
+
+const given = (name: string) => process.argv.includes(`--${name}`);
+const SHAPES = given('readings-per-message') ? [arg('readings-per-message', 10)] : [10, 1];
+const DEFAULT_MESSAGES: Record<number, number> = { 10: 50_000, 1: 200_000 };
+const TWINS = arg('twins', 100);
+const INSTANCES = arg('instances', 1);
+const RATE = given('rate') ? arg('rate', 1) : 0;
+const IDLE_MS = arg('idle', 15) * 1000;
+const GOAL_READINGS: Record<number, number> = { 10: 100_000, 1: 20_000 };
+
+interface Row {
+  shape: number;
+  what: string;
+  messages: number;
+  arrived: number;
+  seconds: number;
+  readingsPerS: number;
+  note: string;
+}
+
+const children = new Set<IngestionChild>();
+let infra: ProvisionedInfra | undefined;
+
+async function main(): Promise<void> {
+  infra = await provisionInfra({ only: ['kafka', 'mqtt'] });
+  const brokers = infra.settings.kafka!.brokers;
+  const mqttUrl = infra.settings.mqtt!.url;
+  const twinIds = Array.from({ length: TWINS }, (_, i) => `cnc-${i}`);
+  const load = (messages: number): Omit<LoadSettings, 'messages'> & { messages: number } => ({
+    url: mqttUrl,
+    messages,
+    threads: arg('publisher-threads', 2),
+    connections: arg('connections', 4),
+    rate: RATE,
+    window: arg('window', 500),
+  });
+  console.log(
+    `Kafka ${brokers.join(',')}, MQTT ${mqttUrl}; ${TWINS} CNC twins, ${INSTANCES} ingestion instance(s), ` +
+      `${RATE ? `offered ${rate(RATE)} messages/s` : 'publishers as fast as the broker acknowledges'}`,
+  );
+  const rows: Row[] = [];
+  for (const shape of SHAPES) {
+    const messages = given('messages') ? arg('messages', 1) : (DEFAULT_MESSAGES[shape] ?? 50_000);
+    const loadShape = (run: string): LoadShape => ({
+      run,
+      twinIds,
+      site: 'site-a',
+      readingsPerMessage: shape,
+      startMs: Date.now() - 3_600_000,
+    });
+    rows.push(await bareRun(loadShape(`bare${shape}`), load(messages)));
+    rows.push(await ingestionRun(loadShape(`ing${shape}`), load(messages), brokers, twinIds));
+    rows.push(telegrafRow(shape, messages));
+  }
+  printSummary(rows);
+}
+
+async function bareRun(shape: LoadShape, settings: LoadSettings): Promise<Row> {
+  const label = `bare MQTT subscriber, ${shape.readingsPerMessage} reading(s)/message`;
+  const subscriber = await startBareSubscriber(settings.url, 'plant/+/+/telemetry');
+  const load = await startLoad(shape, settings);
+  await awaitArrivals(label, load, settings.messages, () => subscriber.received());
+  await Promise.all([load.stop(), subscriber.stop()]);
+  const arrived = subscriber.received();
+  const seconds = (subscriber.lastAt() - load.startedAt) / 1000;
+  const row = {
+    shape: shape.readingsPerMessage,
+    what: 'bare MQTT.js subscriber (QoS 1)',
+    messages: settings.messages,
+    arrived,
+    seconds,
+    readingsPerS: (arrived * shape.readingsPerMessage) / seconds,
+    note:
+      arrived < settings.messages
+        ? `${rate(settings.messages - arrived)} messages lost`
+        : 'all arrived',
+  };
+  console.log(`${label}: ${rate(row.readingsPerS / shape.readingsPerMessage)} messages/s, ${row.note}`);
+  return row;
+}
+
+async function ingestionRun(
+  shape: LoadShape,
+  settings: LoadSettings,
+  brokers: string[],
+  twinIds: string[],
+): Promise<Row> {
+  const label = `ingestion x${INSTANCES}, ${shape.readingsPerMessage} reading(s)/message`;
+  const prefix = `bench-mqtt-${randomUUID().slice(0, 8)}.`;
+  await register(prefix, brokers, twinIds);
+  const profileDir = given('cpu-prof') ? join(repoRoot(), 'tmp', 'bench-mqtt-profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const started = await Promise.all(
+    Array.from({ length: INSTANCES }, (_, i) =>
+      startIngestionChild({
+        name: `ingestion-${i + 1}`,
+        kafkaBrokers: brokers,
+        mqttUrl: settings.url,
+        topicPrefix: prefix,
+        clientId: `bench-ingestion-${prefix}${i + 1}`,
+        ...(profileDir ? { profileDir } : {}),
+        log: (line) => process.stderr.write(`\r${line.padEnd(72)}\n`),
+      }),
+    ),
+  );
+  started.forEach((c) => children.add(c));
+  const count = new ArrivalCount(shape.run, settings.messages * shape.readingsPerMessage);
+  const arrivals = await countTelemetryArrivals(brokers, `${prefix}telemetry`, count);
+  const load = await startLoad(shape, settings);
+  await awaitArrivals(label, load, count.total, () => count.unique + count.duplicates);
+  await load.stop();
+  for (const child of started) {
+    await child.stop();
+    children.delete(child);
+  }
+  // Anything still landing (a redelivery on shutdown) counts against exactly-once.
+  await new Promise((r) => setTimeout(r, 1_000));
+  await arrivals.stop();
+  const seconds = (arrivals.lastLandedAt() - load.startedAt) / 1000;
+  const shares = count
+    .shares()
+    .map((s, i) => `instance ${i + 1}: ${((100 * s.count) / Math.max(1, count.unique + count.duplicates)).toFixed(1)}%`)
+    .join(', ');
+  const verdict = count.exactlyOnce
+    ? 'every reading exactly once'
+    : `${rate(count.missing)} lost, ${rate(count.duplicates)} doubled, ${rate(count.foreign)} foreign` +
+      (count.missing ? ` (first missing: ${count.firstMissing().join(', ')})` : '');
+  const row = {
+    shape: shape.readingsPerMessage,
+    what: `Twinlog ingestion x${INSTANCES} (into Kafka)`,
+    messages: settings.messages,
+    arrived: count.unique / shape.readingsPerMessage,
+    seconds,
+    readingsPerS: count.unique / seconds,
+    note: INSTANCES > 1 ? `${verdict}; ${shares}` : verdict,
+  };
+  console.log(`${label}: ${rate(row.readingsPerS)} readings/s, ${row.note}`);
+  return row;
+}
+
+/** Registers the twins in a fresh log (topics under their own prefix) before the service starts. */
+async function register(prefix: string, brokers: string[], twinIds: string[]): Promise<void> {
+  const config = readIngestionConfig({
+    TWINLOG_MODE: 'distributed',
+    KAFKA_BROKERS: brokers.join(','),
+    TWINLOG_TOPIC_PREFIX: prefix,
+    INFLUX_URL: 'http://127.0.0.1:1',
+    INFLUX_TOKEN: 'unused',
+    INFLUX_ORG: 'unused',
+  });
+  const services = await openInfrastructure(config.service, {
+    service: 'bench-mqtt',
+    dedupeOnAppend: false,
+  });
+  await registerTwins(
+    services.log,
+    services.catalog,
+    twinIds.map((twinId) => ({ twinId, twinType: 'cnc-milling-machine', site: 'site-a' })),
+  );
+  await services.close();
+}
+
+/** Waits until everything arrived, or nothing more did for --idle seconds after publishing. */
+async function awaitArrivals(
+  label: string,
+  load: RunningLoad,
+  total: number,
+  arrived: () => number,
+): Promise<void> {
+  let failed: unknown;
+  load.done.catch((error: unknown) => (failed = error));
+  const progress = progressLine(label, load.startedAt);
+  let last = -1;
+  let changedAt = Date.now();
+  for (;;) {
+    if (failed) throw failed;
+    const n = arrived();
+    progress({ events: n, total });
+    if (n >= total) break;
+    if (n !== last) [last, changedAt] = [n, Date.now()];
+    if (load.finishedAt() && Date.now() - changedAt > IDLE_MS) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.stderr.write(`\n  (publishers: ${rate(load.acked())} messages acknowledged by the broker)\n`);
+}
+
+function telegrafRow(shape: number, messages: number): Row {
+  const found = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .some((dir) => dir && existsSync(join(dir, 'telegraf')));
+  // Not built or downloaded here: the comparison runs only where Telegraf is installed.
+  const note = found
+    ? 'telegraf is on PATH, but this benchmark does not drive it yet'
+    : 'not available: no telegraf binary on PATH, skipped';
+  return { shape, what: 'Telegraf pipeline (mosquitto -> Telegraf -> InfluxDB)', messages, arrived: 0, seconds: 0, readingsPerS: 0, note };
+}
+
+function printSummary(rows: Row[]): void {
+  console.log('\n| readings/msg | pipeline | messages | arrived | seconds | readings/s | messages/s | vs bare | goal | note |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) {
+    const bare = rows.find((r) => r.shape === row.shape && r.what.startsWith('bare'));
+    const isIngestion = row.what.startsWith('Twinlog');
+    const goal = GOAL_READINGS[row.shape];
+    const goalText =
+      isIngestion && goal
+        ? `${rate(goal / row.shape)} msgs/s: ${row.readingsPerS / INSTANCES >= goal ? 'met' : 'missed'} (${((100 * row.readingsPerS) / INSTANCES / goal).toFixed(0)}% per instance)`
+        : '';
+    const cells = row.seconds
+      ? [
+          rate(row.messages),
+          rate(row.arrived),
+          row.seconds.toFixed(2),
+          rate(row.readingsPerS),
+          rate(row.readingsPerS / row.shape),
+          bare && isIngestion ? (row.readingsPerS / bare.readingsPerS).toFixed(2) : '',
+        ]
+      : ['', '', '', '', '', ''];
+    console.log(`| ${row.shape} | ${row.what} | ${cells.join(' | ')} | ${goalText} | ${row.note} |`);
+  }
+}
+
+async function shutdown(): Promise<void> {
+  await Promise.allSettled([...children].map((c) => c.stop()));
+  await infra?.stop();
+}
+
+process.once('SIGINT', () => void shutdown().finally(() => process.exit(130)));
+main()
+  .then(shutdown)
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await shutdown();
+    process.exit(1);
+  });

@@ -48,7 +48,8 @@ export class ArrivalCount {
   /** The first few ids that never arrived, for the report. */
   firstMissing(limit = 5): number[] {
     const found: number[] = [];
-    for (let n = 0; n < this.total && found.length < limit; n++) if (this.seen[n] === 0) found.push(n);
+    for (let n = 0; n < this.total && found.length < limit; n++)
+      if (this.seen[n] === 0) found.push(n);
     return found;
   }
 

@@ -30,9 +30,7 @@ export interface ChildOptions {
 export async function startIngestionChild(options: ChildOptions): Promise<IngestionChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const profile = options.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`]
-    : [];
+  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const child = spawn(
     process.execPath,
     [...profile, '-r', '@swc-node/register', join(repoRoot(), 'apps/ingestion/src/main.ts')],

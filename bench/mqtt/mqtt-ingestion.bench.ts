@@ -11,13 +11,14 @@
 // readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
 // otherwise starts the local servers the tests use.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { openInfrastructure } from '@twinlog/service-kit';
 import { provisionInfra, registerTwins, repoRoot, type ProvisionedInfra } from '@twinlog/testing';
 import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
 import { arg, progressLine, rate } from '../event-log/bench-util';
 import { ArrivalCount } from './arrival-count';
+import { selfTimes, type CpuProfile } from './profile-top';
 import { startBareSubscriber } from './bare-subscriber';
 import { startIngestionChild, type IngestionChild } from './ingestion-child';
 import type { LoadShape } from './load-shape';
@@ -100,7 +101,9 @@ async function bareRun(shape: LoadShape, settings: LoadSettings): Promise<Row> {
         ? `${rate(settings.messages - arrived)} messages lost`
         : 'all arrived',
   };
-  console.log(`${label}: ${rate(row.readingsPerS / shape.readingsPerMessage)} messages/s, ${row.note}`);
+  console.log(
+    `${label}: ${rate(row.readingsPerS / shape.readingsPerMessage)} messages/s, ${row.note}`,
+  );
   return row;
 }
 
@@ -113,7 +116,9 @@ async function ingestionRun(
   const label = `ingestion x${INSTANCES}, ${shape.readingsPerMessage} reading(s)/message`;
   const prefix = `bench-mqtt-${randomUUID().slice(0, 8)}.`;
   await register(prefix, brokers, twinIds);
-  const profileDir = given('cpu-prof') ? join(repoRoot(), 'tmp', 'bench-mqtt-profiles') : undefined;
+  const profileDir = given('cpu-prof')
+    ? join(repoRoot(), 'tmp', 'bench-mqtt-profiles', prefix.slice(0, -1))
+    : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const started = await Promise.all(
     Array.from({ length: INSTANCES }, (_, i) =>
@@ -141,10 +146,14 @@ async function ingestionRun(
   // Anything still landing (a redelivery on shutdown) counts against exactly-once.
   await new Promise((r) => setTimeout(r, 1_000));
   await arrivals.stop();
+  if (profileDir) printProfiles(profileDir);
   const seconds = (arrivals.lastLandedAt() - load.startedAt) / 1000;
   const shares = count
     .shares()
-    .map((s, i) => `instance ${i + 1}: ${((100 * s.count) / Math.max(1, count.unique + count.duplicates)).toFixed(1)}%`)
+    .map(
+      (s, i) =>
+        `instance ${i + 1}: ${((100 * s.count) / Math.max(1, count.unique + count.duplicates)).toFixed(1)}%`,
+    )
     .join(', ');
   const verdict = count.exactlyOnce
     ? 'every reading exactly once'
@@ -206,7 +215,27 @@ async function awaitArrivals(
     if (load.finishedAt() && Date.now() - changedAt > IDLE_MS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.stderr.write(`\n  (publishers: ${rate(load.acked())} messages acknowledged by the broker)\n`);
+  const published = ((load.finishedAt() || Date.now()) - load.startedAt) / 1000;
+  process.stderr.write(
+    `\n  (publishers: ${rate(load.acked())} messages acknowledged by the broker in ${published.toFixed(2)} s, ${rate(load.acked() / published)}/s)\n`,
+  );
+}
+
+/** Where each instance's CPU went, from the profiles the children wrote on exit. */
+function printProfiles(dir: string): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const { functions, places } = selfTimes(
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile,
+    );
+    const top = (list: typeof places, n: number) =>
+      list
+        .slice(0, n)
+        .map((t) => `    ${(100 * t.share).toFixed(1).padStart(5)}%  ${t.name}`)
+        .join('\n');
+    console.log(`CPU profile ${join(dir, file)}`);
+    console.log(`  self time by place:\n${top(places, 10)}`);
+    console.log(`  self time by function:\n${top(functions, 15)}`);
+  }
 }
 
 function telegrafRow(shape: number, messages: number): Row {
@@ -217,18 +246,29 @@ function telegrafRow(shape: number, messages: number): Row {
   const note = found
     ? 'telegraf is on PATH, but this benchmark does not drive it yet'
     : 'not available: no telegraf binary on PATH, skipped';
-  return { shape, what: 'Telegraf pipeline (mosquitto -> Telegraf -> InfluxDB)', messages, arrived: 0, seconds: 0, readingsPerS: 0, note };
+  return {
+    shape,
+    what: 'Telegraf pipeline (mosquitto -> Telegraf -> InfluxDB)',
+    messages,
+    arrived: 0,
+    seconds: 0,
+    readingsPerS: 0,
+    note,
+  };
 }
 
 function printSummary(rows: Row[]): void {
-  console.log('\n| readings/msg | pipeline | messages | arrived | seconds | readings/s | messages/s | vs bare | goal | note |');
+  console.log(
+    '\n| readings/msg | pipeline | messages | arrived | seconds | readings/s | messages/s | vs bare | goal | note |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) {
     const bare = rows.find((r) => r.shape === row.shape && r.what.startsWith('bare'));
     const isIngestion = row.what.startsWith('Twinlog');
     const goal = GOAL_READINGS[row.shape];
-    const goalText =
-      isIngestion && goal
+    const goalText = RATE
+      ? `offered ${rate(RATE)} msgs/s`
+      : isIngestion && goal
         ? `${rate(goal / row.shape)} msgs/s: ${row.readingsPerS / INSTANCES >= goal ? 'met' : 'missed'} (${((100 * row.readingsPerS) / INSTANCES / goal).toFixed(0)}% per instance)`
         : '';
     const cells = row.seconds
@@ -241,7 +281,9 @@ function printSummary(rows: Row[]): void {
           bare && isIngestion ? (row.readingsPerS / bare.readingsPerS).toFixed(2) : '',
         ]
       : ['', '', '', '', '', ''];
-    console.log(`| ${row.shape} | ${row.what} | ${cells.join(' | ')} | ${goalText} | ${row.note} |`);
+    console.log(
+      `| ${row.shape} | ${row.what} | ${cells.join(' | ')} | ${goalText} | ${row.note} |`,
+    );
   }
 }
 

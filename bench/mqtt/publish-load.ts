@@ -48,15 +48,22 @@ export async function startLoad(shape: LoadShape, settings: LoadSettings): Promi
       workerData: job,
     });
     workers.push(worker);
-    starts.push(new Promise((resolve) => worker.once('message', (m: { started: number }) => resolve(m.started))));
+    starts.push(
+      new Promise((resolve) =>
+        worker.once('message', (m: { started: number }) => resolve(m.started)),
+      ),
+    );
     ends.push(
       new Promise((resolve, reject) => {
-        worker.on('message', (m: { acked?: number; finished?: number; done?: boolean; error?: string }) => {
-          if (m.acked) acked += m.acked;
-          if (m.finished) finished = Math.max(finished, m.finished);
-          if (m.error) reject(new Error(`publisher: ${m.error}`));
-          if (m.done) resolve();
-        });
+        worker.on(
+          'message',
+          (m: { acked?: number; finished?: number; done?: boolean; error?: string }) => {
+            if (m.acked) acked += m.acked;
+            if (m.finished) finished = Math.max(finished, m.finished);
+            if (m.error) reject(new Error(`publisher: ${m.error}`));
+            if (m.done) resolve();
+          },
+        );
         worker.on('error', reject);
       }),
     );

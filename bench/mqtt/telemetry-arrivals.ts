@@ -25,7 +25,9 @@ export async function countTelemetryArrivals(
   let landed = 0;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+  );
   await consumer.run({
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {

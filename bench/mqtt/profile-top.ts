@@ -50,5 +50,6 @@ function placeOf(url: string, functionName: string): string {
   const repo = /\/((?:apps|libs)\/[^/]+)\//.exec(url);
   if (repo) return repo[1]!;
   if (url.startsWith('node:')) return 'node core';
-  return url ? url : `(${functionName || 'native'})`;
+  if (url) return url;
+  return functionName.startsWith('(') ? functionName : `(${functionName || 'native'})`;
 }

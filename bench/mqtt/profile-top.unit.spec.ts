@@ -18,7 +18,7 @@ describe('selfTimes', () => {
     expect(functions[0]).toEqual({ name: 'send index.js:10', ms: 3, share: 0.5 });
     expect(places.map((p) => [p.name, p.ms])).toEqual([
       ['kafkajs', 3],
-      ['((garbage collector))', 1.5],
+      ['(garbage collector)', 1.5],
       ['node core', 1],
       ['apps/ingestion', 0.5],
     ]);

@@ -32,7 +32,7 @@ export function readMessage(message: InboundMessage, topics: MqttTopics): ReadMe
   });
   if (message.payload.length > topics.maxPayloadBytes) {
     return refuse(
-      'PAYLOAD_TOO_LARGE',
+      'BODY_TOO_LARGE',
       `The message holds ${message.payload.length} bytes; at most ${topics.maxPayloadBytes} are read (INGESTION_MAX_BODY_BYTES)`,
     );
   }

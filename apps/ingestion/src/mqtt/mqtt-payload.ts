@@ -87,7 +87,14 @@ export function parsePropertyPayload(
     return {
       ok: false,
       code: 'READING_MALFORMED',
-      message: `On a property topic the payload is a number or { "v", "t", "u"?, "id"? }${unknown.length > 0 ? `; unknown field(s) ${unknown.slice(0, 5).map((k) => excerpt(k)).join(', ')}` : '; "v" is missing'}`,
+      message: `On a property topic the payload is a number or { "v", "t", "u"?, "id"? }${
+        unknown.length > 0
+          ? `; unknown field(s) ${unknown
+              .slice(0, 5)
+              .map((k) => excerpt(k))
+              .join(', ')}`
+          : '; "v" is missing'
+      }`,
     };
   }
   return {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -8,6 +8,8 @@ import { freePort, repoRoot } from '@twinlog/testing';
 export interface IngestionChild {
   name: string;
   url: string;
+  /** Epoch ms when the process exited, 0 while it runs. */
+  exitedAt(): number;
   /** Stops the process (SIGTERM, then SIGKILL) and removes its persistent MQTT session. */
   stop(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export interface ChildOptions {
 export async function startIngestionChild(options: ChildOptions): Promise<IngestionChild> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const child = spawn(
     process.execPath,
@@ -55,7 +58,13 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
       },
     },
   );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let exitedAt = 0;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitedAt = Date.now();
+      resolve(code);
+    }),
+  );
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
     stream.on('data', (d: Buffer) => {
@@ -79,7 +88,7 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
     await stop();
     throw error;
   }
-  return { name: options.name, url, stop };
+  return { name: options.name, url, exitedAt: () => exitedAt, stop };
 }
 
 /** A clean start under the same client id ends the persistent session the service kept. */

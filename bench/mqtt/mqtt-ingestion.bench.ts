@@ -119,7 +119,6 @@ async function ingestionRun(
   const profileDir = given('cpu-prof')
     ? join(repoRoot(), 'tmp', 'bench-mqtt-profiles', prefix.slice(0, -1))
     : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const started = await Promise.all(
     Array.from({ length: INSTANCES }, (_, i) =>
       startIngestionChild({
@@ -128,7 +127,7 @@ async function ingestionRun(
         mqttUrl: settings.url,
         topicPrefix: prefix,
         clientId: `bench-ingestion-${prefix}${i + 1}`,
-        ...(profileDir ? { profileDir } : {}),
+        ...(profileDir ? { profileDir: join(profileDir, `ingestion-${i + 1}`) } : {}),
         log: (line) => process.stderr.write(`\r${line.padEnd(72)}\n`),
       }),
     ),
@@ -146,7 +145,13 @@ async function ingestionRun(
   // Anything still landing (a redelivery on shutdown) counts against exactly-once.
   await new Promise((r) => setTimeout(r, 1_000));
   await arrivals.stop();
-  if (profileDir) printProfiles(profileDir);
+  for (const child of profileDir ? started : []) {
+    printProfiles(join(profileDir!, child.name), {
+      from: load.startedAt,
+      to: arrivals.lastLandedAt(),
+      exitedAt: child.exitedAt(),
+    });
+  }
   const seconds = (arrivals.lastLandedAt() - load.startedAt) / 1000;
   const shares = count
     .shares()
@@ -221,18 +226,27 @@ async function awaitArrivals(
   );
 }
 
-/** Where each instance's CPU went, from the profiles the children wrote on exit. */
-function printProfiles(dir: string): void {
+/**
+ * Where each instance's CPU went while the readings came in (first publish to last landing),
+ * from the profiles the children wrote on exit; the profile's clock is placed by its end, which
+ * is the process's exit (to within the exit's own few milliseconds).
+ */
+function printProfiles(dir: string, run: { from: number; to: number; exitedAt: number }): void {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const { functions, places } = selfTimes(
-      JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile,
-    );
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    const toProfileClock = (epochMs: number) => profile.endTime - (run.exitedAt - epochMs) * 1000;
+    const { functions, places } = selfTimes(profile, {
+      from: toProfileClock(run.from),
+      to: toProfileClock(run.to),
+    });
     const top = (list: typeof places, n: number) =>
       list
         .slice(0, n)
         .map((t) => `    ${(100 * t.share).toFixed(1).padStart(5)}%  ${t.name}`)
         .join('\n');
-    console.log(`CPU profile ${join(dir, file)}`);
+    console.log(
+      `CPU profile ${join(dir, file)}, the ${((run.to - run.from) / 1000).toFixed(1)} s of the run:`,
+    );
     console.log(`  self time by place:\n${top(places, 10)}`);
     console.log(`  self time by function:\n${top(functions, 15)}`);
   }

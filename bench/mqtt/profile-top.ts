@@ -6,6 +6,9 @@ export interface CpuProfile {
   }>;
   samples: number[];
   timeDeltas: number[];
+  /** Microseconds on the profiled process's monotonic clock. */
+  startTime: number;
+  endTime: number;
 }
 
 export interface SelfTime {
@@ -15,18 +18,23 @@ export interface SelfTime {
 }
 
 /**
- * Self time per function and per place (an npm package, a repo folder, or node's own code), the
+ * Self time per function (within a window of the profile's clock, when given) and per place (an npm package, a repo folder, or node's own code), the
  * largest first: where the CPU went, without opening DevTools.
  */
-export function selfTimes(profile: CpuProfile): { functions: SelfTime[]; places: SelfTime[] } {
+export function selfTimes(
+  profile: CpuProfile,
+  window: { from: number; to: number } = { from: -Infinity, to: Infinity },
+): { functions: SelfTime[]; places: SelfTime[] } {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const functions = new Map<string, number>();
   const places = new Map<string, number>();
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const frame = byNode.get(id);
     const us = profile.timeDeltas[i] ?? 0;
-    if (!frame) return;
+    at += us;
+    if (!frame || at < window.from || at > window.to) return;
     total += us;
     const file = frame.url.split('/').pop() ?? '';
     const fn =

@@ -13,6 +13,8 @@ describe('selfTimes', () => {
       ],
       samples: [2, 3, 2, 1, 4],
       timeDeltas: [1000, 500, 2000, 1500, 1000],
+      startTime: 0,
+      endTime: 6000,
     };
     const { functions, places } = selfTimes(profile);
     expect(functions[0]).toEqual({ name: 'send index.js:10', ms: 3, share: 0.5 });
@@ -25,7 +27,28 @@ describe('selfTimes', () => {
   });
 
   it('ignores a sample of a node the profile does not list', () => {
-    const profile: CpuProfile = { nodes: [], samples: [7], timeDeltas: [100] };
+    const profile: CpuProfile = {
+      nodes: [],
+      samples: [7],
+      timeDeltas: [100],
+      startTime: 0,
+      endTime: 100,
+    };
     expect(selfTimes(profile)).toEqual({ functions: [], places: [] });
+  });
+
+  it('counts only the samples taken within the window, when one is given', () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('a', '') },
+        { id: 2, callFrame: frame('b', '') },
+      ],
+      samples: [1, 2, 2, 1],
+      timeDeltas: [10, 10, 10, 10],
+      startTime: 1000,
+      endTime: 1040,
+    };
+    const { functions } = selfTimes(profile, { from: 1015, to: 1030 });
+    expect(functions).toEqual([{ name: 'b', ms: 0.02, share: 1 }]);
   });
 });

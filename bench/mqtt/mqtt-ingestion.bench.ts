@@ -11,7 +11,7 @@
 // readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
 // otherwise starts the local servers the tests use.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { openInfrastructure } from '@twinlog/service-kit';
 import { provisionInfra, registerTwins, repoRoot, type ProvisionedInfra } from '@twinlog/testing';

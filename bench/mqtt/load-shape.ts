@@ -4,7 +4,10 @@ export interface LoadShape {
   twinIds: string[];
   site: string;
   readingsPerMessage: number;
-  /** Epoch ms of the first reading's time; reading k is k ms later. */
+  /**
+   * Epoch ms of the first sample's time. A machine samples all its properties at once: reading k
+   * is of sample k / 4 (four properties), 1 ms apart, so a message's readings share a few times.
+   */
   startMs: number;
 }
 
@@ -27,7 +30,7 @@ export function readingsOfMessage(shape: LoadShape, n: number): { topic: string;
     const k = n * shape.readingsPerMessage + j;
     const [property, base, spread] = PROPERTIES[k % PROPERTIES.length]!;
     const value = base + ((k * 7919) % 1000) * (spread / 1000);
-    const time = new Date(shape.startMs + k).toISOString();
+    const time = new Date(shape.startMs + Math.floor(k / PROPERTIES.length)).toISOString();
     readings.push(
       `{"property":"${property}","value":${value},"time":"${time}","readingId":"${shape.run}-${k}"}`,
     );

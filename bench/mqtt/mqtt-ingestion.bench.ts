@@ -12,6 +12,7 @@
 // otherwise starts the local servers the tests use.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { openInfrastructure } from '@twinlog/service-kit';
 import { provisionInfra, registerTwins, repoRoot, type ProvisionedInfra } from '@twinlog/testing';
@@ -139,6 +140,7 @@ async function ingestionRun(
   await awaitArrivals(label, load, count.total, () => count.unique + count.duplicates);
   await load.stop();
   for (const child of started) {
+    console.log(await inputStatus(child));
     await child.stop();
     children.delete(child);
   }
@@ -175,6 +177,14 @@ async function ingestionRun(
   };
   console.log(`${label}: ${rate(row.readingsPerS)} readings/s, ${row.note}`);
   return row;
+}
+
+/** What the instance's MQTT input says it did (GET /v1/ingestion/mqtt, where it exists). */
+async function inputStatus(child: IngestionChild): Promise<string> {
+  const response = await fetch(`${child.url}/v1/ingestion/mqtt`).catch(() => undefined);
+  if (!response?.ok) return `  ${child.name}: no MQTT input status (GET /v1/ingestion/mqtt)`;
+  const s = (await response.json()) as { received: number; acknowledged: number; batches: number };
+  return `  ${child.name}: ${rate(s.received)} messages received, ${rate(s.acknowledged)} acknowledged, in ${rate(s.batches)} appends (${(s.received / Math.max(1, s.batches)).toFixed(1)} messages each)`;
 }
 
 /** Registers the twins in a fresh log (topics under their own prefix) before the service starts. */
@@ -221,8 +231,9 @@ async function awaitArrivals(
     await new Promise((r) => setTimeout(r, 100));
   }
   const published = ((load.finishedAt() || Date.now()) - load.startedAt) / 1000;
+  const load1 = loadavg()[0]!.toFixed(1);
   process.stderr.write(
-    `\n  (publishers: ${rate(load.acked())} messages acknowledged by the broker in ${published.toFixed(2)} s, ${rate(load.acked() / published)}/s)\n`,
+    `\n  (load average ${load1} on this machine; publishers: ${rate(load.acked())} messages acknowledged by the broker in ${published.toFixed(2)} s, ${rate(load.acked() / published)}/s)\n`,
   );
 }
 

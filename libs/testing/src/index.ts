@@ -12,3 +12,11 @@ export { registerTwins, type TwinToRegister } from './twins/register-twins';
 export { registerTwinOverHttp } from './twins/register-over-http';
 export { until } from './wait/until';
 export { jsonRequest } from './http/json-request';
+export { untilProgressed } from './wait/until-progressing';
+export { Qos1Publisher, type MqttMessage } from './mqtt/qos1-publisher';
+export {
+  arrivals,
+  readingIdCounts,
+  type Arrivals,
+  type ReplaysEvents,
+} from './readings/reading-ids';

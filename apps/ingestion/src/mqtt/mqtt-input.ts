@@ -9,6 +9,7 @@ import {
 } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
 import { parseMqttPayload } from './mqtt-payload';
+import type { MqttInputStatus } from './mqtt-status';
 
 const PUBACK_SUCCESS = 0;
 /** MQTT 5 "payload format invalid": the message was dead-lettered; resending will not help. */
@@ -108,5 +109,23 @@ export class MqttInput {
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
+  }
+
+  /** A stand-in until the windowed input reports its counters (issue 16). */
+  status(): MqttInputStatus {
+    const settings = this.config.mqtt;
+    const filters = settings
+      ? [settings.shareGroup ? `$share/${settings.shareGroup}/${settings.topic.filter}` : settings.topic.filter]
+      : [];
+    return {
+      enabled: settings !== undefined,
+      connected: this.client?.connected ?? false,
+      filters,
+      received: 0,
+      acknowledged: 0,
+      deadLettered: 0,
+      inFlight: 0,
+      batches: 0,
+    };
   }
 }

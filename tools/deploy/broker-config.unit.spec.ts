@@ -44,7 +44,8 @@ describe('the shipped MQTT broker configuration', () => {
   it('is what the test tooling’s mosquitto runs, and a test’s override replaces a line', () => {
     const base = ['listener 1883 127.0.0.1', 'allow_anonymous true'];
     const tooling = readMosquittoOptions(mosquittoConfigText(base));
-    for (const name of BROKER_SIZING_OPTIONS) expect([name, tooling.get(name)]).toEqual([name, shipped[name]]);
+    for (const name of BROKER_SIZING_OPTIONS)
+      expect([name, tooling.get(name)]).toEqual([name, shipped[name]]);
     const tiny = mosquittoConfigText(base, { max_queued_messages: 5, sys_interval: 1 });
     expect(tiny.match(/^max_queued_messages /gm)).toHaveLength(1);
     expect(readMosquittoOptions(tiny).get('max_queued_messages')).toBe('5');

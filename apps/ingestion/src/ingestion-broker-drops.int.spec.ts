@@ -27,7 +27,11 @@ describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', (
   beforeAll(async () => {
     broker = await startThrowawayMosquitto({ max_queued_messages: QUEUE, sys_interval: 1 });
     for (const level of ['log', 'warn', 'error'] as const)
-      jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(function (
+        this: Logger,
+        message: unknown,
+        ..._more: unknown[]
+      ) {
         const context = (this as unknown as { context?: string }).context;
         logged.push({ context, message: String(message) });
       });
@@ -75,7 +79,9 @@ describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', (
     });
     expect(Date.parse(answer.broker.lastDropAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect(answer.warnings).toEqual([
-      expect.stringMatching(/^The MQTT broker dropped 45 messages since this ingestion instance started/),
+      expect.stringMatching(
+        /^The MQTT broker dropped 45 messages since this ingestion instance started/,
+      ),
     ]);
 
     await eventually(

@@ -82,7 +82,9 @@ describe("the broker's drop counter arithmetic", () => {
     expect(dropWarning({ dropped: 312, overMs: 4_600, sinceStart: 7_201 })).toBe(
       "MQTT broker dropped 312 messages over 5 s (7,201 since ingestion started): a subscriber's queue is full (max_queued_messages / max_queued_bytes) or a client is too slow; see docs/services/ingestion.md#what-the-broker-can-still-drop",
     );
-    expect(dropWarning({ dropped: 1, overMs: 0, sinceStart: 1 })).toMatch(/^MQTT broker dropped 1 message over 1 s/);
+    expect(dropWarning({ dropped: 1, overMs: 0, sinceStart: 1 })).toMatch(
+      /^MQTT broker dropped 1 message over 1 s/,
+    );
   });
 });
 

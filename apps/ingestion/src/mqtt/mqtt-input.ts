@@ -115,7 +115,11 @@ export class MqttInput {
   status(): MqttInputStatus {
     const settings = this.config.mqtt;
     const filters = settings
-      ? [settings.shareGroup ? `$share/${settings.shareGroup}/${settings.topic.filter}` : settings.topic.filter]
+      ? [
+          settings.shareGroup
+            ? `$share/${settings.shareGroup}/${settings.topic.filter}`
+            : settings.topic.filter,
+        ]
       : [];
     return {
       enabled: settings !== undefined,

@@ -46,7 +46,11 @@ export async function startInfluxContainer(): Promise<ProvisionedServer<InfluxSe
 
 /** mosquitto in a container, anonymous, with the shipped broker sizing (deploy/mosquitto). */
 export async function startMosquittoContainer(): Promise<ProvisionedServer<MqttSettings>> {
-  const config = mosquittoConfigText(['listener 1883', 'allow_anonymous true', 'persistence false']);
+  const config = mosquittoConfigText([
+    'listener 1883',
+    'allow_anonymous true',
+    'persistence false',
+  ]);
   const container = await new GenericContainer(MOSQUITTO_IMAGE)
     .withCopyContentToContainer([{ content: config, target: '/mosquitto/config/twinlog.conf' }])
     .withCommand(['mosquitto', '-c', '/mosquitto/config/twinlog.conf'])

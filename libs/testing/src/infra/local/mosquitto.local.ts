@@ -27,7 +27,12 @@ export async function startLocalMosquitto(
   writeFileSync(
     config,
     mosquittoConfigText(
-      [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stdout'],
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'persistence false',
+        'log_dest stdout',
+      ],
       overrides,
     ),
   );

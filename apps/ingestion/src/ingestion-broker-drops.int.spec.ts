@@ -4,7 +4,7 @@ import { connectAsync } from 'mqtt';
 import { eventually } from '@twinlog/event-log/testing';
 import { jsonRequest, startThrowawayMosquitto, type ProvisionedServer } from '@twinlog/testing';
 import type { MqttSettings } from '@twinlog/testing';
-import { startHarness, type Harness } from './testing/ingestion-harness';
+import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harness';
 import type { MqttStatusView } from './mqtt/mqtt-status.http.controller';
 
 const PASSWORD = `pw-${randomUUID()}`;
@@ -108,5 +108,54 @@ describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', (
       code: 'QUERY_INVALID',
       details: { parameter: 'verbose' },
     });
+  });
+});
+
+// mosquitto with $SYS off stands for any broker that does not publish the counter.
+describe('a broker without $SYS', () => {
+  let broker: ProvisionedServer<MqttSettings>;
+  let h: Harness;
+  const twinId = `mill-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    broker = await startThrowawayMosquitto({ sys_interval: 0 });
+    h = await startHarness([{ twinId, twinType: 'cnc-milling-machine', site: 'plant-a' }], {
+      MQTT_URL: broker.settings.url,
+    });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await broker?.stop();
+  });
+
+  it('leaves the drops unknown, says so, and ingestion takes MQTT readings all the same', async () => {
+    const publisher = await connectAsync(broker.settings.url, { protocolVersion: 5 });
+    await publisher.publishAsync(
+      `plant-${h.id}/plant-a/${twinId}/telemetry`,
+      JSON.stringify({ property: 'temperature', value: 61, time: minutesAgo(1) }),
+      { qos: 1 },
+    );
+    await publisher.endAsync();
+    await eventually(
+      async () => (await h.infra.log.readStream(twinId, { streams: ['telemetry'] })).length > 0,
+      'the MQTT reading in the log',
+    );
+    const status = () => jsonRequest(h.service.url, 'GET', '/v1/ingestion/mqtt');
+    // Connected (the reason changes from "not connected yet"), and still nothing to read.
+    await eventually(
+      async () => /from the broker yet/.test((await status()).json.broker.reason),
+      'the watcher connected',
+    );
+    const answer = await status();
+    expect(answer.status).toBe(200);
+    expect(answer.json.broker).toMatchObject({
+      state: 'unknown',
+      reason: 'no $SYS/broker/publish/messages/dropped from the broker yet',
+      droppedTotal: null,
+    });
+    expect(answer.json.warnings).toEqual([
+      'Messages the MQTT broker drops cannot be seen: no $SYS/broker/publish/messages/dropped from the broker yet.',
+    ]);
   });
 });

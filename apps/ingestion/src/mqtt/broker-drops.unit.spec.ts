@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { readIngestionConfig } from '../config/ingestion.config';
 import { BrokerDropTally, dropWarning } from './broker-drop-tally';
 import { BrokerDropWatcher } from './broker-drops';
+import { MqttInput } from './mqtt-input';
+import { MqttStatusHttpController } from './mqtt-status.http.controller';
 import { withoutSecrets } from './without-secrets';
 
 const EVERY = 30_000;
@@ -138,5 +140,19 @@ describe('the drop watcher’s setting', () => {
     } finally {
       await watcher.stop();
     }
+  });
+});
+
+describe('GET /v1/ingestion/mqtt without MQTT', () => {
+  it('answers enabled: false, the input idle and the watcher off, with no warnings', () => {
+    const config = readIngestionConfig({});
+    const input = new MqttInput(undefined as never, config);
+    const controller = new MqttStatusHttpController(input, new BrokerDropWatcher(config));
+    expect(controller.status()).toEqual({
+      enabled: false,
+      input: expect.objectContaining({ enabled: false, connected: false, filters: [] }),
+      broker: expect.objectContaining({ state: 'off', reason: 'MQTT_URL is not set' }),
+      warnings: [],
+    });
   });
 });

@@ -6,6 +6,15 @@ export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
+export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';
+export {
+  BROKER_SIZING_OPTIONS,
+  SHIPPED_MOSQUITTO_CONF,
+  mosquittoConfigText,
+  readMosquittoOptions,
+  shippedBrokerSizing,
+  type MosquittoOverrides,
+} from './infra/mosquitto-sizing';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
+import { checkBrokerUrl } from '../mqtt/mqtt-session';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
 /** Every setting of the ingestion service, with its default and why. */
@@ -23,9 +24,19 @@ const schema = z.object({
   INGESTION_WRITE_TELEMETRY: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
   INGESTION_MQTT_TOPIC: z.string().default('plant/{site}/{twinId}/telemetry'),
+  // The compact form: one reading per message, the topic naming the property; `off` disables it.
+  INGESTION_MQTT_PROPERTY_TOPIC: z.string().default('plant/{site}/{twinId}/{property}'),
+  // QoS 1 messages the broker may send before the first is acknowledged: enough to cover a
+  // batch's append at 20,000 messages/s, and a bound on what a batch holds in memory.
+  INGESTION_MQTT_RECEIVE_MAXIMUM: intFrom(1, 10_000, 65_535),
+  INGESTION_MQTT_KEEPALIVE_S: intFrom(5, 30, 3_600),
+  // How long the broker keeps the session, and queues for it, while ingestion is away.
+  INGESTION_MQTT_SESSION_EXPIRY_S: intFrom(60, 86_400),
   // A shared subscription: ingestion instances split the MQTT load instead of each taking all.
   INGESTION_MQTT_SHARE_GROUP: z.string().default('twinlog-ingestion'),
   INGESTION_MQTT_CLIENT_ID: z.string().default(`twinlog-ingestion-${hostname()}`),
+  // Watch the broker's drop counter ($SYS) on a second connection; off for a broker that forbids it.
+  INGESTION_MQTT_BROKER_STATS: z.enum(['on', 'off']).default('on'),
   INGESTION_KAFKA_INPUT_TOPICS: listOf('').optional(),
   // The enterprise cluster, when it is not Twinlog's own.
   INGESTION_KAFKA_INPUT_BROKERS: listOf('').optional(),
@@ -61,10 +72,18 @@ export function readIngestionConfig(env: Env) {
     writeTelemetry: raw.INGESTION_WRITE_TELEMETRY === 'on',
     mqtt: raw.MQTT_URL
       ? {
-          url: raw.MQTT_URL,
+          url: checkedBrokerUrl(raw.MQTT_URL),
           topic: parseTopicPattern(raw.INGESTION_MQTT_TOPIC),
+          propertyTopic:
+            raw.INGESTION_MQTT_PROPERTY_TOPIC === 'off'
+              ? undefined
+              : parseTopicPattern(raw.INGESTION_MQTT_PROPERTY_TOPIC, ['twinId', 'property']),
+          receiveMaximum: raw.INGESTION_MQTT_RECEIVE_MAXIMUM,
+          keepaliveSeconds: raw.INGESTION_MQTT_KEEPALIVE_S,
+          sessionExpirySeconds: raw.INGESTION_MQTT_SESSION_EXPIRY_S,
           shareGroup: raw.INGESTION_MQTT_SHARE_GROUP,
           clientId: raw.INGESTION_MQTT_CLIENT_ID,
+          brokerStats: raw.INGESTION_MQTT_BROKER_STATS === 'on',
         }
       : undefined,
     kafkaInput:
@@ -86,4 +105,9 @@ function requireBrokers(brokers: string[]): string[] {
     );
   }
   return brokers;
+}
+
+function checkedBrokerUrl(url: string): string {
+  checkBrokerUrl(url);
+  return url;
 }

@@ -10,6 +10,8 @@ export const REQUEST_CODES = [
   'CONTENT_TYPE_UNSUPPORTED',
   'READING_MALFORMED',
   'TOPIC_UNMATCHED',
+  // An MQTT message that broke ingestion itself (a defect): kept whole, to be read and reported.
+  'INGESTION_FAILED',
 ] as const;
 
 /** Every code a dead letter can carry: the domain's per-reading codes and the request codes. */

@@ -87,12 +87,16 @@ export class ReadingIntake {
 
   /**
    * `deadLetterRejected: false` for readings that are already dead letters (a replay): a reading
-   * still refused is not dead-lettered again.
+   * still refused is not dead-lettered again. `originOf` names where each reading came from when
+   * one call carries several sources' readings (an MQTT batch: each message's topic).
    */
   async accept(
     inputs: IncomingReading[],
     origin: ReadingOrigin,
-    { deadLetterRejected = true }: { deadLetterRejected?: boolean } = {},
+    {
+      deadLetterRejected = true,
+      originOf,
+    }: { deadLetterRejected?: boolean; originOf?: (index: number) => string } = {},
   ): Promise<IntakeReport> {
     if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
@@ -109,7 +113,7 @@ export class ReadingIntake {
     const events = this.eventsFor(accepted, origin, now);
     const letters = verdicts.flatMap((v, i) =>
       v.status === 'rejected' && deadLetterRejected
-        ? [this.letter(v.error, inputs[i], origin, now)]
+        ? [this.letter(v.error, inputs[i], originOf?.(i) ?? origin.detail, origin.channel, now)]
         : [],
     );
     try {
@@ -132,7 +136,7 @@ export class ReadingIntake {
   ): Promise<void> {
     try {
       await this.infra.log.deadLetter(
-        this.letter(error, payload, origin, new Date().toISOString()),
+        this.letter(error, payload, origin.detail, origin.channel, new Date().toISOString()),
       );
     } catch (cause) {
       throw new LogUnavailableError(cause);
@@ -159,7 +163,8 @@ export class ReadingIntake {
   private letter(
     error: { code: string; message: string },
     input: unknown,
-    origin: ReadingOrigin,
+    detail: string,
+    channel: ReadingOrigin['channel'],
     now: string,
   ): DeadLetter {
     return {
@@ -167,7 +172,7 @@ export class ReadingIntake {
       consumer: 'ingestion',
       code: error.code,
       reason: bounded(error.message, ECHO_LIMITS.message),
-      source: { stream: `ingestion/${origin.channel}`, origin: origin.detail },
+      source: { stream: `ingestion/${channel}`, origin: detail },
       payload: typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input)),
     };
   }

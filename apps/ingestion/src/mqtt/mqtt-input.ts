@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { IngestionConfig } from '../config/ingestion.config';
 import {
   LogUnavailableError,
@@ -8,23 +7,52 @@ import {
   ReadingIntake,
 } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
-import { parseMqttPayload } from './mqtt-payload';
+import { readMessage, takeBatch, type MqttTopics, type ReadMessage } from './mqtt-batch';
+import { MqttSession } from './mqtt-session';
+import type { MqttInputStatus } from './mqtt-status';
+import { coveringFilters } from './topic-pattern';
 
 const PUBACK_SUCCESS = 0;
+/** MQTT 5 "implementation specific error": a message that broke ingestion itself (dead-lettered). */
+const PUBACK_FAILED = 131;
 /** MQTT 5 "payload format invalid": the message was dead-lettered; resending will not help. */
 const PUBACK_PAYLOAD_INVALID = 153;
 const RETRY_MS = 1_000;
+const WARN_EVERY_MS = 10_000;
+/** A batch is one append: at most this many messages (readings are capped by INGESTION_MAX_BATCH). */
+const MAX_BATCH_MESSAGES = 5_000;
+/** QoS 0 messages are not bounded by the receive maximum: stop reading the socket past this. */
+const QOS0_BACKLOG = 20_000;
 
 /**
- * Subscribes to the configured topic pattern with QoS 1 on a persistent session and sends each
- * PUBACK only after the message's readings were accepted (appended to the log) or rejected
- * (dead-lettered). While the log is unavailable the message is retried and not acknowledged,
- * so the broker keeps it (and the ones behind it) until Twinlog can take them.
+ * Subscribes with QoS 1 on a persistent session and keeps up to the receive maximum of
+ * messages in flight. Messages are read as they arrive and appended in batches, one batch at a
+ * time and in arrival order (so each twin's readings keep their order), through the same
+ * intake and group commit as HTTP. A batch's PUBACKs go out in arrival order, and only after
+ * its readings were appended and its refused messages dead-lettered: acknowledged means
+ * durable. While the log is unavailable the batch is retried and nothing is acknowledged, so
+ * the broker keeps the messages (and stops sending once the receive maximum is reached).
  */
 @Injectable()
 export class MqttInput {
-  private client: MqttClient | undefined;
+  private session: MqttSession | undefined;
+  private readonly queue: ReadMessage[] = [];
+  private topics: MqttTopics | undefined;
+  private filters: string[] = [];
+  private draining: Promise<void> | undefined;
+  private paused = false;
+  private inBatch = 0;
   private stopping = false;
+  private lastWarning = 0;
+  private readonly counts = {
+    received: 0,
+    acknowledged: 0,
+    deadLettered: 0,
+    batches: 0,
+    readingsAccepted: 0,
+    readingsDuplicate: 0,
+    readingsRejected: 0,
+  };
   private readonly logger = new Logger(MqttInput.name);
 
   constructor(
@@ -35,78 +63,188 @@ export class MqttInput {
   async start(): Promise<void> {
     const settings = this.config.mqtt;
     if (!settings) return;
-    this.client = await connectAsync(settings.url, {
+    this.topics = {
+      telemetry: settings.topic,
+      property: settings.propertyTopic,
+      maxPayloadBytes: this.config.http.maxBodyBytes,
+    };
+    const patterns = [settings.topic, settings.propertyTopic].flatMap((p) => (p ? [p] : []));
+    this.filters = coveringFilters(patterns.map((p) => p.filter)).map((filter) =>
+      settings.shareGroup ? `$share/${settings.shareGroup}/${filter}` : filter,
+    );
+    this.session = new MqttSession({
+      url: settings.url,
       clientId: settings.clientId,
-      protocolVersion: 5,
-      clean: false,
-      // Keep the session (and unacknowledged messages) for an hour across restarts.
-      properties: { sessionExpiryInterval: 3600 },
-      reconnectPeriod: 1_000,
-      customHandleAcks: (topic, payload, packet, done) => {
-        void this.handle(topic, payload, packet).then(
-          (code) => code !== undefined && done(code),
-          (error: unknown) =>
-            this.logger.error(`MQTT message on ${topic} failed: ${(error as Error).stack}`),
-        );
+      filters: this.filters,
+      receiveMaximum: settings.receiveMaximum,
+      keepaliveSeconds: settings.keepaliveSeconds,
+      sessionExpirySeconds: settings.sessionExpirySeconds,
+      onMessage: (message) => {
+        this.counts.received++;
+        this.queue.push(readMessage(message, this.topics!));
+        if (this.queue.length > settings.receiveMaximum + QOS0_BACKLOG && !this.paused) {
+          this.paused = true;
+          this.session?.pause();
+        }
+        this.draining ??= this.drain();
       },
+      onEvent: (level, text) => this.logger[level](text),
     });
-    // QoS 0 messages bypass customHandleAcks: the publisher chose at-most-once, take them as they come.
-    this.client.on('message', (topic, payload, packet) => {
-      if (packet.qos === 0) void this.handle(topic, payload, packet).catch(() => undefined);
-    });
-    const filter = settings.shareGroup
-      ? `$share/${settings.shareGroup}/${settings.topic.filter}`
-      : settings.topic.filter;
-    await this.client.subscribeAsync(filter, { qos: 1 });
-    this.logger.log(`MQTT: subscribed to ${filter} on ${settings.url}`);
+    if (!(await this.session.start())) {
+      this.logger.warn(
+        `MQTT: not subscribed yet on ${this.session.address}; ingestion runs and keeps trying`,
+      );
+    }
   }
 
+  /** Finishes the batch in flight (its PUBACKs go out), then leaves; the rest waits in the broker. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.client?.endAsync();
+    await this.draining;
+    await this.session?.stop();
   }
 
-  /** The PUBACK reason code, or undefined to leave the message unacknowledged (stopping). */
-  private async handle(
-    topic: string,
-    payload: Buffer,
-    packet: IPublishPacket,
-  ): Promise<number | undefined> {
-    const levels = this.config.mqtt!.topic.match(topic);
-    const origin = {
-      channel: 'mqtt' as const,
-      detail: `MQTT ${topic}`,
-      correlationId: randomUUID(),
+  status(): MqttInputStatus {
+    return {
+      enabled: this.config.mqtt !== undefined,
+      connected: this.session?.connected ?? false,
+      filters: this.filters,
+      received: this.counts.received,
+      acknowledged: this.counts.acknowledged,
+      deadLettered: this.counts.deadLettered,
+      inFlight: this.queue.length + this.inBatch,
+      batches: this.counts.batches,
+      readings: {
+        accepted: this.counts.readingsAccepted,
+        duplicates: this.counts.readingsDuplicate,
+        rejected: this.counts.readingsRejected,
+      },
     };
+  }
+
+  private async drain(): Promise<void> {
+    // Let the messages of this read (and the next few) join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      while (this.queue.length > 0 && !this.stopping) {
+        const batch = takeBatch(this.queue, {
+          maxMessages: MAX_BATCH_MESSAGES,
+          maxReadings: this.config.http.maxBatch,
+        });
+        if (this.paused && this.queue.length < QOS0_BACKLOG / 2) {
+          this.paused = false;
+          this.session?.resume();
+        }
+        this.inBatch = batch.length;
+        if (!(await this.settle(batch))) return;
+        this.counts.batches++;
+        this.acknowledge(batch);
+        this.inBatch = 0;
+      }
+    } finally {
+      this.draining = undefined;
+      // Messages that arrived during the last await, after the loop's check.
+      if (this.queue.length > 0 && !this.stopping) this.draining = this.drain();
+    }
+  }
+
+  /** Appends the batch's readings and dead-letters its refused messages; false if stopping first. */
+  private async settle(batch: ReadMessage[]): Promise<boolean> {
     for (;;) {
-      if (this.stopping) return undefined;
+      if (this.stopping) return false;
       try {
-        if (!levels?.['twinId']) {
-          await this.intake.rejectUnread(
-            {
-              code: 'TOPIC_UNMATCHED',
-              message: `Topic ${topic} does not match ${this.config.mqtt!.topic.source}`,
-            },
-            payload.toString('utf8'),
-            origin,
-          );
-          return PUBACK_PAYLOAD_INVALID;
-        }
-        const parsed = parseMqttPayload(payload, levels['twinId']);
-        if (!parsed.ok) {
-          await this.intake.rejectUnread(parsed, payload.toString('utf8'), origin);
-          return PUBACK_PAYLOAD_INVALID;
-        }
-        await this.intake.accept(parsed.readings, origin);
-        return PUBACK_SUCCESS;
+        await this.record(batch);
+        return true;
       } catch (error) {
-        if (!(error instanceof LogUnavailableError || error instanceof NotReadyError)) throw error;
-        if (packet.qos === 0) return undefined;
-        this.logger.warn(
-          `MQTT message on ${topic} not acknowledged yet: ${error.message}; retrying in ${RETRY_MS} ms`,
-        );
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        if (error instanceof LogUnavailableError || error instanceof NotReadyError) {
+          this.warnThrottled(
+            `MQTT: ${batch.length} message(s) not acknowledged yet: ${error.message}; retrying every ${RETRY_MS} ms (the broker keeps them)`,
+          );
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+          continue;
+        }
+        // Not the log: something in these messages broke ingestion itself. Find which, one by one.
+        this.logger.error(`MQTT: a batch failed: ${(error as Error).stack ?? String(error)}`);
+        return this.settleOneByOne(batch);
       }
     }
+  }
+
+  private async record(batch: ReadMessage[]): Promise<void> {
+    const withReadings = batch.flatMap((m) => ('readings' in m ? [m] : []));
+    const readings = withReadings.flatMap((m) => m.readings);
+    // Each reading's message, for its dead letter's origin.
+    const originOfReading = withReadings.flatMap((m) => m.readings.map(() => m.origin));
+    const correlationId = randomUUID();
+    const [report] = await Promise.all([
+      readings.length > 0
+        ? this.intake.accept(
+            readings,
+            { channel: 'mqtt', detail: 'MQTT', correlationId },
+            { originOf: (i) => originOfReading[i]! },
+          )
+        : undefined,
+      ...batch.map(async (m) => {
+        if (!('refused' in m) || m.lettered) return;
+        await this.intake.rejectUnread(m.refused, m.message.payload.toString('utf8'), {
+          channel: 'mqtt',
+          detail: m.origin,
+          correlationId,
+        });
+        m.lettered = true;
+      }),
+    ]);
+    if (report) {
+      this.counts.readingsAccepted += report.accepted;
+      this.counts.readingsDuplicate += report.duplicates;
+      this.counts.readingsRejected += report.rejected;
+    }
+  }
+
+  private async settleOneByOne(batch: ReadMessage[]): Promise<boolean> {
+    for (const item of batch) {
+      if (this.stopping) return false;
+      try {
+        await this.record([item]);
+      } catch (error) {
+        if (error instanceof LogUnavailableError || error instanceof NotReadyError) {
+          return this.settle(batch);
+        }
+        const failed: ReadMessage = {
+          message: item.message,
+          origin: item.origin,
+          refused: {
+            code: 'INGESTION_FAILED',
+            message: `Ingestion could not take this message: ${(error as Error).message}`,
+          },
+        };
+        if (!(await this.settle([failed]))) return false;
+        batch[batch.indexOf(item)] = failed;
+      }
+    }
+    return true;
+  }
+
+  private acknowledge(batch: ReadMessage[]): void {
+    for (const item of batch) {
+      const refused = 'refused' in item;
+      if (refused) this.counts.deadLettered++;
+      if (item.message.qos === 0) continue;
+      const sent = item.message.ack(
+        !refused
+          ? PUBACK_SUCCESS
+          : item.refused.code === 'INGESTION_FAILED'
+            ? PUBACK_FAILED
+            : PUBACK_PAYLOAD_INVALID,
+      );
+      // Not sent when the connection it came by is gone: the broker redelivers it.
+      if (sent) this.counts.acknowledged++;
+    }
+  }
+
+  private warnThrottled(text: string): void {
+    if (Date.now() - this.lastWarning < WARN_EVERY_MS) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(text);
   }
 }

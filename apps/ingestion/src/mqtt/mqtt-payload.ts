@@ -1,4 +1,4 @@
-import type { IncomingReading } from '@twinlog/domain';
+import { excerpt, type IncomingReading } from '@twinlog/domain';
 
 export type MqttPayload =
   | { ok: true; readings: IncomingReading[] }
@@ -39,10 +39,75 @@ export function parseMqttPayload(payload: Buffer, topicTwinId: string): MqttPayl
       return {
         ok: false,
         code: 'READING_MALFORMED',
-        message: `The reading names twin ${JSON.stringify(reading.twinId)} but was published on the topic of ${topicTwinId}`,
+        message: `The reading names twin ${excerpt(reading.twinId)} but was published on the topic of ${topicTwinId}`,
       };
     }
     readings.push({ ...reading, twinId: topicTwinId });
   }
   return { ok: true, readings };
+}
+
+const PROPERTY_FORM_KEYS = new Set(['v', 't', 'u', 'id']);
+
+/**
+ * The compact per-property form: the topic names twin and property, the payload is a bare
+ * number (read at `receivedAt`) or `{ "v": 21.5, "t": time, "u"?: unit, "id"?: readingId }`.
+ * A bare number has no time of its own, so a redelivery after a crash is a second reading;
+ * publishers that need exactly-once send `t` (the reading id derives from twin, property, time).
+ */
+export function parsePropertyPayload(
+  payload: Buffer,
+  twinId: string,
+  property: string,
+  receivedAt: string,
+): MqttPayload {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload.toString('utf8'));
+  } catch (error) {
+    return {
+      ok: false,
+      code: 'JSON_MALFORMED',
+      message: `The payload is neither a number nor JSON: ${(error as Error).message}`,
+    };
+  }
+  if (typeof body === 'number') {
+    return { ok: true, readings: [{ twinId, property, value: body, time: receivedAt }] };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return {
+      ok: false,
+      code: 'READING_MALFORMED',
+      message: `On a property topic the payload is a number or { "v", "t", "u"?, "id"? }, not ${Array.isArray(body) ? 'an array' : typeof body}`,
+    };
+  }
+  const fields = body as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((k) => !PROPERTY_FORM_KEYS.has(k));
+  if (unknown.length > 0 || !Object.hasOwn(fields, 'v')) {
+    return {
+      ok: false,
+      code: 'READING_MALFORMED',
+      message: `On a property topic the payload is a number or { "v", "t", "u"?, "id"? }${
+        unknown.length > 0
+          ? `; unknown field(s) ${unknown
+              .slice(0, 5)
+              .map((k) => excerpt(k))
+              .join(', ')}`
+          : '; "v" is missing'
+      }`,
+    };
+  }
+  return {
+    ok: true,
+    readings: [
+      {
+        twinId,
+        property,
+        value: fields['v'],
+        time: Object.hasOwn(fields, 't') ? fields['t'] : receivedAt,
+        ...(Object.hasOwn(fields, 'u') ? { unit: fields['u'] } : {}),
+        ...(Object.hasOwn(fields, 'id') ? { readingId: fields['id'] } : {}),
+      },
+    ],
+  };
 }

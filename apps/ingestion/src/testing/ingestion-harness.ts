@@ -21,6 +21,7 @@ export function testEnv(id: string, overrides: Env = {}): Env {
     INGESTION_HTTP_HOST: '127.0.0.1',
     INGESTION_HTTP_PORT: '0',
     INGESTION_MQTT_TOPIC: `plant-${id}/{site}/{twinId}/telemetry`,
+    INGESTION_MQTT_PROPERTY_TOPIC: `plant-${id}/{site}/{twinId}/{property}`,
     INGESTION_MQTT_CLIENT_ID: `ingestion-${id}`,
     ...overrides,
   };

@@ -61,6 +61,7 @@ export async function startEmbeddedTwinlog(
           ? {
               MQTT_URL: options.mqttUrl,
               INGESTION_MQTT_TOPIC: mqttTopic,
+              INGESTION_MQTT_PROPERTY_TOPIC: `sim-${id}/{site}/{twinId}/{property}`,
               INGESTION_MQTT_CLIENT_ID: `ingestion-${id}`,
               INGESTION_MQTT_SHARE_GROUP: `share-${id}`,
             }

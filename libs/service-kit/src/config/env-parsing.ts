@@ -25,8 +25,8 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
   );
 }
 
-export const intFrom = (min: number, fallback: number) =>
-  z.coerce.number().int().min(min).default(fallback);
+export const intFrom = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const listOf = (fallback?: string) =>
   (fallback === undefined ? z.string() : z.string().default(fallback)).transform((s) =>

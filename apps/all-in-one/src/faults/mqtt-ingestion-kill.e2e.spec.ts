@@ -111,6 +111,10 @@ describe('ingestion SIGKILLed under a steady MQTT load and restarted (distribute
     await publishing;
     const publishedMs = Date.now() - started;
 
+    process.stderr.write(
+      `[faults] MQTT ingestion killed at ${killedAt} ms with ${atKill} readings in the log, ready again ${downMs} ms later; ${COUNT} messages at ${RATE}/s published in ${publishedMs} ms, ${publisher!.acknowledged.length} acknowledged, ${publisher!.refused} refused\n`,
+    );
+
     const expected = new Set(publisher!.acknowledged.map((m) => m.readingId));
     const inLog = await untilProgressed(
       async () => arrivals(expected, await readingIdsInLog(kafka.brokers, prefix)),
@@ -119,8 +123,13 @@ describe('ingestion SIGKILLed under a steady MQTT load and restarted (distribute
       'every acknowledged reading in the log',
       { timeoutMs: 180_000, stallMs: 45_000, pauseMs: 2_000 },
     );
+    // The restarted instance's counters: redelivered messages whose readings were logged before
+    // the kill count as duplicates there.
+    const { input } = (await (await fetch(`${ingestion!.url}/v1/ingestion/mqtt`)).json()) as {
+      input: { received: number; readings: { accepted: number; duplicates: number } };
+    };
     process.stderr.write(
-      `[faults] MQTT ingestion killed at ${killedAt} ms with ${atKill} readings in the log, ready again ${downMs} ms later; ${COUNT} messages at ${RATE}/s published in ${publishedMs} ms, ${publisher!.acknowledged.length} acknowledged, ${publisher!.refused} refused; in the log: ${inLog.arrived}, twice ${inLog.twice}, unexpected ${inLog.unexpected}, all ${Date.now() - started} ms after the first publish\n`,
+      `[faults] MQTT ingestion after the restart: ${input.received} messages received, ${input.readings.accepted} readings accepted, ${input.readings.duplicates} duplicates; in the log: ${inLog.arrived} of ${expected.size}, twice ${inLog.twice}, unexpected ${inLog.unexpected}, all ${Date.now() - started} ms after the first publish\n`,
     );
     expect(atKill).toBeGreaterThan(0);
     expect(publisher!.acknowledged.length).toBe(COUNT);

@@ -9,7 +9,8 @@ export interface MqttMessage {
  * Plant publishers at QoS 1 over several connections: each publishes without waiting for the
  * previous PUBACK (up to `window` in flight per connection) and the messages the broker
  * acknowledged are kept, in the order acknowledged: those are what a test may demand to find in
- * the log. A PUBACK with an error reason code counts as refused.
+ * the log. A PUBACK with an error reason code counts as refused. The default window is the
+ * receive maximum the shipped broker grants publishers (max_inflight_messages).
  */
 export class Qos1Publisher<M extends MqttMessage> {
   readonly acknowledged: M[] = [];
@@ -53,7 +54,7 @@ export class Qos1Publisher<M extends MqttMessage> {
   async publishAtRate(make: (n: number) => M, perSecond: number, count: number): Promise<void> {
     const started = Date.now();
     const inFlight = this.clients.map(() => new Set<Promise<void>>());
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const due = Math.min(count, Math.floor(((Date.now() - started) * perSecond) / 1_000));
       for (; sent < due; sent++) {
         const i = sent % this.clients.length;

@@ -10,6 +10,7 @@ import { TwinDirectory } from './directory/twin-directory';
 import { IngestionModule } from './ingestion.module';
 import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
+import { BrokerDropWatcher } from './mqtt/broker-drops';
 import { MqttInput } from './mqtt/mqtt-input';
 import { DIRECTORY_FEED, TELEMETRY_WRITER_FEED } from './tokens';
 
@@ -72,6 +73,9 @@ export async function startIngestion(
   const mqtt = app.get(MqttInput);
   const kafkaInput = app.get(EnterpriseTopicInput);
   await mqtt.start();
+  // The broker's drop counter, on a connection of its own; never holds up the start.
+  const brokerDrops = app.get(BrokerDropWatcher);
+  brokerDrops.start();
   await kafkaInput.start();
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
@@ -79,6 +83,7 @@ export async function startIngestion(
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await mqtt.stop();
+      await brokerDrops.stop();
       await kafkaInput.stop();
       await app.close();
     },

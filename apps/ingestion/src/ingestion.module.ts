@@ -9,7 +9,9 @@ import { HealthHttpController } from './health/health.http.controller';
 import { ReadingsHttpController } from './http/readings.http.controller';
 import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
+import { BrokerDropWatcher } from './mqtt/broker-drops';
 import { MqttInput } from './mqtt/mqtt-input';
+import { MqttStatusHttpController } from './mqtt/mqtt-status.http.controller';
 import { INFRASTRUCTURE, INGESTION_CONFIG } from './tokens';
 import { TelemetryWriterMessageController } from './writer/telemetry-writer.message.controller';
 
@@ -23,6 +25,7 @@ export class IngestionModule {
         ReadingsHttpController,
         DeadLettersHttpController,
         HealthHttpController,
+        MqttStatusHttpController,
         TwinDirectoryMessageController,
         TelemetryWriterMessageController,
       ],
@@ -33,6 +36,7 @@ export class IngestionModule {
         ReadingIntake,
         DeadLetters,
         MqttInput,
+        BrokerDropWatcher,
         EnterpriseTopicInput,
       ],
     };

@@ -6,9 +6,26 @@ export * from './infra/ports';
 export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
+export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';
+export {
+  BROKER_SIZING_OPTIONS,
+  SHIPPED_MOSQUITTO_CONF,
+  mosquittoConfigText,
+  readMosquittoOptions,
+  shippedBrokerSizing,
+  type MosquittoOverrides,
+} from './infra/mosquitto-sizing';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
 export { registerTwinOverHttp } from './twins/register-over-http';
 export { until } from './wait/until';
 export { jsonRequest } from './http/json-request';
+export { untilProgressed } from './wait/until-progressing';
+export { Qos1Publisher, type MqttMessage } from './mqtt/qos1-publisher';
+export {
+  arrivals,
+  readingIdCounts,
+  type Arrivals,
+  type ReplaysEvents,
+} from './readings/reading-ids';

@@ -12,6 +12,7 @@ export const SERVICES: readonly ServiceName[] = [
 const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> = [
   { test: /^\/v1\/readings(\/|\?|$)/, service: 'ingestion' },
   { test: /^\/v1\/dead-letters(\/|\?|$)/, service: 'ingestion' },
+  { test: /^\/v1\/ingestion(\/|\?|$)/, service: 'ingestion' },
   // Reading a twin's maintenance prediction is the maintenance service's; recording
   // maintenance performed (POST) is a command to twin-state.
   {

@@ -4,6 +4,9 @@ describe('the one-port routes', () => {
   it.each([
     ['/v1/readings', 'ingestion'],
     ['/v1/readings?x=1', 'ingestion'],
+    ['/v1/ingestion/mqtt', 'ingestion'],
+    ['/v1/ingestion/mqtt?x=1', 'ingestion'],
+    ['/v1/ingestions', 'twin-state'],
     ['/v1/twins/cnc-01/maintenance', 'maintenance'],
     ['/v1/twins/cnc-01/maintenance/history?limit=5', 'maintenance'],
     ['/v1/simulations/abc', 'simulation'],

@@ -1,7 +1,7 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventLog } from '@twinlog/event-log';
-import type { InfluxSettings } from '@twinlog/testing';
+import { readingIdCounts, type InfluxSettings } from '@twinlog/testing';
 
 /** Every reading id in the log's telemetry stream, with how often it appears. */
 export async function readingIdsInLog(
@@ -14,18 +14,11 @@ export async function readingIdsInLog(
     partitions: 3,
     clientLogLevel: 'nothing',
   });
-  const seen = new Map<string, number>();
   try {
-    await log.replay({ streams: ['telemetry'] }, async (batch) => {
-      for (const { event } of batch)
-        if (event.type === 'TelemetryReported')
-          for (const r of event.data.readings)
-            seen.set(r.readingId, (seen.get(r.readingId) ?? 0) + 1);
-    });
+    return await readingIdCounts(log);
   } finally {
     await log.close();
   }
-  return seen;
 }
 
 /** Points in InfluxDB per `twinId/property` (each point is one reading time of one series). */

@@ -35,6 +35,8 @@ const schema = z.object({
   // A shared subscription: ingestion instances split the MQTT load instead of each taking all.
   INGESTION_MQTT_SHARE_GROUP: z.string().default('twinlog-ingestion'),
   INGESTION_MQTT_CLIENT_ID: z.string().default(`twinlog-ingestion-${hostname()}`),
+  // Watch the broker's drop counter ($SYS) on a second connection; off for a broker that forbids it.
+  INGESTION_MQTT_BROKER_STATS: z.enum(['on', 'off']).default('on'),
   INGESTION_KAFKA_INPUT_TOPICS: listOf('').optional(),
   // The enterprise cluster, when it is not Twinlog's own.
   INGESTION_KAFKA_INPUT_BROKERS: listOf('').optional(),
@@ -81,6 +83,7 @@ export function readIngestionConfig(env: Env) {
           sessionExpirySeconds: raw.INGESTION_MQTT_SESSION_EXPIRY_S,
           shareGroup: raw.INGESTION_MQTT_SHARE_GROUP,
           clientId: raw.INGESTION_MQTT_CLIENT_ID,
+          brokerStats: raw.INGESTION_MQTT_BROKER_STATS === 'on',
         }
       : undefined,
     kafkaInput:

@@ -138,7 +138,7 @@ export class MqttInput {
         this.inBatch = batch.length;
         if (!(await this.settle(batch))) return;
         this.counts.batches++;
-        this.acknowledge(batch);
+        this.session?.inOneWrite(() => this.acknowledge(batch));
         this.inBatch = 0;
       }
     } finally {

@@ -90,6 +90,17 @@ export class MqttSession {
     this.socket?.resume();
   }
 
+  /** Runs `send` with the socket corked: a batch's PUBACKs leave in one write, not one each. */
+  inOneWrite(send: () => void): void {
+    const socket = this.socket;
+    socket?.cork();
+    try {
+      send();
+    } finally {
+      socket?.uncork();
+    }
+  }
+
   /** A clean DISCONNECT that keeps the session: unacknowledged messages wait for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;

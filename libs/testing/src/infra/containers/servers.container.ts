@@ -4,6 +4,7 @@ import { KafkaContainer } from '@testcontainers/kafka';
 import type { InfluxSettings, KafkaSettings, MqttSettings } from '../infra-settings';
 import type { ProvisionedServer } from '../provisioned-server';
 import { onboardInflux } from '../local/influxdb-onboarding';
+import { mosquittoConfigText } from '../mosquitto-sizing';
 
 // Images pinned to the same server lines the local tooling runs.
 const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.4';
@@ -43,9 +44,16 @@ export async function startInfluxContainer(): Promise<ProvisionedServer<InfluxSe
   };
 }
 
+/** mosquitto in a container, anonymous, with the shipped broker sizing (deploy/mosquitto). */
 export async function startMosquittoContainer(): Promise<ProvisionedServer<MqttSettings>> {
+  const config = mosquittoConfigText([
+    'listener 1883',
+    'allow_anonymous true',
+    'persistence false',
+  ]);
   const container = await new GenericContainer(MOSQUITTO_IMAGE)
-    .withCommand(['mosquitto', '-c', '/mosquitto-no-auth.conf'])
+    .withCopyContentToContainer([{ content: config, target: '/mosquitto/config/twinlog.conf' }])
+    .withCommand(['mosquitto', '-c', '/mosquitto/config/twinlog.conf'])
     .withExposedPorts(1883)
     .withWaitStrategy(Wait.forListeningPorts())
     .start();

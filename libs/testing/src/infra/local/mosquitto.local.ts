@@ -2,14 +2,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import type { MqttSettings } from '../infra-settings';
+import { mosquittoConfigText, type MosquittoOverrides } from '../mosquitto-sizing';
 import type { ProvisionedServer, StartOptions } from '../provisioned-server';
 import { freePort } from '../ports';
 import { ServerProcess, waitUntilReady } from '../server-process';
 import { findExecutable } from './find-executable';
 
-/** Starts Debian's mosquitto on 127.0.0.1 with a throwaway config (anonymous, no persistence). */
+/**
+ * Starts Debian's mosquitto on 127.0.0.1 with a throwaway config (anonymous, no persistence)
+ * sized as the shipped broker (deploy/mosquitto/mosquitto.conf), then `overrides`.
+ */
 export async function startLocalMosquitto(
   options: StartOptions,
+  overrides: MosquittoOverrides = {},
 ): Promise<ProvisionedServer<MqttSettings>> {
   const binary = findExecutable('mosquitto');
   if (!binary) {
@@ -21,13 +26,15 @@ export async function startLocalMosquitto(
   const config = join(options.workDir, 'mosquitto.conf');
   writeFileSync(
     config,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_dest stdout',
-      '',
-    ].join('\n'),
+    mosquittoConfigText(
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'persistence false',
+        'log_dest stdout',
+      ],
+      overrides,
+    ),
   );
   const server = ServerProcess.start({
     name: 'mosquitto',

@@ -179,12 +179,19 @@ async function ingestionRun(
   return row;
 }
 
-/** What the instance's MQTT input says it did (GET /v1/ingestion/mqtt, where it exists). */
+/** What the instance's MQTT input says it did, and the broker's drop counter as it reads it. */
 async function inputStatus(child: IngestionChild): Promise<string> {
   const response = await fetch(`${child.url}/v1/ingestion/mqtt`).catch(() => undefined);
   if (!response?.ok) return `  ${child.name}: no MQTT input status (GET /v1/ingestion/mqtt)`;
-  const s = (await response.json()) as { received: number; acknowledged: number; batches: number };
-  return `  ${child.name}: ${rate(s.received)} messages received, ${rate(s.acknowledged)} acknowledged, in ${rate(s.batches)} appends (${(s.received / Math.max(1, s.batches)).toFixed(1)} messages each)`;
+  const { input, broker } = (await response.json()) as {
+    input: { received: number; acknowledged: number; batches: number };
+    broker: { droppedSinceStart: number; state: string };
+  };
+  const perAppend = (input.received / Math.max(1, input.batches)).toFixed(1);
+  return (
+    `  ${child.name}: ${rate(input.received)} messages received, ${rate(input.acknowledged)} acknowledged, ` +
+    `in ${rate(input.batches)} appends (${perAppend} messages each); broker drops seen: ${rate(broker.droppedSinceStart)} (${broker.state})`
+  );
 }
 
 /** Registers the twins in a fresh log (topics under their own prefix) before the service starts. */

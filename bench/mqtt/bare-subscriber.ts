@@ -9,13 +9,20 @@ export interface BareSubscriber {
 
 /**
  * The broker-to-client ceiling: an MQTT.js client subscribed at QoS 1 that counts messages and
- * does nothing else (MQTT.js acknowledges each as it arrives).
+ * does nothing else (MQTT.js acknowledges each as it arrives). With a client id, its session
+ * persists, so the broker queues messages for it while it is away.
  */
-export async function startBareSubscriber(url: string, filter: string): Promise<BareSubscriber> {
+export async function startBareSubscriber(
+  url: string,
+  filter: string,
+  persistentId?: string,
+): Promise<BareSubscriber> {
   const client: MqttClient = await connectAsync(url, {
     protocolVersion: 5,
-    clean: true,
     reconnectPeriod: 0,
+    ...(persistentId
+      ? { clientId: persistentId, clean: false, properties: { sessionExpiryInterval: 3600 } }
+      : { clean: true }),
   });
   let received = 0;
   let lastAt = 0;

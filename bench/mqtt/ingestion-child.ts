@@ -10,8 +10,12 @@ export interface IngestionChild {
   url: string;
   /** Epoch ms when the process exited, 0 while it runs. */
   exitedAt(): number;
-  /** Stops the process (SIGTERM, then SIGKILL) and removes its persistent MQTT session. */
-  stop(): Promise<void>;
+  pid: number;
+  /**
+   * Stops the process (SIGTERM, then SIGKILL) and removes its persistent MQTT session, unless
+   * kept: the broker then queues what arrives for it until it comes back.
+   */
+  stop(options?: { keepSession?: boolean }): Promise<void>;
 }
 
 export interface ChildOptions {
@@ -73,14 +77,14 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
       for (const line of lines) if (line.trim()) options.log(`[${options.name}] ${line}`);
     });
   }
-  const stop = async () => {
+  const stop = async ({ keepSession = false } = {}) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
     }
-    await forgetSession(options.mqttUrl, options.clientId);
+    if (!keepSession) await forgetSession(options.mqttUrl, options.clientId);
   };
   try {
     await waitReady(url, options.name, exited);
@@ -88,11 +92,11 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
     await stop();
     throw error;
   }
-  return { name: options.name, url, exitedAt: () => exitedAt, stop };
+  return { name: options.name, url, pid: child.pid!, exitedAt: () => exitedAt, stop };
 }
 
-/** A clean start under the same client id ends the persistent session the service kept. */
-async function forgetSession(mqttUrl: string, clientId: string): Promise<void> {
+/** A clean start under the same client id ends the persistent session the client kept. */
+export async function forgetSession(mqttUrl: string, clientId: string): Promise<void> {
   const client = await connectAsync(mqttUrl, {
     clientId,
     protocolVersion: 5,

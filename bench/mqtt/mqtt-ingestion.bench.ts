@@ -5,7 +5,7 @@
 //
 //   npm run bench:mqtt -- [--readings-per-message 10|1] [--messages N] [--twins 100]
 //                         [--instances 1] [--rate msgs/s] [--connections 4] [--publisher-threads 2]
-//                         [--window 500] [--idle 15] [--cpu-prof]
+//                         [--window 500] [--idle 15] [--backlog] [--cpu-prof]
 //
 // Without --readings-per-message both shapes run: 10 readings per message (goal 100,000
 // readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
@@ -21,7 +21,7 @@ import { arg, progressLine, rate } from '../event-log/bench-util';
 import { ArrivalCount } from './arrival-count';
 import { selfTimes, type CpuProfile } from './profile-top';
 import { startBareSubscriber } from './bare-subscriber';
-import { startIngestionChild, type IngestionChild } from './ingestion-child';
+import { forgetSession, startIngestionChild, type IngestionChild } from './ingestion-child';
 import type { LoadShape } from './load-shape';
 import { startLoad, type LoadSettings, type RunningLoad } from './publish-load';
 import { countTelemetryArrivals } from './telemetry-arrivals';
@@ -33,6 +33,9 @@ const TWINS = arg('twins', 100);
 const INSTANCES = arg('instances', 1);
 const RATE = given('rate') ? arg('rate', 1) : 0;
 const IDLE_MS = arg('idle', 15) * 1000;
+// Publish the whole run while the subscriber is away, then time it draining the backlog: its
+// capacity apart from the publishers' (which share the machine's two cores with it otherwise).
+const BACKLOG = given('backlog');
 const GOAL_READINGS: Record<number, number> = { 10: 100_000, 1: 20_000 };
 
 interface Row {
@@ -84,15 +87,30 @@ async function main(): Promise<void> {
 
 async function bareRun(shape: LoadShape, settings: LoadSettings): Promise<Row> {
   const label = `bare MQTT subscriber, ${shape.readingsPerMessage} reading(s)/message`;
-  const subscriber = await startBareSubscriber(settings.url, 'plant/+/+/telemetry');
-  const load = await startLoad(shape, settings);
-  await awaitArrivals(label, load, settings.messages, () => subscriber.received());
+  const filter = 'plant/+/+/telemetry';
+  const id = BACKLOG ? `bench-bare-${shape.run}-${randomUUID().slice(0, 8)}` : undefined;
+  let subscriber = await startBareSubscriber(settings.url, filter, id);
+  let load: RunningLoad;
+  let from: number;
+  if (id) {
+    await subscriber.stop();
+    load = await startLoad(shape, settings);
+    await load.done;
+    from = Date.now();
+    subscriber = await startBareSubscriber(settings.url, filter, id);
+  } else {
+    load = await startLoad(shape, settings);
+    from = load.startedAt;
+  }
+  const current = subscriber;
+  await awaitArrivals(label, load, from, settings.messages, () => current.received());
   await Promise.all([load.stop(), subscriber.stop()]);
+  if (id) await forgetSession(settings.url, id);
   const arrived = subscriber.received();
-  const seconds = (subscriber.lastAt() - load.startedAt) / 1000;
+  const seconds = (subscriber.lastAt() - from) / 1000;
   const row = {
     shape: shape.readingsPerMessage,
-    what: 'bare MQTT.js subscriber (QoS 1)',
+    what: `bare MQTT.js subscriber (QoS 1)${BACKLOG ? ', backlog drain' : ''}`,
     messages: settings.messages,
     arrived,
     seconds,
@@ -120,24 +138,44 @@ async function ingestionRun(
   const profileDir = given('cpu-prof')
     ? join(repoRoot(), 'tmp', 'bench-mqtt-profiles', prefix.slice(0, -1))
     : undefined;
-  const started = await Promise.all(
-    Array.from({ length: INSTANCES }, (_, i) =>
-      startIngestionChild({
-        name: `ingestion-${i + 1}`,
-        kafkaBrokers: brokers,
-        mqttUrl: settings.url,
-        topicPrefix: prefix,
-        clientId: `bench-ingestion-${prefix}${i + 1}`,
-        ...(profileDir ? { profileDir: join(profileDir, `ingestion-${i + 1}`) } : {}),
-        log: (line) => process.stderr.write(`\r${line.padEnd(72)}\n`),
-      }),
-    ),
-  );
-  started.forEach((c) => children.add(c));
+  const startAll = () =>
+    Promise.all(
+      Array.from({ length: INSTANCES }, (_, i) =>
+        startIngestionChild({
+          name: `ingestion-${i + 1}`,
+          kafkaBrokers: brokers,
+          mqttUrl: settings.url,
+          topicPrefix: prefix,
+          clientId: `bench-ingestion-${prefix}${i + 1}`,
+          ...(profileDir ? { profileDir: join(profileDir, `ingestion-${i + 1}`) } : {}),
+          log: (line) => process.stderr.write(`\r${line.padEnd(72)}\n`),
+        }),
+      ),
+    ).then((list) => {
+      list.forEach((c) => children.add(c));
+      return list;
+    });
+  let started = await startAll();
   const count = new ArrivalCount(shape.run, settings.messages * shape.readingsPerMessage);
   const arrivals = await countTelemetryArrivals(brokers, `${prefix}telemetry`, count);
-  const load = await startLoad(shape, settings);
-  await awaitArrivals(label, load, count.total, () => count.unique + count.duplicates);
+  let load: RunningLoad;
+  let from: number;
+  if (BACKLOG) {
+    // Subscribed on a persistent session; away while the broker queues the whole run for it.
+    for (const child of started) {
+      await child.stop({ keepSession: true });
+      children.delete(child);
+    }
+    load = await startLoad(shape, settings);
+    await load.done;
+    started = await startAll();
+    // From ready: the input may read messages while starting, but records none before.
+    from = Date.now();
+  } else {
+    load = await startLoad(shape, settings);
+    from = load.startedAt;
+  }
+  await awaitArrivals(label, load, from, count.total, () => count.unique + count.duplicates);
   await load.stop();
   for (const child of started) {
     console.log(await inputStatus(child));
@@ -148,13 +186,13 @@ async function ingestionRun(
   await new Promise((r) => setTimeout(r, 1_000));
   await arrivals.stop();
   for (const child of profileDir ? started : []) {
-    printProfiles(join(profileDir!, child.name), {
-      from: load.startedAt,
+    printProfiles(join(profileDir!, child.name), child.pid, {
+      from,
       to: arrivals.lastLandedAt(),
       exitedAt: child.exitedAt(),
     });
   }
-  const seconds = (arrivals.lastLandedAt() - load.startedAt) / 1000;
+  const seconds = (arrivals.lastLandedAt() - from) / 1000;
   const shares = count
     .shares()
     .map(
@@ -168,7 +206,7 @@ async function ingestionRun(
       (count.missing ? ` (first missing: ${count.firstMissing().join(', ')})` : '');
   const row = {
     shape: shape.readingsPerMessage,
-    what: `Twinlog ingestion x${INSTANCES} (into Kafka)`,
+    what: `Twinlog ingestion x${INSTANCES} (into Kafka)${BACKLOG ? ', backlog drain' : ''}`,
     messages: settings.messages,
     arrived: count.unique / shape.readingsPerMessage,
     seconds,
@@ -220,12 +258,13 @@ async function register(prefix: string, brokers: string[], twinIds: string[]): P
 async function awaitArrivals(
   label: string,
   load: RunningLoad,
+  from: number,
   total: number,
   arrived: () => number,
 ): Promise<void> {
   let failed: unknown;
   load.done.catch((error: unknown) => (failed = error));
-  const progress = progressLine(label, load.startedAt);
+  const progress = progressLine(label, from);
   let last = -1;
   let changedAt = Date.now();
   for (;;) {
@@ -249,8 +288,12 @@ async function awaitArrivals(
  * from the profiles the children wrote on exit; the profile's clock is placed by its end, which
  * is the process's exit (to within the exit's own few milliseconds).
  */
-function printProfiles(dir: string, run: { from: number; to: number; exitedAt: number }): void {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+function printProfiles(
+  dir: string,
+  pid: number,
+  run: { from: number; to: number; exitedAt: number },
+): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(`.${pid}.0.001.cpuprofile`))) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const toProfileClock = (epochMs: number) => profile.endTime - (run.exitedAt - epochMs) * 1000;
     const { functions, places } = selfTimes(profile, {

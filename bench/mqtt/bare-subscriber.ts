@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect } from 'mqtt';
 
 export interface BareSubscriber {
   received(): number;
@@ -17,7 +17,7 @@ export async function startBareSubscriber(
   filter: string,
   persistentId?: string,
 ): Promise<BareSubscriber> {
-  const client: MqttClient = await connectAsync(url, {
+  const client = connect(url, {
     protocolVersion: 5,
     reconnectPeriod: 0,
     ...(persistentId
@@ -26,9 +26,14 @@ export async function startBareSubscriber(
   });
   let received = 0;
   let lastAt = 0;
+  // Counting from before the CONNACK: a resumed session's queue follows it at once.
   client.on('message', () => {
     received += 1;
     lastAt = Date.now();
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
   });
   await client.subscribeAsync(filter, { qos: 1 });
   return { received: () => received, lastAt: () => lastAt, stop: () => client.endAsync() };

@@ -11,19 +11,18 @@
 // readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
 // otherwise starts the local servers the tests use.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { openInfrastructure } from '@twinlog/service-kit';
 import { provisionInfra, registerTwins, repoRoot, type ProvisionedInfra } from '@twinlog/testing';
 import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
 import { arg, progressLine, rate } from '../event-log/bench-util';
 import { ArrivalCount } from './arrival-count';
-import { selfTimes, type CpuProfile } from './profile-top';
 import { startBareSubscriber } from './bare-subscriber';
 import { forgetSession, startIngestionChild, type IngestionChild } from './ingestion-child';
 import type { LoadShape } from './load-shape';
 import { startLoad, type LoadSettings, type RunningLoad } from './publish-load';
+import { inputStatus, printProfiles, printSummary, telegrafRow, type Row } from './report';
 import { countTelemetryArrivals } from './telemetry-arrivals';
 
 const given = (name: string) => process.argv.includes(`--${name}`);
@@ -36,17 +35,6 @@ const IDLE_MS = arg('idle', 15) * 1000;
 // Publish the whole run while the subscriber is away, then time it draining the backlog: its
 // capacity apart from the publishers' (which share the machine's two cores with it otherwise).
 const BACKLOG = given('backlog');
-const GOAL_READINGS: Record<number, number> = { 10: 100_000, 1: 20_000 };
-
-interface Row {
-  shape: number;
-  what: string;
-  messages: number;
-  arrived: number;
-  seconds: number;
-  readingsPerS: number;
-  note: string;
-}
 
 const children = new Set<IngestionChild>();
 let infra: ProvisionedInfra | undefined;
@@ -82,7 +70,7 @@ async function main(): Promise<void> {
     rows.push(await ingestionRun(loadShape(`ing${shape}`), load(messages), brokers, twinIds));
     rows.push(telegrafRow(shape, messages));
   }
-  printSummary(rows);
+  printSummary(rows, { instances: INSTANCES, offeredRate: RATE });
 }
 
 async function bareRun(shape: LoadShape, settings: LoadSettings): Promise<Row> {
@@ -217,21 +205,6 @@ async function ingestionRun(
   return row;
 }
 
-/** What the instance's MQTT input says it did, and the broker's drop counter as it reads it. */
-async function inputStatus(child: IngestionChild): Promise<string> {
-  const response = await fetch(`${child.url}/v1/ingestion/mqtt`).catch(() => undefined);
-  if (!response?.ok) return `  ${child.name}: no MQTT input status (GET /v1/ingestion/mqtt)`;
-  const { input, broker } = (await response.json()) as {
-    input: { received: number; acknowledged: number; batches: number };
-    broker: { droppedSinceStart: number; state: string };
-  };
-  const perAppend = (input.received / Math.max(1, input.batches)).toFixed(1);
-  return (
-    `  ${child.name}: ${rate(input.received)} messages received, ${rate(input.acknowledged)} acknowledged, ` +
-    `in ${rate(input.batches)} appends (${perAppend} messages each); broker drops seen: ${rate(broker.droppedSinceStart)} (${broker.state})`
-  );
-}
-
 /** Registers the twins in a fresh log (topics under their own prefix) before the service starts. */
 async function register(prefix: string, brokers: string[], twinIds: string[]): Promise<void> {
   const config = readIngestionConfig({
@@ -281,85 +254,6 @@ async function awaitArrivals(
   process.stderr.write(
     `\n  (load average ${load1} on this machine; publishers: ${rate(load.acked())} messages acknowledged by the broker in ${published.toFixed(2)} s, ${rate(load.acked() / published)}/s)\n`,
   );
-}
-
-/**
- * Where each instance's CPU went while the readings came in (first publish to last landing),
- * from the profiles the children wrote on exit; the profile's clock is placed by its end, which
- * is the process's exit (to within the exit's own few milliseconds).
- */
-function printProfiles(
-  dir: string,
-  pid: number,
-  run: { from: number; to: number; exitedAt: number },
-): void {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(`.${pid}.0.001.cpuprofile`))) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    const toProfileClock = (epochMs: number) => profile.endTime - (run.exitedAt - epochMs) * 1000;
-    const { functions, places } = selfTimes(profile, {
-      from: toProfileClock(run.from),
-      to: toProfileClock(run.to),
-    });
-    const top = (list: typeof places, n: number) =>
-      list
-        .slice(0, n)
-        .map((t) => `    ${(100 * t.share).toFixed(1).padStart(5)}%  ${t.name}`)
-        .join('\n');
-    console.log(
-      `CPU profile ${join(dir, file)}, the ${((run.to - run.from) / 1000).toFixed(1)} s of the run:`,
-    );
-    console.log(`  self time by place:\n${top(places, 10)}`);
-    console.log(`  self time by function:\n${top(functions, 15)}`);
-  }
-}
-
-function telegrafRow(shape: number, messages: number): Row {
-  const found = (process.env['PATH'] ?? '')
-    .split(delimiter)
-    .some((dir) => dir && existsSync(join(dir, 'telegraf')));
-  // Not built or downloaded here: the comparison runs only where Telegraf is installed.
-  const note = found
-    ? 'telegraf is on PATH, but this benchmark does not drive it yet'
-    : 'not available: no telegraf binary on PATH, skipped';
-  return {
-    shape,
-    what: 'Telegraf pipeline (mosquitto -> Telegraf -> InfluxDB)',
-    messages,
-    arrived: 0,
-    seconds: 0,
-    readingsPerS: 0,
-    note,
-  };
-}
-
-function printSummary(rows: Row[]): void {
-  console.log(
-    '\n| readings/msg | pipeline | messages | arrived | seconds | readings/s | messages/s | vs bare | goal | note |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) {
-    const bare = rows.find((r) => r.shape === row.shape && r.what.startsWith('bare'));
-    const isIngestion = row.what.startsWith('Twinlog');
-    const goal = GOAL_READINGS[row.shape];
-    const goalText = RATE
-      ? `offered ${rate(RATE)} msgs/s`
-      : isIngestion && goal
-        ? `${rate(goal / row.shape)} msgs/s: ${row.readingsPerS / INSTANCES >= goal ? 'met' : 'missed'} (${((100 * row.readingsPerS) / INSTANCES / goal).toFixed(0)}% per instance)`
-        : '';
-    const cells = row.seconds
-      ? [
-          rate(row.messages),
-          rate(row.arrived),
-          row.seconds.toFixed(2),
-          rate(row.readingsPerS),
-          rate(row.readingsPerS / row.shape),
-          bare && isIngestion ? (row.readingsPerS / bare.readingsPerS).toFixed(2) : '',
-        ]
-      : ['', '', '', '', '', ''];
-    console.log(
-      `| ${row.shape} | ${row.what} | ${cells.join(' | ')} | ${goalText} | ${row.note} |`,
-    );
-  }
 }
 
 async function shutdown(): Promise<void> {

@@ -180,6 +180,8 @@ async function ingestionRun(
       exitedAt: child.exitedAt(),
     });
   }
+  // Draining, the service may record before the readiness poll sees it ready.
+  if (BACKLOG && arrivals.firstLandedAt()) from = Math.min(from, arrivals.firstLandedAt());
   const seconds = (arrivals.lastLandedAt() - from) / 1000;
   const shares = count
     .shares()
@@ -211,6 +213,10 @@ async function register(prefix: string, brokers: string[], twinIds: string[]): P
     TWINLOG_MODE: 'distributed',
     KAFKA_BROKERS: brokers.join(','),
     TWINLOG_TOPIC_PREFIX: prefix,
+    // The topics are created here first: with the partitions the environment asks of the services.
+    ...(process.env['TWINLOG_PARTITIONS']
+      ? { TWINLOG_PARTITIONS: process.env['TWINLOG_PARTITIONS'] }
+      : {}),
     INFLUX_URL: 'http://127.0.0.1:1',
     INFLUX_TOKEN: 'unused',
     INFLUX_ORG: 'unused',

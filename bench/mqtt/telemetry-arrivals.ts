@@ -5,6 +5,8 @@ import type { ArrivalCount } from './arrival-count';
 export interface TelemetryArrivals {
   /** Epoch ms of the latest reading to land (its event's record time), 0 before any. */
   lastLandedAt(): number;
+  /** Epoch ms of the earliest reading to land, 0 before any. */
+  firstLandedAt(): number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function countTelemetryArrivals(
     maxBytesPerPartition: 8 * 1024 * 1024,
   });
   let landed = 0;
+  let first = 0;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const joined = new Promise<void>((resolve) =>
@@ -44,9 +47,14 @@ export async function countTelemetryArrivals(
         );
         for (const reading of event.data.readings ?? []) count.record(reading.readingId, source);
         landed = Math.max(landed, Number(message.timestamp));
+        first = first ? Math.min(first, Number(message.timestamp)) : Number(message.timestamp);
       }
     },
   });
   await joined;
-  return { lastLandedAt: () => landed, stop: () => consumer.disconnect() };
+  return {
+    lastLandedAt: () => landed,
+    firstLandedAt: () => first,
+    stop: () => consumer.disconnect(),
+  };
 }

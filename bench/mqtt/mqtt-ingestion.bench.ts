@@ -173,6 +173,8 @@ async function ingestionRun(
   // Anything still landing (a redelivery on shutdown) counts against exactly-once.
   await new Promise((r) => setTimeout(r, 1_000));
   await arrivals.stop();
+  // Draining, the service may record before the readiness poll sees it ready.
+  if (BACKLOG && arrivals.firstLandedAt()) from = Math.min(from, arrivals.firstLandedAt());
   for (const child of profileDir ? started : []) {
     printProfiles(join(profileDir!, child.name), child.pid, {
       from,
@@ -180,8 +182,6 @@ async function ingestionRun(
       exitedAt: child.exitedAt(),
     });
   }
-  // Draining, the service may record before the readiness poll sees it ready.
-  if (BACKLOG && arrivals.firstLandedAt()) from = Math.min(from, arrivals.firstLandedAt());
   const seconds = (arrivals.lastLandedAt() - from) / 1000;
   const shares = count
     .shares()

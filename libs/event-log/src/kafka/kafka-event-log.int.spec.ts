@@ -202,3 +202,44 @@ describe('Kafka telemetry written in both encodings', () => {
     }
   });
 });
+
+describe('Kafka append larger than one produce request', () => {
+  it('goes out as consecutive requests: 2 MB of telemetry on one partition, in order', async () => {
+    // The broker refuses a partition's record batch above message.max.bytes (1 MB by default):
+    // sent as one request, this append would fail on every retry (found by bench:mqtt, issue 16).
+    const log = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix: `t-${randomUUID().slice(0, 8)}.`,
+      partitions: 1,
+      clientLogLevel: 'nothing',
+    });
+    try {
+      const twinId = `twin-${randomUUID().slice(0, 8)}`;
+      const at = '2026-12-06T07:00:00.000Z';
+      const events = Array.from({ length: 40 }, (_, i) => {
+        const event = telemetry(twinId, i, at);
+        const [reading] = (event.data as unknown as { readings: Array<Record<string, unknown>> })
+          .readings;
+        (event.data as unknown as { readings: unknown[] }).readings = Array.from(
+          { length: 500 },
+          (_, k) => ({
+            ...reading,
+            readingId: `${i}-${k}`,
+            value: k,
+          }),
+        );
+        return event;
+      });
+      const bytes = events.reduce((sum, e) => sum + JSON.stringify(e).length, 0);
+      expect(bytes).toBeGreaterThan(2 * 1024 * 1024);
+      const { appended } = await log.append(events);
+      expect(appended.map((a) => a.position.offset)).toEqual(
+        appended.map((_, i) => appended[0]!.position.offset + i),
+      );
+      const read = await log.readStream(twinId, { streams: ['telemetry'] });
+      expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    } finally {
+      await log.close();
+    }
+  });
+});

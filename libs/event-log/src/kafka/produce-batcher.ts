@@ -25,13 +25,26 @@ export class ProduceBatcher {
 
   constructor(private readonly producer: Producer) {}
 
-  /** Sends the messages with acks=all; resolves to each message's offset, in order (-1 where no partition was given). */
-  produce(topic: string, messages: Message[]): Promise<number[]> {
-    const bytes = messages.reduce((sum, m) => sum + size(m.value) + size(m.key), 0);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ topic, messages, bytes, resolve, reject });
-      if (!this.sending) void this.drain();
-    });
+  /**
+   * Sends the messages with acks=all; resolves to each message's offset, in order (-1 where no
+   * partition was given). An append larger than one request may carry (10,000 readings on one
+   * partition) goes out as consecutive requests, in order: the broker refuses a partition's
+   * record batch above its `message.max.bytes`, and that refusal would repeat on every retry.
+   * If one of them fails the append fails, and what went before it is in the log: a retry
+   * appends it again (the readings' own ids let consumers see the repeat).
+   */
+  async produce(topic: string, messages: Message[]): Promise<number[]> {
+    const parts = splitByBytes(messages, MAX_GROUP_BYTES);
+    const offsets = await Promise.all(
+      parts.map(
+        ({ messages: part, bytes }) =>
+          new Promise<number[]>((resolve, reject) => {
+            this.queue.push({ topic, messages: part, bytes, resolve, reject });
+            if (!this.sending) void this.drain();
+          }),
+      ),
+    );
+    return offsets.flat();
   }
 
   private async drain(): Promise<void> {
@@ -82,6 +95,26 @@ export class ProduceBatcher {
       group.forEach((p) => p.reject(error));
     }
   }
+}
+
+/** Consecutive slices of at most `max` bytes each (a single larger message stays whole). */
+export function splitByBytes(
+  messages: Message[],
+  max: number,
+): Array<{ messages: Message[]; bytes: number }> {
+  const parts: Array<{ messages: Message[]; bytes: number }> = [];
+  let current: { messages: Message[]; bytes: number } = { messages: [], bytes: 0 };
+  for (const message of messages) {
+    const bytes = size(message.value) + size(message.key);
+    if (current.messages.length > 0 && current.bytes + bytes > max) {
+      parts.push(current);
+      current = { messages: [], bytes: 0 };
+    }
+    current.messages.push(message);
+    current.bytes += bytes;
+  }
+  if (current.messages.length > 0 || parts.length === 0) parts.push(current);
+  return parts;
 }
 
 function size(value: Message['value'] | Message['key']): number {

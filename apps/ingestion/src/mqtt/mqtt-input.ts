@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingReading } from '@twinlog/domain';
 import type { IngestionConfig } from '../config/ingestion.config';
 import {
   LogUnavailableError,
@@ -171,10 +172,16 @@ export class MqttInput {
   }
 
   private async record(batch: ReadMessage[]): Promise<void> {
-    const withReadings = batch.flatMap((m) => ('readings' in m ? [m] : []));
-    const readings = withReadings.flatMap((m) => m.readings);
+    const readings: IncomingReading[] = [];
     // Each reading's message, for its dead letter's origin.
-    const originOfReading = withReadings.flatMap((m) => m.readings.map(() => m.origin));
+    const originOfReading: string[] = [];
+    for (const m of batch) {
+      if (!('readings' in m)) continue;
+      for (const reading of m.readings) {
+        readings.push(reading);
+        originOfReading.push(m.origin);
+      }
+    }
     const correlationId = randomUUID();
     const [report] = await Promise.all([
       readings.length > 0

@@ -42,7 +42,9 @@ export function parseMqttPayload(payload: Buffer, topicTwinId: string): MqttPayl
         message: `The reading names twin ${excerpt(reading.twinId)} but was published on the topic of ${topicTwinId}`,
       };
     }
-    readings.push({ ...reading, twinId: topicTwinId });
+    // The object is the parse's own: name the topic's twin in place rather than copy it.
+    reading.twinId = topicTwinId;
+    readings.push(reading);
   }
   return { ok: true, readings };
 }

@@ -109,7 +109,8 @@ export class ReadingIntake {
     });
     const accepted = verdicts.flatMap((v) => (v.status === 'accepted' ? [v] : []));
     // Claimed before the append, so a concurrent resend is answered as a duplicate.
-    accepted.forEach((a) => this.recent.add(a.key));
+    // Screening found each absent and unique in the batch, in this same tick.
+    accepted.forEach((a) => this.recent.addUnseen(a.key));
     const events = this.eventsFor(accepted, origin, now);
     const letters = verdicts.flatMap((v, i) =>
       v.status === 'rejected' && deadLetterRejected

@@ -22,8 +22,13 @@ export class RecentReadingIds {
   }
 
   add(id: string): void {
-    if (this.capacity === 0) return;
     if (this.ids.has(id)) return;
+    this.addUnseen(id);
+  }
+
+  /** `add` for an id the caller has just found absent (screening did): one hash lookup less. */
+  addUnseen(id: string): void {
+    if (this.capacity === 0) return;
     const evicted = this.ring[this.next];
     if (evicted !== undefined) this.ids.delete(evicted);
     this.ring[this.next] = id;

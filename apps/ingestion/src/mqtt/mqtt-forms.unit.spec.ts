@@ -1,4 +1,6 @@
+import { parser } from 'mqtt-packet';
 import { parsePropertyPayload } from './mqtt-payload';
+import { pubackBytes } from './mqtt-session';
 import { readMessage, takeBatch, type MqttTopics } from './mqtt-batch';
 import type { InboundMessage } from './mqtt-session';
 import { coveringFilters, parseTopicPattern } from './topic-pattern';
@@ -116,5 +118,22 @@ describe('MQTT subscriptions', () => {
     expect(() => parseTopicPattern('plant/{site}/{twinId}/x', ['twinId', 'property'])).toThrow(
       /must have a \{property\} level/,
     );
+  });
+});
+
+describe('PUBACK bytes', () => {
+  it('decode as the PUBACK meant (MQTT 5 leaves out the property length below 4 bytes)', () => {
+    for (const [messageId, reasonCode] of [
+      [1, 0],
+      [65_535, 0],
+      [258, 153],
+      [7, 131],
+    ] as const) {
+      const parsed: unknown[] = [];
+      const read = parser({ protocolVersion: 5 });
+      read.on('packet', (p) => parsed.push(p));
+      read.parse(pubackBytes(messageId, reasonCode));
+      expect(parsed).toEqual([expect.objectContaining({ cmd: 'puback', messageId, reasonCode })]);
+    }
   });
 });

@@ -259,7 +259,7 @@ export class MqttSession {
       ack: (reasonCode) => {
         if (qos === 0 || acknowledged || connection !== this.connection) return false;
         acknowledged = true;
-        return this.send({ cmd: 'puback', messageId, reasonCode });
+        return this.write(pubackBytes(messageId!, reasonCode));
       },
     });
   }
@@ -285,11 +285,26 @@ export class MqttSession {
   }
 
   private send(packet: Packet): boolean {
+    return this.write(generate(packet, PROTOCOL));
+  }
+
+  private write(bytes: Buffer): boolean {
     const socket = this.socket;
     if (!socket || socket.destroyed || !socket.writable) return false;
-    socket.write(generate(packet, PROTOCOL));
+    socket.write(bytes);
     return true;
   }
+}
+
+/**
+ * An MQTT 5 PUBACK (§3.4), written directly: it is sent once per message, and the generic
+ * packet generator costs more than the message's own handling. Success with no properties
+ * may leave out the reason code (remaining length 2).
+ */
+export function pubackBytes(messageId: number, reasonCode: number): Buffer {
+  return reasonCode === 0
+    ? Buffer.from([0x40, 2, messageId >> 8, messageId & 0xff])
+    : Buffer.from([0x40, 3, messageId >> 8, messageId & 0xff, reasonCode]);
 }
 
 function brokerAddress(url: string) {

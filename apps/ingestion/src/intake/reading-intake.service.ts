@@ -32,6 +32,19 @@ export class LogUnavailableError extends Error {
   }
 }
 
+export interface IntakeOptions {
+  deadLetterRejected?: boolean;
+  originOf?: (index: number) => string;
+}
+
+/** Readings judged and their ids claimed, not yet appended (see ReadingIntake.prepare). */
+export interface PreparedReadings {
+  /** Appends the accepted readings and dead-letters the refused; on failure releases the claims. */
+  commit(): Promise<IntakeReport>;
+  /** Gives the claimed reading ids back, for a batch that will not be committed. */
+  release(): void;
+}
+
 /** The directory or the de-duplication window is still being rebuilt from the log. */
 export class NotReadyError extends Error {
   readonly retriable = true;
@@ -93,11 +106,22 @@ export class ReadingIntake {
   async accept(
     inputs: IncomingReading[],
     origin: ReadingOrigin,
-    {
-      deadLetterRejected = true,
-      originOf,
-    }: { deadLetterRejected?: boolean; originOf?: (index: number) => string } = {},
+    options: IntakeOptions = {},
   ): Promise<IntakeReport> {
+    return this.prepare(inputs, origin, options).commit();
+  }
+
+  /**
+   * `accept` in two steps: judging and claiming the reading ids now (CPU only), appending when
+   * `commit` is called. An input that appends in order can judge its next batch while the
+   * previous one is being appended. A prepared batch that will never be committed must be
+   * released, or its reading ids would stay claimed.
+   */
+  prepare(
+    inputs: IncomingReading[],
+    origin: ReadingOrigin,
+    { deadLetterRejected = true, originOf }: IntakeOptions = {},
+  ): PreparedReadings {
     if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
     const verdicts = screenReadings(inputs, {
@@ -117,16 +141,22 @@ export class ReadingIntake {
         ? [this.letter(v.error, inputs[i], originOf?.(i) ?? origin.detail, origin.channel, now)]
         : [],
     );
-    try {
-      await Promise.all([
-        events.length > 0 ? this.infra.log.append(events) : undefined,
-        ...letters.map((l) => this.infra.log.deadLetter(l)),
-      ]);
-    } catch (error) {
-      accepted.forEach((a) => this.recent.delete(a.key));
-      throw new LogUnavailableError(error);
-    }
-    return report(verdicts);
+    const release = () => accepted.forEach((a) => this.recent.delete(a.key));
+    return {
+      commit: async () => {
+        try {
+          await Promise.all([
+            events.length > 0 ? this.infra.log.append(events) : undefined,
+            ...letters.map((l) => this.infra.log.deadLetter(l)),
+          ]);
+        } catch (error) {
+          release();
+          throw new LogUnavailableError(error);
+        }
+        return report(verdicts);
+      },
+      release,
+    };
   }
 
   /** Input refused before it became readings (malformed JSON, a body too large): dead-lettered as is. */

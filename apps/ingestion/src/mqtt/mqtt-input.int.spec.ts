@@ -32,6 +32,10 @@ class HeldIntake {
     return { accepted: readings.length, duplicates: 0, rejected: 0, results: [] };
   }
 
+  prepare(readings: IncomingReading[]) {
+    return { commit: () => this.accept(readings), release: () => undefined };
+  }
+
   async rejectUnread(error: { code: string }, _payload: string, origin: ReadingOrigin) {
     await this.gate;
     this.refused.push({ code: error.code, origin: origin.detail });
@@ -136,6 +140,36 @@ describe('MQTT input: many messages in flight, PUBACKs in order after the append
       [12, 0],
     ]);
     expect(intake.failNext).toBe(0);
+  });
+
+  it('keeps arrival order across batches when an append fails and is retried', async () => {
+    // Batches of 2 readings: the second batch is judged while the first is appended.
+    await input.stop();
+    input = new MqttInput(
+      intake as unknown as ReadingIntake,
+      readIngestionConfig({
+        MQTT_URL: broker.url,
+        INGESTION_MQTT_CLIENT_ID: 'small-batches',
+        INGESTION_MAX_BATCH: '2',
+      }),
+    );
+    await input.start();
+    intake.failNext = 1;
+    [31, 32, 33, 34, 35, 36].forEach((id, i) =>
+      broker.publish('plant/north/cnc-1/telemetry', reading(i), id),
+    );
+    const acks = await until(
+      () => broker.pubacks(),
+      (a) => a.length === 6,
+      'six PUBACKs',
+      10_000,
+    );
+    expect(acks.map(([id]) => id)).toEqual([31, 32, 33, 34, 35, 36]);
+    expect(intake.accepted.map((batch) => batch.map((r) => r.value))).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
   });
 
   it('sends no PUBACK on a new connection for a message of the old one', async () => {

@@ -25,6 +25,18 @@ const MAX_BATCH_MESSAGES = 5_000;
 /** QoS 0 messages are not bounded by the receive maximum: stop reading the socket past this. */
 const QOS0_BACKLOG = 20_000;
 
+/** Messages appended together, and their readings judged ahead of the append. */
+interface Batch {
+  items: ReadMessage[];
+  prepared?: PreparedBatch;
+}
+
+interface PreparedBatch {
+  commit(): Promise<void>;
+  /** Gives back the reading ids claimed by a batch that will not be committed now. */
+  release(): void;
+}
+
 /**
  * Subscribes with QoS 1 on a persistent session and keeps up to the receive maximum of
  * messages in flight. Messages are read as they arrive and appended in batches, one batch at a
@@ -42,11 +54,12 @@ export class MqttInput {
   private filters: string[] = [];
   private draining: Promise<void> | undefined;
   private paused = false;
-  private inBatch = 0;
   private stopping = false;
   private lastWarning = 0;
   private readonly counts = {
     received: 0,
+    /** Recorded (appended or dead-lettered) and, for QoS 1, acknowledged or due again. */
+    settled: 0,
     acknowledged: 0,
     deadLettered: 0,
     batches: 0,
@@ -113,7 +126,7 @@ export class MqttInput {
       received: this.counts.received,
       acknowledged: this.counts.acknowledged,
       deadLettered: this.counts.deadLettered,
-      inFlight: this.queue.length + this.inBatch,
+      inFlight: this.counts.received - this.counts.settled,
       batches: this.counts.batches,
       readings: {
         accepted: this.counts.readingsAccepted,
@@ -126,56 +139,90 @@ export class MqttInput {
   private async drain(): Promise<void> {
     // Let the messages of this read (and the next few) join the batch.
     await new Promise((resolve) => setImmediate(resolve));
+    let ahead: Batch | undefined;
     try {
-      while (this.queue.length > 0 && !this.stopping) {
-        const batch = takeBatch(this.queue, {
-          maxMessages: MAX_BATCH_MESSAGES,
-          maxReadings: this.config.http.maxBatch,
-        });
-        if (this.paused && this.queue.length < QOS0_BACKLOG / 2) {
-          this.paused = false;
-          this.session?.resume();
+      while (!this.stopping) {
+        const batch = ahead ?? this.take();
+        ahead = undefined;
+        if (!batch) break;
+        const settled = this.settle(batch);
+        // Judge the next batch while this one is appended: the CPU's share of a batch overlaps
+        // the log's round trip. Its append still waits for this one's (order), and a retry of
+        // this one does not disturb it: the reading ids it claimed are its own.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!this.stopping) {
+          ahead = this.take();
+          if (ahead) this.prepareAhead(ahead);
         }
-        this.inBatch = batch.length;
-        if (!(await this.settle(batch))) return;
+        if (!(await settled)) return;
         this.counts.batches++;
-        this.session?.inOneWrite(() => this.acknowledge(batch));
-        this.inBatch = 0;
+        this.session?.inOneWrite(() => this.acknowledge(batch.items));
       }
     } finally {
+      // Leaving early (stopping): the batch judged ahead is not appended, nor acknowledged.
+      ahead?.prepared?.release();
       this.draining = undefined;
       // Messages that arrived during the last await, after the loop's check.
       if (this.queue.length > 0 && !this.stopping) this.draining = this.drain();
     }
   }
 
+  private take(): Batch | undefined {
+    if (this.queue.length === 0) return undefined;
+    const items = takeBatch(this.queue, {
+      maxMessages: MAX_BATCH_MESSAGES,
+      maxReadings: this.config.http.maxBatch,
+    });
+    if (this.paused && this.queue.length < QOS0_BACKLOG / 2) {
+      this.paused = false;
+      this.session?.resume();
+    }
+    return { items };
+  }
+
+  private prepareAhead(batch: Batch): void {
+    try {
+      batch.prepared = this.prepare(batch.items);
+    } catch {
+      // Not ready yet, or a defect: settle prepares it again and deals with the error.
+    }
+  }
+
   /** Appends the batch's readings and dead-letters its refused messages; false if stopping first. */
-  private async settle(batch: ReadMessage[]): Promise<boolean> {
+  private async settle(batch: Batch): Promise<boolean> {
     for (;;) {
-      if (this.stopping) return false;
+      if (this.stopping) {
+        batch.prepared?.release();
+        batch.prepared = undefined;
+        return false;
+      }
       try {
-        await this.record(batch);
+        batch.prepared ??= this.prepare(batch.items);
+        await batch.prepared.commit();
         return true;
       } catch (error) {
+        // A failed commit gave its claims back; a failed prepare claimed nothing.
+        batch.prepared = undefined;
         if (error instanceof LogUnavailableError || error instanceof NotReadyError) {
           this.warnThrottled(
-            `MQTT: ${batch.length} message(s) not acknowledged yet: ${error.message}; retrying every ${RETRY_MS} ms (the broker keeps them)`,
+            `MQTT: ${batch.items.length} message(s) not acknowledged yet: ${error.message}; retrying every ${RETRY_MS} ms (the broker keeps them)`,
           );
           await new Promise((r) => setTimeout(r, RETRY_MS));
           continue;
         }
         // Not the log: something in these messages broke ingestion itself. Find which, one by one.
         this.logger.error(`MQTT: a batch failed: ${(error as Error).stack ?? String(error)}`);
-        return this.settleOneByOne(batch);
+        return this.settleOneByOne(batch.items);
       }
     }
   }
 
-  private async record(batch: ReadMessage[]): Promise<void> {
+  /** Judges the batch's readings now (see ReadingIntake.prepare); `commit` appends them. */
+  private prepare(items: ReadMessage[]): PreparedBatch {
     const readings: IncomingReading[] = [];
     // Each reading's message, for its dead letter's origin.
     const originOfReading: string[] = [];
-    for (const m of batch) {
+    for (const m of items) {
       if (!('readings' in m)) continue;
       for (const reading of m.readings) {
         readings.push(reading);
@@ -183,39 +230,46 @@ export class MqttInput {
       }
     }
     const correlationId = randomUUID();
-    const [report] = await Promise.all([
+    const prepared =
       readings.length > 0
-        ? this.intake.accept(
+        ? this.intake.prepare(
             readings,
             { channel: 'mqtt', detail: 'MQTT', correlationId },
             { originOf: (i) => originOfReading[i]! },
           )
-        : undefined,
-      ...batch.map(async (m) => {
-        if (!('refused' in m) || m.lettered) return;
-        await this.intake.rejectUnread(m.refused, m.message.payload.toString('utf8'), {
-          channel: 'mqtt',
-          detail: m.origin,
-          correlationId,
-        });
-        m.lettered = true;
-      }),
-    ]);
-    if (report) {
-      this.counts.readingsAccepted += report.accepted;
-      this.counts.readingsDuplicate += report.duplicates;
-      this.counts.readingsRejected += report.rejected;
-    }
+        : undefined;
+    return {
+      commit: async () => {
+        const [report] = await Promise.all([
+          prepared?.commit(),
+          ...items.map(async (m) => {
+            if (!('refused' in m) || m.lettered) return;
+            await this.intake.rejectUnread(m.refused, m.message.payload.toString('utf8'), {
+              channel: 'mqtt',
+              detail: m.origin,
+              correlationId,
+            });
+            m.lettered = true;
+          }),
+        ]);
+        if (report) {
+          this.counts.readingsAccepted += report.accepted;
+          this.counts.readingsDuplicate += report.duplicates;
+          this.counts.readingsRejected += report.rejected;
+        }
+      },
+      release: () => prepared?.release(),
+    };
   }
 
-  private async settleOneByOne(batch: ReadMessage[]): Promise<boolean> {
-    for (const item of batch) {
+  private async settleOneByOne(items: ReadMessage[]): Promise<boolean> {
+    for (const item of items) {
       if (this.stopping) return false;
       try {
-        await this.record([item]);
+        await this.prepare([item]).commit();
       } catch (error) {
         if (error instanceof LogUnavailableError || error instanceof NotReadyError) {
-          return this.settle(batch);
+          return this.settle({ items });
         }
         const failed: ReadMessage = {
           message: item.message,
@@ -225,8 +279,8 @@ export class MqttInput {
             message: `Ingestion could not take this message: ${(error as Error).message}`,
           },
         };
-        if (!(await this.settle([failed]))) return false;
-        batch[batch.indexOf(item)] = failed;
+        if (!(await this.settle({ items: [failed] }))) return false;
+        items[items.indexOf(item)] = failed;
       }
     }
     return true;
@@ -234,6 +288,7 @@ export class MqttInput {
 
   private acknowledge(batch: ReadMessage[]): void {
     for (const item of batch) {
+      this.counts.settled++;
       const refused = 'refused' in item;
       if (refused) this.counts.deadLettered++;
       if (item.message.qos === 0) continue;

@@ -10,16 +10,9 @@ export type MqttPayload =
  * another twin is refused, so a device cannot write to a twin that is not its own topic's.
  */
 export function parseMqttPayload(payload: Buffer, topicTwinId: string): MqttPayload {
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch (error) {
-    return {
-      ok: false,
-      code: 'JSON_MALFORMED',
-      message: `The payload is not valid JSON: ${(error as Error).message}`,
-    };
-  }
+  const parsed = parseJson(payload, 'The payload is not valid JSON');
+  if ('ok' in parsed) return parsed;
+  const { body } = parsed;
   const list = Array.isArray(body)
     ? body
     : Array.isArray((body as { readings?: unknown } | null)?.readings)
@@ -63,16 +56,9 @@ export function parsePropertyPayload(
   property: string,
   receivedAt: string,
 ): MqttPayload {
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch (error) {
-    return {
-      ok: false,
-      code: 'JSON_MALFORMED',
-      message: `The payload is neither a number nor JSON: ${(error as Error).message}`,
-    };
-  }
+  const parsed = parseJson(payload, 'The payload is neither a number nor JSON');
+  if ('ok' in parsed) return parsed;
+  const { body } = parsed;
   if (typeof body === 'number') {
     return { ok: true, readings: [{ twinId, property, value: body, time: receivedAt }] };
   }
@@ -112,4 +98,16 @@ export function parsePropertyPayload(
       },
     ],
   };
+}
+
+function parseJson(payload: Buffer, refusal: string): { body: unknown } | MqttPayload {
+  try {
+    return { body: JSON.parse(payload.toString('utf8')) as unknown };
+  } catch (error) {
+    return {
+      ok: false,
+      code: 'JSON_MALFORMED',
+      message: `${refusal}: ${(error as Error).message}`,
+    };
+  }
 }

@@ -4,6 +4,8 @@ export interface LoadShape {
   twinIds: string[];
   site: string;
   readingsPerMessage: number;
+  /** One reading per message in the compact per-property form: `{site}/{twinId}/{property}`, `{ v, t, id }`. */
+  propertyForm?: boolean;
   /**
    * Epoch ms of the first sample's time. A machine samples all its properties at once: reading k
    * is of sample k / 4 (four properties), 1 ms apart, so a message's readings share a few times.
@@ -25,6 +27,15 @@ const PROPERTIES: Array<[name: string, base: number, spread: number]> = [
  */
 export function readingsOfMessage(shape: LoadShape, n: number): { topic: string; payload: string } {
   const twinId = shape.twinIds[n % shape.twinIds.length]!;
+  if (shape.propertyForm) {
+    const [property, base, spread] = PROPERTIES[n % PROPERTIES.length]!;
+    const value = base + ((n * 7919) % 1000) * (spread / 1000);
+    const time = new Date(shape.startMs + Math.floor(n / PROPERTIES.length)).toISOString();
+    return {
+      topic: `plant/${shape.site}/${twinId}/${property}`,
+      payload: `{"v":${value},"t":"${time}","id":"${shape.run}-${n}"}`,
+    };
+  }
   const readings: string[] = [];
   for (let j = 0; j < shape.readingsPerMessage; j++) {
     const k = n * shape.readingsPerMessage + j;

@@ -5,10 +5,11 @@
 //
 //   npm run bench:mqtt -- [--readings-per-message 10|1] [--messages N] [--twins 100]
 //                         [--instances 1] [--rate msgs/s] [--connections 4] [--publisher-threads 2]
-//                         [--window 500] [--idle 15] [--backlog] [--cpu-prof]
+//                         [--window 500] [--idle 15] [--backlog] [--cpu-prof] [--property-form]
 //
 // Without --readings-per-message both shapes run: 10 readings per message (goal 100,000
-// readings/s) and 1 (goal 20,000 messages/s). Uses KAFKA_BROKERS and MQTT_URL when set,
+// readings/s) and 1 (goal 20,000 messages/s). --property-form publishes the one-reading shape in
+// the compact per-property form (plant/{site}/{twinId}/{property}, `{"v","t","id"}`). Uses KAFKA_BROKERS and MQTT_URL when set,
 // otherwise starts the local servers the tests use.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       twinIds,
       site: 'site-a',
       readingsPerMessage: shape,
+      propertyForm: shape === 1 && given('property-form'),
       startMs: Date.now() - 3_600_000,
     });
     rows.push(await bareRun(loadShape(`bare${shape}`), load(messages)));
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
 
 async function bareRun(shape: LoadShape, settings: LoadSettings): Promise<Row> {
   const label = `bare MQTT subscriber, ${shape.readingsPerMessage} reading(s)/message`;
-  const filter = 'plant/+/+/telemetry';
+  const filter = shape.propertyForm ? 'plant/+/+/+' : 'plant/+/+/telemetry';
   const id = BACKLOG ? `bench-bare-${shape.run}-${randomUUID().slice(0, 8)}` : undefined;
   let subscriber = await startBareSubscriber(settings.url, filter, id);
   let load: RunningLoad;

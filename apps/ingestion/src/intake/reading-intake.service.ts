@@ -128,16 +128,25 @@ export class ReadingIntake {
     return report(verdicts);
   }
 
-  /** Input refused before it became readings (malformed JSON, a body too large): dead-lettered as is. */
+  /**
+   * Input refused before it became readings (malformed JSON, a body too large): dead-lettered as
+   * is; `payloadEncoding: 'base64'` for bytes that are not text (an MQTT payload).
+   */
   async rejectUnread(
     error: TwinlogError | { code: string; message: string },
     payload: string,
     origin: ReadingOrigin,
+    payloadEncoding?: 'base64',
   ): Promise<void> {
     try {
-      await this.infra.log.deadLetter(
-        this.letter(error, payload, origin.detail, origin.channel, new Date().toISOString()),
+      const letter = this.letter(
+        error,
+        payload,
+        origin.detail,
+        origin.channel,
+        new Date().toISOString(),
       );
+      await this.infra.log.deadLetter(payloadEncoding ? { ...letter, payloadEncoding } : letter);
     } catch (cause) {
       throw new LogUnavailableError(cause);
     }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IngestionConfig } from '../config/ingestion.config';
@@ -186,11 +187,15 @@ export class MqttInput {
         : undefined,
       ...batch.map(async (m) => {
         if (!('refused' in m) || m.lettered) return;
-        await this.intake.rejectUnread(m.refused, m.message.payload.toString('utf8'), {
-          channel: 'mqtt',
-          detail: m.origin,
-          correlationId,
-        });
+        // Bytes that are not UTF-8 are kept as they came, in base64, not as replacement characters.
+        const { payload } = m.message;
+        const text = isUtf8(payload);
+        await this.intake.rejectUnread(
+          m.refused,
+          payload.toString(text ? 'utf8' : 'base64'),
+          { channel: 'mqtt', detail: m.origin, correlationId },
+          text ? undefined : 'base64',
+        );
         m.lettered = true;
       }),
     ]);

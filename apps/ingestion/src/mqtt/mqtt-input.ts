@@ -24,6 +24,10 @@ const WARN_EVERY_MS = 10_000;
 const MAX_BATCH_MESSAGES = 5_000;
 /** QoS 0 messages are not bounded by the receive maximum: stop reading the socket past this. */
 const QOS0_BACKLOG = 20_000;
+/** Nor are bytes (10,000 messages of 4 MiB are 40 GiB): stop reading past this many held. */
+const HELD_BYTES = 64 * 1024 * 1024;
+/** How long stop() waits for the batch in flight; past it (the log unreachable) the broker keeps it. */
+const STOP_WAIT_MS = 5_000;
 
 /**
  * Subscribes with QoS 1 on a persistent session and keeps up to the receive maximum of
@@ -43,6 +47,8 @@ export class MqttInput {
   private draining: Promise<void> | undefined;
   private paused = false;
   private inBatch = 0;
+  /** Payload bytes read and not yet acknowledged: the queue and the batch in flight. */
+  private heldBytes = 0;
   private stopping = false;
   private lastWarning = 0;
   private readonly counts = {
@@ -82,8 +88,13 @@ export class MqttInput {
       sessionExpirySeconds: settings.sessionExpirySeconds,
       onMessage: (message) => {
         this.counts.received++;
+        this.heldBytes += message.payload.length;
         this.queue.push(readMessage(message, this.topics!));
-        if (this.queue.length > settings.receiveMaximum + QOS0_BACKLOG && !this.paused) {
+        // Every time, not once: after a reconnect the new socket must be paused as well.
+        if (
+          this.queue.length > settings.receiveMaximum + QOS0_BACKLOG ||
+          this.heldBytes > HELD_BYTES
+        ) {
           this.paused = true;
           this.session?.pause();
         }
@@ -101,7 +112,14 @@ export class MqttInput {
   /** Finishes the batch in flight (its PUBACKs go out), then leaves; the rest waits in the broker. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.draining;
+    // An append that hangs (the log unreachable) must not hold the shutdown: its messages are
+    // not acknowledged, so the broker delivers them again and de-duplication answers any doubles.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.draining,
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.session?.stop();
   }
 
@@ -132,20 +150,26 @@ export class MqttInput {
           maxMessages: MAX_BATCH_MESSAGES,
           maxReadings: this.config.http.maxBatch,
         });
-        if (this.paused && this.queue.length < QOS0_BACKLOG / 2) {
-          this.paused = false;
-          this.session?.resume();
-        }
+        this.resumeIfRoom();
         this.inBatch = batch.length;
         if (!(await this.settle(batch))) return;
         this.counts.batches++;
         this.session?.inOneWrite(() => this.acknowledge(batch));
         this.inBatch = 0;
+        this.heldBytes -= batch.reduce((sum, m) => sum + m.message.payload.length, 0);
+        this.resumeIfRoom();
       }
     } finally {
       this.draining = undefined;
       // Messages that arrived during the last await, after the loop's check.
       if (this.queue.length > 0 && !this.stopping) this.draining = this.drain();
+    }
+  }
+
+  private resumeIfRoom(): void {
+    if (this.paused && this.queue.length < QOS0_BACKLOG / 2 && this.heldBytes < HELD_BYTES / 2) {
+      this.paused = false;
+      this.session?.resume();
     }
   }
 

@@ -116,15 +116,18 @@ export class ReadingIntake {
         ? [this.letter(v.error, inputs[i], originOf?.(i) ?? origin.detail, origin.channel, now)]
         : [],
     );
-    try {
-      await Promise.all([
-        events.length > 0 ? this.infra.log.append(events) : undefined,
-        ...letters.map((l) => this.infra.log.deadLetter(l)),
-      ]);
-    } catch (error) {
+    const [appended, ...lettered] = await Promise.allSettled([
+      events.length > 0 ? this.infra.log.append(events) : undefined,
+      ...letters.map((l) => this.infra.log.deadLetter(l)),
+    ]);
+    // Unclaimed only when the append failed: readings in the log stay claimed, so the caller's
+    // resend (after a dead letter failed) is answered as duplicates, not appended again.
+    if (appended!.status === 'rejected') {
       accepted.forEach((a) => this.recent.delete(a.key));
-      throw new LogUnavailableError(error);
+      throw new LogUnavailableError(appended!.reason);
     }
+    const failed = lettered.find((r) => r.status === 'rejected');
+    if (failed) throw new LogUnavailableError(failed.reason);
     return report(verdicts);
   }
 

@@ -75,8 +75,8 @@ describe('hostile MQTT messages (issue 16 review)', () => {
     expect(Object.values(codes).every((c) => c === 0)).toBe(true);
     await eventually(async () => (await values(h, MILL)).includes(2), 'the last reading');
     expect(await values(h, MILL)).toEqual([1, 2]);
-    const letters = (await h.infra.log.readDeadLetters()).filter((l) =>
-      l.source.origin?.startsWith(`MQTT plant-${h.id}/`),
+    const letters = (await h.infra.log.readDeadLetters()).filter(
+      (l) => 'origin' in l.source && l.source.origin?.startsWith(`MQTT plant-${h.id}/`),
     );
     expect(letters.map((l) => l.code).sort()).toEqual(
       [

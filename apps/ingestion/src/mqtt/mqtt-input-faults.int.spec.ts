@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { until } from '@twinlog/testing';
 import { readIngestionConfig } from '../config/ingestion.config';
 import type { ReadingIntake } from '../intake/reading-intake.service';
@@ -104,5 +105,24 @@ describe('MQTT input under faults: a bounded stop and a bounded queue', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     // 400 MiB offered; the input stops reading well before it holds all of it.
     expect(input.status().received).toBeLessThan(200);
+  });
+
+  it('warns when the broker has lost the session on a reconnect (what it held for us is gone)', async () => {
+    await start();
+    const warned: string[] = [];
+    jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((message: unknown) => void warned.push(String(message)));
+    broker.latest.drop();
+    await until(
+      () => broker.connections.length,
+      (n) => n === 2,
+      'the reconnect',
+      10_000,
+    );
+    await until(() => input.status().connected, Boolean, 'subscribed again', 10_000);
+    jest.restoreAllMocks();
+    // The scripted broker answers every CONNECT with sessionPresent: false.
+    expect(warned.join('\n')).toMatch(/had no session for faults/);
   });
 });

@@ -30,10 +30,15 @@ const schema = z.object({
   // batch's append at 20,000 messages/s, and a bound on what a batch holds in memory.
   INGESTION_MQTT_RECEIVE_MAXIMUM: intFrom(1, 10_000, 65_535),
   INGESTION_MQTT_KEEPALIVE_S: intFrom(5, 30, 3_600),
-  // How long the broker keeps the session, and queues for it, while ingestion is away.
-  INGESTION_MQTT_SESSION_EXPIRY_S: intFrom(60, 86_400),
+  // How long the broker keeps the session, and queues for it, while ingestion is away (MQTT
+  // encodes it in four bytes).
+  INGESTION_MQTT_SESSION_EXPIRY_S: intFrom(60, 86_400, 4_294_967_295),
   // A shared subscription: ingestion instances split the MQTT load instead of each taking all.
-  INGESTION_MQTT_SHARE_GROUP: z.string().default('twinlog-ingestion'),
+  // Its name is one topic level: no '/', '+' or '#'.
+  INGESTION_MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[^/+#]+$/, "one topic level, without '/', '+' or '#'")
+    .default('twinlog-ingestion'),
   INGESTION_MQTT_CLIENT_ID: z.string().default(`twinlog-ingestion-${hostname()}`),
   // Watch the broker's drop counter ($SYS) on a second connection; off for a broker that forbids it.
   INGESTION_MQTT_BROKER_STATS: z.enum(['on', 'off']).default('on'),

@@ -23,6 +23,19 @@ describe('ingestion configuration', () => {
       /INGESTION_KAFKA_INPUT_BROKERS/,
     );
   });
+
+  it('refuses MQTT settings the broker would refuse, at start rather than on every connect', () => {
+    const mqtt = (env: Record<string, string>) => () =>
+      readIngestionConfig({ MQTT_URL: 'mqtt://127.0.0.1:1883', ...env });
+    // MQTT's Session Expiry Interval is four bytes: more cannot even be encoded (a crash on connect).
+    expect(mqtt({ INGESTION_MQTT_SESSION_EXPIRY_S: '5000000000' })).toThrow(
+      /INGESTION_MQTT_SESSION_EXPIRY_S="5000000000"/,
+    );
+    expect(mqtt({ INGESTION_MQTT_SESSION_EXPIRY_S: '4294967295' })()).toBeDefined();
+    // A share name is one topic level without wildcards (MQTT 5 §4.8.2).
+    for (const group of ['a/b', 'line+1', 'all#'])
+      expect(mqtt({ INGESTION_MQTT_SHARE_GROUP: group })).toThrow(/INGESTION_MQTT_SHARE_GROUP/);
+  });
 });
 
 describe('MQTT topic patterns', () => {

@@ -144,31 +144,43 @@ export class ReadingIntake {
     const release = () => accepted.forEach((a) => this.recent.delete(a.key));
     return {
       commit: async () => {
-        try {
-          await Promise.all([
-            events.length > 0 ? this.infra.log.append(events) : undefined,
-            ...letters.map((l) => this.infra.log.deadLetter(l)),
-          ]);
-        } catch (error) {
+        const [appended, ...lettered] = await Promise.allSettled([
+          events.length > 0 ? this.infra.log.append(events) : undefined,
+          ...letters.map((l) => this.infra.log.deadLetter(l)),
+        ]);
+        // Unclaimed only when the append failed: readings in the log stay claimed, so the
+        // caller's resend (after a dead letter failed) is answered as duplicates, not appended again.
+        if (appended!.status === 'rejected') {
           release();
-          throw new LogUnavailableError(error);
+          throw new LogUnavailableError(appended!.reason);
         }
+        const failed = lettered.find((r) => r.status === 'rejected');
+        if (failed) throw new LogUnavailableError(failed.reason);
         return report(verdicts);
       },
       release,
     };
   }
 
-  /** Input refused before it became readings (malformed JSON, a body too large): dead-lettered as is. */
+  /**
+   * Input refused before it became readings (malformed JSON, a body too large): dead-lettered as
+   * is; `payloadEncoding: 'base64'` for bytes that are not text (an MQTT payload).
+   */
   async rejectUnread(
     error: TwinlogError | { code: string; message: string },
     payload: string,
     origin: ReadingOrigin,
+    payloadEncoding?: 'base64',
   ): Promise<void> {
     try {
-      await this.infra.log.deadLetter(
-        this.letter(error, payload, origin.detail, origin.channel, new Date().toISOString()),
+      const letter = this.letter(
+        error,
+        payload,
+        origin.detail,
+        origin.channel,
+        new Date().toISOString(),
       );
+      await this.infra.log.deadLetter(payloadEncoding ? { ...letter, payloadEncoding } : letter);
     } catch (cause) {
       throw new LogUnavailableError(cause);
     }

@@ -64,7 +64,9 @@ export class BrokerDropWatcher {
     const mqtt = this.config.mqtt;
     if (!mqtt || !this.enabled || this.client) return;
     this.reason = 'not connected to the broker yet';
-    const client = connect(mqtt.url, {
+    const { url, credentials } = credentialsApart(mqtt.url);
+    const client = connect(url, {
+      ...credentials,
       clientId: `${mqtt.clientId}-broker-stats`,
       clean: true,
       resubscribe: false,
@@ -200,4 +202,23 @@ export class BrokerDropWatcher {
   private safe(text: string): string {
     return withoutSecrets(text, this.url);
   }
+}
+
+/**
+ * MQTT_URL without its credentials, and the credentials percent-decoded as the input's session
+ * reads them: MQTT.js, given the URL, splits a decoded password at its first ':' and the broker
+ * refuses the watcher.
+ */
+function credentialsApart(raw: string): {
+  url: string;
+  credentials: { username?: string; password?: string };
+} {
+  const url = new URL(raw);
+  const credentials = {
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  };
+  url.username = '';
+  url.password = '';
+  return { url: url.toString(), credentials };
 }

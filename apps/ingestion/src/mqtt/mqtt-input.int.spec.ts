@@ -1,46 +1,9 @@
-import type { IncomingReading } from '@twinlog/domain';
 import { until } from '@twinlog/testing';
 import { readIngestionConfig } from '../config/ingestion.config';
-import type { IntakeReport, ReadingOrigin } from '../intake/intake-report';
-import { LogUnavailableError, type ReadingIntake } from '../intake/reading-intake.service';
+import type { ReadingIntake } from '../intake/reading-intake.service';
 import { MqttInput } from './mqtt-input';
+import { HeldIntake } from './testing/held-intake';
 import { ScriptedBroker } from './testing/scripted-broker';
-
-/** An intake that records what it was given and answers when the test lets it. */
-class HeldIntake {
-  accepted: IncomingReading[][] = [];
-  refused: Array<{ code: string; origin: string }> = [];
-  failNext = 0;
-  private gate: Promise<void> = Promise.resolve();
-  private open: () => void = () => undefined;
-
-  hold(): void {
-    this.gate = new Promise((resolve) => (this.open = resolve));
-  }
-
-  release(): void {
-    this.open();
-  }
-
-  async accept(readings: IncomingReading[]): Promise<IntakeReport> {
-    await this.gate;
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new LogUnavailableError(new Error('broker down'));
-    }
-    this.accepted.push(readings);
-    return { accepted: readings.length, duplicates: 0, rejected: 0, results: [] };
-  }
-
-  prepare(readings: IncomingReading[]) {
-    return { commit: () => this.accept(readings), release: () => undefined };
-  }
-
-  async rejectUnread(error: { code: string }, _payload: string, origin: ReadingOrigin) {
-    await this.gate;
-    this.refused.push({ code: error.code, origin: origin.detail });
-  }
-}
 
 /**
  * The MQTT input against a broker scripted packet by packet: what it asks for on CONNECT, that

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingReading } from '@twinlog/domain';
@@ -24,6 +25,10 @@ const WARN_EVERY_MS = 10_000;
 const MAX_BATCH_MESSAGES = 5_000;
 /** QoS 0 messages are not bounded by the receive maximum: stop reading the socket past this. */
 const QOS0_BACKLOG = 20_000;
+/** Nor are bytes (10,000 messages of 4 MiB are 40 GiB): stop reading past this many held. */
+const HELD_BYTES = 64 * 1024 * 1024;
+/** How long stop() waits for the batch in flight; past it (the log unreachable) the broker keeps it. */
+const STOP_WAIT_MS = 5_000;
 
 /** Messages appended together, and their readings judged ahead of the append. */
 interface Batch {
@@ -54,6 +59,8 @@ export class MqttInput {
   private filters: string[] = [];
   private draining: Promise<void> | undefined;
   private paused = false;
+  /** Payload bytes read and not yet acknowledged: the queue and the batches in hand. */
+  private heldBytes = 0;
   private stopping = false;
   private lastWarning = 0;
   private readonly counts = {
@@ -95,8 +102,13 @@ export class MqttInput {
       sessionExpirySeconds: settings.sessionExpirySeconds,
       onMessage: (message) => {
         this.counts.received++;
+        this.heldBytes += message.payload.length;
         this.queue.push(readMessage(message, this.topics!));
-        if (this.queue.length > settings.receiveMaximum + QOS0_BACKLOG && !this.paused) {
+        // Every time, not once: after a reconnect the new socket must be paused as well.
+        if (
+          this.queue.length > settings.receiveMaximum + QOS0_BACKLOG ||
+          this.heldBytes > HELD_BYTES
+        ) {
           this.paused = true;
           this.session?.pause();
         }
@@ -114,7 +126,14 @@ export class MqttInput {
   /** Finishes the batch in flight (its PUBACKs go out), then leaves; the rest waits in the broker. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.draining;
+    // An append that hangs (the log unreachable) must not hold the shutdown: its messages are
+    // not acknowledged, so the broker delivers them again and de-duplication answers any doubles.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.draining,
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.session?.stop();
   }
 
@@ -157,6 +176,8 @@ export class MqttInput {
         if (!(await settled)) return;
         this.counts.batches++;
         this.session?.inOneWrite(() => this.acknowledge(batch.items));
+        this.heldBytes -= batch.items.reduce((sum, m) => sum + m.message.payload.length, 0);
+        this.resumeIfRoom();
       }
     } finally {
       // Leaving early (stopping): the batch judged ahead is not appended, nor acknowledged.
@@ -173,11 +194,15 @@ export class MqttInput {
       maxMessages: MAX_BATCH_MESSAGES,
       maxReadings: this.config.http.maxBatch,
     });
-    if (this.paused && this.queue.length < QOS0_BACKLOG / 2) {
+    this.resumeIfRoom();
+    return { items };
+  }
+
+  private resumeIfRoom(): void {
+    if (this.paused && this.queue.length < QOS0_BACKLOG / 2 && this.heldBytes < HELD_BYTES / 2) {
       this.paused = false;
       this.session?.resume();
     }
-    return { items };
   }
 
   private prepareAhead(batch: Batch): void {
@@ -244,11 +269,15 @@ export class MqttInput {
           prepared?.commit(),
           ...items.map(async (m) => {
             if (!('refused' in m) || m.lettered) return;
-            await this.intake.rejectUnread(m.refused, m.message.payload.toString('utf8'), {
-              channel: 'mqtt',
-              detail: m.origin,
-              correlationId,
-            });
+            // Bytes that are not UTF-8 are kept as they came, in base64, not as replacement characters.
+            const { payload } = m.message;
+            const text = isUtf8(payload);
+            await this.intake.rejectUnread(
+              m.refused,
+              payload.toString(text ? 'utf8' : 'base64'),
+              { channel: 'mqtt', detail: m.origin, correlationId },
+              text ? undefined : 'base64',
+            );
             m.lettered = true;
           }),
         ]);

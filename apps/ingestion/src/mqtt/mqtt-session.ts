@@ -52,6 +52,8 @@ export class MqttSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private lastHeard = 0;
+  /** The broker accepted a connection of this process before: a new one should find the session. */
+  private hadSession = false;
   private readonly target: ReturnType<typeof brokerAddress>;
   private subscribed: { resolve(): void } | undefined;
 
@@ -203,6 +205,15 @@ export class MqttSession {
           this.socket?.destroy();
           return;
         }
+        if (this.hadSession && !packet.sessionPresent) {
+          // The broker expired our session, or restarted without persistence: what it held for
+          // us (unacknowledged, queued) is gone, and nothing else would say so.
+          this.options.onEvent(
+            'warn',
+            `MQTT: ${this.address} had no session for ${this.options.clientId} any more (expired, or the broker restarted without persistence): messages it held for this instance are lost; see docs/services/ingestion.md#what-the-broker-can-still-drop`,
+          );
+        }
+        this.hadSession = true;
         this.startPings();
         this.send({
           cmd: 'subscribe',

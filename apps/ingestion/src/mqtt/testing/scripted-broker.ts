@@ -45,13 +45,20 @@ export class ScriptedBroker {
     );
   }
 
-  publish(topic: string, payload: string, messageId: number, connection = this.latest): void {
+  /** A QoS 1 message, or QoS 0 with `qos: 0` (its messageId is then ignored). */
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    messageId: number,
+    connection = this.latest,
+    qos: 0 | 1 = 1,
+  ): void {
     connection.send({
       cmd: 'publish',
       topic,
       payload: Buffer.from(payload),
-      qos: 1,
-      messageId,
+      qos,
+      ...(qos === 1 ? { messageId } : {}),
       dup: false,
       retain: false,
     });

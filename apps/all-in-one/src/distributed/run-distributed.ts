@@ -5,8 +5,7 @@ import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
 import { startPlantSimulator } from '@twinlog/app-plant-simulator';
-import { startOnePortGateway } from '../gateway/one-port-gateway';
-import type { ServiceName } from '../gateway/routes';
+import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
 import { resumePoint } from '../simulator/resume-point';
 import { localTopology } from './topology';
 

@@ -1,4 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
+import { shutdownOnSignals } from '@twinlog/service-kit';
 import { readDistributedConfig } from './distributed.config';
 import { runDistributed } from './run-distributed';
 

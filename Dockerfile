@@ -2,7 +2,7 @@
 # One image for every Twinlog process; the command picks which (docs/deploy.md):
 #   node -r @swc-node/register apps/<service>/src/main.ts     ingestion, twin-state, anomaly,
 #                                                             simulation, maintenance
-#   node -r @swc-node/register apps/all-in-one/src/gateway/main.ts   the one-port gateway
+#   node -r @swc-node/register apps/gateway/src/main.ts        the one-port gateway
 #   (no command)                                              all of Twinlog in one process,
 #                                                             embedded mode: docker run -p 8080:8080
 # Build: docker build -t twinlog:local .

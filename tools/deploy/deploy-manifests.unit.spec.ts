@@ -7,8 +7,8 @@ import { topicNames } from '@twinlog/event-log';
 import type { Env } from '@twinlog/service-kit';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
 import { readMaintenanceConfig } from '../../apps/maintenance/src/config/maintenance.config';
-import { SERVICES } from '../../apps/all-in-one/src/gateway/routes';
-import { readGatewayConfig } from '../../apps/all-in-one/src/gateway/gateway.config';
+import { SERVICES } from '../../apps/gateway/src/routes';
+import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { durationSeconds, loadCompose, type ComposeService } from './compose-file';
 import {
   ENTRY_POINTS,

@@ -4,8 +4,8 @@ import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import type { Env } from '@twinlog/service-kit';
 import { readAllInOneConfig } from '../../apps/all-in-one/src/config/all-in-one.config';
-import { readGatewayConfig } from '../../apps/all-in-one/src/gateway/gateway.config';
-import type { ServiceName } from '../../apps/all-in-one/src/gateway/routes';
+import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
+import type { ServiceName } from '../../apps/gateway/src/routes';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
 import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
 import { readMaintenanceConfig } from '../../apps/maintenance/src/config/maintenance.config';
@@ -42,7 +42,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
   { main: 'apps/anomaly/src/main.ts', role: 'anomaly', readConfig: readAnomalyConfig },
   { main: 'apps/simulation/src/main.ts', role: 'simulation', readConfig: readSimulationConfig },
   { main: 'apps/maintenance/src/main.ts', role: 'maintenance', readConfig: readMaintenanceConfig },
-  { main: 'apps/all-in-one/src/gateway/main.ts', role: 'gateway', readConfig: readGatewayConfig },
+  { main: 'apps/gateway/src/main.ts', role: 'gateway', readConfig: readGatewayConfig },
   { main: 'apps/all-in-one/src/main.ts', role: 'all-in-one', readConfig: readAllInOneConfig },
   {
     main: 'apps/plant-simulator/src/main.ts',

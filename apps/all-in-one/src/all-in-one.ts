@@ -4,14 +4,13 @@ import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 // The all-in-one composes the services themselves: it imports their start functions, as each
 // service's own main.ts does, rather than re-wiring their modules (eslint allows it here only).
 import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
 import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
 import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
 import { startPlantSimulator, type RunningSimulator } from '@twinlog/app-plant-simulator';
 import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
 import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
 import type { AllInOneConfig } from './config/all-in-one.config';
-import { startOnePortGateway } from './gateway/one-port-gateway';
-import type { ServiceName } from './gateway/routes';
 import { resumePoint } from './simulator/resume-point';
 
 export interface RunningTwinlog {

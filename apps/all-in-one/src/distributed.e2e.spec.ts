@@ -26,7 +26,7 @@ describe('npm run start:distributed (each service its own process, real Kafka an
       TWINLOG_SIMULATOR_SPEED: '60',
     };
     const start = (extra: Record<string, string> = {}) =>
-      startTwinlogProcess({ ...env, ...extra }, 240_000, 'distributed/main.ts');
+      startTwinlogProcess({ ...env, ...extra }, 240_000, 'tools/distributed/main.ts');
     running = await start();
     const workers = [...running.output().matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/v1\/worker/g)].map(
       (m) => m[1]!,

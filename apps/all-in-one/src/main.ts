@@ -1,5 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
-import { serviceLogger } from '@twinlog/service-kit';
+import { serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { startAllInOne } from './all-in-one';
 import { readAllInOneConfig, type AllInOneConfig } from './config/all-in-one.config';
 

@@ -1,5 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { startAnomaly } from './anomaly.app';
 import { readAnomalyConfig } from './config/anomaly.config';
 

@@ -37,6 +37,7 @@ export async function startIngestion(
   });
   setUpHttpApi(app, {
     timeouts: config.service.http,
+    retryAfterSeconds: config.http.retryAfterSeconds,
     // POST /v1/readings checks its types itself, to dead-letter what it refuses.
     bodies: { typeCheckedBy: ['/v1/readings'] },
   });

@@ -1,5 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { readIngestionConfig } from './config/ingestion.config';
 import { startIngestion } from './ingestion.app';
 

@@ -1,5 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { readSimulationConfig } from './config/simulation.config';
 import { startSimulation } from './simulation.app';
 

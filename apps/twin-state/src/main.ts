@@ -1,5 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
-import { openInfrastructure, serviceLogger } from '@twinlog/service-kit';
+import { openInfrastructure, serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { readTwinStateConfig } from './config/twin-state.config';
 import { startTwinState } from './twin-state.app';
 

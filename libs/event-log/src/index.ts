@@ -6,7 +6,6 @@ export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';
-export { shutdownOnSignals, type Closeable, type ShutdownOptions } from './shutdown-on-signals';
 export { IndexBehindError, StaleIndexError } from './kafka/kafka-stream-index';
 export * from './consumer/partition-progress';
 export * from './consumer/stateful-stream-consumer';

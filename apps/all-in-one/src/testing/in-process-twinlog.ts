@@ -13,8 +13,7 @@ import {
   type HttpTimeouts,
   type Infrastructure,
 } from '@twinlog/service-kit';
-import { startOnePortGateway } from '../gateway/one-port-gateway';
-import type { ServiceName } from '../gateway/routes';
+import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
 
 export interface InProcessTwinlog {
   /** The one port, as `npm start` serves it. */

@@ -15,9 +15,9 @@ export interface TwinlogProcess {
 export async function startTwinlogProcess(
   env: Env,
   timeoutMs = 90_000,
-  entry: 'main.ts' | 'distributed/main.ts' = 'main.ts',
+  entry: 'apps/all-in-one/src/main.ts' | 'tools/distributed/main.ts' = 'apps/all-in-one/src/main.ts',
 ): Promise<TwinlogProcess> {
-  const main = join(repoRoot(), 'apps', 'all-in-one', 'src', entry);
+  const main = join(repoRoot(), entry);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { HttpProblem, QueryParams } from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
-import { LogUnavailableError, NotReadyError } from '../intake/reading-intake.service';
+import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
 import {
   DEAD_LETTER_ID,
@@ -87,14 +87,9 @@ export class DeadLettersHttpController {
     try {
       return await this.deadLetters.replay({ code, since, ids }, by ?? 'api');
     } catch (error) {
-      if (error instanceof LogUnavailableError || error instanceof NotReadyError)
-        throw new HttpProblem(
-          503,
-          error instanceof NotReadyError ? 'NOT_READY' : 'LOG_UNAVAILABLE',
-          error.message,
-          {},
-          { 'Retry-After': '5' },
-        );
+      // The log not taking the replay is the error filter's to answer (503 LOG_UNAVAILABLE).
+      if (error instanceof NotReadyError)
+        throw new HttpProblem(503, 'NOT_READY', error.message, {}, { 'Retry-After': '5' });
       throw error;
     }
   }

@@ -4,11 +4,7 @@ import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { HttpProblem } from '@twinlog/service-kit';
 import type { IngestionConfig } from '../config/ingestion.config';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from '../intake/intake-report';
-import {
-  LogUnavailableError,
-  NotReadyError,
-  ReadingIntake,
-} from '../intake/reading-intake.service';
+import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
 import { bodyFormat, parseReadingsBody } from './parse-readings-body';
 import { readBody } from './read-body';
@@ -115,17 +111,9 @@ export class ReadingsHttpController {
     try {
       return await work();
     } catch (error) {
-      const retryAfter = String(this.config.http.retryAfterSeconds);
-      if (error instanceof LogUnavailableError) {
-        throw new HttpProblem(
-          503,
-          'LOG_UNAVAILABLE',
-          `${error.message}; nothing was recorded, retry later`,
-          {},
-          { 'Retry-After': retryAfter },
-        );
-      }
+      // The log not taking the write is the error filter's to answer (503 LOG_UNAVAILABLE).
       if (error instanceof NotReadyError) {
+        const retryAfter = String(this.config.http.retryAfterSeconds);
         throw new HttpProblem(503, 'NOT_READY', error.message, {}, { 'Retry-After': retryAfter });
       }
       throw error;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { minutesAgo, startHarness, type Harness } from '../testing/ingestion-harness';
-import { LogUnavailableError, ReadingIntake } from './reading-intake.service';
+import { LogUnavailableError } from '@twinlog/service-kit';
+import { ReadingIntake } from './reading-intake.service';
 
 const MILL = `partial-${randomUUID().slice(0, 8)}`;
 

@@ -13,24 +13,13 @@ import {
   type TwinlogError,
 } from '@twinlog/domain';
 import type { DeadLetter } from '@twinlog/event-log';
-import type { Infrastructure } from '@twinlog/service-kit';
+import { LogUnavailableError, type Infrastructure } from '@twinlog/service-kit';
 import type { IngestionConfig } from '../config/ingestion.config';
 import { TwinDirectory } from '../directory/twin-directory';
 import { INFRASTRUCTURE, INGESTION_CONFIG } from '../tokens';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from './intake-report';
 import { RecentReadingIds } from './recent-reading-ids';
 import { readRecentReadingKeys } from './recent-reading-keys';
-
-/** Nothing was recorded: the log (Kafka) did not acknowledge. Callers answer 503 / do not ack. */
-export class LogUnavailableError extends Error {
-  readonly retriable = true;
-  constructor(cause: unknown) {
-    super(`the event log did not acknowledge: ${(cause as Error)?.message ?? String(cause)}`, {
-      cause,
-    });
-    this.name = 'LogUnavailableError';
-  }
-}
 
 export interface IntakeOptions {
   deadLetterRejected?: boolean;

@@ -3,11 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { IncomingReading } from '@twinlog/domain';
 import type { IngestionConfig } from '../config/ingestion.config';
-import {
-  LogUnavailableError,
-  NotReadyError,
-  ReadingIntake,
-} from '../intake/reading-intake.service';
+import { LogUnavailableError } from '@twinlog/service-kit';
+import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
 import { mapRecord } from './field-mapping';
 

@@ -3,11 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingReading } from '@twinlog/domain';
 import type { IngestionConfig } from '../config/ingestion.config';
-import {
-  LogUnavailableError,
-  NotReadyError,
-  ReadingIntake,
-} from '../intake/reading-intake.service';
+import { LogUnavailableError } from '@twinlog/service-kit';
+import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
 import { readMessage, takeBatch, type MqttTopics, type ReadMessage } from './mqtt-batch';
 import { MqttSession } from './mqtt-session';

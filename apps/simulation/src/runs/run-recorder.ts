@@ -5,7 +5,7 @@ import {
   type SimulationSummary,
   type TwinEvent,
 } from '@twinlog/domain';
-import { logUnavailable, type Infrastructure } from '@twinlog/service-kit';
+import { LogUnavailableError, type Infrastructure } from '@twinlog/service-kit';
 import { INFRASTRUCTURE } from '../tokens';
 
 /** Who asked, for the audit trail (from the request's headers). */
@@ -113,7 +113,7 @@ export class RunRecorder {
     try {
       await this.infra.log.append([stamped!]);
     } catch (error) {
-      throw logUnavailable(error);
+      throw new LogUnavailableError(error);
     }
     return stamped!.id;
   }

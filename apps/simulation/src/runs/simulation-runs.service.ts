@@ -18,7 +18,7 @@ import {
   type SimulationProgress,
   type SimulationResult,
 } from '@twinlog/physics';
-import { HttpProblem } from '@twinlog/service-kit';
+import { describeError, HttpProblem, LogUnavailableError } from '@twinlog/service-kit';
 import type { SimulationConfig } from '../config/simulation.config';
 import { JobCancelled, SimulationJobs, type Job } from '../jobs/simulation-jobs';
 import { SimulationPool } from '../pool/simulation-pool';
@@ -207,7 +207,7 @@ export class SimulationRuns {
       if (error instanceof JobCancelled) {
         this.jobs.finish(job, now(), { status: 'cancelled', result: null, error: null });
       } else {
-        if (!isTwinlogError(error) && !(error instanceof HttpProblem))
+        if (!answerable(error))
           this.logger.error((error as Error).stack ?? String(error));
         this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
       }
@@ -270,9 +270,17 @@ function withField<T>(field: string, check: () => T): T {
   }
 }
 
+/** An error with its own code and HTTP answer: not a defect to log. */
+function answerable(error: unknown): boolean {
+  return isTwinlogError(error) || error instanceof HttpProblem || error instanceof LogUnavailableError;
+}
+
+/** A failed job's error, as the error filter would answer it (its status: statusOfFailure). */
 function describe(error: unknown): { code: string; message: string } {
-  if (isTwinlogError(error) || error instanceof HttpProblem)
-    return { code: error.code, message: error.message };
+  if (answerable(error)) {
+    const { code, message } = describeError(error).body;
+    return { code, message };
+  }
   return { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
 }
 

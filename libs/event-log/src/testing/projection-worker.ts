@@ -4,7 +4,6 @@
 // Usage: node -r @swc-node/register projection-worker.ts <brokers> <topicPrefix> <group> <db> <delayMs>
 import { DatabaseSync } from 'node:sqlite';
 import { KafkaEventLog } from '../kafka/kafka-event-log';
-import { shutdownOnSignals } from '../shutdown-on-signals';
 
 async function main(): Promise<void> {
   const [brokers, topicPrefix, group, dbPath, delay] = process.argv.slice(2);
@@ -51,7 +50,17 @@ async function main(): Promise<void> {
       }
     },
   });
-  shutdownOnSignals([log, { close: async () => db.close() }], { log: () => undefined });
+  // A clean stop as a service's (service-kit's shutdownOnSignals, which this library cannot
+  // import): the batch in hand finishes, its offset is committed, the member leaves the group.
+  process.once('SIGTERM', () => {
+    void log
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  });
   process.stdout.write('subscribed\n');
 }
 

@@ -12,10 +12,10 @@ import { QueryGuard } from './query-params';
  */
 export function setUpHttpApi(
   app: INestApplication,
-  options: { timeouts: HttpTimeouts; bodies?: JsonBodiesOptions },
+  options: { timeouts: HttpTimeouts; bodies?: JsonBodiesOptions; retryAfterSeconds?: number },
 ): void {
   app.use(jsonBodiesOnly(options.bodies));
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter(options.retryAfterSeconds));
   app.useGlobalGuards(new QueryGuard());
   applyHttpTimeouts(app.getHttpServer() as Server, options.timeouts);
 }

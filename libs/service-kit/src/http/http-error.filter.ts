@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { boundedError, isTwinlogError } from '@twinlog/domain';
 import { IndexBehindError, StaleIndexError } from '@twinlog/event-log';
+import { LogUnavailableError } from '../errors/log-unavailable';
 import { isClientAbort } from './client-abort';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
 
@@ -21,11 +22,15 @@ interface HttpResponse {
 /**
  * Every HTTP error leaves as `{ error: { code, message, details } }` with a stable code:
  * TwinlogErrors by STATUS_OF_CODE, HttpProblems as they say, Nest's and body-parser's own
- * errors (a body too large, malformed JSON) translated, anything else a 500 that is logged.
+ * errors (a body too large, malformed JSON) translated, the log not taking a write a 503 to
+ * retry, anything else a 500 that is logged.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+
+  /** `retryAfterSeconds`: the Retry-After of a write the log did not take. */
+  constructor(private readonly retryAfterSeconds = 5) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
@@ -36,7 +41,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return void response.destroy?.();
     }
     if (response.headersSent) return;
-    const { status, body, headers } = describe(error);
+    const { status, body, headers } = describeError(error, this.retryAfterSeconds);
     if (status >= 500 && status !== 503)
       this.logger.error((error as Error)?.stack ?? String(error));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
@@ -45,7 +50,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-function describe(error: unknown): {
+/** The HTTP answer for an error: the one place errors are mapped to HTTP. */
+export function describeError(
+  error: unknown,
+  retryAfterSeconds = 5,
+): {
   status: number;
   body: { code: string; message: string; details: Record<string, unknown> };
   headers: Record<string, string>;
@@ -58,6 +67,17 @@ function describe(error: unknown): {
       status: 503,
       body: { code: 'INDEX_CATCHING_UP', message: error.message, details: {} },
       headers: { 'Retry-After': '5' },
+    };
+  }
+  if (error instanceof LogUnavailableError) {
+    return {
+      status: 503,
+      body: {
+        code: 'LOG_UNAVAILABLE',
+        message: `${error.message}; nothing was recorded, retry after ${retryAfterSeconds} s`,
+        details: {},
+      },
+      headers: { 'Retry-After': String(retryAfterSeconds) },
     };
   }
   if (error instanceof HttpProblem) {

@@ -1,4 +1,5 @@
 import { Logger, type ArgumentsHost } from '@nestjs/common';
+import { LogUnavailableError } from '../errors/log-unavailable';
 import { HttpErrorFilter } from './http-error.filter';
 
 // A client that goes away mid-body (Node's "aborted", body-parser's "request aborted") is no
@@ -44,4 +45,20 @@ it('still answers and logs a real failure as a 500', () => {
   new HttpErrorFilter().catch(new Error('boom'), host);
   expect(logged).toHaveBeenCalled();
   expect(response.status).toHaveBeenCalledWith(500);
+});
+
+it('answers a write the log did not take with 503 LOG_UNAVAILABLE and Retry-After, unlogged', () => {
+  const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  const { host, response } = hostFor();
+  new HttpErrorFilter(7).catch(new LogUnavailableError(new Error('broker down')), host);
+  expect(logged).not.toHaveBeenCalled();
+  expect(response.status).toHaveBeenCalledWith(503);
+  expect(response['setHeader']).toHaveBeenCalledWith('Retry-After', '7');
+  expect(response['json']).toHaveBeenCalledWith({
+    error: {
+      code: 'LOG_UNAVAILABLE',
+      message: 'the event log did not acknowledge: broker down; nothing was recorded, retry after 7 s',
+      details: {},
+    },
+  });
 });

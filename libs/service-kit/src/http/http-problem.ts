@@ -45,14 +45,3 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   SIMULATION_OUT_OF_RANGE: 422,
   SIMULATION_TOO_COSTLY: 422,
 };
-
-/** Kafka (or the embedded log) did not take the write: the caller should try again shortly. */
-export function logUnavailable(cause: unknown, retryAfterSeconds = 5): HttpProblem {
-  return new HttpProblem(
-    503,
-    'LOG_UNAVAILABLE',
-    `The event log did not acknowledge the write (${(cause as Error)?.message ?? String(cause)}); nothing was recorded, retry after ${retryAfterSeconds} s`,
-    {},
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
-}

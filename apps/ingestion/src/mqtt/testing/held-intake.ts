@@ -1,6 +1,6 @@
 import type { IncomingReading } from '@twinlog/domain';
+import { LogUnavailableError } from '@twinlog/service-kit';
 import type { IntakeReport, ReadingOrigin } from '../../intake/intake-report';
-import { LogUnavailableError } from '../../intake/reading-intake.service';
 
 /** An intake that records what it was given and answers when the test lets it. */
 export class HeldIntake {

@@ -1,4 +1,4 @@
-import type { ServiceName } from '../gateway/routes';
+import type { ServiceName } from '@twinlog/app-gateway';
 
 export interface ServiceProcess {
   /** A name for its log lines and its own data directory. */

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-// `node -r @swc-node/register apps/all-in-one/src/gateway/main.ts`, as the container runs it,
+// `node -r @swc-node/register apps/gateway/src/main.ts`, as the container runs it,
 // in front of stand-in services on loopback: no Kafka or InfluxDB is involved.
-const root = join(__dirname, '..', '..', '..', '..');
-const main = join(root, 'apps', 'all-in-one', 'src', 'gateway', 'main.ts');
+const root = join(__dirname, '..', '..', '..');
+const main = join(root, 'apps', 'gateway', 'src', 'main.ts');
 
 function startGateway(env: Record<string, string>) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
@@ -44,7 +44,7 @@ async function until<T>(probe: () => Promise<T>, what: string, output: () => str
   }
 }
 
-describe('the standalone gateway (apps/all-in-one/src/gateway/main.ts)', () => {
+describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
   jest.setTimeout(60_000);
   const servers: Server[] = [];
   afterAll(() => servers.forEach((s) => s.close()));

@@ -1,30 +1,14 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { shutdownOnSignals } from '@twinlog/event-log';
+import { shutdownOnSignals } from '@twinlog/service-kit';
+import { readDistributedConfig } from './distributed.config';
 import { runDistributed } from './run-distributed';
 
 /** `npm run start:distributed`: the real topology on one machine (docs/running.md). */
 async function main(): Promise<void> {
-  // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+  // main is where the environment enters: the launcher's settings, and the services' passed on.
   const env = process.env;
-  const port = Number(env['TWINLOG_HTTP_PORT'] ?? 8080);
-  const dataDir =
-    env['TWINLOG_DATA_DIR'] ?? join(homedir(), '.local', 'share', 'twinlog-distributed');
+  const config = readDistributedConfig(env);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const simulate = (env['TWINLOG_SIMULATOR'] ?? 'on') !== 'off';
-  const running = await runDistributed({
-    env,
-    gatewayPort: port,
-    dataDir,
-    simulator: simulate
-      ? {
-          machines: Number(env['TWINLOG_SIMULATOR_MACHINES'] ?? 3),
-          speed: Number(env['TWINLOG_SIMULATOR_SPEED'] ?? 10),
-          mqtt: env['TWINLOG_SIMULATOR_INPUT'] === 'mqtt',
-        }
-      : undefined,
-    log,
-  });
+  const running = await runDistributed({ env, ...config, log });
   log(
     [
       '',
@@ -35,7 +19,7 @@ async function main(): Promise<void> {
         .filter(([k]) => !k.includes('TOKEN'))
         .map(([k, v]) => `${k}=${v}`)
         .join(' ')}`,
-      `  Data     ${dataDir} (each service's own directory)`,
+      `  Data     ${config.dataDir} (each service's own directory)`,
       '  Stop     Ctrl-C: the simulator, the gateway, then each service finishes its work and stops',
       '',
     ].join('\n'),

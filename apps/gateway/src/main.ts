@@ -1,4 +1,4 @@
-import { shutdownOnSignals } from '@twinlog/event-log';
+import { shutdownOnSignals } from '@twinlog/service-kit';
 import { readGatewayConfig } from './gateway.config';
 import { startOnePortGateway } from './one-port-gateway';
 

@@ -2,19 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
-import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
+import { loadModelCatalog } from '@twinlog/model-files';
 import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
 import { startPlantSimulator } from '@twinlog/app-plant-simulator';
-import { startOnePortGateway } from '../gateway/one-port-gateway';
-import type { ServiceName } from '../gateway/routes';
-import { resumePoint } from '../simulator/resume-point';
+import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
+import { resumePoint } from '../../apps/all-in-one/src/simulator/resume-point';
+import type { DistributedConfig } from './distributed.config';
 import { localTopology } from './topology';
 
-export interface DistributedOptions {
+export interface DistributedOptions extends DistributedConfig {
+  /** Passed on to the servers' provisioning and to each service, which read their own settings. */
   env: NodeJS.ProcessEnv;
-  gatewayPort: number;
-  dataDir: string;
-  simulator: { machines: number; speed: number; mqtt: boolean } | undefined;
   log: (line: string) => void;
 }
 
@@ -71,7 +69,7 @@ export async function runDistributed(options: DistributedOptions) {
     }
     const gateway = await startOnePortGateway(upstreams, '127.0.0.1', options.gatewayPort);
     const resumeAt = options.simulator ? await resumePoint(upstreams['twin-state']) : undefined;
-    const catalog = loadModelCatalog(options.env['TWINLOG_MODELS_DIR'] ?? SEED_MODELS_DIR);
+    const catalog = loadModelCatalog(options.modelsDir);
     const simulator = options.simulator
       ? startPlantSimulator({
           plant: {

@@ -1,0 +1,43 @@
+import { shutdownOnSignals } from './shutdown-on-signals';
+
+// A signal no test runner uses, emitted in-process; process.exit is captured, not taken.
+const SIGNAL: NodeJS.Signals = 'SIGUSR2';
+
+function exitCode(): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const spy = jest.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+      spy.mockRestore();
+      resolve(code);
+    }) as typeof process.exit);
+  });
+}
+
+describe('shutdownOnSignals', () => {
+  it('closes the targets in order on the signal, then exits 0', async () => {
+    const closed: string[] = [];
+    const target = (name: string) => ({ close: async () => void closed.push(name) });
+    const lines: string[] = [];
+    const stop = shutdownOnSignals([target('service'), target('log')], {
+      signals: [SIGNAL],
+      log: (line) => lines.push(line),
+    });
+    const exited = exitCode();
+    process.emit(SIGNAL, SIGNAL);
+    expect(await exited).toBe(0);
+    expect(closed).toEqual(['service', 'log']);
+    expect(lines.at(-1)).toBe('stopped cleanly');
+    stop();
+  });
+
+  it('exits 1 when the stop hangs past the timeout', async () => {
+    const stop = shutdownOnSignals([{ close: () => new Promise<void>(() => undefined) }], {
+      signals: [SIGNAL],
+      timeoutMs: 50,
+      log: () => undefined,
+    });
+    const exited = exitCode();
+    process.emit(SIGNAL, SIGNAL);
+    expect(await exited).toBe(1);
+    stop();
+  });
+});

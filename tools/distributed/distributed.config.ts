@@ -1,0 +1,42 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SEED_MODELS_DIR } from '@twinlog/model-files';
+import { intFrom, parseEnv, type Env } from '@twinlog/service-kit';
+
+/**
+ * Settings of `npm run start:distributed` itself. The services it starts read their own
+ * (docs/services/*.md) from the same environment, which it passes on to them.
+ */
+const schema = z.object({
+  // The gateway's port; the services take the six ports after it (tools/distributed/topology.ts).
+  TWINLOG_HTTP_PORT: intFrom(1, 8080, 65_535 - 6),
+  // Apart from the embedded mode's directory: a Kafka-backed index must not meet sqlite logs.
+  TWINLOG_DATA_DIR: z.string().default(join(homedir(), '.local', 'share', 'twinlog-distributed')),
+  TWINLOG_MODELS_DIR: z.string().default(SEED_MODELS_DIR),
+  // The bundled plant simulator feeds a sample plant so there is something to see at once.
+  TWINLOG_SIMULATOR: z.enum(['on', 'off']).default('on'),
+  TWINLOG_SIMULATOR_MACHINES: intFrom(1, 3),
+  // Plant seconds per wall second: 10 shows the demo faults within a few minutes.
+  TWINLOG_SIMULATOR_SPEED: intFrom(1, 10),
+  TWINLOG_SIMULATOR_INPUT: z.enum(['http', 'mqtt']).default('http'),
+});
+
+export type DistributedConfig = ReturnType<typeof readDistributedConfig>;
+
+export function readDistributedConfig(env: Env) {
+  const raw = parseEnv(schema, env);
+  return {
+    gatewayPort: raw.TWINLOG_HTTP_PORT,
+    dataDir: raw.TWINLOG_DATA_DIR,
+    modelsDir: raw.TWINLOG_MODELS_DIR,
+    simulator:
+      raw.TWINLOG_SIMULATOR === 'on'
+        ? {
+            machines: raw.TWINLOG_SIMULATOR_MACHINES,
+            speed: raw.TWINLOG_SIMULATOR_SPEED,
+            mqtt: raw.TWINLOG_SIMULATOR_INPUT === 'mqtt',
+          }
+        : undefined,
+  };
+}

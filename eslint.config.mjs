@@ -1,28 +1,22 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import layerRules from './tools/architecture/layer-rules.json' with { type: 'json' };
 
 // Layering (ARCHITECTURE.md): apps -> adapters -> logic -> domain; domain depends on nothing.
-// Pure layers may not import infrastructure packages either, so I/O stays at the edges.
-const INFRASTRUCTURE = [
-  'kafkajs', '@nestjs/*', '@influxdata/*', 'openai', 'mqtt', 'express', 'testcontainers',
-  '@testcontainers/*', 'node:fs', 'node:fs/promises', 'fs', 'node:child_process', 'node:net', 'node:http',
-];
-
-// Which tagged libraries each layer may import. Test files may also use the testing library.
+// The rules live in tools/architecture/layer-rules.json, which docs/architecture.md's table is
+// generated from. Pure layers may not import infrastructure packages either, so I/O stays at
+// the edges. Test files may also use the testing library.
 // Apps never import apps, except where composing them is the point (the all-in-one process,
 // and test tooling that starts services): there, through their @twinlog/app-* entry points.
 function boundaries(inTests, composesApps = false) {
-  const testing = inTests ? ['type:testing'] : [];
   return {
     enforceBuildableLibDependency: true,
     allow: composesApps ? ['@twinlog/app-*'] : [],
-    depConstraints: [
-      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', ...testing], bannedExternalImports: INFRASTRUCTURE },
-      { sourceTag: 'type:logic', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', ...testing], bannedExternalImports: INFRASTRUCTURE },
-      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter', ...testing] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter', 'type:testing'] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:logic', 'type:adapter', ...testing] },
-    ],
+    depConstraints: layerRules.layers.map((layer) => ({
+      sourceTag: layer.tag,
+      onlyDependOnLibsWithTags: [...new Set([...layer.may, ...(inTests ? layerRules.testsMayAlso : [])])],
+      ...(layer.pure ? { bannedExternalImports: layerRules.infrastructure } : {}),
+    })),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
-import { foldTwin } from './twin-decider';
+import { foldTwin } from './fold-twin';
 import { TwinProjection } from './twin-projection';
 import { initialTwinState } from './twin-state';
 

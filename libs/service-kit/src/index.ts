@@ -11,3 +11,4 @@ export * from './http/http-timeouts';
 export * from './http/json-bodies-only';
 export * from './http/client-abort';
 export * from './http/http-api-setup';
+export * from './workers/telemetry-state-consumer';

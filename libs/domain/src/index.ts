@@ -18,7 +18,7 @@ export * from './twin/validate-reading';
 export * from './twin/decide-twin';
 export * from './twin/evolve-twin';
 export * from './twin/stamp-events';
-export * from './twin/twin-decider';
+export * from './twin/fold-twin';
 export * from './twin/twin-projection';
 export * from './units/units';
 export * from './time/parse-time';

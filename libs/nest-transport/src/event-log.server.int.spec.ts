@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { TwinlogError, type EventEnvelope } from '@twinlog/domain';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { TwinlogError } from '@twinlog/domain';
 import {
   KafkaEventLog,
   SqliteEventLog,
@@ -15,7 +15,6 @@ import {
 } from '@twinlog/event-log';
 import { eventually, registered, retired, telemetry } from '@twinlog/event-log/testing';
 import { realServer } from '@twinlog/testing';
-import { EventLogContext } from './event-log.context';
 import { BATCH_PATTERN, EventLogServer } from './event-log.server';
 import { RethrowExceptionFilter } from './rethrow-exception.filter';
 
@@ -29,23 +28,20 @@ const seen = {
 @Controller()
 class TwinEventsController {
   @EventPattern(BATCH_PATTERN)
-  onBatch(@Payload() batch: RecordedEvent[]): void {
+  async onBatch(@Payload() batch: RecordedEvent[]): Promise<void> {
     if (batch.length > 0) seen.batches += 1;
-  }
-
-  @EventPattern('TelemetryReported')
-  async onTelemetry(@Payload() event: EventEnvelope, @Ctx() ctx: EventLogContext): Promise<void> {
-    if (event.type !== 'TelemetryReported') return;
-    const value = event.data.readings[0]!.value;
-    if (value === 13 && seen.transient++ === 0) throw new Error('database briefly unavailable');
-    // Idempotent, as every handler must be: a retried batch delivers 12 again.
-    const offset = ctx.getPosition().offset;
-    if (!seen.telemetry.some((t) => t.offset === offset)) seen.telemetry.push({ value, offset });
-  }
-
-  @EventPattern('TwinRetired')
-  onRetired(): void {
-    throw new TwinlogError('TWIN_RETIRED', 'this service refuses retirements');
+    for (const record of batch) {
+      const event = record.event;
+      if (event.type === 'TwinRetired') {
+        throw new TwinlogError('TWIN_RETIRED', 'this service refuses retirements');
+      }
+      if (event.type !== 'TelemetryReported') continue;
+      const value = event.data.readings[0]!.value;
+      if (value === 13 && seen.transient++ === 0) throw new Error('database briefly unavailable');
+      // Idempotent, as every handler must be: a retried batch delivers 12 again.
+      const offset = record.position.offset;
+      if (!seen.telemetry.some((t) => t.offset === offset)) seen.telemetry.push({ value, offset });
+    }
   }
 }
 
@@ -76,7 +72,7 @@ function describeTransport(name: string, open: () => Promise<EventLog>): void {
       await log?.close();
     });
 
-    it('routes events to @EventPattern handlers by type, retries a transient failure, dead-letters a refusal', async () => {
+    it('hands batches to the $batch handler in log order, retries a transient failure, dead-letters a refusal', async () => {
       Object.assign(seen, { telemetry: [], batches: 0, transient: 0 });
       const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000).toISOString();
       const doomed = retired('m-1');
@@ -105,6 +101,35 @@ function describeTransport(name: string, open: () => Promise<EventLog>): void {
     });
   });
 }
+
+@Controller()
+class PerTypeController {
+  @EventPattern('TelemetryReported')
+  onTelemetry(): void {
+    // Never called: the server refuses to start with it.
+  }
+}
+
+@Module({ controllers: [PerTypeController] })
+class PerTypeModule {}
+
+describe('EventLogServer start-up', () => {
+  it('refuses a handler bound to an event type, which it would never call', async () => {
+    const log = await SqliteEventLog.open(
+      join(mkdtempSync(join(tmpdir(), 'twinlog-nest-')), 'log.sqlite'),
+    );
+    const app = await NestFactory.createMicroservice(PerTypeModule, {
+      strategy: new EventLogServer({ log, group: 'per-type', streams: ['telemetry'] }),
+      logger: false,
+    });
+    try {
+      await expect(app.listen()).rejects.toThrow(/BATCH_PATTERN.*TelemetryReported/);
+    } finally {
+      await app.close();
+      await log.close();
+    }
+  });
+});
 
 describeTransport('embedded', async () =>
   SqliteEventLog.open(join(mkdtempSync(join(tmpdir(), 'twinlog-nest-')), 'log.sqlite')),

@@ -9,9 +9,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@twinlog/event-log';
-import { EventLogContext } from './event-log.context';
 
-/** The pattern of a handler that takes a whole batch (RecordedEvent[]) at once, e.g. to write it in one go. */
+/** The one pattern handlers subscribe with: each takes a whole batch (RecordedEvent[]) in log order. */
 export const BATCH_PATTERN = '$batch';
 
 export interface EventLogServerOptions {
@@ -37,13 +36,14 @@ export interface EventLogServerOptions {
 
 /**
  * A NestJS microservice transport on Twinlog's event log, so the same `@EventPattern` handlers
- * run over Kafka and in the embedded mode. A batch is handed to the `$batch` handler and then,
- * event by event in log order, to the handler named by the event's type; events with no handler
- * are skipped. Offsets are committed only after every handler resolved. A handler that throws
- * a TwinlogError refuses the event for good: it is dead-lettered and the rest go on; any other
- * error is retried (see deliverBatch in libs/event-log); install RethrowExceptionFilter so the
- * transport sees handlers' real errors. Nest's stock Kafka transport handles
- * one message at a time and stalls a partition on a failing one.
+ * run over Kafka and in the embedded mode. Each batch goes, whole and in log order, to the
+ * server's `$batch` handler (BATCH_PATTERN); handlers pick the event types they care about
+ * themselves. Offsets are committed only after the handler resolved. A handler that throws a
+ * TwinlogError refuses an event for good: the batch is narrowed down, that event is
+ * dead-lettered and the rest go on; any other error is retried (see deliverBatch in
+ * libs/event-log); install RethrowExceptionFilter so the transport sees handlers' real errors.
+ * Nest's stock Kafka transport handles one message at a time and stalls a partition on a
+ * failing one.
  */
 export class EventLogServer extends Server implements CustomTransportStrategy {
   private subscription: Subscription | undefined;
@@ -56,6 +56,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
+      this.refuseOtherPatterns();
       this.subscription = await this.options.log.subscribe({
         group: this.options.group,
         streams: this.options.streams,
@@ -88,11 +89,17 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
   }
 
   private async dispatch(batch: RecordedEvent[]): Promise<void> {
-    const batchHandler = this.getHandlerByPattern(BATCH_PATTERN);
-    if (batchHandler) await settle(batchHandler(batch));
-    for (const record of batch) {
-      const handler = this.getHandlerByPattern(record.event.type);
-      if (handler) await settle(handler(record.event, new EventLogContext([record])));
+    const handler = this.getHandlerByPattern(BATCH_PATTERN);
+    if (handler) await settle(handler(batch));
+  }
+
+  /** A handler bound to an event type would never run: say so at start-up, not by silence. */
+  private refuseOtherPatterns(): void {
+    const others = [...this.getHandlers().keys()].filter((p) => p !== BATCH_PATTERN);
+    if (others.length > 0) {
+      throw new Error(
+        `EventLogServer hands whole batches to @EventPattern(BATCH_PATTERN) handlers only; found ${others.join(', ')}`,
+      );
     }
   }
 }

@@ -1,3 +1,3 @@
 export { EventLogServer, BATCH_PATTERN, type EventLogServerOptions } from './event-log.server';
-export { EventLogContext } from './event-log.context';
 export { RethrowExceptionFilter } from './rethrow-exception.filter';
+export { eventFeedController, type EventFeedTarget } from './event-feed.controller';

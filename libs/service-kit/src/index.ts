@@ -13,3 +13,4 @@ export * from './http/json-bodies-only';
 export * from './http/client-abort';
 export * from './http/http-api-setup';
 export * from './lifecycle/shutdown-on-signals';
+export * from './workers/telemetry-state-consumer';

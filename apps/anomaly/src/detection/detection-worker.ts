@@ -6,8 +6,8 @@ import {
   type ModelCatalog,
   type NewEvent,
 } from '@twinlog/domain';
-import { StatefulStreamConsumer, type RecordedEvent } from '@twinlog/event-log';
-import { TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
+import type { RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
+import { telemetryStateConsumer, TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
 import type { AnomalyConfig } from '../config/anomaly.config';
 import { ANOMALY_CONFIG, CLOCK, INFRASTRUCTURE } from '../tokens';
 import { anomalyEvent } from './anomaly-events';
@@ -44,21 +44,14 @@ export class DetectionWorker {
   ) {
     this.catalog = infra.catalog;
     this.monitors = new TwinMonitors(infra.catalog);
-    this.consumer = new StatefulStreamConsumer(
+    this.consumer = telemetryStateConsumer(
       infra.log,
-      'telemetry',
       {
         feed: (partition, event, silent) => this.judge(partition, event, silent),
         drop: (partition) => this.monitors.dropPartition(partition),
       },
-      (r) =>
-        this.logger.log(
-          `telemetry partition ${r.partition}: detector state rebuilt from offsets ${r.from}-${r.upTo - 1} (${r.events} events in ${r.ms} ms)`,
-        ),
-      (r) =>
-        this.logger.log(
-          `telemetry partition ${r.partition}: rebuilding detector state, ${r.events}${r.total ? ` of ${r.total}` : ''} events replayed in ${Math.round(r.ms / 1000)} s`,
-        ),
+      this.logger,
+      'detector state',
     );
   }
 

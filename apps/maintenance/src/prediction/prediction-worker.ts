@@ -5,12 +5,12 @@ import {
   type ModelCatalog,
   type NewEvent,
 } from '@twinlog/domain';
-import type { Infrastructure } from '@twinlog/service-kit';
+import { telemetryStateConsumer, type Infrastructure } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { CLOCK, INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
 import { HealthModels } from './health-models';
-import { StatefulStreamConsumer, type RecordedEvent } from '@twinlog/event-log';
+import type { RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
 import { predictionEvent } from './prediction-event';
 
 export interface WorkerStats {
@@ -47,21 +47,14 @@ export class PredictionWorker {
       checkpointSeconds: config.checkpointSeconds,
       horizonHours: config.horizonHours,
     });
-    this.consumer = new StatefulStreamConsumer(
+    this.consumer = telemetryStateConsumer(
       infra.log,
-      'telemetry',
       {
         feed: (partition, event, silent) => this.observe(partition, event, silent),
         drop: (partition) => this.models.dropPartition(partition),
       },
-      (r) =>
-        this.logger.log(
-          `telemetry partition ${r.partition}: health models rebuilt from offsets ${r.from}-${r.upTo - 1} (${r.events} events in ${r.ms} ms)`,
-        ),
-      (r) =>
-        this.logger.log(
-          `telemetry partition ${r.partition}: rebuilding health models, ${r.events}${r.total ? ` of ${r.total}` : ''} events replayed in ${Math.round(r.ms / 1000)} s`,
-        ),
+      this.logger,
+      'health models',
     );
     // Maintenance and anomalies reach the models of this worker's twins as they are recorded.
     view.onHistory((added) => {

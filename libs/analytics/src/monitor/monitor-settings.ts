@@ -8,7 +8,7 @@ import {
   type MonitorSettings,
   type PropertyMonitorSettings,
   type TwinMultivariateSettings,
-} from './twin-anomaly-monitor';
+} from './monitor-types';
 
 /**
  * A twin's monitor settings from its model file: each property's `anomaly` block over the

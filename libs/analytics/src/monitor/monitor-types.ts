@@ -1,4 +1,3 @@
-import type { AnomalyEvidence, Severity } from '@twinlog/domain';
 import { DEFAULT_BASELINE, type BaselineSettings } from '../detectors/adaptive-baseline.detector';
 import {
   DEFAULT_EPISODE_SETTINGS,
@@ -44,27 +43,7 @@ export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
   episodes: { ...DEFAULT_EPISODE_SETTINGS, minRun: 2 },
 };
 
-export interface MonitoredReading {
-  property: string;
-  value: number;
-  /** Event time, epoch ms. */
-  at: number;
-  readingId: string;
-}
-
-export type AnomalyChange =
-  | {
-      kind: 'detected';
-      /** Deterministic: the same input always opens the same episode (replays and takeovers dedupe). */
-      episodeId: string;
-      detector: string;
-      property: string;
-      score: number;
-      severity: Severity;
-      evidence: AnomalyEvidence[];
-      at: number;
-    }
-  | { kind: 'cleared'; episodeId: string; detector: string; property: string; at: number };
+export type { AnomalyChange, MonitoredReading } from './reading-and-change';
 
 /** The multivariate channel's detector name; its property is the whole twin. */
 export const MULTIVARIATE_DETECTOR = 'multivariate';

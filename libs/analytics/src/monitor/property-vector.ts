@@ -1,4 +1,4 @@
-import type { MonitoredReading } from './twin-anomaly-monitor';
+import type { MonitoredReading } from './reading-and-change';
 
 export interface PropertyVectorState {
   values: (number | null)[];

@@ -1,7 +1,7 @@
 import { setOwn, type Severity } from '@twinlog/domain';
 import { MissingDataDetector } from '../detectors/missing-data.detector';
 import { EpisodeTracker, type EpisodeTrackerState } from '../episodes/episode-tracker';
-import type { AnomalyChange, MonitoredReading } from './monitor-types';
+import type { AnomalyChange, MonitoredReading } from './reading-and-change';
 
 export const MISSING_DATA_DETECTOR = 'missing-data';
 

@@ -45,12 +45,16 @@ describe('normalising incoming readings', () => {
     ['a missing property', { property: undefined }, 'PROPERTY_UNKNOWN'],
     ['a number as text', { value: '41.5' }, 'VALUE_INVALID'],
     ['NaN', { value: Number.NaN }, 'VALUE_INVALID'],
+    ['Infinity', { value: Number.POSITIVE_INFINITY }, 'VALUE_INVALID'],
+    ['a fraction for an integer property', { property: 'spindle_speed', value: 100.5 }, 'VALUE_INVALID'],
     ['null', { value: null }, 'VALUE_INVALID'],
     ['a unit of another dimension', { unit: 'bar' }, 'UNIT_MISMATCH'],
     ['an unknown unit', { unit: 'furlongs' }, 'UNIT_MISMATCH'],
     ['a time without a zone', { time: '2026-01-01T01:00:00' }, 'TIMESTAMP_IMPLAUSIBLE'],
     ['a time from 1970', { time: 0 }, 'TIMESTAMP_IMPLAUSIBLE'],
     ['a time next year', { time: '2027-06-01T00:00:00Z' }, 'TIMESTAMP_IMPLAUSIBLE'],
+    ['a garbled time', { time: 'yesterday' }, 'TIMESTAMP_IMPLAUSIBLE'],
+    ['a time before the twin was registered', { time: at(-60) }, 'TIMESTAMP_IMPLAUSIBLE'],
     ['an empty reading id', { readingId: '' }, 'VALUE_INVALID'],
   ])('refuses %s', (_label, input, expected) => {
     expect(code(() => normalize(input))).toBe(expected);

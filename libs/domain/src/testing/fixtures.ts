@@ -5,7 +5,7 @@ import type { DecideContext } from '../twin/decide-context';
 import { decideTwin, type DecidedEvent } from '../twin/decide-twin';
 import { stampEvents, type CommandMeta } from '../twin/stamp-events';
 import type { TwinCommand } from '../twin/twin-commands';
-import { foldTwin } from '../twin/twin-decider';
+import { foldTwin } from '../twin/fold-twin';
 import { initialTwinState, type TwinState } from '../twin/twin-state';
 
 /** A small plant for domain specs: a mill (asset) that may hold one tool (component). */
@@ -64,12 +64,20 @@ export function record(events: NewEvent[]): EventEnvelope[] {
 }
 export { streamOf };
 
-/** Given/when/then for the twin decider: events in the log, a command, the events decided. */
-export function given(twinId: string, ...commands: Array<[TwinCommand, Partial<DecideContext>?]>) {
+/**
+ * Given/when/then for the twin decider: events in the log, a command, the events decided. A
+ * step is a command to decide, or an event decided elsewhere (telemetry, which ingestion screens).
+ */
+export function given(
+  twinId: string,
+  ...steps: Array<[TwinCommand, Partial<DecideContext>?] | DecidedEvent>
+) {
   let events: EventEnvelope[] = [];
   let state: TwinState = initialTwinState(twinId);
-  for (const [command, ctx] of commands) {
-    const decided = decideTwin(command, state, context({ now: at(0), ...ctx }));
+  for (const step of steps) {
+    const decided = Array.isArray(step)
+      ? decideTwin(step[0], state, context({ now: at(0), ...step[1] }))
+      : [step];
     const stamped = record(stampEvents(twinId, decided, meta(at(0))));
     events = [...events, ...stamped];
     state = foldTwin(stamped, state);

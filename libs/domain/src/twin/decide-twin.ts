@@ -13,11 +13,11 @@ import type { TwinEvent } from '../events/twin-events';
 import { limitOrderProblems, noBoundProblems } from '../model/limits-order';
 import { limitsSchema, type Limits, type TwinModel } from '../model/twin-model.schema';
 import type { DecideContext } from './decide-context';
-import type { ReadingInput, TwinCommand } from './twin-commands';
+import type { TwinCommand } from './twin-commands';
 import type { TwinState } from './twin-state';
 import { limitsOutsideRange, physicalRangeOf } from '../model/physical-range';
 import { requireTime } from '../time/parse-time';
-import { assertPlausibleTime, validateReading } from './validate-reading';
+import { assertPlausibleTime } from './validate-reading';
 
 /**
  * Twin ids travel as Kafka keys, InfluxDB tags, URL path segments and MQTT topic levels: a
@@ -57,8 +57,6 @@ export function decideTwin(
     }
     case 'ChangeLimits':
       return changeLimits(command, active(state), ctx);
-    case 'ReportTelemetry':
-      return reportTelemetry(command, active(state), ctx);
     case 'RecordMaintenance':
       return recordMaintenance(command, active(state), ctx);
     case 'RetireTwin':
@@ -245,39 +243,6 @@ function changeLimits(
       type: 'LimitsChanged',
       data: { property: command.property, limits: command.limits },
       occurredAt: ctx.now,
-    },
-  ];
-}
-
-function reportTelemetry(
-  command: Extract<TwinCommand, { type: 'ReportTelemetry' }>,
-  twin: TwinState,
-  ctx: DecideContext,
-): DecidedEvent[] {
-  const model = ctx.catalog.get(twin.twinType, twin.modelVersion);
-  const seen = new Set(twin.recentReadingIds.flat());
-  const fresh: ReadingInput[] = [];
-  for (const reading of command.readings) {
-    if (seen.has(reading.readingId)) continue;
-    seen.add(reading.readingId);
-    fresh.push(reading);
-  }
-  if (fresh.length === 0) return [];
-  fresh.forEach((reading) => validateReading(twin, model, reading, ctx));
-  // Validated, so each time parses; stored in the canonical UTC form, they compare as strings.
-  const readings = fresh.map((r) => ({
-    ...r,
-    occurredAt: requireTime(r.occurredAt, 'occurredAt'),
-  }));
-  const latest = readings.reduce(
-    (a, r) => (r.occurredAt > a ? r.occurredAt : a),
-    readings[0]!.occurredAt,
-  );
-  return [
-    {
-      type: 'TelemetryReported',
-      data: { readings },
-      occurredAt: latest,
     },
   ];
 }

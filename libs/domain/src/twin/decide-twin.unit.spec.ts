@@ -5,19 +5,6 @@ import { initialTwinState } from './twin-state';
 
 const mill = () =>
   given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill', site: 'plant-a', name: 'Mill 1' }]);
-const reading = (
-  property: string,
-  value: number,
-  seconds: number,
-  unit = property === 'temperature' ? '°C' : 'rpm',
-) => ({
-  readingId: `${property}-${seconds}`,
-  property,
-  value,
-  unit,
-  occurredAt: at(seconds),
-});
-
 function expectCode(fn: () => unknown, code: string): void {
   try {
     fn();
@@ -154,76 +141,16 @@ describe('twin decider', () => {
     });
   });
 
-  describe('ReportTelemetry', () => {
-    it('records valid readings as one TelemetryReported whose event time is the newest reading', () => {
-      const events = mill().when({
-        type: 'ReportTelemetry',
-        readings: [reading('temperature', 41, 10), reading('spindle_speed', 8000, 12)],
-      });
-      expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ type: 'TelemetryReported', occurredAt: at(12) });
-    });
-
-    it('is a no-op for readings already recorded (same reading id)', () => {
-      const twin = given(
-        'mill-1',
-        [{ type: 'RegisterTwin', twinType: 'mill' }],
-        [{ type: 'ReportTelemetry', readings: [reading('temperature', 41, 10)] }, { now: at(20) }],
-      );
-      expect(
-        twin.when({ type: 'ReportTelemetry', readings: [reading('temperature', 41, 10)] }),
-      ).toEqual([]);
-      const twice = twin.when({
-        type: 'ReportTelemetry',
-        readings: [reading('temperature', 42, 11), reading('temperature', 42, 11)],
-      });
-      expect(twice[0]?.type === 'TelemetryReported' && twice[0].data.readings).toHaveLength(1);
-    });
-
-    it.each([
-      ['an unknown property', reading('pressure', 1, 10, 'bar'), 'PROPERTY_UNKNOWN'],
-      ['NaN', reading('temperature', Number.NaN, 10), 'VALUE_INVALID'],
-      ['Infinity', reading('temperature', Number.POSITIVE_INFINITY, 10), 'VALUE_INVALID'],
-      ['a fraction for an integer property', reading('spindle_speed', 100.5, 10), 'VALUE_INVALID'],
-      ['the wrong unit', reading('temperature', 100, 10, '°F'), 'UNIT_MISMATCH'],
-      [
-        'a timestamp from 1970',
-        { ...reading('temperature', 40, 0), occurredAt: '1970-01-01T00:00:00Z' },
-        'TIMESTAMP_IMPLAUSIBLE',
-      ],
-      [
-        'a timestamp next year',
-        { ...reading('temperature', 40, 0), occurredAt: '2027-01-01T00:00:00Z' },
-        'TIMESTAMP_IMPLAUSIBLE',
-      ],
-      [
-        'a garbled timestamp',
-        { ...reading('temperature', 40, 0), occurredAt: 'yesterday' },
-        'TIMESTAMP_IMPLAUSIBLE',
-      ],
-    ])('refuses %s', (_label, bad, code) => {
-      expectCode(() => mill().when({ type: 'ReportTelemetry', readings: [bad] }), code);
-    });
-
-    it('refuses telemetry for a twin that is not registered or is retired', () => {
-      expectCode(
-        () =>
-          decideTwin(
-            { type: 'ReportTelemetry', readings: [reading('temperature', 1, 1)] },
-            initialTwinState('x'),
-            context(),
-          ),
-        'TWIN_NOT_FOUND',
-      );
+  describe('a twin that is not active', () => {
+    it('refuses commands for a twin that is not registered or is retired', () => {
+      const limits = { type: 'ChangeLimits', property: 'temperature', limits: {} } as const;
+      expectCode(() => decideTwin(limits, initialTwinState('x'), context()), 'TWIN_NOT_FOUND');
       const retired = given(
         'mill-1',
         [{ type: 'RegisterTwin', twinType: 'mill' }],
         [{ type: 'RetireTwin', reason: 'scrapped' }],
       );
-      expectCode(
-        () => retired.when({ type: 'ReportTelemetry', readings: [reading('temperature', 1, 1)] }),
-        'TWIN_RETIRED',
-      );
+      expectCode(() => retired.when(limits), 'TWIN_RETIRED');
       expect(retired.when({ type: 'RetireTwin', reason: 'again' })).toEqual([]);
     });
   });

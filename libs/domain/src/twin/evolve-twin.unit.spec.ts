@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
-import { foldTwin } from './twin-decider';
+import { foldTwin } from './fold-twin';
 import { initialTwinState, READING_ID_WINDOW, restoreTwinState } from './twin-state';
 
 const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
@@ -212,7 +212,7 @@ describe('folding a twin from its events', () => {
       'mill-1',
       [{ type: 'RegisterTwin', twinType: 'mill' }],
       [{ type: 'AttachChild', childId: 'tool-1', childType: 'tool' }],
-      [{ type: 'ReportTelemetry', readings: [temp(70, 50)] }, { now: at(60) }],
+      { type: 'TelemetryReported', data: { readings: [temp(70, 50)] }, occurredAt: at(50) },
       [
         {
           type: 'RecordMaintenance',
@@ -282,7 +282,7 @@ describe('folding a twin from its events', () => {
     const twin = given(
       'mill-1',
       [{ type: 'RegisterTwin', twinType: 'mill' }],
-      [{ type: 'ReportTelemetry', readings: [temp(70, 50)] }, { now: at(60) }],
+      { type: 'TelemetryReported', data: { readings: [temp(70, 50)] }, occurredAt: at(50) },
     );
     const runs = record(
       stampEvents(

@@ -1,7 +1,7 @@
 import type { MaintenanceKind } from '../events/twin-events';
 import type { Limits } from '../model/twin-model.schema';
 
-/** A reading as a command carries it, before it is checked against the twin's model. */
+/** A reading as TelemetryReported records it: normalised and checked (normalizeReading). */
 export interface ReadingInput {
   readingId: string;
   property: string;
@@ -28,7 +28,6 @@ export type TwinCommand =
   | { type: 'AttachChild'; childId: string; childType: string; attachedAt?: string }
   | { type: 'ChangeModelVersion'; version: number }
   | { type: 'ChangeLimits'; property: string; limits: Limits }
-  | { type: 'ReportTelemetry'; readings: ReadingInput[] }
   | {
       type: 'RecordMaintenance';
       kind: MaintenanceKind;

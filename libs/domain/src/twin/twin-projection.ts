@@ -10,9 +10,10 @@ import { initialTwinState, type TwinState } from './twin-state';
  *
  * Telemetry, nearly all of a log, is folded into the projection's own copy of a twin's state in
  * place, by the same rule as evolveTwin. Replacing a whole state per event made every twin's
- * state die middle-aged, and with 10,000 twins the collector took a third of a rebuild. So a
- * state from get() or all() is live: later telemetry changes it. A caller that keeps one
- * across applies and needs it unchanged copies it (structuredClone).
+ * state die middle-aged, and with 10,000 twins the collector took a third of a rebuild. The
+ * in-place fold stays inside: a state handed out by get() or all() is no longer the
+ * projection's own, so the next telemetry for that twin folds into a fresh copy (copy on
+ * write) and the caller's state never changes under it. Callers must not change it either.
  */
 export class TwinProjection {
   private readonly states = new Map<string, TwinState>();
@@ -46,12 +47,16 @@ export class TwinProjection {
     }
   }
 
-  get(twinId: string): TwinState | undefined {
-    return this.states.get(twinId);
+  get(twinId: string): Readonly<TwinState> | undefined {
+    const state = this.states.get(twinId);
+    if (state) this.owned.delete(state);
+    return state;
   }
 
-  all(): TwinState[] {
-    return [...this.states.values()];
+  all(): Array<Readonly<TwinState>> {
+    const states = [...this.states.values()];
+    for (const state of states) this.owned.delete(state);
+    return states;
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
-import { foldTwin } from './twin-decider';
+import { foldTwin } from './fold-twin';
 import { TwinProjection } from './twin-projection';
 import { initialTwinState } from './twin-state';
 
@@ -88,5 +88,50 @@ describe('a projection of many twins', () => {
     const applied = projection.applied;
     projection.apply(log.slice(60));
     expect(projection.applied).toBe(applied);
+  });
+
+  it('hands out states that later events do not change (the fold in place stays inside)', () => {
+    const telemetry = (value: number, seconds: number) =>
+      record(
+        stampEvents(
+          'mill-t',
+          [
+            {
+              type: 'TelemetryReported',
+              data: {
+                readings: [
+                  {
+                    readingId: `r-${seconds}`,
+                    property: 'temperature',
+                    value,
+                    unit: '°C',
+                    occurredAt: at(seconds),
+                  },
+                ],
+              },
+              occurredAt: at(seconds),
+            },
+          ],
+          meta(),
+        ),
+      );
+    const projection = new TwinProjection();
+    const registered = given('mill-t', [{ type: 'RegisterTwin', twinType: 'mill' }]).events;
+    projection.apply([...registered, ...telemetry(40, 10), ...telemetry(41, 20)]);
+
+    const fromGet = projection.get('mill-t')!;
+    const asGot = structuredClone(fromGet);
+    projection.apply(telemetry(42, 30));
+    expect(fromGet).toEqual(asGot);
+
+    const [fromAll] = projection.all();
+    const asListed = structuredClone(fromAll);
+    projection.apply(telemetry(43, 40));
+    expect(fromAll).toEqual(asListed);
+    expect(fromAll!.reported['temperature']?.value).toBe(42);
+
+    const now = projection.get('mill-t')!;
+    expect(now.reported['temperature']?.value).toBe(43);
+    expect(now.recentReadingIds.flat()).toEqual(['r-10', 'r-20', 'r-30', 'r-40']);
   });
 });

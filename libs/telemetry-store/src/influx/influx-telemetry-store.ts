@@ -98,7 +98,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
     }));
   }
 
-  /** Each write flushes and closes its own write API, so nothing is pending here. */
+  /** Every write is its own request, settled before write() returns: nothing is pending here. */
   close(): Promise<void> {
     return Promise.resolve();
   }

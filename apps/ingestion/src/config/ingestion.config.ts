@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
-import { checkBrokerUrl } from '../mqtt/mqtt-session';
+import { checkBrokerUrl } from '../mqtt/broker-address';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
 /** Every setting of the ingestion service, with its default and why. */

@@ -3,6 +3,7 @@ import { connect, type MqttClient } from 'mqtt';
 import type { IngestionConfig } from '../config/ingestion.config';
 import { INGESTION_CONFIG } from '../tokens';
 import { BrokerDropTally, DROPS_DOC, dropWarning } from './broker-drop-tally';
+import { brokerAddress } from './broker-address';
 import { withoutSecrets } from './without-secrets';
 
 /** mosquitto's count of messages it dropped since it started (published retained, every sys_interval). */
@@ -64,9 +65,12 @@ export class BrokerDropWatcher {
     const mqtt = this.config.mqtt;
     if (!mqtt || !this.enabled || this.client) return;
     this.reason = 'not connected to the broker yet';
-    const { url, credentials } = credentialsApart(mqtt.url);
-    const client = connect(url, {
-      ...credentials,
+    // Credentials apart from the URL, decoded as the input's session sends them: MQTT.js, given
+    // them in the URL, splits a decoded password at its first ':' and the broker refuses it.
+    const { display, username, password } = brokerAddress(mqtt.url);
+    const client = connect(display, {
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
       clientId: `${mqtt.clientId}-broker-stats`,
       clean: true,
       resubscribe: false,
@@ -202,23 +206,4 @@ export class BrokerDropWatcher {
   private safe(text: string): string {
     return withoutSecrets(text, this.url);
   }
-}
-
-/**
- * MQTT_URL without its credentials, and the credentials percent-decoded as the input's session
- * reads them: MQTT.js, given the URL, splits a decoded password at its first ':' and the broker
- * refuses the watcher.
- */
-function credentialsApart(raw: string): {
-  url: string;
-  credentials: { username?: string; password?: string };
-} {
-  const url = new URL(raw);
-  const credentials = {
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-  };
-  url.username = '';
-  url.password = '';
-  return { url: url.toString(), credentials };
 }

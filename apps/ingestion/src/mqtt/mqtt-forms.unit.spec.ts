@@ -1,6 +1,6 @@
 import { parser } from 'mqtt-packet';
 import { parsePropertyPayload } from './mqtt-payload';
-import { pubackBytes } from './mqtt-session';
+import { pubackBytes } from './mqtt-packets';
 import { readMessage, takeBatch, type MqttTopics } from './mqtt-batch';
 import type { InboundMessage } from './mqtt-session';
 import { coveringFilters, parseTopicPattern } from './topic-pattern';

@@ -1,6 +1,8 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { generate, parser as packetParser, type IPublishPacket, type Packet } from 'mqtt-packet';
+import { brokerAddress, isIp, type BrokerAddress } from './broker-address';
+import { connackReason, pubackBytes } from './mqtt-packets';
 
 /** A message the broker delivered; `ack` sends its PUBACK (QoS 1) on the connection it came by. */
 export interface InboundMessage {
@@ -54,7 +56,7 @@ export class MqttSession {
   private lastHeard = 0;
   /** The broker accepted a connection of this process before: a new one should find the session. */
   private hadSession = false;
-  private readonly target: ReturnType<typeof brokerAddress>;
+  private readonly target: BrokerAddress;
   private subscribed: { resolve(): void } | undefined;
 
   constructor(private readonly options: MqttSessionOptions) {
@@ -305,75 +307,4 @@ export class MqttSession {
     socket.write(bytes);
     return true;
   }
-}
-
-/**
- * An MQTT 5 PUBACK (§3.4), written directly: it is sent once per message, and the generic
- * packet generator costs more than the message's own handling. Success with no properties
- * may leave out the reason code (remaining length 2).
- */
-export function pubackBytes(messageId: number, reasonCode: number): Buffer {
-  return reasonCode === 0
-    ? Buffer.from([0x40, 2, messageId >> 8, messageId & 0xff])
-    : Buffer.from([0x40, 3, messageId >> 8, messageId & 0xff, reasonCode]);
-}
-
-function brokerAddress(url: string) {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error('MQTT_URL is not a URL: give mqtt://host:port or mqtts://host:port');
-  }
-  const tls = parsed.protocol === 'mqtts:' || parsed.protocol === 'ssl:';
-  if (!tls && parsed.protocol !== 'mqtt:' && parsed.protocol !== 'tcp:') {
-    throw new Error(
-      `MQTT_URL ${parsed.protocol}// is not supported: give mqtt://host:port or mqtts://host:port`,
-    );
-  }
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = parsed.port ? Number(parsed.port) : tls ? 8883 : 1883;
-  return {
-    host,
-    port,
-    tls,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    display: `${parsed.protocol}//${parsed.host}`,
-  };
-}
-
-/** Checks MQTT_URL when the config is read, so a bad one stops the service at start. */
-export function checkBrokerUrl(url: string): void {
-  brokerAddress(url);
-}
-
-function isIp(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
-}
-
-function connackReason(code: number): string {
-  const reasons: Record<number, string> = {
-    128: 'unspecified error',
-    129: 'malformed packet',
-    130: 'protocol error',
-    131: 'implementation specific error',
-    132: 'MQTT 5 not supported by the broker',
-    133: 'client identifier not valid',
-    134: 'bad user name or password',
-    135: 'not authorized',
-    136: 'server unavailable',
-    137: 'server busy',
-    138: 'banned',
-    140: 'bad authentication method',
-    149: 'packet too large',
-    151: 'quota exceeded',
-    153: 'payload format invalid',
-    154: 'retain not supported',
-    155: 'QoS not supported',
-    156: 'use another server',
-    157: 'server moved',
-    159: 'connection rate exceeded',
-  };
-  return reasons[code] ?? 'refused';
 }

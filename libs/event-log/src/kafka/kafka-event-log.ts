@@ -32,7 +32,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-log.port';
-import { readTwinStream } from '../embedded/read-twin-stream';
+import { readTwinStream } from '../sqlite-index/read-twin-stream';
 import { capDeadLetter } from '../shared/dead-letter-cap';
 import { validateNewEvent } from '../shared/event-codec';
 import { KafkaDeadLetters, RECORD_HEADER, REPLAY_RECORD } from './kafka-dead-letters';

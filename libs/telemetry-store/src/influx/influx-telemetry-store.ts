@@ -98,7 +98,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
     }));
   }
 
-  /** Each write flushes and closes its own write API, so nothing is pending here. */
+  /** Writes are plain requests awaited by their callers (no buffered write API): nothing to flush. */
   close(): Promise<void> {
     return Promise.resolve();
   }

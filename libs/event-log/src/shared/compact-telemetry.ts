@@ -1,6 +1,4 @@
 import {
-  isCanonicalUtcTime,
-  isValidTelemetryReported,
   parseEvent,
   TwinlogError,
   type EventEnvelope,
@@ -8,6 +6,7 @@ import {
   type NewEvent,
   type Reading,
 } from '@twinlog/domain';
+import { isCanonicalUtcTime, isValidTelemetryReported } from './fast-telemetry-check';
 
 /**
  * The compact encoding of TelemetryReported, the log's high-volume event (ADR 0009). JSON

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isTwinlogError, type NewEvent } from '@twinlog/domain';
-import { decodeCompactTelemetry, encodeCompactTelemetry } from './compact-telemetry';
+import { decodeCompactTelemetry, encodeCompactTelemetry, NamesCache } from './compact-telemetry';
 import { decodeCompactTelemetryPlainly } from './compact-telemetry.reference';
 
 // The fast decoder (byte-level time checks, a names cache, its own schema check) must decode
@@ -117,9 +117,13 @@ function outcome(decode: () => unknown): unknown {
 }
 
 function expectAlike(bytes: Buffer, offset: number): void {
-  const fast = outcome(() => decodeCompactTelemetry(bytes, offset));
   const plain = outcome(() => decodeCompactTelemetryPlainly(bytes, offset));
-  expect(fast).toStrictEqual(plain);
+  // With the thread's names cache (warm from earlier cases) and with an empty one of its own.
+  expect(outcome(() => decodeCompactTelemetry(bytes, offset))).toStrictEqual(plain);
+  const cold = new NamesCache();
+  expect(outcome(() => decodeCompactTelemetry(bytes, offset, 0, bytes.length, cold))).toStrictEqual(
+    plain,
+  );
 }
 
 describe('the fast compact telemetry decoder against the plain reference', () => {

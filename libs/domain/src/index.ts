@@ -10,7 +10,6 @@ export * from './events/twin-events';
 export * from './events/event-schemas';
 export * from './events/upcasters';
 export * from './events/parse-event';
-export { isCanonicalUtcTime, isValidTelemetryReported } from './events/fast-telemetry-check';
 export * from './twin/twin-state';
 export * from './twin/twin-commands';
 export * from './twin/decide-context';

@@ -1,6 +1,6 @@
 export * from './event-log.port';
 export { SqliteEventLog } from './embedded/sqlite-event-log';
-export type { EmbeddedSync } from './embedded/sqlite-schema';
+export type { EmbeddedSync } from './sqlite-index/sqlite-schema';
 export { KafkaEventLog } from './kafka/kafka-event-log';
 export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log.config';
 export { topicNames, type TopicNames } from './kafka/kafka-topics';

@@ -2,7 +2,6 @@ import { TwinlogError } from '../errors';
 import { envelopeSchema, EVENT_DATA_SCHEMAS } from './event-schemas';
 import { CURRENT_SCHEMA_VERSION, type EventEnvelope, type TwinEventType } from './twin-events';
 import { upcast, type RawEvent } from './upcasters';
-import { fastTelemetryCheck } from './fast-telemetry-check';
 
 function isKnownType(type: string): type is TwinEventType {
   return Object.hasOwn(CURRENT_SCHEMA_VERSION, type);
@@ -14,11 +13,6 @@ function isKnownType(type: string): type is TwinEventType {
  * to dead-letter, with a reason that names the field.
  */
 export function parseEvent(raw: unknown): EventEnvelope {
-  const fast =
-    typeof raw === 'object' && raw !== null
-      ? fastTelemetryCheck(raw as Record<string, unknown>)
-      : undefined;
-  if (fast) return fast;
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
     throw new TwinlogError(

@@ -27,8 +27,8 @@ import {
   openLogDatabase,
   prepareEventInsert,
   type EmbeddedSync,
-} from './sqlite-schema';
-import { readTwinStream } from './read-twin-stream';
+} from '../sqlite-index/sqlite-schema';
+import { readTwinStream } from '../sqlite-index/read-twin-stream';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
 
@@ -166,7 +166,9 @@ export class SqliteEventLog implements EventLog {
   }
 
   async recordDeadLetterReplay(replay: DeadLetterReplay): Promise<void> {
-    this.db.prepare('INSERT INTO dead_letter_replays (body) VALUES (?)').run(JSON.stringify(replay));
+    this.db
+      .prepare('INSERT INTO dead_letter_replays (body) VALUES (?)')
+      .run(JSON.stringify(replay));
   }
 
   async readDeadLetterReplays(): Promise<DeadLetterReplay[]> {
@@ -181,7 +183,8 @@ export class SqliteEventLog implements EventLog {
       .prepare('SELECT MIN("offset") AS first FROM events WHERE stream = ? AND partition = ?')
       .get(stream, PARTITION);
     const end = this.endOffset(stream);
-    const start = row?.['first'] === null || row?.['first'] === undefined ? end : Number(row['first']);
+    const start =
+      row?.['first'] === null || row?.['first'] === undefined ? end : Number(row['first']);
     return [{ stream, partition: PARTITION, start, end }];
   }
 

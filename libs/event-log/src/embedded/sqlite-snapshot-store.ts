@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Snapshot, SnapshotStore } from '../event-log.port';
-import { inTransaction } from './sqlite-schema';
+import { inTransaction } from '../sqlite-index/sqlite-schema';
 
 /** The latest snapshot per twin (older ones are replaced, as a compacted Kafka topic keeps the latest per key). */
 export class SqliteSnapshotStore implements SnapshotStore {

@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type { DatabaseSync } from 'node:sqlite';
 import { isTwinlogError, type StreamName } from '@twinlog/domain';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
 import { decodeEvent } from '../shared/event-codec';
-import { inTransaction } from './sqlite-schema';
-import type { SqliteEventLog } from './sqlite-event-log';
+import { inTransaction } from '../sqlite-index/sqlite-schema';
+
+/** What a subscription needs of the embedded log (which implements it): no import back to it. */
+export interface SubscribedLog {
+  readonly db: DatabaseSync;
+  /** Emits 'append' after each append, to wake idle members. */
+  readonly appended: EventEmitter;
+  deadLetter(letter: DeadLetter): Promise<void>;
+  endOffset(stream: StreamName): number;
+}
 
 const PARTITION = 0;
 const IDLE_WAIT_MS = 500;
 /** One active member per group and log file: the embedded log has one partition per stream. */
-const activeMembers = new WeakMap<SqliteEventLog, Map<string, SqliteSubscription>>();
+const activeMembers = new WeakMap<SubscribedLog, Map<string, SqliteSubscription>>();
 
 /**
  * A consumer-group member on the embedded log: delivers batches from the committed offsets,
@@ -26,7 +36,7 @@ export class SqliteSubscription implements Subscription {
   private readonly options: SubscribeOptions;
 
   constructor(
-    private readonly log: SqliteEventLog,
+    private readonly log: SubscribedLog,
     options: SubscribeOptions,
     private readonly onStop: () => void,
   ) {

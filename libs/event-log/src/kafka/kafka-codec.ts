@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { TwinlogError, type EventEnvelope, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { RecordedEvent } from '../event-log.port';
-import type { EventRow, StoredBody } from '../embedded/sqlite-schema';
+import type { EventRow, StoredBody } from '../sqlite-index/sqlite-schema';
 import {
   decodeEventBytes,
   decodeStoredEvent,

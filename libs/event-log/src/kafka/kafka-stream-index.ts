@@ -9,7 +9,7 @@ import {
   openLogDatabase,
   prepareEventInsert,
   prepareRowInsert,
-} from '../embedded/sqlite-schema';
+} from '../sqlite-index/sqlite-schema';
 import { fromMessage, header, indexFieldsOf, storedBodyOf } from './kafka-codec';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
@@ -43,9 +43,9 @@ export class StaleIndexError extends Error {
 }
 
 /**
- * Kafka is a log, not a per-twin store. This local index (the embedded log's schema, in a
- * node:sqlite file) follows both stream topics and answers per-twin reads in O(events of the
- * twin) through its (twin_id, stream, offset) index. It is a cache: delete it and it is rebuilt
+ * Kafka is a log, not a per-twin store. This local index (the SQLite log schema it shares with
+ * the embedded log, sqlite-index/, in a node:sqlite file) follows both stream topics and answers
+ * per-twin reads in O(events of the twin) through its (twin_id, stream, offset) index. It is a cache: delete it and it is rebuilt
  * from the log, and it is rebuilt by itself when it does not match the log it finds (a new
  * cluster, a recreated topic: see stream-index-validity.ts). Undecodable messages are skipped
  * here; subscribers dead-letter them.

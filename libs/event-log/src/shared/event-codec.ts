@@ -10,6 +10,7 @@ import {
   decodeCompactTelemetry,
   encodeCompactTelemetry,
 } from './compact-telemetry';
+import { fastTelemetryCheck } from './fast-telemetry-check';
 
 /**
  * How TelemetryReported is stored on Kafka: JSON (the default), which any consumer can read, or
@@ -20,7 +21,7 @@ export type TelemetryEncoding = 'compact' | 'json';
 
 /** Producers append only valid, current-schema events: a bad one fails here, not in every reader. */
 export function validateNewEvent(event: NewEvent): { event: NewEvent; stream: StreamName } {
-  parseEvent({ ...event, revision: 1 } satisfies EventEnvelope);
+  parseLikeSchema({ ...event, revision: 1 } satisfies EventEnvelope);
   return { event, stream: streamOf(event.type) };
 }
 
@@ -64,5 +65,14 @@ export function decodeEvent(body: string, offset: number): EventEnvelope {
   // The parsed object is ours alone: set the revision on it rather than copying it (hot path).
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw))
     (raw as { revision?: number }).revision = offset + 1;
-  return parseEvent(raw);
+  return parseLikeSchema(raw);
+}
+
+/** The domain's parseEvent, with a fast path for valid TelemetryReported v2 (the hot path). */
+function parseLikeSchema(raw: unknown): EventEnvelope {
+  const fast =
+    typeof raw === 'object' && raw !== null
+      ? fastTelemetryCheck(raw as Record<string, unknown>)
+      : undefined;
+  return fast ?? parseEvent(raw);
 }

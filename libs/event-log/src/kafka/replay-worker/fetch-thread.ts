@@ -30,10 +30,10 @@ export class FetchThread {
     const workerData = { ...settings, ahead: 4 } satisfies FetchThreadSettings;
     const entry = join(__dirname, `range-fetch.worker${extname(__filename)}`);
     if (extname(entry) !== '.ts') return new FetchThread(new Worker(entry, { workerData }));
-    // From source (tests, `npm start`) the thread runs its TypeScript with Node's own type
-    // stripping: starting the project's loader there took a third of a second.
-    const worker = new Worker(bootFromSource(entry), {
-      eval: true,
+    // From source (tests, `npm start`) a small CommonJS file starts the thread's TypeScript with
+    // Node's own type stripping: starting the project's loader there took a third of a second.
+    const worker = new Worker(join(__dirname, 'boot-from-source.cjs'), {
+      argv: [entry],
       workerData,
       execArgv: ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'],
     });
@@ -73,28 +73,6 @@ export class FetchThread {
   private send(message: ToFetchThread): void {
     this.worker.postMessage(message);
   }
-}
-
-/**
- * Loads a TypeScript entry with Node's type stripping, resolving extensionless relative imports
- * to .ts files. The entry and what it imports must be erasable TypeScript (no enums, no
- * parameter properties) and import only relative files and packages.
- */
-function bootFromSource(entry: string): string {
-  return `
-    const { registerHooks } = require('node:module');
-    const { existsSync } = require('node:fs');
-    registerHooks({
-      resolve(specifier, context, next) {
-        if (/^\\.\\.?\\//.test(specifier) && !/\\.[cm]?[jt]s$/.test(specifier)) {
-          if (existsSync(new URL(specifier + '.ts', context.parentURL)))
-            return next(specifier + '.ts', context);
-        }
-        return next(specifier, context);
-      },
-    });
-    require(${JSON.stringify(entry)});
-  `;
 }
 
 export type { FetchJob };

@@ -2,8 +2,10 @@ import { DatabaseSync } from 'node:sqlite';
 import type { NewEvent } from '@twinlog/domain';
 
 /**
- * One table per concern. `events` mirrors Kafka's coordinates (stream, partition, offset) so
- * replay and revisions behave alike in both modes; the id is unique, which makes append idempotent.
+ * The SQLite log schema both adapters use: the embedded log's store, and the Kafka adapter's
+ * local per-twin stream index (a cache of its topics). One table per concern. `events` mirrors
+ * Kafka's coordinates (stream, partition, offset) so replay and revisions behave alike in both
+ * modes; the id is unique, which makes append idempotent.
  */
 const SCHEMA = `
 PRAGMA journal_mode = WAL;

@@ -1,9 +1,9 @@
-import { daysInMonth } from '../time/parse-time';
-import type { EventEnvelope, EventOfType, Reading } from './twin-events';
+import { daysInMonth, type EventEnvelope, type EventOfType, type Reading } from '@twinlog/domain';
 
 // The hot path of every replay is TelemetryReported v2. Validating it with the general schema
-// costs about three times the JSON parse; these checks accept only what the schema accepts, or
-// answer "no" and let the schema decide (and explain).
+// (the domain's parseEvent) costs about three times the JSON parse; these checks accept only
+// what the schema accepts, or answer "no" and let the schema decide (and explain). They are the
+// codec's business, so they live beside it; the specs hold them to the schema.
 const ISO =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 

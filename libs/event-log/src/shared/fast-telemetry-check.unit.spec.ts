@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { envelopeSchema, EVENT_DATA_SCHEMAS } from './event-schemas';
+import { envelopeSchema, EVENT_DATA_SCHEMAS } from '@twinlog/domain';
 import { fastTelemetryCheck, isCanonicalUtcTime } from './fast-telemetry-check';
 
 // The fast path must never accept what the schema rejects, and must return what it returns.

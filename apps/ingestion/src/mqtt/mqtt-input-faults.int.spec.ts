@@ -4,6 +4,7 @@ import { readIngestionConfig } from '../config/ingestion.config';
 import type { ReadingIntake } from '../intake/reading-intake.service';
 import { MqttInput } from './mqtt-input';
 import { HeldIntake } from './testing/held-intake';
+import { dropAndAwaitResubscribe } from './testing/drop-connection';
 import { ScriptedBroker } from './testing/scripted-broker';
 
 const reading = (value: number) =>
@@ -71,15 +72,7 @@ describe('MQTT input under faults: a bounded stop and a bounded queue', () => {
       (n) => n > 20_001,
       'the backlog past its bound',
     );
-    const first = broker.latest;
-    first.drop();
-    await until(
-      () => broker.connections.length,
-      (n) => n === 2,
-      'the reconnect',
-      10_000,
-    );
-    await until(() => input.status().connected, Boolean, 'subscribed again', 10_000);
+    await dropAndAwaitResubscribe(broker, input);
     const before = input.status().received;
     flood(20_000, 100_000);
     await new Promise((r) => setTimeout(r, 2_000));
@@ -115,14 +108,7 @@ describe('MQTT input under faults: a bounded stop and a bounded queue', () => {
     jest
       .spyOn(Logger.prototype, 'warn')
       .mockImplementation((message: unknown) => void warned.push(String(message)));
-    broker.latest.drop();
-    await until(
-      () => broker.connections.length,
-      (n) => n === 2,
-      'the reconnect',
-      10_000,
-    );
-    await until(() => input.status().connected, Boolean, 'subscribed again', 10_000);
+    await dropAndAwaitResubscribe(broker, input);
     jest.restoreAllMocks();
     // The scripted broker answers every CONNECT with sessionPresent: false.
     expect(warned.join('\n')).toMatch(/had no session for faults/);

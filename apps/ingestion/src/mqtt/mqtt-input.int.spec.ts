@@ -3,6 +3,7 @@ import { readIngestionConfig } from '../config/ingestion.config';
 import type { ReadingIntake } from '../intake/reading-intake.service';
 import { MqttInput } from './mqtt-input';
 import { HeldIntake } from './testing/held-intake';
+import { dropAndAwaitResubscribe } from './testing/drop-connection';
 import { ScriptedBroker } from './testing/scripted-broker';
 
 /**
@@ -143,15 +144,7 @@ describe('MQTT input: many messages in flight, PUBACKs in order after the append
       (n) => n === 1,
       'the message read',
     );
-    const first = broker.latest;
-    first.drop();
-    await until(
-      () => broker.connections.length,
-      (n) => n === 2,
-      'the reconnect',
-      10_000,
-    );
-    await until(() => input.status().connected, Boolean, 'subscribed again', 10_000);
+    const first = await dropAndAwaitResubscribe(broker, input);
     intake.release();
     await until(
       () => input.status().inFlight,

@@ -36,10 +36,12 @@ export function shutdownOnSignals(targets: Closeable[], options: ShutdownOptions
       for (const target of targets) await target.close();
     })().then(
       () => {
+        clearTimeout(timer);
         log('stopped cleanly');
         process.exit(0);
       },
       (error: unknown) => {
+        clearTimeout(timer);
         log(`stop failed: ${(error as Error).message}`);
         process.exit(1);
       },

@@ -29,6 +29,30 @@ describe('shutdownOnSignals', () => {
     stop();
   });
 
+  it('clears its timeout once the stop is done: nothing exits later', async () => {
+    // Had the timer stayed, it would reach a real process.exit 30 s on and end the test run
+    // (as it once did in CI).
+    jest.useFakeTimers();
+    try {
+      const stop = shutdownOnSignals([{ close: async () => undefined }], {
+        signals: [SIGNAL],
+        log: () => undefined,
+      });
+      const exited = exitCode();
+      process.emit(SIGNAL, SIGNAL);
+      expect(await exited).toBe(0);
+      stop();
+      const late = jest
+        .spyOn(process, 'exit')
+        .mockImplementation((() => undefined) as typeof process.exit);
+      jest.advanceTimersByTime(60_000);
+      expect(late).not.toHaveBeenCalled();
+      late.mockRestore();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('exits 1 when the stop hangs past the timeout', async () => {
     const stop = shutdownOnSignals([{ close: () => new Promise<void>(() => undefined) }], {
       signals: [SIGNAL],

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 async function throughput(env: Env, brokers: string[], twins: string[]): Promise<void> {
   const config = readAnomalyConfig(env);
   const infra = await openInfrastructure(config.service, {
-    service: 'bench-anomaly',
+    service: 'bench-anomaly', store: false,
     indexedStreams: ['twin-events'],
   });
   await registerTwins(
@@ -110,7 +110,7 @@ async function throughput(env: Env, brokers: string[], twins: string[]): Promise
 async function latency(env: Env, twins: string[]): Promise<void> {
   // Registered first, through the log, as twin-state would have.
   const setup = await openInfrastructure(readAnomalyConfig(env).service, {
-    service: 'bench-setup',
+    service: 'bench-setup', store: false,
     dedupeOnAppend: false,
   });
   await registerTwins(

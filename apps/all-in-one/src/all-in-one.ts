@@ -1,15 +1,22 @@
 import type { LoggerService } from '@nestjs/common';
-import { asService, openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import {
+  asService,
+  openInfrastructure,
+  startService,
+  type Env,
+  type Infrastructure,
+  type ServiceDefinition,
+} from '@twinlog/service-kit';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
-// The all-in-one composes the services themselves: it imports their start functions, as each
+// The all-in-one composes the services themselves: it imports their definitions, as each
 // service's own main.ts does, rather than re-wiring their modules (eslint allows it here only).
-import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { anomalyService, readAnomalyConfig } from '@twinlog/app-anomaly';
 import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
-import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
-import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
+import { ingestionService, readIngestionConfig } from '@twinlog/app-ingestion';
+import { maintenanceService, readMaintenanceConfig } from '@twinlog/app-maintenance';
 import { startPlantSimulator, type RunningSimulator } from '@twinlog/app-plant-simulator';
-import { readSimulationConfig, startSimulation } from '@twinlog/app-simulation';
-import { readTwinStateConfig, startTwinState } from '@twinlog/app-twin-state';
+import { readSimulationConfig, simulationService } from '@twinlog/app-simulation';
+import { readTwinStateConfig, twinStateService } from '@twinlog/app-twin-state';
 import type { AllInOneConfig } from './config/all-in-one.config';
 import { resumePoint } from './simulator/resume-point';
 
@@ -40,72 +47,43 @@ export async function startAllInOne(
   const infras: Infrastructure[] = [];
   const shared =
     config.service.mode === 'embedded'
-      ? await openInfrastructure(config.service, { service: 'twinlog' })
+      ? await openInfrastructure(config.service, { service: 'twinlog', store: true })
       : undefined;
   if (shared) infras.push(shared);
-  const infraFor = async (
-    service: string,
-    options: { dedupeOnAppend?: boolean; indexedStreams?: ['twin-events'] },
-  ) => {
-    if (shared) return shared;
-    const own = await openInfrastructure(config.service, {
-      service: `twinlog-${service}`,
-      ...options,
-    });
-    infras.push(own);
-    return own;
-  };
   // Each service listens on a loopback port of its own choosing; only the gateway's is public.
   const own = (prefix: string): Env => ({
     ...env,
     [`${prefix}_HTTP_HOST`]: '127.0.0.1',
     [`${prefix}_HTTP_PORT`]: '0',
   });
+  // In start-up order: twin-state first, so the simulator's registrations find it.
+  const definitions: ServiceDefinition[] = [
+    twinStateService(readTwinStateConfig(own('TWIN_STATE'))),
+    ingestionService(readIngestionConfig(own('INGESTION'))),
+    anomalyService(readAnomalyConfig(own('ANOMALY'))),
+    maintenanceService(readMaintenanceConfig(own('MAINTENANCE'))),
+    simulationService(readSimulationConfig(own('SIMULATION'))),
+  ];
   try {
-    const twinStateInfra = await infraFor('twin-state', {});
-    const twinState = await asService('twin-state', () =>
-      startTwinState(
-        readTwinStateConfig(own('TWIN_STATE')),
-        twinStateInfra,
-        loggerFor('twin-state'),
-      ),
-    );
-    started.push(twinState);
-    const ingestionInfra = await infraFor('ingestion', { dedupeOnAppend: false });
-    const ingestion = await asService('ingestion', () =>
-      startIngestion(readIngestionConfig(own('INGESTION')), ingestionInfra, loggerFor('ingestion')),
-    );
-    started.push(ingestion);
-    const anomalyInfra = await infraFor('anomaly', { indexedStreams: ['twin-events'] });
-    const anomaly = await asService('anomaly', () =>
-      startAnomaly(readAnomalyConfig(own('ANOMALY')), anomalyInfra, loggerFor('anomaly')),
-    );
-    started.push(anomaly);
-    const maintenanceInfra = await infraFor('maintenance', { indexedStreams: ['twin-events'] });
-    const maintenance = await asService('maintenance', () =>
-      startMaintenance(
-        readMaintenanceConfig(own('MAINTENANCE')),
-        maintenanceInfra,
-        loggerFor('maintenance'),
-      ),
-    );
-    started.push(maintenance);
-    const simulationInfra = await infraFor('simulation', { indexedStreams: ['twin-events'] });
-    const simulation = await asService('simulation', () =>
-      startSimulation(
-        readSimulationConfig(own('SIMULATION')),
-        simulationInfra,
-        loggerFor('simulation'),
-      ),
-    );
-    started.push(simulation);
-    const upstreams: Record<ServiceName, string> = {
-      'twin-state': twinState.url,
-      ingestion: ingestion.url,
-      anomaly: anomaly.url,
-      maintenance: maintenance.url,
-      simulation: simulation.url,
-    };
+    const urls: Partial<Record<ServiceName, string>> = {};
+    for (const definition of definitions) {
+      // Distributed, each connects to Kafka (and InfluxDB, if it uses it) on its own, as its own
+      // process would.
+      const ports =
+        shared ??
+        (await openInfrastructure(config.service, {
+          service: `twinlog-${definition.name}`,
+          ...definition.logUse,
+          store: definition.usesStore,
+        }));
+      if (ports !== shared) infras.push(ports);
+      const running = await asService(definition.name, () =>
+        startService(definition, ports, loggerFor(definition.name)),
+      );
+      started.push(running);
+      urls[definition.name as ServiceName] = running.url;
+    }
+    const upstreams = urls as Record<ServiceName, string>;
     const gateway = await startOnePortGateway(
       upstreams,
       config.http.host,
@@ -114,7 +92,7 @@ export async function startAllInOne(
     );
     started.push(gateway);
     const catalog = (shared ?? infras[0]!).catalog;
-    const resumeAt = config.simulator ? await resumePoint(twinState.url) : undefined;
+    const resumeAt = config.simulator ? await resumePoint(upstreams['twin-state']) : undefined;
     if (resumeAt !== undefined)
       log(
         `plant simulator resumes the plant at ${new Date(resumeAt).toISOString()}, after its last reading`,

@@ -1,71 +1,60 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventLogServer } from '@twinlog/nest-transport';
-import { setUpHttpApi, TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
-import { AnomalyModule } from './anomaly.module';
+import { TwinDirectory } from '@twinlog/read-models';
+import {
+  startService,
+  twinDirectoryFollow,
+  type Clock,
+  type RunningService,
+  type ServiceDefinition,
+  type ServiceLogger,
+  type ServicePorts,
+} from '@twinlog/service-kit';
 import type { AnomalyConfig } from './config/anomaly.config';
 import { DetectionWorker } from './detection/detection-worker';
-import { DETECTION_FEED, DIRECTORY_FEED } from './tokens';
+import { DetectionMessageController } from './detection/detection.message.controller';
+import { WorkerHttpController } from './http/worker.http.controller';
+import { ANOMALY_CONFIG, DETECTION_FEED } from './tokens';
 
-export interface RunningAnomaly {
-  app: INestApplication;
-  url: string;
+export interface RunningAnomaly extends RunningService {
   worker: DetectionWorker;
-  /** Finishes the batch in hand (its findings appended, its offsets committed), then leaves. */
-  close(): Promise<void>;
 }
 
 /**
- * Starts an anomaly worker: the twin directory replays twin-events first (readiness waits for
- * it), then the worker joins the detection group on telemetry and follows twin-events.
+ * An anomaly worker: the twin directory replays twin-events first (readiness waits for it),
+ * then the worker joins the detection group on telemetry and the directory follows twin-events.
+ * `close` finishes the batch in hand (its findings appended, its offsets committed), then leaves.
  */
+export function anomalyService(config: AnomalyConfig): ServiceDefinition {
+  return {
+    name: 'anomaly',
+    http: { ...config.http, timeouts: config.service.http },
+    // Its findings have deterministic ids: the log refuses a second copy. It never reads a
+    // twin's telemetry stream, so the Kafka adapter's index follows twin-events only.
+    logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
+    usesStore: false,
+    controllers: [WorkerHttpController, DetectionMessageController],
+    providers: [{ provide: ANOMALY_CONFIG, useValue: config }, TwinDirectory, DetectionWorker],
+    follows: [twinDirectoryFollow(`${config.group}-directory`)],
+    shares: [
+      {
+        group: config.group,
+        streams: ['telemetry'],
+        feed: DETECTION_FEED,
+        maxBatchSize: config.maxBatch,
+        concurrentPartitions: config.concurrentPartitions,
+        onAssignment: (get) => (partitions) => get(DetectionWorker).assigned(partitions),
+      },
+    ],
+    readyDetails: (get) => ({ twins: get(TwinDirectory).size }),
+  };
+}
+
 export async function startAnomaly(
   config: AnomalyConfig,
-  infra: Infrastructure,
-  logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error'],
-  clock?: () => string,
+  ports: ServicePorts,
+  logger?: ServiceLogger,
+  clock?: Clock,
 ): Promise<RunningAnomaly> {
-  const app = await NestFactory.create(AnomalyModule.register(config, infra, clock), { logger });
-  setUpHttpApi(app, { timeouts: config.service.http });
-  await app.listen(config.http.port, config.http.host);
-  const started = Date.now();
-  const directory = app.get(TwinDirectory);
-  const { next, events } = await directory.catchUp(infra.log);
-  new Logger('AnomalyService').log(
-    `twin directory ready: ${directory.size} twins from ${events} events in ${Date.now() - started} ms`,
-  );
-  app.connectMicroservice({
-    strategy: new EventLogServer({
-      log: infra.log,
-      group: `${config.group}-directory`,
-      streams: ['twin-events'],
-      broadcast: true,
-      startAt: next,
-      transportId: DIRECTORY_FEED,
-    }),
-  });
-  const worker = app.get(DetectionWorker);
-  app.connectMicroservice({
-    strategy: new EventLogServer({
-      log: infra.log,
-      group: config.group,
-      streams: ['telemetry'],
-      maxBatchSize: config.maxBatch,
-      concurrentPartitions: config.concurrentPartitions,
-      onAssignment: (partitions) => worker.assigned(partitions),
-      transportId: DETECTION_FEED,
-    }),
-  });
-  await app.startAllMicroservices();
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    worker,
-    close: () => app.close(),
-  };
+  const running = await startService(anomalyService(config), ports, logger, clock);
+  return { ...running, worker: running.app.get(DetectionWorker) };
 }

@@ -7,7 +7,7 @@ import {
   stampEvents,
   type NewEvent,
 } from '@twinlog/domain';
-import { TwinDirectory } from '@twinlog/service-kit';
+import { TwinDirectory } from '@twinlog/read-models';
 import { registerTwins } from '@twinlog/testing';
 import {
   anomalyEnv,

@@ -1,3 +1,3 @@
-// What the all-in-one process composes: the service's start function and its configuration.
-export { startAnomaly, type RunningAnomaly } from './anomaly.app';
+// What the all-in-one process composes: the service's definition (and start function) and its configuration.
+export { anomalyService, startAnomaly, type RunningAnomaly } from './anomaly.app';
 export { readAnomalyConfig, type AnomalyConfig } from './config/anomaly.config';

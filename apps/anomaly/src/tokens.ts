@@ -1,8 +1,4 @@
-/** Nest injection tokens of the anomaly service's ports and settings. */
-export const INFRASTRUCTURE = Symbol('Infrastructure');
+/** Nest injection tokens of the anomaly service's settings (its ports are service-kit's). */
 export const ANOMALY_CONFIG = Symbol('AnomalyConfig');
-/** Wall clock for the record time of the events it appends (tests pin it). */
-export const CLOCK = Symbol('Clock');
-/** The two event-log subscriptions, told apart so each gets only its own handlers. */
-export const DIRECTORY_FEED = Symbol('anomaly twin directory feed');
+/** The telemetry subscription its detection handler is bound to. */
 export const DETECTION_FEED = Symbol('anomaly detection feed');

@@ -1,6 +1,4 @@
-/** Nest injection tokens of the ingestion service's ports and settings. */
-export const INFRASTRUCTURE = Symbol('Infrastructure');
+/** Nest injection tokens of the ingestion service's settings (its ports are service-kit's). */
 export const INGESTION_CONFIG = Symbol('IngestionConfig');
-/** The two event-log subscriptions, told apart so each gets only its own handlers. */
-export const DIRECTORY_FEED = Symbol('ingestion twin directory feed');
+/** The telemetry subscription the telemetry writer is bound to. */
 export const TELEMETRY_WRITER_FEED = Symbol('ingestion telemetry writer feed');

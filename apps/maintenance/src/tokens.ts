@@ -1,8 +1,4 @@
-/** Nest injection tokens of the maintenance service's ports and settings. */
-export const INFRASTRUCTURE = Symbol('Infrastructure');
+/** Nest injection tokens of the maintenance service's settings (its ports are service-kit's). */
 export const MAINTENANCE_CONFIG = Symbol('MaintenanceConfig');
-/** Wall clock for the record time of the events it appends (tests pin it). */
-export const CLOCK = Symbol('Clock');
-/** The two event-log subscriptions, told apart so each gets only its own handlers. */
-export const TWIN_EVENTS_FEED = Symbol('maintenance twin-events feed');
+/** The telemetry subscription its prediction handler is bound to. */
 export const TELEMETRY_FEED = Symbol('maintenance telemetry feed');

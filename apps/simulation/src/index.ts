@@ -1,5 +1,5 @@
-// What the all-in-one process composes: the service's start function and its configuration.
-export { startSimulation, type RunningSimulation } from './simulation.app';
+// What the all-in-one process composes: the service's definition (and start function) and its configuration.
+export { simulationService, startSimulation, type RunningSimulation } from './simulation.app';
 export { readSimulationConfig, type SimulationConfig } from './config/simulation.config';
 // The worker pool, for the simulation benchmark (its overhead per run).
 export { SimulationPool } from './pool/simulation-pool';

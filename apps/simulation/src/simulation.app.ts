@@ -1,41 +1,64 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
+import {
+  startService,
+  type RunningService,
+  type ServiceDefinition,
+  type ServiceLogger,
+  type ServicePorts,
+} from '@twinlog/service-kit';
 import type { SimulationConfig } from './config/simulation.config';
+import { PhysicsHttpController } from './http/physics.http.controller';
+import { SimulationsHttpController } from './http/simulations.http.controller';
 import { SimulationJobs } from './jobs/simulation-jobs';
-import { SimulationModule } from './simulation.module';
+import { SimulationPool } from './pool/simulation-pool';
+import { RunRecorder } from './runs/run-recorder';
+import { SimulationRuns } from './runs/simulation-runs.service';
+import { TwinSubjects } from './subject/twin-subjects.service';
+import { SIMULATION_CONFIG } from './tokens';
 
-export interface RunningSimulation {
-  app: INestApplication;
-  url: string;
-  /** Cancels running jobs (each records its cancellation), then closes the app. */
-  close(): Promise<void>;
-}
+export type RunningSimulation = RunningService;
 
-/** Starts the simulation service: HTTP only; it reads the log and the store, and appends runs. */
-export async function startSimulation(
-  config: SimulationConfig,
-  infra: Infrastructure,
-  logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error'],
-): Promise<RunningSimulation> {
-  const app = await NestFactory.create(SimulationModule.register(config, infra), { logger });
-  setUpHttpApi(app, { timeouts: config.service.http });
-  await app.listen(config.http.port, config.http.host);
-  // Runs read single twins' twin-events: have the Kafka adapter's index catch up from the start.
-  infra.log.warmUp?.();
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+/**
+ * Simulation: HTTP only, ready once it listens (it keeps no state to rebuild). It reads the log
+ * and the store, and appends runs. `close` cancels running jobs (each records its
+ * cancellation), then closes the app.
+ */
+export function simulationService(config: SimulationConfig): ServiceDefinition {
   return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      const jobs = app.get(SimulationJobs);
+    name: 'simulation',
+    http: { ...config.http, timeouts: config.service.http },
+    // Runs read twins' twin-events only (readings come from the telemetry store): the Kafka
+    // adapter's local index need not follow the telemetry volume.
+    logUse: { indexedStreams: ['twin-events'] },
+    usesStore: true,
+    controllers: [SimulationsHttpController, PhysicsHttpController],
+    providers: [
+      { provide: SIMULATION_CONFIG, useValue: config },
+      TwinSubjects,
+      SimulationJobs,
+      SimulationPool,
+      RunRecorder,
+      SimulationRuns,
+    ],
+    readyDetails: (get) => ({
+      running: get(SimulationJobs).running(),
+      workers: get(SimulationPool).load(),
+    }),
+    // Runs read single twins' twin-events.
+    readsTwinStreams: true,
+    stopping: async (get) => {
+      const jobs = get(SimulationJobs);
       jobs.cancelAll();
       for (let i = 0; i < 100 && jobs.running() > 0; i++)
         await new Promise((r) => setTimeout(r, 20));
-      await app.close();
     },
   };
+}
+
+export function startSimulation(
+  config: SimulationConfig,
+  ports: ServicePorts,
+  logger?: ServiceLogger,
+): Promise<RunningSimulation> {
+  return startService(simulationService(config), ports, logger);
 }

@@ -1,3 +1,2 @@
-/** Nest injection tokens of the simulation service. */
-export const INFRASTRUCTURE = Symbol('Infrastructure');
+/** Nest injection token of the simulation service's settings (its ports are service-kit's). */
 export const SIMULATION_CONFIG = Symbol('SimulationConfig');

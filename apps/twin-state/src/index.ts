@@ -1,3 +1,3 @@
-// What the all-in-one process composes: the service's start function and its configuration.
-export { startTwinState, type RunningTwinState } from './twin-state.app';
+// What the all-in-one process composes: the service's definition (and start function) and its configuration.
+export { twinStateService, startTwinState, type RunningTwinState } from './twin-state.app';
 export { readTwinStateConfig, type TwinStateConfig } from './config/twin-state.config';

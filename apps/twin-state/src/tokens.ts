@@ -1,5 +1,2 @@
-/** Nest injection tokens of the twin-state service. */
-export const INFRASTRUCTURE = Symbol('Infrastructure');
+/** Nest injection token of the twin-state service's settings (its ports are service-kit's). */
 export const TWIN_STATE_CONFIG = Symbol('TwinStateConfig');
-/** The live feed: every event after the start-up replay, for the in-memory state. */
-export const LIVE_FEED = Symbol('twin-state live feed');

@@ -1,61 +1,70 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventLogServer } from '@twinlog/nest-transport';
-import { setUpHttpApi, type Infrastructure } from '@twinlog/service-kit';
+import {
+  startService,
+  type RunningService,
+  type ServiceDefinition,
+  type ServiceLogger,
+  type ServicePorts,
+} from '@twinlog/service-kit';
+import { AdminHttpController } from './admin/admin.http.controller';
+import { RebuildService } from './admin/rebuild.service';
+import { CommandsHttpController } from './commands/commands.http.controller';
+import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
+import { TwinQueries } from './queries/twin-queries.service';
+import { TwinsHttpController } from './queries/twins.http.controller';
 import { LiveTwins } from './state/live-twins';
 import { SnapshotWriter } from './state/snapshot-writer';
-import { TwinStateModule } from './twin-state.module';
-import { LIVE_FEED } from './tokens';
+import { TWIN_STATE_CONFIG } from './tokens';
 
-export interface RunningTwinState {
-  app: INestApplication;
-  url: string;
-  /** Writes a last snapshot, stops the live feed, closes the app. */
-  close(): Promise<void>;
-}
+export type RunningTwinState = RunningService;
 
 /**
- * Starts twin-state: rebuilds the state from snapshots and the log (readiness waits for it),
- * then follows the log from where the rebuild ended, and serves commands and queries.
+ * twin-state: the live state is restored from snapshots and the log after them (commands and
+ * queries get 503 NOT_READY until then; probes answer), then follows both streams from where the
+ * replay ended. `close` writes a last snapshot, then stops the live feed.
  */
-export async function startTwinState(
-  config: TwinStateConfig,
-  infra: Infrastructure,
-  logger: LoggerService | LogLevel[] | false = ['log', 'warn', 'error'],
-): Promise<RunningTwinState> {
-  const app = await NestFactory.create(TwinStateModule.register(config, infra), { logger });
-  setUpHttpApi(app, { timeouts: config.service.http });
-  // Listen first: probes answer (live, not ready) during a long rebuild; commands and queries
-  // get 503 NOT_READY until it is done.
-  await app.listen(config.http.port, config.http.host);
-  const startAt = await app.get(LiveTwins).rebuild();
-  app.connectMicroservice({
-    strategy: new EventLogServer({
-      log: infra.log,
-      group: 'twin-state-live',
-      streams: ['twin-events', 'telemetry'],
-      broadcast: true,
-      startAt,
-      maxBatchSize: 5_000,
-      transportId: LIVE_FEED,
-    }),
-  });
-  await app.startAllMicroservices();
-  const snapshots = app.get(SnapshotWriter);
-  snapshots.start();
-  // Time travel and the audit trail read single twins: prepare that now that the state is ready.
-  infra.log.warmUp?.();
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await snapshots.snapshot();
-      await app.close();
-    },
+    name: 'twin-state',
+    http: { ...config.http, timeouts: config.service.http },
+    usesStore: false,
+    controllers: [CommandsHttpController, TwinsHttpController, AdminHttpController],
+    providers: [
+      { provide: TWIN_STATE_CONFIG, useValue: config },
+      LiveTwins,
+      SnapshotWriter,
+      TwinCommands,
+      TwinQueries,
+      RebuildService,
+    ],
+    follows: [
+      {
+        what: 'twin state',
+        model: LiveTwins,
+        streams: ['twin-events', 'telemetry'],
+        group: 'twin-state-live',
+        maxBatchSize: 5_000,
+        restore: (twins: LiveTwins) => twins.restore(),
+        fold: (twins: LiveTwins, batch) => twins.apply(batch),
+        caughtUp: (twins: LiveTwins, next) => twins.caughtUp(next),
+        summary: (twins: LiveTwins, events) =>
+          `${twins.size} twins from ${twins.snapshotsRestored} snapshots and ${events} events`,
+      },
+    ],
+    refuseUntilReady: true,
+    readyDetails: (get) => ({ twins: get(LiveTwins).size }),
+    started: (get) => get(SnapshotWriter).start(),
+    // Time travel and the audit trail read single twins.
+    readsTwinStreams: true,
+    stopping: (get) => get(SnapshotWriter).snapshot(),
   };
+}
+
+export function startTwinState(
+  config: TwinStateConfig,
+  ports: ServicePorts,
+  logger?: ServiceLogger,
+): Promise<RunningTwinState> {
+  return startService(twinStateService(config), ports, logger);
 }

@@ -1,31 +1,30 @@
-import { Controller, Inject, UseFilters, type Type } from '@nestjs/common';
+import { Controller, Inject, UseFilters, type InjectionToken, type Type } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { EventEnvelope } from '@twinlog/domain';
 import type { RecordedEvent } from '@twinlog/event-log';
 import { BATCH_PATTERN } from './event-log.server';
 import { RethrowExceptionFilter } from './rethrow-exception.filter';
 
-/** A read model that folds events (a twin directory, a view of twin-events). */
-export interface EventFeedTarget {
-  apply(events: EventEnvelope[]): void;
-}
-
 /**
- * A message controller that keeps `target` (a provider of the app's module) following the
- * batches of the EventLogServer whose transportId is `feed`.
+ * A message controller that keeps `model` (a provider of the app's module: a twin directory, a
+ * live state) following the batches of the EventLogServer whose transportId is `feed`.
  */
-export function eventFeedController(target: Type<EventFeedTarget>, feed: symbol): Type<unknown> {
+export function eventFeedController<T>(
+  model: InjectionToken<T>,
+  feed: symbol,
+  fold: (model: T, batch: RecordedEvent[]) => void,
+): Type<unknown> {
   // Per controller: in a hybrid app a microservice's global filters do not reach its handlers.
   @UseFilters(RethrowExceptionFilter)
   @Controller()
   class EventFeedController {
-    constructor(@Inject(target) private readonly readModel: EventFeedTarget) {}
+    constructor(@Inject(model) private readonly readModel: T) {}
 
     @EventPattern(BATCH_PATTERN, feed)
     onEvents(@Payload() batch: RecordedEvent[]): void {
-      this.readModel.apply(batch.map((r) => r.event));
+      fold(this.readModel, batch);
     }
   }
-  Object.defineProperty(EventFeedController, 'name', { value: `${target.name}FeedController` });
+  const name = typeof model === 'function' ? model.name : String(model);
+  Object.defineProperty(EventFeedController, 'name', { value: `${name}FeedController` });
   return EventFeedController;
 }

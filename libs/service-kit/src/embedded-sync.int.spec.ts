@@ -11,6 +11,7 @@ async function levels(env: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'twinlog-sync-'));
   const infra = await openInfrastructure(readServiceConfig({ TWINLOG_DATA_DIR: dataDir, ...env }), {
     service: 'sync-test',
+    store: true,
   });
   try {
     const log = infra.log as SqliteEventLog;

@@ -8,13 +8,12 @@ import {
   SqliteTelemetryStore,
   type TelemetryStore,
 } from '@twinlog/telemetry-store';
-import type { ModelCatalog, StreamName } from '@twinlog/domain';
+import type { StreamName } from '@twinlog/domain';
 import type { ServiceConfig } from './config/service.config';
+import type { ServicePorts } from './host/ports';
 
-export interface Infrastructure {
-  log: EventLog;
-  store: TelemetryStore;
-  catalog: ModelCatalog;
+/** The ports opened for one service (or, embedded, for all of them) and how to close them. */
+export interface Infrastructure extends ServicePorts {
   close(): Promise<void>;
 }
 
@@ -25,20 +24,25 @@ export interface OpenOptions {
   dedupeOnAppend?: boolean;
   /** See KafkaLogConfig.indexedStreams: twin-events alone for services that never read telemetry streams. */
   indexedStreams?: readonly StreamName[];
+  /** Open the telemetry store too: only services that read or write telemetry points need it. */
+  store: boolean;
 }
 
-/** The log, the telemetry store and the model catalogue for the configured mode. */
-export async function openInfrastructure(
+/** Infrastructure opened with the telemetry store. */
+export type InfrastructureWithStore = Infrastructure & { store: TelemetryStore };
+
+/** The log, the model catalogue and (when asked for) the telemetry store for the configured mode. */
+export async function openInfrastructure<S extends boolean>(
   config: ServiceConfig,
-  options: OpenOptions,
-): Promise<Infrastructure> {
+  options: OpenOptions & { store: S },
+): Promise<S extends true ? InfrastructureWithStore : Infrastructure> {
   const catalog = loadModelCatalog(config.modelsDir);
   let log: EventLog;
-  let store: TelemetryStore;
+  let store: TelemetryStore | undefined;
   if (config.mode === 'embedded') {
     mkdirSync(config.dataDir, { recursive: true });
     log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'), config.sync);
-    store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
+    if (options.store) store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
   } else {
     mkdirSync(config.dataDir, { recursive: true });
     log = await KafkaEventLog.connect({
@@ -55,15 +59,16 @@ export async function openInfrastructure(
         `${options.service}.${config.kafka.topicPrefix.replace(/[^\w.-]/g, '_')}stream-index.sqlite`,
       ),
     });
-    store = new InfluxTelemetryStore(config.influx);
+    if (options.store) store = new InfluxTelemetryStore(config.influx);
   }
-  return {
+  const opened: Infrastructure = {
     log,
-    store,
+    ...(store ? { store } : {}),
     catalog,
     close: async () => {
       await log.close();
-      await store.close();
+      await store?.close();
     },
   };
+  return opened as S extends true ? InfrastructureWithStore : Infrastructure;
 }

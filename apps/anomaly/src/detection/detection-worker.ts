@@ -6,10 +6,17 @@ import {
   type ModelCatalog,
   type NewEvent,
 } from '@twinlog/domain';
-import type { RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
-import { telemetryStateConsumer, TwinDirectory, type Infrastructure } from '@twinlog/service-kit';
+import type { EventLog, RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
+import { TwinDirectory } from '@twinlog/read-models';
+import {
+  CLOCK,
+  EVENT_LOG,
+  MODEL_CATALOG,
+  telemetryStateConsumer,
+  type Clock,
+} from '@twinlog/service-kit';
 import type { AnomalyConfig } from '../config/anomaly.config';
-import { ANOMALY_CONFIG, CLOCK, INFRASTRUCTURE } from '../tokens';
+import { ANOMALY_CONFIG } from '../tokens';
 import { anomalyEvent } from './anomaly-events';
 import { TwinMonitors } from './twin-monitors';
 
@@ -34,18 +41,17 @@ export class DetectionWorker {
   private readonly monitors: TwinMonitors;
   private readonly consumer: StatefulStreamConsumer;
   private readonly counts = { readingsJudged: 0, readingsReplayed: 0, unknownTwins: 0 };
-  private readonly catalog: ModelCatalog;
 
   constructor(
-    @Inject(INFRASTRUCTURE) infra: Infrastructure,
+    @Inject(EVENT_LOG) log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ANOMALY_CONFIG) private readonly config: AnomalyConfig,
-    @Inject(CLOCK) private readonly now: () => string,
+    @Inject(CLOCK) private readonly now: Clock,
     private readonly directory: TwinDirectory,
   ) {
-    this.catalog = infra.catalog;
-    this.monitors = new TwinMonitors(infra.catalog);
+    this.monitors = new TwinMonitors(catalog);
     this.consumer = telemetryStateConsumer(
-      infra.log,
+      log,
       {
         feed: (partition, event, silent) => this.judge(partition, event, silent),
         drop: (partition) => this.monitors.dropPartition(partition),

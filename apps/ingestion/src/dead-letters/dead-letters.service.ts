@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingReading } from '@twinlog/domain';
-import type { RecordedDeadLetter } from '@twinlog/event-log';
-import type { Infrastructure } from '@twinlog/service-kit';
+import type { EventLog, RecordedDeadLetter } from '@twinlog/event-log';
+import { EVENT_LOG } from '@twinlog/service-kit';
 import { ReadingIntake } from '../intake/reading-intake.service';
-import { INFRASTRUCTURE } from '../tokens';
 import { replayableReading, viewsOf, type DeadLetterView } from './dead-letter-view';
 
 export interface DeadLetterFilter {
@@ -58,7 +57,7 @@ export class DeadLetters {
   private replaying: Promise<unknown> = Promise.resolve();
 
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
     private readonly intake: ReadingIntake,
   ) {}
 
@@ -67,7 +66,7 @@ export class DeadLetters {
     request: DeadLetterPageRequest,
   ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null } | 'cursor past end'> {
     const { code, since, limit, cursor } = request;
-    const page = await this.infra.log.readDeadLetterPage({
+    const page = await this.log.readDeadLetterPage({
       after: cursor,
       code,
       since,
@@ -80,7 +79,7 @@ export class DeadLetters {
 
   /** The letters with these ids that exist, in log order. */
   async byIds(ids: string[]): Promise<DeadLetterView[]> {
-    return this.views(await this.infra.log.readDeadLettersById(ids));
+    return this.views(await this.log.readDeadLettersById(ids));
   }
 
   /** The ids that name no dead letter (read a chunk at a time: letters are not kept). */
@@ -88,7 +87,7 @@ export class DeadLetters {
     const unknown: string[] = [];
     for (let i = 0; i < ids.length; i += REPLAY_PAGE) {
       const chunk = ids.slice(i, i + REPLAY_PAGE);
-      const found = new Set((await this.infra.log.readDeadLettersById(chunk)).map((l) => l.id));
+      const found = new Set((await this.log.readDeadLettersById(chunk)).map((l) => l.id));
       unknown.push(...chunk.filter((id) => !found.has(id)));
     }
     return unknown;
@@ -96,7 +95,7 @@ export class DeadLetters {
 
   private async views(letters: RecordedDeadLetter[]): Promise<DeadLetterView[]> {
     if (letters.length === 0) return [];
-    return viewsOf(letters, await this.infra.log.readDeadLetterReplays());
+    return viewsOf(letters, await this.log.readDeadLetterReplays());
   }
 
   /** Every letter the filter selects, a page at a time. */
@@ -109,7 +108,7 @@ export class DeadLetters {
     }
     let after: string | undefined;
     do {
-      const page = await this.infra.log.readDeadLetterPage({
+      const page = await this.log.readDeadLetterPage({
         after,
         code: filter.code,
         since: filter.since,
@@ -147,7 +146,7 @@ export class DeadLetters {
     };
     // A replay that only skipped letters changed nothing: recording it would only grow the log.
     if (attempted > 0) {
-      await this.infra.log.recordDeadLetterReplay({
+      await this.log.recordDeadLetterReplay({
         at,
         by,
         accepted: results

@@ -8,15 +8,21 @@ import {
   stampEvents,
   telemetryEventsFor,
   type IncomingReading,
+  type ModelCatalog,
   type NewEvent,
   type ReadingVerdict,
   type TwinlogError,
 } from '@twinlog/domain';
-import type { DeadLetter } from '@twinlog/event-log';
-import { LogUnavailableError, type Infrastructure } from '@twinlog/service-kit';
+import type { DeadLetter, EventLog } from '@twinlog/event-log';
+import { TwinDirectory } from '@twinlog/read-models';
+import {
+  EVENT_LOG,
+  LogUnavailableError,
+  MODEL_CATALOG,
+  ServiceReadiness,
+} from '@twinlog/service-kit';
 import type { IngestionConfig } from '../config/ingestion.config';
-import { TwinDirectory } from '../directory/twin-directory';
-import { INFRASTRUCTURE, INGESTION_CONFIG } from '../tokens';
+import { INGESTION_CONFIG } from '../tokens';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from './intake-report';
 import { RecentReadingIds } from './recent-reading-ids';
 import { readRecentReadingKeys } from './recent-reading-keys';
@@ -55,19 +61,20 @@ export class NotReadyError extends Error {
 export class ReadingIntake {
   private readonly logger = new Logger(ReadingIntake.name);
   private readonly recent: RecentReadingIds;
-  private windowRestored = false;
 
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
     private readonly directory: TwinDirectory,
+    private readonly readiness: ServiceReadiness,
   ) {
     this.recent = new RecentReadingIds(config.intake.dedupeWindow);
   }
 
   /** Whether readings can be judged: the directory and the de-duplication window are rebuilt. */
   get ready(): boolean {
-    return this.directory.ready && this.windowRestored;
+    return this.readiness.ready;
   }
 
   /**
@@ -77,11 +84,10 @@ export class ReadingIntake {
   async restoreWindow(): Promise<void> {
     const started = Date.now();
     const { keys, events } = await readRecentReadingKeys(
-      this.infra.log,
+      this.log,
       this.config.intake.dedupeWindow,
     );
     for (const key of keys) this.recent.add(key);
-    this.windowRestored = true;
     this.logger.log(
       `de-duplication window ready: ${keys.length} reading ids from ${events} telemetry events in ${Date.now() - started} ms`,
     );
@@ -114,7 +120,7 @@ export class ReadingIntake {
     if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
     const verdicts = screenReadings(inputs, {
-      catalog: this.infra.catalog,
+      catalog: this.catalog,
       now,
       maxFutureSkewMs: this.config.intake.maxFutureSkewMs,
       twin: (id) => this.directory.get(id),
@@ -134,8 +140,8 @@ export class ReadingIntake {
     return {
       commit: async () => {
         const [appended, ...lettered] = await Promise.allSettled([
-          events.length > 0 ? this.infra.log.append(events) : undefined,
-          ...letters.map((l) => this.infra.log.deadLetter(l)),
+          events.length > 0 ? this.log.append(events) : undefined,
+          ...letters.map((l) => this.log.deadLetter(l)),
         ]);
         // Unclaimed only when the append failed: readings in the log stay claimed, so the
         // caller's resend (after a dead letter failed) is answered as duplicates, not appended again.
@@ -169,7 +175,7 @@ export class ReadingIntake {
         origin.channel,
         new Date().toISOString(),
       );
-      await this.infra.log.deadLetter(payloadEncoding ? { ...letter, payloadEncoding } : letter);
+      await this.log.deadLetter(payloadEncoding ? { ...letter, payloadEncoding } : letter);
     } catch (cause) {
       throw new LogUnavailableError(cause);
     }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '@twinlog/event-log';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import {
+  openInfrastructure,
+  type Env,
+  type Infrastructure,
+  type InfrastructureWithStore,
+} from '@twinlog/service-kit';
 import {
   distributedServiceEnv,
   realServer,
@@ -39,7 +44,7 @@ export async function registerTwins(
 export interface Harness {
   id: string;
   config: IngestionConfig;
-  infra: Infrastructure;
+  infra: InfrastructureWithStore;
   service: RunningIngestion;
   post(
     body: string,
@@ -57,7 +62,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const config = readIngestionConfig(testEnv(id, overrides));
   const infra = await openInfrastructure(config.service, {
-    service: 'ingestion-test',
+    service: 'ingestion-test', store: true,
     dedupeOnAppend: false,
   });
   await registerTwins(infra.log, infra, twins);

@@ -2,9 +2,10 @@ import { Controller, UseFilters, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { RecordedEvent } from '@twinlog/event-log';
 import { BATCH_PATTERN, RethrowExceptionFilter } from '@twinlog/nest-transport';
-import type { Infrastructure } from '@twinlog/service-kit';
-import { TwinDirectory } from '../directory/twin-directory';
-import { INFRASTRUCTURE, TELEMETRY_WRITER_FEED } from '../tokens';
+import { TwinDirectory } from '@twinlog/read-models';
+import { TELEMETRY_STORE } from '@twinlog/service-kit';
+import type { TelemetryStore } from '@twinlog/telemetry-store';
+import { TELEMETRY_WRITER_FEED } from '../tokens';
 import { telemetryPoints } from './telemetry-points';
 
 /**
@@ -17,7 +18,7 @@ import { telemetryPoints } from './telemetry-points';
 @Controller()
 export class TelemetryWriterMessageController {
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     private readonly directory: TwinDirectory,
   ) {}
 
@@ -27,6 +28,6 @@ export class TelemetryWriterMessageController {
       batch.map((r) => r.event),
       (twinId) => this.directory.get(twinId),
     );
-    if (points.length > 0) await this.infra.store.write(points);
+    if (points.length > 0) await this.store.write(points);
   }
 }

@@ -1,17 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { rollUpMaintenance, type MaintenanceRollUp } from '@twinlog/analytics';
 import { bounded, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
 import {
-  HttpProblem,
+  EVENT_LOG,
   orderedRange,
   q,
   queryInvalid,
   QueryParams,
-  type Infrastructure,
+  ServiceReadiness,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
 import type { MaintenanceConfig } from '../config/maintenance.config';
-import { INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
+import { MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
 
 /** `?limit=&from=&to=`: the newest `limit` predictions, optionally between event times. */
@@ -28,7 +29,8 @@ const HISTORY_QUERY = z
 export class MaintenanceHttpController {
   constructor(
     private readonly view: TwinEventsView,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    private readonly readiness: ServiceReadiness,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(MAINTENANCE_CONFIG) private readonly config: MaintenanceConfig,
   ) {}
 
@@ -62,7 +64,7 @@ export class MaintenanceHttpController {
     }
     const fromMs = query.from === undefined ? undefined : Date.parse(query.from);
     const toMs = query.to === undefined ? undefined : Date.parse(query.to);
-    const events = await this.infra.log.readStream(id, {
+    const events = await this.log.readStream(id, {
       streams: ['twin-events'],
       types: ['MaintenancePredicted'],
     });
@@ -84,9 +86,7 @@ export class MaintenanceHttpController {
   }
 
   private twin(id: string): TwinState {
-    if (!this.view.ready) {
-      throw new HttpProblem(503, 'NOT_READY', 'Replaying twin-events', {}, { 'Retry-After': '5' });
-    }
+    this.readiness.assertReady();
     const twin = this.view.directory.get(id);
     if (!twin || twin.status === 'unregistered') {
       throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${bounded(id)}`, { twinId: bounded(id) });

@@ -5,12 +5,18 @@ import {
   type ModelCatalog,
   type NewEvent,
 } from '@twinlog/domain';
-import { telemetryStateConsumer, type Infrastructure } from '@twinlog/service-kit';
+import type { EventLog, RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
+import {
+  CLOCK,
+  EVENT_LOG,
+  MODEL_CATALOG,
+  telemetryStateConsumer,
+  type Clock,
+} from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
-import { CLOCK, INFRASTRUCTURE, MAINTENANCE_CONFIG } from '../tokens';
+import { MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
 import { HealthModels } from './health-models';
-import type { RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
 import { predictionEvent } from './prediction-event';
 
 export interface WorkerStats {
@@ -33,22 +39,21 @@ export class PredictionWorker {
   private readonly logger = new Logger(PredictionWorker.name);
   private readonly consumer: StatefulStreamConsumer;
   readonly models: HealthModels;
-  private readonly catalog: ModelCatalog;
   private readonly counts = { readingsSeen: 0, readingsReplayed: 0, unknownTwins: 0 };
 
   constructor(
-    @Inject(INFRASTRUCTURE) infra: Infrastructure,
+    @Inject(EVENT_LOG) log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(MAINTENANCE_CONFIG) private readonly config: MaintenanceConfig,
-    @Inject(CLOCK) private readonly now: () => string,
+    @Inject(CLOCK) private readonly now: Clock,
     private readonly view: TwinEventsView,
   ) {
-    this.catalog = infra.catalog;
-    this.models = new HealthModels(infra.catalog, {
+    this.models = new HealthModels(catalog, {
       checkpointSeconds: config.checkpointSeconds,
       horizonHours: config.horizonHours,
     });
     this.consumer = telemetryStateConsumer(
-      infra.log,
+      log,
       {
         feed: (partition, event, silent) => this.observe(partition, event, silent),
         drop: (partition) => this.models.dropPartition(partition),

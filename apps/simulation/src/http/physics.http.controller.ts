@@ -1,22 +1,22 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { declaredParameters, physicsModelFor, simulatedTwinTypes } from '@twinlog/physics';
-import type { Infrastructure } from '@twinlog/service-kit';
-import { INFRASTRUCTURE } from '../tokens';
+import { MODEL_CATALOG } from '@twinlog/service-kit';
+import type { ModelCatalog } from '@twinlog/domain';
 
 /** What can be simulated, and each model's variables and declared parameters. */
 @Controller('v1/physics')
 export class PhysicsHttpController {
-  constructor(@Inject(INFRASTRUCTURE) private readonly infra: Infrastructure) {}
+  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
 
   @Get()
   list() {
-    return { twinTypes: simulatedTwinTypes().filter((t) => this.infra.catalog.has(t)) };
+    return { twinTypes: simulatedTwinTypes().filter((t) => this.catalog.has(t)) };
   }
 
   @Get(':twinType')
   describe(@Param('twinType') twinType: string) {
     const model = physicsModelFor(twinType);
-    const twinModel = this.infra.catalog.get(twinType);
+    const twinModel = this.catalog.get(twinType);
     const declared = declaredParameters(twinModel, model.parameters);
     return {
       twinType,

@@ -5,8 +5,9 @@ import {
   type SimulationSummary,
   type TwinEvent,
 } from '@twinlog/domain';
-import { LogUnavailableError, type Infrastructure } from '@twinlog/service-kit';
-import { INFRASTRUCTURE } from '../tokens';
+import { LogUnavailableError } from '@twinlog/service-kit';
+import { EVENT_LOG } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
 
 /** Who asked, for the audit trail (from the request's headers). */
 export interface RunMeta {
@@ -21,7 +22,7 @@ export interface RunMeta {
  */
 @Injectable()
 export class RunRecorder {
-  constructor(@Inject(INFRASTRUCTURE) private readonly infra: Infrastructure) {}
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
   requested(
     twinId: string,
@@ -111,7 +112,7 @@ export class RunRecorder {
       now,
     });
     try {
-      await this.infra.log.append([stamped!]);
+      await this.log.append([stamped!]);
     } catch (error) {
       throw new LogUnavailableError(error);
     }

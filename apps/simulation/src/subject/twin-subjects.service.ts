@@ -7,10 +7,13 @@ import {
   type TwinState,
 } from '@twinlog/domain';
 import { physicsModelFor, propertiesOf, type SimulationSubject } from '@twinlog/physics';
-import type { Infrastructure } from '@twinlog/service-kit';
 import type { SeriesPoint } from '@twinlog/telemetry-store';
 import type { SimulationConfig } from '../config/simulation.config';
-import { INFRASTRUCTURE, SIMULATION_CONFIG } from '../tokens';
+import { SIMULATION_CONFIG } from '../tokens';
+import { EVENT_LOG, MODEL_CATALOG, TELEMETRY_STORE } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
+import type { ModelCatalog } from '@twinlog/domain';
+import type { TelemetryStore } from '@twinlog/telemetry-store';
 
 export interface LoadedSubject {
   subject: SimulationSubject;
@@ -27,7 +30,9 @@ export interface LoadedSubject {
 @Injectable()
 export class TwinSubjects {
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
   ) {}
 
@@ -38,7 +43,7 @@ export class TwinSubjects {
     timeTravel: boolean,
     calibrationWindowSeconds: number,
   ): Promise<LoadedSubject> {
-    const events = await this.infra.log.readStream(twinId, {
+    const events = await this.log.readStream(twinId, {
       streams: ['twin-events'],
       ...(timeTravel ? { occurredUntil: startAt } : {}),
     });
@@ -59,7 +64,7 @@ export class TwinSubjects {
         { twinId, retiredAt: state.retiredAt },
       );
     }
-    const model = this.infra.catalog.get(state.twinType, state.modelVersion);
+    const model = this.catalog.get(state.twinType, state.modelVersion);
     const properties = propertiesOf(physicsModelFor(model.type));
     const readings = await this.readings(twinId, properties, startAt, calibrationWindowSeconds);
     return {
@@ -87,7 +92,7 @@ export class TwinSubjects {
     const iso = (ms: number) => new Date(ms).toISOString();
     const windowFrom = startMs - windowSeconds * 1000;
     // The store's end is exclusive: a reading taken at the start itself belongs to the run.
-    const recent = await this.infra.store.query({
+    const recent = await this.store.query({
       twinId,
       properties,
       from: iso(windowFrom),
@@ -96,7 +101,7 @@ export class TwinSubjects {
     const silent = properties.filter((p) => !recent.some((r) => r.property === p));
     const lookbackFrom = startMs - this.config.startLookbackSeconds * 1000;
     if (silent.length === 0 || lookbackFrom >= windowFrom) return recent;
-    const older = await this.infra.store.query({
+    const older = await this.store.query({
       twinId,
       properties: silent,
       from: iso(lookbackFrom),

@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
   type TwinCommand,
 } from '@twinlog/domain';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import { openInfrastructure, type Env, type InfrastructureWithStore } from '@twinlog/service-kit';
 import { distributedServiceEnv, jsonRequest } from '@twinlog/testing';
 import { readSimulationConfig, type SimulationConfig } from '../config/simulation.config';
 import { startSimulation, type RunningSimulation } from '../simulation.app';
@@ -32,7 +32,7 @@ export function simulationEnv(mode: Mode, overrides: Env = {}): Env {
 
 export interface SimulationHarness {
   config: SimulationConfig;
-  infra: Infrastructure;
+  infra: InfrastructureWithStore;
   service: RunningSimulation;
   call(
     method: string,
@@ -60,7 +60,7 @@ export async function startSimulationHarness(
 ): Promise<SimulationHarness> {
   const config = readSimulationConfig(simulationEnv(mode, overrides));
   const infra = await openInfrastructure(config.service, {
-    service: 'simulation-test',
+    service: 'simulation-test', store: true,
     indexedStreams: ['twin-events'],
   });
   const h: SimulationHarness = {

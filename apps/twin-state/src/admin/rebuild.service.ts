@@ -7,10 +7,10 @@ import {
   TwinlogError,
   type TwinState,
 } from '@twinlog/domain';
-import type { Infrastructure } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
-import { INFRASTRUCTURE } from '../tokens';
 import { stateChecksum } from './state-checksum';
+import { EVENT_LOG } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
 
 export type RebuildProgress =
   { phase: 'replay'; events: number; total?: number } | { phase: 'done'; report: RebuildReport };
@@ -35,12 +35,12 @@ export interface RebuildReport {
 export class RebuildService {
   constructor(
     private readonly live: LiveTwins,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
   ) {}
 
   async rebuildOne(twinId: string): Promise<RebuildReport> {
     const started = Date.now();
-    const events = await this.infra.log.readStream(twinId);
+    const events = await this.log.readStream(twinId);
     if (events.length === 0)
       throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} has no events`, {
         twinId: bounded(twinId),
@@ -52,7 +52,7 @@ export class RebuildService {
   async rebuildAll(progress: (p: RebuildProgress) => void): Promise<RebuildReport> {
     const started = Date.now();
     const projection = new TwinProjection();
-    const { events } = await this.infra.log.replay(
+    const { events } = await this.log.replay(
       {
         streams: ['twin-events', 'telemetry'],
         onProgress: ({ events: n, total }) =>

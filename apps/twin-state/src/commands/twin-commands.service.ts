@@ -12,9 +12,11 @@ import {
   type TwinCommand,
   type TwinState,
 } from '@twinlog/domain';
-import type { Infrastructure } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
-import { INFRASTRUCTURE, TWIN_STATE_CONFIG } from '../tokens';
+import { TWIN_STATE_CONFIG } from '../tokens';
+import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
+import type { ModelCatalog } from '@twinlog/domain';
 
 export interface CommandResult {
   twinId: string;
@@ -42,7 +44,8 @@ export class TwinCommands {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
@@ -78,7 +81,7 @@ export class TwinCommands {
         });
       const events: NewEvent[] = stamp(twinId, decided);
       if (events.length === 0) return { twinId, revision: state.revision, events: [] };
-      const { appended } = await this.infra.log.append(events, {
+      const { appended } = await this.log.append(events, {
         expectedRevision: { twinId, revision: state.revision },
       });
       if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
@@ -102,7 +105,7 @@ export class TwinCommands {
 
   /** A twin's decision state: its twin-events folded (telemetry does not affect decisions). */
   async load(twinId: string): Promise<TwinState> {
-    const events = await this.infra.log.readStream(twinId, { streams: ['twin-events'] });
+    const events = await this.log.readStream(twinId, { streams: ['twin-events'] });
     return foldTwin(events, initialTwinState(twinId));
   }
 
@@ -122,7 +125,7 @@ export class TwinCommands {
       decideTwin(command, parent, await this.context(command, parent)),
     );
     if (events.length > 0) {
-      await this.infra.log.append(events, {
+      await this.log.append(events, {
         expectedRevision: { twinId: parentId, revision: parent.revision },
       });
     }
@@ -130,7 +133,7 @@ export class TwinCommands {
 
   private async context(command: TwinCommand, state: TwinState): Promise<DecideContext> {
     const ctx: DecideContext = {
-      catalog: this.infra.catalog,
+      catalog: this.catalog,
       now: new Date().toISOString(),
       maxFutureSkewMs: this.config.maxFutureSkewMs,
     };

@@ -15,10 +15,11 @@ import {
   type StateChange,
   type TwinState,
 } from '@twinlog/domain';
-import type { Infrastructure } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
-import { INFRASTRUCTURE } from '../tokens';
 import { foldInChunks, HeavyReads } from './heavy-reads';
+import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
+import type { ModelCatalog } from '@twinlog/domain';
 
 /**
  * Bytes of events (as JSON) one audit page carries at most: a page of 1,000 telemetry events
@@ -60,7 +61,8 @@ export class TwinQueries {
 
   constructor(
     private readonly live: LiveTwins,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
   ) {}
 
   current(twinId: string): TwinState {
@@ -84,7 +86,7 @@ export class TwinQueries {
   }
 
   rollUp(twinId: string) {
-    return rollUp(this.current(twinId), (id) => this.live.get(id), this.infra.catalog);
+    return rollUp(this.current(twinId), (id) => this.live.get(id), this.catalog);
   }
 
   /** The twin as of `at`: its events up to then, folded. */
@@ -93,7 +95,7 @@ export class TwinQueries {
   }
 
   private async foldAt(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
-    const events = await this.infra.log.readStream(twinId, untilOptions(at, axis));
+    const events = await this.log.readStream(twinId, untilOptions(at, axis));
     const state = await foldInChunks(events, initialTwinState(twinId), foldTwin);
     if (state.status === 'unregistered') {
       throw new TwinlogError(
@@ -125,7 +127,7 @@ export class TwinQueries {
     if (!root) throw notFound(twinId);
     return {
       twins: [...states.values()].map((s) => ({ ...s, health: twinHealth(s) })),
-      rollUp: rollUp(root, (id) => states.get(id), this.infra.catalog),
+      rollUp: rollUp(root, (id) => states.get(id), this.catalog),
     };
   }
 
@@ -144,7 +146,7 @@ export class TwinQueries {
   }
 
   private async auditPage(twinId: string, query: AuditQuery) {
-    const events = await this.infra.log.readStream(
+    const events = await this.log.readStream(
       twinId,
       query.types ? { types: query.types } : {},
     );
@@ -186,9 +188,9 @@ export class TwinQueries {
     const state = this.current(twinId);
     const reported = ownValue(state.reported, property);
     const [valueEvent] = reported
-      ? await this.infra.log.readStream(twinId, { ids: [reported.eventId] })
+      ? await this.log.readStream(twinId, { ids: [reported.eventId] })
       : [];
-    const limitSetters = await this.infra.log.readStream(twinId, {
+    const limitSetters = await this.log.readStream(twinId, {
       streams: ['twin-events'],
       types: ['TwinRegistered', 'ModelVersionChanged', 'LimitsChanged'],
     });

@@ -7,9 +7,9 @@ import {
   type EventEnvelope,
   type TwinCommand,
 } from '@twinlog/domain';
-import type { ReadStreamOptions, RecordedEvent } from '@twinlog/event-log';
+import type { EventLog, ReadStreamOptions, RecordedEvent } from '@twinlog/event-log';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
-import { HttpProblem, type Infrastructure } from '@twinlog/service-kit';
+import { HttpProblem } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { HeavyReads } from './heavy-reads';
 import { AUDIT_PAGE_BYTES, TwinQueries } from './twin-queries.service';
@@ -79,9 +79,10 @@ function fakeLog(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => 
 }
 
 async function queriesOver(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => void) {
-  const { log, reads } = fakeLog(all, onRead);
-  const infra = { log, catalog } as unknown as Infrastructure;
-  const live = new LiveTwins(infra);
+  const { reads, ...fake } = fakeLog(all, onRead);
+  // Only readStream is used by the queries under test.
+  const log = fake.log as unknown as EventLog;
+  const live = new LiveTwins(log);
   live.apply(
     all.map((event, offset) => ({
       event,
@@ -89,7 +90,7 @@ async function queriesOver(all: EventEnvelope[], onRead?: (options: ReadStreamOp
     })) as RecordedEvent[],
   );
   reads.length = 0;
-  return { queries: new TwinQueries(live, infra), reads };
+  return { queries: new TwinQueries(live, log, catalog), reads };
 }
 
 describe('heavy twin queries', () => {

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { excerpt, twinHealth } from '@twinlog/domain';
-import { queryInvalid, QueryParams, type Infrastructure } from '@twinlog/service-kit';
+import { queryInvalid, QueryParams } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
-import { INFRASTRUCTURE, TWIN_STATE_CONFIG } from '../tokens';
+import { TWIN_STATE_CONFIG } from '../tokens';
 import {
   AUDIT_QUERY,
   DIFF_QUERY,
@@ -14,6 +14,8 @@ import {
   type ListQuery,
 } from './twin-query-params';
 import { TwinQueries } from './twin-queries.service';
+import { MODEL_CATALOG } from '@twinlog/service-kit';
+import type { ModelCatalog } from '@twinlog/domain';
 
 /** Questions about twins: now, as of a time, compared between times, and their audit trail. */
 @Controller('v1/twins')
@@ -21,16 +23,16 @@ export class TwinsHttpController {
   constructor(
     private readonly queries: TwinQueries,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
   ) {}
 
   @Get()
   @QueryParams(LIST_QUERY)
   list(@Query() query: ListQuery) {
-    if (query.type !== undefined && !this.infra.catalog.has(query.type)) {
+    if (query.type !== undefined && !this.catalog.has(query.type)) {
       throw queryInvalid(
         'type',
-        `type: no twin model ${excerpt(query.type)} (known: ${this.infra.catalog.types().join(', ')})`,
+        `type: no twin model ${excerpt(query.type)} (known: ${this.catalog.types().join(', ')})`,
       );
     }
     const twins = this.queries.list(query);

@@ -1,16 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { restoreTwinState, TwinProjection, type TwinState } from '@twinlog/domain';
-import type { LogPosition, RecordedEvent } from '@twinlog/event-log';
-import type { Infrastructure } from '@twinlog/service-kit';
-import { INFRASTRUCTURE } from '../tokens';
+import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
+import { EVENT_LOG } from '@twinlog/service-kit';
 
 const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.partition}`;
 
 /**
- * The current state of every twin, in memory, folded from the log: rebuilt at start from the
- * latest snapshots plus the events after them, then kept current by the live feed. Folding is
- * idempotent (an event at or below a twin's revision changes nothing), so events seen twice,
- * by the replay and the feed or after a rebalance, are harmless.
+ * The current state of every twin, in memory, folded from the log: restored at start from the
+ * latest snapshots, then the service host replays the events after them and keeps it current
+ * with the live feed. Folding is idempotent (an event at or below a twin's revision changes
+ * nothing), so events seen twice, by the replay and the feed or after a rebalance, are harmless.
  */
 @Injectable()
 export class LiveTwins {
@@ -20,17 +19,15 @@ export class LiveTwins {
   /** Twins changed since the last snapshot. */
   readonly changed = new Set<string>();
   eventsSinceSnapshot = 0;
-  private caughtUp = false;
-  private readonly logger = new Logger(LiveTwins.name);
+  snapshotsRestored = 0;
 
-  constructor(@Inject(INFRASTRUCTURE) private readonly infra: Infrastructure) {}
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
-  /** Snapshots, then the log after them; returns where the live feed should start. */
-  async rebuild(onProgress?: (events: number, total?: number) => void): Promise<LogPosition[]> {
-    const started = Date.now();
+  /** Loads the latest snapshots; returns where the replay starts (each partition's oldest). */
+  async restore(): Promise<LogPosition[]> {
     const states: TwinState[] = [];
     const from = new Map<string, LogPosition>();
-    for await (const snapshot of this.infra.log.snapshots.loadAll()) {
+    for await (const snapshot of this.log.snapshots.loadAll()) {
       states.push(restoreTwinState(snapshot.state));
       // Replay from the oldest snapshot position of each partition; newer twins skip what they hold.
       for (const p of snapshot.next) {
@@ -39,24 +36,16 @@ export class LiveTwins {
       }
     }
     this.projection = new TwinProjection(states);
-    const result = await this.infra.log.replay(
-      {
-        streams: ['twin-events', 'telemetry'],
-        from: { kind: 'positions', positions: [...from.values()] },
-        onProgress: (p) => onProgress?.(p.events, p.total),
-      },
-      async (batch) => this.apply(batch),
-    );
-    for (const p of result.next) this.next.set(key(p), p);
-    this.caughtUp = true;
-    this.logger.log(
-      `state rebuilt: ${this.projection.size} twins from ${states.length} snapshots and ${result.events} events in ${Date.now() - started} ms`,
-    );
-    return result.next;
+    this.snapshotsRestored = states.length;
+    return [...from.values()];
   }
 
-  get ready(): boolean {
-    return this.caughtUp;
+  /** The replay reached the end: partitions it found empty start the feed where they end. */
+  caughtUp(next: LogPosition[]): void {
+    for (const p of next) {
+      const known = this.next.get(key(p));
+      if (!known || p.offset > known.offset) this.next.set(key(p), p);
+    }
   }
 
   apply(batch: RecordedEvent[]): void {
@@ -78,6 +67,10 @@ export class LiveTwins {
 
   all(): TwinState[] {
     return this.projection.all().filter((s) => s.status !== 'unregistered');
+  }
+
+  get size(): number {
+    return this.all().length;
   }
 
   positions(): LogPosition[] {

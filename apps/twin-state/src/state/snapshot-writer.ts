@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Infrastructure } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
-import { INFRASTRUCTURE, TWIN_STATE_CONFIG } from '../tokens';
+import { TWIN_STATE_CONFIG } from '../tokens';
 import { LiveTwins } from './live-twins';
+import { EVENT_LOG } from '@twinlog/service-kit';
+import type { EventLog } from '@twinlog/event-log';
 
 /**
  * Writes snapshots of the twins that changed, every N events or T ms (whichever first), each
@@ -16,7 +17,7 @@ export class SnapshotWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(SnapshotWriter.name);
 
   constructor(
-    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
     private readonly twins: LiveTwins,
   ) {}
@@ -47,7 +48,7 @@ export class SnapshotWriter implements OnApplicationShutdown {
       this.twins.eventsSinceSnapshot = 0;
       this.lastAt = Date.now();
       try {
-        await this.infra.log.snapshots.save(snapshots);
+        await this.log.snapshots.save(snapshots);
       } catch (error) {
         // Nothing is lost: the log still holds every event; mark them to be snapshotted again.
         ids.forEach((id) => this.twins.changed.add(id));

@@ -1,33 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { TwinProjection, type EventEnvelope, type TwinState } from '@twinlog/domain';
-import type { EventLog, LogPosition } from '@twinlog/event-log';
 
 /**
  * The twins a service needs to know about (their type, model version, limits, status): every
  * instance folds the whole twin-events stream (registrations, model changes, retirements; small
- * next to telemetry) into memory. It first replays the stream to its end (readiness waits for
- * that), then follows it through a broadcast subscription; folding is idempotent, so events
- * seen twice change nothing.
+ * next to telemetry) into memory. A service host replays the stream into it and then keeps it
+ * following (see replay-then-follow in libs/service-kit); folding is idempotent, so events seen
+ * twice change nothing.
  */
 export class TwinDirectory {
   private readonly projection = new TwinProjection();
   private readonly changed = new EventEmitter().setMaxListeners(0);
-  private caughtUp = false;
 
-  /** Replays twin-events to its end; returns where the live feed should continue. */
-  async catchUp(log: EventLog): Promise<{ next: LogPosition[]; events: number }> {
-    const { events, next } = await log.replay({ streams: ['twin-events'] }, async (batch) =>
-      this.apply(batch.map((r) => r.event)),
-    );
-    this.caughtUp = true;
-    return { next, events };
-  }
-
-  get ready(): boolean {
-    return this.caughtUp;
-  }
-
-  apply(events: EventEnvelope[]): void {
+  apply(events: readonly EventEnvelope[]): void {
     this.projection.apply(events.filter((e) => e.type !== 'TelemetryReported'));
     this.changed.emit('apply');
   }

@@ -1,0 +1,1 @@
+export { TwinDirectory } from './twin-directory';

@@ -1,0 +1,32 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { ServiceDefinition } from './service-definition';
+import { ServiceReadiness } from './service-readiness';
+
+/** The definition of the service in this app, for the probes' details. */
+export const SERVICE_DEFINITION = Symbol('ServiceDefinition');
+
+/**
+ * Kubernetes probes, the same in every service: alive while the process runs; ready once every
+ * start-up step is done (503 NOT_READY names those still running).
+ */
+@Controller('health')
+export class HealthHttpController {
+  constructor(
+    private readonly readiness: ServiceReadiness,
+    @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
+    private readonly modules: ModuleRef,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'up' } {
+    return { status: 'up' };
+  }
+
+  @Get('ready')
+  ready(): { status: 'ready' } & Record<string, unknown> {
+    this.readiness.assertReady();
+    const details = this.definition.readyDetails?.((token) => this.modules.get(token, { strict: false }));
+    return { status: 'ready', ...details };
+  }
+}

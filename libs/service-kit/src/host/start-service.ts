@@ -1,0 +1,176 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  Logger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type LoggerService,
+  type LogLevel,
+  type Provider,
+} from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { eventFeedController } from '@twinlog/nest-transport';
+import { EventLogServer } from '@twinlog/nest-transport';
+import { setUpHttpApi } from '../http/http-api-setup';
+import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
+import { CLOCK, EVENT_LOG, MODEL_CATALOG, systemClock, TELEMETRY_STORE, type Clock, type ServicePorts } from './ports';
+import { ReadyGuard } from './ready.guard';
+import { replayThenFollow } from './replay-then-follow';
+import type { Resolve, ServiceDefinition, Share } from './service-definition';
+import { ServiceReadiness } from './service-readiness';
+
+export interface RunningService {
+  app: INestApplication;
+  /** The HTTP base URL it listens on. */
+  url: string;
+  /** The definition's `stopping` first, then the subscriptions (each finishing and committing its batch). */
+  close(): Promise<void>;
+}
+
+export type ServiceLogger = LoggerService | LogLevel[] | false;
+
+/**
+ * The one way a Twinlog service starts, whatever it does: its module wired to the ports it
+ * uses, the shared HTTP set-up and probes, its read models replayed then followed, its
+ * consumer groups joined, then its own inputs. See ServiceDefinition for what each service says.
+ */
+export async function startService(
+  definition: ServiceDefinition,
+  ports: ServicePorts,
+  logger: ServiceLogger = ['log', 'warn', 'error'],
+  clock: Clock = systemClock,
+): Promise<RunningService> {
+  const readiness = new ServiceReadiness();
+  const feeds = (definition.follows ?? []).map(
+    (follow) => Symbol(`${definition.name} ${follow.what} feed`),
+  );
+  const app = await NestFactory.create(
+    serviceModule(definition, ports, clock, readiness, feeds),
+    { logger, ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}) },
+  );
+  try {
+    await run(app, definition, ports.log, readiness, feeds);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await definition.stopping?.(resolver(app));
+      await app.close();
+    },
+  };
+}
+
+async function run(
+  app: INestApplication,
+  definition: ServiceDefinition,
+  log: ServicePorts['log'],
+  readiness: ServiceReadiness,
+  feeds: symbol[],
+): Promise<void> {
+  const { http } = definition;
+  setUpHttpApi(app, {
+    timeouts: http.timeouts,
+    ...(http.bodies ? { bodies: http.bodies } : {}),
+    ...(http.retryAfterSeconds !== undefined ? { retryAfterSeconds: http.retryAfterSeconds } : {}),
+  });
+  const logger = new Logger(`${pascal(definition.name)}Service`);
+  const get = resolver(app);
+  // Every step is registered before the app listens, so the ready probe can never say yes early.
+  const steps = [
+    ...(definition.follows ?? []).map((follow, i) =>
+      step(readiness, `replaying ${follow.streams.join(' and ')} into the ${follow.what}`, () =>
+        replayThenFollow(app, log, follow, feeds[i]!, logger),
+      ),
+    ),
+    ...(definition.prepare ?? []).map((prepare) =>
+      step(readiness, prepare.what, () => prepare.run(get)),
+    ),
+  ];
+  const listen = () => app.listen(http.port, http.host);
+  // Probes answer (live, not ready) during a long replay, unless nothing may be served before it.
+  if (definition.listenWhenReady) await app.init();
+  else await listen();
+  await Promise.all(steps.map((s) => s()));
+  for (const share of definition.shares ?? []) {
+    app.connectMicroservice({ strategy: shareServer(log, share, get) });
+  }
+  await app.startAllMicroservices();
+  if (definition.listenWhenReady) await listen();
+  await definition.started?.(get);
+  if (definition.readsTwinStreams) log.warmUp?.();
+}
+
+/** Registers a readiness step at once, so the probe names it before it runs. */
+function step(readiness: ServiceReadiness, what: string, work: () => Promise<void>) {
+  const done = readiness.begin(what);
+  return async () => {
+    await work();
+    done();
+  };
+}
+
+function shareServer(log: ServicePorts['log'], share: Share, get: Resolve): EventLogServer {
+  const onAssignment = share.onAssignment?.(get);
+  return new EventLogServer({
+    log,
+    group: share.group,
+    streams: share.streams,
+    transportId: share.feed,
+    ...(share.maxBatchSize ? { maxBatchSize: share.maxBatchSize } : {}),
+    ...(share.concurrentPartitions ? { concurrentPartitions: share.concurrentPartitions } : {}),
+    ...(onAssignment ? { onAssignment } : {}),
+  });
+}
+
+function serviceModule(
+  definition: ServiceDefinition,
+  ports: ServicePorts,
+  clock: Clock,
+  readiness: ServiceReadiness,
+  feeds: symbol[],
+): DynamicModule {
+  // A module class per service, named after it: Nest's own messages then say which service.
+  @Module({})
+  class ServiceModule {}
+  Object.defineProperty(ServiceModule, 'name', { value: `${pascal(definition.name)}Module` });
+  if (definition.usesStore && !ports.store) {
+    throw new Error(`the ${definition.name} service needs the telemetry store, and none was opened`);
+  }
+  const portProviders: Provider[] = [
+    { provide: EVENT_LOG, useValue: ports.log },
+    { provide: MODEL_CATALOG, useValue: ports.catalog },
+    { provide: CLOCK, useValue: clock },
+    ...(definition.usesStore ? [{ provide: TELEMETRY_STORE, useValue: ports.store }] : []),
+  ];
+  return {
+    module: ServiceModule,
+    controllers: [
+      HealthHttpController,
+      ...definition.controllers,
+      ...(definition.follows ?? []).map((follow, i) =>
+        eventFeedController(follow.model, feeds[i]!, follow.fold),
+      ),
+    ],
+    providers: [
+      ...portProviders,
+      { provide: ServiceReadiness, useValue: readiness },
+      { provide: SERVICE_DEFINITION, useValue: definition },
+      ...(definition.refuseUntilReady ? [{ provide: APP_GUARD, useClass: ReadyGuard }] : []),
+      ...definition.providers,
+    ],
+  };
+}
+
+function resolver(app: INestApplication): Resolve {
+  return (token) => app.get(token, { strict: false });
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+}

@@ -12,7 +12,7 @@ export * from './http/json-bodies-only';
 export * from './http/client-abort';
 export * from './http/http-api-setup';
 export * from './lifecycle/shutdown-on-signals';
-export * from './workers/telemetry-state-consumer';
+export * from './workers/twin-telemetry-consumer';
 export * from './host/ports';
 export * from './host/service-definition';
 export * from './host/service-readiness';

@@ -1,19 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MonitoredReading } from '@twinlog/analytics';
-import {
-  physicallyPossible,
-  type EventEnvelope,
-  type ModelCatalog,
-  type NewEvent,
-} from '@twinlog/domain';
-import type { EventLog, RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
+import type { ModelCatalog, NewEvent } from '@twinlog/domain';
+import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
   CLOCK,
   EVENT_LOG,
   MODEL_CATALOG,
-  telemetryStateConsumer,
+  TwinTelemetryConsumer,
   type Clock,
+  type TwinReadings,
 } from '@twinlog/service-kit';
 import type { AnomalyConfig } from '../config/anomaly.config';
 import { ANOMALY_CONFIG } from '../tokens';
@@ -39,31 +35,31 @@ export interface WorkerStats {
 export class DetectionWorker {
   private readonly logger = new Logger(DetectionWorker.name);
   private readonly monitors: TwinMonitors;
-  private readonly consumer: StatefulStreamConsumer;
-  private readonly counts = { readingsJudged: 0, readingsReplayed: 0, unknownTwins: 0 };
+  private readonly consumer: TwinTelemetryConsumer;
+  private readingsReplayed = 0;
 
   constructor(
     @Inject(EVENT_LOG) log: EventLog,
-    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
-    @Inject(ANOMALY_CONFIG) private readonly config: AnomalyConfig,
+    @Inject(MODEL_CATALOG) catalog: ModelCatalog,
+    @Inject(ANOMALY_CONFIG) config: AnomalyConfig,
     @Inject(CLOCK) private readonly now: Clock,
-    private readonly directory: TwinDirectory,
+    directory: TwinDirectory,
   ) {
     this.monitors = new TwinMonitors(catalog);
-    this.consumer = telemetryStateConsumer(
-      log,
-      {
-        feed: (partition, event, silent) => this.judge(partition, event, silent),
-        drop: (partition) => this.monitors.dropPartition(partition),
-      },
-      this.logger,
-      'detector state',
-    );
+    this.consumer = new TwinTelemetryConsumer(log, directory, catalog, {
+      what: 'detector state',
+      directoryWaitMs: config.directoryWaitMs,
+      logger: this.logger,
+      observe: (readings) => this.judge(readings),
+      drop: (partition) => this.monitors.dropPartition(partition),
+    });
   }
 
   get stats(): WorkerStats {
     return {
-      ...this.counts,
+      readingsJudged: this.consumer.counts.readingsFed,
+      readingsReplayed: this.readingsReplayed,
+      unknownTwins: this.consumer.counts.unknownTwins,
       eventsAppended: this.consumer.stats.appended,
       restores: this.consumer.stats.restores,
     };
@@ -82,40 +78,20 @@ export class DetectionWorker {
     this.consumer.assigned(partitions);
   }
 
-  async handle(batch: RecordedEvent[]): Promise<void> {
-    const fed = await this.consumer.handle(batch);
-    // Counted once the findings are appended, so a reader of the counters sees them in the log.
-    for (const { event } of fed)
-      if (event.type === 'TelemetryReported' && this.directory.get(event.twinId))
-        this.counts.readingsJudged += event.data.readings.length;
+  handle(batch: RecordedEvent[]): Promise<void> {
+    return this.consumer.handle(batch);
   }
 
-  private async judge(
-    partition: number,
-    event: EventEnvelope,
-    silent: boolean,
-  ): Promise<NewEvent[]> {
-    if (event.type !== 'TelemetryReported') return [];
-    const twin = await this.directory.waitFor(event.twinId, this.config.directoryWaitMs);
-    if (!twin || twin.status === 'unregistered') {
-      // Ingestion validated the twin, so this is someone writing around it: say so, move on.
-      this.counts.unknownTwins += 1;
-      if (!silent)
-        this.logger.warn(
-          `telemetry for unknown twin ${event.twinId} (event ${event.id}) not judged`,
-        );
-      return [];
-    }
-    const possible = physicallyPossible(event.data.readings, twin, this.catalog);
-    const readings: MonitoredReading[] = possible.map((r) => ({
+  private judge({ partition, twin, event, readings, silent }: TwinReadings): NewEvent[] {
+    const monitored: MonitoredReading[] = readings.map((r) => ({
       property: r.property,
       value: r.value,
       at: Date.parse(r.occurredAt),
       readingId: r.readingId,
     }));
-    const changes = this.monitors.observe(partition, twin, readings);
+    const changes = this.monitors.observe(partition, twin, monitored);
     if (silent) {
-      this.counts.readingsReplayed += readings.length;
+      this.readingsReplayed += monitored.length;
       return [];
     }
     if (changes.length === 0) return [];

@@ -1,17 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  physicallyPossible,
-  type EventEnvelope,
-  type ModelCatalog,
-  type NewEvent,
-} from '@twinlog/domain';
-import type { EventLog, RecordedEvent, StatefulStreamConsumer } from '@twinlog/event-log';
+import type { ModelCatalog, NewEvent } from '@twinlog/domain';
+import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import {
   CLOCK,
   EVENT_LOG,
   MODEL_CATALOG,
-  telemetryStateConsumer,
+  TwinTelemetryConsumer,
   type Clock,
+  type TwinReadings,
 } from '@twinlog/service-kit';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { MAINTENANCE_CONFIG } from '../tokens';
@@ -37,14 +33,14 @@ export interface WorkerStats {
 @Injectable()
 export class PredictionWorker {
   private readonly logger = new Logger(PredictionWorker.name);
-  private readonly consumer: StatefulStreamConsumer;
+  private readonly consumer: TwinTelemetryConsumer;
   readonly models: HealthModels;
-  private readonly counts = { readingsSeen: 0, readingsReplayed: 0, unknownTwins: 0 };
+  private readingsReplayed = 0;
 
   constructor(
     @Inject(EVENT_LOG) log: EventLog,
-    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
-    @Inject(MAINTENANCE_CONFIG) private readonly config: MaintenanceConfig,
+    @Inject(MODEL_CATALOG) catalog: ModelCatalog,
+    @Inject(MAINTENANCE_CONFIG) config: MaintenanceConfig,
     @Inject(CLOCK) private readonly now: Clock,
     private readonly view: TwinEventsView,
   ) {
@@ -52,15 +48,13 @@ export class PredictionWorker {
       checkpointSeconds: config.checkpointSeconds,
       horizonHours: config.horizonHours,
     });
-    this.consumer = telemetryStateConsumer(
-      log,
-      {
-        feed: (partition, event, silent) => this.observe(partition, event, silent),
-        drop: (partition) => this.models.dropPartition(partition),
-      },
-      this.logger,
-      'health models',
-    );
+    this.consumer = new TwinTelemetryConsumer(log, view.directory, catalog, {
+      what: 'health models',
+      directoryWaitMs: config.directoryWaitMs,
+      logger: this.logger,
+      observe: (readings) => this.observe(readings),
+      drop: (partition) => this.models.dropPartition(partition),
+    });
     // Maintenance and anomalies reach the models of this worker's twins as they are recorded.
     view.onHistory((added) => {
       for (const { twinId, entry } of added) this.models.record(twinId, entry);
@@ -69,7 +63,9 @@ export class PredictionWorker {
 
   get stats(): WorkerStats {
     return {
-      ...this.counts,
+      readingsSeen: this.consumer.counts.readingsFed,
+      readingsReplayed: this.readingsReplayed,
+      unknownTwins: this.consumer.counts.unknownTwins,
       predictionsAppended: this.consumer.stats.appended,
       restores: this.consumer.stats.restores,
     };
@@ -84,36 +80,16 @@ export class PredictionWorker {
     this.consumer.assigned(partitions);
   }
 
-  async handle(batch: RecordedEvent[]): Promise<void> {
-    const fed = await this.consumer.handle(batch);
-    // Counted once the predictions are appended, so a reader of the counters sees them in the log.
-    for (const { event } of fed)
-      if (event.type === 'TelemetryReported' && this.view.directory.get(event.twinId))
-        this.counts.readingsSeen += event.data.readings.length;
+  handle(batch: RecordedEvent[]): Promise<void> {
+    return this.consumer.handle(batch);
   }
 
-  private async observe(
-    partition: number,
-    event: EventEnvelope,
-    silent: boolean,
-  ): Promise<NewEvent[]> {
-    if (event.type !== 'TelemetryReported') return [];
-    const twin = await this.view.directory.waitFor(event.twinId, this.config.directoryWaitMs);
-    if (!twin || twin.status === 'unregistered') {
-      this.counts.unknownTwins += 1;
-      if (!silent)
-        this.logger.warn(`telemetry for unknown twin ${event.twinId} (event ${event.id}) not used`);
-      return [];
-    }
+  private observe({ partition, twin, event, readings, silent }: TwinReadings): NewEvent[] {
     const model = this.models.modelFor(twin, partition, this.view.history.of(twin.twinId));
-    if (silent) this.counts.readingsReplayed += event.data.readings.length;
+    if (silent) this.readingsReplayed += event.data.readings.length;
     if (!model) return [];
     model.observe(
-      physicallyPossible(event.data.readings, twin, this.catalog).map((r) => ({
-        property: r.property,
-        value: r.value,
-        at: Date.parse(r.occurredAt),
-      })),
+      readings.map((r) => ({ property: r.property, value: r.value, at: Date.parse(r.occurredAt) })),
     );
     if (!model.due()) return [];
     const assessment = model.checkpoint();

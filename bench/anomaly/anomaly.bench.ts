@@ -57,7 +57,8 @@ async function main(): Promise<void> {
 async function throughput(env: Env, brokers: string[], twins: string[]): Promise<void> {
   const config = readAnomalyConfig(env);
   const infra = await openInfrastructure(config.service, {
-    service: 'bench-anomaly', store: false,
+    service: 'bench-anomaly',
+    store: false,
     indexedStreams: ['twin-events'],
   });
   await registerTwins(
@@ -110,7 +111,8 @@ async function throughput(env: Env, brokers: string[], twins: string[]): Promise
 async function latency(env: Env, twins: string[]): Promise<void> {
   // Registered first, through the log, as twin-state would have.
   const setup = await openInfrastructure(readAnomalyConfig(env).service, {
-    service: 'bench-setup', store: false,
+    service: 'bench-setup',
+    store: false,
     dedupeOnAppend: false,
   });
   await registerTwins(

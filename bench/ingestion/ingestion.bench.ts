@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   );
   const twinIds = Array.from({ length: TWINS }, (_, i) => `cnc-${i}`);
   const services = await openInfrastructure(config.service, {
-    service: 'bench-ingestion', store: true,
+    service: 'bench-ingestion',
+    store: true,
     dedupeOnAppend: false,
   });
   const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();

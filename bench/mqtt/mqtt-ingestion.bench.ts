@@ -224,7 +224,8 @@ async function register(prefix: string, brokers: string[], twinIds: string[]): P
     INFLUX_ORG: 'unused',
   });
   const services = await openInfrastructure(config.service, {
-    service: 'bench-mqtt', store: true,
+    service: 'bench-mqtt',
+    store: true,
     dedupeOnAppend: false,
   });
   await registerTwins(

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
       TWIN_STATE_SNAPSHOT_EVERY_EVENTS: String(READINGS * 10),
       TWIN_STATE_SNAPSHOT_INTERVAL_MS: '3600000',
     });
-    let services = await openInfrastructure(config.service, { service: 'bench-twin-state', store: false });
+    let services = await openInfrastructure(config.service, {
+      service: 'bench-twin-state',
+      store: false,
+    });
 
     let started = Date.now();
     let service = await startTwinState(config, services, quietLogger);
@@ -77,7 +80,10 @@ async function main(): Promise<void> {
 
     // A new process's view: a fresh connection, nothing cached from the first run.
     await services.close();
-    services = await openInfrastructure(config.service, { service: 'bench-twin-state', store: false });
+    services = await openInfrastructure(config.service, {
+      service: 'bench-twin-state',
+      store: false,
+    });
     started = Date.now();
     service = await startTwinState(config, services, quietLogger);
     const warmSeconds = (Date.now() - started) / 1000;

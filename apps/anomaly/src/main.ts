@@ -6,5 +6,9 @@ import { readAnomalyConfig } from './config/anomaly.config';
 runServiceProcess('anomaly', () => {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readAnomalyConfig(process.env);
-  return { definition: anomalyService(config), settings: config.service, note: `group ${config.group}` };
+  return {
+    definition: anomalyService(config),
+    settings: config.service,
+    note: `group ${config.group}`,
+  };
 });

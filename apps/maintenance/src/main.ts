@@ -6,5 +6,9 @@ import { maintenanceService } from './maintenance.app';
 runServiceProcess('maintenance', () => {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readMaintenanceConfig(process.env);
-  return { definition: maintenanceService(config), settings: config.service, note: `group ${config.group}` };
+  return {
+    definition: maintenanceService(config),
+    settings: config.service,
+    note: `group ${config.group}`,
+  };
 });

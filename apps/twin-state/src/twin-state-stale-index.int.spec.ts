@@ -54,7 +54,10 @@ describe('twin-state over a log that is newer than its stream index (Kafka)', ()
         INGESTION_HTTP_HOST: '127.0.0.1',
         INGESTION_HTTP_PORT: '0',
       });
-      const infra = await openInfrastructure(config.service, { service: 'ingestion-test', store: false });
+      const infra = await openInfrastructure(config.service, {
+        service: 'ingestion-test',
+        store: true,
+      });
       const ingestion = await startIngestion(config, infra, false);
       try {
         await eventually(async () => {

@@ -26,7 +26,9 @@ export class HealthHttpController {
   @Get('ready')
   ready(): { status: 'ready' } & Record<string, unknown> {
     this.readiness.assertReady();
-    const details = this.definition.readyDetails?.((token) => this.modules.get(token, { strict: false }));
+    const details = this.definition.readyDetails?.((token) =>
+      this.modules.get(token, { strict: false }),
+    );
     return { status: 'ready', ...details };
   }
 }

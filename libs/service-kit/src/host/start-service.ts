@@ -14,7 +14,15 @@ import { eventFeedController } from '@twinlog/nest-transport';
 import { EventLogServer } from '@twinlog/nest-transport';
 import { setUpHttpApi } from '../http/http-api-setup';
 import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
-import { CLOCK, EVENT_LOG, MODEL_CATALOG, systemClock, TELEMETRY_STORE, type Clock, type ServicePorts } from './ports';
+import {
+  CLOCK,
+  EVENT_LOG,
+  MODEL_CATALOG,
+  systemClock,
+  TELEMETRY_STORE,
+  type Clock,
+  type ServicePorts,
+} from './ports';
 import { ReadyGuard } from './ready.guard';
 import { replayThenFollow } from './replay-then-follow';
 import type { Resolve, ServiceDefinition, Share } from './service-definition';
@@ -42,13 +50,13 @@ export async function startService(
   clock: Clock = systemClock,
 ): Promise<RunningService> {
   const readiness = new ServiceReadiness();
-  const feeds = (definition.follows ?? []).map(
-    (follow) => Symbol(`${definition.name} ${follow.what} feed`),
+  const feeds = (definition.follows ?? []).map((follow) =>
+    Symbol(`${definition.name} ${follow.what} feed`),
   );
-  const app = await NestFactory.create(
-    serviceModule(definition, ports, clock, readiness, feeds),
-    { logger, ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}) },
-  );
+  const app = await NestFactory.create(serviceModule(definition, ports, clock, readiness, feeds), {
+    logger,
+    ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}),
+  });
   try {
     await run(app, definition, ports.log, readiness, feeds);
   } catch (error) {
@@ -140,7 +148,9 @@ function serviceModule(
   class ServiceModule {}
   Object.defineProperty(ServiceModule, 'name', { value: `${pascal(definition.name)}Module` });
   if (definition.usesStore && !ports.store) {
-    throw new Error(`the ${definition.name} service needs the telemetry store, and none was opened`);
+    throw new Error(
+      `the ${definition.name} service needs the telemetry store, and none was opened`,
+    );
   }
   const portProviders: Provider[] = [
     { provide: EVENT_LOG, useValue: ports.log },

@@ -57,7 +57,8 @@ it('answers a write the log did not take with 503 LOG_UNAVAILABLE and Retry-Afte
   expect(response['json']).toHaveBeenCalledWith({
     error: {
       code: 'LOG_UNAVAILABLE',
-      message: 'the event log did not acknowledge: broker down; nothing was recorded, retry after 7 s',
+      message:
+        'the event log did not acknowledge: broker down; nothing was recorded, retry after 7 s',
       details: {},
     },
   });

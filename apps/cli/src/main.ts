@@ -7,7 +7,8 @@ import { TWIN_USAGE, twinCommand } from './commands/twin.command';
 import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
-import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.command';
+import { SIMULATE_USAGE } from './commands/simulate-args';
+import { simulateCommand } from './commands/simulate.command';
 import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { isPlantSimError, machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
-import { parseCli, USAGE } from './config/cli-options';
+import { parseCli } from './config/cli-options';
+import { USAGE } from './config/usage';
 import { progressLine, summaryLine } from './run/progress-line';
 import { startPlantSimulator } from './run/plant-simulator';
 

@@ -2,54 +2,41 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { connect, type MqttClient } from 'mqtt';
 import type { IngestionConfig } from '../config/ingestion.config';
 import { INGESTION_CONFIG } from '../tokens';
-import { BrokerDropTally, DROPS_DOC, dropWarning } from './broker-drop-tally';
+import { DROPS_DOC } from './broker-drop-tally';
+import { BrokerDropReporter } from './broker-drop-reporter';
+import {
+  brokerDropWarnings,
+  DROPPED_TOPIC,
+  type BrokerDropStatus,
+  type BrokerWatchState,
+} from './broker-drop-status';
 import { brokerAddress } from './broker-address';
 import { withoutSecrets } from './without-secrets';
 
-/** mosquitto's count of messages it dropped since it started (published retained, every sys_interval). */
-export const DROPPED_TOPIC = '$SYS/broker/publish/messages/dropped';
 const STORED_COUNT_TOPIC = '$SYS/broker/store/messages/count';
 const STORED_BYTES_TOPIC = '$SYS/broker/store/messages/bytes';
-/** A storm of drops is one warning per this interval (the first at once). */
-const REPORT_EVERY_MS = 30_000;
 /** mosquitto publishes $SYS every 10 s by default: a broker silent this long has none for us. */
 const SILENT_AFTER_MS = 60_000;
 const RECONNECT_MS = 5_000;
-
-export type BrokerWatchState = 'watching' | 'unknown' | 'off';
-
-export interface BrokerDropStatus {
-  state: BrokerWatchState;
-  /** Why the state is unknown or off. */
-  reason?: string;
-  source: string;
-  droppedTotal: number | null;
-  droppedSinceStart: number;
-  lastDropAt: string | null;
-  lastReadAt: string | null;
-  /** Messages (and their payload bytes) the broker holds: queued for clients, and retained. */
-  stored: { messages: number | null; bytes: number | null };
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Watches the MQTT broker's own drop counter on a connection of its own (clean session, QoS 0):
  * a broker acknowledges a publisher's message and then drops it when a subscriber's queue is
- * full, and no one else would tell. Logs a warning when the counter moves and keeps the counts
- * for GET /v1/ingestion/mqtt. A broker without $SYS (or with it off, or hidden by an ACL)
- * leaves the state "unknown"; ingestion runs on regardless.
+ * full, and no one else would tell. Logs a warning when the counter moves (BrokerDropReporter)
+ * and keeps the counts for GET /v1/ingestion/mqtt. A broker without $SYS (or with it off, or
+ * hidden by an ACL) leaves the state "unknown"; ingestion runs on regardless.
  */
 @Injectable()
 export class BrokerDropWatcher {
   private readonly logger = new Logger(BrokerDropWatcher.name);
-  private readonly tally = new BrokerDropTally(REPORT_EVERY_MS);
+  private readonly reporter = new BrokerDropReporter(this.logger);
   private client: MqttClient | undefined;
   private connected = false;
   private reason: string | undefined;
   private stored: BrokerDropStatus['stored'] = { messages: null, bytes: null };
   private silenceTimer: NodeJS.Timeout | undefined;
-  private reportTimer: NodeJS.Timeout | undefined;
   private readonly url: string;
 
   constructor(@Inject(INGESTION_CONFIG) private readonly config: IngestionConfig) {
@@ -88,14 +75,14 @@ export class BrokerDropWatcher {
 
   async stop(): Promise<void> {
     clearTimeout(this.silenceTimer);
-    clearTimeout(this.reportTimer);
+    this.reporter.stop();
     const client = this.client;
     this.client = undefined;
     await client?.endAsync(true);
   }
 
   status(): BrokerDropStatus {
-    const counts = this.tally.counts();
+    const counts = this.reporter.counts();
     const state: BrokerWatchState = !this.enabled
       ? 'off'
       : this.connected && counts.droppedTotal !== null
@@ -122,20 +109,7 @@ export class BrokerDropWatcher {
 
   /** Plain sentences for an operator: drops seen, or why drops cannot be seen. */
   warnings(): string[] {
-    const s = this.status();
-    const out: string[] = [];
-    if (s.droppedSinceStart > 0)
-      out.push(
-        `The MQTT broker dropped ${s.droppedSinceStart.toLocaleString('en-US')} messages since this ingestion instance started, the last at ${s.lastDropAt}: a subscriber's queue was full (max_queued_messages / max_queued_bytes) or a client too slow; see ${DROPS_DOC}.`,
-      );
-    const before = (s.droppedTotal ?? 0) - s.droppedSinceStart;
-    if (before > 0)
-      out.push(
-        `The MQTT broker reports ${before.toLocaleString('en-US')} messages dropped before this ingestion instance watched (since the broker started).`,
-      );
-    if (s.state === 'unknown')
-      out.push(`Messages the MQTT broker drops cannot be seen: ${s.reason}.`);
-    return out;
+    return brokerDropWarnings(this.status());
   }
 
   private onConnect(client: MqttClient): void {
@@ -161,7 +135,7 @@ export class BrokerDropWatcher {
   }
 
   private onSilence(): void {
-    if (this.tally.counts().lastReadAt !== null || !this.connected) return;
+    if (this.reporter.counts().lastReadAt !== null || !this.connected) return;
     this.reason = `the broker published no ${DROPPED_TOPIC} within ${SILENT_AFTER_MS / 1000} s (not mosquitto, sys_interval 0, or an ACL)`;
     this.logger.warn(`MQTT broker drops are not watched: ${this.reason}; see ${DROPS_DOC}`);
   }
@@ -171,36 +145,7 @@ export class BrokerDropWatcher {
     if (value === undefined) return;
     if (topic === STORED_COUNT_TOPIC) this.stored.messages = value;
     else if (topic === STORED_BYTES_TOPIC) this.stored.bytes = value;
-    else if (topic === DROPPED_TOPIC) this.onDropped(value);
-  }
-
-  private onDropped(total: number): void {
-    const first = this.tally.counts().droppedTotal === null;
-    this.log(this.tally.observe(total, Date.now()));
-    if (first && total > 0)
-      this.logger.warn(
-        `MQTT broker reports ${total.toLocaleString('en-US')} messages dropped since it started, before this ingestion instance watched; see ${DROPS_DOC}`,
-      );
-    this.scheduleHeldBack();
-  }
-
-  /** Drops held back by the report interval are logged when it ends. */
-  private scheduleHeldBack(): void {
-    const at = this.tally.nextReportAt();
-    if (at === undefined || this.reportTimer) return;
-    this.reportTimer = setTimeout(
-      () => {
-        this.reportTimer = undefined;
-        this.log(this.tally.due(Date.now()));
-        this.scheduleHeldBack();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.reportTimer.unref();
-  }
-
-  private log(report: ReturnType<BrokerDropTally['due']>): void {
-    if (report) this.logger.warn(dropWarning(report));
+    else if (topic === DROPPED_TOPIC) this.reporter.observe(value);
   }
 
   private safe(text: string): string {

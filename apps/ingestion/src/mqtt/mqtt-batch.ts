@@ -1,5 +1,5 @@
 import { bounded, type IncomingReading } from '@twinlog/domain';
-import type { InboundMessage } from './mqtt-session';
+import type { InboundMessage } from './mqtt-session-options';
 import { parseMqttPayload, parsePropertyPayload } from './mqtt-payload';
 import type { TopicPattern } from './topic-pattern';
 

@@ -2,7 +2,7 @@ import { parser } from 'mqtt-packet';
 import { parsePropertyPayload } from './mqtt-payload';
 import { pubackBytes } from './mqtt-packets';
 import { readMessage, takeBatch, type MqttTopics } from './mqtt-batch';
-import type { InboundMessage } from './mqtt-session';
+import type { InboundMessage } from './mqtt-session-options';
 import { coveringFilters, parseTopicPattern } from './topic-pattern';
 
 const AT = '2026-12-06T08:00:00.000Z';

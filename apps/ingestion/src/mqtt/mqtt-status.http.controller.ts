@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { BrokerDropWatcher, type BrokerDropStatus } from './broker-drops';
+import type { BrokerDropStatus } from './broker-drop-status';
+import { BrokerDropWatcher } from './broker-drops';
 import { MqttInput } from './mqtt-input';
 import type { MqttInputStatus } from './mqtt-status';
 

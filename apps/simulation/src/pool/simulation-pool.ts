@@ -1,27 +1,11 @@
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { TwinlogError, type ErrorCode } from '@twinlog/domain';
+import { TwinlogError } from '@twinlog/domain';
 import type { SimulationProgress, SimulationResult } from '@twinlog/physics';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SIMULATION_CONFIG } from '../tokens';
-import type { CarriedError, FromWorker, RunTask } from './worker-messages';
-
-interface Pending {
-  task: RunTask;
-  onProgress: (progress: SimulationProgress) => void;
-  resolve: (result: SimulationResult) => void;
-  reject: (error: unknown) => void;
-  signal: AbortSignal;
-  onAbort: () => void;
-}
-
-interface Thread {
-  worker: Worker;
-  ready: boolean;
-  current: Pending | null;
-  deadline: NodeJS.Timeout | undefined;
-}
+import { rebuiltError } from './carried-error';
+import { startWorker, type Pending, type Thread } from './pool-thread';
+import type { FromWorker, RunTask } from './worker-messages';
 
 /**
  * A fixed set of worker threads that compute runs, so the request thread (and, in the
@@ -115,7 +99,7 @@ export class SimulationPool implements OnModuleDestroy {
             pending.signal.removeEventListener('abort', pending.onAbort);
             pending.resolve(message.result);
           } else {
-            this.settle(pending, rebuilt(message.error));
+            this.settle(pending, rebuiltError(message.error));
           }
         }
         this.dispatch();
@@ -185,25 +169,4 @@ export class SimulationPool implements OnModuleDestroy {
     thread.worker.on('exit', (code: number) => lost(`exit code ${code}`));
     return thread;
   }
-}
-
-/**
- * The worker's entry: compiled JavaScript as is; from source (tests, `npm start`, the image)
- * through the project's own TypeScript loader, since the physics imports path aliases. Each
- * thread pays that start-up once (about half a second) when the pool starts or replaces it.
- */
-function startWorker(): Worker {
-  const entry = join(__dirname, `simulation.worker${extname(__filename)}`);
-  if (extname(entry) !== '.ts') return new Worker(entry);
-  const loader = require.resolve('@swc-node/register');
-  return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, {
-    eval: true,
-  });
-}
-
-function rebuilt(error: CarriedError): Error {
-  if (error.twinlog) return new TwinlogError(error.code as ErrorCode, error.message, error.details);
-  const plain = new Error(error.message);
-  plain.stack = error.message;
-  return plain;
 }

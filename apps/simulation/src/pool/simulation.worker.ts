@@ -1,8 +1,8 @@
 // A simulation worker thread (ADR 0012): runs one what-if at a time, off the request thread.
 import { parentPort } from 'node:worker_threads';
-import { isTwinlogError } from '@twinlog/domain';
 import { runSimulation } from '@twinlog/physics';
-import type { CarriedError, FromWorker, RunTask } from './worker-messages';
+import { carriedError } from './carried-error';
+import type { FromWorker, RunTask } from './worker-messages';
 
 /** Progress goes to the service at most this often (the run itself never waits on it). */
 const PROGRESS_EVERY_MS = 50;
@@ -27,15 +27,7 @@ port.on('message', (task: RunTask) => {
       }
     }
   } catch (error) {
-    post({ kind: 'failed', error: carried(error) });
+    post({ kind: 'failed', error: carriedError(error) });
   }
 });
 post({ kind: 'ready' });
-
-function carried(error: unknown): CarriedError {
-  if (isTwinlogError(error)) {
-    return { twinlog: true, code: error.code, message: error.message, details: error.details };
-  }
-  const e = error as Error;
-  return { twinlog: false, code: 'INTERNAL', message: e?.stack ?? String(error), details: {} };
-}

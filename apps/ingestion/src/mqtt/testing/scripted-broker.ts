@@ -18,6 +18,13 @@ export interface BrokerConnection {
  */
 export class ScriptedBroker {
   readonly connections: BrokerConnection[] = [];
+  /** Whether PINGREQ gets its PINGRESP (false: a broker, or a path, that went silent). */
+  answersPings = true;
+  /** What CONNACK answers: its reason code (0 accepts) and whether the session was found. */
+  connack: { reasonCode: number; sessionPresent: boolean } = {
+    reasonCode: 0,
+    sessionPresent: false,
+  };
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -82,14 +89,14 @@ export class ScriptedBroker {
     read.on('packet', (packet: Packet) => {
       packets.push(packet);
       if (packet.cmd === 'connect') {
-        connection.send({ cmd: 'connack', sessionPresent: false, reasonCode: 0 });
+        connection.send({ cmd: 'connack', ...this.connack });
       } else if (packet.cmd === 'subscribe') {
         connection.send({
           cmd: 'suback',
           messageId: packet.messageId,
           granted: packet.subscriptions.map(() => 1),
         });
-      } else if (packet.cmd === 'pingreq') {
+      } else if (packet.cmd === 'pingreq' && this.answersPings) {
         connection.send({ cmd: 'pingresp' });
       }
     });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  follow,
   startService,
   type Clock,
   type RunningService,
@@ -32,17 +33,21 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
     controllers: [MaintenanceHttpController, WorkerHttpController, PredictionMessageController],
-    providers: [{ provide: MAINTENANCE_CONFIG, useValue: config }, TwinEventsView, PredictionWorker],
+    providers: [
+      { provide: MAINTENANCE_CONFIG, useValue: config },
+      TwinEventsView,
+      PredictionWorker,
+    ],
     follows: [
-      {
+      follow({
         what: 'twins and their maintenance history',
         model: TwinEventsView,
         streams: ['twin-events'],
         group: `${config.group}-twins`,
-        fold: (view: TwinEventsView, batch) => view.apply(batch.map((r) => r.event)),
-        summary: (view: TwinEventsView, events) =>
+        fold: (view, batch) => view.apply(batch.map((r) => r.event)),
+        summary: (view, events) =>
           `${view.directory.size} twins from ${events} twin-events`,
-      },
+      }),
     ],
     shares: [
       {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  follow,
   startService,
   type RunningService,
   type ServiceDefinition,
@@ -39,18 +40,18 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       RebuildService,
     ],
     follows: [
-      {
+      follow({
         what: 'twin state',
         model: LiveTwins,
         streams: ['twin-events', 'telemetry'],
         group: 'twin-state-live',
         maxBatchSize: 5_000,
-        restore: (twins: LiveTwins) => twins.restore(),
-        fold: (twins: LiveTwins, batch) => twins.apply(batch),
-        caughtUp: (twins: LiveTwins, next) => twins.caughtUp(next),
-        summary: (twins: LiveTwins, events) =>
+        restore: (twins) => twins.restore(),
+        fold: (twins, batch) => twins.apply(batch),
+        caughtUp: (twins, next) => twins.caughtUp(next),
+        summary: (twins, events) =>
           `${twins.size} twins from ${twins.snapshotsRestored} snapshots and ${events} events`,
-      },
+      }),
     ],
     refuseUntilReady: true,
     readyDetails: (get) => ({ twins: get(LiveTwins).size }),

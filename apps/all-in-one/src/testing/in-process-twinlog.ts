@@ -49,7 +49,10 @@ export async function startInProcessTwinlog(
   });
   const logger = (service: string) => options.loggerFor?.(service) ?? false;
   const twinStateConfig = readTwinStateConfig(own('TWIN_STATE'));
-  const infra = await openInfrastructure(twinStateConfig.service, { service: 'http-test', store: true });
+  const infra = await openInfrastructure(twinStateConfig.service, {
+    service: 'http-test',
+    store: true,
+  });
   const closers: Array<() => Promise<void>> = [];
   try {
     const twinState = await startTwinState(twinStateConfig, infra, logger('twin-state'));

@@ -32,7 +32,8 @@ export interface Worker {
 export async function startWorker(env: Env): Promise<Worker> {
   const config = readAnomalyConfig(env);
   const infra = await openInfrastructure(config.service, {
-    service: 'anomaly-test', store: false,
+    service: 'anomaly-test',
+    store: false,
     dedupeOnAppend: true,
     indexedStreams: ['twin-events'],
   });

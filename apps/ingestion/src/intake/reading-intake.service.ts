@@ -83,10 +83,7 @@ export class ReadingIntake {
    */
   async restoreWindow(): Promise<void> {
     const started = Date.now();
-    const { keys, events } = await readRecentReadingKeys(
-      this.log,
-      this.config.intake.dedupeWindow,
-    );
+    const { keys, events } = await readRecentReadingKeys(this.log, this.config.intake.dedupeWindow);
     for (const key of keys) this.recent.add(key);
     this.logger.log(
       `de-duplication window ready: ${keys.length} reading ids from ${events} telemetry events in ${Date.now() - started} ms`,

@@ -62,7 +62,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const config = readIngestionConfig(testEnv(id, overrides));
   const infra = await openInfrastructure(config.service, {
-    service: 'ingestion-test', store: true,
+    service: 'ingestion-test',
+    store: true,
     dedupeOnAppend: false,
   });
   await registerTwins(infra.log, infra, twins);

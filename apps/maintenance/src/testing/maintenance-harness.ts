@@ -52,7 +52,8 @@ export interface Worker {
 export async function startWorker(env: Env): Promise<Worker> {
   const config = readMaintenanceConfig(env);
   const infra = await openInfrastructure(config.service, {
-    service: 'maintenance-test', store: false,
+    service: 'maintenance-test',
+    store: false,
     dedupeOnAppend: true,
     indexedStreams: ['twin-events'],
   });

@@ -45,7 +45,10 @@ export async function startEmbeddedTwinlog(
     TWIN_STATE_HTTP_HOST: '127.0.0.1',
     TWIN_STATE_HTTP_PORT: '0',
   });
-  const infra = await openInfrastructure(twinStateConfig.service, { service: 'plant-sim-test', store: true });
+  const infra = await openInfrastructure(twinStateConfig.service, {
+    service: 'plant-sim-test',
+    store: true,
+  });
   const twinState = await startTwinState(twinStateConfig, infra, false);
   const twinlog: EmbeddedTwinlog = {
     infra,

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
+import type { ModelCatalog } from '@twinlog/domain';
 import { declaredParameters, physicsModelFor, simulatedTwinTypes } from '@twinlog/physics';
 import { MODEL_CATALOG } from '@twinlog/service-kit';
-import type { ModelCatalog } from '@twinlog/domain';
 
 /** What can be simulated, and each model's variables and declared parameters. */
 @Controller('v1/physics')

@@ -5,9 +5,8 @@ import {
   type SimulationSummary,
   type TwinEvent,
 } from '@twinlog/domain';
-import { LogUnavailableError } from '@twinlog/service-kit';
-import { EVENT_LOG } from '@twinlog/service-kit';
 import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG, LogUnavailableError } from '@twinlog/service-kit';
 
 /** Who asked, for the audit trail (from the request's headers). */
 export interface RunMeta {

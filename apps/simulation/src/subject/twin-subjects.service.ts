@@ -3,17 +3,16 @@ import {
   foldTwin,
   initialTwinState,
   TwinlogError,
+  type ModelCatalog,
   type TwinModel,
   type TwinState,
 } from '@twinlog/domain';
 import { physicsModelFor, propertiesOf, type SimulationSubject } from '@twinlog/physics';
-import type { SeriesPoint } from '@twinlog/telemetry-store';
+import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG, MODEL_CATALOG, TELEMETRY_STORE } from '@twinlog/service-kit';
+import type { SeriesPoint, TelemetryStore } from '@twinlog/telemetry-store';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SIMULATION_CONFIG } from '../tokens';
-import { EVENT_LOG, MODEL_CATALOG, TELEMETRY_STORE } from '@twinlog/service-kit';
-import type { EventLog } from '@twinlog/event-log';
-import type { ModelCatalog } from '@twinlog/domain';
-import type { TelemetryStore } from '@twinlog/telemetry-store';
 
 export interface LoadedSubject {
   subject: SimulationSubject;

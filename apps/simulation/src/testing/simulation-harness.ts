@@ -60,7 +60,8 @@ export async function startSimulationHarness(
 ): Promise<SimulationHarness> {
   const config = readSimulationConfig(simulationEnv(mode, overrides));
   const infra = await openInfrastructure(config.service, {
-    service: 'simulation-test', store: true,
+    service: 'simulation-test',
+    store: true,
     indexedStreams: ['twin-events'],
   });
   const h: SimulationHarness = {

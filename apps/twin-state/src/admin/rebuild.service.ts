@@ -7,10 +7,10 @@ import {
   TwinlogError,
   type TwinState,
 } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { stateChecksum } from './state-checksum';
-import { EVENT_LOG } from '@twinlog/service-kit';
-import type { EventLog } from '@twinlog/event-log';
 
 export type RebuildProgress =
   { phase: 'replay'; events: number; total?: number } | { phase: 'done'; report: RebuildReport };

@@ -11,12 +11,12 @@ import {
   type NewEvent,
   type TwinCommand,
   type TwinState,
+  type ModelCatalog,
 } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
-import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
-import type { EventLog } from '@twinlog/event-log';
-import type { ModelCatalog } from '@twinlog/domain';
 
 export interface CommandResult {
   twinId: string;

@@ -14,12 +14,12 @@ import {
   type EventEnvelope,
   type StateChange,
   type TwinState,
+  type ModelCatalog,
 } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { foldInChunks, HeavyReads } from './heavy-reads';
-import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
-import type { EventLog } from '@twinlog/event-log';
-import type { ModelCatalog } from '@twinlog/domain';
 
 /**
  * Bytes of events (as JSON) one audit page carries at most: a page of 1,000 telemetry events
@@ -146,10 +146,7 @@ export class TwinQueries {
   }
 
   private async auditPage(twinId: string, query: AuditQuery) {
-    const events = await this.log.readStream(
-      twinId,
-      query.types ? { types: query.types } : {},
-    );
+    const events = await this.log.readStream(twinId, query.types ? { types: query.types } : {});
     if (events.length === 0 && !this.live.get(twinId)) throw notFound(twinId);
     const inRange = events
       .map((event, index) => ({ index, event }))

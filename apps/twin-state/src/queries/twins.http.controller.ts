@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { excerpt, twinHealth } from '@twinlog/domain';
-import { queryInvalid, QueryParams } from '@twinlog/service-kit';
+import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
+import { MODEL_CATALOG, queryInvalid, QueryParams } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import {
@@ -14,8 +14,6 @@ import {
   type ListQuery,
 } from './twin-query-params';
 import { TwinQueries } from './twin-queries.service';
-import { MODEL_CATALOG } from '@twinlog/service-kit';
-import type { ModelCatalog } from '@twinlog/domain';
 
 /** Questions about twins: now, as of a time, compared between times, and their audit trail. */
 @Controller('v1/twins')

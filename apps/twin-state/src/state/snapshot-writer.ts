@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventLog } from '@twinlog/event-log';
+import { EVENT_LOG } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { LiveTwins } from './live-twins';
-import { EVENT_LOG } from '@twinlog/service-kit';
-import type { EventLog } from '@twinlog/event-log';
 
 /**
  * Writes snapshots of the twins that changed, every N events or T ms (whichever first), each

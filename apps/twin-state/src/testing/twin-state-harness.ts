@@ -57,7 +57,10 @@ export async function startTwinStateHarness(
   overrides: Env = {},
 ): Promise<TwinStateHarness> {
   const config = readTwinStateConfig(twinStateEnv(mode, overrides));
-  const infra = await openInfrastructure(config.service, { service: 'twin-state-test', store: false });
+  const infra = await openInfrastructure(config.service, {
+    service: 'twin-state-test',
+    store: false,
+  });
   const h: TwinStateHarness = {
     config,
     infra,

@@ -31,6 +31,11 @@ export interface Follow<T = never> {
   summary?(model: T, events: number): string;
 }
 
+/** A follow whose fold, restore and summary are checked against its model's type. */
+export function follow<T>(spec: Follow<T>): Follow<T> {
+  return spec;
+}
+
 /** A consumer group sharing the partitions of `streams` with the service's other instances. */
 export interface Share {
   group: string;

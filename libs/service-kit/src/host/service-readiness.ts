@@ -6,12 +6,14 @@ import { HttpProblem } from '../http/http-problem';
  * must not be answered from a half-built state, ask here.
  */
 export class ServiceReadiness {
-  private readonly waiting = new Set<string>();
+  // Keyed by a token of each step, not its words: two steps described alike are still two.
+  private readonly waiting = new Map<symbol, string>();
 
   /** Registers a start-up step; call the returned function once it is done. */
   begin(step: string): () => void {
-    this.waiting.add(step);
-    return () => this.waiting.delete(step);
+    const token = Symbol(step);
+    this.waiting.set(token, step);
+    return () => this.waiting.delete(token);
   }
 
   get ready(): boolean {
@@ -20,7 +22,7 @@ export class ServiceReadiness {
 
   /** The steps still running, in the order they began. */
   get pending(): string[] {
-    return [...this.waiting];
+    return [...this.waiting.values()];
   }
 
   /** Throws 503 NOT_READY (with Retry-After) while a start-up step is running. */

@@ -10,8 +10,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { eventFeedController } from '@twinlog/nest-transport';
-import { EventLogServer } from '@twinlog/nest-transport';
+import { eventFeedController, EventLogServer } from '@twinlog/nest-transport';
 import { setUpHttpApi } from '../http/http-api-setup';
 import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
 import {
@@ -25,7 +24,7 @@ import {
 } from './ports';
 import { ReadyGuard } from './ready.guard';
 import { replayThenFollow } from './replay-then-follow';
-import type { Resolve, ServiceDefinition, Share } from './service-definition';
+import type { Follow, Resolve, ServiceDefinition, Share } from './service-definition';
 import { ServiceReadiness } from './service-readiness';
 
 export interface RunningService {
@@ -38,10 +37,18 @@ export interface RunningService {
 
 export type ServiceLogger = LoggerService | LogLevel[] | false;
 
+/** A follow with the feed its broadcast subscription and its message controller share. */
+interface FollowWithFeed {
+  follow: Follow<unknown>;
+  feed: symbol;
+}
+
 /**
  * The one way a Twinlog service starts, whatever it does: its module wired to the ports it
  * uses, the shared HTTP set-up and probes, its read models replayed then followed, its
  * consumer groups joined, then its own inputs. See ServiceDefinition for what each service says.
+ * A start that fails stops what had started (the definition's `stopping`, then the app) and
+ * rejects with the cause; it never ends the process.
  */
 export async function startService(
   definition: ServiceDefinition,
@@ -50,28 +57,34 @@ export async function startService(
   clock: Clock = systemClock,
 ): Promise<RunningService> {
   const readiness = new ServiceReadiness();
-  const feeds = (definition.follows ?? []).map((follow) =>
-    Symbol(`${definition.name} ${follow.what} feed`),
+  const follows: FollowWithFeed[] = (definition.follows ?? []).map((follow) => ({
+    follow: follow as Follow<unknown>,
+    feed: Symbol(`${definition.name} ${follow.what} feed`),
+  }));
+  const app = await NestFactory.create(
+    serviceModule(definition, ports, clock, readiness, follows),
+    {
+      logger,
+      // Nest would otherwise end the process itself on a wiring error, before anything is closed.
+      abortOnError: false,
+      ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}),
+    },
   );
-  const app = await NestFactory.create(serviceModule(definition, ports, clock, readiness, feeds), {
-    logger,
-    ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}),
-  });
+  const stop = async () => {
+    try {
+      await definition.stopping?.(resolver(app));
+    } finally {
+      await app.close();
+    }
+  };
   try {
-    await run(app, definition, ports.log, readiness, feeds);
+    await run(app, definition, ports.log, readiness, follows);
   } catch (error) {
-    await app.close().catch(() => undefined);
+    await stop().catch(() => undefined);
     throw error;
   }
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await definition.stopping?.(resolver(app));
-      await app.close();
-    },
-  };
+  return { app, url: `http://127.0.0.1:${port}`, close: stop };
 }
 
 async function run(
@@ -79,7 +92,7 @@ async function run(
   definition: ServiceDefinition,
   log: ServicePorts['log'],
   readiness: ServiceReadiness,
-  feeds: symbol[],
+  follows: FollowWithFeed[],
 ): Promise<void> {
   const { http } = definition;
   setUpHttpApi(app, {
@@ -91,9 +104,9 @@ async function run(
   const get = resolver(app);
   // Every step is registered before the app listens, so the ready probe can never say yes early.
   const steps = [
-    ...(definition.follows ?? []).map((follow, i) =>
+    ...follows.map(({ follow, feed }) =>
       step(readiness, `replaying ${follow.streams.join(' and ')} into the ${follow.what}`, () =>
-        replayThenFollow(app, log, follow, feeds[i]!, logger),
+        replayThenFollow(app, log, follow, feed, logger),
       ),
     ),
     ...(definition.prepare ?? []).map((prepare) =>
@@ -104,7 +117,10 @@ async function run(
   // Probes answer (live, not ready) during a long replay, unless nothing may be served before it.
   if (definition.listenWhenReady) await app.init();
   else await listen();
-  await Promise.all(steps.map((s) => s()));
+  // All steps end before a failure is reported: none may still be connecting to a closed app.
+  const outcomes = await Promise.allSettled(steps.map((s) => s()));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
   for (const share of definition.shares ?? []) {
     app.connectMicroservice({ strategy: shareServer(log, share, get) });
   }
@@ -112,6 +128,8 @@ async function run(
   if (definition.listenWhenReady) await listen();
   await definition.started?.(get);
   if (definition.readsTwinStreams) log.warmUp?.();
+  // A ready probe that cannot answer would keep the service out of rotation for ever: fail now.
+  definition.readyDetails?.(get);
 }
 
 /** Registers a readiness step at once, so the probe names it before it runs. */
@@ -141,7 +159,7 @@ function serviceModule(
   ports: ServicePorts,
   clock: Clock,
   readiness: ServiceReadiness,
-  feeds: symbol[],
+  follows: FollowWithFeed[],
 ): DynamicModule {
   // A module class per service, named after it: Nest's own messages then say which service.
   @Module({})
@@ -163,9 +181,7 @@ function serviceModule(
     controllers: [
       HealthHttpController,
       ...definition.controllers,
-      ...(definition.follows ?? []).map((follow, i) =>
-        eventFeedController(follow.model, feeds[i]!, follow.fold),
-      ),
+      ...follows.map(({ follow, feed }) => eventFeedController(follow.model, feed, follow.fold)),
     ],
     providers: [
       ...portProviders,
@@ -178,7 +194,7 @@ function serviceModule(
 }
 
 function resolver(app: INestApplication): Resolve {
-  return (token) => app.get(token, { strict: false });
+  return (token) => app.get(token);
 }
 
 function pascal(name: string): string {

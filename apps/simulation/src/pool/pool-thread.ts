@@ -29,8 +29,5 @@ export interface Thread {
 export function startWorker(): Worker {
   const entry = join(__dirname, `simulation.worker${extname(__filename)}`);
   if (extname(entry) !== '.ts') return new Worker(entry);
-  const loader = require.resolve('@swc-node/register');
-  return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, {
-    eval: true,
-  });
+  return new Worker(join(__dirname, 'boot-from-source.cjs'), { argv: [entry] });
 }

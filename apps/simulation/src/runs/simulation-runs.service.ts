@@ -1,33 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  isTwinlogError,
-  parseIsoTime,
-  TwinlogError,
-  type SimulationRequest,
-} from '@twinlog/domain';
-import {
   checkAgainstModel,
   compareResults,
   parseScenario,
   physicsModelFor,
-  scenarioInvalid,
   summaryOf,
   type Comparison,
-  type Scenario,
   type SimulationProgress,
   type SimulationResult,
 } from '@twinlog/physics';
-import { describeError, HttpProblem, LogUnavailableError } from '@twinlog/service-kit';
 import type { SimulationConfig } from '../config/simulation.config';
 import { JobCancelled, SimulationJobs, type Job } from '../jobs/simulation-jobs';
 import { SimulationPool } from '../pool/simulation-pool';
-import { TwinSubjects, type LoadedSubject } from '../subject/twin-subjects.service';
+import { TwinSubjects } from '../subject/twin-subjects.service';
 import { SIMULATION_CONFIG } from '../tokens';
+import { answerable, describe } from './job-error';
+import { now, requestOf, startOf, withField, workOf, type Side } from './run-inputs';
 import { RunRecorder, type RunMeta } from './run-recorder';
-
-/** Plant clocks drift: a start time this far ahead of ours still counts as "now". */
-const FUTURE_SKEW_MS = 60_000;
 
 export type RunResult = SimulationResult & { simulationId: string };
 export interface CompareResult {
@@ -43,12 +33,6 @@ export interface Started<R> {
   work: number;
   /** Settles when the job has finished (and been recorded); never rejects. */
   done: Promise<void>;
-}
-
-interface Side {
-  simulationId: string;
-  scenario: Scenario;
-  loaded: LoadedSubject;
 }
 
 /**
@@ -207,83 +191,9 @@ export class SimulationRuns {
       if (error instanceof JobCancelled) {
         this.jobs.finish(job, now(), { status: 'cancelled', result: null, error: null });
       } else {
-        if (!answerable(error))
-          this.logger.error((error as Error).stack ?? String(error));
+        if (!answerable(error)) this.logger.error((error as Error).stack ?? String(error));
         this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
       }
     }
   }
-}
-
-function requestOf(
-  side: Side,
-  comparisonId: string | null,
-  timeTravel: boolean,
-): SimulationRequest {
-  const { scenario } = side;
-  return {
-    simulationId: side.simulationId,
-    label: scenario.label,
-    comparisonId,
-    startAt: side.loaded.subject.startAt,
-    timeTravel,
-    horizonSeconds: scenario.horizonSeconds,
-    stepSeconds: scenario.stepSeconds,
-    perturbations: scenario.perturbations.map((p) => ({ ...p })),
-    samples: scenario.monteCarlo?.samples ?? 0,
-    seed: scenario.monteCarlo?.seed ?? null,
-  };
-}
-
-export function workOf(scenario: Scenario): number {
-  const points = Math.ceil(scenario.horizonSeconds / scenario.stepSeconds) + 1;
-  return points * Math.max(1, scenario.monteCarlo?.samples ?? 0);
-}
-
-function startOf(at: string | undefined): string {
-  return at === undefined ? now() : startTime(at);
-}
-
-function startTime(at: string): string {
-  const parsed = parseIsoTime(at);
-  if (!parsed.ok) throw scenarioInvalid([`at: ${parsed.reason}`]);
-  if (parsed.ms > Date.now() + FUTURE_SKEW_MS) {
-    throw scenarioInvalid([
-      `at: ${parsed.iso} is in the future; a run starts from now or a past state`,
-    ]);
-  }
-  return parsed.iso;
-}
-
-/** Prefixes a scenario's problems with the request field it came from (base, alternative). */
-function withField<T>(field: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (field === 'scenario' || !isTwinlogError(error, 'SCENARIO_INVALID')) throw error;
-    const problems = (error.details['problems'] as string[]).map((p) => `${field}.${p}`);
-    throw new TwinlogError(
-      'SCENARIO_INVALID',
-      `The ${field} scenario is invalid: ${problems.join('; ')}`,
-      { problems },
-    );
-  }
-}
-
-/** An error with its own code and HTTP answer: not a defect to log. */
-function answerable(error: unknown): boolean {
-  return isTwinlogError(error) || error instanceof HttpProblem || error instanceof LogUnavailableError;
-}
-
-/** A failed job's error, as the error filter would answer it (its status: statusOfFailure). */
-function describe(error: unknown): { code: string; message: string } {
-  if (answerable(error)) {
-    const { code, message } = describeError(error).body;
-    return { code, message };
-  }
-  return { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

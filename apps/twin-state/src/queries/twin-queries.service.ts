@@ -19,13 +19,8 @@ import {
 import type { EventLog } from '@twinlog/event-log';
 import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
+import { auditPageOf, type AuditQuery } from './audit-page';
 import { foldInChunks, HeavyReads } from './heavy-reads';
-
-/**
- * Bytes of events (as JSON) one audit page carries at most: a page of 1,000 telemetry events
- * was 38 MB. A page stops early at this size and still gives `next` (it always has one event).
- */
-export const AUDIT_PAGE_BYTES = 1_000_000;
 
 /** Where a diff starts when the twin did not exist at `from`: nothing, not an invented state. */
 export const NOT_YET_REGISTERED = 'twin';
@@ -39,15 +34,6 @@ export interface TwinFilter {
   parentId?: string;
   site?: string;
   status?: string;
-}
-
-export interface AuditQuery {
-  types?: string[];
-  from?: string;
-  to?: string;
-  /** Position in the trail to continue after (from the previous page's `next`). */
-  after?: number;
-  limit: number;
 }
 
 /**
@@ -148,27 +134,7 @@ export class TwinQueries {
   private async auditPage(twinId: string, query: AuditQuery) {
     const events = await this.log.readStream(twinId, query.types ? { types: query.types } : {});
     if (events.length === 0 && !this.live.get(twinId)) throw notFound(twinId);
-    const inRange = events
-      .map((event, index) => ({ index, event }))
-      .filter(
-        ({ event, index }) =>
-          index > (query.after ?? -1) &&
-          (!query.from || event.recordedAt >= query.from) &&
-          (!query.to || event.recordedAt <= query.to),
-      );
-    const page: Array<{ index: number; event: EventEnvelope }> = [];
-    let bytes = 0;
-    for (const item of inRange) {
-      if (page.length >= query.limit) break;
-      bytes += JSON.stringify(item.event).length;
-      if (page.length > 0 && bytes > AUDIT_PAGE_BYTES) break;
-      page.push(item);
-    }
-    const last = page[page.length - 1];
-    return {
-      events: page.map(({ index, event }) => ({ position: index, ...event })),
-      next: last && inRange.length > page.length ? last.index : null,
-    };
+    return auditPageOf(events, query);
   }
 
   /** Which event set a property's current value, and which set its limits. */

@@ -12,7 +12,8 @@ import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { HttpProblem } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { HeavyReads } from './heavy-reads';
-import { AUDIT_PAGE_BYTES, TwinQueries } from './twin-queries.service';
+import { AUDIT_PAGE_BYTES } from './audit-page';
+import { TwinQueries } from './twin-queries.service';
 
 // Issue 15: heavy twin queries (history, diff, audit, provenance) must not hold the event loop,
 // nor answer a page of tens of MB. Behaviour, not wall-clock: what answers first, what is read.

@@ -4,6 +4,7 @@ export * from './bounded-echo';
 export * from './model/twin-model.schema';
 export * from './model/limits-order';
 export * from './model/physical-range';
+export * from './model/model-problems';
 export * from './model/parse-twin-model';
 export * from './model/model-catalog';
 export * from './events/twin-events';

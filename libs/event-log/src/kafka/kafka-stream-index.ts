@@ -135,13 +135,16 @@ export class KafkaStreamIndex {
   async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number[]>>): Promise<void> {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
+    // Positions from before the log's end is read: events appended and indexed while the read
+    // is on its way would make the index look ahead of a log that merely grew.
+    const held = this.positions();
     const marks = await Promise.all(
       this.streams.map(async (stream) => ({
         stream,
         marks: await watermarks(this.admin, this.names.stream[stream]),
       })),
     );
-    this.checkNotAhead(marks);
+    this.checkNotAhead(marks, held);
     if (this.voided) throw this.failure;
     this.checkIdentityNowAndThen();
     for (const { stream, marks: partitions } of marks) {
@@ -202,17 +205,20 @@ export class KafkaStreamIndex {
    * consumer cannot tell by itself: Kafka's reset after the out-of-range offset brings nothing
    * while the new partition is empty, and a consumer that kept its fetch offsets through the
    * deletion sees no jump back at all. Each read's watermarks show it (every partition, not only
-   * the read's: one is enough to void the whole index).
+   * the read's: one is enough to void the whole index). `held` are the positions taken before
+   * the watermarks were read: the index only reads below a partition's end, and that end only
+   * grows, so an index ahead of it then is ahead of the log.
    */
   private checkNotAhead(
     marks: { stream: StreamName; marks: { partition: number; high: number }[] }[],
+    held: (stream: StreamName, partition: number) => number,
   ): void {
     if (this.failure) return;
     for (const { stream, marks: partitions } of marks) {
-      const ahead = partitions.find((m) => this.position(stream, m.partition) > m.high);
+      const ahead = partitions.find((m) => held(stream, m.partition) > m.high);
       if (ahead)
         return this.voidWith(
-          `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${this.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
+          `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${held(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
         );
     }
   }
@@ -318,6 +324,17 @@ export class KafkaStreamIndex {
       )
       .get(INDEX_GROUP, stream, partition);
     return Number(row?.['next_offset'] ?? 0);
+  }
+
+  /** Every partition's position now, read at once (0 for a partition never read). */
+  private positions(): (stream: StreamName, partition: number) => number {
+    const rows = this.db
+      .prepare('SELECT stream, partition, next_offset FROM consumer_offsets WHERE group_id = ?')
+      .all(INDEX_GROUP);
+    const held = new Map(
+      rows.map((r) => [`${r['stream']}/${r['partition']}`, Number(r['next_offset'])]),
+    );
+    return (stream, partition) => held.get(`${stream}/${partition}`) ?? 0;
   }
 
   /** True if an event with this id is in the log (as far as the index has read). */

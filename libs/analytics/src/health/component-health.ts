@@ -14,12 +14,8 @@ import {
   type AnomalySettings,
   type AnomalyStanding,
 } from './anomaly-history';
-import {
-  DEFAULT_DEGRADATION,
-  DegradationTrack,
-  type DegradationSettings,
-  type IndicatorState,
-} from './degradation-track';
+import { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
+import { DegradationTrack, type IndicatorState } from './degradation-track';
 import { healthIndicators, type IndicatorSpec } from './health-indicators';
 import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
 import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';

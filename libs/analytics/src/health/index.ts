@@ -5,14 +5,9 @@ export {
   type Bucket,
   type BucketHistorySettings,
 } from './bucket-history';
-export {
-  DegradationTrack,
-  DEFAULT_DEGRADATION,
-  type DegradationSettings,
-  type IndicatorState,
-  type IndicatorTrend,
-  type TrendFamily,
-} from './degradation-track';
+export { DegradationTrack, type IndicatorState } from './degradation-track';
+export { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
+export type { IndicatorTrend, TrendFamily } from './trend-fit';
 export {
   AnomalyHistory,
   DEFAULT_ANOMALY_SETTINGS,

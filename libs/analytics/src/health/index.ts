@@ -28,10 +28,12 @@ export {
 } from './recommend-maintenance';
 export {
   ComponentHealthModel,
-  DEFAULT_COMPONENT_HEALTH,
-  type ComponentHealthSettings,
-  type HealthAssessment,
   type MaintenanceDone,
   type ObservedReading,
 } from './component-health';
+export {
+  DEFAULT_COMPONENT_HEALTH,
+  type ComponentHealthSettings,
+} from './component-health-settings';
+export type { HealthAssessment } from './health-assessment';
 export { rollUpMaintenance, type MaintenanceRollUp } from './roll-up-maintenance';

@@ -15,6 +15,8 @@ export * from './twin/twin-state';
 export * from './twin/twin-commands';
 export * from './twin/decide-context';
 export * from './twin/validate-reading';
+export * from './twin/twin-id';
+export * from './twin/decided-event';
 export * from './twin/decide-twin';
 export * from './twin/evolve-twin';
 export * from './twin/stamp-events';

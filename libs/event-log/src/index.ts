@@ -6,7 +6,7 @@ export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';
-export { IndexBehindError, StaleIndexError } from './kafka/kafka-stream-index';
+export { IndexBehindError, StaleIndexError } from './kafka/stream-index-errors';
 export * from './consumer/partition-progress';
 export * from './consumer/stateful-stream-consumer';
 export { capDeadLetter, DEAD_LETTER_PAYLOAD_BYTES } from './shared/dead-letter-cap';

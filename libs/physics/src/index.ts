@@ -21,6 +21,7 @@ export * from './uncertainty/parameter-distribution';
 export * from './uncertainty/monte-carlo';
 export * from './run/start-values';
 export * from './run/run-simulation';
+export * from './run/simulation-result';
 export * from './run/finite-result';
 export * from './run/simulation-summary';
 export * from './compare/compare-results';

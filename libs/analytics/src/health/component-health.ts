@@ -1,61 +1,19 @@
 import {
   bandOf,
-  worse,
   type HealthBand,
-  type HealthFeature,
   type Limits,
   type MaintenanceKind,
   type MaintenanceSpec,
   type Severity,
 } from '@twinlog/domain';
+import { AnomalyHistory } from './anomaly-history';
 import {
-  AnomalyHistory,
-  DEFAULT_ANOMALY_SETTINGS,
-  type AnomalySettings,
-  type AnomalyStanding,
-} from './anomaly-history';
-import {
-  DEFAULT_DEGRADATION,
-  DegradationTrack,
-  type DegradationSettings,
-  type IndicatorState,
-} from './degradation-track';
+  DEFAULT_COMPONENT_HEALTH,
+  type ComponentHealthSettings,
+} from './component-health-settings';
+import { DegradationTrack, type IndicatorState } from './degradation-track';
+import { assessHealth, type HealthAssessment } from './health-assessment';
 import { healthIndicators, type IndicatorSpec } from './health-indicators';
-import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
-import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';
-
-export interface ComponentHealthSettings {
-  degradation: DegradationSettings;
-  anomalies: AnomalySettings;
-  /** Remaining lives beyond this are reported as this, flagged beyond the horizon. */
-  horizonHours: number;
-  /** A prediction at most once per this much event time, unless something significant changed. */
-  checkpointSeconds: number;
-}
-
-export const DEFAULT_COMPONENT_HEALTH: ComponentHealthSettings = {
-  degradation: DEFAULT_DEGRADATION,
-  anomalies: DEFAULT_ANOMALY_SETTINGS,
-  horizonHours: 24 * 365,
-  checkpointSeconds: 300,
-};
-
-/** A component's health now: index, features, remaining life and what to do. */
-export interface HealthAssessment {
-  twinId: string;
-  /** Event time it is as of (the newest reading), epoch ms. */
-  at: number;
-  /** 0-100: the weakest indicator, less the anomaly penalty. */
-  healthIndex: number;
-  features: HealthFeature[];
-  anomalies: AnomalyStanding;
-  worstBand: HealthBand;
-  life: LifePercentiles;
-  /** The indicator most likely to fail first (or the weakest, without trends). */
-  basis: string;
-  model: string;
-  recommendation: MaintenanceRecommendation;
-}
 
 export interface ObservedReading {
   property: string;
@@ -173,41 +131,14 @@ export class ComponentHealthModel {
       .map((spec) => this.tracks.get(spec.id)?.state(spec))
       .filter((s): s is IndicatorState => s !== undefined);
     if (states.length === 0) return undefined;
-    const { horizonHours } = this.settings;
-    const life = lifePercentiles(firstOf(states.map((s) => s.failedBy)), horizonHours);
-    const features = states
-      .map((s) => feature(s, horizonHours))
-      .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
-    const anomalies = this.anomalies.standingAt(now);
-    const weakest = Math.min(...features.map((f) => f.health));
-    const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
-    const bands = new Map(states.map((s) => [s.spec.id, bandOf(s.level, s.spec.limits)]));
-    const worstBand = [...bands.values()].reduce<HealthBand>(
-      (w, b) => worse(w, b) as HealthBand,
-      'normal',
-    );
-    const driver = basisOf(states, life);
-    const recommendation = recommendMaintenance({
-      now,
-      life,
-      healthIndex,
-      worstBand,
-      worstOpenAnomaly: anomalies.worstOpen,
-      spec: this.maintenance,
-    });
-    const assessment: HealthAssessment = {
+    return assessHealth({
       twinId: this.twinId,
-      at: now,
-      healthIndex,
-      features,
-      anomalies,
-      worstBand,
-      life,
-      basis: driver.spec.property,
-      model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
-      recommendation,
-    };
-    return { assessment, bands };
+      now,
+      states,
+      anomalies: this.anomalies.standingAt(now),
+      maintenance: this.maintenance,
+      horizonHours: this.settings.horizonHours,
+    });
   }
 
   private trackOf(spec: IndicatorSpec): DegradationTrack {
@@ -251,32 +182,5 @@ export class ComponentHealthModel {
   }
 }
 
-function feature(s: IndicatorState, horizonHours: number): HealthFeature {
-  const own = lifePercentiles(s.failedBy, horizonHours);
-  return {
-    property: s.spec.property,
-    value: round(s.level, 6),
-    baseline: round(s.reference, 6),
-    threshold: s.spec.threshold,
-    health: round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
-    trendPerHour: round(s.ratePerHour, 6),
-    model: s.degrading ? s.trend!.family : 'none',
-    ...(own.beyond.p50 ? {} : { rulHours: round(own.p50, 3) }),
-    ...(own.beyond.p10 ? {} : { rulLowHours: round(own.p10, 3) }),
-    ...(own.beyond.p90 ? {} : { rulHighHours: round(own.p90, 3) }),
-  };
-}
-
-/** The indicator most likely to have failed by the component's median life; else the weakest. */
-function basisOf(states: IndicatorState[], life: LifePercentiles): IndicatorState {
-  return states.reduce((best, s) => {
-    const a = s.failedBy(life.p50);
-    const b = best.failedBy(life.p50);
-    if (a !== b) return a > b ? s : best;
-    return s.position > best.position ? s : best;
-  });
-}
-
 const RANKS: HealthBand[] = ['normal', 'warning', 'alarm', 'failure'];
 const rank = (b: HealthBand) => RANKS.indexOf(b);
-const round = (x: number, digits: number) => Number(x.toFixed(digits));

@@ -1,9 +1,9 @@
+import { ComponentHealthModel } from './component-health';
 import {
-  ComponentHealthModel,
   DEFAULT_COMPONENT_HEALTH,
   type ComponentHealthSettings,
-  type HealthAssessment,
-} from './component-health';
+} from './component-health-settings';
+import type { HealthAssessment } from './health-assessment';
 import {
   degradingBearing,
   HOUR_MS,

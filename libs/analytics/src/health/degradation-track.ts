@@ -1,78 +1,9 @@
-import {
-  BucketHistory,
-  DEFAULT_BUCKET_HISTORY,
-  type Bucket,
-  type BucketHistorySettings,
-} from './bucket-history';
+import { BucketHistory } from './bucket-history';
+import { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
+import { probabilityFailedBy } from './failure-probability';
 import type { IndicatorSpec } from './health-indicators';
-import { normalCdf } from './normal-cdf';
-import { fitWeightedLine, lineAt, type LineFit } from './weighted-line';
-
-export interface DegradationSettings {
-  history: BucketHistorySettings;
-  /** Finest buckets after a reset whose median is the healthy reference. */
-  baselineBuckets: number;
-  /** Buckets a trend is fitted on, at least. */
-  minFitBuckets: number;
-  /** A window fits when its residuals exceed the noise by at most this many standard errors. */
-  fitTolerance: number;
-  /**
-   * Real degradation speeds up and stalls beyond what one fitted trend shows: the rate is
-   * taken as uncertain by a log-normal factor of this spread (0.5: within x0.53-x1.9 at
-   * P10-P90) on top of the fit's own uncertainty.
-   */
-  rateSpread: number;
-  /** Finest buckets averaged for the current level. */
-  levelBuckets: number;
-  /** Standard errors by which a rate must exceed zero to count as degradation. */
-  significance: number;
-  /**
-   * How far towards the threshold (0 reference, 1 threshold) the level must have come before a
-   * trend is extrapolated: below it, wander of a healthy signal is not mistaken for wear.
-   */
-  onsetPosition: number;
-}
-
-export const DEFAULT_DEGRADATION: DegradationSettings = {
-  history: DEFAULT_BUCKET_HISTORY,
-  baselineBuckets: 12,
-  minFitBuckets: 12,
-  fitTolerance: 2,
-  rateSpread: 0.5,
-  levelBuckets: 3,
-  significance: 3,
-  onsetPosition: 0.2,
-};
-
-export type TrendFamily = 'linear' | 'exponential';
-
-/**
- * A degradation law, linear in some transform z of the position p (0 at the reference, 1 at
- * the threshold): linear, p = a + b t; or exponential from a floor `floor` spans below the
- * reference, p + floor = exp(a + b t) (floor 0.03: flat, then sharply accelerating, as
- * bearings go; floor 1: barely curved).
- */
-interface Law {
-  family: TrendFamily;
-  floor: number;
-}
-
-const LAWS: Law[] = [
-  { family: 'linear', floor: 0 },
-  ...[0.03, 0.1, 0.3, 1].map((floor) => ({ family: 'exponential' as const, floor })),
-];
-
-/** One indicator's trend as fitted now, in the law's z (time in hours from the newest reading). */
-export interface IndicatorTrend {
-  family: TrendFamily;
-  /** The exponential law's floor, in spans below the reference (0 for linear). */
-  floor: number;
-  fit: LineFit;
-  /** Hours of history the fit uses (the longest recent window one law explains). */
-  windowHours: number;
-  /** The rate is positive (towards failure) beyond `significance` standard errors. */
-  significant: boolean;
-}
+import { median } from './median';
+import { fitTrend, lifted, toZ, type IndicatorTrend } from './trend-fit';
 
 export interface IndicatorState {
   spec: IndicatorSpec;
@@ -88,21 +19,6 @@ export interface IndicatorState {
   /** Probability that the indicator has reached its threshold `hours` from now. */
   failedBy(hours: number): number;
 }
-
-const HOUR_MS = 3_600_000;
-/** Seven-point Gauss-Hermite nodes and weights for an expectation over a standard normal. */
-const HERMITE: Array<[number, number]> = [
-  [-3.750439717725742, 0.000548268855972],
-  [-2.366759410734541, 0.030757123967586],
-  [-1.154405394739968, 0.240123178605013],
-  [0, 0.457142857142857],
-  [1.154405394739968, 0.240123178605013],
-  [2.366759410734541, 0.030757123967586],
-  [3.750439717725742, 0.000548268855972],
-];
-/** Above the floor by at least a tenth of it: a noisy reading under the floor stays defined. */
-const lifted = (law: Law, p: number) => Math.max(p + law.floor, law.floor / 10);
-const toZ = (law: Law, p: number) => (law.family === 'linear' ? p : Math.log(lifted(law, p)));
 
 /**
  * The degradation of one health indicator, streaming: a bounded history of its level since the
@@ -165,7 +81,7 @@ export class DegradationTrack {
     const reference = this.referenceFor(spec);
     const span = spec.threshold - reference;
     const position = (x: number) => (x - reference) / span;
-    const trend = this.fitTrend(now, position);
+    const trend = fitTrend(this.history, now, position, this.settings);
     const p = position(level);
     const ratePerHour = trend
       ? (trend.family === 'linear' ? 1 : lifted(trend, p)) * trend.fit.slope * span
@@ -190,17 +106,7 @@ export class DegradationTrack {
         if (p >= 1) return 1;
         // No degradation shown beyond the noise: no end of life to extrapolate to.
         if (!degrading) return 0;
-        const { variance } = lineAt(trend.fit, hours);
-        const sd = Math.sqrt(variance);
-        const dx = hours - trend.fit.origin;
-        // E over the rate factor exp(spread * u), u ~ N(0, 1), by Gauss-Hermite quadrature.
-        let failed = 0;
-        for (let k = 0; k < HERMITE.length; k++) {
-          const [u, weight] = HERMITE[k]!;
-          const mean = trend.fit.level + trend.fit.slope * Math.exp(rateSpread * u) * dx;
-          failed += weight * (sd > 0 ? normalCdf((mean - zFail) / sd) : mean >= zFail ? 1 : 0);
-        }
-        return Math.min(1, failed);
+        return probabilityFailedBy(trend, hours, zFail, rateSpread);
       },
     };
   }
@@ -233,103 +139,4 @@ export class DegradationTrack {
       this.reference = median(this.baseline.map((b) => b.sum / b.count));
     }
   }
-
-  /**
-   * The longest recent window (halving from the whole history) that a degradation law fits to
-   * within the noise, with the law that fits it best; failing that, the best-fitting window.
-   * Noise is the finest buckets' scatter in position; an exponential law's fit is weighted by
-   * its slope, so that scatter counts the same in every transform and the laws compare.
-   */
-  private fitTrend(now: number, position: (x: number) => number): IndicatorTrend | undefined {
-    const buckets = this.history.buckets();
-    const { minFitBuckets, fitTolerance } = this.settings;
-    if (buckets.length < minFitBuckets) return undefined;
-    const hours = buckets.map((b) => ((b.first + b.last) / 2 - now) / HOUR_MS);
-    const positions = buckets.map((b) => position(b.mean));
-    const noise = fineNoise(this.history.recent().map((b) => position(b.mean)));
-    let best: { trend: IndicatorTrend; excess: number } | undefined;
-    for (let window = -hours[0]! * 1.0001 + 1e-9; ; window /= 2) {
-      const from = hours.findIndex((h) => h >= -window);
-      const n = buckets.length - from;
-      if (from < 0 || n < minFitBuckets) break;
-      let accepted: { trend: IndicatorTrend; excess: number } | undefined;
-      for (const law of LAWS) {
-        const fit = fitLaw(
-          law,
-          hours.slice(from),
-          positions.slice(from),
-          buckets.slice(from),
-          noise,
-        );
-        if (!fit) continue;
-        const dof = n - 2;
-        const ratio = noise > 0 ? fit.rss / dof / noise : 1;
-        const excess = (ratio - 1) / Math.sqrt(2 / dof);
-        const trend = { ...law, fit, windowHours: window, significant: false };
-        if (!best || excess < best.excess) best = { trend, excess };
-        if (excess <= fitTolerance && (!accepted || excess < accepted.excess)) {
-          accepted = { trend, excess };
-        }
-      }
-      if (accepted) {
-        best = accepted;
-        break;
-      }
-      if (n === minFitBuckets) break;
-    }
-    if (!best) return undefined;
-    const { fit } = best.trend;
-    best.trend.significant = fit.slope > this.settings.significance * Math.sqrt(fit.varSlope);
-    return best.trend;
-  }
-}
-
-/**
- * Weighted least squares in the law's z. For the exponential law a bucket's weight is scaled
- * by (p + floor)^2, the square of dp/dz, taken at the fitted position after a first pass.
- */
-function fitLaw(
-  law: Law,
-  hours: number[],
-  positions: number[],
-  buckets: Bucket[],
-  noise: number,
-): LineFit | undefined {
-  const z = positions.map((p) => toZ(law, p));
-  const spans = buckets.map((b) => b.span);
-  if (law.family === 'linear') return fitWeightedLine(hours, z, spans, noise);
-  const first = fitWeightedLine(
-    hours,
-    z,
-    spans.map((w, i) => w * lifted(law, positions[i]!) ** 2),
-    noise,
-  );
-  if (!first) return undefined;
-  return fitWeightedLine(
-    hours,
-    z,
-    spans.map((w, i) => w * Math.exp(2 * lineAt(first, hours[i]!).mean)),
-    noise,
-  );
-}
-
-/**
- * The variance of one finest bucket around the trend, from successive differences (a trend
- * barely moves them), robustly: a spike does not make every fit look good.
- */
-function fineNoise(positions: number[]): number {
-  if (positions.length < 4) return 0;
-  const diffs: number[] = [];
-  for (let i = 1; i < positions.length; i++) diffs.push(positions[i]! - positions[i - 1]!);
-  const mid = median(diffs)!;
-  const mad = median(diffs.map((d) => Math.abs(d - mid)))!;
-  const sd = 1.4826 * mad;
-  return (sd * sd) / 2;
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

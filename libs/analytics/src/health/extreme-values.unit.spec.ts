@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ComponentHealthModel, type HealthAssessment } from './component-health';
+import { ComponentHealthModel } from './component-health';
+import type { HealthAssessment } from './health-assessment';
 import { T0, VIBRATION_LIMITS } from './testing-degradation';
 
 // Issue 15: maintenance's streaming degradation model on extreme values within the physical

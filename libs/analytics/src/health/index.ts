@@ -5,14 +5,9 @@ export {
   type Bucket,
   type BucketHistorySettings,
 } from './bucket-history';
-export {
-  DegradationTrack,
-  DEFAULT_DEGRADATION,
-  type DegradationSettings,
-  type IndicatorState,
-  type IndicatorTrend,
-  type TrendFamily,
-} from './degradation-track';
+export { DegradationTrack, type IndicatorState } from './degradation-track';
+export { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
+export type { IndicatorTrend, TrendFamily } from './trend-fit';
 export {
   AnomalyHistory,
   DEFAULT_ANOMALY_SETTINGS,
@@ -33,10 +28,12 @@ export {
 } from './recommend-maintenance';
 export {
   ComponentHealthModel,
-  DEFAULT_COMPONENT_HEALTH,
-  type ComponentHealthSettings,
-  type HealthAssessment,
   type MaintenanceDone,
   type ObservedReading,
 } from './component-health';
+export {
+  DEFAULT_COMPONENT_HEALTH,
+  type ComponentHealthSettings,
+} from './component-health-settings';
+export type { HealthAssessment } from './health-assessment';
 export { rollUpMaintenance, type MaintenanceRollUp } from './roll-up-maintenance';

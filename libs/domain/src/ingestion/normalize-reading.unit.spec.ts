@@ -46,7 +46,11 @@ describe('normalising incoming readings', () => {
     ['a number as text', { value: '41.5' }, 'VALUE_INVALID'],
     ['NaN', { value: Number.NaN }, 'VALUE_INVALID'],
     ['Infinity', { value: Number.POSITIVE_INFINITY }, 'VALUE_INVALID'],
-    ['a fraction for an integer property', { property: 'spindle_speed', value: 100.5 }, 'VALUE_INVALID'],
+    [
+      'a fraction for an integer property',
+      { property: 'spindle_speed', value: 100.5 },
+      'VALUE_INVALID',
+    ],
     ['null', { value: null }, 'VALUE_INVALID'],
     ['a unit of another dimension', { unit: 'bar' }, 'UNIT_MISMATCH'],
     ['an unknown unit', { unit: 'furlongs' }, 'UNIT_MISMATCH'],

@@ -2,9 +2,9 @@ import { isTwinlogError, TwinlogError } from '../errors';
 import { bounded, excerpt } from '../bounded-echo';
 import type { ModelCatalog } from '../model/model-catalog';
 import type { DecideContext } from '../twin/decide-context';
-import type { DecidedEvent } from '../twin/decide-twin';
+import type { DecidedEvent } from '../twin/decided-event';
 import type { ReadingInput } from '../twin/twin-commands';
-import { TWIN_ID } from '../twin/decide-twin';
+import { TWIN_ID } from '../twin/twin-id';
 import type { TwinState } from '../twin/twin-state';
 import { normalizeReading, type IncomingReading } from './normalize-reading';
 

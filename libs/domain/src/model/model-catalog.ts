@@ -1,5 +1,5 @@
 import { TwinlogError } from '../errors';
-import { modelInvalid, type ModelProblem } from './parse-twin-model';
+import { modelInvalid, type ModelProblem } from './model-problems';
 import type { TwinModel } from './twin-model.schema';
 
 export interface SourcedModel {

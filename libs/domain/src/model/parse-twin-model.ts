@@ -1,22 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { TwinlogError } from '../errors';
 import { limitOrderProblems } from './limits-order';
+import { modelInvalid, type ModelProblem } from './model-problems';
 import { limitsOutsideRange, physicalRangeOf, physicalRangeProblems } from './physical-range';
 import { twinModelSchema, type TwinModel } from './twin-model.schema';
-
-export interface ModelProblem {
-  source: string;
-  path: string;
-  message: string;
-}
-
-export function modelInvalid(problems: ModelProblem[]): TwinlogError {
-  const lines = problems.map((p) => `${p.source}: ${p.path || '(document)'}: ${p.message}`);
-  return new TwinlogError('MODEL_INVALID', `Invalid twin model:\n  ${lines.join('\n  ')}`, {
-    problems,
-  });
-}
 
 /**
  * Parses one twin model document (YAML or JSON text) and validates it. `source` names the file

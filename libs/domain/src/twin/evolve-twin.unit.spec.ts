@@ -279,11 +279,11 @@ describe('folding a twin from its events', () => {
   });
 
   it('records simulation runs in the stream without changing the twin (only its revision moves)', () => {
-    const twin = given(
-      'mill-1',
-      [{ type: 'RegisterTwin', twinType: 'mill' }],
-      { type: 'TelemetryReported', data: { readings: [temp(70, 50)] }, occurredAt: at(50) },
-    );
+    const twin = given('mill-1', [{ type: 'RegisterTwin', twinType: 'mill' }], {
+      type: 'TelemetryReported',
+      data: { readings: [temp(70, 50)] },
+      occurredAt: at(50),
+    });
     const runs = record(
       stampEvents(
         'mill-1',

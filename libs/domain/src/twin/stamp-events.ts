@@ -1,5 +1,5 @@
 import { CURRENT_SCHEMA_VERSION, type NewEvent } from '../events/twin-events';
-import type { DecidedEvent } from './decide-twin';
+import type { DecidedEvent } from './decided-event';
 
 /** Who asked, and how it ties to other events: supplied by the handler with every command. */
 export interface CommandMeta {

@@ -6,6 +6,7 @@ import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
 import { decodeEvent } from '../shared/event-codec';
 import { inTransaction } from '../sqlite-index/sqlite-schema';
+import { PARTITION } from './single-partition';
 
 /** What a subscription needs of the embedded log (which implements it): no import back to it. */
 export interface SubscribedLog {
@@ -16,7 +17,6 @@ export interface SubscribedLog {
   endOffset(stream: StreamName): number;
 }
 
-const PARTITION = 0;
 const IDLE_WAIT_MS = 500;
 /** One active member per group and log file: the embedded log has one partition per stream. */
 const activeMembers = new WeakMap<SubscribedLog, Map<string, SqliteSubscription>>();

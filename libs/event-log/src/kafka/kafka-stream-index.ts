@@ -1,54 +1,24 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
-import {
-  inTransaction,
-  openLogDatabase,
-  prepareEventInsert,
-  prepareRowInsert,
-} from '../sqlite-index/sqlite-schema';
-import { fromMessage, header, indexFieldsOf, storedBodyOf } from './kafka-codec';
+import { twinRevision } from '../sqlite-index/twin-revision';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
 import { watermarks } from './kafka-range-reader';
-import {
-  prepareValiditySchema,
-  recordFingerprint,
-  staleness,
-  writeMeta,
-  type ValidityCheck,
-} from './stream-index-validity';
-import { identityDrift } from './stream-index-identity';
-
-const INDEX_GROUP = '__stream_index__';
-
-/** The index could not catch up in time (a large log after a restart): retry shortly. */
-export class IndexBehindError extends Error {
-  readonly retriable = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'IndexBehindError';
-  }
-}
-
-/** The index no longer matches the log (a topic recreated under it): it is rebuilt on the next read. */
-export class StaleIndexError extends Error {
-  readonly retriable = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'StaleIndexError';
-  }
-}
+import { IndexBehindError, StaleIndexError } from './stream-index-errors';
+import { aheadOfLog, identityDrift } from './stream-index-identity';
+import { openIndexDatabase, wipeIndexDatabase } from './stream-index-file';
+import { freshMessages, indexMessages, indexPosition, indexPositions } from './stream-index-ingest';
+import { staleness, writeMeta, type ValidityCheck } from './stream-index-validity';
 
 /**
  * Kafka is a log, not a per-twin store. This local index (the SQLite log schema it shares with
  * the embedded log, sqlite-index/, in a node:sqlite file) follows both stream topics and answers
- * per-twin reads in O(events of the twin) through its (twin_id, stream, offset) index. It is a cache: delete it and it is rebuilt
- * from the log, and it is rebuilt by itself when it does not match the log it finds (a new
- * cluster, a recreated topic: see stream-index-validity.ts). Undecodable messages are skipped
- * here; subscribers dead-letter them.
+ * per-twin reads in O(events of the twin) through its (twin_id, stream, offset) index. It is a
+ * cache: delete it and it is rebuilt from the log, and it is rebuilt by itself when it does not
+ * match the log it finds (a new cluster, a recreated topic: see stream-index-validity.ts).
+ * Writing batches into it: stream-index-ingest.ts.
  */
 export class KafkaStreamIndex {
   private database: DatabaseSync;
@@ -71,7 +41,7 @@ export class KafkaStreamIndex {
     /** How often reads also check that the log is still the one indexed (identityDrift). */
     private readonly checkIntervalMs = 60_000,
   ) {
-    this.database = this.open();
+    this.database = openIndexDatabase(this.path);
     this.ingested.setMaxListeners(0);
   }
 
@@ -91,7 +61,7 @@ export class KafkaStreamIndex {
       this.warn(
         `the local stream index ${this.path} does not match the Kafka log and is rebuilt from it: ${reason}`,
       );
-      this.wipe();
+      this.database = wipeIndexDatabase(this.db, this.path);
     }
     writeMeta(this.db, 'cluster_id', clusterId);
     this.lastIdentityCheck = Date.now();
@@ -135,13 +105,16 @@ export class KafkaStreamIndex {
   async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number[]>>): Promise<void> {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
+    // Positions from before the log's end is read (see aheadOfLog).
+    const held = indexPositions(this.db);
     const marks = await Promise.all(
       this.streams.map(async (stream) => ({
         stream,
         marks: await watermarks(this.admin, this.names.stream[stream]),
       })),
     );
-    this.checkNotAhead(marks);
+    const ahead = this.failure ? undefined : aheadOfLog(this.names, marks, held);
+    if (ahead) this.voidWith(ahead);
     if (this.voided) throw this.failure;
     this.checkIdentityNowAndThen();
     for (const { stream, marks: partitions } of marks) {
@@ -155,20 +128,25 @@ export class KafkaStreamIndex {
             throw new IndexBehindError(
               `the per-twin read index is still catching up with the log (${stream}/${partition} at ${this.position(stream, partition)} of ${high} after ${timeoutMs} ms)`,
             );
-          await new Promise<void>((resolve) => {
-            const wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-            const timer = setTimeout(() => {
-              this.ingested.off('batch', wake);
-              resolve();
-            }, 50);
-            this.ingested.once('batch', wake);
-          });
+          await this.nextBatch();
         }
       }
     }
+  }
+
+  /** Resolves on the next ingested batch, or after 50 ms at most. */
+  private nextBatch(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.ingested.off('batch', wake);
+        resolve();
+      }, 50);
+      this.ingested.once('batch', wake);
+    });
   }
 
   async stop(): Promise<void> {
@@ -176,45 +154,6 @@ export class KafkaStreamIndex {
     await this.identityCheck;
     await this.consumer?.disconnect();
     this.db.close();
-  }
-
-  private open(): DatabaseSync {
-    const db = openLogDatabase(this.path);
-    prepareValiditySchema(db);
-    return db;
-  }
-
-  /** Forgets everything: a new file (quicker than deleting millions of rows), or an empty memory db. */
-  private wipe(): void {
-    if (this.path === ':memory:') {
-      this.db.exec(
-        'DELETE FROM events; DELETE FROM consumer_offsets; DELETE FROM index_meta; DELETE FROM index_fingerprints;',
-      );
-      return;
-    }
-    this.db.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.path}${suffix}`, { force: true });
-    this.database = this.open();
-  }
-
-  /**
-   * An index past a partition's end is ahead of the log: its topic was recreated under it. The
-   * consumer cannot tell by itself: Kafka's reset after the out-of-range offset brings nothing
-   * while the new partition is empty, and a consumer that kept its fetch offsets through the
-   * deletion sees no jump back at all. Each read's watermarks show it (every partition, not only
-   * the read's: one is enough to void the whole index).
-   */
-  private checkNotAhead(
-    marks: { stream: StreamName; marks: { partition: number; high: number }[] }[],
-  ): void {
-    if (this.failure) return;
-    for (const { stream, marks: partitions } of marks) {
-      const ahead = partitions.find((m) => this.position(stream, m.partition) > m.high);
-      if (ahead)
-        return this.voidWith(
-          `it claims ${this.names.stream[stream]}/${ahead.partition} up to offset ${this.position(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`,
-        );
-    }
   }
 
   /**
@@ -252,72 +191,18 @@ export class KafkaStreamIndex {
     this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
   }
 
-  /**
-   * A batch that starts before where the index is: either the consumer re-reading after it
-   * rejoined (the same events again: skipped), or Kafka's reset to the earliest offset after the
-   * index's offset went out of range, because the topic was recreated under it (other events at
-   * the same offsets: the index is void and rebuilt on the next read).
-   */
-  private fresh(stream: StreamName, partition: number, messages: KafkaMessage[]): KafkaMessage[] {
-    const position = this.position(stream, partition);
-    if (messages.length === 0 || Number(messages[0]!.offset) >= position) return messages;
-    const heldAt = this.db.prepare(
-      'SELECT id FROM events WHERE stream = ? AND partition = ? AND "offset" = ?',
-    );
-    for (const message of messages) {
-      if (Number(message.offset) >= position) break;
-      const held = heldAt.get(stream, partition, Number(message.offset))?.['id'];
-      const id = header(message.headers, 'event-id');
-      if (held !== undefined && id !== undefined && String(held) !== id) {
-        const reason = `${this.names.stream[stream]}/${partition} offset ${message.offset} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`;
-        this.voidWith(reason);
-        return [];
-      }
-    }
-    return messages.filter((m) => Number(m.offset) >= position);
-  }
-
   private ingest(stream: StreamName, partition: number, all: KafkaMessage[]): void {
     if (this.voided) return;
-    const messages = this.fresh(stream, partition, all);
-    if (messages.length === 0) return;
-    const insert = prepareEventInsert(this.db, true);
-    const insertRow = prepareRowInsert(this.db, true);
-    inTransaction(this.db, () => {
-      for (const message of messages) {
-        const position = { stream, partition, offset: Number(message.offset) };
-        const body = storedBodyOf(message);
-        // Fast path: the headers say all the index needs; the body is validated when read.
-        const fields = indexFieldsOf(message);
-        if (fields) {
-          insertRow(position, fields, body);
-          continue;
-        }
-        let recorded;
-        try {
-          recorded = fromMessage(stream, partition, message);
-        } catch {
-          continue;
-        }
-        insert(position, recorded.event, body);
-      }
-      this.db
-        .prepare(
-          `INSERT INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, ?, ?)
-           ON CONFLICT (group_id, stream, partition) DO UPDATE SET next_offset = excluded.next_offset`,
-        )
-        .run(INDEX_GROUP, stream, partition, Number(messages[messages.length - 1]!.offset) + 1);
-      recordFingerprint(this.db, stream, partition, messages[messages.length - 1]!);
-    });
+    const found = freshMessages(this.db, stream, partition, all);
+    if ('replacedAt' in found)
+      return this.voidWith(
+        `${this.names.stream[stream]}/${partition} offset ${found.replacedAt} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`,
+      );
+    indexMessages(this.db, stream, partition, found.fresh);
   }
 
   private position(stream: StreamName, partition: number): number {
-    const row = this.db
-      .prepare(
-        'SELECT next_offset FROM consumer_offsets WHERE group_id = ? AND stream = ? AND partition = ?',
-      )
-      .get(INDEX_GROUP, stream, partition);
-    return Number(row?.['next_offset'] ?? 0);
+    return indexPosition(this.db, stream, partition);
   }
 
   /** True if an event with this id is in the log (as far as the index has read). */
@@ -327,11 +212,6 @@ export class KafkaStreamIndex {
 
   /** The twin's current revision on the twin-events stream: its last event's offset + 1, or 0. */
   revisionOf(twinId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT MAX("offset") AS last FROM events WHERE twin_id = ? AND stream = 'twin-events'`,
-      )
-      .get(twinId);
-    return row?.['last'] === null || row?.['last'] === undefined ? 0 : Number(row['last']) + 1;
+    return twinRevision(this.db, twinId);
   }
 }

@@ -1,6 +1,7 @@
 import type { StreamName } from '@twinlog/domain';
 import { header } from './kafka-codec';
 import { readMessagesAt, watermarks } from './kafka-range-reader';
+import type { TopicNames } from './kafka-topics';
 import { readMeta, type ValidityCheck } from './stream-index-validity';
 
 /**
@@ -46,6 +47,29 @@ async function oldestDrift(check: ValidityCheck, stream: StreamName): Promise<st
     const message = at.get(partition);
     if (message && header(message.headers, 'event-id') !== id)
       return `${topic}/${partition} offset ${offset} now holds another event than the one indexed: the topic was recreated`;
+  }
+  return undefined;
+}
+
+/**
+ * Why an index is ahead of the log, or undefined: past a partition's end, its topic was
+ * recreated under it. The consumer cannot tell by itself: Kafka's reset after the out-of-range
+ * offset brings nothing while the new partition is empty, and a consumer that kept its fetch
+ * offsets through the deletion sees no jump back at all. Each read's watermarks show it (every
+ * partition, not only the read's: one is enough to void the whole index). `held` are the
+ * positions taken before the watermarks were read: the index only reads below a partition's
+ * end, and that end only grows, so an index ahead of it then is ahead of the log (positions
+ * taken after could include events appended and indexed since: a log that merely grew).
+ */
+export function aheadOfLog(
+  names: TopicNames,
+  marks: { stream: StreamName; marks: { partition: number; high: number }[] }[],
+  held: (stream: StreamName, partition: number) => number,
+): string | undefined {
+  for (const { stream, marks: partitions } of marks) {
+    const ahead = partitions.find((m) => held(stream, m.partition) > m.high);
+    if (ahead)
+      return `it claims ${names.stream[stream]}/${ahead.partition} up to offset ${held(stream, ahead.partition)}, beyond the partition's end (${ahead.high}): the topic was recreated`;
   }
   return undefined;
 }

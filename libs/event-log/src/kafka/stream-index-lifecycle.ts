@@ -1,5 +1,6 @@
 import type { StreamName } from '@twinlog/domain';
-import { StaleIndexError, type KafkaStreamIndex } from './kafka-stream-index';
+import type { KafkaStreamIndex } from './kafka-stream-index';
+import { StaleIndexError } from './stream-index-errors';
 
 /** Partitions to catch up per stream (where some twins' events are). */
 export type IndexPartitions = Record<StreamName, number[]>;

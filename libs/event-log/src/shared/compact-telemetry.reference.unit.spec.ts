@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { isTwinlogError, type NewEvent } from '@twinlog/domain';
-import { decodeCompactTelemetry, encodeCompactTelemetry, NamesCache } from './compact-telemetry';
+import { NamesCache } from './compact-names-cache';
+import { decodeCompactTelemetry, encodeCompactTelemetry } from './compact-telemetry';
 import { decodeCompactTelemetryPlainly } from './compact-telemetry.reference';
 
 // The fast decoder (byte-level time checks, a names cache, its own schema check) must decode

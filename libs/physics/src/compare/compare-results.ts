@@ -1,5 +1,5 @@
 import { RISK_LEVELS, type LimitCrossing } from '@twinlog/domain';
-import type { SimulationResult } from '../run/run-simulation';
+import type { SimulationResult } from '../run/simulation-result';
 import { formatDuration } from '../scenario/durations';
 
 export interface LimitComparison {

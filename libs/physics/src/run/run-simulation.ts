@@ -1,85 +1,26 @@
-import type { LimitCrossing, Limits, RiskLevel, TwinModel } from '@twinlog/domain';
+import type { LimitCrossing } from '@twinlog/domain';
 import { declaredParameters } from '../model/declared-parameters';
-import {
-  propertiesOf,
-  variablesOf,
-  type CalibrationGroupReport,
-  type CalibrationOutcome,
-  type TimedValue,
-} from '../model/physics-model';
+import { propertiesOf, variablesOf, type CalibrationOutcome } from '../model/physics-model';
 import { physicsModelFor } from '../models/physics-models';
 import { checkAgainstModel } from '../scenario/check-against-model';
-import type { Perturbation, Scenario } from '../scenario/scenario';
+import type { Scenario } from '../scenario/scenario';
 import { compileSchedule } from '../scenario/schedule';
 import { crossingsFrom, riskLevelOf, thresholdsOf } from '../simulate/limit-crossings';
-import { recommend, type Recommendation } from '../simulate/recommendations';
+import { recommend } from '../simulate/recommendations';
 import { RELATIVE_TOLERANCE, Simulator } from '../simulate/simulator';
 import { StepBudget, UNLIMITED } from '../simulate/step-budget';
 import { checkFinite, checkStartInRange } from './finite-result';
 import { monteCarlo, type MonteCarloOutcome } from '../uncertainty/monte-carlo';
 import { uncertaintyOf } from '../uncertainty/parameter-distribution';
-import { latestReadings, startOf, type StartValueReport } from './start-values';
-
-/** Everything a run needs about the twin, gathered by the caller (pure: no I/O here). */
-export interface SimulationSubject {
-  twinId: string;
-  twinModel: TwinModel;
-  /** The twin's own limits at the start (as registered or changed since). */
-  limits: Record<string, Limits>;
-  /** Per property, the latest maintenance that reset it: older readings belong to the old part. */
-  resetAt: Record<string, string>;
-  /** Readings up to the start: the calibration window and the latest of each property. */
-  readings: ReadonlyArray<{ property: string; time: string; value: number }>;
-  /** The (event) time the run starts from. */
-  startAt: string;
-}
-
-export interface SimulationProgress {
-  phase: 'calibrating' | 'simulating' | 'recommending' | 'monte-carlo';
-  /** 0 to 1, over the whole run. */
-  fraction: number;
-}
-
-export interface SimulationResult {
-  twinId: string;
-  twinType: string;
-  label: string | null;
-  startAt: string;
-  horizonSeconds: number;
-  stepSeconds: number;
-  perturbations: Perturbation[];
-  model: { description: string; states: string[]; inputs: string[]; outputs: string[] };
-  start: Record<string, StartValueReport>;
-  parameters: Record<
-    string,
-    {
-      value: number;
-      stdErr: number | null;
-      source: 'fitted' | 'declared' | 'derived';
-      unit: string;
-    }
-  >;
-  calibration: { from: string; to: string; groups: CalibrationGroupReport[] };
-  units: Record<string, string>;
-  trajectory: { times: number[]; properties: Record<string, number[]> };
-  crossings: Array<LimitCrossing & { at: string }>;
-  firstLimit: (LimitCrossing & { at: string }) | null;
-  timeToFirstLimitSeconds: number | null;
-  riskLevel: RiskLevel;
-  recommendations: Recommendation[];
-  uncertainty: MonteCarloOutcome | null;
-  integration: {
-    method: string;
-    relativeTolerance: number;
-    evaluations: number;
-    rejectedSteps: number;
-  };
-}
-
-export interface RunOptions {
-  /** Integration steps the whole run may take (see StepBudget); unlimited when absent. */
-  maxIntegratorSteps?: number;
-}
+import { parametersReport } from './parameters-report';
+import type {
+  RunOptions,
+  SimulationProgress,
+  SimulationResult,
+  SimulationSubject,
+} from './simulation-result';
+import { latestReadings, startOf } from './start-values';
+import { timed } from './timed-readings';
 
 /** Share of the progress bar before the Monte Carlo samples. */
 const BEFORE_MONTE_CARLO = 0.05;
@@ -222,40 +163,4 @@ export function* runSimulation(
       rejectedSteps: simulator.integrator.rejected,
     },
   });
-}
-
-/** Readings as seconds relative to the start, without those a later maintenance reset. */
-function timed(subject: SimulationSubject, startMs: number): TimedValue[] {
-  const resets = new Map(Object.entries(subject.resetAt).map(([p, at]) => [p, Date.parse(at)]));
-  const out: TimedValue[] = [];
-  for (const r of subject.readings) {
-    const ms = Date.parse(r.time);
-    if (!(ms <= startMs)) continue;
-    const reset = resets.get(r.property);
-    if (reset !== undefined && ms < reset) continue;
-    out.push({ property: r.property, t: (ms - startMs) / 1000, value: r.value });
-  }
-  return out;
-}
-
-function parametersReport(
-  model: ReturnType<typeof physicsModelFor>,
-  base: Float64Array,
-  calibration: CalibrationOutcome,
-): SimulationResult['parameters'] {
-  const stdErr = new Map<string, number>();
-  for (const { names, covariance } of calibration.covariances) {
-    names.forEach((n, i) => stdErr.set(n, Math.sqrt(Math.max(0, covariance[i]![i]!))));
-  }
-  return Object.fromEntries(
-    model.parameters.map((spec, j) => [
-      spec.name,
-      {
-        value: base[model.inputs.length + j]!,
-        stdErr: stdErr.get(spec.name) ?? null,
-        source: spec.derived ? 'derived' : stdErr.has(spec.name) ? 'fitted' : 'declared',
-        unit: spec.unit,
-      },
-    ]),
-  );
 }

@@ -1,5 +1,5 @@
 import type { SimulationSummary } from '@twinlog/domain';
-import type { SimulationResult } from './run-simulation';
+import type { SimulationResult } from './simulation-result';
 
 /** What the audit trail keeps of a run (SimulationCompleted): small, no trajectories. */
 export function summaryOf(simulationId: string, result: SimulationResult): SimulationSummary {

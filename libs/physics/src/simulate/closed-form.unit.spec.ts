@@ -1,9 +1,6 @@
 import { DormandPrince } from '../integrate/dormand-prince';
-import {
-  runSimulation,
-  type SimulationResult,
-  type SimulationSubject,
-} from '../run/run-simulation';
+import { runSimulation } from '../run/run-simulation';
+import type { SimulationResult, SimulationSubject } from '../run/simulation-result';
 import { parseScenario, type ScenarioInput } from '../scenario/scenario';
 import { CNC_LIMITS, cncTwinModel } from '../testing/cnc-fixtures';
 

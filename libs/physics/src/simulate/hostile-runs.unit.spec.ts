@@ -1,10 +1,6 @@
 import { isTwinlogError } from '@twinlog/domain';
-import {
-  runSimulation,
-  type RunOptions,
-  type SimulationResult,
-  type SimulationSubject,
-} from '../run/run-simulation';
+import { runSimulation } from '../run/run-simulation';
+import type { RunOptions, SimulationResult, SimulationSubject } from '../run/simulation-result';
 import { parseScenario, type ScenarioInput } from '../scenario/scenario';
 import { CNC_LIMITS, cncTwinModel } from '../testing/cnc-fixtures';
 

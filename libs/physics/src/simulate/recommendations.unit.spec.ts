@@ -1,10 +1,7 @@
 import { compareResults } from '../compare/compare-results';
 import { cncMillingMachine } from '../models/cnc/cnc-milling-machine.model';
-import {
-  runSimulation,
-  type SimulationResult,
-  type SimulationSubject,
-} from '../run/run-simulation';
+import { runSimulation } from '../run/run-simulation';
+import type { SimulationResult, SimulationSubject } from '../run/simulation-result';
 import { summaryOf } from '../run/simulation-summary';
 import { parseScenario, type ScenarioInput } from '../scenario/scenario';
 import { compileSchedule } from '../scenario/schedule';

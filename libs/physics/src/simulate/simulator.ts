@@ -3,6 +3,7 @@ import type { PhysicsModel } from '../model/physics-model';
 import type { Schedule, Segment } from '../scenario/schedule';
 import { propertiesOf } from '../model/physics-model';
 import { TwinlogError } from '@twinlog/domain';
+import { CrossingWatch } from './crossing-watch';
 import { reaches, type Threshold } from './limit-crossings';
 import { UNLIMITED, type StepBudget } from './step-budget';
 
@@ -35,20 +36,11 @@ export class Simulator {
   readonly peak: Float64Array;
   private readonly f: Derivative;
   private readonly properties: string[];
-  // Thresholds watched while integrating, so a run learns each one's first crossing without
-  // scanning its trajectory again, and finds it between output points too.
-  private watched: readonly Threshold[] = [];
-  private column = new Int32Array(0);
+  private readonly crossings: CrossingWatch;
   /** Property values at the last time observed. */
   private readonly current: Float64Array;
-  private readonly nextHigh: Float64Array;
-  private readonly nextLow: Float64Array;
   /** States interpolated between steps, at output times and while locating a crossing. */
   private readonly between: Float64Array;
-  /** The last time crossings were checked: a crossing seen later lies after it. */
-  private lastT = 0;
-  /** After a run with watched thresholds: seconds to each one's first crossing, NaN if none. */
-  crossingTimes = new Float64Array(0);
 
   constructor(
     private readonly model: PhysicsModel,
@@ -70,8 +62,9 @@ export class Simulator {
     this.y = new Float64Array(model.outputs.length);
     this.peak = new Float64Array(variables);
     this.current = new Float64Array(this.properties.length);
-    this.nextHigh = new Float64Array(this.properties.length);
-    this.nextLow = new Float64Array(this.properties.length);
+    this.crossings = new CrossingWatch(this.properties, (threshold, column, lo, hi) =>
+      this.locate(threshold, column, lo, hi),
+    );
     this.segment = schedule.segments[0]!;
     this.upper = schedule.upper;
     const { v, constant } = this;
@@ -90,9 +83,17 @@ export class Simulator {
 
   /** Records, in every later run, when each threshold is first reached (see crossingTimes). */
   watch(thresholds: readonly Threshold[]): void {
-    this.watched = thresholds;
-    this.column = Int32Array.from(thresholds, (t) => this.properties.indexOf(t.property));
-    this.crossingTimes = new Float64Array(thresholds.length);
+    this.crossings.watch(thresholds);
+  }
+
+  /** After a run with watched thresholds: seconds to each one's first crossing, NaN if none. */
+  get crossingTimes(): Float64Array {
+    return this.crossings.times;
+  }
+
+  /** Whether a watched threshold has been reached in this run. */
+  crossed(): boolean {
+    return this.crossings.crossed();
   }
 
   /**
@@ -109,18 +110,16 @@ export class Simulator {
     caps?: Float64Array,
     stopAtCrossing = false,
   ): void {
-    const { schedule, x, integrator } = this;
+    const { schedule, x, integrator, crossings } = this;
     const { grid, segments } = schedule;
     this.upper = caps ?? schedule.upper;
     this.peak.fill(Number.NEGATIVE_INFINITY);
-    this.crossingTimes.fill(Number.NaN);
-    this.lastT = 0;
-    this.nearestLimits();
+    crossings.reset();
     x.set(x0);
     integrator.reset(grid.length > 1 ? grid[1]! : segments[0]!.end);
     this.enter(0, base);
     this.record(0, 0, x, sink);
-    this.observe(0, false);
+    crossings.observe(0, false, this.current);
     let k = 1;
     let t = 0;
     for (let i = 0; i < segments.length; i++) {
@@ -130,8 +129,8 @@ export class Simulator {
         if (k < grid.length && grid[k] === t) this.record(k++, t, x, sink);
         else this.valuesAt(t, x);
         // A jump or a changed input takes effect at once: a limit it reaches, it reaches now.
-        this.observe(t, false);
-        if (stopAtCrossing && this.crossed()) return;
+        crossings.observe(t, false, this.current);
+        if (stopAtCrossing && crossings.crossed()) return;
       }
       const end = segments[i]!.end;
       const lastSegment = i === segments.length - 1;
@@ -146,13 +145,13 @@ export class Simulator {
             integrator.interpolate(g, this.between);
             this.record(k++, g, this.between, sink);
           }
-          this.observe(g, true);
-          if (stopAtCrossing && this.crossed()) return;
+          crossings.observe(g, true, this.current);
+          if (stopAtCrossing && crossings.crossed()) return;
         }
-        if (this.lastT < next && this.watched.length > 0) {
+        if (crossings.uncheckedAt(next)) {
           this.valuesAt(next, x);
-          this.observe(next, true);
-          if (stopAtCrossing && this.crossed()) return;
+          crossings.observe(next, true, this.current);
+          if (stopAtCrossing && crossings.crossed()) return;
         }
         t = next;
       }
@@ -210,50 +209,11 @@ export class Simulator {
     for (let s = 0; s < values.length; s++) columns[s]![at] = values[s]!;
   }
 
-  /** Whether a watched threshold has been reached in this run. */
-  crossed(): boolean {
-    for (let j = 0; j < this.crossingTimes.length; j++) {
-      if (!Number.isNaN(this.crossingTimes[j]!)) return true;
-    }
-    return false;
-  }
-
-  /**
-   * Checks the watched thresholds against `current` (the values at t). A threshold reached
-   * now and not at the last check was crossed in between: with `within` (both times in the
-   * last step) the crossing is located on the step's interpolant, else (a jump) it is now.
-   */
-  private observe(t: number, within: boolean): void {
-    if (this.watched.length === 0) return;
-    const values = this.current;
-    // Most points are strictly inside every limit not yet reached: one comparison per column.
-    let near = false;
-    for (let c = 0; c < values.length && !near; c++) {
-      const value = values[c]!;
-      near = !(value < this.nextHigh[c]! && value > this.nextLow[c]!);
-    }
-    if (near) {
-      const times = this.crossingTimes;
-      let found = false;
-      for (let j = 0; j < times.length; j++) {
-        if (!Number.isNaN(times[j]!)) continue;
-        const threshold = this.watched[j]!;
-        if (!reaches(values[this.column[j]!]!, threshold)) continue;
-        times[j] = within && t > this.lastT ? this.locate(j, this.lastT, t) : t;
-        found = true;
-      }
-      if (found) this.nearestLimits();
-    }
-    this.lastT = t;
-  }
-
   /**
    * The first time in (lo, hi] threshold j is reached, to a microsecond, by bisection on the
    * last step's interpolant (4th order, within the integrator's tolerance).
    */
-  private locate(j: number, lo: number, hi: number): number {
-    const threshold = this.watched[j]!;
-    const column = this.column[j]!;
+  private locate(threshold: Threshold, column: number, lo: number, hi: number): number {
     const saved = Float64Array.from(this.current);
     const resolution = Math.max(1e-6, 4 * Number.EPSILON * hi);
     let good = lo;
@@ -267,19 +227,6 @@ export class Simulator {
     }
     this.current.set(saved);
     return bad;
-  }
-
-  /** Per column, the lowest high limit and the highest low limit not reached yet. */
-  private nearestLimits(): void {
-    this.nextHigh.fill(Number.POSITIVE_INFINITY);
-    this.nextLow.fill(Number.NEGATIVE_INFINITY);
-    for (let j = 0; j < this.crossingTimes.length; j++) {
-      if (!Number.isNaN(this.crossingTimes[j]!)) continue;
-      const c = this.column[j]!;
-      const { bound, limit } = this.watched[j]!;
-      if (bound === 'high') this.nextHigh[c] = Math.min(this.nextHigh[c]!, limit);
-      else this.nextLow[c] = Math.max(this.nextLow[c]!, limit);
-    }
   }
 
   private notFinite(column: number, t: number): TwinlogError {

@@ -1,8 +1,5 @@
-import {
-  runSimulation,
-  type SimulationResult,
-  type SimulationSubject,
-} from '../run/run-simulation';
+import { runSimulation } from '../run/run-simulation';
+import type { SimulationResult, SimulationSubject } from '../run/simulation-result';
 import { parseScenario, type ScenarioInput } from '../scenario/scenario';
 import { CNC_LIMITS, cncTwinModel, syntheticHistory, VARIED } from '../testing/cnc-fixtures';
 import { percentileOfSorted, percentilesInPlace } from './percentiles';

@@ -1,6 +1,6 @@
 import type { SeededRandom } from '../random/seeded-random';
 import type { MachineTruth } from './machine-process';
-import type { MachineIds } from './plant-layout';
+import type { MachineIds, PlantLayout } from './plant-layout';
 
 export type MachineRole = keyof MachineIds;
 
@@ -98,4 +98,14 @@ export function sensorsByRole(): Map<MachineRole, string[]> {
   const byRole = new Map<MachineRole, string[]>();
   for (const s of MACHINE_SENSORS) byRole.set(s.role, [...(byRole.get(s.role) ?? []), s.property]);
   return byRole;
+}
+
+/** Every twin of the plant and the properties it reports. */
+export function plantSensors(layout: PlantLayout): Map<string, string[]> {
+  const byRole = sensorsByRole();
+  const sensors = new Map<string, string[]>([[layout.lineId, ['throughput']]]);
+  for (const ids of layout.machines) {
+    for (const [role, properties] of byRole) sensors.set(ids[role], properties);
+  }
+  return sensors;
 }

@@ -1,0 +1,115 @@
+import {
+  bandOf,
+  worse,
+  type HealthBand,
+  type HealthFeature,
+  type MaintenanceSpec,
+} from '@twinlog/domain';
+import type { AnomalyStanding } from './anomaly-history';
+import type { IndicatorState } from './degradation-track';
+import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
+import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';
+
+/** A component's health now: index, features, remaining life and what to do. */
+export interface HealthAssessment {
+  twinId: string;
+  /** Event time it is as of (the newest reading), epoch ms. */
+  at: number;
+  /** 0-100: the weakest indicator, less the anomaly penalty. */
+  healthIndex: number;
+  features: HealthFeature[];
+  anomalies: AnomalyStanding;
+  worstBand: HealthBand;
+  life: LifePercentiles;
+  /** The indicator most likely to fail first (or the weakest, without trends). */
+  basis: string;
+  model: string;
+  recommendation: MaintenanceRecommendation;
+}
+
+/** What a component's assessment is made of, as of `now` (the newest reading). */
+export interface AssessmentInput {
+  twinId: string;
+  now: number;
+  /** Its indicators' states now (at least one). */
+  states: IndicatorState[];
+  anomalies: AnomalyStanding;
+  maintenance: MaintenanceSpec | undefined;
+  horizonHours: number;
+}
+
+/**
+ * A component's assessment from its indicators' states and anomaly standing: the weakest
+ * indicator less the anomaly penalty, the first-to-fail remaining life, and the recommendation;
+ * with each indicator's band, which the model watches for a worsening.
+ */
+export function assessHealth({
+  twinId,
+  now,
+  states,
+  anomalies,
+  maintenance,
+  horizonHours,
+}: AssessmentInput): { assessment: HealthAssessment; bands: Map<string, HealthBand> } {
+  const life = lifePercentiles(firstOf(states.map((s) => s.failedBy)), horizonHours);
+  const features = states
+    .map((s) => feature(s, horizonHours))
+    .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
+  const weakest = Math.min(...features.map((f) => f.health));
+  const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
+  const bands = new Map(states.map((s) => [s.spec.id, bandOf(s.level, s.spec.limits)]));
+  const worstBand = [...bands.values()].reduce<HealthBand>(
+    (w, b) => worse(w, b) as HealthBand,
+    'normal',
+  );
+  const driver = basisOf(states, life);
+  const recommendation = recommendMaintenance({
+    now,
+    life,
+    healthIndex,
+    worstBand,
+    worstOpenAnomaly: anomalies.worstOpen,
+    spec: maintenance,
+  });
+  const assessment: HealthAssessment = {
+    twinId,
+    at: now,
+    healthIndex,
+    features,
+    anomalies,
+    worstBand,
+    life,
+    basis: driver.spec.property,
+    model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
+    recommendation,
+  };
+  return { assessment, bands };
+}
+
+function feature(s: IndicatorState, horizonHours: number): HealthFeature {
+  const own = lifePercentiles(s.failedBy, horizonHours);
+  return {
+    property: s.spec.property,
+    value: round(s.level, 6),
+    baseline: round(s.reference, 6),
+    threshold: s.spec.threshold,
+    health: round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
+    trendPerHour: round(s.ratePerHour, 6),
+    model: s.degrading ? s.trend!.family : 'none',
+    ...(own.beyond.p50 ? {} : { rulHours: round(own.p50, 3) }),
+    ...(own.beyond.p10 ? {} : { rulLowHours: round(own.p10, 3) }),
+    ...(own.beyond.p90 ? {} : { rulHighHours: round(own.p90, 3) }),
+  };
+}
+
+/** The indicator most likely to have failed by the component's median life; else the weakest. */
+function basisOf(states: IndicatorState[], life: LifePercentiles): IndicatorState {
+  return states.reduce((best, s) => {
+    const a = s.failedBy(life.p50);
+    const b = best.failedBy(life.p50);
+    if (a !== b) return a > b ? s : best;
+    return s.position > best.position ? s : best;
+  });
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));

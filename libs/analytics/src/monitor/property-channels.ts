@@ -1,0 +1,163 @@
+import { ownValue, setOwn, type AnomalyEvidence, type Limits } from '@twinlog/domain';
+import { AdaptiveBaselineDetector } from '../detectors/adaptive-baseline.detector';
+import type { Finding, PropertyDetector } from '../detectors/detector';
+import { FlatlineDetector } from '../detectors/flatline.detector';
+import { LimitsDetector } from '../detectors/limits.detector';
+import { RateOfChangeDetector } from '../detectors/rate-of-change.detector';
+import { EpisodeTracker } from '../episodes/episode-tracker';
+import type {
+  AnomalyChange,
+  MonitoredReading,
+  MonitorSettings,
+  MonitorState,
+} from './monitor-types';
+import { severityOf } from './severity-of-score';
+
+/** Detectors whose single reading is evidence enough (no smoothing or persistence). */
+const IMMEDIATE = new Set(['limits', 'rate-of-change']);
+
+interface Channel {
+  detector: PropertyDetector;
+  tracker: EpisodeTracker;
+  episodeId: string | null;
+}
+
+/**
+ * A twin's detectors per property (an adaptive baseline, limits, rate of change, flatline, as
+ * the settings and limits give them), each with its own episode hysteresis: one `detected`
+ * when an episode opens, one `cleared` when it ends. A property's channels start with its
+ * first reading.
+ */
+export class PropertyChannels {
+  private readonly channels = new Map<string, Channel[]>();
+
+  constructor(
+    private readonly twinId: string,
+    private limits: Record<string, Limits>,
+    private readonly settings: MonitorSettings,
+  ) {}
+
+  observe(readings: MonitoredReading[]): AnomalyChange[] {
+    const changes: AnomalyChange[] = [];
+    for (const reading of readings) {
+      for (const channel of this.channelsOf(reading.property)) {
+        const finding = channel.detector.observe({ value: reading.value, at: reading.at });
+        const change = channel.tracker.next(finding.score);
+        if (change === 'opened') {
+          channel.episodeId = `${this.twinId}:${reading.property}:${channel.detector.name}:${reading.readingId}`;
+          changes.push({
+            kind: 'detected',
+            episodeId: channel.episodeId,
+            detector: channel.detector.name,
+            property: reading.property,
+            score: Math.max(finding.score, channel.tracker.score),
+            // The reading that opened the episode says how bad it is, not the smoothed score.
+            severity: severityOf(Math.max(finding.score, channel.tracker.score)),
+            evidence: [evidence(reading, finding)],
+            at: reading.at,
+          });
+        } else if (change === 'closed' && channel.episodeId) {
+          changes.push({
+            kind: 'cleared',
+            episodeId: channel.episodeId,
+            detector: channel.detector.name,
+            property: reading.property,
+            at: reading.at,
+          });
+          channel.episodeId = null;
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** New limits: see TwinAnomalyMonitor.setLimits. */
+  setLimits(limits: Record<string, Limits>): void {
+    this.limits = limits;
+    for (const [property, channels] of this.channels) {
+      const next = ownValue(limits, property);
+      const i = channels.findIndex((c) => c.detector.name === 'limits');
+      if (i >= 0) channels[i]!.detector = new LimitsDetector(next ?? {});
+      else if (next && Object.keys(next).length > 0) {
+        // Where a fresh monitor would have it: right after the baseline, if any.
+        const at = channels[0]?.detector.name === 'baseline' ? 1 : 0;
+        channels.splice(at, 0, this.channel(new LimitsDetector(next)));
+      }
+    }
+  }
+
+  snapshot(): MonitorState['channels'] {
+    const channels: MonitorState['channels'] = {};
+    for (const [property, list] of this.channels) {
+      setOwn(
+        channels,
+        property,
+        list.map((c) => ({
+          detector: c.detector.name,
+          state: structuredClone(c.detector.snapshot()),
+          tracker: c.tracker.snapshot(),
+          episodeId: c.episodeId,
+        })),
+      );
+    }
+    return channels;
+  }
+
+  /** Continues from a checkpoint; a property whose detectors differ from the settings' is refused. */
+  restore(state: MonitorState['channels']): void {
+    for (const [property, saved] of Object.entries(state)) {
+      const channels = this.channelsOf(property);
+      if (channels.map((c) => c.detector.name).join() !== saved.map((s) => s.detector).join())
+        throw new Error(`the checkpoint's detectors of ${property} differ from the settings'`);
+      channels.forEach((channel, i) => {
+        channel.detector.restore(structuredClone(saved[i]!.state));
+        channel.tracker.restore(saved[i]!.tracker);
+        channel.episodeId = saved[i]!.episodeId;
+      });
+    }
+  }
+
+  private channel(detector: PropertyDetector): Channel {
+    return {
+      detector,
+      // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
+      // closes only after several readings back in range, so chatter is one episode.
+      tracker: new EpisodeTracker(
+        IMMEDIATE.has(detector.name)
+          ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
+          : this.settings.episodes,
+      ),
+      episodeId: null,
+    };
+  }
+
+  private channelsOf(property: string): Channel[] {
+    let channels = this.channels.get(property);
+    if (!channels) {
+      const own = { ...this.settings.defaults, ...ownValue(this.settings.properties, property) };
+      // A threshold of 0 switches the baseline off (a property with several normal levels).
+      const detectors: PropertyDetector[] =
+        own.baseline.threshold > 0 ? [new AdaptiveBaselineDetector(own.baseline)] : [];
+      const limits = ownValue(this.limits, property);
+      if (limits && Object.keys(limits).length > 0) detectors.push(new LimitsDetector(limits));
+      if (own.maxRatePerSecond !== undefined) {
+        detectors.push(new RateOfChangeDetector(own.maxRatePerSecond));
+      }
+      if (own.flatlineSeconds !== undefined)
+        detectors.push(new FlatlineDetector(own.flatlineSeconds));
+      channels = detectors.map((detector) => this.channel(detector));
+      this.channels.set(property, channels);
+    }
+    return channels;
+  }
+}
+
+function evidence(reading: MonitoredReading, finding: Finding): AnomalyEvidence {
+  return {
+    property: reading.property,
+    observed: reading.value,
+    ...(finding.expected !== undefined ? { expected: finding.expected } : {}),
+    ...(finding.expectedLow !== undefined ? { expectedLow: finding.expectedLow } : {}),
+    ...(finding.expectedHigh !== undefined ? { expectedHigh: finding.expectedHigh } : {}),
+  };
+}

@@ -16,6 +16,15 @@ export class ServiceReadiness {
     return () => this.waiting.delete(token);
   }
 
+  /** Registers `work` as a step now (so the probe names it before it runs); run it later. */
+  track(what: string, work: () => Promise<void>): () => Promise<void> {
+    const done = this.begin(what);
+    return async () => {
+      await work();
+      done();
+    };
+  }
+
   get ready(): boolean {
     return this.waiting.size === 0;
   }

@@ -105,12 +105,12 @@ async function run(
   // Every step is registered before the app listens, so the ready probe can never say yes early.
   const steps = [
     ...follows.map(({ follow, feed }) =>
-      step(readiness, `replaying ${follow.streams.join(' and ')} into the ${follow.what}`, () =>
+      readiness.track(`replaying ${follow.streams.join(' and ')} into the ${follow.what}`, () =>
         replayThenFollow(app, log, follow, feed, logger),
       ),
     ),
     ...(definition.prepare ?? []).map((prepare) =>
-      step(readiness, prepare.what, () => prepare.run(get)),
+      readiness.track(prepare.what, () => prepare.run(get)),
     ),
   ];
   const listen = () => app.listen(http.port, http.host);
@@ -130,15 +130,6 @@ async function run(
   if (definition.readsTwinStreams) log.warmUp?.();
   // A ready probe that cannot answer would keep the service out of rotation for ever: fail now.
   definition.readyDetails?.(get);
-}
-
-/** Registers a readiness step at once, so the probe names it before it runs. */
-function step(readiness: ServiceReadiness, what: string, work: () => Promise<void>) {
-  const done = readiness.begin(what);
-  return async () => {
-    await work();
-    done();
-  };
 }
 
 function shareServer(log: ServicePorts['log'], share: Share, get: Resolve): EventLogServer {

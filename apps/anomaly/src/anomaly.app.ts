@@ -27,7 +27,7 @@ export interface RunningAnomaly extends RunningService {
 export function anomalyService(config: AnomalyConfig): ServiceDefinition {
   return {
     name: 'anomaly',
-    http: { ...config.http, timeouts: config.service.http },
+    http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     // Its findings have deterministic ids: the log refuses a second copy. It never reads a
     // twin's telemetry stream, so the Kafka adapter's index follows twin-events only.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },

@@ -35,6 +35,7 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
     http: {
       ...config.http,
       timeouts: config.service.http,
+      auth: config.service.auth,
       retryAfterSeconds: config.http.retryAfterSeconds,
       // POST /v1/readings checks its types itself, to dead-letter what it refuses.
       bodies: { typeCheckedBy: ['/v1/readings'] },

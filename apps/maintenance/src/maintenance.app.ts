@@ -28,7 +28,7 @@ export interface RunningMaintenance extends RunningService {
 export function maintenanceService(config: MaintenanceConfig): ServiceDefinition {
   return {
     name: 'maintenance',
-    http: { ...config.http, timeouts: config.service.http },
+    http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     // It de-duplicates its own predictions by id, and reads no twin's telemetry one by one.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,

@@ -26,7 +26,7 @@ export type RunningSimulation = RunningService;
 export function simulationService(config: SimulationConfig): ServiceDefinition {
   return {
     name: 'simulation',
-    http: { ...config.http, timeouts: config.service.http },
+    http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     // Runs read twins' twin-events only (readings come from the telemetry store): the Kafka
     // adapter's local index need not follow the telemetry volume.
     logUse: { indexedStreams: ['twin-events'] },

@@ -28,7 +28,7 @@ export type RunningTwinState = RunningService;
 export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
     name: 'twin-state',
-    http: { ...config.http, timeouts: config.service.http },
+    http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     usesStore: false,
     controllers: [CommandsHttpController, TwinsHttpController, AdminHttpController],
     providers: [

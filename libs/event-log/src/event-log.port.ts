@@ -1,4 +1,4 @@
-import type { EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
+import type { AccessKeyRecord, EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
 
 /** Where an event sits in the log: Kafka's coordinates; the embedded log has one partition per stream. */
 export interface LogPosition {
@@ -204,6 +204,12 @@ export interface SnapshotStore {
   loadAll(): AsyncIterable<Snapshot>;
 }
 
+// PLACEHOLDER until wip/keystore merges (its version wins).
+export interface AccessKeyStore {
+  put(record: AccessKeyRecord): Promise<void>;
+  all(): Promise<AccessKeyRecord[]>;
+}
+
 /**
  * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
  * these semantics and one contract test suite.
@@ -233,6 +239,7 @@ export interface EventLog {
   /** Where each partition of a stream starts and ends now (for reading a stream's tail). */
   bounds(stream: StreamName): Promise<PartitionBounds[]>;
   readonly snapshots: SnapshotStore;
+  readonly accessKeys: AccessKeyStore;
   /**
    * Optional: prepare per-twin reads in the background (the Kafka adapter starts its stream
    * index, which otherwise starts on the first readStream and catches up with the whole log).

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
+import { readAuthSettings } from '../auth/auth.config';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
 
@@ -71,6 +72,7 @@ export function readServiceConfig(env: Env) {
     dataDir: raw.TWINLOG_DATA_DIR,
     logFormat: raw.TWINLOG_LOG_FORMAT,
     http: readHttpTimeouts(env),
+    auth: readAuthSettings(env),
   };
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };

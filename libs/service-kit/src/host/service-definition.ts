@@ -1,6 +1,7 @@
 import type { InjectionToken, Provider, Type } from '@nestjs/common';
 import type { StreamName } from '@twinlog/domain';
 import type { LogPosition, RecordedEvent, SubscribeOptions } from '@twinlog/event-log';
+import type { AuthSettings } from '../auth/auth.config';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import type { JsonBodiesOptions } from '../http/json-bodies-only';
 
@@ -64,6 +65,8 @@ export interface ServiceDefinition {
     host: string;
     port: number;
     timeouts: HttpTimeouts;
+    /** Who may call it (the shared settings' `auth`). */
+    auth: AuthSettings;
     retryAfterSeconds?: number;
     bodies?: JsonBodiesOptions;
     /** Nest's body parsers off: the service reads its request bodies itself. */

@@ -11,6 +11,10 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { eventFeedController, EventLogServer } from '@twinlog/nest-transport';
+import { accessFor, checkAuthOffIsLoopback, type Access } from '../auth/access';
+import { AccessKeys } from '../auth/access-keys';
+import { authenticationMiddleware } from '../auth/authentication.middleware';
+import { RoleGuard } from '../auth/roles.decorator';
 import { setUpHttpApi } from '../http/http-api-setup';
 import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
 import {
@@ -56,7 +60,13 @@ export async function startService(
   logger: ServiceLogger = ['log', 'warn', 'error'],
   clock: Clock = systemClock,
 ): Promise<RunningService> {
+  checkAuthOffIsLoopback(definition.http.auth, definition.http.host);
   const readiness = new ServiceReadiness();
+  const access = accessFor(
+    definition.http.auth,
+    ports.log,
+    new Logger(`${pascal(definition.name)}Auth`),
+  );
   const follows: FollowWithFeed[] = (definition.follows ?? []).map((follow) => ({
     follow: follow as Follow<unknown>,
     feed: Symbol(`${definition.name} ${follow.what} feed`),
@@ -78,7 +88,7 @@ export async function startService(
     }
   };
   try {
-    await run(app, definition, ports.log, readiness, follows);
+    await run(app, definition, ports.log, readiness, follows, access);
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
@@ -93,6 +103,7 @@ async function run(
   log: ServicePorts['log'],
   readiness: ServiceReadiness,
   follows: FollowWithFeed[],
+  access: Access,
 ): Promise<void> {
   const { http } = definition;
   setUpHttpApi(app, {
@@ -100,7 +111,13 @@ async function run(
     ...(http.bodies ? { bodies: http.bodies } : {}),
     ...(http.retryAfterSeconds !== undefined ? { retryAfterSeconds: http.retryAfterSeconds } : {}),
   });
+  // Before any body is parsed: an unauthenticated request is refused without being read.
+  app.use(authenticationMiddleware(access.authenticator, access.limiter));
   const logger = new Logger(`${pascal(definition.name)}Service`);
+  if (access.authenticator === 'off')
+    logger.warn(
+      `AUTHENTICATION IS OFF (TWINLOG_AUTH=off): anyone who reaches ${http.host}:${http.port} acts as an admin. For a demo on this machine only.`,
+    );
   const get = resolver(app);
   // Every step is registered before the app listens, so the ready probe can never say yes early.
   const steps = [
@@ -151,6 +168,7 @@ function serviceModule(
   clock: Clock,
   readiness: ServiceReadiness,
   follows: FollowWithFeed[],
+  access: Access,
 ): DynamicModule {
   // A module class per service, named after it: Nest's own messages then say which service.
   @Module({})
@@ -178,6 +196,9 @@ function serviceModule(
       ...portProviders,
       { provide: ServiceReadiness, useValue: readiness },
       { provide: SERVICE_DEFINITION, useValue: definition },
+      { provide: AccessKeys, useValue: access.keys },
+      // Roles first: a caller without the role hears 403 whether or not the service is ready.
+      { provide: APP_GUARD, useClass: RoleGuard },
       ...(definition.refuseUntilReady ? [{ provide: APP_GUARD, useClass: ReadyGuard }] : []),
       ...definition.providers,
     ],

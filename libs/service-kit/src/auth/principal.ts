@@ -1,0 +1,26 @@
+import type { Role } from '@twinlog/domain';
+import { hasRole } from './roles';
+
+/**
+ * Who is calling: an API key (`key:<keyId>`) or a person's token (`token:<subject>`), with the
+ * role and the sites it was given. It is what a write is attributed to.
+ */
+export interface Principal {
+  id: string;
+  role: Role;
+  /** The sites whose twins it may see and change; '*' for all. */
+  sites: '*' | readonly string[];
+}
+
+/** Used only when TWINLOG_AUTH=off, on a loopback-only demo. */
+export const DEMO_PRINCIPAL: Principal = { id: 'anonymous', role: 'admin', sites: '*' };
+
+export function mayAct(principal: Principal, needed: Role): boolean {
+  return hasRole(principal.role, needed);
+}
+
+/** A twin without a site is visible only to callers scoped to every site. */
+export function maySee(principal: Principal, site: string | null | undefined): boolean {
+  if (principal.sites === '*') return true;
+  return site !== null && site !== undefined && principal.sites.includes(site);
+}

@@ -1,0 +1,54 @@
+import {
+  createParamDecorator,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Role } from '@twinlog/domain';
+import { HttpProblem } from '../http/http-problem';
+import type { AuthenticatedRequest } from './authentication.middleware';
+import { mayAct, type Principal } from './principal';
+
+const REQUIRES = 'twinlog:requires-role';
+
+/** The least role a route needs. Without it: viewer to read (GET, HEAD), admin for the rest. */
+export const Requires = (role: Role) => SetMetadata(REQUIRES, role);
+
+/** The caller of this request (set by the authentication middleware). */
+export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+  principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);
+
+/** Refuses, with 403, a caller whose role is below what the route needs. */
+@Injectable()
+export class RoleGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest & { method?: string }>();
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/health/live' || path === '/health/ready') return true;
+    const needed =
+      this.reflector.getAllAndOverride<Role | undefined>(REQUIRES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'admin');
+    const principal = principalOf(req);
+    if (mayAct(principal, needed)) return true;
+    throw new HttpProblem(
+      403,
+      'FORBIDDEN',
+      `This needs the ${needed} role; ${principal.id} has ${principal.role}`,
+      { needed, role: principal.role },
+    );
+  }
+}
+
+function principalOf(req: AuthenticatedRequest): Principal {
+  // The middleware runs before every route; no principal means it was not installed.
+  if (!req.principal) throw new Error('no caller on the request: authentication is not set up');
+  return req.principal;
+}

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  AccessKeysHttpController,
   follow,
   startService,
   type RunningService,
@@ -30,7 +31,13 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     name: 'twin-state',
     http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     usesStore: false,
-    controllers: [CommandsHttpController, TwinsHttpController, AdminHttpController],
+    controllers: [
+      CommandsHttpController,
+      TwinsHttpController,
+      AdminHttpController,
+      // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
+      AccessKeysHttpController,
+    ],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
       LiveTwins,

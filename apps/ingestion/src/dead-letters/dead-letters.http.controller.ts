@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { HttpProblem, QueryParams } from '@twinlog/service-kit';
+import { HttpProblem, QueryParams, Requires } from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
 import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
@@ -51,6 +51,7 @@ export class DeadLettersHttpController {
     return letter;
   }
 
+  @Requires('engineer')
   @Post('replay')
   @HttpCode(200)
   async replay(@Req() req: IncomingMessage): Promise<ReplayReport> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import { HttpProblem } from '@twinlog/service-kit';
+import { HttpProblem, Requires } from '@twinlog/service-kit';
 import type { IngestionConfig } from '../config/ingestion.config';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from '../intake/intake-report';
 import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
@@ -25,6 +25,7 @@ export class ReadingsHttpController {
     @Inject(INGESTION_CONFIG) private readonly config: IngestionConfig,
   ) {}
 
+  @Requires('operator')
   @Post()
   async post(
     @Req() req: IncomingMessage,

@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { q, QueryParams, STATUS_OF_CODE } from '@twinlog/service-kit';
+import { q, QueryParams, Requires, STATUS_OF_CODE } from '@twinlog/service-kit';
 import { z } from 'zod';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
@@ -44,6 +44,7 @@ export class SimulationsHttpController {
     @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
   ) {}
 
+  @Requires('operator')
   @Post()
   @QueryParams(RUN_QUERY)
   async run(
@@ -56,6 +57,7 @@ export class SimulationsHttpController {
     await this.answer(await this.runs.run(twinId, at, scenario, metaOf(req)), async, res);
   }
 
+  @Requires('operator')
   @Post('compare')
   @QueryParams(RUN_QUERY)
   async compare(
@@ -83,6 +85,7 @@ export class SimulationsHttpController {
     return viewOf(this.jobs.get(id), true);
   }
 
+  @Requires('operator')
   @Delete(':id')
   @HttpCode(202)
   cancel(@Param('id') id: string) {

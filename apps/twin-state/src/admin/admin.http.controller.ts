@@ -1,4 +1,5 @@
 import { Controller, Param, Post, Res } from '@nestjs/common';
+import { Requires } from '@twinlog/service-kit';
 import { RebuildService, type RebuildReport } from './rebuild.service';
 
 interface StreamingResponse {
@@ -13,12 +14,14 @@ interface StreamingResponse {
 export class AdminHttpController {
   constructor(private readonly rebuild: RebuildService) {}
 
+  @Requires('admin')
   @Post('rebuild/:twinId')
   rebuildOne(@Param('twinId') twinId: string): Promise<RebuildReport> {
     return this.rebuild.rebuildOne(twinId);
   }
 
   /** Streams progress as NDJSON (`{"phase":"replay",...}` lines), then `{"phase":"done","report":...}`. */
+  @Requires('admin')
   @Post('rebuild')
   async rebuildAll(@Res() res: StreamingResponse): Promise<void> {
     res.status(200);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Requires } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
   limitsBody,
@@ -19,6 +20,7 @@ import { TwinCommands, type CommandMetaInput, type CommandResult } from './twin-
 export class CommandsHttpController {
   constructor(private readonly commands: TwinCommands) {}
 
+  @Requires('engineer')
   @Post()
   @HttpCode(201)
   register(@Body() body: unknown, @Req() req: IncomingMessage): Promise<CommandResult> {
@@ -26,6 +28,7 @@ export class CommandsHttpController {
     return this.commands.execute(twinId, { type: 'RegisterTwin', ...command }, meta(req));
   }
 
+  @Requires('engineer')
   @Post(':twinId/model-version')
   changeModelVersion(
     @Param('twinId') twinId: string,
@@ -41,6 +44,7 @@ export class CommandsHttpController {
     );
   }
 
+  @Requires('engineer')
   @Put(':twinId/limits/:property')
   changeLimits(
     @Param('twinId') twinId: string,
@@ -58,6 +62,7 @@ export class CommandsHttpController {
     );
   }
 
+  @Requires('operator')
   @Post(':twinId/maintenance')
   recordMaintenance(
     @Param('twinId') twinId: string,
@@ -73,6 +78,7 @@ export class CommandsHttpController {
     );
   }
 
+  @Requires('engineer')
   @Post(':twinId/retire')
   retire(
     @Param('twinId') twinId: string,

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const rawTopic = `${prefix}enterprise-raw`;
   const config = readIngestionConfig({
     TWINLOG_MODE: 'distributed',
+    // Measured without authentication (loopback only): the bench measures the pipeline.
+    TWINLOG_AUTH: 'off',
     KAFKA_BROKERS: brokers.join(','),
     TWINLOG_TOPIC_PREFIX: prefix,
     INFLUX_URL: 'http://127.0.0.1:1',

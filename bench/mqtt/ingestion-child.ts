@@ -47,6 +47,8 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
       env: {
         ...process.env,
         TWINLOG_MODE: 'distributed',
+        // Measured without authentication (loopback only): the bench measures the pipeline.
+        TWINLOG_AUTH: 'off',
         TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-mqtt-')),
         TWINLOG_TOPIC_PREFIX: options.topicPrefix,
         KAFKA_BROKERS: options.kafkaBrokers.join(','),

@@ -213,6 +213,8 @@ async function ingestionRun(
 async function register(prefix: string, brokers: string[], twinIds: string[]): Promise<void> {
   const config = readIngestionConfig({
     TWINLOG_MODE: 'distributed',
+    // Measured without authentication (loopback only): the bench measures the pipeline.
+    TWINLOG_AUTH: 'off',
     KAFKA_BROKERS: brokers.join(','),
     TWINLOG_TOPIC_PREFIX: prefix,
     // The topics are created here first: with the partitions the environment asks of the services.

@@ -78,6 +78,8 @@ function startAllInOne(dataDir: string, port: number): ChildProcess {
     env: {
       ...process.env,
       TWINLOG_MODE: 'embedded',
+      // Measured without authentication (loopback only): the bench measures the pipeline.
+      TWINLOG_AUTH: 'off',
       TWINLOG_DATA_DIR: dataDir,
       TWINLOG_HTTP_PORT: String(port),
       TWINLOG_SIMULATOR: 'off',

@@ -49,6 +49,8 @@ async function main(): Promise<void> {
 
     const config = readTwinStateConfig({
       TWINLOG_MODE: 'distributed',
+      // Measured without authentication (loopback only): the bench measures the pipeline.
+      TWINLOG_AUTH: 'off',
       KAFKA_BROKERS: brokers.join(','),
       TWINLOG_TOPIC_PREFIX: prefix,
       KAFKA_CLIENT_LOG_LEVEL: 'error',

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog } from '@twinlog/model-files';
+import { createKeyFile } from '@twinlog/service-kit';
 import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
 import { startPlantSimulator } from '@twinlog/app-plant-simulator';
 import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
@@ -39,6 +40,13 @@ export async function runDistributed(options: DistributedOptions) {
       await exited;
     }
   };
+  // Authentication stays on (unless options.env says TWINLOG_AUTH=off): every process accepts the
+  // one admin key kept in the data directory, which the plant simulator and the CLI use too.
+  const authOn = (options.env['TWINLOG_AUTH'] ?? 'on') !== 'off';
+  const keyFile = join(options.dataDir, 'admin.key');
+  if (authOn && !existsSync(keyFile)) createKeyFile(keyFile);
+  const apiKey = authOn ? readFileSync(keyFile, 'utf8').trim() : undefined;
+  if (authOn) log(`admin API key: ${keyFile} (set TWINLOG_API_KEY_FILE to it for the CLI)`);
   try {
     const upstreams = {} as Record<ServiceName, string>;
     for (const proc of localTopology(options.gatewayPort)) {
@@ -55,6 +63,7 @@ export async function runDistributed(options: DistributedOptions) {
             ...serversEnv,
             TWINLOG_MODE: 'distributed',
             TWINLOG_DATA_DIR: dataDir,
+            ...(authOn ? { TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE: keyFile } : {}),
             [`${proc.envPrefix}_HTTP_HOST`]: '127.0.0.1',
             [`${proc.envPrefix}_HTTP_PORT`]: String(proc.port),
           },
@@ -68,7 +77,9 @@ export async function runDistributed(options: DistributedOptions) {
       await waitReady(`http://127.0.0.1:${proc.port}`, proc.name, exited);
     }
     const gateway = await startOnePortGateway(upstreams, '127.0.0.1', options.gatewayPort);
-    const resumeAt = options.simulator ? await resumePoint(upstreams['twin-state']) : undefined;
+    const resumeAt = options.simulator
+      ? await resumePoint(upstreams['twin-state'], apiKey)
+      : undefined;
     const catalog = loadModelCatalog(options.modelsDir);
     const simulator = options.simulator
       ? startPlantSimulator({
@@ -83,6 +94,7 @@ export async function runDistributed(options: DistributedOptions) {
             ? { mqtt: { url: serversEnv['MQTT_URL'] } }
             : {}),
           register: true,
+          ...(apiKey ? { apiKey } : {}),
           speed: options.simulator.speed,
           log: (line) => log(`[plant-simulator] ${line}`),
         })

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@twinlog/testing';
@@ -32,10 +32,17 @@ describe('npm start (embedded, all in one process)', () => {
     };
     running = await startTwinlogProcess(env);
     expect(running.output()).toContain(`data kept in ${dataDir}`);
+    // Secure by default, still nothing to type: the first start made an admin key, readable by
+    // its owner only, which the plant simulator and the CLI find by themselves.
+    const keyFile = join(dataDir, 'admin.key');
+    expect(running.output()).toContain(`created an admin API key in ${keyFile}`);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
     const ready = await getJson<{ ready: boolean }>(`${running.url}/health/ready`);
     expect(ready).toEqual({ status: 200, body: expect.objectContaining({ ready: true }) });
+    expect((await getJson(`${running.url}/v1/twins`)).status).toBe(401);
 
-    const seen = await seeThePlantWorking(running.url, 240_000);
+    const seen = await seeThePlantWorking(running.url, 240_000, key);
     const [episode] = Object.values(seen.anomalous.activeAnomalies);
     expect(episode!.evidence.length).toBeGreaterThan(0);
     expect(seen.prediction.rulLowHours).toBeLessThanOrEqual(seen.prediction.rulHours);
@@ -44,7 +51,8 @@ describe('npm start (embedded, all in one process)', () => {
     expect(seen.scenario.status).toBe(200);
     expect(seen.scenario.body).toHaveProperty('trajectory');
     // The same, at a terminal.
-    const cli = (...args: string[]) => twinlogCli(running!.url, args);
+    const cli = (...args: string[]) =>
+      twinlogCli(running!.url, args, { TWINLOG_DATA_DIR: dataDir });
     expect(cli('twins')).toMatchObject({ code: 0, out: expect.stringContaining('cnc-01-tool') });
     expect(JSON.parse(cli('twin', 'cnc-01', '--json').out)).toMatchObject({ twinId: 'cnc-01' });
     // Episodes open and close while the plant runs: what is listed is whatever is open now.
@@ -97,10 +105,10 @@ describe('npm start (embedded, all in one process)', () => {
     // Restarted without the simulator, twice: the log replays to the same state each time.
     const quiet = { ...env, TWINLOG_SIMULATOR: 'off' };
     const snapshot = async (url: string) => ({
-      twins: (await getJson(`${url}/v1/twins`)).body,
-      machine: (await getJson(`${url}/v1/twins/cnc-01`)).body,
-      anomalous: (await getJson(`${url}/v1/twins/${seen.anomalous.twinId}`)).body,
-      prediction: (await getJson(`${url}/v1/twins/${seen.predicted}/maintenance`)).body,
+      twins: (await getJson(`${url}/v1/twins`, key)).body,
+      machine: (await getJson(`${url}/v1/twins/cnc-01`, key)).body,
+      anomalous: (await getJson(`${url}/v1/twins/${seen.anomalous.twinId}`, key)).body,
+      prediction: (await getJson(`${url}/v1/twins/${seen.predicted}/maintenance`, key)).body,
     });
     running = await startTwinlogProcess(quiet);
     const second = await settled(() => snapshot(running!.url));

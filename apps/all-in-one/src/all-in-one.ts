@@ -1,7 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import {
   asService,
   openInfrastructure,
+  prepareAccess,
   startService,
   type Env,
   type Infrastructure,
@@ -65,6 +67,13 @@ export async function startAllInOne(
     simulationService(readSimulationConfig(own('SIMULATION'))),
   ];
   try {
+    const bootstrapLog =
+      shared?.log ??
+      (await openInfrastructure(config.service, { service: 'twinlog-access', store: false }).then(
+        (opened) => (infras.push(opened), opened.log),
+      ));
+    const adminKey = await prepareAccess(config.service, bootstrapLog, true, log);
+    const apiKey = adminKey ? readFileSync(adminKey.file, 'utf8').trim() : undefined;
     const urls: Partial<Record<ServiceName, string>> = {};
     for (const definition of definitions) {
       // Distributed, each connects to Kafka (and InfluxDB, if it uses it) on its own, as its own
@@ -92,7 +101,9 @@ export async function startAllInOne(
     );
     started.push(gateway);
     const catalog = (shared ?? infras[0]!).catalog;
-    const resumeAt = config.simulator ? await resumePoint(upstreams['twin-state']) : undefined;
+    const resumeAt = config.simulator
+      ? await resumePoint(upstreams['twin-state'], apiKey)
+      : undefined;
     if (resumeAt !== undefined)
       log(
         `plant simulator resumes the plant at ${new Date(resumeAt).toISOString()}, after its last reading`,
@@ -108,6 +119,7 @@ export async function startAllInOne(
           target: gateway.url,
           twinState: gateway.url,
           register: true,
+          ...(apiKey ? { apiKey } : {}),
           speed: config.simulator.speed,
           log,
         })

@@ -15,6 +15,8 @@ let running: RunningTwinlog;
 beforeAll(async () => {
   const env = {
     TWINLOG_MODE: 'embedded',
+    // Other tests cover authentication; this one runs on loopback without it.
+    TWINLOG_AUTH: 'off',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-logs-')),
     TWINLOG_SIMULATOR: 'off',
     TWINLOG_HTTP_PORT: '0',

@@ -1,5 +1,6 @@
 import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.command';
-import { CliError } from './commands/api-client';
+import { findApiKey } from '@twinlog/service-kit';
+import { CliError, useApiKey } from './commands/api-client';
 import { backtestCommand } from './commands/backtest.command';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from './commands/dead-letters.command';
 import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.command';
@@ -31,7 +32,8 @@ ${RUL_USAGE}
 Environment: TWINLOG_URL (default http://127.0.0.1:8080, where \`npm start\` serves every API);
              TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL,
              TWINLOG_INGESTION_URL for services
-             run on their own.
+             run on their own; TWINLOG_API_KEY (or TWINLOG_API_KEY_FILE) for the key to send,
+             else the admin key \`npm start\` keeps in its data directory (TWINLOG_DATA_DIR).
 Exit codes: 0 done (rebuild: state verified; simulate: no alarm limit reached), 1 a negative
 answer (a twin not found, a rebuilt twin differs, a limit reached), 2 usage, input or service errors.`;
 
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readCliConfig(process.env);
+  // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+  useApiKey(findApiKey(process.env));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) =>
     process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : process.stderr.write(`${line}\n`);

@@ -14,7 +14,11 @@ import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harn
 describe.each([
   [
     'embedded',
-    () => ({ TWINLOG_MODE: 'embedded', TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dlb-')) }),
+    () => ({
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_AUTH: 'off',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dlb-')),
+    }),
   ],
   ['Kafka', () => ({})],
 ])('a dead-letter log of many large refused readings (%s log)', (_mode, modeEnv) => {

@@ -13,7 +13,11 @@ import { minutesAgo, registerTwins, startHarness, type Harness } from './testing
 describe.each([
   [
     'embedded',
-    () => ({ TWINLOG_MODE: 'embedded', TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dl-')) }),
+    () => ({
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_AUTH: 'off',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dl-')),
+    }),
   ],
   ['Kafka', () => ({})],
 ])('dead letters can be replayed (%s log)', (_mode, modeEnv) => {

@@ -18,7 +18,11 @@ async function loggedReadingIds(log: EventLog, twinId: string): Promise<string[]
 describe.each([
   [
     'embedded',
-    () => ({ TWINLOG_MODE: 'embedded', TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dedupe-')) }),
+    () => ({
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_AUTH: 'off',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'dedupe-')),
+    }),
   ],
   ['Kafka', () => ({})],
 ])('a resend after a crash is a duplicate (%s log)', (_mode, modeEnv) => {

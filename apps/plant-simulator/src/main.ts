@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { isPlantSimError, machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
+import { findApiKey } from '@twinlog/service-kit';
 import { parseCli } from './config/cli-options';
 import { USAGE } from './config/usage';
 import { progressLine, summaryLine } from './run/progress-line';
@@ -39,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     }
     run = startPlantSimulator({
       ...request.options,
+      // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+      ...optionalKey(findApiKey(process.env)),
       log,
       onProgress: (stats) => {
         const line = progressLine(stats);
@@ -97,3 +100,8 @@ main(process.argv.slice(2)).then(
     process.exit(2);
   },
 );
+
+/** The key to send, when there is one (TWINLOG_API_KEY, or the embedded admin key). */
+function optionalKey(apiKey: string | undefined): { apiKey?: string } {
+  return apiKey ? { apiKey } : {};
+}

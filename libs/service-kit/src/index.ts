@@ -26,4 +26,6 @@ export * from './auth/roles.decorator';
 export * from './auth/api-key-format';
 export { AccessKeys } from './auth/access-keys';
 export { AccessKeysHttpController } from './auth/access-keys.http.controller';
-export { ensureBootstrapKey, type BootstrapKey } from './auth/bootstrap-key';
+export { createKeyFile, ensureBootstrapKey, type BootstrapKey } from './auth/bootstrap-key';
+export { adminKeyFile, findApiKey } from './auth/client-key';
+export { prepareAccess } from './auth/prepare-access';

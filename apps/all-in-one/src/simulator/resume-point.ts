@@ -5,9 +5,12 @@
  */
 export async function resumePoint(
   twinStateUrl: string,
+  apiKey: string | undefined,
   twinId = 'cnc-01',
 ): Promise<number | undefined> {
-  const answer = await fetch(`${twinStateUrl}/v1/twins/${encodeURIComponent(twinId)}`);
+  const answer = await fetch(`${twinStateUrl}/v1/twins/${encodeURIComponent(twinId)}`, {
+    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+  });
   if (answer.status === 404) return undefined;
   if (!answer.ok) throw new Error(`twin-state answered ${answer.status} for ${twinId}`);
   const twin = (await answer.json()) as { reported?: Record<string, { occurredAt: string }> };

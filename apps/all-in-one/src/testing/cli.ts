@@ -6,6 +6,7 @@ import { repoRoot } from '@twinlog/testing';
 export function twinlogCli(
   url: string,
   args: string[],
+  env: Record<string, string> = {},
 ): { code: number | null; out: string; err: string } {
   const result = spawnSync(
     process.execPath,
@@ -15,7 +16,7 @@ export function twinlogCli(
       encoding: 'utf8',
       timeout: 120_000,
       // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH
-      env: { ...process.env, TWINLOG_URL: url },
+      env: { ...process.env, TWINLOG_URL: url, ...env },
     },
   );
   return { code: result.status, out: result.stdout, err: result.stderr };

@@ -60,6 +60,8 @@ export function topologyEnv(
 ): Record<string, string> {
   return {
     TWINLOG_MODE: 'distributed',
+    // Other tests cover authentication; this one runs on loopback without it.
+    TWINLOG_AUTH: 'off',
     TWINLOG_TOPIC_PREFIX: topicPrefix,
     TWINLOG_PARTITIONS: '3',
     KAFKA_SESSION_TIMEOUT_MS: '6000',

@@ -39,6 +39,8 @@ export async function startInProcessTwinlog(
 ): Promise<InProcessTwinlog> {
   const base: Env = {
     TWINLOG_MODE: 'embedded',
+    // Other tests cover authentication; this one runs on loopback without it.
+    TWINLOG_AUTH: 'off',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-http-')),
     ...options.env,
   };

@@ -33,18 +33,20 @@ interface Prediction {
  * values, an anomaly with its evidence, a component's health with a remaining-life band, and a
  * what-if answer. Returns what it saw.
  */
-export async function seeThePlantWorking(url: string, timeoutMs: number) {
+export async function seeThePlantWorking(url: string, timeoutMs: number, apiKey?: string) {
   const live = await eventually(
-    () => getJson<Twin>(`${url}/v1/twins/cnc-01`),
+    () => getJson<Twin>(`${url}/v1/twins/cnc-01`, apiKey),
     (r) => r.status === 200 && r.body.reported['temperature'] !== undefined,
     'live values of cnc-01',
     timeoutMs,
   );
   const anomalous = await eventually(
     async () => {
-      const { body } = await getJson<TwinList>(`${url}/v1/twins`);
+      const { body } = await getJson<TwinList>(`${url}/v1/twins`, apiKey);
       const twin = body.twins.find((t) => t.activeAnomalies > 0);
-      return twin ? (await getJson<Twin>(`${url}/v1/twins/${twin.twinId}`)).body : undefined;
+      return twin
+        ? (await getJson<Twin>(`${url}/v1/twins/${twin.twinId}`, apiKey)).body
+        : undefined;
     },
     (twin) => twin !== undefined && Object.keys(twin.activeAnomalies).length > 0,
     'an open anomaly on some twin',
@@ -54,7 +56,7 @@ export async function seeThePlantWorking(url: string, timeoutMs: number) {
   const prediction = await eventually(
     async () => {
       for (const twinId of ['cnc-01-tool', 'cnc-02-tool', 'cnc-03-tool']) {
-        const answer = await getJson<Prediction>(`${url}/v1/twins/${twinId}/maintenance`);
+        const answer = await getJson<Prediction>(`${url}/v1/twins/${twinId}/maintenance`, apiKey);
         if ((answer.body.prediction?.healthIndex ?? 100) < 100) return { twinId, ...answer };
       }
       return undefined;
@@ -65,7 +67,10 @@ export async function seeThePlantWorking(url: string, timeoutMs: number) {
   );
   const scenario = await fetch(`${url}/v1/simulations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    },
     body: JSON.stringify({
       twinId: 'cnc-01',
       label: 'coolant pump fails',

@@ -15,7 +15,8 @@ export interface TwinlogProcess {
 export async function startTwinlogProcess(
   env: Env,
   timeoutMs = 90_000,
-  entry: 'apps/all-in-one/src/main.ts' | 'tools/distributed/main.ts' = 'apps/all-in-one/src/main.ts',
+  entry:
+    'apps/all-in-one/src/main.ts' | 'tools/distributed/main.ts' = 'apps/all-in-one/src/main.ts',
 ): Promise<TwinlogProcess> {
   const main = join(repoRoot(), entry);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
@@ -59,8 +60,13 @@ export async function startTwinlogProcess(
   };
 }
 
-export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const answer = await fetch(url);
+export async function getJson<T = unknown>(
+  url: string,
+  apiKey?: string,
+): Promise<{ status: number; body: T }> {
+  const answer = await fetch(url, {
+    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+  });
   const text = await answer.text();
   return { status: answer.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

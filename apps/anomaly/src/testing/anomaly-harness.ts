@@ -17,6 +17,8 @@ export function anomalyEnv(mode: 'embedded' | 'distributed', id: string, overrid
         { ...distributedServiceEnv(`anom-${id}.`), KAFKA_CLIENT_LOG_LEVEL: 'nothing' }
       : {
           TWINLOG_MODE: 'embedded',
+          // Other tests cover authentication; this one runs on loopback without it.
+          TWINLOG_AUTH: 'off',
           TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-anomaly-')),
         };
   return { ...base, ANOMALY_HTTP_HOST: '127.0.0.1', ANOMALY_HTTP_PORT: '0', ...overrides };

@@ -8,6 +8,19 @@ export class CliError extends Error {
   }
 }
 
+// The one key this CLI process sends (TWINLOG_API_KEY, or the embedded admin key): set once by
+// main before any command runs, like a default header.
+let apiKey: string | undefined;
+
+export function useApiKey(key: string | undefined): void {
+  apiKey = key;
+}
+
+/** The Authorization header for every request of this process, when it has a key. */
+export function authHeaders(): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
 /** GET a Twinlog API path as JSON, with plain words when the server is not there or says no. */
 export async function getJson<T>(base: string, path: string): Promise<T> {
   return requestJson<T>(base, path);
@@ -25,7 +38,11 @@ export async function postJson<T>(base: string, path: string, body: unknown): Pr
 async function requestJson<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
   let answer: Response;
   try {
-    answer = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(120_000) });
+    answer = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) },
+      signal: AbortSignal.timeout(120_000),
+    });
   } catch (error) {
     throw new CliError(
       `Twinlog is not answering at ${base} (${(error as Error).message}). Start it with \`npm start\`, or point TWINLOG_URL at it.`,

@@ -1,3 +1,5 @@
+import { authHeaders } from './api-client';
+
 /** `twinlog rebuild [--twin ID]`: rebuild from the log and verify against the live state. */
 export async function rebuildCommand(
   baseUrl: string,
@@ -9,7 +11,7 @@ export async function rebuildCommand(
   const twinId = twinAt >= 0 ? args[twinAt + 1] : undefined;
   if (twinAt >= 0 && !twinId) throw new Error('--twin needs a twin id');
   const url = `${baseUrl}/v1/admin/rebuild${twinId ? `/${encodeURIComponent(twinId)}` : ''}`;
-  const response = await fetch(url, { method: 'POST' });
+  const response = await fetch(url, { method: 'POST', headers: authHeaders() });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
       error?: { code: string; message: string };

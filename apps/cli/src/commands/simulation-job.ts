@@ -1,4 +1,5 @@
 // The simulation service's async jobs as the CLI follows them (POST ...?async=true, then GET).
+import { authHeaders } from './api-client';
 
 /** Polls the job, showing its progress; Ctrl-C cancels it on the server. */
 export async function follow(
@@ -48,7 +49,7 @@ export async function call(
   try {
     response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders() },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {

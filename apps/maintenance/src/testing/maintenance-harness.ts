@@ -28,6 +28,8 @@ export function maintenanceEnv(mode: Mode, id: string, overrides: Env = {}): Env
       ? { ...distributedServiceEnv(`mnt-${id}.`), KAFKA_CLIENT_LOG_LEVEL: 'nothing' }
       : {
           TWINLOG_MODE: 'embedded',
+          // Other tests cover authentication; this one runs on loopback without it.
+          TWINLOG_AUTH: 'off',
           TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-maintenance-')),
         };
   return {

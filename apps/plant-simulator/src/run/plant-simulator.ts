@@ -61,7 +61,7 @@ class SimulatorRun implements RunningSimulator {
     this.run = new RunContext(this.stats, options.log ?? (() => undefined), this.hardStop.signal);
     const twinState =
       options.register || options.maintenance
-        ? new TwinStateClient(options.twinState ?? DEFAULTS.twinState)
+        ? new TwinStateClient(options.twinState ?? DEFAULTS.twinState, options.apiKey)
         : undefined;
     if (twinState && options.register) {
       this.registration = new PlantRegistration(this.run, twinState);
@@ -120,7 +120,7 @@ class SimulatorRun implements RunningSimulator {
 
   private openSender(): ReadingSender {
     const { mqtt } = this.options;
-    if (!mqtt) return new HttpSender(this.options.target ?? DEFAULTS.target);
+    if (!mqtt) return new HttpSender(this.options.target ?? DEFAULTS.target, this.options.apiKey);
     return new MqttSender({
       url: mqtt.url,
       topic: mqtt.topic ?? DEFAULTS.mqttTopic,

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   mqtt?: { url: string; topic?: string; clientId?: string };
   /** Twin-state's HTTP base URL; default http://127.0.0.1:8082. */
   twinState?: string;
+  /** Sent as `Authorization: Bearer` to ingestion and twin-state: an operator key (readings), engineer (registering). */
+  apiKey?: string;
   /** Register the twins first (already registered is fine). */
   register?: boolean;
   /** Record tool changes as maintenance in twin-state; default: when registering. */

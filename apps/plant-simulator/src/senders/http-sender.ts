@@ -25,7 +25,10 @@ export class HttpSender implements ReadingSender {
   readonly name: string;
   private readonly url: string;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    private readonly apiKey?: string,
+  ) {
     const base = baseUrl.replace(/\/$/, '');
     this.name = `ingestion at ${base}`;
     this.url = `${base}/v1/readings`;
@@ -37,7 +40,10 @@ export class HttpSender implements ReadingSender {
     try {
       response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
+        headers: {
+          'content-type': 'application/x-ndjson',
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
         body: batch.map((r) => JSON.stringify(r)).join('\n'),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

@@ -38,6 +38,8 @@ export async function startEmbeddedTwinlog(
   const mqttTopic = `sim-${id}/{site}/{twinId}/telemetry`;
   const base: Env = {
     TWINLOG_MODE: 'embedded',
+    // Other tests cover authentication; this one runs on loopback without it.
+    TWINLOG_AUTH: 'off',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'plant-sim-')),
   };
   const twinStateConfig = readTwinStateConfig({

@@ -16,7 +16,10 @@ export class TwinStateClient {
   readonly name: string;
   private readonly base: string;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    private readonly apiKey?: string,
+  ) {
     this.base = baseUrl.replace(/\/$/, '');
     this.name = `twin-state at ${this.base}`;
   }
@@ -70,7 +73,10 @@ export class TwinStateClient {
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });

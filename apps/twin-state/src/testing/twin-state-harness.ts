@@ -21,6 +21,8 @@ export function twinStateEnv(mode: Mode, overrides: Env = {}): Env {
     return {
       ...base,
       TWINLOG_MODE: 'embedded',
+      // Other tests cover authentication; this one runs on loopback without it.
+      TWINLOG_AUTH: 'off',
       TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twin-state-')),
       ...overrides,
     };

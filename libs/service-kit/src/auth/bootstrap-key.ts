@@ -28,9 +28,7 @@ export async function ensureBootstrapKey(
   if (existsSync(file)) {
     key = readFileSync(file, 'utf8').trim();
   } else if (create) {
-    key = generateApiKey().key;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    key = createKeyFile(file);
     created = true;
   } else {
     throw new Error(`the bootstrap admin key file ${file} does not exist`);
@@ -54,4 +52,12 @@ export async function ensureBootstrapKey(
   }
   const readableByOthers = (statSync(file).mode & 0o077) !== 0;
   return { file, keyId: parsed.keyId, created, readableByOthers };
+}
+
+/** Writes a new admin key to `file`, readable by its owner only; fails if the file exists. */
+export function createKeyFile(file: string): string {
+  const { key } = generateApiKey();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
 }

@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config/service.config';
 import { shutdownOnSignals } from '../lifecycle/shutdown-on-signals';
 import { serviceLogger } from '../logging/structured-logger';
 import { openInfrastructure } from '../open-infrastructure';
+import { prepareAccess } from '../auth/prepare-access';
 import type { ServiceDefinition } from './service-definition';
 import { startService } from './start-service';
 
@@ -21,6 +22,10 @@ export function runServiceProcess(
       ...definition.logUse,
       store: definition.usesStore,
     });
+    // A pod's bootstrap key comes from a mounted Secret: it must exist, never be made here.
+    await prepareAccess(settings, infra.log, settings.mode === 'embedded', (line) =>
+      process.stdout.write(`${line}\n`),
+    );
     const running = await startService(
       definition,
       infra,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Controller, Get, Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@twinlog/domain';
 import { eventually, registered } from '@twinlog/event-log/testing';
+import { readAuthSettings } from '../auth/auth.config';
 import { readServiceConfig } from '../config/service.config';
 import { openInfrastructure, type Infrastructure } from '../open-infrastructure';
 import { TELEMETRY_STORE } from './ports';
@@ -62,6 +63,8 @@ function definition(overrides: Partial<ServiceDefinition> = {}): ServiceDefiniti
         keepAliveTimeoutMs: 5_000,
         idleTimeoutMs: 10_000,
       },
+      // The host's authentication has its own spec (auth/authentication.int.spec.ts).
+      auth: readAuthSettings({ TWINLOG_AUTH: 'off' }),
     },
     usesStore: false,
     controllers: [SeenHttpController],

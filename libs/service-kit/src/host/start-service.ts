@@ -72,7 +72,7 @@ export async function startService(
     feed: Symbol(`${definition.name} ${follow.what} feed`),
   }));
   const app = await NestFactory.create(
-    serviceModule(definition, ports, clock, readiness, follows),
+    serviceModule(definition, ports, clock, readiness, follows, access),
     {
       logger,
       // Nest would otherwise end the process itself on a wiring error, before anything is closed.

@@ -13,6 +13,8 @@ export function distributedServiceEnv(topicPrefix: string): Record<string, strin
   const { kafka, influx } = { kafka: realServer('kafka'), influx: realServer('influx') };
   return {
     TWINLOG_MODE: 'distributed',
+    // Other tests cover authentication; this one runs on loopback without it.
+    TWINLOG_AUTH: 'off',
     TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-service-')),
     TWINLOG_TOPIC_PREFIX: topicPrefix,
     TWINLOG_PARTITIONS: '3',

@@ -1,0 +1,269 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import type { ServiceName } from '@twinlog/app-gateway';
+import { ensureBootstrapKey, readServiceConfig } from '@twinlog/service-kit';
+import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { startInProcessTwinlog, type InProcessTwinlog } from '../testing/in-process-twinlog';
+
+// Every service that serves HTTP checks who is calling, whether reached through the gateway or
+// directly: API keys (created, revoked, expiring) and people's tokens from an OIDC provider
+// (served here by a local JWKS endpoint), roles, and a rate limit per caller.
+
+jest.setTimeout(120_000);
+
+const ISSUER = 'https://login.plant.example/realms/plant';
+let jwks: Server;
+let signingKey: KeyLike;
+let twinlog: InProcessTwinlog;
+let admin: string;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256');
+  signingKey = pair.privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
+  jwks = createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] })));
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const env = {
+    TWINLOG_AUTH: 'on',
+    TWINLOG_OIDC_ISSUER: ISSUER,
+    TWINLOG_OIDC_AUDIENCE: 'twinlog',
+    TWINLOG_OIDC_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+    TWINLOG_OIDC_CLOCK_SKEW_S: '5',
+    TWINLOG_RATE_LIMIT_PER_SECOND: '5',
+    TWINLOG_RATE_LIMIT_BURST: '40',
+    TWINLOG_KEYS_REFRESH_MS: '200',
+  };
+  twinlog = await startInProcessTwinlog({ env });
+  const file = join(mkdtempSync(join(tmpdir(), 'twinlog-keys-')), 'admin.key');
+  const bootstrap = await ensureBootstrapKey(twinlog.infra.log.accessKeys, file, true);
+  admin = readFileSync(bootstrap.file, 'utf8').trim();
+});
+afterAll(async () => {
+  await twinlog?.close();
+  await new Promise((resolve) => jwks?.close(resolve));
+});
+
+const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
+
+async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...init.headers,
+    },
+    ...(init.body === undefined
+      ? {}
+      : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text ? JSON.parse(text) : undefined) as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+}
+
+async function newKey(role: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const created = await call(`${twinlog.url}/v1/admin/keys`, {
+    method: 'POST',
+    headers: bearer(admin),
+    body: { name: `${role} key`, role, sites: '*', ...extra },
+  });
+  expect(created.status).toBe(201);
+  return created.body['key'] as string;
+}
+
+async function token(
+  claims: Record<string, unknown>,
+  options: { issuer?: string; exp?: number } = {},
+) {
+  return new SignJWT({ twinlog_sites: '*', ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setSubject('alice')
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience('twinlog')
+    .setExpirationTime(options.exp ?? '5m')
+    .sign(signingKey);
+}
+
+/** One route per service that only its own service answers, read (viewer) and write. */
+const READS: Array<[ServiceName, string]> = [
+  ['twin-state', '/v1/twins'],
+  ['ingestion', '/v1/dead-letters'],
+  ['anomaly', '/v1/worker'],
+  ['maintenance', '/v1/worker'],
+  ['simulation', '/v1/physics'],
+];
+const WRITES: Array<[ServiceName, string, string]> = [
+  ['twin-state', '/v1/twins', 'engineer'],
+  ['twin-state', '/v1/admin/rebuild/cnc-01', 'admin'],
+  ['ingestion', '/v1/readings', 'operator'],
+  ['ingestion', '/v1/dead-letters/replay', 'engineer'],
+  ['simulation', '/v1/simulations', 'operator'],
+];
+
+describe('authentication in every service', () => {
+  it.each(READS)(
+    '%s %s: 401 without a credential, with a challenge; probes stay open',
+    async (service, path) => {
+      const base = twinlog.services[service];
+      const refused = await call(`${base}${path}`);
+      expect(refused.status).toBe(401);
+      expect(refused.body['error']).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect((await call(`${base}/health/live`)).status).toBe(200);
+      expect((await call(`${base}${path}`, { headers: bearer(admin) })).status).toBe(200);
+    },
+  );
+
+  it('refuses a malformed key, an unknown key and a key with a wrong secret alike', async () => {
+    const good = await newKey('viewer');
+    const wrongSecret = `${good.slice(0, -4)}AAAA`;
+    for (const credential of ['nonsense', `twl_${'0'.repeat(16)}_${'A'.repeat(43)}`, wrongSecret]) {
+      const answer = await call(`${twinlog.services['twin-state']}/v1/twins`, {
+        headers: bearer(credential),
+      });
+      expect([credential, answer.status]).toEqual([credential, 401]);
+    }
+    // The key itself also works in X-Api-Key.
+    expect((await call(`${twinlog.url}/v1/twins`, { headers: { 'x-api-key': good } })).status).toBe(
+      200,
+    );
+  });
+
+  it('a revoked key is refused by every service, and an expired one once it has expired', async () => {
+    const key = await newKey('engineer');
+    const keyId = /^twl_([a-f0-9]{16})_/.exec(key)![1]!;
+    expect((await call(`${twinlog.url}/v1/twins`, { headers: bearer(key) })).status).toBe(200);
+    const revoked = await call(`${twinlog.url}/v1/admin/keys/${keyId}`, {
+      method: 'DELETE',
+      headers: bearer(admin),
+    });
+    expect(revoked.body).toMatchObject({ keyId, revokedBy: expect.stringMatching(/^key:/) });
+    await new Promise((r) => setTimeout(r, 400)); // the other services' refresh (200 ms here)
+    for (const [service, path] of READS)
+      expect([
+        service,
+        (await call(`${twinlog.services[service]}${path}`, { headers: bearer(key) })).status,
+      ]).toEqual([service, 401]);
+
+    const soon = await newKey('viewer', { expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    expect((await call(`${twinlog.url}/v1/twins`, { headers: bearer(soon) })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect((await call(`${twinlog.url}/v1/twins`, { headers: bearer(soon) })).status).toBe(401);
+  });
+
+  it.each(WRITES)(
+    '%s %s needs %s: 403 below it, through the gateway and directly',
+    async (service, path, role) => {
+      const below = role === 'admin' ? 'engineer' : role === 'engineer' ? 'operator' : 'viewer';
+      const weak = await newKey(below);
+      const strong = await newKey(role);
+      for (const base of [twinlog.url, twinlog.services[service]]) {
+        const refused = await call(`${base}${path}`, {
+          method: 'POST',
+          headers: bearer(weak),
+          body: {},
+        });
+        expect([base, refused.status, refused.body['error']?.code]).toEqual([
+          base,
+          403,
+          'FORBIDDEN',
+        ]);
+        // With the role, the request gets past authentication (its body may still be wrong).
+        const allowed = await call(`${base}${path}`, {
+          method: 'POST',
+          headers: bearer(strong),
+          body: {},
+        });
+        expect([base, allowed.status]).not.toEqual([base, 403]);
+        expect(allowed.status).not.toBe(401);
+      }
+    },
+  );
+
+  it('people: a valid token acts with its role; an expired one or another issuer is 401', async () => {
+    const viewer = await token({ twinlog_role: 'viewer' });
+    expect((await call(`${twinlog.url}/v1/twins`, { headers: bearer(viewer) })).status).toBe(200);
+    const write = await call(`${twinlog.url}/v1/twins`, {
+      method: 'POST',
+      headers: bearer(viewer),
+      body: {},
+    });
+    expect(write.status).toBe(403);
+    const expired = await token(
+      { twinlog_role: 'admin' },
+      { exp: Math.floor(Date.now() / 1000) - 60 },
+    );
+    const foreign = await token({ twinlog_role: 'admin' }, { issuer: 'https://evil.example' });
+    for (const bad of [expired, foreign]) {
+      expect((await call(`${twinlog.url}/v1/twins`, { headers: bearer(bad) })).status).toBe(401);
+    }
+  });
+
+  it('429 with Retry-After once a caller exceeds its rate; others are not held back', async () => {
+    const busy = await newKey('viewer');
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++)
+      statuses.push(
+        (await call(`${twinlog.services['twin-state']}/v1/twins`, { headers: bearer(busy) }))
+          .status,
+      );
+    expect(statuses).toContain(429);
+    const limited = await call(`${twinlog.services['twin-state']}/v1/twins`, {
+      headers: bearer(busy),
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(
+      (await call(`${twinlog.services['twin-state']}/v1/twins`, { headers: bearer(admin) })).status,
+    ).toBe(200);
+  });
+
+  it('keys are listed without their secrets; a bad key request is a clear 400', async () => {
+    const { body } = await call(`${twinlog.url}/v1/admin/keys`, { headers: bearer(admin) });
+    expect(body['keys'].length).toBeGreaterThan(1);
+    for (const key of body['keys']) {
+      expect(key).not.toHaveProperty('secretHash');
+      expect(key).not.toHaveProperty('key');
+    }
+    for (const bad of [
+      { name: 'x', role: 'root', sites: '*' },
+      { name: 'x', role: 'viewer', sites: [] },
+      { name: 'x', role: 'viewer', sites: '*', expiresAt: '2026-02-30T00:00:00Z' },
+      '{"name":"x","role":"viewer","sites":"*","__proto__":{"role":"admin"}}',
+    ]) {
+      const answer = await call(`${twinlog.url}/v1/admin/keys`, {
+        method: 'POST',
+        headers: bearer(admin),
+        body: bad,
+      });
+      expect([bad, answer.status]).toEqual([bad, 400]);
+    }
+  });
+});
+
+describe('TWINLOG_AUTH=off', () => {
+  it('is refused on anything but loopback', async () => {
+    const env = {
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_AUTH: 'off',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-off-')),
+      ANOMALY_HTTP_HOST: '0.0.0.0',
+      ANOMALY_HTTP_PORT: '0',
+    };
+    const config = readAnomalyConfig(env);
+    expect(readServiceConfig(env).auth.enabled).toBe(false);
+    await expect(startAnomaly(config, twinlog.infra, false)).rejects.toThrow(
+      'TWINLOG_AUTH=off lets anyone who reaches the port act as an admin: it is allowed only on loopback, not on 0.0.0.0',
+    );
+  });
+});

@@ -101,7 +101,8 @@ describe.each<Mode>(['embedded', 'kafka'])('simulation service (%s)', (mode) => 
     )!;
     expect(requested).toMatchObject({
       correlationId: 'what-if-42',
-      producer: 'simulation/alice',
+      // Authentication is off in this harness: the caller is the demo admin, whatever x-actor claims.
+      producer: 'simulation/anonymous',
       data: {
         timeTravel: false,
         horizonSeconds: 14_400,

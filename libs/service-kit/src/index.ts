@@ -29,3 +29,4 @@ export { AccessKeysHttpController } from './auth/access-keys.http.controller';
 export { createKeyFile, ensureBootstrapKey, type BootstrapKey } from './auth/bootstrap-key';
 export { adminKeyFile, findApiKey } from './auth/client-key';
 export { prepareAccess } from './auth/prepare-access';
+export type { AuthenticatedRequest } from './auth/authentication.middleware';

@@ -209,6 +209,25 @@ describe('authentication in every service', () => {
     }
   });
 
+  it('attributes a write to the key that made it, whatever the request claims', async () => {
+    const engineer = await newKey('engineer');
+    const keyId = /^twl_([a-f0-9]{16})_/.exec(engineer)![1]!;
+    const registered = await call(`${twinlog.url}/v1/twins`, {
+      method: 'POST',
+      headers: { ...bearer(engineer), 'x-actor': 'somebody-else' },
+      body: { twinId: 'audited-mill', twinType: 'cnc-milling-machine', site: 'plant-a' },
+    });
+    expect(registered.status).toBe(201);
+    const trail = await call(`${twinlog.url}/v1/twins/audited-mill/events`, {
+      headers: bearer(admin),
+    });
+    expect(trail.body['events'][0]).toMatchObject({
+      type: 'TwinRegistered',
+      producer: `twin-state/key:${keyId}`,
+      actor: `key:${keyId}`,
+    });
+  });
+
   it('429 with Retry-After once a caller exceeds its rate; others are not held back', async () => {
     const busy = await newKey('viewer');
     const statuses: number[] = [];

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { AuthenticatedRequest } from '@twinlog/service-kit';
 import { scenarioInvalid } from '@twinlog/physics';
 import type { RunMeta } from '../runs/run-recorder';
 
@@ -44,16 +45,15 @@ function objectOf(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Correlation and actor from headers, so the audit trail says who asked and why. */
-export function metaOf(req: IncomingMessage): RunMeta {
+/** Correlation from a header and the authenticated caller, so the audit trail says who asked and why. */
+export function metaOf(req: AuthenticatedRequest): RunMeta {
   const header = (name: string) => {
     const value = req.headers[name];
     return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
   };
   const meta: RunMeta = {};
   const correlationId = header('x-correlation-id');
-  const actor = header('x-actor');
   if (correlationId) meta.correlationId = correlationId;
-  if (actor) meta.actor = actor;
+  if (req.principal) meta.actor = req.principal.id;
   return meta;
 }

@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { Requires } from '@twinlog/service-kit';
+import { type AuthenticatedRequest, Requires } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
   limitsBody,
@@ -23,7 +22,7 @@ export class CommandsHttpController {
   @Requires('engineer')
   @Post()
   @HttpCode(201)
-  register(@Body() body: unknown, @Req() req: IncomingMessage): Promise<CommandResult> {
+  register(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<CommandResult> {
     const { twinId, ...command } = parseBody(registerBody, body);
     return this.commands.execute(twinId, { type: 'RegisterTwin', ...command }, meta(req));
   }
@@ -33,7 +32,7 @@ export class CommandsHttpController {
   changeModelVersion(
     @Param('twinId') twinId: string,
     @Body() body: unknown,
-    @Req() req: IncomingMessage,
+    @Req() req: AuthenticatedRequest,
   ): Promise<CommandResult> {
     const { version, expectedRevision } = parseBody(modelVersionBody, body);
     return this.commands.execute(
@@ -50,7 +49,7 @@ export class CommandsHttpController {
     @Param('twinId') twinId: string,
     @Param('property') property: string,
     @Body() body: unknown,
-    @Req() req: IncomingMessage,
+    @Req() req: AuthenticatedRequest,
   ): Promise<CommandResult> {
     const { limits, expectedRevision } = parseBody(limitsBody, body);
     return this.commands.execute(
@@ -67,7 +66,7 @@ export class CommandsHttpController {
   recordMaintenance(
     @Param('twinId') twinId: string,
     @Body() body: unknown,
-    @Req() req: IncomingMessage,
+    @Req() req: AuthenticatedRequest,
   ): Promise<CommandResult> {
     const { expectedRevision, kind, ...rest } = parseBody(maintenanceBody, body);
     return this.commands.execute(
@@ -83,7 +82,7 @@ export class CommandsHttpController {
   retire(
     @Param('twinId') twinId: string,
     @Body() body: unknown,
-    @Req() req: IncomingMessage,
+    @Req() req: AuthenticatedRequest,
   ): Promise<CommandResult> {
     const { reason, expectedRevision } = parseBody(retireBody, body);
     return this.commands.execute(
@@ -95,8 +94,11 @@ export class CommandsHttpController {
   }
 }
 
-/** Correlation, causation and actor from headers, so the audit trail says who asked and why. */
-function meta(req: IncomingMessage): CommandMetaInput {
+/**
+ * Correlation and causation from headers, and the caller the authentication established (never
+ * a header a client could set), so the audit trail says who asked and why.
+ */
+function meta(req: AuthenticatedRequest): CommandMetaInput {
   const header = (name: string) => {
     const value = req.headers[name];
     return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
@@ -104,9 +106,8 @@ function meta(req: IncomingMessage): CommandMetaInput {
   const result: CommandMetaInput = {};
   const correlationId = header('x-correlation-id');
   const causationId = header('x-causation-id');
-  const actor = header('x-actor');
   if (correlationId) result.correlationId = correlationId;
   if (causationId) result.causationId = causationId;
-  if (actor) result.actor = actor;
+  if (req.principal) result.actor = req.principal.id;
   return result;
 }

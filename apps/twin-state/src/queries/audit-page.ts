@@ -35,7 +35,21 @@ export function auditPageOf(events: EventEnvelope[], query: AuditQuery) {
   }
   const last = page[page.length - 1];
   return {
-    events: page.map(({ index, event }) => ({ position: index, ...event })),
+    events: page.map(({ index, event }) => ({
+      position: index,
+      ...event,
+      actor: actorOf(event.producer),
+    })),
     next: last && inRange.length > page.length ? last.index : null,
   };
+}
+
+/**
+ * Who caused an event: the caller a service recorded after its own name in `producer`
+ * (`twin-state/key:<keyId>`, `simulation/token:<subject>`). Events a service made on its own
+ * (readings, findings), and events from before authentication, have none.
+ */
+export function actorOf(producer: string): string | null {
+  const slash = producer.indexOf('/');
+  return slash > 0 && slash < producer.length - 1 ? producer.slice(slash + 1) : null;
 }

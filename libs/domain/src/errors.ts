@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'CHILDREN_ACTIVE',
   /** Registering a twin under a retired parent. */
   'PARENT_RETIRED',
+  'SITE_FORBIDDEN',
   // A run whose values leave the model's range or the finite numbers (issue 15).
   'SIMULATION_OUT_OF_RANGE',
   // A run needing more integration steps than the service allows (issue 15).

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { type AuthenticatedRequest, Requires } from '@twinlog/service-kit';
+import { maySee, type AuthenticatedRequest, Requires } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
   limitsBody,
@@ -108,6 +108,10 @@ function meta(req: AuthenticatedRequest): CommandMetaInput {
   const causationId = header('x-causation-id');
   if (correlationId) result.correlationId = correlationId;
   if (causationId) result.causationId = causationId;
-  if (req.principal) result.actor = req.principal.id;
+  const caller = req.principal;
+  if (caller) {
+    result.actor = caller.id;
+    result.sites = (site) => maySee(caller, site);
+  }
   return result;
 }

@@ -28,8 +28,10 @@ export interface CommandResult {
 export interface CommandMetaInput {
   correlationId?: string;
   causationId?: string;
-  /** Who asked (a user, a service): kept as the events' producer. */
+  /** Who asked (the authenticated caller): kept in the events' producer. */
   actor?: string;
+  /** The sites the caller may act on; a twin (or a new twin's site, or its parent) elsewhere is not found. */
+  sites?: (site: string | null) => boolean;
 }
 
 /**
@@ -49,6 +51,36 @@ export class TwinCommands {
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
+  /**
+   * A caller scoped to some sites acts only there: on an existing twin of its sites, and
+   * registers only in its sites. Another site's twin answers as if it did not exist.
+   */
+  private checkSites(
+    command: TwinCommand,
+    state: TwinState,
+    sites: CommandMetaInput['sites'],
+  ): void {
+    if (!sites) return;
+    const site =
+      command.type === 'RegisterTwin' && state.status === 'unregistered'
+        ? (command.site ?? null)
+        : state.site;
+    if (state.status !== 'unregistered' && !sites(state.site)) {
+      throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(state.twinId)} is not registered`, {
+        twinId: bounded(state.twinId),
+      });
+    }
+    if (!sites(site)) {
+      throw new TwinlogError(
+        'SITE_FORBIDDEN',
+        `This caller may not act on site ${bounded(String(site))}`,
+        {
+          site,
+        },
+      );
+    }
+  }
+
   /** Runs a command for one twin; `expectedRevision`, when given, must be the twin's revision. */
   execute(
     twinId: string,
@@ -65,10 +97,11 @@ export class TwinCommands {
         : [twinId];
     return this.serialisedAll(locks, async () => {
       const state = await this.load(twinId);
+      this.checkSites(command, state, meta.sites);
       if (expectedRevision !== undefined && expectedRevision !== state.revision) {
         throw conflict(twinId, expectedRevision, state.revision);
       }
-      const ctx = await this.context(command, state);
+      const ctx = await this.context(command, state, meta.sites);
       const decided = decideTwin(command, state, ctx);
       const commandId = randomUUID();
       const stamp = (id: string, events: typeof decided) =>
@@ -122,7 +155,7 @@ export class TwinCommands {
     const command: TwinCommand = { type: 'AttachChild', childId, childType, attachedAt };
     const events = stamp(
       parentId,
-      decideTwin(command, parent, await this.context(command, parent)),
+      decideTwin(command, parent, await this.context(command, parent, undefined)),
     );
     if (events.length > 0) {
       await this.log.append(events, {
@@ -131,14 +164,20 @@ export class TwinCommands {
     }
   }
 
-  private async context(command: TwinCommand, state: TwinState): Promise<DecideContext> {
+  private async context(
+    command: TwinCommand,
+    state: TwinState,
+    sites: CommandMetaInput['sites'],
+  ): Promise<DecideContext> {
     const ctx: DecideContext = {
       catalog: this.catalog,
       now: new Date().toISOString(),
       maxFutureSkewMs: this.config.maxFutureSkewMs,
     };
     if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
-      ctx.parent = await this.load(command.parentId);
+      const parent = await this.load(command.parentId);
+      // A parent of a site the caller cannot see is, to the caller, no parent at all.
+      ctx.parent = !sites || sites(parent.site) ? parent : initialTwinState(command.parentId);
       ctx.parentAncestors = await this.ancestors(ctx.parent);
       ctx.parentChildren = await this.childrenOf(ctx.parent);
     }

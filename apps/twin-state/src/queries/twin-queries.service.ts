@@ -57,6 +57,17 @@ export class TwinQueries {
     return state;
   }
 
+  /**
+   * The twin as a caller scoped to some sites sees it: not found when its site is not theirs
+   * (a twin of another site is indistinguishable from none), and without children of other sites.
+   */
+  visible(twinId: string, see: SiteFilter): TwinState {
+    const state = this.live.get(twinId);
+    if (!state || !see(state.site)) throw notFound(twinId);
+    const children = state.children.filter((c) => see(this.live.get(c.twinId)?.site ?? null));
+    return children.length === state.children.length ? state : { ...state, children };
+  }
+
   list(filter: TwinFilter): TwinState[] {
     return this.live
       .all()
@@ -71,8 +82,13 @@ export class TwinQueries {
       .sort((a, b) => a.twinId.localeCompare(b.twinId));
   }
 
-  rollUp(twinId: string) {
-    return rollUp(this.current(twinId), (id) => this.live.get(id), this.catalog);
+  /** The roll-up over the twins below, leaving out those of sites the caller cannot see. */
+  rollUp(twinId: string, see: SiteFilter = everySite) {
+    return rollUp(
+      this.visible(twinId, see),
+      (id) => visibleTo(see, this.live.get(id)),
+      this.catalog,
+    );
   }
 
   /** The twin as of `at`: its events up to then, folded. */
@@ -98,13 +114,13 @@ export class TwinQueries {
   }
 
   /** The twin and everything below it as of `at`, with the roll-up as it was then. */
-  async subtreeAt(twinId: string, at: string, axis: TimeAxis) {
+  async subtreeAt(twinId: string, at: string, axis: TimeAxis, see: SiteFilter = everySite) {
     const states = new Map<string, TwinState>();
     const visit = async (id: string): Promise<void> => {
       if (states.has(id)) return;
       // A child registered after T is simply not part of the tree then; other errors surface.
       const state = await this.at(id, at, axis).catch(unlessNotFound(undefined));
-      if (!state) return;
+      if (!state || !see(state.site)) return;
       states.set(id, state);
       for (const child of state.children) await visit(child.twinId);
     };
@@ -177,6 +193,15 @@ export class TwinQueries {
       limitsSetBy: limitsEvent ?? null,
     };
   }
+}
+
+/** Whether a caller may see twins of a site (null: a twin without a site). */
+export type SiteFilter = (site: string | null) => boolean;
+
+const everySite: SiteFilter = () => true;
+
+function visibleTo(see: SiteFilter, state: TwinState | undefined): TwinState | undefined {
+  return state && see(state.site) ? state : undefined;
 }
 
 /** A rejection handler that turns TWIN_NOT_FOUND into `fallback` and rethrows anything else. */

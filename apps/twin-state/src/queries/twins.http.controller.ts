@@ -1,6 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
-import { MODEL_CATALOG, queryInvalid, QueryParams } from '@twinlog/service-kit';
+import {
+  Caller,
+  maySee,
+  MODEL_CATALOG,
+  queryInvalid,
+  QueryParams,
+  type Principal,
+} from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import {
@@ -13,7 +20,7 @@ import {
   type HistoryQuery,
   type ListQuery,
 } from './twin-query-params';
-import { TwinQueries } from './twin-queries.service';
+import { TwinQueries, type SiteFilter } from './twin-queries.service';
 
 /** Questions about twins: now, as of a time, compared between times, and their audit trail. */
 @Controller('v1/twins')
@@ -26,14 +33,14 @@ export class TwinsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
-  list(@Query() query: ListQuery) {
+  list(@Query() query: ListQuery, @Caller() caller: Principal) {
     if (query.type !== undefined && !this.catalog.has(query.type)) {
       throw queryInvalid(
         'type',
         `type: no twin model ${excerpt(query.type)} (known: ${this.catalog.types().join(', ')})`,
       );
     }
-    const twins = this.queries.list(query);
+    const twins = this.queries.list(query).filter((s) => maySee(caller, s.site));
     return {
       twins: twins.map((s) => ({
         twinId: s.twinId,
@@ -51,22 +58,28 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId')
-  get(@Param('twinId') twinId: string) {
-    const state = this.queries.current(twinId);
+  get(@Param('twinId') twinId: string, @Caller() caller: Principal) {
+    const state = this.queries.visible(twinId, sitesOf(caller));
     return { ...state, health: twinHealth(state) };
   }
 
   @Get(':twinId/rollup')
-  rollUp(@Param('twinId') twinId: string) {
-    return this.queries.rollUp(twinId);
+  rollUp(@Param('twinId') twinId: string, @Caller() caller: Principal) {
+    return this.queries.rollUp(twinId, sitesOf(caller));
   }
 
   /** `?at=<ISO time>&by=event|record[&subtree=true]`: the state as it was then. */
   @Get(':twinId/history')
   @QueryParams(HISTORY_QUERY)
-  async history(@Param('twinId') twinId: string, @Query() query: HistoryQuery) {
+  async history(
+    @Param('twinId') twinId: string,
+    @Query() query: HistoryQuery,
+    @Caller() caller: Principal,
+  ) {
     const { at, by } = query;
-    if (query.subtree) return { at, by, ...(await this.queries.subtreeAt(twinId, at, by)) };
+    this.queries.visible(twinId, sitesOf(caller));
+    if (query.subtree)
+      return { at, by, ...(await this.queries.subtreeAt(twinId, at, by, sitesOf(caller))) };
     const state = await this.queries.at(twinId, at, by);
     return { at, by, state: { ...state, health: twinHealth(state) } };
   }
@@ -74,15 +87,25 @@ export class TwinsHttpController {
   /** `?from=&to=&by=`: what changed in the twin between two times. */
   @Get(':twinId/diff')
   @QueryParams(DIFF_QUERY)
-  async diff(@Param('twinId') twinId: string, @Query() query: DiffQuery) {
+  async diff(
+    @Param('twinId') twinId: string,
+    @Query() query: DiffQuery,
+    @Caller() caller: Principal,
+  ) {
     const { from, to, by } = query;
+    this.queries.visible(twinId, sitesOf(caller));
     return { from, to, by, changes: await this.queries.diff(twinId, from, to, by) };
   }
 
   /** `?types=A,B&from=&to=&after=&limit=`: the ordered events, by record time, paged. */
   @Get(':twinId/events')
   @QueryParams(AUDIT_QUERY)
-  audit(@Param('twinId') twinId: string, @Query() query: AuditQueryParams) {
+  audit(
+    @Param('twinId') twinId: string,
+    @Query() query: AuditQueryParams,
+    @Caller() caller: Principal,
+  ) {
+    this.queries.visible(twinId, sitesOf(caller));
     return this.queries.audit(twinId, {
       limit: pageLimit(query.limit, this.config.maxPage),
       ...(query.after !== undefined ? { after: query.after } : {}),
@@ -93,9 +116,19 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId/properties/:property/source')
-  provenance(@Param('twinId') twinId: string, @Param('property') property: string) {
+  provenance(
+    @Param('twinId') twinId: string,
+    @Param('property') property: string,
+    @Caller() caller: Principal,
+  ) {
+    this.queries.visible(twinId, sitesOf(caller));
     return this.queries.provenance(twinId, property);
   }
+}
+
+/** The caller's sites as a filter of twins' sites. */
+function sitesOf(caller: Principal): SiteFilter {
+  return (site) => maySee(caller, site);
 }
 
 /** `limit` from 1 to the configured largest page (default 100, or the largest page if smaller). */

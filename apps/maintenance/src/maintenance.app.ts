@@ -45,8 +45,7 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
         streams: ['twin-events'],
         group: `${config.group}-twins`,
         fold: (view, batch) => view.apply(batch.map((r) => r.event)),
-        summary: (view, events) =>
-          `${view.directory.size} twins from ${events} twin-events`,
+        summary: (view, events) => `${view.directory.size} twins from ${events} twin-events`,
       }),
     ],
     shares: [

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { HttpProblem, QueryParams, Requires } from '@twinlog/service-kit';
+import { HttpProblem, QueryParams, Requires, RequiresAllSites } from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
 import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
@@ -19,6 +19,8 @@ const MAX_REPLAY_BODY_BYTES = 1024 * 1024;
  * GET /v1/dead-letters, GET /v1/dead-letters/:id, POST /v1/dead-letters/replay: what ingestion
  * and the consumers refused, and sending refused readings through the checks again.
  */
+// Dead letters hold readings of any site, and a replay appends to any.
+@RequiresAllSites()
 @Controller('v1/dead-letters')
 export class DeadLettersHttpController {
   constructor(private readonly deadLetters: DeadLetters) {}

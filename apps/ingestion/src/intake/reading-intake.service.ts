@@ -30,6 +30,8 @@ import { readRecentReadingKeys } from './recent-reading-keys';
 export interface IntakeOptions {
   deadLetterRejected?: boolean;
   originOf?: (index: number) => string;
+  /** The sites the sender may write to; a twin of another site is, to it, no twin at all. */
+  sees?: (site: string | null) => boolean;
 }
 
 /** Readings judged and their ids claimed, not yet appended (see ReadingIntake.prepare). */
@@ -112,7 +114,7 @@ export class ReadingIntake {
   prepare(
     inputs: IncomingReading[],
     origin: ReadingOrigin,
-    { deadLetterRejected = true, originOf }: IntakeOptions = {},
+    { deadLetterRejected = true, originOf, sees }: IntakeOptions = {},
   ): PreparedReadings {
     if (!this.ready) throw new NotReadyError();
     const now = new Date().toISOString();
@@ -120,7 +122,10 @@ export class ReadingIntake {
       catalog: this.catalog,
       now,
       maxFutureSkewMs: this.config.intake.maxFutureSkewMs,
-      twin: (id) => this.directory.get(id),
+      twin: (id) => {
+        const twin = this.directory.get(id);
+        return twin && (!sees || sees(twin.site)) ? twin : undefined;
+      },
       seen: (key) => this.recent.has(key),
     });
     const accepted = verdicts.flatMap((v) => (v.status === 'accepted' ? [v] : []));

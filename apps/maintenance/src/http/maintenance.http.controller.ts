@@ -3,8 +3,11 @@ import { rollUpMaintenance, type MaintenanceRollUp } from '@twinlog/analytics';
 import { bounded, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import {
+  Caller,
   EVENT_LOG,
+  maySee,
   orderedRange,
+  type Principal,
   q,
   queryInvalid,
   QueryParams,
@@ -36,8 +39,8 @@ export class MaintenanceHttpController {
 
   /** The current prediction: health index and its features, RUL band, recommendation. */
   @Get()
-  current(@Param('id') id: string) {
-    const twin = this.twin(id);
+  current(@Param('id') id: string, @Caller() caller: Principal) {
+    const twin = this.twin(id, caller);
     const p = twin.maintenancePrediction;
     return {
       twinId: twin.twinId,
@@ -56,8 +59,12 @@ export class MaintenanceHttpController {
   /** Every prediction of the twin in log order (the newest `limit`, optionally between event times). */
   @Get('history')
   @QueryParams(HISTORY_QUERY)
-  async history(@Param('id') id: string, @Query() query: z.infer<typeof HISTORY_QUERY>) {
-    this.twin(id);
+  async history(
+    @Param('id') id: string,
+    @Query() query: z.infer<typeof HISTORY_QUERY>,
+    @Caller() caller: Principal,
+  ) {
+    this.twin(id, caller);
     const limit = query.limit ?? Math.min(100, this.config.maxPage);
     if (limit > this.config.maxPage) {
       throw queryInvalid('limit', `limit: must be a whole number from 1 to ${this.config.maxPage}`);
@@ -81,14 +88,19 @@ export class MaintenanceHttpController {
 
   /** An asset's or a system's maintenance view over the twins below it. */
   @Get('rollup')
-  rollup(@Param('id') id: string): MaintenanceRollUp {
-    return rollUpMaintenance(this.twin(id), (twinId) => this.view.directory.get(twinId));
+  rollup(@Param('id') id: string, @Caller() caller: Principal): MaintenanceRollUp {
+    // Twins below of sites the caller cannot see are left out of the roll-up.
+    return rollUpMaintenance(this.twin(id, caller), (twinId) => {
+      const below = this.view.directory.get(twinId);
+      return below && maySee(caller, below.site) ? below : undefined;
+    });
   }
 
-  private twin(id: string): TwinState {
+  /** The twin, when the caller may see its site; otherwise, as for no twin, 404. */
+  private twin(id: string, caller: Principal): TwinState {
     this.readiness.assertReady();
     const twin = this.view.directory.get(id);
-    if (!twin || twin.status === 'unregistered') {
+    if (!twin || twin.status === 'unregistered' || !maySee(caller, twin.site)) {
       throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${bounded(id)}`, { twinId: bounded(id) });
     }
     return twin;

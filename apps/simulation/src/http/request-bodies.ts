@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { AuthenticatedRequest } from '@twinlog/service-kit';
+import { maySee, type AuthenticatedRequest } from '@twinlog/service-kit';
 import { scenarioInvalid } from '@twinlog/physics';
 import type { RunMeta } from '../runs/run-recorder';
 
@@ -54,6 +54,10 @@ export function metaOf(req: AuthenticatedRequest): RunMeta {
   const meta: RunMeta = {};
   const correlationId = header('x-correlation-id');
   if (correlationId) meta.correlationId = correlationId;
-  if (req.principal) meta.actor = req.principal.id;
+  const caller = req.principal;
+  if (caller) {
+    meta.actor = caller.id;
+    meta.sites = (site) => maySee(caller, site);
+  }
   return meta;
 }

@@ -12,7 +12,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { q, QueryParams, Requires, STATUS_OF_CODE } from '@twinlog/service-kit';
+import {
+  Caller,
+  maySee,
+  type Principal,
+  q,
+  QueryParams,
+  Requires,
+  STATUS_OF_CODE,
+} from '@twinlog/service-kit';
 import { z } from 'zod';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
@@ -76,20 +84,28 @@ export class SimulationsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
-  list(@Query('twinId') twinId: string | undefined) {
-    return { simulations: this.jobs.list(twinId).map((job) => viewOf(job, false)) };
+  list(@Query('twinId') twinId: string | undefined, @Caller() caller: Principal) {
+    const visible = this.jobs.list(twinId).filter((job) => maySee(caller, job.site));
+    return { simulations: visible.map((job) => viewOf(job, false)) };
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
-    return viewOf(this.jobs.get(id), true);
+  get(@Param('id') id: string, @Caller() caller: Principal) {
+    // A job of another site's twin answers as no job at all.
+    return viewOf(
+      this.jobs.get(id, (job) => maySee(caller, job.site)),
+      true,
+    );
   }
 
   @Requires('operator')
   @Delete(':id')
   @HttpCode(202)
-  cancel(@Param('id') id: string) {
-    return viewOf(this.jobs.cancel(id), false);
+  cancel(@Param('id') id: string, @Caller() caller: Principal) {
+    return viewOf(
+      this.jobs.cancel(id, (job) => maySee(caller, job.site)),
+      false,
+    );
   }
 
   private async answer(

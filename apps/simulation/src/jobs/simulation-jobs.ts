@@ -10,6 +10,8 @@ export interface Job<R = unknown> {
   id: string;
   kind: 'run' | 'compare';
   twinId: string;
+  /** The twin's site: only callers of that site see the job. */
+  site: string | null;
   status: JobStatus;
   progress: SimulationProgress;
   cancelRequested: boolean;
@@ -43,7 +45,7 @@ export class SimulationJobs {
    * Registers a running job, or refuses (503, Retry-After) when every worker is busy and the
    * queue is full: jobs computing or waiting are at most workers + SIMULATION_MAX_QUEUED.
    */
-  open<R>(id: string, kind: Job['kind'], twinId: string, now: string): Job<R> {
+  open<R>(id: string, kind: Job['kind'], twinId: string, site: string | null, now: string): Job<R> {
     this.evict(Date.parse(now));
     const running = this.running();
     const { workers, maxQueued } = this.config.pool;
@@ -60,6 +62,7 @@ export class SimulationJobs {
       id,
       kind,
       twinId,
+      site,
       status: 'running',
       progress: { phase: 'calibrating', fraction: 0 },
       cancelRequested: false,
@@ -89,9 +92,10 @@ export class SimulationJobs {
     if (outcome.status === 'completed') job.progress = { ...job.progress, fraction: 1 };
   }
 
-  get(id: string): Job {
+  /** The job; 404 when there is none, or when it is not `visible` to the caller. */
+  get(id: string, visible: (job: Job) => boolean = () => true): Job {
     const job = this.jobs.get(id);
-    if (!job) {
+    if (!job || !visible(job)) {
       throw new HttpProblem(
         404,
         'SIMULATION_NOT_FOUND',
@@ -103,8 +107,8 @@ export class SimulationJobs {
   }
 
   /** Stops a running job: its run's worker is stopped at once, and the job ends cancelled. */
-  cancel(id: string): Job {
-    const job = this.get(id);
+  cancel(id: string, visible: (job: Job) => boolean = () => true): Job {
+    const job = this.get(id, visible);
     if (job.status !== 'running') {
       throw new HttpProblem(
         409,

@@ -12,6 +12,8 @@ import { EVENT_LOG, LogUnavailableError } from '@twinlog/service-kit';
 export interface RunMeta {
   correlationId?: string;
   actor?: string;
+  /** The sites the caller may act on (authentication's); all when absent. */
+  sites?: (site: string | null) => boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bounded, TwinlogError } from '@twinlog/domain';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   checkAgainstModel,
@@ -58,8 +59,14 @@ export class SimulationRuns {
     input: unknown,
     meta: RunMeta,
   ): Promise<Started<RunResult>> {
-    const side = await this.prepare(twinId, at, startOf(at), input, 'scenario');
-    const job = this.jobs.open<RunResult>(side.simulationId, 'run', twinId, now());
+    const side = await this.prepare(twinId, at, startOf(at), input, 'scenario', meta);
+    const job = this.jobs.open<RunResult>(
+      side.simulationId,
+      'run',
+      twinId,
+      side.loaded.state.site,
+      now(),
+    );
     await this.recordRequests(job, [side], null, at !== undefined, meta);
     const done = this.execute(job, [side], meta, async ([result]) => result!);
     return { job, work: workOf(side.scenario), done };
@@ -75,11 +82,12 @@ export class SimulationRuns {
     // Both sides start from the same instant, so they differ only by their scenarios.
     const startAt = startOf(at);
     const sides = [
-      await this.prepare(twinId, at, startAt, base, 'base'),
-      await this.prepare(twinId, at, startAt, alternative, 'alternative'),
+      await this.prepare(twinId, at, startAt, base, 'base', meta),
+      await this.prepare(twinId, at, startAt, alternative, 'alternative', meta),
     ];
     const comparisonId = randomUUID();
-    const job = this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, now());
+    const site = sides[0]!.loaded.state.site;
+    const job = this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, site, now());
     await this.recordRequests(job, sides, comparisonId, at !== undefined, meta);
     const done = this.execute(job, sides, meta, async ([a, b]) => ({
       comparisonId,
@@ -97,6 +105,7 @@ export class SimulationRuns {
     startAt: string,
     input: unknown,
     field: string,
+    meta: RunMeta,
   ): Promise<Side> {
     const scenario = withField(field, () => parseScenario(input, this.config.limits));
     const loaded = await this.subjects.load(
@@ -105,6 +114,12 @@ export class SimulationRuns {
       at !== undefined,
       scenario.calibrationWindowSeconds,
     );
+    // A twin of a site the caller cannot see answers as no twin at all.
+    if (meta.sites && !meta.sites(loaded.state.site)) {
+      throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
+        twinId: bounded(twinId),
+      });
+    }
     withField(field, () => checkAgainstModel(scenario, physicsModelFor(loaded.model.type)));
     return { simulationId: randomUUID(), scenario, loaded };
   }

@@ -16,12 +16,17 @@ const REQUIRES = 'twinlog:requires-role';
 /** The least role a route needs. Without it: viewer to read (GET, HEAD), admin for the rest. */
 export const Requires = (role: Role) => SetMetadata(REQUIRES, role);
 
+const ALL_SITES = 'twinlog:requires-all-sites';
+
+/** For routes whose answers span sites (dead letters): only callers of every site. */
+export const RequiresAllSites = () => SetMetadata(ALL_SITES, true);
+
 /** The caller of this request (set by the authentication middleware). */
 export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
   principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
 );
 
-/** Refuses, with 403, a caller whose role is below what the route needs. */
+/** Refuses, with 403, a caller whose role is below what the route needs, or whose sites are too few. */
 @Injectable()
 export class RoleGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -37,6 +42,18 @@ export class RoleGuard implements CanActivate {
         context.getClass(),
       ]) ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'admin');
     const principal = principalOf(req);
+    const allSites = this.reflector.getAllAndOverride<boolean | undefined>(ALL_SITES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (allSites && principal.sites !== '*') {
+      throw new HttpProblem(
+        403,
+        'SITE_FORBIDDEN',
+        'This spans every site: it needs a key or token for all sites ("*")',
+        {},
+      );
+    }
     if (mayAct(principal, needed)) return true;
     throw new HttpProblem(
       403,

@@ -270,6 +270,93 @@ describe('authentication in every service', () => {
   });
 });
 
+describe('site scopes', () => {
+  let plantA: { viewer: string; engineer: string; operator: string };
+  beforeAll(async () => {
+    for (const [twinId, site] of [
+      ['mill-a', 'plant-a'],
+      ['mill-b', 'plant-b'],
+    ] as const) {
+      const registered = await call(`${twinlog.url}/v1/twins`, {
+        method: 'POST',
+        headers: bearer(admin),
+        body: { twinId, twinType: 'cnc-milling-machine', site },
+      });
+      expect(registered.status).toBe(201);
+    }
+    const scoped = (role: string) => newKey(role, { sites: ['plant-a'] });
+    plantA = {
+      viewer: await scoped('viewer'),
+      engineer: await scoped('engineer'),
+      operator: await scoped('operator'),
+    };
+  });
+
+  it("lists and reads only its sites; another site's twin is not found, in every reading route", async () => {
+    const list = await call(`${twinlog.url}/v1/twins`, { headers: bearer(plantA.viewer) });
+    const ids = (list.body['twins'] as Array<{ twinId: string }>).map((t) => t.twinId);
+    expect(ids).toContain('mill-a');
+    expect(ids).not.toContain('mill-b');
+    const now = new Date().toISOString();
+    for (const path of [
+      '/v1/twins/mill-b',
+      '/v1/twins/mill-b/rollup',
+      `/v1/twins/mill-b/history?at=${now}`,
+      '/v1/twins/mill-b/events',
+      '/v1/twins/mill-b/maintenance',
+    ]) {
+      const answer = await call(`${twinlog.url}${path}`, { headers: bearer(plantA.viewer) });
+      expect([path, answer.status]).toEqual([path, 404]);
+    }
+    expect(
+      (await call(`${twinlog.url}/v1/twins/mill-a`, { headers: bearer(plantA.viewer) })).status,
+    ).toBe(200);
+  });
+
+  it("acts only on its sites: registering elsewhere is 403, another site's twin is not found", async () => {
+    const elsewhere = await call(`${twinlog.url}/v1/twins`, {
+      method: 'POST',
+      headers: bearer(plantA.engineer),
+      body: { twinId: 'mill-b2', twinType: 'cnc-milling-machine', site: 'plant-b' },
+    });
+    expect([elsewhere.status, elsewhere.body['error']?.code]).toEqual([403, 'SITE_FORBIDDEN']);
+    const retire = await call(`${twinlog.url}/v1/twins/mill-b/retire`, {
+      method: 'POST',
+      headers: bearer(plantA.engineer),
+      body: {},
+    });
+    expect(retire.status).toBe(404);
+    const run = await call(`${twinlog.url}/v1/simulations`, {
+      method: 'POST',
+      headers: bearer(plantA.operator),
+      body: { twinId: 'mill-b', horizon: '1h', step: '1m' },
+    });
+    expect(run.status).toBe(404);
+  });
+
+  it('a plant gateway key writes readings of its own site only; dead letters need every site', async () => {
+    const at = new Date().toISOString();
+    const sent = await call(`${twinlog.url}/v1/readings`, {
+      method: 'POST',
+      headers: bearer(plantA.operator),
+      body: {
+        readings: [
+          { twinId: 'mill-a', property: 'temperature', value: 40, time: at },
+          { twinId: 'mill-b', property: 'temperature', value: 40, time: at },
+        ],
+      },
+    });
+    expect(sent.status).toBe(207);
+    const results = sent.body['results'] as Array<{ status: string; error?: { code: string } }>;
+    expect(results[0]!.status).toBe('accepted');
+    expect(results[1]).toMatchObject({ status: 'rejected', error: { code: 'TWIN_NOT_FOUND' } });
+    const letters = await call(`${twinlog.url}/v1/dead-letters`, {
+      headers: bearer(plantA.operator),
+    });
+    expect([letters.status, letters.body['error']?.code]).toEqual([403, 'SITE_FORBIDDEN']);
+  });
+});
+
 describe('TWINLOG_AUTH=off', () => {
   it('is refused on anything but loopback', async () => {
     const env = {

@@ -14,14 +14,16 @@ export interface NewKeyRequest {
 export type KeyRefusal = 'malformed' | 'unknown' | 'wrong secret' | 'revoked' | 'expired';
 
 /**
- * The API keys every instance of every service knows: read from the log's key store and
- * re-read every `refreshMs` (and at once, at most once a second, when an unknown key id shows
- * up), so a key created or revoked through another instance counts here within that time.
+ * The API keys every instance of every service knows: read from the log's key store, re-read in
+ * the background every `refreshMs` (and at once, at most once a second, when an unknown key id
+ * shows up), so a key created or revoked through another instance counts here within that time.
+ * A request never waits for a refresh, except the first one and one naming an unknown key.
  */
 export class AccessKeys {
   private keys = new Map<string, AccessKeyRecord>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: AccessKeyStore,
@@ -29,10 +31,21 @@ export class AccessKeys {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Re-reads the keys every `refreshMs` until `stop`; a failed read keeps the keys known. */
+  start(onError: (error: unknown) => void): void {
+    this.timer ??= setInterval(() => this.reload().catch(onError), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
   async verify(presented: string): Promise<Principal | KeyRefusal> {
     const parsed = parseApiKey(presented);
     if (!parsed) return 'malformed';
-    if (this.now() - this.loadedAt > this.refreshMs) await this.reload();
+    if (this.loadedAt === 0) await this.reload();
     let record = this.keys.get(parsed.keyId);
     if (!record && this.now() - this.loadedAt > 1_000) {
       await this.reload();

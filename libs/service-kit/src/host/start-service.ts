@@ -80,7 +80,14 @@ export async function startService(
       ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}),
     },
   );
+  if (access.authenticator !== 'off')
+    access.keys.start((error) =>
+      new Logger(`${pascal(definition.name)}Auth`).warn(
+        `API keys could not be re-read (the keys known stay valid): ${(error as Error).message}`,
+      ),
+    );
   const stop = async () => {
+    access.keys.stop();
     try {
       await definition.stopping?.(resolver(app));
     } finally {

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { maySee, type AuthenticatedRequest } from '@twinlog/service-kit';
 import { scenarioInvalid } from '@twinlog/physics';
 import type { RunMeta } from '../runs/run-recorder';

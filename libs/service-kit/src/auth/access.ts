@@ -1,34 +1,55 @@
-import type { LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { EventLog } from '@twinlog/event-log';
 import { AccessKeys } from './access-keys';
 import type { AuthSettings } from './auth.config';
 import { Authenticator } from './authenticator';
+import { authenticationMiddleware } from './authentication.middleware';
 import { RateLimiter } from './rate-limiter';
+import { RoleGuard } from './roles.decorator';
 import { TokenVerifier } from './token-verifier';
 
-/** What a service checks callers with: its keys, the token verifier and the rate limit. */
+/** Who may call one service, as the service host installs it (ADR 0015). */
 export interface Access {
-  settings: AuthSettings;
-  keys: AccessKeys;
-  authenticator: Authenticator | 'off';
-  limiter: RateLimiter;
+  /** The keys, for the keys API; the role guard. */
+  providers: Provider[];
+  /** Authentication and the rate limit, before any body parser. */
+  install(app: INestApplication): void;
+  stop(): void;
 }
 
 export function accessFor(
-  settings: AuthSettings,
+  http: { auth: AuthSettings; host: string; port: number },
   log: EventLog,
   logger: Pick<LoggerService, 'warn'>,
 ): Access {
+  const settings = http.auth;
+  checkAuthOffIsLoopback(settings, http.host);
   const keys = new AccessKeys(log.accessKeys, settings.keysRefreshMs);
   const tokens = settings.oidc ? new TokenVerifier(settings.oidc) : undefined;
+  // Refusals are logged with their reason (never the credential), for an operator to see.
+  const authenticator = settings.enabled
+    ? new Authenticator(keys, tokens, (why) => logger.warn(why))
+    : 'off';
+  const limiter = new RateLimiter(settings.rateLimit.perSecond, settings.rateLimit.burst);
+  if (authenticator === 'off') {
+    logger.warn(
+      `AUTHENTICATION IS OFF (TWINLOG_AUTH=off): anyone who reaches ${http.host}:${http.port} acts as an admin. For a demo on this machine only.`,
+    );
+  } else {
+    keys.start((error) =>
+      logger.warn(
+        `API keys could not be re-read (the keys known stay valid): ${(error as Error).message}`,
+      ),
+    );
+  }
   return {
-    settings,
-    keys,
-    // Refusals are logged with their reason (never the credential), for an operator to see.
-    authenticator: settings.enabled
-      ? new Authenticator(keys, tokens, (why) => logger.warn(why))
-      : 'off',
-    limiter: new RateLimiter(settings.rateLimit.perSecond, settings.rateLimit.burst),
+    providers: [
+      { provide: AccessKeys, useValue: keys },
+      { provide: APP_GUARD, useClass: RoleGuard },
+    ],
+    install: (app) => app.use(authenticationMiddleware(authenticator, limiter)),
+    stop: () => keys.stop(),
   };
 }
 

@@ -11,10 +11,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { eventFeedController, EventLogServer } from '@twinlog/nest-transport';
-import { accessFor, checkAuthOffIsLoopback, type Access } from '../auth/access';
-import { AccessKeys } from '../auth/access-keys';
-import { authenticationMiddleware } from '../auth/authentication.middleware';
-import { RoleGuard } from '../auth/roles.decorator';
+import { accessFor, type Access } from '../auth/access';
 import { setUpHttpApi } from '../http/http-api-setup';
 import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
 import {
@@ -60,10 +57,9 @@ export async function startService(
   logger: ServiceLogger = ['log', 'warn', 'error'],
   clock: Clock = systemClock,
 ): Promise<RunningService> {
-  checkAuthOffIsLoopback(definition.http.auth, definition.http.host);
   const readiness = new ServiceReadiness();
   const access = accessFor(
-    definition.http.auth,
+    definition.http,
     ports.log,
     new Logger(`${pascal(definition.name)}Auth`),
   );
@@ -79,15 +75,12 @@ export async function startService(
       abortOnError: false,
       ...(definition.http.ownBodyParsing ? { bodyParser: false } : {}),
     },
-  );
-  if (access.authenticator !== 'off')
-    access.keys.start((error) =>
-      new Logger(`${pascal(definition.name)}Auth`).warn(
-        `API keys could not be re-read (the keys known stay valid): ${(error as Error).message}`,
-      ),
-    );
+  ).catch((error: unknown) => {
+    access.stop();
+    throw error;
+  });
   const stop = async () => {
-    access.keys.stop();
+    access.stop();
     try {
       await definition.stopping?.(resolver(app));
     } finally {
@@ -118,13 +111,8 @@ async function run(
     ...(http.bodies ? { bodies: http.bodies } : {}),
     ...(http.retryAfterSeconds !== undefined ? { retryAfterSeconds: http.retryAfterSeconds } : {}),
   });
-  // Before any body is parsed: an unauthenticated request is refused without being read.
-  app.use(authenticationMiddleware(access.authenticator, access.limiter));
+  access.install(app);
   const logger = new Logger(`${pascal(definition.name)}Service`);
-  if (access.authenticator === 'off')
-    logger.warn(
-      `AUTHENTICATION IS OFF (TWINLOG_AUTH=off): anyone who reaches ${http.host}:${http.port} acts as an admin. For a demo on this machine only.`,
-    );
   const get = resolver(app);
   // Every step is registered before the app listens, so the ready probe can never say yes early.
   const steps = [
@@ -203,9 +191,8 @@ function serviceModule(
       ...portProviders,
       { provide: ServiceReadiness, useValue: readiness },
       { provide: SERVICE_DEFINITION, useValue: definition },
-      { provide: AccessKeys, useValue: access.keys },
       // Roles first: a caller without the role hears 403 whether or not the service is ready.
-      { provide: APP_GUARD, useClass: RoleGuard },
+      ...access.providers,
       ...(definition.refuseUntilReady ? [{ provide: APP_GUARD, useClass: ReadyGuard }] : []),
       ...definition.providers,
     ],

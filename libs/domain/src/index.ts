@@ -29,3 +29,4 @@ export * from './ingestion/screen-readings';
 export * from './health/health';
 export * from './health/roll-up';
 export * from './health/state-diff';
+export * from './access/access-key';

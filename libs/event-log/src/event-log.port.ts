@@ -1,4 +1,4 @@
-import type { EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
+import type { AccessKeyRecord, EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
 
 /** Where an event sits in the log: Kafka's coordinates; the embedded log has one partition per stream. */
 export interface LogPosition {
@@ -205,6 +205,22 @@ export interface SnapshotStore {
 }
 
 /**
+ * API keys beside the log (issue 18), one latest record per key id: every service of every
+ * replica reads the same keys. Records are validated on both sides: `put` refuses a record that
+ * `all` would skip (COMMAND_INVALID), and `all` skips, with a warning, a stored record that is
+ * invalid (a key whose latest record is invalid is left out, never read in an older version).
+ */
+export interface AccessKeyStore {
+  /** Stores the key's latest record (a new key, or the same key revoked), durably (acks=all / synced). */
+  put(record: AccessKeyRecord): Promise<void>;
+  /**
+   * Every key's latest record, read from the store now, not from a cache of this instance, so
+   * that a key created or revoked through another instance shows. Sorted by createdAt.
+   */
+  all(): Promise<AccessKeyRecord[]>;
+}
+
+/**
  * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
  * these semantics and one contract test suite.
  */
@@ -233,6 +249,7 @@ export interface EventLog {
   /** Where each partition of a stream starts and ends now (for reading a stream's tail). */
   bounds(stream: StreamName): Promise<PartitionBounds[]>;
   readonly snapshots: SnapshotStore;
+  readonly accessKeys: AccessKeyStore;
   /**
    * Optional: prepare per-twin reads in the background (the Kafka adapter starts its stream
    * index, which otherwise starts on the first readStream and catches up with the whole log).

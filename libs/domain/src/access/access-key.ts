@@ -27,12 +27,15 @@ export interface AccessKeyRecord {
   revokedBy: string | null;
 }
 
-/** Longest key id, name, identity or site a record keeps. */
+/** Longest key id, name or site a record keeps. */
 export const ACCESS_KEY_TEXT_MAX = 200;
+/** Longest identity (createdBy, revokedBy): "token:" and an OIDC subject of up to 255 characters. */
+export const ACCESS_KEY_IDENTITY_MAX = 300;
 /** Most sites one key may be scoped to (a longer list is a mistake, or an attack on the store). */
 export const ACCESS_KEY_SITES_MAX = 1000;
 
 const text = z.string().min(1).max(ACCESS_KEY_TEXT_MAX);
+const identity = z.string().min(1).max(ACCESS_KEY_IDENTITY_MAX);
 // The project's one strict time parser: no 31 November, no year 0, a zone required.
 const isoTime = z
   .string()
@@ -52,10 +55,10 @@ export const accessKeyRecordSchema = z
     role: z.enum(ROLES),
     sites: z.union([z.literal('*'), z.array(text).max(ACCESS_KEY_SITES_MAX)]),
     createdAt: isoTime,
-    createdBy: text,
+    createdBy: identity,
     expiresAt: isoTime.nullable(),
     revokedAt: isoTime.nullable(),
-    revokedBy: text.nullable(),
+    revokedBy: identity.nullable(),
   })
   .refine((r) => (r.revokedAt === null) === (r.revokedBy === null), {
     message: 'revokedAt and revokedBy are set together or not at all',

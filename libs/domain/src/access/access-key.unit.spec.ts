@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { OBJECT_BUILT_IN_NAMES } from '../own-names';
 import {
+  ACCESS_KEY_IDENTITY_MAX,
   ACCESS_KEY_SITES_MAX,
   ACCESS_KEY_TEXT_MAX,
   compareAccessKeys,
@@ -35,6 +36,7 @@ describe('access key records', () => {
       key({ revokedAt: '2026-12-02T10:00:00.000Z', revokedBy: 'key:fedcba9876543210' }),
       key({ expiresAt: '2027-01-01T00:00:00+01:00', role: 'admin', sites: '*' }),
       key({ sites: [] }),
+      key({ createdBy: `token:${'s'.repeat(255)}` }),
     ]) {
       expect(parseAccessKeyRecord(JSON.parse(JSON.stringify(record)))).toEqual({
         ok: true,
@@ -63,6 +65,7 @@ describe('access key records', () => {
       [key({ name: '' }), 'name'],
       [key({ name: 'x'.repeat(ACCESS_KEY_TEXT_MAX + 1) }), 'name'],
       [key({ keyId: '' }), 'keyId'],
+      [key({ createdBy: 'x'.repeat(ACCESS_KEY_IDENTITY_MAX + 1) }), 'createdBy'],
       [{ ...key(), createdBy: undefined }, 'createdBy'],
       [{ ...key(), expiresAt: undefined }, 'expiresAt'],
     ];

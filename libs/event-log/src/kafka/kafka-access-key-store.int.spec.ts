@@ -65,7 +65,6 @@ describe('API keys on Kafka', () => {
         topic: topicNames(prefix).accessKeys,
         messages: [
           { key: a!.keyId, value: 'not json' },
-          { key: null, value: JSON.stringify(d) },
           { key: b!.keyId, value: null },
           { key: c!.keyId, value: bad },
           { key: d!.keyId, value: JSON.stringify(a) },
@@ -74,10 +73,10 @@ describe('API keys on Kafka', () => {
       const e = accessKey({ createdAt: new Date(Date.UTC(2026, 11, 1, 0, 0, 5)).toISOString() });
       await log.accessKeys.put(e);
       expect(await log.accessKeys.all()).toEqual([e]);
-      expect(warnings).toHaveLength(4);
+      // (A compacted topic refuses messages without a key: the broker keeps those out.)
+      expect(warnings).toHaveLength(3);
       expect(warnings.join('\n')).toMatch(/not JSON/);
       expect(warnings.join('\n')).toMatch(/role/);
-      expect(warnings.join('\n')).toMatch(/without a key/);
       expect(warnings.join('\n')).toMatch(/keyId differs/);
       for (const key of [a!, c!, d!]) expect(warnings.join('\n')).not.toContain(key.secretHash);
     } finally {

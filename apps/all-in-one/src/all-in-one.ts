@@ -67,12 +67,16 @@ export async function startAllInOne(
     simulationService(readSimulationConfig(own('SIMULATION'))),
   ];
   try {
-    const bootstrapLog =
-      shared?.log ??
-      (await openInfrastructure(config.service, { service: 'twinlog-access', store: false }).then(
-        (opened) => (infras.push(opened), opened.log),
-      ));
-    const adminKey = await prepareAccess(config.service, bootstrapLog, true, log);
+    // The first admin key is recorded before any service takes requests.
+    let bootstrap = shared;
+    if (!bootstrap) {
+      bootstrap = await openInfrastructure(config.service, {
+        service: 'twinlog-access',
+        store: false,
+      });
+      infras.push(bootstrap);
+    }
+    const adminKey = await prepareAccess(config.service, bootstrap.log, true, log);
     const apiKey = adminKey ? readFileSync(adminKey.file, 'utf8').trim() : undefined;
     const urls: Partial<Record<ServiceName, string>> = {};
     for (const definition of definitions) {

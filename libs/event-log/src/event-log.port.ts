@@ -204,9 +204,19 @@ export interface SnapshotStore {
   loadAll(): AsyncIterable<Snapshot>;
 }
 
-// PLACEHOLDER until wip/keystore merges (its version wins).
+/**
+ * API keys beside the log (issue 18), one latest record per key id: every service of every
+ * replica reads the same keys. Records are validated on both sides: `put` refuses a record that
+ * `all` would skip (COMMAND_INVALID), and `all` skips, with a warning, a stored record that is
+ * invalid (a key whose latest record is invalid is left out, never read in an older version).
+ */
 export interface AccessKeyStore {
+  /** Stores the key's latest record (a new key, or the same key revoked), durably (acks=all / synced). */
   put(record: AccessKeyRecord): Promise<void>;
+  /**
+   * Every key's latest record, read from the store now, not from a cache of this instance, so
+   * that a key created or revoked through another instance shows. Sorted by createdAt.
+   */
   all(): Promise<AccessKeyRecord[]>;
 }
 

@@ -1,13 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventLog } from '../event-log.port';
 import { describeEventLogContract } from '../testing/event-log.contract';
 import { registered, telemetry } from '../testing/sample-events';
 import { SqliteEventLog } from './sqlite-event-log';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinlog-embedded-'));
 let files = 0;
-const openFresh = async () => SqliteEventLog.open(join(dir, `log-${(files += 1)}.sqlite`));
+const fileOf = new WeakMap<EventLog, string>();
+/** A log in a new file, or another connection to the file of `sameStoreAs`. */
+const openFresh = async (sameStoreAs?: EventLog) => {
+  const file = (sameStoreAs && fileOf.get(sameStoreAs)) ?? join(dir, `log-${(files += 1)}.sqlite`);
+  const log = SqliteEventLog.open(file);
+  fileOf.set(log, file);
+  return log;
+};
 
 describeEventLogContract('embedded (node:sqlite)', openFresh);
 

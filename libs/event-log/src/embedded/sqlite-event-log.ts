@@ -22,6 +22,8 @@ import { openLogDatabase, type EmbeddedSync } from '../sqlite-index/sqlite-schem
 import { readTwinStream } from '../sqlite-index/read-twin-stream';
 import { PARTITION, streamEnd } from './single-partition';
 import { appendToLog } from './sqlite-append';
+import { warnOnStderr } from '../shared/warn-on-stderr';
+import { SqliteAccessKeyStore } from './sqlite-access-key-store';
 import { SqliteDeadLetters } from './sqlite-dead-letters';
 import { replayLog } from './sqlite-replay';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
@@ -35,19 +37,29 @@ import { SqliteSubscription } from './sqlite-subscription';
  */
 export class SqliteEventLog implements EventLog {
   readonly snapshots: SqliteSnapshotStore;
+  readonly accessKeys: SqliteAccessKeyStore;
   /** Wakes subscribers when events are appended, instead of making them poll. */
   readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly deadLetters: SqliteDeadLetters;
 
-  constructor(readonly db: DatabaseSync) {
+  /** `warn`: where the log's warnings go (a stored access key skipped): the service's logger. */
+  constructor(
+    readonly db: DatabaseSync,
+    warn: (message: string) => void = warnOnStderr,
+  ) {
     this.snapshots = new SqliteSnapshotStore(db);
+    this.accessKeys = new SqliteAccessKeyStore(db, warn);
     this.deadLetters = new SqliteDeadLetters(db);
     this.appended.setMaxListeners(0);
   }
 
-  static open(path: string, sync: EmbeddedSync = 'normal'): SqliteEventLog {
-    return new SqliteEventLog(openLogDatabase(path, sync));
+  static open(
+    path: string,
+    sync: EmbeddedSync = 'normal',
+    warn: (message: string) => void = warnOnStderr,
+  ): SqliteEventLog {
+    return new SqliteEventLog(openLogDatabase(path, sync), warn);
   }
 
   get deadLetterRecordsRead(): number {

@@ -3,13 +3,21 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { NewEvent } from '@twinlog/domain';
 import { encodeCompactTelemetry } from '../shared/compact-telemetry';
 import { realServer } from '@twinlog/testing';
+import type { EventLog } from '../event-log.port';
 import { describeEventLogContract } from '../testing/event-log.contract';
 import { eventually, registered, telemetry } from '../testing/sample-events';
 import { KafkaEventLog } from './kafka-event-log';
 
 const { brokers } = realServer('kafka');
-const openFresh = () =>
-  KafkaEventLog.connect({ brokers, topicPrefix: `t-${randomUUID().slice(0, 8)}.`, partitions: 3 });
+const prefixOf = new WeakMap<EventLog, string>();
+/** A log on new topics, or another connection to the topics of `sameStoreAs`. */
+const openFresh = async (sameStoreAs?: EventLog) => {
+  const topicPrefix =
+    (sameStoreAs && prefixOf.get(sameStoreAs)) ?? `t-${randomUUID().slice(0, 8)}.`;
+  const log = await KafkaEventLog.connect({ brokers, topicPrefix, partitions: 3 });
+  prefixOf.set(log, topicPrefix);
+  return log;
+};
 
 describeEventLogContract('Kafka', openFresh);
 

@@ -19,6 +19,7 @@ import type {
 } from '../event-log.port';
 import { readTwinStream } from '../sqlite-index/read-twin-stream';
 import { DeadLetterWriter } from './dead-letter-writer';
+import { KafkaAccessKeyStore } from './kafka-access-key-store';
 import { KafkaAppender } from './kafka-append';
 import { connectKafka, type KafkaConnection } from './kafka-connection';
 import { KafkaDeadLetters } from './kafka-dead-letters';
@@ -34,11 +35,13 @@ import { TwinPartitioner } from './twin-partitioner';
 
 /**
  * The event log on Kafka: an idempotent producer with acks=all, topics keyed by twin id, a
- * dead-letter topic, a compacted snapshot topic, and a local stream index for per-twin reads.
+ * dead-letter topic, compacted topics of snapshots and API keys, and a local stream index for
+ * per-twin reads.
  * Each responsibility lives in its own file; this class wires them to the EventLog port.
  */
 export class KafkaEventLog implements EventLog {
   readonly snapshots: KafkaSnapshotStore;
+  readonly accessKeys: KafkaAccessKeyStore;
   private readonly subscriptions = new Set<Subscription>();
   private readonly partitioner: TwinPartitioner;
   private readonly index: StreamIndexLifecycle;
@@ -49,6 +52,13 @@ export class KafkaEventLog implements EventLog {
   private constructor(private readonly connection: KafkaConnection) {
     const { kafka, admin, producer, names, partitions, settings } = connection;
     this.snapshots = new KafkaSnapshotStore(kafka, admin, producer, names.snapshots);
+    this.accessKeys = new KafkaAccessKeyStore(
+      kafka,
+      admin,
+      producer,
+      names.accessKeys,
+      settings.warn,
+    );
     const batcher = new ProduceBatcher(producer);
     this.partitioner = new TwinPartitioner(names, partitions);
     this.deadLetters = new KafkaDeadLetters(kafka, admin, names.deadLetter);

@@ -1,5 +1,6 @@
 import { STREAMS, type StreamName } from '@twinlog/domain';
 import type { TelemetryEncoding } from '../shared/event-codec';
+import { warnOnStderr } from '../shared/warn-on-stderr';
 
 /** Settings of the Kafka event log; apps build this from their typed, validated configuration. */
 export interface KafkaLogConfig {
@@ -71,5 +72,5 @@ export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   indexCheckIntervalMs: 60_000,
   telemetryEncoding: 'json',
   replayWorkerMinEvents: 50_000,
-  warn: (message) => process.stderr.write(`[twinlog event log] warning: ${message}\n`),
+  warn: warnOnStderr,
 };

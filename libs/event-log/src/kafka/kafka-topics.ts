@@ -3,8 +3,9 @@ import type { StreamName } from '@twinlog/domain';
 import { isRetriable, retryRetriable } from './retry-retriable';
 
 /**
- * The topics (docs/adr/0002): one per stream, keyed by twin id, plus dead letters and a
- * compacted snapshot topic that keeps the latest snapshot per twin.
+ * The topics (docs/adr/0002): one per stream, keyed by twin id, plus dead letters, a
+ * compacted snapshot topic that keeps the latest snapshot per twin, and a compacted topic of
+ * API keys that keeps the latest record per key id.
  */
 export interface TopicNames {
   /** The installation's prefix: on topics, and on consumer groups, so installations sharing a cluster never share a group. */
@@ -12,6 +13,7 @@ export interface TopicNames {
   stream: Record<StreamName, string>;
   deadLetter: string;
   snapshots: string;
+  accessKeys: string;
 }
 
 export function topicNames(prefix: string): TopicNames {
@@ -20,6 +22,7 @@ export function topicNames(prefix: string): TopicNames {
     stream: { 'twin-events': `${prefix}twin-events`, telemetry: `${prefix}telemetry` },
     deadLetter: `${prefix}dead-letter`,
     snapshots: `${prefix}snapshots`,
+    accessKeys: `${prefix}access-keys`,
   };
 }
 
@@ -64,6 +67,14 @@ export async function ensureTopics(
         { name: 'cleanup.policy', value: 'compact' },
         { name: 'min.cleanable.dirty.ratio', value: '0.1' },
       ],
+    },
+    {
+      // One partition: a few thousand small records, read whole by every check of a key.
+      // Compacted only (no 'delete' policy), so no record expires by age or size.
+      topic: names.accessKeys,
+      numPartitions: 1,
+      replicationFactor,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length === 0) return;

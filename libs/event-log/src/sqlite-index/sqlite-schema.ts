@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS snapshots (
   next TEXT NOT NULL,
   taken_at TEXT NOT NULL
 );
+-- API keys (issue 18): the latest record per key id, as JSON (the secret's hash, never the secret).
+CREATE TABLE IF NOT EXISTS access_keys (
+  key_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+);
 `;
 
 /**

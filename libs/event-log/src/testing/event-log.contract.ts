@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { isTwinlogError, TwinlogError, type EventEnvelope } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '../event-log.port';
 import { DEAD_LETTER_PAYLOAD_BYTES } from '../shared/dead-letter-cap';
+import { accessKeyCases, type OpenLog } from './access-key.contract';
 import { eventually, registered, retired, telemetry } from './sample-events';
 
 /**
  * The semantics every EventLog adapter must have, run unchanged against the embedded log and
- * the Kafka log. `open` gives a fresh, empty log (its own file or topics) each time it is called.
+ * the Kafka log. `open` gives a fresh, empty log (its own file or topics) each time it is called,
+ * or, given a log it opened, another instance on that log's store (the same file or topics).
  * `only` runs just the cases whose titles match, for a variant of an adapter that differs in
  * one part (the others are not registered, rather than reported as skipped).
  */
-export function describeEventLogContract(
-  name: string,
-  open: () => Promise<EventLog>,
-  only?: RegExp,
-): void {
+export function describeEventLogContract(name: string, open: OpenLog, only?: RegExp): void {
   const it = (title: string, fn: () => Promise<void>) => {
     if (!only || only.test(title)) globalThis.it(title, fn);
   };
@@ -527,5 +525,7 @@ export function describeEventLogContract(
       expect(after.every((b) => b.start <= b.end && b.stream === 'telemetry')).toBe(true);
       await log.close();
     });
+
+    accessKeyCases(it, open);
   });
 }

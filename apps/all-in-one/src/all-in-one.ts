@@ -68,7 +68,7 @@ export async function startAllInOne(
   ];
   try {
     // The first admin key is recorded before any service takes requests.
-    let bootstrap = shared;
+    let bootstrap: Infrastructure | undefined = shared;
     if (!bootstrap) {
       bootstrap = await openInfrastructure(config.service, {
         service: 'twinlog-access',

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  allowedHostsProvider,
   follow,
   startService,
   type Clock,
@@ -35,6 +36,7 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     controllers: [MaintenanceHttpController, WorkerHttpController, PredictionMessageController],
     providers: [
       { provide: MAINTENANCE_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       TwinEventsView,
       PredictionWorker,
     ],
@@ -45,8 +47,7 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
         streams: ['twin-events'],
         group: `${config.group}-twins`,
         fold: (view, batch) => view.apply(batch.map((r) => r.event)),
-        summary: (view, events) =>
-          `${view.directory.size} twins from ${events} twin-events`,
+        summary: (view, events) => `${view.directory.size} twins from ${events} twin-events`,
       }),
     ],
     shares: [

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  allowedHostsProvider,
   follow,
   startService,
   type RunningService,
@@ -33,6 +34,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     controllers: [CommandsHttpController, TwinsHttpController, AdminHttpController],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       LiveTwins,
       SnapshotWriter,
       TwinCommands,

@@ -33,6 +33,8 @@ ENV NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning KAFKAJS_NO_PARTITIONER
 # Each service's cache of the log (its stream index) lives here: mount a volume on it.
 ENV TWINLOG_DATA_DIR=/var/lib/twinlog
 # Read by the all-in-one process (the default command) alone, which binds loopback otherwise.
+# It answers to localhost and 127.0.0.1 (docker run -p 127.0.0.1:8080:8080); reached by another
+# name, pass it: -e TWINLOG_ALLOWED_HOSTS=twinlog.plant.example (docs/running.md).
 ENV TWINLOG_HTTP_HOST=0.0.0.0
 WORKDIR /app
 RUN mkdir -p /var/lib/twinlog && chown node:node /var/lib/twinlog

@@ -246,6 +246,23 @@ describe('docker-compose.yml', () => {
     for (const url of [options.options.target, options.options.twinState])
       expect(url).toBe(`http://${gateway.name}:${http.port}`);
   });
+  it('listens beyond loopback in each container, answering to the names it is reached by', () => {
+    const gateway = runningRole('gateway')[0]!;
+    for (const s of twinlog.filter((t) => entryOf(t).readConfig && !t.profiles.length))
+      expect([s.name, entryOf(s).readConfig!(envOfService(s)).http.host]).toEqual([
+        s.name,
+        '0.0.0.0',
+      ]);
+    for (const url of Object.values(readGatewayConfig(envOfService(gateway)).upstreams)) {
+      const target = byName.get(new URL(url).hostname)!;
+      const { allowedHosts } = entryOf(target).readConfig!(envOfService(target)).http;
+      expect([target.name, allowedHosts.allows(new URL(url).host)]).toEqual([target.name, true]);
+    }
+    // The plant simulator calls the gateway by its name on the compose network.
+    const { allowedHosts } = readGatewayConfig(envOfService(gateway)).http;
+    expect(allowedHosts.allows(gateway.name)).toBe(true);
+    expect(allowedHosts.allows('rebound.evil.example')).toBe(false);
+  });
 });
 
 describe('k8s/', () => {
@@ -366,6 +383,25 @@ describe('k8s/', () => {
       expect([service, deployment && entryOf(deployment).role]).toEqual([service, service]);
       expect(ports.map((p) => p.port)).toContain(Number(new URL(url).port));
     }
+  });
+
+  it('listens beyond loopback in each pod, answering to the Service names it is reached by', () => {
+    for (const d of deployments)
+      expect([d.metadata.name, entryOf(d).readConfig!(envOfDeployment(d)).http.host]).toEqual([
+        d.metadata.name,
+        '0.0.0.0',
+      ]);
+    const gateway = running('gateway')[0]!;
+    for (const url of Object.values(readGatewayConfig(envOfDeployment(gateway)).upstreams)) {
+      const target = deployments.find((d) => d.metadata.name === new URL(url).hostname)!;
+      const { allowedHosts } = entryOf(target).readConfig!(envOfDeployment(target)).http;
+      expect([target.metadata.name, allowedHosts.allows(new URL(url).host)]).toEqual([
+        target.metadata.name,
+        true,
+      ]);
+    }
+    const { allowedHosts } = readGatewayConfig(envOfDeployment(gateway)).http;
+    expect(allowedHosts.allows('rebound.evil.example')).toBe(false);
   });
 
   it('runs twin-state as its single writer: one replica, never two during a rollout', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
-import type { Env } from '@twinlog/service-kit';
+import type { AllowedHosts, Env } from '@twinlog/service-kit';
 import { readAllInOneConfig } from '../../apps/all-in-one/src/config/all-in-one.config';
 import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import type { ServiceName } from '../../apps/gateway/src/routes';
@@ -31,7 +31,7 @@ export interface EntryPoint {
   /** The service it is behind the gateway's routes, or what else it is. */
   role: ServiceName | 'gateway' | 'all-in-one' | 'plant-simulator';
   /** The app's own typed configuration reader (what main.ts calls with process.env). */
-  readConfig?: (env: Env) => { http: { port: number } };
+  readConfig?: (env: Env) => { http: { host: string; port: number; allowedHosts: AllowedHosts } };
   /** Validates the command-line arguments, for entry points that take them. */
   parseArgs?: (args: string[]) => unknown;
 }

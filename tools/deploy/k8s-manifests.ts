@@ -30,7 +30,10 @@ export interface Container {
   env?: Array<{
     name: string;
     value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    valueFrom?: {
+      secretKeyRef?: { name: string; key: string };
+      configMapKeyRef?: { name: string; key: string };
+    };
   }>;
   startupProbe?: Probe;
   readinessProbe?: Probe;
@@ -103,8 +106,13 @@ export function containerEnv(
     Object.assign(env, dataOf(name!, source.configMapRef ? 'ConfigMap' : 'Secret'));
   }
   for (const entry of container.env ?? []) {
-    const ref = entry.valueFrom?.secretKeyRef;
-    const value = ref ? dataOf(ref.name, 'Secret')[ref.key] : entry.value;
+    const secret = entry.valueFrom?.secretKeyRef;
+    const config = entry.valueFrom?.configMapKeyRef;
+    const value = secret
+      ? dataOf(secret.name, 'Secret')[secret.key]
+      : config
+        ? dataOf(config.name, 'ConfigMap')[config.key]
+        : entry.value;
     if (value === undefined) throw new Error(`${container.name}: ${entry.name} has no value`);
     env[entry.name] = value;
   }

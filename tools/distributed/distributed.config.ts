@@ -2,7 +2,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
-import { intFrom, parseEnv, type Env } from '@twinlog/service-kit';
+import {
+  AllowedHosts,
+  collectProblems,
+  intFrom,
+  parseEnv,
+  readAllowedHostNames,
+  type Env,
+} from '@twinlog/service-kit';
 
 /**
  * Settings of `npm run start:distributed` itself. The services it starts read their own
@@ -25,9 +32,14 @@ const schema = z.object({
 export type DistributedConfig = ReturnType<typeof readDistributedConfig>;
 
 export function readDistributedConfig(env: Env) {
-  const raw = parseEnv(schema, env);
+  const [raw, allowedHostNames] = collectProblems(
+    () => parseEnv(schema, env),
+    () => readAllowedHostNames(env),
+  );
   return {
     gatewayPort: raw.TWINLOG_HTTP_PORT,
+    // Everything listens on loopback; the services read TWINLOG_ALLOWED_HOSTS themselves.
+    allowedHosts: AllowedHosts.of(allowedHostNames, '127.0.0.1'),
     dataDir: raw.TWINLOG_DATA_DIR,
     modelsDir: raw.TWINLOG_MODELS_DIR,
     simulator:

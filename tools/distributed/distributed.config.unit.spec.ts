@@ -1,13 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
-import { ConfigError } from '@twinlog/service-kit';
+import { AllowedHosts, ConfigError } from '@twinlog/service-kit';
 import { readDistributedConfig } from './distributed.config';
 
 describe('npm run start:distributed configuration', () => {
   it('has a default for every setting', () => {
     expect(readDistributedConfig({})).toEqual({
       gatewayPort: 8080,
+      allowedHosts: AllowedHosts.loopback,
       dataDir: join(homedir(), '.local', 'share', 'twinlog-distributed'),
       modelsDir: SEED_MODELS_DIR,
       simulator: { machines: 3, speed: 10, mqtt: false },
@@ -20,6 +21,9 @@ describe('npm run start:distributed configuration', () => {
       }),
     ).toMatchObject({ gatewayPort: 9000, simulator: { speed: 60, mqtt: true } });
     expect(readDistributedConfig({ TWINLOG_SIMULATOR: 'off' }).simulator).toBeUndefined();
+    expect(
+      readDistributedConfig({ TWINLOG_ALLOWED_HOSTS: 'twinlog.local' }).allowedHosts.toSetting(),
+    ).toBe('localhost,127.0.0.1,[::1],twinlog.local');
   });
 
   it('names each bad setting instead of starting on NaN', () => {
@@ -33,9 +37,7 @@ describe('npm run start:distributed configuration', () => {
     try {
       readDistributedConfig(bad);
     } catch (error) {
-      expect((error as ConfigError).problems.map((p) => p.split('=')[0])).toEqual(
-        Object.keys(bad),
-      );
+      expect((error as ConfigError).problems.map((p) => p.split('=')[0])).toEqual(Object.keys(bad));
     }
   });
 });

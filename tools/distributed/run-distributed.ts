@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog } from '@twinlog/model-files';
-import { createKeyFile } from '@twinlog/service-kit';
+import { createKeyFile, DEFAULT_HTTP_TIMEOUTS } from '@twinlog/service-kit';
 import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
 import { startPlantSimulator } from '@twinlog/app-plant-simulator';
 import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
@@ -76,7 +76,13 @@ export async function runDistributed(options: DistributedOptions) {
       upstreams[proc.service] ??= `http://127.0.0.1:${proc.port}`;
       await waitReady(`http://127.0.0.1:${proc.port}`, proc.name, exited);
     }
-    const gateway = await startOnePortGateway(upstreams, '127.0.0.1', options.gatewayPort);
+    const gateway = await startOnePortGateway(
+      upstreams,
+      '127.0.0.1',
+      options.gatewayPort,
+      DEFAULT_HTTP_TIMEOUTS,
+      options.allowedHosts,
+    );
     const resumeAt = options.simulator
       ? await resumePoint(upstreams['twin-state'], apiKey)
       : undefined;

@@ -53,10 +53,12 @@ export async function startAllInOne(
       : undefined;
   if (shared) infras.push(shared);
   // Each service listens on a loopback port of its own choosing; only the gateway's is public.
+  // The gateway hands on browsers' Origin, so the services accept the names the gateway does.
   const own = (prefix: string): Env => ({
     ...env,
     [`${prefix}_HTTP_HOST`]: '127.0.0.1',
     [`${prefix}_HTTP_PORT`]: '0',
+    TWINLOG_ALLOWED_HOSTS: config.http.allowedHosts.toSetting(),
   });
   // In start-up order: twin-state first, so the simulator's registrations find it.
   const definitions: ServiceDefinition[] = [
@@ -102,6 +104,7 @@ export async function startAllInOne(
       config.http.host,
       config.http.port,
       config.service.http,
+      config.http.allowedHosts,
     );
     started.push(gateway);
     const catalog = (shared ?? infras[0]!).catalog;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
+  allowedHostsProvider,
   startService,
   twinDirectoryFollow,
   type Clock,
@@ -33,7 +34,12 @@ export function anomalyService(config: AnomalyConfig): ServiceDefinition {
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
     controllers: [WorkerHttpController, DetectionMessageController],
-    providers: [{ provide: ANOMALY_CONFIG, useValue: config }, TwinDirectory, DetectionWorker],
+    providers: [
+      { provide: ANOMALY_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
+      TwinDirectory,
+      DetectionWorker,
+    ],
     follows: [twinDirectoryFollow(`${config.group}-directory`)],
     shares: [
       {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
+  AllowedHosts,
   collectProblems,
   intFrom,
   parseEnv,
+  readAllowedHostNames,
   readHttpTimeouts,
   type Env,
 } from '@twinlog/service-kit';
@@ -17,8 +19,9 @@ const upstream = (service: ServiceName, example: string) =>
 
 /** Settings of the standalone gateway (the one public port in the distributed mode). */
 const schema = z.object({
-  // In a container or pod the port is reached through the network, not loopback.
-  GATEWAY_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: a container or pod, reached through the network, sets 0.0.0.0 (and the names it
+  // is reached by in TWINLOG_ALLOWED_HOSTS).
+  GATEWAY_HTTP_HOST: z.string().default('127.0.0.1'),
   GATEWAY_HTTP_PORT: intFrom(0, 8080),
   TWINLOG_INGESTION_URL: upstream('ingestion', 'http://ingestion:8081'),
   TWINLOG_TWIN_STATE_URL: upstream('twin-state', 'http://twin-state:8082'),
@@ -30,12 +33,21 @@ const schema = z.object({
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
 
 export function readGatewayConfig(env: Env) {
-  const [raw, timeouts] = collectProblems(
+  const [raw, [timeouts, allowedHostNames]] = collectProblems(
     () => parseEnv(schema, env),
-    () => readHttpTimeouts(env),
+    () =>
+      collectProblems(
+        () => readHttpTimeouts(env),
+        () => readAllowedHostNames(env),
+      ),
   );
   return {
-    http: { host: raw.GATEWAY_HTTP_HOST, port: raw.GATEWAY_HTTP_PORT, timeouts },
+    http: {
+      host: raw.GATEWAY_HTTP_HOST,
+      port: raw.GATEWAY_HTTP_PORT,
+      timeouts,
+      allowedHosts: AllowedHosts.of(allowedHostNames, raw.GATEWAY_HTTP_HOST),
+    },
     upstreams: {
       ingestion: raw.TWINLOG_INGESTION_URL,
       'twin-state': raw.TWINLOG_TWIN_STATE_URL,

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_HTTP_TIMEOUTS } from '@twinlog/service-kit';
+import { AllowedHosts, ConfigError, DEFAULT_HTTP_TIMEOUTS } from '@twinlog/service-kit';
 import { readGatewayConfig } from './gateway.config';
 import { SERVICES } from './routes';
 
@@ -11,9 +11,14 @@ const upstreams = {
 };
 
 describe('gateway configuration', () => {
-  it('routes each service to its URL and listens on 0.0.0.0:8080 by default', () => {
+  it('routes each service to its URL and listens on 127.0.0.1:8080 by default', () => {
     expect(readGatewayConfig(upstreams)).toEqual({
-      http: { host: '0.0.0.0', port: 8080, timeouts: DEFAULT_HTTP_TIMEOUTS },
+      http: {
+        host: '127.0.0.1',
+        port: 8080,
+        timeouts: DEFAULT_HTTP_TIMEOUTS,
+        allowedHosts: AllowedHosts.loopback,
+      },
       upstreams: {
         ingestion: 'http://ingestion:8081',
         'twin-state': 'http://twin-state:8082',
@@ -33,7 +38,28 @@ describe('gateway configuration', () => {
       host: '::',
       port: 9000,
       timeouts: { ...DEFAULT_HTTP_TIMEOUTS, requestTimeoutMs: 5000 },
+      allowedHosts: AllowedHosts.loopback,
     });
+  });
+
+  it('answers to the names TWINLOG_ALLOWED_HOSTS gives, and to the one it binds to', () => {
+    const { allowedHosts } = readGatewayConfig({
+      ...upstreams,
+      GATEWAY_HTTP_HOST: 'twinlog.local',
+      TWINLOG_ALLOWED_HOSTS: 'gateway, twinlog.plant.example:443',
+    }).http;
+    expect(allowedHosts.toSetting()).toBe(
+      'localhost,127.0.0.1,[::1],gateway,twinlog.plant.example,twinlog.local',
+    );
+  });
+
+  it('names a bad allowed host with the missing URLs at once', () => {
+    const { TWINLOG_ANOMALY_URL: _a, ...partial } = upstreams;
+    expect(() =>
+      readGatewayConfig({ ...partial, TWINLOG_ALLOWED_HOSTS: 'gateway,https://evil.example/' }),
+    ).toThrow(
+      /TWINLOG_ANOMALY_URL="": required[^]*TWINLOG_ALLOWED_HOSTS="gateway,https:\/\/evil.example\/": "https:\/\/evil.example\/" is not a host name/,
+    );
   });
 
   it('names every missing upstream at once, with an example', () => {

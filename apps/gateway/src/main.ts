@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     config.http.host,
     config.http.port,
     config.http.timeouts,
+    config.http.allowedHosts,
   );
   const routes = Object.entries(config.upstreams)
     .map(([service, url]) => `${service}=${url}`)

@@ -9,7 +9,14 @@ import {
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { bounded } from '@twinlog/domain';
-import { applyHttpTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '@twinlog/service-kit';
+import {
+  AllowedHosts,
+  applyHttpTimeouts,
+  DEFAULT_HTTP_TIMEOUTS,
+  refuseForeignRequests,
+  securityHeaders,
+  type HttpTimeouts,
+} from '@twinlog/service-kit';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -20,29 +27,21 @@ export interface OnePortGateway {
 /**
  * The services' HTTP APIs behind one port: a plain reverse proxy by path (bodies and answers
  * stream through untouched). `/health/live` and `/health/ready` answer for the whole system:
- * ready when every service is.
+ * ready when every service is. Like every service, it refuses foreign Hosts and cross-site
+ * changes (the services behind it check again) and sends security headers: its own answers
+ * carry a page's policy, forwarded ones the service's.
  */
 export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
   host: string,
   port: number,
   timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
+  allowedHosts: AllowedHosts = AllowedHosts.of([], host),
 ): Promise<OnePortGateway> {
+  const headers = securityHeaders('page');
+  const screen = refuseForeignRequests(allowedHosts);
   const server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    if (path === '/health/live') return json(res, 200, { status: 'up' });
-    if (path === '/health/ready')
-      return void readiness(upstreams).then((r) => json(res, r.ready ? 200 : 503, r));
-    const service = serviceFor(req.method ?? 'GET', path);
-    if (!service)
-      return json(res, 404, {
-        error: {
-          code: 'NOT_FOUND',
-          message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/services/*.md)`,
-          details: {},
-        },
-      });
-    forward(req, res, upstreams[service], service);
+    headers(req, res, () => screen(req, res, () => route(req, res, upstreams)));
   });
   applyHttpTimeouts(server, timeouts);
   await new Promise<void>((resolve, reject) => {
@@ -54,6 +53,28 @@ export async function startOnePortGateway(
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`,
     close: () => closeServer(server),
   };
+}
+
+/** The system's probes, or the service whose API the path is. */
+function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstreams: Record<ServiceName, string>,
+): void {
+  const path = req.url ?? '/';
+  if (path === '/health/live') return json(res, 200, { status: 'up' });
+  if (path === '/health/ready')
+    return void readiness(upstreams).then((r) => json(res, r.ready ? 200 : 503, r));
+  const service = serviceFor(req.method ?? 'GET', path);
+  if (!service)
+    return json(res, 404, {
+      error: {
+        code: 'NOT_FOUND',
+        message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/services/*.md)`,
+        details: {},
+      },
+    });
+  forward(req, res, upstreams[service], service);
 }
 
 // A body up to this size is kept while it streams through, so that a request can be sent again
@@ -89,7 +110,9 @@ function forward(
         ...(retry ? { agent: false } : {}),
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // The service's own security headers replace the gateway's; nothing says what runs it.
+        const { 'x-powered-by': _poweredBy, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, headers);
         // A client gone mid-answer destroys the upstream answer (and its socket) too.
         pipeline(answer, res, () => undefined);
       },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
+  allowedHostsProvider,
   startService,
   twinDirectoryFollow,
   type RunningService,
@@ -52,6 +53,7 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
     ],
     providers: [
       { provide: INGESTION_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       TwinDirectory,
       ReadingIntake,
       DeadLetters,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  allowedHostsProvider,
   follow,
   startService,
   type Clock,
@@ -35,6 +36,7 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     controllers: [MaintenanceHttpController, WorkerHttpController, PredictionMessageController],
     providers: [
       { provide: MAINTENANCE_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       TwinEventsView,
       PredictionWorker,
     ],

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  allowedHostsProvider,
   startService,
   type RunningService,
   type ServiceDefinition,
@@ -34,6 +35,7 @@ export function simulationService(config: SimulationConfig): ServiceDefinition {
     controllers: [SimulationsHttpController, PhysicsHttpController],
     providers: [
       { provide: SIMULATION_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       TwinSubjects,
       SimulationJobs,
       SimulationPool,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   AccessKeysHttpController,
+  allowedHostsProvider,
   follow,
   startService,
   type RunningService,
@@ -40,6 +41,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     ],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
+      allowedHostsProvider(config.http.allowedHosts),
       LiveTwins,
       SnapshotWriter,
       TwinCommands,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Settings of the all-in-one process; each service also reads its own (docs/services/*.md). */
 const schema = z.object({
@@ -20,7 +20,11 @@ export function readAllInOneConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
-    http: { host: raw.TWINLOG_HTTP_HOST, port: raw.TWINLOG_HTTP_PORT },
+    http: {
+      host: raw.TWINLOG_HTTP_HOST,
+      port: raw.TWINLOG_HTTP_PORT,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.TWINLOG_HTTP_HOST),
+    },
     simulator:
       raw.TWINLOG_SIMULATOR === 'on'
         ? {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the anomaly service, with its default and why. */
 const schema = z.object({
-  ANOMALY_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: wider (0.0.0.0 in a container) only where the deployment says so.
+  ANOMALY_HTTP_HOST: z.string().default('127.0.0.1'),
   ANOMALY_HTTP_PORT: intFrom(0, 8083),
   // Workers of one group share the telemetry partitions; a second deployment (say, a shadow
   // with new settings) takes a group of its own.
@@ -23,7 +24,11 @@ export function readAnomalyConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
-    http: { host: raw.ANOMALY_HTTP_HOST, port: raw.ANOMALY_HTTP_PORT },
+    http: {
+      host: raw.ANOMALY_HTTP_HOST,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.ANOMALY_HTTP_HOST),
+      port: raw.ANOMALY_HTTP_PORT,
+    },
     group: raw.ANOMALY_GROUP,
     maxBatch: raw.ANOMALY_MAX_BATCH,
     concurrentPartitions: raw.ANOMALY_CONCURRENT_PARTITIONS,

@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
 import { checkBrokerUrl } from '../mqtt/broker-address';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
 /** Every setting of the ingestion service, with its default and why. */
 const schema = z.object({
-  INGESTION_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: wider (0.0.0.0 in a container) only where the deployment says so.
+  INGESTION_HTTP_HOST: z.string().default('127.0.0.1'),
   INGESTION_HTTP_PORT: intFrom(0, 8081),
   // 4 MiB holds a 10,000-reading batch with room to spare; larger bodies get 413 unread.
   INGESTION_MAX_BODY_BYTES: intFrom(1024, 4 * 1024 * 1024),
@@ -64,6 +65,7 @@ export function readIngestionConfig(env: Env) {
     service,
     http: {
       host: raw.INGESTION_HTTP_HOST,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.INGESTION_HTTP_HOST),
       port: raw.INGESTION_HTTP_PORT,
       maxBodyBytes: raw.INGESTION_MAX_BODY_BYTES,
       maxBatch: raw.INGESTION_MAX_BATCH,

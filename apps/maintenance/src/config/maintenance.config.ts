@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the maintenance service, with its default and why. */
 const schema = z.object({
-  MAINTENANCE_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: wider (0.0.0.0 in a container) only where the deployment says so.
+  MAINTENANCE_HTTP_HOST: z.string().default('127.0.0.1'),
   MAINTENANCE_HTTP_PORT: intFrom(0, 8085),
   // Workers of one group share the telemetry partitions; a second deployment (a shadow with
   // new settings) takes a group of its own, and its own prediction ids would then collide: don't.
@@ -27,7 +28,11 @@ export function readMaintenanceConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
-    http: { host: raw.MAINTENANCE_HTTP_HOST, port: raw.MAINTENANCE_HTTP_PORT },
+    http: {
+      host: raw.MAINTENANCE_HTTP_HOST,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.MAINTENANCE_HTTP_HOST),
+      port: raw.MAINTENANCE_HTTP_PORT,
+    },
     group: raw.MAINTENANCE_GROUP,
     checkpointSeconds: raw.MAINTENANCE_CHECKPOINT_SECONDS,
     horizonHours: raw.MAINTENANCE_HORIZON_HOURS,

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 import type { ScenarioLimits } from '@twinlog/physics';
 
 /** Every setting of the simulation service, with its default and why. */
 const schema = z.object({
-  SIMULATION_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: wider (0.0.0.0 in a container) only where the deployment says so.
+  SIMULATION_HTTP_HOST: z.string().default('127.0.0.1'),
   SIMULATION_HTTP_PORT: intFrom(0, 8084),
   // Ten years: the model's parameters (tool life in hours, a thermal time constant of minutes)
   // say nothing useful beyond that, and the integrator needs about a step per hour of horizon.
@@ -55,7 +56,11 @@ export function readSimulationConfig(env: Env) {
   };
   return {
     service,
-    http: { host: raw.SIMULATION_HTTP_HOST, port: raw.SIMULATION_HTTP_PORT },
+    http: {
+      host: raw.SIMULATION_HTTP_HOST,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.SIMULATION_HTTP_HOST),
+      port: raw.SIMULATION_HTTP_PORT,
+    },
     limits,
     syncMaxWork: raw.SIMULATION_SYNC_MAX_WORK,
     startLookbackSeconds: raw.SIMULATION_START_LOOKBACK_S,

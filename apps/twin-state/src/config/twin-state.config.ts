@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the twin-state service, with its default and why. */
 const schema = z.object({
-  TWIN_STATE_HTTP_HOST: z.string().default('0.0.0.0'),
+  // Loopback: wider (0.0.0.0 in a container) only where the deployment says so.
+  TWIN_STATE_HTTP_HOST: z.string().default('127.0.0.1'),
   TWIN_STATE_HTTP_PORT: intFrom(0, 8082),
   // Snapshots bound the start-up replay: taken after this many events or this long, whichever first.
   TWIN_STATE_SNAPSHOT_EVERY_EVENTS: intFrom(1, 50_000),
@@ -20,7 +21,11 @@ export function readTwinStateConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
   return {
     service,
-    http: { host: raw.TWIN_STATE_HTTP_HOST, port: raw.TWIN_STATE_HTTP_PORT },
+    http: {
+      host: raw.TWIN_STATE_HTTP_HOST,
+      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.TWIN_STATE_HTTP_HOST),
+      port: raw.TWIN_STATE_HTTP_PORT,
+    },
     snapshots: {
       everyEvents: raw.TWIN_STATE_SNAPSHOT_EVERY_EVENTS,
       intervalMs: raw.TWIN_STATE_SNAPSHOT_INTERVAL_MS,

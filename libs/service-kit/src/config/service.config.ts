@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
 import { readAuthSettings } from '../auth/auth.config';
+import { hostNameOf } from '../http/allowed-hosts';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
 
@@ -52,6 +53,39 @@ const httpSchema = z.object({
   TWINLOG_HTTP_IDLE_TIMEOUT_MS: intFrom(100, 60_000),
 });
 
+/** Names in TWINLOG_ALLOWED_HOSTS, each as hostNameOf gives it (`*` kept as is). */
+const hostNames = z
+  .string()
+  .default('')
+  .transform((text, ctx) =>
+    text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .flatMap((entry) => {
+        const name = entry === '*' ? '*' : hostNameOf(entry);
+        if (name !== undefined) return [name];
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(entry)} is not a host name: give names such as twinlog.plant.example or 10.0.0.5 (a port is ignored), without scheme or path, or * for any`,
+        });
+        return [];
+      }),
+  );
+
+const webSchema = z.object({
+  // The names clients reach the HTTP servers by (each service's and the gateway's), beyond the
+  // loopback names and the name a server binds to, which are always allowed: comma-separated,
+  // ports ignored, `*` for any. Any other Host is refused (421), so that a page of another
+  // site cannot reach Twinlog through a name of its own pointed at it (DNS rebinding).
+  TWINLOG_ALLOWED_HOSTS: hostNames,
+});
+
+/** TWINLOG_ALLOWED_HOSTS (the gateway reads it too); see AllowedHosts.of for the defaults. */
+export function readAllowedHostNames(env: Env): string[] {
+  return parseEnv(webSchema, env).TWINLOG_ALLOWED_HOSTS;
+}
+
 /** The HTTP servers' timeouts (the gateway reads them too). */
 export function readHttpTimeouts(env: Env): HttpTimeouts {
   const raw = parseEnv(httpSchema, env);
@@ -73,6 +107,7 @@ export function readServiceConfig(env: Env) {
     logFormat: raw.TWINLOG_LOG_FORMAT,
     http: readHttpTimeouts(env),
     auth: readAuthSettings(env),
+    allowedHosts: readAllowedHostNames(env),
   };
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };

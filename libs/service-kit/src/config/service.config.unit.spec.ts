@@ -45,3 +45,23 @@ describe('the embedded durability setting', () => {
     );
   });
 });
+
+describe('the names the HTTP servers answer to (TWINLOG_ALLOWED_HOSTS)', () => {
+  it('are none beyond the defaults unless set; names are normalised, ports dropped', () => {
+    expect(readServiceConfig({}).allowedHosts).toEqual([]);
+    expect(
+      readServiceConfig({ TWINLOG_ALLOWED_HOSTS: ' Gateway:8080, ,::1,twinlog.example.' })
+        .allowedHosts,
+    ).toEqual(['gateway', '[::1]', 'twinlog.example']);
+    expect(readServiceConfig({ TWINLOG_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
+  });
+
+  it.each(['http://twinlog.example', 'twinlog.example/api', 'a b', 'host:port'])(
+    'refuse %j by name, saying what a host name is',
+    (value) => {
+      expect(() => readServiceConfig({ TWINLOG_ALLOWED_HOSTS: value })).toThrow(
+        /TWINLOG_ALLOWED_HOSTS=.*is not a host name: give names such as/,
+      );
+    },
+  );
+});

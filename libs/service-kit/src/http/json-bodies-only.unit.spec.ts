@@ -1,8 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonBodiesOnly } from './json-bodies-only';
 
-function run(headers: Record<string, string>, url = '/v1/twins', typeCheckedBy?: string[]) {
-  const req = { headers, url, resume: jest.fn() } as unknown as IncomingMessage;
+function run(
+  headers: Record<string, string>,
+  url = '/v1/twins',
+  typeCheckedBy?: string[],
+  method = 'POST',
+) {
+  const req = { headers, url, method, resume: jest.fn() } as unknown as IncomingMessage;
   let body = '';
   const res = {
     statusCode: 200,
@@ -25,7 +30,10 @@ it.each([
   [{ ...body, 'content-type': 'Application/JSON; charset=utf-8' }, 'next'],
   [{ ...body, 'content-type': 'application/x-ndjson' }, 'next'],
   [{}, 'next'],
-  [{ 'content-length': '0', 'content-type': 'text/plain' }, 'next'],
+  [{ 'content-length': '0', 'content-type': 'application/json' }, 'next'],
+  // A state change needs no body to act (POST /v1/admin/rebuild/:id): a simple type is refused.
+  [{ 'content-length': '0', 'content-type': 'text/plain' }, '415 CONTENT_TYPE_UNSUPPORTED'],
+  [{ 'content-type': 'application/x-www-form-urlencoded' }, '415 CONTENT_TYPE_UNSUPPORTED'],
   [
     { ...body, 'content-type': 'application/x-www-form-urlencoded' },
     '415 CONTENT_TYPE_UNSUPPORTED',
@@ -47,6 +55,19 @@ it.each([
 ])('%j -> %s', (headers, outcome) => {
   expect(run(headers)).toBe(outcome);
 });
+
+it.each(['GET', 'HEAD', 'OPTIONS'])('lets a %s without a body say any type', (method) => {
+  expect(run({ 'content-type': 'text/plain' }, '/v1/twins', undefined, method)).toBe('next');
+});
+
+it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
+  'refuses a %s without a body that says it is text/plain',
+  (method) => {
+    expect(run({ 'content-type': 'text/plain' }, '/v1/admin/rebuild/x', undefined, method)).toBe(
+      '415 CONTENT_TYPE_UNSUPPORTED',
+    );
+  },
+);
 
 it('leaves the type check to a route that does it itself, but not the encoding', () => {
   const form = { ...body, 'content-type': 'text/plain' };

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
-  allowedHostsProvider,
   startService,
   twinDirectoryFollow,
   type Clock,
@@ -34,12 +33,7 @@ export function anomalyService(config: AnomalyConfig): ServiceDefinition {
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
     controllers: [WorkerHttpController, DetectionMessageController],
-    providers: [
-      { provide: ANOMALY_CONFIG, useValue: config },
-      allowedHostsProvider(config.http.allowedHosts),
-      TwinDirectory,
-      DetectionWorker,
-    ],
+    providers: [{ provide: ANOMALY_CONFIG, useValue: config }, TwinDirectory, DetectionWorker],
     follows: [twinDirectoryFollow(`${config.group}-directory`)],
     shares: [
       {

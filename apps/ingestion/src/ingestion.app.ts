@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
-  allowedHostsProvider,
   startService,
   twinDirectoryFollow,
   type RunningService,
@@ -53,7 +52,6 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
     ],
     providers: [
       { provide: INGESTION_CONFIG, useValue: config },
-      allowedHostsProvider(config.http.allowedHosts),
       TwinDirectory,
       ReadingIntake,
       DeadLetters,

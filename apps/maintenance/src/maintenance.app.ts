@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import {
-  allowedHostsProvider,
   follow,
   startService,
   type Clock,
@@ -36,7 +35,6 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     controllers: [MaintenanceHttpController, WorkerHttpController, PredictionMessageController],
     providers: [
       { provide: MAINTENANCE_CONFIG, useValue: config },
-      allowedHostsProvider(config.http.allowedHosts),
       TwinEventsView,
       PredictionWorker,
     ],

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import {
-  allowedHostsProvider,
   startService,
   type RunningService,
   type ServiceDefinition,
@@ -35,7 +34,6 @@ export function simulationService(config: SimulationConfig): ServiceDefinition {
     controllers: [SimulationsHttpController, PhysicsHttpController],
     providers: [
       { provide: SIMULATION_CONFIG, useValue: config },
-      allowedHostsProvider(config.http.allowedHosts),
       TwinSubjects,
       SimulationJobs,
       SimulationPool,

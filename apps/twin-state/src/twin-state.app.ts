@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import {
   AccessKeysHttpController,
-  allowedHostsProvider,
   follow,
   startService,
   type RunningService,
@@ -41,7 +40,6 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     ],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
-      allowedHostsProvider(config.http.allowedHosts),
       LiveTwins,
       SnapshotWriter,
       TwinCommands,

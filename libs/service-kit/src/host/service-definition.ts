@@ -2,6 +2,7 @@ import type { InjectionToken, Provider, Type } from '@nestjs/common';
 import type { StreamName } from '@twinlog/domain';
 import type { LogPosition, RecordedEvent, SubscribeOptions } from '@twinlog/event-log';
 import type { AuthSettings } from '../auth/auth.config';
+import type { AllowedHosts } from '../http/allowed-hosts';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import type { JsonBodiesOptions } from '../http/json-bodies-only';
 
@@ -67,6 +68,8 @@ export interface ServiceDefinition {
     timeouts: HttpTimeouts;
     /** Who may call it (the shared settings' `auth`). */
     auth: AuthSettings;
+    /** The Host names it answers to (its config's `http.allowedHosts`). */
+    allowedHosts: AllowedHosts;
     retryAfterSeconds?: number;
     bodies?: JsonBodiesOptions;
     /** Nest's body parsers off: the service reads its request bodies itself. */

@@ -7,6 +7,7 @@ import type { EventEnvelope } from '@twinlog/domain';
 import { eventually, registered } from '@twinlog/event-log/testing';
 import { readAuthSettings } from '../auth/auth.config';
 import { readServiceConfig } from '../config/service.config';
+import { AllowedHosts } from '../http/allowed-hosts';
 import { openInfrastructure, type Infrastructure } from '../open-infrastructure';
 import { TELEMETRY_STORE } from './ports';
 import { follow, type ServiceDefinition } from './service-definition';
@@ -65,6 +66,7 @@ function definition(overrides: Partial<ServiceDefinition> = {}): ServiceDefiniti
       },
       // The host's authentication has its own spec (auth/authentication.int.spec.ts).
       auth: readAuthSettings({ TWINLOG_AUTH: 'off' }),
+      allowedHosts: AllowedHosts.loopback,
     },
     usesStore: false,
     controllers: [SeenHttpController],

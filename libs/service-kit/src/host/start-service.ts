@@ -108,6 +108,7 @@ async function run(
   const { http } = definition;
   setUpHttpApi(app, {
     timeouts: http.timeouts,
+    allowedHosts: http.allowedHosts,
     ...(http.bodies ? { bodies: http.bodies } : {}),
     ...(http.retryAfterSeconds !== undefined ? { retryAfterSeconds: http.retryAfterSeconds } : {}),
   });

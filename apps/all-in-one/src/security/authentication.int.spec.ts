@@ -323,7 +323,7 @@ describe('site scopes', () => {
     const retire = await call(`${twinlog.url}/v1/twins/mill-b/retire`, {
       method: 'POST',
       headers: bearer(plantA.engineer),
-      body: {},
+      body: { reason: 'moved to plant A' },
     });
     expect(retire.status).toBe(404);
     const run = await call(`${twinlog.url}/v1/simulations`, {

@@ -15,13 +15,15 @@ export type KeyRefusal = 'malformed' | 'unknown' | 'wrong secret' | 'revoked' | 
 
 /**
  * The API keys every instance of every service knows: read from the log's key store, re-read in
- * the background every `refreshMs` (and at once, at most once a second, when an unknown key id
- * shows up), so a key created or revoked through another instance counts here within that time.
+ * the background every `refreshMs`, and at once when an unknown key id shows up (one read at a
+ * time, shared by every request waiting for it), so a key just created elsewhere works at once, so a key created or revoked through another instance counts here within that time.
  * A request never waits for a refresh, except the first one and one naming an unknown key.
  */
 export class AccessKeys {
   private keys = new Map<string, AccessKeyRecord>();
   private loadedAt = 0;
+  /** When the latest read of the store began (it may still be running). */
+  private readStartedAt = 0;
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -46,9 +48,11 @@ export class AccessKeys {
     const parsed = parseApiKey(presented);
     if (!parsed) return 'malformed';
     if (this.loadedAt === 0) await this.reload();
+    const arrived = this.now();
     let record = this.keys.get(parsed.keyId);
-    if (!record && this.now() - this.loadedAt > 1_000) {
-      await this.reload();
+    if (!record) {
+      // Created elsewhere since the last read? Only a read begun after this request knows.
+      await this.readSince(arrived);
       record = this.keys.get(parsed.keyId);
     }
     if (!record) return 'unknown';
@@ -98,8 +102,18 @@ export class AccessKeys {
     return this.keys.size;
   }
 
+  /** Waits for a read of the store that began at or after `time`, starting one if needed. */
+  private async readSince(time: number): Promise<void> {
+    while (this.readStartedAt < time) {
+      if (this.loading) await this.loading.catch(() => undefined);
+      else await this.reload();
+    }
+    await this.loading;
+  }
+
   /** One read of the store at a time; callers meanwhile wait for it. */
   reload(): Promise<void> {
+    if (!this.loading) this.readStartedAt = this.now();
     this.loading ??= this.store
       .all()
       .then((records) => {

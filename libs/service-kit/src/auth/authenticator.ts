@@ -31,7 +31,16 @@ export class Authenticator {
       );
     }
     if (credential.startsWith('twl_')) {
-      const verdict = await this.keys.verify(credential);
+      const verdict = await this.keys.verify(credential).catch((error: unknown) => {
+        this.onRefusal(`API keys could not be read: ${(error as Error).message}`);
+        throw new HttpProblem(
+          503,
+          'AUTH_UNAVAILABLE',
+          'The API keys could not be read from the log to check this one; try again',
+          {},
+          { 'Retry-After': '5' },
+        );
+      });
       if (typeof verdict !== 'string') return verdict;
       this.onRefusal(`API key refused: ${verdict}`);
       throw new HttpProblem(

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,9 +208,10 @@ describe('the all-in-one bound to a name of its own', () => {
       warn: () => undefined,
       error: () => undefined,
     };
+    const dataDir = mkdtempSync(join(tmpdir(), 'twinlog-web-'));
     const env = {
       TWINLOG_MODE: 'embedded',
-      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-web-')),
+      TWINLOG_DATA_DIR: dataDir,
       // Another loopback address: a name the services, bound to 127.0.0.1, would not know.
       TWINLOG_HTTP_HOST: '127.0.0.2',
       TWINLOG_HTTP_PORT: '0',
@@ -229,7 +230,13 @@ describe('the all-in-one bound to a name of its own', () => {
         running.url,
         'POST',
         '/v1/twins',
-        { ...json, origin, 'sec-fetch-site': 'same-origin' },
+        {
+          ...json,
+          origin,
+          'sec-fetch-site': 'same-origin',
+          // The admin key the all-in-one made on its first start.
+          authorization: `Bearer ${readFileSync(join(dataDir, 'admin.key'), 'utf8').trim()}`,
+        },
         registration('named-1'),
       );
       expect(answer.status).toBe(201);

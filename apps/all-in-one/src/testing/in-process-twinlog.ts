@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export interface InProcessTwinlog {
   url: string;
   /** Each service's own base URL, behind the gateway. */
   services: Record<ServiceName, string>;
+  /** Each service's Nest app (to list its routes). */
+  apps: Record<ServiceName, INestApplication>;
   /** The shared embedded log and store (to read dead letters). */
   infra: Infrastructure;
   close(): Promise<void>;
@@ -91,7 +93,14 @@ export async function startInProcessTwinlog(
       ...options.gatewayTimeouts,
     });
     closers.push(() => gateway.close());
-    return { url: gateway.url, services, infra, close: () => closeAll(closers, infra) };
+    const apps: Record<ServiceName, INestApplication> = {
+      'twin-state': twinState.app,
+      ingestion: ingestion.app,
+      anomaly: anomaly.app,
+      maintenance: maintenance.app,
+      simulation: simulation.app,
+    };
+    return { url: gateway.url, services, apps, infra, close: () => closeAll(closers, infra) };
   } catch (error) {
     await closeAll(closers, infra);
     throw error;

@@ -7,6 +7,7 @@ export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
 export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';
+export { testCertificates, type TestCertificates } from './infra/local/test-certificates';
 export {
   BROKER_SIZING_OPTIONS,
   SHIPPED_MOSQUITTO_CONF,

@@ -7,12 +7,14 @@ import {
   listOf,
   readKafkaSecurity,
   readSecret,
+  readSettingFile,
   readServiceSettings,
   type Env,
 } from '@twinlog/service-kit';
 import type { KafkaSecurity } from '@twinlog/event-log';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
 import { checkBrokerUrl } from '../mqtt/broker-address';
+import type { MqttTls } from '../mqtt/mqtt-session-options';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
 /** Every setting of the ingestion service, with its default and why. */
@@ -39,6 +41,10 @@ const schema = z.object({
   INGESTION_MQTT_USERNAME: z.string().optional(),
   INGESTION_MQTT_PASSWORD: z.string().optional(),
   INGESTION_MQTT_PASSWORD_FILE: z.string().optional(),
+  // For an mqtts:// broker: a CA of its own (PEM), and a client certificate and key if it asks.
+  INGESTION_MQTT_TLS_CA_FILE: z.string().optional(),
+  INGESTION_MQTT_TLS_CERT_FILE: z.string().optional(),
+  INGESTION_MQTT_TLS_KEY_FILE: z.string().optional(),
   INGESTION_MQTT_TOPIC: z.string().default('plant/{site}/{twinId}/telemetry'),
   // The compact form: one reading per message, the topic naming the property; `off` disables it.
   INGESTION_MQTT_PROPERTY_TOPIC: z.string().default('plant/{site}/{twinId}/{property}'),
@@ -98,6 +104,7 @@ export function readIngestionConfig(env: Env) {
     mqtt: raw.MQTT_URL
       ? {
           url: checkedBrokerUrl(mqttLogin(env, raw.MQTT_URL, raw.INGESTION_MQTT_USERNAME)),
+          tls: mqttTls(raw.MQTT_URL, env),
           topic: parseTopicPattern(raw.INGESTION_MQTT_TOPIC),
           propertyTopic:
             raw.INGESTION_MQTT_PROPERTY_TOPIC === 'off'
@@ -170,6 +177,30 @@ function mqttLogin(env: Env, url: string, username: string | undefined): string 
   parsed.username = encodeURIComponent(username);
   if (password !== undefined) parsed.password = encodeURIComponent(password);
   return parsed.toString().replace(/\/$/, '');
+}
+
+/** The PEM files of INGESTION_MQTT_TLS_*, for an mqtts:// MQTT_URL only. */
+function mqttTls(url: string, env: Env): MqttTls | undefined {
+  const raw = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const files = {
+    ca: 'INGESTION_MQTT_TLS_CA_FILE',
+    cert: 'INGESTION_MQTT_TLS_CERT_FILE',
+    key: 'INGESTION_MQTT_TLS_KEY_FILE',
+  } as const;
+  const given = Object.entries(files).filter(([, name]) => raw(name) !== undefined);
+  if (given.length === 0) return undefined;
+  const problems: string[] = [];
+  if (!/^(mqtts|ssl):/.test(url))
+    problems.push(`${given.map(([, n]) => n).join(', ')} set but MQTT_URL is not mqtts://`);
+  if ((raw(files.cert) === undefined) !== (raw(files.key) === undefined))
+    problems.push('INGESTION_MQTT_TLS_CERT_FILE and INGESTION_MQTT_TLS_KEY_FILE go together');
+  const tls: MqttTls = {};
+  for (const [field, name] of given) {
+    const text = readSettingFile(name, raw(name)!, problems);
+    if (text !== undefined) tls[field as keyof MqttTls] = text;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return tls;
 }
 
 function checkedBrokerUrl(url: string): string {

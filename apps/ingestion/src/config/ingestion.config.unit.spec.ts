@@ -118,6 +118,32 @@ describe('the MQTT login', () => {
   });
 });
 
+describe('the MQTT TLS files', () => {
+  it('are read for an mqtts:// broker, and refused for a plain one or half given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mqtt-tls-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, 'CA PEM');
+    const tls = readIngestionConfig({
+      MQTT_URL: 'mqtts://broker:8883',
+      INGESTION_MQTT_TLS_CA_FILE: ca,
+    }).mqtt?.tls;
+    expect(tls).toEqual({ ca: 'CA PEM' });
+    expect(readIngestionConfig({ MQTT_URL: 'mqtts://broker:8883' }).mqtt?.tls).toBeUndefined();
+    expect(() =>
+      readIngestionConfig({ MQTT_URL: 'mqtt://broker:1883', INGESTION_MQTT_TLS_CA_FILE: ca }),
+    ).toThrow(/is not mqtts/);
+    expect(() =>
+      readIngestionConfig({ MQTT_URL: 'mqtts://broker:8883', INGESTION_MQTT_TLS_CERT_FILE: ca }),
+    ).toThrow(/go together/);
+    expect(() =>
+      readIngestionConfig({
+        MQTT_URL: 'mqtts://broker:8883',
+        INGESTION_MQTT_TLS_CA_FILE: join(dir, 'absent.pem'),
+      }),
+    ).toThrow(/INGESTION_MQTT_TLS_CA_FILE=".*absent.pem": cannot read the file \(ENOENT\)/);
+  });
+});
+
 describe('the enterprise topic input’s Kafka login', () => {
   it('is Twinlog’s own on its cluster, and its own settings on an enterprise cluster', () => {
     const distributed = {

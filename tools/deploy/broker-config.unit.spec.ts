@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BROKER_SIZING_OPTIONS,
+  SHIPPED_MOSQUITTO_ACL,
   SHIPPED_MOSQUITTO_CONF,
+  aclUsers,
   mosquittoConfigText,
   readMosquittoOptions,
   shippedBrokerSizing,
@@ -57,6 +59,32 @@ describe('the shipped MQTT broker configuration', () => {
     for (const name of BROKER_SIZING_OPTIONS)
       expect([name, documented.get(name)]).toEqual([name, shipped[name]]);
     expect(documented.get('persistence')).toBe('true');
+  });
+
+  it('refuses anonymous clients and confines each plant gateway to its own site', () => {
+    const options = readMosquittoOptions(read(SHIPPED_MOSQUITTO_CONF));
+    expect(options.get('allow_anonymous')).toBe('false');
+    const mosquitto = loadCompose().services.find((s) => s.name === 'mosquitto')!;
+    expect(mosquitto.volumes).toContain(`./${SHIPPED_MOSQUITTO_ACL}:${options.get('acl_file')}:ro`);
+    // docker-compose makes the password file where the configuration reads it.
+    expect(JSON.stringify(mosquitto)).toContain(`: > ${options.get('password_file')}`);
+    // Each user's block: the lines after `user <name>` up to the next user.
+    const acl = read(SHIPPED_MOSQUITTO_ACL);
+    const blocks = acl.split(/^user\s+/m).slice(1);
+    const rules = Object.fromEntries(
+      blocks.map((block) => {
+        const [name = '', ...lines] = block.split('\n');
+        return [name.trim(), lines.filter((l) => /^(topic|pattern)\s/.test(l))];
+      }),
+    );
+    expect(Object.keys(rules)).toEqual(aclUsers(acl));
+    // Nothing granted before the first user line (it would apply to every user).
+    expect(acl.split(/^user\s+/m)[0]).not.toMatch(/^(topic|pattern)\s/m);
+    const gateways = Object.keys(rules).filter((u) => u.startsWith('gateway-'));
+    expect(gateways.length).toBeGreaterThan(0);
+    for (const user of gateways)
+      expect([user, rules[user]]).toEqual([user, [`topic write plant/${user.slice(8)}/#`]]);
+    expect(rules['twinlog-ingestion']!.every((l) => l.startsWith('topic read '))).toBe(true);
   });
 
   it('names a missing option rather than running a broker without it', () => {

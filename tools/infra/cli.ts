@@ -37,7 +37,8 @@ function readState(): UpState | undefined {
 function printSettings(state: UpState): void {
   console.log('Connection settings (paste into your shell, or an .env file):');
   for (const [key, value] of Object.entries(settingsToEnv(state.settings)))
-    console.log(`export ${key}=${value}`);
+    // Quoted for the shell: the test broker's users are a JSON object.
+    console.log(`export ${key}='${value.replaceAll("'", "'\\''")}'`);
   console.log(`Logs and data: ${state.workDir}`);
 }
 

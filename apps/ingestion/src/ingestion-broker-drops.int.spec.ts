@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { connectAsync } from 'mqtt';
 import { eventually } from '@twinlog/event-log/testing';
-import { jsonRequest, startThrowawayMosquitto, type ProvisionedServer } from '@twinlog/testing';
+import {
+  jsonRequest,
+  MQTT_TEST_USER,
+  startThrowawayMosquitto,
+  type ProvisionedServer,
+} from '@twinlog/testing';
 import type { MqttSettings } from '@twinlog/testing';
 import { minutesAgo, startHarness, type Harness } from './testing/ingestion-harness';
 import type { MqttStatusView } from './mqtt/mqtt-status.http.controller';
 
-const PASSWORD = `pw-${randomUUID()}`;
 const QUEUE = 5;
 const PUBLISHED = 50;
 
@@ -16,6 +20,7 @@ const PUBLISHED = 50;
 describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', () => {
   let broker: ProvisionedServer<MqttSettings>;
   let h: Harness;
+  let password: string;
   const logged: Array<{ context: string | undefined; message: string }> = [];
 
   const status = async (): Promise<MqttStatusView> => {
@@ -35,9 +40,9 @@ describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', (
         const context = (this as unknown as { context?: string }).context;
         logged.push({ context, message: String(message) });
       });
-    // The broker is anonymous and ignores the credentials: they are here to be kept out of logs.
-    const url = broker.settings.url.replace('mqtt://', `mqtt://twinlog:${PASSWORD}@`);
-    h = await startHarness([], { MQTT_URL: url });
+    // The broker checks the test user's password: it must be kept out of logs and answers.
+    password = broker.settings.users![MQTT_TEST_USER]!;
+    h = await startHarness([], { MQTT_URL: broker.settings.url });
   });
 
   afterAll(async () => {
@@ -97,8 +102,8 @@ describe('the MQTT broker’s drops reach GET /v1/ingestion/mqtt and the log', (
         ),
       },
     ]);
-    expect(JSON.stringify(answer)).not.toContain(PASSWORD);
-    expect(JSON.stringify(warnings)).not.toContain(PASSWORD);
+    expect(JSON.stringify(answer)).not.toContain(password);
+    expect(JSON.stringify(warnings)).not.toContain(password);
   });
 
   it('takes no query parameters', async () => {

@@ -3,6 +3,12 @@ export { SqliteEventLog } from './embedded/sqlite-event-log';
 export type { EmbeddedSync } from './sqlite-index/sqlite-schema';
 export { KafkaEventLog } from './kafka/kafka-event-log';
 export { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka/kafka-log.config';
+export {
+  kafkaClientSecurity,
+  SASL_MECHANISMS,
+  type KafkaSecurity,
+  type SaslMechanism,
+} from './kafka/kafka-security';
 export { topicNames, type TopicNames } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';

@@ -1,5 +1,7 @@
 export * from './config/env-parsing';
 export * from './config/service.config';
+export * from './config/secret-setting';
+export * from './config/kafka-security.config';
 export * from './open-infrastructure';
 export * from './http/http-problem';
 export * from './errors/log-unavailable';

@@ -7,6 +7,7 @@ export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
 export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';
+export { testCertificates, type TestCertificates } from './infra/local/test-certificates';
 export {
   BROKER_SIZING_OPTIONS,
   SHIPPED_MOSQUITTO_CONF,
@@ -15,6 +16,12 @@ export {
   shippedBrokerSizing,
   type MosquittoOverrides,
 } from './infra/mosquitto-sizing';
+export {
+  MQTT_TEST_USER,
+  SHIPPED_MOSQUITTO_ACL,
+  aclUsers,
+  mqttUrlAs,
+} from './infra/mosquitto-auth';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';

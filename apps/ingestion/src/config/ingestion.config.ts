@@ -1,8 +1,21 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { AllowedHosts, intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
+import {
+  AllowedHosts,
+  ConfigError,
+  intFrom,
+  kafkaSecuritySettings,
+  listOf,
+  readKafkaSecurity,
+  readSecret,
+  readSettingFile,
+  readServiceSettings,
+  type Env,
+} from '@twinlog/service-kit';
+import type { KafkaSecurity } from '@twinlog/event-log';
 import { parseFieldMapping } from '../kafka-input/field-mapping';
 import { checkBrokerUrl } from '../mqtt/broker-address';
+import type { MqttTls } from '../mqtt/mqtt-session-options';
 import { parseTopicPattern } from '../mqtt/topic-pattern';
 
 /** Every setting of the ingestion service, with its default and why. */
@@ -24,6 +37,16 @@ const schema = z.object({
   // Write accepted telemetry to InfluxDB (or the embedded store) from this service.
   INGESTION_WRITE_TELEMETRY: z.enum(['on', 'off']).default('on'),
   MQTT_URL: z.string().optional(),
+  // The broker login, apart from the URL so the password can come from a mounted file
+  // (INGESTION_MQTT_PASSWORD or INGESTION_MQTT_PASSWORD_FILE). The shipped ACL names the user
+  // twinlog-ingestion (deploy/mosquitto/acl).
+  INGESTION_MQTT_USERNAME: z.string().optional(),
+  INGESTION_MQTT_PASSWORD: z.string().optional(),
+  INGESTION_MQTT_PASSWORD_FILE: z.string().optional(),
+  // For an mqtts:// broker: a CA of its own (PEM), and a client certificate and key if it asks.
+  INGESTION_MQTT_TLS_CA_FILE: z.string().optional(),
+  INGESTION_MQTT_TLS_CERT_FILE: z.string().optional(),
+  INGESTION_MQTT_TLS_KEY_FILE: z.string().optional(),
   INGESTION_MQTT_TOPIC: z.string().default('plant/{site}/{twinId}/telemetry'),
   // The compact form: one reading per message, the topic naming the property; `off` disables it.
   INGESTION_MQTT_PROPERTY_TOPIC: z.string().default('plant/{site}/{twinId}/{property}'),
@@ -44,8 +67,11 @@ const schema = z.object({
   // Watch the broker's drop counter ($SYS) on a second connection; off for a broker that forbids it.
   INGESTION_MQTT_BROKER_STATS: z.enum(['on', 'off']).default('on'),
   INGESTION_KAFKA_INPUT_TOPICS: listOf('').optional(),
-  // The enterprise cluster, when it is not Twinlog's own.
+  // The enterprise cluster, when it is not Twinlog's own; its SASL and TLS then come from
+  // INGESTION_KAFKA_INPUT_SASL_MECHANISM, _USERNAME, _PASSWORD(_FILE), _TLS, _TLS_CA_FILE...
+  // (the TWINLOG_KAFKA_ settings' names), else the input uses Twinlog's own.
   INGESTION_KAFKA_INPUT_BROKERS: listOf('').optional(),
+  ...kafkaSecuritySettings('INGESTION_KAFKA_INPUT_'),
   INGESTION_KAFKA_INPUT_GROUP: z.string().default('twinlog-ingestion-raw'),
   // JSON: Twinlog field -> path in the source record, e.g. {"twinId":"asset.id","value":"v"}.
   INGESTION_KAFKA_INPUT_MAPPING: z.string().default('{}'),
@@ -61,6 +87,7 @@ export function readIngestionConfig(env: Env) {
     : service.mode === 'distributed'
       ? service.kafka.brokers
       : [];
+  const inputSecurity = kafkaInputSecurity(env, raw.INGESTION_KAFKA_INPUT_BROKERS, service);
   return {
     service,
     http: {
@@ -79,7 +106,8 @@ export function readIngestionConfig(env: Env) {
     writeTelemetry: raw.INGESTION_WRITE_TELEMETRY === 'on',
     mqtt: raw.MQTT_URL
       ? {
-          url: checkedBrokerUrl(raw.MQTT_URL),
+          url: checkedBrokerUrl(mqttLogin(env, raw.MQTT_URL, raw.INGESTION_MQTT_USERNAME)),
+          tls: mqttTls(raw.MQTT_URL, env),
           topic: parseTopicPattern(raw.INGESTION_MQTT_TOPIC),
           propertyTopic:
             raw.INGESTION_MQTT_PROPERTY_TOPIC === 'off'
@@ -98,11 +126,25 @@ export function readIngestionConfig(env: Env) {
         ? {
             topics: kafkaTopics,
             brokers: requireBrokers(inputBrokers),
+            security: inputSecurity,
             group: raw.INGESTION_KAFKA_INPUT_GROUP,
             mapping: parseFieldMapping(raw.INGESTION_KAFKA_INPUT_MAPPING),
           }
         : undefined,
   };
+}
+
+/** An enterprise cluster's own SASL and TLS settings, or Twinlog's when the input reads its cluster. */
+function kafkaInputSecurity(
+  env: Env,
+  ownBrokers: string[] | undefined,
+  service: ReturnType<typeof readServiceSettings>[0],
+): KafkaSecurity {
+  if (!ownBrokers?.length) return service.mode === 'distributed' ? service.kafka.security : {};
+  const problems: string[] = [];
+  const security = readKafkaSecurity(env, 'INGESTION_KAFKA_INPUT_', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return security;
 }
 
 function requireBrokers(brokers: string[]): string[] {
@@ -112,6 +154,56 @@ function requireBrokers(brokers: string[]): string[] {
     );
   }
   return brokers;
+}
+
+/**
+ * MQTT_URL with the login of INGESTION_MQTT_USERNAME and the password (percent-encoded, as a
+ * URL carries them): the session, the drop watcher and the masking of logs all read it there.
+ */
+function mqttLogin(env: Env, url: string, username: string | undefined): string {
+  const problems: string[] = [];
+  const password = readSecret(env, 'INGESTION_MQTT_PASSWORD', problems);
+  if (username === undefined && password !== undefined)
+    problems.push('INGESTION_MQTT_PASSWORD is set but INGESTION_MQTT_USERNAME is not');
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (username === undefined) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // checkBrokerUrl names it
+  }
+  if (parsed.username !== '')
+    throw new ConfigError([
+      'MQTT_URL carries a user and INGESTION_MQTT_USERNAME is set too: give the login one way',
+    ]);
+  parsed.username = encodeURIComponent(username);
+  if (password !== undefined) parsed.password = encodeURIComponent(password);
+  return parsed.toString().replace(/\/$/, '');
+}
+
+/** The PEM files of INGESTION_MQTT_TLS_*, for an mqtts:// MQTT_URL only. */
+function mqttTls(url: string, env: Env): MqttTls | undefined {
+  const raw = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const files = {
+    ca: 'INGESTION_MQTT_TLS_CA_FILE',
+    cert: 'INGESTION_MQTT_TLS_CERT_FILE',
+    key: 'INGESTION_MQTT_TLS_KEY_FILE',
+  } as const;
+  const given = Object.entries(files).filter(([, name]) => raw(name) !== undefined);
+  if (given.length === 0) return undefined;
+  const problems: string[] = [];
+  if (!/^(mqtts|ssl):/.test(url))
+    problems.push(`${given.map(([, n]) => n).join(', ')} set but MQTT_URL is not mqtts://`);
+  if ((raw(files.cert) === undefined) !== (raw(files.key) === undefined))
+    problems.push('INGESTION_MQTT_TLS_CERT_FILE and INGESTION_MQTT_TLS_KEY_FILE go together');
+  const tls: MqttTls = {};
+  for (const [field, name] of given) {
+    const text = readSettingFile(name, raw(name)!, problems);
+    if (text !== undefined) tls[field as keyof MqttTls] = text;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return tls;
 }
 
 function checkedBrokerUrl(url: string): string {

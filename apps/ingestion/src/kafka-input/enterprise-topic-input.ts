@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import type { IncomingReading } from '@twinlog/domain';
+import { kafkaClientSecurity } from '@twinlog/event-log';
 import type { IngestionConfig } from '../config/ingestion.config';
 import { LogUnavailableError } from '@twinlog/service-kit';
 import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
@@ -35,6 +36,7 @@ export class EnterpriseTopicInput {
       clientId: 'twinlog-ingestion-raw',
       brokers: settings.brokers,
       logLevel: logLevel.WARN,
+      ...kafkaClientSecurity(settings.security),
     });
     this.consumer = kafka.consumer({ groupId: settings.group, allowAutoTopicCreation: false });
     await this.consumer.connect();

@@ -56,6 +56,7 @@ export class BrokerDropWatcher {
     // them in the URL, splits a decoded password at its first ':' and the broker refuses it.
     const { display, username, password } = brokerAddress(mqtt.url);
     const client = connect(display, {
+      ...mqtt.tls,
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
       clientId: `${mqtt.clientId}-broker-stats`,

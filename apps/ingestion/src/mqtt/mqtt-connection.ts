@@ -34,7 +34,7 @@ export class MqttConnection {
   ) {
     const { host, port, tls } = target;
     const socket = tls
-      ? connectTls({ host, port, servername: isIp(host) ? undefined : host })
+      ? connectTls({ host, port, servername: isIp(host) ? undefined : host, ...options.tls })
       : connectTcp({ host, port });
     socket.setNoDelay(true);
     this.socket = socket;

@@ -65,6 +65,7 @@ export class MqttInput {
     );
     this.session = new MqttSession({
       url: settings.url,
+      ...(settings.tls ? { tls: settings.tls } : {}),
       clientId: settings.clientId,
       filters: this.filters,
       receiveMaximum: settings.receiveMaximum,

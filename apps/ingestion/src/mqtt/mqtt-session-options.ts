@@ -12,6 +12,8 @@ export interface InboundMessage {
 export interface MqttSessionOptions {
   /** mqtt://, mqtts://, tcp:// or ssl://, with credentials in the URL if the broker wants them. */
   url: string;
+  /** For mqtts://: the CA to trust (PEM; the system's when absent) and a client certificate. */
+  tls?: MqttTls;
   clientId: string;
   filters: string[];
   /** How many QoS 1 messages the broker may send before the first is acknowledged (MQTT 5). */
@@ -22,4 +24,10 @@ export interface MqttSessionOptions {
   onMessage(message: InboundMessage): void;
   /** Plain sentences for the log: connected, lost, refused. Never the URL's credentials. */
   onEvent(level: 'log' | 'warn' | 'error', text: string): void;
+}
+
+export interface MqttTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }

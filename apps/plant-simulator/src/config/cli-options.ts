@@ -55,6 +55,7 @@ export function parseCli(argv: string[], inputs: CliInputs): CliRequest {
           mqtt: {
             url: values.mqtt,
             ...(values['mqtt-topic'] ? { topic: values['mqtt-topic'] } : {}),
+            ...mqttLogin(values, inputs),
           },
         }
       : {}),
@@ -107,4 +108,26 @@ export function parseCli(argv: string[], inputs: CliInputs): CliRequest {
     };
   }
   return { help: false, json: values.json ?? false, options };
+}
+
+/**
+ * The broker login: --mqtt-user, and the password from a file (a mounted secret): never a flag,
+ * which `ps` would show. A password in the --mqtt URL works too, and is never printed.
+ */
+function mqttLogin(
+  values: FlagValues,
+  inputs: CliInputs,
+): { username?: string; password?: string } {
+  const username = values['mqtt-user'];
+  const file = values['mqtt-password-file'];
+  const password =
+    file === undefined
+      ? undefined
+      : readInput(inputs, file, '--mqtt-password-file').replace(/\r?\n$/, '');
+  if (password !== undefined && username === undefined)
+    throw new PlantSimError('OPTIONS_INVALID', 'a password for MQTT needs --mqtt-user');
+  return {
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }

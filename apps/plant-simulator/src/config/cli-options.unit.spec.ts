@@ -81,3 +81,21 @@ describe('simulate-plant command line', () => {
     );
   });
 });
+
+describe('simulate-plant’s MQTT login', () => {
+  const withFiles = (): CliInputs => ({
+    ...inputs,
+    readText: (path) => (path === 'gw-password' ? 's3cret\n' : inputs.readText(path)),
+  });
+  const parse = (line: string) => parseCli(line.split(' '), withFiles()).options.mqtt;
+
+  it('takes the user from a flag and the password from a file, never a flag', () => {
+    expect(
+      parse('--mqtt mqtt://b:1883 --mqtt-user gateway-plant-a --mqtt-password-file gw-password'),
+    ).toEqual({ url: 'mqtt://b:1883', username: 'gateway-plant-a', password: 's3cret' });
+    expect(() => parse('--mqtt mqtt://b:1883 --mqtt-password x')).toThrow();
+    expect(() => parse('--mqtt mqtt://b:1883 --mqtt-password-file gw-password')).toThrow(
+      /needs --mqtt-user/,
+    );
+  });
+});

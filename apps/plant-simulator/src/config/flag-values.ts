@@ -15,6 +15,8 @@ export function parseFlags(argv: string[]) {
       target: { type: 'string' },
       mqtt: { type: 'string' },
       'mqtt-topic': { type: 'string' },
+      'mqtt-user': { type: 'string' },
+      'mqtt-password-file': { type: 'string' },
       'twin-state': { type: 'string' },
       register: { type: 'boolean' },
       'no-maintenance': { type: 'boolean' },

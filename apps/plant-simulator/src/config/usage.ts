@@ -7,6 +7,8 @@ Where to:
   --target URL          ingestion's HTTP API (default http://127.0.0.1:8081)
   --mqtt URL            publish over MQTT instead (QoS 1), e.g. mqtt://127.0.0.1:1883
   --mqtt-topic PATTERN  ingestion's topic pattern (default plant/{site}/{twinId}/telemetry)
+  --mqtt-user NAME      the broker login (the shipped ACL's gateway-<site>), with
+  --mqtt-password-file FILE  its password (not a flag: the process list would show it)
   --twin-state URL      twin-state's HTTP API (default http://127.0.0.1:8082)
   --register            register the twins first (already registered is fine); tool changes
                         are then recorded as maintenance (--no-maintenance: not)

@@ -123,6 +123,8 @@ class SimulatorRun implements RunningSimulator {
     if (!mqtt) return new HttpSender(this.options.target ?? DEFAULTS.target, this.options.apiKey);
     return new MqttSender({
       url: mqtt.url,
+      ...(mqtt.username !== undefined ? { username: mqtt.username } : {}),
+      ...(mqtt.password !== undefined ? { password: mqtt.password } : {}),
       topic: mqtt.topic ?? DEFAULTS.mqttTopic,
       site: this.plan.site,
       clientId: mqtt.clientId ?? `twinlog-plant-simulator-${process.pid}-${this.stats.startedAtMs}`,

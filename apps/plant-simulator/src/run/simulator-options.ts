@@ -28,7 +28,8 @@ export interface SimulatorOptions {
   replay?: ReplaySourceOptions;
   /** Ingestion's HTTP base URL; default http://127.0.0.1:8081. Ignored when `mqtt` is set. */
   target?: string;
-  mqtt?: { url: string; topic?: string; clientId?: string };
+  /** The broker login may be in the URL or apart (`username`, `password`). */
+  mqtt?: { url: string; topic?: string; clientId?: string; username?: string; password?: string };
   /** Twin-state's HTTP base URL; default http://127.0.0.1:8082. */
   twinState?: string;
   /** Sent as `Authorization: Bearer` to ingestion and twin-state: an operator key (readings), engineer (registering). */

@@ -8,6 +8,8 @@ const PAYLOAD_INVALID = 153;
 
 export interface MqttSenderOptions {
   url: string;
+  username?: string;
+  password?: string;
   /** Ingestion's topic pattern, with `{twinId}` and optionally `{site}` levels. */
   topic: string;
   site: string;
@@ -28,14 +30,22 @@ export class MqttSender implements ReadingSender {
   private troubled = false;
 
   constructor(private readonly options: MqttSenderOptions) {
-    this.name = `MQTT broker at ${options.url}`;
+    // The URL's login apart: never in the name (it is printed), and decoded as the broker expects.
+    const url = new URL(options.url);
+    const username = options.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
+    const password = options.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+    url.username = '';
+    url.password = '';
+    this.name = `MQTT broker at ${url.host}`;
     const settings: IClientOptions = {
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
       clientId: options.clientId,
       protocolVersion: 5,
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
     };
-    this.client = connect(options.url, settings);
+    this.client = connect(url.toString(), settings);
     this.client.on('connect', () => {
       if (this.troubled) options.onTrouble(null);
       this.troubled = false;

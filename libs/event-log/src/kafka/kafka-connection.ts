@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
 import { DEFAULT_KAFKA_LOG_CONFIG, type KafkaLogConfig } from './kafka-log.config';
+import { explainKafkaConnectError, kafkaClientSecurity } from './kafka-security';
 import { ensureTopics, topicNames, type TopicNames } from './kafka-topics';
 
 const KAFKAJS_LOG_LEVEL = {
@@ -31,9 +32,15 @@ export async function connectKafka(
     clientId: settings.clientId,
     brokers: settings.brokers,
     logLevel: KAFKAJS_LOG_LEVEL[settings.clientLogLevel],
+    ...kafkaClientSecurity(settings.security),
   });
   const admin = kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw explainKafkaConnectError(error, settings.security);
+  }
   const names = topicNames(settings.topicPrefix);
   await ensureTopics(admin, names, settings.partitions, settings.replicationFactor);
   const metadata = await admin.fetchTopicMetadata({

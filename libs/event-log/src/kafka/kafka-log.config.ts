@@ -1,11 +1,14 @@
 import { STREAMS, type StreamName } from '@twinlog/domain';
 import type { TelemetryEncoding } from '../shared/event-codec';
+import type { KafkaSecurity } from './kafka-security';
 import { warnOnStderr } from '../shared/warn-on-stderr';
 
 /** Settings of the Kafka event log; apps build this from their typed, validated configuration. */
 export interface KafkaLogConfig {
   brokers: string[];
   clientId: string;
+  /** SASL and TLS of every client the log opens (the replay fetch thread's too); none by default. */
+  security: KafkaSecurity;
   /** Prefix of every topic name, so several Twinlog installations (or test runs) share a cluster. */
   topicPrefix: string;
   /** Partitions of the event topics, created if missing: the ceiling on consumer parallelism. */
@@ -60,6 +63,7 @@ export interface KafkaLogConfig {
 
 export const DEFAULT_KAFKA_LOG_CONFIG: Omit<KafkaLogConfig, 'brokers'> = {
   clientId: 'twinlog',
+  security: {},
   topicPrefix: 'twinlog.',
   partitions: 6,
   replicationFactor: 1,

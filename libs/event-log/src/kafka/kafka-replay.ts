@@ -19,7 +19,10 @@ export interface ReplaySource {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly names: TopicNames;
-  readonly settings: Pick<KafkaLogConfig, 'brokers' | 'clientId' | 'replayWorkerMinEvents'>;
+  readonly settings: Pick<
+    KafkaLogConfig,
+    'brokers' | 'clientId' | 'security' | 'replayWorkerMinEvents'
+  >;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function replayLog(
       ? FetchThread.start({
           brokers: settings.brokers,
           clientId: settings.clientId,
+          security: settings.security,
           jobs: fetched.map(fetchJobOf),
         })
       : undefined;

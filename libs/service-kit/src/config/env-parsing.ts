@@ -20,9 +20,18 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S>
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
-      return `${key}=${JSON.stringify(picked[key] ?? '')}: ${issue.message}`;
+      return `${key}=${shown(key, picked[key])}: ${issue.message}`;
     }),
   );
+}
+
+/** Variables whose value is a secret: a bad one is named, never echoed. */
+const SECRET_NAME = /(PASSWORD|TOKEN|SECRET|_KEY)$/;
+
+/** A setting's value as a problem shows it: secrets hidden, a URL's password masked. */
+function shown(key: string, value: string | undefined): string {
+  if (value !== undefined && SECRET_NAME.test(key)) return '<hidden>';
+  return JSON.stringify((value ?? '').replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/g, '$1***@'));
 }
 
 export const intFrom = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>

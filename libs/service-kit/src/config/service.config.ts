@@ -6,6 +6,8 @@ import { readAuthSettings } from '../auth/auth.config';
 import { hostNameOf } from '../http/allowed-hosts';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
+import { kafkaSecuritySettings, readKafkaSecurity } from './kafka-security.config';
+import { readSecret } from './secret-setting';
 
 /**
  * What every Twinlog service needs to reach the log, the telemetry store and the twin models.
@@ -35,9 +37,15 @@ const schema = z.object({
   // set it above the log's size to keep replays on one thread.
   TWINLOG_REPLAY_THREAD_MIN_EVENTS: intFrom(0, 50_000),
   INFLUX_URL: z.string().url().optional(),
+  // A token scoped to the bucket (read and write), not the operator's; or INFLUX_TOKEN_FILE, a
+  // mounted secret (readSecret checks the pair).
   INFLUX_TOKEN: z.string().optional(),
+  INFLUX_TOKEN_FILE: z.string().optional(),
   INFLUX_ORG: z.string().optional(),
   INFLUX_BUCKET: z.string().default('telemetry'),
+  // SASL (SCRAM-SHA-512/256, PLAIN) and TLS to Kafka: TWINLOG_KAFKA_SASL_MECHANISM, _USERNAME,
+  // _PASSWORD or _PASSWORD_FILE, _TLS (on/off), _TLS_CA_FILE, _TLS_CERT_FILE, _TLS_KEY_FILE.
+  ...kafkaSecuritySettings('TWINLOG_KAFKA_'),
   // auto: readable lines on a terminal, one JSON object per line when collected (Kubernetes).
   TWINLOG_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
@@ -112,6 +120,8 @@ export function readServiceConfig(env: Env) {
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };
   const problems: string[] = [];
+  const security = readKafkaSecurity(env, 'TWINLOG_KAFKA_', problems);
+  const influxToken = readSecret(env, 'INFLUX_TOKEN', problems);
   if (!raw.KAFKA_BROKERS?.length)
     problems.push(
       'KAFKA_BROKERS is required when TWINLOG_MODE=distributed (e.g. kafka-0:9092,kafka-1:9092)',
@@ -120,7 +130,8 @@ export function readServiceConfig(env: Env) {
     problems.push(
       'INFLUX_URL is required when TWINLOG_MODE=distributed (e.g. http://influxdb:8086)',
     );
-  if (!raw.INFLUX_TOKEN) problems.push('INFLUX_TOKEN is required when TWINLOG_MODE=distributed');
+  if (!influxToken && !problems.some((p) => p.startsWith('INFLUX_TOKEN')))
+    problems.push('INFLUX_TOKEN (or INFLUX_TOKEN_FILE) is required when TWINLOG_MODE=distributed');
   if (!raw.INFLUX_ORG) problems.push('INFLUX_ORG is required when TWINLOG_MODE=distributed');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -128,6 +139,7 @@ export function readServiceConfig(env: Env) {
     mode: 'distributed' as const,
     kafka: {
       brokers: raw.KAFKA_BROKERS!,
+      security,
       topicPrefix: raw.TWINLOG_TOPIC_PREFIX,
       partitions: raw.TWINLOG_PARTITIONS,
       sessionTimeoutMs: raw.KAFKA_SESSION_TIMEOUT_MS,
@@ -137,7 +149,7 @@ export function readServiceConfig(env: Env) {
     },
     influx: {
       url: raw.INFLUX_URL!,
-      token: raw.INFLUX_TOKEN!,
+      token: influxToken!,
       org: raw.INFLUX_ORG!,
       bucket: raw.INFLUX_BUCKET,
     },

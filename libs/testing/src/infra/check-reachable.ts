@@ -14,7 +14,7 @@ export async function checkReachable<K extends ServerName>(
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `the ${name} server named by the environment (${JSON.stringify(settings)}) did not answer: ${cause}. ` +
+      `the ${name} server named by the environment (${withoutSecrets(settings)}) did not answer: ${cause}. ` +
         'Start it, correct the variables, or unset them to let the test tooling start its own.',
     );
   }
@@ -36,4 +36,12 @@ async function checkInflux({ url, token }: InfraSettings['influx']): Promise<voi
 async function checkMqtt({ url }: InfraSettings['mqtt']): Promise<void> {
   const client = await connectAsync(url, { connectTimeout: 5_000, reconnectPeriod: 0 });
   await client.endAsync();
+}
+
+/** The settings for a message: a token, a password or a URL's password never reach a log. */
+function withoutSecrets(settings: object): string {
+  return JSON.stringify(settings, (key, value: unknown) => {
+    if (key === 'token' || key === 'password' || key === 'users') return '***';
+    return typeof value === 'string' ? value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@') : value;
+  });
 }

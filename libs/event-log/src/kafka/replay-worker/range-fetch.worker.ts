@@ -5,11 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import { readRange, type PartitionRange } from '../kafka-range-reader';
+import { kafkaClientSecurity, type KafkaSecurity } from '../kafka-security';
 import { packBatch, transferList } from './packed-batch';
 
 export interface FetchThreadSettings {
   brokers: string[];
   clientId: string;
+  /** The log's own SASL and TLS settings: this thread opens a client of its own. */
+  security: KafkaSecurity;
   /** Batches posted and not yet taken before the fetch waits. */
   ahead: number;
   /** Read one after another; each ends with a 'done' message. */
@@ -36,6 +39,7 @@ const kafka = new Kafka({
   clientId: settings.clientId,
   brokers: settings.brokers,
   logLevel: logLevel.NOTHING,
+  ...kafkaClientSecurity(settings.security),
 });
 const admin = kafka.admin();
 const connected = admin.connect();

@@ -3,8 +3,9 @@ import { GenericContainer, Wait } from 'testcontainers';
 import { KafkaContainer } from '@testcontainers/kafka';
 import type { InfluxSettings, KafkaSettings, MqttSettings } from '../infra-settings';
 import type { ProvisionedServer } from '../provisioned-server';
-import { onboardInflux } from '../local/influxdb-onboarding';
+import { bucketScopedToken, onboardInflux } from '../local/influxdb-onboarding';
 import { mosquittoConfigText } from '../mosquitto-sizing';
+import { MQTT_TEST_USER, mosquittoAuth, mqttUrlAs } from '../mosquitto-auth';
 
 // Images pinned to the same server lines the local tooling runs.
 const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.4';
@@ -35,6 +36,7 @@ export async function startInfluxContainer(): Promise<ProvisionedServer<InfluxSe
     bucket: 'telemetry',
   };
   await onboardInflux(settings);
+  settings.token = await bucketScopedToken(settings);
   return {
     settings,
     source: 'container',
@@ -44,24 +46,26 @@ export async function startInfluxContainer(): Promise<ProvisionedServer<InfluxSe
   };
 }
 
-/** mosquitto in a container, anonymous, with the shipped broker sizing (deploy/mosquitto). */
+/** mosquitto in a container with the shipped broker sizing, users and ACL (deploy/mosquitto). */
 export async function startMosquittoContainer(): Promise<ProvisionedServer<MqttSettings>> {
-  const config = mosquittoConfigText([
-    'listener 1883',
-    'allow_anonymous true',
-    'persistence false',
-  ]);
+  const auth = mosquittoAuth('/mosquitto/config');
+  const config = mosquittoConfigText(['listener 1883', ...auth.configLines, 'persistence false']);
   const container = await new GenericContainer(MOSQUITTO_IMAGE)
-    .withCopyContentToContainer([{ content: config, target: '/mosquitto/config/twinlog.conf' }])
+    .withCopyContentToContainer([
+      { content: config, target: '/mosquitto/config/twinlog.conf' },
+      { content: auth.passwordFileText, target: '/mosquitto/config/mosquitto-passwd', mode: 0o600 },
+      { content: auth.aclText, target: '/mosquitto/config/mosquitto-acl' },
+    ])
     .withCommand(['mosquitto', '-c', '/mosquitto/config/twinlog.conf'])
     .withExposedPorts(1883)
     .withWaitStrategy(Wait.forListeningPorts())
     .start();
-  const url = `mqtt://${container.getHost()}:${container.getMappedPort(1883)}`;
+  const address = `mqtt://${container.getHost()}:${container.getMappedPort(1883)}`;
+  const url = mqttUrlAs(address, MQTT_TEST_USER, auth.users[MQTT_TEST_USER]!);
   return {
-    settings: { url },
+    settings: { url, users: auth.users },
     source: 'container',
-    description: `MQTT (${MOSQUITTO_IMAGE}) at ${url} (testcontainers)`,
+    description: `MQTT (${MOSQUITTO_IMAGE}) at ${address} (testcontainers)`,
     pids: [],
     stop: async () => void (await container.stop()),
   };

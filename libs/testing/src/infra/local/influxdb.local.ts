@@ -7,7 +7,7 @@ import { cacheDir, repoRoot } from '../cache-dir';
 import { freePort } from '../ports';
 import { runScript } from '../run-script';
 import { ServerProcess, waitUntilReady } from '../server-process';
-import { onboardInflux } from './influxdb-onboarding';
+import { bucketScopedToken, onboardInflux } from './influxdb-onboarding';
 import { portAgain, readKept, writeKept } from './kept-settings';
 
 /**
@@ -59,10 +59,14 @@ export async function startLocalInflux(
     waitUntilReady(started, async () => (await fetch(`${url}/health`)).ok, 60_000);
   let server = launch();
   await ready(server);
-  const settings: InfluxSettings = kept
+  let settings: InfluxSettings = kept
     ? { ...kept, url }
     : { url, token: randomBytes(24).toString('hex'), org: 'twinlog', bucket: 'telemetry' };
-  if (!kept) await onboardInflux(settings);
+  if (!kept) {
+    await onboardInflux(settings);
+    // Twinlog gets a token for its bucket, not the operator's (which stays in the server's data).
+    settings = { ...settings, token: await bucketScopedToken(settings) };
+  }
   if (options.keepData) writeKept(options.workDir, 'influxdb-settings', settings);
   return {
     settings,

@@ -12,6 +12,18 @@ import { runScript } from '../run-script';
 import { ServerProcess, waitUntilReady } from '../server-process';
 import { findExecutable } from './find-executable';
 import { portAgain, readKept, writeKept } from './kept-settings';
+import { testCertificates } from './test-certificates';
+
+/** The SASL user of the secured listeners (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN). */
+const SASL_USER = 'twinlog-test';
+
+interface KafkaPorts {
+  port: number;
+  controllerPort: number;
+  saslPort?: number;
+  tlsPort?: number;
+  saslPassword?: string;
+}
 
 const run = promisify(execFile);
 const kafkaDir = () => join(repoRoot(), 'tools', 'infra', 'kafka');
@@ -35,23 +47,44 @@ export async function startLocalKafka(
     options.progress,
   );
   const version = basename(dirname(libs));
-  const kept = options.keepData
-    ? readKept<{ port: number; controllerPort: number }>(options.workDir, 'kafka-ports')
-    : undefined;
-  const port = await portAgain(kept?.port);
-  let controllerPort = await portAgain(kept?.controllerPort);
-  while (controllerPort === port) controllerPort = await freePort();
+  const kept = options.keepData ? readKept<KafkaPorts>(options.workDir, 'kafka-ports') : undefined;
+  const taken = new Set<number>();
+  const distinct = async (previous: number | undefined) => {
+    let chosen = await portAgain(previous);
+    while (taken.has(chosen)) chosen = await freePort();
+    taken.add(chosen);
+    return chosen;
+  };
+  const port = await distinct(kept?.port);
+  const controllerPort = await distinct(kept?.controllerPort);
+  const saslPort = await distinct(kept?.saslPort);
+  const tlsPort = await distinct(kept?.tlsPort);
+  // Hex: Kafka's `--add-scram` syntax splits on ',' and '='.
+  const saslPassword = kept?.saslPassword ?? randomBytes(12).toString('hex');
+  const certificates = await testCertificates(options.workDir, 'kafka');
   const dataDir = join(options.workDir, 'kafka-data');
   // Kept data was formatted on its first run: formatting again would refuse (or lose it).
   const formatted = options.keepData && existsSync(join(dataDir, 'meta.properties'));
   mkdirSync(dataDir, { recursive: true });
-  if (options.keepData) writeKept(options.workDir, 'kafka-ports', { port, controllerPort });
+  if (options.keepData)
+    writeKept(options.workDir, 'kafka-ports', {
+      port,
+      controllerPort,
+      saslPort,
+      tlsPort,
+      saslPassword,
+    } satisfies KafkaPorts);
   const props = join(options.workDir, 'kafka-server.properties');
   writeFileSync(
     props,
     readFileSync(join(kafkaDir(), 'server.properties.template'), 'utf8')
       .replaceAll('{{PORT}}', String(port))
       .replaceAll('{{CONTROLLER_PORT}}', String(controllerPort))
+      .replaceAll('{{SASL_PORT}}', String(saslPort))
+      .replaceAll('{{TLS_PORT}}', String(tlsPort))
+      .replaceAll('{{TLS_KEYSTORE}}', certificates.keystoreFile)
+      .replaceAll('{{SASL_USER}}', SASL_USER)
+      .replaceAll('{{SASL_PASSWORD}}', saslPassword)
       .replaceAll('{{LOG_DIR}}', dataDir)
       .replaceAll('{{NODE_ID}}', '1'),
   );
@@ -69,6 +102,11 @@ export async function startLocalKafka(
       'format',
       `--cluster-id=${clusterId}`,
       `--config=${props}`,
+      // The SCRAM user lives in the cluster metadata: added here, no second JVM start needed.
+      ...['SCRAM-SHA-512', 'SCRAM-SHA-256'].flatMap((m) => [
+        '--add-scram',
+        `${m}=[name=${SASL_USER},password=${saslPassword}]`,
+      ]),
     ]);
 
   const brokers = [`127.0.0.1:${port}`];
@@ -95,8 +133,15 @@ export async function startLocalKafka(
   };
   let server = await launch();
   await warmUp(brokers);
+  const secured = {
+    saslBrokers: [`127.0.0.1:${saslPort}`],
+    tlsBrokers: [`127.0.0.1:${tlsPort}`],
+    caFile: certificates.caFile,
+    username: SASL_USER,
+    password: saslPassword,
+  };
   return {
-    settings: { brokers },
+    settings: { brokers, secured },
     source: 'local',
     description: `Kafka ${version} at ${brokers[0]} (local KRaft node, log: ${server.logFile})`,
     get pids() {

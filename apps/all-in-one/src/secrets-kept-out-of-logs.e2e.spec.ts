@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distributedServiceEnv, freePort, realServer, repoRoot } from '@twinlog/testing';
+import { eventually, getJson, startTwinlogProcess } from './testing/twinlog-process';
+
+/**
+ * Twinlog in distributed mode with every transport logged in (Kafka SCRAM, the InfluxDB token
+ * from a mounted file, the MQTT login), its logs collected whole: no secret may appear in them,
+ * nor in the messages of a refused login or a bad setting.
+ */
+describe('secrets never reach the logs', () => {
+  jest.setTimeout(300_000);
+  const kafka = realServer('kafka');
+  const influx = realServer('influx');
+  const mqtt = realServer('mqtt');
+  if (!kafka.secured || !mqtt.users?.['twinlog-ingestion'])
+    throw new Error('needs the test tooling’s own Kafka (SASL listeners) and mosquitto (users)');
+  const mqttPassword = mqtt.users['twinlog-ingestion'];
+  const address = new URL(mqtt.url);
+  const secretsDir = mkdtempSync(join(tmpdir(), 'twinlog-secrets-'));
+  const tokenFile = join(secretsDir, 'influx-token');
+  writeFileSync(tokenFile, `${influx.token}\n`, { mode: 0o600 });
+  const secrets = {
+    'Kafka password': kafka.secured.password,
+    'InfluxDB token': influx.token,
+    'MQTT password': mqttPassword,
+  };
+
+  const env = async (extra: Record<string, string> = {}) => ({
+    ...distributedServiceEnv(`sec-${randomUUID().slice(0, 8)}.`),
+    KAFKA_BROKERS: kafka.secured!.saslBrokers.join(','),
+    TWINLOG_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    TWINLOG_KAFKA_USERNAME: kafka.secured!.username,
+    TWINLOG_KAFKA_PASSWORD: kafka.secured!.password,
+    INFLUX_TOKEN: '',
+    INFLUX_TOKEN_FILE: tokenFile,
+    MQTT_URL: `mqtt://${address.host}`,
+    INGESTION_MQTT_USERNAME: 'twinlog-ingestion',
+    INGESTION_MQTT_PASSWORD: mqttPassword,
+    // Everything the clients say, so the net is wide.
+    KAFKA_CLIENT_LOG_LEVEL: 'info',
+    TWINLOG_LOG_FORMAT: 'json',
+    TWINLOG_HTTP_PORT: String(await freePort()),
+    TWINLOG_SIMULATOR_SPEED: '60',
+    ...extra,
+  });
+  const leaks = (output: string, more: Record<string, string> = {}) =>
+    Object.entries({ ...secrets, ...more }).flatMap(([name, secret]) =>
+      [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')].some((form) =>
+        output.includes(form),
+      )
+        ? [name]
+        : [],
+    );
+
+  it('runs with every transport logged in and prints none of their secrets', async () => {
+    const running = await startTwinlogProcess(await env(), 180_000);
+    try {
+      await eventually(
+        () => getJson<{ twins?: unknown[] }>(`${running.url}/v1/twins`),
+        ({ status, body }) => status === 200 && (body.twins ?? []).length > 0,
+        'the simulator’s twins, registered through the secured log',
+        120_000,
+      );
+      await eventually(
+        () => getJson<{ input?: { connected?: boolean } }>(`${running.url}/v1/ingestion/mqtt`),
+        ({ body }) => body.input?.connected === true,
+        'the MQTT input logged in',
+        60_000,
+      );
+      await fetch(`${running.url}/v1/readings`, { method: 'POST', body: '{broken' });
+    } finally {
+      // Its stop's lines too. (The exit code is not this test's: the all-in-one's distributed
+      // stop closes its consumers one after another and can pass its 30 s budget.)
+      await running.stop();
+    }
+    const output = running.output();
+    expect(output.length).toBeGreaterThan(500);
+    expect(leaks(output)).toEqual([]);
+  });
+
+  it('says a refused Kafka login plainly, with no password in the message', async () => {
+    const wrong = `wrong-${randomUUID()}`;
+    const result = spawnAllInOne(await env({ TWINLOG_KAFKA_PASSWORD: wrong }));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/Kafka refused the credentials of user "twinlog-test"/);
+    expect(leaks(result.output, { 'the wrong password': wrong })).toEqual([]);
+  });
+
+  it('names a bad setting without echoing a secret', async () => {
+    const result = spawnAllInOne(
+      await env({ TWINLOG_KAFKA_SASL_MECHANISM: 'plain', INFLUX_TOKEN: influx.token }),
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/in the clear/);
+    expect(result.output).toMatch(/INFLUX_TOKEN and INFLUX_TOKEN_FILE are both set/);
+    expect(leaks(result.output)).toEqual([]);
+  });
+});
+
+/** `npm start` run to its end (a start that fails), its stdout and stderr together. */
+function spawnAllInOne(env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(repoRoot(), 'apps/all-in-one/src/main.ts')],
+     
+    { cwd: repoRoot(), env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}

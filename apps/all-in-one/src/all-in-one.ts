@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   asService,
   openInfrastructure,
@@ -78,7 +79,14 @@ export async function startAllInOne(
       });
       infras.push(bootstrap);
     }
-    const adminKey = await prepareAccess(config.service, bootstrap.log, true, log);
+    // `npm start` in either mode keeps its first admin key in its data directory.
+    const adminKey = await prepareAccess(
+      config.service,
+      bootstrap.log,
+      true,
+      log,
+      join(config.service.dataDir, 'admin.key'),
+    );
     const apiKey = adminKey ? readFileSync(adminKey.file, 'utf8').trim() : undefined;
     const urls: Partial<Record<ServiceName, string>> = {};
     for (const definition of definitions) {

@@ -5,7 +5,7 @@ import { ensureBootstrapKey, type BootstrapKey } from './bootstrap-key';
 
 /**
  * The deployment's first admin key, before any service takes requests: from the file
- * TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE names or, embedded, `<data dir>/admin.key`. `create`: write a
+ * TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE names or, by default, `<data dir>/admin.key` when embedded. `create`: write a
  * new key there when the file is missing (the first `npm start`; a pod's Secret must exist).
  * Nothing when authentication is off, or when distributed without the setting.
  */
@@ -14,11 +14,13 @@ export async function prepareAccess(
   log: EventLog,
   create: boolean,
   say: (line: string) => void,
+  /** The file when the setting names none; a pod's default is none (its Secret is the key). */
+  defaultFile: string | undefined = settings.mode === 'embedded'
+    ? join(settings.dataDir, 'admin.key')
+    : undefined,
 ): Promise<BootstrapKey | undefined> {
   if (!settings.auth.enabled) return undefined;
-  const file =
-    settings.auth.bootstrapKeyFile ??
-    (settings.mode === 'embedded' ? join(settings.dataDir, 'admin.key') : undefined);
+  const file = settings.auth.bootstrapKeyFile ?? defaultFile;
   if (!file) return undefined;
   const key = await ensureBootstrapKey(log.accessKeys, file, create);
   say(

@@ -59,9 +59,9 @@ describe('secrets never reach the logs', () => {
     );
 
   it('runs with every transport logged in and prints none of their secrets', async () => {
-    const settings = await env();
+    const settings: Record<string, string> = await env();
     const running = await startTwinlogProcess(settings, 180_000);
-    const adminKey = readFileSync(join(settings.TWINLOG_DATA_DIR, 'admin.key'), 'utf8').trim();
+    const adminKey = readFileSync(join(settings['TWINLOG_DATA_DIR']!, 'admin.key'), 'utf8').trim();
     try {
       await eventually(
         () => getJson<{ twins?: unknown[] }>(`${running.url}/v1/twins`, adminKey),

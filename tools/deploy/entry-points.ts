@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
-import type { AllowedHosts, Env } from '@twinlog/service-kit';
+import { findApiKey, type AllowedHosts, type Env } from '@twinlog/service-kit';
 import { readAllInOneConfig } from '../../apps/all-in-one/src/config/all-in-one.config';
 import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import type { ServiceName } from '../../apps/gateway/src/routes';
@@ -34,6 +34,8 @@ export interface EntryPoint {
   readConfig?: (env: Env) => { http: { host: string; port: number; allowedHosts: AllowedHosts } };
   /** Validates the command-line arguments, for entry points that take them. */
   parseArgs?: (args: string[]) => unknown;
+  /** Reads the environment settings it takes besides a configuration (a client's API key). */
+  readEnv?: (env: Env) => unknown;
 }
 
 export const ENTRY_POINTS: readonly EntryPoint[] = [
@@ -47,6 +49,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
   {
     main: 'apps/plant-simulator/src/main.ts',
     role: 'plant-simulator',
+    readEnv: findApiKey,
     parseArgs: (args) =>
       parseCli(args, {
         nowMs: Date.now(),
@@ -86,6 +89,7 @@ export function settingsRead(entry: EntryPoint): Set<string> {
   });
   try {
     entry.readConfig?.(recording);
+    entry.readEnv?.(recording);
   } catch {
     // Required settings missing: expected for an empty environment.
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   asService,
+  checkAuthOffIsLoopback,
   openInfrastructure,
   prepareAccess,
   startService,
@@ -46,6 +47,8 @@ export async function startAllInOne(
   loggerFor: (service: string) => LoggerService,
   log: (line: string) => void,
 ): Promise<RunningTwinlog> {
+  // The services behind the gateway listen on loopback; the gateway is what the network reaches.
+  checkAuthOffIsLoopback(config.service.auth, config.http.host);
   const started: Closeable[] = [];
   const infras: Infrastructure[] = [];
   const shared =

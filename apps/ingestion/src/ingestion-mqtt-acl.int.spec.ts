@@ -35,7 +35,9 @@ describe('the MQTT broker as shipped: logins and site ACLs', () => {
 
   beforeAll(async () => {
     if (!users['twinlog-ingestion'] || !users['gateway-plant-a'])
-      throw new Error('the test broker must have the shipped users (libs/testing mosquitto-auth.ts)');
+      throw new Error(
+        'the test broker must have the shipped users (libs/testing mosquitto-auth.ts)',
+      );
     // Ingestion logs in as the shipped ACL's twinlog-ingestion, its password from a mounted file.
     const passwordFile = join(mkdtempSync(join(tmpdir(), 'mqtt-login-')), 'password');
     writeFileSync(passwordFile, `${users['twinlog-ingestion']}\n`, { mode: 0o600 });
@@ -71,7 +73,10 @@ describe('the MQTT broker as shipped: logins and site ACLs', () => {
       return (answer.json as MqttStatusView).input.connected;
     }, 'ingestion subscribed with its own login');
     await gateway.publishAsync(`plant/plant-a/${MILL_A}/telemetry`, reading(41), { qos: 1 });
-    await eventually(async () => (await values(MILL_A)).includes(41), 'site A’s reading in the log');
+    await eventually(
+      async () => (await values(MILL_A)).includes(41),
+      'site A’s reading in the log',
+    );
 
     // The broker refuses it: an MQTT 5 publisher hears "not authorized" (135) in the PUBACK.
     const refused = await gateway

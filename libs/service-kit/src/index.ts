@@ -36,3 +36,4 @@ export { createKeyFile, ensureBootstrapKey, type BootstrapKey } from './auth/boo
 export { adminKeyFile, findApiKey } from './auth/client-key';
 export { prepareAccess } from './auth/prepare-access';
 export type { AuthenticatedRequest } from './auth/authentication.middleware';
+export { checkAuthOffIsLoopback } from './auth/access';

@@ -7,6 +7,8 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import type { ServiceName } from '@twinlog/app-gateway';
 import { ensureBootstrapKey, readServiceConfig } from '@twinlog/service-kit';
 import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
+import { startAllInOne } from '../all-in-one';
+import { readAllInOneConfig } from '../config/all-in-one.config';
 import { startInProcessTwinlog, type InProcessTwinlog } from '../testing/in-process-twinlog';
 
 // Every service that serves HTTP checks who is calling, whether reached through the gateway or
@@ -326,12 +328,66 @@ describe('site scopes', () => {
       body: { reason: 'moved to plant A' },
     });
     expect(retire.status).toBe(404);
+    // ...exactly as a twin that does not exist: nothing tells the two apart.
+    const none = await call(`${twinlog.url}/v1/twins/no-such-mill/retire`, {
+      method: 'POST',
+      headers: bearer(plantA.engineer),
+      body: { reason: 'moved to plant A' },
+    });
+    expect([none.status, none.body['error']?.code]).toEqual([404, retire.body['error']?.code]);
     const run = await call(`${twinlog.url}/v1/simulations`, {
       method: 'POST',
       headers: bearer(plantA.operator),
       body: { twinId: 'mill-b', horizon: '1h', step: '1m' },
     });
     expect(run.status).toBe(404);
+  });
+
+  it('an admin of some sites cannot make keys or rebuild: those span every site', async () => {
+    const scopedAdmin = await newKey('admin', { sites: ['plant-a'] });
+    const escalate = await call(`${twinlog.url}/v1/admin/keys`, {
+      method: 'POST',
+      headers: bearer(scopedAdmin),
+      body: { name: 'mine', role: 'admin', sites: '*' },
+    });
+    expect([escalate.status, escalate.body['error']?.code]).toEqual([403, 'SITE_FORBIDDEN']);
+    const rebuild = await call(`${twinlog.url}/v1/admin/rebuild/mill-a`, {
+      method: 'POST',
+      headers: bearer(scopedAdmin),
+    });
+    expect(rebuild.status).toBe(403);
+  });
+
+  it('history, diff and the audit trail leave out a child of another site', async () => {
+    const registered = await call(`${twinlog.url}/v1/twins`, {
+      method: 'POST',
+      headers: bearer(admin),
+      body: {
+        twinId: 'spindle-b',
+        twinType: 'spindle-motor',
+        site: 'plant-b',
+        parentId: 'mill-a',
+      },
+    });
+    expect(registered.status).toBe(201);
+    const now = new Date(Date.now() + 1_000).toISOString();
+    const as = bearer(plantA.viewer);
+    const history = await call(`${twinlog.url}/v1/twins/mill-a/history?at=${now}`, { headers: as });
+    expect(JSON.stringify(history.body)).not.toContain('spindle-b');
+    const subtree = await call(`${twinlog.url}/v1/twins/mill-a/history?at=${now}&subtree=true`, {
+      headers: as,
+    });
+    expect(JSON.stringify(subtree.body)).not.toContain('spindle-b');
+    const events = await call(`${twinlog.url}/v1/twins/mill-a/events`, { headers: as });
+    expect(JSON.stringify(events.body)).not.toContain('spindle-b');
+    const diff = await call(
+      `${twinlog.url}/v1/twins/mill-a/diff?from=2020-01-01T00:00:00Z&to=${now}`,
+      { headers: as },
+    );
+    expect(JSON.stringify(diff.body)).not.toContain('spindle-b');
+    // The admin of every site sees it.
+    const all = await call(`${twinlog.url}/v1/twins/mill-a/events`, { headers: bearer(admin) });
+    expect(JSON.stringify(all.body)).toContain('spindle-b');
   });
 
   it('a plant gateway key writes readings of its own site only; dead letters need every site', async () => {
@@ -358,6 +414,25 @@ describe('site scopes', () => {
 });
 
 describe('TWINLOG_AUTH=off', () => {
+  it("is refused when npm start's one port listens beyond loopback", async () => {
+    const env = {
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_AUTH: 'off',
+      TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twinlog-off-')),
+      TWINLOG_HTTP_HOST: '0.0.0.0',
+      TWINLOG_HTTP_PORT: '0',
+      TWINLOG_SIMULATOR: 'off',
+    };
+    await expect(
+      startAllInOne(
+        readAllInOneConfig(env),
+        env,
+        () => false as never,
+        () => undefined,
+      ),
+    ).rejects.toThrow('it is allowed only on loopback, not on 0.0.0.0');
+  });
+
   it('is refused on anything but loopback', async () => {
     const env = {
       TWINLOG_MODE: 'embedded',

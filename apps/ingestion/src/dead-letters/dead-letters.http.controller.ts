@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { HttpProblem, QueryParams, Requires, RequiresAllSites } from '@twinlog/service-kit';
+import {
+  type AuthenticatedRequest,
+  HttpProblem,
+  QueryParams,
+  Requires,
+  RequiresAllSites,
+} from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
 import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
@@ -88,7 +94,10 @@ export class DeadLettersHttpController {
         );
     }
     try {
-      return await this.deadLetters.replay({ code, since, ids }, by ?? 'api');
+      // Recorded as the authenticated caller; a `by` in the body is only a note beside it.
+      const caller = (req as AuthenticatedRequest).principal?.id;
+      const who = caller ? (by ? `${caller} (${by})` : caller) : (by ?? 'api');
+      return await this.deadLetters.replay({ code, since, ids }, who);
     } catch (error) {
       // The log not taking the replay is the error filter's to answer (503 LOG_UNAVAILABLE).
       if (error instanceof NotReadyError)

@@ -31,10 +31,12 @@ export class ReadingsHttpController {
     @Req() req: IncomingMessage,
     @Res({ passthrough: true }) res: StatusResponse,
   ): Promise<IntakeReport> {
+    const caller = (req as AuthenticatedRequest).principal;
     const origin: ReadingOrigin = {
       channel: 'http',
       detail: `POST /v1/readings from ${req.socket.remoteAddress ?? 'unknown'}`,
       correlationId: header(req, 'x-correlation-id') ?? randomUUID(),
+      ...(caller ? { actor: caller.id } : {}),
     };
     const { maxBodyBytes, maxBatch } = this.config.http;
     const format = bodyFormat(req.headers['content-type']);
@@ -73,7 +75,6 @@ export class ReadingsHttpController {
       );
     }
     const report = await this.guard(async () => {
-      const caller = (req as AuthenticatedRequest).principal;
       const intake = await this.intake.accept(
         parsed.readings.map((r) => r.reading),
         origin,

@@ -21,4 +21,6 @@ export interface ReadingOrigin {
   /** e.g. `POST /v1/readings`, an MQTT topic, `topic/partition@offset`. */
   detail: string;
   correlationId: string;
+  /** Who sent them (the authenticated caller of an HTTP request); kept in the events' producer. */
+  actor?: string;
 }

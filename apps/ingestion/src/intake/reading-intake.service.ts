@@ -194,7 +194,7 @@ export class ReadingIntake {
           commandId: randomUUID(),
           correlationId: origin.correlationId,
           causationId: null,
-          producer: `ingestion/${origin.channel}`,
+          producer: `ingestion/${origin.channel}${origin.actor ? `/${origin.actor}` : ''}`,
           now,
         }),
     );

@@ -108,18 +108,22 @@ export class SimulationRuns {
     meta: RunMeta,
   ): Promise<Side> {
     const scenario = withField(field, () => parseScenario(input, this.config.limits));
+    // A twin of a site the caller cannot see answers as no twin at all, before anything of it
+    // (retired, not yet registered then) can show.
+    if (meta.sites) {
+      const site = await this.subjects.siteOf(twinId);
+      if (site === undefined || !meta.sites(site)) {
+        throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
+          twinId: bounded(twinId),
+        });
+      }
+    }
     const loaded = await this.subjects.load(
       twinId,
       startAt,
       at !== undefined,
       scenario.calibrationWindowSeconds,
     );
-    // A twin of a site the caller cannot see answers as no twin at all.
-    if (meta.sites && !meta.sites(loaded.state.site)) {
-      throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
-        twinId: bounded(twinId),
-      });
-    }
     withField(field, () => checkAgainstModel(scenario, physicsModelFor(loaded.model.type)));
     return { simulationId: randomUUID(), scenario, loaded };
   }

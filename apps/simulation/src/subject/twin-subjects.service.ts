@@ -35,6 +35,16 @@ export class TwinSubjects {
     @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
   ) {}
 
+  /**
+   * The site of a twin as it is now (a twin's site never changes); undefined when it was never
+   * registered. Read before anything else, so a caller of other sites learns nothing of it.
+   */
+  async siteOf(twinId: string): Promise<string | null | undefined> {
+    const events = await this.log.readStream(twinId, { streams: ['twin-events'] });
+    const state = foldTwin(events, initialTwinState(twinId));
+    return state.status === 'unregistered' ? undefined : state.site;
+  }
+
   /** The state the twin is in at `startAt`; `timeTravel` when that is a past time asked for. */
   async load(
     twinId: string,

@@ -1,5 +1,5 @@
 import { Controller, Param, Post, Res } from '@nestjs/common';
-import { Requires } from '@twinlog/service-kit';
+import { Requires, RequiresAllSites } from '@twinlog/service-kit';
 import { RebuildService, type RebuildReport } from './rebuild.service';
 
 interface StreamingResponse {
@@ -9,7 +9,8 @@ interface StreamingResponse {
   end(): void;
 }
 
-/** Admin operations: rebuild from the log and verify against the live state. */
+/** Admin operations: rebuild from the log and verify against the live state (every site's). */
+@RequiresAllSites()
 @Controller('v1/admin')
 export class AdminHttpController {
   constructor(private readonly rebuild: RebuildService) {}

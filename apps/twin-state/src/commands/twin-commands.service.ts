@@ -61,22 +61,19 @@ export class TwinCommands {
     sites: CommandMetaInput['sites'],
   ): void {
     if (!sites) return;
-    const site =
-      command.type === 'RegisterTwin' && state.status === 'unregistered'
-        ? (command.site ?? null)
-        : state.site;
-    if (state.status !== 'unregistered' && !sites(state.site)) {
+    const registering = command.type === 'RegisterTwin' && state.status === 'unregistered';
+    // Another site's twin and no twin at all answer alike: the decider's own "not found".
+    if (!registering && (state.status === 'unregistered' || !sites(state.site))) {
       throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(state.twinId)} is not registered`, {
         twinId: bounded(state.twinId),
       });
     }
+    const site = registering ? (command.site ?? null) : state.site;
     if (!sites(site)) {
       throw new TwinlogError(
         'SITE_FORBIDDEN',
         `This caller may not act on site ${bounded(String(site))}`,
-        {
-          site,
-        },
+        { site },
       );
     }
   }

@@ -45,11 +45,10 @@ export function auditPageOf(events: EventEnvelope[], query: AuditQuery) {
 }
 
 /**
- * Who caused an event: the caller a service recorded after its own name in `producer`
- * (`twin-state/key:<keyId>`, `simulation/token:<subject>`). Events a service made on its own
+ * Who caused an event: the caller a service recorded at the end of `producer`
+ * (`twin-state/key:<keyId>`, `ingestion/http/token:<subject>`). Events a service made on its own
  * (readings, findings), and events from before authentication, have none.
  */
 export function actorOf(producer: string): string | null {
-  const slash = producer.indexOf('/');
-  return slash > 0 && slash < producer.length - 1 ? producer.slice(slash + 1) : null;
+  return /\/((?:key|token):.+|anonymous)$/.exec(producer)?.[1] ?? null;
 }

@@ -64,8 +64,28 @@ export class TwinQueries {
   visible(twinId: string, see: SiteFilter): TwinState {
     const state = this.live.get(twinId);
     if (!state || !see(state.site)) throw notFound(twinId);
-    const children = state.children.filter((c) => see(this.live.get(c.twinId)?.site ?? null));
-    return children.length === state.children.length ? state : { ...state, children };
+    return this.scrub(state, see);
+  }
+
+  /**
+   * A state (now or as of a time) as a caller of some sites may see it: children of other sites
+   * left out, a parent of another site not named. A twin's site never changes, so the live one
+   * says where each relative is.
+   */
+  scrub(state: TwinState, see: SiteFilter): TwinState {
+    const seen = (id: string) => see(this.live.get(id)?.site ?? null);
+    const children = state.children.filter((c) => seen(c.twinId));
+    const hideParent = state.parentId !== null && !seen(state.parentId);
+    if (children.length === state.children.length && !hideParent) return state;
+    return { ...state, children, ...(hideParent ? { parentId: null } : {}) };
+  }
+
+  /** Whether an event of the audit trail names a relative of another site (it is left out). */
+  private namesHidden(event: EventEnvelope, see: SiteFilter): boolean {
+    const seen = (id: string | null) => id === null || see(this.live.get(id)?.site ?? null);
+    if (event.type === 'ChildAttached') return !seen(event.data.childId);
+    if (event.type === 'TwinRegistered') return !seen(event.data.parentId);
+    return false;
   }
 
   list(filter: TwinFilter): TwinState[] {
@@ -121,7 +141,7 @@ export class TwinQueries {
       // A child registered after T is simply not part of the tree then; other errors surface.
       const state = await this.at(id, at, axis).catch(unlessNotFound(undefined));
       if (!state || !see(state.site)) return;
-      states.set(id, state);
+      states.set(id, this.scrub(state, see));
       for (const child of state.children) await visit(child.twinId);
     };
     await visit(twinId);
@@ -133,9 +153,16 @@ export class TwinQueries {
     };
   }
 
-  async diff(twinId: string, from: string, to: string, axis: TimeAxis): Promise<StateChange[]> {
-    const after = await this.at(twinId, to, axis);
-    const before = await this.at(twinId, from, axis).catch(unlessNotFound(undefined));
+  async diff(
+    twinId: string,
+    from: string,
+    to: string,
+    axis: TimeAxis,
+    see: SiteFilter = everySite,
+  ): Promise<StateChange[]> {
+    const after = this.scrub(await this.at(twinId, to, axis), see);
+    const scrubbed = (state: TwinState | undefined) => state && this.scrub(state, see);
+    const before = scrubbed(await this.at(twinId, from, axis).catch(unlessNotFound(undefined)));
     // Before the twin existed it had no state: one change from nothing to the whole twin, not
     // a diff against an empty state's placeholders (level "component", type "").
     if (!before) return [{ path: NOT_YET_REGISTERED, before: null, after: factsOf(after) }];
@@ -143,12 +170,14 @@ export class TwinQueries {
   }
 
   /** The twin's events in log order, newest last, paged by position in the trail. */
-  audit(twinId: string, query: AuditQuery) {
-    return this.heavy.run(() => this.auditPage(twinId, query));
+  audit(twinId: string, query: AuditQuery, see: SiteFilter = everySite) {
+    return this.heavy.run(() => this.auditPage(twinId, query, see));
   }
 
-  private async auditPage(twinId: string, query: AuditQuery) {
-    const events = await this.log.readStream(twinId, query.types ? { types: query.types } : {});
+  private async auditPage(twinId: string, query: AuditQuery, see: SiteFilter) {
+    const read = await this.log.readStream(twinId, query.types ? { types: query.types } : {});
+    // A registration under another site's parent, or a child of another site: not this caller's.
+    const events = read.filter((e) => !this.namesHidden(e, see));
     if (events.length === 0 && !this.live.get(twinId)) throw notFound(twinId);
     return auditPageOf(events, query);
   }

@@ -80,7 +80,7 @@ export class TwinsHttpController {
     this.queries.visible(twinId, sitesOf(caller));
     if (query.subtree)
       return { at, by, ...(await this.queries.subtreeAt(twinId, at, by, sitesOf(caller))) };
-    const state = await this.queries.at(twinId, at, by);
+    const state = this.queries.scrub(await this.queries.at(twinId, at, by), sitesOf(caller));
     return { at, by, state: { ...state, health: twinHealth(state) } };
   }
 
@@ -94,7 +94,12 @@ export class TwinsHttpController {
   ) {
     const { from, to, by } = query;
     this.queries.visible(twinId, sitesOf(caller));
-    return { from, to, by, changes: await this.queries.diff(twinId, from, to, by) };
+    return {
+      from,
+      to,
+      by,
+      changes: await this.queries.diff(twinId, from, to, by, sitesOf(caller)),
+    };
   }
 
   /** `?types=A,B&from=&to=&after=&limit=`: the ordered events, by record time, paged. */
@@ -106,13 +111,17 @@ export class TwinsHttpController {
     @Caller() caller: Principal,
   ) {
     this.queries.visible(twinId, sitesOf(caller));
-    return this.queries.audit(twinId, {
-      limit: pageLimit(query.limit, this.config.maxPage),
-      ...(query.after !== undefined ? { after: query.after } : {}),
-      ...(query.types ? { types: query.types } : {}),
-      ...(query.from ? { from: query.from } : {}),
-      ...(query.to ? { to: query.to } : {}),
-    });
+    return this.queries.audit(
+      twinId,
+      {
+        limit: pageLimit(query.limit, this.config.maxPage),
+        ...(query.after !== undefined ? { after: query.after } : {}),
+        ...(query.types ? { types: query.types } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+      },
+      sitesOf(caller),
+    );
   }
 
   @Get(':twinId/properties/:property/source')

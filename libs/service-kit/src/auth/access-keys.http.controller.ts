@@ -3,7 +3,7 @@ import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
 import { AccessKeys } from './access-keys';
-import { Caller, Requires } from './roles.decorator';
+import { Caller, Requires, RequiresAllSites } from './roles.decorator';
 import type { Principal } from './principal';
 
 const SITE = z.string().min(1).max(200);
@@ -21,7 +21,9 @@ export type KeyView = Omit<AccessKeyRecord, 'secretHash'>;
  * API keys for machines and scripts, for admins: created (the key is in the answer, once),
  * listed, revoked. Any instance answers alike: the keys live beside the log.
  */
+// A key is made for any site, so only an admin of every site may make, list or revoke them.
 @Requires('admin')
+@RequiresAllSites()
 @Controller('v1/admin/keys')
 export class AccessKeysHttpController {
   constructor(@Inject(AccessKeys) private readonly keys: AccessKeys) {}

@@ -24,6 +24,8 @@ export class AccessKeys {
   private loadedAt = 0;
   /** When the latest read of the store began (it may still be running). */
   private readStartedAt = 0;
+  /** Reads made for unknown key ids in the current second: bogus keys cannot make them endless. */
+  private unknownReads = { second: 0, count: 0 };
   private loading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -50,7 +52,7 @@ export class AccessKeys {
     if (this.loadedAt === 0) await this.reload();
     const arrived = this.now();
     let record = this.keys.get(parsed.keyId);
-    if (!record) {
+    if (!record && this.mayReadForUnknown(arrived)) {
       // Created elsewhere since the last read? Only a read begun after this request knows.
       await this.readSince(arrived);
       record = this.keys.get(parsed.keyId);
@@ -100,6 +102,14 @@ export class AccessKeys {
 
   get size(): number {
     return this.keys.size;
+  }
+
+  /** At most 20 reads a second for unknown key ids; past that they wait for the next refresh. */
+  private mayReadForUnknown(now: number): boolean {
+    const second = Math.floor(now / 1000);
+    if (this.unknownReads.second !== second) this.unknownReads = { second, count: 0 };
+    this.unknownReads.count += 1;
+    return this.unknownReads.count <= 20;
   }
 
   /** Waits for a read of the store that began at or after `time`, starting one if needed. */

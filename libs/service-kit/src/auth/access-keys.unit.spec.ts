@@ -147,4 +147,17 @@ describe('AccessKeys', () => {
     store.all = all;
     expect(typeof (await fresh.verify(key))).toBe('object');
   });
+
+  it('bogus key ids make at most 20 reads of the store a second', async () => {
+    const store = sharedStore();
+    const keys = new AccessKeys(store, 5_000, now);
+    await keys.reload();
+    clock = Math.ceil(clock / 1000) * 1000 + 1; // 100 tries within one second
+    const before = store.reads;
+    for (let i = 0; i < 100; i++) {
+      clock += 1;
+      await keys.verify(`twl_${i.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`);
+    }
+    expect(store.reads - before).toBe(20);
+  });
 });

@@ -27,9 +27,14 @@ export function accessFor(
   checkAuthOffIsLoopback(settings, http.host);
   const keys = new AccessKeys(log.accessKeys, settings.keysRefreshMs);
   const tokens = settings.oidc ? new TokenVerifier(settings.oidc) : undefined;
-  // Refusals are logged with their reason (never the credential), for an operator to see.
+  // Refusals are logged with their reason (never the credential), for an operator to see, but
+  // at most 10 lines a second: a flood of bad credentials must not flood the log.
   const authenticator = settings.enabled
-    ? new Authenticator(keys, tokens, (why) => logger.warn(why))
+    ? new Authenticator(
+        keys,
+        tokens,
+        sampled((line) => logger.warn(line), 10),
+      )
     : 'off';
   const limiter = new RateLimiter(settings.rateLimit.perSecond, settings.rateLimit.burst);
   if (authenticator === 'off') {
@@ -61,4 +66,20 @@ export function checkAuthOffIsLoopback(settings: AuthSettings, host: string): vo
   throw new Error(
     `TWINLOG_AUTH=off lets anyone who reaches the port act as an admin: it is allowed only on loopback, not on ${host}`,
   );
+}
+
+/** Passes on at most `perSecond` lines a second, then says how many it held back. */
+function sampled(write: (line: string) => void, perSecond: number): (line: string) => void {
+  let second = 0;
+  let count = 0;
+  return (line) => {
+    const now = Math.floor(Date.now() / 1000);
+    if (now !== second) {
+      if (count > perSecond) write(`... and ${count - perSecond} more refusals in that second`);
+      second = now;
+      count = 0;
+    }
+    count += 1;
+    if (count <= perSecond) write(line);
+  };
 }

@@ -54,7 +54,8 @@ export function readKafkaSecurity(env: Env, prefix: string, problems: string[]):
 
   const tls = value('TLS') ?? 'off';
   const files = { ca: 'TLS_CA_FILE', cert: 'TLS_CERT_FILE', key: 'TLS_KEY_FILE' } as const;
-  if (tls !== 'on' && tls !== 'off') problems.push(`${prefix}TLS=${JSON.stringify(tls)}: on or off`);
+  if (tls !== 'on' && tls !== 'off')
+    problems.push(`${prefix}TLS=${JSON.stringify(tls)}: on or off`);
   if (tls !== 'on') {
     const stray = Object.values(files).filter((key) => value(key) !== undefined);
     if (stray.length > 0)
@@ -67,7 +68,9 @@ export function readKafkaSecurity(env: Env, prefix: string, problems: string[]):
       if (text !== undefined) pem[field] = text;
     }
     if ((value(files.cert) === undefined) !== (value(files.key) === undefined))
-      problems.push(`${prefix}TLS_CERT_FILE and ${prefix}TLS_KEY_FILE go together: set both or neither`);
+      problems.push(
+        `${prefix}TLS_CERT_FILE and ${prefix}TLS_KEY_FILE go together: set both or neither`,
+      );
     security.tls = pem;
   }
   if (security.sasl?.mechanism === 'plain' && !security.tls)

@@ -134,9 +134,22 @@ describe('the Kafka and InfluxDB secrets', () => {
     const secret = 'do-not-print-me';
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ TWINLOG_KAFKA_PASSWORD: secret }, /TWINLOG_KAFKA_SASL_MECHANISM is not/],
-      [{ TWINLOG_KAFKA_SASL_MECHANISM: 'scram-sha-512', TWINLOG_KAFKA_PASSWORD: secret }, /needs TWINLOG_KAFKA_USERNAME/],
-      [{ TWINLOG_KAFKA_SASL_MECHANISM: 'gssapi', TWINLOG_KAFKA_PASSWORD: secret }, /one of none, scram-sha-512/],
-      [{ TWINLOG_KAFKA_SASL_MECHANISM: 'plain', TWINLOG_KAFKA_USERNAME: 'u', TWINLOG_KAFKA_PASSWORD: secret }, /in the clear/],
+      [
+        { TWINLOG_KAFKA_SASL_MECHANISM: 'scram-sha-512', TWINLOG_KAFKA_PASSWORD: secret },
+        /needs TWINLOG_KAFKA_USERNAME/,
+      ],
+      [
+        { TWINLOG_KAFKA_SASL_MECHANISM: 'gssapi', TWINLOG_KAFKA_PASSWORD: secret },
+        /one of none, scram-sha-512/,
+      ],
+      [
+        {
+          TWINLOG_KAFKA_SASL_MECHANISM: 'plain',
+          TWINLOG_KAFKA_USERNAME: 'u',
+          TWINLOG_KAFKA_PASSWORD: secret,
+        },
+        /in the clear/,
+      ],
       [{ TWINLOG_KAFKA_PASSWORD: secret, TWINLOG_KAFKA_PASSWORD_FILE: '/nowhere' }, /both set/],
       [{ TWINLOG_KAFKA_TLS_CA_FILE: '/etc/ca.pem' }, /TLS is not on/],
       [{ TWINLOG_KAFKA_TLS: 'yes' }, /TWINLOG_KAFKA_TLS="yes": on or off/],
@@ -149,13 +162,16 @@ describe('the Kafka and InfluxDB secrets', () => {
       expect(message).not.toContain(secret);
     }
     const missing = problemsOf({ TWINLOG_KAFKA_PASSWORD_FILE: join(dir, 'absent') });
-    expect(missing).toMatch(/TWINLOG_KAFKA_PASSWORD_FILE=".*absent": cannot read the file \(ENOENT\)/);
+    expect(missing).toMatch(
+      /TWINLOG_KAFKA_PASSWORD_FILE=".*absent": cannot read the file \(ENOENT\)/,
+    );
     expect(problemsOf({ TWINLOG_KAFKA_PASSWORD_FILE: file('empty', '\n') })).toMatch(/is empty/);
   });
 
   it('hide a bad secret’s value and a URL’s password in the message', () => {
     const schema = z.object({ SOME_TOKEN: z.string().min(40), SOME_URL: z.string().url() });
-    const read = () => parseEnv(schema, { SOME_TOKEN: 'short-secret', SOME_URL: 'x://u:pw-secret@' });
+    const read = () =>
+      parseEnv(schema, { SOME_TOKEN: 'short-secret', SOME_URL: 'x://u:pw-secret@' });
     expect(read).toThrow(/SOME_TOKEN=<hidden>/);
     expect(read).not.toThrow(/short-secret|pw-secret/);
   });

@@ -132,7 +132,9 @@ describe.each([
     expect(again.json).toMatchObject({ accepted: 0, duplicates: 2 });
     expect((await loggedIds(missing)).filter((id) => id === 'a' || id === 'b')).toHaveLength(2);
     const after = (await get(`/v1/dead-letters/${listed[0].id}`)).json;
-    expect(after.lastReplay).toMatchObject({ by: 'spec', outcome: 'accepted' });
+    // Recorded as the authenticated caller (the demo admin here, authentication being off), with
+    // the body's `by` as a note.
+    expect(after.lastReplay).toMatchObject({ by: 'anonymous (spec)', outcome: 'accepted' });
 
     // The whole-request letter is shown but not replayed.
     const whole = await replay({ ids: [malformed[0].id] });

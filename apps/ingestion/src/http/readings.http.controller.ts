@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import { HttpProblem, maySee, Requires, type AuthenticatedRequest } from '@twinlog/service-kit';
+import {
+  HttpProblem,
+  Requires,
+  siteFilterOf,
+  type AuthenticatedRequest,
+} from '@twinlog/service-kit';
 import type { IngestionConfig } from '../config/ingestion.config';
 import type { IntakeReport, ReadingOrigin, ReadingResult } from '../intake/intake-report';
 import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
@@ -79,7 +84,7 @@ export class ReadingsHttpController {
         parsed.readings.map((r) => r.reading),
         origin,
         // A key of some sites sends readings for their twins only: another site's twin is unknown to it.
-        caller ? { sees: (site) => maySee(caller, site) } : {},
+        { sees: siteFilterOf(caller) },
       );
       await Promise.all(parsed.malformed.map((m) => this.intake.rejectUnread(m, m.raw, origin)));
       return intake;

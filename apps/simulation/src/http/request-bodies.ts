@@ -1,4 +1,4 @@
-import { maySee, type AuthenticatedRequest } from '@twinlog/service-kit';
+import { siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
 import { scenarioInvalid } from '@twinlog/physics';
 import type { RunMeta } from '../runs/run-recorder';
 
@@ -56,7 +56,9 @@ export function metaOf(req: AuthenticatedRequest): RunMeta {
   const caller = req.principal;
   if (caller) {
     meta.actor = caller.id;
-    meta.sites = (site) => maySee(caller, site);
+    // Only a caller of some sites pays for the extra read of the twin's site.
+    const sites = siteFilterOf(caller);
+    if (sites) meta.sites = sites;
   }
   return meta;
 }

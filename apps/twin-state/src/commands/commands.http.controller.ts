@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { maySee, type AuthenticatedRequest, Requires } from '@twinlog/service-kit';
+import { Requires, siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
   limitsBody,
@@ -111,7 +111,8 @@ function meta(req: AuthenticatedRequest): CommandMetaInput {
   const caller = req.principal;
   if (caller) {
     result.actor = caller.id;
-    result.sites = (site) => maySee(caller, site);
+    const sites = siteFilterOf(caller);
+    if (sites) result.sites = sites;
   }
   return result;
 }

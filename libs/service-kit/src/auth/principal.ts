@@ -24,3 +24,14 @@ export function maySee(principal: Principal, site: string | null | undefined): b
   if (principal.sites === '*') return true;
   return site !== null && site !== undefined && principal.sites.includes(site);
 }
+
+/**
+ * The caller's sites as a filter of twins' sites, for the services to apply; undefined when it
+ * has every site, so there is nothing to check (and nothing extra to read).
+ */
+export function siteFilterOf(
+  principal: Principal | undefined,
+): ((site: string | null) => boolean) | undefined {
+  if (!principal || principal.sites === '*') return undefined;
+  return (site) => maySee(principal, site);
+}

@@ -17,6 +17,7 @@ import {
   securityHeaders,
   type HttpTimeouts,
 } from '@twinlog/service-kit';
+import { apiReference, type ApiReference } from './api/api-reference';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -29,7 +30,8 @@ export interface OnePortGateway {
  * stream through untouched). `/health/live` and `/health/ready` answer for the whole system:
  * ready when every service is. Like every service, it refuses foreign Hosts and cross-site
  * changes (the services behind it check again) and sends security headers: its own answers
- * carry a page's policy, forwarded ones the service's.
+ * carry a page's policy, forwarded ones the service's. It also serves the API's description,
+ * `/openapi.json`, and its reference page, `/docs` (ADR 0016).
  */
 export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
@@ -40,8 +42,9 @@ export async function startOnePortGateway(
 ): Promise<OnePortGateway> {
   const headers = securityHeaders('page');
   const screen = refuseForeignRequests(allowedHosts);
+  const reference = apiReference();
   const server = createServer((req, res) => {
-    headers(req, res, () => screen(req, res, () => route(req, res, upstreams)));
+    headers(req, res, () => screen(req, res, () => route(req, res, upstreams, reference)));
   });
   applyHttpTimeouts(server, timeouts);
   await new Promise<void>((resolve, reject) => {
@@ -55,16 +58,18 @@ export async function startOnePortGateway(
   };
 }
 
-/** The system's probes, or the service whose API the path is. */
+/** The system's probes, the API's description, or the service whose API the path is. */
 function route(
   req: IncomingMessage,
   res: ServerResponse,
   upstreams: Record<ServiceName, string>,
+  reference: ApiReference,
 ): void {
   const path = req.url ?? '/';
   if (path === '/health/live') return json(res, 200, { status: 'up' });
   if (path === '/health/ready')
     return void readiness(upstreams).then((r) => json(res, r.ready ? 200 : 503, r));
+  if (reference.answer(req, res)) return;
   const service = serviceFor(req.method ?? 'GET', path);
   if (!service)
     return json(res, 404, {

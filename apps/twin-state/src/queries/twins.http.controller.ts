@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
 import {
   Caller,
+  Describe,
   maySee,
   MODEL_CATALOG,
   queryInvalid,
@@ -21,6 +22,14 @@ import {
   type ListQuery,
 } from './twin-query-params';
 import { TwinQueries, type SiteFilter } from './twin-queries.service';
+import {
+  AUDIT_ANSWER,
+  DIFF_ANSWER,
+  HISTORY_ANSWER,
+  LIST_ANSWER,
+  PROVENANCE_ANSWER,
+} from './twin-answers';
+import { ROLL_UP, TWIN_WITH_HEALTH } from '@twinlog/service-kit';
 
 /** Questions about twins: now, as of a time, compared between times, and their audit trail. */
 @Controller('v1/twins')
@@ -33,6 +42,11 @@ export class TwinsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
+  @Describe({
+    summary: 'List the twins',
+    description: 'Every twin the caller may see, by id, filtered by type, level, parent, site and status.',
+    response: LIST_ANSWER,
+  })
   list(@Query() query: ListQuery, @Caller() caller: Principal) {
     if (query.type !== undefined && !this.catalog.has(query.type)) {
       throw queryInvalid(
@@ -58,12 +72,23 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId')
+  @Describe({
+    summary: "A twin's current state and health",
+    response: TWIN_WITH_HEALTH,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   get(@Param('twinId') twinId: string, @Caller() caller: Principal) {
     const state = this.queries.visible(twinId, sitesOf(caller));
     return { ...state, health: twinHealth(state) };
   }
 
   @Get(':twinId/rollup')
+  @Describe({
+    summary: "The roll-up of a twin's subtree",
+    description: 'Worst status, least healthy asset, and aggregates by each property\'s roll-up rule; twins of other sites are left out.',
+    response: ROLL_UP,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   rollUp(@Param('twinId') twinId: string, @Caller() caller: Principal) {
     return this.queries.rollUp(twinId, sitesOf(caller));
   }
@@ -71,6 +96,12 @@ export class TwinsHttpController {
   /** `?at=<ISO time>&by=event|record[&subtree=true]`: the state as it was then. */
   @Get(':twinId/history')
   @QueryParams(HISTORY_QUERY)
+  @Describe({
+    summary: 'A twin as it was at a time',
+    description: 'Folded from its events up to `at`, by event time (what the plant was like) or record time (what Twinlog knew); with `subtree=true`, every twin below and the roll-up then.',
+    response: HISTORY_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   async history(
     @Param('twinId') twinId: string,
     @Query() query: HistoryQuery,
@@ -87,6 +118,11 @@ export class TwinsHttpController {
   /** `?from=&to=&by=`: what changed in the twin between two times. */
   @Get(':twinId/diff')
   @QueryParams(DIFF_QUERY)
+  @Describe({
+    summary: 'What changed in a twin between two times',
+    response: DIFF_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   async diff(
     @Param('twinId') twinId: string,
     @Query() query: DiffQuery,
@@ -105,6 +141,12 @@ export class TwinsHttpController {
   /** `?types=A,B&from=&to=&after=&limit=`: the ordered events, by record time, paged. */
   @Get(':twinId/events')
   @QueryParams(AUDIT_QUERY)
+  @Describe({
+    summary: "A twin's audit trail",
+    description: 'Its events in log order, with who caused each, paged by position (`after`, `next`).',
+    response: AUDIT_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   audit(
     @Param('twinId') twinId: string,
     @Query() query: AuditQueryParams,
@@ -125,6 +167,14 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId/properties/:property/source')
+  @Describe({
+    summary: "Which events set a property's value and limits",
+    response: PROVENANCE_ANSWER,
+    errors: {
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      422: 'PROPERTY_UNKNOWN: the twin has neither a value nor limits for it',
+    },
+  })
   provenance(
     @Param('twinId') twinId: string,
     @Param('property') property: string,

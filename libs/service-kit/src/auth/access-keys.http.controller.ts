@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/comm
 import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
+import { Describe } from '../http/route-description';
 import { AccessKeys } from './access-keys';
 import { Caller, Requires, RequiresAllSites } from './roles.decorator';
 import type { Principal } from './principal';
@@ -13,6 +14,23 @@ const NEW_KEY = z.strictObject({
   sites: z.union([z.literal('*'), z.array(SITE).min(1).max(1_000)]),
   expiresAt: z.string().max(64).nullish(),
 });
+
+const time = z.string();
+/** A key as the API shows it: everything but its secret's hash. */
+const KEY_VIEW = z
+  .object({
+    keyId: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    sites: z.union([z.literal('*'), z.array(z.string())]),
+    createdAt: time,
+    createdBy: z.string(),
+    expiresAt: time.nullable(),
+    revokedAt: time.nullable(),
+    revokedBy: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+const NOT_FOUND = { 404: 'KEY_NOT_FOUND' };
 
 /** A key as listed: everything but its secret's hash. */
 export type KeyView = Omit<AccessKeyRecord, 'secretHash'>;
@@ -29,6 +47,13 @@ export class AccessKeysHttpController {
   constructor(@Inject(AccessKeys) private readonly keys: AccessKeys) {}
 
   @Post()
+  @Describe({
+    summary: 'Create an API key',
+    description: 'The answer holds the key itself (`key`), once: it is stored only as a hash.',
+    body: NEW_KEY,
+    response: KEY_VIEW.extend({ key: z.string().describe('twl_<id>_<secret>') }),
+    errors: { 400: 'KEY_REQUEST_INVALID: the body is not a valid key request (`details.problems`)' },
+  })
   async create(@Body() body: unknown, @Caller() caller: Principal) {
     const parsed = NEW_KEY.safeParse(body);
     if (!parsed.success) {
@@ -53,11 +78,17 @@ export class AccessKeysHttpController {
   }
 
   @Get()
+  @Describe({
+    summary: 'List the API keys',
+    description: 'Revoked and expired keys included; never their secrets.',
+    response: z.object({ keys: z.array(KEY_VIEW) }),
+  })
   async list(): Promise<{ keys: KeyView[] }> {
     return { keys: (await this.keys.list()).map(view) };
   }
 
   @Delete(':keyId')
+  @Describe({ summary: 'Revoke an API key', response: KEY_VIEW, errors: NOT_FOUND })
   async revoke(@Param('keyId') keyId: string, @Caller() caller: Principal): Promise<KeyView> {
     const revoked = await this.keys.revoke(keyId, caller.id);
     if (!revoked) {

@@ -24,6 +24,11 @@ const NO_PARAMETERS: QuerySchema = z.object({});
 export const QueryParams = (schema: QuerySchema) =>
   applyDecorators(SetMetadata(QUERY_SCHEMA, schema));
 
+/** The query schema a route handler declared (for the OpenAPI document); none takes none. */
+export function queryParamsOf(handler: object): QuerySchema | undefined {
+  return Reflect.getMetadata(QUERY_SCHEMA, handler) as QuerySchema | undefined;
+}
+
 export class QueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;

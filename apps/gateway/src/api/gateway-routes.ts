@@ -1,0 +1,60 @@
+import type { ApiRoute } from '@twinlog/service-kit';
+import { z } from 'zod';
+
+const READINESS = z.object({
+  ready: z.boolean(),
+  services: z.record(z.string(), z.enum(['ready', 'starting', 'down'])),
+});
+
+/** The gateway's own routes: the system's probes and the API's description. */
+export const GATEWAY_ROUTES: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/health/live',
+    description: { summary: 'Liveness of the gateway', response: z.object({ status: z.literal('up') }) },
+  },
+  {
+    method: 'get',
+    path: '/health/ready',
+    description: {
+      summary: 'Readiness of the whole system: ready when every service is',
+      response: READINESS,
+      also: { 503: { description: 'A service is starting or down', schema: READINESS } },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    description: {
+      summary: 'This description of the API (OpenAPI 3.1)',
+      response: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+    },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    description: {
+      summary: 'The API reference, a page to browse and try the routes',
+      description: 'Served from the swagger-ui-dist package installed with Twinlog: no CDN.',
+      response: z.string(),
+      mediaType: 'text/html',
+    },
+  },
+  {
+    method: 'get',
+    path: '/docs/{file}',
+    description: {
+      summary: "The reference page's scripts, styles and icons",
+      response: z.string(),
+      mediaType: 'application/octet-stream',
+      errors: { 404: 'NOT_FOUND: not a file of the reference page' },
+    },
+  },
+].map((route) => ({
+  ...route,
+  method: route.method as ApiRoute['method'],
+  access: 'public' as const,
+  status: 200,
+  source: `gateway ${route.path}`,
+  tag: 'gateway',
+}));

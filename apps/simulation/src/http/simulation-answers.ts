@@ -1,0 +1,132 @@
+import { LIMIT_LEVELS, RISK_LEVELS } from '@twinlog/domain';
+import { PERTURBATION_KINDS, scenarioInput } from '@twinlog/physics';
+import { z } from 'zod';
+
+/** What the simulation routes take and answer (the OpenAPI document's schemas). */
+const time = z.string();
+const subject = {
+  twinId: z.string().min(1).max(200).describe('The twin to simulate'),
+  at: z.string().optional().describe('Start from the twin as it was then (ISO 8601); now when absent'),
+};
+
+export const RUN_BODY = scenarioInput.extend(subject).meta({ id: 'SimulationRequest' });
+export const COMPARE_BODY = z
+  .object({ ...subject, base: scenarioInput, alternative: scenarioInput })
+  .strict();
+
+const crossing = z.object({
+  property: z.string(),
+  level: z.enum(LIMIT_LEVELS),
+  bound: z.enum(['high', 'low']),
+  limit: z.number(),
+  atSeconds: z.number(),
+  at: time,
+});
+
+// The nested reports (start values, calibration groups, recommendations, Monte Carlo bands,
+// the comparison) are described as open objects: their fields are the physics library's.
+const open = z.looseObject({});
+
+export const SIMULATION_RESULT = z
+  .object({
+    simulationId: z.string(),
+    twinId: z.string(),
+    twinType: z.string(),
+    label: z.string().nullable(),
+    startAt: time,
+    horizonSeconds: z.number(),
+    stepSeconds: z.number(),
+    perturbations: z.array(
+      z.object({
+        kind: z.enum(PERTURBATION_KINDS),
+        target: z.string(),
+        at: z.number(),
+        until: z.number().optional(),
+        value: z.number().optional(),
+        by: z.number().optional(),
+        factor: z.number().optional(),
+        remaining: z.number().optional(),
+        ratePerHour: z.number().optional(),
+      }),
+    ),
+    model: z.object({
+      description: z.string(),
+      states: z.array(z.string()),
+      inputs: z.array(z.string()),
+      outputs: z.array(z.string()),
+    }),
+    start: z.record(z.string(), open),
+    parameters: z.record(
+      z.string(),
+      z.object({
+        value: z.number(),
+        stdErr: z.number().nullable(),
+        source: z.enum(['fitted', 'declared', 'derived']),
+        unit: z.string(),
+      }),
+    ),
+    calibration: z.object({ from: time, to: time, groups: z.array(open) }),
+    units: z.record(z.string(), z.string()),
+    trajectory: z.object({
+      times: z.array(z.number()),
+      properties: z.record(z.string(), z.array(z.number())),
+    }),
+    crossings: z.array(crossing),
+    firstLimit: crossing.nullable(),
+    timeToFirstLimitSeconds: z.number().nullable(),
+    riskLevel: z.enum(RISK_LEVELS),
+    recommendations: z.array(open),
+    uncertainty: open.nullable(),
+    integration: z.object({
+      method: z.string(),
+      relativeTolerance: z.number(),
+      evaluations: z.number().int(),
+      rejectedSteps: z.number().int(),
+    }),
+  })
+  .meta({ id: 'SimulationResult' });
+
+export const COMPARE_RESULT = z
+  .object({
+    comparisonId: z.string(),
+    base: SIMULATION_RESULT,
+    alternative: SIMULATION_RESULT,
+    comparison: open,
+  })
+  .meta({ id: 'ComparisonResult' });
+
+const jobFields = {
+  simulationId: z.string(),
+  kind: z.enum(['run', 'compare']),
+  twinId: z.string(),
+  status: z.enum(['running', 'completed', 'cancelled', 'failed']),
+  progress: z.object({
+    phase: z.enum(['calibrating', 'simulating', 'recommending', 'monte-carlo']),
+    fraction: z.number().min(0).max(1),
+  }),
+  cancelRequested: z.boolean(),
+  createdAt: time,
+  finishedAt: time.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+};
+
+/** A job as listed, or as a 202 answers it. */
+export const SIMULATION_JOB = z.object(jobFields).meta({ id: 'SimulationJob' });
+/** One job asked for by id: with its result once completed. */
+export const SIMULATION_JOB_WITH_RESULT = z.object({
+  ...jobFields,
+  result: z.union([SIMULATION_RESULT, COMPARE_RESULT]).optional(),
+});
+
+export const PHYSICS_LIST = z.object({ twinTypes: z.array(z.string()) });
+export const PHYSICS_MODEL = z.object({
+  twinType: z.string(),
+  modelVersion: z.number().int(),
+  description: z.string(),
+  states: z.array(z.string()),
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+  controls: z.array(open),
+  defaultUncertainty: z.unknown(),
+  parameters: z.array(z.looseObject({ name: z.string(), declared: z.unknown() })),
+});

@@ -1,0 +1,219 @@
+import type { z } from 'zod';
+import type { OtherAnswer } from '../http/route-description';
+import { ERROR_BODY } from './error-body';
+import { SchemaComponents, type JsonSchema } from './json-schema';
+import type { ApiRoute } from './routes-of';
+import { sharedResponses, errorAnswer, ERROR_REF } from './shared-responses';
+
+export type OpenApiDocument = {
+  openapi: '3.1.1';
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, unknown>>;
+  components: Record<string, unknown>;
+} & Record<string, unknown>;
+
+export interface DocumentOptions {
+  title: string;
+  version: string;
+  description: string;
+  /** Tags (groups) in the order the reference lists them, with a line each. */
+  tags?: Array<{ name: string; description: string }>;
+  /**
+   * Query parameters shared by many routes (the paging convention): a route whose query schema
+   * holds one of these zod schemas refers to the shared parameter instead of repeating it.
+   */
+  sharedParameters?: Record<string, { schema: z.ZodType; description: string }>;
+  /** Answer schemas shared by many routes, named: referenced instead of repeated. */
+  sharedSchemas?: Record<string, z.ZodType>;
+}
+
+/**
+ * The OpenAPI 3.1 document of a set of routes: paths from the routes' own metadata, query
+ * parameters, bodies and answers from the zod schemas that validate them, the error envelope
+ * shared by every refusal, and the two credentials (ADR 0015) required everywhere but on
+ * public routes.
+ */
+export function apiDocument(routes: ApiRoute[], options: DocumentOptions): OpenApiDocument {
+  const components = new SchemaComponents();
+  components.toJson(ERROR_BODY, 'output');
+  for (const [name, schema] of Object.entries(options.sharedSchemas ?? {}))
+    components.toJson(schema.meta({ id: name }), 'output');
+  const shared = new Map(
+    Object.entries(options.sharedParameters ?? {}).map(([name, p]) => [p.schema, name] as const),
+  );
+  const parameters = Object.fromEntries(
+    Object.entries(options.sharedParameters ?? {}).map(([name, p]) => [
+      name,
+      queryParameter(name, p.schema, components, p.description),
+    ]),
+  );
+  const paths: OpenApiDocument['paths'] = {};
+  const seen = new Map<string, string>();
+  for (const route of routes) {
+    const key = `${route.method.toUpperCase()} ${route.path}`;
+    const before = seen.get(key);
+    if (before) throw new Error(`${key} is described twice: by ${before} and ${route.source}`);
+    seen.set(key, route.source);
+    (paths[route.path] ??= {})[route.method] = operation(route, components, shared);
+  }
+  return {
+    openapi: '3.1.1',
+    info: { title: options.title, version: options.version, description: options.description },
+    servers: [{ url: '/', description: 'The gateway this document was read from' }],
+    security: [{ apiKey: [] }, { bearerToken: [] }],
+    ...(options.tags ? { tags: options.tags } : {}),
+    paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
+    components: {
+      schemas: components.schemas,
+      parameters,
+      responses: sharedResponses(),
+      securitySchemes: {
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Api-Key',
+          description:
+            'An API key, `twl_<id>_<secret>` (POST /v1/admin/keys; the embedded mode writes the first one to `<data dir>/admin.key`).',
+        },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "An OIDC access token from the installation's provider (TWINLOG_OIDC_ISSUER), checked against its JWKS.",
+        },
+      },
+    },
+  };
+}
+
+function operation(
+  route: ApiRoute,
+  components: SchemaComponents,
+  shared: Map<z.ZodType, string>,
+): Record<string, unknown> {
+  const { description: d } = route;
+  const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string', minLength: 1 },
+  }));
+  const queryParameters = Object.entries(route.query?.shape ?? {}).map(([name, schema]) => {
+    const common = shared.get(schema as z.ZodType);
+    return common
+      ? { $ref: `#/components/parameters/${common}` }
+      : queryParameter(name, schema as z.ZodType, components);
+  });
+  const access = route.access;
+  const needs =
+    access === 'public'
+      ? 'Answers without a credential.'
+      : `Needs the **${access.role}** role${access.allSites ? ' and a credential for every site (`*`)' : ''}.`;
+  return {
+    operationId: operationId(route),
+    summary: d.summary,
+    description: [d.description, needs].filter(Boolean).join('\n\n'),
+    ...(route.tag ? { tags: [route.tag] } : {}),
+    ...(access === 'public'
+      ? { security: [] }
+      : { 'x-twinlog-role': access.role, 'x-twinlog-all-sites': access.allSites }),
+    ...(pathParameters.length + queryParameters.length > 0
+      ? { parameters: [...pathParameters, ...queryParameters] }
+      : {}),
+    ...(d.body
+      ? {
+          requestBody: {
+            required: !(d.body.safeParse({}).success || d.body.safeParse(undefined).success),
+            content: Object.fromEntries(
+              (d.bodyMediaTypes ?? ['application/json']).map((type) => [
+                type,
+                { schema: components.toJson(d.body!, 'input') },
+              ]),
+            ),
+          },
+        }
+      : {}),
+    responses: responses(route, components),
+  };
+}
+
+function queryParameter(
+  name: string,
+  schema: z.ZodType,
+  components: SchemaComponents,
+  description?: string,
+): Record<string, unknown> {
+  const json = components.toJson(schema, 'input');
+  const { description: own, ...rest } = json;
+  const text = description ?? own;
+  return {
+    name,
+    in: 'query',
+    required: !schema.safeParse(undefined).success,
+    ...(typeof text === 'string' ? { description: text } : {}),
+    schema: rest,
+  };
+}
+
+function responses(route: ApiRoute, components: SchemaComponents): Record<string, unknown> {
+  const d = route.description;
+  const answer = (a: OtherAnswer) =>
+    a.schema
+      ? {
+          description: a.description,
+          content: { [a.mediaType ?? 'application/json']: { schema: components.toJson(a.schema, 'output') } },
+        }
+      : errorAnswer(a.description);
+  const out: Record<string, unknown> = {
+    [String(route.status)]: d.response
+      ? answer({
+          description: d.summary,
+          schema: d.response,
+          ...(d.mediaType ? { mediaType: d.mediaType } : {}),
+        })
+      : { description: d.summary },
+  };
+  for (const [status, other] of Object.entries(d.also ?? {})) out[status] = answer(other);
+  const refusals = new Map<number, string[]>();
+  const refuse = (status: number, text: string) =>
+    refusals.set(status, [...(refusals.get(status) ?? []), text]);
+  const body = route.method !== 'get';
+  if (route.access !== 'public') {
+    refuse(
+      400,
+      'QUERY_INVALID: a query parameter is unknown, repeated or not of its kind (`details.parameter` names it); PATH_INVALID: a path segment is not valid percent-encoding',
+    );
+    if (body) refuse(400, 'JSON_MALFORMED: the body is not JSON');
+    refuse(
+      403,
+      `FORBIDDEN: the caller's role is below ${route.access.role}${route.access.allSites ? '; SITE_FORBIDDEN: the caller is not of every site' : ''}${body ? '; CROSS_SITE_REFUSED: a change sent by another web site' : ''}`,
+    );
+    if (body) {
+      refuse(413, 'BODY_TOO_LARGE: the body is larger than the service takes');
+      refuse(415, 'CONTENT_TYPE_UNSUPPORTED: the body is not JSON; CONTENT_ENCODING_UNSUPPORTED');
+    }
+  }
+  for (const [status, codes] of Object.entries(d.errors ?? {})) refuse(Number(status), codes);
+  for (const [status, texts] of [...refusals].sort(([a], [b]) => a - b))
+    out[String(status)] = errorAnswer(texts.join('; '));
+  if (route.access !== 'public') {
+    out['401'] = { $ref: '#/components/responses/Unauthenticated' };
+    out['429'] = { $ref: '#/components/responses/RateLimited' };
+  }
+  out['5XX'] = { $ref: '#/components/responses/ServerError' };
+  out['default'] = { $ref: '#/components/responses/EdgeRefusal' };
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** `get /v1/twins/{twinId}/history` → `getV1TwinsTwinIdHistory`: unique as the route is. */
+function operationId(route: ApiRoute): string {
+  const words = route.path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1));
+  return `${route.method}${words.join('')}`;
+}
+
+export { ERROR_REF };
+export type { JsonSchema };

@@ -36,3 +36,4 @@ export {
   type Arrivals,
   type ReplaysEvents,
 } from './readings/reading-ids';
+export { AnswerCheck, type DescribedApi } from './http/answer-check';

@@ -8,5 +8,7 @@ import { MqttStatusHttpController } from './mqtt/mqtt-status.http.controller';
  * document describes (ADR 0016), so the two cannot differ.
  */
 export const INGESTION_HTTP_API: Type<unknown>[] = [
-  ReadingsHttpController, DeadLettersHttpController, MqttStatusHttpController,
+  ReadingsHttpController,
+  DeadLettersHttpController,
+  MqttStatusHttpController,
 ];

@@ -7,5 +7,6 @@ import { WorkerHttpController } from './http/worker.http.controller';
  * document describes (ADR 0016), so the two cannot differ.
  */
 export const MAINTENANCE_HTTP_API: Type<unknown>[] = [
-  MaintenanceHttpController, WorkerHttpController,
+  MaintenanceHttpController,
+  WorkerHttpController,
 ];

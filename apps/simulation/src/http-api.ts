@@ -7,5 +7,6 @@ import { SimulationsHttpController } from './http/simulations.http.controller';
  * document describes (ADR 0016), so the two cannot differ.
  */
 export const SIMULATION_HTTP_API: Type<unknown>[] = [
-  SimulationsHttpController, PhysicsHttpController,
+  SimulationsHttpController,
+  PhysicsHttpController,
 ];

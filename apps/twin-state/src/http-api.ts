@@ -10,5 +10,8 @@ import { TwinsHttpController } from './queries/twins.http.controller';
  */
 export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
-  CommandsHttpController, TwinsHttpController, AdminHttpController, AccessKeysHttpController,
+  CommandsHttpController,
+  TwinsHttpController,
+  AdminHttpController,
+  AccessKeysHttpController,
 ];

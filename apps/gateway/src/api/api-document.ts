@@ -53,7 +53,7 @@ export function gatewayApiDocument(version: string): OpenApiDocument {
     description: DESCRIPTION,
     tags: [
       ...SERVICES.map((name) => ({ name, description: TAGS[name] })),
-      { name: 'gateway', description: 'The system\'s probes, and this description' },
+      { name: 'gateway', description: "The system's probes, and this description" },
     ],
   });
 }

@@ -62,7 +62,10 @@ export function apiReference(): ApiReference {
   const swaggerUi = dirname(require.resolve('swagger-ui-dist/package.json'));
   const files = new Map<string, { type: string; body: Buffer }>([
     ['/docs', { type: 'text/html; charset=utf-8', body: Buffer.from(PAGE) }],
-    ['/docs/twinlog-docs.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(INITIALIZER) }],
+    [
+      '/docs/twinlog-docs.js',
+      { type: 'text/javascript; charset=utf-8', body: Buffer.from(INITIALIZER) },
+    ],
     ['/openapi.json', { type: 'application/json; charset=utf-8', body: document }],
   ]);
   // Read on first request: the bundle is large, and a gateway nobody browses never needs it.
@@ -80,16 +83,30 @@ export function apiReference(): ApiReference {
       if (path !== '/openapi.json' && path !== '/docs' && !path.startsWith('/docs/')) return false;
       const file = files.get(path) ?? asset(path);
       if (!file) {
-        send(res, 404, 'application/json', JSON.stringify({
-          error: { code: 'NOT_FOUND', message: 'Not a file of the API reference', details: {} },
-        }));
+        send(
+          res,
+          404,
+          'application/json',
+          JSON.stringify({
+            error: { code: 'NOT_FOUND', message: 'Not a file of the API reference', details: {} },
+          }),
+        );
         return true;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
-        send(res, 405, 'application/json', JSON.stringify({
-          error: { code: 'METHOD_NOT_ALLOWED', message: `${path} answers GET and HEAD`, details: {} },
-        }));
+        send(
+          res,
+          405,
+          'application/json',
+          JSON.stringify({
+            error: {
+              code: 'METHOD_NOT_ALLOWED',
+              message: `${path} answers GET and HEAD`,
+              details: {},
+            },
+          }),
+        );
         return true;
       }
       req.resume();

@@ -11,7 +11,10 @@ export const GATEWAY_ROUTES: ApiRoute[] = [
   {
     method: 'get',
     path: '/health/live',
-    description: { summary: 'Liveness of the gateway', response: z.object({ status: z.literal('up') }) },
+    description: {
+      summary: 'Liveness of the gateway',
+      response: z.object({ status: z.literal('up') }),
+    },
   },
   {
     method: 'get',
@@ -27,7 +30,11 @@ export const GATEWAY_ROUTES: ApiRoute[] = [
     path: '/openapi.json',
     description: {
       summary: 'This description of the API (OpenAPI 3.1)',
-      response: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+      response: z.looseObject({
+        openapi: z.string(),
+        info: z.looseObject({}),
+        paths: z.looseObject({}),
+      }),
     },
   },
   {

@@ -12,7 +12,10 @@ export const READING_IN = z
     time: z
       .union([z.string(), z.number()])
       .describe('ISO 8601 with an offset, or epoch milliseconds'),
-    unit: z.string().optional().describe("The reading's unit; the property's declared one when absent"),
+    unit: z
+      .string()
+      .optional()
+      .describe("The reading's unit; the property's declared one when absent"),
     readingId: z
       .string()
       .optional()
@@ -26,7 +29,11 @@ export const READINGS_BODY = z.union([
   z.object({ readings: z.array(READING_IN) }),
 ]);
 
-const ERROR = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
+const ERROR = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
 
 export const INTAKE_REPORT = z
   .object({

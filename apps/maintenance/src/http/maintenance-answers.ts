@@ -15,7 +15,11 @@ export const CURRENT_ANSWER = z.object({
 
 export const HISTORY_ANSWER = z.object({
   twinId: z.string(),
-  total: z.number().int().nonnegative().describe('Predictions in the range; the newest `limit` are listed'),
+  total: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Predictions in the range; the newest `limit` are listed'),
   predictions: z.array(
     (EVENT_DATA_SCHEMAS.MaintenancePredicted as z.ZodObject).safeExtend({
       eventId: z.string(),

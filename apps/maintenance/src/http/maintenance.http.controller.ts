@@ -48,7 +48,8 @@ export class MaintenanceHttpController {
   @Get()
   @Describe({
     summary: "A twin's maintenance prediction",
-    description: 'Health index and its features, remaining useful life with its band, the recommended window.',
+    description:
+      'Health index and its features, remaining useful life with its band, the recommended window.',
     response: CURRENT_ANSWER,
     errors: NOT_FOUND,
   })

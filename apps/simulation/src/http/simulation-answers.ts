@@ -6,7 +6,10 @@ import { z } from 'zod';
 const time = z.string();
 const subject = {
   twinId: z.string().min(1).max(200).describe('The twin to simulate'),
-  at: z.string().optional().describe('Start from the twin as it was then (ISO 8601); now when absent'),
+  at: z
+    .string()
+    .optional()
+    .describe('Start from the twin as it was then (ISO 8601); now when absent'),
 };
 
 export const RUN_BODY = scenarioInput.extend(subject).meta({ id: 'SimulationRequest' });

@@ -1,10 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import {
-  Describe,
-  Requires,
-  siteFilterOf,
-  type AuthenticatedRequest,
-} from '@twinlog/service-kit';
+import { Describe, Requires, siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
   COMMAND_ANSWER,
@@ -81,7 +76,7 @@ export class CommandsHttpController {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
       409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED",
-      422: "PROPERTY_UNKNOWN, LIMITS_INVALID (out of order, or outside the physical range), VALUE_OUT_OF_BOUNDS",
+      422: 'PROPERTY_UNKNOWN, LIMITS_INVALID (out of order, or outside the physical range), VALUE_OUT_OF_BOUNDS',
     },
   })
   changeLimits(
@@ -104,14 +99,15 @@ export class CommandsHttpController {
   @Post(':twinId/maintenance')
   @Describe({
     summary: 'Record maintenance performed',
-    description: 'Resets the named properties (and the maintenance prediction of the component) from `performedAt` on.',
+    description:
+      'Resets the named properties (and the maintenance prediction of the component) from `performedAt` on.',
     body: maintenanceBody,
     response: COMMAND_ANSWER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
       409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED",
-      422: "PROPERTY_UNKNOWN, TIMESTAMP_IMPLAUSIBLE, PARENT_NOT_FOUND (a componentId that is not below the twin)",
+      422: 'PROPERTY_UNKNOWN, TIMESTAMP_IMPLAUSIBLE, PARENT_NOT_FOUND (a componentId that is not below the twin)',
     },
   })
   recordMaintenance(
@@ -138,7 +134,7 @@ export class CommandsHttpController {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
       409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED; CHILDREN_ACTIVE: retire (or move) its children first",
-      422: "PARENT_RETIRED",
+      422: 'PARENT_RETIRED',
     },
   })
   retire(

@@ -40,7 +40,11 @@ export const DIFF_ANSWER = z.object({
   by: axis,
   changes: z.array(
     z.object({
-      path: z.string().describe('A dotted path into the state (`reported.temperature`), or `twin` when it did not exist at `from`'),
+      path: z
+        .string()
+        .describe(
+          'A dotted path into the state (`reported.temperature`), or `twin` when it did not exist at `from`',
+        ),
       before: z.unknown(),
       after: z.unknown(),
     }),
@@ -51,13 +55,25 @@ export const AUDIT_ANSWER = z.object({
   events: z.array(
     twinEventWith(
       {
-        position: z.number().int().nonnegative().describe("The event's position in the twin's trail"),
-        actor: z.string().nullable().describe('Who caused it (`key:<id>`, `token:<subject>`), when a caller did'),
+        position: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("The event's position in the twin's trail"),
+        actor: z
+          .string()
+          .nullable()
+          .describe('Who caused it (`key:<id>`, `token:<subject>`), when a caller did'),
       },
       'AuditEntry',
     ),
   ),
-  next: z.number().int().nonnegative().nullable().describe('Give it as `after` for the next page; null on the last'),
+  next: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('Give it as `after` for the next page; null on the last'),
 });
 
 export const PROVENANCE_ANSWER = z.object({

@@ -44,7 +44,8 @@ export class TwinsHttpController {
   @QueryParams(LIST_QUERY)
   @Describe({
     summary: 'List the twins',
-    description: 'Every twin the caller may see, by id, filtered by type, level, parent, site and status.',
+    description:
+      'Every twin the caller may see, by id, filtered by type, level, parent, site and status.',
     response: LIST_ANSWER,
   })
   list(@Query() query: ListQuery, @Caller() caller: Principal) {
@@ -85,7 +86,8 @@ export class TwinsHttpController {
   @Get(':twinId/rollup')
   @Describe({
     summary: "The roll-up of a twin's subtree",
-    description: 'Worst status, least healthy asset, and aggregates by each property\'s roll-up rule; twins of other sites are left out.',
+    description:
+      "Worst status, least healthy asset, and aggregates by each property's roll-up rule; twins of other sites are left out.",
     response: ROLL_UP,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })
@@ -98,7 +100,8 @@ export class TwinsHttpController {
   @QueryParams(HISTORY_QUERY)
   @Describe({
     summary: 'A twin as it was at a time',
-    description: 'Folded from its events up to `at`, by event time (what the plant was like) or record time (what Twinlog knew); with `subtree=true`, every twin below and the roll-up then.',
+    description:
+      'Folded from its events up to `at`, by event time (what the plant was like) or record time (what Twinlog knew); with `subtree=true`, every twin below and the roll-up then.',
     response: HISTORY_ANSWER,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })
@@ -143,7 +146,8 @@ export class TwinsHttpController {
   @QueryParams(AUDIT_QUERY)
   @Describe({
     summary: "A twin's audit trail",
-    description: 'Its events in log order, with who caused each, paged by position (`after`, `next`).',
+    description:
+      'Its events in log order, with who caused each, paged by position (`after`, `next`).',
     response: AUDIT_ANSWER,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })

@@ -52,7 +52,9 @@ export class AccessKeysHttpController {
     description: 'The answer holds the key itself (`key`), once: it is stored only as a hash.',
     body: NEW_KEY,
     response: KEY_VIEW.extend({ key: z.string().describe('twl_<id>_<secret>') }),
-    errors: { 400: 'KEY_REQUEST_INVALID: the body is not a valid key request (`details.problems`)' },
+    errors: {
+      400: 'KEY_REQUEST_INVALID: the body is not a valid key request (`details.problems`)',
+    },
   })
   async create(@Body() body: unknown, @Caller() caller: Principal) {
     const parsed = NEW_KEY.safeParse(body);

@@ -28,8 +28,11 @@ export function routeAccess(
   method: string,
 ): { role: Role; allSites: boolean } {
   const own = (key: string) =>
-    (Reflect.getMetadata(key, handler) as unknown) ?? (Reflect.getMetadata(key, controller) as unknown);
-  const role = (own(REQUIRES) as Role | undefined) ?? (method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin');
+    (Reflect.getMetadata(key, handler) as unknown) ??
+    (Reflect.getMetadata(key, controller) as unknown);
+  const role =
+    (own(REQUIRES) as Role | undefined) ??
+    (method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin');
   return { role, allSites: own(ALL_SITES) === true };
 }
 

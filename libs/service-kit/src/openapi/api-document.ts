@@ -162,7 +162,9 @@ function responses(route: ApiRoute, components: SchemaComponents): Record<string
     a.schema
       ? {
           description: a.description,
-          content: { [a.mediaType ?? 'application/json']: { schema: components.toJson(a.schema, 'output') } },
+          content: {
+            [a.mediaType ?? 'application/json']: { schema: components.toJson(a.schema, 'output') },
+          },
         }
       : errorAnswer(a.description);
   const out: Record<string, unknown> = {

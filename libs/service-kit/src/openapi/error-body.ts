@@ -16,7 +16,9 @@ export const ERROR_BODY = z
       message: z.string().describe('What went wrong, for a person.'),
       details: z
         .record(z.string(), z.unknown())
-        .describe('Facts for the caller: `parameter` names a bad query parameter, `problems` lists a body\'s.'),
+        .describe(
+          "Facts for the caller: `parameter` names a bad query parameter, `problems` lists a body's.",
+        ),
     }),
   })
   .meta({ id: 'Error' });

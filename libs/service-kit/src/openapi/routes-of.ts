@@ -55,18 +55,16 @@ export function routesOf(controllers: Type<unknown>[], tag?: string): ApiRoute[]
       const code = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
       const query = queryParamsOf(handler);
       return base.flatMap((prefix) =>
-        pathsOf(own).map(
-          (suffix): ApiRoute => ({
-            method,
-            path: openApiPath(prefix, suffix),
-            ...(query ? { query } : {}),
-            description,
-            access: routeAccess(controller, handler, method.toUpperCase()),
-            status: description.status ?? code ?? (method === 'post' ? 201 : 200),
-            source,
-            ...(tag ? { tag } : {}),
-          }),
-        ),
+        pathsOf(own).map((suffix): ApiRoute => ({
+          method,
+          path: openApiPath(prefix, suffix),
+          ...(query ? { query } : {}),
+          description,
+          access: routeAccess(controller, handler, method.toUpperCase()),
+          status: description.status ?? code ?? (method === 'post' ? 201 : 200),
+          source,
+          ...(tag ? { tag } : {}),
+        })),
       );
     });
   });

@@ -13,7 +13,9 @@ export function sharedResponses(): Record<string, unknown> {
       'UNAUTHENTICATED: no credential, or one that is unknown, revoked, expired or malformed (X-Api-Key or Authorization: Bearer)',
     ),
     RateLimited: {
-      ...errorAnswer("RATE_LIMITED: the caller's request rate is above its limit; retry after the time given"),
+      ...errorAnswer(
+        "RATE_LIMITED: the caller's request rate is above its limit; retry after the time given",
+      ),
       headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } },
     },
     ServerError: {

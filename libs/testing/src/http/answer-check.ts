@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 
 /** The parts of an OpenAPI 3.1 document an answer is checked against. */
 export interface DescribedApi {
-  paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, unknown>>;
   components?: Record<string, unknown>;
 }
 
@@ -31,7 +31,9 @@ export class AnswerCheck {
     addFormats(this.ajv);
     documents.forEach((document, doc) => this.ajv.addSchema(document as object, `api${doc}`));
     this.routes = documents
-      .flatMap((document, doc) => Object.keys(document.paths).map((template) => ({ doc, template })))
+      .flatMap((document, doc) =>
+        Object.keys(document.paths).map((template) => ({ doc, template })),
+      )
       .map((r) => ({ ...r, test: templateTest(r.template) }))
       // A literal segment wins over a parameter: /v1/simulations/compare before /{id}.
       .sort((a, b) => params(a.template) - params(b.template));
@@ -66,7 +68,10 @@ export class AnswerCheck {
 
   private checkOne(doc: number, template: string, answer: Answer): string | undefined {
     const verb = answer.method.toLowerCase();
-    const responses = this.documents[doc]!.paths[template]![verb]!.responses ?? {};
+    const operation = this.documents[doc]!.paths[template]![verb] as {
+      responses?: Record<string, unknown>;
+    };
+    const responses = operation.responses ?? {};
     const status = String(answer.status);
     const key = [status, `${status[0]}XX`, 'default'].find((k) => k in responses);
     if (!key) return `${template}: no answer ${status} is described`;
@@ -93,7 +98,10 @@ export class AnswerCheck {
     return ref
       .slice(2)
       .split('/')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[unescape(part)], this.documents[doc]);
+      .reduce<unknown>(
+        (node, part) => (node as Record<string, unknown>)[unescape(part)],
+        this.documents[doc],
+      );
   }
 
   private validator(ref: string): ValidateFunction {

@@ -51,7 +51,9 @@ describe('checking answers against an OpenAPI document', () => {
     );
     expect(get('/v1/things/a', 200, { id: 'a', at: 'yesterday' })).toMatch(/must match format/);
     expect(get('/v1/things/a', 409, { error: { code: 'X' } })).toMatch(/no answer 409/);
-    expect(get('/v1/things/a', 503, { status: 'down' })).toMatch(/must have required property 'error'/);
+    expect(get('/v1/things/a', 503, { status: 'down' })).toMatch(
+      /must have required property 'error'/,
+    );
     expect(get('/v1/things/special', 200, { id: 'special' })).toMatch(/must be equal to constant/);
   });
 

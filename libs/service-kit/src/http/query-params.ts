@@ -107,17 +107,21 @@ export function parseQuery<S extends QuerySchema>(schema: S, raw: unknown): z.in
 export const q = {
   /** An ISO 8601 time with a zone, normalised to UTC (`...Z`). */
   time: () =>
-    z.string().transform((text, ctx) => {
-      // The domain's one strict parser: 31 November or 25:00 do not roll over.
-      const parsed = parseIsoTime(text);
-      if (parsed.ok) return parsed.iso;
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }),
+    z
+      .string()
+      .describe('An ISO 8601 time with a zone (a real calendar date, 1970-9999)')
+      .transform((text, ctx) => {
+        // The domain's one strict parser: 31 November or 25:00 do not roll over.
+        const parsed = parseIsoTime(text);
+        if (parsed.ok) return parsed.iso;
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }),
   /** A whole number in [min, max]. */
   int: (min: number, max = Number.MAX_SAFE_INTEGER) =>
     z
       .string()
+      .describe(`A whole number from ${min} to ${max}`)
       .regex(/^-?\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
       .transform(Number)
       .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`),
@@ -131,6 +135,7 @@ export const q = {
   listOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z
       .string()
+      .describe(`A comma-separated list of ${values.join(', ')}, each at most once`)
       .transform((text) => text.split(','))
       .pipe(
         z
@@ -138,7 +143,11 @@ export const q = {
           .refine((l) => new Set(l).size === l.length, 'names a value twice'),
       ),
   /** A twin id (the alphabet TWIN_ID allows). */
-  twinId: () => z.string().regex(TWIN_ID, 'must be a twin id (1-128 letters, digits, . _ : -)'),
+  twinId: () =>
+    z
+      .string()
+      .describe('A twin id')
+      .regex(TWIN_ID, 'must be a twin id (1-128 letters, digits, . _ : -)'),
   /** Free text of 1 to `max` characters. */
   text: (max = 200) =>
     z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`),

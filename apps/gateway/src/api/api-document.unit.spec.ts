@@ -166,6 +166,9 @@ describe('/openapi.json and /docs at the gateway', () => {
       '/docs/../package.json',
       '/docs/%2e%2e/package.json',
       '/docs/swagger-ui.js.map',
+      '/docs/__proto__',
+      '/docs/constructor',
+      '/docs/hasOwnProperty',
     ]) {
       const answer = await fetch(`${gateway.url}${path}`);
       expect([path, answer.status]).toEqual([path, 404]);

@@ -13,12 +13,19 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  byCodeUnits,
   Caller,
+  filtersOf,
   maySee,
+  PAGE_MAX,
+  PageCursor,
+  pageLimit,
+  pagingParams,
   type Principal,
   q,
   QueryParams,
   Requires,
+  sortedPage,
   STATUS_OF_CODE,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
@@ -30,7 +37,14 @@ import { metaOf, splitCompare, splitRun } from './request-bodies';
 
 /** `?async=true|false`: answer 202 with a job, or wait for the result (default: by size). */
 const RUN_QUERY = z.object({ async: q.bool().optional() });
-const LIST_QUERY = z.object({ twinId: q.twinId().optional() });
+const LIST_QUERY = z.object({ twinId: q.twinId().optional(), ...pagingParams() });
+/** The jobs list is in the order they were made: a page continues after one's (createdAt, id). */
+const JOBS_CURSOR = new PageCursor(
+  'simulations',
+  z.tuple([z.string().max(64), z.string().max(128)]),
+);
+type JobKey = [createdAt: string, id: string];
+const byCreation = (a: JobKey, b: JobKey) => byCodeUnits(a[0], b[0]) || byCodeUnits(a[1], b[1]);
 
 interface Reply {
   status(code: number): Reply;
@@ -84,9 +98,23 @@ export class SimulationsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
-  list(@Query('twinId') twinId: string | undefined, @Caller() caller: Principal) {
-    const visible = this.jobs.list(twinId).filter((job) => maySee(caller, job.site));
-    return { simulations: visible.map((job) => viewOf(job, false)) };
+  list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
+    const filters = filtersOf(query);
+    const keyOf = (job: Job): JobKey => [job.createdAt, job.id];
+    const visible = this.jobs
+      .list(query.twinId)
+      .filter((job) => maySee(caller, job.site))
+      .sort((a, b) => byCreation(keyOf(a), keyOf(b)));
+    const { items, last } = sortedPage(visible, {
+      after: JOBS_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, PAGE_MAX),
+      keyOf,
+      compare: byCreation,
+    });
+    return {
+      simulations: items.map((job) => viewOf(job, false)),
+      next: last === null ? null : JOBS_CURSOR.encode(last, filters),
+    };
   }
 
   @Get(':id')

@@ -1,7 +1,16 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
+import {
+  byCodeUnits,
+  filtersOf,
+  PageCursor,
+  pageLimit,
+  pagingParams,
+  sortedPage,
+} from '../http/paging';
+import { PAGE_MAX, QueryParams } from '../http/query-params';
 import { AccessKeys } from './access-keys';
 import { Caller, Requires, RequiresAllSites } from './roles.decorator';
 import type { Principal } from './principal';
@@ -13,6 +22,12 @@ const NEW_KEY = z.strictObject({
   sites: z.union([z.literal('*'), z.array(SITE).min(1).max(1_000)]),
   expiresAt: z.string().max(64).nullish(),
 });
+
+const LIST_QUERY = z.object(pagingParams());
+/** Keys are listed in the order they were made: a page continues after one's (createdAt, keyId). */
+type KeyOrder = [createdAt: string, keyId: string];
+const KEYS_CURSOR = new PageCursor('keys', z.tuple([z.string().max(64), z.string().max(200)]));
+const byCreation = (a: KeyOrder, b: KeyOrder) => byCodeUnits(a[0], b[0]) || byCodeUnits(a[1], b[1]);
 
 /** A key as listed: everything but its secret's hash. */
 export type KeyView = Omit<AccessKeyRecord, 'secretHash'>;
@@ -53,8 +68,23 @@ export class AccessKeysHttpController {
   }
 
   @Get()
-  async list(): Promise<{ keys: KeyView[] }> {
-    return { keys: (await this.keys.list()).map(view) };
+  @QueryParams(LIST_QUERY)
+  async list(
+    @Query() query: z.infer<typeof LIST_QUERY>,
+  ): Promise<{ keys: KeyView[]; next: string | null }> {
+    const filters = filtersOf(query);
+    const keyOf = (k: AccessKeyRecord): KeyOrder => [k.createdAt, k.keyId];
+    const all = (await this.keys.list()).sort((a, b) => byCreation(keyOf(a), keyOf(b)));
+    const { items, last } = sortedPage(all, {
+      after: KEYS_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, PAGE_MAX),
+      keyOf,
+      compare: byCreation,
+    });
+    return {
+      keys: items.map(view),
+      next: last === null ? null : KEYS_CURSOR.encode(last, filters),
+    };
   }
 
   @Delete(':keyId')

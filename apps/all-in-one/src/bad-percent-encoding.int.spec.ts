@@ -30,7 +30,7 @@ it.each([
 
 it.each([
   ['/v1/twins?site=%E0%A4%A', 'site'],
-  ['/v1/twins?type=%zz', 'type'],
+  ['/v1/twins?twinType=%zz', 'twinType'],
   ['/v1/dead-letters?code=%E0%A4%A', 'code'],
 ])('answers 400 QUERY_INVALID naming the parameter for %s', async (path, parameter) => {
   const { status, error } = await get(path);

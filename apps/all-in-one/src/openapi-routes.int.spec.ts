@@ -63,9 +63,10 @@ describe('the OpenAPI document and the routes that answer', () => {
         answer.status === 404
           ? (JSON.parse(text) as { error?: { code?: string } }).error?.code
           : undefined;
-      // Nest's own 404 (HTTP_404) or the gateway's (NOT_FOUND): no route there. A 404 naming the
-      // thing (TWIN_NOT_FOUND, SIMULATION_NOT_FOUND) is the route answering.
-      if (code === 'HTTP_404' || code === 'NOT_FOUND') unanswered.push(`${operation}: ${text}`);
+      // ROUTE_NOT_FOUND (a service's or the gateway's) or 405: no route there for the method. A
+      // 404 naming the thing (TWIN_NOT_FOUND, SIMULATION_NOT_FOUND) is the route answering.
+      if (code === 'ROUTE_NOT_FOUND' || answer.status === 405)
+        unanswered.push(`${operation}: ${answer.status} ${text}`);
     }
     expect(unanswered).toEqual([]);
   });

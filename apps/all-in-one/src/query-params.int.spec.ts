@@ -36,18 +36,21 @@ afterAll(async () => t?.close());
 
 /** Each route with the parameters it takes (method GET unless said). */
 const ROUTES: Array<{ path: string; method?: string; params: string[] }> = [
-  { path: '/v1/twins', params: ['type', 'level', 'parentId', 'site', 'status'] },
+  {
+    path: '/v1/twins',
+    params: ['twinType', 'level', 'parentId', 'site', 'status', 'limit', 'cursor'],
+  },
   { path: '/v1/twins/cnc-1', params: [] },
   { path: '/v1/twins/cnc-1/rollup', params: [] },
   { path: '/v1/twins/cnc-1/history', params: ['at', 'by', 'subtree'] },
   { path: '/v1/twins/cnc-1/diff', params: ['from', 'to', 'by'] },
-  { path: '/v1/twins/cnc-1/events', params: ['types', 'from', 'to', 'after', 'limit'] },
+  { path: '/v1/twins/cnc-1/events', params: ['types', 'from', 'to', 'limit', 'cursor'] },
   { path: '/v1/twins/cnc-1/properties/temperature/source', params: [] },
   { path: '/v1/twins/cnc-1/maintenance', params: [] },
-  { path: '/v1/twins/cnc-1/maintenance/history', params: ['limit', 'from', 'to'] },
+  { path: '/v1/twins/cnc-1/maintenance/history', params: ['from', 'to', 'limit', 'cursor'] },
   { path: '/v1/twins/cnc-1/maintenance/rollup', params: [] },
-  { path: '/v1/simulations', params: ['twinId'] },
-  { path: '/v1/physics', params: [] },
+  { path: '/v1/simulations', params: ['twinId', 'limit', 'cursor'] },
+  { path: '/v1/physics', params: ['limit', 'cursor'] },
   { path: '/v1/physics/cnc-milling-machine', params: [] },
   { path: '/v1/worker', params: [] },
   { path: '/v1/readings', method: 'POST', params: [] },
@@ -58,7 +61,11 @@ describe('query parameters', () => {
   it.each([
     ['/v1/twins?level=galaxy', 'level'],
     ['/v1/twins?status=sleeping', 'status'],
-    ['/v1/twins?type=no-such-type', 'type'],
+    ['/v1/twins?twinType=no-such-type', 'twinType'],
+    ['/v1/twins?type=cnc-milling-machine', 'type'],
+    ['/v1/twins?limit=0', 'limit'],
+    ['/v1/twins?cursor=%2F%2F', 'cursor'],
+    ['/v1/twins?cursor=bm90IGEgY3Vyc29y', 'cursor'],
     ['/v1/twins?parentId=not%20an%20id', 'parentId'],
     ['/v1/twins?site=', 'site'],
     ['/v1/twins?colour=red', 'colour'],
@@ -77,15 +84,19 @@ describe('query parameters', () => {
     ['/v1/twins/cnc-1/events?limit=-5', 'limit'],
     ['/v1/twins/cnc-1/events?limit=2.5', 'limit'],
     ['/v1/twins/cnc-1/events?limit=1000000', 'limit'],
-    ['/v1/twins/cnc-1/events?after=-1', 'after'],
-    ['/v1/twins/cnc-1/events?after=abc', 'after'],
+    ['/v1/twins/cnc-1/events?after=0', 'after'],
+    ['/v1/twins/cnc-1/events?cursor=-1', 'cursor'],
+    ['/v1/twins/cnc-1/events?cursor=abc', 'cursor'],
     ['/v1/twins/cnc-1/events?types=TwinRegistered,Nonsense', 'types'],
     ['/v1/twins/cnc-1/events?types=', 'types'],
     [`/v1/twins/cnc-1/events?from=${iso(1)}&to=${iso(9)}`, 'from'],
     ['/v1/twins/cnc-1/maintenance/history?limit=many', 'limit'],
     ['/v1/twins/cnc-1/maintenance/history?from=2026-02-30T00:00:00Z', 'from'],
     [`/v1/twins/cnc-1/maintenance/history?from=${iso(1)}&to=${iso(9)}`, 'from'],
+    ['/v1/twins/cnc-1/maintenance/history?cursor=abc', 'cursor'],
     ['/v1/simulations?twinId=%2F%2F', 'twinId'],
+    ['/v1/simulations?limit=1001', 'limit'],
+    ['/v1/physics?cursor=e30', 'cursor'],
     ['/v1/physics?__proto__=1', '__proto__'],
     ['/v1/twins?constructor=x', 'constructor'],
   ])('%s is 400 QUERY_INVALID naming %s', async (path, parameter) => {
@@ -116,12 +127,13 @@ describe('query parameters', () => {
 
   it('answers well-formed questions', async () => {
     for (const path of [
-      '/v1/twins?level=asset&status=active&type=cnc-milling-machine',
+      '/v1/twins?level=asset&status=active&twinType=cnc-milling-machine&limit=1',
       `/v1/twins/cnc-1/history?at=${iso(1)}&by=event&subtree=false`,
       `/v1/twins/cnc-1/diff?from=${iso(300)}&to=${iso(1)}&by=event`,
-      `/v1/twins/cnc-1/events?types=TwinRegistered&limit=10&after=0&from=${iso(700)}&to=${iso(0)}`,
+      `/v1/twins/cnc-1/events?types=TwinRegistered&limit=10&from=${iso(700)}&to=${iso(0)}`,
       '/v1/twins/cnc-1/maintenance/history?limit=5',
-      '/v1/simulations?twinId=cnc-1',
+      '/v1/simulations?twinId=cnc-1&limit=5',
+      '/v1/physics?limit=1',
     ]) {
       expect([path, (await get(path)).status]).toEqual([path, 200]);
     }

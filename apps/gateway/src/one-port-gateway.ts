@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream';
 import { bounded } from '@twinlog/domain';
 import {
   AllowedHosts,
+  answerClientErrors,
   applyHttpTimeouts,
   DEFAULT_HTTP_TIMEOUTS,
   refuseForeignRequests,
@@ -47,6 +48,7 @@ export async function startOnePortGateway(
     headers(req, res, () => screen(req, res, () => route(req, res, upstreams, reference)));
   });
   applyHttpTimeouts(server, timeouts);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -74,8 +76,8 @@ function route(
   if (!service)
     return json(res, 404, {
       error: {
-        code: 'NOT_FOUND',
-        message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/services/*.md)`,
+        code: 'ROUTE_NOT_FOUND',
+        message: `No Twinlog API at ${bounded(path)}: the APIs are under /v1 (docs/api-conventions.md)`,
         details: {},
       },
     });

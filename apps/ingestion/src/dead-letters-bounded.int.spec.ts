@@ -69,17 +69,17 @@ describe.each([
 
   it('lists a page of at most about 1 MiB, reading only that page, and pages through the rest', async () => {
     const before = h.infra.log.deadLetterRecordsRead;
-    const big = await get(`/v1/dead-letters?since=${start}&limit=1000`);
+    const big = await get(`/v1/dead-letters?from=${start}&limit=1000`);
     expect(big.status).toBe(200);
     expect(big.bytes).toBeLessThan(1.5 * 1024 * 1024);
     expect(big.json.deadLetters.length).toBeLessThan(LETTERS);
-    expect(big.json.nextCursor).toEqual(expect.any(String));
+    expect(big.json.next).toEqual(expect.any(String));
     expect(h.infra.log.deadLetterRecordsRead - before).toBeLessThanOrEqual(
       big.json.deadLetters.length + 1,
     );
 
     const small = h.infra.log.deadLetterRecordsRead;
-    const page = await get(`/v1/dead-letters?limit=5&cursor=${big.json.nextCursor}`);
+    const page = await get(`/v1/dead-letters?from=${start}&limit=5&cursor=${big.json.next}`);
     expect(page.json.deadLetters).toHaveLength(5);
     expect(h.infra.log.deadLetterRecordsRead - small).toBeLessThanOrEqual(6);
 
@@ -92,11 +92,11 @@ describe.each([
     let pages = 0;
     do {
       const next = await get(
-        `/v1/dead-letters?since=${start}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        `/v1/dead-letters?from=${start}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
       );
       expect(next.bytes).toBeLessThan(1.5 * 1024 * 1024);
       for (const l of next.json.deadLetters) ids.add(l.id);
-      cursor = next.json.nextCursor;
+      cursor = next.json.next;
     } while (cursor && ++pages < 50);
     expect(ids.size).toBeGreaterThanOrEqual(LETTERS);
   });
@@ -105,7 +105,7 @@ describe.each([
     expect((await h.post('{"readings": [oops')).status).toBe(400);
     let first: { id: string } | undefined;
     await eventually(async () => {
-      [first] = (await get(`/v1/dead-letters?code=JSON_MALFORMED&since=${start}`)).json.deadLetters;
+      [first] = (await get(`/v1/dead-letters?code=JSON_MALFORMED&from=${start}`)).json.deadLetters;
       return first !== undefined;
     }, 'the whole-request letter');
     const before = (await h.infra.log.readDeadLetterReplays()).length;

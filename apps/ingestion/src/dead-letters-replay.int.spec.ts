@@ -7,6 +7,7 @@ import { eventually } from '@twinlog/event-log/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot } from '@twinlog/testing';
+import { DEAD_LETTERS_CURSOR } from './dead-letters/dead-letter-query';
 import { minutesAgo, registerTwins, startHarness, type Harness } from './testing/ingestion-harness';
 
 /** Dead letters are fixed by replaying them: the issue 15 part "Dead letters that can be fixed". */
@@ -95,7 +96,7 @@ describe.each([
     expect(shown.json).toMatchObject({ id: listed[0].id, code: 'TWIN_NOT_FOUND' });
     const page = await get('/v1/dead-letters?limit=1');
     expect(page.json.deadLetters).toHaveLength(1);
-    const next = await get(`/v1/dead-letters?limit=1&cursor=${page.json.nextCursor}`);
+    const next = await get(`/v1/dead-letters?limit=1&cursor=${page.json.next}`);
     expect(next.json.deadLetters[0].id).not.toBe(page.json.deadLetters[0].id);
 
     // Still unknown: refused again, and not dead-lettered a second time.
@@ -151,13 +152,16 @@ describe.each([
   it('answers 400 naming each bad query parameter, and 404 for an unknown id', async () => {
     const cases: Array<[string, string]> = [
       ['code=NOT_A_CODE', 'code'],
-      ['since=2026-11-31T00:00:00Z', 'since'],
-      ['since=yesterday', 'since'],
+      ['from=2026-11-31T00:00:00Z', 'from'],
+      ['from=yesterday', 'from'],
+      ['since=2026-01-01T00:00:00Z', 'since'],
       ['limit=0', 'limit'],
       ['limit=abc', 'limit'],
       ['limit=1e9', 'limit'],
       ['cursor=-1', 'cursor'],
       ['cursor=999999999', 'cursor'],
+      // A well-formed cursor past the last letter (stale, or made up): 400, not an empty page.
+      [`cursor=${DEAD_LETTERS_CURSOR.encode('999999999', {})}`, 'cursor'],
       ['colour=red', 'colour'],
     ];
     for (const [query, parameter] of cases) {

@@ -68,7 +68,7 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
         properties: { temperature: 'alarm', power_consumption: 'normal' },
       },
     });
-    const list = await h.call('GET', '/v1/twins?type=cnc-milling-machine&site=plant-a');
+    const list = await h.call('GET', '/v1/twins?twinType=cnc-milling-machine&site=plant-a');
     expect(list.json.twins.map((t: { twinId: string }) => t.twinId)).toEqual(['mill-a', 'mill-b']);
     expect((await h.call('GET', '/v1/twins?parentId=mill-b')).json.twins).toHaveLength(1);
     expect((await h.call('GET', '/v1/twins/nobody')).json.error.code).toBe('TWIN_NOT_FOUND');
@@ -201,7 +201,7 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
       'TwinRegistered',
       'TelemetryReported',
     ]);
-    const second = await h.call('GET', `/v1/twins/mill-a/events?limit=2&after=${first.json.next}`);
+    const second = await h.call('GET', `/v1/twins/mill-a/events?limit=2&cursor=${first.json.next}`);
     expect(second.json.events[0].position).toBe(2);
   });
 

@@ -9,6 +9,7 @@ export * from './http/http-error.filter';
 export * from './logging/structured-logger';
 export * from './logging/service-context';
 export * from './http/query-params';
+export * from './http/paging';
 export * from './http/route-description';
 export * from './http/http-timeouts';
 export * from './http/json-bodies-only';

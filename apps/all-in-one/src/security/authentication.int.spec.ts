@@ -315,6 +315,36 @@ describe('site scopes', () => {
     ).toBe(200);
   });
 
+  it('pages through only its sites: every page full, no twin of another site in any', async () => {
+    for (const twinId of ['mill-a2', 'mill-a3'])
+      expect(
+        (
+          await call(`${twinlog.url}/v1/twins`, {
+            method: 'POST',
+            headers: bearer(admin),
+            body: { twinId, twinType: 'cnc-milling-machine', site: 'plant-a' },
+          })
+        ).status,
+      ).toBe(201);
+    const pages: string[][] = [];
+    let next: string | null = null;
+    do {
+      const page = await call(
+        `${twinlog.url}/v1/twins?limit=1${next === null ? '' : `&cursor=${next}`}`,
+        { headers: bearer(plantA.viewer) },
+      );
+      expect(page.status).toBe(200);
+      pages.push((page.body['twins'] as Array<{ twinId: string }>).map((t) => t.twinId));
+      next = page.body['next'] as string | null;
+    } while (next !== null && pages.length < 20);
+    // mill-b (plant-b) is left out before paging: no page is short or empty for it.
+    expect(pages.every((p) => p.length === 1)).toBe(true);
+    const ids = pages.flat();
+    expect(ids).toEqual(expect.arrayContaining(['mill-a', 'mill-a2', 'mill-a3']));
+    expect(ids).not.toContain('mill-b');
+    expect([...new Set(ids)].sort()).toEqual(ids);
+  });
+
   it("acts only on its sites: registering elsewhere is 403, another site's twin is not found", async () => {
     const elsewhere = await call(`${twinlog.url}/v1/twins`, {
       method: 'POST',

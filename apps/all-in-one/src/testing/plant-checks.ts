@@ -42,7 +42,7 @@ export async function seeThePlantWorking(url: string, timeoutMs: number, apiKey?
   );
   const anomalous = await eventually(
     async () => {
-      const { body } = await getJson<TwinList>(`${url}/v1/twins`, apiKey);
+      const { body } = await getJson<TwinList>(`${url}/v1/twins?limit=1000`, apiKey);
       const twin = body.twins.find((t) => t.activeAnomalies > 0);
       return twin
         ? (await getJson<Twin>(`${url}/v1/twins/${twin.twinId}`, apiKey)).body

@@ -1,4 +1,4 @@
-import { getJson, option } from './api-client';
+import { getAllPages, getJson, option } from './api-client';
 
 interface Episode {
   twinId: string;
@@ -48,12 +48,7 @@ export async function anomaliesCommand(
 async function openEpisodes(base: string, only: string | undefined): Promise<Episode[]> {
   const ids = only
     ? [only]
-    : (
-        await getJson<{ twins: Array<{ twinId: string; activeAnomalies?: number }> }>(
-          base,
-          '/v1/twins',
-        )
-      ).twins
+    : (await getAllPages<{ twinId: string; activeAnomalies?: number }>(base, '/v1/twins', 'twins'))
         .filter((t) => (t.activeAnomalies ?? 1) > 0)
         .map((t) => t.twinId);
   const episodes: Episode[] = [];

@@ -26,6 +26,28 @@ export async function getJson<T>(base: string, path: string): Promise<T> {
   return requestJson<T>(base, path);
 }
 
+/**
+ * Every item of a paged list (docs/api-conventions.md): follows each page's `next` as `cursor`
+ * until it is null, or until `max` items are in hand.
+ */
+export async function getAllPages<T>(
+  base: string,
+  path: string,
+  itemsKey: string,
+  max = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const url = new URL(path, 'http://twinlog');
+    if (cursor !== null) url.searchParams.set('cursor', cursor);
+    const page: Record<string, unknown> = await getJson(base, `${url.pathname}${url.search}`);
+    items.push(...((page[itemsKey] as T[] | undefined) ?? []));
+    cursor = typeof page.next === 'string' ? page.next : null;
+  } while (cursor !== null && items.length < max);
+  return items.slice(0, max);
+}
+
 /** POST a JSON body to a Twinlog API path; the answer as JSON. */
 export async function postJson<T>(base: string, path: string, body: unknown): Promise<T> {
   return requestJson<T>(base, path, {

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { CliError, getJson, option, postJson, table } from './api-client';
+import { CliError, getAllPages, getJson, option, postJson, table } from './api-client';
 
 interface DeadLetter {
   id: string;
@@ -79,22 +79,22 @@ async function list(
   out: (line: string) => void,
 ): Promise<number> {
   const query = new URLSearchParams();
-  for (const key of ['code', 'since', 'limit']) {
-    const value = option(args, key);
+  // --since T is the list's `from` (the first refusal time it shows).
+  for (const [flag, key] of [
+    ['code', 'code'],
+    ['since', 'from'],
+    ['limit', 'limit'],
+  ] as const) {
+    const value = option(args, flag);
     if (value !== undefined) query.set(key, value);
   }
-  const letters: DeadLetter[] = [];
-  let cursor: string | null = null;
   const wanted = Number(option(args, 'limit') ?? Number.POSITIVE_INFINITY);
-  do {
-    if (cursor) query.set('cursor', cursor);
-    const page: { deadLetters: DeadLetter[]; nextCursor: string | null } = await getJson(
-      base,
-      `/v1/dead-letters${query.size ? `?${query}` : ''}`,
-    );
-    letters.push(...page.deadLetters);
-    cursor = page.nextCursor;
-  } while (cursor && letters.length < wanted);
+  const letters = await getAllPages<DeadLetter>(
+    base,
+    `/v1/dead-letters${query.size ? `?${query}` : ''}`,
+    'deadLetters',
+    wanted,
+  );
   if (json) {
     out(JSON.stringify(letters, null, 2));
     return 0;

@@ -1,4 +1,4 @@
-import { getJson, option, table } from './api-client';
+import { getAllPages, option, table } from './api-client';
 
 interface TwinRow {
   twinId: string;
@@ -20,13 +20,20 @@ export async function twinsCommand(
   out: (line: string) => void,
 ): Promise<number> {
   const query = new URLSearchParams();
-  for (const key of ['type', 'level', 'site', 'status']) {
-    const value = option(args, key);
+  // --type T is the list's `twinType`.
+  for (const [flag, key] of [
+    ['type', 'twinType'],
+    ['level', 'level'],
+    ['site', 'site'],
+    ['status', 'status'],
+  ] as const) {
+    const value = option(args, flag);
     if (value !== undefined) query.set(key, value);
   }
-  const { twins } = await getJson<{ twins: TwinRow[] }>(
+  const twins = await getAllPages<TwinRow>(
     base,
     `/v1/twins${query.size ? `?${query}` : ''}`,
+    'twins',
   );
   if (option(args, 'json')) {
     out(JSON.stringify(twins, null, 2));

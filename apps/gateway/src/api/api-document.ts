@@ -33,7 +33,12 @@ const TAGS: Record<ServiceName, string> = {
 
 const DESCRIPTION = `Every route of Twinlog's services behind the one-port gateway, generated from the zod schemas that validate the requests.
 
-Every route needs a credential (an API key in \`X-Api-Key\`, or an OIDC bearer token) but the probes, this document and the reference page. Refusals share one envelope, \`{ "error": { "code", "message", "details" } }\`, with stable codes (docs/services/*.md).`;
+Every route needs a credential (an API key in \`X-Api-Key\`, or an OIDC bearer token) but the probes, this document and the reference page.
+
+One convention across the services (docs/api-conventions.md):
+- **Errors**: every 4xx and 5xx answer is \`{ "error": { "code", "message", "details" } }\` (the \`Error\` schema), with a stable code; a bad query parameter is 400 \`QUERY_INVALID\` naming it in \`details.parameter\`.
+- **Paging**: a list takes \`limit\` and \`cursor\` (the \`PageLimit\` and \`PageCursor\` parameters) and answers \`{ <items>: [...], "next": <cursor or null> }\` (\`PageNext\`).
+- **Filtering**: a list's other query parameters filter it; an unknown parameter is refused, never ignored.`;
 
 /** A concrete path of a route's template, for the gateway's routing table. */
 const concrete = (path: string) => path.replace(/\{\w+\}/g, 'x1');

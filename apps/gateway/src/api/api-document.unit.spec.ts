@@ -105,6 +105,51 @@ describe("the gateway's OpenAPI document", () => {
   });
 });
 
+describe('the convention the document shows (docs/api-conventions.md)', () => {
+  const lists = operations.filter(({ op }) =>
+    (op.parameters ?? []).some((p) => p.$ref === '#/components/parameters/PageCursor'),
+  );
+
+  it('pages every list alike: PageLimit and PageCursor in, PageNext out', () => {
+    expect(lists.map((l) => `${l.method} ${l.path}`).sort()).toEqual([
+      'get /v1/admin/keys',
+      'get /v1/dead-letters',
+      'get /v1/physics',
+      'get /v1/simulations',
+      'get /v1/twins',
+      'get /v1/twins/{id}/maintenance/history',
+      'get /v1/twins/{twinId}/events',
+    ]);
+    for (const { path, op } of lists) {
+      expect([
+        path,
+        op.parameters?.some((p) => p.$ref === '#/components/parameters/PageLimit'),
+      ]).toEqual([path, true]);
+      expect([path, op.parameters?.some((p) => p.name === 'limit' || p.name === 'cursor')]).toEqual(
+        [path, false],
+      );
+      const answer = op.responses['200']?.content?.['application/json']?.schema as {
+        properties?: Record<string, unknown>;
+      };
+      expect([path, answer.properties?.['next']]).toEqual([
+        path,
+        { $ref: '#/components/schemas/PageNext' },
+      ]);
+    }
+  });
+
+  it('has the error body, the page parameters and next as shared components', () => {
+    const { schemas, parameters } = document.components as {
+      schemas: Record<string, { properties?: object }>;
+      parameters: Record<string, { name: string; in: string }>;
+    };
+    expect(Object.keys(schemas['Error']!.properties ?? {})).toEqual(['error']);
+    expect(schemas['PageNext']).toMatchObject({ type: ['string', 'null'] });
+    expect(parameters['PageLimit']).toMatchObject({ name: 'limit', in: 'query' });
+    expect(parameters['PageCursor']).toMatchObject({ name: 'cursor', in: 'query' });
+  });
+});
+
 describe('/openapi.json and /docs at the gateway', () => {
   let upstream: Server;
   let gateway: OnePortGateway;

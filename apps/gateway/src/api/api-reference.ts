@@ -88,7 +88,11 @@ export function apiReference(): ApiReference {
           404,
           'application/json',
           JSON.stringify({
-            error: { code: 'NOT_FOUND', message: 'Not a file of the API reference', details: {} },
+            error: {
+              code: 'ROUTE_NOT_FOUND',
+              message: 'Not a file of the API reference',
+              details: {},
+            },
           }),
         );
         return true;
@@ -102,8 +106,8 @@ export function apiReference(): ApiReference {
           JSON.stringify({
             error: {
               code: 'METHOD_NOT_ALLOWED',
-              message: `${path} answers GET and HEAD`,
-              details: {},
+              message: `${req.method ?? ''} is not allowed on ${path}: it takes GET, HEAD`,
+              details: { method: req.method, allowed: ['GET', 'HEAD'] },
             },
           }),
         );

@@ -54,7 +54,7 @@ export const GATEWAY_ROUTES: ApiRoute[] = [
       summary: "The reference page's scripts, styles and icons",
       response: z.string(),
       mediaType: 'application/octet-stream',
-      errors: { 404: 'NOT_FOUND: not a file of the reference page' },
+      errors: { 404: 'ROUTE_NOT_FOUND: not a file of the reference page' },
     },
   },
 ].map((route) => ({

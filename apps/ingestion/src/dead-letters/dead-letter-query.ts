@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem, q } from '@twinlog/service-kit';
+import { HttpProblem, PageCursor, pagingParams, q } from '@twinlog/service-kit';
 import { DEAD_LETTER_CODES } from './dead-letter-view';
 
 /** A dead letter's id: its offset in the dead-letter log ("12"), or "partition-offset". */
@@ -11,10 +11,11 @@ const id = z.string().regex(DEAD_LETTER_ID, 'must be a dead letter id (a number)
 /** GET /v1/dead-letters: read by the shared query guard (`@QueryParams`). */
 export const LIST_QUERY = z.object({
   code: code.optional(),
-  since: q.time().optional(),
-  limit: q.int(1, 1_000).default(100),
-  cursor: id.optional(),
+  from: q.time().optional(),
+  ...pagingParams(),
 });
+/** A page of dead letters continues after a letter's id. */
+export const DEAD_LETTERS_CURSOR = new PageCursor('dead-letters', id);
 export type ListQuery = z.infer<typeof LIST_QUERY>;
 
 /** The replay body: its `since` goes through the same strict time parser as every query. */

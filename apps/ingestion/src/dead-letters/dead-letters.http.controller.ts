@@ -3,7 +3,11 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/comm
 import {
   type AuthenticatedRequest,
   Describe,
+  badCursor,
+  filtersOf,
   HttpProblem,
+  PAGE_MAX,
+  pageLimit,
   QueryParams,
   Requires,
   RequiresAllSites,
@@ -14,6 +18,7 @@ import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
 import {
   DEAD_LETTER_ID,
+  DEAD_LETTERS_CURSOR,
   LIST_QUERY,
   parseOr400,
   replayBody,
@@ -42,16 +47,20 @@ export class DeadLettersHttpController {
   })
   async list(
     @Query() query: ListQuery,
-  ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null }> {
-    const page = await this.deadLetters.page(query);
-    if (page === 'cursor past end')
-      throw new HttpProblem(
-        400,
-        'QUERY_INVALID',
-        `query cursor: ${query.cursor} is past the last dead letter`,
-        { parameter: 'cursor' },
-      );
-    return page;
+  ): Promise<{ deadLetters: DeadLetterView[]; next: string | null }> {
+    const filters = filtersOf(query);
+    const after = DEAD_LETTERS_CURSOR.decode(query.cursor, filters);
+    const page = await this.deadLetters.page({
+      code: query.code,
+      from: query.from,
+      limit: pageLimit(query.limit, PAGE_MAX),
+      after,
+    });
+    if (page === 'cursor past end') throw badCursor('it is past the last dead letter');
+    return {
+      deadLetters: page.deadLetters,
+      next: page.next === null ? null : DEAD_LETTERS_CURSOR.encode(page.next, filters),
+    };
   }
 
   @Get(':id')

@@ -13,15 +13,17 @@ export interface DeadLetterFilter {
 }
 
 export interface DeadLetterPageRequest {
-  code?: string;
-  since?: string;
+  code?: string | undefined;
+  /** The earliest refusal time (inclusive). */
+  from?: string | undefined;
   limit: number;
-  cursor?: string;
+  /** The id of the letter the page continues after. */
+  after?: string | undefined;
 }
 
 /**
  * The payload bytes one page of the list carries at most (each letter keeps at most
- * DEAD_LETTER_PAYLOAD_BYTES): a page stops early there and gives its nextCursor.
+ * DEAD_LETTER_PAYLOAD_BYTES): a page stops early there and gives its next.
  */
 export const DEAD_LETTER_PAGE_BYTES = 1024 * 1024;
 /** Letters a replay reads and sends through ingestion at a time. */
@@ -64,17 +66,17 @@ export class DeadLetters {
   /** One page of the list: only that page is read from the log. */
   async page(
     request: DeadLetterPageRequest,
-  ): Promise<{ deadLetters: DeadLetterView[]; nextCursor: string | null } | 'cursor past end'> {
-    const { code, since, limit, cursor } = request;
+  ): Promise<{ deadLetters: DeadLetterView[]; next: string | null } | 'cursor past end'> {
+    const { code, from, limit, after } = request;
     const page = await this.log.readDeadLetterPage({
-      after: cursor,
+      after,
       code,
-      since,
+      since: from,
       limit,
       maxBytes: DEAD_LETTER_PAGE_BYTES,
     });
     if (page.afterEnd) return 'cursor past end';
-    return { deadLetters: await this.views(page.letters), nextCursor: page.next };
+    return { deadLetters: await this.views(page.letters), next: page.next };
   }
 
   /** The letters with these ids that exist, in log order. */

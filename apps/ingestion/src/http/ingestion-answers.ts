@@ -1,3 +1,4 @@
+import { pageOf } from '@twinlog/service-kit';
 import { z } from 'zod';
 
 /** What ingestion's routes take and answer (the OpenAPI document's schemas). */
@@ -89,10 +90,7 @@ export const DEAD_LETTER = z
   })
   .meta({ id: 'DeadLetter' });
 
-export const DEAD_LETTER_PAGE = z.object({
-  deadLetters: z.array(DEAD_LETTER),
-  nextCursor: z.string().nullable(),
-});
+export const DEAD_LETTER_PAGE = pageOf('deadLetters', DEAD_LETTER);
 
 export const REPLAY_REPORT = z.object({
   at: time,

@@ -1,5 +1,5 @@
 import { EVENT_DATA_SCHEMAS, MAINTENANCE_PRIORITIES, TWIN_LEVELS } from '@twinlog/domain';
-import { MAINTENANCE_PREDICTION } from '@twinlog/service-kit';
+import { MAINTENANCE_PREDICTION, NEXT } from '@twinlog/service-kit';
 import { z } from 'zod';
 
 /** What the maintenance routes answer (the OpenAPI document's schemas). */
@@ -28,6 +28,7 @@ export const HISTORY_ANSWER = z.object({
       causationId: z.string().nullable(),
     }),
   ),
+  next: NEXT,
 });
 
 export const ROLLUP_ANSWER = z.object({

@@ -3,14 +3,18 @@ import { rollUpMaintenance, type MaintenanceRollUp } from '@twinlog/analytics';
 import { bounded, TwinlogError, type EventEnvelope, type TwinState } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import {
+  badCursor,
   Caller,
   Describe,
   EVENT_LOG,
+  filtersOf,
   maySee,
   orderedRange,
+  PageCursor,
+  pageLimit,
+  pagingParams,
   type Principal,
   q,
-  queryInvalid,
   QueryParams,
   ServiceReadiness,
 } from '@twinlog/service-kit';
@@ -25,10 +29,12 @@ const NOT_FOUND = {
   503: 'NOT_READY: the twins are still loading (Retry-After)',
 };
 
-/** `?limit=&from=&to=`: the newest `limit` predictions, optionally between event times. */
+/** `?from=&to=&limit=&cursor=`: the predictions in log order, optionally in [from, to) of event time. */
 const HISTORY_QUERY = z
-  .object({ limit: q.int(1).optional(), from: q.time().optional(), to: q.time().optional() })
+  .object({ from: q.time().optional(), to: q.time().optional(), ...pagingParams() })
   .superRefine(orderedRange());
+/** A page of the history continues after a position among the twin's predictions. */
+const HISTORY_CURSOR = new PageCursor('maintenance-history', z.int().min(0));
 
 /**
  * A twin's maintenance prediction, its history and the roll-up over a machine or a line. All
@@ -70,7 +76,7 @@ export class MaintenanceHttpController {
     };
   }
 
-  /** Every prediction of the twin in log order (the newest `limit`, optionally between event times). */
+  /** Every prediction of the twin in log order, paged (optionally in [from, to) of event time). */
   @Get('history')
   @QueryParams(HISTORY_QUERY)
   @Describe({
@@ -84,24 +90,33 @@ export class MaintenanceHttpController {
     @Caller() caller: Principal,
   ) {
     this.twin(id, caller);
-    const limit = query.limit ?? Math.min(100, this.config.maxPage);
-    if (limit > this.config.maxPage) {
-      throw queryInvalid('limit', `limit: must be a whole number from 1 to ${this.config.maxPage}`);
-    }
+    const limit = pageLimit(query.limit, this.config.maxPage);
+    const filters = { twinId: id, ...filtersOf(query) };
+    const after = HISTORY_CURSOR.decode(query.cursor, filters);
     const fromMs = query.from === undefined ? undefined : Date.parse(query.from);
     const toMs = query.to === undefined ? undefined : Date.parse(query.to);
     const events = await this.log.readStream(id, {
       streams: ['twin-events'],
       types: ['MaintenancePredicted'],
     });
-    const chosen = events.filter((e) => {
-      const at = Date.parse(e.occurredAt);
-      return (fromMs === undefined || at >= fromMs) && (toMs === undefined || at <= toMs);
-    });
+    // Predictions are never removed: a position beyond them was not made by this server.
+    if (after !== undefined && after >= events.length)
+      throw badCursor('it is past the end of this history');
+    const chosen = events
+      .map((event, position) => ({ event, position }))
+      .filter(({ event }) => {
+        const at = Date.parse(event.occurredAt);
+        return (fromMs === undefined || at >= fromMs) && (toMs === undefined || at < toMs);
+      });
+    const rest = after === undefined ? chosen : chosen.filter((c) => c.position > after);
+    const page = rest.slice(0, limit);
+    const last = page[page.length - 1];
     return {
       twinId: id,
       total: chosen.length,
-      predictions: chosen.slice(-limit).map(entry),
+      predictions: page.map(({ event }) => entry(event)),
+      next:
+        last && rest.length > page.length ? HISTORY_CURSOR.encode(last.position, filters) : null,
     };
   }
 

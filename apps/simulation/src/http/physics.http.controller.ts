@@ -1,8 +1,24 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { ModelCatalog } from '@twinlog/domain';
 import { declaredParameters, physicsModelFor, simulatedTwinTypes } from '@twinlog/physics';
-import { Describe, MODEL_CATALOG } from '@twinlog/service-kit';
+import {
+  byCodeUnits,
+  Describe,
+  filtersOf,
+  MODEL_CATALOG,
+  PAGE_MAX,
+  PageCursor,
+  pageLimit,
+  pagingParams,
+  QueryParams,
+  sortedPage,
+} from '@twinlog/service-kit';
+import { z } from 'zod';
 import { PHYSICS_LIST, PHYSICS_MODEL } from './simulation-answers';
+
+const LIST_QUERY = z.object(pagingParams());
+/** The list of simulated twin types, by name: a page continues after one. */
+const TYPES_CURSOR = new PageCursor('physics', z.string().max(100));
 
 /** What can be simulated, and each model's variables and declared parameters. */
 @Controller('v1/physics')
@@ -11,8 +27,19 @@ export class PhysicsHttpController {
 
   @Get()
   @Describe({ summary: 'The twin types that can be simulated', response: PHYSICS_LIST })
-  list() {
-    return { twinTypes: simulatedTwinTypes().filter((t) => this.catalog.has(t)) };
+  @QueryParams(LIST_QUERY)
+  list(@Query() query: z.infer<typeof LIST_QUERY>) {
+    const filters = filtersOf(query);
+    const types = simulatedTwinTypes()
+      .filter((t) => this.catalog.has(t))
+      .sort(byCodeUnits);
+    const { items, last } = sortedPage(types, {
+      after: TYPES_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, PAGE_MAX),
+      keyOf: (t) => t,
+      compare: byCodeUnits,
+    });
+    return { twinTypes: items, next: last === null ? null : TYPES_CURSOR.encode(last, filters) };
   }
 
   @Get(':twinType')

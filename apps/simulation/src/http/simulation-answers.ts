@@ -1,5 +1,6 @@
 import { LIMIT_LEVELS, RISK_LEVELS } from '@twinlog/domain';
 import { PERTURBATION_KINDS, scenarioInput } from '@twinlog/physics';
+import { pageOf } from '@twinlog/service-kit';
 import { z } from 'zod';
 
 /** What the simulation routes take and answer (the OpenAPI document's schemas). */
@@ -121,7 +122,7 @@ export const SIMULATION_JOB_WITH_RESULT = z.object({
   result: z.union([SIMULATION_RESULT, COMPARE_RESULT]).optional(),
 });
 
-export const PHYSICS_LIST = z.object({ twinTypes: z.array(z.string()) });
+export const PHYSICS_LIST = pageOf('twinTypes', z.string());
 export const PHYSICS_MODEL = z.object({
   twinType: z.string(),
   modelVersion: z.number().int(),

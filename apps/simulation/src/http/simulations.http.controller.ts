@@ -13,13 +13,21 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  byCodeUnits,
   Caller,
   Describe,
+  filtersOf,
   maySee,
+  PAGE_MAX,
+  PageCursor,
+  pageLimit,
+  pageOf,
+  pagingParams,
   type Principal,
   q,
   QueryParams,
   Requires,
+  sortedPage,
   STATUS_OF_CODE,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
@@ -53,7 +61,14 @@ const JOB_ACCEPTED = {
 
 /** `?async=true|false`: answer 202 with a job, or wait for the result (default: by size). */
 const RUN_QUERY = z.object({ async: q.bool().optional() });
-const LIST_QUERY = z.object({ twinId: q.twinId().optional() });
+const LIST_QUERY = z.object({ twinId: q.twinId().optional(), ...pagingParams() });
+/** The jobs list is in the order they were made: a page continues after one's (createdAt, id). */
+const JOBS_CURSOR = new PageCursor(
+  'simulations',
+  z.tuple([z.string().max(64), z.string().max(128)]),
+);
+type JobKey = [createdAt: string, id: string];
+const byCreation = (a: JobKey, b: JobKey) => byCodeUnits(a[0], b[0]) || byCodeUnits(a[1], b[1]);
 
 interface Reply {
   status(code: number): Reply;
@@ -127,12 +142,27 @@ export class SimulationsHttpController {
   @QueryParams(LIST_QUERY)
   @Describe({
     summary: "This instance's simulation jobs",
-    description: 'Running and recently finished runs; the audit trail keeps every run.',
-    response: z.object({ simulations: z.array(SIMULATION_JOB) }),
+    description:
+      'Running and recently finished runs, oldest first; the audit trail keeps every run.',
+    response: pageOf('simulations', SIMULATION_JOB),
   })
-  list(@Query('twinId') twinId: string | undefined, @Caller() caller: Principal) {
-    const visible = this.jobs.list(twinId).filter((job) => maySee(caller, job.site));
-    return { simulations: visible.map((job) => viewOf(job, false)) };
+  list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
+    const filters = filtersOf(query);
+    const keyOf = (job: Job): JobKey => [job.createdAt, job.id];
+    const visible = this.jobs
+      .list(query.twinId)
+      .filter((job) => maySee(caller, job.site))
+      .sort((a, b) => byCreation(keyOf(a), keyOf(b)));
+    const { items, last } = sortedPage(visible, {
+      after: JOBS_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, PAGE_MAX),
+      keyOf,
+      compare: byCreation,
+    });
+    return {
+      simulations: items.map((job) => viewOf(job, false)),
+      next: last === null ? null : JOBS_CURSOR.encode(last, filters),
+    };
   }
 
   @Get(':id')

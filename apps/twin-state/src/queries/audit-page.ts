@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@twinlog/domain';
+import { badCursor } from '@twinlog/service-kit';
 
 /**
  * Bytes of events (as JSON) one audit page carries at most: a page of 1,000 telemetry events
@@ -10,20 +11,23 @@ export interface AuditQuery {
   types?: string[];
   from?: string;
   to?: string;
-  /** Position in the trail to continue after (from the previous page's `next`). */
+  /** Position in the trail to continue after (from the previous page's cursor). */
   after?: number;
   limit: number;
 }
 
 /** One page of a twin's trail (its events in log order): by position, record time and size. */
 export function auditPageOf(events: EventEnvelope[], query: AuditQuery) {
+  // Events are never removed from a trail: a position beyond it was not made by this server.
+  if (query.after !== undefined && query.after >= events.length)
+    throw badCursor('it is past the end of this trail');
   const inRange = events
     .map((event, index) => ({ index, event }))
     .filter(
       ({ event, index }) =>
         index > (query.after ?? -1) &&
         (!query.from || event.recordedAt >= query.from) &&
-        (!query.to || event.recordedAt <= query.to),
+        (!query.to || event.recordedAt < query.to),
     );
   const page: Array<{ index: number; event: EventEnvelope }> = [];
   let bytes = 0;

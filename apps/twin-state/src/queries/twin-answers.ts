@@ -1,5 +1,6 @@
 import {
   HEALTH_STATUS,
+  pageOf,
   ROLL_UP,
   TWIN_EVENT,
   TWIN_WITH_HEALTH,
@@ -12,22 +13,21 @@ import { z } from 'zod';
 const time = z.string();
 const axis = z.enum(['event', 'record']);
 
-export const LIST_ANSWER = z.object({
-  twins: z.array(
-    z.object({
-      twinId: z.string(),
-      twinType: z.string(),
-      level: z.enum(TWIN_LEVELS),
-      parentId: z.string().nullable(),
-      site: z.string().nullable(),
-      name: z.string().nullable(),
-      status: z.enum(['active', 'retired']),
-      health: HEALTH_STATUS,
-      activeAnomalies: z.number().int().nonnegative(),
-      revision: z.number().int().nonnegative(),
-    }),
-  ),
-});
+export const LIST_ANSWER = pageOf(
+  'twins',
+  z.object({
+    twinId: z.string(),
+    twinType: z.string(),
+    level: z.enum(TWIN_LEVELS),
+    parentId: z.string().nullable(),
+    site: z.string().nullable(),
+    name: z.string().nullable(),
+    status: z.enum(['active', 'retired']),
+    health: HEALTH_STATUS,
+    activeAnomalies: z.number().int().nonnegative(),
+    revision: z.number().int().nonnegative(),
+  }),
+);
 
 export const HISTORY_ANSWER = z.union([
   z.object({ at: time, by: axis, state: TWIN_WITH_HEALTH }),
@@ -51,30 +51,19 @@ export const DIFF_ANSWER = z.object({
   ),
 });
 
-export const AUDIT_ANSWER = z.object({
-  events: z.array(
-    twinEventWith(
-      {
-        position: z
-          .number()
-          .int()
-          .nonnegative()
-          .describe("The event's position in the twin's trail"),
-        actor: z
-          .string()
-          .nullable()
-          .describe('Who caused it (`key:<id>`, `token:<subject>`), when a caller did'),
-      },
-      'AuditEntry',
-    ),
+export const AUDIT_ANSWER = pageOf(
+  'events',
+  twinEventWith(
+    {
+      position: z.number().int().nonnegative().describe("The event's position in the twin's trail"),
+      actor: z
+        .string()
+        .nullable()
+        .describe('Who caused it (`key:<id>`, `token:<subject>`), when a caller did'),
+    },
+    'AuditEntry',
   ),
-  next: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .describe('Give it as `after` for the next page; null on the last'),
-});
+);
 
 export const PROVENANCE_ANSWER = z.object({
   twinId: z.string(),

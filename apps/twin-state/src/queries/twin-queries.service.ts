@@ -17,7 +17,7 @@ import {
   type ModelCatalog,
 } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
-import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
+import { byCodeUnits, EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { auditPageOf, type AuditQuery } from './audit-page';
 import { foldInChunks, HeavyReads } from './heavy-reads';
@@ -29,7 +29,7 @@ export const NOT_YET_REGISTERED = 'twin';
 export type TimeAxis = 'event' | 'record';
 
 export interface TwinFilter {
-  type?: string;
+  twinType?: string;
   level?: string;
   parentId?: string;
   site?: string;
@@ -93,13 +93,13 @@ export class TwinQueries {
       .all()
       .filter(
         (s) =>
-          (!filter.type || s.twinType === filter.type) &&
+          (!filter.twinType || s.twinType === filter.twinType) &&
           (!filter.level || s.level === filter.level) &&
           (!filter.parentId || s.parentId === filter.parentId) &&
           (!filter.site || s.site === filter.site) &&
           (!filter.status || s.status === filter.status),
       )
-      .sort((a, b) => a.twinId.localeCompare(b.twinId));
+      .sort((a, b) => byCodeUnits(a.twinId, b.twinId));
   }
 
   /** The roll-up over the twins below, leaving out those of sites the caller cannot see. */

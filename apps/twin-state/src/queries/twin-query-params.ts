@@ -1,5 +1,5 @@
 import { CURRENT_SCHEMA_VERSION, TWIN_LEVELS, type TwinEventType } from '@twinlog/domain';
-import { orderedRange, q } from '@twinlog/service-kit';
+import { orderedRange, pagingParams, q } from '@twinlog/service-kit';
 import { z } from 'zod';
 
 const EVENT_TYPES = Object.keys(CURRENT_SCHEMA_VERSION) as [TwinEventType, ...TwinEventType[]];
@@ -7,11 +7,13 @@ const axis = q.oneOf(['event', 'record']).default('event');
 
 /** The query parameters of each twin-state question (docs/services/twin-state.md). */
 export const LIST_QUERY = z.object({
-  type: q.text(100).optional(),
+  twinType: q.text(100).optional(),
   level: q.oneOf(TWIN_LEVELS).optional(),
   parentId: q.twinId().optional(),
   site: q.text().optional(),
   status: q.oneOf(['active', 'retired']).optional(),
+  // The limit is checked against TWIN_STATE_MAX_PAGE by the controller.
+  ...pagingParams(),
 });
 
 export const HISTORY_QUERY = z.object({
@@ -29,9 +31,7 @@ export const AUDIT_QUERY = z
     types: q.listOf(EVENT_TYPES).optional(),
     from: q.time().optional(),
     to: q.time().optional(),
-    after: q.int(0).optional(),
-    // Checked against TWIN_STATE_MAX_PAGE by the controller, so the message names that bound.
-    limit: z.string().optional(),
+    ...pagingParams(),
   })
   .superRefine(orderedRange());
 

@@ -1,14 +1,20 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
 import {
+  byCodeUnits,
   Caller,
   Describe,
+  filtersOf,
   maySee,
   MODEL_CATALOG,
+  PageCursor,
+  pageLimit,
   queryInvalid,
   QueryParams,
+  sortedPage,
   type Principal,
 } from '@twinlog/service-kit';
+import { z } from 'zod';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import {
@@ -31,6 +37,10 @@ import {
 } from './twin-answers';
 import { ROLL_UP, TWIN_WITH_HEALTH } from '@twinlog/service-kit';
 
+/** Pages of the twins list: after a twin id; of a trail: after a position in it. */
+const TWINS_CURSOR = new PageCursor('twins', z.string().min(1).max(128));
+const EVENTS_CURSOR = new PageCursor('events', z.int().min(0).max(Number.MAX_SAFE_INTEGER));
+
 /** Questions about twins: now, as of a time, compared between times, and their audit trail. */
 @Controller('v1/twins')
 export class TwinsHttpController {
@@ -49,15 +59,22 @@ export class TwinsHttpController {
     response: LIST_ANSWER,
   })
   list(@Query() query: ListQuery, @Caller() caller: Principal) {
-    if (query.type !== undefined && !this.catalog.has(query.type)) {
+    if (query.twinType !== undefined && !this.catalog.has(query.twinType)) {
       throw queryInvalid(
-        'type',
-        `type: no twin model ${excerpt(query.type)} (known: ${this.catalog.types().join(', ')})`,
+        'twinType',
+        `twinType: no twin model ${excerpt(query.twinType)} (known: ${this.catalog.types().join(', ')})`,
       );
     }
-    const twins = this.queries.list(query).filter((s) => maySee(caller, s.site));
+    const filters = filtersOf(query);
+    const visible = this.queries.list(query).filter((s) => maySee(caller, s.site));
+    const { items, last } = sortedPage(visible, {
+      after: TWINS_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, this.config.maxPage),
+      keyOf: (s) => s.twinId,
+      compare: byCodeUnits,
+    });
     return {
-      twins: twins.map((s) => ({
+      twins: items.map((s) => ({
         twinId: s.twinId,
         twinType: s.twinType,
         level: s.level,
@@ -69,6 +86,7 @@ export class TwinsHttpController {
         activeAnomalies: Object.keys(s.activeAnomalies).length,
         revision: s.revision,
       })),
+      next: last === null ? null : TWINS_CURSOR.encode(last, filters),
     };
   }
 
@@ -141,33 +159,39 @@ export class TwinsHttpController {
     };
   }
 
-  /** `?types=A,B&from=&to=&after=&limit=`: the ordered events, by record time, paged. */
+  /** `?types=A,B&from=&to=&limit=&cursor=`: the ordered events, by record time, paged. */
   @Get(':twinId/events')
   @QueryParams(AUDIT_QUERY)
   @Describe({
     summary: "A twin's audit trail",
     description:
-      'Its events in log order, with who caused each, paged by position (`after`, `next`).',
+      'Its events in log order, with who caused each, paged (`limit`, `cursor`, `next`).',
     response: AUDIT_ANSWER,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })
-  audit(
+  async audit(
     @Param('twinId') twinId: string,
     @Query() query: AuditQueryParams,
     @Caller() caller: Principal,
   ) {
     this.queries.visible(twinId, sitesOf(caller));
-    return this.queries.audit(
+    const filters = { twinId, ...filtersOf(query) };
+    const after = EVENTS_CURSOR.decode(query.cursor, filters);
+    const page = await this.queries.audit(
       twinId,
       {
         limit: pageLimit(query.limit, this.config.maxPage),
-        ...(query.after !== undefined ? { after: query.after } : {}),
+        ...(after !== undefined ? { after } : {}),
         ...(query.types ? { types: query.types } : {}),
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
       },
       sitesOf(caller),
     );
+    return {
+      events: page.events,
+      next: page.next === null ? null : EVENTS_CURSOR.encode(page.next, filters),
+    };
   }
 
   @Get(':twinId/properties/:property/source')
@@ -192,13 +216,4 @@ export class TwinsHttpController {
 /** The caller's sites as a filter of twins' sites. */
 function sitesOf(caller: Principal): SiteFilter {
   return (site) => maySee(caller, site);
-}
-
-/** `limit` from 1 to the configured largest page (default 100, or the largest page if smaller). */
-function pageLimit(text: string | undefined, maxPage: number): number {
-  if (text === undefined) return Math.min(100, maxPage);
-  const limit = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(limit >= 1 && limit <= maxPage))
-    throw queryInvalid('limit', `limit: must be a whole number from 1 to ${maxPage}`);
-  return limit;
 }

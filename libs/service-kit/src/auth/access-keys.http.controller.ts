@@ -1,8 +1,18 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
 import { Describe } from '../http/route-description';
+import {
+  byCodeUnits,
+  pageOf,
+  filtersOf,
+  PageCursor,
+  pageLimit,
+  pagingParams,
+  sortedPage,
+} from '../http/paging';
+import { PAGE_MAX, QueryParams } from '../http/query-params';
 import { AccessKeys } from './access-keys';
 import { Caller, Requires, RequiresAllSites } from './roles.decorator';
 import type { Principal } from './principal';
@@ -31,6 +41,11 @@ const KEY_VIEW = z
   })
   .meta({ id: 'ApiKey' });
 const NOT_FOUND = { 404: 'KEY_NOT_FOUND' };
+const LIST_QUERY = z.object(pagingParams());
+/** Keys are listed in the order they were made: a page continues after one's (createdAt, keyId). */
+type KeyOrder = [createdAt: string, keyId: string];
+const KEYS_CURSOR = new PageCursor('keys', z.tuple([z.string().max(64), z.string().max(200)]));
+const byCreation = (a: KeyOrder, b: KeyOrder) => byCodeUnits(a[0], b[0]) || byCodeUnits(a[1], b[1]);
 
 /** A key as listed: everything but its secret's hash. */
 export type KeyView = Omit<AccessKeyRecord, 'secretHash'>;
@@ -82,11 +97,26 @@ export class AccessKeysHttpController {
   @Get()
   @Describe({
     summary: 'List the API keys',
-    description: 'Revoked and expired keys included; never their secrets.',
-    response: z.object({ keys: z.array(KEY_VIEW) }),
+    description: 'Oldest first, revoked and expired keys included; never their secrets.',
+    response: pageOf('keys', KEY_VIEW),
   })
-  async list(): Promise<{ keys: KeyView[] }> {
-    return { keys: (await this.keys.list()).map(view) };
+  @QueryParams(LIST_QUERY)
+  async list(
+    @Query() query: z.infer<typeof LIST_QUERY>,
+  ): Promise<{ keys: KeyView[]; next: string | null }> {
+    const filters = filtersOf(query);
+    const keyOf = (k: AccessKeyRecord): KeyOrder => [k.createdAt, k.keyId];
+    const all = (await this.keys.list()).sort((a, b) => byCreation(keyOf(a), keyOf(b)));
+    const { items, last } = sortedPage(all, {
+      after: KEYS_CURSOR.decode(query.cursor, filters),
+      limit: pageLimit(query.limit, PAGE_MAX),
+      keyOf,
+      compare: byCreation,
+    });
+    return {
+      keys: items.map(view),
+      next: last === null ? null : KEYS_CURSOR.encode(last, filters),
+    };
   }
 
   @Delete(':keyId')

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { AllowedHosts } from './allowed-hosts';
+import { answerClientErrors } from './edge-refusal';
 import { refuseForeignRequests } from './foreign-requests';
 import { HttpErrorFilter } from './http-error.filter';
 import { applyHttpTimeouts, type HttpTimeouts } from './http-timeouts';
@@ -34,4 +35,5 @@ export function setUpHttpApi(
   app.useGlobalFilters(new HttpErrorFilter(options.retryAfterSeconds));
   app.useGlobalGuards(new QueryGuard());
   applyHttpTimeouts(app.getHttpServer() as Server, options.timeouts);
+  answerClientErrors(app.getHttpServer() as Server);
 }

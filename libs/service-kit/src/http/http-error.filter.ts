@@ -2,6 +2,7 @@ import {
   Catch,
   HttpException,
   Logger,
+  NotFoundException,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -10,6 +11,7 @@ import { IndexBehindError, StaleIndexError } from '@twinlog/event-log';
 import { LogUnavailableError } from '../errors/log-unavailable';
 import { isClientAbort } from './client-abort';
 import { HttpProblem, STATUS_OF_CODE } from './http-problem';
+import { methodsAt, type RoutedRequest } from './route-methods';
 
 interface HttpResponse {
   status(code: number): HttpResponse;
@@ -41,7 +43,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       return void response.destroy?.();
     }
     if (response.headersSent) return;
-    const { status, body, headers } = describeError(error, this.retryAfterSeconds);
+    const { status, body, headers } = isNoRoute(error)
+      ? noRoute(host.switchToHttp().getRequest<RoutedRequest>())
+      : describeError(error, this.retryAfterSeconds);
     if (status >= 500 && status !== 503)
       this.logger.error((error as Error)?.stack ?? String(error));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
@@ -112,6 +116,37 @@ export function describeError(
     return problem(error.getStatus(), `HTTP_${error.getStatus()}`, error.message);
   }
   return problem(500, 'INTERNAL', 'An unexpected error occurred; it has been logged');
+}
+
+/** Nest's own 404 when no route matched (`Cannot GET /x`), not a route's not-found. */
+function isNoRoute(error: unknown): boolean {
+  return error instanceof NotFoundException && /^Cannot [A-Z]+ /.test(error.message);
+}
+
+/**
+ * No route took the request: 405 with `Allow` when the path has routes for other methods,
+ * else 404 ROUTE_NOT_FOUND.
+ */
+function noRoute(req: RoutedRequest): ReturnType<typeof describeError> {
+  const method = req.method ?? 'GET';
+  const path = req.path ?? '/';
+  const allowed = methodsAt(req);
+  if (allowed.length > 0) {
+    return {
+      status: 405,
+      body: {
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not allowed on ${path}: it takes ${allowed.join(', ')}`,
+        details: { method, allowed },
+      },
+      headers: { Allow: allowed.join(', ') },
+    };
+  }
+  return problem(
+    404,
+    'ROUTE_NOT_FOUND',
+    `No route ${method} ${path}: the APIs are under /v1 (docs/api-conventions.md)`,
+  );
 }
 
 function problem(status: number, code: string, message: string) {

@@ -103,6 +103,13 @@ export function parseQuery<S extends QuerySchema>(schema: S, raw: unknown): z.in
   throw queryInvalid(parameter, `${parameter}: ${issue.message}`);
 }
 
+/** A page's size unless `limit` says (docs/api-conventions.md; paging.ts). */
+export const PAGE_DEFAULT = 100;
+/** The largest page a list gives unless its service configures a smaller one. */
+export const PAGE_MAX = 1_000;
+/** A cursor's text: the base64url this API writes, of a bounded length. */
+export const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,1024}$/;
+
 /** Builders for query parameters: each takes the raw text and yields a typed value. */
 export const q = {
   /** An ISO 8601 time with a zone, normalised to UTC (`...Z`). */
@@ -148,6 +155,20 @@ export const q = {
       .string()
       .describe('A twin id')
       .regex(TWIN_ID, 'must be a twin id (1-128 letters, digits, . _ : -)'),
+  /** A page size: a whole number from 1 to `max` (default PAGE_DEFAULT, applied by pageLimit). */
+  limit: (max = PAGE_MAX) =>
+    z
+      .string()
+      .regex(/^\d{1,7}$/, `must be a whole number from 1 to ${max}`)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, `must be a whole number from 1 to ${max}`)
+      .describe(`The page size, 1 to ${max} (default ${Math.min(PAGE_DEFAULT, max)})`),
+  /** A cursor: the `next` of a previous page, decoded by the list's PageCursor. */
+  cursor: () =>
+    z
+      .string()
+      .regex(CURSOR_TEXT, 'must be the `next` of a previous page')
+      .describe('The `next` of the previous page; left out for the first page'),
   /** Free text of 1 to `max` characters. */
   text: (max = 200) =>
     z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OtherAnswer } from '../http/route-description';
-import { ERROR_BODY } from './error-body';
+import { ERROR_BODY, NEXT } from '../http/paging';
+import { PAGE_DEFAULT, PAGE_MAX, q } from '../http/query-params';
 import { SchemaComponents, type JsonSchema } from './json-schema';
 import type { ApiRoute } from './routes-of';
 import { sharedResponses, errorAnswer, ERROR_REF } from './shared-responses';
@@ -18,13 +19,6 @@ export interface DocumentOptions {
   description: string;
   /** Tags (groups) in the order the reference lists them, with a line each. */
   tags?: Array<{ name: string; description: string }>;
-  /**
-   * Query parameters shared by many routes (the paging convention): a route whose query schema
-   * holds one of these zod schemas refers to the shared parameter instead of repeating it.
-   */
-  sharedParameters?: Record<string, { schema: z.ZodType; description: string }>;
-  /** Answer schemas shared by many routes, named: referenced instead of repeated. */
-  sharedSchemas?: Record<string, z.ZodType>;
 }
 
 /**
@@ -36,17 +30,22 @@ export interface DocumentOptions {
 export function apiDocument(routes: ApiRoute[], options: DocumentOptions): OpenApiDocument {
   const components = new SchemaComponents();
   components.toJson(ERROR_BODY, 'output');
-  for (const [name, schema] of Object.entries(options.sharedSchemas ?? {}))
-    components.toJson(schema.meta({ id: name }), 'output');
-  const shared = new Map(
-    Object.entries(options.sharedParameters ?? {}).map(([name, p]) => [p.schema, name] as const),
-  );
-  const parameters = Object.fromEntries(
-    Object.entries(options.sharedParameters ?? {}).map(([name, p]) => [
-      name,
-      queryParameter(name, p.schema, components, p.description),
-    ]),
-  );
+  components.toJson(NEXT, 'output');
+  // The paging convention (docs/api-conventions.md): every list takes these two and answers `next`.
+  const parameters = {
+    PageLimit: queryParameter(
+      'limit',
+      q.limit(PAGE_MAX).optional(),
+      components,
+      `The page size: 1 to the list's largest page (${PAGE_MAX} unless its service's settings say less), ${PAGE_DEFAULT} by default`,
+    ),
+    PageCursor: queryParameter(
+      'cursor',
+      q.cursor().optional(),
+      components,
+      "The previous page's `next`, to read the page after it; left out for the first page. Opaque, and bound to the list and the filters it was made with (another is 400 QUERY_INVALID naming `cursor`)",
+    ),
+  };
   const paths: OpenApiDocument['paths'] = {};
   const seen = new Map<string, string>();
   for (const route of routes) {
@@ -54,7 +53,7 @@ export function apiDocument(routes: ApiRoute[], options: DocumentOptions): OpenA
     const before = seen.get(key);
     if (before) throw new Error(`${key} is described twice: by ${before} and ${route.source}`);
     seen.set(key, route.source);
-    (paths[route.path] ??= {})[route.method] = operation(route, components, shared);
+    (paths[route.path] ??= {})[route.method] = operation(route, components);
   }
   return {
     openapi: '3.1.1',
@@ -87,11 +86,7 @@ export function apiDocument(routes: ApiRoute[], options: DocumentOptions): OpenA
   };
 }
 
-function operation(
-  route: ApiRoute,
-  components: SchemaComponents,
-  shared: Map<z.ZodType, string>,
-): Record<string, unknown> {
+function operation(route: ApiRoute, components: SchemaComponents): Record<string, unknown> {
   const { description: d } = route;
   const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name,
@@ -99,11 +94,19 @@ function operation(
     required: true,
     schema: { type: 'string', minLength: 1 },
   }));
-  const queryParameters = Object.entries(route.query?.shape ?? {}).map(([name, schema]) => {
-    const common = shared.get(schema as z.ZodType);
-    return common
-      ? { $ref: `#/components/parameters/${common}` }
-      : queryParameter(name, schema as z.ZodType, components);
+  const shape = (route.query?.shape ?? {}) as Record<string, z.ZodType>;
+  const paged = 'limit' in shape && 'cursor' in shape;
+  const queryParameters = Object.entries(shape).map(([name, schema]) => {
+    if (paged && name === 'cursor') return { $ref: '#/components/parameters/PageCursor' };
+    if (paged && name === 'limit') {
+      // The list's own largest page is in its description (OpenAPI 3.1 lets a reference say it).
+      const own = queryParameter(name, schema, components).description;
+      return {
+        $ref: '#/components/parameters/PageLimit',
+        ...(typeof own === 'string' ? { description: own } : {}),
+      };
+    }
+    return queryParameter(name, schema, components);
   });
   const access = route.access;
   const needs =

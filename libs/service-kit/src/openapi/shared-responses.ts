@@ -25,7 +25,7 @@ export function sharedResponses(): Record<string, unknown> {
       headers: { 'Retry-After': { schema: { type: 'integer', minimum: 0 } } },
     },
     EdgeRefusal: errorAnswer(
-      'A refusal before any route: 421 HOST_NOT_ALLOWED (a Host the installation is not named by), 408 (a request too slow to arrive), 404 for a path no service has',
+      'A refusal before any route: 421 HOST_NOT_ALLOWED (a Host the installation is not named by), 405 METHOD_NOT_ALLOWED (with Allow), 408 REQUEST_TIMEOUT, 431 HEADERS_TOO_LARGE, 400 REQUEST_MALFORMED (not HTTP/1.1)',
     ),
   };
 }

@@ -9,9 +9,12 @@ export function errorAnswer(description: string): Record<string, unknown> {
 /** The refusals every route shares, each once in the document's components. */
 export function sharedResponses(): Record<string, unknown> {
   return {
-    Unauthenticated: errorAnswer(
-      'UNAUTHENTICATED: no credential, or one that is unknown, revoked, expired or malformed (X-Api-Key or Authorization: Bearer)',
-    ),
+    Unauthenticated: {
+      ...errorAnswer(
+        'UNAUTHENTICATED: no credential, or one that is unknown, revoked, expired or malformed (X-Api-Key or Authorization: Bearer)',
+      ),
+      headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+    },
     RateLimited: {
       ...errorAnswer(
         "RATE_LIMITED: the caller's request rate is above its limit; retry after the time given",

@@ -10,7 +10,13 @@ export const DASHBOARD_FILE = join(
 export interface DashboardVariable {
   name: string;
   type: string;
-  query: string;
+  /** A constant's value; a query variable's Flux (as Grafana 11 stores it: `{ query }`). */
+  query: string | { query: string };
+}
+
+/** A variable's Flux or value, in either of the forms Grafana reads. */
+export function queryOf(variable: DashboardVariable): string {
+  return typeof variable.query === 'string' ? variable.query : variable.query.query;
 }
 
 export interface Dashboard {
@@ -34,7 +40,7 @@ export function fluxOf(dashboard: Dashboard): Array<{ what: string; flux: string
   return [
     ...dashboard.templating.list
       .filter((v) => v.type === 'query')
-      .map((v) => ({ what: `variable ${v.name}`, flux: v.query })),
+      .map((v) => ({ what: `variable ${v.name}`, flux: queryOf(v) })),
     ...dashboard.panels.flatMap((p) =>
       p.targets.map((t) => ({ what: `panel "${p.title}" ${t.refId}`, flux: t.query })),
     ),

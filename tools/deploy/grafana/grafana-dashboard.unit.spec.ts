@@ -8,6 +8,7 @@ import {
   fluxOf,
   grafanaValuesIn,
   loadDashboard,
+  queryOf,
   variablesIn,
 } from './dashboard-flux';
 
@@ -57,6 +58,12 @@ describe('the Grafana dashboard', () => {
     }
   });
 
+  it('is shown in docs/grafana.md: every Flux of the dashboard, as it is', () => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs/grafana.md'), 'utf8');
+    for (const { what, flux } of fluxOf(dashboard))
+      expect([what, docs.includes(`\`\`\`flux\n${flux}\n\`\`\``)]).toEqual([what, true]);
+  });
+
   it('reads the provisioned InfluxDB (Flux) datasource, whose token comes from a secret file', () => {
     const [source] = datasources.datasources;
     expect(source).toMatchObject({
@@ -69,7 +76,7 @@ describe('the Grafana dashboard', () => {
     }
     expect(source!.secureJsonData['token']).toBe('$__file{/run/secrets/grafana_influx_token}');
     const bucket = dashboard.templating.list.find((v) => v.name === 'bucket')!;
-    expect(bucket.query).toBe(source!.jsonData['defaultBucket']);
+    expect(queryOf(bucket)).toBe(source!.jsonData['defaultBucket']);
   });
 
   it('is provisioned in docker-compose.yml: a pinned image on loopback, secrets from the environment', () => {

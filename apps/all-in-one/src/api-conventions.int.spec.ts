@@ -127,6 +127,8 @@ describe('paging', () => {
     const ids = items.map((l) => (l as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThanOrEqual(7);
+    // In log order (the embedded log's ids are its offsets).
+    expect(ids.map(Number)).toEqual(ids.map(Number).sort((a, b) => a - b));
   });
 
   it('pages through the prediction history, the keys, the simulations and the physics models', async () => {

@@ -86,7 +86,11 @@ describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
     // Readiness is the whole system's: the simulation stand-in is not ready.
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body['services']).toMatchObject({ simulation: 'starting', ingestion: 'ready' });
+    // A 503 in the error body (docs/api-conventions.md), the services' states in its details.
+    expect(ready.body['error']).toMatchObject({
+      code: 'NOT_READY',
+      details: { services: { simulation: 'starting', ingestion: 'ready' } },
+    });
     expect((await get('/health/live')).status).toBe(200);
 
     gateway.child.kill('SIGTERM');

@@ -70,7 +70,9 @@ function route(
   const path = req.url ?? '/';
   if (path === '/health/live') return json(res, 200, { status: 'up' });
   if (path === '/health/ready')
-    return void readiness(upstreams).then((r) => json(res, r.ready ? 200 : 503, r));
+    return void readiness(upstreams).then((r) =>
+      r.ready ? json(res, 200, r) : json(res, 503, notReady(r)),
+    );
   if (reference.answer(req, res)) return;
   const service = serviceFor(req.method ?? 'GET', path);
   if (!service)
@@ -170,6 +172,20 @@ async function readiness(upstreams: Record<ServiceName, string>) {
     }),
   );
   return { ready: states.every(([, s]) => s === 'ready'), services: Object.fromEntries(states) };
+}
+
+/** A 503 of the readiness probe in the error body every Twinlog error has. */
+function notReady(r: Awaited<ReturnType<typeof readiness>>) {
+  const waiting = Object.entries(r.services)
+    .filter(([, state]) => state !== 'ready')
+    .map(([service, state]) => `${service} (${state})`);
+  return {
+    error: {
+      code: 'NOT_READY',
+      message: `Not ready: ${waiting.join(', ')}`,
+      details: { ready: false, services: r.services },
+    },
+  };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -148,3 +148,36 @@ describe('the one-port gateway as a web surface', () => {
       expect(answer.headers).not.toHaveProperty('x-powered-by');
   });
 });
+
+describe('the one-port gateway when services are down', () => {
+  it('answers its readiness 503 and a forwarded request 502 in the error body', async () => {
+    // Nothing listens at this port: every service is down.
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    const gateway = await startOnePortGateway(
+      Object.fromEntries(SERVICES.map((s) => [s, url])) as Record<ServiceName, string>,
+      '127.0.0.1',
+      0,
+    );
+    try {
+      const ready = await fetch(`${gateway.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        error: {
+          code: 'NOT_READY',
+          message: expect.stringContaining('twin-state'),
+          details: { ready: false, services: expect.objectContaining({ 'twin-state': 'down' }) },
+        },
+      });
+      const forwarded = await fetch(`${gateway.url}/v1/twins`);
+      expect(forwarded.status).toBe(502);
+      expect(((await forwarded.json()) as { error: { code: string } }).error.code).toBe(
+        'SERVICE_UNAVAILABLE',
+      );
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -15,7 +15,14 @@ import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
 import { BrokerDropWatcher } from './mqtt/broker-drops';
 import { MqttInput } from './mqtt/mqtt-input';
-import { TELEMETRY_WRITER_FEED, INGESTION_CONFIG } from './tokens';
+import { InfluxLimitsWriter } from '@twinlog/telemetry-store';
+import {
+  LIMITS_WRITER,
+  LIMITS_WRITER_FEED,
+  TELEMETRY_WRITER_FEED,
+  INGESTION_CONFIG,
+} from './tokens';
+import { LimitsWriterMessageController } from './writer/limits-writer.message.controller';
 import { TelemetryWriterMessageController } from './writer/telemetry-writer.message.controller';
 
 export type RunningIngestion = RunningService;
@@ -28,6 +35,12 @@ export type RunningIngestion = RunningService;
  * inputs first, then the subscriptions (each finishing and committing its batch).
  */
 export function ingestionService(config: IngestionConfig): ServiceDefinition {
+  // Limits go to InfluxDB beside the readings, for Grafana (docs/grafana.md): the embedded
+  // store is read through Twinlog's API only.
+  const influx =
+    config.writeTelemetry && config.service.mode === 'distributed'
+      ? config.service.influx
+      : undefined;
   return {
     name: 'ingestion',
     http: {
@@ -45,9 +58,11 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
     controllers: [
       ...INGESTION_HTTP_API,
       ...(config.writeTelemetry ? [TelemetryWriterMessageController] : []),
+      ...(influx ? [LimitsWriterMessageController] : []),
     ],
     providers: [
       { provide: INGESTION_CONFIG, useValue: config },
+      ...(influx ? [{ provide: LIMITS_WRITER, useValue: new InfluxLimitsWriter(influx) }] : []),
       TwinDirectory,
       ReadingIntake,
       DeadLetters,
@@ -62,16 +77,28 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
         run: (get) => get(ReadingIntake).restoreWindow(),
       },
     ],
-    shares: config.writeTelemetry
-      ? [
-          {
-            group: 'ingestion-telemetry-writer',
-            streams: ['telemetry'],
-            feed: TELEMETRY_WRITER_FEED,
-            maxBatchSize: 5_000,
-          },
-        ]
-      : [],
+    shares: [
+      ...(config.writeTelemetry
+        ? [
+            {
+              group: 'ingestion-telemetry-writer',
+              streams: ['telemetry' as const],
+              feed: TELEMETRY_WRITER_FEED,
+              maxBatchSize: 5_000,
+            },
+          ]
+        : []),
+      ...(influx
+        ? [
+            {
+              group: 'ingestion-limits-writer',
+              streams: ['twin-events' as const],
+              feed: LIMITS_WRITER_FEED,
+              maxBatchSize: 1_000,
+            },
+          ]
+        : []),
+    ],
     listenWhenReady: true,
     readyDetails: (get) => ({ twins: get(TwinDirectory).size }),
     started: async (get) => {

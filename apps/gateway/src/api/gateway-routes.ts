@@ -2,12 +2,12 @@ import type { ApiRoute } from '@twinlog/service-kit';
 import { z } from 'zod';
 
 const READINESS = z.object({
-  ready: z.boolean(),
+  ready: z.literal(true),
   services: z.record(z.string(), z.enum(['ready', 'starting', 'down'])),
 });
 
-/** The gateway's own routes: the system's probes and the API's description. */
-export const GATEWAY_ROUTES: ApiRoute[] = [
+/** What the gateway answers itself. */
+const OWN: Array<Pick<ApiRoute, 'method' | 'path' | 'description'>> = [
   {
     method: 'get',
     path: '/health/live',
@@ -22,7 +22,9 @@ export const GATEWAY_ROUTES: ApiRoute[] = [
     description: {
       summary: 'Readiness of the whole system: ready when every service is',
       response: READINESS,
-      also: { 503: { description: 'A service is starting or down', schema: READINESS } },
+      errors: {
+        503: "NOT_READY: a service is starting or down (`details.services` gives each one's state)",
+      },
     },
   },
   {
@@ -57,9 +59,11 @@ export const GATEWAY_ROUTES: ApiRoute[] = [
       errors: { 404: 'ROUTE_NOT_FOUND: not a file of the reference page' },
     },
   },
-].map((route) => ({
+];
+
+/** The gateway's own routes: the system's probes and the API's description. */
+export const GATEWAY_ROUTES: ApiRoute[] = OWN.map((route) => ({
   ...route,
-  method: route.method as ApiRoute['method'],
   access: 'public' as const,
   status: 200,
   source: `gateway ${route.path}`,

@@ -15,7 +15,9 @@ class ThingsHttpController {
   @Get()
   @QueryParams(z.object({ colour: q.text(20).optional(), ...pagingParams(50) }))
   @Describe({ summary: 'List things', response: pageOf('things', THING) })
-  list() {}
+  list() {
+    return { things: [], next: null };
+  }
 
   @Post(':id/paint')
   @Requires('operator')
@@ -25,19 +27,25 @@ class ThingsHttpController {
     response: THING,
     errors: { 404: 'THING_NOT_FOUND' },
   })
-  paint() {}
+  paint() {
+    return { id: 'a' };
+  }
 
   @Delete(':id')
   @HttpCode(202)
   @RequiresAllSites()
   @Describe({ summary: 'Remove a thing', response: THING })
-  remove() {}
+  remove() {
+    return { id: 'a' };
+  }
 }
 
 @Controller('v1/quiet')
 class UndescribedHttpController {
   @Get()
-  quiet() {}
+  quiet() {
+    return {};
+  }
 }
 
 describe('the OpenAPI document of Nest controllers', () => {

@@ -27,9 +27,82 @@ const crossing = z.object({
   at: time,
 });
 
-// The nested reports (start values, calibration groups, recommendations, Monte Carlo bands,
-// the comparison) are described as open objects: their fields are the physics library's.
-const open = z.looseObject({});
+const level = z.enum(LIMIT_LEVELS);
+const bound = z.enum(['high', 'low']);
+const seconds = z.number().nullable();
+
+/** libs/physics: StartValueReport, CalibrationGroupReport, Recommendation, MonteCarloOutcome. */
+const START_VALUE = z.object({
+  value: z.number(),
+  source: z.enum(['reading', 'model']),
+  ageSeconds: seconds,
+});
+const CALIBRATION_GROUP = z.object({
+  group: z.string(),
+  target: z.string(),
+  status: z.enum(['fitted', 'partial', 'default']),
+  points: z.number().int().nonnegative(),
+  rmse: z.number().nullable(),
+  r2: z.number().nullable(),
+  fitted: z.array(z.string()),
+  reason: z.string().nullable(),
+});
+const RECOMMENDATION = z.object({
+  code: z
+    .string()
+    .describe(
+      'ALREADY_BEYOND, ACT_BEFORE, RESTORE_WITHIN, LIMIT_CONTROL, CONTROL_INSUFFICIENT, REMEDY, WATCH or NO_ACTION',
+    ),
+  message: z.string(),
+  property: z.string().optional(),
+  control: z.string().optional(),
+  value: z.number().optional(),
+  deadlineSeconds: z.number().optional(),
+});
+const UNCERTAINTY = z.object({
+  samples: z.number().int().positive(),
+  seed: z.number().int(),
+  percentiles: z.array(z.number()),
+  bands: z.record(
+    z.string(),
+    z.object({ p5: z.array(z.number()), p50: z.array(z.number()), p95: z.array(z.number()) }),
+  ),
+  crossingProbabilities: z.array(
+    z.object({
+      property: z.string(),
+      level,
+      bound,
+      limit: z.number(),
+      probability: z.number().min(0).max(1),
+      medianAtSeconds: seconds,
+    }),
+  ),
+});
+/** libs/physics/src/compare: two runs side by side. */
+const COMPARISON = z.object({
+  verdict: z.enum(['alternative-better', 'base-better', 'same']),
+  reason: z.string(),
+  riskLevel: z.object({ base: z.string(), alternative: z.string() }),
+  timeToFirstLimitSeconds: z.object({ base: seconds, alternative: seconds }),
+  limits: z.array(
+    z.object({
+      property: z.string(),
+      level,
+      bound,
+      limit: z.number(),
+      base: seconds,
+      alternative: seconds,
+    }),
+  ),
+  properties: z.record(
+    z.string(),
+    z.object({
+      final: z.tuple([z.number(), z.number()]),
+      peak: z.tuple([z.number(), z.number()]),
+      trough: z.tuple([z.number(), z.number()]),
+    }),
+  ),
+});
 
 export const SIMULATION_RESULT = z
   .object({
@@ -59,7 +132,7 @@ export const SIMULATION_RESULT = z
       inputs: z.array(z.string()),
       outputs: z.array(z.string()),
     }),
-    start: z.record(z.string(), open),
+    start: z.record(z.string(), START_VALUE),
     parameters: z.record(
       z.string(),
       z.object({
@@ -69,7 +142,7 @@ export const SIMULATION_RESULT = z
         unit: z.string(),
       }),
     ),
-    calibration: z.object({ from: time, to: time, groups: z.array(open) }),
+    calibration: z.object({ from: time, to: time, groups: z.array(CALIBRATION_GROUP) }),
     units: z.record(z.string(), z.string()),
     trajectory: z.object({
       times: z.array(z.number()),
@@ -79,8 +152,8 @@ export const SIMULATION_RESULT = z
     firstLimit: crossing.nullable(),
     timeToFirstLimitSeconds: z.number().nullable(),
     riskLevel: z.enum(RISK_LEVELS),
-    recommendations: z.array(open),
-    uncertainty: open.nullable(),
+    recommendations: z.array(RECOMMENDATION),
+    uncertainty: UNCERTAINTY.nullable(),
     integration: z.object({
       method: z.string(),
       relativeTolerance: z.number(),
@@ -95,7 +168,7 @@ export const COMPARE_RESULT = z
     comparisonId: z.string(),
     base: SIMULATION_RESULT,
     alternative: SIMULATION_RESULT,
-    comparison: open,
+    comparison: COMPARISON,
   })
   .meta({ id: 'ComparisonResult' });
 
@@ -130,7 +203,22 @@ export const PHYSICS_MODEL = z.object({
   states: z.array(z.string()),
   inputs: z.array(z.string()),
   outputs: z.array(z.string()),
-  controls: z.array(open),
-  defaultUncertainty: z.unknown(),
-  parameters: z.array(z.looseObject({ name: z.string(), declared: z.unknown() })),
+  controls: z.array(z.object({ name: z.string(), label: z.string(), unit: z.string() })),
+  defaultUncertainty: z
+    .number()
+    .describe("Relative standard uncertainty of the model file's defaults"),
+  parameters: z.array(
+    z.object({
+      name: z.string(),
+      property: z.string().optional(),
+      unit: z.string(),
+      description: z.string(),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      positive: z.boolean().optional(),
+      reference: z.boolean().optional(),
+      derived: z.boolean().optional(),
+      declared: z.number().nullable().describe('The default the twin model file declares'),
+    }),
+  ),
 });

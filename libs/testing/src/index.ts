@@ -16,7 +16,12 @@ export {
   shippedBrokerSizing,
   type MosquittoOverrides,
 } from './infra/mosquitto-sizing';
-export { MQTT_TEST_USER, SHIPPED_MOSQUITTO_ACL, aclUsers, mqttUrlAs } from './infra/mosquitto-auth';
+export {
+  MQTT_TEST_USER,
+  SHIPPED_MOSQUITTO_ACL,
+  aclUsers,
+  mqttUrlAs,
+} from './infra/mosquitto-auth';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';

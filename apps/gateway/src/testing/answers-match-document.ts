@@ -12,10 +12,15 @@ async function answerCheck(): Promise<AnswerCheck> {
   if (!check) {
     const { gatewayApiDocument, serviceApiDocument } = await import('../api/api-document');
     const { SERVICES } = await import('../routes');
-    check = new AnswerCheck([
-      gatewayApiDocument('test'),
-      ...SERVICES.map((service) => serviceApiDocument(service, 'test')),
-    ]);
+    check = new AnswerCheck(
+      [
+        gatewayApiDocument('test'),
+        ...SERVICES.map((service) => serviceApiDocument(service, 'test')),
+      ],
+      // Refusals before any route, which the documents give as `default`; every other status
+      // must be one the route describes.
+      [400, 405, 408, 421, 431],
+    );
   }
   return check;
 }

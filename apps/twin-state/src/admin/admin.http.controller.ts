@@ -21,6 +21,7 @@ export class AdminHttpController {
   @Describe({
     summary: "Rebuild one twin's state from the log and compare it with the live state",
     response: REBUILD_REPORT,
+    errors: { 404: 'TWIN_NOT_FOUND: the twin has no events' },
   })
   rebuildOne(@Param('twinId') twinId: string): Promise<RebuildReport> {
     return this.rebuild.rebuildOne(twinId);

@@ -27,7 +27,15 @@ export class AnswerCheck {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly routes: Array<{ doc: number; template: string; test: RegExp }>;
 
-  constructor(private readonly documents: DescribedApi[]) {
+  /**
+   * `edgeStatuses`: the statuses an answer may have by a document's `default` alone (refusals
+   * before any route: 405, 421...); any other status must be described by the route itself, so
+   * a route's undescribed refusal is found.
+   */
+  constructor(
+    private readonly documents: DescribedApi[],
+    private readonly edgeStatuses?: readonly number[],
+  ) {
     addFormats(this.ajv);
     documents.forEach((document, doc) => this.ajv.addSchema(document as object, `api${doc}`));
     this.routes = documents
@@ -75,6 +83,8 @@ export class AnswerCheck {
     const status = String(answer.status);
     const key = [status, `${status[0]}XX`, 'default'].find((k) => k in responses);
     if (!key) return `${template}: no answer ${status} is described`;
+    if (key === 'default' && this.edgeStatuses && !this.edgeStatuses.includes(answer.status))
+      return `${template}: answer ${status} is described only by \`default\` (add it to the route's @Describe)`;
     const base = `api${doc}#/paths/${pointer(template)}/${verb}/responses/${key}`;
     const response = this.resolve(doc, responses[key]) as { content?: Record<string, unknown> };
     const json = response?.content?.['application/json'];

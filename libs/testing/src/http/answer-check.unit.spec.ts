@@ -57,6 +57,23 @@ describe('checking answers against an OpenAPI document', () => {
     expect(get('/v1/things/special', 200, { id: 'special' })).toMatch(/must be equal to constant/);
   });
 
+  it('allows an answer by `default` only for the edge statuses it is given', () => {
+    const withDefault: DescribedApi = {
+      paths: {
+        '/v1/x': { get: { responses: { '200': json({}), default: json(ERROR) } } },
+      },
+    };
+    const strict = new AnswerCheck([withDefault], [405, 421]);
+    const body = JSON.stringify({ error: { code: 'X' } });
+    expect(strict.check({ method: 'GET', path: '/v1/x', status: 421, body })).toBeUndefined();
+    expect(strict.check({ method: 'GET', path: '/v1/x', status: 404, body })).toMatch(
+      /answer 404 is described only by `default`/,
+    );
+    expect(
+      new AnswerCheck([withDefault]).check({ method: 'GET', path: '/v1/x', status: 404, body }),
+    ).toBeUndefined();
+  });
+
   it('passes an answer that one of several documents allows', () => {
     const other: DescribedApi = {
       paths: { '/v1/things/{id}': { get: { responses: { '200': json({ type: 'object' }) } } } },

@@ -39,7 +39,7 @@ export default [
     },
   },
   {
-    // The gateway describes the services it routes to from their own controllers (ADR 0018).
+    // The gateway describes the services it routes to from their own controllers (ADR 0016).
     files: ['apps/all-in-one/**/*.ts', 'apps/gateway/src/api/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false, true)] },
   },

@@ -30,7 +30,7 @@ const withServers = {
   setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeouts.ts'],
 };
 // Integration tests also check every JSON answer of a Twinlog route against its OpenAPI
-// description (ADR 0018).
+// description (ADR 0016).
 const answersChecked = [
   ...withServers.setupFilesAfterEnv,
   '<rootDir>/apps/gateway/src/testing/answers-match-document.ts',

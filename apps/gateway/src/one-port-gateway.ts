@@ -32,7 +32,7 @@ export interface OnePortGateway {
  * ready when every service is. Like every service, it refuses foreign Hosts and cross-site
  * changes (the services behind it check again) and sends security headers: its own answers
  * carry a page's policy, forwarded ones the service's. It also serves the API's description,
- * `/openapi.json`, and its reference page, `/docs` (ADR 0018).
+ * `/openapi.json`, and its reference page, `/docs` (ADR 0016).
  */
 export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,

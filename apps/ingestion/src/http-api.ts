@@ -5,7 +5,7 @@ import { MqttStatusHttpController } from './mqtt/mqtt-status.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
- * document describes (ADR 0018), so the two cannot differ.
+ * document describes (ADR 0016), so the two cannot differ.
  */
 export const INGESTION_HTTP_API: Type<unknown>[] = [
   ReadingsHttpController,

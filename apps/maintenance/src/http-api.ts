@@ -4,7 +4,7 @@ import { WorkerHttpController } from './http/worker.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
- * document describes (ADR 0018), so the two cannot differ.
+ * document describes (ADR 0016), so the two cannot differ.
  */
 export const MAINTENANCE_HTTP_API: Type<unknown>[] = [
   MaintenanceHttpController,

@@ -4,7 +4,7 @@ import { SimulationsHttpController } from './http/simulations.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
- * document describes (ADR 0018), so the two cannot differ.
+ * document describes (ADR 0016), so the two cannot differ.
  */
 export const SIMULATION_HTTP_API: Type<unknown>[] = [
   SimulationsHttpController,

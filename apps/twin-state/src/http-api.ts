@@ -6,7 +6,7 @@ import { TwinsHttpController } from './queries/twins.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
- * document describes (ADR 0018), so the two cannot differ.
+ * document describes (ADR 0016), so the two cannot differ.
  */
 export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.

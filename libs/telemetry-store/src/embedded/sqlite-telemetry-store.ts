@@ -1,5 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
+import { roundMean } from '@twinlog/domain';
 import type {
+  DownsampledSeries,
+  DownsampleQuery,
   SeriesPoint,
   SeriesQuery,
   TelemetryPoint,
@@ -58,6 +61,44 @@ export class SqliteTelemetryStore implements TelemetryStore {
         time: new Date(Number(row['time_ms'])).toISOString(),
         value: Number(row['value']),
       }));
+  }
+
+  /**
+   * One GROUP BY per twin over the primary key's range (twin, property, time): the window is
+   * the epoch-aligned floor of the time, and `last` is looked up by the window's latest time
+   * (a bare column beside min() and max() would come from an arbitrary row of the group).
+   */
+  async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
+    const statement = this.db.prepare(
+      `SELECT w.property, w.start, w.n, w.total, w.lo, w.hi, t.value AS last
+       FROM (SELECT property, time_ms - (((time_ms % :every) + :every) % :every) AS start,
+               count(*) AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
+               max(time_ms) AS last_ms
+             FROM telemetry
+             WHERE twin_id = :twin AND property = :property AND time_ms >= :from AND time_ms < :to
+             GROUP BY start) AS w
+       JOIN telemetry AS t
+         ON t.twin_id = :twin AND t.property = w.property AND t.time_ms = w.last_ms
+       ORDER BY w.start`,
+    );
+    const from = Date.parse(query.from);
+    const to = Date.parse(query.to);
+    return query.twinIds.flatMap((twinId) =>
+      query.properties.map((property) => ({
+        twinId,
+        property,
+        windows: statement
+          .all({ every: query.everyMs, twin: twinId, property, from, to })
+          .map((row) => ({
+            start: new Date(Number(row['start'])).toISOString(),
+            mean: roundMean(Number(row['total']) / Number(row['n'])),
+            min: Number(row['lo']),
+            max: Number(row['hi']),
+            last: Number(row['last']),
+            count: Number(row['n']),
+          })),
+      })),
+    );
   }
 
   async close(): Promise<void> {

@@ -28,11 +28,13 @@ describe('downsampled reads: InfluxDB and the embedded store agree', () => {
     await influx?.close();
   });
 
-  const value = fc.oneof(
-    fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
-    fc.double({ min: -1e-3, max: 1e-3, noNaN: true, noDefaultInfinity: true }),
-    fc.integer({ min: -1000, max: 1000 }),
-  ).map((v) => (v === 0 ? 0 : v)); // -0 is stored as 0 by either
+  const value = fc
+    .oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+      fc.double({ min: -1e-3, max: 1e-3, noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -1000, max: 1000 }),
+    )
+    .map((v) => (v === 0 ? 0 : v)); // -0 is stored as 0 by either
   const series = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 * 3_600_000 }), value), {
     minLength: 1,
     maxLength: 400,

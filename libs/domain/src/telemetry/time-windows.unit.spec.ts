@@ -16,7 +16,20 @@ describe('time windows', () => {
     expect(parseEvery('90s')).toEqual({ text: '90s', ms: 90_000 });
     expect(parseEvery('15m')?.ms).toBe(900_000);
     expect(parseEvery('1d')?.ms).toBe(DAY);
-    for (const bad of ['0s', '1.5m', '1mo', '1w', '-1m', '1ms', 'm', '1 m', '01m', '367d', '1e3s', ''])
+    for (const bad of [
+      '0s',
+      '1.5m',
+      '1mo',
+      '1w',
+      '-1m',
+      '1ms',
+      'm',
+      '1 m',
+      '01m',
+      '367d',
+      '1e3s',
+      '',
+    ])
       expect(parseEvery(bad)).toBeUndefined();
   });
 

@@ -64,21 +64,23 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * One GROUP BY per twin over the primary key's range (twin, property, time): the window is
-   * the epoch-aligned floor of the time, and `last` is looked up by the window's latest time
-   * (a bare column beside min() and max() would come from an arbitrary row of the group).
+   * One GROUP BY per twin and property over the primary key's range (twin, property, time):
+   * the window is the epoch-aligned floor of the time. `last` is a scalar subquery by the
+   * window's latest time: a bare column beside min() and max() would come from an arbitrary row
+   * of the group, and a JOIN for it let SQLite scan the table in the outer loop (3.5 s for a day
+   * of one-second points instead of about 30 to 80 ms).
    */
   async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
     const statement = this.db.prepare(
-      `SELECT w.property, w.start, w.n, w.total, w.lo, w.hi, t.value AS last
-       FROM (SELECT property, time_ms - (((time_ms % :every) + :every) % :every) AS start,
+      `SELECT w.start, w.n, w.total, w.lo, w.hi,
+         (SELECT value FROM telemetry
+          WHERE twin_id = :twin AND property = :property AND time_ms = w.last_ms) AS last
+       FROM (SELECT time_ms - (((time_ms % :every) + :every) % :every) AS start,
                count(*) AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
                max(time_ms) AS last_ms
              FROM telemetry
              WHERE twin_id = :twin AND property = :property AND time_ms >= :from AND time_ms < :to
              GROUP BY start) AS w
-       JOIN telemetry AS t
-         ON t.twin_id = :twin AND t.property = w.property AND t.time_ms = w.last_ms
        ORDER BY w.start`,
     );
     const from = Date.parse(query.from);

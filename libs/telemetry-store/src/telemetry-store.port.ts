@@ -32,7 +32,10 @@ export interface DownsampleQuery {
   /** Inclusive start and exclusive end, ISO 8601 (UTC, milliseconds at most). */
   from: string;
   to: string;
-  /** The window length in milliseconds: a whole number of seconds (see parseEvery). */
+  /**
+   * The window length in milliseconds: a whole number of seconds (see parseEvery). At most
+   * MAX_STORE_WINDOWS windows over [from, to): more is refused with a RangeError.
+   */
   everyMs: number;
 }
 

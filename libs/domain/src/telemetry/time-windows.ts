@@ -12,6 +12,12 @@ type EveryUnit = keyof typeof UNIT_MS;
 /** Longest window: a year of days, so that no sum of window starts leaves the safe integers. */
 export const MAX_EVERY_MS = 366 * UNIT_MS.d;
 
+/**
+ * Windows per series a telemetry store answers at most: the HTTP routes allow 10,000; this
+ * bounds what any caller of the port can make a store walk.
+ */
+export const MAX_STORE_WINDOWS = 100_000;
+
 /** A window length as written (`90s`, `15m`) and in milliseconds. */
 export interface Every {
   text: string;

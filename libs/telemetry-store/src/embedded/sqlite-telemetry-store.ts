@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { roundMean } from '@twinlog/domain';
+import { MAX_STORE_WINDOWS, roundMean, windowCount, windowStart } from '@twinlog/domain';
 import type {
   DownsampledSeries,
   DownsampleQuery,
@@ -64,41 +64,60 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   /**
-   * One GROUP BY per twin and property over the primary key's range (twin, property, time):
-   * the window is the epoch-aligned floor of the time. `last` is a scalar subquery by the
-   * window's latest time: a bare column beside min() and max() would come from an arbitrary row
-   * of the group, and a JOIN for it let SQLite scan the table in the outer loop (3.5 s for a day
-   * of one-second points instead of about 30 to 80 ms).
+   * Per twin and property, one statement that walks the windows in time order (a recursive
+   * CTE of epoch-aligned starts) and aggregates each over its own range of the primary key
+   * (twin, property, time): the points are read once, in key order, and never sorted.
+   * - The aggregates of a window come from one correlated subquery, packed as text with
+   *   `%!.17g` (17 significant digits: every double reads back exactly, checked on 200,000
+   *   random ones): a subquery per aggregate would read the points four times.
+   * - `last` is the window's latest point, by a descending seek.
+   * - Grouping by a computed window start instead sorted every point: 2.6 times as slow on a day
+   *   of one-second points; a JOIN for `last` let SQLite scan the table in the outer loop (3.5 s).
    */
   async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
-    const statement = this.db.prepare(
-      `SELECT w.start, w.n, w.total, w.lo, w.hi,
-         (SELECT value FROM telemetry
-          WHERE twin_id = :twin AND property = :property AND time_ms = w.last_ms) AS last
-       FROM (SELECT time_ms - (((time_ms % :every) + :every) % :every) AS start,
-               count(*) AS n, sum(value) AS total, min(value) AS lo, max(value) AS hi,
-               max(time_ms) AS last_ms
-             FROM telemetry
-             WHERE twin_id = :twin AND property = :property AND time_ms >= :from AND time_ms < :to
-             GROUP BY start) AS w
-       ORDER BY w.start`,
-    );
     const from = Date.parse(query.from);
     const to = Date.parse(query.to);
+    const windows = windowCount(from, to, query.everyMs);
+    if (windows > MAX_STORE_WINDOWS)
+      throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
+    const statement = this.db.prepare(
+      `WITH RECURSIVE windows(start) AS (
+         SELECT :first WHERE :first < :to
+         UNION ALL SELECT start + :every FROM windows WHERE start + :every < :to)
+       SELECT start, aggregates, last FROM (
+         SELECT start,
+           (SELECT printf('%d %!.17g %!.17g %!.17g', count(*), sum(value), min(value), max(value))
+            FROM telemetry WHERE twin_id = :twin AND property = :property
+              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)) AS aggregates,
+           (SELECT value FROM telemetry WHERE twin_id = :twin AND property = :property
+              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)
+            ORDER BY time_ms DESC LIMIT 1) AS last
+         FROM windows)
+       WHERE last IS NOT NULL`,
+    );
+    const first = windowStart(from, query.everyMs);
     return query.twinIds.flatMap((twinId) =>
       query.properties.map((property) => ({
         twinId,
         property,
         windows: statement
-          .all({ every: query.everyMs, twin: twinId, property, from, to })
-          .map((row) => ({
-            start: new Date(Number(row['start'])).toISOString(),
-            mean: roundMean(Number(row['total']) / Number(row['n'])),
-            min: Number(row['lo']),
-            max: Number(row['hi']),
-            last: Number(row['last']),
-            count: Number(row['n']),
-          })),
+          .all({ every: query.everyMs, first, twin: twinId, property, from, to })
+          .map((row) => {
+            const [n, total, lo, hi] = String(row['aggregates']).split(' ').map(Number) as [
+              number,
+              number,
+              number,
+              number,
+            ];
+            return {
+              start: new Date(Number(row['start'])).toISOString(),
+              mean: roundMean(total / n),
+              min: lo,
+              max: hi,
+              last: Number(row['last']),
+              count: n,
+            };
+          }),
       })),
     );
   }

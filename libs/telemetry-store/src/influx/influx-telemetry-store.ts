@@ -4,6 +4,7 @@ import {
   linesToRowsIterable,
   Point,
 } from '@influxdata/influxdb-client';
+import { MAX_STORE_WINDOWS, windowCount } from '@twinlog/domain';
 import { downsampleFlux, windowsOf, type AggregateRow } from './flux-downsample';
 import type {
   DownsampledSeries,
@@ -111,6 +112,9 @@ export class InfluxTelemetryStore implements TelemetryStore {
    * request with its values in `extern` (see downsampleFlux).
    */
   async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
+    const windows = windowCount(Date.parse(query.from), Date.parse(query.to), query.everyMs);
+    if (windows > MAX_STORE_WINDOWS)
+      throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
     const answers: DownsampledSeries[] = [];
     for (let i = 0; i < query.twinIds.length; i += TWINS_PER_QUERY) {
       const part = { ...query, twinIds: query.twinIds.slice(i, i + TWINS_PER_QUERY) };

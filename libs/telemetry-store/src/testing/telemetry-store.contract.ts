@@ -145,6 +145,19 @@ export function describeTelemetryStoreContract(
         });
       });
 
+      it('refuses more windows per series than MAX_STORE_WINDOWS instead of walking them', async () => {
+        await expect(
+          store.downsample({
+            twinIds: [twin],
+            properties: ['temperature'],
+            from: at(0),
+            to: at(100_001),
+            everyMs: 1000,
+          }),
+        ).rejects.toThrow(/100001 windows per series asked; at most 100000/);
+        expect((await ask(['temperature'], 0, 100_000, 1))[0]!.windows).toHaveLength(6);
+      });
+
       it('keeps twins apart, ids with quotes and Flux syntax included', async () => {
         const hostile = `m") or (r._value > 0 or r.twin_id == "${randomUUID()}`;
         await store.write([point(hostile, 'temperature', 99, 10)]);

@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MAX_STORE_WINDOWS, roundMean, windowCount, windowStart } from '@twinlog/domain';
 import type {
   DownsampledSeries,
@@ -7,6 +8,7 @@ import type {
   SeriesQuery,
   TelemetryPoint,
   TelemetryStore,
+  WindowStats,
 } from '../telemetry-store.port';
 
 /** The embedded time-series store: one node:sqlite table keyed like an InfluxDB series point. */
@@ -96,30 +98,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
        WHERE last IS NOT NULL`,
     );
     const first = windowStart(from, query.everyMs);
-    return query.twinIds.flatMap((twinId) =>
-      query.properties.map((property) => ({
-        twinId,
-        property,
-        windows: statement
-          .all({ every: query.everyMs, first, twin: twinId, property, from, to })
-          .map((row) => {
-            const [n, total, lo, hi] = String(row['aggregates']).split(' ').map(Number) as [
-              number,
-              number,
-              number,
-              number,
-            ];
-            return {
-              start: new Date(Number(row['start'])).toISOString(),
-              mean: roundMean(total / n),
-              min: lo,
-              max: hi,
-              last: Number(row['last']),
-              count: n,
-            };
-          }),
-      })),
-    );
+    const read = (twin: string, property: string): WindowStats[] =>
+      statement.all({ every: query.everyMs, first, twin, property, from, to }).map((row) => {
+        const [n, total, lo, hi] = String(row['aggregates']).split(' ').map(Number);
+        return {
+          start: new Date(Number(row['start'])).toISOString(),
+          mean: roundMean(total! / n!),
+          min: lo!,
+          max: hi!,
+          last: Number(row['last']),
+          count: n!,
+        };
+      });
+    const answers: DownsampledSeries[] = [];
+    for (const twinId of query.twinIds)
+      for (const property of query.properties) {
+        // node:sqlite reads synchronously: a roll-up over many members lets other work in between.
+        if (answers.length > 0) await nextTurn();
+        answers.push({ twinId, property, windows: read(twinId, property) });
+      }
+    return answers;
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,8 @@ import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
 import { TwinsHttpController } from './queries/twins.http.controller';
 import { LiveTwins } from './state/live-twins';
+import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
+import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
 import { TWIN_STATE_CONFIG } from './tokens';
 
@@ -30,10 +32,12 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
     name: 'twin-state',
     http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
-    usesStore: false,
+    // Telemetry history for charts (GET /v1/twins/:id/telemetry) reads the store.
+    usesStore: true,
     controllers: [
       CommandsHttpController,
       TwinsHttpController,
+      TelemetryHttpController,
       AdminHttpController,
       // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
       AccessKeysHttpController,
@@ -44,6 +48,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       SnapshotWriter,
       TwinCommands,
       TwinQueries,
+      TwinTelemetry,
       RebuildService,
     ],
     follows: [

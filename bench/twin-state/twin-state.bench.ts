@@ -65,7 +65,8 @@ async function main(): Promise<void> {
     });
     let services = await openInfrastructure(config.service, {
       service: 'bench-twin-state',
-      store: false,
+      // Handed to the telemetry routes; this bench never reads telemetry, so nothing connects.
+      store: true,
     });
 
     let started = Date.now();
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
     await services.close();
     services = await openInfrastructure(config.service, {
       service: 'bench-twin-state',
-      store: false,
+      // Handed to the telemetry routes; this bench never reads telemetry, so nothing connects.
+      store: true,
     });
     started = Date.now();
     service = await startTwinState(config, services, quietLogger);

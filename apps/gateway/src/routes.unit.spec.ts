@@ -15,6 +15,8 @@ describe('the one-port routes', () => {
     ['/v1/twins', 'twin-state'],
     ['/v1/twins/cnc-01/history?at=2026-01-01T00:00:00Z', 'twin-state'],
     ['/v1/twins/cnc-01-maintenance-bay', 'twin-state'],
+    ['/v1/twins/cnc-01/telemetry?property=temperature&every=1m', 'twin-state'],
+    ['/v1/twins/line-1/telemetry/rollup?property=power_consumption', 'twin-state'],
     ['/v1/admin/rebuild', 'twin-state'],
   ])('%s goes to %s', (path, service) => {
     expect(serviceFor('GET', path)).toBe(service);

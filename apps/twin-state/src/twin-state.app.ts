@@ -13,6 +13,7 @@ import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
 import { LiveTwins } from './state/live-twins';
+import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
 import { TWIN_STATE_CONFIG } from './tokens';
 
@@ -27,7 +28,8 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
     name: 'twin-state',
     http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
-    usesStore: false,
+    // Telemetry history for charts (GET /v1/twins/:id/telemetry) reads the store.
+    usesStore: true,
     controllers: TWIN_STATE_HTTP_API,
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
@@ -35,6 +37,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       SnapshotWriter,
       TwinCommands,
       TwinQueries,
+      TwinTelemetry,
       RebuildService,
     ],
     follows: [

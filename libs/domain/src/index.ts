@@ -30,3 +30,5 @@ export * from './health/health';
 export * from './health/roll-up';
 export * from './health/state-diff';
 export * from './access/access-key';
+export * from './telemetry/time-windows';
+export * from './telemetry/window-roll-up';

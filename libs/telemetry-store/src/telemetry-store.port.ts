@@ -24,6 +24,45 @@ export interface SeriesPoint {
   value: number;
 }
 
+export interface DownsampleQuery {
+  /** One twin, or (for a roll-up) several; each answer series names its twin. */
+  twinIds: string[];
+  /** At least one; each answer series names its property. */
+  properties: string[];
+  /** Inclusive start and exclusive end, ISO 8601 (UTC, milliseconds at most). */
+  from: string;
+  to: string;
+  /**
+   * The window length in milliseconds: a whole number of seconds (see parseEvery). At most
+   * MAX_STORE_WINDOWS windows over [from, to): more is refused with a RangeError.
+   */
+  everyMs: number;
+}
+
+/**
+ * One window of a series: windows are aligned to the Unix epoch (window k covers
+ * [k·every, (k+1)·every)) and labelled with that start, even when `from` falls inside it.
+ */
+export interface WindowStats {
+  /** ISO 8601 start of the aligned window. */
+  start: string;
+  /** sum / count, rounded to 12 significant digits (roundMean) by every adapter alike. */
+  mean: number;
+  min: number;
+  max: number;
+  /** The value of the latest point in the window. */
+  last: number;
+  /** Points in the window (within [from, to)); windows with none are left out. */
+  count: number;
+}
+
+export interface DownsampledSeries {
+  twinId: string;
+  property: string;
+  /** In time order; empty when the twin has no point of the property in the range. */
+  windows: WindowStats[];
+}
+
 /**
  * Telemetry time series: InfluxDB 2.x in the distributed mode, node:sqlite embedded. Writing the
  * same twin, property and time again replaces the value (idempotent re-delivery).
@@ -32,5 +71,10 @@ export interface TelemetryStore {
   write(points: TelemetryPoint[]): Promise<void>;
   /** Points in time order (then by property). */
   query(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /**
+   * Per twin, property and window: mean, min, max, last and count. One series per twin and
+   * property asked, in the order asked (twins, then properties).
+   */
+  downsample(query: DownsampleQuery): Promise<DownsampledSeries[]>;
   close(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export class HeavyReads {
     private readonly concurrency = 2,
     /** Reads waiting for a turn before more are refused. */
     private readonly maxQueued = 32,
+    /** What waits, in the 503's message. */
+    private readonly what = 'history, diff, audit or provenance reads',
   ) {}
 
   async run<T>(read: () => Promise<T>): Promise<T> {
@@ -24,7 +26,7 @@ export class HeavyReads {
         throw new HttpProblem(
           503,
           'BUSY',
-          `${this.waiting.length} history, diff, audit or provenance reads are already waiting; retry shortly`,
+          `${this.waiting.length} ${this.what} are already waiting; retry shortly`,
           { waiting: this.waiting.length },
           { 'Retry-After': '1' },
         );

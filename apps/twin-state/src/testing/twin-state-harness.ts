@@ -61,7 +61,7 @@ export async function startTwinStateHarness(
   const config = readTwinStateConfig(twinStateEnv(mode, overrides));
   const infra = await openInfrastructure(config.service, {
     service: 'twin-state-test',
-    store: false,
+    store: true,
   });
   const h: TwinStateHarness = {
     config,

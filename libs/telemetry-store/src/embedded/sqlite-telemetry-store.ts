@@ -1,9 +1,14 @@
 import { DatabaseSync } from 'node:sqlite';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { MAX_STORE_WINDOWS, roundMean, windowCount, windowStart } from '@twinlog/domain';
 import type {
+  DownsampledSeries,
+  DownsampleQuery,
   SeriesPoint,
   SeriesQuery,
   TelemetryPoint,
   TelemetryStore,
+  WindowStats,
 } from '../telemetry-store.port';
 
 /** The embedded time-series store: one node:sqlite table keyed like an InfluxDB series point. */
@@ -58,6 +63,61 @@ export class SqliteTelemetryStore implements TelemetryStore {
         time: new Date(Number(row['time_ms'])).toISOString(),
         value: Number(row['value']),
       }));
+  }
+
+  /**
+   * Per twin and property, one statement that walks the windows in time order (a recursive
+   * CTE of epoch-aligned starts) and aggregates each over its own range of the primary key
+   * (twin, property, time): the points are read once, in key order, and never sorted.
+   * - The aggregates of a window come from one correlated subquery, packed as text with
+   *   `%!.17g` (17 significant digits: every double reads back exactly, checked on 200,000
+   *   random ones): a subquery per aggregate would read the points four times.
+   * - `last` is the window's latest point, by a descending seek.
+   * - Grouping by a computed window start instead sorted every point: 2.6 times as slow on a day
+   *   of one-second points; a JOIN for `last` let SQLite scan the table in the outer loop (3.5 s).
+   */
+  async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
+    const from = Date.parse(query.from);
+    const to = Date.parse(query.to);
+    const windows = windowCount(from, to, query.everyMs);
+    if (windows > MAX_STORE_WINDOWS)
+      throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
+    const statement = this.db.prepare(
+      `WITH RECURSIVE windows(start) AS (
+         SELECT :first WHERE :first < :to
+         UNION ALL SELECT start + :every FROM windows WHERE start + :every < :to)
+       SELECT start, aggregates, last FROM (
+         SELECT start,
+           (SELECT printf('%d %!.17g %!.17g %!.17g', count(*), sum(value), min(value), max(value))
+            FROM telemetry WHERE twin_id = :twin AND property = :property
+              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)) AS aggregates,
+           (SELECT value FROM telemetry WHERE twin_id = :twin AND property = :property
+              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)
+            ORDER BY time_ms DESC LIMIT 1) AS last
+         FROM windows)
+       WHERE last IS NOT NULL`,
+    );
+    const first = windowStart(from, query.everyMs);
+    const read = (twin: string, property: string): WindowStats[] =>
+      statement.all({ every: query.everyMs, first, twin, property, from, to }).map((row) => {
+        const [n, total, lo, hi] = String(row['aggregates']).split(' ').map(Number);
+        return {
+          start: new Date(Number(row['start'])).toISOString(),
+          mean: roundMean(total! / n!),
+          min: lo!,
+          max: hi!,
+          last: Number(row['last']),
+          count: n!,
+        };
+      });
+    const answers: DownsampledSeries[] = [];
+    for (const twinId of query.twinIds)
+      for (const property of query.properties) {
+        // node:sqlite reads synchronously: a roll-up over many members lets other work in between.
+        if (answers.length > 0) await nextTurn();
+        answers.push({ twinId, property, windows: read(twinId, property) });
+      }
+    return answers;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,14 @@
-import { InfluxDB, Point } from '@influxdata/influxdb-client';
+import {
+  chunksToLinesIterable,
+  InfluxDB,
+  linesToRowsIterable,
+  Point,
+} from '@influxdata/influxdb-client';
+import { MAX_STORE_WINDOWS, windowCount } from '@twinlog/domain';
+import { downsampleFlux, windowsOf, type AggregateRow } from './flux-downsample';
 import type {
+  DownsampledSeries,
+  DownsampleQuery,
   SeriesPoint,
   SeriesQuery,
   TelemetryPoint,
@@ -98,11 +107,59 @@ export class InfluxTelemetryStore implements TelemetryStore {
     }));
   }
 
+  /**
+   * Twins in groups of TWINS_PER_QUERY (a roll-up over a large line), each group one Flux
+   * request with its values in `extern` (see downsampleFlux).
+   */
+  async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
+    const windows = windowCount(Date.parse(query.from), Date.parse(query.to), query.everyMs);
+    if (windows > MAX_STORE_WINDOWS)
+      throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
+    const answers: DownsampledSeries[] = [];
+    for (let i = 0; i < query.twinIds.length; i += TWINS_PER_QUERY) {
+      const part = { ...query, twinIds: query.twinIds.slice(i, i + TWINS_PER_QUERY) };
+      answers.push(...windowsOf(part, await this.aggregateRows(part)));
+    }
+    return answers;
+  }
+
+  private async aggregateRows(query: DownsampleQuery): Promise<AggregateRow[]> {
+    const { query: flux, extern } = downsampleFlux(this.config.bucket, query);
+    const chunks = this.influx.transport.iterate(
+      `/api/v2/query?org=${encodeURIComponent(this.config.org)}`,
+      JSON.stringify({
+        query: flux,
+        extern,
+        type: 'flux',
+        dialect: { header: true, annotations: ['datatype', 'group', 'default'], delimiter: ',' },
+      }),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; encoding=utf-8' },
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
+    const rows: AggregateRow[] = [];
+    for await (const { values, tableMeta } of linesToRowsIterable(chunksToLinesIterable(chunks))) {
+      rows.push({
+        result: String(tableMeta.get(values, 'result')),
+        time: String(tableMeta.get(values, '_time')),
+        twinId: String(tableMeta.get(values, 'twin_id')),
+        property: String(tableMeta.get(values, 'property')),
+        value: Number(tableMeta.get(values, '_value')),
+      });
+    }
+    return rows;
+  }
+
   /** Every write is its own request, settled before write() returns: nothing is pending here. */
   close(): Promise<void> {
     return Promise.resolve();
   }
 }
+
+/** Twins per Flux request of a downsampled read: each adds one predicate to the filter. */
+const TWINS_PER_QUERY = 50;
 
 function toPoint(p: TelemetryPoint): Point {
   const point = new Point(p.twinType)

@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  excerpt,
+  ownValue,
+  rollUpWindows,
+  type ModelCatalog,
+  type PropertySpec,
+  type RollUpRule,
+  type TwinState,
+} from '@twinlog/domain';
+import {
+  CLOCK,
+  MODEL_CATALOG,
+  queryInvalid,
+  TELEMETRY_STORE,
+  type Clock,
+} from '@twinlog/service-kit';
+import type { TelemetryStore } from '@twinlog/telemetry-store';
+import { HeavyReads } from '../queries/heavy-reads';
+import { TwinQueries, type SiteFilter } from '../queries/twin-queries.service';
+import { LiveTwins } from '../state/live-twins';
+import type { TelemetryAnswer, TelemetryRollUpAnswer } from './telemetry-answers';
+import type { TelemetryQuery } from './telemetry-query-params';
+import { telemetryRange, type TelemetryRange } from './telemetry-range';
+
+/** Twins a roll-up over time reads at most (a line of 999 machines, with room). */
+export const MAX_ROLLUP_MEMBERS = 2_000;
+
+/**
+ * A twin's telemetry history, downsampled for charts, and a system's roll-up over time. It
+ * reads through twin-state because twin-state knows the twin: its site (the caller's scope),
+ * its model (which properties exist, their units and roll-up rules) and its members.
+ */
+@Injectable()
+export class TwinTelemetry {
+  /** The embedded store reads synchronously: a few at a time, the rest 503 BUSY beyond a queue. */
+  private readonly reads = new HeavyReads(2, 32, 'telemetry reads');
+
+  constructor(
+    private readonly queries: TwinQueries,
+    private readonly live: LiveTwins,
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async history(twinId: string, query: TelemetryQuery, see: SiteFilter): Promise<TelemetryAnswer> {
+    const twin = this.queries.visible(twinId, see);
+    const model = this.catalog.get(twin.twinType, twin.modelVersion);
+    const specs = query.property.map((property) => {
+      const spec = ownValue(model.properties, property);
+      if (!spec) throw unknownProperty(property, twin, Object.keys(model.properties));
+      return spec;
+    });
+    const range = this.range(query);
+    const series = await this.reads.run(() =>
+      this.store.downsample({
+        twinIds: [twin.twinId],
+        properties: query.property,
+        from: range.from,
+        to: range.to,
+        everyMs: range.every.ms,
+      }),
+    );
+    return {
+      ...header(twin.twinId, range),
+      series: series.map((s, i) => ({
+        property: s.property,
+        unit: specs[i]!.unit,
+        windows: s.windows,
+      })),
+    };
+  }
+
+  async rollUp(
+    twinId: string,
+    query: TelemetryQuery,
+    see: SiteFilter,
+  ): Promise<TelemetryRollUpAnswer> {
+    const root = this.queries.visible(twinId, see);
+    const members = this.members(root, see);
+    const rules = query.property.map((property) => {
+      const rule = ruleOf(property, members, this.catalog);
+      if (!rule) throw noRollUp(property, root, rolledUpProperties(members, this.catalog));
+      return rule;
+    });
+    const range = this.range(query);
+    const series = await Promise.all(
+      query.property.map(async (property, i) => {
+        const ids = members
+          .filter((m) => specOf(m, property, this.catalog)?.rollup !== undefined)
+          .map((m) => m.twinId);
+        const read =
+          ids.length === 0
+            ? []
+            : await this.reads.run(() =>
+                this.store.downsample({
+                  twinIds: ids,
+                  properties: [property],
+                  from: range.from,
+                  to: range.to,
+                  everyMs: range.every.ms,
+                }),
+              );
+        const { rule, unit } = rules[i]!;
+        return {
+          property,
+          rule,
+          unit,
+          members: ids.length,
+          windows: rollUpWindows(
+            rule,
+            read.map((s) => s.windows),
+          ),
+        };
+      }),
+    );
+    return { ...header(root.twinId, range), series };
+  }
+
+  private range(query: TelemetryQuery): TelemetryRange {
+    return telemetryRange(query, Date.parse(this.clock()));
+  }
+
+  /**
+   * The active twins below `root` the caller may see, as the current roll-up counts them: a
+   * twin of another site is left out with everything below it, a retired one too.
+   */
+  private members(root: TwinState, see: SiteFilter): TwinState[] {
+    const found: TwinState[] = [];
+    const seen = new Set([root.twinId]);
+    const below = (state: TwinState) => {
+      for (const { twinId } of state.children) {
+        if (seen.has(twinId)) continue; // a corrupt cycle must not hang a query
+        seen.add(twinId);
+        const child = this.live.get(twinId);
+        if (!child || child.status !== 'active' || !see(child.site)) continue;
+        found.push(child);
+        below(child);
+      }
+    };
+    below(root);
+    if (found.length > MAX_ROLLUP_MEMBERS) {
+      throw queryInvalid(
+        'property',
+        `${root.twinId} has ${found.length} twins below it; a roll-up over time reads at most ${MAX_ROLLUP_MEMBERS}`,
+      );
+    }
+    return found;
+  }
+}
+
+function header(twinId: string, range: TelemetryRange) {
+  return {
+    twinId,
+    from: range.from,
+    to: range.to,
+    every: range.every.text,
+    everyMs: range.every.ms,
+    everyChosen: range.chosen,
+  };
+}
+
+function specOf(
+  twin: TwinState,
+  property: string,
+  catalog: ModelCatalog,
+): PropertySpec | undefined {
+  if (!catalog.has(twin.twinType, twin.modelVersion)) return undefined;
+  return ownValue(catalog.get(twin.twinType, twin.modelVersion).properties, property);
+}
+
+/** The rule and unit of the first member whose model rolls the property up (as GET .../rollup). */
+function ruleOf(
+  property: string,
+  members: readonly TwinState[],
+  catalog: ModelCatalog,
+): { rule: RollUpRule; unit: string } | undefined {
+  for (const member of members) {
+    const spec = specOf(member, property, catalog);
+    if (spec?.rollup) return { rule: spec.rollup, unit: spec.unit };
+  }
+  return undefined;
+}
+
+function rolledUpProperties(members: readonly TwinState[], catalog: ModelCatalog): string[] {
+  const names = new Set<string>();
+  for (const member of members) {
+    if (!catalog.has(member.twinType, member.modelVersion)) continue;
+    const { properties } = catalog.get(member.twinType, member.modelVersion);
+    for (const [name, spec] of Object.entries(properties)) if (spec.rollup) names.add(name);
+  }
+  return [...names].sort();
+}
+
+function unknownProperty(property: string, twin: TwinState, known: string[]) {
+  return queryInvalid(
+    'property',
+    `property: ${twin.twinType} has no property ${excerpt(property)} (it has ${known.join(', ') || 'none'})`,
+    { property, known },
+  );
+}
+
+function noRollUp(property: string, root: TwinState, known: string[]) {
+  return queryInvalid(
+    'property',
+    `property: no twin below ${root.twinId} rolls up ${excerpt(property)} (rolled up: ${known.join(', ') || 'none'})`,
+    { property, rolledUp: known },
+  );
+}

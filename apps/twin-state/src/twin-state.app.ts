@@ -17,6 +17,8 @@ import { TwinQueries } from './queries/twin-queries.service';
 import { TwinsHttpController } from './queries/twins.http.controller';
 import { LiveTwins } from './state/live-twins';
 import { SnapshotWriter } from './state/snapshot-writer';
+import { StreamHub } from './stream/stream-hub';
+import { StreamHttpController } from './stream/stream.http.controller';
 import { TWIN_STATE_CONFIG } from './tokens';
 
 export type RunningTwinState = RunningService;
@@ -37,6 +39,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       AdminHttpController,
       // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
       AccessKeysHttpController,
+      StreamHttpController,
     ],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
@@ -45,6 +48,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       TwinCommands,
       TwinQueries,
       RebuildService,
+      StreamHub,
     ],
     follows: [
       follow({

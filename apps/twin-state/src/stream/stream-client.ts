@@ -4,6 +4,7 @@ import { fellBehindFrame } from './stream-message';
 
 /** A fell-behind client's socket is destroyed if it has not taken its last bytes by then. */
 const LINGER_MS = 5_000;
+const DRAIN_POLL_MS = 20;
 
 /**
  * One open stream: its filter, what it has been sent (`lastId`, the id a reconnect resumes
@@ -62,13 +63,17 @@ export class StreamClient {
 
   /** Waits until the socket's queue is under the bound again (a catch-up replay's pace). */
   async drained(): Promise<void> {
+    // 'drain' comes only after a write past the socket's own high-water mark (64 KiB), which
+    // may be above the bound: the queue is looked at again every few milliseconds too.
     while (!this.closed && !this.keepingUp)
       await new Promise<void>((resolve) => {
         const done = () => {
+          clearTimeout(timer);
           this.res.off('drain', done);
           this.res.off('close', done);
           resolve();
         };
+        const timer = setTimeout(done, DRAIN_POLL_MS);
         this.res.once('drain', done);
         this.res.once('close', done);
       });

@@ -103,6 +103,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
   private async catchUp(client: StreamClient, at: StreamCursor): Promise<void> {
     const chunkBytes = Math.max(1, Math.floor(this.settings.clientMaxBytes / 2));
     for (;;) {
+      // Paced by the client: nothing more is queued until it took what it was sent.
+      await client.drained();
       if (client.isClosed) return;
       const { window, cursor } = this.started();
       if (!at.atOrPast(window.start)) {
@@ -129,7 +131,6 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       }
       client.flush(last.id);
       at = StreamCursor.parse(last.id) as StreamCursor;
-      await client.drained();
     }
   }
 
@@ -146,7 +147,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
         streams: ['twin-events', 'telemetry'],
         from: { kind: 'positions', positions: at.positions() },
         endAt: end.positions(),
-        maxBatchSize: 1_000,
+        // Small batches: each is sent, then waited on, so a client's queue stays near its bound.
+        maxBatchSize: 100,
       },
       async (batch) => {
         if (client.isClosed) throw new ClientGone();

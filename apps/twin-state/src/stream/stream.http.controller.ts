@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { bounded } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import {
   Caller,
   Describe,
   EVENT_LOG,
   HttpProblem,
+  maySee,
   QueryParams,
   type Principal,
 } from '@twinlog/service-kit';
@@ -47,6 +49,13 @@ export class StreamHttpController {
         `${this.config.stream.maxClients} streams are open, the most this instance holds (TWIN_STATE_STREAM_MAX_CLIENTS): try again later`,
         {},
         { 'retry-after': '5' },
+      );
+    if (query.site !== undefined && !maySee(caller, query.site))
+      throw new HttpProblem(
+        403,
+        'SITE_FORBIDDEN',
+        `${caller.id} may not see site ${bounded(query.site)}`,
+        { site: bounded(query.site) },
       );
     // The header, which a browser's EventSource sends on its own, wins over the query.
     const header = req.headers['last-event-id'];

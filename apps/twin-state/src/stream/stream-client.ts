@@ -47,11 +47,16 @@ export class StreamClient {
     this.idOnWire = id;
   }
 
-  /** Writes what was gathered, the stream having reached `id`; false if it fell behind. */
-  flush(id: string): boolean {
+  /**
+   * Writes what was gathered, the stream having reached `id`; false if it fell behind. `before`
+   * is where the stream stood before these frames (everything up to it was sent): where a client
+   * that fell behind resumes.
+   */
+  flush(id: string, before = this.lastId): boolean {
     if (this.closed) return false;
     if (!this.keepingUp) {
       this.pending = '';
+      this.lastId = before;
       this.fellBehind();
       return false;
     }
@@ -79,9 +84,14 @@ export class StreamClient {
       });
   }
 
-  /** A comment line, with the id when it moved on since the last message this client got. */
-  heartbeat(): void {
-    if (this.closed || !this.keepingUp) return;
+  /**
+   * A comment line, with the id when it moved on since the last message this client got. A
+   * live client has been sent everything up to `now` (the follower's position).
+   */
+  heartbeat(now?: string): void {
+    if (this.closed) return;
+    if (now !== undefined) this.lastId = now;
+    if (!this.keepingUp) return this.fellBehind();
     const id = this.idOnWire === this.lastId ? '' : `id: ${this.lastId}\n`;
     this.idOnWire = this.lastId;
     this.res.write(`: keep-alive\n${id}\n`);

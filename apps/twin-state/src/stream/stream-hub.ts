@@ -30,6 +30,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
   private readonly live = new ClientIndex();
   private readonly catchingUp = new Set<StreamClient>();
   private heartbeat?: NodeJS.Timeout;
+  private readonly touched = new Set<StreamClient>();
 
   constructor(
     private readonly twins: LiveTwins,
@@ -53,6 +54,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
 
   folded(batch: RecordedEvent[]): void {
     const { cursor, window, places } = this.started();
+    const before = cursor.encode();
+    const touched = this.touched;
     for (const recorded of batch) {
       // The feed may repeat what it already delivered (a rebalance): sent once only.
       if (!cursor.advance(recorded.position)) continue;
@@ -60,10 +63,16 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       const message = this.messageOf(recorded, cursor, places);
       if (!message) continue;
       window.push(message);
-      this.live.match(message, (client) => client.queue(frameOf(message), message.id));
+      this.live.match(message, (client) => {
+        client.queue(frameOf(message), message.id);
+        touched.add(client);
+      });
     }
+    // Only the clients this batch has frames for are written to: the others are up to date
+    // by definition (their heartbeat carries the position on).
     const id = cursor.encode();
-    for (const client of this.live.all) client.flush(id);
+    for (const client of touched) client.flush(id, before);
+    touched.clear();
   }
 
   /** Where the stream is now: the cursor after the last event the follower folded. */
@@ -186,7 +195,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
   }
 
   private beat(): void {
-    for (const client of this.live.all) client.heartbeat();
+    const now = this.started().cursor.encode();
+    for (const client of this.live.all) client.heartbeat(now);
     for (const client of this.catchingUp) client.heartbeat();
   }
 

@@ -13,8 +13,9 @@ import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-proce
 jest.setTimeout(180_000);
 
 const SHORT_DEADLINES = {
-  TWINLOG_HTTP_REQUEST_TIMEOUT_MS: '1000',
-  TWINLOG_HTTP_IDLE_TIMEOUT_MS: '1000',
+  // Not much shorter: the idle deadline also cuts a slow command's silent socket (Kafka mode).
+  TWINLOG_HTTP_REQUEST_TIMEOUT_MS: '3000',
+  TWINLOG_HTTP_IDLE_TIMEOUT_MS: '3000',
   TWIN_STATE_STREAM_HEARTBEAT_MS: '300',
 };
 const commissionedAt = new Date(Date.now() - 86_400_000).toISOString();
@@ -49,7 +50,7 @@ describe.each(['embedded', 'kafka'] as const)('the live stream at the one port (
         ...(mode === 'kafka' ? distributedServiceEnv(`ls-${randomUUID().slice(0, 8)}.`) : {}),
         ...SHORT_DEADLINES,
       },
-      gatewayTimeouts: { requestTimeoutMs: 1_000, idleTimeoutMs: 1_000 },
+      gatewayTimeouts: { requestTimeoutMs: 3_000, idleTimeoutMs: 3_000 },
     });
     const registered = await post(twinlog.url, '/v1/twins', {
       twinId: 'mill-1',
@@ -66,7 +67,7 @@ describe.each(['embedded', 'kafka'] as const)('the live stream at the one port (
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(stream.openId).toMatch(/^[0-9a-z.]+_[0-9a-z.]+$/);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(stream.ended).toBe(false);
     expect(stream.comments).toContain('keep-alive');
     const accepted = await post(twinlog.url, '/v1/readings', reading('mill-1', 41.5));

@@ -17,8 +17,8 @@ const schema = z.object({
   // closing an idle stream (most close after 30-60 s of silence).
   TWIN_STATE_STREAM_HEARTBEAT_MS: intFrom(100, 15_000),
   // Recent messages kept in memory for every client to resume from without reading the log:
-  // at 10,000 readings/s in events of 10 readings, about 50 s.
-  TWIN_STATE_STREAM_WINDOW: intFrom(100, 50_000),
+  // at 10,000 readings/s in events of 10 readings, 20 s, about 4 KB each (80 MB).
+  TWIN_STATE_STREAM_WINDOW: intFrom(100, 20_000),
   // What one client may have queued, unsent, before it is told it fell behind and is closed.
   TWIN_STATE_STREAM_CLIENT_MAX_BYTES: intFrom(16 * 1024, 1024 * 1024),
   // Streams open at once; one more is refused with 503 (each holds a socket and a queue).

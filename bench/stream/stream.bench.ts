@@ -30,7 +30,10 @@ const LINES_PER_SITE = 5;
 const MACHINES_PER_LINE = 10;
 
 const lines = SITES.flatMap((site, s) =>
-  Array.from({ length: LINES_PER_SITE }, (_, l) => ({ id: `line-${s * LINES_PER_SITE + l}`, site })),
+  Array.from({ length: LINES_PER_SITE }, (_, l) => ({
+    id: `line-${s * LINES_PER_SITE + l}`,
+    site,
+  })),
 );
 const machines = lines.flatMap((line) =>
   Array.from({ length: MACHINES_PER_LINE }, (_, m) => ({ id: `${line.id}-m${m}`, line })),
@@ -64,11 +67,18 @@ async function main(): Promise<void> {
   const commissionedAt = new Date(Date.now() - 86_400_000).toISOString();
   for (const line of lines)
     await jsonRequest(service.url, 'POST', '/v1/twins', {
-      twinId: line.id, twinType: 'production-line', site: line.site, commissionedAt,
+      twinId: line.id,
+      twinType: 'production-line',
+      site: line.site,
+      commissionedAt,
     });
   for (const m of machines)
     await jsonRequest(service.url, 'POST', '/v1/twins', {
-      twinId: m.id, twinType: 'cnc-milling-machine', site: m.line.site, parentId: m.line.id, commissionedAt,
+      twinId: m.id,
+      twinType: 'cnc-milling-machine',
+      site: m.line.site,
+      parentId: m.line.id,
+      commissionedAt,
     });
   console.log(
     `embedded mode; ${machines.length} machines on ${lines.length} lines at ${SITES.length} sites; ${CLIENTS} clients (80% one machine, 15% a line's subtree, 5% a site); ${rate(RATE)} readings/s in events of ${PER_EVENT}; ${SECONDS} s measured after ${WARM_UP_S} s`,
@@ -141,7 +151,13 @@ async function main(): Promise<void> {
               },
             },
           ],
-          { commandId: randomUUID(), correlationId: randomUUID(), causationId: null, producer: 'bench', now },
+          {
+            commandId: randomUUID(),
+            correlationId: randomUUID(),
+            causationId: null,
+            producer: 'bench',
+            now,
+          },
         ),
       );
     }

@@ -109,7 +109,10 @@ describe('the live stream with authentication on, two sites', () => {
       env: { TWINLOG_AUTH: 'on', TWINLOG_KEYS_REFRESH_MS: '200' },
     });
     const file = join(mkdtempSync(join(tmpdir(), 'twinlog-keys-')), 'admin.key');
-    admin = readFileSync((await ensureBootstrapKey(twinlog.infra.log.accessKeys, file, true)).file, 'utf8').trim();
+    admin = readFileSync(
+      (await ensureBootstrapKey(twinlog.infra.log.accessKeys, file, true)).file,
+      'utf8',
+    ).trim();
     for (const [twinId, site] of [
       ['mill-a', 'plant-a'],
       ['mill-b', 'plant-b'],

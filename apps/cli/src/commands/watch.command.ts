@@ -23,7 +23,8 @@ export async function watchCommand(
   if (option(args, 'subtree') !== undefined) query['subtree'] = 'true';
   await followStream(base, {
     query,
-    onMessage: (m) => out(json ? JSON.stringify({ type: m.type, id: m.id, ...m.data }) : describeChange(m)),
+    onMessage: (m) =>
+      out(json ? JSON.stringify({ type: m.type, id: m.id, ...m.data }) : describeChange(m)),
     onStatus: status,
     onOpen: () => status(`Watching ${describeQuery(query)} (Ctrl-C to stop).`),
     ...(signal ? { signal } : {}),
@@ -33,7 +34,9 @@ export async function watchCommand(
 
 function describeQuery(query: Record<string, string>): string {
   const parts = [
-    query['twin'] ? `${query['twin']}${query['subtree'] ? ' and everything under it' : ''}` : 'every twin',
+    query['twin']
+      ? `${query['twin']}${query['subtree'] ? ' and everything under it' : ''}`
+      : 'every twin',
     query['site'] ? `at ${query['site']}` : '',
     query['types'] ? `(${query['types']})` : '',
   ];

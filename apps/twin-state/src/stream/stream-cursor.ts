@@ -61,7 +61,8 @@ export class StreamCursor {
   join(other: StreamCursor): StreamCursor {
     const joined = this.copy();
     for (const p of other.positions())
-      if (p.offset > joined.next(p.stream, p.partition)) joined.set(p.stream, p.partition, p.offset);
+      if (p.offset > joined.next(p.stream, p.partition))
+        joined.set(p.stream, p.partition, p.offset);
     return joined;
   }
 

@@ -17,7 +17,11 @@ export const STREAM_QUERY = z
     if (query.subtree && query.twin === undefined)
       ctx.addIssue({ code: 'custom', path: ['subtree'], message: 'needs twin (the subtree root)' });
     if (query.lastEventId !== undefined && query.after !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['after'], message: 'give lastEventId or after, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['after'],
+        message: 'give lastEventId or after, not both',
+      });
   });
 export type StreamQuery = z.infer<typeof STREAM_QUERY>;
 

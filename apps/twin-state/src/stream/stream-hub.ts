@@ -164,8 +164,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
         for (const recorded of batch) {
           if (!reached.advance(recorded.position)) continue;
           const message = this.messageOf(recorded, reached, places);
-          if (message && client.filter.accepts(message))
-            client.queue(frameOf(message), message.id);
+          if (message && client.filter.accepts(message)) client.queue(frameOf(message), message.id);
         }
         client.flush(reached.encode());
         await client.drained();

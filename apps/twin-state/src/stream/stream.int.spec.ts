@@ -138,7 +138,11 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     second.close();
     // Back after more than the window: served from the log, then the window, then live.
     const mark = written;
-    await until(() => written, (n) => n >= mark + 250, 'the log moved on past the window');
+    await until(
+      () => written,
+      (n) => n >= mark + 250,
+      'the log moved on past the window',
+    );
     const third = await openSse(url(`?lastEventId=${second.lastId!}`));
     await third.until((c) => c.messages.length >= 30);
     writing = false;
@@ -222,11 +226,17 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     // More than the kernel's socket buffers hold (the sender's grows to 4 MiB here).
     for (let i = 0; i < 120; i += 1)
       await Promise.all(['mill-a', 'mill-b', 'tool-b'].map((t) => report(t, 200)));
-    await until(() => hub.open, (n) => n < openBefore, 'the slow client was let go');
+    await until(
+      () => hub.open,
+      (n) => n < openBefore,
+      'the slow client was let go',
+    );
     slow.answer.resume();
-    await slow.until((c) => c.ended).catch((e: Error) => {
-      throw new Error(`slow: ${e.message}`);
-    });
+    await slow
+      .until((c) => c.ended)
+      .catch((e: Error) => {
+        throw new Error(`slow: ${e.message}`);
+      });
     const last = slow.messages[slow.messages.length - 1]!;
     expect(last.event).toBe('fell-behind');
     const { resumeFrom } = JSON.parse(last.data) as { resumeFrom: string };

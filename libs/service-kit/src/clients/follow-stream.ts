@@ -127,5 +127,8 @@ async function refusal(base: string, answer: Response): Promise<StreamRefused> {
   } catch {
     // not JSON: the raw text says it
   }
-  return new StreamRefused(`${base}/v1/stream answered ${answer.status}: ${problem}`, answer.status);
+  return new StreamRefused(
+    `${base}/v1/stream answered ${answer.status}: ${problem}`,
+    answer.status,
+  );
 }

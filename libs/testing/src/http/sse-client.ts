@@ -49,7 +49,12 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
         until: (test, timeoutMs = 30_000) =>
           new Promise<void>((done, fail) => {
             const timer = setTimeout(
-              () => fail(new Error(`SSE: not reached in ${timeoutMs} ms (${connection.messages.length} messages)`)),
+              () =>
+                fail(
+                  new Error(
+                    `SSE: not reached in ${timeoutMs} ms (${connection.messages.length} messages)`,
+                  ),
+                ),
               timeoutMs,
             );
             const look = () => {

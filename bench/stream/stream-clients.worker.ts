@@ -3,6 +3,7 @@
 // with eventsource-parser, and records for each state change the delay from the reading's
 // acceptance (the event's recordedAt) to its arrival here.
 import { request, Agent } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createParser } from 'eventsource-parser';
 
@@ -17,6 +18,7 @@ const delays: number[] = [];
 let messages = 0;
 let fellBehind = 0;
 let dropped = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function open(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -49,10 +51,17 @@ async function run({ url, queries }: ClientsJob): Promise<void> {
     await Promise.all(queries.slice(i, i + 50).map((q) => open(`${url}/v1/stream${q}`)));
   parentPort!.postMessage({ opened: queries.length });
   parentPort!.on('message', (m: { measure?: boolean; report?: boolean }) => {
-    if (m.measure) measuring = true;
+    if (m.measure) {
+      measuring = true;
+      loopDelay.enable();
+    }
     if (m.report) {
       measuring = false;
-      parentPort!.postMessage({ delays, messages, fellBehind, dropped });
+      const clientLoop = {
+        p99: Math.round(loopDelay.percentile(99) / 1e6),
+        max: Math.round(loopDelay.max / 1e6),
+      };
+      parentPort!.postMessage({ delays, messages, fellBehind, dropped, clientLoop });
     }
   });
 }

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { stampEvents, type NewEvent } from '@twinlog/domain';
 import { openInfrastructure } from '@twinlog/service-kit';
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, WARM_UP_S * 1000));
   const cpuBefore = process.cpuUsage();
   const memBefore = process.memoryUsage().rss;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   measuring = true;
   worker.postMessage({ measure: true });
   const measuredFrom = appended;
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
     messages: number;
     fellBehind: number;
     dropped: number;
+    clientLoop: { p99: number; max: number };
   };
   clearInterval(writer);
   const cpu = process.cpuUsage(cpuBefore);
@@ -199,12 +203,20 @@ async function main(): Promise<void> {
     rssMiB: Math.round(process.memoryUsage().rss / 1048576),
     rssGrowthMiB: Math.round((process.memoryUsage().rss - memBefore) / 1048576),
     lateWriterTicks: lateTicks,
+    // The service's event loop (shared with the writer and the raw subscriber): a stall here
+    // delays both the stream and the baseline.
+    loopDelayP99: Math.round(loopDelay.percentile(99) / 1e6),
+    loopDelayMax: Math.round(loopDelay.max / 1e6),
+    // The clients' thread: parsing 1,000 streams; its stalls count in the stream's delay.
+    clientLoopDelayP99: report.clientLoop.p99,
+    clientLoopDelayMax: report.clientLoop.max,
   };
   console.log(
     `readings ${rate(row.readingsPerSecond)}/s; messages to clients ${rate(row.messagesPerSecond)}/s; ` +
       `raw subscriber p50 ${row.rawP50} ms p99 ${row.rawP99} ms; stream p50 ${row.streamP50} ms p99 ${row.streamP99} ms (max ${row.streamMax}); ` +
       `ratio p99 ${(row.streamP99 / Math.max(1, row.rawP99)).toFixed(1)}x; fell behind ${row.fellBehind}, dropped ${row.dropped}; ` +
-      `service process CPU ${row.serviceCpu} cores, RSS ${row.rssMiB} MiB (+${row.rssGrowthMiB})`,
+      `service process CPU ${row.serviceCpu} cores, RSS ${row.rssMiB} MiB (+${row.rssGrowthMiB}); ` +
+      `event loop delay p99 ${row.loopDelayP99} ms, max ${row.loopDelayMax} ms (clients' thread p99 ${row.clientLoopDelayP99} ms, max ${row.clientLoopDelayMax} ms)`,
   );
   console.log(JSON.stringify(row));
   await worker.terminate();

@@ -51,7 +51,10 @@ export function describeChange({ type, data: m }: StreamMessage): string {
     switch (m.event) {
       case 'TelemetryReported':
         return (d['readings'] as Array<{ property: string; value: number; unit: string }>)
-          .map((r) => `${r.property} ${Number(r.value.toPrecision(6))}${r.unit === '1' ? '' : ` ${r.unit}`}`)
+          .map(
+            (r) =>
+              `${r.property} ${Number(r.value.toPrecision(6))}${r.unit === '1' ? '' : ` ${r.unit}`}`,
+          )
           .join(', ');
       case 'TwinRegistered':
         return `registered (${String(d['twinType'])}${d['site'] ? ` at ${String(d['site'])}` : ''}${d['parentId'] ? `, under ${String(d['parentId'])}` : ''})`;

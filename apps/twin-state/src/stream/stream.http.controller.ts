@@ -70,6 +70,8 @@ export class StreamHttpController {
       // nginx and similar proxies would otherwise buffer the answer.
       'x-accel-buffering': 'no',
     });
+    // HEAD (Express routes it here) asks for the headers only: no stream is opened.
+    if (req.method === 'HEAD') return void res.end();
     res.flushHeaders();
     this.hub.attach(res, streamFilter(query, caller), from);
   }

@@ -252,6 +252,15 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     expect([...arrived].sort()).toEqual([...expected].sort());
   });
 
+  it('answers HEAD with the headers and opens no stream', async () => {
+    const hub = h.service.app.get(StreamHub);
+    const before = hub.open;
+    const answer = await fetch(url(), { method: 'HEAD' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(hub.open).toBe(before);
+  });
+
   it.each([
     ['not an id', 'zzz'],
     ['an Object built-in name', '__proto__'],

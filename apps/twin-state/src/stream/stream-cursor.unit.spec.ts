@@ -82,6 +82,20 @@ describe('resumePoint', () => {
     expect(refusal).toMatchObject({ status: 400, code: 'STREAM_ID_INVALID' });
   });
 
+  it('takes a position inside the window without asking the log', async () => {
+    const noLog = {
+      bounds: () => Promise.reject(new Error('the log was asked')),
+    } as unknown as EventLog;
+    const windowStart = StreamCursor.parse('1_a') as StreamCursor;
+    const cursor = await resumePoint(
+      '2_b',
+      noLog,
+      () => at,
+      () => windowStart,
+    );
+    expect(cursor.encode()).toBe('2_b');
+  });
+
   it('takes a position inside the log', async () => {
     const cursor = await resumePoint('1_a', oneEach(0, 1_000), () => at);
     expect(cursor.encode()).toBe('1_a');

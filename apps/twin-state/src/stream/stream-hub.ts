@@ -80,6 +80,11 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     return this.started().cursor;
   }
 
+  /** Where the window of recent messages starts: a resume from at or past it reads no log. */
+  get windowStart(): StreamCursor {
+    return this.started().window.start;
+  }
+
   get open(): number {
     return this.live.all.size + this.catchingUp.size;
   }

@@ -61,7 +61,14 @@ export class StreamHttpController {
     const header = req.headers['last-event-id'];
     const text = typeof header === 'string' ? header : (query.lastEventId ?? query.after);
     const from =
-      text === undefined ? undefined : await resumePoint(text, this.log, () => this.hub.position);
+      text === undefined
+        ? undefined
+        : await resumePoint(
+            text,
+            this.log,
+            () => this.hub.position,
+            () => this.hub.windowStart,
+          );
     if (req.destroyed) return;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

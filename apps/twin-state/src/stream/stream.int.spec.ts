@@ -254,7 +254,11 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
 
   it('answers HEAD with the headers and opens no stream', async () => {
     const hub = h.service.app.get(StreamHub);
-    const before = hub.open;
+    const before = await until(
+      () => hub.open,
+      (n) => n === 0,
+      "the earlier tests' streams closed",
+    );
     const answer = await fetch(url(), { method: 'HEAD' });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);

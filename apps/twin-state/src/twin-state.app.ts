@@ -19,6 +19,8 @@ import { LiveTwins } from './state/live-twins';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
+import { StreamHub } from './stream/stream-hub';
+import { StreamHttpController } from './stream/stream.http.controller';
 import { TWIN_STATE_CONFIG } from './tokens';
 
 export type RunningTwinState = RunningService;
@@ -41,6 +43,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       AdminHttpController,
       // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
       AccessKeysHttpController,
+      StreamHttpController,
     ],
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
@@ -50,6 +53,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       TwinQueries,
       TwinTelemetry,
       RebuildService,
+      StreamHub,
     ],
     follows: [
       follow({

@@ -39,3 +39,4 @@ export { adminKeyFile, findApiKey } from './auth/client-key';
 export { prepareAccess } from './auth/prepare-access';
 export type { AuthenticatedRequest } from './auth/authentication.middleware';
 export { checkAuthOffIsLoopback } from './auth/access';
+export * from './clients/follow-stream';

@@ -36,3 +36,4 @@ export {
   type Arrivals,
   type ReplaysEvents,
 } from './readings/reading-ids';
+export { openSse, type SseConnection, type SseMessage } from './http/sse-client';

@@ -18,7 +18,9 @@ const swc = [
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // eventsource-parser ships only ES modules: compiled to CommonJS like our own sources.
+  transform: { '^.+\\.ts$': swc, '/node_modules/eventsource-parser/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!eventsource-parser/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(),
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

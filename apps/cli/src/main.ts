@@ -5,6 +5,7 @@ import { backtestCommand } from './commands/backtest.command';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from './commands/dead-letters.command';
 import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.command';
 import { TWIN_USAGE, twinCommand } from './commands/twin.command';
+import { WATCH_USAGE, watchCommand } from './commands/watch.command';
 import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
@@ -17,6 +18,7 @@ const USAGE = `twinlog: the Twinlog command line
 ${TWINS_USAGE}
 ${TWIN_USAGE}
 ${ANOMALIES_USAGE}
+${WATCH_USAGE}
 ${MAINTENANCE_USAGE}
 ${DEAD_LETTERS_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   useApiKey(findApiKey(process.env));
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const status = (line: string) => process.stderr.write(`${line}\n`);
   const progress = (line: string) =>
     process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : process.stderr.write(`${line}\n`);
   switch (command) {
@@ -52,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     case 'twin':
       return twinCommand(config.twinStateUrl, args, out);
     case 'anomalies':
-      return anomaliesCommand(config.twinStateUrl, args, out);
+      return anomaliesCommand(config.twinStateUrl, args, out, status);
+    case 'watch':
+      return watchCommand(config.twinStateUrl, args, out, status);
     case 'maintenance':
       return maintenanceCommand(config.maintenanceUrl, args, out);
     case 'dead-letters':

@@ -7,6 +7,7 @@ import { parseCli } from './config/cli-options';
 import { USAGE } from './config/usage';
 import { progressLine, summaryLine } from './run/progress-line';
 import { startPlantSimulator } from './run/plant-simulator';
+import { watchPlantStream, type StreamWatch } from './run/stream-watch';
 
 const NON_TTY_PROGRESS_MS = 10_000;
 
@@ -23,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
     if (tty && lastLine) process.stderr.write(lastLine);
   };
 
+  let watch: StreamWatch | undefined;
+  // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
+  const apiKey = findApiKey(process.env);
   let request: ReturnType<typeof parseCli>;
   let run: ReturnType<typeof startPlantSimulator>;
   try {
@@ -40,11 +44,10 @@ async function main(argv: string[]): Promise<number> {
     }
     run = startPlantSimulator({
       ...request.options,
-      // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
-      ...optionalKey(findApiKey(process.env)),
+      ...optionalKey(apiKey),
       log,
       onProgress: (stats) => {
-        const line = progressLine(stats);
+        const line = progressLine(stats) + (watch ? seenLine(watch) : '');
         if (tty) {
           clearProgress();
           process.stderr.write(line);
@@ -64,6 +67,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   log(`simulating ${run.plan.describe}`);
+  // Registering means a twin-state to talk to: its live stream shows the plant reacting.
+  if (request.options.register)
+    watch = watchPlantStream(
+      request.options.twinState ?? 'http://127.0.0.1:8082',
+      run.plan.site,
+      apiKey,
+      log,
+    );
   log(
     `plant time starts at ${new Date(run.plan.plantStartMs).toISOString()}, speed ${run.plan.speed}x` +
       (run.plan.speed > 1 && run.plan.intervalMs !== undefined
@@ -86,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const end = await run.done;
+  watch?.stop();
   clearProgress();
   lastLine = '';
   if (tty) process.stderr.write('\n');
@@ -100,6 +112,11 @@ main(process.argv.slice(2)).then(
     process.exit(2);
   },
 );
+
+/** What came back on the live stream, after the progress line. */
+function seenLine({ seen }: StreamWatch): string {
+  return ` | seen ${seen.changes.toLocaleString('en-US')} changes, ${seen.anomaliesOpen} anomalies open${seen.predictions ? `, ${seen.predictions} predictions` : ''}`;
+}
 
 /** The key to send, when there is one (TWINLOG_API_KEY, or the embedded admin key). */
 function optionalKey(apiKey: string | undefined): { apiKey?: string } {

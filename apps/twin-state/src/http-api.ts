@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AccessKeysHttpController } from '@twinlog/service-kit';
 import { AdminHttpController } from './admin/admin.http.controller';
 import { CommandsHttpController } from './commands/commands.http.controller';
+import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
 import { TwinsHttpController } from './queries/twins.http.controller';
 
@@ -16,4 +17,5 @@ export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   AdminHttpController,
   // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
   AccessKeysHttpController,
+  StreamHttpController,
 ];

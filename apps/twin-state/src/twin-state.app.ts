@@ -15,6 +15,7 @@ import { TwinQueries } from './queries/twin-queries.service';
 import { LiveTwins } from './state/live-twins';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
+import { StreamHub } from './stream/stream-hub';
 import { TWIN_STATE_CONFIG } from './tokens';
 
 export type RunningTwinState = RunningService;
@@ -39,6 +40,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       TwinQueries,
       TwinTelemetry,
       RebuildService,
+      StreamHub,
     ],
     follows: [
       follow({

@@ -40,3 +40,4 @@ export { prepareAccess } from './auth/prepare-access';
 export type { AuthenticatedRequest } from './auth/authentication.middleware';
 export { checkAuthOffIsLoopback } from './auth/access';
 export * from './openapi';
+export * from './clients/follow-stream';

@@ -36,4 +36,5 @@ export {
   type Arrivals,
   type ReplaysEvents,
 } from './readings/reading-ids';
+export { openSse, type SseConnection, type SseMessage } from './http/sse-client';
 export { AnswerCheck, type DescribedApi } from './http/answer-check';

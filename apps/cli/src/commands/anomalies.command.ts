@@ -1,4 +1,5 @@
 import { getAllPages, getJson, option } from './api-client';
+import { followWithKey as followStream, type StreamMessage } from './stream';
 
 interface Episode {
   twinId: string;
@@ -21,28 +22,66 @@ export const ANOMALIES_USAGE = `  twinlog anomalies [--twin ID] [--follow] [--js
                                 the open anomaly episodes with their evidence; --follow keeps printing
                                 episodes as they open and close (Ctrl-C to stop)`;
 
-/** `twinlog anomalies`: open episodes across the plant, and with --follow, their comings and goings. */
+/**
+ * `twinlog anomalies`: open episodes across the plant, and with --follow, their comings and
+ * goings from the live stream. The stream is opened first and the open episodes read after, so
+ * nothing falls between the two; an episode seen by both is printed once.
+ */
 export async function anomaliesCommand(
   base: string,
   args: string[],
   out: (line: string) => void,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  status: (line: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<number> {
   const json = option(args, 'json') !== undefined;
   const only = option(args, 'twin');
   const print = (kind: 'open' | 'opened' | 'closed', e: Episode) =>
     out(json ? JSON.stringify({ event: kind, ...e }) : describe(kind, e));
-  let known = new Map((await openEpisodes(base, only)).map((e) => [e.episodeId, e]));
-  if (!json && known.size === 0 && !option(args, 'follow')) out('No open anomalies.');
-  for (const e of known.values()) print('open', e);
-  if (!option(args, 'follow')) return 0;
-  for (;;) {
-    await sleep(2_000);
-    const now = new Map((await openEpisodes(base, only)).map((e) => [e.episodeId, e]));
-    for (const [id, e] of now) if (!known.has(id)) print('opened', e);
-    for (const [id, e] of known) if (!now.has(id)) print('closed', e);
-    known = now;
+  const known = new Map<string, Episode>();
+  const showOpen = async () => {
+    for (const e of await openEpisodes(base, only)) known.set(e.episodeId, e);
+    if (!json && known.size === 0 && !option(args, 'follow')) out('No open anomalies.');
+    for (const e of known.values()) print('open', e);
+  };
+  if (!option(args, 'follow')) {
+    await showOpen();
+    return 0;
   }
+  const handle = (m: StreamMessage) => {
+    const episode = episodeOf(m);
+    if (m.type === 'anomaly-opened' && !known.has(episode.episodeId)) {
+      known.set(episode.episodeId, episode);
+      print('opened', episode);
+    } else if (m.type === 'anomaly-closed' && known.has(episode.episodeId)) {
+      print('closed', known.get(episode.episodeId)!);
+      known.delete(episode.episodeId);
+    }
+  };
+  await followStream(base, {
+    query: { types: 'anomaly-opened,anomaly-closed', ...(only ? { twin: only } : {}) },
+    // The stream's messages wait, unread, until the open episodes are printed.
+    onOpen: showOpen,
+    onMessage: handle,
+    onStatus: status,
+    ...(signal ? { signal } : {}),
+  });
+  return 0;
+}
+
+/** An episode as the stream tells it (AnomalyDetected's data; AnomalyCleared names the episode). */
+function episodeOf(m: StreamMessage): Episode {
+  const d = m.data.data as Partial<Episode>;
+  return {
+    twinId: m.data.twinId,
+    episodeId: String(d.episodeId),
+    detector: String(d.detector),
+    properties: d.properties ?? [],
+    severity: d.severity ?? 'info',
+    score: d.score ?? 0,
+    since: m.data.occurredAt,
+    evidence: d.evidence ?? [],
+  };
 }
 
 async function openEpisodes(base: string, only: string | undefined): Promise<Episode[]> {

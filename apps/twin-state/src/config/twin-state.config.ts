@@ -13,6 +13,16 @@ const schema = z.object({
   TWIN_STATE_MAX_FUTURE_SKEW_MS: intFrom(0, 5 * 60_000),
   // The largest page of an audit trail.
   TWIN_STATE_MAX_PAGE: intFrom(1, 1_000),
+  // The live stream (docs/services/stream.md). A comment line this often keeps proxies from
+  // closing an idle stream (most close after 30-60 s of silence).
+  TWIN_STATE_STREAM_HEARTBEAT_MS: intFrom(100, 15_000),
+  // Recent messages kept in memory for every client to resume from without reading the log:
+  // at 10,000 readings/s in events of 10 readings, 20 s, about 4 KB each (80 MB).
+  TWIN_STATE_STREAM_WINDOW: intFrom(100, 20_000),
+  // What one client may have queued, unsent, before it is told it fell behind and is closed.
+  TWIN_STATE_STREAM_CLIENT_MAX_BYTES: intFrom(16 * 1024, 1024 * 1024),
+  // Streams open at once; one more is refused with 503 (each holds a socket and a queue).
+  TWIN_STATE_STREAM_MAX_CLIENTS: intFrom(1, 5_000),
 });
 
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
@@ -32,5 +42,11 @@ export function readTwinStateConfig(env: Env) {
     },
     maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
     maxPage: raw.TWIN_STATE_MAX_PAGE,
+    stream: {
+      heartbeatMs: raw.TWIN_STATE_STREAM_HEARTBEAT_MS,
+      window: raw.TWIN_STATE_STREAM_WINDOW,
+      clientMaxBytes: raw.TWIN_STATE_STREAM_CLIENT_MAX_BYTES,
+      maxClients: raw.TWIN_STATE_STREAM_MAX_CLIENTS,
+    },
   };
 }

@@ -5,6 +5,14 @@ import { EVENT_LOG } from '@twinlog/service-kit';
 
 const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.partition}`;
 
+/** Told of what the live feed folds, once the start-up replay is done (the live stream). */
+export interface LiveFollower {
+  /** The replay ended here: the feed goes on from these positions. */
+  caughtUp(next: LogPosition[]): void;
+  /** A batch of the feed, already folded into the state. */
+  folded(batch: RecordedEvent[]): void;
+}
+
 /**
  * The current state of every twin, in memory, folded from the log: restored at start from the
  * latest snapshots, then the service host replays the events after them and keeps it current
@@ -20,6 +28,8 @@ export class LiveTwins {
   readonly changed = new Set<string>();
   eventsSinceSnapshot = 0;
   snapshotsRestored = 0;
+  private follower: LiveFollower | undefined;
+  private following = false;
 
   constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
@@ -40,8 +50,15 @@ export class LiveTwins {
     return [...from.values()];
   }
 
+  /** One follower of the live feed (the stream hub); it is told from the replay's end on. */
+  followWith(follower: LiveFollower): void {
+    this.follower = follower;
+  }
+
   /** The replay reached the end: partitions it found empty start the feed where they end. */
   caughtUp(next: LogPosition[]): void {
+    this.following = true;
+    this.follower?.caughtUp(next);
     for (const p of next) {
       const known = this.next.get(key(p));
       if (!known || p.offset > known.offset) this.next.set(key(p), p);
@@ -58,6 +75,12 @@ export class LiveTwins {
       }
     }
     this.eventsSinceSnapshot += batch.length;
+    if (this.following) this.follower?.folded(batch);
+  }
+
+  /** Where each twin sits (site, parent): read once, when the live stream starts. */
+  places(): Array<{ twinId: string; site: string | null; parentId: string | null }> {
+    return this.all().map((s) => ({ twinId: s.twinId, site: s.site, parentId: s.parentId }));
   }
 
   get(twinId: string): TwinState | undefined {

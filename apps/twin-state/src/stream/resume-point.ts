@@ -1,0 +1,57 @@
+import { bounded, STREAMS } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
+import { HttpProblem } from '@twinlog/service-kit';
+import { StreamCursor } from './stream-cursor';
+
+/** How long a resume from a position this instance has not yet reached waits for it. */
+const REACH_WAIT_MS = 5_000;
+
+/**
+ * The position a client resumes from (its Last-Event-ID), checked against the log: 400
+ * STREAM_ID_INVALID for text that is not an id of this log, 410 STREAM_ID_EXPIRED for a
+ * position the log no longer holds (retention removed what followed it).
+ */
+export async function resumePoint(
+  text: string,
+  log: EventLog,
+  current: () => StreamCursor,
+  windowStart: () => StreamCursor = current,
+): Promise<StreamCursor> {
+  const parsed = StreamCursor.parse(text);
+  if (!(parsed instanceof StreamCursor)) throw invalid(text, parsed.invalid);
+  // Inside the window of recent messages: the log surely holds it (a thousand clients coming
+  // back after a proxy restart cost no request to the log).
+  const sameShape = STREAMS.every((s) => parsed.partitions(s) === current().partitions(s));
+  if (sameShape && parsed.atOrPast(windowStart()) && current().atOrPast(parsed)) return parsed;
+  for (const stream of STREAMS) {
+    const bounds = await log.bounds(stream);
+    if (parsed.partitions(stream) !== bounds.length)
+      throw invalid(
+        text,
+        `it names ${parsed.partitions(stream)} partitions of ${stream}; the log has ${bounds.length}`,
+      );
+    for (const b of bounds) {
+      const offset = parsed.next(stream, b.partition);
+      if (offset > b.end) throw invalid(text, `it is past the end of the log (${stream})`);
+      if (offset < b.start)
+        throw new HttpProblem(
+          410,
+          'STREAM_ID_EXPIRED',
+          `The log no longer holds what followed ${bounded(text)} (${stream} partition ${b.partition} now starts at ${b.start}): reconnect without Last-Event-ID and reload the state`,
+          { lastEventId: bounded(text), stream, partition: b.partition, start: b.start },
+        );
+    }
+  }
+  // Another instance's id may be a little ahead of this one's follower.
+  const until = Date.now() + REACH_WAIT_MS;
+  while (!current().atOrPast(parsed) && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!current().atOrPast(parsed)) throw invalid(text, 'this instance has not reached it yet');
+  return parsed;
+}
+
+function invalid(text: string, why: string): HttpProblem {
+  return new HttpProblem(400, 'STREAM_ID_INVALID', `Last-Event-ID ${bounded(text)}: ${why}`, {
+    lastEventId: bounded(text),
+  });
+}

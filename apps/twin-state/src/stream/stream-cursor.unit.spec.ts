@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import type { EventLog, LogPosition, PartitionBounds } from '@twinlog/event-log';
+import { HttpProblem } from '@twinlog/service-kit';
+import { resumePoint } from './resume-point';
+import { StreamCursor } from './stream-cursor';
+
+const positions = fc
+  .tuple(
+    fc.array(fc.nat({ max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 12 }),
+    fc.array(fc.nat({ max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 12 }),
+  )
+  .map(([events, telemetry]): LogPosition[] => [
+    ...events.map((offset, partition) => ({ stream: 'twin-events' as const, partition, offset })),
+    ...telemetry.map((offset, partition) => ({ stream: 'telemetry' as const, partition, offset })),
+  ]);
+
+describe('StreamCursor', () => {
+  it('reads back every position it writes', () => {
+    fc.assert(
+      fc.property(positions, (p) => {
+        const parsed = StreamCursor.parse(StreamCursor.of(p).encode());
+        expect(parsed).toBeInstanceOf(StreamCursor);
+        expect((parsed as StreamCursor).positions()).toEqual(p);
+      }),
+    );
+  });
+
+  it('is after an event once it advanced past it, and only then', () => {
+    const cursor = StreamCursor.of([
+      { stream: 'twin-events', partition: 0, offset: 5 },
+      { stream: 'telemetry', partition: 0, offset: 9 },
+    ]);
+    const event = { stream: 'telemetry' as const, partition: 0, offset: 9 };
+    expect(cursor.before(event)).toBe(true);
+    expect(cursor.advance(event)).toBe(true);
+    expect(cursor.before(event)).toBe(false);
+    expect(cursor.advance(event)).toBe(false);
+    expect(cursor.encode()).toBe('5_a');
+  });
+
+  it.each([
+    '',
+    '_',
+    'a',
+    'A_1',
+    '1_1_1',
+    '-1_0',
+    '1,2_3',
+    '__proto__',
+    'constructor',
+    ' 1_1',
+    '1_1\n',
+  ])('refuses %j', (text) =>
+    expect(StreamCursor.parse(text)).toEqual({ invalid: expect.any(String) }),
+  );
+
+  it('refuses an offset beyond a safe integer', () =>
+    expect(StreamCursor.parse('0_zzzzzzzzzzz')).toEqual({ invalid: 'an offset is too large' }));
+});
+
+describe('resumePoint', () => {
+  const log = (bounds: Record<string, PartitionBounds[]>) =>
+    ({ bounds: async (stream: string) => bounds[stream] }) as unknown as EventLog;
+  const oneEach = (start: number, end: number) =>
+    log({
+      'twin-events': [{ stream: 'twin-events', partition: 0, start: 0, end: 100 }],
+      telemetry: [{ stream: 'telemetry', partition: 0, start, end }],
+    });
+  const at = StreamCursor.of([
+    { stream: 'twin-events', partition: 0, offset: 100 },
+    { stream: 'telemetry', partition: 0, offset: 1_000 },
+  ]);
+
+  it('answers 410 STREAM_ID_EXPIRED for a position the log no longer holds', async () => {
+    const refusal = await resumePoint('1_a', oneEach(500, 1_000), () => at).catch((e) => e);
+    expect(refusal).toBeInstanceOf(HttpProblem);
+    expect(refusal).toMatchObject({ status: 410, code: 'STREAM_ID_EXPIRED' });
+  });
+
+  it('answers 400 STREAM_ID_INVALID for another number of partitions', async () => {
+    const refusal = await resumePoint('1_a.b', oneEach(0, 1_000), () => at).catch((e) => e);
+    expect(refusal).toMatchObject({ status: 400, code: 'STREAM_ID_INVALID' });
+  });
+
+  it('takes a position inside the window without asking the log', async () => {
+    const noLog = {
+      bounds: () => Promise.reject(new Error('the log was asked')),
+    } as unknown as EventLog;
+    const windowStart = StreamCursor.parse('1_a') as StreamCursor;
+    const cursor = await resumePoint(
+      '2_b',
+      noLog,
+      () => at,
+      () => windowStart,
+    );
+    expect(cursor.encode()).toBe('2_b');
+  });
+
+  it('takes a position inside the log', async () => {
+    const cursor = await resumePoint('1_a', oneEach(0, 1_000), () => at);
+    expect(cursor.encode()).toBe('1_a');
+  });
+});

@@ -1,0 +1,57 @@
+import { q, type Principal, maySee } from '@twinlog/service-kit';
+import { z } from 'zod';
+import { STREAM_MESSAGE_TYPES, type StreamMessage, type StreamMessageType } from './stream-message';
+
+/** `GET /v1/stream`'s query parameters (docs/services/stream.md). */
+export const STREAM_QUERY = z
+  .object({
+    twin: q.twinId().optional(),
+    subtree: q.bool().default(false),
+    site: q.text().optional(),
+    types: q.listOf(STREAM_MESSAGE_TYPES).optional(),
+    // For clients that cannot set the Last-Event-ID header (the header wins when both are sent).
+    lastEventId: z.string().optional(),
+    after: z.string().optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.subtree && query.twin === undefined)
+      ctx.addIssue({ code: 'custom', path: ['subtree'], message: 'needs twin (the subtree root)' });
+    if (query.lastEventId !== undefined && query.after !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['after'],
+        message: 'give lastEventId or after, not both',
+      });
+  });
+export type StreamQuery = z.infer<typeof STREAM_QUERY>;
+
+/**
+ * What one client is sent: where it is indexed (`key`, so that a message is matched against
+ * the few clients that can want it) and the checks left (`accepts`).
+ */
+export interface StreamFilter {
+  key:
+    | { by: 'twin'; twinId: string }
+    | { by: 'subtree'; twinId: string }
+    | { by: 'site'; site: string }
+    | { by: 'all' };
+  accepts(message: StreamMessage): boolean;
+}
+
+export function streamFilter(query: StreamQuery, caller: Principal): StreamFilter {
+  const types = query.types ? new Set<StreamMessageType>(query.types) : undefined;
+  const { site } = query;
+  const key: StreamFilter['key'] =
+    query.twin !== undefined
+      ? { by: query.subtree ? 'subtree' : 'twin', twinId: query.twin }
+      : site !== undefined
+        ? { by: 'site', site }
+        : { by: 'all' };
+  return {
+    key,
+    accepts: (m) =>
+      (types === undefined || types.has(m.type)) &&
+      (site === undefined || m.site === site) &&
+      maySee(caller, m.site),
+  };
+}

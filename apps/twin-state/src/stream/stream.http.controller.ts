@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { bounded } from '@twinlog/domain';
+import type { EventLog } from '@twinlog/event-log';
+import {
+  Caller,
+  Describe,
+  EVENT_LOG,
+  HttpProblem,
+  maySee,
+  QueryParams,
+  type Principal,
+} from '@twinlog/service-kit';
+import type { TwinStateConfig } from '../config/twin-state.config';
+import { TWIN_STATE_CONFIG } from '../tokens';
+import { resumePoint } from './resume-point';
+import { STREAM_QUERY, streamFilter, type StreamQuery } from './stream-filter';
+import { StreamHub } from './stream-hub';
+import { STREAM_MESSAGE_DATA } from './stream-message';
+
+/** `GET /v1/stream`: the log seen through a filter, over Server-Sent Events (docs/services/stream.md). */
+@Controller('v1/stream')
+export class StreamHttpController {
+  constructor(
+    private readonly hub: StreamHub,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+  ) {}
+
+  @Get()
+  @QueryParams(STREAM_QUERY)
+  @Describe({
+    summary: 'Follow twin changes, anomalies and predictions as they happen (Server-Sent Events)',
+    description:
+      'Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted; `fell-behind` before the server closes a client that did not keep up) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream.',
+    mediaType: 'text/event-stream',
+    response: STREAM_MESSAGE_DATA,
+    errors: {
+      400: 'STREAM_ID_INVALID: Last-Event-ID (or its query form) is not a position this stream gave',
+      403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
+      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it',
+      503: 'STREAM_CLIENTS_FULL: as many streams are open as this instance holds (Retry-After)',
+    },
+  })
+  async open(
+    @Query() query: StreamQuery,
+    @Caller() caller: Principal,
+    @Req() req: IncomingMessage,
+    @Res() res: ServerResponse,
+  ): Promise<void> {
+    if (this.hub.open >= this.config.stream.maxClients)
+      throw new HttpProblem(
+        503,
+        'STREAM_CLIENTS_FULL',
+        `${this.config.stream.maxClients} streams are open, the most this instance holds (TWIN_STATE_STREAM_MAX_CLIENTS): try again later`,
+        {},
+        { 'retry-after': '5' },
+      );
+    if (query.site !== undefined && !maySee(caller, query.site))
+      throw new HttpProblem(
+        403,
+        'SITE_FORBIDDEN',
+        `${caller.id} may not see site ${bounded(query.site)}`,
+        { site: bounded(query.site) },
+      );
+    // The header, which a browser's EventSource sends on its own, wins over the query.
+    const header = req.headers['last-event-id'];
+    const text = typeof header === 'string' ? header : (query.lastEventId ?? query.after);
+    const from =
+      text === undefined
+        ? undefined
+        : await resumePoint(
+            text,
+            this.log,
+            () => this.hub.position,
+            () => this.hub.windowStart,
+          );
+    if (req.destroyed) return;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx and similar proxies would otherwise buffer the answer.
+      'x-accel-buffering': 'no',
+    });
+    // HEAD (Express routes it here) asks for the headers only: no stream is opened.
+    if (req.method === 'HEAD') return void res.end();
+    res.flushHeaders();
+    this.hub.attach(res, streamFilter(query, caller), from);
+  }
+}

@@ -1,11 +1,14 @@
 // Jest setup of the int project: every JSON answer a test receives from a Twinlog service on
 // this machine is checked against the OpenAPI description of its route (the gateway's document,
 // or the service's own port's), and a mismatch fails the test naming the route, the status and
-// what differs. The check wraps fetch, which every harness's request helper uses.
+// what differs. The check wraps fetch, which every harness's request helper uses. The answer is
+// still handed to the code under test unchanged: a failure thrown from fetch would look like a
+// network error to a client that retries, and change what the test exercises.
 import { AnswerCheck } from '@twinlog/testing';
 
 let check: AnswerCheck | undefined;
-const mismatches: string[] = [];
+/** Each mismatch seen since the last test ended, with how often. */
+const mismatches = new Map<string, number>();
 
 /** The documents, built once per test file on its first request to a Twinlog route. */
 async function answerCheck(): Promise<AnswerCheck> {
@@ -46,16 +49,19 @@ globalThis.fetch = async function checkedFetch(input, init) {
     status: answer.status,
     body: await answer.clone().text(),
   });
-  if (problem) {
-    mismatches.push(problem);
-    throw new Error(problem);
-  }
+  if (problem) mismatches.set(problem, (mismatches.get(problem) ?? 0) + 1);
   return answer;
 };
 
-// A mismatch thrown inside code that catches errors (a retry loop) still fails the test.
-afterEach(() => {
-  const found = mismatches.splice(0);
-  if (found.length > 0)
-    throw new Error(`Answers that their OpenAPI description does not allow:\n${found.join('\n')}`);
-});
+/** Fails the test (or the file, after its last test) that received an answer its route does not allow. */
+function failOnMismatches(): void {
+  if (mismatches.size === 0) return;
+  const found = [...mismatches].map(([problem, times]) =>
+    times > 1 ? `${problem}\n  (${times} times)` : problem,
+  );
+  mismatches.clear();
+  throw new Error(`Answers that their OpenAPI description does not allow:\n${found.join('\n')}`);
+}
+
+afterEach(failOnMismatches);
+afterAll(failOnMismatches);

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     TWIN_STATE_SNAPSHOT_INTERVAL_MS: '3600000',
     TWIN_STATE_SNAPSHOT_EVERY_EVENTS: '100000000',
   });
-  const infra = await openInfrastructure(config.service, { service: 'bench-stream', store: false });
+  const infra = await openInfrastructure(config.service, { service: 'bench-stream', store: true });
   const service = await startTwinState(config, infra, false);
   const commissionedAt = new Date(Date.now() - 86_400_000).toISOString();
   for (const line of lines)

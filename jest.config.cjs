@@ -31,6 +31,12 @@ const withServers = {
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/timeouts.ts'],
 };
+// Integration tests also check every JSON answer of a Twinlog route against its OpenAPI
+// description (ADR 0016).
+const answersChecked = [
+  ...withServers.setupFilesAfterEnv,
+  '<rootDir>/apps/gateway/src/testing/answers-match-document.ts',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -40,7 +46,7 @@ module.exports = {
   forceExit: true,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.unit.spec.ts'] },
-    { ...base, ...withServers, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'] },
+    { ...base, ...withServers, setupFilesAfterEnv: answersChecked, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'] },
     { ...base, ...withServers, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'] },
   ],
 };

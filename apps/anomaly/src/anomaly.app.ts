@@ -9,10 +9,10 @@ import {
   type ServiceLogger,
   type ServicePorts,
 } from '@twinlog/service-kit';
+import { ANOMALY_HTTP_API } from './http-api';
 import type { AnomalyConfig } from './config/anomaly.config';
 import { DetectionWorker } from './detection/detection-worker';
 import { DetectionMessageController } from './detection/detection.message.controller';
-import { WorkerHttpController } from './http/worker.http.controller';
 import { ANOMALY_CONFIG, DETECTION_FEED } from './tokens';
 
 export interface RunningAnomaly extends RunningService {
@@ -32,7 +32,7 @@ export function anomalyService(config: AnomalyConfig): ServiceDefinition {
     // twin's telemetry stream, so the Kafka adapter's index follows twin-events only.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
-    controllers: [WorkerHttpController, DetectionMessageController],
+    controllers: [...ANOMALY_HTTP_API, DetectionMessageController],
     providers: [{ provide: ANOMALY_CONFIG, useValue: config }, TwinDirectory, DetectionWorker],
     follows: [twinDirectoryFollow(`${config.group}-directory`)],
     shares: [

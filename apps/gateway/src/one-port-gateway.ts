@@ -18,6 +18,7 @@ import {
   securityHeaders,
   type HttpTimeouts,
 } from '@twinlog/service-kit';
+import { apiReference, type ApiReference } from './api/api-reference';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -30,7 +31,8 @@ export interface OnePortGateway {
  * stream through untouched). `/health/live` and `/health/ready` answer for the whole system:
  * ready when every service is. Like every service, it refuses foreign Hosts and cross-site
  * changes (the services behind it check again) and sends security headers: its own answers
- * carry a page's policy, forwarded ones the service's.
+ * carry a page's policy, forwarded ones the service's. It also serves the API's description,
+ * `/openapi.json`, and its reference page, `/docs` (ADR 0016).
  */
 export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
@@ -41,8 +43,9 @@ export async function startOnePortGateway(
 ): Promise<OnePortGateway> {
   const headers = securityHeaders('page');
   const screen = refuseForeignRequests(allowedHosts);
+  const reference = apiReference();
   const server = createServer((req, res) => {
-    headers(req, res, () => screen(req, res, () => route(req, res, upstreams)));
+    headers(req, res, () => screen(req, res, () => route(req, res, upstreams, reference)));
   });
   applyHttpTimeouts(server, timeouts);
   answerClientErrors(server);
@@ -57,11 +60,12 @@ export async function startOnePortGateway(
   };
 }
 
-/** The system's probes, or the service whose API the path is. */
+/** The system's probes, the API's description, or the service whose API the path is. */
 function route(
   req: IncomingMessage,
   res: ServerResponse,
   upstreams: Record<ServiceName, string>,
+  reference: ApiReference,
 ): void {
   const path = req.url ?? '/';
   if (path === '/health/live') return json(res, 200, { status: 'up' });
@@ -69,6 +73,7 @@ function route(
     return void readiness(upstreams).then((r) =>
       r.ready ? json(res, 200, r) : json(res, 503, notReady(r)),
     );
+  if (reference.answer(req, res)) return;
   const service = serviceFor(req.method ?? 'GET', path);
   if (!service)
     return json(res, 404, {

@@ -8,15 +8,13 @@ import {
   type ServiceLogger,
   type ServicePorts,
 } from '@twinlog/service-kit';
+import { INGESTION_HTTP_API } from './http-api';
 import type { IngestionConfig } from './config/ingestion.config';
-import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller';
 import { DeadLetters } from './dead-letters/dead-letters.service';
-import { ReadingsHttpController } from './http/readings.http.controller';
 import { ReadingIntake } from './intake/reading-intake.service';
 import { EnterpriseTopicInput } from './kafka-input/enterprise-topic-input';
 import { BrokerDropWatcher } from './mqtt/broker-drops';
 import { MqttInput } from './mqtt/mqtt-input';
-import { MqttStatusHttpController } from './mqtt/mqtt-status.http.controller';
 import { InfluxLimitsWriter } from '@twinlog/telemetry-store';
 import {
   LIMITS_WRITER,
@@ -58,9 +56,7 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
     logUse: { dedupeOnAppend: false },
     usesStore: config.writeTelemetry,
     controllers: [
-      ReadingsHttpController,
-      DeadLettersHttpController,
-      MqttStatusHttpController,
+      ...INGESTION_HTTP_API,
       ...(config.writeTelemetry ? [TelemetryWriterMessageController] : []),
       ...(influx ? [LimitsWriterMessageController] : []),
     ],

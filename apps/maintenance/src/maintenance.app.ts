@@ -8,9 +8,8 @@ import {
   type ServiceLogger,
   type ServicePorts,
 } from '@twinlog/service-kit';
+import { MAINTENANCE_HTTP_API } from './http-api';
 import type { MaintenanceConfig } from './config/maintenance.config';
-import { MaintenanceHttpController } from './http/maintenance.http.controller';
-import { WorkerHttpController } from './http/worker.http.controller';
 import { PredictionWorker } from './prediction/prediction-worker';
 import { PredictionMessageController } from './prediction/prediction.message.controller';
 import { MAINTENANCE_CONFIG, TELEMETRY_FEED } from './tokens';
@@ -32,7 +31,7 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     // It de-duplicates its own predictions by id, and reads no twin's telemetry one by one.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
-    controllers: [MaintenanceHttpController, WorkerHttpController, PredictionMessageController],
+    controllers: [...MAINTENANCE_HTTP_API, PredictionMessageController],
     providers: [
       { provide: MAINTENANCE_CONFIG, useValue: config },
       TwinEventsView,

@@ -6,9 +6,8 @@ import {
   type ServiceLogger,
   type ServicePorts,
 } from '@twinlog/service-kit';
+import { SIMULATION_HTTP_API } from './http-api';
 import type { SimulationConfig } from './config/simulation.config';
-import { PhysicsHttpController } from './http/physics.http.controller';
-import { SimulationsHttpController } from './http/simulations.http.controller';
 import { SimulationJobs } from './jobs/simulation-jobs';
 import { SimulationPool } from './pool/simulation-pool';
 import { RunRecorder } from './runs/run-recorder';
@@ -31,7 +30,7 @@ export function simulationService(config: SimulationConfig): ServiceDefinition {
     // adapter's local index need not follow the telemetry volume.
     logUse: { indexedStreams: ['twin-events'] },
     usesStore: true,
-    controllers: [SimulationsHttpController, PhysicsHttpController],
+    controllers: SIMULATION_HTTP_API,
     providers: [
       { provide: SIMULATION_CONFIG, useValue: config },
       TwinSubjects,

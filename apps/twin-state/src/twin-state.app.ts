@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import {
-  AccessKeysHttpController,
   follow,
   startService,
   type RunningService,
@@ -8,19 +7,15 @@ import {
   type ServiceLogger,
   type ServicePorts,
 } from '@twinlog/service-kit';
-import { AdminHttpController } from './admin/admin.http.controller';
+import { TWIN_STATE_HTTP_API } from './http-api';
 import { RebuildService } from './admin/rebuild.service';
-import { CommandsHttpController } from './commands/commands.http.controller';
 import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
-import { TwinsHttpController } from './queries/twins.http.controller';
 import { LiveTwins } from './state/live-twins';
-import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
 import { StreamHub } from './stream/stream-hub';
-import { StreamHttpController } from './stream/stream.http.controller';
 import { TWIN_STATE_CONFIG } from './tokens';
 
 export type RunningTwinState = RunningService;
@@ -36,15 +31,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     // Telemetry history for charts (GET /v1/twins/:id/telemetry) reads the store.
     usesStore: true,
-    controllers: [
-      CommandsHttpController,
-      TwinsHttpController,
-      TelemetryHttpController,
-      AdminHttpController,
-      // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
-      AccessKeysHttpController,
-      StreamHttpController,
-    ],
+    controllers: TWIN_STATE_HTTP_API,
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
       LiveTwins,

@@ -39,4 +39,5 @@ export { adminKeyFile, findApiKey } from './auth/client-key';
 export { prepareAccess } from './auth/prepare-access';
 export type { AuthenticatedRequest } from './auth/authentication.middleware';
 export { checkAuthOffIsLoopback } from './auth/access';
+export * from './openapi';
 export * from './clients/follow-stream';

@@ -37,3 +37,4 @@ export {
   type ReplaysEvents,
 } from './readings/reading-ids';
 export { openSse, type SseConnection, type SseMessage } from './http/sse-client';
+export { AnswerCheck, type DescribedApi } from './http/answer-check';

@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { SERVICES } from '@twinlog/app-gateway';
+import { gatewayApiDocument, SERVICES } from '@twinlog/app-gateway';
+import { httpRoutesOf } from '../testing/http-routes';
 import { startInProcessTwinlog, type InProcessTwinlog } from '../testing/in-process-twinlog';
 
 // Not one route of any service answers without a credential, but the two probes: every route
 // each service has is listed from the service itself, so a route added later is covered too.
+// At the gateway, the API's description and its reference page answer without one as well
+// (SECURITY.md): they hold no plant data.
 
 jest.setTimeout(120_000);
 
@@ -13,20 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => twinlog?.close());
 
-/** Method and path of every HTTP route of a Nest app (Express 5's router). */
+/** Every HTTP route of a service, with a value a route accepts for each path parameter. */
 function routesOf(app: INestApplication): Array<{ method: string; path: string }> {
-  const express = app.getHttpAdapter().getInstance() as {
-    router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
-  };
-  return express.router.stack.flatMap((layer) =>
-    layer.route
-      ? Object.keys(layer.route.methods).map((method) => ({
-          method: method.toUpperCase(),
-          // Path parameters get a value a route accepts.
-          path: layer.route!.path.replace(/:(\w+)/g, 'x1'),
-        }))
-      : [],
-  );
+  return httpRoutesOf(app).map(({ method, path }) => ({
+    method,
+    path: path.replace(/:(\w+)/g, 'x1'),
+  }));
 }
 
 describe('every route of every service', () => {
@@ -51,4 +46,33 @@ describe('every route of every service', () => {
       expect(open).toEqual([]);
     },
   );
+});
+
+describe('every route the OpenAPI document describes, at the gateway', () => {
+  it('answers 401 without a credential, but for the routes it says are public', async () => {
+    const document = gatewayApiDocument('test');
+    const wrong: string[] = [];
+    let public_ = 0;
+    for (const [template, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const open = (operation as { security?: unknown[] }).security?.length === 0;
+        const path =
+          template === '/docs/{file}' ? '/docs/swagger-ui.css' : template.replace(/\{\w+\}/g, 'x1');
+        const verb = method.toUpperCase();
+        const res = await fetch(`${twinlog.url}${path}`, {
+          method: verb,
+          ...(verb === 'GET'
+            ? {}
+            : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+        });
+        await res.arrayBuffer();
+        if (open) public_ += 1;
+        if (open ? res.status !== 200 : res.status !== 401)
+          wrong.push(`${verb} ${path}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The probes, the document, the page and its files.
+    expect(public_).toBe(5);
+  });
 });

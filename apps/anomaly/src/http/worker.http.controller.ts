@@ -1,4 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
+import { Describe } from '@twinlog/service-kit';
+import { WORKER_ANSWER } from './worker-answer';
 import { DetectionWorker, type WorkerStats } from '../detection/detection-worker';
 
 /** What this worker is doing, for operators scaling the group. */
@@ -7,6 +9,11 @@ export class WorkerHttpController {
   constructor(private readonly worker: DetectionWorker) {}
 
   @Get()
+  @Describe({
+    summary: 'What this worker is doing: its partitions and counters',
+    description: 'For operators scaling the group: each instance answers for itself.',
+    response: WORKER_ANSWER,
+  })
   status(): { partitions: number[]; twinsMonitored: number } & WorkerStats {
     return {
       partitions: this.worker.partitions,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   type AuthenticatedRequest,
+  Describe,
   badCursor,
   filtersOf,
   HttpProblem,
@@ -12,6 +13,7 @@ import {
   RequiresAllSites,
 } from '@twinlog/service-kit';
 import { readBody } from '../http/read-body';
+import { DEAD_LETTER, DEAD_LETTER_PAGE, REPLAY_REPORT } from '../http/ingestion-answers';
 import { NotReadyError } from '../intake/reading-intake.service';
 import type { DeadLetterView } from './dead-letter-view';
 import {
@@ -38,6 +40,11 @@ export class DeadLettersHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
+  @Describe({
+    summary: 'List dead letters',
+    description: 'What ingestion and the consumers refused, oldest first, paged.',
+    response: DEAD_LETTER_PAGE,
+  })
   async list(
     @Query() query: ListQuery,
   ): Promise<{ deadLetters: DeadLetterView[]; next: string | null }> {
@@ -57,6 +64,14 @@ export class DeadLettersHttpController {
   }
 
   @Get(':id')
+  @Describe({
+    summary: 'One dead letter',
+    response: DEAD_LETTER,
+    errors: {
+      400: 'QUERY_INVALID: the id is not a dead letter id',
+      404: 'DEAD_LETTER_NOT_FOUND',
+    },
+  })
   async show(@Param('id') id: string): Promise<DeadLetterView> {
     if (!DEAD_LETTER_ID.test(id))
       throw new HttpProblem(400, 'QUERY_INVALID', 'path id: must be a dead letter id (a number)', {
@@ -71,6 +86,17 @@ export class DeadLettersHttpController {
   @Requires('engineer')
   @Post('replay')
   @HttpCode(200)
+  @Describe({
+    summary: 'Send dead letters through the checks again',
+    description:
+      'Those chosen by code, time or ids (all when the body is empty); each reading accepted now, or found already in the log, is never sent again.',
+    body: replayBody,
+    response: REPLAY_REPORT,
+    errors: {
+      400: 'QUERY_INVALID: a body field is unknown or bad, or an id names no dead letter',
+      503: 'NOT_READY (Retry-After)',
+    },
+  })
   async replay(@Req() req: IncomingMessage): Promise<ReplayReport> {
     const body = await readBody(req, MAX_REPLAY_BODY_BYTES);
     if (!body.ok)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import {
+  Describe,
   HttpProblem,
   Requires,
   siteFilterOf,
@@ -12,6 +13,7 @@ import type { IntakeReport, ReadingOrigin, ReadingResult } from '../intake/intak
 import { NotReadyError, ReadingIntake } from '../intake/reading-intake.service';
 import { INGESTION_CONFIG } from '../tokens';
 import { bodyFormat, parseReadingsBody } from './parse-readings-body';
+import { INTAKE_REPORT, READINGS_BODY } from './ingestion-answers';
 import { readBody } from './read-body';
 
 interface StatusResponse {
@@ -32,6 +34,24 @@ export class ReadingsHttpController {
 
   @Requires('operator')
   @Post()
+  @Describe({
+    summary: 'Send readings',
+    description:
+      'A batch as JSON (an array, or `{ "readings": [...] }`) or a stream as NDJSON (one reading per line). Every reading gets its own answer, in order; the good readings of a mixed batch are accepted (207) and the others dead-lettered. A 2xx means the log has them.',
+    body: READINGS_BODY,
+    bodyMediaTypes: ['application/json', 'application/x-ndjson'],
+    response: INTAKE_REPORT,
+    status: 200,
+    also: {
+      207: { description: 'Some readings were accepted, some rejected', schema: INTAKE_REPORT },
+      422: { description: 'Every reading was rejected', schema: INTAKE_REPORT },
+    },
+    errors: {
+      400: 'BATCH_MALFORMED: neither an array nor { readings }; BATCH_EMPTY',
+      413: 'BATCH_TOO_LARGE: more readings than the service takes in one batch',
+      503: 'NOT_READY: the twin directory is still loading (Retry-After)',
+    },
+  })
   async post(
     @Req() req: IncomingMessage,
     @Res({ passthrough: true }) res: StatusResponse,

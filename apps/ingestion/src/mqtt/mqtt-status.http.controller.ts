@@ -1,4 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
+import { Describe } from '@twinlog/service-kit';
+import { MQTT_STATUS } from '../http/ingestion-answers';
 import type { BrokerDropStatus } from './broker-drop-status';
 import { BrokerDropWatcher } from './broker-drops';
 import { MqttInput } from './mqtt-input';
@@ -25,6 +27,11 @@ export class MqttStatusHttpController {
   ) {}
 
   @Get('mqtt')
+  @Describe({
+    summary: "The MQTT input's counters and the broker's drops",
+    description: 'Answers whether or not MQTT is configured (`enabled`).',
+    response: MQTT_STATUS,
+  })
   status(): MqttStatusView {
     const input = this.input.status();
     if (!input.enabled)

@@ -5,6 +5,7 @@ import type { EventLog } from '@twinlog/event-log';
 import {
   badCursor,
   Caller,
+  Describe,
   EVENT_LOG,
   filtersOf,
   maySee,
@@ -21,6 +22,12 @@ import { z } from 'zod';
 import type { MaintenanceConfig } from '../config/maintenance.config';
 import { MAINTENANCE_CONFIG } from '../tokens';
 import { TwinEventsView } from '../twins/twin-events-view';
+import { CURRENT_ANSWER, HISTORY_ANSWER, ROLLUP_ANSWER } from './maintenance-answers';
+
+const NOT_FOUND = {
+  404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+  503: 'NOT_READY: the twins are still loading (Retry-After)',
+};
 
 /** `?from=&to=&limit=&cursor=`: the predictions in log order, optionally in [from, to) of event time. */
 const HISTORY_QUERY = z
@@ -45,6 +52,13 @@ export class MaintenanceHttpController {
 
   /** The current prediction: health index and its features, RUL band, recommendation. */
   @Get()
+  @Describe({
+    summary: "A twin's maintenance prediction",
+    description:
+      'Health index and its features, remaining useful life with its band, the recommended window.',
+    response: CURRENT_ANSWER,
+    errors: NOT_FOUND,
+  })
   current(@Param('id') id: string, @Caller() caller: Principal) {
     const twin = this.twin(id, caller);
     const p = twin.maintenancePrediction;
@@ -65,6 +79,11 @@ export class MaintenanceHttpController {
   /** Every prediction of the twin in log order, paged (optionally in [from, to) of event time). */
   @Get('history')
   @QueryParams(HISTORY_QUERY)
+  @Describe({
+    summary: "A twin's maintenance predictions over time",
+    response: HISTORY_ANSWER,
+    errors: NOT_FOUND,
+  })
   async history(
     @Param('id') id: string,
     @Query() query: z.infer<typeof HISTORY_QUERY>,
@@ -103,6 +122,11 @@ export class MaintenanceHttpController {
 
   /** An asset's or a system's maintenance view over the twins below it. */
   @Get('rollup')
+  @Describe({
+    summary: 'The maintenance view over the twins below a machine or a line',
+    response: ROLLUP_ANSWER,
+    errors: NOT_FOUND,
+  })
   rollup(@Param('id') id: string, @Caller() caller: Principal): MaintenanceRollUp {
     // Twins below of sites the caller cannot see are left out of the roll-up.
     return rollUpMaintenance(this.twin(id, caller), (twinId) => {

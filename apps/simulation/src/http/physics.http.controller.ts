@@ -3,6 +3,7 @@ import type { ModelCatalog } from '@twinlog/domain';
 import { declaredParameters, physicsModelFor, simulatedTwinTypes } from '@twinlog/physics';
 import {
   byCodeUnits,
+  Describe,
   filtersOf,
   MODEL_CATALOG,
   PAGE_MAX,
@@ -13,6 +14,7 @@ import {
   sortedPage,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
+import { PHYSICS_LIST, PHYSICS_MODEL } from './simulation-answers';
 
 const LIST_QUERY = z.object(pagingParams());
 /** The list of simulated twin types, by name: a page continues after one. */
@@ -24,6 +26,7 @@ export class PhysicsHttpController {
   constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
 
   @Get()
+  @Describe({ summary: 'The twin types that can be simulated', response: PHYSICS_LIST })
   @QueryParams(LIST_QUERY)
   list(@Query() query: z.infer<typeof LIST_QUERY>) {
     const filters = filtersOf(query);
@@ -40,6 +43,11 @@ export class PhysicsHttpController {
   }
 
   @Get(':twinType')
+  @Describe({
+    summary: "A twin type's physics model: variables, controls and parameters",
+    response: PHYSICS_MODEL,
+    errors: { 422: 'PHYSICS_MODEL_MISSING: no physics model for the type; MODEL_UNKNOWN' },
+  })
   describe(@Param('twinType') twinType: string) {
     const model = physicsModelFor(twinType);
     const twinModel = this.catalog.get(twinType);

@@ -15,11 +15,13 @@ import {
 import {
   byCodeUnits,
   Caller,
+  Describe,
   filtersOf,
   maySee,
   PAGE_MAX,
   PageCursor,
   pageLimit,
+  pageOf,
   pagingParams,
   type Principal,
   q,
@@ -34,6 +36,28 @@ import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
 import { SimulationRuns, type Started } from '../runs/simulation-runs.service';
 import { SIMULATION_CONFIG } from '../tokens';
 import { metaOf, splitCompare, splitRun } from './request-bodies';
+import {
+  COMPARE_BODY,
+  COMPARE_RESULT,
+  RUN_BODY,
+  SIMULATION_JOB,
+  SIMULATION_JOB_WITH_RESULT,
+  SIMULATION_RESULT,
+} from './simulation-answers';
+
+const RUN_ERRORS = {
+  400: 'SCENARIO_INVALID: `details.problems` names each bad field',
+  404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+  409: 'SIMULATION_CANCELLED: the run was cancelled while the request waited',
+  422: 'PHYSICS_MODEL_MISSING, SIMULATION_OUT_OF_RANGE, SIMULATION_TOO_COSTLY, PROPERTY_UNKNOWN',
+  503: 'SIMULATION_BUSY: as many runs as this instance takes are computing or waiting (Retry-After)',
+};
+const JOB_ACCEPTED = {
+  202: {
+    description: 'A large run (or `async=true`): a job to follow (GET, its Location) or cancel',
+    schema: SIMULATION_JOB,
+  },
+};
 
 /** `?async=true|false`: answer 202 with a job, or wait for the result (default: by size). */
 const RUN_QUERY = z.object({ async: q.bool().optional() });
@@ -69,6 +93,16 @@ export class SimulationsHttpController {
   @Requires('operator')
   @Post()
   @QueryParams(RUN_QUERY)
+  @Describe({
+    summary: 'Run a what-if scenario',
+    description:
+      'Answers the result when the run is small, or 202 with a job when it is large or `async=true` (`async=false` always waits).',
+    body: RUN_BODY,
+    response: SIMULATION_RESULT,
+    status: 200,
+    also: JOB_ACCEPTED,
+    errors: RUN_ERRORS,
+  })
   async run(
     @Body() body: unknown,
     @Query('async') async: boolean | undefined,
@@ -82,6 +116,14 @@ export class SimulationsHttpController {
   @Requires('operator')
   @Post('compare')
   @QueryParams(RUN_QUERY)
+  @Describe({
+    summary: 'Compare two scenarios on one twin',
+    body: COMPARE_BODY,
+    response: COMPARE_RESULT,
+    status: 200,
+    also: JOB_ACCEPTED,
+    errors: RUN_ERRORS,
+  })
   async compare(
     @Body() body: unknown,
     @Query('async') async: boolean | undefined,
@@ -98,6 +140,12 @@ export class SimulationsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
+  @Describe({
+    summary: "This instance's simulation jobs",
+    description:
+      'Running and recently finished runs, oldest first; the audit trail keeps every run.',
+    response: pageOf('simulations', SIMULATION_JOB),
+  })
   list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
     const filters = filtersOf(query);
     const keyOf = (job: Job): JobKey => [job.createdAt, job.id];
@@ -118,6 +166,11 @@ export class SimulationsHttpController {
   }
 
   @Get(':id')
+  @Describe({
+    summary: 'A simulation job, with its result once completed',
+    response: SIMULATION_JOB_WITH_RESULT,
+    errors: { 404: 'SIMULATION_NOT_FOUND' },
+  })
   get(@Param('id') id: string, @Caller() caller: Principal) {
     // A job of another site's twin answers as no job at all.
     return viewOf(
@@ -129,6 +182,11 @@ export class SimulationsHttpController {
   @Requires('operator')
   @Delete(':id')
   @HttpCode(202)
+  @Describe({
+    summary: 'Cancel a simulation job',
+    response: SIMULATION_JOB,
+    errors: { 404: 'SIMULATION_NOT_FOUND', 409: 'SIMULATION_FINISHED: it already ended' },
+  })
   cancel(@Param('id') id: string, @Caller() caller: Principal) {
     return viewOf(
       this.jobs.cancel(id, (job) => maySee(caller, job.site)),
@@ -156,13 +214,14 @@ export class SimulationsHttpController {
       res.status(200).json(job.result);
       return;
     }
-    res.status(job.status === 'cancelled' ? 409 : statusOfFailure(job)).json({
-      error: job.error ?? {
-        code: 'SIMULATION_CANCELLED',
-        message: `Simulation ${job.id} was cancelled`,
-        details: {},
-      },
-    });
+    const error = job.error ?? {
+      code: 'SIMULATION_CANCELLED',
+      message: `Simulation ${job.id} was cancelled`,
+    };
+    // The one error envelope: details too, as every other refusal has.
+    res
+      .status(job.status === 'cancelled' ? 409 : statusOfFailure(job))
+      .json({ error: { ...error, details: {} } });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Param, Post, Res } from '@nestjs/common';
-import { Requires, RequiresAllSites } from '@twinlog/service-kit';
+import { Describe, Requires, RequiresAllSites } from '@twinlog/service-kit';
+import { REBUILD_PROGRESS, REBUILD_REPORT } from './rebuild-answers';
 import { RebuildService, type RebuildReport } from './rebuild.service';
 
 interface StreamingResponse {
@@ -17,6 +18,11 @@ export class AdminHttpController {
 
   @Requires('admin')
   @Post('rebuild/:twinId')
+  @Describe({
+    summary: "Rebuild one twin's state from the log and compare it with the live state",
+    response: REBUILD_REPORT,
+    errors: { 404: 'TWIN_NOT_FOUND: the twin has no events' },
+  })
   rebuildOne(@Param('twinId') twinId: string): Promise<RebuildReport> {
     return this.rebuild.rebuildOne(twinId);
   }
@@ -24,6 +30,14 @@ export class AdminHttpController {
   /** Streams progress as NDJSON (`{"phase":"replay",...}` lines), then `{"phase":"done","report":...}`. */
   @Requires('admin')
   @Post('rebuild')
+  @Describe({
+    summary: 'Rebuild every twin from the log and compare each with the live state',
+    description:
+      'Streams its progress as NDJSON: `{"phase":"replay",...}` lines, then `{"phase":"done","report":...}` (or `{"phase":"failed","error":...}`).',
+    response: REBUILD_PROGRESS,
+    mediaType: 'application/x-ndjson',
+    status: 200,
+  })
   async rebuildAll(@Res() res: StreamingResponse): Promise<void> {
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson');

@@ -53,3 +53,10 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
     problems: result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
   });
 }
+
+/** What every command answers: the events it recorded and the twin's revision after it. */
+export const COMMAND_ANSWER = z.object({
+  twinId: z.string(),
+  revision: z.number().int().nonnegative(),
+  events: z.array(z.object({ id: z.string(), type: z.string() })),
+});

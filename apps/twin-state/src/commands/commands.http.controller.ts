@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { Requires, siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
+import { Describe, Requires, siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
 import type { Limits, MaintenanceKind } from '@twinlog/domain';
 import {
+  COMMAND_ANSWER,
   limitsBody,
   maintenanceBody,
   modelVersionBody,
@@ -22,6 +23,17 @@ export class CommandsHttpController {
   @Requires('engineer')
   @Post()
   @HttpCode(201)
+  @Describe({
+    summary: 'Register a twin',
+    body: registerBody,
+    response: COMMAND_ANSWER,
+    errors: {
+      400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field); TWIN_ID_INVALID',
+      403: 'SITE_FORBIDDEN: registering on a site the caller does not have',
+      409: 'TWIN_ALREADY_REGISTERED',
+      422: 'MODEL_UNKNOWN, PARENT_NOT_FOUND, PARENT_RETIRED, CHILD_NOT_ALLOWED, HIERARCHY_CYCLE, TIMESTAMP_IMPLAUSIBLE',
+    },
+  })
   register(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<CommandResult> {
     const { twinId, ...command } = parseBody(registerBody, body);
     return this.commands.execute(twinId, { type: 'RegisterTwin', ...command }, meta(req));
@@ -29,6 +41,17 @@ export class CommandsHttpController {
 
   @Requires('engineer')
   @Post(':twinId/model-version')
+  @Describe({
+    summary: 'Move a twin to another version of its model',
+    body: modelVersionBody,
+    response: COMMAND_ANSWER,
+    errors: {
+      400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED",
+      422: "MODEL_UNKNOWN: no such version of the twin's model; LIMITS_INVALID",
+    },
+  })
   changeModelVersion(
     @Param('twinId') twinId: string,
     @Body() body: unknown,
@@ -45,6 +68,17 @@ export class CommandsHttpController {
 
   @Requires('engineer')
   @Put(':twinId/limits/:property')
+  @Describe({
+    summary: "Change a property's limits",
+    body: limitsBody,
+    response: COMMAND_ANSWER,
+    errors: {
+      400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED",
+      422: 'PROPERTY_UNKNOWN, LIMITS_INVALID (out of order, or outside the physical range), VALUE_OUT_OF_BOUNDS',
+    },
+  })
   changeLimits(
     @Param('twinId') twinId: string,
     @Param('property') property: string,
@@ -63,6 +97,19 @@ export class CommandsHttpController {
 
   @Requires('operator')
   @Post(':twinId/maintenance')
+  @Describe({
+    summary: 'Record maintenance performed',
+    description:
+      'Resets the named properties (and the maintenance prediction of the component) from `performedAt` on.',
+    body: maintenanceBody,
+    response: COMMAND_ANSWER,
+    errors: {
+      400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED",
+      422: 'PROPERTY_UNKNOWN, TIMESTAMP_IMPLAUSIBLE, PARENT_NOT_FOUND (a componentId that is not below the twin)',
+    },
+  })
   recordMaintenance(
     @Param('twinId') twinId: string,
     @Body() body: unknown,
@@ -79,6 +126,17 @@ export class CommandsHttpController {
 
   @Requires('engineer')
   @Post(':twinId/retire')
+  @Describe({
+    summary: 'Retire a twin',
+    body: retireBody,
+    response: COMMAND_ANSWER,
+    errors: {
+      400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      409: "REVISION_CONFLICT: `expectedRevision` is not the twin's revision; TWIN_RETIRED; CHILDREN_ACTIVE: retire (or move) its children first",
+      422: 'PARENT_RETIRED',
+    },
+  })
   retire(
     @Param('twinId') twinId: string,
     @Body() body: unknown,

@@ -3,6 +3,7 @@ import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
 import {
   byCodeUnits,
   Caller,
+  Describe,
   filtersOf,
   maySee,
   MODEL_CATALOG,
@@ -27,6 +28,14 @@ import {
   type ListQuery,
 } from './twin-query-params';
 import { TwinQueries, type SiteFilter } from './twin-queries.service';
+import {
+  AUDIT_ANSWER,
+  DIFF_ANSWER,
+  HISTORY_ANSWER,
+  LIST_ANSWER,
+  PROVENANCE_ANSWER,
+} from './twin-answers';
+import { ROLL_UP, TWIN_WITH_HEALTH } from '@twinlog/service-kit';
 
 /** Pages of the twins list: after a twin id; of a trail: after a position in it. */
 const TWINS_CURSOR = new PageCursor('twins', z.string().min(1).max(128));
@@ -43,6 +52,12 @@ export class TwinsHttpController {
 
   @Get()
   @QueryParams(LIST_QUERY)
+  @Describe({
+    summary: 'List the twins',
+    description:
+      'Every twin the caller may see, by id, filtered by type, level, parent, site and status.',
+    response: LIST_ANSWER,
+  })
   list(@Query() query: ListQuery, @Caller() caller: Principal) {
     if (query.twinType !== undefined && !this.catalog.has(query.twinType)) {
       throw queryInvalid(
@@ -76,12 +91,24 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId')
+  @Describe({
+    summary: "A twin's current state and health",
+    response: TWIN_WITH_HEALTH,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   get(@Param('twinId') twinId: string, @Caller() caller: Principal) {
     const state = this.queries.visible(twinId, sitesOf(caller));
     return { ...state, health: twinHealth(state) };
   }
 
   @Get(':twinId/rollup')
+  @Describe({
+    summary: "The roll-up of a twin's subtree",
+    description:
+      "Worst status, least healthy asset, and aggregates by each property's roll-up rule; twins of other sites are left out.",
+    response: ROLL_UP,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   rollUp(@Param('twinId') twinId: string, @Caller() caller: Principal) {
     return this.queries.rollUp(twinId, sitesOf(caller));
   }
@@ -89,6 +116,13 @@ export class TwinsHttpController {
   /** `?at=<ISO time>&by=event|record[&subtree=true]`: the state as it was then. */
   @Get(':twinId/history')
   @QueryParams(HISTORY_QUERY)
+  @Describe({
+    summary: 'A twin as it was at a time',
+    description:
+      'Folded from its events up to `at`, by event time (what the plant was like) or record time (what Twinlog knew); with `subtree=true`, every twin below and the roll-up then.',
+    response: HISTORY_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   async history(
     @Param('twinId') twinId: string,
     @Query() query: HistoryQuery,
@@ -105,6 +139,11 @@ export class TwinsHttpController {
   /** `?from=&to=&by=`: what changed in the twin between two times. */
   @Get(':twinId/diff')
   @QueryParams(DIFF_QUERY)
+  @Describe({
+    summary: 'What changed in a twin between two times',
+    response: DIFF_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   async diff(
     @Param('twinId') twinId: string,
     @Query() query: DiffQuery,
@@ -123,6 +162,13 @@ export class TwinsHttpController {
   /** `?types=A,B&from=&to=&limit=&cursor=`: the ordered events, by record time, paged. */
   @Get(':twinId/events')
   @QueryParams(AUDIT_QUERY)
+  @Describe({
+    summary: "A twin's audit trail",
+    description:
+      'Its events in log order, with who caused each, paged (`limit`, `cursor`, `next`).',
+    response: AUDIT_ANSWER,
+    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+  })
   async audit(
     @Param('twinId') twinId: string,
     @Query() query: AuditQueryParams,
@@ -149,6 +195,14 @@ export class TwinsHttpController {
   }
 
   @Get(':twinId/properties/:property/source')
+  @Describe({
+    summary: "Which events set a property's value and limits",
+    response: PROVENANCE_ANSWER,
+    errors: {
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      422: 'PROPERTY_UNKNOWN: the twin has neither a value nor limits for it',
+    },
+  })
   provenance(
     @Param('twinId') twinId: string,
     @Param('property') property: string,

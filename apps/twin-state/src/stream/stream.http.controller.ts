@@ -35,6 +35,12 @@ export class StreamHttpController {
       'Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted; `fell-behind` before the server closes a client that did not keep up) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream.',
     mediaType: 'text/event-stream',
     response: STREAM_MESSAGE_DATA,
+    errors: {
+      400: 'STREAM_ID_INVALID: Last-Event-ID (or its query form) is not a position this stream gave',
+      403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
+      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it',
+      503: 'STREAM_CLIENTS_FULL: as many streams are open as this instance holds (Retry-After)',
+    },
   })
   async open(
     @Query() query: StreamQuery,

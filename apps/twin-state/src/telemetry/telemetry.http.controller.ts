@@ -4,6 +4,10 @@ import { TELEMETRY_ANSWER, TELEMETRY_ROLLUP_ANSWER } from './telemetry-answers';
 import { TELEMETRY_QUERY, type TelemetryQuery } from './telemetry-query-params';
 import { TwinTelemetry } from './twin-telemetry.service';
 
+const NOT_FOUND = {
+  404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+};
+
 /** A twin's telemetry for charts: downsampled per window, and rolled up over a system's members. */
 @Controller('v1/twins')
 export class TelemetryHttpController {
@@ -17,6 +21,7 @@ export class TelemetryHttpController {
     description:
       'Per property and epoch-aligned window of `every`: mean, min, max, last and count. `property` is a comma list; `to` defaults to now, `from` to an hour before `to`, `every` to the step giving about 1,000 windows. At most 10,000 windows per property.',
     response: TELEMETRY_ANSWER,
+    errors: NOT_FOUND,
   })
   history(
     @Param('twinId') twinId: string,
@@ -34,6 +39,7 @@ export class TelemetryHttpController {
     description:
       "Per window, the members' (the active twins below, of the caller's sites) windows combined by the property's roll-up rule: sum and mean of their means, min of their minima, max of their maxima; with how many members contributed.",
     response: TELEMETRY_ROLLUP_ANSWER,
+    errors: NOT_FOUND,
   })
   rollUp(
     @Param('twinId') twinId: string,

@@ -2,8 +2,10 @@ import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nest
 import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
+import { Describe } from '../http/route-description';
 import {
   byCodeUnits,
+  pageOf,
   filtersOf,
   PageCursor,
   pageLimit,
@@ -23,6 +25,22 @@ const NEW_KEY = z.strictObject({
   expiresAt: z.string().max(64).nullish(),
 });
 
+const time = z.string();
+/** A key as the API shows it: everything but its secret's hash. */
+const KEY_VIEW = z
+  .object({
+    keyId: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    sites: z.union([z.literal('*'), z.array(z.string())]),
+    createdAt: time,
+    createdBy: z.string(),
+    expiresAt: time.nullable(),
+    revokedAt: time.nullable(),
+    revokedBy: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+const NOT_FOUND = { 404: 'KEY_NOT_FOUND' };
 const LIST_QUERY = z.object(pagingParams());
 /** Keys are listed in the order they were made: a page continues after one's (createdAt, keyId). */
 type KeyOrder = [createdAt: string, keyId: string];
@@ -44,6 +62,15 @@ export class AccessKeysHttpController {
   constructor(@Inject(AccessKeys) private readonly keys: AccessKeys) {}
 
   @Post()
+  @Describe({
+    summary: 'Create an API key',
+    description: 'The answer holds the key itself (`key`), once: it is stored only as a hash.',
+    body: NEW_KEY,
+    response: KEY_VIEW.extend({ key: z.string().describe('twl_<id>_<secret>') }),
+    errors: {
+      400: 'KEY_REQUEST_INVALID: the body is not a valid key request (`details.problems`)',
+    },
+  })
   async create(@Body() body: unknown, @Caller() caller: Principal) {
     const parsed = NEW_KEY.safeParse(body);
     if (!parsed.success) {
@@ -68,6 +95,11 @@ export class AccessKeysHttpController {
   }
 
   @Get()
+  @Describe({
+    summary: 'List the API keys',
+    description: 'Oldest first, revoked and expired keys included; never their secrets.',
+    response: pageOf('keys', KEY_VIEW),
+  })
   @QueryParams(LIST_QUERY)
   async list(
     @Query() query: z.infer<typeof LIST_QUERY>,
@@ -88,6 +120,7 @@ export class AccessKeysHttpController {
   }
 
   @Delete(':keyId')
+  @Describe({ summary: 'Revoke an API key', response: KEY_VIEW, errors: NOT_FOUND })
   async revoke(@Param('keyId') keyId: string, @Caller() caller: Principal): Promise<KeyView> {
     const revoked = await this.keys.revoke(keyId, caller.id);
     if (!revoked) {

@@ -21,6 +21,21 @@ const ALL_SITES = 'twinlog:requires-all-sites';
 /** For routes whose answers span sites (dead letters): only callers of every site. */
 export const RequiresAllSites = () => SetMetadata(ALL_SITES, true);
 
+/** The role and site scope a route needs, as the RoleGuard reads them (for the OpenAPI document). */
+export function routeAccess(
+  controller: object,
+  handler: object,
+  method: string,
+): { role: Role; allSites: boolean } {
+  const own = (key: string) =>
+    (Reflect.getMetadata(key, handler) as unknown) ??
+    (Reflect.getMetadata(key, controller) as unknown);
+  const role =
+    (own(REQUIRES) as Role | undefined) ??
+    (method === 'GET' || method === 'HEAD' ? 'viewer' : 'admin');
+  return { role, allSites: own(ALL_SITES) === true };
+}
+
 /** The caller of this request (set by the authentication middleware). */
 export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
   principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),

@@ -66,7 +66,11 @@ it('stops with StreamRefused on a 400, and retries a 503', async () => {
     res.writeHead(calls === 1 ? 503 : 400, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
-        error: { code: calls === 1 ? 'NOT_READY' : 'STREAM_ID_INVALID', message: 'no' },
+        error: {
+          code: calls === 1 ? 'NOT_READY' : 'STREAM_ID_INVALID',
+          message: 'no',
+          details: {},
+        },
       }),
     );
   });

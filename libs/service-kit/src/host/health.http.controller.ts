@@ -1,5 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { z } from 'zod';
+import { Describe } from '../http/route-description';
 import type { ServiceDefinition } from './service-definition';
 import { ServiceReadiness } from './service-readiness';
 
@@ -19,11 +21,20 @@ export class HealthHttpController {
   ) {}
 
   @Get('live')
+  @Describe({
+    summary: 'Liveness: the process runs',
+    response: z.object({ status: z.literal('up') }),
+  })
   live(): { status: 'up' } {
     return { status: 'up' };
   }
 
   @Get('ready')
+  @Describe({
+    summary: 'Readiness: every start-up step is done',
+    response: z.looseObject({ status: z.literal('ready') }),
+    errors: { 503: 'NOT_READY: `details.waitingFor` names the steps still running (Retry-After)' },
+  })
   ready(): { status: 'ready' } & Record<string, unknown> {
     this.readiness.assertReady();
     const details = this.definition.readyDetails?.((token) =>

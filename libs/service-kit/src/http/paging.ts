@@ -123,7 +123,9 @@ export function pageOf<K extends string, T extends z.ZodType>(itemsKey: K, item:
 export const NEXT = z
   .string()
   .nullable()
-  .describe('The cursor of the following page (pass it as `cursor`), or null on the last page');
+  .describe('The cursor of the following page (pass it as `cursor`), or null on the last page')
+  // One component of the OpenAPI document, referred to by every list's answer.
+  .meta({ id: 'PageNext' });
 
 /** The query parameters every list takes, to spread into its query schema. */
 export function pagingParams(max = PAGE_MAX) {
@@ -131,10 +133,21 @@ export function pagingParams(max = PAGE_MAX) {
 }
 
 /** The body of every error answer, 4xx and 5xx alike (HttpErrorFilter, the gateway). */
-export const ERROR_BODY = z.object({
-  error: z.object({
-    code: z.string().describe('A stable code, e.g. QUERY_INVALID, TWIN_NOT_FOUND'),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()),
-  }),
-});
+export const ERROR_BODY = z
+  .object({
+    error: z.object({
+      code: z
+        .string()
+        .describe(
+          'A stable, machine-readable code: the domain codes (libs/domain/src/errors.ts, e.g. TWIN_NOT_FOUND, REVISION_CONFLICT) and the HTTP edge codes (QUERY_INVALID, UNAUTHENTICATED, FORBIDDEN, SITE_FORBIDDEN, RATE_LIMITED, JSON_MALFORMED, BODY_TOO_LARGE, CONTENT_TYPE_UNSUPPORTED, ROUTE_NOT_FOUND, METHOD_NOT_ALLOWED, NOT_READY, LOG_UNAVAILABLE, INTERNAL, ...); docs/api-conventions.md and each service guide list them',
+        ),
+      message: z.string().describe('What went wrong, for a person'),
+      details: z
+        .record(z.string(), z.unknown())
+        .describe(
+          "Facts for the caller: `parameter` names a bad query parameter, `problems` a body's",
+        ),
+    }),
+  })
+  // One component of the OpenAPI document, referred to by every 4xx and 5xx answer.
+  .meta({ id: 'Error' });

@@ -24,6 +24,11 @@ const NO_PARAMETERS: QuerySchema = z.object({});
 export const QueryParams = (schema: QuerySchema) =>
   applyDecorators(SetMetadata(QUERY_SCHEMA, schema));
 
+/** The query schema a route handler declared (for the OpenAPI document); none takes none. */
+export function queryParamsOf(handler: object): QuerySchema | undefined {
+  return Reflect.getMetadata(QUERY_SCHEMA, handler) as QuerySchema | undefined;
+}
+
 export class QueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
@@ -109,17 +114,21 @@ export const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,1024}$/;
 export const q = {
   /** An ISO 8601 time with a zone, normalised to UTC (`...Z`). */
   time: () =>
-    z.string().transform((text, ctx) => {
-      // The domain's one strict parser: 31 November or 25:00 do not roll over.
-      const parsed = parseIsoTime(text);
-      if (parsed.ok) return parsed.iso;
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }),
+    z
+      .string()
+      .describe('An ISO 8601 time with a zone (a real calendar date, 1970-9999)')
+      .transform((text, ctx) => {
+        // The domain's one strict parser: 31 November or 25:00 do not roll over.
+        const parsed = parseIsoTime(text);
+        if (parsed.ok) return parsed.iso;
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }),
   /** A whole number in [min, max]. */
   int: (min: number, max = Number.MAX_SAFE_INTEGER) =>
     z
       .string()
+      .describe(`A whole number from ${min} to ${max}`)
       .regex(/^-?\d{1,16}$/, `must be a whole number from ${min} to ${max}`)
       .transform(Number)
       .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`),
@@ -133,6 +142,7 @@ export const q = {
   listOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z
       .string()
+      .describe(`A comma-separated list of ${values.join(', ')}, each at most once`)
       .transform((text) => text.split(','))
       .pipe(
         z
@@ -140,7 +150,11 @@ export const q = {
           .refine((l) => new Set(l).size === l.length, 'names a value twice'),
       ),
   /** A twin id (the alphabet TWIN_ID allows). */
-  twinId: () => z.string().regex(TWIN_ID, 'must be a twin id (1-128 letters, digits, . _ : -)'),
+  twinId: () =>
+    z
+      .string()
+      .describe('A twin id')
+      .regex(TWIN_ID, 'must be a twin id (1-128 letters, digits, . _ : -)'),
   /** A page size: a whole number from 1 to `max` (default PAGE_DEFAULT, applied by pageLimit). */
   limit: (max = PAGE_MAX) =>
     z

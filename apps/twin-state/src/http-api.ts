@@ -1,0 +1,21 @@
+import type { Type } from '@nestjs/common';
+import { AccessKeysHttpController } from '@twinlog/service-kit';
+import { AdminHttpController } from './admin/admin.http.controller';
+import { CommandsHttpController } from './commands/commands.http.controller';
+import { StreamHttpController } from './stream/stream.http.controller';
+import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
+import { TwinsHttpController } from './queries/twins.http.controller';
+
+/**
+ * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
+ * document describes (ADR 0016), so the two cannot differ.
+ */
+export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
+  CommandsHttpController,
+  TwinsHttpController,
+  TelemetryHttpController,
+  AdminHttpController,
+  // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
+  AccessKeysHttpController,
+  StreamHttpController,
+];

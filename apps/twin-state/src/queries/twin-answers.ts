@@ -1,0 +1,84 @@
+import {
+  HEALTH_STATUS,
+  pageOf,
+  ROLL_UP,
+  TWIN_EVENT,
+  TWIN_WITH_HEALTH,
+  twinEventWith,
+} from '@twinlog/service-kit';
+import { limitsSchema, TWIN_LEVELS } from '@twinlog/domain';
+import { z } from 'zod';
+
+/** What each twin-state question answers (the OpenAPI document's answer schemas). */
+const time = z.string();
+const axis = z.enum(['event', 'record']);
+
+export const LIST_ANSWER = pageOf(
+  'twins',
+  z.object({
+    twinId: z.string(),
+    twinType: z.string(),
+    level: z.enum(TWIN_LEVELS),
+    parentId: z.string().nullable(),
+    site: z.string().nullable(),
+    name: z.string().nullable(),
+    status: z.enum(['active', 'retired']),
+    health: HEALTH_STATUS,
+    activeAnomalies: z.number().int().nonnegative(),
+    revision: z.number().int().nonnegative(),
+  }),
+);
+
+export const HISTORY_ANSWER = z.union([
+  z.object({ at: time, by: axis, state: TWIN_WITH_HEALTH }),
+  z.object({ at: time, by: axis, twins: z.array(TWIN_WITH_HEALTH), rollUp: ROLL_UP }),
+]);
+
+export const DIFF_ANSWER = z.object({
+  from: time,
+  to: time,
+  by: axis,
+  changes: z.array(
+    z.object({
+      path: z
+        .string()
+        .describe(
+          'A dotted path into the state (`reported.temperature`), or `twin` when it did not exist at `from`',
+        ),
+      before: z.unknown(),
+      after: z.unknown(),
+    }),
+  ),
+});
+
+export const AUDIT_ANSWER = pageOf(
+  'events',
+  twinEventWith(
+    {
+      position: z.number().int().nonnegative().describe("The event's position in the twin's trail"),
+      actor: z
+        .string()
+        .nullable()
+        .describe('Who caused it (`key:<id>`, `token:<subject>`), when a caller did'),
+    },
+    'AuditEntry',
+  ),
+);
+
+export const PROVENANCE_ANSWER = z.object({
+  twinId: z.string(),
+  property: z.string(),
+  value: z
+    .object({
+      value: z.number(),
+      unit: z.string(),
+      occurredAt: time,
+      readingId: z.string(),
+      eventId: z.string(),
+      revision: z.number().int(),
+    })
+    .nullable(),
+  valueSetBy: TWIN_EVENT.nullable(),
+  limits: limitsSchema.nullable(),
+  limitsSetBy: TWIN_EVENT.nullable(),
+});

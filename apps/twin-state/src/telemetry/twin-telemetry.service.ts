@@ -47,7 +47,13 @@ export class TwinTelemetry {
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
-  async history(twinId: string, query: TelemetryQuery, see: SiteFilter): Promise<TelemetryAnswer> {
+  /** `signal`: the client went away (clientGone); the reads stop. */
+  async history(
+    twinId: string,
+    query: TelemetryQuery,
+    see: SiteFilter,
+    signal?: AbortSignal,
+  ): Promise<TelemetryAnswer> {
     const twin = this.queries.visible(twinId, see);
     const model = this.catalog.get(twin.twinType, twin.modelVersion);
     const specs = query.property.map((property) => {
@@ -60,14 +66,17 @@ export class TwinTelemetry {
       series: n,
       what: `${n} ${n === 1 ? 'property' : 'properties'}`,
     });
-    const series = await this.reads.run(() =>
-      this.store.downsample({
-        twinIds: [twin.twinId],
-        properties: query.property,
-        from: range.from,
-        to: range.to,
-        everyMs: range.every.ms,
-      }),
+    const series = await this.reads.run(
+      () =>
+        this.store.downsample({
+          twinIds: [twin.twinId],
+          properties: query.property,
+          from: range.from,
+          to: range.to,
+          everyMs: range.every.ms,
+          ...(signal ? { signal } : {}),
+        }),
+      signal,
     );
     return {
       ...header(twin.twinId, range),
@@ -83,6 +92,7 @@ export class TwinTelemetry {
     twinId: string,
     query: TelemetryQuery,
     see: SiteFilter,
+    signal?: AbortSignal,
   ): Promise<TelemetryRollUpAnswer> {
     const root = this.queries.visible(twinId, see);
     const members = this.members(root, see);
@@ -114,10 +124,11 @@ export class TwinTelemetry {
                 from: range.from,
                 to: range.to,
                 everyMs: range.every.ms,
+                ...(signal ? { signal } : {}),
               }),
         );
       return answers;
-    });
+    }, signal);
     const series = query.property.map((property, i) => {
       const { rule, unit } = rules[i]!;
       return {

@@ -37,6 +37,8 @@ export interface DownsampleQuery {
    * MAX_STORE_WINDOWS windows over [from, to): more is refused with a RangeError.
    */
   everyMs: number;
+  /** The caller went away: stop between series (and abort a request to InfluxDB). */
+  signal?: AbortSignal;
 }
 
 /**

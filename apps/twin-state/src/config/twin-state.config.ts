@@ -23,6 +23,10 @@ const schema = z.object({
   TWIN_STATE_STREAM_CLIENT_MAX_BYTES: intFrom(16 * 1024, 1024 * 1024),
   // Streams open at once; one more is refused with 503 (each holds a socket and a queue).
   TWIN_STATE_STREAM_MAX_CLIENTS: intFrom(1, 5_000),
+  // Series × windows one telemetry read may walk (a roll-up: each member's series of each
+  // property): 200,000 took about 0.8 s and 30 MB embedded; 400 million would take minutes and
+  // gigabytes. At least 20,000, so that 20 properties of one twin get 1,000 windows each.
+  TWIN_STATE_TELEMETRY_READ_BUDGET: intFrom(20_000, 200_000),
 });
 
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
@@ -42,6 +46,7 @@ export function readTwinStateConfig(env: Env) {
     },
     maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
     maxPage: raw.TWIN_STATE_MAX_PAGE,
+    telemetryReadBudget: raw.TWIN_STATE_TELEMETRY_READ_BUDGET,
     stream: {
       heartbeatMs: raw.TWIN_STATE_STREAM_HEARTBEAT_MS,
       window: raw.TWIN_STATE_STREAM_WINDOW,

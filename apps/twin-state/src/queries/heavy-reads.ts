@@ -20,7 +20,9 @@ export class HeavyReads {
     private readonly what = 'history, diff, audit or provenance reads',
   ) {}
 
-  async run<T>(read: () => Promise<T>): Promise<T> {
+  /** `signal`: the caller went away; a read still waiting leaves the queue and never runs. */
+  async run<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
     if (this.active >= this.concurrency) {
       if (this.waiting.length >= this.maxQueued) {
         throw new HttpProblem(
@@ -31,19 +33,37 @@ export class HeavyReads {
           { 'Retry-After': '1' },
         );
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.turn(signal);
     } else {
       this.active++;
     }
     try {
       // Let requests already in the queue (a reading, a cheap query) go first.
       await nextTurn();
+      signal?.throwIfAborted();
       return await read();
     } finally {
       const next = this.waiting.shift();
       if (next) next();
       else this.active--;
     }
+  }
+
+  /** Waits for a running read to hand over its place; leaves the queue if `signal` aborts first. */
+  private turn(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const at = this.waiting.indexOf(go);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal!.reason);
+      };
+      this.waiting.push(go);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 }
 

@@ -80,7 +80,8 @@ describe.each<Mode>(['embedded', 'kafka'])('telemetry for charts (%s)', (mode) =
   const get = (path: string) => h.call('GET', path);
 
   beforeAll(async () => {
-    h = await startTwinStateHarness(mode);
+    // The least budget allowed, so that a few dozen members exceed it.
+    h = await startTwinStateHarness(mode, { TWIN_STATE_TELEMETRY_READ_BUDGET: '20000' });
     const p = await plant(h, randomUUID().slice(0, 8));
     ids = p.ids;
     await p.build();
@@ -187,6 +188,46 @@ describe.each<Mode>(['embedded', 'kafka'])('telemetry for charts (%s)', (mode) =
     const refused = await get(`/v1/twins/${ids.line}/telemetry/rollup?property=temperature`);
     expect([refused.status, refused.json.error.details.parameter]).toEqual([400, 'property']);
     expect(refused.json.error.message).toMatch(/rolled up: power_consumption/);
+  });
+
+  it('refuses a roll-up of many members at a tiny every with a 400 naming the every that fits, and chooses one within the budget', async () => {
+    const hall = `hall-${randomUUID().slice(0, 8)}`;
+    const register = async (body: Record<string, unknown>) =>
+      expect(
+        (
+          await h.call('POST', '/v1/twins', {
+            commissionedAt: at(-86_400),
+            site: 'plant-a',
+            ...body,
+          })
+        ).status,
+      ).toBe(201);
+    await register({ twinId: hall, twinType: 'production-line' });
+    for (let i = 0; i < 25; i++)
+      await register({ twinId: `${hall}-m${i}`, twinType: 'cnc-milling-machine', parentId: hall });
+    await eventually(
+      async () => (await get(`/v1/twins/${hall}-m24`)).status === 200,
+      'the live state knows the machines',
+    );
+    const path = `/v1/twins/${hall}/telemetry/rollup?property=power_consumption&from=${at(0)}&to=${at(3_600)}`;
+    // 25 members × 3,600 windows is 90,000 series-windows, over the budget of 20,000: at most
+    // 800 windows each, so every must be at least 3,600 s / 800, rounded up to 5s.
+    const refused = await get(`${path}&every=1s`);
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'QUERY_INVALID']);
+    expect(refused.json.error.details).toMatchObject({
+      parameter: 'every',
+      windows: 3_600,
+      maxWindows: 800,
+      smallestEvery: '5s',
+      series: 25,
+      budget: 20_000,
+    });
+    expect(refused.json.error.message).toMatch(/25 members .*at least 5s/);
+    const fits = await get(`${path}&every=5s`);
+    expect([fits.status, fits.json.every, fits.json.series[0].members]).toEqual([200, '5s', 25]);
+    const chosen = TELEMETRY_ROLLUP_ANSWER.parse((await get(path)).json);
+    expect(chosen.everyChosen).toBe(true);
+    expect((3_600_000 / chosen.everyMs) * 25).toBeLessThanOrEqual(20_000);
   });
 });
 

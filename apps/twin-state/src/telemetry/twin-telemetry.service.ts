@@ -16,12 +16,14 @@ import {
   type Clock,
 } from '@twinlog/service-kit';
 import type { TelemetryStore } from '@twinlog/telemetry-store';
+import type { TwinStateConfig } from '../config/twin-state.config';
 import { HeavyReads } from '../queries/heavy-reads';
 import { TwinQueries, type SiteFilter } from '../queries/twin-queries.service';
 import { LiveTwins } from '../state/live-twins';
+import { TWIN_STATE_CONFIG } from '../tokens';
 import type { TelemetryAnswer, TelemetryRollUpAnswer } from './telemetry-answers';
 import type { TelemetryQuery } from './telemetry-query-params';
-import { telemetryRange, type TelemetryRange } from './telemetry-range';
+import { telemetryRange, type ReadLoad, type TelemetryRange } from './telemetry-range';
 
 /** Twins a roll-up over time reads at most (a line of 999 machines, with room). */
 export const MAX_ROLLUP_MEMBERS = 2_000;
@@ -42,9 +44,16 @@ export class TwinTelemetry {
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
-  async history(twinId: string, query: TelemetryQuery, see: SiteFilter): Promise<TelemetryAnswer> {
+  /** `signal`: the client went away (clientGone); the reads stop. */
+  async history(
+    twinId: string,
+    query: TelemetryQuery,
+    see: SiteFilter,
+    signal?: AbortSignal,
+  ): Promise<TelemetryAnswer> {
     const twin = this.queries.visible(twinId, see);
     const model = this.catalog.get(twin.twinType, twin.modelVersion);
     const specs = query.property.map((property) => {
@@ -52,15 +61,22 @@ export class TwinTelemetry {
       if (!spec) throw unknownProperty(property, twin, Object.keys(model.properties));
       return spec;
     });
-    const range = this.range(query);
-    const series = await this.reads.run(() =>
-      this.store.downsample({
-        twinIds: [twin.twinId],
-        properties: query.property,
-        from: range.from,
-        to: range.to,
-        everyMs: range.every.ms,
-      }),
+    const n = query.property.length;
+    const range = this.range(query, {
+      series: n,
+      what: `${n} ${n === 1 ? 'property' : 'properties'}`,
+    });
+    const series = await this.reads.run(
+      () =>
+        this.store.downsample({
+          twinIds: [twin.twinId],
+          properties: query.property,
+          from: range.from,
+          to: range.to,
+          everyMs: range.every.ms,
+          ...(signal ? { signal } : {}),
+        }),
+      signal,
     );
     return {
       ...header(twin.twinId, range),
@@ -76,6 +92,7 @@ export class TwinTelemetry {
     twinId: string,
     query: TelemetryQuery,
     see: SiteFilter,
+    signal?: AbortSignal,
   ): Promise<TelemetryRollUpAnswer> {
     const root = this.queries.visible(twinId, see);
     const members = this.members(root, see);
@@ -84,42 +101,56 @@ export class TwinTelemetry {
       if (!rule) throw noRollUp(property, root, rolledUpProperties(members, this.catalog));
       return rule;
     });
-    const range = this.range(query);
-    const series = await Promise.all(
-      query.property.map(async (property, i) => {
-        const ids = members
-          .filter((m) => specOf(m, property, this.catalog)?.rollup !== undefined)
-          .map((m) => m.twinId);
-        const read =
+    const readers = query.property.map((property) =>
+      members
+        .filter((m) => specOf(m, property, this.catalog)?.rollup !== undefined)
+        .map((m) => m.twinId),
+    );
+    const range = this.range(query, {
+      series: readers.reduce((n, ids) => n + ids.length, 0),
+      what: `${members.length} members × ${query.property.length} ${query.property.length === 1 ? 'property' : 'properties'}`,
+    });
+    // One queue slot per request, its properties one after another: a roll-up of 20 properties
+    // in parallel took 20 of the queue's 34 places, and other callers got 503 BUSY.
+    const reads = await this.reads.run(async () => {
+      const answers = [];
+      for (const [i, ids] of readers.entries())
+        answers.push(
           ids.length === 0
             ? []
-            : await this.reads.run(() =>
-                this.store.downsample({
-                  twinIds: ids,
-                  properties: [property],
-                  from: range.from,
-                  to: range.to,
-                  everyMs: range.every.ms,
-                }),
-              );
-        const { rule, unit } = rules[i]!;
-        return {
-          property,
+            : await this.store.downsample({
+                twinIds: ids,
+                properties: [query.property[i]!],
+                from: range.from,
+                to: range.to,
+                everyMs: range.every.ms,
+                ...(signal ? { signal } : {}),
+              }),
+        );
+      return answers;
+    }, signal);
+    const series = query.property.map((property, i) => {
+      const { rule, unit } = rules[i]!;
+      return {
+        property,
+        rule,
+        unit,
+        members: readers[i]!.length,
+        windows: rollUpWindows(
           rule,
-          unit,
-          members: ids.length,
-          windows: rollUpWindows(
-            rule,
-            read.map((s) => s.windows),
-          ),
-        };
-      }),
-    );
+          reads[i]!.map((s) => s.windows),
+        ),
+      };
+    });
     return { ...header(root.twinId, range), series };
   }
 
-  private range(query: TelemetryQuery): TelemetryRange {
-    return telemetryRange(query, Date.parse(this.clock()));
+  /** The range, with `every` bounded by the request's budget of series × windows. */
+  private range(query: TelemetryQuery, load: Omit<ReadLoad, 'budget'>): TelemetryRange {
+    return telemetryRange(query, Date.parse(this.clock()), {
+      ...load,
+      budget: this.config.telemetryReadBudget,
+    });
   }
 
   /**

@@ -72,14 +72,20 @@ export function chooseEvery(fromMs: number, toMs: number, target = 1_000): Every
 }
 
 /**
- * The shortest `every` (whole seconds) whose windows over [fromMs, toMs) stay within `cap`:
- * what a refusal of a too-small `every` names.
+ * The shortest `every` (whole seconds) whose windows over [fromMs, toMs) stay within `cap` (at
+ * least 2): what a refusal of a too-small `every` names. Alignment may add a window at each end,
+ * so it scans up from span / cap, a bounded number of steps: span / (cap - 1) always fits (a
+ * range of length L touches at most floor((L - 1) / every) + 2 windows), and the scan stops
+ * there, so a small cap over decades cannot loop for long.
  */
 export function smallestEveryWithin(fromMs: number, toMs: number, cap: number): Every {
-  let ms = Math.max(1_000, Math.ceil((toMs - fromMs) / cap / 1_000) * 1_000);
-  // Alignment may add one window at each end: at most a few steps more.
-  while (windowCount(fromMs, toMs, ms) > cap) ms += 1_000;
-  return everyOf(ms);
+  if (!(cap >= 2)) throw new RangeError(`a cap of ${cap} windows cannot be scanned for`);
+  const seconds = (ms: number) => Math.max(1_000, Math.ceil(ms / 1_000) * 1_000);
+  const surely = seconds((toMs - fromMs) / (cap - 1));
+  let ms = seconds((toMs - fromMs) / cap);
+  for (let step = 0; ms < surely && step < 10_000; step++, ms += 1_000)
+    if (windowCount(fromMs, toMs, ms) <= cap) return everyOf(ms);
+  return everyOf(windowCount(fromMs, toMs, ms) <= cap ? ms : surely);
 }
 
 /**

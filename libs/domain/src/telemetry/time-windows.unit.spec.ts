@@ -84,6 +84,22 @@ describe('time windows', () => {
     expect(smallestEveryWithin(0, 5_000, 10_000).text).toBe('1s');
   });
 
+  it('finds an every within a small cap over decades in a bounded number of steps', () => {
+    // Before the bound, cap 5 over 56 years scanned one second at a time: about 88 million steps.
+    const to = Date.parse('2026-11-01T00:00:00.000Z');
+    for (const [from, cap] of [
+      [0, 5],
+      [0, 2],
+      [1_500, 3],
+      [to - DAY, 2],
+    ] as const) {
+      const every = smallestEveryWithin(from, to, cap);
+      expect(windowCount(from, to, every.ms)).toBeLessThanOrEqual(cap);
+      expect(every.ms).toBeLessThanOrEqual(Math.ceil((to - from) / (cap - 1) / 1_000) * 1_000);
+    }
+    expect(() => smallestEveryWithin(0, DAY, 1)).toThrow(RangeError);
+  });
+
   it('rounds a mean to 12 significant digits', () => {
     expect(roundMean((0.1 + 0.2 + 0.3) / 3)).toBe(0.2);
     expect(roundMean(70 / 3)).toBe(23.3333333333);

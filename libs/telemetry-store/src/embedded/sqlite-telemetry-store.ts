@@ -115,6 +115,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       for (const property of query.properties) {
         // node:sqlite reads synchronously: a roll-up over many members lets other work in between.
         if (answers.length > 0) await nextTurn();
+        query.signal?.throwIfAborted();
         answers.push({ twinId, property, windows: read(twinId, property) });
       }
     return answers;

@@ -117,6 +117,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
     const answers: DownsampledSeries[] = [];
     for (let i = 0; i < query.twinIds.length; i += TWINS_PER_QUERY) {
+      query.signal?.throwIfAborted();
       const part = { ...query, twinIds: query.twinIds.slice(i, i + TWINS_PER_QUERY) };
       answers.push(...windowsOf(part, await this.aggregateRows(part)));
     }
@@ -136,7 +137,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json; encoding=utf-8' },
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(30_000),
+          ...(query.signal ? [query.signal] : []),
+        ]),
       },
     );
     const rows: AggregateRow[] = [];

@@ -1,5 +1,6 @@
 import { q, type Principal, maySee } from '@twinlog/service-kit';
 import { z } from 'zod';
+import { namesHidden } from '../queries/relatives';
 import { STREAM_MESSAGE_TYPES, type StreamMessage, type StreamMessageType } from './stream-message';
 
 /** `GET /v1/stream`'s query parameters (docs/services/stream.md). */
@@ -47,11 +48,14 @@ export function streamFilter(query: StreamQuery, caller: Principal): StreamFilte
       : site !== undefined
         ? { by: 'site', site }
         : { by: 'all' };
+  const see = (s: string | null) => maySee(caller, s);
   return {
     key,
     accepts: (m) =>
       (types === undefined || types.has(m.type)) &&
       (site === undefined || m.site === site) &&
-      maySee(caller, m.site),
+      see(m.site) &&
+      // The same rule as the audit trail's: no event naming a relative the caller cannot see.
+      !namesHidden(m.event, see, () => m.relativeSite ?? null),
   };
 }

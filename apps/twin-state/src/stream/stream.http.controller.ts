@@ -16,7 +16,7 @@ import type { TwinStateConfig } from '../config/twin-state.config';
 import { TwinQueries } from '../queries/twin-queries.service';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { resumePoint } from './resume-point';
-import { STREAM_QUERY, streamFilter, type StreamQuery } from './stream-filter';
+import { STREAM_ID_TEXT, STREAM_QUERY, streamFilter, type StreamQuery } from './stream-filter';
 import { StreamHub } from './stream-hub';
 import { STREAM_MESSAGE_DATA } from './stream-message';
 
@@ -38,13 +38,20 @@ export class StreamHttpController {
   @Describe({
     summary: 'Follow twin changes, anomalies and predictions as they happen (Server-Sent Events)',
     description:
-      'Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted; `fell-behind` before the server closes a client that did not keep up) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream.',
+      'Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted; `fell-behind` before the server closes a client that did not keep up, `unauthorized` before it closes a stream whose key was revoked or whose key or token expired) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream. Ids are positions in the whole log: a caller scoped to some sites sees them advance with other sites\' events too (how many and when, never what). A 410 names the stream, partition and the offset the log now starts at (`error.details`: `lastEventId`, `stream`, `partition`, `start`).',
     mediaType: 'text/event-stream',
+    headers: {
+      'Last-Event-ID': {
+        schema: STREAM_ID_TEXT,
+        description:
+          'The id of the last message received: resume after it (sent by EventSource on reconnect; wins over `lastEventId`/`after`)',
+      },
+    },
     response: STREAM_MESSAGE_DATA,
     errors: {
       400: 'STREAM_ID_INVALID: Last-Event-ID (or its query form) is not a position this stream gave',
       403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
-      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it',
+      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it (details: lastEventId, stream, partition, start: the offset that partition now starts at)',
       404: 'TWIN_NOT_FOUND: `twin` names a twin the caller cannot see (to a caller scoped to some sites)',
       503: 'STREAM_CLIENTS_FULL: as many streams are open as this instance holds; STREAM_BUSY: too many resumes are reading the log (Retry-After)',
     },

@@ -30,8 +30,13 @@ class FakeResponse extends EventEmitter {
     this.destroyed = true;
     this.emit('close');
   }
-  writeHead(): void {}
-  flushHeaders(): void {}
+  headersSent = false;
+  writeHead(): void {
+    this.headersSent = true;
+  }
+  flushHeaders(): void {
+    this.headersSent = true;
+  }
 }
 
 const P0 = [
@@ -54,8 +59,19 @@ function settings(stream: Partial<TwinStateConfig['stream']> = {}): TwinStateCon
 
 let offset = 0;
 function recorded(twinId: string, type: string, data: Record<string, unknown>): RecordedEvent {
-  const event = { id: `e${offset}`, twinId, type, revision: 1, occurredAt: '2026-01-01T00:00:00Z', recordedAt: '2026-01-01T00:00:00Z', data } as unknown as EventEnvelope;
-  return { event, position: { stream: 'twin-events', partition: 0, offset: offset++ } } as RecordedEvent;
+  const event = {
+    id: `e${offset}`,
+    twinId,
+    type,
+    revision: 1,
+    occurredAt: '2026-01-01T00:00:00Z',
+    recordedAt: '2026-01-01T00:00:00Z',
+    data,
+  } as unknown as EventEnvelope;
+  return {
+    event,
+    position: { stream: 'twin-events', partition: 0, offset: offset++ },
+  } as RecordedEvent;
 }
 
 interface World {
@@ -100,7 +116,11 @@ const everyone: Principal = { id: 'anonymous', role: 'admin', sites: '*' };
 
 function open(w: World, query: Record<string, string>, caller: Principal, lastEventId?: string) {
   const res = new FakeResponse();
-  const req = { headers: lastEventId ? { 'last-event-id': lastEventId } : {}, destroyed: false, method: 'GET' };
+  const req = {
+    headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+    destroyed: false,
+    method: 'GET',
+  };
   const parsed = STREAM_QUERY.parse(query);
   const opened = w.controller.open(
     parsed,
@@ -136,7 +156,12 @@ describe('StreamHub: credentials are checked while a stream is open', () => {
     jest.useFakeTimers();
     const w = world(settings(), keys);
     const res = new FakeResponse();
-    w.hub.attach(res as unknown as ServerResponse, streamFilter(STREAM_QUERY.parse({}), principal), undefined, principal);
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({}), principal),
+      undefined,
+      principal,
+    );
     jest.advanceTimersByTime(3_000);
     expect(res.ended).toBe(false);
     await keys.revoke(record.keyId, 'test');
@@ -151,7 +176,12 @@ describe('StreamHub: credentials are checked while a stream is open', () => {
     const w = world(settings({ heartbeatMs: 500 }));
     const principal: Principal = { ...everyone, id: 'token:me', expiresAt: Date.now() + 10_000 };
     const res = new FakeResponse();
-    w.hub.attach(res as unknown as ServerResponse, streamFilter(STREAM_QUERY.parse({}), principal), undefined, principal);
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({}), principal),
+      undefined,
+      principal,
+    );
     jest.advanceTimersByTime(9_000);
     expect(res.ended).toBe(false);
     jest.advanceTimersByTime(3_000);
@@ -164,7 +194,12 @@ describe('StreamHub: a scoped caller sees no other site', () => {
   it('leaves out events that name a twin of another site, as the audit trail does', () => {
     const w = world();
     const res = new FakeResponse();
-    w.hub.attach(res as unknown as ServerResponse, streamFilter(STREAM_QUERY.parse({}), siteA), undefined, siteA);
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({}), siteA),
+      undefined,
+      siteA,
+    );
     w.hub.folded([
       recorded('b-line', 'TwinRegistered', { site: 'site-b', parentId: null }),
       recorded('b-secret-mill', 'TwinRegistered', { site: 'site-b', parentId: 'b-line' }),
@@ -178,11 +213,15 @@ describe('StreamHub: a scoped caller sees no other site', () => {
     expect(res.written).toContain('"twinId":"a-line"');
   });
 
-  it('answers twin=<another site\'s twin> like a twin that does not exist (404)', async () => {
+  it("answers twin=<another site's twin> like a twin that does not exist (404)", async () => {
     const w = world();
     w.sites.set('b-line', 'site-b');
-    const unseen = await open(w, { twin: 'b-line', subtree: 'true' }, siteA).opened.catch((e: unknown) => e);
-    const missing = await open(w, { twin: 'no-such', subtree: 'true' }, siteA).opened.catch((e: unknown) => e);
+    const unseen = await open(w, { twin: 'b-line', subtree: 'true' }, siteA).opened.catch(
+      (e: unknown) => e,
+    );
+    const missing = await open(w, { twin: 'no-such', subtree: 'true' }, siteA).opened.catch(
+      (e: unknown) => e,
+    );
     expect(unseen).toMatchObject({ code: 'TWIN_NOT_FOUND' });
     expect(missing).toMatchObject({ code: 'TWIN_NOT_FOUND' });
     expect((unseen as Error).message.replace('b-line', 'X')).toBe(
@@ -196,7 +235,12 @@ describe('StreamHttpController: limits on opening', () => {
   it('holds the client limit against concurrent resumes', async () => {
     const w = world(settings({ maxClients: 2 }));
     const id = w.hub.position.encode();
-    const tries = Array.from({ length: 6 }, () => open(w, {}, everyone, id).opened.then(() => 'open', (e: unknown) => e));
+    const tries = Array.from({ length: 6 }, () =>
+      open(w, {}, everyone, id).opened.then(
+        () => 'open',
+        (e: unknown) => e,
+      ),
+    );
     const results = await Promise.all(tries);
     expect(results.filter((r) => r === 'open')).toHaveLength(2);
     for (const r of results.filter((r) => r !== 'open'))
@@ -207,7 +251,11 @@ describe('StreamHttpController: limits on opening', () => {
   it('bounds the catch-ups that read the log: one more waits, then 503 STREAM_BUSY', async () => {
     const w = world(settings({ window: 2, maxCatchUps: 1 }));
     const from = w.hub.position.encode();
-    w.hub.folded([1, 2, 3, 4, 5].map((i) => recorded(`t${i}`, 'TwinRegistered', { site: null, parentId: null })));
+    w.hub.folded(
+      [1, 2, 3, 4, 5].map((i) =>
+        recorded(`t${i}`, 'TwinRegistered', { site: null, parentId: null }),
+      ),
+    );
     const first = open(w, {}, everyone, from);
     await first.opened;
     await new Promise((r) => setTimeout(r, 50));
@@ -228,12 +276,20 @@ describe('StreamHttpController: limits on opening', () => {
 });
 
 describe('StreamHub: a client catching up is paced, not cut off', () => {
-  it('skips the heartbeat while a catching-up client\'s queue is full', async () => {
+  it("skips the heartbeat while a catching-up client's queue is full", async () => {
     const w = world(settings({ window: 2, heartbeatMs: 100 }));
     const from = w.hub.position.copy();
-    w.hub.folded([1, 2, 3, 4, 5].map((i) => recorded(`t${i}`, 'TwinRegistered', { site: null, parentId: null })));
+    w.hub.folded(
+      [1, 2, 3, 4, 5].map((i) =>
+        recorded(`t${i}`, 'TwinRegistered', { site: null, parentId: null }),
+      ),
+    );
     const res = new FakeResponse();
-    w.hub.attach(res as unknown as ServerResponse, streamFilter(STREAM_QUERY.parse({}), everyone), from);
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({}), everyone),
+      from,
+    );
     // A paced batch left its queue above the bound; the heartbeats come meanwhile.
     res.writableLength = 10_000;
     await new Promise((r) => setTimeout(r, 350));

@@ -5,7 +5,10 @@ import { followStream, StreamRefused } from './follow-stream';
 function answer(status: number, headers: Record<string, string> = {}): Response {
   return new Response(status === 200 ? 'id: 1\nevent: state-changed\ndata: {}\n\n' : '{}', {
     status,
-    headers: { 'content-type': status === 200 ? 'text/event-stream' : 'application/json', ...headers },
+    headers: {
+      'content-type': status === 200 ? 'text/event-stream' : 'application/json',
+      ...headers,
+    },
   });
 }
 

@@ -78,8 +78,9 @@ export class AccessKeys {
     const keyId = keyIdOf(principal);
     if (keyId === undefined) return undefined;
     const record = this.keys.get(keyId);
-    // A key missing from a later read was removed from the store: as good as revoked.
-    if (!record || record.revokedAt) return 'revoked';
+    // Keys are never removed, only revoked: one not (yet) in this instance's copy is left be.
+    if (!record) return undefined;
+    if (record.revokedAt) return 'revoked';
     if (record.expiresAt && Date.parse(record.expiresAt) <= this.now()) return 'expired';
     return undefined;
   }

@@ -71,9 +71,11 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     const before = cursor.encode();
     const touched = this.touched;
     for (const recorded of batch) {
+      // Where the follower stood before a registration: what it reads after it sees the twin.
+      const from = recorded.event.type === 'TwinRegistered' ? cursor.copy() : undefined;
       // The feed may repeat what it already delivered (a rebalance): sent once only.
       if (!cursor.advance(recorded.position)) continue;
-      places.note(recorded.event);
+      places.note(recorded.event, from);
       const message = this.messageOf(recorded, cursor, places);
       if (!message) continue;
       window.push(message);
@@ -259,9 +261,10 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       position: recorded.position,
       id: cursor.encode(),
       event: recorded.event,
-      site: places.siteOf(twinId),
-      ancestors: places.ancestorsOf(twinId),
-      ...(relative !== null ? { relativeSite: places.siteOf(relative) } : {}),
+      // As of the event's position, on the live path and a resume from the log alike.
+      site: places.siteOf(twinId, recorded.position),
+      ancestors: places.ancestorsOf(twinId, recorded.position),
+      ...(relative !== null ? { relativeSite: places.siteOf(relative, recorded.position) } : {}),
     };
   }
 

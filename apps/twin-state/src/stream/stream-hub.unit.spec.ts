@@ -58,6 +58,22 @@ function settings(stream: Partial<TwinStateConfig['stream']> = {}): TwinStateCon
 }
 
 let offset = 0;
+let telemetryOffset = 0;
+function reading(twinId: string): RecordedEvent {
+  const event = {
+    id: `r${telemetryOffset}`,
+    twinId,
+    type: 'TelemetryReported',
+    revision: 1,
+    occurredAt: '2026-01-01T00:00:00Z',
+    recordedAt: '2026-01-01T00:00:00Z',
+    data: { readings: [] },
+  } as unknown as EventEnvelope;
+  return {
+    event,
+    position: { stream: 'telemetry', partition: 0, offset: telemetryOffset++ },
+  } as RecordedEvent;
+}
 function recorded(twinId: string, type: string, data: Record<string, unknown>): RecordedEvent {
   const event = {
     id: `e${offset}`,
@@ -81,7 +97,15 @@ interface World {
   sites: Map<string, string | null>;
 }
 
-function world(config = settings(), keys?: AccessKeys): World {
+type Replay = (
+  options: {
+    from: { positions: Array<{ stream: string; partition: number; offset: number }> };
+    endAt: Array<{ stream: string; partition: number; offset: number }>;
+  },
+  handle: (batch: RecordedEvent[]) => Promise<void>,
+) => Promise<void>;
+
+function world(config = settings(), keys?: AccessKeys, replay?: Replay): World {
   const sites = new Map<string, string | null>();
   const w = { replays: 0, sites } as World;
   const twins = {
@@ -91,13 +115,15 @@ function world(config = settings(), keys?: AccessKeys): World {
   } as unknown as LiveTwins;
   const log = {
     // A catch-up that reads nothing for as long as its client stays: it holds its turn.
-    replay: async (_options: unknown, handle: (batch: RecordedEvent[]) => Promise<void>) => {
-      w.replays += 1;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 20));
-        await handle([]);
-      }
-    },
+    replay:
+      replay ??
+      (async (_options: unknown, handle: (batch: RecordedEvent[]) => Promise<void>) => {
+        w.replays += 1;
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 20));
+          await handle([]);
+        }
+      }),
     bounds: async () => [{ partition: 0, start: 0, end: offset }],
   } as unknown as EventLog;
   w.hub = new StreamHub(twins, log, config, keys);
@@ -296,5 +322,51 @@ describe('StreamHub: a client catching up is paced, not cut off', () => {
     expect(res.written).not.toContain('fell-behind');
     expect(res.ended).toBe(false);
     res.destroy();
+  });
+});
+
+describe("StreamHub: a twin's site, live and resumed from the log", () => {
+  it("agrees on a reading the follower read before its twin's registration", async () => {
+    const log: RecordedEvent[] = [];
+    const replay: Replay = async (options, handle) => {
+      const at = (list: typeof options.endAt, r: RecordedEvent) =>
+        list.find((p) => p.stream === r.position.stream && p.partition === r.position.partition)
+          ?.offset ?? 0;
+      await handle(
+        log.filter(
+          (r) =>
+            r.position.offset >= at(options.from.positions, r) &&
+            r.position.offset < at(options.endAt, r),
+        ),
+      );
+    };
+    const w = world(settings({ window: 2 }), undefined, replay);
+    const from = w.hub.position.copy();
+    const live = new FakeResponse();
+    const filter = streamFilter(STREAM_QUERY.parse({ site: 'site-a' }), everyone);
+    w.hub.attach(live as unknown as ServerResponse, filter);
+    // The telemetry stream is read first: the reading comes before the registration.
+    const batches = [
+      [reading('late-mill')],
+      [recorded('late-mill', 'TwinRegistered', { site: 'site-a', parentId: null })],
+      [reading('late-mill')],
+      ...[1, 2, 3].map((i) => [
+        recorded(`x${i}`, 'TwinRegistered', { site: null, parentId: null }),
+      ]),
+    ];
+    for (const batch of batches) {
+      log.push(...batch);
+      w.hub.folded(batch);
+    }
+    const resumed = new FakeResponse();
+    expect(w.hub.needsLog(from)).toBe(true);
+    w.hub.attach(resumed as unknown as ServerResponse, filter, from);
+    await new Promise((r) => setTimeout(r, 100));
+    const events = (res: FakeResponse) =>
+      [...res.written.matchAll(/"eventId":"([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(events(live)).toHaveLength(2);
+    expect(events(resumed)).toEqual(events(live));
+    live.destroy();
+    resumed.destroy();
   });
 });

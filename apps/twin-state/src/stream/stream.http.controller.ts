@@ -51,8 +51,8 @@ export class StreamHttpController {
     errors: {
       400: 'STREAM_ID_INVALID: Last-Event-ID (or its query form) is not a position this stream gave',
       403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
-      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it (details: lastEventId, stream, partition, start: the offset that partition now starts at)',
       404: 'TWIN_NOT_FOUND: `twin` names a twin the caller cannot see (to a caller scoped to some sites)',
+      410: 'STREAM_ID_EXPIRED: the position is older than the log keeps; start again without it (details: lastEventId, stream, partition, start: the offset that partition now starts at)',
       503: 'STREAM_CLIENTS_FULL: as many streams are open as this instance holds; STREAM_BUSY: too many resumes are reading the log (Retry-After)',
     },
   })

@@ -138,6 +138,28 @@ describe('the convention the document shows (docs/api-conventions.md)', () => {
     }
   });
 
+  it("describes the live stream's resume point: the Last-Event-ID header and the ids' shape", () => {
+    const stream = operations.find((o) => o.method === 'get' && o.path === '/v1/stream')!;
+    type Parameter = { name: string; in: string; schema: { pattern?: string; maxLength?: number } };
+    const parameters = (stream.op.parameters ?? []) as Parameter[];
+    const named = (name: string, where: string) =>
+      parameters.find((p) => p.name === name && p.in === where);
+    for (const [name, where] of [
+      ['Last-Event-ID', 'header'],
+      ['lastEventId', 'query'],
+      ['after', 'query'],
+    ] as const) {
+      const p = named(name, where);
+      expect([name, typeof p?.schema.pattern, p?.schema.maxLength]).toEqual([
+        name,
+        'string',
+        expect.any(Number),
+      ]);
+      expect(new RegExp(p!.schema.pattern!).test('2f.0.1c_9x1.9wz.a02')).toBe(true);
+      expect(new RegExp(p!.schema.pattern!).test('__proto__')).toBe(false);
+    }
+  });
+
   it('has the error body, the page parameters and next as shared components', () => {
     const { schemas, parameters } = document.components as {
       schemas: Record<string, { properties?: object }>;

@@ -23,6 +23,9 @@ const schema = z.object({
   TWIN_STATE_STREAM_CLIENT_MAX_BYTES: intFrom(16 * 1024, 1024 * 1024),
   // Streams open at once; one more is refused with 503 (each holds a socket and a queue).
   TWIN_STATE_STREAM_MAX_CLIENTS: intFrom(1, 5_000),
+  // Resumes from before the window read the log (in Kafka mode each with a consumer group of
+  // its own): at most this many at once; others wait up to 2 s, then 503 STREAM_BUSY.
+  TWIN_STATE_STREAM_MAX_CATCHUPS: intFrom(1, 4),
   // Series × windows one telemetry read may walk (a roll-up: each member's series of each
   // property): 200,000 took about 0.8 s and 30 MB embedded; 400 million would take minutes and
   // gigabytes. At least 20,000, so that 20 properties of one twin get 1,000 windows each.
@@ -52,6 +55,7 @@ export function readTwinStateConfig(env: Env) {
       window: raw.TWIN_STATE_STREAM_WINDOW,
       clientMaxBytes: raw.TWIN_STATE_STREAM_CLIENT_MAX_BYTES,
       maxClients: raw.TWIN_STATE_STREAM_MAX_CLIENTS,
+      maxCatchUps: raw.TWIN_STATE_STREAM_MAX_CATCHUPS,
     },
   };
 }

@@ -21,6 +21,7 @@ import { byCodeUnits, EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { auditPageOf, type AuditQuery } from './audit-page';
 import { foldInChunks, HeavyReads } from './heavy-reads';
+import { namesHidden, type SiteFilter } from './relatives';
 
 /** Where a diff starts when the twin did not exist at `from`: nothing, not an invented state. */
 export const NOT_YET_REGISTERED = 'twin';
@@ -82,10 +83,7 @@ export class TwinQueries {
 
   /** Whether an event of the audit trail names a relative of another site (it is left out). */
   private namesHidden(event: EventEnvelope, see: SiteFilter): boolean {
-    const seen = (id: string | null) => id === null || see(this.live.get(id)?.site ?? null);
-    if (event.type === 'ChildAttached') return !seen(event.data.childId);
-    if (event.type === 'TwinRegistered') return !seen(event.data.parentId);
-    return false;
+    return namesHidden(event, see, (id) => this.live.get(id)?.site ?? null);
   }
 
   list(filter: TwinFilter): TwinState[] {
@@ -225,7 +223,7 @@ export class TwinQueries {
 }
 
 /** Whether a caller may see twins of a site (null: a twin without a site). */
-export type SiteFilter = (site: string | null) => boolean;
+export type { SiteFilter };
 
 const everySite: SiteFilter = () => true;
 

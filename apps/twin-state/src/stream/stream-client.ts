@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type { Principal } from '@twinlog/service-kit';
 import type { StreamFilter } from './stream-filter';
-import { fellBehindFrame } from './stream-message';
+import { fellBehindFrame, unauthorizedFrame } from './stream-message';
 
 /** A fell-behind client's socket is destroyed if it has not taken its last bytes by then. */
 const LINGER_MS = 5_000;
@@ -26,6 +27,8 @@ export class StreamClient {
     private readonly maxBytes: number,
     startId: string,
     private readonly onClosed: (client: StreamClient) => void,
+    /** Who opened it: checked again while it is open (a revoked or expired credential ends it). */
+    readonly principal?: Principal,
   ) {
     this.lastId = startId;
     this.idOnWire = startId;
@@ -50,11 +53,12 @@ export class StreamClient {
   /**
    * Writes what was gathered, the stream having reached `id`; false if it fell behind. `before`
    * is where the stream stood before these frames (everything up to it was sent): where a client
-   * that fell behind resumes.
+   * that fell behind resumes. A catch-up (`paced`) waits for the client after each batch, so its
+   * queue is bounded by one batch beyond the bound: it is written, never cut off.
    */
-  flush(id: string, before = this.lastId): boolean {
+  flush(id: string, before = this.lastId, paced = false): boolean {
     if (this.closed) return false;
-    if (!this.keepingUp) {
+    if (!this.keepingUp && !paced) {
       this.pending = '';
       this.lastId = before;
       this.fellBehind();
@@ -86,12 +90,14 @@ export class StreamClient {
 
   /**
    * A comment line, with the id when it moved on since the last message this client got. A
-   * live client has been sent everything up to `now` (the follower's position).
+   * live client has been sent everything up to `now` (the follower's position). A client
+   * catching up (`paced`) is waited for, never cut off: while its queue is full it gets no
+   * heartbeat (the catch-up's next batch keeps the connection busy anyway).
    */
-  heartbeat(now?: string): void {
+  heartbeat(now?: string, paced = false): void {
     if (this.closed) return;
     if (now !== undefined) this.lastId = now;
-    if (!this.keepingUp) return this.fellBehind();
+    if (!this.keepingUp) return paced ? undefined : this.fellBehind();
     const id = this.idOnWire === this.lastId ? '' : `id: ${this.lastId}\n`;
     this.idOnWire = this.lastId;
     this.res.write(`: keep-alive\n${id}\n`);
@@ -101,6 +107,16 @@ export class StreamClient {
   fellBehind(): void {
     if (this.closed) return;
     this.res.end(fellBehindFrame(this.lastId));
+    const linger = setTimeout(() => this.res.destroy(), LINGER_MS);
+    linger.unref();
+    this.res.once('close', () => clearTimeout(linger));
+    this.release();
+  }
+
+  /** Tells the client its credential is no longer valid (`why`), and closes. */
+  unauthorized(why: string): void {
+    if (this.closed) return;
+    this.res.end(unauthorizedFrame(why));
     const linger = setTimeout(() => this.res.destroy(), LINGER_MS);
     linger.unref();
     this.res.once('close', () => clearTimeout(linger));

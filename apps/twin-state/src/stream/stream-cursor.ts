@@ -5,7 +5,9 @@ import type { LogPosition } from '@twinlog/event-log';
 const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry'];
 const OFFSET = '[0-9a-z]{1,11}';
 const OFFSETS = `${OFFSET}(?:\\.${OFFSET}){0,1023}`;
-const ID_SHAPE = new RegExp(`^${OFFSETS}_${OFFSETS}$`);
+/** What a stream id looks like (also the OpenAPI document's pattern for it). */
+export const ID_PATTERN = `^${OFFSETS}_${OFFSETS}$`;
+const ID_SHAPE = new RegExp(ID_PATTERN);
 /** Longer than any id of 1,024 partitions a stream: refused before the pattern runs. */
 export const MAX_ID_LENGTH = 2 * 1024 * 12 + 1;
 

@@ -1,6 +1,16 @@
 import { q, type Principal, maySee } from '@twinlog/service-kit';
 import { z } from 'zod';
+import { namesHidden } from '../queries/relatives';
+import { ID_PATTERN, MAX_ID_LENGTH } from './stream-cursor';
 import { STREAM_MESSAGE_TYPES, type StreamMessage, type StreamMessageType } from './stream-message';
+
+/** A stream id as a client sends it back (header or query), as the OpenAPI document shows it. */
+export const STREAM_ID_TEXT = z.string().meta({
+  description:
+    'A stream id this stream gave (a log position): resume after it, with no gap and no duplicate',
+  pattern: ID_PATTERN,
+  maxLength: MAX_ID_LENGTH,
+});
 
 /** `GET /v1/stream`'s query parameters (docs/services/stream.md). */
 export const STREAM_QUERY = z
@@ -10,8 +20,9 @@ export const STREAM_QUERY = z
     site: q.text().optional(),
     types: q.listOf(STREAM_MESSAGE_TYPES).optional(),
     // For clients that cannot set the Last-Event-ID header (the header wins when both are sent).
-    lastEventId: z.string().optional(),
-    after: z.string().optional(),
+    // The shape is checked by the route (400 STREAM_ID_INVALID); the document shows it.
+    lastEventId: STREAM_ID_TEXT.optional(),
+    after: STREAM_ID_TEXT.optional(),
   })
   .superRefine((query, ctx) => {
     if (query.subtree && query.twin === undefined)
@@ -47,11 +58,14 @@ export function streamFilter(query: StreamQuery, caller: Principal): StreamFilte
       : site !== undefined
         ? { by: 'site', site }
         : { by: 'all' };
+  const see = (s: string | null) => maySee(caller, s);
   return {
     key,
     accepts: (m) =>
       (types === undefined || types.has(m.type)) &&
       (site === undefined || m.site === site) &&
-      maySee(caller, m.site),
+      see(m.site) &&
+      // The same rule as the audit trail's: no event naming a relative the caller cannot see.
+      !namesHidden(m.event, see, () => m.relativeSite ?? null),
   };
 }

@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
-import { EVENT_LOG } from '@twinlog/service-kit';
+import { AccessKeys, EVENT_LOG, type Principal } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { LiveTwins, type LiveFollower } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
+import { relativeNamed } from '../queries/relatives';
 import { ClientIndex } from './client-index';
+import { Permits } from './permits';
 import { StreamClient } from './stream-client';
 import { StreamCursor } from './stream-cursor';
 import type { StreamFilter } from './stream-filter';
@@ -14,6 +16,9 @@ import { StreamWindow } from './stream-window';
 import { TwinPlaces } from './twin-places';
 
 class ClientGone extends Error {}
+
+/** How often open streams' credentials are checked again (revoked keys, expired keys and tokens). */
+const ACCESS_CHECK_MS = 1_000;
 
 /**
  * The live stream's one shared follower (docs/adr/0016): the twin-state feed, once folded, is
@@ -30,14 +35,21 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
   private readonly live = new ClientIndex();
   private readonly catchingUp = new Set<StreamClient>();
   private heartbeat?: NodeJS.Timeout;
+  private accessCheck?: NodeJS.Timeout;
   private readonly touched = new Set<StreamClient>();
+  /** Streams being opened (between the limit's check and attach): they count as open. */
+  private reserved = 0;
+  /** Catch-ups reading the log, bounded (TWIN_STATE_STREAM_MAX_CATCHUPS). */
+  private readonly catchUps: Permits;
 
   constructor(
     private readonly twins: LiveTwins,
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(TWIN_STATE_CONFIG) config: TwinStateConfig,
+    @Optional() private readonly keys?: AccessKeys,
   ) {
     this.settings = config.stream;
+    this.catchUps = new Permits(this.settings.maxCatchUps);
     twins.followWith(this);
   }
 
@@ -50,6 +62,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     };
     this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatMs);
     this.heartbeat.unref();
+    this.accessCheck = setInterval(() => this.checkAccess(), ACCESS_CHECK_MS);
+    this.accessCheck.unref();
   }
 
   folded(batch: RecordedEvent[]): void {
@@ -57,9 +71,11 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     const before = cursor.encode();
     const touched = this.touched;
     for (const recorded of batch) {
+      // Where the follower stood before a registration: what it reads after it sees the twin.
+      const from = recorded.event.type === 'TwinRegistered' ? cursor.copy() : undefined;
       // The feed may repeat what it already delivered (a rebalance): sent once only.
       if (!cursor.advance(recorded.position)) continue;
-      places.note(recorded.event);
+      places.note(recorded.event, from);
       const message = this.messageOf(recorded, cursor, places);
       if (!message) continue;
       window.push(message);
@@ -89,8 +105,42 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     return this.live.all.size + this.catchingUp.size;
   }
 
-  /** Opens a stream on `res` (headers already sent), live now or resuming after `from`. */
-  attach(res: ServerResponse, filter: StreamFilter, from?: StreamCursor): void {
+  /**
+   * Takes one of `max` stream slots before anything is awaited, so that concurrent opens cannot
+   * pass the limit together; the release function gives it back (after attach, or on failure).
+   */
+  reserve(max: number): (() => void) | undefined {
+    if (this.open + this.reserved >= max) return undefined;
+    this.reserved += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.reserved -= 1;
+    };
+  }
+
+  /** Whether a resume from `from` reads the log (it is before the window of recent messages). */
+  needsLog(from: StreamCursor): boolean {
+    return !from.atOrPast(this.started().window.start);
+  }
+
+  /** A turn to read the log for a catch-up, waiting up to `waitMs`; undefined if none came. */
+  catchUpTurn(waitMs: number): Promise<(() => void) | undefined> {
+    return this.catchUps.acquire(waitMs);
+  }
+
+  /**
+   * Opens a stream on `res` (headers already sent), live now or resuming after `from`. `turn`:
+   * a catch-up turn already taken (catchUpTurn), given back once the log part is read.
+   */
+  attach(
+    res: ServerResponse,
+    filter: StreamFilter,
+    from?: StreamCursor,
+    principal?: Principal,
+    turn?: () => void,
+  ): void {
     const { cursor } = this.started();
     const start = from ?? cursor;
     const client = new StreamClient(
@@ -102,19 +152,32 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
         this.live.remove(c);
         this.catchingUp.delete(c);
       },
+      principal,
     );
     res.write(`: open\nretry: 2000\nid: ${start.encode()}\n\n`);
-    if (!from || cursor.encode() === from.encode()) return this.live.add(client);
+    if (!from || cursor.encode() === from.encode()) {
+      turn?.();
+      return this.live.add(client);
+    }
     this.catchingUp.add(client);
-    void this.catchUp(client, from.copy()).catch((error: unknown) => {
-      if (error instanceof ClientGone) return;
-      this.logger.warn(`a stream's catch-up failed, closed (the client resumes): ${String(error)}`);
-      client.end();
-    });
+    const held = { turn };
+    void this.catchUp(client, from.copy(), held)
+      .catch((error: unknown) => {
+        if (error instanceof ClientGone) return;
+        this.logger.warn(
+          `a stream's catch-up failed, closed (the client resumes): ${String(error)}`,
+        );
+        client.end();
+      })
+      .finally(() => held.turn?.());
   }
 
   /** From `at` to the live stream: the log up to the window, the window in chunks, then live. */
-  private async catchUp(client: StreamClient, at: StreamCursor): Promise<void> {
+  private async catchUp(
+    client: StreamClient,
+    at: StreamCursor,
+    held: { turn?: (() => void) | undefined },
+  ): Promise<void> {
     const chunkBytes = Math.max(1, Math.floor(this.settings.clientMaxBytes / 2));
     for (;;) {
       // Paced by the client: nothing more is queued until it took what it was sent.
@@ -122,9 +185,13 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       if (client.isClosed) return;
       const { window, cursor } = this.started();
       if (!at.atOrPast(window.start)) {
+        // The window moved past a slow client: its turn to read the log comes in order.
+        held.turn ??= await this.catchUps.acquire();
         at = await this.replayInto(client, at, window.start.copy());
         continue;
       }
+      held.turn?.();
+      held.turn = undefined;
       let bytes = 0;
       let last: StreamMessage | undefined;
       for (const message of window.after(at)) {
@@ -143,7 +210,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
         client.flush(cursor.encode());
         return;
       }
-      client.flush(last.id);
+      client.flush(last.id, undefined, true);
       at = StreamCursor.parse(last.id) as StreamCursor;
     }
   }
@@ -171,7 +238,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
           const message = this.messageOf(recorded, reached, places);
           if (message && client.filter.accepts(message)) client.queue(frameOf(message), message.id);
         }
-        client.flush(reached.encode());
+        client.flush(reached.encode(), undefined, true);
         await client.drained();
       },
     );
@@ -188,20 +255,44 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     const type = messageTypeOf(recorded.event.type);
     if (!type) return undefined;
     const { twinId } = recorded.event;
+    const relative = relativeNamed(recorded.event);
     return {
       type,
       position: recorded.position,
       id: cursor.encode(),
       event: recorded.event,
-      site: places.siteOf(twinId),
-      ancestors: places.ancestorsOf(twinId),
+      // As of the event's position, on the live path and a resume from the log alike.
+      site: places.siteOf(twinId, recorded.position),
+      ancestors: places.ancestorsOf(twinId, recorded.position),
+      ...(relative !== null ? { relativeSite: places.siteOf(relative, recorded.position) } : {}),
     };
   }
 
   private beat(): void {
     const now = this.started().cursor.encode();
     for (const client of this.live.all) client.heartbeat(now);
-    for (const client of this.catchingUp) client.heartbeat();
+    // A client catching up is paced by its catch-up, not cut off (its queue may be full).
+    for (const client of this.catchingUp) client.heartbeat(undefined, true);
+  }
+
+  /** Ends the streams whose credential was revoked or expired since they opened. */
+  private checkAccess(): void {
+    for (const client of [...this.live.all, ...this.catchingUp]) {
+      const principal = client.principal;
+      if (!principal) continue;
+      const why = this.standing(principal);
+      if (why)
+        client.unauthorized(
+          `the credential ${principal.id} ${why === 'expired' ? 'expired' : 'was revoked'}: reconnect with a valid one`,
+        );
+    }
+  }
+
+  private standing(principal: Principal): 'revoked' | 'expired' | undefined {
+    if (this.keys) return this.keys.standing(principal);
+    return principal.expiresAt !== undefined && principal.expiresAt <= Date.now()
+      ? 'expired'
+      : undefined;
   }
 
   private started(): NonNullable<StreamHub['state']> {
@@ -211,6 +302,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.accessCheck);
     for (const client of [...this.live.all, ...this.catchingUp]) client.end();
   }
 }

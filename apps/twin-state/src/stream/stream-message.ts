@@ -65,6 +65,11 @@ export interface StreamMessage {
   site: string | null;
   /** The twin's parent, grandparent, ... (for subtree filters). */
   ancestors: readonly string[];
+  /**
+   * The site of the other twin the event names (queries/relatives.ts), when it names one: a
+   * caller that may not see that site does not get the message, as in the audit trail.
+   */
+  relativeSite?: string | null;
   /** Its SSE frame, made once on first use and shared by every client. */
   frame?: string;
 }
@@ -88,4 +93,11 @@ export function frameOf(message: StreamMessage): string {
 
 export function fellBehindFrame(resumeFrom: string): string {
   return `id: ${resumeFrom}\nevent: fell-behind\ndata: ${JSON.stringify({ resumeFrom })}\n\n`;
+}
+
+/** The message sent, and closed after, to a client whose credential was revoked or expired. */
+export const UNAUTHORIZED_DATA = z.object({ reason: z.string() });
+
+export function unauthorizedFrame(why: string): string {
+  return `event: unauthorized\ndata: ${JSON.stringify({ reason: why })}\n\n`;
 }

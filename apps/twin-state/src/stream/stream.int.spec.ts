@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stampEvents, STREAMS, type NewEvent } from '@twinlog/domain';
+import { ensureBootstrapKey } from '@twinlog/service-kit';
 import { openSse, until, type SseConnection } from '@twinlog/testing';
 import {
   startTwinStateHarness,
@@ -295,6 +299,120 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     expect(JSON.parse(answer.body!)).toMatchObject({
       error: { code: 'QUERY_INVALID', details: { parameter } },
     });
+  });
+});
+
+describe('GET /v1/stream with authentication on (embedded)', () => {
+  let h: TwinStateHarness;
+  let admin: Record<string, string>;
+  const url = (query = '') => `${h.service.url}/v1/stream${query}`;
+
+  beforeAll(async () => {
+    h = await startTwinStateHarness('embedded', {
+      TWINLOG_AUTH: 'on',
+      TWIN_STATE_STREAM_HEARTBEAT_MS: '200',
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'twinlog-keys-')), 'admin.key');
+    await ensureBootstrapKey(h.infra.log.accessKeys, file, true);
+    admin = { authorization: `Bearer ${readFileSync(file, 'utf8').trim()}` };
+    for (const [twinId, twinType, site] of [
+      ['a-line', 'production-line', 'plant-a'],
+      ['b-line', 'production-line', 'plant-b'],
+      ['b-secret-mill', 'cnc-milling-machine', 'plant-b'],
+    ])
+      expect(
+        (
+          await h.call(
+            'POST',
+            '/v1/twins',
+            { twinId, twinType, site, commissionedAt: at(0) },
+            admin,
+          )
+        ).status,
+      ).toBe(201);
+  });
+  afterAll(async () => h?.close());
+
+  const viewerOf = async (sites: string[]) => {
+    const key = await h.call(
+      'POST',
+      '/v1/admin/keys',
+      { name: `viewer ${randomUUID()}`, role: 'viewer', sites },
+      admin,
+    );
+    expect(key.status).toBe(201);
+    return {
+      keyId: key.json.keyId as string,
+      headers: { authorization: `Bearer ${key.json.key}` },
+    };
+  };
+
+  it("shows a plant-a viewer no event naming plant-b's twins, and 404 for plant-b's subtree", async () => {
+    const viewer = await viewerOf(['plant-a']);
+    const unseen = await openSse(url('?twin=b-line&subtree=true'), viewer.headers);
+    const missing = await openSse(url('?twin=no-such-line&subtree=true'), viewer.headers);
+    expect([unseen.status, missing.status]).toEqual([404, 404]);
+    expect(JSON.parse(unseen.body!).error.code).toBe('TWIN_NOT_FOUND');
+    const stream = await openSse(url(), viewer.headers);
+    const everything = await openSse(url(), admin);
+    try {
+      expect(stream.status).toBe(200);
+      await h.infra.log.append(
+        stampEvents(
+          'a-line',
+          [
+            {
+              type: 'ChildAttached',
+              occurredAt: at(1),
+              data: { childId: 'b-secret-mill', childType: 'cnc-milling-machine' },
+            },
+            {
+              type: 'AnomalyDetected',
+              occurredAt: at(2),
+              data: {
+                episodeId: 'ep-a-line',
+                detector: 'range',
+                properties: ['temperature'],
+                score: 0.9,
+                severity: 'alarm',
+                evidence: [],
+              },
+            },
+          ],
+          {
+            commandId: randomUUID(),
+            correlationId: randomUUID(),
+            causationId: null,
+            producer: 'twin-state/test',
+            now: new Date().toISOString(),
+          },
+        ) as NewEvent[],
+      );
+      await everything.until((c) => c.messages.length === 2);
+      await stream.until((c) => c.lastId === everything.lastId, 30_000);
+      const seen = stream.messages.map((m) => JSON.parse(m.data) as { event: string });
+      expect(seen.map((m) => m.event)).toEqual(['AnomalyDetected']);
+      expect(JSON.stringify(stream.messages)).not.toContain('b-secret-mill');
+    } finally {
+      stream.close();
+      everything.close();
+    }
+  });
+
+  it('ends a stream within seconds of its key being revoked, saying why', async () => {
+    const viewer = await viewerOf(['plant-a']);
+    const stream = await openSse(url(), viewer.headers);
+    try {
+      expect(stream.status).toBe(200);
+      const revoked = await h.call('DELETE', `/v1/admin/keys/${viewer.keyId}`, undefined, admin);
+      expect(revoked.status).toBe(200);
+      await stream.until((c) => c.ended, 15_000);
+      expect(stream.messages.at(-1)).toMatchObject({ event: 'unauthorized' });
+      expect(JSON.parse(stream.messages.at(-1)!.data).reason).toMatch(/revoked/);
+      expect((await openSse(url(), viewer.headers)).status).toBe(401);
+    } finally {
+      stream.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AccessKeyRecord, Role } from '@twinlog/domain';
 import type { AccessKeyStore } from '@twinlog/event-log';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-format';
-import type { Principal } from './principal';
+import { keyIdOf, type Principal } from './principal';
 
 export interface NewKeyRequest {
   name: string;
@@ -61,7 +61,28 @@ export class AccessKeys {
     if (!secretMatches(parsed.secret, record.secretHash)) return 'wrong secret';
     if (record.revokedAt) return 'revoked';
     if (record.expiresAt && Date.parse(record.expiresAt) <= this.now()) return 'expired';
-    return { id: `key:${record.keyId}`, role: record.role, sites: record.sites };
+    return {
+      id: `key:${record.keyId}`,
+      role: record.role,
+      sites: record.sites,
+      ...(record.expiresAt ? { expiresAt: Date.parse(record.expiresAt) } : {}),
+    };
+  }
+
+  /**
+   * Why a credential accepted earlier is no longer valid, from the keys as last read (no read
+   * of the store): for requests that outlive their check (the live stream). undefined: valid.
+   */
+  standing(principal: Principal): 'revoked' | 'expired' | undefined {
+    if (principal.expiresAt !== undefined && principal.expiresAt <= this.now()) return 'expired';
+    const keyId = keyIdOf(principal);
+    if (keyId === undefined) return undefined;
+    const record = this.keys.get(keyId);
+    // Keys are never removed, only revoked: one not (yet) in this instance's copy is left be.
+    if (!record) return undefined;
+    if (record.revokedAt) return 'revoked';
+    if (record.expiresAt && Date.parse(record.expiresAt) <= this.now()) return 'expired';
+    return undefined;
   }
 
   /** Creates a key; the whole key is in the answer, and nowhere else, ever. */

@@ -1,6 +1,7 @@
 import type { AccessKeyRecord } from '@twinlog/domain';
 import type { AccessKeyStore } from '@twinlog/event-log';
 import { AccessKeys } from './access-keys';
+import type { Principal } from './principal';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-format';
 
 /** The store as the log keeps it: shared by every instance, read fresh each time. */
@@ -159,5 +160,25 @@ describe('AccessKeys', () => {
       await keys.verify(`twl_${i.toString(16).padStart(16, '0')}_${'A'.repeat(43)}`);
     }
     expect(store.reads - before).toBe(20);
+  });
+});
+
+describe('AccessKeys.standing (a credential accepted earlier, checked again)', () => {
+  it('says revoked, expired or still valid from the keys as last read', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const store = sharedStore();
+    const keys = new AccessKeys(store, 5_000, () => clock);
+    const { key, record } = await keys.create(
+      { name: 'x', role: 'viewer', sites: '*', expiresAt: '2026-01-01T01:00:00Z' },
+      'key:admin',
+    );
+    const principal = (await keys.verify(key)) as Principal;
+    expect(principal.expiresAt).toBe(Date.parse('2026-01-01T01:00:00Z'));
+    expect(keys.standing(principal)).toBeUndefined();
+    await keys.revoke(record.keyId, 'key:admin');
+    expect(keys.standing(principal)).toBe('revoked');
+    clock = Date.parse('2026-01-01T02:00:00Z');
+    expect(keys.standing(principal)).toBe('expired');
+    expect(keys.standing({ id: 'token:me', role: 'viewer', sites: '*' })).toBeUndefined();
   });
 });

@@ -10,6 +10,11 @@ export interface Principal {
   role: Role;
   /** The sites whose twins it may see and change; '*' for all. */
   sites: '*' | readonly string[];
+  /**
+   * When the credential stops being valid (epoch ms): the key's expiry, or the token's `exp`.
+   * A long-lived request (the live stream) is ended then.
+   */
+  expiresAt?: number;
 }
 
 /** Used only when TWINLOG_AUTH=off, on a loopback-only demo. */
@@ -34,4 +39,9 @@ export function siteFilterOf(
 ): ((site: string | null) => boolean) | undefined {
   if (!principal || principal.sites === '*') return undefined;
   return (site) => maySee(principal, site);
+}
+
+/** The API key id of a principal that came with one (`key:<keyId>`). */
+export function keyIdOf(principal: Principal): string | undefined {
+  return principal.id.startsWith('key:') ? principal.id.slice('key:'.length) : undefined;
 }

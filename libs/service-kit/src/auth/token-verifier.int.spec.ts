@@ -58,6 +58,8 @@ describe('TokenVerifier', () => {
       id: 'token:alice@plant.example',
       role: 'engineer',
       sites: ['plant-a'],
+      // A long-lived request (the live stream) ends at the token's expiry.
+      expiresAt: expect.any(Number),
     });
   });
 

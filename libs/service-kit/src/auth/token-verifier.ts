@@ -49,7 +49,12 @@ export class TokenVerifier {
       return { kind: 'refused', reason: `no Twinlog role in claim ${this.settings.roleClaim}` };
     const sites = sitesOf(payload[this.settings.sitesClaim]);
     if (!sites) return { kind: 'refused', reason: `no sites in claim ${this.settings.sitesClaim}` };
-    return { id: `token:${payload.sub}`, role, sites };
+    return {
+      id: `token:${payload.sub}`,
+      role,
+      sites,
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+    };
   }
 }
 

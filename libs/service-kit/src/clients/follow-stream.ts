@@ -41,6 +41,8 @@ export interface FollowOptions {
   onOpen?(): Promise<void> | void;
   signal?: AbortSignal;
   sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): spreads reconnects so that clients do not come back in lockstep (tests fix it). */
+  random?: () => number;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -52,11 +54,13 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export async function followStream(base: string, options: FollowOptions): Promise<void> {
   const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const random = options.random ?? Math.random;
   let lastId: string | undefined;
   let retryMs = 2_000;
   let failures = 0;
   let opened = false;
   while (!options.signal?.aborted) {
+    let waitMs: number | undefined;
     const url = new URL('/v1/stream', base);
     for (const [k, v] of Object.entries(options.query)) url.searchParams.set(k, v);
     try {
@@ -75,8 +79,13 @@ export async function followStream(base: string, options: FollowOptions): Promis
         lastId = undefined;
         continue;
       }
-      // Not ready, too many streams, a gateway between: worth another try.
-      if (answer.status >= 500) throw new Error(`it answered ${answer.status}`);
+      // Not ready, too many streams, rate-limited, a gateway between: worth another try, no
+      // sooner than the server asks (Retry-After).
+      if (answer.status >= 500 || answer.status === 429) {
+        waitMs = retryAfterMs(answer.headers.get('retry-after'));
+        void answer.body?.cancel().catch(() => undefined);
+        throw new Error(`it answered ${answer.status}`);
+      }
       if (!answer.ok || !answer.body) throw await refusal(base, answer);
       failures = 0;
       if (!opened) {
@@ -87,6 +96,11 @@ export async function followStream(base: string, options: FollowOptions): Promis
         onId: (id) => (lastId = id),
         onRetry: (ms) => (retryMs = Math.min(ms, MAX_BACKOFF_MS)),
         onEvent: (e) => {
+          if (e.event === 'unauthorized') {
+            // The server ends the stream after it: the reconnect's 401/403 says why, for good.
+            options.onStatus?.('The server says this credential is no longer valid.');
+            return;
+          }
           if (e.event === 'fell-behind') {
             lastId = (JSON.parse(e.data) as { resumeFrom: string }).resumeFrom;
             options.onStatus?.('The server says this terminal fell behind; resuming.');
@@ -107,15 +121,31 @@ export async function followStream(base: string, options: FollowOptions): Promis
       if (error instanceof StreamRefused) throw error;
       failures += 1;
       options.onStatus?.(
-        `Connection to ${base} lost (${(error as Error).message}); retrying in ${Math.round(backoff(retryMs, failures) / 1000)} s.`,
+        `Connection to ${base} lost (${(error as Error).message}); retrying in ${Math.round(Math.max(waitMs ?? 0, backoff(retryMs, failures)) / 1000)} s.`,
       );
     }
-    if (!options.signal?.aborted) await sleep(backoff(retryMs, failures));
+    if (!options.signal?.aborted)
+      await sleep(jittered(Math.max(waitMs ?? 0, backoff(retryMs, failures)), random));
   }
 }
 
 function backoff(retryMs: number, failures: number): number {
   return Math.min(retryMs * 2 ** Math.max(0, failures - 1), MAX_BACKOFF_MS);
+}
+
+/** Up to a half more, at random: after a restart, clients come back spread out. */
+function jittered(ms: number, random: () => number): number {
+  return Math.round(ms * (1 + random() / 2));
+}
+
+/** Retry-After in seconds (or an HTTP date), capped; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = /^\s*\d+\s*$/.test(header)
+    ? Number(header)
+    : (Date.parse(header) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(Math.max(0, seconds * 1000), MAX_BACKOFF_MS * 4);
 }
 
 async function refusal(base: string, answer: Response): Promise<StreamRefused> {

@@ -20,6 +20,11 @@ export interface RouteDescription {
   summary: string;
   /** More, when it helps (Markdown). */
   description?: string;
+  /**
+   * Request headers the route reads beyond the credential's (`Last-Event-ID`), by name: their
+   * schema (with its description) and whether they must be sent.
+   */
+  headers?: Record<string, { schema: z.ZodType; description: string; required?: boolean }>;
   /** The request body's schema, when the route takes one. */
   body?: z.ZodType;
   /** The request body's media types when not JSON alone (readings also take NDJSON). */

@@ -108,6 +108,13 @@ function operation(route: ApiRoute, components: SchemaComponents): Record<string
     }
     return queryParameter(name, schema, components);
   });
+  const headerParameters = Object.entries(d.headers ?? {}).map(([name, h]) => ({
+    name,
+    in: 'header',
+    required: h.required ?? false,
+    description: h.description,
+    schema: components.toJson(h.schema, 'input'),
+  }));
   const access = route.access;
   const needs =
     access === 'public'
@@ -121,8 +128,8 @@ function operation(route: ApiRoute, components: SchemaComponents): Record<string
     ...(access === 'public'
       ? { security: [] }
       : { 'x-twinlog-role': access.role, 'x-twinlog-all-sites': access.allSites }),
-    ...(pathParameters.length + queryParameters.length > 0
-      ? { parameters: [...pathParameters, ...queryParameters] }
+    ...(pathParameters.length + queryParameters.length + headerParameters.length > 0
+      ? { parameters: [...pathParameters, ...queryParameters, ...headerParameters] }
       : {}),
     ...(d.body
       ? {

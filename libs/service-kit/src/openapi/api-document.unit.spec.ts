@@ -14,7 +14,11 @@ const THING = z.object({ id: z.string() }).meta({ id: 'Thing' });
 class ThingsHttpController {
   @Get()
   @QueryParams(z.object({ colour: q.text(20).optional(), ...pagingParams(50) }))
-  @Describe({ summary: 'List things', response: pageOf('things', THING) })
+  @Describe({
+    summary: 'List things',
+    response: pageOf('things', THING),
+    headers: { 'X-Since': { schema: z.string().max(8), description: 'where to start' } },
+  })
   list() {
     return { things: [], next: null };
   }
@@ -105,6 +109,13 @@ describe('the OpenAPI document of Nest controllers', () => {
         description: 'The page size, 1 to 50 (default 50)',
       },
       { $ref: '#/components/parameters/PageCursor' },
+      {
+        name: 'X-Since',
+        in: 'header',
+        required: false,
+        description: 'where to start',
+        schema: { type: 'string', maxLength: 8 },
+      },
     ]);
     const remove = doc.paths['/v1/things/{id}']?.['delete'] as {
       responses: Record<string, unknown>;

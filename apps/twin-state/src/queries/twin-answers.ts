@@ -1,6 +1,7 @@
 import {
   HEALTH_STATUS,
   pageOf,
+  REPORTED_VALUE,
   ROLL_UP,
   TWIN_EVENT,
   TWIN_WITH_HEALTH,
@@ -68,16 +69,7 @@ export const AUDIT_ANSWER = pageOf(
 export const PROVENANCE_ANSWER = z.object({
   twinId: z.string(),
   property: z.string(),
-  value: z
-    .object({
-      value: z.number(),
-      unit: z.string(),
-      occurredAt: time,
-      readingId: z.string(),
-      eventId: z.string(),
-      revision: z.number().int(),
-    })
-    .nullable(),
+  value: REPORTED_VALUE.nullable(),
   valueSetBy: TWIN_EVENT.nullable(),
   limits: limitsSchema.nullable(),
   limitsSetBy: TWIN_EVENT.nullable(),

@@ -1,5 +1,6 @@
 import { Point } from '@influxdata/influxdb-client';
 import type { InfluxStoreConfig } from './influx-telemetry-store';
+import { writeLineProtocol } from './influx-write';
 
 /** The measurement a twin's limits are written to, beside its readings (docs/grafana.md). */
 export const LIMITS_MEASUREMENT = 'twin_limits';
@@ -29,38 +30,7 @@ export class InfluxLimitsWriter {
   async write(snapshots: LimitSnapshot[]): Promise<void> {
     if (snapshots.length === 0) return;
     const body = snapshots.map((s) => limitPoint(s).toLineProtocol()!).join('\n');
-    const url = `${this.config.url}/api/v2/write?org=${encodeURIComponent(this.config.org)}&bucket=${encodeURIComponent(this.config.bucket)}&precision=ns`;
-    const attempts = (this.config.maxRetries ?? 3) + 1;
-    for (let attempt = 1; ; attempt++) {
-      let failure: string;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Token ${this.config.token}`,
-            'content-type': 'text/plain; charset=utf-8',
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (response.status === 204) return;
-        failure = `HTTP ${response.status}: ${await response.text()}`;
-        if (response.status >= 400 && response.status < 500 && response.status !== 429)
-          throw new RefusedWrite(failure);
-      } catch (error) {
-        if (error instanceof RefusedWrite) throw error;
-        failure = (error as Error).message;
-      }
-      if (attempt >= attempts)
-        throw new Error(`InfluxDB limits write failed after ${attempts} attempts: ${failure}`);
-      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-    }
-  }
-}
-
-class RefusedWrite extends Error {
-  constructor(failure: string) {
-    super(`InfluxDB refused the limits write: ${failure}`);
+    await writeLineProtocol(this.config, body, 'limits write');
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   TelemetryPoint,
   TelemetryStore,
 } from '../telemetry-store.port';
+import { writeLineProtocol } from './influx-write';
 
 export interface InfluxStoreConfig {
   url: string;
@@ -46,42 +47,14 @@ export class InfluxTelemetryStore implements TelemetryStore {
   async write(points: TelemetryPoint[]): Promise<void> {
     const size = this.config.batchSize ?? 5_000;
     for (let i = 0; i < points.length; i += size) {
-      await this.writeBatch(
+      await writeLineProtocol(
+        this.config,
         points
           .slice(i, i + size)
           .map((p) => toPoint(p).toLineProtocol()!)
           .join('\n'),
+        'write',
       );
-    }
-  }
-
-  private async writeBatch(body: string): Promise<void> {
-    const url = `${this.config.url}/api/v2/write?org=${encodeURIComponent(this.config.org)}&bucket=${encodeURIComponent(this.config.bucket)}&precision=ns`;
-    const attempts = (this.config.maxRetries ?? 3) + 1;
-    for (let attempt = 1; ; attempt++) {
-      let failure: string;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Token ${this.config.token}`,
-            'content-type': 'text/plain; charset=utf-8',
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (response.status === 204) return;
-        failure = `HTTP ${response.status}: ${await response.text()}`;
-        // 4xx other than 429 is the data's fault: retrying cannot help.
-        if (response.status >= 400 && response.status < 500 && response.status !== 429)
-          throw new Error(`InfluxDB refused the write: ${failure}`);
-      } catch (error) {
-        if ((error as Error).message.startsWith('InfluxDB refused')) throw error;
-        failure = (error as Error).message;
-      }
-      if (attempt >= attempts)
-        throw new Error(`InfluxDB write failed after ${attempts} attempts: ${failure}`);
-      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
   }
 

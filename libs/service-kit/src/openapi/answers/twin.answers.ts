@@ -25,6 +25,16 @@ export const MAINTENANCE_PREDICTION = objectOf('MaintenancePredicted')
   .safeExtend({ predictedAt: time, eventId: z.string() })
   .meta({ id: 'MaintenancePrediction' });
 
+/** A property's last reported value, and the reading and event that set it. */
+export const REPORTED_VALUE = z.object({
+  value: z.number(),
+  unit: z.string(),
+  occurredAt: time,
+  readingId: z.string(),
+  eventId: z.string(),
+  revision: z.number().int(),
+});
+
 /** A twin as folded from its events (libs/domain/src/twin/twin-state.ts). */
 export const TWIN_STATE = z
   .object({
@@ -38,17 +48,7 @@ export const TWIN_STATE = z
     name: z.string().nullable(),
     limits: z.record(z.string(), limitsSchema),
     children: z.array(z.object({ twinId: z.string(), twinType: z.string() })),
-    reported: z.record(
-      z.string(),
-      z.object({
-        value: z.number(),
-        unit: z.string(),
-        occurredAt: time,
-        readingId: z.string(),
-        eventId: z.string(),
-        revision: z.number().int(),
-      }),
-    ),
+    reported: z.record(z.string(), REPORTED_VALUE),
     activeAnomalies: z.record(z.string(), objectOf('AnomalyDetected').extend({ since: time })),
     lastMaintenance: objectOf('MaintenancePerformed').extend({ eventId: z.string() }).nullable(),
     maintenancePrediction: MAINTENANCE_PREDICTION.nullable(),

@@ -4,14 +4,12 @@ import { declaredParameters, physicsModelFor, simulatedTwinTypes } from '@twinlo
 import {
   byCodeUnits,
   Describe,
-  filtersOf,
   MODEL_CATALOG,
   PAGE_MAX,
   PageCursor,
-  pageLimit,
   pagingParams,
   QueryParams,
-  sortedPage,
+  keysetPage,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
 import { PHYSICS_LIST, PHYSICS_MODEL } from './simulation-answers';
@@ -29,17 +27,16 @@ export class PhysicsHttpController {
   @Describe({ summary: 'The twin types that can be simulated', response: PHYSICS_LIST })
   @QueryParams(LIST_QUERY)
   list(@Query() query: z.infer<typeof LIST_QUERY>) {
-    const filters = filtersOf(query);
     const types = simulatedTwinTypes()
       .filter((t) => this.catalog.has(t))
       .sort(byCodeUnits);
-    const { items, last } = sortedPage(types, {
-      after: TYPES_CURSOR.decode(query.cursor, filters),
-      limit: pageLimit(query.limit, PAGE_MAX),
+    const { items, next } = keysetPage(types, query, {
+      cursor: TYPES_CURSOR,
+      max: PAGE_MAX,
       keyOf: (t) => t,
       compare: byCodeUnits,
     });
-    return { twinTypes: items, next: last === null ? null : TYPES_CURSOR.encode(last, filters) };
+    return { twinTypes: items, next };
   }
 
   @Get(':twinType')

@@ -16,18 +16,16 @@ import {
   byCodeUnits,
   Caller,
   Describe,
-  filtersOf,
   maySee,
   PAGE_MAX,
   PageCursor,
-  pageLimit,
   pageOf,
   pagingParams,
   type Principal,
   q,
   QueryParams,
   Requires,
-  sortedPage,
+  keysetPage,
   STATUS_OF_CODE,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
@@ -147,21 +145,20 @@ export class SimulationsHttpController {
     response: pageOf('simulations', SIMULATION_JOB),
   })
   list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
-    const filters = filtersOf(query);
     const keyOf = (job: Job): JobKey => [job.createdAt, job.id];
     const visible = this.jobs
       .list(query.twinId)
       .filter((job) => maySee(caller, job.site))
       .sort((a, b) => byCreation(keyOf(a), keyOf(b)));
-    const { items, last } = sortedPage(visible, {
-      after: JOBS_CURSOR.decode(query.cursor, filters),
-      limit: pageLimit(query.limit, PAGE_MAX),
+    const { items, next } = keysetPage(visible, query, {
+      cursor: JOBS_CURSOR,
+      max: PAGE_MAX,
       keyOf,
       compare: byCreation,
     });
     return {
       simulations: items.map((job) => viewOf(job, false)),
-      next: last === null ? null : JOBS_CURSOR.encode(last, filters),
+      next,
     };
   }
 

@@ -11,7 +11,7 @@ import {
   pageLimit,
   queryInvalid,
   QueryParams,
-  sortedPage,
+  keysetPage,
   type Principal,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
@@ -65,11 +65,10 @@ export class TwinsHttpController {
         `twinType: no twin model ${excerpt(query.twinType)} (known: ${this.catalog.types().join(', ')})`,
       );
     }
-    const filters = filtersOf(query);
     const visible = this.queries.list(query).filter((s) => maySee(caller, s.site));
-    const { items, last } = sortedPage(visible, {
-      after: TWINS_CURSOR.decode(query.cursor, filters),
-      limit: pageLimit(query.limit, this.config.maxPage),
+    const { items, next } = keysetPage(visible, query, {
+      cursor: TWINS_CURSOR,
+      max: this.config.maxPage,
       keyOf: (s) => s.twinId,
       compare: byCodeUnits,
     });
@@ -86,7 +85,7 @@ export class TwinsHttpController {
         activeAnomalies: Object.keys(s.activeAnomalies).length,
         revision: s.revision,
       })),
-      next: last === null ? null : TWINS_CURSOR.encode(last, filters),
+      next,
     };
   }
 

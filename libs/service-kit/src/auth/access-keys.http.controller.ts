@@ -3,15 +3,7 @@ import { parseIsoTime, ROLES, type AccessKeyRecord } from '@twinlog/domain';
 import { z } from 'zod';
 import { HttpProblem } from '../http/http-problem';
 import { Describe } from '../http/route-description';
-import {
-  byCodeUnits,
-  pageOf,
-  filtersOf,
-  PageCursor,
-  pageLimit,
-  pagingParams,
-  sortedPage,
-} from '../http/paging';
+import { byCodeUnits, pageOf, PageCursor, pagingParams, keysetPage } from '../http/paging';
 import { PAGE_MAX, QueryParams } from '../http/query-params';
 import { AccessKeys } from './access-keys';
 import { Caller, Requires, RequiresAllSites } from './roles.decorator';
@@ -104,18 +96,17 @@ export class AccessKeysHttpController {
   async list(
     @Query() query: z.infer<typeof LIST_QUERY>,
   ): Promise<{ keys: KeyView[]; next: string | null }> {
-    const filters = filtersOf(query);
     const keyOf = (k: AccessKeyRecord): KeyOrder => [k.createdAt, k.keyId];
     const all = (await this.keys.list()).sort((a, b) => byCreation(keyOf(a), keyOf(b)));
-    const { items, last } = sortedPage(all, {
-      after: KEYS_CURSOR.decode(query.cursor, filters),
-      limit: pageLimit(query.limit, PAGE_MAX),
+    const { items, next } = keysetPage(all, query, {
+      cursor: KEYS_CURSOR,
+      max: PAGE_MAX,
       keyOf,
       compare: byCreation,
     });
     return {
       keys: items.map(view),
-      next: last === null ? null : KEYS_CURSOR.encode(last, filters),
+      next,
     };
   }
 

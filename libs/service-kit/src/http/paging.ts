@@ -84,6 +84,25 @@ export function sortedPage<T, K>(
   return { items, last: more && items.length > 0 ? keyOf(items[items.length - 1]!) : null };
 }
 
+/**
+ * A route's whole keyset page from its query: the cursor decoded under the query's filters, the
+ * page cut from the sorted items, and `next` encoded under the same filters.
+ */
+export function keysetPage<T, K>(
+  sorted: readonly T[],
+  query: { cursor?: string; limit?: number },
+  options: { cursor: PageCursor<K>; max: number; keyOf: (item: T) => K; compare: Compare<K> },
+): { items: T[]; next: string | null } {
+  const filters = filtersOf(query);
+  const { items, last } = sortedPage(sorted, {
+    after: options.cursor.decode(query.cursor, filters),
+    limit: pageLimit(query.limit, options.max),
+    keyOf: options.keyOf,
+    compare: options.compare,
+  });
+  return { items, next: last === null ? null : options.cursor.encode(last, filters) };
+}
+
 export type Compare<K> = (a: K, b: K) => number;
 
 /** Code-unit order: the same on every machine and locale (localeCompare is not). */

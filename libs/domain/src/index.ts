@@ -32,3 +32,4 @@ export * from './health/state-diff';
 export * from './access/access-key';
 export * from './telemetry/time-windows';
 export * from './telemetry/window-roll-up';
+export * from './alerts/alert-events';

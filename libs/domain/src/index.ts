@@ -33,3 +33,5 @@ export * from './access/access-key';
 export * from './telemetry/time-windows';
 export * from './telemetry/window-roll-up';
 export * from './alerts/alert-events';
+export * from './alerts/alert-views';
+export * from './alerts/alert-event-schemas';

@@ -1,7 +1,7 @@
-import { bounded, STREAMS } from '@twinlog/domain';
+import { bounded } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { HttpProblem } from '@twinlog/service-kit';
-import { StreamCursor } from './stream-cursor';
+import { STREAM_ORDER, StreamCursor } from './stream-cursor';
 
 /** How long a resume from a position this instance has not yet reached waits for it. */
 const REACH_WAIT_MS = 5_000;
@@ -21,9 +21,9 @@ export async function resumePoint(
   if (!(parsed instanceof StreamCursor)) throw invalid(text, parsed.invalid);
   // Inside the window of recent messages: the log surely holds it (a thousand clients coming
   // back after a proxy restart cost no request to the log).
-  const sameShape = STREAMS.every((s) => parsed.partitions(s) === current().partitions(s));
+  const sameShape = STREAM_ORDER.every((s) => parsed.partitions(s) === current().partitions(s));
   if (sameShape && parsed.atOrPast(windowStart()) && current().atOrPast(parsed)) return parsed;
-  for (const stream of STREAMS) {
+  for (const stream of STREAM_ORDER) {
     const bounds = await log.bounds(stream);
     if (parsed.partitions(stream) !== bounds.length)
       throw invalid(

@@ -2,7 +2,8 @@ import type { StreamName } from '@twinlog/domain';
 import type { LogPosition } from '@twinlog/event-log';
 
 /** The streams in the order an id lists them. */
-const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry'];
+/** The streams the live stream follows, in the order its ids list them. */
+export const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry'];
 const OFFSET = '[0-9a-z]{1,11}';
 const OFFSETS = `${OFFSET}(?:\\.${OFFSET}){0,1023}`;
 /** What a stream id looks like (also the OpenAPI document's pattern for it). */
@@ -25,7 +26,7 @@ export class StreamCursor {
   private constructor(private readonly offsets: Record<StreamName, number[]>) {}
 
   static of(positions: Iterable<LogPosition>): StreamCursor {
-    const cursor = new StreamCursor({ 'twin-events': [], telemetry: [] });
+    const cursor = new StreamCursor({ 'twin-events': [], telemetry: [], alerts: [] });
     for (const p of positions) cursor.set(p.stream, p.partition, p.offset);
     return cursor;
   }
@@ -36,7 +37,7 @@ export class StreamCursor {
       return { invalid: 'not a stream id (see docs/services/stream.md)' };
     const [events = '', telemetry = ''] = text.split('_');
     const read = (list: string) => list.split('.').map((o) => parseInt(o, 36));
-    const offsets = { 'twin-events': read(events), telemetry: read(telemetry) };
+    const offsets = { 'twin-events': read(events), telemetry: read(telemetry), alerts: [] };
     if ([...offsets['twin-events'], ...offsets.telemetry].some((o) => !Number.isSafeInteger(o)))
       return { invalid: 'an offset is too large' };
     return new StreamCursor(offsets);
@@ -88,6 +89,7 @@ export class StreamCursor {
     return new StreamCursor({
       'twin-events': [...this.offsets['twin-events']],
       telemetry: [...this.offsets.telemetry],
+      alerts: [...this.offsets.alerts],
     });
   }
 

@@ -8,6 +8,7 @@ import {
   SEVERITIES,
   type TwinEventType,
 } from './twin-events';
+import { ALERT_EVENT_DATA_SCHEMAS } from '../alerts/alert-event-schemas';
 
 const isoTime = z.iso.datetime({ offset: true });
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -147,6 +148,7 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
     progress: z.number().min(0).max(1),
   }),
   SimulationFailed: z.object({ simulationId: id, code: z.string().min(1), message: z.string() }),
+  ...ALERT_EVENT_DATA_SCHEMAS,
 };
 
 export const envelopeSchema = z.object({

@@ -1,5 +1,6 @@
 import type { Limits } from '../model/twin-model.schema';
 import type { TwinLevel } from '../model/twin-model.schema';
+import type { AlertEvent, AlertEventType } from '../alerts/alert-events';
 
 /** One sensor reading as it is recorded in the log (already validated and in the model's unit). */
 export interface Reading {
@@ -81,7 +82,9 @@ export type TwinEvent =
       type: 'SimulationCancelled';
       data: { simulationId: string; reason: string; progress: number };
     }
-  | { type: 'SimulationFailed'; data: { simulationId: string; code: string; message: string } };
+  | { type: 'SimulationFailed'; data: { simulationId: string; code: string; message: string } }
+  // The alerts stream's events (docs/adr/0019), keyed by twin like the rest: alerting's own.
+  | AlertEvent;
 
 /** The maintenance service's view of a component: health, remaining life, what to do and when. */
 export interface MaintenancePrediction {
@@ -217,12 +220,46 @@ export type NewEvent<E extends TwinEvent = TwinEvent> = E & Omit<EventMeta, 'rev
  * (the aggregate's decisions and the analytics services' findings) is the twin-events stream.
  * Each stream is keyed by twin id, so one twin's events in a stream are totally ordered.
  */
-export type StreamName = 'twin-events' | 'telemetry';
-export const STREAMS: readonly StreamName[] = ['twin-events', 'telemetry'];
+export type StreamName = 'twin-events' | 'telemetry' | 'alerts';
+export const STREAMS: readonly StreamName[] = ['twin-events', 'telemetry', 'alerts'];
 
 export function streamOf(type: TwinEventType): StreamName {
-  return type === 'TelemetryReported' ? 'telemetry' : 'twin-events';
+  if (type === 'TelemetryReported') return 'telemetry';
+  return isAlertEventType(type) ? 'alerts' : 'twin-events';
 }
+
+export function isAlertEventType(type: string): type is AlertEventType {
+  return Object.hasOwn(ALERT_SCHEMA_VERSION, type);
+}
+
+/** An event of the alerts stream (docs/adr/0019). */
+export function isAlertEvent(event: EventEnvelope): event is EventEnvelope<AlertEvent> {
+  return isAlertEventType(event.type);
+}
+
+/** The alerts stream's event types, all at their first version. */
+const ALERT_SCHEMA_VERSION: Record<AlertEventType, number> = {
+  AlertOpened: 1,
+  AlertMemberJoined: 1,
+  AlertMemberCleared: 1,
+  AlertAcknowledged: 1,
+  AlertAssigned: 1,
+  AlertEscalated: 1,
+  AlertResolved: 1,
+  AlertReopened: 1,
+  AlertNotificationQueued: 1,
+  AlertNotificationSuppressed: 1,
+  AlertDeliveryAttempted: 1,
+  AlertDelivered: 1,
+  AlertDeliveryDead: 1,
+  AlertDeliveryRequeued: 1,
+  AlertChannelCreated: 1,
+  AlertChannelDeleted: 1,
+  AlertRuleSet: 1,
+  AlertRuleDeleted: 1,
+  SilenceSet: 1,
+  SilenceLifted: 1,
+};
 
 /** The current schema version of each event type; older versions are upcast when read. */
 export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
@@ -240,4 +277,5 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   SimulationCompleted: 1,
   SimulationCancelled: 1,
   SimulationFailed: 1,
+  ...ALERT_SCHEMA_VERSION,
 };

@@ -1,4 +1,9 @@
-import { streamOf, type EventEnvelope, type EventOfType } from '../events/twin-events';
+import {
+  isAlertEvent,
+  streamOf,
+  type EventEnvelope,
+  type EventOfType,
+} from '../events/twin-events';
 import type { TwinState } from './twin-state';
 import { isEarlier } from '../time-order';
 import { ownValue, setOwn } from '../own-names';
@@ -12,6 +17,8 @@ import { applyReadings } from './apply-readings';
  */
 export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
   const telemetry = streamOf(event.type) === 'telemetry';
+  // Alerting's events are about a twin but change nothing of it (docs/adr/0019).
+  if (isAlertEvent(event)) return state;
   if (event.revision <= (telemetry ? state.telemetryRevision : state.revision)) return state;
   // A plain copy then an assignment: every state keeps one object shape (a computed key in the
   // spread gave each copy a new one), which keeps folding and collecting them cheap.

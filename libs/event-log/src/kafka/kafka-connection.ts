@@ -44,7 +44,7 @@ export async function connectKafka(
   const names = topicNames(settings.topicPrefix);
   await ensureTopics(admin, names, settings.partitions, settings.replicationFactor);
   const metadata = await admin.fetchTopicMetadata({
-    topics: [names.stream['twin-events'], names.stream.telemetry],
+    topics: [names.stream['twin-events'], names.stream.telemetry, names.stream.alerts],
   });
   const count = (topic: string) =>
     metadata.topics.find((t) => t.name === topic)?.partitions.length ?? settings.partitions;
@@ -57,6 +57,7 @@ export async function connectKafka(
   const partitions = {
     'twin-events': count(names.stream['twin-events']),
     telemetry: count(names.stream.telemetry),
+    alerts: count(names.stream.alerts),
   };
   return { kafka, admin, producer, names, partitions, settings };
 }

@@ -188,6 +188,7 @@ export class KafkaEventLog implements EventLog {
     return this.index.caughtUp({
       'twin-events': partitions('twin-events'),
       telemetry: partitions('telemetry'),
+      alerts: partitions('alerts'),
     });
   }
 }

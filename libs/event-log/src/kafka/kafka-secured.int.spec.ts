@@ -18,7 +18,10 @@ const secured = (() => {
   return kafka.secured;
 })();
 const ca = readFileSync(secured.caFile, 'utf8');
-const sasl = (mechanism: NonNullable<KafkaSecurity['sasl']>['mechanism'], password = secured.password) => ({
+const sasl = (
+  mechanism: NonNullable<KafkaSecurity['sasl']>['mechanism'],
+  password = secured.password,
+) => ({
   mechanism,
   username: secured.username,
   password,

@@ -39,7 +39,10 @@ function saslOptions({ mechanism, username, password }: NonNullable<KafkaSecurit
  * A refused login said plainly, naming the user and mechanism (never the password): kafkajs'
  * own message reads "SASL SCRAM SHA512 authentication failed: ..." with no hint of the setting.
  */
-export function explainKafkaConnectError(error: unknown, security: KafkaSecurity | undefined): unknown {
+export function explainKafkaConnectError(
+  error: unknown,
+  security: KafkaSecurity | undefined,
+): unknown {
   if (!(error instanceof Error) || error.name !== 'KafkaJSSASLAuthenticationError') return error;
   const sasl = security?.sasl;
   const who = sasl ? `user "${sasl.username}" (${sasl.mechanism.toUpperCase()})` : 'this client';

@@ -19,7 +19,11 @@ export interface TopicNames {
 export function topicNames(prefix: string): TopicNames {
   return {
     prefix,
-    stream: { 'twin-events': `${prefix}twin-events`, telemetry: `${prefix}telemetry` },
+    stream: {
+      'twin-events': `${prefix}twin-events`,
+      telemetry: `${prefix}telemetry`,
+      alerts: `${prefix}alerts`,
+    },
     deadLetter: `${prefix}dead-letter`,
     snapshots: `${prefix}snapshots`,
     accessKeys: `${prefix}access-keys`,
@@ -29,6 +33,7 @@ export function topicNames(prefix: string): TopicNames {
 export function streamOfTopic(names: TopicNames, topic: string): StreamName {
   if (topic === names.stream.telemetry) return 'telemetry';
   if (topic === names.stream['twin-events']) return 'twin-events';
+  if (topic === names.stream.alerts) return 'alerts';
   throw new Error(`${topic} is not an event stream topic`);
 }
 
@@ -54,6 +59,12 @@ export async function ensureTopics(
     },
     {
       topic: names.stream.telemetry,
+      numPartitions: partitions,
+      replicationFactor,
+      configEntries: keepForever,
+    },
+    {
+      topic: names.stream.alerts,
       numPartitions: partitions,
       replicationFactor,
       configEntries: keepForever,

@@ -1,5 +1,6 @@
 import { TwinlogError } from '../errors';
 import { SEVERITIES } from '../events/twin-events';
+import { parseTime } from '../time/parse-time';
 import { ALERT_CAUSE_KINDS, type AlertRule } from './alert-events';
 import type { AlertsProjection } from './alerts-projection';
 import type { NewSilenceCommand } from './alert-decision-types';
@@ -64,8 +65,11 @@ export function assertRuleValid(p: AlertsProjection, rule: AlertRule): void {
 /** A silence: a valid from < to, ending in the future, on exactly one of a twin or a site. */
 export function assertSilenceValid(silence: NewSilenceCommand, now: string): void {
   const problems: string[] = [];
-  const from = Date.parse(silence.from);
-  const to = Date.parse(silence.to);
+  // parseTime refuses impossible dates (2026-02-30) that Date.parse rolls over.
+  const parsedFrom = parseTime(silence.from);
+  const parsedTo = parseTime(silence.to);
+  const from = parsedFrom.ok ? parsedFrom.ms : NaN;
+  const to = parsedTo.ok ? parsedTo.ms : NaN;
   if (!nonEmpty(silence.silenceId)) problems.push('silenceId must not be empty');
   if (silence.kind !== 'silence' && silence.kind !== 'maintenance-window') {
     problems.push("kind must be 'silence' or 'maintenance-window'");

@@ -64,7 +64,13 @@ export type AlertCommand =
 
 export type DeliveryOutcome =
   | { ok: true; status: number | null }
-  | { ok: false; status: number | null; error: string; permanent: boolean; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      status: number | null;
+      error: string;
+      permanent: boolean;
+      retryAfterSeconds?: number;
+    };
 
 /** The input twin events the core decides on (others are ignored). */
 export type AlertInputEvent = EventEnvelope;

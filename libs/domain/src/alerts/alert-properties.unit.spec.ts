@@ -26,21 +26,56 @@ type Step =
   | { kind: 'life'; verb: 'acknowledge' | 'assign' | 'resolve'; alert: number }
   | { kind: 'silence'; twin: number | null; minutes: number; maintenance: boolean }
   | { kind: 'lift'; silence: number }
-  | { kind: 'rule'; rule: number; channels: number[]; quiet: boolean; escalate: boolean; minSeverity: number; property: number | null }
+  | {
+      kind: 'rule';
+      rule: number;
+      channels: number[];
+      quiet: boolean;
+      escalate: boolean;
+      minSeverity: number;
+      property: number | null;
+    }
   | { kind: 'delete-rule'; rule: number }
-  | { kind: 'outcome'; delivery: number; ok: boolean; permanent: boolean; jitter: number; retryAfter: number | undefined }
+  | {
+      kind: 'outcome';
+      delivery: number;
+      ok: boolean;
+      permanent: boolean;
+      jitter: number;
+      retryAfter: number | undefined;
+    }
   | { kind: 'redeliver'; delivery: number }
   | { kind: 'silent'; reported: number[] }
   | { kind: 'tick' };
 
 const idx = (n: number): fc.Arbitrary<number> => fc.nat({ max: n - 1 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('anomaly' as const), twin: idx(TWINS.length), episode: idx(3), severity: idx(4), property: idx(PROPERTIES.length) }),
+  fc.record({
+    kind: fc.constant('anomaly' as const),
+    twin: idx(TWINS.length),
+    episode: idx(3),
+    severity: idx(4),
+    property: idx(PROPERTIES.length),
+  }),
   fc.record({ kind: fc.constant('cleared' as const), twin: idx(TWINS.length), episode: idx(3) }),
-  fc.record({ kind: fc.constant('predicted' as const), twin: idx(TWINS.length), rul: fc.double({ min: -10, max: 200, noNaN: true }), health: fc.double({ min: 0, max: 100, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('predicted' as const),
+    twin: idx(TWINS.length),
+    rul: fc.double({ min: -10, max: 200, noNaN: true }),
+    health: fc.double({ min: 0, max: 100, noNaN: true }),
+  }),
   fc.record({ kind: fc.constant('performed' as const), twin: idx(TWINS.length) }),
-  fc.record({ kind: fc.constant('life' as const), verb: fc.constantFrom('acknowledge' as const, 'assign' as const, 'resolve' as const), alert: idx(8) }),
-  fc.record({ kind: fc.constant('silence' as const), twin: fc.option(idx(TWINS.length)), minutes: fc.integer({ min: -5, max: 120 }), maintenance: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('life' as const),
+    verb: fc.constantFrom('acknowledge' as const, 'assign' as const, 'resolve' as const),
+    alert: idx(8),
+  }),
+  fc.record({
+    kind: fc.constant('silence' as const),
+    twin: fc.option(idx(TWINS.length)),
+    minutes: fc.integer({ min: -5, max: 120 }),
+    maintenance: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('lift' as const), silence: idx(4) }),
   fc.record({
     kind: fc.constant('rule' as const),
@@ -61,7 +96,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     retryAfter: fc.option(fc.integer({ min: 0, max: 4000 }), { nil: undefined }),
   }),
   fc.record({ kind: fc.constant('redeliver' as const), delivery: idx(10) }),
-  fc.record({ kind: fc.constant('silent' as const), reported: fc.array(idx(TWINS.length), { maxLength: 5 }) }),
+  fc.record({
+    kind: fc.constant('silent' as const),
+    reported: fc.array(idx(TWINS.length), { maxLength: 5 }),
+  }),
   fc.constant({ kind: 'tick' as const }),
 );
 const SEVERITY = ['info', 'warning', 'alarm', 'critical'] as const;
@@ -69,7 +107,9 @@ const SEVERITY = ['info', 'warning', 'alarm', 'critical'] as const;
 function plant(): AlertingHarness {
   const h = new AlertingHarness();
   h.twin('line', 'system', null, 'berlin', 'line');
-  TWINS.forEach((id, i) => h.twin(id, 'asset', i % 2 === 0 ? 'line' : null, i % 2 === 0 ? 'berlin' : '__proto__'));
+  TWINS.forEach((id, i) =>
+    h.twin(id, 'asset', i % 2 === 0 ? 'line' : null, i % 2 === 0 ? 'berlin' : '__proto__'),
+  );
   for (const channel of CHANNELS) h.channel(channel);
   h.rule(aRule());
   return h;
@@ -90,7 +130,13 @@ function answers(p: AlertsProjection, now: string): unknown {
 }
 
 /** Runs one step's decision twice (the ids must not change), then appends it. */
-function run(h: AlertingHarness, s: Step, now: string, seen: { silenceIds: string[] }, lastSeen: Map<string, string>): void {
+function run(
+  h: AlertingHarness,
+  s: Step,
+  now: string,
+  seen: { silenceIds: string[] },
+  lastSeen: Map<string, string>,
+): void {
   const twin = (i: number): string => TWINS[i]!;
   const decideTwice = (decide: () => DecidedAlertEvent[], actor: string | null = null): void => {
     let first: DecidedAlertEvent[];
@@ -110,57 +156,138 @@ function run(h: AlertingHarness, s: Step, now: string, seen: { silenceIds: strin
   const n = h.log.length;
   switch (s.kind) {
     case 'anomaly':
-      return onTwin(h.input('AnomalyDetected', twin(s.twin), {
-        episodeId: `ep-${s.episode}`, detector: 'zscore', properties: [PROPERTIES[s.property]!], score: 3,
-        severity: SEVERITY[s.severity]!, evidence: [],
-      }, now));
+      return onTwin(
+        h.input(
+          'AnomalyDetected',
+          twin(s.twin),
+          {
+            episodeId: `ep-${s.episode}`,
+            detector: 'zscore',
+            properties: [PROPERTIES[s.property]!],
+            score: 3,
+            severity: SEVERITY[s.severity]!,
+            evidence: [],
+          },
+          now,
+        ),
+      );
     case 'cleared':
-      return onTwin(h.input('AnomalyCleared', twin(s.twin), { episodeId: `ep-${s.episode}`, detector: 'zscore' }, now));
+      return onTwin(
+        h.input(
+          'AnomalyCleared',
+          twin(s.twin),
+          { episodeId: `ep-${s.episode}`, detector: 'zscore' },
+          now,
+        ),
+      );
     case 'predicted':
-      return onTwin(h.input('MaintenancePredicted', twin(s.twin), {
-        healthIndex: s.health, rulHours: s.rul, rulLowHours: s.rul, rulHighHours: s.rul, basis: 'wear', model: 'linear',
-        priority: 'low', window: { from: now, to: now },
-      }, now));
+      return onTwin(
+        h.input(
+          'MaintenancePredicted',
+          twin(s.twin),
+          {
+            healthIndex: s.health,
+            rulHours: s.rul,
+            rulLowHours: s.rul,
+            rulHighHours: s.rul,
+            basis: 'wear',
+            model: 'linear',
+            priority: 'low',
+            window: { from: now, to: now },
+          },
+          now,
+        ),
+      );
     case 'performed':
-      return onTwin(h.input('MaintenancePerformed', twin(s.twin), { kind: 'repair', performedAt: now, resets: [], componentId: null, notes: null }, now));
+      return onTwin(
+        h.input(
+          'MaintenancePerformed',
+          twin(s.twin),
+          { kind: 'repair', performedAt: now, resets: [], componentId: null, notes: null },
+          now,
+        ),
+      );
     case 'life': {
       const alert = h.p.alerts()[s.alert]?.alertId ?? '__proto__';
       const c: AlertCommand =
-        s.verb === 'assign' ? { kind: 'assign', alertId: alert, assignee: 'constructor', note: null } : { kind: s.verb, alertId: alert, note: '__proto__' };
+        s.verb === 'assign'
+          ? { kind: 'assign', alertId: alert, assignee: 'constructor', note: null }
+          : { kind: s.verb, alertId: alert, note: '__proto__' };
       return command(c, `c${n}`, 'token:__proto__');
     }
     case 'silence': {
       const silenceId = `s${n}`;
       seen.silenceIds.push(silenceId);
       const to = new Date(Date.parse(now) + s.minutes * 60_000).toISOString();
-      return command({
-        kind: 'set-silence',
-        silence: { silenceId, kind: s.maintenance ? 'maintenance-window' : 'silence', twinId: s.twin === null ? null : twin(s.twin), site: s.twin === null ? '__proto__' : null, from: now, to, reason: 'x' },
-      }, `c${n}`);
+      return command(
+        {
+          kind: 'set-silence',
+          silence: {
+            silenceId,
+            kind: s.maintenance ? 'maintenance-window' : 'silence',
+            twinId: s.twin === null ? null : twin(s.twin),
+            site: s.twin === null ? '__proto__' : null,
+            from: now,
+            to,
+            reason: 'x',
+          },
+        },
+        `c${n}`,
+      );
     }
     case 'lift':
-      return command({ kind: 'lift-silence', silenceId: seen.silenceIds[s.silence] ?? 'constructor' }, `c${n}`);
+      return command(
+        { kind: 'lift-silence', silenceId: seen.silenceIds[s.silence] ?? 'constructor' },
+        `c${n}`,
+      );
     case 'rule':
-      return command({
-        kind: 'set-rule',
-        rule: aRule({
-          ruleId: RULES[s.rule]!,
-          channels: s.channels.map((c) => CHANNELS[c] ?? '*'),
-          quietHours: s.quiet ? { from: '08:05', to: '08:03', timeZone: 'Europe/Berlin', allowSeverity: 'critical' } : null,
-          escalation: s.escalate ? [{ afterMinutes: 1, channels: ['__proto__'] }, { afterMinutes: 3, channels: ['*'] }] : [],
-          match: { minSeverity: SEVERITY[s.minSeverity]!, properties: s.property === null ? [] : [PROPERTIES[s.property]!] },
-        }),
-      }, `c${n}`, 'key:eng');
+      return command(
+        {
+          kind: 'set-rule',
+          rule: aRule({
+            ruleId: RULES[s.rule]!,
+            channels: s.channels.map((c) => CHANNELS[c] ?? '*'),
+            quietHours: s.quiet
+              ? { from: '08:05', to: '08:03', timeZone: 'Europe/Berlin', allowSeverity: 'critical' }
+              : null,
+            escalation: s.escalate
+              ? [
+                  { afterMinutes: 1, channels: ['__proto__'] },
+                  { afterMinutes: 3, channels: ['*'] },
+                ]
+              : [],
+            match: {
+              minSeverity: SEVERITY[s.minSeverity]!,
+              properties: s.property === null ? [] : [PROPERTIES[s.property]!],
+            },
+          }),
+        },
+        `c${n}`,
+        'key:eng',
+      );
     case 'delete-rule':
       return command({ kind: 'delete-rule', ruleId: RULES[s.rule]! }, `c${n}`);
     case 'outcome': {
       const delivery = h.p.deliveries()[s.delivery];
       if (!delivery) return;
-      const outcome = s.ok ? { ok: true as const, status: 200 } : { ok: false as const, status: 503, error: 'down', permanent: s.permanent, retryAfterSeconds: s.retryAfter };
-      return decideTwice(() => decideDeliveryOutcome(h.p, delivery.deliveryId, outcome, now, h.s, s.jitter));
+      const outcome = s.ok
+        ? { ok: true as const, status: 200 }
+        : {
+            ok: false as const,
+            status: 503,
+            error: 'down',
+            permanent: s.permanent,
+            retryAfterSeconds: s.retryAfter,
+          };
+      return decideTwice(() =>
+        decideDeliveryOutcome(h.p, delivery.deliveryId, outcome, now, h.s, s.jitter),
+      );
     }
     case 'redeliver':
-      return command({ kind: 'redeliver', deliveryId: h.p.deliveries()[s.delivery]?.deliveryId ?? '__proto__' }, `c${n}`);
+      return command(
+        { kind: 'redeliver', deliveryId: h.p.deliveries()[s.delivery]?.deliveryId ?? '__proto__' },
+        `c${n}`,
+      );
     case 'silent':
       for (const i of s.reported) lastSeen.set(twin(i), now);
       return decideTwice(() => decideSilences(h.p, h.twins, lastSeen, now, h.s));
@@ -170,7 +297,10 @@ function run(h: AlertingHarness, s: Step, now: string, seen: { silenceIds: strin
 }
 
 describe('alerting core properties', () => {
-  const scenario = fc.array(fc.tuple(step, fc.integer({ min: 0, max: 400 })), { minLength: 1, maxLength: 60 });
+  const scenario = fc.array(fc.tuple(step, fc.integer({ min: 0, max: 400 })), {
+    minLength: 1,
+    maxLength: 60,
+  });
 
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
   const stats = { runs: 0, alerts: 0, deliveries: 0 };

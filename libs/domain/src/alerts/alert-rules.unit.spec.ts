@@ -2,7 +2,9 @@ import { isTwinlogError } from '../errors';
 import { AlertingHarness, aRule, t } from '../testing/alerting-fixtures';
 import { deliveryIdOf } from './alert-ids';
 
-function errorOf(fn: () => unknown): { code: string; details: Record<string, unknown> } | undefined {
+function errorOf(
+  fn: () => unknown,
+): { code: string; details: Record<string, unknown> } | undefined {
   try {
     fn();
   } catch (error) {
@@ -27,21 +29,39 @@ describe('one alert per episode', () => {
     h.anomaly('press-3', t(11)); // the same episode again (another event): no second alert
     const [alert] = h.p.alerts();
     expect(h.p.alerts()).toHaveLength(1);
-    expect(alert).toMatchObject({ status: 'open', subject: 'press-3', severity: 'alarm', site: 'berlin' });
+    expect(alert).toMatchObject({
+      status: 'open',
+      subject: 'press-3',
+      severity: 'alarm',
+      site: 'berlin',
+    });
     expect(alert!.title).toBe('temperature anomaly on press-3 (alarm)');
     expect(h.queued('hook').map((e) => e.data.payload.transition)).toEqual(['opened']);
 
     h.cleared('press-3', t(20));
-    expect(h.p.alert(alert!.alertId)).toMatchObject({ status: 'resolved', resolved: { reason: 'cause-cleared', by: null } });
+    expect(h.p.alert(alert!.alertId)).toMatchObject({
+      status: 'resolved',
+      resolved: { reason: 'cause-cleared', by: null },
+    });
     expect(h.queued('hook').map((e) => e.data.payload.transition)).toEqual(['opened', 'resolved']);
   });
 
   it('decides nothing on a redelivered input event', () => {
     const h = withHook();
     h.twin('press-3', 'asset', null);
-    const input = h.input('AnomalyDetected', 'press-3', {
-      episodeId: 'ep-1', detector: 'zscore', properties: ['temperature'], score: 4, severity: 'warning', evidence: [],
-    }, t(1));
+    const input = h.input(
+      'AnomalyDetected',
+      'press-3',
+      {
+        episodeId: 'ep-1',
+        detector: 'zscore',
+        properties: ['temperature'],
+        score: 4,
+        severity: 'warning',
+        evidence: [],
+      },
+      t(1),
+    );
     expect(h.on(input).length).toBeGreaterThan(0);
     h.cleared('press-3', t(2), 'ep-1');
     expect(h.on(input, t(3))).toEqual([]);
@@ -62,7 +82,11 @@ describe('no storms: grouping under the nearest system', () => {
     const alerts = h.p.alerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.members).toHaveLength(20);
-    expect(alerts[0]).toMatchObject({ subject: 'line-2', groupKey: 'line-2', title: 'anomaly: 20 twins under line-2 (alarm)' });
+    expect(alerts[0]).toMatchObject({
+      subject: 'line-2',
+      groupKey: 'line-2',
+      title: 'anomaly: 20 twins under line-2 (alarm)',
+    });
     for (const channel of ['hook', 'pager']) {
       const sent = h.queued(channel);
       expect(sent.map((e) => e.data.payload.transition)).toEqual(['opened', 'member-joined']);
@@ -124,20 +148,53 @@ describe('silences and maintenance windows', () => {
   it('a silence on the subtree suppresses notifications of a member and records it; the alert still opens', () => {
     const h = withHook();
     const [press] = h.line('line-2', 3);
-    h.command({ kind: 'set-silence', silence: { silenceId: 's1', kind: 'silence', twinId: 'line-2', site: null, from: t(0), to: t(3600), reason: 'swap' } }, t(0));
+    h.command(
+      {
+        kind: 'set-silence',
+        silence: {
+          silenceId: 's1',
+          kind: 'silence',
+          twinId: 'line-2',
+          site: null,
+          from: t(0),
+          to: t(3600),
+          reason: 'swap',
+        },
+      },
+      t(0),
+    );
     h.anomaly(press!, t(10));
     const [alert] = h.p.alerts();
     expect(alert!.status).toBe('open');
-    expect(alert!.suppressed).toEqual([{ transition: 'opened', at: t(10), reason: 'silence', channelId: null, silenceId: 's1' }]);
+    expect(alert!.suppressed).toEqual([
+      { transition: 'opened', at: t(10), reason: 'silence', channelId: null, silenceId: 's1' },
+    ]);
     expect(h.queued()).toEqual([]);
   });
 
   it('a maintenance window on a site suppresses with its own reason; after it ends notifications flow', () => {
     const h = withHook();
     h.twin('press-9', 'asset', null, 'hamburg');
-    h.command({ kind: 'set-silence', silence: { silenceId: 'mw', kind: 'maintenance-window', twinId: null, site: 'hamburg', from: t(0), to: t(100), reason: 'shutdown' } }, t(0));
+    h.command(
+      {
+        kind: 'set-silence',
+        silence: {
+          silenceId: 'mw',
+          kind: 'maintenance-window',
+          twinId: null,
+          site: 'hamburg',
+          from: t(0),
+          to: t(100),
+          reason: 'shutdown',
+        },
+      },
+      t(0),
+    );
     h.anomaly('press-9', t(10));
-    expect(h.p.alerts()[0]!.suppressed[0]).toMatchObject({ reason: 'maintenance-window', silenceId: 'mw' });
+    expect(h.p.alerts()[0]!.suppressed[0]).toMatchObject({
+      reason: 'maintenance-window',
+      silenceId: 'mw',
+    });
     h.cleared('press-9', t(200));
     expect(h.queued().map((e) => e.data.payload.transition)).toEqual(['resolved']);
   });
@@ -145,11 +202,29 @@ describe('silences and maintenance windows', () => {
   it('a lifted silence no longer suppresses', () => {
     const h = withHook();
     h.twin('press-1', 'asset', null);
-    h.command({ kind: 'set-silence', silence: { silenceId: 's1', kind: 'silence', twinId: 'press-1', site: null, from: t(0), to: t(3600), reason: 'r' } }, t(0));
+    h.command(
+      {
+        kind: 'set-silence',
+        silence: {
+          silenceId: 's1',
+          kind: 'silence',
+          twinId: 'press-1',
+          site: null,
+          from: t(0),
+          to: t(3600),
+          reason: 'r',
+        },
+      },
+      t(0),
+    );
     h.command({ kind: 'lift-silence', silenceId: 's1' }, t(5));
     h.anomaly('press-1', t(10));
     expect(h.queued()).toHaveLength(1);
-    expect(h.p.silence('s1')).toMatchObject({ liftedAt: t(5), liftedBy: 'key:ops', createdBy: 'key:ops' });
+    expect(h.p.silence('s1')).toMatchObject({
+      liftedAt: t(5),
+      liftedBy: 'key:ops',
+      createdBy: 'key:ops',
+    });
   });
 });
 
@@ -158,7 +233,15 @@ describe('escalation', () => {
     const h = new AlertingHarness();
     h.channel('hook');
     h.channel('pager');
-    h.rule(aRule({ channels: ['hook'], escalation: [{ afterMinutes: 15, channels: ['pager'] }, { afterMinutes: 30, channels: ['pager'] }] }));
+    h.rule(
+      aRule({
+        channels: ['hook'],
+        escalation: [
+          { afterMinutes: 15, channels: ['pager'] },
+          { afterMinutes: 30, channels: ['pager'] },
+        ],
+      }),
+    );
     h.twin('press-3', 'asset', null);
     h.anomaly('press-3', t(0));
     return { h, alertId: h.p.alerts()[0]!.alertId };
@@ -190,7 +273,12 @@ describe('escalation', () => {
 });
 
 describe('quiet hours', () => {
-  const quiet = { from: '22:00', to: '06:00', timeZone: 'Europe/Berlin', allowSeverity: 'critical' as const };
+  const quiet = {
+    from: '22:00',
+    to: '06:00',
+    timeZone: 'Europe/Berlin',
+    allowSeverity: 'critical' as const,
+  };
 
   it('holds a notification below the allowed severity until the end in the zone, over midnight', () => {
     const h = new AlertingHarness();
@@ -201,10 +289,15 @@ describe('quiet hours', () => {
     h.anomaly('press-3', '2026-12-06T22:30:00.000Z');
     const [queued] = h.queued();
     expect(queued!.data.notBefore).toBe('2026-12-07T05:00:00.000Z');
-    expect(h.p.alerts()[0]!.suppressed[0]).toMatchObject({ reason: 'quiet-hours', channelId: 'hook' });
+    expect(h.p.alerts()[0]!.suppressed[0]).toMatchObject({
+      reason: 'quiet-hours',
+      channelId: 'hook',
+    });
     expect(h.p.dueDeliveries('2026-12-07T04:59:59.000Z')).toEqual([]);
     expect(h.p.nextDeliveryAt()).toBe('2026-12-07T05:00:00.000Z');
-    expect(h.p.dueDeliveries('2026-12-07T05:00:00.000Z').map((d) => d.view.deliveryId)).toEqual([queued!.data.deliveryId]);
+    expect(h.p.dueDeliveries('2026-12-07T05:00:00.000Z').map((d) => d.view.deliveryId)).toEqual([
+      queued!.data.deliveryId,
+    ]);
   });
 
   it('ends at 06:00 summer time across the spring DST change', () => {
@@ -224,7 +317,10 @@ describe('quiet hours', () => {
     h.twin('a', 'asset', null).twin('b', 'asset', null);
     h.anomaly('a', '2026-12-06T22:30:00.000Z', { severity: 'critical' });
     h.anomaly('b', '2026-12-06T12:00:00.000Z', { severity: 'warning' });
-    expect(h.queued().map((e) => e.data.notBefore)).toEqual(['2026-12-06T22:30:00.000Z', '2026-12-06T12:00:00.000Z']);
+    expect(h.queued().map((e) => e.data.notBefore)).toEqual([
+      '2026-12-06T22:30:00.000Z',
+      '2026-12-06T12:00:00.000Z',
+    ]);
   });
 
   it('supersedes held deliveries of an alert that resolved meanwhile (resolved-while-held)', () => {
@@ -239,7 +335,9 @@ describe('quiet hours', () => {
       ['opened', 'superseded'],
       ['resolved', 'superseded'],
     ]);
-    expect(h.p.alerts()[0]!.suppressed.filter((s) => s.reason === 'resolved-while-held')).toHaveLength(2);
+    expect(
+      h.p.alerts()[0]!.suppressed.filter((s) => s.reason === 'resolved-while-held'),
+    ).toHaveLength(2);
     expect(h.p.dueDeliveries('2026-12-07T06:00:00.000Z')).toEqual([]);
   });
 });
@@ -255,10 +353,19 @@ describe('commands', () => {
   it('acknowledge twice is ALERT_ALREADY_ACKNOWLEDGED; unknown is ALERT_NOT_FOUND; resolved is ALERT_RESOLVED', () => {
     const { h, alertId } = oneAlert();
     h.command({ kind: 'acknowledge', alertId, note: null }, t(1));
-    expect(errorOf(() => h.command({ kind: 'acknowledge', alertId, note: null }, t(2)))?.code).toBe('ALERT_ALREADY_ACKNOWLEDGED');
-    expect(errorOf(() => h.command({ kind: 'acknowledge', alertId: 'nope', note: null }, t(2)))?.code).toBe('ALERT_NOT_FOUND');
+    expect(errorOf(() => h.command({ kind: 'acknowledge', alertId, note: null }, t(2)))?.code).toBe(
+      'ALERT_ALREADY_ACKNOWLEDGED',
+    );
+    expect(
+      errorOf(() => h.command({ kind: 'acknowledge', alertId: 'nope', note: null }, t(2)))?.code,
+    ).toBe('ALERT_NOT_FOUND');
     h.command({ kind: 'resolve', alertId, note: 'fixed' }, t(3), 'token:bo');
-    expect(h.p.alert(alertId)!.resolved).toEqual({ at: t(3), by: 'token:bo', reason: 'by-hand', note: 'fixed' });
+    expect(h.p.alert(alertId)!.resolved).toEqual({
+      at: t(3),
+      by: 'token:bo',
+      reason: 'by-hand',
+      note: 'fixed',
+    });
     for (const command of [
       { kind: 'acknowledge' as const, alertId, note: null },
       { kind: 'assign' as const, alertId, assignee: 'x', note: null },
@@ -272,15 +379,40 @@ describe('commands', () => {
     const { h, alertId } = oneAlert();
     h.command({ kind: 'assign', alertId, assignee: 'ana', note: null }, t(1));
     h.command({ kind: 'acknowledge', alertId, note: null }, t(2));
-    expect(h.p.alert(alertId)).toMatchObject({ status: 'assigned', assignee: { to: 'ana', by: 'key:ops' } });
-    expect(h.p.alert(alertId)!.history.map((x) => x.transition)).toEqual(['opened', 'assigned', 'acknowledged']);
+    expect(h.p.alert(alertId)).toMatchObject({
+      status: 'assigned',
+      assignee: { to: 'ana', by: 'key:ops' },
+    });
+    expect(h.p.alert(alertId)!.history.map((x) => x.transition)).toEqual([
+      'opened',
+      'assigned',
+      'acknowledged',
+    ]);
   });
 
   it('a retried command decides the same ids', () => {
     const { h, alertId } = oneAlert();
-    const { decideCommand } = jest.requireActual('./alert-decisions') as typeof import('./alert-decisions');
-    const a = decideCommand(h.p, h.twins, { kind: 'acknowledge', alertId, note: null }, 'c-9', 'key:x', t(1), h.s);
-    const b = decideCommand(h.p, h.twins, { kind: 'acknowledge', alertId, note: null }, 'c-9', 'key:x', t(1), h.s);
+    const { decideCommand } = jest.requireActual(
+      './alert-decisions',
+    ) as typeof import('./alert-decisions');
+    const a = decideCommand(
+      h.p,
+      h.twins,
+      { kind: 'acknowledge', alertId, note: null },
+      'c-9',
+      'key:x',
+      t(1),
+      h.s,
+    );
+    const b = decideCommand(
+      h.p,
+      h.twins,
+      { kind: 'acknowledge', alertId, note: null },
+      'c-9',
+      'key:x',
+      t(1),
+      h.s,
+    );
     expect(b).toEqual(a);
     expect(a.map((e) => e.type)).toEqual(['AlertAcknowledged', 'AlertNotificationQueued']);
   });
@@ -288,16 +420,30 @@ describe('commands', () => {
   it('validates rules: unknown channels, bad time zone, unordered steps → RULE_INVALID', () => {
     const h = withHook();
     const error = errorOf(() =>
-      h.rule(aRule({
-        ruleId: 'bad',
-        channels: ['hook', 'ghost'],
-        quietHours: { from: '22:00', to: '06:00', timeZone: 'Mars/Olympus', allowSeverity: 'critical' },
-        escalation: [{ afterMinutes: 30, channels: ['hook'] }, { afterMinutes: 15, channels: ['*'] }],
-      })),
+      h.rule(
+        aRule({
+          ruleId: 'bad',
+          channels: ['hook', 'ghost'],
+          quietHours: {
+            from: '22:00',
+            to: '06:00',
+            timeZone: 'Mars/Olympus',
+            allowSeverity: 'critical',
+          },
+          escalation: [
+            { afterMinutes: 30, channels: ['hook'] },
+            { afterMinutes: 15, channels: ['*'] },
+          ],
+        }),
+      ),
     );
     expect(error?.code).toBe('RULE_INVALID');
-    expect((error?.details['problems'] as string[]).join('\n')).toMatch(/ghost[\s\S]*Mars\/Olympus[\s\S]*escalation\[1\]/);
-    expect(errorOf(() => h.command({ kind: 'delete-rule', ruleId: 'nope' }, t(1)))?.code).toBe('RULE_NOT_FOUND');
+    expect((error?.details['problems'] as string[]).join('\n')).toMatch(
+      /ghost[\s\S]*Mars\/Olympus[\s\S]*escalation\[1\]/,
+    );
+    expect(errorOf(() => h.command({ kind: 'delete-rule', ruleId: 'nope' }, t(1)))?.code).toBe(
+      'RULE_NOT_FOUND',
+    );
   });
 
   it('deleting a channel a rule names is CHANNEL_IN_USE; unknown is CHANNEL_NOT_FOUND', () => {
@@ -312,21 +458,38 @@ describe('commands', () => {
     h.command({ kind: 'delete-channel', channelId: 'pager' }, t(3));
     expect(h.p.channels().map((c) => c.channelId)).toEqual(['hook']);
     expect(h.p.channel('pager')).toMatchObject({ deleted: true, sealedTarget: 'sealed' });
-    expect(errorOf(() => h.command({ kind: 'delete-channel', channelId: 'pager' }, t(4)))?.code).toBe('CHANNEL_NOT_FOUND');
+    expect(
+      errorOf(() => h.command({ kind: 'delete-channel', channelId: 'pager' }, t(4)))?.code,
+    ).toBe('CHANNEL_NOT_FOUND');
   });
 
   it('validates silences: from < to, to in the future, exactly one of twin or site', () => {
     const h = withHook();
-    const silence = { silenceId: 's', kind: 'silence' as const, twinId: 'a', site: null, from: t(0), to: t(60), reason: '' };
-    const set = (over: Partial<typeof silence> | Record<string, unknown>, now = t(1)): string | undefined =>
-      errorOf(() => h.command({ kind: 'set-silence', silence: { ...silence, ...over } as typeof silence }, now))?.code;
+    const silence = {
+      silenceId: 's',
+      kind: 'silence' as const,
+      twinId: 'a',
+      site: null,
+      from: t(0),
+      to: t(60),
+      reason: '',
+    };
+    const set = (
+      over: Partial<typeof silence> | Record<string, unknown>,
+      now = t(1),
+    ): string | undefined =>
+      errorOf(() =>
+        h.command({ kind: 'set-silence', silence: { ...silence, ...over } as typeof silence }, now),
+      )?.code;
     expect(set({ from: t(60), to: t(0) })).toBe('SILENCE_INVALID');
     expect(set({}, t(120))).toBe('SILENCE_INVALID');
     expect(set({ site: 'berlin' })).toBe('SILENCE_INVALID');
     expect(set({ twinId: null })).toBe('SILENCE_INVALID');
     expect(set({ from: '2026-02-30T00:00:00Z' })).toBe('SILENCE_INVALID');
     expect(set({})).toBeUndefined();
-    expect(errorOf(() => h.command({ kind: 'lift-silence', silenceId: 'nope' }, t(1)))?.code).toBe('SILENCE_NOT_FOUND');
+    expect(errorOf(() => h.command({ kind: 'lift-silence', silenceId: 'nope' }, t(1)))?.code).toBe(
+      'SILENCE_NOT_FOUND',
+    );
   });
 });
 
@@ -349,63 +512,133 @@ describe('deliveries', () => {
   it('backs off with jitter, honours Retry-After, and is delivered', () => {
     const { h, deliveryId } = queuedDelivery();
     h.outcome(deliveryId, { ok: false, status: 503, error: 'HTTP 503', permanent: false }, t(1), 0);
-    expect(h.p.delivery(deliveryId)).toMatchObject({ attempts: 1, nextAttemptAt: t(2), status: 'pending' });
-    h.outcome(deliveryId, { ok: false, status: 503, error: 'HTTP 503', permanent: false }, t(2), 0.999999);
-    expect(Date.parse(h.p.delivery(deliveryId)!.nextAttemptAt!) - Date.parse(t(2))).toBeCloseTo(4000, -1);
-    h.outcome(deliveryId, { ok: false, status: 429, error: 'HTTP 429', permanent: false, retryAfterSeconds: 120 }, t(10), 0);
+    expect(h.p.delivery(deliveryId)).toMatchObject({
+      attempts: 1,
+      nextAttemptAt: t(2),
+      status: 'pending',
+    });
+    h.outcome(
+      deliveryId,
+      { ok: false, status: 503, error: 'HTTP 503', permanent: false },
+      t(2),
+      0.999999,
+    );
+    expect(Date.parse(h.p.delivery(deliveryId)!.nextAttemptAt!) - Date.parse(t(2))).toBeCloseTo(
+      4000,
+      -1,
+    );
+    h.outcome(
+      deliveryId,
+      { ok: false, status: 429, error: 'HTTP 429', permanent: false, retryAfterSeconds: 120 },
+      t(10),
+      0,
+    );
     expect(h.p.delivery(deliveryId)!.nextAttemptAt).toBe(t(130));
     expect(h.p.dueDeliveries(t(129))).toEqual([]);
     expect(h.p.dueDeliveries(t(130))).toHaveLength(1);
     h.outcome(deliveryId, { ok: true, status: 204 }, t(130));
-    expect(h.p.delivery(deliveryId)).toMatchObject({ status: 'delivered', attempts: 4, deliveredAt: t(130), lastStatus: 204 });
+    expect(h.p.delivery(deliveryId)).toMatchObject({
+      status: 'delivered',
+      attempts: 4,
+      deliveredAt: t(130),
+      lastStatus: 204,
+    });
     expect(h.p.nextDeliveryAt()).toBeNull();
   });
 
   it('is dead at once when refused for good, and dead after the retry window; redeliver requeues only a dead one', () => {
     const { h, deliveryId } = queuedDelivery();
-    expect(errorOf(() => h.command({ kind: 'redeliver', deliveryId }, t(1)))?.code).toBe('DELIVERY_NOT_DEAD');
+    expect(errorOf(() => h.command({ kind: 'redeliver', deliveryId }, t(1)))?.code).toBe(
+      'DELIVERY_NOT_DEAD',
+    );
     h.outcome(deliveryId, { ok: false, status: 410, error: 'Gone', permanent: true }, t(1));
-    expect(h.p.delivery(deliveryId)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'Gone', deadAt: t(1) });
+    expect(h.p.delivery(deliveryId)).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'Gone',
+      deadAt: t(1),
+    });
 
     h.command({ kind: 'redeliver', deliveryId }, t(100));
-    expect(h.p.delivery(deliveryId)).toMatchObject({ status: 'pending', deadAt: null, nextAttemptAt: t(100) });
-    h.outcome(deliveryId, { ok: false, status: null, error: 'ECONNREFUSED', permanent: false }, t(200));
+    expect(h.p.delivery(deliveryId)).toMatchObject({
+      status: 'pending',
+      deadAt: null,
+      nextAttemptAt: t(100),
+    });
+    h.outcome(
+      deliveryId,
+      { ok: false, status: null, error: 'ECONNREFUSED', permanent: false },
+      t(200),
+    );
     expect(h.p.delivery(deliveryId)).toMatchObject({ status: 'pending', attempts: 2 });
     // The window restarted at the requeue (t(100)): still retrying a day later minus a second...
-    h.outcome(deliveryId, { ok: false, status: null, error: 'ECONNREFUSED', permanent: false }, t(100 + 86_399));
+    h.outcome(
+      deliveryId,
+      { ok: false, status: null, error: 'ECONNREFUSED', permanent: false },
+      t(100 + 86_399),
+    );
     expect(h.p.delivery(deliveryId)!.nextAttemptAt).toBe(t(100 + 86_400));
     // ...and dead once it is over.
-    h.outcome(deliveryId, { ok: false, status: 500, error: 'HTTP 500', permanent: false }, t(100 + 86_400));
-    expect(h.p.delivery(deliveryId)).toMatchObject({ status: 'dead', attempts: 4, lastError: 'HTTP 500' });
-    expect(errorOf(() => h.command({ kind: 'redeliver', deliveryId: 'dlv-x' }, t(1)))?.code).toBe('DELIVERY_NOT_FOUND');
+    h.outcome(
+      deliveryId,
+      { ok: false, status: 500, error: 'HTTP 500', permanent: false },
+      t(100 + 86_400),
+    );
+    expect(h.p.delivery(deliveryId)).toMatchObject({
+      status: 'dead',
+      attempts: 4,
+      lastError: 'HTTP 500',
+    });
+    expect(errorOf(() => h.command({ kind: 'redeliver', deliveryId: 'dlv-x' }, t(1)))?.code).toBe(
+      'DELIVERY_NOT_FOUND',
+    );
   });
 });
 
 describe('maintenance predictions', () => {
   const prediction = (rulLowHours: number, healthIndex: number) => ({
-    healthIndex, rulHours: rulLowHours * 2, rulLowHours, rulHighHours: rulLowHours * 3, basis: 'tool_wear', model: 'linear',
-    priority: 'high' as const, window: { from: t(0), to: t(3600) },
+    healthIndex,
+    rulHours: rulLowHours * 2,
+    rulLowHours,
+    rulHighHours: rulLowHours * 3,
+    basis: 'tool_wear',
+    model: 'linear',
+    priority: 'high' as const,
+    window: { from: t(0), to: t(3600) },
   });
 
   it('opens on a crossed threshold with its severity, holds within the hysteresis, clears beyond it', () => {
     const h = withHook();
     h.twin('tool-1', 'component', null);
     h.on(h.input('MaintenancePredicted', 'tool-1', prediction(20, 80), t(0)));
-    expect(h.p.alerts()[0]).toMatchObject({ severity: 'critical', title: 'maintenance due on tool-1: remaining life P10 20 h (critical)' });
+    expect(h.p.alerts()[0]).toMatchObject({
+      severity: 'critical',
+      title: 'maintenance due on tool-1: remaining life P10 20 h (critical)',
+    });
     h.on(h.input('MaintenancePredicted', 'tool-1', prediction(75, 80), t(10)));
     expect(h.p.alerts()[0]!.status).toBe('open');
     h.on(h.input('MaintenancePredicted', 'tool-1', prediction(80, 80), t(20)));
     expect(h.p.alerts()[0]!.status).toBe('resolved');
   });
 
-  it('maintenance performed clears the twin\'s maintenance causes; retiring clears all its causes', () => {
+  it("maintenance performed clears the twin's maintenance causes; retiring clears all its causes", () => {
     const h = withHook();
     h.twin('tool-1', 'component', null);
     h.on(h.input('MaintenancePredicted', 'tool-1', prediction(500, 10), t(0)));
     h.anomaly('tool-1', t(1));
     expect(h.p.alerts().map((a) => a.status)).toEqual(['open', 'open']);
-    h.on(h.input('MaintenancePerformed', 'tool-1', { kind: 'tool-replaced', performedAt: t(2), resets: [], componentId: null, notes: null }, t(2)));
-    expect(h.p.alerts().map((a) => [a.members[0]!.cause.kind, a.status])).toEqual([['anomaly', 'open'], ['maintenance', 'resolved']]);
+    h.on(
+      h.input(
+        'MaintenancePerformed',
+        'tool-1',
+        { kind: 'tool-replaced', performedAt: t(2), resets: [], componentId: null, notes: null },
+        t(2),
+      ),
+    );
+    expect(h.p.alerts().map((a) => [a.members[0]!.cause.kind, a.status])).toEqual([
+      ['anomaly', 'open'],
+      ['maintenance', 'resolved'],
+    ]);
     h.on(h.input('TwinRetired', 'tool-1', { reason: 'scrapped' }, t(3)));
     expect(h.p.alerts().every((a) => a.status === 'resolved')).toBe(true);
   });
@@ -419,14 +652,35 @@ describe('rule matching', () => {
     h.line('line-1', 1);
     h.twin('far', 'asset', null, 'hamburg', 'pump');
     h.rule(aRule({ ruleId: 'sub', channels: ['a'], match: { subtree: 'line-1' } }));
-    h.rule(aRule({ ruleId: 'site', channels: ['a', 'b'], match: { sites: ['hamburg'], twinTypes: ['pump'] } }));
-    h.rule(aRule({ ruleId: 'prop', channels: ['b'], match: { properties: ['vibration'], minSeverity: 'critical', causes: ['anomaly'] } }));
+    h.rule(
+      aRule({
+        ruleId: 'site',
+        channels: ['a', 'b'],
+        match: { sites: ['hamburg'], twinTypes: ['pump'] },
+      }),
+    );
+    h.rule(
+      aRule({
+        ruleId: 'prop',
+        channels: ['b'],
+        match: { properties: ['vibration'], minSeverity: 'critical', causes: ['anomaly'] },
+      }),
+    );
     h.anomaly('line-1-press-1', t(0));
     h.anomaly('far', t(0));
     // A second cause on the same twin joins its open alert; the joined notice waits for the hold.
     h.anomaly('far', t(1), { episodeId: 'v', properties: ['vibration'], severity: 'critical' });
     h.due(t(60));
-    expect(h.queued().map((e) => [e.data.payload.transition, e.data.payload.alert.subject, e.data.channelId, e.data.ruleId])).toEqual([
+    expect(
+      h
+        .queued()
+        .map((e) => [
+          e.data.payload.transition,
+          e.data.payload.alert.subject,
+          e.data.channelId,
+          e.data.ruleId,
+        ]),
+    ).toEqual([
       ['opened', 'line-1-press-1', 'a', 'sub'],
       ['opened', 'far', 'a', 'site'],
       ['opened', 'far', 'b', 'site'],

@@ -20,7 +20,10 @@ const ms = (iso: string): number => Date.parse(iso);
 
 /** When a pending delivery may next be tried: after its hold and after its backoff. */
 function dueAt(view: DeliveryView): number {
-  return Math.max(ms(view.notBefore), view.nextAttemptAt === null ? -Infinity : ms(view.nextAttemptAt));
+  return Math.max(
+    ms(view.notBefore),
+    view.nextAttemptAt === null ? -Infinity : ms(view.nextAttemptAt),
+  );
 }
 
 /**
@@ -78,7 +81,11 @@ export class AlertsProjection {
   alerts(): AlertView[] {
     return [...this.book.alerts.values()]
       .map((state) => state.view)
-      .sort((a, b) => ms(b.openedAt) - ms(a.openedAt) || (a.alertId < b.alertId ? 1 : a.alertId > b.alertId ? -1 : 0));
+      .sort(
+        (a, b) =>
+          ms(b.openedAt) - ms(a.openedAt) ||
+          (a.alertId < b.alertId ? 1 : a.alertId > b.alertId ? -1 : 0),
+      );
   }
 
   /** The alert with its notification bookkeeping (for decisions). */
@@ -101,7 +108,9 @@ export class AlertsProjection {
 
   /** By rule id, so planning visits them in one order on every replay. */
   rules(): RuleView[] {
-    return [...this.ruleMap.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    return [...this.ruleMap.values()].sort((a, b) =>
+      a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
+    );
   }
 
   silence(id: string): SilenceView | undefined {
@@ -149,7 +158,9 @@ export class AlertsProjection {
   }
 
   /** Pending deliveries due at `now` (notBefore and nextAttemptAt passed), oldest first. */
-  dueDeliveries(now: string): Array<{ view: DeliveryView; payload: NotificationPayload; groupKey: string }> {
+  dueDeliveries(
+    now: string,
+  ): Array<{ view: DeliveryView; payload: NotificationPayload; groupKey: string }> {
     const at = ms(now);
     const due: DeliveryRecord[] = [];
     for (const id of this.pending) {
@@ -198,7 +209,11 @@ export class AlertsProjection {
       }
       case 'AlertRuleSet':
         this.everSetRule = true;
-        this.ruleMap.set(event.data.ruleId, { ...event.data, updatedAt: meta.occurredAt, updatedBy: meta.actor });
+        this.ruleMap.set(event.data.ruleId, {
+          ...event.data,
+          updatedAt: meta.occurredAt,
+          updatedBy: meta.actor,
+        });
         return;
       case 'AlertRuleDeleted':
         this.ruleMap.delete(event.data.ruleId);
@@ -215,7 +230,11 @@ export class AlertsProjection {
       case 'SilenceLifted': {
         const silence = this.silenceMap.get(event.data.silenceId);
         if (silence && silence.liftedAt === null) {
-          this.silenceMap.set(silence.silenceId, { ...silence, liftedAt: meta.occurredAt, liftedBy: meta.actor });
+          this.silenceMap.set(silence.silenceId, {
+            ...silence,
+            liftedAt: meta.occurredAt,
+            liftedBy: meta.actor,
+          });
         }
         return;
       }

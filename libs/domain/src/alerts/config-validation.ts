@@ -25,9 +25,11 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
   if (!nonEmpty(rule.ruleId)) problems.push('ruleId must not be empty');
   if (!nonEmpty(rule.name)) problems.push('name must not be empty');
   const match = rule.match ?? {};
-  if (!SEVERITIES.includes(match.minSeverity)) problems.push(`match.minSeverity must be one of ${SEVERITIES.join(', ')}`);
+  if (!SEVERITIES.includes(match.minSeverity))
+    problems.push(`match.minSeverity must be one of ${SEVERITIES.join(', ')}`);
   for (const cause of list(match.causes)) {
-    if (!ALERT_CAUSE_KINDS.includes(cause as never)) problems.push(`match.causes: unknown cause '${String(cause)}'`);
+    if (!ALERT_CAUSE_KINDS.includes(cause as never))
+      problems.push(`match.causes: unknown cause '${String(cause)}'`);
   }
   problems.push(...channelProblems(p, rule.channels, 'channels'));
   const quiet = rule.quietHours;
@@ -36,9 +38,12 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
       problems.push('quietHours.from and .to must be HH:MM (00:00-23:59)');
     }
     if (!nonEmpty(quiet.timeZone) || !isValidTimeZone(quiet.timeZone)) {
-      problems.push(`quietHours.timeZone '${String(quiet.timeZone)}' is not a known IANA time zone`);
+      problems.push(
+        `quietHours.timeZone '${String(quiet.timeZone)}' is not a known IANA time zone`,
+      );
     }
-    if (!SEVERITIES.includes(quiet.allowSeverity)) problems.push('quietHours.allowSeverity is not a severity');
+    if (!SEVERITIES.includes(quiet.allowSeverity))
+      problems.push('quietHours.allowSeverity is not a severity');
   }
   let previous = 0;
   list(rule.escalation).forEach((raw, index) => {
@@ -58,7 +63,9 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
 export function assertRuleValid(p: AlertsProjection, rule: AlertRule): void {
   const problems = ruleProblems(p, rule);
   if (problems.length > 0) {
-    throw new TwinlogError('RULE_INVALID', `The alert rule is invalid: ${problems.join('; ')}`, { problems });
+    throw new TwinlogError('RULE_INVALID', `The alert rule is invalid: ${problems.join('; ')}`, {
+      problems,
+    });
   }
 }
 
@@ -74,14 +81,18 @@ export function assertSilenceValid(silence: NewSilenceCommand, now: string): voi
   if (silence.kind !== 'silence' && silence.kind !== 'maintenance-window') {
     problems.push("kind must be 'silence' or 'maintenance-window'");
   }
-  if (!Number.isFinite(from) || !Number.isFinite(to)) problems.push('from and to must be valid times');
+  if (!Number.isFinite(from) || !Number.isFinite(to))
+    problems.push('from and to must be valid times');
   else {
     if (from >= to) problems.push('from must be before to');
     if (to <= Date.parse(now)) problems.push('to must be in the future');
   }
-  if (nonEmpty(silence.twinId) === nonEmpty(silence.site)) problems.push('give exactly one of twinId or site');
+  if (nonEmpty(silence.twinId) === nonEmpty(silence.site))
+    problems.push('give exactly one of twinId or site');
   if (typeof silence.reason !== 'string') problems.push('reason must be text');
   if (problems.length > 0) {
-    throw new TwinlogError('SILENCE_INVALID', `The silence is invalid: ${problems.join('; ')}`, { problems });
+    throw new TwinlogError('SILENCE_INVALID', `The silence is invalid: ${problems.join('; ')}`, {
+      problems,
+    });
   }
 }

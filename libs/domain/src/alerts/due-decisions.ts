@@ -50,7 +50,12 @@ function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
       draft.emit(
         {
           type: 'AlertEscalated',
-          data: { alertId: alert.view.alertId, step: stepNo, channels: [...step.channels], ruleId: rule.ruleId },
+          data: {
+            alertId: alert.view.alertId,
+            step: stepNo,
+            channels: [...step.channels],
+            ruleId: rule.ruleId,
+          },
         },
         id,
         alert.view.groupKey,
@@ -72,15 +77,19 @@ function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
  * dropped too when nothing about the alert reached that channel: the person never heard of it.
  */
 function supersedeHeld(draft: DecisionDraft, p: AlertsProjection): void {
-  const held = p.heldDeliveries(draft.now).filter(({ view }) => p.alert(view.alertId)?.status === 'resolved');
+  const held = p
+    .heldDeliveries(draft.now)
+    .filter(({ view }) => p.alert(view.alertId)?.status === 'resolved');
   if (held.length === 0) return;
   const heldIds = new Set(held.map(({ view }) => view.deliveryId));
   const reached = new Set<string>();
   for (const view of p.deliveries()) {
-    if (!heldIds.has(view.deliveryId) && view.status !== 'superseded') reached.add(`${view.alertId}\u0000${view.channelId}`);
+    if (!heldIds.has(view.deliveryId) && view.status !== 'superseded')
+      reached.add(`${view.alertId}\u0000${view.channelId}`);
   }
   for (const { view, transitionEventId } of held) {
-    if (view.transition === 'resolved' && reached.has(`${view.alertId}\u0000${view.channelId}`)) continue;
+    if (view.transition === 'resolved' && reached.has(`${view.alertId}\u0000${view.channelId}`))
+      continue;
     const alert = p.alert(view.alertId)!;
     draft.emit(
       {

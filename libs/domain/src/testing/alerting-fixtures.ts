@@ -28,9 +28,12 @@ export const ALERTING_DEFAULTS: AlertingSettings = {
 };
 
 /** Seconds after 2026-12-06T08:00:00Z, as ISO. */
-export const t = (seconds: number): string => new Date(Date.parse('2026-12-06T08:00:00Z') + seconds * 1000).toISOString();
+export const t = (seconds: number): string =>
+  new Date(Date.parse('2026-12-06T08:00:00Z') + seconds * 1000).toISOString();
 
-export function aRule(overrides: Partial<Omit<AlertRule, 'match'>> & { match?: Partial<AlertMatch> } = {}): AlertRule {
+export function aRule(
+  overrides: Partial<Omit<AlertRule, 'match'>> & { match?: Partial<AlertMatch> } = {},
+): AlertRule {
   const { match, ...rest } = overrides;
   return {
     ruleId: 'r1',
@@ -40,7 +43,15 @@ export function aRule(overrides: Partial<Omit<AlertRule, 'match'>> & { match?: P
     escalation: [],
     enabled: true,
     ...rest,
-    match: { minSeverity: 'info', causes: [], twinTypes: [], sites: [], subtree: null, properties: [], ...match },
+    match: {
+      minSeverity: 'info',
+      causes: [],
+      twinTypes: [],
+      sites: [],
+      subtree: null,
+      properties: [],
+      ...match,
+    },
   };
 }
 
@@ -58,14 +69,26 @@ export class AlertingHarness {
 
   constructor(readonly s: AlertingSettings = ALERTING_DEFAULTS) {}
 
-  twin(twinId: string, level: TwinLevel, parentId: string | null = null, site: string | null = 'berlin', twinType = 'press'): this {
+  twin(
+    twinId: string,
+    level: TwinLevel,
+    parentId: string | null = null,
+    site: string | null = 'berlin',
+    twinType = 'press',
+  ): this {
     this.directory.set(twinId, { twinId, twinType, site, parentId, level, retired: false });
     return this;
   }
 
   /** A line (system) with `n` presses under it, in a plant (process). */
   line(lineId: string, n: number, site = 'berlin'): string[] {
-    this.twin('plant', 'process', null, site, 'plant').twin(lineId, 'system', 'plant', site, 'line');
+    this.twin('plant', 'process', null, site, 'plant').twin(
+      lineId,
+      'system',
+      'plant',
+      site,
+      'line',
+    );
     return Array.from({ length: n }, (_, i) => {
       const id = `${lineId}-press-${i + 1}`;
       this.twin(id, 'asset', lineId, site);
@@ -92,7 +115,13 @@ export class AlertingHarness {
     return appended;
   }
 
-  input<T extends TwinEvent['type']>(type: T, twinId: string, data: Extract<TwinEvent, { type: T }>['data'], at: string, id?: string): EventEnvelope {
+  input<T extends TwinEvent['type']>(
+    type: T,
+    twinId: string,
+    data: Extract<TwinEvent, { type: T }>['data'],
+    at: string,
+    id?: string,
+  ): EventEnvelope {
     this.inputs += 1;
     return {
       type,
@@ -113,16 +142,25 @@ export class AlertingHarness {
     return this.append(decideOnTwinEvent(this.p, this.twins, event, now, this.s));
   }
 
-  anomaly(twinId: string, at: string, opts: { episodeId?: string; severity?: Severity; properties?: string[] } = {}): EventEnvelope[] {
+  anomaly(
+    twinId: string,
+    at: string,
+    opts: { episodeId?: string; severity?: Severity; properties?: string[] } = {},
+  ): EventEnvelope[] {
     return this.on(
-      this.input('AnomalyDetected', twinId, {
-        episodeId: opts.episodeId ?? `ep-${twinId}`,
-        detector: 'zscore',
-        properties: opts.properties ?? ['temperature'],
-        score: 5,
-        severity: opts.severity ?? 'alarm',
-        evidence: [{ property: 'temperature', observed: 90, expected: 60 }],
-      }, at),
+      this.input(
+        'AnomalyDetected',
+        twinId,
+        {
+          episodeId: opts.episodeId ?? `ep-${twinId}`,
+          detector: 'zscore',
+          properties: opts.properties ?? ['temperature'],
+          score: 5,
+          severity: opts.severity ?? 'alarm',
+          evidence: [{ property: 'temperature', observed: 90, expected: 60 }],
+        },
+        at,
+      ),
     );
   }
 
@@ -130,14 +168,37 @@ export class AlertingHarness {
     return this.on(this.input('AnomalyCleared', twinId, { episodeId, detector: 'zscore' }, at));
   }
 
-  command(command: AlertCommand, now: string, actor: string | null = 'key:ops', commandId?: string): EventEnvelope[] {
+  command(
+    command: AlertCommand,
+    now: string,
+    actor: string | null = 'key:ops',
+    commandId?: string,
+  ): EventEnvelope[] {
     this.commands += 1;
-    return this.append(decideCommand(this.p, this.twins, command, commandId ?? `cmd-${this.commands}`, actor, now, this.s), actor);
+    return this.append(
+      decideCommand(
+        this.p,
+        this.twins,
+        command,
+        commandId ?? `cmd-${this.commands}`,
+        actor,
+        now,
+        this.s,
+      ),
+      actor,
+    );
   }
 
   channel(channelId: string, now = t(0)): EventEnvelope[] {
     return this.command(
-      { kind: 'create-channel', channelId, name: channelId, channelKind: 'webhook', sealedTarget: 'sealed', display: 'https://example.test' },
+      {
+        kind: 'create-channel',
+        channelId,
+        name: channelId,
+        channelKind: 'webhook',
+        sealedTarget: 'sealed',
+        display: 'https://example.test',
+      },
       now,
       'key:admin',
     );
@@ -155,14 +216,20 @@ export class AlertingHarness {
     return this.append(decideSilences(this.p, this.twins, lastSeen, now, this.s));
   }
 
-  outcome(deliveryId: string, outcome: DeliveryOutcome, now: string, jitter = 0.5): EventEnvelope[] {
+  outcome(
+    deliveryId: string,
+    outcome: DeliveryOutcome,
+    now: string,
+    jitter = 0.5,
+  ): EventEnvelope[] {
     return this.append(decideDeliveryOutcome(this.p, deliveryId, outcome, now, this.s, jitter));
   }
 
   queued(channelId?: string): Array<Extract<EventEnvelope, { type: 'AlertNotificationQueued' }>> {
     return this.log.filter(
       (e): e is Extract<EventEnvelope, { type: 'AlertNotificationQueued' }> =>
-        e.type === 'AlertNotificationQueued' && (channelId === undefined || e.data.channelId === channelId),
+        e.type === 'AlertNotificationQueued' &&
+        (channelId === undefined || e.data.channelId === channelId),
     );
   }
 

@@ -1,6 +1,7 @@
 import { isTwinlogError } from '../errors';
 import { AlertingHarness, aRule, t } from '../testing/alerting-fixtures';
 import { deliveryIdOf } from './alert-ids';
+import { DEFAULT_ALERT_RULE } from './alert-decision-types';
 
 function errorOf(
   fn: () => unknown,
@@ -688,5 +689,50 @@ describe('rule matching', () => {
       ['member-joined', 'far', 'a', 'site'],
       ['member-joined', 'far', 'b', 'prop'],
     ]);
+  });
+});
+
+describe('edges', () => {
+  it('refuses a rule of the wrong shape with RULE_INVALID rather than breaking later decisions', () => {
+    const h = withHook();
+    const broken = {
+      ...aRule({ ruleId: 'x' }),
+      match: { minSeverity: 'info' },
+    } as unknown as ReturnType<typeof aRule>;
+    expect(errorOf(() => h.rule(broken))?.code).toBe('RULE_INVALID');
+    h.twin('a', 'asset', null);
+    expect(() => h.anomaly('a', t(1))).not.toThrow();
+  });
+
+  it('keeps a title within the schema bound', () => {
+    const h = withHook();
+    h.twin('a', 'asset', null);
+    h.anomaly('a', t(1), { properties: Array.from({ length: 100 }, (_, i) => `property_${i}`) });
+    expect(h.p.alerts()[0]!.title.length).toBeLessThanOrEqual(500);
+  });
+
+  it('counts escalation steps from a reopening', () => {
+    const h = new AlertingHarness();
+    h.channel('hook');
+    h.rule(aRule({ escalation: [{ afterMinutes: 5, channels: ['hook'] }] }));
+    h.twin('a', 'asset', null);
+    h.anomaly('a', t(0), { episodeId: 'x' });
+    const alertId = h.p.alerts()[0]!.alertId;
+    h.command({ kind: 'acknowledge', alertId, note: null }, t(60));
+    h.cleared('a', t(120), 'x');
+    h.anomaly('a', t(240), { episodeId: 'y' }); // reopened (flapping) at 4 min
+    h.due(t(300)); // 5 min after opening, 1 min after reopening: not yet
+    expect(h.ofType('AlertEscalated')).toHaveLength(0);
+    h.due(t(240 + 300));
+    expect(h.ofType('AlertEscalated')).toHaveLength(1);
+  });
+
+  it('sets the default rule of the embedded demo with a fixed id', () => {
+    const h = new AlertingHarness();
+    expect(h.p.everSetRule).toBe(false);
+    h.rule(DEFAULT_ALERT_RULE);
+    expect(h.p.everSetRule).toBe(true);
+    h.command({ kind: 'delete-rule', ruleId: 'default' }, t(1));
+    expect(h.p.everSetRule).toBe(true);
   });
 });

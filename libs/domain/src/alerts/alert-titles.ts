@@ -48,6 +48,18 @@ export function titleOf(
   groupKey: string,
   severity: Severity,
 ): string {
+  const title = composeTitle(members, groupKey, severity);
+  return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
+}
+
+/** The event schema's bound on a title. */
+const MAX_TITLE = 500;
+
+function composeTitle(
+  members: readonly AlertMember[],
+  groupKey: string,
+  severity: Severity,
+): string {
   const first = members[0];
   if (!first) return `alert on ${groupKey}`;
   const twins = distinctTwins(members);

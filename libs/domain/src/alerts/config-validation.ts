@@ -25,6 +25,14 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
   if (!nonEmpty(rule.ruleId)) problems.push('ruleId must not be empty');
   if (!nonEmpty(rule.name)) problems.push('name must not be empty');
   const match = rule.match ?? {};
+  for (const field of ['causes', 'twinTypes', 'sites', 'properties'] as const) {
+    if (!Array.isArray(match[field]) || !match[field].every(nonEmpty))
+      problems.push(`match.${field} must be a list of names`);
+  }
+  if (match.subtree !== null && !nonEmpty(match.subtree))
+    problems.push('match.subtree must be a twin id or null');
+  if (!Array.isArray(rule.escalation)) problems.push('escalation must be a list of steps');
+  if (typeof rule.enabled !== 'boolean') problems.push('enabled must be true or false');
   if (!SEVERITIES.includes(match.minSeverity))
     problems.push(`match.minSeverity must be one of ${SEVERITIES.join(', ')}`);
   for (const cause of list(match.causes)) {

@@ -38,7 +38,11 @@ export function decideDue(
 /** Steps whose time has come fire while nobody acknowledged or took the alert (status open). */
 function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
   if (alert.view.status !== 'open') return;
-  const openedAt = Date.parse(alert.view.openedAt);
+  // Steps count from the alert's last (re)opening: a reopened alert gets its own chance.
+  const lastOpen = [...alert.view.history]
+    .reverse()
+    .find((h) => h.transition === 'opened' || h.transition === 'reopened');
+  const openedAt = Date.parse(lastOpen?.at ?? alert.view.openedAt);
   for (const rule of draft.p.rules()) {
     if (rule.escalation.length === 0 || !ruleMatches(rule, alert.view, draft.twins)) continue;
     rule.escalation.forEach((step, index) => {

@@ -343,6 +343,36 @@ describe('quiet hours', () => {
   });
 });
 
+describe('quiet hours after a delivered notice', () => {
+  it('keeps the held resolve notice of an alert whose opening reached the channel', () => {
+    const h = new AlertingHarness();
+    h.channel('hook');
+    h.rule(
+      aRule({
+        quietHours: {
+          from: '22:00',
+          to: '06:00',
+          timeZone: 'Europe/Berlin',
+          allowSeverity: 'critical',
+        },
+      }),
+    );
+    h.twin('press-3', 'asset', null);
+    h.anomaly('press-3', '2026-12-06T20:00:00.000Z'); // 21:00 in Berlin: sent at once
+    h.outcome(
+      h.queued()[0]!.data.deliveryId,
+      { ok: true, status: 200 },
+      '2026-12-06T20:00:01.000Z',
+    );
+    h.cleared('press-3', '2026-12-06T22:00:00.000Z'); // 23:00: held until 06:00
+    h.due('2026-12-06T22:00:01.000Z');
+    expect(h.p.deliveries().map((d) => [d.transition, d.status, d.notBefore])).toEqual([
+      ['opened', 'delivered', '2026-12-06T20:00:00.000Z'],
+      ['resolved', 'pending', '2026-12-07T05:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('commands', () => {
   function oneAlert(): { h: AlertingHarness; alertId: string } {
     const h = withHook();

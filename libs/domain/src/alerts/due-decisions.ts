@@ -86,14 +86,14 @@ function supersedeHeld(draft: DecisionDraft, p: AlertsProjection): void {
     .filter(({ view }) => p.alert(view.alertId)?.status === 'resolved');
   if (held.length === 0) return;
   const heldIds = new Set(held.map(({ view }) => view.deliveryId));
-  const reached = new Set<string>();
-  for (const view of p.deliveries()) {
-    if (!heldIds.has(view.deliveryId) && view.status !== 'superseded')
-      reached.add(`${view.alertId}\u0000${view.channelId}`);
-  }
+  const reached = (alertId: string, channelId: string): boolean =>
+    p
+      .deliveriesOf(alertId)
+      .some(
+        (d) => d.channelId === channelId && !heldIds.has(d.deliveryId) && d.status !== 'superseded',
+      );
   for (const { view, transitionEventId } of held) {
-    if (view.transition === 'resolved' && reached.has(`${view.alertId}\u0000${view.channelId}`))
-      continue;
+    if (view.transition === 'resolved' && reached(view.alertId, view.channelId)) continue;
     const alert = p.alert(view.alertId)!;
     draft.emit(
       {

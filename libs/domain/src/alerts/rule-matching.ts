@@ -48,7 +48,8 @@ export function coveringSilence(
     const site = twins(twinId)?.site;
     if (site) sites.add(site);
   }
-  return [...silences]
+  return silences
+    .filter((silence) => silenceActive(silence, at))
     .sort((a, b) => (a.silenceId < b.silenceId ? -1 : a.silenceId > b.silenceId ? 1 : 0))
     .find(
       (silence) =>

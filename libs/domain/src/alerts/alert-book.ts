@@ -158,7 +158,7 @@ export class AlertBook {
         }));
       case 'AlertResolved':
         return this.update(event.data.alertId, meta, (state) => {
-          for (const m of state.view.members) this.deactivate(m.twinId, m.causeKey);
+          // Members not cleared stay active: resolved by hand, the cause is latched until it clears.
           this.unresolvedIds.delete(state.view.alertId);
           const key = groupCauseKey(state.view.groupKey, kindOf(state));
           if (this.openByGroup.get(key) === state.view.alertId) this.openByGroup.delete(key);

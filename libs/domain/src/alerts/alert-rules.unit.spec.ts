@@ -88,6 +88,8 @@ describe('no storms: grouping under the nearest system', () => {
       groupKey: 'line-2',
       title: 'anomaly: 20 twins under line-2 (alarm)',
     });
+    expect(h.p.openAlertOf('line-2', 'anomaly')?.alertId).toBe(alerts[0]!.alertId);
+    expect(h.p.groupUpdateHolds()).toEqual([]);
     for (const channel of ['hook', 'pager']) {
       const sent = h.queued(channel);
       expect(sent.map((e) => e.data.payload.transition)).toEqual(['opened', 'member-joined']);

@@ -13,7 +13,7 @@ const options = { timeoutMs: 5_000 };
 
 describe('webhook delivery over real HTTP', () => {
   let receiver: WebhookReceiver;
-  let target: ChannelTarget;
+  let target: Extract<ChannelTarget, { kind: 'webhook' }>;
   beforeEach(async () => {
     receiver = await startWebhookReceiver({ secret });
     target = { kind: 'webhook', url: `${receiver.url}?token=query-secret`, secret };
@@ -34,7 +34,11 @@ describe('webhook delivery over real HTTP', () => {
   });
 
   it('a wrong secret is refused by the receiver, and that refusal is permanent', async () => {
-    const outcome = await sendNotification({ ...target, secret: 'another-secret-0123456789' }, payloadFixture(), options);
+    const outcome = await sendNotification(
+      { ...target, secret: 'another-secret-0123456789' },
+      payloadFixture(),
+      options,
+    );
     expect(outcome).toMatchObject({ ok: false, status: 401, permanent: true });
     expect(receiver.badSignatures).toBe(1);
   });
@@ -42,7 +46,12 @@ describe('webhook delivery over real HTTP', () => {
   it('503 is retried, and the retry is delivered under the same id', async () => {
     const payload = payloadFixture();
     receiver.answer(503, { times: 1 });
-    expect(await sendNotification(target, payload, options)).toMatchObject({ ok: false, status: 503, permanent: false, error: 'HTTP 503: answered 503' });
+    expect(await sendNotification(target, payload, options)).toMatchObject({
+      ok: false,
+      status: 503,
+      permanent: false,
+      error: 'HTTP 503: answered 503',
+    });
     expect(await sendNotification(target, payload, options)).toEqual({ ok: true, status: 200 });
     expect(receiver.deliveries.get(payload.deliveryId)).toMatchObject({ attempts: 2, accepted: 1 });
   });
@@ -51,7 +60,12 @@ describe('webhook delivery over real HTTP', () => {
     const payload = payloadFixture();
     await receiver.down();
     const outcome = await sendNotification(target, payload, options);
-    expect(outcome).toEqual({ ok: false, status: null, permanent: false, error: `cannot reach http://127.0.0.1:${receiver.port}: ECONNREFUSED` });
+    expect(outcome).toEqual({
+      ok: false,
+      status: null,
+      permanent: false,
+      error: `cannot reach http://127.0.0.1:${receiver.port}: ECONNREFUSED`,
+    });
     await receiver.up();
     expect(await sendNotification(target, payload, options)).toEqual({ ok: true, status: 200 });
     expect(receiver.deliveries.get(payload.deliveryId)).toMatchObject({ attempts: 1, accepted: 1 });
@@ -59,9 +73,17 @@ describe('webhook delivery over real HTTP', () => {
 
   it('410 Gone and other 4xx are permanent; a redirect is not followed', async () => {
     receiver.answer(410);
-    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({ ok: false, status: 410, permanent: true });
+    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({
+      ok: false,
+      status: 410,
+      permanent: true,
+    });
     receiver.answer(404);
-    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({ ok: false, status: 404, permanent: true });
+    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({
+      ok: false,
+      status: 404,
+      permanent: true,
+    });
     receiver.answer(302, { times: 1, location: `${receiver.url}/elsewhere` });
     expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({
       ok: false,
@@ -74,10 +96,18 @@ describe('webhook delivery over real HTTP', () => {
 
   it('honours Retry-After on 429, in seconds or as a date', async () => {
     receiver.answer(429, { times: 1, retryAfter: '7' });
-    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({ ok: false, status: 429, permanent: false, retryAfterSeconds: 7 });
+    expect(await sendNotification(target, payloadFixture(), options)).toMatchObject({
+      ok: false,
+      status: 429,
+      permanent: false,
+      retryAfterSeconds: 7,
+    });
     const now = new Date();
     receiver.answer(429, { times: 1, retryAfter: new Date(now.getTime() + 90_000).toUTCString() });
-    const outcome = await sendNotification(target, payloadFixture(), { ...options, now: () => now });
+    const outcome = await sendNotification(target, payloadFixture(), {
+      ...options,
+      now: () => now,
+    });
     expect(outcome).toMatchObject({ ok: false, status: 429, permanent: false });
     expect(!outcome.ok && outcome.retryAfterSeconds).toBeGreaterThanOrEqual(89);
     expect(!outcome.ok && outcome.retryAfterSeconds).toBeLessThanOrEqual(90);
@@ -107,15 +137,33 @@ describe('webhook delivery over real HTTP', () => {
     const chat = await startWebhookReceiver();
     try {
       const payload = payloadFixture();
-      expect(await sendNotification({ kind: 'slack', url: chat.url }, payload, options)).toEqual({ ok: true, status: 200 });
-      expect(await sendNotification({ kind: 'teams', url: chat.url }, { ...payload, deliveryId: 'dlv-teams' }, options)).toEqual({ ok: true, status: 200 });
-      const slack = chat.deliveries.get(payload.deliveryId)!.body as { text: string; blocks: unknown[] };
+      expect(await sendNotification({ kind: 'slack', url: chat.url }, payload, options)).toEqual({
+        ok: true,
+        status: 200,
+      });
+      expect(
+        await sendNotification(
+          { kind: 'teams', url: chat.url },
+          { ...payload, deliveryId: 'dlv-teams' },
+          options,
+        ),
+      ).toEqual({ ok: true, status: 200 });
+      const slack = chat.deliveries.get(payload.deliveryId)!.body as {
+        text: string;
+        blocks: unknown[];
+      };
       expect(slack.text).toBe('[ALARM] Opened: Temperature high on cnc-7');
       expect(slack.blocks.length).toBeGreaterThan(1);
-      const teams = chat.deliveries.get('dlv-teams')!.body as { type: string; attachments: Array<{ contentType: string; content: { type: string; version: string } }> };
+      const teams = chat.deliveries.get('dlv-teams')!.body as {
+        type: string;
+        attachments: Array<{ contentType: string; content: { type: string; version: string } }>;
+      };
       expect(teams.type).toBe('message');
       expect(teams.attachments).toHaveLength(1);
-      expect(teams.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.4' } });
+      expect(teams.attachments[0]).toMatchObject({
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: { type: 'AdaptiveCard', version: '1.4' },
+      });
     } finally {
       await chat.close();
     }
@@ -141,7 +189,9 @@ describe('an endless answer', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const outcome = await sendNotification({ kind: 'slack', url }, payloadFixture(), { timeoutMs: 20_000 });
+    const outcome = await sendNotification({ kind: 'slack', url }, payloadFixture(), {
+      timeoutMs: 20_000,
+    });
     expect(outcome).toMatchObject({ ok: false, status: 500, permanent: false });
     // The reader let go after a few kilobytes: the server could only fill the socket buffers.
     expect(written).toBeLessThan(16 * 1024 * 1024);
@@ -175,13 +225,19 @@ describe('the runner against a real receiver', () => {
     expect(receiver.maxConcurrent).toBeLessThanOrEqual(3);
     expect(receiver.maxConcurrent).toBeGreaterThan(1);
     expect(receiver.deliveries.size).toBe(12);
-    for (const seen of receiver.deliveries.values()) expect(seen).toMatchObject({ attempts: 1, accepted: 1 });
+    for (const seen of receiver.deliveries.values())
+      expect(seen).toMatchObject({ attempts: 1, accepted: 1 });
   });
 
   it('through an outage: retried while down, each delivered once when it is back', async () => {
     await receiver.down();
     const deliveries = new FakeDeliveries(5);
-    const runner = new DeliveryRunner({ ...deliveries, targetOf: () => ({ kind: 'webhook', url: receiver.url, secret }), concurrency: 8, timeoutMs: 5_000 });
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => ({ kind: 'webhook', url: receiver.url, secret }),
+      concurrency: 8,
+      timeoutMs: 5_000,
+    });
     runner.tick();
     await waitFor(() => deliveries.recorded.length >= 5, 'five failed attempts');
     expect(deliveries.recorded.every((r) => !r.outcome.ok && !r.outcome.permanent)).toBe(true);
@@ -190,13 +246,19 @@ describe('the runner against a real receiver', () => {
     await waitFor(() => deliveries.left === 0, 'every delivery recorded');
     await runner.stop(1_000);
     expect(receiver.deliveries.size).toBe(5);
-    for (const seen of receiver.deliveries.values()) expect(seen).toEqual(expect.objectContaining({ attempts: 1, accepted: 1 }));
+    for (const seen of receiver.deliveries.values())
+      expect(seen).toEqual(expect.objectContaining({ attempts: 1, accepted: 1 }));
   });
 
   it('stopping aborts a hung attempt and records nothing for it', async () => {
     receiver.delay(30_000);
     const deliveries = new FakeDeliveries(1);
-    const runner = new DeliveryRunner({ ...deliveries, targetOf: () => ({ kind: 'webhook', url: receiver.url, secret }), concurrency: 8, timeoutMs: 60_000 });
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => ({ kind: 'webhook', url: receiver.url, secret }),
+      concurrency: 8,
+      timeoutMs: 60_000,
+    });
     runner.tick();
     await waitFor(() => receiver.maxConcurrent === 1, 'the attempt to arrive');
     await runner.stop(200);

@@ -1,0 +1,4 @@
+// What the all-in-one process composes: the service's definition (and start function) and its configuration.
+export { ALERTING_API, type AlertingApi } from './alerting-api';
+// Its HTTP controllers, for the gateway's OpenAPI document (ADR 0016).
+export { ALERTING_HTTP_API } from './http-api';

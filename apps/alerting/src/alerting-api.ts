@@ -105,7 +105,8 @@ export interface AlertingApi {
   setRule(input: NewRule, actor: string | null): Promise<RuleView>;
   deleteRule(ruleId: string, actor: string | null): Promise<void>;
 
-  silences(active: boolean | undefined): SilenceView[];
+  /** `visible`: the caller's sites (a site's silence by its site, a twin's by the twin's). */
+  silences(active: boolean | undefined, visible?: SiteFilter): SilenceView[];
   setSilence(input: NewSilence, actor: string | null, visible: SiteFilter): Promise<SilenceView>;
   liftSilence(silenceId: string, actor: string | null, visible: SiteFilter): Promise<SilenceView>;
 

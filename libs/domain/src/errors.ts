@@ -34,6 +34,17 @@ export const ERROR_CODES = [
   'SIMULATION_OUT_OF_RANGE',
   // A run needing more integration steps than the service allows (issue 15).
   'SIMULATION_TOO_COSTLY',
+  // Alerting (issue 20, docs/adr/0019): an id that names nothing, a step the alert is past.
+  'ALERT_NOT_FOUND',
+  'ALERT_RESOLVED',
+  'ALERT_ALREADY_ACKNOWLEDGED',
+  'CHANNEL_NOT_FOUND',
+  'RULE_NOT_FOUND',
+  'SILENCE_NOT_FOUND',
+  'DELIVERY_NOT_FOUND',
+  'DELIVERY_NOT_DEAD',
+  /** Distributed mode without ALERTING_SECRET_KEY: channels cannot be sealed, so none is made. */
+  'ALERTING_KEY_MISSING',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

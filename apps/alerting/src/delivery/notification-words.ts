@@ -110,7 +110,9 @@ export function causeWords(cause: AlertCause): string {
 }
 
 function num(value: number): string {
-  return Number.isFinite(value) ? String(Math.round(value * 10) / 10) : 'n/a';
+  if (!Number.isFinite(value)) return 'n/a';
+  // Rounding to tenths multiplies by 10 first: 1e308 would become Infinity.
+  return Math.abs(value) < 1e9 ? String(Math.round(value * 10) / 10) : value.toPrecision(3);
 }
 
 /** One line of at most `max` characters, control characters (newlines included) made spaces. */

@@ -190,14 +190,25 @@ export const ALERT_EVENT_DATA_SCHEMAS: Record<AlertEventType, z.ZodType> = {
   AlertChannelDeleted: z.object({ channelId: id }),
   AlertRuleSet: alertRuleSchema,
   AlertRuleDeleted: z.object({ ruleId: id }),
-  SilenceSet: z.object({
-    silenceId: id,
-    kind: z.enum(['silence', 'maintenance-window']),
-    twinId: id.nullable(),
-    site: z.string().min(1).nullable(),
-    from: isoTime,
-    to: isoTime,
-    reason: z.string().max(1_000),
-  }),
+  SilenceSet: z
+    .object({
+      silenceId: id,
+      kind: z.enum(['silence', 'maintenance-window']),
+      twinId: id.nullable(),
+      site: z.string().min(1).nullable(),
+      from: isoTime,
+      to: isoTime,
+      reason: z.string().max(1_000),
+    })
+    // What it holds back is a twin's subtree or a site, exactly one, for a time that ends after
+    // it starts: a log never holds a silence no projection could place.
+    .superRefine((s, ctx) => {
+      if (s.twinId !== null && s.site !== null)
+        ctx.addIssue({ code: 'custom', path: ['site'], message: 'give twinId or site, not both' });
+      if (s.twinId === null && s.site === null)
+        ctx.addIssue({ code: 'custom', path: ['twinId'], message: 'give twinId or site' });
+      if (Date.parse(s.to) <= Date.parse(s.from))
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }),
   SilenceLifted: z.object({ silenceId: id }),
 };

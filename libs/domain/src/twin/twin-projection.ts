@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../events/twin-events';
+import { isAlertEvent, type EventEnvelope } from '../events/twin-events';
 import { applyReadings, ownedCopy } from './apply-readings';
 import { evolveTwin } from './evolve-twin';
 import { initialTwinState, type TwinState } from './twin-state';
@@ -28,6 +28,8 @@ export class TwinProjection {
 
   apply(events: Iterable<EventEnvelope>): void {
     for (const event of events) {
+      // Alerting's events are keyed by a twin (or @alerting) but change no twin: no entry made.
+      if (isAlertEvent(event)) continue;
       const before = this.states.get(event.twinId) ?? initialTwinState(event.twinId);
       if (event.type === 'TelemetryReported') {
         if (event.revision <= before.telemetryRevision) {

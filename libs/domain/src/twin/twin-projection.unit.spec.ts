@@ -77,6 +77,30 @@ describe('a projection of many twins', () => {
     }
   });
 
+  it("leaves alert events out: no twin changes and no entry is made for the alerts' keys", () => {
+    const alert = (twinId: string, revision: number) =>
+      ({
+        id: `alert-evt-${revision}`,
+        twinId,
+        type: 'AlertAcknowledged',
+        schemaVersion: 1,
+        revision,
+        occurredAt: at(5),
+        recordedAt: at(5),
+        correlationId: 'c',
+        causationId: null,
+        producer: 'alerting/key:k',
+        data: { alertId: 'alert-1', note: null },
+      }) as EventEnvelope;
+    const log = messyLog('mill-a', 5);
+    const projection = new TwinProjection();
+    // Alert revisions count on their own stream: a high one must not hide the twin's events.
+    projection.apply([alert('mill-a', 10_000), ...log, alert('@alerting', 1)]);
+    expect(projection.get('mill-a')).toEqual(foldTwin(log, initialTwinState('mill-a')));
+    expect(projection.get('@alerting')).toBeUndefined();
+    expect(projection.all()).toHaveLength(1);
+  });
+
   it('never changes a state it was given, and counts redeliveries as skipped', () => {
     const log = messyLog('mill-x', 3);
     const half = foldTwin(log.slice(0, 60), initialTwinState('mill-x'));

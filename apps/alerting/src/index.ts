@@ -1,0 +1,5 @@
+// What the all-in-one process composes: the service's definition (and start function) and its configuration.
+export { readAlertingConfig, type AlertingConfig } from './config/alerting.config';
+export { ALERTING_API, type AlertingApi } from './alerting-api';
+// Its HTTP controllers, for the gateway's OpenAPI document (ADR 0016).
+export { ALERTING_HTTP_API } from './http-api';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import {
   AllowedHosts,
+  collectProblems,
   ConfigError,
   intFrom,
-  readSecret,
   readServiceSettings,
   type Env,
 } from '@twinlog/service-kit';
+import { readDeliverySettings } from '../delivery/delivery.config';
 
 /** Every setting of the alerting service, with its default and why (docs/services/alerting.md). */
 const schema = z.object({
@@ -35,9 +36,9 @@ const schema = z.object({
   ALERTING_RETRY_BASE_SECONDS: intFrom(1, 2),
   ALERTING_RETRY_MAX_SECONDS: intFrom(1, 300),
   ALERTING_RETRY_FOR_SECONDS: intFrom(1, 86_400),
-  // Sends in flight at once, and how long one attempt may take: a slow receiver holds one slot.
-  ALERTING_DELIVERY_CONCURRENCY: intFrom(1, 8, 256),
-  ALERTING_DELIVERY_TIMEOUT_MS: intFrom(100, 10_000, 120_000),
+  // ALERTING_DELIVERY_CONCURRENCY, ALERTING_DELIVERY_TIMEOUT_MS, ALERTING_SMTP_FROM, and the
+  // secrets ALERTING_SECRET_KEY and ALERTING_SMTP_URL (or their _FILE): readDeliverySettings.
+
   // Causes (twin-events) per batch: each batch's decisions are appended before it is committed.
   ALERTING_MAX_BATCH: intFrom(1, 500),
   // A cause can arrive before the broadcast feed delivered its twin's registration.
@@ -45,30 +46,16 @@ const schema = z.object({
   // The embedded demo sets `on`: a rule sending every warning and above to every channel, set
   // once when no rule was ever set. Off by default: an installation chooses its own rules.
   ALERTING_DEFAULT_RULE: z.enum(['on', 'off']).default('off'),
-  // The sender address of alert emails.
-  ALERTING_SMTP_FROM: z.string().min(3).default('Twinlog <twinlog@localhost>'),
-  // The key and the SMTP URL are secrets: read by readSecret (or their _FILE), never echoed.
-  ALERTING_SECRET_KEY: z.string().optional(),
-  ALERTING_SECRET_KEY_FILE: z.string().optional(),
-  ALERTING_SMTP_URL: z.string().optional(),
-  ALERTING_SMTP_URL_FILE: z.string().optional(),
 });
 
 export type AlertingConfig = ReturnType<typeof readAlertingConfig>;
 
 export function readAlertingConfig(env: Env) {
-  const [service, raw] = readServiceSettings(env, schema);
+  const [[service, raw], delivery] = collectProblems(
+    () => readServiceSettings(env, schema),
+    () => readDeliverySettings(env),
+  );
   const problems: string[] = [];
-  const secretKey = readSecret(env, 'ALERTING_SECRET_KEY', problems);
-  if (secretKey !== undefined && !isInstallationKey(secretKey))
-    problems.push(
-      'ALERTING_SECRET_KEY=<hidden>: give 32 random bytes as 64 hex characters or in base64 (e.g. openssl rand -hex 32)',
-    );
-  const smtpUrl = readSecret(env, 'ALERTING_SMTP_URL', problems);
-  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl))
-    problems.push(
-      'ALERTING_SMTP_URL=<hidden>: give smtp://user:pass@host:port or smtps://user:pass@host:port',
-    );
   if (raw.ALERTING_RETRY_MAX_SECONDS < raw.ALERTING_RETRY_BASE_SECONDS)
     problems.push(
       `ALERTING_RETRY_MAX_SECONDS=${raw.ALERTING_RETRY_MAX_SECONDS}: must be at least ALERTING_RETRY_BASE_SECONDS (${raw.ALERTING_RETRY_BASE_SECONDS})`,
@@ -99,21 +86,10 @@ export function readAlertingConfig(env: Env) {
       retryMaxSeconds: raw.ALERTING_RETRY_MAX_SECONDS,
       retryForSeconds: raw.ALERTING_RETRY_FOR_SECONDS,
     },
-    delivery: {
-      concurrency: raw.ALERTING_DELIVERY_CONCURRENCY,
-      timeoutMs: raw.ALERTING_DELIVERY_TIMEOUT_MS,
-    },
+    /** Concurrency, timeout, SMTP and the configured sealing key (a Buffer, or undefined). */
+    delivery,
     maxBatch: raw.ALERTING_MAX_BATCH,
     directoryWaitMs: raw.ALERTING_DIRECTORY_WAIT_MS,
     defaultRule: raw.ALERTING_DEFAULT_RULE === 'on',
-    /** The installation key as given (hex or base64), or undefined (see loadOrCreateAlertingKey). */
-    secretKey,
-    smtp: { url: smtpUrl, from: raw.ALERTING_SMTP_FROM },
   };
-}
-
-/** 32 bytes, as 64 hex characters or in base64. */
-function isInstallationKey(text: string): boolean {
-  if (/^[0-9a-fA-F]{64}$/.test(text)) return true;
-  return /^[A-Za-z0-9+/]{43}=?$/.test(text) && Buffer.from(text, 'base64').length === 32;
 }

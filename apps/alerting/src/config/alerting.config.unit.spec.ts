@@ -23,10 +23,8 @@ describe('alerting configuration', () => {
         retryMaxSeconds: 300,
         retryForSeconds: 86_400,
       },
-      delivery: { concurrency: 8, timeoutMs: 10_000 },
+      delivery: { concurrency: 8, timeoutMs: 10_000, secretKey: undefined, smtpUrl: undefined },
       defaultRule: false,
-      secretKey: undefined,
-      smtp: { url: undefined },
     });
   });
 
@@ -37,10 +35,12 @@ describe('alerting configuration', () => {
       ALERTING_SECRET_KEY_FILE: join(dir, 'key'),
       ALERTING_SMTP_URL: 'smtp://u:p@127.0.0.1:2525',
     });
-    expect(config.secretKey).toBe(KEY);
-    expect(config.smtp.url).toBe('smtp://u:p@127.0.0.1:2525');
+    expect(config.delivery.secretKey).toEqual(Buffer.from(KEY, 'hex'));
+    expect(config.delivery.smtpUrl).toBe('smtp://u:p@127.0.0.1:2525');
     const base64 = Buffer.alloc(32, 7).toString('base64');
-    expect(readAlertingConfig({ ALERTING_SECRET_KEY: base64 }).secretKey).toBe(base64);
+    expect(readAlertingConfig({ ALERTING_SECRET_KEY: base64 }).delivery.secretKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
   });
 
   it('names every bad setting at once and never echoes a secret', () => {
@@ -62,7 +62,12 @@ describe('alerting configuration', () => {
       message = (error as Error).message;
     }
     expect(message).not.toMatch(/too-short-secret|hunter2/);
-    const good = { KAFKA_BROKERS: 'k:9092', INFLUX_URL: 'http://i:8086', INFLUX_TOKEN: 't', INFLUX_ORG: 'o' };
+    const good = {
+      KAFKA_BROKERS: 'k:9092',
+      INFLUX_URL: 'http://i:8086',
+      INFLUX_TOKEN: 't',
+      INFLUX_ORG: 'o',
+    };
     const problems = () =>
       readAlertingConfig({
         ...good,
@@ -72,8 +77,11 @@ describe('alerting configuration', () => {
         ALERTING_RETRY_BASE_SECONDS: '10',
         ALERTING_RETRY_MAX_SECONDS: '5',
       });
+    expect(() =>
+      readAlertingConfig({ ALERTING_RETRY_BASE_SECONDS: '10', ALERTING_RETRY_MAX_SECONDS: '5' }),
+    ).toThrow(/ALERTING_RETRY_MAX_SECONDS=5: must be at least ALERTING_RETRY_BASE_SECONDS/);
     expect(problems).toThrow(
-      /ALERTING_SECRET_KEY=<hidden>[\s\S]*ALERTING_SMTP_URL=<hidden>[\s\S]*ALERTING_RETRY_MAX_SECONDS=5/,
+      /ALERTING_SMTP_URL: the scheme[\s\S]*ALERTING_SECRET_KEY: not a 32-byte key/,
     );
   });
 });

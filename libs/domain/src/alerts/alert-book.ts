@@ -188,7 +188,10 @@ export class AlertBook {
         return this.update(event.data.alertId, meta, (state) => {
           const joined = this.withMember(state, event.data.member);
           this.unresolvedIds.set(state.view.alertId, true);
-          this.openByGroup.set(groupCauseKey(state.view.groupKey, event.data.member.cause.kind), state.view.alertId);
+          this.openByGroup.set(
+            groupCauseKey(state.view.groupKey, event.data.member.cause.kind),
+            state.view.alertId,
+          );
           for (const m of joined.view.members) {
             if (m.clearedAt === null) this.activate(m.twinId, m.causeKey, state.view.alertId);
           }
@@ -212,7 +215,9 @@ export class AlertBook {
           };
         });
       case 'AlertNotificationQueued':
-        return this.update(event.data.alertId, meta, (state) => this.noticed(state, event.data.payload.transition, event.data.transitionEventId));
+        return this.update(event.data.alertId, meta, (state) =>
+          this.noticed(state, event.data.payload.transition, event.data.transitionEventId),
+        );
       case 'AlertNotificationSuppressed':
         return this.update(event.data.alertId, meta, (state) => ({
           ...this.noticed(state, event.data.transition, event.data.transitionEventId),
@@ -235,7 +240,10 @@ export class AlertBook {
     }
   }
 
-  private opened(data: Extract<AlertEvent, { type: 'AlertOpened' }>['data'], meta: AppliedMeta): void {
+  private opened(
+    data: Extract<AlertEvent, { type: 'AlertOpened' }>['data'],
+    meta: AppliedMeta,
+  ): void {
     if (this.alerts.get(data.alertId)) return;
     const view: AlertView = {
       alertId: data.alertId,
@@ -267,10 +275,15 @@ export class AlertBook {
     this.openByGroup.set(groupCauseKey(data.groupKey, data.member.cause.kind), data.alertId);
     this.unresolvedIds.set(data.alertId, true);
     this.lastByCause.set(data.member.causeKey, data.alertId);
-    if (data.member.clearedAt === null) this.activate(data.member.twinId, data.member.causeKey, data.alertId);
+    if (data.member.clearedAt === null)
+      this.activate(data.member.twinId, data.member.causeKey, data.alertId);
   }
 
-  private update(alertId: string, meta: AppliedMeta, change: (state: AlertState) => AlertState): void {
+  private update(
+    alertId: string,
+    meta: AppliedMeta,
+    change: (state: AlertState) => AlertState,
+  ): void {
     const state = this.alerts.get(alertId);
     if (!state) return;
     const next = change(state);
@@ -300,7 +313,8 @@ export class AlertBook {
 
   /** A member-joined notice went out (or was suppressed): the held joins are told. */
   private noticed(state: AlertState, transition: string, transitionEventId: string): AlertState {
-    if (transition !== 'member-joined' || state.heldJoin?.eventId !== transitionEventId) return state;
+    if (transition !== 'member-joined' || state.heldJoin?.eventId !== transitionEventId)
+      return state;
     return { ...state, lastNoticeAt: state.heldJoin.until, heldJoin: null };
   }
 
@@ -312,7 +326,10 @@ export class AlertBook {
   ): AlertView {
     return {
       ...view,
-      history: [...view.history, { transition, at: meta.occurredAt, actor: meta.actor, note, eventId: meta.id }],
+      history: [
+        ...view.history,
+        { transition, at: meta.occurredAt, actor: meta.actor, note, eventId: meta.id },
+      ],
     };
   }
 

@@ -10,7 +10,12 @@ import { groupKeyOf } from './twin-ancestry';
 export function causeKeyOf(cause: AlertCause): string {
   switch (cause.kind) {
     case 'anomaly':
-      return JSON.stringify(['anomaly', cause.twinId, cause.detector, ...[...new Set(cause.properties)].sort()]);
+      return JSON.stringify([
+        'anomaly',
+        cause.twinId,
+        cause.detector,
+        ...[...new Set(cause.properties)].sort(),
+      ]);
     case 'maintenance':
       return JSON.stringify(['maintenance', cause.twinId, cause.measure]);
     case 'silence':
@@ -31,10 +36,22 @@ function joinHeldUntil(alert: AlertState, now: number, holdMs: number): string |
  * its own alert resolved within the flapping hold-back, or opens a new alert. A cause already
  * active decides nothing. `causeId` names this beginning (the twin event's id, or the silence's).
  */
-export function openCause(draft: DecisionDraft, cause: AlertCause, causeId: string, causationId: string | null): void {
+export function openCause(
+  draft: DecisionDraft,
+  cause: AlertCause,
+  causeId: string,
+  causationId: string | null,
+): void {
   const causeKey = causeKeyOf(cause);
-  if (draft.book.activeCausesOf(cause.twinId).some(({ member }) => member.causeKey === causeKey)) return;
-  const member: AlertMember = { twinId: cause.twinId, causeKey, cause, since: draft.now, clearedAt: null };
+  if (draft.book.activeCausesOf(cause.twinId).some(({ member }) => member.causeKey === causeKey))
+    return;
+  const member: AlertMember = {
+    twinId: cause.twinId,
+    causeKey,
+    cause,
+    since: draft.now,
+    clearedAt: null,
+  };
   const groupKey = groupKeyOf(cause.twinId, draft.twins);
   const now = Date.parse(draft.now);
 
@@ -49,22 +66,39 @@ export function openCause(draft: DecisionDraft, cause: AlertCause, causeId: stri
       causationId,
     );
     if (heldUntil === null) {
-      planNotifications(draft, { alertId: open.view.alertId, transition: 'member-joined', transitionEventId: id, note: null });
+      planNotifications(draft, {
+        alertId: open.view.alertId,
+        transition: 'member-joined',
+        transitionEventId: id,
+        note: null,
+      });
     }
     return;
   }
 
   const last = draft.book.lastAlertOfCause(causeKey);
   const resolvedAt = last?.view.resolved ? Date.parse(last.view.resolved.at) : NaN;
-  if (last && last.view.status === 'resolved' && now - resolvedAt < draft.s.flapHoldSeconds * 1000) {
+  if (
+    last &&
+    last.view.status === 'resolved' &&
+    now - resolvedAt < draft.s.flapHoldSeconds * 1000
+  ) {
     const id = alertEventIdOf(causeId, 'reopened');
     draft.emit(
-      { type: 'AlertReopened', data: { alertId: last.view.alertId, member, reopenCount: last.view.reopenCount + 1 } },
+      {
+        type: 'AlertReopened',
+        data: { alertId: last.view.alertId, member, reopenCount: last.view.reopenCount + 1 },
+      },
       id,
       last.view.groupKey,
       causationId,
     );
-    planNotifications(draft, { alertId: last.view.alertId, transition: 'reopened', transitionEventId: id, note: null });
+    planNotifications(draft, {
+      alertId: last.view.alertId,
+      transition: 'reopened',
+      transitionEventId: id,
+      note: null,
+    });
     return;
   }
 
@@ -74,7 +108,14 @@ export function openCause(draft: DecisionDraft, cause: AlertCause, causeId: stri
   draft.emit(
     {
       type: 'AlertOpened',
-      data: { alertId, groupKey, severity: cause.severity, title: titleOf([member], groupKey, cause.severity), site, member },
+      data: {
+        alertId,
+        groupKey,
+        severity: cause.severity,
+        title: titleOf([member], groupKey, cause.severity),
+        site,
+        member,
+      },
     },
     id,
     groupKey,

@@ -64,7 +64,34 @@ export type AlertCommand =
 
 export type DeliveryOutcome =
   | { ok: true; status: number | null }
-  | { ok: false; status: number | null; error: string; permanent: boolean; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      status: number | null;
+      error: string;
+      permanent: boolean;
+      retryAfterSeconds?: number;
+    };
 
 /** The input twin events the core decides on (others are ignored). */
 export type AlertInputEvent = EventEnvelope;
+
+/**
+ * The embedded demo's rule (docs/adr/0019 §8): every cause, warning and above, to every channel.
+ * Set at start when no rule was ever set (`AlertsProjection.everSetRule`).
+ */
+export const DEFAULT_ALERT_RULE: AlertRule = {
+  ruleId: 'default',
+  name: 'Every warning and above to every channel',
+  match: {
+    minSeverity: 'warning',
+    causes: [],
+    twinTypes: [],
+    sites: [],
+    subtree: null,
+    properties: [],
+  },
+  channels: ['*'],
+  quietHours: null,
+  escalation: [],
+  enabled: true,
+};

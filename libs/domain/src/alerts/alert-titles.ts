@@ -43,7 +43,23 @@ const GROUP_WORD: Record<AlertCause['kind'], string> = {
  * A title a person can read at a glance: "temperature anomaly on press-3 (alarm)", or for a
  * grouped alert "silent: 7 twins under line-2".
  */
-export function titleOf(members: readonly AlertMember[], groupKey: string, severity: Severity): string {
+export function titleOf(
+  members: readonly AlertMember[],
+  groupKey: string,
+  severity: Severity,
+): string {
+  const title = composeTitle(members, groupKey, severity);
+  return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
+}
+
+/** The event schema's bound on a title. */
+const MAX_TITLE = 500;
+
+function composeTitle(
+  members: readonly AlertMember[],
+  groupKey: string,
+  severity: Severity,
+): string {
   const first = members[0];
   if (!first) return `alert on ${groupKey}`;
   const twins = distinctTwins(members);

@@ -3,25 +3,11 @@ import { isAlertEvent, type EventEnvelope } from '../events/twin-events';
 import type { AlertEvent, NotificationPayload } from './alert-events';
 import type { AlertView, ChannelView, DeliveryView, RuleView, SilenceView } from './alert-views';
 import { AlertBook, type AlertState, type AppliedMeta } from './alert-book';
-import { deliveryIdOf } from './alert-ids';
+import { DeliveryBook, dueAt, type DeliveryRecord } from './delivery-book';
 
 type ChannelRecord = ChannelView & { sealedTarget: string; deleted: boolean };
 
-interface DeliveryRecord {
-  view: DeliveryView;
-  payload: NotificationPayload;
-  groupKey: string;
-  transitionEventId: string;
-  /** Where its retry window starts: queued (or the end of its hold), or requeued by hand. */
-  retryFrom: string;
-}
-
 const ms = (iso: string): number => Date.parse(iso);
-
-/** When a pending delivery may next be tried: after its hold and after its backoff. */
-function dueAt(view: DeliveryView): number {
-  return Math.max(ms(view.notBefore), view.nextAttemptAt === null ? -Infinity : ms(view.nextAttemptAt));
-}
 
 /**
  * The alerts stream folded (docs/adr/0019): alerts, channels, rules, silences and deliveries.
@@ -37,8 +23,9 @@ export class AlertsProjection {
   private readonly channelMap = new Map<string, ChannelRecord>();
   private readonly ruleMap = new Map<string, RuleView>();
   private readonly silenceMap = new Map<string, SilenceView>();
-  private readonly deliveryMap = new Map<string, DeliveryRecord>();
-  private readonly pending = new Set<string>();
+  private readonly deliveryBook = new DeliveryBook();
+  private readonly deliveryMap = this.deliveryBook.records;
+  private readonly pending = this.deliveryBook.pending;
   everSetRule = false;
 
   apply(events: readonly EventEnvelope[]): void {
@@ -56,7 +43,7 @@ export class AlertsProjection {
       };
       this.book.apply(event, meta);
       this.applyConfig(event, meta);
-      this.applyDelivery(event, meta, event.twinId);
+      this.deliveryBook.apply(event, meta, event.twinId);
     }
   }
 
@@ -78,7 +65,11 @@ export class AlertsProjection {
   alerts(): AlertView[] {
     return [...this.book.alerts.values()]
       .map((state) => state.view)
-      .sort((a, b) => ms(b.openedAt) - ms(a.openedAt) || (a.alertId < b.alertId ? 1 : a.alertId > b.alertId ? -1 : 0));
+      .sort(
+        (a, b) =>
+          ms(b.openedAt) - ms(a.openedAt) ||
+          (a.alertId < b.alertId ? 1 : a.alertId > b.alertId ? -1 : 0),
+      );
   }
 
   /** The alert with its notification bookkeeping (for decisions). */
@@ -101,7 +92,9 @@ export class AlertsProjection {
 
   /** By rule id, so planning visits them in one order on every replay. */
   rules(): RuleView[] {
-    return [...this.ruleMap.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    return [...this.ruleMap.values()].sort((a, b) =>
+      a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0,
+    );
   }
 
   silence(id: string): SilenceView | undefined {
@@ -114,6 +107,11 @@ export class AlertsProjection {
 
   delivery(id: string): DeliveryView | undefined {
     return this.deliveryMap.get(id)?.view;
+  }
+
+  /** An alert's deliveries, in the order they were queued. */
+  deliveriesOf(alertId: string): DeliveryView[] {
+    return this.deliveryBook.ofAlert(alertId);
   }
 
   deliveries(): DeliveryView[] {
@@ -149,7 +147,9 @@ export class AlertsProjection {
   }
 
   /** Pending deliveries due at `now` (notBefore and nextAttemptAt passed), oldest first. */
-  dueDeliveries(now: string): Array<{ view: DeliveryView; payload: NotificationPayload; groupKey: string }> {
+  dueDeliveries(
+    now: string,
+  ): Array<{ view: DeliveryView; payload: NotificationPayload; groupKey: string }> {
     const at = ms(now);
     const due: DeliveryRecord[] = [];
     for (const id of this.pending) {
@@ -198,7 +198,11 @@ export class AlertsProjection {
       }
       case 'AlertRuleSet':
         this.everSetRule = true;
-        this.ruleMap.set(event.data.ruleId, { ...event.data, updatedAt: meta.occurredAt, updatedBy: meta.actor });
+        this.ruleMap.set(event.data.ruleId, {
+          ...event.data,
+          updatedAt: meta.occurredAt,
+          updatedBy: meta.actor,
+        });
         return;
       case 'AlertRuleDeleted':
         this.ruleMap.delete(event.data.ruleId);
@@ -215,108 +219,17 @@ export class AlertsProjection {
       case 'SilenceLifted': {
         const silence = this.silenceMap.get(event.data.silenceId);
         if (silence && silence.liftedAt === null) {
-          this.silenceMap.set(silence.silenceId, { ...silence, liftedAt: meta.occurredAt, liftedBy: meta.actor });
+          this.silenceMap.set(silence.silenceId, {
+            ...silence,
+            liftedAt: meta.occurredAt,
+            liftedBy: meta.actor,
+          });
         }
         return;
       }
       default:
         return;
     }
-  }
-
-  private applyDelivery(event: AlertEvent, meta: AppliedMeta, groupKey: string): void {
-    switch (event.type) {
-      case 'AlertNotificationQueued': {
-        const d = event.data;
-        if (this.deliveryMap.has(d.deliveryId)) return;
-        this.deliveryMap.set(d.deliveryId, {
-          view: {
-            deliveryId: d.deliveryId,
-            alertId: d.alertId,
-            channelId: d.channelId,
-            ruleId: d.ruleId,
-            transition: d.payload.transition,
-            status: 'pending',
-            queuedAt: meta.occurredAt,
-            notBefore: d.notBefore,
-            nextAttemptAt: null,
-            attempts: 0,
-            lastError: null,
-            lastStatus: null,
-            deliveredAt: null,
-            deadAt: null,
-          },
-          payload: d.payload,
-          groupKey,
-          transitionEventId: d.transitionEventId,
-          retryFrom: ms(d.notBefore) > ms(meta.occurredAt) ? d.notBefore : meta.occurredAt,
-        });
-        this.pending.add(d.deliveryId);
-        return;
-      }
-      case 'AlertDeliveryAttempted':
-        return this.changeDelivery(event.data.deliveryId, (r) => ({
-          ...r,
-          view: {
-            ...r.view,
-            attempts: Math.max(r.view.attempts, event.data.attempt),
-            lastError: event.data.error,
-            lastStatus: event.data.status,
-            nextAttemptAt: event.data.nextAttemptAt,
-          },
-        }));
-      case 'AlertDelivered':
-        this.pending.delete(event.data.deliveryId);
-        return this.changeDelivery(event.data.deliveryId, (r) => ({
-          ...r,
-          view: {
-            ...r.view,
-            status: 'delivered',
-            attempts: Math.max(r.view.attempts, event.data.attempt),
-            lastStatus: event.data.status,
-            nextAttemptAt: null,
-            deliveredAt: meta.occurredAt,
-          },
-        }));
-      case 'AlertDeliveryDead':
-        this.pending.delete(event.data.deliveryId);
-        return this.changeDelivery(event.data.deliveryId, (r) => ({
-          ...r,
-          view: {
-            ...r.view,
-            status: 'dead',
-            attempts: Math.max(r.view.attempts, event.data.attempts),
-            lastError: event.data.lastError,
-            nextAttemptAt: null,
-            deadAt: meta.occurredAt,
-          },
-        }));
-      case 'AlertDeliveryRequeued':
-        if (this.deliveryMap.has(event.data.deliveryId)) this.pending.add(event.data.deliveryId);
-        return this.changeDelivery(event.data.deliveryId, (r) => ({
-          ...r,
-          retryFrom: meta.occurredAt,
-          view: { ...r.view, status: 'pending', nextAttemptAt: meta.occurredAt, deadAt: null },
-        }));
-      case 'AlertNotificationSuppressed': {
-        if (event.data.reason !== 'resolved-while-held' || event.data.channelId === null) return;
-        const id = deliveryIdOf(event.data.transitionEventId, event.data.channelId);
-        const record = this.deliveryMap.get(id);
-        if (!record || record.view.status !== 'pending') return;
-        this.pending.delete(id);
-        return this.changeDelivery(id, (r) => ({
-          ...r,
-          view: { ...r.view, status: 'superseded', nextAttemptAt: null },
-        }));
-      }
-      default:
-        return;
-    }
-  }
-
-  private changeDelivery(id: string, change: (record: DeliveryRecord) => DeliveryRecord): void {
-    const record = this.deliveryMap.get(id);
-    if (record) this.deliveryMap.set(id, change(record));
   }
 }
 

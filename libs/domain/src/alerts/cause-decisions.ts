@@ -22,18 +22,28 @@ export function decideOnTwinEvent(
   if (p.decidedOn(event.id)) return [];
   const draft = new DecisionDraft(p, twins, now, s, null);
   const twinId = event.twinId;
-  const active = (): ReturnType<typeof draft.book.activeCausesOf> => draft.book.activeCausesOf(twinId);
+  const active = (): ReturnType<typeof draft.book.activeCausesOf> =>
+    draft.book.activeCausesOf(twinId);
   switch (event.type) {
     case 'AnomalyDetected': {
       if (twins(twinId)?.retired) break;
       const { episodeId, detector, properties, severity, evidence } = event.data;
-      openCause(draft, { kind: 'anomaly', twinId, episodeId, detector, properties, severity, evidence }, event.id, event.id);
+      openCause(
+        draft,
+        { kind: 'anomaly', twinId, episodeId, detector, properties, severity, evidence },
+        event.id,
+        event.id,
+      );
       break;
     }
     case 'AnomalyCleared':
       for (const { alert, member } of active()) {
         const cause = member.cause;
-        if (cause.kind === 'anomaly' && cause.episodeId === event.data.episodeId && cause.detector === event.data.detector) {
+        if (
+          cause.kind === 'anomaly' &&
+          cause.episodeId === event.data.episodeId &&
+          cause.detector === event.data.detector
+        ) {
           clearCause(draft, alert.view.alertId, member.causeKey, event.id, event.id);
         }
       }
@@ -56,7 +66,10 @@ export function decideOnTwinEvent(
   return draft.events();
 }
 
-function decidePrediction(draft: DecisionDraft, event: EventEnvelope<EventOfType<'MaintenancePredicted'>>): void {
+function decidePrediction(
+  draft: DecisionDraft,
+  event: EventEnvelope<EventOfType<'MaintenancePredicted'>>,
+): void {
   const { s } = draft;
   const prediction = event.data;
   const measures = [
@@ -80,7 +93,9 @@ function decidePrediction(draft: DecisionDraft, event: EventEnvelope<EventOfType
     const causeId = `${event.id}/${measure}`;
     const active = draft.book
       .activeCausesOf(event.twinId)
-      .find(({ member }) => member.cause.kind === 'maintenance' && member.cause.measure === measure);
+      .find(
+        ({ member }) => member.cause.kind === 'maintenance' && member.cause.measure === measure,
+      );
     if (active) {
       if (ignore || value >= threshold * HYSTERESIS) {
         clearCause(draft, active.alert.view.alertId, active.member.causeKey, causeId, event.id);
@@ -88,7 +103,15 @@ function decidePrediction(draft: DecisionDraft, event: EventEnvelope<EventOfType
     } else if (!ignore && value < threshold) {
       openCause(
         draft,
-        { kind: 'maintenance', twinId: event.twinId, measure, value, threshold, severity, predictionEventId: event.id },
+        {
+          kind: 'maintenance',
+          twinId: event.twinId,
+          measure,
+          value,
+          threshold,
+          severity,
+          predictionEventId: event.id,
+        },
         causeId,
         event.id,
       );
@@ -116,17 +139,31 @@ export function decideSilences(
     const info = twins(twinId);
     if (!info || info.retired || !Number.isFinite(lastMs)) continue;
     const silentFor = Math.max(0, Math.floor((at - lastMs) / 1000));
-    const active = draft.book.activeCausesOf(twinId).find(({ member }) => member.cause.kind === 'silence');
+    const active = draft.book
+      .activeCausesOf(twinId)
+      .find(({ member }) => member.cause.kind === 'silence');
     const causeId = `silence/${twinId}/${lastAt}`;
     if (silentFor >= s.silentAfterSeconds && !active) {
       openCause(
         draft,
-        { kind: 'silence', twinId, lastReadingAt: lastAt, silentForSeconds: silentFor, severity: 'warning' },
+        {
+          kind: 'silence',
+          twinId,
+          lastReadingAt: lastAt,
+          silentForSeconds: silentFor,
+          severity: 'warning',
+        },
         causeId,
         null,
       );
     } else if (silentFor < s.silentAfterSeconds && active) {
-      clearCause(draft, active.alert.view.alertId, active.member.causeKey, `${causeId}/resumed`, null);
+      clearCause(
+        draft,
+        active.alert.view.alertId,
+        active.member.causeKey,
+        `${causeId}/resumed`,
+        null,
+      );
     }
   }
   return draft.events();

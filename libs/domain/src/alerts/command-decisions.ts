@@ -2,7 +2,12 @@ import { TwinlogError } from '../errors';
 import { ALERTING_CONFIG_KEY } from './alert-events';
 import type { AlertsProjection } from './alerts-projection';
 import type { AlertState } from './alert-book';
-import type { AlertCommand, AlertTwinLookup, AlertingSettings, DecidedAlertEvent } from './alert-decision-types';
+import type {
+  AlertCommand,
+  AlertTwinLookup,
+  AlertingSettings,
+  DecidedAlertEvent,
+} from './alert-decision-types';
 import { alertEventIdOf } from './alert-ids';
 import { assertRuleValid, assertSilenceValid } from './config-validation';
 import { DecisionDraft } from './decision-draft';
@@ -40,10 +45,14 @@ export function decideCommand(
     case 'acknowledge': {
       const alert = unresolvedAlert(draft, command.alertId);
       if (alert.view.acknowledged !== null) {
-        throw new TwinlogError('ALERT_ALREADY_ACKNOWLEDGED', `Alert '${command.alertId}' is acknowledged already`, {
-          alertId: command.alertId,
-          acknowledgedBy: alert.view.acknowledged.by,
-        });
+        throw new TwinlogError(
+          'ALERT_ALREADY_ACKNOWLEDGED',
+          `Alert '${command.alertId}' is acknowledged already`,
+          {
+            alertId: command.alertId,
+            acknowledgedBy: alert.view.acknowledged.by,
+          },
+        );
       }
       lifeStep(draft, alert, id('acknowledged'), 'acknowledged', command.note, {
         type: 'AlertAcknowledged',
@@ -82,11 +91,17 @@ export function decideCommand(
     case 'delete-channel': {
       const channel = p.channel(command.channelId);
       if (!channel || channel.deleted) {
-        throw new TwinlogError('CHANNEL_NOT_FOUND', `No channel '${command.channelId}'`, { channelId: command.channelId });
+        throw new TwinlogError('CHANNEL_NOT_FOUND', `No channel '${command.channelId}'`, {
+          channelId: command.channelId,
+        });
       }
       const naming = p
         .rules()
-        .filter((rule) => [...rule.channels, ...rule.escalation.flatMap((step) => step.channels)].includes(command.channelId))
+        .filter((rule) =>
+          [...rule.channels, ...rule.escalation.flatMap((step) => step.channels)].includes(
+            command.channelId,
+          ),
+        )
         .map((rule) => rule.ruleId);
       if (naming.length > 0) {
         throw new TwinlogError(
@@ -104,7 +119,9 @@ export function decideCommand(
       break;
     case 'delete-rule':
       if (!p.rule(command.ruleId)) {
-        throw new TwinlogError('RULE_NOT_FOUND', `No alert rule '${command.ruleId}'`, { ruleId: command.ruleId });
+        throw new TwinlogError('RULE_NOT_FOUND', `No alert rule '${command.ruleId}'`, {
+          ruleId: command.ruleId,
+        });
       }
       config({ type: 'AlertRuleDeleted', data: { ruleId: command.ruleId } });
       break;
@@ -115,9 +132,12 @@ export function decideCommand(
     case 'lift-silence': {
       const silence = p.silence(command.silenceId);
       if (!silence) {
-        throw new TwinlogError('SILENCE_NOT_FOUND', `No silence '${command.silenceId}'`, { silenceId: command.silenceId });
+        throw new TwinlogError('SILENCE_NOT_FOUND', `No silence '${command.silenceId}'`, {
+          silenceId: command.silenceId,
+        });
       }
-      if (silence.liftedAt === null) config({ type: 'SilenceLifted', data: { silenceId: command.silenceId } });
+      if (silence.liftedAt === null)
+        config({ type: 'SilenceLifted', data: { silenceId: command.silenceId } });
       break;
     }
     case 'redeliver': {
@@ -128,13 +148,20 @@ export function decideCommand(
         });
       }
       if (delivery.status !== 'dead') {
-        throw new TwinlogError('DELIVERY_NOT_DEAD', `Delivery '${command.deliveryId}' is ${delivery.status}, not dead`, {
-          deliveryId: command.deliveryId,
-          status: delivery.status,
-        });
+        throw new TwinlogError(
+          'DELIVERY_NOT_DEAD',
+          `Delivery '${command.deliveryId}' is ${delivery.status}, not dead`,
+          {
+            deliveryId: command.deliveryId,
+            status: delivery.status,
+          },
+        );
       }
       draft.emit(
-        { type: 'AlertDeliveryRequeued', data: { deliveryId: delivery.deliveryId, alertId: delivery.alertId } },
+        {
+          type: 'AlertDeliveryRequeued',
+          data: { deliveryId: delivery.deliveryId, alertId: delivery.alertId },
+        },
         id('requeued'),
         p.deliveryGroupKey(delivery.deliveryId) ?? ALERTING_CONFIG_KEY,
         null,
@@ -158,5 +185,10 @@ function lifeStep(
   event: Parameters<DecisionDraft['emit']>[0],
 ): void {
   draft.emit(event, eventId, alert.view.groupKey, null);
-  planNotifications(draft, { alertId: alert.view.alertId, transition, transitionEventId: eventId, note });
+  planNotifications(draft, {
+    alertId: alert.view.alertId,
+    transition,
+    transitionEventId: eventId,
+    note,
+  });
 }

@@ -1,5 +1,6 @@
 import { TwinlogError } from '../errors';
 import { SEVERITIES } from '../events/twin-events';
+import { parseTime } from '../time/parse-time';
 import { ALERT_CAUSE_KINDS, type AlertRule } from './alert-events';
 import type { AlertsProjection } from './alerts-projection';
 import type { NewSilenceCommand } from './alert-decision-types';
@@ -24,9 +25,19 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
   if (!nonEmpty(rule.ruleId)) problems.push('ruleId must not be empty');
   if (!nonEmpty(rule.name)) problems.push('name must not be empty');
   const match = rule.match ?? {};
-  if (!SEVERITIES.includes(match.minSeverity)) problems.push(`match.minSeverity must be one of ${SEVERITIES.join(', ')}`);
+  for (const field of ['causes', 'twinTypes', 'sites', 'properties'] as const) {
+    if (!Array.isArray(match[field]) || !match[field].every(nonEmpty))
+      problems.push(`match.${field} must be a list of names`);
+  }
+  if (match.subtree !== null && !nonEmpty(match.subtree))
+    problems.push('match.subtree must be a twin id or null');
+  if (!Array.isArray(rule.escalation)) problems.push('escalation must be a list of steps');
+  if (typeof rule.enabled !== 'boolean') problems.push('enabled must be true or false');
+  if (!SEVERITIES.includes(match.minSeverity))
+    problems.push(`match.minSeverity must be one of ${SEVERITIES.join(', ')}`);
   for (const cause of list(match.causes)) {
-    if (!ALERT_CAUSE_KINDS.includes(cause as never)) problems.push(`match.causes: unknown cause '${String(cause)}'`);
+    if (!ALERT_CAUSE_KINDS.includes(cause as never))
+      problems.push(`match.causes: unknown cause '${String(cause)}'`);
   }
   problems.push(...channelProblems(p, rule.channels, 'channels'));
   const quiet = rule.quietHours;
@@ -35,9 +46,12 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
       problems.push('quietHours.from and .to must be HH:MM (00:00-23:59)');
     }
     if (!nonEmpty(quiet.timeZone) || !isValidTimeZone(quiet.timeZone)) {
-      problems.push(`quietHours.timeZone '${String(quiet.timeZone)}' is not a known IANA time zone`);
+      problems.push(
+        `quietHours.timeZone '${String(quiet.timeZone)}' is not a known IANA time zone`,
+      );
     }
-    if (!SEVERITIES.includes(quiet.allowSeverity)) problems.push('quietHours.allowSeverity is not a severity');
+    if (!SEVERITIES.includes(quiet.allowSeverity))
+      problems.push('quietHours.allowSeverity is not a severity');
   }
   let previous = 0;
   list(rule.escalation).forEach((raw, index) => {
@@ -57,27 +71,36 @@ export function ruleProblems(p: AlertsProjection, rule: AlertRule): string[] {
 export function assertRuleValid(p: AlertsProjection, rule: AlertRule): void {
   const problems = ruleProblems(p, rule);
   if (problems.length > 0) {
-    throw new TwinlogError('RULE_INVALID', `The alert rule is invalid: ${problems.join('; ')}`, { problems });
+    throw new TwinlogError('RULE_INVALID', `The alert rule is invalid: ${problems.join('; ')}`, {
+      problems,
+    });
   }
 }
 
 /** A silence: a valid from < to, ending in the future, on exactly one of a twin or a site. */
 export function assertSilenceValid(silence: NewSilenceCommand, now: string): void {
   const problems: string[] = [];
-  const from = Date.parse(silence.from);
-  const to = Date.parse(silence.to);
+  // parseTime refuses impossible dates (2026-02-30) that Date.parse rolls over.
+  const parsedFrom = parseTime(silence.from);
+  const parsedTo = parseTime(silence.to);
+  const from = parsedFrom.ok ? parsedFrom.ms : NaN;
+  const to = parsedTo.ok ? parsedTo.ms : NaN;
   if (!nonEmpty(silence.silenceId)) problems.push('silenceId must not be empty');
   if (silence.kind !== 'silence' && silence.kind !== 'maintenance-window') {
     problems.push("kind must be 'silence' or 'maintenance-window'");
   }
-  if (!Number.isFinite(from) || !Number.isFinite(to)) problems.push('from and to must be valid times');
+  if (!Number.isFinite(from) || !Number.isFinite(to))
+    problems.push('from and to must be valid times');
   else {
     if (from >= to) problems.push('from must be before to');
     if (to <= Date.parse(now)) problems.push('to must be in the future');
   }
-  if (nonEmpty(silence.twinId) === nonEmpty(silence.site)) problems.push('give exactly one of twinId or site');
+  if (nonEmpty(silence.twinId) === nonEmpty(silence.site))
+    problems.push('give exactly one of twinId or site');
   if (typeof silence.reason !== 'string') problems.push('reason must be text');
   if (problems.length > 0) {
-    throw new TwinlogError('SILENCE_INVALID', `The silence is invalid: ${problems.join('; ')}`, { problems });
+    throw new TwinlogError('SILENCE_INVALID', `The silence is invalid: ${problems.join('; ')}`, {
+      problems,
+    });
   }
 }

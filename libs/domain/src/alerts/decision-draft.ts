@@ -36,7 +36,13 @@ export class DecisionDraft {
   ): void {
     if (this.ids.has(id) || this.p.has(id)) return;
     this.ids.add(id);
-    const decided = { ...event, id, twinId, occurredAt: this.now, causationId } as DecidedAlertEvent;
+    const decided = {
+      ...event,
+      id,
+      twinId,
+      occurredAt: this.now,
+      causationId,
+    } as DecidedAlertEvent;
     this.book.apply(event, { id, occurredAt: this.now, revision: 0, actor: this.actor });
     (kind === 'transition' ? this.transitions : this.notifications).push(decided);
   }

@@ -30,10 +30,16 @@ export function decideDeliveryOutcome(
   jitter: number,
 ): DecidedAlertEvent[] {
   const delivery = p.delivery(deliveryId);
-  if (!delivery) throw new TwinlogError('DELIVERY_NOT_FOUND', `No delivery '${deliveryId}'`, { deliveryId });
+  if (!delivery)
+    throw new TwinlogError('DELIVERY_NOT_FOUND', `No delivery '${deliveryId}'`, { deliveryId });
   if (delivery.status !== 'pending') return [];
   const attempt = delivery.attempts + 1;
-  const base = { id: '', twinId: p.deliveryGroupKey(deliveryId)!, occurredAt: now, causationId: null };
+  const base = {
+    id: '',
+    twinId: p.deliveryGroupKey(deliveryId)!,
+    occurredAt: now,
+    causationId: null,
+  };
   const { alertId } = delivery;
   if (outcome.ok) {
     return [
@@ -46,7 +52,8 @@ export function decideDeliveryOutcome(
     ];
   }
   const error = outcome.error.slice(0, MAX_ERROR);
-  const windowEnd = Date.parse(p.retryWindowStart(deliveryId) ?? delivery.queuedAt) + s.retryForSeconds * 1000;
+  const windowEnd =
+    Date.parse(p.retryWindowStart(deliveryId) ?? delivery.queuedAt) + s.retryForSeconds * 1000;
   const at = Date.parse(now);
   if (outcome.permanent || at >= windowEnd) {
     return [
@@ -60,14 +67,22 @@ export function decideDeliveryOutcome(
   }
   const retryAfter = outcome.retryAfterSeconds;
   let delay = backoffSeconds(attempt, s, jitter);
-  if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter > 0) delay = Math.max(delay, retryAfter);
+  if (retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter > 0)
+    delay = Math.max(delay, retryAfter);
   const next = Math.min(at + delay * 1000, windowEnd);
   return [
     {
       ...base,
       id: alertEventIdOf(deliveryId, 'attempt', attempt),
       type: 'AlertDeliveryAttempted',
-      data: { deliveryId, alertId, attempt, status: outcome.status, error, nextAttemptAt: new Date(next).toISOString() },
+      data: {
+        deliveryId,
+        alertId,
+        attempt,
+        status: outcome.status,
+        error,
+        nextAttemptAt: new Date(next).toISOString(),
+      },
     },
   ];
 }

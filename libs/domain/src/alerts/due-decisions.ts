@@ -38,7 +38,11 @@ export function decideDue(
 /** Steps whose time has come fire while nobody acknowledged or took the alert (status open). */
 function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
   if (alert.view.status !== 'open') return;
-  const openedAt = Date.parse(alert.view.openedAt);
+  // Steps count from the alert's last (re)opening: a reopened alert gets its own chance.
+  const lastOpen = [...alert.view.history]
+    .reverse()
+    .find((h) => h.transition === 'opened' || h.transition === 'reopened');
+  const openedAt = Date.parse(lastOpen?.at ?? alert.view.openedAt);
   for (const rule of draft.p.rules()) {
     if (rule.escalation.length === 0 || !ruleMatches(rule, alert.view, draft.twins)) continue;
     rule.escalation.forEach((step, index) => {
@@ -50,7 +54,12 @@ function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
       draft.emit(
         {
           type: 'AlertEscalated',
-          data: { alertId: alert.view.alertId, step: stepNo, channels: [...step.channels], ruleId: rule.ruleId },
+          data: {
+            alertId: alert.view.alertId,
+            step: stepNo,
+            channels: [...step.channels],
+            ruleId: rule.ruleId,
+          },
         },
         id,
         alert.view.groupKey,
@@ -72,15 +81,19 @@ function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
  * dropped too when nothing about the alert reached that channel: the person never heard of it.
  */
 function supersedeHeld(draft: DecisionDraft, p: AlertsProjection): void {
-  const held = p.heldDeliveries(draft.now).filter(({ view }) => p.alert(view.alertId)?.status === 'resolved');
+  const held = p
+    .heldDeliveries(draft.now)
+    .filter(({ view }) => p.alert(view.alertId)?.status === 'resolved');
   if (held.length === 0) return;
   const heldIds = new Set(held.map(({ view }) => view.deliveryId));
-  const reached = new Set<string>();
-  for (const view of p.deliveries()) {
-    if (!heldIds.has(view.deliveryId) && view.status !== 'superseded') reached.add(`${view.alertId}\u0000${view.channelId}`);
-  }
+  const reached = (alertId: string, channelId: string): boolean =>
+    p
+      .deliveriesOf(alertId)
+      .some(
+        (d) => d.channelId === channelId && !heldIds.has(d.deliveryId) && d.status !== 'superseded',
+      );
   for (const { view, transitionEventId } of held) {
-    if (view.transition === 'resolved' && reached.has(`${view.alertId}\u0000${view.channelId}`)) continue;
+    if (view.transition === 'resolved' && reached(view.alertId, view.channelId)) continue;
     const alert = p.alert(view.alertId)!;
     draft.emit(
       {

@@ -22,7 +22,11 @@ function channelsOf(draft: DecisionDraft, named: readonly string[]): string[] {
 }
 
 /** Per channel the first rule (by id) that sends this alert there: one delivery per channel. */
-function targetsOf(draft: DecisionDraft, alert: AlertView, plan: PlannedTransition): Map<string, AlertRule> {
+function targetsOf(
+  draft: DecisionDraft,
+  alert: AlertView,
+  plan: PlannedTransition,
+): Map<string, AlertRule> {
   const targets = new Map<string, AlertRule>();
   const candidates = plan.only
     ? [{ rule: plan.only.rule, channels: plan.only.channels }]
@@ -72,7 +76,12 @@ export function payloadOf(
       openedAt: alert.openedAt,
       assignee: alert.assignee?.to ?? null,
       reopenCount: alert.reopenCount,
-      members: alert.members.map(({ twinId, cause, since, clearedAt }) => ({ twinId, cause, since, clearedAt })),
+      members: alert.members.map(({ twinId, cause, since, clearedAt }) => ({
+        twinId,
+        cause,
+        since,
+        clearedAt,
+      })),
     },
   };
 }
@@ -89,7 +98,10 @@ export function planNotifications(draft: DecisionDraft, plan: PlannedTransition)
   const targets = targetsOf(draft, alert, plan);
   if (targets.size === 0) return;
   const at = Date.parse(draft.now);
-  const suppress = (reason: 'flapping' | 'silence' | 'maintenance-window', silenceId: string | null): void =>
+  const suppress = (
+    reason: 'flapping' | 'silence' | 'maintenance-window',
+    silenceId: string | null,
+  ): void =>
     draft.emit(
       {
         type: 'AlertNotificationSuppressed',

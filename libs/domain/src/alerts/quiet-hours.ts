@@ -38,7 +38,11 @@ function formatOf(timeZone: string): Intl.DateTimeFormat {
 }
 
 function wallTimeAt(instant: number, timeZone: string): WallTime & { seconds: number } {
-  const parts = new Map(formatOf(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = new Map(
+    formatOf(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   const num = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.get(type) ?? 0);
   return {
     year: num('year'),
@@ -87,7 +91,12 @@ export function quietUntil(quiet: QuietHours, at: number): number | null {
   const dayShift = t < to ? 0 : 1;
   const day = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + dayShift));
   const end = instantOfWallTime(
-    { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), minutes: to },
+    {
+      year: day.getUTCFullYear(),
+      month: day.getUTCMonth() + 1,
+      day: day.getUTCDate(),
+      minutes: to,
+    },
     quiet.timeZone,
   );
   return end > at ? end : null;

@@ -11,7 +11,8 @@ function memberMatches(member: AlertMember, rule: AlertRule, twins: AlertTwinLoo
   if (!severityAtLeast(cause.severity, match.minSeverity)) return false;
   if (match.causes.length > 0 && !match.causes.includes(cause.kind)) return false;
   const twin = twins(member.twinId);
-  if (match.twinTypes.length > 0 && (!twin || !match.twinTypes.includes(twin.twinType))) return false;
+  if (match.twinTypes.length > 0 && (!twin || !match.twinTypes.includes(twin.twinType)))
+    return false;
   if (match.sites.length > 0 && (!twin?.site || !match.sites.includes(twin.site))) return false;
   if (match.subtree !== null && !inSubtree(member.twinId, match.subtree, twins)) return false;
   if (match.properties.length > 0) {
@@ -47,12 +48,14 @@ export function coveringSilence(
     const site = twins(twinId)?.site;
     if (site) sites.add(site);
   }
-  return [...silences]
+  return silences
+    .filter((silence) => silenceActive(silence, at))
     .sort((a, b) => (a.silenceId < b.silenceId ? -1 : a.silenceId > b.silenceId ? 1 : 0))
     .find(
       (silence) =>
         silenceActive(silence, at) &&
-        ((silence.twinId !== null && subjects.some((twinId) => inSubtree(twinId, silence.twinId!, twins))) ||
+        ((silence.twinId !== null &&
+          subjects.some((twinId) => inSubtree(twinId, silence.twinId!, twins))) ||
           (silence.site !== null && sites.has(silence.site))),
     );
 }

@@ -2,13 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alertAcknowledged, alertOpened } from '@twinlog/event-log/testing';
 import { ensureBootstrapKey } from '@twinlog/service-kit';
 import { distributedServiceEnv, openSse, type SseConnection } from '@twinlog/testing';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
 
 // The live stream through the one port, as tools reach it (issue 19's contract): text/event-
 // stream with id lines, in both modes, past HTTP deadlines shorter than the stream; a reading
-// accepted by ingestion reaches it; and with authentication on, a caller sees only its sites.
+// accepted by ingestion reaches it, and so does an alert appended to the alerts stream; and
+// with authentication on, a caller sees only its sites (an alert's too).
 
 jest.setTimeout(180_000);
 
@@ -66,7 +68,7 @@ describe.each(['embedded', 'kafka'] as const)('the live stream at the one port (
     const stream = await openSse(`${twinlog.url}/v1/stream?twin=mill-1`);
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(stream.openId).toMatch(/^[0-9a-z.]+_[0-9a-z.]+$/);
+    expect(stream.openId).toMatch(/^[0-9a-z.]+_[0-9a-z.]+_[0-9a-z.]+$/);
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(stream.ended).toBe(false);
     expect(stream.comments).toContain('keep-alive');
@@ -78,7 +80,7 @@ describe.each(['embedded', 'kafka'] as const)('the live stream at the one port (
     await stream.until((c) => readings(c).length > 0);
     const [message] = readings(stream);
     expect(message!.event).toBe('state-changed');
-    expect(message!.id).toMatch(/^[0-9a-z.]+_[0-9a-z.]+$/);
+    expect(message!.id).toMatch(/^[0-9a-z.]+_[0-9a-z.]+_[0-9a-z.]+$/);
     expect(JSON.parse(message!.data)).toMatchObject({
       twinId: 'mill-1',
       site: 'plant-a',
@@ -86,6 +88,39 @@ describe.each(['embedded', 'kafka'] as const)('the live stream at the one port (
       data: { readings: [{ property: 'temperature', value: 41.5 }] },
     });
     stream.close();
+  });
+
+  it("carries an alert's life from the alerts stream: alert-opened, then alert-changed", async () => {
+    const stream = await openSse(
+      `${twinlog.url}/v1/stream?twin=mill-1&types=alert-opened,alert-changed`,
+    );
+    expect(stream.status).toBe(200);
+    const alertId = `alert-${randomUUID().slice(0, 8)}`;
+    await twinlog.infra.log.append([alertOpened('mill-1', alertId, { site: 'plant-a' })]);
+    await twinlog.infra.log.append([alertAcknowledged('mill-1', alertId)]);
+    await stream.until((c) => c.messages.length >= 2);
+    const [opened, acknowledged] = stream.messages;
+    expect(opened!.event).toBe('alert-opened');
+    expect(JSON.parse(opened!.data)).toMatchObject({
+      twinId: 'mill-1',
+      site: 'plant-a',
+      event: 'AlertOpened',
+      data: { alertId, groupKey: 'mill-1', member: { twinId: 'mill-1' } },
+    });
+    expect(acknowledged!.event).toBe('alert-changed');
+    expect(JSON.parse(acknowledged!.data)).toMatchObject({
+      event: 'AlertAcknowledged',
+      data: { alertId },
+    });
+    // A client resuming from before the alert gets it again, exactly (the ids count alerts).
+    const resumed = await openSse(
+      `${twinlog.url}/v1/stream?twin=mill-1&types=alert-opened,alert-changed`,
+      { 'last-event-id': stream.openId! },
+    );
+    await resumed.until((c) => c.messages.length >= 2);
+    expect(resumed.messages.map((m) => m.id)).toEqual(stream.messages.map((m) => m.id));
+    stream.close();
+    resumed.close();
   });
 });
 
@@ -164,6 +199,16 @@ describe('the live stream with authentication on, two sites', () => {
     expect(twins(streams[0]!)).toEqual(['mill-a']);
     expect(twins(streams[1]!)).toEqual(['mill-b']);
     expect(twins(streams[2]!).sort()).toEqual(['mill-a', 'mill-b']);
+
+    // An alert of plant-a reaches plant-a's viewer and the all-sites one, not plant-b's.
+    await twinlog.infra.log.append([alertOpened('mill-a', 'alert-a', { site: 'plant-a' })]);
+    const alerts = (c: SseConnection) =>
+      c.messages.filter((m) => m.event === 'alert-opened').map((m) => JSON.parse(m.data).twinId);
+    await streams[0]!.until((c) => alerts(c).length === 1);
+    await streams[2]!.until((c) => alerts(c).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(alerts(streams[0]!)).toEqual(['mill-a']);
+    expect(alerts(streams[1]!)).toEqual([]);
     streams.forEach((s) => s.close());
   });
 });

@@ -22,8 +22,8 @@ export type RunningTwinState = RunningService;
 
 /**
  * twin-state: the live state is restored from snapshots and the log after them (commands and
- * queries get 503 NOT_READY until then; probes answer), then follows both streams from where the
- * replay ended. `close` writes a last snapshot, then stops the live feed.
+ * queries get 503 NOT_READY until then; probes answer), then follows the streams from where the
+ * replay ended (the alerts stream for the live stream only). `close` writes a last snapshot, then stops the live feed.
  */
 export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
@@ -46,7 +46,9 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       follow({
         what: 'twin state',
         model: LiveTwins,
-        streams: ['twin-events', 'telemetry'],
+        // The state folds twin-events and telemetry; alerts only reach the live stream, from
+        // where they end at start (LiveTwins.restore): their past is not replayed.
+        streams: ['twin-events', 'telemetry', 'alerts'],
         group: 'twin-state-live',
         maxBatchSize: 5_000,
         restore: (twins) => twins.restore(),

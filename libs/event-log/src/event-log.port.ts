@@ -15,8 +15,8 @@ export interface RecordedEvent {
 export interface AppendOptions {
   /**
    * Optimistic concurrency for one twin: the revision of its last twin-events event that the
-   * caller decided on. A different current revision fails with REVISION_CONFLICT and appends
-   * nothing. Only meaningful from the twin's single writer (docs/adr/0002).
+   * caller decided on (telemetry and alerts never move it). A different current revision
+   * fails with REVISION_CONFLICT and appends nothing. Only meaningful from the twin's single writer (docs/adr/0002).
    */
   expectedRevision?: { twinId: string; revision: number };
 }
@@ -29,7 +29,10 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
-  /** Both streams (merged by record time) unless narrowed. */
+  /**
+   * Every stream (twin-events, telemetry, alerts: a twin's whole trail, merged by record time)
+   * unless narrowed. Folding a twin's state reads TWIN_STATE_STREAMS only.
+   */
   streams?: StreamName[];
   /** Only events recorded at or before this time (state as the log knew it at T). */
   recordedUntil?: string;

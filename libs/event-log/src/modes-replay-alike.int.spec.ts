@@ -2,15 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TwinProjection, type NewEvent, type TwinState } from '@twinlog/domain';
+import {
+  isAlertEvent,
+  STREAMS,
+  TwinProjection,
+  type NewEvent,
+  type TwinState,
+} from '@twinlog/domain';
 import { realServer } from '@twinlog/testing';
 import { SqliteEventLog } from './embedded/sqlite-event-log';
 import type { EventLog } from './event-log.port';
 import { KafkaEventLog } from './kafka/kafka-event-log';
-import { newEvent, registered, telemetry } from './testing/sample-events';
+import {
+  alertAcknowledged,
+  alertOpened,
+  newEvent,
+  registered,
+  telemetry,
+} from './testing/sample-events';
 
 // The embedded mode must replay exactly like the Kafka mode: the same events, appended to
-// each, fold to the same twin states (log positions aside, which differ by nature).
+// each, fold to the same twin states (log positions aside, which differ by nature), and give
+// each twin's alerts (the third stream, which changes no state) in the same order.
 describe('embedded and Kafka logs replay alike', () => {
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -49,6 +62,7 @@ describe('embedded and Kafka logs replay alike', () => {
           },
         }),
       );
+      events.push(alertOpened(twin, `${twin}-alert`), alertAcknowledged(twin, `${twin}-alert`));
     }
     return events;
   }
@@ -56,12 +70,18 @@ describe('embedded and Kafka logs replay alike', () => {
   async function replayed(log: EventLog, events: NewEvent[]): Promise<Record<string, unknown>> {
     for (let i = 0; i < events.length; i += 17) await log.append(events.slice(i, i + 17));
     const projection = new TwinProjection();
-    const result = await log.replay({ streams: ['twin-events', 'telemetry'] }, async (batch) =>
-      projection.apply(batch.map((r) => r.event)),
-    );
+    const alerts: Record<string, string[]> = {};
+    const result = await log.replay({ streams: [...STREAMS] }, async (batch) => {
+      projection.apply(batch.map((r) => r.event));
+      for (const { event } of batch)
+        if (isAlertEvent(event)) (alerts[event.twinId] ??= []).push(event.type);
+    });
     expect(result.events).toBe(events.length);
     await log.close();
-    return Object.fromEntries(projection.all().map((s) => [s.twinId, withoutPositions(s)]));
+    return {
+      states: Object.fromEntries(projection.all().map((s) => [s.twinId, withoutPositions(s)])),
+      alerts,
+    };
   }
 
   it('folds the same plant history to the same states in both modes', async () => {
@@ -78,7 +98,12 @@ describe('embedded and Kafka logs replay alike', () => {
       }),
       events,
     );
-    expect(Object.keys(embedded).sort()).toEqual(['cnc-1', 'cnc-2', 'cnc-3']);
+    expect(Object.keys(embedded['states'] as object).sort()).toEqual(['cnc-1', 'cnc-2', 'cnc-3']);
+    expect(embedded['alerts']).toEqual({
+      'cnc-1': ['AlertOpened', 'AlertAcknowledged'],
+      'cnc-2': ['AlertOpened', 'AlertAcknowledged'],
+      'cnc-3': ['AlertOpened', 'AlertAcknowledged'],
+    });
     expect(kafka).toEqual(embedded);
   });
 });

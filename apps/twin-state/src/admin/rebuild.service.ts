@@ -5,6 +5,7 @@ import {
   initialTwinState,
   TwinProjection,
   TwinlogError,
+  TWIN_STATE_STREAMS,
   type TwinState,
 } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
@@ -40,7 +41,7 @@ export class RebuildService {
 
   async rebuildOne(twinId: string): Promise<RebuildReport> {
     const started = Date.now();
-    const events = await this.log.readStream(twinId);
+    const events = await this.log.readStream(twinId, { streams: [...TWIN_STATE_STREAMS] });
     if (events.length === 0)
       throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} has no events`, {
         twinId: bounded(twinId),
@@ -54,7 +55,7 @@ export class RebuildService {
     const projection = new TwinProjection();
     const { events } = await this.log.replay(
       {
-        streams: ['twin-events', 'telemetry'],
+        streams: [...TWIN_STATE_STREAMS],
         onProgress: ({ events: n, total }) =>
           progress({ phase: 'replay', events: n, ...(total ? { total } : {}) }),
       },

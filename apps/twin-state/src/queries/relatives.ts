@@ -1,13 +1,42 @@
-import type { EventEnvelope } from '@twinlog/domain';
+import { isAlertEvent, type AlertMember, type EventEnvelope } from '@twinlog/domain';
 
 /** Which twins' sites a caller may see; `() => true` for a caller of every site. */
 export type SiteFilter = (site: string | null) => boolean;
 
-/** The other twin an event names (a child attached, the parent registered under), if any. */
-export function relativeNamed(event: EventEnvelope): string | null {
-  if (event.type === 'ChildAttached') return event.data.childId;
-  if (event.type === 'TwinRegistered') return event.data.parentId;
-  return null;
+/**
+ * The other twins an event names besides its own: a child attached, the parent registered
+ * under, an alert's member twins (an alert keyed by its system names the machines under it).
+ */
+export function relativesNamed(event: EventEnvelope): string[] {
+  if (event.type === 'ChildAttached') return [event.data.childId];
+  if (event.type === 'TwinRegistered')
+    return event.data.parentId === null ? [] : [event.data.parentId];
+  if (!isAlertEvent(event)) return [];
+  const named = new Set<string>();
+  const add = (m: Pick<AlertMember, 'twinId' | 'cause'>) => {
+    named.add(m.twinId);
+    named.add(m.cause.twinId);
+  };
+  switch (event.type) {
+    case 'AlertOpened':
+      named.add(event.data.groupKey);
+      add(event.data.member);
+      break;
+    case 'AlertMemberJoined':
+    case 'AlertReopened':
+      add(event.data.member);
+      break;
+    case 'AlertNotificationQueued': {
+      const { alert } = event.data.payload;
+      named.add(alert.groupKey).add(alert.subject);
+      alert.members.forEach(add);
+      break;
+    }
+    default:
+      break;
+  }
+  named.delete(event.twinId);
+  return [...named];
 }
 
 /**
@@ -21,6 +50,5 @@ export function namesHidden(
   see: SiteFilter,
   siteOf: (twinId: string) => string | null,
 ): boolean {
-  const relative = relativeNamed(event);
-  return relative !== null && !see(siteOf(relative));
+  return relativesNamed(event).some((relative) => !see(siteOf(relative)));
 }

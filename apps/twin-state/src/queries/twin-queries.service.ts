@@ -11,12 +11,13 @@ import {
   rollUp,
   twinHealth,
   TwinlogError,
+  TWIN_STATE_STREAMS,
   type EventEnvelope,
   type StateChange,
   type TwinState,
   type ModelCatalog,
 } from '@twinlog/domain';
-import type { EventLog } from '@twinlog/event-log';
+import type { EventLog, ReadStreamOptions } from '@twinlog/event-log';
 import { byCodeUnits, EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import { LiveTwins } from '../state/live-twins';
 import { auditPageOf, type AuditQuery } from './audit-page';
@@ -167,7 +168,10 @@ export class TwinQueries {
     return diffStates(before, after);
   }
 
-  /** The twin's events in log order, newest last, paged by position in the trail. */
+  /**
+   * The twin's events in log order, newest last, paged by position in the trail: every stream,
+   * its alerts too (an alert's events are keyed by its group's twin, with who acted on it).
+   */
   audit(twinId: string, query: AuditQuery, see: SiteFilter = everySite) {
     return this.heavy.run(() => this.auditPage(twinId, query, see));
   }
@@ -257,8 +261,10 @@ function setsLimitsOf(event: EventEnvelope, property: string): boolean {
   }
 }
 
-function untilOptions(at: string, axis: TimeAxis) {
-  return axis === 'event' ? { occurredUntil: at } : { recordedUntil: at };
+/** A state as of `at` folds the twin's own streams: its alerts (ADR 0002) change nothing of it. */
+function untilOptions(at: string, axis: TimeAxis): ReadStreamOptions {
+  const streams = [...TWIN_STATE_STREAMS];
+  return axis === 'event' ? { streams, occurredUntil: at } : { streams, recordedUntil: at };
 }
 
 function notFound(twinId: string): TwinlogError {

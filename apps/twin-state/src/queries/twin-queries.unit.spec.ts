@@ -64,11 +64,12 @@ function events(telemetryEvents: number, readingsPerEvent = 1): EventEnvelope[] 
 function fakeLog(all: EventEnvelope[], onRead?: (options: ReadStreamOptions) => void) {
   const reads: ReadStreamOptions[] = [];
   const log = {
-    readStream: async (_twinId: string, options: ReadStreamOptions = {}) => {
+    readStream: async (twinId: string, options: ReadStreamOptions = {}) => {
       reads.push(options);
       onRead?.(options);
       return all.filter(
         (e) =>
+          e.twinId === twinId &&
           (!options.streams || options.streams.includes(streamOf(e.type))) &&
           (!options.types || options.types.includes(e.type)) &&
           (!options.ids || options.ids.includes(e.id)) &&
@@ -160,5 +161,87 @@ describe('heavy twin queries', () => {
     release();
     await first;
     expect(await second).toBe('second');
+  });
+});
+
+describe("alerts in a twin's trail", () => {
+  const registration = (twinId: string, site: string): EventEnvelope => {
+    const ctx = { catalog, now: iso(0), maxFutureSkewMs: 60_000 };
+    const command: TwinCommand = {
+      type: 'RegisterTwin',
+      twinType: 'cnc-milling-machine',
+      site,
+      commissionedAt: iso(0),
+    };
+    const [event] = stampEvents(twinId, decideTwin(command, initialTwinState(twinId), ctx), {
+      commandId: `reg-${twinId}`,
+      correlationId: 'c',
+      causationId: null,
+      producer: 'spec',
+      now: iso(0),
+    });
+    return { ...event!, revision: 1 } as EventEnvelope;
+  };
+  const member = (twinId: string) => ({
+    twinId,
+    causeKey: `silence/${twinId}`,
+    cause: {
+      kind: 'silence',
+      twinId,
+      lastReadingAt: null,
+      silentForSeconds: 300,
+      severity: 'warning',
+    },
+    since: iso(5),
+    clearedAt: null,
+  });
+  const alert = (type: string, data: Record<string, unknown>, n: number): EventEnvelope =>
+    ({
+      id: `alert-evt-${n}`,
+      twinId: TWIN,
+      type,
+      schemaVersion: 1,
+      revision: n,
+      occurredAt: iso(10 + n),
+      recordedAt: iso(10 + n),
+      correlationId: 'c',
+      causationId: null,
+      producer: n === 3 ? 'alerting/key:0123456789abcdef' : 'alerting',
+      data,
+    }) as EventEnvelope;
+  const trail = () => [
+    registration(TWIN, 'site-a'),
+    registration('mill-b', 'site-b'),
+    alert(
+      'AlertOpened',
+      { alertId: 'a1', groupKey: TWIN, site: 'site-a', member: member(TWIN) },
+      1,
+    ),
+    alert('AlertMemberJoined', { alertId: 'a1', member: member('mill-b') }, 2),
+    alert('AlertAcknowledged', { alertId: 'a1', note: 'on it' }, 3),
+  ];
+
+  it('shows them with who acted, and leaves out one naming a member of a site the caller may not see', async () => {
+    const { queries } = await queriesOver(trail());
+    const all = await queries.audit(TWIN, { limit: 100 });
+    expect(all.events.map((e) => [e.type, e.actor])).toEqual([
+      ['TwinRegistered', null],
+      ['AlertOpened', null],
+      ['AlertMemberJoined', null],
+      ['AlertAcknowledged', 'key:0123456789abcdef'],
+    ]);
+    const siteA = await queries.audit(TWIN, { limit: 100 }, (site) => site === 'site-a');
+    expect(siteA.events.map((e) => e.type)).toEqual([
+      'TwinRegistered',
+      'AlertOpened',
+      'AlertAcknowledged',
+    ]);
+  });
+
+  it('folds a state as of a time from the twin streams only', async () => {
+    const { queries, reads } = await queriesOver(trail());
+    const state = await queries.at(TWIN, iso(100), 'record');
+    expect(state.revision).toBe(1);
+    expect(reads.map((r) => r.streams)).toEqual([['twin-events', 'telemetry']]);
   });
 });

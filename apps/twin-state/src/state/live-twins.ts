@@ -1,9 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { restoreTwinState, TwinProjection, type TwinState } from '@twinlog/domain';
+import {
+  isAlertEvent,
+  restoreTwinState,
+  TwinProjection,
+  type StreamName,
+  type TwinState,
+} from '@twinlog/domain';
 import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
 import { EVENT_LOG } from '@twinlog/service-kit';
 
 const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.partition}`;
+
+/**
+ * Streams followed for the live stream only, from where they end at start: the state folds
+ * nothing of them, so nothing of their past is replayed (the alerts stream: ADR 0002).
+ */
+export const FOLLOWED_FROM_START: readonly StreamName[] = ['alerts'];
 
 /** Told of what the live feed folds, once the start-up replay is done (the live stream). */
 export interface LiveFollower {
@@ -33,14 +45,21 @@ export class LiveTwins {
 
   constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
-  /** Loads the latest snapshots; returns where the replay starts (each partition's oldest). */
+  /**
+   * Loads the latest snapshots; returns where the replay starts (each partition's oldest, and
+   * the end of the streams followed only from the start).
+   */
   async restore(): Promise<LogPosition[]> {
     const states: TwinState[] = [];
     const from = new Map<string, LogPosition>();
+    for (const stream of FOLLOWED_FROM_START)
+      for (const b of await this.log.bounds(stream))
+        from.set(key(b), { stream, partition: b.partition, offset: b.end });
     for await (const snapshot of this.log.snapshots.loadAll()) {
       states.push(restoreTwinState(snapshot.state));
       // Replay from the oldest snapshot position of each partition; newer twins skip what they hold.
       for (const p of snapshot.next) {
+        if (FOLLOWED_FROM_START.includes(p.stream)) continue;
         const known = from.get(key(p));
         if (!known || p.offset < known.offset) from.set(key(p), p);
       }
@@ -66,15 +85,17 @@ export class LiveTwins {
   }
 
   apply(batch: RecordedEvent[]): void {
-    this.projection.apply(batch.map((r) => r.event));
-    for (const { event, position } of batch) {
-      this.changed.add(event.twinId);
+    // Alerts pass through to the live stream; they change no twin and need no snapshot.
+    const states = batch.filter((r) => !isAlertEvent(r.event));
+    this.projection.apply(states.map((r) => r.event));
+    for (const { event } of states) this.changed.add(event.twinId);
+    for (const { position } of batch) {
       const known = this.next.get(key(position));
       if (!known || position.offset + 1 > known.offset) {
         this.next.set(key(position), { ...position, offset: position.offset + 1 });
       }
     }
-    this.eventsSinceSnapshot += batch.length;
+    this.eventsSinceSnapshot += states.length;
     if (this.following) this.follower?.folded(batch);
   }
 

@@ -3,7 +3,7 @@ import type { StreamMessage } from './stream-message';
 
 /**
  * The live clients, indexed by what their filter names, so a message is matched only against
- * the clients that can want it (its twin's, its ancestors' subtrees', its site's, and the
+ * the clients that can want it (its twins', its ancestors' subtrees', its site's, and the
  * unfiltered ones) and not against all 1,000.
  */
 export class ClientIndex {
@@ -27,11 +27,15 @@ export class ClientIndex {
     if (set.size === 0 && key.by !== 'all') this.mapOf(key.by).delete(nameOf(key));
   }
 
-  /** Calls `send` for every client whose filter accepts the message. */
+  /**
+   * Calls `send` for every client whose filter accepts the message: once each, as a client is
+   * in one set and a message names a twin at most once (its `twins`, then other `ancestors`).
+   */
   match(message: StreamMessage, send: (client: StreamClient) => void): void {
-    const twinId = message.event.twinId;
-    this.each(this.byTwin.get(twinId), message, send);
-    this.each(this.bySubtree.get(twinId), message, send);
+    for (const twinId of message.twins) {
+      this.each(this.byTwin.get(twinId), message, send);
+      this.each(this.bySubtree.get(twinId), message, send);
+    }
     for (const ancestor of message.ancestors)
       this.each(this.bySubtree.get(ancestor), message, send);
     if (message.site !== null) this.each(this.bySite.get(message.site), message, send);

@@ -17,8 +17,11 @@ export async function resumePoint(
   current: () => StreamCursor,
   windowStart: () => StreamCursor = current,
 ): Promise<StreamCursor> {
-  const parsed = StreamCursor.parse(text);
-  if (!(parsed instanceof StreamCursor)) throw invalid(text, parsed.invalid);
+  const read = StreamCursor.parse(text);
+  if (!(read instanceof StreamCursor)) throw invalid(text, read.invalid);
+  // An id from before the alerts stream was followed (two lists): its client never had an
+  // alert, so it gets those of the window and on, not the whole alerts history from the log.
+  const parsed = read.missing.reduce((c, stream) => c.taking(stream, windowStart()), read);
   // Inside the window of recent messages: the log surely holds it (a thousand clients coming
   // back after a proxy restart cost no request to the log).
   const sameShape = STREAM_ORDER.every((s) => parsed.partitions(s) === current().partitions(s));

@@ -1,29 +1,37 @@
 import type { StreamName } from '@twinlog/domain';
 import type { LogPosition } from '@twinlog/event-log';
 
-/** The streams in the order an id lists them. */
 /** The streams the live stream follows, in the order its ids list them. */
-export const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry'];
+export const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry', 'alerts'];
+/** What ids listed before the alerts stream was followed (issue 20): still resumed from. */
+const FIRST_STREAMS = 2;
 const OFFSET = '[0-9a-z]{1,11}';
 const OFFSETS = `${OFFSET}(?:\\.${OFFSET}){0,1023}`;
 /** What a stream id looks like (also the OpenAPI document's pattern for it). */
-export const ID_PATTERN = `^${OFFSETS}_${OFFSETS}$`;
+export const ID_PATTERN = `^${OFFSETS}_${OFFSETS}(?:_${OFFSETS})?$`;
 const ID_SHAPE = new RegExp(ID_PATTERN);
 /** Longer than any id of 1,024 partitions a stream: refused before the pattern runs. */
-export const MAX_ID_LENGTH = 2 * 1024 * 12 + 1;
+export const MAX_ID_LENGTH = STREAM_ORDER.length * 1024 * 12 + STREAM_ORDER.length - 1;
 
 /**
- * A position in the whole log: the next offset of every partition of both streams. A stream
- * message's id is the cursor just after it, so "everything after id X" is, per partition, every
- * event at or past X's offset: exact across partitions whatever order they were merged in.
+ * A position in the whole log: the next offset of every partition of every stream it follows.
+ * A stream message's id is the cursor just after it, so "everything after id X" is, per
+ * partition, every event at or past X's offset: exact across partitions whatever order they
+ * were merged in.
  *
- * Written as the twin-events offsets, `_`, the telemetry offsets; each list in partition order,
- * `.`-separated, base 36: `0.1f_2kx9.2kw1` (docs/services/stream.md).
+ * Written as the twin-events offsets, `_`, the telemetry offsets, `_`, the alerts offsets; each
+ * list in partition order, `.`-separated, base 36: `0.1f_2kx9.2kw1_3` (docs/services/stream.md).
+ * An id of two lists (from before the alerts stream) reads with its alerts position unknown:
+ * `missing` names it, and the resume takes it from the window's start (resume-point.ts).
  */
 export class StreamCursor {
   private readonly encoded = new Map<StreamName, string>();
 
-  private constructor(private readonly offsets: Record<StreamName, number[]>) {}
+  private constructor(
+    private readonly offsets: Record<StreamName, number[]>,
+    /** Streams the id it was read from did not list (an id from before they were followed). */
+    readonly missing: readonly StreamName[] = [],
+  ) {}
 
   static of(positions: Iterable<LogPosition>): StreamCursor {
     const cursor = new StreamCursor({ 'twin-events': [], telemetry: [], alerts: [] });
@@ -35,12 +43,29 @@ export class StreamCursor {
   static parse(text: string): StreamCursor | { invalid: string } {
     if (text.length > MAX_ID_LENGTH || !ID_SHAPE.test(text))
       return { invalid: 'not a stream id (see docs/services/stream.md)' };
-    const [events = '', telemetry = ''] = text.split('_');
-    const read = (list: string) => list.split('.').map((o) => parseInt(o, 36));
-    const offsets = { 'twin-events': read(events), telemetry: read(telemetry), alerts: [] };
-    if ([...offsets['twin-events'], ...offsets.telemetry].some((o) => !Number.isSafeInteger(o)))
+    const lists = text.split('_');
+    const read = (stream: StreamName) => {
+      const list = lists[STREAM_ORDER.indexOf(stream)];
+      return list === undefined ? [] : list.split('.').map((o) => parseInt(o, 36));
+    };
+    const offsets = {
+      'twin-events': read('twin-events'),
+      telemetry: read('telemetry'),
+      alerts: read('alerts'),
+    };
+    if (STREAM_ORDER.some((s) => offsets[s].some((o) => !Number.isSafeInteger(o))))
       return { invalid: 'an offset is too large' };
-    return new StreamCursor(offsets);
+    return new StreamCursor(offsets, STREAM_ORDER.slice(Math.max(lists.length, FIRST_STREAMS)));
+  }
+
+  /** This cursor with the positions of `stream` taken from `other` (no longer missing). */
+  taking(stream: StreamName, other: StreamCursor): StreamCursor {
+    const taken = this.copy();
+    taken.offsets[stream] = [...other.offsets[stream]];
+    return new StreamCursor(
+      taken.offsets,
+      this.missing.filter((s) => s !== stream),
+    );
   }
 
   /** The next offset of a partition (0 for a partition it has not seen). */
@@ -86,11 +111,14 @@ export class StreamCursor {
   }
 
   copy(): StreamCursor {
-    return new StreamCursor({
-      'twin-events': [...this.offsets['twin-events']],
-      telemetry: [...this.offsets.telemetry],
-      alerts: [...this.offsets.alerts],
-    });
+    return new StreamCursor(
+      {
+        'twin-events': [...this.offsets['twin-events']],
+        telemetry: [...this.offsets.telemetry],
+        alerts: [...this.offsets.alerts],
+      },
+      this.missing,
+    );
   }
 
   encode(): string {

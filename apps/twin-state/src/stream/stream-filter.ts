@@ -62,10 +62,22 @@ export function streamFilter(query: StreamQuery, caller: Principal): StreamFilte
   return {
     key,
     accepts: (m) =>
+      about(key, m) &&
       (types === undefined || types.has(m.type)) &&
       (site === undefined || m.site === site) &&
       see(m.site) &&
       // The same rule as the audit trail's: no event naming a relative the caller cannot see.
-      !namesHidden(m.event, see, () => m.relativeSite ?? null),
+      !namesHidden(m.event, see, (id) => m.relativeSites?.get(id) ?? null),
   };
+}
+
+/**
+ * Whether a message is about the twin (or subtree) a filter names. The live clients are found
+ * through an index by the same rule; a client catching up from the window or the log is not,
+ * so the filter says it too.
+ */
+function about(key: StreamFilter['key'], m: StreamMessage): boolean {
+  if (key.by === 'twin') return m.twins.includes(key.twinId);
+  if (key.by === 'subtree') return m.twins.includes(key.twinId) || m.ancestors.includes(key.twinId);
+  return true;
 }

@@ -5,11 +5,12 @@ import { AccessKeys, EVENT_LOG, type Principal } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { LiveTwins, type LiveFollower } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
-import { relativeNamed } from '../queries/relatives';
+import { relativesNamed } from '../queries/relatives';
+import { AlertPlaces } from './alert-places';
 import { ClientIndex } from './client-index';
 import { Permits } from './permits';
 import { StreamClient } from './stream-client';
-import { StreamCursor } from './stream-cursor';
+import { STREAM_ORDER, StreamCursor } from './stream-cursor';
 import type { StreamFilter } from './stream-filter';
 import { frameOf, messageTypeOf, type StreamMessage } from './stream-message';
 import { StreamWindow } from './stream-window';
@@ -31,7 +32,12 @@ const ACCESS_CHECK_MS = 1_000;
 export class StreamHub implements LiveFollower, OnModuleDestroy {
   private readonly logger = new Logger('StreamHub');
   private readonly settings: TwinStateConfig['stream'];
-  private state?: { cursor: StreamCursor; window: StreamWindow; places: TwinPlaces };
+  private state?: {
+    cursor: StreamCursor;
+    window: StreamWindow;
+    places: TwinPlaces;
+    alerts: AlertPlaces;
+  };
   private readonly live = new ClientIndex();
   private readonly catchingUp = new Set<StreamClient>();
   private heartbeat?: NodeJS.Timeout;
@@ -59,6 +65,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       cursor,
       window: new StreamWindow(this.settings.window, cursor),
       places: new TwinPlaces(this.twins.places()),
+      alerts: new AlertPlaces(),
     };
     this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatMs);
     this.heartbeat.unref();
@@ -67,7 +74,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
   }
 
   folded(batch: RecordedEvent[]): void {
-    const { cursor, window, places } = this.started();
+    const { cursor, window, places, alerts } = this.started();
     const before = cursor.encode();
     const touched = this.touched;
     for (const recorded of batch) {
@@ -76,7 +83,8 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
       // The feed may repeat what it already delivered (a rebalance): sent once only.
       if (!cursor.advance(recorded.position)) continue;
       places.note(recorded.event, from);
-      const message = this.messageOf(recorded, cursor, places);
+      alerts.note(recorded.event, recorded.position);
+      const message = this.messageOf(recorded, cursor);
       if (!message) continue;
       window.push(message);
       this.live.match(message, (client) => {
@@ -222,10 +230,9 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     end: StreamCursor,
   ): Promise<StreamCursor> {
     const reached = at.copy();
-    const { places } = this.started();
     await this.log.replay(
       {
-        streams: ['twin-events', 'telemetry'],
+        streams: [...STREAM_ORDER],
         from: { kind: 'positions', positions: at.positions() },
         endAt: end.positions(),
         // Small batches: each is sent, then waited on, so a client's queue stays near its bound.
@@ -235,7 +242,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
         if (client.isClosed) throw new ClientGone();
         for (const recorded of batch) {
           if (!reached.advance(recorded.position)) continue;
-          const message = this.messageOf(recorded, reached, places);
+          const message = this.messageOf(recorded, reached);
           if (message && client.filter.accepts(message)) client.queue(frameOf(message), message.id);
         }
         client.flush(reached.encode(), undefined, true);
@@ -247,24 +254,33 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     return reached.join(end);
   }
 
-  private messageOf(
-    recorded: RecordedEvent,
-    cursor: StreamCursor,
-    places: TwinPlaces,
-  ): StreamMessage | undefined {
+  /**
+   * The message of an event the stream carries, placed as of its position: its site, the twins
+   * it is about and their ancestors (an alert's: its site, its group's twin and its members).
+   */
+  private messageOf(recorded: RecordedEvent, cursor: StreamCursor): StreamMessage | undefined {
     const type = messageTypeOf(recorded.event.type);
     if (!type) return undefined;
-    const { twinId } = recorded.event;
-    const relative = relativeNamed(recorded.event);
+    const { places, alerts } = this.started();
+    const { event, position } = recorded;
+    const alert = alerts.placementOf(event, position);
+    const twins = alert?.twins ?? [event.twinId];
+    const relatives = relativesNamed(event);
     return {
       type,
-      position: recorded.position,
+      position,
       id: cursor.encode(),
-      event: recorded.event,
-      // As of the event's position, on the live path and a resume from the log alike.
-      site: places.siteOf(twinId, recorded.position),
-      ancestors: places.ancestorsOf(twinId, recorded.position),
-      ...(relative !== null ? { relativeSite: places.siteOf(relative, recorded.position) } : {}),
+      event,
+      // As of the event's position, on the live path and a resume from the log alike. An alert
+      // this instance did not see open (before its start) goes by its group twin's site.
+      site: alert?.site !== undefined ? alert.site : places.siteOf(event.twinId, position),
+      twins,
+      ancestors: alert
+        ? ancestorsOfAll(twins, places, position)
+        : places.ancestorsOf(event.twinId, position),
+      ...(relatives.length > 0
+        ? { relativeSites: new Map(relatives.map((r) => [r, places.siteOf(r, position)])) }
+        : {}),
     };
   }
 
@@ -305,4 +321,12 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     clearInterval(this.accessCheck);
     for (const client of [...this.live.all, ...this.catchingUp]) client.end();
   }
+}
+
+/** The ancestors of several twins (an alert's), each once and none of the twins themselves. */
+function ancestorsOfAll(twins: string[], places: TwinPlaces, at: LogPosition): string[] {
+  const found = new Set<string>();
+  for (const twin of twins)
+    for (const a of places.ancestorsOf(twin, at)) if (!twins.includes(a)) found.add(a);
+  return [...found];
 }

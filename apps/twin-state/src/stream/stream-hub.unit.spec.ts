@@ -370,3 +370,198 @@ describe("StreamHub: a twin's site, live and resumed from the log", () => {
     resumed.destroy();
   });
 });
+
+let alertOffset = 0;
+function alertEvent(groupKey: string, type: string, data: Record<string, unknown>): RecordedEvent {
+  const event = {
+    id: `a${alertOffset}`,
+    twinId: groupKey,
+    type,
+    revision: alertOffset + 1,
+    occurredAt: '2026-01-01T00:00:00Z',
+    recordedAt: '2026-01-01T00:00:00Z',
+    producer: 'alerting/key:k',
+    data,
+  } as unknown as EventEnvelope;
+  return {
+    event,
+    position: { stream: 'alerts', partition: 0, offset: alertOffset++ },
+  } as RecordedEvent;
+}
+const member = (twinId: string) => ({
+  twinId,
+  causeKey: `anomaly/${twinId}`,
+  cause: { kind: 'anomaly', twinId },
+  since: '2026-01-01T00:00:00Z',
+  clearedAt: null,
+});
+const plant = () => [
+  recorded('line-1', 'TwinRegistered', { site: 'site-a', parentId: null }),
+  recorded('mill-1', 'TwinRegistered', { site: 'site-a', parentId: 'line-1' }),
+  recorded('mill-2', 'TwinRegistered', { site: 'site-a', parentId: 'line-1' }),
+  recorded('tool-2', 'TwinRegistered', { site: 'site-a', parentId: 'mill-2' }),
+  recorded('line-b', 'TwinRegistered', { site: 'site-b', parentId: null }),
+];
+/** An alert of line-1, opened for mill-1; mill-2 joins after it was acknowledged. */
+const alertLife = (alertId: string) => [
+  alertEvent('line-1', 'AlertOpened', {
+    alertId,
+    groupKey: 'line-1',
+    severity: 'alarm',
+    title: 'hot',
+    site: 'site-a',
+    member: member('mill-1'),
+  }),
+  alertEvent('line-1', 'AlertNotificationQueued', { alertId, deliveryId: 'dlv-1' }),
+  alertEvent('line-1', 'AlertAcknowledged', { alertId, note: null }),
+  alertEvent('line-1', 'AlertMemberJoined', { alertId, member: member('mill-2') }),
+  alertEvent('line-1', 'AlertResolved', { alertId, reason: 'by-hand', note: null }),
+];
+const sent = (res: FakeResponse) =>
+  [...res.written.matchAll(/event: ([a-z-]+)\ndata: .*?"event":"([A-Za-z]+)"/g)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+
+describe('StreamHub: alerts', () => {
+  function attached(w: World, query: Record<string, string>, caller = everyone) {
+    const res = new FakeResponse();
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse(query), caller),
+      undefined,
+      caller,
+    );
+    return res;
+  }
+
+  it("carries an alert's life (not its notifications) to its site and its members' twins and subtrees", () => {
+    const w = world();
+    w.hub.folded(plant());
+    const clients = {
+      group: attached(w, { twin: 'line-1' }),
+      first: attached(w, { twin: 'mill-1' }),
+      joined: attached(w, { twin: 'mill-2' }),
+      below: attached(w, { twin: 'tool-2', subtree: 'true' }),
+      above: attached(w, { twin: 'mill-2', subtree: 'true' }),
+      siteA: attached(w, { site: 'site-a', types: 'alert-opened,alert-changed' }),
+      siteB: attached(w, { site: 'site-b' }),
+      scopedB: attached(w, {}, { ...siteA, sites: ['site-b'] }),
+      opened: attached(w, { types: 'alert-opened' }),
+    };
+    w.hub.folded(alertLife('alert-1'));
+    const life = [
+      'alert-opened AlertOpened',
+      'alert-changed AlertAcknowledged',
+      'alert-changed AlertMemberJoined',
+      'alert-changed AlertResolved',
+    ];
+    expect(sent(clients.group)).toEqual(life);
+    expect(sent(clients.first)).toEqual(life);
+    expect(sent(clients.siteA)).toEqual(life);
+    // mill-2 is in it from its joining on; a twin below a member is not.
+    expect(sent(clients.joined)).toEqual(life.slice(2));
+    expect(sent(clients.above)).toEqual(life.slice(2));
+    expect(sent(clients.below)).toEqual([]);
+    expect(sent(clients.siteB)).toEqual([]);
+    expect(sent(clients.scopedB)).toEqual([]);
+    expect(sent(clients.opened)).toEqual(life.slice(0, 1));
+    expect(clients.group.written).not.toContain('AlertNotificationQueued');
+    expect(clients.group.written).toContain('"twinId":"line-1","site":"site-a"');
+  });
+
+  it('places an alert it did not see open (opened before this instance started) by its group twin', () => {
+    const w = world();
+    w.hub.folded(plant());
+    const siteAClient = attached(w, { site: 'site-a' });
+    const mill1 = attached(w, { twin: 'mill-1' });
+    w.hub.folded([alertEvent('line-1', 'AlertAcknowledged', { alertId: 'old', note: null })]);
+    expect(sent(siteAClient)).toEqual(['alert-changed AlertAcknowledged']);
+    expect(sent(mill1)).toEqual([]);
+  });
+
+  it('leaves out an alert naming a member of a site the caller may not see', () => {
+    const w = world();
+    w.hub.folded([
+      ...plant(),
+      recorded('mill-b', 'TwinRegistered', { site: 'site-b', parentId: 'line-1' }),
+    ]);
+    const scoped = attached(w, {}, siteA);
+    w.hub.folded([
+      alertEvent('line-1', 'AlertOpened', {
+        alertId: 'alert-x',
+        groupKey: 'line-1',
+        severity: 'alarm',
+        title: 'hot',
+        site: 'site-a',
+        member: member('mill-1'),
+      }),
+      alertEvent('line-1', 'AlertMemberJoined', { alertId: 'alert-x', member: member('mill-b') }),
+    ]);
+    expect(sent(scoped)).toEqual(['alert-opened AlertOpened']);
+  });
+
+  it('resumes an alert from the log as it went live: members as of each event', async () => {
+    const log: RecordedEvent[] = [];
+    const replay: Replay = async (options, handle) => {
+      const at = (list: typeof options.endAt, r: RecordedEvent) =>
+        list.find((p) => p.stream === r.position.stream && p.partition === r.position.partition)
+          ?.offset ?? 0;
+      await handle(
+        log.filter(
+          (r) =>
+            r.position.offset >= at(options.from.positions, r) &&
+            r.position.offset < at(options.endAt, r),
+        ),
+      );
+    };
+    const w = world(settings({ window: 2 }), undefined, replay);
+    const setup = plant();
+    w.hub.folded(setup);
+    const from = w.hub.position.copy();
+    const live = attached(w, { twin: 'mill-2' });
+    const batches = [
+      ...alertLife('alert-2').map((e) => [e]),
+      ...[1, 2, 3].map((i) => [
+        recorded(`z${i}`, 'TwinRegistered', { site: null, parentId: null }),
+      ]),
+    ];
+    for (const batch of batches) {
+      log.push(...batch);
+      w.hub.folded(batch);
+    }
+    expect(w.hub.needsLog(from)).toBe(true);
+    const resumed = new FakeResponse();
+    w.hub.attach(
+      resumed as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({ twin: 'mill-2' }), everyone),
+      from,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent(live)).toEqual(['alert-changed AlertMemberJoined', 'alert-changed AlertResolved']);
+    expect(sent(resumed)).toEqual(sent(live));
+    live.destroy();
+    resumed.destroy();
+  });
+});
+
+describe('StreamHub: a client catching up', () => {
+  it("is sent only its twin's messages, as a live client is", async () => {
+    const w = world();
+    const from = w.hub.position.copy();
+    w.hub.folded([
+      recorded('mine', 'TwinRegistered', { site: null, parentId: null }),
+      recorded('other', 'TwinRegistered', { site: null, parentId: null }),
+      recorded('other', 'TwinRetired', { reason: 'x' }),
+    ]);
+    const res = new FakeResponse();
+    w.hub.attach(
+      res as unknown as ServerResponse,
+      streamFilter(STREAM_QUERY.parse({ twin: 'mine' }), everyone),
+      from,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent(res)).toEqual(['state-changed TwinRegistered']);
+    expect(res.written).not.toContain('"twinId":"other"');
+    res.destroy();
+  });
+});

@@ -3,21 +3,24 @@ import type { LogPosition } from '@twinlog/event-log';
 import { z } from 'zod';
 
 /**
- * The kinds of message the stream carries, each an SSE `event:` name. A list to extend: alerts
- * (issue 20) add theirs here and in MESSAGE_TYPE_OF_EVENT, and clients that filter by type are
- * unaffected.
+ * The kinds of message the stream carries, each an SSE `event:` name. A list to extend (with
+ * MESSAGE_TYPE_OF_EVENT); clients that filter by type are unaffected.
  */
 export const STREAM_MESSAGE_TYPES = [
   'state-changed',
   'anomaly-opened',
   'anomaly-closed',
   'maintenance-predicted',
+  'alert-opened',
+  'alert-changed',
 ] as const;
 export type StreamMessageType = (typeof STREAM_MESSAGE_TYPES)[number];
 
 /**
  * Which log events the stream carries, as which message. Simulation runs are records of
- * questions, not changes of a twin: left out.
+ * questions, not changes of a twin: left out. Of the alerts stream, an alert's life: not its
+ * notifications and deliveries (alerting's bookkeeping, `GET /v1/alert-deliveries`), nor the
+ * rules, channels and silences (configuration, keyed by no twin).
  */
 const MESSAGE_TYPE_OF_EVENT: Partial<Record<TwinEventType, StreamMessageType>> = {
   TwinRegistered: 'state-changed',
@@ -30,17 +33,28 @@ const MESSAGE_TYPE_OF_EVENT: Partial<Record<TwinEventType, StreamMessageType>> =
   AnomalyDetected: 'anomaly-opened',
   AnomalyCleared: 'anomaly-closed',
   MaintenancePredicted: 'maintenance-predicted',
+  AlertOpened: 'alert-opened',
+  AlertMemberJoined: 'alert-changed',
+  AlertMemberCleared: 'alert-changed',
+  AlertAcknowledged: 'alert-changed',
+  AlertAssigned: 'alert-changed',
+  AlertEscalated: 'alert-changed',
+  AlertReopened: 'alert-changed',
+  AlertResolved: 'alert-changed',
 };
 
 export function messageTypeOf(eventType: TwinEventType): StreamMessageType | undefined {
   return MESSAGE_TYPE_OF_EVENT[eventType];
 }
 
-/** One message's `data`, as JSON: the log event that made the change, with the twin's site. */
+/**
+ * One message's `data`, as JSON: the log event that made the change, with the twin's site (an
+ * alert's: its group's twin, and the alert's site).
+ */
 export const STREAM_MESSAGE_DATA = z.object({
   twinId: z.string(),
   site: z.string().nullable(),
-  /** The log event behind the message: TelemetryReported, AnomalyDetected, ... */
+  /** The log event behind the message: TelemetryReported, AnomalyDetected, AlertOpened, ... */
   event: z.string(),
   eventId: z.string(),
   revision: z.number().int(),
@@ -63,13 +77,18 @@ export interface StreamMessage {
   id: string;
   event: EventEnvelope;
   site: string | null;
-  /** The twin's parent, grandparent, ... (for subtree filters). */
+  /**
+   * The twins it is about (for twin filters): its own, first; an alert's also its members as
+   * of the message's position.
+   */
+  twins: readonly string[];
+  /** Their parents, grandparents, ... not already in `twins` (for subtree filters). */
   ancestors: readonly string[];
   /**
-   * The site of the other twin the event names (queries/relatives.ts), when it names one: a
-   * caller that may not see that site does not get the message, as in the audit trail.
+   * The sites of the other twins the event names (queries/relatives.ts), when it names any: a
+   * caller that may not see one of them does not get the message, as in the audit trail.
    */
-  relativeSite?: string | null;
+  relativeSites?: ReadonlyMap<string, string | null>;
   /** Its SSE frame, made once on first use and shared by every client. */
   frame?: string;
 }

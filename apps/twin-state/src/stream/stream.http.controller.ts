@@ -36,9 +36,10 @@ export class StreamHttpController {
   @Get()
   @QueryParams(STREAM_QUERY)
   @Describe({
-    summary: 'Follow twin changes, anomalies and predictions as they happen (Server-Sent Events)',
+    summary:
+      'Follow twin changes, anomalies, predictions and alerts as they happen (Server-Sent Events)',
     description:
-      "Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted; `fell-behind` before the server closes a client that did not keep up, `unauthorized` before it closes a stream whose key was revoked or whose key or token expired) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream. Ids are positions in the whole log: a caller scoped to some sites sees them advance with other sites' events too (how many and when, never what). A 410 names the stream, partition and the offset the log now starts at (`error.details`: `lastEventId`, `stream`, `partition`, `start`).",
+      "Each message: `id` (its log position; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event` (state-changed, anomaly-opened, anomaly-closed, maintenance-predicted, alert-opened, alert-changed (an alert's later steps: member joined or cleared, acknowledged, assigned, escalated, reopened, resolved); `fell-behind` before the server closes a client that did not keep up, `unauthorized` before it closes a stream whose key was revoked or whose key or token expired) and `data` (JSON, below). A comment line every 15 s keeps proxies from closing an idle stream. An alert's messages carry its group's twin as `twinId` and the alert's site; `twin`/`subtree` filters match its group's twin and its member twins. Ids are positions in the whole log (twin-events, telemetry and alerts offsets; an id of two lists, from before alerts, still resumes): a caller scoped to some sites sees them advance with other sites' events too (how many and when, never what). A 410 names the stream, partition and the offset the log now starts at (`error.details`: `lastEventId`, `stream`, `partition`, `start`).",
     mediaType: 'text/event-stream',
     headers: {
       'Last-Event-ID': {

@@ -159,7 +159,7 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     expect(new Set(arrived).size).toBe(arrived.length);
     expect(arrived.length).toBe(expected.length);
     expect([...arrived].sort()).toEqual([...expected].sort());
-    for (const m of first.messages) expect(m.id).toMatch(/^[0-9a-z.]+_[0-9a-z.]+$/);
+    for (const m of first.messages) expect(m.id).toMatch(/^[0-9a-z.]+_[0-9a-z.]+_[0-9a-z.]+$/);
   });
 
   it('filters by twin, subtree, site and type', async () => {

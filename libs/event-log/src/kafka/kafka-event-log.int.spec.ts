@@ -5,7 +5,7 @@ import { encodeCompactTelemetry } from '../shared/compact-telemetry';
 import { realServer } from '@twinlog/testing';
 import type { EventLog } from '../event-log.port';
 import { describeEventLogContract } from '../testing/event-log.contract';
-import { eventually, registered, telemetry } from '../testing/sample-events';
+import { alertOpened, eventually, registered, telemetry } from '../testing/sample-events';
 import { KafkaEventLog } from './kafka-event-log';
 
 const { brokers } = realServer('kafka');
@@ -127,7 +127,32 @@ describe('Kafka event log indexing twin-events only', () => {
       expect((await log.readStream(twinId, { streams: ['twin-events'] })).map((e) => e.id)).toEqual(
         [event.id],
       );
-      await expect(log.readStream(twinId)).rejects.toThrow(/does not index the telemetry stream/);
+      await expect(log.readStream(twinId)).rejects.toThrow(
+        /does not index the telemetry and alerts streams/,
+      );
+      await expect(log.readStream(twinId, { streams: ['alerts'] })).rejects.toThrow(
+        /does not index the alerts stream \(indexedStreams\)/,
+      );
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('indexes the alerts stream for a service that asks (alerting): repeated decisions dropped', async () => {
+    const log = await KafkaEventLog.connect({
+      brokers,
+      topicPrefix: `t-${randomUUID().slice(0, 8)}.`,
+      partitions: 3,
+      indexedStreams: ['twin-events', 'alerts'],
+    });
+    try {
+      const groupKey = `line-${randomUUID().slice(0, 8)}`;
+      const opened = alertOpened(groupKey, 'alert-1');
+      expect((await log.append([opened])).appended).toHaveLength(1);
+      // A redelivered cause decides the same event id again: the log drops it.
+      expect(await log.append([opened])).toEqual({ appended: [], duplicates: [opened.id] });
+      const read = await log.readStream(groupKey, { streams: ['twin-events', 'alerts'] });
+      expect(read.map((e) => e.type)).toEqual(['AlertOpened']);
     } finally {
       await log.close();
     }

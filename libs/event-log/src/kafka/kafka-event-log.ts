@@ -105,7 +105,7 @@ export class KafkaEventLog implements EventLog {
     const missing = (options.streams ?? STREAMS).filter((s) => !indexedStreams.includes(s));
     if (missing.length > 0)
       throw new Error(
-        `this event log does not index the ${missing.join(' and ')} stream (indexedStreams): it cannot read twin streams from it`,
+        `this event log does not index the ${missing.join(' and ')} stream${missing.length > 1 ? 's' : ''} (indexedStreams): it cannot read twin streams from ${missing.length > 1 ? 'them' : 'it'}`,
       );
     const index = await this.caughtUpIndex([twinId]);
     return readTwinStream(index.db, twinId, options);

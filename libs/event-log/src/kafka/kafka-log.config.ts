@@ -32,9 +32,12 @@ export interface KafkaLogConfig {
    */
   dedupeOnAppend: boolean;
   /**
-   * The streams the local index follows. Both by default; a service that reads no twin's
-   * telemetry stream and de-duplicates only its own twin-events (anomaly, maintenance) indexes
-   * twin-events alone and so never pays for indexing the telemetry volume.
+   * The streams the local index follows: every stream by default. It answers readStream for
+   * those streams only, and finds duplicate ids and revisions only there. A service that reads
+   * no twin's telemetry stream and de-duplicates only its own twin-events (anomaly,
+   * maintenance) indexes twin-events alone and so never pays for indexing the telemetry volume;
+   * one that appends alerts and relies on the log dropping a repeated decision (alerting)
+   * indexes 'alerts' too.
    */
   indexedStreams: readonly StreamName[];
   /**

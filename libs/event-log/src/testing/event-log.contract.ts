@@ -3,6 +3,7 @@ import { isTwinlogError, TwinlogError, type EventEnvelope } from '@twinlog/domai
 import type { EventLog, RecordedEvent } from '../event-log.port';
 import { DEAD_LETTER_PAYLOAD_BYTES } from '../shared/dead-letter-cap';
 import { accessKeyCases, type OpenLog } from './access-key.contract';
+import { alertStreamCases } from './alert-stream.contract';
 import { eventually, registered, retired, telemetry } from './sample-events';
 
 /**
@@ -526,6 +527,7 @@ export function describeEventLogContract(name: string, open: OpenLog, only?: Reg
       await log.close();
     });
 
+    alertStreamCases(it, open);
     accessKeyCases(it, open);
   });
 }

@@ -65,6 +65,61 @@ export function retired(twinId: string, overrides: Partial<NewEvent> = {}): NewE
   return newEvent(twinId, { type: 'TwinRetired', data: { reason: 'test' } }, overrides);
 }
 
+/**
+ * An alert opened for one twin's anomaly, keyed (like all its events) by its group: the
+ * alerts stream's first event of an alert (docs/adr/0019).
+ */
+export function alertOpened(
+  groupKey: string,
+  alertId: string,
+  overrides: Partial<NewEvent> & { memberTwinId?: string; site?: string | null } = {},
+): NewEvent {
+  const { memberTwinId = groupKey, site = 'plant-a', ...rest } = overrides;
+  const since = rest.occurredAt ?? new Date().toISOString();
+  return newEvent(
+    groupKey,
+    {
+      type: 'AlertOpened',
+      data: {
+        alertId,
+        groupKey,
+        severity: 'alarm',
+        title: `${memberTwinId}: temperature out of range`,
+        site,
+        member: {
+          twinId: memberTwinId,
+          causeKey: `anomaly/${memberTwinId}/range/temperature`,
+          cause: {
+            kind: 'anomaly',
+            twinId: memberTwinId,
+            episodeId: `ep-${alertId}`,
+            detector: 'range',
+            properties: ['temperature'],
+            severity: 'alarm',
+            evidence: [{ property: 'temperature', observed: 91, expectedHigh: 80 }],
+          },
+          since,
+          clearedAt: null,
+        },
+      },
+    },
+    { producer: 'alerting', ...rest },
+  );
+}
+
+/** Someone acknowledged an alert: the producer names who (`alerting/key:<id>`). */
+export function alertAcknowledged(
+  groupKey: string,
+  alertId: string,
+  overrides: Partial<NewEvent> = {},
+): NewEvent {
+  return newEvent(
+    groupKey,
+    { type: 'AlertAcknowledged', data: { alertId, note: 'on it' } },
+    { producer: 'alerting/key:0123456789abcdef', ...overrides },
+  );
+}
+
 /** Resolves once `predicate` holds, polling; fails with `what` after the timeout. */
 export async function eventually(
   predicate: () => boolean | Promise<boolean>,

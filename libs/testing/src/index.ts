@@ -16,12 +16,7 @@ export {
   shippedBrokerSizing,
   type MosquittoOverrides,
 } from './infra/mosquitto-sizing';
-export {
-  MQTT_TEST_USER,
-  SHIPPED_MOSQUITTO_ACL,
-  aclUsers,
-  mqttUrlAs,
-} from './infra/mosquitto-auth';
+export { MQTT_TEST_USER, SHIPPED_MOSQUITTO_ACL, aclUsers, mqttUrlAs } from './infra/mosquitto-auth';
 export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
@@ -44,4 +39,8 @@ export {
   type ReceivedRequest,
   type WebhookReceiver,
 } from './alerting/webhook-receiver';
-export { startSmtpServer, type ReceivedMail, type SmtpTestServer } from './alerting/smtp-test-server';
+export {
+  startSmtpServer,
+  type ReceivedMail,
+  type SmtpTestServer,
+} from './alerting/smtp-test-server';

@@ -36,7 +36,10 @@ export interface WebhookReceiver {
    * Answers the next `times` requests (default: all, until told otherwise) with `status`, with
    * a Retry-After header when given. `answer(200)` goes back to normal.
    */
-  answer(status: number, options?: { times?: number; retryAfter?: string }): void;
+  answer(
+    status: number,
+    options?: { times?: number; retryAfter?: string; location?: string },
+  ): void;
   /** Holds each answer this long (a slow receiver; a timeout test). */
   delay(ms: number): void;
   /** Closes the listener and cuts open connections: the receiver looks down. */
@@ -58,7 +61,8 @@ const MAX_BODY = 1024 * 1024;
 export async function startWebhookReceiver(
   options: { secret?: string; path?: string } = {},
 ): Promise<WebhookReceiver> {
-  let planned: { status: number; times: number; retryAfter?: string } | undefined;
+  let planned:
+    { status: number; times: number; retryAfter?: string; location?: string } | undefined;
   let delayMs = 0;
   let concurrent = 0;
   let server: Server | undefined;
@@ -75,7 +79,12 @@ export async function startWebhookReceiver(
       planned =
         status >= 200 && status < 300 && opts.times === undefined
           ? undefined
-          : { status, times: opts.times ?? Infinity, retryAfter: opts.retryAfter };
+          : {
+              status,
+              times: opts.times ?? Infinity,
+              retryAfter: opts.retryAfter,
+              location: opts.location,
+            };
     },
     delay(ms) {
       delayMs = ms;
@@ -105,16 +114,30 @@ export async function startWebhookReceiver(
         status = planned.status;
         planned.times -= 1;
         if (planned.retryAfter !== undefined) headers['Retry-After'] = planned.retryAfter;
+        if (planned.location !== undefined) headers['Location'] = planned.location;
       }
-      receiver.requests.push({ deliveryId, signatureValid, status, body, headers: req.headers, at: new Date() });
+      receiver.requests.push({
+        deliveryId,
+        signatureValid,
+        status,
+        body,
+        headers: req.headers,
+        at: new Date(),
+      });
       if (deliveryId !== undefined) {
-        const seen = receiver.deliveries.get(deliveryId) ?? { attempts: 0, accepted: 0, body: undefined };
+        const seen = receiver.deliveries.get(deliveryId) ?? {
+          attempts: 0,
+          accepted: 0,
+          body: undefined,
+        };
         seen.attempts += 1;
         if (status < 300) seen.accepted += 1;
         seen.body = parseJson(body);
         receiver.deliveries.set(deliveryId, seen);
       }
-      res.writeHead(status, { 'Content-Type': 'text/plain', ...headers }).end(status < 300 ? 'ok' : `answered ${status}`);
+      res
+        .writeHead(status, { 'Content-Type': 'text/plain', ...headers })
+        .end(status < 300 ? 'ok' : `answered ${status}`);
     } catch {
       if (!res.headersSent) res.writeHead(400).end('bad request');
     } finally {

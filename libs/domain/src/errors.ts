@@ -34,16 +34,22 @@ export const ERROR_CODES = [
   'SIMULATION_OUT_OF_RANGE',
   // A run needing more integration steps than the service allows (issue 15).
   'SIMULATION_TOO_COSTLY',
-  // Alerting (issue 20, docs/adr/0019): an id that names nothing, a step the alert is past.
+  // Alerting (issue 20, docs/adr/0019).
   'ALERT_NOT_FOUND',
+  /** Acknowledging, assigning or resolving an alert that is resolved already. */
   'ALERT_RESOLVED',
   'ALERT_ALREADY_ACKNOWLEDGED',
   'CHANNEL_NOT_FOUND',
+  /** Deleting a channel a rule still names (in its channels or an escalation step). */
+  'CHANNEL_IN_USE',
   'RULE_NOT_FOUND',
+  'RULE_INVALID',
   'SILENCE_NOT_FOUND',
+  'SILENCE_INVALID',
   'DELIVERY_NOT_FOUND',
+  /** Redelivering a delivery that is not dead (pending, delivered or superseded). */
   'DELIVERY_NOT_DEAD',
-  /** Distributed mode without ALERTING_SECRET_KEY: channels cannot be sealed, so none is made. */
+  /** Creating a channel without the installation's alerting key (ALERTING_SECRET_KEY). */
   'ALERTING_KEY_MISSING',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -38,3 +38,10 @@ export {
 } from './readings/reading-ids';
 export { openSse, type SseConnection, type SseMessage } from './http/sse-client';
 export { AnswerCheck, type DescribedApi } from './http/answer-check';
+export {
+  startWebhookReceiver,
+  type ReceivedDelivery,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from './alerting/webhook-receiver';
+export { startSmtpServer, type ReceivedMail, type SmtpTestServer } from './alerting/smtp-test-server';

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@twinlog/domain';
+import { actorOf, type EventEnvelope } from '@twinlog/domain';
 import { badCursor } from '@twinlog/service-kit';
 
 /**
@@ -48,11 +48,5 @@ export function auditPageOf(events: EventEnvelope[], query: AuditQuery) {
   };
 }
 
-/**
- * Who caused an event: the caller a service recorded at the end of `producer`
- * (`twin-state/key:<keyId>`, `ingestion/http/token:<subject>`). Events a service made on its own
- * (readings, findings), and events from before authentication, have none.
- */
-export function actorOf(producer: string): string | null {
-  return /\/((?:key|token):.+|anonymous)$/.exec(producer)?.[1] ?? null;
-}
+/** Who caused an event (moved to @twinlog/domain, where alerting needs it too). */
+export { actorOf };

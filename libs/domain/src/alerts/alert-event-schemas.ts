@@ -134,11 +134,16 @@ export const ALERT_EVENT_DATA_SCHEMAS: Record<AlertEventType, z.ZodType> = {
     site: z.string().nullable(),
     member,
   }),
-  AlertMemberJoined: z.object({ alertId: id, member }),
+  AlertMemberJoined: z.object({ alertId: id, member, heldUntil: isoTime.nullable().optional() }),
   AlertMemberCleared: z.object({ alertId: id, causeKey: z.string().min(1), clearedAt: isoTime }),
   AlertAcknowledged: z.object({ alertId: id, note }),
   AlertAssigned: z.object({ alertId: id, assignee: z.string().min(1).max(200), note }),
-  AlertEscalated: z.object({ alertId: id, step: z.number().int().min(1), channels: z.array(id) }),
+  AlertEscalated: z.object({
+    alertId: id,
+    step: z.number().int().min(1),
+    channels: z.array(id),
+    ruleId: id.optional(),
+  }),
   AlertResolved: z.object({ alertId: id, reason: z.enum(['cause-cleared', 'by-hand']), note }),
   AlertReopened: z.object({ alertId: id, member, reopenCount: z.number().int().min(1) }),
   AlertNotificationQueued: z.object({

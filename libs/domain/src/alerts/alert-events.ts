@@ -169,11 +169,27 @@ export type AlertEvent =
         member: AlertMember;
       };
     }
-  | { type: 'AlertMemberJoined'; data: { alertId: string; member: AlertMember } }
+  | {
+      type: 'AlertMemberJoined';
+      data: {
+        alertId: string;
+        member: AlertMember;
+        /**
+         * Set when this join falls within the group-update hold (ALERTING_GROUP_UPDATE_SECONDS):
+         * its `member-joined` notification waits until then and goes out once for every join
+         * held so far. Null or absent: notified at once.
+         */
+        heldUntil?: string | null;
+      };
+    }
   | { type: 'AlertMemberCleared'; data: { alertId: string; causeKey: string; clearedAt: string } }
   | { type: 'AlertAcknowledged'; data: { alertId: string; note: string | null } }
   | { type: 'AlertAssigned'; data: { alertId: string; assignee: string; note: string | null } }
-  | { type: 'AlertEscalated'; data: { alertId: string; step: number; channels: string[] } }
+  | {
+      type: 'AlertEscalated';
+      /** `ruleId`: the rule whose step fired (steps are numbered per rule, from 1). */
+      data: { alertId: string; step: number; channels: string[]; ruleId?: string };
+    }
   | {
       type: 'AlertResolved';
       data: { alertId: string; reason: 'cause-cleared' | 'by-hand'; note: string | null };

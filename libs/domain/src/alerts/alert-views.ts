@@ -55,7 +55,11 @@ export interface AlertView {
   revision: number;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+/**
+ * `superseded`: held by quiet hours and made moot because the alert resolved before it could go
+ * out (recorded as `resolved-while-held`); it is never sent.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'superseded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveryView {

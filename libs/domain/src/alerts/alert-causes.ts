@@ -1,0 +1,112 @@
+import type { AlertCause, AlertMember } from './alert-events';
+import type { AlertState } from './alert-book';
+import { alertEventIdOf, alertIdOf } from './alert-ids';
+import { titleOf } from './alert-titles';
+import type { DecisionDraft } from './decision-draft';
+import { planNotifications } from './notification-planning';
+import { groupKeyOf } from './twin-ancestry';
+
+/** One key per recurring cause (not per episode): twin, kind, detector, sorted properties. */
+export function causeKeyOf(cause: AlertCause): string {
+  switch (cause.kind) {
+    case 'anomaly':
+      return JSON.stringify(['anomaly', cause.twinId, cause.detector, ...[...new Set(cause.properties)].sort()]);
+    case 'maintenance':
+      return JSON.stringify(['maintenance', cause.twinId, cause.measure]);
+    case 'silence':
+      return JSON.stringify(['silence', cause.twinId]);
+  }
+}
+
+/** When a join's member-joined notice may go out: null = at once, else the hold's end. */
+function joinHeldUntil(alert: AlertState, now: number, holdMs: number): string | null {
+  const held = alert.heldJoin;
+  if (held && Date.parse(held.until) > now) return held.until;
+  const base = Date.parse(held ? held.until : alert.lastNoticeAt);
+  return now >= base + holdMs ? null : new Date(base + holdMs).toISOString();
+}
+
+/**
+ * A cause begins (docs/adr/0019 §4): it joins the open alert of its group and kind, or reopens
+ * its own alert resolved within the flapping hold-back, or opens a new alert. A cause already
+ * active decides nothing. `causeId` names this beginning (the twin event's id, or the silence's).
+ */
+export function openCause(draft: DecisionDraft, cause: AlertCause, causeId: string, causationId: string | null): void {
+  const causeKey = causeKeyOf(cause);
+  if (draft.book.activeCausesOf(cause.twinId).some(({ member }) => member.causeKey === causeKey)) return;
+  const member: AlertMember = { twinId: cause.twinId, causeKey, cause, since: draft.now, clearedAt: null };
+  const groupKey = groupKeyOf(cause.twinId, draft.twins);
+  const now = Date.parse(draft.now);
+
+  const open = draft.book.openAlertOf(groupKey, cause.kind);
+  if (open) {
+    const id = alertEventIdOf(causeId, 'joined');
+    const heldUntil = joinHeldUntil(open, now, draft.s.groupUpdateSeconds * 1000);
+    draft.emit(
+      { type: 'AlertMemberJoined', data: { alertId: open.view.alertId, member, heldUntil } },
+      id,
+      open.view.groupKey,
+      causationId,
+    );
+    if (heldUntil === null) {
+      planNotifications(draft, { alertId: open.view.alertId, transition: 'member-joined', transitionEventId: id, note: null });
+    }
+    return;
+  }
+
+  const last = draft.book.lastAlertOfCause(causeKey);
+  const resolvedAt = last?.view.resolved ? Date.parse(last.view.resolved.at) : NaN;
+  if (last && last.view.status === 'resolved' && now - resolvedAt < draft.s.flapHoldSeconds * 1000) {
+    const id = alertEventIdOf(causeId, 'reopened');
+    draft.emit(
+      { type: 'AlertReopened', data: { alertId: last.view.alertId, member, reopenCount: last.view.reopenCount + 1 } },
+      id,
+      last.view.groupKey,
+      causationId,
+    );
+    planNotifications(draft, { alertId: last.view.alertId, transition: 'reopened', transitionEventId: id, note: null });
+    return;
+  }
+
+  const alertId = alertIdOf(causeId);
+  const id = alertEventIdOf(causeId, 'opened');
+  const site = draft.twins(groupKey)?.site ?? draft.twins(cause.twinId)?.site ?? null;
+  draft.emit(
+    {
+      type: 'AlertOpened',
+      data: { alertId, groupKey, severity: cause.severity, title: titleOf([member], groupKey, cause.severity), site, member },
+    },
+    id,
+    groupKey,
+    causationId,
+  );
+  planNotifications(draft, { alertId, transition: 'opened', transitionEventId: id, note: null });
+}
+
+/** A member's cause cleared; when it was the last one, the alert resolves (cause-cleared). */
+export function clearCause(
+  draft: DecisionDraft,
+  alertId: string,
+  causeKey: string,
+  causeId: string,
+  causationId: string | null,
+): void {
+  const alert = draft.book.alerts.get(alertId);
+  if (!alert || alert.view.status === 'resolved') return;
+  draft.emit(
+    { type: 'AlertMemberCleared', data: { alertId, causeKey, clearedAt: draft.now } },
+    alertEventIdOf(causeId, 'cleared', causeKey),
+    alert.view.groupKey,
+    causationId,
+  );
+  const after = draft.book.alerts.get(alertId)!;
+  if (after.view.members.some((m) => m.clearedAt === null)) return;
+  const id = alertEventIdOf(causeId, 'resolved', alertId);
+  draft.emit(
+    { type: 'AlertResolved', data: { alertId, reason: 'cause-cleared', note: null } },
+    id,
+    alert.view.groupKey,
+    causationId,
+  );
+  planNotifications(draft, { alertId, transition: 'resolved', transitionEventId: id, note: null });
+}

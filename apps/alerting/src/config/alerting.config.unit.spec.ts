@@ -62,7 +62,12 @@ describe('alerting configuration', () => {
       message = (error as Error).message;
     }
     expect(message).not.toMatch(/too-short-secret|hunter2/);
-    const good = { KAFKA_BROKERS: 'k:9092', INFLUX_URL: 'http://i:8086', INFLUX_TOKEN: 't', INFLUX_ORG: 'o' };
+    const good = {
+      KAFKA_BROKERS: 'k:9092',
+      INFLUX_URL: 'http://i:8086',
+      INFLUX_TOKEN: 't',
+      INFLUX_ORG: 'o',
+    };
     const problems = () =>
       readAlertingConfig({
         ...good,

@@ -30,11 +30,18 @@ export function outcomeOfHttpStatus(
   if (status >= 200 && status < 300) return { ok: true, status };
   const error = clipError(`HTTP ${status}${detail ? `: ${detail}` : ''}`);
   if (status >= 300 && status < 400)
-    return { ok: false, status, error: clipError(`HTTP ${status}: redirects are not followed`), permanent: true };
+    return {
+      ok: false,
+      status,
+      error: clipError(`HTTP ${status}: redirects are not followed`),
+      permanent: true,
+    };
   const retryable = status === 408 || status === 429 || status >= 500;
   if (!retryable) return { ok: false, status, error, permanent: true };
   const wait =
-    status === 408 || status === 429 || status === 503 ? retryAfterSeconds(retryAfter, now) : undefined;
+    status === 408 || status === 429 || status === 503
+      ? retryAfterSeconds(retryAfter, now)
+      : undefined;
   return wait === undefined
     ? { ok: false, status, error, permanent: false }
     : { ok: false, status, error, permanent: false, retryAfterSeconds: wait };

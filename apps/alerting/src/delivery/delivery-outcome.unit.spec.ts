@@ -1,4 +1,9 @@
-import { jitterFrom, MAX_RETRY_AFTER_SECONDS, outcomeOfHttpStatus, retryAfterSeconds } from './delivery-outcome';
+import {
+  jitterFrom,
+  MAX_RETRY_AFTER_SECONDS,
+  outcomeOfHttpStatus,
+  retryAfterSeconds,
+} from './delivery-outcome';
 
 const now = new Date('2026-12-06T10:00:00.000Z');
 
@@ -30,7 +35,9 @@ describe('classifying an HTTP answer', () => {
   it('honours Retry-After on 408, 429 and 503, not on other answers', () => {
     expect(outcomeOfHttpStatus(429, '7', '', now)).toMatchObject({ retryAfterSeconds: 7 });
     expect(outcomeOfHttpStatus(408, '3', '', now)).toMatchObject({ retryAfterSeconds: 3 });
-    expect(outcomeOfHttpStatus(503, 'Sun, 06 Dec 2026 10:01:00 GMT', '', now)).toMatchObject({ retryAfterSeconds: 60 });
+    expect(outcomeOfHttpStatus(503, 'Sun, 06 Dec 2026 10:01:00 GMT', '', now)).toMatchObject({
+      retryAfterSeconds: 60,
+    });
     expect(outcomeOfHttpStatus(500, '7', '', now)).not.toHaveProperty('retryAfterSeconds');
     expect(outcomeOfHttpStatus(410, '7', '', now)).not.toHaveProperty('retryAfterSeconds');
   });
@@ -38,8 +45,12 @@ describe('classifying an HTTP answer', () => {
   it('keeps the error to a line: the status, the start of the answer; a redirect says it was not followed', () => {
     const outcome = outcomeOfHttpStatus(500, null, 'x'.repeat(1000), now);
     expect(outcome.ok || outcome.error.length).toBeLessThanOrEqual(300);
-    expect(outcomeOfHttpStatus(404, null, 'no such hook', now)).toMatchObject({ error: 'HTTP 404: no such hook' });
-    expect(outcomeOfHttpStatus(302, null, '', now)).toMatchObject({ error: 'HTTP 302: redirects are not followed' });
+    expect(outcomeOfHttpStatus(404, null, 'no such hook', now)).toMatchObject({
+      error: 'HTTP 404: no such hook',
+    });
+    expect(outcomeOfHttpStatus(302, null, '', now)).toMatchObject({
+      error: 'HTTP 302: redirects are not followed',
+    });
   });
 });
 
@@ -56,7 +67,17 @@ describe('Retry-After', () => {
     expect(retryAfterSeconds(value, now)).toBe(seconds);
   });
 
-  it.each([null, '', '-5', '1.5', 'soon', '1e308', 'NaN', 'Sun, 99 Foo 2026 99:99:99 GMT', '__proto__'])('%j → none', (value) => {
+  it.each([
+    null,
+    '',
+    '-5',
+    '1.5',
+    'soon',
+    '1e308',
+    'NaN',
+    'Sun, 99 Foo 2026 99:99:99 GMT',
+    '__proto__',
+  ])('%j → none', (value) => {
     expect(retryAfterSeconds(value, now)).toBeUndefined();
   });
 });

@@ -38,7 +38,11 @@ export interface DeliveryRunnerOptions {
   /** Where a failed `record` is reported (the delivery is held, then tried again). */
   onError?: (message: string) => void;
   /** For tests: the sender. */
-  send?: (target: ChannelTarget, payload: NotificationPayload, options: SendOptions) => Promise<DeliveryOutcome>;
+  send?: (
+    target: ChannelTarget,
+    payload: NotificationPayload,
+    options: SendOptions,
+  ) => Promise<DeliveryOutcome>;
 }
 
 /** A delivery whose outcome could not be recorded waits this long before it is sent again. */

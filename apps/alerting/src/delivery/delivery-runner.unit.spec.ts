@@ -6,7 +6,11 @@ import type { SendOptions } from './send-notification';
 import { SealedTargetError } from './target-sealing';
 import { FakeDeliveries } from './testing/fake-deliveries';
 
-const target: ChannelTarget = { kind: 'webhook', url: 'http://127.0.0.1:1/x', secret: 's'.repeat(16) };
+const target: ChannelTarget = {
+  kind: 'webhook',
+  url: 'http://127.0.0.1:1/x',
+  secret: 's'.repeat(16),
+};
 const settle = () => new Promise((r) => setImmediate(r));
 
 /** A sender whose attempts wait until the test lets them finish. */
@@ -16,7 +20,11 @@ class HeldSender {
   running = 0;
   maxRunning = 0;
 
-  send = (_t: ChannelTarget, payload: NotificationPayload, options: SendOptions): Promise<DeliveryOutcome> => {
+  send = (
+    _t: ChannelTarget,
+    payload: NotificationPayload,
+    options: SendOptions,
+  ): Promise<DeliveryOutcome> => {
     this.started.push(payload.deliveryId);
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -29,7 +37,9 @@ class HeldSender {
         resolve(o);
       };
       this.waiting.set(payload.deliveryId, done);
-      options.signal?.addEventListener('abort', () => done({ ok: false, status: null, error: 'aborted', permanent: false }));
+      options.signal?.addEventListener('abort', () =>
+        done({ ok: false, status: null, error: 'aborted', permanent: false }),
+      );
     });
   };
 
@@ -48,7 +58,14 @@ describe('DeliveryRunner', () => {
   it('keeps at most `concurrency` attempts in flight, and refills a freed slot at once', async () => {
     const deliveries = new FakeDeliveries(20);
     const sender = new HeldSender();
-    const runner = new DeliveryRunner({ ...deliveries, targetOf: () => target, concurrency: 3, timeoutMs: 1000, send: sender.send, now: () => new Date() });
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => target,
+      concurrency: 3,
+      timeoutMs: 1000,
+      send: sender.send,
+      now: () => new Date(),
+    });
     expect(runner.tick()).toBe(3);
     expect(runner.tick()).toBe(0);
     expect(runner.running).toBe(3);
@@ -69,8 +86,17 @@ describe('DeliveryRunner', () => {
     const sender = new HeldSender();
     let releaseRecord: () => void = () => undefined;
     const record = (id: string, o: DeliveryOutcome, j: number) =>
-      new Promise<void>((resolve) => (releaseRecord = () => void deliveries.record(id, o, j).then(resolve)));
-    const runner = new DeliveryRunner({ due: deliveries.due, record, targetOf: () => target, concurrency: 8, timeoutMs: 1000, send: sender.send });
+      new Promise<void>(
+        (resolve) => (releaseRecord = () => void deliveries.record(id, o, j).then(resolve)),
+      );
+    const runner = new DeliveryRunner({
+      due: deliveries.due,
+      record,
+      targetOf: () => target,
+      concurrency: 8,
+      timeoutMs: 1000,
+      send: sender.send,
+    });
     expect(runner.tick()).toBe(2);
     for (let i = 0; i < 5; i++) expect(runner.tick()).toBe(0);
     sender.finish('dlv-0000', { ok: false, status: 503, error: 'HTTP 503', permanent: false });
@@ -91,9 +117,14 @@ describe('DeliveryRunner', () => {
       ...deliveries,
       targetOf: (channelId) => {
         if (channelId === 'gone') return undefined;
-        throw new SealedTargetError('the channel target cannot be opened: sealed under another ALERTING_SECRET_KEY, or altered');
+        throw new SealedTargetError(
+          'the channel target cannot be opened: sealed under another ALERTING_SECRET_KEY, or altered',
+        );
       },
-      due: () => deliveries.due().map((d, i) => (i === 0 ? { ...d, view: { ...d.view, channelId: 'gone' } } : d)),
+      due: () =>
+        deliveries
+          .due()
+          .map((d, i) => (i === 0 ? { ...d, view: { ...d.view, channelId: 'gone' } } : d)),
       concurrency: 8,
       timeoutMs: 1000,
       send: () => Promise.reject(new Error('not sent')),
@@ -102,16 +133,41 @@ describe('DeliveryRunner', () => {
     await settle();
     expect(deliveries.recorded.map((r) => [r.deliveryId, r.outcome])).toEqual([
       ['dlv-0000', { ok: false, status: null, error: 'channel deleted', permanent: true }],
-      ['dlv-0001', { ok: false, status: null, error: expect.stringMatching(/ALERTING_SECRET_KEY/), permanent: false }],
+      [
+        'dlv-0001',
+        {
+          ok: false,
+          status: null,
+          error: expect.stringMatching(/ALERTING_SECRET_KEY/),
+          permanent: false,
+        },
+      ],
     ]);
   });
 
   it('turns a sender that throws into a retryable failure, and passes the jitter', async () => {
     const deliveries = new FakeDeliveries(1);
-    const runner = new DeliveryRunner({ ...deliveries, targetOf: () => target, concurrency: 1, timeoutMs: 1000, random: () => 0.42, send: () => Promise.reject(new Error('boom')) });
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => target,
+      concurrency: 1,
+      timeoutMs: 1000,
+      random: () => 0.42,
+      send: () => Promise.reject(new Error('boom')),
+    });
     runner.tick();
     await settle();
-    expect(deliveries.recorded).toEqual([{ deliveryId: 'dlv-0000', outcome: expect.objectContaining({ ok: false, permanent: false, error: 'sending failed: boom' }), jitter: 0.42 }]);
+    expect(deliveries.recorded).toEqual([
+      {
+        deliveryId: 'dlv-0000',
+        outcome: expect.objectContaining({
+          ok: false,
+          permanent: false,
+          error: 'sending failed: boom',
+        }),
+        jitter: 0.42,
+      },
+    ]);
   });
 
   it('holds a delivery whose outcome could not be recorded, and says so', async () => {
@@ -130,7 +186,9 @@ describe('DeliveryRunner', () => {
     });
     runner.tick(new Date(clock));
     await settle();
-    expect(errors).toEqual([expect.stringContaining('dlv-0000: its outcome could not be recorded (log unavailable)')]);
+    expect(errors).toEqual([
+      expect.stringContaining('dlv-0000: its outcome could not be recorded (log unavailable)'),
+    ]);
     expect(runner.tick(new Date((clock += 5_000)))).toBe(0);
     expect(runner.tick(new Date((clock += 6_000)))).toBe(1);
   });
@@ -138,7 +196,13 @@ describe('DeliveryRunner', () => {
   it('stops: waits for attempts in flight, then aborts them and records nothing for them', async () => {
     const deliveries = new FakeDeliveries(3);
     const sender = new HeldSender();
-    const runner = new DeliveryRunner({ ...deliveries, targetOf: () => target, concurrency: 8, timeoutMs: 1000, send: sender.send });
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => target,
+      concurrency: 8,
+      timeoutMs: 1000,
+      send: sender.send,
+    });
     runner.tick();
     setTimeout(() => sender.finish('dlv-0000'), 20);
     await runner.stop(200);

@@ -59,7 +59,8 @@ function smtpUrlProblem(text: string): string | undefined {
   } catch {
     return 'not a URL (smtp://user:password@mail.example.com:587 or smtps://...:465)';
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return 'the scheme must be smtp or smtps';
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    return 'the scheme must be smtp or smtps';
   if (url.hostname === '') return 'the URL needs a host';
   return undefined;
 }

@@ -46,10 +46,11 @@ describe('delivery settings', () => {
       ALERTING_SMTP_URL: 'http://user:hunter3@mail.example',
       ALERTING_DELIVERY_CONCURRENCY: '0',
     });
-    expect(problems).toEqual([
-      expect.stringMatching(/^ALERTING_DELIVERY_CONCURRENCY=/),
-    ]);
-    const secrets = problemsOf({ ALERTING_SECRET_KEY: 'hunter2-not-a-key', ALERTING_SMTP_URL: 'http://user:hunter3@mail.example' });
+    expect(problems).toEqual([expect.stringMatching(/^ALERTING_DELIVERY_CONCURRENCY=/)]);
+    const secrets = problemsOf({
+      ALERTING_SECRET_KEY: 'hunter2-not-a-key',
+      ALERTING_SMTP_URL: 'http://user:hunter3@mail.example',
+    });
     expect(secrets).toEqual([
       'ALERTING_SMTP_URL: the scheme must be smtp or smtps',
       expect.stringMatching(/^ALERTING_SECRET_KEY: not a 32-byte key/),

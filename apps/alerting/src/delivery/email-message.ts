@@ -17,11 +17,14 @@ export function emailMessage(payload: NotificationPayload): EmailMessage {
     ...w.facts.map((f) => `${f.name}: ${f.value}`),
     ...(w.note === null ? [] : [`Note: ${w.note}`]),
   ];
-  const members = w.members.length > 1 || w.moreMembers > 0 ? membersText(w.members, w.moreMembers) : null;
+  const members =
+    w.members.length > 1 || w.moreMembers > 0 ? membersText(w.members, w.moreMembers) : null;
   const footer = `Delivery ${w.deliveryId}: the same on every retry of this notification.`;
   const text = [...lines, ...(members ? ['', members] : []), '', footer, ''].join('\n');
   const rows = w.facts
-    .map((f) => `<tr><th align="left">${escapeHtml(f.name)}</th><td>${escapeHtml(f.value)}</td></tr>`)
+    .map(
+      (f) => `<tr><th align="left">${escapeHtml(f.name)}</th><td>${escapeHtml(f.value)}</td></tr>`,
+    )
     .join('');
   const html = [
     `<h2>${escapeHtml(w.headline)}</h2>`,

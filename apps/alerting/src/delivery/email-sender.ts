@@ -57,7 +57,11 @@ export class Mailer {
       return { ok: true, status: replyCode(info.response) ?? 250 };
     } catch (error) {
       if (timeout.aborted)
-        return this.failure(`no answer from the SMTP server ${this.server} within ${this.options.timeoutMs} ms`, null, false);
+        return this.failure(
+          `no answer from the SMTP server ${this.server} within ${this.options.timeoutMs} ms`,
+          null,
+          false,
+        );
       return this.outcomeOf(error as SmtpError);
     }
   }

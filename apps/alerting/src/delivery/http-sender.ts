@@ -30,9 +30,15 @@ export async function postNotification(
   try {
     const answer = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal });
     const detail = await answerStart(answer);
-    return outcomeOfHttpStatus(answer.status, answer.headers.get('retry-after'), detail, attempt.now());
+    return outcomeOfHttpStatus(
+      answer.status,
+      answer.headers.get('retry-after'),
+      detail,
+      attempt.now(),
+    );
   } catch (error) {
-    if (timeout.aborted) return retryableFailure(`no answer from ${where} within ${attempt.timeoutMs} ms`);
+    if (timeout.aborted)
+      return retryableFailure(`no answer from ${where} within ${attempt.timeoutMs} ms`);
     if (attempt.signal?.aborted) return retryableFailure(`attempt to ${where} aborted`);
     return retryableFailure(`cannot reach ${where}: ${networkReason(error)}`);
   }

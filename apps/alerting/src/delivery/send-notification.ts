@@ -47,7 +47,13 @@ export async function sendNotification(
       return postNotification(target.url, JSON.stringify(teamsMessage(payload)), headers, attempt);
     case 'email':
       // Retried, not dead: once ALERTING_SMTP_URL is set (and the service restarted) it goes out.
-      if (!options.mailer) return retryableFailure('email is not set up: ALERTING_SMTP_URL is not set');
-      return options.mailer.send(target.to, emailMessage(payload), payload.deliveryId, options.signal);
+      if (!options.mailer)
+        return retryableFailure('email is not set up: ALERTING_SMTP_URL is not set');
+      return options.mailer.send(
+        target.to,
+        emailMessage(payload),
+        payload.deliveryId,
+        options.signal,
+      );
   }
 }

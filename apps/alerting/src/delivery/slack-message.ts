@@ -16,7 +16,10 @@ export function slackMessage(payload: NotificationPayload): { text: string; bloc
     { type: 'section', text: plain(clip(details, 3000)) },
   ];
   if (w.members.length > 1 || w.moreMembers > 0)
-    blocks.push({ type: 'section', text: plain(clip(membersText(w.members, w.moreMembers), 3000)) });
+    blocks.push({
+      type: 'section',
+      text: plain(clip(membersText(w.members, w.moreMembers), 3000)),
+    });
   blocks.push({ type: 'context', elements: [plain(`delivery ${w.deliveryId}`)] });
   return { text: escapeMrkdwn(w.headline), blocks };
 }

@@ -37,7 +37,9 @@ export function openTarget(sealed: string, key: Buffer): ChannelTarget {
   checkKey(key);
   const parts = sealed.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION)
-    throw new SealedTargetError('not a sealed channel target (expected v1.<iv>.<tag>.<ciphertext>)');
+    throw new SealedTargetError(
+      'not a sealed channel target (expected v1.<iv>.<tag>.<ciphertext>)',
+    );
   const [iv, tag, ciphertext] = parts.slice(1).map((p) => Buffer.from(p, 'base64url'));
   if (iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || !ciphertext?.length)
     throw new SealedTargetError('not a sealed channel target (bad iv, tag or ciphertext)');
@@ -54,7 +56,8 @@ export function openTarget(sealed: string, key: Buffer): ChannelTarget {
     );
   }
   const target = sealedShape.safeParse(safeJson(plain));
-  if (!target.success) throw new SealedTargetError('the sealed channel target has an unknown shape');
+  if (!target.success)
+    throw new SealedTargetError('the sealed channel target has an unknown shape');
   return target.data;
 }
 

@@ -48,23 +48,39 @@ describe('sealing a channel target', () => {
 
   it('refuses any tampered character of iv, tag or ciphertext', () => {
     const sealed = sealTarget(webhook, key);
-    const bytesOf = (text: string) => text.split('.').map((p) => Buffer.from(p, 'base64url').toString('hex')).join('.');
+    const bytesOf = (text: string) =>
+      text
+        .split('.')
+        .map((p) => Buffer.from(p, 'base64url').toString('hex'))
+        .join('.');
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: sealed.length - 1 }), fc.integer({ min: 1, max: 63 }), (at, shift) => {
-        fc.pre(sealed[at] !== '.');
-        const changed = alphabet[(alphabet.indexOf(sealed[at]!) + shift) % 64]!;
-        const tampered = sealed.slice(0, at) + changed + sealed.slice(at + 1);
-        // A part's last character has unused low bits: a change there can decode to the same bytes.
-        fc.pre(bytesOf(tampered) !== bytesOf(sealed));
-        expect(() => openTarget(tampered, key)).toThrow(SealedTargetError);
-      }),
+      fc.property(
+        fc.integer({ min: 3, max: sealed.length - 1 }),
+        fc.integer({ min: 1, max: 63 }),
+        (at, shift) => {
+          fc.pre(sealed[at] !== '.');
+          const changed = alphabet[(alphabet.indexOf(sealed[at]!) + shift) % 64]!;
+          const tampered = sealed.slice(0, at) + changed + sealed.slice(at + 1);
+          // A part's last character has unused low bits: a change there can decode to the same bytes.
+          fc.pre(bytesOf(tampered) !== bytesOf(sealed));
+          expect(() => openTarget(tampered, key)).toThrow(SealedTargetError);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('refuses what is not a sealed target, and a key of the wrong size', () => {
-    for (const bad of ['', 'v1', 'v2.a.b.c', 'v1...', 'v1.AAAA.AAAA.AAAA', '__proto__', 'v1.a.b.c.d'])
+    for (const bad of [
+      '',
+      'v1',
+      'v2.a.b.c',
+      'v1...',
+      'v1.AAAA.AAAA.AAAA',
+      '__proto__',
+      'v1.a.b.c.d',
+    ])
       expect(() => openTarget(bad, key)).toThrow(SealedTargetError);
     expect(() => sealTarget(webhook, randomBytes(16))).toThrow(/32 bytes/);
   });
@@ -80,7 +96,14 @@ describe('the alerting key', () => {
   });
 
   it('refuses anything else, naming the variable and not the value', () => {
-    for (const bad of ['', 'short', 'z'.repeat(64), randomBytes(16).toString('hex'), randomBytes(31).toString('base64'), randomBytes(33).toString('base64')]) {
+    for (const bad of [
+      '',
+      'short',
+      'z'.repeat(64),
+      randomBytes(16).toString('hex'),
+      randomBytes(31).toString('base64'),
+      randomBytes(33).toString('base64'),
+    ]) {
       let error: unknown;
       try {
         parseAlertingKey(bad);
@@ -112,7 +135,9 @@ describe('the alerting key', () => {
 
     it('a damaged file is named, not replaced', () => {
       writeFileSync(join(dir, 'alerting.key'), 'not a key\n');
-      expect(() => loadOrCreateAlertingKey(dir)).toThrow(`${join(dir, 'alerting.key')}: not a 32-byte key`);
+      expect(() => loadOrCreateAlertingKey(dir)).toThrow(
+        `${join(dir, 'alerting.key')}: not a 32-byte key`,
+      );
       expect(readFileSync(join(dir, 'alerting.key'), 'utf8')).toBe('not a key\n');
     });
   });

@@ -5,7 +5,11 @@ import type { NotificationPayload } from '@twinlog/domain';
  * What `POST /v1/alert-channels/{id}/test` sends: a notification about no real alert, with a
  * delivery id of its own (`test-...`, never recorded), so a receiver can be checked end to end.
  */
-export function testNotificationPayload(channelId: string, now: Date, actor: string | null): NotificationPayload {
+export function testNotificationPayload(
+  channelId: string,
+  now: Date,
+  actor: string | null,
+): NotificationPayload {
   const at = now.toISOString();
   return {
     deliveryId: `test-${randomUUID()}`,

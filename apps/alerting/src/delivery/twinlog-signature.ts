@@ -8,7 +8,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'X-Twinlog-Signature';
 export const DELIVERY_HEADER = 'X-Twinlog-Delivery';
 
-export function twinlogSignature(body: string | Buffer, secret: string, unixSeconds: number): string {
+export function twinlogSignature(
+  body: string | Buffer,
+  secret: string,
+  unixSeconds: number,
+): string {
   const t = Math.floor(unixSeconds);
   return `t=${t},v1=${hmacHex(secret, t, body)}`;
 }

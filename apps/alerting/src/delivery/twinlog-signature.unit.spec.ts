@@ -9,7 +9,9 @@ const at = (seconds: number) => new Date(seconds * 1000);
 
 describe('X-Twinlog-Signature', () => {
   it('is t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, as an independent HMAC computes it', () => {
-    const independent = createHmac('sha256', secret).update(Buffer.from(`${t}.${body}`, 'utf8')).digest('hex');
+    const independent = createHmac('sha256', secret)
+      .update(Buffer.from(`${t}.${body}`, 'utf8'))
+      .digest('hex');
     expect(twinlogSignature(body, secret, t + 0.9)).toBe(`t=${t},v1=${independent}`);
   });
 
@@ -31,7 +33,18 @@ describe('X-Twinlog-Signature', () => {
     expect(verifyTwinlogSignature(header, body, secret, 300, at(t - 301))).toBe(false);
     expect(verifyTwinlogSignature(header, body, secret, 300, at(t + 300))).toBe(true);
     const v1 = header.split('v1=')[1]!;
-    for (const bad of [undefined, null, '', `v1=${v1}`, `t=${t}`, `t=${t},v1=${v1.slice(1)}`, `t=abc,v1=${v1}`, `t=${t + 1},v1=${v1}`, `t=${t},v1=${'0'.repeat(64)}`, '__proto__=1'])
+    for (const bad of [
+      undefined,
+      null,
+      '',
+      `v1=${v1}`,
+      `t=${t}`,
+      `t=${t},v1=${v1.slice(1)}`,
+      `t=abc,v1=${v1}`,
+      `t=${t + 1},v1=${v1}`,
+      `t=${t},v1=${'0'.repeat(64)}`,
+      '__proto__=1',
+    ])
       expect(verifyTwinlogSignature(bad, body, secret, 300, at(t))).toBe(false);
   });
 
@@ -39,6 +52,8 @@ describe('X-Twinlog-Signature', () => {
     const header = twinlogSignature(body, secret, t);
     const other = twinlogSignature(body, 'old-secret-0123456789', t).split(',')[1]!;
     expect(verifyTwinlogSignature(`${other},${header}`, body, secret, 300, at(t))).toBe(true);
-    expect(verifyTwinlogSignature(`${header.split(',')[1]}, t=${t}`, body, secret, 300, at(t))).toBe(true);
+    expect(
+      verifyTwinlogSignature(`${header.split(',')[1]}, t=${t}`, body, secret, 300, at(t)),
+    ).toBe(true);
   });
 });

@@ -31,7 +31,11 @@ export class FakeDeliveries {
         deliveredAt: null,
         deadAt: null,
       };
-      return { view, payload: payloadFixture({ deliveryId, alertId: `alr-${i}` }), groupKey: 'line-1' };
+      return {
+        view,
+        payload: payloadFixture({ deliveryId, alertId: `alr-${i}` }),
+        groupKey: 'line-1',
+      };
     });
   }
 

@@ -1,7 +1,10 @@
 import type { AlertMember, NotificationPayload } from '@twinlog/domain';
 
 /** A member of an alert: an anomaly on `twinId`. */
-export function memberFixture(twinId: string, index = 0): NotificationPayload['alert']['members'][number] {
+export function memberFixture(
+  twinId: string,
+  index = 0,
+): NotificationPayload['alert']['members'][number] {
   const member: AlertMember = {
     twinId,
     causeKey: `anomaly/${twinId}/range/temperature`,

@@ -24,7 +24,7 @@ import {
 import { z } from 'zod';
 import { ALERTING_API, type AlertingApi, type NewChannel } from '../alerting-api';
 import { CHANNEL_BODY, parseBody } from './alert-bodies';
-import { actorOf, pathId, timeOrderedList } from './alert-paging';
+import { callerActor, pathId, timeOrderedList } from './alert-paging';
 
 const LIST_QUERY = z.object({ ...pagingParams() });
 const page = timeOrderedList<ChannelView>(
@@ -78,16 +78,22 @@ export class AlertChannelsHttpController {
     const input = parseBody(CHANNEL_BODY, body);
     return this.api.createChannel(
       { ...input, name: input.name ?? defaultName(input) } as NewChannel,
-      actorOf(caller),
+      callerActor(caller),
     );
   }
 
   @Requires('admin')
   @Delete(':id')
   @HttpCode(204)
-  @Describe({ summary: 'Remove an alert channel', errors: NOT_FOUND })
+  @Describe({
+    summary: 'Remove an alert channel',
+    errors: {
+      ...NOT_FOUND,
+      409: 'CHANNEL_IN_USE: a rule names it (`details.ruleIds`): change or remove those first',
+    },
+  })
   async remove(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
-    await this.api.deleteChannel(pathId(id, 'CHANNEL_NOT_FOUND', 'channel'), actorOf(caller));
+    await this.api.deleteChannel(pathId(id, 'CHANNEL_NOT_FOUND', 'channel'), callerActor(caller));
   }
 
   @Requires('admin')

@@ -14,7 +14,7 @@ import {
 } from '@twinlog/service-kit';
 import { z } from 'zod';
 import { ALERTING_API, type AlertingApi } from '../alerting-api';
-import { actorOf, pathId, timeOrderedList } from './alert-paging';
+import { callerActor, pathId, timeOrderedList } from './alert-paging';
 
 const LIST_QUERY = z.object({
   status: q.oneOf(DELIVERY_STATUSES).optional(),
@@ -72,7 +72,7 @@ export class AlertDeliveriesHttpController {
   redeliver(@Param('id') id: string, @Caller() caller: Principal) {
     return this.api.redeliver(
       pathId(id, 'DELIVERY_NOT_FOUND', 'delivery'),
-      actorOf(caller),
+      callerActor(caller),
       siteFilterOf(caller),
     );
   }

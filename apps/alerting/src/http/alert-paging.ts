@@ -35,7 +35,7 @@ export function timeOrderedList<T>(
 }
 
 /** Who did it, for the record: the caller's principal id, none on a demo without authentication. */
-export function actorOf(caller: Principal): string | null {
+export function callerActor(caller: Principal): string | null {
   return caller === DEMO_PRINCIPAL ? null : caller.id;
 }
 

@@ -28,14 +28,14 @@ import {
 import { z } from 'zod';
 import { ALERTING_API, type AlertingApi, type NewRule } from '../alerting-api';
 import { parseBody, RULE_BODY } from './alert-bodies';
-import { actorOf, pathId } from './alert-paging';
+import { callerActor, pathId } from './alert-paging';
 
 const LIST_QUERY = z.object({ ...pagingParams() });
 const RULES_CURSOR = new PageCursor('alert-rules', z.string().max(256));
 const NOT_FOUND = { 404: 'RULE_NOT_FOUND' };
 const SET_ERRORS = {
   400: 'COMMAND_INVALID: the body is not valid (`details.problems` names each field)',
-  404: 'CHANNEL_NOT_FOUND: the rule names a channel that does not exist',
+  422: 'RULE_INVALID: it names a channel that does not exist, or its escalation steps are not in order (`details.problems`)',
 };
 
 /**
@@ -78,7 +78,7 @@ export class AlertRulesHttpController {
     errors: SET_ERRORS,
   })
   create(@Body() body: unknown, @Caller() caller: Principal) {
-    return this.api.setRule(ruleOf(parseBody(RULE_BODY, body)), actorOf(caller));
+    return this.api.setRule(ruleOf(parseBody(RULE_BODY, body)), callerActor(caller));
   }
 
   @Requires('engineer')
@@ -100,7 +100,10 @@ export class AlertRulesHttpController {
           'ruleId: must be 1-128 letters, digits, . _ : - (starting with a letter or digit)',
         ],
       });
-    return this.api.setRule({ ...ruleOf(parseBody(RULE_BODY, body)), ruleId: id }, actorOf(caller));
+    return this.api.setRule(
+      { ...ruleOf(parseBody(RULE_BODY, body)), ruleId: id },
+      callerActor(caller),
+    );
   }
 
   @Requires('engineer')
@@ -108,7 +111,7 @@ export class AlertRulesHttpController {
   @HttpCode(204)
   @Describe({ summary: 'Remove an alert rule', errors: NOT_FOUND })
   async remove(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
-    await this.api.deleteRule(pathId(id, 'RULE_NOT_FOUND', 'rule'), actorOf(caller));
+    await this.api.deleteRule(pathId(id, 'RULE_NOT_FOUND', 'rule'), callerActor(caller));
   }
 }
 

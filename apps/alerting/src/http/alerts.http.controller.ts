@@ -15,7 +15,7 @@ import {
 import { z } from 'zod';
 import { ALERTING_API, type AlertingApi } from '../alerting-api';
 import { ACK_BODY, ASSIGN_BODY, parseBody, RESOLVE_BODY } from './alert-bodies';
-import { actorOf, pathId, timeOrderedList } from './alert-paging';
+import { callerActor, pathId, timeOrderedList } from './alert-paging';
 
 const LIST_QUERY = z.object({
   status: q.listOf(ALERT_STATUSES).optional(),
@@ -85,7 +85,7 @@ export class AlertsHttpController {
     return this.api.acknowledge(
       pathId(id, 'ALERT_NOT_FOUND', 'alert'),
       note ?? null,
-      actorOf(caller),
+      callerActor(caller),
       siteFilterOf(caller),
     );
   }
@@ -105,7 +105,7 @@ export class AlertsHttpController {
       pathId(id, 'ALERT_NOT_FOUND', 'alert'),
       assignee,
       note ?? null,
-      actorOf(caller),
+      callerActor(caller),
       siteFilterOf(caller),
     );
   }
@@ -124,7 +124,7 @@ export class AlertsHttpController {
     return this.api.resolve(
       pathId(id, 'ALERT_NOT_FOUND', 'alert'),
       note ?? null,
-      actorOf(caller),
+      callerActor(caller),
       siteFilterOf(caller),
     );
   }

@@ -27,7 +27,7 @@ import {
 import { z } from 'zod';
 import { ALERTING_API, type AlertingApi } from '../alerting-api';
 import { parseBody, SILENCE_BODY } from './alert-bodies';
-import { actorOf, pathId, timeOrderedList } from './alert-paging';
+import { callerActor, pathId, timeOrderedList } from './alert-paging';
 
 const LIST_QUERY = z.object({ active: q.bool().optional(), ...pagingParams() });
 const page = timeOrderedList<SilenceView>(
@@ -77,8 +77,10 @@ export class SilencesHttpController {
     body: SILENCE_BODY,
     response: SILENCE,
     errors: {
-      400: 'COMMAND_INVALID: the body is not valid (`details.problems` names each field), or `to` is not after `from` and now',
+      400: 'COMMAND_INVALID: the body is not valid (`details.problems` names each field)',
+      403: 'SITE_FORBIDDEN: silencing a site the caller does not have',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      422: 'SILENCE_INVALID: `to` is not after `from` and now',
     },
   })
   create(@Body() body: unknown, @Caller() caller: Principal) {
@@ -86,7 +88,7 @@ export class SilencesHttpController {
     const now = this.clock();
     const start = from ?? now;
     if (!(start < to) || !(now < to))
-      throw new TwinlogError('COMMAND_INVALID', 'The silence would be over before it starts', {
+      throw new TwinlogError('SILENCE_INVALID', 'The silence is over before it starts', {
         problems: [`to: must be after from (${start}) and now (${now})`],
       });
     const visible = siteFilterOf(caller);
@@ -101,7 +103,7 @@ export class SilencesHttpController {
         to,
         reason,
       },
-      actorOf(caller),
+      callerActor(caller),
       visible,
     );
   }
@@ -113,7 +115,7 @@ export class SilencesHttpController {
   async lift(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
     await this.api.liftSilence(
       pathId(id, 'SILENCE_NOT_FOUND', 'silence'),
-      actorOf(caller),
+      callerActor(caller),
       siteFilterOf(caller),
     );
   }

@@ -168,6 +168,11 @@ export class FakeAlertingApi implements AlertingApi {
   deleteChannel(channelId: string, actor: string | null): Promise<void> {
     this.calls.push({ method: 'deleteChannel', args: [channelId, actor] });
     this.channel(channelId);
+    const naming = [...this.rulesById.values()].filter((r) => r.channels.includes(channelId));
+    if (naming.length > 0)
+      throw new TwinlogError('CHANNEL_IN_USE', `${channelId} is named by a rule`, {
+        ruleIds: naming.map((r) => r.ruleId),
+      });
     this.channelsById.delete(channelId);
     return Promise.resolve();
   }
@@ -189,7 +194,11 @@ export class FakeAlertingApi implements AlertingApi {
 
   setRule(input: NewRule, actor: string | null): Promise<RuleView> {
     this.calls.push({ method: 'setRule', args: [input, actor] });
-    for (const id of input.channels) if (id !== '*') this.channel(id);
+    const unknown = input.channels.filter((id) => id !== '*' && !this.channelsById.has(id));
+    if (unknown.length > 0)
+      throw new TwinlogError('RULE_INVALID', 'The alert rule is invalid', {
+        problems: unknown.map((id) => `channels: channel '${id}' does not exist`),
+      });
     const rule: RuleView = {
       ruleId: input.ruleId ?? `rule-${++this.made}`,
       name: input.name,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertView, DeliveryView } from '@twinlog/domain';
 import type { Infrastructure } from '@twinlog/service-kit';
-import { startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
+import { startSmtpServer, startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
 import {
   alertingEnv,
   anomalyCleared,
@@ -259,6 +259,126 @@ describe('alerting (embedded)', () => {
       expect((await alertsOf(r)).find((a) => a.alertId === acked.alertId)?.escalations).toBe(0);
     } finally {
       await pager.close();
+    }
+  });
+});
+
+describe('alerting (embedded): email, the default rule, silent twins', () => {
+  let r: Rig | undefined;
+  afterEach(async () => {
+    await teardown(r);
+    r = undefined;
+  });
+
+  it('sends an alert by email to the SMTP server', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      r = await rig('embedded', line('line-6', 1), { ALERTING_SMTP_URL: smtp.url });
+      const channel = await r.alerting.call('POST', '/v1/alert-channels', {
+        kind: 'email',
+        to: ['oncall@plant.example'],
+        name: 'mail',
+      });
+      expect(channel.status).toBe(201);
+      expect(channel.json.display).toBe('plant.example');
+      const rule = await r.alerting.call('POST', '/v1/alert-rules', {
+        name: 'mail it',
+        channels: [channel.json.channelId],
+      });
+      expect(rule.status).toBe(201);
+      await r.infra.log.append([anomalyDetected('line-6-m01', 'mail-1')]);
+      const [mail] = await until(
+        () => smtp.messages,
+        (m) => m.length >= 1,
+        'the email',
+      );
+      expect(mail!.envelopeTo).toEqual(['oncall@plant.example']);
+      const delivery = await until(
+        () => deliveriesOf(r!, `?channelId=${channel.json.channelId}`),
+        (d) => d[0]?.status === 'delivered',
+        'the email delivery to be recorded',
+      );
+      expect(mail!.headers.get('x-twinlog-delivery')).toBe(delivery[0]!.deliveryId);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it("sets the demo's default rule once: every warning and above to every channel", async () => {
+    r = await rig('embedded', line('line-7', 1), { ALERTING_DEFAULT_RULE: 'on' });
+    const rules = async () => (await r!.alerting.call('GET', '/v1/alert-rules')).json.rules;
+    expect((await rules()).map((x: { ruleId: string }) => x.ruleId).sort()).toEqual(
+      expect.arrayContaining(['default']),
+    );
+    await r.alerting.stop();
+    r.alerting = await startAlertingOn(r.infra, r.env, r.clock);
+    const sets: string[] = [];
+    await r.infra.log.replay({ streams: ['alerts'] }, async (batch) => {
+      for (const { event } of batch)
+        if (event.type === 'AlertRuleSet' && event.data.ruleId === 'default') sets.push(event.id);
+    });
+    expect(sets).toHaveLength(1);
+    // The receiver's channel gets the warning through the default rule as well as its own.
+    await r.infra.log.append([anomalyDetected('line-7-m01', 'demo-1', 'warning')]);
+    const deliveries = await until(
+      () => deliveriesOf(r!),
+      (d) => d.length >= 1 && d.every((x) => x.status === 'delivered'),
+      'the warning delivered',
+    );
+    // One delivery per channel, however many rules name it.
+    expect(deliveries).toHaveLength(1);
+  });
+
+  it('opens a silence alert for twins that stop reporting, and clears it when readings resume', async () => {
+    r = await rig('embedded', line('line-8', 2), { ALERTING_SILENT_AFTER_SECONDS: '60' });
+    r.clock.advance(61_000);
+    const [alert] = await until(
+      () => alertsOf(r!, '?status=open'),
+      (a) => a.length === 1,
+      'the silence alert',
+    );
+    expect(alert!.members.every((m) => m.cause.kind === 'silence')).toBe(true);
+    expect(alert!.groupKey).toBe('line-8');
+    // Every twin reports again: the alert resolves.
+    r.alerting.service.decisions.onReadings(
+      ['line-8', 'line-8-m01', 'line-8-m02'].map((twinId) => ({
+        event: { twinId, recordedAt: r!.clock.now() } as never,
+        position: { stream: 'telemetry', partition: 0, offset: 0 },
+      })),
+    );
+    await until(
+      () => alertsOf(r!),
+      (a) => a[0]?.status === 'resolved',
+      'the silence alert to resolve',
+    );
+  });
+});
+
+describe('alerting (distributed) without ALERTING_SECRET_KEY', () => {
+  it('still runs and opens alerts, but refuses channels with 503 ALERTING_KEY_MISSING', async () => {
+    const env = alertingEnv('distributed', randomUUID().slice(0, 8), { ALERTING_SECRET_KEY: '' });
+    const infra = await openAlertingInfra(env);
+    await registerPlant(infra.log, line('line-9', 1));
+    const alerting = await startAlertingOn(infra, env, new TestClock());
+    try {
+      const refused = await alerting.call('POST', '/v1/alert-channels', {
+        kind: 'webhook',
+        url: 'https://hooks.example.com/x',
+        secret: SECRET,
+      });
+      expect(refused.status).toBe(503);
+      expect(refused.json.error).toMatchObject({
+        code: 'ALERTING_KEY_MISSING',
+        message: expect.stringContaining('ALERTING_SECRET_KEY'),
+      });
+      await infra.log.append([anomalyDetected('line-9-m01', 'nokey-1')]);
+      await until(
+        async () => (await alerting.call('GET', '/v1/alerts')).json.alerts,
+        (a: unknown[]) => a.length === 1,
+        'the alert to open without a key',
+      );
+    } finally {
+      await alerting.stop(true);
     }
   });
 });

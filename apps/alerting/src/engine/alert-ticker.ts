@@ -1,29 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ALERTING_CONFIG_KEY, type AlertRule } from '@twinlog/domain';
+import { ALERTING_CONFIG_KEY, DEFAULT_ALERT_RULE } from '@twinlog/domain';
 import { CLOCK, type Clock } from '@twinlog/service-kit';
 import type { AlertingConfig } from '../config/alerting.config';
 import { DeliveryRunner } from '../delivery';
 import { ALERTING_CONFIG } from '../tokens';
 import { AlertDecisions } from './alert-decisions';
 import { ChannelTargets } from './channel-targets';
-
-/** The embedded demo's rule (ADR 0019 §8): every cause, warning and above, every channel. */
-export const DEFAULT_RULE: AlertRule = {
-  ruleId: 'default',
-  name: 'Every warning and above, to every channel',
-  match: {
-    minSeverity: 'warning',
-    causes: [],
-    twinTypes: [],
-    sites: [],
-    subtree: null,
-    properties: [],
-  },
-  channels: ['*'],
-  quietHours: null,
-  escalation: [],
-  enabled: true,
-};
 
 /** Events after which something may be due to send at once. */
 const SENDABLE = new Set(['AlertNotificationQueued', 'AlertDeliveryRequeued']);
@@ -66,10 +48,11 @@ export class AlertTicker {
   async start(): Promise<void> {
     const now = this.decisions.clock();
     this.decisions.seedLastSeen(now);
+    // The embedded demo's rule (ADR 0019 §8), set once when no rule was ever set.
     if (this.config.defaultRule && !this.decisions.projection.everSetRule) {
       // A fixed command id: its event id is the same on every start, so a restart adds nothing.
       await this.decisions.command(
-        { kind: 'set-rule', rule: DEFAULT_RULE },
+        { kind: 'set-rule', rule: DEFAULT_ALERT_RULE },
         `${ALERTING_CONFIG_KEY}/default-rule`,
         null,
       );

@@ -37,3 +37,13 @@ it('names the service each line comes from, after all six have started', async (
   const line = lines.find((l) => l.msg.startsWith('dead letters replayed'));
   expect(line?.service).toBe('ingestion');
 });
+
+it("serves the alerting API through the gateway, with the embedded demo's default rule", async () => {
+  const rules = await fetch(`${running.url}/v1/alert-rules`);
+  expect(rules.status).toBe(200);
+  const body = (await rules.json()) as { rules: Array<{ ruleId: string; channels: string[] }> };
+  expect(body.rules).toEqual([expect.objectContaining({ ruleId: 'default', channels: ['*'] })]);
+  expect(lines.some((l) => l.service === 'alerting' && l.msg.startsWith('default rule set'))).toBe(
+    true,
+  );
+});

@@ -109,7 +109,7 @@ export class AlertBook {
             m.causeKey === event.data.causeKey ? { ...m, clearedAt: event.data.clearedAt } : m,
           );
           const member = members.find((m) => m.causeKey === event.data.causeKey);
-          if (member) this.deactivate(member.twinId, member.causeKey);
+          if (member) this.deactivate(member.twinId, member.causeKey, state.view.alertId);
           return { ...state, view: { ...state.view, members } };
         });
       case 'AlertAcknowledged':
@@ -158,7 +158,7 @@ export class AlertBook {
         }));
       case 'AlertResolved':
         return this.update(event.data.alertId, meta, (state) => {
-          for (const m of state.view.members) this.deactivate(m.twinId, m.causeKey);
+          // Members not cleared stay active: resolved by hand, the cause is latched until it clears.
           this.unresolvedIds.delete(state.view.alertId);
           const key = groupCauseKey(state.view.groupKey, kindOf(state));
           if (this.openByGroup.get(key) === state.view.alertId) this.openByGroup.delete(key);
@@ -339,9 +339,10 @@ export class AlertBook {
     this.activeByTwin.set(twinId, next);
   }
 
-  private deactivate(twinId: string, causeKey: string): void {
+  /** Ends a cause's activity in this alert (not in another it has since joined). */
+  private deactivate(twinId: string, causeKey: string, alertId: string): void {
     const current = this.activeByTwin.get(twinId);
-    if (!current?.has(causeKey)) return;
+    if (current?.get(causeKey) !== alertId) return;
     const next = new Map(current);
     next.delete(causeKey);
     if (next.size === 0) this.activeByTwin.delete(twinId);

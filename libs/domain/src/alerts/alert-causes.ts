@@ -43,8 +43,21 @@ export function openCause(
   causationId: string | null,
 ): void {
   const causeKey = causeKeyOf(cause);
-  if (draft.book.activeCausesOf(cause.twinId).some(({ member }) => member.causeKey === causeKey))
-    return;
+  const active = draft.book
+    .activeCausesOf(cause.twinId)
+    .find(({ member }) => member.causeKey === causeKey);
+  if (active) {
+    // The cause goes on (also in an alert resolved by hand); only a new anomaly episode, whose
+    // predecessor's clear was lost, ends it and begins anew.
+    const previous = active.member.cause;
+    if (
+      cause.kind !== 'anomaly' ||
+      previous.kind !== 'anomaly' ||
+      previous.episodeId === cause.episodeId
+    )
+      return;
+    clearCause(draft, active.alert.view.alertId, causeKey, `${causeId}/superseded`, causationId);
+  }
   const member: AlertMember = {
     twinId: cause.twinId,
     causeKey,
@@ -124,7 +137,10 @@ export function openCause(
   planNotifications(draft, { alertId, transition: 'opened', transitionEventId: id, note: null });
 }
 
-/** A member's cause cleared; when it was the last one, the alert resolves (cause-cleared). */
+/**
+ * A member's cause cleared; when it was the last one, the alert resolves (cause-cleared). On an
+ * alert resolved by hand it only ends the cause, so its next occurrence may alert again.
+ */
 export function clearCause(
   draft: DecisionDraft,
   alertId: string,
@@ -133,7 +149,7 @@ export function clearCause(
   causationId: string | null,
 ): void {
   const alert = draft.book.alerts.get(alertId);
-  if (!alert || alert.view.status === 'resolved') return;
+  if (!alert) return;
   draft.emit(
     { type: 'AlertMemberCleared', data: { alertId, causeKey, clearedAt: draft.now } },
     alertEventIdOf(causeId, 'cleared', causeKey),
@@ -141,7 +157,8 @@ export function clearCause(
     causationId,
   );
   const after = draft.book.alerts.get(alertId)!;
-  if (after.view.members.some((m) => m.clearedAt === null)) return;
+  if (after.view.status === 'resolved' || after.view.members.some((m) => m.clearedAt === null))
+    return;
   const id = alertEventIdOf(causeId, 'resolved', alertId);
   draft.emit(
     { type: 'AlertResolved', data: { alertId, reason: 'cause-cleared', note: null } },

@@ -88,6 +88,8 @@ describe('no storms: grouping under the nearest system', () => {
       groupKey: 'line-2',
       title: 'anomaly: 20 twins under line-2 (alarm)',
     });
+    expect(h.p.openAlertOf('line-2', 'anomaly')?.alertId).toBe(alerts[0]!.alertId);
+    expect(h.p.groupUpdateHolds()).toEqual([]);
     for (const channel of ['hook', 'pager']) {
       const sent = h.queued(channel);
       expect(sent.map((e) => e.data.payload.transition)).toEqual(['opened', 'member-joined']);
@@ -764,5 +766,34 @@ describe('edges', () => {
     expect(h.p.everSetRule).toBe(true);
     h.command({ kind: 'delete-rule', ruleId: 'default' }, t(1));
     expect(h.p.everSetRule).toBe(true);
+  });
+
+  it('a cause resolved by hand stays resolved while it lasts, and a later occurrence opens again', () => {
+    const h = withHook();
+    h.twin('press-1', 'asset', null);
+    const silentSince = new Map([['press-1', t(0)]]);
+    h.silences(silentSince, t(301));
+    const alertId = h.p.alerts()[0]!.alertId;
+    h.command({ kind: 'resolve', alertId, note: 'known: unplugged' }, t(310));
+    h.silences(silentSince, t(320));
+    h.silences(silentSince, t(900));
+    expect(h.p.alerts().map((a) => [a.status, a.reopenCount])).toEqual([['resolved', 0]]);
+    // Readings resume (the cause clears on the resolved alert), then it goes silent again.
+    h.silences(new Map([['press-1', t(1000)]]), t(1001));
+    expect(h.p.alert(alertId)!.members[0]!.clearedAt).toBe(t(1001));
+    h.silences(new Map([['press-1', t(1000)]]), t(1400));
+    expect(h.p.alerts()).toHaveLength(2);
+  });
+
+  it('an anomaly episode resolved by hand does not come back on a prediction tick; a new episode of the cause does', () => {
+    const h = withHook();
+    h.twin('press-1', 'asset', null);
+    h.anomaly('press-1', t(0), { episodeId: 'a' });
+    const alertId = h.p.alerts()[0]!.alertId;
+    h.command({ kind: 'resolve', alertId, note: null }, t(10));
+    h.anomaly('press-1', t(20), { episodeId: 'a' }); // the same episode reported again
+    expect(h.p.alerts().map((a) => a.status)).toEqual(['resolved']);
+    h.anomaly('press-1', t(2000), { episodeId: 'b' }); // its clear was lost; a new episode
+    expect(h.p.alerts().map((a) => a.status)).toEqual(['open', 'resolved']);
   });
 });

@@ -1,6 +1,6 @@
 import { actorOf } from '../events/actor-of';
 import { isAlertEvent, type EventEnvelope } from '../events/twin-events';
-import type { AlertEvent, NotificationPayload } from './alert-events';
+import type { AlertCauseKind, AlertEvent, NotificationPayload } from './alert-events';
 import type { AlertView, ChannelView, DeliveryView, RuleView, SilenceView } from './alert-views';
 import { AlertBook, type AlertState, type AppliedMeta } from './alert-book';
 import { DeliveryBook, dueAt, type DeliveryRecord } from './delivery-book';
@@ -69,6 +69,25 @@ export class AlertsProjection {
         (a, b) =>
           ms(b.openedAt) - ms(a.openedAt) ||
           (a.alertId < b.alertId ? 1 : a.alertId > b.alertId ? -1 : 0),
+      );
+  }
+
+  /** The unresolved alert a new cause of this group and kind would join. */
+  openAlertOf(groupKey: string, kind: AlertCauseKind): AlertView | undefined {
+    return this.book.openAlertOf(groupKey, kind)?.view;
+  }
+
+  /** The alert a cause last belonged to (its `resolved.at` drives the flapping hold-back). */
+  lastAlertOfCause(causeKey: string): AlertView | undefined {
+    return this.book.lastAlertOfCause(causeKey)?.view;
+  }
+
+  /** Unresolved alerts whose member-joined notice waits for the end of the group-update hold. */
+  groupUpdateHolds(): Array<{ alertId: string; until: string; eventId: string }> {
+    return this.book
+      .unresolved()
+      .flatMap((state) =>
+        state.heldJoin ? [{ alertId: state.view.alertId, ...state.heldJoin }] : [],
       );
   }
 

@@ -89,7 +89,7 @@ function decidePrediction(
     },
   ];
   for (const { measure, value, threshold, ignore, severity } of measures) {
-    if (!Number.isFinite(value)) continue;
+    if (!ignore && !Number.isFinite(value)) continue;
     const causeId = `${event.id}/${measure}`;
     const active = draft.book
       .activeCausesOf(event.twinId)

@@ -79,11 +79,12 @@ export class DeliveryRunner {
     let free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     let started = 0;
+    this.forgetHoldsBefore(now.getTime());
     for (const item of this.options.due(now.toISOString())) {
       if (free <= 0) break;
       const id = item.view.deliveryId;
-      if (this.inFlight.has(id) || (this.heldUntil.get(id) ?? 0) > now.getTime()) continue;
-      this.heldUntil.delete(id);
+      if (item.view.status !== 'pending' || this.inFlight.has(id) || this.heldUntil.has(id))
+        continue;
       const attempt = this.attempt(item).finally(() => {
         this.inFlight.delete(id);
         if (this.options.now && !this.stopped) this.refill();
@@ -93,6 +94,10 @@ export class DeliveryRunner {
       started += 1;
     }
     return started;
+  }
+
+  private forgetHoldsBefore(time: number): void {
+    for (const [id, until] of this.heldUntil) if (until <= time) this.heldUntil.delete(id);
   }
 
   private refill(): void {

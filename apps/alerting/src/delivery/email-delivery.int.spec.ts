@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { startSmtpServer, type SmtpTestServer } from '@twinlog/testing';
 import { Mailer } from './email-sender';
 import { sendNotification } from './send-notification';
@@ -103,5 +104,30 @@ describe('email delivery over real SMTP', () => {
       permanent: false,
       error: 'email is not set up: ALERTING_SMTP_URL is not set',
     });
+  });
+
+  it('a server that never greets is a retryable timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const slow = new Mailer({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: 'twinlog@plant.example',
+      timeoutMs: 300,
+    });
+    try {
+      const outcome = await slow.send(to, { subject: 's', text: 't', html: 'h' }, 'dlv-f');
+      expect(outcome).toEqual({
+        ok: false,
+        status: null,
+        permanent: false,
+        error: `no answer from the SMTP server 127.0.0.1:${port} within 300 ms`,
+      });
+    } finally {
+      slow.close();
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => silent.close(r));
+    }
   });
 });

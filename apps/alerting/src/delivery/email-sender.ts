@@ -89,6 +89,20 @@ export class Mailer {
   }
 }
 
+/** The service's one mailer, or undefined when ALERTING_SMTP_URL is not set (email waits). */
+export function mailerFor(settings: {
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  timeoutMs: number;
+}): Mailer | undefined {
+  if (settings.smtpUrl === undefined) return undefined;
+  return new Mailer({
+    smtpUrl: settings.smtpUrl,
+    from: settings.smtpFrom,
+    timeoutMs: settings.timeoutMs,
+  });
+}
+
 interface SmtpError extends Error {
   code?: string;
   originalCode?: string;

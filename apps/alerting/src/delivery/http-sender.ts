@@ -2,6 +2,7 @@ import { displayOfUrl } from './channel-target';
 import {
   clipError,
   outcomeOfHttpStatus,
+  permanentFailure,
   retryableFailure,
   type DeliveryOutcome,
 } from './delivery-outcome';
@@ -24,6 +25,9 @@ export async function postNotification(
   headers: Record<string, string>,
   attempt: HttpAttempt,
 ): Promise<DeliveryOutcome> {
+  // A target sealed under older rules may hold what fetch cannot send: no retry fixes that.
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+    return permanentFailure('the channel URL is not an http or https URL');
   const timeout = AbortSignal.timeout(attempt.timeoutMs);
   const signal = attempt.signal ? AbortSignal.any([timeout, attempt.signal]) : timeout;
   const where = displayOfUrl(url);

@@ -1,3 +1,22 @@
+/**
+ * Delivery of notifications (docs/adr/0019 §7, docs/services/alerting.md#channels-and-deliveries).
+ * The engine wires it roughly so:
+ *
+ *   const settings = readDeliverySettings(env);
+ *   const key = resolveAlertingKey(settings.secretKey, serviceConfig)?.key;
+ *   const mailer = mailerFor(settings);
+ *   const runner = new DeliveryRunner({
+ *     due: (now) => projection.dueDeliveries(now),
+ *     targetOf: targetOpener(key, (id) => projection.channel(id)),
+ *     record: (id, outcome, jitter) =>
+ *       appendAndApply(decideDeliveryOutcome(projection, id, outcome, clock.now(), s, jitter)),
+ *     concurrency: settings.concurrency,
+ *     timeoutMs: settings.timeoutMs,
+ *     mailer,
+ *     now: () => clock.now(),
+ *   });
+ *   // each tick: runner.tick(now); on stop: await runner.stop(); mailer?.close();
+ */
 export * from './alerting-key';
 export * from './channel-target';
 export * from './delivery.config';

@@ -80,3 +80,22 @@ const sealedShape = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['slack', 'teams']), url: z.string() }),
   z.object({ kind: z.literal('email'), to: z.array(z.string()) }),
 ]);
+
+/**
+ * The DeliveryRunner's `targetOf` over the projection's channels: undefined for a channel that
+ * is gone (its deliveries die: "channel deleted"); a SealedTargetError, which is retried, when
+ * there is no key (distributed without ALERTING_SECRET_KEY) or it is not the one it was sealed
+ * under.
+ */
+export function targetOpener(
+  key: Buffer | undefined,
+  sealedOf: (channelId: string) => { sealedTarget: string; deleted: boolean } | undefined,
+): (channelId: string) => ChannelTarget | undefined {
+  return (channelId) => {
+    const channel = sealedOf(channelId);
+    if (channel === undefined || channel.deleted) return undefined;
+    if (key === undefined)
+      throw new SealedTargetError('no alerting key: set ALERTING_SECRET_KEY to send notifications');
+    return openTarget(channel.sealedTarget, key);
+  };
+}

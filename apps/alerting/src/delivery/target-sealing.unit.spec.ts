@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { ChannelTarget } from './channel-target';
 import { AlertingKeyError, loadOrCreateAlertingKey, parseAlertingKey } from './alerting-key';
-import { openTarget, sealTarget, SealedTargetError } from './target-sealing';
+import { openTarget, sealTarget, SealedTargetError, targetOpener } from './target-sealing';
 
 const key = randomBytes(32);
 const webhook: ChannelTarget = {
@@ -83,6 +83,29 @@ describe('sealing a channel target', () => {
     ])
       expect(() => openTarget(bad, key)).toThrow(SealedTargetError);
     expect(() => sealTarget(webhook, randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('opening targets for the runner', () => {
+  const channels = new Map([
+    ['ch-1', { sealedTarget: sealTarget(webhook, key), deleted: false }],
+    ['ch-gone', { sealedTarget: sealTarget(webhook, key), deleted: true }],
+  ]);
+
+  it('opens a channel, and says undefined for a deleted or unknown one', () => {
+    const open = targetOpener(key, (id) => channels.get(id));
+    expect(open('ch-1')).toEqual(webhook);
+    expect(open('ch-gone')).toBeUndefined();
+    expect(open('__proto__')).toBeUndefined();
+  });
+
+  it('without a key, or with another one, refuses with a SealedTargetError (retried, not dead)', () => {
+    expect(() => targetOpener(undefined, (id) => channels.get(id))('ch-1')).toThrow(
+      new SealedTargetError('no alerting key: set ALERTING_SECRET_KEY to send notifications'),
+    );
+    expect(() => targetOpener(randomBytes(32), (id) => channels.get(id))('ch-1')).toThrow(
+      SealedTargetError,
+    );
   });
 });
 

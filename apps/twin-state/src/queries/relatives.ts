@@ -3,15 +3,18 @@ import { isAlertEvent, type AlertMember, type EventEnvelope } from '@twinlog/dom
 /** Which twins' sites a caller may see; `() => true` for a caller of every site. */
 export type SiteFilter = (site: string | null) => boolean;
 
+/** Most events name no other twin: one shared answer, no allocation per message. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * The other twins an event names besides its own: a child attached, the parent registered
  * under, an alert's member twins (an alert keyed by its system names the machines under it).
  */
-export function relativesNamed(event: EventEnvelope): string[] {
+export function relativesNamed(event: EventEnvelope): readonly string[] {
   if (event.type === 'ChildAttached') return [event.data.childId];
   if (event.type === 'TwinRegistered')
-    return event.data.parentId === null ? [] : [event.data.parentId];
-  if (!isAlertEvent(event)) return [];
+    return event.data.parentId === null ? NONE : [event.data.parentId];
+  if (!isAlertEvent(event)) return NONE;
   const named = new Set<string>();
   const add = (m: Pick<AlertMember, 'twinId' | 'cause'>) => {
     named.add(m.twinId);

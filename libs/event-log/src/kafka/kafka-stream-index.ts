@@ -14,7 +14,8 @@ import { staleness, writeMeta, type ValidityCheck } from './stream-index-validit
 
 /**
  * Kafka is a log, not a per-twin store. This local index (the SQLite log schema it shares with
- * the embedded log, sqlite-index/, in a node:sqlite file) follows both stream topics and answers
+ * the embedded log, sqlite-index/, in a node:sqlite file) follows the stream topics it is given
+ * (KafkaLogConfig.indexedStreams) and answers
  * per-twin reads in O(events of the twin) through its (twin_id, stream, offset) index. It is a
  * cache: delete it and it is rebuilt from the log, and it is rebuilt by itself when it does not
  * match the log it finds (a new cluster, a recreated topic: see stream-index-validity.ts).
@@ -99,8 +100,8 @@ export class KafkaStreamIndex {
 
   /**
    * Waits until the index holds everything the log held when called (read-your-writes): for
-   * every partition, or only the given ones (where one twin's events are). Both topics'
-   * watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
+   * every partition, or only the given ones (where one twin's events are). Every indexed
+   * topic's watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
    */
   async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number[]>>): Promise<void> {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');

@@ -89,13 +89,13 @@ export class AlertRulesHttpController {
     response: ALERT_RULE,
     errors: {
       ...SET_ERRORS,
-      400: `${SET_ERRORS[400]}; the id is not 1-128 letters, digits, . _ : - (starting with a letter or digit)`,
+      422: `${SET_ERRORS[422]}; the id is not 1-128 letters, digits, . _ : - (starting with a letter or digit)`,
     },
   })
   set(@Param('id') id: string, @Body() body: unknown, @Caller() caller: Principal) {
     // The id names what it stores: the same alphabet as twin ids, so no built-in name is one.
     if (!TWIN_ID.test(id))
-      throw new TwinlogError('COMMAND_INVALID', 'The rule id is not valid', {
+      throw new TwinlogError('RULE_INVALID', 'The alert rule is invalid: its id is not one', {
         problems: [
           'ruleId: must be 1-128 letters, digits, . _ : - (starting with a letter or digit)',
         ],

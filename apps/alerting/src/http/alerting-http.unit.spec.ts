@@ -327,7 +327,8 @@ describe('rules', () => {
     const hostile = await http.call('PUT', '/v1/alert-rules/__proto__', {
       body: { name: 'r', channels: ['*'] },
     });
-    expect(hostile.status).toBe(400);
+    expect(hostile.status).toBe(422);
+    expect(hostile.body.error.code).toBe('RULE_INVALID');
     expect(hostile.body.error.details.problems[0]).toContain('ruleId');
     const unknown = await http.call('POST', '/v1/alert-rules', {
       body: { name: 'r', channels: ['nope'] },

@@ -150,7 +150,7 @@ describe('filtering alerts and deliveries', () => {
   it("shows a delivery only with its alert's site", () => {
     const delivery = { deliveryId: 'd', alertId: 'a', channelId: 'ch', status: 'pending' };
     const siteOf = (id: string) => alerts.find((a) => a.alertId === id)?.site;
-    const list = [delivery] as Parameters<typeof matchingDeliveries>[0];
+    const list = [delivery] as unknown as Parameters<typeof matchingDeliveries>[0];
     expect(matchingDeliveries(list, {}, siteOf, (s) => s === 'plant-a')).toEqual([]);
     expect(matchingDeliveries(list, { status: 'pending' }, siteOf, undefined)).toHaveLength(1);
     expect(matchingDeliveries(list, { channelId: 'other' }, siteOf, undefined)).toHaveLength(0);

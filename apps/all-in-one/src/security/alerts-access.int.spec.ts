@@ -13,12 +13,9 @@ let twinlog: InProcessTwinlog;
 let admin: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
-async function call(
-  path: string,
-  key: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<{ status: number; json: any }> {
+type Answer = { status: number; json: any };
+
+async function call(path: string, key: string, method = 'GET', body?: unknown): Promise<Answer> {
   const response = await fetch(`${twinlog.url}${path}`, {
     method,
     headers: {

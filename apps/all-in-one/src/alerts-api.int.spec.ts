@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stampEvents, type TwinEvent } from '@twinlog/domain';
-import { startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
+import { repoRoot, startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
 
 // The alerting API through the gateway of the embedded all-in-one (docs/services/alerting.md):
@@ -177,7 +181,7 @@ describe('the routes other tools rely on', () => {
     const acked = await call('POST', `/v1/alerts/${alertId}/acknowledge`, { note: 'on my way' });
     expect(acked.status).toBe(200);
     expect(acked.json).toMatchObject({ alertId, status: 'acknowledged' });
-    expect(acked.json.acknowledged.note).toBe('on my way');
+    expect(acked.json.acknowledged).toMatchObject({ note: 'on my way', by: 'anonymous' });
     expect(acked.json.history.map((h: { transition: string }) => h.transition)).toContain(
       'acknowledged',
     );
@@ -259,5 +263,102 @@ describe('the rest of the API', () => {
     expect(put.status).toBe(200);
     expect((await call('DELETE', '/v1/alert-rules/ops-night')).status).toBe(204);
     expect((await call('GET', '/v1/alert-rules/ops-night')).status).toBe(404);
+  });
+});
+
+/** `twinlog ...` in a child process (not spawnSync: this process serves the API it calls). */
+function cli(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
+      {
+        cwd: repoRoot(),
+        env: { ...process.env, TWINLOG_URL: t.url, TWINLOG_CALLER_CWD: cwd },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('twinlog alerts against the API', () => {
+  it('adds a webhook with a secret file, sets a rule, lists, acknowledges and shows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twinlog-cli-'));
+    writeFileSync(join(dir, 'hook.secret'), `${SECRET}\n`);
+    const added = await cli(
+      [
+        'alerts',
+        'channel',
+        'add',
+        'webhook',
+        `${receiver.url}/cli`,
+        '--secret-file',
+        'hook.secret',
+        '--name',
+        'cli hook',
+      ],
+      dir,
+    );
+    expect([added.code, added.err]).toEqual([0, '']);
+    expect(added.out).toMatch(/^\S+: webhook channel "cli hook" to http:\/\/127\.0\.0\.1:\d+\n$/);
+    const channelId = added.out.split(':')[0]!;
+    const rule = await cli(
+      [
+        'alerts',
+        'rule',
+        'set',
+        '--name',
+        'cli night',
+        '--min-severity',
+        'warning',
+        '--channel',
+        channelId,
+        '--quiet',
+        '22:00-06:00@Europe/Berlin:alarm',
+        '--escalate',
+        `15:${channelId}`,
+      ],
+      dir,
+    );
+    expect([rule.code, rule.err]).toEqual([0, '']);
+    expect(rule.out).toContain('22:00-06:00@Europe/Berlin:alarm');
+    const rules = await call('GET', '/v1/alert-rules');
+    expect(rules.json.rules.find((r: { name: string }) => r.name === 'cli night')).toMatchObject({
+      match: { minSeverity: 'warning' },
+      quietHours: { from: '22:00', to: '06:00', timeZone: 'Europe/Berlin', allowSeverity: 'alarm' },
+      escalation: [{ afterMinutes: 15, channels: [channelId] }],
+    });
+
+    await anomaly('alert-cnc-1', 'ep-alert-cli');
+    const open = await until(
+      '/v1/alerts?status=open&twinId=alert-cnc-1',
+      (a) => a.json?.alerts?.length === 1,
+    );
+    const alertId = open.json.alerts[0].alertId as string;
+    const listed = await cli(['alerts', '--status', 'open'], dir);
+    expect(listed.code).toBe(0);
+    expect(listed.out.split('\n')[0]).toMatch(
+      /^ID\s+STATUS\s+SEVERITY\s+TITLE\s+OPENED\s+ASSIGNEE$/,
+    );
+    expect(listed.out).toMatch(new RegExp(`${alertId}\\s+open\\s+alarm`));
+    const acked = await cli(['alerts', 'ack', alertId, '--note', 'from the cli'], dir);
+    expect([acked.code, acked.out]).toEqual([
+      0,
+      expect.stringContaining(`${alertId} is acknowledged`),
+    ]);
+    const shown = await cli(['alerts', 'show', alertId], dir);
+    expect(shown.out).toMatch(/acknowledged\s+by anonymous: from the cli/);
+    const again = await cli(['alerts', 'ack', alertId], dir);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('409: ALERT_ALREADY_ACKNOWLEDGED');
+    const bad = await cli(['alerts', 'ack', alertId, '--note', 'x'.repeat(4_001)], dir);
+    expect(bad.err).toContain('note: must be at most 4000 characters');
   });
 });

@@ -270,6 +270,7 @@ describe('the rest of the API', () => {
 function cli(
   args: string[],
   cwd: string,
+  whileRunning?: (output: { out: () => string; err: () => string; stop: () => void }) => void,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(
@@ -285,7 +286,13 @@ function cli(
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('close', (code) => resolve({ code, out, err }));
+    whileRunning?.({ out: () => out, err: () => err, stop: () => child.kill('SIGINT') });
   });
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+  expect([what, check()]).toEqual([what, true]);
 }
 
 describe('twinlog alerts against the API', () => {
@@ -360,5 +367,29 @@ describe('twinlog alerts against the API', () => {
     expect(again.err).toContain('409: ALERT_ALREADY_ACKNOWLEDGED');
     const bad = await cli(['alerts', 'ack', alertId, '--note', 'x'.repeat(4_001)], dir);
     expect(bad.err).toContain('note: must be at most 4000 characters');
+  });
+
+  it('follows: the open alerts, then each change as it happens', async () => {
+    let output: { out: () => string; err: () => string; stop: () => void } | undefined;
+    const done = cli(
+      ['alerts', 'list', '--status', 'open', '--follow'],
+      tmpdir(),
+      (o) => (output = o),
+    );
+    await waitFor(() => output?.err().includes('Following alert changes') ?? false, 'following');
+    await anomaly('alert-cnc-2', 'ep-alert-follow');
+    await waitFor(() => /OPENED alarm: .*alert-cnc-2/.test(output!.out()), 'the opening printed');
+    const line = output!
+      .out()
+      .split('\n')
+      .find((l) => l.includes('OPENED'))!;
+    const alertId = line.split(/\s+/)[2]!;
+    await call('POST', `/v1/alerts/${alertId}/acknowledge`, { note: 'seen live' });
+    await waitFor(
+      () => output!.out().includes('acknowledged: seen live'),
+      'the acknowledgement printed',
+    );
+    output!.stop();
+    await done;
   });
 });

@@ -1,7 +1,6 @@
 import { bounded, TwinlogError, type ErrorCode } from '@twinlog/domain';
 import {
   byCodeUnits,
-  DEMO_PRINCIPAL,
   keysetPage,
   PAGE_MAX,
   PageCursor,
@@ -34,9 +33,12 @@ export function timeOrderedList<T>(
     );
 }
 
-/** Who did it, for the record: the caller's principal id, none on a demo without authentication. */
-export function callerActor(caller: Principal): string | null {
-  return caller === DEMO_PRINCIPAL ? null : caller.id;
+/**
+ * Who did it, for the record: the caller's principal id. On a demo without authentication that
+ * is `anonymous` (as in twin-state's trail), never null: null says Twinlog did it by itself.
+ */
+export function callerActor(caller: Principal): string {
+  return caller.id;
 }
 
 /**

@@ -309,6 +309,22 @@ describe('alerting (embedded): email, the default rule, silent twins', () => {
     }
   });
 
+  it('sends a test notification to a channel now, signed, and records no delivery', async () => {
+    r = await rig('embedded', line('line-10', 1));
+    const tested = await r.alerting.call('POST', `/v1/alert-channels/${r.channelId}/test`, {});
+    expect(tested.status).toBe(200);
+    expect(tested.json).toMatchObject({ ok: true, status: 200, error: null });
+    expect(r.receiver.requests).toHaveLength(1);
+    expect(r.receiver.requests[0]).toMatchObject({ signatureValid: true, status: 200 });
+    expect(r.receiver.requests[0]!.deliveryId).toMatch(/^test-/);
+    expect(await deliveriesOf(r)).toEqual([]);
+    await r.receiver.down();
+    const down = await r.alerting.call('POST', `/v1/alert-channels/${r.channelId}/test`, {});
+    expect(down.json).toMatchObject({ ok: false, status: null });
+    // The answer says what went wrong without the channel's URL (its path may be a credential).
+    expect(down.json.error).not.toContain('/hooks/');
+  });
+
   it("sets the demo's default rule once: every warning and above to every channel", async () => {
     r = await rig('embedded', line('line-7', 1), { ALERTING_DEFAULT_RULE: 'on' });
     const rules = async () => (await r!.alerting.call('GET', '/v1/alert-rules')).json.rules;

@@ -257,6 +257,11 @@ describe('alerting (embedded)', () => {
         expect.objectContaining({ transition: 'escalated', alertId: alerts[0]!.alertId }),
       ]);
       expect((await alertsOf(r)).find((a) => a.alertId === acked.alertId)?.escalations).toBe(0);
+      // Grouped, escalated, acknowledged: the replay still rebuilds exactly what is live.
+      await r.alerting.service.decisions.drained();
+      const replayed = await replayedAlerts(r.infra.log);
+      expect(replayed.alerts()).toEqual(r.alerting.service.decisions.projection.alerts());
+      expect(replayed.deliveries()).toEqual(r.alerting.service.decisions.projection.deliveries());
     } finally {
       await pager.close();
     }

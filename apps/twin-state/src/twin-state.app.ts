@@ -47,8 +47,10 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
         what: 'twin state',
         model: LiveTwins,
         // The state folds twin-events and telemetry; alerts only reach the live stream, from
-        // where they end at start (LiveTwins.restore): their past is not replayed.
-        streams: ['twin-events', 'telemetry', 'alerts'],
+        // where they end at start (LiveTwins.restore): their past is not replayed. Alerts come
+        // before telemetry: the embedded log serves the first stream with events, and a
+        // telemetry backlog must not hold an alert back.
+        streams: ['twin-events', 'alerts', 'telemetry'],
         group: 'twin-state-live',
         maxBatchSize: 5_000,
         restore: (twins) => twins.restore(),

@@ -57,11 +57,27 @@ export class AlertDecisions {
     for (const { event } of batch) {
       if (!CAUSE_TYPES.has(event.type)) continue;
       // The broadcast directory can be behind the causes group: wait briefly for the twin.
-      await this.twins.waitFor(event.twinId, this.config.directoryWaitMs);
-      await this.decide(
-        (now) => decideOnTwinEvent(this.projection, this.twins.lookup, event, now, this.settings),
-        { producer: producerOf(null), correlationId: event.correlationId },
+      await this.twins.directory.waitFor(event.twinId, this.config.directoryWaitMs);
+      await this.decide((now) => this.causeDecision(event, now), {
+        producer: producerOf(null),
+        correlationId: event.correlationId,
+      });
+    }
+  }
+
+  /**
+   * A finding the core refuses to decide on (a bug, or a shape it cannot read) is logged and
+   * skipped: redelivering it would refuse it again and hold every later cause behind it. A
+   * failed append, by contrast, rejects the batch, which is then retried.
+   */
+  private causeDecision(event: EventEnvelope, now: string): DecidedAlertEvent[] {
+    try {
+      return decideOnTwinEvent(this.projection, this.twins.lookup, event, now, this.settings);
+    } catch (error) {
+      this.logger.error(
+        `${event.type} ${event.id} on ${event.twinId} skipped: no alert decision could be made (${(error as Error).message})`,
       );
+      return [];
     }
   }
 

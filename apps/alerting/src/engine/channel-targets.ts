@@ -5,15 +5,15 @@ import type { NewChannel } from '../alerting-api';
 import type { AlertingConfig } from '../config/alerting.config';
 import {
   displayOf,
-  Mailer,
-  openTarget,
+  mailerFor,
   parseChannelTarget,
   resolveAlertingKey,
   sealTarget,
-  SealedTargetError,
   sendNotification,
+  targetOpener,
   testNotificationPayload,
   type ChannelTarget,
+  type Mailer,
 } from '../delivery';
 import { ALERTING_CONFIG } from '../tokens';
 
@@ -45,8 +45,8 @@ export class ChannelTargets {
       this.logger.warn(
         'ALERTING_SECRET_KEY is not set: alerts open, but no channel can be created and nothing is sent',
       );
-    const { smtpUrl, smtpFrom, timeoutMs } = config.delivery;
-    this.mailer = smtpUrl ? new Mailer({ smtpUrl, from: smtpFrom, timeoutMs }) : undefined;
+    this.mailer = mailerFor(config.delivery);
+    this.targetOf = targetOpener(this.key, (id) => this.projection.channel(id));
   }
 
   /** Checks a new channel's target (COMMAND_INVALID) and seals it. */
@@ -70,12 +70,7 @@ export class ChannelTargets {
   }
 
   /** The channel's opened target; undefined once it is deleted (its deliveries die). */
-  readonly targetOf = (channelId: string): ChannelTarget | undefined => {
-    const channel = this.projection.channel(channelId);
-    if (!channel || channel.deleted) return undefined;
-    if (!this.key) throw new SealedTargetError('no alerting key: set ALERTING_SECRET_KEY');
-    return openTarget(channel.sealedTarget, this.key);
-  };
+  readonly targetOf: (channelId: string) => ChannelTarget | undefined;
 
   /** A test notification to the channel now, not recorded. */
   async test(channelId: string, actor: string | null) {

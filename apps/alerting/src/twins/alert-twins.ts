@@ -30,12 +30,6 @@ export class AlertTwins {
     };
   };
 
-  /** The twin once the directory knows it (a cause can come before its registration's feed). */
-  async waitFor(twinId: string, timeoutMs: number): Promise<AlertTwinInfo | undefined> {
-    await this.directory.waitFor(twinId, timeoutMs);
-    return this.lookup(twinId);
-  }
-
   /** Every registered twin not retired. */
   known(): string[] {
     return [...this.ids].filter((id) => this.lookup(id)?.retired === false);

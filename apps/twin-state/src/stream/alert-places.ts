@@ -1,8 +1,10 @@
 import { isAlertEvent, type EventEnvelope } from '@twinlog/domain';
 import type { LogPosition } from '@twinlog/event-log';
 
-/** Alerts remembered at most; the oldest noted go first (an alert's later events then fall
- * back to its group twin's site). Alerts are few by design (one per episode, grouped). */
+/**
+ * Alerts remembered at most; the oldest noted go first (an alert's later events then go by its
+ * group twin's site). Alerts are few by design: one per episode, grouped by system.
+ */
 const MAX_ALERTS = 50_000;
 
 interface AlertPlace {

@@ -3,8 +3,6 @@ import type { LogPosition } from '@twinlog/event-log';
 
 /** The streams the live stream follows, in the order its ids list them. */
 export const STREAM_ORDER: readonly StreamName[] = ['twin-events', 'telemetry', 'alerts'];
-/** What ids listed before the alerts stream was followed (issue 20): still resumed from. */
-const FIRST_STREAMS = 2;
 const OFFSET = '[0-9a-z]{1,11}';
 const OFFSETS = `${OFFSET}(?:\\.${OFFSET}){0,1023}`;
 /** What a stream id looks like (also the OpenAPI document's pattern for it). */
@@ -55,7 +53,8 @@ export class StreamCursor {
     };
     if (STREAM_ORDER.some((s) => offsets[s].some((o) => !Number.isSafeInteger(o))))
       return { invalid: 'an offset is too large' };
-    return new StreamCursor(offsets, STREAM_ORDER.slice(Math.max(lists.length, FIRST_STREAMS)));
+    // The pattern takes two lists (an id from before the alerts stream) or three.
+    return new StreamCursor(offsets, STREAM_ORDER.slice(lists.length));
   }
 
   /** This cursor with the positions of `stream` taken from `other` (no longer missing). */

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents, STREAMS, type NewEvent } from '@twinlog/domain';
+import { alertOpened } from '@twinlog/event-log/testing';
 import { ensureBootstrapKey } from '@twinlog/service-kit';
 import { openSse, until, type SseConnection } from '@twinlog/testing';
 import {
@@ -254,6 +255,23 @@ describe.each<Mode>(['embedded', 'kafka'])('GET /v1/stream (%s)', (mode) => {
     const expected = await logAfter(startId);
     expect(new Set(arrived).size).toBe(arrived.length);
     expect([...arrived].sort()).toEqual([...expected].sort());
+  });
+
+  it('resumes an id of two lists (from before alerts): what followed it, alerts from the window on', async () => {
+    const first = await openSse(url('?twin=mill-a'));
+    afterOpen.push(first);
+    await caughtUp(first);
+    const legacy = first.lastId!.split('_').slice(0, 2).join('_');
+    await report('mill-a');
+    await h.infra.log.append([alertOpened('line-1', `alert-${seq}`, { memberTwinId: 'mill-a' })]);
+    await first.until((c) => c.messages.length >= 2);
+    const resumed = await openSse(url('?twin=mill-a'), { 'last-event-id': legacy });
+    afterOpen.push(resumed);
+    expect(resumed.status).toBe(200);
+    await resumed.until((c) => c.messages.length >= 2);
+    expect(resumed.messages.map((m) => m.event).sort()).toEqual(['alert-opened', 'state-changed']);
+    expect(eventIds(resumed)).toEqual(eventIds(first));
+    expect(resumed.messages[1]!.id).toMatch(/^[0-9a-z.]+_[0-9a-z.]+_[0-9a-z.]+$/);
   });
 
   it('answers HEAD with the headers and opens no stream', async () => {

@@ -377,14 +377,27 @@ describe('twinlog alerts against the API', () => {
       (o) => (output = o),
     );
     await waitFor(() => output?.err().includes('Following alert changes') ?? false, 'following');
-    await anomaly('alert-cnc-2', 'ep-alert-follow');
-    await waitFor(() => /OPENED alarm: .*alert-cnc-2/.test(output!.out()), 'the opening printed');
+    // A twin of its own: another's resolved alert would reopen (flapping), not open.
+    const registered = await call('POST', '/v1/twins', {
+      twinId: 'alert-cnc-follow',
+      twinType: 'cnc-milling-machine',
+      site: 'plant-a',
+      commissionedAt: minutesAgo(600),
+    });
+    expect(registered.status).toBe(201);
+    await anomaly('alert-cnc-follow', 'ep-alert-follow');
+    await waitFor(
+      () => /OPENED alarm: .*alert-cnc-follow/.test(output!.out()),
+      'the opening printed',
+    );
+    // The table's header says OPENED too: the change's line says what opened.
     const line = output!
       .out()
       .split('\n')
-      .find((l) => l.includes('OPENED'))!;
+      .find((l) => /OPENED alarm:/.test(l))!;
     const alertId = line.split(/\s+/)[2]!;
-    await call('POST', `/v1/alerts/${alertId}/acknowledge`, { note: 'seen live' });
+    const acked = await call('POST', `/v1/alerts/${alertId}/acknowledge`, { note: 'seen live' });
+    expect(acked.status).toBe(200);
     await waitFor(
       () => output!.out().includes('acknowledged: seen live'),
       'the acknowledgement printed',

@@ -79,7 +79,14 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
         feed: CAUSES_FEED,
         maxBatchSize: config.maxBatch,
       },
-      { group: config.groups.silence, streams: ['telemetry'], feed: SILENCE_FEED },
+      {
+        group: config.groups.silence,
+        streams: ['telemetry'],
+        feed: SILENCE_FEED,
+        // Only when twins report from now on matters (a start counts every twin as seen): a
+        // first start never reads the telemetry history.
+        fromBeginning: false,
+      },
     ],
     readyDetails: (get) => ({
       twins: get(AlertTwins).size,

@@ -8,6 +8,7 @@ import {
   anomalyDetected,
   line,
   openAlertingInfra,
+  reading,
   registerPlant,
   replayedAlerts,
   startAlertingOn,
@@ -120,6 +121,27 @@ describe.each<Mode>(['embedded', 'distributed'])('alerting (%s)', (mode) => {
     const replayed = await replayedAlerts(r.infra.log);
     expect(replayed.alerts()).toEqual(r.alerting.service.decisions.projection.alerts());
     expect(replayed.deliveries()).toEqual(r.alerting.service.decisions.projection.deliveries());
+  });
+
+  it('notes readings from its first start on, never reading the telemetry history', async () => {
+    const env = alertingEnv(mode, randomUUID().slice(0, 8));
+    const infra = await openAlertingInfra(env);
+    await registerPlant(infra.log, line('line-11', 1));
+    await infra.log.append(Array.from({ length: 20 }, () => reading('line-11-m01')));
+    const alerting = await startAlertingOn(infra, env, new TestClock());
+    try {
+      const { decisions } = alerting.service;
+      await infra.log.append([reading('line-11-m01')]);
+      await until(
+        () => decisions.telemetryNoted,
+        (n) => n >= 1,
+        'the new reading noted',
+      );
+      await new Promise((done) => setTimeout(done, 1_000));
+      expect(decisions.telemetryNoted).toBe(1);
+    } finally {
+      await alerting.stop(true);
+    }
   });
 
   it('delivers every transition once the receiver is back, once per delivery id, across a restart mid-retry', async () => {

@@ -42,6 +42,8 @@ export class AlertDecisions {
   private readonly queue = new DecisionQueue();
   /** Each twin's last reading record time (the silence watcher's input). */
   readonly lastSeen = new Map<string, string>();
+  /** Telemetry events the silence group has been given (a diagnostic for tests). */
+  telemetryNoted = 0;
   private readonly listeners: Array<(recorded: readonly EventEnvelope[]) => void> = [];
 
   constructor(
@@ -83,6 +85,7 @@ export class AlertDecisions {
 
   /** One batch of the silence group: only when each twin last reported. */
   onReadings(batch: readonly RecordedEvent[]): void {
+    this.telemetryNoted += batch.length;
     for (const { event } of batch) {
       const before = this.lastSeen.get(event.twinId);
       if (before === undefined || event.recordedAt > before)

@@ -202,6 +202,19 @@ export function anomalyCleared(twinId: string, episodeId: string): NewEvent {
   } as NewEvent;
 }
 
+/** A reading of a twin, as ingestion appends it. */
+export function reading(twinId: string, value = 40): NewEvent {
+  const at = new Date().toISOString();
+  return envelope(twinId, {
+    type: 'TelemetryReported',
+    data: {
+      readings: [
+        { readingId: randomUUID(), property: 'temperature', value, unit: '°C', occurredAt: at },
+      ],
+    },
+  } as Omit<NewEvent, keyof EnvelopeMeta>);
+}
+
 /** The alerts stream replayed from the log into a fresh projection. */
 export async function replayedAlerts(log: EventLog): Promise<AlertsProjection> {
   const projection = new AlertsProjection();

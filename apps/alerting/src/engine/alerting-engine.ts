@@ -156,14 +156,17 @@ export class AlertingEngine implements AlertingApi {
     actor: string | null,
     visible: SiteFilter,
   ): Promise<SilenceView> {
-    const site =
-      input.site ?? (input.twinId ? this.decisions.twins.lookup(input.twinId)?.site : null);
-    // A caller scoped to some sites silences only what it can see.
-    if (input.twinId && !this.decisions.twins.lookup(input.twinId))
-      throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${input.twinId}`, { twinId: input.twinId });
-    if (!shows(visible, site ?? null))
-      throw new TwinlogError('SITE_FORBIDDEN', 'The silence is outside the sites you may see', {
-        site: site ?? null,
+    // A caller scoped to some sites silences only what it can see: a twin of another site is
+    // not found (as everywhere), another site is forbidden.
+    if (input.twinId !== undefined) {
+      const twin = this.decisions.twins.lookup(input.twinId);
+      if (!twin || !shows(visible, twin.site))
+        throw new TwinlogError('TWIN_NOT_FOUND', `No twin ${input.twinId}`, {
+          twinId: input.twinId,
+        });
+    } else if (!shows(visible, input.site ?? null))
+      throw new TwinlogError('SITE_FORBIDDEN', `The caller may not act on site ${input.site}`, {
+        site: input.site ?? null,
       });
     const silenceId = `sil-${randomUUID()}`;
     await this.run(

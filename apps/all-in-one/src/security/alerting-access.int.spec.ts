@@ -144,3 +144,19 @@ it("lets an operator acknowledge its site's alert, on record with who did it, an
     `alerting/key:${operator.id}`,
   );
 });
+
+it("silences only its sites' twins: another site's twin is not found, another site forbidden", async () => {
+  const operator = await newKey('operator', ['plant-a']);
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  const silence = (who: string, target: Record<string, string>) =>
+    call('/v1/silences', who, { method: 'POST', body: { ...target, to: until, reason: 'work' } });
+  const hidden = await silence(operator.key, { twinId: 'mill-b' });
+  expect([hidden.status, hidden.body.error.code]).toEqual([404, 'TWIN_NOT_FOUND']);
+  const forbidden = await silence(operator.key, { site: 'plant-b' });
+  expect([forbidden.status, forbidden.body.error.code]).toEqual([403, 'SITE_FORBIDDEN']);
+  const mine = await silence(operator.key, { twinId: 'mill-a' });
+  expect(mine.status).toBe(201);
+  expect((await silence(admin, { twinId: 'mill-b' })).status).toBe(201);
+  const listed = await call('/v1/silences', operator.key);
+  expect(listed.body.silences.map((s: { twinId: string }) => s.twinId)).toEqual(['mill-a']);
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertView, DeliveryView } from '@twinlog/domain';
-import type { Infrastructure } from '@twinlog/service-kit';
+import { StructuredLogger, type Infrastructure } from '@twinlog/service-kit';
 import { startSmtpServer, startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
 import {
   alertingEnv,
@@ -345,6 +345,46 @@ describe('alerting (embedded): email, the default rule, silent twins', () => {
     expect(down.json).toMatchObject({ ok: false, status: null });
     // The answer says what went wrong without the channel's URL (its path may be a credential).
     expect(down.json.error).not.toContain('/hooks/');
+  });
+
+  it('gives up on a delivery the receiver refuses (410), says so in the log, and redelivers it by hand', async () => {
+    r = await rig('embedded', line('line-12', 1));
+    const lines: string[] = [];
+    await r.alerting.stop();
+    r.alerting = await startAlertingOn(
+      r.infra,
+      r.env,
+      r.clock,
+      new StructuredLogger('alerting', 'json', (line) => lines.push(line)),
+    );
+    r.receiver.answer(410, { times: 1 });
+    await r.infra.log.append([anomalyDetected('line-12-m01', 'gone-1')]);
+    const [dead] = await until(
+      () => deliveriesOf(r!, '?status=dead'),
+      (d) => d.length === 1,
+      'the delivery to die',
+    );
+    expect(dead).toMatchObject({ attempts: 1, lastError: expect.stringContaining('410') });
+    await until(
+      () => lines.filter((l) => l.includes(`delivery ${dead!.deliveryId}`)),
+      (found) => found.length === 1,
+      'the dead delivery logged',
+    );
+    expect(lines.join('\n')).not.toContain(r.receiver.url);
+    expect(lines.join('\n')).not.toContain(SECRET);
+    const again = await r.alerting.call(
+      'POST',
+      `/v1/alert-deliveries/${dead!.deliveryId}/redeliver`,
+      {},
+    );
+    expect(again.status).toBe(202);
+    await until(
+      () => deliveriesOf(r!),
+      (d) => d[0]?.status === 'delivered',
+      'the redelivery',
+    );
+    const received = r.receiver.deliveries.get(dead!.deliveryId)!;
+    expect(received).toMatchObject({ attempts: 2, accepted: 1 });
   });
 
   it("sets the demo's default rule once: every warning and above to every channel", async () => {

@@ -10,7 +10,12 @@ import {
   type TwinLevel,
 } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
-import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import {
+  openInfrastructure,
+  type Env,
+  type Infrastructure,
+  type ServiceLogger,
+} from '@twinlog/service-kit';
 import { distributedServiceEnv } from '@twinlog/testing';
 import { startAlerting, type RunningAlerting } from '../alerting.app';
 import { readAlertingConfig } from '../config/alerting.config';
@@ -84,8 +89,9 @@ export async function startAlertingOn(
   infra: Infrastructure,
   env: Env,
   clock: TestClock,
+  logger: ServiceLogger = false,
 ): Promise<AlertingUnderTest> {
-  const service = await startAlerting(readAlertingConfig(env), infra, false, clock.now);
+  const service = await startAlerting(readAlertingConfig(env), infra, logger, clock.now);
   return {
     infra,
     service,

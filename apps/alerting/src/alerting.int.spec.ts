@@ -422,6 +422,11 @@ describe('alerting (embedded): email, the default rule, silent twins', () => {
     );
     expect(alert!.members.every((m) => m.cause.kind === 'silence')).toBe(true);
     expect(alert!.groupKey).toBe('line-8');
+    // A restart does not count the silent twins as just seen: the alert stays open.
+    await r.alerting.stop();
+    r.alerting = await startAlertingOn(r.infra, r.env, r.clock);
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect((await alertsOf(r)).map((a) => a.status)).toEqual(['open']);
     // Every twin reports again: the alert resolves.
     r.alerting.service.decisions.onReadings(
       ['line-8', 'line-8-m01', 'line-8-m02'].map((twinId) => ({

@@ -98,8 +98,23 @@ export class AlertDecisions {
    * so a restart never raises a silence alarm for the time the service was away.
    */
   seedLastSeen(now: string): void {
+    const silent = this.silentTwins();
     for (const twinId of this.twins.known())
-      if (!this.lastSeen.has(twinId)) this.lastSeen.set(twinId, now);
+      if (!this.lastSeen.has(twinId) && !silent.has(twinId)) this.lastSeen.set(twinId, now);
+  }
+
+  /**
+   * Twins whose silence alert is still open: they stay out of the seeding, or a restart would
+   * count them as just seen and resolve their alert; their next reading clears it.
+   */
+  private silentTwins(): Set<string> {
+    const silent = new Set<string>();
+    for (const alert of this.projection.alerts()) {
+      if (alert.status === 'resolved') continue;
+      for (const member of alert.members)
+        if (member.cause.kind === 'silence' && member.clearedAt === null) silent.add(member.twinId);
+    }
+    return silent;
   }
 
   /** Due work at the clock's now: escalations, group-update holds, held deliveries, silence. */

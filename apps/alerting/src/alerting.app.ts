@@ -88,6 +88,9 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
         fromBeginning: false,
       },
     ],
+    // Commands decide on the projection: none before it is rebuilt (503 NOT_READY until then),
+    // and no list answered from half of it.
+    refuseUntilReady: true,
     readyDetails: (get) => ({
       twins: get(AlertTwins).size,
       unresolvedAlerts: get(AlertsProjection)

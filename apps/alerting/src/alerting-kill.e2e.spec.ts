@@ -32,7 +32,6 @@ async function startProcess(env: Record<string, string | undefined>): Promise<Se
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', join(repoRoot(), 'apps/alerting/src/main.ts')],
-    // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the rest
     { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';

@@ -8,12 +8,15 @@
 // POST to the same receiver.
 //
 //   npm run bench:alerts -- [--rate 10000] [--seconds 90] [--fault-every 1] [--lines 10] [--machines 10]
+//   npm run bench:alerts -- --distributed     the same services on Kafka and InfluxDB (the test
+//                                              tooling's local servers, or those the environment names)
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { jsonRequest } from '@twinlog/testing';
+import { randomUUID } from 'node:crypto';
+import { jsonRequest, provisionInfra, settingsToEnv } from '@twinlog/testing';
 import { startInProcessTwinlog } from '../../apps/all-in-one/src/testing/in-process-twinlog';
 import { arg, rate } from '../event-log/bench-util';
 
@@ -24,6 +27,7 @@ const LINES = arg('lines', 10);
 const MACHINES_PER_LINE = arg('machines', 10);
 const WARM_UP_S = 5;
 const SECRET = 'bench-webhook-secret-0123456789';
+const DISTRIBUTED = process.argv.includes('--distributed');
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,8 +82,22 @@ async function startReceiver() {
 
 async function main(): Promise<void> {
   const receiver = await startReceiver();
+  const servers = DISTRIBUTED
+    ? await provisionInfra({
+        only: ['kafka', 'influx'],
+        progress: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
   const twinlog = await startInProcessTwinlog({
     env: {
+      ...(servers
+        ? {
+            ...settingsToEnv(servers.settings),
+            TWINLOG_MODE: 'distributed',
+            TWINLOG_TOPIC_PREFIX: `bench-alerts-${randomUUID().slice(0, 8)}.`,
+            KAFKA_CLIENT_LOG_LEVEL: 'nothing',
+          }
+        : {}),
       ALERTING_SECRET_KEY: 'cd'.repeat(32),
       // Far from the measured path: no silence alarms, no predictions in the way.
       ALERTING_SILENT_AFTER_SECONDS: '86400',
@@ -109,6 +127,23 @@ async function main(): Promise<void> {
         machines.push(twinId);
       }
     }
+    // Ingestion learns of the twins through its directory's feed: readings wait until it has.
+    for (let tries = 0; ; tries += 1) {
+      const probe = await jsonRequest(
+        twinlog.url,
+        'POST',
+        '/v1/readings',
+        machines.map((twinId) => ({
+          twinId,
+          property: 'temperature',
+          value: 40,
+          time: new Date(Date.now() - 60_000).toISOString(),
+        })),
+      );
+      if (probe.status === 200) break;
+      if (tries > 120) throw new Error(`readings refused: ${JSON.stringify(probe.json)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
     // Faults rotate over the lines: a line's last alert has resolved before its next fault.
     const faultOrder = Array.from(
       { length: machines.length },
@@ -127,17 +162,17 @@ async function main(): Promise<void> {
       channels: [channel.json.channelId as string],
     });
     console.log(
-      `embedded mode, all services in one process; ${machines.length} machines on ${LINES} lines; ${rate(RATE)} readings/s for ${SECONDS} s after ${WARM_UP_S} s warm-up; a fault every ${FAULT_EVERY_S} s`,
+      `${DISTRIBUTED ? 'distributed mode (Kafka, InfluxDB)' : 'embedded mode'}, all services in one process; ${machines.length} machines on ${LINES} lines; ${rate(RATE)} readings/s for ${SECONDS} s after ${WARM_UP_S} s warm-up; a fault every ${FAULT_EVERY_S} s`,
     );
 
     // Baseline 1: AnomalyDetected reaching a bare broadcast subscriber of twin-events.
     const detected = new Map<string, { at: number; cause: string | null }>();
-    const [end] = await twinlog.infra.log.bounds('twin-events');
+    const ends = await twinlog.infra.log.bounds('twin-events');
     const subscription = await twinlog.infra.log.subscribe({
       group: 'bench-alerts-raw',
       streams: ['twin-events'],
       broadcast: true,
-      startAt: [{ stream: 'twin-events', partition: 0, offset: end!.end }],
+      startAt: ends.map((b) => ({ stream: 'twin-events', partition: b.partition, offset: b.end })),
       handler: async (batch) => {
         const now = Date.now();
         for (const { event } of batch)
@@ -226,6 +261,7 @@ async function main(): Promise<void> {
   } finally {
     await twinlog.close();
     await receiver.close();
+    await servers?.stop();
   }
 }
 

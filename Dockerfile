@@ -42,6 +42,6 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # node:*-slim's own user `node`, never root; numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE 8080 8081 8082 8083 8084 8085
+EXPOSE 8080 8081 8082 8083 8084 8085 8086
 STOPSIGNAL SIGTERM
 CMD ["node", "-r", "@swc-node/register", "apps/all-in-one/src/main.ts"]

@@ -8,13 +8,15 @@ const upstreams = {
   TWINLOG_ANOMALY_URL: 'http://127.0.0.1:8083',
   TWINLOG_SIMULATION_URL: 'http://127.0.0.1:8084',
   TWINLOG_MAINTENANCE_URL: 'http://127.0.0.1:8085',
+  TWINLOG_ALERTING_URL: 'http://127.0.0.1:8086',
 };
 
 const servers = ENTRY_POINTS.filter((e) => e.readConfig).map((e) => [e.role, e] as const);
 
-it('covers the five services, the gateway and the all-in-one process', () => {
+it('covers the six services, the gateway and the all-in-one process', () => {
   expect(servers.map(([role]) => role).sort()).toEqual(
     [
+      'alerting',
       'all-in-one',
       'anomaly',
       'gateway',

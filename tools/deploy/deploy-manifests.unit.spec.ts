@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicNames } from '@twinlog/event-log';
 import type { Env } from '@twinlog/service-kit';
@@ -49,6 +50,23 @@ const imageEnv: Env = Object.assign(
   {},
   ...runtimeStage.instructions.filter((i) => i.op === 'ENV').map(envOf),
 );
+
+/**
+ * Secrets a configuration reads from a mounted file (a Docker secret, a Kubernetes Secret
+ * volume) when it starts: here they point at a file of the right shape instead, since the
+ * mount exists only in the container.
+ */
+const MOUNTED_SECRETS: Record<string, string> = { ALERTING_SECRET_KEY_FILE: 'ab'.repeat(32) };
+const secretsDir = mkdtempSync(join(tmpdir(), 'twinlog-mounted-'));
+function withMountedSecrets(env: Env): Env {
+  const mounted = { ...env };
+  for (const [name, content] of Object.entries(MOUNTED_SECRETS)) {
+    if (env[name] === undefined) continue;
+    mounted[name] = join(secretsDir, name);
+    writeFileSync(mounted[name], content);
+  }
+  return mounted;
+}
 
 /** The names an entry point's container is given that its app does not read. */
 function unknownSettings(entry: EntryPoint, env: Record<string, string>): string[] {
@@ -136,7 +154,8 @@ describe('docker-compose.yml', () => {
   const byName = new Map(services.map((s) => [s.name, s]));
   const twinlog = services.filter((s) => s.command?.[0] === 'node');
   const entryOf = (s: ComposeService) => entryPointOf(s.command!).entry;
-  const envOfService = (s: ComposeService): Env => ({ ...imageEnv, ...s.environment });
+  const envOfService = (s: ComposeService): Env =>
+    withMountedSecrets({ ...imageEnv, ...s.environment });
   const runningRole = (role: string) => twinlog.filter((s) => entryOf(s).role === role);
 
   it('runs each service and the gateway from the one image, built here', () => {
@@ -271,10 +290,8 @@ describe('k8s/', () => {
   const k8sServices = ofKind(objects, 'Service');
   const containerOf = (d: K8sObject) => podSpecOf(d).containers[0]!;
   const entryOf = (d: K8sObject) => entryPointOf(containerOf(d).command).entry;
-  const envOfDeployment = (d: K8sObject): Env => ({
-    ...imageEnv,
-    ...containerEnv(containerOf(d), objects, kustomization),
-  });
+  const envOfDeployment = (d: K8sObject): Env =>
+    withMountedSecrets({ ...imageEnv, ...containerEnv(containerOf(d), objects, kustomization) });
   const running = (role: string) => deployments.filter((d) => entryOf(d).role === role);
   const listenPort = (d: K8sObject) => entryOf(d).readConfig!(envOfDeployment(d)).http.port;
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { findApiKey, type AllowedHosts, type Env } from '@twinlog/service-kit';
+import { readAlertingConfig } from '../../apps/alerting/src/config/alerting.config';
 import { readAllInOneConfig } from '../../apps/all-in-one/src/config/all-in-one.config';
 import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import type { ServiceName } from '../../apps/gateway/src/routes';
@@ -44,6 +45,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
   { main: 'apps/anomaly/src/main.ts', role: 'anomaly', readConfig: readAnomalyConfig },
   { main: 'apps/simulation/src/main.ts', role: 'simulation', readConfig: readSimulationConfig },
   { main: 'apps/maintenance/src/main.ts', role: 'maintenance', readConfig: readMaintenanceConfig },
+  { main: 'apps/alerting/src/main.ts', role: 'alerting', readConfig: readAlertingConfig },
   { main: 'apps/gateway/src/main.ts', role: 'gateway', readConfig: readGatewayConfig },
   { main: 'apps/all-in-one/src/main.ts', role: 'all-in-one', readConfig: readAllInOneConfig },
   {

@@ -16,8 +16,8 @@ import {
  * (docs/services/*.md) from the same environment, which it passes on to them.
  */
 const schema = z.object({
-  // The gateway's port; the services take the six ports after it (tools/distributed/topology.ts).
-  TWINLOG_HTTP_PORT: intFrom(1, 8080, 65_535 - 6),
+  // The gateway's port; the services take the seven ports after it (tools/distributed/topology.ts).
+  TWINLOG_HTTP_PORT: intFrom(1, 8080, 65_535 - 7),
   // Apart from the embedded mode's directory: a Kafka-backed index must not meet sqlite logs.
   TWINLOG_DATA_DIR: z.string().default(join(homedir(), '.local', 'share', 'twinlog-distributed')),
   TWINLOG_MODELS_DIR: z.string().default(SEED_MODELS_DIR),

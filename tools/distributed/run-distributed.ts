@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog } from '@twinlog/model-files';
@@ -47,6 +48,14 @@ export async function runDistributed(options: DistributedOptions) {
   if (authOn && !existsSync(keyFile)) createKeyFile(keyFile);
   const apiKey = authOn ? readFileSync(keyFile, 'utf8').trim() : undefined;
   if (authOn) log(`admin API key: ${keyFile} (set TWINLOG_API_KEY_FILE to it for the CLI)`);
+  // The alerting service seals channels under an installation key: one kept here, as a
+  // deployment keeps it in a Secret (unless the environment names one).
+  const alertingKey = options.env['ALERTING_SECRET_KEY'] ?? options.env['ALERTING_SECRET_KEY_FILE'];
+  const alertingKeyFile = join(options.dataDir, 'alerting.key');
+  if (alertingKey === undefined && !existsSync(alertingKeyFile)) {
+    mkdirSync(options.dataDir, { recursive: true });
+    writeFileSync(alertingKeyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  }
   try {
     const upstreams = {} as Record<ServiceName, string>;
     for (const proc of localTopology(options.gatewayPort)) {
@@ -64,6 +73,7 @@ export async function runDistributed(options: DistributedOptions) {
             TWINLOG_MODE: 'distributed',
             TWINLOG_DATA_DIR: dataDir,
             ...(authOn ? { TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE: keyFile } : {}),
+            ...(alertingKey === undefined ? { ALERTING_SECRET_KEY_FILE: alertingKeyFile } : {}),
             [`${proc.envPrefix}_HTTP_HOST`]: '127.0.0.1',
             [`${proc.envPrefix}_HTTP_PORT`]: String(proc.port),
           },

@@ -12,7 +12,7 @@ export interface ServiceProcess {
 
 /**
  * The local distributed topology: each service its own process, two anomaly workers sharing
- * the telemetry partitions, ports counted up from the gateway's.
+ * the telemetry partitions, one alerting process, ports counted up from the gateway's.
  */
 export function localTopology(gatewayPort: number): ServiceProcess[] {
   const at = (n: number) => gatewayPort + n;
@@ -58,6 +58,14 @@ export function localTopology(gatewayPort: number): ServiceProcess[] {
       main: 'apps/maintenance/src/main.ts',
       envPrefix: 'MAINTENANCE',
       port: at(5),
+    },
+    {
+      // One process: the single writer of alert decisions (docs/adr/0019).
+      name: 'alerting',
+      service: 'alerting',
+      main: 'apps/alerting/src/main.ts',
+      envPrefix: 'ALERTING',
+      port: at(7),
     },
   ];
 }

@@ -21,7 +21,7 @@ import type {
  * `TwinlogError` with a stable code (ALERT_NOT_FOUND, ALERT_RESOLVED, CHANNEL_NOT_FOUND,
  * RULE_NOT_FOUND, SILENCE_NOT_FOUND, DELIVERY_NOT_FOUND, DELIVERY_NOT_DEAD, ...).
  *
- * `actor` is the caller's principal id (null with TWINLOG_AUTH=off): it becomes the producer
+ * `actor` is the caller's principal id (`anonymous` with TWINLOG_AUTH=off): it becomes the producer
  * `alerting/<actor>`. `visible` is the caller's site filter (undefined: every site).
  */
 export const ALERTING_API = Symbol('AlertingApi');
@@ -105,7 +105,8 @@ export interface AlertingApi {
   setRule(input: NewRule, actor: string | null): Promise<RuleView>;
   deleteRule(ruleId: string, actor: string | null): Promise<void>;
 
-  silences(active: boolean | undefined): SilenceView[];
+  /** `visible`: the caller's sites (a site's silence by its site, a twin's by the twin's). */
+  silences(active: boolean | undefined, visible?: SiteFilter): SilenceView[];
   setSilence(input: NewSilence, actor: string | null, visible: SiteFilter): Promise<SilenceView>;
   liftSilence(silenceId: string, actor: string | null, visible: SiteFilter): Promise<SilenceView>;
 

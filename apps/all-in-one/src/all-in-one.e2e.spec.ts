@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@twinlog/testing';
+import { freePort, startWebhookReceiver, until } from '@twinlog/testing';
 import { twinlogCli } from './testing/cli';
 import { seeThePlantWorking } from './testing/plant-checks';
 import {
@@ -41,6 +41,19 @@ describe('npm start (embedded, all in one process)', () => {
     const ready = await getJson<{ ready: boolean }>(`${running.url}/health/ready`);
     expect(ready).toEqual({ status: 200, body: expect.objectContaining({ ready: true }) });
     expect((await getJson(`${running.url}/v1/twins`)).status).toBe(401);
+
+    // A newcomer adds a webhook: the demo's default rule sends the plant's faults to it.
+    const receiver = await startWebhookReceiver({ secret: 'the-newcomers-webhook-secret' });
+    const channel = await fetch(`${running.url}/v1/alert-channels`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'webhook',
+        url: receiver.url,
+        secret: 'the-newcomers-webhook-secret',
+      }),
+    });
+    expect(channel.status).toBe(201);
 
     const seen = await seeThePlantWorking(running.url, 240_000, key);
     const [episode] = Object.values(seen.anomalous.activeAnomalies);
@@ -91,6 +104,15 @@ describe('npm start (embedded, all in one process)', () => {
       'fail cooling_capacity 10% at 0',
     );
     expect([0, 1]).toContain(whatIf.code);
+    // The demo's faults reached the webhook, signed, within minutes.
+    await until(
+      () => [...receiver.deliveries.values()].filter((d) => d.accepted > 0).length,
+      (n) => n >= 1,
+      'a signed alert delivery at the webhook',
+      180_000,
+    );
+    expect(receiver.badSignatures).toBe(0);
+    await receiver.close();
     // Every line is one JSON object naming its service.
     const logLines = running
       .output()

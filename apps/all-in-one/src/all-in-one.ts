@@ -14,6 +14,7 @@ import {
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 // The all-in-one composes the services themselves: it imports their definitions, as each
 // service's own main.ts does, rather than re-wiring their modules (eslint allows it here only).
+import { alertingService, readAlertingConfig } from '@twinlog/app-alerting';
 import { anomalyService, readAnomalyConfig } from '@twinlog/app-anomaly';
 import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
 import { ingestionService, readIngestionConfig } from '@twinlog/app-ingestion';
@@ -36,7 +37,7 @@ interface Closeable {
 }
 
 /**
- * The five services in this process, their HTTP APIs behind one port, and (unless switched off)
+ * The six services in this process, their HTTP APIs behind one port, and (unless switched off)
  * the plant simulator feeding a sample plant through that port. In the embedded mode the
  * services share one embedded log and telemetry store; in the distributed mode each connects to
  * Kafka and InfluxDB on its own, as it would as its own process.
@@ -71,6 +72,7 @@ export async function startAllInOne(
     anomalyService(readAnomalyConfig(own('ANOMALY'))),
     maintenanceService(readMaintenanceConfig(own('MAINTENANCE'))),
     simulationService(readSimulationConfig(own('SIMULATION'))),
+    alertingService(readAlertingConfig(alertingEnv(config, own('ALERTING')))),
   ];
   try {
     // The first admin key is recorded before any service takes requests.
@@ -154,6 +156,19 @@ export async function startAllInOne(
     await closeAll(started, infras);
     throw error;
   }
+}
+
+/**
+ * The embedded demo gets the default alert rule (every warning and above to every channel), so
+ * a newcomer who adds a webhook sees deliveries within minutes; distributed, an installation
+ * sets its own rules. ALERTING_DEFAULT_RULE in the environment still decides either way.
+ */
+function alertingEnv(config: AllInOneConfig, env: Env): Env {
+  const embedded = config.service.mode === 'embedded';
+  return {
+    ...env,
+    ALERTING_DEFAULT_RULE: env['ALERTING_DEFAULT_RULE'] ?? (embedded ? 'on' : 'off'),
+  };
 }
 
 async function closeAll(started: Closeable[], infras: Infrastructure[]): Promise<void> {

@@ -45,6 +45,11 @@ describe('npm run start:distributed (each service its own process, real Kafka an
       expect(body.partitions.length).toBeGreaterThan(0);
       expect(body.readingsJudged).toBeGreaterThan(0);
     }
+    // The alerting process is behind the gateway too, with no default rule when distributed.
+    expect(await getJson(`${running.url}/v1/alert-rules`)).toMatchObject({
+      status: 200,
+      body: { rules: [] },
+    });
     expect(twinlogCli(running.url, ['twins'])).toMatchObject({
       code: 0,
       out: expect.stringContaining('cnc-01'),

@@ -23,10 +23,20 @@ describe('secrets never reach the logs', () => {
   const secretsDir = mkdtempSync(join(tmpdir(), 'twinlog-secrets-'));
   const tokenFile = join(secretsDir, 'influx-token');
   writeFileSync(tokenFile, `${influx.token}\n`, { mode: 0o600 });
+  // Alerting's: the installation key, the SMTP login, a webhook's signing secret and the
+  // credential in its URL's path (as Slack's URLs carry one).
+  const alertingKey = randomUUID().replace(/-/g, '').repeat(2);
+  const smtpPassword = `smtp-${randomUUID()}`;
+  const webhookSecret = `whsec-${randomUUID()}`;
+  const webhookPathToken = `T0${randomUUID().replace(/-/g, '')}`;
   const secrets = {
     'Kafka password': kafka.secured.password,
     'InfluxDB token': influx.token,
     'MQTT password': mqttPassword,
+    'alerting key': alertingKey,
+    'SMTP password': smtpPassword,
+    'webhook secret': webhookSecret,
+    'webhook URL token': webhookPathToken,
   };
 
   const env = async (extra: Record<string, string> = {}) => ({
@@ -42,6 +52,9 @@ describe('secrets never reach the logs', () => {
     MQTT_URL: `mqtt://${address.host}`,
     INGESTION_MQTT_USERNAME: 'twinlog-ingestion',
     INGESTION_MQTT_PASSWORD: mqttPassword,
+    ALERTING_SECRET_KEY: alertingKey,
+    // Nothing listens there: every email attempt fails, and is retried.
+    ALERTING_SMTP_URL: `smtp://alerts:${smtpPassword}@127.0.0.1:${await freePort()}`,
     // Everything the clients say, so the net is wide.
     KAFKA_CLIENT_LOG_LEVEL: 'info',
     TWINLOG_LOG_FORMAT: 'json',
@@ -79,6 +92,37 @@ describe('secrets never reach the logs', () => {
         'the MQTT input logged in',
         60_000,
       );
+      // Channels whose targets fail (nothing listens), and a rule sending every cause to them.
+      const post = (path: string, body: unknown) =>
+        fetch(`${running.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { channelId: string },
+        }));
+      const webhook = await post('/v1/alert-channels', {
+        kind: 'webhook',
+        url: `http://127.0.0.1:${await freePort()}/hooks/${webhookPathToken}`,
+        secret: webhookSecret,
+      });
+      expect(webhook.status).toBe(201);
+      const email = await post('/v1/alert-channels', {
+        kind: 'email',
+        to: ['oncall@plant.example'],
+      });
+      expect(email.status).toBe(201);
+      expect(
+        (
+          await post('/v1/alert-rules', {
+            name: 'all',
+            match: { minSeverity: 'info' },
+            channels: [webhook.body.channelId, email.body.channelId],
+          })
+        ).status,
+      ).toBe(201);
+      await post(`/v1/alert-channels/${webhook.body.channelId}/test`, {});
       await fetch(`${running.url}/v1/readings`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminKey}` },

@@ -5,8 +5,8 @@ import { StructuredLogger } from '@twinlog/service-kit';
 import { startAllInOne, type RunningTwinlog } from './all-in-one';
 import { readAllInOneConfig } from './config/all-in-one.config';
 
-// Five Nest apps share one process, and Nest's Logger is one global: each service's lines must
-// still name that service, not the last one started (simulation).
+// Six Nest apps share one process, and Nest's Logger is one global: each service's lines must
+// still name that service, not the last one started (alerting).
 jest.setTimeout(300_000);
 
 const lines: Array<{ service: string; msg: string }> = [];
@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => running?.close());
 
-it('names the service each line comes from, after all five have started', async () => {
+it('names the service each line comes from, after all six have started', async () => {
   const replay = await fetch(`${running.url}/v1/dead-letters/replay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -36,4 +36,14 @@ it('names the service each line comes from, after all five have started', async 
   expect(replay.status).toBe(200);
   const line = lines.find((l) => l.msg.startsWith('dead letters replayed'));
   expect(line?.service).toBe('ingestion');
+});
+
+it("serves the alerting API through the gateway, with the embedded demo's default rule", async () => {
+  const rules = await fetch(`${running.url}/v1/alert-rules`);
+  expect(rules.status).toBe(200);
+  const body = (await rules.json()) as { rules: Array<{ ruleId: string; channels: string[] }> };
+  expect(body.rules).toEqual([expect.objectContaining({ ruleId: 'default', channels: ['*'] })]);
+  expect(lines.some((l) => l.service === 'alerting' && l.msg.startsWith('default rule set'))).toBe(
+    true,
+  );
 });

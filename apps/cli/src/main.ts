@@ -1,3 +1,4 @@
+import { ALERTS_USAGE, alertsCommand } from './commands/alerts.command';
 import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.command';
 import { findApiKey } from '@twinlog/service-kit';
 import { CliError, useApiKey } from './commands/api-client';
@@ -19,6 +20,7 @@ ${TWINS_USAGE}
 ${TWIN_USAGE}
 ${ANOMALIES_USAGE}
 ${WATCH_USAGE}
+${ALERTS_USAGE}
 ${MAINTENANCE_USAGE}
 ${DEAD_LETTERS_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
@@ -33,7 +35,7 @@ ${RUL_USAGE}
 
 Environment: TWINLOG_URL (default http://127.0.0.1:8080, where \`npm start\` serves every API);
              TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL,
-             TWINLOG_INGESTION_URL for services
+             TWINLOG_INGESTION_URL, TWINLOG_ALERTING_URL for services
              run on their own; TWINLOG_API_KEY (or TWINLOG_API_KEY_FILE) for the key to send,
              else the admin key \`npm start\` keeps in its data directory (TWINLOG_DATA_DIR).
 Exit codes: 0 done (rebuild: state verified; simulate: no alarm limit reached), 1 a negative
@@ -58,6 +60,16 @@ async function main(argv: string[]): Promise<number> {
       return anomaliesCommand(config.twinStateUrl, args, out, status);
     case 'watch':
       return watchCommand(config.twinStateUrl, args, out, status);
+    case 'alerts':
+      return alertsCommand(args, {
+        base: config.alertingUrl,
+        streamBase: config.twinStateUrl,
+        webhookSecret: config.webhookSecret,
+        cwd: config.callerCwd,
+        now: () => new Date(),
+        out,
+        status,
+      });
     case 'maintenance':
       return maintenanceCommand(config.maintenanceUrl, args, out);
     case 'dead-letters':

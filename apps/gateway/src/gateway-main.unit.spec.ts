@@ -50,10 +50,19 @@ describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
   afterAll(() => servers.forEach((s) => s.close()));
 
   it('routes /v1 paths to the services named by the environment and stops cleanly on SIGTERM', async () => {
-    const names = ['ingestion', 'twin-state', 'anomaly', 'simulation', 'maintenance'] as const;
+    const names = [
+      'ingestion',
+      'twin-state',
+      'anomaly',
+      'simulation',
+      'maintenance',
+      'alerting',
+    ] as const;
     const upstreams = await Promise.all(names.map((n) => standIn(n, n !== 'simulation')));
     servers.push(...upstreams.map((u) => u.server));
-    const [ingestion, twinState, anomaly, simulation, maintenance] = upstreams.map((u) => u.url);
+    const [ingestion, twinState, anomaly, simulation, maintenance, alerting] = upstreams.map(
+      (u) => u.url,
+    );
     const gateway = startGateway({
       GATEWAY_HTTP_HOST: '127.0.0.1',
       GATEWAY_HTTP_PORT: '0',
@@ -62,6 +71,7 @@ describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
       TWINLOG_ANOMALY_URL: anomaly!,
       TWINLOG_SIMULATION_URL: simulation!,
       TWINLOG_MAINTENANCE_URL: maintenance!,
+      TWINLOG_ALERTING_URL: alerting!,
     });
     const url = await until(
       async () => /gateway listening on (http:\/\/\S+),/.exec(gateway.output())![1]!,
@@ -83,6 +93,7 @@ describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
     });
     expect((await get('/v1/twins/cnc-01/maintenance')).body.service).toBe('maintenance');
     expect((await get('/v1/worker')).body.service).toBe('anomaly');
+    expect((await get('/v1/alerts?status=open')).body.service).toBe('alerting');
     // Readiness is the whole system's: the simulation stand-in is not ready.
     const ready = await get('/health/ready');
     expect(ready.status).toBe(503);
@@ -107,6 +118,7 @@ describe('the standalone gateway (apps/gateway/src/main.ts)', () => {
       'TWINLOG_ANOMALY_URL',
       'TWINLOG_SIMULATION_URL',
       'TWINLOG_MAINTENANCE_URL',
+      'TWINLOG_ALERTING_URL',
     ])
       expect(output).toContain(`${name}="": required`);
     expect(output).not.toContain('TWINLOG_INGESTION_URL');

@@ -28,6 +28,7 @@ const schema = z.object({
   TWINLOG_ANOMALY_URL: upstream('anomaly', 'http://anomaly:8083'),
   TWINLOG_SIMULATION_URL: upstream('simulation', 'http://simulation:8084'),
   TWINLOG_MAINTENANCE_URL: upstream('maintenance', 'http://maintenance:8085'),
+  TWINLOG_ALERTING_URL: upstream('alerting', 'http://alerting:8086'),
 });
 
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
@@ -54,6 +55,7 @@ export function readGatewayConfig(env: Env) {
       anomaly: raw.TWINLOG_ANOMALY_URL,
       simulation: raw.TWINLOG_SIMULATION_URL,
       maintenance: raw.TWINLOG_MAINTENANCE_URL,
+      alerting: raw.TWINLOG_ALERTING_URL,
     } satisfies Record<ServiceName, string>,
   };
 }

@@ -8,6 +8,7 @@ const upstreams = {
   TWINLOG_ANOMALY_URL: 'http://anomaly:8083',
   TWINLOG_SIMULATION_URL: 'http://simulation:8084',
   TWINLOG_MAINTENANCE_URL: 'http://maintenance:8085',
+  TWINLOG_ALERTING_URL: 'http://alerting:8086',
 };
 
 describe('gateway configuration', () => {
@@ -25,6 +26,7 @@ describe('gateway configuration', () => {
         anomaly: 'http://anomaly:8083',
         simulation: 'http://simulation:8084',
         maintenance: 'http://maintenance:8085',
+        alerting: 'http://alerting:8086',
       },
     });
     expect(

@@ -1,4 +1,5 @@
-export type ServiceName = 'ingestion' | 'twin-state' | 'anomaly' | 'simulation' | 'maintenance';
+export type ServiceName =
+  'ingestion' | 'twin-state' | 'anomaly' | 'simulation' | 'maintenance' | 'alerting';
 
 export const SERVICES: readonly ServiceName[] = [
   'ingestion',
@@ -6,6 +7,7 @@ export const SERVICES: readonly ServiceName[] = [
   'anomaly',
   'simulation',
   'maintenance',
+  'alerting',
 ];
 
 /** Path prefixes of each service's HTTP API, most specific first; the rest is twin-state's. */
@@ -22,6 +24,11 @@ const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> 
   },
   { test: /^\/v1\/(simulations|physics)(\/|\?|$)/, service: 'simulation' },
   { test: /^\/v1\/worker(\/|\?|$)/, service: 'anomaly' },
+  // Alerts, where they go and what holds them back (ADR 0019).
+  {
+    test: /^\/v1\/(alerts|alert-channels|alert-rules|silences|alert-deliveries)(\/|\?|$)/,
+    service: 'alerting',
+  },
   { test: /^\/v1\//, service: 'twin-state' },
 ];
 

@@ -18,6 +18,14 @@ describe('the one-port routes', () => {
     ['/v1/twins/cnc-01/telemetry?property=temperature&every=1m', 'twin-state'],
     ['/v1/twins/line-1/telemetry/rollup?property=power_consumption', 'twin-state'],
     ['/v1/admin/rebuild', 'twin-state'],
+    ['/v1/alerts', 'alerting'],
+    ['/v1/alerts?status=open', 'alerting'],
+    ['/v1/alerts/alt-1/acknowledge', 'alerting'],
+    ['/v1/alert-channels/ch-1/test', 'alerting'],
+    ['/v1/alert-rules', 'alerting'],
+    ['/v1/silences?active=true', 'alerting'],
+    ['/v1/alert-deliveries/dlv-1/redeliver', 'alerting'],
+    ['/v1/alertsx', 'twin-state'],
   ])('%s goes to %s', (path, service) => {
     expect(serviceFor('GET', path)).toBe(service);
   });

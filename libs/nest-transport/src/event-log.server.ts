@@ -27,6 +27,8 @@ export interface EventLogServerOptions {
   broadcast?: boolean;
   /** See SubscribeOptions.startAt (broadcast only). */
   startAt?: LogPosition[];
+  /** See SubscribeOptions.fromBeginning: where a new group starts (default: the beginning). */
+  fromBeginning?: boolean;
   /**
    * Tells this server's handlers apart when an app runs several (one per subscription):
    * `@EventPattern(pattern, transportId)` binds a handler to this server only.
@@ -67,6 +69,7 @@ export class EventLogServer extends Server implements CustomTransportStrategy {
         ...(this.options.onAssignment ? { onAssignment: this.options.onAssignment } : {}),
         ...(this.options.broadcast ? { broadcast: true } : {}),
         ...(this.options.startAt ? { startAt: this.options.startAt } : {}),
+        ...(this.options.fromBeginning === false ? { fromBeginning: false } : {}),
         handler: (batch) => this.dispatch(batch),
       });
       callback();

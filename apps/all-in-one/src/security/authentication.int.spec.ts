@@ -103,6 +103,7 @@ const READS: Array<[ServiceName, string]> = [
   ['anomaly', '/v1/worker'],
   ['maintenance', '/v1/worker'],
   ['simulation', '/v1/physics'],
+  ['alerting', '/v1/alerts'],
 ];
 const WRITES: Array<[ServiceName, string, string]> = [
   ['twin-state', '/v1/twins', 'engineer'],
@@ -110,6 +111,9 @@ const WRITES: Array<[ServiceName, string, string]> = [
   ['ingestion', '/v1/readings', 'operator'],
   ['ingestion', '/v1/dead-letters/replay', 'engineer'],
   ['simulation', '/v1/simulations', 'operator'],
+  ['alerting', '/v1/alert-channels', 'admin'],
+  ['alerting', '/v1/alert-rules', 'engineer'],
+  ['alerting', '/v1/silences', 'operator'],
 ];
 
 describe('authentication in every service', () => {

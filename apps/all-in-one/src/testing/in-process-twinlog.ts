@@ -2,6 +2,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readAlertingConfig, startAlerting } from '@twinlog/app-alerting';
 import { readAnomalyConfig, startAnomaly } from '@twinlog/app-anomaly';
 import { readIngestionConfig, startIngestion } from '@twinlog/app-ingestion';
 import { readMaintenanceConfig, startMaintenance } from '@twinlog/app-maintenance';
@@ -28,7 +29,7 @@ export interface InProcessTwinlog {
 }
 
 /**
- * The five services and the gateway in this process on one embedded log in a temp directory,
+ * The six services and the gateway in this process on one embedded log in a temp directory,
  * without the plant simulator: the embedded mode's HTTP surface for tests that probe it.
  */
 export async function startInProcessTwinlog(
@@ -81,12 +82,19 @@ export async function startInProcessTwinlog(
       logger('simulation'),
     );
     closers.push(() => simulation.close());
+    const alerting = await startAlerting(
+      readAlertingConfig(own('ALERTING')),
+      infra,
+      logger('alerting'),
+    );
+    closers.push(() => alerting.close());
     const services: Record<ServiceName, string> = {
       'twin-state': twinState.url,
       ingestion: ingestion.url,
       anomaly: anomaly.url,
       maintenance: maintenance.url,
       simulation: simulation.url,
+      alerting: alerting.url,
     };
     const gateway = await startOnePortGateway(services, '127.0.0.1', 0, {
       ...twinStateConfig.service.http,
@@ -99,6 +107,7 @@ export async function startInProcessTwinlog(
       anomaly: anomaly.app,
       maintenance: maintenance.app,
       simulation: simulation.app,
+      alerting: alerting.app,
     };
     return { url: gateway.url, services, apps, infra, close: () => closeAll(closers, infra) };
   } catch (error) {

@@ -57,6 +57,20 @@ export async function postJson<T>(base: string, path: string, body: unknown): Pr
   });
 }
 
+/** PUT a JSON body to a Twinlog API path; the answer as JSON. */
+export async function putJson<T>(base: string, path: string, body: unknown): Promise<T> {
+  return requestJson<T>(base, path, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** DELETE a Twinlog API path (204: nothing to answer). */
+export async function deleteJson(base: string, path: string): Promise<void> {
+  await requestJson<unknown>(base, path, { method: 'DELETE' });
+}
+
 async function requestJson<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
   let answer: Response;
   try {
@@ -77,10 +91,13 @@ async function requestJson<T>(base: string, path: string, init: RequestInit = {}
       const parsed = JSON.parse(text) as {
         code?: string;
         message?: string;
-        error?: { code?: string; message?: string };
+        error?: { code?: string; message?: string; details?: { problems?: unknown } };
       };
       const body = parsed.error ?? parsed;
       problem = body.code ? `${body.code}: ${body.message ?? ''}` : text;
+      // A refused body names each bad field: say which, one per line.
+      const problems = parsed.error?.details?.problems;
+      if (Array.isArray(problems)) problem += problems.map((p) => `\n  ${String(p)}`).join('');
     } catch {
       // not JSON: the raw text says it
     }
@@ -89,7 +106,8 @@ async function requestJson<T>(base: string, path: string, init: RequestInit = {}
       answer.status === 404 ? 1 : 2,
     );
   }
-  return JSON.parse(text) as T;
+  // 204 No Content (a DELETE) answers nothing.
+  return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
 /** `--name value` of a command line, or undefined; `--flag` alone gives 'true'. */

@@ -10,6 +10,9 @@ const schema = z.object({
   TWINLOG_SIMULATION_URL: url.optional(),
   TWINLOG_MAINTENANCE_URL: url.optional(),
   TWINLOG_INGESTION_URL: url.optional(),
+  TWINLOG_ALERTING_URL: url.optional(),
+  // `twinlog alerts channel add webhook`: the signing secret, kept out of shell history.
+  TWINLOG_WEBHOOK_SECRET: z.string().optional(),
   // Set by bin/twinlog.js: where the user ran `npx twinlog`, for their relative file paths.
   TWINLOG_CALLER_CWD: z.string().optional(),
 });
@@ -22,6 +25,8 @@ export function readCliConfig(env: Env) {
     simulationUrl: base(raw.TWINLOG_SIMULATION_URL),
     maintenanceUrl: base(raw.TWINLOG_MAINTENANCE_URL),
     ingestionUrl: base(raw.TWINLOG_INGESTION_URL),
+    alertingUrl: base(raw.TWINLOG_ALERTING_URL),
+    webhookSecret: raw.TWINLOG_WEBHOOK_SECRET,
     callerCwd: raw.TWINLOG_CALLER_CWD ?? process.cwd(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { ALERTING_HTTP_API } from '@twinlog/app-alerting';
 import { ANOMALY_HTTP_API } from '@twinlog/app-anomaly';
 import { INGESTION_HTTP_API } from '@twinlog/app-ingestion';
 import { MAINTENANCE_HTTP_API } from '@twinlog/app-maintenance';
@@ -21,6 +22,7 @@ export const HTTP_APIS: Record<ServiceName, Type<unknown>[]> = {
   anomaly: ANOMALY_HTTP_API,
   simulation: SIMULATION_HTTP_API,
   maintenance: MAINTENANCE_HTTP_API,
+  alerting: ALERTING_HTTP_API,
 };
 
 const TAGS: Record<ServiceName, string> = {
@@ -29,6 +31,8 @@ const TAGS: Record<ServiceName, string> = {
   anomaly: 'Anomaly detection workers',
   simulation: 'What-if simulations on physics models',
   maintenance: 'Maintenance predictions: health index, remaining useful life',
+  alerting:
+    'Alerts: acknowledged, assigned, escalated; their channels, rules, silences and deliveries',
 };
 
 const DESCRIPTION = `Every route of Twinlog's services behind the one-port gateway, generated from the zod schemas that validate the requests.

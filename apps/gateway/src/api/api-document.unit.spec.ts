@@ -113,8 +113,13 @@ describe('the convention the document shows (docs/api-conventions.md)', () => {
   it('pages every list alike: PageLimit and PageCursor in, PageNext out', () => {
     expect(lists.map((l) => `${l.method} ${l.path}`).sort()).toEqual([
       'get /v1/admin/keys',
+      'get /v1/alert-channels',
+      'get /v1/alert-deliveries',
+      'get /v1/alert-rules',
+      'get /v1/alerts',
       'get /v1/dead-letters',
       'get /v1/physics',
+      'get /v1/silences',
       'get /v1/simulations',
       'get /v1/twins',
       'get /v1/twins/{id}/maintenance/history',

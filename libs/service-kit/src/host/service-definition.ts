@@ -46,6 +46,11 @@ export interface Share {
   feed: symbol;
   maxBatchSize?: number;
   concurrentPartitions?: number;
+  /**
+   * false: a group that has never committed starts at the end, not the beginning (a consumer
+   * that only cares about what happens from now on; its committed offsets apply afterwards).
+   */
+  fromBeginning?: boolean;
   onAssignment?(get: Resolve): SubscribeOptions['onAssignment'];
 }
 

@@ -154,6 +154,7 @@ function shareServer(log: ServicePorts['log'], share: Share, get: Resolve): Even
     transportId: share.feed,
     ...(share.maxBatchSize ? { maxBatchSize: share.maxBatchSize } : {}),
     ...(share.concurrentPartitions ? { concurrentPartitions: share.concurrentPartitions } : {}),
+    ...(share.fromBeginning === false ? { fromBeginning: false } : {}),
     ...(onAssignment ? { onAssignment } : {}),
   });
 }

@@ -1,0 +1,207 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  AlertsProjection,
+  decideCommand,
+  decideDeliveryOutcome,
+  decideDue,
+  decideOnTwinEvent,
+  decideSilences,
+  type AlertCommand,
+  type DecidedAlertEvent,
+  type EventEnvelope,
+} from '@twinlog/domain';
+import type { EventLog, RecordedEvent } from '@twinlog/event-log';
+import { CLOCK, EVENT_LOG, type Clock } from '@twinlog/service-kit';
+import type { AlertingConfig } from '../config/alerting.config';
+import { ALERTING_CONFIG } from '../tokens';
+import { AlertTwins } from '../twins/alert-twins';
+import { alertLogLines } from './alert-log-lines';
+import { DecisionQueue } from './decision-queue';
+import type { DeliveryOutcome } from '../delivery';
+import { producerOf, recordedEnvelopes, stampAlertEvents } from './stamp-alert-events';
+
+/** The twin-events that can open or clear an alert's cause (ADR 0019 §3). */
+const CAUSE_TYPES = new Set([
+  'AnomalyDetected',
+  'AnomalyCleared',
+  'MaintenancePredicted',
+  'MaintenancePerformed',
+  'TwinRetired',
+]);
+
+/**
+ * The single writer of alert decisions. Every input (a cause from twin-events, a tick, a
+ * person's command, a delivery's outcome) goes through one queue: the pure core decides from
+ * the projection, the events are stamped and appended, then applied to the projection at once,
+ * so the next decision (and the command's answer) sees them. Ids come from the core, derived
+ * from what caused them: a cause delivered twice or a restart mid-decision appends nothing new.
+ */
+@Injectable()
+export class AlertDecisions {
+  private readonly logger = new Logger('AlertingService');
+  private readonly queue = new DecisionQueue();
+  /** Each twin's last reading record time (the silence watcher's input). */
+  readonly lastSeen = new Map<string, string>();
+  /** Telemetry events the silence group has been given (a diagnostic for tests). */
+  telemetryNoted = 0;
+  private readonly listeners: Array<(recorded: readonly EventEnvelope[]) => void> = [];
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(CLOCK) readonly clock: Clock,
+    @Inject(ALERTING_CONFIG) private readonly config: AlertingConfig,
+    readonly projection: AlertsProjection,
+    readonly twins: AlertTwins,
+  ) {}
+
+  /** One batch of the causes group: each cause decided and appended before the batch commits. */
+  async onCauses(batch: readonly RecordedEvent[]): Promise<void> {
+    for (const { event } of batch) {
+      if (!CAUSE_TYPES.has(event.type)) continue;
+      // The broadcast directory can be behind the causes group: wait briefly for the twin.
+      await this.twins.directory.waitFor(event.twinId, this.config.directoryWaitMs);
+      await this.decide((now) => this.causeDecision(event, now), {
+        producer: producerOf(null),
+        correlationId: event.correlationId,
+      });
+    }
+  }
+
+  /**
+   * A finding the core refuses to decide on (a bug, or a shape it cannot read) is logged and
+   * skipped: redelivering it would refuse it again and hold every later cause behind it. A
+   * failed append, by contrast, rejects the batch, which is then retried.
+   */
+  private causeDecision(event: EventEnvelope, now: string): DecidedAlertEvent[] {
+    try {
+      return decideOnTwinEvent(this.projection, this.twins.lookup, event, now, this.settings);
+    } catch (error) {
+      this.logger.error(
+        `${event.type} ${event.id} on ${event.twinId} skipped: no alert decision could be made (${(error as Error).message})`,
+      );
+      return [];
+    }
+  }
+
+  /** One batch of the silence group: only when each twin last reported. */
+  onReadings(batch: readonly RecordedEvent[]): void {
+    this.telemetryNoted += batch.length;
+    for (const { event } of batch) {
+      const before = this.lastSeen.get(event.twinId);
+      if (before === undefined || event.recordedAt > before)
+        this.lastSeen.set(event.twinId, event.recordedAt);
+    }
+  }
+
+  /**
+   * After a start nobody knows when a twin last reported: every known twin counts as seen now,
+   * so a restart never raises a silence alarm for the time the service was away.
+   */
+  seedLastSeen(now: string): void {
+    const silent = this.silentTwins();
+    for (const twinId of this.twins.known())
+      if (!this.lastSeen.has(twinId) && !silent.has(twinId)) this.lastSeen.set(twinId, now);
+  }
+
+  /**
+   * Twins whose silence alert is still open: they stay out of the seeding, or a restart would
+   * count them as just seen and resolve their alert; their next reading clears it.
+   */
+  private silentTwins(): Set<string> {
+    const silent = new Set<string>();
+    for (const alert of this.projection.alerts()) {
+      if (alert.status === 'resolved') continue;
+      for (const member of alert.members)
+        if (member.cause.kind === 'silence' && member.clearedAt === null) silent.add(member.twinId);
+    }
+    return silent;
+  }
+
+  /** Due work at the clock's now: escalations, group-update holds, held deliveries, silence. */
+  async tick(): Promise<string> {
+    return this.queue.run(async () => {
+      const now = this.clock();
+      await this.decideNow(now, decideDue(this.projection, this.twins.lookup, now, this.settings));
+      await this.decideNow(
+        now,
+        decideSilences(this.projection, this.twins.lookup, this.lastSeen, now, this.settings),
+      );
+      return now;
+    });
+  }
+
+  command(
+    command: AlertCommand,
+    commandId: string,
+    actor: string | null,
+  ): Promise<EventEnvelope[]> {
+    return this.decide(
+      (now) =>
+        decideCommand(
+          this.projection,
+          this.twins.lookup,
+          command,
+          commandId,
+          actor,
+          now,
+          this.settings,
+        ),
+      { producer: producerOf(actor), correlationId: commandId },
+    );
+  }
+
+  /**
+   * Records what a delivery attempt came to (delivered, retry later, or dead). `jitter` in
+   * [0, 1) is the delivery worker's randomness; the backoff it scales is the core's.
+   */
+  async recordOutcome(deliveryId: string, outcome: DeliveryOutcome, jitter: number): Promise<void> {
+    await this.decide(
+      (now) =>
+        decideDeliveryOutcome(this.projection, deliveryId, outcome, now, this.settings, jitter),
+      { producer: producerOf(null), correlationId: null },
+    );
+  }
+
+  /** Called with the events of every decision once they are recorded and applied. */
+  onRecorded(listener: (recorded: readonly EventEnvelope[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Everything queued so far decided and recorded. */
+  drained(): Promise<void> {
+    return this.queue.drained();
+  }
+
+  get settings() {
+    return this.config.settings;
+  }
+
+  private decide(
+    decide: (now: string) => DecidedAlertEvent[],
+    meta: { producer: string; correlationId: string | null },
+  ): Promise<EventEnvelope[]> {
+    return this.queue.run(async () => {
+      const now = this.clock();
+      return this.decideNow(now, decide(now), meta);
+    });
+  }
+
+  /** Inside the queue: stamps, appends, applies at once, and says what happened in plain words. */
+  private async decideNow(
+    now: string,
+    decided: DecidedAlertEvent[],
+    meta: { producer: string; correlationId: string | null } = {
+      producer: producerOf(null),
+      correlationId: null,
+    },
+  ): Promise<EventEnvelope[]> {
+    if (decided.length === 0) return [];
+    const events = stampAlertEvents(decided, { recordedAt: now, ...meta });
+    const { appended } = await this.log.append(events);
+    const recorded = recordedEnvelopes(events, appended);
+    this.projection.apply(recorded);
+    for (const { level, line } of alertLogLines(recorded)) this.logger[level](line);
+    for (const listener of this.listeners) listener(recorded);
+    return recorded;
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AlertsProjection, TwinlogError, type AlertChannelKind } from '@twinlog/domain';
+import { CLOCK, type Clock } from '@twinlog/service-kit';
+import type { NewChannel } from '../alerting-api';
+import type { AlertingConfig } from '../config/alerting.config';
+import {
+  displayOf,
+  mailerFor,
+  parseChannelTarget,
+  resolveAlertingKey,
+  sealTarget,
+  sendNotification,
+  targetOpener,
+  testNotificationPayload,
+  type ChannelTarget,
+  type Mailer,
+} from '../delivery';
+import { ALERTING_CONFIG } from '../tokens';
+
+/**
+ * The channels' targets as the engine uses them: checked and sealed under the installation
+ * key when a channel is made, opened when something is sent. The key is the configured one,
+ * else (embedded) the data directory's key file, else none: then channels cannot be made
+ * (503 ALERTING_KEY_MISSING) and alerts still open. Nothing here logs a target.
+ */
+@Injectable()
+export class ChannelTargets {
+  private readonly logger = new Logger('AlertingService');
+  private readonly key: Buffer | undefined;
+  /** The pooled SMTP transport, when ALERTING_SMTP_URL is set. */
+  readonly mailer: Mailer | undefined;
+
+  constructor(
+    @Inject(ALERTING_CONFIG) private readonly config: AlertingConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projection: AlertsProjection,
+  ) {
+    const resolved = resolveAlertingKey(config.delivery.secretKey, config.service);
+    this.key = resolved?.key;
+    if (resolved?.created)
+      this.logger.log(
+        `made the alerting key ${resolved.source}: keep it, channels are sealed under it`,
+      );
+    if (!resolved)
+      this.logger.warn(
+        'ALERTING_SECRET_KEY is not set: alerts open, but no channel can be created and nothing is sent',
+      );
+    this.mailer = mailerFor(config.delivery);
+    this.targetOf = targetOpener(this.key, (id) => this.projection.channel(id));
+  }
+
+  /** Checks a new channel's target (COMMAND_INVALID) and seals it. */
+  seal(input: NewChannel): {
+    channelKind: AlertChannelKind;
+    sealedTarget: string;
+    display: string;
+  } {
+    if (!this.key)
+      throw new TwinlogError(
+        'ALERTING_KEY_MISSING',
+        'Channels cannot be created: set ALERTING_SECRET_KEY (32 random bytes, e.g. openssl rand -hex 32) on the alerting service',
+        { variable: 'ALERTING_SECRET_KEY' },
+      );
+    const target = parseChannelTarget(input);
+    return {
+      channelKind: target.kind,
+      sealedTarget: sealTarget(target, this.key),
+      display: displayOf(target),
+    };
+  }
+
+  /** The channel's opened target; undefined once it is deleted (its deliveries die). */
+  readonly targetOf: (channelId: string) => ChannelTarget | undefined;
+
+  /** A test notification to the channel now, not recorded. */
+  async test(channelId: string, actor: string | null) {
+    const now = new Date(this.clock());
+    let target: ChannelTarget | undefined;
+    try {
+      target = this.targetOf(channelId);
+    } catch (error) {
+      return { ok: false, status: null, error: (error as Error).message };
+    }
+    if (!target)
+      throw new TwinlogError('CHANNEL_NOT_FOUND', `No channel ${channelId}`, { channelId });
+    const outcome = await sendNotification(target, testNotificationPayload(channelId, now, actor), {
+      timeoutMs: this.config.delivery.timeoutMs,
+      mailer: this.mailer,
+      now: () => new Date(this.clock()),
+    });
+    return outcome.ok
+      ? { ok: true, status: outcome.status, error: null }
+      : { ok: false, status: outcome.status, error: outcome.error };
+  }
+
+  close(): void {
+    this.mailer?.close();
+  }
+}

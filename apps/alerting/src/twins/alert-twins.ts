@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { AlertTwinInfo, EventEnvelope } from '@twinlog/domain';
+import { TwinDirectory } from '@twinlog/read-models';
+
+/**
+ * What alerting knows of the twins (type, site, parent, level, retired), folded from the whole
+ * twin-events stream like every service's directory: replayed at start, then followed. The
+ * decisions look twins up through `lookup`; the silence watcher starts from `known()`.
+ */
+@Injectable()
+export class AlertTwins {
+  readonly directory = new TwinDirectory();
+  private readonly ids = new Set<string>();
+
+  apply(events: readonly EventEnvelope[]): void {
+    this.directory.apply(events);
+    for (const event of events) if (event.type === 'TwinRegistered') this.ids.add(event.twinId);
+  }
+
+  readonly lookup = (twinId: string): AlertTwinInfo | undefined => {
+    const twin = this.directory.get(twinId);
+    if (!twin || twin.status === 'unregistered') return undefined;
+    return {
+      twinId,
+      twinType: twin.twinType,
+      site: twin.site,
+      parentId: twin.parentId,
+      level: twin.level,
+      retired: twin.status === 'retired',
+    };
+  };
+
+  /** Every registered twin not retired. */
+  known(): string[] {
+    return [...this.ids].filter((id) => this.lookup(id)?.retired === false);
+  }
+
+  get size(): number {
+    return this.directory.size;
+  }
+}

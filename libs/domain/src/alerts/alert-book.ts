@@ -10,8 +10,13 @@ export interface AlertState {
   readonly lastNoticeAt: string;
   /** Joins waiting for the end of the group-update hold: one notice, naming the last join. */
   readonly heldJoin: { readonly until: string; readonly eventId: string } | null;
-  /** Escalation steps fired, as `<ruleId>#<step>`. */
+  /** Escalation steps fired since the last (re)opening, as `<ruleId>#<step>`. */
   readonly escalated: readonly string[];
+  /**
+   * When its last (re)opening was recorded (the log's recordedAt): escalation steps count from
+   * when people could first hear of it, not from when a backlogged cause happened.
+   */
+  readonly escalateFrom: string;
   /** Reopened within the flapping hold-back and not resolved since. */
   readonly flapping: boolean;
   /** Its last resolve ended a flapping reopen (that resolve's notice is suppressed too). */
@@ -21,9 +26,17 @@ export interface AlertState {
 export interface AppliedMeta {
   id: string;
   occurredAt: string;
+  /** When the log recorded it (decisions: the service clock's now). */
+  recordedAt: string;
   revision: number;
   actor: string | null;
 }
+
+/**
+ * Entries of history and of suppressed notifications an alert view keeps (its first, the
+ * opening, and the latest); older ones are counted. The log (the twin's audit trail) has all.
+ */
+export const HISTORY_KEPT = 50;
 
 const groupCauseKey = (groupKey: string, kind: string): string => `${groupKey}\u0000${kind}`;
 
@@ -95,11 +108,14 @@ export class AlertBook {
         return this.update(event.data.alertId, meta, (state) => {
           const heldUntil = event.data.heldUntil ?? null;
           const joined = this.withMember(state, event.data.member);
+          // A flapping rejoin tells nobody: the group's notice bookkeeping stays as it was.
+          const notice = event.data.flapping === true ? {} : undefined;
           return {
             ...joined,
-            ...(heldUntil === null
+            ...(notice ??
+              (heldUntil === null
               ? { lastNoticeAt: meta.occurredAt, heldJoin: null }
-              : { heldJoin: { until: heldUntil, eventId: meta.id } }),
+              : { heldJoin: { until: heldUntil, eventId: meta.id } })),
             view: this.historyOf(joined.view, 'member-joined', meta, null),
           };
         });
@@ -199,6 +215,9 @@ export class AlertBook {
             ...joined,
             flapping: true,
             resolvedWhileFlapping: false,
+            // A reopened alert gets its escalation steps anew, counted from this reopening.
+            escalated: [],
+            escalateFrom: meta.recordedAt,
             view: this.historyOf(
               {
                 ...joined.view,
@@ -221,19 +240,13 @@ export class AlertBook {
       case 'AlertNotificationSuppressed':
         return this.update(event.data.alertId, meta, (state) => ({
           ...this.noticed(state, event.data.transition, event.data.transitionEventId),
-          view: {
-            ...state.view,
-            suppressed: [
-              ...state.view.suppressed,
-              {
-                transition: event.data.transition,
-                at: meta.occurredAt,
-                reason: event.data.reason,
-                channelId: event.data.channelId,
-                silenceId: event.data.silenceId,
-              },
-            ],
-          },
+          view: this.suppressedOf(state.view, {
+            transition: event.data.transition,
+            at: meta.occurredAt,
+            reason: event.data.reason,
+            channelId: event.data.channelId,
+            silenceId: event.data.silenceId,
+          }),
         }));
       default:
         return;
@@ -261,7 +274,9 @@ export class AlertBook {
       reopenCount: 0,
       members: [data.member],
       history: [],
+      historyOmitted: 0,
       suppressed: [],
+      suppressedOmitted: 0,
       revision: meta.revision,
     };
     this.alerts.set(data.alertId, {
@@ -269,6 +284,7 @@ export class AlertBook {
       lastNoticeAt: meta.occurredAt,
       heldJoin: null,
       escalated: [],
+      escalateFrom: meta.recordedAt,
       flapping: false,
       resolvedWhileFlapping: false,
     });
@@ -324,12 +340,24 @@ export class AlertBook {
     meta: AppliedMeta,
     note: string | null,
   ): AlertView {
+    const entry = { transition, at: meta.occurredAt, actor: meta.actor, note, eventId: meta.id };
+    const { history } = view;
+    if (history.length < HISTORY_KEPT) return { ...view, history: [...history, entry] };
+    // Keep the opening and the latest: copying stays bounded however often it flaps.
     return {
       ...view,
-      history: [
-        ...view.history,
-        { transition, at: meta.occurredAt, actor: meta.actor, note, eventId: meta.id },
-      ],
+      history: [history[0]!, ...history.slice(2), entry],
+      historyOmitted: (view.historyOmitted ?? 0) + 1,
+    };
+  }
+
+  private suppressedOf(view: AlertView, entry: AlertView['suppressed'][number]): AlertView {
+    const { suppressed } = view;
+    if (suppressed.length < HISTORY_KEPT) return { ...view, suppressed: [...suppressed, entry] };
+    return {
+      ...view,
+      suppressed: [...suppressed.slice(1), entry],
+      suppressedOmitted: (view.suppressedOmitted ?? 0) + 1,
     };
   }
 

@@ -1,21 +1,23 @@
 import type { AlertCause, AlertMember } from './alert-events';
 import type { AlertState } from './alert-book';
-import { alertEventIdOf, alertIdOf } from './alert-ids';
+import { alertEventIdOf, alertIdOf, causeDigestOf } from './alert-ids';
 import { titleOf } from './alert-titles';
 import type { DecisionDraft } from './decision-draft';
 import { planNotifications } from './notification-planning';
 import { groupKeyOf } from './twin-ancestry';
 
-/** One key per recurring cause (not per episode): twin, kind, detector, sorted properties. */
+/**
+ * One key per recurring cause (not per episode): twin, kind, detector, sorted properties. An
+ * anomaly's key is a digest: a finding may name any number of properties of any length.
+ */
 export function causeKeyOf(cause: AlertCause): string {
   switch (cause.kind) {
     case 'anomaly':
-      return JSON.stringify([
-        'anomaly',
+      return `anomaly:${causeDigestOf([
         cause.twinId,
         cause.detector,
         ...[...new Set(cause.properties)].sort(),
-      ]);
+      ])}`;
     case 'maintenance':
       return JSON.stringify(['maintenance', cause.twinId, cause.measure]);
     case 'silence':
@@ -29,6 +31,13 @@ function joinHeldUntil(alert: AlertState, now: number, holdMs: number): string |
   if (held && Date.parse(held.until) > now) return held.until;
   const base = Date.parse(held ? held.until : alert.lastNoticeAt);
   return now >= base + holdMs ? null : new Date(base + holdMs).toISOString();
+}
+
+/** The cause is a member of the alert already and cleared within the flapping hold-back. */
+function rejoinsFlapping(alert: AlertState, causeKey: string, now: number, holdMs: number): boolean {
+  const previous = alert.view.members.find((m) => m.causeKey === causeKey);
+  if (!previous || previous.clearedAt === null) return false;
+  return now - Date.parse(previous.clearedAt) < holdMs;
 }
 
 /**
@@ -71,6 +80,26 @@ export function openCause(
   const open = draft.book.openAlertOf(groupKey, cause.kind);
   if (open) {
     const id = alertEventIdOf(causeId, 'joined');
+    if (rejoinsFlapping(open, causeKey, now, draft.s.flapHoldSeconds * 1000)) {
+      // A member that keeps clearing and coming back tells nobody anything new.
+      draft.emit(
+        {
+          type: 'AlertMemberJoined',
+          data: { alertId: open.view.alertId, member, heldUntil: null, flapping: true },
+        },
+        id,
+        open.view.groupKey,
+        causationId,
+      );
+      planNotifications(draft, {
+        alertId: open.view.alertId,
+        transition: 'member-joined',
+        transitionEventId: id,
+        note: null,
+        flapping: true,
+      });
+      return;
+    }
     const heldUntil = joinHeldUntil(open, now, draft.s.groupUpdateSeconds * 1000);
     draft.emit(
       { type: 'AlertMemberJoined', data: { alertId: open.view.alertId, member, heldUntil } },

@@ -29,7 +29,8 @@ export const alertCauseSchema = z.discriminatedUnion('kind', [
     twinId: id,
     episodeId: id,
     detector: z.string().min(1),
-    properties: z.array(z.string().min(1)),
+    // As AnomalyDetected allows them (its schema is the input's): every valid finding can alert.
+    properties: z.array(z.string()),
     severity,
     evidence: z.array(evidence),
   }),
@@ -134,7 +135,12 @@ export const ALERT_EVENT_DATA_SCHEMAS: Record<AlertEventType, z.ZodType> = {
     site: z.string().nullable(),
     member,
   }),
-  AlertMemberJoined: z.object({ alertId: id, member, heldUntil: isoTime.nullable().optional() }),
+  AlertMemberJoined: z.object({
+    alertId: id,
+    member,
+    heldUntil: isoTime.nullable().optional(),
+    flapping: z.boolean().optional(),
+  }),
   AlertMemberCleared: z.object({ alertId: id, causeKey: z.string().min(1), clearedAt: isoTime }),
   AlertAcknowledged: z.object({ alertId: id, note }),
   AlertAssigned: z.object({ alertId: id, assignee: z.string().min(1).max(200), note }),

@@ -86,6 +86,8 @@ export const SUPPRESSION_REASONS = [
   'quiet-hours',
   'flapping',
   'resolved-while-held',
+  /** A held member-joined notice found no rule to send it by when its hold ended. */
+  'no-rule',
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
@@ -180,6 +182,11 @@ export type AlertEvent =
          * held so far. Null or absent: notified at once.
          */
         heldUntil?: string | null;
+        /**
+         * A cause already in the alert came back within ALERTING_FLAP_HOLD_SECONDS of clearing:
+         * the join is recorded, its notice suppressed (`flapping`), and the group's hold untouched.
+         */
+        flapping?: boolean;
       };
     }
   | { type: 'AlertMemberCleared'; data: { alertId: string; causeKey: string; clearedAt: string } }

@@ -18,6 +18,11 @@ export function alertIdOf(causeId: string): string {
   return `alr-${digest(causeId, 24)}`;
 }
 
+/** A cause's key of bounded length however many properties it names (the schema caps it). */
+export function causeDigestOf(parts: readonly string[]): string {
+  return digest(JSON.stringify(parts), 32);
+}
+
 /** A decided event's id from its parts (unit separator between them, so parts cannot blur). */
 export function alertEventIdOf(...parts: Array<string | number>): string {
   return `ae-${digest(parts.join('\u001f'), 32)}`;

@@ -35,7 +35,10 @@ export interface AlertView {
   /** Times its cause came back within the flapping hold-back and reopened it. */
   reopenCount: number;
   members: AlertMember[];
-  /** Every transition, oldest first, with who did it (null: Twinlog did). */
+  /**
+   * Transitions, oldest first, with who did it (null: Twinlog did): the opening and the latest
+   * HISTORY_KEPT - 1 (a flapping alert's older ones are counted in historyOmitted).
+   */
   history: Array<{
     transition: AlertTransition;
     at: string;
@@ -43,6 +46,8 @@ export interface AlertView {
     note: string | null;
     eventId: string;
   }>;
+  /** Older history entries not kept in this view (see HISTORY_KEPT; the log has them all). */
+  historyOmitted?: number;
   /** Notifications held back, with why (silence, maintenance window, quiet hours, flapping). */
   suppressed: Array<{
     transition: AlertTransition;
@@ -51,6 +56,8 @@ export interface AlertView {
     channelId: string | null;
     silenceId: string | null;
   }>;
+  /** Older suppressions not kept in this view. */
+  suppressedOmitted?: number;
   /** Its log position on the alerts stream (revision): for optimistic checks and ETags. */
   revision: number;
 }

@@ -38,6 +38,7 @@ export class AlertsProjection {
       const meta: AppliedMeta = {
         id: event.id,
         occurredAt: event.occurredAt,
+        recordedAt: event.recordedAt,
         revision: event.revision,
         actor: actorOf(event.producer),
       };

@@ -11,6 +11,11 @@ const HYSTERESIS = 1.1;
  * A twin event's effect on alerts (docs/adr/0019 §4): an anomaly episode or a prediction under
  * a threshold opens (or joins, or reopens) an alert; its end, maintenance performed or the twin
  * retired clears the cause. An input already decided on (a redelivered batch) decides nothing.
+ *
+ * The cause is decided at its own time (the input's recordedAt), not `now`: worked through after
+ * an outage, a backlog of episodes is one alert per episode with its resolves, in the order and
+ * at the spacing they happened, and redeciding from the offsets gives the same answers. `now`
+ * (the service clock) is only when the events are recorded: escalations count from it.
  */
 export function decideOnTwinEvent(
   p: AlertsProjection,
@@ -20,7 +25,8 @@ export function decideOnTwinEvent(
   s: AlertingSettings,
 ): DecidedAlertEvent[] {
   if (p.decidedOn(event.id)) return [];
-  const draft = new DecisionDraft(p, twins, now, s, null);
+  const at = Number.isFinite(Date.parse(event.recordedAt)) ? event.recordedAt : now;
+  const draft = new DecisionDraft(p, twins, at, s, null, now);
   const twinId = event.twinId;
   const active = (): ReturnType<typeof draft.book.activeCausesOf> =>
     draft.book.activeCausesOf(twinId);

@@ -22,6 +22,8 @@ export class DecisionDraft {
     readonly s: AlertingSettings,
     /** Who acts (a principal), or null when Twinlog does. */
     readonly actor: string | null,
+    /** When the engine will record the events (its clock); `now` is when they happen. */
+    readonly recordedAt: string = now,
   ) {
     this.book = p.book.fork();
   }
@@ -43,7 +45,13 @@ export class DecisionDraft {
       occurredAt: this.now,
       causationId,
     } as DecidedAlertEvent;
-    this.book.apply(event, { id, occurredAt: this.now, revision: 0, actor: this.actor });
+    this.book.apply(event, {
+      id,
+      occurredAt: this.now,
+      recordedAt: this.recordedAt,
+      revision: 0,
+      actor: this.actor,
+    });
     (kind === 'transition' ? this.transitions : this.notifications).push(decided);
   }
 

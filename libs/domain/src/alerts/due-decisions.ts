@@ -38,11 +38,10 @@ export function decideDue(
 /** Steps whose time has come fire while nobody acknowledged or took the alert (status open). */
 function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
   if (alert.view.status !== 'open') return;
-  // Steps count from the alert's last (re)opening: a reopened alert gets its own chance.
-  const lastOpen = [...alert.view.history]
-    .reverse()
-    .find((h) => h.transition === 'opened' || h.transition === 'reopened');
-  const openedAt = Date.parse(lastOpen?.at ?? alert.view.openedAt);
+  // Steps count from when the alert's last (re)opening was recorded: a reopened alert gets its
+  // own chance (its steps fired are reset), a backlogged cause does not escalate at once.
+  const openedAt = Date.parse(alert.escalateFrom);
+  const round = alert.view.reopenCount;
   for (const rule of draft.p.rules()) {
     if (rule.escalation.length === 0 || !ruleMatches(rule, alert.view, draft.twins)) continue;
     rule.escalation.forEach((step, index) => {
@@ -50,7 +49,13 @@ function escalate(draft: DecisionDraft, alert: AlertState, at: number): void {
       const fired = draft.book.alerts.get(alert.view.alertId)?.escalated ?? [];
       if (fired.includes(`${rule.ruleId}#${stepNo}`)) return;
       if (openedAt + step.afterMinutes * 60_000 > at) return;
-      const id = alertEventIdOf(alert.view.alertId, 'escalated', rule.ruleId, stepNo);
+      const id = alertEventIdOf(
+        alert.view.alertId,
+        'escalated',
+        rule.ruleId,
+        stepNo,
+        ...(round > 0 ? [`reopen-${round}`] : []),
+      );
       draft.emit(
         {
           type: 'AlertEscalated',

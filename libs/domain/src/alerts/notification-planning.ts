@@ -13,6 +13,8 @@ export interface PlannedTransition {
   note: string | null;
   /** An escalation step notifies its own channels under its own rule, nothing else. */
   only?: { rule: AlertRule; channels: readonly string[] };
+  /** A member's cause back within the flapping hold-back: recorded, not notified. */
+  flapping?: boolean;
 }
 
 /** Channel ids a rule names, ['*'] being every channel there is now; unknown or deleted ones dropped. */
@@ -96,10 +98,9 @@ export function planNotifications(draft: DecisionDraft, plan: PlannedTransition)
   if (!state) return;
   const alert = state.view;
   const targets = targetsOf(draft, alert, plan);
-  if (targets.size === 0) return;
   const at = Date.parse(draft.now);
   const suppress = (
-    reason: 'flapping' | 'silence' | 'maintenance-window',
+    reason: 'flapping' | 'silence' | 'maintenance-window' | 'no-rule',
     silenceId: string | null,
   ): void =>
     draft.emit(
@@ -120,7 +121,13 @@ export function planNotifications(draft: DecisionDraft, plan: PlannedTransition)
       plan.transitionEventId,
       'notification',
     );
+  if (targets.size === 0) {
+    // A held join's notice is due once: with no rule to send it by it ends here, recorded.
+    if (state.heldJoin?.eventId === plan.transitionEventId) suppress('no-rule', null);
+    return;
+  }
   const flapping =
+    plan.flapping === true ||
     (plan.transition === 'reopened' && state.flapping) ||
     (plan.transition === 'resolved' && state.resolvedWhileFlapping);
   if (flapping) return suppress('flapping', null);

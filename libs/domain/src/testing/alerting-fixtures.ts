@@ -96,7 +96,12 @@ export class AlertingHarness {
     });
   }
 
-  append(decided: readonly DecidedAlertEvent[], actor: string | null = null): EventEnvelope[] {
+  /** `recordedAt`: when the engine appends them (its clock); by default when they happened. */
+  append(
+    decided: readonly DecidedAlertEvent[],
+    actor: string | null = null,
+    recordedAt?: string,
+  ): EventEnvelope[] {
     const appended: EventEnvelope[] = [];
     for (const event of decided) {
       if (this.log.some((e) => e.id === event.id)) continue;
@@ -104,7 +109,7 @@ export class AlertingHarness {
         ...event,
         revision: this.log.length + 1,
         schemaVersion: 1,
-        recordedAt: event.occurredAt,
+        recordedAt: recordedAt ?? event.occurredAt,
         correlationId: event.id,
         producer: actor === null ? 'alerting' : `alerting/${actor}`,
       } as EventEnvelope;
@@ -138,8 +143,9 @@ export class AlertingHarness {
     } as EventEnvelope;
   }
 
-  on(event: EventEnvelope, now: string = event.occurredAt): EventEnvelope[] {
-    return this.append(decideOnTwinEvent(this.p, this.twins, event, now, this.s));
+  /** Decides on a twin event at the service clock's `now` (default: when it was recorded). */
+  on(event: EventEnvelope, now: string = event.recordedAt): EventEnvelope[] {
+    return this.append(decideOnTwinEvent(this.p, this.twins, event, now, this.s), null, now);
   }
 
   anomaly(
@@ -209,11 +215,11 @@ export class AlertingHarness {
   }
 
   due(now: string): EventEnvelope[] {
-    return this.append(decideDue(this.p, this.twins, now, this.s));
+    return this.append(decideDue(this.p, this.twins, now, this.s), null, now);
   }
 
   silences(lastSeen: ReadonlyMap<string, string>, now: string): EventEnvelope[] {
-    return this.append(decideSilences(this.p, this.twins, lastSeen, now, this.s));
+    return this.append(decideSilences(this.p, this.twins, lastSeen, now, this.s), null, now);
   }
 
   outcome(

@@ -69,7 +69,7 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
         group: config.groups.alerts,
         fold: (alerts, batch) => alerts.apply(batch.map((r) => r.event)),
         summary: (alerts, events) =>
-          `${alerts.alerts().filter((a) => a.status !== 'resolved').length} unresolved alerts, ${alerts.deliveries().filter((d) => d.status === 'pending').length} pending deliveries from ${events} events`,
+          `${alerts.unresolvedCount()} unresolved alerts, ${alerts.pendingCount()} pending deliveries from ${events} events`,
       }),
     ],
     shares: [
@@ -83,8 +83,9 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
         group: config.groups.silence,
         streams: ['telemetry'],
         feed: SILENCE_FEED,
-        // Only when twins report from now on matters (a start counts every twin as seen): a
-        // first start never reads the telemetry history.
+        // Only when twins report from now on matters (a start counts every twin that reported
+        // as seen, and readings recorded before it as seen at the start): a first start never
+        // reads the telemetry history, a restart works through its backlog raising nothing.
         fromBeginning: false,
       },
     ],
@@ -93,9 +94,8 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
     refuseUntilReady: true,
     readyDetails: (get) => ({
       twins: get(AlertTwins).size,
-      unresolvedAlerts: get(AlertsProjection)
-        .alerts()
-        .filter((a) => a.status !== 'resolved').length,
+      // Counted, not listed: the probe is asked often and the alerts may be many.
+      unresolvedAlerts: get(AlertsProjection).unresolvedCount(),
     }),
     started: (get) => get(AlertTicker).start(),
     stopping: async (get) => {

@@ -414,6 +414,15 @@ describe('alerting (embedded): email, the default rule, silent twins', () => {
 
   it('opens a silence alert for twins that stop reporting, and clears it when readings resume', async () => {
     r = await rig('embedded', line('line-8', 2), { ALERTING_SILENT_AFTER_SECONDS: '60' });
+    const report = (twinIds: string[]): void =>
+      r!.alerting.service.decisions.onReadings(
+        twinIds.map((twinId) => ({
+          event: { twinId, recordedAt: r!.clock.now() } as never,
+          position: { stream: 'telemetry', partition: 0, offset: 0 },
+        })),
+      );
+    // The machines report; the line (a system twin with no sensors of its own) never does.
+    report(['line-8-m01', 'line-8-m02']);
     r.clock.advance(61_000);
     const [alert] = await until(
       () => alertsOf(r!, '?status=open'),
@@ -421,19 +430,16 @@ describe('alerting (embedded): email, the default rule, silent twins', () => {
       'the silence alert',
     );
     expect(alert!.members.every((m) => m.cause.kind === 'silence')).toBe(true);
+    expect(alert!.members.map((m) => m.twinId).sort()).toEqual(['line-8-m01', 'line-8-m02']);
     expect(alert!.groupKey).toBe('line-8');
     // A restart does not count the silent twins as just seen: the alert stays open.
     await r.alerting.stop();
     r.alerting = await startAlertingOn(r.infra, r.env, r.clock);
     await new Promise((done) => setTimeout(done, 1_000));
     expect((await alertsOf(r)).map((a) => a.status)).toEqual(['open']);
-    // Every twin reports again: the alert resolves.
-    r.alerting.service.decisions.onReadings(
-      ['line-8', 'line-8-m01', 'line-8-m02'].map((twinId) => ({
-        event: { twinId, recordedAt: r!.clock.now() } as never,
-        position: { stream: 'telemetry', partition: 0, offset: 0 },
-      })),
-    );
+    // Both machines report again: the alert resolves.
+    r.clock.advance(1_000);
+    report(['line-8-m01', 'line-8-m02']);
     await until(
       () => alertsOf(r!),
       (a) => a[0]?.status === 'resolved',

@@ -30,6 +30,12 @@ const CAUSE_TYPES = new Set([
 ]);
 
 /**
+ * Clock time without a batch of readings recorded before the start after which the silence
+ * group counts as caught up (it reads the stream's end, or nothing newer comes).
+ */
+const BACKLOG_IDLE_MS = 10_000;
+
+/**
  * The single writer of alert decisions. Every input (a cause from twin-events, a tick, a
  * person's command, a delivery's outcome) goes through one queue: the pure core decides from
  * the projection, the events are stamped and appended, then applied to the projection at once,
@@ -40,8 +46,18 @@ const CAUSE_TYPES = new Set([
 export class AlertDecisions {
   private readonly logger = new Logger('AlertingService');
   private readonly queue = new DecisionQueue();
-  /** Each twin's last reading record time (the silence watcher's input). */
+  /**
+   * Each twin's last reading record time (the silence watcher's input): only twins that have
+   * reported are in it. Readings recorded before this start count as seen at the start.
+   */
   readonly lastSeen = new Map<string, string>();
+  /** This start (seedLastSeen): a restart never raises silence alarms from its own backlog. */
+  private watchFrom: string | null = null;
+  /**
+   * Partitions of telemetry whose last batch held only readings recorded before the start, with
+   * the clock time it was handled: silence waits until the backlog is worked through.
+   */
+  private readonly behind = new Map<number, number>();
   /** Telemetry events the silence group has been given (a diagnostic for tests). */
   telemetryNoted = 0;
   private readonly listeners: Array<(recorded: readonly EventEnvelope[]) => void> = [];
@@ -86,35 +102,53 @@ export class AlertDecisions {
   /** One batch of the silence group: only when each twin last reported. */
   onReadings(batch: readonly RecordedEvent[]): void {
     this.telemetryNoted += batch.length;
-    for (const { event } of batch) {
-      const before = this.lastSeen.get(event.twinId);
-      if (before === undefined || event.recordedAt > before)
-        this.lastSeen.set(event.twinId, event.recordedAt);
+    const newest = new Map<number, string>();
+    for (const { event, position } of batch) {
+      const { twinId, recordedAt } = event;
+      if ((newest.get(position.partition) ?? '') < recordedAt)
+        newest.set(position.partition, recordedAt);
+      // A reading from before its silence was declared (a backlog) does not end the silence.
+      const silentSince = this.silentSince(twinId);
+      if (silentSince !== undefined && recordedAt <= silentSince) continue;
+      const seen =
+        this.watchFrom !== null && recordedAt < this.watchFrom ? this.watchFrom : recordedAt;
+      const before = this.lastSeen.get(twinId);
+      if (before === undefined || seen > before) this.lastSeen.set(twinId, seen);
+    }
+    if (this.watchFrom === null) return;
+    for (const [partition, recordedAt] of newest) {
+      if (recordedAt < this.watchFrom) this.behind.set(partition, Date.parse(this.clock()));
+      else this.behind.delete(partition);
     }
   }
 
   /**
-   * After a start nobody knows when a twin last reported: every known twin counts as seen now,
-   * so a restart never raises a silence alarm for the time the service was away.
+   * At a start: the twins the log shows have reported count as seen now (a restart never raises
+   * a silence alarm for the time the service was away); a twin that never reported is never
+   * watched until it does. Twins whose silence alert is still open stay out, or the restart
+   * would count them as just seen and resolve it: their next reading clears it.
    */
   seedLastSeen(now: string): void {
-    const silent = this.silentTwins();
-    for (const twinId of this.twins.known())
-      if (!this.lastSeen.has(twinId) && !silent.has(twinId)) this.lastSeen.set(twinId, now);
+    this.watchFrom = now;
+    for (const [twinId, seen] of this.lastSeen) if (seen < now) this.lastSeen.set(twinId, now);
+    for (const twinId of this.twins.reported())
+      if (!this.lastSeen.has(twinId) && this.silentSince(twinId) === undefined)
+        this.lastSeen.set(twinId, now);
   }
 
-  /**
-   * Twins whose silence alert is still open: they stay out of the seeding, or a restart would
-   * count them as just seen and resolve their alert; their next reading clears it.
-   */
-  private silentTwins(): Set<string> {
-    const silent = new Set<string>();
-    for (const alert of this.projection.alerts()) {
-      if (alert.status === 'resolved') continue;
-      for (const member of alert.members)
-        if (member.cause.kind === 'silence' && member.clearedAt === null) silent.add(member.twinId);
-    }
-    return silent;
+  /** When the twin's open silence cause began, if it has one. */
+  private silentSince(twinId: string): string | undefined {
+    return this.projection.book
+      .activeCausesOf(twinId)
+      .find(({ member }) => member.cause.kind === 'silence')?.member.since;
+  }
+
+  /** Whether the silence group has worked through the telemetry recorded before the start. */
+  private caughtUp(now: string): boolean {
+    const at = Date.parse(now);
+    for (const [partition, handledAt] of this.behind)
+      if (at - handledAt >= BACKLOG_IDLE_MS) this.behind.delete(partition);
+    return this.behind.size === 0;
   }
 
   /** Due work at the clock's now: escalations, group-update holds, held deliveries, silence. */
@@ -122,10 +156,11 @@ export class AlertDecisions {
     return this.queue.run(async () => {
       const now = this.clock();
       await this.decideNow(now, decideDue(this.projection, this.twins.lookup, now, this.settings));
-      await this.decideNow(
-        now,
-        decideSilences(this.projection, this.twins.lookup, this.lastSeen, now, this.settings),
-      );
+      if (this.caughtUp(now))
+        await this.decideNow(
+          now,
+          decideSilences(this.projection, this.twins.lookup, this.lastSeen, now, this.settings),
+        );
       return now;
     });
   }

@@ -120,3 +120,118 @@ describe('the decisions on causes', () => {
     expect(log.appended.length).toBe(before);
   });
 });
+
+describe('the silence watcher (ADR 0019 §4: only twins that reported)', () => {
+  const START = Date.parse('2026-12-06T10:00:00.000Z');
+  const at = (seconds: number): string => new Date(START + seconds * 1000).toISOString();
+  const reading = (
+    twinId: string,
+    recordedAt: string,
+    offset = 0,
+    partition = 0,
+  ): RecordedEvent => ({
+    event: { twinId, recordedAt } as unknown as EventEnvelope,
+    position: { stream: 'telemetry', partition, offset },
+  });
+
+  function watcher(extra: EventEnvelope[] = []) {
+    const log = memoryLog();
+    const twins = new AlertTwins();
+    twins.apply([
+      registered('line-1', null, 'system'),
+      registered('line-1-m01', 'line-1', 'asset'),
+      registered('line-1-m02', 'line-1', 'asset'),
+      ...extra,
+    ]);
+    let now = at(0);
+    const clock = { set: (seconds: number) => (now = at(seconds)) };
+    const config = readAlertingConfig({ ALERTING_DIRECTORY_WAIT_MS: '0' });
+    const engine = new AlertDecisions(log, () => now, config, new AlertsProjection(), twins);
+    const silent = (): string[] =>
+      engine.projection
+        .alerts()
+        .filter((a) => a.status !== 'resolved')
+        .flatMap((a) => a.members.filter((m) => m.clearedAt === null).map((m) => m.twinId))
+        .sort();
+    return { engine, clock, silent };
+  }
+
+  it('never watches a twin that never reported (a line, a device not wired yet)', async () => {
+    const { engine, clock, silent } = watcher();
+    engine.seedLastSeen(at(0));
+    clock.set(3600);
+    await engine.tick();
+    expect(silent()).toEqual([]);
+  });
+
+  it('a backlog after a restart raises nothing: its readings count as seen at the start', async () => {
+    const { engine, clock, silent } = watcher();
+    engine.seedLastSeen(at(0));
+    engine.onReadings([reading('line-1-m01', at(-3600), 0), reading('line-1-m02', at(-1800), 1)]);
+    clock.set(100);
+    await engine.tick();
+    expect(silent()).toEqual([]);
+    // The twins did report: once nothing comes for the silent-after time, they are silent.
+    engine.onReadings([reading('line-1-m02', at(200), 2)]);
+    clock.set(301);
+    await engine.tick();
+    expect(silent()).toEqual(['line-1-m01']);
+  });
+
+  it('holds silence decisions while the backlog is worked through, however long that takes', async () => {
+    const { engine, clock, silent } = watcher();
+    engine.seedLastSeen(at(0));
+    engine.onReadings([reading('line-1-m01', at(-3600), 0), reading('line-1-m02', at(-3600), 1)]);
+    clock.set(400); // still reading readings recorded before the start
+    engine.onReadings([reading('line-1-m01', at(-3000), 2)]);
+    await engine.tick();
+    expect(silent()).toEqual([]);
+    // Caught up: readings recorded since the start arrive; m02 had none since.
+    engine.onReadings([reading('line-1-m01', at(399), 3)]);
+    clock.set(401);
+    await engine.tick();
+    expect(silent()).toEqual(['line-1-m02']);
+  });
+
+  it('watches a twin known to have reported from its findings (derived from its readings) from the start', async () => {
+    const finding = { ...detected('line-1-m02', 'ep-9').event, revision: 2 } as EventEnvelope;
+    const { engine, clock, silent } = watcher([finding]);
+    engine.seedLastSeen(at(0));
+    clock.set(301);
+    await engine.tick();
+    expect(silent()).toEqual(['line-1-m02']);
+  });
+
+  it('an open silence alert stays open across a restart while the twin stays silent; an old reading does not clear it', async () => {
+    const first = watcher();
+    first.engine.seedLastSeen(at(0));
+    first.engine.onReadings([reading('line-1-m01', at(10), 0)]);
+    first.clock.set(400);
+    await first.engine.tick();
+    expect(first.silent()).toEqual(['line-1-m01']);
+    // A restart on the same log: the projection is rebuilt from it.
+    const second = watcher();
+    second.engine.projection.apply(recordedOf(first.engine));
+    second.clock.set(1000);
+    second.engine.seedLastSeen(at(1000));
+    // The silence group's backlog brings the reading recorded before the alert opened.
+    second.engine.onReadings([reading('line-1-m01', at(10), 0)]);
+    second.clock.set(2000);
+    await second.engine.tick();
+    expect(second.silent()).toEqual(['line-1-m01']);
+    expect(second.engine.projection.alerts().map((a) => a.reopenCount)).toEqual([0]);
+    // It reports again: the alert resolves.
+    second.engine.onReadings([reading('line-1-m01', at(2001), 1)]);
+    second.clock.set(2002);
+    await second.engine.tick();
+    expect(second.silent()).toEqual([]);
+  });
+});
+
+/** What an engine appended, as the log would give it back. */
+function recordedOf(engine: AlertDecisions): EventEnvelope[] {
+  return (engine as unknown as { log: { appended: EventEnvelope[] } }).log.appended.map((e, i) => ({
+    ...e,
+    revision: i + 1,
+  }));
+}

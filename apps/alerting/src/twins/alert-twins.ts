@@ -2,19 +2,26 @@ import { Injectable } from '@nestjs/common';
 import type { AlertTwinInfo, EventEnvelope } from '@twinlog/domain';
 import { TwinDirectory } from '@twinlog/read-models';
 
+/** Findings the analytics derive from a twin's readings: the twin has reported telemetry. */
+const FROM_READINGS = new Set(['AnomalyDetected', 'AnomalyCleared', 'MaintenancePredicted']);
+
 /**
  * What alerting knows of the twins (type, site, parent, level, retired), folded from the whole
  * twin-events stream like every service's directory: replayed at start, then followed. The
- * decisions look twins up through `lookup`; the silence watcher starts from `known()`.
+ * decisions look twins up through `lookup`; the silence watcher starts from `reported()`.
  */
 @Injectable()
 export class AlertTwins {
   readonly directory = new TwinDirectory();
   private readonly ids = new Set<string>();
+  private readonly withReadings = new Set<string>();
 
   apply(events: readonly EventEnvelope[]): void {
     this.directory.apply(events);
-    for (const event of events) if (event.type === 'TwinRegistered') this.ids.add(event.twinId);
+    for (const event of events) {
+      if (event.type === 'TwinRegistered') this.ids.add(event.twinId);
+      else if (FROM_READINGS.has(event.type)) this.withReadings.add(event.twinId);
+    }
   }
 
   readonly lookup = (twinId: string): AlertTwinInfo | undefined => {
@@ -33,6 +40,14 @@ export class AlertTwins {
   /** Every registered twin not retired. */
   known(): string[] {
     return [...this.ids].filter((id) => this.lookup(id)?.retired === false);
+  }
+
+  /**
+   * Twins not retired that the log shows have reported readings (an anomaly or a prediction was
+   * derived from them): the twins a restart keeps watching for silence before they report again.
+   */
+  reported(): string[] {
+    return [...this.withReadings].filter((id) => this.lookup(id)?.retired === false);
   }
 
   get size(): number {

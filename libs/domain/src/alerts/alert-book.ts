@@ -73,6 +73,11 @@ export class AlertBook {
     return found.sort((a, b) => (a.view.alertId < b.view.alertId ? -1 : 1));
   }
 
+  /** How many alerts are not resolved (the ready probe asks on every call). */
+  unresolvedCount(): number {
+    return this.unresolvedIds.size;
+  }
+
   fork(): AlertBook {
     return new AlertBook(this);
   }
@@ -114,8 +119,8 @@ export class AlertBook {
             ...joined,
             ...(notice ??
               (heldUntil === null
-              ? { lastNoticeAt: meta.occurredAt, heldJoin: null }
-              : { heldJoin: { until: heldUntil, eventId: meta.id } })),
+                ? { lastNoticeAt: meta.occurredAt, heldJoin: null }
+                : { heldJoin: { until: heldUntil, eventId: meta.id } })),
             view: this.historyOf(joined.view, 'member-joined', meta, null),
           };
         });

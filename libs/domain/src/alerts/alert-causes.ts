@@ -34,7 +34,12 @@ function joinHeldUntil(alert: AlertState, now: number, holdMs: number): string |
 }
 
 /** The cause is a member of the alert already and cleared within the flapping hold-back. */
-function rejoinsFlapping(alert: AlertState, causeKey: string, now: number, holdMs: number): boolean {
+function rejoinsFlapping(
+  alert: AlertState,
+  causeKey: string,
+  now: number,
+  holdMs: number,
+): boolean {
   const previous = alert.view.members.find((m) => m.causeKey === causeKey);
   if (!previous || previous.clearedAt === null) return false;
   return now - Date.parse(previous.clearedAt) < holdMs;

@@ -19,8 +19,15 @@ const CHANNELS = ['hook', 'constructor', '__proto__'];
 const RULES = ['r1', '__proto__', 'valueOf'];
 
 type Step =
-  | { kind: 'anomaly'; twin: number; episode: number; severity: number; property: number }
-  | { kind: 'cleared'; twin: number; episode: number }
+  | {
+      kind: 'anomaly';
+      twin: number;
+      episode: number;
+      severity: number;
+      property: number;
+      lag: number;
+    }
+  | { kind: 'cleared'; twin: number; episode: number; lag: number }
   | { kind: 'predicted'; twin: number; rul: number; health: number }
   | { kind: 'performed'; twin: number }
   | { kind: 'life'; verb: 'acknowledge' | 'assign' | 'resolve'; alert: number }
@@ -56,8 +63,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     episode: idx(3),
     severity: idx(4),
     property: idx(PROPERTIES.length),
+    // Seconds the finding waited in a backlog: decided at its own time, recorded at `now`.
+    lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_800 })),
   }),
-  fc.record({ kind: fc.constant('cleared' as const), twin: idx(TWINS.length), episode: idx(3) }),
+  fc.record({
+    kind: fc.constant('cleared' as const),
+    twin: idx(TWINS.length),
+    episode: idx(3),
+    lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_800 })),
+  }),
   fc.record({
     kind: fc.constant('predicted' as const),
     twin: idx(TWINS.length),
@@ -126,6 +140,8 @@ function answers(p: AlertsProjection, now: string): unknown {
     due: p.dueDeliveries(now),
     next: p.nextDeliveryAt(),
     everSetRule: p.everSetRule,
+    unresolvedCount: p.unresolvedCount(),
+    pendingCount: p.pendingCount(),
   };
 }
 
@@ -147,13 +163,14 @@ function run(
       throw error;
     }
     expect(decide()).toEqual(first);
-    h.append(first, actor);
+    h.append(first, actor, now);
   };
   const command = (c: AlertCommand, id: string, actor = 'key:ops'): void =>
     decideTwice(() => decideCommand(h.p, h.twins, c, id, actor, now, h.s), actor);
   const onTwin = (event: ReturnType<AlertingHarness['input']>): void =>
     decideTwice(() => decideOnTwinEvent(h.p, h.twins, event, now, h.s));
   const n = h.log.length;
+  const before = (lag: number): string => new Date(Date.parse(now) - lag * 1000).toISOString();
   switch (s.kind) {
     case 'anomaly':
       return onTwin(
@@ -168,7 +185,7 @@ function run(
             severity: SEVERITY[s.severity]!,
             evidence: [],
           },
-          now,
+          before(s.lag),
         ),
       );
     case 'cleared':
@@ -177,7 +194,7 @@ function run(
           'AnomalyCleared',
           twin(s.twin),
           { episodeId: `ep-${s.episode}`, detector: 'zscore' },
-          now,
+          before(s.lag),
         ),
       );
     case 'predicted':

@@ -36,7 +36,10 @@ describe('causes are decided at their own time, not the service clock (review 1)
       );
       h.on(detected, late);
       if (to !== null)
-        h.on(h.input('AnomalyCleared', 'press-1', { episodeId: name, detector: 'zscore' }, t(to)), late);
+        h.on(
+          h.input('AnomalyCleared', 'press-1', { episodeId: name, detector: 'zscore' }, t(to)),
+          late,
+        );
     };
     episode('e1', 0, 100);
     episode('e2', 1500, 1600);
@@ -55,7 +58,14 @@ describe('causes are decided at their own time, not the service clock (review 1)
     const detected = h.input(
       'AnomalyDetected',
       'press-1',
-      { episodeId: 'e', detector: 'z', properties: ['t'], score: 1, severity: 'alarm', evidence: [] },
+      {
+        episodeId: 'e',
+        detector: 'z',
+        properties: ['t'],
+        score: 1,
+        severity: 'alarm',
+        evidence: [],
+      },
       t(0),
     );
     h.on(detected, t(3600));
@@ -67,11 +77,41 @@ describe('causes are decided at their own time, not the service clock (review 1)
     expect(h.replayed().alerts()).toEqual(h.p.alerts());
   });
 
-  it('a group hold is measured in the causes\' time: a backlogged second member is held behind the first', () => {
+  it("a group hold is measured in the causes' time: a backlogged second member is held behind the first", () => {
     const h = withHook();
     const [a, b] = h.line('line-1', 2);
-    h.on(h.input('AnomalyDetected', a!, { episodeId: 'x', detector: 'z', properties: ['t'], score: 1, severity: 'alarm', evidence: [] }, t(0)), t(900));
-    h.on(h.input('AnomalyDetected', b!, { episodeId: 'y', detector: 'z', properties: ['t'], score: 1, severity: 'alarm', evidence: [] }, t(30)), t(900));
+    h.on(
+      h.input(
+        'AnomalyDetected',
+        a!,
+        {
+          episodeId: 'x',
+          detector: 'z',
+          properties: ['t'],
+          score: 1,
+          severity: 'alarm',
+          evidence: [],
+        },
+        t(0),
+      ),
+      t(900),
+    );
+    h.on(
+      h.input(
+        'AnomalyDetected',
+        b!,
+        {
+          episodeId: 'y',
+          detector: 'z',
+          properties: ['t'],
+          score: 1,
+          severity: 'alarm',
+          evidence: [],
+        },
+        t(30),
+      ),
+      t(900),
+    );
     expect(transitions(h)).toEqual(['opened']);
     h.due(t(901)); // the hold (60 s after the opening, in cause time) is long over
     expect(transitions(h)).toEqual(['opened', 'member-joined']);
@@ -101,7 +141,9 @@ describe('a member flapping inside an open group alert (review 3)', () => {
       h.due(t(i * 120 + 61));
     }
     expect(transitions(h)).toEqual(['opened', 'member-joined']);
-    const flaps = h.ofType('AlertNotificationSuppressed').filter((e) => e.data.reason === 'flapping');
+    const flaps = h
+      .ofType('AlertNotificationSuppressed')
+      .filter((e) => e.data.reason === 'flapping');
     expect(flaps.map((e) => e.data.transition)).toEqual(Array(10).fill('member-joined'));
     expect(h.ofType('AlertMemberJoined')).toHaveLength(11);
     h.anomaly(c!, t(5000), { episodeId: 'c' });
@@ -119,9 +161,12 @@ describe('a member flapping inside an open group alert (review 3)', () => {
     h.anomaly(b!, t(100), { episodeId: 'b1' }); // flapping rejoin
     h.due(t(130));
     expect(transitions(h)).toEqual(['opened', 'member-joined', 'member-joined']);
-    expect(h.queued()[2]!.data.payload.alert.members.map((m) => m.twinId).sort()).toEqual(
-      [a, b, c].sort(),
-    );
+    expect(
+      h
+        .queued()[2]!
+        .data.payload.alert.members.map((m) => m.twinId)
+        .sort(),
+    ).toEqual([a, b, c].sort());
   });
 });
 
@@ -135,11 +180,17 @@ describe('every valid finding yields alert events the log accepts (review 4)', (
     const detected = fc.record({
       episodeId: fc.string({ minLength: 1, maxLength: 200 }),
       detector: fc.string({ minLength: 1, maxLength: 300 }),
-      properties: fc.array(fc.oneof(text, fc.string({ maxLength: 400 })), { minLength: 1, maxLength: 80 }),
+      properties: fc.array(fc.oneof(text, fc.string({ maxLength: 400 })), {
+        minLength: 1,
+        maxLength: 80,
+      }),
       score: fc.double({ min: 0, max: 1, noNaN: true }),
       severity: fc.constantFrom(...SEVERITIES),
       evidence: fc.array(
-        fc.record({ property: text, observed: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+        fc.record({
+          property: text,
+          observed: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        }),
         { maxLength: 5 },
       ),
     });
@@ -151,7 +202,18 @@ describe('every valid finding yields alert events the log accepts (review 4)', (
         const decided = h.on(input);
         expect(decided.some((e) => e.type === 'AlertOpened')).toBe(true);
         for (const event of decided) expect(() => parseEvent(stamp(event))).not.toThrow();
-        h.on(parseEvent(stamp(h.input('AnomalyCleared', 'press-1', { episodeId: data.episodeId, detector: data.detector }, t(2)))));
+        h.on(
+          parseEvent(
+            stamp(
+              h.input(
+                'AnomalyCleared',
+                'press-1',
+                { episodeId: data.episodeId, detector: data.detector },
+                t(2),
+              ),
+            ),
+          ),
+        );
         expect(h.p.alerts()[0]!.status).toBe('resolved');
       }),
       { numRuns: 150 },
@@ -232,13 +294,16 @@ describe('bounded alert views (review 8, the core side)', () => {
     expect(alert.history[0]!.transition).toBe('opened'); // the opening is always kept
     expect(alert.historyOmitted! + alert.history.length).toBe(800);
     expect(alert.suppressed.length).toBeLessThanOrEqual(100);
+    expect(h.p.unresolvedCount()).toBe(0);
+    h.anomaly('a', t(9000), { episodeId: 'last' });
+    expect(h.p.unresolvedCount()).toBe(1);
     expect(alert.suppressedOmitted! + alert.suppressed.length).toBe(798);
     expect(h.replayed().alerts()).toEqual(h.p.alerts());
   });
 });
 
 describe('a held join with nothing to notify (review 11)', () => {
-  it('ends at the hold\'s end even when no rule matches then; a later rule does not send it', () => {
+  it("ends at the hold's end even when no rule matches then; a later rule does not send it", () => {
     const h = withHook();
     const [a, b] = h.line('line-1', 2);
     h.anomaly(a!, t(0));

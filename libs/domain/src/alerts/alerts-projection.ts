@@ -73,6 +73,16 @@ export class AlertsProjection {
       );
   }
 
+  /** How many alerts are not resolved, without listing them. */
+  unresolvedCount(): number {
+    return this.book.unresolvedCount();
+  }
+
+  /** How many deliveries wait to go out (or to be tried again). */
+  pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** The unresolved alert a new cause of this group and kind would join. */
   openAlertOf(groupKey: string, kind: AlertCauseKind): AlertView | undefined {
     return this.book.openAlertOf(groupKey, kind)?.view;

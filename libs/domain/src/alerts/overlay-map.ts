@@ -28,6 +28,14 @@ export class OverlayMap<K, V> {
     else this.own.delete(key);
   }
 
+  /** How many keys it holds: O(1) on a map with no base (the projection's own). */
+  get size(): number {
+    if (!this.base) return this.own.size;
+    let n = 0;
+    for (const _ of this.entries()) n += 1;
+    return n;
+  }
+
   *entries(): IterableIterator<[K, V]> {
     if (this.base) {
       for (const [key, value] of this.base.entries()) if (!this.own.has(key)) yield [key, value];

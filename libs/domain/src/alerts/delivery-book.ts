@@ -60,7 +60,10 @@ export class DeliveryBook {
           retryFrom: ms(d.notBefore) > ms(meta.occurredAt) ? d.notBefore : meta.occurredAt,
         });
         this.pending.add(d.deliveryId);
-        this.byAlert.set(d.alertId, [...(this.byAlert.get(d.alertId) ?? []), d.deliveryId]);
+        // Appended in place (the book is never forked): no copy per delivery of a busy alert.
+        const ofAlert = this.byAlert.get(d.alertId);
+        if (ofAlert) ofAlert.push(d.deliveryId);
+        else this.byAlert.set(d.alertId, [d.deliveryId]);
         return;
       }
       case 'AlertDeliveryAttempted':

@@ -59,6 +59,13 @@ export const ALERT = z
       }),
     ),
     revision: z.number().int().nonnegative(),
+    historyOmitted: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Older history entries not kept in the view (the alerts stream has them)'),
+    suppressedOmitted: z.number().int().nonnegative().optional(),
   })
   .meta({ id: 'Alert' });
 

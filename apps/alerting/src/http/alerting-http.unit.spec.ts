@@ -346,6 +346,72 @@ describe('rules', () => {
   });
 });
 
+describe('rules of a caller scoped to some sites (review 20 #9)', () => {
+  beforeEach(async () => {
+    for (const [id, sites] of [
+      ['global', []],
+      ['plant-a-only', ['plant-a']],
+      ['a-and-b', ['plant-a', 'plant-b']],
+    ] as const) {
+      const put = await http.call('PUT', `/v1/alert-rules/${id}`, {
+        body: { name: id, match: { sites }, channels: ['*'] },
+      });
+      expect(put.status).toBe(200);
+    }
+  });
+
+  it('lists and shows only rules whose sites lie within its own; others are not found', async () => {
+    const listed = await http.call('GET', '/v1/alert-rules', { as: 'viewer:plant-a' });
+    expect(listed.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual(['plant-a-only']);
+    const both = await http.call('GET', '/v1/alert-rules', { as: 'viewer:plant-a,plant-b' });
+    expect(both.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual([
+      'a-and-b',
+      'plant-a-only',
+    ]);
+    for (const id of ['global', 'a-and-b']) {
+      const hidden = await http.call('GET', `/v1/alert-rules/${id}`, { as: 'viewer:plant-a' });
+      expect([id, hidden.status, hidden.body.error.code]).toEqual([id, 404, 'RULE_NOT_FOUND']);
+    }
+    expect((await http.call('GET', '/v1/alert-rules/plant-a-only', { as: 'viewer:plant-a' })).status).toBe(200);
+    const everyone = await http.call('GET', '/v1/alert-rules', { as: 'viewer' });
+    expect(everyone.body.rules).toHaveLength(3);
+  });
+
+  it('sets and removes only rules within its sites; a global rule or another site is forbidden', async () => {
+    const as = 'engineer:plant-a';
+    const mine = await http.call('POST', '/v1/alert-rules', {
+      body: { name: 'mine', match: { sites: ['plant-a'] }, channels: ['*'] },
+      as,
+    });
+    expect(mine.status).toBe(201);
+    for (const match of [{}, { sites: [] }, { sites: ['plant-a', 'plant-b'] }, { sites: ['plant-b'] }]) {
+      const refused = await http.call('POST', '/v1/alert-rules', {
+        body: { name: 'wide', match, channels: ['*'] },
+        as,
+      });
+      expect([match, refused.status, refused.body.error.code]).toEqual([match, 403, 'SITE_FORBIDDEN']);
+      // Nor by making its own rule global.
+      const widened = await http.call('PUT', '/v1/alert-rules/plant-a-only', {
+        body: { name: 'wide', match, channels: ['*'] },
+        as,
+      });
+      expect([match, widened.status]).toEqual([match, 403]);
+    }
+    for (const id of ['global', 'a-and-b']) {
+      const put = await http.call('PUT', `/v1/alert-rules/${id}`, {
+        body: { name: 'taken', match: { sites: ['plant-a'] }, channels: ['*'] },
+        as,
+      });
+      expect([id, put.status, put.body.error.code]).toEqual([id, 404, 'RULE_NOT_FOUND']);
+      const removed = await http.call('DELETE', `/v1/alert-rules/${id}`, { as });
+      expect([id, removed.status]).toEqual([id, 404]);
+      expect(http.api.rulesById.get(id)?.name).toBe(id);
+    }
+    expect((await http.call('DELETE', '/v1/alert-rules/plant-a-only', { as })).status).toBe(204);
+    expect(http.api.rulesById.has('plant-a-only')).toBe(false);
+  });
+});
+
 describe('silences', () => {
   it('silences a twin from now for a while (201) and lifts it (204)', async () => {
     const { status, body } = await http.call('POST', '/v1/silences', {

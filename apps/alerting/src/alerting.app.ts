@@ -16,6 +16,7 @@ import { AlertDecisions } from './engine/alert-decisions';
 import { AlertingEngine } from './engine/alerting-engine';
 import { AlertTicker } from './engine/alert-ticker';
 import { ChannelTargets } from './engine/channel-targets';
+import { CountedAlertsProjection, unresolvedAlertsOf } from './engine/counted-projection';
 import { ALERTING_HTTP_API } from './http-api';
 import { ALERTING_CONFIG, CAUSES_FEED, SILENCE_FEED } from './tokens';
 import { AlertTwins } from './twins/alert-twins';
@@ -45,7 +46,7 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
     controllers: [...ALERTING_HTTP_API, CausesMessageController],
     providers: [
       { provide: ALERTING_CONFIG, useValue: config },
-      { provide: AlertsProjection, useFactory: () => new AlertsProjection() },
+      { provide: AlertsProjection, useFactory: () => new CountedAlertsProjection() },
       AlertTwins,
       AlertDecisions,
       ChannelTargets,
@@ -93,9 +94,8 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
     refuseUntilReady: true,
     readyDetails: (get) => ({
       twins: get(AlertTwins).size,
-      unresolvedAlerts: get(AlertsProjection)
-        .alerts()
-        .filter((a) => a.status !== 'resolved').length,
+      // Counted as events fold: a probe never sorts every alert.
+      unresolvedAlerts: unresolvedAlertsOf(get(AlertsProjection)),
     }),
     started: (get) => get(AlertTicker).start(),
     stopping: async (get) => {

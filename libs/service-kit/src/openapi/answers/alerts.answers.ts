@@ -30,6 +30,8 @@ export const ALERT_MEMBER = z
   })
   .meta({ id: 'AlertMember' });
 
+const HISTORY_ENTRY = z.object({ transition, at: time, actor: who, note, eventId: z.string() });
+
 export const ALERT = z
   .object({
     alertId: z.string(),
@@ -48,7 +50,15 @@ export const ALERT = z
     escalations: z.number().int().nonnegative(),
     reopenCount: z.number().int().nonnegative(),
     members: z.array(ALERT_MEMBER),
-    history: z.array(z.object({ transition, at: time, actor: who, note, eventId: z.string() })),
+    history: z
+      .array(HISTORY_ENTRY)
+      .describe('The opening and the latest transitions (the audit trail has every one)'),
+    historyOmitted: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Older transitions not kept here (a flapping alert)'),
     suppressed: z.array(
       z.object({
         transition,
@@ -58,9 +68,33 @@ export const ALERT = z
         silenceId: z.string().nullable(),
       }),
     ),
+    suppressedOmitted: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Older held-back notifications not kept here'),
     revision: z.number().int().nonnegative(),
   })
   .meta({ id: 'Alert' });
+
+/** An alert in a list: its history and held-back notifications counted, not listed. */
+export const ALERT_SUMMARY = ALERT.omit({
+  history: true,
+  historyOmitted: true,
+  suppressed: true,
+  suppressedOmitted: true,
+})
+  .extend({
+    historyCount: z.number().int().nonnegative().describe('Transitions so far, kept or not'),
+    suppressedCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Notifications held back so far (`GET /v1/alerts/{id}` lists them)'),
+    lastTransition: HISTORY_ENTRY.nullable().describe('The latest transition'),
+  })
+  .meta({ id: 'AlertSummary' });
 
 export const ALERT_DELIVERY = z
   .object({

@@ -35,7 +35,9 @@ export class ChannelTargets {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projection: AlertsProjection,
   ) {
-    const resolved = resolveAlertingKey(config.delivery.secretKey, config.service);
+    const resolved = resolveAlertingKey(config.delivery.secretKey, config.service, (message) =>
+      this.logger.warn(message),
+    );
     this.key = resolved?.key;
     if (resolved?.created)
       this.logger.log(

@@ -243,7 +243,7 @@ describe('twinlog alerts: output', () => {
     const capped = { ...alert, historyOmitted: 398, suppressedOmitted: 5 } as AlertView;
     const text = describeAlert(capped, []).join('\n');
     expect(text).toMatch(
-      /opened        by Twinlog\n  \.\.\. 398 more transitions \(GET \/v1\/twins\/line-1\/events has them\)\n.*acknowledged  by key:maria/,
+      /opened {8}by Twinlog\n  \.\.\. 398 more transitions \(GET \/v1\/twins\/line-1\/events has them\)\n.*acknowledged  by key:maria/,
     );
     expect(text).toContain('held back:\n  ... 5 earlier');
   });
@@ -459,7 +459,9 @@ describe('twinlog alerts --follow with filters (review 20 #10)', () => {
       res.setHeader('content-type', 'application/json');
       const one = /^\/v1\/alerts\/([^?]+)$/.exec(req.url ?? '');
       if (one) return res.end(JSON.stringify({ ...alert, alertId: one[1], ...now[one[1]!] }));
-      res.end(JSON.stringify({ alerts: [{ ...alert, alertId: 'alr-1', status: 'open' }], next: null }));
+      res.end(
+        JSON.stringify({ alerts: [{ ...alert, alertId: 'alr-1', status: 'open' }], next: null }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -491,7 +493,10 @@ describe('twinlog alerts --follow with filters (review 20 #10)', () => {
     );
     const changes = lines.filter((l) => /^2026-12-06 11:00:00/.test(l));
     expect(changes.map((l) => /alr-\d/.exec(l)![0])).toEqual(['alr-1', 'alr-2', 'alr-5']);
-    const stream = new URL(urls.find((u) => u.startsWith('/v1/stream'))!, base);
+    const stream = new URL(
+      urls.find((u) => u.startsWith('/v1/stream'))!,
+      base,
+    );
     expect(stream.searchParams.get('twin')).toBe('line-1-m01');
   });
 });

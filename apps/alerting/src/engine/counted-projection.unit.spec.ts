@@ -91,7 +91,15 @@ describe('the counted projection the ready probe reads (review 20 #8)', () => {
     expect(p.unresolvedCount).toBe(2);
     const [alert] = p.alerts().filter((a) => a.subject === 'm2');
     record(
-      decideCommand(p, twins, { kind: 'resolve', alertId: alert!.alertId, note: null }, 'c-1', 'ann', at(30), SETTINGS),
+      decideCommand(
+        p,
+        twins,
+        { kind: 'resolve', alertId: alert!.alertId, note: null },
+        'c-1',
+        'ann',
+        at(30),
+        SETTINGS,
+      ),
       30,
     );
     expect(p.unresolvedCount).toBe(1);

@@ -46,7 +46,12 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 describe('a second channel to the same place', () => {
-  const hook = { kind: 'webhook' as const, name: 'on-call', url: 'https://hooks.example.com/a', secret: 's'.repeat(20) };
+  const hook = {
+    kind: 'webhook' as const,
+    name: 'on-call',
+    url: 'https://hooks.example.com/a',
+    secret: 's'.repeat(20),
+  };
 
   it('is refused with 409 CHANNEL_EXISTS naming the one there is, compared by the opened target', async () => {
     const api = engine();
@@ -67,7 +72,10 @@ describe('a second channel to the same place', () => {
     );
     expect(
       await refusal(
-        api.createChannel({ kind: 'email', name: 'm2', to: ['Boss@Plant.example', 'ops@plant.example'] }, 'ann'),
+        api.createChannel(
+          { kind: 'email', name: 'm2', to: ['Boss@Plant.example', 'ops@plant.example'] },
+          'ann',
+        ),
       ),
     ).toEqual({ code: 'CHANNEL_EXISTS', details: { channelId: mail.channelId } });
     // Another URL, or the same URL as another kind, is another channel.
@@ -78,11 +86,19 @@ describe('a second channel to the same place', () => {
 
   it('is refused when both are asked for at once; once the first is removed it can be made again', async () => {
     const api = engine();
-    const both = await Promise.allSettled([api.createChannel(hook, 'a'), api.createChannel(hook, 'b')]);
+    const both = await Promise.allSettled([
+      api.createChannel(hook, 'a'),
+      api.createChannel(hook, 'b'),
+    ]);
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const made = both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ channelId: string }>;
+    const made = both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{
+      channelId: string;
+    }>;
     const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(refused.reason).toMatchObject({ code: 'CHANNEL_EXISTS', details: { channelId: made.value.channelId } });
+    expect(refused.reason).toMatchObject({
+      code: 'CHANNEL_EXISTS',
+      details: { channelId: made.value.channelId },
+    });
     expect(api.channels()).toHaveLength(1);
     await api.deleteChannel(made.value.channelId, 'a');
     expect((await api.createChannel(hook, 'a')).channelId).not.toBe(made.value.channelId);

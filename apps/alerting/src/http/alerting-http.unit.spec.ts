@@ -424,7 +424,9 @@ describe('rules of a caller scoped to some sites (review 20 #9)', () => {
       const hidden = await http.call('GET', `/v1/alert-rules/${id}`, { as: 'viewer:plant-a' });
       expect([id, hidden.status, hidden.body.error.code]).toEqual([id, 404, 'RULE_NOT_FOUND']);
     }
-    expect((await http.call('GET', '/v1/alert-rules/plant-a-only', { as: 'viewer:plant-a' })).status).toBe(200);
+    expect(
+      (await http.call('GET', '/v1/alert-rules/plant-a-only', { as: 'viewer:plant-a' })).status,
+    ).toBe(200);
     const everyone = await http.call('GET', '/v1/alert-rules', { as: 'viewer' });
     expect(everyone.body.rules).toHaveLength(3);
   });
@@ -436,12 +438,21 @@ describe('rules of a caller scoped to some sites (review 20 #9)', () => {
       as,
     });
     expect(mine.status).toBe(201);
-    for (const match of [{}, { sites: [] }, { sites: ['plant-a', 'plant-b'] }, { sites: ['plant-b'] }]) {
+    for (const match of [
+      {},
+      { sites: [] },
+      { sites: ['plant-a', 'plant-b'] },
+      { sites: ['plant-b'] },
+    ]) {
       const refused = await http.call('POST', '/v1/alert-rules', {
         body: { name: 'wide', match, channels: ['*'] },
         as,
       });
-      expect([match, refused.status, refused.body.error.code]).toEqual([match, 403, 'SITE_FORBIDDEN']);
+      expect([match, refused.status, refused.body.error.code]).toEqual([
+        match,
+        403,
+        'SITE_FORBIDDEN',
+      ]);
       // Nor by making its own rule global.
       const widened = await http.call('PUT', '/v1/alert-rules/plant-a-only', {
         body: { name: 'wide', match, channels: ['*'] },

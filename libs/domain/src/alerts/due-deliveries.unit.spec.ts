@@ -2,7 +2,8 @@ import type { EventEnvelope } from '../events/twin-events';
 import type { NotificationPayload } from './alert-events';
 import { AlertsProjection } from './alerts-projection';
 
-const at = (seconds: number): string => new Date(Date.UTC(2026, 11, 6, 0, 0, seconds)).toISOString();
+const at = (seconds: number): string =>
+  new Date(Date.UTC(2026, 11, 6, 0, 0, seconds)).toISOString();
 
 /** `n` queued deliveries; delivery i was queued (and is due) at second (i * 7919) % n. */
 function queued(n: number): AlertsProjection {

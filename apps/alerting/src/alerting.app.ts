@@ -16,7 +16,6 @@ import { AlertDecisions } from './engine/alert-decisions';
 import { AlertingEngine } from './engine/alerting-engine';
 import { AlertTicker } from './engine/alert-ticker';
 import { ChannelTargets } from './engine/channel-targets';
-import { CountedAlertsProjection, unresolvedAlertsOf } from './engine/counted-projection';
 import { ALERTING_HTTP_API } from './http-api';
 import { ALERTING_CONFIG, CAUSES_FEED, SILENCE_FEED } from './tokens';
 import { AlertTwins } from './twins/alert-twins';
@@ -46,7 +45,7 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
     controllers: [...ALERTING_HTTP_API, CausesMessageController],
     providers: [
       { provide: ALERTING_CONFIG, useValue: config },
-      { provide: AlertsProjection, useFactory: () => new CountedAlertsProjection() },
+      { provide: AlertsProjection, useFactory: () => new AlertsProjection() },
       AlertTwins,
       AlertDecisions,
       ChannelTargets,
@@ -94,8 +93,9 @@ export function alertingService(config: AlertingConfig): ServiceDefinition {
     refuseUntilReady: true,
     readyDetails: (get) => ({
       twins: get(AlertTwins).size,
-      // Counted as events fold: a probe never sorts every alert.
-      unresolvedAlerts: unresolvedAlertsOf(get(AlertsProjection)),
+      unresolvedAlerts: get(AlertsProjection)
+        .alerts()
+        .filter((a) => a.status !== 'resolved').length,
     }),
     started: (get) => get(AlertTicker).start(),
     stopping: async (get) => {

@@ -53,12 +53,6 @@ export const ALERT = z
     history: z
       .array(HISTORY_ENTRY)
       .describe('The opening and the latest transitions (the audit trail has every one)'),
-    historyOmitted: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Older transitions not kept here (a flapping alert)'),
     suppressed: z.array(
       z.object({
         transition,
@@ -68,23 +62,12 @@ export const ALERT = z
         silenceId: z.string().nullable(),
       }),
     ),
-    suppressedOmitted: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Older held-back notifications not kept here'),
     revision: z.number().int().nonnegative(),
   })
   .meta({ id: 'Alert' });
 
 /** An alert in a list: its history and held-back notifications counted, not listed. */
-export const ALERT_SUMMARY = ALERT.omit({
-  history: true,
-  historyOmitted: true,
-  suppressed: true,
-  suppressedOmitted: true,
-})
+export const ALERT_SUMMARY = ALERT.omit({ history: true, suppressed: true })
   .extend({
     historyCount: z.number().int().nonnegative().describe('Transitions so far, kept or not'),
     suppressedCount: z

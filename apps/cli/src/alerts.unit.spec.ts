@@ -243,7 +243,7 @@ describe('twinlog alerts: output', () => {
     const capped = { ...alert, historyOmitted: 398, suppressedOmitted: 5 } as AlertView;
     const text = describeAlert(capped, []).join('\n');
     expect(text).toMatch(
-      /opened {8}by Twinlog\n  \.\.\. 398 more transitions \(GET \/v1\/twins\/line-1\/events has them\)\n.*acknowledged  by key:maria/,
+      /opened {8}by Twinlog\n {2}\.\.\. 398 more transitions \(GET \/v1\/twins\/line-1\/events has them\)\n.*acknowledged {2}by key:maria/,
     );
     expect(text).toContain('held back:\n  ... 5 earlier');
   });

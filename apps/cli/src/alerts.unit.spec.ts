@@ -239,6 +239,15 @@ describe('twinlog alerts: output', () => {
     expect(text).toContain('escalated 1x');
   });
 
+  it('shows how many transitions a flapping alert no longer keeps (review 20 #8)', () => {
+    const capped = { ...alert, historyOmitted: 398, suppressedOmitted: 5 } as AlertView;
+    const text = describeAlert(capped, []).join('\n');
+    expect(text).toMatch(
+      /opened {8}by Twinlog\n {2}\.\.\. 398 more transitions \(GET \/v1\/twins\/line-1\/events has them\)\n.*acknowledged {2}by key:maria/,
+    );
+    expect(text).toContain('held back:\n  ... 5 earlier');
+  });
+
   it('says a change from the live stream in one line', () => {
     const line = describeAlertChange({
       id: '1_2',
@@ -407,5 +416,87 @@ describe('twinlog alerts: against an API', () => {
     answer = (_req, res) => res.end(JSON.stringify({ ok: false, status: 500, error: 'HTTP 500' }));
     expect(await alertsCommand(['channel', 'test', 'ch-1'], ctx)).toBe(1);
     expect(lines).toEqual(['ch-1: NOT delivered (500): HTTP 500']);
+  });
+});
+
+describe('twinlog alerts --follow with filters (review 20 #10)', () => {
+  let server: ReturnType<typeof createServer>;
+  const urls: string[] = [];
+  const change = (n: number, alertId: string, event: string) =>
+    `id: ${n}\nevent: ${event === 'AlertOpened' ? 'alert-opened' : 'alert-changed'}\ndata: ${JSON.stringify(
+      {
+        twinId: 'line-1',
+        site: 'plant-a',
+        event,
+        eventId: `e-${n}`,
+        revision: n,
+        occurredAt: '2026-12-06T11:00:00.000Z',
+        data: { alertId, severity: 'alarm', title: alertId, note: null, reason: 'by-hand' },
+      },
+    )}\n\n`;
+  const now: Record<string, Partial<AlertView>> = {
+    'alr-1': { status: 'acknowledged', severity: 'alarm' },
+    'alr-2': { status: 'open', severity: 'alarm' },
+    'alr-3': { status: 'resolved', severity: 'alarm' },
+    'alr-4': { status: 'open', severity: 'warning' },
+    'alr-5': { status: 'open', severity: 'critical' },
+  };
+
+  beforeEach(async () => {
+    server = createServer((req, res) => {
+      urls.push(req.url ?? '');
+      if (req.url?.startsWith('/v1/stream')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(
+          change(1, 'alr-1', 'AlertAcknowledged') +
+            change(2, 'alr-2', 'AlertOpened') +
+            change(3, 'alr-3', 'AlertResolved') +
+            change(4, 'alr-4', 'AlertOpened') +
+            change(5, 'alr-5', 'AlertOpened'),
+        );
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      const one = /^\/v1\/alerts\/([^?]+)$/.exec(req.url ?? '');
+      if (one) return res.end(JSON.stringify({ ...alert, alertId: one[1], ...now[one[1]!] }));
+      res.end(
+        JSON.stringify({ alerts: [{ ...alert, alertId: 'alr-1', status: 'open' }], next: null }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterEach(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+
+  it('prints only changes of alerts that match --status and --min-severity, or were shown, in order', async () => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const ctx: AlertsContext = {
+      base,
+      streamBase: base,
+      webhookSecret: undefined,
+      cwd: tmpdir(),
+      now: () => NOW,
+      out: (line) => {
+        lines.push(line);
+        if (line.includes('alr-5')) stop.abort();
+      },
+      status: () => undefined,
+      signal: stop.signal,
+    };
+    await alertsCommand(
+      ['--status', 'open', '--min-severity', 'alarm', '--twin', 'line-1-m01', '--follow'],
+      ctx,
+    );
+    const changes = lines.filter((l) => /^2026-12-06 11:00:00/.test(l));
+    expect(changes.map((l) => /alr-\d/.exec(l)![0])).toEqual(['alr-1', 'alr-2', 'alr-5']);
+    const stream = new URL(
+      urls.find((u) => u.startsWith('/v1/stream'))!,
+      base,
+    );
+    expect(stream.searchParams.get('twin')).toBe('line-1-m01');
   });
 });

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'CHANNEL_NOT_FOUND',
   /** Deleting a channel a rule still names (in its channels or an escalation step). */
   'CHANNEL_IN_USE',
+  /** Making a channel of the kind and target of one there is (a retried create). */
+  'CHANNEL_EXISTS',
   'RULE_NOT_FOUND',
   'RULE_INVALID',
   'SILENCE_NOT_FOUND',

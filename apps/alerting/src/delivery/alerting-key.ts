@@ -83,9 +83,15 @@ function readIfPresent(file: string): string | undefined {
 export function resolveAlertingKey(
   configured: Buffer | undefined,
   service: { mode: 'embedded' | 'distributed'; dataDir: string },
+  /** Told when the key file can be read by other users of the machine (at every start). */
+  warn: (message: string) => void = () => undefined,
 ): { key: Buffer; source: string; created: boolean } | undefined {
   if (configured) return { key: configured, source: 'ALERTING_SECRET_KEY', created: false };
   if (service.mode !== 'embedded') return undefined;
   const file = loadOrCreateAlertingKey(service.dataDir);
+  if (file.readableByOthers)
+    warn(
+      `the alerting key ${file.file} can be read by other users of this machine, who could open every channel's URL and secret: chmod 600 ${file.file}`,
+    );
   return { key: file.key, source: file.file, created: file.created };
 }

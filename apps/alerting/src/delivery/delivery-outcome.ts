@@ -24,11 +24,10 @@ export const MAX_RETRY_AFTER_SECONDS = 86_400;
 export function outcomeOfHttpStatus(
   status: number,
   retryAfter: string | null,
-  detail: string,
   now: Date,
 ): DeliveryOutcome {
   if (status >= 200 && status < 300) return { ok: true, status };
-  const error = clipError(`HTTP ${status}${detail ? `: ${detail}` : ''}`);
+  const error = `HTTP ${status}`;
   if (status >= 300 && status < 400)
     return {
       ok: false,

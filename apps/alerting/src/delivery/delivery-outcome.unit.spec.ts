@@ -29,26 +29,22 @@ describe('classifying an HTTP answer', () => {
     [503, { ok: false, permanent: false }],
     [504, { ok: false, permanent: false }],
   ])('%i → %j', (status, expected) => {
-    expect(outcomeOfHttpStatus(status, null, '', now)).toMatchObject({ ...expected, status });
+    expect(outcomeOfHttpStatus(status, null, now)).toMatchObject({ ...expected, status });
   });
 
   it('honours Retry-After on 408, 429 and 503, not on other answers', () => {
-    expect(outcomeOfHttpStatus(429, '7', '', now)).toMatchObject({ retryAfterSeconds: 7 });
-    expect(outcomeOfHttpStatus(408, '3', '', now)).toMatchObject({ retryAfterSeconds: 3 });
-    expect(outcomeOfHttpStatus(503, 'Sun, 06 Dec 2026 10:01:00 GMT', '', now)).toMatchObject({
+    expect(outcomeOfHttpStatus(429, '7', now)).toMatchObject({ retryAfterSeconds: 7 });
+    expect(outcomeOfHttpStatus(408, '3', now)).toMatchObject({ retryAfterSeconds: 3 });
+    expect(outcomeOfHttpStatus(503, 'Sun, 06 Dec 2026 10:01:00 GMT', now)).toMatchObject({
       retryAfterSeconds: 60,
     });
-    expect(outcomeOfHttpStatus(500, '7', '', now)).not.toHaveProperty('retryAfterSeconds');
-    expect(outcomeOfHttpStatus(410, '7', '', now)).not.toHaveProperty('retryAfterSeconds');
+    expect(outcomeOfHttpStatus(500, '7', now)).not.toHaveProperty('retryAfterSeconds');
+    expect(outcomeOfHttpStatus(410, '7', now)).not.toHaveProperty('retryAfterSeconds');
   });
 
-  it('keeps the error to a line: the status, the start of the answer; a redirect says it was not followed', () => {
-    const outcome = outcomeOfHttpStatus(500, null, 'x'.repeat(1000), now);
-    expect(outcome.ok || outcome.error.length).toBeLessThanOrEqual(300);
-    expect(outcomeOfHttpStatus(404, null, 'no such hook', now)).toMatchObject({
-      error: 'HTTP 404: no such hook',
-    });
-    expect(outcomeOfHttpStatus(302, null, '', now)).toMatchObject({
+  it('says the status alone, never the answer; a redirect says it was not followed', () => {
+    expect(outcomeOfHttpStatus(404, null, now)).toMatchObject({ error: 'HTTP 404' });
+    expect(outcomeOfHttpStatus(302, null, now)).toMatchObject({
       error: 'HTTP 302: redirects are not followed',
     });
   });

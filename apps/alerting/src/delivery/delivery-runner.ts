@@ -17,8 +17,11 @@ export interface DueDelivery {
 }
 
 export interface DeliveryRunnerOptions {
-  /** Pending deliveries due at `now`, oldest first (the projection's dueDeliveries). */
-  due: (now: string) => DueDelivery[];
+  /**
+   * Pending deliveries due at `now`, oldest first (the projection's dueDeliveries): at most
+   * `limit`, leaving out those `skip` names (in flight or held here).
+   */
+  due: (now: string, limit: number, skip: (deliveryId: string) => boolean) => DueDelivery[];
   /** The channel's opened target; undefined when the channel was deleted. May throw SealedTargetError. */
   targetOf: (channelId: string) => ChannelTarget | undefined;
   /**
@@ -80,11 +83,12 @@ export class DeliveryRunner {
     if (free <= 0) return 0;
     let started = 0;
     this.forgetHoldsBefore(now.getTime());
-    for (const item of this.options.due(now.toISOString())) {
+    const busy = (id: string) => this.inFlight.has(id) || this.heldUntil.has(id);
+    // Only as many as there are free slots: after an outage thousands are due at once.
+    for (const item of this.options.due(now.toISOString(), free, busy)) {
       if (free <= 0) break;
       const id = item.view.deliveryId;
-      if (item.view.status !== 'pending' || this.inFlight.has(id) || this.heldUntil.has(id))
-        continue;
+      if (item.view.status !== 'pending' || busy(id)) continue;
       const attempt = this.attempt(item).finally(() => {
         this.inFlight.delete(id);
         if (this.options.now && !this.stopped) this.refill();

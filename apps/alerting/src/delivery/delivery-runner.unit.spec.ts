@@ -55,6 +55,29 @@ class HeldSender {
 }
 
 describe('DeliveryRunner', () => {
+  it('asks for only as many due deliveries as it has free slots, leaving out those in flight (review 20 #6)', async () => {
+    const deliveries = new FakeDeliveries(5_000);
+    const sender = new HeldSender();
+    const runner = new DeliveryRunner({
+      ...deliveries,
+      targetOf: () => target,
+      concurrency: 8,
+      timeoutMs: 1000,
+      now: () => new Date('2026-12-06T10:00:00.000Z'),
+      send: sender.send,
+    });
+    expect(runner.tick()).toBe(8);
+    expect(deliveries.asked).toEqual([8]);
+    sender.finish('dlv-0000');
+    await settle();
+    // The freed slot is refilled with the next one, not one already in flight.
+    expect(deliveries.asked).toEqual([8, 1]);
+    expect(sender.started).toHaveLength(9);
+    expect(sender.started[8]).toBe('dlv-0008');
+    sender.finishAll();
+    await runner.stop(100);
+  });
+
   it('keeps at most `concurrency` attempts in flight, and refills a freed slot at once', async () => {
     const deliveries = new FakeDeliveries(20);
     const sender = new HeldSender();

@@ -1,15 +1,13 @@
 import { displayOfUrl } from './channel-target';
 import {
-  clipError,
   outcomeOfHttpStatus,
   permanentFailure,
   retryableFailure,
   type DeliveryOutcome,
 } from './delivery-outcome';
 
-/** Read of an answer's body: enough for an error line and to free the connection, never the whole. */
+/** Read of an answer's body to free the connection, never the whole; none of it is kept. */
 const MAX_ANSWER_BYTES = 16 * 1024;
-const DETAIL_CHARS = 120;
 
 export interface HttpAttempt {
   timeoutMs: number;
@@ -33,13 +31,10 @@ export async function postNotification(
   const where = displayOfUrl(url);
   try {
     const answer = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal });
-    const detail = await answerStart(answer);
-    return outcomeOfHttpStatus(
-      answer.status,
-      answer.headers.get('retry-after'),
-      detail,
-      attempt.now(),
-    );
+    await drainAnswer(answer);
+    // The status alone: the answer's text would let whoever may make a channel (and read its
+    // deliveries or test it) read an internal HTTP service through Twinlog.
+    return outcomeOfHttpStatus(answer.status, answer.headers.get('retry-after'), attempt.now());
   } catch (error) {
     if (timeout.aborted)
       return retryableFailure(`no answer from ${where} within ${attempt.timeoutMs} ms`);
@@ -48,17 +43,15 @@ export async function postNotification(
   }
 }
 
-/** The first characters of the answer (for the error line), reading at most MAX_ANSWER_BYTES. */
-async function answerStart(answer: Response): Promise<string> {
-  if (!answer.body) return '';
+/** Reads (at most MAX_ANSWER_BYTES of) the answer and drops it, so the connection is freed. */
+async function drainAnswer(answer: Response): Promise<void> {
+  if (!answer.body) return;
   const reader = answer.body.getReader();
-  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     while (size < MAX_ANSWER_BYTES) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
       size += value.byteLength;
     }
   } catch {
@@ -66,8 +59,6 @@ async function answerStart(answer: Response): Promise<string> {
   } finally {
     void reader.cancel().catch(() => undefined);
   }
-  const text = Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
-  return clipError(text, DETAIL_CHARS);
 }
 
 /** Why a request failed, as a code (ECONNREFUSED, ENOTFOUND...), never with the URL. */

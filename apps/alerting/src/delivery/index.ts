@@ -6,7 +6,7 @@
  *   const key = resolveAlertingKey(settings.secretKey, serviceConfig)?.key;
  *   const mailer = mailerFor(settings);
  *   const runner = new DeliveryRunner({
- *     due: (now) => projection.dueDeliveries(now),
+ *     due: (now, limit, skip) => projection.dueDeliveries(now, limit, skip),
  *     targetOf: targetOpener(key, (id) => projection.channel(id)),
  *     record: (id, outcome, jitter) =>
  *       appendAndApply(decideDeliveryOutcome(projection, id, outcome, clock.now(), s, jitter)),

@@ -1,10 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { ChannelTarget } from './channel-target';
-import { AlertingKeyError, loadOrCreateAlertingKey, parseAlertingKey } from './alerting-key';
+import {
+  AlertingKeyError,
+  loadOrCreateAlertingKey,
+  parseAlertingKey,
+  resolveAlertingKey,
+} from './alerting-key';
 import { openTarget, sealTarget, SealedTargetError, targetOpener } from './target-sealing';
 
 const key = randomBytes(32);
@@ -154,6 +159,18 @@ describe('the alerting key', () => {
       const second = loadOrCreateAlertingKey(join(dir, 'data'));
       expect(second.created).toBe(false);
       expect(second.key).toEqual(first.key);
+    });
+
+    it('is warned about at start when others can read it (review 20 #14)', () => {
+      const warnings: string[] = [];
+      const service = { mode: 'embedded' as const, dataDir: dir };
+      resolveAlertingKey(undefined, service, (m) => warnings.push(m));
+      expect(warnings).toEqual([]);
+      chmodSync(join(dir, 'alerting.key'), 0o644);
+      const resolved = resolveAlertingKey(undefined, service, (m) => warnings.push(m));
+      expect(resolved?.source).toBe(join(dir, 'alerting.key'));
+      expect(warnings).toEqual([expect.stringContaining(`chmod 600 ${join(dir, 'alerting.key')}`)]);
+      expect(warnings[0]).not.toMatch(/[0-9a-f]{64}/);
     });
 
     it('a damaged file is named, not replaced', () => {

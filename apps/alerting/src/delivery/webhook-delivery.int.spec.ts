@@ -50,7 +50,7 @@ describe('webhook delivery over real HTTP', () => {
       ok: false,
       status: 503,
       permanent: false,
-      error: 'HTTP 503: answered 503',
+      error: 'HTTP 503',
     });
     expect(await sendNotification(target, payload, options)).toEqual({ ok: true, status: 200 });
     expect(receiver.deliveries.get(payload.deliveryId)).toMatchObject({ attempts: 2, accepted: 1 });

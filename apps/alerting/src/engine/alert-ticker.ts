@@ -31,7 +31,7 @@ export class AlertTicker {
   ) {
     const { projection } = decisions;
     this.runner = new DeliveryRunner({
-      due: (now) => projection.dueDeliveries(now),
+      due: (now, limit, skip) => projection.dueDeliveries(now, limit, skip),
       targetOf: targets.targetOf,
       record: (deliveryId, outcome, jitter) => decisions.recordOutcome(deliveryId, outcome, jitter),
       concurrency: config.delivery.concurrency,

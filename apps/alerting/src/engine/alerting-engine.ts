@@ -39,6 +39,9 @@ const EVERYTHING: AlertMatch = {
  */
 @Injectable()
 export class AlertingEngine implements AlertingApi {
+  /** Channels being made, by where they send (placeOf), until their event is recorded. */
+  private readonly creating = new Map<string, string>();
+
   constructor(
     private readonly decisions: AlertDecisions,
     private readonly targets: ChannelTargets,
@@ -91,12 +94,25 @@ export class AlertingEngine implements AlertingApi {
 
   async createChannel(input: NewChannel, actor: string | null): Promise<ChannelView> {
     // Checked and sealed before the queue: a bad URL or a missing key refuses at once.
-    const { channelKind, sealedTarget, display } = this.targets.seal(input);
+    const { channelKind, sealedTarget, display, sameAs } = this.targets.seal(input);
+    // A retried create is refused (review 20 #15), also while the first is still being recorded.
+    const existing = this.creating.get(sameAs) ?? this.targets.channelSendingTo(sameAs);
+    if (existing !== undefined)
+      throw new TwinlogError(
+        'CHANNEL_EXISTS',
+        `Channel ${existing} sends there already (same kind and target)`,
+        { channelId: existing },
+      );
     const channelId = `ch-${randomUUID()}`;
-    await this.run(
-      { kind: 'create-channel', channelId, name: input.name, channelKind, sealedTarget, display },
-      actor,
-    );
+    this.creating.set(sameAs, channelId);
+    try {
+      await this.run(
+        { kind: 'create-channel', channelId, name: input.name, channelKind, sealedTarget, display },
+        actor,
+      );
+    } finally {
+      this.creating.delete(sameAs);
+    }
     return this.channel(channelId);
   }
 

@@ -35,7 +35,9 @@ export class ChannelTargets {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projection: AlertsProjection,
   ) {
-    const resolved = resolveAlertingKey(config.delivery.secretKey, config.service);
+    const resolved = resolveAlertingKey(config.delivery.secretKey, config.service, (message) =>
+      this.logger.warn(message),
+    );
     this.key = resolved?.key;
     if (resolved?.created)
       this.logger.log(
@@ -54,6 +56,7 @@ export class ChannelTargets {
     channelKind: AlertChannelKind;
     sealedTarget: string;
     display: string;
+    sameAs: string;
   } {
     if (!this.key)
       throw new TwinlogError(
@@ -66,7 +69,25 @@ export class ChannelTargets {
       channelKind: target.kind,
       sealedTarget: sealTarget(target, this.key),
       display: displayOf(target),
+      sameAs: placeOf(target),
     };
+  }
+
+  /**
+   * The channel (not deleted) that sends where `sameAs` (a {@link placeOf}) says, if any. Sealed
+   * texts differ on every seal, so each channel's target is opened and compared; one that cannot
+   * be opened (another key) is not a match.
+   */
+  channelSendingTo(sameAs: string): string | undefined {
+    for (const channel of this.projection.channels()) {
+      try {
+        const target = this.targetOf(channel.channelId);
+        if (target && placeOf(target) === sameAs) return channel.channelId;
+      } catch {
+        // Unreadable under this key: it cannot be told apart, and sends nothing anyway.
+      }
+    }
+    return undefined;
   }
 
   /** The channel's opened target; undefined once it is deleted (its deliveries die). */
@@ -96,4 +117,15 @@ export class ChannelTargets {
   close(): void {
     this.mailer?.close();
   }
+}
+
+/**
+ * Where a target sends, for telling a repeat from a new channel: the kind and the URL as the URL
+ * standard writes it (host case, default port), or the addresses (case-blind, any order). The
+ * webhook secret is not part of it: two channels to one URL send everything twice either way.
+ */
+export function placeOf(target: ChannelTarget): string {
+  if (target.kind === 'email')
+    return `email ${[...new Set(target.to.map((a) => a.toLowerCase()))].sort().join(',')}`;
+  return `${target.kind} ${new URL(target.url).href}`;
 }

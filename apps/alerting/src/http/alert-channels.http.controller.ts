@@ -71,6 +71,7 @@ export class AlertChannelsHttpController {
     response: ALERT_CHANNEL,
     errors: {
       400: 'COMMAND_INVALID: the body is not valid (`details.problems` names each field)',
+      409: 'CHANNEL_EXISTS: a channel of this kind sends to this target already (`details.channelId`): a retried create makes no second one',
       503: 'ALERTING_KEY_MISSING: ALERTING_SECRET_KEY is not set, so no channel can be sealed',
     },
   })

@@ -29,18 +29,23 @@ import { z } from 'zod';
 import { ALERTING_API, type AlertingApi, type NewRule } from '../alerting-api';
 import { parseBody, RULE_BODY } from './alert-bodies';
 import { callerActor, pathId } from './alert-paging';
+import { assertRuleWithin, mayUseRule, visibleRule } from './rule-scope';
 
 const LIST_QUERY = z.object({ ...pagingParams() });
 const RULES_CURSOR = new PageCursor('alert-rules', z.string().max(256));
-const NOT_FOUND = { 404: 'RULE_NOT_FOUND' };
+const NOT_FOUND = {
+  404: 'RULE_NOT_FOUND: no such rule, or one the caller may not see (it names a site not theirs, or none: a global rule)',
+};
 const SET_ERRORS = {
   400: 'COMMAND_INVALID: the body is not valid (`details.problems` names each field)',
+  403: 'SITE_FORBIDDEN: a caller of some sites sets only rules whose `match.sites` lie within them (a rule naming no site is global: callers of every site only)',
   422: 'RULE_INVALID: it names a channel that does not exist, or its escalation steps are not in order (`details.problems`)',
 };
 
 /**
  * Rules route alerts to channels: which causes (severity at least, cause kinds, twin types,
- * sites, a subtree, properties), quiet hours and escalation steps. Engineers set them.
+ * sites, a subtree, properties), quiet hours and escalation steps. Engineers set them. A caller
+ * of some sites sees and sets only the rules of its sites (rule-scope.ts).
  */
 @Controller('v1/alert-rules')
 export class AlertRulesHttpController {
@@ -49,8 +54,11 @@ export class AlertRulesHttpController {
   @Get()
   @QueryParams(LIST_QUERY)
   @Describe({ summary: 'List the alert rules by id', response: pageOf('rules', ALERT_RULE) })
-  list(@Query() query: z.infer<typeof LIST_QUERY>) {
-    const sorted = [...this.api.rules()].sort((a, b) => byCodeUnits(a.ruleId, b.ruleId));
+  list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
+    const sorted = this.api
+      .rules()
+      .filter((r) => mayUseRule(caller, r.match.sites))
+      .sort((a, b) => byCodeUnits(a.ruleId, b.ruleId));
     const { items, next } = keysetPage(sorted, query, {
       cursor: RULES_CURSOR,
       max: PAGE_MAX,
@@ -62,8 +70,8 @@ export class AlertRulesHttpController {
 
   @Get(':id')
   @Describe({ summary: 'An alert rule', response: ALERT_RULE, errors: NOT_FOUND })
-  get(@Param('id') id: string) {
-    return this.api.rule(pathId(id, 'RULE_NOT_FOUND', 'rule'));
+  get(@Param('id') id: string, @Caller() caller: Principal) {
+    return visibleRule(caller, this.api.rule(pathId(id, 'RULE_NOT_FOUND', 'rule')));
   }
 
   @Requires('engineer')
@@ -78,7 +86,9 @@ export class AlertRulesHttpController {
     errors: SET_ERRORS,
   })
   create(@Body() body: unknown, @Caller() caller: Principal) {
-    return this.api.setRule(ruleOf(parseBody(RULE_BODY, body)), callerActor(caller));
+    const rule = ruleOf(parseBody(RULE_BODY, body));
+    assertRuleWithin(caller, rule.match.sites ?? []);
+    return this.api.setRule(rule, callerActor(caller));
   }
 
   @Requires('engineer')
@@ -89,6 +99,7 @@ export class AlertRulesHttpController {
     response: ALERT_RULE,
     errors: {
       ...SET_ERRORS,
+      ...NOT_FOUND,
       422: `${SET_ERRORS[422]}; the id is not 1-128 letters, digits, . _ : - (starting with a letter or digit)`,
     },
   })
@@ -100,10 +111,12 @@ export class AlertRulesHttpController {
           'ruleId: must be 1-128 letters, digits, . _ : - (starting with a letter or digit)',
         ],
       });
-    return this.api.setRule(
-      { ...ruleOf(parseBody(RULE_BODY, body)), ruleId: id },
-      callerActor(caller),
-    );
+    const rule = { ...ruleOf(parseBody(RULE_BODY, body)), ruleId: id };
+    // One the caller cannot see is not found; setting it is not a way to learn it exists.
+    const existing = this.api.rules().find((r) => r.ruleId === id);
+    if (existing) visibleRule(caller, existing);
+    assertRuleWithin(caller, rule.match.sites ?? []);
+    return this.api.setRule(rule, callerActor(caller));
   }
 
   @Requires('engineer')
@@ -111,7 +124,9 @@ export class AlertRulesHttpController {
   @HttpCode(204)
   @Describe({ summary: 'Remove an alert rule', errors: NOT_FOUND })
   async remove(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
-    await this.api.deleteRule(pathId(id, 'RULE_NOT_FOUND', 'rule'), callerActor(caller));
+    const ruleId = pathId(id, 'RULE_NOT_FOUND', 'rule');
+    visibleRule(caller, this.api.rule(ruleId));
+    await this.api.deleteRule(ruleId, callerActor(caller));
   }
 }
 

@@ -1,4 +1,11 @@
-import { ALERT, ALERT_CHANNEL, ALERT_DELIVERY, ALERT_RULE, SILENCE } from '@twinlog/service-kit';
+import {
+  ALERT,
+  ALERT_CHANNEL,
+  ALERT_DELIVERY,
+  ALERT_RULE,
+  ALERT_SUMMARY,
+  SILENCE,
+} from '@twinlog/service-kit';
 import { startAlertingHttp } from '../testing/alerting-http-harness';
 
 // The alerting controllers over an in-memory AlertingApi: what they take (query parameters,
@@ -28,7 +35,52 @@ describe('GET /v1/alerts', () => {
     expect(status).toBe(200);
     expect(body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual(['a-2', 'a-1', 'a-3']);
     expect(body.next).toBeNull();
-    for (const alert of body.alerts) expect(ALERT.safeParse(alert).success).toBe(true);
+    for (const alert of body.alerts) expect(ALERT_SUMMARY.safeParse(alert).success).toBe(true);
+  });
+
+  it('lists each alert without its history, with counts; the alert itself has it (review 20 #8)', async () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 12, 0, s)).toISOString();
+    const history = Array.from({ length: 400 }, (_, i) => ({
+      transition: i % 2 === 0 ? ('reopened' as const) : ('resolved' as const),
+      at: at(i),
+      actor: null,
+      note: null,
+      eventId: `e-${i}`,
+    }));
+    const suppressed = history.map((h) => ({
+      transition: h.transition,
+      at: h.at,
+      reason: 'flapping' as const,
+      channelId: null,
+      silenceId: null,
+    }));
+    http.api.addAlert('a-flaps', { openedAt: '2026-12-06T12:00:00.000Z', history, suppressed });
+    const { body } = await http.call('GET', '/v1/alerts?limit=1');
+    const [listed] = body.alerts;
+    expect(listed.alertId).toBe('a-flaps');
+    expect(listed).not.toHaveProperty('history');
+    expect(listed).not.toHaveProperty('suppressed');
+    expect(listed).toMatchObject({
+      historyCount: 400,
+      suppressedCount: 400,
+      lastTransition: history[399],
+    });
+    expect(ALERT_SUMMARY.safeParse(listed).success).toBe(true);
+    // What the view no longer keeps of a flapping alert is counted too.
+    http.api.addAlert('a-capped', {
+      openedAt: '2026-12-06T13:00:00.000Z',
+      history: history.slice(-50),
+      historyOmitted: 350,
+      suppressed: [],
+      suppressedOmitted: 7,
+    } as Parameters<typeof http.api.addAlert>[1]);
+    const capped = (await http.call('GET', '/v1/alerts?limit=1')).body.alerts[0];
+    expect(capped).toMatchObject({ alertId: 'a-capped', historyCount: 400, suppressedCount: 7 });
+    expect(capped).not.toHaveProperty('historyOmitted');
+    expect(ALERT_SUMMARY.strict().safeParse(capped).success).toBe(true);
+    const one = await http.call('GET', '/v1/alerts/a-flaps');
+    expect(one.body.history).toHaveLength(400);
+    expect(ALERT.safeParse(one.body).success).toBe(true);
   });
 
   it('passes status (a comma list), minSeverity, twinId and site to the API', async () => {
@@ -343,6 +395,83 @@ describe('rules', () => {
       as: 'operator',
     });
     expect(answer.status).toBe(403);
+  });
+});
+
+describe('rules of a caller scoped to some sites (review 20 #9)', () => {
+  beforeEach(async () => {
+    for (const [id, sites] of [
+      ['global', []],
+      ['plant-a-only', ['plant-a']],
+      ['a-and-b', ['plant-a', 'plant-b']],
+    ] as const) {
+      const put = await http.call('PUT', `/v1/alert-rules/${id}`, {
+        body: { name: id, match: { sites }, channels: ['*'] },
+      });
+      expect(put.status).toBe(200);
+    }
+  });
+
+  it('lists and shows only rules whose sites lie within its own; others are not found', async () => {
+    const listed = await http.call('GET', '/v1/alert-rules', { as: 'viewer:plant-a' });
+    expect(listed.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual(['plant-a-only']);
+    const both = await http.call('GET', '/v1/alert-rules', { as: 'viewer:plant-a,plant-b' });
+    expect(both.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual([
+      'a-and-b',
+      'plant-a-only',
+    ]);
+    for (const id of ['global', 'a-and-b']) {
+      const hidden = await http.call('GET', `/v1/alert-rules/${id}`, { as: 'viewer:plant-a' });
+      expect([id, hidden.status, hidden.body.error.code]).toEqual([id, 404, 'RULE_NOT_FOUND']);
+    }
+    expect(
+      (await http.call('GET', '/v1/alert-rules/plant-a-only', { as: 'viewer:plant-a' })).status,
+    ).toBe(200);
+    const everyone = await http.call('GET', '/v1/alert-rules', { as: 'viewer' });
+    expect(everyone.body.rules).toHaveLength(3);
+  });
+
+  it('sets and removes only rules within its sites; a global rule or another site is forbidden', async () => {
+    const as = 'engineer:plant-a';
+    const mine = await http.call('POST', '/v1/alert-rules', {
+      body: { name: 'mine', match: { sites: ['plant-a'] }, channels: ['*'] },
+      as,
+    });
+    expect(mine.status).toBe(201);
+    for (const match of [
+      {},
+      { sites: [] },
+      { sites: ['plant-a', 'plant-b'] },
+      { sites: ['plant-b'] },
+    ]) {
+      const refused = await http.call('POST', '/v1/alert-rules', {
+        body: { name: 'wide', match, channels: ['*'] },
+        as,
+      });
+      expect([match, refused.status, refused.body.error.code]).toEqual([
+        match,
+        403,
+        'SITE_FORBIDDEN',
+      ]);
+      // Nor by making its own rule global.
+      const widened = await http.call('PUT', '/v1/alert-rules/plant-a-only', {
+        body: { name: 'wide', match, channels: ['*'] },
+        as,
+      });
+      expect([match, widened.status]).toEqual([match, 403]);
+    }
+    for (const id of ['global', 'a-and-b']) {
+      const put = await http.call('PUT', `/v1/alert-rules/${id}`, {
+        body: { name: 'taken', match: { sites: ['plant-a'] }, channels: ['*'] },
+        as,
+      });
+      expect([id, put.status, put.body.error.code]).toEqual([id, 404, 'RULE_NOT_FOUND']);
+      const removed = await http.call('DELETE', `/v1/alert-rules/${id}`, { as });
+      expect([id, removed.status]).toEqual([id, 404]);
+      expect(http.api.rulesById.get(id)?.name).toBe(id);
+    }
+    expect((await http.call('DELETE', '/v1/alert-rules/plant-a-only', { as })).status).toBe(204);
+    expect(http.api.rulesById.has('plant-a-only')).toBe(false);
   });
 });
 

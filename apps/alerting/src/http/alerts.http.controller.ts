@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ALERT_STATUSES, SEVERITIES, type AlertView } from '@twinlog/domain';
 import {
   ALERT,
+  ALERT_SUMMARY,
   Caller,
   Describe,
   pageOf,
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import { ALERTING_API, type AlertingApi } from '../alerting-api';
 import { ACK_BODY, ASSIGN_BODY, parseBody, RESOLVE_BODY } from './alert-bodies';
 import { callerActor, pathId, timeOrderedList } from './alert-paging';
+import { alertSummaryOf } from './alert-summary';
 
 const LIST_QUERY = z.object({
   status: q.listOf(ALERT_STATUSES).optional(),
@@ -48,13 +50,13 @@ export class AlertsHttpController {
   @Describe({
     summary: 'List alerts, newest first',
     description:
-      '`status` is a comma list (`open,acknowledged`); `twinId` matches the subject or any member.',
-    response: pageOf('alerts', ALERT),
+      '`status` is a comma list (`open,acknowledged`); `twinId` matches the subject or any member. Each alert comes without its history and held-back notifications, with their counts and the last transition: `GET /v1/alerts/{id}` has them.',
+    response: pageOf('alerts', ALERT_SUMMARY),
   })
   list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
     const { limit: _limit, cursor: _cursor, ...filters } = query;
     const { items, next } = page(this.api.alerts(filters, siteFilterOf(caller)), query);
-    return { alerts: items, next };
+    return { alerts: items.map(alertSummaryOf), next };
   }
 
   @Get(':id')

@@ -160,3 +160,48 @@ it("silences only its sites' twins: another site's twin is not found, another si
   const listed = await call('/v1/silences', operator.key);
   expect(listed.body.silences.map((s: { twinId: string }) => s.twinId)).toEqual(['mill-a']);
 });
+
+it("lets a caller of some sites see and set only its sites' rules; global ones are not found (review 20 #9)", async () => {
+  const global = await call('/v1/alert-rules/everything', admin, {
+    method: 'PUT',
+    body: { name: 'everything', channels: ['*'] },
+  });
+  expect(global.status).toBe(200);
+  const ofB = await call('/v1/alert-rules/plant-b-rule', admin, {
+    method: 'PUT',
+    body: { name: 'plant b', match: { sites: ['plant-b'] }, channels: ['*'] },
+  });
+  expect(ofB.status).toBe(200);
+  const engineer = await newKey('engineer', ['plant-a']);
+  const mine = await call('/v1/alert-rules', engineer.key, {
+    method: 'POST',
+    body: { name: 'plant a', match: { sites: ['plant-a'] }, channels: ['*'] },
+  });
+  expect(mine.status).toBe(201);
+  const listed = await call('/v1/alert-rules', engineer.key);
+  expect(listed.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual([mine.body.ruleId]);
+  for (const id of ['everything', 'plant-b-rule']) {
+    expect([id, (await call(`/v1/alert-rules/${id}`, engineer.key)).status]).toEqual([id, 404]);
+    const put = await call(`/v1/alert-rules/${id}`, engineer.key, {
+      method: 'PUT',
+      body: { name: 'taken over', match: { sites: ['plant-a'] }, channels: ['*'] },
+    });
+    expect([id, put.status]).toEqual([id, 404]);
+    const removed = await call(`/v1/alert-rules/${id}`, engineer.key, { method: 'DELETE' });
+    expect([id, removed.status]).toEqual([id, 404]);
+  }
+  for (const match of [{}, { sites: ['plant-b'] }, { sites: ['plant-a', 'plant-b'] }]) {
+    const wide = await call('/v1/alert-rules', engineer.key, {
+      method: 'POST',
+      body: { name: 'wide', match, channels: ['*'] },
+    });
+    expect([match, wide.status, wide.body.error.code]).toEqual([match, 403, 'SITE_FORBIDDEN']);
+  }
+  const viewerOfB = await newKey('viewer', ['plant-b']);
+  const seenByB = await call('/v1/alert-rules', viewerOfB.key);
+  expect(seenByB.body.rules.map((r: { ruleId: string }) => r.ruleId)).toEqual(['plant-b-rule']);
+  expect((await call('/v1/alert-rules/everything', admin)).body.name).toBe('everything');
+  expect(
+    (await call(`/v1/alert-rules/${mine.body.ruleId}`, engineer.key, { method: 'DELETE' })).status,
+  ).toBe(204);
+});

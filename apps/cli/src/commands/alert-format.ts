@@ -1,4 +1,11 @@
-import type { AlertView, ChannelView, DeliveryView, RuleView, SilenceView } from '@twinlog/domain';
+import type {
+  AlertSummary,
+  AlertView,
+  ChannelView,
+  DeliveryView,
+  RuleView,
+  SilenceView,
+} from '@twinlog/domain';
 import type { StreamMessage } from './stream';
 import { table } from './api-client';
 
@@ -13,7 +20,7 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-export function alertsTable(alerts: AlertView[]): string[] {
+export function alertsTable(alerts: Array<AlertSummary | AlertView>): string[] {
   return table([
     ['ID', 'STATUS', 'SEVERITY', 'TITLE', 'OPENED', 'ASSIGNEE'],
     ...alerts.map((a) => [
@@ -40,12 +47,22 @@ export function describeAlert(a: AlertView, deliveries: DeliveryView[]): string[
       `  ${m.twinId}  ${m.cause.kind} (${m.cause.severity}) since ${when(m.since)}${m.clearedAt ? `, cleared ${when(m.clearedAt)}` : ''}`,
     );
   lines.push('history:');
-  for (const h of a.history)
+  // A flapping alert keeps its opening and latest transitions; the audit trail has them all.
+  const { historyOmitted = 0, suppressedOmitted = 0 } = a as AlertView & {
+    historyOmitted?: number;
+    suppressedOmitted?: number;
+  };
+  const [opening, ...later] = a.history;
+  if (historyOmitted > 0 && opening) {
+    lines.push(historyLine(opening));
     lines.push(
-      `  ${when(h.at)}  ${h.transition.padEnd(13)} by ${h.actor ?? 'Twinlog'}${h.note ? `: ${h.note}` : ''}`,
+      `  ... ${historyOmitted} more transition${historyOmitted === 1 ? '' : 's'} (GET /v1/twins/${a.groupKey}/events has them)`,
     );
-  if (a.suppressed.length > 0) {
+  }
+  for (const h of historyOmitted > 0 ? later : a.history) lines.push(historyLine(h));
+  if (a.suppressed.length > 0 || suppressedOmitted > 0) {
     lines.push('held back:');
+    if (suppressedOmitted > 0) lines.push(`  ... ${suppressedOmitted} earlier`);
     for (const s of a.suppressed)
       lines.push(
         `  ${when(s.at)}  ${s.transition} to ${s.channelId ?? 'every channel'}: ${s.reason}${s.silenceId ? ` (${s.silenceId})` : ''}`,
@@ -58,6 +75,10 @@ export function describeAlert(a: AlertView, deliveries: DeliveryView[]): string[
       `  ${d.deliveryId}  ${d.transition} to ${d.channelId}: ${d.status}, ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.lastError ? ` (last: ${cut(d.lastError, 80)})` : ''}`,
     );
   return lines;
+}
+
+function historyLine(h: AlertView['history'][number]): string {
+  return `  ${when(h.at)}  ${h.transition.padEnd(13)} by ${h.actor ?? 'Twinlog'}${h.note ? `: ${h.note}` : ''}`;
 }
 
 export function channelsTable(channels: ChannelView[]): string[] {

@@ -1,9 +1,9 @@
-import type { AlertView, DeliveryView } from '@twinlog/domain';
+import { SEVERITIES, type AlertSummary, type AlertView, type DeliveryView } from '@twinlog/domain';
 import { oneWord, optionValue, positionals } from './alert-args';
 import { alertsTable, describeAlert, describeAlertChange } from './alert-format';
 import { alertsConfigCommand } from './alerts-config.command';
 import { CliError, getAllPages, getJson, postJson } from './api-client';
-import { followWithKey as followStream } from './stream';
+import { followWithKey as followStream, type StreamMessage } from './stream';
 
 export const ALERTS_USAGE = `  twinlog alerts [list] [--status open,acknowledged] [--min-severity S] [--twin ID] [--site S]
                  [--limit N] [--json] [--follow]
@@ -110,7 +110,7 @@ async function list(args: string[], json: boolean, ctx: AlertsContext): Promise<
   const wanted = limit === undefined ? Number.POSITIVE_INFINITY : Number(limit);
   if (!(wanted >= 1)) throw new CliError(`--limit ${limit}: must be a whole number from 1`);
   const print = async () => {
-    const alerts = await getAllPages<AlertView>(
+    const alerts = await getAllPages<AlertSummary>(
       ctx.base,
       `/v1/alerts${query.size ? `?${query}` : ''}`,
       'alerts',
@@ -119,7 +119,9 @@ async function list(args: string[], json: boolean, ctx: AlertsContext): Promise<
     if (json) ctx.out(JSON.stringify(alerts, null, 2));
     else if (alerts.length === 0) ctx.out('No alerts.');
     else for (const line of alertsTable(alerts)) ctx.out(line);
+    for (const a of alerts) live.shown.add(a.alertId);
   };
+  const live = liveFilter(query, ctx);
   if (!args.includes('--follow')) {
     await print();
     return 0;
@@ -127,7 +129,9 @@ async function list(args: string[], json: boolean, ctx: AlertsContext): Promise<
   await followStream(ctx.streamBase, {
     query: {
       types: 'alert-opened,alert-changed',
+      // The stream matches an alert's twin and member twins, as the list's twinId does.
       ...(query.has('site') ? { site: query.get('site')! } : {}),
+      ...(query.has('twinId') ? { twin: query.get('twinId')! } : {}),
     },
     // The stream is open before the list is read: no change falls between the two.
     onOpen: async () => {
@@ -135,13 +139,56 @@ async function list(args: string[], json: boolean, ctx: AlertsContext): Promise<
       ctx.status('Following alert changes (Ctrl-C to stop).');
     },
     onMessage: (m) =>
-      ctx.out(
-        json ? JSON.stringify({ type: m.type, id: m.id, ...m.data }) : describeAlertChange(m),
+      live.then(m, () =>
+        ctx.out(
+          json ? JSON.stringify({ type: m.type, id: m.id, ...m.data }) : describeAlertChange(m),
+        ),
       ),
     onStatus: ctx.status,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   return 0;
+}
+
+/**
+ * What --follow prints with --status or --min-severity (review 20 #10): a change carries only what
+ * changed, so the alert is read to see whether it matches now. A change of an alert already
+ * shown (listed, or printed before) is printed too: it may be the one that takes it out of the
+ * list. Changes print in the order they came.
+ */
+function liveFilter(query: URLSearchParams, ctx: AlertsContext) {
+  const statuses = query.get('status')?.split(',');
+  const minSeverity = query.get('minSeverity');
+  const rank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+  const matches = (a: AlertView) =>
+    (statuses === undefined || statuses.includes(a.status)) &&
+    (minSeverity === null || rank(a.severity) >= rank(minSeverity));
+  const shown = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
+  const wanted = async (m: StreamMessage): Promise<boolean> => {
+    if (statuses === undefined && minSeverity === null) return true;
+    const alertId = m.data.data['alertId'];
+    if (typeof alertId !== 'string') return false;
+    if (shown.has(alertId)) return true;
+    const alert = await getJson<AlertView>(
+      ctx.base,
+      `/v1/alerts/${encodeURIComponent(alertId)}`,
+    ).catch(() => undefined);
+    return alert !== undefined && matches(alert);
+  };
+  return {
+    shown,
+    then(m: StreamMessage, print: () => void): void {
+      queue = queue
+        .then(async () => {
+          if (!(await wanted(m))) return;
+          const alertId = m.data.data['alertId'];
+          if (typeof alertId === 'string') shown.add(alertId);
+          print();
+        })
+        .catch((error: unknown) => ctx.status(`a change could not be shown: ${String(error)}`));
+    },
+  };
 }
 
 async function act(

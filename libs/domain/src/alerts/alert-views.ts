@@ -115,3 +115,14 @@ export interface SilenceView {
   liftedAt: string | null;
   liftedBy: string | null;
 }
+
+/**
+ * An alert as lists show it (`GET /v1/alerts`): without its history and held-back notifications,
+ * which grow with every flap (`GET /v1/alerts/{id}` has them), but with how many there are and the
+ * last transition.
+ */
+export type AlertSummary = Omit<AlertView, 'history' | 'suppressed'> & {
+  historyCount: number;
+  suppressedCount: number;
+  lastTransition: AlertView['history'][number] | null;
+};

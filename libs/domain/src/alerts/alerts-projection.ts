@@ -9,6 +9,15 @@ type ChannelRecord = ChannelView & { sealedTarget: string; deleted: boolean };
 
 const ms = (iso: string): number => Date.parse(iso);
 
+/** A pending delivery's place in the due order: due time, then queued time, then id. */
+interface DueKey {
+  due: number;
+  queued: number;
+  id: string;
+}
+const earlier = (a: DueKey, b: DueKey): boolean =>
+  a.due !== b.due ? a.due < b.due : a.queued !== b.queued ? a.queued < b.queued : a.id < b.id;
+
 /**
  * The alerts stream folded (docs/adr/0019): alerts, channels, rules, silences and deliveries.
  * Applying is idempotent by event id, so the engine's own appends and the follow feed's copies of
@@ -176,24 +185,49 @@ export class AlertsProjection {
     return held.sort((a, b) => (a.view.deliveryId < b.view.deliveryId ? -1 : 1));
   }
 
-  /** Pending deliveries due at `now` (notBefore and nextAttemptAt passed), oldest first. */
+  /**
+   * Pending deliveries due at `now` (notBefore and nextAttemptAt passed), oldest first: at most
+   * `limit` of them (the worker's free slots), leaving out those `skip` says it holds. After an
+   * outage thousands are due: each is looked at once with its times as numbers (parsed once per
+   * change of the delivery), and only the first `limit` are kept in order, so a call never sorts
+   * them all nor parses dates in a comparator.
+   */
   dueDeliveries(
     now: string,
+    limit = Infinity,
+    skip?: (deliveryId: string) => boolean,
   ): Array<{ view: DeliveryView; payload: NotificationPayload; groupKey: string }> {
+    if (!(limit > 0)) return [];
     const at = ms(now);
-    const due: DeliveryRecord[] = [];
+    const first: Array<{ key: DueKey; record: DeliveryRecord }> = [];
     for (const id of this.pending) {
       const record = this.deliveryMap.get(id);
-      if (record && dueAt(record.view) <= at) due.push(record);
+      if (!record || skip?.(id)) continue;
+      const key = this.dueKeyOf(record.view);
+      if (key.due > at) continue;
+      if (!Number.isFinite(limit)) {
+        first.push({ key, record });
+        continue;
+      }
+      if (first.length >= limit && !earlier(key, first[first.length - 1]!.key)) continue;
+      let i = first.length;
+      while (i > 0 && earlier(key, first[i - 1]!.key)) i -= 1;
+      first.splice(i, 0, { key, record });
+      if (first.length > limit) first.pop();
     }
-    return due
-      .sort(
-        (a, b) =>
-          dueAt(a.view) - dueAt(b.view) ||
-          ms(a.view.queuedAt) - ms(b.view.queuedAt) ||
-          (a.view.deliveryId < b.view.deliveryId ? -1 : 1),
-      )
-      .map(({ view, payload, groupKey }) => ({ view, payload, groupKey }));
+    if (!Number.isFinite(limit)) first.sort((a, b) => (earlier(a.key, b.key) ? -1 : 1));
+    return first.map(({ record: { view, payload, groupKey } }) => ({ view, payload, groupKey }));
+  }
+
+  /** A delivery's times as numbers, kept per view object (a change makes a new view). */
+  private readonly dueKeys = new WeakMap<DeliveryView, DueKey>();
+  private dueKeyOf(view: DeliveryView): DueKey {
+    let key = this.dueKeys.get(view);
+    if (key === undefined) {
+      key = { due: dueAt(view), queued: ms(view.queuedAt), id: view.deliveryId };
+      this.dueKeys.set(view, key);
+    }
+    return key;
   }
 
   /** When the next delivery falls due (for the ticker), or null. */

@@ -59,8 +59,17 @@ const MAX_BODY = 1024 * 1024;
  * it checks nothing.
  */
 export async function startWebhookReceiver(
-  options: { secret?: string; path?: string } = {},
+  options: {
+    secret?: string;
+    path?: string;
+    /**
+     * The receiver's clock (ms since the epoch) for the signature's freshness check: give it the
+     * service's test clock when a test moves that clock, as a receiver in sync with it would be.
+     */
+    now?: () => number;
+  } = {},
 ): Promise<WebhookReceiver> {
+  const now = options.now ?? Date.now;
   let planned:
     { status: number; times: number; retryAfter?: string; location?: string } | undefined;
   let delayMs = 0;
@@ -104,7 +113,7 @@ export async function startWebhookReceiver(
       const deliveryId = headerOf(req, 'x-twinlog-delivery');
       const signatureValid =
         options.secret === undefined ||
-        signatureMatches(headerOf(req, 'x-twinlog-signature'), raw, options.secret);
+        signatureMatches(headerOf(req, 'x-twinlog-signature'), raw, options.secret, now());
       let status = 200;
       const headers: Record<string, string> = {};
       if (!signatureValid) {
@@ -171,11 +180,16 @@ export async function startWebhookReceiver(
 }
 
 /** The receiver's own check of `t=<s>,v1=<hex>`: HMAC-SHA256(secret, "<t>.<body>"). */
-function signatureMatches(header: string | undefined, body: Buffer, secret: string): boolean {
+function signatureMatches(
+  header: string | undefined,
+  body: Buffer,
+  secret: string,
+  nowMs: number,
+): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
   if (!match) return false;
   const t = Number(match[1]);
-  if (Math.abs(Date.now() / 1000 - t) > TOLERANCE_SECONDS) return false;
+  if (Math.abs(nowMs / 1000 - t) > TOLERANCE_SECONDS) return false;
   const expected = createHmac('sha256', secret)
     .update(Buffer.concat([Buffer.from(`${match[1]}.`), body]))
     .digest();

@@ -39,7 +39,13 @@ export class FakeDeliveries {
     });
   }
 
-  due = (): DueDelivery[] => [...this.pending];
+  /** The `limit` of each call of `due`. */
+  readonly asked: number[] = [];
+
+  due = (_now?: string, limit = Infinity, skip?: (id: string) => boolean): DueDelivery[] => {
+    this.asked.push(limit);
+    return this.pending.filter((d) => !skip?.(d.view.deliveryId)).slice(0, limit);
+  };
 
   record = async (deliveryId: string, outcome: DeliveryOutcome, jitter: number): Promise<void> => {
     this.recorded.push({ deliveryId, outcome, jitter });

@@ -30,6 +30,8 @@ export const ALERT_MEMBER = z
   })
   .meta({ id: 'AlertMember' });
 
+const HISTORY_ENTRY = z.object({ transition, at: time, actor: who, note, eventId: z.string() });
+
 export const ALERT = z
   .object({
     alertId: z.string(),
@@ -48,7 +50,9 @@ export const ALERT = z
     escalations: z.number().int().nonnegative(),
     reopenCount: z.number().int().nonnegative(),
     members: z.array(ALERT_MEMBER),
-    history: z.array(z.object({ transition, at: time, actor: who, note, eventId: z.string() })),
+    history: z
+      .array(HISTORY_ENTRY)
+      .describe('The opening and the latest transitions (the audit trail has every one)'),
     suppressed: z.array(
       z.object({
         transition,
@@ -68,6 +72,19 @@ export const ALERT = z
     suppressedOmitted: z.number().int().nonnegative().optional(),
   })
   .meta({ id: 'Alert' });
+
+/** An alert in a list: its history and held-back notifications counted, not listed. */
+export const ALERT_SUMMARY = ALERT.omit({ history: true, suppressed: true })
+  .extend({
+    historyCount: z.number().int().nonnegative().describe('Transitions so far, kept or not'),
+    suppressedCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('Notifications held back so far (`GET /v1/alerts/{id}` lists them)'),
+    lastTransition: HISTORY_ENTRY.nullable().describe('The latest transition'),
+  })
+  .meta({ id: 'AlertSummary' });
 
 export const ALERT_DELIVERY = z
   .object({

@@ -1,17 +1,11 @@
+import type { DeliveryOutcome } from '@twinlog/domain';
+
 /**
- * How one attempt went, as the core's decideDeliveryOutcome takes it: delivered, or failed,
- * permanently (dead at once) or not (retried with backoff, no sooner than `retryAfterSeconds`
- * when the receiver asked). `error` is short and holds no secret or full URL.
+ * How one attempt went is the core's `DeliveryOutcome` (what decideDeliveryOutcome takes):
+ * delivered, or failed, permanently (dead at once) or not (retried with backoff, no sooner than
+ * `retryAfterSeconds` when the receiver asked). `error` is short and holds no secret or full URL.
  */
-export type DeliveryOutcome =
-  | { ok: true; status: number | null }
-  | {
-      ok: false;
-      status: number | null;
-      error: string;
-      permanent: boolean;
-      retryAfterSeconds?: number;
-    };
+export type { DeliveryOutcome };
 
 /** A receiver asking for more than a day is treated as asking for a day. */
 export const MAX_RETRY_AFTER_SECONDS = 86_400;

@@ -183,7 +183,6 @@ export default function OverviewPage({ query }: PageProps) {
         </button>
       </form>
       <div class="tree-head" aria-hidden="true">
-        <span class="toggle" />
         <span class="cell name">Twin</span>
         <span class="cell type">Type</span>
         <span class="cell site">Site</span>

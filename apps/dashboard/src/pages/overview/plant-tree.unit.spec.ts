@@ -73,6 +73,11 @@ describe('the plant tree', () => {
     expect(visibleRows(tree, new Set(), { text: 'nothing-like-it' })).toEqual([]);
   });
 
+  it('orders ids as a person reads them', () => {
+    const tree = buildTree([twin('m-10', 'asset', null), twin('m-2', 'asset', null), twin('m-1', 'asset', null)]);
+    expect(tree.roots).toEqual(['m-1', 'm-2', 'm-10']);
+  });
+
   it('survives cycles and built-in names in the data', () => {
     const tree = buildTree([twin('a', 'asset', 'b'), twin('b', 'asset', 'a'), twin('__proto__', 'asset', 'constructor')]);
     const rows = visibleRows(tree, new Set(['a', 'b']), { text: '' });

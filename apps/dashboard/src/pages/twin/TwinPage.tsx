@@ -72,7 +72,7 @@ export default function TwinPage({ params }: PageProps) {
       </nav>
       <div class="page-head">
         <h1 id="twin-title">
-          {twin.name ?? twin.twinId} <span class="twin-id">{twin.twinId}</span>
+          {twin.name ?? twin.twinId} {twin.name && <span class="twin-id">{twin.twinId}</span>}
         </h1>
         <StatusBadge status={twin.status === 'retired' ? 'retired' : twin.health.status} />
       </div>

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-/** The workspace root (apps/dashboard/build is three levels down). */
+/** The workspace root (apps/dashboard/builder is three levels down). */
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** Where `npm start`, `npm run build:dashboard` and the gateway put and find the dashboard. */
@@ -18,7 +18,7 @@ const INPUTS = [
   'apps/dashboard/index.html',
   'apps/dashboard/tsconfig.json',
   'apps/dashboard/build.ts',
-  'apps/dashboard/build',
+  'apps/dashboard/builder',
   'libs/domain/src',
   'package-lock.json',
 ];

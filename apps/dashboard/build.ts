@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     );
   const first = new Set(pageFiles(outDir, built.metafile));
   const firstGzip = sizes.filter((s) => first.has(s.file)).reduce((sum, s) => sum + s.gzipBytes, 0);
-  console.log(`dist: ${outDir} built in ${Math.round(built.ms)} ms; shell of the first page ${kB(firstGzip)} gzipped`);
+  console.log(
+    `dist: ${outDir} built in ${Math.round(built.ms)} ms; shell of the first page ${kB(firstGzip)} gzipped`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,10 @@ beforeAll(async () => {
   await ensureDashboardBuilt(() => undefined);
   t = await startInProcessTwinlog({ env: { TWINLOG_AUTH: 'on' } });
   const file = join(mkdtempSync(join(tmpdir(), 'twinlog-keys-')), 'admin.key');
-  admin = readFileSync((await ensureBootstrapKey(t.infra.log.accessKeys, file, true)).file, 'utf8').trim();
+  admin = readFileSync(
+    (await ensureBootstrapKey(t.infra.log.accessKeys, file, true)).file,
+    'utf8',
+  ).trim();
 });
 afterAll(async () => t?.close());
 
@@ -31,23 +34,33 @@ describe('the dashboard on the gateway', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     const style = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
-    for (const [path, type] of [[script, 'text/javascript; charset=utf-8'], [style, 'text/css; charset=utf-8']] as const) {
+    for (const [path, type] of [
+      [script, 'text/javascript; charset=utf-8'],
+      [style, 'text/css; charset=utf-8'],
+    ] as const) {
       const asset = await fetch(`${t.url}${path!}`);
       expect([path, asset.status, asset.headers.get('content-type')]).toEqual([path, 200, type]);
       expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     }
     const twinPage = await fetch(`${t.url}/twins/cnc-01`, { headers: { accept: 'text/html' } });
-    expect([twinPage.status, (await twinPage.text()).includes('<title>Twinlog')]).toEqual([200, true]);
+    expect([twinPage.status, (await twinPage.text()).includes('<title>Twinlog')]).toEqual([
+      200,
+      true,
+    ]);
   });
 
   it('keeps the API closed without a credential, and the description, reference and probes as they were', async () => {
-    expect((await fetch(`${t.url}/v1/twins`, { headers: { accept: 'text/html' } })).status).toBe(401);
+    expect((await fetch(`${t.url}/v1/twins`, { headers: { accept: 'text/html' } })).status).toBe(
+      401,
+    );
     expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${t.url}/docs`)).status).toBe(200);
     const document = (await (await fetch(`${t.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     };
-    expect(Object.keys(document.paths['/v1/whoami']?.get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401']));
+    expect(Object.keys(document.paths['/v1/whoami']?.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '401']),
+    );
   });
 });
 
@@ -55,14 +68,21 @@ describe('GET /v1/whoami', () => {
   it('refuses a caller without a credential', async () => {
     const answer = await fetch(`${t.url}/v1/whoami`);
     expect(answer.status).toBe(401);
-    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it("answers the key's id, role, sites and expiry, as a key or a bearer, never the key itself", async () => {
     const me = await fetch(`${t.url}/v1/whoami`, { headers: withKey(admin) });
     const body = (await me.json()) as Record<string, unknown>;
     expect(me.status).toBe(200);
-    expect(body).toEqual({ id: expect.stringMatching(/^key:/), role: 'admin', sites: '*', expiresAt: null });
+    expect(body).toEqual({
+      id: expect.stringMatching(/^key:/),
+      role: 'admin',
+      sites: '*',
+      expiresAt: null,
+    });
     expect(JSON.stringify(body)).not.toContain(admin);
 
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
@@ -73,8 +93,15 @@ describe('GET /v1/whoami', () => {
     });
     expect(created.status).toBe(201);
     const viewer = ((await created.json()) as { key: string }).key;
-    const seen = await fetch(`${t.url}/v1/whoami`, { headers: { authorization: `Bearer ${viewer}` } });
-    expect(await seen.json()).toEqual({ id: expect.stringMatching(/^key:/), role: 'viewer', sites: ['north'], expiresAt });
+    const seen = await fetch(`${t.url}/v1/whoami`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(await seen.json()).toEqual({
+      id: expect.stringMatching(/^key:/),
+      role: 'viewer',
+      sites: ['north'],
+      expiresAt,
+    });
   });
 });
 
@@ -88,6 +115,11 @@ describe('GET /v1/whoami with authentication off', () => {
   it('answers the anonymous principal: an admin of every site, whose credential never expires', async () => {
     const answer = await fetch(`${open.url}/v1/whoami`);
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ id: 'anonymous', role: 'admin', sites: '*', expiresAt: null });
+    expect(await answer.json()).toEqual({
+      id: 'anonymous',
+      role: 'admin',
+      sites: '*',
+      expiresAt: null,
+    });
   });
 });

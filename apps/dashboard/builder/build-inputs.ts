@@ -24,7 +24,10 @@ const INPUTS = [
 ];
 
 /** A hash of every input file's path and content, in a fixed order. */
-export function hashInputs(root: string = WORKSPACE_ROOT, inputs: readonly string[] = INPUTS): string {
+export function hashInputs(
+  root: string = WORKSPACE_ROOT,
+  inputs: readonly string[] = INPUTS,
+): string {
   const hash = createHash('sha256');
   for (const file of inputs.flatMap((input) => filesOf(join(root, input))).sort()) {
     hash.update(relative(root, file).replaceAll('\\', '/'));

@@ -5,7 +5,9 @@ import { z } from 'zod';
 
 /** `GET /v1/whoami`'s answer: what the dashboard (and any client) learns of its own credential. */
 export const WHOAMI = z.object({
-  id: z.string().describe('`key:<keyId>`, `token:<subject>`, or `anonymous` when authentication is off'),
+  id: z
+    .string()
+    .describe('`key:<keyId>`, `token:<subject>`, or `anonymous` when authentication is off'),
   role: z.enum(ROLES),
   sites: z
     .union([z.literal('*'), z.array(z.string())])
@@ -22,7 +24,8 @@ export function whoamiOf(principal: Principal): Whoami {
     id: principal.id,
     role: principal.role,
     sites: principal.sites === '*' ? '*' : [...principal.sites],
-    expiresAt: principal.expiresAt === undefined ? null : new Date(principal.expiresAt).toISOString(),
+    expiresAt:
+      principal.expiresAt === undefined ? null : new Date(principal.expiresAt).toISOString(),
   };
 }
 

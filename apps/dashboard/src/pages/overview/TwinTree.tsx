@@ -61,7 +61,8 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
     const target = Math.min(focusRef.current, Math.max(0, rows.length - 1));
     const top = target * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
     const row = el.querySelector<HTMLElement>(`[data-index="${target}"]`);
     if (row) {
       row.focus({ preventScroll: true });
@@ -71,7 +72,12 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
 
   const onKeyDown = (event: KeyboardEvent) => {
     const current = Math.min(focusRef.current, Math.max(0, rows.length - 1));
-    const action = keyAction(rows, current, event.key, Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1));
+    const action = keyAction(
+      rows,
+      current,
+      event.key,
+      Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1),
+    );
     if (action.kind === 'none') return;
     event.preventDefault();
     focusing.current = true;
@@ -96,7 +102,8 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
         {indices.map((index) => {
           const row = rows[index]!;
           const twin = tree.twins.get(row.twinId)!;
-          const siblings = row.parentId === null ? tree.roots : (tree.children.get(row.parentId) ?? tree.roots);
+          const siblings =
+            row.parentId === null ? tree.roots : (tree.children.get(row.parentId) ?? tree.roots);
           return (
             <div
               key={row.twinId}

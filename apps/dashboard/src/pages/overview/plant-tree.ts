@@ -83,7 +83,11 @@ function isFiltering(filter: TreeFilter): boolean {
  * twin with the ancestors that lead to it (opened, so the match is in view). Iterative, so a
  * deep plant cannot overflow the stack; a twin is shown once even if the data had a cycle.
  */
-export function visibleRows(tree: PlantTree, expanded: ReadonlySet<string>, filter: TreeFilter): TreeRow[] {
+export function visibleRows(
+  tree: PlantTree,
+  expanded: ReadonlySet<string>,
+  filter: TreeFilter,
+): TreeRow[] {
   const filtering = isFiltering(filter);
   const keep = filtering ? keptByFilter(tree, filter) : undefined;
   const rows: TreeRow[] = [];

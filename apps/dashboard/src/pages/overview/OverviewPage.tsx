@@ -122,7 +122,8 @@ export default function OverviewPage({ query }: PageProps) {
       ),
     [twins, counts],
   );
-  const open = expanded ?? initiallyExpanded(tree);
+  const firstOpen = useMemo(() => initiallyExpanded(tree), [tree]);
+  const open = expanded ?? firstOpen;
   const filter = {
     text: query.q ?? '',
     twinType: query.type || undefined,

@@ -106,8 +106,16 @@ describe('the simulated plant and the seed twin models', () => {
     const rejected = verdicts.filter((v) => v.status === 'rejected');
     expect(rejected).toEqual([]);
     expect(verdicts.filter((v) => v.status === 'accepted')).toHaveLength(readings.length);
-    // Every property a model declares is reported (the line's throughput included).
+    // Every property a model declares is reported (the line's throughput included), but the
+    // process's: its figures are derived from the machines' readings (ADR 0021).
+    expect(states.get('machining-1')!.children).toEqual([
+      { twinId: 'line-1', twinType: 'production-line' },
+    ]);
     for (const [twinId, state] of states) {
+      if (state.level === 'process') {
+        expect(readings.filter((r) => r.twinId === twinId)).toEqual([]);
+        continue;
+      }
       const reported = new Set(readings.filter((r) => r.twinId === twinId).map((r) => r.property));
       expect([...reported].sort()).toEqual(
         Object.keys(catalog.get(state.twinType).properties).sort(),

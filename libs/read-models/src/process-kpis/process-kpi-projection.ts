@@ -42,9 +42,12 @@ export interface KpiEmission {
   readings: Reading[];
 }
 
-/** The reading id of a figure: deterministic, so the log shows what was already appended. */
+/**
+ * The reading id of a figure: deterministic, so the log shows what was already appended; apart
+ * from the plant simulator's `twin/property/ms`, which a machine's readings carry.
+ */
 export function kpiReadingId(processId: string, property: string, at: number): string {
-  return `${processId}/${property}/${at}`;
+  return `${processId}/${property}/${at}/derived`;
 }
 
 /**
@@ -111,7 +114,7 @@ export class ProcessKpiProjection {
 
   /**
    * The minutes closed by the event time seen (the newest reading under each process, less
-   * KPI_GRACE_MS) and not yet in the log, oldest first; they count as appended from now on
+   * KPI_GRACE_MS), after the warm-up and within the window, and not yet in the log, oldest first; they count as appended from now on
    * (`forget` takes them back if the append fails).
    */
   due(): KpiEmission[] {
@@ -124,7 +127,10 @@ export class ProcessKpiProjection {
       const last = floorTo(watermark - KPI_GRACE_MS);
       const registered = this.twins.get(processId)!.registeredAt;
       const done = this.emitted.get(processId);
-      let first = ceilTo(Math.max(registered, watermark - settings.windowMs));
+      const firstSeen = Math.min(...machines.map((m) => m.firstSeen));
+      let first = ceilTo(
+        Math.max(registered, watermark - settings.windowMs, firstSeen + warmUpMs(settings)),
+      );
       if (done !== undefined) first = Math.max(first, done + KPI_EVERY_MS);
       first = Math.max(first, last - (MAX_DUE_PER_PROCESS - 1) * KPI_EVERY_MS);
       for (let at = first; at <= last; at += KPI_EVERY_MS) {
@@ -167,7 +173,10 @@ export class ProcessKpiProjection {
   private fold(twinId: string, reading: Reading): void {
     const t = Date.parse(reading.occurredAt);
     if (!Number.isFinite(t) || !Number.isFinite(reading.value)) return;
-    if (reading.readingId === kpiReadingId(twinId, reading.property, t)) {
+    if (
+      Object.hasOwn(KPI_UNITS, reading.property) &&
+      reading.readingId === kpiReadingId(twinId, reading.property, t)
+    ) {
       if ((this.emitted.get(twinId) ?? -Infinity) < t) this.emitted.set(twinId, t);
       return;
     }
@@ -215,6 +224,13 @@ export class ProcessKpiProjection {
     return under;
   }
 }
+
+/**
+ * Figures start once the machines were watched a sixth of the window (at most 10 minutes): in
+ * the first minutes a part under way counts run time but no part yet, so performance and OEE
+ * would read far too low.
+ */
+const warmUpMs = (settings: ProcessKpiSettings) => Math.min(settings.windowMs / 6, 600_000);
 
 const floorTo = (t: number) => Math.floor(t / KPI_EVERY_MS) * KPI_EVERY_MS;
 const ceilTo = (t: number) => Math.ceil(t / KPI_EVERY_MS) * KPI_EVERY_MS;

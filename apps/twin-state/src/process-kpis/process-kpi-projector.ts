@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CURRENT_SCHEMA_VERSION, type ModelCatalog, type NewEvent } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import {
+  PROCESS_KPI_PRODUCER,
   ProcessKpiProjection,
   processKpiSettings,
   type KpiEmission,
@@ -10,8 +11,6 @@ import {
 import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
-
-export const PROCESS_KPI_PRODUCER = 'twin-state/process-kpis';
 
 /**
  * Appends the process twins' key figures as their own readings (ADR 0021): the projection folds

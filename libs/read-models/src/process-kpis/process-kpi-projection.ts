@@ -3,6 +3,9 @@ import { KPI_UNITS, type KpiProperty, type ProcessKpiSettings } from './kpi-sett
 import { oeeOf, type ProcessKpis } from './oee';
 import { PointSeries } from './point-series';
 
+/** The producer of the events carrying the figures (twin-state's projector). */
+export const PROCESS_KPI_PRODUCER = 'twin-state/process-kpis';
+
 /** The figures are appended once per minute of event time, at whole minutes. */
 export const KPI_EVERY_MS = 60_000;
 /** A minute is closed this long (event time) after it ended: readings of other partitions come in. */

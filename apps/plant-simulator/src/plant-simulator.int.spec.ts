@@ -194,6 +194,34 @@ describe('plant simulator', () => {
     expect(clash.sent).toBe(0);
   });
 
+  it('feeds a plant registered before its process twin existed, saying why the process shows nothing', async () => {
+    twinlog = await startEmbeddedTwinlog();
+    const line = await fetch(`${twinlog.twinState.url}/v1/twins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        twinId: 'line-1',
+        twinType: 'production-line',
+        site: 'demo-plant',
+        commissionedAt: '2020-01-01T00:00:00Z',
+      }),
+    });
+    expect(line.status).toBe(201);
+    const lines: string[] = [];
+    const end = await startPlantSimulator({
+      plant: { machines: 1 },
+      target: twinlog.ingestion!.url,
+      twinState: twinlog.twinState.url,
+      register: true,
+      durationMs: 1_500,
+      log: (l) => lines.push(l),
+    }).done;
+    expect(end).toMatchObject({ failure: null, registered: 5, alreadyRegistered: 1, rejected: 0 });
+    expect(lines.some((l) => /line-1 was registered before machining-1 existed/.test(l))).toBe(
+      true,
+    );
+  });
+
   it('feeds the plant over MQTT and stops cleanly, delivering what was queued', async () => {
     const mqttUrl = realServer('mqtt').url;
     twinlog = await startEmbeddedTwinlog({ mqttUrl });

@@ -51,17 +51,20 @@ export class ProcessKpiProjector {
   }
 
   private flush(): void {
+    const before = new Map(
+      this.projection.processes().map((id) => [id, this.projection.emittedUpTo(id)]),
+    );
     const due = this.projection.due();
     if (due.length === 0) return;
     const events = due.filter((d) => d.readings.length > 0).map((d) => this.eventOf(d));
-    const before = new Map(due.map((d) => [d.processId, d.at - 60_000]));
     this.appending = this.appending.then(async () => {
       if (events.length === 0) return;
       try {
         await this.log.append(events);
         this.appended += events.length;
       } catch (error) {
-        // Due again with the next batch: the ids make a partly written append harmless.
+        // Due again with the next batch (a partly written append may then hold a minute
+        // twice in the log: the same ids and values).
         for (const [processId, at] of before) this.projection.forget(processId, at);
         this.logger.warn(`process figures not appended: ${(error as Error).message}`);
       }

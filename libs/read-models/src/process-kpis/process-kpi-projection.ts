@@ -173,17 +173,18 @@ export class ProcessKpiProjection {
     return readings;
   }
 
+  /** Most readings are of neither kind: they are passed over before any time is parsed. */
   private fold(twinId: string, reading: Reading): void {
+    const series = SOURCE.get(reading.property);
+    const figure = series === undefined && Object.hasOwn(KPI_UNITS, reading.property);
+    if (series === undefined && !figure) return;
     const t = Date.parse(reading.occurredAt);
     if (!Number.isFinite(t) || !Number.isFinite(reading.value)) return;
-    if (
-      Object.hasOwn(KPI_UNITS, reading.property) &&
-      reading.readingId === kpiReadingId(twinId, reading.property, t)
-    ) {
+    if (figure) {
+      if (reading.readingId !== kpiReadingId(twinId, reading.property, t)) return;
       if ((this.emitted.get(twinId) ?? -Infinity) < t) this.emitted.set(twinId, t);
       return;
     }
-    const series = SOURCE.get(reading.property);
     if (series === undefined) return;
     let track = this.machines.get(twinId);
     if (!track) {

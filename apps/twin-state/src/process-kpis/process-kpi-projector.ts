@@ -63,8 +63,7 @@ export class ProcessKpiProjector {
         await this.log.append(events);
         this.appended += events.length;
       } catch (error) {
-        // Due again with the next batch (a partly written append may then hold a minute
-        // twice in the log: the same ids and values).
+        // Due again with the next batch (the log refuses the event ids of a partly written append).
         for (const [processId, at] of before) this.projection.forget(processId, at);
         this.logger.warn(`process figures not appended: ${(error as Error).message}`);
       }

@@ -32,10 +32,8 @@ export class MqttSender implements ReadingSender {
   constructor(private readonly options: MqttSenderOptions) {
     // The URL's login apart: never in the name (it is printed), and decoded as the broker expects.
     const url = new URL(options.url);
-    const username =
-      options.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
-    const password =
-      options.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+    const username = options.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
+    const password = options.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
     url.username = '';
     url.password = '';
     this.name = `MQTT broker at ${url.host}`;

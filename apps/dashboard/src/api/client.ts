@@ -1,5 +1,17 @@
 import { apiErrorOf } from './api-error';
-import type { AlertView, TwinDetail, TwinSummary, Whoami } from './types';
+import type {
+  AlertView,
+  AuditEntry,
+  CommandAnswer,
+  DiffAnswer,
+  HistoryAnswer,
+  MaintenanceHistory,
+  RecordMaintenance,
+  TelemetryAnswer,
+  TwinDetail,
+  TwinSummary,
+  Whoami,
+} from './types';
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
@@ -107,5 +119,66 @@ export class ApiClient {
       { status: ['open', 'acknowledged', 'assigned'], limit: 500 },
       signal,
     );
+  }
+
+  /** A twin's readings downsampled on the server (ADR 0017): windows of `every` over [from, to). */
+  telemetry(
+    twinId: string,
+    query: { property: readonly string[]; from: string; to: string; every: string },
+    signal?: AbortSignal,
+  ): Promise<TelemetryAnswer> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/telemetry`, query, signal);
+  }
+
+  /** One page of a twin's audit trail (its events in log order), continued with `cursor`. */
+  events(
+    twinId: string,
+    query: { types?: readonly string[]; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ): Promise<{ events: AuditEntry[]; next: string | null }> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/events`, query, signal);
+  }
+
+  /** Every page of a twin's events of the given types (the anomaly timeline). */
+  allEvents(twinId: string, types: readonly string[], signal?: AbortSignal): Promise<AuditEntry[]> {
+    return this.all(
+      `/v1/twins/${encodeURIComponent(twinId)}/events`,
+      'events',
+      { types, limit: 500 },
+      signal,
+    );
+  }
+
+  /** The twin (or with `subtree` its whole subtree) as it was at `at`. */
+  history(
+    twinId: string,
+    at: string,
+    subtree: boolean,
+    signal?: AbortSignal,
+  ): Promise<HistoryAnswer> {
+    return this.get(
+      `/v1/twins/${encodeURIComponent(twinId)}/history`,
+      { at, subtree: subtree ? true : undefined },
+      signal,
+    );
+  }
+
+  /** What changed in the twin between two times. */
+  diff(twinId: string, from: string, to: string, signal?: AbortSignal): Promise<DiffAnswer> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/diff`, { from, to }, signal);
+  }
+
+  /** A page of the twin's maintenance predictions, oldest first. */
+  maintenanceHistory(
+    twinId: string,
+    query: { limit?: number; cursor?: string } = {},
+    signal?: AbortSignal,
+  ): Promise<MaintenanceHistory> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/maintenance/history`, query, signal);
+  }
+
+  /** Records maintenance performed (operator role). */
+  recordMaintenance(twinId: string, body: RecordMaintenance): Promise<CommandAnswer> {
+    return this.post(`/v1/twins/${encodeURIComponent(twinId)}/maintenance`, body);
   }
 }

@@ -3,6 +3,8 @@
 // code is bundled unless a page imports a function from it.
 import type {
   AlertView,
+  MaintenanceKind,
+  MaintenancePrediction,
   ReportedValue,
   Role,
   TwinHealth,
@@ -47,4 +49,78 @@ export type TwinDetail = Omit<TwinState, 'recentReadingIds'> & { health: TwinHea
 /** The body of every error answer. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** `GET /v1/twins/{id}/telemetry`: per property, the windows that hold points. */
+export interface TelemetryAnswer {
+  twinId: string;
+  from: string;
+  to: string;
+  every: string;
+  everyMs: number;
+  series: Array<{
+    property: string;
+    unit: string;
+    windows: Array<{
+      start: string;
+      mean: number;
+      min: number;
+      max: number;
+      last: number;
+      count: number;
+    }>;
+  }>;
+}
+
+/** An entry of `GET /v1/twins/{id}/events` (the audit trail). */
+export interface AuditEntry {
+  id: string;
+  twinId: string;
+  type: string;
+  revision: number;
+  occurredAt: string;
+  recordedAt: string;
+  correlationId: string;
+  causationId: string | null;
+  producer: string;
+  position: number;
+  actor: string | null;
+  data: unknown;
+}
+
+/** `GET /v1/twins/{id}/history?at=`: one twin, or with `subtree=true` the subtree. */
+export type HistoryAnswer =
+  | { at: string; by: 'event' | 'record'; state: TwinDetail }
+  | { at: string; by: 'event' | 'record'; twins: TwinDetail[]; rollUp: unknown };
+
+/** `GET /v1/twins/{id}/diff`. */
+export interface DiffAnswer {
+  from: string;
+  to: string;
+  by: 'event' | 'record';
+  changes: Array<{ path: string; before: unknown; after: unknown }>;
+}
+
+/** `GET /v1/twins/{id}/maintenance/history`. */
+export interface MaintenanceHistory {
+  twinId: string;
+  total: number;
+  predictions: Array<MaintenancePrediction & { eventId: string; predictedAt: string }>;
+  next: string | null;
+}
+
+/** The body of `POST /v1/twins/{id}/maintenance`. */
+export interface RecordMaintenance {
+  kind: MaintenanceKind;
+  performedAt: string;
+  resets?: string[];
+  componentId?: string;
+  notes?: string;
+}
+
+/** What a command answers. */
+export interface CommandAnswer {
+  twinId: string;
+  revision: number;
+  events: Array<{ id: string; type: string }>;
 }

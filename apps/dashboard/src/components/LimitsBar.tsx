@@ -1,4 +1,7 @@
 import type { Limits } from '@twinlog/domain';
+import { format } from './number-format';
+
+export { format };
 
 export type { Limits };
 
@@ -71,10 +74,4 @@ export function LimitsBar({
       <span class="marker" style={{ left: `${at(value)}%` }} />
     </div>
   );
-}
-
-export function format(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) return '–';
-  if (Number.isInteger(n) || Math.abs(n) >= 1000) return String(Math.round(n * 100) / 100);
-  return String(Number(n.toPrecision(4)));
 }

@@ -1,16 +1,24 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TwinDetail } from '../../api/types';
 import { api } from '../../auth/session';
-import { format, LimitsBar } from '../../components/LimitsBar';
 import { StatusBadge } from '../../components/StatusBadge';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
+import { AnomalyTimeline } from './AnomalyTimeline';
+import { AuditTrail } from './AuditTrail';
+import { HealthPanel } from './HealthPanel';
+import { LiveValues } from './LiveValues';
+import { TelemetryCharts } from './TelemetryCharts';
+import { latestReadingMs } from './time-range';
+import { TimeSlider } from './TimeSlider';
 
 /**
- * A twin's page. For now its current state as tables (values against limits, open anomalies),
- * kept live by the stream; charts, anomaly timeline, maintenance and audit trail come next.
+ * A twin's page: its live values against their limits, charts of its telemetry (range in the
+ * URL), the anomaly timeline with evidence, health and maintenance, the audit trail, and the
+ * time slider (the moment in the URL). The twin is refetched from the stream's changes (at most
+ * about once a second); each panel refetches what it shows when the twin's revision moves.
  */
-export default function TwinPage({ params }: PageProps) {
+export default function TwinPage({ params, query }: PageProps) {
   const twinId = params.twinId ?? '';
   const [twin, setTwin] = useState<TwinDetail | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -60,7 +68,7 @@ export default function TwinPage({ params }: PageProps) {
       </section>
     );
   if (!twin) return <p role="status">Loading {twinId}…</p>;
-  const values = Object.entries(twin.reported).sort(([a], [b]) => (a < b ? -1 : 1));
+  const properties = Object.keys(twin.reported).sort();
   const anomalies = Object.entries(twin.activeAnomalies);
   return (
     <section class="twin" aria-labelledby="twin-title">
@@ -102,72 +110,25 @@ export default function TwinPage({ params }: PageProps) {
           </>
         )}
       </dl>
-      <h2>Values</h2>
-      {values.length === 0 ? (
-        <p>No readings yet.</p>
-      ) : (
-        <table class="values">
-          <thead>
-            <tr>
-              <th scope="col">Property</th>
-              <th scope="col">Value</th>
-              <th scope="col">Against its limits</th>
-              <th scope="col">Band</th>
-              <th scope="col">At</th>
-            </tr>
-          </thead>
-          <tbody>
-            {values.map(([property, reported]) => {
-              const limits = Object.hasOwn(twin.limits, property)
-                ? twin.limits[property]
-                : undefined;
-              const band = Object.hasOwn(twin.health.properties, property)
-                ? twin.health.properties[property]
-                : undefined;
-              return (
-                <tr key={property}>
-                  <th scope="row">{property}</th>
-                  <td class="num">
-                    {format(reported.value)} {reported.unit}
-                  </td>
-                  <td>
-                    {limits ? (
-                      <LimitsBar
-                        label={property}
-                        value={reported.value}
-                        unit={reported.unit}
-                        limits={limits}
-                      />
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{band ? <StatusBadge status={band} /> : '—'}</td>
-                  <td>
-                    <time dateTime={reported.occurredAt}>
-                      {new Date(reported.occurredAt).toLocaleString()}
-                    </time>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      <h2>Open anomalies</h2>
-      {anomalies.length === 0 ? (
-        <p>None.</p>
-      ) : (
-        <ul class="anomalies">
-          {anomalies.map(([id, a]) => (
-            <li key={id}>
-              <strong>{a.severity}</strong> since{' '}
-              <time dateTime={a.since}>{new Date(a.since).toLocaleString()}</time>: {a.detector} on{' '}
-              {a.properties.join(', ')}
-            </li>
-          ))}
-        </ul>
-      )}
+      <section aria-labelledby="values-title" class="panel">
+        <h2 id="values-title">Live values</h2>
+        <p class="hint">
+          {anomalies.length === 0
+            ? 'No open anomalies.'
+            : `${anomalies.length} open ${anomalies.length === 1 ? 'anomaly' : 'anomalies'}: see the timeline below.`}
+        </p>
+        <LiveValues twin={twin} />
+      </section>
+      <TelemetryCharts
+        twinId={twin.twinId}
+        properties={properties}
+        latestMs={latestReadingMs(twin.reported)}
+        query={query}
+      />
+      <AnomalyTimeline twin={twin} />
+      <HealthPanel twin={twin} />
+      <TimeSlider twin={twin} query={query} />
+      <AuditTrail twinId={twin.twinId} revision={twin.revision} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { api, can } from '../../auth/session';
 import { Chart } from '../../components/Chart';
 import { format } from '../../components/LimitsBar';
 import { healthSeries, recommendationText, type PredictionEntry } from './maintenance';
+import { latestReadingMs, parseIsoTime } from './time-range';
 
 /**
  * The health index over time with the remaining-useful-life band (P10-P50-P90), from the
@@ -99,18 +100,28 @@ function RecordMaintenance({ twin, basis }: { twin: TwinDetail; basis: string })
   const [kind, setKind] = useState<MaintenanceKind>('tool-replaced');
   const [reset, setReset] = useState(true);
   const [notes, setNotes] = useState('');
+  // The plant's clock: the demo plant runs hours behind the wall clock, and a reset dated by the
+  // wall clock would hide every later reading of the plant (older than the reset) from the twin.
+  const [performedAt, setPerformedAt] = useState(() =>
+    new Date(latestReadingMs(twin.reported) ?? Date.now()).toISOString(),
+  );
+  const performedMs = parseIsoTime(performedAt);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
   const canReset = Object.hasOwn(twin.reported, basis);
 
   const submit = (event: Event) => {
     event.preventDefault();
+    if (performedMs === undefined) {
+      setResult({ ok: false, text: 'Not recorded: the time must be an ISO time with a zone.' });
+      return;
+    }
     setBusy(true);
     setResult(undefined);
     api
       .recordMaintenance(twin.twinId, {
         kind,
-        performedAt: new Date().toISOString(),
+        performedAt: new Date(performedMs).toISOString(),
         ...(reset && canReset ? { resets: [basis] } : {}),
         ...(notes.trim() ? { notes: notes.trim() } : {}),
       })
@@ -152,6 +163,15 @@ function RecordMaintenance({ twin, basis }: { twin: TwinDetail; basis: string })
           Reset {basis}
         </label>
       )}
+      <label>
+        Performed at (plant time, ISO){' '}
+        <input
+          type="text"
+          value={performedAt}
+          aria-invalid={performedMs === undefined}
+          onInput={(e) => setPerformedAt((e.target as HTMLInputElement).value)}
+        />
+      </label>
       <label>
         Notes{' '}
         <input

@@ -1,3 +1,5 @@
+import type { TwinEventType } from '@twinlog/domain';
+
 /** What an audit entry did, in a few words, from its type and payload. */
 export interface AuditLike {
   type: string;
@@ -7,7 +9,7 @@ export interface AuditLike {
 }
 
 /** The trail's default: what people and services did, without the readings themselves. */
-export const ACTION_TYPES = [
+export const ACTION_TYPES: readonly TwinEventType[] = [
   'TwinRegistered',
   'ChildAttached',
   'ModelVersionChanged',
@@ -23,7 +25,7 @@ export const ACTION_TYPES = [
   'AlertEscalated',
   'AlertResolved',
   'AlertReopened',
-] as const;
+];
 
 /** Who: the caller that acted (`key:…`, `token:…`), else the service that produced the event. */
 export function whoText(entry: AuditLike): string {

@@ -144,7 +144,12 @@ function RecordMaintenance({ twin, basis }: { twin: TwinDetail; basis: string })
         Kind{' '}
         <select
           value={kind}
-          onChange={(e) => setKind((e.target as HTMLSelectElement).value as MaintenanceKind)}
+          onChange={(e) => {
+            const next = (e.target as HTMLSelectElement).value as MaintenanceKind;
+            setKind(next);
+            // A replacement or repair restores the part; an inspection or lubrication does not.
+            setReset(next === 'tool-replaced' || next === 'part-replaced' || next === 'repair');
+          }}
         >
           {KINDS.map((k) => (
             <option key={k} value={k}>

@@ -2,9 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TelemetryAnswer } from '../../api/types';
 import { api } from '../../auth/session';
 import { Chart } from '../../components/Chart';
-import { format } from '../../components/LimitsBar';
 import { setQuery } from '../../router/router';
 import {
+  chartSummary,
   describeRange,
   PRESETS,
   queryOfRange,
@@ -80,21 +80,13 @@ export function TelemetryCharts({
       (answer?.series ?? []).map((s) => {
         const times = s.windows.map((w) => Date.parse(w.start));
         const values = s.windows.map((w) => w.mean);
-        const finite = s.windows.filter((w) => Number.isFinite(w.mean));
-        const last = finite[finite.length - 1];
-        const summary =
-          finite.length === 0
-            ? `No readings of ${s.property} ${describeRange(range, at)}.`
-            : `${s.property} ${describeRange(range, at)}, ${finite.length} windows of ${answer?.every}: ` +
-              `lowest ${format(Math.min(...finite.map((w) => w.min)))} ${s.unit}, highest ` +
-              `${format(Math.max(...finite.map((w) => w.max)))} ${s.unit}, last ${format(last?.last)} ${s.unit}.`;
+        const summary = chartSummary(s, describeRange(range, at), answer?.every ?? '');
         return {
           property: s.property,
           unit: s.unit,
           times,
           values,
           summary,
-          empty: finite.length === 0,
         };
       }),
     [answer],

@@ -1,4 +1,5 @@
 import { everyFor } from '../../components/chart-range';
+import { format } from '../../components/number-format';
 
 /** The chart's range presets: minutes to months. */
 export const PRESETS = [
@@ -119,4 +120,26 @@ export function describeRange(range: ChartRange, fmt: (ms: number) => string): s
   return preset
     ? `${preset.label} to ${fmt(range.toMs)}`
     : `${fmt(range.fromMs)} to ${fmt(range.toMs)}`;
+}
+
+/** A chart's text alternative: the range, the windows, the lowest, highest and last values. */
+export function chartSummary(
+  series: {
+    property: string;
+    unit: string;
+    windows: ReadonlyArray<{ mean: number; min: number; max: number; last: number }>;
+  },
+  rangeText: string,
+  every: string,
+): string {
+  const finite = series.windows.filter((w) => Number.isFinite(w.mean));
+  if (finite.length === 0) return `No readings of ${series.property} ${rangeText}.`;
+  const u = series.unit ? ` ${series.unit}` : '';
+  const low = Math.min(...finite.map((w) => w.min));
+  const high = Math.max(...finite.map((w) => w.max));
+  const last = finite[finite.length - 1]!.last;
+  return (
+    `${series.property} ${rangeText}, ${finite.length} windows of ${every}: ` +
+    `lowest ${format(low)}${u}, highest ${format(high)}${u}, last ${format(last)}${u}.`
+  );
 }

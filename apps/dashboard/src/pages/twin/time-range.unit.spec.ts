@@ -1,4 +1,5 @@
 import {
+  chartSummary,
   latestReadingMs,
   MIN_RANGE_MS,
   parseIsoTime,
@@ -88,5 +89,25 @@ describe("the twin page's chart range", () => {
       }),
     ).toBe(T);
     expect(latestReadingMs({})).toBeUndefined();
+  });
+});
+
+describe("a chart's text summary", () => {
+  it('says the range, the windows and the extremes, or that there were no readings', () => {
+    const series = {
+      property: 'temperature',
+      unit: '°C',
+      windows: [
+        { mean: 41, min: 40, max: 42.5, last: 41.2 },
+        { mean: NaN, min: NaN, max: NaN, last: NaN },
+        { mean: 44, min: 43, max: 47.25, last: 45 },
+      ],
+    };
+    expect(chartSummary(series, '1 h to 10:00', '10s')).toBe(
+      'temperature 1 h to 10:00, 2 windows of 10s: lowest 40 °C, highest 47.25 °C, last 45 °C.',
+    );
+    expect(chartSummary({ ...series, windows: [] }, '1 h to 10:00', '10s')).toBe(
+      'No readings of temperature 1 h to 10:00.',
+    );
   });
 });

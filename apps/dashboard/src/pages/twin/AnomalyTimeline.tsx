@@ -16,7 +16,7 @@ const when = (iso: string) => new Date(iso).toLocaleString();
  * The twin's anomalies, newest first, from its AnomalyDetected / AnomalyCleared events: each
  * with its detector, severity (in words), when it opened and cleared, and its evidence
  * (observed against expected, with the expected range). Refetched when the twin's revision
- * moves (a detection or a clearing is a twin event).
+ * moves (a detection or a clearing is a twin event) or its set of open anomalies changes.
  */
 export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
   const [episodes, setEpisodes] = useState<AnomalyEpisode[] | undefined>();
@@ -32,7 +32,7 @@ export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
       })
       .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
     return () => abort.abort();
-  }, [twin.twinId, twin.revision]);
+  }, [twin.twinId, twin.revision, Object.keys(twin.activeAnomalies).sort().join()]);
 
   const unitOf = (property: string) =>
     Object.hasOwn(twin.reported, property) ? twin.reported[property]!.unit : '';

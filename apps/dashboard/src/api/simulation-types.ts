@@ -79,7 +79,10 @@ export interface SimulationJob {
   kind: 'run' | 'compare';
   twinId: string;
   status: 'running' | 'completed' | 'cancelled' | 'failed';
-  progress: { phase: 'calibrating' | 'simulating' | 'recommending' | 'monte-carlo'; fraction: number };
+  progress: {
+    phase: 'calibrating' | 'simulating' | 'recommending' | 'monte-carlo';
+    fraction: number;
+  };
   error: { code: string; message: string } | null;
   result?: ComparisonResult;
 }

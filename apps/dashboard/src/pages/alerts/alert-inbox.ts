@@ -19,7 +19,8 @@ export function statusFilterOf(text: string | undefined): AlertStatus[] {
 /** The URL's value for a filter (undefined for the default, so the plain URL stays plain). */
 export function statusFilterText(statuses: readonly AlertStatus[]): string | undefined {
   const sorted = ALERT_STATUSES.filter((s) => statuses.includes(s));
-  const isDefault = sorted.length === UNRESOLVED.length && UNRESOLVED.every((s) => sorted.includes(s));
+  const isDefault =
+    sorted.length === UNRESOLVED.length && UNRESOLVED.every((s) => sorted.includes(s));
   return isDefault || sorted.length === 0 ? undefined : sorted.join(',');
 }
 
@@ -76,7 +77,9 @@ export function explanationOf(alert: object): string | undefined {
   const value = (alert as { explanation?: unknown }).explanation;
   if (typeof value === 'string') return value.trim() || undefined;
   if (value && typeof value === 'object') {
-    const text = (value as { text?: unknown; summary?: unknown }).text ?? (value as { summary?: unknown }).summary;
+    const text =
+      (value as { text?: unknown; summary?: unknown }).text ??
+      (value as { summary?: unknown }).summary;
     if (typeof text === 'string' && text.trim()) return text.trim();
   }
   return undefined;

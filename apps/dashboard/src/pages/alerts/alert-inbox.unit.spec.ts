@@ -55,21 +55,38 @@ describe('alerts inbox', () => {
       ['a2', 'open'],
       ['a1', 'acknowledged'],
     ]);
-    expect(mergeAlert(list, alert('a3'), UNRESOLVED).map((a) => a.alertId)).toEqual(['a3', 'a2', 'a1']);
+    expect(mergeAlert(list, alert('a3'), UNRESOLVED).map((a) => a.alertId)).toEqual([
+      'a3',
+      'a2',
+      'a1',
+    ]);
     const resolved = alert('a2', { status: 'resolved', revision: 3 });
     expect(mergeAlert(list, resolved, UNRESOLVED).map((a) => a.alertId)).toEqual(['a1']);
     const resolvedList = [alert('a1', { status: 'resolved' })];
-    expect(mergeAlert(resolvedList, resolved, ['resolved']).map((a) => a.alertId)).toEqual(['a2', 'a1']);
+    expect(mergeAlert(resolvedList, resolved, ['resolved']).map((a) => a.alertId)).toEqual([
+      'a2',
+      'a1',
+    ]);
     // A late answer with an older revision does not undo a newer state.
     const newer = mergeAlert(list, acked, UNRESOLVED);
-    expect(mergeAlert(newer, alert('a1'), UNRESOLVED).find((a) => a.alertId === 'a1')!.status).toBe('acknowledged');
+    expect(mergeAlert(newer, alert('a1'), UNRESOLVED).find((a) => a.alertId === 'a1')!.status).toBe(
+      'acknowledged',
+    );
   });
 
   it('says who did what, Twinlog when nobody did', () => {
-    expect(historyLine({ transition: 'acknowledged', at: 'x', actor: 'anna', note: 'on my way', eventId: 'e' })).toBe(
-      'acknowledged by anna: “on my way”',
-    );
-    expect(historyLine({ transition: 'opened', at: 'x', actor: null, note: null, eventId: 'e' })).toBe('opened by Twinlog');
+    expect(
+      historyLine({
+        transition: 'acknowledged',
+        at: 'x',
+        actor: 'anna',
+        note: 'on my way',
+        eventId: 'e',
+      }),
+    ).toBe('acknowledged by anna: “on my way”');
+    expect(
+      historyLine({ transition: 'opened', at: 'x', actor: null, note: null, eventId: 'e' }),
+    ).toBe('opened by Twinlog');
   });
 
   it('shows an explanation only when the API gives one', () => {

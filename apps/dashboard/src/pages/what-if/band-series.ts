@@ -67,12 +67,17 @@ export function buildBandChart(
     });
   const series: BandSeries[] = [
     { label: 'Scenario', role: 'scenario', values: clean(run.trajectory.properties[property]) },
-    { label: 'Baseline', role: 'baseline', values: alignTo(offsets, compared.base.trajectory, property) },
+    {
+      label: 'Baseline',
+      role: 'baseline',
+      values: alignTo(offsets, compared.base.trajectory, property),
+    },
   ];
   const bands: Array<[number, number]> = [];
-  const band = run.uncertainty?.bands && Object.hasOwn(run.uncertainty.bands, property)
-    ? run.uncertainty.bands[property]
-    : undefined;
+  const band =
+    run.uncertainty?.bands && Object.hasOwn(run.uncertainty.bands, property)
+      ? run.uncertainty.bands[property]
+      : undefined;
   if (band && band.p95.length === offsets.length) {
     series.push({ label: '95th percentile', role: 'band-high', values: clean(band.p95) });
     series.push({ label: '5th percentile', role: 'band-low', values: clean(band.p5) });
@@ -105,7 +110,8 @@ export function durationText(seconds: number): string {
 
 /** The chart in words: the text alternative and what the page says under it. */
 export function chartSummary(chart: BandChart, compared: ComparisonResult): string {
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${+v.toPrecision(4)} ${chart.unit}`.trim());
+  const fmt = (v: number | null | undefined) =>
+    v === null || v === undefined ? '—' : `${+v.toPrecision(4)} ${chart.unit}`.trim();
   const last = (vs: Array<number | null>) => vs[vs.length - 1];
   const peak = (vs: Array<number | null>) =>
     vs.reduce<number | null>((m, v) => (v !== null && (m === null || v > m) ? v : m), null);

@@ -70,7 +70,14 @@ describe('what-if band series', () => {
       Date.parse('2026-12-06T11:00:00Z'),
       Date.parse('2026-12-06T12:00:00Z'),
     ]);
-    expect(chart.series.map((s) => s.role)).toEqual(['scenario', 'baseline', 'band-high', 'band-low', 'limit', 'limit']);
+    expect(chart.series.map((s) => s.role)).toEqual([
+      'scenario',
+      'baseline',
+      'band-high',
+      'band-low',
+      'limit',
+      'limit',
+    ]);
     expect(chart.series[1]!.values).toEqual([40, 45, 50]);
     expect(chart.bands).toEqual([[2, 3]]);
     expect(chart.series[3]!.values).toEqual([39, 55, 70]);

@@ -52,7 +52,8 @@ export const LIMITS = {
   defaultPoints: 1_441,
 };
 
-const PART = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
+const PART =
+  /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
 
 /** Seconds of `90`, `90s`, `15m`, `2h`, `1d`, `1h30m`; undefined when it is none of those. */
 export function parseDuration(text: string): number | undefined {
@@ -168,7 +169,10 @@ export function perturbationOf(
       break;
     case 'fail':
       body.remaining = !a ? 0 : a.endsWith('%') ? num(a.slice(0, -1)) / 100 : num(a);
-      if (Number.isFinite(body.remaining) && ((body.remaining as number) < 0 || (body.remaining as number) > 1))
+      if (
+        Number.isFinite(body.remaining) &&
+        ((body.remaining as number) < 0 || (body.remaining as number) > 1)
+      )
         return { problem: 'what remains must be between 0 and 100%' };
       break;
     case 'ramp':
@@ -199,14 +203,24 @@ export function validateScenario(s: Scenario, model: PhysicsModel | undefined): 
     if (step === undefined || !(step > 0))
       problems.push({ field: 'step', message: 'The step must be a positive time, e.g. 1m.' });
     else if (horizon !== undefined && horizon / step > LIMITS.maxSteps)
-      problems.push({ field: 'step', message: `At most ${LIMITS.maxSteps.toLocaleString('en')} points: take a longer step.` });
+      problems.push({
+        field: 'step',
+        message: `At most ${LIMITS.maxSteps.toLocaleString('en')} points: take a longer step.`,
+      });
     else if (horizon !== undefined) points = Math.floor(horizon / step) + 1;
   }
   if (!Number.isInteger(s.samples) || s.samples < 0 || s.samples > LIMITS.maxSamples)
-    problems.push({ field: 'samples', message: `Samples: a whole number from 0 to ${LIMITS.maxSamples.toLocaleString('en')}.` });
+    problems.push({
+      field: 'samples',
+      message: `Samples: a whole number from 0 to ${LIMITS.maxSamples.toLocaleString('en')}.`,
+    });
   else if (points * s.samples > LIMITS.maxWork)
-    problems.push({ field: 'samples', message: 'Too many points × samples: take fewer samples or a longer step.' });
-  if (!Number.isInteger(s.seed)) problems.push({ field: 'seed', message: 'The seed is a whole number.' });
+    problems.push({
+      field: 'samples',
+      message: 'Too many points × samples: take fewer samples or a longer step.',
+    });
+  if (!Number.isInteger(s.seed))
+    problems.push({ field: 'seed', message: 'The seed is a whole number.' });
 
   const lists = [
     ['p', s.perturbations],
@@ -219,27 +233,46 @@ export function validateScenario(s: Scenario, model: PhysicsModel | undefined): 
         const param = model.parameters.find((p) => p.name === c.target);
         const known = model.states.includes(c.target) || model.inputs.includes(c.target) || param;
         if (model.outputs.includes(c.target)) {
-          problems.push({ field: `${field}.target`, message: `${c.target} is computed from the others and cannot be changed.` });
+          problems.push({
+            field: `${field}.target`,
+            message: `${c.target} is computed from the others and cannot be changed.`,
+          });
           return;
         }
         if (!known) {
-          problems.push({ field: `${field}.target`, message: `${c.target || 'That'} is not a property or parameter of ${model.twinType}.` });
+          problems.push({
+            field: `${field}.target`,
+            message: `${c.target || 'That'} is not a property or parameter of ${model.twinType}.`,
+          });
           return;
         }
         if (c.kind === 'fail' && model.states.includes(c.target)) {
-          problems.push({ field: `${field}.kind`, message: `Only inputs and parameters fail; ${c.target} is a state.` });
+          problems.push({
+            field: `${field}.kind`,
+            message: `Only inputs and parameters fail; ${c.target} is a state.`,
+          });
           return;
         }
         if (param && c.kind === 'set') {
           const v = Number(c.amount);
-          if ((param.min !== undefined && v < param.min) || (param.max !== undefined && v > param.max) || (param.positive && !(v > 0)))
-            problems.push({ field: `${field}.amount`, message: `${c.target} must lie in ${rangeText(param)}.` });
+          if (
+            (param.min !== undefined && v < param.min) ||
+            (param.max !== undefined && v > param.max) ||
+            (param.positive && !(v > 0))
+          )
+            problems.push({
+              field: `${field}.amount`,
+              message: `${c.target} must lie in ${rangeText(param)}.`,
+            });
         }
       }
       if (horizon !== undefined && horizon > 0) {
         const made = perturbationOf(c, horizon);
         if ('problem' in made)
-          problems.push({ field: `${field}.amount`, message: `${changeText(c)}: ${made.problem}.` });
+          problems.push({
+            field: `${field}.amount`,
+            message: `${changeText(c)}: ${made.problem}.`,
+          });
       }
     });
   return problems;
@@ -265,7 +298,11 @@ export function compareRequest(s: Scenario): Record<string, unknown> {
   const mitigated = s.mitigations.length > 0;
   return {
     twinId: s.twin,
-    base: { ...common, label: mitigated ? 'without mitigation' : 'baseline', perturbations: mitigated ? bodies(s.perturbations) : [] },
+    base: {
+      ...common,
+      label: mitigated ? 'without mitigation' : 'baseline',
+      perturbations: mitigated ? bodies(s.perturbations) : [],
+    },
     alternative: {
       ...common,
       label: mitigated ? 'with mitigation' : 'scenario',

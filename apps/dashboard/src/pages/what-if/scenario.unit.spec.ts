@@ -49,7 +49,10 @@ describe('what-if scenario', () => {
       step: '1m',
       samples: 500,
       seed: 42,
-      perturbations: [change('fail cooling_capacity 10% at 0 until 2h'), change('ramp temperature +2/h')],
+      perturbations: [
+        change('fail cooling_capacity 10% at 0 until 2h'),
+        change('ramp temperature +2/h'),
+      ],
       mitigations: [change('set spindle_speed 5000 at 1h')],
       property: 'temperature',
     });
@@ -72,22 +75,44 @@ describe('what-if scenario', () => {
     expect(s.perturbations).toEqual([]);
     expect(scenarioFromQuery(Object.create(null) as Record<string, string>).twin).toBe('');
     // An Object built-in name is a key like any other, not a prototype's member.
-    expect(scenarioFromQuery({ constructor: 'x' } as unknown as Record<string, string>).twin).toBe('');
+    expect(scenarioFromQuery({ constructor: 'x' } as unknown as Record<string, string>).twin).toBe(
+      '',
+    );
   });
 
   it("checks changes against the twin type's real model", () => {
     const fields = (s: Scenario) => validateScenario(s, MILL).map((p) => p.field);
     expect(fields(scenario({ perturbations: [change('fail cooling_capacity 10%')] }))).toEqual([]);
-    expect(fields(scenario({ perturbations: [change('set vibration 3')] }))).toEqual(['p.0.target']);
-    expect(fields(scenario({ perturbations: [change('set __proto__ 3')] }))).toEqual(['p.0.target']);
-    expect(fields(scenario({ perturbations: [change('fail temperature 0')] }))).toEqual(['p.0.kind']);
-    expect(fields(scenario({ mitigations: [change('set cooling_capacity 11')] }))).toEqual(['m.0.amount']);
-    expect(fields(scenario({ perturbations: [change('set time_constant_s 0')] }))).toEqual(['p.0.amount']);
-    expect(fields(scenario({ perturbations: [change('step spindle_speed lots')] }))).toEqual(['p.0.amount']);
-    expect(fields(scenario({ perturbations: [change('fail cooling_capacity 150%')] }))).toEqual(['p.0.amount']);
-    expect(fields(scenario({ perturbations: [change('ramp temperature 2 at 25h')] }))).toEqual(['p.0.amount']);
-    expect(fields(scenario({ perturbations: [change('ramp temperature 2 at 2h until 1h')] }))).toEqual(['p.0.amount']);
-    expect(fields(scenario({ perturbations: [change('set tool_wear NaN')] }))).toEqual(['p.0.amount']);
+    expect(fields(scenario({ perturbations: [change('set vibration 3')] }))).toEqual([
+      'p.0.target',
+    ]);
+    expect(fields(scenario({ perturbations: [change('set __proto__ 3')] }))).toEqual([
+      'p.0.target',
+    ]);
+    expect(fields(scenario({ perturbations: [change('fail temperature 0')] }))).toEqual([
+      'p.0.kind',
+    ]);
+    expect(fields(scenario({ mitigations: [change('set cooling_capacity 11')] }))).toEqual([
+      'm.0.amount',
+    ]);
+    expect(fields(scenario({ perturbations: [change('set time_constant_s 0')] }))).toEqual([
+      'p.0.amount',
+    ]);
+    expect(fields(scenario({ perturbations: [change('step spindle_speed lots')] }))).toEqual([
+      'p.0.amount',
+    ]);
+    expect(fields(scenario({ perturbations: [change('fail cooling_capacity 150%')] }))).toEqual([
+      'p.0.amount',
+    ]);
+    expect(fields(scenario({ perturbations: [change('ramp temperature 2 at 25h')] }))).toEqual([
+      'p.0.amount',
+    ]);
+    expect(
+      fields(scenario({ perturbations: [change('ramp temperature 2 at 2h until 1h')] })),
+    ).toEqual(['p.0.amount']);
+    expect(fields(scenario({ perturbations: [change('set tool_wear NaN')] }))).toEqual([
+      'p.0.amount',
+    ]);
   });
 
   it('keeps the run within the service limits', () => {
@@ -114,13 +139,17 @@ describe('what-if scenario', () => {
     ]);
     expect(plain.alternative.horizon).toBe(86_400);
     expect(plain.alternative.monteCarlo).toEqual({ samples: 200, seed: 7 });
-    const mitigated = compareRequest(scenario({ perturbations: [fail], mitigations: [slow] })) as typeof plain;
+    const mitigated = compareRequest(
+      scenario({ perturbations: [fail], mitigations: [slow] }),
+    ) as typeof plain;
     expect(mitigated.base.perturbations).toHaveLength(1);
     expect(mitigated.alternative.perturbations).toEqual([
       { kind: 'fail', target: 'cooling_capacity', at: 0, remaining: 0.1 },
       { kind: 'step', target: 'spindle_speed', at: 3_600, percent: -20 },
     ]);
-    const none = compareRequest(scenario({ samples: 0 })) as { alternative: Record<string, unknown> };
+    const none = compareRequest(scenario({ samples: 0 })) as {
+      alternative: Record<string, unknown>;
+    };
     expect(none.alternative.monteCarlo).toBeUndefined();
   });
 });

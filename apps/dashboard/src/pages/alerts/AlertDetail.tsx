@@ -2,8 +2,7 @@ import type { DeliveryView } from '@twinlog/domain';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { alertDeliveries } from '../../api/alerts';
 import type { AlertView } from '../../api/types';
-import { api, can } from '../../auth/session';
-import { AlertActions } from './AlertActions';
+import { api } from '../../auth/session';
 import { explanationOf, historyLine } from './alert-inbox';
 import { SeverityBadge } from './SeverityBadge';
 
@@ -24,15 +23,14 @@ function causeText(cause: AlertView['members'][number]['cause']): string {
 /**
  * One alert in full: its members, its history (who did what), the notices held back, its
  * deliveries, and the AI explanation when the API gives one. The heading takes the focus when
- * it opens, so a keyboard or screen reader user lands on it.
+ * it opens, so a keyboard or screen reader user lands on it. The actions are on its row in the
+ * list (one set of controls per alert on the page).
  */
 export function AlertDetail({
   alert,
-  onChanged,
   closeHref,
 }: {
   alert: AlertView;
-  onChanged: (alert: AlertView, said: string) => void;
   closeHref: string;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -83,7 +81,6 @@ export function AlertDetail({
           <p>{explanation}</p>
         </section>
       )}
-      {can('operator') && <AlertActions alert={alert} onDone={onChanged} />}
       <h3>Members</h3>
       <table class="values">
         <thead>

@@ -223,7 +223,7 @@ export default function AlertsPage({ query }: PageProps) {
         {selected && (
           <div class="alerts-detail">
             {detail ? (
-              <AlertDetail alert={detail} onChanged={acted} closeHref={closeHref} />
+              <AlertDetail alert={detail} closeHref={closeHref} />
             ) : detailError ? (
               <p class="notice" role="alert">
                 {detailError} <a href={closeHref}>Close</a>

@@ -26,13 +26,7 @@ function causeText(cause: AlertView['members'][number]['cause']): string {
  * it opens, so a keyboard or screen reader user lands on it. The actions are on its row in the
  * list (one set of controls per alert on the page).
  */
-export function AlertDetail({
-  alert,
-  closeHref,
-}: {
-  alert: AlertView;
-  closeHref: string;
-}) {
+export function AlertDetail({ alert, closeHref }: { alert: AlertView; closeHref: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [deliveries, setDeliveries] = useState<DeliveryView[] | undefined>();
   const [deliveryError, setDeliveryError] = useState<string | undefined>();

@@ -275,6 +275,9 @@ export function ScenarioForm({
         problems={problems}
         onChange={(mitigations) => set({ mitigations })}
       />
+      <div id="f-changes" tabIndex={-1}>
+        <FieldError field="changes" problems={problems} />
+      </div>
       {canRun ? (
         <button
           type="submit"

@@ -50,7 +50,10 @@ export const LIMITS = {
   maxSamples: 10_000,
   maxWork: 5_000_000,
   defaultPoints: 1_441,
+  /** Perturbations per run: the scenario's run carries both lists. */
+  maxChanges: 50,
 };
+const MAX_SEED = 2 ** 32 - 1;
 
 const PART =
   /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
@@ -219,8 +222,16 @@ export function validateScenario(s: Scenario, model: PhysicsModel | undefined): 
       field: 'samples',
       message: 'Too many points × samples: take fewer samples or a longer step.',
     });
-  if (!Number.isInteger(s.seed))
-    problems.push({ field: 'seed', message: 'The seed is a whole number.' });
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED)
+    problems.push({
+      field: 'seed',
+      message: 'The seed is a whole number from 0 to 4,294,967,295.',
+    });
+  if (s.perturbations.length + s.mitigations.length > LIMITS.maxChanges)
+    problems.push({
+      field: 'changes',
+      message: `At most ${LIMITS.maxChanges} perturbations and mitigations together.`,
+    });
 
   const lists = [
     ['p', s.perturbations],

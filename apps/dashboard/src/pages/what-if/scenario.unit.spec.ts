@@ -124,6 +124,10 @@ describe('what-if scenario', () => {
     expect(fields(scenario({ samples: -1 }))).toEqual(['samples']);
     expect(fields(scenario({ horizon: '1d', step: '1s', samples: 100 }))).toEqual(['samples']);
     expect(fields(scenario({ horizon: '1d', step: '1m', samples: 3_000 }))).toEqual([]);
+    expect(fields(scenario({ seed: -1 }))).toEqual(['seed']);
+    expect(fields(scenario({ seed: 2 ** 32 }))).toEqual(['seed']);
+    const many = Array.from({ length: 26 }, () => change('ramp temperature 1'));
+    expect(fields(scenario({ perturbations: many, mitigations: many }))).toEqual(['changes']);
   });
 
   it('compares with the twin left alone, or without the mitigations when there are some', () => {

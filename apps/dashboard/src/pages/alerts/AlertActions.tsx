@@ -59,7 +59,7 @@ export function AlertActions({
         Note
         <input
           type="text"
-          maxLength={1000}
+          maxLength={4000}
           value={note}
           placeholder="optional"
           onInput={(e) => setNote((e.target as HTMLInputElement).value)}

@@ -18,7 +18,7 @@ function seriesOptions(s: BandSeries): uPlot.Series {
       return { label, stroke: BASELINE, width: 1.5, dash: [6, 4] };
     case 'band-high':
     case 'band-low':
-      return { label, stroke: 'rgba(47, 111, 222, 0.35)', width: 1 };
+      return { label, stroke: 'rgba(47, 111, 222, 0.35)', width: 1, points: { show: false } };
     case 'limit':
       return {
         label,

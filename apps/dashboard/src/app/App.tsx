@@ -25,6 +25,8 @@ export function App() {
         </a>
         <nav aria-label="Pages">
           <a href="/">Plant</a>
+          <a href="/alerts">Alerts</a>
+          <a href="/what-if">What if</a>
         </nav>
         <LiveIndicator status={streamStatus.value} onToggle={toggleStream} />
         {who && (

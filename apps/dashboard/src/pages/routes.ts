@@ -9,4 +9,6 @@ import type { PageModule } from './page';
 export const ROUTES: ReadonlyArray<Route<() => Promise<PageModule>>> = [
   { pattern: '/', page: () => import('./overview/OverviewPage') },
   { pattern: '/twins/:twinId', page: () => import('./twin/TwinPage') },
+  { pattern: '/what-if', page: () => import('./what-if/WhatIfPage') },
+  { pattern: '/alerts', page: () => import('./alerts/AlertsPage') },
 ];

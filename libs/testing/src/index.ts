@@ -53,6 +53,7 @@ export {
   pageErrors,
   saveScreenshot,
   startBrowser,
+  type PageOptions,
   type TestBrowser,
   type Viewport,
 } from './browser/browser';

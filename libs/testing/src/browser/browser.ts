@@ -26,13 +26,19 @@ export interface Viewport {
 export const DESKTOP: Viewport = { width: 1280, height: 800 };
 export const TABLET: Viewport = { width: 768, height: 1024 };
 
+export interface PageOptions {
+  viewport?: Viewport;
+  /** Put in the page's sessionStorage before its scripts run (a signed-in tab, for example). */
+  sessionStorage?: Record<string, string>;
+}
+
 export interface TestBrowser {
   browser: Browser;
   /**
    * A page in a context of its own (no storage shared with other pages) at `url`, loaded.
    * Uncaught page errors are kept: `pageErrors(page)`.
    */
-  openPage(url: string, options?: { viewport?: Viewport }): Promise<Page>;
+  openPage(url: string, options?: PageOptions): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -55,8 +61,15 @@ export async function startBrowser(
   });
   return {
     browser,
-    openPage: async (url, { viewport = DESKTOP } = {}) => {
+    openPage: async (url, { viewport = DESKTOP, sessionStorage = {} } = {}) => {
       const context = await browser.newContext({ viewport });
+      const entries = Object.entries(sessionStorage);
+      if (entries.length > 0)
+        await context.addInitScript({
+          content: entries
+            .map(([k, v]) => `sessionStorage.setItem(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+            .join('\n'),
+        });
       const page = await context.newPage();
       const errors: string[] = [];
       errorsOf.set(page, errors);

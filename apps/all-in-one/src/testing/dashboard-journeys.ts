@@ -6,7 +6,8 @@ import { eventually } from './twinlog-process';
 /*
  * What a person does on the dashboard, as the browser specs check it. The selectors are the
  * contract between the pages and these tests (apps/dashboard: keep them when a page changes):
- * - the overview shows each twin's id as text (the issue's contract);
+ * - the overview shows each twin's id as text (the issue's contract) in a tree (role "tree"),
+ *   with an "Expand all" button;
  * - the twin page (/twins/<id>) shows each live value in `[data-testid=live-value]` with
  *   `data-property`, and its anomalies in `[data-testid=anomaly-timeline]`, one
  *   `[data-testid=anomaly]` each, with the observed and the expected values;
@@ -95,9 +96,12 @@ export async function overviewShowsThePlant(rig: DashboardRig): Promise<void> {
   ] as const) {
     const page = await rig.open('/', viewport ? { viewport } : {});
     expect(await page.title()).toContain('Twinlog');
-    for (const id of ['line-1', 'cnc-01', 'cnc-01-tool', 'cnc-03-coolant'])
-      await untilText(page.getByText(id, { exact: true }), new RegExp(`^${id}`), `overview: ${id}`);
-    const shown = await page.locator('body').innerText();
+    const tree = page.getByRole('tree');
+    // The top levels are open at first (the process and the line, or the line and its
+    // machines); every part once expanded.
+    await untilText(tree, /line-1/, 'the overview: the production line');
+    await page.getByRole('button', { name: /expand all/i }).click();
+    const shown = await untilText(tree, /cnc-03-coolant/, 'the overview: every part');
     expect(ids.filter((id) => !shown.includes(id))).toEqual([]);
     if (viewport) {
       // A tablet: the page fits its width (no sideways scrolling).

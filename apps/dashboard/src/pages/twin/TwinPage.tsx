@@ -120,7 +120,7 @@ export default function TwinPage({ params }: PageProps) {
               return (
                 <tr key={property}>
                   <th scope="row">{property}</th>
-                  <td class="num">
+                  <td class="num" data-testid="live-value" data-property={property}>
                     {format(reported.value)} {reported.unit}
                   </td>
                   <td>{limits ? <LimitsBar label={property} value={reported.value} unit={reported.unit} limits={limits} /> : '—'}</td>

@@ -55,7 +55,7 @@ export default [
   },
   {
     // The dashboard's build tooling is Node code (esbuild, fs), run by npm start and the gateway.
-    files: ['apps/dashboard/build.ts', 'apps/dashboard/build/**/*.ts'],
+    files: ['apps/dashboard/build.ts', 'apps/dashboard/builder/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

@@ -1,8 +1,8 @@
 // `npm run build:dashboard`: bundles apps/dashboard into dist/dashboard (or the directory
 // given) and prints each file's size. `npm start` does the same by itself when the build is stale.
-import { chunkSizes, kB, pageFiles } from './build/bundle-sizes';
-import { buildDashboard } from './build/dashboard-build';
-import { DEFAULT_OUT_DIR } from './build/build-inputs';
+import { chunkSizes, kB, pageFiles } from './builder/bundle-sizes';
+import { buildDashboard } from './builder/dashboard-build';
+import { DEFAULT_OUT_DIR } from './builder/build-inputs';
 
 async function main(): Promise<void> {
   const outDir = process.argv[2] ?? DEFAULT_OUT_DIR;
@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     );
   const first = new Set(pageFiles(outDir, built.metafile));
   const firstGzip = sizes.filter((s) => first.has(s.file)).reduce((sum, s) => sum + s.gzipBytes, 0);
-  console.log(`dist: ${outDir} built in ${Math.round(built.ms)} ms; shell of the first page ${kB(firstGzip)} gzipped`);
+  console.log(
+    `dist: ${outDir} built in ${Math.round(built.ms)} ms; shell of the first page ${kB(firstGzip)} gzipped`,
+  );
 }
 
 main().catch((error: unknown) => {

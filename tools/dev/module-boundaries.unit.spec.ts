@@ -73,7 +73,10 @@ describe('module boundaries', () => {
 
   it('lets the dashboard (a browser) use the domain, and nothing of the services', () => {
     expect(
-      lint('apps/dashboard/src/ok.ts', "import { TwinlogError } from '@twinlog/domain';\nexport const e = TwinlogError;\n"),
+      lint(
+        'apps/dashboard/src/ok.ts',
+        "import { TwinlogError } from '@twinlog/domain';\nexport const e = TwinlogError;\n",
+      ),
     ).toBe('');
     const out = lint(
       'apps/dashboard/src/leak.ts',

@@ -19,7 +19,11 @@ import {
   type HttpTimeouts,
 } from '@twinlog/service-kit';
 import { apiReference, type ApiReference } from './api/api-reference';
-import { dashboardFiles, DEFAULT_DASHBOARD_DIR, type DashboardFiles } from './dashboard/dashboard-files';
+import {
+  dashboardFiles,
+  DEFAULT_DASHBOARD_DIR,
+  type DashboardFiles,
+} from './dashboard/dashboard-files';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {

@@ -101,6 +101,11 @@ export class ApiClient {
 
   /** Alerts not yet resolved (open, acknowledged or assigned), newest first. */
   openAlerts(signal?: AbortSignal): Promise<AlertView[]> {
-    return this.all('/v1/alerts', 'alerts', { status: ['open', 'acknowledged', 'assigned'], limit: 500 }, signal);
+    return this.all(
+      '/v1/alerts',
+      'alerts',
+      { status: ['open', 'acknowledged', 'assigned'], limit: 500 },
+      signal,
+    );
   }
 }

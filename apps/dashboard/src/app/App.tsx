@@ -6,7 +6,12 @@ import { PageHost } from './PageHost';
 
 /** The frame of every page: a header (the plant, who is signed in, the live state) and the page. */
 export function App() {
-  if (sessionState.value === 'checking') return <p role="status" class="boot">Loading Twinlog…</p>;
+  if (sessionState.value === 'checking')
+    return (
+      <p role="status" class="boot">
+        Loading Twinlog…
+      </p>
+    );
   if (sessionState.value === 'login') return <LoginView />;
   const who = caller.value;
   return (

@@ -25,7 +25,11 @@ export function PageHost() {
         loaded.set(match.page, module.default);
         if (live) setTick((t) => t + 1);
       })
-      .catch((e: unknown) => live && setFailure(`The page could not load: ${(e as Error).message}. Reload to try again.`));
+      .catch(
+        (e: unknown) =>
+          live &&
+          setFailure(`The page could not load: ${(e as Error).message}. Reload to try again.`),
+      );
     return () => {
       live = false;
     };

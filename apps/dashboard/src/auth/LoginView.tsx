@@ -26,11 +26,21 @@ export function LoginView() {
         <fieldset>
           <legend>Credential</legend>
           <label class="choice">
-            <input type="radio" name="kind" checked={kind === 'api-key'} onChange={() => setKind('api-key')} />
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === 'api-key'}
+              onChange={() => setKind('api-key')}
+            />
             API key
           </label>
           <label class="choice">
-            <input type="radio" name="kind" checked={kind === 'bearer'} onChange={() => setKind('bearer')} />
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === 'bearer'}
+              onChange={() => setKind('bearer')}
+            />
             Bearer token
           </label>
         </fieldset>
@@ -48,8 +58,8 @@ export function LoginView() {
         </button>
       </form>
       <p class="hint">
-        Kept for this browser tab only. <code>npm start</code> keeps its first admin key in its
-        data directory (<code>admin.key</code>); an administrator makes others with{' '}
+        Kept for this browser tab only. <code>npm start</code> keeps its first admin key in its data
+        directory (<code>admin.key</code>); an administrator makes others with{' '}
         <code>POST /v1/admin/keys</code>.
       </p>
     </main>

@@ -43,7 +43,15 @@ export function Chart({ title, times, series, summary, onZoom, height = 240 }: C
       width: Math.max(200, el.clientWidth),
       height,
       scales: { x: { time: true } },
-      series: [{}, ...series.map((s, i) => ({ label: `${s.label} (${s.unit})`, stroke: PALETTE[i % PALETTE.length]!, width: 1.5, spanGaps: false }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: `${s.label} (${s.unit})`,
+          stroke: PALETTE[i % PALETTE.length]!,
+          width: 1.5,
+          spanGaps: false,
+        })),
+      ],
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setSelect: [
@@ -59,7 +67,9 @@ export function Chart({ title, times, series, summary, onZoom, height = 240 }: C
     };
     const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...series.map((s) => s.values)];
     plot.current = new uPlot(options, data, el);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();

@@ -16,7 +16,17 @@ export function percentOn(value: number, low: number, high: number): number {
  * value, and the same facts in text for those who cannot see the bar. Positions are set through
  * the CSSOM (Preact's style object), which the page's CSP allows; style attributes it would not.
  */
-export function LimitsBar({ label, value, unit, limits }: { label: string; value: number; unit: string; limits: Limits }) {
+export function LimitsBar({
+  label,
+  value,
+  unit,
+  limits,
+}: {
+  label: string;
+  value: number;
+  unit: string;
+  limits: Limits;
+}) {
   const bounds = [value];
   for (const band of ['normal', ...BANDS] as const) {
     const b = limits[band];
@@ -42,14 +52,21 @@ export function LimitsBar({ label, value, unit, limits }: { label: string; value
     ...BANDS.flatMap((band) => {
       const b = limits[band];
       if (!b) return [];
-      const sides = [b.low !== undefined ? `at or below ${format(b.low)}` : '', b.high !== undefined ? `at or above ${format(b.high)}` : ''];
+      const sides = [
+        b.low !== undefined ? `at or below ${format(b.low)}` : '',
+        b.high !== undefined ? `at or above ${format(b.high)}` : '',
+      ];
       return [`${band} ${sides.filter(Boolean).join(' or ')}`];
     }),
   ].join('; ');
   return (
     <div class="limits-bar" role="img" aria-label={text}>
       {zones.map((z) => (
-        <span key={`${z.band}-${z.from}`} class={`zone zone-${z.band}`} style={{ left: `${z.from}%`, width: `${z.to - z.from}%` }} />
+        <span
+          key={`${z.band}-${z.from}`}
+          class={`zone zone-${z.band}`}
+          style={{ left: `${z.from}%`, width: `${z.to - z.from}%` }}
+        />
       ))}
       <span class="marker" style={{ left: `${at(value)}%` }} />
     </div>

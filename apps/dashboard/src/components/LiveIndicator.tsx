@@ -8,7 +8,13 @@ const TEXT: Record<StreamStatus, string> = {
 };
 
 /** Says whether updates arrive: live, reconnecting (after a drop) or paused; a button to pause or resume. */
-export function LiveIndicator({ status, onToggle }: { status: StreamStatus; onToggle?: () => void }) {
+export function LiveIndicator({
+  status,
+  onToggle,
+}: {
+  status: StreamStatus;
+  onToggle?: () => void;
+}) {
   return (
     <div class={`live live-${status}`}>
       <span role="status" aria-live="polite">

@@ -9,7 +9,10 @@ const routes = [
 describe('URL state', () => {
   it('matches pages and decodes their parameters', () => {
     expect(matchRoute(routes, '/')).toEqual({ page: 'overview', params: {} });
-    expect(matchRoute(routes, '/twins/line%2F1')).toEqual({ page: 'twin', params: { twinId: 'line/1' } });
+    expect(matchRoute(routes, '/twins/line%2F1')).toEqual({
+      page: 'twin',
+      params: { twinId: 'line/1' },
+    });
     expect(matchRoute(routes, '/twins/')).toBeUndefined();
     expect(matchRoute(routes, '/twins/a/b')).toBeUndefined();
     expect(matchRoute(routes, '/twins/%E0%A4%A')).toBeUndefined();

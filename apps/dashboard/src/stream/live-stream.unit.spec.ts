@@ -19,7 +19,10 @@ function fakeServer() {
     openStream() {
       script.push(() => {
         const body = new ReadableStream<Uint8Array>({ start: (c) => void streams.push(c) });
-        return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+        return new Response(body, {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+        });
       });
     },
     answer(status: number, body: unknown = { error: { code: 'X', message: `status ${status}` } }) {
@@ -79,7 +82,10 @@ describe('the live stream client', () => {
       ['a.1', 'state-changed', 'press-01'],
       ['a.2', 'state-changed', 'press-02'],
     ]);
-    expect(server.calls[0]!.headers).toMatchObject({ 'x-api-key': 'k', accept: 'text/event-stream' });
+    expect(server.calls[0]!.headers).toMatchObject({
+      'x-api-key': 'k',
+      accept: 'text/event-stream',
+    });
     expect(server.calls[0]!.headers['last-event-id']).toBeUndefined();
     expect(statuses).toEqual(['connecting', 'live']);
     stream.close();

@@ -1,7 +1,12 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, signOut } from '../auth/session';
-import { openLiveStream, type LiveStream, type StreamMessage, type StreamStatus } from './live-stream';
+import {
+  openLiveStream,
+  type LiveStream,
+  type StreamMessage,
+  type StreamStatus,
+} from './live-stream';
 
 /** The status of the page's stream, for the header's indicator. */
 export const streamStatus = signal<StreamStatus>('paused');

@@ -4,7 +4,15 @@ import { extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /** Where `npm run build:dashboard` (and `npm start`) put the built dashboard. */
-export const DEFAULT_DASHBOARD_DIR = resolve(__dirname, '..', '..', '..', '..', 'dist', 'dashboard');
+export const DEFAULT_DASHBOARD_DIR = resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'dist',
+  'dashboard',
+);
 
 /** The types of what the build writes; anything else is served as bytes. */
 const TYPES: Record<string, string> = {
@@ -68,9 +76,21 @@ function servePage(req: IncomingMessage, res: ServerResponse, dir: string): void
     // Read at each request (a few hundred bytes): a rebuild is served without a restart.
     page = readFileSync(join(dir, 'index.html'));
   } catch {
-    return send(req, res, 503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, Buffer.from(NOT_BUILT));
+    return send(
+      req,
+      res,
+      503,
+      { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      Buffer.from(NOT_BUILT),
+    );
   }
-  send(req, res, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }, page);
+  send(
+    req,
+    res,
+    200,
+    { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+    page,
+  );
 }
 
 function serveAsset(
@@ -83,17 +103,37 @@ function serveAsset(
   const name = ASSET.exec(path)?.[1];
   const file = name ? readAsset(join(dir, 'assets', name), cache) : undefined;
   if (!name || !file) {
-    return send(req, res, 404, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({
-      error: { code: 'ROUTE_NOT_FOUND', message: 'No such dashboard file (the names change with each build: reload the page)', details: {} },
-    })));
+    return send(
+      req,
+      res,
+      404,
+      { 'content-type': 'application/json' },
+      Buffer.from(
+        JSON.stringify({
+          error: {
+            code: 'ROUTE_NOT_FOUND',
+            message: 'No such dashboard file (the names change with each build: reload the page)',
+            details: {},
+          },
+        }),
+      ),
+    );
   }
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && file.gzip.length < file.raw.length;
-  send(req, res, 200, {
-    'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
-    'cache-control': 'public, max-age=31536000, immutable',
-    vary: 'Accept-Encoding',
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-  }, gzip ? file.gzip : file.raw);
+  const gzip =
+    /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) &&
+    file.gzip.length < file.raw.length;
+  send(
+    req,
+    res,
+    200,
+    {
+      'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
+      'cache-control': 'public, max-age=31536000, immutable',
+      vary: 'Accept-Encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    },
+    gzip ? file.gzip : file.raw,
+  );
 }
 
 function readAsset(file: string, cache: Map<string, { raw: Buffer; gzip: Buffer }>) {
@@ -110,7 +150,13 @@ function readAsset(file: string, cache: Map<string, { raw: Buffer; gzip: Buffer 
   }
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+): void {
   req.resume();
   res.writeHead(status, { ...headers, 'content-length': String(body.length) });
   res.end(req.method === 'HEAD' ? undefined : body);

@@ -9,16 +9,24 @@ import { SERVICES, type ServiceName } from '../routes';
 
 /** A request with its path sent as written (fetch would resolve `..` before sending). */
 function raw(base: string, path: string, method = 'GET', headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    const url = new URL(base);
-    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      const url = new URL(base);
+      const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -34,7 +42,10 @@ describe('the gateway serves the dashboard', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gateway-dashboard-'));
     mkdirSync(join(dir, 'dashboard', 'assets'), { recursive: true });
-    writeFileSync(join(dir, 'dashboard', 'index.html'), '<!doctype html><title>Twinlog</title><script type="module" src="/assets/main-ABC123.js"></script>');
+    writeFileSync(
+      join(dir, 'dashboard', 'index.html'),
+      '<!doctype html><title>Twinlog</title><script type="module" src="/assets/main-ABC123.js"></script>',
+    );
     writeFileSync(join(dir, 'dashboard', 'assets', 'main-ABC123.js'), SCRIPT);
     writeFileSync(join(dir, 'dashboard', 'assets', 'main-ABC123.css'), 'body{}');
     writeFileSync(join(dir, 'dashboard', 'build-stamp.json'), '{"secret":"not for the web"}');
@@ -47,9 +58,26 @@ describe('the gateway serves the dashboard', () => {
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const upstreams = Object.fromEntries(SERVICES.map((s) => [s, url])) as Record<ServiceName, string>;
-    gateway = await startOnePortGateway(upstreams, '127.0.0.1', 0, undefined, undefined, join(dir, 'dashboard'));
-    unbuilt = await startOnePortGateway(upstreams, '127.0.0.1', 0, undefined, undefined, join(dir, 'never-built'));
+    const upstreams = Object.fromEntries(SERVICES.map((s) => [s, url])) as Record<
+      ServiceName,
+      string
+    >;
+    gateway = await startOnePortGateway(
+      upstreams,
+      '127.0.0.1',
+      0,
+      undefined,
+      undefined,
+      join(dir, 'dashboard'),
+    );
+    unbuilt = await startOnePortGateway(
+      upstreams,
+      '127.0.0.1',
+      0,
+      undefined,
+      undefined,
+      join(dir, 'never-built'),
+    );
   });
 
   afterAll(async () => {
@@ -74,12 +102,24 @@ describe('the gateway serves the dashboard', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const head = await raw(gateway.url, '/', 'HEAD');
-    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([200, 0, String(page.body.length)]);
+    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([
+      200,
+      0,
+      String(page.body.length),
+    ]);
   });
 
   it('answers the page paths a browser navigates to with the page; a JSON client keeps the 404', async () => {
-    for (const path of ['/twins/cnc-01', '/twins/cnc.01?at=2026-01-01T00:00:00Z', '/alerts', '/what-if'])
-      expect([path, (await raw(gateway.url, path, 'GET', { accept: HTML })).status]).toEqual([path, 200]);
+    for (const path of [
+      '/twins/cnc-01',
+      '/twins/cnc.01?at=2026-01-01T00:00:00Z',
+      '/alerts',
+      '/what-if',
+    ])
+      expect([path, (await raw(gateway.url, path, 'GET', { accept: HTML })).status]).toEqual([
+        path,
+        200,
+      ]);
     const api = await raw(gateway.url, '/nowhere', 'GET', { accept: 'application/json' });
     expect(api.status).toBe(404);
     expect(JSON.parse(api.body.toString()).error.code).toBe('ROUTE_NOT_FOUND');
@@ -94,12 +134,18 @@ describe('the gateway serves the dashboard', () => {
     expect(js.body.toString()).toBe(SCRIPT);
     const css = await raw(gateway.url, '/assets/main-ABC123.css?v=1');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    const zipped = await raw(gateway.url, '/assets/main-ABC123.js', 'GET', { 'accept-encoding': 'gzip, br' });
+    const zipped = await raw(gateway.url, '/assets/main-ABC123.js', 'GET', {
+      'accept-encoding': 'gzip, br',
+    });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.headers.vary).toBe('Accept-Encoding');
     expect(gunzipSync(zipped.body).toString()).toBe(SCRIPT);
     const head = await raw(gateway.url, '/assets/main-ABC123.js', 'HEAD');
-    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([200, 0, String(SCRIPT.length)]);
+    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([
+      200,
+      0,
+      String(SCRIPT.length),
+    ]);
   });
 
   it('answers 404 for a missing asset and for any path that would leave the assets directory', async () => {
@@ -133,7 +179,9 @@ describe('the gateway serves the dashboard', () => {
     expect(JSON.parse(document.body.toString()).openapi).toMatch(/^3\./);
     const docs = await raw(gateway.url, '/docs', 'GET', { accept: HTML });
     expect(docs.body.toString()).toContain('swagger-ui');
-    expect(JSON.parse((await raw(gateway.url, '/health/live', 'GET', { accept: HTML })).body.toString())).toEqual({ status: 'up' });
+    expect(
+      JSON.parse((await raw(gateway.url, '/health/live', 'GET', { accept: HTML })).body.toString()),
+    ).toEqual({ status: 'up' });
   });
 
   it('says how to build the dashboard when it was not built, instead of failing', async () => {

@@ -7,10 +7,22 @@ import type { StreamMessage } from '../../stream/live-stream';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
 import { LiveRefresh } from './live-refresh';
-import { alertCounts, buildTree, initiallyExpanded, visibleRows, type PlantTwin } from './plant-tree';
+import {
+  alertCounts,
+  buildTree,
+  initiallyExpanded,
+  visibleRows,
+  type PlantTwin,
+} from './plant-tree';
 import { TwinTree } from './TwinTree';
 
-const STREAM_TYPES = ['state-changed', 'anomaly-opened', 'anomaly-closed', 'alert-opened', 'alert-changed'];
+const STREAM_TYPES = [
+  'state-changed',
+  'anomaly-opened',
+  'anomaly-closed',
+  'alert-opened',
+  'alert-changed',
+];
 
 type Alerts = Map<string, Pick<AlertView, 'alertId' | 'subject' | 'members'>>;
 
@@ -53,7 +65,9 @@ export default function OverviewPage({ query }: PageProps) {
       new LiveRefresh(
         async (twinIds, alertIds) => {
           const fetched = await Promise.all(twinIds.map((id) => summaryOf(id)));
-          const answers = await Promise.all(alertIds.map((id) => api.alert(id).catch(() => undefined)));
+          const answers = await Promise.all(
+            alertIds.map((id) => api.alert(id).catch(() => undefined)),
+          );
           if (fetched.length)
             setTwins((old) => {
               const next = new Map(old);
@@ -101,19 +115,35 @@ export default function OverviewPage({ query }: PageProps) {
   const tree = useMemo(
     () =>
       buildTree(
-        [...twins.values()].map((t): PlantTwin => ({ ...t, openAlerts: counts.get(t.twinId) ?? 0 })),
+        [...twins.values()].map((t): PlantTwin => ({
+          ...t,
+          openAlerts: counts.get(t.twinId) ?? 0,
+        })),
       ),
     [twins, counts],
   );
-  const open = expanded ?? initiallyExpanded(tree);
-  const filter = { text: query.q ?? '', twinType: query.type || undefined, site: query.site || undefined };
-  const rows = useMemo(() => visibleRows(tree, open, filter), [tree, open, filter.text, filter.twinType, filter.site]);
-  const types = useMemo(() => [...new Set([...twins.values()].map((t) => t.twinType))].sort(), [twins]);
+  const firstOpen = useMemo(() => initiallyExpanded(tree), [tree]);
+  const open = expanded ?? firstOpen;
+  const filter = {
+    text: query.q ?? '',
+    twinType: query.type || undefined,
+    site: query.site || undefined,
+  };
+  const rows = useMemo(
+    () => visibleRows(tree, open, filter),
+    [tree, open, filter.text, filter.twinType, filter.site],
+  );
+  const types = useMemo(
+    () => [...new Set([...twins.values()].map((t) => t.twinType))].sort(),
+    [twins],
+  );
   const sites = useMemo(
     () => [...new Set([...twins.values()].flatMap((t) => (t.site ? [t.site] : [])))].sort(),
     [twins],
   );
-  const troubled = [...twins.values()].filter((t) => t.health === 'alarm' || t.health === 'failure').length;
+  const troubled = [...twins.values()].filter(
+    (t) => t.health === 'alarm' || t.health === 'failure',
+  ).length;
 
   const toggle = (twinId: string) => {
     const next = new Set(open);
@@ -155,7 +185,10 @@ export default function OverviewPage({ query }: PageProps) {
         </label>
         <label>
           Type
-          <select value={query.type ?? ''} onChange={(e) => setQuery({ type: (e.target as HTMLSelectElement).value })}>
+          <select
+            value={query.type ?? ''}
+            onChange={(e) => setQuery({ type: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">All types</option>
             {types.map((t) => (
               <option key={t} value={t}>
@@ -166,7 +199,10 @@ export default function OverviewPage({ query }: PageProps) {
         </label>
         <label>
           Site
-          <select value={query.site ?? ''} onChange={(e) => setQuery({ site: (e.target as HTMLSelectElement).value })}>
+          <select
+            value={query.site ?? ''}
+            onChange={(e) => setQuery({ site: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">All sites</option>
             {sites.map((s) => (
               <option key={s} value={s}>
@@ -183,7 +219,6 @@ export default function OverviewPage({ query }: PageProps) {
         </button>
       </form>
       <div class="tree-head" aria-hidden="true">
-        <span class="toggle" />
         <span class="cell name">Twin</span>
         <span class="cell type">Type</span>
         <span class="cell site">Site</span>
@@ -192,7 +227,11 @@ export default function OverviewPage({ query }: PageProps) {
         <span class="cell count">Alerts</span>
       </div>
       {loaded && rows.length === 0 && (
-        <p class="empty">{twins.size === 0 ? 'No twins yet: register one, or start the plant simulator.' : 'No twin matches the filter.'}</p>
+        <p class="empty">
+          {twins.size === 0
+            ? 'No twins yet: register one, or start the plant simulator.'
+            : 'No twin matches the filter.'}
+        </p>
       )}
       <TwinTree
         tree={tree}

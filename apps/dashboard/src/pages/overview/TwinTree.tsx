@@ -24,7 +24,14 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewHeight, setViewHeight] = useState(600);
-  const [focus, setFocus] = useState(0);
+  const [focus, setFocusState] = useState(0);
+  // The focused row, also as a ref: keys pressed faster than the page re-renders each move on
+  // from the last one, not from the index of the last render.
+  const focusRef = useRef(0);
+  const setFocus = (index: number) => {
+    focusRef.current = index;
+    setFocusState(index);
+  };
   const focusing = useRef(false);
 
   useEffect(() => {
@@ -37,29 +44,40 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewHeight) / ROW_HEIGHT) + OVERSCAN);
-  const shown = rows.slice(first, last);
   const focusIndex = Math.min(focus, Math.max(0, rows.length - 1));
+  // The focused row stays in the DOM even scrolled away, so the focus is never dropped to the page.
+  const indices = Array.from({ length: last - first }, (_, i) => first + i);
+  if (rows.length > 0 && (focusIndex < first || focusIndex >= last)) indices.push(focusIndex);
+  const shown = rows.slice(first, last);
 
   useEffect(() => onVisibleChange(new Set(shown.map((r) => r.twinId))), [first, last, rows]);
 
-  // After a keyboard move: scroll the row into view, then give it the focus once rendered.
+  // After a keyboard move: scroll the latest focused row into view, then give it the focus once
+  // rendered (the ref, not this render's index: a later key press may have moved it on already).
   useEffect(() => {
     if (!focusing.current) return;
     const el = box.current;
     if (!el) return;
-    const top = focusIndex * ROW_HEIGHT;
+    const target = Math.min(focusRef.current, Math.max(0, rows.length - 1));
+    const top = target * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-    // Rendered only once the scroll has moved the window there: until then, try again next render.
-    const target = el.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
-    if (target) {
-      target.focus({ preventScroll: true });
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    const row = el.querySelector<HTMLElement>(`[data-index="${target}"]`);
+    if (row) {
+      row.focus({ preventScroll: true });
       focusing.current = false;
     }
   });
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const action = keyAction(rows, focusIndex, event.key, Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1));
+    const current = Math.min(focusRef.current, Math.max(0, rows.length - 1));
+    const action = keyAction(
+      rows,
+      current,
+      event.key,
+      Math.max(1, Math.floor(viewHeight / ROW_HEIGHT) - 1),
+    );
     if (action.kind === 'none') return;
     event.preventDefault();
     focusing.current = true;
@@ -81,10 +99,11 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
         style={{ height: `${rows.length * ROW_HEIGHT}px` }}
         onKeyDown={onKeyDown}
       >
-        {shown.map((row, i) => {
-          const index = first + i;
+        {indices.map((index) => {
+          const row = rows[index]!;
           const twin = tree.twins.get(row.twinId)!;
-          const siblings = row.parentId === null ? tree.roots : (tree.children.get(row.parentId) ?? tree.roots);
+          const siblings =
+            row.parentId === null ? tree.roots : (tree.children.get(row.parentId) ?? tree.roots);
           return (
             <div
               key={row.twinId}
@@ -98,24 +117,24 @@ export function TwinTree({ tree, rows, onToggle, onOpen, onVisibleChange }: Twin
               tabIndex={index === focusIndex ? 0 : -1}
               class={`tree-row level-${twin.level}${index === focusIndex ? ' focused' : ''}`}
               style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-              onFocus={() => setFocus(index)}
+              onFocus={() => focusRef.current !== index && setFocus(index)}
             >
-              <span class="indent" style={{ width: `${row.depth * 20}px` }} />
-              {row.hasChildren ? (
-                <span
-                  class="toggle"
-                  aria-hidden="true"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    onToggle(row.twinId);
-                  }}
-                >
-                  {row.expanded ? '▾' : '▸'}
-                </span>
-              ) : (
-                <span class="toggle" aria-hidden="true" />
-              )}
               <span class="cell name">
+                <span class="indent" style={{ width: `${row.depth * 20}px` }} />
+                {row.hasChildren ? (
+                  <span
+                    class="toggle"
+                    aria-hidden="true"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onToggle(row.twinId);
+                    }}
+                  >
+                    {row.expanded ? '▾' : '▸'}
+                  </span>
+                ) : (
+                  <span class="toggle" aria-hidden="true" />
+                )}
                 <a href={`/twins/${encodeURIComponent(twin.twinId)}`} tabIndex={-1}>
                   <span class="twin-id">{twin.twinId}</span>
                 </a>

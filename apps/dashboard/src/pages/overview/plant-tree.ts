@@ -23,13 +23,16 @@ export interface TreeRow {
 
 const LEVEL_ORDER: Record<TwinLevel, number> = { process: 0, system: 1, asset: 2, component: 3 };
 
-/** Process first, then systems, assets and components; by id within a level. */
+/** Ids as a person reads them: cnc-2 before cnc-10. */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
+/** Process first, then systems, assets and components; by id (naturally) within a level. */
 function byLevelThenId(twins: Map<string, PlantTwin>) {
   return (a: string, b: string) => {
     const ta = twins.get(a)!;
     const tb = twins.get(b)!;
     const level = (LEVEL_ORDER[ta.level] ?? 9) - (LEVEL_ORDER[tb.level] ?? 9);
-    return level !== 0 ? level : a < b ? -1 : a > b ? 1 : 0;
+    return level !== 0 ? level : NATURAL.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
   };
 }
 
@@ -80,7 +83,11 @@ function isFiltering(filter: TreeFilter): boolean {
  * twin with the ancestors that lead to it (opened, so the match is in view). Iterative, so a
  * deep plant cannot overflow the stack; a twin is shown once even if the data had a cycle.
  */
-export function visibleRows(tree: PlantTree, expanded: ReadonlySet<string>, filter: TreeFilter): TreeRow[] {
+export function visibleRows(
+  tree: PlantTree,
+  expanded: ReadonlySet<string>,
+  filter: TreeFilter,
+): TreeRow[] {
   const filtering = isFiltering(filter);
   const keep = filtering ? keptByFilter(tree, filter) : undefined;
   const rows: TreeRow[] = [];

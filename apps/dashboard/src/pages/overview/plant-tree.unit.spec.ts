@@ -2,7 +2,12 @@ import type { PlantTwin } from './plant-tree';
 import { alertCounts, buildTree, initiallyExpanded, visibleRows } from './plant-tree';
 import { keyAction } from './tree-keys';
 
-const twin = (twinId: string, level: PlantTwin['level'], parentId: string | null, extra: Partial<PlantTwin> = {}): PlantTwin => ({
+const twin = (
+  twinId: string,
+  level: PlantTwin['level'],
+  parentId: string | null,
+  extra: Partial<PlantTwin> = {},
+): PlantTwin => ({
   twinId,
   twinType: `${level}-type`,
   level,
@@ -26,7 +31,8 @@ const plant = [
   twin('orphan', 'asset', 'not-visible'),
 ];
 
-const ids = (rows: Array<{ twinId: string; depth: number }>) => rows.map((r) => `${'  '.repeat(r.depth)}${r.twinId}`);
+const ids = (rows: Array<{ twinId: string; depth: number }>) =>
+  rows.map((r) => `${'  '.repeat(r.depth)}${r.twinId}`);
 
 describe('the plant tree', () => {
   it('puts the process at the top, then its systems, assets and components, by id', () => {
@@ -73,8 +79,21 @@ describe('the plant tree', () => {
     expect(visibleRows(tree, new Set(), { text: 'nothing-like-it' })).toEqual([]);
   });
 
+  it('orders ids as a person reads them', () => {
+    const tree = buildTree([
+      twin('m-10', 'asset', null),
+      twin('m-2', 'asset', null),
+      twin('m-1', 'asset', null),
+    ]);
+    expect(tree.roots).toEqual(['m-1', 'm-2', 'm-10']);
+  });
+
   it('survives cycles and built-in names in the data', () => {
-    const tree = buildTree([twin('a', 'asset', 'b'), twin('b', 'asset', 'a'), twin('__proto__', 'asset', 'constructor')]);
+    const tree = buildTree([
+      twin('a', 'asset', 'b'),
+      twin('b', 'asset', 'a'),
+      twin('__proto__', 'asset', 'constructor'),
+    ]);
     const rows = visibleRows(tree, new Set(['a', 'b']), { text: '' });
     expect(rows.map((r) => r.twinId).sort()).toEqual(['__proto__']);
     expect(tree.roots).toEqual(['__proto__']);
@@ -91,12 +110,17 @@ describe('the plant tree', () => {
       }
     }
     const tree = buildTree(many);
-    expect(visibleRows(tree, new Set(many.map((t) => t.twinId)), { text: '' })).toHaveLength(many.length);
+    expect(visibleRows(tree, new Set(many.map((t) => t.twinId)), { text: '' })).toHaveLength(
+      many.length,
+    );
   });
 
   it('counts each open alert for its subject and its member twins once', () => {
     const counts = alertCounts([
-      { subject: 'line-1', members: [{ twinId: 'cnc-01' }, { twinId: 'cnc-02' }, { twinId: 'cnc-01' }] },
+      {
+        subject: 'line-1',
+        members: [{ twinId: 'cnc-01' }, { twinId: 'cnc-02' }, { twinId: 'cnc-01' }],
+      },
       { subject: 'cnc-01', members: [{ twinId: 'cnc-01' }] },
     ]);
     expect(Object.fromEntries(counts)).toEqual({ 'line-1': 1, 'cnc-01': 2, 'cnc-02': 1 });
@@ -111,10 +135,22 @@ describe('the tree keyboard', () => {
   it('moves, opens, closes and goes to the parent as the ARIA tree pattern says', () => {
     expect(keyAction(rows, 0, 'ArrowDown')).toEqual({ kind: 'focus', index: 1 });
     expect(keyAction(rows, 0, 'ArrowUp')).toEqual({ kind: 'focus', index: 0 });
-    expect(keyAction(rows, at('cnc-01'), 'ArrowRight')).toEqual({ kind: 'expand', twinId: 'cnc-01' });
-    expect(keyAction(rows, at('line-1'), 'ArrowRight')).toEqual({ kind: 'focus', index: at('cnc-01') });
-    expect(keyAction(rows, at('line-1'), 'ArrowLeft')).toEqual({ kind: 'collapse', twinId: 'line-1' });
-    expect(keyAction(rows, at('cnc-02'), 'ArrowLeft')).toEqual({ kind: 'focus', index: at('line-1') });
+    expect(keyAction(rows, at('cnc-01'), 'ArrowRight')).toEqual({
+      kind: 'expand',
+      twinId: 'cnc-01',
+    });
+    expect(keyAction(rows, at('line-1'), 'ArrowRight')).toEqual({
+      kind: 'focus',
+      index: at('cnc-01'),
+    });
+    expect(keyAction(rows, at('line-1'), 'ArrowLeft')).toEqual({
+      kind: 'collapse',
+      twinId: 'line-1',
+    });
+    expect(keyAction(rows, at('cnc-02'), 'ArrowLeft')).toEqual({
+      kind: 'focus',
+      index: at('line-1'),
+    });
     expect(keyAction(rows, at('orphan'), 'ArrowLeft')).toEqual({ kind: 'none' });
     expect(keyAction(rows, 1, 'End')).toEqual({ kind: 'focus', index: rows.length - 1 });
     expect(keyAction(rows, 1, 'Enter')).toEqual({ kind: 'open', twinId: 'line-1' });

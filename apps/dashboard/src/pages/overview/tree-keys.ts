@@ -12,10 +12,18 @@ export type KeyAction =
  * child, Left closes or goes to the parent, Home/End, PageUp/PageDown by a screenful, Enter opens
  * the twin's page.
  */
-export function keyAction(rows: readonly TreeRow[], index: number, key: string, pageRows = 10): KeyAction {
+export function keyAction(
+  rows: readonly TreeRow[],
+  index: number,
+  key: string,
+  pageRows = 10,
+): KeyAction {
   const row = rows[index];
   if (!row) return rows.length > 0 ? { kind: 'focus', index: 0 } : { kind: 'none' };
-  const to = (i: number): KeyAction => ({ kind: 'focus', index: Math.max(0, Math.min(rows.length - 1, i)) });
+  const to = (i: number): KeyAction => ({
+    kind: 'focus',
+    index: Math.max(0, Math.min(rows.length - 1, i)),
+  });
   switch (key) {
     case 'ArrowDown':
       return to(index + 1);

@@ -33,7 +33,10 @@ export default function TwinPage({ params }: PageProps) {
 
   // Each change of the twin fetches its state again, at most about once a second.
   usePageStream(
-    { twin: twinId, types: ['state-changed', 'anomaly-opened', 'anomaly-closed', 'maintenance-predicted'] },
+    {
+      twin: twinId,
+      types: ['state-changed', 'anomaly-opened', 'anomaly-closed', 'maintenance-predicted'],
+    },
     () => {
       pending.current ??= setTimeout(() => {
         pending.current = undefined;
@@ -72,7 +75,7 @@ export default function TwinPage({ params }: PageProps) {
       </nav>
       <div class="page-head">
         <h1 id="twin-title">
-          {twin.name ?? twin.twinId} <span class="twin-id">{twin.twinId}</span>
+          {twin.name ?? twin.twinId} {twin.name && <span class="twin-id">{twin.twinId}</span>}
         </h1>
         <StatusBadge status={twin.status === 'retired' ? 'retired' : twin.health.status} />
       </div>
@@ -115,18 +118,35 @@ export default function TwinPage({ params }: PageProps) {
           </thead>
           <tbody>
             {values.map(([property, reported]) => {
-              const limits = Object.hasOwn(twin.limits, property) ? twin.limits[property] : undefined;
-              const band = Object.hasOwn(twin.health.properties, property) ? twin.health.properties[property] : undefined;
+              const limits = Object.hasOwn(twin.limits, property)
+                ? twin.limits[property]
+                : undefined;
+              const band = Object.hasOwn(twin.health.properties, property)
+                ? twin.health.properties[property]
+                : undefined;
               return (
                 <tr key={property}>
                   <th scope="row">{property}</th>
                   <td class="num" data-testid="live-value" data-property={property}>
                     {format(reported.value)} {reported.unit}
                   </td>
-                  <td>{limits ? <LimitsBar label={property} value={reported.value} unit={reported.unit} limits={limits} /> : '—'}</td>
+                  <td>
+                    {limits ? (
+                      <LimitsBar
+                        label={property}
+                        value={reported.value}
+                        unit={reported.unit}
+                        limits={limits}
+                      />
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{band ? <StatusBadge status={band} /> : '—'}</td>
                   <td>
-                    <time dateTime={reported.occurredAt}>{new Date(reported.occurredAt).toLocaleString()}</time>
+                    <time dateTime={reported.occurredAt}>
+                      {new Date(reported.occurredAt).toLocaleString()}
+                    </time>
                   </td>
                 </tr>
               );
@@ -141,7 +161,8 @@ export default function TwinPage({ params }: PageProps) {
         <ul class="anomalies">
           {anomalies.map(([id, a]) => (
             <li key={id}>
-              <strong>{a.severity}</strong> since <time dateTime={a.since}>{new Date(a.since).toLocaleString()}</time>: {a.detector} on{' '}
+              <strong>{a.severity}</strong> since{' '}
+              <time dateTime={a.since}>{new Date(a.since).toLocaleString()}</time>: {a.detector} on{' '}
               {a.properties.join(', ')}
             </li>
           ))}

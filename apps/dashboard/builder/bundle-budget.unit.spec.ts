@@ -19,13 +19,18 @@ describe('the dashboard bundle', () => {
   it('builds, and its first page (index.html, the shell and the overview) stays within the budget', async () => {
     const built = await buildDashboard(outDir);
     const sizes = chunkSizes(outDir, built.metafile);
-    const first = new Set(pageFiles(outDir, built.metafile, 'apps/dashboard/src/pages/overview/OverviewPage.tsx'));
+    const first = new Set(
+      pageFiles(outDir, built.metafile, 'apps/dashboard/src/pages/overview/OverviewPage.tsx'),
+    );
     const firstPage = sizes.filter((s) => first.has(s.file));
     const total = firstPage.reduce((sum, s) => sum + s.gzipBytes, 0);
     console.log(
       [
         `dashboard built in ${Math.round(built.ms)} ms; gzipped sizes (* = on the first page):`,
-        ...sizes.map((s) => `  ${first.has(s.file) ? '*' : ' '} ${s.file.padEnd(34)} ${kB(s.gzipBytes).padStart(9)}${s.entryPoint ? `  ${s.entryPoint}` : ''}`),
+        ...sizes.map(
+          (s) =>
+            `  ${first.has(s.file) ? '*' : ' '} ${s.file.padEnd(34)} ${kB(s.gzipBytes).padStart(9)}${s.entryPoint ? `  ${s.entryPoint}` : ''}`,
+        ),
         `first page: ${kB(total)} of ${kB(FIRST_PAGE_BUDGET)}`,
       ].join('\n'),
     );
@@ -33,7 +38,8 @@ describe('the dashboard bundle', () => {
     expect(total).toBeLessThan(FIRST_PAGE_BUDGET);
     // uPlot is drawn on the chart pages only: it is not in the first page's files.
     for (const file of first)
-      if (file.endsWith('.js')) expect(readFileSync(join(outDir, file), 'utf8')).not.toContain('uplot');
+      if (file.endsWith('.js'))
+        expect(readFileSync(join(outDir, file), 'utf8')).not.toContain('uplot');
   });
 
   it('writes a stamp that makes the build fresh, and an index.html with its title and hashed assets', async () => {

@@ -13,13 +13,19 @@ describe('whether the dashboard must be built again', () => {
   it('builds when there is no stamp, an unreadable one, or one of other inputs', () => {
     expect(staleness(undefined, 'h1', all)).toEqual({ stale: true, reason: 'not built' });
     expect(staleness('{not json', 'h1', all)).toEqual({ stale: true, reason: 'stamp unreadable' });
-    expect(staleness('{"inputs":"h1","files":[]}', 'h1', all)).toEqual({ stale: true, reason: 'stamp unreadable' });
+    expect(staleness('{"inputs":"h1","files":[]}', 'h1', all)).toEqual({
+      stale: true,
+      reason: 'stamp unreadable',
+    });
     expect(staleness('null', 'h1', all)).toEqual({ stale: true, reason: 'stamp unreadable' });
     expect(staleness(stamp('h0'), 'h1', all)).toEqual({ stale: true, reason: 'sources changed' });
   });
 
   it('builds when a file the stamp names is gone, and not when all is there', () => {
-    expect(staleness(stamp('h1'), 'h1', (f) => f !== 'assets/main-A.js')).toEqual({ stale: true, reason: 'files missing' });
+    expect(staleness(stamp('h1'), 'h1', (f) => f !== 'assets/main-A.js')).toEqual({
+      stale: true,
+      reason: 'files missing',
+    });
     expect(staleness(stamp('h1'), 'h1', all)).toEqual({ stale: false });
   });
 });

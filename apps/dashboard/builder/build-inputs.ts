@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-/** The workspace root (apps/dashboard/build is three levels down). */
+/** The workspace root (apps/dashboard/builder is three levels down). */
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** Where `npm start`, `npm run build:dashboard` and the gateway put and find the dashboard. */
@@ -18,13 +18,16 @@ const INPUTS = [
   'apps/dashboard/index.html',
   'apps/dashboard/tsconfig.json',
   'apps/dashboard/build.ts',
-  'apps/dashboard/build',
+  'apps/dashboard/builder',
   'libs/domain/src',
   'package-lock.json',
 ];
 
 /** A hash of every input file's path and content, in a fixed order. */
-export function hashInputs(root: string = WORKSPACE_ROOT, inputs: readonly string[] = INPUTS): string {
+export function hashInputs(
+  root: string = WORKSPACE_ROOT,
+  inputs: readonly string[] = INPUTS,
+): string {
   const hash = createHash('sha256');
   for (const file of inputs.flatMap((input) => filesOf(join(root, input))).sort()) {
     hash.update(relative(root, file).replaceAll('\\', '/'));

@@ -49,7 +49,8 @@ export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<
     });
     const metafile = result.metafile;
     const entry = entryOutput(metafile, relative(WORKSPACE_ROOT, ENTRY));
-    const url = (path: string) => `/${relative(staging, join(WORKSPACE_ROOT, path)).replaceAll('\\', '/')}`;
+    const url = (path: string) =>
+      `/${relative(staging, join(WORKSPACE_ROOT, path)).replaceAll('\\', '/')}`;
     const tags = [
       ...(entry.cssBundle ? [`<link rel="stylesheet" href="${url(entry.cssBundle)}">`] : []),
       `<script type="module" src="${url(entry.path)}"></script>`,
@@ -57,15 +58,22 @@ export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<
     const template = readFileSync(join(APP, 'index.html'), 'utf8');
     if (!template.includes(MARKER)) throw new Error(`apps/dashboard/index.html lacks ${MARKER}`);
     writeFileSync(join(staging, 'index.html'), template.replace(MARKER, tags.join('\n')));
-    const firstPage = ['index.html', ...[entry.path, entry.cssBundle].flatMap((p) => (p ? [url(p).slice(1)] : []))];
+    const firstPage = [
+      'index.html',
+      ...[entry.path, entry.cssBundle].flatMap((p) => (p ? [url(p).slice(1)] : [])),
+    ];
     const stamp: BuildStamp = { inputs, builtAt: new Date().toISOString(), files: firstPage };
     writeFileSync(join(staging, 'build-stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
     mkdirSync(dirname(outDir), { recursive: true });
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);
     // The metafile names the staging directory: name the files where they are now.
-    const [from, to] = [staging, outDir].map((dir) => JSON.stringify(relative(WORKSPACE_ROOT, dir)).slice(1, -1));
-    const moved = JSON.parse(JSON.stringify(metafile).replaceAll(`${from!}/`, `${to!}/`)) as Metafile;
+    const [from, to] = [staging, outDir].map((dir) =>
+      JSON.stringify(relative(WORKSPACE_ROOT, dir)).slice(1, -1),
+    );
+    const moved = JSON.parse(
+      JSON.stringify(metafile).replaceAll(`${from!}/`, `${to!}/`),
+    ) as Metafile;
     return { outDir, ms: performance.now() - started, firstPage, metafile: moved };
   } finally {
     rmSync(staging, { recursive: true, force: true });

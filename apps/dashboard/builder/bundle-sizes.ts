@@ -56,7 +56,8 @@ export function pageFiles(outDir: string, metafile: Metafile, pageModule?: strin
   visit(entry);
   if (pageModule) {
     const page = byEntry(pageModule);
-    if (!page) throw new Error(`no chunk of its own for ${pageModule} (is it imported dynamically?)`);
+    if (!page)
+      throw new Error(`no chunk of its own for ${pageModule} (is it imported dynamically?)`);
     visit(page);
   }
   const relativeToOut = [...files].map((p) =>

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -83,11 +83,13 @@ export async function startDashboardRig(
       close: async () => {
         await started.close().catch(() => undefined);
         await twinlog.stop();
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await browser?.close().catch(() => undefined);
     await twinlog.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -44,9 +44,9 @@ export async function checkAccessibility(page: Page): Promise<Violation[]> {
 /** One line per violation, then its elements: what a developer reads to fix it. */
 export function describeViolations(violations: readonly Violation[]): string {
   return violations
-    .map(
-      (v) =>
-        `  - [${v.impact ?? 'unknown'}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.targets.map((t) => `      at ${t}`).join('\n')}`,
-    )
+    .flatMap((v) => [
+      `  - [${v.impact ?? 'unknown'}] ${v.id}: ${v.help} (${v.helpUrl})`,
+      ...v.targets.map((t) => `      at ${t}`),
+    ])
     .join('\n');
 }

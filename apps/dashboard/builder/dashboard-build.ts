@@ -1,8 +1,9 @@
 import { build, type Metafile } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { DEFAULT_OUT_DIR, hashInputs, WORKSPACE_ROOT } from './build-inputs';
-import type { BuildStamp } from './staleness';
+import { staleness, type BuildStamp } from './staleness';
 
 const APP = join(WORKSPACE_ROOT, 'apps', 'dashboard');
 const ENTRY = join(APP, 'src', 'main.tsx');
@@ -24,7 +25,7 @@ export interface DashboardBuild {
 export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<DashboardBuild> {
   const started = performance.now();
   const inputs = hashInputs();
-  const staging = `${outDir}.building-${process.pid}`;
+  const staging = `${outDir}.building-${process.pid}-${randomUUID().slice(0, 8)}`;
   rmSync(staging, { recursive: true, force: true });
   try {
     const result = await build({
@@ -65,8 +66,7 @@ export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<
     const stamp: BuildStamp = { inputs, builtAt: new Date().toISOString(), files: firstPage };
     writeFileSync(join(staging, 'build-stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
     mkdirSync(dirname(outDir), { recursive: true });
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(staging, outDir);
+    swapIn(staging, outDir, inputs);
     // The metafile names the staging directory: name the files where they are now.
     const [from, to] = [staging, outDir].map((dir) =>
       JSON.stringify(relative(WORKSPACE_ROOT, dir)).slice(1, -1),
@@ -77,6 +77,27 @@ export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<
     return { outDir, ms: performance.now() - started, firstPage, metafile: moved };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces outDir with the new build. Two processes building at once (two test runs, a start
+ * and a build by hand) race here: the loser's rename finds the winner's directory, which holds
+ * the same inputs' build, and is fine with it.
+ */
+function swapIn(staging: string, outDir: string, inputs: string): void {
+  rmSync(outDir, { recursive: true, force: true });
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    const stamp = join(outDir, 'build-stamp.json');
+    if (
+      existsSync(stamp) &&
+      staleness(readFileSync(stamp, 'utf8'), inputs, (f) => existsSync(join(outDir, f))).stale ===
+        false
+    )
+      return;
+    throw error;
   }
 }
 

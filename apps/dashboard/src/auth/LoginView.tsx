@@ -44,7 +44,7 @@ export function LoginView() {
             Bearer token
           </label>
         </fieldset>
-        <label for="credential">{kind === 'api-key' ? 'API key' : 'Token'}</label>
+        <label for="credential">{kind === 'api-key' ? 'Your API key' : 'Your token'}</label>
         <input
           id="credential"
           type="password"

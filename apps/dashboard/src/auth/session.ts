@@ -50,6 +50,10 @@ export async function signIn(next: Credential): Promise<void> {
   saveCredential(sessionStorage, next);
   loginMessage.value = undefined;
   await startSession();
+  // A refused credential is not a sign-out: say so plainly, and keep nothing of it.
+  const said = loginMessage.peek() as string | undefined;
+  if (sessionState.peek() === 'login' && !credential && said)
+    loginMessage.value = said.replace(/^Signed out: /, 'That credential was refused: ');
 }
 
 export function signOut(message?: string): void {

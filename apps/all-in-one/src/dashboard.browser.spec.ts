@@ -34,12 +34,15 @@ describe('the dashboard in a real browser', () => {
     await overviewShowsThePlant(rig);
   });
 
-  it('asks for a credential with authentication on, and signs in with an API key', async () => {
+  it('asks for a credential with authentication on, refuses a wrong key and signs in with a right one', async () => {
     await demoPlantIds(rig);
     const page = await rig.open('/', { signedIn: false });
-    const credential = page.locator('#credential');
+    const credential = page.getByLabel(/your api key/i);
     await credential.waitFor();
     await checkPage(page, 'login');
+    await credential.fill('twl_nosuchkey_0123456789abcdef');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await untilText(page.getByRole('alert'), /refused/i, 'the wrong key refused');
     await credential.fill(rig.adminKey);
     await page.getByRole('button', { name: /sign in/i }).click();
     await untilText(page.getByRole('tree'), /cnc-01/, 'the overview, signed in');

@@ -58,9 +58,13 @@ export function ensureChromium(options: EnsureChromiumOptions = {}): string {
     const update = apt([...APT_OPTIONS, 'update', '-q']);
     attempt = update.ok ? install() : update;
   }
-  if (!attempt.ok || !machine.exists(path))
+  if (!attempt.ok)
     throw new Error(
       cannotInstall(path, `apt-get failed:\n${tail(attempt.output)}`, machine.isRoot),
+    );
+  if (!machine.exists(path))
+    throw new Error(
+      cannotInstall(path, `apt-get installed chromium, but not at ${path}`, machine.isRoot),
     );
   // Debian's wrapper script may print shell noise besides the version line.
   const version = machine

@@ -73,6 +73,12 @@ describe('ensureChromium: the browser tests install Debian chromium where it is 
     expect(m.commands[1]).toMatch(/^sudo -n env DEBIAN_FRONTEND=noninteractive apt-get .*install/);
   });
 
+  it('says so when apt-get succeeds but chromium is elsewhere', () => {
+    expect(() => ensureChromium({ path: '/opt/chromium', machine: machine({}), ...quiet })).toThrow(
+      /could not install it: apt-get installed chromium, but not at \/opt\/chromium\n/,
+    );
+  });
+
   it.each([
     [
       'apt-get keeps failing',

@@ -1,9 +1,12 @@
 import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
 import {
+  alertIsAcknowledged,
+  anomalyWithEvidence,
   checkPage,
   demoPlantIds,
   liveValueChanges,
   overviewShowsThePlant,
+  timeSliderShowsOlderState,
   untilText,
 } from './testing/dashboard-journeys';
 
@@ -53,12 +56,17 @@ describe('the dashboard in a real browser', () => {
     await liveValueChanges(rig);
   });
 
-  // Written against the intended pages and the API (testing/dashboard-journeys.ts); each turns
-  // into `it(name, () => journey(rig))` when its page lands. Not skipped silently: jest lists them.
-  it.todo(
-    'an anomaly appears with its evidence (the twin page anomaly timeline: anomalyWithEvidence)',
-  );
-  it.todo('the time slider shows an older state (timeSliderShowsOlderState)');
+  it('an anomaly appears with its evidence', async () => {
+    await anomalyWithEvidence(rig);
+  });
+
+  it('the time slider shows an older state', async () => {
+    await timeSliderShowsOlderState(rig);
+  });
+
   it.todo('a scenario runs and draws its chart (the what-if panel: scenarioDrawsItsChart)');
-  it.todo('an alert is acknowledged, and a viewer sees no button to do it (alertIsAcknowledged)');
+
+  it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
+    await alertIsAcknowledged(rig);
+  });
 });

@@ -8,13 +8,10 @@ import { eventually } from './twinlog-process';
  * contract between the pages and these tests (apps/dashboard: keep them when a page changes):
  * - the overview shows each twin's id as text (the issue's contract) in a tree (role "tree"),
  *   with an "Expand all" button;
- * - the twin page (/twins/<id>) shows each live value in `[data-testid=live-value]` with
- *   `data-property`, and its anomalies in `[data-testid=anomaly-timeline]`, one
- *   `[data-testid=anomaly]` each, with the observed and the expected values;
- * - the time slider is a slider named "Time"; the moment shown is `?at=` in the URL;
- * - the what-if panel's run button is named "Run" and its chart is `[data-testid=scenario-chart]`;
- * - the alerts inbox (/alerts) shows `[data-testid=alert-row]` with `data-alert-id`, each with an
- *   "Acknowledge" button for roles that may use it.
+ * - the twin page (/twins/<id>) and the others: the data-testids of docs/dashboard.md's tables
+ *   (`live-value-<property>`, `anomaly-item`, `anomaly-evidence`, `time-slider`, `state-as-of`,
+ *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
+ *   `alert-acknowledge` only for roles that may use it); the moment shown is `?at=` in the URL.
  */
 
 export const TEST_TWIN = 'browser-cnc';
@@ -119,7 +116,7 @@ export async function liveValueChanges(rig: DashboardRig): Promise<void> {
   await registerTestTwin(rig);
   await sendTemperatures(rig, [41.5]);
   const page = await rig.open(`/twins/${TEST_TWIN}`);
-  const value = page.locator('[data-testid=live-value][data-property=temperature]');
+  const value = page.getByTestId('live-value-temperature');
   await untilText(value, /41\.5/, 'the first temperature');
   // Marks this document: a reload or navigation would lose it, a live update keeps it.
   await page.evaluate('window.__sameDocument = true');
@@ -140,7 +137,7 @@ export async function anomalyWithEvidence(rig: DashboardRig): Promise<void> {
     WAIT_MS,
   );
   const page = await rig.open(`/twins/${TEST_TWIN}`);
-  const anomaly = page.locator('[data-testid=anomaly-timeline] [data-testid=anomaly]');
+  const anomaly = page.getByTestId('anomaly-item');
   // Observed 92.5 against the model's normal band (15 to 65 °C).
   const text = await untilText(
     anomaly,
@@ -158,16 +155,17 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   await new Promise((r) => setTimeout(r, 1500));
   await sendTemperatures(rig, [58.5]);
   const page = await rig.open(`/twins/${TEST_TWIN}`);
-  const value = page.locator('[data-testid=live-value][data-property=temperature]');
+  const value = page.getByTestId('live-value-temperature');
   await untilText(value, /58\.5/, 'the latest temperature');
-  const slider = page.getByRole('slider', { name: /time/i });
-  await slider.waitFor();
+  await page.getByTestId('time-slider').waitFor();
   // The moment is in the URL: the shareable link to the older state.
   const at = new Date(Date.parse(before!) + 500).toISOString();
   const older = await rig.open(`/twins/${TEST_TWIN}?at=${encodeURIComponent(at)}`);
-  const olderValue = older.locator('[data-testid=live-value][data-property=temperature]');
+  const olderValue = older.getByTestId('state-as-of');
   await untilText(olderValue, /33\.5/, 'the temperature as it was');
-  expect(await olderValue.innerText()).not.toMatch(/58\.5/);
+  expect(await olderValue.getByRole('row', { name: /temperature/ }).innerText()).not.toMatch(
+    /58\.5/,
+  );
   await checkPage(older, 'time-slider');
   await Promise.all([page.close(), older.close()]);
 }
@@ -175,7 +173,7 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
   const page = await rig.open('/what-if?twin=cnc-01');
-  await page.getByRole('button', { name: /^run/i }).click();
+  await page.getByTestId('scenario-run').click();
   const chart = page.locator('[data-testid=scenario-chart]');
   await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });
   // uPlot drew something: the canvas is not blank.
@@ -211,13 +209,13 @@ export async function alertIsAcknowledged(rig: DashboardRig): Promise<void> {
   const asViewer = await rig.open('/alerts', { apiKey: viewerKey });
   const viewerRow = asViewer.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
   await viewerRow.waitFor({ timeout: WAIT_MS });
-  expect(await viewerRow.getByRole('button', { name: /acknowledge/i }).count()).toBe(0);
+  expect(await viewerRow.getByTestId('alert-acknowledge').count()).toBe(0);
   await asViewer.close();
 
   const page = await rig.open('/alerts');
   const row = page.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
-  await row.getByRole('button', { name: /acknowledge/i }).click();
-  await untilText(row, /acknowledged/i, 'the alert acknowledged');
+  await row.getByTestId('alert-acknowledge').click();
+  await untilText(row.getByTestId('alert-status'), /acknowledged/i, 'the alert acknowledged');
   const after = await rig.api<Alert>(`/v1/alerts/${alertId}`);
   expect(after.body.status).toBe('acknowledged');
   await checkPage(page, 'alerts');

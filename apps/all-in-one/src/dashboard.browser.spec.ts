@@ -6,6 +6,7 @@ import {
   demoPlantIds,
   liveValueChanges,
   overviewShowsThePlant,
+  scenarioDrawsItsChart,
   timeSliderShowsOlderState,
   untilText,
 } from './testing/dashboard-journeys';
@@ -64,7 +65,9 @@ describe('the dashboard in a real browser', () => {
     await timeSliderShowsOlderState(rig);
   });
 
-  it.todo('a scenario runs and draws its chart (the what-if panel: scenarioDrawsItsChart)');
+  it('a scenario runs and draws its chart', async () => {
+    await scenarioDrawsItsChart(rig);
+  });
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
     await alertIsAcknowledged(rig);

@@ -176,17 +176,30 @@ export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await page.getByTestId('scenario-run').click();
   const chart = page.locator('[data-testid=scenario-chart]');
   await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });
-  // uPlot drew something: the canvas is not blank.
-  const inked = (await chart
+  // uPlot drew something: the canvas is not blank. (A function, not a string: Playwright
+  // evaluates a string as an expression, so a function's text would come back undefined.)
+  const inked = await chart
     .locator('canvas')
     .first()
-    .evaluate(
-      `(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-              let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }`,
-    )) as number;
+    .evaluate((c) => {
+      const canvas = c as unknown as InkedCanvas;
+      const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
   expect(inked).toBeGreaterThan(100);
   await checkPage(page, 'what-if');
   await page.close();
+}
+
+/** The bit of a canvas the ink count needs (this project's tsconfig has no DOM types). */
+interface InkedCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+  };
 }
 
 interface Alert {

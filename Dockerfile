@@ -40,6 +40,9 @@ WORKDIR /app
 RUN mkdir -p /var/lib/twinlog && chown node:node /var/lib/twinlog
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+# The dashboard the gateway serves at / (docs/dashboard.md), built into the image: at run time
+# the files are read-only and the stamp matches, so no process builds it again.
+RUN node -r @swc-node/register apps/dashboard/build.ts
 # node:*-slim's own user `node`, never root; numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8080 8081 8082 8083 8084 8085 8086

@@ -9,6 +9,8 @@ import layerRules from './tools/architecture/layer-rules.json' with { type: 'jso
 // Apps never import apps, except where composing them is the point (the all-in-one process,
 // the gateway's API description, and test tooling that starts services): there, through
 // their @twinlog/app-* entry points.
+const BROWSER_ONLY = 'The dashboard runs in a browser: only libs/domain and browser packages.';
+
 function boundaries(inTests, composesApps = false) {
   return {
     enforceBuildableLibDependency: true,
@@ -16,7 +18,9 @@ function boundaries(inTests, composesApps = false) {
     depConstraints: layerRules.layers.map((layer) => ({
       sourceTag: layer.tag,
       onlyDependOnLibsWithTags: [...new Set([...layer.may, ...(inTests ? layerRules.testsMayAlso : [])])],
-      ...(layer.pure ? { bannedExternalImports: layerRules.infrastructure } : {}),
+      ...(layer.pure
+        ? { bannedExternalImports: [...layerRules.infrastructure, ...(layer.browser ? layerRules.browserBanned : [])] }
+        : {}),
     })),
   };
 }
@@ -27,7 +31,7 @@ export default [
   prettier,
   { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', '**/*.cjs', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -39,8 +43,25 @@ export default [
     },
   },
   {
-    // The gateway describes the services it routes to from their own controllers (ADR 0016).
-    files: ['apps/all-in-one/**/*.ts', 'apps/gateway/src/api/**/*.ts'],
+    // The dashboard runs in a browser: no Node built-ins, no service code (layer-rules.json's
+    // browserBanned, said again here because nx checks only packages, not built-ins).
+    files: ['apps/dashboard/src/**/*.ts', 'apps/dashboard/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: layerRules.browserBanned.filter((n) => !n.includes('*')).map((name) => ({ name, message: BROWSER_ONLY })),
+        patterns: [{ group: layerRules.browserBanned.filter((n) => n.includes('*')), message: BROWSER_ONLY }],
+      }],
+    },
+  },
+  {
+    // The dashboard's build tooling is Node code (esbuild, fs), run by npm start and the gateway.
+    files: ['apps/dashboard/build.ts', 'apps/dashboard/builder/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    // The gateway describes the services it routes to from their own controllers (ADR 0016);
+    // its main builds the dashboard it serves when stale (@twinlog/app-dashboard).
+    files: ['apps/all-in-one/**/*.ts', 'apps/gateway/src/api/**/*.ts', 'apps/gateway/src/main.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(false, true)] },
   },
   {

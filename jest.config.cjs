@@ -1,5 +1,6 @@
-// One jest run, three projects by test kind (file suffix): unit tests need nothing but Node;
-// int and e2e share a global setup that provides REAL Kafka, InfluxDB and MQTT servers.
+// One jest run, four projects by test kind (file suffix): unit tests need nothing but Node;
+// int and e2e share a global setup that provides REAL Kafka, InfluxDB and MQTT servers;
+// browser specs drive the dashboard in a real chromium.
 const { pathsToModuleNameMapper } = require('./tools/dev/jest-paths.cjs');
 
 const swc = [
@@ -48,5 +49,14 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.unit.spec.ts'] },
     { ...base, ...withServers, setupFilesAfterEnv: answersChecked, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'] },
     { ...base, ...withServers, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'] },
+    // The dashboard in Debian's chromium (installed by the global setup where missing), against
+    // an embedded all-in-one each spec file starts: no Kafka, InfluxDB or MQTT needed.
+    {
+      ...base,
+      displayName: 'browser',
+      globalSetup: '<rootDir>/libs/testing/src/jest/browser-global-setup.ts',
+      setupFilesAfterEnv: withServers.setupFilesAfterEnv,
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.browser.spec.ts'],
+    },
   ],
 };

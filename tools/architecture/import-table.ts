@@ -64,7 +64,7 @@ export function importTable(all: Project[]): string {
         /, \|?$/,
         '',
       ) +
-      ` | ${inTests.join(', ')} | ${pure ? 'infrastructure packages: kafkajs, NestJS, InfluxDB, openai, mqtt, express, fs, net, http, child processes' : ''} |`
+      ` | ${inTests.join(', ')} | ${pure ? 'infrastructure packages: kafkajs, NestJS, InfluxDB, openai, mqtt, express, fs, net, http, child processes' : ''}${'browser' in layer && layer.browser ? '; any Node built-in or service code (it runs in a browser)' : ''} |`
     );
   });
   return [

@@ -70,4 +70,18 @@ describe('module boundaries', () => {
     );
     expect(out).toBe('');
   });
+
+  it('lets the dashboard (a browser) use the domain, and nothing of the services', () => {
+    expect(
+      lint(
+        'apps/dashboard/src/ok.ts',
+        "import { TwinlogError } from '@twinlog/domain';\nexport const e = TwinlogError;\n",
+      ),
+    ).toBe('');
+    const out = lint(
+      'apps/dashboard/src/leak.ts',
+      "import { bounded } from '@twinlog/service-kit';\nexport const b = bounded;\n",
+    );
+    expect(out).toMatch(/type:web.*can only depend on libs tagged with.*type:domain/i);
+  });
 });

@@ -1,3 +1,4 @@
+import { ensureDashboardBuilt } from '@twinlog/app-dashboard';
 import { shutdownOnSignals } from '@twinlog/service-kit';
 import { readDistributedConfig } from './distributed.config';
 import { runDistributed } from './run-distributed';
@@ -8,11 +9,14 @@ async function main(): Promise<void> {
   const env = process.env;
   const config = readDistributedConfig(env);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  // The gateway (in this process) serves the dashboard: built first when missing or stale.
+  await ensureDashboardBuilt(log);
   const running = await runDistributed({ env, ...config, log });
   log(
     [
       '',
       'Twinlog is running (local distributed mode: each service its own process)',
+      `  Web      ${running.url}/   the dashboard`,
       `  API      ${running.url}   e.g. curl ${running.url}/v1/twins`,
       `  Anomaly  two workers sharing the telemetry partitions: ${running.workers.map((w) => `${w}/v1/worker`).join(' and ')}`,
       `  Servers  ${Object.entries(running.serversEnv)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the real test servers need, only those missing:
-#   mosquitto (MQTT broker), Java 17+ and Maven (Kafka from Maven Central), pkg-config and curl.
+#   mosquitto (MQTT broker), Java 17+ and Maven (Kafka from Maven Central), pkg-config and curl,
+#   and Debian's chromium for the dashboard's browser tests (libs/testing/src/browser).
 # Go and Rust (for building influxd) are not taken from apt: Debian's are too old, see
 # tools/infra/influxdb/build-influxd.sh, which checks them and says what it needs.
 # Debian/Ubuntu with apt-get; elsewhere it says what to install and fails.
@@ -13,6 +14,7 @@ have java || need+=(openjdk-17-jre-headless)
 have mvn || need+=(maven)
 have pkg-config || need+=(pkg-config)
 have curl || need+=(curl)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then echo "prereqs: all present"; exit 0; fi
 echo "prereqs: installing ${need[*]}"

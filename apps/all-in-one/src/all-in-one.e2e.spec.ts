@@ -63,6 +63,12 @@ describe('npm start (embedded, all in one process)', () => {
     expect(seen.prediction.healthIndex).toBeLessThan(100);
     expect(seen.scenario.status).toBe(200);
     expect(seen.scenario.body).toHaveProperty('trajectory');
+    expect(seen.process.parentId).toBeNull();
+    for (const property of ['availability', 'performance', 'quality', 'oee'])
+      expect(seen.process.reported[property]).toMatchObject({
+        unit: '1',
+        value: expect.any(Number),
+      });
     // The same, at a terminal.
     const cli = (...args: string[]) =>
       twinlogCli(running!.url, args, { TWINLOG_DATA_DIR: dataDir });

@@ -1,3 +1,4 @@
+import { ensureDashboardBuilt } from '@twinlog/app-dashboard';
 import { serviceLogger, shutdownOnSignals } from '@twinlog/service-kit';
 import { startAllInOne } from './all-in-one';
 import { readAllInOneConfig, type AllInOneConfig } from './config/all-in-one.config';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const loggerFor = (service: string) => serviceLogger(service, config.service.logFormat);
   const simulatorLog = loggerFor('plant-simulator');
   process.stdout.write(`Starting Twinlog (${config.service.mode} mode)...\n`);
+  await ensureDashboardBuilt((line) => process.stdout.write(`${line}\n`));
   const running = await startAllInOne(config, env, loggerFor, (line) => simulatorLog.log(line));
   process.stdout.write(banner(config, running.url));
   shutdownOnSignals([running], {
@@ -28,6 +30,7 @@ function banner(config: AllInOneConfig, url: string): string {
   return [
     '',
     `Twinlog is running (${config.service.mode} mode)`,
+    `  Web      ${url}/   the dashboard${signIn(config)}`,
     `  API      ${url}   e.g. curl ${url}/v1/twins`,
     `  CLI      npx twinlog twins   (npx twinlog --help for more)`,
     `  Data     ${where}`,
@@ -36,6 +39,16 @@ function banner(config: AllInOneConfig, url: string): string {
     '',
     '',
   ].join('\n');
+}
+
+/** Which key the dashboard's login wants, when it wants one. */
+function signIn(config: AllInOneConfig): string {
+  const auth = config.service.auth;
+  if (!auth.enabled) return '';
+  const file =
+    auth.bootstrapKeyFile ??
+    (config.service.mode === 'embedded' ? `${config.service.dataDir}/admin.key` : undefined);
+  return file ? ` (sign in with the key in ${file})` : ' (sign in with an API key)';
 }
 
 main().catch((error: unknown) => {

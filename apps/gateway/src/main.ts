@@ -1,3 +1,4 @@
+import { ensureDashboardBuilt } from '@twinlog/app-dashboard';
 import { shutdownOnSignals } from '@twinlog/service-kit';
 import { readGatewayConfig } from './gateway.config';
 import { startOnePortGateway } from './one-port-gateway';
@@ -6,6 +7,8 @@ import { startOnePortGateway } from './one-port-gateway';
 async function main(): Promise<void> {
   // eslint-disable-next-line no-restricted-syntax -- main is where the environment enters
   const config = readGatewayConfig(process.env);
+  // The dashboard it serves at `/`: built here when missing or older than its sources.
+  await ensureDashboardBuilt((line) => process.stdout.write(`${line}\n`));
   const gateway = await startOnePortGateway(
     config.upstreams,
     config.http.host,

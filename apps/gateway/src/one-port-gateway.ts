@@ -19,6 +19,11 @@ import {
   type HttpTimeouts,
 } from '@twinlog/service-kit';
 import { apiReference, type ApiReference } from './api/api-reference';
+import {
+  dashboardFiles,
+  DEFAULT_DASHBOARD_DIR,
+  type DashboardFiles,
+} from './dashboard/dashboard-files';
 import { SERVICES, serviceFor, type ServiceName } from './routes';
 
 export interface OnePortGateway {
@@ -32,7 +37,8 @@ export interface OnePortGateway {
  * ready when every service is. Like every service, it refuses foreign Hosts and cross-site
  * changes (the services behind it check again) and sends security headers: its own answers
  * carry a page's policy, forwarded ones the service's. It also serves the API's description,
- * `/openapi.json`, and its reference page, `/docs` (ADR 0016).
+ * `/openapi.json`, and its reference page, `/docs` (ADR 0016), and the dashboard: `/`, its pages
+ * and `/assets/*` from `dashboardDir` (docs/adr/0020-dashboard-stack.md).
  */
 export async function startOnePortGateway(
   upstreams: Record<ServiceName, string>,
@@ -40,12 +46,16 @@ export async function startOnePortGateway(
   port: number,
   timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
   allowedHosts: AllowedHosts = AllowedHosts.of([], host),
+  dashboardDir: string = DEFAULT_DASHBOARD_DIR,
 ): Promise<OnePortGateway> {
   const headers = securityHeaders('page');
   const screen = refuseForeignRequests(allowedHosts);
   const reference = apiReference();
+  const dashboard = dashboardFiles(dashboardDir);
   const server = createServer((req, res) => {
-    headers(req, res, () => screen(req, res, () => route(req, res, upstreams, reference)));
+    headers(req, res, () =>
+      screen(req, res, () => route(req, res, upstreams, reference, dashboard)),
+    );
   });
   applyHttpTimeouts(server, timeouts);
   answerClientErrors(server);
@@ -60,12 +70,13 @@ export async function startOnePortGateway(
   };
 }
 
-/** The system's probes, the API's description, or the service whose API the path is. */
+/** The system's probes, the API's description, the dashboard, or the service whose API the path is. */
 function route(
   req: IncomingMessage,
   res: ServerResponse,
   upstreams: Record<ServiceName, string>,
   reference: ApiReference,
+  dashboard: DashboardFiles,
 ): void {
   const path = req.url ?? '/';
   if (path === '/health/live') return json(res, 200, { status: 'up' });
@@ -74,6 +85,7 @@ function route(
       r.ready ? json(res, 200, r) : json(res, 503, notReady(r)),
     );
   if (reference.answer(req, res)) return;
+  if (dashboard.answer(req, res)) return;
   const service = serviceFor(req.method ?? 'GET', path);
   if (!service)
     return json(res, 404, {

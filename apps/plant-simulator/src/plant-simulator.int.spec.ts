@@ -1,4 +1,5 @@
 import type { EventLog } from '@twinlog/event-log';
+import { PROCESS_KPI_PRODUCER } from '@twinlog/read-models';
 import { freePort, realServer } from '@twinlog/testing';
 import { startPlantSimulator } from './run/plant-simulator';
 import { startEmbeddedTwinlog, type EmbeddedTwinlog } from './testing/embedded-twinlog';
@@ -6,11 +7,13 @@ import { startEmbeddedTwinlog, type EmbeddedTwinlog } from './testing/embedded-t
 // The simulator against real services: ingestion and twin-state in embedded mode in this
 // process (one log, as the all-in-one app runs them), fed over HTTP and over a real MQTT broker.
 
+/** The readings the simulator sent (not the process twin's figures twin-state derives). */
 async function telemetryReadings(log: EventLog): Promise<number> {
   let count = 0;
   await log.replay({ streams: ['telemetry'] }, async (batch) => {
     for (const { event } of batch)
-      if (event.type === 'TelemetryReported') count += event.data.readings.length;
+      if (event.type === 'TelemetryReported' && event.producer !== PROCESS_KPI_PRODUCER)
+        count += event.data.readings.length;
   });
   return count;
 }
@@ -56,7 +59,7 @@ describe('plant simulator', () => {
       log: (line) => lines.push(line),
     });
     const end = await run.done;
-    expect(end).toMatchObject({ failure: null, rejected: 0, pending: 0, registered: 9 });
+    expect(end).toMatchObject({ failure: null, rejected: 0, pending: 0, registered: 10 });
     expect(end.generated).toBeGreaterThan(8_000);
     expect(end.sent).toBe(end.generated);
     expect(end.accepted + end.duplicates).toBe(end.generated);
@@ -68,6 +71,9 @@ describe('plant simulator', () => {
     expect(JSON.stringify(machines)).toContain('cnc-02');
     const cnc01 = await getJson(`${ts}/v1/twins/cnc-01`);
     expect(Object.keys(cnc01.reported).sort()).toEqual([
+      'machine_state',
+      'parts_produced',
+      'parts_scrapped',
       'power_consumption',
       'spindle_speed',
       'temperature',
@@ -82,6 +88,35 @@ describe('plant simulator', () => {
     const tool = await getJson(`${ts}/v1/twins/cnc-02-tool`);
     expect(tool.lastMaintenance).toMatchObject({ kind: 'tool-replaced', resets: ['tool_wear'] });
 
+    // The machining process at the top: its figures derived from the machines, every plant
+    // minute after a 10-minute warm-up, and as they were at a past moment.
+    const tree = await getJson(`${ts}/v1/twins/machining-1`);
+    expect(tree).toMatchObject({ twinType: 'machining-process', level: 'process', parentId: null });
+    expect(tree.children).toEqual([{ twinId: 'line-1', twinType: 'production-line' }]);
+    let process: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- probed JSON
+    await waitFor('the process figures of the last plant minutes', async () => {
+      process = await getJson(`${ts}/v1/twins/machining-1`);
+      const at = Date.parse(process.reported.oee?.occurredAt ?? '');
+      return at >= run.plan.plantStartMs + 50 * 60_000;
+    });
+    for (const property of ['availability', 'performance', 'quality', 'oee']) {
+      expect(process.reported[property]).toMatchObject({ unit: '1' });
+      expect(process.reported[property].value).toBeGreaterThan(0);
+      expect(process.reported[property].value).toBeLessThanOrEqual(1);
+    }
+    expect(process.reported.throughput.value).toBeGreaterThan(5);
+    expect(process.reported.cycle_time.value).toBeGreaterThan(100);
+    expect(process.reported.wip.value).toBeLessThanOrEqual(2);
+    const past = run.plan.plantStartMs + 20 * 60_000 + 30_000;
+    const then = await getJson(
+      `${ts}/v1/twins/machining-1/history?at=${new Date(past).toISOString()}`,
+    );
+    // The figures of the last whole minute before it.
+    expect(then.state.reported.oee.occurredAt).toBe(
+      new Date(Math.floor(past / 60_000) * 60_000).toISOString(),
+    );
+    expect(then.state.reported.oee.value).toBeGreaterThan(0);
+
     // Registering again is fine: the twins are there already.
     const again = await startPlantSimulator({
       plant: { machines: 2, seed: 42 },
@@ -93,7 +128,7 @@ describe('plant simulator', () => {
     expect(again).toMatchObject({
       failure: null,
       registered: 0,
-      alreadyRegistered: 9,
+      alreadyRegistered: 10,
       rejected: 0,
     });
     expect(again.accepted).toBeGreaterThan(0);
@@ -159,6 +194,34 @@ describe('plant simulator', () => {
     expect(clash.sent).toBe(0);
   });
 
+  it('feeds a plant registered before its process twin existed, saying why the process shows nothing', async () => {
+    twinlog = await startEmbeddedTwinlog();
+    const line = await fetch(`${twinlog.twinState.url}/v1/twins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        twinId: 'line-1',
+        twinType: 'production-line',
+        site: 'demo-plant',
+        commissionedAt: '2020-01-01T00:00:00Z',
+      }),
+    });
+    expect(line.status).toBe(201);
+    const lines: string[] = [];
+    const end = await startPlantSimulator({
+      plant: { machines: 1 },
+      target: twinlog.ingestion!.url,
+      twinState: twinlog.twinState.url,
+      register: true,
+      durationMs: 1_500,
+      log: (l) => lines.push(l),
+    }).done;
+    expect(end).toMatchObject({ failure: null, registered: 5, alreadyRegistered: 1, rejected: 0 });
+    expect(lines.some((l) => /line-1 was registered before machining-1 existed/.test(l))).toBe(
+      true,
+    );
+  });
+
   it('feeds the plant over MQTT and stops cleanly, delivering what was queued', async () => {
     const mqttUrl = realServer('mqtt').url;
     twinlog = await startEmbeddedTwinlog({ mqttUrl });
@@ -171,7 +234,7 @@ describe('plant simulator', () => {
     });
     await waitFor('500 readings', () => run.stats.accepted >= 500);
     const end = await run.stop();
-    expect(end).toMatchObject({ failure: null, rejected: 0, pending: 0, registered: 9 });
+    expect(end).toMatchObject({ failure: null, rejected: 0, pending: 0, registered: 10 });
     expect(end.accepted).toBe(end.generated);
     // The broker acknowledged each message and keeps it until ingestion has appended it (its
     // own PUBACK to the broker comes after the append): all of them reach the log, none is refused.

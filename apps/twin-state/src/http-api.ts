@@ -5,6 +5,7 @@ import { CommandsHttpController } from './commands/commands.http.controller';
 import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
 import { TwinsHttpController } from './queries/twins.http.controller';
+import { WhoamiHttpController } from './whoami/whoami.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
@@ -18,4 +19,6 @@ export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.
   AccessKeysHttpController,
   StreamHttpController,
+  // Who the caller is: the dashboard's login and role-aware controls (docs/dashboard.md).
+  WhoamiHttpController,
 ];

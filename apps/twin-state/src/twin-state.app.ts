@@ -13,6 +13,7 @@ import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
 import { LiveTwins } from './state/live-twins';
+import { ProcessKpiProjector } from './process-kpis/process-kpi-projector';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
 import { StreamHub } from './stream/stream-hub';
@@ -41,6 +42,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       TwinTelemetry,
       RebuildService,
       StreamHub,
+      ProcessKpiProjector,
     ],
     follows: [
       follow({
@@ -59,13 +61,28 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
         summary: (twins, events) =>
           `${twins.size} twins from ${twins.snapshotsRestored} snapshots and ${events} events`,
       }),
+      follow({
+        what: 'process figures',
+        model: ProcessKpiProjector,
+        // The machines' readings and the hierarchy; the whole log is replayed (no snapshot):
+        // the figures' rolling window and the minutes already appended come from it (ADR 0021).
+        streams: ['twin-events', 'telemetry'],
+        group: 'twin-state-process-kpis',
+        maxBatchSize: 5_000,
+        fold: (projector, batch) => projector.fold(batch),
+        caughtUp: (projector) => projector.caughtUp(),
+        summary: (projector) => `${projector.projection.processes().length} process twins`,
+      }),
     ],
     refuseUntilReady: true,
     readyDetails: (get) => ({ twins: get(LiveTwins).size }),
     started: (get) => get(SnapshotWriter).start(),
     // Time travel and the audit trail read single twins.
     readsTwinStreams: true,
-    stopping: (get) => get(SnapshotWriter).snapshot(),
+    stopping: async (get) => {
+      await get(ProcessKpiProjector).settled();
+      await get(SnapshotWriter).snapshot();
+    },
   };
 }
 

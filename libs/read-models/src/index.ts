@@ -1,1 +1,2 @@
 export { TwinDirectory } from './twin-directory';
+export * from './process-kpis';

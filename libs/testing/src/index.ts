@@ -44,3 +44,17 @@ export {
   type ReceivedMail,
   type SmtpTestServer,
 } from './alerting/smtp-test-server';
+export { CHROMIUM, ensureChromium, type ChromiumMachine } from './browser/ensure-chromium';
+export {
+  CHROMIUM_FLAGS,
+  DESKTOP,
+  TABLET,
+  artifactsDir,
+  pageErrors,
+  saveScreenshot,
+  startBrowser,
+  type PageOptions,
+  type TestBrowser,
+  type Viewport,
+} from './browser/browser';
+export { checkAccessibility, describeViolations, type Violation } from './browser/accessibility';

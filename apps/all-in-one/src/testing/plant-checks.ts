@@ -79,8 +79,17 @@ export async function seeThePlantWorking(url: string, timeoutMs: number, apiKey?
       perturbations: [{ kind: 'fail', target: 'cooling_capacity', at: 0, remaining: 0.1 }],
     }),
   });
+  // The machining process at the top of the tree: its figures derived from the machines'
+  // readings, every plant minute after a 10-minute warm-up (ADR 0021).
+  const processTwin = await eventually(
+    () => getJson<Twin & { parentId: string | null }>(`${url}/v1/twins/machining-1`, apiKey),
+    (r) => r.status === 200 && r.body.reported['oee'] !== undefined,
+    'the machining process’s OEE',
+    timeoutMs,
+  );
   return {
     live: live.body,
+    process: processTwin.body,
     anomalous: anomalous!,
     predicted: prediction!.twinId,
     prediction: prediction!.body.prediction!,

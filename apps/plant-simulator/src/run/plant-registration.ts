@@ -26,6 +26,11 @@ export class PlantRegistration {
       this.registered.add(twin.twinId);
       if (result.value === 'registered') stats.registered++;
       else stats.alreadyRegistered++;
+      if (result.value === 'unparented')
+        this.run.log(
+          `${twin.twinId} was registered before ${twin.parentId} existed and stays at the top of its tree: ` +
+            `${twin.parentId} shows no figures for it (a fresh data directory or another --site puts it under ${twin.parentId})`,
+        );
     }
     this.graceUntilMs = Date.now() + DEFAULTS.registrationGraceMs;
     this.run.log(

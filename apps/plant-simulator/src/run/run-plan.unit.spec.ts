@@ -5,12 +5,12 @@ const NOW = Date.parse('2026-06-01T12:00:00Z');
 
 describe('planRun', () => {
   it('derives the sample interval from rate and speed', () => {
-    // 3 machines x 11 sensors = 33 readings per sample.
-    expect(planRun({ rate: 33 }, NOW).intervalMs).toBe(1_000);
-    expect(planRun({ rate: 330, speed: 60 }, NOW).intervalMs).toBe(6_000);
+    // 3 machines x 14 sensors = 42 readings per sample.
+    expect(planRun({ rate: 42 }, NOW).intervalMs).toBe(1_000);
+    expect(planRun({ rate: 420, speed: 60 }, NOW).intervalMs).toBe(6_000);
     expect(planRun({}, NOW).intervalMs).toBe(1_000);
     expect(() => planRun({ rate: 1, speed: 100 }, NOW)).toThrow(
-      /choose a rate from 55 to 330,000 readings\/s/,
+      /choose a rate from 70 to 420,000 readings\/s/,
     );
     expect(() => planRun({ rate: 10, intervalMs: 500 }, NOW)).toThrow(/not both/);
   });
@@ -24,11 +24,12 @@ describe('planRun', () => {
 
   it('samples the plant at its interval and registers it', () => {
     const plan = planRun({ plant: { machines: 2, timeline: 'none' }, intervalMs: 2_000 }, NOW);
-    expect(plan.registrations).toHaveLength(9);
+    // The process, the line, and each machine with its three components.
+    expect(plan.registrations).toHaveLength(10);
     expect(plan.source.peek()).toBe(NOW);
-    expect(plan.source.take().readings).toHaveLength(23);
+    expect(plan.source.take().readings).toHaveLength(29);
     expect(plan.source.peek()).toBe(NOW + 2_000);
-    expect(plan.source.take().readings).toHaveLength(22);
+    expect(plan.source.take().readings).toHaveLength(28);
   });
 
   it('replays a file moved to the run’s plant time, at a speed the rate sets', () => {

@@ -24,8 +24,12 @@ export class TwinStateClient {
     this.name = `twin-state at ${this.base}`;
   }
 
-  /** Registers a twin; one already registered with the same type and parent is fine. */
-  async register(twin: TwinRegistration): Promise<'registered' | 'existing'> {
+  /**
+   * Registers a twin; one already registered with the same type and parent is fine, and so is
+   * one at the top of its tree where the plan has a parent: a plant registered before its
+   * process twin existed (issue 21) keeps its line at the top ('unparented').
+   */
+  async register(twin: TwinRegistration): Promise<'registered' | 'existing' | 'unparented'> {
     const { status, body } = await this.call('POST', '/v1/twins', twin);
     if (status === 201) return 'registered';
     if (status === 409 && body?.error?.code === 'TWIN_ALREADY_REGISTERED') {
@@ -36,6 +40,8 @@ export class TwinStateClient {
       if (got !== 200)
         throw new TwinStateRefusal(`${this.name}: reading ${twin.twinId} gave ${got}`);
       const parent = state?.parentId ?? undefined;
+      if (state?.twinType === twin.twinType && parent === undefined && twin.parentId)
+        return 'unparented';
       if (state?.twinType !== twin.twinType || parent !== twin.parentId) {
         throw new TwinStateRefusal(
           `${twin.twinId} is already registered as a ${state?.twinType} under ${parent ?? 'no parent'}, ` +

@@ -30,6 +30,9 @@ const schema = z.object({
   // property): 200,000 took about 0.8 s and 30 MB embedded; 400 million would take minutes and
   // gigabytes. At least 20,000, so that 20 properties of one twin get 1,000 windows each.
   TWIN_STATE_TELEMETRY_READ_BUDGET: intFrom(20_000, 200_000),
+  // Process twins' key figures (OEE...) appended as their readings (ADR 0021): on the one
+  // instance that takes commands; off on instances that only answer queries.
+  TWIN_STATE_PROCESS_KPIS: z.enum(['on', 'off']).default('on'),
 });
 
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
@@ -50,6 +53,7 @@ export function readTwinStateConfig(env: Env) {
     maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
     maxPage: raw.TWIN_STATE_MAX_PAGE,
     telemetryReadBudget: raw.TWIN_STATE_TELEMETRY_READ_BUDGET,
+    processKpis: raw.TWIN_STATE_PROCESS_KPIS === 'on',
     stream: {
       heartbeatMs: raw.TWIN_STATE_STREAM_HEARTBEAT_MS,
       window: raw.TWIN_STATE_STREAM_WINDOW,

@@ -32,6 +32,8 @@ const NON_NEGATIVE = new Set([
   'volume flow',
   'fraction',
   'throughput',
+  'count',
+  'duration',
 ]);
 
 export interface PhysicalRange {

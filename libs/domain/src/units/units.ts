@@ -43,6 +43,12 @@ const UNITS: Record<string, UnitDef> = {
   '%': { dimension: 'fraction', scale: 0.01 },
   'parts/h': { dimension: 'throughput', scale: 1 },
   'parts/min': { dimension: 'throughput', scale: 60 },
+  // Counts of pieces (a machine's parts counter, a process's work in progress).
+  parts: { dimension: 'count', scale: 1 },
+  // Durations (a process's cycle time).
+  s: { dimension: 'duration', scale: 1 },
+  min: { dimension: 'duration', scale: 60 },
+  h: { dimension: 'duration', scale: 3600 },
 };
 
 /** Spellings seen in the wild, mapped to the canonical symbol. */

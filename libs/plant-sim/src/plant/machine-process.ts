@@ -14,6 +14,8 @@ const NOMINAL_PRESSURE_BAR = 5.2;
 const SUPPLY_V = 400;
 const POWER_FACTOR = 0.85;
 const BREAK_SPIKE_S = 5; // a breaking tool shakes the spindle for a few seconds
+const SCRAP_RATE = 0.02; // parts failing inspection for reasons the sensors do not see
+const CHATTER_SCRAP_WEAR = 0.8; // past this wear the surface finish is out of tolerance
 
 export type Phase = 'idle' | 'cutting' | 'down';
 
@@ -36,7 +38,7 @@ export const HEALTHY: MachineEffects = {
 };
 
 export type ProcessEvent =
-  | { kind: 'part-done'; atS: number }
+  | { kind: 'part-done'; atS: number; scrap: boolean }
   | { kind: 'tool-changed'; atS: number; wornTo: number; afterBreak: boolean }
   | { kind: 'tool-broke'; atS: number; wear: number };
 
@@ -53,6 +55,9 @@ export interface MachineTruth {
   currentA: number;
   flowLpm: number;
   pressureBar: number;
+  /** The machine's parts counter (good and scrap) and its scrap counter, since the simulation began. */
+  partsMade: number;
+  partsScrapped: number;
 }
 
 /**
@@ -76,11 +81,17 @@ export class MachineProcess {
   private effects: MachineEffects = HEALTHY;
   private readonly housingAlpha: number;
   private readonly motorAlpha: number;
+  private partsMade = 0;
+  private partsScrapped = 0;
+  /** Wear reached while cutting the current part (chatter spoils its finish). */
+  private partWear = 0;
 
+  /** `quality` draws inspection outcomes apart from `random`, so the process is as before. */
   constructor(
     private readonly physics: MachinePhysics,
     private readonly random: SeededRandom,
     startS: number,
+    private readonly quality?: SeededRandom,
   ) {
     this.housingAlpha = 1 - Math.exp(-STEP_S / physics.thermalTimeConstantS);
     this.motorAlpha = 1 - Math.exp(-STEP_S / MOTOR_TIME_CONSTANT_S);
@@ -101,8 +112,11 @@ export class MachineProcess {
     const load = this.load(t);
     if (this.phase === 'cutting') {
       this.wear += this.wearRate(load) * STEP_S;
+      this.partWear = Math.max(this.partWear, this.wear);
       if (this.wear >= 1) {
         events.push({ kind: 'tool-broke', atS: t, wear: this.wear });
+        // The part under a breaking tool is scrap.
+        this.countPart(true);
         this.phase = 'down';
         this.brokeAtS = t;
         this.phaseEndsS = t + effects.repairS;
@@ -142,16 +156,22 @@ export class MachineProcess {
       currentA: (power * 1000) / (Math.sqrt(3) * SUPPLY_V * POWER_FACTOR),
       flowLpm: NOMINAL_FLOW_LPM * health,
       pressureBar: NOMINAL_PRESSURE_BAR * Math.pow(health, 1.5),
+      partsMade: this.partsMade,
+      partsScrapped: this.partsScrapped,
     };
   }
 
   private transition(t: number, events: ProcessEvent[]): void {
     switch (this.phase) {
-      case 'cutting':
-        events.push({ kind: 'part-done', atS: t });
+      case 'cutting': {
+        const scrap =
+          this.partWear > CHATTER_SCRAP_WEAR || (this.quality?.uniform(0, 1) ?? 1) < SCRAP_RATE;
+        this.countPart(scrap);
+        events.push({ kind: 'part-done', atS: t, scrap });
         this.phase = 'idle';
         this.phaseEndsS = t + this.random.uniform(20, 90);
         return;
+      }
       case 'down':
         this.newTool(t, events, true);
         this.phaseEndsS = t + this.random.uniform(30, 60);
@@ -187,6 +207,12 @@ export class MachineProcess {
     this.loadPhase = loadPhase;
     this.phase = 'cutting';
     this.phaseEndsS = t + durationS;
+    this.partWear = this.wear;
+  }
+
+  private countPart(scrap: boolean): void {
+    this.partsMade += 1;
+    if (scrap) this.partsScrapped += 1;
   }
 
   private newTool(t: number, events: ProcessEvent[], afterBreak: boolean): void {

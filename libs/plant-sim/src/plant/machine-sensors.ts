@@ -1,5 +1,5 @@
 import type { SeededRandom } from '../random/seeded-random';
-import type { MachineTruth } from './machine-process';
+import type { MachineTruth, Phase } from './machine-process';
 import type { MachineIds, PlantLayout } from './plant-layout';
 
 export type MachineRole = keyof MachineIds;
@@ -17,6 +17,9 @@ const round = (value: number, decimals: number) => {
   return Math.round(value * f) / f;
 };
 const atLeast0 = (value: number) => Math.max(0, value);
+
+/** machine_state's codes (cnc-milling-machine model): 0 down, 1 idle, 2 running. */
+export const MACHINE_STATE: Readonly<Record<Phase, number>> = { down: 0, idle: 1, cutting: 2 };
 
 /**
  * Every sensor of a machine and its components, in the units of the seed models. Noise is
@@ -91,6 +94,11 @@ export const MACHINE_SENSORS: readonly Sensor[] = [
     unit: 'bar',
     read: (t, n) => round(atLeast0(t.pressureBar + 0.04 * n.normal()), 3),
   },
+  // The controller's own facts, exact (no noise drawn, so the sensors above read as before):
+  // what the machining process's OEE is derived from.
+  { role: 'machine', property: 'machine_state', unit: '1', read: (t) => MACHINE_STATE[t.phase] },
+  { role: 'machine', property: 'parts_produced', unit: 'parts', read: (t) => t.partsMade },
+  { role: 'machine', property: 'parts_scrapped', unit: 'parts', read: (t) => t.partsScrapped },
 ];
 
 /** Which properties each twin role reports: what a stuck-sensor fault may name. */

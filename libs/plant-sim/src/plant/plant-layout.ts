@@ -2,6 +2,7 @@ import { PlantSimError } from '../errors';
 
 /** The twin types of the seed models (libs/domain/models) that make up a plant. */
 export const PLANT_TWIN_TYPES = {
+  process: 'machining-process',
   line: 'production-line',
   machine: 'cnc-milling-machine',
   spindle: 'spindle-motor',
@@ -18,6 +19,8 @@ export interface MachineIds {
 
 export interface PlantLayout {
   site: string;
+  /** The machining process, the top of the tree: its figures are derived, never reported. */
+  processId: string;
   lineId: string;
   machines: MachineIds[];
 }
@@ -48,6 +51,7 @@ export function plantLayout(machines: number, site = 'demo-plant', line = 1): Pl
   const width = Math.max(2, String(machines).length);
   return {
     site,
+    processId: `machining-${line}`,
     lineId: `line-${line}`,
     machines: Array.from({ length: machines }, (_, i) => {
       const machine = `cnc-${String(i + 1).padStart(width, '0')}`;
@@ -61,7 +65,7 @@ export function plantLayout(machines: number, site = 'demo-plant', line = 1): Pl
   };
 }
 
-/** Registrations parent first (a child needs its parent registered), all commissioned at once. */
+/** Registrations parent first (the process, its line, the machines and their parts) (a child needs its parent registered), all commissioned at once. */
 export function plantRegistrations(
   layout: PlantLayout,
   commissionedAt: string,
@@ -69,8 +73,16 @@ export function plantRegistrations(
   const { site } = layout;
   const registrations: TwinRegistration[] = [
     {
+      twinId: layout.processId,
+      twinType: PLANT_TWIN_TYPES.process,
+      site,
+      name: `Machining process ${layout.processId.replace('machining-', '')}`,
+      commissionedAt,
+    },
+    {
       twinId: layout.lineId,
       twinType: PLANT_TWIN_TYPES.line,
+      parentId: layout.processId,
       site,
       name: `Production line ${layout.lineId.replace('line-', '')}`,
       commissionedAt,

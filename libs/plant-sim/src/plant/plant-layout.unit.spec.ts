@@ -17,7 +17,13 @@ describe('plant layout', () => {
 
   it('registers every twin after its parent', () => {
     const registrations = plantRegistrations(plantLayout(2, 'site-a'), '2026-01-01T00:00:00.000Z');
-    expect(registrations).toHaveLength(1 + 2 * 4);
+    expect(registrations).toHaveLength(2 + 2 * 4);
+    // The machining process is the top of the tree, the line under it.
+    expect(registrations.slice(0, 2)).toEqual([
+      expect.objectContaining({ twinId: 'machining-1', twinType: 'machining-process' }),
+      expect.objectContaining({ twinId: 'line-1', parentId: 'machining-1' }),
+    ]);
+    expect(registrations[0]!.parentId).toBeUndefined();
     const seen = new Set<string>();
     for (const r of registrations) {
       if (r.parentId) expect(seen.has(r.parentId)).toBe(true);

@@ -70,6 +70,7 @@ export class PlantSimulation {
         physics,
         new SeededRandom(options.seed, `${ids.machine}/process`),
         this.stepS,
+        new SeededRandom(options.seed, `${ids.machine}/quality`),
       ),
       noise: new SeededRandom(options.seed, `${ids.machine}/noise`),
     }));

@@ -170,6 +170,48 @@ describe('PlantSimulation', () => {
     expect(Math.max(...values(wear, repairedMin + 0.1, repairedMin + 2))).toBeLessThan(0.1);
   });
 
+  it('reports what OEE needs: the machine state, a parts counter and a scrap counter', () => {
+    const faults: FaultSpec[] = [
+      {
+        kind: 'tool-wear-to-failure',
+        machine: 'cnc-02',
+        startS: 0,
+        wearRateFactor: 2,
+        repairS: 300,
+      },
+    ];
+    const samples = run({ faults }, 120, 5_000);
+    for (const machine of ['cnc-01', 'cnc-02', 'cnc-03']) {
+      const state = values(series(samples, machine, 'machine_state'));
+      const speed = values(series(samples, machine, 'spindle_speed'));
+      // Running exactly while the spindle turns; the codes are 0 down, 1 idle, 2 running.
+      expect(state.map((s) => s === 2)).toEqual(speed.map((s) => s > 0));
+      expect(new Set(state).has(2) && new Set(state).has(1)).toBe(true);
+      const made = values(series(samples, machine, 'parts_produced'));
+      const scrap = values(series(samples, machine, 'parts_scrapped'));
+      // Counters: whole numbers that never step down, scrap a part of the total.
+      for (let i = 1; i < made.length; i++) {
+        expect(made[i]! - made[i - 1]!).toBeGreaterThanOrEqual(0);
+        expect(scrap[i]! - scrap[i - 1]!).toBeGreaterThanOrEqual(0);
+        expect(scrap[i]!).toBeLessThanOrEqual(made[i]!);
+      }
+      expect(made.every(Number.isInteger)).toBe(true);
+      // About one part every 4-5 minutes over two hours.
+      expect(made.at(-1)! - made[0]!).toBeGreaterThan(15);
+      expect(made.at(-1)! - made[0]!).toBeLessThan(45);
+    }
+    // The broken tool's machine is down during the repair, and the part it was cutting is scrap.
+    const broke = samples.flatMap((s) => s.notes).find((n) => n.message.includes('tool broke'))!;
+    const brokeMin = (Date.parse(broke.at) - START) / MIN;
+    expect(
+      new Set(values(series(samples, 'cnc-02', 'machine_state'), brokeMin + 0.2, brokeMin + 4.8)),
+    ).toEqual(new Set([0]));
+    const scrap = series(samples, 'cnc-02', 'parts_scrapped');
+    expect(values(scrap, brokeMin + 0.1, brokeMin + 1)[0]!).toBeGreaterThan(
+      values(scrap, brokeMin - 1, brokeMin)[0]!,
+    );
+  });
+
   it('a stuck sensor repeats one value exactly while its neighbours keep moving', () => {
     const faults: FaultSpec[] = [
       {

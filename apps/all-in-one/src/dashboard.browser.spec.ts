@@ -1,0 +1,75 @@
+import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
+import {
+  alertIsAcknowledged,
+  anomalyWithEvidence,
+  checkPage,
+  demoPlantIds,
+  liveValueChanges,
+  overviewShowsThePlant,
+  scenarioDrawsItsChart,
+  timeSliderShowsOlderState,
+  untilText,
+} from './testing/dashboard-journeys';
+
+/**
+ * The dashboard as a person meets it: `npm start` (embedded, authentication on, the plant
+ * simulator) and Debian's chromium, headless. Each page is kept as a screenshot under
+ * tmp/artifacts/dashboard/ and checked with axe-core (no serious or critical violation).
+ */
+describe('the dashboard in a real browser', () => {
+  jest.setTimeout(180_000);
+  let rig: DashboardRig;
+  beforeAll(async () => {
+    rig = await startDashboardRig();
+  }, 300_000);
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('GET / answers the HTML titled Twinlog under a strict content security policy', async () => {
+    const answer = await fetch(`${rig.url}/`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(answer.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await answer.text()).toMatch(/<title>[^<]*Twinlog[^<]*<\/title>/);
+  });
+
+  it('the overview loads with the demo plant and shows its twin ids (desktop and tablet)', async () => {
+    await overviewShowsThePlant(rig);
+  });
+
+  it('asks for a credential with authentication on, refuses a wrong key and signs in with a right one', async () => {
+    await demoPlantIds(rig);
+    const page = await rig.open('/', { signedIn: false });
+    const credential = page.getByLabel(/your api key/i);
+    await credential.waitFor();
+    await checkPage(page, 'login');
+    await credential.fill('twl_nosuchkey_0123456789abcdef');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await untilText(page.getByRole('alert'), /refused/i, 'the wrong key refused');
+    await credential.fill(rig.adminKey);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await untilText(page.getByRole('tree'), /cnc-01/, 'the overview, signed in');
+    await page.close();
+  });
+
+  it('a live value changes as readings arrive, without reloading the page', async () => {
+    await liveValueChanges(rig);
+  });
+
+  it('an anomaly appears with its evidence', async () => {
+    await anomalyWithEvidence(rig);
+  });
+
+  it('the time slider shows an older state', async () => {
+    await timeSliderShowsOlderState(rig);
+  });
+
+  it('a scenario runs and draws its chart', async () => {
+    await scenarioDrawsItsChart(rig);
+  });
+
+  it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
+    await alertIsAcknowledged(rig);
+  });
+});

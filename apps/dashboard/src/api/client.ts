@@ -1,0 +1,184 @@
+import { apiErrorOf } from './api-error';
+import type {
+  AlertView,
+  AuditEntry,
+  CommandAnswer,
+  DiffAnswer,
+  HistoryAnswer,
+  MaintenanceHistory,
+  RecordMaintenance,
+  TelemetryAnswer,
+  TwinDetail,
+  TwinSummary,
+  Whoami,
+} from './types';
+
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+export interface ClientOptions {
+  /** The credential's headers, read at each call (the login may change them). */
+  headers: () => Record<string, string>;
+  /** Called on any 401, before the call rejects: the page goes back to the login. */
+  onUnauthorized: (message: string) => void;
+  fetch?: typeof fetch;
+  /** Origin of the API; the page's own by default (the gateway serves both). */
+  base?: string;
+}
+
+/** Cap on pages fetched for one list (a plant's twins, its open alerts): 50 × the page size. */
+const MAX_PAGES = 50;
+
+/**
+ * The dashboard's one way to the API: the public routes, with the caller's credential, errors
+ * as ApiError. Pages add typed methods here rather than calling fetch themselves.
+ */
+export class ApiClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  /** A URL of the API with its query (lists as comma lists, as the API takes them). */
+  url(path: string, query: Query = {}): string {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      params.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    const text = params.toString();
+    return `${this.options.base ?? ''}${path}${text ? `?${text}` : ''}`;
+  }
+
+  headers(): Record<string, string> {
+    return this.options.headers();
+  }
+
+  async get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.send<T>('GET', path, query, undefined, signal);
+  }
+
+  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.send<T>('POST', path, undefined, body, signal);
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    query: Query | undefined,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    const answer = await (this.options.fetch ?? fetch)(this.url(path, query), {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...this.options.headers(),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+    if (answer.ok) return (await answer.json()) as T;
+    const error = await apiErrorOf(answer);
+    if (answer.status === 401) this.options.onUnauthorized(error.message);
+    throw error;
+  }
+
+  /** Every page of a keyset-paged list (`next` cursor), up to MAX_PAGES. */
+  async all<T>(path: string, key: string, query: Query = {}, signal?: AbortSignal): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await this.get<Record<string, unknown>>(path, { ...query, cursor }, signal);
+      items.push(...((answer[key] as T[] | undefined) ?? []));
+      const next = answer.next;
+      if (typeof next !== 'string' || next === '') break;
+      cursor = next;
+    }
+    return items;
+  }
+
+  whoami(signal?: AbortSignal): Promise<Whoami> {
+    return this.get('/v1/whoami', undefined, signal);
+  }
+
+  twins(signal?: AbortSignal): Promise<TwinSummary[]> {
+    return this.all('/v1/twins', 'twins', { limit: 500 }, signal);
+  }
+
+  twin(twinId: string, signal?: AbortSignal): Promise<TwinDetail> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}`, undefined, signal);
+  }
+
+  alert(alertId: string, signal?: AbortSignal): Promise<AlertView> {
+    return this.get(`/v1/alerts/${encodeURIComponent(alertId)}`, undefined, signal);
+  }
+
+  /** Alerts not yet resolved (open, acknowledged or assigned), newest first. */
+  openAlerts(signal?: AbortSignal): Promise<AlertView[]> {
+    return this.all(
+      '/v1/alerts',
+      'alerts',
+      { status: ['open', 'acknowledged', 'assigned'], limit: 500 },
+      signal,
+    );
+  }
+
+  /** A twin's readings downsampled on the server (ADR 0017): windows of `every` over [from, to). */
+  telemetry(
+    twinId: string,
+    query: { property: readonly string[]; from: string; to: string; every: string },
+    signal?: AbortSignal,
+  ): Promise<TelemetryAnswer> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/telemetry`, query, signal);
+  }
+
+  /** One page of a twin's audit trail (its events in log order), continued with `cursor`. */
+  events(
+    twinId: string,
+    query: { types?: readonly string[]; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ): Promise<{ events: AuditEntry[]; next: string | null }> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/events`, query, signal);
+  }
+
+  /** Every page of a twin's events of the given types (the anomaly timeline). */
+  allEvents(twinId: string, types: readonly string[], signal?: AbortSignal): Promise<AuditEntry[]> {
+    return this.all(
+      `/v1/twins/${encodeURIComponent(twinId)}/events`,
+      'events',
+      { types, limit: 500 },
+      signal,
+    );
+  }
+
+  /** The twin (or with `subtree` its whole subtree) as it was at `at`. */
+  history(
+    twinId: string,
+    at: string,
+    subtree: boolean,
+    signal?: AbortSignal,
+  ): Promise<HistoryAnswer> {
+    return this.get(
+      `/v1/twins/${encodeURIComponent(twinId)}/history`,
+      { at, subtree: subtree ? true : undefined },
+      signal,
+    );
+  }
+
+  /** What changed in the twin between two times. */
+  diff(twinId: string, from: string, to: string, signal?: AbortSignal): Promise<DiffAnswer> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/diff`, { from, to }, signal);
+  }
+
+  /** A page of the twin's maintenance predictions, oldest first. */
+  maintenanceHistory(
+    twinId: string,
+    query: { limit?: number; cursor?: string } = {},
+    signal?: AbortSignal,
+  ): Promise<MaintenanceHistory> {
+    return this.get(`/v1/twins/${encodeURIComponent(twinId)}/maintenance/history`, query, signal);
+  }
+
+  /** Records maintenance performed (operator role). */
+  recordMaintenance(twinId: string, body: RecordMaintenance): Promise<CommandAnswer> {
+    return this.post(`/v1/twins/${encodeURIComponent(twinId)}/maintenance`, body);
+  }
+}

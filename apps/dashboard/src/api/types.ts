@@ -1,0 +1,126 @@
+// The API's answers as the dashboard reads them (the same shapes the OpenAPI document at
+// /openapi.json describes). Domain types are imported as types only: nothing of libs/domain's
+// code is bundled unless a page imports a function from it.
+import type {
+  AlertView,
+  MaintenanceKind,
+  MaintenancePrediction,
+  ReportedValue,
+  Role,
+  TwinHealth,
+  TwinHealthStatus,
+  TwinState,
+} from '@twinlog/domain';
+
+export type { AlertView, ReportedValue, Role, TwinHealthStatus };
+export type TwinLevel = 'component' | 'asset' | 'system' | 'process';
+
+/** `GET /v1/whoami`: who the credential is, what it may do, and where. */
+export interface Whoami {
+  id: string;
+  role: Role;
+  sites: '*' | string[];
+  /** ISO time the credential stops being valid; null when it does not expire. */
+  expiresAt: string | null;
+}
+
+/** A row of `GET /v1/twins`. */
+export interface TwinSummary {
+  twinId: string;
+  twinType: string;
+  level: TwinLevel;
+  parentId: string | null;
+  site: string | null;
+  name: string | null;
+  status: 'active' | 'retired';
+  health: TwinHealthStatus;
+  activeAnomalies: number;
+  revision: number;
+}
+
+export interface Page<K extends string, T> {
+  next: string | null;
+  items: Record<K, T[]>;
+}
+
+/** `GET /v1/twins/{id}`: the twin's state with its health. */
+export type TwinDetail = Omit<TwinState, 'recentReadingIds'> & { health: TwinHealth };
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** `GET /v1/twins/{id}/telemetry`: per property, the windows that hold points. */
+export interface TelemetryAnswer {
+  twinId: string;
+  from: string;
+  to: string;
+  every: string;
+  everyMs: number;
+  series: Array<{
+    property: string;
+    unit: string;
+    windows: Array<{
+      start: string;
+      mean: number;
+      min: number;
+      max: number;
+      last: number;
+      count: number;
+    }>;
+  }>;
+}
+
+/** An entry of `GET /v1/twins/{id}/events` (the audit trail). */
+export interface AuditEntry {
+  id: string;
+  twinId: string;
+  type: string;
+  revision: number;
+  occurredAt: string;
+  recordedAt: string;
+  correlationId: string;
+  causationId: string | null;
+  producer: string;
+  position: number;
+  actor: string | null;
+  data: unknown;
+}
+
+/** `GET /v1/twins/{id}/history?at=`: one twin, or with `subtree=true` the subtree. */
+export type HistoryAnswer =
+  | { at: string; by: 'event' | 'record'; state: TwinDetail }
+  | { at: string; by: 'event' | 'record'; twins: TwinDetail[]; rollUp: unknown };
+
+/** `GET /v1/twins/{id}/diff`. */
+export interface DiffAnswer {
+  from: string;
+  to: string;
+  by: 'event' | 'record';
+  changes: Array<{ path: string; before: unknown; after: unknown }>;
+}
+
+/** `GET /v1/twins/{id}/maintenance/history`. */
+export interface MaintenanceHistory {
+  twinId: string;
+  total: number;
+  predictions: Array<MaintenancePrediction & { eventId: string; predictedAt: string }>;
+  next: string | null;
+}
+
+/** The body of `POST /v1/twins/{id}/maintenance`. */
+export interface RecordMaintenance {
+  kind: MaintenanceKind;
+  performedAt: string;
+  resets?: string[];
+  componentId?: string;
+  notes?: string;
+}
+
+/** What a command answers. */
+export interface CommandAnswer {
+  twinId: string;
+  revision: number;
+  events: Array<{ id: string; type: string }>;
+}

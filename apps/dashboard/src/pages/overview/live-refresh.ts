@@ -1,0 +1,51 @@
+/**
+ * Gathers what the stream says changed and fetches it once, shortly after: many readings of one
+ * twin within the delay cost one fetch. Readings refresh a twin at most every `readingEveryMs`
+ * (a plant's twins report every second; the row's health does not need that often), and only
+ * twins the page shows; everything else (registered, retired, anomalies, alerts) at once.
+ */
+export class LiveRefresh {
+  private readonly twins = new Set<string>();
+  private readonly alerts = new Set<string>();
+  private readonly lastReadingRefresh = new Map<string, number>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly flush: (twins: string[], alerts: string[]) => Promise<void>,
+    private readonly options: { delayMs: number; readingEveryMs: number; now: () => number },
+  ) {}
+
+  twinChanged(twinId: string, byReading: boolean, shown: boolean): void {
+    if (byReading) {
+      if (!shown) return;
+      const last = this.lastReadingRefresh.get(twinId);
+      const now = this.options.now();
+      if (last !== undefined && now - last < this.options.readingEveryMs) return;
+      this.lastReadingRefresh.set(twinId, now);
+    }
+    this.twins.add(twinId);
+    this.schedule();
+  }
+
+  alertChanged(alertId: string): void {
+    this.alerts.add(alertId);
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const twins = [...this.twins];
+      const alerts = [...this.alerts];
+      this.twins.clear();
+      this.alerts.clear();
+      void this.flush(twins, alerts);
+    }, this.options.delayMs);
+  }
+}

@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DiffAnswer, HistoryAnswer, TwinDetail } from '../../api/types';
+import { api } from '../../auth/session';
+import { StatusBadge } from '../../components/StatusBadge';
+import { setQuery } from '../../router/router';
+import { LiveValues } from './LiveValues';
+import { diffLines } from './state-diff';
+import { parseIsoTime } from './time-range';
+import {
+  agoText,
+  clampMoment,
+  momentAt,
+  positionOf,
+  SLIDER_STEPS,
+  sliderSpan,
+} from './time-slider';
+
+const when = (ms: number) => new Date(ms).toLocaleString();
+
+/**
+ * Drag to a moment between the twin's registration and now and see the twin (or, with the
+ * toggle, its whole subtree) as it was then (`GET /history?at=`), with what changed since
+ * (`GET /diff?from=at&to=now`). The moment is `at` in the URL (`subtree=true` too): shareable.
+ * A native range input: arrows, Page Up/Down, Home and End move it; the URL changes when the
+ * drag ends (or at each key), not at every pixel.
+ */
+export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<string, string> }) {
+  const [nowMs] = useState(() => Date.now());
+  const span = sliderSpan(twin.registeredAt, nowMs);
+  const atMs = clampMoment(span, parseIsoTime(query.at));
+  const subtree = query.subtree === 'true';
+  const [dragging, setDragging] = useState<number | undefined>();
+  const [past, setPast] = useState<HistoryAnswer | undefined>();
+  const [diff, setDiff] = useState<DiffAnswer | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const shownMs = dragging ?? atMs ?? span.endMs;
+  const position = positionOf(span, shownMs);
+
+  useEffect(() => {
+    setPast(undefined);
+    setDiff(undefined);
+    if (atMs === undefined) return;
+    const abort = new AbortController();
+    const at = new Date(atMs).toISOString();
+    const to = new Date(nowMs).toISOString();
+    Promise.all([
+      api.history(twin.twinId, at, subtree, abort.signal),
+      atMs < nowMs ? api.diff(twin.twinId, at, to, abort.signal) : Promise.resolve(undefined),
+    ])
+      .then(([h, d]) => {
+        setPast(h);
+        setDiff(d);
+        setError(undefined);
+      })
+      .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
+    return () => abort.abort();
+  }, [twin.twinId, atMs, subtree]);
+
+  const commit = (pos: number) => {
+    setDragging(undefined);
+    const ms = momentAt(span, pos);
+    setQuery({ at: ms >= span.endMs ? undefined : new Date(ms).toISOString() });
+  };
+
+  const valueText = `${when(shownMs)}, ${agoText(shownMs, nowMs)} before now`;
+  return (
+    <section aria-labelledby="slider-title" class="panel">
+      <h2 id="slider-title">Time travel</h2>
+      <div class="slider-row">
+        <label for="time-slider">Moment</label>
+        <input
+          id="time-slider"
+          data-testid="time-slider"
+          type="range"
+          min={0}
+          max={SLIDER_STEPS}
+          step={1}
+          value={position}
+          aria-valuetext={valueText}
+          onInput={(e) => setDragging(momentAt(span, Number((e.target as HTMLInputElement).value)))}
+          onChange={(e) => commit(Number((e.target as HTMLInputElement).value))}
+        />
+        <output for="time-slider" aria-live="polite">
+          {atMs === undefined && dragging === undefined ? 'Now (live)' : valueText}
+        </output>
+      </div>
+      <div class="slider-row">
+        <span>
+          <time dateTime={new Date(span.startMs).toISOString()}>{when(span.startMs)}</time>{' '}
+          (registered)
+          {' … '}now
+        </span>
+        <label>
+          <input
+            type="checkbox"
+            checked={subtree}
+            onChange={(e) =>
+              setQuery({ subtree: (e.target as HTMLInputElement).checked ? 'true' : undefined })
+            }
+          />{' '}
+          Whole subtree
+        </label>
+        {atMs !== undefined && (
+          <button type="button" onClick={() => setQuery({ at: undefined })}>
+            Back to now
+          </button>
+        )}
+      </div>
+      {error && (
+        <p class="notice" role="alert">
+          {error}
+        </p>
+      )}
+      {atMs !== undefined && !past && !error && (
+        <p role="status">Loading the state at {when(atMs)}…</p>
+      )}
+      {atMs !== undefined && past && (
+        <div data-testid="state-as-of" data-at={past.at}>
+          <h3>
+            As of <time dateTime={past.at}>{new Date(past.at).toLocaleString()}</time>
+            {subtree ? ' (subtree)' : ''}
+          </h3>
+          {'state' in past ? (
+            <PastTwin twin={past.state} />
+          ) : (
+            past.twins.map((t) => (
+              <div key={t.twinId}>
+                <h4>{t.twinId}</h4>
+                <PastTwin twin={t} />
+              </div>
+            ))
+          )}
+          <h3>Changed since then</h3>
+          <DiffList diff={diff} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function PastTwin({ twin }: { twin: TwinDetail }) {
+  return (
+    <>
+      <p>
+        {twin.twinType} ({twin.level}), revision {twin.revision}:{' '}
+        <StatusBadge status={twin.status === 'retired' ? 'retired' : twin.health.status} />
+        {Object.keys(twin.activeAnomalies).length > 0 &&
+          ` · ${Object.keys(twin.activeAnomalies).length} open anomalies`}
+      </p>
+      <LiveValues twin={twin} testIds={false} />
+    </>
+  );
+}
+
+function DiffList({ diff }: { diff: DiffAnswer | undefined }) {
+  if (!diff) return <p>Nothing to compare (that moment is now).</p>;
+  const lines = diffLines(diff.changes);
+  if (lines.length === 0) return <p>Nothing changed.</p>;
+  return (
+    <ul class="diff" data-testid="state-diff">
+      {lines.map((l) => (
+        <li key={l.path} class={`diff-${l.kind}`}>
+          <span class="diff-kind">
+            {l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : '~'}
+          </span>{' '}
+          {l.text}
+        </li>
+      ))}
+    </ul>
+  );
+}

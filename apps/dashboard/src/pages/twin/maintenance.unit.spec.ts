@@ -1,0 +1,67 @@
+import type { MaintenancePrediction } from '@twinlog/domain';
+import { healthSeries, recommendationText } from './maintenance';
+import { whatText, whoText } from './audit-text';
+
+const prediction = (
+  at: string,
+  health: number,
+): MaintenancePrediction & { eventId: string; predictedAt: string } => ({
+  eventId: at,
+  predictedAt: at,
+  healthIndex: health,
+  rulHours: 14,
+  rulLowHours: 8,
+  rulHighHours: 25,
+  basis: 'tool_wear',
+  model: 'linear',
+  priority: 'high',
+  window: { from: at, to: at },
+  action: 'replace the tool',
+});
+
+describe('health over time and the recommendation', () => {
+  it('orders predictions by time and drops unparseable ones', () => {
+    const s = healthSeries([
+      prediction('2026-12-06T11:00:00Z', 70),
+      prediction('2026-12-06T10:00:00Z', 80),
+      prediction('not a time', 1),
+    ]);
+    expect(s.health).toEqual([80, 70]);
+    expect(s.rulLow).toEqual([8, 8]);
+    expect(s.times).toEqual([
+      Date.parse('2026-12-06T10:00:00Z'),
+      Date.parse('2026-12-06T11:00:00Z'),
+    ]);
+  });
+
+  it('says the recommendation with the RUL band', () => {
+    expect(recommendationText(prediction('2026-12-06T10:00:00Z', 72.44))).toBe(
+      'high priority: replace the tool; health 72.44 / 100, remaining life 14 h (8–25 h), based on tool_wear.',
+    );
+  });
+});
+
+describe('the audit trail says who did what', () => {
+  it('names the caller, or the service that acted on its own', () => {
+    const base = { producer: 'twin-state', data: {} };
+    expect(whoText({ ...base, type: 'X', actor: 'key:ops-1' })).toBe('key:ops-1');
+    expect(whoText({ ...base, type: 'X', actor: null })).toBe('twin-state (automatic)');
+    expect(
+      whatText({
+        ...base,
+        actor: 'key:ops-1',
+        type: 'MaintenancePerformed',
+        data: { kind: 'tool-replaced', resets: ['tool_wear'], notes: 'new insert' },
+      }),
+    ).toBe('maintenance: tool-replaced, reset tool_wear (“new insert”)');
+    expect(
+      whatText({
+        ...base,
+        actor: null,
+        type: 'AlertAssigned',
+        data: { alertId: 'a1', assignee: 'ana' },
+      }),
+    ).toBe('alert a1 assigned to ana');
+    expect(whatText({ ...base, actor: null, type: 'Weird', data: null })).toBe('Weird');
+  });
+});

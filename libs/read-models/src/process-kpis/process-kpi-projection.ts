@@ -1,0 +1,247 @@
+import type { EventEnvelope, Reading } from '@twinlog/domain';
+import { KPI_UNITS, type KpiProperty, type ProcessKpiSettings } from './kpi-settings';
+import { oeeOf, type ProcessKpis } from './oee';
+import { PointSeries } from './point-series';
+
+/** The producer of the events carrying the figures (twin-state's projector). */
+export const PROCESS_KPI_PRODUCER = 'twin-state/process-kpis';
+
+/** The figures are appended once per minute of event time, at whole minutes. */
+export const KPI_EVERY_MS = 60_000;
+/** A minute is closed this long (event time) after it ended: readings of other partitions come in. */
+export const KPI_GRACE_MS = 15_000;
+/** A reading holds its value at most this long; a machine silent for longer is not observed. */
+export const KPI_HOLD_MS = 300_000;
+/** At most this many minutes are made up at once (after an outage): the rest are not. */
+const MAX_DUE_PER_PROCESS = 120;
+const MAX_DEPTH = 32;
+
+/** The machine readings the figures come from (cnc-milling-machine model). */
+const SOURCE = new Map<string, 'state' | 'produced' | 'scrapped'>([
+  ['machine_state', 'state'],
+  ['parts_produced', 'produced'],
+  ['parts_scrapped', 'scrapped'],
+]);
+
+interface TwinFacts {
+  parentId: string | null;
+  twinType: string;
+  modelVersion: number;
+  registeredAt: number;
+}
+
+interface MachineTrack {
+  state: PointSeries;
+  produced: PointSeries;
+  scrapped: PointSeries;
+  firstSeen: number;
+  newest: number;
+}
+
+/** A process's figures at the end of one minute, as readings for the process twin. */
+export interface KpiEmission {
+  processId: string;
+  at: number;
+  readings: Reading[];
+}
+
+/**
+ * The reading id of a figure: deterministic, so the log shows what was already appended; apart
+ * from the plant simulator's `twin/property/ms`, which a machine's readings carry.
+ */
+export function kpiReadingId(processId: string, property: string, at: number): string {
+  return `${processId}/${property}/${at}/derived`;
+}
+
+/**
+ * The key figures of every process twin, folded from the log by event time: its descendants'
+ * machine_state, parts_produced and parts_scrapped readings (any twin under it that reports
+ * them), over the model's rolling window (see `oeeOf`). Pure: time is the events' time; the
+ * same events in any batching give the same figures. `due` says which whole minutes of event
+ * time have passed and are not yet in the log (the process twin's own readings with
+ * `kpiReadingId` ids mark those that are), so a projector appends each minute once.
+ */
+export class ProcessKpiProjection {
+  private readonly twins = new Map<string, TwinFacts>();
+  private readonly machines = new Map<string, MachineTrack>();
+  private readonly emitted = new Map<string, number>();
+  private retainMs = 2 * 3_600_000;
+
+  constructor(
+    private readonly settingsOf: (
+      twinType: string,
+      modelVersion: number,
+    ) => ProcessKpiSettings | undefined,
+  ) {}
+
+  apply(events: readonly EventEnvelope[]): void {
+    for (const event of events) {
+      if (event.type === 'TwinRegistered') {
+        const { parentId, twinType, modelVersion } = event.data;
+        const registeredAt = Date.parse(event.occurredAt);
+        this.twins.set(event.twinId, { parentId, twinType, modelVersion, registeredAt });
+        const settings = this.settingsOf(twinType, modelVersion);
+        if (settings) this.retainMs = Math.max(this.retainMs, 2 * settings.windowMs);
+      } else if (event.type === 'TelemetryReported') {
+        for (const reading of event.data.readings) this.fold(event.twinId, reading);
+      }
+    }
+  }
+
+  /** Process twins with figures (registered, with a model that declares them). */
+  processes(): string[] {
+    return [...this.twins.keys()].filter((id) => this.settings(id) !== undefined);
+  }
+
+  /** The figures as of `at` (epoch ms); undefined for a twin that is no such process. */
+  kpisAt(processId: string, at: number): ProcessKpis | undefined {
+    const settings = this.settings(processId);
+    if (!settings) return undefined;
+    const machines = this.machinesUnder(processId);
+    const firstSeen = Math.min(...machines.map((m) => m.firstSeen));
+    return oeeOf(
+      machines.map((m) => ({
+        state: m.state.points,
+        produced: m.produced.points,
+        scrapped: m.scrapped.points,
+      })),
+      {
+        at,
+        windowMs: settings.windowMs,
+        holdMs: KPI_HOLD_MS,
+        idealCycleTimeS: settings.idealCycleTimeS,
+        firstSeen,
+      },
+    );
+  }
+
+  /**
+   * The minutes closed by the event time seen (the newest reading under each process, less
+   * KPI_GRACE_MS), after the warm-up and within the window, and not yet in the log, oldest first; they count as appended from now on
+   * (`forget` takes them back if the append fails).
+   */
+  due(): KpiEmission[] {
+    const out: KpiEmission[] = [];
+    for (const processId of this.processes()) {
+      const settings = this.settings(processId)!;
+      const machines = this.machinesUnder(processId);
+      if (machines.length === 0) continue;
+      const watermark = Math.max(...machines.map((m) => m.newest));
+      const last = floorTo(watermark - KPI_GRACE_MS);
+      const registered = this.twins.get(processId)!.registeredAt;
+      const done = this.emitted.get(processId);
+      const firstSeen = Math.min(...machines.map((m) => m.firstSeen));
+      let first = ceilTo(
+        Math.max(registered, watermark - settings.windowMs, firstSeen + warmUpMs(settings)),
+      );
+      if (done !== undefined) first = Math.max(first, done + KPI_EVERY_MS);
+      first = Math.max(first, last - (MAX_DUE_PER_PROCESS - 1) * KPI_EVERY_MS);
+      for (let at = first; at <= last; at += KPI_EVERY_MS) {
+        out.push({ processId, at, readings: this.readingsOf(processId, at, settings) });
+      }
+      if (first <= last) this.emitted.set(processId, last);
+    }
+    return out;
+  }
+
+  /** An append failed: minutes after `at` are due again (at undefined: all of them). */
+  forget(processId: string, at: number | undefined): void {
+    if (at === undefined) this.emitted.delete(processId);
+    else this.emitted.set(processId, at);
+  }
+
+  /** The latest minute of a process in the log (or taken as appended). */
+  emittedUpTo(processId: string): number | undefined {
+    return this.emitted.get(processId);
+  }
+
+  private readingsOf(processId: string, at: number, settings: ProcessKpiSettings): Reading[] {
+    const kpis = this.kpisAt(processId, at)!;
+    const occurredAt = new Date(at).toISOString();
+    const readings: Reading[] = [];
+    for (const [property, range] of settings.ranges) {
+      const value = kpis[property];
+      if (value === undefined || !Number.isFinite(value)) continue;
+      readings.push({
+        readingId: kpiReadingId(processId, property, at),
+        property,
+        value: Math.min(range.max, Math.max(range.min, rounded(property, value))),
+        unit: KPI_UNITS[property],
+        occurredAt,
+      });
+    }
+    return readings;
+  }
+
+  /** Most readings are of neither kind: they are passed over before any time is parsed. */
+  private fold(twinId: string, reading: Reading): void {
+    const series = SOURCE.get(reading.property);
+    const figure = series === undefined && Object.hasOwn(KPI_UNITS, reading.property);
+    if (series === undefined && !figure) return;
+    const t = Date.parse(reading.occurredAt);
+    if (!Number.isFinite(t) || !Number.isFinite(reading.value)) return;
+    if (figure) {
+      if (reading.readingId !== kpiReadingId(twinId, reading.property, t)) return;
+      if ((this.emitted.get(twinId) ?? -Infinity) < t) this.emitted.set(twinId, t);
+      return;
+    }
+    if (series === undefined) return;
+    let track = this.machines.get(twinId);
+    if (!track) {
+      track = {
+        state: new PointSeries(KPI_HOLD_MS),
+        produced: new PointSeries(KPI_HOLD_MS),
+        scrapped: new PointSeries(KPI_HOLD_MS),
+        firstSeen: t,
+        newest: t,
+      };
+      this.machines.set(twinId, track);
+    }
+    track[series].add(t, reading.value);
+    track.firstSeen = Math.min(track.firstSeen, t);
+    if (t > track.newest) {
+      track.newest = t;
+      const horizon = t - this.retainMs - KPI_HOLD_MS;
+      track.state.forgetBefore(horizon);
+      track.produced.forgetBefore(horizon);
+      track.scrapped.forgetBefore(horizon);
+    }
+  }
+
+  private settings(twinId: string): ProcessKpiSettings | undefined {
+    const twin = this.twins.get(twinId);
+    return twin && this.settingsOf(twin.twinType, twin.modelVersion);
+  }
+
+  private machinesUnder(processId: string): MachineTrack[] {
+    const under: MachineTrack[] = [];
+    for (const [twinId, track] of this.machines) {
+      let id: string | null | undefined = this.twins.get(twinId)?.parentId;
+      for (let depth = 0; id && depth < MAX_DEPTH; depth++) {
+        if (id === processId) {
+          under.push(track);
+          break;
+        }
+        id = this.twins.get(id)?.parentId;
+      }
+    }
+    return under;
+  }
+}
+
+/**
+ * Figures start once the machines were watched a sixth of the window (at most 10 minutes): in
+ * the first minutes a part under way counts run time but no part yet, so performance and OEE
+ * would read far too low.
+ */
+const warmUpMs = (settings: ProcessKpiSettings) => Math.min(settings.windowMs / 6, 600_000);
+
+const floorTo = (t: number) => Math.floor(t / KPI_EVERY_MS) * KPI_EVERY_MS;
+const ceilTo = (t: number) => Math.ceil(t / KPI_EVERY_MS) * KPI_EVERY_MS;
+
+/** Figures as a plant engineer reads them: fractions to 4 places, rates and times to 2. */
+function rounded(property: KpiProperty, value: number): number {
+  const places = KPI_UNITS[property] === '1' ? 4 : 2;
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+}

@@ -10,6 +10,7 @@ import { eventually } from './twinlog-process';
  *   with an "Expand all" button;
  * - the twin page (/twins/<id>) and the others: the data-testids of docs/dashboard.md's tables
  *   (`live-value-<property>`, `anomaly-item`, `anomaly-evidence`, `time-slider`, `state-as-of`,
+ *   `subtree-diff-twin` with `data-twin`,
  *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
  *   `alert-acknowledge` only for roles that may use it); the moment shown is `?at=` in the URL.
  */
@@ -167,7 +168,25 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
     /58\.5/,
   );
   await checkPage(older, 'time-slider');
-  await Promise.all([page.close(), older.close()]);
+  // Over the subtree: what changed since, twin by twin (a tool fitted after that moment is new).
+  const tool = await rig.api('/v1/twins', {
+    body: {
+      twinId: `${TEST_TWIN}-tool`,
+      twinType: 'cutting-tool',
+      parentId: TEST_TWIN,
+      site: 'demo-plant',
+      commissionedAt: new Date().toISOString(),
+    },
+  });
+  if (tool.status !== 201 && tool.status !== 409)
+    throw new Error(`registering the tool: ${tool.status} ${JSON.stringify(tool.body)}`);
+  const subtree = await rig.open(`/twins/${TEST_TWIN}?at=${encodeURIComponent(at)}&subtree=true`);
+  const machine = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}]`);
+  await untilText(machine, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");
+  const fitted = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}-tool]`);
+  await untilText(fitted, /added/, 'the tool fitted since');
+  await checkPage(subtree, 'time-slider-subtree');
+  await Promise.all([page.close(), older.close(), subtree.close()]);
 }
 
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {

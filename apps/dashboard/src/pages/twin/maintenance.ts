@@ -32,3 +32,24 @@ export function recommendationText(p: MaintenancePrediction): string {
     : `remaining life ${format(p.rulHours)} h (${format(p.rulLowHours)}–${format(p.rulHighHours)} h)`;
   return `${p.priority} priority: ${what}; health ${format(p.healthIndex)} / 100, ${life}, based on ${p.basis}.`;
 }
+
+/**
+ * The remaining-useful-life chart: the median as a line, the P10-P90 band shaded between its
+ * two edges, and the same in a sentence for screen readers (the chart's text alternative).
+ */
+export function rulChart(s: ReturnType<typeof healthSeries>, span: string) {
+  const n = s.times.length;
+  const band = (i: number) => `${format(s.rulLow[i])}–${format(s.rulHigh[i])} h`;
+  return {
+    series: [
+      { label: 'median (P50)', unit: 'h', values: s.rul },
+      { label: 'P10', unit: 'h', values: s.rulLow, edge: true },
+      { label: 'P90', unit: 'h', values: s.rulHigh, edge: true },
+    ],
+    bands: [{ high: 2, low: 1, label: 'P10–P90 band: 8 in 10 predicted failure times fall in it' }],
+    summary:
+      n === 0
+        ? 'No predictions yet.'
+        : `${n} predictions ${span}; latest remaining life ${format(s.rul[n - 1])} h (median), shaded band from P10 to P90 ${band(n - 1)}${n > 1 ? `, first ${format(s.rul[0])} h (${band(0)})` : ''}.`,
+  };
+}

@@ -10,7 +10,7 @@ import { eventually } from './twinlog-process';
  *   with an "Expand all" button;
  * - the twin page (/twins/<id>) and the others: the data-testids of docs/dashboard.md's tables
  *   (`live-value-<property>`, `anomaly-item`, `anomaly-evidence`, `time-slider`, `state-as-of`,
- *   `subtree-diff-twin` with `data-twin`,
+ *   `subtree-diff-twin` with `data-twin`, `what-if-link` only for roles that may run a scenario,
  *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
  *   `alert-acknowledge` only for roles that may use it); the moment shown is `?at=` in the URL.
  */
@@ -191,7 +191,16 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
 
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
-  const page = await rig.open('/what-if?twin=cnc-01');
+  // A viewer may not run a scenario: the twin page offers them no "What if…".
+  const asViewer = await rig.open('/twins/cnc-01', { apiKey: await createKey(rig, 'viewer') });
+  await asViewer.getByTestId('time-slider').waitFor({ timeout: WAIT_MS });
+  expect(await asViewer.getByTestId('what-if-link').count()).toBe(0);
+  await asViewer.close();
+  // The twin page leads to what-if with that twin chosen.
+  const page = await rig.open('/twins/cnc-01');
+  await page.getByTestId('what-if-link').click();
+  await page.waitForURL(/\/what-if\?(.*&)?twin=cnc-01(&|$)/, { timeout: WAIT_MS });
+  expect(await page.getByLabel('Twin', { exact: true }).inputValue()).toBe('cnc-01');
   await page.getByTestId('scenario-run').click();
   const chart = page.locator('[data-testid=scenario-chart]');
   await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });

@@ -200,7 +200,10 @@ export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   const page = await rig.open('/twins/cnc-01');
   await page.getByTestId('what-if-link').click();
   await page.waitForURL(/\/what-if\?(.*&)?twin=cnc-01(&|$)/, { timeout: WAIT_MS });
-  expect(await page.getByLabel('Twin', { exact: true }).inputValue()).toBe('cnc-01');
+  // The form's first field is the twin (its label's accessible name includes the chosen one).
+  const twinField = page.getByTestId('scenario-form').locator('select').first();
+  await twinField.waitFor({ timeout: WAIT_MS });
+  expect(await twinField.inputValue()).toBe('cnc-01');
   await page.getByTestId('scenario-run').click();
   const chart = page.locator('[data-testid=scenario-chart]');
   await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });

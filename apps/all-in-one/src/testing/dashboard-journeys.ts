@@ -189,6 +189,30 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   await Promise.all([page.close(), older.close(), subtree.close()]);
 }
 
+/** The demo tool's remaining life: the P10-P90 band shaded, with its key and its sentence. */
+export async function healthBandIsShaded(rig: DashboardRig): Promise<void> {
+  await demoPlantIds(rig);
+  const tool = 'cnc-01-tool';
+  await eventually(
+    () => rig.api<{ total: number }>(`/v1/twins/${tool}/maintenance/history`),
+    (r) => r.status === 200 && r.body.total > 0,
+    `a maintenance prediction for ${tool}`,
+    WAIT_MS,
+  );
+  const page = await rig.open(`/twins/${tool}`);
+  const chart = page.locator('figure.chart', { hasText: /remaining useful life/i });
+  await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });
+  await untilText(chart.locator('.chart-legend'), /P10–P90 band/, 'the band in the key');
+  // A young tool's prediction is beyond the model's horizon (P10 = P90): the sentence says so.
+  await untilText(
+    chart,
+    /latest remaining life (no failure expected within|[\d.,]+ h \(median\), shaded band from P10 to P90 [\d.,]+–[\d.,]+ h)/,
+    "the band's summary",
+  );
+  await checkPage(page, 'twin-health');
+  await page.close();
+}
+
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
   // A viewer may not run a scenario: the twin page offers them no "What if…".

@@ -10,6 +10,8 @@ export function healthSeries(predictions: readonly PredictionEntry[]): {
   rulLow: number[];
   rul: number[];
   rulHigh: number[];
+  /** No failure expected within the model's horizon: the figures are that horizon. */
+  beyond: boolean[];
 } {
   const sorted = predictions
     .map((p) => ({ p, t: Date.parse(p.predictedAt) }))
@@ -21,6 +23,7 @@ export function healthSeries(predictions: readonly PredictionEntry[]): {
     rulLow: sorted.map(({ p }) => p.rulLowHours),
     rul: sorted.map(({ p }) => p.rulHours),
     rulHigh: sorted.map(({ p }) => p.rulHighHours),
+    beyond: sorted.map(({ p }) => p.beyondHorizon === true),
   };
 }
 
@@ -39,7 +42,10 @@ export function recommendationText(p: MaintenancePrediction): string {
  */
 export function rulChart(s: ReturnType<typeof healthSeries>, span: string) {
   const n = s.times.length;
-  const band = (i: number) => `${format(s.rulLow[i])}–${format(s.rulHigh[i])} h`;
+  const band = (i: number) =>
+    s.beyond[i]
+      ? `no failure expected within ${format(s.rul[i])} h (the model's horizon)`
+      : `${format(s.rul[i])} h (median), shaded band from P10 to P90 ${format(s.rulLow[i])}–${format(s.rulHigh[i])} h`;
   return {
     series: [
       { label: 'median (P50)', unit: 'h', values: s.rul },
@@ -50,6 +56,6 @@ export function rulChart(s: ReturnType<typeof healthSeries>, span: string) {
     summary:
       n === 0
         ? 'No predictions yet.'
-        : `${n} predictions ${span}; latest remaining life ${format(s.rul[n - 1])} h (median), shaded band from P10 to P90 ${band(n - 1)}${n > 1 ? `, first ${format(s.rul[0])} h (${band(0)})` : ''}.`,
+        : `${n} prediction${n === 1 ? '' : 's'} ${span}; latest remaining life ${band(n - 1)}${n > 1 ? `; first ${band(0)}` : ''}.`,
   };
 }

@@ -53,7 +53,13 @@ describe('the remaining-useful-life chart', () => {
     expect([low.label, low.values, low.edge]).toEqual(['P10', [8, 6], true]);
     expect(chart.series[0]).toMatchObject({ label: 'median (P50)', values: [14, 10] });
     expect(chart.summary).toBe(
-      '2 predictions over an hour; latest remaining life 10 h (median), shaded band from P10 to P90 6–15 h, first 14 h (8–25 h).',
+      '2 predictions over an hour; latest remaining life 10 h (median), shaded band from P10 to P90 6–15 h; first 14 h (median), shaded band from P10 to P90 8–25 h.',
+    );
+    const beyond = healthSeries([
+      { ...prediction('2026-12-06T10:00:00Z', 100), rulHours: 8760, beyondHorizon: true },
+    ]);
+    expect(rulChart(beyond, 'at 10:00').summary).toBe(
+      "1 prediction at 10:00; latest remaining life no failure expected within 8760 h (the model's horizon).",
     );
     expect(rulChart(healthSeries([]), '').summary).toBe('No predictions yet.');
   });

@@ -4,6 +4,7 @@ import {
   anomalyWithEvidence,
   checkPage,
   demoPlantIds,
+  healthBandIsShaded,
   liveValueChanges,
   overviewShowsThePlant,
   scenarioDrawsItsChart,
@@ -59,6 +60,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an anomaly appears with its evidence', async () => {
     await anomalyWithEvidence(rig);
+  });
+
+  it('the health chart shades the remaining-life band between P10 and P90', async () => {
+    await healthBandIsShaded(rig);
   });
 
   it('the time slider shows an older state', async () => {

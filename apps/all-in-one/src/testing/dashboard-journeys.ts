@@ -10,6 +10,7 @@ import { eventually } from './twinlog-process';
  *   with an "Expand all" button;
  * - the twin page (/twins/<id>) and the others: the data-testids of docs/dashboard.md's tables
  *   (`live-value-<property>`, `anomaly-item`, `anomaly-evidence`, `time-slider`, `state-as-of`,
+ *   `subtree-diff-twin` with `data-twin`, `what-if-link` only for roles that may run a scenario,
  *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
  *   `alert-acknowledge` only for roles that may use it); the moment shown is `?at=` in the URL.
  */
@@ -167,12 +168,66 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
     /58\.5/,
   );
   await checkPage(older, 'time-slider');
-  await Promise.all([page.close(), older.close()]);
+  // Over the subtree: what changed since, twin by twin (a tool fitted after that moment is new).
+  const tool = await rig.api('/v1/twins', {
+    body: {
+      twinId: `${TEST_TWIN}-tool`,
+      twinType: 'cutting-tool',
+      parentId: TEST_TWIN,
+      site: 'demo-plant',
+      commissionedAt: new Date().toISOString(),
+    },
+  });
+  if (tool.status !== 201 && tool.status !== 409)
+    throw new Error(`registering the tool: ${tool.status} ${JSON.stringify(tool.body)}`);
+  const subtree = await rig.open(`/twins/${TEST_TWIN}?at=${encodeURIComponent(at)}&subtree=true`);
+  const machine = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}]`);
+  await untilText(machine, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");
+  const fitted = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}-tool]`);
+  await untilText(fitted, /added/, 'the tool fitted since');
+  await checkPage(subtree, 'time-slider-subtree');
+  await Promise.all([page.close(), older.close(), subtree.close()]);
+}
+
+/** The demo tool's remaining life: the P10-P90 band shaded, with its key and its sentence. */
+export async function healthBandIsShaded(rig: DashboardRig): Promise<void> {
+  await demoPlantIds(rig);
+  const tool = 'cnc-01-tool';
+  await eventually(
+    () => rig.api<{ total: number }>(`/v1/twins/${tool}/maintenance/history`),
+    (r) => r.status === 200 && r.body.total > 0,
+    `a maintenance prediction for ${tool}`,
+    WAIT_MS,
+  );
+  const page = await rig.open(`/twins/${tool}`);
+  const chart = page.locator('figure.chart', { hasText: /remaining useful life/i });
+  await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });
+  await untilText(chart.locator('.chart-legend'), /P10–P90 band/, 'the band in the key');
+  // A young tool's prediction is beyond the model's horizon (P10 = P90): the sentence says so.
+  await untilText(
+    chart,
+    /latest remaining life (no failure expected within|[\d.,]+ h \(median\), shaded band from P10 to P90 [\d.,]+–[\d.,]+ h)/,
+    "the band's summary",
+  );
+  await checkPage(page, 'twin-health');
+  await page.close();
 }
 
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
-  const page = await rig.open('/what-if?twin=cnc-01');
+  // A viewer may not run a scenario: the twin page offers them no "What if…".
+  const asViewer = await rig.open('/twins/cnc-01', { apiKey: await createKey(rig, 'viewer') });
+  await asViewer.getByTestId('time-slider').waitFor({ timeout: WAIT_MS });
+  expect(await asViewer.getByTestId('what-if-link').count()).toBe(0);
+  await asViewer.close();
+  // The twin page leads to what-if with that twin chosen.
+  const page = await rig.open('/twins/cnc-01');
+  await page.getByTestId('what-if-link').click();
+  await page.waitForURL(/\/what-if\?(.*&)?twin=cnc-01(&|$)/, { timeout: WAIT_MS });
+  // The form's first field is the twin (its label's accessible name includes the chosen one).
+  const twinField = page.getByTestId('scenario-form').locator('select').first();
+  await twinField.waitFor({ timeout: WAIT_MS });
+  expect(await twinField.inputValue()).toBe('cnc-01');
   await page.getByTestId('scenario-run').click();
   const chart = page.locator('[data-testid=scenario-chart]');
   await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   CommandAnswer,
   DiffAnswer,
+  SubtreeDiffAnswer,
   HistoryAnswer,
   MaintenanceHistory,
   RecordMaintenance,
@@ -166,6 +167,20 @@ export class ApiClient {
   /** What changed in the twin between two times. */
   diff(twinId: string, from: string, to: string, signal?: AbortSignal): Promise<DiffAnswer> {
     return this.get(`/v1/twins/${encodeURIComponent(twinId)}/diff`, { from, to }, signal);
+  }
+
+  /** What changed in every twin of the subtree between two times, twin by twin. */
+  subtreeDiff(
+    twinId: string,
+    from: string,
+    to: string,
+    signal?: AbortSignal,
+  ): Promise<SubtreeDiffAnswer> {
+    return this.get(
+      `/v1/twins/${encodeURIComponent(twinId)}/diff`,
+      { from, to, subtree: true },
+      signal,
+    );
   }
 
   /** A page of the twin's maintenance predictions, oldest first. */

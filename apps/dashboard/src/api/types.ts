@@ -93,12 +93,38 @@ export type HistoryAnswer =
   | { at: string; by: 'event' | 'record'; state: TwinDetail }
   | { at: string; by: 'event' | 'record'; twins: TwinDetail[]; rollUp: unknown };
 
+/** One change of a twin's state between two times: a dotted path, before and after. */
+export interface StateChangeEntry {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
 /** `GET /v1/twins/{id}/diff`. */
 export interface DiffAnswer {
   from: string;
   to: string;
   by: 'event' | 'record';
-  changes: Array<{ path: string; before: unknown; after: unknown }>;
+  changes: StateChangeEntry[];
+}
+
+/** How one twin of a subtree changed (`GET /v1/twins/{id}/diff?subtree=true`). */
+export interface SubtreeTwinChange {
+  twinId: string;
+  name: string | null;
+  level: TwinLevel;
+  change: 'added' | 'removed' | 'changed';
+  changes: StateChangeEntry[];
+}
+
+/** `GET /v1/twins/{id}/diff?subtree=true`: the twins that changed, up to the server's bound. */
+export interface SubtreeDiffAnswer {
+  from: string;
+  to: string;
+  by: 'event' | 'record';
+  twins: SubtreeTwinChange[];
+  compared: number;
+  truncated: boolean;
 }
 
 /** `GET /v1/twins/{id}/maintenance/history`. */

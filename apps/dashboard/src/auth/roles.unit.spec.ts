@@ -1,5 +1,5 @@
 import type { Whoami } from '../api/types';
-import { roleAllows, siteAllows } from './roles';
+import { roleAllows, SCENARIO_ROLE, siteAllows } from './roles';
 
 const as = (role: Whoami['role'], sites: Whoami['sites'] = '*'): Whoami => ({
   id: 'key:k1',
@@ -15,6 +15,12 @@ describe('role-aware rendering', () => {
     expect(roleAllows(as('admin'), 'engineer')).toBe(true);
     expect(roleAllows(as('engineer'), 'admin')).toBe(false);
     expect(roleAllows(undefined, 'viewer')).toBe(false);
+  });
+
+  it("offers what-if (the twin page's link, the Run button) to operators and above, as the simulation routes require", () => {
+    expect(roleAllows(as('viewer'), SCENARIO_ROLE)).toBe(false);
+    expect(roleAllows(as('operator'), SCENARIO_ROLE)).toBe(true);
+    expect(roleAllows(as('admin'), SCENARIO_ROLE)).toBe(true);
   });
 
   it('scopes sites as the API does: a twin without a site only for callers of every site', () => {

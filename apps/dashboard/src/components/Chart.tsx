@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { bandEdge, uplotBands, type ChartBand } from './chart-bands';
 
 /** Line colours readable on the light and the dark theme (uPlot draws on a canvas: no CSS). */
 const PALETTE = ['#2f6fde', '#d9822b', '#1f9d6b', '#a450d6'];
@@ -10,6 +11,8 @@ export interface ChartSeries {
   unit: string;
   /** Values per x, null where there is no point (a gap in the line). */
   values: Array<number | null>;
+  /** The edge of a band (below): drawn thin in the band's colour. */
+  edge?: boolean;
 }
 
 export interface ChartProps {
@@ -23,6 +26,8 @@ export interface ChartProps {
   /** Called with the range (epoch ms) the person selected by dragging: fetch again for it. */
   onZoom?: (fromMs: number, toMs: number) => void;
   height?: number;
+  /** Areas shaded between two series (indices into `series`), each named in the legend. */
+  bands?: Array<ChartBand & { label: string }>;
 }
 
 /**
@@ -30,7 +35,15 @@ export interface ChartProps {
  * (`onZoom`): the page asks the server for it with a shorter window (components/chart-range.ts),
  * so zooming from months to minutes stays a few hundred points.
  */
-export function Chart({ title, times, series, summary, onZoom, height = 240 }: ChartProps) {
+export function Chart({
+  title,
+  times,
+  series,
+  summary,
+  onZoom,
+  height = 240,
+  bands = [],
+}: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoom = useRef(onZoom);
@@ -45,13 +58,18 @@ export function Chart({ title, times, series, summary, onZoom, height = 240 }: C
       scales: { x: { time: true } },
       series: [
         {},
-        ...series.map((s, i) => ({
-          label: `${s.label} (${s.unit})`,
-          stroke: PALETTE[i % PALETTE.length]!,
-          width: 1.5,
-          spanGaps: false,
-        })),
+        ...series.map((s, i) =>
+          s.edge
+            ? bandEdge(`${s.label} (${s.unit})`)
+            : {
+                label: `${s.label} (${s.unit})`,
+                stroke: PALETTE[i % PALETTE.length]!,
+                width: 1.5,
+                spanGaps: false,
+              },
+        ),
       ],
+      bands: uplotBands(bands),
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setSelect: [
@@ -77,7 +95,7 @@ export function Chart({ title, times, series, summary, onZoom, height = 240 }: C
       plot.current = null;
     };
     // A new set of series rebuilds the chart; new points only update it (below).
-  }, [series.length, height, series.map((s) => s.label).join()]);
+  }, [series.length, height, series.map((s) => s.label).join(), bands.map((b) => b.label).join()]);
 
   useEffect(() => {
     plot.current?.setData([times.map((t) => t / 1000), ...series.map((s) => s.values)]);
@@ -87,6 +105,15 @@ export function Chart({ title, times, series, summary, onZoom, height = 240 }: C
     <figure class="chart">
       <figcaption>{title}</figcaption>
       <div ref={box} role="img" aria-label={`${title}: ${summary}`} />
+      {bands.length > 0 && (
+        <p class="chart-legend" aria-hidden="true">
+          {bands.map((b) => (
+            <span key={b.label} class="chart-legend-band">
+              <span class="band-swatch" /> {b.label}
+            </span>
+          ))}
+        </p>
+      )}
       <p class="visually-hidden">{summary}</p>
     </figure>
   );

@@ -35,22 +35,45 @@ export const HISTORY_ANSWER = z.union([
   z.object({ at: time, by: axis, twins: z.array(TWIN_WITH_HEALTH), rollUp: ROLL_UP }),
 ]);
 
-export const DIFF_ANSWER = z.object({
-  from: time,
-  to: time,
-  by: axis,
-  changes: z.array(
-    z.object({
-      path: z
-        .string()
-        .describe(
-          'A dotted path into the state (`reported.temperature`), or `twin` when it did not exist at `from`',
-        ),
-      before: z.unknown(),
-      after: z.unknown(),
-    }),
-  ),
-});
+const STATE_CHANGES = z.array(
+  z.object({
+    path: z
+      .string()
+      .describe(
+        'A dotted path into the state (`reported.temperature`), or `twin` when it did not exist at `from`',
+      ),
+    before: z.unknown(),
+    after: z.unknown(),
+  }),
+);
+
+export const DIFF_ANSWER = z.union([
+  z.object({ from: time, to: time, by: axis, changes: STATE_CHANGES }),
+  z.object({
+    from: time,
+    to: time,
+    by: axis,
+    twins: z
+      .array(
+        z.object({
+          twinId: z.string(),
+          name: z.string().nullable(),
+          level: z.enum(TWIN_LEVELS),
+          change: z
+            .enum(['added', 'removed', 'changed'])
+            .describe('In the subtree at `to` only, at `from` only, or in both with changes'),
+          changes: STATE_CHANGES.describe('Empty for a twin added or removed'),
+        }),
+      )
+      .describe('The twins that changed (unchanged ones are left out), nearest the root first'),
+    compared: z.number().int().nonnegative().describe('How many twins were compared'),
+    truncated: z
+      .boolean()
+      .describe(
+        'The subtree has more than `TWIN_STATE_MAX_PAGE` twins at `from` or `to`: only the nearest ones were compared',
+      ),
+  }),
+]);
 
 export const AUDIT_ANSWER = pageOf(
   'events',

@@ -23,6 +23,7 @@ import { LiveTwins } from '../state/live-twins';
 import { auditPageOf, type AuditQuery } from './audit-page';
 import { foldInChunks, HeavyReads } from './heavy-reads';
 import { namesHidden, type SiteFilter } from './relatives';
+import { subtreeChanges, walkTree } from './subtree-diff';
 
 /** Where a diff starts when the twin did not exist at `from`: nothing, not an invented state. */
 export const NOT_YET_REGISTERED = 'twin';
@@ -166,6 +167,34 @@ export class TwinQueries {
     // a diff against an empty state's placeholders (level "component", type "").
     if (!before) return [{ path: NOT_YET_REGISTERED, before: null, after: factsOf(after) }];
     return diffStates(before, after);
+  }
+
+  /**
+   * What changed in every twin of the subtree between two times: the subtree at `from` and at
+   * `to` (each walked breadth first, at most `max` twins a caller may see), twin by twin. A
+   * subtree larger than `max` is cut off at the same depth on both sides: `truncated` says so.
+   */
+  async subtreeDiff(
+    twinId: string,
+    from: string,
+    to: string,
+    axis: TimeAxis,
+    max: number,
+    see: SiteFilter = everySite,
+  ) {
+    const stateAt = (at: string) => async (id: string) => {
+      // A twin registered after that time is simply not part of the tree then.
+      const state = await this.at(id, at, axis).catch(unlessNotFound(undefined));
+      return state && see(state.site) ? this.scrub(state, see) : undefined;
+    };
+    const after = await walkTree(twinId, max, stateAt(to));
+    if (!after.states.has(twinId)) await this.at(twinId, to, axis); // 404 naming the time
+    const before = await walkTree(twinId, max, stateAt(from));
+    return {
+      twins: subtreeChanges(before.states, after.states),
+      compared: new Set([...before.states.keys(), ...after.states.keys()]).size,
+      truncated: before.truncated || after.truncated,
+    };
   }
 
   /**

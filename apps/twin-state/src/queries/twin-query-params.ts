@@ -23,7 +23,7 @@ export const HISTORY_QUERY = z.object({
 });
 
 export const DIFF_QUERY = z
-  .object({ from: q.time(), to: q.time(), by: axis })
+  .object({ from: q.time(), to: q.time(), by: axis, subtree: q.bool().default(false) })
   .superRefine(orderedRange());
 
 export const AUDIT_QUERY = z

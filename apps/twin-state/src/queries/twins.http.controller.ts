@@ -135,11 +135,13 @@ export class TwinsHttpController {
     return { at, by, state: { ...state, health: twinHealth(state) } };
   }
 
-  /** `?from=&to=&by=`: what changed in the twin between two times. */
+  /** `?from=&to=&by=[&subtree=true]`: what changed in the twin (or its subtree) between two times. */
   @Get(':twinId/diff')
   @QueryParams(DIFF_QUERY)
   @Describe({
     summary: 'What changed in a twin between two times',
+    description:
+      'The changes of its state; with `subtree=true`, of every twin below too (twins of other sites left out), with the twins added to or removed from the subtree in between. A subtree is compared up to `TWIN_STATE_MAX_PAGE` twins, nearest the root first (`truncated` says when more were left out).',
     response: DIFF_ANSWER,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })
@@ -150,6 +152,15 @@ export class TwinsHttpController {
   ) {
     const { from, to, by } = query;
     this.queries.visible(twinId, sitesOf(caller));
+    if (query.subtree) {
+      const max = this.config.maxPage;
+      return {
+        from,
+        to,
+        by,
+        ...(await this.queries.subtreeDiff(twinId, from, to, by, max, sitesOf(caller))),
+      };
+    }
     return {
       from,
       to,

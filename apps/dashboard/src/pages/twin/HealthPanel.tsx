@@ -4,11 +4,11 @@ import type { CommandAnswer, TwinDetail } from '../../api/types';
 import { api, can } from '../../auth/session';
 import { Chart } from '../../components/Chart';
 import { format } from '../../components/LimitsBar';
-import { healthSeries, recommendationText, type PredictionEntry } from './maintenance';
+import { healthSeries, recommendationText, rulChart, type PredictionEntry } from './maintenance';
 import { latestReadingMs, parseIsoTime } from './time-range';
 
 /**
- * The health index over time with the remaining-useful-life band (P10-P50-P90), from the
+ * The health index over time with the remaining-useful-life band (P10-P90 shaded, the median a line), from the
  * maintenance service's prediction history, the current recommendation, and (operators only)
  * a form to record maintenance done. Only for twins that have predictions.
  */
@@ -44,6 +44,7 @@ export function HealthPanel({ twin }: { twin: TwinDetail }) {
       ? `from ${new Date(first).toLocaleString()} to ${new Date(last).toLocaleString()}`
       : '';
   const n = series.times.length;
+  const rul = rulChart(series, span);
   return (
     <section aria-labelledby="health-title" class="panel">
       <h2 id="health-title">Health and maintenance</h2>
@@ -67,14 +68,11 @@ export function HealthPanel({ twin }: { twin: TwinDetail }) {
             height={160}
           />
           <Chart
-            title="Remaining useful life (hours): P10, median, P90"
+            title="Remaining useful life (hours): median, P10–P90 band shaded"
             times={series.times}
-            series={[
-              { label: 'P10', unit: 'h', values: series.rulLow },
-              { label: 'median', unit: 'h', values: series.rul },
-              { label: 'P90', unit: 'h', values: series.rulHigh },
-            ]}
-            summary={`${n} predictions ${span}; latest remaining life ${format(series.rul[n - 1])} h, between ${format(series.rulLow[n - 1])} and ${format(series.rulHigh[n - 1])} h.`}
+            series={rul.series}
+            bands={rul.bands}
+            summary={rul.summary}
             height={160}
           />
         </div>

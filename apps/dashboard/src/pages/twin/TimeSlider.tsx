@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DiffAnswer, HistoryAnswer, TwinDetail } from '../../api/types';
+import type {
+  DiffAnswer,
+  HistoryAnswer,
+  StateChangeEntry,
+  SubtreeDiffAnswer,
+  TwinDetail,
+} from '../../api/types';
 import { api } from '../../auth/session';
 import { StatusBadge } from '../../components/StatusBadge';
 import { setQuery } from '../../router/router';
@@ -20,7 +26,7 @@ const when = (ms: number) => new Date(ms).toLocaleString();
 /**
  * Drag to a moment between the twin's registration and now and see the twin (or, with the
  * toggle, its whole subtree) as it was then (`GET /history?at=`), with what changed since
- * (`GET /diff?from=at&to=now`). The moment is `at` in the URL (`subtree=true` too): shareable.
+ * (`GET /diff?from=at&to=now`, with `subtree=true` for every twin of the subtree, grouped by twin). The moment is `at` in the URL (`subtree=true` too): shareable.
  * A native range input: arrows, Page Up/Down, Home and End move it; the URL changes when the
  * drag ends (or at each key), not at every pixel.
  */
@@ -31,7 +37,7 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
   const subtree = query.subtree === 'true';
   const [dragging, setDragging] = useState<number | undefined>();
   const [past, setPast] = useState<HistoryAnswer | undefined>();
-  const [diff, setDiff] = useState<DiffAnswer | undefined>();
+  const [diff, setDiff] = useState<DiffAnswer | SubtreeDiffAnswer | undefined>();
   const [error, setError] = useState<string | undefined>();
   const shownMs = dragging ?? atMs ?? span.endMs;
   const position = positionOf(span, shownMs);
@@ -45,7 +51,11 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
     const to = new Date(nowMs).toISOString();
     Promise.all([
       api.history(twin.twinId, at, subtree, abort.signal),
-      atMs < nowMs ? api.diff(twin.twinId, at, to, abort.signal) : Promise.resolve(undefined),
+      atMs >= nowMs
+        ? Promise.resolve(undefined)
+        : subtree
+          ? api.subtreeDiff(twin.twinId, at, to, abort.signal)
+          : api.diff(twin.twinId, at, to, abort.signal),
     ])
       .then(([h, d]) => {
         setPast(h);
@@ -131,7 +141,11 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
             ))
           )}
           <h3>Changed since then</h3>
-          <DiffList diff={diff} />
+          {diff && 'twins' in diff ? (
+            <SubtreeDiffList diff={diff} />
+          ) : (
+            <DiffList changes={diff?.changes} />
+          )}
         </div>
       )}
     </section>
@@ -152,12 +166,18 @@ function PastTwin({ twin }: { twin: TwinDetail }) {
   );
 }
 
-function DiffList({ diff }: { diff: DiffAnswer | undefined }) {
-  if (!diff) return <p>Nothing to compare (that moment is now).</p>;
-  const lines = diffLines(diff.changes);
+function DiffList({
+  changes,
+  testId = 'state-diff',
+}: {
+  changes: readonly StateChangeEntry[] | undefined;
+  testId?: string;
+}) {
+  if (!changes) return <p>Nothing to compare (that moment is now).</p>;
+  const lines = diffLines(changes);
   if (lines.length === 0) return <p>Nothing changed.</p>;
   return (
-    <ul class="diff" data-testid="state-diff">
+    <ul class="diff" data-testid={testId}>
       {lines.map((l) => (
         <li key={l.path} class={`diff-${l.kind}`}>
           <span class="diff-kind">
@@ -167,5 +187,32 @@ function DiffList({ diff }: { diff: DiffAnswer | undefined }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+const CHANGE_TEXT = { added: 'added to the subtree', removed: 'no longer in the subtree' };
+
+/** The subtree's changes grouped by twin: each twin's own list, or that it came or went. */
+function SubtreeDiffList({ diff }: { diff: SubtreeDiffAnswer }) {
+  return (
+    <div data-testid="subtree-diff">
+      <p>
+        {diff.twins.length === 0
+          ? `Nothing changed in the ${diff.compared} twins compared.`
+          : `${diff.twins.length} of the ${diff.compared} twins compared changed.`}
+        {diff.truncated &&
+          ' The subtree is larger than the server compares at once: only the twins nearest this one are shown; open a twin lower down for the rest.'}
+      </p>
+      {diff.twins.map((t) => (
+        <section key={t.twinId} data-testid="subtree-diff-twin" data-twin={t.twinId}>
+          <h4>
+            <a href={`/twins/${encodeURIComponent(t.twinId)}`}>{t.twinId}</a>
+            {t.name ? ` “${t.name}”` : ''} ({t.level})
+            {t.change !== 'changed' && `: ${CHANGE_TEXT[t.change]}`}
+          </h4>
+          {t.change === 'changed' && <DiffList changes={t.changes} testId="state-diff" />}
+        </section>
+      ))}
+    </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TwinDetail } from '../../api/types';
-import { api } from '../../auth/session';
+import { SCENARIO_ROLE } from '../../auth/roles';
+import { api, can } from '../../auth/session';
+import { hrefOf } from '../../router/url-state';
 import { StatusBadge } from '../../components/StatusBadge';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
@@ -86,6 +88,16 @@ export default function TwinPage({ params, query }: PageProps) {
           {twin.name ?? twin.twinId} {twin.name && <span class="twin-id">{twin.twinId}</span>}
         </h1>
         <StatusBadge status={twin.status === 'retired' ? 'retired' : twin.health.status} />
+        {/* Only for callers who may run a scenario, and twins that still run. */}
+        {can(SCENARIO_ROLE) && twin.status === 'active' && (
+          <a
+            class="action-link"
+            data-testid="what-if-link"
+            href={hrefOf('/what-if', { twin: twin.twinId })}
+          >
+            What if…
+          </a>
+        )}
       </div>
       <dl class="facts">
         <dt>Type</dt>

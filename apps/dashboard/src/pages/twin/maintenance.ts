@@ -10,6 +10,8 @@ export function healthSeries(predictions: readonly PredictionEntry[]): {
   rulLow: number[];
   rul: number[];
   rulHigh: number[];
+  /** No failure expected within the model's horizon: the figures are that horizon. */
+  beyond: boolean[];
 } {
   const sorted = predictions
     .map((p) => ({ p, t: Date.parse(p.predictedAt) }))
@@ -21,6 +23,7 @@ export function healthSeries(predictions: readonly PredictionEntry[]): {
     rulLow: sorted.map(({ p }) => p.rulLowHours),
     rul: sorted.map(({ p }) => p.rulHours),
     rulHigh: sorted.map(({ p }) => p.rulHighHours),
+    beyond: sorted.map(({ p }) => p.beyondHorizon === true),
   };
 }
 
@@ -31,4 +34,28 @@ export function recommendationText(p: MaintenancePrediction): string {
     ? `no failure expected within ${format(p.rulHours)} h`
     : `remaining life ${format(p.rulHours)} h (${format(p.rulLowHours)}–${format(p.rulHighHours)} h)`;
   return `${p.priority} priority: ${what}; health ${format(p.healthIndex)} / 100, ${life}, based on ${p.basis}.`;
+}
+
+/**
+ * The remaining-useful-life chart: the median as a line, the P10-P90 band shaded between its
+ * two edges, and the same in a sentence for screen readers (the chart's text alternative).
+ */
+export function rulChart(s: ReturnType<typeof healthSeries>, span: string) {
+  const n = s.times.length;
+  const band = (i: number) =>
+    s.beyond[i]
+      ? `no failure expected within ${format(s.rul[i])} h (the model's horizon)`
+      : `${format(s.rul[i])} h (median), shaded band from P10 to P90 ${format(s.rulLow[i])}–${format(s.rulHigh[i])} h`;
+  return {
+    series: [
+      { label: 'median (P50)', unit: 'h', values: s.rul },
+      { label: 'P10', unit: 'h', values: s.rulLow, edge: true },
+      { label: 'P90', unit: 'h', values: s.rulHigh, edge: true },
+    ],
+    bands: [{ high: 2, low: 1, label: 'P10–P90 band: 8 in 10 predicted failure times fall in it' }],
+    summary:
+      n === 0
+        ? 'No predictions yet.'
+        : `${n} prediction${n === 1 ? '' : 's'} ${span}; latest remaining life ${band(n - 1)}${n > 1 ? `; first ${band(0)}` : ''}.`,
+  };
 }

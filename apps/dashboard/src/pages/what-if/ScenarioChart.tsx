@@ -1,12 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { BAND_FILL, bandEdge, uplotBands } from '../../components/chart-bands';
 import type { BandChart, BandSeries } from './band-series';
 
 /** Colours readable on the light and the dark theme (uPlot draws on a canvas: no CSS). */
 const SCENARIO = '#2f6fde';
 const BASELINE = '#7a8591';
-const BAND_FILL = 'rgba(47, 111, 222, 0.18)';
 const LIMIT: Record<string, string> = { warning: '#c98a00', alarm: '#d0342c', failure: '#8e1b1b' };
 
 function seriesOptions(s: BandSeries): uPlot.Series {
@@ -18,7 +18,7 @@ function seriesOptions(s: BandSeries): uPlot.Series {
       return { label, stroke: BASELINE, width: 1.5, dash: [6, 4] };
     case 'band-high':
     case 'band-low':
-      return { label, stroke: 'rgba(47, 111, 222, 0.35)', width: 1, points: { show: false } };
+      return bandEdge(label);
     case 'limit':
       return {
         label,
@@ -55,7 +55,10 @@ export function ScenarioChart({
       scales: { x: { time: true } },
       axes: [{}, { label: chart.unit }],
       series: [{}, ...chart.series.map(seriesOptions)],
-      bands: chart.bands.map(([high, low]) => ({ series: [high + 1, low + 1], fill: BAND_FILL })),
+      bands: uplotBands(
+        chart.bands.map(([high, low]) => ({ high, low })),
+        BAND_FILL,
+      ),
     };
     const data = [
       chart.times.map((t) => t / 1000),

@@ -3,6 +3,7 @@ import { ApiError } from '../../api/api-error';
 import { compareScenarios, isJob, physicsModel, simulationJob } from '../../api/simulations';
 import type { ComparisonResult, PhysicsModel, SimulationJob } from '../../api/simulation-types';
 import type { TwinDetail } from '../../api/types';
+import { SCENARIO_ROLE } from '../../auth/roles';
 import { api, can } from '../../auth/session';
 import { navigate, setQuery } from '../../router/router';
 import { hrefOf } from '../../router/url-state';
@@ -180,7 +181,7 @@ export default function WhatIfPage({ query }: PageProps) {
         model={model}
         twinIds={twinIds}
         problems={problems}
-        canRun={can('operator')}
+        canRun={can(SCENARIO_ROLE)}
         running={progress !== undefined}
         onChange={(s) => {
           setDraft(s);

@@ -176,6 +176,7 @@ export class Assistant {
     format: ReturnType<typeof responseFormatOf>,
     maxOutputTokens: number | undefined,
   ): Promise<{ text: string | null; model: string; usage: TokenUsage }> {
+    const started = Date.now();
     try {
       const completion = await client.chat.completions.create({
         model: this.settings.model,
@@ -196,6 +197,7 @@ export class Assistant {
         timeoutMs: this.settings.timeoutMs,
         maxRetries: this.settings.maxRetries,
         key: this.settings.apiKey(),
+        elapsedMs: Date.now() - started,
       });
     }
   }

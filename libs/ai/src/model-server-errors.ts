@@ -8,10 +8,15 @@ import { TwinlogError } from '@twinlog/domain';
  */
 export function unavailable(
   error: unknown,
-  context: { host: string; timeoutMs: number; maxRetries: number; key: string },
+  context: { host: string; timeoutMs: number; maxRetries: number; key: string; elapsedMs: number },
 ): TwinlogError {
   const tries = `${context.maxRetries + 1} attempt${context.maxRetries === 0 ? '' : 's'}`;
-  if (error instanceof APIConnectionTimeoutError) {
+  // Not every fetch says an abort was the timeout's (the client's own note; under jest the
+  // abort reaches it as a plain Error): a lost connection that took the whole timeout was one.
+  const timedOut =
+    error instanceof APIConnectionTimeoutError ||
+    (error instanceof APIConnectionError && context.elapsedMs >= context.timeoutMs);
+  if (timedOut) {
     return new TwinlogError(
       'AI_UNAVAILABLE',
       `the model server at ${context.host} did not answer within the timeout of ${context.timeoutMs} ms (TWINLOG_AI_TIMEOUT_MS), ${tries}`,

@@ -246,8 +246,32 @@ describe('the limits', () => {
     const second = await ai.ask(task());
     expect([first.cached, second.cached]).toEqual([false, true]);
     expect(second.value).toEqual(first.value);
+    expect(second).toMatchObject({ attempts: 0, usage: { totalTokens: 0 } });
     expect(server.chatRequests()).toHaveLength(1);
     expect(ai.status()).toMatchObject({ usedTokensToday: 10 });
+  });
+
+  it('an identical ask while the first is still out: it waits for that answer, one request', async () => {
+    server.answer({ delayMs: 300, then: { json: VALID } });
+    const ai = assistant();
+    const [first, second] = await Promise.all([ai.ask(task()), ai.ask(task())]);
+    expect([first.cached, second.cached]).toEqual([false, true]);
+    expect(second.value).toEqual(VALID);
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('asks that waited in the queue are refused once the asks ahead spent the budget', async () => {
+    server.otherwise({
+      delayMs: 200,
+      then: { json: VALID, usage: { prompt_tokens: 60, completion_tokens: 60, total_tokens: 120 } },
+    });
+    const ai = assistant({ TWINLOG_AI_MAX_CONCURRENT: '1', TWINLOG_AI_DAILY_TOKENS: '100' });
+    const outcomes = await Promise.allSettled([1, 2].map((n) => ai.ask(task({ twin: `m-${n}` }))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect(
+      isTwinlogError((outcomes[1] as PromiseRejectedResult).reason, 'AI_BUDGET_EXHAUSTED'),
+    ).toBe(true);
+    expect(server.chatRequests()).toHaveLength(1);
   });
 
   it('AI off: AI_OFF saying how to turn it on, without any request', async () => {

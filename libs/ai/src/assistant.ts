@@ -35,7 +35,10 @@ export interface AskAnswer<T> {
   model: string;
   usage: TokenUsage;
   cached: boolean;
-  /** Requests this ask made (1, or 2 after an invalid first answer; the client's retries not counted). */
+  /**
+   * Requests this ask made: 1, or 2 after an invalid first answer (the client's transport
+   * retries not counted); 0 for a cached answer, whose usage is 0 too.
+   */
   attempts: number;
 }
 
@@ -63,6 +66,8 @@ export class Assistant {
   private readonly budget: TokenBudget;
   private readonly gate: ConcurrencyGate;
   private readonly cache: AnswerCache<AskAnswer<unknown>>;
+  /** Asks out at the model now, by key: an identical one waits for that answer. */
+  private readonly pending = new Map<string, Promise<AskAnswer<unknown>>>();
 
   constructor(
     private readonly settings: AiSettings,
@@ -122,12 +127,25 @@ export class Assistant {
       data: task.data,
       maxOutputTokens: task.maxOutputTokens,
     });
-    const hit = this.cache.get(key) as AskAnswer<T> | undefined;
-    if (hit) return { ...hit, cached: true };
+    // The same ask again, or while the first is still out: its answer, free of charge. (No
+    // await between the look-up and `pending.set` below, or two could both miss.)
+    const cachedAnswer = this.cache.get(key) as AskAnswer<T> | undefined;
+    if (cachedAnswer) return asCached(cachedAnswer);
+    const inFlight = this.pending.get(key) as Promise<AskAnswer<T>> | undefined;
+    if (inFlight) {
+      const shared = await inFlight.catch(() => undefined);
+      if (shared) return asCached(shared);
+    }
     this.budget.check();
-    const answer = await this.gate.run(() => this.askValid(client, task, format));
-    this.cache.set(key, answer);
-    return answer;
+    const asking = this.gate.run(() => this.askValid(client, task, format));
+    this.pending.set(key, asking);
+    try {
+      const answer = await asking;
+      this.cache.set(key, answer);
+      return answer;
+    } finally {
+      this.pending.delete(key);
+    }
   }
 
   private async askValid<T>(
@@ -140,7 +158,8 @@ export class Assistant {
     let messages = first;
     let problems: string[] = [];
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      if (attempt > 1) this.budget.check();
+      // Again inside the gate: the asks ahead in the queue may have spent the day's budget.
+      this.budget.check();
       const reply = await this.request(client, messages, format, task.maxOutputTokens);
       addUsage(usage, reply.usage);
       this.budget.spend(reply.usage.totalTokens);
@@ -203,6 +222,14 @@ export class Assistant {
   }
 }
 
+function asCached<T>(answer: AskAnswer<T>): AskAnswer<T> {
+  return {
+    ...answer,
+    usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+    cached: true,
+    attempts: 0,
+  };
+}
 const ignore = () => undefined;
 const SILENT = { debug: ignore, info: ignore, warn: ignore, error: ignore };
 

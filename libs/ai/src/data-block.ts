@@ -8,7 +8,7 @@ export const DATA_OPEN = '<data>';
 export const DATA_CLOSE = '</data>';
 
 export function quoteData(data: Record<string, unknown>): string {
-  const json = JSON.stringify(data, null, 1)
+  const json = JSON.stringify(data)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026');

@@ -18,6 +18,8 @@ describe('the one-port routes', () => {
     ['/v1/twins/cnc-01/telemetry?property=temperature&every=1m', 'twin-state'],
     ['/v1/twins/line-1/telemetry/rollup?property=power_consumption', 'twin-state'],
     ['/v1/admin/rebuild', 'twin-state'],
+    // The AI layer's status (issue 22): twin-state answers it.
+    ['/v1/ai', 'twin-state'],
     ['/v1/alerts', 'alerting'],
     ['/v1/alerts?status=open', 'alerting'],
     ['/v1/alerts/alt-1/acknowledge', 'alerting'],

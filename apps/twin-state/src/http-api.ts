@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { AccessKeysHttpController } from '@twinlog/service-kit';
 import { AdminHttpController } from './admin/admin.http.controller';
+import { AiStatusHttpController } from './ai/ai-status.http.controller';
 import { CommandsHttpController } from './commands/commands.http.controller';
 import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
@@ -21,4 +22,6 @@ export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   StreamHttpController,
   // Who the caller is: the dashboard's login and role-aware controls (docs/dashboard.md).
   WhoamiHttpController,
+  // Whether AI assistance is on (issue 22, docs/ai.md).
+  AiStatusHttpController,
 ];

@@ -32,6 +32,8 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     http: { ...config.http, timeouts: config.service.http, auth: config.service.auth },
     // Telemetry history for charts (GET /v1/twins/:id/telemetry) reads the store.
     usesStore: true,
+    // GET /v1/ai answers the assistant's status; the anomaly explanations ask it (issue 22).
+    usesAi: true,
     controllers: TWIN_STATE_HTTP_API,
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },

@@ -53,6 +53,22 @@ export const ERROR_CODES = [
   'DELIVERY_NOT_DEAD',
   /** Creating a channel without the installation's alerting key (ALERTING_SECRET_KEY). */
   'ALERTING_KEY_MISSING',
+  // The AI layer (issue 22, docs/adr/0022, docs/ai.md).
+  /** No OPENAI_API_KEY (or TWINLOG_AI=off): the message says how to turn it on. */
+  'AI_OFF',
+  /** Too many asks waiting for the model: details.retryAfterSeconds. */
+  'AI_BUSY',
+  /** The process's tokens for the UTC day are spent: details.retryAfterSeconds (to midnight UTC). */
+  'AI_BUDGET_EXHAUSTED',
+  /** The model server failed after its retries, or did not answer in time. */
+  'AI_UNAVAILABLE',
+  /** The model answered twice with something that does not validate: details.problems. */
+  'AI_ANSWER_INVALID',
+  /** A scenario asked in plain words that the twin's model cannot simulate. */
+  'SCENARIO_NOT_SIMULABLE',
+  'EXPLANATION_NOT_FOUND',
+  /** No anomaly episode with that id. */
+  'ANOMALY_NOT_FOUND',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -8,6 +8,8 @@ export * from './model/model-problems';
 export * from './model/parse-twin-model';
 export * from './model/model-catalog';
 export * from './events/twin-events';
+export * from './events/ai-events';
+export { simulationAskSchema } from './events/ai-event-schemas';
 export * from './events/event-schemas';
 export * from './events/upcasters';
 export * from './events/parse-event';

@@ -1,5 +1,6 @@
 export * from './config/env-parsing';
 export * from './config/service.config';
+export * from './config/ai.config';
 export * from './config/secret-setting';
 export * from './config/kafka-security.config';
 export * from './open-infrastructure';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { Assistant } from '@twinlog/ai';
 import { KafkaEventLog, SqliteEventLog, type EventLog } from '@twinlog/event-log';
 import { loadModelCatalog } from '@twinlog/model-files';
 import {
@@ -31,7 +32,10 @@ export interface OpenOptions {
 /** Infrastructure opened with the telemetry store. */
 export type InfrastructureWithStore = Infrastructure & { store: TelemetryStore };
 
-/** The log, the model catalogue and (when asked for) the telemetry store for the configured mode. */
+/**
+ * The log, the model catalogue, the AI assistant and (when asked for) the telemetry store for
+ * the configured mode.
+ */
 export async function openInfrastructure<S extends boolean>(
   config: ServiceConfig,
   options: OpenOptions & { store: S },
@@ -63,6 +67,8 @@ export async function openInfrastructure<S extends boolean>(
   }
   const opened: Infrastructure = {
     log,
+    // Holds no connection until asked: cheap to open for every process (off without a key).
+    ai: new Assistant(config.ai),
     ...(store ? { store } : {}),
     catalog,
     close: async () => {

@@ -58,3 +58,9 @@ export {
   type Viewport,
 } from './browser/browser';
 export { checkAccessibility, describeViolations, type Violation } from './browser/accessibility';
+export {
+  startOpenAiCompatibleServer,
+  type AiReply,
+  type OpenAiCompatibleServer,
+  type RecordedAiRequest,
+} from './openai/openai-compatible-server';

@@ -121,6 +121,46 @@ describe('the decisions on causes', () => {
   });
 });
 
+describe('the AI layer (issue 22): a finding of the AI second opinion never opens an alert', () => {
+  const aiFinding = (twinId: string): RecordedEvent => ({
+    position: { stream: 'twin-events', partition: 0, offset: 1 },
+    event: {
+      id: `${twinId}/ai-finding`,
+      twinId,
+      type: 'AiFindingRecorded',
+      revision: 3,
+      schemaVersion: 1,
+      occurredAt: '2026-12-06T10:05:00.000Z',
+      recordedAt: '2026-12-06T10:05:00.000Z',
+      correlationId: 'corr-ai',
+      causationId: null,
+      producer: 'anomaly',
+      data: {
+        source: 'ai-second-opinion',
+        verdict: 'possible-anomaly',
+        properties: ['temperature'],
+        summary: 'the temperature climbs faster than the load explains',
+        window: { from: '2026-12-06T09:50:00.000Z', to: '2026-12-06T10:05:00.000Z' },
+        readings: 600,
+        model: 'gpt-4.1-mini',
+        promptVersion: 'second-opinion/1',
+      },
+    } as unknown as EventEnvelope,
+  });
+
+  it('appends nothing for AiFindingRecorded, alone or beside a real anomaly', async () => {
+    const { log, engine } = decisions('none');
+    await engine.onCauses([aiFinding('line-1-m01')]);
+    expect(log.appended).toEqual([]);
+    expect(engine.projection.alerts()).toHaveLength(0);
+    // The same batch with a detector's finding: that one alone opens the alert.
+    await engine.onCauses([aiFinding('line-1-m01'), detected('line-1-m01', 'ep-9')]);
+    const opened = log.appended.filter((e) => e.type === 'AlertOpened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ correlationId: 'corr-ep-9' });
+  });
+});
+
 describe('the silence watcher (ADR 0019 §4: only twins that reported)', () => {
   const START = Date.parse('2026-12-06T10:00:00.000Z');
   const at = (seconds: number): string => new Date(START + seconds * 1000).toISOString();

@@ -71,3 +71,70 @@ describe('LiveTwins and the alerts stream', () => {
     expect(twins.positions()).toEqual([{ stream: 'alerts', partition: 0, offset: 5 }]);
   });
 });
+
+describe('LiveTwins and the AI layer (issue 22)', () => {
+  const base = {
+    twinId: 'mill-1',
+    schemaVersion: 1,
+    occurredAt: '2026-12-06T10:00:00.000Z',
+    recordedAt: '2026-12-06T10:00:00.000Z',
+    correlationId: 'c',
+    causationId: null,
+    producer: 'test',
+  };
+  const recorded = (offset: number, event: Record<string, unknown>): RecordedEvent => ({
+    event: {
+      ...base,
+      revision: offset + 1,
+      id: `e${offset}`,
+      ...event,
+    } as unknown as EventEnvelope,
+    position: { stream: 'twin-events', partition: 0, offset },
+  });
+  const registered = recorded(0, {
+    type: 'TwinRegistered',
+    data: {
+      twinType: 'cnc-milling-machine',
+      modelVersion: 1,
+      level: 'asset',
+      parentId: null,
+      site: 'plant-a',
+      name: 'Mill 1',
+      limits: {},
+    },
+  });
+  const explained = recorded(1, {
+    type: 'AnomalyExplained',
+    data: {
+      episodeId: 'ep-1',
+      anomalyEventId: 'e-det',
+      summary: 'Hot.',
+      likelyCauses: [],
+      checkFirst: [],
+      model: 'm',
+      promptVersion: 'explain/1',
+    },
+  });
+  const finding = recorded(2, {
+    type: 'AiFindingRecorded',
+    data: {
+      source: 'ai-second-opinion',
+      verdict: 'possible-anomaly',
+      properties: ['temperature'],
+      summary: 'Drifting.',
+      window: { from: '2026-12-06T09:00:00.000Z', to: '2026-12-06T10:00:00.000Z' },
+      readings: 10,
+      model: 'm',
+      promptVersion: 'second-opinion/1',
+    },
+  });
+
+  it('folds AnomalyExplained and AiFindingRecorded without error and without changing the twin', () => {
+    const plain = new LiveTwins(logWith([]));
+    plain.apply([registered]);
+    const withNotes = new LiveTwins(logWith([]));
+    withNotes.apply([registered, explained, finding]);
+    expect(withNotes.get('mill-1')).toEqual({ ...plain.get('mill-1'), revision: 3 });
+    expect(withNotes.positions()).toEqual([{ stream: 'twin-events', partition: 0, offset: 3 }]);
+  });
+});

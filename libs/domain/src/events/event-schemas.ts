@@ -9,6 +9,7 @@ import {
   type TwinEventType,
 } from './twin-events';
 import { ALERT_EVENT_DATA_SCHEMAS } from '../alerts/alert-event-schemas';
+import { AI_EVENT_DATA_SCHEMAS, simulationAskSchema } from './ai-event-schemas';
 
 const isoTime = z.iso.datetime({ offset: true });
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -119,6 +120,8 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
     perturbations: z.array(z.record(z.string(), z.unknown())),
     samples: z.number().int().nonnegative(),
     seed: z.number().int().nullable(),
+    // Optional: events recorded before issue 22 have none.
+    ask: simulationAskSchema.nullable().optional(),
   }),
   SimulationCompleted: z.object({
     simulationId: id,
@@ -148,6 +151,7 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
     progress: z.number().min(0).max(1),
   }),
   SimulationFailed: z.object({ simulationId: id, code: z.string().min(1), message: z.string() }),
+  ...AI_EVENT_DATA_SCHEMAS,
   ...ALERT_EVENT_DATA_SCHEMAS,
 };
 

@@ -1,6 +1,7 @@
 import type { Limits } from '../model/twin-model.schema';
 import type { TwinLevel } from '../model/twin-model.schema';
 import type { AlertEvent, AlertEventType } from '../alerts/alert-events';
+import type { AiEvent, SimulationAsk } from './ai-events';
 
 /** One sensor reading as it is recorded in the log (already validated and in the model's unit). */
 export interface Reading {
@@ -83,6 +84,8 @@ export type TwinEvent =
       data: { simulationId: string; reason: string; progress: number };
     }
   | { type: 'SimulationFailed'; data: { simulationId: string; code: string; message: string } }
+  // The AI layer's notes and findings (docs/adr/0022): on twin-events, folded into no state.
+  | AiEvent
   // The alerts stream's events (docs/adr/0019), keyed by twin like the rest: alerting's own.
   | AlertEvent;
 
@@ -159,6 +162,8 @@ export interface SimulationRequest {
   /** Monte Carlo samples; 0 when the run is deterministic only. */
   samples: number;
   seed: number | null;
+  /** The plain words it was asked in (POST /v1/simulations/ask); absent before issue 22. */
+  ask?: SimulationAsk | null;
 }
 
 /** A limit the simulated trajectory reaches, seconds after the start. */
@@ -277,5 +282,7 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   SimulationCompleted: 1,
   SimulationCancelled: 1,
   SimulationFailed: 1,
+  AnomalyExplained: 1,
+  AiFindingRecorded: 1,
   ...ALERT_SCHEMA_VERSION,
 };

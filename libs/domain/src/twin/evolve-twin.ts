@@ -83,6 +83,10 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
       // A what-if is a question asked about the twin, not a fact about it: it is in the audit
       // trail (and moves the stream's revision) but changes nothing else.
       return next;
+    case 'AnomalyExplained':
+    case 'AiFindingRecorded':
+      // The AI layer's notes and findings (docs/adr/0022): in the audit trail, never state.
+      return next;
     default: {
       const unknown: never = event;
       return unknown;

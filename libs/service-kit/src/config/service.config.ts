@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED_MODELS_DIR } from '@twinlog/model-files';
 import { readAuthSettings } from '../auth/auth.config';
+import { readAiSettings } from './ai.config';
 import { hostNameOf } from '../http/allowed-hosts';
 import type { HttpTimeouts } from '../http/http-timeouts';
 import { collectProblems, intFrom, listOf, parseEnv, ConfigError, type Env } from './env-parsing';
@@ -116,6 +117,8 @@ export function readServiceConfig(env: Env) {
     http: readHttpTimeouts(env),
     auth: readAuthSettings(env),
     allowedHosts: readAllowedHostNames(env),
+    // The AI layer's (issue 22); opened with the ports, handed to services that say usesAi.
+    ai: readAiSettings(env),
   };
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };

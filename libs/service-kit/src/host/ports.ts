@@ -1,3 +1,4 @@
+import type { Assistant } from '@twinlog/ai';
 import type { ModelCatalog } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import type { TelemetryStore } from '@twinlog/telemetry-store';
@@ -11,6 +12,12 @@ export interface ServicePorts {
   catalog: ModelCatalog;
   /** Only for services whose definition says `usesStore`. */
   store?: TelemetryStore;
+  /**
+   * The process's one AI assistant (off without a key), for services whose definition says
+   * `usesAi`; provided to them under AI_ASSISTANT (@twinlog/ai). One per process: the token
+   * budget and the concurrency limit are the process's.
+   */
+  ai?: Assistant;
 }
 
 /** Nest injection tokens of the ports, declared once for every service. */

@@ -84,6 +84,8 @@ export interface ServiceDefinition {
   logUse?: { dedupeOnAppend?: boolean; indexedStreams?: StreamName[] };
   /** Whether it reads or writes telemetry points: only then is it handed the store. */
   usesStore: boolean;
+  /** Whether it asks the AI layer: only then is it handed the assistant (AI_ASSISTANT). */
+  usesAi?: boolean;
   controllers: Type<unknown>[];
   providers: Provider[];
   follows?: Follow<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- each its own model type

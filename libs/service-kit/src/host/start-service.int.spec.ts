@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Controller, Get, Inject, Injectable } from '@nestjs/common';
+import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
 import type { EventEnvelope } from '@twinlog/domain';
 import { eventually, registered } from '@twinlog/event-log/testing';
 import { readAuthSettings } from '../auth/auth.config';
@@ -231,5 +232,34 @@ describe('startService', () => {
     await expect(startService(definition({ usesStore: true }), infra, false)).rejects.toThrow(
       'the host-test service needs the telemetry store, and none was opened',
     );
+  });
+
+  it("a service that uses AI is handed the process's assistant under AI_ASSISTANT; given none, says so", async () => {
+    @Injectable()
+    class NeedsAi {
+      constructor(@Inject(AI_ASSISTANT) readonly assistant: Assistant) {}
+    }
+    const service = await startService(
+      definition({ usesAi: true, providers: [SeenTwins, NeedsAi] }),
+      infra,
+      false,
+    );
+    running.push(service);
+    expect(service.app.get(NeedsAi).assistant).toBe(infra.ai);
+    expect(infra.ai!.status()).toMatchObject({ enabled: false });
+    const { ai: _ai, ...withoutAi } = infra;
+    await expect(
+      startService(definition({ usesAi: true }), withoutAi as Infrastructure, false),
+    ).rejects.toThrow('the host-test service needs the AI assistant, and none was opened');
+  });
+
+  it('a service that does not say usesAi cannot inject the assistant', async () => {
+    @Injectable()
+    class NeedsAi {
+      constructor(@Inject(AI_ASSISTANT) readonly assistant: Assistant) {}
+    }
+    await expect(
+      startService(definition({ providers: [SeenTwins, NeedsAi] }), infra, false),
+    ).rejects.toThrow(/AiAssistant|dependencies/);
   });
 });

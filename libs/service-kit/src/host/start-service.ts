@@ -10,6 +10,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { AI_ASSISTANT } from '@twinlog/ai';
 import { eventFeedController, EventLogServer } from '@twinlog/nest-transport';
 import { accessFor, type Access } from '../auth/access';
 import { setUpHttpApi } from '../http/http-api-setup';
@@ -176,11 +177,15 @@ function serviceModule(
       `the ${definition.name} service needs the telemetry store, and none was opened`,
     );
   }
+  if (definition.usesAi && !ports.ai) {
+    throw new Error(`the ${definition.name} service needs the AI assistant, and none was opened`);
+  }
   const portProviders: Provider[] = [
     { provide: EVENT_LOG, useValue: ports.log },
     { provide: MODEL_CATALOG, useValue: ports.catalog },
     { provide: CLOCK, useValue: clock },
     ...(definition.usesStore ? [{ provide: TELEMETRY_STORE, useValue: ports.store }] : []),
+    ...(definition.usesAi ? [{ provide: AI_ASSISTANT, useValue: ports.ai }] : []),
   ];
   return {
     module: ServiceModule,

@@ -6,11 +6,11 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { boundedError, isTwinlogError } from '@twinlog/domain';
+import { boundedError, isTwinlogError, type TwinlogError } from '@twinlog/domain';
 import { IndexBehindError, StaleIndexError } from '@twinlog/event-log';
 import { LogUnavailableError } from '../errors/log-unavailable';
 import { isClientAbort } from './client-abort';
-import { HttpProblem, STATUS_OF_CODE } from './http-problem';
+import { HttpProblem, RETRY_AFTER_CODES, STATUS_OF_CODE } from './http-problem';
 import { methodsAt, type RoutedRequest } from './route-methods';
 
 interface HttpResponse {
@@ -64,7 +64,11 @@ export function describeError(
   headers: Record<string, string>;
 } {
   if (isTwinlogError(error)) {
-    return { status: STATUS_OF_CODE[error.code], body: error.toJSON(), headers: {} };
+    return {
+      status: STATUS_OF_CODE[error.code],
+      body: error.toJSON(),
+      headers: retryAfterOf(error),
+    };
   }
   if (error instanceof IndexBehindError || error instanceof StaleIndexError) {
     return {
@@ -151,4 +155,12 @@ function noRoute(req: RoutedRequest): ReturnType<typeof describeError> {
 
 function problem(status: number, code: string, message: string) {
   return { status, body: { code, message, details: {} }, headers: {} };
+}
+
+/** Retry-After for the codes that say when to come back (RETRY_AFTER_CODES). */
+function retryAfterOf(error: TwinlogError): Record<string, string> {
+  const seconds = error.details['retryAfterSeconds'];
+  if (!RETRY_AFTER_CODES.has(error.code)) return {};
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return {};
+  return { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) };
 }

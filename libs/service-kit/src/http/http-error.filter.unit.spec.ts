@@ -1,6 +1,7 @@
 import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { LogUnavailableError } from '../errors/log-unavailable';
-import { HttpErrorFilter } from './http-error.filter';
+import { TwinlogError } from '@twinlog/domain';
+import { describeError, HttpErrorFilter } from './http-error.filter';
 
 // A client that goes away mid-body (Node's "aborted", body-parser's "request aborted") is no
 // error of the service: no 500, no error log line, the socket freed.
@@ -61,5 +62,42 @@ it('answers a write the log did not take with 503 LOG_UNAVAILABLE and Retry-Afte
         'the event log did not acknowledge: broker down; nothing was recorded, retry after 7 s',
       details: {},
     },
+  });
+});
+
+describe('the AI errors (issue 22)', () => {
+  it('says when to come back: Retry-After from details.retryAfterSeconds, rounded up', () => {
+    const busy = describeError(new TwinlogError('AI_BUSY', 'busy', { retryAfterSeconds: 4.2 }));
+    expect(busy).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    const spent = describeError(
+      new TwinlogError('AI_BUDGET_EXHAUSTED', 'spent', { retryAfterSeconds: 3600 }),
+    );
+    expect(spent).toMatchObject({ status: 429, headers: { 'Retry-After': '3600' } });
+  });
+
+  it('maps each AI code to its status, and adds no Retry-After where none applies', () => {
+    const statuses = (
+      [
+        ['AI_OFF', 503],
+        ['AI_UNAVAILABLE', 502],
+        ['AI_ANSWER_INVALID', 502],
+        ['SCENARIO_NOT_SIMULABLE', 422],
+        ['EXPLANATION_NOT_FOUND', 404],
+        ['ANOMALY_NOT_FOUND', 404],
+      ] as const
+    ).map(([code]) => {
+      const { status, headers } = describeError(
+        new TwinlogError(code, 'x', { retryAfterSeconds: 9 }),
+      );
+      return [code, status, headers['Retry-After']];
+    });
+    expect(statuses).toEqual([
+      ['AI_OFF', 503, undefined],
+      ['AI_UNAVAILABLE', 502, undefined],
+      ['AI_ANSWER_INVALID', 502, undefined],
+      ['SCENARIO_NOT_SIMULABLE', 422, undefined],
+      ['EXPLANATION_NOT_FOUND', 404, undefined],
+      ['ANOMALY_NOT_FOUND', 404, undefined],
+    ]);
   });
 });

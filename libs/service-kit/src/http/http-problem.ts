@@ -58,4 +58,21 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   DELIVERY_NOT_FOUND: 404,
   DELIVERY_NOT_DEAD: 409,
   ALERTING_KEY_MISSING: 503,
+  AI_OFF: 503,
+  AI_BUSY: 503,
+  AI_BUDGET_EXHAUSTED: 429,
+  AI_UNAVAILABLE: 502,
+  AI_ANSWER_INVALID: 502,
+  SCENARIO_NOT_SIMULABLE: 422,
+  EXPLANATION_NOT_FOUND: 404,
+  ANOMALY_NOT_FOUND: 404,
 };
+
+/**
+ * Codes whose answer carries Retry-After, taken from `details.retryAfterSeconds` (a whole
+ * number of seconds the error computed: a busy queue, the next UTC midnight for a spent budget).
+ */
+export const RETRY_AFTER_CODES: ReadonlySet<ErrorCode> = new Set([
+  'AI_BUSY',
+  'AI_BUDGET_EXHAUSTED',
+]);

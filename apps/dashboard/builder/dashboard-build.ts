@@ -1,4 +1,4 @@
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -46,9 +46,13 @@ export async function buildDashboard(outDir: string = DEFAULT_OUT_DIR): Promise<
       jsxImportSource: 'preact',
       tsconfig: join(APP, 'tsconfig.json'),
       legalComments: 'none',
+      plugins: [domainWithoutSideEffects],
+      // A libs/domain module the page does not use may import node:crypto: resolved, then dropped.
+      external: ['node:*'],
       logLevel: 'silent',
     });
     const metafile = result.metafile;
+    refuseNodeImports(metafile);
     const entry = entryOutput(metafile, relative(WORKSPACE_ROOT, ENTRY));
     const url = (path: string) =>
       `/${relative(staging, join(WORKSPACE_ROOT, path)).replaceAll('\\', '/')}`;
@@ -119,6 +123,40 @@ function previousAssets(outDir: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+const DOMAIN_SRC = join(WORKSPACE_ROOT, 'libs', 'domain', 'src');
+
+/**
+ * libs/domain is pure (no module does anything when loaded): marking its files free of side
+ * effects lets esbuild bundle only the modules whose exports a page uses, so the dashboard may
+ * import a small function (roleAtLeast) from '@twinlog/domain' without the rest (zod, schemas).
+ */
+const domainWithoutSideEffects: Plugin = {
+  name: 'domain-without-side-effects',
+  setup(plugin) {
+    plugin.onResolve({ filter: /.*/ }, async (args) => {
+      const fromDomain = args.importer.startsWith(DOMAIN_SRC) && args.path.startsWith('.');
+      if (args.pluginData === 'resolving' || !(fromDomain || args.path === '@twinlog/domain'))
+        return undefined;
+      const resolved = await plugin.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { ...resolved, sideEffects: !resolved.path.startsWith(DOMAIN_SRC) };
+    });
+  },
+};
+
+/** A Node built-in left in the output would fail in the browser: the build fails instead. */
+function refuseNodeImports(metafile: Metafile): void {
+  for (const [file, output] of Object.entries(metafile.outputs))
+    for (const imported of output.imports)
+      if (imported.external && imported.path.startsWith('node:'))
+        throw new Error(`${file} imports ${imported.path}: the dashboard runs in a browser`);
 }
 
 function entryOutput(metafile: Metafile, entryPoint: string) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { TwinlogError } from '@twinlog/domain';
+import { PERTURBATION_KINDS, TwinlogError, type PerturbationKind } from '@twinlog/domain';
 import { formatDuration, parseDuration } from './durations';
 
-export const PERTURBATION_KINDS = ['set', 'step', 'ramp', 'fail'] as const;
-export type PerturbationKind = (typeof PERTURBATION_KINDS)[number];
+/** Defined in libs/domain (the dashboard's scenario form reads the same list). */
+export { PERTURBATION_KINDS, type PerturbationKind };
 
 /**
  * A change to the twin during the run, at `at` seconds after the start and until `until` (the

@@ -1,3 +1,4 @@
+import type { PerturbationKind } from '@twinlog/domain';
 import type { PhysicsModel } from '../../api/simulation-types';
 
 /**
@@ -6,8 +7,9 @@ import type { PhysicsModel } from '../../api/simulation-types';
  * `fail cooling_capacity 10% at 0 until 2h`, `step spindle_speed +20% at 1h`,
  * `ramp temperature +2/h`, `set tool_wear 0 at 4h`. Pure: no DOM, no fetch.
  */
-export const CHANGE_KINDS = ['set', 'step', 'fail', 'ramp'] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+export type ChangeKind = PerturbationKind;
+/** libs/domain's PERTURBATION_KINDS in the form's order (a unit test keeps them the same set). */
+export const CHANGE_KINDS: readonly ChangeKind[] = ['set', 'step', 'fail', 'ramp'];
 
 export interface Change {
   kind: ChangeKind;

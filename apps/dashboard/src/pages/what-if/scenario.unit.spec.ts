@@ -1,7 +1,9 @@
+import { PERTURBATION_KINDS } from '@twinlog/domain';
 import type { PhysicsModel } from '../../api/simulation-types';
 import {
   changeOf,
   changeText,
+  CHANGE_KINDS,
   compareRequest,
   DEFAULT_SCENARIO,
   parseDuration,
@@ -155,5 +157,11 @@ describe('what-if scenario', () => {
       alternative: Record<string, unknown>;
     };
     expect(none.alternative.monteCarlo).toBeUndefined();
+  });
+});
+
+describe("the form's change kinds", () => {
+  it('are the kinds the simulation service accepts (libs/domain), in the form’s order', () => {
+    expect([...CHANGE_KINDS].sort()).toEqual([...PERTURBATION_KINDS].sort());
   });
 });

@@ -1,11 +1,6 @@
 import type { PhysicsModel } from '../../api/simulation-types';
-import {
-  CHANGE_KINDS,
-  type Change,
-  type ChangeKind,
-  type Problem,
-  type Scenario,
-} from './scenario';
+import { CHANGE_KINDS, type Change, type ChangeKind, type Scenario } from './scenario';
+import type { Problem } from './scenario-request';
 
 const HINT: Record<ChangeKind, string> = {
   set: 'value, e.g. 5000',

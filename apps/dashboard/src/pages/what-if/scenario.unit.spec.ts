@@ -4,14 +4,13 @@ import {
   changeOf,
   changeText,
   CHANGE_KINDS,
-  compareRequest,
   DEFAULT_SCENARIO,
   parseDuration,
   scenarioFromQuery,
   scenarioToQuery,
-  validateScenario,
   type Scenario,
 } from './scenario';
+import { compareRequest, validateScenario } from './scenario-request';
 import { hrefOf, placeOf } from '../../router/url-state';
 
 const MILL: PhysicsModel = {

@@ -10,6 +10,23 @@ import type { LimitCrossing, LimitLevel, RiskLevel } from '../events/twin-events
 export const PERTURBATION_KINDS = ['set', 'step', 'ramp', 'fail'] as const;
 export type PerturbationKind = (typeof PERTURBATION_KINDS)[number];
 
+/**
+ * The simulation service's limits by default (its SIMULATION_MAX_* settings may change the first
+ * four; docs/services/simulation.md). The dashboard checks a scenario against them before sending.
+ */
+export const SIMULATION_LIMIT_DEFAULTS = {
+  /** Ten years. */
+  maxHorizonSeconds: 3650 * 86_400,
+  maxSteps: 100_000,
+  maxSamples: 10_000,
+  /** Monte Carlo samples × points. */
+  maxWork: 5_000_000,
+  /** Perturbations per run (a request's list). */
+  maxPerturbations: 50,
+  /** A run without a step has about this many steps: one a minute over a day. */
+  defaultStepsPerHorizon: 1440,
+} as const;
+
 /** A parameter of a twin type's physics model. */
 export interface ParameterSpec {
   name: string;

@@ -1,4 +1,4 @@
-import type { PerturbationKind } from '@twinlog/domain';
+import { SIMULATION_LIMIT_DEFAULTS, type PerturbationKind } from '@twinlog/domain';
 
 /**
  * A what-if scenario as the page holds it, and as its URL carries it (so a link shows the
@@ -44,15 +44,16 @@ export const DEFAULT_SCENARIO: Omit<Scenario, 'twin'> = {
   property: '',
 };
 
-/** The service's limits (docs/services/simulation.md, "Limits and settings"). */
+/** The service's default limits (libs/domain; docs/services/simulation.md, "Limits and settings"). */
 export const LIMITS = {
-  maxHorizonSeconds: 315_360_000,
-  maxSteps: 100_000,
-  maxSamples: 10_000,
-  maxWork: 5_000_000,
-  defaultPoints: 1_441,
+  maxHorizonSeconds: SIMULATION_LIMIT_DEFAULTS.maxHorizonSeconds,
+  maxSteps: SIMULATION_LIMIT_DEFAULTS.maxSteps,
+  maxSamples: SIMULATION_LIMIT_DEFAULTS.maxSamples,
+  maxWork: SIMULATION_LIMIT_DEFAULTS.maxWork,
+  /** Points of a run without a step (its steps and the start). */
+  defaultPoints: SIMULATION_LIMIT_DEFAULTS.defaultStepsPerHorizon + 1,
   /** Perturbations per run: the scenario's run carries both lists. */
-  maxChanges: 50,
+  maxChanges: SIMULATION_LIMIT_DEFAULTS.maxPerturbations,
 };
 export const MAX_SEED = 2 ** 32 - 1;
 

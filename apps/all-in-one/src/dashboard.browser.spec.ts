@@ -11,6 +11,7 @@ import {
   timeSliderShowsOlderState,
   untilText,
 } from './testing/dashboard-journeys';
+import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
 
 /**
  * The dashboard as a person meets it: `npm start` (embedded, authentication on, the plant
@@ -76,5 +77,9 @@ describe('the dashboard in a real browser', () => {
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
     await alertIsAcknowledged(rig);
+  });
+
+  it('at tablet size, tree, part and alert-subject links and checkboxes are 40 px touch targets', async () => {
+    await tabletTouchTargetsAreLargeEnough(rig);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkSizes, kB, pageFiles } from './bundle-sizes';
@@ -49,5 +50,50 @@ describe('the dashboard bundle', () => {
     expect(html).toMatch(/<title>Twinlog<\/title>/);
     expect(html).toMatch(/<script type="module" src="\/assets\/main-[A-Z0-9]+\.js"><\/script>/);
     expect(html).not.toContain('<!--twinlog:assets-->');
+  });
+
+  it("rebuilds in place: the page is served throughout, and the previous build's assets stay for open tabs", async () => {
+    const dirBefore = statSync(outDir).ino;
+    const stampFile = join(outDir, 'build-stamp.json');
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { assets?: string[] };
+    // The build before this one wrote chunk-PREVIOUS.js; chunk-ANCIENT.js is from the one before that.
+    for (const name of ['chunk-PREVIOUS.js', 'chunk-ANCIENT.js'])
+      writeFileSync(join(outDir, 'assets', name), 'export {};');
+    writeFileSync(
+      stampFile,
+      JSON.stringify({ ...stamp, assets: [...(stamp.assets ?? []), 'chunk-PREVIOUS.js'] }),
+    );
+    // Another thread looks for index.html as fast as it can while the rebuild runs.
+    const watcher = new Worker(
+      `const { existsSync } = require('node:fs');
+       const { parentPort, workerData } = require('node:worker_threads');
+       let looks = 0, missing = 0, stop = false;
+       parentPort.on('message', () => { stop = true; });
+       (function look() {
+         for (let i = 0; i < 200; i++) { looks++; if (!existsSync(workerData)) missing++; }
+         if (stop) parentPort.postMessage({ looks, missing }); else setImmediate(look);
+       })();`,
+      { eval: true, workerData: join(outDir, 'index.html') },
+    );
+    const counted = new Promise<{ looks: number; missing: number }>((done) =>
+      watcher.once('message', done),
+    );
+    await buildDashboard(outDir);
+    watcher.postMessage('stop');
+    const { looks, missing } = await counted;
+    await watcher.terminate();
+    expect(looks).toBeGreaterThan(0);
+    expect(missing).toBe(0);
+    expect(statSync(outDir).ino).toBe(dirBefore); // never removed and renamed
+    expect(existsSync(join(outDir, 'assets', 'chunk-PREVIOUS.js'))).toBe(true);
+    expect(existsSync(join(outDir, 'assets', 'chunk-ANCIENT.js'))).toBe(false);
+    const rebuilt = JSON.parse(readFileSync(stampFile, 'utf8')) as {
+      assets: string[];
+      inputs: string;
+    };
+    expect(
+      staleness(JSON.stringify(rebuilt), hashInputs(), (f) => existsSync(join(outDir, f))),
+    ).toEqual({ stale: false });
+    for (const name of rebuilt.assets) expect(existsSync(join(outDir, 'assets', name))).toBe(true);
   });
 });

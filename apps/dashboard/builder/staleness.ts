@@ -5,6 +5,8 @@ export interface BuildStamp {
   builtAt: string;
   /** The files the page needs (index.html and the first page's assets), relative to the out dir. */
   files: string[];
+  /** Every file the build wrote under assets/ (a rebuild keeps these for tabs still open). */
+  assets?: string[];
 }
 
 export type Staleness =

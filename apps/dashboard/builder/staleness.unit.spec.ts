@@ -56,4 +56,17 @@ describe('the hash of the inputs', () => {
     writeFileSync(join(root, 'lock.json'), '{"v":2}');
     expect(hashInputs(root, inputs)).not.toBe(third);
   });
+
+  it("changes with the file the dashboard's tsconfig extends (tsconfig.base.json)", () => {
+    mkdirSync(join(root, 'apps', 'dashboard'), { recursive: true });
+    writeFileSync(
+      join(root, 'apps', 'dashboard', 'tsconfig.json'),
+      '{"extends": "../../tsconfig.base.json"}',
+    );
+    writeFileSync(join(root, 'tsconfig.base.json'), '{"compilerOptions": {"target": "ES2022"}}');
+    const first = hashInputs(root);
+    expect(hashInputs(root)).toBe(first);
+    writeFileSync(join(root, 'tsconfig.base.json'), '{"compilerOptions": {"target": "ES2020"}}');
+    expect(hashInputs(root)).not.toBe(first);
+  });
 });

@@ -1,3 +1,5 @@
+import type { WindowStats } from '@twinlog/domain';
+
 /** One accepted reading as the time-series store keeps it. */
 export interface TelemetryPoint {
   twinId: string;
@@ -41,22 +43,8 @@ export interface DownsampleQuery {
   signal?: AbortSignal;
 }
 
-/**
- * One window of a series: windows are aligned to the Unix epoch (window k covers
- * [k·every, (k+1)·every)) and labelled with that start, even when `from` falls inside it.
- */
-export interface WindowStats {
-  /** ISO 8601 start of the aligned window. */
-  start: string;
-  /** sum / count, rounded to 12 significant digits (roundMean) by every adapter alike. */
-  mean: number;
-  min: number;
-  max: number;
-  /** The value of the latest point in the window. */
-  last: number;
-  /** Points in the window (within [from, to)); windows with none are left out. */
-  count: number;
-}
+/** One window of a series (libs/domain: the API answers and the dashboard reads the same shape). */
+export type { WindowStats };
 
 export interface DownsampledSeries {
   twinId: string;

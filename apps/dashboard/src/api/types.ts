@@ -1,6 +1,6 @@
 // The API's answers as the dashboard reads them (the same shapes the OpenAPI document at
-// /openapi.json describes). Domain types are imported as types only: nothing of libs/domain's
-// code is bundled unless a page imports a function from it.
+// /openapi.json describes), from libs/domain wherever the services define them there. The build
+// bundles only the libs/domain modules a page imports a function from (builder/dashboard-build.ts).
 import type {
   AlertView,
   MaintenanceKind,
@@ -10,6 +10,7 @@ import type {
   TwinHealth,
   TwinHealthStatus,
   TwinState,
+  WindowStats,
 } from '@twinlog/domain';
 
 export type { AlertView, ReportedValue, Role, TwinHealthStatus };
@@ -61,14 +62,7 @@ export interface TelemetryAnswer {
   series: Array<{
     property: string;
     unit: string;
-    windows: Array<{
-      start: string;
-      mean: number;
-      min: number;
-      max: number;
-      last: number;
-      count: number;
-    }>;
+    windows: WindowStats[];
   }>;
 }
 

@@ -1,7 +1,8 @@
 import type { Limits } from '@twinlog/domain';
-import { format } from './number-format';
+import { limitsText } from './limits-text';
 
-export { format };
+/** Formatting lives in number-format.ts; re-exported for the pages that import it from here. */
+export { format } from './number-format';
 
 export type { Limits };
 
@@ -50,18 +51,7 @@ export function LimitsBar({
       ...(b?.high !== undefined ? [{ band, from: at(b.high), to: 100 }] : []),
     ];
   });
-  const text = [
-    `${label}: ${format(value)} ${unit}`,
-    ...BANDS.flatMap((band) => {
-      const b = limits[band];
-      if (!b) return [];
-      const sides = [
-        b.low !== undefined ? `at or below ${format(b.low)}` : '',
-        b.high !== undefined ? `at or above ${format(b.high)}` : '',
-      ];
-      return [`${band} ${sides.filter(Boolean).join(' or ')}`];
-    }),
-  ].join('; ');
+  const text = limitsText(label, value, unit, limits);
   return (
     <div class="limits-bar" role="img" aria-label={text}>
       {zones.map((z) => (

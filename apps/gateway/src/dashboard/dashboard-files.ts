@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -32,8 +32,31 @@ const TYPES: Record<string, string> = {
  */
 const ASSET = /^\/assets\/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)+)$/;
 
-/** Larger files are streamed uncompressed rather than held in memory. */
-const CACHED_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Files up to this size are read and gzipped once, then held; larger ones are streamed from disk
+ * as they are (not compressed: gzipping them at each request would cost more than it saves).
+ */
+const HELD_MAX_BYTES = 4 * 1024 * 1024;
+
+/** What all held files may take together; the oldest held is dropped first (a long run sees many builds). */
+const HELD_TOTAL_BYTES = 64 * 1024 * 1024;
+
+export interface DashboardFilesOptions {
+  heldMaxBytes?: number;
+  heldTotalBytes?: number;
+}
+
+/** An asset held in memory (raw and gzipped once), or a large one streamed from disk. */
+type Asset =
+  { held: true; raw: Buffer; gzip: Buffer } | { held: false; file: string; size: number };
+
+/** Held assets by path, oldest first, with their total size. */
+interface AssetCache {
+  byFile: Map<string, Asset & { held: true }>;
+  bytes: number;
+  maxBytes: number;
+  totalBytes: number;
+}
 
 export interface DashboardFiles {
   /** Answers the request when it is the dashboard's (a page or an asset); false otherwise. */
@@ -46,9 +69,17 @@ export interface DashboardFiles {
  * `/assets/*` the content-hashed files, cached for a year. The API's paths (`/v1/...`) are never
  * the dashboard's; a client asking for JSON at an unknown path still gets the API's 404.
  */
-export function dashboardFiles(dir: string = DEFAULT_DASHBOARD_DIR): DashboardFiles {
+export function dashboardFiles(
+  dir: string = DEFAULT_DASHBOARD_DIR,
+  options: DashboardFilesOptions = {},
+): DashboardFiles {
   // Hashed names never change content: each is read (and gzipped) once.
-  const assets = new Map<string, { raw: Buffer; gzip: Buffer }>();
+  const assets: AssetCache = {
+    byFile: new Map(),
+    bytes: 0,
+    maxBytes: options.heldMaxBytes ?? HELD_MAX_BYTES,
+    totalBytes: options.heldTotalBytes ?? HELD_TOTAL_BYTES,
+  };
   return {
     answer(req, res) {
       const method = req.method ?? 'GET';
@@ -98,7 +129,7 @@ function serveAsset(
   res: ServerResponse,
   dir: string,
   path: string,
-  cache: Map<string, { raw: Buffer; gzip: Buffer }>,
+  cache: AssetCache,
 ): void {
   const name = ASSET.exec(path)?.[1];
   const file = name ? readAsset(join(dir, 'assets', name), cache) : undefined;
@@ -119,6 +150,12 @@ function serveAsset(
       ),
     );
   }
+  const headers = {
+    'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
+    'cache-control': 'public, max-age=31536000, immutable',
+    vary: 'Accept-Encoding',
+  };
+  if (!file.held) return stream(req, res, headers, file);
   const gzip =
     /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) &&
     file.gzip.length < file.raw.length;
@@ -126,28 +163,45 @@ function serveAsset(
     req,
     res,
     200,
-    {
-      'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
-      'cache-control': 'public, max-age=31536000, immutable',
-      vary: 'Accept-Encoding',
-      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-    },
+    { ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
     gzip ? file.gzip : file.raw,
   );
 }
 
-function readAsset(file: string, cache: Map<string, { raw: Buffer; gzip: Buffer }>) {
-  const cached = cache.get(file);
+function readAsset(file: string, cache: AssetCache): Asset | undefined {
+  const cached = cache.byFile.get(file);
   if (cached) return cached;
   try {
-    if (!statSync(file).isFile()) return undefined;
+    const stat = statSync(file);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > cache.maxBytes) return { held: false, file, size: stat.size };
     const raw = readFileSync(file);
-    const entry = { raw, gzip: gzipSync(raw, { level: 9 }) };
-    if (raw.length <= CACHED_MAX_BYTES) cache.set(file, entry);
+    const entry = { held: true as const, raw, gzip: gzipSync(raw, { level: 9 }) };
+    cache.byFile.set(file, entry);
+    cache.bytes += raw.length + entry.gzip.length;
+    for (const [old, held] of cache.byFile) {
+      if (cache.bytes <= cache.totalBytes || old === file) break;
+      cache.byFile.delete(old);
+      cache.bytes -= held.raw.length + held.gzip.length;
+    }
     return entry;
   } catch {
     return undefined;
   }
+}
+
+function stream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  file: { file: string; size: number },
+): void {
+  req.resume();
+  res.writeHead(200, { ...headers, 'content-length': String(file.size) });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function send(

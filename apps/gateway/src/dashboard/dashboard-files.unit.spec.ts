@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startOnePortGateway, type OnePortGateway } from '../one-port-gateway';
 import { SERVICES, type ServiceName } from '../routes';
+import { dashboardFiles } from './dashboard-files';
 
 /** A request with its path sent as written (fetch would resolve `..` before sending). */
 function raw(base: string, path: string, method = 'GET', headers: Record<string, string> = {}) {
@@ -192,5 +193,53 @@ describe('the gateway serves the dashboard', () => {
     expect(page.body.toString()).toContain('npm run build:dashboard');
     expect((await raw(unbuilt.url, '/assets/main-ABC123.js')).status).toBe(404);
     expect((await raw(unbuilt.url, '/v1/twins')).status).toBe(200);
+  });
+});
+
+describe('the dashboard assets in memory', () => {
+  const get = (path: string) => raw(base, path, 'GET', { 'accept-encoding': 'gzip' });
+  let dir: string;
+  let server: Server;
+  let base: string;
+  const small = 'export const a = 1;'.repeat(20); // 380 bytes
+  const large = 'export const b = 2;'.repeat(100); // 1,900 bytes
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dashboard-assets-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'assets', 'chunk-SMALL.js'), small);
+    writeFileSync(join(dir, 'assets', 'chunk-OTHER.js'), small);
+    writeFileSync(join(dir, 'assets', 'chunk-LARGE.js'), large);
+    const files = dashboardFiles(dir, { heldMaxBytes: 1000, heldTotalBytes: 800 });
+    server = createServer((req, res) => {
+      if (!files.answer(req, res)) res.writeHead(599).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams a file above the held size as it is, not gzipped at each request', async () => {
+    for (let i = 0; i < 2; i++) {
+      const answer = await get('/assets/chunk-LARGE.js');
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.headers['content-length']).toBe(String(large.length));
+      expect(answer.body.toString()).toBe(large);
+    }
+  });
+
+  it('reads and gzips a small file once, and drops the oldest held file beyond the total', async () => {
+    const first = await get('/assets/chunk-SMALL.js');
+    expect(gunzipSync(first.body).toString()).toBe(small);
+    unlinkSync(join(dir, 'assets', 'chunk-SMALL.js'));
+    const again = await get('/assets/chunk-SMALL.js'); // held: the file is not read again
+    expect(gunzipSync(again.body).toString()).toBe(small);
+    // Holding a second file goes past 800 bytes (raw and gzipped): the first is let go.
+    expect((await get('/assets/chunk-OTHER.js')).status).toBe(200);
+    expect((await get('/assets/chunk-SMALL.js')).status).toBe(404);
   });
 });

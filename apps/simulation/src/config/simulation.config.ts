@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { SIMULATION_LIMIT_DEFAULTS as DEFAULTS } from '@twinlog/domain';
 import type { ScenarioLimits } from '@twinlog/physics';
 
 /** Every setting of the simulation service, with its default and why. */
@@ -10,12 +11,12 @@ const schema = z.object({
   SIMULATION_HTTP_PORT: intFrom(0, 8084),
   // Ten years: the model's parameters (tool life in hours, a thermal time constant of minutes)
   // say nothing useful beyond that, and the integrator needs about a step per hour of horizon.
-  SIMULATION_MAX_HORIZON_S: intFrom(1, 3650 * 86_400),
+  SIMULATION_MAX_HORIZON_S: intFrom(1, DEFAULTS.maxHorizonSeconds),
   // A day at one-second steps; longer runs are better asked at a coarser step.
-  SIMULATION_MAX_STEPS: intFrom(1, 100_000),
-  SIMULATION_MAX_SAMPLES: intFrom(1, 10_000),
+  SIMULATION_MAX_STEPS: intFrom(1, DEFAULTS.maxSteps),
+  SIMULATION_MAX_SAMPLES: intFrom(1, DEFAULTS.maxSamples),
   // Monte Carlo keeps samples × points × 5 properties as 4-byte floats: 5,000,000 is ~100 MB.
-  SIMULATION_MAX_WORK: intFrom(1, 5_000_000),
+  SIMULATION_MAX_WORK: intFrom(1, DEFAULTS.maxWork),
   // Runs with more points × samples than this answer 202 and run as a job (about a second).
   SIMULATION_SYNC_MAX_WORK: intFrom(0, 500_000),
   // Calibration fits the readings of this window before the start (6 h: several thermal time

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SimulationProgress } from '@twinlog/physics';
+import type { SimulationJobStatus, SimulationProgress } from '@twinlog/domain';
 import { HttpProblem } from '@twinlog/service-kit';
 import type { SimulationConfig } from '../config/simulation.config';
 import { SIMULATION_CONFIG } from '../tokens';
 
-export type JobStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type JobStatus = SimulationJobStatus;
 
 export interface Job<R = unknown> {
   id: string;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { parseIsoTime } from '../time/parse-time';
 
-/** What a caller may do, each role including the ones before it (issue 18). */
-export const ROLES = ['viewer', 'operator', 'engineer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from './roles';
 
 /**
  * An API key as the event log keeps it (EventLog.accessKeys): everything but the secret, of

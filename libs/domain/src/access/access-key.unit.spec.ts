@@ -6,9 +6,9 @@ import {
   ACCESS_KEY_TEXT_MAX,
   compareAccessKeys,
   parseAccessKeyRecord,
-  ROLES,
   type AccessKeyRecord,
 } from './access-key';
+import { ROLES } from './roles';
 
 const HASH = 'ab'.repeat(32);
 const key = (fields: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({

@@ -1,4 +1,4 @@
-import { RISK_LEVELS, type LimitCrossing } from '@twinlog/domain';
+import { RISK_LEVELS, type ComparisonVerdict, type LimitCrossing } from '@twinlog/domain';
 import type { SimulationResult } from '../run/simulation-result';
 import { formatDuration } from '../scenario/durations';
 
@@ -12,11 +12,8 @@ export interface LimitComparison {
   alternative: number | null;
 }
 
-export interface Comparison {
-  verdict: 'alternative-better' | 'base-better' | 'same';
-  reason: string;
-  riskLevel: { base: string; alternative: string };
-  timeToFirstLimitSeconds: { base: number | null; alternative: number | null };
+/** libs/domain's ComparisonVerdict (what the dashboard reads), with the details. */
+export interface Comparison extends ComparisonVerdict {
   limits: LimitComparison[];
   /** Per property: the value at the horizon and the peak, in each run. */
   properties: Record<

@@ -1,21 +1,10 @@
-import type { TwinModel } from '@twinlog/domain';
+import type { ParameterSpec, TwinModel } from '@twinlog/domain';
 
-/** A coefficient of a physics model, declared (with its default) in the twin model file. */
-export interface ParameterSpec {
-  name: string;
-  /** The property whose `physics:` block declares it; the twin type's own block when absent. */
-  property?: string;
-  unit: string;
-  description: string;
-  /** Inclusive bounds; `positive` makes the lower bound 0 strict (the equations divide by it). */
-  min?: number;
-  max?: number;
-  positive?: boolean;
-  /** A definition (a nominal speed, the reference cooling capacity), not a measured constant. */
-  reference?: boolean;
-  /** Not in the model file: worked out at the start of each run (see PhysicsModel.derive). */
-  derived?: boolean;
-}
+/**
+ * A coefficient of a physics model, declared (with its default) in the twin model file. Defined
+ * in libs/domain: `GET /v1/physics/{twinType}` answers it to the dashboard.
+ */
+export type { ParameterSpec };
 
 /** An operating lever a recommendation may turn down (the model's outputs rise with it). */
 export interface ModelControl {

@@ -1,4 +1,4 @@
-import type { LimitCrossing, Limits, RiskLevel, TwinModel } from '@twinlog/domain';
+import type { Limits, SimulationOutcome, SimulationProgress, TwinModel } from '@twinlog/domain';
 import type { CalibrationGroupReport } from '../model/physics-model';
 import type { Perturbation } from '../scenario/scenario';
 import type { Recommendation } from '../simulate/recommendations';
@@ -19,19 +19,11 @@ export interface SimulationSubject {
   startAt: string;
 }
 
-export interface SimulationProgress {
-  phase: 'calibrating' | 'simulating' | 'recommending' | 'monte-carlo';
-  /** 0 to 1, over the whole run. */
-  fraction: number;
-}
+export type { SimulationProgress };
 
-export interface SimulationResult {
-  twinId: string;
+/** A run's full result: libs/domain's SimulationOutcome (what the dashboard reads) and the rest. */
+export interface SimulationResult extends SimulationOutcome {
   twinType: string;
-  label: string | null;
-  startAt: string;
-  horizonSeconds: number;
-  stepSeconds: number;
   perturbations: Perturbation[];
   model: { description: string; states: string[]; inputs: string[]; outputs: string[] };
   start: Record<string, StartValueReport>;
@@ -45,12 +37,6 @@ export interface SimulationResult {
     }
   >;
   calibration: { from: string; to: string; groups: CalibrationGroupReport[] };
-  units: Record<string, string>;
-  trajectory: { times: number[]; properties: Record<string, number[]> };
-  crossings: Array<LimitCrossing & { at: string }>;
-  firstLimit: (LimitCrossing & { at: string }) | null;
-  timeToFirstLimitSeconds: number | null;
-  riskLevel: RiskLevel;
   recommendations: Recommendation[];
   uncertainty: MonteCarloOutcome | null;
   integration: {

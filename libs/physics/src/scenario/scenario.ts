@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { TwinlogError } from '@twinlog/domain';
+import {
+  PERTURBATION_KINDS,
+  SIMULATION_LIMIT_DEFAULTS,
+  TwinlogError,
+  type PerturbationKind,
+} from '@twinlog/domain';
 import { formatDuration, parseDuration } from './durations';
 
-export const PERTURBATION_KINDS = ['set', 'step', 'ramp', 'fail'] as const;
-export type PerturbationKind = (typeof PERTURBATION_KINDS)[number];
+/** Defined in libs/domain (the dashboard's scenario form reads the same list). */
+export { PERTURBATION_KINDS, type PerturbationKind };
 
 /**
  * A change to the twin during the run, at `at` seconds after the start and until `until` (the
@@ -76,7 +81,10 @@ export const scenarioInput = z
     label: z.string().max(200).optional(),
     horizon: duration,
     step: duration.optional(),
-    perturbations: z.array(perturbationInput).max(50).default([]),
+    perturbations: z
+      .array(perturbationInput)
+      .max(SIMULATION_LIMIT_DEFAULTS.maxPerturbations)
+      .default([]),
     monteCarlo: z
       .object({
         samples: z.number().int().positive(),
@@ -228,7 +236,9 @@ function normalizePerturbation(
 
 /** About 1,440 points: one a minute over a day. */
 function defaultStep(horizon: number): number {
-  return horizon > 0 ? Math.max(1, Math.ceil(horizon / 1440)) : 1;
+  return horizon > 0
+    ? Math.max(1, Math.ceil(horizon / SIMULATION_LIMIT_DEFAULTS.defaultStepsPerHorizon))
+    : 1;
 }
 
 export function scenarioInvalid(problems: string[]): TwinlogError {

@@ -1,4 +1,4 @@
-import type { LimitLevel } from '@twinlog/domain';
+import type { CrossingProbability, MonteCarloBands } from '@twinlog/domain';
 import type { PhysicsModel, StartValues } from '../model/physics-model';
 import { propertiesOf } from '../model/physics-model';
 import type { Schedule } from '../scenario/schedule';
@@ -26,23 +26,11 @@ export interface MonteCarloSetup {
   budget?: StepBudget;
 }
 
-export interface CrossingProbability {
-  property: string;
-  level: LimitLevel;
-  bound: 'high' | 'low';
-  limit: number;
-  probability: number;
-  /** The median crossing time when at least half the samples cross, else null. */
-  medianAtSeconds: number | null;
-}
+export type { CrossingProbability };
 
-export interface MonteCarloOutcome {
-  samples: number;
-  seed: number;
+/** The bands (libs/domain's MonteCarloBands, as the API answers them) and the percentiles used. */
+export interface MonteCarloOutcome extends MonteCarloBands {
   percentiles: readonly number[];
-  /** Per property: the 5th, 50th and 95th percentile at each output time. */
-  bands: Record<string, { p5: number[]; p50: number[]; p95: number[] }>;
-  crossingProbabilities: CrossingProbability[];
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type PlantTwin,
 } from './plant-tree';
 import { TwinTree } from './TwinTree';
+import './overview.css';
 
 const STREAM_TYPES = [
   'state-changed',

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TwinDetail } from '../../api/types';
 import { api } from '../../auth/session';
-import { format } from '../../components/LimitsBar';
+import { format, quantity } from '../../components/number-format';
 import {
   deviationText,
   episodesOf,
@@ -92,9 +92,7 @@ export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
                     {a.evidence.map((e, i) => (
                       <tr key={`${e.property}-${i}`}>
                         <th scope="row">{e.property}</th>
-                        <td class="num">
-                          {format(e.observed)} {unitOf(e.property)}
-                        </td>
+                        <td class="num">{quantity(e.observed, unitOf(e.property))}</td>
                         <td>{expectedText(e, unitOf(e.property))}</td>
                         <td>{deviationText(e) || '—'}</td>
                       </tr>

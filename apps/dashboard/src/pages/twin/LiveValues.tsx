@@ -1,6 +1,10 @@
 import type { TwinDetail } from '../../api/types';
-import { format, LimitsBar } from '../../components/LimitsBar';
+import { LimitsBar } from '../../components/LimitsBar';
+import { quantity } from '../../components/number-format';
 import { StatusBadge } from '../../components/StatusBadge';
+
+/** What the limits and band columns say for a property the model gives no limits (e.g. wip). */
+export const NO_LIMITS = 'No limits in the model: shown for information, never banded.';
 
 /**
  * Each reported value against its limits, with its band in text and when it was read. The page
@@ -30,21 +34,29 @@ export function LiveValues({ twin, testIds = true }: { twin: TwinDetail; testIds
             <tr key={property}>
               <th scope="row">{property}</th>
               <td class="num" data-testid={testIds ? `live-value-${property}` : undefined}>
-                {format(reported.value)} {reported.unit}
+                {quantity(reported.value, reported.unit, limits)}
               </td>
-              <td>
-                {limits ? (
-                  <LimitsBar
-                    label={property}
-                    value={reported.value}
-                    unit={reported.unit}
-                    limits={limits}
-                  />
-                ) : (
-                  '—'
-                )}
-              </td>
-              <td>{band ? <StatusBadge status={band} /> : '—'}</td>
+              {limits ? (
+                <>
+                  <td>
+                    <LimitsBar
+                      label={property}
+                      value={reported.value}
+                      unit={reported.unit}
+                      limits={limits}
+                    />
+                  </td>
+                  <td>{band ? <StatusBadge status={band} /> : '—'}</td>
+                </>
+              ) : (
+                <td
+                  colSpan={2}
+                  class="hint"
+                  data-testid={testIds ? `no-limits-${property}` : undefined}
+                >
+                  {NO_LIMITS}
+                </td>
+              )}
               <td>
                 <time dateTime={reported.occurredAt}>
                   {new Date(reported.occurredAt).toLocaleString()}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TelemetryAnswer } from '../../api/types';
 import { api } from '../../auth/session';
 import { Chart } from '../../components/Chart';
+import { unitInParentheses } from '../../components/number-format';
 import { setQuery } from '../../router/router';
 import {
   chartSummary,
@@ -124,7 +125,7 @@ export function TelemetryCharts({
         {charts.map((c) => (
           <Chart
             key={c.property}
-            title={`${c.property} (${c.unit})`}
+            title={`${c.property}${unitInParentheses(c.unit)}`}
             times={c.times}
             series={[{ label: c.property, unit: c.unit, values: c.values }]}
             summary={c.summary}

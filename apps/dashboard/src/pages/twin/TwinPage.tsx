@@ -13,6 +13,7 @@ import { LiveValues } from './LiveValues';
 import { TelemetryCharts } from './TelemetryCharts';
 import { latestReadingMs } from './time-range';
 import { TimeSlider } from './TimeSlider';
+import './twin.css';
 
 /**
  * A twin's page: its live values against their limits, charts of its telemetry (range in the

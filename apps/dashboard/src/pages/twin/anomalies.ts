@@ -1,5 +1,5 @@
 import type { AnomalyEvidence } from '@twinlog/domain';
-import { format } from '../../components/number-format';
+import { format, unitSuffix } from '../../components/number-format';
 
 /** An audit-trail entry as the anomaly timeline reads it (`GET /v1/twins/{id}/events`). */
 export interface AnomalyEvent {
@@ -58,7 +58,7 @@ export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
 
 /** The expected side of the evidence: a value, a range, or both. */
 export function expectedText(e: AnomalyEvidence, unit = ''): string {
-  const u = unit ? ` ${unit}` : '';
+  const u = unitSuffix(unit);
   const hasLow = typeof e.expectedLow === 'number';
   const hasHigh = typeof e.expectedHigh === 'number';
   const range =
@@ -90,7 +90,7 @@ export function deviationText(e: AnomalyEvidence): string {
 
 /** One line of evidence: "temperature: observed 91.2 °C, expected 60 °C (range 55–65 °C), above the range by 26.2". */
 export function evidenceText(e: AnomalyEvidence, unit = ''): string {
-  const u = unit ? ` ${unit}` : '';
+  const u = unitSuffix(unit);
   const deviation = deviationText(e);
   return `${e.property}: observed ${format(e.observed)}${u}, expected ${expectedText(e, unit)}${deviation ? `, ${deviation}` : ''}`;
 }

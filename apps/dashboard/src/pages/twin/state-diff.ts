@@ -1,4 +1,4 @@
-import { format } from '../../components/number-format';
+import { format, quantity } from '../../components/number-format';
 
 /** One entry of `GET /v1/twins/{id}/diff`: a dotted path into the state, its value before and after. */
 export interface DiffChange {
@@ -29,7 +29,7 @@ export function valueText(value: unknown): string {
     return value.length === 0 ? 'none' : value.map(valueText).join(', ').slice(0, 120);
   const o = value as Record<string, unknown>;
   if (typeof o.value === 'number')
-    return `${format(o.value)}${typeof o.unit === 'string' && o.unit ? ` ${o.unit}` : ''}`;
+    return quantity(o.value, typeof o.unit === 'string' ? o.unit : '');
   if (typeof o.twinId === 'string') return o.twinId;
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;

@@ -1,5 +1,5 @@
 import { everyFor } from '../../components/chart-range';
-import { format } from '../../components/number-format';
+import { format, unitSuffix } from '../../components/number-format';
 
 /** The chart's range presets: minutes to months. */
 export const PRESETS = [
@@ -134,7 +134,7 @@ export function chartSummary(
 ): string {
   const finite = series.windows.filter((w) => Number.isFinite(w.mean));
   if (finite.length === 0) return `No readings of ${series.property} ${rangeText}.`;
-  const u = series.unit ? ` ${series.unit}` : '';
+  const u = unitSuffix(series.unit);
   const low = Math.min(...finite.map((w) => w.min));
   const high = Math.max(...finite.map((w) => w.max));
   const last = finite[finite.length - 1]!.last;

@@ -13,14 +13,12 @@ import { ScenarioChart } from './ScenarioChart';
 import { ScenarioForm } from './ScenarioForm';
 import {
   baselineName,
-  compareRequest,
   scenarioFromQuery,
   scenarioName,
   scenarioToQuery,
-  validateScenario,
-  type Problem,
   type Scenario,
 } from './scenario';
+import { compareRequest, validateScenario, type Problem } from './scenario-request';
 import './what-if.css';
 
 /** How often a long run's job is asked for its progress while it runs (the run is the user's action). */

@@ -1,15 +1,16 @@
+import { PERTURBATION_KINDS } from '@twinlog/domain';
 import type { PhysicsModel } from '../../api/simulation-types';
 import {
   changeOf,
   changeText,
-  compareRequest,
+  CHANGE_KINDS,
   DEFAULT_SCENARIO,
   parseDuration,
   scenarioFromQuery,
   scenarioToQuery,
-  validateScenario,
   type Scenario,
 } from './scenario';
+import { compareRequest, validateScenario } from './scenario-request';
 import { hrefOf, placeOf } from '../../router/url-state';
 
 const MILL: PhysicsModel = {
@@ -155,5 +156,11 @@ describe('what-if scenario', () => {
       alternative: Record<string, unknown>;
     };
     expect(none.alternative.monteCarlo).toBeUndefined();
+  });
+});
+
+describe("the form's change kinds", () => {
+  it('are the kinds the simulation service accepts (libs/domain), in the form’s order', () => {
+    expect([...CHANGE_KINDS].sort()).toEqual([...PERTURBATION_KINDS].sort());
   });
 });

@@ -1,14 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiError } from '../../api/api-error';
 import type { TwinDetail } from '../../api/types';
 import { SCENARIO_ROLE } from '../../auth/roles';
 import { api, can } from '../../auth/session';
 import { hrefOf } from '../../router/url-state';
 import { StatusBadge } from '../../components/StatusBadge';
+import type { StreamMessage } from '../../stream/live-stream';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
 import { AnomalyTimeline } from './AnomalyTimeline';
 import { AuditTrail } from './AuditTrail';
 import { HealthPanel } from './HealthPanel';
+import { applyStreamMessage, type LiveReading } from './live-twin';
 import { LiveValues } from './LiveValues';
 import { TelemetryCharts } from './TelemetryCharts';
 import { latestReadingMs } from './time-range';
@@ -17,44 +20,83 @@ import { TimeSlider } from './TimeSlider';
 /**
  * A twin's page: its live values against their limits, charts of its telemetry (range in the
  * URL), the anomaly timeline with evidence, health and maintenance, the audit trail, and the
- * time slider (the moment in the URL). The twin is refetched from the stream's changes (at most
- * about once a second); each panel refetches what it shows when the twin's revision moves.
+ * time slider (the moment in the URL). Readings from the stream are folded into the twin and
+ * appended to the charts without a request; any other change of the twin (limits, anomalies,
+ * maintenance: rare) fetches it again, at most about once a second; each panel refetches what
+ * it shows when the twin's revision moves. A twin the API refused (4xx) opens no stream.
  */
 export default function TwinPage({ params, query }: PageProps) {
   const twinId = params.twinId ?? '';
   const [twin, setTwin] = useState<TwinDetail | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<{ message: string; status?: number } | undefined>();
   const [generation, setGeneration] = useState(0);
+  // Resyncs (the stream lost its place): the charts fetch their range again too.
+  const [resyncs, setResyncs] = useState(0);
+  const [live, setLive] = useState<{ seq: number; readings: LiveReading[] }>({
+    seq: 0,
+    readings: [],
+  });
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Messages that arrive before the twin did: folded into it once it is here.
+  const early = useRef<StreamMessage[]>([]);
+  const twinRef = useRef<TwinDetail | undefined>(undefined);
 
+  const refetchSoon = () => {
+    pending.current ??= setTimeout(() => {
+      pending.current = undefined;
+      setGeneration((g) => g + 1);
+    }, 1_000);
+  };
+  const apply = (message: StreamMessage) => {
+    const current = twinRef.current;
+    if (!current) return void early.current.push(message);
+    const out = applyStreamMessage(current, message);
+    if (out === 'refetch') return refetchSoon();
+    if (out === 'ignore') return;
+    twinRef.current = out.twin;
+    setTwin(out.twin);
+    setLive((l) => ({ seq: l.seq + 1, readings: out.readings }));
+  };
+
+  useEffect(() => {
+    twinRef.current = undefined;
+    early.current = [];
+  }, [twinId]);
   useEffect(() => {
     document.title = `${twinId} · Twinlog`;
     const abort = new AbortController();
     api
       .twin(twinId, abort.signal)
       .then((t) => {
+        twinRef.current = t;
         setTwin(t);
         setError(undefined);
+        const queued = early.current;
+        early.current = [];
+        queued.forEach(apply);
       })
-      .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
+      .catch((e: unknown) => {
+        if (abort.signal.aborted) return;
+        early.current = [];
+        setError({ message: (e as Error).message, status: (e as Partial<ApiError>).status });
+      });
     return () => abort.abort();
   }, [twinId, generation]);
   useEffect(() => () => clearTimeout(pending.current), []);
 
-  // Each change of the twin fetches its state again, at most about once a second.
+  // Nothing to follow while the twin is refused (400 for an id the API rejects, 403, 404).
+  const refused = error?.status !== undefined && error.status >= 400 && error.status < 500;
   usePageStream(
     {
       twin: twinId,
       types: ['state-changed', 'anomaly-opened', 'anomaly-closed', 'maintenance-predicted'],
     },
+    apply,
     () => {
-      pending.current ??= setTimeout(() => {
-        pending.current = undefined;
-        setGeneration((g) => g + 1);
-      }, 1_000);
+      setGeneration((g) => g + 1);
+      setResyncs((r) => r + 1);
     },
-    () => setGeneration((g) => g + 1),
-    `twin:${twinId}`,
+    refused ? undefined : `twin:${twinId}`,
   );
 
   if (error)
@@ -62,7 +104,7 @@ export default function TwinPage({ params, query }: PageProps) {
       <section aria-labelledby="twin-title">
         <h1 id="twin-title">{twinId}</h1>
         <p class="notice" role="alert">
-          {error}
+          {error.message}
         </p>
         <p>
           <a href="/">Back to the plant overview</a>
@@ -136,6 +178,8 @@ export default function TwinPage({ params, query }: PageProps) {
         properties={properties}
         latestMs={latestReadingMs(twin.reported)}
         query={query}
+        live={live}
+        reload={resyncs}
       />
       <AnomalyTimeline twin={twin} />
       <HealthPanel twin={twin} />

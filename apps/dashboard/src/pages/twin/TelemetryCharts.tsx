@@ -52,7 +52,9 @@ export function TelemetryCharts({
   // Live readings join the windows drawn (a preset's range moves with the latest reading).
   useEffect(() => {
     if (!live || live.readings.length === 0 || !range.preset) return;
-    setAnswer((a) => (a && fetchedKey.current === key ? appendReadings(a, live.readings, range) : a));
+    setAnswer((a) =>
+      a && fetchedKey.current === key ? appendReadings(a, live.readings, range) : a,
+    );
   }, [live?.seq]);
 
   useEffect(() => {
@@ -114,7 +116,7 @@ export function TelemetryCharts({
             key={p.key}
             type="button"
             aria-pressed={range.preset === p.key}
-            onClick={() => setQuery(queryOfRange(p.key))}
+            onClick={() => setQuery(queryOfRange(p.key), { commit: true })}
           >
             {p.label}
           </button>
@@ -142,7 +144,7 @@ export function TelemetryCharts({
             series={[{ label: c.property, unit: c.unit, values: c.values }]}
             summary={c.summary}
             height={180}
-            onZoom={(a, b) => setQuery(queryOfRange(zoomedRange(a, b)))}
+            onZoom={(a, b) => setQuery(queryOfRange(zoomedRange(a, b)), { commit: true })}
           />
         ))}
       </div>

@@ -43,6 +43,9 @@ export function usePageStream(
   useEffect(() => {
     if (key === undefined) return;
     streamProblem.value = undefined;
+    // Set once openLiveStream returns (it reports its first status before): until then, and
+    // while it is the page's stream, its status is the indicator's.
+    let opened: LiveStream | undefined;
     const stream = openLiveStream({
       url: api.url('/v1/stream', {
         twin: filter.twin,
@@ -54,13 +57,14 @@ export function usePageStream(
       onMessage,
       onResync,
       onStatus: (status) => {
-        if (current === stream || current === undefined) streamStatus.value = status;
+        if (opened === undefined || current === opened) streamStatus.value = status;
       },
       onStopped: (status, message) => {
         streamProblem.value = PLAINLY[status] ? `${PLAINLY[status]} (${message})` : message;
       },
       onUnauthorized: (message) => signOut(`Signed out: ${message}`),
     });
+    opened = stream;
     current = stream;
     streamStatus.value = stream.status;
     return () => {

@@ -20,9 +20,9 @@ import { TimeSlider } from './TimeSlider';
 /**
  * A twin's page: its live values against their limits, charts of its telemetry (range in the
  * URL), the anomaly timeline with evidence, health and maintenance, the audit trail, and the
- * time slider (the moment in the URL). Readings from the stream are folded into the twin and
- * appended to the charts without a request; any other change of the twin (limits, anomalies,
- * maintenance: rare) fetches it again, at most about once a second; each panel refetches what
+ * time slider (the moment in the URL). Readings, anomalies and predictions from the stream are
+ * folded into the twin (readings appended to the charts) without a request; any other change of
+ * the twin (limits, maintenance done: rare) fetches it again, at most about once a second; each panel refetches what
  * it shows when the twin's revision moves. A twin the API refused (4xx) opens no stream.
  */
 export default function TwinPage({ params, query }: PageProps) {
@@ -55,7 +55,7 @@ export default function TwinPage({ params, query }: PageProps) {
     if (out === 'ignore') return;
     twinRef.current = out.twin;
     setTwin(out.twin);
-    setLive((l) => ({ seq: l.seq + 1, readings: out.readings }));
+    if (out.readings.length > 0) setLive((l) => ({ seq: l.seq + 1, readings: out.readings }));
   };
 
   useEffect(() => {

@@ -14,8 +14,10 @@ export interface LiveReading {
 /**
  * What a stream message does to the twin page: readings are folded into the twin it holds
  * (the server's "current" rule: a reading replaces a value only if at least as new, and not
- * before a maintenance reset) and its health recomputed, with no request; any other change of
- * the twin (rare: limits, anomalies, maintenance) asks for the twin to be fetched again.
+ * before a maintenance reset) and its health recomputed, with no request; so are an anomaly
+ * opened or closed and a maintenance prediction, when they follow the revision the page holds.
+ * Anything else (limits, registration, maintenance done: rare), or an event after a gap (one the
+ * stream does not carry, such as a what-if run, moved the revision), asks for a fetch.
  */
 export function applyStreamMessage(
   twin: TwinDetail,
@@ -23,7 +25,8 @@ export function applyStreamMessage(
 ): { twin: TwinDetail; readings: LiveReading[] } | 'refetch' | 'ignore' {
   const { data } = message;
   if (data.twinId !== twin.twinId) return 'ignore';
-  if (message.type !== 'state-changed' || data.event !== 'TelemetryReported') return 'refetch';
+  if (message.type !== 'state-changed' || data.event !== 'TelemetryReported')
+    return applyTwinEvent(twin, message);
   // Already in what the page fetched (the fetch and the stream overlap at the start).
   if (data.revision <= twin.telemetryRevision) return 'ignore';
   const readings = readingsOf(data.data);
@@ -50,6 +53,47 @@ export function applyStreamMessage(
   }
   const next = { ...twin, reported, telemetryRevision: data.revision };
   return { twin: { ...next, health: healthOf(next) }, readings };
+}
+
+/** Anomalies and predictions, folded as the server folds them (libs/domain evolve-twin.ts). */
+function applyTwinEvent(
+  twin: TwinDetail,
+  message: StreamMessage,
+): { twin: TwinDetail; readings: LiveReading[] } | 'refetch' | 'ignore' {
+  const { data } = message;
+  if (data.revision <= twin.revision) return 'ignore';
+  if (data.revision !== twin.revision + 1) return 'refetch';
+  const payload = data.data;
+  let next: TwinDetail;
+  if (data.event === 'AnomalyDetected' && typeof payload.episodeId === 'string') {
+    const activeAnomalies = { ...twin.activeAnomalies };
+    Object.defineProperty(activeAnomalies, payload.episodeId, {
+      enumerable: true,
+      writable: true,
+      configurable: true,
+      value: { ...payload, since: data.occurredAt },
+    });
+    next = { ...twin, activeAnomalies };
+  } else if (data.event === 'AnomalyCleared' && typeof payload.episodeId === 'string') {
+    const activeAnomalies = { ...twin.activeAnomalies };
+    delete activeAnomalies[payload.episodeId];
+    next = { ...twin, activeAnomalies };
+  } else if (data.event === 'MaintenancePredicted') {
+    const last = twin.maintenancePrediction;
+    next =
+      last && isEarlier(data.occurredAt, last.predictedAt)
+        ? twin
+        : {
+            ...twin,
+            maintenancePrediction: {
+              ...(payload as unknown as NonNullable<TwinDetail['maintenancePrediction']>),
+              predictedAt: data.occurredAt,
+              eventId: data.eventId,
+            },
+          };
+  } else return 'refetch';
+  next = { ...next, revision: data.revision };
+  return { twin: { ...next, health: healthOf(next) }, readings: [] };
 }
 
 const own = <T>(record: Record<string, T>, name: string): T | undefined =>

@@ -83,6 +83,55 @@ describe('live updates of the twin page, from the stream message alone', () => {
     expect(applyStreamMessage(twin, anomaly)).toBe('refetch');
   });
 
+  it('folds an anomaly and a prediction that follow the revision held; refetches after a gap', () => {
+    const event = (type: string, event: string, revision: number, data: object): StreamMessage => ({
+      id: 'x',
+      type,
+      data: {
+        twinId: 'cnc-01',
+        site: null,
+        event,
+        eventId: `e-${revision}`,
+        revision,
+        occurredAt: '2026-01-01T00:01:00.000Z',
+        recordedAt: '2026-01-01T00:01:00.000Z',
+        data: data as Record<string, unknown>,
+      },
+    });
+    const opened = applyStreamMessage(
+      twin,
+      event('anomaly-opened', 'AnomalyDetected', 6, { episodeId: 'ep-1', severity: 'alarm' }),
+    );
+    if (typeof opened === 'string') throw new Error(opened);
+    expect(opened.twin.revision).toBe(6);
+    expect(Object.keys(opened.twin.activeAnomalies)).toEqual(['ep-1']);
+    expect(opened.twin.health.status).toBe('alarm');
+    const predicted = applyStreamMessage(
+      opened.twin,
+      event('maintenance-predicted', 'MaintenancePredicted', 7, { healthIndex: 80 }),
+    );
+    if (typeof predicted === 'string') throw new Error(predicted);
+    expect(predicted.twin.maintenancePrediction).toMatchObject({
+      healthIndex: 80,
+      predictedAt: '2026-01-01T00:01:00.000Z',
+      eventId: 'e-7',
+    });
+    const cleared = applyStreamMessage(
+      predicted.twin,
+      event('anomaly-closed', 'AnomalyCleared', 8, { episodeId: 'ep-1' }),
+    );
+    if (typeof cleared === 'string') throw new Error(cleared);
+    expect(cleared.twin.activeAnomalies).toEqual({});
+    expect(cleared.twin.health.status).toBe('normal');
+    // A revision skipped (an event the stream does not carry): fetch the twin.
+    expect(
+      applyStreamMessage(twin, event('anomaly-opened', 'AnomalyDetected', 7, { episodeId: 'e' })),
+    ).toBe('refetch');
+    expect(applyStreamMessage(twin, event('state-changed', 'LimitsChanged', 6, {}))).toBe(
+      'refetch',
+    );
+  });
+
   it('appends readings to the charts’ windows and drops windows that left the range', () => {
     const answer: TelemetryAnswer = {
       twinId: 'cnc-01',

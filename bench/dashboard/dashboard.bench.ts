@@ -224,9 +224,11 @@ async function watchPage(
     })()`);
     const seen = new Map<string, number>();
     const onRequest = (request: { url: () => string }) => {
-      const path = new URL(request.url()).pathname;
+      const { pathname: path, searchParams } = new URL(request.url());
       if (!path.startsWith('/v1/') || path === '/v1/stream') return;
-      const key = path.replace(/\/[^/]+$/, '/…');
+      const key =
+        path.replace(/^\/v1\/twins\/[^/]+/, '/v1/twins/<id>') +
+        (searchParams.has('parentId') ? '?parentId=…' : '');
       seen.set(key, (seen.get(key) ?? 0) + 1);
     };
     page.on('request', onRequest);

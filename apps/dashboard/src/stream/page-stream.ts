@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, signOut } from '../auth/session';
-import type { IndicatorStatus } from '../components/LiveIndicator';
+import type { IndicatorStatus } from '../components/live-indicator';
 import { openLiveStream, type LiveStream, type StreamMessage } from './live-stream';
 
 /** The status of the page's stream, for the header's indicator ('none': the page has none). */

@@ -37,9 +37,10 @@ export default function TwinPage({ params, query }: PageProps) {
     readings: [],
   });
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  // Messages that arrive before the twin did: folded into it once it is here.
-  const early = useRef<StreamMessage[]>([]);
   const twinRef = useRef<TwinDetail | undefined>(undefined);
+  // Messages that arrived while a fetch was on its way: folded again into its answer (which may
+  // predate them; folding is by revision, so those it holds already change nothing).
+  const duringFetch = useRef<StreamMessage[] | undefined>(undefined);
 
   const refetchSoon = () => {
     pending.current ??= setTimeout(() => {
@@ -47,37 +48,40 @@ export default function TwinPage({ params, query }: PageProps) {
       setGeneration((g) => g + 1);
     }, 1_000);
   };
-  const apply = (message: StreamMessage) => {
+  // `again`: a message folded a second time into a fresh answer: its readings are drawn already.
+  const apply = (message: StreamMessage, again = false) => {
+    if (!again) duringFetch.current?.push(message);
     const current = twinRef.current;
-    if (!current) return void early.current.push(message);
+    if (!current) return;
     const out = applyStreamMessage(current, message);
     if (out === 'refetch') return refetchSoon();
     if (out === 'ignore') return;
     twinRef.current = out.twin;
     setTwin(out.twin);
-    if (out.readings.length > 0) setLive((l) => ({ seq: l.seq + 1, readings: out.readings }));
+    if (!again && out.readings.length > 0)
+      setLive((l) => ({ seq: l.seq + 1, readings: out.readings }));
   };
 
   useEffect(() => {
     twinRef.current = undefined;
-    early.current = [];
   }, [twinId]);
   useEffect(() => {
     document.title = `${twinId} · Twinlog`;
     const abort = new AbortController();
+    duringFetch.current = [];
     api
       .twin(twinId, abort.signal)
       .then((t) => {
+        const arrived = duringFetch.current ?? [];
+        duringFetch.current = undefined;
         twinRef.current = t;
         setTwin(t);
         setError(undefined);
-        const queued = early.current;
-        early.current = [];
-        queued.forEach(apply);
+        for (const message of arrived) apply(message, true);
       })
       .catch((e: unknown) => {
         if (abort.signal.aborted) return;
-        early.current = [];
+        duringFetch.current = undefined;
         setError({ message: (e as Error).message, status: (e as Partial<ApiError>).status });
       });
     return () => abort.abort();
@@ -91,7 +95,7 @@ export default function TwinPage({ params, query }: PageProps) {
       twin: twinId,
       types: ['state-changed', 'anomaly-opened', 'anomaly-closed', 'maintenance-predicted'],
     },
-    apply,
+    (message) => apply(message),
     () => {
       setGeneration((g) => g + 1);
       setResyncs((r) => r + 1);

@@ -45,7 +45,7 @@ export function usePageStream(
     streamProblem.value = undefined;
     // Set once openLiveStream returns (it reports its first status before): until then, and
     // while it is the page's stream, its status is the indicator's.
-    let opened: LiveStream | undefined;
+    let opened: LiveStream | undefined = undefined;
     const stream = openLiveStream({
       url: api.url('/v1/stream', {
         twin: filter.twin,

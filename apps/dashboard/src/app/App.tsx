@@ -1,7 +1,7 @@
 import { LoginView } from '../auth/LoginView';
 import { caller, sessionState, signOut } from '../auth/session';
 import { LiveIndicator } from '../components/LiveIndicator';
-import { streamStatus, toggleStream } from '../stream/page-stream';
+import { streamProblem, streamStatus, toggleStream } from '../stream/page-stream';
 import { PageHost } from './PageHost';
 
 /** The frame of every page: a header (the plant, who is signed in, the live state) and the page. */
@@ -28,7 +28,11 @@ export function App() {
           <a href="/alerts">Alerts</a>
           <a href="/what-if">What if</a>
         </nav>
-        <LiveIndicator status={streamStatus.value} onToggle={toggleStream} />
+        <LiveIndicator
+          status={streamStatus.value}
+          problem={streamProblem.value}
+          onToggle={toggleStream}
+        />
         {who && (
           <div class="who">
             <span>

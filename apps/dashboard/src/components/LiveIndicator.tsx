@@ -1,28 +1,29 @@
-import type { StreamStatus } from '../stream/live-stream';
+import { indicatorOf, type IndicatorStatus } from './live-indicator';
 
-const TEXT: Record<StreamStatus, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  paused: 'Paused',
-};
+export type { IndicatorStatus } from './live-indicator';
 
-/** Says whether updates arrive: live, reconnecting (after a drop) or paused; a button to pause or resume. */
+/**
+ * Says whether updates arrive: live, reconnecting (after a drop), paused, or stopped by the
+ * server (with its reason); a button to pause or resume while the page has a stream to pause.
+ */
 export function LiveIndicator({
   status,
+  problem,
   onToggle,
 }: {
-  status: StreamStatus;
+  status: IndicatorStatus;
+  problem?: string | undefined;
   onToggle?: () => void;
 }) {
+  const shown = indicatorOf(status, problem);
   return (
     <div class={`live live-${status}`}>
-      <span role="status" aria-live="polite">
-        <span aria-hidden="true" class="dot" /> {TEXT[status]}
+      <span role="status" aria-live="polite" data-testid="live-status">
+        <span aria-hidden="true" class="dot" /> {shown.text}
       </span>
-      {onToggle && (
+      {onToggle && shown.button && (
         <button type="button" class="quiet" onClick={onToggle}>
-          {status === 'paused' ? 'Resume' : 'Pause'}
+          {shown.button}
           <span class="visually-hidden"> live updates</span>
         </button>
       )}

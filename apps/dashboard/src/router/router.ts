@@ -1,20 +1,40 @@
 import { signal } from '@preact/signals';
-import { hrefOf, placeOf, type Place } from './url-state';
+import { historyStep, hrefOf, placeOf, type Place } from './url-state';
 
 /** Where the page is; pages read it and re-render when it changes. */
 export const place = signal<Place>(placeOf(location.pathname, location.search));
 
-/** Goes to a page (a new history entry), or only updates the query (`replace`: no new entry). */
-export function navigate(href: string, options: { replace?: boolean } = {}): void {
+/**
+ * Goes to a page (a new history entry, scrolled to the top), or only updates the query
+ * (`replace`: no new entry; `keepScroll`: a new entry that stays where the person is).
+ */
+export function navigate(
+  href: string,
+  options: { replace?: boolean; keepScroll?: boolean } = {},
+): void {
   if (options.replace) history.replaceState(null, '', href);
   else history.pushState(null, '', href);
   place.value = placeOf(location.pathname, location.search);
-  if (!options.replace) window.scrollTo(0, 0);
+  if (!options.replace && !options.keepScroll) window.scrollTo(0, 0);
 }
 
-/** Sets query values of the current page in place (a filter, a time, a chart range). */
-export function setQuery(values: Record<string, string | undefined>): void {
-  navigate(hrefOf(place.value.path, { ...place.value.query, ...values }), { replace: true });
+let lastPushMs: number | undefined;
+
+/**
+ * Sets query values of the current page. In place by default (a filter being typed); `commit`
+ * for a change the person made and may want to undo with Back (a slider moment, a chart zoom or
+ * preset): a history entry of its own, except within a quick run of such changes.
+ */
+export function setQuery(
+  values: Record<string, string | undefined>,
+  options: { commit?: boolean } = {},
+): void {
+  const href = hrefOf(place.value.path, { ...place.value.query, ...values });
+  if (href === location.pathname + location.search) return;
+  const now = Date.now();
+  const push = options.commit === true && historyStep(lastPushMs, now) === 'push';
+  if (push) lastPushMs = now;
+  navigate(href, { replace: !push, keepScroll: true });
 }
 
 /** Back and forward, and same-origin links clicked without a modifier, stay in the page. */

@@ -54,3 +54,18 @@ export function matchRoute<P>(routes: ReadonlyArray<Route<P>>, path: string): Ma
   }
   return undefined;
 }
+
+/** Moves committed closer together than this (a run of arrow keys) share one history entry. */
+export const HISTORY_RUN_MS = 1_000;
+
+/**
+ * Whether a committed change of a page's state (a slider moment, a chart zoom or preset) gets a
+ * history entry of its own, so Back restores the previous one: yes, unless it follows the last
+ * one within HISTORY_RUN_MS (then it replaces it). Changes still in progress (a drag, typing in a
+ * filter) always replace.
+ */
+export function historyStep(lastPushMs: number | undefined, nowMs: number): 'push' | 'replace' {
+  return lastPushMs !== undefined && nowMs - lastPushMs >= 0 && nowMs - lastPushMs < HISTORY_RUN_MS
+    ? 'replace'
+    : 'push';
+}

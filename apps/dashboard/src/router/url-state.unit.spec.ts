@@ -1,4 +1,4 @@
-import { hrefOf, matchRoute, placeOf } from './url-state';
+import { historyStep, HISTORY_RUN_MS, hrefOf, matchRoute, placeOf } from './url-state';
 
 const routes = [
   { pattern: '/', page: 'overview' },
@@ -26,5 +26,12 @@ describe('URL state', () => {
   it('writes only the query values that are set', () => {
     expect(hrefOf('/', { q: 'press', type: undefined, site: '' })).toBe('/?q=press');
     expect(hrefOf('/twins/x', {})).toBe('/twins/x');
+  });
+
+  it('gives each committed move a history entry of its own, a quick run of them one (review 21 item 7)', () => {
+    expect(historyStep(undefined, 5_000)).toBe('push');
+    expect(historyStep(5_000, 5_000 + HISTORY_RUN_MS)).toBe('push');
+    expect(historyStep(5_000, 5_400)).toBe('replace');
+    expect(historyStep(5_000, 4_000)).toBe('push'); // the clock went back: a new entry
   });
 });

@@ -188,4 +188,102 @@ describe('the live stream client', () => {
     stream.close();
     expect(server.calls[1]!.signal.aborted).toBe(true);
   });
+
+  it('stops at the first 400 and says why: one call, not a flood (review 21 item 1)', async () => {
+    let calls = 0;
+    const refusing = (async () => {
+      calls++;
+      return new Response(
+        JSON.stringify({ error: { code: 'QUERY_INVALID', message: 'twin: not a twin id' } }),
+        { status: 400 },
+      );
+    }) as unknown as typeof globalThis.fetch;
+    let resyncs = 0;
+    const stopped: Array<[number, string]> = [];
+    const { stream, statuses } = follow(
+      { fetch: refusing } as unknown as ReturnType<typeof fakeServer>,
+      { onResync: () => resyncs++, onStopped: (s: number, m: string) => stopped.push([s, m]) },
+    );
+    await until(() => statuses.at(-1) === 'stopped');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toBe(1);
+    expect(resyncs).toBe(0);
+    expect(stopped).toEqual([[400, 'twin: not a twin id']]);
+    stream.close();
+  });
+
+  it('stops on 403 and 404 and says so plainly', async () => {
+    for (const status of [403, 404]) {
+      const server = fakeServer();
+      server.answer(status, { error: { code: 'SITE_FORBIDDEN', message: 'site b: not yours' } });
+      const stopped: Array<[number, string]> = [];
+      const { statuses } = follow(server, {
+        onStopped: (s: number, m: string) => stopped.push([s, m]),
+      });
+      await until(() => statuses.at(-1) === 'stopped');
+      expect(stopped).toEqual([[status, 'site b: not yours']]);
+      expect(server.calls).toHaveLength(1);
+    }
+  });
+
+  it('a 410 for ever resyncs at once only the first time, then after a growing backoff', async () => {
+    const server = fakeServer();
+    for (let i = 0; i < 5; i++) server.answer(410);
+    server.openStream();
+    let resyncs = 0;
+    const { stream, statuses, delays } = follow(server, { onResync: () => resyncs++ });
+    await until(() => statuses.at(-1) === 'live');
+    expect(resyncs).toBe(5);
+    expect(delays).toEqual([250, 500, 1_000, 2_000]);
+    stream.close();
+  });
+
+  it('a 400 STREAM_ID_INVALID for the id it sent drops the id and resyncs', async () => {
+    const server = fakeServer();
+    server.openStream();
+    server.answer(400, { error: { code: 'STREAM_ID_INVALID', message: 'not an id of this log' } });
+    server.openStream();
+    let resyncs = 0;
+    const { stream, received, statuses } = follow(server, { onResync: () => resyncs++ });
+    await until(() => statuses.includes('live'));
+    server.send(message('a.1', 'press-01'));
+    await until(() => received.length === 1);
+    server.drop();
+    await until(() => server.calls.length === 3);
+    expect(server.calls[2]!.headers['last-event-id']).toBeUndefined();
+    expect(resyncs).toBe(1);
+    expect(stream.status).toBe('live');
+    stream.close();
+  });
+
+  it('keeps backing off when connections are accepted and closed at once (review 21 item 13)', async () => {
+    const server = fakeServer();
+    for (let i = 0; i < 4; i++) server.openStream();
+    const { stream, statuses, delays } = follow(server, { now: () => 0 });
+    for (let i = 1; i <= 3; i++) {
+      await until(() => server.calls.length === i && statuses.at(-1) === 'live');
+      server.drop();
+    }
+    await until(() => server.calls.length === 4);
+    expect(delays).toEqual([250, 500, 1_000]);
+    stream.close();
+  });
+
+  it('resets the backoff after a connection that delivered or stayed up', async () => {
+    const server = fakeServer();
+    for (let i = 0; i < 4; i++) server.openStream();
+    let clock = 0;
+    const { stream, statuses, delays } = follow(server, { now: () => clock });
+    await until(() => server.calls.length === 1 && statuses.at(-1) === 'live');
+    server.drop();
+    await until(() => server.calls.length === 2 && statuses.at(-1) === 'live');
+    server.send(message('a.1', 'press-01')); // delivered
+    server.drop();
+    await until(() => server.calls.length === 3 && statuses.at(-1) === 'live');
+    clock = 10_000; // stayed up ten seconds
+    server.drop();
+    await until(() => server.calls.length === 4);
+    expect(delays).toEqual([250, 250, 250]);
+    stream.close();
+  });
 });

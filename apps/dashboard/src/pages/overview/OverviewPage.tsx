@@ -6,7 +6,7 @@ import { navigate, setQuery } from '../../router/router';
 import type { StreamMessage } from '../../stream/live-stream';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
-import { LiveRefresh } from './live-refresh';
+import { fetchPlan, LiveRefresh } from './live-refresh';
 import {
   alertCounts,
   buildTree,
@@ -36,6 +36,8 @@ export default function OverviewPage({ query }: PageProps) {
   const [loaded, setLoaded] = useState(false);
   const [expanded, setExpanded] = useState<Set<string> | undefined>();
   const onScreen = useRef(new Set<string>());
+  const known = useRef(new Map<string, TwinSummary>());
+  known.current = twins;
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -65,14 +67,31 @@ export default function OverviewPage({ query }: PageProps) {
     () =>
       new LiveRefresh(
         async (twinIds, alertIds) => {
-          const fetched = await Promise.all(twinIds.map((id) => summaryOf(id)));
+          // Siblings that changed together come in one list request (fetchPlan); a twin the
+          // list did not bring (gone, or no longer visible) is asked for on its own.
+          const plan = fetchPlan(twinIds, (id) => known.current.get(id)?.parentId);
+          const lists = await Promise.all(
+            plan.parents.map((parentId) =>
+              api
+                .all<TwinSummary>('/v1/twins', 'twins', { parentId, limit: 500 })
+                .catch(() => [] as TwinSummary[]),
+            ),
+          );
+          const listed = new Map(lists.flat().map((t) => [t.twinId, t]));
+          const single = [
+            ...plan.twins,
+            ...twinIds.filter((id) => !plan.twins.includes(id) && !listed.has(id)),
+          ];
+          const fetched = await Promise.all(single.map((id) => summaryOf(id)));
           const answers = await Promise.all(
             alertIds.map((id) => api.alert(id).catch(() => undefined)),
           );
-          if (fetched.length)
+          if (listed.size || fetched.length)
             setTwins((old) => {
               const next = new Map(old);
-              twinIds.forEach((id, i) => {
+              for (const [id, twin] of listed)
+                if (next.has(id) || twinIds.includes(id)) next.set(id, twin);
+              single.forEach((id, i) => {
                 const twin = fetched[i];
                 if (twin === null) next.delete(id);
                 else if (twin) next.set(id, twin);

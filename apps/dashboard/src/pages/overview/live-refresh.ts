@@ -49,3 +49,29 @@ export class LiveRefresh {
     }, this.options.delayMs);
   }
 }
+
+/**
+ * How to fetch the rows that changed: the list of a parent's children (`GET
+ * /v1/twins?parentId=`, one request) when at least `minGroup` of them changed, else each twin
+ * (`GET /v1/twins/<id>`). The rows on screen are mostly siblings (a line's machines, a machine's
+ * parts), so a plant reporting every second costs a few requests per flush, not one per row.
+ */
+export function fetchPlan(
+  twinIds: readonly string[],
+  parentOf: (twinId: string) => string | null | undefined,
+  minGroup = 3,
+): { parents: string[]; twins: string[] } {
+  const byParent = new Map<string, string[]>();
+  const twins: string[] = [];
+  for (const id of twinIds) {
+    const parent = parentOf(id);
+    if (parent === null || parent === undefined) twins.push(id);
+    else byParent.set(parent, [...(byParent.get(parent) ?? []), id]);
+  }
+  const parents: string[] = [];
+  for (const [parent, children] of byParent) {
+    if (children.length >= minGroup) parents.push(parent);
+    else twins.push(...children);
+  }
+  return { parents, twins };
+}

@@ -1,4 +1,4 @@
-import { LiveRefresh } from './live-refresh';
+import { fetchPlan, LiveRefresh } from './live-refresh';
 
 describe('live refresh of the overview', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -30,5 +30,26 @@ describe('live refresh of the overview', () => {
     jest.advanceTimersByTime(300);
     expect(flushed[1]).toEqual([['cnc-01'], []]);
     refresh.stop();
+  });
+
+  it('fetches a parent’s list when several of its children changed, else each twin (review 21 item 14)', () => {
+    const parent: Record<string, string | null> = {
+      'line-1': 'machining-1',
+      'cnc-01': 'line-1',
+      'cnc-02': 'line-1',
+      'cnc-03': 'line-1',
+      'cnc-01-tool': 'cnc-01',
+      'machining-1': null,
+    };
+    expect(
+      fetchPlan(
+        ['cnc-01', 'cnc-02', 'cnc-03', 'cnc-01-tool', 'machining-1', 'unknown'],
+        (id) => parent[id],
+      ),
+    ).toEqual({ parents: ['line-1'], twins: ['machining-1', 'unknown', 'cnc-01-tool'] });
+    expect(fetchPlan(['cnc-01', 'cnc-02'], (id) => parent[id])).toEqual({
+      parents: [],
+      twins: ['cnc-01', 'cnc-02'],
+    });
   });
 });

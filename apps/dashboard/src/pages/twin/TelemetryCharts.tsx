@@ -13,6 +13,7 @@ import {
   telemetryWindow,
   zoomedRange,
 } from './time-range';
+import { appendReadings, type LiveReading } from './live-twin';
 
 const at = (ms: number) => new Date(ms).toLocaleString();
 
@@ -20,18 +21,24 @@ const at = (ms: number) => new Date(ms).toLocaleString();
  * Charts of the twin's recent telemetry, one per property, downsampled on the server to the
  * chart's width (`every` from width and range). Presets or a drag choose the range, kept in the
  * URL (`range=1h`, or `from`/`to` after a drag). A preset ends at the twin's latest reading and
- * follows it; the charts refetch when the latest reading passes into a new window.
+ * follows it: the stream's readings (`live`) are added to the windows drawn and the oldest
+ * windows drop out, with no request; the range is fetched again only when it, the width, the
+ * properties or `reload` (the stream lost its place) change.
  */
 export function TelemetryCharts({
   twinId,
   properties,
   latestMs,
   query,
+  live,
+  reload = 0,
 }: {
   twinId: string;
   properties: string[];
   latestMs: number | undefined;
   query: Record<string, string>;
+  live?: { seq: number; readings: readonly LiveReading[] };
+  reload?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -40,9 +47,16 @@ export function TelemetryCharts({
   const [nowMs] = useState(() => Date.now());
   const range = rangeFromQuery(query, latestMs, nowMs);
   const windowOf = telemetryWindow(range, width);
-  // A preset follows the latest reading: refetch when it enters a new window, not on every reading.
-  const follow = range.preset ? Math.floor(range.toMs / Math.max(5_000, windowOf.everyMs)) : 0;
-  const key = `${twinId}|${properties.join()}|${range.preset ?? `${range.fromMs}-${range.toMs}`}|${windowOf.every}|${follow}`;
+  const key = `${twinId}|${properties.join()}|${range.preset ?? `${range.fromMs}-${range.toMs}`}|${windowOf.every}|${reload}`;
+  const fetchedKey = useRef<string | undefined>(undefined);
+
+  // Live readings join the windows drawn (a preset's range moves with the latest reading).
+  useEffect(() => {
+    if (!live || live.readings.length === 0 || !range.preset) return;
+    setAnswer((a) =>
+      a && fetchedKey.current === key ? appendReadings(a, live.readings, range) : a,
+    );
+  }, [live?.seq]);
 
   useEffect(() => {
     const el = box.current;
@@ -69,6 +83,7 @@ export function TelemetryCharts({
         abort.signal,
       )
       .then((a) => {
+        fetchedKey.current = key;
         setAnswer(a);
         setError(undefined);
       })
@@ -102,7 +117,7 @@ export function TelemetryCharts({
             key={p.key}
             type="button"
             aria-pressed={range.preset === p.key}
-            onClick={() => setQuery(queryOfRange(p.key))}
+            onClick={() => setQuery(queryOfRange(p.key), { commit: true })}
           >
             {p.label}
           </button>
@@ -130,7 +145,7 @@ export function TelemetryCharts({
             series={[{ label: c.property, unit: c.unit, values: c.values }]}
             summary={c.summary}
             height={180}
-            onZoom={(a, b) => setQuery(queryOfRange(zoomedRange(a, b)))}
+            onZoom={(a, b) => setQuery(queryOfRange(zoomedRange(a, b)), { commit: true })}
           />
         ))}
       </div>

@@ -15,6 +15,7 @@ import { parseIsoTime } from './time-range';
 import {
   agoText,
   clampMoment,
+  commitMove,
   momentAt,
   positionOf,
   SLIDER_STEPS,
@@ -31,7 +32,10 @@ const when = (ms: number) => new Date(ms).toLocaleString();
  * drag ends (or at each key), not at every pixel.
  */
 export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<string, string> }) {
-  const [nowMs] = useState(() => Date.now());
+  // The span's end, and what "changed since" compares with: both move to the time of each
+  // committed move (the page stays live), and the span's end also when a drag starts.
+  const [nowMs, setNowMs] = useState(() => Date.now());
+  const [toMs, setToMs] = useState(nowMs);
   const span = sliderSpan(twin.registeredAt, nowMs);
   const atMs = clampMoment(span, parseIsoTime(query.at));
   const subtree = query.subtree === 'true';
@@ -48,10 +52,10 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
     if (atMs === undefined) return;
     const abort = new AbortController();
     const at = new Date(atMs).toISOString();
-    const to = new Date(nowMs).toISOString();
+    const to = new Date(toMs).toISOString();
     Promise.all([
       api.history(twin.twinId, at, subtree, abort.signal),
-      atMs >= nowMs
+      atMs >= toMs
         ? Promise.resolve(undefined)
         : subtree
           ? api.subtreeDiff(twin.twinId, at, to, abort.signal)
@@ -64,15 +68,24 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
       })
       .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
     return () => abort.abort();
-  }, [twin.twinId, atMs, subtree]);
+  }, [twin.twinId, atMs, subtree, toMs]);
 
   const commit = (pos: number) => {
     setDragging(undefined);
-    const ms = momentAt(span, pos);
-    setQuery({ at: ms >= span.endMs ? undefined : new Date(ms).toISOString() });
+    const moved = commitMove(span, pos, twin.registeredAt, Date.now());
+    setNowMs(moved.span.endMs);
+    setToMs(moved.toMs);
+    setQuery(
+      { at: moved.atMs === undefined ? undefined : new Date(moved.atMs).toISOString() },
+      { commit: true },
+    );
+  };
+  // A drag starts: the span reaches the present (not while dragging: the thumb would move).
+  const refreshSpan = () => {
+    if (dragging === undefined && Date.now() - nowMs >= 1_000) setNowMs(Date.now());
   };
 
-  const valueText = `${when(shownMs)}, ${agoText(shownMs, nowMs)} before now`;
+  const valueText = `${when(shownMs)}, ${agoText(shownMs, span.endMs)} before now`;
   return (
     <section aria-labelledby="slider-title" class="panel">
       <h2 id="slider-title">Time travel</h2>
@@ -87,6 +100,8 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
           step={1}
           value={position}
           aria-valuetext={valueText}
+          onPointerDown={refreshSpan}
+          onFocus={refreshSpan}
           onInput={(e) => setDragging(momentAt(span, Number((e.target as HTMLInputElement).value)))}
           onChange={(e) => commit(Number((e.target as HTMLInputElement).value))}
         />
@@ -105,13 +120,16 @@ export function TimeSlider({ twin, query }: { twin: TwinDetail; query: Record<st
             type="checkbox"
             checked={subtree}
             onChange={(e) =>
-              setQuery({ subtree: (e.target as HTMLInputElement).checked ? 'true' : undefined })
+              setQuery(
+                { subtree: (e.target as HTMLInputElement).checked ? 'true' : undefined },
+                { commit: true },
+              )
             }
           />{' '}
           Whole subtree
         </label>
         {atMs !== undefined && (
-          <button type="button" onClick={() => setQuery({ at: undefined })}>
+          <button type="button" onClick={() => setQuery({ at: undefined }, { commit: true })}>
             Back to now
           </button>
         )}

@@ -50,3 +50,23 @@ export function agoText(atMs: number, toMs: number): string {
   const parts = [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean);
   return parts.length === 0 ? 'less than a minute' : parts.slice(0, 2).join(' ');
 }
+
+/**
+ * A committed move (the drag ended, a key was pressed): the moment the person saw on the span
+ * as drawn (none at its end: live), with the span and the comparison redrawn to the time of the
+ * commit. The page stays open and live: the slider reaches the minutes since it opened, and
+ * "changed since" compares with now, not with when the panel mounted.
+ */
+export function commitMove(
+  drawn: SliderSpan,
+  position: number,
+  registeredAt: string | null | undefined,
+  nowMs: number,
+): { atMs: number | undefined; span: SliderSpan; toMs: number } {
+  const ms = momentAt(drawn, position);
+  return {
+    atMs: ms >= drawn.endMs ? undefined : ms,
+    span: sliderSpan(registeredAt, Math.max(nowMs, drawn.endMs)),
+    toMs: Math.max(nowMs, drawn.endMs),
+  };
+}

@@ -1,6 +1,7 @@
 import {
   agoText,
   clampMoment,
+  commitMove,
   momentAt,
   positionOf,
   SLIDER_STEPS,
@@ -40,5 +41,18 @@ describe('the time slider', () => {
     expect(agoText(NOW - (3 * 3600 + 12 * 60) * 1000, NOW)).toBe('3 h 12 min');
     expect(agoText(NOW - 2 * 86_400_000 - 5 * 3_600_000 - 60_000, NOW)).toBe('2 d 5 h');
     expect(agoText(NOW - 10_000, NOW)).toBe('less than a minute');
+  });
+
+  it('a committed move keeps the moment shown and redraws the span and the comparison to now (review 21 item 7)', () => {
+    const drawn = { startMs: REG, endMs: NOW };
+    const later = NOW + 3_600_000; // the page stayed open an hour
+    const moved = commitMove(drawn, 500, '2026-12-01T00:00:00Z', later);
+    expect(moved.atMs).toBe(momentAt(drawn, 500));
+    expect(moved.span).toEqual({ startMs: REG, endMs: later });
+    expect(moved.toMs).toBe(later);
+    // The end of the slider is live, whenever it is committed.
+    expect(commitMove(drawn, SLIDER_STEPS, null, later).atMs).toBeUndefined();
+    // After the commit the slider reaches the minutes since the page opened.
+    expect(momentAt(moved.span, SLIDER_STEPS)).toBe(later);
   });
 });

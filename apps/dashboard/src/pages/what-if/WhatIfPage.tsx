@@ -10,6 +10,7 @@ import { hrefOf } from '../../router/url-state';
 import type { PageProps } from '../page';
 import { buildBandChart, chartSummary, durationText } from './band-series';
 import { ScenarioChart } from './ScenarioChart';
+import { followJob } from './job-progress';
 import { ScenarioForm } from './ScenarioForm';
 import {
   baselineName,
@@ -20,9 +21,6 @@ import {
 } from './scenario';
 import { compareRequest, validateScenario, type Problem } from './scenario-request';
 import './what-if.css';
-
-/** How often a long run's job is asked for its progress while it runs (the run is the user's action). */
-const PROGRESS_EVERY_MS = 500;
 
 const PHASE: Record<SimulationJob['progress']['phase'], string> = {
   calibrating: 'Calibrating the model on recent readings',
@@ -113,11 +111,17 @@ export default function WhatIfPage({ query }: PageProps) {
     setProgress('waiting');
     try {
       let answer = await compareScenarios(api, compareRequest(draft), abort.signal);
-      while (isJob(answer) && answer.status === 'running') {
-        setProgress(answer.progress);
-        await new Promise((ok) => setTimeout(ok, PROGRESS_EVERY_MS));
-        if (abort.signal.aborted) return;
-        answer = await simulationJob(api, answer.simulationId, abort.signal);
+      if (isJob(answer)) {
+        // A long run: its progress, asked ever less often (job-progress.ts), until it ends or the page leaves.
+        const id = answer.simulationId;
+        const ended = await followJob(
+          answer,
+          (signal) => simulationJob(api, id, signal),
+          (job) => setProgress(job.progress),
+          abort.signal,
+        );
+        if (!ended) return;
+        answer = ended;
       }
       if (isJob(answer)) {
         if (!answer.result) throw new Error(answer.error?.message ?? `The run ${answer.status}.`);

@@ -206,6 +206,18 @@ let sliderRun = 0;
 /** The `at` of a page's URL (the moment the slider committed), or null. */
 const atOf = (page: Page) => new URL(page.url()).searchParams.get('at');
 
+/** Waits for the page's URL (changed in place by the router's history calls) to satisfy `ok`. */
+async function untilUrl(page: Page, ok: (url: URL) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!ok(new URL(page.url()))) {
+    if (Date.now() > deadline) {
+      const slider = await page.getByTestId('time-slider').inputValue().catch(() => '?');
+      throw new Error(`${what}: the URL stayed ${page.url()} (slider at ${slider})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until the page shows the state as of its URL's `at`; returns its temperature row ('' if none). */
 async function stateAsOfUrl(page: Page): Promise<string> {
   const at = atOf(page);
@@ -230,13 +242,14 @@ async function stateAsOfUrl(page: Page): Promise<string> {
  * value and what changed since; then "Whole subtree" shows the changes twin by twin.
  */
 export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void> {
-  // A machine of its own, registered now: the slider spans only these few seconds.
+  // A machine of its own, commissioned 30 s ago: the slider spans under a minute, so Page Up (a
+  // tenth of it, in whole seconds) steps about 4 s and lands between readings 5 s apart.
   const machine = `${TEST_TWIN}-slider-${process.pid}-${++sliderRun}`;
   await registerTestTwin(rig, machine, {
-    commissionedAt: new Date(Date.now() - 1000).toISOString(),
+    commissionedAt: new Date(Date.now() - 30_000).toISOString(),
   });
   await sendTemperatures(rig, [33.5], machine);
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 5000));
   await sendTemperatures(rig, [58.5], machine);
   // A tool fitted after the older moment: new in the subtree since then.
   await registerTestTwin(rig, `${machine}-tool`, {
@@ -252,14 +265,15 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   await slider.focus();
   await slider.press('Home');
   // The registration: no reading yet.
-  await page.waitForURL((url) => url.searchParams.has('at'), { timeout: WAIT_MS });
+  await untilUrl(page, (url) => url.searchParams.has('at'), 'Home set the moment');
   expect(await stateAsOfUrl(page)).toBe('');
-  // Page Up: a tenth of the span at a time, until the older reading is the state shown.
+  // Page Up: about a tenth of the span at a time (less: each moment is floored to the second),
+  // until the older reading is the state shown; never the newer one on the way.
   let shown = '';
-  for (let step = 0; step < 10 && !/33\.5/.test(shown); step++) {
+  for (let step = 0; step < 20 && !/33\.5/.test(shown); step++) {
     const before = atOf(page);
     await slider.press('PageUp');
-    await page.waitForURL((url) => url.searchParams.get('at') !== before, { timeout: WAIT_MS });
+    await untilUrl(page, (url) => url.searchParams.get('at') !== before, 'Page Up moved the moment');
     shown = await stateAsOfUrl(page);
     expect(shown).not.toMatch(/58\.5/);
   }
@@ -279,7 +293,7 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   // Over the subtree: what changed since, twin by twin (the tool fitted since is new).
   const at = atOf(page);
   await page.getByLabel(/whole subtree/i).check();
-  await page.waitForURL((url) => url.searchParams.get('subtree') === 'true', { timeout: WAIT_MS });
+  await untilUrl(page, (url) => url.searchParams.get('subtree') === 'true', 'the subtree in the URL');
   expect(atOf(page)).toBe(at);
   const changed = page.locator(`[data-testid=subtree-diff-twin][data-twin="${machine}"]`);
   await untilText(changed, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");

@@ -90,11 +90,15 @@ export async function startBrowser(
 }
 
 /**
- * A console error that is the browser refusing something the page asked for: a content security
- * policy's "Refused to load / execute / apply …", which never reaches the page's own scripts.
+ * A console error that is the browser refusing something the page asked for under its content
+ * security policy, which never reaches the page's own scripts: "Refused to load / execute /
+ * apply …" (older chromium) or "… violates the following Content Security Policy directive …".
  */
 export function isRefusal(type: string, text: string): boolean {
-  return type === 'error' && /^Refused to /.test(text);
+  return (
+    type === 'error' &&
+    (/^Refused to /.test(text) || /violates the following Content Security Policy/.test(text))
+  );
 }
 
 /** The uncaught errors the page's scripts threw, and the refusals, since it was opened. */

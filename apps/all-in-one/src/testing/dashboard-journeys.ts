@@ -243,7 +243,7 @@ async function stateAsOfUrl(page: Page): Promise<string> {
  */
 export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void> {
   // A machine of its own, commissioned 30 s ago: the slider spans under a minute, so Page Up (a
-  // tenth of it, in whole seconds) steps about 4 s and lands between readings 5 s apart.
+  // tenth of it, floored to whole seconds) steps about 3 s and lands between readings 5 s apart.
   const machine = `${TEST_TWIN}-slider-${process.pid}-${++sliderRun}`;
   await registerTestTwin(rig, machine, {
     commissionedAt: new Date(Date.now() - 30_000).toISOString(),

@@ -4,6 +4,8 @@ import {
   anomalyWithEvidence,
   checkPage,
   demoPlantIds,
+  everyPageFitsATablet,
+  expectNoPageErrors,
   healthBandIsShaded,
   liveValueChanges,
   overviewShowsThePlant,
@@ -53,6 +55,34 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('button', { name: /sign in/i }).click();
     await untilText(page.getByRole('tree'), /cnc-01/, 'the overview, signed in');
     await page.close();
+  });
+
+  it('fails a page on a content security policy refusal as well as on an uncaught error', async () => {
+    const page = await rig.open('/', { signedIn: false });
+    await page.getByLabel(/your api key/i).waitFor();
+    expect(() => expectNoPageErrors(page)).not.toThrow();
+    // An inline script: the policy refuses it, which the page's own scripts never see.
+    await page.evaluate(
+      "document.head.appendChild(Object.assign(document.createElement('script'), { textContent: 'window.__ran = 1' }))",
+    );
+    await untilText(page.locator('body'), /./, 'the page');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      try {
+        expectNoPageErrors(page);
+      } catch (refused) {
+        expect(String(refused)).toMatch(/inline script[\s\S]*Content Security Policy|Refused to execute inline script/);
+        expect(await page.evaluate('window.__ran === undefined')).toBe(true);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(() => expectNoPageErrors(page)).toThrow(/Content Security Policy|Refused to/);
+    await page.close();
+  });
+
+  it('every page fits a tablet (768×1024) and passes axe there', async () => {
+    await everyPageFitsATablet(rig);
   });
 
   it('a live value changes as readings arrive, without reloading the page', async () => {

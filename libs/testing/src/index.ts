@@ -50,6 +50,7 @@ export {
   DESKTOP,
   TABLET,
   artifactsDir,
+  isRefusal,
   pageErrors,
   saveScreenshot,
   startBrowser,

@@ -12,7 +12,10 @@ import { eventually } from './twinlog-process';
  *   (`live-value-<property>`, `anomaly-item`, `anomaly-evidence`, `time-slider`, `state-as-of`,
  *   `subtree-diff-twin` with `data-twin`, `what-if-link` only for roles that may run a scenario,
  *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
- *   `alert-acknowledge` only for roles that may use it); the moment shown is `?at=` in the URL.
+ *   `alert-acknowledge`, `alert-assign`, `alert-resolve`, `record-maintenance` only for roles
+ *   that may use them); the moment shown is `?at=` in the URL;
+ * - every chart's figure says what uPlot drew: `data-series` (the series' names, then `band` for
+ *   each filled band) and `data-points` (finite points), so a test checks the data, not the ink.
  */
 
 export const TEST_TWIN = 'browser-cnc';
@@ -32,7 +35,36 @@ export async function untilText(locator: Locator, pattern: RegExp, what: string)
   );
 }
 
-/** A screenshot kept as an artifact, an axe-core check, and no uncaught script error. */
+/** What a chart's figure says uPlot drew (`data-series`, `data-points`). */
+export interface Drawn {
+  series: string[];
+  points: number;
+}
+
+/** A chart's `data-series` and `data-points` once `ok` holds for them (the chart draws in its own time). */
+export async function untilDrawn(
+  chart: Locator,
+  ok: (drawn: Drawn) => boolean,
+  what: string,
+): Promise<Drawn> {
+  const deadline = Date.now() + WAIT_MS;
+  let last: Drawn = { series: [], points: 0 };
+  while (Date.now() < deadline) {
+    const [series, points] = await Promise.all([
+      chart.getAttribute('data-series', { timeout: 1000 }).catch(() => null),
+      chart.getAttribute('data-points', { timeout: 1000 }).catch(() => null),
+    ]);
+    last = { series: series ? series.split(',') : [], points: Number(points ?? 0) };
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: not drawn within ${WAIT_MS} ms; last drawn: ${JSON.stringify(last)}`);
+}
+
+/**
+ * A screenshot kept as an artifact, an axe-core check, and no uncaught script error nor a console
+ * refusal (a content security policy's "Refused to …").
+ */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await saveScreenshot(page, name);
   await checkAccessibility(page);
@@ -41,29 +73,39 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 
 export function expectNoPageErrors(page: Page): void {
   const errors = pageErrors(page);
-  if (errors.length > 0) throw new Error(`the page threw:\n  ${errors.join('\n  ')}`);
+  if (errors.length > 0)
+    throw new Error(`the page threw or was refused:\n  ${errors.join('\n  ')}`);
 }
 
 /** Registers the tests' own machine, fed only by the tests, so its values are known. */
-export async function registerTestTwin(rig: DashboardRig): Promise<void> {
+export async function registerTestTwin(
+  rig: DashboardRig,
+  twinId = TEST_TWIN,
+  more: { twinType?: string; parentId?: string; commissionedAt?: string } = {},
+): Promise<void> {
   const answer = await rig.api('/v1/twins', {
     body: {
-      twinId: TEST_TWIN,
+      twinId,
       twinType: 'cnc-milling-machine',
       site: 'demo-plant',
       commissionedAt: new Date(Date.now() - 3600_000).toISOString(),
+      ...more,
     },
   });
   if (answer.status !== 201 && answer.status !== 409)
-    throw new Error(`registering ${TEST_TWIN}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    throw new Error(`registering ${twinId}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
 let readingNumber = 0;
 /** Temperature readings of the test twin, one second apart ending now; returns their times. */
-export async function sendTemperatures(rig: DashboardRig, values: number[]): Promise<string[]> {
+export async function sendTemperatures(
+  rig: DashboardRig,
+  values: number[],
+  twinId = TEST_TWIN,
+): Promise<string[]> {
   const end = Date.now();
   const readings = values.map((value, i) => ({
-    twinId: TEST_TWIN,
+    twinId,
     property: 'temperature',
     value,
     time: new Date(end - (values.length - 1 - i) * 1000).toISOString(),
@@ -124,6 +166,13 @@ export async function liveValueChanges(rig: DashboardRig): Promise<void> {
   await sendTemperatures(rig, [47.5]);
   await untilText(value, /47\.5/, 'the temperature after a new reading');
   expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+  // The telemetry chart draws the temperature's points (its data, not merely its axes).
+  const chart = page.getByTestId('telemetry').locator('figure.chart').first();
+  await untilDrawn(
+    chart,
+    (d) => d.series.includes('temperature') && d.points > 0,
+    'the temperature chart',
+  );
   await checkPage(page, 'twin-live-values');
   await page.close();
 }
@@ -139,54 +188,119 @@ export async function anomalyWithEvidence(rig: DashboardRig): Promise<void> {
   );
   const page = await rig.open(`/twins/${TEST_TWIN}`);
   const anomaly = page.getByTestId('anomaly-item');
-  // Observed 92.5 against the model's normal band (15 to 65 °C).
+  await untilText(anomaly, /temperature/i, 'the anomaly');
+  // Its evidence: observed 92.5 against the model's normal band (15 to 65 °C).
+  const evidence = anomaly.getByTestId('anomaly-evidence');
   const text = await untilText(
-    anomaly,
+    evidence,
     /92\.5[\s\S]*65|65[\s\S]*92\.5/,
-    'the anomaly with its evidence',
+    "the anomaly's evidence (observed against expected)",
   );
   expect(text).toMatch(/temperature/i);
   await checkPage(page, 'twin-anomaly');
   await page.close();
 }
 
+let sliderRun = 0;
+
+/** The `at` of a page's URL (the moment the slider committed), or null. */
+const atOf = (page: Page) => new URL(page.url()).searchParams.get('at');
+
+/** Waits for the page's URL (changed in place by the router's history calls) to satisfy `ok`. */
+async function untilUrl(page: Page, ok: (url: URL) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!ok(new URL(page.url()))) {
+    if (Date.now() > deadline) {
+      const slider = await page.getByTestId('time-slider').inputValue().catch(() => '?');
+      throw new Error(`${what}: the URL stayed ${page.url()} (slider at ${slider})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the page shows the state as of its URL's `at`; returns its temperature row ('' if none). */
+async function stateAsOfUrl(page: Page): Promise<string> {
+  const at = atOf(page);
+  if (!at) throw new Error(`the slider set no moment in the URL (${page.url()})`);
+  const asOf = page.getByTestId('state-as-of');
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const shown = await asOf.getAttribute('data-at', { timeout: 1000 }).catch(() => null);
+    if (shown && Date.parse(shown) === Date.parse(at)) {
+      // The twin as it was (a table of values), not what changed since (a list below it).
+      const rows = await asOf.getByRole('row', { name: /temperature/ }).allInnerTexts();
+      return rows.join(' | ');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the state as of ${at} was not shown within ${WAIT_MS} ms`);
+}
+
+/**
+ * On the live page: Home moves the slider to the machine's registration, Page Up moves it on
+ * until the state shown is the older reading; the URL holds the moment, the panel the older
+ * value and what changed since; then "Whole subtree" shows the changes twin by twin.
+ */
 export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void> {
-  await registerTestTwin(rig);
-  const [before] = await sendTemperatures(rig, [33.5]);
-  await new Promise((r) => setTimeout(r, 1500));
-  await sendTemperatures(rig, [58.5]);
-  const page = await rig.open(`/twins/${TEST_TWIN}`);
-  const value = page.getByTestId('live-value-temperature');
-  await untilText(value, /58\.5/, 'the latest temperature');
-  await page.getByTestId('time-slider').waitFor();
-  // The moment is in the URL: the shareable link to the older state.
-  const at = new Date(Date.parse(before!) + 500).toISOString();
-  const older = await rig.open(`/twins/${TEST_TWIN}?at=${encodeURIComponent(at)}`);
-  const olderValue = older.getByTestId('state-as-of');
-  await untilText(olderValue, /33\.5/, 'the temperature as it was');
-  expect(await olderValue.getByRole('row', { name: /temperature/ }).innerText()).not.toMatch(
-    /58\.5/,
-  );
-  await checkPage(older, 'time-slider');
-  // Over the subtree: what changed since, twin by twin (a tool fitted after that moment is new).
-  const tool = await rig.api('/v1/twins', {
-    body: {
-      twinId: `${TEST_TWIN}-tool`,
-      twinType: 'cutting-tool',
-      parentId: TEST_TWIN,
-      site: 'demo-plant',
-      commissionedAt: new Date().toISOString(),
-    },
+  // A machine of its own, commissioned 30 s ago: the slider spans under a minute, so Page Up (a
+  // tenth of it, floored to whole seconds) steps about 3 s and lands between readings 5 s apart.
+  const machine = `${TEST_TWIN}-slider-${process.pid}-${++sliderRun}`;
+  await registerTestTwin(rig, machine, {
+    commissionedAt: new Date(Date.now() - 30_000).toISOString(),
   });
-  if (tool.status !== 201 && tool.status !== 409)
-    throw new Error(`registering the tool: ${tool.status} ${JSON.stringify(tool.body)}`);
-  const subtree = await rig.open(`/twins/${TEST_TWIN}?at=${encodeURIComponent(at)}&subtree=true`);
-  const machine = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}]`);
-  await untilText(machine, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");
-  const fitted = subtree.locator(`[data-testid=subtree-diff-twin][data-twin=${TEST_TWIN}-tool]`);
+  await sendTemperatures(rig, [33.5], machine);
+  await new Promise((r) => setTimeout(r, 5000));
+  await sendTemperatures(rig, [58.5], machine);
+  // A tool fitted after the older moment: new in the subtree since then.
+  await registerTestTwin(rig, `${machine}-tool`, {
+    twinType: 'cutting-tool',
+    parentId: machine,
+    commissionedAt: new Date().toISOString(),
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const page = await rig.open(`/twins/${machine}`);
+  await untilText(page.getByTestId('live-value-temperature'), /58\.5/, 'the latest temperature');
+  expect(atOf(page)).toBeNull();
+  const slider = page.getByTestId('time-slider');
+  await slider.focus();
+  await slider.press('Home');
+  // The registration: no reading yet.
+  await untilUrl(page, (url) => url.searchParams.has('at'), 'Home set the moment');
+  expect(await stateAsOfUrl(page)).toBe('');
+  // Page Up: about a tenth of the span at a time (less: each moment is floored to the second),
+  // until the older reading is the state shown; never the newer one on the way.
+  let shown = '';
+  for (let step = 0; step < 20 && !/33\.5/.test(shown); step++) {
+    const before = atOf(page);
+    await slider.press('PageUp');
+    await untilUrl(page, (url) => url.searchParams.get('at') !== before, 'Page Up moved the moment');
+    shown = await stateAsOfUrl(page);
+    expect(shown).not.toMatch(/58\.5/);
+  }
+  expect(shown).toMatch(/33\.5/);
+  const asOf = page.getByTestId('state-as-of');
+  await untilText(
+    asOf.getByTestId('state-diff'),
+    /temperature[\s\S]*33\.5[\s\S]*58\.5/,
+    'what changed since: temperature 33.5 to 58.5',
+  );
+  // The moment is in the URL: the link, opened elsewhere, shows the same older state.
+  const link = new URL(page.url());
+  const shared = await rig.open(`${link.pathname}${link.search}`);
+  await untilText(shared.getByTestId('state-as-of'), /33\.5/, 'the shared link to that moment');
+  await shared.close();
+  await checkPage(page, 'time-slider');
+  // Over the subtree: what changed since, twin by twin (the tool fitted since is new).
+  const at = atOf(page);
+  await page.getByLabel(/whole subtree/i).check();
+  await untilUrl(page, (url) => url.searchParams.get('subtree') === 'true', 'the subtree in the URL');
+  expect(atOf(page)).toBe(at);
+  const changed = page.locator(`[data-testid=subtree-diff-twin][data-twin="${machine}"]`);
+  await untilText(changed, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");
+  const fitted = page.locator(`[data-testid=subtree-diff-twin][data-twin="${machine}-tool"]`);
   await untilText(fitted, /added/, 'the tool fitted since');
-  await checkPage(subtree, 'time-slider-subtree');
-  await Promise.all([page.close(), older.close(), subtree.close()]);
+  await checkPage(page, 'time-slider-subtree');
+  await page.close();
 }
 
 /** The demo tool's remaining life: the P10-P90 band shaded, with its key and its sentence. */
@@ -209,17 +323,35 @@ export async function healthBandIsShaded(rig: DashboardRig): Promise<void> {
     /latest remaining life (no failure expected within|[\d.,]+ h \(median\), shaded band from P10 to P90 [\d.,]+–[\d.,]+ h)/,
     "the band's summary",
   );
+  // What uPlot drew: the median, both edges and the band between them, with their points.
+  await untilDrawn(
+    chart,
+    (d) =>
+      ['median (P50)', 'P10', 'P90', 'band'].every((n) => d.series.includes(n)) && d.points >= 3,
+    'the remaining-life chart',
+  );
+  // An admin may record maintenance done; a viewer sees the same panel with no such button.
+  expect(await page.getByTestId('record-maintenance').count()).toBe(1);
   await checkPage(page, 'twin-health');
   await page.close();
+  const asViewer = await rig.open(`/twins/${tool}`, { apiKey: await createKey(rig, 'viewer') });
+  await asViewer.getByTestId('maintenance-recommendation').waitFor({ timeout: WAIT_MS });
+  expect(await asViewer.getByTestId('record-maintenance').count()).toBe(0);
+  await asViewer.close();
 }
 
 export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
-  // A viewer may not run a scenario: the twin page offers them no "What if…".
-  const asViewer = await rig.open('/twins/cnc-01', { apiKey: await createKey(rig, 'viewer') });
+  // A viewer may not run a scenario: the twin page offers them no "What if…", the form no Run.
+  const viewerKey = await createKey(rig, 'viewer');
+  const asViewer = await rig.open('/twins/cnc-01', { apiKey: viewerKey });
   await asViewer.getByTestId('time-slider').waitFor({ timeout: WAIT_MS });
   expect(await asViewer.getByTestId('what-if-link').count()).toBe(0);
   await asViewer.close();
+  const formAsViewer = await rig.open('/what-if?twin=cnc-01', { apiKey: viewerKey });
+  await formAsViewer.getByTestId('scenario-form').waitFor({ timeout: WAIT_MS });
+  expect(await formAsViewer.getByTestId('scenario-run').count()).toBe(0);
+  await formAsViewer.close();
   // The twin page leads to what-if with that twin chosen.
   const page = await rig.open('/twins/cnc-01');
   await page.getByTestId('what-if-link').click();
@@ -228,34 +360,33 @@ export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   const twinField = page.getByTestId('scenario-form').locator('select').first();
   await twinField.waitFor({ timeout: WAIT_MS });
   expect(await twinField.inputValue()).toBe('cnc-01');
+  // The progress shows while the run lasts, however short: a watcher notes that it appeared.
+  await page.evaluate(WATCH_PROGRESS);
   await page.getByTestId('scenario-run').click();
-  const chart = page.locator('[data-testid=scenario-chart]');
-  await chart.locator('canvas').first().waitFor({ timeout: WAIT_MS });
-  // uPlot drew something: the canvas is not blank. (A function, not a string: Playwright
-  // evaluates a string as an expression, so a function's text would come back undefined.)
-  const inked = await chart
-    .locator('canvas')
-    .first()
-    .evaluate((c) => {
-      const canvas = c as unknown as InkedCanvas;
-      const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-      return n;
-    });
-  expect(inked).toBeGreaterThan(100);
+  const chart = page.getByTestId('scenario-chart');
+  // What uPlot drew (not the ink: axes and grid alone ink a canvas): the scenario, the
+  // baseline, both edges of the Monte Carlo band and the band filled between them.
+  const drawn = await untilDrawn(
+    chart,
+    (d) => ['scenario', 'baseline', 'band-high', 'band-low', 'band'].every((n) => d.series.includes(n)),
+    'the scenario chart',
+  );
+  // The default run's grid is hundreds of points; each of the four lines holds them.
+  expect(drawn.points).toBeGreaterThanOrEqual(4 * 100);
+  expect(await page.evaluate('window.__progressSeen === true')).toBe(true);
   await checkPage(page, 'what-if');
   await page.close();
 }
 
-/** The bit of a canvas the ink count needs (this project's tsconfig has no DOM types). */
-interface InkedCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): {
-    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+/** Notes in `window.__progressSeen` whether the run's progress element ever appears. */
+const WATCH_PROGRESS = `(() => {
+  window.__progressSeen = false;
+  const look = () => {
+    if (document.querySelector('[data-testid=scenario-progress] progress')) window.__progressSeen = true;
   };
-}
+  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true });
+  look();
+})()`;
 
 interface Alert {
   alertId: string;
@@ -277,11 +408,16 @@ export async function alertIsAcknowledged(rig: DashboardRig): Promise<void> {
   const asViewer = await rig.open('/alerts', { apiKey: viewerKey });
   const viewerRow = asViewer.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
   await viewerRow.waitFor({ timeout: WAIT_MS });
-  expect(await viewerRow.getByTestId('alert-acknowledge').count()).toBe(0);
+  for (const button of ['alert-acknowledge', 'alert-assign', 'alert-resolve'])
+    expect(await viewerRow.getByTestId(button).count()).toBe(0);
   await asViewer.close();
 
   const page = await rig.open('/alerts');
   const row = page.locator(`[data-testid=alert-row][data-alert-id="${alertId}"]`);
+  // An admin has every button the viewer lacked.
+  await row.getByTestId('alert-acknowledge').waitFor({ timeout: WAIT_MS });
+  for (const button of ['alert-assign', 'alert-resolve'])
+    expect(await row.getByTestId(button).count()).toBe(1);
   await row.getByTestId('alert-acknowledge').click();
   await untilText(row.getByTestId('alert-status'), /acknowledged/i, 'the alert acknowledged');
   const after = await rig.api<Alert>(`/v1/alerts/${alertId}`);
@@ -299,4 +435,30 @@ export async function createKey(rig: DashboardRig, role: 'viewer' | 'operator'):
   if (answer.status !== 201 || !key)
     throw new Error(`creating a ${role} key: ${answer.status} ${JSON.stringify(answer.body)}`);
   return key;
+}
+
+/** Each page but the overview (which its own journey tries) at a tablet's 768×1024. */
+export async function everyPageFitsATablet(rig: DashboardRig): Promise<void> {
+  await demoPlantIds(rig);
+  const pages: Array<[name: string, path: string, ready: string, signedIn?: boolean]> = [
+    ['login-tablet', '/', 'login', false],
+    ['twin-tablet', '/twins/cnc-01', 'time-slider'],
+    ['twin-health-tablet', '/twins/cnc-01-tool', 'maintenance-recommendation'],
+    ['process-tablet', '/twins/machining-1', 'time-slider'],
+    ['alerts-tablet', '/alerts', 'alerts'],
+    ['what-if-tablet', '/what-if?twin=cnc-01', 'scenario-form'],
+  ];
+  for (const [name, path, ready, signedIn = true] of pages) {
+    const page = await rig.open(path, { viewport: TABLET, signedIn });
+    if (ready === 'login') await page.getByLabel(/your api key/i).waitFor({ timeout: WAIT_MS });
+    else if (ready === 'alerts') await page.getByRole('heading', { level: 1 }).waitFor({ timeout: WAIT_MS });
+    else await page.getByTestId(ready).waitFor({ timeout: WAIT_MS });
+    // Nothing scrolls sideways.
+    const [scroll, inner] = (await page.evaluate(
+      '[document.documentElement.scrollWidth, window.innerWidth]',
+    )) as [number, number];
+    if (scroll > inner) throw new Error(`${path} at 768×1024 scrolls sideways: ${scroll} px wide`);
+    await checkPage(page, name);
+    await page.close();
+  }
 }

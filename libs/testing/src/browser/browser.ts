@@ -36,7 +36,8 @@ export interface TestBrowser {
   browser: Browser;
   /**
    * A page in a context of its own (no storage shared with other pages) at `url`, loaded.
-   * Uncaught page errors are kept: `pageErrors(page)`.
+   * Uncaught page errors and the console's refusals (a CSP's "Refused to …") are kept:
+   * `pageErrors(page)`.
    */
   openPage(url: string, options?: PageOptions): Promise<Page>;
   close(): Promise<void>;
@@ -74,6 +75,9 @@ export async function startBrowser(
       const errors: string[] = [];
       errorsOf.set(page, errors);
       page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        if (isRefusal(message.type(), message.text())) errors.push(message.text());
+      });
       page.on('close', () => void context.close().catch(() => undefined));
       await page.goto(url, { waitUntil: 'load' });
       return page;
@@ -85,7 +89,19 @@ export async function startBrowser(
   };
 }
 
-/** The uncaught errors the page's scripts threw since it was opened. */
+/**
+ * A console error that is the browser refusing something the page asked for under its content
+ * security policy, which never reaches the page's own scripts: "Refused to load / execute /
+ * apply …" (older chromium) or "… violates the following Content Security Policy directive …".
+ */
+export function isRefusal(type: string, text: string): boolean {
+  return (
+    type === 'error' &&
+    (/^Refused to /.test(text) || /violates the following Content Security Policy/.test(text))
+  );
+}
+
+/** The uncaught errors the page's scripts threw, and the refusals, since it was opened. */
 export function pageErrors(page: Page): readonly string[] {
   return errorsOf.get(page) ?? [];
 }

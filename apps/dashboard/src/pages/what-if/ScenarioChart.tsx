@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { BAND_FILL, bandEdge, uplotBands } from '../../components/chart-bands';
+import { useMemo } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { Plot } from '../../components/Chart';
+import { BAND_FILL, bandEdge } from '../../components/chart-bands';
+import type { PlotBand, PlotLine } from '../../components/plot-options';
 import type { BandChart, BandSeries } from './band-series';
 
 /** Colours readable on the light and the dark theme (uPlot draws on a canvas: no CSS). */
@@ -30,10 +31,15 @@ function seriesOptions(s: BandSeries): uPlot.Series {
   }
 }
 
+/** The stable name of a series in the chart's `data-series`: its role (a limit with its level and side). */
+export function seriesName(s: BandSeries): string {
+  return s.role === 'limit' ? `limit-${s.level ?? 'alarm'}-${s.bound ?? 'high'}` : s.role;
+}
+
 /**
  * The what-if trajectory: the scenario, the baseline, the scenario's Monte Carlo band filled
  * between its 5th and 95th percentiles, and the twin's limits as dashed lines; `summary` is the
- * same in words (the chart's text alternative).
+ * same in words (the chart's text alternative). Drawn by the one uPlot wrapper (Plot).
  */
 export function ScenarioChart({
   chart,
@@ -44,46 +50,39 @@ export function ScenarioChart({
   summary: string;
   height?: number;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const options: uPlot.Options = {
-      width: Math.max(200, el.clientWidth),
-      height,
-      scales: { x: { time: true } },
-      axes: [{}, { label: chart.unit }],
-      series: [{}, ...chart.series.map(seriesOptions)],
-      bands: uplotBands(
-        chart.bands.map(([high, low]) => ({ high, low })),
-        BAND_FILL,
-      ),
-    };
-    const data = [
-      chart.times.map((t) => t / 1000),
-      ...chart.series.map((s) => s.values),
-    ] as uPlot.AlignedData;
-    const plot = new uPlot(options, data, el);
-    const resize = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(200, el.clientWidth), height }),
-    );
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
-  }, [chart, height]);
-
+  const lines = useMemo<PlotLine[]>(
+    () =>
+      chart.series.map((s) => ({
+        name: seriesName(s),
+        values: s.values,
+        options: seriesOptions(s),
+      })),
+    [chart],
+  );
+  const bands = useMemo<PlotBand[]>(
+    () => chart.bands.map(([high, low]) => ({ high, low, name: 'band' })),
+    [chart],
+  );
   return (
-    <figure class="chart" data-testid="scenario-chart">
-      <figcaption>
-        {chart.property}
-        {chart.unit ? ` (${chart.unit})` : ''}: scenario, baseline
-        {chart.bands.length ? ', 5th–95th percentile band' : ''} and limits
-      </figcaption>
-      <div ref={box} role="img" aria-label={`${chart.property}: ${summary}`} />
+    <Plot
+      testId="scenario-chart"
+      caption={
+        <>
+          {chart.property}
+          {chart.unit ? ` (${chart.unit})` : ''}: scenario, baseline
+          {chart.bands.length ? ', 5th–95th percentile band' : ''} and limits
+        </>
+      }
+      label={chart.property}
+      summary={summary}
+      times={chart.times}
+      lines={lines}
+      bands={bands}
+      bandFill={BAND_FILL}
+      {...(chart.unit ? { yLabel: chart.unit } : {})}
+      height={height}
+    >
       <p class="chart-summary">{summary}</p>
-    </figure>
+    </Plot>
   );
 }

@@ -14,6 +14,8 @@ export interface BandSeries {
   values: Array<number | null>;
   /** For limits: its level, to colour and dash it. */
   level?: 'warning' | 'alarm' | 'failure';
+  /** For limits: which side it bounds. */
+  bound?: 'high' | 'low';
 }
 
 export interface BandChart {
@@ -91,6 +93,7 @@ export function buildBandChart(
         label: `${level} ${bound} (${value})`,
         role: 'limit',
         level,
+        bound,
         values: offsets.map(() => value),
       });
     }

@@ -101,7 +101,11 @@ export class ProcessKpiProjector {
 
   private async replayThenFollow(): Promise<void> {
     const started = Date.now();
-    const fold = async (batch: RecordedEvent[]) => this.fold(batch);
+    // The replay shares the event loop with the requests twin-state answers: let them in between batches.
+    const fold = async (batch: RecordedEvent[]) => {
+      this.fold(batch);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
     const hierarchy = await this.log.replay(
       { streams: ['twin-events'], maxBatchSize: MAX_BATCH },
       fold,
@@ -125,7 +129,7 @@ export class ProcessKpiProjector {
       broadcast: true,
       startAt,
       maxBatchSize: MAX_BATCH,
-      handler: fold,
+      handler: async (batch) => this.fold(batch),
     });
     this.timer = setInterval(() => this.tick(), KPI_EVERY_MS);
     this.timer.unref();

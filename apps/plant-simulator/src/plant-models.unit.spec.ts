@@ -10,6 +10,7 @@ import {
   type DecideContext,
   type EventEnvelope,
   type TwinCommand,
+  type TwinModel,
   type TwinState,
 } from '@twinlog/domain';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
@@ -269,23 +270,36 @@ describe('the simulated plant and the seed twin models', () => {
     const healthyHour = figures([], hour).projection.kpisAt('machining-1', hour)!;
     expect(faulty.availability).toBeLessThan(healthyHour.availability!);
     expect(faulty.basis.scrap).toBeGreaterThan(healthyHour.basis.scrap);
-    // What the projector would append passes ingestion's own checks against the model.
+    // What the projector would append passes ingestion's own checks against the model (but for
+    // `derived`: ingestion refuses any reading of a derived figure, the projector's included).
     const due = healthy.projection.due();
     // Caught up only now: the minutes of the last window are made up, not all three hours.
     expect(due).toHaveLength(60);
-    const verdicts = screenReadings(
-      due.flatMap((d) =>
-        d.readings.map((r) => ({ twinId: d.processId, ...r, time: r.occurredAt })),
-      ),
-      {
-        catalog,
+    const appended = due.flatMap((d) =>
+      d.readings.map((r) => ({ twinId: d.processId, ...r, time: r.occurredAt })),
+    );
+    const screen = (models: Pick<typeof catalog, 'has' | 'get'>) =>
+      screenReadings(appended, {
+        catalog: models as typeof catalog,
         now: new Date(end).toISOString(),
         maxFutureSkewMs: 300_000,
         twin: (id) => healthy.states.get(id),
         seen: () => false,
-      },
-    );
+      });
+    const measured = (m: TwinModel): TwinModel => ({
+      ...m,
+      properties: Object.fromEntries(
+        Object.entries(m.properties).map(([k, { derived: _derived, ...spec }]) => [k, spec]),
+      ),
+    });
+    const verdicts = screen({
+      has: (type: string, version?: number) => catalog.has(type, version),
+      get: (type: string, version?: number) => measured(catalog.get(type, version)),
+    });
     expect(verdicts.filter((v) => v.status === 'rejected')).toEqual([]);
+    expect(
+      new Set(screen(catalog).map((v) => (v.status === 'rejected' ? v.error.code : v.status))),
+    ).toEqual(new Set(['PROPERTY_DERIVED']));
     expect(new Set(due.flatMap((d) => d.readings.map((r) => r.property))).size).toBe(7);
   });
 });

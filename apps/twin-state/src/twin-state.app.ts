@@ -24,7 +24,8 @@ export type RunningTwinState = RunningService;
 /**
  * twin-state: the live state is restored from snapshots and the log after them (commands and
  * queries get 503 NOT_READY until then; probes answer), then follows the streams from where the
- * replay ended (the alerts stream for the live stream only). `close` writes a last snapshot, then stops the live feed.
+ * replay ended (the alerts stream for the live stream only). The process figures start after
+ * that, in the background (ProcessKpiProjector). `close` writes a last snapshot, then stops the live feed.
  */
 export function twinStateService(config: TwinStateConfig): ServiceDefinition {
   return {
@@ -63,26 +64,18 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
         summary: (twins, events) =>
           `${twins.size} twins from ${twins.snapshotsRestored} snapshots and ${events} events`,
       }),
-      follow({
-        what: 'process figures',
-        model: ProcessKpiProjector,
-        // The machines' readings and the hierarchy; the whole log is replayed (no snapshot):
-        // the figures' rolling window and the minutes already appended come from it (ADR 0021).
-        streams: ['twin-events', 'telemetry'],
-        group: 'twin-state-process-kpis',
-        maxBatchSize: 5_000,
-        fold: (projector, batch) => projector.fold(batch),
-        caughtUp: (projector) => projector.caughtUp(),
-        summary: (projector) => `${projector.projection.processes().length} process twins`,
-      }),
     ],
     refuseUntilReady: true,
     readyDetails: (get) => ({ twins: get(LiveTwins).size }),
-    started: (get) => get(SnapshotWriter).start(),
+    started: (get) => {
+      get(SnapshotWriter).start();
+      // In the background, only where TWIN_STATE_PROCESS_KPIS is on; readiness never waits for it.
+      get(ProcessKpiProjector).start();
+    },
     // Time travel and the audit trail read single twins.
     readsTwinStreams: true,
     stopping: async (get) => {
-      await get(ProcessKpiProjector).settled();
+      await get(ProcessKpiProjector).stop();
       await get(SnapshotWriter).snapshot();
     },
   };

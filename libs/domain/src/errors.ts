@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CHILD_NOT_ALLOWED',
   'HIERARCHY_CYCLE',
   'PROPERTY_UNKNOWN',
+  /** A reading of a property Twinlog derives (the process figures): only its producer writes it. */
+  'PROPERTY_DERIVED',
   'VALUE_INVALID',
   'UNIT_MISMATCH',
   'LIMITS_INVALID',

@@ -3,7 +3,7 @@ import {
   DEFAULT_COMPONENT_HEALTH,
   type ComponentHealthSettings,
 } from '@twinlog/analytics';
-import type { ModelCatalog, TwinState } from '@twinlog/domain';
+import type { ModelCatalog, TwinModel, TwinState } from '@twinlog/domain';
 import type { HistoryEntry } from '../twins/component-history';
 
 /**
@@ -36,9 +36,11 @@ export class HealthModels {
     history: readonly HistoryEntry[],
   ): ComponentHealthModel | undefined {
     const known = this.models.get(twin.twinId);
-    const spec = this.catalog.has(twin.twinType, twin.modelVersion)
-      ? this.catalog.get(twin.twinType, twin.modelVersion).maintenance
+    const twinModel = this.catalog.has(twin.twinType, twin.modelVersion)
+      ? this.catalog.get(twin.twinType, twin.modelVersion)
       : undefined;
+    if (!hasHealthBasis(twin, twinModel)) return undefined;
+    const spec = twinModel?.maintenance;
     if (known) {
       if (known.limits !== twin.limits) {
         known.model.reconfigure(twin.limits, spec);
@@ -66,6 +68,17 @@ export class HealthModels {
     for (const [twinId, { partition: p }] of this.models)
       if (p === partition) this.models.delete(twinId);
   }
+}
+
+/**
+ * A process is no machine to maintain: its figures (OEE, throughput) falling says the line
+ * stopped, not that something wears out. Nor is a twin whose model measures nothing (every
+ * property derived): there is no wear to read.
+ */
+function hasHealthBasis(twin: TwinState, model: TwinModel | undefined): boolean {
+  if (twin.level === 'process' || model?.level === 'process') return false;
+  if (!model) return true;
+  return Object.values(model.properties).some((p) => p.derived === undefined);
 }
 
 function feed(model: ComponentHealthModel, entry: HistoryEntry): void {

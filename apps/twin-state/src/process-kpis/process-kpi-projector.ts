@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CURRENT_SCHEMA_VERSION, type ModelCatalog, type NewEvent } from '@twinlog/domain';
-import type { EventLog, RecordedEvent } from '@twinlog/event-log';
+import type { EventLog, LogPosition, RecordedEvent, Subscription } from '@twinlog/event-log';
 import {
+  isMachineModel,
+  KPI_EVERY_MS,
   PROCESS_KPI_PRODUCER,
   ProcessKpiProjection,
   processKpiSettings,
@@ -12,21 +14,40 @@ import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-ki
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
 
+const GROUP = 'twin-state-process-kpis';
+const MAX_BATCH = 5_000;
+/** After a failed start (the log unreachable), the next try. */
+const RETRY_MS = 5_000;
+/** At most this many machines get their counter glitches logged (the count covers all). */
+const MAX_GLITCH_LOGGED = 1_000;
+
 /**
- * Appends the process twins' key figures as their own readings (ADR 0021): the projection folds
- * the log (replayed from its start, then followed); once caught up, each minute of event time it
- * closes becomes one TelemetryReported of the process twin with deterministic ids. The minutes
- * already in the log are read back by the replay, so a restart or a second replay appends
- * nothing new. On the instance that takes commands only (TWIN_STATE_PROCESS_KPIS).
+ * Appends the process twins' key figures as their own readings (ADR 0021), on the instance
+ * that has TWIN_STATE_PROCESS_KPIS on, and nowhere else. It starts after twin-state is ready and
+ * never holds readiness: it replays the hierarchy (twin-events) whole, but telemetry only from
+ * the record time the projection still needs (now less two windows and the hold), then follows
+ * both. Each minute of event time it closes becomes one TelemetryReported of the process twin;
+ * the minutes already in the log are read back by that replay (events of PROCESS_KPI_PRODUCER),
+ * so a restart appends nothing twice. A clock tick lets minutes close while the plant is silent.
  */
 @Injectable()
 export class ProcessKpiProjector {
   private readonly logger = new Logger(ProcessKpiProjector.name);
   private readonly settings = new Map<string, ProcessKpiSettings | undefined>();
-  readonly projection = new ProcessKpiProjection((type, version) => this.settingsOf(type, version));
+  private readonly machineTypes = new Map<string, boolean>();
+  readonly projection = new ProcessKpiProjection(
+    (type, version) => this.settingsOf(type, version),
+    (type, version) => this.isMachine(type, version),
+  );
   private following = false;
   private appending: Promise<void> = Promise.resolve();
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly glitchLogged = new Set<string>();
   appended = 0;
+  /** Resolves once the start-up replay is done and the follow runs (tests, benchmarks). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -34,6 +55,20 @@ export class ProcessKpiProjector {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
+
+  /** Starts in the background where the setting is on; twin-state's readiness does not wait. */
+  start(): void {
+    if (!this.config.processKpis) return;
+    this.ready = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ready.catch(() => undefined);
+    await this.subscription?.stop();
+    await this.appending;
+  }
 
   fold(batch: RecordedEvent[]): void {
     this.projection.apply(batch.map((r) => r.event));
@@ -50,7 +85,67 @@ export class ProcessKpiProjector {
     return this.appending;
   }
 
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.replayThenFollow();
+        return;
+      } catch (error) {
+        this.logger.warn(
+          `process figures not started (retrying in ${RETRY_MS} ms): ${(error as Error).message}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
+  }
+
+  private async replayThenFollow(): Promise<void> {
+    const started = Date.now();
+    // The replay shares the event loop with the requests twin-state answers: let them in between batches.
+    const fold = async (batch: RecordedEvent[]) => {
+      this.fold(batch);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const hierarchy = await this.log.replay(
+      { streams: ['twin-events'], maxBatchSize: MAX_BATCH },
+      fold,
+    );
+    // The window is known once the models are: nothing recorded before this is needed.
+    const since = Date.parse(this.clock()) - this.projection.retainedMs;
+    const readings = await this.log.replay(
+      {
+        streams: ['telemetry'],
+        from: { kind: 'time', recordedAt: new Date(since).toISOString() },
+        maxBatchSize: MAX_BATCH,
+      },
+      fold,
+    );
+    if (this.stopped) return;
+    this.caughtUp();
+    const startAt: LogPosition[] = [...hierarchy.next, ...readings.next];
+    this.subscription = await this.log.subscribe({
+      group: GROUP,
+      streams: ['twin-events', 'telemetry'],
+      broadcast: true,
+      startAt,
+      maxBatchSize: MAX_BATCH,
+      handler: async (batch) => this.fold(batch),
+    });
+    this.timer = setInterval(() => this.tick(), KPI_EVERY_MS);
+    this.timer.unref();
+    this.logger.log(
+      `process figures ready: ${this.projection.processes().length} process twins from ${hierarchy.events} twin events and ${readings.events} readings events in ${Date.now() - started} ms`,
+    );
+  }
+
+  /** The log's time moves with the clock even when nothing is appended (a plant-wide stop). */
+  private tick(): void {
+    this.projection.observe(Date.parse(this.clock()));
+    this.flush();
+  }
+
   private flush(): void {
+    this.logGlitches();
     const before = new Map(
       this.projection.processes().map((id) => [id, this.projection.emittedUpTo(id)]),
     );
@@ -68,6 +163,17 @@ export class ProcessKpiProjector {
         this.logger.warn(`process figures not appended: ${(error as Error).message}`);
       }
     });
+  }
+
+  /** Once per machine: a counter that jumped implausibly (its steps are ignored, and counted). */
+  private logGlitches(): void {
+    for (const g of this.projection.takeGlitches()) {
+      if (this.glitchLogged.has(g.twinId) || this.glitchLogged.size >= MAX_GLITCH_LOGGED) continue;
+      this.glitchLogged.add(g.twinId);
+      this.logger.warn(
+        `process figures ignore ${g.twinId}'s ${g.property} step ${g.from} → ${g.to} at ${g.at}: more than the window allows at the ideal cycle time (a glitch or a swapped counter; later ones on this machine are counted, not logged)`,
+      );
+    }
   }
 
   private eventOf({ processId, at, readings }: KpiEmission): NewEvent {
@@ -93,5 +199,15 @@ export class ProcessKpiProjector {
       this.settings.set(key, model && processKpiSettings(model));
     }
     return this.settings.get(key);
+  }
+
+  private isMachine(type: string, version: number): boolean {
+    const key = `${type}@${version}`;
+    let machine = this.machineTypes.get(key);
+    if (machine === undefined) {
+      machine = this.catalog.has(type, version) && isMachineModel(this.catalog.get(type, version));
+      this.machineTypes.set(key, machine);
+    }
+    return machine;
   }
 }

@@ -123,3 +123,62 @@ describe('ProcessKpiProjector', () => {
     expect(log.append).not.toHaveBeenCalled();
   });
 });
+
+describe('ProcessKpiProjector at start', () => {
+  function fakeLog() {
+    const replays: Array<{ streams: string[]; from?: unknown }> = [];
+    const log = {
+      append: jest.fn(async () => undefined),
+      replay: jest.fn(async (options: { streams: string[]; from?: unknown }, handler) => {
+        replays.push(options);
+        if (options.streams[0] === 'twin-events') await handler(plant);
+        return {
+          events: options.streams[0] === 'twin-events' ? plant.length : 0,
+          next: [{ stream: options.streams[0], partition: 0, offset: 7 }],
+        };
+      }),
+      subscribe: jest.fn(async () => ({ stop: jest.fn(async () => undefined) })),
+    };
+    return { log, replays };
+  }
+  const now = '2026-03-01T08:00:00.000Z';
+
+  it('replays the hierarchy whole but telemetry only from what the window needs, then follows both', async () => {
+    const { log, replays } = fakeLog();
+    const projector = new ProcessKpiProjector(log as unknown as EventLog, catalog, () => now, {
+      processKpis: true,
+    } as TwinStateConfig);
+    projector.start();
+    await projector.ready;
+    expect(replays[0]).toMatchObject({ streams: ['twin-events'] });
+    expect(replays[0]!.from).toBeUndefined();
+    // Two windows of an hour and the 5-minute hold before now, by record time.
+    expect(replays[1]).toMatchObject({
+      streams: ['telemetry'],
+      from: { kind: 'time', recordedAt: '2026-03-01T05:55:00.000Z' },
+    });
+    expect(log.subscribe).toHaveBeenCalledWith(
+      expect.objectContaining({
+        streams: ['twin-events', 'telemetry'],
+        broadcast: true,
+        startAt: [
+          { stream: 'twin-events', partition: 0, offset: 7 },
+          { stream: 'telemetry', partition: 0, offset: 7 },
+        ],
+      }),
+    );
+    await projector.stop();
+  });
+
+  it('reads nothing at all where TWIN_STATE_PROCESS_KPIS is off', async () => {
+    const { log } = fakeLog();
+    const projector = new ProcessKpiProjector(log as unknown as EventLog, catalog, () => now, {
+      processKpis: false,
+    } as TwinStateConfig);
+    projector.start();
+    await projector.ready;
+    await projector.stop();
+    expect(log.replay).not.toHaveBeenCalled();
+    expect(log.subscribe).not.toHaveBeenCalled();
+  });
+});

@@ -6,7 +6,11 @@ import type { DecideContext } from '../twin/decide-context';
 import type { ReadingInput } from '../twin/twin-commands';
 import type { TwinState } from '../twin/twin-state';
 import { parseTime } from '../time/parse-time';
-import { assertWithinPhysicalRange, validateReading } from '../twin/validate-reading';
+import {
+  assertMeasured,
+  assertWithinPhysicalRange,
+  validateReading,
+} from '../twin/validate-reading';
 import { convertUnit } from '../units/units';
 
 /** A reading as a plant sends it (HTTP, MQTT, an enterprise topic), before anything is trusted. */
@@ -48,6 +52,7 @@ export function normalizeReading(
       { ...where, known: Object.keys(model.properties) },
     );
   }
+  assertMeasured(input.property, spec, where);
   if (typeof input.value === 'number' && !Number.isFinite(input.value)) {
     throw new TwinlogError(
       'VALUE_INVALID',

@@ -107,3 +107,43 @@ describe('normalising incoming readings', () => {
     expect(normalize({ property: 'power', value: 0 }).value).toBe(0);
   });
 });
+
+describe('readings of a derived property', () => {
+  const derivedModel = {
+    ...model,
+    properties: {
+      ...model.properties,
+      oee: {
+        unit: '1',
+        valueType: 'number' as const,
+        limits: {},
+        derived: 'process-kpis' as const,
+      },
+    },
+  };
+  it('are refused PROPERTY_DERIVED, naming the property, whatever their reading id', () => {
+    let refused: unknown;
+    try {
+      normalizeReading(
+        {
+          twinId: 'mill-1',
+          property: 'oee',
+          value: 0.01,
+          time: at(60),
+          readingId: `mill-1/oee/${Date.parse(at(60))}/derived`,
+        },
+        mill,
+        derivedModel,
+        context(),
+      );
+    } catch (error) {
+      refused = error;
+    }
+    expect(isTwinlogError(refused) && refused.code).toBe('PROPERTY_DERIVED');
+    expect((refused as Error).message).toContain('oee');
+    expect(isTwinlogError(refused) && refused.details).toMatchObject({
+      property: 'oee',
+      derived: 'process-kpis',
+    });
+  });
+});

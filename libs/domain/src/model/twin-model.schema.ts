@@ -102,6 +102,11 @@ export const propertySpecSchema = z
     rollup: z.enum(['sum', 'mean', 'min', 'max']).optional(),
     /** Anomaly detection settings of this property; every key has a default in libs/analytics. */
     anomaly: anomalySettingsSchema.optional(),
+    /**
+     * Computed by Twinlog, not measured: `process-kpis` (the process figures, ADR 0021). Only
+     * their producer writes them; ingestion refuses readings of them (PROPERTY_DERIVED).
+     */
+    derived: z.enum(['process-kpis']).optional(),
   })
   .strict();
 

@@ -31,6 +31,7 @@ export function validateReading(
       },
     );
   }
+  assertMeasured(reading.property, spec, where);
   if (typeof reading.value !== 'number' || !Number.isFinite(reading.value)) {
     throw new TwinlogError(
       'VALUE_INVALID',
@@ -58,6 +59,20 @@ export function validateReading(
     );
   }
   assertPlausibleTime(reading.occurredAt, state, ctx, where);
+}
+
+/** A derived property (the process figures) is written by its producer only, never read in. */
+export function assertMeasured(
+  property: string,
+  spec: PropertySpec,
+  where: Record<string, unknown>,
+): void {
+  if (spec.derived === undefined) return;
+  throw new TwinlogError(
+    'PROPERTY_DERIVED',
+    `${property} is derived by Twinlog (${spec.derived}), not measured: readings of it are refused`,
+    { ...where, derived: spec.derived },
+  );
 }
 
 /** A value (already in the property's unit) the property can physically take, or VALUE_OUT_OF_BOUNDS. */

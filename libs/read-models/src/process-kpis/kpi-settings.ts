@@ -27,7 +27,7 @@ export interface ProcessKpiSettings {
 
 /**
  * A `process` model with `physics.ideal_cycle_time_s` gets key figures: those of KPI_UNITS it
- * declares in their unit; the window is `physics.window_s` (default an hour, 1 min to 1 day).
+ * declares in their unit with `derived: process-kpis`; the window is `physics.window_s` (default an hour, 1 min to 1 day).
  */
 export function processKpiSettings(model: TwinModel): ProcessKpiSettings | undefined {
   if (model.level !== 'process') return undefined;
@@ -42,7 +42,14 @@ export function processKpiSettings(model: TwinModel): ProcessKpiSettings | undef
   const ranges = new Map<KpiProperty, PhysicalRange>();
   for (const property of KPI_PROPERTIES) {
     const spec = properties.get(property);
-    if (spec && spec.unit === KPI_UNITS[property]) ranges.set(property, physicalRangeOf(spec));
+    // Only figures marked derived: ingestion refuses readings of those, so no one else writes them.
+    if (spec && spec.unit === KPI_UNITS[property] && spec.derived === 'process-kpis')
+      ranges.set(property, physicalRangeOf(spec));
   }
   return { idealCycleTimeS: ideal, windowMs: windowS * 1000, ranges };
+}
+
+/** A machine the figures count: its model declares the machine_state a process's OEE reads. */
+export function isMachineModel(model: TwinModel): boolean {
+  return Object.hasOwn(model.properties, 'machine_state');
 }

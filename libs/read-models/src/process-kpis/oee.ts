@@ -5,6 +5,9 @@ export const MACHINE_STATE = { down: 0, idle: 1, running: 2 } as const;
 
 /** A machine's readings the figures come from, in event-time order. */
 export interface MachineSeries {
+  /** When it was registered and retired (epoch ms): its planned time lies between. */
+  since?: number;
+  until?: number;
   state: readonly Point[];
   produced: readonly Point[];
   scrapped: readonly Point[];
@@ -14,7 +17,7 @@ export interface OeeInputs {
   /** The end of the window (epoch ms, event time) and its length. */
   at: number;
   windowMs: number;
-  /** A reading holds its value at most this long: a silent machine's time is not counted. */
+  /** A reading holds its value at most this long: a machine silent longer is unobserved. */
   holdMs: number;
   idealCycleTimeS: number;
   /** The earliest reading of any machine: a window reaching before it is shortened to it. */
@@ -30,14 +33,23 @@ export interface ProcessKpis {
   quality?: number;
   oee?: number;
   wip: number;
-  /** What they were computed from, for tests and explanations. */
-  basis: { runS: number; plannedS: number; total: number; scrap: number; windowS: number };
+  /** What they were computed from, for tests and explanations (unobservedS is in plannedS). */
+  basis: {
+    runS: number;
+    plannedS: number;
+    unobservedS: number;
+    total: number;
+    scrap: number;
+    windowS: number;
+  };
 }
 
 /**
  * OEE over (at - windowMs, at] by the standard definitions, summed over the machines:
- * availability = run time / planned time (the time the machines reported: running, idle or
- * down); performance = ideal cycle time × parts made / run time (at most 1); quality = good /
+ * availability = run time / planned time, where planned time is the whole window (since the
+ * machine was registered and the projection first saw a reading under the process) for every
+ * machine: a machine silent longer than the hold (powered off, controller down, network cut) is
+ * unobserved, and unobserved time counts as down (basis.unobservedS says how much); performance = ideal cycle time × parts made / run time (at most 1); quality = good /
  * made; OEE = their product. Throughput: good parts per hour of the window; cycle time: run time
  * per part made; WIP: machines cutting a part at `at` (each holds one part started, not finished).
  */
@@ -46,24 +58,34 @@ export function oeeOf(machines: readonly MachineSeries[], input: OeeInputs): Pro
   const from = at - windowMs;
   let runMs = 0;
   let plannedMs = 0;
+  let observedMs = 0;
+  // A counter cannot plausibly count more parts in a window than the window allows at the ideal cycle.
+  const maxStep = Math.ceil(windowMs / 1000 / input.idealCycleTimeS);
   let total = 0;
   let scrap = 0;
   let wip = 0;
   for (const m of machines) {
-    heldIntervals(m.state, from, at, holdMs, (state, ms) => {
-      plannedMs += ms;
+    const start = Math.max(from, input.firstSeen, m.since ?? -Infinity);
+    const end = Math.min(at, m.until ?? Infinity);
+    if (start < end) plannedMs += end - start;
+    heldIntervals(m.state, start, end, holdMs, (state, ms) => {
+      observedMs += ms;
       if (state === MACHINE_STATE.running) runMs += ms;
     });
-    const made = counted(m.produced, from, at);
+    const made = counted(m.produced, from, at, maxStep);
     total += made;
-    scrap += Math.min(made, counted(m.scrapped, from, at));
+    scrap += Math.min(made, counted(m.scrapped, from, at, maxStep));
     const last = m.state[lastAtOrBefore(m.state, at)];
     if (last && last.v === MACHINE_STATE.running && at - last.t <= holdMs) wip += 1;
   }
   const windowS = Math.max(0, Math.min(windowMs, at - input.firstSeen)) / 1000;
   const runS = runMs / 1000;
   const plannedS = plannedMs / 1000;
-  const kpis: ProcessKpis = { wip, basis: { runS, plannedS, total, scrap, windowS } };
+  const unobservedS = Math.max(0, plannedMs - observedMs) / 1000;
+  const kpis: ProcessKpis = {
+    wip,
+    basis: { runS, plannedS, unobservedS, total, scrap, windowS },
+  };
   if (windowS > 0) kpis.throughput = ((total - scrap) * 3600) / windowS;
   if (total > 0) {
     kpis.cycle_time = runS / total;

@@ -80,15 +80,28 @@ export function heldIntervals(
 /**
  * What a counter counted in (from, to]: the sum of its steps up from its value at `from` (or
  * its first reading after it); a step down is a reset, and the value after it counts from 0.
+ * A step (or a value after a reset) above `maxStep` is implausible (a glitch, a counter swapped):
+ * it counts nothing and the counter goes on from the value after it.
  */
-export function counted(points: readonly Point[], from: number, to: number): number {
+export function counted(
+  points: readonly Point[],
+  from: number,
+  to: number,
+  maxStep = Infinity,
+): number {
   let i = lastAtOrBefore(points, from);
   let previous = i >= 0 ? points[i]!.v : undefined;
   let sum = 0;
   for (i = i + 1; i < points.length && points[i]!.t <= to; i++) {
     const v = points[i]!.v;
-    if (previous !== undefined) sum += v >= previous ? v - previous : v;
+    if (previous !== undefined) sum += plausibleStep(previous, v, maxStep);
     previous = v;
   }
   return sum;
+}
+
+/** What a counter's move from `previous` to `v` counted: 0 for a glitch above `maxStep`. */
+export function plausibleStep(previous: number, v: number, maxStep: number): number {
+  const step = v >= previous ? v - previous : v;
+  return step > maxStep ? 0 : step;
 }

@@ -1,18 +1,80 @@
 import type { MaintenanceKind } from '@twinlog/domain';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CommandAnswer, TwinDetail } from '../../api/types';
+import type { CommandAnswer, TelemetryAnswer, TwinDetail } from '../../api/types';
 import { api, can } from '../../auth/session';
 import { Chart } from '../../components/Chart';
 import { format } from '../../components/LimitsBar';
 import { healthSeries, recommendationText, rulChart, type PredictionEntry } from './maintenance';
+import { processTrend, TREND_EVERY, TREND_PROPERTIES, TREND_SPAN_MS } from './process-trend';
 import { latestReadingMs, parseIsoTime } from './time-range';
 
 /**
  * The health index over time with the remaining-useful-life band (P10-P90 shaded, the median a line), from the
  * maintenance service's prediction history, the current recommendation, and (operators only)
- * a form to record maintenance done. Only for twins that have predictions.
+ * a form to record maintenance done. Only for twins that have predictions. A process has no
+ * wear to predict: its panel shows how its figures trend instead (no RUL, nothing to record).
  */
 export function HealthPanel({ twin }: { twin: TwinDetail }) {
+  return twin.level === 'process' ? <ProcessHealth twin={twin} /> : <MachineHealth twin={twin} />;
+}
+
+/** OEE and its factors over the last hours of plant time, refetched as new figures arrive. */
+function ProcessHealth({ twin }: { twin: TwinDetail }) {
+  const [answer, setAnswer] = useState<TelemetryAnswer | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const latest = latestReadingMs(twin.reported);
+  // Refetch once per 5 minutes of plant time (a window), not on every figure.
+  const step = latest === undefined ? undefined : Math.floor(latest / 300_000);
+  useEffect(() => {
+    if (latest === undefined) return;
+    const abort = new AbortController();
+    api
+      .telemetry(
+        twin.twinId,
+        {
+          property: TREND_PROPERTIES,
+          from: new Date(latest - TREND_SPAN_MS).toISOString(),
+          to: new Date(latest + 1).toISOString(),
+          every: TREND_EVERY,
+        },
+        abort.signal,
+      )
+      .then((a) => {
+        setAnswer(a);
+        setError(undefined);
+      })
+      .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
+    return () => abort.abort();
+  }, [twin.twinId, step]);
+  const trend = useMemo(() => processTrend(answer), [answer]);
+  return (
+    <section aria-labelledby="health-title" class="panel" data-testid="process-health">
+      <h2 id="health-title">Health: the process figures’ trend</h2>
+      <p>
+        A process is not maintained: its health is its OEE and the factors under it. A machine that
+        stops reporting counts as down.
+      </p>
+      {error && (
+        <p class="notice" role="alert">
+          {error}
+        </p>
+      )}
+      {trend.times.length > 0 ? (
+        <Chart
+          title="OEE, availability, performance and quality (%)"
+          times={trend.times}
+          series={trend.series}
+          summary={trend.summary}
+          height={200}
+        />
+      ) : (
+        <p data-testid="process-health-empty">{trend.summary}</p>
+      )}
+    </section>
+  );
+}
+
+function MachineHealth({ twin }: { twin: TwinDetail }) {
   const [predictions, setPredictions] = useState<PredictionEntry[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const current = twin.maintenancePrediction;

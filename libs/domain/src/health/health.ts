@@ -46,7 +46,9 @@ export interface TwinHealth {
  * A twin's health from its current values against its limits, made worse by active anomalies
  * (an anomaly of severity alarm/critical counts as alarm/failure).
  */
-export function twinHealth(state: TwinState): TwinHealth {
+export function twinHealth(
+  state: Pick<TwinState, 'reported' | 'limits' | 'activeAnomalies'>,
+): TwinHealth {
   const properties: Record<string, HealthBand> = {};
   let status: TwinHealthStatus = 'unknown';
   for (const [property, reported] of Object.entries(state.reported)) {

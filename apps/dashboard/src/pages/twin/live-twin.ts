@@ -1,4 +1,4 @@
-import type { HealthBand, Limits, TwinHealth, TwinHealthStatus } from '@twinlog/domain';
+import { ownValue as own, twinHealth } from '@twinlog/domain';
 import type { ReportedValue, TelemetryAnswer, TwinDetail } from '../../api/types';
 import type { StreamMessage } from '../../stream/live-stream';
 
@@ -52,7 +52,7 @@ export function applyStreamMessage(
     });
   }
   const next = { ...twin, reported, telemetryRevision: data.revision };
-  return { twin: { ...next, health: healthOf(next) }, readings };
+  return { twin: { ...next, health: twinHealth(next) }, readings };
 }
 
 /** Anomalies and predictions, folded as the server folds them (libs/domain evolve-twin.ts). */
@@ -93,67 +93,7 @@ function applyTwinEvent(
           };
   } else return 'refetch';
   next = { ...next, revision: data.revision };
-  return { twin: { ...next, health: healthOf(next) }, readings: [] };
-}
-
-const own = <T>(record: Record<string, T>, name: string): T | undefined =>
-  Object.hasOwn(record, name) ? record[name] : undefined;
-
-const RANK: Record<TwinHealthStatus, number> = {
-  unknown: -1,
-  normal: 0,
-  warning: 1,
-  alarm: 2,
-  failure: 3,
-};
-const worse = (a: TwinHealthStatus, b: TwinHealthStatus) => (RANK[b] > RANK[a] ? b : a);
-const reaches = (value: number, band: { low?: number; high?: number } | undefined) =>
-  band !== undefined &&
-  ((band.high !== undefined && value >= band.high) ||
-    (band.low !== undefined && value <= band.low));
-
-function bandOf(value: number, limits: Limits): HealthBand {
-  if (reaches(value, limits.failure)) return 'failure';
-  if (reaches(value, limits.alarm)) return 'alarm';
-  if (reaches(value, limits.warning)) return 'warning';
-  const n = limits.normal;
-  if (n && ((n.high !== undefined && value > n.high) || (n.low !== undefined && value < n.low)))
-    return 'warning';
-  return 'normal';
-}
-
-/**
- * The twin's health as GET /v1/twins/{id} computes it (libs/domain health.ts `twinHealth`, which
- * the bundle cannot import: the domain's barrel pulls in Node code). live-twin.unit.spec.ts
- * checks the two agree on generated twins, so they cannot drift apart unnoticed.
- */
-export function healthOf(
-  twin: Pick<TwinDetail, 'reported' | 'limits' | 'activeAnomalies'>,
-): TwinHealth {
-  const properties: Record<string, HealthBand> = {};
-  let status: TwinHealthStatus = 'unknown';
-  for (const [property, reported] of Object.entries(twin.reported)) {
-    const limits = own(twin.limits, property);
-    if (!limits || Object.keys(limits).length === 0) continue;
-    const band = bandOf(reported.value, limits);
-    Object.defineProperty(properties, property, {
-      enumerable: true,
-      writable: true,
-      configurable: true,
-      value: band,
-    });
-    status = worse(status, band);
-  }
-  for (const anomaly of Object.values(twin.activeAnomalies)) {
-    const band: HealthBand =
-      anomaly.severity === 'critical'
-        ? 'failure'
-        : anomaly.severity === 'alarm'
-          ? 'alarm'
-          : 'warning';
-    status = worse(status, anomaly.severity === 'info' ? 'normal' : band);
-  }
-  return { status, properties };
+  return { twin: { ...next, health: twinHealth(next) }, readings: [] };
 }
 
 const isEarlier = (a: string, b: string) => Date.parse(a) < Date.parse(b);

@@ -1,8 +1,6 @@
-import fc from 'fast-check';
-import { twinHealth, type TwinState } from '@twinlog/domain';
 import type { TelemetryAnswer, TwinDetail } from '../../api/types';
 import type { StreamMessage } from '../../stream/live-stream';
-import { appendReadings, applyStreamMessage, healthOf } from './live-twin';
+import { appendReadings, applyStreamMessage } from './live-twin';
 
 const value = (v: number, at: string) => ({
   value: v,
@@ -164,40 +162,5 @@ describe('live updates of the twin page, from the stream message alone', () => {
       { start: '2026-01-01T00:00:50.000Z', mean: 22, min: 18, max: 26, last: 26, count: 3 },
       { start: '2026-01-01T00:01:00.000Z', mean: 30, min: 30, max: 30, last: 30, count: 1 },
     ]);
-  });
-});
-
-describe('the page’s health, as the server computes it', () => {
-  it('agrees with the domain’s twinHealth on generated twins', () => {
-    const bound = fc.option(fc.integer({ min: -50, max: 150 }), { nil: undefined });
-    const band = fc.option(fc.record({ low: bound, high: bound }, { requiredKeys: [] }), {
-      nil: undefined,
-    });
-    const limits = fc.record(
-      { normal: band, warning: band, alarm: band, failure: band },
-      {
-        requiredKeys: [],
-      },
-    );
-    const props = fc.constantFrom('temperature', 'speed', 'constructor', '__proto__');
-    fc.assert(
-      fc.property(
-        fc.dictionary(props, fc.integer({ min: -100, max: 200 })),
-        fc.dictionary(props, limits),
-        fc.array(fc.constantFrom('info', 'warning', 'alarm', 'critical'), { maxLength: 3 }),
-        (values, lims, severities) => {
-          const state = {
-            reported: Object.fromEntries(
-              Object.entries(values).map(([p, v]) => [p, value(v, '2026-01-01T00:00:00.000Z')]),
-            ),
-            limits: lims,
-            activeAnomalies: Object.fromEntries(
-              severities.map((severity, i) => [`ep-${i}`, { severity }]),
-            ),
-          } as unknown as TwinState;
-          expect(healthOf(state)).toEqual(twinHealth(state));
-        },
-      ),
-    );
   });
 });

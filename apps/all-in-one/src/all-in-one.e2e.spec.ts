@@ -127,7 +127,7 @@ describe('npm start (embedded, all in one process)', () => {
     expect(logLines.length).toBeGreaterThan(3);
     for (const line of logLines) expect(JSON.parse(line)).toHaveProperty('service');
 
-    expect(await running.stop()).toBe(0);
+    await running.stopCleanly();
     running = undefined;
 
     // Restarted without the simulator, twice: the log replays to the same state each time.
@@ -140,7 +140,7 @@ describe('npm start (embedded, all in one process)', () => {
     });
     running = await startTwinlogProcess(quiet);
     const second = await settled(() => snapshot(running!.url));
-    expect(await running.stop()).toBe(0);
+    await running.stopCleanly();
     running = await startTwinlogProcess(quiet);
     const third = await settled(() => snapshot(running!.url));
     expect(third).toEqual(second);

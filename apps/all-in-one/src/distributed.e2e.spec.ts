@@ -54,7 +54,7 @@ describe('npm run start:distributed (each service its own process, real Kafka an
       code: 0,
       out: expect.stringContaining('cnc-01'),
     });
-    expect(await running.stop()).toBe(0);
+    await running.stopCleanly();
     running = undefined;
 
     const snapshot = async (url: string) => ({
@@ -64,7 +64,7 @@ describe('npm run start:distributed (each service its own process, real Kafka an
     });
     running = await start({ TWINLOG_SIMULATOR: 'off' });
     const second = await settled(() => snapshot(running!.url));
-    expect(await running.stop()).toBe(0);
+    await running.stopCleanly();
     running = await start({ TWINLOG_SIMULATOR: 'off' });
     expect(await settled(() => snapshot(running!.url))).toEqual(second);
     expect((second.machine as { revision: number }).revision).toBeGreaterThanOrEqual(

@@ -9,6 +9,8 @@ export interface TwinlogProcess {
   output(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** SIGTERM; fails with the process's last lines when it did not exit with 0 (they say why). */
+  stopCleanly(): Promise<void>;
 }
 
 /** `npm start` (or `npm run start:distributed`) as a user runs it, with the given environment. */
@@ -56,6 +58,14 @@ export async function startTwinlogProcess(
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
+    },
+    stopCleanly: async () => {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0)
+        throw new Error(
+          `Twinlog exited with ${code} when stopped; its last lines:\n${output.split('\n').slice(-80).join('\n')}`,
+        );
     },
   };
 }

@@ -5,15 +5,17 @@ import { isKnownUnit } from '@twinlog/domain';
 import { loadModelCatalog, SEED_MODELS_DIR } from './load-model-catalog';
 
 describe('loading twin models from files', () => {
-  it('loads the seed plant: a production line of CNC milling machines made of components', () => {
+  it('loads the seed plant: a machining process over a line of CNC milling machines made of components', () => {
     const catalog = loadModelCatalog(SEED_MODELS_DIR);
     expect(catalog.types()).toEqual([
       'cnc-milling-machine',
       'coolant-pump',
       'cutting-tool',
+      'machining-process',
       'production-line',
       'spindle-motor',
     ]);
+    expect(catalog.get('machining-process').level).toBe('process');
     const cnc = catalog.get('cnc-milling-machine');
     expect(cnc.level).toBe('asset');
     expect(Object.fromEntries(Object.entries(cnc.properties).map(([k, v]) => [k, v.unit]))).toEqual(
@@ -23,6 +25,9 @@ describe('loading twin models from files', () => {
         spindle_speed: 'rpm',
         power_consumption: 'kW',
         tool_wear: '1',
+        machine_state: '1',
+        parts_produced: 'parts',
+        parts_scrapped: 'parts',
       },
     );
     expect(cnc.children.map((c) => c.type)).toEqual([
@@ -32,6 +37,9 @@ describe('loading twin models from files', () => {
     ]);
     expect(catalog.get('production-line').children.map((c) => c.type)).toEqual([
       'cnc-milling-machine',
+    ]);
+    expect(catalog.get('machining-process').children.map((c) => c.type)).toEqual([
+      'production-line',
     ]);
     expect(cnc.properties['tool_wear']?.limits.failure?.high).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
-import type { MonitoredReading } from '@twinlog/analytics';
+import type { AnomalyChange, MonitoredReading } from '@twinlog/analytics';
 import type { ModelCatalog, NewEvent } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import { TwinDirectory } from '@twinlog/read-models';
@@ -102,7 +102,22 @@ export class DetectionWorker implements OnModuleDestroy {
     return this.consumer.handle(batch);
   }
 
-  private judge({ partition, twin, event, readings, silent }: TwinReadings): NewEvent[] {
+  /** The second opinion's look at the readings: never allowed to fail the detection. */
+  private observeForSecondOpinion(
+    { partition, twin, event, readings, silent }: TwinReadings,
+    monitored: MonitoredReading[],
+    changes: AnomalyChange[],
+  ): void {
+    try {
+      const withUnits = readings.map((r, i) => ({ ...monitored[i]!, unit: r.unit }));
+      this.secondOpinion.observe(partition, twin, event, withUnits, changes, silent);
+    } catch (error) {
+      this.logger.warn(`second opinion skipped for ${twin.twinId}: ${(error as Error).message}`);
+    }
+  }
+
+  private judge(fed: TwinReadings): NewEvent[] {
+    const { partition, twin, event, readings, silent } = fed;
     const monitored: MonitoredReading[] = readings.map((r) => ({
       property: r.property,
       value: r.value,
@@ -110,14 +125,7 @@ export class DetectionWorker implements OnModuleDestroy {
       readingId: r.readingId,
     }));
     const changes = this.monitors.observe(partition, twin, monitored);
-    this.secondOpinion.observe(
-      partition,
-      twin,
-      event,
-      readings.map((r, i) => ({ ...monitored[i]!, unit: r.unit })),
-      changes,
-      silent,
-    );
+    if (this.secondOpinion.enabled) this.observeForSecondOpinion(fed, monitored, changes);
     if (silent) {
       this.readingsReplayed += monitored.length;
       return [];

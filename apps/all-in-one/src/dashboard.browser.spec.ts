@@ -1,5 +1,8 @@
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
 import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
 import {
+  AI_FINDING_SUMMARY,
+  aiSecondOpinionIsLabelled,
   alertIsAcknowledged,
   anomalyWithEvidence,
   checkPage,
@@ -23,11 +26,40 @@ import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
 describe('the dashboard in a real browser', () => {
   jest.setTimeout(180_000);
   let rig: DashboardRig;
+  let ai: OpenAiCompatibleServer;
   beforeAll(async () => {
-    rig = await startDashboardRig();
+    // A local OpenAI-compatible server for the AI features (docs/ai.md), answering by schema.
+    ai = await startOpenAiCompatibleServer();
+    ai.otherwise({
+      respond: (request) => {
+        const schema = request.body?.response_format?.json_schema?.name;
+        if (schema !== 'second-opinion') return { status: 500, message: `no answer for ${schema}` };
+        const content: string = request.body.messages[1].content;
+        const data = JSON.parse(content.slice('<data>\n'.length, -'\n</data>'.length));
+        return {
+          json: {
+            verdict: 'possible-anomaly',
+            properties: [data.properties[0].property],
+            summary: AI_FINDING_SUMMARY,
+          },
+        };
+      },
+    });
+    rig = await startDashboardRig({
+      env: {
+        OPENAI_API_KEY: 'sk-browser-test',
+        OPENAI_BASE_URL: ai.baseUrl,
+        // The demo machines' second opinion: a window per 2 minutes of event time (12 s at the
+        // simulator's speed), enough asks an hour for the whole demo plant.
+        TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine',
+        TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '120',
+        TWINLOG_AI_SECOND_OPINION_PER_HOUR: '5000',
+      },
+    });
   }, 300_000);
   afterAll(async () => {
     await rig?.close();
+    await ai?.close();
   });
 
   it('GET / answers the HTML titled Twinlog under a strict content security policy', async () => {
@@ -91,6 +123,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an anomaly appears with its evidence', async () => {
     await anomalyWithEvidence(rig);
+  });
+
+  it("a machine's AI second opinion shows in its own panel, labelled, not as an anomaly", async () => {
+    await aiSecondOpinionIsLabelled(rig);
   });
 
   it('the health chart shades the remaining-life band between P10 and P90', async () => {

@@ -32,6 +32,8 @@ export function anomalyService(config: AnomalyConfig): ServiceDefinition {
     // twin's telemetry stream, so the Kafka adapter's index follows twin-events only.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
+    // The opt-in second opinion (docs/ai.md); off, it asks nothing.
+    usesAi: true,
     controllers: [...ANOMALY_HTTP_API, DetectionMessageController],
     providers: [{ provide: ANOMALY_CONFIG, useValue: config }, TwinDirectory, DetectionWorker],
     follows: [twinDirectoryFollow(`${config.group}-directory`)],

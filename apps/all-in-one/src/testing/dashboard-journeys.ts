@@ -462,3 +462,31 @@ export async function everyPageFitsATablet(rig: DashboardRig): Promise<void> {
     await page.close();
   }
 }
+
+/** What the browser spec's local model server says of a window (its second-opinion answer). */
+export const AI_FINDING_SUMMARY = 'The readings drift apart more than usual (browser test).';
+
+/**
+ * The AI second opinion of a demo machine (the rig's anomaly worker asks the spec's local
+ * OpenAI-compatible server) shows on its twin page in its own panel, labelled as such, and not
+ * in the anomaly timeline.
+ */
+export async function aiSecondOpinionIsLabelled(rig: DashboardRig): Promise<void> {
+  const twinId = 'cnc-01';
+  await eventually(
+    () => rig.api<{ events?: unknown[] }>(`/v1/twins/${twinId}/events?types=AiFindingRecorded`),
+    (r) => (r.body?.events?.length ?? 0) > 0,
+    `an AI finding on ${twinId}`,
+    2 * WAIT_MS,
+  );
+  const page = await rig.open(`/twins/${twinId}`);
+  const panel = page.getByTestId('ai-findings');
+  await untilText(panel, /AI second opinion/, 'the AI second opinion panel');
+  const item = panel.getByTestId('ai-finding-item').first();
+  const text = await untilText(item, /drift apart/, 'the finding');
+  expect(text).toMatch(/AI second opinion/);
+  const timeline = await page.locator('section[aria-labelledby="anomalies-title"]').innerText();
+  expect(timeline).not.toContain(AI_FINDING_SUMMARY);
+  await checkPage(page, 'twin-ai-second-opinion');
+  await page.close();
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import { AllowedHosts, intFrom, listOf, type Env, readServiceSettings } from '@twinlog/service-kit';
 
 /** Every setting of the anomaly service, with its default and why. */
 const schema = z.object({
@@ -16,6 +16,18 @@ const schema = z.object({
   ANOMALY_CONCURRENT_PARTITIONS: intFrom(1, 4),
   // A reading can arrive before the broadcast feed delivered its twin's registration.
   ANOMALY_DIRECTORY_WAIT_MS: intFrom(0, 5_000),
+  // The AI second opinion (docs/ai.md): opt-in per twin type; empty keeps it off. Each type must
+  // be in the model catalogue (checked when the worker starts).
+  TWINLOG_AI_SECOND_OPINION_TYPES: listOf('').pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a twin type name')).max(100),
+  ),
+  // One ask per twin per window of this much event time: a twin's readings cost at most one
+  // request per window, whatever its reporting rate.
+  TWINLOG_AI_SECOND_OPINION_INTERVAL_S: intFrom(10, 900, 7 * 24 * 3600),
+  // Asks per worker per hour (wall clock): the bill of a plant of many twins is bounded.
+  TWINLOG_AI_SECOND_OPINION_PER_HOUR: intFrom(1, 60, 100_000),
+  // Windows waiting for the model; one more is skipped (and counted), never waited for.
+  TWINLOG_AI_SECOND_OPINION_QUEUE: intFrom(1, 20, 1_000),
 });
 
 export type AnomalyConfig = ReturnType<typeof readAnomalyConfig>;
@@ -33,5 +45,11 @@ export function readAnomalyConfig(env: Env) {
     maxBatch: raw.ANOMALY_MAX_BATCH,
     concurrentPartitions: raw.ANOMALY_CONCURRENT_PARTITIONS,
     directoryWaitMs: raw.ANOMALY_DIRECTORY_WAIT_MS,
+    secondOpinion: {
+      twinTypes: [...new Set(raw.TWINLOG_AI_SECOND_OPINION_TYPES)],
+      intervalMs: raw.TWINLOG_AI_SECOND_OPINION_INTERVAL_S * 1000,
+      perHour: raw.TWINLOG_AI_SECOND_OPINION_PER_HOUR,
+      queue: raw.TWINLOG_AI_SECOND_OPINION_QUEUE,
+    },
   };
 }

@@ -23,4 +23,27 @@ describe('anomaly service configuration', () => {
       /ANOMALY_HTTP_PORT[\s\S]*ANOMALY_MAX_BATCH|ANOMALY_MAX_BATCH[\s\S]*ANOMALY_HTTP_PORT/,
     );
   });
+
+  it('reads the second opinion settings: off by default, bad values named', () => {
+    expect(readAnomalyConfig({}).secondOpinion).toEqual({
+      twinTypes: [],
+      intervalMs: 900_000,
+      perHour: 60,
+      queue: 20,
+    });
+    expect(
+      readAnomalyConfig({
+        TWINLOG_AI_SECOND_OPINION_TYPES: ' pump, cnc-milling-machine,pump ',
+        TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '60',
+      }).secondOpinion,
+    ).toMatchObject({ twinTypes: ['pump', 'cnc-milling-machine'], intervalMs: 60_000 });
+    for (const [name, value] of [
+      ['TWINLOG_AI_SECOND_OPINION_TYPES', 'pump,__proto__'],
+      ['TWINLOG_AI_SECOND_OPINION_TYPES', 'a b'],
+      ['TWINLOG_AI_SECOND_OPINION_INTERVAL_S', '5'],
+      ['TWINLOG_AI_SECOND_OPINION_PER_HOUR', '0'],
+      ['TWINLOG_AI_SECOND_OPINION_QUEUE', 'many'],
+    ])
+      expect(() => readAnomalyConfig({ [name!]: value })).toThrow(new RegExp(name!));
+  });
 });

@@ -8,6 +8,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import type { StreamMessage } from '../../stream/live-stream';
 import { usePageStream } from '../../stream/page-stream';
 import type { PageProps } from '../page';
+import { AiFindings } from './AiFindings';
 import { AnomalyTimeline } from './AnomalyTimeline';
 import { AuditTrail } from './AuditTrail';
 import { HealthPanel } from './HealthPanel';
@@ -187,6 +188,7 @@ export default function TwinPage({ params, query }: PageProps) {
         reload={resyncs}
       />
       <AnomalyTimeline twin={twin} />
+      <AiFindings twin={twin} />
       <HealthPanel twin={twin} />
       <TimeSlider twin={twin} query={query} />
       <AuditTrail twinId={twin.twinId} revision={twin.revision} />

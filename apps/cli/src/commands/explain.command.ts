@@ -67,7 +67,11 @@ export function explanationText(e: Explanation): string[] {
     '',
     printable(e.summary),
     ...(e.likelyCauses.length > 0
-      ? ['', 'Likely causes:', ...e.likelyCauses.map((c, i) => `  ${i + 1}. ${printable(c.cause)}: ${printable(c.why)}`)]
+      ? [
+          '',
+          'Likely causes:',
+          ...e.likelyCauses.map((c, i) => `  ${i + 1}. ${printable(c.cause)}: ${printable(c.why)}`),
+        ]
       : []),
     ...(e.checkFirst.length > 0
       ? ['', 'Check first:', ...e.checkFirst.map((c) => `  - ${printable(c)}`)]

@@ -100,7 +100,8 @@ describe('explaining an anomaly (embedded, local model server)', () => {
     // A sibling's anomaly around the same time: related.
     await detect(h, 'mill-y', 'mill-y:vibration:zscore:r-7', 95);
     await waitFor(
-      async () => (await h.call('GET', '/v1/twins/mill-x')).json?.activeAnomalies?.[EP] !== undefined,
+      async () =>
+        (await h.call('GET', '/v1/twins/mill-x')).json?.activeAnomalies?.[EP] !== undefined,
       'the anomaly is folded',
     );
   });
@@ -178,7 +179,11 @@ describe('explaining an anomaly (embedded, local model server)', () => {
     expect(data.hierarchy.parent).toMatchObject({ twinId: 'line-x' });
     expect(data.hierarchy.siblings.map((s: { twinId: string }) => s.twinId)).toEqual(['mill-y']);
     expect(data.relatedAnomalies).toEqual([
-      expect.objectContaining({ twinId: 'mill-y', relation: 'sibling', properties: ['temperature'] }),
+      expect.objectContaining({
+        twinId: 'mill-y',
+        relation: 'sibling',
+        properties: ['temperature'],
+      }),
     ]);
 
     // Recorded: in the audit trail, caused by the detection, who asked, and the same answer by GET.

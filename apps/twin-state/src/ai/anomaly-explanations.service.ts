@@ -210,11 +210,18 @@ export class AnomalyExplanations {
       .map((c) => visible(c.twinId))
       .filter((s): s is TwinState => s !== undefined);
     const ancestors: TwinState[] = [];
-    for (let up = parent; up && ancestors.length < FACT_LIMITS.ancestors; up = visible(up.parentId)) {
+    for (
+      let up = parent;
+      up && ancestors.length < FACT_LIMITS.ancestors;
+      up = visible(up.parentId)
+    ) {
       if (ancestors.some((a) => a.twinId === up!.twinId)) break; // a corrupt cycle
       ancestors.push(up);
     }
-    const neighbours = new Set([...(parent ? [parent.twinId] : []), ...siblings.map((s) => s.twinId)]);
+    const neighbours = new Set([
+      ...(parent ? [parent.twinId] : []),
+      ...siblings.map((s) => s.twinId),
+    ]);
     return explanationFacts({
       detected,
       cleared,

@@ -5,7 +5,12 @@ import {
   type EventOfType,
   type TwinState,
 } from '@twinlog/domain';
-import { explanationFacts, FACT_LIMITS, modelledProperties, statisticsRange } from './explanation-facts';
+import {
+  explanationFacts,
+  FACT_LIMITS,
+  modelledProperties,
+  statisticsRange,
+} from './explanation-facts';
 
 const model = parseTwinModel(
   `type: mill
@@ -124,7 +129,9 @@ describe('the facts of an explanation', () => {
       hierarchy: { parent: { twinId: 'line-1' }, siblingCount: 30 },
       relatedAnomalies: [{ twinId: 'line-1', relation: 'parent' }],
     });
-    expect((facts.hierarchy as { siblings: unknown[] }).siblings).toHaveLength(FACT_LIMITS.siblings);
+    expect((facts.hierarchy as { siblings: unknown[] }).siblings).toHaveLength(
+      FACT_LIMITS.siblings,
+    );
     // The episode itself is not its own relative.
     expect(facts.relatedAnomalies).toHaveLength(1);
   });

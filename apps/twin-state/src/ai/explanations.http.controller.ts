@@ -74,7 +74,10 @@ export class ExplanationsHttpController {
       404: `${NOT_FOUND}; EXPLANATION_NOT_FOUND: none recorded yet (POST asks for one)`,
     },
   })
-  get(@Param('episodeId') episodeId: string, @Caller() caller: Principal): Promise<ExplanationView> {
+  get(
+    @Param('episodeId') episodeId: string,
+    @Caller() caller: Principal,
+  ): Promise<ExplanationView> {
     return this.explanations.get(episodeId, (site) => maySee(caller, site));
   }
 

@@ -1,6 +1,8 @@
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
 import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
 import {
   alertIsAcknowledged,
+  anomalyIsExplained,
   anomalyWithEvidence,
   checkPage,
   demoPlantIds,
@@ -23,11 +25,21 @@ import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
 describe('the dashboard in a real browser', () => {
   jest.setTimeout(180_000);
   let rig: DashboardRig;
+  // AI on, against a local OpenAI-compatible server (issue 22): the AI journeys script its answers.
+  let ai: OpenAiCompatibleServer;
   beforeAll(async () => {
-    rig = await startDashboardRig();
+    ai = await startOpenAiCompatibleServer();
+    rig = await startDashboardRig({
+      env: {
+        OPENAI_API_KEY: 'sk-browser-journeys',
+        OPENAI_BASE_URL: ai.baseUrl,
+        TWINLOG_AI_MODEL: 'browser-model',
+      },
+    });
   }, 300_000);
   afterAll(async () => {
     await rig?.close();
+    await ai?.close();
   });
 
   it('GET / answers the HTML titled Twinlog under a strict content security policy', async () => {
@@ -107,6 +119,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
     await alertIsAcknowledged(rig);
+  });
+
+  it('an anomaly is explained by the AI layer, and a viewer sees no button to ask', async () => {
+    await anomalyIsExplained(rig, ai);
   });
 
   it('at tablet size, tree, part and alert-subject links and checkboxes are 40 px touch targets', async () => {

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { checkAccessibility, pageErrors, saveScreenshot, TABLET } from '@twinlog/testing';
+import type { OpenAiCompatibleServer } from '@twinlog/testing';
 import type { DashboardRig } from './dashboard-rig';
 import { eventually } from './twinlog-process';
 
@@ -461,4 +462,64 @@ export async function everyPageFitsATablet(rig: DashboardRig): Promise<void> {
     await checkPage(page, name);
     await page.close();
   }
+}
+
+/**
+ * An anomaly explained by the AI layer (issue 22): a viewer gets no "Explain" button; an admin
+ * clicks it, the page shows the model's summary, causes and checks, labelled as the model's, the
+ * local model server got one request for it, and the alert of the episode carries it.
+ */
+export async function anomalyIsExplained(
+  rig: DashboardRig,
+  ai: OpenAiCompatibleServer,
+): Promise<void> {
+  const twinId = 'browser-explain';
+  await registerTestTwin(rig, twinId);
+  await sendTemperatures(rig, [94.5, 94.5, 94.5], twinId);
+  const { body } = await eventually(
+    () => rig.api<{ activeAnomalies: Record<string, unknown> }>(`/v1/twins/${twinId}`),
+    (r) => Object.keys(r.body?.activeAnomalies ?? {}).length > 0,
+    `an open anomaly on ${twinId}`,
+    WAIT_MS,
+  );
+  const episodeId = Object.keys(body.activeAnomalies)[0]!;
+
+  const viewer = await rig.open(`/twins/${twinId}`, { apiKey: await createKey(rig, 'viewer') });
+  await untilText(viewer.getByTestId('anomaly-item'), /temperature/i, 'the anomaly (viewer)');
+  expect(await viewer.getByTestId('anomaly-explain').count()).toBe(0);
+  await viewer.close();
+
+  const before = ai.chatRequests().length;
+  ai.answer({
+    json: {
+      summary: 'The spindle housing ran hot: coolant flow likely dropped.',
+      likelyCauses: [{ cause: 'Coolant pump wear', why: 'temperature far above its alarm limit' }],
+      checkFirst: ['coolant level', 'coolant pump'],
+    },
+  });
+  const page = await rig.open(`/twins/${twinId}`);
+  const item = page.locator(`[data-testid=anomaly-item][data-episode="${episodeId}"]`);
+  const button = item.getByTestId('anomaly-explain');
+  await button.waitFor({ timeout: WAIT_MS });
+  expect(await button.innerText()).toBe('Explain');
+  await button.click();
+  await untilText(item.getByTestId('explanation-summary'), /coolant flow/, 'the explanation');
+  const shown = await item.getByTestId('anomaly-explanation').innerText();
+  expect(shown).toMatch(/AI explanation by/);
+  expect(shown).toMatch(/Coolant pump wear/);
+  await untilText(button, /Explain again/, 'the button offers a new explanation');
+  const requests = ai.chatRequests().slice(before);
+  expect(requests).toHaveLength(1);
+  expect(requests[0]!.body.response_format.json_schema.name).toBe('anomaly-explanation');
+  await eventually(
+    () =>
+      rig.api<{ alerts: Array<{ explanation?: { summary: string } }> }>(
+        `/v1/alerts?twinId=${twinId}`,
+      ),
+    (r) => r.body.alerts?.some((a) => /coolant flow/.test(a.explanation?.summary ?? '')),
+    "the explanation on the anomaly's alert",
+    WAIT_MS,
+  );
+  await checkPage(page, 'twin-explanation');
+  await page.close();
 }

@@ -120,7 +120,13 @@ export function AnomalyExplanation({
         </>
       )}
       {offer && (
-        <button type="button" onClick={() => void explain()} disabled={busy} aria-busy={busy}>
+        <button
+          type="button"
+          data-testid="anomaly-explain"
+          onClick={() => void explain()}
+          disabled={busy}
+          aria-busy={busy}
+        >
           {explainButtonText(busy, explanation !== undefined)}
         </button>
       )}

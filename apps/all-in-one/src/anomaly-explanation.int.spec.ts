@@ -27,12 +27,8 @@ describe.each(['embedded', 'distributed'] as const)(
     let t: InProcessTwinlog;
     const twinId = `explain-${mode}`;
     const episodeId = `${twinId}:temperature:limits:r-1`;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
-    const call = (
-      method: string,
-      path: string,
-      body?: unknown,
-    ): Promise<{ status: number; json: any }> => jsonRequest(t.url, method, path, body);
+    const call = (method: string, path: string, body?: unknown) =>
+      jsonRequest(t.url, method, path, body);
 
     beforeAll(async () => {
       ai = await startOpenAiCompatibleServer();

@@ -214,6 +214,11 @@ describe('explaining an anomaly (embedded, local model server)', () => {
     const refreshed = await h.call('POST', `${path}?refresh=true`);
     expect(refreshed.status).toBe(201);
     expect(refreshed.json.eventId).not.toBe(first.json.eventId);
+    // Asked anew (not the cache's copy of the first ask), shown what it said before.
+    const [asked] = server.chatRequests();
+    expect(server.chatRequests()).toHaveLength(1);
+    expect(asked!.body.messages[1].content).toContain('previousExplanation');
+    expect(asked!.body.messages[1].content).toContain(first.json.summary);
     expect((await h.call('GET', path)).json.summary).toBe('Looked at again: still the coolant.');
     const trail = await h.call('GET', '/v1/twins/mill-x/events?types=AnomalyExplained');
     expect(trail.json.events).toHaveLength(2);

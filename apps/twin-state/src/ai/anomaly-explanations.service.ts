@@ -122,7 +122,12 @@ export class AnomalyExplanations {
         name: EXPLAIN_TASK,
         schema: EXPLANATION_ANSWER,
         instructions: EXPLAIN_INSTRUCTIONS,
-        data: await this.facts(episode, request.see),
+        data: {
+          ...(await this.facts(episode, request.see)),
+          // A refresh shows the model what it said before: a fresh look, and never the cache's
+          // copy of the same ask.
+          ...(episode.latest ? { previousExplanation: previousOf(episode.latest) } : {}),
+        },
       });
       const data: AnomalyExplanation = {
         episodeId,
@@ -256,6 +261,11 @@ export class AnomalyExplanations {
     void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
     return run;
   }
+}
+
+function previousOf(event: Explained) {
+  const { summary, likelyCauses, checkFirst, model } = event.data;
+  return { summary, likelyCauses, checkFirst, model, explainedAt: event.occurredAt };
 }
 
 type Recorded = Pick<Explained, 'id' | 'occurredAt' | 'producer' | 'data'>;

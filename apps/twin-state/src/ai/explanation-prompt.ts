@@ -41,4 +41,6 @@ export const EXPLAIN_INSTRUCTIONS = [
   'with why the data points to it, and up to five things to check first, in order.',
   'Use only the figures in the data; say so when the data is not enough to tell.',
   'Do not invent readings, limits or events. Keep each text short and plain.',
+  'When the data holds `previousExplanation`, an operator asked for a fresh look: reconsider it',
+  'against the facts rather than repeating it.',
 ].join(' ');

@@ -89,6 +89,13 @@ export class ExplanationsHttpController {
     description:
       "Sends Twinlog's facts about the episode (the detector's evidence, the model's limits, recent statistics, the twin's place in the hierarchy, related anomalies on its parent and siblings) to the model as data, and records its validated answer as AnomalyExplained (causationId: the AnomalyDetected event; the caller as actor). 201 with the new explanation; 200 with the recorded one when there is one already, unless `refresh=true` asks for a new one. No body.",
     response: EXPLANATION,
+    status: 201,
+    also: {
+      200: {
+        description: 'The explanation recorded already (no `refresh=true`): nothing asked',
+        schema: EXPLANATION,
+      },
+    },
     errors: { 404: NOT_FOUND, ...AI_ERRORS },
   })
   async explain(

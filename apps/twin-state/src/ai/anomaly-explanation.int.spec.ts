@@ -36,7 +36,7 @@ async function detect(
             episodeId,
             detector: 'zscore',
             properties: ['temperature'],
-            score: 7.2,
+            score: 0.92,
             severity: 'alarm',
             evidence: [{ property: 'temperature', observed: 88, expected: 52, expectedHigh: 65 }],
           },
@@ -166,7 +166,7 @@ describe('explaining an anomaly (embedded, local model server)', () => {
     expect(data.twin).toMatchObject({ twinId: 'mill-x', name: INJECTION, site: 'plant-a' });
     expect(data.anomaly).toMatchObject({
       episodeId: EP,
-      score: 7.2,
+      score: 0.92,
       evidence: [{ property: 'temperature', observed: 88 }],
     });
     expect(data.model.properties.temperature).toMatchObject({

@@ -45,7 +45,7 @@ const detected: EventEnvelope<EventOfType<'AnomalyDetected'>> = {
     episodeId: 'ep-1',
     detector: 'zscore',
     properties: ['temperature', 'not-in-model'],
-    score: 6.5,
+    score: 0.87,
     severity: 'alarm',
     evidence: [{ property: 'temperature', observed: 91, expected: 58 }],
   },
@@ -117,7 +117,7 @@ describe('the facts of an explanation', () => {
       ],
     });
     expect(facts).toMatchObject({
-      anomaly: { episodeId: 'ep-1', score: 6.5, evidence: detected.data.evidence, open: true },
+      anomaly: { episodeId: 'ep-1', score: 0.87, evidence: detected.data.evidence, open: true },
       twin: { twinId: 'mill-1', name: 'Mill mill-1', site: 'plant-a' },
       model: {
         properties: {

@@ -4,6 +4,7 @@ import {
   AI_FINDING_SUMMARY,
   aiSecondOpinionIsLabelled,
   alertIsAcknowledged,
+  anomalyIsExplained,
   anomalyWithEvidence,
   checkPage,
   demoPlantIds,
@@ -54,6 +55,7 @@ describe('the dashboard in a real browser', () => {
         TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine',
         TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '120',
         TWINLOG_AI_SECOND_OPINION_PER_HOUR: '5000',
+        TWINLOG_AI_MODEL: 'browser-model',
       },
     });
   }, 300_000);
@@ -143,6 +145,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
     await alertIsAcknowledged(rig);
+  });
+
+  it('an anomaly is explained by the AI layer, and a viewer sees no button to ask', async () => {
+    await anomalyIsExplained(rig, ai);
   });
 
   it('at tablet size, tree, part and alert-subject links and checkboxes are 40 px touch targets', async () => {

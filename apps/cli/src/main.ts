@@ -4,6 +4,7 @@ import { findApiKey } from '@twinlog/service-kit';
 import { CliError, useApiKey } from './commands/api-client';
 import { backtestCommand } from './commands/backtest.command';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from './commands/dead-letters.command';
+import { EXPLAIN_USAGE, explainCommand } from './commands/explain.command';
 import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.command';
 import { TWIN_USAGE, twinCommand } from './commands/twin.command';
 import { WATCH_USAGE, watchCommand } from './commands/watch.command';
@@ -19,6 +20,7 @@ const USAGE = `twinlog: the Twinlog command line
 ${TWINS_USAGE}
 ${TWIN_USAGE}
 ${ANOMALIES_USAGE}
+${EXPLAIN_USAGE}
 ${WATCH_USAGE}
 ${ALERTS_USAGE}
 ${MAINTENANCE_USAGE}
@@ -58,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return twinCommand(config.twinStateUrl, args, out);
     case 'anomalies':
       return anomaliesCommand(config.twinStateUrl, args, out, status);
+    case 'explain':
+      return explainCommand(config.twinStateUrl, args, out);
     case 'watch':
       return watchCommand(config.twinStateUrl, args, out, status);
     case 'alerts':

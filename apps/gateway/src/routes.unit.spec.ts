@@ -20,6 +20,7 @@ describe('the one-port routes', () => {
     ['/v1/admin/rebuild', 'twin-state'],
     // The AI layer's status (issue 22): twin-state answers it.
     ['/v1/ai', 'twin-state'],
+    ['/v1/anomalies/mill-1:temperature:zscore:r-1/explanation', 'twin-state'],
     ['/v1/alerts', 'alerting'],
     ['/v1/alerts?status=open', 'alerting'],
     ['/v1/alerts/alt-1/acknowledge', 'alerting'],

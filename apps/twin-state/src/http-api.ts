@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AccessKeysHttpController } from '@twinlog/service-kit';
 import { AdminHttpController } from './admin/admin.http.controller';
 import { AiStatusHttpController } from './ai/ai-status.http.controller';
+import { ExplanationsHttpController } from './ai/explanations.http.controller';
 import { CommandsHttpController } from './commands/commands.http.controller';
 import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
@@ -24,4 +25,6 @@ export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   WhoamiHttpController,
   // Whether AI assistance is on (issue 22, docs/ai.md).
   AiStatusHttpController,
+  // Explanations of anomalies (issue 22, docs/ai.md).
+  ExplanationsHttpController,
 ];

@@ -8,6 +8,7 @@ import {
   type ServicePorts,
 } from '@twinlog/service-kit';
 import { TWIN_STATE_HTTP_API } from './http-api';
+import { AnomalyExplanations } from './ai/anomaly-explanations.service';
 import { RebuildService } from './admin/rebuild.service';
 import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
@@ -46,6 +47,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       RebuildService,
       StreamHub,
       ProcessKpiProjector,
+      AnomalyExplanations,
     ],
     follows: [
       follow({

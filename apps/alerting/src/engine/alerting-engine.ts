@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   TwinlogError,
   type AlertCommand,
+  type AlertExplanation,
   type AlertMatch,
   type AlertView,
   type ChannelView,
@@ -52,15 +53,26 @@ export class AlertingEngine implements AlertingApi {
   }
 
   alerts(query: AlertQuery, visible: SiteFilter): AlertView[] {
-    return matchingAlerts(this.projection.alerts(), query, visible);
+    return matchingAlerts(this.projection.alerts(), query, visible).map(this.explained);
   }
 
   alert(alertId: string, visible: SiteFilter): AlertView {
     const alert = this.projection.alert(alertId);
     if (!alert || !shows(visible, alert.site))
       throw new TwinlogError('ALERT_NOT_FOUND', `No alert ${alertId}`, { alertId });
-    return alert;
+    return this.explained(alert);
   }
+
+  /** The view with the latest explanation of its anomaly members' episodes (docs/ai.md), if any. */
+  private readonly explained = (alert: AlertView): AlertView => {
+    let latest: AlertExplanation | undefined;
+    for (const { cause } of alert.members) {
+      if (cause.kind !== 'anomaly') continue;
+      const found = this.decisions.twins.explanationOf(cause.twinId, cause.episodeId);
+      if (found && (!latest || found.explainedAt > latest.explainedAt)) latest = found;
+    }
+    return latest ? { ...alert, explanation: latest } : alert;
+  };
 
   acknowledge(alertId: string, note: string | null, actor: string | null, visible: SiteFilter) {
     return this.onAlert(alertId, visible, { kind: 'acknowledge', alertId, note }, actor);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertTwinInfo, EventEnvelope } from '@twinlog/domain';
+import type { AlertExplanation, AlertTwinInfo, EventEnvelope } from '@twinlog/domain';
 import { TwinDirectory } from '@twinlog/read-models';
 
 /** Findings the analytics derive from a twin's readings: the twin has reported telemetry. */
@@ -15,12 +15,27 @@ export class AlertTwins {
   readonly directory = new TwinDirectory();
   private readonly ids = new Set<string>();
   private readonly withReadings = new Set<string>();
+  /** The latest AnomalyExplained of each episode (docs/ai.md): shown on its alert, never decided on. */
+  private readonly explanations = new Map<string, AlertExplanation>();
 
   apply(events: readonly EventEnvelope[]): void {
     this.directory.apply(events);
     for (const event of events) {
       if (event.type === 'TwinRegistered') this.ids.add(event.twinId);
       else if (FROM_READINGS.has(event.type)) this.withReadings.add(event.twinId);
+      else if (event.type === 'AnomalyExplained') {
+        const { episodeId, summary, likelyCauses, checkFirst, model } = event.data;
+        this.explanations.set(episodeId, {
+          episodeId,
+          twinId: event.twinId,
+          eventId: event.id,
+          explainedAt: event.occurredAt,
+          summary,
+          likelyCauses,
+          checkFirst,
+          model,
+        });
+      }
     }
   }
 
@@ -36,6 +51,12 @@ export class AlertTwins {
       retired: twin.status === 'retired',
     };
   };
+
+  /** The latest explanation of a twin's anomaly episode, if any. */
+  explanationOf(twinId: string, episodeId: string): AlertExplanation | undefined {
+    const found = this.explanations.get(episodeId);
+    return found?.twinId === twinId ? found : undefined;
+  }
 
   /** Every registered twin not retired. */
   known(): string[] {

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { checkAccessibility, pageErrors, saveScreenshot, TABLET } from '@twinlog/testing';
+import type { OpenAiCompatibleServer } from '@twinlog/testing';
 import type { DashboardRig } from './dashboard-rig';
 import { eventually } from './twinlog-process';
 
@@ -211,7 +212,10 @@ async function untilUrl(page: Page, ok: (url: URL) => boolean, what: string): Pr
   const deadline = Date.now() + WAIT_MS;
   while (!ok(new URL(page.url()))) {
     if (Date.now() > deadline) {
-      const slider = await page.getByTestId('time-slider').inputValue().catch(() => '?');
+      const slider = await page
+        .getByTestId('time-slider')
+        .inputValue()
+        .catch(() => '?');
       throw new Error(`${what}: the URL stayed ${page.url()} (slider at ${slider})`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -273,7 +277,11 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   for (let step = 0; step < 20 && !/33\.5/.test(shown); step++) {
     const before = atOf(page);
     await slider.press('PageUp');
-    await untilUrl(page, (url) => url.searchParams.get('at') !== before, 'Page Up moved the moment');
+    await untilUrl(
+      page,
+      (url) => url.searchParams.get('at') !== before,
+      'Page Up moved the moment',
+    );
     shown = await stateAsOfUrl(page);
     expect(shown).not.toMatch(/58\.5/);
   }
@@ -293,7 +301,11 @@ export async function timeSliderShowsOlderState(rig: DashboardRig): Promise<void
   // Over the subtree: what changed since, twin by twin (the tool fitted since is new).
   const at = atOf(page);
   await page.getByLabel(/whole subtree/i).check();
-  await untilUrl(page, (url) => url.searchParams.get('subtree') === 'true', 'the subtree in the URL');
+  await untilUrl(
+    page,
+    (url) => url.searchParams.get('subtree') === 'true',
+    'the subtree in the URL',
+  );
   expect(atOf(page)).toBe(at);
   const changed = page.locator(`[data-testid=subtree-diff-twin][data-twin="${machine}"]`);
   await untilText(changed, /temperature[\s\S]*33\.5[\s\S]*58\.5/, "the machine's change");
@@ -368,7 +380,8 @@ export async function scenarioDrawsItsChart(rig: DashboardRig): Promise<void> {
   // baseline, both edges of the Monte Carlo band and the band filled between them.
   const drawn = await untilDrawn(
     chart,
-    (d) => ['scenario', 'baseline', 'band-high', 'band-low', 'band'].every((n) => d.series.includes(n)),
+    (d) =>
+      ['scenario', 'baseline', 'band-high', 'band-low', 'band'].every((n) => d.series.includes(n)),
     'the scenario chart',
   );
   // The default run's grid is hundreds of points; each of the four lines holds them.
@@ -451,7 +464,8 @@ export async function everyPageFitsATablet(rig: DashboardRig): Promise<void> {
   for (const [name, path, ready, signedIn = true] of pages) {
     const page = await rig.open(path, { viewport: TABLET, signedIn });
     if (ready === 'login') await page.getByLabel(/your api key/i).waitFor({ timeout: WAIT_MS });
-    else if (ready === 'alerts') await page.getByRole('heading', { level: 1 }).waitFor({ timeout: WAIT_MS });
+    else if (ready === 'alerts')
+      await page.getByRole('heading', { level: 1 }).waitFor({ timeout: WAIT_MS });
     else await page.getByTestId(ready).waitFor({ timeout: WAIT_MS });
     // Nothing scrolls sideways.
     const [scroll, inner] = (await page.evaluate(
@@ -488,5 +502,71 @@ export async function aiSecondOpinionIsLabelled(rig: DashboardRig): Promise<void
   const timeline = await page.locator('section[aria-labelledby="anomalies-title"]').innerText();
   expect(timeline).not.toContain(AI_FINDING_SUMMARY);
   await checkPage(page, 'twin-ai-second-opinion');
+  await page.close();
+}
+
+/**
+ * An anomaly explained by the AI layer (issue 22): a viewer gets no "Explain" button; an admin
+ * clicks it, the page shows the model's summary, causes and checks, labelled as the model's, the
+ * local model server got one request for it, and the alert of the episode carries it.
+ */
+export async function anomalyIsExplained(
+  rig: DashboardRig,
+  ai: OpenAiCompatibleServer,
+): Promise<void> {
+  const twinId = 'browser-explain';
+  await registerTestTwin(rig, twinId);
+  await sendTemperatures(rig, [94.5, 94.5, 94.5], twinId);
+  const { body } = await eventually(
+    () => rig.api<{ activeAnomalies: Record<string, unknown> }>(`/v1/twins/${twinId}`),
+    (r) => Object.keys(r.body?.activeAnomalies ?? {}).length > 0,
+    `an open anomaly on ${twinId}`,
+    WAIT_MS,
+  );
+  const episodeId = Object.keys(body.activeAnomalies)[0]!;
+
+  const viewer = await rig.open(`/twins/${twinId}`, { apiKey: await createKey(rig, 'viewer') });
+  await untilText(viewer.getByTestId('anomaly-item'), /temperature/i, 'the anomaly (viewer)');
+  // Time for the AI status to arrive, had the page asked it: a viewer's page never shows the button.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await viewer.getByTestId('anomaly-explain').count()).toBe(0);
+  await viewer.close();
+
+  // The demo machines' second opinions ask the same server meanwhile: this answer is for an
+  // explanation only, and only explanation requests are counted.
+  const explanations = () =>
+    ai
+      .chatRequests()
+      .filter((r) => r.body.response_format.json_schema.name === 'anomaly-explanation');
+  const before = explanations().length;
+  ai.answerFor('anomaly-explanation', {
+    json: {
+      summary: 'The spindle housing ran hot: coolant flow likely dropped.',
+      likelyCauses: [{ cause: 'Coolant pump wear', why: 'temperature far above its alarm limit' }],
+      checkFirst: ['coolant level', 'coolant pump'],
+    },
+  });
+  const page = await rig.open(`/twins/${twinId}`);
+  const item = page.locator(`[data-testid=anomaly-item][data-episode="${episodeId}"]`);
+  const button = item.getByTestId('anomaly-explain');
+  await button.waitFor({ timeout: WAIT_MS });
+  expect(await button.innerText()).toBe('Explain');
+  await button.click();
+  await untilText(item.getByTestId('explanation-summary'), /coolant flow/, 'the explanation');
+  const shown = await item.getByTestId('anomaly-explanation').innerText();
+  expect(shown).toMatch(/AI explanation by/);
+  expect(shown).toMatch(/Coolant pump wear/);
+  await untilText(button, /Explain again/, 'the button offers a new explanation');
+  expect(explanations().slice(before)).toHaveLength(1);
+  await eventually(
+    () =>
+      rig.api<{ alerts: Array<{ explanation?: { summary: string } }> }>(
+        `/v1/alerts?twinId=${twinId}`,
+      ),
+    (r) => r.body.alerts?.some((a) => /coolant flow/.test(a.explanation?.summary ?? '')),
+    "the explanation on the anomaly's alert",
+    WAIT_MS,
+  );
+  await checkPage(page, 'twin-explanation');
   await page.close();
 }

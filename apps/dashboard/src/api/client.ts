@@ -1,5 +1,7 @@
-import { apiErrorOf } from './api-error';
+import { ApiError, apiErrorOf } from './api-error';
 import type {
+  AiStatus,
+  AnomalyExplanation,
   AlertView,
   AuditEntry,
   CommandAnswer,
@@ -196,4 +198,38 @@ export class ApiClient {
   recordMaintenance(twinId: string, body: RecordMaintenance): Promise<CommandAnswer> {
     return this.post(`/v1/twins/${encodeURIComponent(twinId)}/maintenance`, body);
   }
+}
+
+/** Whether AI assistance is on (`GET /v1/ai`): the AI controls show only when it is. */
+export function aiStatus(client: ApiClient, signal?: AbortSignal): Promise<AiStatus> {
+  return client.get('/v1/ai', undefined, signal);
+}
+
+/** An anomaly's recorded explanation; undefined when there is none yet (404). */
+export async function anomalyExplanation(
+  client: ApiClient,
+  episodeId: string,
+  signal?: AbortSignal,
+): Promise<AnomalyExplanation | undefined> {
+  try {
+    return await client.get(
+      `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`,
+      undefined,
+      signal,
+    );
+  } catch (error) {
+    // None yet, or an episode the index does not know yet: nothing to show either way.
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Asks for an explanation (operator): the recorded one, or with `refresh` a new one. */
+export function explainAnomaly(
+  client: ApiClient,
+  episodeId: string,
+  refresh = false,
+): Promise<AnomalyExplanation> {
+  const path = `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`;
+  return client.post(refresh ? `${path}?refresh=true` : path, {});
 }

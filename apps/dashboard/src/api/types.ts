@@ -144,3 +144,30 @@ export interface CommandAnswer {
   revision: number;
   events: Array<{ id: string; type: string }>;
 }
+
+/** `GET /v1/ai`: whether AI assistance is on (issue 22, docs/ai.md). */
+export type AiStatus =
+  | {
+      enabled: true;
+      model: string;
+      baseUrlHost: string;
+      usedTokensToday: number;
+      dailyTokens: number;
+      maxConcurrent: number;
+    }
+  | { enabled: false; reason: string; howToEnable: string };
+
+/** An anomaly's AI explanation (`GET`/`POST /v1/anomalies/{episodeId}/explanation`). */
+export interface AnomalyExplanation {
+  episodeId: string;
+  twinId: string;
+  anomalyEventId: string;
+  eventId: string;
+  explainedAt: string;
+  actor: string | null;
+  summary: string;
+  likelyCauses: Array<{ cause: string; why: string }>;
+  checkFirst: string[];
+  model: string;
+  promptVersion: string;
+}

@@ -8,6 +8,7 @@ import {
 } from '@twinlog/domain';
 import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
 import { EVENT_LOG } from '@twinlog/service-kit';
+import { EpisodeIndex } from '../ai/episode-index';
 
 const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.partition}`;
 
@@ -42,6 +43,8 @@ export class LiveTwins {
   snapshotsRestored = 0;
   private follower: LiveFollower | undefined;
   private following = false;
+  /** Anomaly episodes → their twin (the explanations' ids, docs/ai.md). */
+  readonly episodes = new EpisodeIndex();
 
   constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
@@ -65,6 +68,7 @@ export class LiveTwins {
       }
     }
     this.projection = new TwinProjection(states);
+    this.episodes.seed(states);
     this.snapshotsRestored = states.length;
     return [...from.values()];
   }
@@ -88,7 +92,10 @@ export class LiveTwins {
     // Alerts pass through to the live stream; they change no twin and need no snapshot.
     const states = batch.filter((r) => !isAlertEvent(r.event));
     this.projection.apply(states.map((r) => r.event));
-    for (const { event } of states) this.changed.add(event.twinId);
+    for (const { event } of states) {
+      this.changed.add(event.twinId);
+      this.episodes.note(event);
+    }
     for (const { position } of batch) {
       const known = this.next.get(key(position));
       if (!known || position.offset + 1 > known.offset) {

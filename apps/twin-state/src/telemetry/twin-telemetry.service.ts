@@ -145,6 +145,13 @@ export class TwinTelemetry {
     return { ...header(root.twinId, range), series };
   }
 
+  /** Windows of one twin's properties over [from, to), through the same queue (an explanation's statistics). */
+  windows(twinId: string, properties: string[], from: string, to: string, everyMs: number) {
+    return this.reads.run(() =>
+      this.store.downsample({ twinIds: [twinId], properties, from, to, everyMs }),
+    );
+  }
+
   /** The range, with `every` bounded by the request's budget of series × windows. */
   private range(query: TelemetryQuery, load: Omit<ReadLoad, 'budget'>): TelemetryRange {
     return telemetryRange(query, Date.parse(this.clock()), {

@@ -60,6 +60,24 @@ export interface AlertView {
   suppressedOmitted?: number;
   /** Its log position on the alerts stream (revision): for optimistic checks and ETags. */
   revision: number;
+  /**
+   * The latest AI explanation of an anomaly it holds (AnomalyExplained on twin-events, docs/ai.md):
+   * words for the person acting on it, never part of its decisions; absent when none.
+   */
+  explanation?: AlertExplanation;
+}
+
+/** An AnomalyExplained as an alert shows it. */
+export interface AlertExplanation {
+  episodeId: string;
+  twinId: string;
+  /** The AnomalyExplained event. */
+  eventId: string;
+  explainedAt: string;
+  summary: string;
+  likelyCauses: Array<{ cause: string; why: string }>;
+  checkFirst: string[];
+  model: string;
 }
 
 /**

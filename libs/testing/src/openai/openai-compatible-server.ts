@@ -44,6 +44,11 @@ export interface OpenAiCompatibleServer {
   chatRequests(): RecordedAiRequest[];
   /** Queues replies, used one per chat completion in order. */
   answer(...replies: AiReply[]): void;
+  /**
+   * Queues replies for the requests whose structured-output schema has this name only; they come
+   * before the general queue (other features may ask the same server meanwhile).
+   */
+  answerFor(schema: string, ...replies: AiReply[]): void;
   /** The reply once the queue is empty (by default a 500 saying the script ran out). */
   otherwise(reply: AiReply): void;
   /** Chat completions being answered right now, and the most there ever were at once. */
@@ -67,6 +72,7 @@ export async function startOpenAiCompatibleServer(
   const model = options.model ?? 'test-model';
   const requests: RecordedAiRequest[] = [];
   let queue: AiReply[] = [];
+  const bySchema = new Map<string, AiReply[]>();
   let fallback = OUT_OF_SCRIPT;
   let active = 0;
   let peak = 0;
@@ -97,7 +103,11 @@ export async function startOpenAiCompatibleServer(
       active += 1;
       peak = Math.max(peak, active);
       res.on('close', () => (active -= 1));
-      const reply = queue.shift() ?? fallback;
+      const schema = recorded.body?.response_format?.json_schema?.name;
+      const reply =
+        (typeof schema === 'string' ? bySchema.get(schema)?.shift() : undefined) ??
+        queue.shift() ??
+        fallback;
       await answerWith(res, reply, recorded, model, (sequence += 1));
     });
   });
@@ -108,12 +118,15 @@ export async function startOpenAiCompatibleServer(
     requests,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions'),
     answer: (...replies) => void queue.push(...replies),
+    answerFor: (schema, ...replies) =>
+      void bySchema.set(schema, [...(bySchema.get(schema) ?? []), ...replies]),
     otherwise: (reply) => void (fallback = reply),
     inFlight: () => active,
     maxInFlight: () => peak,
     reset() {
       requests.length = 0;
       queue = [];
+      bySchema.clear();
       fallback = OUT_OF_SCRIPT;
       peak = active;
     },

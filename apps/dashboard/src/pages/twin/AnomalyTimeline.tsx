@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TwinDetail } from '../../api/types';
 import { api } from '../../auth/session';
+import { AnomalyExplanation, useExplanations } from './AnomalyExplanation';
 import { format, quantity } from '../../components/number-format';
 import {
   deviationText,
@@ -21,6 +22,7 @@ const when = (iso: string) => new Date(iso).toLocaleString();
 export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
   const [episodes, setEpisodes] = useState<AnomalyEpisode[] | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const explanations = useExplanations(twin.twinId, twin.revision);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -102,6 +104,10 @@ export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
               ) : (
                 <p data-testid="anomaly-evidence">No evidence recorded.</p>
               )}
+              <AnomalyExplanation
+                episodeId={a.episodeId}
+                recorded={explanations?.get(a.episodeId)}
+              />
             </li>
           ))}
         </ol>

@@ -70,6 +70,21 @@ export const ALERT = z
       .optional()
       .describe('Older history entries not kept in the view (the alerts stream has them)'),
     suppressedOmitted: z.number().int().nonnegative().optional(),
+    explanation: z
+      .object({
+        episodeId: z.string(),
+        twinId: z.string(),
+        eventId: z.string().describe('The AnomalyExplained event'),
+        explainedAt: time,
+        summary: z.string(),
+        likelyCauses: z.array(z.object({ cause: z.string(), why: z.string() })),
+        checkFirst: z.array(z.string()),
+        model: z.string(),
+      })
+      .optional()
+      .describe(
+        "The latest AI explanation of one of its anomalies (POST /v1/anomalies/{episodeId}/explanation); absent when none. Words only: it changes none of the alert's decisions",
+      ),
   })
   .meta({ id: 'Alert' });
 

@@ -1,0 +1,42 @@
+import { aiStatus, anomalyExplanation, ApiClient, explainAnomaly } from './client';
+
+function clientWith(answers: Array<{ status: number; body: unknown }>) {
+  const calls: Array<{ url: string; method: string }> = [];
+  const client = new ApiClient({
+    headers: () => ({}),
+    onUnauthorized: () => undefined,
+    fetch: (async (url: string, init: RequestInit) => {
+      calls.push({ url, method: String(init.method) });
+      const next = answers.shift()!;
+      return new Response(JSON.stringify(next.body), { status: next.status });
+    }) as unknown as typeof fetch,
+  });
+  return { client, calls };
+}
+
+describe("the API client's explanation calls", () => {
+  it('asks GET /v1/ai, and POSTs for an explanation (refresh in the query), ids encoded', async () => {
+    const { client, calls } = clientWith([
+      { status: 200, body: { enabled: false, reason: 'r', howToEnable: 'h' } },
+      { status: 201, body: { summary: 's' } },
+      { status: 201, body: { summary: 't' } },
+    ]);
+    expect((await aiStatus(client)).enabled).toBe(false);
+    await explainAnomaly(client, 'mill-1:temperature/../x');
+    await explainAnomaly(client, 'ep-1', true);
+    expect(calls).toEqual([
+      { url: '/v1/ai', method: 'GET' },
+      { url: '/v1/anomalies/mill-1%3Atemperature%2F..%2Fx/explanation', method: 'POST' },
+      { url: '/v1/anomalies/ep-1/explanation?refresh=true', method: 'POST' },
+    ]);
+  });
+
+  it('reads no explanation yet as undefined; other refusals are errors', async () => {
+    const { client } = clientWith([
+      { status: 404, body: { error: { code: 'EXPLANATION_NOT_FOUND', message: 'none' } } },
+      { status: 503, body: { error: { code: 'NOT_READY', message: 'later' } } },
+    ]);
+    expect(await anomalyExplanation(client, 'ep-1')).toBeUndefined();
+    await expect(anomalyExplanation(client, 'ep-1')).rejects.toMatchObject({ code: 'NOT_READY' });
+  });
+});

@@ -129,7 +129,7 @@ export class SimulationAsks {
       const reason = value.reason ?? 'the twin type’s model cannot represent it';
       throw new TwinlogError(
         'SCENARIO_NOT_SIMULABLE',
-        `The ${twinModel.type} model cannot simulate that: ${reason}`,
+        `The ${twinModel.type} model cannot simulate that: ${reason}${value.unsupported.length > 0 ? ` (not in the model: ${value.unsupported.join('; ')})` : ''}`,
         { reason, unsupported: value.unsupported },
       );
     }

@@ -1,3 +1,5 @@
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
+import { askInPlainWords } from './testing/ask-journey';
 import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
 import {
   alertIsAcknowledged,
@@ -23,11 +25,15 @@ import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
 describe('the dashboard in a real browser', () => {
   jest.setTimeout(180_000);
   let rig: DashboardRig;
+  // The AI features ask this local model server (docs/ai.md, "Testing against a local server").
+  let ai: OpenAiCompatibleServer;
   beforeAll(async () => {
-    rig = await startDashboardRig();
+    ai = await startOpenAiCompatibleServer({ model: 'local-llama' });
+    rig = await startDashboardRig({ ai });
   }, 300_000);
   afterAll(async () => {
     await rig?.close();
+    await ai?.close();
   });
 
   it('GET / answers the HTML titled Twinlog under a strict content security policy', async () => {
@@ -71,7 +77,9 @@ describe('the dashboard in a real browser', () => {
       try {
         expectNoPageErrors(page);
       } catch (refused) {
-        expect(String(refused)).toMatch(/inline script[\s\S]*Content Security Policy|Refused to execute inline script/);
+        expect(String(refused)).toMatch(
+          /inline script[\s\S]*Content Security Policy|Refused to execute inline script/,
+        );
         expect(await page.evaluate('window.__ran === undefined')).toBe(true);
         break;
       }
@@ -103,6 +111,10 @@ describe('the dashboard in a real browser', () => {
 
   it('a scenario runs and draws its chart', async () => {
     await scenarioDrawsItsChart(rig);
+  });
+
+  it('a scenario asked in plain words fills the form, runs against its baseline, and reruns after an edit', async () => {
+    await askInPlainWords(rig, ai);
   });
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {

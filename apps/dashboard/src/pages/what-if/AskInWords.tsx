@@ -33,8 +33,8 @@ export function AskInWords({
       <h2 id="ask-title">Ask in plain words</h2>
       {!status.enabled ? (
         <p class="notice">
-          AI is off, so a scenario cannot be asked in words here (the form below works as always).{' '}
-          {status.howToEnable}
+          AI is off, so a scenario cannot be asked in words here (the form below works as always).
+          To turn it on: {status.howToEnable}
         </p>
       ) : !canAsk ? (
         <p class="summary">Asking in words runs a scenario: it needs the operator role.</p>

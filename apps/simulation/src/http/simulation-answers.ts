@@ -264,7 +264,6 @@ const ASK_VIEW = z
   .meta({ id: 'SimulationAsk' });
 
 export const ASK_RESULT = z
-  .union([SIMULATION_RESULT, COMPARE_RESULT])
-  .and(z.object({ ask: ASK_VIEW }))
+  .union([SIMULATION_RESULT.extend({ ask: ASK_VIEW }), COMPARE_RESULT.extend({ ask: ASK_VIEW })])
   .meta({ id: 'SimulationAskResult' });
 export const ASK_JOB = SIMULATION_JOB.extend({ ask: ASK_VIEW });

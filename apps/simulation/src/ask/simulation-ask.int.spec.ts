@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AI_OFF_MESSAGE, responseFormatOf } from '@twinlog/ai';
+import { eventually } from '@twinlog/event-log/testing';
 import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
 import { AccessKeys } from '@twinlog/service-kit';
 import {
@@ -428,5 +429,59 @@ describe('POST /v1/simulations/ask with authentication on', () => {
     expect(operator.json.ask.scenario.twinId).toBe(MILL);
     const recorded = (await h.events(MILL)).find((e) => e.type === 'SimulationRequested');
     expect(recorded?.producer).toMatch(/^simulation\/key:/);
+  });
+});
+
+describe('POST /v1/simulations/ask on Kafka and InfluxDB (distributed mode)', () => {
+  let h: SimulationHarness;
+  let ai: OpenAiCompatibleServer;
+  const MILL = `mill-${randomUUID().slice(0, 8)}`;
+  beforeAll(async () => {
+    ai = await startOpenAiCompatibleServer({ model: MODEL });
+    h = await startSimulationHarness('kafka', {
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: ai.baseUrl,
+      TWINLOG_AI_MODEL: MODEL,
+    });
+    await withTwin(h, MILL);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await ai?.close();
+  });
+
+  it('runs the words as the same run as the JSON and records the ask in the Kafka log, as embedded does', async () => {
+    ai.otherwise(scenarioAnswer({ ...pumpFails, monteCarlo: { samples: 10, seed: 3 } }));
+    const words = 'the coolant pump fails (distributed)';
+    // The per-twin index catches up in the background (503 INDEX_CATCHING_UP until then).
+    let asked = await h.call('POST', '/v1/simulations/ask', { twinId: MILL, at: END, ask: words });
+    await eventually(
+      async () => {
+        if (asked.status !== 200)
+          asked = await h.call('POST', '/v1/simulations/ask', {
+            twinId: MILL,
+            at: END,
+            ask: words,
+          });
+        return asked.status === 200;
+      },
+      'an ask answered (the stream index caught up)',
+      60_000,
+    );
+    const plain = await h.call('POST', '/v1/simulations', asked.json.ask.scenario);
+    expect(plain.status).toBe(200);
+    expect(withoutId(asked.json)).toEqual(withoutId(plain.json));
+    await eventually(
+      async () =>
+        (await h.events(MILL)).some(
+          (e) =>
+            e.type === 'SimulationRequested' &&
+            (e.data as { simulationId: string; ask?: { text: string } }).simulationId ===
+              asked.json.simulationId &&
+            (e.data as { ask?: { text: string } }).ask?.text === words,
+        ),
+      'the SimulationRequested with its ask in the log',
+      30_000,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
+import { askInPlainWords } from './testing/ask-journey';
 import { startDashboardRig, type DashboardRig } from './testing/dashboard-rig';
 import {
   AI_FINDING_SUMMARY,
@@ -47,15 +48,13 @@ describe('the dashboard in a real browser', () => {
       },
     });
     rig = await startDashboardRig({
+      ai,
       env: {
-        OPENAI_API_KEY: 'sk-browser-test',
-        OPENAI_BASE_URL: ai.baseUrl,
         // The demo machines' second opinion: a window per 2 minutes of event time (12 s at the
         // simulator's speed), enough asks an hour for the whole demo plant.
         TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine',
         TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '120',
         TWINLOG_AI_SECOND_OPINION_PER_HOUR: '5000',
-        TWINLOG_AI_MODEL: 'browser-model',
       },
     });
   }, 300_000);
@@ -105,7 +104,9 @@ describe('the dashboard in a real browser', () => {
       try {
         expectNoPageErrors(page);
       } catch (refused) {
-        expect(String(refused)).toMatch(/inline script[\s\S]*Content Security Policy|Refused to execute inline script/);
+        expect(String(refused)).toMatch(
+          /inline script[\s\S]*Content Security Policy|Refused to execute inline script/,
+        );
         expect(await page.evaluate('window.__ran === undefined')).toBe(true);
         break;
       }
@@ -141,6 +142,10 @@ describe('the dashboard in a real browser', () => {
 
   it('a scenario runs and draws its chart', async () => {
     await scenarioDrawsItsChart(rig);
+  });
+
+  it('a scenario asked in plain words fills the form, runs against its baseline, and reruns after an edit', async () => {
+    await askInPlainWords(rig, ai);
   });
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {

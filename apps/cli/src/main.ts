@@ -13,6 +13,7 @@ import { rebuildCommand } from './commands/rebuild.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
 import { SIMULATE_USAGE } from './commands/simulate-args';
 import { simulateCommand } from './commands/simulate.command';
+import { SIMULATE_ASK_USAGE, simulateAskCommand } from './commands/simulate-ask.command';
 import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line
@@ -34,6 +35,7 @@ ${DEAD_LETTERS_USAGE}
                                 per input row; the options are the twin model's anomaly.multivariate keys
 ${RUL_USAGE}
   ${SIMULATE_USAGE}
+  ${SIMULATE_ASK_USAGE}
 
 Environment: TWINLOG_URL (default http://127.0.0.1:8080, where \`npm start\` serves every API);
              TWINLOG_TWIN_STATE_URL, TWINLOG_SIMULATION_URL, TWINLOG_MAINTENANCE_URL,
@@ -85,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
     case 'rul':
       return rulCommand(args, config.callerCwd, out, progress);
     case 'simulate':
+      if (args.includes('--ask'))
+        return simulateAskCommand(config.simulationUrl, args, out, progress);
       return simulateCommand(config.simulationUrl, args, config.callerCwd, out, progress);
     case undefined:
     case 'help':

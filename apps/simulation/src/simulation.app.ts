@@ -12,6 +12,7 @@ import { SimulationJobs } from './jobs/simulation-jobs';
 import { SimulationPool } from './pool/simulation-pool';
 import { RunRecorder } from './runs/run-recorder';
 import { SimulationRuns } from './runs/simulation-runs.service';
+import { SimulationAsks } from './ask/simulation-ask.service';
 import { TwinSubjects } from './subject/twin-subjects.service';
 import { SIMULATION_CONFIG } from './tokens';
 
@@ -30,6 +31,8 @@ export function simulationService(config: SimulationConfig): ServiceDefinition {
     // adapter's local index need not follow the telemetry volume.
     logUse: { indexedStreams: ['twin-events'] },
     usesStore: true,
+    // POST /v1/simulations/ask turns plain words into a scenario (docs/ai.md).
+    usesAi: true,
     controllers: SIMULATION_HTTP_API,
     providers: [
       { provide: SIMULATION_CONFIG, useValue: config },
@@ -38,6 +41,7 @@ export function simulationService(config: SimulationConfig): ServiceDefinition {
       SimulationPool,
       RunRecorder,
       SimulationRuns,
+      SimulationAsks,
     ],
     readyDetails: (get) => ({
       running: get(SimulationJobs).running(),

@@ -34,7 +34,12 @@ export interface DashboardRig {
  * spec file.
  */
 export async function startDashboardRig(
-  options: { simulatorSpeed?: number; env?: Record<string, string> } = {},
+  options: {
+    simulatorSpeed?: number;
+    env?: Record<string, string>;
+    /** A local OpenAI-compatible server (libs/testing): AI is on, asking it (docs/ai.md). */
+    ai?: { baseUrl: string };
+  } = {},
 ): Promise<DashboardRig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twinlog-dashboard-'));
   const twinlog = await startTwinlogProcess(
@@ -43,6 +48,7 @@ export async function startDashboardRig(
       TWINLOG_DATA_DIR: dataDir,
       TWINLOG_HTTP_PORT: String(await freePort()),
       TWINLOG_SIMULATOR_SPEED: String(options.simulatorSpeed ?? 10),
+      ...(options.ai ? aiEnv(options.ai.baseUrl) : {}),
       ...options.env,
     },
     180_000,
@@ -92,4 +98,14 @@ export async function startDashboardRig(
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The model the rig's services ask, and a key that is only a test's. */
+export const RIG_AI_MODEL = 'local-llama';
+function aiEnv(baseUrl: string): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: baseUrl,
+    OPENAI_API_KEY: 'sk-dashboard-rig-only',
+    TWINLOG_AI_MODEL: RIG_AI_MODEL,
+  };
 }

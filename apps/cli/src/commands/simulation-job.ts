@@ -60,11 +60,19 @@ export async function call(
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     const error = json['error'] as
-      { code?: string; message?: string; details?: { problems?: string[] } } | undefined;
+      | {
+          code?: string;
+          message?: string;
+          details?: { problems?: string[]; unsupported?: string[] };
+        }
+      | undefined;
     const problems = error?.details?.problems;
-    throw new Error(
-      `simulation answered ${response.status} ${error?.code ?? ''}: ${problems ? `\n  - ${problems.join('\n  - ')}` : (error?.message ?? response.statusText)}`,
-    );
+    // What the twin's model cannot simulate (simulate --ask): the reason, then each part.
+    const unsupported = error?.details?.unsupported ?? [];
+    const text = problems
+      ? `\n  - ${problems.join('\n  - ')}`
+      : `${error?.message ?? response.statusText}${unsupported.map((u) => `\n  - ${u}`).join('')}`;
+    throw new Error(`simulation answered ${response.status} ${error?.code ?? ''}: ${text}`);
   }
   return json;
 }

@@ -222,3 +222,48 @@ export const PHYSICS_MODEL = z.object({
     }),
   ),
 });
+
+/** POST /v1/simulations/ask (docs/ai.md, "Scenario from plain words"). */
+export const ASK_BODY = z
+  .object({
+    twinId: subject.twinId,
+    at: subject.at,
+    ask: z
+      .string()
+      .min(1)
+      .max(2000)
+      .describe(
+        'The what-if in plain words: "the coolant pump fails and the temperature rises 2 °C an hour"',
+      ),
+    baseline: z
+      .boolean()
+      .optional()
+      .describe(
+        'Compare with the twin left alone when the words ask for no mitigation (the answer is then a comparison)',
+      ),
+  })
+  .strict()
+  .meta({ id: 'SimulationAskRequest' });
+
+const ASK_VIEW = z
+  .object({
+    text: z.string().describe('The words asked'),
+    scenario: z
+      .record(z.string(), z.unknown())
+      .describe('Exactly the body of POST /v1/simulations that ran (edit it and POST it to rerun)'),
+    mitigations: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe(
+        'Perturbations added for the mitigated side: with any, the run was POST /v1/simulations/compare with base = scenario and alternative = scenario + mitigations',
+      ),
+    assumptions: z.array(z.string()).describe('What the model assumed that the words did not say'),
+    model: z.string().describe('The model that proposed the scenario'),
+    promptVersion: z.string(),
+    cached: z.boolean().describe('The proposal came from the cache of identical asks'),
+  })
+  .meta({ id: 'SimulationAsk' });
+
+export const ASK_RESULT = z
+  .union([SIMULATION_RESULT.extend({ ask: ASK_VIEW }), COMPARE_RESULT.extend({ ask: ASK_VIEW })])
+  .meta({ id: 'SimulationAskResult' });
+export const ASK_JOB = SIMULATION_JOB.extend({ ask: ASK_VIEW });

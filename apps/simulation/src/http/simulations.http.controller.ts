@@ -34,7 +34,12 @@ import { SimulationJobs, type Job } from '../jobs/simulation-jobs';
 import { SimulationRuns, type Started } from '../runs/simulation-runs.service';
 import { SIMULATION_CONFIG } from '../tokens';
 import { metaOf, splitCompare, splitRun } from './request-bodies';
+import { askTextOf, SimulationAsks } from '../ask/simulation-ask.service';
+import { scenarioInvalid } from '@twinlog/physics';
 import {
+  ASK_BODY,
+  ASK_JOB,
+  ASK_RESULT,
   COMPARE_BODY,
   COMPARE_RESULT,
   RUN_BODY,
@@ -85,6 +90,7 @@ export class SimulationsHttpController {
   constructor(
     private readonly runs: SimulationRuns,
     private readonly jobs: SimulationJobs,
+    private readonly asks: SimulationAsks,
     @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
   ) {}
 
@@ -134,6 +140,41 @@ export class SimulationsHttpController {
       async,
       res,
     );
+  }
+
+  @Requires('operator')
+  @Post('ask')
+  @QueryParams(RUN_QUERY)
+  @Describe({
+    summary: 'Run a what-if asked in plain words (AI)',
+    description:
+      "The model turns the words into a scenario for the twin type's physics model; Twinlog validates it like POST /v1/simulations (asking once more with the problems) and runs it the same way (with mitigations, or `baseline`: as a comparison). The answer is the run's (or the job's) plus `ask`: the scenario that ran, exactly as POST /v1/simulations takes it. See docs/ai.md.",
+    body: ASK_BODY,
+    response: ASK_RESULT,
+    status: 200,
+    also: {
+      202: {
+        description: 'A large run (or `async=true`): the job, with the `ask`',
+        schema: ASK_JOB,
+      },
+    },
+    errors: {
+      ...RUN_ERRORS,
+      422: `SCENARIO_NOT_SIMULABLE: the model says the twin's model cannot simulate it (\`details.reason\`, \`details.unsupported\`) or proposed twice a scenario that fails validation (\`details.problems\`); ${RUN_ERRORS[422]}`,
+      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After)",
+      502: 'AI_UNAVAILABLE, AI_ANSWER_INVALID',
+      503: `AI_OFF: AI is not configured (the message says how to turn it on); AI_BUSY; ${RUN_ERRORS[503]}`,
+    },
+  })
+  async ask(
+    @Body() body: unknown,
+    @Query('async') async: boolean | undefined,
+    @Req() req: IncomingMessage,
+    @Res() res: Reply,
+  ) {
+    const request = askRequestOf(body);
+    const { started, ask } = await this.asks.ask(request, metaOf(req));
+    await this.answer(started, async, res, { ask });
   }
 
   @Get()
@@ -195,11 +236,12 @@ export class SimulationsHttpController {
     started: Started<unknown>,
     async: boolean | undefined,
     res: Reply,
+    extra: Record<string, unknown> = {},
   ): Promise<void> {
     const { job } = started;
     if (async === true || (async !== false && started.work > this.config.syncMaxWork)) {
       res.setHeader('Location', `/v1/simulations/${job.id}`);
-      res.status(202).json(viewOf(job, false));
+      res.status(202).json({ ...viewOf(job, false), ...extra });
       return;
     }
     // A client that goes away no longer wants the answer: its run stops and frees its worker.
@@ -208,7 +250,7 @@ export class SimulationsHttpController {
     });
     await started.done;
     if (job.status === 'completed') {
-      res.status(200).json(job.result);
+      res.status(200).json({ ...(job.result as object), ...extra });
       return;
     }
     const error = job.error ?? {
@@ -220,6 +262,22 @@ export class SimulationsHttpController {
       .status(job.status === 'cancelled' ? 409 : statusOfFailure(job))
       .json({ error: { ...error, details: {} } });
   }
+}
+
+/** `{ twinId, ask, at?, baseline? }`, each bad field named (SCENARIO_INVALID). */
+function askRequestOf(body: unknown) {
+  const parsed = ASK_BODY.safeParse(body);
+  if (!parsed.success)
+    throw scenarioInvalid(
+      parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`),
+    );
+  const { twinId, at, ask, baseline } = parsed.data;
+  return {
+    twinId,
+    ...(at === undefined ? {} : { at }),
+    text: askTextOf(ask),
+    baseline: baseline === true,
+  };
 }
 
 /** A failed run answers with its error's own status (a domain code's, 503 for the log), else 500. */

@@ -2,6 +2,7 @@ import {
   isTwinlogError,
   parseIsoTime,
   TwinlogError,
+  type SimulationAsk,
   type SimulationRequest,
 } from '@twinlog/domain';
 import { scenarioInvalid, type Scenario } from '@twinlog/physics';
@@ -22,6 +23,7 @@ export function requestOf(
   side: Side,
   comparisonId: string | null,
   timeTravel: boolean,
+  ask?: SimulationAsk,
 ): SimulationRequest {
   const { scenario } = side;
   return {
@@ -35,6 +37,7 @@ export function requestOf(
     perturbations: scenario.perturbations.map((p) => ({ ...p })),
     samples: scenario.monteCarlo?.samples ?? 0,
     seed: scenario.monteCarlo?.seed ?? null,
+    ...(ask ? { ask: { text: ask.text, model: ask.model } } : {}),
   };
 }
 

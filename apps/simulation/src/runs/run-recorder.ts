@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   stampEvents,
+  type SimulationAsk,
   type SimulationRequest,
   type SimulationSummary,
   type TwinEvent,
@@ -14,6 +15,8 @@ export interface RunMeta {
   actor?: string;
   /** The sites the caller may act on (authentication's); all when absent. */
   sites?: (site: string | null) => boolean;
+  /** The plain words the run was asked in (POST /v1/simulations/ask), recorded with its request. */
+  ask?: SimulationAsk;
 }
 
 /**

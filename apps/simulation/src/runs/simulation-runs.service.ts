@@ -139,7 +139,7 @@ export class SimulationRuns {
       for (const side of sides) {
         await this.recorder.requested(
           job.twinId,
-          requestOf(side, comparisonId, timeTravel),
+          requestOf(side, comparisonId, timeTravel, meta.ask),
           meta,
           now(),
         );

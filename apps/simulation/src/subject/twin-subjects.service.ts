@@ -52,6 +52,29 @@ export class TwinSubjects {
     timeTravel: boolean,
     calibrationWindowSeconds: number,
   ): Promise<LoadedSubject> {
+    const { state, model } = await this.stateAt(twinId, startAt, timeTravel);
+    const properties = propertiesOf(physicsModelFor(model.type));
+    const readings = await this.readings(twinId, properties, startAt, calibrationWindowSeconds);
+    return {
+      state,
+      model,
+      subject: {
+        twinId,
+        twinModel: model,
+        limits: state.limits,
+        resetAt: state.resetAt,
+        readings,
+        startAt,
+      },
+    };
+  }
+
+  /** The twin's registration and limits at `startAt`, and its model (no readings). */
+  async stateAt(
+    twinId: string,
+    startAt: string,
+    timeTravel: boolean,
+  ): Promise<{ state: TwinState; model: TwinModel }> {
     const events = await this.log.readStream(twinId, {
       streams: ['twin-events'],
       ...(timeTravel ? { occurredUntil: startAt } : {}),
@@ -73,21 +96,7 @@ export class TwinSubjects {
         { twinId, retiredAt: state.retiredAt },
       );
     }
-    const model = this.catalog.get(state.twinType, state.modelVersion);
-    const properties = propertiesOf(physicsModelFor(model.type));
-    const readings = await this.readings(twinId, properties, startAt, calibrationWindowSeconds);
-    return {
-      state,
-      model,
-      subject: {
-        twinId,
-        twinModel: model,
-        limits: state.limits,
-        resetAt: state.resetAt,
-        readings,
-        startAt,
-      },
-    };
+    return { state, model: this.catalog.get(state.twinType, state.modelVersion) };
   }
 
   /** The calibration window, plus the latest earlier reading of any property silent in it. */

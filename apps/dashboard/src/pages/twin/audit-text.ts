@@ -68,6 +68,12 @@ export function whatText(entry: AuditLike): string {
       const readings = field(d, 'readings');
       return `${Array.isArray(readings) ? readings.length : 0} reading(s)`;
     }
+    case 'SimulationRequested': {
+      // A what-if asked in plain words (docs/ai.md) says so, with the words.
+      const ask = field(field(d, 'ask'), 'text');
+      const label = s('label') ? ` “${s('label')}”` : '';
+      return `what-if run${label}${typeof ask === 'string' ? `, asked in words: “${ask}”` : ''}`;
+    }
     case 'AlertAcknowledged':
       return `alert ${s('alertId')} acknowledged${s('note') ? ` (“${s('note')}”)` : ''}`;
     case 'AlertAssigned':

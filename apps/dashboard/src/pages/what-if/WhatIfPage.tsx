@@ -1,6 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/api-error';
 import { compareScenarios, isJob, physicsModel, simulationJob } from '../../api/simulations';
+import { askScenario, type ScenarioAsk } from '../../api/scenario-ask';
+import { AskInWords } from './AskInWords';
+import { scenarioFromAsk } from './ask-scenario';
 import type { ComparisonResult, PhysicsModel, SimulationJob } from '../../api/simulation-types';
 import type { TwinDetail } from '../../api/types';
 import { SCENARIO_ROLE } from '../../auth/roles';
@@ -48,6 +51,7 @@ export default function WhatIfPage({ query }: PageProps) {
   const [result, setResult] = useState<ComparisonResult | undefined>();
   const [ran, setRan] = useState<Scenario | undefined>();
   const [runError, setRunError] = useState<string | undefined>();
+  const [asked, setAsked] = useState<ScenarioAsk | undefined>();
   const errorsRef = useRef<HTMLDivElement>(null);
   const resultsRef = useRef<HTMLHeadingElement>(null);
   const running = useRef<AbortController | undefined>(undefined);
@@ -103,14 +107,39 @@ export default function WhatIfPage({ query }: PageProps) {
       requestAnimationFrame(() => errorsRef.current?.focus());
       return;
     }
+    setAsked(undefined);
     navigate(hrefOf('/what-if', scenarioToQuery(draft)));
+    await runWith(async (signal) => ({
+      scenario: draft,
+      answer: await compareScenarios(api, compareRequest(draft), signal),
+    }));
+  };
+
+  // Plain words: the service proposes, validates and runs the scenario; the form then holds it.
+  const askInWords = (text: string) =>
+    runWith(async (signal) => {
+      const { ask, ...answer } = await askScenario(api, { twinId: draft.twin, ask: text }, signal);
+      const scenario = scenarioFromAsk(ask, draft);
+      setAsked(ask);
+      setProblems([]);
+      setDraft(scenario);
+      navigate(hrefOf('/what-if', scenarioToQuery(scenario)));
+      return { scenario, answer };
+    });
+
+  const runWith = async (
+    start: (
+      signal: AbortSignal,
+    ) => Promise<{ scenario: Scenario; answer: ComparisonResult | SimulationJob }>,
+  ) => {
     running.current?.abort();
     const abort = new AbortController();
     running.current = abort;
     setRunError(undefined);
     setProgress('waiting');
     try {
-      let answer = await compareScenarios(api, compareRequest(draft), abort.signal);
+      const started = await start(abort.signal);
+      let answer = started.answer;
       if (isJob(answer)) {
         // A long run: its progress, asked ever less often (job-progress.ts), until it ends or the page leaves.
         const id = answer.simulationId;
@@ -128,7 +157,7 @@ export default function WhatIfPage({ query }: PageProps) {
         answer = answer.result;
       }
       setResult(answer);
-      setRan(draft);
+      setRan(started.scenario);
       requestAnimationFrame(() => resultsRef.current?.focus());
     } catch (e) {
       if (!abort.signal.aborted) setRunError((e as Error).message);
@@ -178,6 +207,13 @@ export default function WhatIfPage({ query }: PageProps) {
           </ul>
         </div>
       )}
+      <AskInWords
+        twin={draft.twin}
+        canAsk={can(SCENARIO_ROLE)}
+        busy={progress !== undefined}
+        asked={asked}
+        onAsk={(text) => void askInWords(text)}
+      />
       <ScenarioForm
         draft={draft}
         model={model}

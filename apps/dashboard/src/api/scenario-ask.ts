@@ -1,0 +1,43 @@
+import type { ApiClient } from './client';
+import type { ComparisonResult, SimulationJob } from './simulation-types';
+
+/** `GET /v1/ai`: whether the AI features are offered (docs/ai.md). */
+export type AiStatus =
+  { enabled: true; model: string } | { enabled: false; reason: string; howToEnable: string };
+
+/** What `POST /v1/simulations/ask` adds: the scenario the words became, as the API takes it. */
+export interface ScenarioAsk {
+  text: string;
+  /** Exactly a `POST /v1/simulations` body. */
+  scenario: {
+    twinId: string;
+    label?: string;
+    horizon: number | string;
+    step?: number | string;
+    perturbations: Array<Record<string, unknown>>;
+    monteCarlo?: { samples: number; seed?: number };
+  };
+  /** Added to the perturbations on the compared side. */
+  mitigations: Array<Record<string, unknown>>;
+  assumptions: string[];
+  model: string;
+  cached: boolean;
+}
+
+export type AskAnswer = (ComparisonResult | SimulationJob) & { ask: ScenarioAsk };
+
+export function aiStatus(api: ApiClient, signal?: AbortSignal): Promise<AiStatus> {
+  return api.get<AiStatus>('/v1/ai', undefined, signal);
+}
+
+/**
+ * `POST /v1/simulations/ask` with `baseline`: always a comparison (the page draws the scenario
+ * against the twin left alone, or against it without the mitigations), or a job of one.
+ */
+export function askScenario(
+  api: ApiClient,
+  body: { twinId: string; ask: string },
+  signal?: AbortSignal,
+): Promise<AskAnswer> {
+  return api.post('/v1/simulations/ask', { ...body, baseline: true }, signal);
+}

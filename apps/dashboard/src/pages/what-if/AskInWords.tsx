@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import { aiStatus, type AiStatus, type ScenarioAsk } from '../../api/scenario-ask';
+import { api } from '../../auth/session';
+
+/**
+ * "Ask in plain words": the words go to POST /v1/simulations/ask; the page fills its form with
+ * the scenario that ran (to edit and run again) and shows the result. Offered only when
+ * GET /v1/ai says AI is on; otherwise it says plainly that it is off and how to turn it on.
+ */
+export function AskInWords({
+  twin,
+  canAsk,
+  busy,
+  asked,
+  onAsk,
+}: {
+  twin: string;
+  canAsk: boolean;
+  busy: boolean;
+  asked: ScenarioAsk | undefined;
+  onAsk: (text: string) => void;
+}) {
+  const [status, setStatus] = useState<AiStatus | undefined>();
+  const [text, setText] = useState('');
+  useEffect(() => {
+    const abort = new AbortController();
+    aiStatus(api, abort.signal).then(setStatus, () => undefined);
+    return () => abort.abort();
+  }, []);
+  if (!status) return null;
+  return (
+    <section class="ask-in-words" aria-labelledby="ask-title" data-testid="ask-in-words">
+      <h2 id="ask-title">Ask in plain words</h2>
+      {!status.enabled ? (
+        <p class="notice">
+          AI is off, so a scenario cannot be asked in words here (the form below works as always).
+          To turn it on: {status.howToEnable}
+        </p>
+      ) : !canAsk ? (
+        <p class="summary">Asking in words runs a scenario: it needs the operator role.</p>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (twin && text.trim() && !busy) onAsk(text);
+          }}
+        >
+          <label>
+            What if…
+            <textarea
+              rows={2}
+              maxLength={2000}
+              placeholder="the coolant pump fails and the temperature rises 2 °C an hour"
+              value={text}
+              onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            />
+          </label>
+          <button type="submit" class="primary" disabled={busy || !twin || !text.trim()}>
+            Ask and run
+          </button>
+          {!twin && <span class="summary"> Choose a twin first.</span>}
+        </form>
+      )}
+      {asked && (
+        <div class="asked" data-testid="asked-scenario" role="status">
+          <p>
+            “{asked.text}” became the scenario in the form below ({asked.model}
+            {asked.cached ? ', a remembered answer' : ''}): edit it and run it again as you like.
+          </p>
+          {asked.assumptions.length > 0 && (
+            <>
+              <h3>Assumed</h3>
+              <ul>
+                {asked.assumptions.map((a, i) => (
+                  <li key={i}>{a}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          <details>
+            <summary>The scenario as the API takes it</summary>
+            <pre>
+              {JSON.stringify(
+                asked.mitigations.length > 0
+                  ? { ...asked.scenario, mitigations: asked.mitigations }
+                  : asked.scenario,
+                null,
+                2,
+              )}
+            </pre>
+          </details>
+        </div>
+      )}
+    </section>
+  );
+}

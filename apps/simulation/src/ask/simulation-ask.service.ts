@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AI_ASSISTANT, AI_OFF_MESSAGE, HOW_TO_ENABLE_AI, type Assistant } from '@twinlog/ai';
+import { AI_TEXT_LIMITS, bounded, isTwinlogError, TwinlogError } from '@twinlog/domain';
+import { declaredParameters, physicsModelFor, scenarioInvalid } from '@twinlog/physics';
+import type { SimulationConfig } from '../config/simulation.config';
+import { startOf } from '../runs/run-inputs';
+import type { RunMeta } from '../runs/run-recorder';
+import { SimulationRuns, type Started } from '../runs/simulation-runs.service';
+import { TwinSubjects } from '../subject/twin-subjects.service';
+import { SIMULATION_CONFIG } from '../tokens';
+import { askedScenarioProblems } from './asked-scenario-check';
+import { physicsBrief } from './physics-brief';
+import {
+  ASK_ANSWER,
+  ASK_INSTRUCTIONS,
+  ASK_PROMPT_VERSION,
+  ASK_TASK_NAME,
+  runBodyOf,
+  scenarioPart,
+  shapeProblems,
+  withMitigations,
+  type AskedScenario,
+} from './scenario-answer';
+
+export interface AskRequest {
+  twinId: string;
+  at?: string;
+  text: string;
+  /** Compare with the twin left alone when the words ask for no mitigation (the what-if page). */
+  baseline: boolean;
+}
+
+/** What the answer adds to the run's result or job (docs/services/simulation.md). */
+export interface AskView extends AskedScenario {
+  text: string;
+  assumptions: string[];
+  model: string;
+  promptVersion: string;
+  cached: boolean;
+}
+
+/**
+ * A what-if in plain words (docs/ai.md): the model proposes a scenario for the twin type's
+ * physics model, Twinlog checks it with the same validator as POST /v1/simulations (plus the
+ * ask's bounds guard), asks once more with the problems, then runs it through the same path
+ * (with mitigations or `baseline`: the compare path). The model's answer only ever becomes a
+ * validated scenario.
+ */
+@Injectable()
+export class SimulationAsks {
+  constructor(
+    @Inject(AI_ASSISTANT) private readonly assistant: Assistant,
+    private readonly subjects: TwinSubjects,
+    private readonly runs: SimulationRuns,
+    @Inject(SIMULATION_CONFIG) private readonly config: SimulationConfig,
+  ) {}
+
+  async ask(
+    request: AskRequest,
+    meta: RunMeta,
+  ): Promise<{ started: Started<unknown>; ask: AskView }> {
+    const { twinId, at, text } = request;
+    // Said plainly before the twin is read: nothing else can help while AI is off.
+    if (!this.assistant.enabled)
+      throw new TwinlogError('AI_OFF', AI_OFF_MESSAGE, { howToEnable: HOW_TO_ENABLE_AI });
+    const startAt = startOf(at);
+    if (meta.sites) {
+      const site = await this.subjects.siteOf(twinId);
+      if (site === undefined || !meta.sites(site)) {
+        throw new TwinlogError('TWIN_NOT_FOUND', `Twin ${bounded(twinId)} is not registered`, {
+          twinId: bounded(twinId),
+        });
+      }
+    }
+    const { state, model: twinModel } = await this.subjects.stateAt(
+      twinId,
+      startAt,
+      at !== undefined,
+    );
+    const physics = physicsModelFor(twinModel.type);
+    const declared = declaredParameters(twinModel, physics.parameters).values;
+    const limits = this.config.limits;
+
+    // Problems of the last answer that had the right shape: the validator's, not the schema's.
+    let validatorProblems: string[] | undefined;
+    const answer = await this.assistant
+      .ask({
+        name: ASK_TASK_NAME,
+        schema: ASK_ANSWER,
+        instructions: ASK_INSTRUCTIONS,
+        data: {
+          twin: { twinId, twinType: twinModel.type, modelVersion: twinModel.version },
+          physics: physicsBrief(physics, twinModel, limits, declared, state.limits),
+          ask: text,
+        },
+        check: (value) => {
+          const shape = shapeProblems(value);
+          if (shape.length > 0 || value.scenario === null) return shape;
+          const found = askedScenarioProblems(
+            runBodyOf(twinId, at, value.scenario),
+            physicsModelFor(twinModel.type),
+            limits,
+            declared,
+          ).slice(0, 20);
+          validatorProblems = found;
+          return found;
+        },
+      })
+      .catch((error: unknown) => {
+        if (
+          isTwinlogError(error, 'AI_ANSWER_INVALID') &&
+          validatorProblems !== undefined &&
+          sameList(error.details['problems'], validatorProblems)
+        ) {
+          throw new TwinlogError(
+            'SCENARIO_NOT_SIMULABLE',
+            `The scenario the model proposed twice cannot run on ${twinModel.type}: ${validatorProblems.join('; ')}`,
+            {
+              reason: 'the proposed scenario does not pass validation',
+              problems: validatorProblems,
+              unsupported: [],
+            },
+          );
+        }
+        throw error;
+      });
+    const value = answer.value;
+    if (value.kind === 'cannot-simulate' || value.scenario === null) {
+      const reason = value.reason ?? 'the twin type’s model cannot represent it';
+      throw new TwinlogError(
+        'SCENARIO_NOT_SIMULABLE',
+        `The ${twinModel.type} model cannot simulate that: ${reason}${value.unsupported.length > 0 ? ` (not in the model: ${value.unsupported.join('; ')})` : ''}`,
+        { reason, unsupported: value.unsupported },
+      );
+    }
+    const asked = runBodyOf(twinId, at, value.scenario);
+    const ask: AskView = {
+      text,
+      ...asked,
+      assumptions: value.assumptions,
+      model: answer.model,
+      promptVersion: ASK_PROMPT_VERSION,
+      cached: answer.cached,
+    };
+    const runMeta: RunMeta = { ...meta, ask: { text, model: answer.model } };
+    const base = scenarioPart(asked.scenario);
+    if (asked.mitigations.length > 0 || request.baseline) {
+      const mitigated = asked.mitigations.length > 0;
+      const alternative = mitigated ? withMitigations(base, asked.mitigations) : base;
+      const started = await this.runs.compare(
+        twinId,
+        at,
+        mitigated ? base : { ...base, label: 'baseline', perturbations: [] },
+        {
+          ...alternative,
+          label:
+            `${String(base['label'] ?? 'scenario')}${mitigated ? ' with mitigations' : ''}`.slice(
+              0,
+              200,
+            ),
+        },
+        runMeta,
+      );
+      return { started, ask };
+    }
+    return { started: await this.runs.run(twinId, at, base, runMeta), ask };
+  }
+}
+
+/** The ask's text: 1 to 2,000 characters that are not only spaces (SCENARIO_INVALID otherwise). */
+export function askTextOf(text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '')
+    throw scenarioInvalid(['ask: the question in plain words is required']);
+  if (text.length > AI_TEXT_LIMITS.askText)
+    throw scenarioInvalid([
+      `ask: at most ${AI_TEXT_LIMITS.askText} characters (got ${text.length})`,
+    ]);
+  return text;
+}
+
+function sameList(a: unknown, b: string[]): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -12,6 +12,8 @@ import type {
   TwinDetail,
   TwinSummary,
   Whoami,
+  AiStatus,
+  MaintenanceReport,
 } from './types';
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -196,4 +198,18 @@ export class ApiClient {
   recordMaintenance(twinId: string, body: RecordMaintenance): Promise<CommandAnswer> {
     return this.post(`/v1/twins/${encodeURIComponent(twinId)}/maintenance`, body);
   }
+}
+
+/** Whether AI assistance is on (`GET /v1/ai`): the AI features are offered only then. */
+export function aiStatus(client: ApiClient, signal?: AbortSignal): Promise<AiStatus> {
+  return client.get('/v1/ai', undefined, signal);
+}
+
+/** The maintenance report of a twin and the twins below it (AI-written, Twinlog's figures). */
+export function maintenanceReport(
+  client: ApiClient,
+  twinId: string,
+  signal?: AbortSignal,
+): Promise<MaintenanceReport> {
+  return client.get('/v1/reports/maintenance', { twin: twinId }, signal);
 }

@@ -144,3 +144,35 @@ export interface CommandAnswer {
   revision: number;
   events: Array<{ id: string; type: string }>;
 }
+
+/** `GET /v1/ai`: whether the AI features are offered (docs/ai.md). */
+export type AiStatus =
+  | {
+      enabled: true;
+      model: string;
+      baseUrlHost: string;
+      usedTokensToday: number;
+      dailyTokens: number;
+    }
+  | { enabled: false; reason: string; howToEnable: string };
+
+/** One of a maintenance report's figures: Twinlog's value, cited as {F3} by the model. */
+export interface ReportFigure {
+  id: string;
+  label: string;
+  value: number | string;
+  unit: string | null;
+  twinId: string | null;
+  source: { eventId: string; at: string } | { query: string; at: string };
+}
+
+/** `GET /v1/reports/maintenance`: the AI-written report; every number in it is a figure. */
+export interface MaintenanceReport {
+  scope: { kind: 'twin'; twinId: string } | { kind: 'site'; site: string };
+  generatedAt: string;
+  model: string;
+  cached: boolean;
+  figures: ReportFigure[];
+  sections: Array<{ title: string; text: string }>;
+  markdown: string;
+}

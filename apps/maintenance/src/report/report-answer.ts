@@ -33,6 +33,8 @@ export const REPORT_ANSWER = z.object({
   sections: z
     .array(z.object({ title: z.string(), text: z.string() }))
     .describe("The model's sections with the figures' values put in"),
-  markdown: z.string().describe('The whole report, each value followed by its [F…] id, then the figures'),
+  markdown: z
+    .string()
+    .describe('The whole report, each value followed by its [F…] id, then the figures'),
 });
 export type ReportAnswer = z.infer<typeof REPORT_ANSWER>;

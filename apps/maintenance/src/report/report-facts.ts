@@ -65,8 +65,20 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
 
   add(
     input.scope.kind === 'site'
-      ? { label: 'site', value: input.scope.site, unit: null, twinId: null, source: { query: scopeQuery, at } }
-      : { label: 'twin reported on', value: nameOf(input.twins[0]), unit: null, twinId: input.scope.twinId, source: { query: scopeQuery, at } },
+      ? {
+          label: 'site',
+          value: input.scope.site,
+          unit: null,
+          twinId: null,
+          source: { query: scopeQuery, at },
+        }
+      : {
+          label: 'twin reported on',
+          value: nameOf(input.twins[0]),
+          unit: null,
+          twinId: input.scope.twinId,
+          source: { query: scopeQuery, at },
+        },
   );
   counted('twins in the report', input.twins.length, 'twins');
   counted('twins with a maintenance prediction', predicted.length, 'twins');
@@ -76,7 +88,11 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
   const urgent = [...predicted].sort(byUrgency);
   for (const twin of urgent.slice(0, REPORT_LIMITS.twins)) predictionFigures(twin, add);
   if (urgent.length > REPORT_LIMITS.twins)
-    counted('predicted twins not detailed (the least urgent)', urgent.length - REPORT_LIMITS.twins, 'twins');
+    counted(
+      'predicted twins not detailed (the least urgent)',
+      urgent.length - REPORT_LIMITS.twins,
+      'twins',
+    );
 
   const newestFirst = anomalies.sort((a, b) => b.anomaly.since.localeCompare(a.anomaly.since));
   for (const { twin, anomaly } of newestFirst.slice(0, REPORT_LIMITS.anomalies)) {
@@ -89,11 +105,27 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
         : { query: `open anomaly ${anomaly.episodeId} of ${twin.twinId}`, at: anomaly.since };
     const what = `open anomaly on ${anomaly.properties.join(', ')} (${anomaly.detector})`;
     add({ label: `${what}: twin`, value: nameOf(twin), unit: null, twinId: twin.twinId, source });
-    add({ label: `${what}: severity`, value: anomaly.severity, unit: null, twinId: twin.twinId, source });
-    add({ label: `${what}: open since`, value: anomaly.since, unit: null, twinId: twin.twinId, source });
+    add({
+      label: `${what}: severity`,
+      value: anomaly.severity,
+      unit: null,
+      twinId: twin.twinId,
+      source,
+    });
+    add({
+      label: `${what}: open since`,
+      value: anomaly.since,
+      unit: null,
+      twinId: twin.twinId,
+      source,
+    });
   }
   if (anomalies.length > REPORT_LIMITS.anomalies)
-    counted('open anomalies not detailed (the oldest)', anomalies.length - REPORT_LIMITS.anomalies, 'anomalies');
+    counted(
+      'open anomalies not detailed (the oldest)',
+      anomalies.length - REPORT_LIMITS.anomalies,
+      'anomalies',
+    );
 
   const recent = maintenance.sort((a, b) => b.entry.at - a.entry.at);
   for (const { twin, entry } of recent.slice(0, REPORT_LIMITS.maintenance)) {
@@ -106,7 +138,11 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
     add({ label: `${what}: at`, value: performedAt, unit: null, twinId: twin.twinId, source });
   }
   if (maintenance.length > REPORT_LIMITS.maintenance)
-    counted('maintenance not detailed (the oldest)', maintenance.length - REPORT_LIMITS.maintenance, 'times');
+    counted(
+      'maintenance not detailed (the oldest)',
+      maintenance.length - REPORT_LIMITS.maintenance,
+      'times',
+    );
 
   return { scope: input.scope, figures };
 }
@@ -119,7 +155,11 @@ function predictionFigures(twin: TwinState, add: (figure: Omit<Figure, 'id'>) =>
   fig('predicted twin', nameOf(twin));
   fig('health index (100 = as new, 0 = at its failure threshold)', round(p.healthIndex), '/100');
   if (p.beyondHorizon) {
-    fig('remaining useful life: at least (no failure expected within the horizon)', round(p.rulHours), 'h');
+    fig(
+      'remaining useful life: at least (no failure expected within the horizon)',
+      round(p.rulHours),
+      'h',
+    );
   } else {
     fig('remaining useful life, median (P50)', round(p.rulHours), 'h');
     fig('remaining useful life, early (P10)', round(p.rulLowHours), 'h');

@@ -80,10 +80,7 @@ export interface ReportDocument {
 }
 
 /** The report as markdown: the sections (each value followed by its figure id), then the figures. */
-export function reportMarkdown(
-  report: ReportDocument,
-  written: ReportSections,
-): string {
+export function reportMarkdown(report: ReportDocument, written: ReportSections): string {
   const scope =
     report.scope.kind === 'twin' ? `twin ${report.scope.twinId}` : `site ${report.scope.site}`;
   const lines = [
@@ -99,7 +96,13 @@ export function reportMarkdown(
       substitute(section.text, report.figures, true),
     );
   }
-  lines.push('', '## Figures', '', '| id | figure | value | twin | source |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '## Figures',
+    '',
+    '| id | figure | value | twin | source |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const f of report.figures) {
     const source =
       'eventId' in f.source

@@ -18,12 +18,22 @@ const fig = (id: string, value: number | string, unit: string | null = null): Fi
   twinId: 'spindle-07',
   source: { eventId: `evt-${id}`, at },
 });
-const FIGURES = [fig('F1', 61.2, '/100'), fig('F2', 40, 'h'), fig('F3', 'high'), fig('F4', 'see {F2} | 99')];
+const FIGURES = [
+  fig('F1', 61.2, '/100'),
+  fig('F2', 40, 'h'),
+  fig('F3', 'high'),
+  fig('F4', 'see {F2} | 99'),
+];
 const one = (text: string, title = 'Summary'): ReportSections => ({ sections: [{ title, text }] });
 
 describe('checkReportSections', () => {
   it('accepts words and known placeholders', () => {
-    expect(checkReportSections(one('Health is {F1}, early end of life in {F2} ({F3}).', 'On {F3}'), FIGURES)).toEqual([]);
+    expect(
+      checkReportSections(
+        one('Health is {F1}, early end of life in {F2} ({F3}).', 'On {F3}'),
+        FIGURES,
+      ),
+    ).toEqual([]);
   });
 
   it.each([
@@ -42,7 +52,9 @@ describe('checkReportSections', () => {
       'sections.0.text: {F9} is not one of the figures',
       'sections.0.text: {F01} is not one of the figures',
     ]);
-    expect(checkReportSections(one('ok', 'Top 5'), FIGURES).join()).toMatch(/sections\.0\.title: a digit/);
+    expect(checkReportSections(one('ok', 'Top 5'), FIGURES).join()).toMatch(
+      /sections\.0\.title: a digit/,
+    );
   });
 
   it('refuses placeholders joined into one number', () => {
@@ -60,12 +72,20 @@ describe('substitute and the markdown', () => {
 
   it('is the sections with [F…] citations, then every figure with its source, table cells escaped', () => {
     const markdown = reportMarkdown(
-      { scope: { kind: 'twin', twinId: 'cnc-07' }, generatedAt: at, model: 'test-model', figures: FIGURES, sections: [] },
+      {
+        scope: { kind: 'twin', twinId: 'cnc-07' },
+        generatedAt: at,
+        model: 'test-model',
+        figures: FIGURES,
+        sections: [],
+      },
       one('Health is {F1}.', 'On\n# {F3}'),
     );
     expect(markdown).toContain('# Maintenance report: twin cnc-07');
     expect(markdown).toContain('## On # high [F3]\n\nHealth is 61.2/100 [F1].');
-    expect(markdown).toContain('| F4 | label of F4 | see {F2} \\| 99 | spindle-07 | event evt-F4 at 2026-12-06T12:00:00.000Z |');
+    expect(markdown).toContain(
+      '| F4 | label of F4 | see {F2} \\| 99 | spindle-07 | event evt-F4 at 2026-12-06T12:00:00.000Z |',
+    );
   });
 });
 
@@ -125,11 +145,19 @@ describe('whatever the model writes, no number reaches the report that is not a 
         accepted += 1;
         const allowed = new Set(figures.flatMap((f) => numbersIn(figureText(f))));
         for (const s of answer.sections) {
-          for (const n of numbersIn(substitute(s.title, figures) + '\n' + substitute(s.text, figures)))
+          for (const n of numbersIn(
+            substitute(s.title, figures) + '\n' + substitute(s.text, figures),
+          ))
             expect(allowed).toContain(n);
         }
         // The markdown adds only Twinlog's own text: figure ids, labels, twins, sources, the time.
-        const report = { scope: { kind: 'site' as const, site: 'plant-a' }, generatedAt: at, model: 'test-model', figures, sections: [] };
+        const report = {
+          scope: { kind: 'site' as const, site: 'plant-a' },
+          generatedAt: at,
+          model: 'test-model',
+          figures,
+          sections: [],
+        };
         const twinlogs = new Set(
           numbersIn(JSON.stringify(figures) + figures.map(figureText).join(' ') + at + 'F'),
         );
@@ -147,7 +175,9 @@ describe('whatever the model writes, no number reaches the report that is not a 
     fc.assert(
       fc.property(text, fc.constantFrom('7', '٣', '３', '①'), text, (before, digit, after) => {
         const written = `${before}${digit}${after}`;
-        if (written.replace(/\{F\d+\}/g, '') === written.replace(/\{F\d+\}/g, '').replace(digit, ''))
+        if (
+          written.replace(/\{F\d+\}/g, '') === written.replace(/\{F\d+\}/g, '').replace(digit, '')
+        )
           return; // the digit became part of a placeholder
         expect(checkReportSections(one(written), [fig('F1', 1)])).not.toEqual([]);
       }),

@@ -55,7 +55,7 @@ export class ReportHttpController {
   @Requires('viewer')
   @QueryParams(REPORT_QUERY)
   @Describe({
-    summary: 'A maintenance report written from Twinlog\'s figures (AI)',
+    summary: "A maintenance report written from Twinlog's figures (AI)",
     description:
       "A readable report for a twin and the twins below it (`twin`) or a site (`site`), from the latest maintenance predictions, the open anomalies and the maintenance of the last 30 days. Twinlog numbers its figures F1..Fn (each with its source event or query); the model writes the words and cites figures as placeholders only, with no digit of its own; Twinlog puts the values in. So every number in the report is Twinlog's. Not recorded; an identical ask is served from the AI cache. Twins of sites the caller does not have are left out.",
     response: REPORT_ANSWER,
@@ -63,7 +63,7 @@ export class ReportHttpController {
       400: 'QUERY_INVALID: not exactly one of `twin` and `site`, or a value that is not one',
       403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
       404: 'TWIN_NOT_FOUND: no such twin (or one of a site the caller does not have), or no twin on the site',
-      429: 'AI_BUDGET_EXHAUSTED: the day\'s tokens are spent (Retry-After)',
+      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After)",
       502: 'AI_UNAVAILABLE: the model server failed or timed out; AI_ANSWER_INVALID: it answered twice with text that does not validate (details.problems)',
       503: 'AI_OFF: AI is off (the message says how to turn it on); AI_BUSY: too many asks waiting (Retry-After); NOT_READY: the twins are still loading',
     },
@@ -81,9 +81,14 @@ export class ReportHttpController {
         ? { kind: 'twin', twinId: query.twin }
         : { kind: 'site', site: query.site! };
     if (scope.kind === 'site' && !maySee(caller, scope.site))
-      throw new HttpProblem(403, 'SITE_FORBIDDEN', `${caller.id} may not see site ${bounded(scope.site)}`, {
-        site: bounded(scope.site),
-      });
+      throw new HttpProblem(
+        403,
+        'SITE_FORBIDDEN',
+        `${caller.id} may not see site ${bounded(scope.site)}`,
+        {
+          site: bounded(scope.site),
+        },
+      );
     const twins = twinsOfScope(scope, this.view.directory, (site) => maySee(caller, site));
     if (!twins) throw notFound(scope);
     const generatedAt = this.clock();

@@ -8,12 +8,15 @@ import {
   expectNoPageErrors,
   healthBandIsShaded,
   liveValueChanges,
+  maintenanceReportIsWritten,
   overviewShowsThePlant,
+  reportWriter,
   scenarioDrawsItsChart,
   timeSliderShowsOlderState,
   untilText,
 } from './testing/dashboard-journeys';
 import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
 
 /**
  * The dashboard as a person meets it: `npm start` (embedded, authentication on, the plant
@@ -23,11 +26,23 @@ import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
 describe('the dashboard in a real browser', () => {
   jest.setTimeout(180_000);
   let rig: DashboardRig;
+  // AI on, against a local OpenAI-compatible server (issue 22): each AI ask answered by its schema's name.
+  let ai: OpenAiCompatibleServer;
   beforeAll(async () => {
-    rig = await startDashboardRig();
+    ai = await startOpenAiCompatibleServer();
+    ai.otherwise({
+      respond: (request) =>
+        request.body.response_format?.json_schema?.name === 'maintenance-report'
+          ? reportWriter(request)
+          : { status: 500, message: 'no scripted answer for this ask' },
+    });
+    rig = await startDashboardRig({
+      env: { OPENAI_BASE_URL: ai.baseUrl, OPENAI_API_KEY: 'sk-browser-test' },
+    });
   }, 300_000);
   afterAll(async () => {
     await rig?.close();
+    await ai?.close();
   });
 
   it('GET / answers the HTML titled Twinlog under a strict content security policy', async () => {
@@ -107,6 +122,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an alert is acknowledged, and a viewer sees no button to do it', async () => {
     await alertIsAcknowledged(rig);
+  });
+
+  it('the twin page writes a maintenance report whose numbers are the figures (AI on)', async () => {
+    await maintenanceReportIsWritten(rig);
   });
 
   it('at tablet size, tree, part and alert-subject links and checkboxes are 40 px touch targets', async () => {

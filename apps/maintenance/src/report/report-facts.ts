@@ -104,21 +104,13 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
         ? { eventId: detected.eventId, at: anomaly.since }
         : { query: `open anomaly ${anomaly.episodeId} of ${twin.twinId}`, at: anomaly.since };
     const what = `open anomaly on ${anomaly.properties.join(', ')} (${anomaly.detector})`;
-    add({ label: `${what}: twin`, value: nameOf(twin), unit: null, twinId: twin.twinId, source });
-    add({
-      label: `${what}: severity`,
-      value: anomaly.severity,
-      unit: null,
-      twinId: twin.twinId,
-      source,
-    });
-    add({
-      label: `${what}: open since`,
-      value: anomaly.since,
-      unit: null,
-      twinId: twin.twinId,
-      source,
-    });
+    const fig = (label: string, value: string) =>
+      add({ label: `${what}: ${label}`, value, unit: null, twinId: twin.twinId, source });
+    fig('twin', nameOf(twin));
+    // Property names may hold digits the model may not write: it cites them.
+    fig('properties', anomaly.properties.join(', '));
+    fig('severity', anomaly.severity);
+    fig('open since', anomaly.since);
   }
   if (anomalies.length > REPORT_LIMITS.anomalies)
     counted(

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { HOW_TO_ENABLE_AI } from '@twinlog/ai';
 import { stampEvents, type DecidedEvent } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { AccessKeys } from '@twinlog/service-kit';
 import {
+  repoRoot,
   startOpenAiCompatibleServer,
   until,
   type OpenAiCompatibleServer,
@@ -150,6 +153,29 @@ async function plant(log: EventLog, id: string) {
   return { ...t, predicted: predicted!, detected: detected!, performed: performed! };
 }
 
+/** `npx twinlog report ...` (its source) against the worker; async: the worker is in this process. */
+function cli(worker: Worker, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'),
+        'report',
+        ...args,
+      ],
+      {
+        cwd: repoRoot(),
+        timeout: 120_000,
+        env: { ...process.env, TWINLOG_MAINTENANCE_URL: worker.service.url },
+      },
+      (error, out, err) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err }),
+    );
+  });
+}
+
 /** Until the worker has folded the whole plant (the streams of several twins, in any order). */
 async function folded(worker: Worker, twins: Awaited<ReturnType<typeof plant>>) {
   const view = worker.service.app.get(TwinEventsView);
@@ -257,6 +283,19 @@ describe.each<Mode>(['embedded', 'distributed'])(
       expect(user.content).not.toContain('ignore all instructions');
     });
 
+    it('npx twinlog report prints the markdown (exit 0); --json the answer; no scope is exit 2', async () => {
+      server.answer({ respond: writer });
+      const printed = await cli(worker, ['--twin', twins.mill]);
+      expect([printed.code, printed.err]).toEqual([0, '']);
+      expect(printed.out).toContain(`# Maintenance report: twin ${twins.mill}`);
+      expect(printed.out).toMatch(/Twins in the report: 2 twins \[F\d+\]\./);
+      const json = await cli(worker, ['--twin', twins.mill, '--json']);
+      expect(JSON.parse(json.out).scope).toEqual({ kind: 'twin', twinId: twins.mill });
+      const usage = await cli(worker, []);
+      expect(usage.code).toBe(2);
+      expect(usage.err).toMatch(/exactly one of --twin ID and --site S/);
+    });
+
     it('an identical ask is answered from the cache: no request', async () => {
       server.answer({ respond: writer });
       const first = await report(`site=plant-a`);
@@ -347,6 +386,10 @@ describe('GET /v1/reports/maintenance with AI off', () => {
       details: { howToEnable: HOW_TO_ENABLE_AI },
     });
     expect(json.error.message).toMatch(/^AI is off: set OPENAI_API_KEY/);
+    // The CLI says the same and exits 2.
+    const printed = await cli(worker, ['--site', 'plant-a']);
+    expect(printed.code).toBe(2);
+    expect(printed.err).toMatch(/AI_OFF: AI is off: set OPENAI_API_KEY/);
   });
 });
 

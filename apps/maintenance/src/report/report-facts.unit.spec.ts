@@ -19,7 +19,7 @@ describe('buildReportFacts', () => {
         episodeId: 'ep-1',
         detector: 'zscore',
         properties: ['vibration'],
-        score: 7.5,
+        score: 0.93,
         severity: 'alarm',
         evidence: [],
         since: '2026-12-06T09:00:00.000Z',

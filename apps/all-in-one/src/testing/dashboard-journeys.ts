@@ -500,16 +500,19 @@ export async function maintenanceReportIsWritten(rig: DashboardRig): Promise<voi
   await panel.getByTestId('maintenance-report-ask').click({ timeout: WAIT_MS });
   const text = await untilText(
     panel.getByTestId('maintenance-report-text'),
-    /Twins in the report: \d+ twins\. Open anomalies: \d+ anomalies\./,
+    /Twins in the report: \d+ twins?\. Open anomalies: \d+ anomal(y|ies)\./,
     'the report written',
   );
   // Its numbers are the figures the panel lists (and the API answered).
-  const answer = await rig.api<{ figures: Array<{ label: string; value: number }> }>(
-    '/v1/reports/maintenance?twin=cnc-01',
-  );
-  const value = (label: string) => answer.body.figures.find((f) => f.label === label)!.value;
+  const answer = await rig.api<{
+    figures: Array<{ label: string; value: number; unit: string }>;
+  }>('/v1/reports/maintenance?twin=cnc-01');
+  const shown = (label: string) => {
+    const figure = answer.body.figures.find((f) => f.label === label)!;
+    return `${figure.value} ${figure.unit}`;
+  };
   expect(text).toContain(
-    `Twins in the report: ${value('twins in the report')} twins. Open anomalies: ${value('open anomalies')} anomalies.`,
+    `Twins in the report: ${shown('twins in the report')}. Open anomalies: ${shown('open anomalies')}.`,
   );
   const figures = panel.getByTestId('maintenance-report-figures');
   await figures.locator('summary').click();

@@ -40,6 +40,7 @@ export const RECENT_DAYS = 30;
 export const REPORT_LIMITS = { twins: 20, anomalies: 20, maintenance: 20 } as const;
 
 const DAY_MS = 86_400_000;
+const SINGULAR = { twins: 'twin', anomalies: 'anomaly', times: 'time' } as const;
 
 export function buildReportFacts(input: FactsInput): ReportFacts {
   const figures: Figure[] = [];
@@ -47,8 +48,15 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
   const add = (figure: Omit<Figure, 'id'>) =>
     figures.push({ id: `F${figures.length + 1}`, ...figure });
   const scopeQuery = scopeText(input.scope);
-  const counted = (label: string, value: number, unit: string) =>
-    add({ label, value, unit, twinId: scopeTwin(input.scope), source: { query: scopeQuery, at } });
+  // The unit agrees with the count ("1 twin", "2 twins"): the model cannot write the number.
+  const counted = (label: string, value: number, unit: keyof typeof SINGULAR) =>
+    add({
+      label,
+      value,
+      unit: value === 1 ? SINGULAR[unit] : unit,
+      twinId: scopeTwin(input.scope),
+      source: { query: scopeQuery, at },
+    });
 
   const since = input.now - RECENT_DAYS * DAY_MS;
   const predicted = input.twins.filter((t) => t.maintenancePrediction);

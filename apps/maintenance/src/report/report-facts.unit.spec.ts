@@ -70,7 +70,8 @@ describe('buildReportFacts', () => {
       twinId: 'cnc-07',
     });
     expect(byLabel('twins with a maintenance prediction')[0]!.value).toBe(1);
-    expect(byLabel('open anomalies')[0]!.value).toBe(1);
+    // The unit agrees with the count: the model cannot write "1 anomaly" itself.
+    expect(byLabel('open anomalies')[0]).toMatchObject({ value: 1, unit: 'anomaly' });
     // The repair 40 days ago is not recent.
     expect(byLabel('maintenance performed in the last 30 days')[0]!.value).toBe(1);
     expect(byLabel('twin reported on')[0]!.value).toBe('Mill 7 (cnc-07)');

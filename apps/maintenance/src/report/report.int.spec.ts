@@ -246,7 +246,7 @@ describe.each<Mode>(['embedded', 'distributed'])(
       });
       expect(json.sections[0]).toEqual({
         title: 'Summary',
-        text: 'Twins in the report: 4 twins. Open: 1 anomalies.',
+        text: 'Twins in the report: 4 twins. Open: 1 anomaly.',
       });
       expect(json.sections[1].text).toBe(
         `${twins.spindle} has health 42.4/100, priority high; plan it from ${byLabel('recommended window: start').value}.`,
@@ -316,7 +316,7 @@ describe.each<Mode>(['embedded', 'distributed'])(
       // A scope no other test asks (an answer in the cache would be served without a request).
       const { status, json } = await report(`twin=${twins.pump}`);
       expect(status).toBe(200);
-      expect(json.sections[0].text).toBe('Twins in the report: 1 twins. Open: 0 anomalies.');
+      expect(json.sections[0].text).toBe('Twins in the report: 1 twin. Open: 0 anomalies.');
       const [, retry] = server.chatRequests();
       expect(retry!.body.messages.at(-1).content).toMatch(/digit outside a placeholder/);
     });

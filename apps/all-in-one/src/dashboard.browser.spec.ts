@@ -13,12 +13,15 @@ import {
   expectNoPageErrors,
   healthBandIsShaded,
   liveValueChanges,
+  maintenanceReportIsWritten,
   overviewShowsThePlant,
+  reportWriter,
   scenarioDrawsItsChart,
   timeSliderShowsOlderState,
   untilText,
 } from './testing/dashboard-journeys';
 import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
 
 /**
  * The dashboard as a person meets it: `npm start` (embedded, authentication on, the plant
@@ -35,6 +38,7 @@ describe('the dashboard in a real browser', () => {
     ai.otherwise({
       respond: (request) => {
         const schema = request.body?.response_format?.json_schema?.name;
+        if (schema === 'maintenance-report') return reportWriter(request);
         if (schema !== 'second-opinion') return { status: 500, message: `no answer for ${schema}` };
         const content: string = request.body.messages[1].content;
         const data = JSON.parse(content.slice('<data>\n'.length, -'\n</data>'.length));
@@ -154,6 +158,10 @@ describe('the dashboard in a real browser', () => {
 
   it('an anomaly is explained by the AI layer, and a viewer sees no button to ask', async () => {
     await anomalyIsExplained(rig, ai);
+  });
+
+  it('the twin page writes a maintenance report whose numbers are the figures (AI on)', async () => {
+    await maintenanceReportIsWritten(rig);
   });
 
   it('at tablet size, tree, part and alert-subject links and checkboxes are 40 px touch targets', async () => {

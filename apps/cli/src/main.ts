@@ -10,6 +10,7 @@ import { TWIN_USAGE, twinCommand } from './commands/twin.command';
 import { WATCH_USAGE, watchCommand } from './commands/watch.command';
 import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
 import { rebuildCommand } from './commands/rebuild.command';
+import { REPORT_USAGE, reportCommand } from './commands/report.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
 import { SIMULATE_USAGE } from './commands/simulate-args';
 import { simulateCommand } from './commands/simulate.command';
@@ -25,6 +26,7 @@ ${EXPLAIN_USAGE}
 ${WATCH_USAGE}
 ${ALERTS_USAGE}
 ${MAINTENANCE_USAGE}
+${REPORT_USAGE}
 ${DEAD_LETTERS_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'maintenance':
       return maintenanceCommand(config.maintenanceUrl, args, out);
+    case 'report':
+      return reportCommand(config.maintenanceUrl, args, out);
     case 'dead-letters':
       return deadLettersCommand(config.ingestionUrl, args, out);
     case 'rebuild':

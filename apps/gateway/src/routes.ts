@@ -22,6 +22,8 @@ const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> 
     service: 'maintenance',
     methods: ['GET', 'HEAD'],
   },
+  // The maintenance report (issue 22): the maintenance service's, written with the AI layer.
+  { test: /^\/v1\/reports\/maintenance(\/|\?|$)/, service: 'maintenance' },
   { test: /^\/v1\/(simulations|physics)(\/|\?|$)/, service: 'simulation' },
   { test: /^\/v1\/worker(\/|\?|$)/, service: 'anomaly' },
   // Alerts, where they go and what holds them back (ADR 0019).

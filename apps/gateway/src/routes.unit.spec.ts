@@ -9,6 +9,8 @@ describe('the one-port routes', () => {
     ['/v1/ingestions', 'twin-state'],
     ['/v1/twins/cnc-01/maintenance', 'maintenance'],
     ['/v1/twins/cnc-01/maintenance/history?limit=5', 'maintenance'],
+    ['/v1/reports/maintenance?twin=cnc-01', 'maintenance'],
+    ['/v1/reports/maintenance?site=plant-a', 'maintenance'],
     ['/v1/simulations/abc', 'simulation'],
     ['/v1/physics/cnc-milling-machine', 'simulation'],
     ['/v1/worker', 'anomaly'],

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { MaintenanceHttpController } from './http/maintenance.http.controller';
 import { WorkerHttpController } from './http/worker.http.controller';
+import { ReportHttpController } from './report/report.http.controller';
 
 /**
  * The service's HTTP controllers: what its definition serves, and what the gateway's OpenAPI
@@ -9,4 +10,5 @@ import { WorkerHttpController } from './http/worker.http.controller';
 export const MAINTENANCE_HTTP_API: Type<unknown>[] = [
   MaintenanceHttpController,
   WorkerHttpController,
+  ReportHttpController,
 ];

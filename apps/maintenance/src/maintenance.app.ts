@@ -31,6 +31,8 @@ export function maintenanceService(config: MaintenanceConfig): ServiceDefinition
     // It de-duplicates its own predictions by id, and reads no twin's telemetry one by one.
     logUse: { dedupeOnAppend: true, indexedStreams: ['twin-events'] },
     usesStore: false,
+    // The maintenance report (GET /v1/reports/maintenance) asks the AI layer for its words.
+    usesAi: true,
     controllers: [...MAINTENANCE_HTTP_API, PredictionMessageController],
     providers: [
       { provide: MAINTENANCE_CONFIG, useValue: config },

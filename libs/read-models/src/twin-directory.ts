@@ -44,6 +44,11 @@ export class TwinDirectory {
     });
   }
 
+  /** Every twin known (a copy of the list): for the questions about a whole site. */
+  all(): readonly TwinState[] {
+    return this.projection.all();
+  }
+
   get size(): number {
     return this.projection.size;
   }

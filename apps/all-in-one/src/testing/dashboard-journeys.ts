@@ -1,5 +1,12 @@
 import type { Locator, Page } from 'playwright-core';
-import { checkAccessibility, pageErrors, saveScreenshot, TABLET } from '@twinlog/testing';
+import {
+  checkAccessibility,
+  pageErrors,
+  saveScreenshot,
+  TABLET,
+  type AiReply,
+  type RecordedAiRequest,
+} from '@twinlog/testing';
 import type { OpenAiCompatibleServer } from '@twinlog/testing';
 import type { DashboardRig } from './dashboard-rig';
 import { eventually } from './twinlog-process';
@@ -568,5 +575,56 @@ export async function anomalyIsExplained(
     WAIT_MS,
   );
   await checkPage(page, 'twin-explanation');
+  await page.close();
+}
+
+/**
+ * What the local model server answers a maintenance report (issue 22) with: words, and the
+ * scope's counts as placeholders (F-ids read from the request's data block, as a model would).
+ */
+export function reportWriter(request: RecordedAiRequest): AiReply {
+  const user = request.body.messages[1].content as string;
+  const data = JSON.parse(user.slice(user.indexOf('\n') + 1, user.lastIndexOf('\n'))) as {
+    figures: Array<{ id: string; label: string }>;
+  };
+  const id = (label: string) => data.figures.find((f) => f.label === label)!.id;
+  return {
+    json: {
+      sections: [
+        {
+          title: 'Summary',
+          text: `Twins in the report: {${id('twins in the report')}}. Open anomalies: {${id('open anomalies')}}.`,
+        },
+      ],
+    },
+  };
+}
+
+/** The twin page's "Maintenance report" (AI on): written on a click, its numbers the figures'. */
+export async function maintenanceReportIsWritten(rig: DashboardRig): Promise<void> {
+  await demoPlantIds(rig);
+  const page = await rig.open('/twins/cnc-01');
+  const panel = page.getByTestId('maintenance-report');
+  await panel.getByTestId('maintenance-report-ask').click({ timeout: WAIT_MS });
+  const text = await untilText(
+    panel.getByTestId('maintenance-report-text'),
+    /Twins in the report: \d+ twins?\. Open anomalies: \d+ anomal(y|ies)\./,
+    'the report written',
+  );
+  // Its numbers are the figures the panel lists (and the API answered).
+  const answer = await rig.api<{
+    figures: Array<{ label: string; value: number; unit: string }>;
+  }>('/v1/reports/maintenance?twin=cnc-01');
+  const shown = (label: string) => {
+    const figure = answer.body.figures.find((f) => f.label === label)!;
+    return `${figure.value} ${figure.unit}`;
+  };
+  expect(text).toContain(
+    `Twins in the report: ${shown('twins in the report')}. Open anomalies: ${shown('open anomalies')}.`,
+  );
+  const figures = panel.getByTestId('maintenance-report-figures');
+  await figures.locator('summary').click();
+  expect(await figures.locator('tbody tr').count()).toBe(answer.body.figures.length);
+  await checkPage(page, 'twin-maintenance-report');
   await page.close();
 }

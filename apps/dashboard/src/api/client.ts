@@ -14,6 +14,8 @@ import type {
   TwinDetail,
   TwinSummary,
   Whoami,
+  AiStatus,
+  MaintenanceReport,
 } from './types';
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
@@ -232,4 +234,13 @@ export function explainAnomaly(
 ): Promise<AnomalyExplanation> {
   const path = `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`;
   return client.post(refresh ? `${path}?refresh=true` : path, {});
+}
+
+/** The maintenance report of a twin and the twins below it (AI-written, Twinlog's figures). */
+export function maintenanceReport(
+  client: ApiClient,
+  twinId: string,
+  signal?: AbortSignal,
+): Promise<MaintenanceReport> {
+  return client.get('/v1/reports/maintenance', { twin: twinId }, signal);
 }

@@ -171,3 +171,24 @@ export interface AnomalyExplanation {
   model: string;
   promptVersion: string;
 }
+
+/** One of a maintenance report's figures: Twinlog's value, cited as {F3} by the model. */
+export interface ReportFigure {
+  id: string;
+  label: string;
+  value: number | string;
+  unit: string | null;
+  twinId: string | null;
+  source: { eventId: string; at: string } | { query: string; at: string };
+}
+
+/** `GET /v1/reports/maintenance`: the AI-written report; every number in it is a figure. */
+export interface MaintenanceReport {
+  scope: { kind: 'twin'; twinId: string } | { kind: 'site'; site: string };
+  generatedAt: string;
+  model: string;
+  cached: boolean;
+  figures: ReportFigure[];
+  sections: Array<{ title: string; text: string }>;
+  markdown: string;
+}

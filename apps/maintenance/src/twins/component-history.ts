@@ -2,8 +2,22 @@ import type { EventEnvelope, MaintenanceKind, Severity } from '@twinlog/domain';
 
 /** What a health model needs to know of a twin's twin-events besides its limits. */
 export type HistoryEntry =
-  | { kind: 'maintained'; maintenance: MaintenanceKind; at: number; resets: string[] }
-  | { kind: 'anomaly-detected'; episodeId: string; severity: Severity; at: number }
+  | {
+      kind: 'maintained';
+      maintenance: MaintenanceKind;
+      at: number;
+      resets: string[];
+      /** The MaintenancePerformed event: what a report cites (ADR 0022). */
+      eventId?: string;
+    }
+  | {
+      kind: 'anomaly-detected';
+      episodeId: string;
+      severity: Severity;
+      at: number;
+      /** The AnomalyDetected event: what a report cites. */
+      eventId?: string;
+    }
   | { kind: 'anomaly-cleared'; episodeId: string; at: number };
 
 /** Entries remembered per twin: the newest; older ones no longer move a prediction. */
@@ -45,6 +59,7 @@ function entriesOf(event: EventEnvelope): Array<{ twinId: string; entry: History
         maintenance: event.data.kind,
         at: Date.parse(event.data.performedAt),
         resets: event.data.resets,
+        eventId: event.id,
       };
       const component = event.data.componentId;
       // Work recorded on a machine for one of its components resets that component's model.
@@ -62,6 +77,7 @@ function entriesOf(event: EventEnvelope): Array<{ twinId: string; entry: History
             episodeId: event.data.episodeId,
             severity: event.data.severity,
             at: Date.parse(event.occurredAt),
+            eventId: event.id,
           },
         },
       ];

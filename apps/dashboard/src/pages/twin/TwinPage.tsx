@@ -14,6 +14,7 @@ import { AuditTrail } from './AuditTrail';
 import { HealthPanel } from './HealthPanel';
 import { applyStreamMessage, type LiveReading } from './live-twin';
 import { LiveValues } from './LiveValues';
+import { MaintenanceReportPanel } from './MaintenanceReportPanel';
 import { TelemetryCharts } from './TelemetryCharts';
 import { latestReadingMs } from './time-range';
 import { TimeSlider } from './TimeSlider';
@@ -190,6 +191,7 @@ export default function TwinPage({ params, query }: PageProps) {
       <AnomalyTimeline twin={twin} />
       <AiFindings twin={twin} />
       <HealthPanel twin={twin} />
+      <MaintenanceReportPanel twinId={twin.twinId} />
       <TimeSlider twin={twin} query={query} />
       <AuditTrail twinId={twin.twinId} revision={twin.revision} />
     </section>

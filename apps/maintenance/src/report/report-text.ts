@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Figure, ReportScope } from './report-facts';
+
+/**
+ * What the model writes for a maintenance report, and the rule that keeps every number in it
+ * Twinlog's: its text may cite figures only as {F3} and may contain no digit of its own. The
+ * server then puts the figures' values in (one pass: a value is never read for placeholders).
+ */
+export const REPORT_SECTIONS = z.object({
+  sections: z
+    .array(
+      z.object({
+        title: z.string().min(1).max(120),
+        text: z.string().min(1).max(4000),
+      }),
+    )
+    .min(1)
+    .max(8),
+});
+export type ReportSections = z.infer<typeof REPORT_SECTIONS>;
+
+const PLACEHOLDER = /\{(F\d+)\}/g;
+/** Any digit of any script (3, ３, ٣, ③, Ⅲ...): none may come from the model. */
+const DIGIT = /\p{N}/u;
+/** Placeholders with only `.` or `,` between them would read as one number ("{F1}.{F2}"). */
+const JOINED = /\{F\d+\}[.,]*\{F\d+\}/;
+
+/** The problems of the model's sections against the figures: none when they may be used. */
+export function checkReportSections(answer: ReportSections, figures: readonly Figure[]): string[] {
+  const known = new Set(figures.map((f) => f.id));
+  const problems: string[] = [];
+  answer.sections.forEach((section, i) => {
+    for (const [field, text] of [
+      ['title', section.title],
+      ['text', section.text],
+    ] as const) {
+      const where = `sections.${i}.${field}`;
+      for (const [, id] of text.matchAll(PLACEHOLDER)) {
+        if (!known.has(id!)) problems.push(`${where}: {${id}} is not one of the figures`);
+      }
+      const rest = text.replace(PLACEHOLDER, '');
+      const digit = DIGIT.exec(rest);
+      if (digit) {
+        const around = rest.slice(Math.max(0, digit.index - 20), digit.index + 20);
+        problems.push(
+          `${where}: a digit outside a placeholder (${JSON.stringify(around)}): write every number as a {F…} placeholder of a figure`,
+        );
+      }
+      if (JOINED.test(text))
+        problems.push(`${where}: two placeholders must be separated by words or spaces`);
+    }
+  });
+  return problems;
+}
+
+/** A figure as the report shows it: its value and unit. */
+export function figureText(figure: Figure): string {
+  const value = String(figure.value);
+  if (!figure.unit) return value;
+  return figure.unit.startsWith('/') ? `${value}${figure.unit}` : `${value} ${figure.unit}`;
+}
+
+/** The text with each {Fn} replaced by the figure's value (`cite`: and its id, for markdown). */
+export function substitute(text: string, figures: readonly Figure[], cite = false): string {
+  const byId = new Map(figures.map((f) => [f.id, f]));
+  return text.replace(PLACEHOLDER, (whole, id: string) => {
+    const figure = byId.get(id);
+    if (!figure) return whole; // unreachable after checkReportSections
+    return cite ? `${figureText(figure)} [${figure.id}]` : figureText(figure);
+  });
+}
+
+export interface ReportDocument {
+  scope: ReportScope;
+  generatedAt: string;
+  model: string;
+  figures: readonly Figure[];
+  /** The sections with the figures' values in (plain text). */
+  sections: Array<{ title: string; text: string }>;
+}
+
+/** The report as markdown: the sections (each value followed by its figure id), then the figures. */
+export function reportMarkdown(report: ReportDocument, written: ReportSections): string {
+  const scope =
+    report.scope.kind === 'twin' ? `twin ${report.scope.twinId}` : `site ${report.scope.site}`;
+  const lines = [
+    `# Maintenance report: ${oneLine(scope)}`,
+    '',
+    `_Generated ${report.generatedAt} by ${oneLine(report.model)} from Twinlog's data: every figure is Twinlog's and cited as [F…]; the model wrote only the words._`,
+  ];
+  for (const section of written.sections) {
+    lines.push(
+      '',
+      `## ${oneLine(substitute(section.title, report.figures, true))}`,
+      '',
+      substitute(section.text, report.figures, true),
+    );
+  }
+  lines.push(
+    '',
+    '## Figures',
+    '',
+    '| id | figure | value | twin | source |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const f of report.figures) {
+    const source =
+      'eventId' in f.source
+        ? `event ${f.source.eventId} at ${f.source.at}`
+        : `${f.source.query} at ${f.source.at}`;
+    lines.push(
+      `| ${f.id} | ${cell(f.label)} | ${cell(figureText(f))} | ${cell(f.twinId ?? '')} | ${cell(source)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function cell(text: string): string {
+  return oneLine(text).replace(/\|/g, '\\|');
+}

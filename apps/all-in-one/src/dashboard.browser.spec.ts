@@ -21,7 +21,6 @@ import {
   untilText,
 } from './testing/dashboard-journeys';
 import { tabletTouchTargetsAreLargeEnough } from './testing/touch-targets';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
 
 /**
  * The dashboard as a person meets it: `npm start` (embedded, authentication on, the plant

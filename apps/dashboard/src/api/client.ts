@@ -14,7 +14,6 @@ import type {
   TwinDetail,
   TwinSummary,
   Whoami,
-  AiStatus,
   MaintenanceReport,
 } from './types';
 

@@ -31,7 +31,7 @@ export interface Container {
     name: string;
     value?: string;
     valueFrom?: {
-      secretKeyRef?: { name: string; key: string };
+      secretKeyRef?: { name: string; key: string; optional?: boolean };
       configMapKeyRef?: { name: string; key: string };
     };
   }>;
@@ -107,6 +107,12 @@ export function containerEnv(
   }
   for (const entry of container.env ?? []) {
     const secret = entry.valueFrom?.secretKeyRef;
+    // An optional Secret that does not exist leaves the variable unset, as the kubelet does.
+    if (
+      secret?.optional &&
+      !objects.some((o) => o.kind === 'Secret' && o.metadata.name === secret.name)
+    )
+      continue;
     const config = entry.valueFrom?.configMapKeyRef;
     const value = secret
       ? dataOf(secret.name, 'Secret')[secret.key]

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { distributedServiceEnv, freePort, realServer, repoRoot } from '@twinlog/testing';
+import {
+  distributedServiceEnv,
+  freePort,
+  realServer,
+  repoRoot,
+  startOpenAiCompatibleServer,
+  type OpenAiCompatibleServer,
+} from '@twinlog/testing';
 import { eventually, getJson, startTwinlogProcess } from './testing/twinlog-process';
 
 /**
@@ -29,7 +36,21 @@ describe('secrets never reach the logs', () => {
   const smtpPassword = `smtp-${randomUUID()}`;
   const webhookSecret = `whsec-${randomUUID()}`;
   const webhookPathToken = `T0${randomUUID().replace(/-/g, '')}`;
+  // The AI layer's key (docs/ai.md), sent to a model server that echoes it back in its errors.
+  const openAiKey = `sk-${randomUUID()}`;
+  let modelServer: OpenAiCompatibleServer;
+  beforeAll(async () => {
+    modelServer = await startOpenAiCompatibleServer();
+    modelServer.otherwise({
+      respond: (request) => ({
+        status: 500,
+        message: `no model here for ${String(request.headers['authorization'])}`,
+      }),
+    });
+  });
+  afterAll(() => modelServer?.close());
   const secrets = {
+    'OpenAI API key': openAiKey,
     'Kafka password': kafka.secured.password,
     'InfluxDB token': influx.token,
     'MQTT password': mqttPassword,
@@ -60,6 +81,9 @@ describe('secrets never reach the logs', () => {
     TWINLOG_LOG_FORMAT: 'json',
     TWINLOG_HTTP_PORT: String(await freePort()),
     TWINLOG_SIMULATOR_SPEED: '60',
+    OPENAI_API_KEY: openAiKey,
+    OPENAI_BASE_URL: modelServer.baseUrl,
+    TWINLOG_AI_MAX_RETRIES: '0',
     ...extra,
   });
   const leaks = (output: string, more: Record<string, string> = {}) =>
@@ -128,6 +152,19 @@ describe('secrets never reach the logs', () => {
         headers: { authorization: `Bearer ${adminKey}` },
         body: '{broken',
       });
+      // AI asks the model server refuses, echoing the key: the errors are answered and logged.
+      const ask = await post('/v1/simulations/ask', {
+        twinId: 'cnc-01',
+        ask: 'what if the coolant pump fails?',
+      });
+      expect(ask.status).toBe(502);
+      expect(JSON.stringify(ask.body)).not.toContain(openAiKey);
+      const report = await fetch(`${running.url}/v1/reports/maintenance?site=demo-plant`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
+      expect(report.status).toBe(502);
+      expect(await report.text()).not.toContain(openAiKey);
+      expect(modelServer.chatRequests().length).toBeGreaterThanOrEqual(2);
     } finally {
       // Its stop's lines too. (The exit code is not this test's: the all-in-one's distributed
       // stop closes its consumers one after another and can pass its 30 s budget.)

@@ -50,6 +50,17 @@ describe('twinlog report', () => {
       expect(JSON.parse(lines[0]!)).toEqual(body);
     });
 
+    it("prints no control character of the model's words: no escape sequence reaches the terminal", async () => {
+      status = 200;
+      body = {
+        markdown: '# Report\n\nAll\u001b[2J\u001bc well\u009b31m.\tDone\u0007\n',
+        figures: [],
+      };
+      const lines: string[] = [];
+      await reportCommand(base, ['--twin', 'cnc-07'], (l) => lines.push(l));
+      expect(lines).toEqual(['# Report\n\nAll [2J c well 31m.\tDone ']);
+    });
+
     it('with AI off says so, how to turn it on, and exits 2', async () => {
       status = 503;
       body = {

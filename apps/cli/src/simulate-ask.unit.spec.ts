@@ -1,3 +1,4 @@
+import { printable } from './commands/printable';
 import { describeAsk, parseAskArgs } from './commands/simulate-ask.command';
 
 describe('twinlog simulate --ask', () => {
@@ -49,5 +50,21 @@ describe('twinlog simulate --ask', () => {
     expect(lines).toContain('assumptions:');
     expect(lines).toContain('  - at once');
     expect(lines.join('\n')).toMatch(/mitigations \(compared/);
+  });
+
+  it("prints no control character of the model's words (model name, assumptions)", () => {
+    const lines: string[] = [];
+    describeAsk(
+      {
+        text: 'x',
+        scenario: { twinId: 'cnc-01' },
+        mitigations: [],
+        assumptions: ['at once\u001b]0;pwned\u0007\u001bc'],
+        model: 'llama\u001b[2J',
+      },
+      (l) => lines.push(l),
+    );
+    expect(lines.join('\n')).toBe(printable(lines.join('\n')));
+    expect(lines).toContain('  - at once ]0;pwned  c');
   });
 });

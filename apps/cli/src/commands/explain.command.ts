@@ -1,3 +1,4 @@
+import { printable } from './printable';
 import { CliError, option, postJson } from './api-client';
 
 /** `POST /v1/anomalies/{episodeId}/explanation`'s answer, as far as the CLI prints it. */
@@ -52,10 +53,6 @@ export async function explainCommand(
 }
 
 const FLAGS = new Set(['--json', '--refresh']);
-
-/** The model's text without control characters: no escape sequence reaches the terminal. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const printable = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
 
 /** The explanation for a person at a terminal; the model's texts stripped of control characters. */
 export function explanationText(e: Explanation): string[] {

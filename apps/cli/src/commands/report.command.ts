@@ -1,3 +1,4 @@
+import { printable } from './printable';
 import { CliError, getJson, option } from './api-client';
 
 export const REPORT_USAGE = `  twinlog report (--twin ID | --site S) [--json]
@@ -18,7 +19,8 @@ export async function reportCommand(
   const query = reportQuery(args);
   const answer = await getJson<ReportAnswer>(base, `/v1/reports/maintenance?${query}`);
   if (option(args, 'json')) out(JSON.stringify(answer, null, 2));
-  else out(answer.markdown.trimEnd());
+  // The sections are the model's words: no control character reaches the terminal.
+  else out(printable(answer.markdown.trimEnd()));
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { printable } from './printable';
 import { describeComparison, describeRun, type CompareView, type RunView } from './simulate-report';
 import { call, follow } from './simulation-job';
 
@@ -90,7 +91,9 @@ export async function simulateAskCommand(
 
 /** The scenario the words became: the JSON body that reruns it, the mitigations, the assumptions. */
 export function describeAsk(ask: AskView, out: (line: string) => void): void {
-  out(`scenario from your words (${ask.model}; rerun or edit it as a POST /v1/simulations body):`);
+  out(
+    `scenario from your words (${printable(ask.model)}; rerun or edit it as a POST /v1/simulations body):`,
+  );
   out(JSON.stringify(ask.scenario, null, 2));
   if (ask.mitigations.length > 0) {
     out('mitigations (compared: the scenario, and the scenario with these added):');
@@ -98,7 +101,7 @@ export function describeAsk(ask: AskView, out: (line: string) => void): void {
   }
   if (ask.assumptions.length > 0) {
     out('assumptions:');
-    for (const a of ask.assumptions) out(`  - ${a}`);
+    for (const a of ask.assumptions) out(`  - ${printable(a)}`);
   }
   out('');
 }

@@ -1,3 +1,4 @@
+import { printable } from './printable';
 /** The parts of a simulation result the plain-text report shows. */
 export interface RunView {
   simulationId: string;
@@ -52,7 +53,7 @@ export interface CompareView {
 
 export function describeRun(r: RunView, out: (line: string) => void): void {
   out(
-    `${r.twinId} (${r.twinType}) from ${r.startAt}, ${duration(r.horizonSeconds)} ahead at ${duration(r.stepSeconds)} steps${r.label ? ` - ${r.label}` : ''}`,
+    `${r.twinId} (${r.twinType}) from ${r.startAt}, ${duration(r.horizonSeconds)} ahead at ${duration(r.stepSeconds)} steps${r.label ? ` - ${printable(r.label)}` : ''}`,
   );
   out(
     `  what changes: ${r.perturbations.length > 0 ? r.perturbations.map(perturbation).join('; ') : 'nothing (the present course)'}`,

@@ -1,7 +1,7 @@
 import { getAllPages, getJson, option } from './api-client';
 import { followWithKey as followStream, type StreamMessage } from './stream';
 
-interface Episode {
+export interface Episode {
   twinId: string;
   episodeId: string;
   detector: string;
@@ -37,7 +37,7 @@ export async function anomaliesCommand(
   const json = option(args, 'json') !== undefined;
   const only = option(args, 'twin');
   const print = (kind: 'open' | 'opened' | 'closed', e: Episode) =>
-    out(json ? JSON.stringify({ event: kind, ...e }) : describe(kind, e));
+    out(json ? JSON.stringify({ event: kind, ...e }) : episodeLine(kind, e));
   const known = new Map<string, Episode>();
   const showOpen = async () => {
     for (const e of await openEpisodes(base, only)) known.set(e.episodeId, e);
@@ -101,7 +101,8 @@ async function openEpisodes(base: string, only: string | undefined): Promise<Epi
   return episodes.sort((a, b) => a.since.localeCompare(b.since));
 }
 
-function describe(kind: string, e: Episode): string {
+/** One episode on one line, ending with its id (what `twinlog explain` takes). */
+export function episodeLine(kind: string, e: Episode): string {
   const evidence = e.evidence
     .map((v) => {
       const band =
@@ -113,7 +114,7 @@ function describe(kind: string, e: Episode): string {
       return `${v.property} ${round(v.observed)} ${band}`.trim();
     })
     .join('; ');
-  return `${kind.padEnd(6)} ${e.since}  ${e.twinId}  ${e.severity} ${e.detector} on ${e.properties.join(', ')} (score ${e.score.toFixed(2)}): ${evidence}`;
+  return `${kind.padEnd(6)} ${e.since}  ${e.twinId}  ${e.severity} ${e.detector} on ${e.properties.join(', ')} (score ${e.score.toFixed(2)}): ${evidence}  [id ${e.episodeId}]`;
 }
 
 function round(x: number): string {

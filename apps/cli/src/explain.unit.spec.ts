@@ -50,11 +50,15 @@ describe('twinlog explain', () => {
     seen.length = 0;
   });
 
-  it('asks for the explanation (POST, the id encoded) and prints it without control characters', async () => {
-    reply = send(200, EXPLANATION);
+  it('asks for the explanation (POST, the id encoded) when none is recorded, and prints it without control characters', async () => {
+    reply = (req, res) =>
+      req.method === 'GET'
+        ? send(404, { error: { code: 'EXPLANATION_NOT_FOUND', message: 'none yet' } })(req, res)
+        : send(201, EXPLANATION)(req, res);
     const lines: string[] = [];
     expect(await explainCommand(base, [EXPLANATION.episodeId], (l) => lines.push(l))).toBe(0);
     expect(seen).toEqual([
+      { method: 'GET', url: '/v1/anomalies/mill-1%3Atemperature%3Azscore%3Ar-1/explanation' },
       { method: 'POST', url: '/v1/anomalies/mill-1%3Atemperature%3Azscore%3Ar-1/explanation' },
     ]);
     const text = lines.join('\n');
@@ -74,8 +78,20 @@ describe('twinlog explain', () => {
     expect(JSON.parse(lines.join('\n'))).toEqual(EXPLANATION);
   });
 
+  it('prints a recorded explanation without asking the model, so it works with AI off and for a viewer', async () => {
+    reply = (req, res) =>
+      req.method === 'GET' ? send(200, EXPLANATION)(req, res) : send(503, AI_OFF)(req, res);
+    const lines: string[] = [];
+    expect(await explainCommand(base, ['ep-1'], (l) => lines.push(l))).toBe(0);
+    expect(seen.map((s) => s.method)).toEqual(['GET']);
+    expect(lines.join('\n')).toContain('  - coolant pump');
+  });
+
   it('AI off: the service says so and how to turn it on, exit 2; no such anomaly: exit 1', async () => {
-    reply = send(503, AI_OFF);
+    reply = (req, res) =>
+      req.method === 'GET'
+        ? send(404, { error: { code: 'EXPLANATION_NOT_FOUND', message: 'none yet' } })(req, res)
+        : send(503, AI_OFF)(req, res);
     const off = await explainCommand(base, ['ep-1'], () => undefined).catch((e: unknown) => e);
     expect(off).toBeInstanceOf(CliError);
     expect((off as CliError).exitCode).toBe(2);

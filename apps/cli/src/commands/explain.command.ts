@@ -1,5 +1,5 @@
 import { printable } from './printable';
-import { CliError, option, postJson } from './api-client';
+import { CliError, getJson, option, postJson } from './api-client';
 
 /** `POST /v1/anomalies/{episodeId}/explanation`'s answer, as far as the CLI prints it. */
 export interface Explanation {
@@ -27,8 +27,8 @@ export const EXPLAIN_USAGE = `  twinlog explain ANOMALY_ID [--json] [--refresh]
                                 recorded already unless --refresh asks for a new one (operator role)`;
 
 /**
- * `twinlog explain`: asks twin-state for the anomaly's explanation (it answers the recorded one
- * unless --refresh). AI off is the service's 503 AI_OFF, printed with how to turn it on (exit 2);
+ * `twinlog explain`: the anomaly's recorded explanation, or when there is none yet (or with
+ * --refresh) a new one from twin-state. AI off is the service's 503 AI_OFF, printed with how to turn it on (exit 2);
  * no such anomaly is exit 1, like every "not found" of this CLI.
  */
 export async function explainCommand(
@@ -42,11 +42,16 @@ export async function explainCommand(
   if (ids.length !== 1) throw new CliError(`one anomaly id is needed\n\n${EXPLAIN_USAGE}`);
   const episodeId = ids[0]!;
   const refresh = option(args, 'refresh') !== undefined;
-  const answer = await postJson<Explanation>(
-    base,
-    `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation${refresh ? '?refresh=true' : ''}`,
-    {},
-  );
+  const path = `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`;
+  // The recorded one is read first: it prints with AI off and for a viewer; only when there is
+  // none yet (or with --refresh) is the model asked, which needs AI on and the operator role.
+  const answer = refresh
+    ? await postJson<Explanation>(base, `${path}?refresh=true`, {})
+    : await getJson<Explanation>(base, path).catch((error: unknown) => {
+        if (error instanceof CliError && /EXPLANATION_NOT_FOUND/.test(error.message))
+          return postJson<Explanation>(base, path, {});
+        throw error;
+      });
   if (option(args, 'json') !== undefined) out(JSON.stringify(answer, null, 2));
   else for (const line of explanationText(answer)) out(line);
   return 0;

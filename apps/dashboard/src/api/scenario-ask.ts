@@ -1,10 +1,6 @@
 import type { ApiClient } from './client';
 import type { ComparisonResult, SimulationJob } from './simulation-types';
 
-/** `GET /v1/ai`: whether the AI features are offered (docs/ai.md). */
-export type AiStatus =
-  { enabled: true; model: string } | { enabled: false; reason: string; howToEnable: string };
-
 /** What `POST /v1/simulations/ask` adds: the scenario the words became, as the API takes it. */
 export interface ScenarioAsk {
   text: string;
@@ -25,10 +21,6 @@ export interface ScenarioAsk {
 }
 
 export type AskAnswer = (ComparisonResult | SimulationJob) & { ask: ScenarioAsk };
-
-export function aiStatus(api: ApiClient, signal?: AbortSignal): Promise<AiStatus> {
-  return api.get<AiStatus>('/v1/ai', undefined, signal);
-}
 
 /**
  * `POST /v1/simulations/ask` with `baseline`: always a comparison (the page draws the scenario

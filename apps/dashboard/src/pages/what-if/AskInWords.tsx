@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { aiStatus, type AiStatus, type ScenarioAsk } from '../../api/scenario-ask';
+import { aiStatus } from '../../api/client';
+import type { ScenarioAsk } from '../../api/scenario-ask';
+import type { AiStatus } from '../../api/types';
 import { api } from '../../auth/session';
 
 /**

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { Figure, ReportScope } from './report-facts';
+import { PLACEHOLDER, textProblems } from './report-text-rules';
 
 /**
  * What the model writes for a maintenance report, and the rule that keeps every number in it
- * Twinlog's: its text may cite figures only as {F3} and may contain no digit of its own. The
- * server then puts the figures' values in (one pass: a value is never read for placeholders).
+ * Twinlog's: its text may cite figures only as {F3}, states no number of its own (no digit, no
+ * number word, no Roman numeral) and keeps each placeholder apart from what surrounds it
+ * (report-text-rules.ts). The server then puts the figures' values in (one pass: a value is
+ * never read for placeholders).
  */
 export const REPORT_SECTIONS = z.object({
   sections: z
@@ -19,38 +22,13 @@ export const REPORT_SECTIONS = z.object({
 });
 export type ReportSections = z.infer<typeof REPORT_SECTIONS>;
 
-const PLACEHOLDER = /\{(F\d+)\}/g;
-/** Any digit of any script (3, ３, ٣, ③, Ⅲ...): none may come from the model. */
-const DIGIT = /\p{N}/u;
-/** Placeholders with only `.` or `,` between them would read as one number ("{F1}.{F2}"). */
-const JOINED = /\{F\d+\}[.,]*\{F\d+\}/;
-
 /** The problems of the model's sections against the figures: none when they may be used. */
 export function checkReportSections(answer: ReportSections, figures: readonly Figure[]): string[] {
   const known = new Set(figures.map((f) => f.id));
-  const problems: string[] = [];
-  answer.sections.forEach((section, i) => {
-    for (const [field, text] of [
-      ['title', section.title],
-      ['text', section.text],
-    ] as const) {
-      const where = `sections.${i}.${field}`;
-      for (const [, id] of text.matchAll(PLACEHOLDER)) {
-        if (!known.has(id!)) problems.push(`${where}: {${id}} is not one of the figures`);
-      }
-      const rest = text.replace(PLACEHOLDER, '');
-      const digit = DIGIT.exec(rest);
-      if (digit) {
-        const around = rest.slice(Math.max(0, digit.index - 20), digit.index + 20);
-        problems.push(
-          `${where}: a digit outside a placeholder (${JSON.stringify(around)}): write every number as a {F…} placeholder of a figure`,
-        );
-      }
-      if (JOINED.test(text))
-        problems.push(`${where}: two placeholders must be separated by words or spaces`);
-    }
-  });
-  return problems;
+  return answer.sections.flatMap((section, i) => [
+    ...textProblems(`sections.${i}.title`, section.title, known),
+    ...textProblems(`sections.${i}.text`, section.text, known),
+  ]);
 }
 
 /** A figure as the report shows it: its value and unit. */

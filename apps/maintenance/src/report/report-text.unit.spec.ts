@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Figure } from './report-facts';
+import { REPORT_INSTRUCTIONS } from './report-prompt';
 import {
   checkReportSections,
   figureText,
@@ -57,10 +58,147 @@ describe('checkReportSections', () => {
     );
   });
 
-  it('refuses placeholders joined into one number', () => {
-    for (const text of ['{F1}{F2}', '{F1}.{F2}', '{F1},{F2}']) {
-      expect(checkReportSections(one(text), FIGURES).join()).toMatch(/separated by words/);
+  it('refuses placeholders joined into one number, naming both', () => {
+    for (const text of ['{F1}{F2}', '{F1}.{F2}', '{F1},{F2}', '{F1}).{F2}']) {
+      expect(checkReportSections(one(text), FIGURES)).toEqual([
+        expect.stringMatching(
+          /^sections\.0\.text: \{F1\} and \{F2\} are glued together .*put words or spaces between two placeholders$/,
+        ),
+      ]);
     }
+  });
+});
+
+/** The review's probe (review 22, item 3): F1 = 3 twins, F2 = 2 anomalies, F3 = 42.4/100. */
+const PROBE = [fig('F1', 3, 'twins'), fig('F2', 2, 'anomalies'), fig('F3', 42.4, '/100')];
+const problemsOf = (text: string) => checkReportSections(one(text), PROBE);
+
+describe('no number of the model reaches the report, in words or glued to a figure', () => {
+  it.each([
+    [
+      'Three of the {F1} are critical and need work within twelve hours.',
+      ['"Three" states a number in words', '"twelve" states a number in words'],
+    ],
+    [
+      'Twice the usual wear; about half the fleet is affected; a dozen alarms in the past week.',
+      ['"Twice"', '"half"', '"dozen"'],
+    ],
+    [
+      'The fleet has {F1}e{F2} hours of operation.',
+      ['{F1} is glued to "e" after it', '{F2} is glued to "e" before it'],
+    ],
+    ['{F1}٫{F2} percent', ['glued', '"percent"']],
+    ['{F1}% of capacity lost; replace within {F2}k hours', ['"%" after', '"k" after']],
+    ['budget: one hundred thousand euros', ['"one"', '"hundred"', '"thousand"']],
+    ['replace part XII', ['"XII" reads as a Roman numeral']],
+    [
+      'Three of the twins are critical; replace the spindle within twelve hours. Health is {F3}e{F1} twins percent.',
+      ['"Three"', '"twelve"', '"percent"'],
+    ],
+  ])('refuses %j', (text, expected) => {
+    const problems = problemsOf(text).join('\n');
+    for (const part of expected.filter((e) => !e.endsWith('? no')))
+      expect(problems).toContain(part);
+    expect(problems).not.toBe('');
+  });
+
+  it('says exactly what to fix: the neighbour, its side and what may stand there', () => {
+    expect(problemsOf('Wear is {F3}‰ of the limit.')).toEqual([
+      'sections.0.text: {F3} is glued to "‰" after it ("Wear is {F3}‰ of the limit."): a placeholder stands between spaces: right before it only "(" (itself after a space), right after it only ) , ; : . ! ? followed by a space or the end',
+      'sections.0.text: the sign "‰" outside a placeholder ("Wear is {F3}‰ of the limit."): a figure\'s unit comes with its value; leave the sign out',
+    ]);
+    expect(problemsOf('About x{F1} are due.')[0]).toMatch(/\{F1\} is glued to "x" before it/);
+    expect(problemsOf('The {F1}e{F2} hours.')).toEqual([
+      expect.stringMatching(/\{F1\} is glued to "e" after it/),
+      expect.stringMatching(/\{F2\} is glued to "e" before it/),
+    ]);
+    expect(problemsOf('Within twelve hours.')).toEqual([
+      'sections.0.text: "twelve" states a number in words ("Within twelve hours."): every quantity, count, share, rank or duration must be a {F…} placeholder of a figure; otherwise leave it out (write "most urgent" or "next" for an order, "some" or "several" for an amount)',
+    ]);
+  });
+
+  it.each([
+    ['a letter', ['{F1}s', 'x{F1}', '{F1}e', '{F1}k', '{F1}M', '{F1}é']],
+    ['a bracket after a letter', ['x({F1})']],
+    ['a sign', ['{F1}%', '{F1}‰', '{F1}°', '-{F1}', '−{F1}', '+{F1}', '~{F1}', '{F1}/', "{F1}'s"]],
+    [
+      'a separator between figures',
+      ['{F1}.{F2}', '{F1},{F2}', '{F1}٫{F2}', '{F1}٬{F2}', '{F1}·{F2}', '{F1} .{F2}'],
+    ],
+    ['punctuation not followed by a space', ['{F1}.x', '{F1},x', '{F1}:x', '({F1})x', '{F1}?!a']],
+  ])('refuses a placeholder glued to %s', (_, texts) => {
+    for (const text of texts)
+      expect([text, problemsOf(`Is ${text} now.`)]).toEqual([
+        text,
+        expect.arrayContaining([expect.stringMatching(/glued/)]),
+      ]);
+  });
+
+  it.each([
+    [
+      'cardinals',
+      'zero one Two THREE four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty',
+    ],
+    [
+      'ordinals',
+      'first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth',
+    ],
+    [
+      'tens and large numbers',
+      'thirty forty fifty sixty seventy eighty ninety hundred thousand million billion hundreds thousands',
+    ],
+    [
+      'other quantity words',
+      'dozen half quarter twice thrice double triple percent couple both single',
+    ],
+  ])('refuses each of the %s', (_, words) => {
+    for (const word of words.split(' '))
+      expect([word, problemsOf(`It is ${word} here.`).join()]).toEqual([
+        word,
+        expect.stringContaining(`"${word}" states a number in words`),
+      ]);
+  });
+
+  it.each([
+    'per cent',
+    'Per  cent',
+    'twenty-one',
+    'one-off',
+    "one's",
+    'within a day',
+    'in an hour',
+    'fortnight',
+  ])('refuses %j', (phrase) => {
+    expect(problemsOf(`It is ${phrase} here.`).join()).toMatch(/states a number in words/);
+  });
+
+  it.each(['II', 'IV', 'XII', 'XL', 'MMXXVI', 'DC'])('refuses the Roman numeral %s', (numeral) => {
+    expect(problemsOf(`Replace part ${numeral} now.`).join()).toMatch(/reads as a Roman numeral/);
+  });
+
+  it.each([
+    'Someone has done it; often the tone is none of our business.',
+    'The MILL and the CIVIL works; I checked it; a CNC mill.',
+    'Attend to the spindle most urgently, then the pump; several twins need work.',
+    'Health is {F3}, ({F3}), {F1}; {F2}: {F3}! {F1}? {F3}.',
+    '{F1}',
+    'Health ({F3}).',
+    'A few twins need some attention; many are fine.',
+    'Tension, tenant, often, anyone, alone, phone, stone.',
+  ])('accepts %j', (text) => {
+    expect(problemsOf(text)).toEqual([]);
+  });
+});
+
+describe('the instructions', () => {
+  it('state the rules and follow them outside their quoted examples', () => {
+    for (const rule of ['no number words', 'no Roman numerals', 'Keep each placeholder apart'])
+      expect(REPORT_INSTRUCTIONS).toContain(rule);
+    const own = REPORT_INSTRUCTIONS.replace(/"[^"]*"/g, '')
+      .replace(/\(prompt version \d+\)/, '')
+      .replace(/\{F\d+\}\S*/g, '')
+      .replace('% ‰ or °', '');
+    expect(checkReportSections(one(own), FIGURES)).toEqual([]);
   });
 });
 
@@ -89,8 +227,76 @@ describe('substitute and the markdown', () => {
   });
 });
 
-/** Every number in a text: runs of digits of any script, with . or , between digits. */
-const numbersIn = (text: string) => [...text.matchAll(/\p{N}+(?:[.,]\p{N}+)*/gu)].map((m) => m[0]);
+/**
+ * The numbers of a text as a reader takes them: its whitespace-separated words that hold a digit,
+ * less an opening "(" and closing punctuation. A value glued to anything else ("40e2", "40.61")
+ * is a word no figure has.
+ */
+const numbersIn = (text: string) =>
+  text
+    .split(/\s+/u)
+    .map((word) => word.replace(/^\(+/, '').replace(/[),;:.!?]+$/, ''))
+    .filter((word) => /\p{N}/u.test(word));
+
+/** The review's number words (review 22, item 3), written here apart from the rule's own list. */
+const NUMBER_WORDS = [
+  ...'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'.split(
+    ' ',
+  ),
+  ...'first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth'.split(
+    ' ',
+  ),
+  ...'thirty forty fifty sixty seventy eighty ninety hundred thousand million billion'.split(' '),
+  ...'dozen half quarter twice thrice double triple percent couple'.split(' '),
+  'per cent',
+];
+const numberWord = fc
+  .tuple(fc.constantFrom(...NUMBER_WORDS), fc.constantFrom('lower', 'Title', 'UPPER'))
+  .map(([word, kind]) =>
+    kind === 'UPPER'
+      ? word.toUpperCase()
+      : kind === 'Title'
+        ? word[0]!.toUpperCase() + word.slice(1)
+        : word,
+  );
+const ROMAN_DIGITS: Array<[number, string]> = [
+  [1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'],
+  [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I'],
+]; // prettier-ignore
+const toRoman = (n: number) =>
+  ROMAN_DIGITS.reduce((out, [value, letters]) => {
+    for (; n >= value; n -= value) out += letters;
+    return out;
+  }, '');
+const romanNumeral = fc
+  .integer({ min: 2, max: 3999 })
+  .map(toRoman)
+  .filter((r) => r.length >= 2);
+/** What may not touch a placeholder: letters of any script, signs, separators, another figure. */
+const glue = fc.oneof(
+  fc.constantFrom(...'aekKMsxéßжλ'),
+  fc.constantFrom(
+    '%',
+    '‰',
+    '°',
+    '-',
+    '−',
+    '+',
+    '/',
+    "'",
+    '’',
+    '_',
+    '#',
+    '*',
+    '^',
+    '=',
+    '~',
+    '$',
+    '€',
+  ),
+  fc.constantFrom('.', ',', '٫', '٬', '·', ':', ';', '!', '?', ')').map((p) => `${p}x`),
+  fc.constantFrom('', '.', ',', '٫', '٬', '·').map((p) => `${p}{F2}`),
+);
 
 describe('whatever the model writes, no number reaches the report that is not a figure', () => {
   const figureArb = fc
@@ -101,7 +307,7 @@ describe('whatever the model writes, no number reaches the report that is not a 
           fc.double({ noNaN: true, noDefaultInfinity: true }),
           fc.integer(),
           fc.string(),
-          fc.constantFrom('2026-12-07T00:00:00.000Z', 'x9', '1.', '.5', '{F1}', ''),
+          fc.constantFrom('2026-12-07T00:00:00.000Z', 'x9', '1.', '.5', '{F1}', '', '(9', '9)'),
         ),
         unit: fc.option(fc.constantFrom('h', '/100', 'twins', '', '%', 'm3/h'), { nil: null }),
         twinId: fc.option(fc.string(), { nil: null }),
@@ -111,12 +317,15 @@ describe('whatever the model writes, no number reaches the report that is not a 
     .map((figures) =>
       figures.map((f, i): Figure => ({ ...f, id: `F${i + 1}`, source: { query: 'q', at } })),
     );
-  // Text as a model might write it: words, digits of any script, separators, placeholders
-  // of figures that exist and of ones that do not.
+  // Text as a model might write it: words, digits of any script, number words, Roman
+  // numerals, separators and letters glued to placeholders of figures that exist and not.
   const segment = fc.oneof(
     fc.string(),
     fc.string({ unit: 'grapheme' }),
     fc.constantFrom('.', ',', ' ', '-', '{', '}', 'F', '{F', '3', '٣', '３', '½', 'Ⅻ', '\n'),
+    fc.constantFrom('e', 'k', '%', '‰', '°', '٫', '٬', '·', ' per cent', ' ', '('),
+    numberWord,
+    romanNumeral,
     fc.nat({ max: 10 }).map((n) => `{F${n}}`),
     fc.nat({ max: 10 }).map((n) => `{F${n}}`),
   );
@@ -126,8 +335,14 @@ describe('whatever the model writes, no number reaches the report that is not a 
     .array(
       fc.oneof(
         fc.string({ unit: 'grapheme' }).map((t) => t.replace(/\p{N}/gu, '')),
-        fc.constantFrom('.', ',', ' ', '-', '{', '}', 'F'),
-        fc.nat({ max: 3 }).map((n) => `{F${n + 1}}`),
+        fc.constantFrom('.', ',', ' ', '-', '{', '}', 'F', ' '),
+        fc
+          .tuple(
+            fc.nat({ max: 3 }),
+            fc.constantFrom(' ', '(', '\n'),
+            fc.constantFrom(' ', '). ', ', ', '; ', '? ', '\n'),
+          )
+          .map(([n, before, after]) => `${before}{F${n + 1}}${after}`),
       ),
       { maxLength: 12 },
     )
@@ -159,11 +374,12 @@ describe('whatever the model writes, no number reaches the report that is not a 
           sections: [],
         };
         const twinlogs = new Set(
-          numbersIn(JSON.stringify(figures) + figures.map(figureText).join(' ') + at + 'F'),
+          [JSON.stringify(figures), ...figures.map(figureText), at, 'F']
+            .flatMap((t) => [...t.matchAll(/\p{N}+/gu)])
+            .map((m) => m[0]),
         );
-        for (const n of numbersIn(reportMarkdown(report, answer))) {
-          if (!allowed.has(n)) expect(twinlogs).toContain(n);
-        }
+        for (const n of reportMarkdown(report, answer).matchAll(/\p{N}+/gu))
+          if (!allowed.has(n[0])) expect(twinlogs).toContain(n[0]);
       }),
       { numRuns: 2000 },
     );
@@ -181,6 +397,33 @@ describe('whatever the model writes, no number reaches the report that is not a 
           return; // the digit became part of a placeholder
         expect(checkReportSections(one(written), [fig('F1', 1)])).not.toEqual([]);
       }),
+    );
+  });
+
+  it('refuses any text with a number word or a Roman numeral as a whole word (a property)', () => {
+    fc.assert(
+      fc.property(careful, fc.oneof(numberWord, romanNumeral), careful, (before, said, after) => {
+        const problems = checkReportSections(one(`${before} ${said} ${after}`), FIGURES);
+        expect(problems.join('\n')).toContain(`"${said}"`);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses any placeholder glued to a letter, a sign or a separator (a property)', () => {
+    fc.assert(
+      fc.property(
+        careful,
+        glue,
+        fc.constantFrom('before', 'after'),
+        careful,
+        (before, glued, side, after) => {
+          const cited = side === 'before' ? `${glued}{F1}` : `{F1}${glued}`;
+          const problems = checkReportSections(one(`${before} ${cited} ${after}`), FIGURES);
+          expect(problems.join('\n')).toMatch(/glued/);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -52,7 +52,7 @@ function writer(request: RecordedAiRequest) {
   ];
   if (figures.some((f) => f.label === 'predicted twin'))
     sections.push({
-      title: 'First to plan',
+      title: 'To plan next',
       text: `{${id('predicted twin')}} has health {${id('health index')}}, priority {${id('maintenance priority')}}; plan it from {${id('recommended window: start')}}.`,
     });
   return { json: { sections } };
@@ -333,6 +333,36 @@ describe.each<Mode>(['embedded', 'distributed'])(
         'sections.0.text: {F999} is not one of the figures',
       ]);
       expect(JSON.stringify(json)).not.toContain(KEY);
+    });
+
+    it('numbers in words and a value glued to a letter are invalid: the problems say what to fix (review 22, item 3)', async () => {
+      // The review's live probe: the model answered this and the report came back 200.
+      const probe = {
+        respond: (request: RecordedAiRequest) => {
+          const [a, b] = dataOf(request).figures;
+          return {
+            json: {
+              sections: [
+                {
+                  title: 'Summary',
+                  text: `Three of the twins are critical; replace the spindle within twelve hours. Health is {${a!.id}}e{${b!.id}} twins percent.`,
+                },
+              ],
+            },
+          };
+        },
+      };
+      server.answer(probe, probe);
+      const { status, json } = await report(`twin=${twins.spindle}`);
+      expect(status).toBe(502);
+      expect(json.error.code).toBe('AI_ANSWER_INVALID');
+      const problems: string = json.error.details.problems.join('\n');
+      for (const part of ['"Three" states a number in words', '"twelve"', '"percent"'])
+        expect(problems).toContain(part);
+      expect(problems).toMatch(/\{F\d+\} is glued to "e" after it/);
+      // The retry told the model the same.
+      const [, retry] = server.chatRequests();
+      expect(retry!.body.messages.at(-1).content).toMatch(/"twelve" states a number in words/);
     });
 
     it('the model server failing is 502 AI_UNAVAILABLE, never the key', async () => {

@@ -159,7 +159,7 @@ describe('the dashboard in a real browser', () => {
     await anomalyIsExplained(rig, ai);
   });
 
-  it('the twin page writes a maintenance report whose numbers are the figures (AI on)', async () => {
+  it('the twin page writes a maintenance report whose numbers are the figures, each linked to its figure; an operator writes it again, a viewer shows it again (AI on)', async () => {
     await maintenanceReportIsWritten(rig);
   });
 

@@ -21,7 +21,9 @@ import { eventually } from './twinlog-process';
  *   `subtree-diff-twin` with `data-twin`, `what-if-link` only for roles that may run a scenario,
  *   `scenario-run`, `scenario-chart`, `alert-row` with `data-alert-id`, `alert-status`,
  *   `alert-acknowledge`, `alert-assign`, `alert-resolve`, `record-maintenance` only for roles
- *   that may use them); the moment shown is `?at=` in the URL;
+ *   that may use them); the moment shown is `?at=` in the URL; the maintenance report's
+ *   `maintenance-report-ask`, `maintenance-report-text`, `maintenance-report-cite` (with
+ *   `data-figure`, the figure's id) and `maintenance-report-figures`;
  * - every chart's figure says what uPlot drew: `data-series` (the series' names, then `band` for
  *   each filled band) and `data-points` (finite points), so a test checks the data, not the ink.
  */
@@ -600,31 +602,65 @@ export function reportWriter(request: RecordedAiRequest): AiReply {
   };
 }
 
-/** The twin page's "Maintenance report" (AI on): written on a click, its numbers the figures'. */
+/**
+ * The twin page's "Maintenance report" (AI on): written on a click, its numbers the figures',
+ * each value followed by the figure it is, a link to that figure's row and source. Asked
+ * again, an operator's "Write it again" asks anew (`refresh=true`); a viewer's "Show again" does
+ * not. The journey checks the request the page sends (the route's `refresh` is operator+).
+ */
 export async function maintenanceReportIsWritten(rig: DashboardRig): Promise<void> {
   await demoPlantIds(rig);
   const page = await rig.open('/twins/cnc-01');
   const panel = page.getByTestId('maintenance-report');
-  await panel.getByTestId('maintenance-report-ask').click({ timeout: WAIT_MS });
+  const ask = panel.getByTestId('maintenance-report-ask');
+  const first = page.waitForRequest((r) => r.url().includes('/v1/reports/maintenance?'));
+  await ask.click({ timeout: WAIT_MS });
+  expect(new URL((await first).url()).searchParams.has('refresh')).toBe(false);
   const text = await untilText(
     panel.getByTestId('maintenance-report-text'),
-    /Twins in the report: \d+ twins?\. Open anomalies: \d+ anomal(y|ies)\./,
+    /Twins in the report: \d+ twins? \[F\d+\]\. Open anomalies: \d+ anomal(y|ies) \[F\d+\]\./,
     'the report written',
   );
-  // Its numbers are the figures the panel lists (and the API answered).
+  // Its numbers are the figures the panel lists (and the API answered), each with its id.
   const answer = await rig.api<{
-    figures: Array<{ label: string; value: number; unit: string }>;
+    figures: Array<{ id: string; label: string; value: number; unit: string }>;
   }>('/v1/reports/maintenance?twin=cnc-01');
-  const shown = (label: string) => {
-    const figure = answer.body.figures.find((f) => f.label === label)!;
-    return `${figure.value} ${figure.unit}`;
-  };
+  const figure = (label: string) => answer.body.figures.find((f) => f.label === label)!;
+  const shown = (label: string) =>
+    `${figure(label).value} ${figure(label).unit} [${figure(label).id}]`;
   expect(text).toContain(
     `Twins in the report: ${shown('twins in the report')}. Open anomalies: ${shown('open anomalies')}.`,
   );
+  // A value's link leads to its figure's row: the label and the source are there.
+  const anomalies = figure('open anomalies');
+  const cite = panel.locator(`[data-testid=maintenance-report-cite][data-figure=${anomalies.id}]`);
+  await cite.click();
   const figures = panel.getByTestId('maintenance-report-figures');
-  await figures.locator('summary').click();
+  expect(await figures.getAttribute('open')).not.toBeNull();
+  const focused = (await page.evaluate('document.activeElement?.textContent ?? ""')) as string;
+  expect(focused).toContain(anomalies.label);
   expect(await figures.locator('tbody tr').count()).toBe(answer.body.figures.length);
   await checkPage(page, 'twin-maintenance-report');
+  // Asked again by an admin: "Write it again", and the model is asked anew.
+  expect(await ask.textContent()).toBe('Write it again');
+  const again = page.waitForRequest((r) => r.url().includes('/v1/reports/maintenance?'));
+  await ask.click();
+  expect(new URL((await again).url()).searchParams.get('refresh')).toBe('true');
   await page.close();
+  // A viewer may read the report and show it again, never ask the model anew.
+  const asViewer = await rig.open('/twins/cnc-01', { apiKey: await createKey(rig, 'viewer') });
+  const viewerAsk = asViewer
+    .getByTestId('maintenance-report')
+    .getByTestId('maintenance-report-ask');
+  await viewerAsk.click({ timeout: WAIT_MS });
+  await untilText(
+    asViewer.getByTestId('maintenance-report-text'),
+    /Twins in the report: /,
+    "the viewer's report",
+  );
+  expect(await viewerAsk.textContent()).toBe('Show again');
+  const shownAgain = asViewer.waitForRequest((r) => r.url().includes('/v1/reports/maintenance?'));
+  await viewerAsk.click();
+  expect(new URL((await shownAgain).url()).searchParams.has('refresh')).toBe(false);
+  await asViewer.close();
 }

@@ -235,11 +235,15 @@ export function explainAnomaly(
   return client.post(refresh ? `${path}?refresh=true` : path, {});
 }
 
-/** The maintenance report of a twin and the twins below it (AI-written, Twinlog's figures). */
+/**
+ * The maintenance report of a twin and the twins below it (AI-written, Twinlog's figures).
+ * `refresh` (operator) asks the model anew instead of taking an identical ask's cached answer.
+ */
 export function maintenanceReport(
   client: ApiClient,
   twinId: string,
-  signal?: AbortSignal,
+  options: { refresh?: boolean; signal?: AbortSignal } = {},
 ): Promise<MaintenanceReport> {
-  return client.get('/v1/reports/maintenance', { twin: twinId }, signal);
+  const query = options.refresh ? { twin: twinId, refresh: 'true' } : { twin: twinId };
+  return client.get('/v1/reports/maintenance', query, options.signal);
 }

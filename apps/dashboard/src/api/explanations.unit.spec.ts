@@ -1,4 +1,10 @@
-import { aiStatus, anomalyExplanation, ApiClient, explainAnomaly } from './client';
+import {
+  aiStatus,
+  anomalyExplanation,
+  ApiClient,
+  explainAnomaly,
+  maintenanceReport,
+} from './client';
 
 function clientWith(answers: Array<{ status: number; body: unknown }>) {
   const calls: Array<{ url: string; method: string }> = [];
@@ -38,5 +44,23 @@ describe("the API client's explanation calls", () => {
     ]);
     expect(await anomalyExplanation(client, 'ep-1')).toBeUndefined();
     await expect(anomalyExplanation(client, 'ep-1')).rejects.toMatchObject({ code: 'NOT_READY' });
+  });
+});
+
+describe("the API client's report call", () => {
+  it('asks GET /v1/reports/maintenance for the twin, with refresh=true only when asked anew', async () => {
+    const { client, calls } = clientWith([
+      { status: 200, body: { sections: [] } },
+      { status: 200, body: { sections: [] } },
+      { status: 200, body: { sections: [] } },
+    ]);
+    await maintenanceReport(client, 'cnc 01');
+    await maintenanceReport(client, 'cnc-01', { refresh: true });
+    await maintenanceReport(client, 'cnc-01', { refresh: false });
+    expect(calls).toEqual([
+      { url: '/v1/reports/maintenance?twin=cnc+01', method: 'GET' },
+      { url: '/v1/reports/maintenance?twin=cnc-01&refresh=true', method: 'GET' },
+      { url: '/v1/reports/maintenance?twin=cnc-01', method: 'GET' },
+    ]);
   });
 });

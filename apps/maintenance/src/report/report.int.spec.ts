@@ -360,9 +360,9 @@ describe.each<Mode>(['embedded', 'distributed'])(
       for (const part of ['"Three" states a number in words', '"twelve"', '"percent"'])
         expect(problems).toContain(part);
       expect(problems).toMatch(/\{F\d+\} is glued to "e" after it/);
-      // The retry told the model the same.
+      // The retry told the model the same (the problems are quoted as data: \" in JSON).
       const [, retry] = server.chatRequests();
-      expect(retry!.body.messages.at(-1).content).toMatch(/"twelve" states a number in words/);
+      expect(retry!.body.messages.at(-1).content).toMatch(/twelve\\+" states a number in words/);
     });
 
     it('the model server failing is 502 AI_UNAVAILABLE, never the key', async () => {

@@ -22,13 +22,19 @@ export const REPORT_SECTIONS = z.object({
 });
 export type ReportSections = z.infer<typeof REPORT_SECTIONS>;
 
+/** At most this many problems go back to the model (and into AI_ANSWER_INVALID's details). */
+const MAX_PROBLEMS = 20;
+
 /** The problems of the model's sections against the figures: none when they may be used. */
 export function checkReportSections(answer: ReportSections, figures: readonly Figure[]): string[] {
   const known = new Set(figures.map((f) => f.id));
-  return answer.sections.flatMap((section, i) => [
+  const problems = answer.sections.flatMap((section, i) => [
     ...textProblems(`sections.${i}.title`, section.title, known),
     ...textProblems(`sections.${i}.text`, section.text, known),
   ]);
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const more = problems.length - MAX_PROBLEMS + 1;
+  return [...problems.slice(0, MAX_PROBLEMS - 1), `and ${more} more problems of the kinds above`];
 }
 
 /** A figure as the report shows it: its value and unit. */

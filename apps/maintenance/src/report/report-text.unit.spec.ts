@@ -102,6 +102,12 @@ describe('no number of the model reaches the report, in words or glued to a figu
     expect(problems).not.toBe('');
   });
 
+  it('sends back at most twenty problems, the last saying how many more', () => {
+    const problems = problemsOf('x{F1}e '.repeat(100));
+    expect(problems).toHaveLength(20);
+    expect(problems.at(-1)).toBe('and 181 more problems of the kinds above');
+  });
+
   it('says exactly what to fix: the neighbour, its side and what may stand there', () => {
     expect(problemsOf('Wear is {F3}‰ of the limit.')).toEqual([
       'sections.0.text: {F3} is glued to "‰" after it ("Wear is {F3}‰ of the limit."): a placeholder stands between spaces: right before it only "(" (itself after a space), right after it only ) , ; : . ! ? followed by a space or the end',

@@ -22,8 +22,15 @@ export const WORKER_ANSWER = z.object({
       nothingUnusual: count,
       possibleAnomalies: count,
       findingsAppended: count.describe('AiFindingRecorded newly appended'),
-      skippedRateLimited: count.describe('windows left unasked: TWINLOG_AI_SECOND_OPINION_PER_HOUR reached'),
-      skippedQueueFull: count.describe('windows left unasked: the queue was full'),
+      skippedRateLimited: count.describe(
+        'windows left unasked: TWINLOG_AI_SECOND_OPINION_PER_HOUR held them until they were stale',
+      ),
+      skippedQueueFull: count.describe(
+        'windows left unasked: the queue was full of windows of twins asked longer ago',
+      ),
+      skippedStale: count.describe(
+        'windows left unasked: they ended more than one interval before the newest event time seen (a backlog after an outage)',
+      ),
       failed: count.describe('asks that failed (model server, invalid answers, budget)'),
       queued: count.describe('windows waiting for the model now'),
     })

@@ -225,7 +225,7 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
       expect(second.service.worker.stats.readingsReplayed).toBe(121 * 2 * 4);
       expect(server.chatRequests()).toHaveLength(0);
       await appendInChunks(second.infra.log, script.slice(170 * 2));
-      await judged(second, 50 * 2 * 4, 'the restarted worker to judge seconds 170-199');
+      await judged(second, 79 * 2 * 4, 'the restarted worker to judge seconds 121-199');
       const asks = server.chatRequests().map(dataOf);
       expect(asks.map((d) => [d.twin.id, d.window.from, d.window.readings]).sort()).toEqual(
         [

@@ -17,7 +17,7 @@ export const WORKER_ANSWER = z.object({
       twinTypes: z.array(z.string()).describe('TWINLOG_AI_SECOND_OPINION_TYPES'),
       intervalSeconds: count.describe('one ask per twin per window of this much event time'),
       perHour: count.describe('asks per worker per hour at most'),
-      windowsClosed: count.describe("windows of opted-in twins closed while following live"),
+      windowsClosed: count.describe('windows of opted-in twins closed while following live'),
       asked: count.describe('asks made (one per window, unless skipped)'),
       nothingUnusual: count,
       possibleAnomalies: count,

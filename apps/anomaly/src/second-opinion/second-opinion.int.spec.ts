@@ -84,7 +84,11 @@ const stats = async (w: Worker) =>
     .secondOpinion;
 
 async function judged(w: Worker, readings: number, what: string): Promise<void> {
-  await until(() => w.service.worker.stats.readingsJudged, (n) => n === readings, what);
+  await until(
+    () => w.service.worker.stats.readingsJudged,
+    (n) => n === readings,
+    what,
+  );
   await w.service.worker.secondOpinionsIdle();
 }
 
@@ -340,10 +344,7 @@ describe('the AI second opinion: limits, off, refusals (embedded)', () => {
       { status: 503 },
     );
     server.otherwise({ status: 500 });
-    const { stats: s, findings } = await run(
-      aiEnv(server, { TWINLOG_AI_MAX_RETRIES: '0' }),
-      125,
-    );
+    const { stats: s, findings } = await run(aiEnv(server, { TWINLOG_AI_MAX_RETRIES: '0' }), 125);
     expect(s).toMatchObject({ asked: 2, failed: 2, possibleAnomalies: 0, findingsAppended: 0 });
     expect(findings).toEqual([]);
     const [first, retry] = server.chatRequests();

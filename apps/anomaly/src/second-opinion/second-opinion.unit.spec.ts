@@ -33,7 +33,13 @@ function rig(settings: Partial<SecondOpinionSettings> = {}, enabled = true) {
   } as unknown as EventLog;
   let wall = 0;
   const opinion = new SecondOpinion(
-    { twinTypes: ['cnc-milling-machine'], intervalMs: 15 * MIN, perHour: 60, queue: 20, ...settings },
+    {
+      twinTypes: ['cnc-milling-machine'],
+      intervalMs: 15 * MIN,
+      perHour: 60,
+      queue: 20,
+      ...settings,
+    },
     assistant,
     log,
     () => '2026-01-01T00:00:00.000Z',
@@ -200,7 +206,10 @@ describe('SecondOpinion', () => {
     // The same window asked again (a restart re-judging it): the log refuses the known id.
     const again = rig({ intervalMs: MIN });
     again.appended.push(...r.appended);
-    again.replies.push(() => Promise.resolve(nothing), () => Promise.resolve(possible));
+    again.replies.push(
+      () => Promise.resolve(nothing),
+      () => Promise.resolve(possible),
+    );
     for (let m = 0; m <= 2; m += 1) again.feed(m);
     await again.opinion.idle();
     expect(again.opinion.stats).toMatchObject({ possibleAnomalies: 1, findingsAppended: 0 });

@@ -1,30 +1,26 @@
 import { useEffect, useState } from 'preact/hooks';
-import { aiStatus, maintenanceReport } from '../../api/client';
+import { maintenanceReport } from '../../api/client';
 import type { MaintenanceReport } from '../../api/types';
 import { api } from '../../auth/session';
+import { useAiStatus } from '../use-ai-status';
 import { figureText, sourceText } from './maintenance-report';
 
 /**
  * "Maintenance report": the AI layer's report of the twin and the twins below it, asked on a
- * click (it costs tokens). Shown only while `GET /v1/ai` says AI is on. The model wrote the
+ * click (it costs tokens). Shown only while the maintenance service, which writes it, says AI is
+ * on there (`GET /v1/ai/maintenance`). The model wrote the
  * words; every number is one of Twinlog's figures, listed with its source below the text.
  * Rendered as text, never as HTML: nothing the model writes becomes markup.
  */
 export function MaintenanceReportPanel({ twinId }: { twinId: string }) {
-  const [enabled, setEnabled] = useState(false);
+  const enabled = useAiStatus('maintenance')?.enabled === true;
   const [report, setReport] = useState<MaintenanceReport | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
-    const abort = new AbortController();
     setReport(undefined);
     setError(undefined);
-    aiStatus(api, abort.signal)
-      .then((status) => setEnabled(status.enabled))
-      // No status (an older server, a refusal): the feature is simply not offered.
-      .catch(() => !abort.signal.aborted && setEnabled(false));
-    return () => abort.abort();
   }, [twinId]);
 
   if (!enabled) return null;

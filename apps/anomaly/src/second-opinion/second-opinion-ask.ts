@@ -8,7 +8,9 @@ export const SECOND_OPINION_PROMPT_VERSION = 'second-opinion/1';
 /** What the model answers: by this schema (structured outputs), validated by it too. */
 export const secondOpinionAnswer = z.object({
   verdict: z.enum(['nothing-unusual', 'possible-anomaly']),
-  properties: z.array(z.string().min(1).max(AI_TEXT_LIMITS.item)).max(AI_TEXT_LIMITS.properties),
+  properties: z
+    .array(z.string().min(1).max(AI_TEXT_LIMITS.item))
+    .max(AI_TEXT_LIMITS.properties),
   summary: z.string().min(1).max(AI_TEXT_LIMITS.summary),
 });
 

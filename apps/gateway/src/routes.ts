@@ -26,6 +26,11 @@ const ROUTES: Array<{ test: RegExp; service: ServiceName; methods?: string[] }> 
   { test: /^\/v1\/reports\/maintenance(\/|\?|$)/, service: 'maintenance' },
   { test: /^\/v1\/(simulations|physics)(\/|\?|$)/, service: 'simulation' },
   { test: /^\/v1\/worker(\/|\?|$)/, service: 'anomaly' },
+  // Each AI service's own status (docs/ai.md); twin-state answers /v1/ai and /v1/ai/twin-state.
+  // The anomaly workers' is the one worker's that /v1/worker reaches too.
+  { test: /^\/v1\/ai\/simulation(\/|\?|$)/, service: 'simulation' },
+  { test: /^\/v1\/ai\/maintenance(\/|\?|$)/, service: 'maintenance' },
+  { test: /^\/v1\/ai\/anomaly(\/|\?|$)/, service: 'anomaly' },
   // Alerts, where they go and what holds them back (ADR 0019).
   {
     test: /^\/v1\/(alerts|alert-channels|alert-rules|silences|alert-deliveries)(\/|\?|$)/,

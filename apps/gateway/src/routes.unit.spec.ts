@@ -22,6 +22,12 @@ describe('the one-port routes', () => {
     ['/v1/admin/rebuild', 'twin-state'],
     // The AI layer's status (issue 22): twin-state answers it.
     ['/v1/ai', 'twin-state'],
+    // Each AI service's own status.
+    ['/v1/ai/twin-state', 'twin-state'],
+    ['/v1/ai/simulation', 'simulation'],
+    ['/v1/ai/maintenance', 'maintenance'],
+    ['/v1/ai/anomaly', 'anomaly'],
+    ['/v1/ai/simulationx', 'twin-state'],
     ['/v1/anomalies/mill-1:temperature:zscore:r-1/explanation', 'twin-state'],
     ['/v1/alerts', 'alerting'],
     ['/v1/alerts?status=open', 'alerting'],

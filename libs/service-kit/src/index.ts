@@ -27,6 +27,7 @@ export * from './host/service-definition';
 export * from './host/service-readiness';
 export * from './host/start-service';
 export { HealthHttpController } from './host/health.http.controller';
+export { AI_STATUS, aiStatusHttpController } from './host/ai-status.http.controller';
 export * from './host/twin-directory-follow';
 export * from './host/service-process';
 export * from './auth/auth.config';

@@ -17,13 +17,20 @@ export const WORKER_ANSWER = z.object({
       twinTypes: z.array(z.string()).describe('TWINLOG_AI_SECOND_OPINION_TYPES'),
       intervalSeconds: count.describe('one ask per twin per window of this much event time'),
       perHour: count.describe('asks per worker per hour at most'),
-      windowsClosed: count.describe("windows of opted-in twins closed while following live"),
+      windowsClosed: count.describe('windows of opted-in twins closed while following live'),
       asked: count.describe('asks made (one per window, unless skipped)'),
       nothingUnusual: count,
       possibleAnomalies: count,
       findingsAppended: count.describe('AiFindingRecorded newly appended'),
-      skippedRateLimited: count.describe('windows left unasked: TWINLOG_AI_SECOND_OPINION_PER_HOUR reached'),
-      skippedQueueFull: count.describe('windows left unasked: the queue was full'),
+      skippedRateLimited: count.describe(
+        'windows left unasked: TWINLOG_AI_SECOND_OPINION_PER_HOUR held them until they were stale',
+      ),
+      skippedQueueFull: count.describe(
+        'windows left unasked: the queue was full of windows of twins asked longer ago',
+      ),
+      skippedStale: count.describe(
+        'windows left unasked: they ended more than one interval before the newest event time seen (a backlog after an outage)',
+      ),
       failed: count.describe('asks that failed (model server, invalid answers, budget)'),
       queued: count.describe('windows waiting for the model now'),
     })

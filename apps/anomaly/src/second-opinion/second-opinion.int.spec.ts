@@ -84,7 +84,11 @@ const stats = async (w: Worker) =>
     .secondOpinion;
 
 async function judged(w: Worker, readings: number, what: string): Promise<void> {
-  await until(() => w.service.worker.stats.readingsJudged, (n) => n === readings, what);
+  await until(
+    () => w.service.worker.stats.readingsJudged,
+    (n) => n === readings,
+    what,
+  );
   await w.service.worker.secondOpinionsIdle();
 }
 
@@ -118,14 +122,15 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
     const at = (s: number) => new Date(START + s * 1000).toISOString();
     const env = anomalyEnv(mode, id, aiEnv(server));
 
-    // Seconds 0-149: the windows [0, 60) and [60, 120) of both machines close: four asks.
+    // Seconds 0-120: the windows [0, 60) and [60, 120) of both machines close: four asks (none
+    // more than one interval behind the newest reading, second 120, so none is stale).
     const first = await startWorker(env);
     let windows: string[];
     try {
       await register(first.infra.log, first.infra.catalog, hot, HOSTILE_NAME);
       await register(first.infra.log, first.infra.catalog, calm);
-      await appendInChunks(first.infra.log, script.slice(0, 150 * 2));
-      await judged(first, 150 * 2 * 4, 'the first worker to judge seconds 0-149');
+      await appendInChunks(first.infra.log, script.slice(0, 121 * 2));
+      await judged(first, 121 * 2 * 4, 'the first worker to judge seconds 0-120');
       const asks = server.chatRequests();
       expect(asks).toHaveLength(4);
       for (const ask of asks) {
@@ -203,6 +208,7 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
         findingsAppended: 2,
         skippedRateLimited: 0,
         skippedQueueFull: 0,
+        skippedStale: 0,
         failed: 0,
         queued: 0,
       });
@@ -218,12 +224,12 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
     });
     const second = await startWorker(env);
     try {
-      await appendInChunks(second.infra.log, script.slice(150 * 2, 170 * 2));
-      await judged(second, 20 * 2 * 4, 'the restarted worker to judge seconds 150-169');
-      expect(second.service.worker.stats.readingsReplayed).toBe(150 * 2 * 4);
+      await appendInChunks(second.infra.log, script.slice(121 * 2, 170 * 2));
+      await judged(second, 49 * 2 * 4, 'the restarted worker to judge seconds 121-169');
+      expect(second.service.worker.stats.readingsReplayed).toBe(121 * 2 * 4);
       expect(server.chatRequests()).toHaveLength(0);
       await appendInChunks(second.infra.log, script.slice(170 * 2));
-      await judged(second, 50 * 2 * 4, 'the restarted worker to judge seconds 170-199');
+      await judged(second, 79 * 2 * 4, 'the restarted worker to judge seconds 121-199');
       const asks = server.chatRequests().map(dataOf);
       expect(asks.map((d) => [d.twin.id, d.window.from, d.window.readings]).sort()).toEqual(
         [
@@ -236,21 +242,26 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
       await second.close();
     }
 
-    // The same readings judged again from the start (a second group: every window redelivered):
-    // every window asked again, each finding's id already in the log, nothing appended.
+    // The same readings judged again from the start (a second group: every window redelivered,
+    // as a backlog): each window is asked again or skipped as stale once the readings have moved
+    // on past it; a finding's id already in the log appends nothing.
     server.reset();
     server.otherwise({ json: possible });
     const again = await startWorker({ ...env, ANOMALY_GROUP: `again-${id}` });
     try {
       await judged(again, script.length * 4, 'the second group to judge everything');
-      expect(server.chatRequests()).toHaveLength(6);
       const s = await stats(again);
-      expect(s).toMatchObject({ asked: 6, possibleAnomalies: 6, findingsAppended: 3 });
+      expect(s.asked + s.skippedStale).toBe(6);
+      expect(s.asked).toBeGreaterThan(0);
+      const asks = server.chatRequests().map(dataOf);
+      expect(asks).toHaveLength(s.asked);
+      const calmAsked = asks.filter((d) => d.twin.id === calm).length;
+      expect(s).toMatchObject({ possibleAnomalies: s.asked, findingsAppended: calmAsked });
       const found = await aiFindings(again.infra.log);
       expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
-      // The hot machine's three findings, and the calm one's three from this answer-all server.
+      // The hot machine's three findings, and the calm one's from this answer-all server.
       expect(found.filter((f) => f.twinId === hot)).toHaveLength(3);
-      expect(found.filter((f) => f.twinId === calm)).toHaveLength(3);
+      expect(found.filter((f) => f.twinId === calm)).toHaveLength(calmAsked);
     } finally {
       await again.close();
     }
@@ -260,15 +271,19 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
 describe('the AI second opinion: limits, off, refusals (embedded)', () => {
   jest.setTimeout(120_000);
 
-  async function run(env: Env, seconds: number) {
+  /** Appends `seconds` of one twin's readings: at once, or `live` (each 10 s judged before the next). */
+  async function run(env: Env, seconds: number, live = false) {
     const id = randomUUID().slice(0, 8);
     const twinId = `cnc-${id}`;
     const w = await startWorker(anomalyEnv('embedded', id, env));
     try {
       await register(w.infra.log, w.infra.catalog, twinId);
       const script = telemetryScript({ twins: [twinId], seconds, start: START });
-      await appendInChunks(w.infra.log, script, 500);
-      await judged(w, seconds * 4, 'the worker to judge every reading');
+      const step = live ? 10 : seconds;
+      for (let s = 0; s < seconds; s += step) {
+        await appendInChunks(w.infra.log, script.slice(s, s + step), 500);
+        await judged(w, Math.min(s + step, seconds) * 4, 'the worker to judge every reading');
+      }
       return { stats: await stats(w), findings: await aiFindings(w.infra.log) };
     } finally {
       await w.close();
@@ -283,9 +298,17 @@ describe('the AI second opinion: limits, off, refusals (embedded)', () => {
         TWINLOG_AI_SECOND_OPINION_PER_HOUR: '3',
       }),
       125,
+      true,
     );
     expect(server.chatRequests()).toHaveLength(3);
-    expect(s).toMatchObject({ windowsClosed: 12, asked: 3, skippedRateLimited: 9 });
+    // The rest wait for room until they are more than one interval behind: the last two still wait.
+    expect(s).toMatchObject({
+      windowsClosed: 12,
+      asked: 3,
+      skippedRateLimited: 7,
+      skippedStale: 0,
+      queued: 2,
+    });
   });
 
   it('skips (and counts) the windows that find the queue full; the detection does not wait', async () => {
@@ -298,7 +321,7 @@ describe('the AI second opinion: limits, off, refusals (embedded)', () => {
       125,
     );
     expect(s.skippedQueueFull).toBeGreaterThan(0);
-    expect(s.asked + s.skippedQueueFull).toBe(s.windowsClosed);
+    expect(s.asked + s.skippedQueueFull + s.skippedStale + s.queued).toBe(s.windowsClosed);
     expect(server.chatRequests()).toHaveLength(s.asked);
   });
 
@@ -321,10 +344,7 @@ describe('the AI second opinion: limits, off, refusals (embedded)', () => {
       { status: 503 },
     );
     server.otherwise({ status: 500 });
-    const { stats: s, findings } = await run(
-      aiEnv(server, { TWINLOG_AI_MAX_RETRIES: '0' }),
-      125,
-    );
+    const { stats: s, findings } = await run(aiEnv(server, { TWINLOG_AI_MAX_RETRIES: '0' }), 125);
     expect(s).toMatchObject({ asked: 2, failed: 2, possibleAnomalies: 0, findingsAppended: 0 });
     expect(findings).toEqual([]);
     const [first, retry] = server.chatRequests();

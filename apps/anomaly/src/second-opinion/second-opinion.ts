@@ -8,6 +8,7 @@ import type { AnomalyConfig } from '../config/anomaly.config';
 import { aiFindingEvent } from './ai-finding-event';
 import { HourlyLimit } from './hourly-limit';
 import { ReadingWindows, type ClosedWindow, type WindowReading } from './reading-windows';
+import { WaitingWindows, type DropReason } from './waiting-windows';
 import {
   checkSecondOpinion,
   readingsShown,
@@ -35,25 +36,33 @@ export interface SecondOpinionStats {
   possibleAnomalies: number;
   /** AiFindingRecorded newly appended (a finding already in the log is not counted again). */
   findingsAppended: number;
+  /** Windows held by the hourly limit until they were stale (see skippedStale). */
   skippedRateLimited: number;
   skippedQueueFull: number;
+  /** Windows ending more than one interval before the newest event time seen (a backlog after an outage). */
+  skippedStale: number;
   /** Asks that failed (model server down, invalid answers, budget): by code in the log. */
   failed: number;
   queued: number;
 }
 
 interface Job {
+  twinId: string;
   twin: Pick<TwinState, 'twinId' | 'twinType' | 'name' | 'limits'>;
   window: ClosedWindow;
   open: OpenEpisode[];
 }
 
+/** At most one line a minute says how many stale windows were skipped (a backlog has thousands). */
+const STALE_LOG_EVERY_MS = 60_000;
+
 /**
  * The opt-in AI second opinion (docs/ai.md): for a twin of an opted-in type, each closed window
- * of event time goes on a bounded queue (full: skipped and counted) while the worker follows live,
- * never while it replays. One ask at a time leaves the queue, off the detection path; a possible
- * anomaly is appended as AiFindingRecorded with an id from the twin and the window. Nothing here
- * opens an alert or changes what the detectors decide.
+ * of event time waits on a bounded queue while the worker follows live, never while it replays.
+ * One ask at a time leaves the queue, off the detection path, the twin asked longest ago first
+ * and within the hourly limit; a window ending more than one interval before the newest event
+ * time seen is skipped (stale). A possible anomaly is appended as AiFindingRecorded with an id
+ * from the twin and the window. Nothing here opens an alert or changes what the detectors decide.
  */
 export class SecondOpinion {
   private readonly windows: ReadingWindows;
@@ -62,7 +71,11 @@ export class SecondOpinion {
   /** Open episodes per twin (the detectors' current view), kept through replays too. */
   private readonly episodes = new Map<string, Map<string, OpenEpisode>>();
   private readonly twinsOf = new Map<number, Set<string>>();
-  private readonly queue: Job[] = [];
+  private readonly waiting: WaitingWindows<Job>;
+  /** The newest reading's event time seen by this worker (epoch ms). */
+  private newestMs = -Infinity;
+  private staleNotLogged = 0;
+  private staleLoggedAt = -Infinity;
   private draining: Promise<void> | undefined;
   private closed = false;
   private readonly counts = {
@@ -73,6 +86,7 @@ export class SecondOpinion {
     findingsAppended: 0,
     skippedRateLimited: 0,
     skippedQueueFull: 0,
+    skippedStale: 0,
     failed: 0,
   };
 
@@ -82,11 +96,12 @@ export class SecondOpinion {
     private readonly log: EventLog,
     private readonly now: Clock,
     private readonly logger: Pick<Logger, 'log' | 'warn'>,
-    wallClockMs: () => number = Date.now,
+    private readonly wallClockMs: () => number = Date.now,
   ) {
     this.types = new Set(assistant.enabled ? settings.twinTypes : []);
     this.windows = new ReadingWindows(settings.intervalMs);
     this.limit = new HourlyLimit(settings.perHour, wallClockMs);
+    this.waiting = new WaitingWindows<Job>(settings.queue, (job, why) => this.dropped(job, why));
   }
 
   get enabled(): boolean {
@@ -100,7 +115,7 @@ export class SecondOpinion {
       intervalSeconds: this.settings.intervalMs / 1000,
       perHour: this.settings.perHour,
       ...this.counts,
-      queued: this.queue.length,
+      queued: this.waiting.size,
     };
   }
 
@@ -117,6 +132,7 @@ export class SecondOpinion {
     silent: boolean,
   ): void {
     if (!this.types.has(twin.twinType) || this.closed) return;
+    for (const reading of readings) if (reading.at > this.newestMs) this.newestMs = reading.at;
     this.track(partition, twin.twinId);
     const open = this.openOf(twin.twinId);
     for (const change of changes) {
@@ -133,31 +149,33 @@ export class SecondOpinion {
     // Replayed readings rebuild the window; only a window closed while following live is asked.
     if (!window || silent) return;
     this.counts.windowsClosed += 1;
-    if (this.queue.length >= this.settings.queue) {
-      this.counts.skippedQueueFull += 1;
-      return;
-    }
-    if (!this.limit.take()) {
-      this.counts.skippedRateLimited += 1;
-      return;
-    }
     const { twinId, twinType, name, limits } = twin;
-    this.queue.push({ twin: { twinId, twinType, name, limits }, window, open: [...open.values()] });
+    // Room first: a backlog's old windows leave before a fresh one could find the queue full.
+    this.dropStale();
+    this.waiting.add({
+      twinId,
+      twin: { twinId, twinType, name, limits },
+      window,
+      open: [...open.values()],
+    });
+    // A window left waiting by the hourly limit gets its turn when a later one closes.
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
   dropPartition(partition: number): void {
-    for (const twinId of this.twinsOf.get(partition) ?? []) {
+    const twins = this.twinsOf.get(partition) ?? new Set<string>();
+    for (const twinId of twins) {
       this.windows.forget(twinId);
       this.episodes.delete(twinId);
     }
+    this.waiting.forget(twins);
     this.twinsOf.delete(partition);
   }
 
   /** Takes no more; the ask in hand finishes (its finding appended) unless it outlasts `waitMs`. */
   async close(waitMs = 5_000): Promise<void> {
     this.closed = true;
-    this.queue.length = 0;
+    this.waiting.clear();
     const draining = this.draining;
     if (!draining) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -171,9 +189,33 @@ export class SecondOpinion {
   }
 
   private async drain(): Promise<void> {
-    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
-      await this.ask(job);
-      if (this.closed) return;
+    while (!this.closed) {
+      this.dropStale();
+      if (this.waiting.size === 0) return;
+      // The hour's asks spent: what waits has its turn at a later window's close, if still fresh.
+      if (!this.limit.take()) return this.waiting.heldByLimit();
+      await this.ask(this.waiting.take()!);
+    }
+  }
+
+  private dropStale(): void {
+    this.waiting.dropEndingBefore(this.newestMs - this.settings.intervalMs);
+    if (this.staleNotLogged === 0) return;
+    const now = this.wallClockMs();
+    if (now - this.staleLoggedAt < STALE_LOG_EVERY_MS) return;
+    this.logger.log(
+      `second opinion: skipped ${this.staleNotLogged} stale window(s), ending more than one interval before the newest event time (${new Date(this.newestMs).toISOString()}): a backlog is not asked about`,
+    );
+    this.staleNotLogged = 0;
+    this.staleLoggedAt = now;
+  }
+
+  private dropped(_job: Job, why: DropReason): void {
+    if (why === 'stale-after-limit') this.counts.skippedRateLimited += 1;
+    else if (why === 'queue-full') this.counts.skippedQueueFull += 1;
+    else {
+      this.counts.skippedStale += 1;
+      this.staleNotLogged += 1;
     }
   }
 

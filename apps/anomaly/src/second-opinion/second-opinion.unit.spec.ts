@@ -33,7 +33,13 @@ function rig(settings: Partial<SecondOpinionSettings> = {}, enabled = true) {
   } as unknown as EventLog;
   let wall = 0;
   const opinion = new SecondOpinion(
-    { twinTypes: ['cnc-milling-machine'], intervalMs: 15 * MIN, perHour: 60, queue: 20, ...settings },
+    {
+      twinTypes: ['cnc-milling-machine'],
+      intervalMs: 15 * MIN,
+      perHour: 60,
+      queue: 20,
+      ...settings,
+    },
     assistant,
     log,
     () => '2026-01-01T00:00:00.000Z',
@@ -50,8 +56,22 @@ function rig(settings: Partial<SecondOpinionSettings> = {}, enabled = true) {
       [],
       silent,
     );
-  return { opinion, asks, replies, appended, feed, tick: (ms: number) => (wall += ms) };
+  return {
+    opinion,
+    assistant,
+    asks,
+    replies,
+    appended,
+    feed,
+    tick: (ms: number) => (wall += ms),
+  };
 }
+
+/** The twin an ask is about. */
+const twinOf = (task: AskTask<unknown>) => (task.data as { twin: { id: string } }).twin.id;
+/** The end of the window an ask is about (epoch ms). */
+const windowEnd = (task: AskTask<unknown>) =>
+  Date.parse((task.data as { window: { to: string } }).window.to);
 
 const nothing = { verdict: 'nothing-unusual', properties: [], summary: 'All normal.' };
 const possible = {
@@ -99,25 +119,79 @@ describe('SecondOpinion', () => {
   });
 
   it('skips (and counts) windows beyond the hourly limit and while the queue is full', async () => {
+    // Live: each reading judged before the next. Two asks, then the limit holds the rest, which
+    // are skipped (counted) once they are more than one interval behind the newest reading.
     const limited = rig({ perHour: 2, intervalMs: MIN });
-    for (let m = 0; m <= 5; m += 1) limited.feed(m);
-    await limited.opinion.idle();
+    for (let m = 0; m <= 5; m += 1) {
+      limited.feed(m);
+      await limited.opinion.idle();
+    }
     expect(limited.asks).toHaveLength(2);
-    expect(limited.opinion.stats).toMatchObject({ windowsClosed: 5, skippedRateLimited: 3 });
+    expect(limited.opinion.stats).toMatchObject({
+      windowsClosed: 5,
+      skippedRateLimited: 1,
+      skippedStale: 0,
+      queued: 2,
+    });
     limited.tick(3_600_000);
     limited.feed(6);
     await limited.opinion.idle();
-    expect(limited.asks).toHaveLength(3);
+    expect(limited.asks.map(windowEnd)).toEqual([1, 2, 5, 6].map((m) => m * MIN));
+    expect(limited.opinion.stats).toMatchObject({ skippedRateLimited: 2, queued: 0 });
 
     const full = rig({ queue: 1, intervalMs: MIN });
     let release = () => undefined as void;
     full.replies.push(() => new Promise((r) => (release = () => r(nothing))));
-    for (let m = 0; m <= 4; m += 1) full.feed(m);
+    for (const id of ['a', 'b', 'c', 'd']) full.feed(0, false, { ...twin, twinId: id });
+    for (const id of ['a', 'b', 'c', 'd']) full.feed(1, false, { ...twin, twinId: id });
     // One out at the model, one queued, the other two skipped: the feed never waited.
     expect(full.opinion.stats).toMatchObject({ windowsClosed: 4, queued: 1, skippedQueueFull: 2 });
     release();
     await full.opinion.idle();
-    expect(full.asks).toHaveLength(2);
+    expect(full.asks.map(twinOf)).toEqual(['a', 'b']);
+  });
+
+  it('gives every twin its turn when all close windows at once and the hourly limit is below their number', async () => {
+    const r = rig({ perHour: 3, intervalMs: 15 * MIN });
+    const twins = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    // Six hours of event time and of wall-clock time: a reading of each twin every minute, in
+    // the same order each time, so that all close their windows at the same moment.
+    for (let m = 0; m <= 6 * 60; m += 1) {
+      for (const id of twins) r.feed(m, false, { ...twin, twinId: id });
+      await r.opinion.idle();
+      r.tick(MIN);
+    }
+    const asked = r.asks.map(twinOf);
+    expect(asked).toHaveLength(18);
+    expect(new Set(asked)).toEqual(new Set(twins));
+    // In turns: no twin asked a second time before every twin was asked once.
+    expect(new Set(asked.slice(0, 10)).size).toBe(10);
+    expect(r.opinion.stats).toMatchObject({ asked: 18, skippedStale: 0 });
+  });
+
+  it('asks about no window that ended more than one interval before the newest event time (a backlog after an outage)', async () => {
+    const r = rig({ perHour: 1000, intervalMs: 15 * MIN });
+    let fedUpTo = 0;
+    const askedAt: Array<{ to: number; newest: number }> = [];
+    const ask = r.assistant.ask.bind(r.assistant);
+    r.assistant.ask = ((task: AskTask<unknown>) => {
+      askedAt.push({ to: windowEnd(task), newest: fedUpTo * MIN });
+      return ask(task);
+    }) as Assistant['ask'];
+    // The model answers slowly: the worker reads a day's backlog while the first ask is out.
+    let release = () => undefined as void;
+    r.replies.push(() => new Promise((done) => (release = () => done(nothing))));
+    for (let m = 0; m <= 24 * 60; m += 1) {
+      fedUpTo = m;
+      r.feed(m, false, { ...twin, twinId: 'a' });
+      // A twin that stopped reporting two hours into the backlog: its last window stays behind.
+      if (m <= 120) r.feed(m, false, { ...twin, twinId: 'b' });
+    }
+    release();
+    await r.opinion.idle();
+    expect(askedAt.length).toBeGreaterThanOrEqual(2);
+    for (const { to, newest } of askedAt) expect(to).toBeGreaterThanOrEqual(newest - 15 * MIN);
+    expect(r.opinion.stats.skippedStale).toBeGreaterThanOrEqual(1);
   });
 
   it('counts a failed ask and goes on; a finding already in the log is not appended again', async () => {
@@ -132,7 +206,10 @@ describe('SecondOpinion', () => {
     // The same window asked again (a restart re-judging it): the log refuses the known id.
     const again = rig({ intervalMs: MIN });
     again.appended.push(...r.appended);
-    again.replies.push(() => Promise.resolve(nothing), () => Promise.resolve(possible));
+    again.replies.push(
+      () => Promise.resolve(nothing),
+      () => Promise.resolve(possible),
+    );
     for (let m = 0; m <= 2; m += 1) again.feed(m);
     await again.opinion.idle();
     expect(again.opinion.stats).toMatchObject({ possibleAnomalies: 1, findingsAppended: 0 });

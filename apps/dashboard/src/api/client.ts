@@ -201,9 +201,36 @@ export class ApiClient {
   }
 }
 
-/** Whether AI assistance is on (`GET /v1/ai`): the AI controls show only when it is. */
-export function aiStatus(client: ApiClient, signal?: AbortSignal): Promise<AiStatus> {
-  return client.get('/v1/ai', undefined, signal);
+/** The services with an AI feature: the explanations, the asks in words, the reports, the second opinion. */
+export type AiService = 'twin-state' | 'simulation' | 'maintenance' | 'anomaly';
+
+/**
+ * Whether AI assistance is on in the service that owns a feature (`GET /v1/ai/{service}`): each
+ * has its own settings and budget when distributed. The AI controls show only when it is.
+ */
+export function aiStatus(
+  client: ApiClient,
+  service: AiService,
+  signal?: AbortSignal,
+): Promise<AiStatus> {
+  return client.get(`/v1/ai/${service}`, undefined, signal);
+}
+
+/**
+ * Each service's status asked once (per page load, for every control that needs it); a failure
+ * is asked again the next time.
+ */
+export function aiStatusOnce(client: ApiClient): (service: AiService) => Promise<AiStatus> {
+  const asked = new Map<AiService, Promise<AiStatus>>();
+  return (service) => {
+    let status = asked.get(service);
+    if (!status) {
+      status = aiStatus(client, service);
+      asked.set(service, status);
+      status.catch(() => asked.delete(service));
+    }
+    return status;
+  };
 }
 
 /** An anomaly's recorded explanation; undefined when there is none yet (404). */

@@ -1,5 +1,6 @@
 import {
   aiStatus,
+  aiStatusOnce,
   anomalyExplanation,
   ApiClient,
   explainAnomaly,
@@ -21,17 +22,17 @@ function clientWith(answers: Array<{ status: number; body: unknown }>) {
 }
 
 describe("the API client's explanation calls", () => {
-  it('asks GET /v1/ai, and POSTs for an explanation (refresh in the query), ids encoded', async () => {
+  it("asks twin-state's GET /v1/ai/twin-state, and POSTs for an explanation (refresh in the query), ids encoded", async () => {
     const { client, calls } = clientWith([
       { status: 200, body: { enabled: false, reason: 'r', howToEnable: 'h' } },
       { status: 201, body: { summary: 's' } },
       { status: 201, body: { summary: 't' } },
     ]);
-    expect((await aiStatus(client)).enabled).toBe(false);
+    expect((await aiStatus(client, 'twin-state')).enabled).toBe(false);
     await explainAnomaly(client, 'mill-1:temperature/../x');
     await explainAnomaly(client, 'ep-1', true);
     expect(calls).toEqual([
-      { url: '/v1/ai', method: 'GET' },
+      { url: '/v1/ai/twin-state', method: 'GET' },
       { url: '/v1/anomalies/mill-1%3Atemperature%2F..%2Fx/explanation', method: 'POST' },
       { url: '/v1/anomalies/ep-1/explanation?refresh=true', method: 'POST' },
     ]);
@@ -44,6 +45,26 @@ describe("the API client's explanation calls", () => {
     ]);
     expect(await anomalyExplanation(client, 'ep-1')).toBeUndefined();
     await expect(anomalyExplanation(client, 'ep-1')).rejects.toMatchObject({ code: 'NOT_READY' });
+  });
+
+  it("asks each service's AI status once for every control that needs it, and again after a failure", async () => {
+    const on = { enabled: true, model: 'm' };
+    const { client, calls } = clientWith([
+      { status: 200, body: on },
+      { status: 503, body: { error: { code: 'NOT_READY', message: 'later' } } },
+      { status: 200, body: { enabled: false, reason: 'r', howToEnable: 'h' } },
+    ]);
+    const statusOf = aiStatusOnce(client);
+    const [a, b] = await Promise.all([statusOf('twin-state'), statusOf('twin-state')]);
+    expect([a, b]).toEqual([on, on]);
+    await expect(statusOf('maintenance')).rejects.toMatchObject({ code: 'NOT_READY' });
+    expect((await statusOf('maintenance')).enabled).toBe(false);
+    expect(await statusOf('twin-state')).toEqual(on);
+    expect(calls.map((c) => c.url)).toEqual([
+      '/v1/ai/twin-state',
+      '/v1/ai/maintenance',
+      '/v1/ai/maintenance',
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import { MAINTENANCE_HTTP_API } from '@twinlog/app-maintenance';
 import { SIMULATION_HTTP_API } from '@twinlog/app-simulation';
 import { TWIN_STATE_HTTP_API } from '@twinlog/app-twin-state';
 import {
+  aiStatusHttpController,
   apiDocument,
   HealthHttpController,
   routesOf,
@@ -15,13 +16,27 @@ import {
 import { SERVICES, serviceFor, type ServiceName } from '../routes';
 import { GATEWAY_ROUTES } from './gateway-routes';
 
-/** Each service's HTTP controllers, as its definition serves them. */
+/**
+ * The services that say `usesAi`: the host serves their GET /v1/ai/<name> (openapi-routes.int.spec
+ * checks this list against the routes that answer).
+ */
+const USES_AI: ReadonlySet<ServiceName> = new Set([
+  'twin-state',
+  'anomaly',
+  'simulation',
+  'maintenance',
+]);
+
+const withAiStatus = (service: ServiceName, controllers: Type<unknown>[]) =>
+  USES_AI.has(service) ? [...controllers, aiStatusHttpController(service)] : controllers;
+
+/** Each service's HTTP controllers, as its definition serves them (with the host's AI status). */
 export const HTTP_APIS: Record<ServiceName, Type<unknown>[]> = {
   ingestion: INGESTION_HTTP_API,
-  'twin-state': TWIN_STATE_HTTP_API,
-  anomaly: ANOMALY_HTTP_API,
-  simulation: SIMULATION_HTTP_API,
-  maintenance: MAINTENANCE_HTTP_API,
+  'twin-state': withAiStatus('twin-state', TWIN_STATE_HTTP_API),
+  anomaly: withAiStatus('anomaly', ANOMALY_HTTP_API),
+  simulation: withAiStatus('simulation', SIMULATION_HTTP_API),
+  maintenance: withAiStatus('maintenance', MAINTENANCE_HTTP_API),
   alerting: ALERTING_HTTP_API,
 };
 

@@ -71,6 +71,13 @@ describe('GET /v1/ai with AI on and authentication on', () => {
       maxConcurrent: 4,
     });
     expect(JSON.stringify(answer.json)).not.toContain(KEY);
+    // The service's own status route (the host's, for every AI service) answers the same, to the
+    // same roles.
+    expect((await h.call('GET', '/v1/ai/twin-state')).status).toBe(401);
+    const own = await h.call('GET', '/v1/ai/twin-state', undefined, {
+      authorization: `Bearer ${key.json.key}`,
+    });
+    expect(own).toMatchObject({ status: 200, json: answer.json });
     // Reading the status asks the model nothing.
     expect(server.requests).toHaveLength(0);
   });

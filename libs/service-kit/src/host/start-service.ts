@@ -14,6 +14,7 @@ import { AI_ASSISTANT } from '@twinlog/ai';
 import { eventFeedController, EventLogServer } from '@twinlog/nest-transport';
 import { accessFor, type Access } from '../auth/access';
 import { setUpHttpApi } from '../http/http-api-setup';
+import { aiStatusHttpController } from './ai-status.http.controller';
 import { HealthHttpController, SERVICE_DEFINITION } from './health.http.controller';
 import {
   CLOCK,
@@ -191,6 +192,8 @@ function serviceModule(
     module: ServiceModule,
     controllers: [
       HealthHttpController,
+      // Each AI service answers its own process's status: GET /v1/ai/<name> (docs/ai.md).
+      ...(definition.usesAi ? [aiStatusHttpController(definition.name)] : []),
       ...definition.controllers,
       ...follows.map(({ follow, feed }) => eventFeedController(follow.model, feed, follow.fold)),
     ],

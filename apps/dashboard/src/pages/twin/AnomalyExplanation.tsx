@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { aiStatus, explainAnomaly } from '../../api/client';
+import { explainAnomaly } from '../../api/client';
 import { ApiError } from '../../api/api-error';
 import type { AnomalyExplanation as Explanation } from '../../api/types';
 import { api, can } from '../../auth/session';
+import { useAiStatus } from '../use-ai-status';
 import {
   explainButtonText,
   explainErrorText,
@@ -11,19 +12,6 @@ import {
 } from './explanation';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
-
-/** Asked once per page load: whether to offer AI at all (a failure asks again next time). */
-let aiOn: Promise<boolean> | undefined;
-function aiEnabled(): Promise<boolean> {
-  aiOn ??= aiStatus(api).then(
-    (s) => s.enabled,
-    () => {
-      aiOn = undefined;
-      return false;
-    },
-  );
-  return aiOn;
-}
 
 /**
  * The recorded explanations of a twin's episodes, by episode id: one request for the whole
@@ -59,20 +47,13 @@ export function AnomalyExplanation({
   recorded: Explanation | undefined;
 }) {
   const [asked, setAsked] = useState<Explanation | undefined>();
-  const [offer, setOffer] = useState(false);
+  // Twin-state explains: its process's status says whether to offer it.
+  const offer = useAiStatus('twin-state')?.enabled === true && can('operator');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   // The newer of the one just asked for and the recorded one.
   const explanation =
     asked && (!recorded || asked.explainedAt >= recorded.explainedAt) ? asked : recorded;
-
-  useEffect(() => {
-    let gone = false;
-    if (can('operator')) void aiEnabled().then((on) => !gone && setOffer(on));
-    return () => {
-      gone = true;
-    };
-  }, [episodeId]);
 
   const explain = async () => {
     setBusy(true);

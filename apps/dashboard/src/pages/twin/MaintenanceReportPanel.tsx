@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { aiStatus, maintenanceReport } from '../../api/client';
+import { maintenanceReport } from '../../api/client';
 import type { MaintenanceReport, ReportFigure } from '../../api/types';
 import { api, can } from '../../auth/session';
+import { useAiStatus } from '../use-ai-status';
 import {
   citedSections,
   figureText,
@@ -14,28 +15,23 @@ const rowId = (figure: ReportFigure) => `report-figure-${figure.id}`;
 
 /**
  * "Maintenance report": the AI layer's report of the twin and the twins below it, asked on a
- * click (it costs tokens). Shown only while `GET /v1/ai` says AI is on. The model wrote the
- * words; every number is one of Twinlog's figures: each value links to its figure's row, with
- * its source, below the text. Rendered as text, never as HTML: nothing the model writes
- * becomes markup. Asked again, an operator's click asks the model anew (`refresh`); a
- * viewer's shows the report again (the cached one while it lasts).
+ * click (it costs tokens). Shown only while the maintenance service, which writes it, says AI is
+ * on there (`GET /v1/ai/maintenance`). The model wrote the words; every number is one of
+ * Twinlog's figures: each value links to its figure's row, with its source, below the text.
+ * Rendered as text, never as HTML: nothing the model writes becomes markup. Asked again, an
+ * operator's click asks the model anew (`refresh`); a viewer's shows the report again (the
+ * cached one while it lasts).
  */
 export function MaintenanceReportPanel({ twinId }: { twinId: string }) {
-  const [enabled, setEnabled] = useState(false);
+  const enabled = useAiStatus('maintenance')?.enabled === true;
   const [report, setReport] = useState<MaintenanceReport | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const figures = useRef<HTMLDetailsElement>(null);
 
   useEffect(() => {
-    const abort = new AbortController();
     setReport(undefined);
     setError(undefined);
-    aiStatus(api, abort.signal)
-      .then((status) => setEnabled(status.enabled))
-      // No status (an older server, a refusal): the feature is simply not offered.
-      .catch(() => !abort.signal.aborted && setEnabled(false));
-    return () => abort.abort();
   }, [twinId]);
 
   if (!enabled) return null;

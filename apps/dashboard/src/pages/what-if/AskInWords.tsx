@@ -1,13 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
-import { aiStatus } from '../../api/client';
+import { useState } from 'preact/hooks';
 import type { ScenarioAsk } from '../../api/scenario-ask';
-import type { AiStatus } from '../../api/types';
-import { api } from '../../auth/session';
+import { useAiStatus } from '../use-ai-status';
 
 /**
  * "Ask in plain words": the words go to POST /v1/simulations/ask; the page fills its form with
  * the scenario that ran (to edit and run again) and shows the result. Offered only when
- * GET /v1/ai says AI is on; otherwise it says plainly that it is off and how to turn it on.
+ * the simulation service, which asks, says AI is on there (GET /v1/ai/simulation); otherwise it says plainly that it is off and how to turn it on.
  */
 export function AskInWords({
   twin,
@@ -22,13 +20,8 @@ export function AskInWords({
   asked: ScenarioAsk | undefined;
   onAsk: (text: string) => void;
 }) {
-  const [status, setStatus] = useState<AiStatus | undefined>();
+  const status = useAiStatus('simulation');
   const [text, setText] = useState('');
-  useEffect(() => {
-    const abort = new AbortController();
-    aiStatus(api, abort.signal).then(setStatus, () => undefined);
-    return () => abort.abort();
-  }, []);
   if (!status) return null;
   return (
     <section class="ask-in-words" aria-labelledby="ask-title" data-testid="ask-in-words">

@@ -120,6 +120,7 @@ describe('a model server that never answers, default timeout and retries', () =>
     ai.otherwise({ hang: true });
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   const timedOut = (answer: { status: number; json: any }) => {
     expect(answer.status).toBe(502);
     expect(answer.json.error.code).toBe('AI_UNAVAILABLE');

@@ -133,6 +133,12 @@ describe('a model server that never answers, default timeout and retries', () =>
     expect(await explanationsRecorded()).toBe(0);
   });
 
+  it('explain twice at once: the second waits behind the first within the same deadline (502 too)', async () => {
+    const both = await Promise.all([call('POST', explainPath), call('POST', explainPath)]);
+    for (const answer of both) timedOut(answer);
+    expect(await explanationsRecorded()).toBe(0);
+  });
+
   it('ask: 502 AI_UNAVAILABLE (timeout), not a dropped socket', async () => {
     timedOut(
       await call('POST', '/v1/simulations/ask', { twinId, ask: 'what if the coolant pump fails?' }),

@@ -37,6 +37,11 @@ export interface AskOptions {
   background?: boolean;
   /** Skips the cache look-up (a new answer), and still stores what comes back. */
   refresh?: boolean;
+  /**
+   * When the caller began to wait (epoch ms; default: now): the deadline counts from it, so a
+   * feature's own wait before the ask (an earlier ask of the same thing) is part of it.
+   */
+  since?: number;
 }
 
 export interface TokenUsage {
@@ -164,7 +169,7 @@ export class Assistant {
       ? undefined
       : (this.cache.get(key) as AskAnswer<T> | undefined);
     if (cachedAnswer) return asCached(cachedAnswer);
-    const run = new AskRun(this.settings.askDeadlineMs, options.signal);
+    const run = new AskRun(this.settings.askDeadlineMs, options.signal, options.since);
     try {
       const inFlight = options.refresh
         ? undefined
@@ -328,9 +333,10 @@ class AskRun {
   constructor(
     private readonly deadlineMs: number,
     private readonly caller: AbortSignal | undefined,
+    since = Date.now(),
   ) {
-    this.endsAt = Date.now() + deadlineMs;
-    this.timer = setTimeout(() => this.stop('deadline'), deadlineMs);
+    this.endsAt = Math.min(since, Date.now()) + deadlineMs;
+    this.timer = setTimeout(() => this.stop('deadline'), Math.max(0, this.remainingMs()));
     if (caller?.aborted) this.stop('caller');
     caller?.addEventListener('abort', this.callerLeft, { once: true });
   }

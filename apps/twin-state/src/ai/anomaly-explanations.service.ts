@@ -129,6 +129,8 @@ export class AnomalyExplanations {
     } catch (error) {
       return Promise.reject(error as Error);
     }
+    // The ask's deadline counts from here: a wait behind an earlier ask of the episode is in it.
+    const since = Date.now();
     return this.serialised(episodeId, async () => {
       const episode = await this.episode(episodeId, request.see);
       if (episode.latest && !request.refresh)
@@ -149,6 +151,7 @@ export class AnomalyExplanations {
         {
           caller: request.caller,
           refresh: request.refresh,
+          since,
           ...(request.signal ? { signal: request.signal } : {}),
         },
       );

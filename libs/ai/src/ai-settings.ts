@@ -21,13 +21,28 @@ export interface AiSettings {
   model: string;
   timeoutMs: number;
   maxRetries: number;
+  /**
+   * The whole ask, start to answer: the wait for a slot, the client's transport retries and
+   * the validation retry. Below the HTTP idle timeout, so the caller hears why (502 timeout).
+   */
+  askDeadlineMs: number;
+  /** Uncached interactive asks per caller and hour (0: no limit); one more is AI_RATE_LIMITED. */
+  asksPerCallerPerHour: number;
   maxConcurrent: number;
   /** Asks that may wait for a free slot; one more is refused with AI_BUSY. */
   maxWaiting: number;
+  /** Tokens per UTC day of interactive asks (explain, ask, report). */
   dailyTokens: number;
+  /** Tokens per UTC day of background asks (the second opinion): a share of their own. */
+  backgroundDailyTokens: number;
+  /** The largest response body read from the model server; a bigger one is AI_UNAVAILABLE. */
+  maxResponseBytes: number;
   cacheEntries: number;
   cacheTtlMs: number;
 }
+
+/** A chat completion of ours is a few kB: a body past this is a broken server, never parsed. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const int = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -49,9 +64,17 @@ export const aiEnvSchema = z.object({
   // Retries of the openai client on 429, 5xx, timeouts and lost connections, with its backoff
   // (honouring Retry-After).
   TWINLOG_AI_MAX_RETRIES: int(0, 2, 10),
+  // The whole ask (queue wait, transport retries, validation retry): below
+  // TWINLOG_HTTP_IDLE_TIMEOUT_MS (checked at start-up), so a caller always hears the outcome.
+  TWINLOG_AI_ASK_DEADLINE_MS: int(100, 45_000, 3_600_000),
+  // Uncached asks per caller (the authenticated principal) and hour; 0: no limit.
+  TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: int(0, 30, 1_000_000),
   TWINLOG_AI_MAX_CONCURRENT: int(1, 4, 256),
   // Tokens (usage.total_tokens) per process and UTC day: a runaway loop cannot run up a bill.
   TWINLOG_AI_DAILY_TOKENS: int(0, 1_000_000),
+  // The second opinion's own tokens per process and UTC day: it never takes the interactive
+  // asks' budget, and they never take its share.
+  TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: int(0, 250_000),
   TWINLOG_AI_CACHE_ENTRIES: int(0, 500, 100_000),
   TWINLOG_AI_CACHE_TTL_S: int(0, 3600, 7 * 24 * 3600),
 });
@@ -77,9 +100,13 @@ export function aiSettingsOf(env: AiEnv): AiSettings {
     model: env.TWINLOG_AI_MODEL,
     timeoutMs: env.TWINLOG_AI_TIMEOUT_MS,
     maxRetries: env.TWINLOG_AI_MAX_RETRIES,
+    askDeadlineMs: env.TWINLOG_AI_ASK_DEADLINE_MS,
+    asksPerCallerPerHour: env.TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR,
     maxConcurrent: env.TWINLOG_AI_MAX_CONCURRENT,
     maxWaiting: 50,
     dailyTokens: env.TWINLOG_AI_DAILY_TOKENS,
+    backgroundDailyTokens: env.TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
     cacheEntries: env.TWINLOG_AI_CACHE_ENTRIES,
     cacheTtlMs: env.TWINLOG_AI_CACHE_TTL_S * 1000,
   };

@@ -29,6 +29,7 @@ const task = (data: Record<string, unknown> = { twin: 'pump-7' }): AskTask<Expla
   schema: Explanation,
   instructions: 'Explain the anomaly in the data in one sentence.',
   data,
+  maxOutputTokens: 500,
 });
 
 let server: OpenAiCompatibleServer;
@@ -99,6 +100,7 @@ describe('what the Assistant sends', () => {
         schema: z.toJSONSchema(Explanation, { target: 'draft-7' }),
       },
     });
+    expect(request!.body.max_completion_tokens).toBe(500);
     expect(request!.headers['authorization']).toBe(`Bearer ${KEY}`);
     for (const r of server.requests) expect(r.text).not.toContain(KEY);
   });
@@ -295,3 +297,178 @@ describe('the limits', () => {
     expect(JSON.stringify(status)).not.toContain(KEY);
   });
 });
+
+describe('the deadline of an ask (TWINLOG_AI_ASK_DEADLINE_MS)', () => {
+  it('a server that never answers, default timeout and retries: AI_UNAVAILABLE at the deadline', async () => {
+    server.otherwise({ hang: true });
+    const error = await failure(
+      assistant({ TWINLOG_AI_TIMEOUT_MS: '30000', TWINLOG_AI_ASK_DEADLINE_MS: '1500' }).ask(task()),
+    );
+    expect(error.code).toBe('AI_UNAVAILABLE');
+    expect(error.message).toContain('did not answer within the deadline of 1500 ms');
+    expect(error.details).toMatchObject({ reason: 'timeout', deadlineMs: 1500, attempts: 1 });
+    await waitFor(() => server.inFlight() === 0); // the request was cancelled, not left open
+  });
+
+  it('covers the Retry-After wait of a 429', async () => {
+    server.otherwise({ status: 429, retryAfter: '50', message: 'later' });
+    const error = await failure(
+      assistant({ TWINLOG_AI_ASK_DEADLINE_MS: '1500', TWINLOG_AI_MAX_RETRIES: '2' }).ask(task()),
+    );
+    expect(error.details).toMatchObject({ reason: 'timeout', attempts: 1 });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('covers the wait for a slot: a queued ask past its deadline leaves the queue unsent', async () => {
+    server.otherwise({ hang: true });
+    const ai = assistant({ TWINLOG_AI_MAX_CONCURRENT: '1', TWINLOG_AI_ASK_DEADLINE_MS: '1500' });
+    const [first, queued] = await Promise.all([
+      failure(ai.ask(task({ twin: 'a' }))),
+      failure(ai.ask(task({ twin: 'b' }))),
+    ]);
+    expect(first.details).toMatchObject({ reason: 'timeout', attempts: 1 });
+    expect(queued.message).toContain('no request sent yet');
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('a caller that leaves: the request is aborted, nothing is spent or cached', async () => {
+    server.answer({ hang: true });
+    const ai = assistant();
+    const leaving = new AbortController();
+    const asked = failure(ai.ask(task(), { signal: leaving.signal }));
+    await waitFor(() => server.chatRequests().length === 1);
+    leaving.abort();
+    const error = await asked;
+    expect(error.details).toMatchObject({ reason: 'cancelled' });
+    await waitFor(() => server.inFlight() === 0);
+    expect(ai.status()).toMatchObject({ usedTokensToday: 0 });
+    server.answer({ json: VALID });
+    expect((await ai.ask(task())).cached).toBe(false);
+  });
+
+  it('a caller that left while queued: dropped from the queue, never sent', async () => {
+    server.answer({ delayMs: 500, then: { json: VALID } }, { json: VALID });
+    const ai = assistant({ TWINLOG_AI_MAX_CONCURRENT: '1' });
+    const leaving = new AbortController();
+    const first = ai.ask(task({ twin: 'a' }));
+    const second = failure(ai.ask(task({ twin: 'b' }), { signal: leaving.signal }));
+    leaving.abort();
+    expect((await second).details).toMatchObject({ reason: 'cancelled', attempts: 0 });
+    await first;
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+});
+
+describe('what a failure says (real attempts, the status in words)', () => {
+  const failed = async (reply: Parameters<OpenAiCompatibleServer['otherwise']>[0]) => {
+    server.otherwise(reply);
+    return failure(assistant({ TWINLOG_AI_MAX_RETRIES: '2' }).ask(task()));
+  };
+
+  it('400: the server refused the request, tried once (the client does not retry it)', async () => {
+    const error = await failed({ status: 400, message: 'response_format json_schema unsupported' });
+    expect(error.message).toContain('refused the request (400');
+    expect(error.message).toContain('(1 attempt)');
+    expect(error.details).toMatchObject({ status: 400, attempts: 1 });
+  });
+
+  it('401: the server refused the key', async () => {
+    const error = await failed({ status: 401, message: 'bad key' });
+    expect(error.message).toContain('refused the key (401)');
+    expect(JSON.stringify(error.toJSON())).not.toContain(KEY);
+  });
+
+  it('404: no such model there', async () => {
+    const error = await failed({ status: 404, message: 'model not found' });
+    expect(error.message).toContain(`has no model TWINLOG_AI_MODEL=twinlog-test-model (404)`);
+    expect(error.message).toContain(new URL(server.baseUrl).host);
+  });
+
+  it('a 429 that outlasts the retries: AI_BUSY with the server’s Retry-After', async () => {
+    server.otherwise({ status: 429, retryAfter: '2', message: 'rate limited' });
+    const error = await failure(assistant({ TWINLOG_AI_MAX_RETRIES: '1' }).ask(task()));
+    expect(error.code).toBe('AI_BUSY');
+    expect(error.details).toMatchObject({ retryAfterSeconds: 2, attempts: 2 });
+    expect(server.chatRequests()).toHaveLength(2);
+  });
+
+  it('a body over 1 MB: AI_UNAVAILABLE, not parsed, not retried', async () => {
+    server.otherwise({ text: 'x'.repeat(1_100_000) });
+    const error = await failure(assistant({ TWINLOG_AI_MAX_RETRIES: '2' }).ask(task()));
+    expect(error.code).toBe('AI_UNAVAILABLE');
+    expect(error.details).toMatchObject({ reason: 'too-large', attempts: 1 });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+});
+
+describe('budgets, rates and the model name', () => {
+  it('8 concurrent asks on a budget of 100: the reservation lets one through, not all', async () => {
+    server.otherwise({ delayMs: 200, then: { json: VALID } });
+    const ai = assistant({ TWINLOG_AI_DAILY_TOKENS: '100' });
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ai.ask(task({ twin: `c-${n}` }))),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((o) => o.status === 'rejected'))
+      expect(isTwinlogError((o as PromiseRejectedResult).reason, 'AI_BUDGET_EXHAUSTED')).toBe(true);
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  it('per caller and hour: one more is AI_RATE_LIMITED; cached answers, other callers and background asks are not', async () => {
+    server.otherwise({ json: VALID });
+    const ai = assistant({ TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: '2' });
+    await ai.ask(task({ twin: 'a' }), { caller: 'ann' });
+    await ai.ask(task({ twin: 'b' }), { caller: 'ann' });
+    const error = await failure(ai.ask(task({ twin: 'c' }), { caller: 'ann' }));
+    expect(error.code).toBe('AI_RATE_LIMITED');
+    expect(error.details['retryAfterSeconds']).toBeGreaterThan(3500);
+    expect((await ai.ask(task({ twin: 'a' }), { caller: 'ann' })).cached).toBe(true);
+    expect((await ai.ask(task({ twin: 'c' }), { caller: 'bob' })).cached).toBe(false);
+    expect((await ai.ask(task({ twin: 'd' }), { background: true })).cached).toBe(false);
+    expect(server.chatRequests()).toHaveLength(4);
+  });
+
+  it('background asks draw from their own share, which interactive asks never touch', async () => {
+    const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
+    server.otherwise({ json: VALID, usage });
+    const ai = assistant({
+      TWINLOG_AI_DAILY_TOKENS: '100',
+      TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: '100',
+    });
+    await ai.ask(task({ twin: 'bg-1' }), { background: true });
+    const background = await failure(ai.ask(task({ twin: 'bg-2' }), { background: true }));
+    expect(background.message).toContain('TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS=100');
+    await ai.ask(task({ twin: 'i-1' })); // the interactive budget is untouched
+    expect((await failure(ai.ask(task({ twin: 'i-2' })))).message).toContain(
+      'TWINLOG_AI_DAILY_TOKENS=100',
+    );
+  });
+
+  it('refresh skips the cache and stores the new answer', async () => {
+    const NEW = { ...VALID, summary: 'Asked anew.' };
+    server.answer({ json: VALID }, { json: NEW });
+    const ai = assistant();
+    await ai.ask(task());
+    const fresh = await ai.ask(task(), { refresh: true });
+    expect(fresh).toMatchObject({ value: NEW, cached: false });
+    expect(await ai.ask(task())).toMatchObject({ value: NEW, cached: true });
+    expect(server.chatRequests()).toHaveLength(2);
+  });
+
+  it("the server's model name: bounded to the events' limit, without control characters", async () => {
+    server.answer({ json: VALID, model: `/models/\u001b[2J${'m'.repeat(300)}` });
+    const answer = await assistant().ask(task());
+    expect(answer.model).toHaveLength(200);
+    expect(answer.model).toMatch(/^\/models\/\[2Jm+$/);
+  });
+
+  it('assertOn: AI_OFF when off, nothing when on', () => {
+    expect(() => new Assistant(AI_OFF_SETTINGS).assertOn()).toThrow(/AI is off/);
+    expect(() => assistant().assertOn()).not.toThrow();
+  });
+});
+
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i += 1) await new Promise((r) => setTimeout(r, 20));
+  expect(done()).toBe(true);
+}

@@ -5,7 +5,8 @@ const BUSY_RETRY_AFTER_S = 5;
 
 /**
  * At most `limit` asks at the model server at once; up to `maxWaiting` more wait in order, and
- * any beyond are refused at once with AI_BUSY rather than queued without bound.
+ * any beyond are refused at once with AI_BUSY rather than queued without bound. A waiting ask
+ * whose signal aborts (its deadline passed, its caller left) leaves the queue at once.
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -24,8 +25,9 @@ export class ConcurrencyGate {
     return this.waiting.length;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.enter();
+  /** Runs `work` in a slot; rejects with the signal's reason if it aborts before one is free. */
+  async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.enter(signal);
     try {
       return await work();
     } finally {
@@ -33,7 +35,8 @@ export class ConcurrencyGate {
     }
   }
 
-  private enter(): Promise<void> {
+  private enter(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     if (this.active < this.limit) {
       this.active += 1;
       return Promise.resolve();
@@ -52,7 +55,19 @@ export class ConcurrencyGate {
       );
     }
     // The slot passes straight from the leaving ask to the first waiting one.
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => {
+      const admit = () => {
+        signal?.removeEventListener('abort', drop);
+        resolve();
+      };
+      const drop = () => {
+        const at = this.waiting.indexOf(admit);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal!.reason as Error);
+      };
+      signal?.addEventListener('abort', drop, { once: true });
+      this.waiting.push(admit);
+    });
   }
 
   private leave(): void {

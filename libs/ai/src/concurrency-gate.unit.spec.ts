@@ -49,4 +49,33 @@ describe('ConcurrencyGate', () => {
     await expect(second).rejects.toThrow('model failed');
     expect(await gate.run(async () => 'free again')).toBe('free again');
   });
+
+  it('drops a waiting ask whose signal aborts: it never runs, and the next one gets the slot', async () => {
+    const gate = new ConcurrencyGate(1, 10);
+    const hold = deferred();
+    const ran: string[] = [];
+    const first = gate.run(async () => {
+      ran.push('first');
+      await hold.promise;
+    });
+    const leaving = new AbortController();
+    const dropped = gate.run(async () => void ran.push('dropped'), leaving.signal);
+    const third = gate.run(async () => void ran.push('third'));
+    expect(gate.queued).toBe(2);
+    leaving.abort(new Error('the caller left'));
+    await expect(dropped).rejects.toThrow('the caller left');
+    expect(gate.queued).toBe(1);
+    hold.resolve();
+    await Promise.all([first, third]);
+    expect(ran).toEqual(['first', 'third']);
+    expect([gate.inFlight, gate.queued]).toEqual([0, 0]);
+  });
+
+  it('refuses at once an ask whose signal has aborted already', async () => {
+    const gate = new ConcurrencyGate(1, 10);
+    await expect(gate.run(async () => 1, AbortSignal.abort(new Error('gone')))).rejects.toThrow(
+      'gone',
+    );
+    expect(gate.inFlight).toBe(0);
+  });
 });

@@ -39,4 +39,27 @@ describe('TokenBudget', () => {
     for (const bad of [NaN, -5, Infinity, -Infinity]) budget.spend(bad);
     expect(budget.usedToday()).toBe(0);
   });
+
+  it('counts reservations under way: a second concurrent request is refused until the first settles', () => {
+    const budget = new TokenBudget(100, () => at('2026-03-01T12:00:00Z'));
+    const first = budget.reserve(80);
+    const second = budget.reserve(30); // 80 < 100: let through, now 110 held
+    expect(() => budget.reserve(1)).toThrow(/110 reserved/);
+    first.settle(20);
+    second.settle(10);
+    second.settle(10); // settling twice counts once
+    expect(budget.usedToday()).toBe(30);
+    expect(() => budget.check()).not.toThrow();
+  });
+
+  it('drops the reservations of a day gone at midnight', () => {
+    let now = at('2026-03-01T23:59:00Z');
+    const budget = new TokenBudget(100, () => now);
+    const late = budget.reserve(500);
+    now = at('2026-03-02T00:01:00Z');
+    expect(() => budget.check()).not.toThrow();
+    late.settle(40);
+    expect(budget.usedToday()).toBe(40);
+    expect(() => budget.reserve(50)).not.toThrow();
+  });
 });

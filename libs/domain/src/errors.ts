@@ -58,8 +58,13 @@ export const ERROR_CODES = [
   // The AI layer (issue 22, docs/adr/0022, docs/ai.md).
   /** No OPENAI_API_KEY (or TWINLOG_AI=off): the message says how to turn it on. */
   'AI_OFF',
-  /** Too many asks waiting for the model: details.retryAfterSeconds. */
+  /**
+   * Too many asks waiting for the model, or the model server's own rate limit outlasted the
+   * retries: details.retryAfterSeconds.
+   */
   'AI_BUSY',
+  /** The caller's uncached asks this hour reached TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: details.retryAfterSeconds. */
+  'AI_RATE_LIMITED',
   /** The process's tokens for the UTC day are spent: details.retryAfterSeconds (to midnight UTC). */
   'AI_BUDGET_EXHAUSTED',
   /** The model server failed after its retries, or did not answer in time. */

@@ -19,6 +19,7 @@ export * from './http/foreign-requests';
 export * from './http/edge-refusal';
 export * from './http/security-headers';
 export * from './http/client-abort';
+export * from './http/client-gone';
 export * from './http/http-api-setup';
 export * from './lifecycle/shutdown-on-signals';
 export * from './workers/twin-telemetry-consumer';

@@ -28,7 +28,7 @@ describe('anomaly service configuration', () => {
     expect(readAnomalyConfig({}).secondOpinion).toEqual({
       twinTypes: [],
       intervalMs: 900_000,
-      perHour: 60,
+      perHour: 3,
       queue: 20,
     });
     expect(

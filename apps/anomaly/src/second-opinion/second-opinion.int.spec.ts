@@ -50,6 +50,7 @@ function aiEnv(server: OpenAiCompatibleServer, more: Env = {}): Env {
     TWINLOG_AI_MODEL: MODEL,
     TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine',
     TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '60',
+    TWINLOG_AI_SECOND_OPINION_PER_HOUR: '60',
     ...more,
   };
 }

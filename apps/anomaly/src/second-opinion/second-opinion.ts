@@ -222,14 +222,17 @@ export class SecondOpinion {
   private async ask({ twin, window, open }: Job): Promise<void> {
     try {
       this.counts.asked += 1;
-      const answer = await this.assistant.ask({
-        name: 'second-opinion',
-        schema: secondOpinionAnswer,
-        instructions: SECOND_OPINION_INSTRUCTIONS,
-        data: secondOpinionData(twin, window, open),
-        check: checkSecondOpinion(window),
-        maxOutputTokens: 600,
-      });
+      const answer = await this.assistant.ask(
+        {
+          name: 'second-opinion',
+          schema: secondOpinionAnswer,
+          instructions: SECOND_OPINION_INSTRUCTIONS,
+          data: secondOpinionData(twin, window, open),
+          check: checkSecondOpinion(window),
+          maxOutputTokens: 600,
+        },
+        { background: true },
+      );
       if (answer.value.verdict === 'nothing-unusual') {
         this.counts.nothingUnusual += 1;
         return;

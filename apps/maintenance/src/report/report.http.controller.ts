@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { AI_ASSISTANT, AI_OFF_MESSAGE, HOW_TO_ENABLE_AI, type Assistant } from '@twinlog/ai';
+import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
 import { bounded, TwinlogError } from '@twinlog/domain';
 import {
+  assertRole,
   Caller,
+  ClientGone,
   CLOCK,
   type Clock,
   Describe,
@@ -27,6 +29,10 @@ const REPORT_QUERY = z
   .object({
     twin: q.twinId().optional(),
     site: q.text(128).describe('A site').optional(),
+    refresh: q
+      .bool()
+      .default(false)
+      .describe('Ask the model anew instead of answering from the AI cache (operator or above)'),
   })
   .superRefine((value, ctx) => {
     if ((value.twin === undefined) === (value.site === undefined))
@@ -57,24 +63,26 @@ export class ReportHttpController {
   @Describe({
     summary: "A maintenance report written from Twinlog's figures (AI)",
     description:
-      "A readable report for a twin and the twins below it (`twin`) or a site (`site`), from the latest maintenance predictions, the open anomalies and the maintenance of the last 30 days. Twinlog numbers its figures F1..Fn (each with its source event or query); the model writes the words and cites figures as placeholders only, with no digit of its own; Twinlog puts the values in. So every number in the report is Twinlog's. Not recorded; an identical ask is served from the AI cache. Twins of sites the caller does not have are left out.",
+      "A readable report for a twin and the twins below it (`twin`) or a site (`site`), from the latest maintenance predictions, the open anomalies and the maintenance of the last 30 days. Twinlog numbers its figures F1..Fn (each with its source event or query); the model writes the words and cites figures as placeholders only, with no digit of its own; Twinlog puts the values in. So every number in the report is Twinlog's. Not recorded; an identical ask is served from the AI cache, unless `refresh=true` (operator or above) asks anew. Twins of sites the caller does not have are left out.",
     response: REPORT_ANSWER,
     errors: {
       400: 'QUERY_INVALID: not exactly one of `twin` and `site`, or a value that is not one',
-      403: 'SITE_FORBIDDEN: `site` names a site the caller does not have',
+      403: 'SITE_FORBIDDEN: `site` names a site the caller does not have; FORBIDDEN: `refresh=true` by a viewer',
       404: 'TWIN_NOT_FOUND: no such twin (or one of a site the caller does not have), or no twin on the site',
-      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After)",
-      502: 'AI_UNAVAILABLE: the model server failed or timed out; AI_ANSWER_INVALID: it answered twice with text that does not validate (details.problems)',
-      503: 'AI_OFF: AI is off (the message says how to turn it on); AI_BUSY: too many asks waiting (Retry-After); NOT_READY: the twins are still loading',
+      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After); AI_RATE_LIMITED: this caller's new asks this hour reached TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR (Retry-After)",
+      502: 'AI_UNAVAILABLE: the model server failed, or did not answer within TWINLOG_AI_ASK_DEADLINE_MS (`details.reason`: timeout); AI_ANSWER_INVALID: it answered twice with text that does not validate (details.problems)',
+      503: 'AI_OFF: AI is off (the message says how to turn it on); AI_BUSY: too many asks waiting, or the model server rate-limits Twinlog (Retry-After); NOT_READY: the twins are still loading',
     },
   })
   async report(
     @Query() query: z.infer<typeof REPORT_QUERY>,
     @Caller() caller: Principal,
+    @ClientGone() gone: AbortSignal,
   ): Promise<ReportAnswer> {
     // Off says so first, whatever the question: nothing is looked up for nothing.
-    if (!this.assistant.enabled)
-      throw new TwinlogError('AI_OFF', AI_OFF_MESSAGE, { howToEnable: HOW_TO_ENABLE_AI });
+    this.assistant.assertOn();
+    // A new report costs tokens where the cached one is free: an operator's call.
+    if (query.refresh) assertRole(caller, 'operator', 'refresh=true');
     this.readiness.assertReady();
     const scope: ReportScope =
       query.twin !== undefined
@@ -98,14 +106,17 @@ export class ReportHttpController {
       history: (twinId) => this.view.history.of(twinId),
       now: Date.parse(generatedAt),
     });
-    const answer = await this.assistant.ask({
-      name: 'maintenance-report',
-      schema: REPORT_SECTIONS,
-      instructions: REPORT_INSTRUCTIONS,
-      data: reportData(facts, twins),
-      maxOutputTokens: 3000,
-      check: (written) => checkReportSections(written, facts.figures),
-    });
+    const answer = await this.assistant.ask(
+      {
+        name: 'maintenance-report',
+        schema: REPORT_SECTIONS,
+        instructions: REPORT_INSTRUCTIONS,
+        data: reportData(facts, twins),
+        maxOutputTokens: 3000,
+        check: (written) => checkReportSections(written, facts.figures),
+      },
+      { caller: caller.id, signal: gone, refresh: query.refresh },
+    );
     const report = {
       scope,
       generatedAt,

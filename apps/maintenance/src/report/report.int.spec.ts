@@ -306,6 +306,12 @@ describe.each<Mode>(['embedded', 'distributed'])(
       expect(first.json.figures.some((f: { twinId: string }) => f.twinId === twins.pump)).toBe(
         false,
       );
+      // refresh=true asks anew (the cache skipped), and the new text is what is cached next.
+      server.answer({ respond: writer });
+      const fresh = await report(`site=plant-a&refresh=true`);
+      expect([fresh.status, fresh.json.cached]).toEqual([200, false]);
+      expect(server.chatRequests()).toHaveLength(2);
+      expect((await report(`site=plant-a`)).json.cached).toBe(true);
     });
 
     it('a digit of its own is invalid: asked again with the problem, then used', async () => {
@@ -477,5 +483,18 @@ describe('GET /v1/reports/maintenance with authentication on', () => {
     expect(seen.json.figures.find((f: Figure) => f.label === 'twins in the report').value).toBe(3);
     expect(JSON.stringify(seen.json)).not.toContain(twins.pump);
     expect(JSON.stringify(dataOf(server.chatRequests()[0]!))).not.toContain(twins.pump);
+    // refresh=true (a new ask, paid for) is an operator's: a viewer is refused before any ask.
+    const refresh = await as(viewerA, `twin=${twins.line}&refresh=true`);
+    expect([refresh.status, refresh.json.error.code]).toEqual([403, 'FORBIDDEN']);
+    expect(refresh.json.error.message).toContain('refresh=true needs the operator role');
+    const operator = (
+      await keys.create(
+        { name: 'o', role: 'operator', sites: ['plant-a'], expiresAt: null },
+        'test',
+      )
+    ).key;
+    const asked = await as(operator, `twin=${twins.line}&refresh=true`);
+    expect([asked.status, asked.json.cached]).toEqual([200, false]);
+    expect(server.chatRequests()).toHaveLength(2);
   });
 });

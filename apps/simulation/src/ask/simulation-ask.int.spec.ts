@@ -256,6 +256,16 @@ describe('POST /v1/simulations/ask with AI on', () => {
     expect((await requested()).length).toBe(before);
   });
 
+  it("records a server's 300-character model name bounded to the event's limit and without control characters (no EVENT_INVALID)", async () => {
+    const long = `/srv/models/\u0007${'q'.repeat(300)}.gguf`;
+    ai.answer({ ...scenarioAnswer(pumpFails), model: long });
+    const asked = await ask({ ask: 'the coolant pump stops; how hot does it get?' });
+    expect(asked.status).toBe(200);
+    expect(asked.json.ask.model).toBe(`/srv/models/${'q'.repeat(188)}`);
+    const event = (await requested()).find((e) => e.data.simulationId === asked.json.simulationId);
+    expect(event.data.ask.model).toBe(asked.json.ask.model);
+  });
+
   it('says when the words ask for something the model cannot simulate (422 with the reason and the parts)', async () => {
     ai.answer({
       json: {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AI_ASSISTANT, AI_OFF_MESSAGE, HOW_TO_ENABLE_AI, type Assistant } from '@twinlog/ai';
+import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
 import { AI_TEXT_LIMITS, bounded, isTwinlogError, TwinlogError } from '@twinlog/domain';
 import { declaredParameters, physicsModelFor, scenarioInvalid } from '@twinlog/physics';
 import type { SimulationConfig } from '../config/simulation.config';
@@ -30,6 +30,17 @@ export interface AskRequest {
   baseline: boolean;
 }
 
+/** Who asks and whether they are still there (the route's caller and its connection). */
+export interface AskCaller {
+  /** The principal's id, for the per-caller rate (one shared caller without auth). */
+  id: string;
+  /** Aborts when the caller leaves: the ask stops, and no run is started or recorded. */
+  signal?: AbortSignal;
+}
+
+/** A scenario is a few perturbations and mitigations: well under this, capped with room. */
+const ASK_MAX_OUTPUT_TOKENS = 1500;
+
 /** What the answer adds to the run's result or job (docs/services/simulation.md). */
 export interface AskView extends AskedScenario {
   text: string;
@@ -58,11 +69,11 @@ export class SimulationAsks {
   async ask(
     request: AskRequest,
     meta: RunMeta,
+    caller: AskCaller,
   ): Promise<{ started: Started<unknown>; ask: AskView }> {
     const { twinId, at, text } = request;
     // Said plainly before the twin is read: nothing else can help while AI is off.
-    if (!this.assistant.enabled)
-      throw new TwinlogError('AI_OFF', AI_OFF_MESSAGE, { howToEnable: HOW_TO_ENABLE_AI });
+    this.assistant.assertOn();
     const startAt = startOf(at);
     if (meta.sites) {
       const site = await this.subjects.siteOf(twinId);
@@ -84,28 +95,32 @@ export class SimulationAsks {
     // Problems of the last answer that had the right shape: the validator's, not the schema's.
     let validatorProblems: string[] | undefined;
     const answer = await this.assistant
-      .ask({
-        name: ASK_TASK_NAME,
-        schema: ASK_ANSWER,
-        instructions: ASK_INSTRUCTIONS,
-        data: {
-          twin: { twinId, twinType: twinModel.type, modelVersion: twinModel.version },
-          physics: physicsBrief(physics, twinModel, limits, declared, state.limits),
-          ask: text,
+      .ask(
+        {
+          name: ASK_TASK_NAME,
+          schema: ASK_ANSWER,
+          instructions: ASK_INSTRUCTIONS,
+          data: {
+            twin: { twinId, twinType: twinModel.type, modelVersion: twinModel.version },
+            physics: physicsBrief(physics, twinModel, limits, declared, state.limits),
+            ask: text,
+          },
+          check: (value) => {
+            const shape = shapeProblems(value);
+            if (shape.length > 0 || value.scenario === null) return shape;
+            const found = askedScenarioProblems(
+              runBodyOf(twinId, at, value.scenario),
+              physicsModelFor(twinModel.type),
+              limits,
+              declared,
+            ).slice(0, 20);
+            validatorProblems = found;
+            return found;
+          },
+          maxOutputTokens: ASK_MAX_OUTPUT_TOKENS,
         },
-        check: (value) => {
-          const shape = shapeProblems(value);
-          if (shape.length > 0 || value.scenario === null) return shape;
-          const found = askedScenarioProblems(
-            runBodyOf(twinId, at, value.scenario),
-            physicsModelFor(twinModel.type),
-            limits,
-            declared,
-          ).slice(0, 20);
-          validatorProblems = found;
-          return found;
-        },
-      })
+        { caller: caller.id, ...(caller.signal ? { signal: caller.signal } : {}) },
+      )
       .catch((error: unknown) => {
         if (
           isTwinlogError(error, 'AI_ANSWER_INVALID') &&
@@ -124,6 +139,13 @@ export class SimulationAsks {
         }
         throw error;
       });
+    // The caller left as the answer came: no run is started, so nothing is recorded.
+    if (caller.signal?.aborted)
+      throw new TwinlogError(
+        'AI_UNAVAILABLE',
+        'the caller left before the scenario ran; nothing was run or recorded',
+        { reason: 'cancelled' },
+      );
     const value = answer.value;
     if (value.kind === 'cannot-simulate' || value.scenario === null) {
       const reason = value.reason ?? 'the twin type’s model cannot represent it';

@@ -15,6 +15,7 @@ import {
 import {
   byCodeUnits,
   Caller,
+  ClientGone,
   Describe,
   maySee,
   PAGE_MAX,
@@ -161,9 +162,9 @@ export class SimulationsHttpController {
     errors: {
       ...RUN_ERRORS,
       422: `SCENARIO_NOT_SIMULABLE: the model says the twin's model cannot simulate it (\`details.reason\`, \`details.unsupported\`) or proposed twice a scenario that fails validation (\`details.problems\`); ${RUN_ERRORS[422]}`,
-      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After)",
-      502: 'AI_UNAVAILABLE, AI_ANSWER_INVALID',
-      503: `AI_OFF: AI is not configured (the message says how to turn it on); AI_BUSY; ${RUN_ERRORS[503]}`,
+      429: "AI_BUDGET_EXHAUSTED: the day's tokens are spent (Retry-After); AI_RATE_LIMITED: this caller's new asks this hour reached TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR (Retry-After)",
+      502: 'AI_UNAVAILABLE: the model server failed, or did not answer within TWINLOG_AI_ASK_DEADLINE_MS (`details.reason`: timeout); AI_ANSWER_INVALID',
+      503: `AI_OFF: AI is not configured (the message says how to turn it on); AI_BUSY: too many asks waiting, or the model server rate-limits Twinlog (Retry-After); ${RUN_ERRORS[503]}`,
     },
   })
   async ask(
@@ -171,9 +172,14 @@ export class SimulationsHttpController {
     @Query('async') async: boolean | undefined,
     @Req() req: IncomingMessage,
     @Res() res: Reply,
+    @Caller() caller: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     const request = askRequestOf(body);
-    const { started, ask } = await this.asks.ask(request, metaOf(req));
+    const { started, ask } = await this.asks.ask(request, metaOf(req), {
+      id: caller.id,
+      signal: gone,
+    });
     await this.answer(started, async, res, { ask });
   }
 

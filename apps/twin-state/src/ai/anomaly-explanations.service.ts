@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AI_ASSISTANT, AI_OFF_MESSAGE, HOW_TO_ENABLE_AI, type Assistant } from '@twinlog/ai';
+import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
 import {
   actorOf,
   bounded,
@@ -59,6 +59,21 @@ export interface ExplainRequest {
   actor: string | undefined;
   correlationId: string | undefined;
   see: SiteFilter;
+  /** Who asks, for the per-caller rate (the principal; one shared caller without auth). */
+  caller: string;
+  /** Aborts when the caller leaves: the ask stops, and nothing is recorded. */
+  signal?: AbortSignal;
+}
+
+/** An explanation is a summary and a few short lists: about 500 tokens, capped with room. */
+const EXPLAIN_MAX_OUTPUT_TOKENS = 800;
+
+function callerLeftBeforeRecording(): TwinlogError {
+  return new TwinlogError(
+    'AI_UNAVAILABLE',
+    'the caller left before the explanation was recorded; nothing was recorded',
+    { reason: 'cancelled' },
+  );
 }
 
 /** Episode ids longer than any the workers make are no episode (and are not echoed whole). */
@@ -109,31 +124,44 @@ export class AnomalyExplanations {
     request: ExplainRequest,
   ): Promise<{ created: boolean; view: ExplanationView }> {
     // Off says so before anything else: nothing of the plant is read for an ask that cannot run.
-    if (!this.assistant.enabled) {
-      return Promise.reject(
-        new TwinlogError('AI_OFF', AI_OFF_MESSAGE, { howToEnable: HOW_TO_ENABLE_AI }),
-      );
+    try {
+      this.assistant.assertOn();
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
+    // The ask's deadline counts from here: a wait behind an earlier ask of the episode is in it.
+    const since = Date.now();
     return this.serialised(episodeId, async () => {
       const episode = await this.episode(episodeId, request.see);
       if (episode.latest && !request.refresh)
         return { created: false, view: viewOf(episode, episode.latest) };
-      const answer = await this.assistant.ask({
-        name: EXPLAIN_TASK,
-        schema: EXPLANATION_ANSWER,
-        instructions: EXPLAIN_INSTRUCTIONS,
-        data: {
-          ...(await this.facts(episode, request.see)),
-          // A refresh shows the model what it said before: a fresh look, and never the cache's
-          // copy of the same ask.
-          ...(episode.latest ? { previousExplanation: previousOf(episode.latest) } : {}),
+      const answer = await this.assistant.ask(
+        {
+          name: EXPLAIN_TASK,
+          schema: EXPLANATION_ANSWER,
+          instructions: EXPLAIN_INSTRUCTIONS,
+          data: {
+            ...(await this.facts(episode, request.see)),
+            // A refresh shows the model what it said before: a fresh look, and never the
+            // cache's copy of the same ask.
+            ...(episode.latest ? { previousExplanation: previousOf(episode.latest) } : {}),
+          },
+          maxOutputTokens: EXPLAIN_MAX_OUTPUT_TOKENS,
         },
-      });
+        {
+          caller: request.caller,
+          refresh: request.refresh,
+          since,
+          ...(request.signal ? { signal: request.signal } : {}),
+        },
+      );
+      // The caller left as the answer came: nobody saw it, so nothing is recorded.
+      if (request.signal?.aborted) throw callerLeftBeforeRecording();
       const data: AnomalyExplanation = {
         episodeId,
         anomalyEventId: episode.detected.id,
         ...answer.value,
-        model: bounded(answer.model, 200),
+        model: answer.model,
         promptVersion: EXPLAIN_PROMPT_VERSION,
       };
       const now = this.clock();

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { AI_TEXT_LIMITS as L, SEVERITIES } from '@twinlog/domain';
 import {
   Caller,
+  ClientGone,
   Describe,
   maySee,
   q,
@@ -45,9 +46,9 @@ const EXPLAIN_QUERY = z.object({ refresh: q.bool().default(false) });
 const NOT_FOUND =
   'ANOMALY_NOT_FOUND: no anomaly episode with that id, or one of a twin of a site the caller does not have';
 const AI_ERRORS = {
-  429: 'AI_BUDGET_EXHAUSTED: the day’s tokens of this process are spent (Retry-After: to midnight UTC)',
-  502: 'AI_UNAVAILABLE: the model server failed or timed out; AI_ANSWER_INVALID: it answered twice with something that does not validate (`details.problems`); nothing was recorded',
-  503: 'AI_OFF: AI is off (the message says how to turn it on); AI_BUSY: too many asks waiting (Retry-After); NOT_READY',
+  429: 'AI_BUDGET_EXHAUSTED: the day’s tokens of this process are spent (Retry-After: to midnight UTC); AI_RATE_LIMITED: this caller’s new asks this hour reached TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR (Retry-After)',
+  502: 'AI_UNAVAILABLE: the model server failed, or did not answer within TWINLOG_AI_ASK_DEADLINE_MS (`details.reason`: timeout); AI_ANSWER_INVALID: it answered twice with something that does not validate (`details.problems`); nothing was recorded',
+  503: 'AI_OFF: AI is off (the message says how to turn it on); AI_BUSY: too many asks waiting, or the model server rate-limits Twinlog (Retry-After); NOT_READY',
 };
 
 interface StatusResponse {
@@ -104,6 +105,7 @@ export class ExplanationsHttpController {
     @Caller() caller: Principal,
     @Req() req: AuthenticatedRequest,
     @Res({ passthrough: true }) res: StatusResponse,
+    @ClientGone() gone: AbortSignal,
   ): Promise<ExplanationView> {
     const correlation = req.headers['x-correlation-id'];
     const { created, view } = await this.explanations.explain(episodeId, {
@@ -114,6 +116,8 @@ export class ExplanationsHttpController {
           ? correlation
           : undefined,
       see: (site) => maySee(caller, site),
+      caller: caller.id,
+      signal: gone,
     });
     res.status(created ? 201 : 200);
     return view;

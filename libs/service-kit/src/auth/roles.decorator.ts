@@ -69,14 +69,23 @@ export class RoleGuard implements CanActivate {
         {},
       );
     }
-    if (mayAct(principal, needed)) return true;
-    throw new HttpProblem(
-      403,
-      'FORBIDDEN',
-      `This needs the ${needed} role; ${principal.id} has ${principal.role}`,
-      { needed, role: principal.role },
-    );
+    assertRole(principal, needed);
+    return true;
   }
+}
+
+/**
+ * 403 FORBIDDEN, as the RoleGuard answers it, when the caller's role is below `needed`: for a
+ * part of a route that needs more than the route (`what`: e.g. "refresh=true").
+ */
+export function assertRole(principal: Principal, needed: Role, what = 'This'): void {
+  if (mayAct(principal, needed)) return;
+  throw new HttpProblem(
+    403,
+    'FORBIDDEN',
+    `${what} needs the ${needed} role; ${principal.id} has ${principal.role}`,
+    { needed, role: principal.role },
+  );
 }
 
 function principalOf(req: AuthenticatedRequest): Principal {

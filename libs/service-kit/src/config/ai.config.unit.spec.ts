@@ -1,6 +1,7 @@
 import { ConfigError } from './env-parsing';
 import { readAiSettings } from './ai.config';
 import { readServiceConfig } from './service.config';
+import { DEFAULT_HTTP_TIMEOUTS } from '../http/http-timeouts';
 
 describe('readAiSettings', () => {
   it('stops start-up naming each bad variable', () => {
@@ -24,5 +25,30 @@ describe('readAiSettings', () => {
     const config = readServiceConfig({ OPENAI_API_KEY: 'sk-in-config-77' });
     expect(config.ai.enabled).toBe(true);
     expect(JSON.stringify(config)).not.toContain('sk-in-config-77');
+  });
+
+  it('has a default ask deadline below the default HTTP idle timeout (the caller hears the 502)', () => {
+    const settings = readServiceConfig({ OPENAI_API_KEY: 'sk-x' });
+    expect(settings.ai.askDeadlineMs).toBe(45_000);
+    expect(settings.ai.askDeadlineMs).toBeLessThan(DEFAULT_HTTP_TIMEOUTS.idleTimeoutMs);
+    expect(settings.ai.askDeadlineMs).toBeLessThan(settings.http.idleTimeoutMs);
+  });
+
+  it('stops start-up when the ask deadline is not below TWINLOG_HTTP_IDLE_TIMEOUT_MS', () => {
+    expect(() =>
+      readServiceConfig({
+        TWINLOG_HTTP_IDLE_TIMEOUT_MS: '8000',
+        TWINLOG_AI_ASK_DEADLINE_MS: '8000',
+      }),
+    ).toThrow('TWINLOG_AI_ASK_DEADLINE_MS=8000: must be below TWINLOG_HTTP_IDLE_TIMEOUT_MS=8000');
+    expect(() => readServiceConfig({ TWINLOG_HTTP_IDLE_TIMEOUT_MS: '30000' })).toThrow(
+      /TWINLOG_AI_ASK_DEADLINE_MS=45000/,
+    );
+    expect(
+      readServiceConfig({
+        TWINLOG_HTTP_IDLE_TIMEOUT_MS: '8000',
+        TWINLOG_AI_ASK_DEADLINE_MS: '4000',
+      }).ai.askDeadlineMs,
+    ).toBe(4000);
   });
 });

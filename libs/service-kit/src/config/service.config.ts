@@ -110,15 +110,16 @@ export type ServiceConfig = ReturnType<typeof readServiceConfig>;
 
 export function readServiceConfig(env: Env) {
   const raw = parseEnv(schema, env);
+  const http = readHttpTimeouts(env);
   const base = {
     modelsDir: raw.TWINLOG_MODELS_DIR,
     dataDir: raw.TWINLOG_DATA_DIR,
     logFormat: raw.TWINLOG_LOG_FORMAT,
-    http: readHttpTimeouts(env),
+    http,
     auth: readAuthSettings(env),
     allowedHosts: readAllowedHostNames(env),
     // The AI layer's (issue 22); opened with the ports, handed to services that say usesAi.
-    ai: readAiSettings(env),
+    ai: readAiSettings(env, http.idleTimeoutMs),
   };
   if (raw.TWINLOG_MODE === 'embedded')
     return { ...base, mode: 'embedded' as const, sync: raw.TWINLOG_EMBEDDED_SYNC };

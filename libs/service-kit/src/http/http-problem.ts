@@ -62,6 +62,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   AI_OFF: 503,
   AI_BUSY: 503,
   AI_BUDGET_EXHAUSTED: 429,
+  AI_RATE_LIMITED: 429,
   AI_UNAVAILABLE: 502,
   AI_ANSWER_INVALID: 502,
   SCENARIO_NOT_SIMULABLE: 422,
@@ -76,4 +77,5 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
 export const RETRY_AFTER_CODES: ReadonlySet<ErrorCode> = new Set([
   'AI_BUSY',
   'AI_BUDGET_EXHAUSTED',
+  'AI_RATE_LIMITED',
 ]);

@@ -23,6 +23,7 @@ import {
   FACT_LIMITS,
   modelledProperties,
   RELATED_WITHIN_MS,
+  relativesOf,
   STATISTICS_EVERY_MS,
   statisticsRange,
 } from './explanation-facts';
@@ -190,10 +191,6 @@ export class AnomalyExplanations {
   /** Twinlog's facts about the episode: the data block of the ask. */
   private async facts(episode: Episode, see: SiteFilter): Promise<Record<string, unknown>> {
     const { twin, detected, cleared } = episode;
-    const visible = (id: string | null) => {
-      const state = id === null ? undefined : this.live.get(id);
-      return state && see(state.site) ? state : undefined;
-    };
     const model = this.catalog.has(twin.twinType, twin.modelVersion)
       ? this.catalog.get(twin.twinType, twin.modelVersion)
       : undefined;
@@ -209,20 +206,11 @@ export class AnomalyExplanations {
             range.to,
             STATISTICS_EVERY_MS,
           );
-    const parent = visible(twin.parentId);
-    const siblings = (parent?.children ?? [])
-      .filter((c) => c.twinId !== twin.twinId)
-      .map((c) => visible(c.twinId))
-      .filter((s): s is TwinState => s !== undefined);
-    const ancestors: TwinState[] = [];
-    for (
-      let up = parent;
-      up && ancestors.length < FACT_LIMITS.ancestors;
-      up = visible(up.parentId)
-    ) {
-      if (ancestors.some((a) => a.twinId === up!.twinId)) break; // a corrupt cycle
-      ancestors.push(up);
-    }
+    const { parent, siblings, ancestors, children } = relativesOf(
+      twin,
+      (id) => this.live.get(id),
+      see,
+    );
     const neighbours = new Set([
       ...(parent ? [parent.twinId] : []),
       ...siblings.map((s) => s.twinId),
@@ -244,6 +232,7 @@ export class AnomalyExplanations {
       ancestors,
       parent,
       siblings,
+      children,
       related: this.live.episodes.near(
         neighbours,
         detected.occurredAt,

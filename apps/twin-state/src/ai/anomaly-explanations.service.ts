@@ -16,6 +16,7 @@ import {
 import type { EventLog } from '@twinlog/event-log';
 import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-kit';
 import type { SiteFilter } from '../queries/relatives';
+import { KeyedSerialQueue } from '../state/keyed-serial-queue';
 import { LiveTwins } from '../state/live-twins';
 import { TwinTelemetry } from '../telemetry/twin-telemetry.service';
 import {
@@ -80,7 +81,7 @@ interface Episode {
  */
 @Injectable()
 export class AnomalyExplanations {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly live: LiveTwins,
@@ -115,7 +116,7 @@ export class AnomalyExplanations {
         new TwinlogError('AI_OFF', AI_OFF_MESSAGE, { howToEnable: HOW_TO_ENABLE_AI }),
       );
     }
-    return this.serialised(episodeId, async () => {
+    return this.queue.run(episodeId, async () => {
       const episode = await this.episode(episodeId, request.see);
       if (episode.latest && !request.refresh)
         return { created: false, view: viewOf(episode, episode.latest) };
@@ -240,15 +241,6 @@ export class AnomalyExplanations {
         FACT_LIMITS.related,
       ),
     });
-  }
-
-  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
-    return run;
   }
 }
 

@@ -34,6 +34,7 @@ export * from './health/state-diff';
 export * from './access/roles';
 export * from './access/access-key';
 export * from './simulation/simulation-answers';
+export * from './simulation/asked-requests';
 export * from './telemetry/window-stats';
 export * from './telemetry/time-windows';
 export * from './telemetry/window-roll-up';

@@ -9,6 +9,7 @@ export * from './model/parse-twin-model';
 export * from './model/model-catalog';
 export * from './events/twin-events';
 export * from './events/ai-events';
+export * from './events/ai-views';
 export { simulationAskSchema } from './events/ai-event-schemas';
 export * from './events/event-schemas';
 export * from './events/upcasters';

@@ -10,6 +10,7 @@ import {
   type AnomalyExplanation,
   type EventEnvelope,
   type EventOfType,
+  type ExplanationView,
   type ModelCatalog,
   type TwinState,
 } from '@twinlog/domain';
@@ -38,23 +39,6 @@ import {
 type Detected = EventEnvelope<EventOfType<'AnomalyDetected'>>;
 type Cleared = EventEnvelope<EventOfType<'AnomalyCleared'>>;
 type Explained = EventEnvelope<EventOfType<'AnomalyExplained'>>;
-
-/** An explanation as the API answers it: the recorded event's data, where and by whom. */
-export interface ExplanationView extends AnomalyExplanation {
-  twinId: string;
-  /** The AnomalyExplained event. */
-  eventId: string;
-  explainedAt: string;
-  /** Who asked (the caller's principal); null without authentication. */
-  actor: string | null;
-  anomaly: {
-    detector: string;
-    properties: string[];
-    severity: string;
-    detectedAt: string;
-    clearedAt: string | null;
-  };
-}
 
 export interface ExplainRequest {
   refresh: boolean;

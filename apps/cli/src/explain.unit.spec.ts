@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CliError } from './commands/api-client';
-import { explainCommand, explanationText, type Explanation } from './commands/explain.command';
+import type { ExplanationView } from '@twinlog/domain';
+import { explainCommand, explanationText } from './commands/explain.command';
 
-const EXPLANATION: Explanation = {
+const EXPLANATION: ExplanationView = {
   episodeId: 'mill-1:temperature:zscore:r-1',
+  anomalyEventId: 'evt-1/0',
   twinId: 'mill-1',
   eventId: 'evt-9/0',
   explainedAt: '2026-12-06T12:00:00.000Z',
@@ -13,6 +15,7 @@ const EXPLANATION: Explanation = {
   likelyCauses: [{ cause: 'Coolant flow dropped', why: 'temperature rose with speed flat' }],
   checkFirst: ['coolant pump'],
   model: 'local-llama',
+  promptVersion: 'explain/1',
   anomaly: {
     detector: 'zscore',
     properties: ['temperature'],

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { z } from 'zod';
-import { AI_TEXT_LIMITS, TwinlogError } from '@twinlog/domain';
+import { AI_TEXT_LIMITS, TwinlogError, type AiStatus } from '@twinlog/domain';
 import { AI_OFF_MESSAGE, HOW_TO_ENABLE_AI, hostOf, type AiSettings } from './ai-settings';
 import { AnswerCache, askKey } from './answer-cache';
 import { checkAnswer, isSchemaName, responseFormatOf } from './answer-format';
@@ -62,17 +62,8 @@ export interface AskAnswer<T> {
   attempts: number;
 }
 
-export type AiStatus =
-  | {
-      enabled: true;
-      model: string;
-      /** Only the host of OPENAI_BASE_URL: never a path, a credential or the key. */
-      baseUrlHost: string;
-      usedTokensToday: number;
-      dailyTokens: number;
-      maxConcurrent: number;
-    }
-  | { enabled: false; reason: string; howToEnable: string };
+/** `GET /v1/ai`'s answer: defined in libs/domain, where the dashboard reads it too. */
+export type { AiStatus };
 
 /**
  * The AI layer's one way to the model (docs/adr/0022): structured outputs from the zod schema,

@@ -1,25 +1,6 @@
+import type { ExplanationView } from '@twinlog/domain';
 import { printable } from './printable';
 import { CliError, getJson, option, postJson } from './api-client';
-
-/** `POST /v1/anomalies/{episodeId}/explanation`'s answer, as far as the CLI prints it. */
-export interface Explanation {
-  episodeId: string;
-  twinId: string;
-  eventId: string;
-  explainedAt: string;
-  actor: string | null;
-  summary: string;
-  likelyCauses: Array<{ cause: string; why: string }>;
-  checkFirst: string[];
-  model: string;
-  anomaly: {
-    detector: string;
-    properties: string[];
-    severity: string;
-    detectedAt: string;
-    clearedAt: string | null;
-  };
-}
 
 export const EXPLAIN_USAGE = `  twinlog explain ANOMALY_ID [--json] [--refresh]
                                 an AI explanation of an anomaly (its episode id, as \`twinlog anomalies\`
@@ -46,10 +27,10 @@ export async function explainCommand(
   // The recorded one is read first: it prints with AI off and for a viewer; only when there is
   // none yet (or with --refresh) is the model asked, which needs AI on and the operator role.
   const answer = refresh
-    ? await postJson<Explanation>(base, `${path}?refresh=true`, {})
-    : await getJson<Explanation>(base, path).catch((error: unknown) => {
+    ? await postJson<ExplanationView>(base, `${path}?refresh=true`, {})
+    : await getJson<ExplanationView>(base, path).catch((error: unknown) => {
         if (error instanceof CliError && /EXPLANATION_NOT_FOUND/.test(error.message))
-          return postJson<Explanation>(base, path, {});
+          return postJson<ExplanationView>(base, path, {});
         throw error;
       });
   if (option(args, 'json') !== undefined) out(JSON.stringify(answer, null, 2));
@@ -60,7 +41,7 @@ export async function explainCommand(
 const FLAGS = new Set(['--json', '--refresh']);
 
 /** The explanation for a person at a terminal; the model's texts stripped of control characters. */
-export function explanationText(e: Explanation): string[] {
+export function explanationText(e: ExplanationView): string[] {
   const a = e.anomaly;
   const span = a.clearedAt ? `${a.detectedAt} to ${a.clearedAt}` : `since ${a.detectedAt} (open)`;
   return [

@@ -1,7 +1,7 @@
 import { ApiError, apiErrorOf } from './api-error';
 import type {
   AiStatus,
-  AnomalyExplanation,
+  ExplanationView,
   AlertView,
   AuditEntry,
   CommandAnswer,
@@ -238,7 +238,7 @@ export async function anomalyExplanation(
   client: ApiClient,
   episodeId: string,
   signal?: AbortSignal,
-): Promise<AnomalyExplanation | undefined> {
+): Promise<ExplanationView | undefined> {
   try {
     return await client.get(
       `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`,
@@ -257,7 +257,7 @@ export function explainAnomaly(
   client: ApiClient,
   episodeId: string,
   refresh = false,
-): Promise<AnomalyExplanation> {
+): Promise<ExplanationView> {
   const path = `/v1/anomalies/${encodeURIComponent(episodeId)}/explanation`;
   return client.post(refresh ? `${path}?refresh=true` : path, {});
 }

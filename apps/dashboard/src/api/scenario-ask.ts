@@ -4,9 +4,10 @@ import type { ComparisonResult, SimulationJob } from './simulation-types';
 /** What `POST /v1/simulations/ask` adds: the scenario the words became, as the API takes it. */
 export interface ScenarioAsk {
   text: string;
-  /** Exactly a `POST /v1/simulations` body. */
+  /** Exactly a `POST /v1/simulations` body, from the start the ask ran from (`at`). */
   scenario: {
     twinId: string;
+    at: string;
     label?: string;
     horizon: number | string;
     step?: number | string;

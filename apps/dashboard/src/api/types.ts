@@ -2,18 +2,23 @@
 // /openapi.json describes), from libs/domain wherever the services define them there. The build
 // bundles only the libs/domain modules a page imports a function from (builder/dashboard-build.ts).
 import type {
+  AiStatus,
   AlertView,
+  ExplanationView,
   MaintenanceKind,
   MaintenancePrediction,
   ReportedValue,
   Role,
   TwinHealth,
   TwinHealthStatus,
+  RecordedExplanation,
   TwinState,
   WindowStats,
 } from '@twinlog/domain';
 
 export type { AlertView, ReportedValue, Role, TwinHealthStatus };
+/** `GET /v1/ai`; `GET`/`POST /v1/anomalies/{episodeId}/explanation`; an explanation from the audit trail. */
+export type { AiStatus, ExplanationView, RecordedExplanation };
 export type TwinLevel = 'component' | 'asset' | 'system' | 'process';
 
 /** `GET /v1/whoami`: who the credential is, what it may do, and where. */
@@ -143,33 +148,6 @@ export interface CommandAnswer {
   twinId: string;
   revision: number;
   events: Array<{ id: string; type: string }>;
-}
-
-/** `GET /v1/ai`: whether AI assistance is on (issue 22, docs/ai.md). */
-export type AiStatus =
-  | {
-      enabled: true;
-      model: string;
-      baseUrlHost: string;
-      usedTokensToday: number;
-      dailyTokens: number;
-      maxConcurrent: number;
-    }
-  | { enabled: false; reason: string; howToEnable: string };
-
-/** An anomaly's AI explanation (`GET`/`POST /v1/anomalies/{episodeId}/explanation`). */
-export interface AnomalyExplanation {
-  episodeId: string;
-  twinId: string;
-  anomalyEventId: string;
-  eventId: string;
-  explainedAt: string;
-  actor: string | null;
-  summary: string;
-  likelyCauses: Array<{ cause: string; why: string }>;
-  checkFirst: string[];
-  model: string;
-  promptVersion: string;
 }
 
 /** One of a maintenance report's figures: Twinlog's value, cited as {F3} by the model. */

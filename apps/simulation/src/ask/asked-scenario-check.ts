@@ -1,4 +1,4 @@
-import { isTwinlogError } from '@twinlog/domain';
+import { isTwinlogError, scenarioPart, withMitigations } from '@twinlog/domain';
 import {
   boundProblem,
   checkAgainstModel,
@@ -7,7 +7,7 @@ import {
   type Scenario,
   type ScenarioLimits,
 } from '@twinlog/physics';
-import { scenarioPart, withMitigations, type AskedScenario } from './scenario-answer';
+import type { AskedScenario } from './scenario-answer';
 
 /** A step by a factor beyond this is far outside the operating point a model is calibrated near. */
 export const MAX_ASKED_FACTOR = 10;

@@ -1,6 +1,12 @@
-import { SIMULATION_LIMIT_DEFAULTS } from '@twinlog/domain';
-import { cncMillingMachine, type ScenarioLimits } from '@twinlog/physics';
+import { askedRequests, SIMULATION_LIMIT_DEFAULTS } from '@twinlog/domain';
+import {
+  checkAgainstModel,
+  cncMillingMachine,
+  parseScenario,
+  type ScenarioLimits,
+} from '@twinlog/physics';
 import { responseFormatOf } from '@twinlog/ai';
+import { splitCompare, splitRun } from '../http/request-bodies';
 import { askedScenarioProblems } from './asked-scenario-check';
 import {
   ASK_ANSWER,
@@ -18,6 +24,7 @@ const LIMITS: ScenarioLimits = {
   defaultCalibrationWindowSeconds: 6 * 3600,
   maxCalibrationWindowSeconds: 48 * 3600,
 };
+const START = '2026-01-01T00:00:00.000Z';
 const DECLARED = { cooling_capacity: 1, time_constant_s: 900, ambient_temperature_c: 22 };
 const none = {
   until: null,
@@ -38,7 +45,7 @@ const asked = (over: Partial<Asked> = {}): Asked => ({
   ...over,
 });
 const problems = (a: Asked) =>
-  askedScenarioProblems(runBodyOf('mill-1', undefined, a), cncMillingMachine(), LIMITS, DECLARED);
+  askedScenarioProblems(runBodyOf('mill-1', START, a), cncMillingMachine(), LIMITS, DECLARED);
 
 describe("the ask's answer schema", () => {
   it('is a strict JSON schema for structured outputs: every field required, optional ones nullable', () => {
@@ -79,6 +86,64 @@ describe('runBodyOf: the answer as exactly a POST /v1/simulations body', () => {
       },
       mitigations: [{ kind: 'set', target: 'spindle_speed', at: 0, value: 3000 }],
     });
+  });
+});
+
+describe('askedRequests: the bodies that rerun an ask, as the dashboard shows them', () => {
+  /** What POST /v1/simulations and /compare do with a body before they load the twin. */
+  const accepted = (route: string, body: unknown) => {
+    const check = (scenario: unknown) =>
+      checkAgainstModel(parseScenario(scenario, LIMITS), cncMillingMachine());
+    if (route === 'POST /v1/simulations') check(splitRun(body).scenario);
+    else {
+      const { base, alternative } = splitCompare(body);
+      check(base);
+      check(alternative);
+    }
+    return true;
+  };
+  const mitigated = runBodyOf('mill-1', START, {
+    ...asked(),
+    monteCarlo: { samples: 20, seed: 7 },
+    mitigations: [{ ...none, kind: 'set', target: 'spindle_speed', at: 600, value: 3000 }],
+  });
+
+  it('is the run body alone without mitigations, each body valid for its route', () => {
+    const plain = runBodyOf('mill-1', START, asked());
+    const requests = askedRequests(plain);
+    expect(requests).toEqual([{ route: 'POST /v1/simulations', body: plain.scenario }]);
+    expect(requests.every((r) => accepted(r.route, r.body))).toBe(true);
+  });
+
+  it('adds the comparison that ran with mitigations: { twinId, at, base, alternative }, both valid', () => {
+    const requests = askedRequests(mitigated);
+    expect(requests.map((r) => r.route)).toEqual([
+      'POST /v1/simulations',
+      'POST /v1/simulations/compare',
+    ]);
+    const compare = requests[1]!.body;
+    expect(Object.keys(compare)).toEqual(['twinId', 'at', 'base', 'alternative']);
+    expect(compare).toMatchObject({
+      twinId: 'mill-1',
+      at: START,
+      base: { label: 'pump fails', monteCarlo: { samples: 20, seed: 7 } },
+      alternative: {
+        label: 'pump fails with mitigations',
+        perturbations: [
+          { kind: 'fail', target: 'cooling_capacity' },
+          { kind: 'set', target: 'spindle_speed', at: 600, value: 3000 },
+        ],
+      },
+    });
+    expect(requests.every((r) => accepted(r.route, r.body))).toBe(true);
+    // What the page showed before: the scenario with its mitigations in one body, which the
+    // strict scenario schema refuses.
+    expect(() =>
+      accepted('POST /v1/simulations', {
+        ...mitigated.scenario,
+        mitigations: mitigated.mitigations,
+      }),
+    ).toThrow(/mitigations/);
   });
 });
 

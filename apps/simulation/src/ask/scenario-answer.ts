@@ -1,4 +1,4 @@
-import { PERTURBATION_KINDS } from '@twinlog/domain';
+import { PERTURBATION_KINDS, type AskedBodies } from '@twinlog/domain';
 import { z } from 'zod';
 
 /**
@@ -92,22 +92,21 @@ export function shapeProblems(answer: AskAnswerValue): string[] {
   return [];
 }
 
-export interface AskedScenario {
-  /** Exactly a POST /v1/simulations body (twinId, at, then the scenario). */
-  scenario: Record<string, unknown>;
-  /** Added to the perturbations for the compare run (POST /v1/simulations/compare's alternative). */
-  mitigations: Array<Record<string, unknown>>;
-}
+/** Exactly a POST /v1/simulations body (twinId, the resolved start `at`, the scenario) and the mitigations. */
+export type AskedScenario = AskedBodies;
 
-/** The answer's scenario as the bodies the simulation routes take. */
+/**
+ * The answer's scenario as the bodies the simulation routes take. `at` is the start the run
+ * resolved (now, when the ask gave none): POSTed back, the body runs from the same instant.
+ */
 export function runBodyOf(
   twinId: string,
-  at: string | undefined,
+  at: string,
   asked: NonNullable<AskAnswerValue['scenario']>,
 ): AskedScenario {
   const scenario: Record<string, unknown> = {
     twinId,
-    ...(at === undefined ? {} : { at }),
+    at,
     label: asked.label,
     horizon: asked.horizon,
     ...(asked.step === null ? {} : { step: asked.step }),
@@ -115,19 +114,4 @@ export function runBodyOf(
     ...(asked.monteCarlo === null ? {} : { monteCarlo: { ...asked.monteCarlo } }),
   };
   return { scenario, mitigations: asked.mitigations.map(perturbationBody) };
-}
-
-/** The scenario part of a run body (what parseScenario takes): without twinId and at. */
-export function scenarioPart(body: Record<string, unknown>): Record<string, unknown> {
-  const { twinId: _twinId, at: _at, ...scenario } = body;
-  return scenario;
-}
-
-/** The compare run's alternative: the same scenario with the mitigations after its perturbations. */
-export function withMitigations(
-  scenario: Record<string, unknown>,
-  mitigations: Array<Record<string, unknown>>,
-): Record<string, unknown> {
-  const perturbations = (scenario['perturbations'] as unknown[] | undefined) ?? [];
-  return { ...scenario, perturbations: [...perturbations, ...mitigations] };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AI_OFF_MESSAGE, responseFormatOf } from '@twinlog/ai';
+import { askedRequests } from '@twinlog/domain';
 import { eventually } from '@twinlog/event-log/testing';
 import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
 import { AccessKeys } from '@twinlog/service-kit';
@@ -291,6 +292,28 @@ describe('POST /v1/simulations/ask with AI on', () => {
     expect(asked.json.error.code).toBe('AI_ANSWER_INVALID');
   });
 
+  it('without `at`, answers the start it ran from: the scenario POSTed back runs the same simulation to the last number', async () => {
+    ai.answer(scenarioAnswer(pumpFails));
+    const before = Date.now();
+    const asked = await h.call('POST', '/v1/simulations/ask', {
+      twinId: MILL,
+      ask: 'what if the coolant pump fails right now?',
+    });
+    expect(asked.status).toBe(200);
+    const at = asked.json.ask.scenario.at as string;
+    expect(Date.parse(at)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(at)).toBeLessThanOrEqual(Date.now());
+    // Later, when "now" is another instant: the body still starts where the ask did.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const again = await h.call('POST', '/v1/simulations', asked.json.ask.scenario);
+    expect(again.status).toBe(200);
+    expect(withoutId(again.json)).toEqual(withoutId(asked.json));
+    const events = await requested();
+    const start = (id: string) => events.find((e) => e.data.simulationId === id).data.startAt;
+    expect(start(again.json.simulationId)).toBe(at);
+    expect(start(asked.json.simulationId)).toBe(at);
+  });
+
   it('runs mitigations as a comparison (base = the perturbations, alternative = with the mitigations), and a baseline when asked', async () => {
     ai.answer(
       scenarioAnswer({
@@ -307,6 +330,21 @@ describe('POST /v1/simulations/ask with AI on', () => {
     ]);
     expect(mitigated.json.alternative.perturbations).toHaveLength(3);
     expect(mitigated.json.base.perturbations).toHaveLength(2);
+    // The bodies the what-if page shows (askedRequests): each route takes its own as it is, and
+    // runs what the ask ran.
+    const [run, compare] = askedRequests(mitigated.json.ask);
+    expect([run!.route, compare!.route]).toEqual([
+      'POST /v1/simulations',
+      'POST /v1/simulations/compare',
+    ]);
+    const alone = await h.call('POST', '/v1/simulations', run!.body);
+    expect(alone.status).toBe(200);
+    expect(withoutId(alone.json)).toEqual(withoutId(mitigated.json.base));
+    const compared = await h.call('POST', '/v1/simulations/compare', compare!.body);
+    expect(compared.status).toBe(200);
+    for (const side of ['base', 'alternative'])
+      expect(withoutId(compared.json[side])).toEqual(withoutId(mitigated.json[side]));
+    expect(compared.json.comparison).toEqual(mitigated.json.comparison);
 
     ai.answer(scenarioAnswer({ ...pumpFails, monteCarlo: null }));
     const baseline = await ask({ ask: 'the pump fails (against a baseline)', baseline: true });

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AI_ASSISTANT, type Assistant } from '@twinlog/ai';
-import { AI_TEXT_LIMITS, bounded, isTwinlogError, TwinlogError } from '@twinlog/domain';
+import {
+  AI_TEXT_LIMITS,
+  askedComparison,
+  bounded,
+  isTwinlogError,
+  scenarioPart,
+  TwinlogError,
+} from '@twinlog/domain';
 import { declaredParameters, physicsModelFor, scenarioInvalid } from '@twinlog/physics';
 import type { SimulationConfig } from '../config/simulation.config';
 import { startOf } from '../runs/run-inputs';
@@ -16,9 +23,7 @@ import {
   ASK_PROMPT_VERSION,
   ASK_TASK_NAME,
   runBodyOf,
-  scenarioPart,
   shapeProblems,
-  withMitigations,
   type AskedScenario,
 } from './scenario-answer';
 
@@ -74,6 +79,8 @@ export class SimulationAsks {
     const { twinId, at, text } = request;
     // Said plainly before the twin is read: nothing else can help while AI is off.
     this.assistant.assertOn();
+    // The start, resolved once: the run and the body it answers (ask.scenario.at) share it, so
+    // POSTing that body back runs the same simulation even when the words gave no time.
     const startAt = startOf(at);
     if (meta.sites) {
       const site = await this.subjects.siteOf(twinId);
@@ -109,7 +116,7 @@ export class SimulationAsks {
             const shape = shapeProblems(value);
             if (shape.length > 0 || value.scenario === null) return shape;
             const found = askedScenarioProblems(
-              runBodyOf(twinId, at, value.scenario),
+              runBodyOf(twinId, startAt, value.scenario),
               physicsModelFor(twinModel.type),
               limits,
               declared,
@@ -155,7 +162,7 @@ export class SimulationAsks {
         { reason, unsupported: value.unsupported },
       );
     }
-    const asked = runBodyOf(twinId, at, value.scenario);
+    const asked = runBodyOf(twinId, startAt, value.scenario);
     const ask: AskView = {
       text,
       ...asked,
@@ -166,26 +173,23 @@ export class SimulationAsks {
     };
     const runMeta: RunMeta = { ...meta, ask: { text, model: answer.model } };
     const base = scenarioPart(asked.scenario);
-    if (asked.mitigations.length > 0 || request.baseline) {
-      const mitigated = asked.mitigations.length > 0;
-      const alternative = mitigated ? withMitigations(base, asked.mitigations) : base;
+    if (asked.mitigations.length > 0) {
+      // The comparison askedRequests shows: base = the scenario, alternative = with the mitigations.
+      const sides = askedComparison(asked);
       const started = await this.runs.compare(
         twinId,
-        at,
-        mitigated ? base : { ...base, label: 'baseline', perturbations: [] },
-        {
-          ...alternative,
-          label:
-            `${String(base['label'] ?? 'scenario')}${mitigated ? ' with mitigations' : ''}`.slice(
-              0,
-              200,
-            ),
-        },
+        startAt,
+        sides.base,
+        sides.alternative,
         runMeta,
       );
       return { started, ask };
     }
-    return { started: await this.runs.run(twinId, at, base, runMeta), ask };
+    if (request.baseline) {
+      const baseline = { ...base, label: 'baseline', perturbations: [] };
+      return { started: await this.runs.compare(twinId, startAt, baseline, base, runMeta), ask };
+    }
+    return { started: await this.runs.run(twinId, startAt, base, runMeta), ask };
   }
 }
 

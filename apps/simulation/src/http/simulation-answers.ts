@@ -250,11 +250,13 @@ const ASK_VIEW = z
     text: z.string().describe('The words asked'),
     scenario: z
       .record(z.string(), z.unknown())
-      .describe('Exactly the body of POST /v1/simulations that ran (edit it and POST it to rerun)'),
+      .describe(
+        'Exactly the body of POST /v1/simulations that ran, always with `at` (the start it ran from): POST it to rerun the same run, or edit it',
+      ),
     mitigations: z
       .array(z.record(z.string(), z.unknown()))
       .describe(
-        'Perturbations added for the mitigated side: with any, the run was POST /v1/simulations/compare with base = scenario and alternative = scenario + mitigations',
+        'Perturbations added for the mitigated side: with any, the run was POST /v1/simulations/compare with base = the scenario and alternative = the scenario + mitigations, labelled "… with mitigations"',
       ),
     assumptions: z.array(z.string()).describe('What the model assumed that the words did not say'),
     model: z.string().describe('The model that proposed the scenario'),

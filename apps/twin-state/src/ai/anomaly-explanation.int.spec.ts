@@ -342,4 +342,78 @@ describe('explaining an anomaly with authentication on', () => {
     const other = await h.call('GET', path, undefined, elsewhere.auth);
     expect(other.status).toBe(404);
   });
+  it("an all-sites operator's explanation names no twin of another site to a one-site viewer", async () => {
+    // A process twin of plant-b above a line of plant-a whose mills sit on both sites.
+    const register = async (twinId: string, twinType: string, site: string, parentId?: string) =>
+      expect(
+        (
+          await h.call(
+            'POST',
+            '/v1/twins',
+            {
+              twinId,
+              twinType,
+              site,
+              name: `${twinId} twin`,
+              commissionedAt: at(0),
+              ...(parentId ? { parentId } : {}),
+            },
+            admin,
+          )
+        ).status,
+      ).toBe(201);
+    await register('proc-sb', 'machining-process', 'plant-b');
+    await register('line-sa', 'production-line', 'plant-a', 'proc-sb');
+    await register('mill-sa', 'cnc-milling-machine', 'plant-a', 'line-sa');
+    await register('mill-sa2', 'cnc-milling-machine', 'plant-a', 'line-sa');
+    await register('mill-sb', 'cnc-milling-machine', 'plant-b', 'line-sa');
+    const ep = 'mill-sa:temperature:zscore:r-1';
+    await detect(h, 'mill-sa', ep, 100);
+    await detect(h, 'mill-sb', 'mill-sb:temperature:zscore:r-1', 95);
+    await waitFor(
+      async () =>
+        (await h.call('GET', '/v1/twins/mill-sa', undefined, admin)).json?.activeAnomalies?.[ep] !==
+          undefined &&
+        (await h.call('GET', '/v1/twins/mill-sb', undefined, admin)).json?.activeAnomalies?.[
+          'mill-sb:temperature:zscore:r-1'
+        ] !== undefined,
+      'both anomalies are folded',
+    );
+    const key = async (role: string, sites: '*' | string[]) => {
+      const made = await h.call('POST', '/v1/admin/keys', { name: role, role, sites }, admin);
+      expect(made.status).toBe(201);
+      return { authorization: `Bearer ${made.json.key}` };
+    };
+    const everywhere = await key('operator', '*');
+    const viewer = await key('viewer', ['plant-a']);
+
+    // A model that repeats every twin it was told about: whatever reached it can reach the reader.
+    const named = (content: string) =>
+      [...content.matchAll(/"twinId":"([^"]+)"/g)].map((m) => m[1]).join(', ');
+    server.reset();
+    server.answer({
+      respond: (request) => ({
+        json: {
+          ...ANSWER,
+          summary: `Twins: ${named(request.body.messages[1].content)}`.slice(0, 1000),
+        },
+      }),
+    });
+    const path = `/v1/anomalies/${encodeURIComponent(ep)}/explanation`;
+    const asked = await h.call('POST', path, undefined, everywhere);
+    expect(asked.status).toBe(201);
+    const [request] = server.chatRequests();
+    const content = request!.body.messages[1].content as string;
+    const data = JSON.parse(content.slice(DATA_OPEN.length, -DATA_CLOSE.length));
+    const read = await h.call('GET', path, undefined, viewer);
+    expect(read.status).toBe(200);
+    expect(read.json.summary).toContain('mill-sa2');
+    for (const text of [JSON.stringify(read.json), content])
+      for (const other of ['proc-sb', 'mill-sb']) expect(text).not.toContain(other);
+    // Its own site's relatives are there; the other site's are not, not even by name.
+    expect(data.hierarchy.parent).toMatchObject({ twinId: 'line-sa' });
+    expect(data.hierarchy.siblings.map((t: { twinId: string }) => t.twinId)).toEqual(['mill-sa2']);
+    expect(data.hierarchy.ancestors.map((t: { twinId: string }) => t.twinId)).toEqual(['line-sa']);
+    expect(data.relatedAnomalies).toEqual([]);
+  });
 });

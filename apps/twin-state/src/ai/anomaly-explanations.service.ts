@@ -10,12 +10,14 @@ import {
   type AnomalyExplanation,
   type EventEnvelope,
   type EventOfType,
+  type ExplanationView,
   type ModelCatalog,
   type TwinState,
 } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-kit';
 import type { SiteFilter } from '../queries/relatives';
+import { KeyedSerialQueue } from '../state/keyed-serial-queue';
 import { LiveTwins } from '../state/live-twins';
 import { TwinTelemetry } from '../telemetry/twin-telemetry.service';
 import {
@@ -23,6 +25,7 @@ import {
   FACT_LIMITS,
   modelledProperties,
   RELATED_WITHIN_MS,
+  relativesOf,
   STATISTICS_EVERY_MS,
   statisticsRange,
 } from './explanation-facts';
@@ -36,23 +39,6 @@ import {
 type Detected = EventEnvelope<EventOfType<'AnomalyDetected'>>;
 type Cleared = EventEnvelope<EventOfType<'AnomalyCleared'>>;
 type Explained = EventEnvelope<EventOfType<'AnomalyExplained'>>;
-
-/** An explanation as the API answers it: the recorded event's data, where and by whom. */
-export interface ExplanationView extends AnomalyExplanation {
-  twinId: string;
-  /** The AnomalyExplained event. */
-  eventId: string;
-  explainedAt: string;
-  /** Who asked (the caller's principal); null without authentication. */
-  actor: string | null;
-  anomaly: {
-    detector: string;
-    properties: string[];
-    severity: string;
-    detectedAt: string;
-    clearedAt: string | null;
-  };
-}
 
 export interface ExplainRequest {
   refresh: boolean;
@@ -94,7 +80,7 @@ interface Episode {
  */
 @Injectable()
 export class AnomalyExplanations {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly live: LiveTwins,
@@ -131,7 +117,7 @@ export class AnomalyExplanations {
     }
     // The ask's deadline counts from here: a wait behind an earlier ask of the episode is in it.
     const since = Date.now();
-    return this.serialised(episodeId, async () => {
+    return this.queue.run(episodeId, async () => {
       const episode = await this.episode(episodeId, request.see);
       if (episode.latest && !request.refresh)
         return { created: false, view: viewOf(episode, episode.latest) };
@@ -218,10 +204,6 @@ export class AnomalyExplanations {
   /** Twinlog's facts about the episode: the data block of the ask. */
   private async facts(episode: Episode, see: SiteFilter): Promise<Record<string, unknown>> {
     const { twin, detected, cleared } = episode;
-    const visible = (id: string | null) => {
-      const state = id === null ? undefined : this.live.get(id);
-      return state && see(state.site) ? state : undefined;
-    };
     const model = this.catalog.has(twin.twinType, twin.modelVersion)
       ? this.catalog.get(twin.twinType, twin.modelVersion)
       : undefined;
@@ -237,20 +219,11 @@ export class AnomalyExplanations {
             range.to,
             STATISTICS_EVERY_MS,
           );
-    const parent = visible(twin.parentId);
-    const siblings = (parent?.children ?? [])
-      .filter((c) => c.twinId !== twin.twinId)
-      .map((c) => visible(c.twinId))
-      .filter((s): s is TwinState => s !== undefined);
-    const ancestors: TwinState[] = [];
-    for (
-      let up = parent;
-      up && ancestors.length < FACT_LIMITS.ancestors;
-      up = visible(up.parentId)
-    ) {
-      if (ancestors.some((a) => a.twinId === up!.twinId)) break; // a corrupt cycle
-      ancestors.push(up);
-    }
+    const { parent, siblings, ancestors, children } = relativesOf(
+      twin,
+      (id) => this.live.get(id),
+      see,
+    );
     const neighbours = new Set([
       ...(parent ? [parent.twinId] : []),
       ...siblings.map((s) => s.twinId),
@@ -272,6 +245,7 @@ export class AnomalyExplanations {
       ancestors,
       parent,
       siblings,
+      children,
       related: this.live.episodes.near(
         neighbours,
         detected.occurredAt,
@@ -279,15 +253,6 @@ export class AnomalyExplanations {
         FACT_LIMITS.related,
       ),
     });
-  }
-
-  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
-    return run;
   }
 }
 

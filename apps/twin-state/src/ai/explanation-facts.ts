@@ -6,6 +6,7 @@ import {
   type TwinState,
   type WindowStats,
 } from '@twinlog/domain';
+import type { SiteFilter } from '../queries/relatives';
 import type { IndexedEpisode } from './episode-index';
 
 /** How much of the plant goes to the model at most: enough to reason, bounded whatever the plant. */
@@ -40,6 +41,46 @@ export interface ExplanationFactsInput {
   parent: TwinState | undefined;
   siblings: TwinState[];
   related: IndexedEpisode[];
+  /** How many of the twin's children go into the facts (those of its site). */
+  children: number;
+}
+
+/** The anomalous twin's relatives that its explanation may name (relativesOf). */
+export interface ExplanationRelatives {
+  parent: TwinState | undefined;
+  siblings: TwinState[];
+  ancestors: TwinState[];
+  children: number;
+}
+
+/**
+ * The relatives an explanation's facts may hold: only twins of the anomalous twin's own site
+ * that the caller may see. The answer is recorded on the twin's stream, where everyone who may
+ * see this twin reads it; a parent, sibling or ancestor of another site (a company twin above
+ * plants on two sites) could reach them in the model's words. The chain up stops at the first
+ * ancestor of another site.
+ */
+export function relativesOf(
+  twin: TwinState,
+  lookup: (twinId: string) => TwinState | undefined,
+  see: SiteFilter,
+): ExplanationRelatives {
+  const shown = (id: string | null) => {
+    const state = id === null ? undefined : lookup(id);
+    return state && state.site === twin.site && see(state.site) ? state : undefined;
+  };
+  const parent = shown(twin.parentId);
+  const siblings = (parent?.children ?? [])
+    .filter((c) => c.twinId !== twin.twinId)
+    .map((c) => shown(c.twinId))
+    .filter((s): s is TwinState => s !== undefined);
+  const ancestors: TwinState[] = [];
+  for (let up = parent; up && ancestors.length < FACT_LIMITS.ancestors; up = shown(up.parentId)) {
+    if (ancestors.some((a) => a.twinId === up!.twinId)) break; // a corrupt cycle
+    ancestors.push(up);
+  }
+  const children = twin.children.filter((c) => shown(c.twinId) !== undefined).length;
+  return { parent, siblings, ancestors, children };
 }
 
 /** The statistics' range: the hour before the detection to an hour after, its clearing or now. */
@@ -135,7 +176,7 @@ export function explanationFacts(input: ExplanationFactsInput): Record<string, u
       parent: input.parent ? who(input.parent) : null,
       siblings: input.siblings.slice(0, FACT_LIMITS.siblings).map(who),
       siblingCount: input.siblings.length,
-      children: twin.children.length,
+      children: input.children,
     },
     relatedAnomalies: input.related
       .filter((e) => e.episodeId !== detected.data.episodeId)

@@ -9,6 +9,7 @@ import {
   explanationFacts,
   FACT_LIMITS,
   modelledProperties,
+  relativesOf,
   statisticsRange,
 } from './explanation-facts';
 
@@ -95,6 +96,7 @@ describe('the facts of an explanation', () => {
       ancestors: [line],
       parent: line,
       siblings,
+      children: 0,
       related: [
         {
           episodeId: 'ep-1',
@@ -134,5 +136,73 @@ describe('the facts of an explanation', () => {
     );
     // The episode itself is not its own relative.
     expect(facts.relatedAnomalies).toHaveLength(1);
+  });
+
+  describe('the relatives it names', () => {
+    // A company twin on site hq above two plants' lines; line-a (plant-a) holds mills of two sites.
+    const plant = new Map<string, TwinState>();
+    const put = (t: TwinState) => plant.set(t.twinId, t);
+    const kids = (...ids: string[]) => ids.map((twinId) => ({ twinId, twinType: 'mill' }));
+    put(twin('corp', { site: 'hq', level: 'system', children: kids('area-a') }));
+    put(twin('area-a', { parentId: 'corp', level: 'system', children: kids('line-a') }));
+    put(
+      twin('line-a', {
+        parentId: 'area-a',
+        level: 'system',
+        children: kids('mill-a1', 'mill-a2', 'mill-b1'),
+      }),
+    );
+    put(twin('mill-a1', { parentId: 'line-a', children: kids('spindle-a', 'spindle-b') }));
+    put(twin('mill-a2', { parentId: 'line-a' }));
+    put(twin('mill-b1', { parentId: 'line-a', site: 'plant-b' }));
+    put(twin('spindle-a', { parentId: 'mill-a1', level: 'component' }));
+    put(twin('spindle-b', { parentId: 'mill-a1', level: 'component', site: 'plant-b' }));
+    const lookup = (id: string) => plant.get(id);
+    const ids = (list: TwinState[]) => list.map((t) => t.twinId);
+    const everywhere = () => true;
+
+    it("are only twins of the anomalous twin's own site, even for a caller of every site", () => {
+      const r = relativesOf(plant.get('mill-a1')!, lookup, everywhere);
+      expect(r.parent?.twinId).toBe('line-a');
+      expect(ids(r.siblings)).toEqual(['mill-a2']);
+      // The chain up stops at the first ancestor of another site.
+      expect(ids(r.ancestors)).toEqual(['line-a', 'area-a']);
+      expect(r.children).toBe(1);
+      // The data block the model is sent names none of the other sites' twins.
+      const facts = explanationFacts({
+        detected,
+        cleared: undefined,
+        twin: plant.get('mill-a1')!,
+        model,
+        statistics: { from: 'a', to: 'b', everyMs: 600_000, series: [] },
+        ...r,
+        related: [],
+      });
+      const block = JSON.stringify(facts);
+      expect(block).toContain('mill-a2');
+      for (const other of ['corp', 'mill-b1', 'spindle-b']) expect(block).not.toContain(other);
+    });
+
+    it('and only those the caller may see', () => {
+      const r = relativesOf(plant.get('mill-a1')!, lookup, (site) => site === 'plant-b');
+      expect(r).toEqual({ parent: undefined, siblings: [], ancestors: [], children: 0 });
+    });
+
+    it("a twin whose parent is another site's has no parent, siblings or ancestors in its facts", () => {
+      const r = relativesOf(plant.get('area-a')!, lookup, everywhere);
+      expect(r).toEqual({ parent: undefined, siblings: [], ancestors: [], children: 1 });
+      const b = relativesOf(plant.get('mill-b1')!, lookup, everywhere);
+      expect(b).toEqual({ parent: undefined, siblings: [], ancestors: [], children: 0 });
+    });
+
+    it('stops at a corrupt cycle', () => {
+      const loop = new Map<string, TwinState>([
+        ['x', twin('x', { parentId: 'y', children: kids('z') })],
+        ['y', twin('y', { parentId: 'x', children: kids('x') })],
+        ['z', twin('z', { parentId: 'x' })],
+      ]);
+      const r = relativesOf(loop.get('z')!, (id) => loop.get(id), everywhere);
+      expect(ids(r.ancestors)).toEqual(['x', 'y']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { AI_TEXT_LIMITS as L, SEVERITIES } from '@twinlog/domain';
+import { AI_TEXT_LIMITS as L, SEVERITIES, type ExplanationView } from '@twinlog/domain';
 import {
   Caller,
   ClientGone,
@@ -12,7 +12,7 @@ import {
   type Principal,
 } from '@twinlog/service-kit';
 import { z } from 'zod';
-import { AnomalyExplanations, type ExplanationView } from './anomaly-explanations.service';
+import { AnomalyExplanations } from './anomaly-explanations.service';
 
 const time = z.string().describe('An ISO 8601 time in UTC');
 const text = (max: number) => z.string().max(max);

@@ -16,6 +16,7 @@ import {
 import type { EventLog } from '@twinlog/event-log';
 import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { KeyedSerialQueue } from '../state/keyed-serial-queue';
 import { TWIN_STATE_CONFIG } from '../tokens';
 
 export interface CommandResult {
@@ -43,7 +44,8 @@ export interface CommandMetaInput {
  */
 @Injectable()
 export class TwinCommands {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Commands for one twin run one after another, in arrival order. */
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -92,7 +94,7 @@ export class TwinCommands {
       command.parentId !== twinId
         ? [command.parentId, twinId]
         : [twinId];
-    return this.serialisedAll(locks, async () => {
+    return this.queue.runAll(locks, async () => {
       const state = await this.load(twinId);
       this.checkSites(command, state, meta.sites);
       if (expectedRevision !== undefined && expectedRevision !== state.revision) {
@@ -197,23 +199,6 @@ export class TwinCommands {
       parentId = (await this.load(parentId)).parentId;
     }
     return found;
-  }
-
-  private serialisedAll<T>(twinIds: string[], work: () => Promise<T>): Promise<T> {
-    return twinIds.reduceRight<() => Promise<T>>(
-      (inner, id) => () => this.serialised(id, inner),
-      work,
-    )();
-  }
-
-  /** Commands for one twin run one after another, in arrival order. */
-  private serialised<T>(twinId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(twinId) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.queues.set(twinId, tail);
-    void tail.then(() => this.queues.get(twinId) === tail && this.queues.delete(twinId));
-    return run;
   }
 }
 

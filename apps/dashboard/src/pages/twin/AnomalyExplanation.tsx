@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { explainAnomaly } from '../../api/client';
 import { ApiError } from '../../api/api-error';
-import type { AnomalyExplanation as Explanation } from '../../api/types';
+import type { RecordedExplanation as Explanation } from '../../api/types';
 import { api, can } from '../../auth/session';
 import { useAiStatus } from '../use-ai-status';
 import {

@@ -1,7 +1,7 @@
-import type { AnomalyExplanation, AuditEntry } from '../../api/types';
+import type { RecordedExplanation, AuditEntry } from '../../api/types';
 
 /** Who wrote an explanation and when, in words: it is the model's, and says so. */
-export function explanationByline(e: AnomalyExplanation, when: (iso: string) => string): string {
+export function explanationByline(e: RecordedExplanation, when: (iso: string) => string): string {
   const asked = e.actor ? `, asked by ${e.actor}` : '';
   return `AI explanation by ${e.model}, ${when(e.explainedAt)}${asked}`;
 }
@@ -27,8 +27,10 @@ const isText = (v: unknown): v is string => typeof v === 'string';
  * The latest explanation of each episode from the twin's AnomalyExplained events (one request
  * for the whole timeline); an entry not of the expected shape is left out.
  */
-export function latestExplanations(events: readonly AuditEntry[]): Map<string, AnomalyExplanation> {
-  const found = new Map<string, AnomalyExplanation>();
+export function latestExplanations(
+  events: readonly AuditEntry[],
+): Map<string, RecordedExplanation> {
+  const found = new Map<string, RecordedExplanation>();
   for (const event of events) {
     if (event.type !== 'AnomalyExplained') continue;
     const d = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as Record<

@@ -1,3 +1,4 @@
+import { askedRequests } from '@twinlog/domain';
 import { useState } from 'preact/hooks';
 import type { ScenarioAsk } from '../../api/scenario-ask';
 import { useAiStatus } from '../use-ai-status';
@@ -74,15 +75,15 @@ export function AskInWords({
           )}
           <details>
             <summary>The scenario as the API takes it</summary>
-            <pre>
-              {JSON.stringify(
-                asked.mitigations.length > 0
-                  ? { ...asked.scenario, mitigations: asked.mitigations }
-                  : asked.scenario,
-                null,
-                2,
-              )}
-            </pre>
+            {/* The bodies the routes accept as they are: the run, and with mitigations the comparison. */}
+            {askedRequests(asked).map((r) => (
+              <div key={r.route} data-testid="asked-request">
+                <p class="summary">
+                  <code>{r.route}</code>
+                </p>
+                <pre>{JSON.stringify(r.body, null, 2)}</pre>
+              </div>
+            ))}
           </details>
         </div>
       )}

@@ -7,6 +7,7 @@ const ask = (over: Partial<ScenarioAsk> = {}): ScenarioAsk => ({
   text: 'what if the coolant pump fails?',
   scenario: {
     twinId: 'mill-1',
+    at: '2026-01-01T00:00:00.000Z',
     label: 'pump fails',
     horizon: 7200,
     step: 60,

@@ -44,7 +44,11 @@ export function commissioningLimits(test: ImsTest, bearing: ImsBearing): Record<
  * service runs (a prediction at every 10-minute reading), and returns each prediction with the
  * true time left until the end of the test.
  */
-export function runBearing(test: ImsTest, bearing: ImsBearing): Checkpoint[] {
+export function runBearing(
+  test: ImsTest,
+  bearing: ImsBearing,
+  band = DEFAULT_COMPONENT_HEALTH.band,
+): Checkpoint[] {
   const model = new ComponentHealthModel(
     `${test.name}/${bearing.name}`,
     commissioningLimits(test, bearing),
@@ -54,6 +58,7 @@ export function runBearing(test: ImsTest, bearing: ImsBearing): Checkpoint[] {
       // Its healthy reference is the commissioning day too (144 readings), like its limits.
       degradation: { ...DEFAULT_COMPONENT_HEALTH.degradation, baselineBuckets: 144 },
       checkpointSeconds: 60,
+      band,
     },
   );
   const end = test.times[test.times.length - 1]!;

@@ -9,6 +9,20 @@
 //   npm run bench:ims                         # ../shared/data/ims_bearing (TWINLOG_DATA to override)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  DEFAULT_BAND_CALIBRATION,
+  DEFAULT_COMPONENT_HEALTH,
+  learnBandCalibration,
+  UNCALIBRATED,
+} from '@twinlog/analytics';
+import {
+  coverageOf,
+  describe,
+  describeCalibration,
+  heldOutCoverage,
+  scoresByRun,
+  type JudgedPrediction,
+} from './band-coverage';
 import { loadImsTests } from './ims-data';
 import { bearingFigure } from './ims-figure';
 import {
@@ -37,11 +51,13 @@ function main(): void {
   );
   const coverage = { inside: 0, predicted: 0, insideCrossing: 0, beforeCrossing: 0 };
   const healthy: string[] = [];
+  const judged: JudgedPrediction[] = [];
   let readings = 0;
   for (const test of tests) {
     for (const bearing of test.bearings) {
       const run = runBearing(test, bearing);
       readings += test.times.length * bearing.channels.length;
+      judged.push(...judgedPredictions(test.name, bearing.name, run, thresholdCrossingLead(test, bearing)));
       const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
       const firstMedium = firstWith(run, (c) => c.assessment.recommendation.priority !== 'low');
       const plain = plainAlarmLead(test, bearing);
@@ -116,9 +132,62 @@ function main(): void {
   console.log(
     `\nBand coverage over the failed bearings (nominal 80 %): the end of the test in ${coverage.inside} of ${coverage.predicted} predictions (${pct(coverage.inside, coverage.predicted)}); the failure-limit crossing in ${coverage.insideCrossing} of ${coverage.beforeCrossing} (${pct(coverage.insideCrossing, coverage.beforeCrossing)})`,
   );
+  bandCalibrationReport(judged);
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${readings} readings in ${seconds.toFixed(1)} s; figures in bench/accuracy/figures/`,
+  );
+}
+
+/**
+ * Every bearing whose level reached its failure limit is a run with a known end of life (the
+ * model's own definition of it): its predictions with a trend, made before that time.
+ */
+function judgedPredictions(
+  test: string,
+  bearing: string,
+  run: Checkpoint[],
+  crossing: number | undefined,
+): JudgedPrediction[] {
+  if (crossing === undefined) return [];
+  return run
+    .filter((c) => c.assessment.model !== 'no-trend' && c.hoursLeft > crossing)
+    .map((c) => ({
+      run: `${test} ${bearing}`,
+      group: test,
+      truthHours: c.hoursLeft - crossing,
+      failedBy: c.assessment.failedBy,
+    }));
+}
+
+/** The band's coverage of the failure-limit crossing: as the model says, and calibrated on other runs. */
+function bandCalibrationReport(judged: JudgedPrediction[]): void {
+  const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
+  const runs = [...new Set(judged.map((p) => p.run))];
+  console.log(
+    `\nBand calibration (nominal P10-P90: 80 % inside, 10 % before P10, 10 % after P90), over ${judged.length} predictions with a trend in ${runs.length} runs that reached the failure limit (${runs.join(', ')}):`,
+  );
+  const raw = coverageOf(judged, UNCALIBRATED, horizon);
+  console.log(`  uncalibrated (the model's own band, baseline): ${describe(raw)}`);
+  for (const [apart, centred] of [
+    ['run', false],
+    ['group', false],
+    ['run', true],
+    ['group', true],
+  ] as const) {
+    const held = heldOutCoverage(judged, apart, horizon, centred);
+    console.log(
+      `  calibrated${centred ? ', centred,' : ''} on the other ${apart === 'run' ? 'runs (leave-one-run-out)' : 'tests (leave-one-test-out)'}: ${describe(held.total)}; inside ratio to baseline ${(held.total.inside / Math.max(1, raw.inside)).toFixed(2)}`,
+    );
+    for (const r of held.perRun) {
+      console.log(`    ${r.run}: ${describe(r.coverage)}; learned ${describeCalibration(r.calibration)}`);
+    }
+  }
+  const all = learnBandCalibration(scoresByRun(judged), 'all runs');
+  const centred = learnBandCalibration(scoresByRun(judged), 'all runs', { centred: true });
+  console.log(`  learned from all ${runs.length} runs: ${describeCalibration(all)}; centred (what the shipped default is): ${describeCalibration(centred)}`);
+  console.log(
+    `  shipped default (${DEFAULT_BAND_CALIBRATION.source}; in-sample here): ${describe(coverageOf(judged, DEFAULT_BAND_CALIBRATION, horizon))}`,
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type Severity,
 } from '@twinlog/domain';
 import { AnomalyHistory } from './anomaly-history';
+import { calibratedLevels } from './band-calibration';
 import {
   DEFAULT_COMPONENT_HEALTH,
   type ComponentHealthSettings,
@@ -138,6 +139,7 @@ export class ComponentHealthModel {
       anomalies: this.anomalies.standingAt(now),
       maintenance: this.maintenance,
       horizonHours: this.settings.horizonHours,
+      levels: calibratedLevels(this.settings.band),
     });
   }
 

@@ -8,7 +8,12 @@ import {
 import type { AnomalyStanding } from './anomaly-history';
 import type { IndicatorState } from './degradation-track';
 import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
-import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';
+import {
+  firstOf,
+  lifePercentiles,
+  type BandLevels,
+  type LifePercentiles,
+} from './rul-percentiles';
 
 /** A component's health now: index, features, remaining life and what to do. */
 export interface HealthAssessment {
@@ -21,6 +26,11 @@ export interface HealthAssessment {
   anomalies: AnomalyStanding;
   worstBand: HealthBand;
   life: LifePercentiles;
+  /**
+   * The model's own probability of having failed by `hours` from now, before calibration:
+   * what a band calibration is learned from (the truth's place in it). Not serialised.
+   */
+  failedBy: (hours: number) => number;
   /** The indicator most likely to fail first (or the weakest, without trends). */
   basis: string;
   model: string;
@@ -36,6 +46,8 @@ export interface AssessmentInput {
   anomalies: AnomalyStanding;
   maintenance: MaintenanceSpec | undefined;
   horizonHours: number;
+  /** The calibrated levels the band is read at. */
+  levels: BandLevels;
 }
 
 /**
@@ -50,10 +62,12 @@ export function assessHealth({
   anomalies,
   maintenance,
   horizonHours,
+  levels,
 }: AssessmentInput): { assessment: HealthAssessment; bands: Map<string, HealthBand> } {
-  const life = lifePercentiles(firstOf(states.map((s) => s.failedBy)), horizonHours);
+  const failedBy = firstOf(states.map((s) => s.failedBy));
+  const life = lifePercentiles(failedBy, horizonHours, levels);
   const features = states
-    .map((s) => feature(s, horizonHours))
+    .map((s) => feature(s, horizonHours, levels))
     .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
   const weakest = Math.min(...features.map((f) => f.health));
   const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
@@ -79,6 +93,7 @@ export function assessHealth({
     anomalies,
     worstBand,
     life,
+    failedBy,
     basis: driver.spec.property,
     model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
     recommendation,
@@ -86,8 +101,8 @@ export function assessHealth({
   return { assessment, bands };
 }
 
-function feature(s: IndicatorState, horizonHours: number): HealthFeature {
-  const own = lifePercentiles(s.failedBy, horizonHours);
+function feature(s: IndicatorState, horizonHours: number, levels: BandLevels): HealthFeature {
+  const own = lifePercentiles(s.failedBy, horizonHours, levels);
   return {
     property: s.spec.property,
     value: round(s.level, 6),

@@ -18,8 +18,17 @@ export {
   lifePercentiles,
   hoursToProbability,
   firstOf,
+  type BandLevels,
   type LifePercentiles,
 } from './rul-percentiles';
+export {
+  DEFAULT_BAND_CALIBRATION,
+  UNCALIBRATED,
+  calibratedLevels,
+  learnBandCalibration,
+  normalScore,
+  type BandCalibration,
+} from './band-calibration';
 export {
   recommendMaintenance,
   DEFAULT_MAINTENANCE,

@@ -87,7 +87,10 @@ function feed(model: ComponentHealthModel, entry: HistoryEntry): void {
       model.maintained({ kind: entry.maintenance, at: entry.at, resets: entry.resets });
       return;
     case 'anomaly-detected':
-      model.anomalyDetected(entry.episodeId, entry.severity, entry.at);
+      model.anomalyDetected(entry.episodeId, entry.severity, entry.at, {
+        detector: entry.detector,
+        properties: entry.properties,
+      });
       return;
     case 'anomaly-cleared':
       model.anomalyCleared(entry.episodeId, entry.at);

@@ -1,8 +1,10 @@
+import { bandOf, worse, type HealthBand } from '@twinlog/domain';
 import { BucketHistory } from './bucket-history';
 import { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
 import { probabilityFailedBy } from './failure-probability';
 import type { IndicatorSpec } from './health-indicators';
 import { median } from './median';
+import { normalCdf } from './normal-cdf';
 import { fitTrend, lifted, toZ, type IndicatorTrend } from './trend-fit';
 
 export interface IndicatorState {
@@ -12,8 +14,20 @@ export interface IndicatorState {
   level: number;
   position: number;
   trend: IndicatorTrend | undefined;
+  /**
+   * The worst of the newest finest bucket's band (the last minute) and the band an open limits
+   * anomaly reports for the property: the limit state, ahead of the smoothed level.
+   */
+  latestBand: HealthBand;
+  /** At its threshold by the smoothed level, the newest bucket or an open limits anomaly. */
+  pastThreshold: boolean;
   /** A significant trend towards the threshold, past the onset: its end of life is extrapolated. */
   degrading: boolean;
+  /**
+   * Past the edge of normal without such a trend: the life is extrapolated at the mean rate
+   * since the healthy reference instead (a component past a limit is never "no degradation").
+   */
+  meanRate: boolean;
   /** Change of the level per hour, model unit (0 without a trend). */
   ratePerHour: number;
   /** Probability that the indicator has reached its threshold `hours` from now. */
@@ -73,8 +87,16 @@ export class DegradationTrack {
     return last.reduce((s, b) => s + b.mean * b.count, 0) / last.reduce((s, b) => s + b.count, 0);
   }
 
-  /** The indicator now (as of the newest reading); undefined before any reading. */
-  state(spec: IndicatorSpec = this.spec): IndicatorState | undefined {
+  /** The newest finest bucket's mean (the last minute): what crossed a limit shows here first. */
+  latestLevel(): number | undefined {
+    return this.history.recent().at(-1)?.mean;
+  }
+
+  /**
+   * The indicator now (as of the newest reading); undefined before any reading. `reported` is
+   * the band an open limits anomaly says a reading of the property reached.
+   */
+  state(spec: IndicatorSpec = this.spec, reported: HealthBand = 'normal'): IndicatorState | undefined {
     const now = this.history.newestAt;
     const level = this.currentLevel();
     if (now === undefined || level === undefined) return undefined;
@@ -88,27 +110,48 @@ export class DegradationTrack {
       : 0;
     const zFail = trend ? toZ(trend, 1) : 0;
     const { rateSpread } = this.settings;
-    // Not while the reference is still being learned: start-up transients are not wear.
+    const latestBand = worse(
+      bandOf(this.latestLevel()!, spec.limits),
+      reported,
+    ) as HealthBand;
+    const outside = bandOf(level, spec.limits) !== 'normal' || latestBand !== 'normal';
+    const pastThreshold = p >= 1 || atThreshold(spec, latestBand);
+    // Not while the reference is still being learned (start-up transients are not wear), unless
+    // the level is already past the edge of normal: that is no transient to wait out.
     const degrading =
-      this.reference !== undefined &&
+      (this.reference !== undefined || outside) &&
       trend !== undefined &&
       trend.significant &&
       p >= this.settings.onsetPosition;
+    const since = this.hoursSinceHealthy(now, position);
+    const meanRate = !degrading && outside && !pastThreshold && p > 0 && since > 0;
     return {
       spec,
       reference,
       level,
       position: p,
       trend,
+      latestBand,
+      pastThreshold,
       degrading,
-      ratePerHour,
+      meanRate,
+      ratePerHour: meanRate ? (p / since) * span : ratePerHour,
       failedBy: (hours) => {
-        if (p >= 1) return 1;
-        // No degradation shown beyond the noise: no end of life to extrapolate to.
-        if (!degrading) return 0;
-        return probabilityFailedBy(trend, hours, zFail, rateSpread);
+        if (pastThreshold) return 1;
+        if (degrading) return probabilityFailedBy(trend, hours, zFail, rateSpread);
+        if (meanRate) return meanRateFailedBy(p, since, hours);
+        // No degradation shown beyond the noise, within normal: no end of life to extrapolate to.
+        return 0;
       },
     };
+  }
+
+  /** Hours since the level last sat at its reference (or since the oldest bucket kept). */
+  private hoursSinceHealthy(now: number, position: (x: number) => number): number {
+    const buckets = this.history.buckets();
+    let from = buckets[0]?.first ?? now;
+    for (const b of buckets) if (position(b.mean) <= 0) from = b.last;
+    return (now - from) / 3_600_000;
   }
 
   private referenceFor(spec: IndicatorSpec): number {
@@ -139,4 +182,23 @@ export class DegradationTrack {
       this.reference = median(this.baseline.map((b) => b.sum / b.count));
     }
   }
+}
+
+/**
+ * A level past normal with no significant trend: it came from the reference (position 0, where
+ * it last sat) to `p` in `sinceHours`; at that mean rate, uncertain by a log-normal factor of spread 1 (x0.28-
+ * x3.6 at P10-P90: one slope from two points says little), it reaches the threshold (1) in
+ * (1 - p) / rate. Conservative when the component was first seen already degraded.
+ */
+function meanRateFailedBy(p: number, sinceHours: number, hours: number): number {
+  if (hours <= 0) return 0;
+  const needed = ((1 - p) * sinceHours) / p;
+  return normalCdf(Math.log(hours / needed) / MEAN_RATE_SPREAD);
+}
+
+const MEAN_RATE_SPREAD = 1;
+
+/** The band an indicator's threshold starts (its failure limit, or its alarm limit without one). */
+function atThreshold(spec: IndicatorSpec, band: HealthBand): boolean {
+  return band === 'failure' || (spec.thresholdLevel === 'alarm' && band === 'alarm');
 }

@@ -65,13 +65,19 @@ export function assessHealth({
   levels,
 }: AssessmentInput): { assessment: HealthAssessment; bands: Map<string, HealthBand> } {
   const failedBy = firstOf(states.map((s) => s.failedBy));
-  const life = lifePercentiles(failedBy, horizonHours, levels);
+  const pastThreshold = states.some((s) => s.pastThreshold);
+  // Past its threshold it has no life left, whatever a trend would say: "now", never "beyond".
+  const life = pastThreshold ? NO_LIFE : lifePercentiles(failedBy, horizonHours, levels);
   const features = states
     .map((s) => feature(s, horizonHours, levels))
     .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
   const weakest = Math.min(...features.map((f) => f.health));
   const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
-  const bands = new Map(states.map((s) => [s.spec.id, bandOf(s.level, s.spec.limits)]));
+  // What the planner sees as the limit state: the smoothed level or, ahead of it, the last
+  // minute and an open limits anomaly (also what a worsening is watched against).
+  const bands = new Map(
+    states.map((s) => [s.spec.id, worse(bandOf(s.level, s.spec.limits), s.latestBand) as HealthBand]),
+  );
   const worstBand = [...bands.values()].reduce<HealthBand>(
     (w, b) => worse(w, b) as HealthBand,
     'normal',
@@ -82,6 +88,7 @@ export function assessHealth({
     life,
     healthIndex,
     worstBand,
+    pastThreshold,
     worstOpenAnomaly: anomalies.worstOpen,
     spec: maintenance,
   });
@@ -95,7 +102,7 @@ export function assessHealth({
     life,
     failedBy,
     basis: driver.spec.property,
-    model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
+    model: lawOf(driver) === 'none' ? 'no-trend' : `${lawOf(driver)}-degradation`,
     recommendation,
   };
   return { assessment, bands };
@@ -108,9 +115,9 @@ function feature(s: IndicatorState, horizonHours: number, levels: BandLevels): H
     value: round(s.level, 6),
     baseline: round(s.reference, 6),
     threshold: s.spec.threshold,
-    health: round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
+    health: s.pastThreshold ? 0 : round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
     trendPerHour: round(s.ratePerHour, 6),
-    model: s.degrading ? s.trend!.family : 'none',
+    model: lawOf(s),
     ...(own.beyond.p50 ? {} : { rulHours: round(own.p50, 3) }),
     ...(own.beyond.p10 ? {} : { rulLowHours: round(own.p10, 3) }),
     ...(own.beyond.p90 ? {} : { rulHighHours: round(own.p90, 3) }),
@@ -126,5 +133,16 @@ function basisOf(states: IndicatorState[], life: LifePercentiles): IndicatorStat
     return s.position > best.position ? s : best;
   });
 }
+
+const NO_LIFE: LifePercentiles = {
+  p10: 0,
+  p50: 0,
+  p90: 0,
+  beyond: { p10: false, p50: false, p90: false },
+};
+
+/** The degradation law an indicator's life is extrapolated with. */
+const lawOf = (s: IndicatorState) =>
+  s.degrading ? s.trend!.family : s.meanRate ? 'mean-rate' : 'none';
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

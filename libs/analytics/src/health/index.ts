@@ -11,6 +11,7 @@ export type { IndicatorTrend, TrendFamily } from './trend-fit';
 export {
   AnomalyHistory,
   DEFAULT_ANOMALY_SETTINGS,
+  type AnomalyOrigin,
   type AnomalySettings,
   type AnomalyStanding,
 } from './anomaly-history';

@@ -1,6 +1,5 @@
 import {
   bandOf,
-  worse,
   type HealthBand,
   type Limits,
   type MaintenanceKind,
@@ -85,10 +84,7 @@ export class ComponentHealthModel {
         if (spec.property !== reading.property) continue;
         const track = this.trackOf(spec);
         track.observe(reading.at, reading.value);
-        const band = worse(
-          bandOf(track.currentLevel()!, spec.limits),
-          bandOf(track.latestLevel()!, spec.limits),
-        ) as HealthBand;
+        const band = bandOf(track.currentLevel()!, spec.limits);
         if (rank(band) > rank(this.lastBands.get(spec.id) ?? 'normal')) this.significant = true;
       }
       if (this.newestAt === undefined || reading.at > this.newestAt) this.newestAt = reading.at;

@@ -4,7 +4,7 @@ import { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-set
 import { probabilityFailedBy } from './failure-probability';
 import type { IndicatorSpec } from './health-indicators';
 import { median } from './median';
-import { normalCdf } from './normal-cdf';
+import { atThreshold, meanRateFailedBy } from './past-limit';
 import { fitTrend, lifted, toZ, type IndicatorTrend } from './trend-fit';
 
 export interface IndicatorState {
@@ -15,17 +15,17 @@ export interface IndicatorState {
   position: number;
   trend: IndicatorTrend | undefined;
   /**
-   * The worst of the newest finest bucket's band (the last minute) and the band an open limits
-   * anomaly reports for the property: the limit state, ahead of the smoothed level.
+   * The limit state: the worst of the smoothed level's band and the band an open limits anomaly
+   * reports for the property (a reading the anomaly service saw cross, ahead of the smoothing).
    */
-  latestBand: HealthBand;
-  /** At its threshold by the smoothed level, the newest bucket or an open limits anomaly. */
+  limitBand: HealthBand;
+  /** At its threshold by the smoothed level or an open limits anomaly. */
   pastThreshold: boolean;
   /** A significant trend towards the threshold, past the onset: its end of life is extrapolated. */
   degrading: boolean;
   /**
    * Past the edge of normal without such a trend: the life is extrapolated at the mean rate
-   * since the healthy reference instead (a component past a limit is never "no degradation").
+   * since the history began instead (a component past a limit is never "no degradation").
    */
   meanRate: boolean;
   /** Change of the level per hour, model unit (0 without a trend). */
@@ -87,11 +87,6 @@ export class DegradationTrack {
     return last.reduce((s, b) => s + b.mean * b.count, 0) / last.reduce((s, b) => s + b.count, 0);
   }
 
-  /** The newest finest bucket's mean (the last minute): what crossed a limit shows here first. */
-  latestLevel(): number | undefined {
-    return this.history.recent().at(-1)?.mean;
-  }
-
   /**
    * The indicator now (as of the newest reading); undefined before any reading. `reported` is
    * the band an open limits anomaly says a reading of the property reached.
@@ -110,48 +105,40 @@ export class DegradationTrack {
       : 0;
     const zFail = trend ? toZ(trend, 1) : 0;
     const { rateSpread } = this.settings;
-    const latestBand = worse(
-      bandOf(this.latestLevel()!, spec.limits),
-      reported,
-    ) as HealthBand;
-    const outside = bandOf(level, spec.limits) !== 'normal' || latestBand !== 'normal';
-    const pastThreshold = p >= 1 || atThreshold(spec, latestBand);
+    const limitBand = worse(bandOf(level, spec.limits), reported) as HealthBand;
+    const pastThreshold = p >= 1 || atThreshold(spec, limitBand);
+    // An open limits episode is the anomaly service's word that a reading crossed a limit.
+    const reportedPast = reported !== 'normal';
     // Not while the reference is still being learned (start-up transients are not wear), unless
-    // the level is already past the edge of normal: that is no transient to wait out.
+    // a limit was crossed: that is no transient to wait out.
     const degrading =
-      (this.reference !== undefined || outside) &&
+      (this.reference !== undefined || reportedPast) &&
       trend !== undefined &&
       trend.significant &&
       p >= this.settings.onsetPosition;
-    const since = this.hoursSinceHealthy(now, position);
-    const meanRate = !degrading && outside && !pastThreshold && p > 0 && since > 0;
+    const since = now - (this.history.buckets()[0]?.first ?? now);
+    // With a limit crossed and no trend, never "no degradation": the mean rate so far.
+    const meanRate = !degrading && reportedPast && !pastThreshold && p > 0 && since > 0;
+    const sinceHours = since / 3_600_000;
     return {
       spec,
       reference,
       level,
       position: p,
       trend,
-      latestBand,
+      limitBand,
       pastThreshold,
       degrading,
       meanRate,
-      ratePerHour: meanRate ? (p / since) * span : ratePerHour,
+      ratePerHour: meanRate ? (p / sinceHours) * span : ratePerHour,
       failedBy: (hours) => {
         if (pastThreshold) return 1;
         if (degrading) return probabilityFailedBy(trend, hours, zFail, rateSpread);
-        if (meanRate) return meanRateFailedBy(p, since, hours);
+        if (meanRate) return meanRateFailedBy(p, sinceHours, hours);
         // No degradation shown beyond the noise, within normal: no end of life to extrapolate to.
         return 0;
       },
     };
-  }
-
-  /** Hours since the level last sat at its reference (or since the oldest bucket kept). */
-  private hoursSinceHealthy(now: number, position: (x: number) => number): number {
-    const buckets = this.history.buckets();
-    let from = buckets[0]?.first ?? now;
-    for (const b of buckets) if (position(b.mean) <= 0) from = b.last;
-    return (now - from) / 3_600_000;
   }
 
   private referenceFor(spec: IndicatorSpec): number {
@@ -182,23 +169,4 @@ export class DegradationTrack {
       this.reference = median(this.baseline.map((b) => b.sum / b.count));
     }
   }
-}
-
-/**
- * A level past normal with no significant trend: it came from the reference (position 0, where
- * it last sat) to `p` in `sinceHours`; at that mean rate, uncertain by a log-normal factor of spread 1 (x0.28-
- * x3.6 at P10-P90: one slope from two points says little), it reaches the threshold (1) in
- * (1 - p) / rate. Conservative when the component was first seen already degraded.
- */
-function meanRateFailedBy(p: number, sinceHours: number, hours: number): number {
-  if (hours <= 0) return 0;
-  const needed = ((1 - p) * sinceHours) / p;
-  return normalCdf(Math.log(hours / needed) / MEAN_RATE_SPREAD);
-}
-
-const MEAN_RATE_SPREAD = 1;
-
-/** The band an indicator's threshold starts (its failure limit, or its alarm limit without one). */
-function atThreshold(spec: IndicatorSpec, band: HealthBand): boolean {
-  return band === 'failure' || (spec.thresholdLevel === 'alarm' && band === 'alarm');
 }

@@ -73,11 +73,9 @@ export function assessHealth({
     .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
   const weakest = Math.min(...features.map((f) => f.health));
   const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
-  // What the planner sees as the limit state: the smoothed level or, ahead of it, the last
-  // minute and an open limits anomaly (also what a worsening is watched against).
-  const bands = new Map(
-    states.map((s) => [s.spec.id, worse(bandOf(s.level, s.spec.limits), s.latestBand) as HealthBand]),
-  );
+  // What the planner sees as the limit state: the smoothed level or, ahead of it, an open
+  // limits anomaly (also what a worsening is watched against).
+  const bands = new Map(states.map((s) => [s.spec.id, s.limitBand]));
   const worstBand = [...bands.values()].reduce<HealthBand>(
     (w, b) => worse(w, b) as HealthBand,
     'normal',

@@ -14,10 +14,12 @@ import {
   DEFAULT_COMPONENT_HEALTH,
   learnBandCalibration,
   UNCALIBRATED,
+  type LifePercentiles,
 } from '@twinlog/analytics';
 import {
   coverageOf,
   describe,
+  pct,
   describeCalibration,
   heldOutCoverage,
   scoresByRun,
@@ -36,7 +38,6 @@ import {
 const CHECKPOINTS_H = [48, 24, 12, 6, 3, 1];
 const URGENT = new Set(['high', 'critical']);
 
-const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)} %` : '-');
 const fmt = (h: number | undefined) => (h === undefined ? '-' : h.toFixed(1));
 const at = (run: Checkpoint[], hoursLeft: number) => run.find((c) => c.hoursLeft <= hoursLeft);
 const firstWith = (run: Checkpoint[], ok: (c: Checkpoint) => boolean) => run.find(ok)?.hoursLeft;
@@ -133,6 +134,7 @@ function main(): void {
     `\nBand coverage over the failed bearings (nominal 80 %): the end of the test in ${coverage.inside} of ${coverage.predicted} predictions (${pct(coverage.inside, coverage.predicted)}); the failure-limit crossing in ${coverage.insideCrossing} of ${coverage.beforeCrossing} (${pct(coverage.insideCrossing, coverage.beforeCrossing)})`,
   );
   bandCalibrationReport(judged);
+  withLimitsEpisodes(tests);
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${readings} readings in ${seconds.toFixed(1)} s; figures in bench/accuracy/figures/`,
@@ -189,6 +191,47 @@ function bandCalibrationReport(judged: JudgedPrediction[]): void {
   console.log(
     `  shipped default (${DEFAULT_BAND_CALIBRATION.source}; in-sample here): ${describe(coverageOf(judged, DEFAULT_BAND_CALIBRATION, horizon))}`,
   );
+}
+
+/**
+ * The same bearings with the anomaly service's limits episodes fed in, as the service runs:
+ * a limit crossed lets a trend count before the reference is learned and, without a trend,
+ * the mean-rate fallback gives a life. What that does to the bands and to early escalations.
+ */
+function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
+  const judged: JudgedPrediction[] = [];
+  const fallback: Array<JudgedPrediction & { band?: LifePercentiles }> = [];
+  const healthy: string[] = [];
+  for (const test of tests) {
+    for (const bearing of test.bearings) {
+      const run = runBearing(test, bearing, { limitsEpisodes: true });
+      const crossing = thresholdCrossingLead(test, bearing);
+      judged.push(...judgedPredictions(test.name, bearing.name, run, crossing));
+      const meanRate = run.filter((c) => c.assessment.model === 'mean-rate-degradation');
+      fallback.push(
+        ...judgedPredictions(test.name, bearing.name, meanRate, crossing).map((p, i) => ({
+          ...p,
+          band: meanRate.filter((c) => crossing !== undefined && c.hoursLeft > crossing)[i]!.assessment.life,
+        })),
+      );
+      const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
+      healthy.push(`${test.name} ${bearing.name}${bearing.failed ? ' (failed)' : ''} ${fmt(firstHigh)} h`);
+    }
+  }
+  const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
+  console.log(
+    `\nWith the limits detector's episodes fed in (as in the service): ${judged.length} predictions with a law before the failure-limit crossing`,
+  );
+  const trend = judged.filter((p) => !fallback.some((f) => f.failedBy === p.failedBy));
+  console.log(
+    `  by a trend (${trend.length}): uncalibrated ${describe(coverageOf(trend, UNCALIBRATED, horizon))}; shipped ${describe(coverageOf(trend, DEFAULT_BAND_CALIBRATION, horizon))}; leave-one-run-out ${describe(heldOutCoverage(trend, 'run', horizon).total)}`,
+  );
+  const inside = fallback.filter((f) => f.band!.p10 <= f.truthHours && f.truthHours <= f.band!.p90);
+  const late = fallback.filter((f) => f.truthHours > f.band!.p90);
+  console.log(
+    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}): as shipped (P10 now, P50/P90 at the mean rate) ${pct(inside.length, fallback.length)} inside, truth after P90 ${pct(late.length, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
+  );
+  console.log(`  first high-priority recommendation, hours before the end: ${healthy.join('; ')}`);
 }
 
 if (require.main === module) main();

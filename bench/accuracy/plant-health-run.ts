@@ -8,16 +8,12 @@ import {
   type ComponentHealthSettings,
   type HealthAssessment,
 } from '@twinlog/analytics';
-import { bandOf, type HealthBand, type Limits, type Severity } from '@twinlog/domain';
+import type { HealthBand, Limits, Severity } from '@twinlog/domain';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { PlantSimulation, type FaultSpec, type MachineIds } from '@twinlog/plant-sim';
+import { LimitsEpisodes } from './limits-episodes';
 
 const catalog = loadModelCatalog(SEED_MODELS_DIR);
-const SEVERITY: Record<Exclude<HealthBand, 'normal'>, Severity> = {
-  warning: 'warning',
-  alarm: 'alarm',
-  failure: 'critical',
-};
 
 export type Role = Exclude<keyof MachineIds, 'machine'> | 'machine';
 const TYPES: Record<Role, string> = {
@@ -51,8 +47,7 @@ interface Watched {
   role: Role;
   limits: Record<string, Limits>;
   model: ComponentHealthModel;
-  open: Map<string, { id: string; severity: Severity }>;
-  episodes: number;
+  episodes: LimitsEpisodes;
 }
 
 const limitsOf = (type: string) =>
@@ -83,13 +78,13 @@ export function runPlantHealth(options: PlantRunOptions) {
     for (const role of options.roles) {
       const type = catalog.get(TYPES[role], 1);
       const limits = limitsOf(TYPES[role]);
+      const model = new ComponentHealthModel(ids[role], limits, type.maintenance, settings);
       watched.set(ids[role], {
         twinId: ids[role],
         role,
         limits,
-        model: new ComponentHealthModel(ids[role], limits, type.maintenance, settings),
-        open: new Map(),
-        episodes: 0,
+        model,
+        episodes: new LimitsEpisodes(ids[role], limits, model),
       });
     }
   }
@@ -116,50 +111,17 @@ export function runPlantHealth(options: PlantRunOptions) {
     }
     for (const [twinId, readings] of byTwin) {
       const w = watched.get(twinId)!;
-      const rawBand = limitAnomalies(w, readings, at);
+      const rawBand = w.episodes.observe(readings, at);
       w.model.observe(readings);
       if (!w.model.due()) continue;
-      const worst = [...w.open.values()].map((e) => e.severity);
       checkpoints.push({
         twinId,
         role: w.role,
         assessment: w.model.checkpoint()!,
         rawBand,
-        openAnomaly: worst.sort((a, b) => rank(b) - rank(a))[0],
+        openAnomaly: w.episodes.worstOpen,
       });
     }
   }
   return { checkpoints, series, layout: sim.layout, startMs, limitsOf: (twinId: string) => watched.get(twinId)!.limits };
 }
-
-const RANK: Severity[] = ['info', 'warning', 'alarm', 'critical'];
-const rank = (s: Severity) => RANK.indexOf(s);
-
-/** Opens, escalates and clears a limits episode per property as the raw readings move between bands. */
-function limitAnomalies(
-  w: Watched,
-  readings: Array<{ property: string; value: number }>,
-  at: number,
-): HealthBand {
-  let worst: HealthBand = 'normal';
-  for (const r of readings) {
-    const band = bandOf(r.value, w.limits[r.property]!);
-    if (RANKS.indexOf(band) > RANKS.indexOf(worst)) worst = band;
-    const open = w.open.get(r.property);
-    if (band === 'normal') {
-      if (open) {
-        w.model.anomalyCleared(open.id, at);
-        w.open.delete(r.property);
-      }
-      continue;
-    }
-    const severity = SEVERITY[band];
-    if (open && rank(open.severity) >= rank(severity)) continue;
-    const id = open?.id ?? `${w.twinId}/${r.property}/${(w.episodes += 1)}`;
-    w.model.anomalyDetected(id, severity, at);
-    w.open.set(r.property, { id, severity });
-  }
-  return worst;
-}
-
-const RANKS: HealthBand[] = ['normal', 'warning', 'alarm', 'failure'];

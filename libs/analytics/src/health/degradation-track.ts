@@ -116,7 +116,7 @@ export class DegradationTrack {
       trend !== undefined &&
       trend.significant &&
       p >= this.settings.onsetPosition;
-    const since = now - (this.history.buckets()[0]?.first ?? now);
+    const since = now - this.lastHealthyAt(position, now);
     // With a limit crossed and no trend, never "no degradation": the mean rate so far.
     const meanRate = !degrading && reportedPast && !pastThreshold && p > 0 && since > 0;
     const sinceHours = since / 3_600_000;
@@ -139,6 +139,14 @@ export class DegradationTrack {
         return 0;
       },
     };
+  }
+
+  /** When the level last sat at or below its reference (else the oldest bucket kept). */
+  private lastHealthyAt(position: (x: number) => number, now: number): number {
+    const buckets = this.history.buckets();
+    let at = buckets[0]?.first ?? now;
+    for (const b of buckets) if (position(b.mean) <= 0) at = b.last;
+    return at;
   }
 
   private referenceFor(spec: IndicatorSpec): number {

@@ -103,3 +103,18 @@ export const describeCalibration = (c: BandCalibration) =>
   )
     .map((l) => `${(100 * l).toFixed(1)} %`)
     .join(' / ')})`;
+
+/** A calibration with its scores' spread about the middle scaled by `k` (sensitivity tables). */
+export const widened = (c: BandCalibration, k: number): BandCalibration => ({
+  low: c.mid + k * (c.low - c.mid),
+  mid: c.mid,
+  high: c.mid + k * (c.high - c.mid),
+  source: `${c.source}, spread x${k}`,
+});
+
+/** The shipped calibration at x0.5, x1 and x1.5 of its spread. */
+export function sensitivity(predictions: readonly JudgedPrediction[], c: BandCalibration, horizonHours: number): string {
+  return [0.5, 1, 1.5]
+    .map((k) => `x${k}: ${describe(coverageOf(predictions, widened(c, k), horizonHours))}`)
+    .join('; ');
+}

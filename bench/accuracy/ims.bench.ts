@@ -23,6 +23,7 @@ import {
   describeCalibration,
   heldOutCoverage,
   scoresByRun,
+  sensitivity,
   type JudgedPrediction,
 } from './band-coverage';
 import { loadImsTests } from './ims-data';
@@ -191,6 +192,7 @@ function bandCalibrationReport(judged: JudgedPrediction[]): void {
   console.log(
     `  shipped default (${DEFAULT_BAND_CALIBRATION.source}; in-sample here): ${describe(coverageOf(judged, DEFAULT_BAND_CALIBRATION, horizon))}`,
   );
+  console.log(`  its spread scaled: ${sensitivity(judged, DEFAULT_BAND_CALIBRATION, horizon)}`);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   describe,
   describeCalibration,
   heldOutCoverage,
+  sensitivity,
   type JudgedPrediction,
 } from './band-coverage';
 import { runPlantHealth, type PlantCheckpoint } from './plant-health-run';
@@ -68,6 +69,9 @@ function main(): void {
   const seeds = seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 3;
   const judged: JudgedPrediction[] = [];
   const atCrossing: string[] = [];
+  let fallbacks = 0;
+  let absurd = 0;
+  let predictions = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const faults = faultsFor(seed);
     const { checkpoints, series, layout } = runPlantHealth({
@@ -79,6 +83,15 @@ function main(): void {
       roles: ['tool', 'coolant'],
     });
     const t0 = Date.UTC(2026, 0, 5);
+    // The planner rules over every prediction of the plant (faulty or not): past a limit or
+    // with a limits episode open, never low priority nor "no trend" beyond the horizon.
+    for (const c of checkpoints) {
+      predictions += 1;
+      const a = c.assessment;
+      const pastLimit = c.openAnomaly !== undefined || a.worstBand !== 'normal';
+      const low = a.recommendation.priority === 'low';
+      if (pastLimit && (low || (c.openAnomaly && a.model === 'no-trend'))) absurd += 1;
+    }
     layout.machines.forEach((ids, i) => {
       const fault = faults[i]!;
       const tool = fault.kind === 'tool-wear-to-failure';
@@ -99,6 +112,10 @@ function main(): void {
       for (const c of own) {
         if (c.assessment.at < lifeStart || c.assessment.at >= crossing) continue;
         if (c.assessment.model === 'no-trend') continue;
+        if (c.assessment.model === 'mean-rate-degradation') {
+          fallbacks += 1;
+          continue;
+        }
         judged.push({
           run,
           group: tool ? 'tool' : 'coolant',
@@ -131,9 +148,16 @@ function main(): void {
     console.log(
       `    shipped default (${describeCalibration(DEFAULT_BAND_CALIBRATION)}, from IMS): ${describe(shipped)}; inside ratio to baseline ${(shipped.inside / Math.max(1, raw.inside)).toFixed(2)}`,
     );
+    console.log(`    shipped default, its spread scaled: ${sensitivity(subset, DEFAULT_BAND_CALIBRATION, horizon)}`);
     const held = heldOutCoverage(subset, 'run', horizon);
     console.log(`    calibrated on the other plant runs (leave-one-run-out): ${describe(held.total)}`);
   }
+  console.log(
+    `  (${fallbacks} predictions by the mean-rate fallback, a limit crossed with no trend, are not in these: their P10 is now)`,
+  );
+  console.log(
+    `\nPlanner rules over all ${predictions} predictions: ${absurd} low-priority or "no trend" with a limit crossed or a limits episode open`,
+  );
   console.log(`\nAt the threshold (the planner rules: corrective, critical, RUL 0):\n${atCrossing.join('\n')}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

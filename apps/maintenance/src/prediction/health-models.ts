@@ -1,6 +1,7 @@
 import {
   ComponentHealthModel,
   DEFAULT_COMPONENT_HEALTH,
+  type BandCalibration,
   type ComponentHealthSettings,
 } from '@twinlog/analytics';
 import type { ModelCatalog, TwinModel, TwinState } from '@twinlog/domain';
@@ -20,9 +21,13 @@ export class HealthModels {
 
   constructor(
     private readonly catalog: ModelCatalog,
-    settings: { checkpointSeconds: number; horizonHours: number },
+    settings: { checkpointSeconds: number; horizonHours: number; band?: BandCalibration },
   ) {
-    this.settings = { ...DEFAULT_COMPONENT_HEALTH, ...settings };
+    this.settings = {
+      ...DEFAULT_COMPONENT_HEALTH,
+      ...settings,
+      band: settings.band ?? DEFAULT_COMPONENT_HEALTH.band,
+    };
   }
 
   get size(): number {

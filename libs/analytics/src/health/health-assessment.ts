@@ -100,7 +100,11 @@ export function assessHealth({
     life,
     failedBy,
     basis: driver.spec.property,
-    model: lawOf(driver) === 'none' ? 'no-trend' : `${lawOf(driver)}-degradation`,
+    model: pastThreshold
+      ? 'threshold-reached'
+      : lawOf(driver) === 'none'
+        ? 'no-trend'
+        : `${lawOf(driver)}-degradation`,
     recommendation,
   };
   return { assessment, bands };

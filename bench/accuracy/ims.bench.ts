@@ -37,6 +37,7 @@ import {
 } from './ims-run';
 
 const CHECKPOINTS_H = [48, 24, 12, 6, 3, 1];
+const NO_BAND = new Set(['no-trend', 'threshold-reached']);
 const URGENT = new Set(['high', 'critical']);
 
 const fmt = (h: number | undefined) => (h === undefined ? '-' : h.toFixed(1));
@@ -154,7 +155,8 @@ function judgedPredictions(
 ): JudgedPrediction[] {
   if (crossing === undefined) return [];
   return run
-    .filter((c) => c.assessment.model !== 'no-trend' && c.hoursLeft > crossing)
+    // A band to judge: a law extrapolated (not "no trend", nor "reached", which is RUL 0 by rule).
+    .filter((c) => !NO_BAND.has(c.assessment.model) && c.hoursLeft > crossing)
     .map((c) => ({
       run: `${test} ${bearing}`,
       group: test,

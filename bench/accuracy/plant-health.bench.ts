@@ -111,7 +111,7 @@ function main(): void {
       const run = `seed ${seed} ${twinId}`;
       for (const c of own) {
         if (c.assessment.at < lifeStart || c.assessment.at >= crossing) continue;
-        if (c.assessment.model === 'no-trend') continue;
+        if (c.assessment.model === 'no-trend' || c.assessment.model === 'threshold-reached') continue;
         if (c.assessment.model === 'mean-rate-degradation') {
           fallbacks += 1;
           continue;

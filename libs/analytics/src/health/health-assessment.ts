@@ -1,5 +1,4 @@
 import {
-  bandOf,
   worse,
   type HealthBand,
   type HealthFeature,

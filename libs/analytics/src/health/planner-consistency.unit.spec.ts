@@ -92,7 +92,9 @@ const SEVERITIES = ['info', 'warning', 'alarm', 'critical'] as const;
 const BAND_FLOOR = { normal: 'low', warning: 'medium', alarm: 'high', failure: 'critical' } as const;
 const ANOMALY_FLOOR = { info: 'low', warning: 'medium', alarm: 'high', critical: 'high' } as const;
 
-const recommendationInput: fc.Arbitrary<RecommendationInput> = fc
+type JobInput = RecommendationInput & { spec: { downtimeHours: number; leadHours: number } };
+
+const recommendationInput: fc.Arbitrary<JobInput> = fc
   .record({
     lives: fc.array(fc.double({ min: 0, max: 9000, noNaN: true }), { minLength: 3, maxLength: 3 }),
     horizonCut: fc.boolean(),
@@ -141,12 +143,12 @@ describe('a recommendation never contradicts its evidence (property)', () => {
         if (input.healthIndex <= 25) expect(atLeast(r.priority, 'high')).toBe(true);
         if (input.healthIndex <= 50) expect(atLeast(r.priority, 'medium')).toBe(true);
         // The remaining life sets one too: an early end of life within the job, the lead, three leads.
-        const slack = life.p10 - spec.downtimeHours!;
+        const slack = life.p10 - spec.downtimeHours;
         if (slack <= 0) expect(r.priority).toBe('critical');
-        if (slack <= spec.leadHours!) expect(atLeast(r.priority, 'high')).toBe(true);
-        if (slack <= 3 * spec.leadHours!) expect(atLeast(r.priority, 'medium')).toBe(true);
+        if (slack <= spec.leadHours) expect(atLeast(r.priority, 'high')).toBe(true);
+        if (slack <= 3 * spec.leadHours) expect(atLeast(r.priority, 'medium')).toBe(true);
         // The window is within the priority's reach and ends early enough to finish in time.
-        const reach = { critical: 0, high: spec.leadHours!, medium: 3 * spec.leadHours!, low: Infinity };
+        const reach = { critical: 0, high: spec.leadHours, medium: 3 * spec.leadHours, low: Infinity };
         expect(r.window.to).toBeLessThanOrEqual(now + reach[r.priority] * HOUR + 1e-6);
         expect(r.window.to).toBeLessThanOrEqual(now + Math.max(0, slack) * HOUR + 1e-6);
       }),
@@ -156,6 +158,7 @@ describe('a recommendation never contradicts its evidence (property)', () => {
 });
 
 /** A component state: a wear path with noise, maybe a replacement, anomalies as a detector opens them. */
+type ComponentHistory = typeof componentHistory extends fc.Arbitrary<infer T> ? T : never;
 const componentHistory = fc.record({
   start: fc.double({ min: 0, max: 0.7, noNaN: true }),
   ratePerMinute: fc.double({ min: -0.002, max: 0.03, noNaN: true }),
@@ -167,11 +170,11 @@ const componentHistory = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
 });
 
-function assessAfter(h: fc.RecordValue<typeof componentHistory>) {
+function assessAfter(h: ComponentHistory) {
   const model = new ComponentHealthModel('tool', TOOL_LIMITS, TOOL_JOB);
   let s = h.seed;
   const uniform = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) + 1) / (2 ** 31 + 1);
-  let openBand: string = 'normal';
+  let openBand = 'normal';
   let episodes = 0;
   let wear = h.start;
   for (let t = 0; t <= h.minutes * 60; t += h.everySeconds) {

@@ -24,8 +24,8 @@ export interface IndicatorState {
   /** A significant trend towards the threshold, past the onset: its end of life is extrapolated. */
   degrading: boolean;
   /**
-   * Past the edge of normal without such a trend: the life is extrapolated at the mean rate
-   * since the history began instead (a component past a limit is never "no degradation").
+   * A limit crossed (an open limits anomaly) without such a trend: the life is extrapolated at
+   * the mean rate since the level last sat at its reference (never "no degradation").
    */
   meanRate: boolean;
   /** Change of the level per hour, model unit (0 without a trend). */

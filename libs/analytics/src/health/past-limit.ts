@@ -3,12 +3,12 @@ import type { IndicatorSpec } from './health-indicators';
 import { normalCdf } from './normal-cdf';
 
 /**
- * A level past normal with no significant trend: it came from the reference (position 0) to
- * `p` in the `sinceHours` of history kept (since the reset, or since first seen); at that mean
+ * A limit crossed with no significant trend: the level came from its reference (position 0,
+ * where it last sat, or where the history kept begins) to `p` in `sinceHours`; at that mean
  * rate, uncertain by a log-normal factor of spread 1 (x0.28-x3.6 at P10-P90: one slope from
- * two points says little), it reaches the threshold (1) in (1 - p) / rate. A floor on the
- * pace, not a forecast: fast for a component first seen degraded, slow for one that wore
- * little for long and then jumped (its limit state still raises the priority).
+ * two points says little), it reaches the threshold (1) in (1 - p) / rate. The pace so far
+ * overstates the life of a part past a limit (wear speeds up), so the assessment takes only
+ * P50/P90 from this and puts P10 at now (health-assessment.ts).
  */
 export function meanRateFailedBy(p: number, sinceHours: number, hours: number): number {
   if (hours <= 0) return 0;

@@ -5,6 +5,7 @@ import {
 } from '@twinlog/analytics';
 import type { Limits, MaintenanceSpec } from '@twinlog/domain';
 import type { ImsBearing, ImsTest } from './ims-data';
+import { LimitsEpisodes } from './limits-episodes';
 
 const HOUR_MS = 3_600_000;
 /** The first day of a test is the bearing's commissioning: its limits are set from it. */
@@ -44,10 +45,15 @@ export function commissioningLimits(test: ImsTest, bearing: ImsBearing): Record<
  * service runs (a prediction at every 10-minute reading), and returns each prediction with the
  * true time left until the end of the test.
  */
-export function runBearing(test: ImsTest, bearing: ImsBearing): Checkpoint[] {
+export function runBearing(
+  test: ImsTest,
+  bearing: ImsBearing,
+  { limitsEpisodes = false }: { limitsEpisodes?: boolean } = {},
+): Checkpoint[] {
+  const limits = commissioningLimits(test, bearing);
   const model = new ComponentHealthModel(
     `${test.name}/${bearing.name}`,
-    commissioningLimits(test, bearing),
+    limits,
     BEARING_JOB,
     {
       ...DEFAULT_COMPONENT_HEALTH,
@@ -58,8 +64,12 @@ export function runBearing(test: ImsTest, bearing: ImsBearing): Checkpoint[] {
   );
   const end = test.times[test.times.length - 1]!;
   const out: Checkpoint[] = [];
+  // As the anomaly service's limits detector would see the raw readings, when asked.
+  const episodes = limitsEpisodes ? new LimitsEpisodes(bearing.name, limits, model) : undefined;
   test.times.forEach((at, i) => {
-    model.observe(bearing.channels.map((c) => ({ property: c.name, value: c.values[i]!, at })));
+    const readings = bearing.channels.map((c) => ({ property: c.name, value: c.values[i]!, at }));
+    episodes?.observe(readings, at);
+    model.observe(readings);
     if (!model.due()) return;
     out.push({ hoursLeft: (end - at) / HOUR_MS, assessment: model.checkpoint()! });
   });

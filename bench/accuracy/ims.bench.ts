@@ -9,6 +9,23 @@
 //   npm run bench:ims                         # ../shared/data/ims_bearing (TWINLOG_DATA to override)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  DEFAULT_BAND_CALIBRATION,
+  DEFAULT_COMPONENT_HEALTH,
+  learnBandCalibration,
+  UNCALIBRATED,
+  type LifePercentiles,
+} from '@twinlog/analytics';
+import {
+  coverageOf,
+  describe,
+  pct,
+  describeCalibration,
+  heldOutCoverage,
+  scoresByRun,
+  sensitivity,
+  type JudgedPrediction,
+} from './band-coverage';
 import { loadImsTests } from './ims-data';
 import { bearingFigure } from './ims-figure';
 import {
@@ -20,9 +37,9 @@ import {
 } from './ims-run';
 
 const CHECKPOINTS_H = [48, 24, 12, 6, 3, 1];
+const NO_BAND = new Set(['no-trend', 'threshold-reached']);
 const URGENT = new Set(['high', 'critical']);
 
-const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(0)} %` : '-');
 const fmt = (h: number | undefined) => (h === undefined ? '-' : h.toFixed(1));
 const at = (run: Checkpoint[], hoursLeft: number) => run.find((c) => c.hoursLeft <= hoursLeft);
 const firstWith = (run: Checkpoint[], ok: (c: Checkpoint) => boolean) => run.find(ok)?.hoursLeft;
@@ -37,11 +54,13 @@ function main(): void {
   );
   const coverage = { inside: 0, predicted: 0, insideCrossing: 0, beforeCrossing: 0 };
   const healthy: string[] = [];
+  const judged: JudgedPrediction[] = [];
   let readings = 0;
   for (const test of tests) {
     for (const bearing of test.bearings) {
       const run = runBearing(test, bearing);
       readings += test.times.length * bearing.channels.length;
+      judged.push(...judgedPredictions(test.name, bearing.name, run, thresholdCrossingLead(test, bearing)));
       const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
       const firstMedium = firstWith(run, (c) => c.assessment.recommendation.priority !== 'low');
       const plain = plainAlarmLead(test, bearing);
@@ -116,10 +135,107 @@ function main(): void {
   console.log(
     `\nBand coverage over the failed bearings (nominal 80 %): the end of the test in ${coverage.inside} of ${coverage.predicted} predictions (${pct(coverage.inside, coverage.predicted)}); the failure-limit crossing in ${coverage.insideCrossing} of ${coverage.beforeCrossing} (${pct(coverage.insideCrossing, coverage.beforeCrossing)})`,
   );
+  bandCalibrationReport(judged);
+  withLimitsEpisodes(tests);
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${readings} readings in ${seconds.toFixed(1)} s; figures in bench/accuracy/figures/`,
   );
+}
+
+/**
+ * Every bearing whose level reached its failure limit is a run with a known end of life (the
+ * model's own definition of it): its predictions with a trend, made before that time.
+ */
+function judgedPredictions(
+  test: string,
+  bearing: string,
+  run: Checkpoint[],
+  crossing: number | undefined,
+): JudgedPrediction[] {
+  if (crossing === undefined) return [];
+  return run
+    // A band to judge: a law extrapolated (not "no trend", nor "reached", which is RUL 0 by rule).
+    .filter((c) => !NO_BAND.has(c.assessment.model) && c.hoursLeft > crossing)
+    .map((c) => ({
+      run: `${test} ${bearing}`,
+      group: test,
+      truthHours: c.hoursLeft - crossing,
+      failedBy: c.assessment.failedBy,
+    }));
+}
+
+/** The band's coverage of the failure-limit crossing: as the model says, and calibrated on other runs. */
+function bandCalibrationReport(judged: JudgedPrediction[]): void {
+  const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
+  const runs = [...new Set(judged.map((p) => p.run))];
+  console.log(
+    `\nBand calibration (nominal P10-P90: 80 % inside, 10 % before P10, 10 % after P90), over ${judged.length} predictions with a trend in ${runs.length} runs that reached the failure limit (${runs.join(', ')}):`,
+  );
+  const raw = coverageOf(judged, UNCALIBRATED, horizon);
+  console.log(`  uncalibrated (the model's own band, baseline): ${describe(raw)}`);
+  for (const [apart, centred] of [
+    ['run', false],
+    ['group', false],
+    ['run', true],
+    ['group', true],
+  ] as const) {
+    const held = heldOutCoverage(judged, apart, horizon, centred);
+    console.log(
+      `  calibrated${centred ? ', centred,' : ''} on the other ${apart === 'run' ? 'runs (leave-one-run-out)' : 'tests (leave-one-test-out)'}: ${describe(held.total)}; inside ratio to baseline ${(held.total.inside / Math.max(1, raw.inside)).toFixed(2)}`,
+    );
+    for (const r of held.perRun) {
+      console.log(`    ${r.run}: ${describe(r.coverage)}; learned ${describeCalibration(r.calibration)}`);
+    }
+  }
+  const all = learnBandCalibration(scoresByRun(judged), 'all runs');
+  const centred = learnBandCalibration(scoresByRun(judged), 'all runs', { centred: true });
+  console.log(`  learned from all ${runs.length} runs: ${describeCalibration(all)}; centred (what the shipped default is): ${describeCalibration(centred)}`);
+  console.log(
+    `  shipped default (${DEFAULT_BAND_CALIBRATION.source}; in-sample here): ${describe(coverageOf(judged, DEFAULT_BAND_CALIBRATION, horizon))}`,
+  );
+  console.log(`  its spread scaled: ${sensitivity(judged, DEFAULT_BAND_CALIBRATION, horizon)}`);
+}
+
+/**
+ * The same bearings with the anomaly service's limits episodes fed in, as the service runs:
+ * a limit crossed lets a trend count before the reference is learned and, without a trend,
+ * the mean-rate fallback gives a life. What that does to the bands and to early escalations.
+ */
+function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
+  const judged: JudgedPrediction[] = [];
+  const fallback: Array<JudgedPrediction & { band?: LifePercentiles }> = [];
+  const healthy: string[] = [];
+  for (const test of tests) {
+    for (const bearing of test.bearings) {
+      const run = runBearing(test, bearing, { limitsEpisodes: true });
+      const crossing = thresholdCrossingLead(test, bearing);
+      judged.push(...judgedPredictions(test.name, bearing.name, run, crossing));
+      const meanRate = run.filter((c) => c.assessment.model === 'mean-rate-degradation');
+      fallback.push(
+        ...judgedPredictions(test.name, bearing.name, meanRate, crossing).map((p, i) => ({
+          ...p,
+          band: meanRate.filter((c) => crossing !== undefined && c.hoursLeft > crossing)[i]!.assessment.life,
+        })),
+      );
+      const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
+      healthy.push(`${test.name} ${bearing.name}${bearing.failed ? ' (failed)' : ''} ${fmt(firstHigh)} h`);
+    }
+  }
+  const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
+  console.log(
+    `\nWith the limits detector's episodes fed in (as in the service): ${judged.length} predictions with a law before the failure-limit crossing`,
+  );
+  const trend = judged.filter((p) => !fallback.some((f) => f.failedBy === p.failedBy));
+  console.log(
+    `  by a trend (${trend.length}): uncalibrated ${describe(coverageOf(trend, UNCALIBRATED, horizon))}; shipped ${describe(coverageOf(trend, DEFAULT_BAND_CALIBRATION, horizon))}; leave-one-run-out ${describe(heldOutCoverage(trend, 'run', horizon).total)}`,
+  );
+  const inside = fallback.filter((f) => f.band!.p10 <= f.truthHours && f.truthHours <= f.band!.p90);
+  const late = fallback.filter((f) => f.truthHours > f.band!.p90);
+  console.log(
+    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}): as shipped (P10 now, P50/P90 at the mean rate) ${pct(inside.length, fallback.length)} inside, truth after P90 ${pct(late.length, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
+  );
+  console.log(`  first high-priority recommendation, hours before the end: ${healthy.join('; ')}`);
 }
 
 if (require.main === module) main();

@@ -18,6 +18,34 @@ const ONSET_H = 30;
 const RATE = 0.1;
 const END_OF_LIFE_H = ONSET_H + Math.log(1 + (11.2 - 1.5) / 0.3) / RATE;
 
+/** An episode as the anomaly service's limits detector opens it. */
+function limitsAnomaly(twinId: string, episodeId: string, severity: 'warning' | 'critical', at: number) {
+  return stampEvents(
+    twinId,
+    [
+      {
+        type: 'AnomalyDetected',
+        data: {
+          episodeId: `${twinId}/${episodeId}`,
+          detector: 'limits',
+          properties: ['tool_wear'],
+          score: severity === 'critical' ? 0.95 : 0.55,
+          severity,
+          evidence: [],
+        },
+        occurredAt: new Date(at).toISOString(),
+      },
+    ],
+    {
+      commandId: `${twinId}-${episodeId}`,
+      correlationId: `${twinId}-${episodeId}`,
+      causationId: null,
+      producer: 'anomaly/test',
+      now: new Date().toISOString(),
+    },
+  );
+}
+
 function vibration(fromHours: number, toHours: number, seed = 11) {
   let s = seed;
   const noise = () => {
@@ -178,6 +206,60 @@ describe.each<Mode>(['embedded', 'distributed'])('maintenance service (%s mode)'
       beyondHorizon: true,
       priority: 'low',
       model: 'no-trend',
+    });
+  });
+
+  it('never calls a cutting tool past its limit "beyond the horizon" or low; at its failure limit it is corrective and critical now', async () => {
+    const worn = `tool-worn-${id}`;
+    await registerPlant(
+      worker.infra.log,
+      worker.infra.catalog,
+      [{ twinId: worn, twinType: 'cutting-tool' }],
+      new Date(START - HOUR).toISOString(),
+    );
+    // The demo's tool: first seen part-worn (0.45), wearing 0.015 a minute, a reading every
+    // 10 s; it crosses the edge of normal (0.6) at 10 min, before its reference is learned.
+    const from = START + 100 * HOUR;
+    const wear = (minutes: number) =>
+      Array.from({ length: minutes * 6 + 1 }, (_, i) => ({
+        property: 'tool_wear',
+        value: Number((0.45 + 0.0025 * i).toFixed(4)),
+        unit: '1',
+        at: from + i * 10_000,
+      }));
+    const crossedAt = from + 10 * 60_000 + 10_000;
+    await worker.infra.log.append(limitsAnomaly(worn, 'ep-warning', 'warning', crossedAt));
+    await worker.infra.log.append(telemetryEvents(worn, wear(11), 6));
+    const past = await until(
+      () => worker.get(`/v1/twins/${worn}/maintenance`),
+      (r) => r.json?.prediction?.predictedAt >= new Date(crossedAt).toISOString(),
+      'a prediction once the wear crossed 0.6',
+    );
+    const p = past.json.prediction;
+    expect(p.beyondHorizon).toBe(false);
+    expect(p.model).not.toBe('no-trend');
+    expect(['medium', 'high', 'critical']).toContain(p.priority);
+    expect(Date.parse(p.window.to)).toBeLessThanOrEqual(Date.parse(p.predictedAt) + 1.5 * HOUR);
+
+    // On to the failure limit (1.0 at 37 min): no life left, replace it now.
+    const failedAt = from + 37 * 60_000;
+    await worker.infra.log.append(limitsAnomaly(worn, 'ep-critical', 'critical', failedAt));
+    await worker.infra.log.append(telemetryEvents(worn, wear(38).slice(11 * 6 + 1), 6));
+    const failed = await until(
+      () => worker.get(`/v1/twins/${worn}/maintenance`),
+      (r) => r.json?.prediction?.predictedAt >= new Date(failedAt).toISOString(),
+      'a prediction at the failure limit',
+    );
+    const f = failed.json.prediction;
+    expect(f).toMatchObject({
+      rulHours: 0,
+      rulLowHours: 0,
+      rulHighHours: 0,
+      beyondHorizon: false,
+      healthIndex: 0,
+      priority: 'critical',
+      maintenanceType: 'corrective',
+      window: { from: f.predictedAt, to: f.predictedAt },
     });
   });
 

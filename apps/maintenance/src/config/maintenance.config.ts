@@ -1,5 +1,17 @@
 import { z } from 'zod';
+import { DEFAULT_BAND_CALIBRATION, type BandCalibration } from '@twinlog/analytics';
 import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+
+const { low, mid, high } = DEFAULT_BAND_CALIBRATION;
+/** Three increasing normal scores, "low,mid,high": where past truths fell in the model's own distribution. */
+const bandScores = z
+  .string()
+  .default(`${low},${mid},${high}`)
+  .transform((text) => text.split(',').map((x) => Number(x.trim())))
+  .refine(
+    (xs) => xs.length === 3 && xs.every(Number.isFinite) && xs[0]! < xs[1]! && xs[1]! < xs[2]!,
+    'three increasing numbers "low,mid,high", for example "-2.32,0,2.32"',
+  );
 
 /** Every setting of the maintenance service, with its default and why. */
 const schema = z.object({
@@ -20,6 +32,9 @@ const schema = z.object({
   MAINTENANCE_DIRECTORY_WAIT_MS: intFrom(0, 5_000),
   // The longest page of a twin's prediction history.
   MAINTENANCE_MAX_PAGE: intFrom(1, 1_000),
+  // The RUL band's calibration (docs/analytics/rul.md): the default is learned on the IMS
+  // bearings, centred; a fleet with run-to-failure histories of its own learns its own.
+  MAINTENANCE_BAND_SCORES: bandScores,
 });
 
 export type MaintenanceConfig = ReturnType<typeof readMaintenanceConfig>;
@@ -39,5 +54,14 @@ export function readMaintenanceConfig(env: Env) {
     maxBatch: raw.MAINTENANCE_MAX_BATCH,
     directoryWaitMs: raw.MAINTENANCE_DIRECTORY_WAIT_MS,
     maxPage: raw.MAINTENANCE_MAX_PAGE,
+    band: bandOf(raw.MAINTENANCE_BAND_SCORES),
   };
+}
+
+function bandOf(scores: number[]): BandCalibration {
+  const [l, m, h] = scores as [number, number, number];
+  const shipped = l === low && m === mid && h === high;
+  return shipped
+    ? DEFAULT_BAND_CALIBRATION
+    : { low: l, mid: m, high: h, source: 'MAINTENANCE_BAND_SCORES' };
 }

@@ -9,7 +9,19 @@ describe('maintenance configuration', () => {
       group: 'maintenance',
       checkpointSeconds: 300,
       horizonHours: 8760,
+      band: { low: -2.32, mid: 0, high: 2.32 },
     });
+  });
+
+  it('reads a band calibration learned elsewhere, and refuses one that is not three increasing scores', () => {
+    expect(readMaintenanceConfig({ MAINTENANCE_BAND_SCORES: '-1.5, 1, 2.7' }).band).toMatchObject({
+      low: -1.5,
+      mid: 1,
+      high: 2.7,
+    });
+    expect(() => readMaintenanceConfig({ MAINTENANCE_BAND_SCORES: '2,1,3' })).toThrow(
+      /MAINTENANCE_BAND_SCORES[\s\S]*three increasing numbers/,
+    );
   });
 
   it('names every bad setting at once', () => {

@@ -1,6 +1,7 @@
 import {
   ComponentHealthModel,
   DEFAULT_COMPONENT_HEALTH,
+  type BandCalibration,
   type ComponentHealthSettings,
 } from '@twinlog/analytics';
 import type { ModelCatalog, TwinModel, TwinState } from '@twinlog/domain';
@@ -20,9 +21,13 @@ export class HealthModels {
 
   constructor(
     private readonly catalog: ModelCatalog,
-    settings: { checkpointSeconds: number; horizonHours: number },
+    settings: { checkpointSeconds: number; horizonHours: number; band?: BandCalibration },
   ) {
-    this.settings = { ...DEFAULT_COMPONENT_HEALTH, ...settings };
+    this.settings = {
+      ...DEFAULT_COMPONENT_HEALTH,
+      ...settings,
+      band: settings.band ?? DEFAULT_COMPONENT_HEALTH.band,
+    };
   }
 
   get size(): number {
@@ -87,7 +92,10 @@ function feed(model: ComponentHealthModel, entry: HistoryEntry): void {
       model.maintained({ kind: entry.maintenance, at: entry.at, resets: entry.resets });
       return;
     case 'anomaly-detected':
-      model.anomalyDetected(entry.episodeId, entry.severity, entry.at);
+      model.anomalyDetected(entry.episodeId, entry.severity, entry.at, {
+        detector: entry.detector,
+        properties: entry.properties,
+      });
       return;
     case 'anomaly-cleared':
       model.anomalyCleared(entry.episodeId, entry.at);

@@ -47,6 +47,7 @@ export class PredictionWorker {
     this.models = new HealthModels(catalog, {
       checkpointSeconds: config.checkpointSeconds,
       horizonHours: config.horizonHours,
+      band: config.band,
     });
     this.consumer = new TwinTelemetryConsumer(log, view.directory, catalog, {
       what: 'health models',

@@ -33,6 +33,8 @@ describe('buildReportFacts', () => {
         episodeId: 'ep-1',
         severity: 'alarm',
         at: NOW - 3 * 3600_000,
+        detector: 'limits',
+        properties: ['vibration'],
         eventId: 'evt-anom',
       },
       {

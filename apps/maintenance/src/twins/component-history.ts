@@ -15,6 +15,9 @@ export type HistoryEntry =
       episodeId: string;
       severity: Severity;
       at: number;
+      /** Which detector opened it, on which properties: a limits episode states a limit crossed. */
+      detector: string;
+      properties: string[];
       /** The AnomalyDetected event: what a report cites. */
       eventId?: string;
     }
@@ -77,6 +80,8 @@ function entriesOf(event: EventEnvelope): Array<{ twinId: string; entry: History
             episodeId: event.data.episodeId,
             severity: event.data.severity,
             at: Date.parse(event.occurredAt),
+            detector: event.data.detector,
+            properties: event.data.properties,
             eventId: event.id,
           },
         },

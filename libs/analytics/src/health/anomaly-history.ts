@@ -1,4 +1,4 @@
-import type { Severity } from '@twinlog/domain';
+import { worse, type HealthBand, type Severity } from '@twinlog/domain';
 
 export interface AnomalySettings {
   /** Points off the health index for an open episode of each severity. */
@@ -22,7 +22,22 @@ interface Episode {
   severity?: Severity;
   detectedAt?: number;
   clearedAt?: number;
+  /** Which detector opened it and on which properties (a limits episode states a limit crossed). */
+  origin?: AnomalyOrigin;
 }
+
+export interface AnomalyOrigin {
+  detector: string;
+  properties: readonly string[];
+}
+
+/** The band a limits episode of this severity says a reading reached (the limits detector's scores). */
+const LIMIT_BAND: Record<Severity, HealthBand> = {
+  info: 'normal',
+  warning: 'warning',
+  alarm: 'alarm',
+  critical: 'failure',
+};
 
 export interface AnomalyStanding {
   /** Points taken off the health index. */
@@ -30,7 +45,12 @@ export interface AnomalyStanding {
   /** Episodes open at the time asked, and the worst of their severities. */
   open: number;
   worstOpen: Severity | undefined;
+  /** Per property, the worst band an open limits episode says a reading is in. */
+  limitBands: ReadonlyMap<string, HealthBand>;
 }
+
+/** The anomaly service's limits detector (libs/analytics/src/detectors/limits.detector.ts). */
+const LIMITS_DETECTOR = 'limits';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, alarm: 2, critical: 3 };
 
@@ -44,8 +64,13 @@ export class AnomalyHistory {
 
   constructor(private readonly settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS) {}
 
-  detected(episodeId: string, severity: Severity, at: number): void {
-    this.episodes.set(episodeId, { ...this.episodes.get(episodeId), severity, detectedAt: at });
+  detected(episodeId: string, severity: Severity, at: number, origin?: AnomalyOrigin): void {
+    this.episodes.set(episodeId, {
+      ...this.episodes.get(episodeId),
+      severity,
+      detectedAt: at,
+      ...(origin ? { origin } : {}),
+    });
     this.bound();
   }
 
@@ -60,6 +85,7 @@ export class AnomalyHistory {
     let total = 0;
     let open = 0;
     let worstOpen: Severity | undefined;
+    const limitBands = new Map<string, HealthBand>();
     for (const e of this.episodes.values()) {
       if (e.severity === undefined || e.detectedAt === undefined || e.detectedAt > now) continue;
       const closed = e.clearedAt !== undefined && e.clearedAt <= now;
@@ -67,12 +93,18 @@ export class AnomalyHistory {
         open += 1;
         if (!worstOpen || RANK[e.severity] > RANK[worstOpen]) worstOpen = e.severity;
         total += penalty[e.severity];
+        if (e.origin?.detector === LIMITS_DETECTOR) {
+          for (const property of e.origin.properties) {
+            const band = LIMIT_BAND[e.severity];
+            limitBands.set(property, worse(limitBands.get(property) ?? 'normal', band) as HealthBand);
+          }
+        }
       } else {
         const ageHours = (now - e.clearedAt!) / 3_600_000;
         total += penalty[e.severity] * 0.5 ** (ageHours / halfLifeHours);
       }
     }
-    return { penalty: Math.min(maxPenalty, total), open, worstOpen };
+    return { penalty: Math.min(maxPenalty, total), open, worstOpen, limitBands };
   }
 
   private bound(): void {

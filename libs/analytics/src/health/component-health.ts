@@ -6,7 +6,8 @@ import {
   type MaintenanceSpec,
   type Severity,
 } from '@twinlog/domain';
-import { AnomalyHistory } from './anomaly-history';
+import { AnomalyHistory, type AnomalyOrigin } from './anomaly-history';
+import { calibratedLevels } from './band-calibration';
 import {
   DEFAULT_COMPONENT_HEALTH,
   type ComponentHealthSettings,
@@ -95,12 +96,15 @@ export class ComponentHealthModel {
     else this.pending = [...this.pending, done].sort((a, b) => a.at - b.at);
   }
 
-  anomalyDetected(episodeId: string, severity: Severity, at: number): void {
-    this.anomalies.detected(episodeId, severity, at);
+  /** An anomaly episode opened; the next reading brings a prediction that takes it into account. */
+  anomalyDetected(episodeId: string, severity: Severity, at: number, origin?: AnomalyOrigin): void {
+    this.anomalies.detected(episodeId, severity, at, origin);
+    if (severity !== 'info') this.significant = true;
   }
 
   anomalyCleared(episodeId: string, at: number): void {
     this.anomalies.cleared(episodeId, at);
+    this.significant = true;
   }
 
   /** A prediction is due: a new checkpoint interval began, a band worsened, or maintenance reset it. */
@@ -127,17 +131,19 @@ export class ComponentHealthModel {
   private evaluate(): { assessment: HealthAssessment; bands: Map<string, HealthBand> } | undefined {
     const now = this.newestAt;
     if (now === undefined || !this.judged) return undefined;
+    const anomalies = this.anomalies.standingAt(now);
     const states = this.specs
-      .map((spec) => this.tracks.get(spec.id)?.state(spec))
+      .map((spec) => this.tracks.get(spec.id)?.state(spec, anomalies.limitBands.get(spec.property)))
       .filter((s): s is IndicatorState => s !== undefined);
     if (states.length === 0) return undefined;
     return assessHealth({
       twinId: this.twinId,
       now,
       states,
-      anomalies: this.anomalies.standingAt(now),
+      anomalies,
       maintenance: this.maintenance,
       horizonHours: this.settings.horizonHours,
+      levels: calibratedLevels(this.settings.band),
     });
   }
 

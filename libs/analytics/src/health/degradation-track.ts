@@ -1,8 +1,10 @@
+import { bandOf, worse, type HealthBand } from '@twinlog/domain';
 import { BucketHistory } from './bucket-history';
 import { DEFAULT_DEGRADATION, type DegradationSettings } from './degradation-settings';
 import { probabilityFailedBy } from './failure-probability';
 import type { IndicatorSpec } from './health-indicators';
 import { median } from './median';
+import { atThreshold, meanRateFailedBy } from './past-limit';
 import { fitTrend, lifted, toZ, type IndicatorTrend } from './trend-fit';
 
 export interface IndicatorState {
@@ -12,8 +14,20 @@ export interface IndicatorState {
   level: number;
   position: number;
   trend: IndicatorTrend | undefined;
+  /**
+   * The limit state: the worst of the smoothed level's band and the band an open limits anomaly
+   * reports for the property (a reading the anomaly service saw cross, ahead of the smoothing).
+   */
+  limitBand: HealthBand;
+  /** At its threshold by the smoothed level or an open limits anomaly. */
+  pastThreshold: boolean;
   /** A significant trend towards the threshold, past the onset: its end of life is extrapolated. */
   degrading: boolean;
+  /**
+   * A limit crossed (an open limits anomaly) without such a trend: the life is extrapolated at
+   * the mean rate since the level last sat at its reference (never "no degradation").
+   */
+  meanRate: boolean;
   /** Change of the level per hour, model unit (0 without a trend). */
   ratePerHour: number;
   /** Probability that the indicator has reached its threshold `hours` from now. */
@@ -73,8 +87,11 @@ export class DegradationTrack {
     return last.reduce((s, b) => s + b.mean * b.count, 0) / last.reduce((s, b) => s + b.count, 0);
   }
 
-  /** The indicator now (as of the newest reading); undefined before any reading. */
-  state(spec: IndicatorSpec = this.spec): IndicatorState | undefined {
+  /**
+   * The indicator now (as of the newest reading); undefined before any reading. `reported` is
+   * the band an open limits anomaly says a reading of the property reached.
+   */
+  state(spec: IndicatorSpec = this.spec, reported: HealthBand = 'normal'): IndicatorState | undefined {
     const now = this.history.newestAt;
     const level = this.currentLevel();
     if (now === undefined || level === undefined) return undefined;
@@ -88,27 +105,48 @@ export class DegradationTrack {
       : 0;
     const zFail = trend ? toZ(trend, 1) : 0;
     const { rateSpread } = this.settings;
-    // Not while the reference is still being learned: start-up transients are not wear.
+    const limitBand = worse(bandOf(level, spec.limits), reported) as HealthBand;
+    const pastThreshold = p >= 1 || atThreshold(spec, limitBand);
+    // An open limits episode is the anomaly service's word that a reading crossed a limit.
+    const reportedPast = reported !== 'normal';
+    // Not while the reference is still being learned (start-up transients are not wear), unless
+    // a limit was crossed: that is no transient to wait out.
     const degrading =
-      this.reference !== undefined &&
+      (this.reference !== undefined || reportedPast) &&
       trend !== undefined &&
       trend.significant &&
       p >= this.settings.onsetPosition;
+    const since = now - this.lastHealthyAt(position, now);
+    // With a limit crossed and no trend, never "no degradation": the mean rate so far.
+    const meanRate = !degrading && reportedPast && !pastThreshold && p > 0 && since > 0;
+    const sinceHours = since / 3_600_000;
     return {
       spec,
       reference,
       level,
       position: p,
       trend,
+      limitBand,
+      pastThreshold,
       degrading,
-      ratePerHour,
+      meanRate,
+      ratePerHour: meanRate ? (p / sinceHours) * span : ratePerHour,
       failedBy: (hours) => {
-        if (p >= 1) return 1;
-        // No degradation shown beyond the noise: no end of life to extrapolate to.
-        if (!degrading) return 0;
-        return probabilityFailedBy(trend, hours, zFail, rateSpread);
+        if (pastThreshold) return 1;
+        if (degrading) return probabilityFailedBy(trend, hours, zFail, rateSpread);
+        if (meanRate) return meanRateFailedBy(p, sinceHours, hours);
+        // No degradation shown beyond the noise, within normal: no end of life to extrapolate to.
+        return 0;
       },
     };
+  }
+
+  /** When the level last sat at or below its reference (else the oldest bucket kept). */
+  private lastHealthyAt(position: (x: number) => number, now: number): number {
+    const buckets = this.history.buckets();
+    let at = buckets[0]?.first ?? now;
+    for (const b of buckets) if (position(b.mean) <= 0) at = b.last;
+    return at;
   }
 
   private referenceFor(spec: IndicatorSpec): number {

@@ -1,5 +1,4 @@
 import {
-  bandOf,
   worse,
   type HealthBand,
   type HealthFeature,
@@ -8,7 +7,12 @@ import {
 import type { AnomalyStanding } from './anomaly-history';
 import type { IndicatorState } from './degradation-track';
 import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
-import { firstOf, lifePercentiles, type LifePercentiles } from './rul-percentiles';
+import {
+  firstOf,
+  lifePercentiles,
+  type BandLevels,
+  type LifePercentiles,
+} from './rul-percentiles';
 
 /** A component's health now: index, features, remaining life and what to do. */
 export interface HealthAssessment {
@@ -21,6 +25,11 @@ export interface HealthAssessment {
   anomalies: AnomalyStanding;
   worstBand: HealthBand;
   life: LifePercentiles;
+  /**
+   * The model's own probability of having failed by `hours` from now, before calibration:
+   * what a band calibration is learned from (the truth's place in it). Not serialised.
+   */
+  failedBy: (hours: number) => number;
   /** The indicator most likely to fail first (or the weakest, without trends). */
   basis: string;
   model: string;
@@ -36,6 +45,8 @@ export interface AssessmentInput {
   anomalies: AnomalyStanding;
   maintenance: MaintenanceSpec | undefined;
   horizonHours: number;
+  /** The calibrated levels the band is read at. */
+  levels: BandLevels;
 }
 
 /**
@@ -50,14 +61,20 @@ export function assessHealth({
   anomalies,
   maintenance,
   horizonHours,
+  levels,
 }: AssessmentInput): { assessment: HealthAssessment; bands: Map<string, HealthBand> } {
-  const life = lifePercentiles(firstOf(states.map((s) => s.failedBy)), horizonHours);
+  const failedBy = firstOf(states.map((s) => s.failedBy));
+  const pastThreshold = states.some((s) => s.pastThreshold);
+  // Past its threshold it has no life left, whatever a trend would say: "now", never "beyond".
+  const life = pastThreshold ? NO_LIFE : lifeOf(states, failedBy, horizonHours, levels);
   const features = states
-    .map((s) => feature(s, horizonHours))
+    .map((s) => feature(s, horizonHours, levels))
     .sort((a, b) => a.health - b.health || a.property.localeCompare(b.property));
   const weakest = Math.min(...features.map((f) => f.health));
   const healthIndex = round(Math.max(0, weakest - anomalies.penalty), 1);
-  const bands = new Map(states.map((s) => [s.spec.id, bandOf(s.level, s.spec.limits)]));
+  // What the planner sees as the limit state: the smoothed level or, ahead of it, an open
+  // limits anomaly (also what a worsening is watched against).
+  const bands = new Map(states.map((s) => [s.spec.id, s.limitBand]));
   const worstBand = [...bands.values()].reduce<HealthBand>(
     (w, b) => worse(w, b) as HealthBand,
     'normal',
@@ -68,6 +85,7 @@ export function assessHealth({
     life,
     healthIndex,
     worstBand,
+    pastThreshold,
     worstOpenAnomaly: anomalies.worstOpen,
     spec: maintenance,
   });
@@ -79,23 +97,28 @@ export function assessHealth({
     anomalies,
     worstBand,
     life,
+    failedBy,
     basis: driver.spec.property,
-    model: driver.degrading ? `${driver.trend!.family}-degradation` : 'no-trend',
+    model: pastThreshold
+      ? 'threshold-reached'
+      : lawOf(driver) === 'none'
+        ? 'no-trend'
+        : `${lawOf(driver)}-degradation`,
     recommendation,
   };
   return { assessment, bands };
 }
 
-function feature(s: IndicatorState, horizonHours: number): HealthFeature {
-  const own = lifePercentiles(s.failedBy, horizonHours);
+function feature(s: IndicatorState, horizonHours: number, levels: BandLevels): HealthFeature {
+  const own = lifeOf([s], s.failedBy, horizonHours, levels);
   return {
     property: s.spec.property,
     value: round(s.level, 6),
     baseline: round(s.reference, 6),
     threshold: s.spec.threshold,
-    health: round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
+    health: s.pastThreshold ? 0 : round(100 * (1 - Math.min(1, Math.max(0, s.position))), 1),
     trendPerHour: round(s.ratePerHour, 6),
-    model: s.degrading ? s.trend!.family : 'none',
+    model: lawOf(s),
     ...(own.beyond.p50 ? {} : { rulHours: round(own.p50, 3) }),
     ...(own.beyond.p10 ? {} : { rulLowHours: round(own.p10, 3) }),
     ...(own.beyond.p90 ? {} : { rulHighHours: round(own.p90, 3) }),
@@ -111,5 +134,33 @@ function basisOf(states: IndicatorState[], life: LifePercentiles): IndicatorStat
     return s.position > best.position ? s : best;
   });
 }
+
+const NO_LIFE: LifePercentiles = {
+  p10: 0,
+  p50: 0,
+  p90: 0,
+  beyond: { p10: false, p50: false, p90: false },
+};
+
+/**
+ * The band, read at the calibrated levels; with a limit crossed and no trend (the mean-rate
+ * fallback), its early end is now: the pace so far bounds the life from above only (wear past
+ * a limit speeds up: on the IMS bearings the truth came before the mean rate's P10 in 80 % of
+ * such predictions), so P50/P90 are the mean rate's, read as the model says.
+ */
+function lifeOf(
+  states: IndicatorState[],
+  failedBy: (hours: number) => number,
+  horizonHours: number,
+  levels: BandLevels,
+): LifePercentiles {
+  if (!states.some((s) => s.meanRate)) return lifePercentiles(failedBy, horizonHours, levels);
+  const paced = lifePercentiles(failedBy, horizonHours);
+  return { ...paced, p10: 0, beyond: { ...paced.beyond, p10: false } };
+}
+
+/** The degradation law an indicator's life is extrapolated with. */
+const lawOf = (s: IndicatorState) =>
+  s.degrading ? s.trend!.family : s.meanRate ? 'mean-rate' : 'none';
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

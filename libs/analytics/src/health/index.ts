@@ -11,6 +11,7 @@ export type { IndicatorTrend, TrendFamily } from './trend-fit';
 export {
   AnomalyHistory,
   DEFAULT_ANOMALY_SETTINGS,
+  type AnomalyOrigin,
   type AnomalySettings,
   type AnomalyStanding,
 } from './anomaly-history';
@@ -18,8 +19,17 @@ export {
   lifePercentiles,
   hoursToProbability,
   firstOf,
+  type BandLevels,
   type LifePercentiles,
 } from './rul-percentiles';
+export {
+  DEFAULT_BAND_CALIBRATION,
+  UNCALIBRATED,
+  calibratedLevels,
+  learnBandCalibration,
+  normalScore,
+  type BandCalibration,
+} from './band-calibration';
 export {
   recommendMaintenance,
   DEFAULT_MAINTENANCE,

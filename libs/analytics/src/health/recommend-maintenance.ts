@@ -23,8 +23,10 @@ export interface RecommendationInput {
   now: number;
   life: LifePercentiles;
   healthIndex: number;
-  /** The worst band among the indicators' current levels. */
+  /** The worst band of the indicators' limit state (level, last minute, open limits anomalies). */
   worstBand: HealthBand;
+  /** An indicator is at its threshold (the limit its remaining life is measured to). */
+  pastThreshold?: boolean;
   worstOpenAnomaly: Severity | undefined;
   spec: MaintenanceSpec | undefined;
 }
@@ -34,23 +36,41 @@ const atLeast = (a: MaintenancePriority, b: MaintenancePriority) =>
   ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a;
 const HOUR_MS = 3_600_000;
 
+/** The least priority each piece of evidence allows: what a planner would call absurd below it. */
+const BY_BAND: Record<HealthBand, MaintenancePriority> = {
+  normal: 'low',
+  warning: 'medium',
+  alarm: 'high',
+  failure: 'critical',
+};
+const BY_ANOMALY: Record<Severity, MaintenancePriority> = {
+  info: 'low',
+  warning: 'medium',
+  alarm: 'high',
+  critical: 'high',
+};
+/** A health index a planner reads as poor (at most 25) or fair (at most 50) is never low. */
+const byHealth = (index: number): MaintenancePriority =>
+  index <= 25 ? 'high' : index <= 50 ? 'medium' : 'low';
+
 /**
  * What to do and when. The slack is the time left to start the work and still finish it
- * before the early (P10) end of life. Priority: critical when there is no slack (or it has
- * failed), high when the slack is within the planning lead, medium within three leads, else
- * low; raised by the current band (warning: medium, alarm: high) and open anomalies (alarm:
- * medium, critical: high). The window ends at the latest start and opens a quarter of the
- * slack (at least the downtime) earlier, never before now. A priority raised by a band or an
- * anomaly also brings the window's end within that priority's reach (high: the planning lead,
- * medium: three leads).
+ * before the early (P10) end of life. Priority: critical when there is no slack (or it is at
+ * its threshold), high when the slack is within the planning lead, medium within three leads,
+ * else low; then raised to the least that the other evidence allows: the limit state (warning:
+ * medium, alarm: high, failure: critical), an open anomaly (warning: medium, alarm and
+ * critical: high) and the health index (at most 50: medium, at most 25: high). The window ends
+ * at the latest start and opens a quarter of the slack (at least the downtime) earlier, never
+ * before now; a priority raised by other evidence brings the window's end within its reach
+ * (critical: now, high: the planning lead, medium: three leads).
  */
 export function recommendMaintenance(input: RecommendationInput): MaintenanceRecommendation {
   const spec = input.spec ?? DEFAULT_MAINTENANCE;
-  const failed = input.worstBand === 'failure' || input.healthIndex <= 0 || input.life.p50 === 0;
+  const failed = input.pastThreshold === true || input.worstBand === 'failure' || input.life.p50 === 0;
   const downtimeHours = failed
     ? (spec.correctiveDowntimeHours ?? spec.downtimeHours)
     : spec.downtimeHours;
-  const slack = input.life.p10 - downtimeHours;
+  const slack = failed ? 0 : input.life.p10 - downtimeHours;
   const reasons: string[] = [];
   let priority: MaintenancePriority;
   if (failed) {
@@ -73,18 +93,18 @@ export function recommendMaintenance(input: RecommendationInput): MaintenanceRec
       input.life.beyond.p10 ? 'no failure expected within the horizon' : `${hours(slack)} of slack`,
     );
   }
-  const byBand =
-    input.worstBand === 'alarm' ? 'high' : input.worstBand === 'warning' ? 'medium' : 'low';
-  if (atLeast(priority, byBand) !== priority)
-    reasons.push(`a reading is in its ${input.worstBand} band`);
-  priority = atLeast(priority, byBand);
+  const raise = (floor: MaintenancePriority, why: string) => {
+    if (atLeast(priority, floor) === priority) return;
+    priority = floor;
+    reasons.push(why);
+  };
+  raise(BY_BAND[input.worstBand], `a reading is in its ${input.worstBand} band`);
   const anomaly = input.worstOpenAnomaly;
-  const byAnomaly = anomaly === 'critical' ? 'high' : anomaly === 'alarm' ? 'medium' : 'low';
-  if (atLeast(priority, byAnomaly) !== priority) reasons.push(`an open ${anomaly} anomaly`);
-  priority = atLeast(priority, byAnomaly);
+  if (anomaly) raise(BY_ANOMALY[anomaly], `an open ${anomaly} anomaly`);
+  raise(byHealth(input.healthIndex), `health index ${input.healthIndex}`);
 
-  // A priority raised by a band or an anomaly (not by the remaining life) pulls the window in
-  // as well: "high" with a window a year away would contradict itself.
+  // A priority raised by other evidence (not by the remaining life) pulls the window in as
+  // well: "high" with a window a year away would contradict itself.
   const urgentWithin =
     priority === 'critical'
       ? 0

@@ -74,7 +74,8 @@ describe('maintenance recommendations', () => {
     expect(alarm.priority).toBe('high');
     expect(alarm.reasons).toContain('a reading is in its alarm band');
     expect(recommendMaintenance(input({ worstOpenAnomaly: 'critical' })).priority).toBe('high');
-    expect(recommendMaintenance(input({ worstOpenAnomaly: 'alarm' })).priority).toBe('medium');
+    expect(recommendMaintenance(input({ worstOpenAnomaly: 'alarm' })).priority).toBe('high');
+    expect(recommendMaintenance(input({ worstOpenAnomaly: 'warning' })).priority).toBe('medium');
   });
 
   it('falls back to an inspection planned a day ahead when the model says nothing', () => {

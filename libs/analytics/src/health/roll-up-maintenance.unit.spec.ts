@@ -1,4 +1,5 @@
 import { initialTwinState, type MaintenancePrediction, type TwinState } from '@twinlog/domain';
+import fc from 'fast-check';
 import { rollUpMaintenance } from './roll-up-maintenance';
 
 const prediction = (
@@ -66,5 +67,64 @@ describe('maintenance roll-up', () => {
       expect.objectContaining({ twinId: 'mill-a', healthIndex: 90, subtreeHealthIndex: 40 }),
       expect.objectContaining({ twinId: 'mill-b', healthIndex: null, subtreeHealthIndex: 70 }),
     ]);
+  });
+});
+
+const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+const node = fc.record({
+  prediction: fc.option(
+    fc.record({
+      health: fc.integer({ min: 0, max: 100 }),
+      rulLow: fc.integer({ min: 0, max: 9000 }),
+      priority: fc.constantFrom(...PRIORITIES),
+      beyond: fc.boolean(),
+    }),
+    { nil: undefined },
+  ),
+  retired: fc.boolean(),
+  parent: fc.nat(),
+});
+
+describe('maintenance roll-up (property)', () => {
+  it('never shows a parent healthier, calmer or later to fail than any active twin below it', () => {
+    fc.assert(
+      fc.property(fc.array(node, { minLength: 1, maxLength: 12 }), (nodes) => {
+        // Twin i hangs under an earlier twin: a tree rooted at 0.
+        const ids = nodes.map((_, i) => `t${i}`);
+        const children = ids.map(() => [] as string[]);
+        nodes.forEach((n, i) => i > 0 && children[n.parent % i]!.push(ids[i]!));
+        const states = new Map(
+          nodes.map((n, i) => {
+            const p = n.prediction && {
+              ...prediction(n.prediction.health, n.prediction.rulLow, n.prediction.priority, 'a'),
+              beyondHorizon: n.prediction.beyond,
+            };
+            const state = twin(ids[i]!, 'asset', children[i]!, p, i > 0 && n.retired ? 'retired' : 'active');
+            return [ids[i]!, state];
+          }),
+        );
+        const rollUp = rollUpMaintenance(states.get('t0')!, (id) => states.get(id));
+        // The active twins below the root, through active parents only.
+        const active: TwinState[] = [];
+        const walk = (id: string) => {
+          const s = states.get(id)!;
+          if (s.status !== 'active') return;
+          active.push(s);
+          s.children.forEach((c) => walk(c.twinId));
+        };
+        walk('t0');
+        const predicted = active.flatMap((s) => (s.maintenancePrediction ? [s.maintenancePrediction] : []));
+        expect(rollUp.predicted).toBe(predicted.length);
+        for (const p of predicted) {
+          expect(rollUp.healthIndex).toBeLessThanOrEqual(p.healthIndex);
+          expect(PRIORITIES.indexOf(rollUp.worstPriority!)).toBeGreaterThanOrEqual(PRIORITIES.indexOf(p.priority));
+          if (!p.beyondHorizon) expect(rollUp.firstToFail!.rulLowHours).toBeLessThanOrEqual(p.rulLowHours);
+        }
+        for (const child of rollUp.children) {
+          if (child.healthIndex !== null) expect(child.subtreeHealthIndex!).toBeLessThanOrEqual(child.healthIndex);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

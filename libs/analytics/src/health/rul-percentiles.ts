@@ -38,12 +38,26 @@ export function hoursToProbability(
   return undefined;
 }
 
+/** The probability levels P10, P50 and P90 are read at (band-calibration.ts moves them). */
+export interface BandLevels {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+const NOMINAL: BandLevels = { p10: 0.1, p50: 0.5, p90: 0.9 };
+
+/**
+ * P10/P50/P90 of the end of life from its distribution function, read at `levels` (the
+ * calibrated levels: where past truths fell, not the nominal 10/50/90 %).
+ */
 export function lifePercentiles(
   failedBy: (hours: number) => number,
   horizonHours: number,
+  levels: BandLevels = NOMINAL,
 ): LifePercentiles {
   const at = (q: number) => hoursToProbability(failedBy, q, horizonHours);
-  const [p10, p50, p90] = [at(0.1), at(0.5), at(0.9)];
+  const [p10, p50, p90] = [at(levels.p10), at(levels.p50), at(levels.p90)];
   return {
     p10: p10 ?? horizonHours,
     p50: p50 ?? horizonHours,

@@ -1,6 +1,7 @@
 import type { Finding, Observation, PropertyDetector } from '../detectors/detector';
 import { ContextSurprise, dayPartOf, type ContextState } from './context-surprise';
-import { LevelSeason, type LevelSeasonState } from './level-season';
+import type { LevelSeasonState } from './level-season';
+import { SeasonalModels } from './seasonal-models';
 import { DEFAULT_SINGLE_STREAM, type SingleStreamSettings } from './single-stream-settings';
 import { TailEstimate, type TailState } from './tail-estimate';
 
@@ -12,7 +13,17 @@ const INTERVALS = 15;
  * Raw scorers: value residual, its mean over the last rows, change residual, context surprise,
  * volatility, repeat run (the last: its tail decays at least one row at a time).
  */
-const SCORERS = 6;
+const SCORER_NAMES = [
+  'value off its expected level',
+  'a persistent shift',
+  'a drift',
+  'an unusual change',
+  'an unusual level for its context',
+  'unusual variability',
+  'a repeated value (stuck sensor)',
+];
+const SCORERS = SCORER_NAMES.length;
+const DRIFT = SCORER_NAMES.indexOf('a drift');
 /** Volatility: the recent and the usual mean squared residual (weights per row). */
 const RECENT_WEIGHT = 1 / 6;
 const USUAL_WEIGHT = 1 / 300;
@@ -39,8 +50,8 @@ export interface SingleStreamState {
   /** Rows since the last alarm (Infinity-safe: a large number before any). */
   sinceAlarm: number;
   envelope: number;
-  value: LevelSeasonState;
-  change: LevelSeasonState;
+  value: LevelSeasonState[];
+  change: LevelSeasonState[];
   context: ContextState;
   tails: TailState[];
 }
@@ -51,6 +62,8 @@ export interface StreamVerdict extends Finding {
   probability: number;
   /** Whether this row raised an alarm (an onset). */
   alarm: boolean;
+  /** The raw scorer with the smallest tail probability (what is unusual). */
+  scorer: string;
 }
 
 /**
@@ -63,15 +76,15 @@ export interface StreamVerdict extends Finding {
  */
 export class SingleStreamDetector implements PropertyDetector {
   readonly name = 'single-stream';
-  private readonly value: LevelSeason;
-  private readonly change: LevelSeason;
+  private readonly value: SeasonalModels;
+  private readonly change: SeasonalModels;
   private readonly context: ContextSurprise;
   private readonly tails: TailEstimate[];
   private s: Omit<SingleStreamState, 'value' | 'change' | 'context' | 'tails'>;
 
   constructor(private readonly settings: SingleStreamSettings = DEFAULT_SINGLE_STREAM) {
-    this.value = new LevelSeason(settings.levelWeight);
-    this.change = new LevelSeason(settings.levelWeight);
+    this.value = new SeasonalModels(settings.levelWeight);
+    this.change = new SeasonalModels(settings.levelWeight);
     this.context = new ContextSurprise(settings.levels);
     this.tails = Array.from(
       { length: SCORERS },
@@ -99,7 +112,7 @@ export class SingleStreamDetector implements PropertyDetector {
     this.settleInterval(at);
     const timed = s.interval > 0 && s.interval <= HOUR_MS && Number.isFinite(at);
     const phase = timed ? (((at % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS : 0;
-    const perSlot = timed ? HOUR_MS / s.interval : 0;
+    const time = timed ? { at, interval: s.interval } : undefined;
     if (s.rows === 0) [s.low, s.high] = [x, x];
     [s.low, s.high] = [Math.min(s.low, x), Math.max(s.high, x)];
     const step = Math.abs(x - s.last);
@@ -107,23 +120,23 @@ export class SingleStreamDetector implements PropertyDetector {
     // A scale never below half the sensor's resolution (one step of a quantised sensor is not
     // an event) nor a millionth of the range seen (a flat stream stays judgeable).
     const floor = Math.max(1e-6 * (s.high - s.low), s.resolution < Number.MAX_VALUE ? s.resolution / 2 : 0);
-    const expected = this.value.expected(phase, perSlot);
-    const v = this.value.observe(x, phase, perSlot, floor);
+    const v = this.value.observe(x, time, floor);
     const dx = s.rows === 0 ? 0 : x - s.last;
-    const c = this.change.observe(dx, phase, perSlot, floor);
+    const c = this.change.observe(dx, time, floor);
     const surprise = this.context.observe(x, timed ? dayPartOf(phase) : undefined);
-    const r2 = v.residual * v.residual;
+    const r2 = c.residual * c.residual;
     const recent = s.rows === 0 ? r2 : s.recent + RECENT_WEIGHT * (r2 - s.recent);
     const tiny = floor * floor + Number.MIN_VALUE;
     const volatility = s.rows < 2 ? 0 : Math.abs(Math.log((recent + tiny) / (s.usual + tiny)));
     s.run = s.rows > 0 && x === s.last ? s.run + 1 : 0;
-    const raws = [v.raw, v.persistent, c.raw, surprise, volatility, s.run];
-    const probability = Math.min(
-      1,
-      SCORERS * Math.min(...raws.map((raw, i) => this.tails[i]!.probability(raw))),
+    const raws = [v.raw, v.persistent, v.drift, c.raw, surprise, volatility, s.run];
+    const probabilities = raws.map((raw, i) =>
+      i === DRIFT && v.periodic ? 1 : this.tails[i]!.probability(raw),
     );
+    const smallest = probabilities.indexOf(Math.min(...probabilities));
+    const probability = Math.min(1, SCORERS * probabilities[smallest]!);
     this.learn(raws, r2, recent, x, at);
-    return this.verdict(probability, expected);
+    return this.verdict(probability, v.expected, SCORER_NAMES[smallest]!);
   }
 
   snapshot(): SingleStreamState {
@@ -145,7 +158,7 @@ export class SingleStreamDetector implements PropertyDetector {
     tails.forEach((t, i) => this.tails[i]!.restore(t));
   }
 
-  private verdict(probability: number, expected: number): StreamVerdict {
+  private verdict(probability: number, expected: number, scorer: string): StreamVerdict {
     const { alarmProbability, suppressRows, learnRows } = this.settings;
     const s = this.s;
     const judged = s.rows > learnRows;
@@ -162,9 +175,10 @@ export class SingleStreamDetector implements PropertyDetector {
       score,
       probability,
       alarm,
+      scorer,
       expected,
       reason: judged
-        ? `tail probability ${probability.toExponential(1)} against the stream's own history`
+        ? `${scorer}: tail probability ${probability.toExponential(1)} against the stream's own history`
         : `learning the stream (${s.rows}/${learnRows})`,
     };
   }

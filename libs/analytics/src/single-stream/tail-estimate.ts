@@ -53,7 +53,8 @@ export class TailEstimate {
 
   /**
    * The exponential tail over the top TAIL_SHARE: threshold u and decay beta, from the median
-   * excess (beta = median / ln 2), so a few extreme values in the history do not fatten it.
+   * excess over u (beta = median excess / ln 2), so a few extreme values in the history do
+   * not fatten it.
    */
   private tailFit(): { n: number; k: number; u: number; beta: number } | undefined {
     const sorted = this.state.fitted;
@@ -61,8 +62,12 @@ export class TailEstimate {
     if (n < 2 * MIN_TAIL) return undefined;
     const k = Math.max(MIN_TAIL, Math.floor(TAIL_SHARE * n));
     const u = sorted[n - k]!;
-    const median = sorted[n - k + Math.floor(k / 2)]! - u;
-    return { n, k, u, beta: Math.max(median / Math.LN2, this.minDecay) };
+    const excess = sorted[n - k + Math.floor(k / 2)]! - u;
+    // Never a tail lighter than the body: a decay at least (u - median) / (2 ln 10), about a
+    // Gaussian's, so a bounded score piled at its maximum (a cycle's extremes) does not make
+    // a value a little past that maximum look impossible.
+    const body = (u - sorted[Math.floor(n / 2)]!) / (2 * Math.LN10);
+    return { n, k, u, beta: Math.max(excess / Math.LN2, body, this.minDecay) };
   }
 
   add(x: number): void {

@@ -3,6 +3,7 @@ import {
   checkMultivariateSettings,
   DEFAULT_MULTIVARIATE_SETTINGS,
 } from '../multivariate/multivariate-settings';
+import { singleStreamSettingsFor } from './single-stream-settings-for';
 import {
   DEFAULT_MONITOR_SETTINGS,
   type MonitorSettings,
@@ -34,6 +35,8 @@ export function monitorSettingsFor(model: TwinModel): MonitorSettings {
     // 0 turns the missing-sensor check off for a property reported only on change.
     if (a.missingAfterIntervals !== undefined)
       own.missingAfterIntervals = a.missingAfterIntervals || undefined;
+    const singleStream = singleStreamSettingsFor(model, property, a.singleStream);
+    if (singleStream) own.singleStream = singleStream;
     properties[property] = own;
   }
   const multivariate = multivariateSettingsFor(model);

@@ -119,7 +119,10 @@ export class SingleStreamDetector implements PropertyDetector {
     if (step > 0 && step < s.resolution) s.resolution = step;
     // A scale never below half the sensor's resolution (one step of a quantised sensor is not
     // an event) nor a millionth of the range seen (a flat stream stays judgeable).
-    const floor = Math.max(1e-6 * (s.high - s.low), s.resolution < Number.MAX_VALUE ? s.resolution / 2 : 0);
+    const floor = Math.max(
+      1e-6 * (s.high - s.low),
+      s.resolution < Number.MAX_VALUE ? s.resolution / 2 : 0,
+    );
     const v = this.value.observe(x, time, floor);
     const dx = s.rows === 0 ? 0 : x - s.last;
     const c = this.change.observe(dx, time, floor);
@@ -162,13 +165,15 @@ export class SingleStreamDetector implements PropertyDetector {
     const { alarmProbability, suppressRows, learnRows } = this.settings;
     const s = this.s;
     const judged = s.rows > learnRows;
-    const full = judged ? scoreOf(probability, alarmProbability) : 0;
+    // The envelope follows the score from the start, so an event that began while learning
+    // does not look new on the first judged row.
+    const full = scoreOf(probability, alarmProbability);
     s.sinceAlarm += 1;
     // Spike-shaped: reported only as it rises over its own recent peak, and not while an alarm
     // just raised is being followed up.
     const rising = full > s.envelope;
     s.envelope = Math.max(full, s.envelope * ENVELOPE_DECAY);
-    const score = s.sinceAlarm > suppressRows && rising ? full : 0;
+    const score = judged && s.sinceAlarm > suppressRows && rising ? full : 0;
     const alarm = score >= 0.5;
     if (alarm) s.sinceAlarm = 0;
     return {

@@ -7,6 +7,8 @@
 //
 //   npm run bench:streams                 # everything (a few minutes on a shared core)
 //   npm run bench:streams -- --quick      # the development set and the baselines only
+//   npm run bench:streams -- --real       # the real streams only (SKAB, IMS)
+// (TWINLOG_DATA=/path/to/shared/data where ../shared/data is not next to the repository)
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SINGLE_STREAM, type SingleStreamSettings } from '@twinlog/analytics';
 import { realStreamChecks } from './streams/real-streams';
@@ -43,10 +45,16 @@ function line(label: string, j: Judged, base?: Judged): string {
 
 function main(): number {
   const quick = process.argv.includes('--quick');
+  if (process.argv.includes('--real')) {
+    for (const text of realStreamChecks(singleStream(), multivariateOnOne)) console.log(text);
+    return 0;
+  }
   const dev = generateStreams(DEV_SEED, STREAMS);
   const rows = dev.reduce((n, s) => n + s.values.length, 0);
   const windows = dev.reduce((n, s) => n + s.anomalies.length, 0);
-  console.log(`development set: seed ${DEV_SEED}, ${dev.length} streams, ${rows} rows, ${windows} anomalies`);
+  console.log(
+    `development set: seed ${DEV_SEED}, ${dev.length} streams, ${rows} rows, ${windows} anomalies`,
+  );
   const started = performance.now();
   const ours = run(dev, singleStream());
   const perRow = ((performance.now() - started) * 1000) / rows;
@@ -59,7 +67,9 @@ function main(): number {
   for (const [label, detector] of baselines) {
     const theirs = run(dev, detector);
     console.log(line(label, theirs));
-    console.log(`  single-stream / this baseline: onsets x${ratio(ours.onsets, theirs.onsets)}, best score x${ratio(ours.best, theirs.best)}`);
+    console.log(
+      `  single-stream / this baseline: onsets x${ratio(ours.onsets, theirs.onsets)}, best score x${ratio(ours.best, theirs.best)}`,
+    );
   }
   console.log(`cost: ${perRow.toFixed(1)} µs per row (one core, machine shared)`);
   console.log('\ndetection by injected kind (single-stream, onsets):');
@@ -70,7 +80,9 @@ function main(): number {
   for (const [key, low, high] of sensitivityGrid()) {
     const a = run(dev, singleStream({ ...DEFAULT_SINGLE_STREAM, ...low }));
     const b = run(dev, singleStream({ ...DEFAULT_SINGLE_STREAM, ...high }));
-    console.log(`  ${key.padEnd(17)} x0.5: onsets ${a.onsets.toFixed(1)}, best ${a.best.toFixed(1)} | x1.5: onsets ${b.onsets.toFixed(1)}, best ${b.best.toFixed(1)}`);
+    console.log(
+      `  ${key.padEnd(17)} x0.5: onsets ${a.onsets.toFixed(1)}, best ${a.best.toFixed(1)} | x1.5: onsets ${b.onsets.toFixed(1)}, best ${b.best.toFixed(1)}`,
+    );
   }
 
   console.log('\nheld-out generator seeds (defaults unchanged):');
@@ -78,7 +90,10 @@ function main(): number {
     const corpus = generateStreams(seed, STREAMS);
     const j = run(corpus, singleStream());
     const g = run(corpus, windowedGaussian());
-    console.log(line(`seed ${seed}`, j, g) + `  windowed Gaussian ${g.onsets.toFixed(1)} / best ${g.best.toFixed(1)}`);
+    console.log(
+      line(`seed ${seed}`, j, g) +
+        `  windowed Gaussian ${g.onsets.toFixed(1)} / best ${g.best.toFixed(1)}`,
+    );
   }
 
   console.log('\nreal streams, each property alone:');
@@ -97,8 +112,16 @@ function sensitivityGrid(): Grid {
   const half = (n: number) => Math.max(1, Math.round(n * 0.5));
   const more = (n: number) => Math.round(n * 1.5);
   return [
-    ['alarmProbability', { alarmProbability: d.alarmProbability * 0.5 }, { alarmProbability: d.alarmProbability * 1.5 }],
-    ['suppressRows', { suppressRows: half(d.suppressRows) }, { suppressRows: more(d.suppressRows) }],
+    [
+      'alarmProbability',
+      { alarmProbability: d.alarmProbability * 0.5 },
+      { alarmProbability: d.alarmProbability * 1.5 },
+    ],
+    [
+      'suppressRows',
+      { suppressRows: half(d.suppressRows) },
+      { suppressRows: more(d.suppressRows) },
+    ],
     ['learnRows', { learnRows: half(d.learnRows) }, { learnRows: more(d.learnRows) }],
     ['historyRows', { historyRows: half(d.historyRows) }, { historyRows: more(d.historyRows) }],
     ['levelWeight', { levelWeight: d.levelWeight * 0.5 }, { levelWeight: d.levelWeight * 1.5 }],

@@ -54,7 +54,9 @@ function over(score: number[], threshold: number): number[] {
 export function judge(corpus: Labelled[], outputs: Scored[]): Judged {
   const windows: Window[][] = corpus.map((s) => anomalyWindows(s.length, s.anomalies));
   const perfect = windows.reduce((p, w) => p + perfectRaw(w), 0);
-  const corpusScore = (rowsOf: (o: Scored) => number[]): { score: number; parts: StreamScore[] } => {
+  const corpusScore = (
+    rowsOf: (o: Scored) => number[],
+  ): { score: number; parts: StreamScore[] } => {
     const parts = corpus.map((s, i) => scoreStream(s.length, windows[i]!, rowsOf(outputs[i]!)));
     return { score: normalisedScore(parts, perfect), parts };
   };

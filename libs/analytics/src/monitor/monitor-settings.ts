@@ -1,8 +1,9 @@
-import { TwinlogError, type TwinModel } from '@twinlog/domain';
+import type { TwinModel } from '@twinlog/domain';
 import {
   checkMultivariateSettings,
   DEFAULT_MULTIVARIATE_SETTINGS,
 } from '../multivariate/multivariate-settings';
+import { checkForModel } from './model-invalid';
 import { singleStreamSettingsFor } from './single-stream-settings-for';
 import {
   DEFAULT_MONITOR_SETTINGS,
@@ -56,13 +57,6 @@ function multivariateSettingsFor(model: TwinModel): TwinMultivariateSettings | u
     adaptation: own.adaptation ?? d.adaptation,
     limitMargin: own.limitMargin ?? d.limitMargin,
   };
-  try {
-    checkMultivariateSettings(settings);
-  } catch (error) {
-    throw new TwinlogError(
-      'MODEL_INVALID',
-      `model ${model.type} v${model.version}: anomaly.${(error as Error).message}`,
-    );
-  }
+  checkForModel(model, 'anomaly.', () => checkMultivariateSettings(settings));
   return settings;
 }

@@ -1,9 +1,10 @@
-import { TwinlogError, type TwinModel } from '@twinlog/domain';
+import type { TwinModel } from '@twinlog/domain';
 import {
   checkSingleStreamSettings,
   DEFAULT_SINGLE_STREAM,
   type SingleStreamSettings,
 } from '../single-stream/single-stream-settings';
+import { checkForModel } from './model-invalid';
 
 type Own = NonNullable<TwinModel['properties'][string]['anomaly']>['singleStream'];
 
@@ -28,13 +29,8 @@ export function singleStreamSettingsFor(
           alarmProbability: own.alarmProbability ?? d.alarmProbability,
           suppressRows: own.suppressReadings ?? d.suppressRows,
         };
-  try {
-    checkSingleStreamSettings(settings);
-  } catch (error) {
-    throw new TwinlogError(
-      'MODEL_INVALID',
-      `model ${model.type} v${model.version}: properties.${property}.anomaly.${(error as Error).message}`,
-    );
-  }
+  checkForModel(model, `properties.${property}.anomaly.`, () =>
+    checkSingleStreamSettings(settings),
+  );
   return settings;
 }

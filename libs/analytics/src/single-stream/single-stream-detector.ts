@@ -154,7 +154,8 @@ export class SingleStreamDetector implements PropertyDetector {
 
   restore(state: unknown): void {
     const { value, change, context, tails, ...own } = structuredClone(state as SingleStreamState);
-    this.s = own;
+    // JSON turns NaN (no row or no time yet) into null.
+    this.s = { ...own, last: own.last ?? Number.NaN, lastAt: own.lastAt ?? Number.NaN };
     this.value.restore(value);
     this.change.restore(change);
     this.context.restore(context);

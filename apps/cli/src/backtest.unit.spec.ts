@@ -115,4 +115,34 @@ describe('npx twinlog backtest (the exact invocation scripts rely on)', () => {
     expect(flaggedWith('4')).toBeGreaterThan(80);
     expect(flaggedWith('1e9')).toBe(0);
   });
+
+  it('judges a single property column with the single-stream detector: one alarm at a level shift', () => {
+    // 1,000 five-minute rows of noise around 20; from row 700 the level is 26 (a new normal).
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const lines = ['time,flow'];
+    for (let i = 0; i < 1000; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 300_000).toISOString().replace('T', ' ');
+      lines.push(`${at.slice(0, 19)},${((i >= 700 ? 26 : 20) + random()).toFixed(3)}`);
+    }
+    const input = join(dir, 'one.csv');
+    const output = join(dir, 'one-scores.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const run = npx(['backtest', '--input', input, '--output', output]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /scored 1000 rows of 1 property \(flow\) with the single-stream detector/,
+    );
+    const rows = readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((r) => r.split(','));
+    expect(rows).toHaveLength(1000);
+    expect(rows.every(([, score]) => Number(score) >= 0 && Number(score) <= 1)).toBe(true);
+    const onsets = rows.flatMap(([, , a], i) => (a === '1' && rows[i - 1]?.[2] !== '1' ? [i] : []));
+    expect(onsets).toEqual([700]);
+    // Spike-shaped: the score is over 0.5 on the alarm row only, not for the hours after.
+    expect(rows.filter(([, score]) => Number(score) >= 0.5)).toHaveLength(1);
+  });
 });

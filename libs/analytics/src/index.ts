@@ -6,6 +6,7 @@ export * from './multivariate/normal-model';
 export * from './multivariate/multivariate-detector';
 export * from './episodes/episode-tracker';
 export * from './backtest/score-series';
+export * from './single-stream/index';
 export * from './detectors/detector';
 export * from './detectors/limits.detector';
 export * from './detectors/rate-of-change.detector';

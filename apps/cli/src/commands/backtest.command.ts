@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   DEFAULT_SERIES_SCORING,
+  DEFAULT_SINGLE_STREAM,
   scoreSeries,
+  scoreSingleStream,
   type SeriesScoringSettings,
 } from '@twinlog/analytics';
 
@@ -20,21 +22,20 @@ const KNOBS = {
 } as const;
 
 /**
- * `twinlog backtest`: runs the anomaly service's multivariate detector over a CSV file, with no
- * server, so the settings a user tunes here are the ones the service runs. Input: a header row,
- * the timestamp in the first column, numeric properties in the others (`,` or `;` separated;
- * an empty cell is a missing value). Output: `timestamp,score,anomaly`, one row per input row, in
- * input order.
+ * `twinlog backtest`: runs the anomaly service's detectors over a CSV file, with no server, so
+ * the settings a user tunes here are the ones the service runs: the multivariate detector over
+ * two or more property columns, the single-stream detector (its defaults, as the service runs
+ * it) over one. Input: a header row, the timestamp in the first column, numeric properties in
+ * the others (`,` or `;` separated; an empty cell is a missing value). Output:
+ * `timestamp,score,anomaly`, one row per input row, in input order.
  */
 export function backtestCommand(args: string[], cwd: string, out: (line: string) => void): number {
-  const { input, output, settings } = parseArgs(args);
+  const { input, output, settings, tuned } = parseArgs(args);
   const { times, rows, columns } = readSeries(readFileSync(resolve(cwd, input), 'utf8'));
+  if (columns.length === 1)
+    return backtestOneProperty(cwd, output, { times, rows, columns }, tuned, out);
   const verdicts = scoreSeries(rows, settings);
-  const lines = ['timestamp,score,anomaly'];
-  verdicts.forEach((v, i) =>
-    lines.push(`${csvCell(times[i]!)},${v.score.toFixed(6)},${v.anomaly ? 1 : 0}`),
-  );
-  writeFileSync(resolve(cwd, output), `${lines.join('\n')}\n`);
+  writeScores(cwd, output, times, verdicts);
   const flagged = verdicts.filter((v) => v.anomaly).length;
   const learned = Math.min(settings.fitRows, rows.length);
   out(
@@ -46,10 +47,65 @@ export function backtestCommand(args: string[], cwd: string, out: (line: string)
   return 0;
 }
 
+/** One property column: the single-stream detector, with the service's defaults. */
+function backtestOneProperty(
+  cwd: string,
+  output: string,
+  { times, rows, columns }: { times: string[]; rows: number[][]; columns: string[] },
+  tuned: string[],
+  out: (line: string) => void,
+): number {
+  const verdicts = scoreSingleStream(
+    rows.map((r) => r[0]!),
+    times.map(epochMs),
+  );
+  writeScores(cwd, output, times, verdicts);
+  const alarms = verdicts.filter((v, i) => v.anomaly && !verdicts[i - 1]?.anomaly).length;
+  const learned = Math.min(DEFAULT_SINGLE_STREAM.learnRows, rows.length);
+  out(
+    `scored ${rows.length} rows of 1 property (${columns[0]}) with the single-stream detector; ` +
+      `first ${learned} rows learned; ${alarms} alarms; wrote ${output}`,
+  );
+  if (tuned.length > 0)
+    out(
+      `note: ${tuned.map((t) => `--${t}`).join(', ')} tune the multivariate detector (two or more columns); not used`,
+    );
+  return 0;
+}
+
+function writeScores(
+  cwd: string,
+  output: string,
+  times: string[],
+  verdicts: { score: number; anomaly: boolean }[],
+): void {
+  const lines = ['timestamp,score,anomaly'];
+  verdicts.forEach((v, i) =>
+    lines.push(`${csvCell(times[i]!)},${v.score.toFixed(6)},${v.anomaly ? 1 : 0}`),
+  );
+  writeFileSync(resolve(cwd, output), `${lines.join('\n')}\n`);
+}
+
+/**
+ * A timestamp cell as epoch ms (NaN when it is not a time: the detector then does without the
+ * time of day). A date-time without a zone is read as UTC, so a day's cycle falls on the same
+ * hours on any machine; a plain number is epoch seconds, or ms when it is that large.
+ */
+export function epochMs(cell: string): number {
+  const text = cell.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) {
+    const n = Number(text);
+    return Math.abs(n) >= 1e11 ? n : n * 1000;
+  }
+  const naive = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
+  return Date.parse(naive ? `${text.replace(' ', 'T')}Z` : text);
+}
+
 function parseArgs(args: string[]): {
   input: string;
   output: string;
   settings: SeriesScoringSettings;
+  tuned: string[];
 } {
   const values = new Map<string, string>();
   for (let i = 0; i < args.length; i += 2) {
@@ -63,8 +119,10 @@ function parseArgs(args: string[]): {
   const output = values.get('output');
   if (!input || !output) throw new Error(`backtest needs --input and --output: ${BACKTEST_USAGE}`);
   const settings: SeriesScoringSettings = { ...DEFAULT_SERIES_SCORING };
+  const tuned: string[] = [];
   for (const [name, value] of values) {
     if (name === 'input' || name === 'output') continue;
+    tuned.push(name);
     const knob = Object.hasOwn(KNOBS, name) ? KNOBS[name as keyof typeof KNOBS] : undefined;
     if (!knob) throw new Error(`backtest: unknown option --${name}: ${BACKTEST_USAGE}`);
     const n = Number(value);
@@ -75,7 +133,7 @@ function parseArgs(args: string[]): {
   const least = 4 * settings.smoothing + 8;
   if (settings.fitRows < least)
     throw new Error(`--fit-rows must be at least 4 x smoothing + 8 (${least})`);
-  return { input, output, settings };
+  return { input, output, settings, tuned };
 }
 
 function readSeries(text: string): { times: string[]; rows: number[][]; columns: string[] } {

@@ -1,8 +1,10 @@
-import { TwinlogError, type TwinModel } from '@twinlog/domain';
+import type { TwinModel } from '@twinlog/domain';
 import {
   checkMultivariateSettings,
   DEFAULT_MULTIVARIATE_SETTINGS,
 } from '../multivariate/multivariate-settings';
+import { checkForModel } from './model-invalid';
+import { singleStreamSettingsFor } from './single-stream-settings-for';
 import {
   DEFAULT_MONITOR_SETTINGS,
   type MonitorSettings,
@@ -34,6 +36,8 @@ export function monitorSettingsFor(model: TwinModel): MonitorSettings {
     // 0 turns the missing-sensor check off for a property reported only on change.
     if (a.missingAfterIntervals !== undefined)
       own.missingAfterIntervals = a.missingAfterIntervals || undefined;
+    const singleStream = singleStreamSettingsFor(model, property, a.singleStream);
+    if (singleStream) own.singleStream = singleStream;
     properties[property] = own;
   }
   const multivariate = multivariateSettingsFor(model);
@@ -53,13 +57,6 @@ function multivariateSettingsFor(model: TwinModel): TwinMultivariateSettings | u
     adaptation: own.adaptation ?? d.adaptation,
     limitMargin: own.limitMargin ?? d.limitMargin,
   };
-  try {
-    checkMultivariateSettings(settings);
-  } catch (error) {
-    throw new TwinlogError(
-      'MODEL_INVALID',
-      `model ${model.type} v${model.version}: anomaly.${(error as Error).message}`,
-    );
-  }
+  checkForModel(model, 'anomaly.', () => checkMultivariateSettings(settings));
   return settings;
 }

@@ -6,6 +6,7 @@ import {
 } from '../episodes/episode-tracker';
 import type { MultivariateDetectorState } from '../multivariate/multivariate-detector';
 import type { MultivariateSettings } from '../multivariate/multivariate-settings';
+import type { SingleStreamSettings } from '../single-stream/single-stream-settings';
 import type { PropertyVectorState } from './property-vector';
 import type { SilenceWatchState } from './silence-watch';
 
@@ -20,6 +21,8 @@ export interface PropertyMonitorSettings {
   maxRatePerSecond?: number;
   /** Usual reporting intervals of silence, while the twin's other sensors report, that make a sensor missing (off when undefined). */
   missingAfterIntervals?: number;
+  /** The single-stream detector's settings (off when undefined). */
+  singleStream?: SingleStreamSettings;
 }
 
 /** The twin-level multivariate channel: its detector's settings and the vector's properties. */

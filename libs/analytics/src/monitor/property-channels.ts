@@ -5,6 +5,8 @@ import { FlatlineDetector } from '../detectors/flatline.detector';
 import { LimitsDetector } from '../detectors/limits.detector';
 import { RateOfChangeDetector } from '../detectors/rate-of-change.detector';
 import { EpisodeTracker } from '../episodes/episode-tracker';
+import { SingleStreamDetector } from '../single-stream/single-stream-detector';
+import { SINGLE_STREAM_EPISODES } from '../single-stream/single-stream-episodes';
 import type {
   AnomalyChange,
   MonitoredReading,
@@ -125,7 +127,9 @@ export class PropertyChannels {
       tracker: new EpisodeTracker(
         IMMEDIATE.has(detector.name)
           ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
-          : this.settings.episodes,
+          : detector instanceof SingleStreamDetector
+            ? SINGLE_STREAM_EPISODES // its score is already an alarm decision
+            : this.settings.episodes,
       ),
       episodeId: null,
     };
@@ -145,6 +149,7 @@ export class PropertyChannels {
       }
       if (own.flatlineSeconds !== undefined)
         detectors.push(new FlatlineDetector(own.flatlineSeconds));
+      if (own.singleStream) detectors.push(new SingleStreamDetector(own.singleStream));
       channels = detectors.map((detector) => this.channel(detector));
       this.channels.set(property, channels);
     }

@@ -60,6 +60,23 @@ export const anomalySettingsSchema = z
     baselineWarmUp: z.number().int().positive().optional(),
     /** Adaptive baseline: weight of the newest reading (how fast normal drift is followed). */
     baselineWeight: finite.positive().max(1).optional(),
+    /**
+     * The single-stream detector for a property that moves on its own (a temperature with a
+     * daily cycle, a counter): true for its defaults, or some of its settings. Off by default.
+     */
+    singleStream: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            /** Tail probability per reading at which an alarm opens (default 1e-4). */
+            alarmProbability: finite.positive().max(0.5).optional(),
+            /** Readings after an alarm during which no new one opens (default 150). */
+            suppressReadings: z.number().int().positive().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 

@@ -194,7 +194,8 @@ function mask(text: string, twinlogs: readonly string[]): string {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Only the syntax characters: under the u flag an escaped "-" is an error.
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -305,11 +305,14 @@ describe('ordinary report English and the plant names pass (review 22b)', () => 
     'DC drive',
     'Kühlpumpe Süd',
     'насос',
+    'pump-one',
+    'line (one) [b] *x+ $y ^z | a\\b / c?',
   ];
   it.each([
     'Pump One needs attention: {F1}.',
     'Second press and LV switchboard XII are fine.',
     'Kühlpumpe Süd and насос are fine; DC drive too.',
+    'The twin pump-one, on line (one) [b] *x+ $y ^z | a\\b / c?, is fine.',
   ])('accepts the plant names of the data block in %j', (text) => {
     expect(checkReportSections(one(text), PROBE, names)).toEqual([]);
     expect(checkReportSections(one(text), PROBE)).not.toEqual([]);

@@ -36,7 +36,7 @@ export const AROUND_A_PLACEHOLDER =
   'a placeholder stands between spaces: right before it only "(" (itself after a space), right after it only ) , ; : . ! ? followed by a space or the end';
 
 /** Besides letters: ASCII punctuation and space, tab, newline, and typographic quotes and dashes. */
-const PUNCTUATION = /^[\x20-\x7E\t\n‘’“”–—]$/u;
+const PUNCTUATION = /^[\x20-\x7E\t\r\n‘’“”–—]$/u;
 /** A letter a-z or A-Z, with or without accents (its NFD is the letter then marks). */
 const LATIN_LETTER = /^[A-Za-z]\p{M}*$/u;
 export const REPERTOIRE =
@@ -97,7 +97,8 @@ const REFERRING = new RegExp(
     String.raw`\b(?:no|each|every|any)\s+one\b`,
     String.raw`\bone\s+(?:of|another)\b`,
     String.raw`\bsingle\s+points?\s+of\s+failure\b`,
-    String.raw`\bdouble[\s-]check(?:s|ed|ing)?\b`,
+    // Compounds that name a kind of equipment or an action, not a count.
+    String.raw`\b(?:single|double)[\s-](?:phase|acting|stage|check(?:s|ed|ing)?)\b`,
   ].join('|'),
   'giu',
 );

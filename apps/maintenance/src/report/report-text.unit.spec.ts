@@ -282,6 +282,7 @@ describe('ordinary report English and the plant names pass (review 22b)', () => 
     'Both bearings are worn.',
     'It is a single point of failure.',
     'Double-check the coolant sensor.',
+    'A single-phase motor drives the double-acting cylinder; double check it.',
     'No one reported the fault.',
     'One of the twins needs attention.',
     'Plan a shift.',

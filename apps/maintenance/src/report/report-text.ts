@@ -5,7 +5,8 @@ import { PLACEHOLDER, textProblems } from './report-text-rules';
 /**
  * What the model writes for a maintenance report, and the rule that keeps every number in it
  * Twinlog's: its text may cite figures only as {F3}, states no number of its own (no digit, no
- * number word, no Roman numeral) and keeps each placeholder apart from what surrounds it
+ * number word, no Roman numeral, no character outside a small English repertoire; Twinlog's own
+ * names excepted) and keeps each placeholder apart from what surrounds it
  * (report-text-rules.ts). The server then puts the figures' values in (one pass: a value is
  * never read for placeholders).
  */
@@ -25,12 +26,19 @@ export type ReportSections = z.infer<typeof REPORT_SECTIONS>;
 /** At most this many problems go back to the model (and into AI_ANSWER_INVALID's details). */
 const MAX_PROBLEMS = 20;
 
-/** The problems of the model's sections against the figures: none when they may be used. */
-export function checkReportSections(answer: ReportSections, figures: readonly Figure[]): string[] {
+/**
+ * The problems of the model's sections against the figures: none when they may be used.
+ * `twinlogs`: Twinlog's own strings of the data block (reportNames), which the model may repeat.
+ */
+export function checkReportSections(
+  answer: ReportSections,
+  figures: readonly Figure[],
+  twinlogs: readonly string[] = [],
+): string[] {
   const known = new Set(figures.map((f) => f.id));
   const problems = answer.sections.flatMap((section, i) => [
-    ...textProblems(`sections.${i}.title`, section.title, known),
-    ...textProblems(`sections.${i}.text`, section.text, known),
+    ...textProblems(`sections.${i}.title`, section.title, known, twinlogs),
+    ...textProblems(`sections.${i}.text`, section.text, known, twinlogs),
   ]);
   if (problems.length <= MAX_PROBLEMS) return problems;
   const more = problems.length - MAX_PROBLEMS + 1;

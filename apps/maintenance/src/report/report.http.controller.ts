@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { TwinEventsView } from '../twins/twin-events-view';
 import { REPORT_ANSWER, type ReportAnswer } from './report-answer';
 import { buildReportFacts, type ReportScope } from './report-facts';
-import { REPORT_INSTRUCTIONS, reportData } from './report-prompt';
+import { REPORT_INSTRUCTIONS, reportData, reportNames } from './report-prompt';
 import { twinsOfScope } from './report-scope';
 import { checkReportSections, REPORT_SECTIONS, reportMarkdown, substitute } from './report-text';
 
@@ -106,14 +106,15 @@ export class ReportHttpController {
       history: (twinId) => this.view.history.of(twinId),
       now: Date.parse(generatedAt),
     });
+    const data = reportData(facts, twins);
     const answer = await this.assistant.ask(
       {
         name: 'maintenance-report',
         schema: REPORT_SECTIONS,
         instructions: REPORT_INSTRUCTIONS,
-        data: reportData(facts, twins),
+        data,
         maxOutputTokens: 3000,
-        check: (written) => checkReportSections(written, facts.figures),
+        check: (written) => checkReportSections(written, facts.figures, reportNames(data)),
       },
       { caller: caller.id, signal: gone, refresh: query.refresh },
     );

@@ -371,6 +371,74 @@ describe.each<Mode>(['embedded', 'distributed'])(
       expect(retry!.body.messages.at(-1).content).toMatch(/twelve\\+" states a number in words/);
     });
 
+    it("the review's live answer (an invisible character, a stem, Greek letters) is 502 AI_ANSWER_INVALID (review 22b)", async () => {
+      const live = {
+        json: {
+          sections: [
+            {
+              title: 'Summary',
+              text: 'Replace the spindle within tw\u200belve hours; wear rose tenfold. Part \u03A7\u0399\u0399 is next.',
+            },
+          ],
+        },
+      };
+      server.answer(live, live);
+      const { status, json } = await report(`twin=${twins.spindle}`);
+      expect(status).toBe(502);
+      expect(json.error.code).toBe('AI_ANSWER_INVALID');
+      const problems: string = json.error.details.problems.join('\n');
+      for (const part of ['U+200B', '"tenfold" states a number in words', 'U+03A7'])
+        expect(problems).toContain(part);
+    });
+
+    it('a twin named with number words can be named in its report: 200 (review 22b)', async () => {
+      const press = `press-${id}`;
+      const name = 'Press One, DC drive';
+      await append(worker.infra.log, press, [
+        {
+          type: 'TwinRegistered',
+          occurredAt: iso(NOW - HOUR),
+          data: {
+            twinType: 'hydraulic-press',
+            modelVersion: 1,
+            level: 'asset',
+            parentId: null,
+            site: 'plant-a',
+            name,
+            limits: {},
+          },
+        } as DecidedEvent,
+      ]);
+      const view = worker.service.app.get(TwinEventsView);
+      await until(
+        async () => view.directory.get(press)?.name,
+        (n) => n === name,
+        'the press folded in',
+      );
+      server.answer({
+        respond: (request: RecordedAiRequest) => {
+          const figures = dataOf(request).figures;
+          const twinsIn = figures.find((f) => f.label.startsWith('twins in the report'))!.id;
+          return {
+            json: {
+              sections: [
+                {
+                  title: 'Summary',
+                  text: `${name}: no one reported a fault; twins in the report: {${twinsIn}}. First, double-check the DC motor.`,
+                },
+              ],
+            },
+          };
+        },
+      });
+      const { status, json } = await report(`twin=${press}`);
+      expect(status).toBe(200);
+      expect(json.sections[0].text).toBe(
+        `${name}: no one reported a fault; twins in the report: 1 twin. First, double-check the DC motor.`,
+      );
+      expect(server.chatRequests()).toHaveLength(1);
+    });
+
     it('the model server failing is 502 AI_UNAVAILABLE, never the key', async () => {
       server.answer({ status: 500, message: 'boom' });
       const { status, json } = await report(`twin=${twins.spindle}`);

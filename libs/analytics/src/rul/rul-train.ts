@@ -10,6 +10,8 @@ import { fitRidge } from './ridge';
 import { fitSensorNormalisation, normaliseUnit } from './sensor-normaliser';
 import { allBut, unitFolds } from './unit-folds';
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec } from './window-features';
+import { cutWeights } from './cut-weights';
+import type { CutDistribution } from './rul-cuts';
 
 export interface RulTrainingOptions {
   /** Targets are min(RUL, cap): early life looks healthy, so RUL is only readable near the end. */
@@ -20,6 +22,13 @@ export interface RulTrainingOptions {
   /** Folds (by unit) whose out-of-fold errors give the band; 0 trains no band (quicker). */
   bandFolds: number;
   seed: number;
+  /**
+   * The cuts the model will be asked about (how far from failure, how much history), or null
+   * for every cycle alike. Training rows are weighted so that each unit counts once and each of
+   * its cycles as often as a test cut would land there: squared loss then learns the expected
+   * RUL under that distribution, which is what a test set of such cuts scores.
+   */
+  testCut: CutDistribution | null;
 }
 
 export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
@@ -29,6 +38,7 @@ export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
   boosting: DEFAULT_BOOSTING,
   bandFolds: 3,
   seed: 1,
+  testCut: null,
 };
 
 /** Out-of-fold cycles whose true RUL is within this multiple of the cap inform the band. */
@@ -58,6 +68,8 @@ export function trainRulModel(
   if (options.bandFolds < 2) return model;
   const predicted: number[] = [];
   const truth: number[] = [];
+  const weights: number[] = [];
+  const heldUnits: number[] = [];
   const folds = unitFolds(units, options.bandFolds, options.seed + 1);
   folds.forEach((held, k) => {
     const foldModel = fitPointModel(allBut(folds, k), options, (done, total) =>
@@ -66,16 +78,24 @@ export function trainRulModel(
     for (const unit of held) {
       const series = predictRulSeries(foldModel, unit);
       const uncapped = cappedRul(unit, Infinity);
-      // The band speaks for units within reach of failure (as in a test set), not for the long
-      // healthy stretch where the capped truth is trivially met and would narrow every band.
+      const atCut = options.testCut ? cutWeights([unit], options.testCut) : null;
       uncapped.forEach((rul, t) => {
-        if (rul > BAND_HORIZON * options.cap) return;
+        // Weighted to where test cuts land; without a test cut, every cycle within reach of
+        // failure alike (not the long healthy stretch, where the capped truth is trivially met).
+        const w = atCut ? atCut[t]! : rul <= BAND_HORIZON * options.cap ? 1 : 0;
+        if (w <= 0) return;
         predicted.push(series[t]!);
         truth.push(Math.min(rul, options.cap));
+        weights.push(w);
+        heldUnits.push(unit.unit);
       });
     }
   });
-  return { ...model, bands: fitBands(predicted, truth, options.cap) };
+  const bands = fitBands(predicted, truth, options.cap, {
+    ...(options.testCut ? { weights } : {}),
+    units: heldUnits,
+  });
+  return { ...model, bands };
 }
 
 function fitPointModel(
@@ -98,6 +118,7 @@ function fitPointModel(
     offset += rows.length;
   }
   const y = Float64Array.from(targets);
+  const weights = options.testCut ? cutWeights(units, options.testCut) : undefined;
   const regressor: RulRegressor =
     options.regressor === 'trees'
       ? {
@@ -108,6 +129,7 @@ function fitPointModel(
             width,
             { ...options.boosting, seed: options.seed },
             onStep,
+            weights,
           ),
         }
       : { kind: 'linear', linear: fitRidge(rowsOf(x, width), y) };
@@ -118,7 +140,12 @@ function fitPointModel(
     ...pipeline,
     regressor,
     bands: null,
-    training: { units: units.length, rows: targets.length, seed: options.seed },
+    training: {
+      units: units.length,
+      rows: targets.length,
+      seed: options.seed,
+      ...(options.testCut ? { testCut: options.testCut } : {}),
+    },
   };
 }
 

@@ -13,6 +13,8 @@
 //   npm run bench:cmapss                                   # FD001-FD004, 2 repeats
 //   npm run bench:cmapss -- --sets FD001 --repeats 1       # a quicker run
 //   npm run bench:cmapss -- --sets FD004 --every 2         # every 2nd unit (development)
+//   npm run bench:cmapss -- --baseline-band                # the issue-8 model's band too
+//   npm run bench:cmapss -- --no-band --no-baseline        # point figures of the model only
 import {
   DEFAULT_HOLDOUT_DRAWS,
   DEFAULT_HOLDOUT_SEED,
@@ -21,6 +23,7 @@ import {
   TRAINING_LIKE_CUTS,
   crossValidateRul,
   scoreHoldout,
+  trainingCutFor,
   type CutPlan,
   type HoldoutScores,
   type RulTrainingOptions,
@@ -36,14 +39,15 @@ function option(name: string): string | undefined {
 const draws = Number(option('cuts') ?? DEFAULT_HOLDOUT_DRAWS);
 const repeats = Number(option('repeats') ?? 2);
 const every = Number(option('every') ?? 1);
-const PLANS = ['official-like', 'early cuts', 'issue-8 cuts'] as const;
+const PLANS = ['official-like', 'early cuts', 'late cuts', 'issue-8 cuts'] as const;
 
 function plansFor(set: string): CutPlan[] {
   const cut = OFFICIAL_LIKE_CUTS[set]!;
   return [
     { name: PLANS[0], draws, cut },
     { name: PLANS[1], draws, cut: { ...cut, shape: 'early' } },
-    { name: PLANS[2], draws, cut: TRAINING_LIKE_CUTS },
+    { name: PLANS[2], draws, cut: { ...cut, shape: 'late' } },
+    { name: PLANS[3], draws, cut: TRAINING_LIKE_CUTS },
   ];
 }
 
@@ -95,7 +99,9 @@ function measure(
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const range = (xs: number[], digits: number) =>
-  `${mean(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
+  xs.length === 0
+    ? '-'
+    : `${mean(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
 
 function main(): void {
   const sets = (option('sets') ?? CMAPSS_SETS.join(',')).split(',');
@@ -107,10 +113,17 @@ function main(): void {
     const before: Scores[] = [];
     for (let r = 0; r < repeats; r++) {
       const seed = DEFAULT_HOLDOUT_SEED + r;
-      const bandFolds = r === 0 ? DEFAULT_RUL_TRAINING.bandFolds : 0;
-      const current = { ...DEFAULT_RUL_TRAINING, bandFolds, testCut: cut, cap: cut.maxRul };
+      const withBand = r === 0 && !process.argv.includes('--no-band');
+      const bandFolds = withBand ? DEFAULT_RUL_TRAINING.bandFolds : 0;
+      const testCut = trainingCutFor(cut);
+      const current = { ...DEFAULT_RUL_TRAINING, bandFolds, testCut, cap: cut.maxRul };
       model.push(measure(set, units, 'model', current, seed));
-      before.push(measure(set, units, 'issue-8', { ...DEFAULT_RUL_TRAINING, bandFolds }, seed));
+      // The issue-8 model's band costs three more models per fold: only with --baseline-band.
+      const baselineBand = process.argv.includes('--baseline-band') ? bandFolds : 0;
+      if (!process.argv.includes('--no-baseline'))
+        before.push(
+          measure(set, units, 'issue-8', { ...DEFAULT_RUL_TRAINING, bandFolds: baselineBand }, seed),
+        );
     }
     const col = (runs: Scores[], plan: (typeof PLANS)[number], f: (s: HoldoutScores) => number, d = 2) =>
       range(
@@ -123,9 +136,11 @@ function main(): void {
         `${mean(model.map((s) => s['official-like'].rmseRange[0])).toFixed(2)}-` +
         `${mean(model.map((s) => s['official-like'].rmseRange[1])).toFixed(2)} | ` +
         `${col(model, 'official-like', (s) => s.phm08, 0)} | ${col(model, 'early cuts', (s) => s.rmse)} | ` +
+        `${col(model, 'late cuts', (s) => s.rmse)} | ${col(model, 'issue-8 cuts', (s) => s.rmse)} | ` +
         `${pct(model[0]!['official-like'].coverage)} (${pct(model[0]!['official-like'].belowP10)} / ` +
         `${pct(model[0]!['official-like'].aboveP90)}) | ${col(before, 'official-like', (s) => s.rmse)} | ` +
-        `${col(before, 'issue-8 cuts', (s) => s.rmse)} | ${pct(before[0]!['official-like'].coverage)} | ` +
+        `${col(before, 'early cuts', (s) => s.rmse)} | ${col(before, 'late cuts', (s) => s.rmse)} | ` +
+        `${col(before, 'issue-8 cuts', (s) => s.rmse)} | ${col(before, 'official-like', (s) => s.phm08, 0)} | ` +
         `${(official(model) / official(before)).toFixed(2)} |`,
     );
   }
@@ -133,9 +148,9 @@ function main(): void {
     `\nmean (lowest-highest) over ${repeats} fold splits of 5-fold CV by unit, ${draws} draws of one cut per held-out unit:`,
   );
   console.log(
-    '| set | units | **RMSE, official-like cuts** | one draw, lowest-highest | PHM08 | RMSE, early-leaning cuts | P10-P90 coverage (below P10 / above P90) | issue-8 model, official-like | issue-8 model, issue-8 cuts | issue-8 model coverage | RMSE ratio to issue-8 |',
+    '| set | units | **RMSE, official-like cuts** | one draw, lowest-highest | PHM08 | early-leaning cuts | late-leaning cuts | issue-8 cuts | P10-P90 coverage (below P10 / above P90) | issue-8 model: official-like | early | late | issue-8 cuts | PHM08 | RMSE ratio to issue-8 |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   summary.forEach((row) => console.log(row));
 }
 

@@ -11,6 +11,7 @@ import {
   crossValidateRul,
   cutsForSet,
   predictRul,
+  trainingCutFor,
   scoreHoldout,
   trainRulModel,
   type CutDistribution,
@@ -20,7 +21,7 @@ import {
 import { readCmapssFile, readModelFile, writeModelFile } from './rul-files';
 
 export const RUL_USAGE = `  twinlog rul train --input train_FD001.txt --model model.json [--test-cut FD001] [--cap N]
-                    [--trees 400] [--band-folds 3] [--seed 1]
+                    [--trees 400] [--band-folds 5] [--seed 1]
                                 learn an RUL model from run-to-failure units (NASA C-MAPSS format, .gz too)
   twinlog rul predict --model model.json --input test_FD001.txt --output rul.csv [--bands]
                                 RUL at each unit's last cycle: unit,rul (--bands adds p10,p50,p90)
@@ -140,12 +141,13 @@ function evaluate(
     ...trainingOptions(option, input),
     ...(linear ? { regressor: 'linear' as const } : {}),
   };
-  const judged = options.testCut ?? cutsForSet(input);
+  const judged = testCutOption(option('test-cut'), input) ?? cutsForSet(input);
   const draws = integer(option('cuts'), DEFAULT_HOLDOUT_DRAWS, 'cuts', 1);
   const folds = integer(option('folds'), DEFAULT_HOLDOUT_FOLDS, 'folds', 2);
   const plans = [
     { name: 'official-like', draws, cut: judged },
     { name: 'early cuts', draws, cut: { ...judged, shape: 'early' as const } },
+    { name: 'late cuts', draws, cut: { ...judged, shape: 'late' as const } },
     { name: 'issue-8 cuts', draws, cut: TRAINING_LIKE_CUTS },
   ];
   const cases = crossValidateRul(
@@ -180,7 +182,8 @@ function scoreLine(s: HoldoutScores, cap: number, units: number): string {
 
 function describeCut(cut: CutDistribution | null): string {
   if (!cut) return 'on every cycle alike';
-  return `for cuts leaving RUL ${cut.minRul}-${cut.maxRul}${cut.shape === 'early' ? ' (early-leaning)' : ''} after at least ${cut.minHistory} cycles`;
+  const shape = cut.shape === 'uniform' ? '' : ` (${cut.shape}-leaning)`;
+  return `for cuts leaving RUL ${cut.minRul}-${cut.maxRul}${shape} after at least ${cut.minHistory} cycles`;
 }
 
 function trainingOptions(
@@ -188,7 +191,8 @@ function trainingOptions(
   input: string,
 ): RulTrainingOptions {
   const d = DEFAULT_RUL_TRAINING;
-  const testCut = testCutOption(option('test-cut'), input);
+  const judged = testCutOption(option('test-cut'), input);
+  const testCut = judged ? trainingCutFor(judged) : null;
   // The horizon: a model trained for given cuts can say as much as they leave, else the issue-8 cap.
   const horizon = testCut ? testCut.maxRul : d.cap;
   return {

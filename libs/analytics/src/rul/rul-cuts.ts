@@ -5,15 +5,18 @@ import type { UnitHistory } from './cmapss-parse';
  * test engine's series "ends some time prior to system failure" (the data's readme), leaving a
  * true RUL between a few cycles and an upper bound, with at least a minimum history seen.
  * `uniform` draws the true RUL uniformly in [minRul, min(maxRul, life - minHistory)]; `early`
- * leans toward early cuts (density rising with the RUL: short histories, long RULs), the stress
- * case for a model that needs a long own history.
+ * leans toward early cuts (density rising linearly with the RUL: short histories, long RULs),
+ * the stress case for a model that needs a long own history; `late` leans the other way
+ * (density falling linearly: most cuts near failure, few long RULs).
  */
 export interface CutDistribution {
   minHistory: number;
   minRul: number;
   maxRul: number;
-  shape: 'uniform' | 'early';
+  shape: CutShape;
 }
+
+export type CutShape = 'uniform' | 'early' | 'late';
 
 /**
  * The official test sets as the literature tabulates them (shortest test history; range of the
@@ -43,6 +46,16 @@ export const TRAINING_LIKE_CUTS: CutDistribution = {
   shape: 'uniform',
 };
 
+/**
+ * The cut a model is trained for, given the range it will be asked about: the same range, with
+ * the weight leaning toward failure (density falling linearly). It keeps the whole range (a model
+ * trained this way can say up to maxRul) while spending its fit where the sensors carry the most;
+ * in cross-validation it did better than a model trained for uniform cuts even on uniform cuts.
+ */
+export function trainingCutFor(cut: CutDistribution): CutDistribution {
+  return { ...cut, shape: 'late' };
+}
+
 /** The official-like cut for a data set named like `train_FD004.txt`, else the widest one. */
 export function cutsForSet(name: string): CutDistribution {
   const set = /FD00[1-4]/i.exec(name)?.[0]?.toUpperCase();
@@ -60,8 +73,16 @@ export function drawTruth(cut: CutDistribution, life: number, u: number): number
   const range = truthRange(cut, life);
   if (!range) return null;
   const [lo, hi] = range;
-  const share = cut.shape === 'early' ? Math.sqrt(u) : u;
+  const share =
+    cut.shape === 'early' ? Math.sqrt(u) : cut.shape === 'late' ? 1 - Math.sqrt(1 - u) : u;
   return Math.min(hi, lo + Math.floor(share * (hi - lo + 1)));
+}
+
+/** The relative density of a true RUL `rul` in [lo, hi] under the cut's shape. */
+export function truthDensity(shape: CutShape, rul: number, lo: number, hi: number): number {
+  if (shape === 'early') return rul - lo + 0.5;
+  if (shape === 'late') return hi - rul + 0.5;
+  return 1;
 }
 
 /** The unit as a test set would show it: its first `cycles` cycles. */

@@ -5,6 +5,7 @@ import {
   cutsForSet,
   drawTruth,
   OFFICIAL_LIKE_CUTS,
+  trainingCutFor,
   truncateUnit,
   truthRange,
   WIDEST_CUTS,
@@ -39,6 +40,10 @@ describe('test-like cuts', () => {
     const draws = Array.from({ length: 20_000 }, () => drawTruth(early, 400, random())!);
     const upperHalf = draws.filter((t) => t > (6 + 195) / 2).length / draws.length;
     expect(upperHalf).toBeCloseTo(0.75, 1);
+    const late = { ...fd004, shape: 'late' as const };
+    const near = Array.from({ length: 20_000 }, () => drawTruth(late, 400, random())!);
+    expect(near.filter((t) => t > (6 + 195) / 2).length / near.length).toBeCloseTo(0.25, 1);
+    expect(trainingCutFor(fd004)).toEqual({ ...fd004, shape: 'late' });
   });
 
   it('are named by the data set in a file name, else the widest', () => {
@@ -61,6 +66,11 @@ describe('test-like cuts', () => {
       });
       offset += life;
     }
+    // Leaning late: a cycle nearer failure weighs more, each unit still counts once.
+    const late = cutWeights(fleet.slice(0, 1), { ...fd004, shape: 'late' });
+    const life = fleet[0]!.cycles.length;
+    expect(late.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 9);
+    expect(late[life - 1 - 10]!).toBeGreaterThan(late[life - 1 - 90]!);
   });
 });
 

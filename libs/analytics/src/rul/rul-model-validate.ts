@@ -67,7 +67,7 @@ const schema = z.object({
         minHistory: z.number().int().min(1),
         minRul: z.number().int().min(0),
         maxRul: z.number().int().min(0),
-        shape: z.enum(['uniform', 'early']),
+        shape: z.enum(['uniform', 'early', 'late']),
       })
       .optional(),
   }),

@@ -12,6 +12,7 @@ import { unitFolds } from './unit-folds';
 
 const quick: RulTrainingOptions = {
   ...DEFAULT_RUL_TRAINING,
+  bandFolds: 3,
   cap: 60,
   boosting: { ...DEFAULT_RUL_TRAINING.boosting, trees: 60, learningRate: 0.1, minLeafRows: 20 },
 };

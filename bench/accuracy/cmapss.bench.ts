@@ -63,13 +63,18 @@ function measure(
   const started = performance.now();
   let last = 0;
   const plans = plansFor(set);
-  const cases = crossValidateRul(units, options, { folds: 5, seed, plans }, (stage, done, total) => {
-    const now = performance.now();
-    if (now - last > 5000) {
-      process.stderr.write(`  ${set} ${name} seed ${seed}: ${stage}, tree ${done}/${total}\n`);
-      last = now;
-    }
-  });
+  const cases = crossValidateRul(
+    units,
+    options,
+    { folds: 5, seed, plans },
+    (stage, done, total) => {
+      const now = performance.now();
+      if (now - last > 5000) {
+        process.stderr.write(`  ${set} ${name} seed ${seed}: ${stage}, tree ${done}/${total}\n`);
+        last = now;
+      }
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const scores = Object.fromEntries(
     plans.map((p) => [
@@ -122,10 +127,21 @@ function main(): void {
       const baselineBand = process.argv.includes('--baseline-band') ? bandFolds : 0;
       if (!process.argv.includes('--no-baseline'))
         before.push(
-          measure(set, units, 'issue-8', { ...DEFAULT_RUL_TRAINING, bandFolds: baselineBand }, seed),
+          measure(
+            set,
+            units,
+            'issue-8',
+            { ...DEFAULT_RUL_TRAINING, bandFolds: baselineBand },
+            seed,
+          ),
         );
     }
-    const col = (runs: Scores[], plan: (typeof PLANS)[number], f: (s: HoldoutScores) => number, d = 2) =>
+    const col = (
+      runs: Scores[],
+      plan: (typeof PLANS)[number],
+      f: (s: HoldoutScores) => number,
+      d = 2,
+    ) =>
       range(
         runs.map((s) => f(s[plan])),
         d,
@@ -150,7 +166,9 @@ function main(): void {
   console.log(
     '| set | units | **RMSE, official-like cuts** | one draw, lowest-highest | PHM08 | early-leaning cuts | late-leaning cuts | issue-8 cuts | P10-P90 coverage (below P10 / above P90) | issue-8 model: official-like | early | late | issue-8 cuts | PHM08 | RMSE ratio to issue-8 |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   summary.forEach((row) => console.log(row));
 }
 

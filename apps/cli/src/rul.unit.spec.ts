@@ -85,13 +85,18 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
       ]),
     );
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^16 units, 2 folds by unit, 2 draws of one cut per held-out unit; trained for cuts leaving RUL 7-145 \(late-leaning\) after at least 31 cycles, horizon 145/);
-    const rmse = /official-like \(for cuts leaving RUL 7-145 after at least 31 cycles\): RMSE ([\d.]+)/.exec(
-      run.stdout,
+    expect(run.stdout).toMatch(
+      /^16 units, 2 folds by unit, 2 draws of one cut per held-out unit; trained for cuts leaving RUL 7-145 \(late-leaning\) after at least 31 cycles, horizon 145/,
     );
+    const rmse =
+      /official-like \(for cuts leaving RUL 7-145 after at least 31 cycles\): RMSE ([\d.]+)/.exec(
+        run.stdout,
+      );
     expect(Number(rmse?.[1])).toBeLessThan(12);
     expect(run.stdout).toMatch(/early cuts \(.*\(early-leaning\).*\): RMSE [\d.]+/);
-    expect(run.stdout).toMatch(/issue-8 cuts \(for cuts leaving RUL 5-150 after at least 31 cycles\): RMSE/);
+    expect(run.stdout).toMatch(
+      /issue-8 cuts \(for cuts leaving RUL 5-150 after at least 31 cycles\): RMSE/,
+    );
     expect(run.stdout).toMatch(/P10-P90 coverage \d+% \(below P10 \d+%, above P90 \d+%\)/);
   });
 

@@ -178,7 +178,11 @@ describe('RUL band', () => {
       }
     const weighted = fitBands(predicted, truth, 1000, { weights, units });
     const plain = fitBands(predicted, truth, 1000, { units });
-    expect(weighted.calibration).toEqual({ weighting: 'test-cut', units: 60, levels: [0.1, 0.5, 0.9] });
+    expect(weighted.calibration).toEqual({
+      weighting: 'test-cut',
+      units: 60,
+      levels: [0.1, 0.5, 0.9],
+    });
     const coverage = (bands: RulBands) => {
       let inside = 0;
       for (let k = 0; k < 4000; k++) {

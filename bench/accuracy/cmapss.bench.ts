@@ -103,10 +103,11 @@ function measure(
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const range = (xs: number[], digits: number) =>
-  xs.length === 0
-    ? '-'
-    : `${mean(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
+const range = (xs: number[], digits: number) => {
+  if (xs.length === 0) return '-';
+  if (xs.length === 1) return xs[0]!.toFixed(digits);
+  return `${mean(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
+};
 
 function main(): void {
   const sets = (option('sets') ?? CMAPSS_SETS.join(',')).split(',');

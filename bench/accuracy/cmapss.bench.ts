@@ -23,7 +23,7 @@ import {
   TRAINING_LIKE_CUTS,
   crossValidateRul,
   scoreHoldout,
-  trainingCutFor,
+  trainingFor,
   type CutPlan,
   type HoldoutScores,
   type RulTrainingOptions,
@@ -121,8 +121,7 @@ function main(): void {
       const seed = DEFAULT_HOLDOUT_SEED + r;
       const withBand = r === 0 && !process.argv.includes('--no-band');
       const bandFolds = withBand ? DEFAULT_RUL_TRAINING.bandFolds : 0;
-      const testCut = trainingCutFor(cut);
-      const current = { ...DEFAULT_RUL_TRAINING, bandFolds, testCut, cap: cut.maxRul };
+      const current = { ...DEFAULT_RUL_TRAINING, bandFolds, ...trainingFor(cut) };
       model.push(measure(set, units, 'model', current, seed));
       // The issue-8 model's band costs three more models per fold: only with --baseline-band.
       const baselineBand = process.argv.includes('--baseline-band') ? bandFolds : 0;

@@ -36,7 +36,7 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
     expect(train.stdout).toMatch(/trained on 16 units .* 1 operating regime\(s\), 15 sensors kept/);
     // Named train_FD001: trained for the official FD001 test cuts unless told otherwise.
     expect(train.stdout).toMatch(
-      /for cuts leaving RUL 7-145 \(late-leaning\) after at least 31 cycles, horizon 145;/,
+      /every cycle alike, band calibrated for cuts leaving RUL 7-145 after at least 31 cycles, horizon 125;/,
     );
 
     const predict = npx([
@@ -86,7 +86,7 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
     );
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(
-      /^16 units, 2 folds by unit, 2 draws of one cut per held-out unit; trained for cuts leaving RUL 7-145 \(late-leaning\) after at least 31 cycles, horizon 145/,
+      /^16 units, 2 folds by unit, 2 draws of one cut per held-out unit; trained every cycle alike, band calibrated for cuts leaving RUL 7-145 after at least 31 cycles, horizon 125/,
     );
     const rmse =
       /official-like \(for cuts leaving RUL 7-145 after at least 31 cycles\): RMSE ([\d.]+)/.exec(

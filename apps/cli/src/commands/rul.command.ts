@@ -11,7 +11,7 @@ import {
   crossValidateRul,
   cutsForSet,
   predictRul,
-  trainingCutFor,
+  trainingFor,
   scoreHoldout,
   trainRulModel,
   type CutDistribution,
@@ -104,7 +104,7 @@ function train(
     `trained on ${units.length} units (${model.training.rows} cycles) in ${seconds} s: ` +
       `${model.normalisation.regimes.centers.length} operating regime(s), ${model.normalisation.kept.length} sensors kept, ` +
       `${options.boosting.trees} trees, ${model.bands ? `band from ${options.bandFolds} out-of-fold models` : 'no band'}, ` +
-      `${describeCut(options.testCut)}, horizon ${options.cap}; wrote ${modelPath}`,
+      `${describeTraining(options)}, horizon ${options.cap}; wrote ${modelPath}`,
   );
   return 0;
 }
@@ -158,7 +158,7 @@ function evaluate(
   );
   out(
     `${units.length} units, ${folds} folds by unit, ${draws} draws of one cut per held-out unit; ` +
-      `trained ${describeCut(options.testCut)}, horizon ${options.cap}`,
+      `trained ${describeTraining(options)}, horizon ${options.cap}`,
   );
   for (const plan of plans) {
     const s = scoreHoldout(
@@ -180,8 +180,13 @@ function scoreLine(s: HoldoutScores, cap: number, units: number): string {
   );
 }
 
-function describeCut(cut: CutDistribution | null): string {
-  if (!cut) return 'on every cycle alike';
+function describeTraining(options: RulTrainingOptions): string {
+  if (!options.testCut) return 'on every cycle alike';
+  const rows = options.weighRows ? 'rows weighted' : 'every cycle alike, band calibrated';
+  return `${rows} ${describeCut(options.testCut)}`;
+}
+
+function describeCut(cut: CutDistribution): string {
   const shape = cut.shape === 'uniform' ? '' : ` (${cut.shape}-leaning)`;
   return `for cuts leaving RUL ${cut.minRul}-${cut.maxRul}${shape} after at least ${cut.minHistory} cycles`;
 }
@@ -192,13 +197,11 @@ function trainingOptions(
 ): RulTrainingOptions {
   const d = DEFAULT_RUL_TRAINING;
   const judged = testCutOption(option('test-cut'), input);
-  const testCut = judged ? trainingCutFor(judged) : null;
-  // The horizon: a model trained for given cuts can say as much as they leave, else the issue-8 cap.
-  const horizon = testCut ? testCut.maxRul : d.cap;
+  const plan = judged ? trainingFor(judged) : { testCut: null, weighRows: false, cap: d.cap };
   return {
     ...d,
-    testCut,
-    cap: integer(option('cap'), horizon, 'cap', 1),
+    ...plan,
+    cap: integer(option('cap'), plan.cap, 'cap', 1),
     bandFolds: integer(option('band-folds'), d.bandFolds, 'band-folds', 0),
     seed: integer(option('seed'), d.seed, 'seed', 0),
     boosting: { ...d.boosting, trees: integer(option('trees'), d.boosting.trees, 'trees', 1) },

@@ -46,16 +46,6 @@ export const TRAINING_LIKE_CUTS: CutDistribution = {
   shape: 'uniform',
 };
 
-/**
- * The cut a model is trained for, given the range it will be asked about: the same range, with
- * the weight leaning toward failure (density falling linearly). It keeps the whole range (a model
- * trained this way can say up to maxRul) while spending its fit where the sensors carry the most;
- * in cross-validation it did better than a model trained for uniform cuts even on uniform cuts.
- */
-export function trainingCutFor(cut: CutDistribution): CutDistribution {
-  return { ...cut, shape: 'late' };
-}
-
 /** The official-like cut for a data set named like `train_FD004.txt`, else the widest one. */
 export function cutsForSet(name: string): CutDistribution {
   const set = /FD00[1-4]/i.exec(name)?.[0]?.toUpperCase();

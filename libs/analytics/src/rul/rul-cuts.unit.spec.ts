@@ -5,12 +5,11 @@ import {
   cutsForSet,
   drawTruth,
   OFFICIAL_LIKE_CUTS,
-  trainingCutFor,
   truncateUnit,
   truthRange,
   WIDEST_CUTS,
 } from './rul-cuts';
-import { DEFAULT_RUL_TRAINING, trainRulModel } from './rul-train';
+import { DEFAULT_RUL_TRAINING, trainingFor, trainRulModel } from './rul-train';
 import { syntheticFleet } from './testing/synthetic-fleet';
 
 const fd004 = OFFICIAL_LIKE_CUTS['FD004']!;
@@ -43,7 +42,14 @@ describe('test-like cuts', () => {
     const late = { ...fd004, shape: 'late' as const };
     const near = Array.from({ length: 20_000 }, () => drawTruth(late, 400, random())!);
     expect(near.filter((t) => t > (6 + 195) / 2).length / near.length).toBeCloseTo(0.25, 1);
-    expect(trainingCutFor(fd004)).toEqual({ ...fd004, shape: 'late' });
+    // Past every-cycle training's reach the rows lean late; within it (FD001) they do not.
+    expect(trainingFor(fd004)).toEqual({
+      testCut: { ...fd004, shape: 'late' },
+      weighRows: true,
+      cap: 195,
+    });
+    const fd001 = OFFICIAL_LIKE_CUTS['FD001']!;
+    expect(trainingFor(fd001)).toEqual({ testCut: fd001, weighRows: false, cap: 125 });
   });
 
   it('are named by the data set in a file name, else the widest', () => {

@@ -70,6 +70,7 @@ const schema = z.object({
         shape: z.enum(['uniform', 'early', 'late']),
       })
       .optional(),
+    weighRows: z.boolean().optional(),
   }),
 });
 

@@ -25,6 +25,15 @@ export interface RulModel {
   regressor: RulRegressor;
   /** Residual quantiles from out-of-fold predictions, or null when trained without them. */
   bands: RulBands | null;
-  /** `testCut`: the cuts the rows were weighted to (absent: every cycle alike, as before issue 23). */
-  training: { units: number; rows: number; seed: number; testCut?: CutDistribution };
+  /**
+   * `testCut`: the cuts the model was trained for (its band calibrated at them); `weighRows`:
+   * whether the rows were weighted to them. Absent: every cycle alike, as before issue 23.
+   */
+  training: {
+    units: number;
+    rows: number;
+    seed: number;
+    testCut?: CutDistribution;
+    weighRows?: boolean;
+  };
 }

@@ -24,11 +24,15 @@ export interface RulTrainingOptions {
   seed: number;
   /**
    * The cuts the model will be asked about (how far from failure, how much history), or null
-   * for every cycle alike. Training rows are weighted so that each unit counts once and each of
-   * its cycles as often as a test cut would land there: squared loss then learns the expected
-   * RUL under that distribution, which is what a test set of such cuts scores.
+   * for every cycle alike. The band is calibrated on out-of-fold residuals at such cuts.
    */
   testCut: CutDistribution | null;
+  /**
+   * With a test cut, whether training rows are weighted to it: each unit counts once and each
+   * of its cycles as often as a cut lands there, so squared loss learns the expected RUL among
+   * such cuts. Otherwise every cycle counts alike (the issue-8 training).
+   */
+  weighRows: boolean;
 }
 
 export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
@@ -41,7 +45,28 @@ export const DEFAULT_RUL_TRAINING: RulTrainingOptions = {
   bandFolds: 5,
   seed: 1,
   testCut: null,
+  weighRows: false,
 };
+
+/**
+ * Every-cycle training with a cap of 125 reads RUL well up to ~150 cycles (the issue-8 cuts);
+ * beyond, it says 125 where the truth may be 195. Past this reach, rows are weighted to the cuts.
+ */
+const EVERY_CYCLE_REACH = 150;
+
+/**
+ * How to train for a set of test cuts: if they stay within the reach of every-cycle training
+ * (FD001/FD003, up to 145), that with the cap of 125, calibrating only the band to the cuts;
+ * if they go further (FD002/FD004, up to 195), rows weighted to the cuts leaning toward failure
+ * (density falling linearly: the fit goes where the sensors say most, the range is kept) and
+ * the horizon at the cuts' longest RUL. Chosen by cross-validation on the training sets.
+ */
+export function trainingFor(
+  cut: CutDistribution,
+): Pick<RulTrainingOptions, 'testCut' | 'weighRows' | 'cap'> {
+  if (cut.maxRul <= EVERY_CYCLE_REACH) return { testCut: cut, weighRows: false, cap: 125 };
+  return { testCut: { ...cut, shape: 'late' }, weighRows: true, cap: cut.maxRul };
+}
 
 /** Out-of-fold cycles whose true RUL is within this multiple of the cap inform the band. */
 const BAND_HORIZON = 1.2;
@@ -123,7 +148,8 @@ function fitPointModel(
     offset += rows.length;
   }
   const y = Float64Array.from(targets);
-  const weights = options.testCut ? cutWeights(units, options.testCut) : undefined;
+  const weights =
+    options.testCut && options.weighRows ? cutWeights(units, options.testCut) : undefined;
   const regressor: RulRegressor =
     options.regressor === 'trees'
       ? {
@@ -149,7 +175,7 @@ function fitPointModel(
       units: units.length,
       rows: targets.length,
       seed: options.seed,
-      ...(options.testCut ? { testCut: options.testCut } : {}),
+      ...(options.testCut ? { testCut: options.testCut, weighRows: options.weighRows } : {}),
     },
   };
 }

@@ -34,6 +34,10 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
     const train = npx(['rul', 'train', '--input', 'train_FD001.txt', '--model', 'model.json']);
     expect([train.status, train.stderr]).toEqual([0, expect.stringMatching(/tree 400\/400/)]);
     expect(train.stdout).toMatch(/trained on 16 units .* 1 operating regime\(s\), 15 sensors kept/);
+    // Named train_FD001: trained for the official FD001 test cuts unless told otherwise.
+    expect(train.stdout).toMatch(
+      /every cycle alike, band calibrated for cuts leaving RUL 7-145 after at least 31 cycles, horizon 125;/,
+    );
 
     const predict = npx([
       'rul',
@@ -81,8 +85,19 @@ describe('npx twinlog rul (the exact invocations scripts rely on)', () => {
       ]),
     );
     expect(run.status).toBe(0);
-    const rmse = /16 units, 2 folds by unit, 32 held-out cuts: RMSE ([\d.]+)/.exec(run.stdout);
+    expect(run.stdout).toMatch(
+      /^16 units, 2 folds by unit, 2 draws of one cut per held-out unit; trained every cycle alike, band calibrated for cuts leaving RUL 7-145 after at least 31 cycles, horizon 125/,
+    );
+    const rmse =
+      /official-like \(for cuts leaving RUL 7-145 after at least 31 cycles\): RMSE ([\d.]+)/.exec(
+        run.stdout,
+      );
     expect(Number(rmse?.[1])).toBeLessThan(12);
+    expect(run.stdout).toMatch(/early cuts \(.*\(early-leaning\).*\): RMSE [\d.]+/);
+    expect(run.stdout).toMatch(
+      /issue-8 cuts \(for cuts leaving RUL 5-150 after at least 31 cycles\): RMSE/,
+    );
+    expect(run.stdout).toMatch(/P10-P90 coverage \d+% \(below P10 \d+%, above P90 \d+%\)/);
   });
 
   it('names the line of a malformed data file and refuses a bad model, with exit code 2', () => {

@@ -1,23 +1,35 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  DEFAULT_HOLDOUT,
+  DEFAULT_HOLDOUT_DRAWS,
+  DEFAULT_HOLDOUT_FOLDS,
+  DEFAULT_HOLDOUT_SEED,
   DEFAULT_RUL_TRAINING,
+  OFFICIAL_LIKE_CUTS,
+  TRAINING_LIKE_CUTS,
+  WIDEST_CUTS,
   crossValidateRul,
+  cutsForSet,
   predictRul,
+  trainingFor,
   scoreHoldout,
   trainRulModel,
+  type CutDistribution,
+  type HoldoutScores,
   type RulTrainingOptions,
 } from '@twinlog/analytics';
 import { readCmapssFile, readModelFile, writeModelFile } from './rul-files';
 
-export const RUL_USAGE = `  twinlog rul train --input train_FD001.txt --model model.json [--cap 125] [--trees 400]
-                    [--band-folds 3] [--seed 1]
+export const RUL_USAGE = `  twinlog rul train --input train_FD001.txt --model model.json [--test-cut FD001] [--cap N]
+                    [--trees 400] [--band-folds 5] [--seed 1]
                                 learn an RUL model from run-to-failure units (NASA C-MAPSS format, .gz too)
   twinlog rul predict --model model.json --input test_FD001.txt --output rul.csv [--bands]
                                 RUL at each unit's last cycle: unit,rul (--bands adds p10,p50,p90)
-  twinlog rul evaluate --input train_FD001.txt [--folds 5] [--cuts 5] [--linear]
-                                cross-validate by unit (held-out units cut early), print RMSE and PHM08`;
+  twinlog rul evaluate --input train_FD001.txt [--folds 5] [--cuts 5] [--test-cut FD001] [--linear]
+                                cross-validate by unit, held-out units cut like the official test sets:
+                                RMSE, PHM08 and band coverage
+  --test-cut FD001..FD004|widest|none: the test cuts the model is trained and judged for (default:
+                                the set named in the input file, else widest; none: every cycle alike)`;
 
 type Out = (line: string) => void;
 
@@ -42,7 +54,7 @@ export function rulCommand(args: string[], cwd: string, out: Out, progress: Out)
       return train(
         path('input', TRAIN),
         path('model', TRAIN),
-        trainingOptions(option),
+        trainingOptions(option, rest[rest.indexOf('--input') + 1] ?? ''),
         out,
         progress,
       );
@@ -61,7 +73,7 @@ export function rulCommand(args: string[], cwd: string, out: Out, progress: Out)
   }
 }
 
-const TRAINING = ['cap', 'trees', 'band-folds', 'seed'];
+const TRAINING = ['cap', 'trees', 'band-folds', 'seed', 'test-cut'];
 const KNOWN: Record<string, string[] | undefined> = {
   train: ['input', 'model', ...TRAINING],
   predict: ['model', 'input', 'output', 'bands'],
@@ -91,7 +103,8 @@ function train(
   out(
     `trained on ${units.length} units (${model.training.rows} cycles) in ${seconds} s: ` +
       `${model.normalisation.regimes.centers.length} operating regime(s), ${model.normalisation.kept.length} sensors kept, ` +
-      `${options.boosting.trees} trees, ${model.bands ? `band from ${options.bandFolds} out-of-fold models` : 'no band'}; wrote ${modelPath}`,
+      `${options.boosting.trees} trees, ${model.bands ? `band from ${options.bandFolds} out-of-fold models` : 'no band'}, ` +
+      `${describeTraining(options)}, horizon ${options.cap}; wrote ${modelPath}`,
   );
   return 0;
 }
@@ -125,38 +138,83 @@ function evaluate(
 ): number {
   const units = readCmapssFile(input);
   const options = {
-    ...trainingOptions(option),
+    ...trainingOptions(option, input),
     ...(linear ? { regressor: 'linear' as const } : {}),
   };
-  const protocol = {
-    ...DEFAULT_HOLDOUT,
-    folds: integer(option('folds'), DEFAULT_HOLDOUT.folds, 'folds', 2),
-    cutsPerUnit: integer(option('cuts'), DEFAULT_HOLDOUT.cutsPerUnit, 'cuts', 1),
-  };
+  const judged = testCutOption(option('test-cut'), input) ?? cutsForSet(input);
+  const draws = integer(option('cuts'), DEFAULT_HOLDOUT_DRAWS, 'cuts', 1);
+  const folds = integer(option('folds'), DEFAULT_HOLDOUT_FOLDS, 'folds', 2);
+  const plans = [
+    { name: 'official-like', draws, cut: judged },
+    { name: 'early cuts', draws, cut: { ...judged, shape: 'early' as const } },
+    { name: 'late cuts', draws, cut: { ...judged, shape: 'late' as const } },
+    { name: 'issue-8 cuts', draws, cut: TRAINING_LIKE_CUTS },
+  ];
   const cases = crossValidateRul(
     units,
     options,
-    protocol,
+    { folds, seed: DEFAULT_HOLDOUT_SEED, plans },
     throttled(progress, (stage, done, total) => `${stage}: ${done}/${total}`),
   );
-  const s = scoreHoldout(cases, options.cap, protocol.cutsPerUnit);
   out(
-    `${units.length} units, ${protocol.folds} folds by unit, ${s.cases} held-out cuts: RMSE ${s.rmse.toFixed(2)} ` +
-      `(vs min(truth, ${options.cap}) ${s.rmseCapped.toFixed(2)}), PHM08 ${s.phm08.toFixed(0)} per ${units.length} units, ` +
-      `mean error ${s.meanError.toFixed(1)}, P10-P90 coverage ${(100 * s.coverage).toFixed(0)}%`,
+    `${units.length} units, ${folds} folds by unit, ${draws} draws of one cut per held-out unit; ` +
+      `trained ${describeTraining(options)}, horizon ${options.cap}`,
   );
+  for (const plan of plans) {
+    const s = scoreHoldout(
+      cases.filter((c) => c.plan === plan.name),
+      options.cap,
+    );
+    out(`${plan.name} (${describeCut(plan.cut)}): ${scoreLine(s, options.cap, units.length)}`);
+  }
   return 0;
 }
 
-function trainingOptions(option: (name: string) => string | undefined): RulTrainingOptions {
+function scoreLine(s: HoldoutScores, cap: number, units: number): string {
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  return (
+    `RMSE ${s.rmse.toFixed(2)} (draws ${s.rmseRange.map((r) => r.toFixed(2)).join('-')}; ` +
+    `vs min(truth, ${cap}) ${s.rmseCapped.toFixed(2)}), PHM08 ${s.phm08.toFixed(0)} per ${units} units, ` +
+    `mean error ${s.meanError.toFixed(1)}, P10-P90 coverage ${pct(s.coverage)} ` +
+    `(below P10 ${pct(s.belowP10)}, above P90 ${pct(s.aboveP90)})`
+  );
+}
+
+function describeTraining(options: RulTrainingOptions): string {
+  if (!options.testCut) return 'on every cycle alike';
+  const rows = options.weighRows ? 'rows weighted' : 'every cycle alike, band calibrated';
+  return `${rows} ${describeCut(options.testCut)}`;
+}
+
+function describeCut(cut: CutDistribution): string {
+  const shape = cut.shape === 'uniform' ? '' : ` (${cut.shape}-leaning)`;
+  return `for cuts leaving RUL ${cut.minRul}-${cut.maxRul}${shape} after at least ${cut.minHistory} cycles`;
+}
+
+function trainingOptions(
+  option: (name: string) => string | undefined,
+  input: string,
+): RulTrainingOptions {
   const d = DEFAULT_RUL_TRAINING;
+  const judged = testCutOption(option('test-cut'), input);
+  const plan = judged ? trainingFor(judged) : { testCut: null, weighRows: false, cap: d.cap };
   return {
     ...d,
-    cap: integer(option('cap'), d.cap, 'cap', 1),
+    ...plan,
+    cap: integer(option('cap'), plan.cap, 'cap', 1),
     bandFolds: integer(option('band-folds'), d.bandFolds, 'band-folds', 0),
     seed: integer(option('seed'), d.seed, 'seed', 0),
     boosting: { ...d.boosting, trees: integer(option('trees'), d.boosting.trees, 'trees', 1) },
   };
+}
+
+function testCutOption(raw: string | undefined, input: string): CutDistribution | null {
+  if (raw === undefined) return cutsForSet(input);
+  if (raw === 'none') return null;
+  if (raw === 'widest') return WIDEST_CUTS;
+  const named = OFFICIAL_LIKE_CUTS[raw.toUpperCase()];
+  if (!named) throw new Error(`--test-cut must be FD001-FD004, widest or none, got "${raw}"`);
+  return named;
 }
 
 function integer(raw: string | undefined, fallback: number, name: string, min: number): number {

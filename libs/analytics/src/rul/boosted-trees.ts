@@ -38,18 +38,25 @@ export interface BoostedTrees {
   trees: RegressionTree[];
 }
 
-/** `x` is row-major (rows × features). `onTree` reports progress after each tree. */
+/**
+ * `x` is row-major (rows × features). `onTree` reports progress after each tree. Optional row
+ * `weights` (relative) are honoured by sampling: each tree takes a row with probability
+ * rowSample × weight / max weight, so a weighted row counts in expectation as often as its
+ * weight says (importance sampling, the stochastic-boosting way to weight a squared loss).
+ */
 export function trainBoostedTrees(
   x: Float64Array,
   y: Float64Array,
   features: number,
   settings: BoostingSettings,
   onTree?: (done: number, total: number) => void,
+  weights?: Float64Array,
 ): BoostedTrees {
   const rows = y.length;
   const data = binMatrix(x, rows, features, settings.maxBins);
   const random = seededRandom(settings.seed);
-  const base = y.reduce((s, v) => s + v, 0) / Math.max(rows, 1);
+  const keep = samplingOdds(rows, settings.rowSample, weights);
+  const base = weightedMean(y, weights);
   const prediction = new Float64Array(rows).fill(base);
   const grad = new Float64Array(rows);
   const allFeatures = Array.from({ length: features }, (_, f) => f);
@@ -60,7 +67,7 @@ export function trainBoostedTrees(
   for (let t = 0; t < settings.trees; t++) {
     for (let i = 0; i < rows; i++) grad[i] = prediction[i]! - y[i]!;
     let taken = 0;
-    for (let i = 0; i < rows; i++) if (random() < settings.rowSample) sampled[taken++] = i;
+    for (let i = 0; i < rows; i++) if (random() < keep[i]!) sampled[taken++] = i;
     const chosen = shuffled(allFeatures, random)
       .slice(0, featuresPerTree)
       .sort((a, b) => a - b);
@@ -85,4 +92,21 @@ export function predictBoostedTrees(model: BoostedTrees, x: ArrayLike<number>, o
   let y = model.base;
   for (const tree of model.trees) y += predictTree(tree, x, offset);
   return y;
+}
+
+function samplingOdds(rows: number, rowSample: number, weights?: Float64Array): Float64Array {
+  if (!weights) return new Float64Array(rows).fill(rowSample);
+  const most = weights.reduce((m, w) => Math.max(m, w), 0);
+  return weights.map((w) => (most > 0 ? (rowSample * w) / most : 0));
+}
+
+function weightedMean(y: Float64Array, weights?: Float64Array): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    sum += w * y[i]!;
+    total += w;
+  }
+  return total > 0 ? sum / total : 0;
 }

@@ -9,4 +9,5 @@ export * from './rul-train';
 export * from './rul-predict';
 export * from './rul-metrics';
 export * from './rul-holdout';
+export * from './rul-cuts';
 export * from './testing/synthetic-fleet';

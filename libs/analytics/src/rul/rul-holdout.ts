@@ -1,37 +1,37 @@
 import type { UnitHistory } from './cmapss-parse';
 import { seededRandom } from './random';
 import type { RulEstimate } from './rul-bands';
+import { drawTruth, truncateUnit, type CutDistribution } from './rul-cuts';
 import { rmse, phm08Score } from './rul-metrics';
-import type { RulModel } from './rul-model';
 import { predictRul } from './rul-predict';
 import { trainRulModel, type RulTrainingOptions, type TrainingProgress } from './rul-train';
 import { allBut, unitFolds } from './unit-folds';
 
 /**
- * How held-out units are cut, mirroring the official C-MAPSS test sets: each held-out unit's
- * history ends early, leaving a true RUL drawn uniformly in [minRul, maxRul] (the FD001 test
- * truth spans 7-145) while keeping at least `minHistory` cycles (the shortest FD001 test unit
- * has 31). Several cuts per unit steady the figures; each cut is scored as its own test unit.
+ * One way of cutting the held-out units. Each draw cuts every held-out unit once and predicts
+ * at its last seen cycle: one draw is one test set of the fleet's size, several draws show how
+ * much the figure owes to where the cuts fell.
  */
-export interface HoldoutProtocol {
-  folds: number;
-  cutsPerUnit: number;
-  minHistory: number;
-  minRul: number;
-  maxRul: number;
-  seed: number;
+export interface CutPlan {
+  name: string;
+  draws: number;
+  cut: CutDistribution;
 }
 
-export const DEFAULT_HOLDOUT: HoldoutProtocol = {
-  folds: 5,
-  cutsPerUnit: 5,
-  minHistory: 31,
-  minRul: 5,
-  maxRul: 150,
-  seed: 7,
-};
+/** Cross-validation by unit: k folds of whole units, every model fitted on the other folds only. */
+export interface HoldoutProtocol {
+  folds: number;
+  seed: number;
+  plans: CutPlan[];
+}
+
+export const DEFAULT_HOLDOUT_FOLDS = 5;
+export const DEFAULT_HOLDOUT_SEED = 7;
+export const DEFAULT_HOLDOUT_DRAWS = 5;
 
 export interface HoldoutCase {
+  plan: string;
+  draw: number;
   unit: number;
   fold: number;
   /** Cycles of history the model saw. */
@@ -40,78 +40,94 @@ export interface HoldoutCase {
   estimate: RulEstimate;
 }
 
-/** Cross-validation by unit: every model is trained on the other folds' units only. */
+/**
+ * Trains one model per fold and cuts each held-out unit under every plan: the plans share the
+ * fold models, so comparing them costs predictions, not training.
+ */
 export function crossValidateRul(
   units: UnitHistory[],
   training: RulTrainingOptions,
-  protocol: HoldoutProtocol = DEFAULT_HOLDOUT,
+  protocol: HoldoutProtocol,
   progress?: TrainingProgress,
 ): HoldoutCase[] {
   const folds = unitFolds(units, protocol.folds, protocol.seed);
-  const random = seededRandom(protocol.seed + 1);
   const cases: HoldoutCase[] = [];
-  folds.forEach((held, k) => {
-    const model = trainRulModel(allBut(folds, k), training, (stage, done, total) =>
-      progress?.(`fold ${k + 1}/${folds.length} ${stage}`, done, total),
+  folds.forEach((held, fold) => {
+    const model = trainRulModel(allBut(folds, fold), training, (stage, done, total) =>
+      progress?.(`fold ${fold + 1}/${folds.length} ${stage}`, done, total),
     );
-    for (const unit of held) cases.push(...cutAndPredict(model, unit, k, protocol, random));
+    protocol.plans.forEach((plan, p) => {
+      // One stream per plan and fold, so adding a plan never moves another plan's cuts.
+      const random = seededRandom(protocol.seed * 7919 + p * 104_729 + fold);
+      for (const unit of held)
+        for (let draw = 0; draw < plan.draws; draw++) {
+          const truth = drawTruth(plan.cut, unit.cycles.length, random());
+          if (truth === null) continue;
+          const cycles = unit.cycles.length - truth;
+          const estimate = predictRul(model, truncateUnit(unit, cycles));
+          cases.push({ plan: plan.name, draw, unit: unit.unit, fold, cycles, truth, estimate });
+        }
+    });
   });
   return cases;
 }
 
-function cutAndPredict(
-  model: RulModel,
-  unit: UnitHistory,
-  fold: number,
-  protocol: HoldoutProtocol,
-  random: () => number,
-): HoldoutCase[] {
-  const life = unit.cycles.length;
-  const highest = Math.min(protocol.maxRul, life - protocol.minHistory);
-  if (highest < protocol.minRul) return [];
-  return Array.from({ length: protocol.cutsPerUnit }, () => {
-    const truth = protocol.minRul + Math.floor(random() * (highest - protocol.minRul + 1));
-    const cycles = life - truth;
-    const seen: UnitHistory = {
-      unit: unit.unit,
-      cycles: unit.cycles.slice(0, cycles),
-      settings: unit.settings.slice(0, cycles),
-      sensors: unit.sensors.slice(0, cycles),
-    };
-    return { unit: unit.unit, fold, cycles, truth, estimate: predictRul(model, seen) };
-  });
-}
-
 export interface HoldoutScores {
+  /** Test sets scored (draws) and held-out predictions in all. */
+  draws: number;
   cases: number;
-  /** Against the true RUL as it is (the model cannot say more than its cap). */
+  /** Against the true RUL as it is (the model cannot say more than its horizon), mean over draws. */
   rmse: number;
+  /** The lowest and highest RMSE of one draw. */
+  rmseRange: [number, number];
   /** Against min(true RUL, cap), as much of the literature reports. */
   rmseCapped: number;
-  /** PHM08 score for one cut per unit (the total over all cuts / cuts per unit). */
+  /** PHM08 score of one test set (one cut per unit), mean over draws. */
   phm08: number;
-  /** Share of true RULs (capped) inside [P10, P90]: 0.8 when the band is honest. */
-  coverage: number;
   meanError: number;
+  /** Share of true RULs (capped at the horizon) inside [P10, P90]: 0.8 when the band is honest. */
+  coverage: number;
+  /** Shares below P10 and above P90: 0.1 each when the band is honest. */
+  belowP10: number;
+  aboveP90: number;
 }
 
-export function scoreHoldout(
-  cases: HoldoutCase[],
-  cap: number,
-  cutsPerUnit: number,
-): HoldoutScores {
-  const predicted = cases.map((c) => c.estimate.rul);
-  const truth = cases.map((c) => c.truth);
-  const capped = truth.map((t) => Math.min(t, cap));
-  const inside = cases.filter(
-    (c, i) => c.estimate.p10 <= capped[i]! && capped[i]! <= c.estimate.p90,
-  ).length;
+export function scoreHoldout(cases: HoldoutCase[], cap: number): HoldoutScores {
+  const draws = [...new Set(cases.map((c) => `${c.plan}/${c.draw}`))];
+  const perDraw = draws.map((d) => cases.filter((c) => `${c.plan}/${c.draw}` === d));
+  const rmses = perDraw.map((set) =>
+    rmse(
+      set.map((c) => c.estimate.rul),
+      set.map((c) => c.truth),
+    ),
+  );
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(xs.length, 1);
+  const share = (test: (c: HoldoutCase, truth: number) => boolean) =>
+    cases.filter((c) => test(c, Math.min(c.truth, cap))).length / Math.max(cases.length, 1);
   return {
+    draws: draws.length,
     cases: cases.length,
-    rmse: rmse(predicted, truth),
-    rmseCapped: rmse(predicted, capped),
-    phm08: phm08Score(predicted, truth) / cutsPerUnit,
-    coverage: inside / Math.max(cases.length, 1),
-    meanError: predicted.reduce((s, p, i) => s + p - truth[i]!, 0) / Math.max(cases.length, 1),
+    rmse: mean(rmses),
+    rmseRange: [Math.min(...rmses), Math.max(...rmses)],
+    rmseCapped: mean(
+      perDraw.map((set) =>
+        rmse(
+          set.map((c) => c.estimate.rul),
+          set.map((c) => Math.min(c.truth, cap)),
+        ),
+      ),
+    ),
+    phm08: mean(
+      perDraw.map((set) =>
+        phm08Score(
+          set.map((c) => c.estimate.rul),
+          set.map((c) => c.truth),
+        ),
+      ),
+    ),
+    meanError: mean(cases.map((c) => c.estimate.rul - c.truth)),
+    coverage: share((c, t) => c.estimate.p10 <= t && t <= c.estimate.p90),
+    belowP10: share((c, t) => t < c.estimate.p10),
+    aboveP90: share((c, t) => t > c.estimate.p90),
   };
 }

@@ -46,9 +46,32 @@ const schema = z.object({
     z.object({ kind: z.literal('linear'), linear }),
   ]),
   bands: z
-    .object({ edges: z.array(finite), residuals: z.array(z.tuple([finite, finite, finite])) })
+    .object({
+      edges: z.array(finite),
+      residuals: z.array(z.tuple([finite, finite, finite])),
+      calibration: z
+        .object({
+          weighting: z.enum(['cycles', 'test-cut']),
+          units: z.number().int().min(0),
+          levels: z.tuple([finite, finite, finite]),
+        })
+        .optional(),
+    })
     .nullable(),
-  training: z.object({ units: z.number(), rows: z.number(), seed: z.number() }),
+  training: z.object({
+    units: z.number(),
+    rows: z.number(),
+    seed: z.number(),
+    testCut: z
+      .object({
+        minHistory: z.number().int().min(1),
+        minRul: z.number().int().min(0),
+        maxRul: z.number().int().min(0),
+        shape: z.enum(['uniform', 'early', 'late']),
+      })
+      .optional(),
+    weighRows: z.boolean().optional(),
+  }),
 });
 
 /**

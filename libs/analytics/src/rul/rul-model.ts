@@ -3,6 +3,7 @@ import type { SensorNormalisation } from './sensor-normaliser';
 import type { LinearModel } from './ridge';
 import type { FeatureSpec } from './window-features';
 import type { RulBands } from './rul-bands';
+import type { CutDistribution } from './rul-cuts';
 
 export const RUL_MODEL_FORMAT = 'twinlog-rul';
 export const RUL_MODEL_VERSION = 1;
@@ -24,5 +25,15 @@ export interface RulModel {
   regressor: RulRegressor;
   /** Residual quantiles from out-of-fold predictions, or null when trained without them. */
   bands: RulBands | null;
-  training: { units: number; rows: number; seed: number };
+  /**
+   * `testCut`: the cuts the model was trained for (its band calibrated at them); `weighRows`:
+   * whether the rows were weighted to them. Absent: every cycle alike, as before issue 23.
+   */
+  training: {
+    units: number;
+    rows: number;
+    seed: number;
+    testCut?: CutDistribution;
+    weighRows?: boolean;
+  };
 }

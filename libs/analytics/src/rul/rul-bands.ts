@@ -11,10 +11,10 @@ export interface RulBands {
   /** Per bin: residual quantiles [q10, q50, q90]. */
   residuals: [number, number, number][];
   /** How the quantiles were calibrated; absent in models trained before it was recorded. */
-  calibration?: BandCalibration;
+  calibration?: RulBandCalibration;
 }
 
-export interface BandCalibration {
+export interface RulBandCalibration {
   /**
    * `test-cut`: each residual weighted by how likely a test cut is to end a history there (the
    * band speaks for test-like predictions); `cycles`: every cycle near failure alike.
@@ -78,7 +78,7 @@ export function fitBands(
       .sort((a, c) => a.r - c.r);
     return LEVELS.map((q) => weightedQuantile(sorted, q)) as [number, number, number];
   });
-  const calibration: BandCalibration = {
+  const calibration: RulBandCalibration = {
     weighting: extra.weights ? 'test-cut' : 'cycles',
     units: extra.units ? new Set(extra.units).size : 0,
     levels: LEVELS,

@@ -133,7 +133,13 @@ export class Assistant {
       baseUrlHost: hostOf(this.settings.baseUrl),
       usedTokensToday: this.budget.usedToday(),
       dailyTokens: this.settings.dailyTokens,
+      background: {
+        usedTokensToday: this.backgroundBudget.usedToday(),
+        dailyTokens: this.settings.backgroundDailyTokens,
+      },
       maxConcurrent: this.settings.maxConcurrent,
+      askDeadlineMs: this.settings.askDeadlineMs,
+      asksPerCallerPerHour: this.settings.asksPerCallerPerHour,
     };
   }
 

@@ -68,7 +68,10 @@ describe('GET /v1/ai with AI on and authentication on', () => {
       baseUrlHost: new URL(server.baseUrl).host,
       usedTokensToday: 0,
       dailyTokens: 5000,
+      background: { usedTokensToday: 0, dailyTokens: 250_000 },
       maxConcurrent: 4,
+      askDeadlineMs: 45_000,
+      asksPerCallerPerHour: 30,
     });
     expect(JSON.stringify(answer.json)).not.toContain(KEY);
     // The service's own status route (the host's, for every AI service) answers the same, to the

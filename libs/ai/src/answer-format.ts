@@ -64,7 +64,9 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 export function controlCharacterProblems(value: unknown, path: string[] = []): string[] {
   if (typeof value === 'string')
     return CONTROL.test(value)
-      ? [`${path.join('.') || '(answer)'}: contains a control character (only newline and tab are allowed)`]
+      ? [
+          `${path.join('.') || '(answer)'}: contains a control character (only newline and tab are allowed)`,
+        ]
       : [];
   if (Array.isArray(value))
     return value.flatMap((item, i) => controlCharacterProblems(item, [...path, String(i)]));

@@ -11,7 +11,14 @@ import { SimulationAsks } from './simulation-ask.service';
 // answer came back starts no run.
 
 const MODEL = loadModelCatalog(SEED_MODELS_DIR).get('cnc-milling-machine');
-const none = { until: null, value: null, by: null, factor: null, remaining: null, ratePerHour: null };
+const none = {
+  until: null,
+  value: null,
+  by: null,
+  factor: null,
+  remaining: null,
+  ratePerHour: null,
+};
 const ANSWER = {
   value: {
     kind: 'scenario',

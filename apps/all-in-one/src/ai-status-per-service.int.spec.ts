@@ -112,7 +112,7 @@ describe('each AI service answers its own status (distributed: each its own proc
         baseUrlHost: new URL(server.baseUrl).host,
         usedTokensToday: 0,
         dailyTokens: 9000,
-        background: { usedTokensToday: 0, dailyTokens: 250_000 },
+        background: { usedTokensToday: 0, dailyTokens: 300_000 },
         maxConcurrent: 4,
         askDeadlineMs: 45_000,
         asksPerCallerPerHour: 30,

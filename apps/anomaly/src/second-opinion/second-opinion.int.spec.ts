@@ -139,7 +139,7 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
       expect(status).toMatchObject({
         enabled: true,
         usedTokensToday: 0,
-        background: { dailyTokens: 250_000 },
+        background: { dailyTokens: 300_000 },
       });
       expect(status.background.usedTokensToday).toBeGreaterThan(0);
       for (const ask of asks) {

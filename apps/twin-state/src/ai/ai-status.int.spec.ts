@@ -68,7 +68,7 @@ describe('GET /v1/ai with AI on and authentication on', () => {
       baseUrlHost: new URL(server.baseUrl).host,
       usedTokensToday: 0,
       dailyTokens: 5000,
-      background: { usedTokensToday: 0, dailyTokens: 250_000 },
+      background: { usedTokensToday: 0, dailyTokens: 300_000 },
       maxConcurrent: 4,
       askDeadlineMs: 45_000,
       asksPerCallerPerHour: 30,

@@ -1,3 +1,4 @@
+import { NO_AMOUNTS } from '@twinlog/testing';
 import type { AskOptions, Assistant } from '@twinlog/ai';
 import { initialTwinState, type TwinlogError } from '@twinlog/domain';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
@@ -11,14 +12,7 @@ import { SimulationAsks } from './simulation-ask.service';
 // answer came back starts no run.
 
 const MODEL = loadModelCatalog(SEED_MODELS_DIR).get('cnc-milling-machine');
-const none = {
-  until: null,
-  value: null,
-  by: null,
-  factor: null,
-  remaining: null,
-  ratePerHour: null,
-};
+const none = NO_AMOUNTS;
 const ANSWER = {
   value: {
     kind: 'scenario',

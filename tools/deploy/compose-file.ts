@@ -44,8 +44,12 @@ export function interpolate(text: string, env: Record<string, string> = {}): str
     .replace(/\$\$/g, '$');
 }
 
-export function loadCompose(file = join(REPO_ROOT, 'docker-compose.yml')) {
-  const doc = parse(interpolate(readFileSync(file, 'utf8')), { merge: true }) as {
+/** The compose file as Compose reads it with these variables set (those of `.env`). */
+export function loadCompose(
+  file = join(REPO_ROOT, 'docker-compose.yml'),
+  env: Record<string, string> = {},
+) {
+  const doc = parse(interpolate(readFileSync(file, 'utf8'), env), { merge: true }) as {
     services: Record<string, RawService>;
     volumes?: Record<string, unknown>;
   };

@@ -176,6 +176,31 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("takes the second opinion's settings from .env, empty keeping each default", () => {
+    const anomaly = byName.get('anomaly')!;
+    expect(readAnomalyConfig(envOfService(anomaly)).secondOpinion).toEqual({
+      twinTypes: [],
+      intervalMs: 900_000,
+      perHour: 3,
+      queue: 20,
+    });
+    const fromDotEnv = {
+      TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine,coolant-pump',
+      TWINLOG_AI_SECOND_OPINION_PER_HOUR: '12',
+      TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '300',
+      TWINLOG_AI_SECOND_OPINION_QUEUE: '7',
+      TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: '400000',
+    };
+    const opted = loadCompose(undefined, fromDotEnv).services.find((s) => s.name === 'anomaly')!;
+    expect(opted.environment).toMatchObject(fromDotEnv);
+    expect(readAnomalyConfig(envOfService(opted)).secondOpinion).toEqual({
+      twinTypes: ['cnc-milling-machine', 'coolant-pump'],
+      intervalMs: 300_000,
+      perHour: 12,
+      queue: 7,
+    });
+  });
+
   it('checks each service health at /health/ready on the port it listens on', () => {
     for (const s of twinlog.filter((t) => entryOf(t).readConfig && !t.profiles.length)) {
       const port = entryOf(s).readConfig!(envOfService(s)).http.port;

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { stampEvents } from '@twinlog/domain';
 import {
   jsonRequest,
   startOpenAiCompatibleServer,
   type OpenAiCompatibleServer,
 } from '@twinlog/testing';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
+import { anomalyEpisodeOf, twinWithAnomaly } from './testing/twin-with-anomaly';
 
 // The three AI routes through the gateway against a model server that never answers, with the
 // DEFAULT per-request timeout (30 s) and retries (2): the ask's deadline, not the transport
@@ -18,7 +17,7 @@ jest.setTimeout(180_000);
 const IDLE_MS = 8_000;
 const DEADLINE_MS = 4_000;
 const twinId = 'deadline-cnc';
-const episodeId = `${twinId}:temperature:limits:r-1`;
+const episodeId = anomalyEpisodeOf(twinId);
 const EXPLANATION = {
   summary: 'Coolant flow dropped while the spindle ran at speed.',
   likelyCauses: [{ cause: 'Coolant pump wear', why: 'temperature above its alarm limit' }],
@@ -43,39 +42,7 @@ beforeAll(async () => {
       TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: '1000',
     },
   });
-  const registered = await call('POST', '/v1/twins', {
-    twinId,
-    twinType: 'cnc-milling-machine',
-    site: 'plant-a',
-    commissionedAt: new Date(Date.now() - 3_600_000).toISOString(),
-  });
-  expect(registered.status).toBe(201);
-  await t.infra.log.append(
-    stampEvents(
-      twinId,
-      [
-        {
-          type: 'AnomalyDetected',
-          occurredAt: new Date(Date.now() - 60_000).toISOString(),
-          data: {
-            episodeId,
-            detector: 'limits',
-            properties: ['temperature'],
-            score: 1,
-            severity: 'alarm',
-            evidence: [{ property: 'temperature', observed: 94, expectedHigh: 85 }],
-          },
-        },
-      ],
-      {
-        commandId: `${episodeId}/detected`,
-        correlationId: randomUUID(),
-        causationId: null,
-        producer: 'anomaly/test',
-        now: new Date().toISOString(),
-      },
-    ),
-  );
+  await twinWithAnomaly(t, twinId);
   // Until every route knows the twin, a model that refuses at once (400: not retried).
   ai.otherwise({ status: 400, message: 'not yet' });
   await until(

@@ -12,6 +12,7 @@ import {
 } from '@twinlog/service-kit';
 import {
   distributedServiceEnv,
+  freshAiStatus,
   startOpenAiCompatibleServer,
   type OpenAiCompatibleServer,
 } from '@twinlog/testing';
@@ -106,14 +107,7 @@ describe('each AI service answers its own status (distributed: each its own proc
     const url = gateway!.url;
     expect(await get(`${url}/v1/ai/simulation`)).toEqual({
       status: 200,
-      json: {
-        enabled: true,
-        model: 'ask-model',
-        baseUrlHost: new URL(server.baseUrl).host,
-        usedTokensToday: 0,
-        dailyTokens: 9000,
-        maxConcurrent: 4,
-      },
+      json: freshAiStatus(server, 'ask-model', 9000),
     });
     expect(await get(`${url}/v1/ai/maintenance`)).toEqual({
       status: 200,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { stampEvents } from '@twinlog/domain';
 import {
   distributedServiceEnv,
   jsonRequest,
@@ -7,6 +6,7 @@ import {
   type OpenAiCompatibleServer,
 } from '@twinlog/testing';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
+import { anomalyEpisodeOf, twinWithAnomaly } from './testing/twin-with-anomaly';
 
 // Explaining an anomaly across services (issue 22): twin-state records AnomalyExplained, and
 // alerting, another service following twin-events, shows it on the alert of the episode. Both
@@ -26,7 +26,7 @@ describe.each(['embedded', 'distributed'] as const)(
     let ai: OpenAiCompatibleServer;
     let t: InProcessTwinlog;
     const twinId = `explain-${mode}`;
-    const episodeId = `${twinId}:temperature:limits:r-1`;
+    const episodeId = anomalyEpisodeOf(twinId);
     const call = (method: string, path: string, body?: unknown) =>
       jsonRequest(t.url, method, path, body);
 
@@ -42,40 +42,8 @@ describe.each(['embedded', 'distributed'] as const)(
           TWINLOG_AI_MODEL: 'across-model',
         },
       });
-      const registered = await call('POST', '/v1/twins', {
-        twinId,
-        twinType: 'cnc-milling-machine',
-        site: 'plant-a',
-        commissionedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      });
-      expect(registered.status).toBe(201);
       // The anomaly service's finding, as it appends it.
-      await t.infra.log.append(
-        stampEvents(
-          twinId,
-          [
-            {
-              type: 'AnomalyDetected',
-              occurredAt: new Date(Date.now() - 60_000).toISOString(),
-              data: {
-                episodeId,
-                detector: 'limits',
-                properties: ['temperature'],
-                score: 1,
-                severity: 'alarm',
-                evidence: [{ property: 'temperature', observed: 94, expectedHigh: 85 }],
-              },
-            },
-          ],
-          {
-            commandId: `${episodeId}/detected`,
-            correlationId: randomUUID(),
-            causationId: null,
-            producer: 'anomaly/test',
-            now: new Date().toISOString(),
-          },
-        ),
-      );
+      await twinWithAnomaly(t, twinId);
     });
     afterAll(async () => {
       await t?.close();

@@ -9,6 +9,7 @@ import { MAINTENANCE_USAGE, maintenanceCommand } from './commands/maintenance.co
 import { TWIN_USAGE, twinCommand } from './commands/twin.command';
 import { WATCH_USAGE, watchCommand } from './commands/watch.command';
 import { TWINS_USAGE, twinsCommand } from './commands/twins.command';
+import { printable } from './commands/printable';
 import { rebuildCommand } from './commands/rebuild.command';
 import { REPORT_USAGE, reportCommand } from './commands/report.command';
 import { RUL_USAGE, rulCommand } from './commands/rul.command';
@@ -108,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`twinlog: ${(error as Error).message}\n`);
+    // Every message that can carry a server's (or a model's) words, printed without controls.
+    process.stderr.write(`twinlog: ${printable((error as Error).message)}\n`);
     process.exit(error instanceof CliError ? error.exitCode : 2);
   },
 );

@@ -74,7 +74,7 @@ export const aiEnvSchema = z.object({
   TWINLOG_AI_DAILY_TOKENS: int(0, 1_000_000),
   // The second opinion's own tokens per process and UTC day: it never takes the interactive
   // asks' budget, and they never take its share.
-  TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: int(0, 250_000),
+  TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: int(0, 300_000),
   TWINLOG_AI_CACHE_ENTRIES: int(0, 500, 100_000),
   TWINLOG_AI_CACHE_TTL_S: int(0, 3600, 7 * 24 * 3600),
 });

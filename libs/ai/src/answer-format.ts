@@ -44,8 +44,35 @@ export function checkAnswer<T>(
         .map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`),
     };
   }
+  const controls = controlCharacterProblems(parsed.data);
+  if (controls.length > 0) return { ok: false, problems: controls.slice(0, 20) };
   const problems = extraCheck?.(parsed.data) ?? [];
   return problems.length > 0
     ? { ok: false, problems: problems.slice(0, 20) }
     : { ok: true, value: parsed.data };
+}
+
+// C0 and C1 control characters but tab and newline: an escape sequence in a model's words could
+// clear a terminal, set its title or hide text wherever the answer is shown.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/**
+ * Every text of an answer is plain text: one with a control character (but newline and tab) is
+ * invalid, so it is retried, then refused. Checked here, for every answer whatever its schema.
+ */
+export function controlCharacterProblems(value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string')
+    return CONTROL.test(value)
+      ? [
+          `${path.join('.') || '(answer)'}: contains a control character (only newline and tab are allowed)`,
+        ]
+      : [];
+  if (Array.isArray(value))
+    return value.flatMap((item, i) => controlCharacterProblems(item, [...path, String(i)]));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) =>
+      controlCharacterProblems(item, [...path, key]),
+    );
+  return [];
 }

@@ -57,6 +57,23 @@ describe('checkAnswer', () => {
     expect(checkAnswer(text, explanation)).toEqual({ ok: false, problems: [problem] });
   });
 
+  it('refuses a control character (but newline and tab) in any text of the answer, by path', () => {
+    const escaped = {
+      ...valid,
+      causes: [{ cause: 'fan\u001b]0;pwned\u0007', why: 'rpm\tlow\n' }],
+      checkFirst: 'x\u009b2J',
+    };
+    expect(checkAnswer(JSON.stringify(escaped), explanation)).toEqual({
+      ok: false,
+      problems: [
+        'causes.0.cause: contains a control character (only newline and tab are allowed)',
+        'checkFirst: contains a control character (only newline and tab are allowed)',
+      ],
+    });
+    const plain = { ...valid, summary: 'hot\n\tfan' };
+    expect(checkAnswer(JSON.stringify(plain), explanation)).toEqual({ ok: true, value: plain });
+  });
+
   it('names the schema problems by path', () => {
     const checked = checkAnswer(
       JSON.stringify({ ...valid, summary: 'x'.repeat(51), causes: 'x' }),

@@ -428,6 +428,45 @@ describe('budgets, rates and the model name', () => {
     expect(server.chatRequests()).toHaveLength(4);
   });
 
+  it("an ask refused busy, or whose caller left while it waited, gives the caller's slot back", async () => {
+    server.otherwise({ delayMs: 30_000, then: { json: VALID } });
+    const ai = assistant({
+      TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: '1',
+      TWINLOG_AI_MAX_CONCURRENT: '1',
+    });
+    // One ask at the model and 50 waiting (the queue's bound): the next is refused busy.
+    const others = new AbortController();
+    const filling = Array.from({ length: 51 }, (_, n) =>
+      ai
+        .ask(task({ twin: `fill-${n}` }), { background: true, signal: others.signal })
+        .catch(() => undefined),
+    );
+    await waitFor(() => server.inFlight() === 1);
+    expect((await failure(ai.ask(task({ twin: 'busy' }), { caller: 'ann' }))).code).toBe('AI_BUSY');
+    // Ann's one ask of the hour was not spent: she may wait in the queue, then leave it.
+    others.abort(new Error('done'));
+    await Promise.all(filling);
+    await waitFor(() => server.inFlight() === 0);
+    const slow = new AbortController();
+    const ahead = ai.ask(task({ twin: 'ahead' }), { background: true, signal: slow.signal });
+    await waitFor(() => server.inFlight() === 1);
+    const leaving = new AbortController();
+    const queued = failure(
+      ai.ask(task({ twin: 'queued' }), { caller: 'ann', signal: leaving.signal }),
+    );
+    leaving.abort();
+    expect((await queued).details).toMatchObject({ reason: 'cancelled' });
+    slow.abort(new Error('done'));
+    await ahead.catch(() => undefined);
+    await waitFor(() => server.inFlight() === 0);
+    // Still not spent: this one reaches the model, and only then is the hour's ask used.
+    server.otherwise({ json: VALID });
+    expect((await ai.ask(task({ twin: 'counted' }), { caller: 'ann' })).cached).toBe(false);
+    expect((await failure(ai.ask(task({ twin: 'over' }), { caller: 'ann' }))).code).toBe(
+      'AI_RATE_LIMITED',
+    );
+  });
+
   it('background asks draw from their own share, which interactive asks never touch', async () => {
     const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
     server.otherwise({ json: VALID, usage });

@@ -133,7 +133,13 @@ export class Assistant {
       baseUrlHost: hostOf(this.settings.baseUrl),
       usedTokensToday: this.budget.usedToday(),
       dailyTokens: this.settings.dailyTokens,
+      background: {
+        usedTokensToday: this.backgroundBudget.usedToday(),
+        dailyTokens: this.settings.backgroundDailyTokens,
+      },
       maxConcurrent: this.settings.maxConcurrent,
+      askDeadlineMs: this.settings.askDeadlineMs,
+      asksPerCallerPerHour: this.settings.asksPerCallerPerHour,
     };
   }
 
@@ -172,11 +178,20 @@ export class Assistant {
       }
       const budget = options.background ? this.backgroundBudget : this.budget;
       budget.check();
-      if (!options.background && options.caller !== undefined) this.rate.take(options.caller);
-      const asking = this.gate.run(
-        () => this.askValid(client, task, format, budget, run),
-        run.signal,
-      );
+      const giveBack =
+        !options.background && options.caller !== undefined
+          ? this.rate.take(options.caller)
+          : undefined;
+      let admitted = false;
+      const asking = this.gate.run(() => {
+        admitted = true;
+        return this.askValid(client, task, format, budget, run);
+      }, run.signal);
+      // Refused busy, or the caller left (or the deadline passed) while it waited: the ask
+      // never reached the model, so it does not count toward the caller's hour.
+      asking.catch(() => {
+        if (!admitted) giveBack?.();
+      });
       this.pending.set(key, asking);
       try {
         const answer = await asking;

@@ -16,9 +16,13 @@ export class CallerRate {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one ask of `caller`, or throws AI_RATE_LIMITED with the seconds until a slot frees. */
-  take(caller: string): void {
-    if (this.perHour === 0) return;
+  /**
+   * Counts one ask of `caller`, or throws AI_RATE_LIMITED with the seconds until a slot frees.
+   * Returns the give-back: an ask that never reached the model (refused busy, or its caller left
+   * while it waited) uncounts itself.
+   */
+  take(caller: string): () => void {
+    if (this.perHour === 0) return () => undefined;
     const now = this.now();
     const recent = (this.asks.get(caller) ?? []).filter((t) => t > now - HOUR_MS);
     if (recent.length >= this.perHour) {
@@ -34,5 +38,13 @@ export class CallerRate {
     this.asks.delete(caller);
     this.asks.set(caller, recent);
     while (this.asks.size > MAX_CALLERS) this.asks.delete(this.asks.keys().next().value as string);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const times = this.asks.get(caller);
+      const at = times?.lastIndexOf(now) ?? -1;
+      if (at >= 0) times!.splice(at, 1);
+    };
   }
 }

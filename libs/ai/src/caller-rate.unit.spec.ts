@@ -24,6 +24,18 @@ describe('CallerRate', () => {
     expect(() => rate.take('ann')).not.toThrow();
   });
 
+  it('gives a slot back once: an ask that never reached the model does not count', () => {
+    const rate = new CallerRate(1, () => 0);
+    const giveBack = rate.take('ann');
+    expect(() => rate.take('ann')).toThrow(/1 asks/);
+    giveBack();
+    giveBack(); // twice is once
+    const again = rate.take('ann');
+    expect(() => rate.take('ann')).toThrow(/1 asks/);
+    again();
+    rate.take('ann');
+  });
+
   it('does not count refused asks, and 0 means no limit', () => {
     const rate = new CallerRate(1, () => 0);
     rate.take('ann');

@@ -3,10 +3,26 @@ import { TwinlogError } from '@twinlog/domain';
 /** Seconds a refused caller is told to wait: about one answer's time. */
 const BUSY_RETRY_AFTER_S = 5;
 
+/** How full the gate was when it refused one more. */
+export interface GateLoad {
+  inFlight: number;
+  waiting: number;
+}
+
+/** The AI layer's refusal: 503 AI_BUSY with the seconds to wait. */
+const aiBusy = ({ inFlight, waiting }: GateLoad): Error =>
+  new TwinlogError(
+    'AI_BUSY',
+    `the AI assistant is busy (${inFlight} asks at the model, ${waiting} waiting); try again shortly`,
+    { inFlight, waiting, retryAfterSeconds: BUSY_RETRY_AFTER_S },
+  );
+
 /**
- * At most `limit` asks at the model server at once; up to `maxWaiting` more wait in order, and
- * any beyond are refused at once with AI_BUSY rather than queued without bound. A waiting ask
- * whose signal aborts (its deadline passed, its caller left) leaves the queue at once.
+ * At most `limit` pieces of work at once; up to `maxWaiting` more wait in order, and any beyond
+ * are refused at once (`busy`: AI_BUSY by default) rather than queued without bound. A waiting
+ * one whose signal aborts (its deadline passed, its caller left) leaves the queue at once, and
+ * a finished one hands its slot straight to the first waiting. The one bounded, abortable queue
+ * of Twinlog: the model's asks (the Assistant) and twin-state's heavy reads (HeavyReads).
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -15,6 +31,7 @@ export class ConcurrencyGate {
   constructor(
     private readonly limit: number,
     private readonly maxWaiting: number,
+    private readonly busy: (load: GateLoad) => Error = aiBusy,
   ) {}
 
   get inFlight(): number {
@@ -41,19 +58,8 @@ export class ConcurrencyGate {
       this.active += 1;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(
-        new TwinlogError(
-          'AI_BUSY',
-          `the AI assistant is busy (${this.active} asks at the model, ${this.waiting.length} waiting); try again shortly`,
-          {
-            inFlight: this.active,
-            waiting: this.waiting.length,
-            retryAfterSeconds: BUSY_RETRY_AFTER_S,
-          },
-        ),
-      );
-    }
+    if (this.waiting.length >= this.maxWaiting)
+      return Promise.reject(this.busy({ inFlight: this.active, waiting: this.waiting.length }));
     // The slot passes straight from the leaving ask to the first waiting one.
     return new Promise((resolve, reject) => {
       const admit = () => {

@@ -60,8 +60,10 @@ export {
 } from './browser/browser';
 export { checkAccessibility, describeViolations, type Violation } from './browser/accessibility';
 export {
+  freshAiStatus,
   startOpenAiCompatibleServer,
   type AiReply,
   type OpenAiCompatibleServer,
   type RecordedAiRequest,
 } from './openai/openai-compatible-server';
+export { NO_AMOUNTS } from './openai/asked-perturbation';

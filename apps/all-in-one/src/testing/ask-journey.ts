@@ -1,16 +1,9 @@
-import type { OpenAiCompatibleServer } from '@twinlog/testing';
+import { NO_AMOUNTS, type OpenAiCompatibleServer } from '@twinlog/testing';
 import type { DashboardRig } from './dashboard-rig';
 import { checkPage, createKey, demoPlantIds, untilDrawn, untilText } from './dashboard-journeys';
 
 const WAIT_MS = 60_000;
-const none = {
-  until: null,
-  value: null,
-  by: null,
-  factor: null,
-  remaining: null,
-  ratePerHour: null,
-};
+const none = NO_AMOUNTS;
 
 /**
  * "Ask in plain words" on the what-if page (docs/dashboard.md, docs/ai.md): the words go to the

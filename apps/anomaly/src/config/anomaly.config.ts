@@ -25,8 +25,9 @@ const schema = z.object({
   // request per window, whatever its reporting rate.
   TWINLOG_AI_SECOND_OPINION_INTERVAL_S: intFrom(10, 900, 7 * 24 * 3600),
   // Asks per worker per hour (wall clock): the bill of a plant of many twins is bounded. The
-  // default fits the day's share (TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS, 250,000): a window
-  // of ~3,100 tokens × 3 an hour × 24 h ≈ 223,000 (docs/ai.md).
+  // default fits the day's share (TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS, 300,000): a whole ask
+  // (instructions, window, the 600-token answer cap) of ~3,650 tokens × 3 an hour × 24 h ≈
+  // 263,000 (docs/ai.md; second-opinion-ask.unit.spec checks it).
   TWINLOG_AI_SECOND_OPINION_PER_HOUR: intFrom(1, 3, 100_000),
   // Windows waiting for the model; one more is skipped (and counted), never waited for.
   TWINLOG_AI_SECOND_OPINION_QUEUE: intFrom(1, 20, 1_000),

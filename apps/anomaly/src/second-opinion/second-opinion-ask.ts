@@ -16,6 +16,9 @@ export const secondOpinionAnswer = z.object({
 
 export type SecondOpinionAnswer = z.infer<typeof secondOpinionAnswer>;
 
+/** The answer's cap: a verdict, a few property names and up to three sentences, with room. */
+export const SECOND_OPINION_MAX_OUTPUT_TOKENS = 600;
+
 export const SECOND_OPINION_INSTRUCTIONS = [
   "Task: give a second opinion on one window of one twin's readings.",
   "Twinlog's detectors already judge every reading (limits, rate of change, stuck and missing",

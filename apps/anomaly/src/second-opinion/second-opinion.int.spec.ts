@@ -134,6 +134,14 @@ describe.each(['embedded', 'distributed'] as const)('the AI second opinion (%s m
       await judged(first, 121 * 2 * 4, 'the first worker to judge seconds 0-120');
       const asks = server.chatRequests();
       expect(asks).toHaveLength(4);
+      // Their tokens show under the second opinion's own budget, not the interactive asks'.
+      const status = (await (await fetch(`${first.service.url}/v1/ai/anomaly`)).json()) as Json;
+      expect(status).toMatchObject({
+        enabled: true,
+        usedTokensToday: 0,
+        background: { dailyTokens: 300_000 },
+      });
+      expect(status.background.usedTokensToday).toBeGreaterThan(0);
       for (const ask of asks) {
         expect(ask.body).toMatchObject({
           model: MODEL,

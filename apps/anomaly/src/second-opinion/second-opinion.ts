@@ -13,6 +13,7 @@ import {
   checkSecondOpinion,
   readingsShown,
   SECOND_OPINION_INSTRUCTIONS,
+  SECOND_OPINION_MAX_OUTPUT_TOKENS,
   SECOND_OPINION_PROMPT_VERSION,
   secondOpinionAnswer,
   secondOpinionData,
@@ -229,7 +230,7 @@ export class SecondOpinion {
           instructions: SECOND_OPINION_INSTRUCTIONS,
           data: secondOpinionData(twin, window, open),
           check: checkSecondOpinion(window),
-          maxOutputTokens: 600,
+          maxOutputTokens: SECOND_OPINION_MAX_OUTPUT_TOKENS,
         },
         { background: true },
       );

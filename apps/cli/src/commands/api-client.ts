@@ -1,3 +1,4 @@
+import { printable } from './printable';
 /** A failure a script can act on: exit code 1 for "the answer is no", 2 for usage and I/O. */
 export class CliError extends Error {
   constructor(
@@ -101,8 +102,9 @@ async function requestJson<T>(base: string, path: string, init: RequestInit = {}
     } catch {
       // not JSON: the raw text says it
     }
+    // The server's words (a model's, quoted in a problem) reach the terminal without controls.
     throw new CliError(
-      `${base}${path} answered ${answer.status}: ${problem}`,
+      `${base}${path} answered ${answer.status}: ${printable(problem)}`,
       answer.status === 404 ? 1 : 2,
     );
   }

@@ -1,5 +1,6 @@
 // The simulation service's async jobs as the CLI follows them (POST ...?async=true, then GET).
 import { authHeaders } from './api-client';
+import { printable } from './printable';
 
 /** Polls the job, showing its progress; Ctrl-C cancels it on the server. */
 export async function follow(
@@ -26,7 +27,7 @@ export async function follow(
           return 'cancelled';
         case 'failed': {
           const error = job.error as { code: string; message: string };
-          throw new Error(`the simulation failed (${error.code}): ${error.message}`);
+          throw new Error(printable(`the simulation failed (${error.code}): ${error.message}`));
         }
         default:
           if (!interrupted) progress(`simulating: ${(fraction * 100).toFixed(0)}% (${phase})`);
@@ -72,7 +73,8 @@ export async function call(
     const text = problems
       ? `\n  - ${problems.join('\n  - ')}`
       : `${error?.message ?? response.statusText}${unsupported.map((u) => `\n  - ${u}`).join('')}`;
-    throw new Error(`simulation answered ${response.status} ${error?.code ?? ''}: ${text}`);
+    // The reason and the parts can be a model's words: no control character reaches the terminal.
+    throw new Error(printable(`simulation answered ${response.status} ${error?.code ?? ''}: ${text}`));
   }
   return json;
 }

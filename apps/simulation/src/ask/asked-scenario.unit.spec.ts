@@ -1,3 +1,4 @@
+import { NO_AMOUNTS } from '@twinlog/testing';
 import { askedRequests, SIMULATION_LIMIT_DEFAULTS } from '@twinlog/domain';
 import {
   checkAgainstModel,
@@ -26,14 +27,7 @@ const LIMITS: ScenarioLimits = {
 };
 const START = '2026-01-01T00:00:00.000Z';
 const DECLARED = { cooling_capacity: 1, time_constant_s: 900, ambient_temperature_c: 22 };
-const none = {
-  until: null,
-  value: null,
-  by: null,
-  factor: null,
-  remaining: null,
-  ratePerHour: null,
-};
+const none = NO_AMOUNTS;
 type Asked = NonNullable<AskAnswerValue['scenario']>;
 const asked = (over: Partial<Asked> = {}): Asked => ({
   label: 'pump fails',

@@ -7,6 +7,7 @@ import { eventually } from '@twinlog/event-log/testing';
 import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
 import { AccessKeys } from '@twinlog/service-kit';
 import {
+  NO_AMOUNTS,
   repoRoot,
   startOpenAiCompatibleServer,
   type OpenAiCompatibleServer,
@@ -24,14 +25,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const KEY = 'sk-simulation-ask-7c41e9';
 const MODEL = 'local-llama';
 
-const none = {
-  until: null,
-  value: null,
-  by: null,
-  factor: null,
-  remaining: null,
-  ratePerHour: null,
-};
+const none = NO_AMOUNTS;
 const pumpFails = {
   label: 'coolant pump fails, temperature +2 °C/h',
   horizon: 7200,

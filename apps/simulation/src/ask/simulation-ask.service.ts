@@ -41,6 +41,8 @@ export interface AskCaller {
   id: string;
   /** Aborts when the caller leaves: the ask stops, and no run is started or recorded. */
   signal?: AbortSignal;
+  /** When the request came (ms since the epoch): the ask's deadline counts from here. */
+  since?: number;
 }
 
 /** A scenario is a few perturbations and mitigations: well under this, capped with room. */
@@ -76,6 +78,7 @@ export class SimulationAsks {
     meta: RunMeta,
     caller: AskCaller,
   ): Promise<{ started: Started<unknown>; ask: AskView }> {
+    const startedAt = Date.now();
     const { twinId, at, text } = request;
     // Said plainly before the twin is read: nothing else can help while AI is off.
     this.assistant.assertOn();
@@ -126,7 +129,12 @@ export class SimulationAsks {
           },
           maxOutputTokens: ASK_MAX_OUTPUT_TOKENS,
         },
-        { caller: caller.id, ...(caller.signal ? { signal: caller.signal } : {}) },
+        {
+          caller: caller.id,
+          // The twin's reading above is within the deadline too: it counts from the request.
+          since: caller.since ?? startedAt,
+          ...(caller.signal ? { signal: caller.signal } : {}),
+        },
       )
       .catch((error: unknown) => {
         if (

@@ -175,10 +175,13 @@ export class SimulationsHttpController {
     @Caller() caller: Principal,
     @ClientGone() gone: AbortSignal,
   ) {
+    // The whole request counts toward the ask's deadline (TWINLOG_AI_ASK_DEADLINE_MS).
+    const since = Date.now();
     const request = askRequestOf(body);
     const { started, ask } = await this.asks.ask(request, metaOf(req), {
       id: caller.id,
       signal: gone,
+      since,
     });
     await this.answer(started, async, res, { ask });
   }

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOW_TO_ENABLE_AI } from '@twinlog/ai';
 import { ensureBootstrapKey } from '@twinlog/service-kit';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@twinlog/testing';
+import {
+  freshAiStatus,
+  startOpenAiCompatibleServer,
+  type OpenAiCompatibleServer,
+} from '@twinlog/testing';
 import { startTwinStateHarness, type TwinStateHarness } from '../testing/twin-state-harness';
 
 // GET /v1/ai (issue 22): the dashboard and the CLI offer the AI features only when it says on.
@@ -62,14 +66,7 @@ describe('GET /v1/ai with AI on and authentication on', () => {
       authorization: `Bearer ${key.json.key}`,
     });
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({
-      enabled: true,
-      model: 'local-llama',
-      baseUrlHost: new URL(server.baseUrl).host,
-      usedTokensToday: 0,
-      dailyTokens: 5000,
-      maxConcurrent: 4,
-    });
+    expect(answer.json).toEqual(freshAiStatus(server, 'local-llama', 5000));
     expect(JSON.stringify(answer.json)).not.toContain(KEY);
     // The service's own status route (the host's, for every AI service) answers the same, to the
     // same roles.

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ConcurrencyGate } from '@twinlog/ai';
 import { HttpProblem } from '@twinlog/service-kit';
 
 /**
@@ -8,62 +9,38 @@ import { HttpProblem } from '@twinlog/service-kit';
  * BUSY with Retry-After instead of a growing wait.
  */
 export class HeavyReads {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly gate: ConcurrencyGate;
 
   constructor(
     /** Reads running at once; each still yields between chunks (see foldInChunks). */
-    private readonly concurrency = 2,
+    concurrency = 2,
     /** Reads waiting for a turn before more are refused. */
-    private readonly maxQueued = 32,
+    maxQueued = 32,
     /** What waits, in the 503's message. */
-    private readonly what = 'history, diff, audit or provenance reads',
-  ) {}
-
-  /** `signal`: the caller went away; a read still waiting leaves the queue and never runs. */
-  async run<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
-    if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.maxQueued) {
-        throw new HttpProblem(
+    what = 'history, diff, audit or provenance reads',
+  ) {
+    this.gate = new ConcurrencyGate(
+      concurrency,
+      maxQueued,
+      ({ waiting }) =>
+        new HttpProblem(
           503,
           'BUSY',
-          `${this.waiting.length} ${this.what} are already waiting; retry shortly`,
-          { waiting: this.waiting.length },
+          `${waiting} ${what} are already waiting; retry shortly`,
+          { waiting },
           { 'Retry-After': '1' },
-        );
-      }
-      await this.turn(signal);
-    } else {
-      this.active++;
-    }
-    try {
+        ),
+    );
+  }
+
+  /** `signal`: the caller went away; a read still waiting leaves the queue and never runs. */
+  run<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.gate.run(async () => {
       // Let requests already in the queue (a reading, a cheap query) go first.
       await nextTurn();
       signal?.throwIfAborted();
-      return await read();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-
-  /** Waits for a running read to hand over its place; leaves the queue if `signal` aborts first. */
-  private turn(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal?.removeEventListener('abort', leave);
-        resolve();
-      };
-      const leave = () => {
-        const at = this.waiting.indexOf(go);
-        if (at >= 0) this.waiting.splice(at, 1);
-        reject(signal!.reason);
-      };
-      this.waiting.push(go);
-      signal?.addEventListener('abort', leave, { once: true });
-    });
+      return read();
+    }, signal);
   }
 }
 

@@ -33,8 +33,15 @@ export type AiStatus =
       model: string;
       /** Only the host of OPENAI_BASE_URL: never a path, a credential or the key. */
       baseUrlHost: string;
+      /** The interactive asks' budget (explain, ask, report) of this process's UTC day. */
       usedTokensToday: number;
       dailyTokens: number;
+      /** The second opinion's own share (TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS). */
+      background: { usedTokensToday: number; dailyTokens: number };
       maxConcurrent: number;
+      /** TWINLOG_AI_ASK_DEADLINE_MS: the longest an ask waits, queue and retries included. */
+      askDeadlineMs: number;
+      /** TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: a caller's asks that reach the model in an hour. */
+      asksPerCallerPerHour: number;
     }
   | { enabled: false; reason: string; howToEnable: string };

@@ -14,12 +14,45 @@ export const AI_STATUS = z.union([
       .describe(
         "The model server's host (OPENAI_BASE_URL's, or api.openai.com); never a path or key",
       ),
-    usedTokensToday: z.number().int().describe('Tokens this process spent since midnight UTC'),
+    usedTokensToday: z
+      .number()
+      .int()
+      .describe(
+        'Tokens the interactive asks (explain, scenario from words, report) of this process spent since midnight UTC',
+      ),
     dailyTokens: z
       .number()
       .int()
-      .describe('TWINLOG_AI_DAILY_TOKENS: the per-process budget of a UTC day'),
+      .describe(
+        "TWINLOG_AI_DAILY_TOKENS: the interactive asks' per-process budget of a UTC day (the second opinion's share excluded)",
+      ),
+    background: z
+      .object({
+        usedTokensToday: z
+          .number()
+          .int()
+          .describe('Tokens the second opinion of this process spent since midnight UTC'),
+        dailyTokens: z
+          .number()
+          .int()
+          .describe(
+            "TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: the second opinion's own per-process share of a UTC day",
+          ),
+      })
+      .describe("The second opinion's budget (the anomaly service's; 0 used elsewhere)"),
     maxConcurrent: z.number().int().describe('TWINLOG_AI_MAX_CONCURRENT'),
+    askDeadlineMs: z
+      .number()
+      .int()
+      .describe(
+        'TWINLOG_AI_ASK_DEADLINE_MS: the longest an ask takes, queue and retry included, before 502 AI_UNAVAILABLE',
+      ),
+    asksPerCallerPerHour: z
+      .number()
+      .int()
+      .describe(
+        'TWINLOG_AI_ASKS_PER_CALLER_PER_HOUR: the asks one caller may send to the model in any hour (cached answers free)',
+      ),
   }),
   z.object({
     enabled: z.literal(false),
@@ -59,7 +92,7 @@ export function aiStatusHttpController(service: string): Type<unknown> {
     @Requires('viewer')
     @Describe({
       summary: `Whether AI assistance is on in the ${service} service`,
-      description: `The AI status of the ${service} service's own process, which ${feature} uses: the model, the model server's host and the token budget of the day of that process. Off (no OPENAI_API_KEY there, or TWINLOG_AI=off): why, and how to turn it on. Never the key.`,
+      description: `The AI status of the ${service} service's own process, which ${feature} uses: the model, the model server's host, the token budgets of the day of that process (the interactive asks' and, under \`background\`, the second opinion's), the ask deadline and the per-caller rate. Off (no OPENAI_API_KEY there, or TWINLOG_AI=off): why, and how to turn it on. Never the key.`,
       response: AI_STATUS,
       errors: { 401: 'UNAUTHENTICATED: no credential, or one that is not valid' },
     })

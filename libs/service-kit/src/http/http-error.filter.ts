@@ -46,12 +46,21 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body, headers } = isNoRoute(error)
       ? noRoute(host.switchToHttp().getRequest<RoutedRequest>())
       : describeError(error, this.retryAfterSeconds);
-    if (status >= 500 && status !== 503)
+    if (isAiOutcome(error))
+      // The model's deadline, a caller who left, a full queue, a rate or a budget: expected
+      // outcomes of asking a model, not the service's failures. One line, no stack.
+      this.logger.warn(`${status} ${error.code}: ${error.message}`);
+    else if (status >= 500 && status !== 503)
       this.logger.error((error as Error)?.stack ?? String(error));
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     // Whatever built the error, the answer repeats only a bounded part of the input.
     response.status(status).json({ error: boundedError(body) });
   }
+}
+
+/** An AI layer's refusal or failure (docs/ai.md) but AI_OFF, which is a setting, not an event. */
+function isAiOutcome(error: unknown): error is TwinlogError {
+  return isTwinlogError(error) && error.code.startsWith('AI_') && error.code !== 'AI_OFF';
 }
 
 /** The HTTP answer for an error: the one place errors are mapped to HTTP. */

@@ -66,6 +66,36 @@ it('answers a write the log did not take with 503 LOG_UNAVAILABLE and Retry-Afte
 });
 
 describe('the AI errors (issue 22)', () => {
+  it.each([
+    [
+      'the deadline',
+      new TwinlogError('AI_UNAVAILABLE', 'did not answer within the deadline', {
+        reason: 'timeout',
+      }),
+    ],
+    [
+      'the caller leaving',
+      new TwinlogError('AI_UNAVAILABLE', 'the caller left', { reason: 'cancelled' }),
+    ],
+    ['a full queue', new TwinlogError('AI_BUSY', 'busy', { retryAfterSeconds: 5 })],
+    [
+      'the per-caller rate',
+      new TwinlogError('AI_RATE_LIMITED', 'too many', { retryAfterSeconds: 60 }),
+    ],
+    ['an invalid answer', new TwinlogError('AI_ANSWER_INVALID', 'invalid twice', { problems: [] })],
+  ])('logs %s at warn, one line without a stack, never as an error', (_what, error) => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const { host, response } = hostFor();
+    new HttpErrorFilter().catch(error, host);
+    expect(errors).not.toHaveBeenCalled();
+    expect(warned).toHaveBeenCalledTimes(1);
+    const line = String(warned.mock.calls[0]![0]);
+    expect(line).toContain(`${error.code}: ${error.message}`);
+    expect(line).not.toMatch(/\n\s+at /);
+    expect(response.status).toHaveBeenCalled();
+  });
+
   it('says when to come back: Retry-After from details.retryAfterSeconds, rounded up', () => {
     const busy = describeError(new TwinlogError('AI_BUSY', 'busy', { retryAfterSeconds: 4.2 }));
     expect(busy).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });

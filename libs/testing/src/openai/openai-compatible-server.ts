@@ -212,3 +212,21 @@ function parseOrUndefined(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * `GET /v1/ai` of a process that asked nothing yet, with every other AI setting at its default:
+ * what a status spec expects of a service pointed at this server.
+ */
+export function freshAiStatus(server: OpenAiCompatibleServer, model: string, dailyTokens: number) {
+  return {
+    enabled: true,
+    model,
+    baseUrlHost: new URL(server.baseUrl).host,
+    usedTokensToday: 0,
+    dailyTokens,
+    background: { usedTokensToday: 0, dailyTokens: 300_000 },
+    maxConcurrent: 4,
+    askDeadlineMs: 45_000,
+    asksPerCallerPerHour: 30,
+  };
+}

@@ -34,14 +34,12 @@ export function predictionOf(a: HealthAssessment): MaintenancePrediction {
 
 /**
  * A MaintenancePredicted event. Its id is the twin and the event time of the prediction (the
- * reading it was made at; and the anomaly event, when one that came late caused it), so predicting from the same readings again, here or on a worker
+ * reading it was made at), so predicting from the same readings again, here or on a worker
  * that took the partition over, appends nothing new: the log refuses the known id.
  */
 export function predictionEvent(a: HealthAssessment, cause: EventEnvelope, now: string): NewEvent {
-  // One made when an anomaly arrived after the readings: the reading's own may exist already.
-  const after = cause.type === 'TelemetryReported' ? '' : `/after/${cause.id}`;
   return {
-    id: `${a.twinId}/maintenance/${iso(a.at)}${after}`,
+    id: `${a.twinId}/maintenance/${iso(a.at)}`,
     twinId: a.twinId,
     type: 'MaintenancePredicted',
     schemaVersion: CURRENT_SCHEMA_VERSION.MaintenancePredicted,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope, ModelCatalog, NewEvent } from '@twinlog/domain';
+import type { ModelCatalog, NewEvent } from '@twinlog/domain';
 import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import {
   CLOCK,
@@ -36,14 +36,9 @@ export class PredictionWorker {
   private readonly consumer: TwinTelemetryConsumer;
   readonly models: HealthModels;
   private readingsReplayed = 0;
-  /** Telemetry batches being handled (a partition may be mid-rebuild): late predictions wait. */
-  private handling = 0;
-  /** Twins that took in an anomaly opening or clearing since the last batch, with its event. */
-  private readonly noticed = new Map<string, EventEnvelope>();
-  private appendedLate = 0;
 
   constructor(
-    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(EVENT_LOG) log: EventLog,
     @Inject(MODEL_CATALOG) catalog: ModelCatalog,
     @Inject(MAINTENANCE_CONFIG) config: MaintenanceConfig,
     @Inject(CLOCK) private readonly now: Clock,
@@ -63,11 +58,7 @@ export class PredictionWorker {
     });
     // Maintenance and anomalies reach the models of this worker's twins as they are recorded.
     view.onHistory((added) => {
-      for (const { twinId, entry, event } of added) {
-        this.models.record(twinId, entry);
-        if (entry.kind !== 'maintained' && this.models.get(twinId)) this.noticed.set(twinId, event);
-      }
-      if (this.handling === 0) void this.predictNoticed();
+      for (const { twinId, entry } of added) this.models.record(twinId, entry);
     });
   }
 
@@ -76,7 +67,7 @@ export class PredictionWorker {
       readingsSeen: this.consumer.counts.readingsFed,
       readingsReplayed: this.readingsReplayed,
       unknownTwins: this.consumer.counts.unknownTwins,
-      predictionsAppended: this.consumer.stats.appended + this.appendedLate,
+      predictionsAppended: this.consumer.stats.appended,
       restores: this.consumer.stats.restores,
     };
   }
@@ -90,37 +81,8 @@ export class PredictionWorker {
     this.consumer.assigned(partitions);
   }
 
-  async handle(batch: RecordedEvent[]): Promise<void> {
-    this.handling += 1;
-    try {
-      await this.consumer.handle(batch);
-    } finally {
-      this.handling -= 1;
-    }
-    if (this.handling === 0) await this.predictNoticed();
-  }
-
-  /**
-   * An anomaly that arrived after the readings of its time would wait for the twin's next
-   * reading, which may be long in coming (a stopped machine, a lagging stream): its prediction
-   * is made now, as of the newest reading. One that arrived earlier made a prediction due when
-   * the readings reached it, and a batch took it (nothing is due here then).
-   */
-  private async predictNoticed(): Promise<void> {
-    const events: NewEvent[] = [];
-    for (const [twinId, cause] of this.noticed) {
-      const model = this.models.get(twinId);
-      const assessment = model?.due() ? model.checkpoint() : undefined;
-      if (assessment) events.push(predictionEvent(assessment, cause, this.now()));
-    }
-    this.noticed.clear();
-    if (events.length === 0) return;
-    try {
-      this.appendedLate += (await this.log.append(events)).appended.length;
-    } catch (error) {
-      // Not retried: the next checkpoint interval of the twin's readings brings a fresh one.
-      this.logger.warn(`predictions after late anomalies not appended: ${String(error)}`);
-    }
+  handle(batch: RecordedEvent[]): Promise<void> {
+    return this.consumer.handle(batch);
   }
 
   private observe({ partition, twin, event, readings, silent }: TwinReadings): NewEvent[] {

@@ -23,13 +23,6 @@ export type HistoryEntry =
     }
   | { kind: 'anomaly-cleared'; episodeId: string; at: number };
 
-/** An entry taken in, with the event that carried it (what a prediction it causes cites). */
-export interface HistoryAdded {
-  twinId: string;
-  entry: HistoryEntry;
-  event: EventEnvelope;
-}
-
 /** Entries remembered per twin: the newest; older ones no longer move a prediction. */
 const REMEMBER = 64;
 
@@ -42,15 +35,15 @@ export class ComponentHistory {
   private readonly entries = new Map<string, HistoryEntry[]>();
 
   /** The entries the events carry, in order, by twin (a maintenance on a component is also the component's). */
-  apply(events: readonly EventEnvelope[]): HistoryAdded[] {
-    const added: HistoryAdded[] = [];
+  apply(events: readonly EventEnvelope[]): Array<{ twinId: string; entry: HistoryEntry }> {
+    const added: Array<{ twinId: string; entry: HistoryEntry }> = [];
     for (const event of events) {
       for (const item of entriesOf(event)) {
         const list = this.entries.get(item.twinId) ?? [];
         list.push(item.entry);
         if (list.length > REMEMBER) list.splice(0, list.length - REMEMBER);
         this.entries.set(item.twinId, list);
-        added.push({ ...item, event });
+        added.push(item);
       }
     }
     return added;

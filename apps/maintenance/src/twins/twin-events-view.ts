@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@twinlog/domain';
 import { TwinDirectory } from '@twinlog/read-models';
-import { ComponentHistory, type HistoryAdded } from './component-history';
+import { ComponentHistory, type HistoryEntry } from './component-history';
 
 /**
  * What this service knows from twin-events, every instance all of it: the twins (limits,
@@ -12,7 +12,7 @@ import { ComponentHistory, type HistoryAdded } from './component-history';
 export class TwinEventsView {
   readonly directory = new TwinDirectory();
   readonly history = new ComponentHistory();
-  private listeners: Array<(added: HistoryAdded[]) => void> = [];
+  private listeners: Array<(added: Array<{ twinId: string; entry: HistoryEntry }>) => void> = [];
 
   apply(events: EventEnvelope[]): void {
     this.directory.apply(events);
@@ -21,7 +21,7 @@ export class TwinEventsView {
   }
 
   /** Called with the maintenance and anomaly entries of every batch applied from now on. */
-  onHistory(listener: (added: HistoryAdded[]) => void): void {
+  onHistory(listener: (added: Array<{ twinId: string; entry: HistoryEntry }>) => void): void {
     this.listeners.push(listener);
   }
 }

@@ -10,6 +10,7 @@ import {
   type Mode,
   type Worker,
 } from './testing/maintenance-harness';
+import { TwinEventsView } from './twins/twin-events-view';
 
 const HOUR = 3_600_000;
 const START = Date.now() - 120 * HOUR;
@@ -228,7 +229,15 @@ describe.each<Mode>(['embedded', 'distributed'])('maintenance service (%s mode)'
         at: from + i * 10_000,
       }));
     const crossedAt = from + 10 * 60_000 + 10_000;
+    // The anomaly service's episode reaches the maintenance service before the readings it is
+    // about (here: always; live, often): the reading that reaches its time brings the prediction.
+    const view = worker.service.app.get(TwinEventsView);
     await worker.infra.log.append(limitsAnomaly(worn, 'ep-warning', 'warning', crossedAt));
+    await until(
+      () => view.history.of(worn).length,
+      (n) => n >= 1,
+      'the service to know of the limits anomaly',
+    );
     await worker.infra.log.append(telemetryEvents(worn, wear(11), 6));
     const past = await until(
       () => worker.get(`/v1/twins/${worn}/maintenance`),
@@ -236,6 +245,7 @@ describe.each<Mode>(['embedded', 'distributed'])('maintenance service (%s mode)'
       'a prediction once the wear crossed 0.6',
     );
     const p = past.json.prediction;
+    expect(p.anomalyPenalty).toBeGreaterThan(0);
     expect(p.beyondHorizon).toBe(false);
     expect(p.model).not.toBe('no-trend');
     expect(['medium', 'high', 'critical']).toContain(p.priority);
@@ -244,6 +254,11 @@ describe.each<Mode>(['embedded', 'distributed'])('maintenance service (%s mode)'
     // On to the failure limit (1.0 at 37 min): no life left, replace it now.
     const failedAt = from + 37 * 60_000;
     await worker.infra.log.append(limitsAnomaly(worn, 'ep-critical', 'critical', failedAt));
+    await until(
+      () => view.history.of(worn).length,
+      (n) => n >= 2,
+      'the service to know of the failure-limit anomaly',
+    );
     await worker.infra.log.append(telemetryEvents(worn, wear(38).slice(11 * 6 + 1), 6));
     const failed = await until(
       () => worker.get(`/v1/twins/${worn}/maintenance`),

@@ -193,6 +193,26 @@ describe('a component health model', () => {
     run(model, [{ property: 'vibration', value: 1.5, at: T0 + 24 * HOUR_MS + 10 * 60_000 }]);
     expect(model.assess()).toMatchObject({ healthIndex: 90, anomalies: { open: 0, penalty: 10 } });
   });
+
+  it('predicts when the readings reach an anomaly that arrived before them, and reflects it', () => {
+    // The anomaly service's episode often reaches the model before the readings it is about.
+    const model = new ComponentHealthModel('s', VIBRATION_LIMITS, BEARINGS, defaultsWith(3600));
+    model.anomalyDetected('e-1', 'critical', T0 + 5 * 60_000, {
+      detector: 'limits',
+      properties: ['vibration'],
+    });
+    const readings = Array.from({ length: 20 }, (_, i) => ({
+      property: 'vibration',
+      value: 1.5,
+      at: T0 + i * 60_000,
+    }));
+    const checkpoints = run(model, readings);
+    expect(checkpoints.map((a) => a.at)).toEqual([T0, T0 + 5 * 60_000]);
+    expect(checkpoints[1]).toMatchObject({ anomalies: { open: 1, worstOpen: 'critical' } });
+    // One that arrives after the readings of its time: the next reading brings the prediction.
+    model.anomalyCleared('e-1', T0 + 10 * 60_000);
+    expect(run(model, [{ property: 'vibration', value: 1.5, at: T0 + 20 * 60_000 }])).toHaveLength(1);
+  });
 });
 
 function defaultsWith(checkpointSeconds: number): ComponentHealthSettings {

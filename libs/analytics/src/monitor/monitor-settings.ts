@@ -3,6 +3,7 @@ import {
   checkMultivariateSettings,
   DEFAULT_MULTIVARIATE_SETTINGS,
 } from '../multivariate/multivariate-settings';
+import { checkOperatingStates } from '../multivariate/operating-states';
 import {
   DEFAULT_MONITOR_SETTINGS,
   type MonitorSettings,
@@ -53,8 +54,17 @@ function multivariateSettingsFor(model: TwinModel): TwinMultivariateSettings | u
     adaptation: own.adaptation ?? d.adaptation,
     limitMargin: own.limitMargin ?? d.limitMargin,
   };
+  const states = model.anomaly?.operatingStates;
+  if (states)
+    settings.operatingStates = {
+      property: states.property,
+      states: states.states,
+      // The smoothing's span: by then the smoothing holds the new state's own vectors.
+      settle: states.settle ?? settings.smoothing,
+    };
   try {
     checkMultivariateSettings(settings);
+    if (settings.operatingStates) checkOperatingStates(settings.operatingStates);
   } catch (error) {
     throw new TwinlogError(
       'MODEL_INVALID',

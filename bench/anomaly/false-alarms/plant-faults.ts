@@ -1,17 +1,20 @@
 import type { FaultSpec, PlannedStop, PlantLayout } from '@twinlog/plant-sim';
 
-const MINUTE = 60;
-const HOUR = 3600;
-
 /** A fault of the run, with the machine it is on and the span in which it is expected to be caught. */
 export interface ScheduledFault {
   spec: FaultSpec;
+  /** The machine whose twins may catch it. */
   machine: string;
+  /** What it is, in words. */
   label: string;
+  /** Plant seconds after the run's start. */
   startS: number;
   /** Plant second after which an episode no longer counts as catching it (the fault was over). */
   endS: number;
 }
+
+const MINUTE = 60;
+const HOUR = 3600;
 
 /**
  * The run's faults, one per machine on the first six machines (fewer on a smaller plant), at

@@ -11,20 +11,23 @@ type ModelChange = (model: TwinModel) => TwinModel;
  * The monitors a run can compare, by name: the models as shipped (`models`) and as they were
  * before issue 23 (`main`: no operating states, the default warm-up of 400 vectors), or parts
  * joined by `+`: `no-states` drops the declared operating states, `warmN` sets the machine's and
- * the spindle's multivariate warm-up to N vectors, `warm-default` back to the library's.
+ * the spindle's multivariate warm-up to N vectors, `warm-default` back to the library's,
+ * `settleN` the vectors not judged after a change of operating state.
  */
 export function benchVariant(name: string, catalog: ModelCatalog): BenchVariant {
   const changes: ModelChange[] = [];
   const parts = name === 'main' ? ['no-states', 'warm-default'] : name.split('+');
   for (const part of parts) {
     const warm = /^warm(\d+)$/.exec(part);
+    const settle = /^settle(\d+)$/.exec(part);
     if (part === 'models') continue;
+    else if (settle) changes.push(withSettle(Number(settle[1])));
     else if (part === 'no-states') changes.push(withoutOperatingStates);
     else if (part === 'warm-default') changes.push(withWarmUp(undefined));
     else if (warm) changes.push(withWarmUp(Number(warm[1])));
     else
       throw new Error(
-        `unknown variant part ${part} (main, models, no-states, warm-default, warmN)`,
+        `unknown variant part ${part} (main, models, no-states, warm-default, warmN, settleN)`,
       );
   }
   const changed = (model: TwinModel) => changes.reduce((m, change) => change(m), model);
@@ -50,6 +53,15 @@ function withWarmUp(warmUp: number | undefined): ModelChange {
         multivariate: warmUp === undefined ? multivariate : { ...multivariate, warmUp },
       },
     };
+  };
+}
+
+function withSettle(settle: number): ModelChange {
+  return (model) => {
+    const states = model.anomaly?.operatingStates;
+    return states
+      ? { ...model, anomaly: { ...model.anomaly, operatingStates: { ...states, settle } } }
+      : model;
   };
 }
 

@@ -66,6 +66,8 @@ export interface MonitorState {
     detector: MultivariateDetectorState | OperatingStateDetectorState;
     vector: PropertyVectorState;
     episodeId: string | null;
+    /** The state property's newest value, when it is not in the vector (operating states only). */
+    told?: { value: number | null; at: number | null };
   } | null;
   /** Missing sensors (absent in checkpoints taken before the watch existed). */
   silence?: { state: SilenceWatchState; twinNow: number };

@@ -15,13 +15,22 @@ export class OperatingStateWatch {
 
   constructor(private readonly settings: OperatingStateSettings | undefined) {}
 
+  /** The state property's newest value, or null before its first reading. */
+  get current(): number | null {
+    return this.value;
+  }
+
+  /** Takes in a reading; only the state property's count, and an older one than held is history. */
+  note(r: MonitoredReading): void {
+    if (r.property === this.settings?.property && r.at >= this.at)
+      ({ value: this.value, at: this.at } = r);
+  }
+
   /** Takes in a batch; the properties that hold still in the state the batch leaves the twin in. */
   stillAfter(readings: readonly MonitoredReading[]): ReadonlySet<string> {
     const states = this.settings;
     if (!states) return NOTHING_STILL;
-    for (const r of readings)
-      if (r.property === states.property && r.at >= this.at)
-        ({ value: this.value, at: this.at } = r);
+    for (const r of readings) this.note(r);
     if (this.value === null) return NOTHING_STILL;
     return new Set(operatingStateOf(this.value, states.states).still ?? []);
   }

@@ -97,6 +97,19 @@ describe('operating states declared in the twin model', () => {
     expect(first.evidence.map((e) => e.property)).toContain('vibration');
   });
 
+  it('leave a twin that never reports its state judged as without them', () => {
+    const batches = telemetry(30 * CYCLE, { vibrationFault: [25 * CYCLE, 27 * CYCLE, 2] }).map(
+      (batch) => batch.filter((r) => r.property !== 'machine_state'),
+    );
+    const run = (model: ReturnType<typeof mill>) => {
+      const monitor = new TwinAnomalyMonitor('mill-1', {}, monitorSettingsFor(model));
+      return batches.flatMap((b) => monitor.observe(b));
+    };
+    const without = run(mill(''));
+    expect(multivariate(without).length).toBeGreaterThan(0);
+    expect(run(withStates)).toEqual(without);
+  });
+
   it('keep the stuck-sensor check off a property that holds still by nature in the state', () => {
     const still = (list: string) =>
       mill(`  operatingStates:

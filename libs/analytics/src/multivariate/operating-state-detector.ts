@@ -8,6 +8,9 @@ import {
 import type { MultivariateSettings } from './multivariate-settings';
 import { checkOperatingStates, stateOf, type OperatingStateSettings } from './operating-states';
 
+/** The key of the vectors judged while the state property has no value (not a valid state name). */
+const UNTOLD = '*';
+
 /** Plain data, for checkpoints. */
 export interface OperatingStateDetectorState {
   /** The operating state of the last vector, or null before the first. */
@@ -47,13 +50,19 @@ export class OperatingStateDetector {
     checkOperatingStates(states);
   }
 
-  /** Judges a vector given the value of the state property at the same instant. */
-  observe(row: readonly number[], stateValue: number): OperatingStateVerdict {
-    const name = stateOf(stateValue, this.states.states);
+  /**
+   * Judges a vector given the value of the state property at the same instant, or null when the
+   * twin has not told its state (yet): such vectors are judged together, as if by one detector
+   * without states, so a twin that never reports its state is judged as before.
+   */
+  observe(row: readonly number[], stateValue: number | null): OperatingStateVerdict {
+    const name = stateValue === null ? UNTOLD : stateOf(stateValue, this.states.states);
     const detector = this.detectorOf(name);
+    // The first vector ever is no change of state: nothing before it to settle from.
+    const first = this.state === null;
     if (name !== this.state) {
       this.state = name;
-      this.inState = 0;
+      this.inState = first ? this.states.settle : 0;
       detector.restart();
     }
     this.inState += 1;
@@ -101,7 +110,7 @@ export class OperatingStateDetector {
     states: OperatingStateSettings,
   ): OperatingStateDetector {
     const detector = new OperatingStateDetector(width, settings, states);
-    const known = new Set(states.states.map((s) => s.name));
+    const known = new Set([UNTOLD, ...states.states.map((s) => s.name)]);
     for (const [name, saved] of Object.entries(state.detectors)) {
       if (!known.has(name) || saved.width !== width)
         throw new Error(`the checkpoint's operating state ${name} differs from the settings'`);

@@ -4,6 +4,8 @@ export * from './multivariate/multivariate-settings';
 export * from './multivariate/feature-stream';
 export * from './multivariate/normal-model';
 export * from './multivariate/multivariate-detector';
+export * from './multivariate/operating-states';
+export * from './multivariate/operating-state-detector';
 export * from './episodes/episode-tracker';
 export * from './backtest/score-series';
 export * from './single-stream/index';

@@ -3,6 +3,7 @@ import {
   checkMultivariateSettings,
   DEFAULT_MULTIVARIATE_SETTINGS,
 } from '../multivariate/multivariate-settings';
+import { checkOperatingStates } from '../multivariate/operating-states';
 import { checkForModel } from './model-invalid';
 import { singleStreamSettingsFor } from './single-stream-settings-for';
 import {
@@ -57,6 +58,17 @@ function multivariateSettingsFor(model: TwinModel): TwinMultivariateSettings | u
     adaptation: own.adaptation ?? d.adaptation,
     limitMargin: own.limitMargin ?? d.limitMargin,
   };
-  checkForModel(model, 'anomaly.', () => checkMultivariateSettings(settings));
+  const states = model.anomaly?.operatingStates;
+  if (states)
+    settings.operatingStates = {
+      property: states.property,
+      states: states.states,
+      // The smoothing's span: by then the smoothing holds the new state's own vectors.
+      settle: states.settle ?? settings.smoothing,
+    };
+  checkForModel(model, 'anomaly.', () => {
+    checkMultivariateSettings(settings);
+    if (settings.operatingStates) checkOperatingStates(settings.operatingStates);
+  });
   return settings;
 }

@@ -6,6 +6,8 @@ import {
 } from '../episodes/episode-tracker';
 import type { MultivariateDetectorState } from '../multivariate/multivariate-detector';
 import type { MultivariateSettings } from '../multivariate/multivariate-settings';
+import type { OperatingStateDetectorState } from '../multivariate/operating-state-detector';
+import type { OperatingStateSettings } from '../multivariate/operating-states';
 import type { SingleStreamSettings } from '../single-stream/single-stream-settings';
 import type { PropertyVectorState } from './property-vector';
 import type { SilenceWatchState } from './silence-watch';
@@ -29,6 +31,8 @@ export interface PropertyMonitorSettings {
 export interface TwinMultivariateSettings extends MultivariateSettings {
   /** The properties of the vector, in order (two or more). */
   properties: string[];
+  /** Declared operating states: each judged against its own normal behaviour (off when absent). */
+  operatingStates?: OperatingStateSettings;
 }
 
 export interface MonitorSettings {
@@ -61,10 +65,15 @@ export interface MonitorState {
     { detector: string; state: unknown; tracker: EpisodeTrackerState; episodeId: string | null }[]
   >;
   multivariate: {
-    detector: MultivariateDetectorState;
+    /** One detector, or one per operating state (when the settings declare states). */
+    detector: MultivariateDetectorState | OperatingStateDetectorState;
     vector: PropertyVectorState;
     episodeId: string | null;
+    /** The state property's newest value, when it is not in the vector (operating states only). */
+    told?: { value: number | null; at: number | null };
   } | null;
   /** Missing sensors (absent in checkpoints taken before the watch existed). */
   silence?: { state: SilenceWatchState; twinNow: number };
+  /** The state property's newest value (with declared operating states only). */
+  operatingState?: { value: number | null; at: number | null };
 }

@@ -1,4 +1,8 @@
-import { MultivariateDetector } from '../multivariate/multivariate-detector';
+import {
+  MultivariateDetector,
+  type MultivariateVerdict,
+} from '../multivariate/multivariate-detector';
+import { OperatingStateDetector } from '../multivariate/operating-state-detector';
 import {
   MULTIVARIATE_DETECTOR,
   WHOLE_TWIN,
@@ -6,18 +10,35 @@ import {
   type MonitoredReading,
   type MonitorSettings,
   type MonitorState,
+  type TwinMultivariateSettings,
 } from './monitor-types';
-import { PropertyVector } from './property-vector';
+import { OperatingStateWatch } from './operating-state-watch';
+import { PropertyVector, type AssembledVector } from './property-vector';
 import { severityOf } from './severity-of-score';
+
+/**
+ * One detector over the whole vector, or one per declared operating state, told by a property
+ * of the vector (`stateIndex`) or by one outside it, held as its readings come (`told`).
+ */
+type VectorJudge =
+  | { kind: 'one'; detector: MultivariateDetector }
+  | {
+      kind: 'by-state';
+      detector: OperatingStateDetector;
+      stateIndex: number;
+      told: OperatingStateWatch;
+    };
 
 /**
  * A twin's multivariate channel: the detector over its property vector (assembled from the
  * latest value of each property per time instant), with its open episode. One episode per
- * twin, opened and closed by the detector's own hysteresis.
+ * twin, opened and closed by the detector's own hysteresis. With declared operating states each
+ * state is judged by its own detector (OperatingStateDetector), the state told by the state
+ * property's value at the vector's instant.
  */
 export class MultivariateChannel {
   private constructor(
-    private detector: MultivariateDetector,
+    private judge: VectorJudge,
     private vector: PropertyVector,
     private episodeId: string | null,
   ) {}
@@ -25,66 +46,112 @@ export class MultivariateChannel {
   /** The channel the settings ask for (two properties or more), or null. */
   static of(settings: MonitorSettings): MultivariateChannel | null {
     const mv = settings.multivariate;
-    return mv && mv.properties.length >= 2
-      ? new MultivariateChannel(
-          new MultivariateDetector(mv.properties.length, mv),
-          new PropertyVector(mv.properties),
-          null,
-        )
-      : null;
+    if (!mv || mv.properties.length < 2) return null;
+    return new MultivariateChannel(judgeOf(mv), new PropertyVector(mv.properties), null);
+  }
+
+  /** Judged per declared operating state. */
+  get byState(): boolean {
+    return this.judge.kind === 'by-state';
   }
 
   observe(twinId: string, readings: MonitoredReading[]): AnomalyChange[] {
     const changes: AnomalyChange[] = [];
-    const properties = this.vector.properties;
+    const judge = this.judge;
+    // The state property's readings in time order, taken in up to each vector's instant.
+    const told = judge.kind === 'by-state' ? [...readings].sort((a, b) => a.at - b.at) : [];
+    let k = 0;
     for (const vector of this.vector.take(readings)) {
-      const verdict = this.detector.observe(vector.values);
-      if (verdict.change === 'opened') {
-        this.episodeId = `${twinId}:${WHOLE_TWIN}:${MULTIVARIATE_DETECTOR}:${vector.readingId}`;
-        changes.push({
-          kind: 'detected',
-          episodeId: this.episodeId,
-          detector: MULTIVARIATE_DETECTOR,
-          property: WHOLE_TWIN,
-          score: verdict.score,
-          severity: severityOf(verdict.score),
-          // The properties that carry the distance, with their recent level and the expected one.
-          evidence: this.detector.contributors(3).map((c) => ({
-            property: properties[c.index]!,
-            observed: c.observed,
-            expected: c.expected,
-          })),
-          at: vector.at,
-        });
-      } else if (verdict.change === 'closed' && this.episodeId) {
-        changes.push({
-          kind: 'cleared',
-          episodeId: this.episodeId,
-          detector: MULTIVARIATE_DETECTOR,
-          property: WHOLE_TWIN,
-          at: vector.at,
-        });
-        this.episodeId = null;
+      let verdict: MultivariateVerdict;
+      if (judge.kind === 'one') verdict = judge.detector.observe(vector.values);
+      else {
+        while (k < told.length && told[k]!.at <= vector.at) judge.told.note(told[k++]!);
+        const state = judge.stateIndex >= 0 ? vector.values[judge.stateIndex]! : judge.told.current;
+        verdict = judge.detector.observe(vector.values, state);
       }
+      const change = this.change(twinId, vector, verdict);
+      if (change) changes.push(change);
     }
+    if (judge.kind === 'by-state') while (k < told.length) judge.told.note(told[k++]!);
     return changes;
   }
 
   snapshot(): NonNullable<MonitorState['multivariate']> {
+    const judge = this.judge;
     return {
-      detector: this.detector.snapshot(),
+      detector: judge.detector.snapshot(),
       vector: this.vector.snapshot(),
       episodeId: this.episodeId,
+      ...(judge.kind === 'by-state' ? { told: judge.told.snapshot() } : {}),
     };
   }
 
   /** Continues from a checkpoint taken with the same settings (other properties are refused). */
   restore(settings: MonitorSettings, state: NonNullable<MonitorState['multivariate']>): void {
-    const properties = settings.multivariate!.properties;
-    if (state.vector.values.length !== properties.length)
+    const mv = settings.multivariate!;
+    if (state.vector.values.length !== mv.properties.length)
       throw new Error('the checkpoint and the settings disagree on the multivariate properties');
-    this.detector = MultivariateDetector.restore(state.detector, settings.multivariate);
-    this.vector = PropertyVector.restore(properties, state.vector);
+    const saved = state.detector;
+    const judge = judgeOf(mv);
+    if (judge.kind === 'one' && !('detectors' in saved))
+      judge.detector = MultivariateDetector.restore(saved, mv);
+    else if (judge.kind === 'by-state' && 'detectors' in saved) {
+      const width = mv.properties.length;
+      judge.detector = OperatingStateDetector.restore(saved, width, mv, mv.operatingStates!);
+      if (state.told) judge.told.restore(state.told);
+    } else throw new Error('the checkpoint and the settings disagree on the operating states');
+    this.judge = judge;
+    this.vector = PropertyVector.restore(mv.properties, state.vector);
     this.episodeId = state.episodeId;
   }
+
+  private change(
+    twinId: string,
+    vector: AssembledVector,
+    verdict: MultivariateVerdict,
+  ): AnomalyChange | null {
+    if (verdict.change === 'opened') {
+      this.episodeId = `${twinId}:${WHOLE_TWIN}:${MULTIVARIATE_DETECTOR}:${vector.readingId}`;
+      const properties = this.vector.properties;
+      return {
+        kind: 'detected',
+        episodeId: this.episodeId,
+        detector: MULTIVARIATE_DETECTOR,
+        property: WHOLE_TWIN,
+        score: verdict.score,
+        severity: severityOf(verdict.score),
+        // The properties that carry the distance, with their recent level and the expected one.
+        evidence: this.judge.detector.contributors(3).map((c) => ({
+          property: properties[c.index]!,
+          observed: c.observed,
+          expected: c.expected,
+        })),
+        at: vector.at,
+      };
+    }
+    if (verdict.change === 'closed' && this.episodeId) {
+      const cleared: AnomalyChange = {
+        kind: 'cleared',
+        episodeId: this.episodeId,
+        detector: MULTIVARIATE_DETECTOR,
+        property: WHOLE_TWIN,
+        at: vector.at,
+      };
+      this.episodeId = null;
+      return cleared;
+    }
+    return null;
+  }
+}
+
+function judgeOf(mv: TwinMultivariateSettings): VectorJudge {
+  const width = mv.properties.length;
+  const states = mv.operatingStates;
+  if (!states) return { kind: 'one', detector: new MultivariateDetector(width, mv) };
+  return {
+    kind: 'by-state',
+    detector: new OperatingStateDetector(width, mv, states),
+    stateIndex: mv.properties.indexOf(states.property),
+    told: new OperatingStateWatch(states),
+  };
 }

@@ -39,10 +39,13 @@ export class PropertyChannels {
     private readonly settings: MonitorSettings,
   ) {}
 
-  observe(readings: MonitoredReading[]): AnomalyChange[] {
+  /** `still`: properties holding still by nature in the twin's operating state (no stuck-sensor check). */
+  observe(readings: MonitoredReading[], still: ReadonlySet<string> = new Set()): AnomalyChange[] {
     const changes: AnomalyChange[] = [];
     for (const reading of readings) {
+      const resting = still.has(reading.property);
       for (const channel of this.channelsOf(reading.property)) {
+        if (resting && channel.detector.name === 'flatline') continue;
         const finding = channel.detector.observe({ value: reading.value, at: reading.at });
         const change = channel.tracker.next(finding.score);
         if (change === 'opened') {

@@ -7,6 +7,7 @@ import {
   type MonitorState,
 } from './monitor-types';
 import { MultivariateChannel } from './multivariate-channel';
+import { OperatingStateWatch } from './operating-state-watch';
 import { PropertyChannels } from './property-channels';
 import { SilenceWatch } from './silence-watch';
 
@@ -25,6 +26,7 @@ export class TwinAnomalyMonitor {
   private readonly properties: PropertyChannels;
   private readonly multivariate: MultivariateChannel | null;
   private readonly silence: SilenceWatch;
+  private readonly operatingState: OperatingStateWatch;
 
   constructor(
     private readonly twinId: string,
@@ -33,6 +35,7 @@ export class TwinAnomalyMonitor {
   ) {
     this.properties = new PropertyChannels(twinId, limits, settings);
     this.multivariate = MultivariateChannel.of(settings);
+    this.operatingState = new OperatingStateWatch(settings.multivariate?.operatingStates);
     this.silence = new SilenceWatch(
       twinId,
       (property) =>
@@ -42,7 +45,7 @@ export class TwinAnomalyMonitor {
   }
 
   observe(readings: MonitoredReading[]): AnomalyChange[] {
-    const changes = this.properties.observe(readings);
+    const changes = this.properties.observe(readings, this.operatingState.stillAfter(readings));
     if (this.multivariate) changes.push(...this.multivariate.observe(this.twinId, readings));
     changes.push(...this.silence.observe(readings));
     return changes;
@@ -55,6 +58,7 @@ export class TwinAnomalyMonitor {
       channels: this.properties.snapshot(),
       multivariate: this.multivariate ? this.multivariate.snapshot() : null,
       silence: { state: this.silence.snapshot(), twinNow: this.silence.now },
+      ...(this.multivariate?.byState ? { operatingState: this.operatingState.snapshot() } : {}),
     };
   }
 
@@ -76,6 +80,7 @@ export class TwinAnomalyMonitor {
       throw new Error('the checkpoint and the settings disagree on the multivariate channel');
     if (mv && state.multivariate) mv.restore(settings, state.multivariate);
     if (state.silence) monitor.silence.restore(state.silence.state, state.silence.twinNow);
+    if (state.operatingState) monitor.operatingState.restore(state.operatingState);
     return monitor;
   }
 

@@ -62,7 +62,7 @@ export class FeatureStream {
       trend.push(share < trendShare);
     }
     const zero = () => new Array<number>(width).fill(0);
-    return new FeatureStream(
+    const stream = new FeatureStream(
       {
         centre,
         scale,
@@ -75,6 +75,9 @@ export class FeatureStream {
       },
       lag,
     );
+    // The first vector seeds the normal level (and, in `next`, the smoothing).
+    if (rows[0]) stream.state.level = stream.standardise(rows[0]);
+    return stream;
   }
 
   static restore(state: FeatureStreamState, lag: number): FeatureStream {
@@ -84,11 +87,10 @@ export class FeatureStream {
   /** Takes in one vector; `weight` is the EWMA weight of the smoothing (1 / time constant). */
   next(row: readonly number[], weight: number): Features {
     const s = this.state;
-    const z = row.map((x, j) => (s.active[j] ? (x - s.centre[j]!) / s.scale[j]! : 0));
+    const z = this.standardise(row);
     if (s.rawHistory.length === 0) {
-      // The first vector seeds the smoothing and the level.
+      // The first vector (or the first after a restart) seeds the smoothing.
       s.smoothed = [...z];
-      s.level = [...z];
     } else {
       for (let j = 0; j < z.length; j++) s.smoothed[j]! += weight * (z[j]! - s.smoothed[j]!);
     }
@@ -104,10 +106,25 @@ export class FeatureStream {
     };
   }
 
+  /**
+   * Forgets the recent vectors but not the normal level: the next vector seeds the smoothing and
+   * the rates start afresh (the machine comes back to this operating state after another one,
+   * whose readings must not leak into this state's smoothing or rates).
+   */
+  restart(): void {
+    this.state.smoothedHistory = [];
+    this.state.rawHistory = [];
+  }
+
   /** Moves the normal level a step `gain` towards the current smoothed state (drift handling). */
   follow(gain: number): void {
     const s = this.state;
     for (let j = 0; j < s.level.length; j++) s.level[j]! += gain * (s.smoothed[j]! - s.level[j]!);
+  }
+
+  private standardise(row: readonly number[]): number[] {
+    const s = this.state;
+    return row.map((x, j) => (s.active[j] ? (x - s.centre[j]!) / s.scale[j]! : 0));
   }
 
   /** The property's current smoothed value and what it is compared with, in its own units. */

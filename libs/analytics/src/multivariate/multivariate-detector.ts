@@ -92,14 +92,13 @@ export class MultivariateDetector {
     return this.model === null;
   }
 
+  /** Inside an episode. */
+  get active(): boolean {
+    return this.tracker.active;
+  }
+
   observe(row: readonly number[]): MultivariateVerdict {
-    if (row.length !== this.width || !row.every(Number.isFinite)) {
-      throw new TwinlogError(
-        'VALUE_INVALID',
-        `a property vector must hold ${this.width} finite numbers`,
-        { row: [...row] },
-      );
-    }
+    this.check(row);
     if (!this.model || !this.stream) return this.learn(row);
     const { smoothing, adaptation, recoveryShare, closeBelow } = this.settings;
     const features = this.stream.next(row, 1 / smoothing).smoothed;
@@ -120,6 +119,23 @@ export class MultivariateDetector {
     if (this.settling > 0) this.stream.follow(1 / (2 * smoothing));
     if (!this.tracker.active) this.stream.follow(1 / adaptation);
     return { learning: false, score, active: this.tracker.active, change };
+  }
+
+  /**
+   * The machine has come back to the operating state this detector judges, from another: its
+   * recent vectors are forgotten, what it learned is kept (see FeatureStream.restart).
+   */
+  restart(): void {
+    this.stream?.restart();
+  }
+
+  /**
+   * Takes in a vector of a transient (just after a change of operating state) without judging
+   * it: it fills the smoothing and the rates, moves no episode and teaches nothing.
+   */
+  settle(row: readonly number[]): void {
+    this.check(row);
+    this.stream?.next(row, 1 / this.settings.smoothing);
   }
 
   /** The properties that carried the last judged vector's distance, largest share first. */
@@ -162,6 +178,16 @@ export class MultivariateDetector {
     detector.episodeLength = copy.episodeLength;
     detector.settling = copy.settling;
     return detector;
+  }
+
+  private check(row: readonly number[]): void {
+    if (row.length !== this.width || !row.every(Number.isFinite)) {
+      throw new TwinlogError(
+        'VALUE_INVALID',
+        `a property vector must hold ${this.width} finite numbers`,
+        { row: [...row] },
+      );
+    }
   }
 
   private learn(row: readonly number[]): MultivariateVerdict {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operatingStateProblems } from './operating-state-rules';
 
 /** The four kinds of twin ARCHITECTURE.md names, from a part up to a whole flow. */
 export const TWIN_LEVELS = ['component', 'asset', 'system', 'process'] as const;
@@ -103,6 +104,36 @@ export const twinAnomalySettingsSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Declared operating states (idle, cutting, down...), told apart by one property's value: the
+     * multivariate channel judges each state against its own normal behaviour and does not judge
+     * the transient after a change of state (docs/analytics/anomaly-detection.md).
+     */
+    operatingStates: z
+      .object({
+        /** The property whose value tells the state: a controller's state code, a speed, a current. */
+        property: name,
+        /** In increasing order of `below` (values below it, and not below the previous, are the state); the last has none. */
+        states: z
+          .array(
+            z
+              .object({
+                name,
+                below: finite.optional(),
+                /**
+                 * Properties that hold still in this state by nature (a stopped spindle's speed):
+                 * the stuck-sensor check does not judge them while the twin is in it.
+                 */
+                still: z.array(name).optional(),
+              })
+              .strict(),
+          )
+          .min(2, 'at least two states are needed'),
+        /** Vectors after a change of state that are not judged (default: the multivariate smoothing). */
+        settle: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -177,6 +208,15 @@ export const twinModelSchema = z
           code: 'custom',
           path: ['anomaly', 'multivariate', 'properties', i],
           message: `unknown property ${property}`,
+        });
+    }
+    const states = model.anomaly?.operatingStates;
+    if (states) {
+      for (const problem of operatingStateProblems(states, model.properties))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['anomaly', 'operatingStates', ...problem.path],
+          message: problem.message,
         });
     }
   });

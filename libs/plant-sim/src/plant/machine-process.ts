@@ -16,6 +16,7 @@ const POWER_FACTOR = 0.85;
 const BREAK_SPIKE_S = 5; // a breaking tool shakes the spindle for a few seconds
 const SCRAP_RATE = 0.02; // parts failing inspection for reasons the sensors do not see
 const CHATTER_SCRAP_WEAR = 0.8; // past this wear the surface finish is out of tolerance
+const WAIT_RECHECK_S = 10; // a waiting machine looks for work this often
 
 export type Phase = 'idle' | 'cutting' | 'down';
 
@@ -28,6 +29,8 @@ export interface MachineEffects {
   toolChangesHeld: boolean;
   /** Downtime after a tool breaks. */
   repairS: number;
+  /** A planned stop (a break, no orders): no new part is started, the machine waits idle. */
+  waiting?: boolean;
 }
 
 export const HEALTHY: MachineEffects = {
@@ -178,7 +181,9 @@ export class MachineProcess {
         this.phase = 'idle';
         return;
       case 'idle':
-        this.startPart(t, events);
+        // Waiting draws nothing from the random stream, so the plant after the stop is as drawn.
+        if (this.effects.waiting) this.phaseEndsS = t + WAIT_RECHECK_S;
+        else this.startPart(t, events);
         return;
       default: {
         const unknown: never = this.phase;

@@ -25,6 +25,15 @@ export interface PlantSimulationOptions {
   physics?: MachinePhysics;
   /** Plant seconds simulated silently before the start: warm machines, a full throughput window. */
   preRollS?: number;
+  /** Planned stops: healthy machines waiting idle (a break, no orders), not faults. */
+  stops?: PlannedStop[];
+}
+
+/** A machine waits idle from `startS` for `durationS` (plant seconds after the start). */
+export interface PlannedStop {
+  machine: string;
+  startS: number;
+  durationS: number;
 }
 
 const THROUGHPUT_WINDOW_S = 3600;
@@ -51,6 +60,7 @@ export class PlantSimulation {
   private readonly happenings: LineHappenings;
   private readonly stuck: StuckSensors;
   private readonly announced = new Set<FaultSpec>();
+  private readonly stopsOf = new Map<string, PlannedStop[]>();
 
   constructor(options: PlantSimulationOptions) {
     if (!Number.isFinite(options.startMs)) {
@@ -61,6 +71,8 @@ export class PlantSimulation {
     this.startMs = options.startMs;
     this.happenings = new LineHappenings(this.startMs);
     this.stuck = new StuckSensors(this.faults);
+    for (const stop of options.stops ?? [])
+      this.stopsOf.set(stop.machine, [...(this.stopsOf.get(stop.machine) ?? []), stop]);
     const physics = options.physics ?? SEED_MACHINE_PHYSICS;
     const preRollS = options.preRollS ?? THROUGHPUT_WINDOW_S;
     this.stepS = -Math.ceil(preRollS / STEP_S) * STEP_S;
@@ -138,12 +150,16 @@ export class PlantSimulation {
       this.announceFaults(at);
       for (const machine of this.machines) {
         events.length = 0;
-        const effects = faultEffectsOn(
+        const faulty = faultEffectsOn(
           this.faults,
           machine.ids.machine,
           at,
           this.happenings.repaired,
         );
+        const waiting = (this.stopsOf.get(machine.ids.machine) ?? []).some(
+          (s) => at >= s.startS && at < s.startS + s.durationS,
+        );
+        const effects = waiting ? { ...faulty, waiting } : faulty;
         machine.process.step(at, effects, events);
         for (const event of events) this.happenings.record(machine.ids, event);
       }

@@ -31,6 +31,24 @@ const values = (s: Array<[number, number]>, from = 0, to = Infinity) =>
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('PlantSimulation', () => {
+  it('holds a machine idle through a planned stop, and leaves the others as they were', () => {
+    const stops = [{ machine: 'cnc-02', startS: 20 * 60, durationS: 30 * 60 }];
+    const plain = run({ faults: [] }, 80);
+    const stopped = run({ faults: [], stops }, 80);
+    const state = (samples: PlantSample[]) => series(samples, 'cnc-02', 'machine_state');
+    // Idle (1) throughout once the part under way at the start of the stop is done.
+    expect(values(state(stopped), 26, 50).every((v) => v === 1)).toBe(true);
+    expect(values(series(stopped, 'cnc-02', 'spindle_speed'), 26, 50).every((v) => v === 0)).toBe(
+      true,
+    );
+    expect(values(state(plain), 26, 50).some((v) => v === 2)).toBe(true);
+    // It works again after the stop, and the other machines never noticed.
+    expect(values(state(stopped), 50, 80).some((v) => v === 2)).toBe(true);
+    expect(series(stopped, 'cnc-01', 'power_consumption')).toEqual(
+      series(plain, 'cnc-01', 'power_consumption'),
+    );
+  });
+
   it('is deterministic for a seed', () => {
     const a = run({}, 60);
     expect(run({}, 60)).toEqual(a);

@@ -51,12 +51,6 @@ export class ComponentHealthModel {
   private readonly anomalies: AnomalyHistory;
   /** Maintenance later than the newest reading: applied when the readings reach its time. */
   private pending: MaintenanceDone[] = [];
-  /**
-   * Event times of anomaly openings and clearings later than the newest reading. They often
-   * arrive first (another stream); a prediction made before the readings reach their time
-   * could not reflect them, so they make one due when the readings get there.
-   */
-  private pendingNotices: number[] = [];
   private newestAt: number | undefined;
   private lastSlot = Number.NEGATIVE_INFINITY;
   private lastBands = new Map<string, HealthBand>();
@@ -86,7 +80,6 @@ export class ComponentHealthModel {
   observe(readings: readonly ObservedReading[]): void {
     for (const reading of readings) {
       this.applyPendingUpTo(reading.at);
-      this.noticesUpTo(reading.at);
       for (const spec of this.specs) {
         if (spec.property !== reading.property) continue;
         const track = this.trackOf(spec);
@@ -104,17 +97,19 @@ export class ComponentHealthModel {
   }
 
   /**
-   * An anomaly episode opened: the first reading at or after its event time brings a prediction
-   * that takes it into account (the next one, when the readings are already past it).
+   * An anomaly episode opened. It makes no prediction by itself: the anomalies arrive on another
+   * stream, before or after the readings of their time depending on how the streams interleave,
+   * and a prediction triggered by their arrival would fall at a different event time in a replay
+   * or after a restart (the predictions' ids are their event times). The next checkpoint, or a
+   * band that worsens, takes it into account, so a prediction lags an open anomaly by at most
+   * one checkpoint interval of event time.
    */
   anomalyDetected(episodeId: string, severity: Severity, at: number, origin?: AnomalyOrigin): void {
     this.anomalies.detected(episodeId, severity, at, origin);
-    if (severity !== 'info') this.notice(at);
   }
 
   anomalyCleared(episodeId: string, at: number): void {
     this.anomalies.cleared(episodeId, at);
-    this.notice(at);
   }
 
   /** A prediction is due: a new checkpoint interval began, a band worsened, or maintenance reset it. */
@@ -170,17 +165,6 @@ export class ComponentHealthModel {
       this.tracks.set(spec.id, track);
     }
     return track;
-  }
-
-  private notice(at: number): void {
-    if (this.newestAt !== undefined && at <= this.newestAt) this.significant = true;
-    else this.pendingNotices.push(at);
-  }
-
-  private noticesUpTo(at: number): void {
-    if (!this.pendingNotices.some((t) => t <= at)) return;
-    this.pendingNotices = this.pendingNotices.filter((t) => t > at);
-    this.significant = true;
   }
 
   private applyPendingUpTo(at: number): void {

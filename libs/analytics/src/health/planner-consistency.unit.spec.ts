@@ -54,8 +54,9 @@ describe('the demo answer: a cutting tool past its limit', () => {
   }
 
   it('is never "beyond the horizon", low priority or nine months away once its wear crossed a limit', () => {
-    // Crosses 0.6 at 10 min, before the healthy reference (12 one-minute buckets) is learned.
-    const { out, crossedAt } = wornTool(11);
+    // Crosses 0.6 at 10 min, before the healthy reference (12 one-minute buckets) is learned;
+    // the checkpoint at 15 min is the first prediction after it.
+    const { out, crossedAt } = wornTool(16);
     const after = out.filter((a) => a.at >= crossedAt);
     expect(after.length).toBeGreaterThan(0);
     for (const a of after) {

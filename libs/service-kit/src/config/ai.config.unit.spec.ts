@@ -34,21 +34,31 @@ describe('readAiSettings', () => {
     expect(settings.ai.askDeadlineMs).toBeLessThan(settings.http.idleTimeoutMs);
   });
 
-  it('stops start-up when the ask deadline is not below TWINLOG_HTTP_IDLE_TIMEOUT_MS', () => {
+  it('stops start-up when AI is on and the ask deadline is not below TWINLOG_HTTP_IDLE_TIMEOUT_MS', () => {
+    const on = { OPENAI_API_KEY: 'sk-x' };
     expect(() =>
       readServiceConfig({
+        ...on,
         TWINLOG_HTTP_IDLE_TIMEOUT_MS: '8000',
         TWINLOG_AI_ASK_DEADLINE_MS: '8000',
       }),
     ).toThrow('TWINLOG_AI_ASK_DEADLINE_MS=8000: must be below TWINLOG_HTTP_IDLE_TIMEOUT_MS=8000');
-    expect(() => readServiceConfig({ TWINLOG_HTTP_IDLE_TIMEOUT_MS: '30000' })).toThrow(
+    expect(() => readServiceConfig({ ...on, TWINLOG_HTTP_IDLE_TIMEOUT_MS: '30000' })).toThrow(
       /TWINLOG_AI_ASK_DEADLINE_MS=45000/,
     );
     expect(
       readServiceConfig({
+        ...on,
         TWINLOG_HTTP_IDLE_TIMEOUT_MS: '8000',
         TWINLOG_AI_ASK_DEADLINE_MS: '4000',
       }).ai.askDeadlineMs,
     ).toBe(4000);
+  });
+
+  it('lets a service with AI off keep a short idle timeout: it has no ask to cut short', () => {
+    expect(readServiceConfig({ TWINLOG_HTTP_IDLE_TIMEOUT_MS: '3000' }).http.idleTimeoutMs).toBe(3000);
+    expect(() =>
+      readServiceConfig({ OPENAI_API_KEY: 'sk-x', TWINLOG_AI: 'off', TWINLOG_HTTP_IDLE_TIMEOUT_MS: '3000' }),
+    ).not.toThrow();
   });
 });

@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { Caller, Describe, maySee, QueryParams, type Principal } from '@twinlog/service-kit';
-import { clientGone } from './client-gone';
+import {
+  Caller,
+  clientGoneSignal,
+  Describe,
+  maySee,
+  QueryParams,
+  type Principal,
+} from '@twinlog/service-kit';
 import { TELEMETRY_ANSWER, TELEMETRY_ROLLUP_ANSWER } from './telemetry-answers';
 import { TELEMETRY_QUERY, type TelemetryQuery } from './telemetry-query-params';
 import { TwinTelemetry } from './twin-telemetry.service';
@@ -35,7 +41,7 @@ export class TelemetryHttpController {
       twinId,
       query,
       (site) => maySee(caller, site),
-      clientGone(response),
+      clientGoneSignal(response),
     );
   }
 
@@ -59,7 +65,7 @@ export class TelemetryHttpController {
       twinId,
       query,
       (site) => maySee(caller, site),
-      clientGone(response),
+      clientGoneSignal(response),
     );
   }
 }

@@ -47,7 +47,7 @@ export class TwinTelemetry {
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
-  /** `signal`: the client went away (clientGone); the reads stop. */
+  /** `signal`: the client went away (clientGoneSignal); the reads stop. */
   async history(
     twinId: string,
     query: TelemetryQuery,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { machinePhysicsFromModel, PLANT_TWIN_TYPES } from '@twinlog/plant-sim';
 import { loadModelCatalog } from '@twinlog/model-files';
 import { createKeyFile, DEFAULT_HTTP_TIMEOUTS } from '@twinlog/service-kit';
-import { provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
+import { freePort, portIsFree, provisionInfra, repoRoot, settingsToEnv } from '@twinlog/testing';
 import { startPlantSimulator } from '@twinlog/app-plant-simulator';
 import { startOnePortGateway, type ServiceName } from '@twinlog/app-gateway';
 import { resumePoint } from '../../apps/all-in-one/src/simulator/resume-point';
@@ -35,11 +35,18 @@ export async function runDistributed(options: DistributedOptions) {
   });
   const serversEnv = settingsToEnv(infra.settings);
   const children: Array<{ name: string; child: ChildProcess; exited: Promise<number | null> }> = [];
+  // All at once: each service commits its own offsets through Kafka, so no order is needed, and
+  // one after another the stops add up (a worker leaving makes the other rebalance before it can
+  // leave in turn), past the launcher's own limit. Each service gives up on itself after 30 s.
   const stopChildren = async () => {
-    for (const { child, exited } of [...children].reverse()) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    const started = Date.now();
+    await Promise.all(
+      children.map(async ({ name, child, exited }) => {
+        child.kill('SIGTERM');
+        const code = await exited;
+        log(`[${name}] exited with ${code ?? 'a signal'} after ${Date.now() - started} ms`);
+      }),
+    );
   };
   // Authentication stays on (unless options.env says TWINLOG_AUTH=off): every process accepts the
   // one admin key kept in the data directory, which the plant simulator and the CLI use too.
@@ -58,7 +65,16 @@ export async function runDistributed(options: DistributedOptions) {
   }
   try {
     const upstreams = {} as Record<ServiceName, string>;
-    for (const proc of localTopology(options.gatewayPort)) {
+    const workers: string[] = [];
+    for (const planned of localTopology(options.gatewayPort)) {
+      // The ports after the gateway's are a convention, not a contract (the gateway is the one
+      // port people use): one that something else holds is replaced by a free one.
+      const proc = (await portIsFree(planned.port))
+        ? planned
+        : { ...planned, port: await freePort() };
+      if (proc.port !== planned.port)
+        log(`[${proc.name}] port ${planned.port} is in use: listening on ${proc.port} instead`);
+      if (proc.service === 'anomaly') workers.push(`http://127.0.0.1:${proc.port}`);
       const dataDir = join(options.dataDir, proc.name);
       mkdirSync(dataDir, { recursive: true });
       const child = spawn(
@@ -117,9 +133,7 @@ export async function runDistributed(options: DistributedOptions) {
       : undefined;
     return {
       url: gateway.url,
-      workers: localTopology(options.gatewayPort)
-        .filter((p) => p.service === 'anomaly')
-        .map((p) => `http://127.0.0.1:${p.port}`),
+      workers,
       serversEnv,
       close: async () => {
         await simulator?.stop();

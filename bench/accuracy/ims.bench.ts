@@ -243,11 +243,11 @@ function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
   const inside = fallback.filter((f) => f.band!.p10 <= f.truthHours && f.truthHours <= f.band!.p90);
   const late = fallback.filter((f) => f.truthHours > f.band!.p90);
   const early = fallback.filter((f) => f.truthHours < f.band!.p10);
-  // P10 is now past the alarm limit; past only the warning line, the calibrated early level's.
+  // The fallback's P10 is now for any crossed limit: how often the advice still came late.
   const now = fallback.filter((f) => f.band!.p10 === 0).length;
   const workLate = fallback.filter((f) => f.workLate).length;
   console.log(
-    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}; P10 now in ${now}, past the alarm limit): as shipped ${pct(inside.length, fallback.length)} inside, truth before P10 ${pct(early.length, fallback.length)}, after P90 ${pct(late.length, fallback.length)}; work started at the window's end done after the truth ${pct(workLate, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
+    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}; P10 now in ${now}): as shipped ${pct(inside.length, fallback.length)} inside, truth before P10 ${pct(early.length, fallback.length)}, after P90 ${pct(late.length, fallback.length)}; work started at the window's end done after the truth ${pct(workLate, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
   );
   console.log(`  first high-priority recommendation, hours before the end: ${healthy.join('; ')}`);
   console.log(

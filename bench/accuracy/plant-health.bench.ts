@@ -153,7 +153,7 @@ function main(): void {
     console.log(`    calibrated on the other plant runs (leave-one-run-out): ${describe(held.total)}`);
   }
   console.log(
-    `  (${fallbacks} predictions by the mean-rate fallback, a limit crossed with no trend, are not in these: their P10 is now past the alarm limit, else the calibrated early level's)`,
+    `  (${fallbacks} predictions by the mean-rate fallback, a limit crossed with no trend, are not in these: their P10 is now)`,
   );
   console.log(
     `\nPlanner rules over all ${predictions} predictions: ${absurd} low-priority or "no trend" with a limit crossed or a limits episode open`,

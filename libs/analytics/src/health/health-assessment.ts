@@ -6,7 +6,6 @@ import {
 } from '@twinlog/domain';
 import type { AnomalyStanding } from './anomaly-history';
 import type { IndicatorState } from './degradation-track';
-import { alarmCrossed } from './past-limit';
 import { recommendMaintenance, type MaintenanceRecommendation } from './recommend-maintenance';
 import {
   firstOf,
@@ -145,13 +144,12 @@ const NO_LIFE: LifePercentiles = {
 
 /**
  * The band, read at the calibrated levels; with a limit crossed and no trend (the mean-rate
- * fallback), P50/P90 are the mean rate's, read as the model says, and the early end is below
- * the pace so far: wear past a limit speeds up (on the IMS bearings the truth came before the
- * mean rate's nominal P10 in 80 % of such predictions). Past the alarm limit, the last line
- * before the threshold, the early end is now. Past only the warning line it is the mean rate's
- * at the calibrated early level (default the model's 1 %: a pace about ten times the one so
- * far), not now: "now" made any warning crossing critical with a window of now (a bearing just
- * past normal, median life 46 days, paged as due within its 16 h job).
+ * fallback), its early end is now: the pace so far bounds the life from above only (wear past
+ * a limit speeds up: on the IMS bearings the truth came before the mean rate's P10 in 80 % of
+ * such predictions), so P50/P90 are the mean rate's, read as the model says. Any crossed limit
+ * counts, the edge of normal too: an early end for a warning crossing alone (issue 23, tried)
+ * made advice that finished the work after the bearing failed rise from 33 % to 56 % on IMS, for
+ * 14 % fewer critical pages on bearings that did not fail; late work is a failure, a page is not.
  */
 function lifeOf(
   states: IndicatorState[],
@@ -159,15 +157,9 @@ function lifeOf(
   horizonHours: number,
   levels: BandLevels,
 ): LifePercentiles {
-  const paced = states.filter((s) => s.meanRate);
-  if (paced.length === 0) return lifePercentiles(failedBy, horizonHours, levels);
-  const nominal = lifePercentiles(failedBy, horizonHours);
-  if (paced.some((s) => alarmCrossed(s.limitBand)))
-    return { ...nominal, p10: 0, beyond: { ...nominal.beyond, p10: false } };
-  const early = lifePercentiles(failedBy, horizonHours, levels);
-  // A calibration with its early level above the median's would invert the band.
-  const p10 = Math.min(early.p10, nominal.p50);
-  return { ...nominal, p10, beyond: { ...nominal.beyond, p10: early.beyond.p10 && nominal.beyond.p50 } };
+  if (!states.some((s) => s.meanRate)) return lifePercentiles(failedBy, horizonHours, levels);
+  const paced = lifePercentiles(failedBy, horizonHours);
+  return { ...paced, p10: 0, beyond: { ...paced.beyond, p10: false } };
 }
 
 /** The degradation law an indicator's life is extrapolated with. */

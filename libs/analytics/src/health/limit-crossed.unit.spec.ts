@@ -3,13 +3,12 @@ import { ComponentHealthModel } from './component-health';
 import type { HealthAssessment } from './health-assessment';
 import { DegradationTrack } from './degradation-track';
 import { healthIndicators } from './health-indicators';
-import { alarmCrossed, atThreshold } from './past-limit';
+import { atThreshold } from './past-limit';
 import { HOUR_MS, T0, VIBRATION_LIMITS } from './testing-degradation';
 
 // Issue 23: which limit a crossing passed decides what it means. Past the failure limit (the
-// threshold; the alarm limit for a model without one) the part has no life left; past the alarm
-// limit, the last line before it, it may go at any moment; past only the warning line (the edge
-// of normal, or the warning limit) it is due soon, and the remaining life says how soon.
+// threshold; the alarm limit for a model without one) the part has no life left; short of it,
+// the remaining life says how soon it is due.
 
 const TOOL_LIMITS: Record<string, Limits> = {
   tool_wear: {
@@ -32,11 +31,11 @@ describe('which limit a crossing passed (pure)', () => {
   const [tool] = healthIndicators(TOOL_LIMITS);
   const [alarmOnly] = healthIndicators({ pressure: { normal: { high: 8 }, alarm: { high: 10 } } });
 
-  it('past the warning line is neither the threshold nor the alarm; past the failure limit is both', () => {
+  it('only the failure limit is the threshold, or the alarm limit for a model without one', () => {
     expect([tool!.threshold, tool!.thresholdLevel]).toEqual([1, 'failure']);
-    expect([atThreshold(tool!, 'warning'), alarmCrossed('warning')]).toEqual([false, false]);
-    expect([atThreshold(tool!, 'alarm'), alarmCrossed('alarm')]).toEqual([false, true]);
-    expect([atThreshold(tool!, 'failure'), alarmCrossed('failure')]).toEqual([true, true]);
+    expect(atThreshold(tool!, 'warning')).toBe(false);
+    expect(atThreshold(tool!, 'alarm')).toBe(false);
+    expect(atThreshold(tool!, 'failure')).toBe(true);
     // Without a failure limit the alarm limit is the threshold.
     expect([alarmOnly!.thresholdLevel, atThreshold(alarmOnly!, 'alarm')]).toEqual(['alarm', true]);
     expect(atThreshold(alarmOnly!, 'warning')).toBe(false);
@@ -109,38 +108,27 @@ describe("the demo's cnc-02 tool: tool changes missed, its wear past the edge of
 });
 
 describe('a limit crossed with no trend (the mean-rate fallback)', () => {
-  /** A bearing at 1.5 mm/s for 200 h that steps to `level` and stays: no trend to extrapolate. */
-  function steppedBearing(level: number, severity: 'warning' | 'alarm') {
+  /** A bearing at 1.5 mm/s for 200 h that steps to 3.0 and stays: past only the edge of normal. */
+  function steppedBearing() {
     const model = new ComponentHealthModel('bearing', VIBRATION_LIMITS, BEARING_JOB);
     for (let h = 0; h <= 400; h += 1) {
       const at = T0 + h * HOUR_MS;
-      if (h === 200) model.anomalyDetected('ep', severity, at, limitsOn('vibration'));
-      const value = (h < 200 ? 1.5 : level) + 0.02 * Math.sin(h);
+      if (h === 200) model.anomalyDetected('ep', 'warning', at, limitsOn('vibration'));
+      const value = (h < 200 ? 1.5 : 3.0) + 0.02 * Math.sin(h);
       model.observe([{ property: 'vibration', value, at }]);
     }
     return model.assess()!;
   }
 
-  it('past only the warning line: due soon, not now (it paged critical, window now, P50 46 days away)', () => {
-    // 3.0 mm/s: past the edge of normal (2.8), far from the alarm (7.1) and failure (11.2) limits.
-    const a = steppedBearing(3.0, 'warning');
+  it('its early end is now even past only the warning line: critical, not work that ends after the failure', () => {
+    // Tried and dropped: an early end for a warning crossing at the calibrated level; on IMS it
+    // made advice finishing after the bearing failed rise from 33 % to 56 % (BENCHMARKS.md).
+    const a = steppedBearing();
     expect(a).toMatchObject({ model: 'mean-rate-degradation', worstBand: 'warning' });
-    expect(a.life.p10).toBeGreaterThan(BEARING_JOB.downtimeHours);
-    expect(a.life.p10).toBeLessThan(a.life.p50);
-    expect(a.life.p50).toBeLessThan(a.life.p90);
-    expect(a.recommendation.priority).toBe('medium');
-    expect(a.recommendation.window.to).toBeGreaterThan(a.at);
-    expect(a.recommendation.window.to).toBeLessThanOrEqual(
-      a.at + 3 * BEARING_JOB.leadHours * HOUR_MS,
-    );
-  });
-
-  it('past the alarm limit, the last line before failure: its early end is now, critical', () => {
-    const a = steppedBearing(7.5, 'alarm');
-    expect(a).toMatchObject({ model: 'mean-rate-degradation', worstBand: 'alarm' });
     expect(a.life.p10).toBe(0);
-    expect(a.life.p50).toBeGreaterThan(0);
+    expect(a.life.p50).toBeGreaterThan(BEARING_JOB.downtimeHours);
     expect(a.recommendation).toMatchObject({ priority: 'critical', type: 'preventive' });
+    expect(a.recommendation.window.to).toBe(a.at);
   });
 });
 

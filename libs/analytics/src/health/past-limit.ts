@@ -8,8 +8,7 @@ import { normalCdf } from './normal-cdf';
  * rate, uncertain by a log-normal factor of spread 1 (x0.28-x3.6 at P10-P90: one slope from
  * two points says little), it reaches the threshold (1) in (1 - p) / rate. The pace so far
  * overstates the life of a part past a limit (wear speeds up), so the assessment takes only
- * P50/P90 from this; its P10 is now past the alarm limit, else read at the calibrated early
- * level (health-assessment.ts, `alarmCrossed`).
+ * P50/P90 from this and puts P10 at now (health-assessment.ts).
  */
 export function meanRateFailedBy(p: number, sinceHours: number, hours: number): number {
   if (hours <= 0) return 0;
@@ -22,13 +21,4 @@ const MEAN_RATE_SPREAD = 1;
 /** The band an indicator's threshold starts (its failure limit, or its alarm limit without one). */
 export function atThreshold(spec: IndicatorSpec, band: HealthBand): boolean {
   return band === 'failure' || (spec.thresholdLevel === 'alarm' && band === 'alarm');
-}
-
-/**
- * The last line before a failure threshold (the alarm limit) or the threshold itself crossed:
- * the plant's own word that the part may go at any moment. A warning crossing (past normal, or
- * past the warning limit) is not: it says "soon", and how soon is for the remaining life to tell.
- */
-export function alarmCrossed(band: HealthBand): boolean {
-  return band === 'alarm' || band === 'failure';
 }

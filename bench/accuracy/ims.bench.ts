@@ -204,8 +204,9 @@ function bandCalibrationReport(judged: JudgedPrediction[]): void {
  */
 function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
   const judged: JudgedPrediction[] = [];
-  const fallback: Array<JudgedPrediction & { band?: LifePercentiles }> = [];
+  const fallback: Array<JudgedPrediction & { band?: LifePercentiles; workLate?: boolean }> = [];
   const healthy: string[] = [];
+  const unfailed = { predictions: 0, critical: 0 };
   for (const test of tests) {
     for (const bearing of test.bearings) {
       const run = runBearing(test, bearing, { limitsEpisodes: true });
@@ -213,13 +214,22 @@ function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
       judged.push(...judgedPredictions(test.name, bearing.name, run, crossing));
       const meanRate = run.filter((c) => c.assessment.model === 'mean-rate-degradation');
       fallback.push(
-        ...judgedPredictions(test.name, bearing.name, meanRate, crossing).map((p, i) => ({
-          ...p,
-          band: meanRate.filter((c) => crossing !== undefined && c.hoursLeft > crossing)[i]!.assessment.life,
-        })),
+        ...judgedPredictions(test.name, bearing.name, meanRate, crossing).map((p, i) => {
+          const { life, at, recommendation: r } = meanRate.filter(
+            (c) => crossing !== undefined && c.hoursLeft > crossing,
+          )[i]!.assessment;
+          // Work started at the window's end would finish after the truth: the advice came late.
+          const workLate = (r.window.to - at) / 3_600_000 + r.downtimeHours > p.truthHours;
+          return { ...p, band: life, workLate };
+        }),
       );
       const firstHigh = firstWith(run, (c) => URGENT.has(c.assessment.recommendation.priority));
       healthy.push(`${test.name} ${bearing.name}${bearing.failed ? ' (failed)' : ''} ${fmt(firstHigh)} h`);
+      if (!bearing.failed) {
+        // What a part that did not fail was paged as: critical is "stop and replace it now".
+        unfailed.predictions += run.length;
+        unfailed.critical += run.filter((c) => c.assessment.recommendation.priority === 'critical').length;
+      }
     }
   }
   const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
@@ -232,10 +242,17 @@ function withLimitsEpisodes(tests: ReturnType<typeof loadImsTests>): void {
   );
   const inside = fallback.filter((f) => f.band!.p10 <= f.truthHours && f.truthHours <= f.band!.p90);
   const late = fallback.filter((f) => f.truthHours > f.band!.p90);
+  const early = fallback.filter((f) => f.truthHours < f.band!.p10);
+  // The fallback's P10 is now for any crossed limit: how often the advice still came late.
+  const now = fallback.filter((f) => f.band!.p10 === 0).length;
+  const workLate = fallback.filter((f) => f.workLate).length;
   console.log(
-    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}): as shipped (P10 now, P50/P90 at the mean rate) ${pct(inside.length, fallback.length)} inside, truth after P90 ${pct(late.length, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
+    `  by the mean-rate fallback (a limit crossed, no trend; ${fallback.length}; P10 now in ${now}): as shipped ${pct(inside.length, fallback.length)} inside, truth before P10 ${pct(early.length, fallback.length)}, after P90 ${pct(late.length, fallback.length)}; work started at the window's end done after the truth ${pct(workLate, fallback.length)}; the mean rate's own band would hold ${describe(coverageOf(fallback, UNCALIBRATED, horizon))}`,
   );
   console.log(`  first high-priority recommendation, hours before the end: ${healthy.join('; ')}`);
+  console.log(
+    `  bearings that did not fail: ${unfailed.critical} of ${unfailed.predictions} predictions critical`,
+  );
 }
 
 if (require.main === module) main();

@@ -25,7 +25,8 @@ const schema = z.object({
   ALERTING_GROUP_UPDATE_SECONDS: intFrom(0, 60),
   // A cause that comes back within this of its alert resolving reopens it, without notifying.
   ALERTING_FLAP_HOLD_SECONDS: intFrom(0, 600),
-  // A remaining-life P10 under this many hours opens an alarm (critical under 24 h).
+  // A remaining-life P10 under this many hours opens an alarm (critical when the prediction's
+  // priority is: the planner weighs the P10 against the job, so a tool is not paged by the hour).
   ALERTING_RUL_P10_HOURS: intFrom(1, 72),
   // A health index (0-100) under this opens a warning.
   ALERTING_HEALTH_INDEX_BELOW: intFrom(0, 30, 100),

@@ -79,8 +79,13 @@ export class AnomalyHistory {
     this.bound();
   }
 
-  /** Open episodes count in full, closed ones fade with their half-life; capped. */
-  standingAt(now: number): AnomalyStanding {
+  /**
+   * Open episodes count in full, closed ones fade with their half-life; capped. `replacedAt`:
+   * when each property was last reset (its part replaced); an episode on properties all reset
+   * since it began was about the old part and counts for nothing (a new tool is neither past
+   * its limit nor marked down for the worn one's episodes, whose clearing may come later).
+   */
+  standingAt(now: number, replacedAt: ReadonlyMap<string, number> = new Map()): AnomalyStanding {
     const { penalty, halfLifeHours, maxPenalty } = this.settings;
     let total = 0;
     let open = 0;
@@ -88,6 +93,7 @@ export class AnomalyHistory {
     const limitBands = new Map<string, HealthBand>();
     for (const e of this.episodes.values()) {
       if (e.severity === undefined || e.detectedAt === undefined || e.detectedAt > now) continue;
+      if (aboutReplacedPart(e, replacedAt)) continue;
       const closed = e.clearedAt !== undefined && e.clearedAt <= now;
       if (!closed) {
         open += 1;
@@ -116,4 +122,12 @@ export class AnomalyHistory {
       this.episodes.delete(id);
     }
   }
+}
+
+function aboutReplacedPart(e: Episode, replacedAt: ReadonlyMap<string, number>): boolean {
+  const properties = e.origin?.properties ?? [];
+  return (
+    properties.length > 0 &&
+    properties.every((p) => (replacedAt.get(p) ?? Number.NEGATIVE_INFINITY) > e.detectedAt!)
+  );
 }

@@ -54,6 +54,8 @@ export class ComponentHealthModel {
   private newestAt: number | undefined;
   private lastSlot = Number.NEGATIVE_INFINITY;
   private lastBands = new Map<string, HealthBand>();
+  /** When each property was last reset (its part replaced): earlier episodes were the old part's. */
+  private readonly replacedAt = new Map<string, number>();
   private significant = false;
 
   constructor(
@@ -136,7 +138,7 @@ export class ComponentHealthModel {
   private evaluate(): { assessment: HealthAssessment; bands: Map<string, HealthBand> } | undefined {
     const now = this.newestAt;
     if (now === undefined || !this.judged) return undefined;
-    const anomalies = this.anomalies.standingAt(now);
+    const anomalies = this.anomalies.standingAt(now, this.replacedAt);
     const states = this.specs
       .map((spec) => this.tracks.get(spec.id)?.state(spec, anomalies.limitBands.get(spec.property)))
       .filter((s): s is IndicatorState => s !== undefined);
@@ -178,6 +180,10 @@ export class ComponentHealthModel {
       if (!track) continue;
       if (named.has(spec.property) || (named.size === 0 && REPLACING.has(done.kind))) {
         track.reset(done.at);
+        this.replacedAt.set(
+          spec.property,
+          Math.max(done.at, this.replacedAt.get(spec.property) ?? done.at),
+        );
       } else if (named.size === 0 && SERVICING.has(done.kind)) {
         track.restartTrend(done.at);
       } else {

@@ -146,7 +146,10 @@ const NO_LIFE: LifePercentiles = {
  * The band, read at the calibrated levels; with a limit crossed and no trend (the mean-rate
  * fallback), its early end is now: the pace so far bounds the life from above only (wear past
  * a limit speeds up: on the IMS bearings the truth came before the mean rate's P10 in 80 % of
- * such predictions), so P50/P90 are the mean rate's, read as the model says.
+ * such predictions), so P50/P90 are the mean rate's, read as the model says. Any crossed limit
+ * counts, the edge of normal too: an early end for a warning crossing alone (issue 23, tried)
+ * made advice that finished the work after the bearing failed rise from 33 % to 56 % on IMS, for
+ * 14 % fewer critical pages on bearings that did not fail; late work is a failure, a page is not.
  */
 function lifeOf(
   states: IndicatorState[],

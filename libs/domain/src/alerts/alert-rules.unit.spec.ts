@@ -2,6 +2,7 @@ import { isTwinlogError } from '../errors';
 import { AlertingHarness, aRule, t } from '../testing/alerting-fixtures';
 import { deliveryIdOf } from './alert-ids';
 import { DEFAULT_ALERT_RULE } from './alert-decision-types';
+import type { MaintenancePriority } from '../events/twin-events';
 
 function errorOf(
   fn: () => unknown,
@@ -629,21 +630,25 @@ describe('deliveries', () => {
 });
 
 describe('maintenance predictions', () => {
-  const prediction = (rulLowHours: number, healthIndex: number) => ({
+  const prediction = (
+    rulLowHours: number,
+    healthIndex: number,
+    priority: MaintenancePriority = 'high',
+  ) => ({
     healthIndex,
     rulHours: rulLowHours * 2,
     rulLowHours,
     rulHighHours: rulLowHours * 3,
     basis: 'tool_wear',
     model: 'linear',
-    priority: 'high' as const,
+    priority,
     window: { from: t(0), to: t(3600) },
   });
 
   it('opens on a crossed threshold with its severity, holds within the hysteresis, clears beyond it', () => {
     const h = withHook();
     h.twin('tool-1', 'component', null);
-    h.on(h.input('MaintenancePredicted', 'tool-1', prediction(20, 80), t(0)));
+    h.on(h.input('MaintenancePredicted', 'tool-1', prediction(20, 80, 'critical'), t(0)));
     expect(h.p.alerts()[0]).toMatchObject({
       severity: 'critical',
       title: 'maintenance due on tool-1: remaining life P10 20 h (critical)',
@@ -653,6 +658,21 @@ describe('maintenance predictions', () => {
     h.on(h.input('MaintenancePredicted', 'tool-1', prediction(80, 80), t(20)));
     expect(h.p.alerts()[0]!.status).toBe('resolved');
   });
+
+  it.each(['low', 'medium', 'high'] as const)(
+    "pages critical only when the planner says so: a P10 of minutes, priority %s, is an alarm",
+    (priority) => {
+      // A demo tool's whole life is about an hour: any trend puts its P10 under 24 h, while the
+      // planner, weighing it against a 15-minute job, may still have time in hand.
+      const h = withHook();
+      h.twin('tool-1', 'component', null);
+      h.on(h.input('MaintenancePredicted', 'tool-1', prediction(0.2, 80, priority), t(0)));
+      expect(h.p.alerts()[0]).toMatchObject({
+        severity: 'alarm',
+        members: [{ cause: { kind: 'maintenance', measure: 'rul-p10', severity: 'alarm' } }],
+      });
+    },
+  );
 
   it("maintenance performed clears the twin's maintenance causes; retiring clears all its causes", () => {
     const h = withHook();

@@ -84,7 +84,8 @@ function decidePrediction(
       value: prediction.rulLowHours,
       threshold: s.rulP10Hours,
       ignore: prediction.beyondHorizon === true,
-      severity: prediction.rulLowHours < 24 ? ('critical' as const) : ('alarm' as const),
+      // The planner's priority, not an absolute P10: 24 h is a bearing's job but a tool's life.
+      severity: prediction.priority === 'critical' ? ('critical' as const) : ('alarm' as const),
     },
     {
       measure: 'health-index' as const,

@@ -11,3 +11,4 @@ export * from './rul-metrics';
 export * from './rul-holdout';
 export * from './rul-cuts';
 export * from './testing/synthetic-fleet';
+export * from './trajectory-similarity';

@@ -1,0 +1,196 @@
+import type { UnitHistory } from './cmapss-parse';
+import { findOperatingRegimes } from './operating-regimes';
+import { fitRidge, predictLinear, type LinearModel } from './ridge';
+import { fitSensorNormalisation, normaliseUnit, type SensorNormalisation } from './sensor-normaliser';
+import { cappedRul, featureWidth, unitFeatureRows } from './rul-features';
+import { DEFAULT_FEATURE_SPEC } from './window-features';
+
+/**
+ * Trajectory-similarity prognostics (Wang, Yu, Siegel and Lee, PHM08): each training unit's
+ * life becomes a smoothed 1-D health-index curve; a test history is slid along every curve, and
+ * the remaining lives of the best-matching (unit, offset) pairs give its RUL. Nothing is learned
+ * about what a given history length means: the offset search finds it, so short histories far
+ * from failure get the fleet's remaining life at that age and wear.
+ */
+export interface SimilaritySettings {
+  /** Health target min(RUL, cap) / cap: 1 while healthy, 0 at failure. */
+  cap: number;
+  /** Older cycles of the test history weigh exp(-age / decay) in the match (Infinity: alike). */
+  decay: number;
+  /** At most this many of the last cycles are matched (older ones weigh little with the decay). */
+  window: number;
+  /** RUL is the mean over the best-matching training units, one offset each. */
+  neighbours: number;
+  /** The health target: capped RUL over the cap, or the share of the unit's life left. */
+  target: 'capped' | 'life-share';
+  /** Training curves: an exponential fit, or local linear fits over ±this many cycles (0: exponential). */
+  localHalfWidth: number;
+  /**
+   * What the health index reads: single cycles' normalised sensors, or the trees' window features
+   * (means, slopes over past cycles: less noise, the fault mode's trend as well as its level).
+   */
+  inputs: 'cycle' | 'windows';
+}
+
+export const DEFAULT_SIMILARITY: SimilaritySettings = {
+  cap: 125,
+  decay: 60,
+  window: 150,
+  neighbours: 15,
+  target: 'capped',
+  localHalfWidth: 0,
+  inputs: 'cycle',
+};
+
+export interface SimilarityModel {
+  normalisation: SensorNormalisation;
+  healthIndex: LinearModel;
+  /** With window inputs: the ridge on the window features that is the health index. */
+  windowIndex: LinearModel | null;
+  /** Per training unit, its smoothed health index at every cycle up to failure. */
+  trajectories: number[][];
+  settings: SimilaritySettings;
+}
+
+export function fitSimilarityModel(
+  units: UnitHistory[],
+  settings: SimilaritySettings = DEFAULT_SIMILARITY,
+  seed = 1,
+): SimilarityModel {
+  const normalisation = fitSensorNormalisation(
+    units,
+    findOperatingRegimes(
+      units.flatMap((u) => u.settings),
+      seed,
+    ),
+  );
+  const normalised = units.map((u) => normaliseUnit(normalisation, u));
+  const targets = units.flatMap((u) =>
+    settings.target === 'capped'
+      ? cappedRul(u, settings.cap).map((r) => r / settings.cap)
+      : cappedRul(u, Infinity).map((r) => r / Math.max(1, u.cycles.length - 1)),
+  );
+  const healthIndex = fitRidge(normalised.flat(), targets);
+  let windowIndex: LinearModel | null = null;
+  if (settings.inputs === 'windows') {
+    const pipeline = { normalisation, healthIndex, features: DEFAULT_FEATURE_SPEC };
+    const width = featureWidth(pipeline);
+    const rows = units.flatMap((u) => rowsOf(unitFeatureRows(pipeline, u), width));
+    windowIndex = fitRidge(rows, targets);
+  }
+  const partial = { normalisation, healthIndex, windowIndex, trajectories: [], settings };
+  const trajectories = units.map((unit) => {
+    const raw = healthIndexOf(partial, unit);
+    return settings.localHalfWidth > 0
+      ? smoothLocalLinear(raw, settings.localHalfWidth)
+      : smoothExponential(raw);
+  });
+  return { normalisation, healthIndex, windowIndex, trajectories, settings };
+}
+
+/** The unit's raw (unsmoothed) health index per cycle. */
+export function healthIndexOf(model: SimilarityModel, unit: UnitHistory): number[] {
+  if (model.windowIndex) {
+    const pipeline = { ...model, features: DEFAULT_FEATURE_SPEC };
+    const width = featureWidth(pipeline);
+    return rowsOf(unitFeatureRows(pipeline, unit), width).map((x) =>
+      predictLinear(model.windowIndex!, x),
+    );
+  }
+  return normaliseUnit(model.normalisation, unit).map((z) => predictLinear(model.healthIndex, z));
+}
+
+/**
+ * RUL at the history's last cycle, at most `maxRul`: every training curve long enough to hold
+ * the history contributes its best offset; the `neighbours` closest ones are averaged.
+ */
+export function predictSimilarityRul(
+  model: SimilarityModel,
+  unit: UnitHistory,
+  maxRul = Infinity,
+): number {
+  const hi = healthIndexOf(model, unit);
+  const n = hi.length;
+  const m = Math.min(n, model.settings.window);
+  const weights = Array.from({ length: m }, (_, i) => Math.exp(-(m - 1 - i) / model.settings.decay));
+  const recent = hi.slice(n - m);
+  const matches: { distance: number; rul: number }[] = [];
+  for (const curve of model.trajectories) {
+    // The test's last cycle sits at curve index end (end >= n - 1: the unit is at least as old).
+    let best = Infinity;
+    let bestRul = 0;
+    for (let end = n - 1; end < curve.length; end++) {
+      let d = 0;
+      const start = end - m + 1;
+      for (let i = 0; i < m && d < best; i++) d += weights[i]! * (recent[i]! - curve[start + i]!) ** 2;
+      if (d < best) {
+        best = d;
+        bestRul = curve.length - 1 - end;
+      }
+    }
+    if (best < Infinity) matches.push({ distance: best, rul: bestRul });
+  }
+  if (matches.length === 0) return 0;
+  matches.sort((a, b) => a.distance - b.distance);
+  const top = matches.slice(0, model.settings.neighbours);
+  const mean = top.reduce((s, x) => s + Math.min(x.rul, maxRul), 0) / top.length;
+  return mean;
+}
+
+/**
+ * Least-squares fit of a + b·exp(g·t/L) to a unit's health index (t = 0..L-1), g on a grid:
+ * degradation in C-MAPSS grows exponentially, and the fit keeps the curve's shape without its noise.
+ */
+export function smoothExponential(values: number[]): number[] {
+  const n = values.length;
+  if (n < 3) return [...values];
+  let best: number[] = values;
+  let bestError = Infinity;
+  for (const g of EXP_RATES) {
+    const basis = values.map((_, t) => Math.exp(g * (t / (n - 1) - 1)));
+    const fit = linearFit(basis, values);
+    const curve = basis.map((x) => fit.a + fit.b * x);
+    const error = curve.reduce((s, c, t) => s + (c - values[t]!) ** 2, 0);
+    if (error < bestError) {
+      bestError = error;
+      best = curve;
+    }
+  }
+  return best;
+}
+
+const EXP_RATES = [0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20];
+
+function linearFit(x: number[], y: number[]): { a: number; b: number } {
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  const b = sxx > 1e-12 ? sxy / sxx : 0;
+  return { a: my - b * mx, b };
+}
+
+/** At each t, the value at t of a least-squares line through t ± h (clipped at the ends). */
+export function smoothLocalLinear(values: number[], h: number): number[] {
+  return values.map((_, t) => {
+    const lo = Math.max(0, t - h);
+    const hi = Math.min(values.length - 1, t + h);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let i = lo; i <= hi; i++) {
+      xs.push(i);
+      ys.push(values[i]!);
+    }
+    const fit = linearFit(xs, ys);
+    return fit.a + fit.b * t;
+  });
+}
+
+function rowsOf(x: Float64Array, width: number): Float64Array[] {
+  return Array.from({ length: x.length / width }, (_, i) => x.subarray(i * width, (i + 1) * width));
+}

@@ -89,10 +89,10 @@ function crossValidate(set: string, units: UnitHistory[]): Case[] {
           const predicted: Record<string, number> = {};
           if (trees) predicted['trees'] = predictRul(trees, seen).rul;
           similarity.forEach((model, i) => {
-            predicted[`similarity ${i}`] = predictSimilarityRul(model, seen, cut.maxRul);
+            predicted[`similarity ${i}`] = predictSimilarityRul(model, seen, cut);
           });
           if (trees && similarity.length > 0) {
-            const [t, sim] = [predicted['trees'], predicted['similarity 0']!];
+            const [t, sim] = [predicted['trees']!, predicted['similarity 0']!];
             predicted['mean 0'] = (t + sim) / 2;
             // Picked by history length: the trees' weak spot is short histories.
             predicted[`similarity 0 if seen < ${SHORT}`] = cycles < SHORT ? sim : t;
@@ -151,6 +151,22 @@ function main(): void {
           ).toFixed(1)
         : '-';
       console.log(`| ${model} | ${cells.join(' | ')} | ${hardRmse} (${hard.length} cases) |`);
+    }
+    // Where the errors are: official-like cuts by true RUL, mean error (bias) / RMSE.
+    const bins = [0, 50, 100, 150, 200];
+    console.log(`official-like by true RUL, mean error / RMSE: ${bins.slice(1).map((b, i) => `${bins[i]}-${b}`).join(', ')}`);
+    for (const model of models) {
+      const cells = bins.slice(1).map((hi, i) => {
+        const inBin = cases.filter(
+          (c) => c.plan === PLANS[0] && c.truth >= bins[i]! && c.truth < hi,
+        );
+        if (inBin.length === 0) return '-';
+        const errors = inBin.map((c) => c.predicted[model]! - c.truth);
+        const bias = errors.reduce((s, e) => s + e, 0) / errors.length;
+        const r = Math.sqrt(errors.reduce((s, e) => s + e * e, 0) / errors.length);
+        return `${bias.toFixed(1)} / ${r.toFixed(1)}`;
+      });
+      console.log(`  ${model}: ${cells.join(', ')}`);
     }
   }
 }

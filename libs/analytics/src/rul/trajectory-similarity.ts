@@ -1,9 +1,10 @@
 import type { UnitHistory } from './cmapss-parse';
-import { findOperatingRegimes } from './operating-regimes';
+import { findOperatingRegimes, type OperatingRegimes } from './operating-regimes';
 import { fitRidge, predictLinear, type LinearModel } from './ridge';
 import { fitSensorNormalisation, normaliseUnit, type SensorNormalisation } from './sensor-normaliser';
 import { cappedRul, featureWidth, unitFeatureRows } from './rul-features';
 import { DEFAULT_FEATURE_SPEC } from './window-features';
+import { truthDensity, type CutDistribution } from './rul-cuts';
 
 /**
  * Trajectory-similarity prognostics (Wang, Yu, Siegel and Lee, PHM08): each training unit's
@@ -30,6 +31,10 @@ export interface SimilaritySettings {
    * (means, slopes over past cycles: less noise, the fault mode's trend as well as its level).
    */
   inputs: 'cycle' | 'windows';
+  /** How positions become one RUL (see predictSimilarityRul). */
+  aggregate: 'top-k' | 'posterior';
+  /** Flattens the posterior's likelihood (1: the scatter taken as independent noise). */
+  temperature: number;
 }
 
 export const DEFAULT_SIMILARITY: SimilaritySettings = {
@@ -40,6 +45,8 @@ export const DEFAULT_SIMILARITY: SimilaritySettings = {
   target: 'capped',
   localHalfWidth: 0,
   inputs: 'cycle',
+  aggregate: 'top-k',
+  temperature: 1,
 };
 
 export interface SimilarityModel {
@@ -49,6 +56,8 @@ export interface SimilarityModel {
   windowIndex: LinearModel | null;
   /** Per training unit, its smoothed health index at every cycle up to failure. */
   trajectories: number[][];
+  /** Mean squared scatter of the training units' health index about their smoothed curves. */
+  noise: number;
   settings: SimilaritySettings;
 }
 
@@ -56,14 +65,12 @@ export function fitSimilarityModel(
   units: UnitHistory[],
   settings: SimilaritySettings = DEFAULT_SIMILARITY,
   seed = 1,
+  regimes: OperatingRegimes = findOperatingRegimes(
+    units.flatMap((u) => u.settings),
+    seed,
+  ),
 ): SimilarityModel {
-  const normalisation = fitSensorNormalisation(
-    units,
-    findOperatingRegimes(
-      units.flatMap((u) => u.settings),
-      seed,
-    ),
-  );
+  const normalisation = fitSensorNormalisation(units, regimes);
   const normalised = units.map((u) => normaliseUnit(normalisation, u));
   const targets = units.flatMap((u) =>
     settings.target === 'capped'
@@ -78,14 +85,24 @@ export function fitSimilarityModel(
     const rows = units.flatMap((u) => rowsOf(unitFeatureRows(pipeline, u), width));
     windowIndex = fitRidge(rows, targets);
   }
-  const partial = { normalisation, healthIndex, windowIndex, trajectories: [], settings };
+  const partial = { normalisation, healthIndex, windowIndex, trajectories: [], noise: 1, settings };
   const trajectories = units.map((unit) => {
     const raw = healthIndexOf(partial, unit);
     return settings.localHalfWidth > 0
       ? smoothLocalLinear(raw, settings.localHalfWidth)
       : smoothExponential(raw);
   });
-  return { normalisation, healthIndex, windowIndex, trajectories, settings };
+  // The curves' scatter about their smoothed form: the likelihood's noise scale.
+  let squares = 0;
+  let count = 0;
+  units.forEach((unit, u) =>
+    healthIndexOf(partial, unit).forEach((v, t) => {
+      squares += (v - trajectories[u]![t]!) ** 2;
+      count++;
+    }),
+  );
+  const noise = Math.max(squares / Math.max(count, 1), 1e-9);
+  return { normalisation, healthIndex, windowIndex, trajectories, noise, settings };
 }
 
 /** The unit's raw (unsmoothed) health index per cycle. */
@@ -101,40 +118,60 @@ export function healthIndexOf(model: SimilarityModel, unit: UnitHistory): number
 }
 
 /**
- * RUL at the history's last cycle, at most `maxRul`: every training curve long enough to hold
- * the history contributes its best offset; the `neighbours` closest ones are averaged.
+ * RUL at the history's last cycle. The history's health index is slid along every training
+ * curve (its last cycle at each of the curve's cycles the unit is old enough for), each position
+ * scored by the decay-weighted squared distance. `top-k`: each curve's best position, the
+ * `neighbours` closest averaged, at most the cut's maxRul. `posterior`: the mean RUL over all
+ * positions, each weighted by a prior (each training unit alike, its positions as the test cut
+ * would place them) times the Gaussian likelihood exp(-d / 2σ²T) with σ² the training curves'
+ * own scatter about their smoothed form.
  */
 export function predictSimilarityRul(
   model: SimilarityModel,
   unit: UnitHistory,
-  maxRul = Infinity,
+  cut: Pick<CutDistribution, 'minRul' | 'maxRul' | 'shape'> | null = null,
 ): number {
   const hi = healthIndexOf(model, unit);
   const n = hi.length;
   const m = Math.min(n, model.settings.window);
   const weights = Array.from({ length: m }, (_, i) => Math.exp(-(m - 1 - i) / model.settings.decay));
   const recent = hi.slice(n - m);
-  const matches: { distance: number; rul: number }[] = [];
-  for (const curve of model.trajectories) {
-    // The test's last cycle sits at curve index end (end >= n - 1: the unit is at least as old).
-    let best = Infinity;
-    let bestRul = 0;
+  const maxRul = cut?.maxRul ?? Infinity;
+  const distancesOf = (curve: number[]) => {
+    const out: { distance: number; rul: number }[] = [];
     for (let end = n - 1; end < curve.length; end++) {
       let d = 0;
       const start = end - m + 1;
-      for (let i = 0; i < m && d < best; i++) d += weights[i]! * (recent[i]! - curve[start + i]!) ** 2;
-      if (d < best) {
-        best = d;
-        bestRul = curve.length - 1 - end;
-      }
+      for (let i = 0; i < m; i++) d += weights[i]! * (recent[i]! - curve[start + i]!) ** 2;
+      out.push({ distance: d, rul: curve.length - 1 - end });
     }
-    if (best < Infinity) matches.push({ distance: best, rul: bestRul });
+    return out;
+  };
+  const perUnit = model.trajectories.map(distancesOf).filter((xs) => xs.length > 0);
+  if (perUnit.length === 0) return 0;
+  if (model.settings.aggregate === 'top-k') {
+    const best = perUnit.map((xs) => xs.reduce((a, b) => (b.distance < a.distance ? b : a)));
+    best.sort((a, b) => a.distance - b.distance);
+    const top = best.slice(0, model.settings.neighbours);
+    return top.reduce((s, x) => s + Math.min(x.rul, maxRul), 0) / top.length;
   }
-  if (matches.length === 0) return 0;
-  matches.sort((a, b) => a.distance - b.distance);
-  const top = matches.slice(0, model.settings.neighbours);
-  const mean = top.reduce((s, x) => s + Math.min(x.rul, maxRul), 0) / top.length;
-  return mean;
+  const scale = 2 * model.noise * model.settings.temperature;
+  const minDistance = Math.min(...perUnit.flatMap((xs) => xs.map((x) => x.distance)));
+  let weightSum = 0;
+  let rulSum = 0;
+  for (const positions of perUnit) {
+    const prior = positions.map((x) =>
+      !cut ? 1 : x.rul < cut.minRul || x.rul > cut.maxRul ? 0 : truthDensity(cut.shape, x.rul, cut.minRul, cut.maxRul),
+    );
+    const priorSum = prior.reduce((a, b) => a + b, 0);
+    if (priorSum <= 0) continue;
+    positions.forEach((x, i) => {
+      const w = (prior[i]! / priorSum) * Math.exp(-(x.distance - minDistance) / scale);
+      weightSum += w;
+      rulSum += w * x.rul;
+    });
+  }
+  return weightSum > 0 ? Math.min(rulSum / weightSum, maxRul) : 0;
 }
 
 /**

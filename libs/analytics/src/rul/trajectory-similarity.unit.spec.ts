@@ -1,3 +1,4 @@
+import { SINGLE_REGIME } from './operating-regimes';
 import { truncateUnit } from './rul-cuts';
 import { syntheticFleet } from './testing/synthetic-fleet';
 import {
@@ -6,6 +7,7 @@ import {
   predictSimilarityRul,
   smoothExponential,
   smoothLocalLinear,
+  type SimilarityModel,
 } from './trajectory-similarity';
 
 describe('trajectory-similarity RUL', () => {
@@ -18,15 +20,27 @@ describe('trajectory-similarity RUL', () => {
     smoothLocalLinear(line, 5).forEach((v, t) => expect(v).toBeCloseTo(line[t]!, 9));
   });
 
-  it('reads held-out units near failure as near and early ones as far, never past maxRul', () => {
-    const fleet = syntheticFleet({ units: 24, regimes: 2, minLife: 120, maxLife: 180, seed: 3 });
-    const model = fitSimilarityModel(fleet.slice(0, 18), { ...DEFAULT_SIMILARITY, neighbours: 5 });
-    const held = fleet.slice(18);
-    const near = held.map((u) => predictSimilarityRul(model, truncateUnit(u, u.cycles.length - 10)));
-    const far = held.map((u) => predictSimilarityRul(model, truncateUnit(u, 40), 100));
+  it('reads held-out units near failure as near and early ones as far, within the cut (both aggregates)', () => {
+    const fleet = syntheticFleet({ units: 24, regimes: 1, minLife: 120, maxLife: 180, seed: 3 });
+    const topK = fitSimilarityModel(
+      fleet.slice(0, 18),
+      { ...DEFAULT_SIMILARITY, neighbours: 5 },
+      1,
+      SINGLE_REGIME(3),
+    );
+    const posterior: SimilarityModel = {
+      ...topK,
+      settings: { ...topK.settings, aggregate: 'posterior' },
+    };
+    const cut = { minRul: 5, maxRul: 100, shape: 'uniform' as const };
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean(near)).toBeLessThan(30);
-    expect(mean(far)).toBeGreaterThan(70);
-    expect(Math.max(...far)).toBeLessThanOrEqual(100);
+    for (const model of [topK, posterior]) {
+      const held = fleet.slice(18);
+      const near = held.map((u) => predictSimilarityRul(model, truncateUnit(u, u.cycles.length - 10), cut));
+      const far = held.map((u) => predictSimilarityRul(model, truncateUnit(u, 30), cut));
+      expect(mean(near)).toBeLessThan(30);
+      expect(mean(far)).toBeGreaterThan(70);
+      expect(Math.max(...far)).toBeLessThanOrEqual(100);
+    }
   });
 });

@@ -154,7 +154,12 @@ function main(): void {
     }
     // Where the errors are: official-like cuts by true RUL, mean error (bias) / RMSE.
     const bins = [0, 50, 100, 150, 200];
-    console.log(`official-like by true RUL, mean error / RMSE: ${bins.slice(1).map((b, i) => `${bins[i]}-${b}`).join(', ')}`);
+    console.log(
+      `official-like by true RUL, mean error / RMSE: ${bins
+        .slice(1)
+        .map((b, i) => `${bins[i]}-${b}`)
+        .join(', ')}`,
+    );
     for (const model of models) {
       const cells = bins.slice(1).map((hi, i) => {
         const inBin = cases.filter(

@@ -12,3 +12,4 @@ export * from './rul-holdout';
 export * from './rul-cuts';
 export * from './testing/synthetic-fleet';
 export * from './trajectory-similarity';
+export * from './trajectory-smoothing';

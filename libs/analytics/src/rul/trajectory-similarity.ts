@@ -1,10 +1,15 @@
 import type { UnitHistory } from './cmapss-parse';
 import { findOperatingRegimes, type OperatingRegimes } from './operating-regimes';
 import { fitRidge, predictLinear, type LinearModel } from './ridge';
-import { fitSensorNormalisation, normaliseUnit, type SensorNormalisation } from './sensor-normaliser';
+import {
+  fitSensorNormalisation,
+  normaliseUnit,
+  type SensorNormalisation,
+} from './sensor-normaliser';
 import { cappedRul, featureWidth, unitFeatureRows } from './rul-features';
 import { DEFAULT_FEATURE_SPEC } from './window-features';
 import { truthDensity, type CutDistribution } from './rul-cuts';
+import { smoothExponential, smoothLocalLinear } from './trajectory-smoothing';
 
 /**
  * Trajectory-similarity prognostics (Wang, Yu, Siegel and Lee, PHM08): each training unit's
@@ -12,6 +17,8 @@ import { truthDensity, type CutDistribution } from './rul-cuts';
  * the remaining lives of the best-matching (unit, offset) pairs give its RUL. Nothing is learned
  * about what a given history length means: the offset search finds it, so short histories far
  * from failure get the fleet's remaining life at that age and wear.
+ * Not the default RUL model: on C-MAPSS it lost to the boosted trees alone and in ensembles
+ * (BENCHMARKS.md, issue 23); kept with bench:cmapss-similarity so the comparison can be re-run.
  */
 export interface SimilaritySettings {
   /** Health target min(RUL, cap) / cap: 1 while healthy, 0 at failure. */
@@ -44,9 +51,10 @@ export const DEFAULT_SIMILARITY: SimilaritySettings = {
   neighbours: 15,
   target: 'capped',
   localHalfWidth: 0,
-  inputs: 'cycle',
-  aggregate: 'top-k',
-  temperature: 1,
+  // The best of the variants tried (FD004, every 2nd unit); the rest are in BENCHMARKS.md.
+  inputs: 'windows',
+  aggregate: 'posterior',
+  temperature: 10,
 };
 
 export interface SimilarityModel {
@@ -134,7 +142,9 @@ export function predictSimilarityRul(
   const hi = healthIndexOf(model, unit);
   const n = hi.length;
   const m = Math.min(n, model.settings.window);
-  const weights = Array.from({ length: m }, (_, i) => Math.exp(-(m - 1 - i) / model.settings.decay));
+  const weights = Array.from({ length: m }, (_, i) =>
+    Math.exp(-(m - 1 - i) / model.settings.decay),
+  );
   const recent = hi.slice(n - m);
   const maxRul = cut?.maxRul ?? Infinity;
   const distancesOf = (curve: number[]) => {
@@ -161,7 +171,11 @@ export function predictSimilarityRul(
   let rulSum = 0;
   for (const positions of perUnit) {
     const prior = positions.map((x) =>
-      !cut ? 1 : x.rul < cut.minRul || x.rul > cut.maxRul ? 0 : truthDensity(cut.shape, x.rul, cut.minRul, cut.maxRul),
+      !cut
+        ? 1
+        : x.rul < cut.minRul || x.rul > cut.maxRul
+          ? 0
+          : truthDensity(cut.shape, x.rul, cut.minRul, cut.maxRul),
     );
     const priorSum = prior.reduce((a, b) => a + b, 0);
     if (priorSum <= 0) continue;
@@ -172,60 +186,6 @@ export function predictSimilarityRul(
     });
   }
   return weightSum > 0 ? Math.min(rulSum / weightSum, maxRul) : 0;
-}
-
-/**
- * Least-squares fit of a + b·exp(g·t/L) to a unit's health index (t = 0..L-1), g on a grid:
- * degradation in C-MAPSS grows exponentially, and the fit keeps the curve's shape without its noise.
- */
-export function smoothExponential(values: number[]): number[] {
-  const n = values.length;
-  if (n < 3) return [...values];
-  let best: number[] = values;
-  let bestError = Infinity;
-  for (const g of EXP_RATES) {
-    const basis = values.map((_, t) => Math.exp(g * (t / (n - 1) - 1)));
-    const fit = linearFit(basis, values);
-    const curve = basis.map((x) => fit.a + fit.b * x);
-    const error = curve.reduce((s, c, t) => s + (c - values[t]!) ** 2, 0);
-    if (error < bestError) {
-      bestError = error;
-      best = curve;
-    }
-  }
-  return best;
-}
-
-const EXP_RATES = [0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20];
-
-function linearFit(x: number[], y: number[]): { a: number; b: number } {
-  const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n;
-  const my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  const b = sxx > 1e-12 ? sxy / sxx : 0;
-  return { a: my - b * mx, b };
-}
-
-/** At each t, the value at t of a least-squares line through t ± h (clipped at the ends). */
-export function smoothLocalLinear(values: number[], h: number): number[] {
-  return values.map((_, t) => {
-    const lo = Math.max(0, t - h);
-    const hi = Math.min(values.length - 1, t + h);
-    const xs: number[] = [];
-    const ys: number[] = [];
-    for (let i = lo; i <= hi; i++) {
-      xs.push(i);
-      ys.push(values[i]!);
-    }
-    const fit = linearFit(xs, ys);
-    return fit.a + fit.b * t;
-  });
 }
 
 function rowsOf(x: Float64Array, width: number): Float64Array[] {

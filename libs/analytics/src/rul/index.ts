@@ -11,3 +11,5 @@ export * from './rul-metrics';
 export * from './rul-holdout';
 export * from './rul-cuts';
 export * from './testing/synthetic-fleet';
+export * from './trajectory-similarity';
+export * from './trajectory-smoothing';

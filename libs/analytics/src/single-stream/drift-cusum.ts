@@ -6,6 +6,13 @@ export interface DriftCusumState {
 
 /** Allowance per row, in residual scales: a bias smaller than this does not accumulate. */
 const SLACK = 0.5;
+/**
+ * The slowest a CUSUM's upper tail decays when nothing is wrong: for residuals of variance s2
+ * less a slack k per row, P(sum > x) ~ exp(-2 k x / s2) (the diffusion approximation); Gaussian
+ * residuals in mean-absolute scales have s2 = pi / 2. A tail fitted from a few excursions is
+ * never taken to decay faster than this.
+ */
+export const CUSUM_MIN_DECAY = Math.PI / 2 / (2 * SLACK);
 /** Residuals are clipped here first: one outlier is the value scorer's business, not a drift. */
 const CLIP = 3;
 

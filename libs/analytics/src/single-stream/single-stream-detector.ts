@@ -1,6 +1,6 @@
 import type { Finding, Observation, PropertyDetector } from '../detectors/detector';
 import { ContextSurprise, dayPartOf, type ContextState } from './context-surprise';
-import { DriftCusum, type DriftCusumState } from './drift-cusum';
+import { CUSUM_MIN_DECAY, DriftCusum, type DriftCusumState } from './drift-cusum';
 import type { LevelSeasonState } from './level-season';
 import { SeasonalModels } from './seasonal-models';
 import { DEFAULT_SINGLE_STREAM, type SingleStreamSettings } from './single-stream-settings';
@@ -102,7 +102,11 @@ export class SingleStreamDetector implements PropertyDetector {
     this.context = new ContextSurprise(settings.levels);
     this.tails = Array.from(
       { length: SCORERS },
-      (_, i) => new TailEstimate(settings.historyRows, i === RUN ? 1 : 0),
+      (_, i) =>
+        new TailEstimate(
+          settings.historyRows,
+          i === RUN ? 1 : i === SLOW_DRIFT ? CUSUM_MIN_DECAY : 0,
+        ),
     );
     this.s = {
       rows: 0,

@@ -1,5 +1,6 @@
 import type { Finding, Observation, PropertyDetector } from '../detectors/detector';
 import { ContextSurprise, dayPartOf, type ContextState } from './context-surprise';
+import { CUSUM_MIN_DECAY, DriftCusum, type DriftCusumState } from './drift-cusum';
 import type { LevelSeasonState } from './level-season';
 import { SeasonalModels } from './seasonal-models';
 import { DEFAULT_SINGLE_STREAM, type SingleStreamSettings } from './single-stream-settings';
@@ -10,8 +11,9 @@ const HOUR_MS = 3_600_000;
 /** Intervals between readings looked at before the sampling interval is settled (median). */
 const INTERVALS = 15;
 /**
- * Raw scorers: value residual, its mean over the last rows, change residual, context surprise,
- * volatility, repeat run (the last: its tail decays at least one row at a time).
+ * Raw scorers: value residual, its mean over the last rows, fast-slow level gap, change
+ * residual, context surprise, volatility, repeat run (its tail decays at least one row at a
+ * time), the residuals' CUSUM (last, so that older checkpoints' tails keep their places).
  */
 const SCORER_NAMES = [
   'value off its expected level',
@@ -21,9 +23,18 @@ const SCORER_NAMES = [
   'an unusual level for its context',
   'unusual variability',
   'a repeated value (stuck sensor)',
+  'a slow drift',
 ];
 const SCORERS = SCORER_NAMES.length;
 const DRIFT = SCORER_NAMES.indexOf('a drift');
+const RUN = SCORER_NAMES.indexOf('a repeated value (stuck sensor)');
+const SLOW_DRIFT = SCORER_NAMES.indexOf('a slow drift');
+/**
+ * Raw scores the CUSUM's history holds before it is judged: its sums are correlated over tens
+ * of rows, so the 130 the other scorers start with hold only a few excursions (on SKAB's
+ * healthy pump its first judged rows alarmed); 400 put about 20 past the 95th percentile.
+ */
+const SLOW_DRIFT_HISTORY = 400;
 /** Volatility: the recent and the usual mean squared residual (weights per row). */
 const RECENT_WEIGHT = 1 / 6;
 const USUAL_WEIGHT = 1 / 300;
@@ -53,6 +64,8 @@ export interface SingleStreamState {
   value: LevelSeasonState[];
   change: LevelSeasonState[];
   context: ContextState;
+  /** Absent in checkpoints from before the CUSUM (it then starts afresh). */
+  cusum?: DriftCusumState;
   tails: TailState[];
 }
 
@@ -67,7 +80,7 @@ export interface StreamVerdict extends Finding {
 }
 
 /**
- * An anomaly detector for one property on its own (docs/analytics/anomaly-detection.md). Five
+ * An anomaly detector for one property on its own (docs/analytics/anomaly-detection.md). Eight
  * simple raw scorers, each judged against its own recent history as a tail probability (so the
  * score means the same in every stream), combined by the smallest probability (Bonferroni):
  * the score is 0.5 at `alarmProbability` and 1 at its square. The score is spike-shaped: it is
@@ -79,8 +92,9 @@ export class SingleStreamDetector implements PropertyDetector {
   private readonly value: SeasonalModels;
   private readonly change: SeasonalModels;
   private readonly context: ContextSurprise;
+  private readonly cusum = new DriftCusum();
   private readonly tails: TailEstimate[];
-  private s: Omit<SingleStreamState, 'value' | 'change' | 'context' | 'tails'>;
+  private s: Omit<SingleStreamState, 'value' | 'change' | 'context' | 'cusum' | 'tails'>;
 
   constructor(private readonly settings: SingleStreamSettings = DEFAULT_SINGLE_STREAM) {
     this.value = new SeasonalModels(settings.levelWeight);
@@ -88,7 +102,11 @@ export class SingleStreamDetector implements PropertyDetector {
     this.context = new ContextSurprise(settings.levels);
     this.tails = Array.from(
       { length: SCORERS },
-      (_, i) => new TailEstimate(settings.historyRows, i === SCORERS - 1 ? 1 : 0),
+      (_, i) =>
+        new TailEstimate(
+          settings.historyRows,
+          i === RUN ? 1 : i === SLOW_DRIFT ? CUSUM_MIN_DECAY : 0,
+        ),
     );
     this.s = {
       rows: 0,
@@ -132,14 +150,22 @@ export class SingleStreamDetector implements PropertyDetector {
     const tiny = floor * floor + Number.MIN_VALUE;
     const volatility = s.rows < 2 ? 0 : Math.abs(Math.log((recent + tiny) / (s.usual + tiny)));
     s.run = s.rows > 0 && x === s.last ? s.run + 1 : 0;
-    const raws = [v.raw, v.persistent, v.drift, c.raw, surprise, volatility, s.run];
+    const cusum = this.cusum.observe(Math.sign(v.residual) * v.raw);
+    const raws = [v.raw, v.persistent, v.drift, c.raw, surprise, volatility, s.run, cusum];
     const probabilities = raws.map((raw, i) =>
-      i === DRIFT && v.periodic ? 1 : this.tails[i]!.probability(raw),
+      this.judges(i, v.periodic) ? this.tails[i]!.probability(raw) : 1,
     );
     const smallest = probabilities.indexOf(Math.min(...probabilities));
     const probability = Math.min(1, SCORERS * probabilities[smallest]!);
     this.learn(raws, r2, recent, x, at);
     return this.verdict(probability, v.expected, SCORER_NAMES[smallest]!);
+  }
+
+  /** Whether scorer `i` is judged on this row (the fast-slow gap not while a cycle is chosen). */
+  private judges(i: number, periodic: boolean): boolean {
+    if (i === DRIFT) return !periodic;
+    if (i === SLOW_DRIFT) return this.tails[i]!.count >= SLOW_DRIFT_HISTORY;
+    return true;
   }
 
   snapshot(): SingleStreamState {
@@ -148,18 +174,23 @@ export class SingleStreamDetector implements PropertyDetector {
       value: this.value.snapshot(),
       change: this.change.snapshot(),
       context: this.context.snapshot(),
+      cusum: this.cusum.snapshot(),
       tails: this.tails.map((t) => t.snapshot()),
     };
   }
 
   restore(state: unknown): void {
-    const { value, change, context, tails, ...own } = structuredClone(state as SingleStreamState);
+    const { value, change, context, cusum, tails, ...own } = structuredClone(
+      state as SingleStreamState,
+    );
     // JSON turns NaN (no row or no time yet) into null.
     this.s = { ...own, last: own.last ?? Number.NaN, lastAt: own.lastAt ?? Number.NaN };
     this.value.restore(value);
     this.change.restore(change);
     this.context.restore(context);
-    tails.forEach((t, i) => this.tails[i]!.restore(t));
+    this.cusum.restore(cusum ?? { up: 0, down: 0 });
+    // A checkpoint from before the CUSUM has one tail fewer: that one starts empty.
+    this.tails.forEach((t, i) => t.restore(tails[i] ?? { history: [], sinceFit: 0, fitted: [] }));
   }
 
   private verdict(probability: number, expected: number, scorer: string): StreamVerdict {

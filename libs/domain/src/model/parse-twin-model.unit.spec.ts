@@ -45,6 +45,22 @@ describe('twin model documents', () => {
     ).toThrow(/t\.yaml: maintenance\.downtimeHours/);
   });
 
+  it("takes a property's single-stream settings only where the detector can use them", () => {
+    const withSingleStream = (settings: string) =>
+      parseTwinModel(
+        `type: room\nversion: 1\nlevel: component\nproperties:\n  temperature: { unit: degC, anomaly: { singleStream: ${settings} } }\n`,
+        'room.yaml',
+      );
+    expect(
+      withSingleStream('{ alarmProbability: 1e-6, suppressReadings: 600 }').properties['temperature']
+        ?.anomaly,
+    ).toEqual({ singleStream: { alarmProbability: 1e-6, suppressReadings: 600 } });
+    // A tail probability of one half alarms on every other reading: the detector refuses it.
+    expect(() => withSingleStream('{ alarmProbability: 0.5 }')).toThrow(
+      /room\.yaml: properties\.temperature\.anomaly\.singleStream\.alarmProbability/,
+    );
+  });
+
   it('refuses limits that do not widen with severity', () => {
     const text =
       'type: m\nversion: 1\nlevel: asset\nproperties:\n  t: { unit: C, limits: { warning: { high: 90 }, alarm: { high: 80 } } }\n';

@@ -71,7 +71,7 @@ export const anomalySettingsSchema = z
         z
           .object({
             /** Tail probability per reading at which an alarm opens (default 1e-4). */
-            alarmProbability: finite.positive().max(0.5).optional(),
+            alarmProbability: finite.positive().lt(0.5).optional(),
             /** Readings after an alarm during which no new one opens (default 150). */
             suppressReadings: z.number().int().positive().optional(),
           })

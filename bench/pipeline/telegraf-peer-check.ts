@@ -1,0 +1,139 @@
+// The "TIG" peer of bench:pipeline (issue 24), checked end to end: readings published to
+// mosquitto at QoS 1 in Twinlog's readings-message form are found in InfluxDB through Telegraf,
+// every one of them. Both payload forms Twinlog's MQTT input reads on its telemetry topic are
+// checked, each by its own Telegraf (one JSON query per instance).
+//
+//   npm run bench:telegraf-check -- [--readings 300] [--per-message 10]
+//
+// Not a jest spec on purpose: its first run builds Telegraf (minutes), which CI's budget has no
+// room for, and every *.spec.ts of the repository runs in `npm test`. Uses INFLUX_* and MQTT_URL
+// when set, otherwise starts the local servers the tests use. Last line: `telegraf peer: ok ...`
+// or `telegraf peer: FAILED ...` (exit 1).
+import { randomUUID } from 'node:crypto';
+import {
+  Qos1Publisher,
+  countPeerPoints,
+  measurementOf,
+  provisionInfra,
+  startTelegraf,
+  type InfluxSettings,
+  type MqttMessage,
+  type RunningTelegraf,
+  type TelegrafPeerConfig,
+} from '@twinlog/testing';
+import { arg } from '../event-log/bench-util';
+
+const READINGS = arg('readings', 300);
+const PER_MESSAGE = arg('per-message', 10);
+const TWINS = 5;
+
+interface FormResult {
+  form: TelegrafPeerConfig['payload'];
+  published: number;
+  found: number;
+  seconds: number;
+}
+
+async function main(): Promise<void> {
+  const infra = await provisionInfra({ only: ['influx', 'mqtt'] });
+  const results: FormResult[] = [];
+  try {
+    const influx = infra.settings.influx!;
+    const mqttUrl = infra.settings.mqtt!.url;
+    for (const [form, prefix] of [
+      ['readings', 'plant'],
+      ['list', 'peer-list'],
+    ] as const) {
+      const telegraf = await startTelegraf({
+        mqtt: infra.settings.mqtt!,
+        influx,
+        workDir: infra.workDir,
+        payload: form,
+        topicPattern: `${prefix}/{site}/{twinId}/telemetry`,
+        clientId: `telegraf-check-${form}-${randomUUID()}`,
+      });
+      try {
+        results.push(await checkForm(telegraf, influx, mqttUrl, prefix));
+      } finally {
+        await telegraf.stop();
+      }
+    }
+  } finally {
+    await infra.stop();
+  }
+  for (const r of results) {
+    console.log(
+      `  ${r.form.padEnd(8)} ${r.found}/${r.published} readings queryable, ${r.seconds.toFixed(2)} s from the first publish`,
+    );
+  }
+  const missing = results.filter((r) => r.found !== r.published);
+  console.log(
+    missing.length === 0
+      ? `telegraf peer: ok, ${READINGS} readings per form through mosquitto -> Telegraf -> InfluxDB (logs: ${infra.workDir})`
+      : `telegraf peer: FAILED, ${missing.map((r) => `${r.form}: ${r.published - r.found} missing`).join(', ')} (logs: ${infra.workDir})`,
+  );
+  if (missing.length > 0) process.exitCode = 1;
+}
+
+async function checkForm(
+  telegraf: RunningTelegraf,
+  influx: InfluxSettings,
+  mqttUrl: string,
+  prefix: string,
+): Promise<FormResult> {
+  const run = randomUUID().slice(0, 8);
+  const twinIds = Array.from({ length: TWINS }, (_, i) => `peer-check-${run}-${i}`);
+  const messages = readingMessages(telegraf.config.payload, prefix, twinIds);
+  const started = Date.now();
+  const publisher = await Qos1Publisher.connect<MqttMessage>(mqttUrl, { connections: 2 });
+  try {
+    await publisher.publishAll(messages);
+  } finally {
+    await publisher.close();
+  }
+  if (publisher.refused > 0) throw new Error(`the broker refused ${publisher.refused} messages`);
+  const measurement = measurementOf(telegraf.config);
+  let found = 0;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    found = await countPeerPoints(influx, measurement, twinIds);
+    if (found >= READINGS) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { form: telegraf.config.payload, published: READINGS, found, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * READINGS readings in messages of PER_MESSAGE over the twins, as Twinlog's MQTT input takes
+ * them. Each has its own time per twin and property: InfluxDB keeps one point per series and
+ * time, so equal times would count as one.
+ */
+function readingMessages(
+  form: TelegrafPeerConfig['payload'],
+  prefix: string,
+  twinIds: string[],
+): MqttMessage[] {
+  const properties = ['temperature', 'vibration', 'spindle_speed', 'power_consumption'];
+  const startMs = Date.now() - 60_000;
+  const messages: MqttMessage[] = [];
+  for (let first = 0, n = 0; first < READINGS; first += PER_MESSAGE, n++) {
+    const twinId = twinIds[n % twinIds.length]!;
+    const readings = [];
+    for (let k = first; k < Math.min(READINGS, first + PER_MESSAGE); k++) {
+      readings.push({
+        property: properties[k % properties.length]!,
+        value: 20 + (k % 50) / 10,
+        time: new Date(startMs + k).toISOString(),
+        readingId: `peer-check-${k}`,
+      });
+    }
+    const payload = form === 'readings' ? { readings } : readings.length === 1 ? readings[0] : readings;
+    messages.push({ topic: `${prefix}/site-check/${twinId}/telemetry`, payload: JSON.stringify(payload) });
+  }
+  return messages;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  console.log(`telegraf peer: FAILED, ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  process.exitCode = 1;
+});

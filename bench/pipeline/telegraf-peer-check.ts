@@ -14,10 +14,12 @@ import {
   Qos1Publisher,
   countPeerPoints,
   measurementOf,
+  peerPoints,
   provisionInfra,
   startTelegraf,
   type InfluxSettings,
   type MqttMessage,
+  type PeerPoint,
   type RunningTelegraf,
   type TelegrafPeerConfig,
 } from '@twinlog/testing';
@@ -30,7 +32,10 @@ const TWINS = 5;
 interface FormResult {
   form: TelegrafPeerConfig['payload'];
   published: number;
+  /** Published readings found as points with the same twin, site, property, time and value. */
   found: number;
+  /** Points of the run's twins that match no published reading. */
+  unexpected: number;
   seconds: number;
 }
 
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
         payload: form,
         topicPattern: `${prefix}/{site}/{twinId}/telemetry`,
         clientId: `telegraf-check-${form}-${randomUUID()}`,
+        name: `telegraf-${form}`,
       });
       try {
         results.push(await checkForm(telegraf, influx, mqttUrl, prefix));
@@ -63,14 +69,14 @@ async function main(): Promise<void> {
   }
   for (const r of results) {
     console.log(
-      `  ${r.form.padEnd(8)} ${r.found}/${r.published} readings queryable, ${r.seconds.toFixed(2)} s from the first publish`,
+      `  ${r.form.padEnd(8)} ${r.found}/${r.published} readings queryable as published, ${r.unexpected} other points, ${r.seconds.toFixed(2)} s from the first publish`,
     );
   }
-  const missing = results.filter((r) => r.found !== r.published);
+  const missing = results.filter((r) => r.found !== r.published || r.unexpected > 0);
   console.log(
     missing.length === 0
       ? `telegraf peer: ok, ${READINGS} readings per form through mosquitto -> Telegraf -> InfluxDB (logs: ${infra.workDir})`
-      : `telegraf peer: FAILED, ${missing.map((r) => `${r.form}: ${r.published - r.found} missing`).join(', ')} (logs: ${infra.workDir})`,
+      : `telegraf peer: FAILED, ${missing.map((r) => `${r.form}: ${r.published - r.found} missing, ${r.unexpected} unexpected`).join('; ')} (logs: ${infra.workDir})`,
   );
   if (missing.length > 0) process.exitCode = 1;
 }
@@ -83,7 +89,7 @@ async function checkForm(
 ): Promise<FormResult> {
   const run = randomUUID().slice(0, 8);
   const twinIds = Array.from({ length: TWINS }, (_, i) => `peer-check-${run}-${i}`);
-  const messages = readingMessages(telegraf.config.payload, prefix, twinIds);
+  const { messages, expected } = readingMessages(telegraf.config.payload, prefix, twinIds);
   const started = Date.now();
   const publisher = await Qos1Publisher.connect<MqttMessage>(mqttUrl, { connections: 2 });
   try {
@@ -93,13 +99,24 @@ async function checkForm(
   }
   if (publisher.refused > 0) throw new Error(`the broker refused ${publisher.refused} messages`);
   const measurement = measurementOf(telegraf.config);
-  let found = 0;
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    found = await countPeerPoints(influx, measurement, twinIds);
-    if (found >= READINGS) break;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+    if ((await countPeerPoints(influx, measurement, twinIds)) >= READINGS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { form: telegraf.config.payload, published: READINGS, found, seconds: (Date.now() - started) / 1000 };
+  const seconds = (Date.now() - started) / 1000;
+  const points = (await peerPoints(influx, measurement, twinIds)).map(pointKey);
+  const found = points.filter((key) => expected.has(key)).length;
+  return {
+    form: telegraf.config.payload,
+    published: expected.size,
+    found,
+    unexpected: points.length - found,
+    seconds,
+  };
+}
+
+function pointKey(p: PeerPoint): string {
+  return [p.twinId, p.site, p.property, p.time, p.value].join('|');
 }
 
 /**
@@ -111,10 +128,11 @@ function readingMessages(
   form: TelegrafPeerConfig['payload'],
   prefix: string,
   twinIds: string[],
-): MqttMessage[] {
+): { messages: MqttMessage[]; expected: Set<string> } {
   const properties = ['temperature', 'vibration', 'spindle_speed', 'power_consumption'];
   const startMs = Date.now() - 60_000;
   const messages: MqttMessage[] = [];
+  const expected = new Set<string>();
   for (let first = 0, n = 0; first < READINGS; first += PER_MESSAGE, n++) {
     const twinId = twinIds[n % twinIds.length]!;
     const readings = [];
@@ -125,15 +143,23 @@ function readingMessages(
         time: new Date(startMs + k).toISOString(),
         readingId: `peer-check-${k}`,
       });
+      const { property, time, value } = readings[readings.length - 1]!;
+      expected.add(pointKey({ twinId, site: 'site-check', property, time, value }));
     }
-    const payload = form === 'readings' ? { readings } : readings.length === 1 ? readings[0] : readings;
-    messages.push({ topic: `${prefix}/site-check/${twinId}/telemetry`, payload: JSON.stringify(payload) });
+    const payload =
+      form === 'readings' ? { readings } : readings.length === 1 ? readings[0] : readings;
+    messages.push({
+      topic: `${prefix}/site-check/${twinId}/telemetry`,
+      payload: JSON.stringify(payload),
+    });
   }
-  return messages;
+  return { messages, expected };
 }
 
 main().catch((error: unknown) => {
   console.error(error);
-  console.log(`telegraf peer: FAILED, ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  console.log(
+    `telegraf peer: FAILED, ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+  );
   process.exitCode = 1;
 });

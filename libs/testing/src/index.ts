@@ -15,7 +15,7 @@ export {
   type TelegrafOptions,
 } from './infra/telegraf/telegraf.local';
 export { telegrafConfigText, type TelegrafPeerConfig } from './infra/telegraf/telegraf-config';
-export { countPeerPoints } from './infra/telegraf/peer-points';
+export { countPeerPoints, peerPoints, type PeerPoint } from './infra/telegraf/peer-points';
 export { testCertificates, type TestCertificates } from './infra/local/test-certificates';
 export {
   BROKER_SIZING_OPTIONS,

@@ -47,6 +47,7 @@ export function telegrafConfigText(config: TelegrafPeerConfig): string {
     '  omit_hostname = true', // no host tag: the series are Twinlog's, not the machine's
     `  flush_interval = ${q(config.flushInterval ?? '100ms')}`,
     '  flush_jitter = "0s"',
+    '  skip_processors_after_aggregators = true', // none here; says so to silence 1.40's warning
     `  metric_batch_size = ${config.metricBatchSize ?? 5_000}`,
     `  metric_buffer_limit = ${config.metricBufferLimit ?? 200_000}`,
     '',

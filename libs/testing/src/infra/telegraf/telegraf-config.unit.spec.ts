@@ -1,5 +1,5 @@
 import { telegrafConfigText, topicParsing, type TelegrafPeerConfig } from './telegraf-config';
-import { csvCount } from './peer-points';
+import { csvRows } from './peer-points';
 
 const config: TelegrafPeerConfig = {
   brokerAddress: 'mqtt://127.0.0.1:41883',
@@ -41,10 +41,22 @@ describe('the Telegraf peer configuration', () => {
   });
 });
 
-describe('a Flux count answer', () => {
-  it('is the _value of its row, and 0 when InfluxDB has no point to count', () => {
-    expect(csvCount(',result,table,_value\r\n,_result,0,300\r\n\r\n')).toBe(300);
-    expect(csvCount('\r\n')).toBe(0);
-    expect(() => csvCount(',result,table,_value\r\n,_result,0,x\r\n')).toThrow(/Unexpected/);
+describe('a Flux CSV answer', () => {
+  it('gives its rows by column name, and none when InfluxDB had nothing to answer', () => {
+    expect(
+      csvRows(
+        ',result,table,_time,_value,twin_id\r\n,_result,0,2026-12-07T02:57:49.1Z,21.5,m-1\r\n\r\n',
+      ),
+    ).toEqual([
+      {
+        '': '',
+        result: '_result',
+        table: '0',
+        _time: '2026-12-07T02:57:49.1Z',
+        _value: '21.5',
+        twin_id: 'm-1',
+      },
+    ]);
+    expect(csvRows('\r\n')).toEqual([]);
   });
 });

@@ -6,15 +6,22 @@ import { cacheDir, repoRoot } from '../cache-dir';
 import { runScript } from '../run-script';
 import { ServerProcess, waitUntilReady } from '../server-process';
 import { countPeerPoints } from './peer-points';
-import { TELEGRAF_SECRET_ENV, telegrafConfigText, type TelegrafPeerConfig } from './telegraf-config';
+import {
+  TELEGRAF_SECRET_ENV,
+  telegrafConfigText,
+  type TelegrafPeerConfig,
+} from './telegraf-config';
 
-export interface TelegrafOptions
-  extends Partial<Omit<TelegrafPeerConfig, 'brokerAddress' | 'influx'>> {
+export interface TelegrafOptions extends Partial<
+  Omit<TelegrafPeerConfig, 'brokerAddress' | 'influx'>
+> {
   /** The broker, logged in as in its URL (the test user's `MqttSettings.url`). */
   mqtt: MqttSettings;
   influx: InfluxSettings;
-  /** The run's directory: telegraf.conf and telegraf.log are written here. */
+  /** The run's directory: <name>.conf and <name>.log are written here. */
   workDir: string;
+  /** Names this instance's files, for several in one run (default `telegraf`). */
+  name?: string;
   /** Build progress (the first start builds Telegraf, minutes); stderr by default. */
   progress?: (line: string) => void;
 }
@@ -38,7 +45,7 @@ export const TELEGRAF_WARM_UP_TWIN = 'telegraf-warm-up';
  * not lost to a subscription still on its way (Telegraf logs "Connected" before it subscribes).
  */
 export async function startTelegraf(options: TelegrafOptions): Promise<RunningTelegraf> {
-  const { mqtt, influx, workDir, progress: given, ...peer } = options;
+  const { mqtt, influx, workDir, name = 'telegraf', progress: given, ...peer } = options;
   const progress = given ?? ((line) => process.stderr.write(`[telegraf] ${line}\n`));
   const script = join(repoRoot(), 'tools', 'infra', 'telegraf', 'build-telegraf.sh');
   const binary = await runScript(script, { TWINLOG_CACHE_DIR: cacheDir() }, progress);
@@ -51,13 +58,14 @@ export async function startTelegraf(options: TelegrafOptions): Promise<RunningTe
     brokerAddress: `${broker.protocol}//${broker.host}`,
     influx,
   };
-  const configFile = join(workDir, 'telegraf.conf');
+  const configFile = join(workDir, `${name}.conf`);
   writeFileSync(configFile, telegrafConfigText(config));
   const server = ServerProcess.start({
     name: 'Telegraf',
     command: binary,
-    args: ['--config', configFile],
-    logFile: join(workDir, 'telegraf.log'),
+    // Strict: a ${VAR} is replaced only inside a string, never as TOML syntax (1.38's default).
+    args: ['--config', configFile, '--strict-env-handling'],
+    logFile: join(workDir, `${name}.log`),
     cwd: workDir,
     env: {
       [TELEGRAF_SECRET_ENV.mqttUsername]: decodeURIComponent(broker.username),
@@ -90,7 +98,9 @@ async function untilWarmUpArrives(
   influx: InfluxSettings,
 ): Promise<void> {
   const reading = { property: 'warm_up', value: 1, time: new Date().toISOString() };
-  const payload = JSON.stringify(config.payload === 'readings' ? { readings: [reading] } : [reading]);
+  const payload = JSON.stringify(
+    config.payload === 'readings' ? { readings: [reading] } : [reading],
+  );
   const topic = config.topicPattern
     .replace('{site}', 'telegraf')
     .replace('{twinId}', TELEGRAF_WARM_UP_TWIN);

@@ -37,6 +37,8 @@ interface FormResult {
   /** Points of the run's twins that match no published reading. */
   unexpected: number;
   seconds: number;
+  /** From spawning Telegraf to its warm-up reading being queryable. */
+  startSeconds?: number;
 }
 
 async function main(): Promise<void> {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       ['readings', 'plant'],
       ['list', 'peer-list'],
     ] as const) {
+      const starting = Date.now();
       const telegraf = await startTelegraf({
         mqtt: infra.settings.mqtt!,
         influx,
@@ -59,7 +62,8 @@ async function main(): Promise<void> {
         name: `telegraf-${form}`,
       });
       try {
-        results.push(await checkForm(telegraf, influx, mqttUrl, prefix));
+        const startSeconds = (Date.now() - starting) / 1000;
+        results.push({ ...(await checkForm(telegraf, influx, mqttUrl, prefix)), startSeconds });
       } finally {
         await telegraf.stop();
       }
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
   }
   for (const r of results) {
     console.log(
-      `  ${r.form.padEnd(8)} ${r.found}/${r.published} readings queryable as published, ${r.unexpected} other points, ${r.seconds.toFixed(2)} s from the first publish`,
+      `  ${r.form.padEnd(8)} ${r.found}/${r.published} readings queryable as published, ${r.unexpected} other points, ${r.seconds.toFixed(2)} s from the first publish (Telegraf ready in ${r.startSeconds?.toFixed(2)} s)`,
     );
   }
   const missing = results.filter((r) => r.found !== r.published || r.unexpected > 0);

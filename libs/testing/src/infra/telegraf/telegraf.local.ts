@@ -73,11 +73,16 @@ export async function startTelegraf(options: TelegrafOptions): Promise<RunningTe
       [TELEGRAF_SECRET_ENV.influxToken]: influx.token,
     },
   });
+  // Should the caller crash before stop(), Telegraf must not outlive it (a child is not killed
+  // with its parent), still holding its MQTT session.
+  const killOnExit = () => void server.kill();
+  process.once('exit', killOnExit);
   try {
     await waitUntilReady(server, async () => logSays(server.logFile, 'Connected'), 30_000);
     await untilWarmUpArrives(server, config, mqtt.url, influx);
   } catch (error) {
     await server.stop(5_000);
+    process.off('exit', killOnExit);
     throw error;
   }
   return {
@@ -86,7 +91,10 @@ export async function startTelegraf(options: TelegrafOptions): Promise<RunningTe
     configFile,
     config,
     // SIGTERM: Telegraf stops its inputs, flushes what it holds to InfluxDB, then exits.
-    stop: () => server.stop(15_000),
+    stop: async () => {
+      await server.stop(15_000);
+      process.off('exit', killOnExit);
+    },
   };
 }
 

@@ -7,6 +7,15 @@ export { cacheDir, repoRoot } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
 export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';
+export {
+  TELEGRAF_WARM_UP_TWIN,
+  measurementOf,
+  startTelegraf,
+  type RunningTelegraf,
+  type TelegrafOptions,
+} from './infra/telegraf/telegraf.local';
+export { telegrafConfigText, type TelegrafPeerConfig } from './infra/telegraf/telegraf-config';
+export { countPeerPoints, peerPoints, type PeerPoint } from './infra/telegraf/peer-points';
 export { testCertificates, type TestCertificates } from './infra/local/test-certificates';
 export {
   BROKER_SIZING_OPTIONS,

@@ -46,7 +46,7 @@ export async function fillPlant(
   for (let e = 0; e < events; e++) {
     const twin = twins[e % TWINS]!;
     const time = base + Math.floor(e / TWINS) * 1000;
-    chunk.push(telemetry(twin, time, e, PER_EVENT));
+    chunk.push(plantTelemetry(twin, time, e, PER_EVENT));
     if (chunk.length === 2000 || e === events - 1) {
       await sendAll(producer, names.stream.telemetry, chunk.splice(0), log, encoding);
       progress({ events: e + 1, total: events });
@@ -91,7 +91,13 @@ const UNITS = {
   tool_wear: '1',
 };
 
-function telemetry(twinId: string, time: number, seq: number, PER_EVENT: number): NewEvent {
+/** The plant's `seq`-th telemetry event: `PER_EVENT` readings of a CNC machine, 100 ms apart. */
+export function plantTelemetry(
+  twinId: string,
+  time: number,
+  seq: number,
+  PER_EVENT: number,
+): NewEvent {
   const readings = Array.from({ length: PER_EVENT }, (_, i) => {
     const property = PROPERTIES[i % PROPERTIES.length]!;
     return {

@@ -1,29 +1,14 @@
-import type { Limits } from '@twinlog/domain';
 import { ComponentHealthModel } from './component-health';
 import type { HealthAssessment } from './health-assessment';
 import { DegradationTrack } from './degradation-track';
 import { healthIndicators } from './health-indicators';
 import { atThreshold } from './past-limit';
-import { HOUR_MS, T0, VIBRATION_LIMITS } from './testing-degradation';
+import { HOUR_MS, T0, TOOL_JOB, TOOL_LIMITS, VIBRATION_LIMITS } from './testing-degradation';
 
 // Issue 23: which limit a crossing passed decides what it means. Past the failure limit (the
 // threshold; the alarm limit for a model without one) the part has no life left; short of it,
 // the remaining life says how soon it is due.
 
-const TOOL_LIMITS: Record<string, Limits> = {
-  tool_wear: {
-    normal: { low: 0, high: 0.6 },
-    warning: { high: 0.8 },
-    alarm: { high: 0.9 },
-    failure: { high: 1 },
-  },
-};
-const TOOL_JOB = {
-  action: 'replace cutting tool',
-  downtimeHours: 0.25,
-  leadHours: 0.5,
-  trendOnset: 0.05,
-};
 const BEARING_JOB = { action: 'replace bearing', downtimeHours: 16, leadHours: 72 };
 const limitsOn = (property: string) => ({ detector: 'limits', properties: [property] });
 

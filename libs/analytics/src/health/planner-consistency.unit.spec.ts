@@ -1,10 +1,10 @@
-import type { Limits, MaintenancePriority } from '@twinlog/domain';
+import type { MaintenancePriority } from '@twinlog/domain';
 import fc from 'fast-check';
 import { ComponentHealthModel } from './component-health';
 import { DEFAULT_COMPONENT_HEALTH } from './component-health-settings';
 import type { HealthAssessment } from './health-assessment';
 import { recommendMaintenance, type RecommendationInput } from './recommend-maintenance';
-import { T0 } from './testing-degradation';
+import { T0, TOOL_JOB, TOOL_LIMITS } from './testing-degradation';
 
 // What a maintenance planner would call absurd, as rules over generated component states: an
 // open anomaly, the limit state, the health index, the remaining life and the priority must
@@ -14,21 +14,6 @@ const ORDER: MaintenancePriority[] = ['low', 'medium', 'high', 'critical'];
 const atLeast = (p: MaintenancePriority, floor: MaintenancePriority) =>
   ORDER.indexOf(p) >= ORDER.indexOf(floor);
 const HOUR = 3_600_000;
-
-const TOOL_LIMITS: Record<string, Limits> = {
-  tool_wear: {
-    normal: { low: 0, high: 0.6 },
-    warning: { high: 0.8 },
-    alarm: { high: 0.9 },
-    failure: { high: 1 },
-  },
-};
-const TOOL_JOB = {
-  action: 'replace cutting tool',
-  downtimeHours: 0.25,
-  leadHours: 0.5,
-  trendOnset: 0.05,
-};
 
 describe('the demo answer: a cutting tool past its limit', () => {
   /** A pre-worn tool, first seen at 0.45, wearing 0.015 a minute, a reading every 10 s. */
@@ -45,7 +30,10 @@ describe('the demo answer: a cutting tool past its limit', () => {
       // The anomaly service's limits detector opens an episode at the first reading past normal.
       if (value > 0.6 && crossedAt === undefined) {
         crossedAt = at;
-        model.anomalyDetected('ep-1', 'warning', at, { detector: 'limits', properties: ['tool_wear'] });
+        model.anomalyDetected('ep-1', 'warning', at, {
+          detector: 'limits',
+          properties: ['tool_wear'],
+        });
       }
       model.observe([{ property: 'tool_wear', value, at }]);
       if (model.due()) out.push(model.checkpoint()!);
@@ -78,7 +66,12 @@ describe('the demo answer: a cutting tool past its limit', () => {
       properties: ['tool_wear'],
     });
     const a = model.assess()!;
-    expect(a.life).toEqual({ p10: 0, p50: 0, p90: 0, beyond: { p10: false, p50: false, p90: false } });
+    expect(a.life).toEqual({
+      p10: 0,
+      p50: 0,
+      p90: 0,
+      beyond: { p10: false, p50: false, p90: false },
+    });
     expect(a.healthIndex).toBe(0);
     expect(a.recommendation).toMatchObject({
       priority: 'critical',
@@ -90,7 +83,12 @@ describe('the demo answer: a cutting tool past its limit', () => {
 
 const BANDS = ['normal', 'warning', 'alarm', 'failure'] as const;
 const SEVERITIES = ['info', 'warning', 'alarm', 'critical'] as const;
-const BAND_FLOOR = { normal: 'low', warning: 'medium', alarm: 'high', failure: 'critical' } as const;
+const BAND_FLOOR = {
+  normal: 'low',
+  warning: 'medium',
+  alarm: 'high',
+  failure: 'critical',
+} as const;
 const ANOMALY_FLOOR = { info: 'low', warning: 'medium', alarm: 'high', critical: 'high' } as const;
 
 type JobInput = RecommendationInput & { spec: { downtimeHours: number; leadHours: number } };
@@ -149,7 +147,12 @@ describe('a recommendation never contradicts its evidence (property)', () => {
         if (slack <= spec.leadHours) expect(atLeast(r.priority, 'high')).toBe(true);
         if (slack <= 3 * spec.leadHours) expect(atLeast(r.priority, 'medium')).toBe(true);
         // The window is within the priority's reach and ends early enough to finish in time.
-        const reach = { critical: 0, high: spec.leadHours, medium: 3 * spec.leadHours, low: Infinity };
+        const reach = {
+          critical: 0,
+          high: spec.leadHours,
+          medium: 3 * spec.leadHours,
+          low: Infinity,
+        };
         expect(r.window.to).toBeLessThanOrEqual(now + reach[r.priority] * HOUR + 1e-6);
         expect(r.window.to).toBeLessThanOrEqual(now + Math.max(0, slack) * HOUR + 1e-6);
       }),
@@ -186,7 +189,8 @@ function assessAfter(h: ComponentHistory) {
     }
     wear = Math.max(0, wear + (h.ratePerMinute * h.everySeconds) / 60);
     const value = Math.max(0, wear + h.noise * (uniform() - 0.5));
-    const band = value >= 1 ? 'failure' : value >= 0.9 ? 'alarm' : value > 0.6 ? 'warning' : 'normal';
+    const band =
+      value >= 1 ? 'failure' : value >= 0.9 ? 'alarm' : value > 0.6 ? 'warning' : 'normal';
     if (band !== openBand) {
       if (openBand !== 'normal') model.anomalyCleared(`limits-${episodes}`, at);
       if (band !== 'normal') {

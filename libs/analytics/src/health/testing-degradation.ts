@@ -15,6 +15,22 @@ export const HOUR_MS = 3_600_000;
 export const T0 = Date.UTC(2026, 0, 1);
 
 /** Spindle vibration with ISO-style zones: 2.8 / 4.5 / 7.1 / 11.2 mm/s. */
+/** The demo plant's cutting tool: wear from 0 to breakage at 1, and its replacement job. */
+export const TOOL_LIMITS: Record<string, Limits> = {
+  tool_wear: {
+    normal: { low: 0, high: 0.6 },
+    warning: { high: 0.8 },
+    alarm: { high: 0.9 },
+    failure: { high: 1 },
+  },
+};
+export const TOOL_JOB = {
+  action: 'replace cutting tool',
+  downtimeHours: 0.25,
+  leadHours: 0.5,
+  trendOnset: 0.05,
+};
+
 export const VIBRATION_LIMITS: Record<string, Limits> = {
   vibration: {
     normal: { low: 0, high: 2.8 },

@@ -12,6 +12,7 @@
 //
 // The last line on stdout is `pipeline: <N> readings/s, lost <M>` (N from the first send to
 // the last stage drained); a loss, or any difference, makes the exit code 1.
+import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { arg } from '../event-log/bench-util';
 import { startLoad } from './load';
@@ -30,7 +31,14 @@ import {
   telemetryTopic,
   type StageEndpoints,
 } from './stages';
-import { contractLine, memoryTable, rateTable, stageTable, type ProcessMemory, type RateRow } from './summary';
+import {
+  contractLine,
+  memoryTable,
+  rateTable,
+  stageTable,
+  type ProcessMemory,
+  type RateRow,
+} from './summary';
 
 const SECONDS = arg('seconds', 30);
 const RATE = optional('rate', 0);
@@ -52,10 +60,15 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<number> {
   const stack = await startStack(say);
+  let code = 2;
   try {
-    return await measure(stack);
+    code = await measure(stack);
+    return code;
   } finally {
     await stack.stop();
+    // Kept when the run failed: the services' lines say what they saw.
+    if (code === 0) rmSync(stack.dir, { recursive: true, force: true });
+    else say(`the services' lines: ${stack.logFile}`);
   }
 }
 
@@ -77,7 +90,12 @@ async function measure(stack: Stack): Promise<number> {
     ...(stack.apiKey ? { apiKey: stack.apiKey } : {}),
     brokers: env['KAFKA_BROKERS']!.split(','),
     topicPrefix: stack.topicPrefix,
-    influx: { url: env['INFLUX_URL']!, token: env['INFLUX_TOKEN']!, org: env['INFLUX_ORG']!, bucket: env['INFLUX_BUCKET'] ?? 'telemetry' },
+    influx: {
+      url: env['INFLUX_URL']!,
+      token: env['INFLUX_TOKEN']!,
+      org: env['INFLUX_ORG']!,
+      bucket: env['INFLUX_BUCKET'] ?? 'telemetry',
+    },
     site,
     twinType: TWIN_TYPE,
   };
@@ -122,7 +140,9 @@ async function measure(stack: Stack): Promise<number> {
   ];
   say(
     `${TWINS} twins (${TWIN_TYPE}, 4 properties), ${RATE > 0 ? `${int(RATE)} readings/s` : 'as fast as it goes'} for ${SECONDS} s: HTTP batches of ${BATCH} over ${TWINS_PER_BATCH} twins on ${HTTP_CONNECTIONS} connections` +
-      (MQTT_CONNECTIONS > 0 ? `, MQTT QoS 1 messages of ${MQTT_READINGS} readings on ${MQTT_CONNECTIONS} connections (window ${MQTT_WINDOW})` : ''),
+      (MQTT_CONNECTIONS > 0
+        ? `, MQTT QoS 1 messages of ${MQTT_READINGS} readings on ${MQTT_CONNECTIONS} connections (window ${MQTT_WINDOW})`
+        : ''),
   );
 
   // Counts and lags of every stage, relative to this run's start.
@@ -133,7 +153,12 @@ async function measure(stack: Stack): Promise<number> {
       readingsSeenByMaintenance(endpoints),
       groupLag(admin, writerGroup, telemetryTopic(endpoints)).catch(() => NaN),
     ]);
-    return { folded: folded - before.folded, judged: judged - before.judged, seen: seen - before.seen, writerLag };
+    return {
+      folded: folded - before.folded,
+      judged: judged - before.judged,
+      seen: seen - before.seen,
+      writerLag,
+    };
   };
   const behind = (acked: number, s: Awaited<ReturnType<typeof sample>>) =>
     `twin-state ${int(acked - s.folded)}, anomaly ${int(acked - s.judged)}, maintenance ${int(acked - s.seen)} readings behind; InfluxDB writer ${Number.isNaN(s.writerLag) ? '?' : int(s.writerLag)} events behind`;
@@ -147,7 +172,11 @@ async function measure(stack: Stack): Promise<number> {
     for (const p of stack.processes) {
       const m = memoryOf(p.pid);
       const known = memory.get(p.name);
-      memory.set(p.name, { process: p.name, peakMb: m.peakMb, steadyMb: atEnd || !known ? m.rssMb : known.steadyMb });
+      memory.set(p.name, {
+        process: p.name,
+        peakMb: m.peakMb,
+        steadyMb: atEnd || !known ? m.rssMb : known.steadyMb,
+      });
     }
   };
   while (Date.now() - startedAt < SECONDS * 1000) {
@@ -167,14 +196,21 @@ async function measure(stack: Stack): Promise<number> {
   sampleMemory(true);
   const acknowledged = load.acked();
   for (const [lane, r] of Object.entries(reports))
-    say(`${lane}: ${int(r.acked)} readings acknowledged, ${r.rejected} rejected, ${r.retries} resends${r.firstError ? `; first refusal: ${r.firstError}` : ''}`);
+    say(
+      `${lane}: ${int(r.acked)} readings acknowledged, ${r.rejected} rejected, ${r.retries} resends${r.firstError ? `; first refusal: ${r.firstError}` : ''}`,
+    );
 
   // Drain: every stage reaches what was acknowledged, or the bounded wait ends.
   let drainedAt = 0;
   let lastProgress = Date.now();
-  for (const deadline = Date.now() + DRAIN_SECONDS * 1000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + DRAIN_SECONDS * 1000; Date.now() < deadline;) {
     const s = await sample();
-    if (s.folded >= acknowledged && s.judged >= acknowledged && s.seen >= acknowledged && s.writerLag === 0) {
+    if (
+      s.folded >= acknowledged &&
+      s.judged >= acknowledged &&
+      s.seen >= acknowledged &&
+      s.writerLag === 0
+    ) {
       drainedAt = Date.now();
       break;
     }
@@ -184,7 +220,8 @@ async function measure(stack: Stack): Promise<number> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  if (!drainedAt) say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
+  if (!drainedAt)
+    say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
 
   // The counts, stage by stage.
@@ -209,7 +246,9 @@ async function measure(stack: Stack): Promise<number> {
   // The baseline: the same telemetry messages through a bare producer and consumer group.
   const partitions = (await admin.fetchTopicOffsets(telemetryTopic(endpoints))).length;
   await admin.disconnect();
-  say(`raw baseline: ${int(inTopic.readings)} readings in the pipeline's own ${int(inTopic.captured.length)} messages (of ${int(inTopic.messages)}), round and round...`);
+  say(
+    `raw baseline: ${int(inTopic.readings)} readings in the pipeline's own ${int(inTopic.captured.length)} messages (of ${int(inTopic.messages)}), round and round...`,
+  );
   const raw = await rawPipe({
     brokers: endpoints.brokers,
     topic: `${stack.topicPrefix}raw-telemetry`,
@@ -223,9 +262,24 @@ async function measure(stack: Stack): Promise<number> {
   });
 
   const rows: RateRow[] = [
-    { system: 'twinlog pipeline', readings: acknowledged, seconds: (endAt - startedAt) / 1000, what: 'first send to every stage drained' },
-    { system: 'twinlog intake', readings: acknowledged, seconds: (loadEnd - startedAt) / 1000, what: 'acknowledged to the senders' },
-    { system: RAW, readings: raw.readings, seconds: raw.seconds, what: 'first send to last read, same messages' },
+    {
+      system: 'twinlog pipeline',
+      readings: acknowledged,
+      seconds: (endAt - startedAt) / 1000,
+      what: 'first send to every stage drained',
+    },
+    {
+      system: 'twinlog intake',
+      readings: acknowledged,
+      seconds: (loadEnd - startedAt) / 1000,
+      what: 'acknowledged to the senders',
+    },
+    {
+      system: RAW,
+      readings: raw.readings,
+      seconds: raw.seconds,
+      what: 'first send to last read, same messages',
+    },
   ];
   console.log('');
   console.log(rateTable(rows, RAW));

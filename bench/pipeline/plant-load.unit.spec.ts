@@ -30,7 +30,9 @@ describe('the plant load', () => {
     const twins = laneTwins(shape, 'mqtt');
     const { topic, payload } = mqttMessage(shape, twins, 6, 4);
     expect(topic).toBe('plant/bench/t3/telemetry');
-    const body = JSON.parse(payload) as { readings: Array<{ property: string; readingId: string }> };
+    const body = JSON.parse(payload) as {
+      readings: Array<{ property: string; readingId: string }>;
+    };
     expect(body.readings.map((r) => r.property)).toEqual([
       'temperature',
       'vibration',

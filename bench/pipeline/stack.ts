@@ -4,11 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyFile } from '@twinlog/service-kit';
 import { freePort, provisionInfra, settingsToEnv } from '@twinlog/testing';
-import { startServiceProcesses, type RunningProcess } from '../../tools/distributed/service-processes';
+import {
+  startServiceProcesses,
+  type RunningProcess,
+} from '../../tools/distributed/service-processes';
 import { localTopology } from '../../tools/distributed/topology';
 
 /** The processes the pipeline passes through; the InfluxDB writer is part of ingestion. */
-export const PIPELINE_PROCESSES = ['twin-state', 'ingestion', 'anomaly-1', 'anomaly-2', 'maintenance'];
+export const PIPELINE_PROCESSES = [
+  'twin-state',
+  'ingestion',
+  'anomaly-1',
+  'anomaly-2',
+  'maintenance',
+];
 
 export interface Stack {
   run: string;
@@ -40,7 +49,9 @@ export async function startStack(progress: (line: string) => void): Promise<Stac
   const keyFile = join(dir, 'admin.key');
   const apiKey = authOn ? createKeyFile(keyFile) : undefined;
   const topicPrefix = `bench-pipeline-${run}.`;
-  const topology = localTopology(await freePort()).filter((p) => PIPELINE_PROCESSES.includes(p.name));
+  const topology = localTopology(await freePort()).filter((p) =>
+    PIPELINE_PROCESSES.includes(p.name),
+  );
   progress(`starting ${topology.map((p) => p.name).join(', ')} (their lines in ${logFile})...`);
   try {
     const started = await startServiceProcesses(topology, {
@@ -107,7 +118,7 @@ export async function registerPlant(
       }
     }),
   );
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     const known = await Promise.all(
       stack.processes.map(async (p) => {
         const ready = (await (await fetch(`${p.url}/health/ready`)).json()) as { twins?: number };
@@ -115,7 +126,8 @@ export async function registerPlant(
       }),
     );
     if (known.every(Boolean)) return;
-    if (Date.now() > deadline) throw new Error('the services did not all know the twins after 60 s');
+    if (Date.now() > deadline)
+      throw new Error('the services did not all know the twins after 60 s');
     await new Promise((r) => setTimeout(r, 250));
   }
 }

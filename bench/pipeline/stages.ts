@@ -48,9 +48,11 @@ export async function readingsSeenByMaintenance(e: StageEndpoints): Promise<numb
 
 /** Points of the run's site in InfluxDB: what a query can see now. */
 export async function pointsInInflux(e: StageEndpoints, fromMs: number): Promise<number> {
-  const api = new InfluxDB({ url: e.influx.url, token: e.influx.token, timeout: 120_000 }).getQueryApi(
-    e.influx.org,
-  );
+  const api = new InfluxDB({
+    url: e.influx.url,
+    token: e.influx.token,
+    timeout: 120_000,
+  }).getQueryApi(e.influx.org);
   const q = `from(bucket: ${JSON.stringify(e.influx.bucket)})
   |> range(start: ${new Date(fromMs - 60_000).toISOString()}, stop: ${new Date(Date.now() + 3_600_000).toISOString()})
   |> filter(fn: (r) => r._measurement == ${JSON.stringify(e.twinType)} and r.site == ${JSON.stringify(e.site)} and r._field == "value")
@@ -115,10 +117,16 @@ export async function readingsInTopic(
             readings += n;
             if (m.value && kept + m.value.length <= keep) {
               kept += m.value.length;
-              captured.push({ partition: batch.partition, key: m.key, value: m.value, readings: n });
+              captured.push({
+                partition: batch.partition,
+                key: m.key,
+                value: m.value,
+                readings: n,
+              });
             }
           }
-          if (Number(batch.lastOffset()) + 1 >= ends.get(batch.partition)!) open.delete(batch.partition);
+          if (Number(batch.lastOffset()) + 1 >= ends.get(batch.partition)!)
+            open.delete(batch.partition);
           if (open.size === 0) resolve();
         },
       })

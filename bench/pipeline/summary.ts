@@ -22,10 +22,15 @@ export interface ProcessMemory {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function table(header: string[], rows: string[][]): string {
+/** Names on the left, figures right-aligned; `textLast` leaves the last column as text. */
+function table(header: string[], rows: string[][], textLast = false): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const left = (i: number) => i === 0 || (textLast && i === header.length - 1);
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -44,18 +49,29 @@ export function rateTable(rows: RateRow[], baseline: string): string {
       int(r.readings),
       r.seconds.toFixed(1),
       int(perSecond(r)),
-      baseRate > 0 ? perSecond(r) / baseRate >= 0.005 ? (perSecond(r) / baseRate).toFixed(2) : '0.00' : '-',
+      baseRate > 0
+        ? perSecond(r) / baseRate >= 0.005
+          ? (perSecond(r) / baseRate).toFixed(2)
+          : '0.00'
+        : '-',
       r.what,
     ]),
+    true,
   );
 }
 
 /** Readings each stage holds, against what it read from. */
-export function stageTable(acknowledged: number, topic: StageCount, consumers: StageCount[]): string {
+export function stageTable(
+  acknowledged: number,
+  topic: StageCount,
+  consumers: StageCount[],
+): string {
   const row = (s: StageCount, expected: number) => [
     s.stage,
     int(s.readings),
-    s.readings === expected ? 'ok' : `${s.readings < expected ? '-' : '+'}${int(Math.abs(s.readings - expected))}`,
+    s.readings === expected
+      ? 'ok'
+      : `${s.readings < expected ? '-' : '+'}${int(Math.abs(s.readings - expected))}`,
   ];
   return table(
     ['stage', 'readings', 'difference'],

@@ -10,7 +10,9 @@ describe('the pipeline summary', () => {
       'raw kafkajs',
     );
     const [header, twinlog, raw] = text.split('\n');
-    expect(header).toMatch(/^system\s+readings\s+seconds\s+readings\/s\s+vs raw kafkajs\s+measured$/);
+    expect(header).toMatch(
+      /^system\s+readings\s+seconds\s+readings\/s\s+vs raw kafkajs\s+measured$/,
+    );
     expect(twinlog).toMatch(/^twinlog\s+300,000\s+10\.0\s+30,000\s+0\.50\s+end to end$/);
     expect(raw).toMatch(/\s60,000\s+1\.00\s+produce to consume$/);
   });
@@ -30,9 +32,9 @@ describe('the pipeline summary', () => {
   });
 
   it('lists peak and end-of-load memory per process', () => {
-    expect(memoryTable([{ process: 'ingestion', peakMb: 180.4, steadyMb: 150.6 }]).split('\n')[1]).toMatch(
-      /^ingestion\s+180\s+151$/,
-    );
+    expect(
+      memoryTable([{ process: 'ingestion', peakMb: 180.4, steadyMb: 150.6 }]).split('\n')[1],
+    ).toMatch(/^ingestion\s+180\s+151$/);
   });
 
   it('ends with the line other tools read: an integer rate and the readings lost', () => {

@@ -88,7 +88,14 @@ export async function startServiceProcesses(
       );
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const url = `http://127.0.0.1:${proc.port}`;
-      children.push({ name: proc.name, service: proc.service, url, pid: child.pid!, exited, child });
+      children.push({
+        name: proc.name,
+        service: proc.service,
+        url,
+        pid: child.pid!,
+        exited,
+        child,
+      });
       prefixLines(child, proc.name, log);
       await waitReady(url, proc.name, exited);
     }

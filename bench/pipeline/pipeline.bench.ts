@@ -9,10 +9,14 @@
 //   npm run bench:pipeline -- [--seconds 30] [--rate 0 (as fast as it goes)] [--twins 100]
 //       [--batch 1000] [--twins-per-batch 50] [--http-connections 4] [--mqtt-connections 4]
 //       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
+//       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
 //
 // The last line on stdout is `pipeline: <N> readings/s, lost <M>` (N from the first send to
 // the last stage drained); a loss, or any difference, makes the exit code 1.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@twinlog/testing';
+import { printProfiles } from '../mqtt/report';
 import { Kafka, logLevel } from 'kafkajs';
 import { arg } from '../event-log/bench-util';
 import { startLoad } from './load';
@@ -51,28 +55,51 @@ const MQTT_READINGS = arg('mqtt-readings', 10);
 const MQTT_WINDOW = arg('mqtt-window', 64);
 const MQTT_SHARE = optional('mqtt-share', 0.25);
 const DRAIN_SECONDS = arg('drain-seconds', 180);
+// Each service's CPU profile over the load and the drain, summed up at the end.
+const PROFILE = process.argv.includes('--cpu-prof');
 const PROGRESS_MS = 5_000;
 const TWIN_TYPE = 'cnc-milling-machine';
 const RAW = 'raw kafkajs';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+// A stage can fold a batch before its HTTP answer reaches the sender: none behind then.
+const ahead = (acked: number, done: number) => int(Math.max(0, acked - done));
 
 async function main(): Promise<number> {
-  const stack = await startStack(say);
-  let code = 2;
+  const profileDir = PROFILE
+    ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
+    : undefined;
+  const stack = await startStack(say, profileDir ? { profileDir } : {});
+  let result: Measured | undefined;
   try {
-    code = await measure(stack);
-    return code;
+    result = await measure(stack);
   } finally {
     await stack.stop();
     // Kept when the run failed: the services' lines say what they saw.
-    if (code === 0) rmSync(stack.dir, { recursive: true, force: true });
+    if (result?.code === 0) rmSync(stack.dir, { recursive: true, force: true });
     else say(`the services' lines: ${stack.logFile}`);
   }
+  // Written as each process exits; only the load and the drain are looked at.
+  for (const p of profileDir ? stack.processes : []) {
+    console.log(`\n${p.name}:`);
+    printProfiles(join(profileDir!, p.name), p.pid, {
+      ...result.window,
+      exitedAt: stack.exitedAt(p.name),
+    });
+  }
+  console.log(result.contract);
+  return result.code;
 }
 
-async function measure(stack: Stack): Promise<number> {
+interface Measured {
+  code: number;
+  contract: string;
+  /** From the first send to the end of the drain (epoch ms). */
+  window: { from: number; to: number };
+}
+
+async function measure(stack: Stack): Promise<Measured> {
   const site = `bench-${stack.run}`;
   const shape: PlantShape = {
     run: stack.run,
@@ -161,7 +188,7 @@ async function measure(stack: Stack): Promise<number> {
     };
   };
   const behind = (acked: number, s: Awaited<ReturnType<typeof sample>>) =>
-    `twin-state ${int(acked - s.folded)}, anomaly ${int(acked - s.judged)}, maintenance ${int(acked - s.seen)} readings behind; InfluxDB writer ${Number.isNaN(s.writerLag) ? '?' : int(s.writerLag)} events behind`;
+    `twin-state ${ahead(acked, s.folded)}, anomaly ${ahead(acked, s.judged)}, maintenance ${ahead(acked, s.seen)} readings behind; InfluxDB writer ${Number.isNaN(s.writerLag) ? '?' : int(s.writerLag)} events behind`;
 
   const startedAt = Date.now();
   const load = startLoad(jobs);
@@ -291,8 +318,11 @@ async function measure(stack: Stack): Promise<number> {
   for (const line of describeDifferences(verdict)) console.log(`FAIL: ${line}`);
   if (!drainedAt) console.log(`FAIL: not drained within ${DRAIN_SECONDS} s`);
   const rate = acknowledged / ((endAt - startedAt) / 1000);
-  console.log(contractLine(rate, verdict.lost));
-  return verdict.differences.length === 0 && drainedAt ? 0 : 1;
+  return {
+    code: verdict.differences.length === 0 && drainedAt ? 0 : 1,
+    contract: contractLine(rate, verdict.lost),
+    window: { from: startedAt, to: endAt },
+  };
 }
 
 /** `--name value` as a number that may be 0, or the default. */

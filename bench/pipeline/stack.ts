@@ -29,6 +29,8 @@ export interface Stack {
   url(name: string): string;
   /** The services' own lines, kept out of the bench's output. */
   logFile: string;
+  /** Epoch ms when a process exited (0 while it runs): where its CPU profile's clock ends. */
+  exitedAt(name: string): number;
   stop(): Promise<void>;
 }
 
@@ -37,7 +39,10 @@ export interface Stack {
  * environment names), each service its own process with authentication on, a fresh topic
  * prefix, MQTT client id and data directories for this run.
  */
-export async function startStack(progress: (line: string) => void): Promise<Stack> {
+export async function startStack(
+  progress: (line: string) => void,
+  options: { profileDir?: string } = {},
+): Promise<Stack> {
   const run = randomUUID().slice(0, 8);
   const dir = mkdtempSync(join(tmpdir(), 'twinlog-bench-pipeline-'));
   const logFile = join(dir, 'services.log');
@@ -63,7 +68,17 @@ export async function startStack(progress: (line: string) => void): Promise<Stac
       envOf: (p): Record<string, string> =>
         p.service === 'ingestion' ? { INGESTION_MQTT_CLIENT_ID: `bench-pipeline-${run}` } : {},
       log: (line) => serviceLog.write(`${line}\n`),
+      ...(options.profileDir
+        ? {
+            execArgvOf: (p) => [
+              '--cpu-prof',
+              `--cpu-prof-dir=${join(options.profileDir!, p.name)}`,
+            ],
+          }
+        : {}),
     });
+    const exits = new Map<string, number>();
+    for (const p of started.processes) void p.exited.then(() => exits.set(p.name, Date.now()));
     return {
       run,
       dir,
@@ -73,6 +88,7 @@ export async function startStack(progress: (line: string) => void): Promise<Stac
       processes: started.processes,
       url: (name) => started.processes.find((p) => p.name === name)!.url,
       logFile,
+      exitedAt: (name) => exits.get(name) ?? 0,
       stop: async () => {
         await started.stop();
         await infra.stop();

@@ -16,6 +16,8 @@ export interface ServiceProcessOptions {
   keyFile?: string;
   /** Settings for one process only, by its name (e.g. an MQTT client id per run). */
   envOf?: (proc: ServiceProcess) => Record<string, string>;
+  /** Node options for one process, e.g. --cpu-prof for a benchmark's profile. */
+  execArgvOf?: (proc: ServiceProcess) => string[];
   log: (line: string) => void;
 }
 
@@ -70,7 +72,12 @@ export async function startServiceProcesses(
       mkdirSync(dataDir, { recursive: true });
       const child = spawn(
         process.execPath,
-        ['-r', '@swc-node/register', join(repoRoot(), proc.main)],
+        [
+          ...(options.execArgvOf?.(proc) ?? []),
+          '-r',
+          '@swc-node/register',
+          join(repoRoot(), proc.main),
+        ],
         {
           cwd: repoRoot(),
           stdio: ['ignore', 'pipe', 'pipe'],

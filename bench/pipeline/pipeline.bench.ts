@@ -9,17 +9,19 @@
 //   npm run bench:pipeline -- [--seconds 30] [--rate 0 (as fast as it goes)] [--twins 100]
 //       [--batch 1000] [--twins-per-batch 50] [--http-connections 4] [--mqtt-connections 4]
 //       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
+//       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
 //
 // The last line on stdout is `pipeline: <N> readings/s, lost <M>` (N from the first send to
 // the last stage drained); a loss, or any difference, makes the exit code 1.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '@twinlog/testing';
-import { printProfiles } from '../mqtt/report';
 import { Kafka, logLevel } from 'kafkajs';
+import { repoRoot } from '@twinlog/testing';
 import { arg } from '../event-log/bench-util';
+import { printProfiles } from '../mqtt/report';
 import { startLoad } from './load';
+import { startProbes, type Probe } from './latency-probe';
 import type { LaneJob } from './load.worker';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import { laneTwins, type PlantShape } from './plant-load';
@@ -37,9 +39,11 @@ import {
 } from './stages';
 import {
   contractLine,
+  latencyTable,
   memoryTable,
   rateTable,
   stageTable,
+  type LatencyRow,
   type ProcessMemory,
   type RateRow,
 } from './summary';
@@ -57,6 +61,8 @@ const MQTT_SHARE = optional('mqtt-share', 0.25);
 const DRAIN_SECONDS = arg('drain-seconds', 180);
 // Each service's CPU profile over the load and the drain, summed up at the end.
 const PROFILE = process.argv.includes('--cpu-prof');
+// A latency probe reading every this many ms (0: none).
+const PROBE_MS = optional('probe-ms', 200);
 const PROGRESS_MS = 5_000;
 const TWIN_TYPE = 'cnc-milling-machine';
 const RAW = 'raw kafkajs';
@@ -108,7 +114,8 @@ async function measure(stack: Stack): Promise<Measured> {
     // An hour back: a run of hours of samples at 1 ms apart still ends before now.
     startMs: Date.now() - 3_600_000,
   };
-  await registerPlant(stack, shape.twinIds, TWIN_TYPE, site);
+  const probeTwin = `${site}-probe`;
+  await registerPlant(stack, [...shape.twinIds, probeTwin], TWIN_TYPE, site);
   const env = stack.serversEnv;
   const endpoints: StageEndpoints = {
     twinState: stack.url('twin-state'),
@@ -192,6 +199,16 @@ async function measure(stack: Stack): Promise<Measured> {
 
   const startedAt = Date.now();
   const load = startLoad(jobs);
+  const probes =
+    PROBE_MS > 0
+      ? startProbes({
+          ingestion: stack.url('ingestion'),
+          endpoints,
+          twinId: probeTwin,
+          everyMs: PROBE_MS,
+          run: stack.run,
+        })
+      : undefined;
   let lastAcked = 0;
   let lastAt = startedAt;
   const memory = new Map<string, ProcessMemory>();
@@ -218,10 +235,12 @@ async function measure(stack: Stack): Promise<Measured> {
     lastAcked = acked;
     lastAt = now;
   }
-  const reports = await load.stop();
+  const [reports] = await Promise.all([load.stop(), probes?.stop()]);
+  // The probes' pollers go on through the drain.
+  const probesSeen = probes?.settle(DRAIN_SECONDS * 1000);
   const loadEnd = Date.now();
   sampleMemory(true);
-  const acknowledged = load.acked();
+  const acknowledged = load.acked() + (probes?.acked() ?? 0);
   for (const [lane, r] of Object.entries(reports))
     say(
       `${lane}: ${int(r.acked)} readings acknowledged, ${r.rejected} rejected, ${r.retries} resends${r.firstError ? `; first refusal: ${r.firstError}` : ''}`,
@@ -250,6 +269,8 @@ async function measure(stack: Stack): Promise<Measured> {
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
+
+  const latencies = latencyRows((await probesSeen) ?? []);
 
   // The counts, stage by stage.
   say('counting the telemetry topic and InfluxDB...');
@@ -314,6 +335,13 @@ async function measure(stack: Stack): Promise<Measured> {
   console.log(stageTable(acknowledged, topic, consumers));
   console.log('');
   console.log(memoryTable([...memory.values()]));
+  if (latencies.length) {
+    console.log('');
+    console.log(
+      `latency probes: one reading every ${PROBE_MS} ms for one twin of its own${RATE > 0 ? '' : ', while the load went as fast as it could (a queue, not a latency: give --rate for one)'}`,
+    );
+    console.log(latencyTable(latencies));
+  }
   console.log('');
   for (const line of describeDifferences(verdict)) console.log(`FAIL: ${line}`);
   if (!drainedAt) console.log(`FAIL: not drained within ${DRAIN_SECONDS} s`);
@@ -323,6 +351,16 @@ async function measure(stack: Stack): Promise<Measured> {
     contract: contractLine(rate, verdict.lost),
     window: { from: startedAt, to: endAt },
   };
+}
+
+function latencyRows(probes: Probe[]): LatencyRow[] {
+  if (probes.length === 0) return [];
+  const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
+    what,
+    samples: probes.filter((p) => p[field] !== undefined).map((p) => p[field]! - p.acceptedAt),
+    unseen: probes.filter((p) => p[field] === undefined).length,
+  });
+  return [row('state visible (GET twin)', 'stateAt'), row('InfluxDB point queryable', 'influxAt')];
 }
 
 /** `--name value` as a number that may be 0, or the default. */

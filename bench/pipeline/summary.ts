@@ -1,3 +1,4 @@
+import { quantile } from '@twinlog/analytics';
 import type { StageCount } from './loss-accounting';
 
 /**
@@ -87,6 +88,31 @@ export function memoryTable(rows: ProcessMemory[]): string {
   return table(
     ['process', 'peak RSS MB', 'RSS at end of load MB'],
     rows.map((r) => [r.process, int(r.peakMb), int(r.steadyMb)]),
+  );
+}
+
+export interface LatencyRow {
+  what: string;
+  /** Milliseconds, one per probe seen. */
+  samples: number[];
+  /** Probes never seen within the wait. */
+  unseen: number;
+}
+
+/** p50, p95, p99 and the worst of each latency, with the probes never seen. */
+export function latencyTable(rows: LatencyRow[]): string {
+  const ms = (xs: number[], q: number) => (xs.length ? int(quantile(xs, q)) : '-');
+  return table(
+    ['from acceptance to', 'probes', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'never seen'],
+    rows.map((r) => [
+      r.what,
+      int(r.samples.length),
+      ms(r.samples, 0.5),
+      ms(r.samples, 0.95),
+      ms(r.samples, 0.99),
+      r.samples.length ? int(Math.max(...r.samples)) : '-',
+      int(r.unseen),
+    ]),
   );
 }
 

@@ -1,4 +1,4 @@
-import { contractLine, memoryTable, rateTable, stageTable } from './summary';
+import { contractLine, latencyTable, memoryTable, rateTable, stageTable } from './summary';
 
 describe('the pipeline summary', () => {
   it('gives each system its rate and its ratio to the raw pipe', () => {
@@ -35,6 +35,16 @@ describe('the pipeline summary', () => {
     expect(
       memoryTable([{ process: 'ingestion', peakMb: 180.4, steadyMb: 150.6 }]).split('\n')[1],
     ).toMatch(/^ingestion\s+180\s+151$/);
+  });
+
+  it('gives latency percentiles over the probes seen, and counts those never seen', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100 ms
+    const [, row, empty] = latencyTable([
+      { what: 'state visible', samples, unseen: 0 },
+      { what: 'InfluxDB', samples: [], unseen: 3 },
+    ]).split('\n');
+    expect(row!.split(/\s{2,}/)).toEqual(['state visible', '100', '51', '96', '100', '100', '0']);
+    expect(empty!.split(/\s{2,}/)).toEqual(['InfluxDB', '0', '-', '-', '-', '-', '3']);
   });
 
   it('ends with the line other tools read: an integer rate and the readings lost', () => {

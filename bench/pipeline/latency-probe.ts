@@ -31,6 +31,8 @@ const POLL_INFLUX_MS = 100;
 export function startProbes(o: ProbeOptions) {
   const probes: Probe[] = [];
   let stopped = false;
+  // Set once the last probe's answer is in: until then a probe may still join the pending ones.
+  let sent = false;
   // Ends the pollers too, seen or not (the services are about to stop).
   let ended = false;
   const auth: Record<string, string> = o.endpoints.apiKey
@@ -53,6 +55,7 @@ export function startProbes(o: ProbeOptions) {
       if (report.accepted === 1) probes.push({ readingId, time, acceptedAt: Date.now() });
       await new Promise((r) => setTimeout(r, o.everyMs));
     }
+    sent = true;
   })();
   const pending = (field: 'stateAt' | 'influxAt') => probes.some((p) => p[field] === undefined);
   const seenUpTo = (field: 'stateAt' | 'influxAt', newest: (p: Probe) => boolean) => {
@@ -60,7 +63,7 @@ export function startProbes(o: ProbeOptions) {
     for (const p of probes) if (p[field] === undefined && newest(p)) p[field] = now;
   };
   const statePoller = (async () => {
-    while (!ended && (!stopped || pending('stateAt'))) {
+    while (!ended && (!sent || pending('stateAt'))) {
       const state = await fetch(`${o.endpoints.twinState}/v1/twins/${o.twinId}`, { headers: auth })
         .then((a) => (a.ok ? a.json() : {}))
         .catch(() => ({}));
@@ -76,7 +79,7 @@ export function startProbes(o: ProbeOptions) {
     e.influx.org,
   );
   const influxPoller = (async () => {
-    while (!ended && (!stopped || pending('influxAt'))) {
+    while (!ended && (!sent || pending('influxAt'))) {
       const rows = await query
         .collectRows<{ _time: string }>(
           `from(bucket: ${JSON.stringify(e.influx.bucket)})

@@ -20,6 +20,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@twinlog/testing';
 import { arg } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
+import { behind, waitForDrain, type StageProgress } from './drain';
 import { startLoad } from './load';
 import { startProbes, type Probe } from './latency-probe';
 import type { LaneJob } from './load.worker';
@@ -69,8 +70,6 @@ const RAW = 'raw kafkajs';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-// A stage can fold a batch before its HTTP answer reaches the sender: none behind then.
-const ahead = (acked: number, done: number) => int(Math.max(0, acked - done));
 
 async function main(): Promise<number> {
   const profileDir = PROFILE
@@ -111,8 +110,9 @@ async function measure(stack: Stack): Promise<Measured> {
     run: stack.run,
     site,
     twinIds: Array.from({ length: TWINS }, (_, i) => `${site}-cnc-${i}`),
-    // An hour back: a run of hours of samples at 1 ms apart still ends before now.
-    startMs: Date.now() - 3_600_000,
+    // Samples are 1 ms apart (4 readings each): room for 200,000 readings/s per lane for the
+    // whole run before they reach now (ingestion refuses readings from the future).
+    startMs: Date.now() - 3_600_000 - SECONDS * 50_000,
   };
   const probeTwin = `${site}-probe`;
   await registerPlant(stack, [...shape.twinIds, probeTwin], TWIN_TYPE, site);
@@ -180,7 +180,7 @@ async function measure(stack: Stack): Promise<Measured> {
   );
 
   // Counts and lags of every stage, relative to this run's start.
-  const sample = async () => {
+  const sample = async (): Promise<StageProgress> => {
     const [folded, judged, seen, writerLag] = await Promise.all([
       readingsFolded(endpoints),
       readingsJudged(endpoints),
@@ -194,8 +194,6 @@ async function measure(stack: Stack): Promise<Measured> {
       writerLag,
     };
   };
-  const behind = (acked: number, s: Awaited<ReturnType<typeof sample>>) =>
-    `twin-state ${ahead(acked, s.folded)}, anomaly ${ahead(acked, s.judged)}, maintenance ${ahead(acked, s.seen)} readings behind; InfluxDB writer ${Number.isNaN(s.writerLag) ? '?' : int(s.writerLag)} events behind`;
 
   const startedAt = Date.now();
   const load = startLoad(jobs);
@@ -247,25 +245,12 @@ async function measure(stack: Stack): Promise<Measured> {
     );
 
   // Drain: every stage reaches what was acknowledged, or the bounded wait ends.
-  let drainedAt = 0;
-  let lastProgress = Date.now();
-  for (const deadline = Date.now() + DRAIN_SECONDS * 1000; Date.now() < deadline;) {
-    const s = await sample();
-    if (
-      s.folded >= acknowledged &&
-      s.judged >= acknowledged &&
-      s.seen >= acknowledged &&
-      s.writerLag === 0
-    ) {
-      drainedAt = Date.now();
-      break;
-    }
-    if (Date.now() - lastProgress >= PROGRESS_MS) {
-      say(`[drain +${Math.round((Date.now() - loadEnd) / 1000)}s] ${behind(acknowledged, s)}`);
-      lastProgress = Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const drainedAt = await waitForDrain(acknowledged, sample, {
+    seconds: DRAIN_SECONDS,
+    progressMs: PROGRESS_MS,
+    pollMs: 250,
+    say,
+  });
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { InfluxDB } from '@influxdata/influxdb-client';
+import { Kafka, logLevel } from 'kafkajs';
 import type { StageEndpoints } from './stages';
 
 /** One probe reading: when ingestion accepted it, and when each place showed it. */
@@ -8,7 +10,17 @@ export interface Probe {
   acceptedAt: number;
   stateAt?: number;
   influxAt?: number;
+  /** Alarm-level probes only: when AnomalyDetected for it arrived (read from the log). */
+  alarm?: boolean;
+  anomalyAt?: number;
 }
+
+/** Every this many probes, one at an alarm-level temperature; the normal ones between close the episode (5 needed). */
+export const ALARM_EVERY = 8;
+const NORMAL = 45;
+// Above the CNC model's temperature alarm (85 °C), inside its physical range: the limits
+// detector opens an episode on this one reading.
+const ALARM = 90;
 
 export interface ProbeOptions {
   ingestion: string;
@@ -42,17 +54,25 @@ export function startProbes(o: ProbeOptions) {
     for (let i = 0; !stopped; i++) {
       const time = new Date().toISOString();
       const readingId = `${o.run}-probe-${i}`;
+      const alarm = i % ALARM_EVERY === ALARM_EVERY - 1;
       // A probe not acknowledged is not counted anywhere (nor in the loss accounting).
       const report = await fetch(`${o.ingestion}/v1/readings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify([
-          { twinId: o.twinId, property: 'temperature', value: 40 + (i % 10), time, readingId },
+          {
+            twinId: o.twinId,
+            property: 'temperature',
+            value: alarm ? ALARM : NORMAL,
+            time,
+            readingId,
+          },
         ]),
       })
         .then(async (a) => (a.status === 200 ? ((await a.json()) as { accepted?: number }) : {}))
         .catch(() => ({}) as { accepted?: number });
-      if (report.accepted === 1) probes.push({ readingId, time, acceptedAt: Date.now() });
+      if (report.accepted === 1)
+        probes.push({ readingId, time, acceptedAt: Date.now(), ...(alarm ? { alarm } : {}) });
       await new Promise((r) => setTimeout(r, o.everyMs));
     }
     sent = true;
@@ -93,6 +113,27 @@ export function startProbes(o: ProbeOptions) {
       await new Promise((r) => setTimeout(r, POLL_INFLUX_MS));
     }
   })();
+  // AnomalyDetected names the reading that opened its episode (`…:{readingId}`).
+  const e2 = o.endpoints;
+  const consumer = new Kafka({ brokers: e2.brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-pipeline-anomalies-${randomUUID()}`,
+    maxWaitTimeInMs: 50,
+  });
+  const anomalies = (async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${e2.topicPrefix}twin-events`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() !== o.twinId) return;
+        if (message.headers?.['event-type']?.toString() !== 'AnomalyDetected') return;
+        const event = JSON.parse(message.value!.toString()) as { data: { episodeId: string } };
+        const readingId = event.data.episodeId.split(':').pop();
+        const probe = probes.find((p) => p.readingId === readingId);
+        if (probe && probe.anomalyAt === undefined) probe.anomalyAt = Date.now();
+      },
+    });
+  })();
+  const alarmsPending = () => probes.some((p) => p.alarm && p.anomalyAt === undefined);
   return {
     /** Probe readings acknowledged so far (they count in the loss accounting too). */
     acked: () => probes.length,
@@ -104,9 +145,13 @@ export function startProbes(o: ProbeOptions) {
     /** Resolves once every probe was seen, or after `waitMs`; the pollers then end. */
     settle: async (waitMs: number): Promise<Probe[]> => {
       const timeout = new Promise((r) => setTimeout(r, waitMs));
-      await Promise.race([Promise.all([statePoller, influxPoller]), timeout]);
+      const alarmsSeen = (async () => {
+        while (!ended && alarmsPending()) await new Promise((r) => setTimeout(r, 50));
+      })();
+      await Promise.race([Promise.all([statePoller, influxPoller, alarmsSeen]), timeout]);
       ended = true;
-      await Promise.all([statePoller, influxPoller]);
+      await Promise.all([statePoller, influxPoller, alarmsSeen, anomalies.catch(() => undefined)]);
+      await consumer.disconnect();
       // Probes never seen stay without a time.
       return probes;
     },

@@ -22,7 +22,7 @@ import { arg } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
 import { behind, waitForDrain, type StageProgress } from './drain';
 import { startLoad } from './load';
-import { startProbes, type Probe } from './latency-probe';
+import { ALARM_EVERY, startProbes, type Probe } from './latency-probe';
 import type { LaneJob } from './load.worker';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import { laneTwins, type PlantShape } from './plant-load';
@@ -323,7 +323,7 @@ async function measure(stack: Stack): Promise<Measured> {
   if (latencies.length) {
     console.log('');
     console.log(
-      `latency probes: one reading every ${PROBE_MS} ms for one twin of its own${RATE > 0 ? '' : ', while the load went as fast as it could (a queue, not a latency: give --rate for one)'}`,
+      `latency probes: one reading every ${PROBE_MS} ms for one twin of its own, every ${ALARM_EVERY}th above its alarm limit${RATE > 0 ? '' : ', while the load went as fast as it could (a queue, not a latency: give --rate for one)'}`,
     );
     console.log(latencyTable(latencies));
   }
@@ -345,7 +345,18 @@ function latencyRows(probes: Probe[]): LatencyRow[] {
     samples: probes.filter((p) => p[field] !== undefined).map((p) => p[field]! - p.acceptedAt),
     unseen: probes.filter((p) => p[field] === undefined).length,
   });
-  return [row('state visible (GET twin)', 'stateAt'), row('InfluxDB point queryable', 'influxAt')];
+  const alarms = probes.filter((p) => p.alarm);
+  return [
+    row('state visible (GET twin)', 'stateAt'),
+    row('InfluxDB point queryable', 'influxAt'),
+    {
+      what: 'AnomalyDetected read from the log',
+      samples: alarms
+        .filter((p) => p.anomalyAt !== undefined)
+        .map((p) => p.anomalyAt! - p.acceptedAt),
+      unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
+    },
+  ];
 }
 
 /** `--name value` as a number that may be 0, or the default. */

@@ -7,6 +7,7 @@ import type { StageEndpoints } from './stages';
 export interface Probe {
   readingId: string;
   time: string;
+  /** When its 200 answer arrived; NaN while it is in flight. */
   acceptedAt: number;
   stateAt?: number;
   influxAt?: number;
@@ -55,7 +56,9 @@ export function startProbes(o: ProbeOptions) {
       const time = new Date().toISOString();
       const readingId = `${o.run}-probe-${i}`;
       const alarm = i % ALARM_EVERY === ALARM_EVERY - 1;
-      // A probe not acknowledged is not counted anywhere (nor in the loss accounting).
+      // Known before it is sent: under load the pipeline can show it before its answer arrives.
+      const probe: Probe = { readingId, time, acceptedAt: NaN, ...(alarm ? { alarm } : {}) };
+      probes.push(probe);
       const report = await fetch(`${o.ingestion}/v1/readings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...auth },
@@ -71,8 +74,9 @@ export function startProbes(o: ProbeOptions) {
       })
         .then(async (a) => (a.status === 200 ? ((await a.json()) as { accepted?: number }) : {}))
         .catch(() => ({}) as { accepted?: number });
-      if (report.accepted === 1)
-        probes.push({ readingId, time, acceptedAt: Date.now(), ...(alarm ? { alarm } : {}) });
+      // A probe not acknowledged is not counted anywhere (nor in the loss accounting).
+      if (report.accepted === 1) probe.acceptedAt = Date.now();
+      else probes.splice(probes.indexOf(probe), 1);
       await new Promise((r) => setTimeout(r, o.everyMs));
     }
     sent = true;

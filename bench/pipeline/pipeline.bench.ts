@@ -342,7 +342,10 @@ function latencyRows(probes: Probe[]): LatencyRow[] {
   if (probes.length === 0) return [];
   const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
     what,
-    samples: probes.filter((p) => p[field] !== undefined).map((p) => p[field]! - p.acceptedAt),
+    // Seen before its answer arrived (the answer was slower than the pipeline): no wait at all.
+    samples: probes
+      .filter((p) => p[field] !== undefined)
+      .map((p) => Math.max(0, p[field]! - p.acceptedAt)),
     unseen: probes.filter((p) => p[field] === undefined).length,
   });
   const alarms = probes.filter((p) => p.alarm);
@@ -353,7 +356,7 @@ function latencyRows(probes: Probe[]): LatencyRow[] {
       what: 'AnomalyDetected read from the log',
       samples: alarms
         .filter((p) => p.anomalyAt !== undefined)
-        .map((p) => p.anomalyAt! - p.acceptedAt),
+        .map((p) => Math.max(0, p.anomalyAt! - p.acceptedAt)),
       unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
     },
   ];

@@ -50,11 +50,15 @@ export function accountLosses(
   return { lost: Math.max(0, acknowledged - fewest), differences };
 }
 
-/** One line per difference, naming where the readings went missing (or came twice). */
-export function describeDifferences(verdict: LossVerdict): string[] {
+/**
+ * One line per difference, naming where the readings went missing (or came twice). Counts taken
+ * before the pipeline drained (`settled` false) still move: a stage ahead of the one it reads
+ * from is then no proof of duplicates, only of counts taken one after another.
+ */
+export function describeDifferences(verdict: LossVerdict, settled = true): string[] {
   return verdict.differences.map(({ stage, from, expected, actual }) =>
     actual < expected
       ? `${(expected - actual).toLocaleString('en-US')} readings went missing between ${from} and ${stage} (${actual.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')})`
-      : `${(actual - expected).toLocaleString('en-US')} readings too many in ${stage} against ${from} (${actual.toLocaleString('en-US')} for ${expected.toLocaleString('en-US')}): duplicates`,
+      : `${(actual - expected).toLocaleString('en-US')} readings too many in ${stage} against ${from} (${actual.toLocaleString('en-US')} for ${expected.toLocaleString('en-US')})${settled ? ': duplicates' : ', counted later while still moving'}`,
   );
 }

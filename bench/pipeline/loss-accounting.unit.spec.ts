@@ -40,5 +40,7 @@ describe('the loss accounting', () => {
     expect(describeDifferences(verdict)).toEqual([
       '5 readings too many in twin state against telemetry topic (1,005 for 1,000): duplicates',
     ]);
+    // Before the drain ended the later count may simply have moved on.
+    expect(describeDifferences(verdict, false)[0]).toMatch(/counted later while still moving$/);
   });
 });

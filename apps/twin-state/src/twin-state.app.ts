@@ -68,7 +68,10 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       }),
     ],
     refuseUntilReady: true,
-    readyDetails: (get) => ({ twins: get(LiveTwins).size }),
+    readyDetails: (get) => ({
+      twins: get(LiveTwins).size,
+      readingsFolded: get(LiveTwins).readingsFolded,
+    }),
     started: (get) => {
       get(SnapshotWriter).start();
       // In the background, only where TWIN_STATE_PROCESS_KPIS is on; readiness never waits for it.

@@ -124,6 +124,14 @@ export class LiveTwins {
     return this.all().length;
   }
 
+  /**
+   * Readings folded since this process started (replay included, redeliveries not): with
+   * ingestion's acceptance count it shows none went missing on the way (bench:pipeline).
+   */
+  get readingsFolded(): number {
+    return this.projection.readingsApplied;
+  }
+
   positions(): LogPosition[] {
     return [...this.next.values()];
   }

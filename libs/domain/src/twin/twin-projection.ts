@@ -21,6 +21,8 @@ export class TwinProjection {
   private readonly owned = new WeakSet<TwinState>();
   applied = 0;
   skipped = 0;
+  /** Readings in the telemetry events applied (redeliveries not counted): what was folded. */
+  readingsApplied = 0;
 
   constructor(initial: Iterable<TwinState> = []) {
     for (const state of initial) this.states.set(state.twinId, state);
@@ -40,6 +42,7 @@ export class TwinProjection {
         state.telemetryRevision = event.revision;
         applyReadings(state, event, true);
         this.applied += 1;
+        this.readingsApplied += event.data.readings.length;
         continue;
       }
       const after = evolveTwin(before, event);

@@ -114,6 +114,20 @@ describe('a projection of many twins', () => {
     expect(projection.applied).toBe(applied);
   });
 
+  it('counts the readings of the telemetry it folds, each once however often it is delivered', () => {
+    const log = messyLog('mill-c', 11);
+    // Each distinct telemetry event once: what a reader of the count expects to see folded.
+    const distinct = new Map<string, number>();
+    for (const e of log)
+      if (e.type === 'TelemetryReported') distinct.set(e.id, e.data.readings.length);
+    const expected = [...distinct.values()].reduce((a, b) => a + b, 0);
+    const projection = new TwinProjection();
+    projection.apply(log);
+    projection.apply(log.slice(20)); // a redelivery after a rebalance
+    expect(expected).toBeGreaterThan(100);
+    expect(projection.readingsApplied).toBe(expected);
+  });
+
   it('hands out states that later events do not change (the fold in place stays inside)', () => {
     const telemetry = (value: number, seconds: number) =>
       record(

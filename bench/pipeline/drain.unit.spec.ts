@@ -1,0 +1,36 @@
+import { behind, drained, waitForDrain, type StageProgress } from './drain';
+
+const done = (n: number, writerLag = 0): StageProgress => ({
+  folded: n,
+  judged: n,
+  seen: n,
+  writerLag,
+});
+
+describe('the drain', () => {
+  it('is over only when every stage holds everything and the writer has committed all', () => {
+    expect(drained(100, done(100))).toBe(true);
+    expect(drained(100, { ...done(100), judged: 99 })).toBe(false);
+    expect(drained(100, done(100, 3))).toBe(false);
+    expect(drained(100, done(100, NaN))).toBe(false);
+  });
+
+  it('says how far behind each stage is, never less than none', () => {
+    expect(behind(1000, { folded: 1010, judged: 400, seen: 1000, writerLag: 12 })).toBe(
+      'twin-state 0, anomaly 600, maintenance 0 readings behind; InfluxDB writer 12 events behind',
+    );
+  });
+
+  it('waits while the stages catch up, and gives up after its bound', async () => {
+    const lines: string[] = [];
+    let n = 0;
+    const catchingUp = () => Promise.resolve(done((n += 40)));
+    const o = { seconds: 1, progressMs: 0, pollMs: 1, say: (l: string) => lines.push(l) };
+    expect(await waitForDrain(100, catchingUp, o)).toBeGreaterThan(0);
+    expect(n).toBe(120);
+    expect(lines).toHaveLength(2);
+    expect(await waitForDrain(100, () => Promise.resolve(done(0)), { ...o, seconds: 0.05 })).toBe(
+      0,
+    );
+  });
+});

@@ -1,0 +1,384 @@
+// The whole pipeline's rate with nothing lost (issue 24). Distributed mode as deployed: real
+// Kafka, InfluxDB and mosquitto, each service its own process (ingestion with its InfluxDB
+// writer, twin-state, two anomaly workers in one group, maintenance). A plant-shaped load
+// (HTTP batches and MQTT messages, from worker threads) runs for --seconds; then, once every
+// stage has drained, each stage's count must equal what was acknowledged, or the run fails and
+// names the stage. The raw baseline moves the same telemetry messages through a bare kafkajs
+// producer and consumer group in the same run.
+//
+//   npm run bench:pipeline -- [--seconds 30] [--rate 0 (as fast as it goes)] [--twins 100]
+//       [--batch 1000] [--twins-per-batch 50] [--http-connections 4] [--mqtt-connections 4]
+//       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
+//       [--probe-ms 200 (latency probes; 0 for none)]
+//       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
+//
+// The last line on stdout is `pipeline: <N> readings/s, lost <M>` (N from the first send to
+// the last stage drained); a loss, or any difference, makes the exit code 1.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { repoRoot } from '@twinlog/testing';
+import { arg } from '../event-log/bench-util';
+import { printProfiles } from '../mqtt/report';
+import { behind, waitForDrain, type StageProgress } from './drain';
+import { startLoad } from './load';
+import { ALARM_EVERY, startProbes, type Probe } from './latency-probe';
+import type { LaneJob } from './load.worker';
+import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
+import { laneTwins, type PlantShape } from './plant-load';
+import { rawPipe } from './raw-baseline';
+import { memoryOf, registerPlant, startStack, type Stack } from './stack';
+import {
+  groupLag,
+  pointsInInflux,
+  readingsFolded,
+  readingsInTopic,
+  readingsJudged,
+  readingsSeenByMaintenance,
+  telemetryTopic,
+  type StageEndpoints,
+} from './stages';
+import {
+  contractLine,
+  latencyTable,
+  memoryTable,
+  rateTable,
+  stageTable,
+  type LatencyRow,
+  type ProcessMemory,
+  type RateRow,
+} from './summary';
+
+const SECONDS = arg('seconds', 30);
+const RATE = optional('rate', 0);
+const TWINS = arg('twins', 100);
+const BATCH = arg('batch', 1_000);
+const TWINS_PER_BATCH = arg('twins-per-batch', 50);
+const HTTP_CONNECTIONS = arg('http-connections', 4);
+const MQTT_CONNECTIONS = optional('mqtt-connections', 4);
+const MQTT_READINGS = arg('mqtt-readings', 10);
+const MQTT_WINDOW = arg('mqtt-window', 64);
+const MQTT_SHARE = optional('mqtt-share', 0.25);
+const DRAIN_SECONDS = arg('drain-seconds', 180);
+// Each service's CPU profile over the load and the drain, summed up at the end.
+const PROFILE = process.argv.includes('--cpu-prof');
+// A latency probe reading every this many ms (0: none).
+const PROBE_MS = optional('probe-ms', 200);
+const PROGRESS_MS = 5_000;
+const TWIN_TYPE = 'cnc-milling-machine';
+const RAW = 'raw kafkajs';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<number> {
+  const profileDir = PROFILE
+    ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
+    : undefined;
+  const stack = await startStack(say, profileDir ? { profileDir } : {});
+  let result: Measured | undefined;
+  try {
+    result = await measure(stack);
+  } finally {
+    await stack.stop();
+    // Kept when the run failed: the services' lines say what they saw.
+    if (result?.code === 0) rmSync(stack.dir, { recursive: true, force: true });
+    else say(`the services' lines: ${stack.logFile}`);
+  }
+  // Written as each process exits; only the load and the drain are looked at.
+  for (const p of profileDir ? stack.processes : []) {
+    console.log(`\n${p.name}:`);
+    printProfiles(join(profileDir!, p.name), p.pid, {
+      ...result.window,
+      exitedAt: stack.exitedAt(p.name),
+    });
+  }
+  console.log(result.contract);
+  return result.code;
+}
+
+interface Measured {
+  code: number;
+  contract: string;
+  /** From the first send to the end of the drain (epoch ms). */
+  window: { from: number; to: number };
+}
+
+async function measure(stack: Stack): Promise<Measured> {
+  const site = `bench-${stack.run}`;
+  const shape: PlantShape = {
+    run: stack.run,
+    site,
+    twinIds: Array.from({ length: TWINS }, (_, i) => `${site}-cnc-${i}`),
+    // Samples are 1 ms apart (4 readings each): room for 200,000 readings/s per lane for the
+    // whole run before they reach now (ingestion refuses readings from the future).
+    startMs: Date.now() - 3_600_000 - SECONDS * 50_000,
+  };
+  const probeTwin = `${site}-probe`;
+  await registerPlant(stack, [...shape.twinIds, probeTwin], TWIN_TYPE, site);
+  const env = stack.serversEnv;
+  const endpoints: StageEndpoints = {
+    twinState: stack.url('twin-state'),
+    anomaly: [stack.url('anomaly-1'), stack.url('anomaly-2')],
+    maintenance: stack.url('maintenance'),
+    ...(stack.apiKey ? { apiKey: stack.apiKey } : {}),
+    brokers: env['KAFKA_BROKERS']!.split(','),
+    topicPrefix: stack.topicPrefix,
+    influx: {
+      url: env['INFLUX_URL']!,
+      token: env['INFLUX_TOKEN']!,
+      org: env['INFLUX_ORG']!,
+      bucket: env['INFLUX_BUCKET'] ?? 'telemetry',
+    },
+    site,
+    twinType: TWIN_TYPE,
+  };
+  const admin = new Kafka({ brokers: endpoints.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const writerGroup = `${stack.topicPrefix}ingestion-telemetry-writer`;
+  const before = {
+    folded: await readingsFolded(endpoints),
+    judged: await readingsJudged(endpoints),
+    seen: await readingsSeenByMaintenance(endpoints),
+  };
+
+  const mqttShare = MQTT_CONNECTIONS > 0 ? MQTT_SHARE : 0;
+  const jobs: LaneJob[] = [
+    {
+      lane: 'http',
+      shape,
+      twins: laneTwins(shape, 'http'),
+      url: stack.url('ingestion'),
+      ...(stack.apiKey ? { apiKey: stack.apiKey } : {}),
+      rate: RATE * (1 - mqttShare),
+      connections: HTTP_CONNECTIONS,
+      batch: BATCH,
+      twinsPerBatch: TWINS_PER_BATCH,
+      window: 1,
+    },
+    ...(MQTT_CONNECTIONS > 0
+      ? [
+          {
+            lane: 'mqtt' as const,
+            shape,
+            twins: laneTwins(shape, 'mqtt'),
+            url: env['MQTT_URL']!,
+            rate: RATE * mqttShare,
+            connections: MQTT_CONNECTIONS,
+            batch: MQTT_READINGS,
+            twinsPerBatch: 1,
+            window: MQTT_WINDOW,
+          },
+        ]
+      : []),
+  ];
+  say(
+    `${TWINS} twins (${TWIN_TYPE}, 4 properties), ${RATE > 0 ? `${int(RATE)} readings/s` : 'as fast as it goes'} for ${SECONDS} s: HTTP batches of ${BATCH} over ${TWINS_PER_BATCH} twins on ${HTTP_CONNECTIONS} connections` +
+      (MQTT_CONNECTIONS > 0
+        ? `, MQTT QoS 1 messages of ${MQTT_READINGS} readings on ${MQTT_CONNECTIONS} connections (window ${MQTT_WINDOW})`
+        : ''),
+  );
+
+  // Counts and lags of every stage, relative to this run's start.
+  const sample = async (): Promise<StageProgress> => {
+    const [folded, judged, seen, writerLag] = await Promise.all([
+      readingsFolded(endpoints),
+      readingsJudged(endpoints),
+      readingsSeenByMaintenance(endpoints),
+      groupLag(admin, writerGroup, telemetryTopic(endpoints)).catch(() => NaN),
+    ]);
+    return {
+      folded: folded - before.folded,
+      judged: judged - before.judged,
+      seen: seen - before.seen,
+      writerLag,
+    };
+  };
+
+  const startedAt = Date.now();
+  const load = startLoad(jobs);
+  const probes =
+    PROBE_MS > 0
+      ? startProbes({
+          ingestion: stack.url('ingestion'),
+          endpoints,
+          twinId: probeTwin,
+          everyMs: PROBE_MS,
+          run: stack.run,
+        })
+      : undefined;
+  let lastAcked = 0;
+  let lastAt = startedAt;
+  const memory = new Map<string, ProcessMemory>();
+  const sampleMemory = (atEnd: boolean) => {
+    for (const p of stack.processes) {
+      const m = memoryOf(p.pid);
+      const known = memory.get(p.name);
+      memory.set(p.name, {
+        process: p.name,
+        peakMb: m.peakMb,
+        steadyMb: atEnd || !known ? m.rssMb : known.steadyMb,
+      });
+    }
+  };
+  while (Date.now() - startedAt < SECONDS * 1000) {
+    const wait = Math.min(PROGRESS_MS, SECONDS * 1000 - (Date.now() - startedAt));
+    await Promise.race([new Promise((r) => setTimeout(r, wait)), load.failed]);
+    const acked = load.acked();
+    const now = Date.now();
+    sampleMemory(false);
+    say(
+      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, await sample())}`,
+    );
+    lastAcked = acked;
+    lastAt = now;
+  }
+  const [reports] = await Promise.all([load.stop(), probes?.stop()]);
+  // The probes' pollers go on through the drain.
+  const probesSeen = probes?.settle(DRAIN_SECONDS * 1000);
+  const loadEnd = Date.now();
+  sampleMemory(true);
+  const acknowledged = load.acked() + (probes?.acked() ?? 0);
+  for (const [lane, r] of Object.entries(reports))
+    say(
+      `${lane}: ${int(r.acked)} readings acknowledged, ${r.rejected} rejected, ${r.retries} resends${r.firstError ? `; first refusal: ${r.firstError}` : ''}`,
+    );
+
+  // Drain: every stage reaches what was acknowledged, or the bounded wait ends.
+  const drainedAt = await waitForDrain(acknowledged, sample, {
+    seconds: DRAIN_SECONDS,
+    progressMs: PROGRESS_MS,
+    pollMs: 250,
+    say,
+  });
+  if (!drainedAt)
+    say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
+  const endAt = drainedAt || Date.now();
+
+  const latencies = latencyRows((await probesSeen) ?? []);
+
+  // The counts, stage by stage.
+  say('counting the telemetry topic and InfluxDB...');
+  const inTopic = await readingsInTopic(endpoints, 256 * 1024 * 1024);
+  // Right after the topic: in a run that did not drain, the counts still move (MQTT readings
+  // the broker acknowledged may not even be in the topic yet).
+  const final = await sample();
+  let points = await pointsInInflux(endpoints, shape.startMs);
+  // The writer's offsets are committed once InfluxDB acknowledged; a query may trail that briefly.
+  for (let i = 0; i < 10 && points < inTopic.readings; i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    points = await pointsInInflux(endpoints, shape.startMs);
+  }
+  const topic: StageCount = { stage: 'telemetry topic', readings: inTopic.readings };
+  const consumers: StageCount[] = [
+    { stage: 'twin state (folded)', readings: final.folded },
+    { stage: 'InfluxDB (queryable points)', readings: points },
+    { stage: 'anomaly workers (judged)', readings: final.judged },
+    { stage: 'maintenance (seen)', readings: final.seen },
+  ];
+  const verdict = accountLosses(acknowledged, topic, consumers);
+
+  // The baseline: the same telemetry messages through a bare producer and consumer group.
+  const partitions = (await admin.fetchTopicOffsets(telemetryTopic(endpoints))).length;
+  await admin.disconnect();
+  say(
+    `raw baseline: ${int(inTopic.readings)} readings in the pipeline's own ${int(inTopic.captured.length)} messages (of ${int(inTopic.messages)}), round and round...`,
+  );
+  const raw = await rawPipe({
+    brokers: endpoints.brokers,
+    topic: `${stack.topicPrefix}raw-telemetry`,
+    partitions,
+    messages: inTopic.captured,
+    readings: inTopic.readings,
+    // One HTTP batch makes one event per twin it covers.
+    messagesPerSend: Math.min(TWINS_PER_BATCH, BATCH),
+    concurrency: HTTP_CONNECTIONS,
+    progress: say,
+  });
+
+  const rows: RateRow[] = [
+    {
+      system: 'twinlog pipeline',
+      readings: acknowledged,
+      seconds: (endAt - startedAt) / 1000,
+      what: 'first send to every stage drained',
+    },
+    {
+      system: 'twinlog intake',
+      readings: acknowledged,
+      seconds: (loadEnd - startedAt) / 1000,
+      what: 'acknowledged to the senders',
+    },
+    {
+      system: RAW,
+      readings: raw.readings,
+      seconds: raw.seconds,
+      what: 'first send to last read, same messages',
+    },
+  ];
+  console.log('');
+  console.log(rateTable(rows, RAW));
+  console.log('');
+  console.log(stageTable(acknowledged, topic, consumers));
+  console.log('');
+  console.log(memoryTable([...memory.values()]));
+  if (latencies.length) {
+    console.log('');
+    console.log(
+      `latency probes: one reading every ${PROBE_MS} ms for one twin of its own, every ${ALARM_EVERY}th above its alarm limit${RATE > 0 ? '' : ', while the load went as fast as it could (a queue, not a latency: give --rate for one)'}`,
+    );
+    console.log(latencyTable(latencies));
+  }
+  console.log('');
+  if (!drainedAt)
+    console.log(
+      `FAIL: not drained within ${DRAIN_SECONDS} s: the counts were still moving (a broker-acknowledged MQTT reading may not be in the topic yet)`,
+    );
+  for (const line of describeDifferences(verdict, drainedAt > 0)) console.log(`FAIL: ${line}`);
+  const rate = acknowledged / ((endAt - startedAt) / 1000);
+  return {
+    code: verdict.differences.length === 0 && drainedAt ? 0 : 1,
+    contract: contractLine(rate, verdict.lost),
+    window: { from: startedAt, to: endAt },
+  };
+}
+
+function latencyRows(probes: Probe[]): LatencyRow[] {
+  if (probes.length === 0) return [];
+  const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
+    what,
+    // Seen before its answer arrived (the answer was slower than the pipeline): no wait at all.
+    samples: probes
+      .filter((p) => p[field] !== undefined)
+      .map((p) => Math.max(0, p[field]! - p.acceptedAt)),
+    unseen: probes.filter((p) => p[field] === undefined).length,
+  });
+  const alarms = probes.filter((p) => p.alarm);
+  return [
+    row('state visible (GET twin)', 'stateAt'),
+    row('InfluxDB point queryable', 'influxAt'),
+    {
+      what: 'AnomalyDetected read from the log',
+      samples: alarms
+        .filter((p) => p.anomalyAt !== undefined)
+        .map((p) => Math.max(0, p.anomalyAt! - p.acceptedAt)),
+      unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
+    },
+  ];
+}
+
+/** `--name value` as a number that may be 0, or the default. */
+function optional(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
+  return value;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

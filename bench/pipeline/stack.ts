@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeyFile } from '@twinlog/service-kit';
+import { freePort, provisionInfra, settingsToEnv } from '@twinlog/testing';
+import {
+  startServiceProcesses,
+  type RunningProcess,
+} from '../../tools/distributed/service-processes';
+import { localTopology } from '../../tools/distributed/topology';
+
+/** The processes the pipeline passes through; the InfluxDB writer is part of ingestion. */
+export const PIPELINE_PROCESSES = [
+  'twin-state',
+  'ingestion',
+  'anomaly-1',
+  'anomaly-2',
+  'maintenance',
+];
+
+export interface Stack {
+  run: string;
+  dir: string;
+  topicPrefix: string;
+  serversEnv: Record<string, string>;
+  apiKey?: string;
+  processes: RunningProcess[];
+  url(name: string): string;
+  /** The services' own lines, kept out of the bench's output. */
+  logFile: string;
+  /** Epoch ms when a process exited (0 while it runs): where its CPU profile's clock ends. */
+  exitedAt(name: string): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The distributed mode as deployed (tools/distributed): the servers the tests use (or those the
+ * environment names), each service its own process with authentication on, a fresh topic
+ * prefix, MQTT client id and data directories for this run.
+ */
+export async function startStack(
+  progress: (line: string) => void,
+  options: { profileDir?: string } = {},
+): Promise<Stack> {
+  const run = randomUUID().slice(0, 8);
+  const dir = mkdtempSync(join(tmpdir(), 'twinlog-bench-pipeline-'));
+  const logFile = join(dir, 'services.log');
+  const serviceLog = createWriteStream(logFile);
+  progress('providing Kafka, InfluxDB and MQTT (named by the environment, or started locally)...');
+  const infra = await provisionInfra({ env: process.env, progress });
+  const serversEnv = settingsToEnv(infra.settings);
+  const authOn = (process.env['TWINLOG_AUTH'] ?? 'on') !== 'off';
+  const keyFile = join(dir, 'admin.key');
+  const apiKey = authOn ? createKeyFile(keyFile) : undefined;
+  const topicPrefix = `bench-pipeline-${run}.`;
+  const topology = localTopology(await freePort()).filter((p) =>
+    PIPELINE_PROCESSES.includes(p.name),
+  );
+  progress(`starting ${topology.map((p) => p.name).join(', ')} (their lines in ${logFile})...`);
+  try {
+    const started = await startServiceProcesses(topology, {
+      env: { ...process.env, TWINLOG_TOPIC_PREFIX: topicPrefix, TWINLOG_LOG_FORMAT: 'json' },
+      serversEnv,
+      dataDir: join(dir, 'services'),
+      ...(apiKey ? { keyFile } : {}),
+      // Its own persistent MQTT session: a broker shared with other runs must not mix them.
+      envOf: (p): Record<string, string> =>
+        p.service === 'ingestion' ? { INGESTION_MQTT_CLIENT_ID: `bench-pipeline-${run}` } : {},
+      log: (line) => serviceLog.write(`${line}\n`),
+      ...(options.profileDir
+        ? {
+            execArgvOf: (p) => [
+              '--cpu-prof',
+              `--cpu-prof-dir=${join(options.profileDir!, p.name)}`,
+            ],
+          }
+        : {}),
+    });
+    const exits = new Map<string, number>();
+    for (const p of started.processes) void p.exited.then(() => exits.set(p.name, Date.now()));
+    return {
+      run,
+      dir,
+      topicPrefix,
+      serversEnv,
+      ...(apiKey ? { apiKey } : {}),
+      processes: started.processes,
+      url: (name) => started.processes.find((p) => p.name === name)!.url,
+      logFile,
+      exitedAt: (name) => exits.get(name) ?? 0,
+      stop: async () => {
+        await started.stop();
+        await infra.stop();
+        serviceLog.end();
+      },
+    };
+  } catch (error) {
+    await infra.stop();
+    serviceLog.end();
+    process.stderr.write(`${readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}\n`);
+    throw error;
+  }
+}
+
+/** Registers the plant's machines through twin-state, then waits until every service knows them. */
+export async function registerPlant(
+  stack: Stack,
+  twinIds: string[],
+  twinType: string,
+  site: string,
+): Promise<void> {
+  const twinState = stack.url('twin-state');
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < twinIds.length) {
+        const twinId = twinIds[next++]!;
+        const answer = await fetch(`${twinState}/v1/twins`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(stack.apiKey ? { authorization: `Bearer ${stack.apiKey}` } : {}),
+          },
+          body: JSON.stringify({
+            twinId,
+            twinType,
+            site,
+            commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
+          }),
+        });
+        if (answer.status !== 201)
+          throw new Error(`registering ${twinId}: HTTP ${answer.status} ${await answer.text()}`);
+      }
+    }),
+  );
+  for (const deadline = Date.now() + 60_000; ;) {
+    const known = await Promise.all(
+      stack.processes.map(async (p) => {
+        const ready = (await (await fetch(`${p.url}/health/ready`)).json()) as { twins?: number };
+        return (ready.twins ?? 0) >= twinIds.length;
+      }),
+    );
+    if (known.every(Boolean)) return;
+    if (Date.now() > deadline)
+      throw new Error('the services did not all know the twins after 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** VmRSS and VmHWM of a process in MB (Linux /proc). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}

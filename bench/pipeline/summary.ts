@@ -1,0 +1,122 @@
+import { quantile } from '@twinlog/analytics';
+import type { StageCount } from './loss-accounting';
+
+/**
+ * The end-of-run tables. Each system measured is a row of one table (the pipeline, the raw
+ * kafkajs pipe, and later the TIG peer), each with its ratio to the raw pipe.
+ */
+export interface RateRow {
+  system: string;
+  readings: number;
+  seconds: number;
+  /** What the row's rate covers, e.g. "acceptance to every stage". */
+  what: string;
+}
+
+export interface ProcessMemory {
+  process: string;
+  /** VmHWM: the most it held. */
+  peakMb: number;
+  /** VmRSS when the load ended. */
+  steadyMb: number;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Names on the left, figures right-aligned; `textLast` leaves the last column as text. */
+function table(header: string[], rows: string[][], textLast = false): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const left = (i: number) => i === 0 || (textLast && i === header.length - 1);
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function perSecond(row: RateRow): number {
+  return row.seconds > 0 ? row.readings / row.seconds : 0;
+}
+
+/** Rates, and each one's ratio to the baseline row (named by `baseline`). */
+export function rateTable(rows: RateRow[], baseline: string): string {
+  const base = rows.find((r) => r.system === baseline);
+  const baseRate = base ? perSecond(base) : 0;
+  return table(
+    ['system', 'readings', 'seconds', 'readings/s', `vs ${baseline}`, 'measured'],
+    rows.map((r) => [
+      r.system,
+      int(r.readings),
+      r.seconds.toFixed(1),
+      int(perSecond(r)),
+      baseRate > 0
+        ? perSecond(r) / baseRate >= 0.005
+          ? (perSecond(r) / baseRate).toFixed(2)
+          : '0.00'
+        : '-',
+      r.what,
+    ]),
+    true,
+  );
+}
+
+/** Readings each stage holds, against what it read from. */
+export function stageTable(
+  acknowledged: number,
+  topic: StageCount,
+  consumers: StageCount[],
+): string {
+  const row = (s: StageCount, expected: number) => [
+    s.stage,
+    int(s.readings),
+    s.readings === expected
+      ? 'ok'
+      : `${s.readings < expected ? '-' : '+'}${int(Math.abs(s.readings - expected))}`,
+  ];
+  return table(
+    ['stage', 'readings', 'difference'],
+    [
+      ['acknowledged to senders', int(acknowledged), ''],
+      row(topic, acknowledged),
+      ...consumers.map((c) => row(c, topic.readings)),
+    ],
+  );
+}
+
+export function memoryTable(rows: ProcessMemory[]): string {
+  return table(
+    ['process', 'peak RSS MB', 'RSS at end of load MB'],
+    rows.map((r) => [r.process, int(r.peakMb), int(r.steadyMb)]),
+  );
+}
+
+export interface LatencyRow {
+  what: string;
+  /** Milliseconds, one per probe seen. */
+  samples: number[];
+  /** Probes never seen within the wait. */
+  unseen: number;
+}
+
+/** p50, p95, p99 and the worst of each latency, with the probes never seen. */
+export function latencyTable(rows: LatencyRow[]): string {
+  const ms = (xs: number[], q: number) => (xs.length ? int(quantile(xs, q)) : '-');
+  return table(
+    ['from acceptance to', 'probes', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'never seen'],
+    rows.map((r) => [
+      r.what,
+      int(r.samples.length),
+      ms(r.samples, 0.5),
+      ms(r.samples, 0.95),
+      ms(r.samples, 0.99),
+      r.samples.length ? int(Math.max(...r.samples)) : '-',
+      int(r.unseen),
+    ]),
+  );
+}
+
+/** The last line on stdout, which other tools read (issue 24). */
+export function contractLine(readingsPerSecond: number, lost: number): string {
+  return `pipeline: ${Math.floor(readingsPerSecond)} readings/s, lost ${lost}`;
+}

@@ -11,6 +11,13 @@
 //       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
 //       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
+//       [--no-peer] [--peer-seconds (--seconds)] [--peer-connections (--mqtt-connections, or 4)]
+//
+// After Twinlog's run, on the same servers, the "TIG" peer (mosquitto -> Telegraf -> InfluxDB,
+// peer-run.ts) gets the same plant's readings, all over MQTT in the MQTT lane's message form, at
+// --rate (all of it) for --peer-seconds: its rate, nothing-lost count and latency are more rows
+// of the tables, and Twinlog's rate over its rate is the price of the guarantees. Points missing
+// at the peer fail the run too; --no-peer skips it.
 //
 // The last line on stdout is `pipeline: <N> readings/s, lost <M>` (N from the first send to
 // the last stage drained); a loss, or any difference, makes the exit code 1.
@@ -26,6 +33,7 @@ import { ALARM_EVERY, startProbes, type Probe } from './latency-probe';
 import type { LaneJob } from './load.worker';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import { laneTwins, type PlantShape } from './plant-load';
+import { runPeer, type PeerResult } from './peer-run';
 import { rawPipe } from './raw-baseline';
 import { memoryOf, registerPlant, startStack, type Stack } from './stack';
 import {
@@ -42,6 +50,8 @@ import {
   contractLine,
   latencyTable,
   memoryTable,
+  peerCountLine,
+  priceOfGuarantees,
   rateTable,
   stageTable,
   type LatencyRow,
@@ -64,6 +74,9 @@ const DRAIN_SECONDS = arg('drain-seconds', 180);
 const PROFILE = process.argv.includes('--cpu-prof');
 // A latency probe reading every this many ms (0: none).
 const PROBE_MS = optional('probe-ms', 200);
+const PEER = !process.argv.includes('--no-peer');
+const PEER_SECONDS = arg('peer-seconds', SECONDS);
+const PEER_CONNECTIONS = arg('peer-connections', MQTT_CONNECTIONS || 4);
 const PROGRESS_MS = 5_000;
 const TWIN_TYPE = 'cnc-milling-machine';
 const RAW = 'raw kafkajs';
@@ -296,6 +309,33 @@ async function measure(stack: Stack): Promise<Measured> {
     progress: say,
   });
 
+  // The peer, after Twinlog's run so that neither slows the other on this machine.
+  let peer: PeerResult | undefined;
+  let peerError: string | undefined;
+  if (PEER) {
+    try {
+      peer = await runPeer({
+        run: stack.run,
+        mqtt: { url: env['MQTT_URL']! },
+        influx: endpoints.influx,
+        workDir: stack.dir,
+        seconds: PEER_SECONDS,
+        rate: RATE,
+        twins: TWINS,
+        connections: PEER_CONNECTIONS,
+        perMessage: MQTT_READINGS,
+        window: MQTT_WINDOW,
+        drainSeconds: DRAIN_SECONDS,
+        probeMs: PROBE_MS,
+        say,
+      });
+    } catch (error) {
+      // Not Twinlog's failure: reported, and the run's verdict stays Twinlog's.
+      peerError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      say(`TIG peer failed: ${peerError}`);
+    }
+  }
+
   const rows: RateRow[] = [
     {
       system: 'twinlog pipeline',
@@ -316,12 +356,24 @@ async function measure(stack: Stack): Promise<Measured> {
       what: 'first send to last read, same messages',
     },
   ];
+  const peerRow: RateRow | undefined = peer && {
+    system: 'TIG peer',
+    readings: peer.published,
+    seconds: peer.seconds,
+    what: `first publish to last point queryable, all over MQTT (Telegraf)`,
+  };
+  if (peerRow) rows.push(peerRow);
   console.log('');
   console.log(rateTable(rows, RAW));
+  if (peer && peerRow) {
+    console.log(priceOfGuarantees(rows[0]!, peerRow));
+    console.log(peerCountLine(peer.published, peer.points));
+  } else if (peerError) console.log(`TIG peer: not measured (${peerError})`);
   console.log('');
   console.log(stageTable(acknowledged, topic, consumers));
   console.log('');
   console.log(memoryTable([...memory.values()]));
+  if (peer?.latency) latencies.push(peer.latency);
   if (latencies.length) {
     console.log('');
     console.log(
@@ -335,9 +387,14 @@ async function measure(stack: Stack): Promise<Measured> {
       `FAIL: not drained within ${DRAIN_SECONDS} s: the counts were still moving (a broker-acknowledged MQTT reading may not be in the topic yet)`,
     );
   for (const line of describeDifferences(verdict, drainedAt > 0)) console.log(`FAIL: ${line}`);
+  const peerLost = peer ? Math.max(0, peer.published - peer.points) : 0;
+  if (peerLost > 0)
+    console.log(
+      `FAIL: TIG peer: ${int(peerLost)} readings acknowledged by the broker never became points in InfluxDB (Telegraf's log: ${peer!.logFile})`,
+    );
   const rate = acknowledged / ((endAt - startedAt) / 1000);
   return {
-    code: verdict.differences.length === 0 && drainedAt ? 0 : 1,
+    code: verdict.differences.length === 0 && drainedAt && peerLost === 0 ? 0 : 1,
     contract: contractLine(rate, verdict.lost),
     window: { from: startedAt, to: endAt },
   };

@@ -11,6 +11,8 @@ export interface PlantShape {
   twinIds: string[];
   /** Epoch ms of the first sample. */
   startMs: number;
+  /** The MQTT topics' first level (default `plant`): the TIG peer's readings have their own. */
+  topicRoot?: string;
 }
 
 export type Lane = 'http' | 'mqtt';
@@ -71,7 +73,7 @@ export function httpBatch(
   );
 }
 
-/** MQTT message m: `perMessage` readings of one machine on `plant/{site}/{twinId}/telemetry`. */
+/** MQTT message m: `perMessage` readings of one machine on `{topicRoot}/{site}/{twinId}/telemetry`. */
 export function mqttMessage(
   shape: PlantShape,
   twins: string[],
@@ -84,7 +86,7 @@ export function mqttMessage(
     return r;
   });
   return {
-    topic: `plant/${shape.site}/${twinId}/telemetry`,
+    topic: `${shape.topicRoot ?? 'plant'}/${shape.site}/${twinId}/telemetry`,
     payload: JSON.stringify({ readings }),
   };
 }

@@ -41,4 +41,27 @@ describe('the plant load', () => {
     ]);
     expect(body.readings[0]!.readingId).toBe('r1-mqtt-24');
   });
+
+  it("puts the peer's messages under their own topic root, so Twinlog's ingestion never reads them", () => {
+    const twins = laneTwins(shape, 'mqtt');
+    expect(mqttMessage({ ...shape, topicRoot: 'peer-r1' }, twins, 6, 4).topic).toBe(
+      'peer-r1/bench/t3/telemetry',
+    );
+  });
+
+  it('gives every reading of an MQTT-only load its own InfluxDB point, over all twins', () => {
+    const points = new Set<string>();
+    let readings = 0;
+    for (let m = 0; m < 40; m++) {
+      const { topic, payload } = mqttMessage(shape, shape.twinIds, m, 10);
+      const twin = topic.split('/')[2];
+      for (const r of (
+        JSON.parse(payload) as { readings: Array<{ property: string; time: string }> }
+      ).readings) {
+        points.add(`${twin}/${r.property}/${r.time}`);
+        readings++;
+      }
+    }
+    expect(points.size).toBe(readings);
+  });
 });

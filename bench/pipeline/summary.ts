@@ -120,3 +120,24 @@ export function latencyTable(rows: LatencyRow[]): string {
 export function contractLine(readingsPerSecond: number, lost: number): string {
   return `pipeline: ${Math.floor(readingsPerSecond)} readings/s, lost ${lost}`;
 }
+
+/**
+ * Twinlog's rate over the peer's (both end to end): below 1, the part of the peer's rate
+ * Twinlog's guarantees cost (validation, the log, the checks); above 1, none.
+ */
+export function priceOfGuarantees(twinlog: RateRow, peer: RateRow): string {
+  const peerRate = perSecond(peer);
+  const ratio = peerRate > 0 ? (perSecond(twinlog) / peerRate).toFixed(2) : '-';
+  return `the price of the guarantees: ${twinlog.system} ${int(perSecond(twinlog))} readings/s / ${peer.system} ${int(peerRate)} readings/s = ${ratio} (the peer validates nothing and keeps no log)`;
+}
+
+/** The peer's own nothing-lost count: what the broker acknowledged against what is queryable. */
+export function peerCountLine(published: number, points: number): string {
+  const difference =
+    points === published
+      ? 'nothing lost'
+      : points < published
+        ? `${int(published - points)} MISSING`
+        : `${int(points - published)} more than published`;
+  return `TIG peer: ${int(published)} readings acknowledged by the broker, ${int(points)} points queryable in InfluxDB: ${difference}`;
+}

@@ -1,4 +1,12 @@
-import { contractLine, latencyTable, memoryTable, rateTable, stageTable } from './summary';
+import {
+  contractLine,
+  latencyTable,
+  memoryTable,
+  peerCountLine,
+  priceOfGuarantees,
+  rateTable,
+  stageTable,
+} from './summary';
 
 describe('the pipeline summary', () => {
   it('gives each system its rate and its ratio to the raw pipe', () => {
@@ -50,5 +58,22 @@ describe('the pipeline summary', () => {
   it('ends with the line other tools read: an integer rate and the readings lost', () => {
     expect(contractLine(123_456.78, 0)).toBe('pipeline: 123456 readings/s, lost 0');
     expect(contractLine(99.5, 12)).toBe('pipeline: 99 readings/s, lost 12');
+  });
+
+  it("states the price of the guarantees as Twinlog's rate over the peer's", () => {
+    const twinlog = { system: 'twinlog pipeline', readings: 240_000, seconds: 10, what: '' };
+    const peer = { system: 'TIG peer', readings: 300_000, seconds: 5, what: '' };
+    expect(priceOfGuarantees(twinlog, peer)).toMatch(
+      /twinlog pipeline 24,000 readings\/s \/ TIG peer 60,000 readings\/s = 0\.40 /,
+    );
+    expect(priceOfGuarantees(twinlog, { ...peer, readings: 0 })).toMatch(/ = - /);
+  });
+
+  it("counts the peer's points against what the broker acknowledged", () => {
+    expect(peerCountLine(1_000, 1_000)).toMatch(
+      /1,000 points queryable in InfluxDB: nothing lost$/,
+    );
+    expect(peerCountLine(1_000, 997)).toMatch(/: 3 MISSING$/);
+    expect(peerCountLine(1_000, 1_002)).toMatch(/: 2 more than published$/);
   });
 });

@@ -73,7 +73,17 @@ export async function runPeer(o: PeerOptions): Promise<PeerResult> {
     progress: o.say,
   });
   try {
-    const count = () => countPeerPoints(o.influx, PEER_MEASUREMENT, shape.twinIds);
+    // A query refused under the write load (seen: undici's "fetch failed") is asked again.
+    let lastCount = NaN;
+    const count = () =>
+      countPeerPoints(o.influx, PEER_MEASUREMENT, shape.twinIds).then(
+        (n) => (lastCount = n),
+        (error: unknown) => {
+          const cause = (error as { cause?: unknown }).cause;
+          o.say(`TIG peer: counting failed (${String(error)}${cause ? `: ${String(cause)}` : ''})`);
+          return lastCount;
+        },
+      );
     o.say(
       `TIG peer: ${o.twins} twins, ${o.rate > 0 ? `${int(o.rate)} readings/s` : 'as fast as the broker acknowledges'} for ${o.seconds} s, all over MQTT: QoS 1 messages of ${o.perMessage} readings on ${o.connections} connections (window ${o.window})`,
     );
@@ -101,7 +111,7 @@ export async function runPeer(o: PeerOptions): Promise<PeerResult> {
       const acked = load.acked();
       const now = Date.now();
       o.say(
-        `[peer +${Math.round((now - startedAt) / 1000)}s] ${int(((acked - last) * 1000) / (now - lastAt))} readings/s acknowledged by the broker (${int(acked)} in all); ${int(await count().catch(() => NaN))} queryable`,
+        `[peer +${Math.round((now - startedAt) / 1000)}s] ${int(((acked - last) * 1000) / (now - lastAt))} readings/s acknowledged by the broker (${int(acked)} in all); ${int(await count())} queryable`,
       );
       last = acked;
       lastAt = now;
@@ -110,7 +120,7 @@ export async function runPeer(o: PeerOptions): Promise<PeerResult> {
     const published = load.acked();
     let points = await count();
     const deadline = Date.now() + o.drainSeconds * 1000;
-    while (points < published && Date.now() < deadline) {
+    while (!(points >= published) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
       points = await count();
     }
@@ -118,7 +128,7 @@ export async function runPeer(o: PeerOptions): Promise<PeerResult> {
     const latency = await probes?.settle(o.drainSeconds * 1000);
     return {
       published,
-      points,
+      points: Number.isNaN(points) ? 0 : points,
       seconds: (endAt - startedAt) / 1000,
       drained: points >= published,
       ...(latency ? { latency } : {}),

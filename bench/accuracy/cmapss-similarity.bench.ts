@@ -12,7 +12,6 @@ import {
   DEFAULT_RUL_TRAINING,
   DEFAULT_SIMILARITY,
   OFFICIAL_LIKE_CUTS,
-  TRAINING_LIKE_CUTS,
   drawTruth,
   fitSimilarityModel,
   predictRul,
@@ -21,39 +20,23 @@ import {
   trainRulModel,
   trainingFor,
   truncateUnit,
-  type CutPlan,
   type SimilaritySettings,
   type UnitHistory,
 } from '@twinlog/analytics';
 import { seededRandom } from '../../libs/analytics/src/rul/random';
 import { allBut, unitFolds } from '../../libs/analytics/src/rul/unit-folds';
 import { CMAPSS_SETS, loadCmapssTraining } from './cmapss-data';
-
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
+import { option, PLANS, plansFor } from './cmapss-plans';
 
 const draws = Number(option('cuts') ?? DEFAULT_HOLDOUT_DRAWS);
 const every = Number(option('every') ?? 1);
 const withTrees = !process.argv.includes('--no-trees');
 const SHORT = Number(option('short') ?? 100);
-const PLANS = ['official-like', 'early cuts', 'late cuts', 'issue-8 cuts'] as const;
 
 /** Similarity variants to compare (`--variants '[{"decay":30}]'`), each over the defaults. */
 const variants: SimilaritySettings[] = (
   JSON.parse(option('variants') ?? '[{}]') as Partial<SimilaritySettings>[]
 ).map((v) => ({ ...DEFAULT_SIMILARITY, ...v }));
-
-function plansFor(set: string): CutPlan[] {
-  const cut = OFFICIAL_LIKE_CUTS[set]!;
-  return [
-    { name: PLANS[0], draws, cut },
-    { name: PLANS[1], draws, cut: { ...cut, shape: 'early' } },
-    { name: PLANS[2], draws, cut: { ...cut, shape: 'late' } },
-    { name: PLANS[3], draws, cut: TRAINING_LIKE_CUTS },
-  ];
-}
 
 interface Case {
   plan: string;
@@ -68,7 +51,7 @@ function crossValidate(set: string, units: UnitHistory[]): Case[] {
   const seed = DEFAULT_HOLDOUT_SEED;
   const cut = OFFICIAL_LIKE_CUTS[set]!;
   const folds = unitFolds(units, 5, seed);
-  const plans = plansFor(set);
+  const plans = plansFor(set, draws);
   const cases: Case[] = [];
   folds.forEach((held, fold) => {
     const train = allBut(folds, fold);

@@ -20,36 +20,19 @@ import {
   DEFAULT_HOLDOUT_SEED,
   DEFAULT_RUL_TRAINING,
   OFFICIAL_LIKE_CUTS,
-  TRAINING_LIKE_CUTS,
   crossValidateRul,
   scoreHoldout,
   trainingFor,
-  type CutPlan,
   type HoldoutScores,
   type RulTrainingOptions,
   type UnitHistory,
 } from '@twinlog/analytics';
 import { CMAPSS_SETS, loadCmapssTraining } from './cmapss-data';
-
-function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
+import { option, PLANS, plansFor } from './cmapss-plans';
 
 const draws = Number(option('cuts') ?? DEFAULT_HOLDOUT_DRAWS);
 const repeats = Number(option('repeats') ?? 2);
 const every = Number(option('every') ?? 1);
-const PLANS = ['official-like', 'early cuts', 'late cuts', 'issue-8 cuts'] as const;
-
-function plansFor(set: string): CutPlan[] {
-  const cut = OFFICIAL_LIKE_CUTS[set]!;
-  return [
-    { name: PLANS[0], draws, cut },
-    { name: PLANS[1], draws, cut: { ...cut, shape: 'early' } },
-    { name: PLANS[2], draws, cut: { ...cut, shape: 'late' } },
-    { name: PLANS[3], draws, cut: TRAINING_LIKE_CUTS },
-  ];
-}
 
 type Scores = Record<(typeof PLANS)[number], HoldoutScores>;
 
@@ -62,7 +45,7 @@ function measure(
 ): Scores {
   const started = performance.now();
   let last = 0;
-  const plans = plansFor(set);
+  const plans = plansFor(set, draws);
   const cases = crossValidateRul(
     units,
     options,

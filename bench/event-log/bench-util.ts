@@ -1,9 +1,22 @@
 /** `--name value` from the command line, as a number, or the default. */
 export function arg(name: string, fallback: number): number {
+  const value = numberArg(name, fallback);
+  if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+/** The same where 0 means something (off, or as fast as it goes). */
+export function argOrZero(name: string, fallback: number): number {
+  const value = numberArg(name, fallback);
+  if (!(value >= 0)) throw new Error(`--${name} must be a number >= 0`);
+  return value;
+}
+
+/** NaN or an infinity fails both checks above. */
+function numberArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
+  return Number.isFinite(value) ? value : Number.NaN;
 }
 
 export function rate(perSecond: number): string {

@@ -25,7 +25,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@twinlog/testing';
-import { arg } from '../event-log/bench-util';
+import { arg, argOrZero } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
 import { behind, waitForDrain, type StageProgress } from './drain';
 import { startLoad } from './load';
@@ -60,20 +60,20 @@ import {
 } from './summary';
 
 const SECONDS = arg('seconds', 30);
-const RATE = optional('rate', 0);
+const RATE = argOrZero('rate', 0);
 const TWINS = arg('twins', 100);
 const BATCH = arg('batch', 1_000);
 const TWINS_PER_BATCH = arg('twins-per-batch', 50);
 const HTTP_CONNECTIONS = arg('http-connections', 4);
-const MQTT_CONNECTIONS = optional('mqtt-connections', 4);
+const MQTT_CONNECTIONS = argOrZero('mqtt-connections', 4);
 const MQTT_READINGS = arg('mqtt-readings', 10);
 const MQTT_WINDOW = arg('mqtt-window', 64);
-const MQTT_SHARE = optional('mqtt-share', 0.25);
+const MQTT_SHARE = argOrZero('mqtt-share', 0.25);
 const DRAIN_SECONDS = arg('drain-seconds', 180);
 // Each service's CPU profile over the load and the drain, summed up at the end.
 const PROFILE = process.argv.includes('--cpu-prof');
 // A latency probe reading every this many ms (0: none).
-const PROBE_MS = optional('probe-ms', 200);
+const PROBE_MS = argOrZero('probe-ms', 200);
 const PEER = !process.argv.includes('--no-peer');
 const PEER_SECONDS = arg('peer-seconds', SECONDS);
 const PEER_CONNECTIONS = arg('peer-connections', MQTT_CONNECTIONS || 4);
@@ -425,13 +425,6 @@ function latencyRows(probes: Probe[]): LatencyRow[] {
 }
 
 /** `--name value` as a number that may be 0, or the default. */
-function optional(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
-  return value;
-}
-
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -58,6 +58,9 @@ describe('the dashboard in a real browser', () => {
         TWINLOG_AI_SECOND_OPINION_TYPES: 'cnc-milling-machine',
         TWINLOG_AI_SECOND_OPINION_INTERVAL_S: '120',
         TWINLOG_AI_SECOND_OPINION_PER_HOUR: '5000',
+        // At that pace the default day's share (300,000 tokens) is spent in about 7 minutes,
+        // and a loaded machine reaches this spec's second-opinion test later than that.
+        TWINLOG_AI_SECOND_OPINION_DAILY_TOKENS: '100000000',
       },
     });
   }, 300_000);

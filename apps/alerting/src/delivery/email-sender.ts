@@ -56,7 +56,9 @@ export class Mailer {
       })) as { response?: string };
       return { ok: true, status: replyCode(info.response) ?? 250 };
     } catch (error) {
-      if (timeout.aborted)
+      // nodemailer's own greeting/socket timers run for the same time as ours, and either may
+      // fire first: both mean the server did not answer in time.
+      if (timeout.aborted || (error as SmtpError).code === 'ETIMEDOUT')
         return this.failure(
           `no answer from the SMTP server ${this.server} within ${this.options.timeoutMs} ms`,
           null,

@@ -496,12 +496,20 @@ export const AI_FINDING_SUMMARY = 'The readings drift apart more than usual (bro
  */
 export async function aiSecondOpinionIsLabelled(rig: DashboardRig): Promise<void> {
   const twinId = 'cnc-01';
-  await eventually(
-    () => rig.api<{ events?: unknown[] }>(`/v1/twins/${twinId}/events?types=AiFindingRecorded`),
-    (r) => (r.body?.events?.length ?? 0) > 0,
-    `an AI finding on ${twinId}`,
-    2 * WAIT_MS,
-  );
+  try {
+    await eventually(
+      () => rig.api<{ events?: unknown[] }>(`/v1/twins/${twinId}/events?types=AiFindingRecorded`),
+      (r) => (r.body?.events?.length ?? 0) > 0,
+      `an AI finding on ${twinId}`,
+      2 * WAIT_MS,
+    );
+  } catch (timedOut) {
+    // Why none came (asked, failed, skipped): the anomaly worker's own counts.
+    const worker = await rig.api<{ secondOpinion?: unknown }>('/v1/worker');
+    throw new Error(
+      `${String(timedOut)}; second opinion: ${JSON.stringify(worker.body?.secondOpinion)}`,
+    );
+  }
   const page = await rig.open(`/twins/${twinId}`);
   const panel = page.getByTestId('ai-findings');
   await untilText(panel, /AI second opinion/, 'the AI second opinion panel');

@@ -40,7 +40,7 @@ export interface SecondOpinionStats {
   /** Windows held by the hourly limit until they were stale (see skippedStale). */
   skippedRateLimited: number;
   skippedQueueFull: number;
-  /** Windows ending more than one interval before the newest event time seen (a backlog after an outage). */
+  /** Windows ending more than one interval before their twin's newest reading (a backlog after an outage). */
   skippedStale: number;
   /** Asks that failed (model server down, invalid answers, budget): by code in the log. */
   failed: number;
@@ -61,8 +61,8 @@ const STALE_LOG_EVERY_MS = 60_000;
  * The opt-in AI second opinion (docs/ai.md): for a twin of an opted-in type, each closed window
  * of event time waits on a bounded queue while the worker follows live, never while it replays.
  * One ask at a time leaves the queue, off the detection path, the twin asked longest ago first
- * and within the hourly limit; a window ending more than one interval before the newest event
- * time seen is skipped (stale). A possible anomaly is appended as AiFindingRecorded with an id
+ * and within the hourly limit; a window ending more than one interval before its twin's newest
+ * reading is skipped (stale). A possible anomaly is appended as AiFindingRecorded with an id
  * from the twin and the window. Nothing here opens an alert or changes what the detectors decide.
  */
 export class SecondOpinion {
@@ -73,8 +73,12 @@ export class SecondOpinion {
   private readonly episodes = new Map<string, Map<string, OpenEpisode>>();
   private readonly twinsOf = new Map<number, Set<string>>();
   private readonly waiting: WaitingWindows<Job>;
-  /** The newest reading's event time seen by this worker (epoch ms). */
-  private newestMs = -Infinity;
+  /**
+   * Each twin's newest reading (event time, epoch ms). Staleness is judged per twin: devices'
+   * clocks differ, and one twin reporting in the present must not make another's live windows
+   * (a gateway behind by minutes, a simulator catching up) look like a backlog.
+   */
+  private readonly newestOf = new Map<string, number>();
   private staleNotLogged = 0;
   private staleLoggedAt = -Infinity;
   private draining: Promise<void> | undefined;
@@ -133,7 +137,9 @@ export class SecondOpinion {
     silent: boolean,
   ): void {
     if (!this.types.has(twin.twinType) || this.closed) return;
-    for (const reading of readings) if (reading.at > this.newestMs) this.newestMs = reading.at;
+    let newest = this.newestOf.get(twin.twinId) ?? -Infinity;
+    for (const reading of readings) if (reading.at > newest) newest = reading.at;
+    this.newestOf.set(twin.twinId, newest);
     this.track(partition, twin.twinId);
     const open = this.openOf(twin.twinId);
     for (const change of changes) {
@@ -168,6 +174,7 @@ export class SecondOpinion {
     for (const twinId of twins) {
       this.windows.forget(twinId);
       this.episodes.delete(twinId);
+      this.newestOf.delete(twinId);
     }
     this.waiting.forget(twins);
     this.twinsOf.delete(partition);
@@ -200,12 +207,14 @@ export class SecondOpinion {
   }
 
   private dropStale(): void {
-    this.waiting.dropEndingBefore(this.newestMs - this.settings.intervalMs);
+    this.waiting.dropEndingBefore(
+      (twinId) => (this.newestOf.get(twinId) ?? -Infinity) - this.settings.intervalMs,
+    );
     if (this.staleNotLogged === 0) return;
     const now = this.wallClockMs();
     if (now - this.staleLoggedAt < STALE_LOG_EVERY_MS) return;
     this.logger.log(
-      `second opinion: skipped ${this.staleNotLogged} stale window(s), ending more than one interval before the newest event time (${new Date(this.newestMs).toISOString()}): a backlog is not asked about`,
+      `second opinion: skipped ${this.staleNotLogged} stale window(s), ending more than one interval before their twin's newest reading: a backlog is not asked about`,
     );
     this.staleNotLogged = 0;
     this.staleLoggedAt = now;

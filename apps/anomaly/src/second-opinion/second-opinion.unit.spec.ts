@@ -169,29 +169,49 @@ describe('SecondOpinion', () => {
     expect(r.opinion.stats).toMatchObject({ asked: 18, skippedStale: 0 });
   });
 
-  it('asks about no window that ended more than one interval before the newest event time (a backlog after an outage)', async () => {
+  it("asks about no window that ended more than one interval before its twin's newest reading (a backlog after an outage)", async () => {
     const r = rig({ perHour: 1000, intervalMs: 15 * MIN });
-    let fedUpTo = 0;
-    const askedAt: Array<{ to: number; newest: number }> = [];
+    const fedUpTo = { a: 0, b: 0 };
+    const askedAt: Array<{ twin: string; to: number; newest: number }> = [];
     const ask = r.assistant.ask.bind(r.assistant);
     r.assistant.ask = ((task: AskTask<unknown>) => {
-      askedAt.push({ to: windowEnd(task), newest: fedUpTo * MIN });
+      const id = twinOf(task) as 'a' | 'b';
+      askedAt.push({ twin: id, to: windowEnd(task), newest: fedUpTo[id] * MIN });
       return ask(task);
     }) as Assistant['ask'];
     // The model answers slowly: the worker reads a day's backlog while the first ask is out.
     let release = () => undefined as void;
     r.replies.push(() => new Promise((done) => (release = () => done(nothing))));
     for (let m = 0; m <= 24 * 60; m += 1) {
-      fedUpTo = m;
+      fedUpTo.a = m;
       r.feed(m, false, { ...twin, twinId: 'a' });
-      // A twin that stopped reporting two hours into the backlog: its last window stays behind.
-      if (m <= 120) r.feed(m, false, { ...twin, twinId: 'b' });
+      // A twin that stopped reporting two hours into the backlog: only its last window is
+      // still news (its own newest reading is in it).
+      if (m <= 120) {
+        fedUpTo.b = m;
+        r.feed(m, false, { ...twin, twinId: 'b' });
+      }
     }
     release();
     await r.opinion.idle();
-    expect(askedAt.length).toBeGreaterThanOrEqual(2);
+    expect(askedAt.filter((a) => a.twin === 'a').length).toBeGreaterThanOrEqual(2);
+    expect(askedAt.filter((a) => a.twin === 'b').length).toBeLessThanOrEqual(2);
     for (const { to, newest } of askedAt) expect(to).toBeGreaterThanOrEqual(newest - 15 * MIN);
-    expect(r.opinion.stats.skippedStale).toBeGreaterThanOrEqual(1);
+    // The backlog's other windows: skipped, not asked about a day late.
+    expect(r.opinion.stats.skippedStale).toBeGreaterThanOrEqual(90);
+  });
+
+  it("judges staleness by each twin's own clock: a twin reporting in the present does not silence one a few intervals behind", async () => {
+    const r = rig({ perHour: 1000, intervalMs: 15 * MIN });
+    // Twin 'late' (a gateway or a simulator catching up) reports two hours behind twin 'now'.
+    for (let m = 0; m <= 90; m += 1) {
+      r.feed(m + 120, false, { ...twin, twinId: 'now' });
+      r.feed(m, false, { ...twin, twinId: 'late' });
+      await r.opinion.idle();
+    }
+    const late = r.asks.filter((task) => twinOf(task) === 'late');
+    expect(late.map(windowEnd)).toEqual([15, 30, 45, 60, 75, 90].map((m) => m * MIN));
+    expect(r.opinion.stats.skippedStale).toBe(0);
   });
 
   it('counts a failed ask and goes on; a finding already in the log is not appended again', async () => {

@@ -49,11 +49,11 @@ export class WaitingWindows<J extends Waiting> {
     this.waiting.push(entry);
   }
 
-  /** Drops every window that ends before `oldestEnd`. */
-  dropEndingBefore(oldestEnd: number): void {
+  /** Drops every window that ends before its twin's `oldestEnd`. */
+  dropEndingBefore(oldestEnd: (twinId: string) => number): void {
     for (let i = this.waiting.length - 1; i >= 0; i -= 1) {
       const { job, heldByLimit } = this.waiting[i]!;
-      if (job.window.to >= oldestEnd) continue;
+      if (job.window.to >= oldestEnd(job.twinId)) continue;
       this.waiting.splice(i, 1);
       this.onDrop(job, heldByLimit ? 'stale-after-limit' : 'stale');
     }

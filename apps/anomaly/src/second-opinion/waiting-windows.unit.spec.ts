@@ -56,7 +56,7 @@ describe('WaitingWindows', () => {
     q.heldByLimit();
     q.add(job('b', 1));
     q.add(job('c', 5));
-    q.dropEndingBefore(2);
+    q.dropEndingBefore(() => 2);
     expect(dropped).toEqual([
       ['b', 1, 'stale'],
       ['a', 1, 'stale-after-limit'],

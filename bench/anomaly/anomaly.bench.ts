@@ -7,20 +7,17 @@
 //   npm run bench:anomaly -- [--twins 500] [--fill-seconds 250] [--rate 10000] [--latency-seconds 60]
 //
 // Uses KAFKA_BROKERS when set, otherwise starts the local broker the tests use.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { NewEvent } from '@twinlog/domain';
 import { openInfrastructure, type Env } from '@twinlog/service-kit';
-import { provisionInfra, registerTwins, repoRoot } from '@twinlog/testing';
+import { provisionInfra, registerTwins } from '@twinlog/testing';
 import { startAnomaly } from '../../apps/anomaly/src/anomaly.app';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
 import { telemetryScript } from '../../apps/anomaly/src/testing/telemetry-script';
 import { rawConsume } from '../event-log/raw-consume';
 import { arg, progressLine, rate } from '../event-log/bench-util';
+import { benchEnv, startService } from './service-process';
 
 const TWINS = arg('twins', 500);
 const FILL_SECONDS = arg('fill-seconds', 250);
@@ -32,22 +29,7 @@ const UNITS = ['°C', 'mm/s', 'rpm', 'kW'];
 async function main(): Promise<void> {
   const servers = await provisionInfra({ only: ['kafka'] });
   const brokers = servers.settings.kafka!.brokers;
-  const env = (prefix: string): Env => ({
-    TWINLOG_MODE: 'distributed',
-    // Measured without authentication (loopback only): the bench measures the pipeline.
-    TWINLOG_AUTH: 'off',
-    KAFKA_BROKERS: brokers.join(','),
-    TWINLOG_TOPIC_PREFIX: prefix,
-    KAFKA_CLIENT_LOG_LEVEL: 'error',
-    INFLUX_URL: 'http://127.0.0.1:1',
-    INFLUX_TOKEN: 'unused',
-    INFLUX_ORG: 'unused',
-    ANOMALY_HTTP_HOST: '127.0.0.1',
-    ANOMALY_HTTP_PORT: '0',
-    INGESTION_HTTP_HOST: '127.0.0.1',
-    INGESTION_HTTP_PORT: '0',
-    INGESTION_WRITE_TELEMETRY: 'off',
-  });
+  const env = (prefix: string): Env => benchEnv(brokers, prefix);
   const twins = Array.from({ length: TWINS }, (_, i) => `cnc-${i}`);
   console.log(`Kafka ${brokers.join(',')}; ${TWINS} CNC twins, 4 readings per twin and second`);
   await throughput(env(`bench-an-${randomUUID().slice(0, 8)}.`), brokers, twins);
@@ -203,45 +185,6 @@ async function latency(env: Env, twins: string[]): Promise<void> {
   await watcher.stop();
   await anomaly.close();
   await ingestion.close();
-}
-
-/** A service's main.ts as its own process on the bench's Kafka; resolves when it listens. */
-async function startService(
-  service: 'ingestion' | 'anomaly',
-  env: Env,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps', service, 'src', 'main.ts')],
-    {
-      cwd: repoRoot(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...env,
-        TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), `bench-${service}-`)),
-        TWINLOG_LOG_FORMAT: 'json',
-      },
-    },
-  );
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`${service} exited: ${output}`)));
-  });
-  return {
-    url,
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** A bare consumer of twin-events that reports each limits episode's opening reading. */

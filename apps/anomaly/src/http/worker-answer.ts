@@ -29,7 +29,7 @@ export const WORKER_ANSWER = z.object({
         'windows left unasked: the queue was full of windows of twins asked longer ago',
       ),
       skippedStale: count.describe(
-        'windows left unasked: they ended more than one interval before the newest event time seen (a backlog after an outage)',
+        "windows left unasked: they ended more than one interval before their twin's newest reading (a backlog after an outage)",
       ),
       failed: count.describe('asks that failed (model server, invalid answers, budget)'),
       queued: count.describe('windows waiting for the model now'),

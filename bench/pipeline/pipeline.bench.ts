@@ -128,7 +128,7 @@ async function measure(stack: Stack): Promise<Measured> {
     startMs: Date.now() - 3_600_000 - SECONDS * 50_000,
   };
   const probeTwin = `${site}-probe`;
-  await registerPlant(stack, [...shape.twinIds, probeTwin], TWIN_TYPE, site);
+  await registerPlant(stack, [...shape.twinIds, probeTwin], TWIN_TYPE, site, say);
   const env = stack.serversEnv;
   const endpoints: StageEndpoints = {
     twinState: stack.url('twin-state'),

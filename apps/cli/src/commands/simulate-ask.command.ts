@@ -103,5 +103,10 @@ export function describeAsk(ask: AskView, out: (line: string) => void): void {
     out('assumptions:');
     for (const a of ask.assumptions) out(`  - ${printable(a)}`);
   }
+  out(
+    ask.mitigations.length > 0
+      ? 'to rerun or edit: save the scenario as a file, add the mitigations to it as "mitigations": [...], and run twinlog simulate --scenario FILE'
+      : 'to rerun or edit: save the scenario as a file and run twinlog simulate --scenario FILE',
+  );
   out('');
 }

@@ -1,4 +1,4 @@
-import { parseSimulateArgs } from './simulate-args';
+import { parseSimulateArgs, type SimulateOptions } from './simulate-args';
 import { describeComparison, describeRun, type CompareView, type RunView } from './simulate-report';
 import { call, follow } from './simulation-job';
 
@@ -11,18 +11,7 @@ export async function simulateCommand(
   progress: (line: string) => void,
 ): Promise<number> {
   const options = parseSimulateArgs(args, cwd);
-  const compare = options.mitigations.length > 0;
-  const alternative = {
-    ...options.scenario,
-    perturbations: [
-      ...((options.scenario['perturbations'] as unknown[]) ?? []),
-      ...options.mitigations,
-    ],
-  };
-  const body = compare
-    ? { twinId: options.twinId, at: options.at, base: options.scenario, alternative }
-    : { twinId: options.twinId, at: options.at, ...options.scenario };
-  const path = compare ? '/v1/simulations/compare' : '/v1/simulations';
+  const { compare, path, body } = simulationBodies(options);
   const started = await call(baseUrl, 'POST', `${path}?async=true`, body);
   const result = await follow(baseUrl, started.simulationId as string, progress);
   if (result === 'cancelled') return 130;
@@ -38,4 +27,24 @@ export async function simulateCommand(
   // A result is hundreds of kB: let a pipe take all of it before the process exits.
   await new Promise((resolve) => process.stdout.write('', resolve));
   return decisive.riskLevel === 'high' || decisive.riskLevel === 'critical' ? 1 : 0;
+}
+
+/** The run's route and body: one scenario, or with mitigations the scenario against itself plus them. */
+export function simulationBodies(options: SimulateOptions): {
+  compare: boolean;
+  path: string;
+  body: Record<string, unknown>;
+} {
+  const compare = options.mitigations.length > 0;
+  const alternative = {
+    ...options.scenario,
+    perturbations: [
+      ...((options.scenario['perturbations'] as unknown[]) ?? []),
+      ...options.mitigations,
+    ],
+  };
+  const body = compare
+    ? { twinId: options.twinId, at: options.at, base: options.scenario, alternative }
+    : { twinId: options.twinId, at: options.at, ...options.scenario };
+  return { compare, path: compare ? '/v1/simulations/compare' : '/v1/simulations', body };
 }

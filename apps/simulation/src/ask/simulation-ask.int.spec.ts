@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AI_OFF_MESSAGE, responseFormatOf } from '@twinlog/ai';
 import { askedRequests } from '@twinlog/domain';
@@ -404,6 +406,13 @@ describe('POST /v1/simulations/ask with AI on', () => {
     expect(parsed.ask.scenario.perturbations).toHaveLength(2);
     expect(parsed.result.horizonSeconds).toBe(7200);
     expect(parsed.ask.cached).toBe(true);
+    // Saved as a file, the printed scenario reruns the same simulation with nothing else given.
+    const file = join(mkdtempSync(join(tmpdir(), 'asked-')), 'scenario.json');
+    writeFileSync(file, JSON.stringify(parsed.ask.scenario));
+    const rerun = await cli(h.service.url, env, '--scenario', file, '--json');
+    expect(rerun.stderr).not.toMatch(/required|unknown/);
+    expect(rerun.code).toBe(plain.code);
+    expect(withoutId(JSON.parse(rerun.stdout))).toEqual(withoutId(parsed.result));
     const bad = await cli(
       h.service.url,
       env,

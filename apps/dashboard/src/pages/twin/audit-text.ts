@@ -18,6 +18,10 @@ export const ACTION_TYPES: readonly TwinEventType[] = [
   'TwinRetired',
   'AnomalyDetected',
   'AnomalyCleared',
+  // The AI layer's notes (docs/ai.md): an explanation someone asked for (and paid for), and
+  // the second opinion's findings, labelled as the model's.
+  'AnomalyExplained',
+  'AiFindingRecorded',
   'SimulationRequested',
   'AlertOpened',
   'AlertAcknowledged',
@@ -37,6 +41,10 @@ function field(data: unknown, name: string): unknown {
     ? (data as Record<string, unknown>)[name]
     : undefined;
 }
+
+/** A model's text runs to 1,000 characters: the trail shows its start (the twin page, all of it). */
+const CLIP = 160;
+const clip = (text: string) => (text.length > CLIP ? `${text.slice(0, CLIP - 1)}…` : text);
 
 export function whatText(entry: AuditLike): string {
   const d = entry.data;
@@ -64,6 +72,13 @@ export function whatText(entry: AuditLike): string {
       return `anomaly (${s('severity')}) by ${s('detector')}`;
     case 'AnomalyCleared':
       return `anomaly cleared (${s('detector')})`;
+    case 'AnomalyExplained':
+      return `anomaly explained by the AI model ${s('model')}: “${clip(s('summary'))}”`;
+    case 'AiFindingRecorded': {
+      const properties = field(d, 'properties');
+      const list = Array.isArray(properties) ? properties.join(', ') : '';
+      return `AI second opinion (${s('model')}, not an anomaly)${list ? ` on ${list}` : ''}: “${clip(s('summary'))}”`;
+    }
     case 'TelemetryReported': {
       const readings = field(d, 'readings');
       return `${Array.isArray(readings) ? readings.length : 0} reading(s)`;

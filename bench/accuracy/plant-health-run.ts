@@ -13,7 +13,7 @@ import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import { PlantSimulation, type FaultSpec, type MachineIds } from '@twinlog/plant-sim';
 import { LimitsEpisodes } from './limits-episodes';
 
-const catalog = loadModelCatalog(SEED_MODELS_DIR);
+export const catalog = loadModelCatalog(SEED_MODELS_DIR);
 
 export type Role = Exclude<keyof MachineIds, 'machine'> | 'machine';
 const TYPES: Record<Role, string> = {

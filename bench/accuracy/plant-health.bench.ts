@@ -10,7 +10,11 @@
 //
 //   npm run bench:plant-health                # 3 seeds x 12 machines, 4 plant hours each
 //   npm run bench:plant-health -- --seeds 1   # quicker
-import { DEFAULT_BAND_CALIBRATION, DEFAULT_COMPONENT_HEALTH, UNCALIBRATED } from '@twinlog/analytics';
+import {
+  DEFAULT_BAND_CALIBRATION,
+  DEFAULT_COMPONENT_HEALTH,
+  UNCALIBRATED,
+} from '@twinlog/analytics';
 import { plantLayout, type FaultSpec } from '@twinlog/plant-sim';
 import {
   coverageOf,
@@ -20,7 +24,7 @@ import {
   sensitivity,
   type JudgedPrediction,
 } from './band-coverage';
-import { runPlantHealth, type PlantCheckpoint } from './plant-health-run';
+import { catalog, runPlantHealth, type PlantCheckpoint } from './plant-health-run';
 
 const MACHINES = 12;
 const HOURS = 4;
@@ -36,7 +40,13 @@ function faultsFor(seed: number): FaultSpec[] {
     const k = i % 6;
     const startS = 600 + ((seed * 7 + i * 13) % 30) * 60;
     return i < 6
-      ? { kind: 'tool-wear-to-failure', machine, startS, wearRateFactor: TOOL_FACTORS[k]!, repairS: 600 }
+      ? {
+          kind: 'tool-wear-to-failure',
+          machine,
+          startS,
+          wearRateFactor: TOOL_FACTORS[k]!,
+          repairS: 600,
+        }
       : {
           kind: 'cooling-degradation',
           machine,
@@ -72,6 +82,9 @@ function main(): void {
   let fallbacks = 0;
   let absurd = 0;
   let predictions = 0;
+  // Healthy (normal band by the model and the raw readings, no limits episode) yet critical:
+  // what a planner reads as a false page. Per role.
+  const healthy = new Map<string, { all: number; critical: number }>();
   for (let seed = 1; seed <= seeds; seed++) {
     const faults = faultsFor(seed);
     const { checkpoints, series, layout } = runPlantHealth({
@@ -91,6 +104,12 @@ function main(): void {
       const pastLimit = c.openAnomaly !== undefined || a.worstBand !== 'normal';
       const low = a.recommendation.priority === 'low';
       if (pastLimit && (low || (c.openAnomaly && a.model === 'no-trend'))) absurd += 1;
+      if (!pastLimit && c.rawBand === 'normal') {
+        const h = healthy.get(c.role) ?? { all: 0, critical: 0 };
+        h.all += 1;
+        if (a.recommendation.priority === 'critical') h.critical += 1;
+        healthy.set(c.role, h);
+      }
     }
     layout.machines.forEach((ids, i) => {
       const fault = faults[i]!;
@@ -111,7 +130,8 @@ function main(): void {
       const run = `seed ${seed} ${twinId}`;
       for (const c of own) {
         if (c.assessment.at < lifeStart || c.assessment.at >= crossing) continue;
-        if (c.assessment.model === 'no-trend' || c.assessment.model === 'threshold-reached') continue;
+        if (c.assessment.model === 'no-trend' || c.assessment.model === 'threshold-reached')
+          continue;
         if (c.assessment.model === 'mean-rate-degradation') {
           fallbacks += 1;
           continue;
@@ -131,7 +151,9 @@ function main(): void {
         );
       }
     });
-    console.log(`seed ${seed}: ${checkpoints.length} predictions, ${judged.length} judged so far (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `seed ${seed}: ${checkpoints.length} predictions, ${judged.length} judged so far (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
   }
   const horizon = DEFAULT_COMPONENT_HEALTH.horizonHours;
   const runs = new Set(judged.map((p) => p.run)).size;
@@ -140,7 +162,12 @@ function main(): void {
   );
   for (const kind of ['tool', 'coolant', undefined] as const) {
     const subset = kind ? judged.filter((p) => p.group === kind) : judged;
-    const label = kind === 'tool' ? 'cutting tools (wear to 1.0)' : kind === 'coolant' ? 'coolant pumps (pressure to 1 bar)' : 'all';
+    const label =
+      kind === 'tool'
+        ? 'cutting tools (wear to 1.0)'
+        : kind === 'coolant'
+          ? 'coolant pumps (pressure to 1 bar)'
+          : 'all';
     const raw = coverageOf(subset, UNCALIBRATED, horizon);
     const shipped = coverageOf(subset, DEFAULT_BAND_CALIBRATION, horizon);
     console.log(`  ${label}:`);
@@ -148,9 +175,22 @@ function main(): void {
     console.log(
       `    shipped default (${describeCalibration(DEFAULT_BAND_CALIBRATION)}, from IMS): ${describe(shipped)}; inside ratio to baseline ${(shipped.inside / Math.max(1, raw.inside)).toFixed(2)}`,
     );
-    console.log(`    shipped default, its spread scaled: ${sensitivity(subset, DEFAULT_BAND_CALIBRATION, horizon)}`);
+    console.log(
+      `    shipped default, its spread scaled: ${sensitivity(subset, DEFAULT_BAND_CALIBRATION, horizon)}`,
+    );
+    // The type's own band, where its model file declares one (bandScores).
+    const own =
+      kind === 'tool' ? catalog.get('cutting-tool', 1).maintenance?.bandScores : undefined;
+    if (own) {
+      const typed = coverageOf(subset, { ...own, source: 'cutting-tool.yaml' }, horizon);
+      console.log(
+        `    the type's own band (cutting-tool.yaml bandScores ${own.low}, ${own.mid}, ${own.high}: what the service uses): ${describe(typed)}`,
+      );
+    }
     const held = heldOutCoverage(subset, 'run', horizon);
-    console.log(`    calibrated on the other plant runs (leave-one-run-out): ${describe(held.total)}`);
+    console.log(
+      `    calibrated on the other plant runs (leave-one-run-out): ${describe(held.total)}`,
+    );
   }
   console.log(
     `  (${fallbacks} predictions by the mean-rate fallback, a limit crossed with no trend, are not in these: their P10 is now)`,
@@ -158,7 +198,17 @@ function main(): void {
   console.log(
     `\nPlanner rules over all ${predictions} predictions: ${absurd} low-priority or "no trend" with a limit crossed or a limits episode open`,
   );
-  console.log(`\nAt the threshold (the planner rules: corrective, critical, RUL 0):\n${atCrossing.join('\n')}`);
+  console.log(
+    `Healthy predictions (normal band, no limits episode) with critical priority: ${[...healthy]
+      .map(
+        ([role, h]) =>
+          `${role} ${h.critical} of ${h.all} (${((100 * h.critical) / Math.max(1, h.all)).toFixed(1)} %)`,
+      )
+      .join(', ')}`,
+  );
+  console.log(
+    `\nAt the threshold (the planner rules: corrective, critical, RUL 0):\n${atCrossing.join('\n')}`,
+  );
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

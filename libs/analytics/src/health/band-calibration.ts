@@ -43,7 +43,11 @@ export const DEFAULT_BAND_CALIBRATION: BandCalibration = {
 };
 
 /** The probability levels at which the calibrated P10, P50 and P90 are read off the model. */
-export function calibratedLevels(c: BandCalibration): { p10: number; p50: number; p90: number } {
+export function calibratedLevels(c: Pick<BandCalibration, 'low' | 'mid' | 'high'>): {
+  p10: number;
+  p50: number;
+  p90: number;
+} {
   return { p10: normalCdf(c.low), p50: normalCdf(c.mid), p90: normalCdf(c.high) };
 }
 

@@ -150,7 +150,8 @@ export class ComponentHealthModel {
       anomalies,
       maintenance: this.maintenance,
       horizonHours: this.settings.horizonHours,
-      levels: calibratedLevels(this.settings.band),
+      // The type's own band (its model file) before the service's fleet-wide one.
+      levels: calibratedLevels(this.maintenance?.bandScores ?? this.settings.band),
     });
   }
 

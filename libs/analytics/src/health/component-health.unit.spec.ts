@@ -90,6 +90,36 @@ describe('a component health model', () => {
     expect(half.recommendation.downtimeHours).toBe(0.25);
   });
 
+  it("reads the band at the type's own scores when its model declares them, not the fleet's", () => {
+    const limits = {
+      tool_wear: { normal: { low: 0, high: 0.6 }, alarm: { high: 0.9 }, failure: { high: 1 } },
+    };
+    const noise = seededNormal(5);
+    const readings = Array.from({ length: 240 }, (_, i) => ({
+      property: 'tool_wear',
+      value: (i / 240) * (1 + 0.02 * noise()),
+      at: T0 + i * 30_000,
+    }));
+    const tool = { action: 'replace cutting tool', downtimeHours: 0.25, leadHours: 0.5 };
+    const at = (bandScores?: { low: number; mid: number; high: number }) =>
+      run(
+        new ComponentHealthModel(
+          'tool-1',
+          limits,
+          { ...tool, ...(bandScores ? { bandScores } : {}) },
+          defaultsWith(60),
+        ),
+        readings,
+      ).find((a) => a.at >= T0 + 3600_000)!.life;
+    const fleet = at();
+    const own = at({ low: -1.28, mid: 0, high: 1.28 });
+    // The same median; the type's own (narrower) band inside the fleet default's.
+    expect(own.p50).toBeCloseTo(fleet.p50, 6);
+    expect(own.p10).toBeGreaterThan(fleet.p10);
+    expect(own.p90).toBeLessThan(fleet.p90);
+    expect(own.p10).toBeLessThan(own.p50);
+  });
+
   it('raises no alarm on a healthy signal that wanders (no remaining life within the horizon, priority low)', () => {
     const noise = seededNormal(9);
     let wander = 0;
@@ -202,7 +232,12 @@ describe('a component health model', () => {
       value: 1.5,
       at: T0 + i * 60_000,
     }));
-    const episode = ['e-1', 'critical', T0 + 5 * 60_000, { detector: 'limits', properties: ['vibration'] }] as const;
+    const episode = [
+      'e-1',
+      'critical',
+      T0 + 5 * 60_000,
+      { detector: 'limits', properties: ['vibration'] },
+    ] as const;
     const early = new ComponentHealthModel('s', VIBRATION_LIMITS, BEARINGS, defaultsWith(3600));
     early.anomalyDetected(...episode);
     const earlyPoints = run(early, readings);

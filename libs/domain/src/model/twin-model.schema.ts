@@ -185,6 +185,19 @@ export const maintenanceSpecSchema = z
      * signal's wander from being read as wear. A direct, monotone wear measurement can go lower.
      */
     trendOnset: finite.min(0).max(1).optional(),
+    /**
+     * Where past truths of this type fell in the remaining-life model's own distribution (normal
+     * scores of the truth's 10 %, 50 % and 90 %): the P10-P90 band is read off the model there.
+     * Absent, the service's MAINTENANCE_BAND_SCORES (by default learned on the IMS bearings,
+     * about twice the model's own spread) holds. A type with a clean, directly measured wear
+     * trend can take the model's own band (-1.28, 0, 1.28); `npm run bench:plant-health` and
+     * the RUL benches print the scores learned from runs to failure (docs/analytics/rul.md).
+     */
+    bandScores: z
+      .object({ low: finite, mid: finite, high: finite })
+      .strict()
+      .refine((b) => b.low < b.mid && b.mid < b.high, 'low < mid < high')
+      .optional(),
   })
   .strict();
 

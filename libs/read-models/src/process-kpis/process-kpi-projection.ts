@@ -79,6 +79,10 @@ export function kpiReadingId(processId: string, property: string, at: number): s
 export class ProcessKpiProjection {
   private readonly twins = new Map<string, TwinFacts>();
   private readonly machines = new Map<string, MachineTrack>();
+  /** Registered twins with a process model: asked per batch, so never found by a scan of all twins. */
+  private readonly processIds = new Set<string>();
+  /** Each process's machines, found once per change of the hierarchy or of the machines reporting. */
+  private readonly machineIdsUnder = new Map<string, string[]>();
   private readonly emitted = new Map<string, number>();
   private retainMs = 2 * 3_600_000;
   /** The newest record time in the log (events seen, or the clock while following). */
@@ -103,8 +107,12 @@ export class ProcessKpiProjection {
         const registeredAt = Date.parse(event.occurredAt);
         const machine = this.isMachine(twinType, modelVersion);
         this.twins.set(event.twinId, { parentId, twinType, modelVersion, registeredAt, machine });
+        this.machineIdsUnder.clear();
         const settings = this.settingsOf(twinType, modelVersion);
-        if (settings) this.retainMs = Math.max(this.retainMs, 2 * settings.windowMs);
+        if (settings) {
+          this.retainMs = Math.max(this.retainMs, 2 * settings.windowMs);
+          this.processIds.add(event.twinId);
+        }
       } else if (event.type === 'TwinRetired') {
         const twin = this.twins.get(event.twinId);
         if (twin) twin.retiredAt = Date.parse(event.occurredAt);
@@ -138,7 +146,7 @@ export class ProcessKpiProjection {
 
   /** Process twins with figures (registered, with a model that declares them). */
   processes(): string[] {
-    return [...this.twins.keys()].filter((id) => this.settings(id) !== undefined);
+    return [...this.processIds];
   }
 
   /** The figures as of `at` (epoch ms); undefined for a twin that is no such process. */
@@ -249,6 +257,7 @@ export class ProcessKpiProjection {
         newestRecorded: Number.NaN,
       };
       this.machines.set(twinId, track);
+      this.machineIdsUnder.clear();
     }
     if (series !== 'state') this.checkStep(twinId, reading, track[series], t);
     track[series].add(t, reading.value);
@@ -301,21 +310,30 @@ export class ProcessKpiProjection {
 
   /** The machines under a process: those registered with a machine model and those reporting. */
   private machinesUnder(processId: string): { track?: MachineTrack; facts?: TwinFacts }[] {
-    const under: { track?: MachineTrack; facts?: TwinFacts }[] = [];
+    return this.machineIdsOf(processId).map((twinId) => {
+      const track = this.machines.get(twinId);
+      const facts = this.twins.get(twinId);
+      return { ...(track ? { track } : {}), ...(facts ? { facts } : {}) };
+    });
+  }
+
+  private machineIdsOf(processId: string): string[] {
+    const known = this.machineIdsUnder.get(processId);
+    if (known) return known;
+    const under: string[] = [];
     const ids = new Set([...this.machines.keys()]);
     for (const [twinId, facts] of this.twins) if (facts.machine) ids.add(twinId);
     for (const twinId of ids) {
-      const facts = this.twins.get(twinId);
-      let id: string | null | undefined = facts?.parentId;
+      let id: string | null | undefined = this.twins.get(twinId)?.parentId;
       for (let depth = 0; id && depth < MAX_DEPTH; depth++) {
         if (id === processId) {
-          const track = this.machines.get(twinId);
-          under.push({ ...(track ? { track } : {}), ...(facts ? { facts } : {}) });
+          under.push(twinId);
           break;
         }
         id = this.twins.get(id)?.parentId;
       }
     }
+    this.machineIdsUnder.set(processId, under);
     return under;
   }
 }

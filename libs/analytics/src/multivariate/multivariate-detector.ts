@@ -11,6 +11,7 @@ import {
   type MultivariateSettings,
 } from './multivariate-settings';
 import { NormalModel, type Judgement, type NormalModelState } from './normal-model';
+import { RowBuffer } from './row-buffer';
 
 export interface MultivariateVerdict {
   /** Still learning normal behaviour (warm-up): nothing is judged. */
@@ -65,7 +66,7 @@ export class MultivariateDetector {
   private readonly tracker: EpisodeTracker;
   private stream: FeatureStream | null = null;
   private model: NormalModel | null = null;
-  private warmUpRows: number[][] = [];
+  private warmUpRows: RowBuffer;
   private centroid: number[] = [];
   private episodeLength = 0;
   private settling = 0;
@@ -78,6 +79,7 @@ export class MultivariateDetector {
     checkMultivariateSettings(settings);
     if (!Number.isInteger(width) || width < 1)
       throw new Error('a multivariate detector needs at least one property');
+    this.warmUpRows = new RowBuffer(width, settings.warmUp);
     const close = settings.closeBelow / (1 + settings.closeBelow);
     this.tracker = new EpisodeTracker({
       open: 0.5,
@@ -154,7 +156,7 @@ export class MultivariateDetector {
   snapshot(): MultivariateDetectorState {
     return structuredClone({
       width: this.width,
-      warmUpRows: this.warmUpRows,
+      warmUpRows: this.warmUpRows.rows(),
       stream: this.stream?.state ?? null,
       model: this.model?.state ?? null,
       tracker: this.tracker.snapshot(),
@@ -170,7 +172,7 @@ export class MultivariateDetector {
   ): MultivariateDetector {
     const detector = new MultivariateDetector(state.width, settings);
     const copy = structuredClone(state);
-    detector.warmUpRows = copy.warmUpRows;
+    detector.warmUpRows = RowBuffer.of(state.width, settings.warmUp, copy.warmUpRows);
     detector.stream = copy.stream ? FeatureStream.restore(copy.stream, settings.smoothing) : null;
     detector.model = copy.model ? NormalModel.restore(copy.model) : null;
     detector.tracker.restore(copy.tracker);
@@ -191,13 +193,14 @@ export class MultivariateDetector {
   }
 
   private learn(row: readonly number[]): MultivariateVerdict {
-    this.warmUpRows.push([...row]);
+    this.warmUpRows.push(row);
     const { warmUp, smoothing, adaptation, trendShare } = this.settings;
     if (this.warmUpRows.length >= warmUp) {
-      const stream = FeatureStream.learn(this.warmUpRows, smoothing, trendShare);
+      const rows = this.warmUpRows.rows();
+      const stream = FeatureStream.learn(rows, smoothing, trendShare);
       const smoothed: number[][] = [];
       const raw: number[][] = [];
-      this.warmUpRows.forEach((r, i) => {
+      rows.forEach((r, i) => {
         const f = stream.next(r, 1 / smoothing);
         // A running mean at first, then the drift-following level.
         stream.follow(Math.max(1 / adaptation, 1 / (i + 1)));
@@ -208,7 +211,7 @@ export class MultivariateDetector {
       const burnIn = Math.floor(warmUp / 4);
       this.model = NormalModel.fit(smoothed.slice(burnIn), raw.slice(burnIn), this.settings);
       this.stream = stream;
-      this.warmUpRows = [];
+      this.warmUpRows = new RowBuffer(this.width, warmUp);
     }
     return { learning: true, score: 0, active: false, change: null };
   }

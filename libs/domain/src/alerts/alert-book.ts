@@ -1,7 +1,8 @@
 import type { AlertEvent, AlertMember } from './alert-events';
 import type { AlertView } from './alert-views';
 import { OverlayMap } from './overlay-map';
-import { maxSeverity, subjectOf, titleOf } from './alert-titles';
+import { maxSeverity } from '../events/severity-order';
+import { subjectOf, titleOf } from './alert-titles';
 
 /** An alert as the decisions need it: its view and the bookkeeping behind its notifications. */
 export interface AlertState {

@@ -1,7 +1,7 @@
 import type { AlertRule, AlertTransition, NotificationPayload } from './alert-events';
 import type { AlertView } from './alert-views';
 import { alertEventIdOf, deliveryIdOf } from './alert-ids';
-import { severityAtLeast } from './alert-titles';
+import { severityAtLeast } from '../events/severity-order';
 import type { DecisionDraft } from './decision-draft';
 import { quietUntil } from './quiet-hours';
 import { coveringSilence, ruleMatches } from './rule-matching';

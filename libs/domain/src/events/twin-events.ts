@@ -258,6 +258,7 @@ const ALERT_SCHEMA_VERSION: Record<AlertEventType, number> = {
   AlertOpened: 1,
   AlertMemberJoined: 1,
   AlertMemberCleared: 1,
+  AlertSeverityRaised: 1,
   AlertAcknowledged: 1,
   AlertAssigned: 1,
   AlertEscalated: 1,

@@ -382,4 +382,3 @@ describe('anomaly worker and a tool wearing through its limits (embedded)', () =
     }
   });
 });
-

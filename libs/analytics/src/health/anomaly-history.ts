@@ -113,7 +113,10 @@ export class AnomalyHistory {
         if (e.origin?.detector === LIMITS_DETECTOR) {
           for (const property of e.origin.properties) {
             const band = LIMIT_BAND[severity];
-            limitBands.set(property, worse(limitBands.get(property) ?? 'normal', band) as HealthBand);
+            limitBands.set(
+              property,
+              worse(limitBands.get(property) ?? 'normal', band) as HealthBand,
+            );
           }
         }
       } else {
@@ -136,13 +139,10 @@ export class AnomalyHistory {
 }
 
 /** The worst severity an episode had reached by `now` (it never falls within an episode). */
-function severityAt(
-  opened: Severity,
-  raised: Episode['raised'],
-  now: number,
-): Severity {
+function severityAt(opened: Severity, raised: Episode['raised'], now: number): Severity {
   let worst = opened;
-  for (const r of raised ?? []) if (r.at <= now && RANK[r.severity] > RANK[worst]) worst = r.severity;
+  for (const r of raised ?? [])
+    if (r.at <= now && RANK[r.severity] > RANK[worst]) worst = r.severity;
   return worst;
 }
 

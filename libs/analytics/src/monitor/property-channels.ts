@@ -134,14 +134,20 @@ export class PropertyChannels {
         channel.detector.restore(structuredClone(saved[i]!.state));
         channel.tracker.restore(saved[i]!.tracker);
         channel.episodeId = saved[i]!.episodeId;
-        // A checkpoint taken before severities were kept: what the score says now, at least
-        // what opening takes (a lower one would only be raised back to the opening severity).
-        channel.severity = !channel.episodeId
-          ? null
-          : (saved[i]!.severity ??
-            severityOf(Math.max(channel.tracker.score, episodesOf(channel.detector, this.settings).open)));
+        channel.severity = channel.episodeId
+          ? (saved[i]!.severity ?? this.severityNow(channel))
+          : null;
       });
     }
+  }
+
+  /**
+   * An open episode's severity for a checkpoint taken before severities were kept: what its
+   * score says now, at least what opening takes (lower would only be raised back to it).
+   */
+  private severityNow(channel: Channel): Severity {
+    const open = episodesOf(channel.detector, this.settings).open;
+    return severityOf(Math.max(channel.tracker.score, open));
   }
 
   private channel(detector: PropertyDetector): Channel {

@@ -22,7 +22,10 @@ describe('an alert whose anomaly gets worse', () => {
     h.anomaly('tool-1', t(10), { severity: 'warning' });
     h.escalated('tool-1', t(20), 'alarm');
     const [alert] = h.p.alerts();
-    expect(alert).toMatchObject({ severity: 'alarm', title: 'temperature anomaly on tool-1 (alarm)' });
+    expect(alert).toMatchObject({
+      severity: 'alarm',
+      title: 'temperature anomaly on tool-1 (alarm)',
+    });
     expect(alert!.members[0]!.cause).toMatchObject({ severity: 'alarm' });
     expect(transitions(h, 'pager')).toEqual([]);
 
@@ -50,7 +53,13 @@ describe('an alert whose anomaly gets worse', () => {
     const critical = h.input(
       'AnomalyEscalated',
       'tool-1',
-      { episodeId: 'ep-tool-1', detector: 'zscore', severity: 'critical', score: 0.95, evidence: [] },
+      {
+        episodeId: 'ep-tool-1',
+        detector: 'zscore',
+        severity: 'critical',
+        score: 0.95,
+        evidence: [],
+      },
       t(20),
     );
     expect(h.on(critical).map((e) => e.type)).toContain('AlertSeverityRaised');
@@ -69,7 +78,12 @@ describe('an alert whose anomaly gets worse', () => {
     h.channel('hook');
     h.rule(
       aRule({
-        quietHours: { from: '22:00', to: '06:00', timeZone: 'Europe/Berlin', allowSeverity: 'critical' },
+        quietHours: {
+          from: '22:00',
+          to: '06:00',
+          timeZone: 'Europe/Berlin',
+          allowSeverity: 'critical',
+        },
       }),
     );
     h.twin('tool-1', 'component', null);

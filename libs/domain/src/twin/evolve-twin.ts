@@ -72,7 +72,13 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
         ...next,
         activeAnomalies: {
           ...next.activeAnomalies,
-          [event.data.episodeId]: { ...open, severity, score, evidence, raisedAt: event.occurredAt },
+          [event.data.episodeId]: {
+            ...open,
+            severity,
+            score,
+            evidence,
+            raisedAt: event.occurredAt,
+          },
         },
       };
     }

@@ -283,9 +283,7 @@ describe('folding a twin from its events', () => {
     const twin = given('tool-1', [{ type: 'RegisterTwin', twinType: 'tool' }]);
     const evidence = (observed: number) => [{ property: 'tool_wear', observed, expectedHigh: 0.2 }];
     const event = (type: string, data: unknown, seconds: number) =>
-      record(
-        stampEvents('tool-1', [{ type, data, occurredAt: at(seconds) } as never], meta()),
-      );
+      record(stampEvents('tool-1', [{ type, data, occurredAt: at(seconds) } as never], meta()));
     const detected = event(
       'AnomalyDetected',
       {

@@ -61,7 +61,9 @@ export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
         ...known,
         severity,
         score: typeof data.score === 'number' ? data.score : known.score,
-        evidence: Array.isArray(data.evidence) ? (data.evidence as AnomalyEvidence[]) : known.evidence,
+        evidence: Array.isArray(data.evidence)
+          ? (data.evidence as AnomalyEvidence[])
+          : known.evidence,
         raised: [...known.raised, { severity, at: event.occurredAt }],
       });
     } else if (event.type === 'AnomalyCleared' && known) {

@@ -1,10 +1,4 @@
-import {
-  deviationText,
-  episodesOf,
-  evidenceText,
-  expectedText,
-  raisedText,
-} from './anomalies';
+import { deviationText, episodesOf, evidenceText, expectedText, raisedText } from './anomalies';
 
 describe('anomaly evidence in words', () => {
   it('says observed against expected, the expected range and by how much it is off', () => {

@@ -303,3 +303,82 @@ describe('anomaly worker and changed limits (embedded)', () => {
     }
   });
 });
+
+describe('anomaly worker and a tool wearing through its limits (embedded)', () => {
+  jest.setTimeout(120_000);
+
+  it("raises the open episode to alarm and critical once each, across a restart (the demo's tool)", async () => {
+    const id = randomUUID().slice(0, 8);
+    const env = anomalyEnv('embedded', id);
+    const twinId = `tool-${id}`;
+    // Wear 0.50 to 1.04, one reading a second: warning past 0.6, alarm from 0.9, failure from 1.
+    const wear = Array.from({ length: 55 }, (_, i): NewEvent => {
+      const at = new Date(START + i * 1000).toISOString();
+      return {
+        id: `${twinId}/wear-${i}`,
+        type: 'TelemetryReported',
+        twinId,
+        occurredAt: at,
+        recordedAt: at,
+        correlationId: `${twinId}/wear-${i}`,
+        causationId: null,
+        producer: 'ingestion',
+        schemaVersion: 2,
+        data: {
+          readings: [
+            {
+              readingId: `${twinId}/wear-${i}`,
+              property: 'tool_wear',
+              value: Math.round((0.5 + i * 0.01) * 100) / 100,
+              unit: '1',
+              occurredAt: at,
+            },
+          ],
+        },
+      } as NewEvent;
+    });
+    const limitsFindings = async (log: Parameters<typeof findingsIn>[0]) =>
+      (await findingsIn(log)).filter((f) => (f.data as { detector: string }).detector === 'limits');
+
+    const first = await startWorker(env);
+    await registerTwins(first.infra.log, first.infra.catalog, [
+      { twinId, twinType: 'cutting-tool' },
+    ]);
+    await appendInChunks(first.infra.log, wear.slice(0, 45)); // up to 0.94: alarm
+    await until(
+      () => first.service.worker.stats.readingsJudged,
+      (n) => n === 45,
+      'the first worker to judge the readings up to the alarm band',
+    );
+    await first.close();
+
+    const second = await startWorker(env);
+    try {
+      await appendInChunks(second.infra.log, wear.slice(45));
+      await until(
+        () => second.service.worker.stats.readingsJudged,
+        (n) => n === 10,
+        'the restarted worker to judge the readings past the failure limit',
+      );
+      const found = await limitsFindings(second.infra.log);
+      expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
+      const at = (i: number) => new Date(START + i * 1000).toISOString();
+      expect(
+        found.map((f) => [f.type, (f.data as { severity?: string }).severity, f.occurredAt]),
+      ).toEqual([
+        ['AnomalyDetected', 'warning', at(11)], // 0.61
+        ['AnomalyEscalated', 'alarm', at(40)], // 0.90
+        ['AnomalyEscalated', 'critical', at(50)], // 1.00
+      ]);
+      const episodeId = (found[0]!.data as { episodeId: string }).episodeId;
+      expect(found.map((f) => (f.data as { episodeId: string }).episodeId)).toEqual([
+        episodeId,
+        episodeId,
+        episodeId,
+      ]);
+      expect(found[2]!.id).toBe(`${episodeId}/escalated/critical`);
+    } finally {
+      await second.close();
+    }
+  });
+});

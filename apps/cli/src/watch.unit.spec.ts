@@ -42,4 +42,19 @@ describe('twinlog watch, a change in plain words', () => {
     });
     expect(line).toContain('ANOMALY alarm: range on temperature (score 0.90)');
   });
+
+  it('says an open anomaly was raised, to which severity', () => {
+    const line = describeChange({
+      id: '1_3',
+      type: 'anomaly-raised',
+      data: {
+        ...base,
+        event: 'AnomalyEscalated',
+        data: { episodeId: 'ep-1', severity: 'critical', detector: 'limits', score: 0.95 },
+      },
+    });
+    expect(line).toBe(
+      '2026-12-06 10:00:00  cnc-01           anomaly raised to critical: limits (score 0.95, episode ep-1)',
+    );
+  });
 });

@@ -52,4 +52,5 @@ export { isValidTimeZone, quietUntil } from './alerts/quiet-hours';
 export { ruleProblems } from './alerts/config-validation';
 export { backoffSeconds } from './alerts/delivery-outcome';
 export { titleOf } from './alerts/alert-titles';
+export { maxSeverity, severityAtLeast } from './events/severity-order';
 export type { AlertState } from './alerts/alert-book';

@@ -80,6 +80,8 @@ function happenedOf(p: NotificationPayload): string {
       return `Assigned to ${clip(p.alert.assignee ?? 'someone', 120)}${by ? ` by ${by}` : ''}`;
     case 'escalated':
       return 'Escalated: nobody has acknowledged it';
+    case 'severity-raised':
+      return `Raised to ${p.alert.severity}`;
     case 'reopened':
       return `Reopened (${p.alert.reopenCount} times so far)`;
     case 'resolved':

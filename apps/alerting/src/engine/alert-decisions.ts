@@ -23,6 +23,7 @@ import { producerOf, recordedEnvelopes, stampAlertEvents } from './stamp-alert-e
 /** The twin-events that can open or clear an alert's cause (ADR 0019 §3). */
 const CAUSE_TYPES = new Set([
   'AnomalyDetected',
+  'AnomalyEscalated',
   'AnomalyCleared',
   'MaintenancePredicted',
   'MaintenancePerformed',

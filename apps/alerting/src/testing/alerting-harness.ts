@@ -198,6 +198,23 @@ export function anomalyDetected(twinId: string, episodeId: string, severity = 'a
   } as NewEvent;
 }
 
+/** AnomalyEscalated as the anomaly service appends it (id: the episode and the severity reached). */
+export function anomalyEscalated(twinId: string, episodeId: string, severity: string): NewEvent {
+  return {
+    ...envelope(twinId, {
+      type: 'AnomalyEscalated',
+      data: {
+        episodeId,
+        detector: 'range',
+        severity,
+        score: 0.95,
+        evidence: [{ property: 'temperature', observed: 160, expectedHigh: 95 }],
+      },
+    } as Omit<NewEvent, keyof EnvelopeMeta>),
+    id: `${episodeId}/escalated/${severity}`,
+  } as NewEvent;
+}
+
 export function anomalyCleared(twinId: string, episodeId: string): NewEvent {
   return {
     ...envelope(twinId, {

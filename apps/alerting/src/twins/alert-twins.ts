@@ -3,7 +3,12 @@ import type { AlertExplanation, AlertTwinInfo, EventEnvelope } from '@twinlog/do
 import { TwinDirectory } from '@twinlog/read-models';
 
 /** Findings the analytics derive from a twin's readings: the twin has reported telemetry. */
-const FROM_READINGS = new Set(['AnomalyDetected', 'AnomalyCleared', 'MaintenancePredicted']);
+const FROM_READINGS = new Set([
+  'AnomalyDetected',
+  'AnomalyEscalated',
+  'AnomalyCleared',
+  'MaintenancePredicted',
+]);
 
 /**
  * What alerting knows of the twins (type, site, parent, level, retired), folded from the whole

@@ -5,7 +5,7 @@ export const ANOMALY_PRODUCER = 'anomaly';
 
 /**
  * The event that reports a detector's change. Its id is derived from the episode (itself derived
- * from the reading that opened it), so judging the same readings twice, on this worker or on
+ * from the reading that opened it) and the change (and the severity reached), so judging the same readings twice, on this worker or on
  * one that took its partition over, appends nothing new: the log refuses the known id.
  */
 export function anomalyEvent(
@@ -29,6 +29,22 @@ export function anomalyEvent(
       type: 'AnomalyCleared',
       schemaVersion: CURRENT_SCHEMA_VERSION.AnomalyCleared,
       data: { episodeId: change.episodeId, detector: change.detector },
+    };
+  }
+  if (change.kind === 'escalated') {
+    return {
+      ...meta,
+      // One per severity an episode reaches: a replay or a takeover raises it once.
+      id: `${change.episodeId}/escalated/${change.severity}`,
+      type: 'AnomalyEscalated',
+      schemaVersion: CURRENT_SCHEMA_VERSION.AnomalyEscalated,
+      data: {
+        episodeId: change.episodeId,
+        detector: change.detector,
+        severity: change.severity,
+        score: Math.min(1, Math.max(0, change.score)),
+        evidence: change.evidence,
+      },
     };
   }
   const properties = [

@@ -143,13 +143,16 @@ export class SecondOpinion {
     this.track(partition, twin.twinId);
     const open = this.openOf(twin.twinId);
     for (const change of changes) {
+      const known = open.get(change.episodeId);
       if (change.kind === 'cleared') open.delete(change.episodeId);
-      else
+      else if (change.kind === 'escalated') {
+        if (known) open.set(change.episodeId, { ...known, severity: change.severity });
+      } else
         open.set(change.episodeId, {
           detector: change.detector,
           property: change.property,
           severity: change.severity,
-          since: open.get(change.episodeId)?.since ?? change.at,
+          since: known?.since ?? change.at,
         });
     }
     const window = this.windows.add(twin.twinId, event, readings);

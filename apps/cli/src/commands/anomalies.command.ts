@@ -9,6 +9,8 @@ export interface Episode {
   severity: string;
   score: number;
   since: string;
+  /** When its severity last rose (absent: as it opened). */
+  raisedAt?: string;
   evidence: Array<{
     property: string;
     observed: number;
@@ -20,11 +22,11 @@ export interface Episode {
 
 export const ANOMALIES_USAGE = `  twinlog anomalies [--twin ID] [--follow] [--json]
                                 the open anomaly episodes with their evidence; --follow keeps printing
-                                episodes as they open and close (Ctrl-C to stop)`;
+                                episodes as they open, get worse (raised) and close (Ctrl-C to stop)`;
 
 /**
  * `twinlog anomalies`: open episodes across the plant, and with --follow, their comings and
- * goings from the live stream. The stream is opened first and the open episodes read after, so
+ * goings (and each rise in severity) from the live stream. The stream is opened first and the open episodes read after, so
  * nothing falls between the two; an episode seen by both is printed once.
  */
 export async function anomaliesCommand(
@@ -36,7 +38,7 @@ export async function anomaliesCommand(
 ): Promise<number> {
   const json = option(args, 'json') !== undefined;
   const only = option(args, 'twin');
-  const print = (kind: 'open' | 'opened' | 'closed', e: Episode) =>
+  const print = (kind: 'open' | 'opened' | 'raised' | 'closed', e: Episode) =>
     out(json ? JSON.stringify({ event: kind, ...e }) : episodeLine(kind, e));
   const known = new Map<string, Episode>();
   const showOpen = async () => {
@@ -53,13 +55,27 @@ export async function anomaliesCommand(
     if (m.type === 'anomaly-opened' && !known.has(episode.episodeId)) {
       known.set(episode.episodeId, episode);
       print('opened', episode);
+    } else if (m.type === 'anomaly-raised' && known.has(episode.episodeId)) {
+      // The episode as it opened, at its new severity, with the evidence that raised it.
+      const raised = {
+        ...known.get(episode.episodeId)!,
+        severity: episode.severity,
+        score: episode.score,
+        evidence: episode.evidence,
+        raisedAt: m.data.occurredAt,
+      };
+      known.set(episode.episodeId, raised);
+      print('raised', raised);
     } else if (m.type === 'anomaly-closed' && known.has(episode.episodeId)) {
       print('closed', known.get(episode.episodeId)!);
       known.delete(episode.episodeId);
     }
   };
   await followStream(base, {
-    query: { types: 'anomaly-opened,anomaly-closed', ...(only ? { twin: only } : {}) },
+    query: {
+      types: 'anomaly-opened,anomaly-raised,anomaly-closed',
+      ...(only ? { twin: only } : {}),
+    },
     // The stream's messages wait, unread, until the open episodes are printed.
     onOpen: showOpen,
     onMessage: handle,
@@ -69,7 +85,10 @@ export async function anomaliesCommand(
   return 0;
 }
 
-/** An episode as the stream tells it (AnomalyDetected's data; AnomalyCleared names the episode). */
+/**
+ * An episode as the stream tells it (AnomalyDetected's data; AnomalyEscalated's severity, score
+ * and evidence; AnomalyCleared names the episode).
+ */
 function episodeOf(m: StreamMessage): Episode {
   const d = m.data.data as Partial<Episode>;
   return {
@@ -114,7 +133,8 @@ export function episodeLine(kind: string, e: Episode): string {
       return `${v.property} ${round(v.observed)} ${band}`.trim();
     })
     .join('; ');
-  return `${kind.padEnd(6)} ${e.since}  ${e.twinId}  ${e.severity} ${e.detector} on ${e.properties.join(', ')} (score ${e.score.toFixed(2)}): ${evidence}  [id ${e.episodeId}]`;
+  const raised = e.raisedAt ? ` (raised to ${e.severity} at ${e.raisedAt})` : '';
+  return `${kind.padEnd(6)} ${e.since}  ${e.twinId}  ${e.severity}${raised} ${e.detector} on ${e.properties.join(', ')} (score ${e.score.toFixed(2)}): ${evidence}  [id ${e.episodeId}]`;
 }
 
 function round(x: number): string {

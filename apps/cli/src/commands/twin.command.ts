@@ -15,7 +15,7 @@ interface TwinView {
   reported: Record<string, Reported>;
   activeAnomalies: Record<
     string,
-    { detector: string; properties: string[]; severity: string; since: string }
+    { detector: string; properties: string[]; severity: string; since: string; raisedAt?: string }
   >;
   lastMaintenance: { kind: string; performedAt: string } | null;
 }
@@ -61,7 +61,7 @@ export async function twinCommand(
   out(anomalies.length === 0 ? 'No open anomalies.' : 'Open anomalies:');
   for (const [episode, a] of anomalies)
     out(
-      `  ${a.severity.padEnd(8)} ${a.detector} on ${a.properties.join(', ')} since ${a.since} (${episode})`,
+      `  ${a.severity.padEnd(8)} ${a.detector} on ${a.properties.join(', ')} since ${a.since}${a.raisedAt ? `, raised to ${a.severity} at ${a.raisedAt}` : ''} (${episode})`,
     );
   if (twin.lastMaintenance)
     out(`Last maintenance: ${twin.lastMaintenance.kind} at ${twin.lastMaintenance.performedAt}`);

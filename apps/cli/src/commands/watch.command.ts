@@ -70,6 +70,8 @@ export function describeChange({ type, data: m }: StreamMessage): string {
         return `retired: ${String(d['reason'])}`;
       case 'AnomalyDetected':
         return `ANOMALY ${String(d['severity'])}: ${String(d['detector'])} on ${(d['properties'] as string[]).join(', ')} (score ${Number(d['score']).toFixed(2)})`;
+      case 'AnomalyEscalated':
+        return `anomaly raised to ${String(d['severity'])}: ${String(d['detector'])} (score ${Number(d['score']).toFixed(2)}, episode ${String(d['episodeId'])})`;
       case 'AnomalyCleared':
         return `anomaly cleared: ${String(d['detector'])} (episode ${String(d['episodeId'])})`;
       case 'MaintenancePredicted':

@@ -97,6 +97,9 @@ function feed(model: ComponentHealthModel, entry: HistoryEntry): void {
         properties: entry.properties,
       });
       return;
+    case 'anomaly-escalated':
+      model.anomalyEscalated(entry.episodeId, entry.severity, entry.at);
+      return;
     case 'anomaly-cleared':
       model.anomalyCleared(entry.episodeId, entry.at);
       return;

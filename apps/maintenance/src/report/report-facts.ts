@@ -117,7 +117,19 @@ export function buildReportFacts(input: FactsInput): ReportFacts {
     fig('twin', nameOf(twin));
     // Property names may hold digits the model may not write: it cites them.
     fig('properties', anomaly.properties.join(', '));
-    fig('severity', anomaly.severity);
+    // A raised severity cites the escalation that raised it (the latest), not the detection.
+    const raised = input
+      .history(twin.twinId)
+      .findLast((e) => e.kind === 'anomaly-escalated' && e.episodeId === anomaly.episodeId);
+    if (raised?.kind === 'anomaly-escalated' && raised.eventId && anomaly.raisedAt)
+      add({
+        label: `${what}: severity`,
+        value: anomaly.severity,
+        unit: null,
+        twinId: twin.twinId,
+        source: { eventId: raised.eventId, at: anomaly.raisedAt },
+      });
+    else fig('severity', anomaly.severity);
     fig('open since', anomaly.since);
   }
   if (anomalies.length > REPORT_LIMITS.anomalies)

@@ -21,6 +21,14 @@ export type HistoryEntry =
       /** The AnomalyDetected event: what a report cites. */
       eventId?: string;
     }
+  | {
+      kind: 'anomaly-escalated';
+      episodeId: string;
+      severity: Severity;
+      at: number;
+      /** The AnomalyEscalated event: what a report cites for the severity. */
+      eventId?: string;
+    }
   | { kind: 'anomaly-cleared'; episodeId: string; at: number };
 
 /** Entries remembered per twin: the newest; older ones no longer move a prediction. */
@@ -82,6 +90,19 @@ function entriesOf(event: EventEnvelope): Array<{ twinId: string; entry: History
             at: Date.parse(event.occurredAt),
             detector: event.data.detector,
             properties: event.data.properties,
+            eventId: event.id,
+          },
+        },
+      ];
+    case 'AnomalyEscalated':
+      return [
+        {
+          twinId: event.twinId,
+          entry: {
+            kind: 'anomaly-escalated',
+            episodeId: event.data.episodeId,
+            severity: event.data.severity,
+            at: Date.parse(event.occurredAt),
             eventId: event.id,
           },
         },

@@ -33,7 +33,11 @@ export function watchPlantStream(
         log(
           `anomaly opened on ${data.twinId}: ${String(data.data['severity'])} ${String(data.data['detector'])} on ${(data.data['properties'] as string[]).join(', ')}`,
         );
-      } else if (type === 'anomaly-closed' && open.delete(episode))
+      } else if (type === 'anomaly-raised' && open.has(episode))
+        log(
+          `anomaly raised on ${data.twinId}: ${String(data.data['detector'])} now ${String(data.data['severity'])}`,
+        );
+      else if (type === 'anomaly-closed' && open.delete(episode))
         log(`anomaly closed on ${data.twinId}: ${String(data.data['detector'])}`);
       seen.anomaliesOpen = open.size;
     },

@@ -38,6 +38,7 @@ import {
 
 type Detected = EventEnvelope<EventOfType<'AnomalyDetected'>>;
 type Cleared = EventEnvelope<EventOfType<'AnomalyCleared'>>;
+type Escalated = EventEnvelope<EventOfType<'AnomalyEscalated'>>;
 type Explained = EventEnvelope<EventOfType<'AnomalyExplained'>>;
 
 export interface ExplainRequest {
@@ -68,6 +69,8 @@ const MAX_EPISODE_ID = 512;
 interface Episode {
   twin: TwinState;
   detected: Detected;
+  /** Each time its severity rose, in order. */
+  escalations: Escalated[];
   cleared: Cleared | undefined;
   latest: Explained | undefined;
 }
@@ -184,26 +187,29 @@ export class AnomalyExplanations {
     if (!twin || !see(twin.site)) throw missing();
     const events = await this.log.readStream(twin.twinId, {
       streams: ['twin-events'],
-      types: ['AnomalyDetected', 'AnomalyCleared', 'AnomalyExplained'],
+      types: ['AnomalyDetected', 'AnomalyEscalated', 'AnomalyCleared', 'AnomalyExplained'],
     });
     let detected: Detected | undefined;
+    const escalations: Escalated[] = [];
     let cleared: Cleared | undefined;
     let latest: Explained | undefined;
     for (const event of events) {
       if (event.type === 'AnomalyDetected' && event.data.episodeId === episodeId)
         detected ??= event;
+      else if (event.type === 'AnomalyEscalated' && event.data.episodeId === episodeId)
+        escalations.push(event);
       else if (event.type === 'AnomalyCleared' && event.data.episodeId === episodeId)
         cleared = event;
       else if (event.type === 'AnomalyExplained' && event.data.episodeId === episodeId)
         latest = event;
     }
     if (!detected) throw missing();
-    return { twin, detected, cleared, latest };
+    return { twin, detected, escalations, cleared, latest };
   }
 
   /** Twinlog's facts about the episode: the data block of the ask. */
   private async facts(episode: Episode, see: SiteFilter): Promise<Record<string, unknown>> {
-    const { twin, detected, cleared } = episode;
+    const { twin, detected, escalations, cleared } = episode;
     const model = this.catalog.has(twin.twinType, twin.modelVersion)
       ? this.catalog.get(twin.twinType, twin.modelVersion)
       : undefined;
@@ -230,6 +236,7 @@ export class AnomalyExplanations {
     ]);
     return explanationFacts({
       detected,
+      escalations,
       cleared,
       twin,
       model,
@@ -273,7 +280,7 @@ function viewOf(episode: Episode, event: Recorded): ExplanationView {
     anomaly: {
       detector: episode.detected.data.detector,
       properties: episode.detected.data.properties,
-      severity: episode.detected.data.severity,
+      severity: episode.escalations.at(-1)?.data.severity ?? episode.detected.data.severity,
       detectedAt: episode.detected.occurredAt,
       clearedAt: episode.cleared?.occurredAt ?? null,
     },

@@ -1,4 +1,4 @@
-import type { EventEnvelope, Severity, TwinState } from '@twinlog/domain';
+import { maxSeverity, type EventEnvelope, type Severity, type TwinState } from '@twinlog/domain';
 
 /** An anomaly episode as the index knows it: enough to find its twin and its neighbours'. */
 export interface IndexedEpisode {
@@ -15,10 +15,11 @@ export interface IndexedEpisode {
 export const EPISODE_INDEX_MAX = 200_000;
 
 /**
- * episodeId → twin, folded with the live state (AnomalyDetected / AnomalyCleared), seeded at
- * start from the snapshots' open episodes. An episode folded before the snapshots (cleared long
- * ago) is not in it: `twinOf` then tries the twin the anomaly workers name at the start of every
- * episode id (`<twinId>:<property>:<detector>:<readingId>`), which the caller checks in the log.
+ * episodeId → twin, folded with the live state (AnomalyDetected / AnomalyEscalated /
+ * AnomalyCleared), seeded at start from the snapshots' open episodes. An episode folded before
+ * the snapshots (cleared long ago) is not in it: `twinOf` then tries the twin the anomaly
+ * workers name at the start of every episode id (`<twinId>:<property>:<detector>:<readingId>`),
+ * which the caller checks in the log.
  */
 export class EpisodeIndex {
   private readonly byId = new Map<string, IndexedEpisode>();
@@ -39,6 +40,10 @@ export class EpisodeIndex {
         detectedAt: known?.detectedAt ?? event.occurredAt,
         clearedAt: null,
       });
+    } else if (event.type === 'AnomalyEscalated') {
+      const known = this.byId.get(event.data.episodeId);
+      if (known && known.twinId === event.twinId && known.clearedAt === null)
+        known.severity = maxSeverity(known.severity, event.data.severity);
     } else if (event.type === 'AnomalyCleared') {
       const known = this.byId.get(event.data.episodeId);
       if (known && known.twinId === event.twinId) known.clearedAt = event.occurredAt;

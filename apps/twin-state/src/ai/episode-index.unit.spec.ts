@@ -44,6 +44,25 @@ describe('EpisodeIndex', () => {
     expect(index.get('ep-1')).toMatchObject({ detectedAt: T(0), clearedAt: T(9) });
   });
 
+  it('raises an open episode to the worst severity so far, never a closed one', () => {
+    const index = new EpisodeIndex();
+    const escalated = (episodeId: string, severity: 'alarm' | 'critical', minutes: number) =>
+      ({
+        ...detected('mill-1', episodeId, minutes),
+        id: `${episodeId}/escalated/${severity}`,
+        type: 'AnomalyEscalated',
+        data: { episodeId, detector: 'zscore', severity, score: 0.95, evidence: [] },
+      }) as EventEnvelope;
+    index.note(detected('mill-1', 'ep-1', 0)); // alarm
+    index.note(escalated('ep-1', 'critical', 1));
+    index.note(escalated('ep-1', 'alarm', 2));
+    expect(index.get('ep-1')?.severity).toBe('critical');
+    index.note(detected('mill-1', 'ep-2', 3));
+    index.note(cleared('mill-1', 'ep-2', 4));
+    index.note(escalated('ep-2', 'critical', 5));
+    expect(index.get('ep-2')?.severity).toBe('alarm');
+  });
+
   it("a clearing from another twin does not close someone else's episode", () => {
     const index = new EpisodeIndex();
     index.note(detected('mill-1', 'ep-1', 0));

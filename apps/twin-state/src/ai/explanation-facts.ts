@@ -33,6 +33,8 @@ export interface StatisticsSeries {
 
 export interface ExplanationFactsInput {
   detected: EventEnvelope<EventOfType<'AnomalyDetected'>>;
+  /** Each time the episode's severity rose, in order (none: it is as it opened). */
+  escalations?: ReadonlyArray<EventEnvelope<EventOfType<'AnomalyEscalated'>>>;
   cleared: EventEnvelope<EventOfType<'AnomalyCleared'>> | undefined;
   twin: TwinState;
   model: TwinModel | undefined;
@@ -126,6 +128,7 @@ const who = (t: TwinState) => ({
  */
 export function explanationFacts(input: ExplanationFactsInput): Record<string, unknown> {
   const { detected, cleared, twin, model } = input;
+  const escalations = input.escalations ?? [];
   const properties = [...new Set(detected.data.properties)].slice(0, FACT_LIMITS.properties);
   const propertyFacts: Record<string, unknown> = {};
   const current: Record<string, unknown> = {};
@@ -147,8 +150,20 @@ export function explanationFacts(input: ExplanationFactsInput): Record<string, u
       detector: detected.data.detector,
       properties: detected.data.properties,
       score: detected.data.score,
-      severity: detected.data.severity,
+      // The worst so far; how it opened and each rise after, when it rose.
+      severity: escalations.at(-1)?.data.severity ?? detected.data.severity,
       evidence: detected.data.evidence,
+      ...(escalations.length > 0
+        ? {
+            openedWith: detected.data.severity,
+            raised: escalations.map((e) => ({
+              severity: e.data.severity,
+              score: e.data.score,
+              evidence: e.data.evidence,
+              at: e.occurredAt,
+            })),
+          }
+        : {}),
       detectedAt: detected.occurredAt,
       clearedAt: cleared?.occurredAt ?? null,
       open: cleared === undefined,

@@ -19,7 +19,10 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
 };
 
 interface Episode {
+  /** The severity it opened with. */
   severity?: Severity;
+  /** Each time it got worse (AnomalyEscalated), at its event time. */
+  raised?: Array<{ severity: Severity; at: number }>;
   detectedAt?: number;
   clearedAt?: number;
   /** Which detector opened it and on which properties (a limits episode states a limit crossed). */
@@ -74,6 +77,13 @@ export class AnomalyHistory {
     this.bound();
   }
 
+  /** An open episode got worse at `at`: from then on it counts with that severity. */
+  escalated(episodeId: string, severity: Severity, at: number): void {
+    const e = this.episodes.get(episodeId);
+    this.episodes.set(episodeId, { ...e, raised: [...(e?.raised ?? []), { severity, at }] });
+    this.bound();
+  }
+
   cleared(episodeId: string, at: number): void {
     this.episodes.set(episodeId, { ...this.episodes.get(episodeId), clearedAt: at });
     this.bound();
@@ -95,19 +105,23 @@ export class AnomalyHistory {
       if (e.severity === undefined || e.detectedAt === undefined || e.detectedAt > now) continue;
       if (aboutReplacedPart(e, replacedAt)) continue;
       const closed = e.clearedAt !== undefined && e.clearedAt <= now;
+      const severity = severityAt(e.severity, e.raised, now);
       if (!closed) {
         open += 1;
-        if (!worstOpen || RANK[e.severity] > RANK[worstOpen]) worstOpen = e.severity;
-        total += penalty[e.severity];
+        if (!worstOpen || RANK[severity] > RANK[worstOpen]) worstOpen = severity;
+        total += penalty[severity];
         if (e.origin?.detector === LIMITS_DETECTOR) {
           for (const property of e.origin.properties) {
-            const band = LIMIT_BAND[e.severity];
-            limitBands.set(property, worse(limitBands.get(property) ?? 'normal', band) as HealthBand);
+            const band = LIMIT_BAND[severity];
+            limitBands.set(
+              property,
+              worse(limitBands.get(property) ?? 'normal', band) as HealthBand,
+            );
           }
         }
       } else {
         const ageHours = (now - e.clearedAt!) / 3_600_000;
-        total += penalty[e.severity] * 0.5 ** (ageHours / halfLifeHours);
+        total += penalty[severity] * 0.5 ** (ageHours / halfLifeHours);
       }
     }
     return { penalty: Math.min(maxPenalty, total), open, worstOpen, limitBands };
@@ -122,6 +136,14 @@ export class AnomalyHistory {
       this.episodes.delete(id);
     }
   }
+}
+
+/** The worst severity an episode had reached by `now` (it never falls within an episode). */
+function severityAt(opened: Severity, raised: Episode['raised'], now: number): Severity {
+  let worst = opened;
+  for (const r of raised ?? [])
+    if (r.at <= now && RANK[r.severity] > RANK[worst]) worst = r.severity;
+  return worst;
 }
 
 function aboutReplacedPart(e: Episode, replacedAt: ReadonlyMap<string, number>): boolean {

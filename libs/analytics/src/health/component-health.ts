@@ -110,6 +110,11 @@ export class ComponentHealthModel {
     this.anomalies.detected(episodeId, severity, at, origin);
   }
 
+  /** An open episode got worse (see anomalyDetected: no prediction by itself either). */
+  anomalyEscalated(episodeId: string, severity: Severity, at: number): void {
+    this.anomalies.escalated(episodeId, severity, at);
+  }
+
   anomalyCleared(episodeId: string, at: number): void {
     this.anomalies.cleared(episodeId, at);
   }

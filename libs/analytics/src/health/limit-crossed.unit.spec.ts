@@ -41,7 +41,9 @@ describe('which limit a crossing passed (pure)', () => {
 describe("the demo's cnc-02 tool: tool changes missed, its wear past the edge of normal", () => {
   // As the demo ran it: about 0.5 when the changes stopped, wearing 1.3 an hour, a reading a
   // second; the limits episode opened at 0.6016 with severity warning (the edge of normal).
-  function missedToolChange(upTo: number, failureEpisode = false) {
+  /** `failure`: how the failure limit's crossing is told (a new episode, or the open one raised). */
+  function missedToolChange(upTo: number, failure: 'untold' | 'new-episode' | 'raised' = 'untold') {
+    let failureEpisode = failure !== 'untold';
     const model = new ComponentHealthModel('cnc-02-tool', TOOL_LIMITS, TOOL_JOB);
     const out: Array<{ wear: number; a: HealthAssessment }> = [];
     let opened = false;
@@ -55,7 +57,8 @@ describe("the demo's cnc-02 tool: tool changes missed, its wear past the edge of
       }
       if (failureEpisode && wear >= 1) {
         failureEpisode = false;
-        model.anomalyDetected('ep-critical', 'critical', at, limitsOn('tool_wear'));
+        if (failure === 'raised') model.anomalyEscalated('ep-warning', 'critical', at);
+        else model.anomalyDetected('ep-critical', 'critical', at, limitsOn('tool_wear'));
       }
       model.observe([{ property: 'tool_wear', value: wear, at }]);
       if (model.due()) out.push({ wear, a: model.checkpoint()! });
@@ -81,7 +84,7 @@ describe("the demo's cnc-02 tool: tool changes missed, its wear past the edge of
 
   it('at its failure limit: no life left, corrective, critical, now', () => {
     // A reading of 1.0 opened a critical limits episode; the smoothed level is just short of it.
-    const a = missedToolChange(1.005, true).model.assess()!;
+    const a = missedToolChange(1.005, 'new-episode').model.assess()!;
     expect(a).toMatchObject({ model: 'threshold-reached', healthIndex: 0 });
     expect(a.life).toMatchObject({ p10: 0, p50: 0, p90: 0 });
     expect(a.recommendation).toMatchObject({
@@ -89,6 +92,15 @@ describe("the demo's cnc-02 tool: tool changes missed, its wear past the edge of
       type: 'corrective',
       window: { from: a.at, to: a.at },
     });
+  });
+
+  it('the same when its warning episode is raised to critical there (AnomalyEscalated)', () => {
+    const { model } = missedToolChange(1.005, 'raised');
+    const a = model.assess()!;
+    expect(a).toMatchObject({ model: 'threshold-reached', healthIndex: 0 });
+    expect(a.recommendation).toMatchObject({ priority: 'critical', type: 'corrective' });
+    // Judged by event time: before the raise the episode still said warning.
+    expect(missedToolChange(0.99, 'raised').model.assess()!.model).not.toBe('threshold-reached');
   });
 });
 

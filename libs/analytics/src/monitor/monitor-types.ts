@@ -1,3 +1,4 @@
+import type { Severity } from '@twinlog/domain';
 import { DEFAULT_BASELINE, type BaselineSettings } from '../detectors/adaptive-baseline.detector';
 import {
   DEFAULT_EPISODE_SETTINGS,
@@ -62,13 +63,22 @@ export interface MonitorState {
   version: 1;
   channels: Record<
     string,
-    { detector: string; state: unknown; tracker: EpisodeTrackerState; episodeId: string | null }[]
+    {
+      detector: string;
+      state: unknown;
+      tracker: EpisodeTrackerState;
+      episodeId: string | null;
+      /** The open episode's worst severity so far (absent in checkpoints taken before escalation). */
+      severity?: Severity;
+    }[]
   >;
   multivariate: {
     /** One detector, or one per operating state (when the settings declare states). */
     detector: MultivariateDetectorState | OperatingStateDetectorState;
     vector: PropertyVectorState;
     episodeId: string | null;
+    /** The open episode's worst severity so far (absent in checkpoints taken before escalation). */
+    severity?: Severity;
     /** The state property's newest value, when it is not in the vector (operating states only). */
     told?: { value: number | null; at: number | null };
   } | null;

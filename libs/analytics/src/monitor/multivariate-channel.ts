@@ -1,3 +1,4 @@
+import { severityAtLeast, type Severity } from '@twinlog/domain';
 import {
   MultivariateDetector,
   type MultivariateVerdict,
@@ -32,7 +33,8 @@ type VectorJudge =
 /**
  * A twin's multivariate channel: the detector over its property vector (assembled from the
  * latest value of each property per time instant), with its open episode. One episode per
- * twin, opened and closed by the detector's own hysteresis. With declared operating states each
+ * twin, opened and closed by the detector's own hysteresis, raised (`escalated`) when the
+ * score, a distance of smoothed features, says worse than the episode's worst so far. With declared operating states each
  * state is judged by its own detector (OperatingStateDetector), the state told by the state
  * property's value at the vector's instant.
  */
@@ -41,6 +43,8 @@ export class MultivariateChannel {
     private judge: VectorJudge,
     private vector: PropertyVector,
     private episodeId: string | null,
+    /** The open episode's worst severity so far. */
+    private severity: Severity | null = null,
   ) {}
 
   /** The channel the settings ask for (two properties or more), or null. */
@@ -82,6 +86,7 @@ export class MultivariateChannel {
       detector: judge.detector.snapshot(),
       vector: this.vector.snapshot(),
       episodeId: this.episodeId,
+      ...(this.severity ? { severity: this.severity } : {}),
       ...(judge.kind === 'by-state' ? { told: judge.told.snapshot() } : {}),
     };
   }
@@ -103,6 +108,9 @@ export class MultivariateChannel {
     this.judge = judge;
     this.vector = PropertyVector.restore(mv.properties, state.vector);
     this.episodeId = state.episodeId;
+    // A checkpoint taken before severities were kept: the lowest an episode opens with, raised
+    // by the next vector that scores worse.
+    this.severity = state.episodeId ? (state.severity ?? severityOf(0.5)) : null;
   }
 
   private change(
@@ -112,22 +120,14 @@ export class MultivariateChannel {
   ): AnomalyChange | null {
     if (verdict.change === 'opened') {
       this.episodeId = `${twinId}:${WHOLE_TWIN}:${MULTIVARIATE_DETECTOR}:${vector.readingId}`;
-      const properties = this.vector.properties;
-      return {
-        kind: 'detected',
-        episodeId: this.episodeId,
-        detector: MULTIVARIATE_DETECTOR,
-        property: WHOLE_TWIN,
-        score: verdict.score,
-        severity: severityOf(verdict.score),
-        // The properties that carry the distance, with their recent level and the expected one.
-        evidence: this.judge.detector.contributors(3).map((c) => ({
-          property: properties[c.index]!,
-          observed: c.observed,
-          expected: c.expected,
-        })),
-        at: vector.at,
-      };
+      this.severity = severityOf(verdict.score);
+      return this.finding('detected', this.episodeId, this.severity, vector, verdict.score);
+    }
+    if (verdict.change === null && verdict.active && this.episodeId && this.severity) {
+      const severity = severityOf(verdict.score);
+      if (severityAtLeast(this.severity, severity)) return null;
+      this.severity = severity;
+      return this.finding('escalated', this.episodeId, severity, vector, verdict.score);
     }
     if (verdict.change === 'closed' && this.episodeId) {
       const cleared: AnomalyChange = {
@@ -138,9 +138,35 @@ export class MultivariateChannel {
         at: vector.at,
       };
       this.episodeId = null;
+      this.severity = null;
       return cleared;
     }
     return null;
+  }
+
+  private finding(
+    kind: 'detected' | 'escalated',
+    episodeId: string,
+    severity: Severity,
+    vector: AssembledVector,
+    score: number,
+  ): AnomalyChange {
+    const properties = this.vector.properties;
+    return {
+      kind,
+      episodeId,
+      detector: MULTIVARIATE_DETECTOR,
+      property: WHOLE_TWIN,
+      score,
+      severity,
+      // The properties that carry the distance, with their recent level and the expected one.
+      evidence: this.judge.detector.contributors(3).map((c) => ({
+        property: properties[c.index]!,
+        observed: c.observed,
+        expected: c.expected,
+      })),
+      at: vector.at,
+    };
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type AnomalyChange,
   type MonitoredReading,
   type MonitorSettings,
+  type MonitorState,
 } from './twin-anomaly-monitor';
 
 const PROPERTIES = ['speed', 'power', 'temperature'];
@@ -68,6 +69,40 @@ describe('the multivariate channel of a twin monitor', () => {
     expect(changes[2]!.episodeId).not.toBe(changes[0]!.episodeId);
     const top = changes[0]!.kind === 'detected' ? changes[0]!.evidence[0] : undefined;
     expect(top?.property).toBe('temperature');
+  });
+
+  it('raises an episode as the fault grows, by its smoothed distance, and keeps it in checkpoints', () => {
+    const growing = events(1600, {
+      offsets: [
+        [1000, 1100, 2],
+        [1100, 1200, 4],
+        [1200, 1300, 12],
+      ],
+    });
+    const mv = (changes: AnomalyChange[]) =>
+      changes
+        .filter((c) => c.detector === 'multivariate')
+        .map((c) => (c.kind === 'cleared' ? c.kind : `${c.kind} ${c.severity}`));
+    const whole = feed(new TwinAnomalyMonitor('mill-1', {}, settings), growing);
+    expect(mv(whole)).toEqual([
+      'detected warning',
+      'escalated alarm',
+      'escalated critical',
+      'cleared',
+    ]);
+    const episodes = whole.filter((c) => c.detector === 'multivariate').map((c) => c.episodeId);
+    expect(new Set(episodes).size).toBe(1);
+
+    const first = new TwinAnomalyMonitor('mill-1', {}, settings);
+    const before = feed(first, growing.slice(0, 1080)); // raised to alarm
+    const saved = JSON.parse(JSON.stringify(first.snapshot())) as MonitorState;
+    expect(saved.multivariate?.severity).toBe('alarm');
+    const restore = (state: MonitorState) =>
+      feed(TwinAnomalyMonitor.restore('mill-1', {}, settings, state), growing.slice(1080));
+    expect([...before, ...restore(saved)]).toEqual(whole);
+    // A checkpoint from before severities were kept: raised again from warning, at worst once.
+    delete saved.multivariate!.severity;
+    expect(mv(restore(saved))).toEqual(['escalated alarm', 'escalated critical', 'cleared']);
   });
 
   it('is deterministic and continues exactly from a checkpoint, per-property detectors included', () => {

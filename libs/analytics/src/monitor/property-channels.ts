@@ -1,10 +1,17 @@
-import { ownValue, setOwn, type AnomalyEvidence, type Limits } from '@twinlog/domain';
+import {
+  ownValue,
+  setOwn,
+  severityAtLeast,
+  type AnomalyEvidence,
+  type Limits,
+  type Severity,
+} from '@twinlog/domain';
 import { AdaptiveBaselineDetector } from '../detectors/adaptive-baseline.detector';
 import type { Finding, PropertyDetector } from '../detectors/detector';
 import { FlatlineDetector } from '../detectors/flatline.detector';
 import { LimitsDetector } from '../detectors/limits.detector';
 import { RateOfChangeDetector } from '../detectors/rate-of-change.detector';
-import { EpisodeTracker } from '../episodes/episode-tracker';
+import { EpisodeTracker, type EpisodeSettings } from '../episodes/episode-tracker';
 import { SingleStreamDetector } from '../single-stream/single-stream-detector';
 import { SINGLE_STREAM_EPISODES } from '../single-stream/single-stream-episodes';
 import type {
@@ -22,13 +29,15 @@ interface Channel {
   detector: PropertyDetector;
   tracker: EpisodeTracker;
   episodeId: string | null;
+  /** The open episode's worst severity so far (null while none is open). */
+  severity: Severity | null;
 }
 
 /**
  * A twin's detectors per property (an adaptive baseline, limits, rate of change, flatline, as
  * the settings and limits give them), each with its own episode hysteresis: one `detected`
- * when an episode opens, one `cleared` when it ends. A property's channels start with its
- * first reading.
+ * when an episode opens, one `escalated` each time its severity rises, one `cleared` when it
+ * ends. A property's channels start with its first reading.
  */
 export class PropertyChannels {
   private readonly channels = new Map<string, Channel[]>();
@@ -50,17 +59,22 @@ export class PropertyChannels {
         const change = channel.tracker.next(finding.score);
         if (change === 'opened') {
           channel.episodeId = `${this.twinId}:${reading.property}:${channel.detector.name}:${reading.readingId}`;
+          // The reading that opened the episode says how bad it is, not the smoothed score.
+          const score = Math.max(finding.score, channel.tracker.score);
+          channel.severity = severityOf(score);
           changes.push({
             kind: 'detected',
             episodeId: channel.episodeId,
             detector: channel.detector.name,
             property: reading.property,
-            score: Math.max(finding.score, channel.tracker.score),
-            // The reading that opened the episode says how bad it is, not the smoothed score.
-            severity: severityOf(Math.max(finding.score, channel.tracker.score)),
+            score,
+            severity: channel.severity,
             evidence: [evidence(reading, finding)],
             at: reading.at,
           });
+        } else if (change === null && channel.episodeId) {
+          const escalated = escalation(channel, reading, finding);
+          if (escalated) changes.push(escalated);
         } else if (change === 'closed' && channel.episodeId) {
           changes.push({
             kind: 'cleared',
@@ -70,6 +84,7 @@ export class PropertyChannels {
             at: reading.at,
           });
           channel.episodeId = null;
+          channel.severity = null;
         }
       }
     }
@@ -102,6 +117,7 @@ export class PropertyChannels {
           state: structuredClone(c.detector.snapshot()),
           tracker: c.tracker.snapshot(),
           episodeId: c.episodeId,
+          ...(c.severity ? { severity: c.severity } : {}),
         })),
       );
     }
@@ -118,8 +134,20 @@ export class PropertyChannels {
         channel.detector.restore(structuredClone(saved[i]!.state));
         channel.tracker.restore(saved[i]!.tracker);
         channel.episodeId = saved[i]!.episodeId;
+        channel.severity = channel.episodeId
+          ? (saved[i]!.severity ?? this.severityNow(channel))
+          : null;
       });
     }
+  }
+
+  /**
+   * An open episode's severity for a checkpoint taken before severities were kept: what its
+   * score says now, at least what opening takes (lower would only be raised back to it).
+   */
+  private severityNow(channel: Channel): Severity {
+    const open = episodesOf(channel.detector, this.settings).open;
+    return severityOf(Math.max(channel.tracker.score, open));
   }
 
   private channel(detector: PropertyDetector): Channel {
@@ -127,14 +155,9 @@ export class PropertyChannels {
       detector,
       // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
       // closes only after several readings back in range, so chatter is one episode.
-      tracker: new EpisodeTracker(
-        IMMEDIATE.has(detector.name)
-          ? { ...this.settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 }
-          : detector instanceof SingleStreamDetector
-            ? SINGLE_STREAM_EPISODES // its score is already an alarm decision
-            : this.settings.episodes,
-      ),
+      tracker: new EpisodeTracker(episodesOf(detector, this.settings)),
       episodeId: null,
+      severity: null,
     };
   }
 
@@ -158,6 +181,46 @@ export class PropertyChannels {
     }
     return channels;
   }
+}
+
+/**
+ * A channel's episode hysteresis. A limit crossing or an impossible jump is a fact, not a
+ * trend: it opens at once; it closes only after several readings back in range, so chatter is
+ * one episode.
+ */
+function episodesOf(detector: PropertyDetector, settings: MonitorSettings): EpisodeSettings {
+  if (IMMEDIATE.has(detector.name))
+    return { ...settings.episodes, smoothing: 1, minRun: 1, minRunToClose: 5 };
+  // The single-stream score is already an alarm decision.
+  if (detector instanceof SingleStreamDetector) return SINGLE_STREAM_EPISODES;
+  return settings.episodes;
+}
+
+/**
+ * An open episode whose severity rises with this reading, or null. Limits and rate of change
+ * are judged by the reading itself (a band entered is a fact); the others by the smoothed
+ * score, so one noisy reading does not page critical. Never lower: the worst so far stands.
+ */
+function escalation(
+  channel: Channel,
+  reading: MonitoredReading,
+  finding: Finding,
+): AnomalyChange | null {
+  const score = IMMEDIATE.has(channel.detector.name) ? finding.score : channel.tracker.score;
+  const severity = severityOf(score);
+  if (!channel.episodeId || !channel.severity || severityAtLeast(channel.severity, severity))
+    return null;
+  channel.severity = severity;
+  return {
+    kind: 'escalated',
+    episodeId: channel.episodeId,
+    detector: channel.detector.name,
+    property: reading.property,
+    score,
+    severity,
+    evidence: [evidence(reading, finding)],
+    at: reading.at,
+  };
 }
 
 function evidence(reading: MonitoredReading, finding: Finding): AnomalyEvidence {

@@ -23,4 +23,15 @@ export type AnomalyChange =
       evidence: AnomalyEvidence[];
       at: number;
     }
+  | {
+      /** An open episode got worse: its severity rose (never falls within an episode). */
+      kind: 'escalated';
+      episodeId: string;
+      detector: string;
+      property: string;
+      score: number;
+      severity: Severity;
+      evidence: AnomalyEvidence[];
+      at: number;
+    }
   | { kind: 'cleared'; episodeId: string; detector: string; property: string; at: number };

@@ -1,7 +1,8 @@
 import type { AlertEvent, AlertMember } from './alert-events';
 import type { AlertView } from './alert-views';
 import { OverlayMap } from './overlay-map';
-import { maxSeverity, subjectOf, titleOf } from './alert-titles';
+import { maxSeverity } from '../events/severity-order';
+import { subjectOf, titleOf } from './alert-titles';
 
 /** An alert as the decisions need it: its view and the bookkeeping behind its notifications. */
 export interface AlertState {
@@ -132,6 +133,36 @@ export class AlertBook {
           const member = members.find((m) => m.causeKey === event.data.causeKey);
           if (member) this.deactivate(member.twinId, member.causeKey, state.view.alertId);
           return { ...state, view: { ...state.view, members } };
+        });
+      case 'AlertSeverityRaised':
+        return this.update(event.data.alertId, meta, (state) => {
+          const { causeKey, severity, evidence } = event.data;
+          const members = state.view.members.map((m) =>
+            m.causeKey !== causeKey
+              ? m
+              : {
+                  ...m,
+                  cause:
+                    m.cause.kind === 'anomaly'
+                      ? { ...m.cause, severity: maxSeverity(m.cause.severity, severity), evidence }
+                      : { ...m.cause, severity: maxSeverity(m.cause.severity, severity) },
+                },
+          );
+          const raised = maxSeverity(state.view.severity, severity);
+          return {
+            ...state,
+            view: this.historyOf(
+              {
+                ...state.view,
+                members,
+                severity: raised,
+                title: titleOf(members, state.view.groupKey, raised),
+              },
+              'severity-raised',
+              meta,
+              null,
+            ),
+          };
         });
       case 'AlertAcknowledged':
         return this.update(event.data.alertId, meta, (state) => ({

@@ -1,9 +1,12 @@
+import type { AnomalyEvidence, Severity } from '../events/twin-events';
+import { severityAtLeast } from '../events/severity-order';
 import type { AlertCause, AlertMember } from './alert-events';
 import type { AlertState } from './alert-book';
 import { alertEventIdOf, alertIdOf, causeDigestOf } from './alert-ids';
 import { titleOf } from './alert-titles';
 import type { DecisionDraft } from './decision-draft';
-import { planNotifications } from './notification-planning';
+import { planNotifications, quietEnd } from './notification-planning';
+import { ruleMatches } from './rule-matching';
 import { groupKeyOf } from './twin-ancestry';
 
 /**
@@ -201,4 +204,49 @@ export function clearCause(
     causationId,
   );
   planNotifications(draft, { alertId, transition: 'resolved', transitionEventId: id, note: null });
+}
+
+/**
+ * A member's cause got worse (docs/adr/0019 §4): the member's severity, and the alert's when
+ * higher (never lower). The rules that take the alert only now (their minSeverity newly met),
+ * or whose quiet hours held it and now let it out at once, are told once (`severity-raised`);
+ * the others have been told already. A resolved alert (by hand) is raised on record, untold.
+ */
+export function raiseCause(
+  draft: DecisionDraft,
+  alertId: string,
+  causeKey: string,
+  severity: Severity,
+  evidence: AnomalyEvidence[],
+  causeId: string,
+): void {
+  const before = draft.book.alerts.get(alertId);
+  const member = before?.view.members.find((m) => m.causeKey === causeKey);
+  if (!before || !member || severityAtLeast(member.cause.severity, severity)) return;
+  const id = alertEventIdOf(causeId, 'raised', causeKey);
+  draft.emit(
+    { type: 'AlertSeverityRaised', data: { alertId, causeKey, severity, evidence } },
+    id,
+    before.view.groupKey,
+    causeId,
+  );
+  const after = draft.book.alerts.get(alertId)!;
+  if (after.view.status === 'resolved') return;
+  const at = Date.parse(draft.now);
+  const rules = draft.p
+    .rules()
+    .filter(
+      (rule) =>
+        ruleMatches(rule, after.view, draft.twins) &&
+        (!ruleMatches(rule, before.view, draft.twins) ||
+          (quietEnd(rule, before.view, at) !== null && quietEnd(rule, after.view, at) === null)),
+    );
+  if (rules.length === 0) return;
+  planNotifications(draft, {
+    alertId,
+    transition: 'severity-raised',
+    transitionEventId: id,
+    note: null,
+    rules,
+  });
 }

@@ -141,6 +141,12 @@ export const ALERT_EVENT_DATA_SCHEMAS: Record<AlertEventType, z.ZodType> = {
     heldUntil: isoTime.nullable().optional(),
     flapping: z.boolean().optional(),
   }),
+  AlertSeverityRaised: z.object({
+    alertId: id,
+    causeKey: z.string().min(1),
+    severity,
+    evidence: z.array(evidence),
+  }),
   AlertMemberCleared: z.object({ alertId: id, causeKey: z.string().min(1), clearedAt: isoTime }),
   AlertAcknowledged: z.object({ alertId: id, note }),
   AlertAssigned: z.object({ alertId: id, assignee: z.string().min(1).max(200), note }),

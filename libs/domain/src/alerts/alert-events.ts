@@ -75,6 +75,8 @@ export const ALERT_TRANSITIONS = [
   'acknowledged',
   'assigned',
   'escalated',
+  /** A member's cause got worse (an anomaly episode's severity rose): docs/adr/0019 §4. */
+  'severity-raised',
   'reopened',
   'resolved',
 ] as const;
@@ -188,6 +190,14 @@ export type AlertEvent =
          */
         flapping?: boolean;
       };
+    }
+  | {
+      /**
+       * A member's cause got worse (AnomalyEscalated): its severity and evidence, and the
+       * alert's severity when that is higher. Never lower (the worst so far stands).
+       */
+      type: 'AlertSeverityRaised';
+      data: { alertId: string; causeKey: string; severity: Severity; evidence: AnomalyEvidence[] };
     }
   | { type: 'AlertMemberCleared'; data: { alertId: string; causeKey: string; clearedAt: string } }
   | { type: 'AlertAcknowledged'; data: { alertId: string; note: string | null } }

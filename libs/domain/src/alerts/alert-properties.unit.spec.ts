@@ -27,6 +27,7 @@ type Step =
       property: number;
       lag: number;
     }
+  | { kind: 'escalated'; twin: number; episode: number; severity: number; lag: number }
   | { kind: 'cleared'; twin: number; episode: number; lag: number }
   | { kind: 'predicted'; twin: number; rul: number; health: number }
   | { kind: 'performed'; twin: number }
@@ -64,6 +65,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     severity: idx(4),
     property: idx(PROPERTIES.length),
     // Seconds the finding waited in a backlog: decided at its own time, recorded at `now`.
+    lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_800 })),
+  }),
+  fc.record({
+    kind: fc.constant('escalated' as const),
+    twin: idx(TWINS.length),
+    episode: idx(3),
+    severity: idx(4),
     lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_800 })),
   }),
   fc.record({
@@ -183,6 +191,21 @@ function run(
             properties: [PROPERTIES[s.property]!],
             score: 3,
             severity: SEVERITY[s.severity]!,
+            evidence: [],
+          },
+          before(s.lag),
+        ),
+      );
+    case 'escalated':
+      return onTwin(
+        h.input(
+          'AnomalyEscalated',
+          twin(s.twin),
+          {
+            episodeId: `ep-${s.episode}`,
+            detector: 'zscore',
+            severity: SEVERITY[s.severity]!,
+            score: 0.9,
             evidence: [],
           },
           before(s.lag),

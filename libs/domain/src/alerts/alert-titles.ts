@@ -1,14 +1,5 @@
-import { SEVERITIES, type Severity } from '../events/twin-events';
+import type { Severity } from '../events/twin-events';
 import type { AlertCause, AlertMember } from './alert-events';
-
-/** The higher of two severities. */
-export function maxSeverity(a: Severity, b: Severity): Severity {
-  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
-}
-
-export function severityAtLeast(severity: Severity, floor: Severity): boolean {
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(floor);
-}
 
 export function distinctTwins(members: readonly AlertMember[]): string[] {
   return [...new Set(members.map((member) => member.twinId))];

@@ -1,7 +1,7 @@
 import type { EventEnvelope, EventOfType } from '../events/twin-events';
 import type { AlertsProjection } from './alerts-projection';
 import type { AlertTwinLookup, AlertingSettings, DecidedAlertEvent } from './alert-decision-types';
-import { clearCause, openCause } from './alert-causes';
+import { clearCause, openCause, raiseCause } from './alert-causes';
 import { DecisionDraft } from './decision-draft';
 
 /** Hysteresis: a crossed threshold clears only once the value is back 10 % beyond it. */
@@ -10,7 +10,8 @@ const HYSTERESIS = 1.1;
 /**
  * A twin event's effect on alerts (docs/adr/0019 §4): an anomaly episode or a prediction under
  * a threshold opens (or joins, or reopens) an alert; its end, maintenance performed or the twin
- * retired clears the cause. An input already decided on (a redelivered batch) decides nothing.
+ * retired clears the cause; an episode that gets worse raises its alert's severity. An input
+ * already decided on (a redelivered batch) decides nothing.
  *
  * The cause is decided at its own time (the input's recordedAt), not `now`: worked through after
  * an outage, a backlog of episodes is one alert per episode with its resolves, in the order and
@@ -42,6 +43,20 @@ export function decideOnTwinEvent(
       );
       break;
     }
+    case 'AnomalyEscalated':
+      // The open alert of the episode gets worse with it (a cleared or unknown one: nothing).
+      for (const { alert, member } of active()) {
+        const cause = member.cause;
+        if (
+          cause.kind === 'anomaly' &&
+          cause.episodeId === event.data.episodeId &&
+          cause.detector === event.data.detector
+        ) {
+          const { severity, evidence } = event.data;
+          raiseCause(draft, alert.view.alertId, member.causeKey, severity, evidence, event.id);
+        }
+      }
+      break;
     case 'AnomalyCleared':
       for (const { alert, member } of active()) {
         const cause = member.cause;

@@ -1,7 +1,7 @@
 import type { AlertRule, AlertTransition, NotificationPayload } from './alert-events';
 import type { AlertView } from './alert-views';
 import { alertEventIdOf, deliveryIdOf } from './alert-ids';
-import { severityAtLeast } from './alert-titles';
+import { severityAtLeast } from '../events/severity-order';
 import type { DecisionDraft } from './decision-draft';
 import { quietUntil } from './quiet-hours';
 import { coveringSilence, ruleMatches } from './rule-matching';
@@ -13,6 +13,8 @@ export interface PlannedTransition {
   note: string | null;
   /** An escalation step notifies its own channels under its own rule, nothing else. */
   only?: { rule: AlertRule; channels: readonly string[] };
+  /** These rules only (a raised severity tells the rules it newly reaches), each by its channels. */
+  rules?: readonly AlertRule[];
   /** A member's cause back within the flapping hold-back: recorded, not notified. */
   flapping?: boolean;
 }
@@ -32,10 +34,9 @@ function targetsOf(
   const targets = new Map<string, AlertRule>();
   const candidates = plan.only
     ? [{ rule: plan.only.rule, channels: plan.only.channels }]
-    : draft.p
-        .rules()
-        .filter((rule) => ruleMatches(rule, alert, draft.twins))
-        .map((rule) => ({ rule, channels: rule.channels }));
+    : (plan.rules ?? draft.p.rules().filter((rule) => ruleMatches(rule, alert, draft.twins))).map(
+        (rule) => ({ rule, channels: rule.channels }),
+      );
   for (const { rule, channels } of candidates) {
     for (const channelId of channelsOf(draft, channels)) {
       if (!targets.has(channelId)) targets.set(channelId, rule);
@@ -44,7 +45,8 @@ function targetsOf(
   return targets;
 }
 
-function quietEnd(rule: AlertRule, alert: AlertView, at: number): number | null {
+/** When the rule's quiet hours let a notice of this alert out (null: at once). */
+export function quietEnd(rule: AlertRule, alert: AlertView, at: number): number | null {
   const quiet = rule.quietHours;
   if (!quiet || severityAtLeast(alert.severity, quiet.allowSeverity)) return null;
   try {

@@ -1,7 +1,7 @@
 import type { AlertMember, AlertRule } from './alert-events';
 import type { AlertView, SilenceView } from './alert-views';
 import type { AlertTwinLookup } from './alert-decision-types';
-import { severityAtLeast } from './alert-titles';
+import { severityAtLeast } from '../events/severity-order';
 import { inSubtree } from './twin-ancestry';
 
 /** Whether one member's cause passes a rule's filter (an empty list matches everything). */

@@ -87,6 +87,13 @@ export const EVENT_DATA_SCHEMAS: Record<TwinEventType, z.ZodType> = {
     severity: z.enum(SEVERITIES),
     evidence: z.array(evidenceSchema),
   }),
+  AnomalyEscalated: z.object({
+    episodeId: id,
+    detector: z.string().min(1),
+    severity: z.enum(SEVERITIES),
+    score: z.number().min(0).max(1),
+    evidence: z.array(evidenceSchema),
+  }),
   AnomalyCleared: z.object({ episodeId: id, detector: z.string().min(1) }),
   MaintenancePredicted: z
     .object({

@@ -117,6 +117,15 @@ const VALID: Array<[TwinEventType, unknown]> = [
   ['AlertMemberJoined', { alertId: 'alert-1', member: maintenanceMember }],
   ['AlertMemberJoined', { alertId: 'alert-1', member: silentMember }],
   ['AlertMemberCleared', { alertId: 'alert-1', causeKey: member.causeKey, clearedAt: at(12) }],
+  [
+    'AlertSeverityRaised',
+    {
+      alertId: 'alert-1',
+      causeKey: member.causeKey,
+      severity: 'critical',
+      evidence: [{ property: 'temperature', observed: 130, expectedHigh: 95 }],
+    },
+  ],
   ['AlertAcknowledged', { alertId: 'alert-1', note: 'on it' }],
   ['AlertAssigned', { alertId: 'alert-1', assignee: 'maria', note: null }],
   ['AlertEscalated', { alertId: 'alert-1', step: 1, channels: ['ch-2'] }],
@@ -217,7 +226,7 @@ describe('alert events read from a log', () => {
     );
     expect([...types].sort()).toEqual([...alertTypes].sort());
     expect(alertTypes.every((t) => streamOf(t) === 'alerts')).toBe(true);
-    expect(alertTypes).toHaveLength(20);
+    expect(alertTypes).toHaveLength(21);
   });
 
   it.each(VALID.map(([type, data], i) => [`${type} #${i}`, type, data] as const))(

@@ -34,6 +34,28 @@ describe('reading events from a log', () => {
     expect(() => parseEvent(bad)).toThrow(/SimulationCompleted payload invalid: riskLevel/);
   });
 
+  it('reads an AnomalyEscalated and refuses one with a severity it does not know', () => {
+    const escalated = {
+      ...envelope,
+      id: 'tool-1:tool_wear:limits:r-5/escalated/critical',
+      producer: 'anomaly',
+      type: 'AnomalyEscalated',
+      schemaVersion: 1,
+      data: {
+        episodeId: 'tool-1:tool_wear:limits:r-5',
+        detector: 'limits',
+        severity: 'critical',
+        score: 0.95,
+        evidence: [{ property: 'tool_wear', observed: 0.45, expectedHigh: 0.2 }],
+      },
+    };
+    expect(parseEvent(escalated)).toEqual(escalated);
+    const dire = { ...escalated, data: { ...escalated.data, severity: 'dire' } };
+    expect(() => parseEvent(dire)).toThrow(/AnomalyEscalated payload invalid: severity/);
+    const over = { ...escalated, data: { ...escalated.data, score: 1.5 } };
+    expect(() => parseEvent(over)).toThrow(/AnomalyEscalated payload invalid: score/);
+  });
+
   it('upcasts a TelemetryReported v1 (one reading, timed by the envelope) to v2 (a batch of readings)', () => {
     const v1 = {
       ...envelope,

@@ -75,6 +75,17 @@ export type TwinEvent =
         evidence: AnomalyEvidence[];
       };
     }
+  | {
+      // An open episode got worse (docs/services/anomaly.md): its severity is the worst so far.
+      type: 'AnomalyEscalated';
+      data: {
+        episodeId: string;
+        detector: string;
+        severity: Severity;
+        score: number;
+        evidence: AnomalyEvidence[];
+      };
+    }
   | { type: 'AnomalyCleared'; data: { episodeId: string; detector: string } }
   | { type: 'MaintenancePredicted'; data: MaintenancePrediction }
   | { type: 'SimulationRequested'; data: SimulationRequest }
@@ -247,6 +258,7 @@ const ALERT_SCHEMA_VERSION: Record<AlertEventType, number> = {
   AlertOpened: 1,
   AlertMemberJoined: 1,
   AlertMemberCleared: 1,
+  AlertSeverityRaised: 1,
   AlertAcknowledged: 1,
   AlertAssigned: 1,
   AlertEscalated: 1,
@@ -276,6 +288,7 @@ export const CURRENT_SCHEMA_VERSION: Record<TwinEventType, number> = {
   MaintenancePerformed: 1,
   TwinRetired: 1,
   AnomalyDetected: 1,
+  AnomalyEscalated: 1,
   AnomalyCleared: 1,
   MaintenancePredicted: 2,
   SimulationRequested: 1,

@@ -170,6 +170,29 @@ export class AlertingHarness {
     );
   }
 
+  /** The episode got worse (AnomalyEscalated). */
+  escalated(
+    twinId: string,
+    at: string,
+    severity: Severity,
+    episodeId = `ep-${twinId}`,
+  ): EventEnvelope[] {
+    return this.on(
+      this.input(
+        'AnomalyEscalated',
+        twinId,
+        {
+          episodeId,
+          detector: 'zscore',
+          severity,
+          score: 0.97,
+          evidence: [{ property: 'temperature', observed: 120, expected: 60 }],
+        },
+        at,
+      ),
+    );
+  }
+
   cleared(twinId: string, at: string, episodeId = `ep-${twinId}`): EventEnvelope[] {
     return this.on(this.input('AnomalyCleared', twinId, { episodeId, detector: 'zscore' }, at));
   }

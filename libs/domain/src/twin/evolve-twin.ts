@@ -8,6 +8,7 @@ import type { TwinState } from './twin-state';
 import { isEarlier } from '../time-order';
 import { ownValue, setOwn } from '../own-names';
 import { applyReadings } from './apply-readings';
+import { severityAtLeast } from '../events/severity-order';
 
 /**
  * Folds one recorded event into a twin's state. Idempotent: an event at or below the revision
@@ -62,6 +63,25 @@ export function evolveTwin(state: TwinState, event: EventEnvelope): TwinState {
           [event.data.episodeId]: { ...event.data, since: event.occurredAt },
         },
       };
+    case 'AnomalyEscalated': {
+      // Only an open episode, only upwards: the worst severity so far stands.
+      const open = ownValue(next.activeAnomalies, event.data.episodeId);
+      if (!open || severityAtLeast(open.severity, event.data.severity)) return next;
+      const { severity, score, evidence } = event.data;
+      return {
+        ...next,
+        activeAnomalies: {
+          ...next.activeAnomalies,
+          [event.data.episodeId]: {
+            ...open,
+            severity,
+            score,
+            evidence,
+            raisedAt: event.occurredAt,
+          },
+        },
+      };
+    }
     case 'AnomalyCleared': {
       const activeAnomalies = { ...next.activeAnomalies };
       delete activeAnomalies[event.data.episodeId];

@@ -3,6 +3,7 @@ import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
 import { foldTwin } from './fold-twin';
 import { initialTwinState, READING_ID_WINDOW, restoreTwinState } from './twin-state';
+import { twinHealth } from '../health/health';
 
 const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
   readingId: id,
@@ -276,6 +277,51 @@ describe('folding a twin from its events', () => {
       ),
     );
     expect(foldTwin(cleared, withAnomaly).activeAnomalies).toEqual({});
+  });
+
+  it('raises an open anomaly to the worst severity so far, and the twin health with it', () => {
+    const twin = given('tool-1', [{ type: 'RegisterTwin', twinType: 'tool' }]);
+    const evidence = (observed: number) => [{ property: 'tool_wear', observed, expectedHigh: 0.2 }];
+    const event = (type: string, data: unknown, seconds: number) =>
+      record(stampEvents('tool-1', [{ type, data, occurredAt: at(seconds) } as never], meta()));
+    const detected = event(
+      'AnomalyDetected',
+      {
+        episodeId: 'ep-1',
+        detector: 'limits',
+        properties: ['tool_wear'],
+        score: 0.55,
+        severity: 'warning',
+        evidence: evidence(0.25),
+      },
+      100,
+    );
+    const raise = (severity: string, score: number, seconds: number, episodeId = 'ep-1') =>
+      event(
+        'AnomalyEscalated',
+        { episodeId, detector: 'limits', severity, score, evidence: evidence(score) },
+        seconds,
+      );
+    const open = foldTwin(detected, twin.state);
+    expect(twinHealth(open).status).toBe('warning');
+
+    const critical = foldTwin([...raise('alarm', 0.8, 200), ...raise('critical', 0.95, 300)], open);
+    expect(critical.activeAnomalies['ep-1']).toMatchObject({
+      severity: 'critical',
+      score: 0.95,
+      evidence: evidence(0.95),
+      since: at(100),
+      raisedAt: at(300),
+    });
+    expect(twinHealth(critical).status).toBe('failure');
+
+    // A lower severity (a late or repeated event) lowers nothing; nor is a closed episode raised.
+    expect(foldTwin(raise('alarm', 0.8, 400), critical).activeAnomalies).toEqual(
+      critical.activeAnomalies,
+    );
+    expect(foldTwin(raise('critical', 0.95, 400, 'ep-gone'), open).activeAnomalies).toEqual(
+      open.activeAnomalies,
+    );
   });
 
   it('records simulation runs in the stream without changing the twin (only its revision moves)', () => {

@@ -11,8 +11,14 @@ export interface ReportedValue {
   revision: number;
 }
 
-/** An anomaly episode still open: what AnomalyDetected said, and since when. */
-export type ActiveAnomaly = EventOfType<'AnomalyDetected'>['data'] & { since: string };
+/**
+ * An anomaly episode still open: what AnomalyDetected said, and since when; an AnomalyEscalated
+ * raises its severity (with the score and evidence that did) and says when (`raisedAt`).
+ */
+export type ActiveAnomaly = EventOfType<'AnomalyDetected'>['data'] & {
+  since: string;
+  raisedAt?: string;
+};
 
 /** The latest maintenance: what MaintenancePerformed said, and which event said it. */
 export type MaintenanceRecord = EventOfType<'MaintenancePerformed'>['data'] & { eventId: string };

@@ -20,6 +20,7 @@ import './overview.css';
 const STREAM_TYPES = [
   'state-changed',
   'anomaly-opened',
+  'anomaly-raised',
   'anomaly-closed',
   'alert-opened',
   'alert-changed',

@@ -6,6 +6,7 @@ import { format, quantity } from '../../components/number-format';
 import {
   deviationText,
   episodesOf,
+  raisedText,
   evidenceText,
   expectedText,
   type AnomalyEpisode,
@@ -14,8 +15,9 @@ import {
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 /**
- * The twin's anomalies, newest first, from its AnomalyDetected / AnomalyCleared events: each
- * with its detector, severity (in words), when it opened and cleared, and its evidence
+ * The twin's anomalies, newest first, from its AnomalyDetected / AnomalyEscalated /
+ * AnomalyCleared events: each with its detector, its current severity (in words) and when it
+ * was raised to it, when it opened and cleared, and its evidence
  * (observed against expected, with the expected range). Refetched when the twin's revision
  * moves (a detection or a clearing is a twin event) or its set of open anomalies changes.
  */
@@ -27,14 +29,25 @@ export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
   useEffect(() => {
     const abort = new AbortController();
     api
-      .allEvents(twin.twinId, ['AnomalyDetected', 'AnomalyCleared'], abort.signal)
+      .allEvents(
+        twin.twinId,
+        ['AnomalyDetected', 'AnomalyEscalated', 'AnomalyCleared'],
+        abort.signal,
+      )
       .then((events) => {
         setEpisodes(episodesOf(events));
         setError(undefined);
       })
       .catch((e: unknown) => !abort.signal.aborted && setError((e as Error).message));
     return () => abort.abort();
-  }, [twin.twinId, twin.revision, Object.keys(twin.activeAnomalies).sort().join()]);
+  }, [
+    twin.twinId,
+    twin.revision,
+    Object.entries(twin.activeAnomalies)
+      .map(([id, a]) => `${id}=${a.severity}`)
+      .sort()
+      .join(),
+  ]);
 
   const unitOf = (property: string) =>
     Object.hasOwn(twin.reported, property) ? twin.reported[property]!.unit : '';
@@ -67,6 +80,12 @@ export function AnomalyTimeline({ twin }: { twin: TwinDetail }) {
                 {Number.isFinite(a.score) && <> (score {format(a.score)})</>}
                 <br />
                 <small>
+                  {a.raised.map((r) => (
+                    <span key={r.at} data-testid="anomaly-raised">
+                      {raisedText(r.severity)} <time dateTime={r.at}>{when(r.at)}</time>
+                      {', '}
+                    </span>
+                  ))}
                   from <time dateTime={a.openedAt}>{when(a.openedAt)}</time>
                   {a.clearedAt && (
                     <>

@@ -96,7 +96,13 @@ export default function TwinPage({ params, query }: PageProps) {
   usePageStream(
     {
       twin: twinId,
-      types: ['state-changed', 'anomaly-opened', 'anomaly-closed', 'maintenance-predicted'],
+      types: [
+        'state-changed',
+        'anomaly-opened',
+        'anomaly-raised',
+        'anomaly-closed',
+        'maintenance-predicted',
+      ],
     },
     (message) => apply(message),
     () => {

@@ -1,4 +1,4 @@
-import type { AnomalyEvidence } from '@twinlog/domain';
+import { SEVERITIES, type AnomalyEvidence } from '@twinlog/domain';
 import { format, unitSuffix } from '../../components/number-format';
 
 /** An audit-trail entry as the anomaly timeline reads it (`GET /v1/twins/{id}/events`). */
@@ -17,17 +17,22 @@ export interface AnomalyEpisode {
   score: number;
   evidence: AnomalyEvidence[];
   openedAt: string;
+  /** Each time its severity rose (AnomalyEscalated), oldest first: `severity` is the worst. */
+  raised: Array<{ severity: string; at: string }>;
   /** When it cleared; null while it is open. */
   clearedAt: string | null;
 }
+
+const rank = (severity: string) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
 /**
- * The anomaly timeline from the twin's AnomalyDetected / AnomalyCleared events: one episode per
- * `episodeId` (a repeated detection updates its evidence, keeps its start), newest first.
+ * The anomaly timeline from the twin's AnomalyDetected / AnomalyEscalated / AnomalyCleared
+ * events: one episode per `episodeId` (a repeated detection updates its evidence, keeps its
+ * start; an escalation raises its severity, with the score and evidence that did), newest first.
  */
 export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
   const byId = new Map<string, AnomalyEpisode>();
@@ -45,7 +50,21 @@ export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
         score: typeof data.score === 'number' ? data.score : NaN,
         evidence: Array.isArray(data.evidence) ? (data.evidence as AnomalyEvidence[]) : [],
         openedAt: known?.openedAt ?? event.occurredAt,
+        raised: known?.raised ?? [],
         clearedAt: null,
+      });
+    } else if (event.type === 'AnomalyEscalated' && known && known.clearedAt === null) {
+      const severity = String(data.severity ?? '');
+      // Never lower: the worst so far stands (an escalation read twice changes nothing).
+      if (rank(severity) <= rank(known.severity)) continue;
+      byId.set(episodeId, {
+        ...known,
+        severity,
+        score: typeof data.score === 'number' ? data.score : known.score,
+        evidence: Array.isArray(data.evidence)
+          ? (data.evidence as AnomalyEvidence[])
+          : known.evidence,
+        raised: [...known.raised, { severity, at: event.occurredAt }],
       });
     } else if (event.type === 'AnomalyCleared' && known) {
       byId.set(episodeId, { ...known, clearedAt: event.occurredAt });
@@ -54,6 +73,11 @@ export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
   return [...byId.values()].sort((a, b) =>
     a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0,
   );
+}
+
+/** A rise of an episode's severity, in words: "raised to critical at". */
+export function raisedText(severity: string): string {
+  return `raised to ${severity} at`;
 }
 
 /** The expected side of the evidence: a value, a range, or both. */

@@ -1,4 +1,4 @@
-import { deviationText, episodesOf, evidenceText, expectedText } from './anomalies';
+import { deviationText, episodesOf, evidenceText, expectedText, raisedText } from './anomalies';
 
 describe('anomaly evidence in words', () => {
   it('says observed against expected, the expected range and by how much it is off', () => {
@@ -71,5 +71,42 @@ describe('anomaly evidence in words', () => {
       ['e1', '2026-12-06T10:00:00Z', '2026-12-06T10:05:00Z'],
     ]);
     expect(episodes[1]!.evidence[0]!.observed).toBe(85);
+  });
+
+  it('shows an episode at its worst severity so far, and when it was raised to it', () => {
+    const event = (id: string, type: string, at: string, data: object) => ({
+      id,
+      type,
+      occurredAt: at,
+      data: { episodeId: 'e1', detector: 'limits', ...data },
+    });
+    const raised = (id: string, at: string, severity: string, observed: number) =>
+      event(id, 'AnomalyEscalated', at, {
+        severity,
+        score: 0.9,
+        evidence: [{ property: 'tool_wear', observed, expectedHigh: 0.2 }],
+      });
+    const [episode] = episodesOf([
+      event('1', 'AnomalyDetected', '2026-12-06T10:00:00Z', {
+        properties: ['tool_wear'],
+        score: 0.55,
+        severity: 'warning',
+        evidence: [{ property: 'tool_wear', observed: 0.25, expectedHigh: 0.2 }],
+      }),
+      raised('2', '2026-12-06T10:10:00Z', 'alarm', 0.35),
+      raised('3', '2026-12-06T10:20:00Z', 'critical', 0.45),
+      raised('4', '2026-12-06T10:21:00Z', 'alarm', 0.35), // lower: the worst stands
+    ]);
+    expect(episode).toMatchObject({
+      severity: 'critical',
+      score: 0.9,
+      evidence: [{ observed: 0.45 }],
+      openedAt: '2026-12-06T10:00:00Z',
+      raised: [
+        { severity: 'alarm', at: '2026-12-06T10:10:00Z' },
+        { severity: 'critical', at: '2026-12-06T10:20:00Z' },
+      ],
+    });
+    expect(raisedText(episode!.severity)).toBe('raised to critical at');
   });
 });

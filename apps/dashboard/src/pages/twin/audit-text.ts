@@ -17,6 +17,7 @@ export const ACTION_TYPES: readonly TwinEventType[] = [
   'MaintenancePerformed',
   'TwinRetired',
   'AnomalyDetected',
+  'AnomalyEscalated',
   'AnomalyCleared',
   // The AI layer's notes (docs/ai.md): an explanation someone asked for (and paid for), and
   // the second opinion's findings, labelled as the model's.
@@ -70,6 +71,8 @@ export function whatText(entry: AuditLike): string {
       return `retired: ${s('reason')}`;
     case 'AnomalyDetected':
       return `anomaly (${s('severity')}) by ${s('detector')}`;
+    case 'AnomalyEscalated':
+      return `anomaly raised to ${s('severity')} (${s('detector')})`;
     case 'AnomalyCleared':
       return `anomaly cleared (${s('detector')})`;
     case 'AnomalyExplained':

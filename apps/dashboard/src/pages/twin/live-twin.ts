@@ -1,4 +1,4 @@
-import { ownValue as own, twinHealth } from '@twinlog/domain';
+import { ownValue as own, severityAtLeast, twinHealth, type Severity } from '@twinlog/domain';
 import type { ReportedValue, TelemetryAnswer, TwinDetail } from '../../api/types';
 import type { StreamMessage } from '../../stream/live-stream';
 
@@ -15,7 +15,7 @@ export interface LiveReading {
  * What a stream message does to the twin page: readings are folded into the twin it holds
  * (the server's "current" rule: a reading replaces a value only if at least as new, and not
  * before a maintenance reset) and its health recomputed, with no request; so are an anomaly
- * opened or closed and a maintenance prediction, when they follow the revision the page holds.
+ * opened, raised or closed and a maintenance prediction, when they follow the revision the page holds.
  * Anything else (limits, registration, maintenance done: rare), or an event after a gap (one the
  * stream does not carry, such as a what-if run, moved the revision), asks for a fetch.
  */
@@ -74,6 +74,21 @@ function applyTwinEvent(
       value: { ...payload, since: data.occurredAt },
     });
     next = { ...twin, activeAnomalies };
+  } else if (data.event === 'AnomalyEscalated' && typeof payload.episodeId === 'string') {
+    // Only an open episode, only upwards (as evolve-twin folds it).
+    const open = own(twin.activeAnomalies, payload.episodeId);
+    const severity = payload.severity as Severity;
+    if (!open || severityAtLeast(open.severity, severity)) next = twin;
+    else {
+      const raised = {
+        ...open,
+        severity,
+        score: payload.score as number,
+        evidence: payload.evidence as typeof open.evidence,
+        raisedAt: data.occurredAt,
+      };
+      next = { ...twin, activeAnomalies: { ...twin.activeAnomalies, [payload.episodeId]: raised } };
+    }
   } else if (data.event === 'AnomalyCleared' && typeof payload.episodeId === 'string') {
     const activeAnomalies = { ...twin.activeAnomalies };
     delete activeAnomalies[payload.episodeId];

@@ -114,9 +114,24 @@ describe('live updates of the twin page, from the stream message alone', () => {
       predictedAt: '2026-01-01T00:01:00.000Z',
       eventId: 'e-7',
     });
-    const cleared = applyStreamMessage(
+    const raised = applyStreamMessage(
       predicted.twin,
-      event('anomaly-closed', 'AnomalyCleared', 8, { episodeId: 'ep-1' }),
+      event('anomaly-raised', 'AnomalyEscalated', 8, {
+        episodeId: 'ep-1',
+        severity: 'critical',
+        score: 0.95,
+        evidence: [],
+      }),
+    );
+    if (typeof raised === 'string') throw new Error(raised);
+    expect(raised.twin.activeAnomalies['ep-1']).toMatchObject({
+      severity: 'critical',
+      raisedAt: '2026-01-01T00:01:00.000Z',
+    });
+    expect(raised.twin.health.status).toBe('failure');
+    const cleared = applyStreamMessage(
+      raised.twin,
+      event('anomaly-closed', 'AnomalyCleared', 9, { episodeId: 'ep-1' }),
     );
     if (typeof cleared === 'string') throw new Error(cleared);
     expect(cleared.twin.activeAnomalies).toEqual({});

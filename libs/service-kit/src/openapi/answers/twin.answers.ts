@@ -49,7 +49,12 @@ export const TWIN_STATE = z
     limits: z.record(z.string(), limitsSchema),
     children: z.array(z.object({ twinId: z.string(), twinType: z.string() })),
     reported: z.record(z.string(), REPORTED_VALUE),
-    activeAnomalies: z.record(z.string(), objectOf('AnomalyDetected').extend({ since: time })),
+    // `severity`, `score` and `evidence` are the worst so far: an AnomalyEscalated raises them
+    // and says when (`raisedAt`).
+    activeAnomalies: z.record(
+      z.string(),
+      objectOf('AnomalyDetected').extend({ since: time, raisedAt: time.optional() }),
+    ),
     lastMaintenance: objectOf('MaintenancePerformed').extend({ eventId: z.string() }).nullable(),
     maintenancePrediction: MAINTENANCE_PREDICTION.nullable(),
     resetAt: z.record(z.string(), time),

@@ -27,6 +27,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@twinlog/testing';
 import { arg, argOrZero } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
+import { writeRunChart } from './chart-file';
 import { behind, waitForDrain, type StageProgress } from './drain';
 import { startLoad } from './load';
 import { ALARM_EVERY, startProbes, type Probe } from './latency-probe';
@@ -35,6 +36,7 @@ import { accountLosses, describeDifferences, type StageCount } from './loss-acco
 import { laneTwins, type PlantShape } from './plant-load';
 import { runPeer, type PeerResult } from './peer-run';
 import { rawPipe } from './raw-baseline';
+import { RunTimeline, timelineChart } from './run-timeline';
 import { memoryOf, registerPlant, startStack, type Stack } from './stack';
 import {
   groupLag,
@@ -78,6 +80,8 @@ const PEER = !process.argv.includes('--no-peer');
 const PEER_SECONDS = arg('peer-seconds', SECONDS);
 const PEER_CONNECTIONS = arg('peer-connections', MQTT_CONNECTIONS || 4);
 const PROGRESS_MS = 5_000;
+// The chart's resolution: the stage counters are read about this often through the run.
+const SAMPLE_MS = 1_000;
 const TWIN_TYPE = 'cnc-milling-machine';
 const RAW = 'raw kafkajs';
 
@@ -192,7 +196,9 @@ async function measure(stack: Stack): Promise<Measured> {
         : ''),
   );
 
-  // Counts and lags of every stage, relative to this run's start.
+  // Counts and lags of every stage, relative to this run's start; each look is kept for the chart.
+  const timeline = new RunTimeline(SAMPLE_MS);
+  let ackedNow = () => 0;
   const sample = async (): Promise<StageProgress> => {
     const [folded, judged, seen, writerLag] = await Promise.all([
       readingsFolded(endpoints),
@@ -200,12 +206,23 @@ async function measure(stack: Stack): Promise<Measured> {
       readingsSeenByMaintenance(endpoints),
       groupLag(admin, writerGroup, telemetryTopic(endpoints)).catch(() => NaN),
     ]);
-    return {
+    const progress = {
       folded: folded - before.folded,
       judged: judged - before.judged,
       seen: seen - before.seen,
       writerLag,
     };
+    timeline.offer({
+      at: Date.now(),
+      acked: ackedNow(),
+      done: {
+        'twin-state (folded)': progress.folded,
+        'anomaly (judged)': progress.judged,
+        'maintenance (seen)': progress.seen,
+      },
+      lags: { 'InfluxDB writer (events in its group lag)': writerLag },
+    });
+    return progress;
   };
 
   const startedAt = Date.now();
@@ -220,6 +237,12 @@ async function measure(stack: Stack): Promise<Measured> {
           run: stack.run,
         })
       : undefined;
+  ackedNow = () => load.acked() + (probes?.acked() ?? 0);
+  timeline.offer({
+    at: startedAt,
+    acked: 0,
+    done: { 'twin-state (folded)': 0, 'anomaly (judged)': 0, 'maintenance (seen)': 0 },
+  });
   let lastAcked = 0;
   let lastAt = startedAt;
   const memory = new Map<string, ProcessMemory>();
@@ -235,13 +258,15 @@ async function measure(stack: Stack): Promise<Measured> {
     }
   };
   while (Date.now() - startedAt < SECONDS * 1000) {
-    const wait = Math.min(PROGRESS_MS, SECONDS * 1000 - (Date.now() - startedAt));
+    const wait = Math.min(SAMPLE_MS, SECONDS * 1000 - (Date.now() - startedAt));
     await Promise.race([new Promise((r) => setTimeout(r, wait)), load.failed]);
     const acked = load.acked();
+    const progress = await sample();
     const now = Date.now();
+    if (now - lastAt < PROGRESS_MS && now - startedAt < SECONDS * 1000) continue;
     sampleMemory(false);
     say(
-      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, await sample())}`,
+      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, progress)}`,
     );
     lastAcked = acked;
     lastAt = now;
@@ -268,7 +293,18 @@ async function measure(stack: Stack): Promise<Measured> {
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
 
-  const latencies = latencyRows((await probesSeen) ?? []);
+  const probed = (await probesSeen) ?? [];
+  const latencies = latencyRows(probed);
+  const chartFile = writeRunChart(
+    stack.run,
+    timelineChart({
+      title: `bench:pipeline ${stack.run} (distributed): ${TWINS} twins, ${RATE > 0 ? `${int(RATE)} readings/s asked` : 'as fast as it goes'}, ${SECONDS} s of load, then the drain`,
+      startedAt,
+      loadEndedAt: loadEnd,
+      samples: timeline.samples,
+      probes: probed,
+    }),
+  );
 
   // The counts, stage by stage.
   say('counting the telemetry topic and InfluxDB...');
@@ -381,6 +417,8 @@ async function measure(stack: Stack): Promise<Measured> {
     );
     console.log(latencyTable(latencies));
   }
+  console.log('');
+  console.log(`chart of rate, lag and latency over the run: ${chartFile}`);
   console.log('');
   if (!drainedAt)
     console.log(

@@ -34,8 +34,8 @@ const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 const WIDTH = 960;
 const PANEL_HEIGHT = 190;
 const LEFT = 80;
-const RIGHT = 250;
-const TOP = 40;
+const RIGHT = 290;
+const TOP = 62;
 const GAP = 50;
 const BOTTOM = 45;
 
@@ -151,9 +151,7 @@ export function chartSvg(spec: ChartSpec): string {
   });
   const axisY = TOP + spec.panels.length * (PANEL_HEIGHT + GAP) - GAP;
   for (const t of xTicks)
-    out.push(
-      `<text x="${f(x(t))}" y="${axisY + 18}" text-anchor="middle">${tickLabel(t)}</text>`,
-    );
+    out.push(`<text x="${f(x(t))}" y="${axisY + 18}" text-anchor="middle">${tickLabel(t)}</text>`);
   out.push(
     `<text x="${f(LEFT + plotWidth / 2)}" y="${axisY + 36}" text-anchor="middle">seconds from the first send</text>`,
     '</svg>',

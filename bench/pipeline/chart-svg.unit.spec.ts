@@ -46,9 +46,9 @@ describe('the run chart (SVG)', () => {
 
   it('scales values onto the plot: 0 at the panel bottom, the top tick at its top', () => {
     const svg = chartSvg(spec());
-    // First panel: top 40, height 190, so y from 230 (0) to 40 (1,000, the top tick); x from 80
-    // (0 s) to 710 (10 s, the last tick).
-    expect(svg).toContain('<polyline points="80,230 710,40"');
+    // First panel: top 62, height 190, so y from 252 (0) to 62 (1,000, the top tick); x from 80
+    // (0 s) to 670 (10 s, the last tick).
+    expect(svg).toContain('<polyline points="80,252 670,62"');
     expect(svg).toMatch(/>1,000<\/text>/);
   });
 
@@ -67,7 +67,9 @@ describe('the run chart (SVG)', () => {
       { t: 4, v: 5 },
     ];
     expect(segments(points)).toEqual([points.slice(0, 2), points.slice(3)]);
-    const svg = chartSvg(spec({ panels: [{ title: 'p', unit: 'u', series: [{ name: 's', points }] }] }));
+    const svg = chartSvg(
+      spec({ panels: [{ title: 'p', unit: 'u', series: [{ name: 's', points }] }] }),
+    );
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg).not.toContain('NaN');
   });

@@ -83,7 +83,10 @@ export function timelineChart(o: {
         series: [
           ...stages.map((stage) => ({
             name: stage,
-            points: samples.map((s) => ({ t: at(s), v: Math.max(0, s.acked - (s.done[stage] ?? NaN)) })),
+            points: samples.map((s) => ({
+              t: at(s),
+              v: Math.max(0, s.acked - (s.done[stage] ?? NaN)),
+            })),
           })),
           ...ownLags.map((name) => ({
             name,

@@ -33,7 +33,13 @@ describe('the run timeline', () => {
       probes: [
         { readingId: 'p0', time: '', acceptedAt: T0 + 500, stateAt: T0 + 530 },
         // Shown before its answer came: no wait at all, not a negative one.
-        { readingId: 'p1', time: '', acceptedAt: T0 + 900, stateAt: T0 + 800, influxAt: T0 + 2_900 },
+        {
+          readingId: 'p1',
+          time: '',
+          acceptedAt: T0 + 900,
+          stateAt: T0 + 800,
+          influxAt: T0 + 2_900,
+        },
         { readingId: 'p2', time: '', acceptedAt: NaN },
       ],
     });

@@ -25,7 +25,14 @@ describe('the drain', () => {
     const lines: string[] = [];
     let n = 0;
     const catchingUp = () => Promise.resolve(done((n += 40)));
-    const o = { seconds: 1, progressMs: 0, pollMs: 1, say: (l: string) => lines.push(l) };
+    const o = {
+      seconds: 1,
+      progressMs: 0,
+      pollMs: 1,
+      say: (l: string) => lines.push(l),
+      isDrained: drained,
+      describe: behind,
+    };
     expect(await waitForDrain(100, catchingUp, o)).toBeGreaterThan(0);
     expect(n).toBe(120);
     expect(lines).toHaveLength(2);

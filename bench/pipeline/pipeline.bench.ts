@@ -12,6 +12,10 @@
 //       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
 //       [--no-peer] [--peer-seconds (--seconds)] [--peer-connections (--mqtt-connections, or 4)]
+//       [--embedded (npm start's one process instead: HTTP only, no baseline, no peer)]
+//
+// Through the load and the drain the stage counters are sampled about once a second; at the
+// end a chart of rate, lag and probe latency is written to tmp/bench-pipeline/<run>.svg.
 //
 // After Twinlog's run, on the same servers, the "TIG" peer (mosquitto -> Telegraf -> InfluxDB,
 // peer-run.ts) gets the same plant's readings, all over MQTT in the MQTT lane's message form, at
@@ -28,9 +32,10 @@ import { repoRoot } from '@twinlog/testing';
 import { arg, argOrZero } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
 import { writeRunChart } from './chart-file';
-import { behind, waitForDrain, type StageProgress } from './drain';
+import { behind, drained, waitForDrain, type StageProgress } from './drain';
+import { measureEmbedded } from './embedded-run';
 import { startLoad } from './load';
-import { ALARM_EVERY, distributedWatch, startProbes, type Probe } from './latency-probe';
+import { ALARM_EVERY, distributedWatch, startProbes } from './latency-probe';
 import type { LaneJob } from './load.worker';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import { laneTwins, type PlantShape } from './plant-load';
@@ -50,13 +55,13 @@ import {
 } from './stages';
 import {
   contractLine,
+  latencyRows,
   latencyTable,
   memoryTable,
   peerCountLine,
   priceOfGuarantees,
   rateTable,
   stageTable,
-  type LatencyRow,
   type ProcessMemory,
   type RateRow,
 } from './summary';
@@ -77,6 +82,8 @@ const PROFILE = process.argv.includes('--cpu-prof');
 // A latency probe reading every this many ms (0: none).
 const PROBE_MS = argOrZero('probe-ms', 200);
 const PEER = !process.argv.includes('--no-peer');
+// `npm start`'s all-in-one instead of the distributed services (embedded-run.ts).
+const EMBEDDED = process.argv.includes('--embedded');
 const PEER_SECONDS = arg('peer-seconds', SECONDS);
 const PEER_CONNECTIONS = arg('peer-connections', MQTT_CONNECTIONS || 4);
 const PROGRESS_MS = 5_000;
@@ -90,6 +97,21 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<number> {
+  if (EMBEDDED) {
+    const result = await measureEmbedded({
+      seconds: SECONDS,
+      rate: RATE,
+      twins: TWINS,
+      batch: BATCH,
+      twinsPerBatch: TWINS_PER_BATCH,
+      httpConnections: HTTP_CONNECTIONS,
+      drainSeconds: DRAIN_SECONDS,
+      probeMs: PROBE_MS,
+      say,
+    });
+    console.log(result.contract);
+    return result.code;
+  }
   const profileDir = PROFILE
     ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
     : undefined;
@@ -292,6 +314,8 @@ async function measure(stack: Stack): Promise<Measured> {
     progressMs: PROGRESS_MS,
     pollMs: 250,
     say,
+    isDrained: drained,
+    describe: behind,
   });
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
@@ -451,31 +475,6 @@ async function measure(stack: Stack): Promise<Measured> {
   };
 }
 
-function latencyRows(probes: Probe[]): LatencyRow[] {
-  if (probes.length === 0) return [];
-  const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
-    what,
-    // Seen before its answer arrived (the answer was slower than the pipeline): no wait at all.
-    samples: probes
-      .filter((p) => p[field] !== undefined)
-      .map((p) => Math.max(0, p[field]! - p.acceptedAt)),
-    unseen: probes.filter((p) => p[field] === undefined).length,
-  });
-  const alarms = probes.filter((p) => p.alarm);
-  return [
-    row('state visible (GET twin)', 'stateAt'),
-    row('InfluxDB point queryable', 'influxAt'),
-    {
-      what: 'AnomalyDetected read from the log',
-      samples: alarms
-        .filter((p) => p.anomalyAt !== undefined)
-        .map((p) => Math.max(0, p.anomalyAt! - p.acceptedAt)),
-      unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
-    },
-  ];
-}
-
-/** `--name value` as a number that may be 0, or the default. */
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

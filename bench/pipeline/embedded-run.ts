@@ -1,0 +1,334 @@
+// The pipeline bench against `npm start`'s embedded all-in-one (issue 24, "for the laptop
+// user"): one process, its own data directory, authentication on, the simulator off. The same
+// plant-shaped HTTP load, probes, tables, chart and contract line as the distributed run; the
+// stages are those the embedded mode has: the log (its telemetry stream, counted once the
+// process has stopped), twin state, the telemetry store (over the telemetry API) and the
+// anomaly worker. No raw Kafka baseline (there is no Kafka), no peer, and no MQTT lane: the
+// embedded process has no broker of its own (it takes MQTT only when MQTT_URL names one).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@twinlog/testing';
+import {
+  startTwinlogProcess,
+  type TwinlogProcess,
+} from '../../apps/all-in-one/src/testing/twinlog-process';
+import { writeRunChart } from './chart-file';
+import { waitForDrain } from './drain';
+import {
+  embeddedWatch,
+  figures,
+  pointsQueryable,
+  readingsFolded,
+  readingsInLog,
+  readingsJudged,
+  type EmbeddedEndpoints,
+} from './embedded-stages';
+import { ALARM_EVERY, startProbes } from './latency-probe';
+import { startLoad } from './load';
+import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
+import type { PlantShape } from './plant-load';
+import { RunTimeline, timelineChart } from './run-timeline';
+import { memoryOf } from './stack';
+import {
+  contractLine,
+  latencyRows,
+  latencyTable,
+  memoryTable,
+  rateTable,
+  stageTable,
+  type ProcessMemory,
+} from './summary';
+
+export interface EmbeddedOptions {
+  seconds: number;
+  /** Readings/s, 0 for as fast as it goes. */
+  rate: number;
+  twins: number;
+  batch: number;
+  twinsPerBatch: number;
+  httpConnections: number;
+  drainSeconds: number;
+  probeMs: number;
+  say: (line: string) => void;
+}
+
+interface Progress {
+  folded: number;
+  judged: number;
+  /** Counted only once the others are done (a query per twin): NaN until then. */
+  points: number;
+}
+
+const TWIN_TYPE = 'cnc-milling-machine';
+const STAGES = { folded: 'twin-state (folded)', judged: 'anomaly (judged)' };
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function measureEmbedded(
+  o: EmbeddedOptions,
+): Promise<{ code: number; contract: string }> {
+  const run = randomUUID().slice(0, 8);
+  const dataDir = mkdtempSync(join(tmpdir(), 'twinlog-bench-pipeline-embedded-'));
+  o.say(`starting the embedded all-in-one (npm start, simulator off, data in ${dataDir})...`);
+  const twinlog = await startTwinlogProcess(
+    {
+      TWINLOG_MODE: 'embedded',
+      TWINLOG_DATA_DIR: dataDir,
+      TWINLOG_HTTP_PORT: String(await freePort()),
+      TWINLOG_SIMULATOR: 'off',
+      TWINLOG_AUTH: 'on',
+      // Per key and service, 50/s by default: the probes alone poll twin-state 40 times a
+      // second, and the store's count asks once per twin. The bench measures the pipeline.
+      TWINLOG_RATE_LIMIT_PER_SECOND: '100000',
+      TWINLOG_RATE_LIMIT_BURST: '100000',
+      TWINLOG_LOG_FORMAT: 'json',
+      // A broker named for the distributed run is not the laptop's.
+      MQTT_URL: '',
+    },
+    300_000,
+  );
+  let code = 1;
+  try {
+    const apiKey = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+    const result = await measure(o, run, twinlog, { url: twinlog.url, apiKey }, dataDir);
+    code = result.code;
+    return result;
+  } finally {
+    await twinlog.stop();
+    if (code === 0) rmSync(dataDir, { recursive: true, force: true });
+    else o.say(`the process's data kept in ${dataDir}`);
+  }
+}
+
+async function measure(
+  o: EmbeddedOptions,
+  run: string,
+  twinlog: TwinlogProcess,
+  e: Required<EmbeddedEndpoints>,
+  dataDir: string,
+): Promise<{ code: number; contract: string }> {
+  const site = `bench-${run}`;
+  const shape: PlantShape = {
+    run,
+    site,
+    twinIds: Array.from({ length: o.twins }, (_, i) => `${site}-cnc-${i}`),
+    // As in the distributed run: room for 200,000 readings/s before the readings reach now.
+    startMs: Date.now() - 3_600_000 - o.seconds * 50_000,
+  };
+  const probeTwin = `${site}-probe`;
+  const registeredAt = Date.now();
+  await registerPlant(e, [...shape.twinIds, probeTwin], site);
+  o.say(
+    `${o.twins} twins (${TWIN_TYPE}, 4 properties), ${o.rate > 0 ? `${int(o.rate)} readings/s` : 'as fast as it goes'} for ${o.seconds} s: HTTP batches of ${o.batch} over ${o.twinsPerBatch} twins on ${o.httpConnections} connections; no MQTT lane (the embedded process has no broker of its own)`,
+  );
+  const before = { folded: await readingsFolded(e), judged: await readingsJudged(e) };
+  const pid = twinlog.child.pid!;
+  const timeline = new RunTimeline(1_000);
+  let ackedNow = () => 0;
+  let countPoints = false;
+  const sample = async (): Promise<Progress> => {
+    const [folded, judged] = await Promise.all([
+      readingsFolded(e).catch(() => NaN),
+      readingsJudged(e).catch(() => NaN),
+    ]);
+    const p: Progress = {
+      folded: folded - before.folded,
+      judged: judged - before.judged,
+      points: countPoints
+        ? await pointsQueryable(e, [...shape.twinIds, probeTwin], shape.startMs).catch(() => NaN)
+        : NaN,
+    };
+    timeline.offer({
+      at: Date.now(),
+      acked: ackedNow(),
+      done: { [STAGES.folded]: p.folded, [STAGES.judged]: p.judged },
+    });
+    return p;
+  };
+  const behind = (acked: number, p: Progress) => {
+    const n = (done: number) => (Number.isNaN(done) ? '?' : int(Math.max(0, acked - done)));
+    return `twin-state ${n(p.folded)}, anomaly ${n(p.judged)} readings behind${countPoints ? `; telemetry store ${n(p.points)} points behind` : ''}`;
+  };
+
+  const startedAt = Date.now();
+  timeline.offer({ at: startedAt, acked: 0, done: { [STAGES.folded]: 0, [STAGES.judged]: 0 } });
+  const load = startLoad([
+    {
+      lane: 'http',
+      shape,
+      twins: shape.twinIds,
+      url: e.url,
+      apiKey: e.apiKey,
+      rate: o.rate,
+      connections: o.httpConnections,
+      batch: o.batch,
+      twinsPerBatch: o.twinsPerBatch,
+      window: 1,
+    },
+  ]);
+  const probes =
+    o.probeMs > 0
+      ? startProbes({
+          ingestion: e.url,
+          twinState: e.url,
+          apiKey: e.apiKey,
+          watch: embeddedWatch(e, probeTwin, registeredAt - 60_000),
+          twinId: probeTwin,
+          everyMs: o.probeMs,
+          run,
+        })
+      : undefined;
+  ackedNow = () => load.acked() + (probes?.acked() ?? 0);
+  let memory: ProcessMemory = { process: 'all-in-one (embedded)', peakMb: 0, steadyMb: 0 };
+  let lastAcked = 0;
+  let lastAt = startedAt;
+  while (Date.now() - startedAt < o.seconds * 1000) {
+    const wait = Math.min(1_000, o.seconds * 1000 - (Date.now() - startedAt));
+    await Promise.race([new Promise((r) => setTimeout(r, wait)), load.failed]);
+    const acked = load.acked();
+    const progress = await sample();
+    const now = Date.now();
+    if (now - lastAt < 5_000 && now - startedAt < o.seconds * 1000) continue;
+    o.say(
+      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, progress)}; RSS ${int(memoryOf(pid).rssMb)} MB`,
+    );
+    lastAcked = acked;
+    lastAt = now;
+  }
+  const [reports] = await Promise.all([load.stop(), probes?.stop()]);
+  const probesSeen = probes?.settle(o.drainSeconds * 1000);
+  const loadEnd = Date.now();
+  const m = memoryOf(pid);
+  memory = { ...memory, peakMb: m.peakMb, steadyMb: m.rssMb };
+  const acknowledged = load.acked() + (probes?.acked() ?? 0);
+  for (const [lane, r] of Object.entries(reports))
+    o.say(
+      `${lane}: ${int(r.acked)} readings acknowledged, ${r.rejected} rejected, ${r.retries} resends${r.firstError ? `; first refusal: ${r.firstError}` : ''}`,
+    );
+
+  // Twin state and the anomaly worker first; then the store, a query per twin, until it holds all.
+  const counted = (a: number, p: Progress) => p.folded >= a && p.judged >= a;
+  const drainedAt = await waitForDrain(acknowledged, sample, {
+    seconds: o.drainSeconds,
+    progressMs: 5_000,
+    pollMs: 250,
+    say: o.say,
+    isDrained: (a, p) => {
+      if (counted(a, p)) countPoints = true;
+      return counted(a, p) && p.points >= a;
+    },
+    describe: behind,
+  });
+  if (!drainedAt)
+    o.say(
+      `the pipeline did not drain within ${o.drainSeconds} s: counting what each stage holds now`,
+    );
+  const endAt = drainedAt || Date.now();
+  countPoints = true;
+  const final = await sample();
+  const probed = (await probesSeen) ?? [];
+  const m2 = memoryOf(pid);
+  memory = { ...memory, peakMb: m2.peakMb };
+
+  // The log is counted from its file, as the topic is read from its start in the distributed run.
+  await twinlog.stopCleanly();
+  const inLog = await readingsInLog(dataDir, `${site}-`);
+  const topic: StageCount = { stage: 'event log (telemetry stream)', readings: inLog };
+  const consumers: StageCount[] = [
+    { stage: 'twin state (folded)', readings: final.folded },
+    { stage: 'telemetry store (queryable points)', readings: final.points },
+    { stage: 'anomaly worker (judged)', readings: final.judged },
+  ];
+  const verdict = accountLosses(acknowledged, topic, consumers);
+  const chartFile = writeRunChart(
+    `${run}-embedded`,
+    timelineChart({
+      title: `bench:pipeline ${run} (embedded, one process): ${o.twins} twins over HTTP, ${o.rate > 0 ? `${int(o.rate)} readings/s asked` : 'as fast as it goes'}, ${o.seconds} s of load, then the drain`,
+      startedAt,
+      loadEndedAt: loadEnd,
+      samples: timeline.samples,
+      probes: probed,
+    }),
+  );
+
+  console.log('');
+  console.log(
+    rateTable(
+      [
+        {
+          system: 'twinlog embedded pipeline',
+          readings: acknowledged,
+          seconds: (endAt - startedAt) / 1000,
+          what: 'first send to every stage drained',
+        },
+        {
+          system: 'twinlog embedded intake',
+          readings: acknowledged,
+          seconds: (loadEnd - startedAt) / 1000,
+          what: 'acknowledged to the senders',
+        },
+      ],
+      'none',
+    ),
+  );
+  console.log(
+    'no raw Kafka baseline (the embedded mode has no Kafka) and no TIG peer; HTTP only (no MQTT broker in the embedded mode)',
+  );
+  console.log('');
+  console.log(stageTable(acknowledged, topic, consumers));
+  console.log('');
+  console.log(memoryTable([memory]));
+  const latencies = latencyRows(probed, 'telemetry store');
+  if (latencies.length) {
+    console.log('');
+    console.log(
+      `latency probes: one reading every ${o.probeMs} ms for one twin of its own, every ${ALARM_EVERY}th above its alarm limit${o.rate > 0 ? '' : ', while the load went as fast as it could (a queue, not a latency: give --rate for one)'}; the store polled over the telemetry API, AnomalyDetected over the audit trail`,
+    );
+    console.log(latencyTable(latencies));
+  }
+  console.log('');
+  console.log(`chart of rate, lag and latency over the run: ${chartFile}`);
+  console.log('');
+  if (!drainedAt) console.log(`FAIL: not drained within ${o.drainSeconds} s`);
+  for (const line of describeDifferences(verdict, drainedAt > 0)) console.log(`FAIL: ${line}`);
+  return {
+    code: verdict.differences.length === 0 && drainedAt ? 0 : 1,
+    contract: contractLine(acknowledged / ((endAt - startedAt) / 1000), verdict.lost),
+  };
+}
+
+/** Registers the plant over the one port, then waits until every service knows the twins. */
+async function registerPlant(
+  e: Required<EmbeddedEndpoints>,
+  twinIds: string[],
+  site: string,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < twinIds.length) {
+        const twinId = twinIds[next++]!;
+        const answer = await fetch(`${e.url}/v1/twins`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${e.apiKey}` },
+          body: JSON.stringify({
+            twinId,
+            twinType: TWIN_TYPE,
+            site,
+            commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
+          }),
+        });
+        if (answer.status !== 201)
+          throw new Error(`registering ${twinId}: HTTP ${answer.status} ${await answer.text()}`);
+      }
+    }),
+  );
+  for (const deadline = Date.now() + 60_000; ;) {
+    const known = Object.values(await figures(e)).filter((f) => f['twins'] !== undefined);
+    if (known.length > 0 && known.every((f) => f['twins']! >= twinIds.length)) return;
+    if (Date.now() > deadline)
+      throw new Error('the services did not all know the twins after 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -97,7 +97,7 @@ export function chartSvg(spec: ChartSpec): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
     `<title>${escape(spec.title)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="22" font-size="15" font-weight="bold">${escape(spec.title)}</text>`,
+    `<text x="${LEFT}" y="22" font-size="13" font-weight="bold">${escape(spec.title)}</text>`,
   ];
   spec.panels.forEach((panel, i) => {
     const top = TOP + i * (PANEL_HEIGHT + GAP);

@@ -102,7 +102,12 @@ export async function readingsInLog(dataDir: string, twinPrefix: string): Promis
  * probes are written in the order sent, so k points are the first k probes), AnomalyDetected
  * read from its audit trail.
  */
-export function embeddedWatch(e: EmbeddedEndpoints, twinId: string, fromMs: number): ProbeWatch {
+export function embeddedWatch(
+  e: EmbeddedEndpoints,
+  twinId: string,
+  fromMs: number,
+  pollMs: number,
+): ProbeWatch {
   return {
     store: async (probes) => {
       const k = await twinPoints(e, twinId, ['temperature'], fromMs);
@@ -124,7 +129,7 @@ export function embeddedWatch(e: EmbeddedEndpoints, twinId: string, fromMs: numb
           ).catch(() => ({ events: [] }));
           // AnomalyDetected names the reading that opened its episode (`…:{readingId}`).
           for (const event of page.events) found(event.data.episodeId.split(':').pop()!);
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, pollMs));
         }
       })();
       return {

@@ -34,6 +34,13 @@ export interface ProbeOptions {
   twinId: string;
   everyMs: number;
   run: string;
+  /**
+   * How often the state and the store are polled (the resolution of their latencies), 25 and
+   * 100 ms by default: in the embedded mode every poll runs on the measured process's one
+   * event loop, and polls as tight as these slowed its intake by an order of magnitude.
+   */
+  pollStateMs?: number;
+  pollStoreMs?: number;
 }
 
 /** The places a probe is looked for besides the twin's state, which depend on the mode. */
@@ -154,14 +161,14 @@ export function startProbes(o: ProbeOptions) {
         'temperature'
       ]?.occurredAt;
       if (newest) seenUpTo('stateAt', (p) => p.time <= newest);
-      await new Promise((r) => setTimeout(r, POLL_STATE_MS));
+      await new Promise((r) => setTimeout(r, o.pollStateMs ?? POLL_STATE_MS));
     }
   })();
   const storePoller = (async () => {
     while (!ended && (!sent || pending('influxAt'))) {
       const shown = await o.watch.store(probes).catch(() => undefined);
       if (shown) seenUpTo('influxAt', shown);
-      await new Promise((r) => setTimeout(r, POLL_INFLUX_MS));
+      await new Promise((r) => setTimeout(r, o.pollStoreMs ?? POLL_INFLUX_MS));
     }
   })();
   const anomalies = o.watch.anomalies((readingId) => {

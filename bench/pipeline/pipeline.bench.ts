@@ -348,7 +348,7 @@ async function measure(stack: Stack): Promise<Measured> {
       samples: timeline.samples.map((x) => ({
         ...x,
         lags: {
-          [`${WRITER_LAG} x ${perEvent.toFixed(0)} readings/event`]:
+          [`InfluxDB writer (lag ×${perEvent.toFixed(0)}/event)`]:
             (x.lags?.[WRITER_LAG] ?? NaN) * perEvent,
         },
       })),

@@ -24,6 +24,25 @@ export function behind(acknowledged: number, s: StageProgress): string {
   return `twin-state ${n(s.folded)}, anomaly ${n(s.judged)}, maintenance ${n(s.seen)} readings behind; InfluxDB writer ${lag} events behind`;
 }
 
+/** The embedded mode's stages: no maintenance count, no writer lag, the store counted directly. */
+export interface EmbeddedProgress {
+  folded: number;
+  judged: number;
+  /** Counted only once the others are done (a query per twin): NaN until then. */
+  points: number;
+}
+
+export function embeddedDrained(acknowledged: number, s: EmbeddedProgress): boolean {
+  return s.folded >= acknowledged && s.judged >= acknowledged && s.points >= acknowledged;
+}
+
+export function embeddedBehind(acknowledged: number, s: EmbeddedProgress): string {
+  const n = (done: number) =>
+    Number.isNaN(done) ? '?' : Math.max(0, acknowledged - done).toLocaleString('en-US');
+  const store = Number.isNaN(s.points) ? '' : `; telemetry store ${n(s.points)} points behind`;
+  return `twin-state ${n(s.folded)}, anomaly ${n(s.judged)} readings behind${store}`;
+}
+
 /**
  * Samples the stages until every one holds what was acknowledged, or `seconds` pass; says how
  * far behind they are every `progressMs`. Resolves with when they had drained, 0 if they did not.

@@ -141,3 +141,42 @@ export function embeddedWatch(
     },
   };
 }
+
+/** Registers the plant over the one port, then waits until every service knows the twins. */
+export async function registerPlant(
+  e: EmbeddedEndpoints,
+  twinIds: string[],
+  twinType: string,
+  site: string,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < twinIds.length) {
+        const twinId = twinIds[next++]!;
+        const answer = await fetch(`${e.url}/v1/twins`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(e.apiKey ? { authorization: `Bearer ${e.apiKey}` } : {}),
+          },
+          body: JSON.stringify({
+            twinId,
+            twinType,
+            site,
+            commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
+          }),
+        });
+        if (answer.status !== 201)
+          throw new Error(`registering ${twinId}: HTTP ${answer.status} ${await answer.text()}`);
+      }
+    }),
+  );
+  for (const deadline = Date.now() + 60_000; ;) {
+    const known = Object.values(await figures(e)).filter((f) => f['twins'] !== undefined);
+    if (known.length > 0 && known.every((f) => f['twins']! >= twinIds.length)) return;
+    if (Date.now() > deadline)
+      throw new Error('the services did not all know the twins after 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -54,9 +54,10 @@ export function niceTicks(max: number, count = 5): number[] {
   }
 }
 
-/** 1,234 / 12.5k / 3.2M: short enough for an axis. */
-export function tickLabel(v: number): string {
-  const abs = Math.abs(v);
+/** 1,234 / 12.5k / 3.2M: short enough for an axis; `scale` (its largest tick) keeps one unit per axis. */
+export function tickLabel(v: number, scale = Math.abs(v)): string {
+  if (v === 0) return '0';
+  const abs = Math.max(Math.abs(v), scale);
   if (abs >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
   if (abs >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
   return Number(v.toPrecision(4)).toLocaleString('en-US');
@@ -114,7 +115,7 @@ export function chartSvg(spec: ChartSpec): string {
     for (const v of yTicks)
       out.push(
         `<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#dddddd"/>`,
-        `<text x="${LEFT - 6}" y="${f(y(v) + 4)}" text-anchor="end">${tickLabel(v)}</text>`,
+        `<text x="${LEFT - 6}" y="${f(y(v) + 4)}" text-anchor="end">${tickLabel(v, yEnd)}</text>`,
       );
     for (const t of xTicks)
       out.push(
@@ -151,7 +152,9 @@ export function chartSvg(spec: ChartSpec): string {
   });
   const axisY = TOP + spec.panels.length * (PANEL_HEIGHT + GAP) - GAP;
   for (const t of xTicks)
-    out.push(`<text x="${f(x(t))}" y="${axisY + 18}" text-anchor="middle">${tickLabel(t)}</text>`);
+    out.push(
+      `<text x="${f(x(t))}" y="${axisY + 18}" text-anchor="middle">${tickLabel(t, xEnd)}</text>`,
+    );
   out.push(
     `<text x="${f(LEFT + plotWidth / 2)}" y="${axisY + 36}" text-anchor="middle">seconds from the first send</text>`,
     '</svg>',

@@ -90,5 +90,9 @@ describe('the run chart (SVG)', () => {
     expect(tickLabel(1500)).toBe('1,500');
     expect(tickLabel(25_000)).toBe('25k');
     expect(tickLabel(3_200_000)).toBe('3.2M');
+    // One unit along an axis: 5,000 on an axis up to 15k reads 5k.
+    expect(tickLabel(5_000, 15_000)).toBe('5k');
+    expect(tickLabel(0, 15_000)).toBe('0');
+    expect(tickLabel(500_000, 1_000_000)).toBe('0.5M');
   });
 });

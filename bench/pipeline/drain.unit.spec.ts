@@ -1,4 +1,11 @@
-import { behind, drained, waitForDrain, type StageProgress } from './drain';
+import {
+  behind,
+  drained,
+  embeddedBehind,
+  embeddedDrained,
+  waitForDrain,
+  type StageProgress,
+} from './drain';
 
 const done = (n: number, writerLag = 0): StageProgress => ({
   folded: n,
@@ -25,12 +32,33 @@ describe('the drain', () => {
     const lines: string[] = [];
     let n = 0;
     const catchingUp = () => Promise.resolve(done((n += 40)));
-    const o = { seconds: 1, progressMs: 0, pollMs: 1, say: (l: string) => lines.push(l) };
+    const o = {
+      seconds: 1,
+      progressMs: 0,
+      pollMs: 1,
+      say: (l: string) => lines.push(l),
+      isDrained: drained,
+      describe: behind,
+    };
     expect(await waitForDrain(100, catchingUp, o)).toBeGreaterThan(0);
     expect(n).toBe(120);
     expect(lines).toHaveLength(2);
     expect(await waitForDrain(100, () => Promise.resolve(done(0)), { ...o, seconds: 0.05 })).toBe(
       0,
+    );
+  });
+
+  it('in the embedded mode, is over once the store holds everything too', () => {
+    const all = { folded: 100, judged: 100, points: 100 };
+    expect(embeddedDrained(100, all)).toBe(true);
+    // Not yet counted (NaN) is not drained.
+    expect(embeddedDrained(100, { ...all, points: NaN })).toBe(false);
+    expect(embeddedDrained(100, { ...all, judged: 98 })).toBe(false);
+    expect(embeddedBehind(100, { folded: 100, judged: NaN, points: NaN })).toBe(
+      'twin-state 0, anomaly ? readings behind',
+    );
+    expect(embeddedBehind(100, { ...all, points: 40 })).toBe(
+      'twin-state 0, anomaly 0 readings behind; telemetry store 60 points behind',
     );
   });
 });

@@ -46,7 +46,9 @@ export function accountLosses(
         expected: topic.readings,
         actual: c.readings,
       });
-  const fewest = Math.min(topic.readings, ...consumers.map((c) => c.readings));
+  // A stage that could not be counted (NaN) proves nothing held: as good as none for the loss.
+  const held = (n: number) => (Number.isNaN(n) ? 0 : n);
+  const fewest = Math.min(held(topic.readings), ...consumers.map((c) => held(c.readings)));
   return { lost: Math.max(0, acknowledged - fewest), differences };
 }
 
@@ -57,8 +59,10 @@ export function accountLosses(
  */
 export function describeDifferences(verdict: LossVerdict, settled = true): string[] {
   return verdict.differences.map(({ stage, from, expected, actual }) =>
-    actual < expected
-      ? `${(expected - actual).toLocaleString('en-US')} readings went missing between ${from} and ${stage} (${actual.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')})`
-      : `${(actual - expected).toLocaleString('en-US')} readings too many in ${stage} against ${from} (${actual.toLocaleString('en-US')} for ${expected.toLocaleString('en-US')})${settled ? ': duplicates' : ', counted later while still moving'}`,
+    Number.isNaN(actual)
+      ? `${stage} could not be counted (it did not answer): none of its ${expected.toLocaleString('en-US')} readings from ${from} proven`
+      : actual < expected
+        ? `${(expected - actual).toLocaleString('en-US')} readings went missing between ${from} and ${stage} (${actual.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')})`
+        : `${(actual - expected).toLocaleString('en-US')} readings too many in ${stage} against ${from} (${actual.toLocaleString('en-US')} for ${expected.toLocaleString('en-US')})${settled ? ': duplicates' : ', counted later while still moving'}`,
   );
 }

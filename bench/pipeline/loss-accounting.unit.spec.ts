@@ -43,4 +43,15 @@ describe('the loss accounting', () => {
     // Before the drain ended the later count may simply have moved on.
     expect(describeDifferences(verdict, false)[0]).toMatch(/counted later while still moving$/);
   });
+
+  it('fails a stage that could not be counted, and proves none of its readings', () => {
+    const verdict = accountLosses(1000, topic(1000), [
+      { stage: 'twin state', readings: 1000 },
+      { stage: 'telemetry store', readings: NaN },
+    ]);
+    expect(verdict.lost).toBe(1000);
+    expect(describeDifferences(verdict)).toEqual([
+      'telemetry store could not be counted (it did not answer): none of its 1,000 readings from telemetry topic proven',
+    ]);
+  });
 });

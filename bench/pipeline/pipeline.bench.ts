@@ -12,6 +12,10 @@
 //       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
 //       [--no-peer] [--peer-seconds (--seconds)] [--peer-connections (--mqtt-connections, or 4)]
+//       [--embedded (npm start's one process instead: HTTP only, no baseline, no peer)]
+//
+// Through the load and the drain the stage counters are sampled about once a second; at the
+// end a chart of rate, lag and probe latency is written to tmp/bench-pipeline/<run>.svg.
 //
 // After Twinlog's run, on the same servers, the "TIG" peer (mosquitto -> Telegraf -> InfluxDB,
 // peer-run.ts) gets the same plant's readings, all over MQTT in the MQTT lane's message form, at
@@ -27,14 +31,17 @@ import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@twinlog/testing';
 import { arg, argOrZero } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
-import { behind, waitForDrain, type StageProgress } from './drain';
+import { writeRunChart } from './chart-file';
+import { behind, drained, waitForDrain, type StageProgress } from './drain';
+import { measureEmbedded } from './embedded-run';
 import { startLoad } from './load';
-import { ALARM_EVERY, startProbes, type Probe } from './latency-probe';
+import { ALARM_EVERY, distributedWatch, startProbes } from './latency-probe';
 import type { LaneJob } from './load.worker';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import { laneTwins, type PlantShape } from './plant-load';
 import { runPeer, type PeerResult } from './peer-run';
 import { rawPipe } from './raw-baseline';
+import { RunTimeline, timelineChart } from './run-timeline';
 import { memoryOf, registerPlant, startStack, type Stack } from './stack';
 import {
   groupLag,
@@ -48,13 +55,13 @@ import {
 } from './stages';
 import {
   contractLine,
+  latencyRows,
   latencyTable,
   memoryTable,
   peerCountLine,
   priceOfGuarantees,
   rateTable,
   stageTable,
-  type LatencyRow,
   type ProcessMemory,
   type RateRow,
 } from './summary';
@@ -75,16 +82,36 @@ const PROFILE = process.argv.includes('--cpu-prof');
 // A latency probe reading every this many ms (0: none).
 const PROBE_MS = argOrZero('probe-ms', 200);
 const PEER = !process.argv.includes('--no-peer');
+// `npm start`'s all-in-one instead of the distributed services (embedded-run.ts).
+const EMBEDDED = process.argv.includes('--embedded');
 const PEER_SECONDS = arg('peer-seconds', SECONDS);
 const PEER_CONNECTIONS = arg('peer-connections', MQTT_CONNECTIONS || 4);
 const PROGRESS_MS = 5_000;
+// The chart's resolution: the stage counters are read about this often through the run.
+const SAMPLE_MS = 1_000;
 const TWIN_TYPE = 'cnc-milling-machine';
 const RAW = 'raw kafkajs';
+const WRITER_LAG = 'InfluxDB writer (group lag)';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<number> {
+  if (EMBEDDED) {
+    const result = await measureEmbedded({
+      seconds: SECONDS,
+      rate: RATE,
+      twins: TWINS,
+      batch: BATCH,
+      twinsPerBatch: TWINS_PER_BATCH,
+      httpConnections: HTTP_CONNECTIONS,
+      drainSeconds: DRAIN_SECONDS,
+      probeMs: PROBE_MS,
+      say,
+    });
+    console.log(result.contract);
+    return result.code;
+  }
   const profileDir = PROFILE
     ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
     : undefined;
@@ -192,7 +219,9 @@ async function measure(stack: Stack): Promise<Measured> {
         : ''),
   );
 
-  // Counts and lags of every stage, relative to this run's start.
+  // Counts and lags of every stage, relative to this run's start; each look is kept for the chart.
+  const timeline = new RunTimeline(SAMPLE_MS);
+  let ackedNow = () => 0;
   const sample = async (): Promise<StageProgress> => {
     const [folded, judged, seen, writerLag] = await Promise.all([
       readingsFolded(endpoints),
@@ -200,12 +229,23 @@ async function measure(stack: Stack): Promise<Measured> {
       readingsSeenByMaintenance(endpoints),
       groupLag(admin, writerGroup, telemetryTopic(endpoints)).catch(() => NaN),
     ]);
-    return {
+    const progress = {
       folded: folded - before.folded,
       judged: judged - before.judged,
       seen: seen - before.seen,
       writerLag,
     };
+    timeline.offer({
+      at: Date.now(),
+      acked: ackedNow(),
+      done: {
+        'twin-state (folded)': progress.folded,
+        'anomaly (judged)': progress.judged,
+        'maintenance (seen)': progress.seen,
+      },
+      lags: { [WRITER_LAG]: writerLag },
+    });
+    return progress;
   };
 
   const startedAt = Date.now();
@@ -214,12 +254,21 @@ async function measure(stack: Stack): Promise<Measured> {
     PROBE_MS > 0
       ? startProbes({
           ingestion: stack.url('ingestion'),
-          endpoints,
+          twinState: endpoints.twinState,
+          ...(stack.apiKey ? { apiKey: stack.apiKey } : {}),
+          watch: distributedWatch(endpoints, probeTwin),
           twinId: probeTwin,
           everyMs: PROBE_MS,
           run: stack.run,
         })
       : undefined;
+  ackedNow = () => load.acked() + (probes?.acked() ?? 0);
+  timeline.offer({
+    at: startedAt,
+    acked: 0,
+    done: { 'twin-state (folded)': 0, 'anomaly (judged)': 0, 'maintenance (seen)': 0 },
+    lags: { [WRITER_LAG]: 0 },
+  });
   let lastAcked = 0;
   let lastAt = startedAt;
   const memory = new Map<string, ProcessMemory>();
@@ -235,13 +284,15 @@ async function measure(stack: Stack): Promise<Measured> {
     }
   };
   while (Date.now() - startedAt < SECONDS * 1000) {
-    const wait = Math.min(PROGRESS_MS, SECONDS * 1000 - (Date.now() - startedAt));
+    const wait = Math.min(SAMPLE_MS, SECONDS * 1000 - (Date.now() - startedAt));
     await Promise.race([new Promise((r) => setTimeout(r, wait)), load.failed]);
     const acked = load.acked();
+    const progress = await sample();
     const now = Date.now();
+    if (now - lastAt < PROGRESS_MS && now - startedAt < SECONDS * 1000) continue;
     sampleMemory(false);
     say(
-      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, await sample())}`,
+      `[+${Math.round((now - startedAt) / 1000)}s] ${int(((acked - lastAcked) * 1000) / (now - lastAt))} readings/s acknowledged (${int(acked)} in all); ${behind(acked, progress)}`,
     );
     lastAcked = acked;
     lastAt = now;
@@ -263,12 +314,15 @@ async function measure(stack: Stack): Promise<Measured> {
     progressMs: PROGRESS_MS,
     pollMs: 250,
     say,
+    isDrained: drained,
+    describe: behind,
   });
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
 
-  const latencies = latencyRows((await probesSeen) ?? []);
+  const probed = (await probesSeen) ?? [];
+  const latencies = latencyRows(probed);
 
   // The counts, stage by stage.
   say('counting the telemetry topic and InfluxDB...');
@@ -282,6 +336,25 @@ async function measure(stack: Stack): Promise<Measured> {
     await new Promise((r) => setTimeout(r, 1_000));
     points = await pointsInInflux(endpoints, shape.startMs);
   }
+  const perEvent = inTopic.messages > 0 ? inTopic.readings / inTopic.messages : 1;
+  const chartFile = writeRunChart(
+    stack.run,
+    timelineChart({
+      title: `bench:pipeline ${stack.run} (distributed): ${TWINS} twins, ${RATE > 0 ? `${int(RATE)} readings/s asked` : 'as fast as it goes'}, ${SECONDS} s of load, then the drain`,
+      startedAt,
+      loadEndedAt: loadEnd,
+      // The writer's lag is in events: in readings (at the run's mean readings per event) it
+      // shares the other stages' axis.
+      samples: timeline.samples.map((x) => ({
+        ...x,
+        lags: {
+          [`InfluxDB writer (lag ×${perEvent.toFixed(0)}/event)`]:
+            (x.lags?.[WRITER_LAG] ?? NaN) * perEvent,
+        },
+      })),
+      probes: probed,
+    }),
+  );
   const topic: StageCount = { stage: 'telemetry topic', readings: inTopic.readings };
   const consumers: StageCount[] = [
     { stage: 'twin state (folded)', readings: final.folded },
@@ -382,6 +455,8 @@ async function measure(stack: Stack): Promise<Measured> {
     console.log(latencyTable(latencies));
   }
   console.log('');
+  console.log(`chart of rate, lag and latency over the run: ${chartFile}`);
+  console.log('');
   if (!drainedAt)
     console.log(
       `FAIL: not drained within ${DRAIN_SECONDS} s: the counts were still moving (a broker-acknowledged MQTT reading may not be in the topic yet)`,
@@ -400,31 +475,6 @@ async function measure(stack: Stack): Promise<Measured> {
   };
 }
 
-function latencyRows(probes: Probe[]): LatencyRow[] {
-  if (probes.length === 0) return [];
-  const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
-    what,
-    // Seen before its answer arrived (the answer was slower than the pipeline): no wait at all.
-    samples: probes
-      .filter((p) => p[field] !== undefined)
-      .map((p) => Math.max(0, p[field]! - p.acceptedAt)),
-    unseen: probes.filter((p) => p[field] === undefined).length,
-  });
-  const alarms = probes.filter((p) => p.alarm);
-  return [
-    row('state visible (GET twin)', 'stateAt'),
-    row('InfluxDB point queryable', 'influxAt'),
-    {
-      what: 'AnomalyDetected read from the log',
-      samples: alarms
-        .filter((p) => p.anomalyAt !== undefined)
-        .map((p) => Math.max(0, p.anomalyAt! - p.acceptedAt)),
-      unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
-    },
-  ];
-}
-
-/** `--name value` as a number that may be 0, or the default. */
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,4 +1,5 @@
 import { quantile } from '@twinlog/analytics';
+import type { Probe } from './latency-probe';
 import type { StageCount } from './loss-accounting';
 
 /**
@@ -69,10 +70,12 @@ export function stageTable(
 ): string {
   const row = (s: StageCount, expected: number) => [
     s.stage,
-    int(s.readings),
-    s.readings === expected
-      ? 'ok'
-      : `${s.readings < expected ? '-' : '+'}${int(Math.abs(s.readings - expected))}`,
+    Number.isNaN(s.readings) ? '?' : int(s.readings),
+    Number.isNaN(s.readings)
+      ? 'not counted'
+      : s.readings === expected
+        ? 'ok'
+        : `${s.readings < expected ? '-' : '+'}${int(Math.abs(s.readings - expected))}`,
   ];
   return table(
     ['stage', 'readings', 'difference'],
@@ -140,4 +143,29 @@ export function peerCountLine(published: number, points: number): string {
         ? `${int(published - points)} MISSING`
         : `${int(points - published)} more than published`;
   return `TIG peer: ${int(published)} readings acknowledged by the broker, ${int(points)} points queryable in InfluxDB: ${difference}`;
+}
+
+/** The probes' latencies from acceptance: to the state, to the telemetry store, to AnomalyDetected. */
+export function latencyRows(probes: Probe[], store = 'InfluxDB'): LatencyRow[] {
+  if (probes.length === 0) return [];
+  const row = (what: string, field: 'stateAt' | 'influxAt'): LatencyRow => ({
+    what,
+    // Seen before its answer arrived (the answer was slower than the pipeline): no wait at all.
+    samples: probes
+      .filter((p) => p[field] !== undefined)
+      .map((p) => Math.max(0, p[field]! - p.acceptedAt)),
+    unseen: probes.filter((p) => p[field] === undefined).length,
+  });
+  const alarms = probes.filter((p) => p.alarm);
+  return [
+    row('state visible (GET twin)', 'stateAt'),
+    row(`${store} point queryable`, 'influxAt'),
+    {
+      what: 'AnomalyDetected read from the log',
+      samples: alarms
+        .filter((p) => p.anomalyAt !== undefined)
+        .map((p) => Math.max(0, p.anomalyAt! - p.acceptedAt)),
+      unseen: alarms.filter((p) => p.anomalyAt === undefined).length,
+    },
+  ];
 }

@@ -29,6 +29,7 @@ describe('the pipeline summary', () => {
     const text = stageTable(1000, { stage: 'telemetry topic', readings: 1000 }, [
       { stage: 'twin state', readings: 1000 },
       { stage: 'InfluxDB', readings: 997 },
+      { stage: 'anomaly', readings: NaN },
     ]);
     expect(text.split('\n').map((l) => l.trimEnd().split(/\s{2,}/))).toEqual([
       ['stage', 'readings', 'difference'],
@@ -36,6 +37,7 @@ describe('the pipeline summary', () => {
       ['telemetry topic', '1,000', 'ok'],
       ['twin state', '1,000', 'ok'],
       ['InfluxDB', '997', '-3'],
+      ['anomaly', '?', 'not counted'],
     ]);
   });
 

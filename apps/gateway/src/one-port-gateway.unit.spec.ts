@@ -181,3 +181,42 @@ describe('the one-port gateway when services are down', () => {
     }
   });
 });
+
+describe("the one-port gateway's readiness when every service is ready", () => {
+  it("passes on each service's own figures (numbers only), as nothing else behind one port can", async () => {
+    const upstream = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          req.url === '/health/ready'
+            ? { status: 'ready', twins: 3, readingsFolded: 120, note: 'not a figure' }
+            : {},
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const gateway = await startOnePortGateway(
+      Object.fromEntries(SERVICES.map((s) => [s, url])) as Record<ServiceName, string>,
+      '127.0.0.1',
+      0,
+    );
+    try {
+      const ready = await fetch(`${gateway.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as {
+        ready: boolean;
+        services: Record<string, string>;
+        figures: Record<string, Record<string, number>>;
+      };
+      expect(body.ready).toBe(true);
+      expect(body.services['twin-state']).toBe('ready');
+      expect(body.figures['twin-state']).toEqual({ twins: 3, readingsFolded: 120 });
+      expect(Object.keys(body.figures).sort()).toEqual([...SERVICES].sort());
+    } finally {
+      await gateway.close();
+      upstream.closeAllConnections();
+      upstream.close();
+    }
+  });
+});

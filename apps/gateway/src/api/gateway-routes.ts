@@ -4,6 +4,8 @@ import { z } from 'zod';
 const READINESS = z.object({
   ready: z.literal(true),
   services: z.record(z.string(), z.enum(['ready', 'starting', 'down'])),
+  /** Each ready service's own figures, e.g. `twin-state: { twins, readingsFolded }`. */
+  figures: z.record(z.string(), z.record(z.string(), z.number())),
 });
 
 /** What the gateway answers itself. */

@@ -197,6 +197,12 @@ function episodesOf(detector: PropertyDetector, settings: MonitorSettings): Epis
 }
 
 /**
+ * The most a detector's episode is raised to. A stuck sensor says the machine is no longer
+ * watched, not that it is failing: alarm at most, never a critical page at night.
+ */
+const CEILING: Readonly<Record<string, Severity>> = { flatline: 'alarm' };
+
+/**
  * An open episode whose severity rises with this reading, or null. Limits and rate of change
  * are judged by the reading itself (a band entered is a fact); the others by the smoothed
  * score, so one noisy reading does not page critical. Never lower: the worst so far stands.
@@ -207,7 +213,9 @@ function escalation(
   finding: Finding,
 ): AnomalyChange | null {
   const score = IMMEDIATE.has(channel.detector.name) ? finding.score : channel.tracker.score;
-  const severity = severityOf(score);
+  const ceiling = CEILING[channel.detector.name];
+  const severity =
+    ceiling && severityAtLeast(severityOf(score), ceiling) ? ceiling : severityOf(score);
   if (!channel.episodeId || !channel.severity || severityAtLeast(channel.severity, severity))
     return null;
   channel.severity = severity;

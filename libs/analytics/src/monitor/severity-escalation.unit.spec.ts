@@ -110,4 +110,20 @@ describe('an open episode whose severity rises', () => {
     expect(baseline[0]).toMatchObject({ kind: 'detected', severity: 'warning' });
     expect(baseline.some((c) => c.kind === 'escalated' && c.severity === 'critical')).toBe(false);
   });
+
+  it('raises a stuck sensor to alarm and no further, however long it stays stuck', () => {
+    const settings: MonitorSettings = {
+      ...DEFAULT_MONITOR_SETTINGS,
+      defaults: { ...DEFAULT_MONITOR_SETTINGS.defaults, flatlineSeconds: 600 },
+    };
+    // Moving for 20 minutes, then the same value for 12 hours (a reading a minute).
+    const moving = Array.from({ length: 20 }, (_, i) => 50 + (i % 3));
+    const stuck = Array<number>(12 * 60).fill(51);
+    const flat = new TwinAnomalyMonitor('pump-2', {}, settings)
+      .observe(series('temperature', [...moving, ...stuck]))
+      .filter((c) => c.detector === 'flatline');
+    expect(flat[0]).toMatchObject({ kind: 'detected' });
+    expect(flat.map((c) => (c.kind === 'cleared' ? c.kind : c.severity))).toContain('alarm');
+    expect(flat.some((c) => c.kind !== 'cleared' && c.severity === 'critical')).toBe(false);
+  });
 });

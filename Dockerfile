@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One image for every Twinlog process; the command picks which (docs/deploy.md):
-#   node -r @swc-node/register apps/<service>/src/main.ts     ingestion, twin-state, anomaly,
+#   node -r ./tools/dev/register.cjs apps/<service>/src/main.ts     ingestion, twin-state, anomaly,
 #                                                             simulation, maintenance
-#   node -r @swc-node/register apps/gateway/src/main.ts        the one-port gateway
+#   node -r ./tools/dev/register.cjs apps/gateway/src/main.ts        the one-port gateway
 #   (no command)                                              all of Twinlog in one process,
 #                                                             embedded mode: docker run -p 8080:8080
 # Build: docker build -t twinlog:local .
@@ -22,9 +22,10 @@ COPY apps/cli/bin apps/cli/bin
 # an optional dependency of its own).
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
 COPY tools/deploy/runtime-packages.ts tools/deploy/prune-node-modules.ts tools/deploy/
-RUN node -r @swc-node/register tools/deploy/prune-node-modules.ts
+COPY tools/dev/register.cjs tools/dev/
+RUN node -r ./tools/dev/register.cjs tools/deploy/prune-node-modules.ts
 
-# --- runtime: the workspace source, run as TypeScript by @swc-node/register, as a non-root user
+# --- runtime: the workspace source, run as TypeScript (tools/dev/register.cjs), as a non-root user
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 # kafkajs 2.2.4 schedules a negative timeout on Node >= 24 (clamped to 1 ms, harmless) and warns
@@ -42,9 +43,12 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # The dashboard the gateway serves at / (docs/dashboard.md), built into the image: at run time
 # the files are read-only and the stamp matches, so no process builds it again.
-RUN node -r @swc-node/register apps/dashboard/build.ts
+RUN node -r ./tools/dev/register.cjs apps/dashboard/build.ts
+# Every process's TypeScript compiled once, here: at run time no process loads the compiler
+# (about 80 MB of memory each; docs/running.md).
+RUN node -r ./tools/dev/register.cjs tools/dev/warm-ts-cache.ts
 # node:*-slim's own user `node`, never root; numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8080 8081 8082 8083 8084 8085 8086
 STOPSIGNAL SIGTERM
-CMD ["node", "-r", "@swc-node/register", "apps/all-in-one/src/main.ts"]
+CMD ["node", "-r", "./tools/dev/register.cjs", "apps/all-in-one/src/main.ts"]

@@ -2,7 +2,7 @@
 // the held-out seeds' per-kind figures in BENCHMARKS.md (bench:streams prints them for the
 // development seed only).
 //
-//   bash tools/dev/with-node.sh node -r @swc-node/register bench/accuracy/streams-seeds.ts 2 3 4
+//   bash tools/dev/with-node.sh node -r ./tools/dev/register.cjs bench/accuracy/streams-seeds.ts 2 3 4
 import { perKindDetection } from './streams/per-kind';
 import { singleStream } from './streams/stream-detectors';
 import { generateStreams } from './streams/stream-generator';

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { jsonRequest, provisionInfra, settingsToEnv } from '@twinlog/testing';
+import { jsonRequest, provisionInfra, settingsToEnv, tsRunner } from '@twinlog/testing';
 import { startInProcessTwinlog } from '../../apps/all-in-one/src/testing/in-process-twinlog';
 import { arg, rate } from '../event-log/bench-util';
 
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     let readings = 0;
     const worker = new Worker(join(__dirname, 'readings-load.worker.ts'), {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: tsRunner(),
       workerData: {
         url: twinlog.url,
         machines: faultOrder,

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '@twinlog/service-kit';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 
 /** The anomaly benches' services: distributed mode on the bench's broker, topics under `prefix`. */
 export function benchEnv(brokers: string[], prefix: string): Env {
@@ -39,7 +39,7 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps', service, 'src', 'main.ts')],
+    [...tsRunner(), join(repoRoot(), 'apps', service, 'src', 'main.ts')],
     {
       cwd: repoRoot(),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,7 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { stampEvents, telemetryEventsFor, type IncomingReading } from '@twinlog/domain';
 import type { KafkaEventLog } from '@twinlog/event-log';
 import { openInfrastructure } from '@twinlog/service-kit';
-import { provisionInfra } from '@twinlog/testing';
+import { provisionInfra, tsRunner } from '@twinlog/testing';
 import { readIngestionConfig } from '../../apps/ingestion/src/config/ingestion.config';
 import { startIngestion } from '../../apps/ingestion/src/ingestion.app';
 import { registerTwins } from '../../apps/ingestion/src/testing/ingestion-harness';
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
 async function httpLoad(url: string, bodies: string[]): Promise<number> {
   const label = 'HTTP POST /v1/readings';
   const worker = new Worker(join(__dirname, 'http-load.worker.ts'), {
-    execArgv: ['-r', '@swc-node/register'],
+    execArgv: tsRunner(),
     workerData: { url, bodies, concurrency: CONCURRENCY, expected: BATCH },
   });
   const started = Date.now();

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { freePort, repoRoot } from '@twinlog/testing';
+import { freePort, repoRoot, tsRunner } from '@twinlog/testing';
 
 export interface IngestionChild {
   name: string;
@@ -40,7 +40,7 @@ export async function startIngestionChild(options: ChildOptions): Promise<Ingest
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...profile, '-r', '@swc-node/register', join(repoRoot(), 'apps/ingestion/src/main.ts')],
+    [...profile, ...tsRunner(), join(repoRoot(), 'apps/ingestion/src/main.ts')],
     {
       cwd: repoRoot(),
       stdio: ['ignore', 'pipe', 'pipe'],

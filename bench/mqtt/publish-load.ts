@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoadShape } from './load-shape';
 import type { PublishJob } from './mqtt-publish.worker';
+import { tsRunner } from '@twinlog/testing';
 
 export interface LoadSettings {
   url: string;
@@ -44,7 +45,7 @@ export async function startLoad(shape: LoadShape, settings: LoadSettings): Promi
       window: settings.window,
     };
     const worker = new Worker(join(__dirname, 'mqtt-publish.worker.ts'), {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: tsRunner(),
       workerData: job,
     });
     workers.push(worker);

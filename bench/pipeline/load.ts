@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LaneJob, LaneReport } from './load.worker';
 import type { Lane } from './plant-load';
+import { tsRunner } from '@twinlog/testing';
 
 export interface RunningLoad {
   /** The latest report of each lane. */
@@ -24,7 +25,7 @@ export function startLoad(jobs: LaneJob[]): RunningLoad {
   for (const job of jobs) {
     latest[job.lane] = { acked: 0, rejected: 0, retries: 0 };
     const worker = new Worker(join(__dirname, 'load.worker.ts'), {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: tsRunner(),
       workerData: job,
     });
     workers.push(worker);

@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, registerTwinOverHttp, repoRoot } from '@twinlog/testing';
+import { freePort, registerTwinOverHttp, repoRoot, tsRunner } from '@twinlog/testing';
 import { arg } from '../event-log/bench-util';
 import { rssSlope, rssTable, type RssSample } from './rss-report';
 
@@ -72,7 +72,7 @@ function startAllInOne(dataDir: string, port: number): ChildProcess {
   const snapshots = SNAPSHOT_DIR
     ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...snapshots, '-r', '@swc-node/register', main], {
+  const child = spawn(process.execPath, [...snapshots, ...tsRunner(), main], {
     cwd: repoRoot(),
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

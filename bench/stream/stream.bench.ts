@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { stampEvents, type NewEvent } from '@twinlog/domain';
 import { openInfrastructure } from '@twinlog/service-kit';
-import { jsonRequest } from '@twinlog/testing';
+import { jsonRequest, tsRunner } from '@twinlog/testing';
 import { readTwinStateConfig } from '../../apps/twin-state/src/config/twin-state.config';
 import { startTwinState } from '../../apps/twin-state/src/twin-state.app';
 import { arg, rate } from '../event-log/bench-util';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   });
 
   const worker = new Worker(join(__dirname, 'stream-clients.worker.ts'), {
-    execArgv: ['-r', '@swc-node/register'],
+    execArgv: tsRunner(),
     workerData: { url: service.url, queries: queries() },
   });
   const fromWorker = (key: string) =>

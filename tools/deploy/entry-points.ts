@@ -16,8 +16,11 @@ import { readTwinStateConfig } from '../../apps/twin-state/src/config/twin-state
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** How the image runs a Twinlog process: TypeScript source through @swc-node/register. */
-export const RUNNER = ['node', '-r', '@swc-node/register'];
+/**
+ * How the image runs a Twinlog process: TypeScript source through tools/dev/register.cjs (swc's
+ * output kept on disk; the image warms it when it is built, so no process loads a compiler).
+ */
+export const RUNNER = ['node', '-r', './tools/dev/register.cjs'];
 
 /** Environment variables of Node and its libraries, not of a Twinlog setting. */
 export const RUNTIME_VARIABLES = new Set([

@@ -1,7 +1,8 @@
 /**
  * Which installed packages the container image keeps. The services run from TypeScript source
- * through @swc-node/register, a dev dependency: the image keeps every production package plus
- * that runner's closure, and drops the rest of the dev tooling (nx, jest, eslint, testcontainers).
+ * through tools/dev/register.cjs, which compiles with @swc-node/register's options and swc (dev
+ * dependencies) on a cache miss: the image keeps every production package plus that compiler's
+ * closure, and drops the rest of the dev tooling (nx, jest, eslint, testcontainers).
  */
 
 export interface LockPackage {
@@ -19,7 +20,7 @@ export interface Lockfile {
   packages: Record<string, LockPackage>;
 }
 
-/** The packages the runtime runs from TypeScript source with (`node -r @swc-node/register`). */
+/** The packages tools/dev/register.cjs compiles TypeScript with when its cache lacks a file. */
 export const TYPESCRIPT_RUNNER = ['@swc-node/register'];
 
 export interface RuntimePlan {

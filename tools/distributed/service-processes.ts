@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@twinlog/app-gateway';
-import { freePort, portIsFree, repoRoot } from '@twinlog/testing';
+import { freePort, portIsFree, repoRoot, tsRunner } from '@twinlog/testing';
 import type { ServiceProcess } from './topology';
 
 export interface ServiceProcessOptions {
@@ -72,12 +72,7 @@ export async function startServiceProcesses(
       mkdirSync(dataDir, { recursive: true });
       const child = spawn(
         process.execPath,
-        [
-          ...(options.execArgvOf?.(proc) ?? []),
-          '-r',
-          '@swc-node/register',
-          join(repoRoot(), proc.main),
-        ],
+        [...(options.execArgvOf?.(proc) ?? []), ...tsRunner(), join(repoRoot(), proc.main)],
         {
           cwd: repoRoot(),
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryView } from '@twinlog/domain';
-import { repoRoot, startWebhookReceiver, until } from '@twinlog/testing';
+import { repoRoot, startWebhookReceiver, tsRunner, until } from '@twinlog/testing';
 import {
   alertingEnv,
   anomalyCleared,
@@ -31,7 +31,7 @@ interface ServiceProcess {
 async function startProcess(env: Record<string, string | undefined>): Promise<ServiceProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps/alerting/src/main.ts')],
+    [...tsRunner(), join(repoRoot(), 'apps/alerting/src/main.ts')],
     { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents, type TwinEvent } from '@twinlog/domain';
-import { repoRoot, startWebhookReceiver, type WebhookReceiver } from '@twinlog/testing';
+import { repoRoot, startWebhookReceiver, tsRunner, type WebhookReceiver } from '@twinlog/testing';
 import { startInProcessTwinlog, type InProcessTwinlog } from './testing/in-process-twinlog';
 
 // The alerting API through the gateway of the embedded all-in-one (docs/services/alerting.md):
@@ -275,7 +275,7 @@ function cli(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
+      [...tsRunner(), join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
       {
         cwd: repoRoot(),
         env: { ...process.env, TWINLOG_URL: t.url, TWINLOG_CALLER_CWD: cwd },

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import {
   distributedServiceEnv,
   freePort,
+  type OpenAiCompatibleServer,
   realServer,
   repoRoot,
   startOpenAiCompatibleServer,
-  type OpenAiCompatibleServer,
+  tsRunner,
 } from '@twinlog/testing';
 import { eventually, getJson, startTwinlogProcess } from './testing/twinlog-process';
 
@@ -198,7 +199,7 @@ describe('secrets never reach the logs', () => {
 function spawnAllInOne(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync(
     process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps/all-in-one/src/main.ts')],
+    [...tsRunner(), join(repoRoot(), 'apps/all-in-one/src/main.ts')],
 
     { cwd: repoRoot(), env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
   );

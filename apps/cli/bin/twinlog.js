@@ -12,7 +12,7 @@ const result = spawnSync(
     join(root, 'tools', 'dev', 'with-node.sh'),
     'node',
     '-r',
-    '@swc-node/register',
+    join(root, 'tools', 'dev', 'register.cjs'),
     join(root, 'apps', 'cli', 'src', 'main.ts'),
     ...process.argv.slice(2),
   ],

@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { tsRunner } from '@twinlog/testing';
 
-// `node -r @swc-node/register apps/gateway/src/main.ts`, as the container runs it,
+// `node -r ./tools/dev/register.cjs apps/gateway/src/main.ts`, as the container runs it,
 // in front of stand-in services on loopback: no Kafka or InfluxDB is involved.
 const root = join(__dirname, '..', '..', '..');
 const main = join(root, 'apps', 'gateway', 'src', 'main.ts');
 
 function startGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
+  const child = spawn(process.execPath, [...tsRunner(), main], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env['PATH'] ?? '', ...env },

@@ -6,7 +6,7 @@ import { foldTwin, initialTwinState } from '@twinlog/domain';
 import { eventually } from '@twinlog/event-log/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 import { DEAD_LETTERS_CURSOR } from './dead-letters/dead-letter-query';
 import { minutesAgo, registerTwins, startHarness, type Harness } from './testing/ingestion-harness';
 
@@ -188,13 +188,7 @@ describe.each([
       (
         await promisify(execFile)(
           process.execPath,
-          [
-            '-r',
-            '@swc-node/register',
-            join(repoRoot(), 'apps/cli/src/main.ts'),
-            'dead-letters',
-            ...args,
-          ],
+          [...tsRunner(), join(repoRoot(), 'apps/cli/src/main.ts'), 'dead-letters', ...args],
           { cwd: repoRoot(), env: { ...process.env, TWINLOG_INGESTION_URL: h.service.url } },
         )
       ).stdout;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { eventually } from '@twinlog/event-log/testing';
 import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 import {
   startSimulationHarness,
   type Mode,
@@ -278,7 +278,7 @@ describe.each<Mode>(['embedded', 'kafka'])('simulation service (%s)', (mode) => 
     const cli = async (...args: string[]) => {
       const child = spawn(
         process.execPath,
-        ['-r', '@swc-node/register', join(repoRoot(), 'apps/cli/src/main.ts'), 'simulate', ...args],
+        [...tsRunner(), join(repoRoot(), 'apps/cli/src/main.ts'), 'simulate', ...args],
         { cwd: repoRoot(), env: { ...process.env, TWINLOG_SIMULATION_URL: h.service.url } },
       );
       let stdout = '';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stampEvents } from '@twinlog/domain';
 import { eventually } from '@twinlog/event-log/testing';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 import {
   startTwinStateHarness,
   type Mode,
@@ -323,7 +323,7 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
   it('rebuilds from the command line with progress, exit code 0 when the log and the live state agree', async () => {
     const cli = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(repoRoot(), 'apps/cli/src/main.ts'), 'rebuild'],
+      [...tsRunner(), join(repoRoot(), 'apps/cli/src/main.ts'), 'rebuild'],
       {
         cwd: repoRoot(),
         env: { ...process.env, TWINLOG_TWIN_STATE_URL: h.service.url },

@@ -3,7 +3,7 @@ export * from './infra/provision-infra';
 export * from './infra/provisioned-server';
 export * from './infra/test-settings';
 export * from './infra/ports';
-export { cacheDir, repoRoot } from './infra/cache-dir';
+export { cacheDir, repoRoot, tsRunner } from './infra/cache-dir';
 export { startLocalKafka } from './infra/local/kafka.local';
 export { startLocalInflux } from './infra/local/influxdb.local';
 export { startThrowawayMosquitto } from './infra/throwaway-mosquitto';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 
 /** Runs the `twinlog` CLI (its source, as `npx twinlog` does) against a running Twinlog. */
 export function twinlogCli(
@@ -10,7 +10,7 @@ export function twinlogCli(
 ): { code: number | null; out: string; err: string } {
   const result = spawnSync(
     process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
+    [...tsRunner(), join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), ...args],
     {
       cwd: repoRoot(),
       encoding: 'utf8',

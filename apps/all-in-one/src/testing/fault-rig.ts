@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  type InfluxSettings,
+  type KafkaSettings,
   newWorkDir,
+  type ProvisionedServer,
   repoRoot,
   settingsToEnv,
   startLocalInflux,
   startLocalKafka,
-  type InfluxSettings,
-  type KafkaSettings,
-  type ProvisionedServer,
+  tsRunner,
 } from '@twinlog/testing';
 
 export type ServiceName = 'ingestion' | 'twin-state' | 'anomaly' | 'maintenance' | 'simulation';
@@ -89,7 +90,7 @@ export async function startService(
   let child: ChildProcess;
   const launch = async (attempt = 1): Promise<void> => {
     const main = join(repoRoot(), 'apps', name, 'src', 'main.ts');
-    child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
+    child = spawn(process.execPath, [...tsRunner(), main], {
       cwd: repoRoot(),
       stdio: ['ignore', 'pipe', 'pipe'],
       // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the rest

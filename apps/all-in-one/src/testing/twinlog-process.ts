@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Env } from '@twinlog/service-kit';
-import { repoRoot } from '@twinlog/testing';
+import { repoRoot, tsRunner } from '@twinlog/testing';
 
 export interface TwinlogProcess {
   child: ChildProcess;
@@ -21,7 +21,7 @@ export async function startTwinlogProcess(
     'apps/all-in-one/src/main.ts' | 'tools/distributed/main.ts' = 'apps/all-in-one/src/main.ts',
 ): Promise<TwinlogProcess> {
   const main = join(repoRoot(), entry);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
+  const child = spawn(process.execPath, [...tsRunner(), main], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],
     // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the rest

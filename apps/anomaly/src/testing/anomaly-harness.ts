@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EventEnvelope } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { distributedServiceEnv, repoRoot } from '@twinlog/testing';
+import { distributedServiceEnv, repoRoot, tsRunner } from '@twinlog/testing';
 import { startAnomaly, type RunningAnomaly } from '../anomaly.app';
 import { readAnomalyConfig } from '../config/anomaly.config';
 
@@ -53,7 +53,7 @@ export async function startWorker(env: Env): Promise<Worker> {
 /** An anomaly worker as its own process (started as `npm run start:anomaly` would), to be killed. */
 export async function spawnWorker(env: Env): Promise<{ child: ChildProcess; url: string }> {
   const main = join(repoRoot(), 'apps', 'anomaly', 'src', 'main.ts');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', main], {
+  const child = spawn(process.execPath, [...tsRunner(), main], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],
     // eslint-disable-next-line no-restricted-syntax -- the child inherits PATH and the test servers

@@ -6,11 +6,12 @@ import { stampEvents, type DecidedEvent } from '@twinlog/domain';
 import type { EventLog } from '@twinlog/event-log';
 import { AccessKeys } from '@twinlog/service-kit';
 import {
-  repoRoot,
-  startOpenAiCompatibleServer,
-  until,
   type OpenAiCompatibleServer,
   type RecordedAiRequest,
+  repoRoot,
+  startOpenAiCompatibleServer,
+  tsRunner,
+  until,
 } from '@twinlog/testing';
 import {
   maintenanceEnv,
@@ -156,13 +157,7 @@ function cli(worker: Worker, args: string[]): Promise<{ code: number; out: strin
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'),
-        'report',
-        ...args,
-      ],
+      [...tsRunner(), join(repoRoot(), 'apps', 'cli', 'src', 'main.ts'), 'report', ...args],
       {
         cwd: repoRoot(),
         timeout: 120_000,

@@ -10,10 +10,11 @@ import { syntheticHistory, VARIED } from '@twinlog/physics/testing';
 import { AccessKeys } from '@twinlog/service-kit';
 import {
   NO_AMOUNTS,
-  repoRoot,
-  startOpenAiCompatibleServer,
   type OpenAiCompatibleServer,
   type RecordedAiRequest,
+  repoRoot,
+  startOpenAiCompatibleServer,
+  tsRunner,
 } from '@twinlog/testing';
 import { startSimulationHarness, type SimulationHarness } from '../testing/simulation-harness';
 import { ASK_ANSWER, ASK_TASK_NAME } from './scenario-answer';
@@ -67,7 +68,7 @@ async function withTwin(h: SimulationHarness, twinId: string) {
 function cli(url: string, env: Record<string, string>, ...args: string[]) {
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join(repoRoot(), 'apps/cli/src/main.ts'), 'simulate', ...args],
+    [...tsRunner(), join(repoRoot(), 'apps/cli/src/main.ts'), 'simulate', ...args],
     { cwd: repoRoot(), env: { ...process.env, TWINLOG_SIMULATION_URL: url, ...env } },
   );
   let stdout = '';

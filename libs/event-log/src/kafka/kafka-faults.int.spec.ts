@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Kafka, logLevel } from 'kafkajs';
 import { TwinProjection, type TwinState } from '@twinlog/domain';
-import { newWorkDir, realServer, repoRoot, startLocalKafka } from '@twinlog/testing';
+import { newWorkDir, realServer, repoRoot, startLocalKafka, tsRunner } from '@twinlog/testing';
 import { eventually, registered, telemetry } from '../testing/sample-events';
 import { KafkaEventLog } from './kafka-event-log';
 
@@ -255,7 +255,7 @@ async function crashRun(brokers: string[]) {
 
 async function startWorker(args: string[]): Promise<ChildProcess> {
   const script = join(repoRoot(), 'libs', 'event-log', 'src', 'testing', 'projection-worker.ts');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+  const child = spawn(process.execPath, [...tsRunner(), script, ...args], {
     cwd: repoRoot(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },

@@ -1,7 +1,7 @@
 // A consumer process for the crash test: applies events to a durable node:sqlite projection,
 // one event per transaction and slowly, so a SIGKILL lands mid-batch after some effects are
 // durable and before the batch's offset is committed. On SIGTERM it stops cleanly.
-// Usage: node -r @swc-node/register projection-worker.ts <brokers> <topicPrefix> <group> <db> <delayMs>
+// Usage: node -r ./tools/dev/register.cjs projection-worker.ts <brokers> <topicPrefix> <group> <db> <delayMs>
 import { DatabaseSync } from 'node:sqlite';
 import { KafkaEventLog } from '../kafka/kafka-event-log';
 

@@ -11,3 +11,11 @@ export function cacheDir(...parts: string[]): string {
 export function repoRoot(): string {
   return join(__dirname, '..', '..', '..', '..');
 }
+
+/**
+ * The node arguments that run a TypeScript entry point, as every Twinlog process runs:
+ * tools/dev/register.cjs (swc's output kept on disk, so a warm process never loads a compiler).
+ */
+export function tsRunner(): string[] {
+  return ['-r', join(repoRoot(), 'tools', 'dev', 'register.cjs')];
+}

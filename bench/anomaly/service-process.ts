@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Env } from '@twinlog/service-kit';
 import { repoRoot, tsRunner } from '@twinlog/testing';
 
-/** The anomaly benches' services: distributed mode on the bench's broker, topics under `prefix`. */
+/** A bench's services (anomaly, ingestion, twin-state): distributed mode on the bench's broker, topics under `prefix`. */
 export function benchEnv(brokers: string[], prefix: string): Env {
   return {
     TWINLOG_MODE: 'distributed',

@@ -41,6 +41,7 @@ import {
   latencyRows,
   latencyTable,
   memoryTable,
+  pipelineRows,
   rateTable,
   stageTable,
   type ProcessMemory,
@@ -253,20 +254,7 @@ async function measure(
   console.log('');
   console.log(
     rateTable(
-      [
-        {
-          system: 'twinlog embedded pipeline',
-          readings: acknowledged,
-          seconds: (endAt - startedAt) / 1000,
-          what: 'first send to every stage drained',
-        },
-        {
-          system: 'twinlog embedded intake',
-          readings: acknowledged,
-          seconds: (loadEnd - startedAt) / 1000,
-          what: 'acknowledged to the senders',
-        },
-      ],
+      pipelineRows('twinlog embedded', acknowledged, { startedAt, loadEnd, endAt }),
       // Not in this table: the column says so, the line below why.
       'raw kafkajs',
     ),

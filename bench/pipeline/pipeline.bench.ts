@@ -59,6 +59,7 @@ import {
   latencyTable,
   memoryTable,
   peerCountLine,
+  pipelineRows,
   priceOfGuarantees,
   rateTable,
   stageTable,
@@ -410,18 +411,7 @@ async function measure(stack: Stack): Promise<Measured> {
   }
 
   const rows: RateRow[] = [
-    {
-      system: 'twinlog pipeline',
-      readings: acknowledged,
-      seconds: (endAt - startedAt) / 1000,
-      what: 'first send to every stage drained',
-    },
-    {
-      system: 'twinlog intake',
-      readings: acknowledged,
-      seconds: (loadEnd - startedAt) / 1000,
-      what: 'acknowledged to the senders',
-    },
+    ...pipelineRows('twinlog', acknowledged, { startedAt, loadEnd, endAt }),
     {
       system: RAW,
       readings: raw.readings,

@@ -36,6 +36,28 @@ function table(header: string[], rows: string[][], textLast = false): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** The pipeline's two rows: end to end (until every stage drained) and intake (acknowledged). */
+export function pipelineRows(
+  label: string,
+  readings: number,
+  times: { startedAt: number; loadEnd: number; endAt: number },
+): RateRow[] {
+  return [
+    {
+      system: `${label} pipeline`,
+      readings,
+      seconds: (times.endAt - times.startedAt) / 1000,
+      what: 'first send to every stage drained',
+    },
+    {
+      system: `${label} intake`,
+      readings,
+      seconds: (times.loadEnd - times.startedAt) / 1000,
+      what: 'acknowledged to the senders',
+    },
+  ];
+}
+
 export function perSecond(row: RateRow): number {
   return row.seconds > 0 ? row.readings / row.seconds : 0;
 }

@@ -11,6 +11,7 @@ import { openInfrastructure } from '@twinlog/service-kit';
 import { provisionInfra } from '@twinlog/testing';
 import { readTwinStateConfig } from '../../apps/twin-state/src/config/twin-state.config';
 import { startTwinState } from '../../apps/twin-state/src/twin-state.app';
+import { benchEnv } from '../anomaly/service-process';
 import { arg, rate } from '../event-log/bench-util';
 import { fillPlant } from '../event-log/fill-plant';
 import { rawConsume } from '../event-log/raw-consume';
@@ -48,15 +49,7 @@ async function main(): Promise<void> {
     );
 
     const config = readTwinStateConfig({
-      TWINLOG_MODE: 'distributed',
-      // Measured without authentication (loopback only): the bench measures the pipeline.
-      TWINLOG_AUTH: 'off',
-      KAFKA_BROKERS: brokers.join(','),
-      TWINLOG_TOPIC_PREFIX: prefix,
-      KAFKA_CLIENT_LOG_LEVEL: 'error',
-      INFLUX_URL: 'http://127.0.0.1:1',
-      INFLUX_TOKEN: 'unused',
-      INFLUX_ORG: 'unused',
+      ...benchEnv(brokers, prefix),
       TWIN_STATE_HTTP_HOST: '127.0.0.1',
       TWIN_STATE_HTTP_PORT: '0',
       // No periodic snapshot during the first start: it must replay the whole log.

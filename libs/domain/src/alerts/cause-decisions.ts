@@ -31,6 +31,12 @@ export function decideOnTwinEvent(
   const twinId = event.twinId;
   const active = (): ReturnType<typeof draft.book.activeCausesOf> =>
     draft.book.activeCausesOf(twinId);
+  /** The open alert members an anomaly episode (of one detector) is the cause of. */
+  const ofEpisode = ({ episodeId, detector }: { episodeId: string; detector: string }) =>
+    active().filter(
+      ({ member: { cause } }) =>
+        cause.kind === 'anomaly' && cause.episodeId === episodeId && cause.detector === detector,
+    );
   switch (event.type) {
     case 'AnomalyDetected': {
       if (twins(twinId)?.retired) break;
@@ -45,29 +51,14 @@ export function decideOnTwinEvent(
     }
     case 'AnomalyEscalated':
       // The open alert of the episode gets worse with it (a cleared or unknown one: nothing).
-      for (const { alert, member } of active()) {
-        const cause = member.cause;
-        if (
-          cause.kind === 'anomaly' &&
-          cause.episodeId === event.data.episodeId &&
-          cause.detector === event.data.detector
-        ) {
-          const { severity, evidence } = event.data;
-          raiseCause(draft, alert.view.alertId, member.causeKey, severity, evidence, event.id);
-        }
+      for (const { alert, member } of ofEpisode(event.data)) {
+        const { severity, evidence } = event.data;
+        raiseCause(draft, alert.view.alertId, member.causeKey, severity, evidence, event.id);
       }
       break;
     case 'AnomalyCleared':
-      for (const { alert, member } of active()) {
-        const cause = member.cause;
-        if (
-          cause.kind === 'anomaly' &&
-          cause.episodeId === event.data.episodeId &&
-          cause.detector === event.data.detector
-        ) {
-          clearCause(draft, alert.view.alertId, member.causeKey, event.id, event.id);
-        }
-      }
+      for (const { alert, member } of ofEpisode(event.data))
+        clearCause(draft, alert.view.alertId, member.causeKey, event.id, event.id);
       break;
     case 'MaintenancePredicted':
       if (twins(twinId)?.retired) break;

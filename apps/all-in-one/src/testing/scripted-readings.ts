@@ -45,7 +45,6 @@ export function withoutLogPositions(value: unknown): unknown {
     'recordedAt',
     'registeredAt',
     'predictedAt',
-    'recentReadingIds',
     'causationId',
     'correlationId',
   ]);

@@ -50,7 +50,7 @@ export interface Page<K extends string, T> {
 }
 
 /** `GET /v1/twins/{id}`: the twin's state with its health. */
-export type TwinDetail = Omit<TwinState, 'recentReadingIds'> & { health: TwinHealth };
+export type TwinDetail = TwinState & { health: TwinHealth };
 
 /** The body of every error answer. */
 export interface ErrorBody {

@@ -274,7 +274,7 @@ function unlessNotFound<T>(fallback: T): (error: unknown) => T {
 
 /** A state without the bookkeeping a diff leaves out. */
 function factsOf(state: TwinState): Partial<TwinState> {
-  const { revision: _r, telemetryRevision: _t, recentReadingIds: _ids, ...facts } = state;
+  const { revision: _r, telemetryRevision: _t, ...facts } = state;
   return facts;
 }
 

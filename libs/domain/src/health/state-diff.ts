@@ -9,7 +9,7 @@ export interface StateChange {
 }
 
 /** Fields of the state that are bookkeeping, not facts about the twin. */
-const IGNORED = new Set(['revision', 'telemetryRevision', 'recentReadingIds']);
+const IGNORED = new Set(['revision', 'telemetryRevision']);
 
 /**
  * What changed in a twin between two states (for example as of two timestamps): top-level

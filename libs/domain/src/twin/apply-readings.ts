@@ -1,7 +1,7 @@
 import type { EventEnvelope, EventOfType } from '../events/twin-events';
 import { isEarlier } from '../time-order';
 import { ownValue, setOwn } from '../own-names';
-import { READING_ID_WINDOW, type ReportedValue, type TwinState } from './twin-state';
+import type { ReportedValue, TwinState } from './twin-state';
 
 type Telemetry = EventEnvelope<EventOfType<'TelemetryReported'>>;
 
@@ -17,10 +17,8 @@ type Telemetry = EventEnvelope<EventOfType<'TelemetryReported'>>;
 export function applyReadings(state: TwinState, event: Telemetry, reuseValues: boolean): void {
   const reported = state.reported;
   const readings = event.data.readings;
-  const ids = new Array<string>(readings.length);
   for (let i = 0; i < readings.length; i++) {
     const reading = readings[i]!;
-    ids[i] = reading.readingId;
     const current = ownValue(reported, reading.property);
     if (current && isEarlier(reading.occurredAt, current.occurredAt)) continue;
     const resetAt = ownValue(state.resetAt, reading.property);
@@ -43,36 +41,15 @@ export function applyReadings(state: TwinState, event: Telemetry, reuseValues: b
       revision: event.revision,
     } satisfies ReportedValue);
   }
-  const window = state.recentReadingIds;
-  const drop = groupsToDrop(window, ids.length);
-  if (reuseValues) {
-    if (drop > 0) window.splice(0, drop);
-    window.push(ids);
-  } else {
-    const kept = window.slice(drop);
-    kept.push(ids);
-    state.recentReadingIds = kept;
-  }
-}
-
-/** How many of the oldest groups the window can lose once `adding` more ids join it. */
-function groupsToDrop(window: string[][], adding: number): number {
-  let covered = adding;
-  let from = window.length;
-  while (from > 0 && covered < READING_ID_WINDOW) {
-    from -= 1;
-    covered += window[from]!.length;
-  }
-  return from;
 }
 
 /**
- * A copy of a state that shares nothing `applyReadings` changes in place: the state object, its
- * reported values and the window's list (the groups themselves are never changed).
+ * A copy of a state that shares nothing `applyReadings` changes in place: the state object and
+ * its reported values.
  */
 export function ownedCopy(state: TwinState): TwinState {
   const reported: Record<string, ReportedValue> = {};
   for (const [property, value] of Object.entries(state.reported))
     setOwn(reported, property, { ...value });
-  return { ...state, reported, recentReadingIds: state.recentReadingIds.slice() };
+  return { ...state, reported };
 }

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '../events/twin-events';
 import { at, given, meta, record } from '../testing/fixtures';
 import { stampEvents } from './stamp-events';
 import { foldTwin } from './fold-twin';
-import { initialTwinState, READING_ID_WINDOW, restoreTwinState } from './twin-state';
+import { initialTwinState, restoreTwinState } from './twin-state';
 import { twinHealth } from '../health/health';
 
 const temp = (value: number, seconds: number, id = `t-${seconds}`) => ({
@@ -58,36 +58,16 @@ describe('folding a twin from its events', () => {
     expect(redelivered).toEqual(clean);
   });
 
-  it('remembers reading ids within a bounded window for de-duplication', () => {
-    const state = foldTwin(
-      telemetryLog([[temp(40, 10, 'a'), temp(41, 11, 'b')]]),
-      initialTwinState('mill-1'),
-    );
-    expect(state.recentReadingIds).toEqual([['a', 'b']]);
-  });
-
-  it('keeps at least the newest window of reading ids, dropping whole groups that fall out', () => {
-    const batches = Array.from({ length: 100 }, (_, event) =>
-      Array.from({ length: 10 }, (_, i) => temp(40, event * 10 + i, `e${event}-r${i}`)),
-    );
-    const ids = foldTwin(telemetryLog(batches), initialTwinState('mill-1')).recentReadingIds.flat();
-    // 26 groups of 10 hold the newest 256 and no group more.
-    expect(ids).toHaveLength(260);
-    expect(ids.at(-1)).toBe('e99-r9');
-    expect(ids.slice(-READING_ID_WINDOW)).toEqual(
-      batches
-        .flat()
-        .map((r) => r.readingId)
-        .slice(-READING_ID_WINDOW),
-    );
-  });
-
-  it('still de-duplicates against a window restored from a snapshot written before grouping', () => {
-    const flat = { ...initialTwinState('mill-1'), recentReadingIds: ['a', 'b'] };
-    const restored = restoreTwinState(JSON.parse(JSON.stringify(flat)));
-    expect(restored.recentReadingIds).toEqual([['a', 'b']]);
+  it('restores a snapshot written with the old reading-id window, without it', () => {
+    const stored = {
+      ...initialTwinState('mill-1'),
+      recentReadingIds: [['a', 'b']],
+    };
+    const restored = restoreTwinState(JSON.parse(JSON.stringify(stored)));
+    expect(restored).toEqual(initialTwinState('mill-1'));
+    expect('recentReadingIds' in restored).toBe(false);
     const next = foldTwin(telemetryLog([[temp(40, 10, 'c')]]).slice(1), restored);
-    expect(next.recentReadingIds.flat()).toEqual(['a', 'b', 'c']);
+    expect(next.reported['temperature']?.readingId).toBe('c');
   });
 
   it('does not let telemetry move the revision that commands are checked against', () => {
@@ -130,10 +110,7 @@ describe('folding a twin from its events', () => {
     const states = orders.map((events) => foldTwin(events, initialTwinState('mill-1')));
     expect(states[0]!.reported['temperature']?.value).toBe(30);
     expect(states[1]).toEqual(states[0]);
-    expect({ ...states[2]!, recentReadingIds: [] }).toEqual({
-      ...states[0]!,
-      recentReadingIds: [],
-    });
+    expect(states[2]).toEqual(states[0]);
   });
 
   it('never lets a reading older than any reset of its property become current again', () => {

@@ -201,7 +201,6 @@ function comparable(state: TwinState): unknown {
     ...state,
     revision: 0,
     telemetryRevision: 0,
-    recentReadingIds: [...new Set(state.recentReadingIds.flat())].sort(),
     reported,
   };
 }

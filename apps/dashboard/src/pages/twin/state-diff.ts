@@ -17,7 +17,7 @@ export interface DiffLine {
 }
 
 /** Bookkeeping the diff of a person's view leaves out (it moves with every reading). */
-const NOISE = /^(telemetryRevision|recentReadingIds|resetAt)(\.|$)/;
+const NOISE = /^(telemetryRevision|resetAt)(\.|$)/;
 
 /** A value in a few words: numbers rounded, a reported value as "v unit", objects shortened. */
 export function valueText(value: unknown): string {

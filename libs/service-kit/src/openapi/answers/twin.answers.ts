@@ -62,7 +62,6 @@ export const TWIN_STATE = z
     retiredAt: time.nullable(),
     revision: z.number().int().nonnegative(),
     telemetryRevision: z.number().int().nonnegative(),
-    recentReadingIds: z.array(z.array(z.string())),
   })
   .meta({ id: 'TwinState' });
 

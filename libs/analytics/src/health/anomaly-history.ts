@@ -1,4 +1,4 @@
-import { worse, type HealthBand, type Severity } from '@twinlog/domain';
+import { maxSeverity, worse, type HealthBand, type Severity } from '@twinlog/domain';
 
 export interface AnomalySettings {
   /** Points off the health index for an open episode of each severity. */
@@ -140,10 +140,10 @@ export class AnomalyHistory {
 
 /** The worst severity an episode had reached by `now` (it never falls within an episode). */
 function severityAt(opened: Severity, raised: Episode['raised'], now: number): Severity {
-  let worst = opened;
-  for (const r of raised ?? [])
-    if (r.at <= now && RANK[r.severity] > RANK[worst]) worst = r.severity;
-  return worst;
+  return (raised ?? []).reduce(
+    (worst, r) => (r.at <= now ? maxSeverity(worst, r.severity) : worst),
+    opened,
+  );
 }
 
 function aboutReplacedPart(e: Episode, replacedAt: ReadonlyMap<string, number>): boolean {

@@ -153,8 +153,6 @@ export class PropertyChannels {
   private channel(detector: PropertyDetector): Channel {
     return {
       detector,
-      // A limit crossing or an impossible jump is a fact, not a trend: it opens at once; it
-      // closes only after several readings back in range, so chatter is one episode.
       tracker: new EpisodeTracker(episodesOf(detector, this.settings)),
       episodeId: null,
       severity: null,
@@ -213,9 +211,9 @@ function escalation(
   finding: Finding,
 ): AnomalyChange | null {
   const score = IMMEDIATE.has(channel.detector.name) ? finding.score : channel.tracker.score;
+  const raw = severityOf(score);
   const ceiling = CEILING[channel.detector.name];
-  const severity =
-    ceiling && severityAtLeast(severityOf(score), ceiling) ? ceiling : severityOf(score);
+  const severity = ceiling && severityAtLeast(raw, ceiling) ? ceiling : raw;
   if (!channel.episodeId || !channel.severity || severityAtLeast(channel.severity, severity))
     return null;
   channel.severity = severity;

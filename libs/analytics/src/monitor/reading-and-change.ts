@@ -13,19 +13,9 @@ export interface MonitoredReading {
 
 export type AnomalyChange =
   | {
-      kind: 'detected';
+      /** `escalated`: an open episode got worse, its severity rose (never falls within one). */
+      kind: 'detected' | 'escalated';
       /** Deterministic: the same input always opens the same episode (replays and takeovers dedupe). */
-      episodeId: string;
-      detector: string;
-      property: string;
-      score: number;
-      severity: Severity;
-      evidence: AnomalyEvidence[];
-      at: number;
-    }
-  | {
-      /** An open episode got worse: its severity rose (never falls within an episode). */
-      kind: 'escalated';
       episodeId: string;
       detector: string;
       property: string;

@@ -142,10 +142,12 @@ export class AlertBook {
               ? m
               : {
                   ...m,
-                  cause:
-                    m.cause.kind === 'anomaly'
-                      ? { ...m.cause, severity: maxSeverity(m.cause.severity, severity), evidence }
-                      : { ...m.cause, severity: maxSeverity(m.cause.severity, severity) },
+                  cause: {
+                    ...m.cause,
+                    severity: maxSeverity(m.cause.severity, severity),
+                    // An anomaly's evidence is that of the reading that raised it.
+                    ...(m.cause.kind === 'anomaly' ? { evidence } : {}),
+                  },
                 },
           );
           const raised = maxSeverity(state.view.severity, severity);

@@ -1,4 +1,4 @@
-import { SEVERITIES, type AnomalyEvidence } from '@twinlog/domain';
+import { severityAtLeast, type AnomalyEvidence, type Severity } from '@twinlog/domain';
 import { format, unitSuffix } from '../../components/number-format';
 
 /** An audit-trail entry as the anomaly timeline reads it (`GET /v1/twins/{id}/events`). */
@@ -22,8 +22,6 @@ export interface AnomalyEpisode {
   /** When it cleared; null while it is open. */
   clearedAt: string | null;
 }
-
-const rank = (severity: string) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -56,7 +54,7 @@ export function episodesOf(events: readonly AnomalyEvent[]): AnomalyEpisode[] {
     } else if (event.type === 'AnomalyEscalated' && known && known.clearedAt === null) {
       const severity = String(data.severity ?? '');
       // Never lower: the worst so far stands (an escalation read twice changes nothing).
-      if (rank(severity) <= rank(known.severity)) continue;
+      if (severityAtLeast(known.severity as Severity, severity as Severity)) continue;
       byId.set(episodeId, {
         ...known,
         severity,

@@ -11,6 +11,7 @@
 //       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
 //       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
+//       [--heap-snapshot (each service's heap after the drain, what holds it printed at the end)]
 //       [--no-peer] [--peer-seconds (--seconds)] [--peer-connections (--mqtt-connections, or 4)]
 //       [--embedded (npm start's one process instead: HTTP only, no baseline, no peer)]
 //
@@ -42,7 +43,15 @@ import { laneTwins, type PlantShape } from './plant-load';
 import { runPeer, type PeerResult } from './peer-run';
 import { rawPipe } from './raw-baseline';
 import { RunTimeline, timelineChart } from './run-timeline';
-import { memoryOf, registerPlant, startStack, type Stack } from './stack';
+import { prepareHeapDirs, takeHeapSnapshots } from './heap-snapshots';
+import {
+  cpuSecondsOf,
+  memoryOf,
+  PIPELINE_PROCESSES,
+  registerPlant,
+  startStack,
+  type Stack,
+} from './stack';
 import {
   groupLag,
   pointsInInflux,
@@ -80,6 +89,8 @@ const MQTT_SHARE = argOrZero('mqtt-share', 0.25);
 const DRAIN_SECONDS = arg('drain-seconds', 180);
 // Each service's CPU profile over the load and the drain, summed up at the end.
 const PROFILE = process.argv.includes('--cpu-prof');
+// Each service's heap once drained, summed up by what holds it (heap-summary.ts).
+const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
 // A latency probe reading every this many ms (0: none).
 const PROBE_MS = argOrZero('probe-ms', 200);
 const PEER = !process.argv.includes('--no-peer');
@@ -116,10 +127,17 @@ async function main(): Promise<number> {
   const profileDir = PROFILE
     ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
     : undefined;
-  const stack = await startStack(say, profileDir ? { profileDir } : {});
+  const heapDir = HEAP_SNAPSHOT
+    ? join(repoRoot(), 'tmp', 'bench-pipeline-heaps', String(Date.now()))
+    : undefined;
+  if (heapDir) prepareHeapDirs(heapDir, PIPELINE_PROCESSES);
+  const stack = await startStack(say, {
+    ...(profileDir ? { profileDir } : {}),
+    ...(heapDir ? { heapDir } : {}),
+  });
   let result: Measured | undefined;
   try {
-    result = await measure(stack);
+    result = await measure(stack, heapDir);
   } finally {
     await stack.stop();
     // Kept when the run failed: the services' lines say what they saw.
@@ -134,6 +152,7 @@ async function main(): Promise<number> {
       exitedAt: stack.exitedAt(p.name),
     });
   }
+  if (result.heap.length > 0) console.log(`\n${result.heap.join('\n')}`);
   console.log(result.contract);
   return result.code;
 }
@@ -141,11 +160,13 @@ async function main(): Promise<number> {
 interface Measured {
   code: number;
   contract: string;
+  /** What each service's heap held after the drain (--heap-snapshot). */
+  heap: string[];
   /** From the first send to the end of the drain (epoch ms). */
   window: { from: number; to: number };
 }
 
-async function measure(stack: Stack): Promise<Measured> {
+async function measure(stack: Stack, heapDir: string | undefined): Promise<Measured> {
   const site = `bench-${stack.run}`;
   const shape: PlantShape = {
     run: stack.run,
@@ -273,6 +294,7 @@ async function measure(stack: Stack): Promise<Measured> {
   let lastAcked = 0;
   let lastAt = startedAt;
   const memory = new Map<string, ProcessMemory>();
+  const cpuAtStart = new Map(stack.processes.map((p) => [p.name, cpuSecondsOf(p.pid)]));
   const sampleMemory = (atEnd: boolean) => {
     for (const p of stack.processes) {
       const m = memoryOf(p.pid);
@@ -321,6 +343,10 @@ async function measure(stack: Stack): Promise<Measured> {
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
+  for (const p of stack.processes) {
+    const m = memory.get(p.name);
+    if (m) m.cpuSeconds = cpuSecondsOf(p.pid) - cpuAtStart.get(p.name)!;
+  }
 
   const probed = (await probesSeen) ?? [];
   const latencies = latencyRows(probed);
@@ -364,6 +390,8 @@ async function measure(stack: Stack): Promise<Measured> {
     { stage: 'maintenance (seen)', readings: final.seen },
   ];
   const verdict = accountLosses(acknowledged, topic, consumers);
+  // After the counts: a process writing its snapshot answers nothing for seconds.
+  const heap = heapDir ? await takeHeapSnapshots(stack, heapDir, say) : [];
 
   // The baseline: the same telemetry messages through a bare producer and consumer group.
   const partitions = (await admin.fetchTopicOffsets(telemetryTopic(endpoints))).length;
@@ -461,6 +489,7 @@ async function measure(stack: Stack): Promise<Measured> {
   return {
     code: verdict.differences.length === 0 && drainedAt && peerLost === 0 ? 0 : 1,
     contract: contractLine(rate, verdict.lost),
+    heap,
     window: { from: startedAt, to: endAt },
   };
 }

@@ -41,7 +41,7 @@ export interface Stack {
  */
 export async function startStack(
   progress: (line: string) => void,
-  options: { profileDir?: string } = {},
+  options: { profileDir?: string; heapDir?: string } = {},
 ): Promise<Stack> {
   const run = randomUUID().slice(0, 8);
   const dir = mkdtempSync(join(tmpdir(), 'twinlog-bench-pipeline-'));
@@ -76,14 +76,24 @@ export async function startStack(
       envOf: (p): Record<string, string> =>
         p.service === 'ingestion' ? { INGESTION_MQTT_CLIENT_ID: `bench-pipeline-${run}` } : {},
       log: (line) => serviceLog.write(`${line}\n`),
-      ...(options.profileDir
-        ? {
-            execArgvOf: (p) => [
-              '--cpu-prof',
-              `--cpu-prof-dir=${join(options.profileDir!, p.name)}`,
-            ],
-          }
-        : {}),
+      execArgvOf: (p) => [
+        // Node or V8 flags for every service, for an A/B of runtime settings (not a Twinlog setting).
+        ...(process.env['BENCH_SERVICE_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+        ...(options.profileDir
+          ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, p.name)}`]
+          : []),
+        // A heap snapshot on SIGUSR2 and a diagnostic report (the V8 heap's committed and
+        // external sizes) on SIGTTIN, where the bench looks for them (takeHeapSnapshots).
+        ...(options.heapDir
+          ? [
+              '--heapsnapshot-signal=SIGUSR2',
+              '--report-on-signal',
+              '--report-signal=SIGTTIN',
+              `--diagnostic-dir=${join(options.heapDir, p.name)}`,
+              `--report-directory=${join(options.heapDir, p.name)}`,
+            ]
+          : []),
+      ],
     });
     const exits = new Map<string, number>();
     for (const p of started.processes) void p.exited.then(() => exits.set(p.name, Date.now()));
@@ -184,6 +194,14 @@ export async function registerPlant(
       throw new Error(`registering ${twinId}: HTTP ${answer.status} ${await answer.text()}`);
     }
   }
+}
+
+/** User and system CPU seconds a process has used (Linux /proc/PID/stat, in clock ticks of 10 ms). */
+export function cpuSecondsOf(pid: number): number {
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** VmRSS and VmHWM of a process in MB (Linux /proc). */

@@ -20,6 +20,8 @@ export interface ProcessMemory {
   peakMb: number;
   /** VmRSS when the load ended. */
   steadyMb: number;
+  /** CPU time (user and system) from the first send until every stage had drained. */
+  cpuSeconds?: number;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -111,8 +113,13 @@ export function stageTable(
 
 export function memoryTable(rows: ProcessMemory[]): string {
   return table(
-    ['process', 'peak RSS MB', 'RSS at end of load MB'],
-    rows.map((r) => [r.process, int(r.peakMb), int(r.steadyMb)]),
+    ['process', 'peak RSS MB', 'RSS at end of load MB', 'CPU s'],
+    rows.map((r) => [
+      r.process,
+      int(r.peakMb),
+      int(r.steadyMb),
+      r.cpuSeconds === undefined ? '-' : r.cpuSeconds.toFixed(1),
+    ]),
   );
 }
 

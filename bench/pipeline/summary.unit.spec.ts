@@ -41,10 +41,13 @@ describe('the pipeline summary', () => {
     ]);
   });
 
-  it('lists peak and end-of-load memory per process', () => {
-    expect(
-      memoryTable([{ process: 'ingestion', peakMb: 180.4, steadyMb: 150.6 }]).split('\n')[1],
-    ).toMatch(/^ingestion\s+180\s+151$/);
+  it('lists peak and end-of-load memory per process, and its CPU time where measured', () => {
+    const lines = memoryTable([
+      { process: 'ingestion', peakMb: 180.4, steadyMb: 150.6, cpuSeconds: 41.26 },
+      { process: 'all-in-one', peakMb: 300, steadyMb: 290 },
+    ]).split('\n');
+    expect(lines[1]).toMatch(/^ingestion\s+180\s+151\s+41\.3$/);
+    expect(lines[2]).toMatch(/^all-in-one\s+300\s+290\s+-$/);
   });
 
   it('gives latency percentiles over the probes seen, and counts those never seen', () => {

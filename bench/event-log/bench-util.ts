@@ -12,6 +12,12 @@ export function argOrZero(name: string, fallback: number): number {
   return value;
 }
 
+/** `--name value` from the command line as words (one quoted argument), or none. */
+export function wordsArg(name: string): string[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? '').split(' ').filter(Boolean) : [];
+}
+
 /** NaN or an infinity fails both checks above. */
 function numberArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

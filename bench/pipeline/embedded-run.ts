@@ -35,7 +35,7 @@ import { startLoad } from './load';
 import { accountLosses, describeDifferences, type StageCount } from './loss-accounting';
 import type { PlantShape } from './plant-load';
 import { RunTimeline, timelineChart } from './run-timeline';
-import { memoryOf } from './stack';
+import { memoryOf } from './proc-figures';
 import {
   contractLine,
   latencyRows,

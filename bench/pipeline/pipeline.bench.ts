@@ -11,7 +11,9 @@
 //       [--mqtt-readings 10] [--mqtt-window 64] [--mqtt-share 0.25] [--drain-seconds 180]
 //       [--probe-ms 200 (latency probes; 0 for none)]
 //       [--cpu-prof (each service's CPU profile, its top self times printed at the end)]
-//       [--heap-snapshot (each service's heap after the drain, what holds it printed at the end)]
+//       [--heap-snapshot (each service's memory in its parts and what its heap holds, at the end)]
+//       [--node-flags "--flag --flag" (Node or V8 flags for every service, for an A/B of runtime
+//        settings; NODE_OPTIONS would not take V8's, e.g. --heap-growing-percent)]
 //       [--no-peer] [--peer-seconds (--seconds)] [--peer-connections (--mqtt-connections, or 4)]
 //       [--embedded (npm start's one process instead: HTTP only, no baseline, no peer)]
 //
@@ -30,7 +32,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { repoRoot } from '@twinlog/testing';
-import { arg, argOrZero } from '../event-log/bench-util';
+import { arg, argOrZero, wordsArg } from '../event-log/bench-util';
 import { printProfiles } from '../mqtt/report';
 import { writeRunChart } from './chart-file';
 import { behind, drained, waitForDrain, type StageProgress } from './drain';
@@ -43,15 +45,9 @@ import { laneTwins, type PlantShape } from './plant-load';
 import { runPeer, type PeerResult } from './peer-run';
 import { rawPipe } from './raw-baseline';
 import { RunTimeline, timelineChart } from './run-timeline';
-import { prepareHeapDirs, takeHeapSnapshots } from './heap-snapshots';
-import {
-  cpuSecondsOf,
-  memoryOf,
-  PIPELINE_PROCESSES,
-  registerPlant,
-  startStack,
-  type Stack,
-} from './stack';
+import { takeHeapSnapshots } from './heap-snapshots';
+import { cpuSecondsOf, memoryOf } from './proc-figures';
+import { registerPlant, startStack, type Stack } from './stack';
 import {
   groupLag,
   pointsInInflux,
@@ -89,8 +85,9 @@ const MQTT_SHARE = argOrZero('mqtt-share', 0.25);
 const DRAIN_SECONDS = arg('drain-seconds', 180);
 // Each service's CPU profile over the load and the drain, summed up at the end.
 const PROFILE = process.argv.includes('--cpu-prof');
-// Each service's heap once drained, summed up by what holds it (heap-summary.ts).
+// Each service's memory at the end, in its parts and by what holds its heap (heap-snapshots.ts).
 const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
+const NODE_FLAGS = wordsArg('node-flags');
 // A latency probe reading every this many ms (0: none).
 const PROBE_MS = argOrZero('probe-ms', 200);
 const PEER = !process.argv.includes('--no-peer');
@@ -110,6 +107,10 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<number> {
   if (EMBEDDED) {
+    if (HEAP_SNAPSHOT || PROFILE || NODE_FLAGS.length > 0)
+      throw new Error(
+        '--heap-snapshot, --cpu-prof and --node-flags are for the distributed services, not --embedded',
+      );
     const result = await measureEmbedded({
       seconds: SECONDS,
       rate: RATE,
@@ -130,10 +131,10 @@ async function main(): Promise<number> {
   const heapDir = HEAP_SNAPSHOT
     ? join(repoRoot(), 'tmp', 'bench-pipeline-heaps', String(Date.now()))
     : undefined;
-  if (heapDir) prepareHeapDirs(heapDir, PIPELINE_PROCESSES);
   const stack = await startStack(say, {
     ...(profileDir ? { profileDir } : {}),
     ...(heapDir ? { heapDir } : {}),
+    nodeFlags: NODE_FLAGS,
   });
   let result: Measured | undefined;
   try {
@@ -160,7 +161,7 @@ async function main(): Promise<number> {
 interface Measured {
   code: number;
   contract: string;
-  /** What each service's heap held after the drain (--heap-snapshot). */
+  /** Each service's memory in its parts and what its heap held, at the end (--heap-snapshot). */
   heap: string[];
   /** From the first send to the end of the drain (epoch ms). */
   window: { from: number; to: number };
@@ -343,9 +344,12 @@ async function measure(stack: Stack, heapDir: string | undefined): Promise<Measu
   if (!drainedAt)
     say(`the pipeline did not drain within ${DRAIN_SECONDS} s: counting what each stage holds now`);
   const endAt = drainedAt || Date.now();
+  // The peak over the drain too, and the CPU until now; a process that exited has no figures.
   for (const p of stack.processes) {
     const m = memory.get(p.name);
-    if (m) m.cpuSeconds = cpuSecondsOf(p.pid) - cpuAtStart.get(p.name)!;
+    if (!m || stack.exitedAt(p.name) > 0) continue;
+    m.peakMb = memoryOf(p.pid).peakMb;
+    m.cpuSeconds = cpuSecondsOf(p.pid) - cpuAtStart.get(p.name)!;
   }
 
   const probed = (await probesSeen) ?? [];
@@ -390,8 +394,6 @@ async function measure(stack: Stack, heapDir: string | undefined): Promise<Measu
     { stage: 'maintenance (seen)', readings: final.seen },
   ];
   const verdict = accountLosses(acknowledged, topic, consumers);
-  // After the counts: a process writing its snapshot answers nothing for seconds.
-  const heap = heapDir ? await takeHeapSnapshots(stack, heapDir, say) : [];
 
   // The baseline: the same telemetry messages through a bare producer and consumer group.
   const partitions = (await admin.fetchTopicOffsets(telemetryTopic(endpoints))).length;
@@ -437,6 +439,9 @@ async function measure(stack: Stack, heapDir: string | undefined): Promise<Measu
       say(`TIG peer failed: ${peerError}`);
     }
   }
+  // Last, once nothing else is measured: a process writing its snapshot answers nothing for
+  // seconds, and reading one takes this process's CPU.
+  const heap = heapDir ? await takeHeapSnapshots(stack, heapDir, say) : [];
 
   const rows: RateRow[] = [
     ...pipelineRows('twinlog', acknowledged, { startedAt, loadEnd, endAt }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyFile } from '@twinlog/service-kit';
@@ -41,7 +41,13 @@ export interface Stack {
  */
 export async function startStack(
   progress: (line: string) => void,
-  options: { profileDir?: string; heapDir?: string } = {},
+  options: {
+    profileDir?: string;
+    /** Where each service writes its diagnostic report and heap snapshot (heap-snapshots.ts). */
+    heapDir?: string;
+    /** Node or V8 flags for every service: an A/B of runtime settings (`--node-flags`). */
+    nodeFlags?: string[];
+  } = {},
 ): Promise<Stack> {
   const run = randomUUID().slice(0, 8);
   const dir = mkdtempSync(join(tmpdir(), 'twinlog-bench-pipeline-'));
@@ -54,6 +60,8 @@ export async function startStack(
   const keyFile = join(dir, 'admin.key');
   const apiKey = authOn ? createKeyFile(keyFile) : undefined;
   const topicPrefix = `bench-pipeline-${run}.`;
+  for (const name of options.heapDir ? PIPELINE_PROCESSES : [])
+    mkdirSync(join(options.heapDir!, name), { recursive: true });
   const topology = localTopology(await freePort()).filter((p) =>
     PIPELINE_PROCESSES.includes(p.name),
   );
@@ -77,8 +85,7 @@ export async function startStack(
         p.service === 'ingestion' ? { INGESTION_MQTT_CLIENT_ID: `bench-pipeline-${run}` } : {},
       log: (line) => serviceLog.write(`${line}\n`),
       execArgvOf: (p) => [
-        // Node or V8 flags for every service, for an A/B of runtime settings (not a Twinlog setting).
-        ...(process.env['BENCH_SERVICE_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+        ...(options.nodeFlags ?? []),
         ...(options.profileDir
           ? ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, p.name)}`]
           : []),
@@ -194,19 +201,4 @@ export async function registerPlant(
       throw new Error(`registering ${twinId}: HTTP ${answer.status} ${await answer.text()}`);
     }
   }
-}
-
-/** User and system CPU seconds a process has used (Linux /proc/PID/stat, in clock ticks of 10 ms). */
-export function cpuSecondsOf(pid: number): number {
-  // The fields after the command name, which is in parentheses and may hold spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** VmRSS and VmHWM of a process in MB (Linux /proc). */
-export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }

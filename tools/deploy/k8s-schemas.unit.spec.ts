@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './entry-points';
+import { K8S_DIR, loadK8s } from './k8s-manifests';
+
+const VALIDATOR = join(REPO_ROOT, 'tools', 'deploy', 'validate-k8s.mjs');
+
+/** Runs the validator (a plain ES module: the schema packages are ES modules only). */
+function validate(args: string[], input?: string) {
+  const run = spawnSync(process.execPath, [VALIDATOR, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    ...(input === undefined ? {} : { input }),
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('the Kubernetes manifests against the API schemas (offline)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'k8s-schemas-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds every object of k8s/ valid, the KEDA ScaledObjects included', () => {
+    const { files, objects } = loadK8s();
+    const run = validate(files.map((f) => join(K8S_DIR, f)));
+    expect(run.err).toBe('');
+    expect(run.out).toContain(`${objects.length} objects, 0 invalid`);
+    expect(run.out).toMatch(/^valid: ScaledObject anomaly /m);
+    expect(run.code).toBe(0);
+  });
+
+  it('names a field of the wrong type and a kind it has no schema for, and exits 1', () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(
+      broken,
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: { name: twin-state }',
+        'spec:',
+        '  replicas: two',
+        '  selector: { matchLabels: { app: twin-state } }',
+        '  template: { spec: { containers: [{ name: twin-state, image: twinlog }] } }',
+        '---',
+        'apiVersion: example.com/v1',
+        'kind: Widget',
+        'metadata: { name: w }',
+      ].join('\n'),
+    );
+    const run = validate([broken]);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(
+      /^INVALID: Deployment twin-state .*\n {2}.*spec\/replicas must be integer/m,
+    );
+    expect(run.out).toMatch(
+      /^INVALID: Widget w .*\n {2}no schema for apiVersion example\.com\/v1/m,
+    );
+    expect(run.out).toContain('2 objects, 2 invalid');
+  });
+
+  it('reads what a build prints from standard input, and refuses an empty one', () => {
+    const good = validate(['-'], 'apiVersion: v1\nkind: Namespace\nmetadata: { name: plant-a }\n');
+    expect(good.out).toContain('1 objects, 0 invalid');
+    expect(good.code).toBe(0);
+    expect(validate(['-'], '').code).toBe(1);
+  });
+});

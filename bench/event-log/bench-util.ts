@@ -14,15 +14,21 @@ export function argOrZero(name: string, fallback: number): number {
 
 /** `--name value` from the command line as words (one quoted argument), or none. */
 export function wordsArg(name: string): string[] {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? '').split(' ').filter(Boolean) : [];
+  const [given, text] = valueOf(name);
+  return given ? (text ?? '').split(' ').filter(Boolean) : [];
 }
 
 /** NaN or an infinity fails both checks above. */
 function numberArg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  const [given, text] = valueOf(name);
+  const value = given ? Number(text) : fallback;
   return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** Whether `--name` is on the command line, and the word after it (undefined at the end). */
+function valueOf(name: string): [boolean, string | undefined] {
+  const i = process.argv.indexOf(`--${name}`);
+  return [i >= 0, process.argv[i + 1]];
 }
 
 export function rate(perSecond: number): string {

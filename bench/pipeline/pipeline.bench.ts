@@ -125,12 +125,9 @@ async function main(): Promise<number> {
     console.log(result.contract);
     return result.code;
   }
-  const profileDir = PROFILE
-    ? join(repoRoot(), 'tmp', 'bench-pipeline-profiles', String(Date.now()))
-    : undefined;
-  const heapDir = HEAP_SNAPSHOT
-    ? join(repoRoot(), 'tmp', 'bench-pipeline-heaps', String(Date.now()))
-    : undefined;
+  const runDir = (kind: string) => join(repoRoot(), 'tmp', kind, String(Date.now()));
+  const profileDir = PROFILE ? runDir('bench-pipeline-profiles') : undefined;
+  const heapDir = HEAP_SNAPSHOT ? runDir('bench-pipeline-heaps') : undefined;
   const stack = await startStack(say, {
     ...(profileDir ? { profileDir } : {}),
     ...(heapDir ? { heapDir } : {}),

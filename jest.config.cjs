@@ -58,5 +58,8 @@ module.exports = {
       setupFilesAfterEnv: withServers.setupFilesAfterEnv,
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.browser.spec.ts'],
     },
+    // The deployment files judged by the real tools: Debian's kubectl (kustomize) and compose-go,
+    // which the specs fetch or build into the cache where missing. No servers needed.
+    { ...base, displayName: 'deploy', testMatch: ['<rootDir>/tools/**/*.deploy.spec.ts'] },
   ],
 };

@@ -1,14 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { topicNames } from '@twinlog/event-log';
 import type { Env } from '@twinlog/service-kit';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
-import { readMaintenanceConfig } from '../../apps/maintenance/src/config/maintenance.config';
-import { SERVICES } from '../../apps/gateway/src/routes';
 import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { durationSeconds, loadCompose, type ComposeService } from './compose-file';
 import {
@@ -18,61 +14,26 @@ import {
   RUNNER,
   RUNTIME_VARIABLES,
   settingsRead,
-  type EntryPoint,
 } from './entry-points';
-import { dockerIgnores, envOf, loadDockerfile } from './image-build';
+import { dockerIgnores, loadDockerfile } from './image-build';
 import {
-  containerEnv,
-  loadK8s,
-  matches,
-  ofKind,
-  podLabelsOf,
-  podSpecOf,
-  portNumber,
-  type K8sObject,
-} from './k8s-manifests';
+  CLEAN_STOP_SECONDS,
+  DEPLOYED_ROLES,
+  imageEnv,
+  ROLE_IS_SERVICE,
+  unknownSettings,
+  withMountedSecrets,
+} from './deployed-env';
 
-// docker-compose.yml, k8s/ and the Dockerfile cannot be run on the CI machine (no Docker, no
-// cluster): these tests hold them to the code instead. Settings are checked against what each
+// docker-compose.yml and the Dockerfile cannot be run on the CI machine (no Docker): these
+// tests hold them to the code instead. Settings are checked against what each
 // app's own config reader reads, ports against what it listens on, consumer groups and topics
-// against the config defaults and the topic naming of the event log.
+// against the config defaults and the topic naming of the event log. k8s/ is held to the code
+// the same way, on what kubectl builds of it: k8s-overlays.deploy.spec.ts.
 
-/** shutdownOnSignals' default: a service abandons a clean stop after this long. */
-const CLEAN_STOP_SECONDS = 30;
 const HEALTH_CHECK = 'tools/deploy/http-ok.cjs';
-const DEPLOYED_ROLES = [...SERVICES, 'gateway'] as const;
-/** The roles that run on the log and the telemetry store (not the gateway). */
-const ROLE_IS_SERVICE = Object.fromEntries(SERVICES.map((s) => [s, true]));
-
 const dockerfile = loadDockerfile();
 const runtimeStage = dockerfile.at(-1)!;
-const imageEnv: Env = Object.assign(
-  {},
-  ...runtimeStage.instructions.filter((i) => i.op === 'ENV').map(envOf),
-);
-
-/**
- * Secrets a configuration reads from a mounted file (a Docker secret, a Kubernetes Secret
- * volume) when it starts: here they point at a file of the right shape instead, since the
- * mount exists only in the container.
- */
-const MOUNTED_SECRETS: Record<string, string> = { ALERTING_SECRET_KEY_FILE: 'ab'.repeat(32) };
-const secretsDir = mkdtempSync(join(tmpdir(), 'twinlog-mounted-'));
-function withMountedSecrets(env: Env): Env {
-  const mounted = { ...env };
-  for (const [name, content] of Object.entries(MOUNTED_SECRETS)) {
-    if (env[name] === undefined) continue;
-    mounted[name] = join(secretsDir, name);
-    writeFileSync(mounted[name], content);
-  }
-  return mounted;
-}
-
-/** The names an entry point's container is given that its app does not read. */
-function unknownSettings(entry: EntryPoint, env: Record<string, string>): string[] {
-  const known = settingsRead(entry);
-  return Object.keys(env).filter((k) => !known.has(k) && !RUNTIME_VARIABLES.has(k));
-}
 
 describe('the image (Dockerfile, .dockerignore)', () => {
   it('builds on the Node line package.json asks for, in every stage', () => {
@@ -121,7 +82,13 @@ describe('the image (Dockerfile, .dockerignore)', () => {
       ...ENTRY_POINTS.map((e) => e.main),
     ])
       expect([kept, dockerIgnores(kept)]).toEqual([kept, false]);
-    for (const left of ['node_modules/kafkajs/package.json', '.git/HEAD', 'apps/x/y.unit.spec.ts'])
+    for (const left of [
+      'node_modules/kafkajs/package.json',
+      '.git/HEAD',
+      'apps/x/y.unit.spec.ts',
+      // docker compose's secrets (docs/deploy.md): COPY . . must not take them into the image.
+      '.env',
+    ])
       expect([left, dockerIgnores(left)]).toEqual([left, true]);
   });
 });
@@ -306,198 +273,5 @@ describe('docker-compose.yml', () => {
     const { allowedHosts } = readGatewayConfig(envOfService(gateway)).http;
     expect(allowedHosts.allows(gateway.name)).toBe(true);
     expect(allowedHosts.allows('rebound.evil.example')).toBe(false);
-  });
-});
-
-describe('k8s/', () => {
-  const { files, objects, kustomization } = loadK8s();
-  const deployments = ofKind(objects, 'Deployment');
-  const k8sServices = ofKind(objects, 'Service');
-  const containerOf = (d: K8sObject) => podSpecOf(d).containers[0]!;
-  const entryOf = (d: K8sObject) => entryPointOf(containerOf(d).command).entry;
-  const envOfDeployment = (d: K8sObject): Env =>
-    withMountedSecrets({ ...imageEnv, ...containerEnv(containerOf(d), objects, kustomization) });
-  const running = (role: string) => deployments.filter((d) => entryOf(d).role === role);
-  const listenPort = (d: K8sObject) => entryOf(d).readConfig!(envOfDeployment(d)).http.port;
-
-  it('lists every manifest in the kustomization (but the example Secret), in one namespace', () => {
-    const manifests = files.filter((f) => f !== 'kustomization.yaml' && !f.includes('.example.'));
-    expect([...kustomization.resources].sort()).toEqual(manifests.sort());
-    expect(ofKind(objects, 'Namespace').map((n) => n.metadata.name)).toEqual([
-      kustomization.namespace,
-    ]);
-    for (const o of objects.filter((x) => x.metadata.namespace))
-      expect(o.metadata.namespace).toBe(kustomization.namespace);
-  });
-
-  it('runs each service and the gateway from the image the kustomization sets', () => {
-    for (const role of DEPLOYED_ROLES) expect([role, running(role).length]).toEqual([role, 1]);
-    const images = kustomization.images.map((i) => i.name);
-    for (const d of deployments) expect(images).toContain(containerOf(d).image);
-  });
-
-  it('sets only variables the service reads, and a configuration it accepts', () => {
-    for (const d of deployments) {
-      const env = containerEnv(containerOf(d), objects, kustomization);
-      expect([d.metadata.name, unknownSettings(entryOf(d), env)]).toEqual([d.metadata.name, []]);
-      expect(() => entryOf(d).readConfig!(envOfDeployment(d))).not.toThrow();
-    }
-  });
-
-  it('probes /health/live and /health/ready on the port the service listens on', () => {
-    for (const d of deployments) {
-      const c = containerOf(d);
-      const at = (probe: typeof c.readinessProbe) =>
-        probe?.httpGet && `${probe.httpGet.path}:${portNumber(c, probe.httpGet.port)}`;
-      const port = listenPort(d);
-      expect([d.metadata.name, c.ports?.map((p) => p.containerPort)]).toEqual([
-        d.metadata.name,
-        [port],
-      ]);
-      // The gateway's /health/ready is the whole system's: as its readiness it would take
-      // the whole API out of service for one service down (gateway.yaml says so).
-      const ready = entryOf(d).role === 'gateway' ? '/health/live' : '/health/ready';
-      expect([
-        d.metadata.name,
-        at(c.startupProbe),
-        at(c.livenessProbe),
-        at(c.readinessProbe),
-      ]).toEqual([
-        d.metadata.name,
-        `/health/live:${port}`,
-        `/health/live:${port}`,
-        `${ready}:${port}`,
-      ]);
-    }
-  });
-
-  it('gives every pod resources, a non-root user, a grace period past its clean stop, and its data dir', () => {
-    for (const d of deployments) {
-      const pod = podSpecOf(d);
-      const c = containerOf(d);
-      expect([
-        d.metadata.name,
-        c.resources?.requests?.['cpu'],
-        c.resources?.requests?.['memory'],
-      ]).toEqual([d.metadata.name, expect.any(String), expect.any(String)]);
-      expect(c.resources?.limits?.['memory']).toEqual(expect.any(String));
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
-      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false });
-      const preStop = Number(c.lifecycle?.preStop?.exec?.command.at(-1) ?? 0);
-      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStop + CLEAN_STOP_SECONDS);
-      const writable = (path: string) => {
-        const mount = c.volumeMounts?.find((m) => m.mountPath === path);
-        return !!mount && !!pod.volumes?.find((v) => v.name === mount.name)?.emptyDir;
-      };
-      if (c.securityContext?.['readOnlyRootFilesystem']) expect(writable('/tmp')).toBe(true);
-      if (entryOf(d).role in ROLE_IS_SERVICE)
-        expect([d.metadata.name, writable(envOfDeployment(d)['TWINLOG_DATA_DIR']!)]).toEqual([
-          d.metadata.name,
-          true,
-        ]);
-    }
-  });
-
-  it('puts a Service in front of each Deployment, reaching the port it listens on', () => {
-    for (const d of deployments) {
-      const service = k8sServices.find((s) =>
-        matches((s.spec as { selector: Record<string, string> }).selector, podLabelsOf(d)),
-      );
-      expect([d.metadata.name, service?.metadata.name]).toEqual([d.metadata.name, d.metadata.name]);
-      const [port] = (
-        service!.spec as { ports: Array<{ port: number; targetPort: string | number }> }
-      ).ports;
-      expect(portNumber(containerOf(d), port!.targetPort)).toBe(listenPort(d));
-      expect(port!.port).toBe(listenPort(d));
-    }
-  });
-
-  it('routes the gateway to the Services of the services, on their ports', () => {
-    const gateway = running('gateway')[0]!;
-    for (const [service, url] of Object.entries(
-      readGatewayConfig(envOfDeployment(gateway)).upstreams,
-    )) {
-      const target = k8sServices.find((s) => s.metadata.name === new URL(url).hostname);
-      const ports = (target?.spec as { ports: Array<{ port: number }> } | undefined)?.ports ?? [];
-      const deployment = deployments.find((d) =>
-        matches((target!.spec as { selector: Record<string, string> }).selector, podLabelsOf(d)),
-      );
-      expect([service, deployment && entryOf(deployment).role]).toEqual([service, service]);
-      expect(ports.map((p) => p.port)).toContain(Number(new URL(url).port));
-    }
-  });
-
-  it('listens beyond loopback in each pod, answering to the Service names it is reached by', () => {
-    for (const d of deployments)
-      expect([d.metadata.name, entryOf(d).readConfig!(envOfDeployment(d)).http.host]).toEqual([
-        d.metadata.name,
-        '0.0.0.0',
-      ]);
-    const gateway = running('gateway')[0]!;
-    for (const url of Object.values(readGatewayConfig(envOfDeployment(gateway)).upstreams)) {
-      const target = deployments.find((d) => d.metadata.name === new URL(url).hostname)!;
-      const { allowedHosts } = entryOf(target).readConfig!(envOfDeployment(target)).http;
-      expect([target.metadata.name, allowedHosts.allows(new URL(url).host)]).toEqual([
-        target.metadata.name,
-        true,
-      ]);
-    }
-    const { allowedHosts } = readGatewayConfig(envOfDeployment(gateway)).http;
-    expect(allowedHosts.allows('rebound.evil.example')).toBe(false);
-  });
-
-  it('runs twin-state as its single writer: one replica, never two during a rollout', () => {
-    const twinState = running('twin-state')[0]!;
-    expect(twinState.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-  });
-
-  it('keeps anomaly workers available through drains', () => {
-    const anomaly = running('anomaly')[0]!;
-    const budgets = ofKind(objects, 'PodDisruptionBudget').filter((p) =>
-      matches(
-        (p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
-        podLabelsOf(anomaly),
-      ),
-    );
-    expect(budgets).toHaveLength(1);
-    expect(budgets[0]!.spec).toMatchObject({ maxUnavailable: 1 });
-  });
-
-  describe.each([
-    ['anomaly', (env: Env) => readAnomalyConfig(env)],
-    ['maintenance', (env: Env) => readMaintenanceConfig(env)],
-  ] as const)('scaling %s workers on consumer lag (KEDA)', (role, read) => {
-    it('watches its group on the telemetry topic, up to one worker per partition', () => {
-      const deployment = running(role)[0]!;
-      const config = read(envOfDeployment(deployment));
-      if (config.service.mode !== 'distributed') throw new Error(`${role} is not distributed`);
-      const scaled = ofKind(objects, 'ScaledObject').filter(
-        (s) =>
-          (s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name ===
-          deployment.metadata.name,
-      );
-      expect(scaled).toHaveLength(1);
-      const spec = scaled[0]!.spec as {
-        minReplicaCount: number;
-        maxReplicaCount: number;
-        triggers: Array<{ type: string; metadata: Record<string, string> }>;
-      };
-      expect(spec.triggers).toHaveLength(1);
-      expect(spec.triggers[0]).toMatchObject({
-        type: 'kafka',
-        metadata: {
-          // The Kafka group is the installation's prefix and the service's group (as topics are).
-          consumerGroup: `${topicNames(config.service.kafka.topicPrefix).prefix}${config.group}`,
-          topic: topicNames(config.service.kafka.topicPrefix).stream.telemetry,
-          bootstrapServers: config.service.kafka.brokers.join(','),
-          allowIdleConsumers: 'false',
-        },
-      });
-      expect(spec.maxReplicaCount).toBe(config.service.kafka.partitions);
-      expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
-      expect(spec.minReplicaCount).toBeLessThanOrEqual(spec.maxReplicaCount);
-      // The ScaledObject owns the count: a replicas field would be reset on every apply.
-      expect(deployment.spec).not.toHaveProperty('replicas');
-    });
   });
 });

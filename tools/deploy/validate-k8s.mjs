@@ -1,9 +1,10 @@
 // Validates Kubernetes objects against the API's schemas, offline: kubernetes-models' validators
-// (the Kubernetes OpenAPI schemas compiled to JavaScript) and @kubernetes-models/keda's for the
-// ScaledObjects. A plain ES module: both packages ship as ES modules only.
+// (the Kubernetes OpenAPI schemas compiled to JavaScript), @kubernetes-models/keda's for the
+// ScaledObjects and @kubernetes-models/strimzi-kafka-operator's for the KafkaTopics and
+// KafkaUsers. A plain ES module: the packages ship as ES modules only.
 //
 //   node tools/deploy/validate-k8s.mjs k8s/*.yaml          files (a kustomization.yaml is skipped)
-//   kubectl kustomize k8s | node tools/deploy/validate-k8s.mjs -     what a build prints
+//   kubectl kustomize k8s/overlays/dev | node tools/deploy/validate-k8s.mjs -     what a build prints
 //
 // Prints one line per object, and each error; exits 1 if any object is invalid or of a kind
 // it has no schema for. Unknown fields are not caught: the schemas allow them.
@@ -15,6 +16,8 @@ import { parseAllDocuments } from 'yaml';
 function modelsOf(apiVersion) {
   if (/^(eventing\.)?keda\.sh\//.test(apiVersion))
     return import(`@kubernetes-models/keda/${apiVersion}`);
+  if (/^(kafka|core)\.strimzi\.io\//.test(apiVersion))
+    return import(`@kubernetes-models/strimzi-kafka-operator/${apiVersion}`);
   return import(`kubernetes-models/${apiVersion}`);
 }
 

@@ -9,7 +9,7 @@ export {
   type KafkaSecurity,
   type SaslMechanism,
 } from './kafka/kafka-security';
-export { topicNames, type TopicNames } from './kafka/kafka-topics';
+export { topicNames, topicSpecs, type TopicNames, type TopicSpec } from './kafka/kafka-topics';
 export { mergeByRecordTime } from './shared/merge-streams';
 export { decodeStoredEvent, type TelemetryEncoding } from './shared/event-codec';
 export { IndexBehindError, StaleIndexError } from './kafka/stream-index-errors';

@@ -37,20 +37,26 @@ export function streamOfTopic(names: TopicNames, topic: string): StreamName {
   throw new Error(`${topic} is not an event stream topic`);
 }
 
-/** Creates missing topics; existing ones are left as they are. */
-export async function ensureTopics(
-  admin: Admin,
+/** A topic as the services create it: what k8s/kafka/topics.yaml must say too. */
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configEntries: Array<{ name: string; value: string }>;
+}
+
+/** Every topic of an installation, with its partitions and settings. */
+export function topicSpecs(
   names: TopicNames,
   partitions: number,
   replicationFactor: number,
-): Promise<void> {
-  const existing = new Set(await admin.listTopics());
+): TopicSpec[] {
   // The event topics are the truth: never delete by age or size, whatever the broker default.
   const keepForever = [
     { name: 'retention.ms', value: '-1' },
     { name: 'retention.bytes', value: '-1' },
   ];
-  const wanted = [
+  return [
     {
       topic: names.stream['twin-events'],
       numPartitions: partitions,
@@ -87,7 +93,20 @@ export async function ensureTopics(
       replicationFactor,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
-  ].filter((t) => !existing.has(t.topic));
+  ];
+}
+
+/** Creates missing topics; existing ones are left as they are. */
+export async function ensureTopics(
+  admin: Admin,
+  names: TopicNames,
+  partitions: number,
+  replicationFactor: number,
+): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = topicSpecs(names, partitions, replicationFactor).filter(
+    (t) => !existing.has(t.topic),
+  );
   if (wanted.length === 0) return;
   try {
     await admin.createTopics({ topics: wanted, waitForLeaders: true });

@@ -19,6 +19,8 @@ MODULE="github.com/compose-spec/compose-go/v2"
 
 say() { printf '[compose-check] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
+# shellcheck source=/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../../infra/build-once.sh"
 # What the binary was built from: a change to the tool must not be hidden by the cache.
 source_hash() { (cd "$SRC" && cat go.mod go.sum main.go) | sha256sum | cut -d' ' -f1; }
 binary_ok() {
@@ -77,23 +79,8 @@ build() {
 
 main() {
   setup_paths
-  # Fast path: already built (the binary is only ever installed by an atomic rename).
-  if binary_ok; then
-    printf '%s\n' "$BIN"
-    return 0
-  fi
-
   # One build per version at a time; a concurrent caller waits, then takes the fast path.
-  command -v flock >/dev/null || die "flock not found (Debian package util-linux)"
-  exec 9>"$BASE/.lock"
-  if ! flock -n 9; then
-    say "another build of compose-check is running; waiting for it (lock: $BASE/.lock)"
-    flock 9
-  fi
-  if binary_ok; then
-    printf '%s\n' "$BIN"
-    return 0
-  fi
+  build_once "compose-check" && return 0
 
   local start
   start=$(date +%s)

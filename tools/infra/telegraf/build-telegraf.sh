@@ -27,6 +27,8 @@ DEFAULT_TAGS="custom,inputs.mqtt_consumer,outputs.influxdb_v2,parsers.json_v2,pa
 
 say() { printf '[build-telegraf] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
+# shellcheck source=/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/../build-once.sh"
 log() { "$@" >>"$LOG" 2>&1; } # run a command, its output going to the build log
 # Value of the first "Key": "value" line of `go ... -json` output on stdin.
 json_field() { sed -n "s/^[[:space:]]*\"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1; }
@@ -134,23 +136,8 @@ check_plugins() { # the peer's config needs these; a tag typo would only show at
 
 main() {
   setup_paths
-  # Fast path: already built (the binary is only ever installed by an atomic rename).
-  if binary_ok; then
-    printf '%s\n' "$BIN"
-    return 0
-  fi
-
   # One build per version at a time; a concurrent caller waits, then takes the fast path.
-  command -v flock >/dev/null || die "flock not found (Debian package util-linux)"
-  exec 9>"$BASE/.lock"
-  if ! flock -n 9; then
-    say "another build of telegraf $VERSION is running; waiting for it (lock: $BASE/.lock)"
-    flock 9
-  fi
-  if binary_ok; then
-    printf '%s\n' "$BIN"
-    return 0
-  fi
+  build_once "telegraf $VERSION" && return 0
 
   START=$(date +%s)
   [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.prev"

@@ -224,6 +224,24 @@ export interface AccessKeyStore {
 }
 
 /**
+ * Small JSON documents by key that every instance of a service reads and writes (simulation
+ * jobs: any replica answers for a job another one runs, and a restart loses none). The latest
+ * document per key is kept; a delete removes the key. Kafka: a compacted topic that each
+ * instance follows; embedded: a table in the log's file.
+ */
+export interface DocumentStore {
+  /** Stores the key's latest document durably (acks=all / committed). Any JSON value but null. */
+  put(key: string, document: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Every key's latest document, with every put and delete that any instance had acknowledged
+   * when the call began. Throws an error with `retriable: true` when the store cannot be read up
+   * to that point in time.
+   */
+  all(): Promise<Map<string, unknown>>;
+}
+
+/**
  * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
  * these semantics and one contract test suite.
  */
@@ -253,6 +271,7 @@ export interface EventLog {
   bounds(stream: StreamName): Promise<PartitionBounds[]>;
   readonly snapshots: SnapshotStore;
   readonly accessKeys: AccessKeyStore;
+  readonly simulationJobs: DocumentStore;
   /**
    * Optional: prepare per-twin reads in the background (the Kafka adapter starts its stream
    * index, which otherwise starts on the first readStream and catches up with the whole log).

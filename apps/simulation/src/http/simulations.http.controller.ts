@@ -189,15 +189,14 @@ export class SimulationsHttpController {
   @Get()
   @QueryParams(LIST_QUERY)
   @Describe({
-    summary: "This instance's simulation jobs",
+    summary: 'Simulation jobs',
     description:
-      'Running and recently finished runs, oldest first; the audit trail keeps every run.',
+      'Running and recently finished runs of every replica, oldest first; the audit trail keeps every run.',
     response: pageOf('simulations', SIMULATION_JOB),
   })
-  list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
+  async list(@Query() query: z.infer<typeof LIST_QUERY>, @Caller() caller: Principal) {
     const keyOf = (job: Job): JobKey => [job.createdAt, job.id];
-    const visible = this.jobs
-      .list(query.twinId)
+    const visible = (await this.jobs.list(query.twinId))
       .filter((job) => maySee(caller, job.site))
       .sort((a, b) => byCreation(keyOf(a), keyOf(b)));
     const { items, next } = keysetPage(visible, query, {
@@ -218,12 +217,9 @@ export class SimulationsHttpController {
     response: SIMULATION_JOB_WITH_RESULT,
     errors: { 404: 'SIMULATION_NOT_FOUND' },
   })
-  get(@Param('id') id: string, @Caller() caller: Principal) {
+  async get(@Param('id') id: string, @Caller() caller: Principal) {
     // A job of another site's twin answers as no job at all.
-    return viewOf(
-      this.jobs.get(id, (job) => maySee(caller, job.site)),
-      true,
-    );
+    return viewOf(await this.jobs.get(id, (job) => maySee(caller, job.site)), true);
   }
 
   @Requires('operator')
@@ -234,11 +230,8 @@ export class SimulationsHttpController {
     response: SIMULATION_JOB,
     errors: { 404: 'SIMULATION_NOT_FOUND', 409: 'SIMULATION_FINISHED: it already ended' },
   })
-  cancel(@Param('id') id: string, @Caller() caller: Principal) {
-    return viewOf(
-      this.jobs.cancel(id, (job) => maySee(caller, job.site)),
-      false,
-    );
+  async cancel(@Param('id') id: string, @Caller() caller: Principal) {
+    return viewOf(await this.jobs.cancel(id, (job) => maySee(caller, job.site)), false);
   }
 
   private async answer(

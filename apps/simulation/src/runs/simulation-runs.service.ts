@@ -60,7 +60,7 @@ export class SimulationRuns {
     meta: RunMeta,
   ): Promise<Started<RunResult>> {
     const side = await this.prepare(twinId, at, startOf(at), input, 'scenario', meta);
-    const job = this.jobs.open<RunResult>(
+    const job = await this.jobs.open<RunResult>(
       side.simulationId,
       'run',
       twinId,
@@ -87,7 +87,7 @@ export class SimulationRuns {
     ];
     const comparisonId = randomUUID();
     const site = sides[0]!.loaded.state.site;
-    const job = this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, site, now());
+    const job = await this.jobs.open<CompareResult>(comparisonId, 'compare', twinId, site, now());
     await this.recordRequests(job, sides, comparisonId, at !== undefined, meta);
     const done = this.execute(job, sides, meta, async ([a, b]) => ({
       comparisonId,
@@ -145,7 +145,11 @@ export class SimulationRuns {
         );
       }
     } catch (error) {
-      this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
+      await this.jobs.finish(job, now(), {
+        status: 'failed',
+        result: null,
+        error: describe(error),
+      });
       throw error;
     }
   }
@@ -180,7 +184,7 @@ export class SimulationRuns {
         );
         results.push(result);
       }
-      this.jobs.finish(job, now(), {
+      await this.jobs.finish(job, now(), {
         status: 'completed',
         result: await combine(results),
         error: null,
@@ -208,10 +212,14 @@ export class SimulationRuns {
         );
       }
       if (error instanceof JobCancelled) {
-        this.jobs.finish(job, now(), { status: 'cancelled', result: null, error: null });
+        await this.jobs.finish(job, now(), { status: 'cancelled', result: null, error: null });
       } else {
         if (!answerable(error)) this.logger.error((error as Error).stack ?? String(error));
-        this.jobs.finish(job, now(), { status: 'failed', result: null, error: describe(error) });
+        await this.jobs.finish(job, now(), {
+          status: 'failed',
+          result: null,
+          error: describe(error),
+        });
       }
     }
   }

@@ -24,6 +24,7 @@ import { PARTITION, streamEnd } from './single-partition';
 import { appendToLog } from './sqlite-append';
 import { warnOnStderr } from '../shared/warn-on-stderr';
 import { SqliteAccessKeyStore } from './sqlite-access-key-store';
+import { SqliteDocumentStore } from './sqlite-document-store';
 import { SqliteDeadLetters } from './sqlite-dead-letters';
 import { replayLog } from './sqlite-replay';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
@@ -38,6 +39,7 @@ import { SqliteSubscription } from './sqlite-subscription';
 export class SqliteEventLog implements EventLog {
   readonly snapshots: SqliteSnapshotStore;
   readonly accessKeys: SqliteAccessKeyStore;
+  readonly simulationJobs: SqliteDocumentStore;
   /** Wakes subscribers when events are appended, instead of making them poll. */
   readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -50,6 +52,7 @@ export class SqliteEventLog implements EventLog {
   ) {
     this.snapshots = new SqliteSnapshotStore(db);
     this.accessKeys = new SqliteAccessKeyStore(db, warn);
+    this.simulationJobs = new SqliteDocumentStore(db, 'simulation-jobs', warn);
     this.deadLetters = new SqliteDeadLetters(db);
     this.appended.setMaxListeners(0);
   }

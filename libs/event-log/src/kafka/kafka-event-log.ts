@@ -20,6 +20,7 @@ import type {
 import { readTwinStream } from '../sqlite-index/read-twin-stream';
 import { DeadLetterWriter } from './dead-letter-writer';
 import { KafkaAccessKeyStore } from './kafka-access-key-store';
+import { KafkaDocumentStore } from './kafka-document-store';
 import { KafkaAppender } from './kafka-append';
 import { connectKafka, type KafkaConnection } from './kafka-connection';
 import { KafkaDeadLetters } from './kafka-dead-letters';
@@ -35,13 +36,14 @@ import { TwinPartitioner } from './twin-partitioner';
 
 /**
  * The event log on Kafka: an idempotent producer with acks=all, topics keyed by twin id, a
- * dead-letter topic, compacted topics of snapshots and API keys, and a local stream index for
+ * dead-letter topic, compacted topics of snapshots, API keys and simulation jobs, and a local stream index for
  * per-twin reads.
  * Each responsibility lives in its own file; this class wires them to the EventLog port.
  */
 export class KafkaEventLog implements EventLog {
   readonly snapshots: KafkaSnapshotStore;
   readonly accessKeys: KafkaAccessKeyStore;
+  readonly simulationJobs: KafkaDocumentStore;
   private readonly subscriptions = new Set<Subscription>();
   private readonly partitioner: TwinPartitioner;
   private readonly index: StreamIndexLifecycle;
@@ -57,6 +59,14 @@ export class KafkaEventLog implements EventLog {
       admin,
       producer,
       names.accessKeys,
+      settings.warn,
+    );
+    this.simulationJobs = new KafkaDocumentStore(
+      kafka,
+      admin,
+      producer,
+      names.simulationJobs,
+      settings,
       settings.warn,
     );
     const batcher = new ProduceBatcher(producer);
@@ -169,7 +179,10 @@ export class KafkaEventLog implements EventLog {
 
   async close(): Promise<void> {
     this.index.refuseReads();
-    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await Promise.allSettled([
+      ...[...this.subscriptions].map((s) => s.stop()),
+      this.simulationJobs.close(),
+    ]);
     await this.index.stop();
     const { producer, admin } = this.connection;
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);

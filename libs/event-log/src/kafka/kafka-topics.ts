@@ -4,8 +4,8 @@ import { isRetriable, retryRetriable } from './retry-retriable';
 
 /**
  * The topics (docs/adr/0002): one per stream, keyed by twin id, plus dead letters, a
- * compacted snapshot topic that keeps the latest snapshot per twin, and a compacted topic of
- * API keys that keeps the latest record per key id.
+ * compacted snapshot topic that keeps the latest snapshot per twin, a compacted topic of
+ * API keys that keeps the latest record per key id, and a compacted topic of simulation jobs.
  */
 export interface TopicNames {
   /** The installation's prefix: on topics, and on consumer groups, so installations sharing a cluster never share a group. */
@@ -14,6 +14,8 @@ export interface TopicNames {
   deadLetter: string;
   snapshots: string;
   accessKeys: string;
+  /** Simulation jobs (status, progress, results), which every simulation replica reads. */
+  simulationJobs: string;
 }
 
 export function topicNames(prefix: string): TopicNames {
@@ -27,6 +29,7 @@ export function topicNames(prefix: string): TopicNames {
     deadLetter: `${prefix}dead-letter`,
     snapshots: `${prefix}snapshots`,
     accessKeys: `${prefix}access-keys`,
+    simulationJobs: `${prefix}simulation-jobs`,
   };
 }
 
@@ -89,6 +92,14 @@ export function topicSpecs(
       // One partition: a few thousand small records, read whole by every check of a key.
       // Compacted only (no 'delete' policy), so no record expires by age or size.
       topic: names.accessKeys,
+      numPartitions: 1,
+      replicationFactor,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
+    {
+      // One partition: a few hundred jobs, read whole by each simulation replica, in order (a
+      // large result's parts before its head). Compacted: the latest record per job.
+      topic: names.simulationJobs,
       numPartitions: 1,
       replicationFactor,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],

@@ -62,6 +62,13 @@ CREATE TABLE IF NOT EXISTS access_keys (
   key_id TEXT PRIMARY KEY,
   body TEXT NOT NULL
 );
+-- Documents any instance reads (issue 25: simulation jobs), the latest per key, as JSON.
+CREATE TABLE IF NOT EXISTS documents (
+  store TEXT NOT NULL,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (store, key)
+);
 `;
 
 /**

@@ -5,19 +5,20 @@ import { accessKey } from './sample-access-keys';
 /** Opens a fresh, empty log, or (given one) another instance on that log's store. */
 export type OpenLog = (sameStoreAs?: EventLog) => Promise<EventLog>;
 
+/** Runs `work`, then closes the logs, whatever happened. */
+export async function using(logs: EventLog[], work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } finally {
+    await Promise.all(logs.map((log) => log.close()));
+  }
+}
+
 /** The access key cases of the EventLog contract (describeEventLogContract registers them). */
 export function accessKeyCases(
   it: (title: string, fn: () => Promise<void>) => void,
   open: OpenLog,
 ) {
-  const using = async (logs: EventLog[], work: () => Promise<void>) => {
-    try {
-      await work();
-    } finally {
-      await Promise.all(logs.map((log) => log.close()));
-    }
-  };
-
   it('keeps access keys and lists them by creation time', async () => {
     const log = await open();
     await using([log], async () => {

@@ -4,6 +4,7 @@ import type { EventLog, RecordedEvent } from '../event-log.port';
 import { DEAD_LETTER_PAYLOAD_BYTES } from '../shared/dead-letter-cap';
 import { accessKeyCases, type OpenLog } from './access-key.contract';
 import { alertStreamCases } from './alert-stream.contract';
+import { documentStoreCases } from './document-store.contract';
 import { eventually, registered, retired, telemetry } from './sample-events';
 
 /**
@@ -529,5 +530,6 @@ export function describeEventLogContract(name: string, open: OpenLog, only?: Reg
 
     alertStreamCases(it, open);
     accessKeyCases(it, open);
+    documentStoreCases(it, open);
   });
 }

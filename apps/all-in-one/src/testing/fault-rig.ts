@@ -15,13 +15,15 @@ import {
   tsRunner,
 } from '@twinlog/testing';
 
-export type ServiceName = 'ingestion' | 'twin-state' | 'anomaly' | 'maintenance' | 'simulation';
+export type ServiceName =
+  'ingestion' | 'twin-state' | 'anomaly' | 'maintenance' | 'simulation' | 'alerting';
 const ENV_PREFIX: Record<ServiceName, string> = {
   ingestion: 'INGESTION',
   'twin-state': 'TWIN_STATE',
   anomaly: 'ANOMALY',
   maintenance: 'MAINTENANCE',
   simulation: 'SIMULATION',
+  alerting: 'ALERTING',
 };
 
 /** A Kafka broker and an influxd of the test's own, which it may kill and restart freely. */

@@ -32,10 +32,18 @@ export function ensureDebianKubectl(
   machine: KubectlMachine = thisMachine(),
   progress: (line: string) => void = (line) => process.stderr.write(`[kubectl] ${line}\n`),
 ): string {
-  const policy = machine.run('apt-cache', ['policy', PACKAGE]);
-  const version = /Candidate:\s*(\S+)/.exec(policy.output)?.[1];
-  if (!policy.ok || !version || version === '(none)')
-    throw new Error(cannotFetch(`apt-cache knows no candidate for ${PACKAGE}`));
+  const candidate = () => {
+    const policy = machine.run('apt-cache', ['policy', PACKAGE]);
+    const found = /Candidate:\s*(\S+)/.exec(policy.output)?.[1];
+    return policy.ok && found && found !== '(none)' ? found : undefined;
+  };
+  let version = candidate();
+  if (!version) {
+    // A fresh image often ships without package lists: fetch them (as root), then ask again.
+    progress(`apt-cache knows no ${PACKAGE}; refreshing the package lists (apt-get update)`);
+    if (machine.run('apt-get', ['update', '-q']).ok) version = candidate();
+  }
+  if (!version) throw new Error(cannotFetch(`apt-cache knows no candidate for ${PACKAGE}`));
   const path = kubectlPath(version);
   if (machine.exists(path)) return path;
 

@@ -112,7 +112,7 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
           kafka?: {
             topicPrefix: string;
             partitions: number;
-            security: { sasl?: { username: string; mechanism: string } };
+            security: { sasl?: { username: string; mechanism: string }; tls?: unknown };
           };
         };
       }
@@ -160,6 +160,35 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
       const name = `${d.metadata.namespace}/${d.metadata.name}`;
       expect([name, unknownSettings(entryOf(d), env)]).toEqual([name, []]);
       expect(() => entryOf(d).readConfig!(envOf(d))).not.toThrow();
+    }
+  });
+
+  it('listens beyond loopback in each pod, where its Service reaches it', () => {
+    for (const d of deployments())
+      expect([d.metadata.name, entryOf(d).readConfig!(envOf(d)).http.host]).toEqual([
+        d.metadata.name,
+        '0.0.0.0',
+      ]);
+  });
+
+  it('mounts every file a setting names (a Secret’s key at that path)', () => {
+    for (const d of deployments()) {
+      const c = containerOf(d);
+      const volumes = (podSpecOf(d).volumes ?? []) as Array<{
+        name: string;
+        secret?: { items?: Array<{ key: string; path: string }> };
+      }>;
+      const files = Object.entries(containerEnv(c, objects())).filter(([k]) => k.endsWith('_FILE'));
+      for (const [setting, path] of files) {
+        const mount = c.volumeMounts?.find((m) => path.startsWith(`${m.mountPath}/`));
+        const items = volumes.find((v) => v.name === mount?.name)?.secret?.items;
+        const inside = mount && path.slice(mount.mountPath.length + 1);
+        expect([
+          d.metadata.name,
+          setting,
+          !!mount && (!items || items.some((i) => i.path === inside)),
+        ]).toEqual([d.metadata.name, setting, true]);
+      }
     }
   });
 
@@ -368,9 +397,11 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
   });
 
   describe('NetworkPolicies', () => {
+    // Every pod has an address: a network plugin may match it with an ipBlock.
     const podOf = (d: K8sObject): Endpoint => ({
       namespace: d.metadata.namespace!,
       labels: podLabelsOf(d),
+      ip: `10.42.${deployments().indexOf(d)}.7`,
       namedPorts: Object.fromEntries(
         (containerOf(d).ports ?? []).map((p) => [p.name ?? '', p.containerPort]),
       ),
@@ -379,13 +410,18 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
     const serverAt = (host: string, labels: Record<string, string> = {}): Endpoint => ({
       namespace: host.split('.')[1]!,
       labels: { 'app.kubernetes.io/name': host.split('.')[0]!, ...labels },
+      ip: '10.43.0.9',
     });
     const policies = () => ofKind(build(overlay).objects, 'NetworkPolicy');
     const ingressController: Endpoint = {
       namespace: 'ingress-nginx',
       labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     };
-    const dns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    // CoreDNS, and NodeLocal DNSCache's address on the node.
+    const dns: Endpoint[] = [
+      { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.43.0.10' },
+      { namespace: '', ip: '169.254.20.10' },
+    ];
 
     it('let the ingress reach the gateway, and the gateway each service, on their ports only', () => {
       for (const ns of namespaces()) {
@@ -434,7 +470,7 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
         for (const d of deployments().filter((x) => x.metadata.namespace === ns)) {
           const env = { ...siteEnv, ...envOf(d) };
           const isService = entryOf(d).role in ROLE_IS_SERVICE;
-          expect(mayConnect(policies(), podOf(d), dns, 53)).toBe(true);
+          for (const server of dns) expect(mayConnect(policies(), podOf(d), server, 53)).toBe(true);
           for (const broker of env['KAFKA_BROKERS']!.split(',')) {
             const [host, port] = broker.split(':');
             const kafka = serverAt(host!, { 'strimzi.io/kind': 'Kafka' });
@@ -504,6 +540,34 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
             ...(kafka.security.tls ? { tls: 'enable' } : {}),
           },
         });
+        if (kafka.security.sasl) {
+          // KEDA logs in as the workers: their username, their KafkaUser's Secret.
+          const ref = (
+            scaled[0]!.spec as { triggers: Array<{ authenticationRef?: { name: string } }> }
+          ).triggers[0]!.authenticationRef?.name;
+          const auth = ofKind(inNamespace(ns), 'TriggerAuthentication').find(
+            (t) => t.metadata.name === ref,
+          );
+          const authSpec = auth?.spec as {
+            secretTargetRef: Array<{ parameter: string; name: string; key: string }>;
+            env: Array<{ parameter: string; name: string; containerName: string }>;
+          };
+          expect(authSpec.secretTargetRef).toContainEqual({
+            parameter: 'password',
+            name: kafka.security.sasl.username,
+            key: 'password',
+          });
+          expect(authSpec.env).toContainEqual({
+            parameter: 'username',
+            name: 'TWINLOG_KAFKA_USERNAME',
+            containerName: containerOf(deployment).name,
+          });
+          const ca = authSpec.secretTargetRef.find((t) => t.parameter === 'ca');
+          const caVolume = (podSpecOf(deployment).volumes ?? []).find(
+            (v) => v.name === 'kafka-ca',
+          ) as { secret?: { secretName: string } } | undefined;
+          expect(ca?.name).toBe(caVolume?.secret?.secretName);
+        }
         expect(spec.maxReplicaCount).toBe(kafka.partitions);
         expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
         expect(spec.minReplicaCount).toBeLessThanOrEqual(spec.maxReplicaCount);

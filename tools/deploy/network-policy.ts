@@ -6,8 +6,9 @@ import type { K8sObject } from './k8s-manifests';
  * a pod selected by no policy of a direction is open in it; a selected pod allows only what
  * some rule of those policies allows; a connection needs the sender's egress and the
  * receiver's ingress both. Enough of it for the deployment tests: label selectors (matchLabels,
- * matchExpressions In/NotIn/Exists/DoesNotExist), namespace selectors, ipBlocks for addresses
- * outside the cluster, numbered and named ports. Pods are described, not run.
+ * matchExpressions In/NotIn/Exists/DoesNotExist), namespace selectors, ipBlocks (matching pods'
+ * addresses too, as some network plugins do), numbered and named ports. Pods are described,
+ * not run.
  */
 export interface Endpoint {
   namespace: string;
@@ -15,7 +16,7 @@ export interface Endpoint {
   namespaceLabels?: Record<string, string>;
   /** A pod's labels; absent for an address outside the cluster. */
   labels?: Record<string, string>;
-  /** An address outside the cluster (for ipBlock rules). */
+  /** Its address (a pod's, or one outside the cluster), for ipBlock rules. */
   ip?: string;
   /** A pod's named container ports, for rules that name a port. */
   namedPorts?: Record<string, number>;
@@ -85,6 +86,8 @@ function inCidr(ip: string, cidr: string): boolean {
 /** Whether a rule's peer is the other end (policyNamespace: the policy's own). */
 function peerMatches(peer: Peer, other: Endpoint, policyNamespace: string): boolean {
   if (peer.ipBlock) {
+    // Whether an ipBlock covers pods' addresses depends on the network plugin (Calico's does):
+    // a pod with an address is taken to match, the case that lets the most through.
     if (other.ip === undefined) return false;
     return (
       inCidr(other.ip, peer.ipBlock.cidr) &&

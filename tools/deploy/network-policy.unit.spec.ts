@@ -80,7 +80,10 @@ describe('mayConnect (NetworkPolicy semantics)', () => {
     expect(mayConnect([denyAll, out], web, internet, 443)).toBe(true);
     expect(mayConnect([denyAll, out], web, { namespace: '', ip: '10.1.2.3' }, 443)).toBe(false);
     expect(mayConnect([denyAll, out], web, internet, 80)).toBe(false);
-    // A pod is not an ipBlock's address.
+    // A pod without an address is not matched; with one, it is (as Calico does).
     expect(mayConnect([denyAll, out], web, api, 443)).toBe(false);
+    const elsewhere = { ...pod('api', 'other'), ip: '192.168.1.7' };
+    expect(mayConnect([denyAll, out], web, elsewhere, 443)).toBe(true);
+    expect(mayConnect([denyAll, out], web, { ...elsewhere, ip: '10.1.2.3' }, 443)).toBe(false);
   });
 });

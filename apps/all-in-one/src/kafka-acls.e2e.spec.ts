@@ -58,6 +58,9 @@ const RESOURCE: Record<string, AclResourceTypes> = {
   transactionalId: AclResourceTypes.TRANSACTIONAL_ID,
 };
 
+// Each case starts a service process (up to 3 minutes on a loaded machine).
+jest.setTimeout(300_000);
+
 describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), on the real broker', () => {
   const kafka = realServer('kafka');
   const influx = realServer('influx');
@@ -111,6 +114,9 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
    * other tests' topics stay open): an ACL of a principal that never connects, on this
    * installation's names, makes every one of them need an ACL of its own.
    */
+  // The index and reader groups are not per installation (twinlog-index-, twinlog-reader-): while
+  // this file runs, another spec logging in as the same SASL user would need ACLs for them too.
+  // Jest runs the files one at a time on this 2-core machine.
   const FENCE = 'User:twinlog-acl-fence';
   const fences = () =>
     [
@@ -130,25 +136,27 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
 
   /** Runs a service as the SASL user with its role's ACLs only; `work` exercises it. */
   const asItsUser = async (role: ServiceName, work: (url: string) => Promise<void>) => {
-    await grant(aclsOf(role));
-    const service = await startService(role, {
-      ...topologyEnv({ kafka: { brokers: secured!.saslBrokers }, influx }, prefix),
-      TWINLOG_AUTH: 'on',
-      TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE: keyFile,
-      TWINLOG_KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      TWINLOG_KAFKA_USERNAME: secured!.username,
-      TWINLOG_KAFKA_PASSWORD: secured!.password,
-      KAFKA_CLIENT_LOG_LEVEL: 'error',
-      ...(role === 'alerting' ? { ALERTING_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
-    });
+    // Whatever fails, the service stops and its ACLs go: the next role starts from none.
+    let service: Awaited<ReturnType<typeof startService>> | undefined;
     try {
+      await grant(aclsOf(role));
+      service = await startService(role, {
+        ...topologyEnv({ kafka: { brokers: secured!.saslBrokers }, influx }, prefix),
+        TWINLOG_AUTH: 'on',
+        TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE: keyFile,
+        TWINLOG_KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        TWINLOG_KAFKA_USERNAME: secured!.username,
+        TWINLOG_KAFKA_PASSWORD: secured!.password,
+        KAFKA_CLIENT_LOG_LEVEL: 'error',
+        ...(role === 'alerting' ? { ALERTING_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
+      });
       await work(service.url);
       expect([role, /AUTHORIZATION_FAILED|not authorized/i.exec(service.output())?.[0]]).toEqual([
         role,
         undefined,
       ]);
     } finally {
-      await service.stop();
+      await service?.stop();
       await revokeAll();
     }
   };
@@ -193,11 +201,20 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
           messages: [{ key: TWIN, value: '{}' }],
         }),
       ).rejects.toThrow(/not authorized|TOPIC_AUTHORIZATION_FAILED/i);
-      // Its own: twin-events.
-      await producer.send({
-        topic: topicNames(prefix).stream['twin-events'],
-        messages: [{ key: `acl-probe-${randomUUID()}`, value: '{}' }],
-      });
+      // Its own: twin-events (once the broker has applied the new ACLs).
+      await eventually(
+        () =>
+          producer
+            .send({
+              topic: topicNames(prefix).stream['twin-events'],
+              messages: [{ key: `acl-probe-${randomUUID()}`, value: '{}' }],
+            })
+            .then(
+              () => true,
+              () => false,
+            ),
+        'a write its user may make',
+      );
     } finally {
       await producer.disconnect();
       await revokeAll();

@@ -234,10 +234,12 @@ export interface DocumentStore {
   put(key: string, document: unknown): Promise<void>;
   delete(key: string): Promise<void>;
   /**
-   * Every key's latest document, with every put and delete that any instance had acknowledged
-   * when the call began. Throws an error with `retriable: true` when the store cannot be read up
-   * to that point in time.
+   * The key's latest document (undefined when there is none), with every put and delete that any
+   * instance had acknowledged when the call began. Throws an error with `retriable: true` when
+   * the store cannot be read up to that point in time.
    */
+  get(key: string): Promise<unknown>;
+  /** Every key's latest document, as `get` reads: shared objects, to read and never change. */
   all(): Promise<Map<string, unknown>>;
 }
 

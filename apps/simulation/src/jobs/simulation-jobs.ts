@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { SimulationJobStatus, SimulationProgress } from '@twinlog/domain';
+import { bounded, type SimulationJobStatus, type SimulationProgress } from '@twinlog/domain';
 import type { DocumentStore, EventLog } from '@twinlog/event-log';
 import { EVENT_LOG, HttpProblem, LogUnavailableError } from '@twinlog/service-kit';
 import type { SimulationConfig } from '../config/simulation.config';
@@ -58,6 +58,8 @@ export class SimulationJobs implements OnModuleDestroy {
   private readonly aborts = new Map<string, AbortController>();
   /** What was last stored of each local job, and when. */
   private readonly stored = new Map<string, { json: string; at: number }>();
+  /** Local jobs stopped by a cancel request another replica stored (removed once they end). */
+  private readonly cancelledFromElsewhere = new Set<string>();
   private readonly store: DocumentStore;
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
@@ -107,7 +109,9 @@ export class SimulationJobs implements OnModuleDestroy {
     };
     this.jobs.set(id, job as Job);
     try {
-      await this.save(job as Job);
+      const record = recordOf(job as Job, this.replica, Date.now());
+      await this.store.put(jobKey(id), record);
+      this.stored.set(id, { json: withoutBeat(record), at: Date.now() });
     } catch (error) {
       this.jobs.delete(id);
       throw new LogUnavailableError(error);
@@ -151,8 +155,10 @@ export class SimulationJobs implements OnModuleDestroy {
   async get(id: string, visible: (job: Job) => boolean = () => true): Promise<Job> {
     const local = this.jobs.get(id);
     if (local) return this.visibleOr404(id, local, visible);
-    const records = await this.read();
-    return this.visibleOr404(id, this.shared(records, id), visible);
+    const [record, cancel] = await this.read(() =>
+      Promise.all([this.store.get(jobKey(id)), this.store.get(cancelKey(id))]),
+    );
+    return this.visibleOr404(id, this.shared(record, cancel !== undefined), visible);
   }
 
   /**
@@ -192,11 +198,11 @@ export class SimulationJobs implements OnModuleDestroy {
 
   /** Every replica's jobs (this one's freshest), of one twin or all. */
   async list(twinId?: string): Promise<Job[]> {
-    const records = await this.read();
+    const records = await this.read(() => this.store.all());
     const jobs = new Map<string, Job>();
-    for (const key of records.keys()) {
+    for (const [key, record] of records) {
       const id = idOfJobKey(key);
-      const job = id === undefined ? undefined : this.shared(records, id);
+      const job = id === undefined ? undefined : this.shared(record, records.has(cancelKey(id)));
       if (job) jobs.set(job.id, job);
     }
     for (const job of this.jobs.values()) jobs.set(job.id, job);
@@ -237,43 +243,33 @@ export class SimulationJobs implements OnModuleDestroy {
       throw new HttpProblem(
         404,
         'SIMULATION_NOT_FOUND',
-        `No simulation ${id} (finished runs are kept for ${this.config.jobs.ttlMs / 1000} s; the audit trail keeps every run's summary)`,
-        { simulationId: id },
+        `No simulation ${bounded(id)} (finished runs are kept for ${this.config.jobs.ttlMs / 1000} s; the audit trail keeps every run's summary)`,
+        { simulationId: bounded(id) },
       );
     }
     return job;
   }
 
-  /** A job from the store, as the caller should see it: lost when its replica went silent. */
-  private shared(records: Map<string, unknown>, id: string): Job | undefined {
-    const job = jobOf(records.get(jobKey(id)), records.has(cancelKey(id)));
+  /**
+   * A stored job, as the caller should see it: failed (SIMULATION_LOST) when its replica went
+   * silent. Judged at each read and never written here, so that the running replica's own
+   * record, whenever it comes, is the one that stays.
+   */
+  private shared(record: unknown, cancelRequested: boolean): Job | undefined {
+    const job = jobOf(record, cancelRequested);
     if (!job) return undefined;
-    const record = records.get(jobKey(id)) as JobRecord;
-    if (isLost(record, Date.now(), 3 * JOB_HEARTBEAT_MS)) {
-      const lost = lostJob(record, new Date().toISOString(), 3 * JOB_HEARTBEAT_MS);
-      // Stored, so that every replica says the same from now on; a failure here changes nothing.
-      void this.store
-        .put(jobKey(id), recordOf(lost, record.replica, Date.now()))
-        .catch(() => undefined);
-      return lost;
-    }
+    const lostAfter = 3 * JOB_HEARTBEAT_MS;
+    if (isLost(record as JobRecord, Date.now(), lostAfter))
+      return lostJob(record as JobRecord, new Date().toISOString(), lostAfter);
     return job;
   }
 
-  private async read(): Promise<Map<string, unknown>> {
+  private async read<T>(reading: () => Promise<T>): Promise<T> {
     try {
-      return await this.store.all();
+      return await reading();
     } catch (error) {
       throw new LogUnavailableError(error);
     }
-  }
-
-  private async save(job: Job): Promise<void> {
-    const at = Date.now();
-    const record = recordOf(job, this.replica, at);
-    const json = JSON.stringify({ ...record, heartbeatAt: undefined });
-    await this.store.put(jobKey(job.id), record);
-    this.stored.set(job.id, { json, at });
   }
 
   private startSyncing(): void {
@@ -297,23 +293,31 @@ export class SimulationJobs implements OnModuleDestroy {
   }
 
   private async syncRound(): Promise<void> {
-    const now = Date.now();
     for (const job of [...this.jobs.values()]) {
+      // What is stored is decided before the write: a job that ends while it is under way is
+      // stored as ended by the next round, never dropped with its running record stored.
+      const now = Date.now();
+      const record = recordOf(job, this.replica, now);
+      const ended = record.status !== 'running';
+      const json = withoutBeat(record);
       const last = this.stored.get(job.id);
-      const json = JSON.stringify({ ...recordOf(job, this.replica, now), heartbeatAt: undefined });
-      if (!last || last.json !== json || now - last.at >= JOB_HEARTBEAT_MS) await this.save(job);
-      if (job.status !== 'running') {
+      if (!last || last.json !== json || now - last.at >= JOB_HEARTBEAT_MS) {
+        await this.store.put(jobKey(job.id), record);
+        this.stored.set(job.id, { json, at: now });
+      }
+      if (ended) {
         this.jobs.delete(job.id);
         this.stored.delete(job.id);
-        await this.store.delete(cancelKey(job.id));
+        if (this.cancelledFromElsewhere.delete(job.id)) await this.store.delete(cancelKey(job.id));
       }
     }
-    if (this.running() > 0) {
-      const records = await this.store.all();
-      for (const job of this.jobs.values())
-        if (job.status === 'running' && !job.cancelRequested && records.has(cancelKey(job.id)))
-          this.stop(job);
-    } else if (this.jobs.size === 0 && this.timer) {
+    for (const job of [...this.jobs.values()]) {
+      if (job.status !== 'running' || job.cancelRequested) continue;
+      if ((await this.store.get(cancelKey(job.id))) === undefined) continue;
+      this.cancelledFromElsewhere.add(job.id);
+      this.stop(job);
+    }
+    if (this.jobs.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
@@ -337,6 +341,11 @@ export class SimulationJobs implements OnModuleDestroy {
       if (records.has(cancelKey(record.id))) await this.store.delete(cancelKey(record.id));
     }
   }
+}
+
+/** A record without its heartbeat: what decides whether a record changed. */
+function withoutBeat(record: JobRecord): string {
+  return JSON.stringify({ ...record, heartbeatAt: undefined });
 }
 
 function idOfJobKey(key: string): string | undefined {

@@ -29,6 +29,21 @@ export class SqliteDocumentStore implements DocumentStore {
     this.db.prepare('DELETE FROM documents WHERE store = ? AND key = ?').run(this.store, key);
   }
 
+  async get(key: string): Promise<unknown> {
+    const row = this.db
+      .prepare('SELECT body FROM documents WHERE store = ? AND key = ?')
+      .get(this.store, key);
+    if (!row) return undefined;
+    try {
+      return JSON.parse(String(row['body']));
+    } catch (error) {
+      this.warn(
+        `the documents table (${this.store}): ${key} left out, unreadable: ${(error as Error).message}`,
+      );
+      return undefined;
+    }
+  }
+
   async all(): Promise<Map<string, unknown>> {
     const documents = new Map<string, unknown>();
     const rows = this.db.prepare('SELECT key, body FROM documents WHERE store = ?').all(this.store);

@@ -19,9 +19,11 @@ export function documentStoreCases(
           ['b', { status: 'running' }],
         ]),
       );
+      expect(await jobs.get('a')).toEqual({ status: 'completed', fraction: 1 });
       await jobs.delete('b');
       await jobs.delete('never-there');
       expect([...(await jobs.all()).keys()]).toEqual(['a']);
+      expect(await jobs.get('b')).toBeUndefined();
       await expect(jobs.put('c', null)).rejects.toThrow(/null is not a document/);
     });
   });
@@ -32,7 +34,11 @@ export function documentStoreCases(
       // About 2.6 MB of JSON: several parts on Kafka (the broker takes 1 MB per batch).
       const big = { points: Array.from({ length: 200_000 }, (_, i) => [i, Math.sin(i) * 1e3]) };
       await log.simulationJobs.put('run-1', big);
-      expect((await log.simulationJobs.all()).get('run-1')).toEqual(big);
+      expect(await log.simulationJobs.get('run-1')).toEqual(big);
+      // Another large version over it: its parts never mix with the first one's.
+      const bigger = { ...big, points: big.points.map(([i, v]) => [i, v! + 1]) };
+      await log.simulationJobs.put('run-1', bigger);
+      expect(await log.simulationJobs.get('run-1')).toEqual(bigger);
       await log.simulationJobs.put('run-1', { small: true });
       expect((await log.simulationJobs.all()).get('run-1')).toEqual({ small: true });
     });
@@ -51,11 +57,16 @@ export function documentStoreCases(
       expect(await second.simulationJobs.all()).toEqual(
         new Map([['job-1', { status: 'cancelled' }]]),
       );
+      await first.simulationJobs.put('big', {
+        points: Array.from({ length: 60_000 }, (_, i) => i),
+      });
       const third = await open(first);
       await using([third], async () => {
-        expect(await third.simulationJobs.all()).toEqual(
-          new Map([['job-1', { status: 'cancelled' }]]),
-        );
+        expect([...(await third.simulationJobs.all()).keys()].sort()).toEqual(['big', 'job-1']);
+        expect(await third.simulationJobs.get('job-1')).toEqual({ status: 'cancelled' });
+        expect(
+          ((await third.simulationJobs.get('big')) as { points: number[] }).points,
+        ).toHaveLength(60_000);
       });
     });
   });

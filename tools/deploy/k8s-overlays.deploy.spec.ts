@@ -94,7 +94,9 @@ describe('k8s/: every file is part of a kustomization', () => {
 });
 
 describe.each(OVERLAYS)('k8s/%s', (overlay) => {
-  const objects = () => [...build(overlay).objects, ...exampleSecrets()];
+  // The example Secrets, read once: every container's environment is resolved against them.
+  const examples = exampleSecrets();
+  const objects = () => [...build(overlay).objects, ...examples];
   const deployments = () => ofKind(build(overlay).objects, 'Deployment');
   const namespaces = () => ofKind(build(overlay).objects, 'Namespace').map((n) => n.metadata.name);
   const inNamespace = (ns: string) =>

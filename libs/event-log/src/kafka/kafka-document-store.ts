@@ -3,7 +3,7 @@ import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { DocumentStore } from '../event-log.port';
 
 /** A document larger than this is written as parts (a broker takes at most 1 MB per batch). */
-export const DOCUMENT_PART_BYTES = 240_000;
+const DOCUMENT_PART_BYTES = 240_000;
 /** Parts per produce request: together well under the broker's 1 MB. */
 const PARTS_PER_SEND = 3;
 /** Separates a document's key, its version's write id and a part's number in a part's key. */

@@ -1,4 +1,5 @@
 import type { AccessKeyRecord, EventEnvelope, NewEvent, StreamName } from '@twinlog/domain';
+import type { OwnershipMap } from './ownership/partition-owners';
 
 /** Where an event sits in the log: Kafka's coordinates; the embedded log has one partition per stream. */
 export interface LogPosition {
@@ -243,6 +244,29 @@ export interface DocumentStore {
   all(): Promise<Map<string, unknown>>;
 }
 
+/** A member joining the replicas of a scaled-out service (twin-state, ADR 0023). */
+export interface OwnershipOptions {
+  /** The group the replicas form (prefixed like the topics). */
+  group: string;
+  /** The URL the other replicas reach this one's HTTP API on (forwarded commands, fan-out reads). */
+  url: string;
+  /**
+   * Told of every change: the new map once the group has settled, or undefined from the moment
+   * a rebalance starts (nothing is owned until the next map).
+   */
+  onChange(map: OwnershipMap | undefined): void;
+}
+
+/** This member's place among the replicas: which partitions each one owns. */
+export interface Ownership {
+  /** The map now, or undefined while the group rebalances or before it first settled. */
+  current(): OwnershipMap | undefined;
+  /** The partition a twin's events are in: the same in every twin-keyed stream (checked at join). */
+  partitionOf(twinId: string): number;
+  /** Leaves the group at once (the others take its partitions over without waiting for a timeout). */
+  leave(): Promise<void>;
+}
+
 /**
  * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
  * these semantics and one contract test suite.
@@ -279,5 +303,10 @@ export interface EventLog {
    * index, which otherwise starts on the first readStream and catches up with the whole log).
    */
   warmUp?(): void;
+  /**
+   * Optional: join the replicas of a scaled-out service, which share the twin-keyed streams'
+   * partitions (Kafka). A log without it (the embedded one, one process) has one owner of all.
+   */
+  joinOwnership?(options: OwnershipOptions): Promise<Ownership>;
   close(): Promise<void>;
 }

@@ -16,3 +16,12 @@ export { IndexBehindError, StaleIndexError } from './kafka/stream-index-errors';
 export * from './consumer/partition-progress';
 export * from './consumer/stateful-stream-consumer';
 export { capDeadLetter, DEAD_LETTER_PAYLOAD_BYTES } from './shared/dead-letter-cap';
+export {
+  assignPartitions,
+  isWholeMap,
+  ownedBySelf,
+  ownerOf,
+  type OwnerMember,
+  type OwnershipMap,
+  type PartitionOwner,
+} from './ownership/partition-owners';

@@ -9,6 +9,8 @@ import type {
   DeadLetterPageQuery,
   DeadLetterReplay,
   EventLog,
+  Ownership,
+  OwnershipOptions,
   PartitionBounds,
   RecordedDeadLetter,
   ReadStreamOptions,
@@ -27,6 +29,7 @@ import { KafkaDeadLetters } from './kafka-dead-letters';
 import type { KafkaLogConfig } from './kafka-log.config';
 import { watermarks } from './kafka-range-reader';
 import { replayLog } from './kafka-replay';
+import { KafkaOwnership } from './kafka-ownership';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
@@ -45,6 +48,7 @@ export class KafkaEventLog implements EventLog {
   readonly accessKeys: KafkaAccessKeyStore;
   readonly simulationJobs: KafkaDocumentStore;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly ownerships = new Set<Ownership>();
   private readonly partitioner: TwinPartitioner;
   private readonly index: StreamIndexLifecycle;
   private readonly appender: KafkaAppender;
@@ -177,9 +181,37 @@ export class KafkaEventLog implements EventLog {
     }));
   }
 
+  async joinOwnership(options: OwnershipOptions): Promise<Ownership> {
+    const { kafka, admin, names, partitions, settings } = this.connection;
+    // A twin's partition must be the same number in every stream its owner folds.
+    if (partitions['twin-events'] !== partitions.telemetry)
+      throw new Error(
+        `${names.stream['twin-events']} has ${partitions['twin-events']} partitions and ${names.stream.telemetry} ${partitions.telemetry}: replicas that share partitions need both streams to have the same count (docs/deploy.md, "Partitions")`,
+      );
+    const ownership = await KafkaOwnership.join(
+      kafka,
+      admin,
+      names,
+      partitions['twin-events'],
+      settings,
+      (twinId) => this.partitioner.partitionOf('twin-events', twinId),
+      options,
+    );
+    this.ownerships.add(ownership);
+    return {
+      current: () => ownership.current(),
+      partitionOf: (twinId) => ownership.partitionOf(twinId),
+      leave: async () => {
+        this.ownerships.delete(ownership);
+        await ownership.leave();
+      },
+    };
+  }
+
   async close(): Promise<void> {
     this.index.refuseReads();
     await Promise.allSettled([
+      ...[...this.ownerships].map((o) => o.leave()),
       ...[...this.subscriptions].map((s) => s.stop()),
       this.simulationJobs.close(),
     ]);

@@ -1,0 +1,174 @@
+import {
+  AssignerProtocol,
+  type Admin,
+  type Consumer,
+  type Kafka,
+  type PartitionAssigner,
+} from 'kafkajs';
+import type { Ownership, OwnershipOptions } from '../event-log.port';
+import {
+  assignPartitions,
+  inMemberOrder,
+  isWholeMap,
+  type OwnershipMap,
+  type PartitionOwner,
+} from '../ownership/partition-owners';
+import type { KafkaLogConfig } from './kafka-log.config';
+import type { TopicNames } from './kafka-topics';
+
+const ASSIGNER = 'TwinlogOwnership';
+/** How long a settled group may take to show every member's assignment (describeGroups). */
+const MAP_READ_TRIES = 25;
+const MAP_READ_PAUSE_MS = 200;
+
+/**
+ * The replicas of a scaled-out service as one consumer group on twin-events (ADR 0023). The
+ * group only decides ownership: its member reads nothing (the topic is paused), and the state
+ * is fed by the service's own broadcast subscription. The assigner, run by the group's leader,
+ * gives contiguous partition ranges by the members' URLs (carried in their protocol metadata).
+ * kafkajs hands a member only its own partitions, so every member reads the whole map from the
+ * group's description once it has joined.
+ */
+export class KafkaOwnership implements Ownership {
+  private map: OwnershipMap | undefined;
+  private generation = 0;
+  private left = false;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly partitioner: (twinId: string) => number,
+  ) {}
+
+  static async join(
+    kafka: Kafka,
+    admin: Admin,
+    names: TopicNames,
+    partitions: number,
+    settings: Pick<KafkaLogConfig, 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'warn'>,
+    partitioner: (twinId: string) => number,
+    options: OwnershipOptions,
+  ): Promise<KafkaOwnership> {
+    const topic = names.stream['twin-events'];
+    const groupId = `${names.prefix}${options.group}`;
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: settings.sessionTimeoutMs,
+      rebalanceTimeout: settings.rebalanceTimeoutMs,
+      heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
+      partitionAssigners: [ownershipAssigner(topic, partitions, options.url)],
+    });
+    const ownership = new KafkaOwnership(consumer, partitioner);
+    const change = (map: OwnershipMap | undefined) => {
+      ownership.map = map;
+      options.onChange(map);
+    };
+    consumer.on(consumer.events.REBALANCING, () => {
+      ownership.generation += 1;
+      change(undefined);
+    });
+    consumer.on(consumer.events.CRASH, () => {
+      ownership.generation += 1;
+      change(undefined);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // The member reads nothing of the topic: its partitions only mark what it owns.
+      consumer.pause([{ topic }]);
+      const generation = (ownership.generation += 1);
+      void readMap(admin, groupId, topic, partitions, payload.memberId).then(
+        (map) => {
+          if (ownership.left || generation !== ownership.generation) return;
+          if (map) return change(map);
+          settings.warn(
+            `${options.group}: the group settled but its map could not be read whole; waiting for the next rebalance`,
+          );
+        },
+        (error: Error) => settings.warn(`${options.group}: reading the group: ${error.message}`),
+      );
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    return ownership;
+  }
+
+  current(): OwnershipMap | undefined {
+    return this.map;
+  }
+
+  partitionOf(twinId: string): number {
+    return this.partitioner(twinId);
+  }
+
+  async leave(): Promise<void> {
+    this.left = true;
+    this.map = undefined;
+    await this.consumer.disconnect();
+  }
+}
+
+function ownershipAssigner(topic: string, partitions: number, url: string): PartitionAssigner {
+  return () => ({
+    name: ASSIGNER,
+    version: 1,
+    protocol: ({ topics }) => ({
+      name: ASSIGNER,
+      metadata: AssignerProtocol.MemberMetadata.encode({
+        version: 1,
+        topics,
+        userData: Buffer.from(JSON.stringify({ url })),
+      }),
+    }),
+    assign: async ({ members }) =>
+      assignPartitions(
+        members.map((m) => ({ memberId: m.memberId, url: urlOf(m.memberMetadata) })),
+        partitions,
+      ).map((owner) => ({
+        memberId: owner.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: { [topic]: owner.partitions },
+          userData: Buffer.alloc(0),
+        }),
+      })),
+  });
+}
+
+function urlOf(metadata: Buffer): string {
+  try {
+    const decoded = AssignerProtocol.MemberMetadata.decode(metadata);
+    const parsed: unknown = JSON.parse(decoded?.userData.toString() || '{}');
+    const url = (parsed as { url?: unknown }).url;
+    return typeof url === 'string' ? url : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The whole map from the group's description, once it is stable and whole; undefined if it never is. */
+async function readMap(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  partitions: number,
+  self: string,
+): Promise<OwnershipMap | undefined> {
+  for (let attempt = 0; attempt < MAP_READ_TRIES; attempt += 1) {
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    if (group?.state === 'Stable') {
+      const owners: PartitionOwner[] = group.members.map((m) => ({
+        memberId: m.memberId,
+        url: urlOf(m.memberMetadata),
+        partitions: [
+          ...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ??
+            []),
+        ].sort((a, b) => a - b),
+      }));
+      const map = { partitions, owners: inMemberOrder(owners), self };
+      if (isWholeMap(map)) return map;
+    }
+    await new Promise((resolve) => setTimeout(resolve, MAP_READ_PAUSE_MS));
+  }
+  return undefined;
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import {
   follow,
   startService,
@@ -13,6 +14,8 @@ import { RebuildService } from './admin/rebuild.service';
 import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
+import { OwnerRouting } from './replicas/owner-routing.interceptor';
+import { TwinOwnership } from './replicas/twin-ownership';
 import { LiveTwins } from './state/live-twins';
 import { ProcessKpiProjector } from './process-kpis/process-kpi-projector';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
@@ -39,6 +42,9 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     controllers: TWIN_STATE_HTTP_API,
     providers: [
       { provide: TWIN_STATE_CONFIG, useValue: config },
+      TwinOwnership,
+      // Requests about one twin go to its owner (shared replicas only).
+      { provide: APP_INTERCEPTOR, useClass: OwnerRouting },
       LiveTwins,
       SnapshotWriter,
       TwinCommands,

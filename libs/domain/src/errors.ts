@@ -76,6 +76,11 @@ export const ERROR_CODES = [
   'EXPLANATION_NOT_FOUND',
   /** No anomaly episode with that id. */
   'ANOMALY_NOT_FOUND',
+  /**
+   * twin-state replicas (ADR 0023): the twin's partition is changing hands, or its new owner is
+   * still catching up; nothing was applied. details.retryAfterSeconds.
+   */
+  'PARTITION_MOVING',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

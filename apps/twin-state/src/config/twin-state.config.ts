@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AllowedHosts, intFrom, type Env, readServiceSettings } from '@twinlog/service-kit';
+import {
+  AllowedHosts,
+  ConfigError,
+  intFrom,
+  type Env,
+  readServiceSettings,
+} from '@twinlog/service-kit';
 
 /** Every setting of the twin-state service, with its default and why. */
 const schema = z.object({
@@ -33,12 +39,25 @@ const schema = z.object({
   // Process twins' key figures (OEE...) appended as their readings (ADR 0021): on the one
   // instance that takes commands; off on instances that only answer queries.
   TWIN_STATE_PROCESS_KPIS: z.enum(['on', 'off']).default('on'),
+  // Replicas that share the partitions (ADR 0023, docs/services/twin-state.md "Replicas"): off,
+  // one instance holds every twin (the embedded mode always). On needs the Kafka log, and the URL
+  // the other replicas reach this one at (a pod's IP and port, not a Service's name).
+  TWIN_STATE_REPLICAS: z.enum(['one', 'shared']).default('one'),
+  TWIN_STATE_ADVERTISED_URL: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL the other replicas can reach' })
+    .optional(),
+  // How long a command or read waits for its twin's partition to settle before 503 PARTITION_MOVING.
+  TWIN_STATE_HANDOVER_WAIT_MS: intFrom(0, 2_000),
 });
 
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
 
 export function readTwinStateConfig(env: Env) {
   const [service, raw] = readServiceSettings(env, schema);
+  if (raw.TWIN_STATE_REPLICAS === 'shared' && !raw.TWIN_STATE_ADVERTISED_URL)
+    throw new ConfigError([
+      'TWIN_STATE_ADVERTISED_URL="": TWIN_STATE_REPLICAS=shared needs the URL the other replicas reach this one at (for example http://$(POD_IP):8082)',
+    ]);
   return {
     service,
     http: {
@@ -54,6 +73,14 @@ export function readTwinStateConfig(env: Env) {
     maxPage: raw.TWIN_STATE_MAX_PAGE,
     telemetryReadBudget: raw.TWIN_STATE_TELEMETRY_READ_BUDGET,
     processKpis: raw.TWIN_STATE_PROCESS_KPIS === 'on',
+    replicas:
+      raw.TWIN_STATE_REPLICAS === 'shared'
+        ? {
+            shared: true as const,
+            url: raw.TWIN_STATE_ADVERTISED_URL!.replace(/\/+$/, ''),
+            handoverWaitMs: raw.TWIN_STATE_HANDOVER_WAIT_MS,
+          }
+        : { shared: false as const, handoverWaitMs: raw.TWIN_STATE_HANDOVER_WAIT_MS },
     stream: {
       heartbeatMs: raw.TWIN_STATE_STREAM_HEARTBEAT_MS,
       window: raw.TWIN_STATE_STREAM_WINDOW,

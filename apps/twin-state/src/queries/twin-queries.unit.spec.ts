@@ -14,6 +14,7 @@ import { LiveTwins } from '../state/live-twins';
 import { HeavyReads } from './heavy-reads';
 import { AUDIT_PAGE_BYTES } from './audit-page';
 import { TwinQueries } from './twin-queries.service';
+import { oneReplica } from '../testing/one-replica';
 
 // Issue 15: heavy twin queries (history, diff, audit, provenance) must not hold the event loop,
 // nor answer a page of tens of MB. Behaviour, not wall-clock: what answers first, what is read.
@@ -84,7 +85,7 @@ async function queriesOver(all: EventEnvelope[], onRead?: (options: ReadStreamOp
   const { reads, ...fake } = fakeLog(all, onRead);
   // Only readStream is used by the queries under test.
   const log = fake.log as unknown as EventLog;
-  const live = new LiveTwins(log);
+  const live = new LiveTwins(log, oneReplica(log));
   live.apply(
     all.map((event, offset) => ({
       event,

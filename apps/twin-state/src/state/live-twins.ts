@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   isAlertEvent,
   restoreTwinState,
@@ -9,6 +9,7 @@ import {
 import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
 import { EVENT_LOG } from '@twinlog/service-kit';
 import { EpisodeIndex } from '../ai/episode-index';
+import { TwinOwnership } from '../replicas/twin-ownership';
 
 const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.partition}`;
 
@@ -17,6 +18,9 @@ const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.parti
  * nothing of them, so nothing of their past is replayed (the alerts stream: ADR 0002).
  */
 export const FOLLOWED_FROM_START: readonly StreamName[] = ['alerts'];
+
+/** The streams keyed by twin whose partitions replicas share (ADR 0023). */
+const OWNED_STREAMS: readonly StreamName[] = ['twin-events', 'telemetry'];
 
 /** Told of what the live feed folds, once the start-up replay is done (the live stream). */
 export interface LiveFollower {
@@ -45,24 +49,47 @@ export class LiveTwins {
   private following = false;
   /** Anomaly episodes → their twin (the explanations' ids, docs/ai.md). */
   readonly episodes = new EpisodeIndex();
+  /** The partitions whose twins this replica holds; undefined: all of them (one replica). */
+  private owned: Set<number> | undefined;
+  /** Partitions being caught up after a handover: what the feed brings meanwhile waits here. */
+  private readonly catchingUp = new Map<number, RecordedEvent[]>();
+  /** Handovers, one at a time, in the order the group decided them. */
+  private handovers: Promise<void> = Promise.resolve();
+  /** A map that came while the start-up replay ran: applied once it is done. */
+  private ownedLater: number[] | undefined;
+  private readonly logger = new Logger('twin state');
 
-  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    private readonly ownership: TwinOwnership,
+  ) {
+    ownership.onOwned((owned) => this.reassign(owned));
+  }
 
   /**
    * Loads the latest snapshots; returns where the replay starts (each partition's oldest, and
    * the end of the streams followed only from the start).
    */
   async restore(): Promise<LogPosition[]> {
+    const owned = await this.ownership.join();
+    this.owned = owned ? new Set(owned) : undefined;
     const states: TwinState[] = [];
     const from = new Map<string, LogPosition>();
     for (const stream of FOLLOWED_FROM_START)
       for (const b of await this.log.bounds(stream))
         from.set(key(b), { stream, partition: b.partition, offset: b.end });
+    // Another replica's partitions: the feed passes over them from their end, folding nothing.
+    if (this.owned)
+      for (const stream of OWNED_STREAMS)
+        for (const b of await this.log.bounds(stream))
+          if (!this.owned.has(b.partition))
+            from.set(key(b), { stream, partition: b.partition, offset: b.end });
     for await (const snapshot of this.log.snapshots.loadAll()) {
+      if (!this.holdsLive(snapshot.twinId)) continue;
       states.push(restoreTwinState(snapshot.state));
       // Replay from the oldest snapshot position of each partition; newer twins skip what they hold.
       for (const p of snapshot.next) {
-        if (FOLLOWED_FROM_START.includes(p.stream)) continue;
+        if (FOLLOWED_FROM_START.includes(p.stream) || !this.ownsPartition(p)) continue;
         const known = from.get(key(p));
         if (!known || p.offset < known.offset) from.set(key(p), p);
       }
@@ -86,24 +113,141 @@ export class LiveTwins {
       const known = this.next.get(key(p));
       if (!known || p.offset > known.offset) this.next.set(key(p), p);
     }
+    if (this.ownedLater) this.reassign(this.ownedLater);
+    this.ownedLater = undefined;
   }
 
   apply(batch: RecordedEvent[]): void {
+    let mine = batch;
+    if (this.owned) {
+      mine = [];
+      for (const r of batch) {
+        if (!OWNED_STREAMS.includes(r.position.stream)) mine.push(r);
+        else if (this.owned.has(r.position.partition)) mine.push(r);
+        else this.catchingUp.get(r.position.partition)?.push(r);
+      }
+    }
+    this.fold(mine);
+    for (const { position } of batch) this.passed(position);
+    if (this.following) this.follower?.folded(mine);
+  }
+
+  /**
+   * Whether a twin's partition is this replica's and caught up: its state and commands are
+   * answered here (always, with one replica).
+   */
+  holdsLive(twinId: string): boolean {
+    return !this.owned || this.owned.has(this.partitionOf(twinId));
+  }
+
+  /** Resolves once the handovers decided so far are done (tests, and a command that waits). */
+  handoversDone(): Promise<void> {
+    return this.handovers;
+  }
+
+  private fold(records: RecordedEvent[]): void {
     // Alerts pass through to the live stream; they change no twin and need no snapshot.
-    const states = batch.filter((r) => !isAlertEvent(r.event));
+    const states = records.filter((r) => !isAlertEvent(r.event));
     this.projection.apply(states.map((r) => r.event));
     for (const { event } of states) {
       this.changed.add(event.twinId);
       this.episodes.note(event);
     }
-    for (const { position } of batch) {
-      const known = this.next.get(key(position));
-      if (!known || position.offset + 1 > known.offset) {
-        this.next.set(key(position), { ...position, offset: position.offset + 1 });
+    this.eventsSinceSnapshot += states.length;
+  }
+
+  /** The feed (or a catch-up) went past this position: everything before it is folded or not ours. */
+  private passed(position: LogPosition): void {
+    const known = this.next.get(key(position));
+    if (!known || position.offset + 1 > known.offset)
+      this.next.set(key(position), { ...position, offset: position.offset + 1 });
+  }
+
+  /**
+   * The group gave this replica a new set of partitions: the twins of those it lost are
+   * dropped (their new owner has them), those it gained are caught up from their snapshots and
+   * the log up to where the feed is, while the feed's events for them wait, then folded.
+   */
+  private reassign(owned: number[]): void {
+    if (!this.owned) return;
+    if (!this.following) {
+      this.ownedLater = owned;
+      return;
+    }
+    this.handovers = this.handovers.then(() => this.handOver(new Set(owned)));
+  }
+
+  private async handOver(owned: Set<number>): Promise<void> {
+    const held = this.owned!;
+    const lost = [...held].filter((p) => !owned.has(p));
+    const gained = [...owned].filter((p) => !held.has(p));
+    if (lost.length > 0) {
+      const gone = new Set(lost);
+      for (const p of lost) held.delete(p);
+      const dropped = this.projection.forget((twinId) => gone.has(this.partitionOf(twinId)));
+      for (const twinId of [...this.changed])
+        if (gone.has(this.partitionOf(twinId))) this.changed.delete(twinId);
+      this.logger.log(`handed partitions ${lost.join(', ')} over: ${dropped} twins dropped`);
+    }
+    if (gained.length === 0) return;
+    const started = Date.now();
+    for (const p of gained) this.catchingUp.set(p, []);
+    try {
+      const events = await this.catchUp(gained);
+      // Synchronously: what the feed brought meanwhile, then the partitions are live.
+      for (const p of gained) {
+        this.fold(this.catchingUp.get(p) ?? []);
+        this.catchingUp.delete(p);
+        held.add(p);
+      }
+      this.logger.log(
+        `took partitions ${gained.join(', ')} over: ${events} events in ${Date.now() - started} ms`,
+      );
+    } catch (error) {
+      for (const p of gained) this.catchingUp.delete(p);
+      this.logger.error(
+        `taking partitions ${gained.join(', ')} over failed: ${(error as Error).message}; their commands get 503 until the next rebalance`,
+      );
+    }
+  }
+
+  /** Snapshots of the gained partitions' twins, then the log after them up to where the feed is. */
+  private async catchUp(gained: number[]): Promise<number> {
+    const partitions = new Set(gained);
+    const states: TwinState[] = [];
+    const from = new Map<string, LogPosition>();
+    for await (const snapshot of this.log.snapshots.loadAll()) {
+      if (!partitions.has(this.partitionOf(snapshot.twinId))) continue;
+      states.push(restoreTwinState(snapshot.state));
+      for (const p of snapshot.next) {
+        if (!OWNED_STREAMS.includes(p.stream) || !partitions.has(p.partition)) continue;
+        const known = from.get(key(p));
+        if (!known || p.offset < known.offset) from.set(key(p), p);
       }
     }
-    this.eventsSinceSnapshot += states.length;
-    if (this.following) this.follower?.folded(batch);
+    this.projection.adopt(states);
+    this.episodes.seed(states);
+    const endAt = OWNED_STREAMS.flatMap((stream) =>
+      gained.flatMap((partition) => this.next.get(key({ stream, partition })) ?? []),
+    );
+    const { events } = await this.log.replay(
+      {
+        streams: [...OWNED_STREAMS],
+        from: { kind: 'positions', positions: [...from.values()] },
+        partitions: gained,
+        endAt,
+      },
+      async (batch) => this.fold(batch),
+    );
+    return events;
+  }
+
+  private partitionOf(twinId: string): number {
+    return this.ownership.partitionOf(twinId) ?? 0;
+  }
+
+  private ownsPartition(p: LogPosition): boolean {
+    return !this.owned || !OWNED_STREAMS.includes(p.stream) || this.owned.has(p.partition);
   }
 
   /** Where each twin sits (site, parent): read once, when the live stream starts. */
@@ -132,7 +276,12 @@ export class LiveTwins {
     return this.projection.readingsApplied;
   }
 
+  /**
+   * Where the folded state stands, per stream partition: what a snapshot covers. Only the
+   * partitions this replica holds: for another replica's, the feed went past events it never
+   * folded, and a snapshot claiming them would make a restart skip them.
+   */
   positions(): LogPosition[] {
-    return [...this.next.values()];
+    return [...this.next.values()].filter((p) => this.ownsPartition(p));
   }
 }

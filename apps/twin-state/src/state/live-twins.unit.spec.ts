@@ -1,6 +1,7 @@
 import { initialTwinState, type EventEnvelope } from '@twinlog/domain';
 import type { EventLog, LogPosition, RecordedEvent, Snapshot } from '@twinlog/event-log';
 import { LiveTwins, type LiveFollower } from './live-twins';
+import { oneReplica } from '../testing/one-replica';
 
 // The live state follows the alerts stream for the live stream only: it replays none of its
 // past at start (not even from an old snapshot's position), folds none of it, snapshots none.
@@ -28,14 +29,13 @@ function logWith(snapshots: Snapshot[]): EventLog {
 
 describe('LiveTwins and the alerts stream', () => {
   it("restores from the alerts stream's end, whatever a snapshot says, and the rest from the snapshots", async () => {
-    const twins = new LiveTwins(
-      logWith([
-        snapshot([
-          { stream: 'alerts', partition: 0, offset: 3 },
-          { stream: 'twin-events', partition: 0, offset: 7 },
-        ]),
+    const log = logWith([
+      snapshot([
+        { stream: 'alerts', partition: 0, offset: 3 },
+        { stream: 'twin-events', partition: 0, offset: 7 },
       ]),
-    );
+    ]);
+    const twins = new LiveTwins(log, oneReplica(log));
     const from = await twins.restore();
     expect(from).toEqual(
       expect.arrayContaining([
@@ -48,7 +48,7 @@ describe('LiveTwins and the alerts stream', () => {
   });
 
   it('passes alert events to the live stream but folds and snapshots none', () => {
-    const twins = new LiveTwins(logWith([]));
+    const twins = new LiveTwins(logWith([]), oneReplica(logWith([])));
     const folded: RecordedEvent[][] = [];
     const follower: LiveFollower = { caughtUp: () => undefined, folded: (b) => folded.push(b) };
     twins.followWith(follower);
@@ -130,9 +130,9 @@ describe('LiveTwins and the AI layer (issue 22)', () => {
   });
 
   it('folds AnomalyExplained and AiFindingRecorded without error and without changing the twin', () => {
-    const plain = new LiveTwins(logWith([]));
+    const plain = new LiveTwins(logWith([]), oneReplica(logWith([])));
     plain.apply([registered]);
-    const withNotes = new LiveTwins(logWith([]));
+    const withNotes = new LiveTwins(logWith([]), oneReplica(logWith([])));
     withNotes.apply([registered, explained, finding]);
     expect(withNotes.get('mill-1')).toEqual({ ...plain.get('mill-1'), revision: 3 });
     expect(withNotes.positions()).toEqual([{ stream: 'twin-events', partition: 0, offset: 3 }]);

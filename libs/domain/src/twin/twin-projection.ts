@@ -68,6 +68,34 @@ export class TwinProjection {
     return this.states.size;
   }
 
+  /**
+   * Takes states restored elsewhere (snapshots of twins this projection did not hold): a state
+   * it already holds is kept when it is at least as far along.
+   */
+  adopt(states: Iterable<TwinState>): void {
+    for (const state of states) {
+      const held = this.states.get(state.twinId);
+      if (
+        held &&
+        held.revision >= state.revision &&
+        held.telemetryRevision >= state.telemetryRevision
+      )
+        continue;
+      this.states.set(state.twinId, state);
+    }
+  }
+
+  /** Drops the twins `which` picks (a replica that handed their partition over); returns how many. */
+  forget(which: (twinId: string) => boolean): number {
+    let dropped = 0;
+    for (const twinId of [...this.states.keys()])
+      if (which(twinId)) {
+        this.states.delete(twinId);
+        dropped += 1;
+      }
+    return dropped;
+  }
+
   private own(state: TwinState): TwinState {
     const copy = ownedCopy(state);
     this.owned.add(copy);

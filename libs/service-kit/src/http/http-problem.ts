@@ -68,6 +68,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   SCENARIO_NOT_SIMULABLE: 422,
   EXPLANATION_NOT_FOUND: 404,
   ANOMALY_NOT_FOUND: 404,
+  PARTITION_MOVING: 503,
 };
 
 /**
@@ -78,4 +79,5 @@ export const RETRY_AFTER_CODES: ReadonlySet<ErrorCode> = new Set([
   'AI_BUSY',
   'AI_BUDGET_EXHAUSTED',
   'AI_RATE_LIMITED',
+  'PARTITION_MOVING',
 ]);

@@ -1,0 +1,120 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Observable } from 'rxjs';
+import { bounded, TwinlogError } from '@twinlog/domain';
+import type { TwinStateConfig } from '../config/twin-state.config';
+import { LiveTwins } from '../state/live-twins';
+import { TWIN_STATE_CONFIG } from '../tokens';
+import { FORWARDED_HEADER, forwardToOwner } from './forward-to-owner';
+import { TwinOwnership } from './twin-ownership';
+
+/** Express's request, as far as the routing reads it. */
+interface Request extends IncomingMessage {
+  method: string;
+  originalUrl: string;
+  params?: Record<string, unknown>;
+  route?: { path?: string };
+  body?: unknown;
+}
+
+/** How long a forwarded request may take: the longest of the twin routes' own answers. */
+const FORWARD_TIMEOUT_MS = 60_000;
+const POLL_MS = 50;
+
+/** Thrown once the owner's answer was written: the error filter leaves a sent answer alone. */
+export class AnsweredByOwner extends Error {}
+
+/**
+ * With replicas that share the partitions (ADR 0023), a request about one twin (a command, its
+ * state, history or audit trail) is answered by the replica that owns the twin's partition: here,
+ * or forwarded there once, with the caller's credential. While the partition changes hands, or
+ * its new owner catches up, the request waits up to TWIN_STATE_HANDOVER_WAIT_MS, then gets 503
+ * PARTITION_MOVING with Retry-After: nothing was applied, so sending it again is safe.
+ */
+@Injectable()
+export class OwnerRouting implements NestInterceptor {
+  private readonly logger = new Logger('twin-state replicas');
+
+  constructor(
+    private readonly ownership: TwinOwnership,
+    private readonly twins: LiveTwins,
+    @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const { replicas } = this.config;
+    if (!replicas.shared || context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const twinId = twinOfRequest(request);
+    if (twinId === undefined) return next.handle();
+    const place = await this.settle(twinId, replicas.handoverWaitMs);
+    if (place === 'here') return next.handle();
+    // A forwarded request meets a replica that is not the owner either: the maps disagree for
+    // a moment (a rebalance under way). One hop at most, so never a loop.
+    if (place === 'moving' || request.headers[FORWARDED_HEADER] !== undefined)
+      throw partitionMoving(twinId);
+    try {
+      await forwardToOwner(
+        {
+          method: request.method,
+          url: request.originalUrl,
+          headers: request.headers,
+          body: request.body,
+        },
+        place.url,
+        replicas.url,
+        http.getResponse<ServerResponse>(),
+        FORWARD_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (http.getResponse<ServerResponse>().headersSent) throw error;
+      this.logger.warn(
+        `the owner of ${bounded(twinId)} at ${place.url} did not answer: ${(error as Error).message}`,
+      );
+      throw partitionMoving(twinId);
+    }
+    throw new AnsweredByOwner('answered by the owner');
+  }
+
+  /** Here (owned and caught up), the owner's URL, or still moving after the wait. */
+  private async settle(
+    twinId: string,
+    waitMs: number,
+  ): Promise<'here' | 'moving' | { url: string }> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const place = this.ownership.where(twinId);
+      if (place.kind === 'owner') return { url: place.url };
+      if (place.kind === 'here' && this.twins.holdsLive(twinId)) return 'here';
+      if (Date.now() >= deadline) return 'moving';
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+/** The twin a request is about: the route's `:twinId`, or a registration's body. */
+function twinOfRequest(request: Request): string | undefined {
+  const param = request.params?.['twinId'];
+  if (typeof param === 'string') return param;
+  if (request.method === 'POST' && request.route?.path === '/v1/twins') {
+    const twinId = (request.body as { twinId?: unknown } | undefined)?.twinId;
+    if (typeof twinId === 'string') return twinId;
+  }
+  return undefined;
+}
+
+function partitionMoving(twinId: string): TwinlogError {
+  return new TwinlogError(
+    'PARTITION_MOVING',
+    `Twin ${bounded(twinId)} is changing replicas: nothing was applied; send it again in a moment`,
+    { twinId: bounded(twinId), retryAfterSeconds: 1 },
+  );
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
+import { jsonRequest } from '@twinlog/testing';
+import { readTwinStateConfig } from '../config/twin-state.config';
+import { twinStateEnv } from '../testing/twin-state-harness';
+import { startTwinState, type RunningTwinState } from '../twin-state.app';
+
+/** One twin-state process of several on the same log, with its own port and data directory. */
+interface Replica {
+  url: string;
+  infra: Infrastructure;
+  service: RunningTwinState;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startReplica(base: Env, replicas: 'one' | 'shared'): Promise<Replica> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = readTwinStateConfig({
+    ...base,
+    TWINLOG_DATA_DIR: mkdtempSync(join(tmpdir(), 'twin-state-replica-')),
+    TWIN_STATE_HTTP_PORT: String(port),
+    TWIN_STATE_REPLICAS: replicas,
+    ...(replicas === 'shared' ? { TWIN_STATE_ADVERTISED_URL: url } : {}),
+    // The process figures are one replica's job (see the docs); these tests compare twins only.
+    TWIN_STATE_PROCESS_KPIS: 'off',
+  });
+  const infra = await openInfrastructure(config.service, {
+    service: 'twin-state-test',
+    store: true,
+  });
+  const service = await startTwinState(config, infra, false);
+  const replica: Replica = {
+    url,
+    infra,
+    service,
+    call: (method, path, body, headers) => jsonRequest(url, method, path, body, headers),
+    async close() {
+      await replica.service.close();
+      await infra.close();
+    },
+  };
+  return replica;
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 8, minute)).toISOString();
+const twinIds = Array.from({ length: 24 }, (_, i) => `mill-${String(i).padStart(2, '0')}`);
+
+/** Polls until `check` holds; fails with the last value seen. */
+async function until<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  ms = 40_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T = await read();
+  while (!check(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await read();
+  }
+  return last;
+}
+
+describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', () => {
+  const running: Replica[] = [];
+  afterAll(async () => {
+    await Promise.allSettled(running.map((r) => r.close()));
+  });
+
+  it('split the twins, answer for any twin through any replica, and after one leaves under commands hold what one replica holds', async () => {
+    const base = twinStateEnv('kafka', {
+      TWINLOG_PARTITIONS: '6',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    });
+    for (let i = 0; i < 3; i += 1) running.push(await startReplica(base, 'shared'));
+    const [a, b, c] = running as [Replica, Replica, Replica];
+    // Every replica has settled on the group's map: each says how many twins it holds.
+    const held = async () =>
+      Promise.all(running.map(async (r) => (await r.call('GET', '/health/ready')).json?.twins));
+
+    // Registrations and readings through replicas that are mostly not the owners.
+    for (const [i, twinId] of twinIds.entries()) {
+      const through = running[i % 3]!;
+      const r = await through.call('POST', '/v1/twins', {
+        twinId,
+        twinType: 'cnc-milling-machine',
+        site: 'plant-a',
+        commissionedAt: at(0),
+      });
+      expect([twinId, r.status]).toEqual([twinId, 201]);
+    }
+    const counts = await until(
+      held,
+      (n) => n.reduce((s, x) => s + (x ?? 0), 0) === twinIds.length,
+      'every twin held once',
+    );
+    // Six partitions over three replicas: each holds some twins, none holds them all.
+    for (const n of counts) expect(n).toBeLessThan(twinIds.length);
+    expect(counts.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+
+    // Any replica answers for any twin, the same.
+    for (const twinId of twinIds.slice(0, 6)) {
+      const answers = await Promise.all(running.map((r) => r.call('GET', `/v1/twins/${twinId}`)));
+      expect(answers.map((x) => x.status)).toEqual([200, 200, 200]);
+      expect(new Set(answers.map((x) => JSON.stringify(x.json))).size).toBe(1);
+    }
+    // Optimistic concurrency holds across the hop: a stale revision is refused by the owner.
+    const stale = await b.call('PUT', `/v1/twins/${twinIds[0]}/limits/temperature`, {
+      limits: { normal: { high: 60 } },
+      expectedRevision: 0,
+    });
+    expect([stale.status, stale.json.error.code]).toEqual([409, 'REVISION_CONFLICT']);
+    // A request already forwarded once is never forwarded again.
+    const owner = await Promise.all(
+      running.map(
+        async (r) =>
+          (
+            await r.call('GET', `/v1/twins/${twinIds[1]}`, undefined, {
+              'x-twinlog-forwarded-by': 'test',
+            })
+          ).status,
+      ),
+    );
+    expect(owner.filter((s) => s === 200)).toHaveLength(1);
+    expect(owner.filter((s) => s === 503)).toHaveLength(2);
+
+    // Commands keep coming through a and b while c leaves: each ends applied once, or refused
+    // with PARTITION_MOVING and not applied.
+    const outcomes: Array<{
+      twinId: string;
+      correlationId: string;
+      status: number;
+      code?: string;
+    }> = [];
+    let sending = true;
+    const sender = (async () => {
+      let n = 0;
+      while (sending) {
+        const twinId = twinIds[n % twinIds.length]!;
+        const correlationId = `cmd-${n}-${randomUUID().slice(0, 6)}`;
+        const through = n % 2 === 0 ? a : b;
+        n += 1;
+        const r = await through.call(
+          'POST',
+          `/v1/twins/${twinId}/maintenance`,
+          { kind: 'inspection', performedAt: at(1), notes: `round ${n}` },
+          { 'x-correlation-id': correlationId },
+        );
+        outcomes.push({ twinId, correlationId, status: r.status, code: r.json?.error?.code });
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1_500));
+    running.splice(2, 1);
+    await c.close();
+    await until(
+      held,
+      (n) => n.reduce((s, x) => s + (x ?? 0), 0) === twinIds.length,
+      'the two left holding every twin',
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    sending = false;
+    await sender;
+
+    expect(outcomes.length).toBeGreaterThan(10);
+    const unexpected = outcomes.filter(
+      (o) => o.status !== 201 && o.status !== 200 && o.code !== 'PARTITION_MOVING',
+    );
+    expect(unexpected).toEqual([]);
+    // The audit trail has each applied command exactly once, and none of the refused ones.
+    const events = new Map<string, number>();
+    for (const twinId of twinIds) {
+      const trail = await a.call(
+        'GET',
+        `/v1/twins/${twinId}/events?types=MaintenancePerformed&limit=1000`,
+      );
+      expect(trail.status).toBe(200);
+      for (const e of trail.json.events)
+        events.set(e.correlationId, (events.get(e.correlationId) ?? 0) + 1);
+    }
+    for (const o of outcomes)
+      expect([o.correlationId, events.get(o.correlationId) ?? 0]).toEqual([
+        o.correlationId,
+        o.code === 'PARTITION_MOVING' ? 0 : 1,
+      ]);
+
+    // The states equal a single twin-state's, replayed from the same log.
+    const single = await startReplica(base, 'one');
+    running.push(single);
+    for (const twinId of twinIds) {
+      const [shared, alone] = await Promise.all([
+        b.call('GET', `/v1/twins/${twinId}`),
+        single.call('GET', `/v1/twins/${twinId}`),
+      ]);
+      expect([twinId, shared.status]).toEqual([twinId, 200]);
+      expect(shared.json).toEqual(alone.json);
+    }
+  }, 180_000);
+});

@@ -6,6 +6,7 @@ import { ExplanationsHttpController } from './ai/explanations.http.controller';
 import { CommandsHttpController } from './commands/commands.http.controller';
 import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
+import { TwinStatesHttpController } from './queries/twin-states.http.controller';
 import { TwinsHttpController } from './queries/twins.http.controller';
 import { WhoamiHttpController } from './whoami/whoami.http.controller';
 
@@ -16,6 +17,8 @@ import { WhoamiHttpController } from './whoami/whoami.http.controller';
 export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   CommandsHttpController,
   TwinsHttpController,
+  // Many twins at once (and the states replicas ask of each other: ADR 0023).
+  TwinStatesHttpController,
   TelemetryHttpController,
   AdminHttpController,
   // Any service could hold the keys API (they share the key store); the gateway routes /v1/admin here.

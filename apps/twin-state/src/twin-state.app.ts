@@ -15,6 +15,8 @@ import { TwinCommands } from './commands/twin-commands.service';
 import type { TwinStateConfig } from './config/twin-state.config';
 import { TwinQueries } from './queries/twin-queries.service';
 import { OwnerRouting } from './replicas/owner-routing.interceptor';
+import { ReplicaFanOut } from './replicas/replica-fan-out';
+import { WholeDirectory } from './replicas/whole-directory';
 import { TwinOwnership } from './replicas/twin-ownership';
 import { LiveTwins } from './state/live-twins';
 import { ProcessKpiProjector } from './process-kpis/process-kpi-projector';
@@ -45,6 +47,8 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       TwinOwnership,
       // Requests about one twin go to its owner (shared replicas only).
       { provide: APP_INTERCEPTOR, useClass: OwnerRouting },
+      ReplicaFanOut,
+      WholeDirectory,
       LiveTwins,
       SnapshotWriter,
       TwinCommands,
@@ -72,6 +76,19 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
         summary: (twins, events) =>
           `${twins.size} twins from ${twins.snapshotsRestored} snapshots and ${events} events`,
       }),
+      // Shared replicas: every twin's hierarchy, sites and episodes, whichever replica owns it.
+      ...(config.replicas.shared
+        ? [
+            follow({
+              what: 'twin directory',
+              model: WholeDirectory,
+              streams: ['twin-events'],
+              group: 'twin-state-directory',
+              fold: (directory, batch) => directory.apply(batch),
+              summary: (directory, events) => `${directory.size} twins from ${events} events`,
+            }),
+          ]
+        : []),
     ],
     refuseUntilReady: true,
     readyDetails: (get) => ({

@@ -1,7 +1,9 @@
-import { Controller, Param, Post, Res } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
 import { Describe, Requires, RequiresAllSites } from '@twinlog/service-kit';
 import { REBUILD_PROGRESS, REBUILD_REPORT } from './rebuild-answers';
-import { RebuildService, type RebuildReport } from './rebuild.service';
+import { ReplicaFanOut } from '../replicas/replica-fan-out';
+import { RebuildService, type RebuildProgress, type RebuildReport } from './rebuild.service';
 
 interface StreamingResponse {
   status(code: number): StreamingResponse;
@@ -14,7 +16,10 @@ interface StreamingResponse {
 @RequiresAllSites()
 @Controller('v1/admin')
 export class AdminHttpController {
-  constructor(private readonly rebuild: RebuildService) {}
+  constructor(
+    private readonly rebuild: RebuildService,
+    private readonly replicas: ReplicaFanOut,
+  ) {}
 
   @Requires('admin')
   @Post('rebuild/:twinId')
@@ -38,7 +43,14 @@ export class AdminHttpController {
     mediaType: 'application/x-ndjson',
     status: 200,
   })
-  async rebuildAll(@Res() res: StreamingResponse): Promise<void> {
+  async rebuildAll(@Res() res: StreamingResponse, @Req() request: IncomingMessage): Promise<void> {
+    // Shared replicas (ADR 0023): each rebuilds its partitions; the one asked adds them up.
+    const held = this.replicas.markHeld(res);
+    const others = this.replicas.spans(request)
+      ? (await this.replicas.streamFromOthers(request.headers, '/v1/admin/rebuild', held)).map(
+          (stream) => (progress: (p: RebuildProgress) => void) => reportOf(stream, progress),
+        )
+      : [];
     res.status(200);
     res.setHeader('content-type', 'application/x-ndjson');
     let last = 0;
@@ -48,10 +60,28 @@ export class AdminHttpController {
         if (p.phase === 'replay' && now - last < 250 && p.events !== p.total) return;
         last = now;
         res.write(`${JSON.stringify(p)}\n`);
-      });
+      }, others);
     } catch (error) {
       res.write(`${JSON.stringify({ phase: 'failed', error: (error as Error).message })}\n`);
     }
     res.end();
   }
+}
+
+/** Another replica's rebuild, read from its NDJSON: its progress passed on, its report returned. */
+async function reportOf(
+  stream: (onLine: (line: unknown) => void) => Promise<void>,
+  progress: (p: RebuildProgress) => void,
+): Promise<RebuildReport> {
+  let report: RebuildReport | undefined;
+  let failed: string | undefined;
+  await stream((line) => {
+    const p = line as RebuildProgress | { phase: 'failed'; error: string };
+    if (p.phase === 'done') report = p.report;
+    else if (p.phase === 'failed') failed = p.error;
+    else progress(p);
+  });
+  if (!report)
+    throw new Error(`another replica's rebuild did not finish: ${failed ?? 'its answer ended'}`);
+  return report;
 }

@@ -50,25 +50,71 @@ export class RebuildService {
     return this.compare([rebuilt], events.length, started);
   }
 
-  async rebuildAll(progress: (p: RebuildProgress) => void): Promise<RebuildReport> {
+  /**
+   * Every twin rebuilt and compared. With shared replicas (ADR 0023) each replica rebuilds the
+   * partitions it holds: the one asked does its own and asks the others (`others`), and the
+   * report adds theirs up; progress counts the events of all.
+   */
+  async rebuildAll(
+    progress: (p: RebuildProgress) => void,
+    others: Array<(progress: (p: RebuildProgress) => void) => Promise<RebuildReport>> = [],
+  ): Promise<RebuildReport> {
+    const counts = new Array<number>(others.length + 1).fill(0);
+    const totals = new Array<number | undefined>(others.length + 1).fill(undefined);
+    const tell = (i: number) => (p: RebuildProgress) => {
+      if (p.phase !== 'replay') return;
+      counts[i] = p.events;
+      totals[i] = p.total;
+      const total = totals.every((t) => t !== undefined)
+        ? totals.reduce<number>((a, t) => a + t!, 0)
+        : undefined;
+      progress({
+        phase: 'replay',
+        events: counts.reduce((a, n) => a + n, 0),
+        ...(total !== undefined ? { total } : {}),
+      });
+    };
+    const reports = await Promise.all([
+      this.rebuildHeld(tell(0)),
+      ...others.map((other, i) => other(tell(i + 1))),
+    ]);
+    const report: RebuildReport = {
+      verified: reports.reduce((a, r) => a + r.verified, 0),
+      mismatches: reports.flatMap((r) => r.mismatches),
+      movedOn: reports.flatMap((r) => r.movedOn),
+      events: reports.reduce((a, r) => a + r.events, 0),
+      seconds: Math.max(...reports.map((r) => r.seconds)),
+    };
+    progress({ phase: 'done', report });
+    return report;
+  }
+
+  /** The twins this replica holds (every twin, with one replica), rebuilt from the log alone. */
+  private async rebuildHeld(progress: (p: RebuildProgress) => void): Promise<RebuildReport> {
     const started = Date.now();
     const projection = new TwinProjection();
+    const held = this.live.heldPartitions();
     const { events } = await this.log.replay(
       {
         streams: [...TWIN_STATE_STREAMS],
+        // Shared replicas: this one's partitions only (the others rebuild theirs).
+        ...(held ? { partitions: held } : {}),
         onProgress: ({ events: n, total }) =>
           progress({ phase: 'replay', events: n, ...(total ? { total } : {}) }),
       },
       async (batch) => projection.apply(batch.map((r) => r.event)),
     );
-    const report = this.compare(projection.all(), events, started);
+    const report = this.compare(
+      projection.all().filter((s) => this.live.holdsLive(s.twinId)),
+      events,
+      started,
+    );
     // A twin the live state has but the log does not is a mismatch too.
     for (const live of this.live.all()) {
       if (!projection.get(live.twinId) && !report.movedOn.includes(live.twinId)) {
         report.mismatches.push({ twinId: live.twinId, live: stateChecksum(live), rebuilt: null });
       }
     }
-    progress({ phase: 'done', report });
     return report;
   }
 

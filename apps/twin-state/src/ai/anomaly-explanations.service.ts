@@ -18,6 +18,7 @@ import type { EventLog } from '@twinlog/event-log';
 import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-kit';
 import type { SiteFilter } from '../queries/relatives';
 import { KeyedSerialQueue } from '../state/keyed-serial-queue';
+import { WholeDirectory } from '../replicas/whole-directory';
 import { LiveTwins } from '../state/live-twins';
 import { TwinTelemetry } from '../telemetry/twin-telemetry.service';
 import {
@@ -87,6 +88,7 @@ export class AnomalyExplanations {
 
   constructor(
     private readonly live: LiveTwins,
+    private readonly whole: WholeDirectory,
     private readonly telemetry: TwinTelemetry,
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
@@ -181,6 +183,7 @@ export class AnomalyExplanations {
         episodeId: bounded(episodeId),
       });
     if (episodeId.length === 0 || episodeId.length > MAX_EPISODE_ID) throw missing();
+    // Requests about an episode reach its twin's owner (shared replicas): its live state has it.
     const twinId = this.live.episodes.twinOf(episodeId, (id) => this.live.get(id) !== undefined);
     const twin = twinId === undefined ? undefined : this.live.get(twinId);
     // Another site's anomaly and no anomaly at all answer alike.
@@ -227,7 +230,8 @@ export class AnomalyExplanations {
           );
     const { parent, siblings, ancestors, children } = relativesOf(
       twin,
-      (id) => this.live.get(id),
+      // Relatives may be other replicas' twins: the directory knows their hierarchy and episodes.
+      (id) => this.live.get(id) ?? this.whole.get(id),
       see,
     );
     const neighbours = new Set([
@@ -253,7 +257,7 @@ export class AnomalyExplanations {
       parent,
       siblings,
       children,
-      related: this.live.episodes.near(
+      related: (this.whole.size > 0 ? this.whole.episodes : this.live.episodes).near(
         neighbours,
         detected.occurredAt,
         RELATED_WITHIN_MS,

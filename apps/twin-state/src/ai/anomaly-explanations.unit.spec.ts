@@ -4,6 +4,7 @@ import type { EventLog } from '@twinlog/event-log';
 import type { LiveTwins } from '../state/live-twins';
 import type { TwinTelemetry } from '../telemetry/twin-telemetry.service';
 import { AnomalyExplanations } from './anomaly-explanations.service';
+import { WholeDirectory } from '../replicas/whole-directory';
 
 // The guard between the model's answer and the record: a caller who left as the answer came
 // back saw nothing, so nothing is recorded (the int spec's caller leaves while the request is
@@ -51,7 +52,15 @@ function explanations(ask: Assistant['ask']) {
   const catalog = { has: () => false } as unknown as ModelCatalog;
   const assistant = { assertOn: () => undefined, ask } as unknown as Assistant;
   const telemetry = { windows: async () => [] } as unknown as TwinTelemetry;
-  const service = new AnomalyExplanations(live, telemetry, log, catalog, assistant, () => NOW);
+  const service = new AnomalyExplanations(
+    live,
+    new WholeDirectory(),
+    telemetry,
+    log,
+    catalog,
+    assistant,
+    () => NOW,
+  );
   return { service, append };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@twinlog/read-models';
 import { CLOCK, EVENT_LOG, MODEL_CATALOG, type Clock } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { TwinOwnership } from '../replicas/twin-ownership';
 import { TWIN_STATE_CONFIG } from '../tokens';
 
 const GROUP = 'twin-state-process-kpis';
@@ -37,31 +38,66 @@ export class ProcessKpiProjector {
   private readonly logger = new Logger(ProcessKpiProjector.name);
   private readonly settings = new Map<string, ProcessKpiSettings | undefined>();
   private readonly machineTypes = new Map<string, boolean>();
-  readonly projection = new ProcessKpiProjection(
-    (type, version) => this.settingsOf(type, version),
-    (type, version) => this.isMachine(type, version),
-  );
+  projection = this.newProjection();
   private following = false;
   private appending: Promise<void> = Promise.resolve();
   private subscription: Subscription | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** twin-state is stopping: no lead is taken any more. */
+  private stopping = false;
   private readonly glitchLogged = new Set<string>();
   appended = 0;
   /** Resolves once the start-up replay is done and the follow runs (tests, benchmarks). */
   ready: Promise<void> = Promise.resolve();
+  /** With shared replicas: whether this one computes the figures now, and the changes queued. */
+  private leading = false;
+  private leadChanges: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+    private readonly ownership: TwinOwnership,
   ) {}
 
-  /** Starts in the background where the setting is on; twin-state's readiness does not wait. */
+  /**
+   * Starts in the background where the setting is on; twin-state's readiness does not wait.
+   * With shared replicas (ADR 0023) only the owner of partition 0 computes the figures, so
+   * that one replica at a time appends them: it starts when the group gives it partition 0,
+   * and stops when it hands it over.
+   */
   start(): void {
     if (!this.config.processKpis) return;
+    if (!this.ownership.shared) return this.begin();
+    this.ownership.onOwned((owned) => this.lead(owned.includes(0)));
+    this.lead(this.ownership.owns(0));
+  }
+
+  private lead(leading: boolean): void {
+    this.leadChanges = this.leadChanges.then(async () => {
+      if (leading === this.leading || (leading && this.stopping)) return;
+      this.leading = leading;
+      if (!leading) return this.halt();
+      this.logger.log('this replica owns partition 0: it computes the process figures');
+      this.begin();
+    });
+  }
+
+  private begin(): void {
+    this.stopped = false;
+    this.following = false;
+    this.projection = this.newProjection();
+    this.glitchLogged.clear();
     this.ready = this.run();
+  }
+
+  private newProjection(): ProcessKpiProjection {
+    return new ProcessKpiProjection(
+      (type, version) => this.settingsOf(type, version),
+      (type, version) => this.isMachine(type, version),
+    );
   }
 
   /**
@@ -69,6 +105,12 @@ export class ProcessKpiProjector {
    * appended again after the next start's replay, with the same id).
    */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.leadChanges;
+    await this.halt();
+  }
+
+  private async halt(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     const done = (async () => {

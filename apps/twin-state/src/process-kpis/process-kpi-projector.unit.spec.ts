@@ -3,6 +3,7 @@ import type { EventLog, RecordedEvent } from '@twinlog/event-log';
 import { loadModelCatalog, SEED_MODELS_DIR } from '@twinlog/model-files';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { ProcessKpiProjector } from './process-kpi-projector';
+import { oneReplica } from '../testing/one-replica';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-01T06:00:00Z');
@@ -49,7 +50,13 @@ const minuteOf = (i: number) =>
 function projectorWith(append: (events: NewEvent[]) => Promise<unknown>, processKpis = true) {
   const log = { append: jest.fn(append) } as unknown as EventLog & { append: jest.Mock };
   const config = { processKpis } as TwinStateConfig;
-  const projector = new ProcessKpiProjector(log, catalog, () => '2026-03-01T08:00:00.000Z', config);
+  const projector = new ProcessKpiProjector(
+    log,
+    catalog,
+    () => '2026-03-01T08:00:00.000Z',
+    config,
+    oneReplica(log),
+  );
   return { projector, log };
 }
 
@@ -145,9 +152,15 @@ describe('ProcessKpiProjector at start', () => {
 
   it('replays the hierarchy whole but telemetry only from what the window needs, then follows both', async () => {
     const { log, replays } = fakeLog();
-    const projector = new ProcessKpiProjector(log as unknown as EventLog, catalog, () => now, {
-      processKpis: true,
-    } as TwinStateConfig);
+    const projector = new ProcessKpiProjector(
+      log as unknown as EventLog,
+      catalog,
+      () => now,
+      {
+        processKpis: true,
+      } as TwinStateConfig,
+      oneReplica(log as unknown as EventLog),
+    );
     projector.start();
     await projector.ready;
     expect(replays[0]).toMatchObject({ streams: ['twin-events'] });
@@ -172,9 +185,15 @@ describe('ProcessKpiProjector at start', () => {
 
   it('reads nothing at all where TWIN_STATE_PROCESS_KPIS is off', async () => {
     const { log } = fakeLog();
-    const projector = new ProcessKpiProjector(log as unknown as EventLog, catalog, () => now, {
-      processKpis: false,
-    } as TwinStateConfig);
+    const projector = new ProcessKpiProjector(
+      log as unknown as EventLog,
+      catalog,
+      () => now,
+      {
+        processKpis: false,
+      } as TwinStateConfig,
+      oneReplica(log as unknown as EventLog),
+    );
     projector.start();
     await projector.ready;
     await projector.stop();

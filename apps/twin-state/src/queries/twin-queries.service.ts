@@ -19,6 +19,7 @@ import {
 } from '@twinlog/domain';
 import type { EventLog, ReadStreamOptions } from '@twinlog/event-log';
 import { byCodeUnits, EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
+import { WholeDirectory } from '../replicas/whole-directory';
 import { LiveTwins } from '../state/live-twins';
 import { auditPageOf, type AuditQuery } from './audit-page';
 import { foldInChunks, HeavyReads } from './heavy-reads';
@@ -50,6 +51,7 @@ export class TwinQueries {
 
   constructor(
     private readonly live: LiveTwins,
+    private readonly whole: WholeDirectory,
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
   ) {}
@@ -76,7 +78,7 @@ export class TwinQueries {
    * says where each relative is.
    */
   scrub(state: TwinState, see: SiteFilter): TwinState {
-    const seen = (id: string) => see(this.live.get(id)?.site ?? null);
+    const seen = (id: string) => see(this.siteOf(id));
     const children = state.children.filter((c) => seen(c.twinId));
     const hideParent = state.parentId !== null && !seen(state.parentId);
     if (children.length === state.children.length && !hideParent) return state;
@@ -85,7 +87,12 @@ export class TwinQueries {
 
   /** Whether an event of the audit trail names a relative of another site (it is left out). */
   private namesHidden(event: EventEnvelope, see: SiteFilter): boolean {
-    return namesHidden(event, see, (id) => this.live.get(id)?.site ?? null);
+    return namesHidden(event, see, (id) => this.siteOf(id));
+  }
+
+  /** A twin's site: from its live state, or (another replica's twin) the directory. */
+  private siteOf(twinId: string): string | null {
+    return (this.live.get(twinId) ?? this.whole.get(twinId))?.site ?? null;
   }
 
   list(filter: TwinFilter): TwinState[] {
@@ -103,12 +110,52 @@ export class TwinQueries {
   }
 
   /** The roll-up over the twins below, leaving out those of sites the caller cannot see. */
-  rollUp(twinId: string, see: SiteFilter = everySite) {
+  rollUp(twinId: string, see: SiteFilter = everySite, others?: ReadonlyMap<string, TwinState>) {
     return rollUp(
       this.visible(twinId, see),
-      (id) => visibleTo(see, this.live.get(id)),
+      (id) => visibleTo(see, this.live.get(id) ?? others?.get(id)),
       this.catalog,
     );
+  }
+
+  /**
+   * The twins below `twinId` that other replicas hold (shared replicas): the hierarchy comes from
+   * the directory, which knows every twin; their states are those replicas' to answer.
+   */
+  heldElsewhereBelow(twinId: string): string[] {
+    const found: string[] = [];
+    const seen = new Set([twinId]);
+    const below = (id: string) => {
+      const state = this.live.get(id) ?? this.whole.get(id);
+      for (const { twinId: child } of state?.children ?? []) {
+        if (seen.has(child)) continue; // a corrupt cycle must not hang a query
+        seen.add(child);
+        if (!this.live.get(child)) found.push(child);
+        below(child);
+      }
+    };
+    below(twinId);
+    return found;
+  }
+
+  /**
+   * The states of the twins asked, as the caller may see them, of those held here; the others
+   * (another replica's partition, or one being handed over) are named in `moving`.
+   */
+  states(twinIds: string[], see: SiteFilter) {
+    const twins: Array<TwinState & { health: ReturnType<typeof twinHealth> }> = [];
+    const moving: string[] = [];
+    for (const twinId of new Set(twinIds)) {
+      if (!this.live.holdsLive(twinId)) {
+        moving.push(twinId);
+        continue;
+      }
+      const state = this.live.get(twinId);
+      if (!state || !see(state.site)) continue;
+      const scrubbed = this.scrub(state, see);
+      twins.push({ ...scrubbed, health: twinHealth(scrubbed) });
+    }
+    return { twins, moving };
   }
 
   /** The twin as of `at`: its events up to then, folded. */

@@ -15,6 +15,7 @@ import { HeavyReads } from './heavy-reads';
 import { AUDIT_PAGE_BYTES } from './audit-page';
 import { TwinQueries } from './twin-queries.service';
 import { oneReplica } from '../testing/one-replica';
+import { WholeDirectory } from '../replicas/whole-directory';
 
 // Issue 15: heavy twin queries (history, diff, audit, provenance) must not hold the event loop,
 // nor answer a page of tens of MB. Behaviour, not wall-clock: what answers first, what is read.
@@ -93,7 +94,7 @@ async function queriesOver(all: EventEnvelope[], onRead?: (options: ReadStreamOp
     })) as RecordedEvent[],
   );
   reads.length = 0;
-  return { queries: new TwinQueries(live, log, catalog), reads };
+  return { queries: new TwinQueries(live, new WholeDirectory(), log, catalog), reads };
 }
 
 describe('heavy twin queries', () => {

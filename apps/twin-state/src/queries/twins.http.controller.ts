@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { excerpt, twinHealth, type ModelCatalog } from '@twinlog/domain';
 import {
   byCodeUnits,
@@ -16,6 +17,8 @@ import {
 } from '@twinlog/service-kit';
 import { z } from 'zod';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { mergeListPages, type ListPage } from '../replicas/merge-list-pages';
+import { ReplicaFanOut } from '../replicas/replica-fan-out';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import {
   AUDIT_QUERY,
@@ -48,6 +51,7 @@ export class TwinsHttpController {
     private readonly queries: TwinQueries,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    private readonly replicas: ReplicaFanOut,
   ) {}
 
   @Get()
@@ -58,13 +62,33 @@ export class TwinsHttpController {
       'Every twin the caller may see, by id, filtered by type, level, parent, site and status.',
     response: LIST_ANSWER,
   })
-  list(@Query() query: ListQuery, @Caller() caller: Principal) {
+  async list(
+    @Query() query: ListQuery,
+    @Caller() caller: Principal,
+    @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ) {
     if (query.twinType !== undefined && !this.catalog.has(query.twinType)) {
       throw queryInvalid(
         'twinType',
         `twinType: no twin model ${excerpt(query.twinType)} (known: ${this.catalog.types().join(', ')})`,
       );
     }
+    const local = () => {
+      const partitions = this.replicas.markHeld(response);
+      return { body: this.listPage(query, caller), partitions };
+    };
+    if (!this.replicas.spans(request)) return local().body;
+    // With shared replicas, every replica's page for the same query, merged (ADR 0023).
+    const answers = await this.replicas.ask(request, request.url ?? '/v1/twins', local);
+    return mergeListPages(
+      answers.map((a) => a.body),
+      pageLimit(query.limit, this.config.maxPage),
+      (last) => TWINS_CURSOR.encode(last, filtersOf(query)),
+    );
+  }
+
+  private listPage(query: ListQuery, caller: Principal): ListPage {
     const visible = this.queries.list(query).filter((s) => maySee(caller, s.site));
     const { items, next } = keysetPage(visible, query, {
       cursor: TWINS_CURSOR,
@@ -108,8 +132,20 @@ export class TwinsHttpController {
     response: ROLL_UP,
     errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
   })
-  rollUp(@Param('twinId') twinId: string, @Caller() caller: Principal) {
-    return this.queries.rollUp(twinId, sitesOf(caller));
+  async rollUp(
+    @Param('twinId') twinId: string,
+    @Caller() caller: Principal,
+    @Req() request: IncomingMessage,
+  ) {
+    const see = sitesOf(caller);
+    if (!this.replicas.shared) return this.queries.rollUp(twinId, see);
+    // Shared replicas: the states below that other replicas hold are asked of them.
+    this.queries.visible(twinId, see);
+    const below = this.queries.heldElsewhereBelow(twinId);
+    const others = await this.replicas.states(request.headers, below, (ids) =>
+      this.queries.states(ids, see),
+    );
+    return this.queries.rollUp(twinId, see, new Map(others.map((s) => [s.twinId, s])));
   }
 
   /** `?at=<ISO time>&by=event|record[&subtree=true]`: the state as it was then. */

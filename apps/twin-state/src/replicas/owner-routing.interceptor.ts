@@ -13,6 +13,7 @@ import type { TwinStateConfig } from '../config/twin-state.config';
 import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { FORWARDED_HEADER, forwardToOwner } from './forward-to-owner';
+import { WholeDirectory } from './whole-directory';
 import { TwinOwnership } from './twin-ownership';
 
 /** Express's request, as far as the routing reads it. */
@@ -45,6 +46,7 @@ export class OwnerRouting implements NestInterceptor {
   constructor(
     private readonly ownership: TwinOwnership,
     private readonly twins: LiveTwins,
+    private readonly whole: WholeDirectory,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
   ) {}
 
@@ -53,46 +55,57 @@ export class OwnerRouting implements NestInterceptor {
     if (!replicas.shared || context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    const twinId = twinOfRequest(request);
+    const twinId = twinOfRequest(request, (episodeId) => this.whole.twinOfEpisode(episodeId));
     if (twinId === undefined) return next.handle();
-    const place = await this.settle(twinId, replicas.handoverWaitMs);
-    if (place === 'here') return next.handle();
-    // A forwarded request meets a replica that is not the owner either: the maps disagree for
-    // a moment (a rebalance under way). One hop at most, so never a loop.
-    if (place === 'moving' || request.headers[FORWARDED_HEADER] !== undefined)
-      throw partitionMoving(twinId);
-    try {
-      await forwardToOwner(
-        {
-          method: request.method,
-          url: request.originalUrl,
-          headers: request.headers,
-          body: request.body,
-        },
-        place.url,
-        replicas.url,
-        http.getResponse<ServerResponse>(),
-        FORWARD_TIMEOUT_MS,
-      );
-    } catch (error) {
-      if (http.getResponse<ServerResponse>().headersSent) throw error;
-      this.logger.warn(
-        `the owner of ${bounded(twinId)} at ${place.url} did not answer: ${(error as Error).message}`,
-      );
-      throw partitionMoving(twinId);
+    const deadline = Date.now() + replicas.handoverWaitMs;
+    let unreachable: string | undefined;
+    for (;;) {
+      const place = await this.settle(twinId, deadline, unreachable);
+      if (place === 'here') return next.handle();
+      // A forwarded request meets a replica that is not the owner either: the maps disagree for
+      // a moment (a rebalance under way). One hop at most, so never a loop.
+      if (place === 'moving' || request.headers[FORWARDED_HEADER] !== undefined)
+        throw partitionMoving(twinId);
+      const response = http.getResponse<ServerResponse>();
+      try {
+        await forwardToOwner(
+          {
+            method: request.method,
+            url: request.originalUrl,
+            headers: request.headers,
+            body: request.body,
+          },
+          place.url,
+          replicas.url,
+          response,
+          FORWARD_TIMEOUT_MS,
+        );
+        throw new AnsweredByOwner('answered by the owner');
+      } catch (error) {
+        if (error instanceof AnsweredByOwner || response.headersSent) throw error;
+        // Refused before it was sent: the owner is gone (it stopped, and the group has not yet
+        // moved its partitions). Wait for the new owner; anything else may have reached it.
+        if (refused(error) && unreachable === undefined) {
+          unreachable = place.url;
+          continue;
+        }
+        this.logger.warn(
+          `the owner of ${bounded(twinId)} at ${place.url} did not answer: ${(error as Error).message}`,
+        );
+        throw partitionMoving(twinId);
+      }
     }
-    throw new AnsweredByOwner('answered by the owner');
   }
 
   /** Here (owned and caught up), the owner's URL, or still moving after the wait. */
   private async settle(
     twinId: string,
-    waitMs: number,
+    deadline: number,
+    unreachable?: string,
   ): Promise<'here' | 'moving' | { url: string }> {
-    const deadline = Date.now() + waitMs;
     for (;;) {
       const place = this.ownership.where(twinId);
-      if (place.kind === 'owner') return { url: place.url };
+      if (place.kind === 'owner' && place.url !== unreachable) return { url: place.url };
       if (place.kind === 'here' && this.twins.holdsLive(twinId)) return 'here';
       if (Date.now() >= deadline) return 'moving';
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -100,15 +113,27 @@ export class OwnerRouting implements NestInterceptor {
   }
 }
 
-/** The twin a request is about: the route's `:twinId`, or a registration's body. */
-function twinOfRequest(request: Request): string | undefined {
+/** The twin a request is about: the route's `:twinId` or `:episodeId`'s twin, or a registration's body. */
+function twinOfRequest(
+  request: Request,
+  twinOfEpisode: (episodeId: string) => string | undefined,
+): string | undefined {
   const param = request.params?.['twinId'];
   if (typeof param === 'string') return param;
+  const episodeId = request.params?.['episodeId'];
+  // An episode no replica knows is answered here: ANOMALY_NOT_FOUND, as with one replica.
+  if (typeof episodeId === 'string') return twinOfEpisode(episodeId);
   if (request.method === 'POST' && request.route?.path === '/v1/twins') {
     const twinId = (request.body as { twinId?: unknown } | undefined)?.twinId;
     if (typeof twinId === 'string') return twinId;
   }
   return undefined;
+}
+
+/** Whether fetch failed because nothing listened at the owner's address (nothing was sent). */
+function refused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === 'ECONNREFUSED';
 }
 
 function partitionMoving(twinId: string): TwinlogError {

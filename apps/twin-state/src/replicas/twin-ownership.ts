@@ -74,6 +74,13 @@ export class TwinOwnership implements OnApplicationShutdown {
     return this.membership?.current();
   }
 
+  /** Whether this replica owns the partition in the current map (every one, with one replica). */
+  owns(partition: number): boolean {
+    if (!this.membership) return true;
+    const map = this.membership.current();
+    return map !== undefined && ownedBySelf(map).includes(partition);
+  }
+
   partitionOf(twinId: string): number | undefined {
     return this.membership?.partitionOf(twinId);
   }

@@ -140,6 +140,11 @@ export class LiveTwins {
     return !this.owned || this.owned.has(this.partitionOf(twinId));
   }
 
+  /** The partitions whose twins this replica holds, caught up; undefined: all (one replica). */
+  heldPartitions(): number[] | undefined {
+    return this.owned ? [...this.owned].sort((a, b) => a - b) : undefined;
+  }
+
   /** Resolves once the handovers decided so far are done (tests, and a command that waits). */
   handoversDone(): Promise<void> {
     return this.handovers;

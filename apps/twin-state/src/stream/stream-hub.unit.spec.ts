@@ -9,6 +9,7 @@ import type { LiveTwins } from '../state/live-twins';
 import { streamFilter, STREAM_QUERY } from './stream-filter';
 import { StreamHub } from './stream-hub';
 import { StreamHttpController } from './stream.http.controller';
+import { WholeDirectory } from '../replicas/whole-directory';
 
 // The stream's hub and route against a scripted log and fake sockets: who keeps a stream open,
 // what a scoped caller is sent, the limits on opening streams, and a paced catch-up.
@@ -132,7 +133,7 @@ function world(config = settings(), keys?: AccessKeys, replay?: Replay): World {
     w.hub,
     log,
     config,
-    new TwinQueries(twins, log, {} as never),
+    new TwinQueries(twins, new WholeDirectory(), log, {} as never),
   );
   return w;
 }

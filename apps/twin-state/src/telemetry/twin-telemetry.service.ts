@@ -19,6 +19,7 @@ import type { TelemetryStore } from '@twinlog/telemetry-store';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { HeavyReads } from '../queries/heavy-reads';
 import { TwinQueries, type SiteFilter } from '../queries/twin-queries.service';
+import { WholeDirectory } from '../replicas/whole-directory';
 import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import type { TelemetryAnswer, TelemetryRollUpAnswer } from './telemetry-answers';
@@ -41,6 +42,7 @@ export class TwinTelemetry {
   constructor(
     private readonly queries: TwinQueries,
     private readonly live: LiveTwins,
+    private readonly whole: WholeDirectory,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -171,7 +173,8 @@ export class TwinTelemetry {
       for (const { twinId } of state.children) {
         if (seen.has(twinId)) continue; // a corrupt cycle must not hang a query
         seen.add(twinId);
-        const child = this.live.get(twinId);
+        // Another replica's twin (shared replicas): its hierarchy and site are in the directory.
+        const child = this.live.get(twinId) ?? this.whole.get(twinId);
         if (!child || child.status !== 'active' || !see(child.site)) continue;
         found.push(child);
         below(child);

@@ -75,7 +75,8 @@ export class KafkaOwnership implements Ownership {
       // The member reads nothing of the topic: its partitions only mark what it owns.
       consumer.pause([{ topic }]);
       const generation = (ownership.generation += 1);
-      void readMap(admin, groupId, topic, partitions, payload.memberId).then(
+      const wanted = () => !ownership.left && generation === ownership.generation;
+      void readMap(admin, groupId, topic, partitions, payload.memberId, wanted).then(
         (map) => {
           if (ownership.left || generation !== ownership.generation) return;
           if (map) return change(map);
@@ -152,8 +153,9 @@ async function readMap(
   topic: string,
   partitions: number,
   self: string,
+  wanted: () => boolean,
 ): Promise<OwnershipMap | undefined> {
-  for (let attempt = 0; attempt < MAP_READ_TRIES; attempt += 1) {
+  for (let attempt = 0; attempt < MAP_READ_TRIES && wanted(); attempt += 1) {
     const { groups } = await admin.describeGroups([groupId]);
     const group = groups[0];
     if (group?.state === 'Stable') {

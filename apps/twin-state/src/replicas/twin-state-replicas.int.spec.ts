@@ -15,12 +15,12 @@ interface Replica {
   url: string;
   infra: Infrastructure;
   service: RunningTwinState;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   call(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   ): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   AllowedHosts,
+  hostNameOf,
   ConfigError,
   intFrom,
   type Env,
@@ -62,7 +63,16 @@ export function readTwinStateConfig(env: Env) {
     service,
     http: {
       host: raw.TWIN_STATE_HTTP_HOST,
-      allowedHosts: AllowedHosts.of(service.allowedHosts, raw.TWIN_STATE_HTTP_HOST),
+      // The other replicas call this one by its advertised address (shared replicas).
+      allowedHosts: AllowedHosts.of(
+        [
+          ...service.allowedHosts,
+          ...(raw.TWIN_STATE_ADVERTISED_URL
+            ? [hostNameOf(new URL(raw.TWIN_STATE_ADVERTISED_URL).host) ?? '']
+            : []),
+        ],
+        raw.TWIN_STATE_HTTP_HOST,
+      ),
       port: raw.TWIN_STATE_HTTP_PORT,
     },
     snapshots: {

@@ -73,6 +73,15 @@ export class TwinQueries {
   }
 
   /**
+   * Throws TWIN_NOT_FOUND unless the twin exists and the caller may see it, wherever it is held
+   * (shared replicas: another replica's twin is known from the directory).
+   */
+  seenAnywhere(twinId: string, see: SiteFilter): void {
+    const state = this.live.get(twinId) ?? this.whole.get(twinId);
+    if (!state || !see(state.site)) throw notFound(twinId);
+  }
+
+  /**
    * A state (now or as of a time) as a caller of some sites may see it: children of other sites
    * left out, a parent of another site not named. A twin's site never changes, so the live one
    * says where each relative is.

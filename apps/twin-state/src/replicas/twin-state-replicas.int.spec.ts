@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents } from '@twinlog/domain';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { jsonRequest } from '@twinlog/testing';
+import { jsonRequest, openSse, type SseMessage } from '@twinlog/testing';
 import { readTwinStateConfig } from '../config/twin-state.config';
 import { twinStateEnv } from '../testing/twin-state-harness';
 import { startTwinState, type RunningTwinState } from '../twin-state.app';
@@ -64,8 +64,13 @@ async function startReplica(base: Env, replicas: 'one' | 'shared'): Promise<Repl
 }
 
 /** Readings as ingestion appends them. */
-async function report(infra: Infrastructure, twinId: string, value: number): Promise<void> {
-  const occurredAt = at(2);
+async function report(
+  infra: Infrastructure,
+  twinId: string,
+  value: number,
+  minute = 2,
+): Promise<void> {
+  const occurredAt = at(minute);
   await infra.log.append(
     stampEvents(
       twinId,
@@ -75,7 +80,7 @@ async function report(infra: Infrastructure, twinId: string, value: number): Pro
           data: {
             readings: [
               {
-                readingId: `${twinId}/p`,
+                readingId: `${twinId}/p/${minute}`,
                 property: 'power_consumption',
                 value,
                 unit: 'kW',
@@ -202,6 +207,27 @@ describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', (
         ),
       'the same roll-up over every machine from every replica',
     );
+    // Any replica's live stream carries every twin's changes, and a stream left on one resumes
+    // on another with no gap and no duplicate (the ids are positions in the whole log).
+    const stream = await openSse(`${c.url}/v1/stream?types=state-changed`);
+    expect(stream.status).toBe(200);
+    for (const [i, twinId] of twinIds.entries()) await report(a.infra, twinId, 60 + i, 3);
+    const twinsIn = (messages: SseMessage[]) =>
+      messages.map((m) => (JSON.parse(m.data) as { twinId: string }).twinId).sort();
+    await stream.until((s) => s.messages.length >= twinIds.length);
+    stream.close();
+    expect(twinsIn(stream.messages)).toEqual(twinIds);
+    for (const [i, twinId] of twinIds.entries()) await report(a.infra, twinId, 80 + i, 4);
+    const resumed = await openSse(`${b.url}/v1/stream?types=state-changed`, {
+      'last-event-id': stream.lastId!,
+    });
+    await resumed.until((s) => s.messages.length >= twinIds.length);
+    await new Promise((r) => setTimeout(r, 500));
+    resumed.close();
+    expect(twinsIn(resumed.messages)).toEqual(twinIds);
+    // Only what came after the id: the second round of readings.
+    expect(resumed.messages.every((m) => m.data.includes(at(4)))).toBe(true);
+
     // A whole rebuild through one replica verifies every twin, each by its owner.
     const rebuild = await fetch(`${b.url}/v1/admin/rebuild`, { method: 'POST' });
     const lines = (await rebuild.text())

@@ -26,7 +26,7 @@ const OWNED_STREAMS: readonly StreamName[] = ['twin-events', 'telemetry'];
 export interface LiveFollower {
   /** The replay ended here: the feed goes on from these positions. */
   caughtUp(next: LogPosition[]): void;
-  /** A batch of the feed, already folded into the state. */
+  /** A batch of the feed (every partition), already folded into the state (this replica's). */
   folded(batch: RecordedEvent[]): void;
 }
 
@@ -129,7 +129,9 @@ export class LiveTwins {
     }
     this.fold(mine);
     for (const { position } of batch) this.passed(position);
-    if (this.following) this.follower?.folded(mine);
+    // The live stream carries every twin's events, whichever replica holds the twin: its
+    // messages are made from the events alone, so any replica serves the whole plant's stream.
+    if (this.following) this.follower?.folded(batch);
   }
 
   /**

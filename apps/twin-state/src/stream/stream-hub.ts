@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nes
 import type { EventLog, LogPosition, RecordedEvent } from '@twinlog/event-log';
 import { AccessKeys, EVENT_LOG, type Principal } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { WholeDirectory } from '../replicas/whole-directory';
 import { LiveTwins, type LiveFollower } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { relativesNamed } from '../queries/relatives';
@@ -53,6 +54,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(TWIN_STATE_CONFIG) config: TwinStateConfig,
     @Optional() private readonly keys?: AccessKeys,
+    @Optional() private readonly whole?: WholeDirectory,
   ) {
     this.settings = config.stream;
     this.catchUps = new Permits(this.settings.maxCatchUps);
@@ -64,7 +66,7 @@ export class StreamHub implements LiveFollower, OnModuleDestroy {
     this.state = {
       cursor,
       window: new StreamWindow(this.settings.window, cursor),
-      places: new TwinPlaces(this.twins.places()),
+      places: new TwinPlaces(this.twins.places(), (twinId) => this.whole?.get(twinId)),
       alerts: new AlertPlaces(),
     };
     this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatMs);

@@ -84,7 +84,7 @@ export class StreamHttpController {
         );
       // A twin of a site the caller cannot see is answered like one that does not exist (REST).
       const see = siteFilterOf(caller);
-      if (query.twin !== undefined && see) this.queries.visible(query.twin, see);
+      if (query.twin !== undefined && see) this.queries.seenAnywhere(query.twin, see);
       // The header, which a browser's EventSource sends on its own, wins over the query.
       const header = req.headers['last-event-id'];
       const text = typeof header === 'string' ? header : (query.lastEventId ?? query.after);

@@ -28,7 +28,16 @@ interface Place {
 export class TwinPlaces {
   private readonly places = new Map<string, Place>();
 
-  constructor(initial: Iterable<{ twinId: string; site: string | null; parentId: string | null }>) {
+  /**
+   * `elsewhere`: where the twins not in `initial` sit, registered before this instance started
+   * (shared replicas: those other replicas hold, known from the directory).
+   */
+  constructor(
+    initial: Iterable<{ twinId: string; site: string | null; parentId: string | null }>,
+    private readonly elsewhere: (
+      twinId: string,
+    ) => { site: string | null; parentId: string | null } | undefined = () => undefined,
+  ) {
     for (const p of initial) this.places.set(p.twinId, { site: p.site, parentId: p.parentId });
   }
 
@@ -59,7 +68,7 @@ export class TwinPlaces {
   }
 
   private placeOf(twinId: string, at: LogPosition | undefined): Place | undefined {
-    const place = this.places.get(twinId);
+    const place: Place | undefined = this.places.get(twinId) ?? this.elsewhere(twinId);
     if (!place || !place.from || !at) return place;
     return place.from.before(at) ? place : undefined;
   }

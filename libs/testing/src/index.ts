@@ -30,6 +30,11 @@ export { startTcpProxy, type TcpProxy } from './faults/tcp-proxy';
 export { distributedServiceEnv } from './infra/service-env';
 export { registerTwins, type TwinToRegister } from './twins/register-twins';
 export { registerTwinOverHttp } from './twins/register-over-http';
+export {
+  commandsDuringHandover,
+  type CommandOutcome,
+  type HandoverTally,
+} from './twins/commands-during-handover';
 export { until } from './wait/until';
 export { jsonRequest } from './http/json-request';
 export { untilProgressed } from './wait/until-progressing';

@@ -86,6 +86,10 @@ export async function startService(
     ...env,
     [`${prefix}_HTTP_HOST`]: '127.0.0.1',
     [`${prefix}_HTTP_PORT`]: String(port),
+    // twin-state replicas that share the partitions tell each other where they answer.
+    ...(env['TWIN_STATE_REPLICAS'] === 'shared'
+      ? { TWIN_STATE_ADVERTISED_URL: `http://127.0.0.1:${port}` }
+      : {}),
   };
   const url = `http://127.0.0.1:${port}`;
   let output = '';

@@ -2,7 +2,7 @@ import { isRefusal } from './browser';
 
 describe('a console refusal (content security policy)', () => {
   it("is an error in either chromium's wording", () => {
-    expect(isRefusal('error', "Refused to execute inline script because it violates …")).toBe(true);
+    expect(isRefusal('error', 'Refused to execute inline script because it violates …')).toBe(true);
     expect(
       isRefusal(
         'error',

@@ -105,7 +105,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<InfraSettings> 
   const mqtt = env['MQTT_URL']?.trim();
   const users = env['TWINLOG_TEST_MQTT_USERS'];
   if (mqtt)
-    found.mqtt = { url: mqtt, ...(users ? { users: JSON.parse(users) as Record<string, string> } : {}) };
+    found.mqtt = {
+      url: mqtt,
+      ...(users ? { users: JSON.parse(users) as Record<string, string> } : {}),
+    };
   return found;
 }
 

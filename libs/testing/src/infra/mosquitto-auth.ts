@@ -41,11 +41,7 @@ export function mosquittoAuth(dir: string): MosquittoAuth {
   const passwordFile = join(dir, 'mosquitto-passwd');
   const aclFile = join(dir, 'mosquitto-acl');
   return {
-    configLines: [
-      'allow_anonymous false',
-      `password_file ${passwordFile}`,
-      `acl_file ${aclFile}`,
-    ],
+    configLines: ['allow_anonymous false', `password_file ${passwordFile}`, `acl_file ${aclFile}`],
     passwordFileText: Object.entries(users)
       .map(([name, password]) => mosquittoPasswordLine(name, password))
       .join('\n')

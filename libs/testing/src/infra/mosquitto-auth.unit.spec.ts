@@ -10,10 +10,9 @@ describe('the test broker’s users', () => {
   });
 
   it('finds the users an ACL names', () => {
-    expect(aclUsers('# user nobody\nuser a\ntopic read x\n  user  b-2 \npattern read %u\n')).toEqual([
-      'a',
-      'b-2',
-    ]);
+    expect(
+      aclUsers('# user nobody\nuser a\ntopic read x\n  user  b-2 \npattern read %u\n'),
+    ).toEqual(['a', 'b-2']);
   });
 
   it('puts credentials into an MQTT URL, percent-encoded', () => {

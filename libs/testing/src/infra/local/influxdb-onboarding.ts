@@ -37,7 +37,9 @@ export async function bucketScopedToken(settings: InfluxSettings): Promise<strin
   const bucket = ((await found.json()) as { buckets?: Array<{ id: string; orgID: string }> })
     .buckets?.[0];
   if (!found.ok || !bucket)
-    throw new Error(`InfluxDB at ${settings.url}: bucket ${settings.bucket} not found (HTTP ${found.status})`);
+    throw new Error(
+      `InfluxDB at ${settings.url}: bucket ${settings.bucket} not found (HTTP ${found.status})`,
+    );
   const onBucket = { type: 'buckets', id: bucket.id, orgID: bucket.orgID };
   const response = await fetch(`${settings.url}/api/v2/authorizations`, {
     method: 'POST',

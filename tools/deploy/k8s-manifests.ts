@@ -33,6 +33,7 @@ export interface Container {
     valueFrom?: {
       secretKeyRef?: { name: string; key: string; optional?: boolean };
       configMapKeyRef?: { name: string; key: string };
+      fieldRef?: { fieldPath: string };
     };
   }>;
   startupProbe?: Probe;
@@ -107,13 +108,19 @@ export function containerEnv(container: Container, objects: K8sObject[]): Record
     )
       continue;
     const config = entry.valueFrom?.configMapKeyRef;
+    const field = entry.valueFrom?.fieldRef;
     const value = secret
       ? dataOf(secret.name, 'Secret')[secret.key]
       : config
         ? dataOf(config.name, 'ConfigMap')[config.key]
-        : entry.value;
+        : field
+          ? POD_FIELDS[field.fieldPath]
+          : entry.value;
     if (value === undefined) throw new Error(`${container.name}: ${entry.name} has no value`);
-    env[entry.name] = value;
+    // The kubelet expands $(NAME) with the variables defined before it; others stay as written.
+    env[entry.name] = value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) =>
+      name in env ? env[name]! : ref,
+    );
   }
   return env;
 
@@ -126,6 +133,13 @@ export function containerEnv(container: Container, objects: K8sObject[]): Record
     return { ...object.data, ...object.stringData };
   }
 }
+
+/** What the downward API gives a pod, as a running one would have it. */
+const POD_FIELDS: Record<string, string> = {
+  'status.podIP': '10.244.1.17',
+  'metadata.name': 'twinlog-pod-0',
+  'metadata.namespace': 'twinlog',
+};
 
 /** A named or numbered container port as a number. */
 export function portNumber(container: Container, port: string | number): number {

@@ -7,6 +7,7 @@ import type { Env } from '@twinlog/service-kit';
 import { readAnomalyConfig } from '../../apps/anomaly/src/config/anomaly.config';
 import { readMaintenanceConfig } from '../../apps/maintenance/src/config/maintenance.config';
 import { readGatewayConfig } from '../../apps/gateway/src/gateway.config';
+import { readTwinStateConfig } from '../../apps/twin-state/src/config/twin-state.config';
 import { ensureDebianKubectl, kustomize } from './debian-kubectl';
 import {
   CLEAN_STOP_SECONDS,
@@ -160,7 +161,14 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
     for (const d of deployments()) {
       const env = containerEnv(containerOf(d), objects());
       const name = `${d.metadata.namespace}/${d.metadata.name}`;
-      expect([name, unknownSettings(entryOf(d), env)]).toEqual([name, []]);
+      // A variable that only feeds another's $(NAME) (the pod's IP) is the kubelet's, not the app's.
+      const referenced = new Set(
+        (containerOf(d).env ?? []).flatMap((e) =>
+          [...(e.value ?? '').matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!),
+        ),
+      );
+      const unread = unknownSettings(entryOf(d), env).filter((k) => !referenced.has(k));
+      expect([name, unread]).toEqual([name, []]);
       expect(() => entryOf(d).readConfig!(envOf(d))).not.toThrow();
     }
   });
@@ -299,12 +307,31 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
     }
   });
 
-  it('runs twin-state as its single writer: one replica, never two during a rollout', () => {
-    for (const ns of namespaces())
-      expect(running(ns, 'twin-state')[0]!.spec).toMatchObject({
-        replicas: 1,
-        strategy: { type: 'Recreate' },
+  it('runs twin-state as replicas that share the partitions, each reached at its pod’s address', () => {
+    for (const ns of namespaces()) {
+      const twinState = running(ns, 'twin-state')[0]!;
+      const config = readTwinStateConfig(envOf(twinState));
+      const partitions = kafkaOf(twinState)!.partitions;
+      // The pod's IP, as the downward API gives it, and the port it listens on.
+      expect(config.replicas).toMatchObject({ shared: true, url: 'http://10.244.1.17:8082' });
+      expect(listenPort(twinState)).toBe(8082);
+      // The other replicas call it by that address: it answers to it.
+      expect(config.http.allowedHosts.allows('10.244.1.17:8082')).toBe(true);
+      const replicas = (twinState.spec?.['replicas'] as number | undefined) ?? 1;
+      expect(replicas).toBeGreaterThanOrEqual(1);
+      expect(replicas).toBeLessThanOrEqual(partitions);
+      // A rollout adds a replica before it takes one away: the partitions always have owners.
+      expect(twinState.spec).toMatchObject({
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
       });
+      const budgets = ofKind(inNamespace(ns), 'PodDisruptionBudget').filter((p) =>
+        matches(
+          (p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+          podLabelsOf(twinState),
+        ),
+      );
+      expect(budgets.map((b) => b.spec)).toEqual([expect.objectContaining({ maxUnavailable: 1 })]);
+    }
   });
 
   it('keeps anomaly workers available through drains', () => {
@@ -461,6 +488,16 @@ describe.each(OVERLAYS)('k8s/%s', (overlay) => {
               to.metadata.name,
               mayConnect(policies(), podOf(from), podOf(to), listenPort(to)),
             ]).toEqual([from.metadata.name, to.metadata.name, false]);
+      }
+    });
+
+    it('let twin-state replicas reach one another on their port only', () => {
+      for (const ns of namespaces()) {
+        const twinState = running(ns, 'twin-state')[0]!;
+        const one = podOf(twinState);
+        const other = { ...one, ip: one.ip!.replace(/\.7$/, '.8') };
+        expect(mayConnect(policies(), one, other, listenPort(twinState))).toBe(true);
+        expect(mayConnect(policies(), one, other, 22)).toBe(false);
       }
     });
 

@@ -135,7 +135,11 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
     }));
 
   /** Runs a service as the SASL user with its role's ACLs only; `work` exercises it. */
-  const asItsUser = async (role: ServiceName, work: (url: string) => Promise<void>) => {
+  const asItsUser = async (
+    role: ServiceName,
+    work: (url: string) => Promise<void>,
+    settings: Record<string, string> = {},
+  ) => {
     // Whatever fails, the service stops and its ACLs go: the next role starts from none.
     let service: Awaited<ReturnType<typeof startService>> | undefined;
     try {
@@ -149,6 +153,7 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
         TWINLOG_KAFKA_PASSWORD: secured!.password,
         KAFKA_CLIENT_LOG_LEVEL: 'error',
         ...(role === 'alerting' ? { ALERTING_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
+        ...settings,
       });
       await work(service.url);
       expect([role, /AUTHORIZATION_FAILED|not authorized/i.exec(service.output())?.[0]]).toEqual([
@@ -221,24 +226,29 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
     }
   });
 
-  it('twin-state: starts, records the bootstrap key and takes a command', async () => {
-    await asItsUser('twin-state', async (url) => {
-      const registered = await fetch(`${url}/v1/twins`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          twinId: TWIN,
-          twinType: 'cnc-milling-machine',
-          commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
-        }),
-      });
-      expect(registered.status).toBe(201);
-      // The live state follows the log: the twin shows once its event is read back.
-      await eventually(
-        async () => (await fetch(`${url}/v1/twins/${TWIN}`, { headers })).status === 200,
-        'the twin in the live state',
-      );
-    });
+  it('twin-state: starts as a replica that shares the partitions (as deployed), records the bootstrap key and takes a command', async () => {
+    await asItsUser(
+      'twin-state',
+      async (url) => {
+        const registered = await fetch(`${url}/v1/twins`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            twinId: TWIN,
+            twinType: 'cnc-milling-machine',
+            commissionedAt: new Date(Date.now() - 86_400_000).toISOString(),
+          }),
+        });
+        expect(registered.status).toBe(201);
+        // The live state follows the log: the twin shows once its event is read back.
+        await eventually(
+          async () => (await fetch(`${url}/v1/twins/${TWIN}`, { headers })).status === 200,
+          'the twin in the live state',
+        );
+      },
+      // The manifests run twin-state's replicas in a group (k8s/base/twin-state.yaml).
+      { TWIN_STATE_REPLICAS: 'shared' },
+    );
   });
 
   it('ingestion: starts, knows the twin and takes readings', async () => {

@@ -238,6 +238,36 @@ describe.each<Mode>(['kafka', 'embedded'])('twin-state service (%s)', (mode) => 
     expect([malformed.status, malformed.json.error.code]).toEqual([400, 'JSON_MALFORMED']);
   });
 
+  it('applies a command sent again with the same Idempotency-Key once, answering the first result', async () => {
+    const send = (key: string, notes: string, twinId = 'mill-a') =>
+      h.call(
+        'POST',
+        `/v1/twins/${twinId}/maintenance`,
+        { kind: 'inspection', performedAt: at(4), notes },
+        { 'idempotency-key': key },
+      );
+    const key = `order-${mode}-4711`;
+    const first = await send(key, 'first');
+    expect(first.status).toBe(201);
+    expect(first.json.replayed).toBeUndefined();
+    // The answer was lost, say: the same key again changes nothing and answers the same.
+    const again = await send(key, 'again');
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual({ ...first.json, replayed: true });
+    const trail = await h.call('GET', '/v1/twins/mill-a/events?types=MaintenancePerformed');
+    const recorded = trail.json.events.filter((e: { id: string }) =>
+      first.json.events.some((f: { id: string }) => f.id === e.id),
+    );
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].data.notes).toBe('first');
+    // Another key is another command; the same key on another twin is another command too.
+    expect((await send(`${key}-b`, 'second')).json.replayed).toBeUndefined();
+    expect((await send(key, 'other twin', 'mill-b')).json.replayed).toBeUndefined();
+    // A key that is not one is refused, and nothing is applied.
+    const bad = await send('two words', 'bad');
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'COMMAND_INVALID']);
+  });
+
   it('refuses impossible times with the documented code in plain words, and limits a property cannot reach', async () => {
     // Issue 15: 31 November was stored as 1 December; other forms failed as 400 EVENT_INVALID
     // with the event schema's regex in the message.

@@ -59,4 +59,8 @@ export const COMMAND_ANSWER = z.object({
   twinId: z.string(),
   revision: z.number().int().nonnegative(),
   events: z.array(z.object({ id: z.string(), type: z.string() })),
+  replayed: z
+    .literal(true)
+    .optional()
+    .describe('The Idempotency-Key named a command applied before: this is its answer again'),
 });

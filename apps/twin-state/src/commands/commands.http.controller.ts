@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { Body, Controller, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { Describe, Requires, siteFilterOf, type AuthenticatedRequest } from '@twinlog/service-kit';
-import type { Limits, MaintenanceKind } from '@twinlog/domain';
+import { TwinlogError, type Limits, type MaintenanceKind } from '@twinlog/domain';
 import {
   COMMAND_ANSWER,
   limitsBody,
@@ -12,9 +13,19 @@ import {
 } from './command-bodies';
 import { TwinCommands, type CommandMetaInput, type CommandResult } from './twin-commands.service';
 
+/** The header that makes a command safe to send again (docs/services/twin-state.md). */
+const IDEMPOTENCY_HEADER = {
+  'Idempotency-Key': {
+    schema: z.string().regex(/^[\x21-\x7e]{1,200}$/),
+    description:
+      'Your id for this command (a UUID): sent again with the same key (after a timeout, say), the command is not applied twice; the answer is the first one, with `replayed: true`',
+  },
+};
+
 /**
  * Commands that change a twin. Each answers with the events it recorded and the twin's new
- * revision; send `expectedRevision` to have a stale decision refused with 409.
+ * revision; send `expectedRevision` to have a stale decision refused with 409, or an
+ * `Idempotency-Key` header to send a command again safely after a lost answer.
  */
 @Controller('v1/twins')
 export class CommandsHttpController {
@@ -27,6 +38,7 @@ export class CommandsHttpController {
     summary: 'Register a twin',
     body: registerBody,
     response: COMMAND_ANSWER,
+    headers: IDEMPOTENCY_HEADER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field); TWIN_ID_INVALID',
       403: 'SITE_FORBIDDEN: registering on a site the caller does not have',
@@ -45,6 +57,7 @@ export class CommandsHttpController {
     summary: 'Move a twin to another version of its model',
     body: modelVersionBody,
     response: COMMAND_ANSWER,
+    headers: IDEMPOTENCY_HEADER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
@@ -72,6 +85,7 @@ export class CommandsHttpController {
     summary: "Change a property's limits",
     body: limitsBody,
     response: COMMAND_ANSWER,
+    headers: IDEMPOTENCY_HEADER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
@@ -103,6 +117,7 @@ export class CommandsHttpController {
       'Resets the named properties (and the maintenance prediction of the component) from `performedAt` on.',
     body: maintenanceBody,
     response: COMMAND_ANSWER,
+    headers: IDEMPOTENCY_HEADER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
@@ -130,6 +145,7 @@ export class CommandsHttpController {
     summary: 'Retire a twin',
     body: retireBody,
     response: COMMAND_ANSWER,
+    headers: IDEMPOTENCY_HEADER,
     errors: {
       400: 'COMMAND_INVALID: the body is not a valid command (`details.problems` names each field)',
       404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
@@ -162,6 +178,17 @@ function meta(req: AuthenticatedRequest): CommandMetaInput {
     return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
   };
   const result: CommandMetaInput = {};
+  const key = req.headers['idempotency-key'];
+  if (key !== undefined) {
+    // Printable ASCII, as a UUID or a client's own id would be: what the key is checked against.
+    if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
+      throw new TwinlogError(
+        'COMMAND_INVALID',
+        'Idempotency-Key must be 1 to 200 printable characters (a UUID, say), sent once',
+        { header: 'Idempotency-Key' },
+      );
+    result.idempotencyKey = key;
+  }
   const correlationId = header('x-correlation-id');
   const causationId = header('x-causation-id');
   if (correlationId) result.correlationId = correlationId;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   bounded,
@@ -24,6 +24,8 @@ export interface CommandResult {
   /** The twin's revision after the command (unchanged when it decided nothing). */
   revision: number;
   events: Array<{ id: string; type: string }>;
+  /** Set when an Idempotency-Key named a command applied before: this is its answer again. */
+  replayed?: true;
 }
 
 export interface CommandMetaInput {
@@ -33,6 +35,11 @@ export interface CommandMetaInput {
   actor?: string;
   /** The sites the caller may act on; a twin (or a new twin's site, or its parent) elsewhere is not found. */
   sites?: (site: string | null) => boolean;
+  /**
+   * The caller's Idempotency-Key: the command's event ids derive from it (with the caller and
+   * the twin), so a command sent again with the same key answers what the first did, once.
+   */
+  idempotencyKey?: string;
 }
 
 /**
@@ -95,6 +102,13 @@ export class TwinCommands {
         ? [command.parentId, twinId]
         : [twinId];
     return this.queue.runAll(locks, async () => {
+      const commandId = meta.idempotencyKey
+        ? idempotentCommandId(meta.actor, twinId, meta.idempotencyKey)
+        : randomUUID();
+      if (meta.idempotencyKey) {
+        const earlier = await this.earlierResult(twinId, commandId);
+        if (earlier) return earlier;
+      }
       const state = await this.load(twinId);
       this.checkSites(command, state, meta.sites);
       if (expectedRevision !== undefined && expectedRevision !== state.revision) {
@@ -102,7 +116,6 @@ export class TwinCommands {
       }
       const ctx = await this.context(command, state, meta.sites);
       const decided = decideTwin(command, state, ctx);
-      const commandId = randomUUID();
       const stamp = (id: string, events: typeof decided) =>
         stampEvents(id, events, {
           commandId: `${commandId}/${id}`,
@@ -133,6 +146,25 @@ export class TwinCommands {
         events: events.map((e) => ({ id: e.id, type: e.type })),
       };
     });
+  }
+
+  /** What a command with this id recorded on the twin, if it was applied before. */
+  private async earlierResult(
+    twinId: string,
+    commandId: string,
+  ): Promise<CommandResult | undefined> {
+    const own = `${commandId}/${twinId}/`;
+    const events = (await this.log.readStream(twinId, { streams: ['twin-events'] })).filter((e) =>
+      e.id.startsWith(own),
+    );
+    const last = events[events.length - 1];
+    if (!last) return undefined;
+    return {
+      twinId,
+      revision: last.revision,
+      events: events.map((e) => ({ id: e.id, type: e.type })),
+      replayed: true,
+    };
   }
 
   /** A twin's decision state: its twin-events folded (telemetry does not affect decisions). */
@@ -200,6 +232,15 @@ export class TwinCommands {
     }
     return found;
   }
+}
+
+/** A command id from the caller's key: the same caller, twin and key give the same id. */
+function idempotentCommandId(actor: string | undefined, twinId: string, key: string): string {
+  const digest = createHash('sha256')
+    .update(`${actor ?? ''}\n${twinId}\n${key}`)
+    .digest('base64url')
+    .slice(0, 32);
+  return `key-${digest}`;
 }
 
 function conflict(twinId: string, expected: number, current: number): TwinlogError {

@@ -9,6 +9,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { bounded, TwinlogError } from '@twinlog/domain';
+import { HttpProblem } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
@@ -92,7 +93,9 @@ export class OwnerRouting implements NestInterceptor {
         this.logger.warn(
           `the owner of ${bounded(twinId)} at ${place.url} did not answer: ${(error as Error).message}`,
         );
-        throw partitionMoving(twinId);
+        // A read changed nothing; a command may have been applied before the answer was lost.
+        if (request.method === 'GET' || request.method === 'HEAD') throw partitionMoving(twinId);
+        throw outcomeUnknown(twinId);
       }
     }
   }
@@ -134,6 +137,15 @@ function twinOfRequest(
 function refused(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED';
+}
+
+function outcomeUnknown(twinId: string): HttpProblem {
+  return new HttpProblem(
+    502,
+    'SERVICE_UNAVAILABLE',
+    `The replica that owns twin ${bounded(twinId)} did not answer: the command may or may not have been applied. Read the twin, or send the command again with the same Idempotency-Key`,
+    { twinId: bounded(twinId) },
+  );
 }
 
 function partitionMoving(twinId: string): TwinlogError {

@@ -34,7 +34,7 @@ export interface ServiceProcess {
 
 /** A service's main.ts as its own process on the bench's Kafka; resolves when it listens. */
 export async function startService(
-  service: 'ingestion' | 'anomaly',
+  service: 'ingestion' | 'anomaly' | 'twin-state',
   env: Env,
 ): Promise<ServiceProcess> {
   const child = spawn(

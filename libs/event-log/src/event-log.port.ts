@@ -255,6 +255,11 @@ export interface OwnershipOptions {
    * a rebalance starts (nothing is owned until the next map).
    */
   onChange(map: OwnershipMap | undefined): void;
+  /**
+   * Told when the membership stopped for good (the group refused it: no ACL to join or
+   * describe it); a failure the client retries (a broker gone for a while) is not told.
+   */
+  onFailure(error: Error): void;
 }
 
 /** This member's place among the replicas: which partitions each one owns. */

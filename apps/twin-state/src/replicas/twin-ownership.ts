@@ -27,6 +27,8 @@ export class TwinOwnership implements OnApplicationShutdown {
   private membership: Ownership | undefined;
   private readonly listeners: Array<(owned: number[]) => void> = [];
   private readonly waiters = new Set<() => void>();
+  /** The group refused this replica for good (no ACL): it cannot start. */
+  private failure: Error | undefined;
   private readonly logger = new Logger('twin-state replicas');
 
   constructor(
@@ -53,9 +55,21 @@ export class TwinOwnership implements OnApplicationShutdown {
       group: 'twin-state',
       url: replicas.url,
       onChange: (map) => this.changed(map),
+      onFailure: (error) => {
+        if (this.map() !== undefined || this.failure === undefined)
+          this.logger.error(
+            `left the replicas' group for good: ${error.message}; this replica answers 503 PARTITION_MOVING for every twin until it is restarted`,
+          );
+        this.failure = error;
+        for (const waiter of [...this.waiters]) waiter();
+      },
     });
     const started = Date.now();
     while (!this.map()) {
+      if (this.failure)
+        throw new Error(
+          `twin-state cannot join its replicas' group: ${this.failure.message} (with Kafka ACLs, its user needs Read and Describe on the group <prefix>twin-state: k8s/kafka/users.yaml)`,
+        );
       if (!(await this.settled(WAITING_EVERY_MS)))
         this.logger.log(
           `waiting for the replicas' group to settle (${Math.round((Date.now() - started) / 1000)} s)`,

@@ -35,6 +35,7 @@ async function join(prefix: string, url: string): Promise<Member> {
     group: 'twin-state',
     url,
     onChange: (map) => seen.push(map ? drawn(map) : 'moving'),
+    onFailure: (error) => seen.push(`failed: ${error.message}`),
   });
   return { log, ownership, seen };
 }
@@ -99,7 +100,12 @@ describe('Replicas sharing the partitions on Kafka (ADR 0023)', () => {
     const log = await open(prefix);
     members.push({ log, ownership: undefined as never, seen: [] });
     await expect(
-      log.joinOwnership({ group: 'twin-state', url: 'http://a:1', onChange: () => undefined }),
+      log.joinOwnership({
+        group: 'twin-state',
+        url: 'http://a:1',
+        onChange: () => undefined,
+        onFailure: () => undefined,
+      }),
     ).rejects.toThrow(/has 6 partitions and .*telemetry 4/);
   }, 60_000);
 });

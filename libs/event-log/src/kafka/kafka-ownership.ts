@@ -67,9 +67,10 @@ export class KafkaOwnership implements Ownership {
       ownership.generation += 1;
       change(undefined);
     });
-    consumer.on(consumer.events.CRASH, () => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
       ownership.generation += 1;
       change(undefined);
+      if (!payload.restart && !ownership.left) options.onFailure(payload.error);
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       // The member reads nothing of the topic: its partitions only mark what it owns.
@@ -84,7 +85,11 @@ export class KafkaOwnership implements Ownership {
             `${options.group}: the group settled but its map could not be read whole; waiting for the next rebalance`,
           );
         },
-        (error: Error) => settings.warn(`${options.group}: reading the group: ${error.message}`),
+        (error: Error & { retriable?: boolean }) => {
+          settings.warn(`${options.group}: reading the group: ${error.message}`);
+          // Not allowed to describe the group (its ACL): nothing will ever read the map.
+          if (error.retriable === false && !ownership.left) options.onFailure(error);
+        },
       );
     });
     await consumer.connect();

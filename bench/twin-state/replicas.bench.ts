@@ -11,7 +11,9 @@
 // figures show what a replica costs and what the hop costs, not what more machines would give.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createServer as createHttpServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { Partitioners } from 'kafkajs';
+import { assignPartitions } from '@twinlog/event-log';
 import { provisionInfra } from '@twinlog/testing';
 import { benchEnv, startService, type ServiceProcess } from '../anomaly/service-process';
 import { arg, rate } from '../event-log/bench-util';
@@ -21,6 +23,7 @@ const SECONDS = arg('seconds', 10);
 const CLIENTS = arg('clients', 16);
 const PARTITIONS = arg('partitions', 6);
 const MAX = arg('max', 3);
+const WARM_UP_SECONDS = 2;
 const COMMISSIONED = new Date(Date.now() - 86_400_000).toISOString();
 
 interface Row {
@@ -40,6 +43,9 @@ async function main(): Promise<number> {
   const rows: Row[] = [await raw()];
   rows.push(await measure(1, 'one', brokers));
   for (let n = 1; n <= MAX; n += 1) rows.push(await measure(n, 'shared', brokers));
+  // The same, each request sent to its twin's owner (as a gateway routing by the map would):
+  // what the hop costs.
+  for (let n = 2; n <= MAX; n += 1) rows.push(await measure(n, 'shared', brokers, true));
   const one = rows[1]!;
   console.log('');
   console.log('| setup | commands/s | × one | state reads/s | × one | failed | twins held |');
@@ -52,30 +58,47 @@ async function main(): Promise<number> {
   return rows.some((r) => r.failed > 0) ? 1 : 0;
 }
 
-/** The ceiling: the same clients against a server that answers at once. */
+/**
+ * The ceiling: the same clients against a server that answers at once, in a process of its own
+ * as the replicas are (in this one it would share the clients' core).
+ */
 async function raw(): Promise<Row> {
-  const server = createHttpServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"twinId":"x","revision":1,"events":[]}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const commands = await load([url], 'POST');
-  const queries = await load([url], 'GET');
-  await new Promise((resolve) => server.close(resolve));
-  return {
-    setup: 'raw HTTP server (ceiling)',
-    commandsPerSecond: commands.perSecond,
-    queriesPerSecond: queries.perSecond,
-    failed: commands.failed + queries.failed,
-    held: [],
-  };
+  const server = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"twinId":"x","revision":1,"events":[]}'); }); }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<string>((resolve) =>
+    server.stdout!.on('data', (d: Buffer) => {
+      const match = /port (\d+)/.exec(d.toString());
+      if (match) resolve(match[1]!);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const commands = await load([url], 'POST');
+    const queries = await load([url], 'GET');
+    return {
+      setup: 'raw HTTP server (ceiling)',
+      commandsPerSecond: commands.perSecond,
+      queriesPerSecond: queries.perSecond,
+      failed: commands.failed + queries.failed,
+      held: [],
+    };
+  } finally {
+    server.kill();
+  }
 }
 
-async function measure(n: number, mode: 'one' | 'shared', brokers: string[]): Promise<Row> {
+async function measure(
+  n: number,
+  mode: 'one' | 'shared',
+  brokers: string[],
+  toOwner = false,
+): Promise<Row> {
   const prefix = `bench-replicas-${randomUUID().slice(0, 8)}.`;
   const replicas: ServiceProcess[] = [];
   try {
@@ -114,10 +137,11 @@ async function measure(n: number, mode: 'one' | 'shared', brokers: string[]): Pr
       if (held.reduce<number>((s, h) => s + (h ?? 0), 0) === TWINS) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const setup = `${n} replica${n > 1 ? 's' : ''}, ${mode === 'one' ? 'TWIN_STATE_REPLICAS=one' : 'shared'}`;
+    const setup = `${n} replica${n > 1 ? 's' : ''}, ${mode === 'one' ? 'TWIN_STATE_REPLICAS=one' : 'shared'}${toOwner ? ', each request to its owner' : ''}`;
     process.stderr.write(`${setup}: ${TWINS} twins registered in ${Date.now() - started} ms\n`);
-    const commands = await load(urls, 'POST');
-    const queries = await load(urls, 'GET');
+    const route = toOwner ? ownerRoute(urls) : undefined;
+    const commands = await load(urls, 'POST', route);
+    const queries = await load(urls, 'GET', route);
     return {
       setup,
       commandsPerSecond: commands.perSecond,
@@ -130,19 +154,59 @@ async function measure(n: number, mode: 'one' | 'shared', brokers: string[]): Pr
   }
 }
 
-/** CLIENTS loops for SECONDS, each sending to the replicas in turn: completed requests per second. */
-async function load(urls: string[], method: 'GET' | 'POST') {
+/**
+ * CLIENTS loops for SECONDS, each sending to the replicas in turn: completed requests per
+ * second. A warm-up of WARM_UP_SECONDS first (the JIT, connections) is not counted.
+ */
+async function load(urls: string[], method: 'GET' | 'POST', route?: (twinId: string) => string) {
+  await loadFor(urls, method, WARM_UP_SECONDS, route);
+  return loadFor(urls, method, SECONDS, route);
+}
+
+/**
+ * Each twin's owner, as the replicas' group assigns them (contiguous ranges in URL order, the
+ * twin's partition as Kafka's default partitioner computes it).
+ */
+function ownerRoute(urls: string[]): (twinId: string) => string {
+  const owners = assignPartitions(
+    urls.map((url) => ({ memberId: url, url })),
+    PARTITIONS,
+  );
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+    partitionId,
+    partitionErrorCode: 0,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return (twinId) => {
+    const partition = partitioner({
+      topic: 'twin-events',
+      partitionMetadata,
+      message: { key: twinId, value: null },
+    });
+    return owners.find((o) => o.partitions.includes(partition))!.url;
+  };
+}
+
+async function loadFor(
+  urls: string[],
+  method: 'GET' | 'POST',
+  seconds: number,
+  route?: (twinId: string) => string,
+) {
   let done = 0;
   let failed = 0;
   let n = 0;
-  const until = Date.now() + SECONDS * 1000;
+  const until = Date.now() + seconds * 1000;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (Date.now() < until) {
         const i = n++;
         const twinId = twinOf((i * 7919) % TWINS);
-        const url = urls[i % urls.length]!;
+        const url = route ? route(twinId) : urls[i % urls.length]!;
         const answer =
           method === 'POST'
             ? await fetch(`${url}/v1/twins/${twinId}/maintenance`, {

@@ -85,6 +85,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
               streams: ['twin-events'],
               group: 'twin-state-directory',
               fold: (directory, batch) => directory.apply(batch),
+              caughtUp: (directory) => directory.caughtUp(),
               summary: (directory, events) => `${directory.size} twins from ${events} events`,
             }),
           ]

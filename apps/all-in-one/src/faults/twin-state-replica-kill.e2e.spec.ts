@@ -73,18 +73,47 @@ describe('a twin-state replica killed under commands (issue 25)', () => {
       a.url,
     );
     console.log(
-      `${tally.sent} commands while a replica was killed: ${tally.applied} applied, ${tally.refused} refused PARTITION_MOVING`,
+      `${tally.sent} commands while a replica was killed: ${tally.applied} applied, ${tally.refused} refused (503)`,
     );
     expect(tally.applied).toBeGreaterThan(10);
     expect(tally.unexpected).toEqual([]);
     expect(tally.miscounted).toEqual([]);
 
+    // It comes back under commands: it reads the directory, joins, and takes its partitions
+    // back from the other two, with the same promise.
+    const rejoin = await commandsDuringHandover(
+      [a.url, b.url],
+      TWINS,
+      COMMISSIONED,
+      async () => {
+        await new Promise((r) => setTimeout(r, 1_000));
+        await c.restart();
+        running.push(c);
+        await until(
+          () => held([a, b, c]),
+          (n) => sum(n) === TWINS.length && n.every((x) => x! > 0),
+          'the three sharing the twins again',
+          60_000,
+        );
+        await new Promise((r) => setTimeout(r, 2_000));
+      },
+      c.url,
+    );
+    console.log(
+      `${rejoin.sent} commands while it came back: ${rejoin.applied} applied, ${rejoin.refused} refused (503)`,
+    );
+    expect(rejoin.applied).toBeGreaterThan(10);
+    expect(rejoin.unexpected).toEqual([]);
+    expect(rejoin.miscounted).toEqual([]);
+
     // One twin-state alone, on the same log, folds the same states.
     const single = await startService('twin-state', { ...env, TWIN_STATE_REPLICAS: 'one' });
     running.push(single);
-    for (const twinId of TWINS) {
+    for (const [i, twinId] of TWINS.entries()) {
       const [shared, alone] = await Promise.all(
-        [b, single].map(async (r) => (await fetch(`${r.url}/v1/twins/${twinId}`)).json()),
+        [running[i % 3]!, single].map(async (r) =>
+          (await fetch(`${r.url}/v1/twins/${twinId}`)).json(),
+        ),
       );
       expect(shared).toEqual(alone);
     }

@@ -16,7 +16,10 @@ import {
 import type { EventLog } from '@twinlog/event-log';
 import { EVENT_LOG, MODEL_CATALOG } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { partitionMoving } from '../replicas/partition-moving';
+import { TwinOwnership } from '../replicas/twin-ownership';
 import { KeyedSerialQueue } from '../state/keyed-serial-queue';
+import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
 
 export interface CommandResult {
@@ -58,7 +61,18 @@ export class TwinCommands {
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+    private readonly ownership: TwinOwnership,
+    private readonly live: LiveTwins,
   ) {}
+
+  /**
+   * Shared replicas: this one must still own the twin, caught up, when a command queued here
+   * runs and again just before its append (the group may have moved the partition meanwhile).
+   */
+  private stillOwner(twinId: string): void {
+    if (this.ownership.where(twinId).kind !== 'here' || !this.live.holdsLive(twinId))
+      throw partitionMoving(twinId);
+  }
 
   /**
    * A caller scoped to some sites acts only there: on an existing twin of its sites, and
@@ -102,6 +116,7 @@ export class TwinCommands {
         ? [command.parentId, twinId]
         : [twinId];
     return this.queue.runAll(locks, async () => {
+      this.stillOwner(twinId);
       const commandId = meta.idempotencyKey
         ? idempotentCommandId(meta.actor, twinId, meta.idempotencyKey)
         : randomUUID();
@@ -126,6 +141,7 @@ export class TwinCommands {
         });
       const events: NewEvent[] = stamp(twinId, decided);
       if (events.length === 0) return { twinId, revision: state.revision, events: [] };
+      this.stillOwner(twinId);
       const { appended } = await this.log.append(events, {
         expectedRevision: { twinId, revision: state.revision },
       });

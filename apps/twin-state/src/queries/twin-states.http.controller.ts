@@ -13,9 +13,7 @@ import { parseBody } from '../commands/command-bodies';
 import { FORWARDED_HEADER } from '../replicas/forward-to-owner';
 import { ReplicaFanOut } from '../replicas/replica-fan-out';
 import { TwinQueries } from './twin-queries.service';
-
-/** The most twins one call asks for. */
-export const MAX_STATES = 1_000;
+import { MAX_STATES } from './twin-states-limit';
 
 const STATES_BODY = z
   .object({ twinIds: z.array(z.string().min(1).max(128)).min(1).max(MAX_STATES) })

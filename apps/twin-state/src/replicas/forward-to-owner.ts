@@ -52,7 +52,7 @@ export async function forwardToOwner(
   }
   headers.set(FORWARDED_HEADER, self);
   const hasBody = request.body !== undefined && !['GET', 'HEAD'].includes(request.method);
-  const answer = await fetch(new URL(request.url, `${owner}/`), {
+  const answer = await fetch(ownerUrl(owner, request.url), {
     method: request.method,
     headers,
     ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
@@ -67,4 +67,14 @@ export async function forwardToOwner(
   sink.writeHead(answer.status, out);
   if (answer.body) await pipeline(Readable.fromWeb(answer.body as never), sink);
   else sink.end();
+}
+
+/**
+ * The owner's URL for a request's target: its path and query only. A request line in absolute
+ * form (`GET http://elsewhere/v1/twins/x`) still routes here, and must never send the caller's
+ * credential to the host it names.
+ */
+export function ownerUrl(owner: string, target: string): URL {
+  const { pathname, search } = new URL(target, 'http://target.invalid');
+  return new URL(`${pathname}${search}`, `${owner}/`);
 }

@@ -8,12 +8,13 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
-import { bounded, TwinlogError } from '@twinlog/domain';
+import { bounded } from '@twinlog/domain';
 import { HttpProblem } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
 import { FORWARDED_HEADER, forwardToOwner } from './forward-to-owner';
+import { partitionMoving } from './partition-moving';
 import { WholeDirectory } from './whole-directory';
 import { TwinOwnership } from './twin-ownership';
 
@@ -145,13 +146,5 @@ function outcomeUnknown(twinId: string): HttpProblem {
     'SERVICE_UNAVAILABLE',
     `The replica that owns twin ${bounded(twinId)} did not answer: the command may or may not have been applied. Read the twin, or send the command again with the same Idempotency-Key`,
     { twinId: bounded(twinId) },
-  );
-}
-
-function partitionMoving(twinId: string): TwinlogError {
-  return new TwinlogError(
-    'PARTITION_MOVING',
-    `Twin ${bounded(twinId)} is changing replicas: nothing was applied; send it again in a moment`,
-    { twinId: bounded(twinId), retryAfterSeconds: 1 },
   );
 }

@@ -2,9 +2,10 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { TwinlogError } from '@twinlog/domain';
 import type { TwinStateConfig } from '../config/twin-state.config';
+import { MAX_STATES } from '../queries/twin-states-limit';
 import { LiveTwins } from '../state/live-twins';
 import { TWIN_STATE_CONFIG } from '../tokens';
-import { FORWARDED_HEADER } from './forward-to-owner';
+import { FORWARDED_HEADER, ownerUrl } from './forward-to-owner';
 import { TwinOwnership } from './twin-ownership';
 
 /** On a replica's answer to a fanned-out read: the partitions whose twins it answered for. */
@@ -12,6 +13,8 @@ export const HELD_HEADER = 'x-twinlog-partitions';
 /** Headers a fanned-out read passes on: who asks, and what they accept. */
 const PASSED = ['authorization', 'x-api-key', 'accept', 'x-correlation-id'];
 const ASK_TIMEOUT_MS = 30_000;
+/** A replica's rebuild that sends nothing (not even progress) for this long is given up on. */
+const STREAM_IDLE_MS = 60_000;
 /** A read that met a partition changing hands is asked again once, after this long. */
 const RETRY_AFTER_MS = 500;
 
@@ -101,8 +104,11 @@ export class ReplicaFanOut {
       const answers = [
         local(here),
         ...(await Promise.all(
-          [...byOwner].map(([url, ids]) =>
-            this.askStates<T>(url, ids, headers).catch(() => ({ twins: [], moving: ids })),
+          [...byOwner].flatMap(([url, ids]) =>
+            // At most MAX_STATES a request, as the route takes them.
+            chunks(ids, MAX_STATES).map((chunk) =>
+              this.askStates<T>(url, chunk, headers).catch(() => ({ twins: [], moving: chunk })),
+            ),
           ),
         )),
       ];
@@ -144,11 +150,13 @@ export class ReplicaFanOut {
     const map = this.ownership.map();
     if (!map) throw moving();
     const others = map.owners.filter((o) => o.memberId !== map.self);
+    const aborts = others.map(() => new AbortController());
     const answers = await Promise.all(
-      others.map((o) =>
-        fetch(new URL(path, `${o.url}/`), {
+      others.map((o, i) =>
+        fetch(ownerUrl(o.url, path), {
           method: 'POST',
           headers: this.passedHeaders(headers),
+          signal: aborts[i]!.signal,
         }).catch(() => undefined),
       ),
     );
@@ -167,15 +175,32 @@ export class ReplicaFanOut {
       await Promise.all(answers.map((a) => a?.body?.cancel()));
       throw moving();
     }
-    return answers.map((answer) => async (onLine) => {
+    return answers.map((answer, i) => async (onLine) => {
+      // A replica silent for this long (no progress line) is given up on.
+      let idle: NodeJS.Timeout | undefined;
+      const awake = () => {
+        clearTimeout(idle);
+        idle = setTimeout(
+          () => aborts[i]!.abort(new Error('no progress for 60 s')),
+          STREAM_IDLE_MS,
+        );
+      };
+      awake();
+      const decoder = new TextDecoder();
       let rest = '';
-      for await (const chunk of answer!.body! as unknown as AsyncIterable<Uint8Array>) {
-        rest += Buffer.from(chunk).toString('utf8');
-        const lines = rest.split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') onLine(JSON.parse(line));
+      try {
+        for await (const chunk of answer!.body! as unknown as AsyncIterable<Uint8Array>) {
+          awake();
+          rest += decoder.decode(chunk, { stream: true });
+          const lines = rest.split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) if (line.trim() !== '') onLine(JSON.parse(line));
+        }
+        rest += decoder.decode();
+        if (rest.trim() !== '') onLine(JSON.parse(rest));
+      } finally {
+        clearTimeout(idle);
       }
-      if (rest.trim() !== '') onLine(JSON.parse(rest));
     });
   }
 
@@ -219,7 +244,7 @@ export class ReplicaFanOut {
     path: string,
     headers: IncomingHttpHeaders,
   ): Promise<ReplicaAnswer<T> | undefined> {
-    const answer = await fetch(new URL(path, `${url}/`), {
+    const answer = await fetch(ownerUrl(url, path), {
       headers: this.passedHeaders(headers),
       signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
     });
@@ -241,6 +266,12 @@ export class ReplicaFanOut {
 export interface StatesAnswer<T> {
   twins: T[];
   moving: string[];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Whether the answers' partitions are every partition exactly once. */

@@ -9,6 +9,7 @@ import {
 import { EVENT_LOG } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { TWIN_STATE_CONFIG } from '../tokens';
+import { WholeDirectory } from './whole-directory';
 
 /** Where a twin's commands and reads are answered. */
 export type TwinPlace = { kind: 'here' } | { kind: 'owner'; url: string } | { kind: 'moving' };
@@ -34,6 +35,7 @@ export class TwinOwnership implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(TWIN_STATE_CONFIG) private readonly config: TwinStateConfig,
+    private readonly whole: WholeDirectory,
   ) {}
 
   get shared(): boolean {
@@ -51,6 +53,10 @@ export class TwinOwnership implements OnApplicationShutdown {
       throw new Error(
         'TWIN_STATE_REPLICAS=shared needs the Kafka log: the embedded mode runs one twin-state',
       );
+    // Joining takes partitions from the other replicas at once: first know every twin (the
+    // directory's replay of twin-events), so that only this replica's own partitions remain
+    // to load while their requests wait.
+    await this.whole.ready;
     this.membership = await this.log.joinOwnership({
       group: 'twin-state',
       url: replicas.url,
@@ -86,6 +92,12 @@ export class TwinOwnership implements OnApplicationShutdown {
   /** The group's map now; undefined with one replica, or while the group rebalances. */
   map(): OwnershipMap | undefined {
     return this.membership?.current();
+  }
+
+  /** This replica's partitions in the current map; undefined while it rebalances, or with one replica. */
+  ownedNow(): number[] | undefined {
+    const map = this.membership?.current();
+    return map ? ownedBySelf(map) : undefined;
   }
 
   /** Whether this replica owns the partition in the current map (every one, with one replica). */

@@ -279,7 +279,7 @@ describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', (
       a.url,
     );
     console.log(
-      `${tally.sent} commands while a replica left: ${tally.applied} applied, ${tally.refused} refused PARTITION_MOVING`,
+      `${tally.sent} commands while a replica left: ${tally.applied} applied, ${tally.refused} refused (503)`,
     );
     expect(tally.sent).toBeGreaterThan(10);
     expect(tally.unexpected).toEqual([]);

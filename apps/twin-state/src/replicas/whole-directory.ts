@@ -15,6 +15,14 @@ import { EpisodeIndex } from '../ai/episode-index';
 export class WholeDirectory {
   private readonly directory = new TwinDirectory();
   readonly episodes = new EpisodeIndex();
+  private caughtUpNow: () => void = () => undefined;
+  /** Resolves once the start-up replay of twin-events is done. */
+  readonly ready = new Promise<void>((resolve) => (this.caughtUpNow = resolve));
+
+  /** The start-up replay is done: the directory knows every twin. */
+  caughtUp(): void {
+    this.caughtUpNow();
+  }
 
   apply(batch: RecordedEvent[]): void {
     const events = batch.map((r) => r.event);

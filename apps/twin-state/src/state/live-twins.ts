@@ -19,6 +19,9 @@ const key = (p: { stream: string; partition: number }) => `${p.stream}/${p.parti
  */
 export const FOLLOWED_FROM_START: readonly StreamName[] = ['alerts'];
 
+/** A partition whose take-over failed (the log unreachable) is tried again after this long. */
+const HANDOVER_RETRY_MS = 5_000;
+
 /** The streams keyed by twin whose partitions replicas share (ADR 0023). */
 const OWNED_STREAMS: readonly StreamName[] = ['twin-events', 'telemetry'];
 
@@ -211,10 +214,20 @@ export class LiveTwins {
         `took partitions ${gained.join(', ')} over: ${events} events in ${Date.now() - started} ms`,
       );
     } catch (error) {
+      // What was adopted of those partitions goes: the next try starts from the snapshots again.
+      const failed = new Set(gained);
       for (const p of gained) this.catchingUp.delete(p);
+      this.projection.forget((twinId) => failed.has(this.partitionOf(twinId)));
+      for (const twinId of [...this.changed])
+        if (failed.has(this.partitionOf(twinId))) this.changed.delete(twinId);
       this.logger.error(
-        `taking partitions ${gained.join(', ')} over failed: ${(error as Error).message}; their commands get 503 until the next rebalance`,
+        `taking partitions ${gained.join(', ')} over failed: ${(error as Error).message}; trying again in ${HANDOVER_RETRY_MS / 1000} s (their twins' requests get 503 PARTITION_MOVING meanwhile)`,
       );
+      // Again with the group's map as it is then (the partitions may have moved on).
+      setTimeout(() => {
+        const owned = this.ownership.ownedNow();
+        if (owned) this.reassign(owned);
+      }, HANDOVER_RETRY_MS).unref();
     }
   }
 
@@ -262,13 +275,21 @@ export class LiveTwins {
     return this.all().map((s) => ({ twinId: s.twinId, site: s.site, parentId: s.parentId }));
   }
 
+  /** The twin's state, when this replica holds it caught up (a twin being taken over is not yet). */
   get(twinId: string): TwinState | undefined {
     const state = this.projection.get(twinId);
-    return state && state.status !== 'unregistered' ? state : undefined;
+    return state && state.status !== 'unregistered' && this.holdsLive(twinId) ? state : undefined;
   }
 
   all(): TwinState[] {
-    return this.projection.all().filter((s) => s.status !== 'unregistered');
+    return this.projection
+      .all()
+      .filter((s) => s.status !== 'unregistered' && this.holdsLive(s.twinId));
+  }
+
+  /** Whether the twin's partition is being taken over: its state is not answered, nor snapshotted, yet. */
+  takingOver(twinId: string): boolean {
+    return this.owned !== undefined && this.catchingUp.has(this.partitionOf(twinId));
   }
 
   get size(): number {

@@ -45,6 +45,8 @@ export class SnapshotWriter implements OnApplicationShutdown {
         return state ? [{ twinId, state, next, takenAt }] : [];
       });
       this.twins.changed.clear();
+      // Twins of a partition being taken over: snapshotted once it is caught up, not half-way.
+      for (const id of ids) if (this.twins.takingOver(id)) this.twins.changed.add(id);
       this.twins.eventsSinceSnapshot = 0;
       this.lastAt = Date.now();
       try {

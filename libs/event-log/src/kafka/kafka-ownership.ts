@@ -17,9 +17,10 @@ import type { KafkaLogConfig } from './kafka-log.config';
 import type { TopicNames } from './kafka-topics';
 
 const ASSIGNER = 'TwinlogOwnership';
-/** How long a settled group may take to show every member's assignment (describeGroups). */
-const MAP_READ_TRIES = 25;
+/** Reads of a settled group's description before a warning that its map is not whole yet. */
+const MAP_READ_TRIES = 10;
 const MAP_READ_PAUSE_MS = 200;
+const MAP_READ_MAX_PAUSE_MS = 2_000;
 
 /**
  * The replicas of a scaled-out service as one consumer group on twin-events (ADR 0023). The
@@ -77,13 +78,13 @@ export class KafkaOwnership implements Ownership {
       consumer.pause([{ topic }]);
       const generation = (ownership.generation += 1);
       const wanted = () => !ownership.left && generation === ownership.generation;
-      void readMap(admin, groupId, topic, partitions, payload.memberId, wanted).then(
+      const slow = () =>
+        settings.warn(
+          `${options.group}: the group settled but its map cannot be read whole yet (a member without a URL, or a partition unowned); reading it again`,
+        );
+      void readMap(admin, groupId, topic, partitions, payload.memberId, wanted, slow).then(
         (map) => {
-          if (ownership.left || generation !== ownership.generation) return;
-          if (map) return change(map);
-          settings.warn(
-            `${options.group}: the group settled but its map could not be read whole; waiting for the next rebalance`,
-          );
+          if (map && wanted()) change(map);
         },
         (error: Error & { retriable?: boolean }) => {
           settings.warn(`${options.group}: reading the group: ${error.message}`);
@@ -151,7 +152,11 @@ function urlOf(metadata: Buffer): string {
   }
 }
 
-/** The whole map from the group's description, once it is stable and whole; undefined if it never is. */
+/**
+ * The whole map from the group's description, once it is stable and whole: read again, less
+ * and less often, for as long as this generation lasts (a member that gave up would hold no
+ * partitions until some other member came or went). Undefined once it no longer matters.
+ */
 async function readMap(
   admin: Admin,
   groupId: string,
@@ -159,10 +164,17 @@ async function readMap(
   partitions: number,
   self: string,
   wanted: () => boolean,
+  slow: () => void,
 ): Promise<OwnershipMap | undefined> {
-  for (let attempt = 0; attempt < MAP_READ_TRIES && wanted(); attempt += 1) {
-    const { groups } = await admin.describeGroups([groupId]);
-    const group = groups[0];
+  for (let attempt = 0; wanted(); attempt += 1) {
+    // A broker that does not answer for a moment is asked again; a refusal (no ACL) is final.
+    const group = await admin.describeGroups([groupId]).then(
+      ({ groups }) => groups[0],
+      (error: Error & { retriable?: boolean }) => {
+        if (error.retriable === false) throw error;
+        return undefined;
+      },
+    );
     if (group?.state === 'Stable') {
       const owners: PartitionOwner[] = group.members.map((m) => ({
         memberId: m.memberId,
@@ -175,7 +187,10 @@ async function readMap(
       const map = { partitions, owners: inMemberOrder(owners), self };
       if (isWholeMap(map)) return map;
     }
-    await new Promise((resolve) => setTimeout(resolve, MAP_READ_PAUSE_MS));
+    if (attempt === MAP_READ_TRIES) slow();
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(MAP_READ_MAX_PAUSE_MS, MAP_READ_PAUSE_MS * 2 ** attempt)),
+    );
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ export interface HandoverTally {
   sent: number;
   applied: number;
   refused: number;
-  /** Answers that are neither applied (200/201) nor PARTITION_MOVING: must be none. */
+  /** Answers that are neither applied (200/201) nor refused (503 PARTITION_MOVING or NOT_READY): must be none. */
   unexpected: CommandOutcome[];
   /** Commands whose count in the audit trail is not 1 (applied) or 0 (refused): must be none. */
   miscounted: Array<{ correlationId: string; expected: number; found: number }>;
@@ -21,9 +21,10 @@ export interface HandoverTally {
 
 /**
  * Sends maintenance records, one after another, through the given twin-state URLs in turn
- * until `during` resolves, then checks every outcome against the twins' audit trails (read
+ * until `during` resolves, each with an Idempotency-Key and sent again with it after a 502
+ * (outcome unknown), then checks every outcome against the twins' audit trails (read
  * through `readUrl`): an applied command is in its twin's trail exactly once, a refused one
- * (503 PARTITION_MOVING) not at all. The issue 25 promise: never applied twice, never lost.
+ * (503 PARTITION_MOVING, or NOT_READY from an owner still starting) not at all. The issue 25 promise: never applied twice, never lost.
  */
 export async function commandsDuringHandover(
   through: string[],
@@ -38,18 +39,36 @@ export async function commandsDuringHandover(
     for (let n = 0; sending; n += 1) {
       const twinId = twinIds[n % twinIds.length]!;
       const correlationId = `cmd-${n}-${randomUUID().slice(0, 8)}`;
-      const answer = await fetch(`${through[n % through.length]}/v1/twins/${twinId}/maintenance`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
-        body: JSON.stringify({ kind: 'inspection', performedAt, notes: `round ${n}` }),
-      }).catch(() => undefined);
-      const body = (await answer?.json().catch(() => undefined)) as
-        { error?: { code?: string } } | undefined;
+      const send = async () => {
+        const answer = await fetch(
+          `${through[n % through.length]}/v1/twins/${twinId}/maintenance`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-correlation-id': correlationId,
+              // What a careful client sends: the same key on a retry after an unknown outcome.
+              'idempotency-key': correlationId,
+            },
+            body: JSON.stringify({ kind: 'inspection', performedAt, notes: `round ${n}` }),
+          },
+        ).catch(() => undefined);
+        const body = (await answer?.json().catch(() => undefined)) as
+          { error?: { code?: string } } | undefined;
+        return { status: answer?.status ?? 0, code: body?.error?.code };
+      };
+      let outcome = await send();
+      // 502: the owner went silent after the command reached it (killed mid-request), so it
+      // may or may not be applied: sent again with the same key, it settles either way.
+      for (let retry = 0; outcome.status === 502 && retry < 5; retry += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        outcome = await send();
+      }
       outcomes.push({
         twinId,
         correlationId,
-        status: answer?.status ?? 0,
-        ...(body?.error?.code ? { code: body.error.code } : {}),
+        status: outcome.status,
+        ...(outcome.code ? { code: outcome.code } : {}),
       });
     }
   })();
@@ -68,7 +87,10 @@ export async function commandsDuringHandover(
     const { events } = (await trail.json()) as { events: Array<{ correlationId: string }> };
     for (const e of events) found.set(e.correlationId, (found.get(e.correlationId) ?? 0) + 1);
   }
-  const refused = outcomes.filter((o) => o.code === 'PARTITION_MOVING');
+  // Both say "not applied, send it again": a partition moving, or its new owner still starting.
+  const refused = outcomes.filter(
+    (o) => o.status === 503 && (o.code === 'PARTITION_MOVING' || o.code === 'NOT_READY'),
+  );
   const applied = outcomes.filter((o) => o.status === 200 || o.status === 201);
   return {
     sent: outcomes.length,

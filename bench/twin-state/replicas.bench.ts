@@ -10,11 +10,10 @@
 // Uses the local broker the tests use. Every replica runs on this machine's cores, so the
 // figures show what a replica costs and what the hop costs, not what more machines would give.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { Partitioners } from 'kafkajs';
 import { assignPartitions } from '@twinlog/event-log';
-import { provisionInfra } from '@twinlog/testing';
+import { freePort, provisionInfra } from '@twinlog/testing';
 import { benchEnv, startService, type ServiceProcess } from '../anomaly/service-process';
 import { arg, rate } from '../event-log/bench-util';
 
@@ -255,14 +254,6 @@ async function inParallel(count: number, width: number, work: (i: number) => Pro
       for (let i = next++; i < count; i = next++) await work(i);
     }),
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 main().then(

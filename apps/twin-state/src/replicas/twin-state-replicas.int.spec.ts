@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stampEvents } from '@twinlog/domain';
 import { openInfrastructure, type Env, type Infrastructure } from '@twinlog/service-kit';
-import { commandsDuringHandover, jsonRequest, openSse, type SseMessage } from '@twinlog/testing';
+import {
+  commandsDuringHandover,
+  freePort,
+  jsonRequest,
+  openSse,
+  until,
+  type SseMessage,
+} from '@twinlog/testing';
 import { readTwinStateConfig } from '../config/twin-state.config';
 import { twinStateEnv } from '../testing/twin-state-harness';
 import { startTwinState, type RunningTwinState } from '../twin-state.app';
@@ -23,14 +29,6 @@ interface Replica {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests probe the JSON freely
   ): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startReplica(base: Env, replicas: 'one' | 'shared'): Promise<Replica> {
@@ -104,24 +102,6 @@ async function report(
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 8, minute)).toISOString();
 const twinIds = Array.from({ length: 24 }, (_, i) => `mill-${String(i).padStart(2, '0')}`);
-
-/** Polls until `check` holds; fails with the last value seen. */
-async function until<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  what: string,
-  ms = 40_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!check(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
 
 describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', () => {
   const running: Replica[] = [];

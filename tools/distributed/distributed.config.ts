@@ -16,8 +16,9 @@ import {
  * (docs/services/*.md) from the same environment, which it passes on to them.
  */
 const schema = z.object({
-  // The gateway's port; the services take the seven ports after it (tools/distributed/topology.ts).
-  TWINLOG_HTTP_PORT: intFrom(1, 8080, 65_535 - 7),
+  // The gateway's port; the services take the seven ports after it, and twin-state's extra
+  // replicas the ones after those (tools/distributed/topology.ts).
+  TWINLOG_HTTP_PORT: intFrom(1, 8080, 65_535 - 20),
   // Apart from the embedded mode's directory: a Kafka-backed index must not meet sqlite logs.
   TWINLOG_DATA_DIR: z.string().default(join(homedir(), '.local', 'share', 'twinlog-distributed')),
   TWINLOG_MODELS_DIR: z.string().default(SEED_MODELS_DIR),
@@ -27,6 +28,8 @@ const schema = z.object({
   // Plant seconds per wall second: 10 shows the demo faults within a few minutes.
   TWINLOG_SIMULATOR_SPEED: intFrom(1, 10),
   TWINLOG_SIMULATOR_INPUT: z.enum(['http', 'mqtt']).default('http'),
+  // twin-state replicas sharing the partitions (ADR 0023); at most TWINLOG_PARTITIONS do work.
+  TWINLOG_TWIN_STATE_REPLICAS: intFrom(1, 1, 12),
 });
 
 export type DistributedConfig = ReturnType<typeof readDistributedConfig>;
@@ -42,6 +45,7 @@ export function readDistributedConfig(env: Env) {
     allowedHosts: AllowedHosts.of(allowedHostNames, '127.0.0.1'),
     dataDir: raw.TWINLOG_DATA_DIR,
     modelsDir: raw.TWINLOG_MODELS_DIR,
+    twinStateReplicas: raw.TWINLOG_TWIN_STATE_REPLICAS,
     simulator:
       raw.TWINLOG_SIMULATOR === 'on'
         ? {

@@ -11,8 +11,10 @@ describe('npm run start:distributed configuration', () => {
       allowedHosts: AllowedHosts.loopback,
       dataDir: join(homedir(), '.local', 'share', 'twinlog-distributed'),
       modelsDir: SEED_MODELS_DIR,
+      twinStateReplicas: 1,
       simulator: { machines: 3, speed: 10, mqtt: false },
     });
+    expect(readDistributedConfig({ TWINLOG_TWIN_STATE_REPLICAS: '3' }).twinStateReplicas).toBe(3);
     expect(
       readDistributedConfig({
         TWINLOG_HTTP_PORT: '9000',
@@ -32,6 +34,7 @@ describe('npm run start:distributed configuration', () => {
       TWINLOG_SIMULATOR_MACHINES: '0',
       TWINLOG_SIMULATOR_SPEED: 'fast',
       TWINLOG_SIMULATOR_INPUT: 'carrier-pigeon',
+      TWINLOG_TWIN_STATE_REPLICAS: '0',
     };
     expect(() => readDistributedConfig(bad)).toThrow(ConfigError);
     try {

@@ -19,6 +19,11 @@ async function main(): Promise<void> {
       `  Web      ${running.url}/   the dashboard`,
       `  API      ${running.url}   e.g. curl ${running.url}/v1/twins`,
       `  Anomaly  two workers sharing the telemetry partitions: ${running.workers.map((w) => `${w}/v1/worker`).join(' and ')}`,
+      ...(config.twinStateReplicas > 1
+        ? [
+            `  Twins    ${config.twinStateReplicas} twin-state replicas sharing the partitions (TWINLOG_TWIN_STATE_REPLICAS)`,
+          ]
+        : []),
       `  Servers  ${Object.entries(running.serversEnv)
         .filter(([k]) => !k.includes('TOKEN'))
         .map(([k, v]) => `${k}=${v}`)

@@ -51,16 +51,19 @@ export async function runDistributed(options: DistributedOptions) {
   }
   let running: RunningProcesses | undefined;
   try {
-    running = await startServiceProcesses(localTopology(options.gatewayPort), {
-      env: {
-        ...options.env,
-        ...(alertingKey === undefined ? { ALERTING_SECRET_KEY_FILE: alertingKeyFile } : {}),
+    running = await startServiceProcesses(
+      localTopology(options.gatewayPort, options.twinStateReplicas),
+      {
+        env: {
+          ...options.env,
+          ...(alertingKey === undefined ? { ALERTING_SECRET_KEY_FILE: alertingKeyFile } : {}),
+        },
+        serversEnv,
+        dataDir: options.dataDir,
+        ...(authOn ? { keyFile } : {}),
+        log,
       },
-      serversEnv,
-      dataDir: options.dataDir,
-      ...(authOn ? { keyFile } : {}),
-      log,
-    });
+    );
     const upstreams = {} as Record<ServiceName, string>;
     const workers: string[] = [];
     for (const proc of running.processes) {

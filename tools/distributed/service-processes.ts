@@ -84,6 +84,10 @@ export async function startServiceProcesses(
             ...(options.keyFile ? { TWINLOG_BOOTSTRAP_ADMIN_KEY_FILE: options.keyFile } : {}),
             [`${proc.envPrefix}_HTTP_HOST`]: '127.0.0.1',
             [`${proc.envPrefix}_HTTP_PORT`]: String(proc.port),
+            ...proc.env,
+            ...(proc.advertise
+              ? { [`${proc.envPrefix}_ADVERTISED_URL`]: `http://127.0.0.1:${proc.port}` }
+              : {}),
             ...options.envOf?.(proc),
           },
         },

@@ -8,22 +8,31 @@ export interface ServiceProcess {
   /** The environment variable prefix of its HTTP settings. */
   envPrefix: string;
   port: number;
+  /** Settings of its own (twin-state's replicas share the partitions). */
+  env?: Record<string, string>;
+  /** Told the URL it is reached at, as `<envPrefix>_ADVERTISED_URL` (once its port is known). */
+  advertise?: boolean;
 }
 
 /**
  * The local distributed topology: each service its own process, two anomaly workers sharing
- * the telemetry partitions, one alerting process, ports counted up from the gateway's.
+ * the telemetry partitions, one alerting process, ports counted up from the gateway's; with
+ * `twinStateReplicas` > 1, that many twin-state replicas sharing the partitions.
  */
-export function localTopology(gatewayPort: number): ServiceProcess[] {
+export function localTopology(gatewayPort: number, twinStateReplicas = 1): ServiceProcess[] {
   const at = (n: number) => gatewayPort + n;
+  // One twin-state, or replicas that share the partitions (ADR 0023): the gateway reaches the
+  // first, which forwards a twin's requests to its owner; the others listen after alerting.
+  const twinStates: ServiceProcess[] = Array.from({ length: twinStateReplicas }, (_, i) => ({
+    name: twinStateReplicas === 1 ? 'twin-state' : `twin-state-${i + 1}`,
+    service: 'twin-state',
+    main: 'apps/twin-state/src/main.ts',
+    envPrefix: 'TWIN_STATE',
+    port: i === 0 ? at(2) : at(7 + i),
+    ...(twinStateReplicas > 1 ? { env: { TWIN_STATE_REPLICAS: 'shared' }, advertise: true } : {}),
+  }));
   return [
-    {
-      name: 'twin-state',
-      service: 'twin-state',
-      main: 'apps/twin-state/src/main.ts',
-      envPrefix: 'TWIN_STATE',
-      port: at(2),
-    },
+    ...twinStates,
     {
       name: 'ingestion',
       service: 'ingestion',

@@ -31,16 +31,6 @@ export interface ForwardedRequest {
 /** Where the owner's answer is written. */
 export interface AnswerSink extends NodeJS.WritableStream {
   writeHead(status: number, headers: Record<string, string>): unknown;
-  readonly writableFinished: boolean;
-}
-
-/** Aborts when the client goes before its answer is written: the hop is not kept open for no one. */
-function clientGone(sink: AnswerSink): AbortSignal {
-  const gone = new AbortController();
-  sink.once('close', () => {
-    if (!sink.writableFinished) gone.abort(new Error('the client went away'));
-  });
-  return gone.signal;
 }
 
 /**
@@ -67,7 +57,7 @@ export async function forwardToOwner(
     headers,
     ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
     redirect: 'manual',
-    signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), clientGone(sink)]),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const out: Record<string, string> = {};
   answer.headers.forEach((value, name) => {

@@ -107,7 +107,7 @@ describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', (
   const running: Replica[] = [];
   afterAll(async () => {
     await Promise.allSettled(running.map((r) => r.close()));
-  });
+  }, 120_000);
 
   it('split the twins, answer for any twin through any replica, and after one leaves under commands hold what one replica holds', async () => {
     const base = twinStateEnv('kafka', {
@@ -280,5 +280,5 @@ describe('twin-state replicas that share the partitions (ADR 0023, issue 25)', (
       expect([twinId, shared.status]).toEqual([twinId, 200]);
       expect(shared.json).toEqual(alone.json);
     }
-  }, 180_000);
+  }, 300_000);
 });

@@ -160,14 +160,7 @@ export class ReplicaFanOut {
         }).catch(() => undefined),
       ),
     );
-    const parts = answers.map((a) =>
-      a?.status === 200
-        ? (a.headers.get(HELD_HEADER) ?? '')
-            .split(',')
-            .filter((p) => p !== '')
-            .map(Number)
-        : undefined,
-    );
+    const parts = answers.map((a) => (a?.status === 200 ? heldBy(a) : undefined));
     if (
       parts.some((p) => p === undefined) ||
       !coversOnce([held, ...(parts as number[][])], map.partitions)
@@ -254,11 +247,7 @@ export class ReplicaFanOut {
       await answer.body?.cancel();
       return undefined;
     }
-    const partitions = (answer.headers.get(HELD_HEADER) ?? '')
-      .split(',')
-      .filter((p) => p !== '')
-      .map(Number);
-    return { body: (await answer.json()) as T, partitions };
+    return { body: (await answer.json()) as T, partitions: heldBy(answer) };
   }
 }
 
@@ -272,6 +261,14 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The partitions another replica's answer says it covers (markHeld's header). */
+function heldBy(answer: Response): number[] {
+  return (answer.headers.get(HELD_HEADER) ?? '')
+    .split(',')
+    .filter((p) => p !== '')
+    .map(Number);
 }
 
 /** Whether the answers' partitions are every partition exactly once. */

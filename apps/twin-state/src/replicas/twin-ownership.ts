@@ -102,9 +102,7 @@ export class TwinOwnership implements OnApplicationShutdown {
 
   /** Whether this replica owns the partition in the current map (every one, with one replica). */
   owns(partition: number): boolean {
-    if (!this.membership) return true;
-    const map = this.membership.current();
-    return map !== undefined && ownedBySelf(map).includes(partition);
+    return !this.membership || (this.ownedNow()?.includes(partition) ?? false);
   }
 
   partitionOf(twinId: string): number | undefined {

@@ -268,6 +268,14 @@ export interface Ownership {
   current(): OwnershipMap | undefined;
   /** The partition a twin's events are in: the same in every twin-keyed stream (checked at join). */
   partitionOf(twinId: string): number;
+  /**
+   * Appends as the owner of `fencedBy`'s partition (the twin the command is for): fenced, so that
+   * once another replica has taken that partition over, this replica's append fails with
+   * PARTITION_MOVING and nothing of it is read by anyone. Also PARTITION_MOVING when this replica
+   * does not own the partition in its current map. Events of other twins in the same append
+   * (a registration's parent) go in the same transaction: all or none.
+   */
+  append(fencedBy: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Leaves the group at once (the others take its partitions over without waiting for a timeout). */
   leave(): Promise<void>;
 }

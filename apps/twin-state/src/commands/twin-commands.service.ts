@@ -142,11 +142,12 @@ export class TwinCommands {
       const events: NewEvent[] = stamp(twinId, decided);
       if (events.length === 0) return { twinId, revision: state.revision, events: [] };
       this.stillOwner(twinId);
-      const { appended } = await this.log.append(events, {
+      const { appended } = await this.ownership.append(twinId, events, {
         expectedRevision: { twinId, revision: state.revision },
       });
       if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
         await this.attachToParent(
+          twinId,
           command.parentId,
           twinId,
           command.twinType,
@@ -189,7 +190,9 @@ export class TwinCommands {
     return foldTwin(events, initialTwinState(twinId));
   }
 
+  /** Appended as the owner of the child's partition (the parent's may be another replica's). */
   private async attachToParent(
+    registering: string,
     parentId: string,
     childId: string,
     childType: string,
@@ -205,7 +208,7 @@ export class TwinCommands {
       decideTwin(command, parent, await this.context(command, parent, undefined)),
     );
     if (events.length > 0) {
-      await this.log.append(events, {
+      await this.ownership.append(registering, events, {
         expectedRevision: { twinId: parentId, revision: parent.revision },
       });
     }

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { NewEvent } from '@twinlog/domain';
 import {
   ownedBySelf,
   ownerOf,
+  type AppendOptions,
+  type AppendResult,
   type EventLog,
   type Ownership,
   type OwnershipMap,
@@ -103,6 +106,17 @@ export class TwinOwnership implements OnApplicationShutdown {
   /** Whether this replica owns the partition in the current map (every one, with one replica). */
   owns(partition: number): boolean {
     return !this.membership || (this.ownedNow()?.includes(partition) ?? false);
+  }
+
+  /**
+   * Appends a command's events as the writer of `fencedBy`'s twin: with shared replicas, fenced
+   * by its partition (PARTITION_MOVING, nothing appended, once another replica holds it);
+   * with one replica, a plain append.
+   */
+  append(fencedBy: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    return this.membership
+      ? this.membership.append(fencedBy, events, options)
+      : this.log.append(events, options);
   }
 
   partitionOf(twinId: string): number | undefined {

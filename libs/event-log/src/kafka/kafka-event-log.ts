@@ -30,6 +30,7 @@ import type { KafkaLogConfig } from './kafka-log.config';
 import { watermarks } from './kafka-range-reader';
 import { replayLog } from './kafka-replay';
 import { KafkaOwnership } from './kafka-ownership';
+import { PartitionFences } from './partition-fences';
 import { KafkaSnapshotStore } from './kafka-snapshot-store';
 import { KafkaStreamIndex } from './kafka-stream-index';
 import { KafkaSubscription } from './kafka-subscription';
@@ -188,6 +189,12 @@ export class KafkaEventLog implements EventLog {
       throw new Error(
         `${names.stream['twin-events']} has ${partitions['twin-events']} partitions and ${names.stream.telemetry} ${partitions.telemetry}: replicas that share partitions need both streams to have the same count (docs/deploy.md, "Partitions")`,
       );
+    const fences = new PartitionFences(kafka, `${names.prefix}${options.group}.partition-`, {
+      names,
+      settings,
+      partitioner: this.partitioner,
+      caughtUpIndex: (twinIds) => this.caughtUpIndex(twinIds),
+    });
     const ownership = await KafkaOwnership.join(
       kafka,
       admin,
@@ -195,12 +202,15 @@ export class KafkaEventLog implements EventLog {
       partitions['twin-events'],
       settings,
       (twinId) => this.partitioner.partitionOf('twin-events', twinId),
+      fences,
       options,
     );
     this.ownerships.add(ownership);
     return {
       current: () => ownership.current(),
       partitionOf: (twinId) => ownership.partitionOf(twinId),
+      append: (fencedBy, events, appendOptions) =>
+        ownership.append(fencedBy, events, appendOptions),
       leave: async () => {
         this.ownerships.delete(ownership);
         await ownership.leave();

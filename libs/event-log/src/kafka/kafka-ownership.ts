@@ -5,8 +5,10 @@ import {
   type Kafka,
   type PartitionAssigner,
 } from 'kafkajs';
-import type { Ownership, OwnershipOptions } from '../event-log.port';
+import type { NewEvent } from '@twinlog/domain';
+import type { AppendOptions, AppendResult, Ownership, OwnershipOptions } from '../event-log.port';
 import {
+  ownedBySelf,
   assignPartitions,
   inMemberOrder,
   isWholeMap,
@@ -14,6 +16,7 @@ import {
   type PartitionOwner,
 } from '../ownership/partition-owners';
 import type { KafkaLogConfig } from './kafka-log.config';
+import { partitionMoving, type PartitionFences } from './partition-fences';
 import type { TopicNames } from './kafka-topics';
 
 const ASSIGNER = 'TwinlogOwnership';
@@ -38,6 +41,7 @@ export class KafkaOwnership implements Ownership {
   private constructor(
     private readonly consumer: Consumer,
     private readonly partitioner: (twinId: string) => number,
+    private readonly fences: PartitionFences,
   ) {}
 
   static async join(
@@ -47,6 +51,7 @@ export class KafkaOwnership implements Ownership {
     partitions: number,
     settings: Pick<KafkaLogConfig, 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'warn'>,
     partitioner: (twinId: string) => number,
+    fences: PartitionFences,
     options: OwnershipOptions,
   ): Promise<KafkaOwnership> {
     const topic = names.stream['twin-events'];
@@ -59,7 +64,7 @@ export class KafkaOwnership implements Ownership {
       heartbeatInterval: Math.max(100, Math.floor(settings.sessionTimeoutMs / 10)),
       partitionAssigners: [ownershipAssigner(topic, partitions, options.url)],
     });
-    const ownership = new KafkaOwnership(consumer, partitioner);
+    const ownership = new KafkaOwnership(consumer, partitioner, fences);
     const change = (map: OwnershipMap | undefined) => {
       ownership.map = map;
       options.onChange(map);
@@ -82,16 +87,23 @@ export class KafkaOwnership implements Ownership {
         settings.warn(
           `${options.group}: the group settled but its map cannot be read whole yet (a member without a URL, or a partition unowned); reading it again`,
         );
-      void readMap(admin, groupId, topic, partitions, payload.memberId, wanted, slow).then(
-        (map) => {
-          if (map && wanted()) change(map);
-        },
-        (error: Error & { retriable?: boolean }) => {
-          settings.warn(`${options.group}: reading the group: ${error.message}`);
-          // Not allowed to describe the group (its ACL): nothing will ever read the map.
+      void readMap(admin, groupId, topic, partitions, payload.memberId, wanted, slow)
+        .then(async (map) => {
+          if (!map || !wanted()) return;
+          // Fence the partitions' old owners before anyone is told this replica owns them.
+          await claimWhileWanted(fences, ownedBySelf(map), wanted, (error) =>
+            settings.warn(
+              `${options.group}: claiming partitions ${ownedBySelf(map).join(', ')} for writing: ${error.message}; trying again`,
+            ),
+          );
+          if (wanted()) change(map);
+        })
+        .catch((error: Error & { retriable?: boolean }) => {
+          settings.warn(`${options.group}: ${error.message}`);
+          // Not allowed to describe the group or to write as the partitions' owner (ACLs):
+          // nothing will ever change that.
           if (error.retriable === false && !ownership.left) options.onFailure(error);
-        },
-      );
+        });
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
@@ -107,10 +119,48 @@ export class KafkaOwnership implements Ownership {
     return this.partitioner(twinId);
   }
 
+  append(fencedBy: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const partition = this.partitioner(fencedBy);
+    const map = this.map;
+    if (!map || !ownedBySelf(map).includes(partition))
+      return Promise.reject(partitionMoving(partition));
+    return this.fences.append(partition, events, options);
+  }
+
   async leave(): Promise<void> {
     this.left = true;
     this.map = undefined;
     await this.consumer.disconnect();
+    await this.fences.releaseAll();
+  }
+}
+
+/**
+ * Claims the partitions for writing, again and again while the map still holds (the broker's
+ * transaction coordinator may be moving); a refusal for good (no ACL) is thrown.
+ */
+async function claimWhileWanted(
+  fences: PartitionFences,
+  owned: number[],
+  wanted: () => boolean,
+  warn: (error: Error) => void,
+): Promise<void> {
+  for (let attempt = 0; wanted(); attempt += 1) {
+    try {
+      await fences.hold(owned);
+      return;
+    } catch (error) {
+      const refused = error as Error & { retriable?: boolean; type?: string };
+      if (refused.retriable === false || refused.type?.endsWith('AUTHORIZATION_FAILED'))
+        throw Object.assign(
+          new Error(
+            `this replica may not write as its partitions' owner: ${refused.message} (with Kafka ACLs, its user needs Write and Describe on the transactional ids <prefix>twin-state.partition-*: k8s/kafka/users.yaml)`,
+          ),
+          { retriable: false },
+        );
+      warn(refused);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 200 * 2 ** attempt)));
+    }
   }
 }
 

@@ -47,6 +47,24 @@ export async function readRange(
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));
+  const close = (partition: number) => {
+    if (!open.delete(partition)) return;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    if (open.size === 0) finish();
+  };
+  /** Everything up to `offset` was read (handed over, or not for this range). */
+  const passed = (partition: number, offset: number) => {
+    const from = next.get(partition)!;
+    next.set(partition, Math.min(ends.get(partition)!, Math.max(from, offset + 1)));
+    if (next.get(partition)! >= ends.get(partition)!) close(partition);
+  };
+  // A fetch of transaction markers only (or of an aborted transaction's records) never reaches
+  // eachBatch: kafkajs tells it as a batch of none (with offsets, unlike an empty fetch), and
+  // the range moves past it.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0 && payload.firstOffset !== null && open.has(payload.partition))
+      passed(payload.partition, Number(payload.lastOffset));
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -55,25 +73,18 @@ export async function readRange(
       eachBatch: async ({ batch, heartbeat }) => {
         const partition = batch.partition;
         if (!open.has(partition)) return;
-        const end = ends.get(partition)!;
-        const from = next.get(partition)!;
-        const wanted = within(batch.messages, from, end);
+        const wanted = within(batch.messages, next.get(partition)!, ends.get(partition)!);
         try {
           const taken =
             wanted.length === 0
               ? 0
               : ((await onBatch(partition, wanted, heartbeat)) ?? wanted.length);
           const stopped = taken < wanted.length;
-          const last = batch.messages[batch.messages.length - 1];
+          // The batch's last offset, past any transaction marker after its last message.
           if (stopped) next.set(partition, Number(wanted[taken]!.offset));
-          else if (last)
-            next.set(partition, Math.min(end, Math.max(from, Number(last.offset) + 1)));
+          else passed(partition, Number(batch.lastOffset()));
           await heartbeat();
-          if (stopped || next.get(partition)! >= end) {
-            open.delete(partition);
-            consumer.pause([{ topic, partitions: [partition] }]);
-          }
-          if (open.size === 0) finish();
+          if (stopped) close(partition);
         } catch (error) {
           fail(error);
         }

@@ -74,11 +74,24 @@ export class KafkaStreamIndex {
     const topics = this.streams.map((s) => this.names.stream[s]);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
+    // A fetch of transaction markers only (or of an aborted transaction's records) never
+    // reaches eachBatch: kafkajs tells it as a batch of none, and the index moves past it.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize !== 0 || payload.firstOffset === null) return;
+      try {
+        this.ingest(streamOfTopic(this.names, payload.topic), payload.partition, [], payload);
+        this.ingested.emit('batch');
+      } catch (error) {
+        this.failure = error;
+      }
+    });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
         try {
-          this.ingest(streamOfTopic(this.names, batch.topic), batch.partition, batch.messages);
+          this.ingest(streamOfTopic(this.names, batch.topic), batch.partition, batch.messages, {
+            lastOffset: batch.lastOffset(),
+          });
           this.ingested.emit('batch');
           await heartbeat();
         } catch (error) {
@@ -192,14 +205,20 @@ export class KafkaStreamIndex {
     this.warn(`the local stream index ${this.path} is void and will be rebuilt: ${reason}`);
   }
 
-  private ingest(stream: StreamName, partition: number, all: KafkaMessage[]): void {
+  /** `lastOffset`: the batch's last, which may be a transaction marker after its last message. */
+  private ingest(
+    stream: StreamName,
+    partition: number,
+    all: KafkaMessage[],
+    { lastOffset }: { lastOffset: string },
+  ): void {
     if (this.voided) return;
     const found = freshMessages(this.db, stream, partition, all);
     if ('replacedAt' in found)
       return this.voidWith(
         `${this.names.stream[stream]}/${partition} offset ${found.replacedAt} now holds another event than the one indexed (the offset went out of range and Kafka reset it: the topic was recreated)`,
       );
-    indexMessages(this.db, stream, partition, found.fresh);
+    indexMessages(this.db, stream, partition, found.fresh, Number(lastOffset) + 1);
   }
 
   private position(stream: StreamName, partition: number): number {

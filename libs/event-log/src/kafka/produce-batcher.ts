@@ -1,4 +1,9 @@
-import type { Message, Producer } from 'kafkajs';
+import type { Message, ProducerBatch, RecordMetadata } from 'kafkajs';
+
+/** Sends one request's messages: a producer's sendBatch, or one transaction (see PartitionFences). */
+export interface BatchSender {
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>;
+}
 
 /** Broker's default message.max.bytes is 1 MB per partition batch: stay well under it. */
 const MAX_GROUP_BYTES = 768 * 1024;
@@ -23,7 +28,7 @@ export class ProduceBatcher {
   private queue: Pending[] = [];
   private sending = false;
 
-  constructor(private readonly producer: Producer) {}
+  constructor(private readonly producer: BatchSender) {}
 
   /**
    * Sends the messages with acks=all; resolves to each message's offset, in order (-1 where no

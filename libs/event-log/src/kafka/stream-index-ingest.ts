@@ -60,16 +60,19 @@ export function freshMessages(
 
 /**
  * Writes a partition's new messages to the index in one transaction, with the position after
- * them and the last one's fingerprint. Undecodable messages are skipped here; subscribers
- * dead-letter them.
+ * them (`next`: past a trailing transaction marker too) and the last one's fingerprint.
+ * Undecodable messages are skipped here; subscribers dead-letter them.
  */
 export function indexMessages(
   db: DatabaseSync,
   stream: StreamName,
   partition: number,
   messages: KafkaMessage[],
+  next: number,
 ): void {
-  if (messages.length === 0) return;
+  const last = messages[messages.length - 1];
+  const after = Math.max(next, last ? Number(last.offset) + 1 : 0);
+  if (after <= indexPosition(db, stream, partition)) return;
   const insert = prepareEventInsert(db, true);
   const insertRow = prepareRowInsert(db, true);
   inTransaction(db, () => {
@@ -93,7 +96,7 @@ export function indexMessages(
     db.prepare(
       `INSERT INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, ?, ?)
        ON CONFLICT (group_id, stream, partition) DO UPDATE SET next_offset = excluded.next_offset`,
-    ).run(INDEX_GROUP, stream, partition, Number(messages[messages.length - 1]!.offset) + 1);
-    recordFingerprint(db, stream, partition, messages[messages.length - 1]!);
+    ).run(INDEX_GROUP, stream, partition, after);
+    if (last) recordFingerprint(db, stream, partition, last);
   });
 }

@@ -124,13 +124,14 @@ describe('each service with only its KafkaUser’s ACLs (k8s/kafka/users.yaml), 
       [AclResourceTypes.GROUP, prefix],
       [AclResourceTypes.GROUP, 'twinlog-index-'],
       [AclResourceTypes.GROUP, 'twinlog-reader-'],
-    ].map(([resourceType, resourceName]) => ({
+      [AclResourceTypes.TRANSACTIONAL_ID, prefix, AclOperationTypes.DESCRIBE],
+    ].map(([resourceType, resourceName, operation]) => ({
       resourceType: resourceType as AclResourceTypes,
       resourceName: resourceName as string,
       resourcePatternType: ResourcePatternTypes.PREFIXED,
       principal: FENCE,
       host: '*',
-      operation: AclOperationTypes.READ,
+      operation: (operation as AclOperationTypes | undefined) ?? AclOperationTypes.READ,
       permissionType: AclPermissionTypes.ALLOW,
     }));
 

@@ -77,7 +77,7 @@ export class TwinOwnership implements OnApplicationShutdown {
     while (!this.map()) {
       if (this.failure)
         throw new Error(
-          `twin-state cannot join its replicas' group: ${this.failure.message} (with Kafka ACLs, its user needs Read and Describe on the group <prefix>twin-state: k8s/kafka/users.yaml)`,
+          `twin-state cannot join its replicas' group: ${this.failure.message}${this.failure.message.includes('users.yaml') ? '' : ' (with Kafka ACLs, its user needs Read and Describe on the group <prefix>twin-state: k8s/kafka/users.yaml)'}`,
         );
       if (!(await this.settled(WAITING_EVERY_MS)))
         this.logger.log(

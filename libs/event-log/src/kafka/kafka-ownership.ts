@@ -24,6 +24,8 @@ const ASSIGNER = 'TwinlogOwnership';
 const MAP_READ_TRIES = 10;
 const MAP_READ_PAUSE_MS = 200;
 const MAP_READ_MAX_PAUSE_MS = 2_000;
+/** How long a transaction coordinator may stay unfound before the claim is taken as refused (an ACL). */
+const CLAIM_REFUSED_AFTER_MS = 20_000;
 
 /**
  * The replicas of a scaled-out service as one consumer group on twin-events (ADR 0023). The
@@ -92,9 +94,7 @@ export class KafkaOwnership implements Ownership {
           if (!map || !wanted()) return;
           // Fence the partitions' old owners before anyone is told this replica owns them.
           await claimWhileWanted(fences, ownedBySelf(map), wanted, (error) =>
-            settings.warn(
-              `${options.group}: claiming partitions ${ownedBySelf(map).join(', ')} for writing: ${error.message}; trying again`,
-            ),
+            settings.warn(`${options.group}: ${error.message}; trying again`),
           );
           if (wanted()) change(map);
         })
@@ -137,7 +137,9 @@ export class KafkaOwnership implements Ownership {
 
 /**
  * Claims the partitions for writing, again and again while the map still holds (the broker's
- * transaction coordinator may be moving); a refusal for good (no ACL) is thrown.
+ * transaction coordinator may be starting or moving). kafkajs cannot tell a refused
+ * transactional id (no ACL) from a coordinator not found; one that cannot be found for
+ * CLAIM_REFUSED_AFTER_MS while the group itself works is taken as refused for good.
  */
 async function claimWhileWanted(
   fences: PartitionFences,
@@ -145,21 +147,26 @@ async function claimWhileWanted(
   wanted: () => boolean,
   warn: (error: Error) => void,
 ): Promise<void> {
+  const started = Date.now();
   for (let attempt = 0; wanted(); attempt += 1) {
     try {
       await fences.hold(owned);
       return;
     } catch (error) {
-      const refused = error as Error & { retriable?: boolean; type?: string };
-      if (refused.retriable === false || refused.type?.endsWith('AUTHORIZATION_FAILED'))
-        throw Object.assign(
-          new Error(
-            `this replica may not write as its partitions' owner: ${refused.message} (with Kafka ACLs, its user needs Write and Describe on the transactional ids <prefix>twin-state.partition-*: k8s/kafka/users.yaml)`,
-          ),
-          { retriable: false },
-        );
-      warn(refused);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 200 * 2 ** attempt)));
+      const refused = error as Error & { type?: string; name?: string };
+      const denied =
+        refused.type?.endsWith('AUTHORIZATION_FAILED') ||
+        (refused.name === 'KafkaJSGroupCoordinatorNotFound' &&
+          Date.now() - started > CLAIM_REFUSED_AFTER_MS);
+      const explained = Object.assign(
+        new Error(
+          `this replica cannot write as its partitions' owner: ${refused.message} (with Kafka ACLs, its user needs Write and Describe on the transactional ids <prefix>twin-state.partition-*: k8s/kafka/users.yaml)`,
+        ),
+        { retriable: !denied },
+      );
+      if (denied) throw explained;
+      warn(explained);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** attempt)));
     }
   }
 }

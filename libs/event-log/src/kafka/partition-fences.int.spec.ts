@@ -46,7 +46,10 @@ describe('Appends fenced by partition (ADR 0023, item 3) on the real broker', ()
   async function installation() {
     const prefix = `fence-${randomUUID().slice(0, 8)}.`;
     const connection = await connectKafka(config(prefix));
-    closing.push(() => connection.producer.disconnect(), () => connection.admin.disconnect());
+    closing.push(
+      () => connection.producer.disconnect(),
+      () => connection.admin.disconnect(),
+    );
     return { prefix, connection };
   }
 

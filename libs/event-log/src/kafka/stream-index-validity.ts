@@ -102,8 +102,14 @@ async function streamStaleness(
     const row = check.db
       .prepare('SELECT "offset", digest FROM index_fingerprints WHERE stream = ? AND partition = ?')
       .get(stream, m.partition);
-    if (!row)
+    if (!row) {
+      // Passed transaction markers only (an aborted append): no message of it to compare.
+      const holdsEvents = check.db
+        .prepare('SELECT 1 FROM events WHERE stream = ? AND partition = ? LIMIT 1')
+        .get(stream, m.partition);
+      if (!holdsEvents) continue;
       return `it has no fingerprint of ${topic}/${m.partition} (an index from before fingerprints)`;
+    }
     const offset = Number(row['offset']);
     if (offset < m.low)
       return `${topic}/${m.partition} no longer holds offset ${offset}, the last one it read`;

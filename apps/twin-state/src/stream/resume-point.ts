@@ -45,7 +45,10 @@ export async function resumePoint(
         );
     }
   }
-  // Another instance's id may be a little ahead of this one's follower.
+  // Another instance's id may be ahead of this one's by transaction markers only (ADR 0023:
+  // an instance that started after them counts them): no event lies between, so it is reached.
+  if (!current().atOrPast(parsed) && !(await eventsBetween(log, current(), parsed))) return parsed;
+  // Or a little ahead of this one's follower.
   const until = Date.now() + REACH_WAIT_MS;
   while (!current().atOrPast(parsed) && Date.now() < until)
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -57,4 +60,29 @@ function invalid(text: string, why: string): HttpProblem {
   return new HttpProblem(400, 'STREAM_ID_INVALID', `Last-Event-ID ${bounded(text)}: ${why}`, {
     lastEventId: bounded(text),
   });
+}
+
+/** Whether the log holds an event after `from` up to `to`, where `to` is ahead. */
+async function eventsBetween(
+  log: EventLog,
+  from: StreamCursor,
+  to: StreamCursor,
+): Promise<boolean> {
+  const ahead = to.positions().filter((p) => p.offset > from.next(p.stream, p.partition));
+  let found = false;
+  for (const stream of new Set(ahead.map((p) => p.stream))) {
+    await log.replay(
+      {
+        streams: [stream],
+        partitions: ahead.filter((p) => p.stream === stream).map((p) => p.partition),
+        from: { kind: 'positions', positions: from.positions() },
+        endAt: ahead,
+      },
+      async (batch) => {
+        if (batch.length > 0) found = true;
+      },
+    );
+    if (found) return true;
+  }
+  return false;
 }

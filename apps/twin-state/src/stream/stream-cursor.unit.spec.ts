@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { EventLog, LogPosition, PartitionBounds } from '@twinlog/event-log';
+import type { EventLog, LogPosition, PartitionBounds, ReplayOptions } from '@twinlog/event-log';
 import { HttpProblem } from '@twinlog/service-kit';
 import { resumePoint } from './resume-point';
 import { StreamCursor } from './stream-cursor';
@@ -133,6 +133,40 @@ describe('resumePoint', () => {
       () => windowStart,
     );
     expect(legacy.encode()).toBe('1_a_7');
+  });
+
+  it('takes an id ahead of this instance by transaction markers only, at once (ADR 0023)', async () => {
+    // Another replica that started after two markers of twin-events/0 counts them (102); this
+    // one's cursor stopped after the last event (100). The log holds no event between.
+    const asked: ReplayOptions[] = [];
+    const markersOnly = {
+      bounds: async (stream: string) =>
+        ({
+          'twin-events': [{ stream: 'twin-events', partition: 0, start: 0, end: 102 }],
+          telemetry: [{ stream: 'telemetry', partition: 0, start: 0, end: 1_000 }],
+          alerts: [{ stream: 'alerts', partition: 0, start: 0, end: 10 }],
+        })[stream],
+      replay: async (options: ReplayOptions) => {
+        asked.push(options);
+        return { events: 0, next: options.endAt ?? [] };
+      },
+    } as unknown as EventLog;
+    const started = Date.now();
+    const cursor = await resumePoint('2u_rs_a', markersOnly, () => at);
+    expect(cursor.encode()).toBe('2u_rs_a');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(asked).toEqual([
+      expect.objectContaining({
+        streams: ['twin-events'],
+        partitions: [0],
+        endAt: [{ stream: 'twin-events', partition: 0, offset: 102 }],
+      }),
+    ]);
+    expect(
+      (asked[0]!.from as { positions: LogPosition[] }).positions.find(
+        (p) => p.stream === 'twin-events',
+      ),
+    ).toEqual({ stream: 'twin-events', partition: 0, offset: 100 });
   });
 
   it('answers 400 STREAM_ID_INVALID for an alerts position past the end of the log', async () => {

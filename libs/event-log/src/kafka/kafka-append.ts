@@ -18,6 +18,11 @@ export interface AppendPath {
   readonly partitioner: TwinPartitioner;
   /** The stream index caught up where these twins' events are. */
   caughtUpIndex(twinIds: string[]): Promise<KafkaStreamIndex>;
+  /**
+   * Told where appended events went, once acknowledged: the index waits for them before the
+   * next read (a transaction's commit is answered before its markers make it readable).
+   */
+  wrote(positions: LogPosition[]): void;
 }
 
 /**
@@ -43,6 +48,7 @@ export class KafkaAppender {
     });
     try {
       const positions = await this.produce(fresh);
+      this.path.wrote([...positions.values()]);
       const appended = fresh.map(({ event }) => ({
         id: event.id,
         position: positions.get(event.id)!,

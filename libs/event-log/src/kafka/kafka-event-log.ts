@@ -9,6 +9,7 @@ import type {
   DeadLetterPageQuery,
   DeadLetterReplay,
   EventLog,
+  LogPosition,
   Ownership,
   OwnershipOptions,
   PartitionBounds,
@@ -53,6 +54,7 @@ export class KafkaEventLog implements EventLog {
   private readonly partitioner: TwinPartitioner;
   private readonly index: StreamIndexLifecycle;
   private readonly appender: KafkaAppender;
+  private readonly written = new Map<string, number>();
   private readonly deadLetters: KafkaDeadLetters;
   private readonly deadLetterWriter: DeadLetterWriter;
 
@@ -97,6 +99,7 @@ export class KafkaEventLog implements EventLog {
       batcher,
       partitioner: this.partitioner,
       caughtUpIndex: (twinIds) => this.caughtUpIndex(twinIds),
+      wrote: (positions) => this.wrote(positions),
     });
   }
 
@@ -194,6 +197,7 @@ export class KafkaEventLog implements EventLog {
       settings,
       partitioner: this.partitioner,
       caughtUpIndex: (twinIds) => this.caughtUpIndex(twinIds),
+      wrote: (positions) => this.wrote(positions),
     });
     const ownership = await KafkaOwnership.join(
       kafka,
@@ -240,10 +244,21 @@ export class KafkaEventLog implements EventLog {
     const partitions = (stream: StreamName) => [
       ...new Set(twinIds.map((twinId) => this.partitioner.partitionOf(stream, twinId))),
     ];
-    return this.index.caughtUp({
-      'twin-events': partitions('twin-events'),
-      telemetry: partitions('telemetry'),
-      alerts: partitions('alerts'),
-    });
+    return this.index.caughtUp(
+      {
+        'twin-events': partitions('twin-events'),
+        telemetry: partitions('telemetry'),
+        alerts: partitions('alerts'),
+      },
+      (stream, partition) => this.written.get(`${stream}/${partition}`) ?? 0,
+    );
+  }
+
+  /** Where this process's appends end, per partition (read-your-writes past a commit's markers). */
+  private wrote(positions: LogPosition[]): void {
+    for (const { stream, partition, offset } of positions) {
+      const key = `${stream}/${partition}`;
+      if (offset + 1 > (this.written.get(key) ?? 0)) this.written.set(key, offset + 1);
+    }
   }
 }

@@ -16,7 +16,7 @@ import {
   type PartitionOwner,
 } from '../ownership/partition-owners';
 import type { KafkaLogConfig } from './kafka-log.config';
-import { partitionMoving, type PartitionFences } from './partition-fences';
+import { partitionMoving, type ConfirmOwnership, type PartitionFences } from './partition-fences';
 import type { TopicNames } from './kafka-topics';
 
 const ASSIGNER = 'TwinlogOwnership';
@@ -39,6 +39,8 @@ export class KafkaOwnership implements Ownership {
   private map: OwnershipMap | undefined;
   private generation = 0;
   private left = false;
+  /** Set once a first map was told: from then on, a claim that fails is tried again for good. */
+  private started = false;
 
   private constructor(
     private readonly consumer: Consumer,
@@ -93,10 +95,18 @@ export class KafkaOwnership implements Ownership {
         .then(async (map) => {
           if (!map || !wanted()) return;
           // Fence the partitions' old owners before anyone is told this replica owns them.
-          await claimWhileWanted(fences, ownedBySelf(map), wanted, (error) =>
-            settings.warn(`${options.group}: ${error.message}; trying again`),
+          const confirm = (partition: number) =>
+            assignedNow(admin, groupId, topic, map.self, partition);
+          await claimWhileWanted(
+            fences,
+            ownedBySelf(map),
+            confirm,
+            { wanted, starting: !ownership.started },
+            (error) => settings.warn(`${options.group}: ${error.message}; trying again`),
           );
-          if (wanted()) change(map);
+          if (!wanted()) return;
+          ownership.started = true;
+          change(map);
         })
         .catch((error: Error & { retriable?: boolean }) => {
           settings.warn(`${options.group}: ${error.message}`);
@@ -130,34 +140,39 @@ export class KafkaOwnership implements Ownership {
   async leave(): Promise<void> {
     this.left = true;
     this.map = undefined;
-    await this.consumer.disconnect();
+    // The appends under way end before the group gives the partitions to others, whose claims
+    // would otherwise abort them.
     await this.fences.releaseAll();
+    await this.consumer.disconnect();
   }
 }
 
 /**
  * Claims the partitions for writing, again and again while the map still holds (the broker's
  * transaction coordinator may be starting or moving). kafkajs cannot tell a refused
- * transactional id (no ACL) from a coordinator not found; one that cannot be found for
- * CLAIM_REFUSED_AFTER_MS while the group itself works is taken as refused for good.
+ * transactional id (no ACL) from a coordinator not found: at start, one that cannot be found for
+ * CLAIM_REFUSED_AFTER_MS while the group itself works is taken as refused for good (the replica
+ * does not start, and says what its user needs); once started, it is tried again.
  */
 async function claimWhileWanted(
   fences: PartitionFences,
   owned: number[],
-  wanted: () => boolean,
+  confirm: ConfirmOwnership,
+  { wanted, starting }: { wanted: () => boolean; starting: boolean },
   warn: (error: Error) => void,
 ): Promise<void> {
   const started = Date.now();
   for (let attempt = 0; wanted(); attempt += 1) {
     try {
-      await fences.hold(owned);
+      await fences.hold(owned, confirm);
       return;
     } catch (error) {
       const refused = error as Error & { type?: string; name?: string };
       const denied =
-        refused.type?.endsWith('AUTHORIZATION_FAILED') ||
-        (refused.name === 'KafkaJSGroupCoordinatorNotFound' &&
-          Date.now() - started > CLAIM_REFUSED_AFTER_MS);
+        starting &&
+        (refused.type?.endsWith('AUTHORIZATION_FAILED') ||
+          (refused.name === 'KafkaJSGroupCoordinatorNotFound' &&
+            Date.now() - started > CLAIM_REFUSED_AFTER_MS));
       const explained = Object.assign(
         new Error(
           `this replica cannot write as its partitions' owner: ${refused.message} (with Kafka ACLs, its user needs Write and Describe on the transactional ids <prefix>twin-state.partition-*: k8s/kafka/users.yaml)`,
@@ -250,4 +265,23 @@ async function readMap(
     );
   }
   return undefined;
+}
+
+/** Whether the group, described now, is settled and gives the partition to this member. */
+async function assignedNow(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  self: string,
+  partition: number,
+): Promise<boolean> {
+  const { groups } = await admin.describeGroups([groupId]);
+  const group = groups[0];
+  if (group?.state !== 'Stable') return false;
+  const member = group.members.find((m) => m.memberId === self);
+  if (!member) return false;
+  const assigned = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[
+    topic
+  ];
+  return assigned?.includes(partition) ?? false;
 }

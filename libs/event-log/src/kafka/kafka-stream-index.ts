@@ -116,7 +116,12 @@ export class KafkaStreamIndex {
    * every partition, or only the given ones (where one twin's events are). Every indexed
    * topic's watermarks are fetched at once, and waiting wakes on ingestion rather than polling.
    */
-  async catchUp(timeoutMs = 30_000, only?: Partial<Record<StreamName, number[]>>): Promise<void> {
+  async catchUp(
+    timeoutMs = 30_000,
+    only?: Partial<Record<StreamName, number[]>>,
+    /** Where this process's own appends end, when past the log's readable end (see AppendPath.wrote). */
+    written: (stream: StreamName, partition: number) => number = () => 0,
+  ): Promise<void> {
     if (this.stopped) throw new Error('the stream index was stopped (the event log is closed)');
     const deadline = Date.now() + timeoutMs;
     // Positions from before the log's end is read (see aheadOfLog).
@@ -132,8 +137,9 @@ export class KafkaStreamIndex {
     if (this.voided) throw this.failure;
     this.checkIdentityNowAndThen();
     for (const { stream, marks: partitions } of marks) {
-      for (const { partition, high } of partitions) {
+      for (const { partition, high: readable } of partitions) {
         if (only && !only[stream]?.includes(partition)) continue;
+        const high = Math.max(readable, written(stream, partition));
         while (this.position(stream, partition) < high) {
           if (this.stopped)
             throw new Error('the stream index was stopped (the event log is closed)');

@@ -25,6 +25,7 @@ function fencesOf(connection: KafkaConnection): PartitionFences {
     settings: { ...settings, dedupeOnAppend: false },
     partitioner: new TwinPartitioner(names, partitions),
     caughtUpIndex: () => Promise.reject(new Error('no index in this test')),
+    wrote: () => undefined,
   });
 }
 
@@ -61,7 +62,7 @@ describe('Appends fenced by partition (ADR 0023, item 3) on the real broker', ()
       () => next.releaseAll(),
     );
     const twin = twinOn(connection, 1);
-    await old.hold([1]);
+    await old.hold([1], async () => false);
     const first = registered(twin);
     await old.append(1, [first]);
 
@@ -72,7 +73,7 @@ describe('Appends fenced by partition (ADR 0023, item 3) on the real broker', ()
     const outcomes = racing.map((event, i) =>
       new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => old.append(1, [event])),
     );
-    await next.hold([1]);
+    await next.hold([1], async () => false);
     const settled = await Promise.allSettled(outcomes);
     const refusedAfter = await old.append(1, [retired(twin)]).then(
       () => 'appended',
@@ -105,6 +106,31 @@ describe('Appends fenced by partition (ADR 0023, item 3) on the real broker', ()
     expect(after.find((p) => p.stream === 'twin-events' && p.partition === 1)?.offset).toBe(
       bounds!.end,
     );
+  }, 60_000);
+
+  it('claims a fenced partition again only when the group, asked then, gives it to this replica', async () => {
+    const { connection } = await installation();
+    const [owner, stale] = [fencesOf(connection), fencesOf(connection)];
+    closing.push(
+      () => owner.releaseAll(),
+      () => stale.releaseAll(),
+    );
+    const twin = twinOn(connection, 0);
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'appended',
+        (error: unknown) => (isTwinlogError(error, 'PARTITION_MOVING') ? 'refused' : error),
+      );
+    // The owner's producer is fenced (as by the broker aborting a transaction that outlived
+    // its timeout, or by a replica whose map is out of date).
+    await owner.hold([0], async () => true);
+    await stale.hold([0], async () => false);
+    expect(await outcome(owner.append(0, [registered(twin)]))).toBe('refused');
+    // The group confirms the owner: it claims again, and the stale one is refused for good.
+    expect(await outcome(owner.append(0, [retired(twin)]))).toBe('appended');
+    expect(await outcome(stale.append(0, [retired(twin)]))).toBe('refused');
+    expect(await outcome(stale.append(0, [retired(twin)]))).toBe('refused');
+    expect(await outcome(owner.append(0, [retired(twin)]))).toBe('appended');
   }, 60_000);
 
   it('answers PARTITION_MOVING through the ownership for a twin this replica does not own, and after it left', async () => {

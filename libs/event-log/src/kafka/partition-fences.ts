@@ -5,17 +5,24 @@ import { KafkaAppender, type AppendPath } from './kafka-append';
 import { ProduceBatcher, type BatchSender } from './produce-batcher';
 
 /**
- * How long the broker lets a transaction stay open. A replica killed in the middle of an append
- * holds back every reader of that partition (they read committed records only) until the next
- * owner fences it, or for this long if nobody does.
+ * How long the broker lets a transaction stay open (kafkajs' default). A replica killed in the
+ * middle of an append holds back every reader of that partition (they read committed records
+ * only) until the next owner claims it, or for this long if nobody does. Shorter would let a
+ * send that kafkajs retries through a broker's failover outlive its own transaction.
  */
-const TRANSACTION_TIMEOUT_MS = 10_000;
+const TRANSACTION_TIMEOUT_MS = 60_000;
+/** After the group denied that this replica owns a partition, appends are refused without asking again for this long. */
+const REFUSED_FOR_MS = 1_000;
 
 /**
- * Kafka's answers to a producer whose epoch a newer one of the same transactional id replaced:
- * INVALID_PRODUCER_EPOCH (47) and PRODUCER_FENCED (90, which kafkajs does not name).
+ * Kafka's answers to a producer whose epoch a newer one of the same transactional id replaced
+ * (INVALID_PRODUCER_EPOCH, 47) or whose id the coordinator no longer knows
+ * (INVALID_PRODUCER_ID_MAPPING, 49).
  */
-const FENCED_CODES = new Set([47, 90]);
+const FENCED_CODES = new Set([47, 49]);
+
+/** Whether the group gives this partition to this replica now (asked of the broker, not the map). */
+export type ConfirmOwnership = (partition: number) => Promise<boolean>;
 
 interface Fence {
   producer: Producer;
@@ -23,8 +30,8 @@ interface Fence {
   /** Set once the broker refused this producer: another replica holds the partition now. */
   fenced?: boolean;
   /**
-   * Set when a transaction failed otherwise (a coordinator moving, a timeout): kafkajs leaves
-   * such a producer unable to begin another, so the next append claims the partition anew.
+   * Set when a transaction's commit or abort failed otherwise (a coordinator moving, a
+   * timeout): kafkajs leaves such a producer unable to begin another.
    */
   spoilt?: boolean;
   /** The transaction under way, if any. */
@@ -44,6 +51,9 @@ export class PartitionFences {
   private readonly held = new Map<number, Fence>();
   /** Claims and releases run one after another, in the order the maps came. */
   private changing: Promise<void> = Promise.resolve();
+  private confirm: ConfirmOwnership = async () => false;
+  /** When the group last denied a renewal, per partition. */
+  private readonly refusedAt = new Map<number, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,8 +62,12 @@ export class PartitionFences {
     private readonly path: Omit<AppendPath, 'batcher'>,
   ) {}
 
-  /** Holds exactly these partitions: claims the new ones (fencing their old owners), releases the rest. */
-  hold(partitions: number[]): Promise<void> {
+  /**
+   * Holds exactly these partitions: claims the new ones (fencing their old owners), releases the
+   * rest. `confirm` is asked before a held partition is claimed again outside a new map.
+   */
+  hold(partitions: number[], confirm: ConfirmOwnership): Promise<void> {
+    this.confirm = confirm;
     const next = this.changing.then(() => this.change(partitions));
     this.changing = next.catch(() => undefined);
     return next;
@@ -69,24 +83,29 @@ export class PartitionFences {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     let fence = this.held.get(partition);
-    if (fence?.spoilt) fence = await this.renew(partition);
-    if (!fence || fence.fenced) throw partitionMoving(partition);
+    if (!usable(fence)) fence = await this.renew(partition);
+    if (!fence) throw partitionMoving(partition);
     return fence.appender.append(events, options);
   }
 
   /**
-   * A new producer for a partition still held, after its transaction failed for some other
-   * reason than fencing (one renewal for the appends waiting on it). Claiming again bumps the
-   * epoch: were this replica's map out of date, that would fence the partition's new owner,
-   * whose next append would then be refused until its next map (a double fault, see ADR 0023).
+   * A new producer for a partition of this replica's map whose producer cannot append: fenced
+   * (by the broker's own abort of a transaction that outlived its timeout, or by another
+   * replica), stuck after a failed commit, or never claimed (the claim failed). Claiming again
+   * fences whoever holds the id, so it is done only once the group itself, asked now, gives the
+   * partition to this replica: a replica whose map is out of date never takes a partition back.
    */
   private renew(partition: number): Promise<Fence | undefined> {
     const renewed = this.changing.then(async () => {
       const fence = this.held.get(partition);
-      if (!fence?.spoilt) return fence;
-      this.held.delete(partition);
-      await fence.producer.disconnect().catch(() => undefined);
-      await this.claim(partition);
+      if (usable(fence)) return fence;
+      if (Date.now() - (this.refusedAt.get(partition) ?? 0) < REFUSED_FOR_MS) return undefined;
+      if (!(await this.confirm(partition).catch(() => false))) {
+        this.refusedAt.set(partition, Date.now());
+        return undefined;
+      }
+      if (fence) await this.release(partition, fence);
+      await this.claim(partition).catch(() => undefined);
       return this.held.get(partition);
     });
     this.changing = renewed.then(
@@ -97,23 +116,13 @@ export class PartitionFences {
   }
 
   releaseAll(): Promise<void> {
-    return this.hold([]);
+    return this.hold([], async () => false);
   }
 
   private async change(partitions: number[]): Promise<void> {
     const wanted = new Set(partitions);
-    const released = [...this.held].filter(([p, fence]) => !wanted.has(p) || fence.fenced);
-    for (const [p, fence] of released) {
-      this.held.delete(p);
-      // No new transaction starts on it; the one under way ends (committed, or fenced) first.
-      fence.fenced = true;
-    }
-    await Promise.allSettled(
-      released.map(async ([, fence]) => {
-        await fence.transaction?.catch(() => undefined);
-        await fence.producer.disconnect();
-      }),
-    );
+    const released = [...this.held].filter(([p, fence]) => !wanted.has(p) || !usable(fence));
+    await Promise.allSettled(released.map(([p, fence]) => this.release(p, fence)));
     const claimed = await Promise.allSettled(
       partitions.filter((p) => !this.held.has(p)).map((p) => this.claim(p)),
     );
@@ -121,7 +130,16 @@ export class PartitionFences {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
+  /** No new transaction starts on it; the one under way ends (committed, or fenced) first. */
+  private async release(partition: number, fence: Fence): Promise<void> {
+    this.held.delete(partition);
+    fence.fenced = true;
+    await fence.transaction?.catch(() => undefined);
+    await fence.producer.disconnect().catch(() => undefined);
+  }
+
   private async claim(partition: number): Promise<void> {
+    this.refusedAt.delete(partition);
     const producer = this.kafka.producer({
       transactionalId: `${this.idPrefix}${partition}`,
       idempotent: true,
@@ -166,18 +184,31 @@ async function inTransaction(
   fence: Fence,
   batch: ProducerBatch,
 ): Promise<RecordMetadata[]> {
-  const transaction = await producer.transaction();
+  let stage: 'begin' | 'send' | 'abort' | 'commit' = 'begin';
   try {
-    const metadata = await transaction.sendBatch(batch);
-    await transaction.commit();
-    return metadata;
+    const transaction = await producer.transaction();
+    stage = 'send';
+    try {
+      const metadata = await transaction.sendBatch(batch);
+      stage = 'commit';
+      await transaction.commit();
+      return metadata;
+    } catch (error) {
+      // A failed send is aborted here (a failed abort, like a failed commit, leaves kafkajs
+      // unable to begin another transaction on this producer).
+      if (stage === 'send') {
+        stage = 'abort';
+        await transaction.abort();
+        stage = 'send';
+      }
+      throw error;
+    }
   } catch (error) {
-    if (transaction.isActive()) await transaction.abort().catch(() => undefined);
     if (isFenced(error)) {
       fence.fenced = true;
       throw partitionMoving(partition);
     }
-    fence.spoilt = true;
+    if (stage !== 'send') fence.spoilt = true;
     throw error;
   }
 }
@@ -198,4 +229,8 @@ function isFenced(error: unknown, depth = 0): boolean {
   if (typeof code === 'number' && FENCED_CODES.has(code)) return true;
   if (Array.isArray(errors) && errors.some((e) => isFenced(e, depth + 1))) return true;
   return isFenced(cause, depth + 1);
+}
+
+function usable(fence: Fence | undefined): fence is Fence {
+  return fence !== undefined && !fence.fenced && !fence.spoilt;
 }

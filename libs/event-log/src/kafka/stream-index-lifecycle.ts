@@ -22,18 +22,21 @@ export class StreamIndexLifecycle {
   }
 
   /** The stream index, caught up with the log on the given partitions. */
-  async caughtUp(only: IndexPartitions): Promise<KafkaStreamIndex> {
+  async caughtUp(
+    only: IndexPartitions,
+    written?: (stream: StreamName, partition: number) => number,
+  ): Promise<KafkaStreamIndex> {
     // A read after close must not start a new index consumer that nobody will stop.
     if (this.closed) throw new Error('the event log is closed');
     const index = await this.startedIndex();
     try {
-      await index.catchUp(30_000, only);
+      await index.catchUp(30_000, only, written);
       return index;
     } catch (error) {
       if (!(error instanceof StaleIndexError)) throw error;
       // Found void while catching up: once more on the index that replaces it.
       const rebuilt = await this.startedIndex();
-      await rebuilt.catchUp(30_000, only);
+      await rebuilt.catchUp(30_000, only, written);
       return rebuilt;
     }
   }

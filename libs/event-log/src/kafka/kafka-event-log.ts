@@ -39,6 +39,9 @@ import { ProduceBatcher } from './produce-batcher';
 import { StreamIndexLifecycle } from './stream-index-lifecycle';
 import { TwinPartitioner } from './twin-partitioner';
 
+/** How long a read waits for this process's own appends beyond the log's readable end. */
+const WRITTEN_WAIT_MS = 10_000;
+
 /**
  * The event log on Kafka: an idempotent producer with acks=all, topics keyed by twin id, a
  * dead-letter topic, compacted topics of snapshots, API keys and simulation jobs, and a local stream index for
@@ -54,7 +57,8 @@ export class KafkaEventLog implements EventLog {
   private readonly partitioner: TwinPartitioner;
   private readonly index: StreamIndexLifecycle;
   private readonly appender: KafkaAppender;
-  private readonly written = new Map<string, number>();
+  /** Where this process's recent appends end, per partition, and when (see wrote()). */
+  private readonly written = new Map<string, { next: number; at: number }>();
   private readonly deadLetters: KafkaDeadLetters;
   private readonly deadLetterWriter: DeadLetterWriter;
 
@@ -250,15 +254,25 @@ export class KafkaEventLog implements EventLog {
         telemetry: partitions('telemetry'),
         alerts: partitions('alerts'),
       },
-      (stream, partition) => this.written.get(`${stream}/${partition}`) ?? 0,
+      (stream, partition) => {
+        const mark = this.written.get(`${stream}/${partition}`);
+        return mark && Date.now() - mark.at < WRITTEN_WAIT_MS ? mark.next : 0;
+      },
     );
   }
 
-  /** Where this process's appends end, per partition (read-your-writes past a commit's markers). */
+  /**
+   * Where this process's appends end, per partition: a transaction's commit is answered before
+   * its markers make it readable, and a read right after must still see it. Only for a while: a
+   * topic recreated since (the index then rebuilds) no longer reaches those offsets.
+   */
   private wrote(positions: LogPosition[]): void {
+    const at = Date.now();
     for (const { stream, partition, offset } of positions) {
       const key = `${stream}/${partition}`;
-      if (offset + 1 > (this.written.get(key) ?? 0)) this.written.set(key, offset + 1);
+      const mark = this.written.get(key);
+      if (!mark || offset + 1 > mark.next || at - mark.at >= WRITTEN_WAIT_MS)
+        this.written.set(key, { next: offset + 1, at });
     }
   }
 }

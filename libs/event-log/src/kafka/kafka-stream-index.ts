@@ -139,14 +139,15 @@ export class KafkaStreamIndex {
     for (const { stream, marks: partitions } of marks) {
       for (const { partition, high: readable } of partitions) {
         if (only && !only[stream]?.includes(partition)) continue;
-        const high = Math.max(readable, written(stream, partition));
-        while (this.position(stream, partition) < high) {
+        // Asked again each time: a mark of this process's own appends expires (see wrote()).
+        const high = () => Math.max(readable, written(stream, partition));
+        while (this.position(stream, partition) < high()) {
           if (this.stopped)
             throw new Error('the stream index was stopped (the event log is closed)');
           if (this.failure) throw this.failure;
           if (Date.now() > deadline)
             throw new IndexBehindError(
-              `the per-twin read index is still catching up with the log (${stream}/${partition} at ${this.position(stream, partition)} of ${high} after ${timeoutMs} ms)`,
+              `the per-twin read index is still catching up with the log (${stream}/${partition} at ${this.position(stream, partition)} of ${high()} after ${timeoutMs} ms)`,
             );
           await this.nextBatch();
         }

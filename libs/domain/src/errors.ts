@@ -81,6 +81,11 @@ export const ERROR_CODES = [
    * still catching up; nothing was applied. details.retryAfterSeconds.
    */
   'PARTITION_MOVING',
+  /**
+   * A registration under a parent: the twin is registered, but the parent's ChildAttached was
+   * not recorded (details.parentId, details.cause: the code that refused it).
+   */
+  'PARENT_NOT_ATTACHED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -146,14 +146,16 @@ export class TwinCommands {
         expectedRevision: { twinId, revision: state.revision },
       });
       if (command.type === 'RegisterTwin' && command.parentId !== undefined) {
+        const parentId = command.parentId;
         await this.attachToParent(
-          twinId,
-          command.parentId,
+          parentId,
           twinId,
           command.twinType,
           events[0]!.occurredAt,
           stamp,
-        );
+        ).catch((error: unknown) => {
+          throw notAttached(twinId, parentId, error);
+        });
       }
       // Revisions are log positions (offset + 1): the last appended event's is the twin's now.
       const last = appended[appended.length - 1];
@@ -192,7 +194,6 @@ export class TwinCommands {
 
   /** Appended as the owner of the child's partition (the parent's may be another replica's). */
   private async attachToParent(
-    registering: string,
     parentId: string,
     childId: string,
     childType: string,
@@ -208,7 +209,7 @@ export class TwinCommands {
       decideTwin(command, parent, await this.context(command, parent, undefined)),
     );
     if (events.length > 0) {
-      await this.ownership.append(registering, events, {
+      await this.ownership.append(childId, events, {
         expectedRevision: { twinId: parentId, revision: parent.revision },
       });
     }
@@ -267,5 +268,18 @@ function conflict(twinId: string, expected: number, current: number): TwinlogErr
     'REVISION_CONFLICT',
     `Twin ${bounded(twinId)} is at revision ${current}, not ${expected}: reload it and decide again`,
     { twinId: bounded(twinId), expected, current },
+  );
+}
+
+/**
+ * The child's registration is recorded, its parent's attachment is not: said as such, not as
+ * the attachment's own refusal (a PARTITION_MOVING would read as "nothing was applied").
+ */
+function notAttached(twinId: string, parentId: string, error: unknown): TwinlogError {
+  const cause = error instanceof TwinlogError ? error.code : 'LOG_UNAVAILABLE';
+  return new TwinlogError(
+    'PARENT_NOT_ATTACHED',
+    `Twin ${bounded(twinId)} is registered, but its attachment to parent ${bounded(parentId)} was not recorded (${cause}: ${(error as Error)?.message ?? String(error)}): the twin stands without a parent`,
+    { twinId: bounded(twinId), parentId: bounded(parentId), cause },
   );
 }

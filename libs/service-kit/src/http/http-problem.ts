@@ -69,6 +69,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   EXPLANATION_NOT_FOUND: 404,
   ANOMALY_NOT_FOUND: 404,
   PARTITION_MOVING: 503,
+  PARENT_NOT_ATTACHED: 409,
 };
 
 /**

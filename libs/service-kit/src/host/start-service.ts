@@ -30,6 +30,9 @@ import { replayThenFollow } from './replay-then-follow';
 import type { Follow, Resolve, ServiceDefinition, Share } from './service-definition';
 import { ServiceReadiness } from './service-readiness';
 
+/** How long a stopping service lets its requests under way finish before cutting them. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningService {
   app: INestApplication;
   /** The HTTP base URL it listens on. */
@@ -86,7 +89,17 @@ export async function startService(
     try {
       await definition.stopping?.(resolver(app));
     } finally {
-      await app.close();
+      // Requests under way get a grace period to finish; then their connections are cut, so
+      // that one waiting on something the shutdown stops (a peer replica, the log) cannot hold
+      // the process open (its client sees the connection end: outcome unknown, send it again).
+      const server = app.getHttpServer() as Server;
+      const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      cut.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
     }
   };
   try {

@@ -58,12 +58,14 @@ export async function commandsDuringHandover(
         return { status: answer?.status ?? 0, code: body?.error?.code };
       };
       let outcome = await send();
-      // 502: the owner went silent after the command reached it (killed mid-request), so it
-      // may or may not be applied: sent again with the same key, it settles either way.
-      for (let retry = 0; outcome.status === 502 && retry < 5; retry += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        outcome = await send();
-      }
+      // 502: the owner went silent after the command reached it (killed or stopped
+      // mid-request), so it may or may not be applied: sent again with the same key until an
+      // answer settles it (a 503 to a retry says only that the retry was not applied).
+      if (outcome.status === 502)
+        for (let retry = 0; [502, 503].includes(outcome.status) && retry < 40; retry += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          outcome = await send();
+        }
       outcomes.push({
         twinId,
         correlationId,

@@ -251,10 +251,7 @@ async function readMap(
       const owners: PartitionOwner[] = group.members.map((m) => ({
         memberId: m.memberId,
         url: urlOf(m.memberMetadata),
-        partitions: [
-          ...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ??
-            []),
-        ].sort((a, b) => a - b),
+        partitions: [...assignedTo(m, topic)].sort((a, b) => a - b),
       }));
       const map = { partitions, owners: inMemberOrder(owners), self };
       if (isWholeMap(map)) return map;
@@ -279,9 +276,10 @@ async function assignedNow(
   const group = groups[0];
   if (group?.state !== 'Stable') return false;
   const member = group.members.find((m) => m.memberId === self);
-  if (!member) return false;
-  const assigned = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[
-    topic
-  ];
-  return assigned?.includes(partition) ?? false;
+  return member ? assignedTo(member, topic).includes(partition) : false;
+}
+
+/** A member's partitions of the topic, from its assignment in the group's description. */
+function assignedTo(member: { memberAssignment: Buffer }, topic: string): number[] {
+  return AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? [];
 }

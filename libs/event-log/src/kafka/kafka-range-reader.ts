@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { retryRetriable } from './retry-retriable';
 
 export interface PartitionRange {
@@ -58,12 +58,8 @@ export async function readRange(
     next.set(partition, Math.min(ends.get(partition)!, Math.max(from, offset + 1)));
     if (next.get(partition)! >= ends.get(partition)!) close(partition);
   };
-  // A fetch of transaction markers only (or of an aborted transaction's records) never reaches
-  // eachBatch: kafkajs tells it as a batch of none (with offsets, unlike an empty fetch), and
-  // the range moves past it.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.batchSize === 0 && payload.firstOffset !== null && open.has(payload.partition))
-      passed(payload.partition, Number(payload.lastOffset));
+  onMarkersOnly(consumer, ({ partition, lastOffset }) => {
+    if (open.has(partition)) passed(partition, Number(lastOffset));
   });
   try {
     await consumer.connect();
@@ -100,6 +96,20 @@ export async function readRange(
     await consumer.disconnect();
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
+}
+
+/**
+ * A fetch of transaction markers only (or of an aborted transaction's records) never reaches
+ * eachBatch: kafkajs tells it as a batch of none (with offsets, unlike an empty fetch). Readers
+ * that track their position move past it here.
+ */
+export function onMarkersOnly(
+  consumer: Consumer,
+  passed: (batch: { topic: string; partition: number; lastOffset: string }) => void,
+): void {
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0 && payload.firstOffset !== null) passed(payload);
+  });
 }
 
 /** The messages with offsets in [from, end): usually all of a batch, checked at its two ends. */

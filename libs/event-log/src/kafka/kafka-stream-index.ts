@@ -5,7 +5,7 @@ import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { StreamName } from '@twinlog/domain';
 import { twinRevision } from '../sqlite-index/twin-revision';
 import { streamOfTopic, type TopicNames } from './kafka-topics';
-import { watermarks } from './kafka-range-reader';
+import { onMarkersOnly, watermarks } from './kafka-range-reader';
 import { IndexBehindError, StaleIndexError } from './stream-index-errors';
 import { aheadOfLog, identityDrift } from './stream-index-identity';
 import { openIndexDatabase, wipeIndexDatabase } from './stream-index-file';
@@ -74,10 +74,7 @@ export class KafkaStreamIndex {
     const topics = this.streams.map((s) => this.names.stream[s]);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    // A fetch of transaction markers only (or of an aborted transaction's records) never
-    // reaches eachBatch: kafkajs tells it as a batch of none, and the index moves past it.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize !== 0 || payload.firstOffset === null) return;
+    onMarkersOnly(consumer, (payload) => {
       try {
         this.ingest(streamOfTopic(this.names, payload.topic), payload.partition, [], payload);
         this.ingested.emit('batch');

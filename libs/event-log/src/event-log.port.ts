@@ -280,6 +280,36 @@ export interface Ownership {
   leave(): Promise<void>;
 }
 
+/** How far a retention run has got: events scanned, then deleted. */
+export interface RetentionProgress {
+  phase: 'scan' | 'delete';
+  done: number;
+  total: number;
+}
+
+export interface RetentionRun {
+  /** From when the raw telemetry log answers whole (null: nothing has ever been dropped). */
+  keptFrom: string | null;
+  scanned: number;
+  deleted: number;
+  /** The consumer group that kept the cutoff back (it has not read further yet), if one did. */
+  heldBackBy: { group: string; offset: number } | null;
+  ms: number;
+}
+
+/**
+ * Retention of the raw telemetry log (the embedded log; docs/adr/0024): drops telemetry events
+ * older than a time, keeping those that still hold a twin's current value, so any state from
+ * `keptFrom` on folds exactly as before.
+ */
+export interface TelemetryRetention {
+  keptFrom(): string | null;
+  /** The consumer group furthest behind on telemetry, which a cutoff never passes. */
+  heldBack(): { group: string; offset: number } | null;
+  run(olderThan: string, onProgress?: (progress: RetentionProgress) => void): Promise<RetentionRun>;
+  counts(): { events: number; keptForState: number };
+}
+
 /**
  * The event log: the truth of Twinlog. Two adapters, Kafka and embedded (node:sqlite), share
  * these semantics and one contract test suite.
@@ -321,5 +351,7 @@ export interface EventLog {
    * partitions (Kafka). A log without it (the embedded one, one process) has one owner of all.
    */
   joinOwnership?(options: OwnershipOptions): Promise<Ownership>;
+  /** Optional: the raw telemetry log's retention (the embedded log; Kafka's is the topic's). */
+  readonly telemetryRetention?: TelemetryRetention;
   close(): Promise<void>;
 }

@@ -29,6 +29,7 @@ import { SqliteDeadLetters } from './sqlite-dead-letters';
 import { replayLog } from './sqlite-replay';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { SqliteSubscription } from './sqlite-subscription';
+import { SqliteTelemetryRetention } from './sqlite-telemetry-retention';
 
 /**
  * The embedded event log: a durable single-machine log in one SQLite file (node:sqlite), with
@@ -40,6 +41,7 @@ export class SqliteEventLog implements EventLog {
   readonly snapshots: SqliteSnapshotStore;
   readonly accessKeys: SqliteAccessKeyStore;
   readonly simulationJobs: SqliteDocumentStore;
+  readonly telemetryRetention: SqliteTelemetryRetention;
   /** Wakes subscribers when events are appended, instead of making them poll. */
   readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<SqliteSubscription>();
@@ -54,6 +56,7 @@ export class SqliteEventLog implements EventLog {
     this.accessKeys = new SqliteAccessKeyStore(db, warn);
     this.simulationJobs = new SqliteDocumentStore(db, 'simulation-jobs', warn);
     this.deadLetters = new SqliteDeadLetters(db);
+    this.telemetryRetention = new SqliteTelemetryRetention(db);
     this.appended.setMaxListeners(0);
   }
 

@@ -62,6 +62,22 @@ CREATE TABLE IF NOT EXISTS access_keys (
   key_id TEXT PRIMARY KEY,
   body TEXT NOT NULL
 );
+-- Retention of the embedded log's raw telemetry (docs/adr/0024): the window kept whole, and the
+-- events older than it kept because they still hold a twin's current value of a property.
+CREATE TABLE IF NOT EXISTS retention (
+  stream TEXT PRIMARY KEY,
+  kept_from_ms INTEGER NOT NULL,
+  below_offset INTEGER NOT NULL,
+  deleted_to INTEGER NOT NULL,
+  cutoff_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retained_readings (
+  twin_id TEXT NOT NULL,
+  property TEXT NOT NULL,
+  occurred_ms INTEGER NOT NULL,
+  "offset" INTEGER NOT NULL,
+  PRIMARY KEY (twin_id, property)
+) WITHOUT ROWID;
 -- Documents any instance reads (issue 25: simulation jobs), the latest per key, as JSON.
 CREATE TABLE IF NOT EXISTS documents (
   store TEXT NOT NULL,

@@ -1,0 +1,244 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { RetentionProgress, RetentionRun, TelemetryRetention } from '../event-log.port';
+import { decodeStoredEvent } from '../shared/event-codec';
+import { inTransaction, type StoredBody } from '../sqlite-index/sqlite-schema';
+import { PARTITION, streamEnd } from './single-partition';
+
+/** Events decoded, or deleted, between two turns of the event loop. */
+const CHUNK = 2_000;
+/** `retained_readings` row that keeps a twin's last telemetry event (its telemetry revision). */
+const LAST_EVENT = '';
+
+interface Winner {
+  occurredMs: number;
+  offset: number;
+}
+
+/**
+ * Retention of the embedded log's raw telemetry (docs/adr/0024). Telemetry events recorded and
+ * occurred before the cutoff are deleted, except the ones that still hold a twin's current
+ * value of some property (the newest reading by event time, later record breaking ties) and
+ * each twin's last one. Folding a twin is a maximum per property over the readings folded
+ * (`applyReadings`), so the kept events fold to exactly the state all of them did, as of any
+ * moment from the cutoff on, on either time axis: the live state, a replay and time travel
+ * inside the kept window do not change. Before the cutoff the log no longer answers
+ * (`keptFrom`); the time-series store still holds every reading.
+ *
+ * Nothing a consumer has not read yet is deleted: the cutoff never passes a consumer group's
+ * committed offset. Deletion goes in chunks, each its own transaction, so the event loop and
+ * the writers go on; `deleted_to` records how far it got, and a run cut short is finished by
+ * the next one.
+ */
+export class SqliteTelemetryRetention implements TelemetryRetention {
+  constructor(private readonly db: DatabaseSync) {}
+
+  keptFrom(): string | null {
+    const ms = this.state()?.keptFromMs;
+    return ms === undefined ? null : new Date(ms).toISOString();
+  }
+
+  heldBack(): { group: string; offset: number } | null {
+    const row = this.db
+      .prepare(
+        `SELECT group_id, next_offset FROM consumer_offsets WHERE stream = 'telemetry' AND partition = ?
+         ORDER BY next_offset LIMIT 1`,
+      )
+      .get(PARTITION);
+    return row ? { group: String(row['group_id']), offset: Number(row['next_offset']) } : null;
+  }
+
+  async run(
+    olderThan: string,
+    onProgress: (progress: RetentionProgress) => void = () => {},
+  ): Promise<RetentionRun> {
+    const started = Date.now();
+    const cutoffMs = Date.parse(olderThan);
+    const previous = this.state();
+    // A run cut short is finished first, by its own cutoff (what it scanned decides).
+    let deleted = previous ? await this.finishDeletes(previous.belowOffset, onProgress) : 0;
+    // A cutoff earlier than the last one would claim a window the log no longer holds whole.
+    if (previous && cutoffMs <= previous.keptFromMs) return this.report(started, 0, deleted, null);
+    const from = previous?.belowOffset ?? 0;
+    const held = this.heldBack();
+    const below = Math.min(this.firstRecordedAtOrAfter(cutoffMs), held?.offset ?? Infinity);
+    const winners = this.winners();
+    const before = new Set([...winners.values()].map((w) => w.offset));
+    const { scanned, latestMs } = await this.scan(from, below, cutoffMs, winners, onProgress);
+    if (scanned === 0) return this.report(started, 0, deleted, held);
+    // Every dropped event is folded by a question about any moment from here on, on either axis.
+    const keptFromMs = Math.max(previous?.keptFromMs ?? 0, latestMs);
+    const after = new Set([...winners.values()].map((w) => w.offset));
+    const superseded = [...before].filter((offset) => !after.has(offset));
+    inTransaction(this.db, () => {
+      this.db.exec('DELETE FROM retained_readings');
+      const insert = this.db.prepare(
+        'INSERT INTO retained_readings (twin_id, property, occurred_ms, "offset") VALUES (?, ?, ?, ?)',
+      );
+      for (const [key, w] of winners) {
+        const [twinId, property] = splitKey(key);
+        insert.run(twinId, property, w.occurredMs, w.offset);
+      }
+      const deleteOne = this.db.prepare(
+        `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" = ?`,
+      );
+      for (const offset of superseded) deleteOne.run(PARTITION, offset);
+      // The window moves before anything of it is deleted: a question about a moment before
+      // the new cutoff is refused from now on, never answered from a half-deleted log.
+      this.db
+        .prepare(
+          `INSERT INTO retention (stream, kept_from_ms, below_offset, deleted_to, cutoff_ms)
+           VALUES ('telemetry', ?, ?, ?, ?)
+           ON CONFLICT (stream) DO UPDATE SET kept_from_ms = excluded.kept_from_ms,
+             below_offset = excluded.below_offset, cutoff_ms = excluded.cutoff_ms`,
+        )
+        .run(keptFromMs, below, from, cutoffMs);
+    });
+    deleted += superseded.length + (await this.finishDeletes(below, onProgress));
+    return this.report(started, scanned, deleted, held && held.offset <= below ? held : null);
+  }
+
+  /** Telemetry events and the readings the kept ones hold, for the storage report. */
+  counts(): { events: number; keptForState: number } {
+    const events = Number(
+      this.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE stream = 'telemetry'`).get()?.['n'] ??
+        0,
+    );
+    const kept = Number(
+      this.db.prepare('SELECT COUNT(DISTINCT "offset") AS n FROM retained_readings').get()?.['n'] ??
+        0,
+    );
+    return { events, keptForState: kept };
+  }
+
+  private report(
+    started: number,
+    scanned: number,
+    deleted: number,
+    heldBackBy: { group: string; offset: number } | null,
+  ): RetentionRun {
+    return {
+      keptFrom: this.keptFrom(),
+      scanned,
+      deleted,
+      heldBackBy,
+      ms: Date.now() - started,
+    };
+  }
+
+  private state():
+    { keptFromMs: number; belowOffset: number; deletedTo: number; cutoffMs: number } | undefined {
+    const row = this.db.prepare(`SELECT * FROM retention WHERE stream = 'telemetry'`).get();
+    if (!row) return undefined;
+    return {
+      keptFromMs: Number(row['kept_from_ms']),
+      belowOffset: Number(row['below_offset']),
+      deletedTo: Number(row['deleted_to']),
+      cutoffMs: Number(row['cutoff_ms']),
+    };
+  }
+
+  /** The first offset recorded at or after the cutoff: every event before it was recorded before. */
+  private firstRecordedAtOrAfter(cutoffMs: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT MIN("offset") AS first FROM events
+         WHERE stream = 'telemetry' AND partition = ? AND recorded_at_ms >= ?`,
+      )
+      .get(PARTITION, cutoffMs);
+    const first = row?.['first'];
+    return first === null || first === undefined ? streamEnd(this.db, 'telemetry') : Number(first);
+  }
+
+  private winners(): Map<string, Winner> {
+    const winners = new Map<string, Winner>();
+    for (const row of this.db.prepare('SELECT * FROM retained_readings').iterate())
+      winners.set(keyOf(String(row['twin_id']), String(row['property'])), {
+        occurredMs: Number(row['occurred_ms']),
+        offset: Number(row['offset']),
+      });
+    return winners;
+  }
+
+  /** Folds [from, below) into the winners: per twin and property the reading that stays current. */
+  private async scan(
+    from: number,
+    below: number,
+    cutoffMs: number,
+    winners: Map<string, Winner>,
+    onProgress: (progress: RetentionProgress) => void,
+  ): Promise<{ scanned: number; latestMs: number }> {
+    const read = this.db.prepare(
+      `SELECT "offset", recorded_at_ms, occurred_at_ms, body FROM events WHERE stream = 'telemetry' AND partition = ?
+         AND "offset" >= ? AND "offset" < ? AND occurred_at_ms < ? ORDER BY "offset" LIMIT ?`,
+    );
+    let next = from;
+    let scanned = 0;
+    let latestMs = 0;
+    for (;;) {
+      const rows = read.all(PARTITION, next, below, cutoffMs, CHUNK);
+      if (rows.length === 0) return { scanned, latestMs };
+      for (const row of rows) {
+        const offset = Number(row['offset']);
+        latestMs = Math.max(latestMs, Number(row['recorded_at_ms']), Number(row['occurred_at_ms']));
+        const event = decodeStoredEvent(row['body'] as StoredBody, offset);
+        next = offset + 1;
+        if (event.type !== 'TelemetryReported') continue;
+        offer(winners, keyOf(event.twinId, LAST_EVENT), { occurredMs: 0, offset });
+        for (const reading of event.data.readings)
+          offer(winners, keyOf(event.twinId, reading.property), {
+            occurredMs: Date.parse(reading.occurredAt),
+            offset,
+          });
+      }
+      scanned += rows.length;
+      onProgress({ phase: 'scan', done: next - from, total: below - from });
+      await nextTurn();
+    }
+  }
+
+  /** Deletes what the last run dropped, from where it got to, a chunk per transaction. */
+  private async finishDeletes(
+    below: number,
+    onProgress: (progress: RetentionProgress) => void,
+  ): Promise<number> {
+    const state = this.state();
+    if (!state) return 0;
+    const remove = this.db.prepare(
+      `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" >= ? AND "offset" < ?
+         AND occurred_at_ms < ? AND "offset" NOT IN (SELECT "offset" FROM retained_readings)`,
+    );
+    const moveTo = this.db.prepare(
+      `UPDATE retention SET deleted_to = ? WHERE stream = 'telemetry'`,
+    );
+    let deleted = 0;
+    for (let at = state.deletedTo; at < below; at += CHUNK) {
+      const to = Math.min(at + CHUNK, below);
+      inTransaction(this.db, () => {
+        deleted += Number(remove.run(PARTITION, at, to, state.cutoffMs).changes);
+        moveTo.run(to);
+      });
+      onProgress({ phase: 'delete', done: to - state.deletedTo, total: below - state.deletedTo });
+      await nextTurn();
+    }
+    return deleted;
+  }
+}
+
+/** Later by event time wins; equal times, the later record (as `applyReadings` folds them). */
+function offer(winners: Map<string, Winner>, key: string, candidate: Winner): void {
+  const current = winners.get(key);
+  if (
+    !current ||
+    candidate.occurredMs > current.occurredMs ||
+    (candidate.occurredMs === current.occurredMs && candidate.offset > current.offset)
+  )
+    winners.set(key, candidate);
+}
+
+// A twin id never holds a NUL (ids are checked at ingestion), so it separates the two.
+const keyOf = (twinId: string, property: string): string => `${twinId}\u0000${property}`;
+const splitKey = (key: string): [string, string] => {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+};

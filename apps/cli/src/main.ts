@@ -16,6 +16,7 @@ import { RUL_USAGE, rulCommand } from './commands/rul.command';
 import { SIMULATE_USAGE } from './commands/simulate-args';
 import { simulateCommand } from './commands/simulate.command';
 import { SIMULATE_ASK_USAGE, simulateAskCommand } from './commands/simulate-ask.command';
+import { STORAGE_USAGE, storageCommand } from './commands/storage.command';
 import { readCliConfig } from './config/cli.config';
 
 const USAGE = `twinlog: the Twinlog command line
@@ -29,6 +30,7 @@ ${ALERTS_USAGE}
 ${MAINTENANCE_USAGE}
 ${REPORT_USAGE}
 ${DEAD_LETTERS_USAGE}
+${STORAGE_USAGE}
   twinlog rebuild               rebuild every twin from the log and verify it against the live state
   twinlog rebuild --twin ID     the same for one twin
   twinlog backtest --input data.csv --output scores.csv
@@ -85,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(config.maintenanceUrl, args, out);
     case 'dead-letters':
       return deadLettersCommand(config.ingestionUrl, args, out);
+    case 'storage':
+      return storageCommand(config.twinStateUrl, args, out);
     case 'rebuild':
       return rebuildCommand(config.twinStateUrl, args, out, progress);
     case 'backtest':

@@ -4,6 +4,7 @@ import { AdminHttpController } from './admin/admin.http.controller';
 import { AiStatusHttpController } from './ai/ai-status.http.controller';
 import { ExplanationsHttpController } from './ai/explanations.http.controller';
 import { CommandsHttpController } from './commands/commands.http.controller';
+import { StorageHttpController } from './storage/storage.http.controller';
 import { StreamHttpController } from './stream/stream.http.controller';
 import { TelemetryHttpController } from './telemetry/telemetry.http.controller';
 import { TwinStatesHttpController } from './queries/twin-states.http.controller';
@@ -30,4 +31,6 @@ export const TWIN_STATE_HTTP_API: Type<unknown>[] = [
   AiStatusHttpController,
   // Explanations of anomalies (issue 22, docs/ai.md).
   ExplanationsHttpController,
+  // What the data directory holds and the raw telemetry log's retention (docs/sizing.md).
+  StorageHttpController,
 ];

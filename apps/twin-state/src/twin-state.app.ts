@@ -22,6 +22,7 @@ import { LiveTwins } from './state/live-twins';
 import { ProcessKpiProjector } from './process-kpis/process-kpi-projector';
 import { TwinTelemetry } from './telemetry/twin-telemetry.service';
 import { SnapshotWriter } from './state/snapshot-writer';
+import { StorageService } from './storage/storage.service';
 import { StreamHub } from './stream/stream-hub';
 import { TWIN_STATE_CONFIG } from './tokens';
 
@@ -58,6 +59,7 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
       StreamHub,
       ProcessKpiProjector,
       AnomalyExplanations,
+      StorageService,
     ],
     follows: [
       follow({
@@ -98,6 +100,8 @@ export function twinStateService(config: TwinStateConfig): ServiceDefinition {
     }),
     started: (get) => {
       get(SnapshotWriter).start();
+      // The embedded mode's raw telemetry log retention and size cap (docs/adr/0024).
+      get(StorageService).start();
       // In the background, only where TWIN_STATE_PROCESS_KPIS is on; readiness never waits for it.
       get(ProcessKpiProjector).start();
     },

@@ -86,6 +86,13 @@ export const ERROR_CODES = [
    * not recorded (details.parentId, details.cause: the code that refused it).
    */
   'PARENT_NOT_ATTACHED',
+  /**
+   * A state as of a moment before the raw telemetry log's kept window (docs/adr/0024): the log
+   * no longer folds it. details.keptFrom; the readings themselves are in the time-series store.
+   */
+  'HISTORY_NOT_KEPT',
+  /** An operation of the embedded mode's own storage asked of the distributed mode. */
+  'EMBEDDED_ONLY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

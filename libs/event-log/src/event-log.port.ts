@@ -307,7 +307,7 @@ export interface TelemetryRetention {
   /** The consumer group furthest behind on telemetry, which a cutoff never passes. */
   heldBack(): { group: string; offset: number } | null;
   run(olderThan: string, onProgress?: (progress: RetentionProgress) => void): Promise<RetentionRun>;
-  counts(): { events: number; keptForState: number };
+  counts(): { events: number; keptForState: number; freeBytes: number };
 }
 
 /**

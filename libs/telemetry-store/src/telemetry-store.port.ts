@@ -66,5 +66,7 @@ export interface TelemetryStore {
    * property asked, in the order asked (twins, then properties).
    */
   downsample(query: DownsampleQuery): Promise<DownsampledSeries[]>;
+  /** Optional: the points held, without a scan (the embedded store, for its storage report). */
+  readingsHeld?(): number;
   close(): Promise<void>;
 }

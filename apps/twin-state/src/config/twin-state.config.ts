@@ -49,6 +49,25 @@ const schema = z.object({
     .optional(),
   // How long a command or read waits for its twin's partition to settle before 503 PARTITION_MOVING.
   TWIN_STATE_HANDOVER_WAIT_MS: intFrom(0, 2_000),
+  // The embedded mode's raw telemetry log keeps this many days whole (docs/adr/0024); `forever`
+  // keeps all of it. At least a day: the anomaly and process-figure windows replay from it.
+  TWINLOG_TELEMETRY_LOG_RETENTION_DAYS: z
+    .string()
+    .default('7')
+    .transform((text, ctx) => {
+      if (text.trim() === 'forever') return null;
+      const days = Number(text);
+      if (Number.isFinite(days) && days >= 1 && days <= 36_500) return days;
+      ctx.addIssue({ code: 'custom', message: 'a number of days from 1 to 36500, or forever' });
+      return z.NEVER;
+    }),
+  // The embedded data directory's size cap: a warning from 80% of it; over it, the raw telemetry
+  // log is cut to its last day. 0: no cap.
+  TWINLOG_STORAGE_CAP_GB: z.coerce
+    .number({ error: 'a number of gigabytes (0: no cap)' })
+    .min(0)
+    .max(1_000_000)
+    .default(50),
 });
 
 export type TwinStateConfig = ReturnType<typeof readTwinStateConfig>;
@@ -78,6 +97,10 @@ export function readTwinStateConfig(env: Env) {
     snapshots: {
       everyEvents: raw.TWIN_STATE_SNAPSHOT_EVERY_EVENTS,
       intervalMs: raw.TWIN_STATE_SNAPSHOT_INTERVAL_MS,
+    },
+    storage: {
+      telemetryLogRetentionDays: raw.TWINLOG_TELEMETRY_LOG_RETENTION_DAYS,
+      capBytes: Math.round(raw.TWINLOG_STORAGE_CAP_GB * 1e9),
     },
     maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
     maxPage: raw.TWIN_STATE_MAX_PAGE,

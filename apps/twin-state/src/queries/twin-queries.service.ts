@@ -173,6 +173,7 @@ export class TwinQueries {
   }
 
   private async foldAt(twinId: string, at: string, axis: TimeAxis): Promise<TwinState> {
+    refuseBeforeKeptWindow(this.log, at, axis);
     const events = await this.log.readStream(twinId, untilOptions(at, axis));
     const state = await foldInChunks(events, initialTwinState(twinId), foldTwin);
     if (state.status === 'unregistered') {
@@ -350,6 +351,17 @@ function setsLimitsOf(event: EventEnvelope, property: string): boolean {
 function untilOptions(at: string, axis: TimeAxis): ReadStreamOptions {
   const streams = [...TWIN_STATE_STREAMS];
   return axis === 'event' ? { streams, occurredUntil: at } : { streams, recordedUntil: at };
+}
+
+/** Before the raw telemetry log's kept window the log no longer folds a state (docs/adr/0024). */
+function refuseBeforeKeptWindow(log: EventLog, at: string, axis: TimeAxis): void {
+  const keptFrom = log.telemetryRetention?.keptFrom();
+  if (!keptFrom || Date.parse(at) >= Date.parse(keptFrom)) return;
+  throw new TwinlogError(
+    'HISTORY_NOT_KEPT',
+    `The raw telemetry log is kept from ${keptFrom}: a state as of ${at} can no longer be folded from it. The twin's readings before then are in its telemetry (GET /v1/twins/{id}/telemetry), its events in its audit trail`,
+    { at, axis, keptFrom },
+  );
 }
 
 function notFound(twinId: string): TwinlogError {

@@ -156,7 +156,10 @@ export class TwinsHttpController {
     description:
       'Folded from its events up to `at`, by event time (what the plant was like) or record time (what Twinlog knew); with `subtree=true`, every twin below and the roll-up then.',
     response: HISTORY_ANSWER,
-    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+    errors: {
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      410: "HISTORY_NOT_KEPT: `at` is before the raw telemetry log's kept window (`details.keptFrom`; docs/sizing.md)",
+    },
   })
   async history(
     @Param('twinId') twinId: string,
@@ -179,7 +182,10 @@ export class TwinsHttpController {
     description:
       'The changes of its state; with `subtree=true`, of every twin below too (twins of other sites left out), with the twins added to or removed from the subtree in between. A subtree is compared up to `TWIN_STATE_MAX_PAGE` twins, nearest the root first (`truncated` says when more were left out).',
     response: DIFF_ANSWER,
-    errors: { 404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have' },
+    errors: {
+      404: 'TWIN_NOT_FOUND: no such twin, or one of a site the caller does not have',
+      410: "HISTORY_NOT_KEPT: `from` or `to` is before the raw telemetry log's kept window (`details.keptFrom`)",
+    },
   })
   async diff(
     @Param('twinId') twinId: string,

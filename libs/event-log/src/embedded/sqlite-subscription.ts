@@ -42,7 +42,7 @@ export class SqliteSubscription implements Subscription {
   ) {
     // A broadcast member gets a group of its own, started at the beginning and dropped on stop.
     this.options = options.broadcast
-      ? { ...options, group: `${options.group}.${randomUUID()}`, fromBeginning: true }
+      ? { ...options, group: broadcastGroup(options.group), fromBeginning: true }
       : options;
   }
 
@@ -186,4 +186,18 @@ export class SqliteSubscription implements Subscription {
       this.wake = done;
     });
   }
+}
+
+const BROADCAST_SUFFIX = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function broadcastGroup(group: string): string {
+  return `${group}.${randomUUID()}`;
+}
+
+/**
+ * A broadcast member's own group: its offsets are its progress in this process only (it
+ * restores from snapshots and replay at start), so nothing waits for it.
+ */
+export function isBroadcastGroup(group: string): boolean {
+  return BROADCAST_SUFFIX.test(group);
 }

@@ -4,6 +4,7 @@ import type { RetentionProgress, RetentionRun, TelemetryRetention } from '../eve
 import { decodeStoredEvent } from '../shared/event-codec';
 import { inTransaction, type StoredBody } from '../sqlite-index/sqlite-schema';
 import { PARTITION, streamEnd } from './single-partition';
+import { isBroadcastGroup } from './sqlite-subscription';
 
 /** Events decoded, or deleted, between two turns of the event loop. */
 const CHUNK = 2_000;
@@ -39,18 +40,21 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
   }
 
   heldBack(): { group: string; offset: number } | null {
-    const row = this.db
+    // A broadcast member (a process's own fold) is left out: it restores from snapshots, and a
+    // dropped event is one that changes no state it folds.
+    const rows = this.db
       .prepare(
         `SELECT group_id, next_offset FROM consumer_offsets WHERE stream = 'telemetry' AND partition = ?
-         ORDER BY next_offset LIMIT 1`,
+         ORDER BY next_offset`,
       )
-      .get(PARTITION);
+      .all(PARTITION);
+    const row = rows.find((r) => !isBroadcastGroup(String(r['group_id'])));
     return row ? { group: String(row['group_id']), offset: Number(row['next_offset']) } : null;
   }
 
   async run(
     olderThan: string,
-    onProgress: (progress: RetentionProgress) => void = () => {},
+    onProgress: (progress: RetentionProgress) => void = ignoreProgress,
   ): Promise<RetentionRun> {
     const started = Date.now();
     const cutoffMs = Date.parse(olderThan);
@@ -82,7 +86,8 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
       const deleteOne = this.db.prepare(
         `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" = ?`,
       );
-      for (const offset of superseded) deleteOne.run(PARTITION, offset);
+      let gone = 0;
+      for (const offset of superseded) gone += Number(deleteOne.run(PARTITION, offset).changes);
       // The window moves before anything of it is deleted: a question about a moment before
       // the new cutoff is refused from now on, never answered from a half-deleted log.
       this.db
@@ -93,22 +98,34 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
              below_offset = excluded.below_offset, cutoff_ms = excluded.cutoff_ms`,
         )
         .run(keptFromMs, below, from, cutoffMs);
+      this.countDeleted(gone);
     });
     deleted += superseded.length + (await this.finishDeletes(below, onProgress));
     return this.report(started, scanned, deleted, held && held.offset <= below ? held : null);
   }
 
-  /** Telemetry events and the readings the kept ones hold, for the storage report. */
-  counts(): { events: number; keptForState: number } {
-    const events = Number(
-      this.db.prepare(`SELECT COUNT(*) AS n FROM events WHERE stream = 'telemetry'`).get()?.['n'] ??
-        0,
-    );
-    const kept = Number(
-      this.db.prepare('SELECT COUNT(DISTINCT "offset") AS n FROM retained_readings').get()?.['n'] ??
-        0,
-    );
-    return { events, keptForState: kept };
+  /**
+   * For the storage report: the telemetry events held, how many of those older than the window
+   * are kept for a current value, and the bytes free inside the file (deleted rows' pages,
+   * reused before the file grows again).
+   */
+  counts(): { events: number; keptForState: number; freeBytes: number } {
+    const one = (sql: string, column: string) => Number(this.db.prepare(sql).get()?.[column] ?? 0);
+    return {
+      // The stream's length less what retention deleted: a count without a scan.
+      events:
+        streamEnd(this.db, 'telemetry') -
+        one(`SELECT deleted FROM retention WHERE stream = 'telemetry'`, 'deleted'),
+      keptForState: one('SELECT COUNT(DISTINCT "offset") AS n FROM retained_readings', 'n'),
+      freeBytes:
+        one('PRAGMA freelist_count', 'freelist_count') * one('PRAGMA page_size', 'page_size'),
+    };
+  }
+
+  private countDeleted(events: number): void {
+    this.db
+      .prepare(`UPDATE retention SET deleted = deleted + ? WHERE stream = 'telemetry'`)
+      .run(events);
   }
 
   private report(
@@ -215,7 +232,9 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     for (let at = state.deletedTo; at < below; at += CHUNK) {
       const to = Math.min(at + CHUNK, below);
       inTransaction(this.db, () => {
-        deleted += Number(remove.run(PARTITION, at, to, state.cutoffMs).changes);
+        const gone = Number(remove.run(PARTITION, at, to, state.cutoffMs).changes);
+        this.countDeleted(gone);
+        deleted += gone;
         moveTo.run(to);
       });
       onProgress({ phase: 'delete', done: to - state.deletedTo, total: below - state.deletedTo });
@@ -223,6 +242,10 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     }
     return deleted;
   }
+}
+
+function ignoreProgress(): void {
+  // A run without a watcher: nobody to tell.
 }
 
 /** Later by event time wins; equal times, the later record (as `applyReadings` folds them). */

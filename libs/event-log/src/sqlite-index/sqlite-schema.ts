@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS retention (
   kept_from_ms INTEGER NOT NULL,
   below_offset INTEGER NOT NULL,
   deleted_to INTEGER NOT NULL,
-  cutoff_ms INTEGER NOT NULL
+  cutoff_ms INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS retained_readings (
   twin_id TEXT NOT NULL,

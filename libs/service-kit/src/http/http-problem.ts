@@ -70,6 +70,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   ANOMALY_NOT_FOUND: 404,
   PARTITION_MOVING: 503,
   PARENT_NOT_ATTACHED: 409,
+  HISTORY_NOT_KEPT: 410,
+  EMBEDDED_ONLY: 409,
 };
 
 /**

@@ -27,8 +27,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
       CREATE TABLE IF NOT EXISTS telemetry (
         twin_id TEXT NOT NULL, property TEXT NOT NULL, time_ms INTEGER NOT NULL,
         value REAL NOT NULL, twin_type TEXT NOT NULL, site TEXT,
-        PRIMARY KEY (twin_id, property, time_ms)) WITHOUT ROWID;`);
+        PRIMARY KEY (twin_id, property, time_ms)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS point_count (id INTEGER PRIMARY KEY CHECK (id = 0), points INTEGER NOT NULL);`);
+    // The count is kept by every write; a store written before it is counted once, here.
+    db.exec('INSERT OR IGNORE INTO point_count (id, points) SELECT 0, COUNT(*) FROM telemetry');
     return new SqliteTelemetryStore(db);
+  }
+
+  /** The points held (readings at full resolution), counted as they are written: no scan. */
+  readingsHeld(): number {
+    return Number(this.db.prepare('SELECT points FROM point_count').get()?.['points'] ?? 0);
   }
 
   /** SQLite's `synchronous` level of this connection: 1 normal, 2 full. */
@@ -37,11 +45,21 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async write(points: TelemetryPoint[]): Promise<void> {
-    const upsert = this.db.prepare('INSERT OR REPLACE INTO telemetry VALUES (?, ?, ?, ?, ?, ?)');
+    // A point written again (a redelivery, a replay) replaces the first and is not counted twice.
+    const insert = this.db.prepare('INSERT OR IGNORE INTO telemetry VALUES (?, ?, ?, ?, ?, ?)');
+    const replace = this.db.prepare(
+      'UPDATE telemetry SET value = ?, twin_type = ?, site = ? WHERE twin_id = ? AND property = ? AND time_ms = ?',
+    );
+    const count = this.db.prepare('UPDATE point_count SET points = points + ?');
     this.db.exec('BEGIN');
     try {
-      for (const p of points)
-        upsert.run(p.twinId, p.property, Date.parse(p.time), p.value, p.twinType, p.site);
+      let added = 0;
+      for (const p of points) {
+        const time = Date.parse(p.time);
+        if (insert.run(p.twinId, p.property, time, p.value, p.twinType, p.site).changes) added++;
+        else replace.run(p.value, p.twinType, p.site, p.twinId, p.property, time);
+      }
+      count.run(added);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');

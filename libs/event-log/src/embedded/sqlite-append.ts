@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { TwinlogError, type NewEvent, type StreamName } from '@twinlog/domain';
 import type { AppendOptions, AppendResult } from '../event-log.port';
-import { encodeEvent, validateNewEvent } from '../shared/event-codec';
+import { encodeEventAs, validateNewEvent } from '../shared/event-codec';
 import { inTransaction, prepareEventInsert } from '../sqlite-index/sqlite-schema';
 import { twinRevision } from '../sqlite-index/twin-revision';
 import { PARTITION, streamEnd } from './single-partition';
@@ -33,7 +33,9 @@ export function appendToLog(
       batchIds.add(event.id);
       const offset = next.get(stream) ?? streamEnd(db, stream);
       next.set(stream, offset + 1);
-      insert({ stream, partition: PARTITION, offset }, event, encodeEvent(event));
+      // Telemetry in the compact form (a BLOB): a fifth of JSON's bytes (docs/adr/0024). The file
+      // is not an integration point, and readers take both forms, so older files read as before.
+      insert({ stream, partition: PARTITION, offset }, event, encodeEventAs(event, 'compact'));
       appended.push({ id: event.id, position: { stream, partition: PARTITION, offset } });
     }
     return { appended, duplicates };

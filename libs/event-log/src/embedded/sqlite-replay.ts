@@ -7,7 +7,8 @@ import type {
   ReplayOptions,
   ReplayResult,
 } from '../event-log.port';
-import { decodeEvent } from '../shared/event-codec';
+import { decodeStoredEvent } from '../shared/event-codec';
+import type { StoredBody } from '../sqlite-index/sqlite-schema';
 import { PARTITION, streamEnd } from './single-partition';
 
 /**
@@ -57,7 +58,10 @@ export async function replayLog(
           partition: PARTITION,
           offset: Number(row['offset']),
         };
-        batch.push({ event: decodeEvent(String(row['body']), position.offset), position });
+        batch.push({
+          event: decodeStoredEvent(row['body'] as StoredBody, position.offset),
+          position,
+        });
       }
       if (batch.length > 0) await handler(batch);
       events += batch.length;

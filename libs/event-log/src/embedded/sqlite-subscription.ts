@@ -4,7 +4,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { isTwinlogError, type StreamName } from '@twinlog/domain';
 import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
-import { decodeEvent } from '../shared/event-codec';
+import { decodeStoredEvent, storedPayload } from '../shared/event-codec';
+import type { StoredBody } from '../sqlite-index/sqlite-schema';
 import { inTransaction } from '../sqlite-index/sqlite-schema';
 import { PARTITION } from './single-partition';
 
@@ -137,7 +138,10 @@ export class SqliteSubscription implements Subscription {
       for (const row of rows) {
         const position = { stream, partition: PARTITION, offset: Number(row['offset']) };
         try {
-          events.push({ event: decodeEvent(String(row['body']), position.offset), position });
+          events.push({
+            event: decodeStoredEvent(row['body'] as StoredBody, position.offset),
+            position,
+          });
         } catch (error) {
           const key = `${stream}:${position.offset}`;
           if (this.deadLettered.has(key)) continue;
@@ -148,7 +152,7 @@ export class SqliteSubscription implements Subscription {
             code: isTwinlogError(error) ? error.code : 'EVENT_INVALID',
             reason: (error as Error).message,
             source: position,
-            payload: String(row['body']),
+            ...storedPayload(row['body'] as StoredBody),
           });
         }
       }

@@ -2,6 +2,11 @@ import { parseEvent, TwinlogError, type NewEvent, type Reading } from '@twinlog/
 import { NamesCache, threadNamesCache } from './compact-names-cache';
 import { CompactTelemetryReader, type Telemetry } from './compact-telemetry-reader';
 import { CompactWriter } from './compact-writer';
+import {
+  COMPACT_TELEMETRY_V2,
+  CompactTelemetryV2Reader,
+  encodeCompactTelemetryV2,
+} from './compact-telemetry-v2';
 import { isValidTelemetryReported } from './fast-telemetry-check';
 
 /**
@@ -24,9 +29,19 @@ import { isValidTelemetryReported } from './fast-telemetry-check';
  */
 export const COMPACT_TELEMETRY_FORMAT = 0x01;
 
-/** True when stored bytes hold the compact telemetry form rather than JSON. */
+/** True when stored bytes hold a compact telemetry form (either) rather than JSON. */
 export function isCompactTelemetry(bytes: Uint8Array): boolean {
-  return bytes.length > 0 && bytes[0] === COMPACT_TELEMETRY_FORMAT;
+  return bytes.length > 0 && isCompactFormat(bytes[0]!);
+}
+
+/** The first byte of a compact form: 0x01 (still read) or 0x02 (written: compact-telemetry-v2.ts). */
+export function isCompactFormat(first: number): boolean {
+  return first === COMPACT_TELEMETRY_FORMAT || first === COMPACT_TELEMETRY_V2;
+}
+
+/** The compact form written now: the second (docs/adr/0024). */
+export function encodeCompactTelemetry(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
+  return encodeCompactTelemetryV2(event);
 }
 
 function readingsText(readings: Reading[]): number {
@@ -35,7 +50,8 @@ function readingsText(readings: Reading[]): number {
   return length;
 }
 
-export function encodeCompactTelemetry(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
+/** The first compact form, no longer written (logs written before issue 26 hold it). */
+export function encodeCompactTelemetryV1(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
   const readings = event.data.readings;
   const names: string[] = [];
   const index = new Map<string, number>();
@@ -94,7 +110,10 @@ export function decodeCompactTelemetry(
   names: NamesCache = threadNamesCache,
 ): Telemetry {
   let event: Telemetry;
-  const reader = new CompactTelemetryReader(bytes, start, end, names);
+  const reader =
+    bytes[start] === COMPACT_TELEMETRY_V2
+      ? new CompactTelemetryV2Reader(bytes, start, end, names)
+      : new CompactTelemetryReader(bytes, start, end, names);
   try {
     event = reader.telemetry(offset + 1);
   } catch (error) {

@@ -31,6 +31,11 @@ export class CompactWriter {
     this.pos += this.buf.write(value, this.pos, 'utf8');
   }
 
+  /** UTF-8 bytes without a length (the caller wrote it, folded into a tag). */
+  raw(value: string): void {
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
   ref(value: string | null): void {
     if (value === null) return this.varint(0);
     this.varint(Buffer.byteLength(value, 'utf8') + 1);

@@ -6,9 +6,9 @@ import {
   type StreamName,
 } from '@twinlog/domain';
 import {
-  COMPACT_TELEMETRY_FORMAT,
   decodeCompactTelemetry,
   encodeCompactTelemetry,
+  isCompactFormat,
 } from './compact-telemetry';
 import { fastTelemetryCheck } from './fast-telemetry-check';
 
@@ -54,7 +54,7 @@ export function decodeEventBytes(
   end: number,
   offset: number,
 ): EventEnvelope {
-  if (end > start && bytes[start] === COMPACT_TELEMETRY_FORMAT)
+  if (end > start && isCompactFormat(bytes[start]!))
     return decodeCompactTelemetry(bytes, offset, start, end);
   return decodeEvent(bytes.toString('utf8', start, end), offset);
 }
@@ -75,4 +75,13 @@ function parseLikeSchema(raw: unknown): EventEnvelope {
       ? fastTelemetryCheck(raw as Record<string, unknown>)
       : undefined;
   return fast ?? parseEvent(raw);
+}
+
+/** A stored body as a dead letter's payload: text as it is, bytes (compact telemetry) as base64. */
+export function storedPayload(body: string | Uint8Array): {
+  payload: string;
+  payloadEncoding?: 'base64';
+} {
+  if (typeof body === 'string') return { payload: body };
+  return { payload: Buffer.from(body).toString('base64'), payloadEncoding: 'base64' };
 }

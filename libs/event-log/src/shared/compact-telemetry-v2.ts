@@ -1,0 +1,310 @@
+import type { NewEvent, Reading } from '@twinlog/domain';
+import type { NamesCache } from './compact-names-cache';
+import { CompactWriter } from './compact-writer';
+import type { Telemetry } from './compact-telemetry-reader';
+
+/**
+ * The second compact form of TelemetryReported (docs/adr/0024), written since issue 26. The
+ * first (format 0x01) spelled out every reading's id and time; here what can be derived is
+ * not stored, which takes a reading from 66 bytes to about 12. Little-endian; "str" is a
+ * varint byte length and UTF-8; "zz" a zigzag varint:
+ *
+ *   u8 0x02   u8 schemaVersion   str id   str twinId
+ *   ref correlationId (0: the id)   ref causationId (0: null)
+ *   time occurredAt: varint 0 + varint ms (the canonical form, toISOString's), or 1 + str
+ *   recordedAt: varint 0 (= occurredAt), 1 + zz ms after occurredAt, or 2 + str
+ *   varint n, n x str: the names table (producer, properties, units; each once)
+ *   varint producer   varint count
+ *   count x reading:
+ *     varint property   varint unit
+ *     occurredAt: zz 2 x (ms after the event's) when canonical; else 2 x length + 1, then UTF-8
+ *     readingId: varint 0 = "twinId/property/occurredAt" (ingestion's default), 1 =
+ *       "twinId/property/<ms>" (the plant simulator's), else 2 + str
+ *     value: u8 0 + f64; or u8 1 + d, then zz m, the value being m / 10^d (d <= 15, |m| <= 2^53)
+ *
+ * m / 10^d is one correctly rounded division of two exact doubles, so it is the double nearest
+ * the decimal, which is what parsing its text gives: the value comes back bit for bit (checked
+ * at encoding; anything else is written as f64).
+ */
+export const COMPACT_TELEMETRY_V2 = 0x02;
+
+const POW10 = Array.from({ length: 16 }, (_, d) => 10 ** d);
+const DECIMAL = /^-?(\d+)(?:\.(\d+))?$/;
+
+/** ms when `text` is exactly the canonical UTC form of a time (what toISOString writes). */
+function canonicalMs(text: string): number | undefined {
+  if (text.length !== 24) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === text ? ms : undefined;
+}
+
+/** m and d with m / 10^d === value exactly, or undefined (written as f64). */
+function asDecimal(value: number): [number, number] | undefined {
+  if (Object.is(value, -0)) return undefined;
+  const match = DECIMAL.exec(String(value));
+  if (!match) return undefined;
+  const decimals = match[2]?.length ?? 0;
+  if (decimals > 15 || match[1]!.length + decimals > 16) return undefined;
+  // |m| < 2^52 keeps its zigzag (2|m| + 1 at most) a safe integer.
+  const mantissa = Number(String(value).replace('.', ''));
+  if (!(Math.abs(mantissa) < 2 ** 52) || mantissa / POW10[decimals]! !== value) return undefined;
+  return [mantissa, decimals];
+}
+
+const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
+const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+
+export function encodeCompactTelemetryV2(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
+  const readings = event.data.readings;
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const indexOf = (name: string): number => {
+    let i = index.get(name);
+    if (i === undefined) {
+      i = names.push(name) - 1;
+      index.set(name, i);
+    }
+    return i;
+  };
+  const producer = indexOf(event.producer);
+  for (const r of readings) {
+    indexOf(r.property);
+    indexOf(r.unit);
+  }
+  let textLength = event.id.length + event.twinId.length + event.correlationId.length;
+  textLength +=
+    (event.causationId ?? '').length + event.occurredAt.length + event.recordedAt.length;
+  for (const name of names) textLength += name.length;
+  for (const r of readings) textLength += r.readingId.length + r.occurredAt.length;
+  const writer = new CompactWriter(3 * textLength + 10 * (names.length + 6) + 40 * readings.length);
+  writer.byte(COMPACT_TELEMETRY_V2);
+  writer.byte(event.schemaVersion);
+  writer.text(event.id);
+  writer.text(event.twinId);
+  writer.ref(event.correlationId === event.id ? null : event.correlationId);
+  writer.ref(event.causationId);
+  const eventMs = canonicalMs(event.occurredAt);
+  if (eventMs !== undefined && eventMs >= 0) {
+    writer.varint(0);
+    writer.varint(eventMs);
+  } else {
+    writer.varint(1);
+    writer.text(event.occurredAt);
+  }
+  const recordedMs = canonicalMs(event.recordedAt);
+  if (event.recordedAt === event.occurredAt) writer.varint(0);
+  else if (recordedMs !== undefined && eventMs !== undefined && eventMs >= 0) {
+    writer.varint(1);
+    writer.varint(zigzag(recordedMs - eventMs));
+  } else {
+    writer.varint(2);
+    writer.text(event.recordedAt);
+  }
+  writer.varint(names.length);
+  for (const name of names) writer.text(name);
+  writer.varint(producer);
+  writer.varint(readings.length);
+  for (const r of readings) {
+    writer.varint(index.get(r.property)!);
+    writer.varint(index.get(r.unit)!);
+    const ms = eventMs !== undefined && eventMs >= 0 ? canonicalMs(r.occurredAt) : undefined;
+    if (ms !== undefined) writer.varint(zigzag(ms - eventMs!) * 2);
+    else {
+      writer.varint(Buffer.byteLength(r.occurredAt, 'utf8') * 2 + 1);
+      writer.raw(r.occurredAt);
+    }
+    const base = `${event.twinId}/${r.property}/`;
+    if (r.readingId === base + r.occurredAt) writer.varint(0);
+    else if (ms !== undefined && r.readingId === base + ms) writer.varint(1);
+    else {
+      writer.varint(2);
+      writer.text(r.readingId);
+    }
+    const decimal = asDecimal(r.value);
+    if (decimal) {
+      writer.byte(1 + decimal[1]);
+      writer.varint(zigzag(decimal[0]));
+    } else {
+      writer.byte(0);
+      writer.double(r.value);
+    }
+  }
+  return writer.done();
+}
+
+/**
+ * Reads the second form from [start, end). Times written as ms come back in the canonical
+ * form; `timesCanonical` tells the caller whether every time was (the others go through the
+ * schema's checks).
+ */
+export class CompactTelemetryV2Reader {
+  private pos: number;
+  timesCanonical = true;
+
+  constructor(
+    private readonly buf: Buffer,
+    start: number,
+    private readonly end: number,
+    private readonly namesCache: NamesCache,
+  ) {
+    this.pos = start + 1;
+  }
+
+  telemetry(revision: number): Telemetry {
+    if (this.pos >= this.end) throw new RangeError('message ends after its format byte');
+    const schemaVersion = this.buf[this.pos++]!;
+    const id = this.text();
+    const twinId = this.text();
+    const correlationId = this.ref() ?? id;
+    const causationId = this.ref();
+    let eventMs: number | undefined;
+    let occurredAt: string;
+    const occurredKind = this.varint();
+    if (occurredKind === 0) {
+      eventMs = this.varint();
+      occurredAt = this.iso(eventMs);
+    } else if (occurredKind === 1) occurredAt = this.time();
+    else throw new RangeError(`unknown time kind ${occurredKind}`);
+    const recordedKind = this.varint();
+    let recordedAt: string;
+    if (recordedKind === 0) recordedAt = occurredAt;
+    else if (recordedKind === 1 && eventMs !== undefined)
+      recordedAt = this.iso(eventMs + unzigzag(this.varint()));
+    else if (recordedKind === 2) recordedAt = this.time();
+    else throw new RangeError(`unknown record time kind ${recordedKind}`);
+    const names = this.names();
+    const producer = this.name(names);
+    const count = this.varint();
+    if (count > this.end - this.pos) throw new RangeError('more readings than bytes');
+    const readings = new Array<Reading>(count);
+    for (let i = 0; i < count; i++) {
+      const property = this.name(names);
+      const unit = this.name(names);
+      const timeTag = this.varint();
+      let ms: number | undefined;
+      let time: string;
+      if (timeTag % 2 === 0) {
+        if (eventMs === undefined) throw new RangeError('a reading time relative to no event time');
+        const delta = unzigzag(timeTag / 2);
+        ms = eventMs + delta;
+        time = delta === 0 ? occurredAt : this.iso(ms);
+      } else time = this.utf8((timeTag - 1) / 2, true);
+      const idKind = this.varint();
+      const readingId =
+        idKind === 0
+          ? `${twinId}/${property}/${time}`
+          : idKind === 1 && ms !== undefined
+            ? `${twinId}/${property}/${ms}`
+            : idKind === 2
+              ? this.text()
+              : this.fail(`unknown reading id kind ${idKind}`);
+      readings[i] = { readingId, property, value: this.value(), unit, occurredAt: time };
+    }
+    if (this.pos !== this.end)
+      throw new RangeError(`${this.end - this.pos} bytes left over after the readings`);
+    return {
+      id,
+      twinId,
+      type: 'TelemetryReported',
+      revision,
+      schemaVersion: schemaVersion as 2,
+      occurredAt,
+      recordedAt,
+      correlationId,
+      causationId,
+      producer,
+      data: { readings },
+    };
+  }
+
+  private fail(message: string): never {
+    throw new RangeError(message);
+  }
+
+  private value(): number {
+    if (this.pos >= this.end) throw new RangeError('message ends before a value');
+    const tag = this.buf[this.pos++]!;
+    if (tag === 0) {
+      if (this.pos + 8 > this.end) throw new RangeError('message ends inside a value');
+      const value = this.buf.readDoubleLE(this.pos);
+      this.pos += 8;
+      return value;
+    }
+    const decimals = tag - 1;
+    if (decimals > 15) throw new RangeError(`unknown value tag ${tag}`);
+    return unzigzag(this.varint()) / POW10[decimals]!;
+  }
+
+  /** A time written as ms, in the canonical form; outside years 0-9999 it is not canonical. */
+  private iso(ms: number): string {
+    const date = new Date(ms);
+    if (Number.isNaN(date.getTime())) throw new RangeError(`time ${ms} ms is out of range`);
+    const text = date.toISOString();
+    if (text.length !== 24) this.timesCanonical = false;
+    return text;
+  }
+
+  private varint(): number {
+    if (this.pos >= this.end) throw new RangeError('message ends inside a number');
+    const first = this.buf[this.pos++]!;
+    if (first < 0x80) return first;
+    let value = first & 0x7f;
+    for (let shift = 7; shift < 56; shift += 7) {
+      if (this.pos >= this.end) throw new RangeError('message ends inside a number');
+      const b = this.buf[this.pos++]!;
+      value += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) {
+        if (!Number.isSafeInteger(value)) throw new RangeError('number beyond 2^53');
+        return value;
+      }
+    }
+    throw new RangeError('number longer than 8 bytes');
+  }
+
+  private utf8(length: number, isTime = false): string {
+    const start = this.pos;
+    this.pos += length;
+    if (this.pos > this.end) throw new RangeError('message ends inside a string');
+    const text = this.buf.toString('utf8', start, this.pos);
+    // A time kept as text is one the canonical form could not hold: the schema checks it.
+    if (isTime) this.timesCanonical = false;
+    return text;
+  }
+
+  private text(): string {
+    return this.utf8(this.varint());
+  }
+
+  private time(): string {
+    return this.utf8(this.varint(), true);
+  }
+
+  private ref(): string | null {
+    const length = this.varint();
+    return length === 0 ? null : this.utf8(length - 1);
+  }
+
+  private name(names: string[]): string {
+    const name = names[this.varint()];
+    if (name === undefined) throw new RangeError('a reading names an entry the table lacks');
+    return name;
+  }
+
+  private names(): string[] {
+    const count = this.varint();
+    const start = this.pos;
+    for (let i = 0; i < count; i++) {
+      const length = this.varint();
+      this.pos += length;
+      if (this.pos > this.end) throw new RangeError('message ends inside the names table');
+    }
+    const end = this.pos;
+    const known = this.namesCache.find(this.buf, start, end);
+    if (known) return known;
+    this.pos = start;
+    const names = new Array<string>(count);
+    for (let i = 0; i < count; i++) names[i] = this.text();
+    this.namesCache.add(this.buf.subarray(start, end), names);
+    return names;
+  }
+}

@@ -39,6 +39,7 @@ export * from './simulation/asked-requests';
 export * from './telemetry/window-stats';
 export * from './telemetry/time-windows';
 export * from './telemetry/window-roll-up';
+export * from './telemetry/decimal-value';
 export * from './alerts/alert-events';
 export * from './alerts/alert-views';
 export * from './alerts/alert-event-schemas';

@@ -46,7 +46,10 @@ export async function openInfrastructure<S extends boolean>(
   if (config.mode === 'embedded') {
     mkdirSync(config.dataDir, { recursive: true });
     log = SqliteEventLog.open(join(config.dataDir, 'events.sqlite'), config.sync);
-    if (options.store) store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'));
+    if (options.store)
+      store = SqliteTelemetryStore.open(join(config.dataDir, 'telemetry.sqlite'), (line) =>
+        new Logger('TelemetryStore').log(line),
+      );
   } else {
     mkdirSync(config.dataDir, { recursive: true });
     log = await KafkaEventLog.connect({

@@ -1,4 +1,4 @@
-import type { NewEvent, Reading } from '@twinlog/domain';
+import { asDecimal, fromDecimal, type NewEvent, type Reading } from '@twinlog/domain';
 import type { NamesCache } from './compact-names-cache';
 import { CompactWriter } from './compact-writer';
 import type { Telemetry } from './compact-telemetry-reader';
@@ -22,33 +22,15 @@ import type { Telemetry } from './compact-telemetry-reader';
  *       "twinId/property/<ms>" (the plant simulator's), else 2 + str
  *     value: u8 0 + f64; or u8 1 + d, then zz m, the value being m / 10^d (d <= 15, |m| <= 2^53)
  *
- * m / 10^d is one correctly rounded division of two exact doubles, so it is the double nearest
- * the decimal, which is what parsing its text gives: the value comes back bit for bit (checked
- * at encoding; anything else is written as f64).
+ * Decimals are the domain's `asDecimal`: the value comes back bit for bit.
  */
 export const COMPACT_TELEMETRY_V2 = 0x02;
-
-const POW10 = Array.from({ length: 16 }, (_, d) => 10 ** d);
-const DECIMAL = /^-?(\d+)(?:\.(\d+))?$/;
 
 /** ms when `text` is exactly the canonical UTC form of a time (what toISOString writes). */
 function canonicalMs(text: string): number | undefined {
   if (text.length !== 24) return undefined;
   const ms = Date.parse(text);
   return Number.isFinite(ms) && new Date(ms).toISOString() === text ? ms : undefined;
-}
-
-/** m and d with m / 10^d === value exactly, or undefined (written as f64). */
-function asDecimal(value: number): [number, number] | undefined {
-  if (Object.is(value, -0)) return undefined;
-  const match = DECIMAL.exec(String(value));
-  if (!match) return undefined;
-  const decimals = match[2]?.length ?? 0;
-  if (decimals > 15 || match[1]!.length + decimals > 16) return undefined;
-  // |m| < 2^52 keeps its zigzag (2|m| + 1 at most) a safe integer.
-  const mantissa = Number(String(value).replace('.', ''));
-  if (!(Math.abs(mantissa) < 2 ** 52) || mantissa / POW10[decimals]! !== value) return undefined;
-  return [mantissa, decimals];
 }
 
 const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
@@ -232,7 +214,7 @@ export class CompactTelemetryV2Reader {
     }
     const decimals = tag - 1;
     if (decimals > 15) throw new RangeError(`unknown value tag ${tag}`);
-    return unzigzag(this.varint()) / POW10[decimals]!;
+    return fromDecimal(unzigzag(this.varint()), decimals);
   }
 
   /** A time written as ms, in the canonical form; outside years 0-9999 it is not canonical. */

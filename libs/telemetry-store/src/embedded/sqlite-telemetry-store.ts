@@ -10,33 +10,36 @@ import type {
   TelemetryStore,
   WindowStats,
 } from '../telemetry-store.port';
+import { POINTS_SCHEMA, readSeries, SEAL_AT, sealedHas, sealSeries } from './sqlite-points';
+import { migrateRowsTable } from './sqlite-store-migration';
 
-/** The embedded time-series store: one node:sqlite table keyed like an InfluxDB series point. */
+/**
+ * The embedded time-series store (node:sqlite): series named once, recent points as rows,
+ * older ones sealed into compressed blocks (sqlite-points.ts, docs/adr/0024).
+ */
 export class SqliteTelemetryStore implements TelemetryStore {
-  private constructor(private readonly db: DatabaseSync) {}
+  private readonly seriesIds = new Map<string, number>();
+  /** Recent rows per series since it was last sealed (from the table at open). */
+  private readonly recentCounts = new Map<number, number>();
+
+  private constructor(private readonly db: DatabaseSync) {
+    for (const row of db
+      .prepare('SELECT series, COUNT(*) AS n FROM recent GROUP BY series')
+      .iterate())
+      this.recentCounts.set(Number(row['series']), Number(row['n']));
+  }
 
   /**
    * Always `synchronous = FULL` (SQLite's default, said here so nobody lowers it by accident): a
    * point is synced before the writer commits its log offset, so a power cut cannot leave an
-   * offset past a point that was lost.
+   * offset past a point that was lost. `log`: where a migration of an older file reports.
    */
-  static open(path: string): SqliteTelemetryStore {
+  static open(path: string, log: (line: string) => void = () => undefined): SqliteTelemetryStore {
     const db = new DatabaseSync(path);
-    db.exec(`PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
-      CREATE TABLE IF NOT EXISTS telemetry (
-        twin_id TEXT NOT NULL, property TEXT NOT NULL, time_ms INTEGER NOT NULL,
-        value REAL NOT NULL, twin_type TEXT NOT NULL, site TEXT,
-        PRIMARY KEY (twin_id, property, time_ms)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS point_count (id INTEGER PRIMARY KEY CHECK (id = 0), points INTEGER NOT NULL);`);
-    // The count is kept by every write; a store written before it is counted once, here.
-    db.exec('INSERT OR IGNORE INTO point_count (id, points) SELECT 0, COUNT(*) FROM telemetry');
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    db.exec(POINTS_SCHEMA);
+    migrateRowsTable(db, log);
     return new SqliteTelemetryStore(db);
-  }
-
-  /** The points held (readings at full resolution), counted as they are written: no scan. */
-  readingsHeld(): number {
-    return Number(this.db.prepare('SELECT points FROM point_count').get()?.['points'] ?? 0);
   }
 
   /** SQLite's `synchronous` level of this connection: 1 normal, 2 full. */
@@ -44,55 +47,80 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return Number(this.db.prepare('PRAGMA synchronous').get()?.['synchronous']);
   }
 
+  /** The points held (readings at full resolution), counted as they are written: no scan. */
+  readingsHeld(): number {
+    return Number(this.db.prepare('SELECT points FROM point_count').get()?.['points'] ?? 0);
+  }
+
   async write(points: TelemetryPoint[]): Promise<void> {
     // A point written again (a redelivery, a replay) replaces the first and is not counted twice.
-    const insert = this.db.prepare('INSERT OR IGNORE INTO telemetry VALUES (?, ?, ?, ?, ?, ?)');
-    const replace = this.db.prepare(
-      'UPDATE telemetry SET value = ?, twin_type = ?, site = ? WHERE twin_id = ? AND property = ? AND time_ms = ?',
-    );
+    const insert = this.db.prepare('INSERT OR IGNORE INTO recent VALUES (?, ?, ?)');
+    const replace = this.db.prepare('UPDATE recent SET value = ? WHERE series = ? AND time_ms = ?');
     const count = this.db.prepare('UPDATE point_count SET points = points + ?');
     this.db.exec('BEGIN');
     try {
       let added = 0;
+      const due = new Set<number>();
       for (const p of points) {
+        const series = this.seriesOf(p);
         const time = Date.parse(p.time);
-        if (insert.run(p.twinId, p.property, time, p.value, p.twinType, p.site).changes) added++;
-        else replace.run(p.value, p.twinType, p.site, p.twinId, p.property, time);
+        if (insert.run(series, time, p.value).changes) {
+          // A new row over a sealed point replaces it: not one more reading.
+          if (!sealedHas(this.db, series, time)) added++;
+          const recent = (this.recentCounts.get(series) ?? 0) + 1;
+          this.recentCounts.set(series, recent);
+          if (recent >= SEAL_AT) due.add(series);
+        } else replace.run(p.value, series, time);
+      }
+      for (const series of due) {
+        sealSeries(this.db, series);
+        this.recentCounts.set(
+          series,
+          Number(
+            this.db.prepare('SELECT COUNT(*) AS n FROM recent WHERE series = ?').get(series)?.[
+              'n'
+            ] ?? 0,
+          ),
+        );
       }
       count.run(added);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
+      this.seriesIds.clear();
+      this.recentCounts.clear();
+      for (const row of this.db
+        .prepare('SELECT series, COUNT(*) AS n FROM recent GROUP BY series')
+        .iterate())
+        this.recentCounts.set(Number(row['series']), Number(row['n']));
       throw error;
     }
   }
 
   async query(query: SeriesQuery): Promise<SeriesPoint[]> {
-    const properties = query.properties ?? [];
-    const filter =
-      properties.length > 0 ? `AND property IN (${properties.map(() => '?').join(',')})` : '';
-    return this.db
-      .prepare(
-        `SELECT property, time_ms, value FROM telemetry WHERE twin_id = ? AND time_ms >= ? AND time_ms < ? ${filter} ORDER BY time_ms, property`,
-      )
-      .all(query.twinId, Date.parse(query.from), Date.parse(query.to), ...properties)
-      .map((row) => ({
-        property: String(row['property']),
-        time: new Date(Number(row['time_ms'])).toISOString(),
-        value: Number(row['value']),
-      }));
+    const from = Date.parse(query.from);
+    const to = Date.parse(query.to);
+    const series = this.seriesOfTwin(query.twinId, query.properties);
+    const points: Array<SeriesPoint & { ms: number }> = [];
+    for (const { id, property } of series) {
+      const run = readSeries(this.db, id, from, to);
+      for (let i = 0; i < run.times.length; i++)
+        points.push({ property, time: '', value: run.values[i]!, ms: run.times[i]! });
+    }
+    // Time order, then property (code-unit order, as SQLite's text order was).
+    points.sort(
+      (a, b) => a.ms - b.ms || (a.property < b.property ? -1 : a.property > b.property ? 1 : 0),
+    );
+    return points.map((p) => ({
+      property: p.property,
+      time: new Date(p.ms).toISOString(),
+      value: p.value,
+    }));
   }
 
   /**
-   * Per twin and property, one statement that walks the windows in time order (a recursive
-   * CTE of epoch-aligned starts) and aggregates each over its own range of the primary key
-   * (twin, property, time): the points are read once, in key order, and never sorted.
-   * - The aggregates of a window come from one correlated subquery, packed as text with
-   *   `%!.17g` (17 significant digits: every double reads back exactly, checked on 200,000
-   *   random ones): a subquery per aggregate would read the points four times.
-   * - `last` is the window's latest point, by a descending seek.
-   * - Grouping by a computed window start instead sorted every point: 2.6 times as slow on a day
-   *   of one-second points; a JOIN for `last` let SQLite scan the table in the outer loop (3.5 s).
+   * Per twin and property, the points of [from, to) read once in time order (blocks decoded,
+   * recent rows over them) and folded into epoch-aligned windows: mean, min, max, last, count.
    */
   async downsample(query: DownsampleQuery): Promise<DownsampledSeries[]> {
     const from = Date.parse(query.from);
@@ -100,41 +128,20 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const windows = windowCount(from, to, query.everyMs);
     if (windows > MAX_STORE_WINDOWS)
       throw new RangeError(`${windows} windows per series asked; at most ${MAX_STORE_WINDOWS}`);
-    const statement = this.db.prepare(
-      `WITH RECURSIVE windows(start) AS (
-         SELECT :first WHERE :first < :to
-         UNION ALL SELECT start + :every FROM windows WHERE start + :every < :to)
-       SELECT start, aggregates, last FROM (
-         SELECT start,
-           (SELECT printf('%d %!.17g %!.17g %!.17g', count(*), sum(value), min(value), max(value))
-            FROM telemetry WHERE twin_id = :twin AND property = :property
-              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)) AS aggregates,
-           (SELECT value FROM telemetry WHERE twin_id = :twin AND property = :property
-              AND time_ms >= max(start, :from) AND time_ms < min(start + :every, :to)
-            ORDER BY time_ms DESC LIMIT 1) AS last
-         FROM windows)
-       WHERE last IS NOT NULL`,
-    );
-    const first = windowStart(from, query.everyMs);
-    const read = (twin: string, property: string): WindowStats[] =>
-      statement.all({ every: query.everyMs, first, twin, property, from, to }).map((row) => {
-        const [n, total, lo, hi] = String(row['aggregates']).split(' ').map(Number);
-        return {
-          start: new Date(Number(row['start'])).toISOString(),
-          mean: roundMean(total! / n!),
-          min: lo!,
-          max: hi!,
-          last: Number(row['last']),
-          count: n!,
-        };
-      });
     const answers: DownsampledSeries[] = [];
     for (const twinId of query.twinIds)
       for (const property of query.properties) {
         // node:sqlite reads synchronously: a roll-up over many members lets other work in between.
         if (answers.length > 0) await nextTurn();
         query.signal?.throwIfAborted();
-        answers.push({ twinId, property, windows: read(twinId, property) });
+        const id = this.seriesIds.get(keyOf(twinId, property)) ?? this.lookUp(twinId, property);
+        const run =
+          id === undefined ? { times: [], values: [] } : readSeries(this.db, id, from, to);
+        answers.push({
+          twinId,
+          property,
+          windows: windowsOf(run.times, run.values, query.everyMs),
+        });
       }
     return answers;
   }
@@ -142,4 +149,76 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async close(): Promise<void> {
     this.db.close();
   }
+
+  private seriesOf(p: TelemetryPoint): number {
+    const key = keyOf(p.twinId, p.property);
+    const known = this.seriesIds.get(key);
+    if (known !== undefined) return known;
+    this.db
+      .prepare(
+        `INSERT INTO series (twin_id, property, twin_type, site) VALUES (?, ?, ?, ?)
+         ON CONFLICT (twin_id, property) DO UPDATE SET twin_type = excluded.twin_type, site = excluded.site`,
+      )
+      .run(p.twinId, p.property, p.twinType, p.site);
+    const id = this.lookUp(p.twinId, p.property)!;
+    this.seriesIds.set(key, id);
+    return id;
+  }
+
+  private lookUp(twinId: string, property: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT id FROM series WHERE twin_id = ? AND property = ?')
+      .get(twinId, property);
+    return row ? Number(row['id']) : undefined;
+  }
+
+  private seriesOfTwin(
+    twinId: string,
+    properties?: string[],
+  ): Array<{ id: number; property: string }> {
+    const rows = this.db.prepare('SELECT id, property FROM series WHERE twin_id = ?').all(twinId);
+    const wanted = properties && properties.length > 0 ? new Set(properties) : undefined;
+    return rows
+      .map((r) => ({ id: Number(r['id']), property: String(r['property']) }))
+      .filter((s) => !wanted || wanted.has(s.property));
+  }
+}
+
+// A twin id never holds a NUL (ids are checked at ingestion), so it separates the two.
+const keyOf = (twinId: string, property: string): string => `${twinId}\u0000${property}`;
+
+/** Points in time order folded into their windows; empty windows left out. */
+function windowsOf(times: number[], values: number[], everyMs: number): WindowStats[] {
+  const out: WindowStats[] = [];
+  let i = 0;
+  while (i < times.length) {
+    const start = windowStart(times[i]!, everyMs);
+    const end = start + everyMs;
+    let sum = 0;
+    let compensation = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let last = 0;
+    let count = 0;
+    for (; i < times.length && times[i]! < end; i++) {
+      const value = values[i]!;
+      // Kahan-Babuska-Neumaier, as SQLite's sum() adds: the mean of many points stays exact.
+      const t = sum + value;
+      compensation += Math.abs(sum) >= Math.abs(value) ? sum - t + value : value - t + sum;
+      sum = t;
+      if (value < min) min = value;
+      if (value > max) max = value;
+      last = value;
+      count++;
+    }
+    out.push({
+      start: new Date(start).toISOString(),
+      mean: roundMean((sum + compensation) / count),
+      min,
+      max,
+      last,
+      count,
+    });
+  }
+  return out;
 }

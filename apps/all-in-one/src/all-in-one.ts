@@ -141,6 +141,8 @@ export async function startAllInOne(
           register: true,
           ...(apiKey ? { apiKey } : {}),
           speed: config.simulator.speed,
+          // As a plant gateway does: a second's readings per request, one event per twin.
+          flushEveryMs: 1_000,
           log,
         })
       : undefined;

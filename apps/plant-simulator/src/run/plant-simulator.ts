@@ -136,8 +136,10 @@ class SimulatorRun implements RunningSimulator {
   private async pump(samples: DueSamples, delivery: ReadingDelivery): Promise<void> {
     const batchSize = this.options.batchSize ?? DEFAULTS.batchSize;
     const concurrency = this.options.concurrency ?? DEFAULTS.concurrency;
+    const flushEveryMs = this.options.flushEveryMs ?? DEFAULTS.flushEveryMs;
     const { queue } = samples;
     const inFlight = new Set<Promise<void>>();
+    let sentAt = 0;
     for (;;) {
       if (this.hardStop.signal.aborted) break;
       const now = Date.now();
@@ -147,7 +149,10 @@ class SimulatorRun implements RunningSimulator {
         samples.fill(now, batchSize * concurrency);
         this.stats.pending = queue.length + this.inFlight();
       }
-      if (queue.length > 0 && inFlight.size < concurrency) {
+      // Held for the flush interval, unless a batch is full or the run is ending.
+      const held = !this.stopping && queue.length < batchSize && now - sentAt < flushEveryMs;
+      if (queue.length > 0 && inFlight.size < concurrency && !held) {
+        sentAt = now;
         const batch = queue.splice(0, batchSize);
         const sent: Promise<void> = delivery.deliver(batch).finally(() => inFlight.delete(sent));
         inFlight.add(sent);
@@ -155,7 +160,10 @@ class SimulatorRun implements RunningSimulator {
       }
       if (queue.length === 0 && inFlight.size === 0 && this.stopping) break;
       const waits: Array<Promise<unknown>> = [...inFlight];
-      if (!this.stopping) waits.push(sleep(samples.untilNextDue(now), this.wake.signal));
+      if (!this.stopping) {
+        const flushIn = queue.length > 0 ? Math.max(1, sentAt + flushEveryMs - now) : Infinity;
+        waits.push(sleep(Math.min(samples.untilNextDue(now), flushIn), this.wake.signal));
+      }
       await Promise.race(waits.length > 0 ? waits : [sleep(50, this.hardStop.signal)]);
     }
     await Promise.allSettled(inFlight);

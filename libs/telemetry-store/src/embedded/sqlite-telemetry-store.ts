@@ -36,7 +36,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
    */
   static open(path: string, log: (line: string) => void = () => undefined): SqliteTelemetryStore {
     const db = new DatabaseSync(path);
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    // WAL checkpointed and cut back every 1 MB, as the log's (sqlite-schema.ts).
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+      PRAGMA wal_autocheckpoint = 256; PRAGMA journal_size_limit = 1048576;`);
     db.exec(POINTS_SCHEMA);
     migrateRowsTable(db, log);
     return new SqliteTelemetryStore(db);

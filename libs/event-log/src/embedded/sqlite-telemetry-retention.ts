@@ -65,7 +65,7 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     if (previous && cutoffMs <= previous.keptFromMs) return this.report(started, 0, deleted, null);
     const from = previous?.belowOffset ?? 0;
     const held = this.heldBack();
-    const below = Math.min(this.firstRecordedAtOrAfter(cutoffMs), held?.offset ?? Infinity);
+    const below = Math.min(this.firstRecordedAtOrAfter(from, cutoffMs), held?.offset ?? Infinity);
     const winners = this.winners();
     const before = new Set([...winners.values()].map((w) => w.offset));
     const { scanned, latestMs } = await this.scan(from, below, cutoffMs, winners, onProgress);
@@ -155,16 +155,26 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     };
   }
 
-  /** The first offset recorded at or after the cutoff: every event before it was recorded before. */
-  private firstRecordedAtOrAfter(cutoffMs: number): number {
-    const row = this.db
-      .prepare(
-        `SELECT MIN("offset") AS first FROM events
-         WHERE stream = 'telemetry' AND partition = ? AND recorded_at_ms >= ?`,
-      )
-      .get(PARTITION, cutoffMs);
-    const first = row?.['first'];
-    return first === null || first === undefined ? streamEnd(this.db, 'telemetry') : Number(first);
+  /**
+   * The first offset from `from` on recorded at or after the cutoff, by a binary search over
+   * offsets (a few index lookups: walking the record-time index from the cutoff read every event
+   * of the kept window). Record times follow offsets, give or take a batch; an event below the
+   * result recorded later is simply not deleted (the scan checks each event's own times).
+   */
+  private firstRecordedAtOrAfter(from: number, cutoffMs: number): number {
+    const at = this.db.prepare(
+      `SELECT recorded_at_ms FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" >= ?
+       ORDER BY "offset" LIMIT 1`,
+    );
+    let lo = from;
+    let hi = streamEnd(this.db, 'telemetry');
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = at.get(PARTITION, mid);
+      if (!row || Number(row['recorded_at_ms']) >= cutoffMs) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   private winners(): Map<string, Winner> {
@@ -187,13 +197,14 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
   ): Promise<{ scanned: number; latestMs: number }> {
     const read = this.db.prepare(
       `SELECT "offset", recorded_at_ms, occurred_at_ms, body FROM events WHERE stream = 'telemetry' AND partition = ?
-         AND "offset" >= ? AND "offset" < ? AND occurred_at_ms < ? ORDER BY "offset" LIMIT ?`,
+         AND "offset" >= ? AND "offset" < ? AND occurred_at_ms < ? AND recorded_at_ms < ?
+         ORDER BY "offset" LIMIT ?`,
     );
     let next = from;
     let scanned = 0;
     let latestMs = 0;
     for (;;) {
-      const rows = read.all(PARTITION, next, below, cutoffMs, CHUNK);
+      const rows = read.all(PARTITION, next, below, cutoffMs, cutoffMs, CHUNK);
       if (rows.length === 0) return { scanned, latestMs };
       for (const row of rows) {
         const offset = Number(row['offset']);
@@ -223,7 +234,8 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     if (!state) return 0;
     const remove = this.db.prepare(
       `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" >= ? AND "offset" < ?
-         AND occurred_at_ms < ? AND "offset" NOT IN (SELECT "offset" FROM retained_readings)`,
+         AND occurred_at_ms < ? AND recorded_at_ms < ?
+         AND "offset" NOT IN (SELECT "offset" FROM retained_readings)`,
     );
     const moveTo = this.db.prepare(
       `UPDATE retention SET deleted_to = ? WHERE stream = 'telemetry'`,
@@ -232,7 +244,7 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     for (let at = state.deletedTo; at < below; at += CHUNK) {
       const to = Math.min(at + CHUNK, below);
       inTransaction(this.db, () => {
-        const gone = Number(remove.run(PARTITION, at, to, state.cutoffMs).changes);
+        const gone = Number(remove.run(PARTITION, at, to, state.cutoffMs, state.cutoffMs).changes);
         this.countDeleted(gone);
         deleted += gone;
         moveTo.run(to);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { TwinDirectory } from '@twinlog/read-models';
 import {
   startService,
+  TELEMETRY_WRITER_GROUP,
   twinDirectoryFollow,
   type RunningService,
   type ServiceDefinition,
@@ -81,7 +82,7 @@ export function ingestionService(config: IngestionConfig): ServiceDefinition {
       ...(config.writeTelemetry
         ? [
             {
-              group: 'ingestion-telemetry-writer',
+              group: TELEMETRY_WRITER_GROUP,
               streams: ['telemetry' as const],
               feed: TELEMETRY_WRITER_FEED,
               maxBatchSize: 5_000,

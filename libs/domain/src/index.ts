@@ -40,6 +40,7 @@ export * from './telemetry/window-stats';
 export * from './telemetry/time-windows';
 export * from './telemetry/window-roll-up';
 export * from './telemetry/decimal-value';
+export { isEarlier } from './time-order';
 export * from './alerts/alert-events';
 export * from './alerts/alert-views';
 export * from './alerts/alert-event-schemas';

@@ -302,11 +302,17 @@ export interface RetentionRun {
  * older than a time, keeping those that still hold a twin's current value, so any state from
  * `keptFrom` on folds exactly as before.
  */
+export interface RetentionOptions {
+  onProgress?: (progress: RetentionProgress) => void;
+  /** Consumer groups that must have read telemetry before it goes (the store's writer). */
+  waitFor?: readonly string[];
+}
+
 export interface TelemetryRetention {
   keptFrom(): string | null;
-  /** The consumer group furthest behind on telemetry, which a cutoff never passes. */
-  heldBack(): { group: string; offset: number } | null;
-  run(olderThan: string, onProgress?: (progress: RetentionProgress) => void): Promise<RetentionRun>;
+  /** The consumer group furthest behind on telemetry (or one of `waitFor` not started), which a cutoff never passes. */
+  heldBack(waitFor?: readonly string[]): { group: string; offset: number } | null;
+  run(olderThan: string, options?: RetentionOptions): Promise<RetentionRun>;
   counts(): { events: number; keptForState: number; freeBytes: number };
 }
 

@@ -161,7 +161,11 @@ class SimulatorRun implements RunningSimulator {
       if (queue.length === 0 && inFlight.size === 0 && this.stopping) break;
       const waits: Array<Promise<unknown>> = [...inFlight];
       if (!this.stopping) {
-        const flushIn = queue.length > 0 ? Math.max(1, sentAt + flushEveryMs - now) : Infinity;
+        // Held readings wake the pump when their interval ends (a free slot would take them).
+        const flushIn =
+          held && queue.length > 0 && inFlight.size < concurrency
+            ? sentAt + flushEveryMs - now
+            : Infinity;
         waits.push(sleep(Math.min(samples.untilNextDue(now), flushIn), this.wake.signal));
       }
       await Promise.race(waits.length > 0 ? waits : [sleep(50, this.hardStop.signal)]);

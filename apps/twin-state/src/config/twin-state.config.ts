@@ -61,6 +61,13 @@ const schema = z.object({
       ctx.addIssue({ code: 'custom', message: 'a number of days from 1 to 36500, or forever' });
       return z.NEVER;
     }),
+  // The youngest cutoff a retention run may take, asked for or not: the process figures and live
+  // stream clients read this far back in the log (tests set 0).
+  TWIN_STATE_RETENTION_MIN_AGE_HOURS: z.coerce
+    .number({ error: 'a number of hours' })
+    .min(0)
+    .max(24 * 36_500)
+    .default(24),
   // The embedded data directory's size cap: a warning from 80% of it; over it, the raw telemetry
   // log is cut to its last day. 0: no cap.
   TWINLOG_STORAGE_CAP_GB: z.coerce
@@ -101,6 +108,7 @@ export function readTwinStateConfig(env: Env) {
     storage: {
       telemetryLogRetentionDays: raw.TWINLOG_TELEMETRY_LOG_RETENTION_DAYS,
       capBytes: Math.round(raw.TWINLOG_STORAGE_CAP_GB * 1e9),
+      minAgeMs: Math.round(raw.TWIN_STATE_RETENTION_MIN_AGE_HOURS * 3_600_000),
     },
     maxFutureSkewMs: raw.TWIN_STATE_MAX_FUTURE_SKEW_MS,
     maxPage: raw.TWIN_STATE_MAX_PAGE,

@@ -1,10 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SqliteEventLog } from '@twinlog/event-log';
+import { TELEMETRY_WRITER_GROUP } from '@twinlog/service-kit';
 import { startTwinStateHarness, type TwinStateHarness } from '../testing/twin-state-harness';
 
 const HOUR = 3_600_000;
 const T0 = Date.now() - 48 * HOUR;
 const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
 const TWINS = ['mill-a', 'mill-b'];
+// The test's cutoffs are milliseconds old; a service keeps at least a day by default.
+const ENV = { TWIN_STATE_RETENTION_MIN_AGE_HOURS: '0' };
 
 /** The ndjson rebuild's last line: its report. */
 async function rebuildReport(
@@ -27,7 +31,7 @@ describe('raw telemetry log retention (embedded twin-state)', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    h = await startTwinStateHarness('embedded');
+    h = await startTwinStateHarness('embedded', ENV);
     dataDir = h.config.service.dataDir;
   });
 
@@ -93,6 +97,19 @@ describe('raw telemetry log retention (embedded twin-state)', () => {
     };
     const before = await ask();
 
+    // Nothing goes before the store's writer has read it: here no writer has started yet.
+    const waiting = await h.call('POST', '/v1/admin/retention', { olderThan: cutoff });
+    expect(waiting.json).toMatchObject({
+      deleted: 0,
+      heldBackBy: { group: TELEMETRY_WRITER_GROUP, offset: 0 },
+    });
+    // Then it has read everything (the row ingestion's writer keeps).
+    const log = h.infra.log as SqliteEventLog;
+    log.db
+      .prepare(
+        'INSERT INTO consumer_offsets (group_id, stream, partition, next_offset) VALUES (?, ?, 0, ?)',
+      )
+      .run(TELEMETRY_WRITER_GROUP, 'telemetry', log.endOffset('telemetry'));
     const run = await h.call('POST', '/v1/admin/retention', { olderThan: cutoff });
     expect(run.status).toBe(200);
     // 32 events before the cutoff. Three stay: mill-a's one (its current values), mill-b's newest
@@ -103,7 +120,7 @@ describe('raw telemetry log retention (embedded twin-state)', () => {
 
     // A restart restores from the snapshots taken before the run and the log after them.
     await h.close();
-    h = await startTwinStateHarness('embedded', { TWINLOG_DATA_DIR: dataDir });
+    h = await startTwinStateHarness('embedded', { ...ENV, TWINLOG_DATA_DIR: dataDir });
     expect(await ask()).toEqual(before);
     const millA = (await h.call('GET', '/v1/twins/mill-a')).json;
     expect(millA.reported.power_consumption.value).toBe(6);
@@ -136,8 +153,12 @@ describe('raw telemetry log retention (embedded twin-state)', () => {
     expect(storage.json.bytesOnDisk).toBeGreaterThan(0);
     expect(storage.json.files.map((f: { file: string }) => f.file)).toContain('events.sqlite');
 
-    // A cutoff that is not a time is a clear 400.
+    // A cutoff that is not a time, or one in the future, is a clear 400.
     const bad = await h.call('POST', '/v1/admin/retention', { olderThan: 'yesterday' });
     expect(bad.status).toBe(400);
+    const future = new Date(Date.now() + HOUR).toISOString();
+    const ahead = await h.call('POST', '/v1/admin/retention', { olderThan: future });
+    expect(ahead.status).toBe(400);
+    expect(ahead.json.error.message).toMatch(/too recent/);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { EventLog, RetentionRun } from '@twinlog/event-log';
 import { TwinlogError } from '@twinlog/domain';
 import type { TelemetryStore } from '@twinlog/telemetry-store';
-import { EVENT_LOG, TELEMETRY_STORE } from '@twinlog/service-kit';
+import { EVENT_LOG, TELEMETRY_STORE, TELEMETRY_WRITER_GROUP } from '@twinlog/service-kit';
 import type { TwinStateConfig } from '../config/twin-state.config';
 import { SnapshotWriter } from '../state/snapshot-writer';
 import { TWIN_STATE_CONFIG } from '../tokens';
@@ -27,7 +27,8 @@ const PROGRESS_EVERY_MS = 5_000;
 export class StorageService implements OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
   private timers: NodeJS.Timeout[] = [];
-  private running: Promise<RetentionRun> | undefined;
+  /** Runs one after another, each with the cutoff it was asked for. */
+  private queue: Promise<unknown> = Promise.resolve();
   private capWarned: 'ok' | 'warning' | 'over' = 'ok';
 
   constructor(
@@ -80,7 +81,7 @@ export class StorageService implements OnApplicationShutdown {
         events: counts.events,
         keptForCurrentValues: counts.keptForState,
         freeBytesInFile: counts.freeBytes,
-        furthestBehind: retention.heldBack(),
+        furthestBehind: retention.heldBack([TELEMETRY_WRITER_GROUP]),
       },
       cap: {
         bytes: capBytes > 0 ? capBytes : null,
@@ -98,9 +99,16 @@ export class StorageService implements OnApplicationShutdown {
     if (!retention)
       throw new TwinlogError(
         'EMBEDDED_ONLY',
-        "Retention of the raw telemetry log is the embedded mode's: in the distributed mode it is the telemetry topic's retention.ms (docs/sizing.md)",
+        "Retention of the raw telemetry log is the embedded mode's: in the distributed mode it is the telemetry topic's (docs/sizing.md)",
       );
-    const days = this.config.storage.telemetryLogRetentionDays;
+    const { minAgeMs, telemetryLogRetentionDays: days } = this.config.storage;
+    const youngest = Date.now() - minAgeMs;
+    if (olderThan !== undefined && Date.parse(olderThan) > youngest)
+      throw new TwinlogError(
+        'COMMAND_INVALID',
+        `olderThan ${olderThan} is too recent: the log keeps at least ${minAgeMs / 3_600_000} hours (before ${new Date(youngest).toISOString()}), which the process figures and live stream clients read`,
+        { problems: ['olderThan: at least TWIN_STATE_RETENTION_MIN_AGE_HOURS ago'] },
+      );
     const cutoff =
       olderThan ?? (days === null ? undefined : new Date(Date.now() - days * DAY_MS).toISOString());
     if (!cutoff)
@@ -111,25 +119,30 @@ export class StorageService implements OnApplicationShutdown {
         heldBackBy: null,
         ms: 0,
       });
-    this.running ??= this.retain(cutoff).finally(() => (this.running = undefined));
-    return this.running;
+    const run = this.queue.then(() => this.retain(cutoff));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.timers.forEach((t) => clearInterval(t));
-    await this.running?.catch(() => undefined);
+    await this.queue;
   }
 
   private async retain(cutoff: string): Promise<RetentionRun> {
     const retention = this.log.telemetryRetention!;
     await this.snapshots.snapshot();
     let last = Date.now();
-    const run = await retention.run(cutoff, (p) => {
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      this.logger.log(
-        `telemetry log retention: ${p.phase === 'scan' ? 'reading' : 'deleting'} ${p.done} of ${p.total} events`,
-      );
+    const run = await retention.run(cutoff, {
+      // A reading leaves the log only once the store has it.
+      waitFor: [TELEMETRY_WRITER_GROUP],
+      onProgress: (p) => {
+        if (Date.now() - last < PROGRESS_EVERY_MS) return;
+        last = Date.now();
+        this.logger.log(
+          `telemetry log retention: ${p.phase === 'scan' ? 'reading' : 'deleting'} ${p.done} of ${p.total} events`,
+        );
+      },
     });
     if (run.deleted > 0 || run.heldBackBy)
       this.logger.log(
@@ -164,7 +177,19 @@ export class StorageService implements OnApplicationShutdown {
       this.logger.warn(
         `data directory ${report.dataDir} is over its cap: ${size}; cutting the raw telemetry log to its last day (the readings stay in the time-series store)`,
       );
-      await this.runRetention(new Date(Date.now() - DAY_MS).toISOString());
+      await this.runRetention(
+        new Date(Date.now() - Math.max(DAY_MS, this.config.storage.minAgeMs)).toISOString(),
+      );
+      const after = await this.report();
+      if (after.mode === 'embedded' && after.cap.status === 'over')
+        this.logger.warn(
+          `the data directory is still over its cap after the cut: ${after.files
+            .slice(0, 3)
+            .map((f) => `${f.file} ${gigabytes(f.bytes)}`)
+            .join(
+              ', ',
+            )}. The time-series store keeps every reading and twin events are never dropped: raise TWINLOG_STORAGE_CAP_GB, free disk, or run the distributed mode (docs/sizing.md)`,
+        );
     }
     this.capWarned = status;
   }

@@ -35,7 +35,7 @@ export function appendToLog(
       next.set(stream, offset + 1);
       // Telemetry in the compact form (a BLOB): a fifth of JSON's bytes (docs/adr/0024). The file
       // is not an integration point, and readers take both forms, so older files read as before.
-      insert({ stream, partition: PARTITION, offset }, event, encodeEventAs(event, 'compact'));
+      insert({ stream, partition: PARTITION, offset }, event, encodeEventAs(event, 'compact-v2'));
       appended.push({ id: event.id, position: { stream, partition: PARTITION, offset } });
     }
     return { appended, duplicates };

@@ -1,6 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { RetentionProgress, RetentionRun, TelemetryRetention } from '../event-log.port';
+import { isEarlier, type EventEnvelope } from '@twinlog/domain';
+import type {
+  RetentionOptions,
+  RetentionProgress,
+  RetentionRun,
+  TelemetryRetention,
+} from '../event-log.port';
 import { decodeStoredEvent } from '../shared/event-codec';
 import { inTransaction, type StoredBody } from '../sqlite-index/sqlite-schema';
 import { PARTITION, streamEnd } from './single-partition';
@@ -11,10 +17,16 @@ const CHUNK = 2_000;
 /** `retained_readings` row that keeps a twin's last telemetry event (its telemetry revision). */
 const LAST_EVENT = '';
 
+/** Per twin and property, the reading that stays current: its event time (as text) and event. */
 interface Winner {
-  occurredMs: number;
+  occurredAt: string;
   offset: number;
 }
+
+type Winners = Map<string, Map<string, Winner>>;
+
+/** Kept rows of telemetry no reader can decode, under a twin id no twin has. */
+const UNREADABLE = '';
 
 /**
  * Retention of the embedded log's raw telemetry (docs/adr/0024). Telemetry events recorded and
@@ -39,23 +51,26 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     return ms === undefined ? null : new Date(ms).toISOString();
   }
 
-  heldBack(): { group: string; offset: number } | null {
-    // A broadcast member (a process's own fold) is left out: it restores from snapshots, and a
-    // dropped event is one that changes no state it folds.
+  heldBack(waitFor: readonly string[] = []): { group: string; offset: number } | null {
     const rows = this.db
       .prepare(
         `SELECT group_id, next_offset FROM consumer_offsets WHERE stream = 'telemetry' AND partition = ?
          ORDER BY next_offset`,
       )
       .all(PARTITION);
+    // A group that must have read telemetry first (the store's writer) and has not started yet
+    // holds everything back.
+    const groups = new Set(rows.map((r) => String(r['group_id'])));
+    const missing = waitFor.find((group) => !groups.has(group));
+    if (missing) return { group: missing, offset: 0 };
+    // A broadcast member (a process's own fold) is left out: it restores from snapshots, and a
+    // dropped event is one that changes no state it folds.
     const row = rows.find((r) => !isBroadcastGroup(String(r['group_id'])));
     return row ? { group: String(row['group_id']), offset: Number(row['next_offset']) } : null;
   }
 
-  async run(
-    olderThan: string,
-    onProgress: (progress: RetentionProgress) => void = ignoreProgress,
-  ): Promise<RetentionRun> {
+  async run(olderThan: string, options: RetentionOptions = {}): Promise<RetentionRun> {
+    const onProgress = options.onProgress ?? ignoreProgress;
     const started = Date.now();
     const cutoffMs = Date.parse(olderThan);
     const previous = this.state();
@@ -64,25 +79,30 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     // A cutoff earlier than the last one would claim a window the log no longer holds whole.
     if (previous && cutoffMs <= previous.keptFromMs) return this.report(started, 0, deleted, null);
     const from = previous?.belowOffset ?? 0;
-    const held = this.heldBack();
+    const held = this.heldBack(options.waitFor);
     const below = Math.min(this.firstRecordedAtOrAfter(from, cutoffMs), held?.offset ?? Infinity);
     const winners = this.winners();
-    const before = new Set([...winners.values()].map((w) => w.offset));
-    const { scanned, latestMs } = await this.scan(from, below, cutoffMs, winners, onProgress);
+    const before = offsetsOf(winners);
+    const changed: Array<[string, string, Winner]> = [];
+    const { scanned, latestMs } = await this.scan(
+      from,
+      below,
+      cutoffMs,
+      winners,
+      changed,
+      onProgress,
+    );
     if (scanned === 0) return this.report(started, 0, deleted, held);
     // Every dropped event is folded by a question about any moment from here on, on either axis.
     const keptFromMs = Math.max(previous?.keptFromMs ?? 0, latestMs);
-    const after = new Set([...winners.values()].map((w) => w.offset));
+    const after = offsetsOf(winners);
     const superseded = [...before].filter((offset) => !after.has(offset));
     inTransaction(this.db, () => {
-      this.db.exec('DELETE FROM retained_readings');
-      const insert = this.db.prepare(
-        'INSERT INTO retained_readings (twin_id, property, occurred_ms, "offset") VALUES (?, ?, ?, ?)',
+      const upsert = this.db.prepare(
+        `INSERT OR REPLACE INTO retained_readings (twin_id, property, occurred_at, "offset") VALUES (?, ?, ?, ?)`,
       );
-      for (const [key, w] of winners) {
-        const [twinId, property] = splitKey(key);
-        insert.run(twinId, property, w.occurredMs, w.offset);
-      }
+      for (const [twinId, property, w] of changed)
+        upsert.run(twinId, property, w.occurredAt, w.offset);
       const deleteOne = this.db.prepare(
         `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" = ?`,
       );
@@ -99,8 +119,10 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
         )
         .run(keptFromMs, below, from, cutoffMs);
       this.countDeleted(gone);
+      deleted += gone;
     });
-    deleted += superseded.length + (await this.finishDeletes(below, onProgress));
+    deleted += await this.finishDeletes(below, onProgress);
+    await this.giveBackFreePages();
     return this.report(started, scanned, deleted, held && held.offset <= below ? held : null);
   }
 
@@ -120,6 +142,19 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
       freeBytes:
         one('PRAGMA freelist_count', 'freelist_count') * one('PRAGMA page_size', 'page_size'),
     };
+  }
+
+  /** A file made with incremental auto-vacuum gives its free pages back, a chunk per turn. */
+  private async giveBackFreePages(): Promise<void> {
+    const mode = Number(this.db.prepare('PRAGMA auto_vacuum').get()?.['auto_vacuum'] ?? 0);
+    if (mode !== 2) return;
+    const free = () =>
+      Number(this.db.prepare('PRAGMA freelist_count').get()?.['freelist_count'] ?? 0);
+    for (let left = free(); left > 0; left = free()) {
+      this.db.exec('PRAGMA incremental_vacuum(2000)');
+      await nextTurn();
+      if (free() >= left) return;
+    }
   }
 
   private countDeleted(events: number): void {
@@ -177,11 +212,11 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     return lo;
   }
 
-  private winners(): Map<string, Winner> {
-    const winners = new Map<string, Winner>();
+  private winners(): Winners {
+    const winners: Winners = new Map();
     for (const row of this.db.prepare('SELECT * FROM retained_readings').iterate())
-      winners.set(keyOf(String(row['twin_id']), String(row['property'])), {
-        occurredMs: Number(row['occurred_ms']),
+      perTwin(winners, String(row['twin_id'])).set(String(row['property']), {
+        occurredAt: String(row['occurred_at']),
         offset: Number(row['offset']),
       });
     return winners;
@@ -192,7 +227,8 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     from: number,
     below: number,
     cutoffMs: number,
-    winners: Map<string, Winner>,
+    winners: Winners,
+    changed: Array<[string, string, Winner]>,
     onProgress: (progress: RetentionProgress) => void,
   ): Promise<{ scanned: number; latestMs: number }> {
     const read = this.db.prepare(
@@ -209,13 +245,20 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
       for (const row of rows) {
         const offset = Number(row['offset']);
         latestMs = Math.max(latestMs, Number(row['recorded_at_ms']), Number(row['occurred_at_ms']));
-        const event = decodeStoredEvent(row['body'] as StoredBody, offset);
         next = offset + 1;
+        let event: EventEnvelope;
+        try {
+          event = decodeStoredEvent(row['body'] as StoredBody, offset);
+        } catch {
+          // Nobody can say what it holds (its consumers dead-lettered it): it is kept.
+          offer(winners, changed, UNREADABLE, `offset ${offset}`, { occurredAt: '', offset });
+          continue;
+        }
         if (event.type !== 'TelemetryReported') continue;
-        offer(winners, keyOf(event.twinId, LAST_EVENT), { occurredMs: 0, offset });
+        offer(winners, changed, event.twinId, LAST_EVENT, { occurredAt: '', offset });
         for (const reading of event.data.readings)
-          offer(winners, keyOf(event.twinId, reading.property), {
-            occurredMs: Date.parse(reading.occurredAt),
+          offer(winners, changed, event.twinId, reading.property, {
+            occurredAt: reading.occurredAt,
             offset,
           });
       }
@@ -235,7 +278,7 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
     const remove = this.db.prepare(
       `DELETE FROM events WHERE stream = 'telemetry' AND partition = ? AND "offset" >= ? AND "offset" < ?
          AND occurred_at_ms < ? AND recorded_at_ms < ?
-         AND "offset" NOT IN (SELECT "offset" FROM retained_readings)`,
+         AND NOT EXISTS (SELECT 1 FROM retained_readings r WHERE r."offset" = events."offset")`,
     );
     const moveTo = this.db.prepare(
       `UPDATE retention SET deleted_to = ? WHERE stream = 'telemetry'`,
@@ -260,20 +303,37 @@ function ignoreProgress(): void {
   // A run without a watcher: nobody to tell.
 }
 
-/** Later by event time wins; equal times, the later record (as `applyReadings` folds them). */
-function offer(winners: Map<string, Winner>, key: string, candidate: Winner): void {
-  const current = winners.get(key);
+/**
+ * Later by event time wins, compared as the fold compares them (`isEarlier`); equal times, the
+ * later record. The twin's last event (no time) wins by offset alone.
+ */
+function offer(
+  winners: Winners,
+  changed: Array<[string, string, Winner]>,
+  twinId: string,
+  property: string,
+  candidate: Winner,
+): void {
+  const twin = perTwin(winners, twinId);
+  const current = twin.get(property);
   if (
-    !current ||
-    candidate.occurredMs > current.occurredMs ||
-    (candidate.occurredMs === current.occurredMs && candidate.offset > current.offset)
+    current &&
+    (isEarlier(candidate.occurredAt, current.occurredAt) ||
+      (!isEarlier(current.occurredAt, candidate.occurredAt) && candidate.offset < current.offset))
   )
-    winners.set(key, candidate);
+    return;
+  twin.set(property, candidate);
+  changed.push([twinId, property, candidate]);
 }
 
-// A twin id never holds a NUL (ids are checked at ingestion), so it separates the two.
-const keyOf = (twinId: string, property: string): string => `${twinId}\u0000${property}`;
-const splitKey = (key: string): [string, string] => {
-  const at = key.indexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1)];
-};
+function perTwin(winners: Winners, twinId: string): Map<string, Winner> {
+  let twin = winners.get(twinId);
+  if (!twin) winners.set(twinId, (twin = new Map()));
+  return twin;
+}
+
+function offsetsOf(winners: Winners): Set<number> {
+  const offsets = new Set<number>();
+  for (const twin of winners.values()) for (const w of twin.values()) offsets.add(w.offset);
+  return offsets;
+}

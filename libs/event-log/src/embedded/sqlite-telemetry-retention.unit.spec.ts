@@ -180,6 +180,9 @@ describe('retention of the embedded raw telemetry log', () => {
           { recordedAt: iso(n), occurredAt: iso(n) },
         );
       for (let n = 1; n <= 100; n++) await log.append([readings(n)]);
+      // A group that must read telemetry first and has not started holds everything.
+      const waiting = await log.telemetryRetention.run(iso(90), { waitFor: ['writer'] });
+      expect(waiting).toMatchObject({ deleted: 0, heldBackBy: { group: 'writer', offset: 0 } });
       // A consumer that has read 40 telemetry events holds the cutoff there.
       log.db
         .prepare(
@@ -193,7 +196,9 @@ describe('retention of the embedded raw telemetry log', () => {
       expect(log.telemetryRetention.counts().events).toBe(61);
       log.db.prepare(`UPDATE consumer_offsets SET next_offset = 100 WHERE group_id = 'slow'`).run();
       const progress: string[] = [];
-      const run = await log.telemetryRetention.run(iso(90), (p) => progress.push(p.phase));
+      const run = await log.telemetryRetention.run(iso(90), {
+        onProgress: (p) => progress.push(p.phase),
+      });
       expect(run.heldBackBy).toBeNull();
       expect(run.keptFrom).toBe(iso(89));
       // 1..89 were recorded before the cutoff; only 89, the current value, stays of them.

@@ -47,9 +47,9 @@ export interface KafkaLogConfig {
    */
   indexCheckIntervalMs: number;
   /**
-   * How TelemetryReported is written: 'json' (the default), which any consumer can read, or
-   * 'compact' bytes: less than half the size, faster to write and to replay (ADR 0009).
-   * Readers take both, so the setting can change at any time.
+   * How TelemetryReported is written: 'json' (the default), which any consumer can read,
+   * 'compact' bytes: less than half the size, faster to write and to replay (ADR 0009), or
+   * 'compact-v2', a sixth of 'compact' (ADR 0024; older readers refuse it). Readers take all.
    */
   telemetryEncoding: TelemetryEncoding;
   /**

@@ -39,7 +39,7 @@ export function isCompactFormat(first: number): boolean {
   return first === COMPACT_TELEMETRY_FORMAT || first === COMPACT_TELEMETRY_V2;
 }
 
-/** The compact form written now: the second (docs/adr/0024). */
+/** The second compact form (docs/adr/0024): the embedded log's, and Kafka's with `compact-v2`. */
 export function encodeCompactTelemetry(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
   return encodeCompactTelemetryV2(event);
 }

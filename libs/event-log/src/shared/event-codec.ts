@@ -8,16 +8,19 @@ import {
 import {
   decodeCompactTelemetry,
   encodeCompactTelemetry,
+  encodeCompactTelemetryV1,
   isCompactFormat,
 } from './compact-telemetry';
 import { fastTelemetryCheck } from './fast-telemetry-check';
 
 /**
- * How TelemetryReported is stored on Kafka: JSON (the default), which any consumer can read, or
- * compact bytes, less than half the size and faster to write and replay (ADR 0009). Readers
- * take either, so the setting can change at any time.
+ * How TelemetryReported is stored on Kafka: JSON (the default), which any consumer can read;
+ * compact bytes, less than half the size and faster to write and replay (ADR 0009); or the
+ * second compact form, a sixth of the first (ADR 0024), once every reader runs a version that
+ * reads it (readers of the first form dead-letter the second). Readers of this version take all
+ * three, so the setting can change at any time.
  */
-export type TelemetryEncoding = 'compact' | 'json';
+export type TelemetryEncoding = 'compact' | 'compact-v2' | 'json';
 
 /** Producers append only valid, current-schema events: a bad one fails here, not in every reader. */
 export function validateNewEvent(event: NewEvent): { event: NewEvent; stream: StreamName } {
@@ -31,11 +34,31 @@ export function encodeEvent(event: NewEvent): string {
   return JSON.stringify(rest);
 }
 
-/** The message value of an event: compact bytes for telemetry when asked, JSON otherwise. */
+/**
+ * The message value of an event: compact bytes for telemetry when asked, JSON otherwise. A
+ * string that is not well-formed UTF-16 (a lone surrogate) has no UTF-8 form: such an event
+ * stays JSON, which escapes it, so it reads back exactly.
+ */
 export function encodeEventAs(event: NewEvent, telemetry: TelemetryEncoding): string | Buffer {
-  if (telemetry === 'compact' && event.type === 'TelemetryReported')
-    return encodeCompactTelemetry(event);
+  if (telemetry !== 'json' && event.type === 'TelemetryReported' && wellFormed(event))
+    return telemetry === 'compact'
+      ? encodeCompactTelemetryV1(event)
+      : encodeCompactTelemetry(event);
   return encodeEvent(event);
+}
+
+function wellFormed(event: NewEvent & { type: 'TelemetryReported' }): boolean {
+  const texts = [
+    event.id,
+    event.twinId,
+    event.correlationId,
+    event.causationId ?? '',
+    event.producer,
+  ];
+  texts.push(event.occurredAt, event.recordedAt);
+  for (const r of event.data.readings) texts.push(r.readingId, r.property, r.unit, r.occurredAt);
+  // String#isWellFormed (Node 20+), which the compiler's ES library target does not declare yet.
+  return texts.every((text) => (text as string & { isWellFormed(): boolean }).isWellFormed());
 }
 
 /** Decodes a stored body of either encoding; throws SyntaxError for text that is not JSON. */

@@ -8,6 +8,9 @@ import type { NewEvent } from '@twinlog/domain';
  * modes; the id is unique, which makes append idempotent.
  */
 const SCHEMA = `
+-- Set before the first table (a file made earlier keeps its own): pages freed by retention can
+-- be given back to the file system (PRAGMA incremental_vacuum), not only reused.
+PRAGMA auto_vacuum = INCREMENTAL;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 -- A checkpoint every 1 MB of WAL, which is then cut back to 1 MB: the WAL's 4 MB default stayed on
@@ -79,10 +82,11 @@ CREATE TABLE IF NOT EXISTS retention (
 CREATE TABLE IF NOT EXISTS retained_readings (
   twin_id TEXT NOT NULL,
   property TEXT NOT NULL,
-  occurred_ms INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL,
   "offset" INTEGER NOT NULL,
   PRIMARY KEY (twin_id, property)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS retained_by_offset ON retained_readings ("offset");
 -- Documents any instance reads (issue 25: simulation jobs), the latest per key, as JSON.
 CREATE TABLE IF NOT EXISTS documents (
   store TEXT NOT NULL,

@@ -30,3 +30,9 @@ export const CLOCK = Symbol('Clock');
 export type Clock = () => string;
 
 export const systemClock: Clock = () => new Date().toISOString();
+
+/**
+ * The consumer group that copies telemetry from the log into the store (ingestion's writer).
+ * The embedded log's retention waits for it: a reading leaves the log only once it is stored.
+ */
+export const TELEMETRY_WRITER_GROUP = 'ingestion-telemetry-writer';

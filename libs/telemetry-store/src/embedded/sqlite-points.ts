@@ -53,9 +53,10 @@ export function mergeRuns(earlier: PointRun, later: PointRun): { run: PointRun }
 }
 
 /**
- * Seals a series' recent points but its newest KEEP_RECENT into blocks, in the caller's
- * transaction: the blocks they overlap are read, merged (the recent value wins a shared time)
- * and written again.
+ * Seals a series' oldest recent points (all but its newest KEEP_RECENT, at most SEAL_MOST) in
+ * the caller's transaction. Points after the series' last block become new blocks; a late one
+ * merges into the block that covers it (the first ending at or after it; the recent value wins
+ * a shared time), so a late point rewrites one block, never the series' history.
  */
 export function sealSeries(db: DatabaseSync, series: number): void {
   const rows = db
@@ -65,28 +66,45 @@ export function sealSeries(db: DatabaseSync, series: number): void {
     )
     .all(series, SEAL_MOST, series, KEEP_RECENT);
   if (rows.length === 0) return;
-  const sealing: PointRun = {
-    times: rows.map((r) => Number(r['time_ms'])),
-    values: rows.map((r) => Number(r['value'])),
-  };
-  const first = sealing.times[0]!;
-  const last = sealing.times.at(-1)!;
-  const overlapped = db
-    .prepare(
-      `SELECT rowid, data FROM blocks WHERE series = ? AND last_ms >= ? AND first_ms <= ? ORDER BY first_ms`,
-    )
-    .all(series, first, last);
-  const held: PointRun = { times: [], values: [] };
-  for (const block of overlapped) {
-    const run = decodeBlock(block['data'] as Uint8Array);
-    for (let i = 0; i < run.times.length; i++) {
-      held.times.push(run.times[i]!);
-      held.values.push(run.values[i]!);
+  const newest = db
+    .prepare('SELECT last_ms FROM blocks WHERE series = ? ORDER BY last_ms DESC LIMIT 1')
+    .get(series);
+  const tailAfter = newest ? Number(newest['last_ms']) : -Infinity;
+  const cover = db.prepare(
+    'SELECT rowid, data FROM blocks WHERE series = ? AND last_ms >= ? ORDER BY last_ms LIMIT 1',
+  );
+  const late = new Map<number, { data: Uint8Array; run: PointRun }>();
+  const tail: PointRun = { times: [], values: [] };
+  for (const row of rows) {
+    const time = Number(row['time_ms']);
+    const value = Number(row['value']);
+    if (time > tailAfter) {
+      tail.times.push(time);
+      tail.values.push(value);
+      continue;
     }
+    const block = cover.get(series, time)!;
+    const rowid = Number(block['rowid']);
+    const group = late.get(rowid) ?? {
+      data: block['data'] as Uint8Array,
+      run: { times: [], values: [] },
+    };
+    group.run.times.push(time);
+    group.run.values.push(value);
+    late.set(rowid, group);
   }
-  const { run } = mergeRuns(held, sealing);
   const remove = db.prepare('DELETE FROM blocks WHERE rowid = ?');
-  for (const block of overlapped) remove.run(block['rowid'] as number);
+  for (const [rowid, group] of late) {
+    remove.run(rowid);
+    writeBlocks(db, series, mergeRuns(decodeBlock(group.data), group.run).run);
+  }
+  writeBlocks(db, series, tail);
+  const last = Number(rows.at(-1)!['time_ms']);
+  db.prepare('DELETE FROM recent WHERE series = ? AND time_ms <= ?').run(series, last);
+}
+
+/** A run in time order as blocks of up to BLOCK_POINTS. */
+function writeBlocks(db: DatabaseSync, series: number, run: PointRun): void {
   const insert = db.prepare(
     'INSERT INTO blocks (series, first_ms, last_ms, points, data) VALUES (?, ?, ?, ?, ?)',
   );
@@ -95,7 +113,6 @@ export function sealSeries(db: DatabaseSync, series: number): void {
     const values = run.values.slice(at, at + BLOCK_POINTS);
     insert.run(series, times[0]!, times.at(-1)!, times.length, encodeBlock({ times, values }));
   }
-  db.prepare('DELETE FROM recent WHERE series = ? AND time_ms <= ?').run(series, last);
 }
 
 /** Whether a sealed block of the series holds a point at `time` (a write again of an old point). */
@@ -109,32 +126,48 @@ export function sealedHas(db: DatabaseSync, series: number, time: number): boole
   return decodeBlock(block['data'] as Uint8Array).times.includes(time);
 }
 
-/** A series' points in [from, to), in time order: sealed blocks, then recent rows over them. */
-export function readSeries(db: DatabaseSync, series: number, from: number, to: number): PointRun {
+/**
+ * Visits a series' points in [from, to) in time order, a block at a time (a year of a series is
+ * never held at once): sealed points, with the recent rows merged in (a recent row wins a time).
+ */
+export function eachPoint(
+  db: DatabaseSync,
+  series: number,
+  from: number,
+  to: number,
+  visit: (time: number, value: number) => void,
+): void {
+  const recent = db
+    .prepare(
+      'SELECT time_ms, value FROM recent WHERE series = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms',
+    )
+    .all(series, from, to)
+    .map((r) => [Number(r['time_ms']), Number(r['value'])] as const);
+  let r = 0;
   const blocks = db
     .prepare(
       `SELECT data FROM blocks WHERE series = ? AND last_ms >= ? AND first_ms < ? ORDER BY first_ms`,
     )
-    .all(series, from, to);
-  const sealed: PointRun = { times: [], values: [] };
+    .iterate(series, from, to);
   for (const block of blocks) {
     const run = decodeBlock(block['data'] as Uint8Array);
     for (let i = 0; i < run.times.length; i++) {
       const time = run.times[i]!;
       if (time < from || time >= to) continue;
-      sealed.times.push(time);
-      sealed.values.push(run.values[i]!);
+      while (r < recent.length && recent[r]![0] < time) visit(...recent[r++]!);
+      if (r < recent.length && recent[r]![0] === time) visit(...recent[r++]!);
+      else visit(time, run.values[i]!);
     }
   }
-  const rows = db
-    .prepare(
-      'SELECT time_ms, value FROM recent WHERE series = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms',
-    )
-    .all(series, from, to);
-  const recent: PointRun = {
-    times: rows.map((r) => Number(r['time_ms'])),
-    values: rows.map((r) => Number(r['value'])),
-  };
-  if (sealed.times.length === 0) return recent;
-  return mergeRuns(sealed, recent).run;
+  while (r < recent.length) visit(...recent[r++]!);
+}
+
+/** A series' points in [from, to), in time order, as a run. */
+export function readSeries(db: DatabaseSync, series: number, from: number, to: number): PointRun {
+  const run: PointRun = { times: [], values: [] };
+  eachPoint(db, series, from, to, (time, value) => {
+    run.times.push(time);
+    run.values.push(value);
+  });
+  return run;
 }

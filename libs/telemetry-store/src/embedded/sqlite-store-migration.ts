@@ -11,6 +11,7 @@ export function migrateRowsTable(db: DatabaseSync, log: (line: string) => void):
     .get();
   if (!old) return;
   const started = Date.now();
+  log('telemetry store: moving its points to the compact layout, once (the service starts after)');
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(`INSERT OR IGNORE INTO series (twin_id, property, twin_type, site)

@@ -10,8 +10,18 @@ import type {
   TelemetryStore,
   WindowStats,
 } from '../telemetry-store.port';
-import { POINTS_SCHEMA, readSeries, SEAL_AT, sealedHas, sealSeries } from './sqlite-points';
+import {
+  eachPoint,
+  POINTS_SCHEMA,
+  readSeries,
+  SEAL_AT,
+  sealedHas,
+  sealSeries,
+} from './sqlite-points';
 import { migrateRowsTable } from './sqlite-store-migration';
+
+/** Series sealed by one write at most; the others stay due and are sealed by the next writes. */
+const SEALS_PER_WRITE = 4;
 
 /**
  * The embedded time-series store (node:sqlite): series named once, recent points as rows,
@@ -74,7 +84,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
           if (recent >= SEAL_AT) due.add(series);
         } else replace.run(p.value, series, time);
       }
-      for (const series of due) {
+      // A few series a write: after an upgrade every series is due at once (sqlite-points.ts).
+      for (const series of [...due].slice(0, SEALS_PER_WRITE)) {
         sealSeries(this.db, series);
         this.recentCounts.set(
           series,
@@ -137,13 +148,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
         if (answers.length > 0) await nextTurn();
         query.signal?.throwIfAborted();
         const id = this.seriesIds.get(keyOf(twinId, property)) ?? this.lookUp(twinId, property);
-        const run =
-          id === undefined ? { times: [], values: [] } : readSeries(this.db, id, from, to);
-        answers.push({
-          twinId,
-          property,
-          windows: windowsOf(run.times, run.values, query.everyMs),
-        });
+        const windows = new WindowFolder(query.everyMs);
+        if (id !== undefined) eachPoint(this.db, id, from, to, (t, v) => windows.add(t, v));
+        answers.push({ twinId, property, windows: windows.done() });
       }
     return answers;
   }
@@ -189,38 +196,56 @@ export class SqliteTelemetryStore implements TelemetryStore {
 // A twin id never holds a NUL (ids are checked at ingestion), so it separates the two.
 const keyOf = (twinId: string, property: string): string => `${twinId}\u0000${property}`;
 
-/** Points in time order folded into their windows; empty windows left out. */
-function windowsOf(times: number[], values: number[], everyMs: number): WindowStats[] {
-  const out: WindowStats[] = [];
-  let i = 0;
-  while (i < times.length) {
-    const start = windowStart(times[i]!, everyMs);
-    const end = start + everyMs;
-    let sum = 0;
-    let compensation = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    let last = 0;
-    let count = 0;
-    for (; i < times.length && times[i]! < end; i++) {
-      const value = values[i]!;
-      // Kahan-Babuska-Neumaier, as SQLite's sum() adds: the mean of many points stays exact.
-      const t = sum + value;
-      compensation += Math.abs(sum) >= Math.abs(value) ? sum - t + value : value - t + sum;
-      sum = t;
-      if (value < min) min = value;
-      if (value > max) max = value;
-      last = value;
-      count++;
+/** Points in time order folded into epoch-aligned windows as they come; empty ones left out. */
+class WindowFolder {
+  private readonly out: WindowStats[] = [];
+  private start = NaN;
+  private sum = 0;
+  private compensation = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private last = 0;
+  private count = 0;
+
+  constructor(private readonly everyMs: number) {}
+
+  add(time: number, value: number): void {
+    const start = windowStart(time, this.everyMs);
+    if (start !== this.start) {
+      this.close();
+      this.start = start;
     }
-    out.push({
-      start: new Date(start).toISOString(),
-      mean: roundMean((sum + compensation) / count),
-      min,
-      max,
-      last,
-      count,
-    });
+    // Kahan-Babuska-Neumaier, as SQLite's sum() adds: the mean of many points stays exact.
+    const t = this.sum + value;
+    this.compensation +=
+      Math.abs(this.sum) >= Math.abs(value) ? this.sum - t + value : value - t + this.sum;
+    this.sum = t;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.last = value;
+    this.count++;
   }
-  return out;
+
+  done(): WindowStats[] {
+    this.close();
+    return this.out;
+  }
+
+  private close(): void {
+    if (this.count > 0)
+      this.out.push({
+        start: new Date(this.start).toISOString(),
+        mean: roundMean((this.sum + this.compensation) / this.count),
+        min: this.min,
+        max: this.max,
+        last: this.last,
+        count: this.count,
+      });
+    this.sum = 0;
+    this.compensation = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.last = 0;
+    this.count = 0;
+  }
 }

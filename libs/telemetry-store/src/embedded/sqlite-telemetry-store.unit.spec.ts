@@ -98,6 +98,43 @@ describe('embedded telemetry store: recent rows and sealed blocks', () => {
     );
   }, 120_000);
 
+  it('merges a late point into the one block that covers it, leaving the others as they were', async () => {
+    const path = join(dir, 'late.sqlite');
+    const store = SqliteTelemetryStore.open(path);
+    const point = (s: number, value: number) => ({
+      twinId: 'm',
+      twinType: 'mill',
+      site: null,
+      property: 't',
+      value,
+      time: iso(s * 1000),
+    });
+    let s = 0;
+    const more = async (n: number) => {
+      const points = [];
+      for (let i = 0; i < n; i++, s++) points.push(point(s, s));
+      await store.write(points);
+    };
+    await more(6_000);
+    const blocks = () =>
+      new DatabaseSync(path)
+        .prepare('SELECT first_ms, last_ms, hex(data) AS data FROM blocks ORDER BY first_ms')
+        .all()
+        .map((b) => `${b['first_ms']}-${b['last_ms']}:${b['data']}`);
+    const before = blocks();
+    expect(before.length).toBeGreaterThanOrEqual(5);
+    // A late value for second 1500 (sealed in the second block), then enough to seal again.
+    await store.write([point(1_500, -1)]);
+    await more(1_100);
+    const after = blocks();
+    const kept = before.filter((b) => after.includes(b));
+    expect(kept).toHaveLength(before.length - 1);
+    const [late] = await store.query({ twinId: 'm', from: iso(1_500_000), to: iso(1_501_000) });
+    expect(late!.value).toBe(-1);
+    expect(store.readingsHeld()).toBe(7_100);
+    await store.close();
+  });
+
   it('keeps a steady sensor in a few bytes a reading once sealed', async () => {
     const path = join(dir, 'steady.sqlite');
     const store = SqliteTelemetryStore.open(path);

@@ -163,7 +163,7 @@ async function kafka(out: string[]): Promise<void> {
   try {
     const brokers = infra.settings.kafka!.brokers;
     for (const perEvent of [1, 10, 34])
-      for (const encoding of ['json', 'compact'] as TelemetryEncoding[]) {
+      for (const encoding of ['json', 'compact', 'compact-v2'] as TelemetryEncoding[]) {
         const prefix = `bench-storage-${perEvent}-${encoding}-${Date.now()}.`;
         const log = await KafkaEventLog.connect({
           brokers,

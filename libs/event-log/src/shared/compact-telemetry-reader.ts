@@ -21,14 +21,14 @@ const utf8: (buf: Buffer, start: number, end: number) => string =
 
 /** Reads one message at [start, end) of a buffer (a packed batch holds many). */
 export class CompactTelemetryReader {
-  private pos: number;
+  protected pos: number;
   /** Every time so far was in the canonical UTC form, checked on its bytes. */
   timesCanonical = true;
 
   constructor(
-    private readonly buf: Buffer,
+    protected readonly buf: Buffer,
     start: number,
-    private readonly end: number,
+    protected readonly end: number,
     private readonly namesCache: NamesCache,
   ) {
     this.pos = start + 1;
@@ -73,7 +73,7 @@ export class CompactTelemetryReader {
     };
   }
 
-  private varint(): number {
+  protected varint(): number {
     if (this.pos >= this.end) throw new RangeError('message ends inside a length');
     const first = this.buf[this.pos++]!;
     if (first < 0x80) return first;
@@ -87,7 +87,7 @@ export class CompactTelemetryReader {
     throw new RangeError('length longer than 5 bytes');
   }
 
-  private text(): string {
+  protected text(): string {
     const length = this.varint();
     const start = this.pos;
     this.pos += length;
@@ -95,7 +95,7 @@ export class CompactTelemetryReader {
     return utf8(this.buf, start, this.pos);
   }
 
-  private ref(isTime = false): string | null {
+  protected ref(isTime = false): string | null {
     const length = this.varint();
     if (length === 0) return null;
     const start = this.pos;
@@ -105,7 +105,7 @@ export class CompactTelemetryReader {
     return utf8(this.buf, start, this.pos);
   }
 
-  private time(): string {
+  protected time(): string {
     const length = this.varint();
     const start = this.pos;
     this.pos += length;
@@ -114,14 +114,14 @@ export class CompactTelemetryReader {
     return utf8(this.buf, start, this.pos);
   }
 
-  private name(names: string[]): string {
+  protected name(names: string[]): string {
     const name = names[this.varint()];
     if (name === undefined) throw new RangeError('a reading names an entry the table lacks');
     return name;
   }
 
   /** The names table; the same table bytes (one twin type's events) decode to the same strings. */
-  private names(): string[] {
+  protected names(): string[] {
     const count = this.varint();
     const start = this.pos;
     for (let i = 0; i < count; i++) {

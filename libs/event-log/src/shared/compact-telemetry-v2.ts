@@ -1,7 +1,6 @@
 import { asDecimal, fromDecimal, type NewEvent, type Reading } from '@twinlog/domain';
-import type { NamesCache } from './compact-names-cache';
-import { CompactWriter } from './compact-writer';
-import type { Telemetry } from './compact-telemetry-reader';
+import { CompactWriter, NamesTable } from './compact-writer';
+import { CompactTelemetryReader, type Telemetry } from './compact-telemetry-reader';
 
 /**
  * The second compact form of TelemetryReported (docs/adr/0024), written since issue 26. The
@@ -38,16 +37,9 @@ const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
 
 export function encodeCompactTelemetryV2(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
   const readings = event.data.readings;
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const indexOf = (name: string): number => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = names.push(name) - 1;
-      index.set(name, i);
-    }
-    return i;
-  };
+  const table = new NamesTable();
+  const names = table.names;
+  const indexOf = (name: string): number => table.indexOf(name);
   const producer = indexOf(event.producer);
   for (const r of readings) {
     indexOf(r.property);
@@ -87,8 +79,8 @@ export function encodeCompactTelemetryV2(event: NewEvent & { type: 'TelemetryRep
   writer.varint(producer);
   writer.varint(readings.length);
   for (const r of readings) {
-    writer.varint(index.get(r.property)!);
-    writer.varint(index.get(r.unit)!);
+    writer.varint(indexOf(r.property));
+    writer.varint(indexOf(r.unit));
     const ms = eventMs !== undefined && eventMs >= 0 ? canonicalMs(r.occurredAt) : undefined;
     if (ms !== undefined) writer.varint(zigzag(ms - eventMs!) * 2);
     else {
@@ -119,20 +111,8 @@ export function encodeCompactTelemetryV2(event: NewEvent & { type: 'TelemetryRep
  * form; `timesCanonical` tells the caller whether every time was (the others go through the
  * schema's checks).
  */
-export class CompactTelemetryV2Reader {
-  private pos: number;
-  timesCanonical = true;
-
-  constructor(
-    private readonly buf: Buffer,
-    start: number,
-    private readonly end: number,
-    private readonly namesCache: NamesCache,
-  ) {
-    this.pos = start + 1;
-  }
-
-  telemetry(revision: number): Telemetry {
+export class CompactTelemetryV2Reader extends CompactTelemetryReader {
+  override telemetry(revision: number): Telemetry {
     if (this.pos >= this.end) throw new RangeError('message ends after its format byte');
     const schemaVersion = this.buf[this.pos++]!;
     const id = this.text();
@@ -170,7 +150,7 @@ export class CompactTelemetryV2Reader {
         const delta = unzigzag(timeTag / 2);
         ms = eventMs + delta;
         time = delta === 0 ? occurredAt : this.iso(ms);
-      } else time = this.utf8((timeTag - 1) / 2, true);
+      } else time = this.textTime((timeTag - 1) / 2);
       const idKind = this.varint();
       const readingId =
         idKind === 0
@@ -226,7 +206,7 @@ export class CompactTelemetryV2Reader {
     return text;
   }
 
-  private varint(): number {
+  protected override varint(): number {
     if (this.pos >= this.end) throw new RangeError('message ends inside a number');
     const first = this.buf[this.pos++]!;
     if (first < 0x80) return first;
@@ -243,50 +223,12 @@ export class CompactTelemetryV2Reader {
     throw new RangeError('number longer than 8 bytes');
   }
 
-  private utf8(length: number, isTime = false): string {
+  /** A reading's time kept as text (its length was in the tag): the schema checks it. */
+  private textTime(length: number): string {
     const start = this.pos;
     this.pos += length;
     if (this.pos > this.end) throw new RangeError('message ends inside a string');
-    const text = this.buf.toString('utf8', start, this.pos);
-    // A time kept as text is one the canonical form could not hold: the schema checks it.
-    if (isTime) this.timesCanonical = false;
-    return text;
-  }
-
-  private text(): string {
-    return this.utf8(this.varint());
-  }
-
-  private time(): string {
-    return this.utf8(this.varint(), true);
-  }
-
-  private ref(): string | null {
-    const length = this.varint();
-    return length === 0 ? null : this.utf8(length - 1);
-  }
-
-  private name(names: string[]): string {
-    const name = names[this.varint()];
-    if (name === undefined) throw new RangeError('a reading names an entry the table lacks');
-    return name;
-  }
-
-  private names(): string[] {
-    const count = this.varint();
-    const start = this.pos;
-    for (let i = 0; i < count; i++) {
-      const length = this.varint();
-      this.pos += length;
-      if (this.pos > this.end) throw new RangeError('message ends inside the names table');
-    }
-    const end = this.pos;
-    const known = this.namesCache.find(this.buf, start, end);
-    if (known) return known;
-    this.pos = start;
-    const names = new Array<string>(count);
-    for (let i = 0; i < count; i++) names[i] = this.text();
-    this.namesCache.add(this.buf.subarray(start, end), names);
-    return names;
+    this.timesCanonical = false;
+    return this.buf.toString('utf8', start, this.pos);
   }
 }

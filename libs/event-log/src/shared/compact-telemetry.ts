@@ -1,7 +1,7 @@
 import { parseEvent, TwinlogError, type NewEvent, type Reading } from '@twinlog/domain';
 import { NamesCache, threadNamesCache } from './compact-names-cache';
 import { CompactTelemetryReader, type Telemetry } from './compact-telemetry-reader';
-import { CompactWriter } from './compact-writer';
+import { CompactWriter, NamesTable } from './compact-writer';
 import {
   COMPACT_TELEMETRY_V2,
   CompactTelemetryV2Reader,
@@ -50,19 +50,12 @@ function readingsText(readings: Reading[]): number {
   return length;
 }
 
-/** The first compact form, no longer written (logs written before issue 26 hold it). */
+/** The first compact form: what `compact` writes on Kafka (ADR 0009). */
 export function encodeCompactTelemetryV1(event: NewEvent & { type: 'TelemetryReported' }): Buffer {
   const readings = event.data.readings;
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const indexOf = (name: string): number => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = names.push(name) - 1;
-      index.set(name, i);
-    }
-    return i;
-  };
+  const table = new NamesTable();
+  const names = table.names;
+  const indexOf = (name: string): number => table.indexOf(name);
   const producer = indexOf(event.producer);
   const refs = readings.map((r) => [indexOf(r.property), indexOf(r.unit)] as const);
   const headerText = [

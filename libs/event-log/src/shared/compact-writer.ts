@@ -50,3 +50,18 @@ export class CompactWriter {
     return Buffer.from(this.buf.subarray(0, this.pos));
   }
 }
+
+/** An event's names table (producer, properties, units), each name once, in first-use order. */
+export class NamesTable {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  indexOf(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) {
+      i = this.names.push(name) - 1;
+      this.index.set(name, i);
+    }
+    return i;
+  }
+}

@@ -5,8 +5,7 @@ import { isTwinlogError, type StreamName } from '@twinlog/domain';
 import type { DeadLetter, RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
 import { deadLetterReason, deliverBatch } from '../shared/deliver-batch';
 import { decodeStoredEvent, storedPayload } from '../shared/event-codec';
-import type { StoredBody } from '../sqlite-index/sqlite-schema';
-import { inTransaction } from '../sqlite-index/sqlite-schema';
+import { inTransaction, type StoredBody } from '../sqlite-index/sqlite-schema';
 import { PARTITION } from './single-partition';
 
 /** What a subscription needs of the embedded log (which implements it): no import back to it. */

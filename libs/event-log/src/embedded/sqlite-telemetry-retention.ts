@@ -132,29 +132,33 @@ export class SqliteTelemetryRetention implements TelemetryRetention {
    * reused before the file grows again).
    */
   counts(): { events: number; keptForState: number; freeBytes: number } {
-    const one = (sql: string, column: string) => Number(this.db.prepare(sql).get()?.[column] ?? 0);
     return {
       // The stream's length less what retention deleted: a count without a scan.
       events:
         streamEnd(this.db, 'telemetry') -
-        one(`SELECT deleted FROM retention WHERE stream = 'telemetry'`, 'deleted'),
-      keptForState: one('SELECT COUNT(DISTINCT "offset") AS n FROM retained_readings', 'n'),
-      freeBytes:
-        one('PRAGMA freelist_count', 'freelist_count') * one('PRAGMA page_size', 'page_size'),
+        this.scalar(`SELECT deleted FROM retention WHERE stream = 'telemetry'`, 'deleted'),
+      keptForState: this.scalar('SELECT COUNT(DISTINCT "offset") AS n FROM retained_readings', 'n'),
+      freeBytes: this.freePages() * this.scalar('PRAGMA page_size', 'page_size'),
     };
   }
 
   /** A file made with incremental auto-vacuum gives its free pages back, a chunk per turn. */
   private async giveBackFreePages(): Promise<void> {
-    const mode = Number(this.db.prepare('PRAGMA auto_vacuum').get()?.['auto_vacuum'] ?? 0);
-    if (mode !== 2) return;
-    const free = () =>
-      Number(this.db.prepare('PRAGMA freelist_count').get()?.['freelist_count'] ?? 0);
-    for (let left = free(); left > 0; left = free()) {
+    if (this.scalar('PRAGMA auto_vacuum', 'auto_vacuum') !== 2) return;
+    for (let left = this.freePages(); left > 0; left = this.freePages()) {
       this.db.exec('PRAGMA incremental_vacuum(2000)');
       await nextTurn();
-      if (free() >= left) return;
+      if (this.freePages() >= left) return;
     }
+  }
+
+  private freePages(): number {
+    return this.scalar('PRAGMA freelist_count', 'freelist_count');
+  }
+
+  /** One number a statement answers (0 without a row). */
+  private scalar(sql: string, column: string): number {
+    return Number(this.db.prepare(sql).get()?.[column] ?? 0);
   }
 
   private countDeleted(events: number): void {

@@ -48,18 +48,25 @@ export function encodeEventAs(event: NewEvent, telemetry: TelemetryEncoding): st
 }
 
 function wellFormed(event: NewEvent & { type: 'TelemetryReported' }): boolean {
-  const texts = [
-    event.id,
-    event.twinId,
-    event.correlationId,
-    event.causationId ?? '',
-    event.producer,
-  ];
-  texts.push(event.occurredAt, event.recordedAt);
-  for (const r of event.data.readings) texts.push(r.readingId, r.property, r.unit, r.occurredAt);
-  // String#isWellFormed (Node 20+), which the compiler's ES library target does not declare yet.
-  return texts.every((text) => (text as string & { isWellFormed(): boolean }).isWellFormed());
+  const { id, twinId, correlationId, causationId, producer, occurredAt, recordedAt } = event;
+  for (const text of [
+    id,
+    twinId,
+    correlationId,
+    causationId ?? '',
+    producer,
+    occurredAt,
+    recordedAt,
+  ])
+    if (!isWellFormed(text)) return false;
+  for (const r of event.data.readings)
+    if (![r.readingId, r.property, r.unit, r.occurredAt].every(isWellFormed)) return false;
+  return true;
 }
+
+// String#isWellFormed (Node 20+), which the compiler's ES library target does not declare yet.
+const isWellFormed = (text: string): boolean =>
+  (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Decodes a stored body of either encoding; throws SyntaxError for text that is not JSON. */
 export function decodeStoredEvent(body: string | Uint8Array, offset: number): EventEnvelope {

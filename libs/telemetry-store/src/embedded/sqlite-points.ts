@@ -58,14 +58,14 @@ export function mergeRuns(earlier: PointRun, later: PointRun): { run: PointRun }
  * merges into the block that covers it (the first ending at or after it; the recent value wins
  * a shared time), so a late point rewrites one block, never the series' history.
  */
-export function sealSeries(db: DatabaseSync, series: number): void {
+export function sealSeries(db: DatabaseSync, series: number): number {
   const rows = db
     .prepare(
       `SELECT time_ms, value FROM recent WHERE series = ? ORDER BY time_ms
        LIMIT min(?, max(0, (SELECT COUNT(*) FROM recent WHERE series = ?) - ?))`,
     )
     .all(series, SEAL_MOST, series, KEEP_RECENT);
-  if (rows.length === 0) return;
+  if (rows.length === 0) return 0;
   const newest = db
     .prepare('SELECT last_ms FROM blocks WHERE series = ? ORDER BY last_ms DESC LIMIT 1')
     .get(series);
@@ -100,7 +100,9 @@ export function sealSeries(db: DatabaseSync, series: number): void {
   }
   writeBlocks(db, series, tail);
   const last = Number(rows.at(-1)!['time_ms']);
-  db.prepare('DELETE FROM recent WHERE series = ? AND time_ms <= ?').run(series, last);
+  return Number(
+    db.prepare('DELETE FROM recent WHERE series = ? AND time_ms <= ?').run(series, last).changes,
+  );
 }
 
 /** A run in time order as blocks of up to BLOCK_POINTS. */
@@ -115,15 +117,19 @@ function writeBlocks(db: DatabaseSync, series: number, run: PointRun): void {
   }
 }
 
-/** Whether a sealed block of the series holds a point at `time` (a write again of an old point). */
-export function sealedHas(db: DatabaseSync, series: number, time: number): boolean {
-  const block = db
-    .prepare(
-      'SELECT first_ms, data FROM blocks WHERE series = ? AND last_ms >= ? ORDER BY last_ms LIMIT 1',
-    )
-    .get(series, time);
-  if (!block || Number(block['first_ms']) > time) return false;
-  return decodeBlock(block['data'] as Uint8Array).times.includes(time);
+/**
+ * Whether a sealed block of a series holds a point at a time (a write again of an old point),
+ * with its statement prepared once for a whole write.
+ */
+export function sealedLookup(db: DatabaseSync): (series: number, time: number) => boolean {
+  const cover = db.prepare(
+    'SELECT first_ms, data FROM blocks WHERE series = ? AND last_ms >= ? ORDER BY last_ms LIMIT 1',
+  );
+  return (series, time) => {
+    const block = cover.get(series, time);
+    if (!block || Number(block['first_ms']) > time) return false;
+    return decodeBlock(block['data'] as Uint8Array).times.includes(time);
+  };
 }
 
 /**

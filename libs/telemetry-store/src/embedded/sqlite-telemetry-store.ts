@@ -15,7 +15,7 @@ import {
   POINTS_SCHEMA,
   readSeries,
   SEAL_AT,
-  sealedHas,
+  sealedLookup,
   sealSeries,
 } from './sqlite-points';
 import { migrateRowsTable } from './sqlite-store-migration';
@@ -33,10 +33,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly recentCounts = new Map<number, number>();
 
   private constructor(private readonly db: DatabaseSync) {
-    for (const row of db
-      .prepare('SELECT series, COUNT(*) AS n FROM recent GROUP BY series')
-      .iterate())
-      this.recentCounts.set(Number(row['series']), Number(row['n']));
+    this.countRecent();
   }
 
   /**
@@ -54,6 +51,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return new SqliteTelemetryStore(db);
   }
 
+  /** Recent rows per series, from the table (at open, and after a write rolled back). */
+  private countRecent(): void {
+    this.recentCounts.clear();
+    for (const row of this.db
+      .prepare('SELECT series, COUNT(*) AS n FROM recent GROUP BY series')
+      .iterate())
+      this.recentCounts.set(Number(row['series']), Number(row['n']));
+  }
+
   /** SQLite's `synchronous` level of this connection: 1 normal, 2 full. */
   get synchronousLevel(): number {
     return Number(this.db.prepare('PRAGMA synchronous').get()?.['synchronous']);
@@ -69,6 +75,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const insert = this.db.prepare('INSERT OR IGNORE INTO recent VALUES (?, ?, ?)');
     const replace = this.db.prepare('UPDATE recent SET value = ? WHERE series = ? AND time_ms = ?');
     const count = this.db.prepare('UPDATE point_count SET points = points + ?');
+    const sealedHas = sealedLookup(this.db);
     this.db.exec('BEGIN');
     try {
       let added = 0;
@@ -78,7 +85,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         const time = Date.parse(p.time);
         if (insert.run(series, time, p.value).changes) {
           // A new row over a sealed point replaces it: not one more reading.
-          if (!sealedHas(this.db, series, time)) added++;
+          if (!sealedHas(series, time)) added++;
           const recent = (this.recentCounts.get(series) ?? 0) + 1;
           this.recentCounts.set(series, recent);
           if (recent >= SEAL_AT) due.add(series);
@@ -86,26 +93,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
       }
       // A few series a write: after an upgrade every series is due at once (sqlite-points.ts).
       for (const series of [...due].slice(0, SEALS_PER_WRITE)) {
-        sealSeries(this.db, series);
-        this.recentCounts.set(
-          series,
-          Number(
-            this.db.prepare('SELECT COUNT(*) AS n FROM recent WHERE series = ?').get(series)?.[
-              'n'
-            ] ?? 0,
-          ),
-        );
+        const sealed = sealSeries(this.db, series);
+        this.recentCounts.set(series, this.recentCounts.get(series)! - sealed);
       }
       count.run(added);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
       this.seriesIds.clear();
-      this.recentCounts.clear();
-      for (const row of this.db
-        .prepare('SELECT series, COUNT(*) AS n FROM recent GROUP BY series')
-        .iterate())
-        this.recentCounts.set(Number(row['series']), Number(row['n']));
+      this.countRecent();
       throw error;
     }
   }
